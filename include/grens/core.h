@@ -1,0 +1,194 @@
+/* grens core: error type, arena allocator, GTFS time and date arithmetic,
+ * geodesy, text folding, diagnostics sink and progress reporting.
+ * Knows nothing about GTFS tables. */
+#ifndef GRENS_CORE_H
+#define GRENS_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "grens/limits.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GRENS_NONE UINT32_MAX
+
+/* Return codes: 0 or one of these negative values. */
+enum {
+	GRENS_OK = 0,
+	GRENS_ENOMEM = -1,
+	GRENS_EIO = -2,
+	GRENS_EFORMAT = -3,
+	GRENS_ELIMIT = -4,
+	GRENS_ENOTFOUND = -5,
+	GRENS_EARG = -6,
+};
+
+/* Details of a failure. Filled by the function that failed; the caller owns it.
+ * line/column are 1-based, 0 when unknown; file/field are empty when unknown. */
+typedef struct grens_error {
+	int code;
+	char message[512];
+	char file[256];
+	uint32_t line;
+	uint32_t column;
+	char field[64];
+} grens_error;
+
+/* Clear an error object (code 0, empty strings). NULL is accepted. */
+void grens_error_clear(grens_error *err);
+/* Set code and a printf-style message; returns code so callers can
+ * `return grens_error_set(err, GRENS_EFORMAT, "...")`. NULL err is accepted. */
+int grens_error_set(grens_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Set the location fields (file may be NULL, field may be NULL). */
+void grens_error_at(grens_error *err, const char *file, uint32_t line, uint32_t column,
+		    const char *field);
+/* A short constant name for a code ("out of memory", ...). */
+const char *grens_strerror(int code);
+
+/* ---- arena ---------------------------------------------------------------
+ * Bump allocator in chunks. Memory is returned all at once by
+ * grens_arena_free. Allocation is zeroed. */
+typedef struct grens_arena grens_arena;
+
+/* Create an arena; chunk_size 0 picks a default. NULL on OOM. */
+grens_arena *grens_arena_new(size_t chunk_size);
+/* Free the arena and everything allocated in it. NULL is accepted. */
+void grens_arena_free(grens_arena *arena);
+/* Zeroed, aligned memory owned by the arena, or NULL on OOM/overflow.
+ * align must be a power of two <= 64. */
+void *grens_arena_alloc(grens_arena *arena, size_t size, size_t align);
+/* n * size with overflow check, zeroed. */
+void *grens_arena_calloc(grens_arena *arena, size_t n, size_t size, size_t align);
+/* A NUL-terminated copy of s[0..len), owned by the arena. */
+char *grens_arena_strndup(grens_arena *arena, const char *s, size_t len);
+/* Total bytes obtained from malloc by the arena. */
+size_t grens_arena_bytes(const grens_arena *arena);
+
+/* ---- checked arithmetic ------------------------------------------------ */
+static inline int grens_size_mul(size_t a, size_t b, size_t *out)
+{
+	return __builtin_mul_overflow(a, b, out) ? GRENS_ELIMIT : 0;
+}
+static inline int grens_size_add(size_t a, size_t b, size_t *out)
+{
+	return __builtin_add_overflow(a, b, out) ? GRENS_ELIMIT : 0;
+}
+
+/* ---- numbers -------------------------------------------------------------
+ * Strict parsers: whole string must be consumed, range-checked. Return 0 or
+ * GRENS_EFORMAT (GRENS_ELIMIT when out of [min,max]). */
+int grens_parse_i64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out);
+int grens_parse_double(const char *s, size_t len, double *out);
+
+/* ---- time of day -----------------------------------------------------------
+ * GTFS times are seconds since "noon minus 12h" of the service day; they may
+ * exceed 24:00:00 (e.g. 25:30:00 = 91800). */
+#define GRENS_TIME_NONE INT32_MIN
+/* Parse H:MM:SS or HH:MM:SS (hours 0..GRENS_LIMIT_MAX_HOURS); with
+ * allow_hhmm also HH:MM. */
+int grens_time_parse(const char *s, size_t len, int allow_hhmm, int32_t *out);
+/* Format as HH:MM:SS (hours may be >= 24) into buf (>= 16 bytes). */
+void grens_time_format(int32_t secs, char *buf, size_t bufsz);
+
+/* ---- dates -----------------------------------------------------------------
+ * A date is a day number: days since 1970-01-01 (proleptic Gregorian). */
+typedef int32_t grens_date;
+#define GRENS_DATE_NONE INT32_MIN
+/* Parse YYYYMMDD (GTFS). */
+int grens_date_parse_gtfs(const char *s, size_t len, grens_date *out);
+/* Parse YYYY-MM-DD (command line, ISO). */
+int grens_date_parse_iso(const char *s, size_t len, grens_date *out);
+grens_date grens_date_from_ymd(int y, int m, int d);
+void grens_date_to_ymd(grens_date date, int *y, int *m, int *d);
+/* 0 = Monday .. 6 = Sunday. */
+int grens_date_weekday(grens_date date);
+/* "YYYY-MM-DD" into buf (>= 11 bytes). */
+void grens_date_format_iso(grens_date date, char *buf, size_t bufsz);
+
+/* ---- geodesy ------------------------------------------------------------- */
+/* Great-circle distance in metres (haversine, mean Earth radius). */
+double grens_geo_distance_m(double lat1, double lon1, double lat2, double lon2);
+
+/* ---- text ------------------------------------------------------------------ */
+/* 1 if s[0..len) is valid UTF-8. */
+int grens_utf8_valid(const char *s, size_t len);
+/* Fold a UTF-8 name for matching: lower case, Latin diacritics removed
+ * ("Köln Hbf" -> "koln hbf", "ß" -> "ss"), runs of space/punctuation to one
+ * space, trimmed. Writes at most bufsz-1 bytes plus NUL; returns the length
+ * that was needed (like snprintf). */
+size_t grens_text_fold(const char *s, size_t len, char *buf, size_t bufsz);
+
+/* ---- diagnostics -------------------------------------------------------------
+ * A sink for data problems ("notices"): each has a code (gtfs-validator
+ * names), a severity, and a location. The sink keeps a count per code with the
+ * first location, plus the first GRENS_LIMIT_DIAG_KEEP notices in full. */
+typedef enum {
+	GRENS_SEVERITY_INFO = 0,
+	GRENS_SEVERITY_WARNING = 1,
+	GRENS_SEVERITY_ERROR = 2,
+} grens_severity;
+
+typedef struct grens_notice {
+	const char *code;     /* static string, e.g. "invalid_time" */
+	grens_severity severity;
+	char file[64];        /* e.g. "stop_times.txt" */
+	uint32_t line;        /* 1-based physical line of the row's start, 0 if none */
+	char field[64];       /* column name, empty if none */
+	char message[256];    /* human detail: the bad value, the reason */
+} grens_notice;
+
+typedef struct grens_notice_summary {
+	const char *code;
+	grens_severity severity;
+	uint64_t count;
+	grens_notice first;
+} grens_notice_summary;
+
+typedef struct grens_diag grens_diag;
+
+grens_diag *grens_diag_new(void);
+void grens_diag_free(grens_diag *diag);
+/* Record a notice. Never fails (on OOM the notice is counted but not kept).
+ * diag may be NULL (notice dropped). */
+void grens_diag_add(grens_diag *diag, const char *code, grens_severity severity,
+		    const char *file, uint32_t line, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+/* Number of distinct codes, and the i-th summary in order of first occurrence. */
+size_t grens_diag_summary_count(const grens_diag *diag);
+const grens_notice_summary *grens_diag_summary(const grens_diag *diag, size_t i);
+/* Notices kept in full (the first GRENS_LIMIT_DIAG_KEEP). */
+size_t grens_diag_kept_count(const grens_diag *diag);
+const grens_notice *grens_diag_kept(const grens_diag *diag, size_t i);
+/* Totals by severity. */
+uint64_t grens_diag_total(const grens_diag *diag, grens_severity severity);
+/* Count of one code (0 if never seen). */
+uint64_t grens_diag_count(const grens_diag *diag, const char *code);
+
+/* ---- progress ------------------------------------------------------------------
+ * Long work reports progress through a callback the caller provides; only the
+ * CLI decides whether and how to print it. done/total in units of `what`;
+ * total 0 when unknown. */
+typedef void (*grens_progress_fn)(void *ctx, const char *what, uint64_t done, uint64_t total);
+typedef struct grens_progress {
+	grens_progress_fn fn;
+	void *ctx;
+} grens_progress;
+static inline void grens_progress_report(const grens_progress *p, const char *what, uint64_t done,
+					 uint64_t total)
+{
+	if (p && p->fn)
+		p->fn(p->ctx, what, done, total);
+}
+
+/* Version string of the library. */
+const char *grens_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

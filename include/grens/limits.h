@@ -1,0 +1,29 @@
+/* Every bound grens enforces against hostile or broken input lives here. */
+#ifndef GRENS_LIMITS_H
+#define GRENS_LIMITS_H
+
+/* CSV: longest field accepted; a longer one is truncated with a notice. */
+#define GRENS_LIMIT_FIELD_BYTES (64u * 1024u)
+/* CSV: longest physical record (all fields of one row). */
+#define GRENS_LIMIT_RECORD_BYTES (1024u * 1024u)
+/* CSV: most columns in one file. */
+#define GRENS_LIMIT_COLUMNS 256u
+/* Zip: largest uncompressed size of one member, and of all members read. */
+#define GRENS_LIMIT_ZIP_MEMBER_BYTES (8ull * 1024 * 1024 * 1024)
+#define GRENS_LIMIT_ZIP_TOTAL_BYTES (16ull * 1024 * 1024 * 1024)
+/* Zip: largest compression ratio accepted for a member (zip-bomb guard). */
+#define GRENS_LIMIT_ZIP_RATIO 1000u
+/* Zip: most entries in the central directory. */
+#define GRENS_LIMIT_ZIP_ENTRIES 10000u
+/* Rows per table (fits 32-bit indices with room for GRENS_NONE). */
+#define GRENS_LIMIT_ROWS 0xFFFFFFF0u
+/* GTFS times: largest hour accepted in HH:MM:SS. */
+#define GRENS_LIMIT_MAX_HOURS 240
+/* Service calendars: longest date range a feed may span, in days. */
+#define GRENS_LIMIT_SERVICE_DAYS 3660
+/* Diagnostics: notices kept in full (the rest are only counted). */
+#define GRENS_LIMIT_DIAG_KEEP 1000u
+/* Frequencies: most trips one frequencies.txt row may expand to. */
+#define GRENS_LIMIT_FREQUENCY_TRIPS 10000u
+
+#endif

@@ -1,0 +1,175 @@
+/* grens net: the routable timetable built from one or more loaded feeds.
+ *
+ * Layout (DESIGN.md "Timetable representation"): struct of arrays with
+ * 32-bit indices, all arrays in one arena, no pointers inside the arrays, so
+ * the same layout can be written to and mapped from a snapshot. The struct is
+ * public and read-only: routers index the arrays directly in their hot loops.
+ *
+ * Time base: a query date D. Times are seconds since noon-minus-12h of the
+ * service day (GTFS); a trip whose service runs on day d is valid on
+ * day_offset(d) = (d - first_date). A router on date D uses trips of D and
+ * the trips of D-1 shifted by -86400 s ... precisely: it adds
+ * (service_day - D) * 86400 to each time of a trip running on service_day.
+ *
+ * Strings (ids, names) are offsets into `strings` (NUL-terminated); use
+ * grens_net_str(). */
+#ifndef GRENS_NET_H
+#define GRENS_NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "grens/core.h"
+#include "grens/gtfs.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Pickup/drop-off flags of a stop within a pattern. */
+#define GRENS_NET_NO_PICKUP 0x1u
+#define GRENS_NET_NO_DROP_OFF 0x2u
+
+typedef struct grens_net_stop_time {
+	int32_t arrival;
+	int32_t departure;
+} grens_net_stop_time;
+
+typedef struct grens_net_footpath {
+	uint32_t to_stop;
+	int32_t duration; /* seconds */
+} grens_net_footpath;
+
+typedef struct grens_net_pattern_stop {
+	uint32_t pattern;
+	uint32_t position; /* index of the stop within the pattern */
+} grens_net_pattern_stop;
+
+typedef struct grens_timetable {
+	/* ---- feeds ---- */
+	uint32_t feed_count;
+	uint32_t *feed_name;      /* [feed] string offset, e.g. "nl" */
+	uint32_t *feed_timezone;  /* [feed] string offset of the first agency's timezone */
+
+	/* ---- service days ---- */
+	grens_date first_date;    /* day of bit 0 */
+	uint32_t day_count;       /* bits per service */
+	uint32_t service_count;
+	uint32_t words_per_service; /* (day_count + 63) / 64 */
+	uint64_t *service_days;   /* [service * words_per_service + day/64] bit day%64 */
+
+	/* ---- stops ---- */
+	uint32_t stop_count;
+	uint32_t *stop_feed;      /* [stop] feed index */
+	uint32_t *stop_id;        /* [stop] string offset of the GTFS stop_id (unscoped) */
+	uint32_t *stop_name;      /* [stop] string offset */
+	uint32_t *stop_parent;    /* [stop] parent station stop index or GRENS_NONE */
+	uint8_t *stop_location_type; /* [stop] */
+	double *stop_lat, *stop_lon; /* [stop] NAN when unknown */
+	int32_t *stop_min_change; /* [stop] min change time for trip-to-trip at this stop (s) */
+	uint32_t *stop_pattern_offset; /* [stop_count + 1] CSR into stop_patterns */
+	grens_net_pattern_stop *stop_patterns;
+	uint32_t *footpath_offset;     /* [stop_count + 1] CSR into footpaths (from stop) */
+	grens_net_footpath *footpaths; /* to other stops, closed transitively; not to self */
+
+	/* ---- routes ---- */
+	uint32_t route_count;
+	uint32_t *route_feed;
+	uint32_t *route_id;          /* string offset */
+	uint32_t *route_short_name;  /* string offset */
+	uint32_t *route_long_name;   /* string offset */
+	uint32_t *route_agency_name; /* string offset */
+	int32_t *route_type;
+
+	/* ---- patterns: trips with one stop sequence, same pickup/drop-off flags,
+	 * no overtaking; trips sorted by departure at the first stop ---- */
+	uint32_t pattern_count;
+	uint32_t *pattern_route;       /* [pattern] route index */
+	uint32_t *pattern_stop_offset; /* [pattern_count + 1] into pattern_stops/flags */
+	uint32_t *pattern_stops;       /* stop indices */
+	uint8_t *pattern_stop_flags;   /* GRENS_NET_NO_PICKUP | GRENS_NET_NO_DROP_OFF */
+	uint32_t *pattern_trip_offset; /* [pattern_count + 1] into trips (trips are numbered by pattern) */
+	uint64_t *pattern_time_offset; /* [pattern] index into stop_times of trip 0, stop 0 */
+	grens_net_stop_time *stop_times; /* per pattern a [trip][stop] block */
+	uint64_t stop_time_count;
+
+	/* ---- trips (numbered in pattern order) ---- */
+	uint32_t trip_count;
+	uint32_t *trip_pattern;    /* [trip] */
+	uint32_t *trip_service;    /* [trip] service index */
+	uint32_t *trip_feed;       /* [trip] */
+	uint32_t *trip_id;         /* [trip] string offset of the GTFS trip_id (unscoped) */
+	uint32_t *trip_short_name; /* [trip] string offset */
+	uint32_t *trip_headsign;   /* [trip] string offset */
+	uint32_t *trip_block_next; /* [trip] next trip of the same block (stay seated) or GRENS_NONE */
+	int32_t *trip_frequency_start; /* [trip] GRENS_TIME_NONE unless frequency-expanded */
+
+	/* ---- strings ---- */
+	char *strings;
+	uint64_t strings_size;
+
+	/* ---- summary ---- */
+	int32_t max_time; /* latest time of any stop event (for the overnight window) */
+
+	grens_arena *arena;
+	struct grens_net_index *index; /* id/name lookups (private to net/) */
+} grens_timetable;
+
+typedef struct grens_net_options {
+	int32_t default_min_change;  /* seconds, when transfers.txt gives none (default 120) */
+	double footpath_radius_m;    /* generated footpaths between stops within (default 0: off
+					until the cross-border linking provides them) */
+	double walk_speed_mps;       /* default 1.2 */
+	double detour_factor;        /* default 1.3 */
+	grens_progress progress;
+} grens_net_options;
+
+#define GRENS_NET_OPTIONS_INIT                                                                   \
+	{                                                                                         \
+		.default_min_change = 120, .footpath_radius_m = 0.0, .walk_speed_mps = 1.2,       \
+		.detour_factor = 1.3, .progress = { NULL, NULL },                                 \
+	}
+
+/* Build the timetable from loaded feeds (each feed's name scopes its ids).
+ * The feeds may be freed afterwards. On success *out is the caller's; free
+ * with grens_timetable_free. */
+int grens_net_build(grens_timetable **out, const grens_gtfs_feed *const *feeds, uint32_t feed_count,
+		    const grens_net_options *opts, grens_diag *diag, grens_error *err);
+
+void grens_timetable_free(grens_timetable *tt);
+
+static inline const char *grens_net_str(const grens_timetable *tt, uint32_t offset)
+{
+	return tt->strings + offset;
+}
+
+/* Does the trip's service run on date d? */
+static inline bool grens_net_trip_runs(const grens_timetable *tt, uint32_t trip, grens_date d)
+{
+	int64_t day = (int64_t)d - tt->first_date;
+	if (day < 0 || day >= (int64_t)tt->day_count)
+		return false;
+	const uint64_t *w = tt->service_days + (uint64_t)tt->trip_service[trip] * tt->words_per_service;
+	return (w[day >> 6] >> (day & 63)) & 1u;
+}
+
+/* Resolve a stop reference the user typed: "stop_id", "feed:stop_id", or a
+ * name matched after grens_text_fold ("koln hbf"). A station resolves to all
+ * its child stops (and itself). On success fills out[0..*n) (up to cap stop
+ * indices). GRENS_ENOTFOUND when nothing matches; GRENS_EARG when a name is
+ * ambiguous (several different stations): err->message lists candidates. */
+int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t *out, uint32_t cap,
+			 uint32_t *n, grens_error *err);
+
+/* The stop index of feed:stop_id, or GRENS_NONE. */
+uint32_t grens_net_stop_by_id(const grens_timetable *tt, const char *feed, const char *stop_id);
+/* The trip index of feed:trip_id (first run for frequency trips), or GRENS_NONE. */
+uint32_t grens_net_trip_by_id(const grens_timetable *tt, const char *feed, const char *trip_id);
+
+/* Memory used by the timetable arrays (bytes). */
+uint64_t grens_net_bytes(const grens_timetable *tt);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

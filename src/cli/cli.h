@@ -1,0 +1,59 @@
+/* Shared pieces of the grens command-line tool. Only cli/ prints, reads the
+ * environment or exits. */
+#ifndef GRENS_CLI_H
+#define GRENS_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "grens/core.h"
+
+/* Exit codes of every command. */
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAIL = 1,  /* the work failed (unusable feed, download failed, ...) */
+	CLI_EXIT_USAGE = 2, /* bad arguments */
+};
+
+typedef struct cli_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv); /* argv[0] is the command name */
+} cli_command;
+
+/* Print "grens <cmd>: message" to stderr. */
+void cli_errorf(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print a library error with its location to stderr. */
+void cli_report_error(const char *cmd, const grens_error *err);
+
+/* Output formats selected with --format. */
+typedef enum { CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV, CLI_FORMAT_GEOJSON } cli_format;
+/* Parse a --format value against the allowed set (bit mask of 1 << format).
+ * Returns 0 or -1 after printing an error. */
+int cli_parse_format(const char *cmd, const char *value, unsigned allowed, cli_format *out);
+
+/* The directory of the embedded default data: $GRENS_FEEDS, else the
+ * build-time default. */
+const char *cli_feeds_dir(void);
+
+/* List of --feed paths; when none were given, the default feeds
+ * (cli_feeds_dir()/nl and /nrw). */
+typedef struct cli_feed_list {
+	const char *paths[64];
+	char owned[2][4096];
+	unsigned count;
+} cli_feed_list;
+/* Add one --feed value; -1 with a message when there are too many. */
+int cli_feed_list_add(const char *cmd, cli_feed_list *list, const char *path);
+/* When empty, fill with the defaults. */
+void cli_feed_list_default(cli_feed_list *list);
+
+/* Progress printer for grens_progress: prints to stderr only when stderr is
+ * a terminal. */
+void cli_progress_init(grens_progress *p);
+
+/* Print notices of a diagnostics sink to stderr as "file:line: field: code: message"
+ * (at most max lines, then a count of the rest). */
+void cli_print_notices(const grens_diag *diag, size_t max);
+
+#endif

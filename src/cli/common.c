@@ -1,0 +1,141 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "grens_config.h"
+
+void cli_errorf(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "grens%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_report_error(const char *cmd, const grens_error *err)
+{
+	fprintf(stderr, "grens%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	if (err->file[0]) {
+		fprintf(stderr, "%s", err->file);
+		if (err->line)
+			fprintf(stderr, ":%u", err->line);
+		if (err->column)
+			fprintf(stderr, ":%u", err->column);
+		fprintf(stderr, ": ");
+	}
+	if (err->field[0])
+		fprintf(stderr, "%s: ", err->field);
+	fprintf(stderr, "%s\n", err->message[0] ? err->message : grens_strerror(err->code));
+}
+
+int cli_parse_format(const char *cmd, const char *value, unsigned allowed, cli_format *out)
+{
+	static const char *names[] = { "text", "json", "csv", "geojson" };
+	for (unsigned i = 0; i < 4; i++) {
+		if ((allowed & (1u << i)) && strcmp(value, names[i]) == 0) {
+			*out = (cli_format)i;
+			return 0;
+		}
+	}
+	char list[64] = "";
+	size_t n = 0;
+	for (unsigned i = 0; i < 4; i++)
+		if (allowed & (1u << i))
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", n ? "|" : "",
+					      names[i]);
+	cli_errorf(cmd, "--format must be one of %s, not '%s'", list, value);
+	return -1;
+}
+
+const char *cli_feeds_dir(void)
+{
+	const char *env = getenv("GRENS_FEEDS");
+	if (env && *env)
+		return env;
+	return GRENS_DEFAULT_FEEDS_DIR;
+}
+
+int cli_feed_list_add(const char *cmd, cli_feed_list *list, const char *path)
+{
+	if (list->count >= sizeof(list->paths) / sizeof(list->paths[0])) {
+		cli_errorf(cmd, "too many --feed arguments (at most %zu)",
+			   sizeof(list->paths) / sizeof(list->paths[0]));
+		return -1;
+	}
+	list->paths[list->count++] = path;
+	return 0;
+}
+
+void cli_feed_list_default(cli_feed_list *list)
+{
+	if (list->count)
+		return;
+	static const char *names[] = { "nl", "nrw" };
+	for (unsigned i = 0; i < 2; i++) {
+		snprintf(list->owned[i], sizeof(list->owned[i]), "%s/%s", cli_feeds_dir(), names[i]);
+		list->paths[list->count++] = list->owned[i];
+	}
+}
+
+struct progress_state {
+	struct timespec last;
+	int active;
+};
+
+static void progress_print(void *ctx, const char *what, uint64_t done, uint64_t total)
+{
+	struct progress_state *st = ctx;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double dt = (double)(now.tv_sec - st->last.tv_sec) +
+		    (double)(now.tv_nsec - st->last.tv_nsec) / 1e9;
+	bool finished = total && done >= total;
+	if (st->active && dt < 0.2 && !finished)
+		return;
+	st->last = now;
+	st->active = 1;
+	if (total)
+		fprintf(stderr, "\r%s: %llu / %llu (%.0f%%)\033[K", what, (unsigned long long)done,
+			(unsigned long long)total, 100.0 * (double)done / (double)total);
+	else
+		fprintf(stderr, "\r%s: %llu\033[K", what, (unsigned long long)done);
+	if (finished) {
+		fputc('\n', stderr);
+		st->active = 0;
+	}
+}
+
+void cli_progress_init(grens_progress *p)
+{
+	static struct progress_state state; /* one progress line per process */
+	p->fn = NULL;
+	p->ctx = NULL;
+	if (isatty(STDERR_FILENO)) {
+		p->fn = progress_print;
+		p->ctx = &state;
+	}
+}
+
+void cli_print_notices(const grens_diag *diag, size_t max)
+{
+	size_t n = grens_diag_kept_count(diag);
+	static const char *sev[] = { "info", "warning", "error" };
+	for (size_t i = 0; i < n && i < max; i++) {
+		const grens_notice *no = grens_diag_kept(diag, i);
+		fprintf(stderr, "%s:%u: %s%s%s: %s%s%s\n", no->file, no->line, no->field,
+			no->field[0] ? ": " : "", sev[no->severity], no->code,
+			no->message[0] ? ": " : "", no->message);
+	}
+	uint64_t total = grens_diag_total(diag, GRENS_SEVERITY_INFO) +
+			 grens_diag_total(diag, GRENS_SEVERITY_WARNING) +
+			 grens_diag_total(diag, GRENS_SEVERITY_ERROR);
+	if (total > max && n > 0)
+		fprintf(stderr, "... and %llu more notices\n",
+			(unsigned long long)(total - (max < n ? max : n)));
+}

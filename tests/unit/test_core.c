@@ -1,0 +1,139 @@
+#include "check.h"
+
+#include "grens/core.h"
+
+static void test_time(void)
+{
+	int32_t t = 0;
+	CHECK_INT(grens_time_parse("08:00:00", 8, 0, &t), 0);
+	CHECK_INT(t, 8 * 3600);
+	/* 25:30:00 = 25*3600 + 30*60 = 91800 */
+	CHECK_INT(grens_time_parse("25:30:00", 8, 0, &t), 0);
+	CHECK_INT(t, 91800);
+	/* single-digit hour as GTFS allows: 7:05:09 = 25200 + 300 + 9 */
+	CHECK_INT(grens_time_parse("7:05:09", 7, 0, &t), 0);
+	CHECK_INT(t, 25509);
+	CHECK_INT(grens_time_parse("08:00", 5, 0, &t), GRENS_EFORMAT);
+	CHECK_INT(grens_time_parse("08:00", 5, 1, &t), 0);
+	CHECK_INT(t, 28800);
+	CHECK_INT(grens_time_parse("08:60:00", 8, 0, &t), GRENS_ELIMIT);
+	CHECK_INT(grens_time_parse("08:0a:00", 8, 0, &t), GRENS_EFORMAT);
+	CHECK_INT(grens_time_parse("", 0, 0, &t), GRENS_EFORMAT);
+	CHECK_INT(grens_time_parse("999:00:00", 9, 0, &t), GRENS_ELIMIT);
+	char buf[16];
+	grens_time_format(91800, buf, sizeof(buf));
+	CHECK_STR(buf, "25:30:00");
+}
+
+static void test_dates(void)
+{
+	grens_date d;
+	CHECK_INT(grens_date_parse_gtfs("19700101", 8, &d), 0);
+	CHECK_INT(d, 0);
+	CHECK_INT(grens_date_parse_iso("2026-03-10", 10, &d), 0);
+	/* 2026-03-10 is a Tuesday (1 with Monday = 0) */
+	CHECK_INT(grens_date_weekday(d), 1);
+	char buf[16];
+	grens_date_format_iso(d + 1, buf, sizeof(buf));
+	CHECK_STR(buf, "2026-03-11");
+	/* leap day: 2024-02-29 valid, 2023-02-29 not */
+	CHECK_INT(grens_date_parse_gtfs("20240229", 8, &d), 0);
+	grens_date_format_iso(d + 1, buf, sizeof(buf));
+	CHECK_STR(buf, "2024-03-01");
+	CHECK_INT(grens_date_parse_gtfs("20230229", 8, &d), GRENS_EFORMAT);
+	CHECK_INT(grens_date_parse_gtfs("2023-01-01", 10, &d), GRENS_EFORMAT);
+	CHECK_INT(grens_date_parse_iso("2023-13-01", 10, &d), GRENS_EFORMAT);
+	/* 2000-01-01 = 10957 days after 1970-01-01 (30 years, 7 leap days: 30*365+7) */
+	CHECK_INT(grens_date_from_ymd(2000, 1, 1), 10957);
+}
+
+static void test_numbers(void)
+{
+	int64_t v;
+	CHECK_INT(grens_parse_i64("42", 2, 0, 100, &v), 0);
+	CHECK_INT(v, 42);
+	CHECK_INT(grens_parse_i64("-1", 2, 0, 100, &v), GRENS_ELIMIT);
+	CHECK_INT(grens_parse_i64("4x", 2, 0, 100, &v), GRENS_EFORMAT);
+	CHECK_INT(grens_parse_i64("99999999999999999999999", 23, INT64_MIN, INT64_MAX, &v),
+		  GRENS_ELIMIT);
+	double x;
+	CHECK_INT(grens_parse_double("52.37919", 8, &x), 0);
+	CHECK_NEAR(x, 52.37919, 1e-9);
+	CHECK_INT(grens_parse_double("nan", 3, &x), GRENS_EFORMAT);
+	CHECK_INT(grens_parse_double("1.5x", 4, &x), GRENS_EFORMAT);
+}
+
+static void test_geo(void)
+{
+	/* Aachen Hbf (50.7678, 6.091499) to Heerlen (50.890693, 5.975844):
+	 * about 16 km as the crow flies. */
+	double d = grens_geo_distance_m(50.7678, 6.091499, 50.890693, 5.975844);
+	CHECK(d > 15500 && d < 16500);
+	/* One degree of latitude is 111.195 km on the mean sphere (pi/180 * 6371008.8). */
+	CHECK_NEAR(grens_geo_distance_m(50, 6, 51, 6), 111195.0, 5.0);
+}
+
+static void test_text(void)
+{
+	char buf[64];
+	grens_text_fold("Köln Hbf", strlen("Köln Hbf"), buf, sizeof(buf));
+	CHECK_STR(buf, "koln hbf");
+	grens_text_fold("  's-Hertogenbosch ", strlen("  's-Hertogenbosch "), buf, sizeof(buf));
+	CHECK_STR(buf, "s hertogenbosch");
+	grens_text_fold("Düsseldorf Straße", strlen("Düsseldorf Straße"), buf, sizeof(buf));
+	CHECK_STR(buf, "dusseldorf strasse");
+	grens_text_fold("Liège-Guillemins", strlen("Liège-Guillemins"), buf, sizeof(buf));
+	CHECK_STR(buf, "liege guillemins");
+	size_t need = grens_text_fold("Amsterdam Centraal", 18, buf, 4);
+	CHECK_INT(need, 18);
+	CHECK_STR(buf, "ams");
+	CHECK(grens_utf8_valid("Köln", strlen("Köln")));
+	CHECK(!grens_utf8_valid("K\xF6ln", 4)); /* Latin-1 byte, not UTF-8 */
+	CHECK(!grens_utf8_valid("\xC0\x80", 2)); /* overlong NUL */
+	CHECK(!grens_utf8_valid("\xED\xA0\x80", 3)); /* surrogate */
+}
+
+static void test_arena(void)
+{
+	grens_arena *a = grens_arena_new(64);
+	CHECK(a != NULL);
+	char *s = grens_arena_strndup(a, "hello", 5);
+	CHECK_STR(s, "hello");
+	uint64_t *big = grens_arena_calloc(a, 1000, sizeof(uint64_t), 8);
+	CHECK(big != NULL);
+	CHECK(((uintptr_t)big & 7) == 0);
+	CHECK_INT(big[999], 0);
+	CHECK(grens_arena_calloc(a, SIZE_MAX / 2, 4, 8) == NULL); /* overflow refused */
+	CHECK_STR(s, "hello"); /* earlier allocation survives a big one */
+	grens_arena_free(a);
+}
+
+static void test_diag(void)
+{
+	grens_diag *d = grens_diag_new();
+	grens_diag_add(d, "invalid_time", GRENS_SEVERITY_ERROR, "stop_times.txt", 3,
+		       "arrival_time", "bad value '%s'", "8:6");
+	grens_diag_add(d, "invalid_time", GRENS_SEVERITY_ERROR, "stop_times.txt", 9,
+		       "departure_time", NULL);
+	grens_diag_add(d, "unknown_column", GRENS_SEVERITY_INFO, "stops.txt", 1, "foo", NULL);
+	CHECK_INT(grens_diag_summary_count(d), 2);
+	CHECK_INT(grens_diag_count(d, "invalid_time"), 2);
+	CHECK_INT(grens_diag_summary(d, 0)->first.line, 3);
+	CHECK_STR(grens_diag_summary(d, 0)->first.field, "arrival_time");
+	CHECK_STR(grens_diag_summary(d, 0)->first.message, "bad value '8:6'");
+	CHECK_INT(grens_diag_total(d, GRENS_SEVERITY_ERROR), 2);
+	CHECK_INT(grens_diag_total(d, GRENS_SEVERITY_INFO), 1);
+	grens_diag_free(d);
+}
+
+int main(void)
+{
+	test_time();
+	test_dates();
+	test_numbers();
+	test_geo();
+	test_text();
+	test_arena();
+	test_diag();
+	return check_exit();
+}
