@@ -54,7 +54,7 @@ struct tb_strings {
 	uint64_t len, cap;
 };
 
-static uint32_t tb_str(struct tb_strings *s, const char *v)
+static inline uint32_t tb_str(struct tb_strings *s, const char *v)
 {
 	size_t n = strlen(v) + 1;
 	if (s->len + n > s->cap) {
@@ -96,7 +96,7 @@ static bool tb_no_overtake(const tb_trip *before, const tb_trip *after)
 }
 
 /* Fill *tt (all arrays malloc'ed; free with tb_free). */
-static void tb_build(const tb_net *net, grens_timetable *tt, uint32_t *trip_map)
+static inline void tb_build(const tb_net *net, grens_timetable *tt, uint32_t *trip_map)
 {
 	memset(tt, 0, sizeof(*tt));
 	struct tb_strings str = { 0 };
@@ -286,7 +286,7 @@ static void tb_build(const tb_net *net, grens_timetable *tt, uint32_t *trip_map)
 	tt->strings_size = str.len;
 }
 
-static void tb_free(grens_timetable *tt)
+static inline void tb_free(grens_timetable *tt)
 {
 	void *arrays[] = {
 		tt->feed_name, tt->feed_timezone, tt->service_days, tt->stop_feed, tt->stop_id,
@@ -306,7 +306,7 @@ static void tb_free(grens_timetable *tt)
 
 /* Convenience: append a trip over stops[0..n) with times "HH:MM" pairs
  * given as seconds; dwell 0 (arr == dep). */
-static uint32_t tb_add_trip(tb_net *net, const char *id, uint32_t route, uint32_t service,
+static inline uint32_t tb_add_trip(tb_net *net, const char *id, uint32_t route, uint32_t service,
 			    uint32_t n, const uint32_t *stops, const int32_t *times)
 {
 	tb_trip *t = &net->trips[net->trip_count];
