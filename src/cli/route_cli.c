@@ -7,45 +7,31 @@
 int route_cli_load(const char *cmd, cli_feed_list *feeds, int32_t default_min_change,
 		   grens_timetable **out)
 {
+	grens_gtfs_feed *loaded[64] = { 0 };
+	grens_diag *diags[64] = { 0 };
 	*out = NULL;
 	cli_feed_list_default(feeds);
-	grens_gtfs_feed *loaded[64] = { 0 };
-	grens_diag *diag = grens_diag_new();
-	grens_error err;
 	int code = CLI_EXIT_FAIL;
-	grens_progress progress;
-	cli_progress_init(&progress);
-	if (!diag) {
-		cli_errorf(cmd, "out of memory");
-		return CLI_EXIT_FAIL;
-	}
-	for (unsigned i = 0; i < feeds->count; i++) {
-		grens_gtfs_options o = GRENS_GTFS_OPTIONS_INIT;
-		o.progress = progress;
-		grens_error_clear(&err);
-		if (grens_gtfs_load(&loaded[i], feeds->paths[i], &o, diag, &err) != 0) {
-			cli_errorf(cmd, "cannot load feed %s", feeds->paths[i]);
-			cli_report_error(cmd, &err);
-			goto done;
-		}
-	}
+	if (cli_load_feeds(cmd, feeds, loaded, diags) != 0)
+		goto done;
 	grens_net_options no = GRENS_NET_OPTIONS_INIT;
 	if (default_min_change >= 0)
 		no.default_min_change = default_min_change;
-	no.progress = progress;
+	cli_progress_init(&no.progress);
+	grens_error err;
 	grens_error_clear(&err);
-	if (grens_net_build(out, (const grens_gtfs_feed *const *)loaded, feeds->count, &no, diag,
-			    &err) != 0) {
+	grens_diag *diag = grens_diag_new();
+	if (!diag || grens_net_build(out, (const grens_gtfs_feed *const *)loaded, feeds->count, &no,
+				     diag, &err) != 0) {
 		cli_errorf(cmd, "cannot build the timetable");
 		cli_report_error(cmd, &err);
 		*out = NULL;
-		goto done;
+	} else {
+		code = CLI_EXIT_OK;
 	}
-	code = CLI_EXIT_OK;
-done:
-	for (unsigned i = 0; i < feeds->count; i++)
-		grens_gtfs_free(loaded[i]);
 	grens_diag_free(diag);
+done:
+	cli_free_feeds(loaded, diags, feeds->count);
 	return code;
 }
 
