@@ -39,8 +39,9 @@ extern "C" {
 
 typedef struct grens_route_options {
 	uint32_t max_transfers;  /* default 8; at most the workspace's */
-	int32_t min_change;      /* seconds for every stop, overriding tt->stop_min_change; -1: use
-				    the timetable's (default) */
+	int32_t min_change;      /* seconds for every stop, overriding tt->stop_min_change except
+				    where changing is forbidden (GRENS_NET_CHANGE_FORBIDDEN); -1:
+				    use the timetable's (default) */
 } grens_route_options;
 
 #define GRENS_ROUTE_OPTIONS_INIT { .max_transfers = 8, .min_change = -1 }

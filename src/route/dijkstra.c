@@ -359,8 +359,10 @@ static void settle(grens_dijkstra *ws, uint32_t node)
 			if (lower(ws, to * 2 + KIND_FOOT, t + tt->footpaths[f].duration))
 				ws->walked_from[to] = stop;
 		}
-		ready = t + (ws->change_override >= 0 ? ws->change_override
-						      : tt->stop_min_change[stop]);
+		int32_t change = tt->stop_min_change[stop];
+		if (ws->change_override >= 0 && change != GRENS_NET_CHANGE_FORBIDDEN)
+			change = ws->change_override;
+		ready = t + change;
 		how = 0;
 	}
 	if (ready >= ws->target_bound)

@@ -321,7 +321,9 @@ static inline void set_foot_label(grens_raptor *ws, uint32_t k, uint32_t s, int3
 
 static inline int32_t change_time(const grens_raptor *ws, uint32_t s)
 {
-	return ws->min_change >= 0 ? ws->min_change : ws->tt->stop_min_change[s];
+	int32_t own = ws->tt->stop_min_change[s];
+	/* an override never allows a change transfers.txt forbids */
+	return ws->min_change >= 0 && own != GRENS_NET_CHANGE_FORBIDDEN ? ws->min_change : own;
 }
 
 /* Earliest time a traveller of round k can board at s, and whether that is

@@ -176,6 +176,19 @@ static void test_change_time_and_pareto(void)
 	CHECK_NEAR(sum.share_under, 3.0 / 9.0, 1e-9);
 	CHECK_NEAR(sum.mean_transfers, 3.0 / 8.0, 1e-9);
 	routers_close(&r);
+
+	/* transfers.txt type 3 at B (from B to B): no change there at all, not
+	 * even with a change-time override; only d1 (09:00) is left */
+	int32_t change[3] = { 120, GRENS_NET_CHANGE_FORBIDDEN, 120 };
+	net.min_change = change;
+	routers_open(&r, &net);
+	res = route(&r, 0, 2, TUESDAY, HM(8, 0), -1, 8);
+	CHECK_INT(res.journey_count, 1);
+	CHECK_INT(res.journeys[0].arrival, HM(9, 0));
+	res = route(&r, 0, 2, TUESDAY, HM(8, 0), 0, 8);
+	CHECK_INT(res.journey_count, 1);
+	CHECK_INT(res.journeys[0].arrival, HM(9, 0));
+	routers_close(&r);
 }
 
 /* Service 0 every day; service 1 only Monday (the day before Tuesday);
