@@ -229,8 +229,8 @@ static int write_grid(struct feed *f, const struct grid *g)
 			f->n.stops++;
 			f->n.transfers++;
 			if (g->walks && r + 1 < g->rows && c + 1 < g->cols) {
-				fprintf(f->transfers.f, "g%u-%u,g%u-%u,2,240\n", r, c, r + 1, c + 1);
-				fprintf(f->transfers.f, "g%u-%u,g%u-%u,2,240\n", r + 1, c + 1, r, c);
+				fprintf(f->transfers.f, "g%u-%u,g%u-%u,2,420\n", r, c, r + 1, c + 1);
+				fprintf(f->transfers.f, "g%u-%u,g%u-%u,2,420\n", r + 1, c + 1, r, c);
 				f->n.transfers += 2;
 			}
 		}
