@@ -26,4 +26,9 @@
 /* Frequencies: most trips one frequencies.txt row may expand to. */
 #define GRENS_LIMIT_FREQUENCY_TRIPS 10000u
 
+/* Footpaths: longest walk kept after transitive closure (s). */
+#define GRENS_LIMIT_FOOTPATH_SECONDS 1200
+/* Footpaths: most footpaths from one stop. */
+#define GRENS_LIMIT_FOOTPATHS_PER_STOP 1000u
+
 #endif
