@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 
-from harness import SOURCE, check, finish
+from harness import BIN, SOURCE, check, finish, run
 
 FEEDS = os.path.join(SOURCE, "feeds")
 GEN = os.path.join(SOURCE, "tools", "gen-corridor")
@@ -406,5 +406,49 @@ check(d == 171 * 60 and len(legs) == 1,
       f"ic-aken: Amsterdam C 12h -> Aachen Hbf direct in 171 min ({d}, {len(legs)} legs)")
 base_d, _ = net.best_in_hour(AMS, AACHEN, 12)
 check(base_d - d == 9 * 60, f"ic-aken saves 9 min at 12h ({base_d} -> {d})")
+
+# ---------------------------------------------------------------------------
+# 5. grens itself loads both feeds without a warning or an error, and counts
+#    the rows the files hold.
+try:
+    r = run("info", "--feed", "nl=" + os.path.join(FEEDS, "nl"),
+            "--feed", "nrw=" + os.path.join(FEEDS, "nrw"), "--format", "json")
+except OSError as e:
+    r = subprocess.CompletedProcess([BIN], 127, "", str(e))
+if r.returncode == 2 and "unknown command" in r.stderr:
+    print(f"SKIP: {BIN} has no info command; grens info checks skipped", file=sys.stderr)
+else:
+    import json
+    check(r.returncode == 0, f"grens info on the corridor feeds exits 0: {r.stderr.strip()}")
+    try:
+        summary = json.loads(r.stdout)
+    except ValueError:
+        summary = {}
+    reported = {fd.get("name"): fd for fd in summary.get("feeds", [])}
+    check(set(reported) == set(FEED_NAMES), f"grens info reports nl and nrw: {sorted(reported)}")
+    for name in FEED_NAMES:
+        fd = reported.get(name, {})
+        bad = [n for n in fd.get("notices", []) if n.get("severity") in ("error", "warning")]
+        check(not bad, f"grens info: no errors or warnings in {name}: {bad[:3]}")
+        counts = fd.get("counts", {})
+        for table in ("stops", "routes", "trips", "stop_times", "calendar_dates", "transfers"):
+            check(counts.get(table) == len(feeds[name][table]),
+                  f"grens info counts {name}/{table}.txt: {counts.get(table)} "
+                  f"vs {len(feeds[name][table])} rows")
+        check(fd.get("service_dates", {}) == {"first": "2025-12-14", "last": "2026-12-12"},
+              f"grens info: {name} runs over the 2026 timetable year")
+    tt = summary.get("timetable", {})
+    bad = [n for n in tt.get("notices", []) if n.get("severity") in ("error", "warning")]
+    check(not bad, f"grens info: the timetable of both feeds builds without warnings: {bad[:3]}")
+    # The RE18 and ICE trips of nrw repeat nl trips (same train number and
+    # service); the timetable holds every trip once, or both copies when the
+    # duplicates are kept.
+    nl_keys = {(t["trip_short_name"], t["service_id"]) for t in feeds["nl"]["trips"]
+               if t["trip_short_name"]}
+    dups = sum(1 for t in feeds["nrw"]["trips"]
+               if (t["trip_short_name"], t["service_id"]) in nl_keys)
+    total = len(feeds["nl"]["trips"]) + len(feeds["nrw"]["trips"])
+    check(dups > 0 and total - dups <= tt.get("trips", -1) <= total,
+          f"grens info: timetable trips {tt.get('trips')} within {total - dups}..{total}")
 
 finish()
