@@ -359,12 +359,16 @@ static int plan_patterns(struct builder *b, struct plan_vec *plans)
 				goto out;
 			}
 		}
-		if (plans->n - first_plan > 1)
+		if (plans->n - first_plan > 1) {
+			const struct source_trip *src = &b->source[g->first_trip];
+			const grens_gtfs_feed *f = b->feeds[src->feed];
 			grens_diag_add(b->diag, "pattern_split_for_overtaking", GRENS_SEVERITY_INFO,
-				       "trips.txt", 0, NULL,
-				       "a stop sequence of route %u was split into %zu patterns "
+				       "trips.txt", 0, "route_id",
+				       "%s: a stop sequence of route '%s' was split into %zu patterns "
 				       "because trips overtake each other",
-				       g->key[0], plans->n - first_plan);
+				       f->name, f->routes[f->trips[src->trip].route].id,
+				       plans->n - first_plan);
+		}
 	}
 out:
 	free(sorted);
@@ -653,7 +657,8 @@ static int build_blocks(struct builder *b)
 				goto out;
 			}
 		}
-		qsort(items.v, items.n, sizeof(*items.v), cmp_block);
+		if (items.n)
+			qsort(items.v, items.n, sizeof(*items.v), cmp_block);
 		for (size_t i = 0; i + 1 < items.n; i++) {
 			const struct block_item *x = &items.v[i], *y = &items.v[i + 1];
 			if (strcmp(x->block, y->block) || x->service != y->service)
