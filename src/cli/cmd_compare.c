@@ -404,7 +404,8 @@ static int run_row(struct net *net, const struct place *from, const struct place
 	int code = route_cli_stops(CMD, net->tt, "--from", from->query, fs, STOP_CAP, &fn);
 	if (code)
 		return code;
-	if ((code = route_cli_stops(CMD, net->tt, "--to", to->query, ts, STOP_CAP, &tn)))
+	code = route_cli_stops(CMD, net->tt, "--to", to->query, ts, STOP_CAP, &tn);
+	if (code)
 		return code;
 	grens_route_query q = { fs, fn, ts, tn, date, a->t0 };
 	grens_route_options opts = GRENS_ROUTE_OPTIONS_INIT;
@@ -764,7 +765,8 @@ int cmd_compare(int argc, char **argv)
 	nets[0].hash = "";
 	nets[0].description = "";
 	net_count = 1;
-	if ((code = build(cfeeds, a.feeds.count, &nets[0])))
+	code = build(cfeeds, a.feeds.count, &nets[0]);
+	if (code)
 		goto done;
 	for (unsigned i = 0; i < a.scenario_count; i++) {
 		code = load_scenario(a.scenarios[i], cfeeds, a.feeds.count, &nets[net_count++]);
@@ -776,8 +778,8 @@ int cmd_compare(int argc, char **argv)
 		struct place *p = &places[place_count++];
 		p->query = k < a.from_count ? a.from[k] : a.to[k - a.from_count];
 		uint32_t s[STOP_CAP], n;
-		if ((code = route_cli_stops(CMD, nets[0].tt, k < a.from_count ? "--from" : "--to",
-					    p->query, s, STOP_CAP, &n)))
+		code = route_cli_stops(CMD, nets[0].tt, k < a.from_count ? "--from" : "--to", p->query, s, STOP_CAP, &n);
+		if (code)
 			goto done;
 		uint32_t d = display_stop(nets[0].tt, s, n);
 		route_cli_stop_id(nets[0].tt, d, p->id, sizeof(p->id));

@@ -257,7 +257,8 @@ static int resolve(struct ctx *c, uint32_t target, const sc_str *q, uint32_t *fr
 	for (uint32_t f = 0; f < c->feed_count; f++) {
 		if (f == target)
 			continue;
-		if ((rc = stop_in_draft(c, &c->drafts[f], q, out)))
+		rc = stop_in_draft(c, &c->drafts[f], q, out);
+		if (rc)
 			return rc;
 		if (*out != GRENS_NONE) {
 			*from = f;
@@ -416,7 +417,8 @@ static int apply_remove(struct ctx *c, const sc_edit *e)
 	uint32_t f0 = 0, f1 = c->feed_count;
 	int rc = 0;
 	if (e->feed.s) {
-		if ((rc = find_feed(c, &e->feed, &f0)))
+		rc = find_feed(c, &e->feed, &f0);
+		if (rc)
 			return rc;
 		f1 = f0 + 1;
 	}
@@ -493,7 +495,8 @@ static int apply_remove(struct ctx *c, const sc_edit *e)
 		bool found = false;
 		for (uint32_t f = f0; f < f1 && !found; f++) {
 			uint32_t st = GRENS_NONE;
-			if ((rc = stop_in_draft(c, &c->drafts[f], &e->stops.items[i], &st)))
+			rc = stop_in_draft(c, &c->drafts[f], &e->stops.items[i], &st);
+			if (rc)
 				return rc;
 			found = st != GRENS_NONE;
 		}
@@ -526,7 +529,8 @@ static int apply_extend(struct ctx *c, const sc_edit *e)
 		return rc;
 	struct draft *d = &c->drafts[f];
 	uint32_t at;
-	if ((rc = resolve_station(c, f, &e->stop_at, &at)))
+	rc = resolve_station(c, f, &e->stop_at, &at);
+	if (rc)
 		return rc;
 	uint32_t *stops = calloc(e->hop_count, sizeof(uint32_t));
 	uint8_t *sel = NULL;
@@ -558,7 +562,8 @@ static int apply_extend(struct ctx *c, const sc_edit *e)
 		nr.timepoint = 1;
 		nr.headsign = "";
 		if (fwd) {
-			if ((rc = copy_rows(c, d, &tr, 0, last, 0, &first)))
+			rc = copy_rows(c, d, &tr, 0, last, 0, &first);
+			if (rc)
 				break;
 			grens_gtfs_stop_time *jr = &d->new_stop_times.v[d->new_stop_times.n - 1];
 			jr->departure = jr->arrival + e->at_dwell;
@@ -652,9 +657,12 @@ static int apply_truncate(struct ctx *c, const sc_edit *e)
 	struct draft *d = &c->drafts[f];
 	uint32_t at, toward;
 	uint8_t *sel = NULL;
-	if ((rc = resolve_station(c, f, &e->stop_at, &at)) ||
-	    (rc = resolve_station(c, f, &e->toward, &toward)) ||
-	    (rc = route_selection(c, d, &e->route, &sel)))
+	rc = resolve_station(c, f, &e->stop_at, &at);
+	if (!rc)
+		rc = resolve_station(c, f, &e->toward, &toward);
+	if (!rc)
+		rc = route_selection(c, d, &e->route, &sel);
+	if (rc)
 		return rc;
 	uint32_t changed = 0, removed = 0;
 	for (size_t t = 0; t < d->trips.n && !rc; t++) {
@@ -678,7 +686,8 @@ static int apply_truncate(struct ctx *c, const sc_edit *e)
 			continue;
 		}
 		uint32_t first;
-		if ((rc = copy_rows(c, d, &tr, k0, k1, 0, &first)))
+		rc = copy_rows(c, d, &tr, k0, k1, 0, &first);
+		if (rc)
 			break;
 		grens_gtfs_trip *nt = &d->trips.v[t];
 		nt->first_stop_time = first;
@@ -713,7 +722,8 @@ static int apply_headway(struct ctx *c, const sc_edit *e)
 		return rc;
 	struct draft *d = &c->drafts[f];
 	uint8_t *sel = NULL;
-	if ((rc = route_selection(c, d, &e->route, &sel)))
+	rc = route_selection(c, d, &e->route, &sel);
+	if (rc)
 		return rc;
 	VEC(struct hw_group) groups = { 0 };
 	uint32_t removed = 0, added = 0;
@@ -754,8 +764,8 @@ static int apply_headway(struct ctx *c, const sc_edit *e)
 		     dep += e->headway, k++) {
 			grens_gtfs_trip nt = d->trips.v[groups.v[g].template_trip];
 			uint32_t first;
-			if ((rc = copy_rows(c, d, &nt, 0, nt.stop_time_count - 1,
-					    dep - groups.v[g].template_dep, &first)))
+			rc = copy_rows(c, d, &nt, 0, nt.stop_time_count - 1, dep - groups.v[g].template_dep, &first);
+			if (rc)
 				break;
 			char id[512];
 			snprintf(id, sizeof(id), "%s~hw%u", nt.id, k);
@@ -921,7 +931,8 @@ static int apply_add_line(struct ctx *c, const sc_edit *e)
 		char sid[600];
 		snprintf(sid, sizeof(sid), "%s:s%u", id, s + 1);
 		uint32_t service = GRENS_NONE;
-		if ((rc = add_service(c, d, sv, sid, &service)))
+		rc = add_service(c, d, sv, sid, &service);
+		if (rc)
 			break;
 		uint32_t n = sv->departure_count;
 		if (!n)
@@ -1328,9 +1339,11 @@ int grens_scenario_apply(grens_scenario_result **out, const grens_scenario *sc,
 		rc = sc_fail(sc, err, GRENS_EARG, top, "", "no feeds to apply the scenario to");
 		goto fail;
 	}
-	for (uint32_t i = 0; i < feed_count; i++)
-		if ((rc = draft_init(&c, &c.drafts[i], feeds[i])))
+	for (uint32_t i = 0; i < feed_count; i++) {
+		rc = draft_init(&c, &c.drafts[i], feeds[i]);
+		if (rc)
 			goto fail;
+	}
 	for (uint32_t i = 0; i < sc->edit_count; i++) {
 		const sc_edit *e = &sc->edits[i];
 		switch (e->kind) {
@@ -1345,9 +1358,11 @@ int grens_scenario_apply(grens_scenario_result **out, const grens_scenario *sc,
 			goto fail;
 		res->stats.edits++;
 	}
-	for (uint32_t i = 0; i < feed_count; i++)
-		if ((rc = draft_finish(&c, &c.drafts[i], &res->feeds[i])))
+	for (uint32_t i = 0; i < feed_count; i++) {
+		rc = draft_finish(&c, &c.drafts[i], &res->feeds[i]);
+		if (rc)
 			goto fail;
+	}
 	res->feed_count = feed_count;
 	for (uint32_t i = 0; i < feed_count; i++)
 		draft_free(&c.drafts[i]);

@@ -314,17 +314,23 @@ static int parse_service(struct walk *w, yaml_node_t *node, sc_service *sv)
 		return rc;
 	sv->at = loc_of(node);
 	sc_str d;
-	if ((rc = opt_str(w, node, "days", &d)))
+	rc = opt_str(w, node, "days", &d);
+	if (rc)
 		return rc;
-	if (d.s && (rc = days(w, &d, &sv->weekdays)))
+	rc = d.s ? days(w, &d, &sv->weekdays) : 0;
+	if (rc)
 		return rc;
-	if ((rc = direction(w, node, &sv->directions)))
+	rc = direction(w, node, &sv->directions);
+	if (rc)
 		return rc;
 	yaml_node_t *v;
-	if ((v = get(w, node, "dates")) && (rc = date_list(w, v, "dates", &sv->dates, &sv->date_count)))
+	v = get(w, node, "dates");
+	rc = v ? date_list(w, v, "dates", &sv->dates, &sv->date_count) : 0;
+	if (rc)
 		return rc;
-	if ((v = get(w, node, "except")) &&
-	    (rc = date_list(w, v, "except", &sv->except, &sv->except_count)))
+	v = get(w, node, "except");
+	rc = v ? date_list(w, v, "except", &sv->except, &sv->except_count) : 0;
+	if (rc)
 		return rc;
 	if (!d.s && !sv->date_count)
 		return sc_fail(w->sc, w->err, GRENS_EFORMAT, sv->at, "days",
@@ -339,7 +345,8 @@ static int parse_service(struct walk *w, yaml_node_t *node, sc_service *sv)
 	if (deps) {
 		yaml_node_item_t *it;
 		uint32_t n;
-		if ((rc = items(w, deps, "departures", &it, &n)))
+		rc = items(w, deps, "departures", &it, &n);
+		if (rc)
 			return rc;
 		if (n == 0)
 			return sc_fail(w->sc, w->err, GRENS_EFORMAT, loc_of(deps), "departures",
@@ -347,18 +354,23 @@ static int parse_service(struct walk *w, yaml_node_t *node, sc_service *sv)
 		sv->departures = grens_arena_calloc(w->sc->arena, n, sizeof(int32_t), 8);
 		if (!sv->departures)
 			return grens_error_set(w->err, GRENS_ENOMEM, "out of memory");
-		for (uint32_t i = 0; i < n; i++)
-			if ((rc = time_of_day(w, node_at(w, it[i]), "departures", &sv->departures[i])))
+		for (uint32_t i = 0; i < n; i++) {
+			rc = time_of_day(w, node_at(w, it[i]), "departures", &sv->departures[i]);
+			if (rc)
 				return rc;
+		}
 		sv->departure_count = n;
 		return 0;
 	}
 	if (!first || !last || !hw)
 		return sc_fail(w->sc, w->err, GRENS_EFORMAT, sv->at, !first ? "first" : !last ? "last" : "headway",
 			       "service: give 'first', 'last' and 'headway' (or 'departures')");
-	if ((rc = time_of_day(w, first, "first", &sv->first)) ||
-	    (rc = time_of_day(w, last, "last", &sv->last)) ||
-	    (rc = minutes(w, hw, "headway", 24 * 60, &sv->headway)))
+	rc = time_of_day(w, first, "first", &sv->first);
+	if (!rc)
+		rc = time_of_day(w, last, "last", &sv->last);
+	if (!rc)
+		rc = minutes(w, hw, "headway", 24 * 60, &sv->headway);
+	if (rc)
 		return rc;
 	if (sv->headway <= 0)
 		return sc_fail(w->sc, w->err, GRENS_EFORMAT, loc_of(hw), "headway",
@@ -387,21 +399,30 @@ static int parse_hops(struct walk *w, yaml_node_t *node, bool first_has_run, sc_
 		hop->at = loc_of(h);
 		hop->run = hop->run_back = -1;
 		if (h->type == YAML_SCALAR_NODE) { /* a bare stop name */
-			if ((rc = scalar(w, h, "stop", &hop->stop)))
+			rc = scalar(w, h, "stop", &hop->stop);
+			if (rc)
 				return rc;
 			continue;
 		}
-		if ((rc = check_keys(w, h, "stop", keys)) ||
-		    (rc = need_str(w, h, "stop", "stop", &hop->stop)) ||
-		    (rc = opt_str(w, h, "platform", &hop->platform)))
+		rc = check_keys(w, h, "stop", keys);
+		if (!rc)
+			rc = need_str(w, h, "stop", "stop", &hop->stop);
+		if (!rc)
+			rc = opt_str(w, h, "platform", &hop->platform);
+		if (rc)
 			return rc;
 		yaml_node_t *v;
-		if ((v = get(w, h, "run")) && (rc = minutes(w, v, "run", 24 * 60, &hop->run)))
+		v = get(w, h, "run");
+		rc = v ? minutes(w, v, "run", 24 * 60, &hop->run) : 0;
+		if (rc)
 			return rc;
-		if ((v = get(w, h, "run-back")) &&
-		    (rc = minutes(w, v, "run-back", 24 * 60, &hop->run_back)))
+		v = get(w, h, "run-back");
+		rc = v ? minutes(w, v, "run-back", 24 * 60, &hop->run_back) : 0;
+		if (rc)
 			return rc;
-		if ((v = get(w, h, "dwell")) && (rc = minutes(w, v, "dwell", 24 * 60, &hop->dwell)))
+		v = get(w, h, "dwell");
+		rc = v ? minutes(w, v, "dwell", 24 * 60, &hop->dwell) : 0;
+		if (rc)
 			return rc;
 		if (i == 0 && !first_has_run && (hop->run >= 0 || hop->run_back >= 0))
 			return sc_fail(w->sc, w->err, GRENS_EFORMAT, hop->at, "run",
@@ -419,18 +440,29 @@ static int parse_add_line(struct walk *w, yaml_node_t *node, sc_edit *e)
 	int rc = check_keys(w, node, "add-line", keys);
 	if (rc)
 		return rc;
-	if ((rc = opt_str(w, node, "feed", &e->feed)) ||
-	    (rc = need_str(w, node, "add-line", "name", &e->name)) ||
-	    (rc = opt_str(w, node, "id", &e->id)) ||
-	    (rc = opt_str(w, node, "long-name", &e->long_name)) ||
-	    (rc = opt_str(w, node, "agency", &e->agency)) ||
-	    (rc = opt_str(w, node, "color", &e->color)) ||
-	    (rc = opt_str(w, node, "text-color", &e->text_color)) ||
-	    (rc = opt_str(w, node, "headsign", &e->headsign)))
+	rc = opt_str(w, node, "feed", &e->feed);
+	if (!rc)
+		rc = need_str(w, node, "add-line", "name", &e->name);
+	if (!rc)
+		rc = opt_str(w, node, "id", &e->id);
+	if (!rc)
+		rc = opt_str(w, node, "long-name", &e->long_name);
+	if (!rc)
+		rc = opt_str(w, node, "agency", &e->agency);
+	if (!rc)
+		rc = opt_str(w, node, "color", &e->color);
+	if (!rc)
+		rc = opt_str(w, node, "text-color", &e->text_color);
+	if (!rc)
+		rc = opt_str(w, node, "headsign", &e->headsign);
+	if (rc)
 		return rc;
 	e->route_type = -1;
 	sc_str mode, type;
-	if ((rc = opt_str(w, node, "mode", &mode)) || (rc = opt_str(w, node, "type", &type)))
+	rc = opt_str(w, node, "mode", &mode);
+	if (!rc)
+		rc = opt_str(w, node, "type", &type);
+	if (rc)
 		return rc;
 	if (type.s) {
 		int64_t t;
@@ -456,7 +488,8 @@ static int parse_add_line(struct walk *w, yaml_node_t *node, sc_edit *e)
 			       "add-line: 'mode' (or 'type') is required");
 	}
 	sc_str speed;
-	if ((rc = opt_str(w, node, "speed", &speed)))
+	rc = opt_str(w, node, "speed", &speed);
+	if (rc)
 		return rc;
 	if (speed.s && (grens_parse_double(speed.s, strlen(speed.s), &e->speed_kmh) ||
 			!(e->speed_kmh > 0 && e->speed_kmh <= 1000)))
@@ -467,7 +500,8 @@ static int parse_add_line(struct walk *w, yaml_node_t *node, sc_edit *e)
 	if (!stops)
 		return sc_fail(w->sc, w->err, GRENS_EFORMAT, loc_of(node), "stops",
 			       "add-line: 'stops' is required");
-	if ((rc = parse_hops(w, stops, false, &e->hops, &e->hop_count)))
+	rc = parse_hops(w, stops, false, &e->hops, &e->hop_count);
+	if (rc)
 		return rc;
 	if (e->hop_count < 2)
 		return sc_fail(w->sc, w->err, GRENS_EFORMAT, loc_of(stops), "stops",
@@ -482,7 +516,8 @@ static int parse_add_line(struct walk *w, yaml_node_t *node, sc_edit *e)
 			       "add-line: 'services' is required");
 	yaml_node_item_t *it;
 	uint32_t n;
-	if ((rc = items(w, services, "services", &it, &n)))
+	rc = items(w, services, "services", &it, &n);
+	if (rc)
 		return rc;
 	if (n == 0)
 		return sc_fail(w->sc, w->err, GRENS_EFORMAT, loc_of(services), "services",
@@ -490,9 +525,11 @@ static int parse_add_line(struct walk *w, yaml_node_t *node, sc_edit *e)
 	e->services = grens_arena_calloc(w->sc->arena, n, sizeof(sc_service), 8);
 	if (!e->services)
 		return grens_error_set(w->err, GRENS_ENOMEM, "out of memory");
-	for (uint32_t i = 0; i < n; i++)
-		if ((rc = parse_service(w, node_at(w, it[i]), &e->services[i])))
+	for (uint32_t i = 0; i < n; i++) {
+		rc = parse_service(w, node_at(w, it[i]), &e->services[i]);
+		if (rc)
 			return rc;
+	}
 	e->service_count = n;
 	return 0;
 }
@@ -504,17 +541,25 @@ static int parse_extend(struct walk *w, yaml_node_t *node, sc_edit *e)
 	int rc = check_keys(w, node, "extend", keys);
 	if (rc)
 		return rc;
-	if ((rc = opt_str(w, node, "feed", &e->feed)) ||
-	    (rc = need_str(w, node, "extend", "route", &e->route)) ||
-	    (rc = need_str(w, node, "extend", "at", &e->stop_at)) ||
-	    (rc = direction(w, node, &e->directions)))
+	rc = opt_str(w, node, "feed", &e->feed);
+	if (!rc)
+		rc = need_str(w, node, "extend", "route", &e->route);
+	if (!rc)
+		rc = need_str(w, node, "extend", "at", &e->stop_at);
+	if (!rc)
+		rc = direction(w, node, &e->directions);
+	if (rc)
 		return rc;
 	yaml_node_t *v;
-	if ((v = get(w, node, "dwell")) && (rc = minutes(w, v, "dwell", 24 * 60, &e->at_dwell)))
+	v = get(w, node, "dwell");
+	rc = v ? minutes(w, v, "dwell", 24 * 60, &e->at_dwell) : 0;
+	if (rc)
 		return rc;
-	if ((v = get(w, node, "minutes"))) {
+	v = get(w, node, "minutes");
+	if (v) {
 		sc_list l = { 0 };
-		if ((rc = str_list(w, v, "minutes", &l)))
+		rc = str_list(w, v, "minutes", &l);
+		if (rc)
 			return rc;
 		e->minutes = grens_arena_calloc(w->sc->arena, l.count ? l.count : 1, sizeof(int32_t), 8);
 		if (!e->minutes)
@@ -533,7 +578,8 @@ static int parse_extend(struct walk *w, yaml_node_t *node, sc_edit *e)
 	if (!stops)
 		return sc_fail(w->sc, w->err, GRENS_EFORMAT, loc_of(node), "stops",
 			       "extend: 'stops' is required");
-	if ((rc = parse_hops(w, stops, true, &e->hops, &e->hop_count)))
+	rc = parse_hops(w, stops, true, &e->hops, &e->hop_count);
+	if (rc)
 		return rc;
 	if (e->hop_count == 0)
 		return sc_fail(w->sc, w->err, GRENS_EFORMAT, loc_of(stops), "stops",
@@ -551,10 +597,14 @@ static int parse_truncate(struct walk *w, yaml_node_t *node, sc_edit *e)
 	int rc = check_keys(w, node, "truncate", keys);
 	if (rc)
 		return rc;
-	if ((rc = opt_str(w, node, "feed", &e->feed)) ||
-	    (rc = need_str(w, node, "truncate", "route", &e->route)) ||
-	    (rc = need_str(w, node, "truncate", "at", &e->stop_at)) ||
-	    (rc = need_str(w, node, "truncate", "toward", &e->toward)))
+	rc = opt_str(w, node, "feed", &e->feed);
+	if (!rc)
+		rc = need_str(w, node, "truncate", "route", &e->route);
+	if (!rc)
+		rc = need_str(w, node, "truncate", "at", &e->stop_at);
+	if (!rc)
+		rc = need_str(w, node, "truncate", "toward", &e->toward);
+	if (rc)
 		return rc;
 	return 0;
 }
@@ -565,16 +615,25 @@ static int parse_remove(struct walk *w, yaml_node_t *node, sc_edit *e)
 	int rc = check_keys(w, node, "remove", keys);
 	if (rc)
 		return rc;
-	if ((rc = opt_str(w, node, "feed", &e->feed)))
+	rc = opt_str(w, node, "feed", &e->feed);
+	if (rc)
 		return rc;
 	yaml_node_t *v;
-	if ((v = get(w, node, "routes")) && (rc = str_list(w, v, "routes", &e->routes)))
+	v = get(w, node, "routes");
+	rc = v ? str_list(w, v, "routes", &e->routes) : 0;
+	if (rc)
 		return rc;
-	if ((v = get(w, node, "route-ids")) && (rc = str_list(w, v, "route-ids", &e->route_ids)))
+	v = get(w, node, "route-ids");
+	rc = v ? str_list(w, v, "route-ids", &e->route_ids) : 0;
+	if (rc)
 		return rc;
-	if ((v = get(w, node, "trips")) && (rc = str_list(w, v, "trips", &e->trips)))
+	v = get(w, node, "trips");
+	rc = v ? str_list(w, v, "trips", &e->trips) : 0;
+	if (rc)
 		return rc;
-	if ((v = get(w, node, "stops")) && (rc = str_list(w, v, "stops", &e->stops)))
+	v = get(w, node, "stops");
+	rc = v ? str_list(w, v, "stops", &e->stops) : 0;
+	if (rc)
 		return rc;
 	if (!e->routes.count && !e->route_ids.count && !e->trips.count && !e->stops.count)
 		return sc_fail(w->sc, w->err, GRENS_EFORMAT, loc_of(node), "remove",
@@ -588,15 +647,19 @@ static int parse_headway(struct walk *w, yaml_node_t *node, sc_edit *e)
 	int rc = check_keys(w, node, "headway", keys);
 	if (rc)
 		return rc;
-	if ((rc = opt_str(w, node, "feed", &e->feed)) ||
-	    (rc = need_str(w, node, "headway", "route", &e->route)))
+	rc = opt_str(w, node, "feed", &e->feed);
+	if (!rc)
+		rc = need_str(w, node, "headway", "route", &e->route);
+	if (rc)
 		return rc;
 	yaml_node_t *b = get(w, node, "band"), *h = get(w, node, "headway");
 	if (!b || !h)
 		return sc_fail(w->sc, w->err, GRENS_EFORMAT, loc_of(node), b ? "headway" : "band",
 			       "headway: 'band' (HH:MM-HH:MM) and 'headway' (minutes) are required");
-	if ((rc = band(w, b, "band", &e->band_start, &e->band_end)) ||
-	    (rc = minutes(w, h, "headway", 24 * 60, &e->headway)))
+	rc = band(w, b, "band", &e->band_start, &e->band_end);
+	if (!rc)
+		rc = minutes(w, h, "headway", 24 * 60, &e->headway);
+	if (rc)
 		return rc;
 	if (e->headway <= 0)
 		return sc_fail(w->sc, w->err, GRENS_EFORMAT, loc_of(h), "headway",
@@ -611,8 +674,10 @@ static int parse_overlay(struct walk *w, yaml_node_t *node, sc_edit *e)
 	if (rc)
 		return rc;
 	sc_str p;
-	if ((rc = need_str(w, node, "overlay", "path", &p)) ||
-	    (rc = opt_str(w, node, "into", &e->feed)))
+	rc = need_str(w, node, "overlay", "path", &p);
+	if (!rc)
+		rc = opt_str(w, node, "into", &e->feed);
+	if (rc)
 		return rc;
 	e->path = p;
 	if (p.s[0] != '/' && w->dir[0]) {
@@ -672,7 +737,10 @@ static int parse_document(struct walk *w)
 	if (rc)
 		return rc;
 	sc_str name, desc;
-	if ((rc = opt_str(w, root, "name", &name)) || (rc = opt_str(w, root, "description", &desc)))
+	rc = opt_str(w, root, "name", &name);
+	if (!rc)
+		rc = opt_str(w, root, "description", &desc);
+	if (rc)
 		return rc;
 	if (name.s) {
 		if (!name.s[0] || strlen(name.s) > 64)
@@ -687,7 +755,8 @@ static int parse_document(struct walk *w)
 			       "scenario: 'edits' (a list) is required");
 	yaml_node_item_t *it;
 	uint32_t n;
-	if ((rc = items(w, edits, "edits", &it, &n)))
+	rc = items(w, edits, "edits", &it, &n);
+	if (rc)
 		return rc;
 	if (n > GRENS_SCENARIO_MAX_EDITS)
 		return sc_fail(w->sc, w->err, GRENS_ELIMIT, loc_of(edits), "edits",
@@ -696,7 +765,8 @@ static int parse_document(struct walk *w)
 	if (!w->sc->edits)
 		return grens_error_set(w->err, GRENS_ENOMEM, "out of memory");
 	for (uint32_t i = 0; i < n; i++) {
-		if ((rc = parse_edit(w, node_at(w, it[i]), &w->sc->edits[i])))
+		rc = parse_edit(w, node_at(w, it[i]), &w->sc->edits[i]);
+		if (rc)
 			return rc;
 		w->sc->edit_count = i + 1;
 	}
@@ -774,7 +844,8 @@ int grens_scenario_parse(grens_scenario **out, const char *text, size_t len, con
 	}
 	have_doc = true;
 	struct walk w = { sc, &doc, err, dir };
-	if ((rc = parse_document(&w)))
+	rc = parse_document(&w);
+	if (rc)
 		goto fail;
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
