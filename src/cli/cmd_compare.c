@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "commands.h"
 #include "grens/scenario.h"
@@ -31,7 +32,8 @@ static void usage(FILE *o)
 		"usage: grens compare [--feed PATH]... [--scenario FILE]... [--from STOP]...\n"
 		"                     [--to STOP]... [--one-way] [--date YYYY-MM-DD]...\n"
 		"                     [--window HH:MM-HH:MM] [--step S] [--threshold MIN]\n"
-		"                     [--max-transfers N] [--format text|csv|json] [--out DIR]\n\n"
+		"                     [--max-transfers N] [--format text|csv|json] [--out DIR]\n"
+		"                     [--timings]\n\n"
 		"Runs the base network and each scenario on the same queries: every origin to\n"
 		"every destination (and back, unless --one-way), on each date, leaving at every\n"
 		"step of the window. Per origin, destination, date and scenario: min, median\n"
@@ -45,6 +47,7 @@ static void usage(FILE *o)
 		"the Sunday with the most trips in all feeds; --window 06:00-22:00; --step 60;\n"
 		"--threshold 150 (2 h 30); --max-transfers 8.\n"
 		"--out DIR writes compare.txt, compare.csv and compare.json into DIR.\n"
+		"--timings prints the time spent loading, building and querying to stderr.\n"
 		"Exit status: 0, 1 unusable feed or a scenario that does not fit the feeds,\n"
 		"2 bad arguments or a malformed scenario file.\n");
 }
@@ -57,7 +60,7 @@ struct args {
 	unsigned from_count, to_count;
 	grens_date dates[MAX_DATES];
 	unsigned date_count;
-	bool one_way;
+	bool one_way, timings;
 	int32_t t0, t1, step, threshold;
 	uint32_t max_transfers;
 	cli_format format;
@@ -104,6 +107,10 @@ static int parse(int argc, char **argv, struct args *a)
 		}
 		if (strcmp(opt, "--one-way") == 0) {
 			a->one_way = true;
+			continue;
+		}
+		if (strcmp(opt, "--timings") == 0) {
+			a->timings = true;
 			continue;
 		}
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -456,7 +463,7 @@ static int run_row(struct net *net, const struct place *from, const struct place
 /* ---- dates ------------------------------------------------------------------ */
 
 /* The date with weekday wd (0 Monday) on which the most trips run in all
- * feeds; earliest on ties. GRENS_DATE_NONE when the feeds have no dates. */
+ * feeds. GRENS_DATE_NONE when the feeds have no dates. */
 static grens_date busiest(const grens_gtfs_feed *const *feeds, uint32_t n, int wd)
 {
 	grens_date first = GRENS_DATE_NONE, last = GRENS_DATE_NONE;
@@ -490,7 +497,12 @@ static grens_date busiest(const grens_gtfs_feed *const *feeds, uint32_t n, int w
 			for (uint32_t s = 0; s < feeds[f]->service_count; s++)
 				if (per_service[f][s] && grens_gtfs_service_active(feeds[f], s, d))
 					trips += per_service[f][s];
-		if (trips > best_trips) {
+		/* Ties (every ordinary week looks alike) go to the date nearest
+		 * the middle of the period, away from timetable changes. */
+		int64_t mid2 = (int64_t)first + last;
+		if (trips > best_trips ||
+		    (trips == best_trips && trips > 0 &&
+		     llabs(2 * (int64_t)d - mid2) < llabs(2 * (int64_t)best - mid2))) {
 			best_trips = trips;
 			best = d;
 		}
@@ -524,8 +536,10 @@ static void print_text(FILE *o, const struct report *rp)
 		fprintf(o, "  %-22s %s%s%s\n", rp->nets[i].name,
 			rp->nets[i].hash[0] ? "sha256 " : "the network as loaded",
 			rp->nets[i].hash, "");
+	char under[16];
+	snprintf(under, sizeof(under), "<=%dh%02d", a->threshold / 3600, (a->threshold / 60) % 60);
 	fprintf(o, "\n%-20s %-20s %-10s %-20s %6s %6s %6s %5s %6s %5s %5s %8s\n", "from", "to", "date",
-		"scenario", "min", "median", "p90", "chg", "<2h30", "first", "last", "Δmedian");
+		"scenario", "min", "median", "p90", "chg", under, "first", "last", "Δmedian");
 	for (size_t i = 0; i < rp->row_count; i++) {
 		const struct row *r = &rp->rows[i];
 		char date[16], mn[16], md[16], p9[16], first[16], last[16], delta[32], chg[16], share[16];
@@ -726,6 +740,13 @@ static int write_all(const struct report *rp, const char *dir)
 
 /* ---- main --------------------------------------------------------------------- */
 
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	struct args a;
@@ -744,6 +765,7 @@ int cmd_compare(int argc, char **argv)
 	struct row *rows = NULL;
 	size_t row_count = 0;
 	grens_route_profile_step *steps = NULL;
+	double t_start = now_s(), t_loaded, t_built, t_queried;
 	if (cli_load_feeds(CMD, &a.feeds, feeds, diags)) {
 		code = CLI_EXIT_FAIL;
 		goto done;
@@ -761,6 +783,7 @@ int cmd_compare(int argc, char **argv)
 			goto done;
 		}
 	}
+	t_loaded = now_s();
 	nets[0].name = "base";
 	nets[0].hash = "";
 	nets[0].description = "";
@@ -773,6 +796,7 @@ int cmd_compare(int argc, char **argv)
 		if (code)
 			goto done;
 	}
+	t_built = now_s();
 	/* Places: origins then destinations; ids and names from the base. */
 	for (unsigned k = 0; k < a.from_count + a.to_count; k++) {
 		struct place *p = &places[place_count++];
@@ -819,6 +843,13 @@ int cmd_compare(int argc, char **argv)
 			}
 		}
 	}
+	t_queried = now_s();
+	if (a.timings)
+		fprintf(stderr,
+			"grens compare: load %.3f s, apply scenarios and build %u timetables %.3f s, "
+			"%zu profiles of %u departures and best journeys %.3f s\n",
+			t_loaded - t_start, net_count, t_built - t_loaded, row_count,
+			(unsigned)((a.t1 - a.t0) / a.step + 1), t_queried - t_built);
 	struct report rp = { &a, nets, net_count, places, rows, row_count };
 	if (a.out_dir && write_all(&rp, a.out_dir)) {
 		code = CLI_EXIT_FAIL;
