@@ -34,10 +34,10 @@ typedef struct grens_scenario grens_scenario;
 /* What applying a scenario changed, summed over all feeds. */
 typedef struct grens_scenario_stats {
 	uint32_t edits;
-	uint32_t trips_added;    /* new trips (add-line, headway, overlay) */
-	uint32_t trips_removed;  /* removed trips (remove, headway, truncate to < 2 stops) */
-	uint32_t trips_changed;  /* extended or truncated trips */
-	uint32_t stops_added;    /* stops copied from another feed or an overlay */
+	uint32_t trips_added;	/* new trips (add-line, headway, overlay) */
+	uint32_t trips_removed; /* removed trips (remove, headway, truncate to < 2 stops) */
+	uint32_t trips_changed; /* extended or truncated trips */
+	uint32_t stops_added;	/* stops copied from another feed or an overlay */
 	uint32_t routes_added;
 } grens_scenario_stats;
 

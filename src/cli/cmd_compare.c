@@ -21,10 +21,10 @@
 #define MAX_SCENARIOS 16
 #define STOP_CAP 256
 
-static const char *const default_from[] = { "Amsterdam Centraal", "Rotterdam Centraal",
-					    "Den Haag Centraal", "Utrecht Centraal",
-					    "Schiphol Airport" };
-static const char *const default_to[] = { "Aachen Hbf" };
+static const char *const default_from[] = {"Amsterdam Centraal", "Rotterdam Centraal",
+					   "Den Haag Centraal", "Utrecht Centraal",
+					   "Schiphol Airport"};
+static const char *const default_to[] = {"Aachen Hbf"};
 
 static void usage(FILE *o)
 {
@@ -161,7 +161,7 @@ static int parse(int argc, char **argv, struct args *a)
 		} else if (strcmp(opt, "--format") == 0) {
 			if (cli_parse_format(CMD, v,
 					     (1u << CLI_FORMAT_TEXT) | (1u << CLI_FORMAT_JSON) |
-						     (1u << CLI_FORMAT_CSV),
+						 (1u << CLI_FORMAT_CSV),
 					     &a->format))
 				return -1;
 		} else if (strcmp(opt, "--out") == 0) {
@@ -196,7 +196,7 @@ static int parse(int argc, char **argv, struct args *a)
 
 struct net {
 	const char *name;
-	const char *hash;        /* "" for the base */
+	const char *hash;	 /* "" for the base */
 	const char *description; /* "" for the base */
 	grens_timetable *tt;
 	grens_raptor *ws;
@@ -233,7 +233,7 @@ static int load_scenario(const char *path, const grens_gtfs_feed *const *feeds, 
 	if (rc) {
 		cli_report_error(CMD, &err);
 		return rc == GRENS_EIO || rc == GRENS_EFORMAT || rc == GRENS_ELIMIT ? CLI_EXIT_USAGE
-										 : CLI_EXIT_FAIL;
+										    : CLI_EXIT_FAIL;
 	}
 	net->name = grens_scenario_name(net->sc);
 	net->hash = grens_scenario_hash(net->sc);
@@ -285,7 +285,7 @@ struct row {
 	bool has_delta;
 	int32_t delta_median;
 	/* best journey */
-	json_t *best;    /* object or NULL */
+	json_t *best; /* object or NULL */
 	char best_text[1024];
 };
 
@@ -322,7 +322,8 @@ static void signed_minutes(const struct row *r, char *buf, size_t n)
 	else if (r->delta_median == 0)
 		snprintf(buf, n, "0");
 	else
-		snprintf(buf, n, "%+d min", (r->delta_median + (r->delta_median > 0 ? 30 : -30)) / 60);
+		snprintf(buf, n, "%+d min",
+			 (r->delta_median + (r->delta_median > 0 ? 30 : -30)) / 60);
 }
 
 static json_t *iso_or_null(grens_date d, int32_t t)
@@ -360,8 +361,8 @@ static int best_journey(struct net *net, const grens_route_query *q0, int32_t ti
 	for (uint32_t i = 0; i < j->leg_count; i++) {
 		const grens_route_leg *l = &res.legs[j->leg_offset + i];
 		json_t *leg = json_object();
-		json_object_set_new(leg, "mode",
-				    json_string(l->mode == GRENS_ROUTE_LEG_WALK ? "walk" : "transit"));
+		json_object_set_new(
+		    leg, "mode", json_string(l->mode == GRENS_ROUTE_LEG_WALK ? "walk" : "transit"));
 		json_object_set_new(leg, "from", route_cli_stop_json(tt, l->from_stop));
 		json_object_set_new(leg, "to", route_cli_stop_json(tt, l->to_stop));
 		json_object_set_new(leg, "departure", iso_or_null(q.date, l->departure));
@@ -378,14 +379,16 @@ static int best_journey(struct net *net, const grens_route_query *q0, int32_t ti
 				 grens_net_str(tt, tt->feed_name[tt->trip_feed[l->trip]]),
 				 grens_net_str(tt, tt->trip_id[l->trip]));
 			json_object_set_new(leg, "trip_id", json_string(tid));
-			json_object_set_new(leg, "headsign",
-					    json_string(grens_net_str(tt, tt->trip_headsign[l->trip])));
+			json_object_set_new(
+			    leg, "headsign",
+			    json_string(grens_net_str(tt, tt->trip_headsign[l->trip])));
 			m = snprintf(r->best_text + used, sizeof(r->best_text) - used,
 				     "%s%s %s %s - %s %s", used ? ", " : "", dep, route,
 				     grens_net_str(tt, tt->stop_name[l->from_stop]), arr,
 				     grens_net_str(tt, tt->stop_name[l->to_stop]));
 		} else {
-			json_object_set_new(leg, "duration_s", json_integer(l->arrival - l->departure));
+			json_object_set_new(leg, "duration_s",
+					    json_integer(l->arrival - l->departure));
 			m = snprintf(r->best_text + used, sizeof(r->best_text) - used,
 				     "%swalk %d min to %s", used ? ", " : "",
 				     (l->arrival - l->departure + 59) / 60,
@@ -395,10 +398,10 @@ static int best_journey(struct net *net, const grens_route_query *q0, int32_t ti
 			used += (size_t)m;
 		json_array_append_new(legs, leg);
 	}
-	r->best = json_pack("{s:o, s:o, s:i, s:i, s:o}", "departure", iso_or_null(q.date, j->departure),
-			    "arrival", iso_or_null(q.date, j->arrival), "duration_s",
-			    (json_int_t)(j->arrival - j->departure), "transfers",
-			    (json_int_t)j->transfers, "legs", legs);
+	r->best = json_pack(
+	    "{s:o, s:o, s:i, s:i, s:o}", "departure", iso_or_null(q.date, j->departure), "arrival",
+	    iso_or_null(q.date, j->arrival), "duration_s", (json_int_t)(j->arrival - j->departure),
+	    "transfers", (json_int_t)j->transfers, "legs", legs);
 	return r->best ? 0 : -1;
 }
 
@@ -414,7 +417,7 @@ static int run_row(struct net *net, const struct place *from, const struct place
 	code = route_cli_stops(CMD, net->tt, "--to", to->query, ts, STOP_CAP, &tn);
 	if (code)
 		return code;
-	grens_route_query q = { fs, fn, ts, tn, date, a->t0 };
+	grens_route_query q = {fs, fn, ts, tn, date, a->t0};
 	grens_route_options opts = GRENS_ROUTE_OPTIONS_INIT;
 	opts.max_transfers = a->max_transfers;
 	grens_error err;
@@ -426,7 +429,8 @@ static int run_row(struct net *net, const struct place *from, const struct place
 	}
 	grens_route_profile_summarize(steps, n, a->threshold, &r->sum);
 	r->first_dep = r->last_dep = GRENS_ROUTE_UNREACHED;
-	int32_t best_step = GRENS_ROUTE_UNREACHED, best_time = INT32_MAX, last_step = GRENS_ROUTE_UNREACHED;
+	int32_t best_step = GRENS_ROUTE_UNREACHED, best_time = INT32_MAX,
+		last_step = GRENS_ROUTE_UNREACHED;
 	for (uint32_t i = 0; i < n; i++) {
 		if (steps[i].arrival == GRENS_ROUTE_UNREACHED)
 			continue;
@@ -481,7 +485,7 @@ static grens_date busiest(const grens_gtfs_feed *const *feeds, uint32_t n, int w
 		last = first + GRENS_LIMIT_SERVICE_DAYS;
 	grens_date best = GRENS_DATE_NONE;
 	uint64_t best_trips = 0;
-	uint32_t *per_service[64] = { 0 };
+	uint32_t *per_service[64] = {0};
 	for (uint32_t f = 0; f < n && f < 64; f++) {
 		per_service[f] = calloc(feeds[f]->service_count + 1, sizeof(uint32_t));
 		if (!per_service[f])
@@ -530,19 +534,23 @@ static void print_text(FILE *o, const struct report *rp)
 	char w0[16], w1[16];
 	hhmm(a->t0, w0, sizeof(w0));
 	hhmm(a->t1, w1, sizeof(w1));
-	fprintf(o, "grens compare: departures every %d s %s-%s; travel time includes waiting at the origin\n",
+	fprintf(o,
+		"grens compare: departures every %d s %s-%s; travel time includes waiting at the "
+		"origin\n",
 		a->step, w0, w1);
 	for (unsigned i = 0; i < rp->net_count; i++)
 		fprintf(o, "  %-22s %s%s%s\n", rp->nets[i].name,
-			rp->nets[i].hash[0] ? "sha256 " : "the network as loaded",
-			rp->nets[i].hash, "");
+			rp->nets[i].hash[0] ? "sha256 " : "the network as loaded", rp->nets[i].hash,
+			"");
 	char under[16];
 	snprintf(under, sizeof(under), "<=%dh%02d", a->threshold / 3600, (a->threshold / 60) % 60);
-	fprintf(o, "\n%-20s %-20s %-10s %-20s %6s %6s %6s %5s %6s %5s %5s %8s\n", "from", "to", "date",
-		"scenario", "min", "median", "p90", "chg", under, "first", "last", "Δmedian");
+	fprintf(o, "\n%-20s %-20s %-10s %-20s %6s %6s %6s %5s %6s %5s %5s %8s\n", "from", "to",
+		"date", "scenario", "min", "median", "p90", "chg", under, "first", "last",
+		"Δmedian");
 	for (size_t i = 0; i < rp->row_count; i++) {
 		const struct row *r = &rp->rows[i];
-		char date[16], mn[16], md[16], p9[16], first[16], last[16], delta[32], chg[16], share[16];
+		char date[16], mn[16], md[16], p9[16], first[16], last[16], delta[32], chg[16],
+		    share[16];
 		grens_date_format_iso(a->dates[r->date], date, sizeof(date));
 		duration(r->sum.min, mn, sizeof(mn));
 		duration(r->sum.median, md, sizeof(md));
@@ -556,16 +564,17 @@ static void print_text(FILE *o, const struct report *rp)
 			snprintf(chg, sizeof(chg), "%.2f", r->sum.mean_transfers);
 		snprintf(share, sizeof(share), "%.0f%%", 100.0 * r->sum.share_under);
 		fprintf(o, "%-20.20s %-20.20s %-10s %-20.20s %6s %6s %6s %5s %6s %5s %5s %8s\n",
-			rp->places[r->from].name, rp->places[r->to].name, date, rp->nets[r->net].name,
-			mn, md, p9, chg, share, first, last, delta);
+			rp->places[r->from].name, rp->places[r->to].name, date,
+			rp->nets[r->net].name, mn, md, p9, chg, share, first, last, delta);
 	}
 	fprintf(o, "\nbest journeys (the shortest travel time in the window):\n");
 	for (size_t i = 0; i < rp->row_count; i++) {
 		const struct row *r = &rp->rows[i];
 		char date[16];
 		grens_date_format_iso(a->dates[r->date], date, sizeof(date));
-		fprintf(o, "  %s -> %s %s %s: %s\n", rp->places[r->from].name, rp->places[r->to].name,
-			date, rp->nets[r->net].name, r->best ? r->best_text : "no journey");
+		fprintf(o, "  %s -> %s %s %s: %s\n", rp->places[r->from].name,
+			rp->places[r->to].name, date, rp->nets[r->net].name,
+			r->best ? r->best_text : "no journey");
 	}
 }
 
@@ -603,7 +612,8 @@ static void print_csv(FILE *o, const struct report *rp)
 		char date[16], first[32] = "", last[32] = "";
 		grens_date_format_iso(a->dates[r->date], date, sizeof(date));
 		if (r->first_dep != GRENS_ROUTE_UNREACHED)
-			grens_route_format_time(a->dates[r->date], r->first_dep, first, sizeof(first));
+			grens_route_format_time(a->dates[r->date], r->first_dep, first,
+						sizeof(first));
 		if (r->last_dep != GRENS_ROUTE_UNREACHED)
 			grens_route_format_time(a->dates[r->date], r->last_dep, last, sizeof(last));
 		csv_field(o, f->id);
@@ -669,7 +679,8 @@ static json_t *report_json(const struct report *rp)
 		char date[16];
 		grens_date_format_iso(a->dates[r->date], date, sizeof(date));
 		json_t *o = json_object();
-		json_object_set_new(o, "from", json_pack("{s:s, s:s}", "id", f->id, "name", f->name));
+		json_object_set_new(o, "from",
+				    json_pack("{s:s, s:s}", "id", f->id, "name", f->name));
 		json_object_set_new(o, "to", json_pack("{s:s, s:s}", "id", t->id, "name", t->name));
 		json_object_set_new(o, "date", json_string(date));
 		json_object_set_new(o, "scenario", json_string(rp->nets[r->net].name));
@@ -680,15 +691,18 @@ static json_t *report_json(const struct report *rp)
 		json_object_set_new(o, "min_s", int_or_null(r->sum.min));
 		json_object_set_new(o, "median_s", int_or_null(r->sum.median));
 		json_object_set_new(o, "p90_s", int_or_null(r->sum.p90));
-		json_object_set_new(o, "mean_transfers", isnan(r->sum.mean_transfers)
-								 ? json_null()
-								 : json_real(r->sum.mean_transfers));
+		json_object_set_new(
+		    o, "mean_transfers",
+		    isnan(r->sum.mean_transfers) ? json_null() : json_real(r->sum.mean_transfers));
 		json_object_set_new(o, "share_under_threshold", json_real(r->sum.share_under));
-		json_object_set_new(o, "first_departure", iso_or_null(a->dates[r->date], r->first_dep));
-		json_object_set_new(o, "last_departure", iso_or_null(a->dates[r->date], r->last_dep));
+		json_object_set_new(o, "first_departure",
+				    iso_or_null(a->dates[r->date], r->first_dep));
+		json_object_set_new(o, "last_departure",
+				    iso_or_null(a->dates[r->date], r->last_dep));
 		json_object_set_new(o, "delta_median_s",
 				    r->has_delta ? json_integer(r->delta_median) : json_null());
-		json_object_set_new(o, "best_journey", r->best ? json_incref(r->best) : json_null());
+		json_object_set_new(o, "best_journey",
+				    r->best ? json_incref(r->best) : json_null());
 		json_array_append_new(rows, o);
 	}
 	json_object_set_new(root, "rows", rows);
@@ -712,7 +726,7 @@ static int write_all(const struct report *rp, const char *dir)
 		cli_errorf(CMD, "cannot create %s: %s", dir, strerror(errno));
 		return -1;
 	}
-	static const char *const names[] = { "compare.txt", "compare.csv", "compare.json" };
+	static const char *const names[] = {"compare.txt", "compare.csv", "compare.json"};
 	for (int i = 0; i < 3; i++) {
 		char path[4096], tmp[4200];
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
@@ -755,8 +769,8 @@ int cmd_compare(int argc, char **argv)
 		return pr > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	cli_feed_list_default(&a.feeds);
 	int code = CLI_EXIT_OK;
-	grens_gtfs_feed *feeds[64] = { 0 };
-	grens_diag *diags[64] = { 0 };
+	grens_gtfs_feed *feeds[64] = {0};
+	grens_diag *diags[64] = {0};
 	struct net nets[MAX_SCENARIOS + 1];
 	memset(nets, 0, sizeof(nets));
 	unsigned net_count = 0;
@@ -772,7 +786,8 @@ int cmd_compare(int argc, char **argv)
 	}
 	const grens_gtfs_feed *const *cfeeds = (const grens_gtfs_feed *const *)feeds;
 	if (!a.date_count) {
-		grens_date wd = busiest(cfeeds, a.feeds.count, 1), su = busiest(cfeeds, a.feeds.count, 6);
+		grens_date wd = busiest(cfeeds, a.feeds.count, 1),
+			   su = busiest(cfeeds, a.feeds.count, 6);
 		if (wd != GRENS_DATE_NONE)
 			a.dates[a.date_count++] = wd;
 		if (su != GRENS_DATE_NONE)
@@ -802,12 +817,14 @@ int cmd_compare(int argc, char **argv)
 		struct place *p = &places[place_count++];
 		p->query = k < a.from_count ? a.from[k] : a.to[k - a.from_count];
 		uint32_t s[STOP_CAP], n;
-		code = route_cli_stops(CMD, nets[0].tt, k < a.from_count ? "--from" : "--to", p->query, s, STOP_CAP, &n);
+		code = route_cli_stops(CMD, nets[0].tt, k < a.from_count ? "--from" : "--to",
+				       p->query, s, STOP_CAP, &n);
 		if (code)
 			goto done;
 		uint32_t d = display_stop(nets[0].tt, s, n);
 		route_cli_stop_id(nets[0].tt, d, p->id, sizeof(p->id));
-		snprintf(p->name, sizeof(p->name), "%s", grens_net_str(nets[0].tt, nets[0].tt->stop_name[d]));
+		snprintf(p->name, sizeof(p->name), "%s",
+			 grens_net_str(nets[0].tt, nets[0].tt->stop_name[d]));
 	}
 	size_t pairs = (size_t)a.from_count * a.to_count * (a.one_way ? 1 : 2);
 	rows = calloc(pairs * a.date_count * net_count, sizeof(struct row));
@@ -830,14 +847,17 @@ int cmd_compare(int argc, char **argv)
 						r->to = to;
 						r->date = di;
 						r->net = ni;
-						code = run_row(&nets[ni], &places[from], &places[to],
-							       a.dates[di], &a, steps, r);
+						code =
+						    run_row(&nets[ni], &places[from], &places[to],
+							    a.dates[di], &a, steps, r);
 						if (code)
 							goto done;
-						r->has_delta = r->sum.median != GRENS_ROUTE_UNREACHED &&
-							       base_row->sum.median != GRENS_ROUTE_UNREACHED;
+						r->has_delta =
+						    r->sum.median != GRENS_ROUTE_UNREACHED &&
+						    base_row->sum.median != GRENS_ROUTE_UNREACHED;
 						if (r->has_delta)
-							r->delta_median = r->sum.median - base_row->sum.median;
+							r->delta_median =
+							    r->sum.median - base_row->sum.median;
 					}
 				}
 			}
@@ -845,12 +865,13 @@ int cmd_compare(int argc, char **argv)
 	}
 	t_queried = now_s();
 	if (a.timings)
-		fprintf(stderr,
-			"grens compare: load %.3f s, apply scenarios and build %u timetables %.3f s, "
-			"%zu profiles of %u departures and best journeys %.3f s\n",
-			t_loaded - t_start, net_count, t_built - t_loaded, row_count,
-			(unsigned)((a.t1 - a.t0) / a.step + 1), t_queried - t_built);
-	struct report rp = { &a, nets, net_count, places, rows, row_count };
+		fprintf(
+		    stderr,
+		    "grens compare: load %.3f s, apply scenarios and build %u timetables %.3f s, "
+		    "%zu profiles of %u departures and best journeys %.3f s\n",
+		    t_loaded - t_start, net_count, t_built - t_loaded, row_count,
+		    (unsigned)((a.t1 - a.t0) / a.step + 1), t_queried - t_built);
+	struct report rp = {&a, nets, net_count, places, rows, row_count};
 	if (a.out_dir && write_all(&rp, a.out_dir)) {
 		code = CLI_EXIT_FAIL;
 		goto done;

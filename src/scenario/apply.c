@@ -36,10 +36,10 @@ static int vec_reserve(void **v, size_t *cap, size_t elem, size_t need)
 	return 0;
 }
 
-#define VEC(T)                                                                                   \
-	struct {                                                                                  \
-		T *v;                                                                             \
-		size_t n, cap;                                                                    \
+#define VEC(T)                                                                                     \
+	struct {                                                                                   \
+		T *v;                                                                              \
+		size_t n, cap;                                                                     \
 	}
 #define VEC_GROW(vec) vec_reserve((void **)&(vec).v, &(vec).cap, sizeof(*(vec).v), (vec).n + 1)
 
@@ -53,7 +53,7 @@ static int vec_copy(void **v, size_t *n, size_t *cap, size_t elem, const void *s
 	*n = count;
 	return 0;
 }
-#define VEC_COPY(vec, src, count)                                                                \
+#define VEC_COPY(vec, src, count)                                                                  \
 	vec_copy((void **)&(vec).v, &(vec).n, &(vec).cap, sizeof(*(vec).v), (src), (count))
 
 /* ---- drafts ------------------------------------------------------------------ */
@@ -64,12 +64,12 @@ struct draft {
 	VEC(grens_gtfs_stop) stops;
 	VEC(grens_gtfs_route) routes;
 	VEC(grens_gtfs_trip) trips;
-	VEC(uint8_t) removed;                    /* [trip] */
+	VEC(uint8_t) removed;			  /* [trip] */
 	VEC(grens_gtfs_stop_time) new_stop_times; /* rows after the base's */
 	VEC(grens_gtfs_service) services;
 	VEC(grens_gtfs_service_exception) exceptions;
 	VEC(grens_gtfs_transfer) transfers;
-	VEC(char *) folded;                       /* [stop] folded name, lazily */
+	VEC(char *) folded; /* [stop] folded name, lazily */
 	size_t folded_ready;
 	grens_date first_date, last_date;
 };
@@ -222,7 +222,8 @@ static int stop_in_draft(struct ctx *c, struct draft *d, const sc_str *q, uint32
 			return sc_fail(c->sc, c->err, GRENS_EARG, q->at, "stop",
 				       "stop '%s' is ambiguous in feed %s: '%s' and '%s'; give the "
 				       "stop_id",
-				       q->s, d->base->name, d->stops.v[found].id, d->stops.v[st].id);
+				       q->s, d->base->name, d->stops.v[found].id,
+				       d->stops.v[st].id);
 		found = st;
 	}
 	*out = found;
@@ -231,8 +232,7 @@ static int stop_in_draft(struct ctx *c, struct draft *d, const sc_str *q, uint32
 
 /* Resolve a stop reference to a station-or-stop of draft d: "feed:id", an id
  * or a name in d, else in another feed (then *from says which). */
-static int resolve(struct ctx *c, uint32_t target, const sc_str *q, uint32_t *from,
-		   uint32_t *out)
+static int resolve(struct ctx *c, uint32_t target, const sc_str *q, uint32_t *from, uint32_t *out)
 {
 	const char *colon = strchr(q->s, ':');
 	*from = target;
@@ -359,7 +359,8 @@ static uint32_t select_routes(const struct draft *d, const char *q, uint8_t *sel
 {
 	uint32_t n = 0;
 	for (size_t r = 0; r < d->routes.n; r++) {
-		if (strcmp(d->routes.v[r].short_name, q) == 0 || strcmp(d->routes.v[r].id, q) == 0) {
+		if (strcmp(d->routes.v[r].short_name, q) == 0 ||
+		    strcmp(d->routes.v[r].id, q) == 0) {
 			sel[r] = 1;
 			n++;
 		}
@@ -375,9 +376,10 @@ static int route_selection(struct ctx *c, struct draft *d, const sc_str *q, uint
 	if (select_routes(d, q->s, *sel) == 0) {
 		free(*sel);
 		*sel = NULL;
-		return sc_fail(c->sc, c->err, GRENS_ENOTFOUND, q->at, "route",
-			       "unknown route '%s' in feed %s (give a route_short_name or route_id)",
-			       q->s, d->base->name);
+		return sc_fail(
+		    c->sc, c->err, GRENS_ENOTFOUND, q->at, "route",
+		    "unknown route '%s' in feed %s (give a route_short_name or route_id)", q->s,
+		    d->base->name);
 	}
 	return 0;
 }
@@ -422,7 +424,7 @@ static int apply_remove(struct ctx *c, const sc_edit *e)
 			return rc;
 		f1 = f0 + 1;
 	}
-	const sc_list *lists[3] = { &e->routes, &e->route_ids, &e->trips };
+	const sc_list *lists[3] = {&e->routes, &e->route_ids, &e->trips};
 	/* Every named route, trip and stop must exist somewhere. */
 	for (int l = 0; l < 3; l++) {
 		for (uint32_t i = 0; i < lists[l]->count; i++) {
@@ -442,7 +444,9 @@ static int apply_remove(struct ctx *c, const sc_edit *e)
 			}
 			if (!found)
 				return sc_fail(c->sc, c->err, GRENS_ENOTFOUND, q->at,
-					       l == 0 ? "routes" : l == 1 ? "route-ids" : "trips",
+					       l == 0	? "routes"
+					       : l == 1 ? "route-ids"
+							: "trips",
 					       "unknown %s '%s'", l == 2 ? "trip" : "route", q->s);
 		}
 	}
@@ -458,7 +462,8 @@ static int apply_remove(struct ctx *c, const sc_edit *e)
 		}
 		for (size_t r = 0; r < d->routes.n; r++) {
 			for (uint32_t i = 0; i < e->routes.count; i++)
-				rsel[r] |= strcmp(d->routes.v[r].short_name, e->routes.items[i].s) == 0;
+				rsel[r] |=
+				    strcmp(d->routes.v[r].short_name, e->routes.items[i].s) == 0;
 			for (uint32_t i = 0; i < e->route_ids.count; i++)
 				rsel[r] |= strcmp(d->routes.v[r].id, e->route_ids.items[i].s) == 0;
 		}
@@ -479,7 +484,8 @@ static int apply_remove(struct ctx *c, const sc_edit *e)
 			for (uint32_t i = 0; i < e->trips.count && !hit; i++)
 				hit = strcmp(tr->id, e->trips.items[i].s) == 0;
 			for (uint32_t k = 0; k < tr->stop_time_count && any_stop && !hit; k++)
-				hit = ssel[station_of(d, row(d, tr->first_stop_time + k)->stop)] != 0;
+				hit =
+				    ssel[station_of(d, row(d, tr->first_stop_time + k)->stop)] != 0;
 			if (hit) {
 				d->removed.v[t] = 1;
 				removed++;
@@ -501,8 +507,8 @@ static int apply_remove(struct ctx *c, const sc_edit *e)
 			found = st != GRENS_NONE;
 		}
 		if (!found)
-			return sc_fail(c->sc, c->err, GRENS_ENOTFOUND, e->stops.items[i].at, "stops",
-				       "unknown stop '%s'", e->stops.items[i].s);
+			return sc_fail(c->sc, c->err, GRENS_ENOTFOUND, e->stops.items[i].at,
+				       "stops", "unknown stop '%s'", e->stops.items[i].s);
 	}
 	c->res->stats.trips_removed += removed;
 	if (!removed)
@@ -557,7 +563,7 @@ static int apply_extend(struct ctx *c, const sc_edit *e)
 		if (!minute_selected(e, t_at))
 			continue;
 		uint32_t first = next_row_index(d);
-		grens_gtfs_stop_time nr = { 0 };
+		grens_gtfs_stop_time nr = {0};
 		nr.shape_dist_traveled = NAN;
 		nr.timepoint = 1;
 		nr.headsign = "";
@@ -574,12 +580,13 @@ static int apply_extend(struct ctx *c, const sc_edit *e)
 				nr.stop = stops[i];
 				nr.sequence = ++seq;
 				nr.arrival = time + e->hops[i].run;
-				nr.departure = nr.arrival + (i + 1 < e->hop_count ? e->hops[i].dwell : 0);
+				nr.departure =
+				    nr.arrival + (i + 1 < e->hop_count ? e->hops[i].dwell : 0);
 				time = nr.departure;
 				if (time > max_time())
-					rc = sc_fail(c->sc, c->err, GRENS_EFORMAT, e->hops[i].at, "run",
-						     "extend: trip %s would run past %d:00", tr.id,
-						     GRENS_LIMIT_MAX_HOURS);
+					rc = sc_fail(c->sc, c->err, GRENS_EFORMAT, e->hops[i].at,
+						     "run", "extend: trip %s would run past %d:00",
+						     tr.id, GRENS_LIMIT_MAX_HOURS);
 				else
 					rc = add_row(c, d, &nr);
 			}
@@ -596,16 +603,18 @@ static int apply_extend(struct ctx *c, const sc_edit *e)
 			}
 			int32_t at_arr = t_at - e->at_dwell, time = at_arr;
 			for (uint32_t i = 0; i < e->hop_count; i++) {
-				int32_t run = e->hops[i].run_back >= 0 ? e->hops[i].run_back : e->hops[i].run;
+				int32_t run =
+				    e->hops[i].run_back >= 0 ? e->hops[i].run_back : e->hops[i].run;
 				dep[i] = time - run;
 				arr[i] = dep[i] - (i + 1 < e->hop_count ? e->hops[i].dwell : 0);
 				time = arr[i];
 			}
 			if (time < 0) {
-				rc = sc_fail(c->sc, c->err, GRENS_EFORMAT, e->at, "stops",
-					     "extend: trip %s would start before 00:00 of its service "
-					     "day",
-					     tr.id);
+				rc = sc_fail(
+				    c->sc, c->err, GRENS_EFORMAT, e->at, "stops",
+				    "extend: trip %s would start before 00:00 of its service "
+				    "day",
+				    tr.id);
 			}
 			uint32_t seq = 0;
 			for (uint32_t i = e->hop_count; i-- > 0 && !rc;) {
@@ -725,7 +734,7 @@ static int apply_headway(struct ctx *c, const sc_edit *e)
 	rc = route_selection(c, d, &e->route, &sel);
 	if (rc)
 		return rc;
-	VEC(struct hw_group) groups = { 0 };
+	VEC(struct hw_group) groups = {0};
 	uint32_t removed = 0, added = 0;
 	size_t trip_n = d->trips.n;
 	for (size_t t = 0; t < trip_n && !rc; t++) {
@@ -736,14 +745,18 @@ static int apply_headway(struct ctx *c, const sc_edit *e)
 		if (dep < e->band_start || dep >= e->band_end)
 			continue;
 		struct hw_group key = {
-			tr->service, station_of(d, row(d, tr->first_stop_time)->stop),
-			station_of(d, row(d, tr->first_stop_time + tr->stop_time_count - 1)->stop),
-			tr->stop_time_count, (uint32_t)t, dep,
+		    tr->service,
+		    station_of(d, row(d, tr->first_stop_time)->stop),
+		    station_of(d, row(d, tr->first_stop_time + tr->stop_time_count - 1)->stop),
+		    tr->stop_time_count,
+		    (uint32_t)t,
+		    dep,
 		};
 		size_t g = 0;
-		while (g < groups.n &&
-		       !(groups.v[g].service == key.service && groups.v[g].first_station == key.first_station &&
-			 groups.v[g].last_station == key.last_station && groups.v[g].count == key.count))
+		while (g < groups.n && !(groups.v[g].service == key.service &&
+					 groups.v[g].first_station == key.first_station &&
+					 groups.v[g].last_station == key.last_station &&
+					 groups.v[g].count == key.count))
 			g++;
 		if (g == groups.n) {
 			if (VEC_GROW(groups)) {
@@ -764,7 +777,8 @@ static int apply_headway(struct ctx *c, const sc_edit *e)
 		     dep += e->headway, k++) {
 			grens_gtfs_trip nt = d->trips.v[groups.v[g].template_trip];
 			uint32_t first;
-			rc = copy_rows(c, d, &nt, 0, nt.stop_time_count - 1, dep - groups.v[g].template_dep, &first);
+			rc = copy_rows(c, d, &nt, 0, nt.stop_time_count - 1,
+				       dep - groups.v[g].template_dep, &first);
 			if (rc)
 				break;
 			char id[512];
@@ -805,7 +819,7 @@ static int cmp_exception(const void *a, const void *b)
 static int add_service(struct ctx *c, struct draft *d, const sc_service *sv, const char *id,
 		       uint32_t *out)
 {
-	grens_gtfs_service s = { 0 };
+	grens_gtfs_service s = {0};
 	s.id = dupstr(c, id);
 	if (!s.id)
 		return oom(c);
@@ -827,7 +841,7 @@ static int add_service(struct ctx *c, struct draft *d, const sc_service *sv, con
 		for (uint32_t i = 0; i < n; i++) {
 			if (VEC_GROW(d->exceptions))
 				return oom(c);
-			grens_gtfs_service_exception x = { list[i], (uint8_t)(pass ? 2 : 1) };
+			grens_gtfs_service_exception x = {list[i], (uint8_t)(pass ? 2 : 1)};
 			d->exceptions.v[d->exceptions.n++] = x;
 			if (!pass) {
 				if (d->first_date == GRENS_DATE_NONE || list[i] < d->first_date)
@@ -858,11 +872,12 @@ static int apply_add_line(struct ctx *c, const sc_edit *e)
 	snprintf(id, sizeof(id), "%s", e->id.s ? e->id.s : e->name.s);
 	for (size_t r = 0; r < d->routes.n; r++)
 		if (strcmp(d->routes.v[r].id, id) == 0)
-			return sc_fail(c->sc, c->err, GRENS_EFORMAT, e->id.s ? e->id.at : e->name.at,
-				       e->id.s ? "id" : "name",
-				       "add-line: route id '%s' is already in feed %s; give another "
-				       "'id'",
-				       id, d->base->name);
+			return sc_fail(
+			    c->sc, c->err, GRENS_EFORMAT, e->id.s ? e->id.at : e->name.at,
+			    e->id.s ? "id" : "name",
+			    "add-line: route id '%s' is already in feed %s; give another "
+			    "'id'",
+			    id, d->base->name);
 	/* Agency: by id or name, else a new one. */
 	uint32_t agency = GRENS_NONE;
 	for (size_t a = 0; a < d->agencies.n && agency == GRENS_NONE; a++)
@@ -870,7 +885,7 @@ static int apply_add_line(struct ctx *c, const sc_edit *e)
 		    strcmp(d->agencies.v[a].name, e->agency.s) == 0)
 			agency = (uint32_t)a;
 	if (agency == GRENS_NONE) {
-		grens_gtfs_agency ag = { 0 };
+		grens_gtfs_agency ag = {0};
 		ag.id = ag.name = e->agency.s ? e->agency.s : "scenario";
 		ag.url = ag.lang = "";
 		ag.timezone = d->agencies.n ? d->agencies.v[0].timezone : "Europe/Amsterdam";
@@ -891,7 +906,8 @@ static int apply_add_line(struct ctx *c, const sc_edit *e)
 	for (uint32_t i = 1; i < e->hop_count && !rc; i++) {
 		run[i] = e->hops[i].run;
 		if (run[i] < 0) {
-			const grens_gtfs_stop *a = &d->stops.v[stops[i - 1]], *b = &d->stops.v[stops[i]];
+			const grens_gtfs_stop *a = &d->stops.v[stops[i - 1]],
+					      *b = &d->stops.v[stops[i]];
 			if (isnan(a->lat) || isnan(b->lat)) {
 				rc = sc_fail(c->sc, c->err, GRENS_EFORMAT, e->hops[i].at, "run",
 					     "stops: '%s' has no coordinates to compute a run time "
@@ -909,7 +925,7 @@ static int apply_add_line(struct ctx *c, const sc_edit *e)
 	}
 	if (rc)
 		goto done;
-	grens_gtfs_route route = { 0 };
+	grens_gtfs_route route = {0};
 	route.id = dupstr(c, id);
 	route.short_name = e->name.s;
 	route.long_name = e->long_name.s ? e->long_name.s : "";
@@ -941,12 +957,13 @@ static int apply_add_line(struct ctx *c, const sc_edit *e)
 			if (!(sv->directions & (dir ? SC_BACKWARD : SC_FORWARD)))
 				continue;
 			for (uint32_t k = 0; k < n && !rc; k++) {
-				int32_t time = sv->departure_count ? sv->departures[k]
-								   : sv->first + (int32_t)k * sv->headway;
+				int32_t time = sv->departure_count
+						   ? sv->departures[k]
+						   : sv->first + (int32_t)k * sv->headway;
 				uint32_t first = next_row_index(d);
 				for (uint32_t j = 0; j < e->hop_count && !rc; j++) {
 					uint32_t i = dir ? e->hop_count - 1 - j : j;
-					grens_gtfs_stop_time r = { 0 };
+					grens_gtfs_stop_time r = {0};
 					if (j > 0)
 						time += dir ? run_back[i + 1] : run[i];
 					r.arrival = time;
@@ -959,16 +976,16 @@ static int apply_add_line(struct ctx *c, const sc_edit *e)
 					r.timepoint = 1;
 					r.headsign = "";
 					if (time > max_time())
-						rc = sc_fail(c->sc, c->err, GRENS_EFORMAT, sv->at,
-							     "last",
-							     "add-line: a trip would run past %d:00",
-							     GRENS_LIMIT_MAX_HOURS);
+						rc = sc_fail(
+						    c->sc, c->err, GRENS_EFORMAT, sv->at, "last",
+						    "add-line: a trip would run past %d:00",
+						    GRENS_LIMIT_MAX_HOURS);
 					else
 						rc = add_row(c, d, &r);
 				}
 				if (rc)
 					break;
-				grens_gtfs_trip t = { 0 };
+				grens_gtfs_trip t = {0};
 				char tid[700];
 				snprintf(tid, sizeof(tid), "%s:%u", id, ++trip_no);
 				t.id = dupstr(c, tid);
@@ -977,7 +994,8 @@ static int apply_add_line(struct ctx *c, const sc_edit *e)
 					break;
 				}
 				uint32_t last_stop = stops[dir ? 0 : e->hop_count - 1];
-				t.headsign = e->headsign.s ? e->headsign.s : d->stops.v[last_stop].name;
+				t.headsign =
+				    e->headsign.s ? e->headsign.s : d->stops.v[last_stop].name;
 				t.short_name = t.block_id = t.shape_id = "";
 				t.route = route_index;
 				t.service = service;
@@ -1011,8 +1029,8 @@ static int apply_overlay(struct ctx *c, const sc_edit *e)
 	opts.name = d->base->name;
 	opts.read_shapes = false;
 	grens_gtfs_feed *ov = NULL;
-	grens_gtfs_feed **list = realloc(c->res->overlays,
-					 (c->res->overlay_count + 1) * sizeof(grens_gtfs_feed *));
+	grens_gtfs_feed **list =
+	    realloc(c->res->overlays, (c->res->overlay_count + 1) * sizeof(grens_gtfs_feed *));
 	if (!list)
 		return oom(c);
 	c->res->overlays = list;
@@ -1085,10 +1103,11 @@ static int apply_overlay(struct ctx *c, const sc_edit *e)
 			if (strcmp(d->services.v[x].id, ov->services[s].id) == 0)
 				svmap[s] = (uint32_t)x;
 		if (svmap[s] != GRENS_NONE) {
-			grens_diag_add(c->diag, "scenario_overlay_service_reused",
-				       GRENS_SEVERITY_INFO, c->sc->file, e->at.line, "service_id",
-				       "overlay service '%s' is the feed's own: its calendar applies",
-				       ov->services[s].id);
+			grens_diag_add(
+			    c->diag, "scenario_overlay_service_reused", GRENS_SEVERITY_INFO,
+			    c->sc->file, e->at.line, "service_id",
+			    "overlay service '%s' is the feed's own: its calendar applies",
+			    ov->services[s].id);
 			continue;
 		}
 		grens_gtfs_service sv = ov->services[s];
@@ -1099,7 +1118,7 @@ static int apply_overlay(struct ctx *c, const sc_edit *e)
 				break;
 			}
 			d->exceptions.v[d->exceptions.n++] =
-				ov->exceptions[ov->services[s].first_exception + x];
+			    ov->exceptions[ov->services[s].first_exception + x];
 		}
 		if (rc || VEC_GROW(d->services)) {
 			rc = rc ? rc : oom(c);
@@ -1203,8 +1222,8 @@ static void draft_free(struct draft *d)
 	free(d->folded.v);
 }
 
-#define ARENA_COPY(arena, dst, src, n)                                                           \
-	((dst) = grens_arena_calloc((arena), (n) ? (n) : 1, sizeof(*(src)), 16),                  \
+#define ARENA_COPY(arena, dst, src, n)                                                             \
+	((dst) = grens_arena_calloc((arena), (n) ? (n) : 1, sizeof(*(src)), 16),                   \
 	 (dst) ? (memcpy((dst), (src), (n) * sizeof(*(src))), 0) : GRENS_ENOMEM)
 
 static int draft_finish(struct ctx *c, struct draft *d, grens_gtfs_feed **out)
@@ -1247,7 +1266,8 @@ static int draft_finish(struct ctx *c, struct draft *d, grens_gtfs_feed **out)
 	f->service_count = (uint32_t)d->services.n;
 	f->exception_count = (uint32_t)d->exceptions.n;
 	/* Transfers that name a removed trip go with it. */
-	f->transfers = grens_arena_calloc(arena, d->transfers.n + 1, sizeof(grens_gtfs_transfer), 16);
+	f->transfers =
+	    grens_arena_calloc(arena, d->transfers.n + 1, sizeof(grens_gtfs_transfer), 16);
 	if (!f->transfers) {
 		rc = oom(c);
 		goto done;
@@ -1264,8 +1284,8 @@ static int draft_finish(struct ctx *c, struct draft *d, grens_gtfs_feed **out)
 			tf.to_trip = tmap[tf.to_trip];
 		f->transfers[f->transfer_count++] = tf;
 	}
-	f->frequencies = grens_arena_calloc(arena, b->frequency_count + 1,
-					    sizeof(grens_gtfs_frequency), 16);
+	f->frequencies =
+	    grens_arena_calloc(arena, b->frequency_count + 1, sizeof(grens_gtfs_frequency), 16);
 	if (!f->frequencies) {
 		rc = oom(c);
 		goto done;
@@ -1295,7 +1315,8 @@ static int draft_finish(struct ctx *c, struct draft *d, grens_gtfs_feed **out)
 		const grens_gtfs_service *sv = &d->services.v[s];
 		if (!sv->has_calendar)
 			continue;
-		if (f->first_service_date == GRENS_DATE_NONE || sv->start_date < f->first_service_date)
+		if (f->first_service_date == GRENS_DATE_NONE ||
+		    sv->start_date < f->first_service_date)
 			f->first_service_date = sv->start_date;
 		if (f->last_service_date == GRENS_DATE_NONE || sv->end_date > f->last_service_date)
 			f->last_service_date = sv->end_date;
@@ -1322,7 +1343,7 @@ int grens_scenario_apply(grens_scenario_result **out, const grens_scenario *sc,
 	grens_error_clear(err);
 	*out = NULL;
 	int rc = 0;
-	struct ctx c = { sc, NULL, feed_count, NULL, diag, err };
+	struct ctx c = {sc, NULL, feed_count, NULL, diag, err};
 	grens_scenario_result *res = calloc(1, sizeof(*res));
 	if (!res)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
@@ -1335,7 +1356,7 @@ int grens_scenario_apply(grens_scenario_result **out, const grens_scenario *sc,
 		goto fail;
 	}
 	if (feed_count == 0) {
-		sc_loc top = { 0, 0 };
+		sc_loc top = {0, 0};
 		rc = sc_fail(sc, err, GRENS_EARG, top, "", "no feeds to apply the scenario to");
 		goto fail;
 	}
@@ -1347,12 +1368,24 @@ int grens_scenario_apply(grens_scenario_result **out, const grens_scenario *sc,
 	for (uint32_t i = 0; i < sc->edit_count; i++) {
 		const sc_edit *e = &sc->edits[i];
 		switch (e->kind) {
-		case SC_ADD_LINE: rc = apply_add_line(&c, e); break;
-		case SC_EXTEND: rc = apply_extend(&c, e); break;
-		case SC_TRUNCATE: rc = apply_truncate(&c, e); break;
-		case SC_REMOVE: rc = apply_remove(&c, e); break;
-		case SC_HEADWAY: rc = apply_headway(&c, e); break;
-		case SC_OVERLAY: rc = apply_overlay(&c, e); break;
+		case SC_ADD_LINE:
+			rc = apply_add_line(&c, e);
+			break;
+		case SC_EXTEND:
+			rc = apply_extend(&c, e);
+			break;
+		case SC_TRUNCATE:
+			rc = apply_truncate(&c, e);
+			break;
+		case SC_REMOVE:
+			rc = apply_remove(&c, e);
+			break;
+		case SC_HEADWAY:
+			rc = apply_headway(&c, e);
+			break;
+		case SC_OVERLAY:
+			rc = apply_overlay(&c, e);
+			break;
 		}
 		if (rc)
 			goto fail;

@@ -41,7 +41,7 @@ struct walk {
 
 static sc_loc loc_of(const yaml_node_t *node)
 {
-	sc_loc l = { (uint32_t)node->start_mark.line + 1, (uint32_t)node->start_mark.column + 1 };
+	sc_loc l = {(uint32_t)node->start_mark.line + 1, (uint32_t)node->start_mark.column + 1};
 	return l;
 }
 
@@ -207,7 +207,8 @@ static yaml_node_t *get(struct walk *w, yaml_node_t *map, const char *key)
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
 	     p++) {
 		yaml_node_t *k = node_at(w, p->key);
-		if (k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0)
+		if (k->type == YAML_SCALAR_NODE &&
+		    strcmp((const char *)k->data.scalar.value, key) == 0)
 			return node_at(w, p->value);
 	}
 	return NULL;
@@ -259,9 +260,9 @@ static int days(struct walk *w, const sc_str *s, uint8_t *out)
 		const char *word;
 		uint8_t mask;
 	} words[] = {
-		{ "daily", 0x7f },   { "weekday", 0x1f }, { "saturday", 0x20 }, { "sunday", 0x40 },
-		{ "weekend", 0x60 }, { "monday", 0x01 },  { "tuesday", 0x02 },  { "wednesday", 0x04 },
-		{ "thursday", 0x08 }, { "friday", 0x10 },
+	    {"daily", 0x7f},	{"weekday", 0x1f}, {"saturday", 0x20}, {"sunday", 0x40},
+	    {"weekend", 0x60},	{"monday", 0x01},  {"tuesday", 0x02},  {"wednesday", 0x04},
+	    {"thursday", 0x08}, {"friday", 0x10},
 	};
 	*out = 0;
 	const char *p = s->s;
@@ -276,10 +277,11 @@ static int days(struct walk *w, const sc_str *s, uint8_t *out)
 			}
 		}
 		if (!found)
-			return sc_fail(w->sc, w->err, GRENS_EFORMAT, s->at, "days",
-				       "days: '%.*s' is not one of daily, weekday, saturday, sunday, "
-				       "weekend, monday .. friday (joined by +)",
-				       (int)len, p);
+			return sc_fail(
+			    w->sc, w->err, GRENS_EFORMAT, s->at, "days",
+			    "days: '%.*s' is not one of daily, weekday, saturday, sunday, "
+			    "weekend, monday .. friday (joined by +)",
+			    (int)len, p);
 		p += len;
 		if (*p == '+')
 			p++;
@@ -290,7 +292,7 @@ static int days(struct walk *w, const sc_str *s, uint8_t *out)
 static int date_list(struct walk *w, yaml_node_t *node, const char *field, grens_date **out,
 		     uint32_t *count)
 {
-	sc_list l = { 0 };
+	sc_list l = {0};
 	int rc = str_list(w, node, field, &l);
 	if (rc)
 		return rc;
@@ -307,8 +309,8 @@ static int date_list(struct walk *w, yaml_node_t *node, const char *field, grens
 
 static int parse_service(struct walk *w, yaml_node_t *node, sc_service *sv)
 {
-	static const char *const keys[] = { "days",    "direction", "first",  "last", "headway",
-					    "departures", "dates", "except", NULL };
+	static const char *const keys[] = {"days",	 "direction", "first",	"last", "headway",
+					   "departures", "dates",     "except", NULL};
 	int rc = check_keys(w, node, "service", keys);
 	if (rc)
 		return rc;
@@ -363,7 +365,10 @@ static int parse_service(struct walk *w, yaml_node_t *node, sc_service *sv)
 		return 0;
 	}
 	if (!first || !last || !hw)
-		return sc_fail(w->sc, w->err, GRENS_EFORMAT, sv->at, !first ? "first" : !last ? "last" : "headway",
+		return sc_fail(w->sc, w->err, GRENS_EFORMAT, sv->at,
+			       !first  ? "first"
+			       : !last ? "last"
+				       : "headway",
 			       "service: give 'first', 'last' and 'headway' (or 'departures')");
 	rc = time_of_day(w, first, "first", &sv->first);
 	if (!rc)
@@ -384,7 +389,7 @@ static int parse_service(struct walk *w, yaml_node_t *node, sc_service *sv)
 static int parse_hops(struct walk *w, yaml_node_t *node, bool first_has_run, sc_hop **out,
 		      uint32_t *count)
 {
-	static const char *const keys[] = { "stop", "run", "run-back", "dwell", "platform", NULL };
+	static const char *const keys[] = {"stop", "run", "run-back", "dwell", "platform", NULL};
 	yaml_node_item_t *it;
 	uint32_t n;
 	int rc = items(w, node, "stops", &it, &n);
@@ -425,8 +430,9 @@ static int parse_hops(struct walk *w, yaml_node_t *node, bool first_has_run, sc_
 		if (rc)
 			return rc;
 		if (i == 0 && !first_has_run && (hop->run >= 0 || hop->run_back >= 0))
-			return sc_fail(w->sc, w->err, GRENS_EFORMAT, hop->at, "run",
-				       "stops: the first stop has no run time (nothing runs to it)");
+			return sc_fail(
+			    w->sc, w->err, GRENS_EFORMAT, hop->at, "run",
+			    "stops: the first stop has no run time (nothing runs to it)");
 	}
 	*count = n;
 	return 0;
@@ -434,9 +440,9 @@ static int parse_hops(struct walk *w, yaml_node_t *node, bool first_has_run, sc_
 
 static int parse_add_line(struct walk *w, yaml_node_t *node, sc_edit *e)
 {
-	static const char *const keys[] = { "feed",  "id",         "name",  "long-name", "mode",
-					    "type",  "agency",     "color", "text-color", "headsign",
-					    "speed", "stops",      "services", NULL };
+	static const char *const keys[] = {"feed",  "id",     "name",	  "long-name",	"mode",
+					   "type",  "agency", "color",	  "text-color", "headsign",
+					   "speed", "stops",  "services", NULL};
 	int rc = check_keys(w, node, "add-line", keys);
 	if (rc)
 		return rc;
@@ -474,8 +480,8 @@ static int parse_add_line(struct walk *w, yaml_node_t *node, sc_edit *e)
 		static const struct {
 			const char *word;
 			int32_t type;
-		} modes[] = { { "tram", 0 },  { "metro", 1 }, { "rail", 2 },
-			      { "bus", 3 },   { "ferry", 4 }, { "coach", 200 } };
+		} modes[] = {{"tram", 0}, {"metro", 1}, {"rail", 2},
+			     {"bus", 3},  {"ferry", 4}, {"coach", 200}};
 		for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
 			if (strcmp(modes[i].word, mode.s) == 0)
 				e->route_type = modes[i].type;
@@ -536,8 +542,8 @@ static int parse_add_line(struct walk *w, yaml_node_t *node, sc_edit *e)
 
 static int parse_extend(struct walk *w, yaml_node_t *node, sc_edit *e)
 {
-	static const char *const keys[] = { "feed",    "route", "at",    "direction",
-					    "minutes", "dwell", "stops", NULL };
+	static const char *const keys[] = {"feed",    "route", "at",	"direction",
+					   "minutes", "dwell", "stops", NULL};
 	int rc = check_keys(w, node, "extend", keys);
 	if (rc)
 		return rc;
@@ -557,19 +563,21 @@ static int parse_extend(struct walk *w, yaml_node_t *node, sc_edit *e)
 		return rc;
 	v = get(w, node, "minutes");
 	if (v) {
-		sc_list l = { 0 };
+		sc_list l = {0};
 		rc = str_list(w, v, "minutes", &l);
 		if (rc)
 			return rc;
-		e->minutes = grens_arena_calloc(w->sc->arena, l.count ? l.count : 1, sizeof(int32_t), 8);
+		e->minutes =
+		    grens_arena_calloc(w->sc->arena, l.count ? l.count : 1, sizeof(int32_t), 8);
 		if (!e->minutes)
 			return grens_error_set(w->err, GRENS_ENOMEM, "out of memory");
 		for (uint32_t i = 0; i < l.count; i++) {
 			int64_t m;
 			if (grens_parse_i64(l.items[i].s, strlen(l.items[i].s), 0, 59, &m))
-				return sc_fail(w->sc, w->err, GRENS_EFORMAT, l.items[i].at, "minutes",
-					       "minutes: '%s' is not a minute past the hour (0..59)",
-					       l.items[i].s);
+				return sc_fail(
+				    w->sc, w->err, GRENS_EFORMAT, l.items[i].at, "minutes",
+				    "minutes: '%s' is not a minute past the hour (0..59)",
+				    l.items[i].s);
 			e->minutes[i] = (int32_t)m;
 		}
 		e->minute_count = l.count;
@@ -593,7 +601,7 @@ static int parse_extend(struct walk *w, yaml_node_t *node, sc_edit *e)
 
 static int parse_truncate(struct walk *w, yaml_node_t *node, sc_edit *e)
 {
-	static const char *const keys[] = { "feed", "route", "at", "toward", NULL };
+	static const char *const keys[] = {"feed", "route", "at", "toward", NULL};
 	int rc = check_keys(w, node, "truncate", keys);
 	if (rc)
 		return rc;
@@ -611,7 +619,7 @@ static int parse_truncate(struct walk *w, yaml_node_t *node, sc_edit *e)
 
 static int parse_remove(struct walk *w, yaml_node_t *node, sc_edit *e)
 {
-	static const char *const keys[] = { "feed", "routes", "route-ids", "trips", "stops", NULL };
+	static const char *const keys[] = {"feed", "routes", "route-ids", "trips", "stops", NULL};
 	int rc = check_keys(w, node, "remove", keys);
 	if (rc)
 		return rc;
@@ -643,7 +651,7 @@ static int parse_remove(struct walk *w, yaml_node_t *node, sc_edit *e)
 
 static int parse_headway(struct walk *w, yaml_node_t *node, sc_edit *e)
 {
-	static const char *const keys[] = { "feed", "route", "band", "headway", NULL };
+	static const char *const keys[] = {"feed", "route", "band", "headway", NULL};
 	int rc = check_keys(w, node, "headway", keys);
 	if (rc)
 		return rc;
@@ -654,8 +662,9 @@ static int parse_headway(struct walk *w, yaml_node_t *node, sc_edit *e)
 		return rc;
 	yaml_node_t *b = get(w, node, "band"), *h = get(w, node, "headway");
 	if (!b || !h)
-		return sc_fail(w->sc, w->err, GRENS_EFORMAT, loc_of(node), b ? "headway" : "band",
-			       "headway: 'band' (HH:MM-HH:MM) and 'headway' (minutes) are required");
+		return sc_fail(
+		    w->sc, w->err, GRENS_EFORMAT, loc_of(node), b ? "headway" : "band",
+		    "headway: 'band' (HH:MM-HH:MM) and 'headway' (minutes) are required");
 	rc = band(w, b, "band", &e->band_start, &e->band_end);
 	if (!rc)
 		rc = minutes(w, h, "headway", 24 * 60, &e->headway);
@@ -669,7 +678,7 @@ static int parse_headway(struct walk *w, yaml_node_t *node, sc_edit *e)
 
 static int parse_overlay(struct walk *w, yaml_node_t *node, sc_edit *e)
 {
-	static const char *const keys[] = { "path", "into", NULL };
+	static const char *const keys[] = {"path", "into", NULL};
 	int rc = check_keys(w, node, "overlay", keys);
 	if (rc)
 		return rc;
@@ -698,9 +707,9 @@ static int parse_edit(struct walk *w, yaml_node_t *node, sc_edit *e)
 		sc_kind kind;
 		int (*parse)(struct walk *, yaml_node_t *, sc_edit *);
 	} kinds[] = {
-		{ "add-line", SC_ADD_LINE, parse_add_line }, { "extend", SC_EXTEND, parse_extend },
-		{ "truncate", SC_TRUNCATE, parse_truncate }, { "remove", SC_REMOVE, parse_remove },
-		{ "headway", SC_HEADWAY, parse_headway },     { "overlay", SC_OVERLAY, parse_overlay },
+	    {"add-line", SC_ADD_LINE, parse_add_line}, {"extend", SC_EXTEND, parse_extend},
+	    {"truncate", SC_TRUNCATE, parse_truncate}, {"remove", SC_REMOVE, parse_remove},
+	    {"headway", SC_HEADWAY, parse_headway},    {"overlay", SC_OVERLAY, parse_overlay},
 	};
 	e->at = loc_of(node);
 	if (node->type != YAML_MAPPING_NODE ||
@@ -728,9 +737,9 @@ static int parse_edit(struct walk *w, yaml_node_t *node, sc_edit *e)
 
 static int parse_document(struct walk *w)
 {
-	static const char *const keys[] = { "name", "description", "edits", NULL };
+	static const char *const keys[] = {"name", "description", "edits", NULL};
 	yaml_node_t *root = yaml_document_get_root_node(w->doc);
-	sc_loc top = { 1, 1 };
+	sc_loc top = {1, 1};
 	if (!root)
 		return sc_fail(w->sc, w->err, GRENS_EFORMAT, top, "", "the file is empty");
 	int rc = check_keys(w, root, "scenario", keys);
@@ -809,7 +818,7 @@ int grens_scenario_parse(grens_scenario **out, const char *text, size_t len, con
 		goto fail;
 	}
 	if (len > GRENS_SCENARIO_MAX_BYTES) {
-		sc_loc top = { 0, 0 };
+		sc_loc top = {0, 0};
 		rc = sc_fail(sc, err, GRENS_ELIMIT, top, "", "larger than %u bytes",
 			     GRENS_SCENARIO_MAX_BYTES);
 		goto fail;
@@ -832,18 +841,19 @@ int grens_scenario_parse(grens_scenario **out, const char *text, size_t len, con
 	have_parser = true;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		sc_loc at = { (uint32_t)parser.problem_mark.line + 1,
-			      (uint32_t)parser.problem_mark.column + 1 };
+		sc_loc at = {(uint32_t)parser.problem_mark.line + 1,
+			     (uint32_t)parser.problem_mark.column + 1};
 		if (parser.error == YAML_MEMORY_ERROR)
 			rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
 		else
 			rc = sc_fail(sc, err, GRENS_EFORMAT, at, "", "YAML: %s%s%s",
 				     parser.problem ? parser.problem : "syntax error",
-				     parser.context ? " " : "", parser.context ? parser.context : "");
+				     parser.context ? " " : "",
+				     parser.context ? parser.context : "");
 		goto fail;
 	}
 	have_doc = true;
-	struct walk w = { sc, &doc, err, dir };
+	struct walk w = {sc, &doc, err, dir};
 	rc = parse_document(&w);
 	if (rc)
 		goto fail;

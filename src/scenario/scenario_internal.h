@@ -27,17 +27,17 @@ typedef struct sc_list {
 typedef struct sc_hop {
 	sc_str stop;
 	sc_str platform;
-	int32_t run;      /* seconds from the previous departure; -1: from speed */
+	int32_t run;	  /* seconds from the previous departure; -1: from speed */
 	int32_t run_back; /* seconds for the backward direction; -1: same as run */
-	int32_t dwell;    /* seconds between arrival and departure */
+	int32_t dwell;	  /* seconds between arrival and departure */
 	sc_loc at;
 } sc_hop;
 
 enum { SC_FORWARD = 1, SC_BACKWARD = 2, SC_BOTH = 3 };
 
 typedef struct sc_service {
-	uint8_t weekdays;   /* bit 0 Monday .. bit 6 Sunday; 0 with dates only */
-	uint8_t directions; /* SC_FORWARD | SC_BACKWARD */
+	uint8_t weekdays;	      /* bit 0 Monday .. bit 6 Sunday; 0 with dates only */
+	uint8_t directions;	      /* SC_FORWARD | SC_BACKWARD */
 	int32_t first, last, headway; /* headway 0: explicit departures */
 	int32_t *departures;
 	uint32_t departure_count;
@@ -68,9 +68,9 @@ typedef struct sc_edit {
 	sc_service *services;
 	uint32_t service_count;
 	/* extend / truncate / headway */
-	sc_str route; /* short name or route_id */
+	sc_str route;	/* short name or route_id */
 	sc_str stop_at; /* extend: the end stop that trips run on from; truncate: the cut */
-	sc_str toward;  /* truncate: the side to drop */
+	sc_str toward;	/* truncate: the side to drop */
 	uint8_t directions;
 	int32_t at_dwell;
 	int32_t *minutes; /* extend: only trips at stop_at at these minutes past the hour */

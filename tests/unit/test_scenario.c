@@ -12,7 +12,7 @@
 #include "grens/route.h"
 #include "grens/scenario.h"
 
-#define H(h, m) ((h) * 3600 + (m) * 60)
+#define H(h, m) ((h)*3600 + (m)*60)
 
 static grens_date test_date(void)
 {
@@ -56,12 +56,13 @@ static int32_t earliest(const grens_timetable *tt, const char *from, const char 
 	uint32_t fs[8], ts[8], fn = 0, tn = 0;
 	grens_error err;
 	grens_error_clear(&err);
-	if (grens_net_find_stops(tt, from, fs, 8, &fn, &err) || grens_net_find_stops(tt, to, ts, 8, &tn, &err))
+	if (grens_net_find_stops(tt, from, fs, 8, &fn, &err) ||
+	    grens_net_find_stops(tt, to, ts, 8, &tn, &err))
 		return -1;
 	grens_raptor *ws = NULL;
 	if (grens_raptor_new(&ws, tt, 8, &err))
 		return -1;
-	grens_route_query q = { fs, fn, ts, tn, test_date(), time };
+	grens_route_query q = {fs, fn, ts, tn, test_date(), time};
 	grens_route_options opts = GRENS_ROUTE_OPTIONS_INIT;
 	grens_route_result res;
 	int32_t arrival = -1;
@@ -148,37 +149,44 @@ static void test_parse(void)
 		uint32_t line, column;
 		const char *field;
 	} bad[] = {
-		/* an unknown key, at the key */
-		{ "name: x\nedits:\n  - extend:\n      route: R1\n      att: Cijk\n", 5, 7, "att" },
-		/* YAML syntax: an unclosed flow sequence (reported where the parser stopped) */
-		{ "name: x\nedits:\n  - remove: { routes: [R1, R2\n", 4, 1, "" },
-		/* a time that is not one */
-		{ "edits:\n  - add-line:\n      name: X\n      mode: rail\n      stops: [a, {stop: b, run: 3}]\n"
-		  "      services:\n        - { days: daily, first: \"6:61\", last: \"07:00\", headway: 10 }\n",
-		  7, 33, "first" },
-		/* last before first */
-		{ "edits:\n  - add-line:\n      name: X\n      mode: rail\n      stops: [a, {stop: b, run: 3}]\n"
-		  "      services:\n        - { days: daily, first: \"08:00\", last: \"07:00\", headway: 10 }\n",
-		  7, 48, "last" }, /* 8 spaces, "- { days: daily, first: \"08:00\", last: " */
-		/* a negative run time */
-		{ "edits:\n  - extend: { route: R1, at: c, stops: [ { stop: d, run: -3 } ] }\n", 2, 58,
-		  "run" },
-		/* an unknown edit */
-		{ "edits:\n  - reroute: { route: R1 }\n", 2, 5, "reroute" },
-		/* unknown days */
-		{ "edits:\n  - add-line:\n      name: X\n      mode: rail\n      stops: [a, {stop: b, run: 3}]\n"
-		  "      services: [ { days: weekdays, departures: [\"07:00\"] } ]\n",
-		  6, 27, "days" }, /* "      services: [ { days: " is 26 characters */
-		/* the first stop has no run time */
-		{ "edits:\n  - add-line:\n      name: X\n      mode: rail\n      stops: [{stop: a, run: 3}, b]\n"
-		  "      services: [ { days: daily, departures: [\"07:00\"] } ]\n",
-		  5, 15, "run" },
-		/* no edits */
-		{ "name: x\n", 1, 1, "edits" },
+	    /* an unknown key, at the key */
+	    {"name: x\nedits:\n  - extend:\n      route: R1\n      att: Cijk\n", 5, 7, "att"},
+	    /* YAML syntax: an unclosed flow sequence (reported where the parser stopped) */
+	    {"name: x\nedits:\n  - remove: { routes: [R1, R2\n", 4, 1, ""},
+	    /* a time that is not one */
+	    {"edits:\n  - add-line:\n      name: X\n      mode: rail\n      stops: [a, {stop: b, "
+	     "run: 3}]\n"
+	     "      services:\n        - { days: daily, first: \"6:61\", last: \"07:00\", headway: "
+	     "10 }\n",
+	     7, 33, "first"},
+	    /* last before first */
+	    {"edits:\n  - add-line:\n      name: X\n      mode: rail\n      stops: [a, {stop: b, "
+	     "run: 3}]\n"
+	     "      services:\n        - { days: daily, first: \"08:00\", last: \"07:00\", "
+	     "headway: 10 }\n",
+	     7, 48, "last"}, /* 8 spaces, "- { days: daily, first: \"08:00\", last: " */
+	    /* a negative run time */
+	    {"edits:\n  - extend: { route: R1, at: c, stops: [ { stop: d, run: -3 } ] }\n", 2, 58,
+	     "run"},
+	    /* an unknown edit */
+	    {"edits:\n  - reroute: { route: R1 }\n", 2, 5, "reroute"},
+	    /* unknown days */
+	    {"edits:\n  - add-line:\n      name: X\n      mode: rail\n      stops: [a, {stop: b, "
+	     "run: 3}]\n"
+	     "      services: [ { days: weekdays, departures: [\"07:00\"] } ]\n",
+	     6, 27, "days"}, /* "      services: [ { days: " is 26 characters */
+	    /* the first stop has no run time */
+	    {"edits:\n  - add-line:\n      name: X\n      mode: rail\n      stops: [{stop: a, run: "
+	     "3}, b]\n"
+	     "      services: [ { days: daily, departures: [\"07:00\"] } ]\n",
+	     5, 15, "run"},
+	    /* no edits */
+	    {"name: x\n", 1, 1, "edits"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		sc = NULL;
-		int rc = grens_scenario_parse(&sc, bad[i].text, strlen(bad[i].text), "s.yaml", &err);
+		int rc =
+		    grens_scenario_parse(&sc, bad[i].text, strlen(bad[i].text), "s.yaml", &err);
 		CHECK_INT(rc, GRENS_EFORMAT);
 		CHECK(sc == NULL);
 		CHECK_STR(err.file, "s.yaml");
@@ -242,7 +250,8 @@ static void test_add_line(const grens_gtfs_feed *feed)
 			 * Dorp: 06:51 + 7 = 06:58. */
 			CHECK_INT(earliest(tt, "t:sa", "t:e", H(6, 0), NULL), H(6, 58));
 			/* Forward only: nothing new from Dorp to Aston. */
-			CHECK_INT(earliest(tt, "t:d", "t:sa", H(6, 0), NULL), GRENS_ROUTE_UNREACHED);
+			CHECK_INT(earliest(tt, "t:d", "t:sa", H(6, 0), NULL),
+				  GRENS_ROUTE_UNREACHED);
 			/* Leaving after 06:05 the old way again: R1 06:30 -> Cijk
 			 * 07:10, R2 07:50 -> Dorp 08:20. */
 			CHECK_INT(earliest(tt, "t:sa", "t:d", H(6, 6), NULL), H(8, 20));
@@ -280,7 +289,8 @@ static void test_remove(const grens_gtfs_feed *feed)
 		CHECK_INT(earliest(a.tt, "t:sa", "t:c", H(6, 0), NULL), H(7, 10));
 	applied_free(&a);
 	/* By route id, in a named feed. */
-	CHECK_INT(apply_text(feed, "edits:\n  - remove: { feed: t, route-ids: [r1] }\n", &a, &err), 0);
+	CHECK_INT(apply_text(feed, "edits:\n  - remove: { feed: t, route-ids: [r1] }\n", &a, &err),
+		  0);
 	if (a.tt)
 		CHECK_INT(earliest(a.tt, "t:sa", "t:c", H(6, 0), NULL), GRENS_ROUTE_UNREACHED);
 	applied_free(&a);
@@ -360,8 +370,9 @@ static void test_truncate(const grens_gtfs_feed *feed)
 {
 	struct applied a;
 	grens_error err;
-	CHECK_INT(apply_text(feed, "edits:\n  - truncate: { route: R1, at: Bergen, toward: Cijk }\n",
-			     &a, &err),
+	CHECK_INT(apply_text(feed,
+			     "edits:\n  - truncate: { route: R1, at: Bergen, toward: Cijk }\n", &a,
+			     &err),
 		  0);
 	if (a.tt) {
 		/* Forward trips end at Bergen (06:20); Cijk is out of reach. */
@@ -379,9 +390,11 @@ static void test_headway(const grens_gtfs_feed *feed)
 {
 	struct applied a;
 	grens_error err;
-	CHECK_INT(apply_text(feed, "edits:\n  - headway: { route: R1, band: \"06:00-07:00\", headway: 10 }\n",
-			     &a, &err),
-		  0);
+	CHECK_INT(
+	    apply_text(feed,
+		       "edits:\n  - headway: { route: R1, band: \"06:00-07:00\", headway: 10 }\n",
+		       &a, &err),
+	    0);
 	if (a.tt) {
 		/* r1a 06:00 and r1b 06:30 leave in the band: replaced by 06:00,
 		 * 06:10, ..., 06:50 (6 trips) from r1a's times. */
