@@ -10,7 +10,7 @@
  *
  * Cache layout (stable; other tools may read it):
  *   CACHE/NAME/current.zip | current.pb   last validated download
- *   CACHE/NAME/versions/<UTC>-<sha12>.zip  older versions, newest kept
+ *   CACHE/NAME/versions/<seq>-<UTC>-<sha12>.zip   older versions, newest kept
  *   CACHE/NAME/status.json                 see docs/fetch.md
  *
  * This module never parses feeds: whether a file is a usable feed is decided

@@ -175,13 +175,38 @@ void fetch_iso_time(time_t t, char *buf, size_t cap)
 		snprintf(buf, cap, "%s", "");
 }
 
-/* Versions are named <YYYYmmddTHHMMSSZ>-<sha12>.<ext>, so name order is time
- * order. */
+/* Versions are named <seq>-<YYYYmmddTHHMMSSZ>-<sha12>.<ext>: a 10-digit
+ * sequence number (so name order is replacement order, even for several
+ * downloads within one clock tick), the UTC time the file was downloaded (its
+ * modification time) and the start of its SHA-256. */
 static bool is_version_name(const char *name, const char *ext)
 {
 	size_t n = strlen(name), e = strlen(ext);
-	return n == 16 + 1 + 12 + 1 + e && name[8] == 'T' && name[15] == 'Z' && name[16] == '-' &&
-	       name[29] == '.' && strcmp(name + 30, ext) == 0;
+	if (n != 10 + 1 + 16 + 1 + 12 + 1 + e || name[10] != '-' || name[19] != 'T' ||
+	    name[26] != 'Z' || name[27] != '-' || name[40] != '.' || strcmp(name + 41, ext) != 0)
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (name[i] < '0' || name[i] > '9')
+			return false;
+	return true;
+}
+
+/* One more than the highest sequence number in vdir (1 when empty). */
+static uint64_t next_sequence(const char *vdir, const char *ext)
+{
+	uint64_t max = 0;
+	DIR *d = opendir(vdir);
+	if (!d)
+		return 1;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		int64_t v;
+		if (is_version_name(de->d_name, ext) &&
+		    grens_parse_i64(de->d_name, 10, 0, 9999999999, &v) == 0 && (uint64_t)v > max)
+			max = (uint64_t)v;
+	}
+	closedir(d);
+	return max + 1;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -205,7 +230,11 @@ int fetch_keep_version(const char *feed_dir, const char *current, const char *ex
 	time_t mt = st.st_mtime;
 	if (!gmtime_r(&mt, &tm) || strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm) != 16)
 		return grens_error_set(err, GRENS_EIO, "bad modification time of %s", current);
-	snprintf(name, sizeof(name), "%s-%.12s.%s", when, sha256[0] ? sha256 : "000000000000", ext);
+	uint64_t seq = next_sequence(vdir, ext);
+	if (seq > 9999999999ull)
+		return grens_error_set(err, GRENS_ELIMIT, "version numbers exhausted in %s", vdir);
+	snprintf(name, sizeof(name), "%010llu-%s-%.12s.%s", (unsigned long long)seq, when,
+		 sha256[0] ? sha256 : "000000000000", ext);
 	if (fetch_path(dst, sizeof(dst), vdir, name, NULL))
 		return grens_error_set(err, GRENS_ELIMIT, "cache path too long");
 	if (link(current, dst) != 0 && errno != EEXIST)

@@ -281,6 +281,9 @@ static enum attempt_end attempt_once(CURL *h, const char *url, const char *feed_
 		} else if (cc == CURLE_TOO_MANY_REDIRECTS) {
 			grens_error_set(err, GRENS_EIO, "%s: more than %u redirects", url,
 					o->max_redirects);
+		} else if (cc == CURLE_UNSUPPORTED_PROTOCOL) {
+			grens_error_set(err, GRENS_EIO,
+					"%s: only http and https are followed (%s)", url, why);
 		} else if (cc == CURLE_PARTIAL_FILE) {
 			grens_error_set(err, GRENS_EIO,
 					"%s: truncated download (%llu bytes, connection closed "
