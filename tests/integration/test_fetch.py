@@ -40,7 +40,9 @@ def make_gtfs(tag):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in files.items():
-            z.writestr(name, text)
+            # A fixed date: the bytes depend on tag only, not on the clock.
+            z.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), text,
+                       zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 
@@ -283,13 +285,14 @@ try:
           "the next run removes the interrupted temporary file")
 
     # ---- bounded versions ------------------------------------------------------------------
+    served = []
     for i in range(4):
-        serve("/plain/ver%d" % i, make_gtfs("ver%d" % i))
+        served.append(serve("/plain/ver%d" % i, make_gtfs("ver%d" % i)))
         r = fetch("ver", "/plain/ver%d" % i, "--keep-versions", "2")
         check(r.returncode == 0, "version %d fetched" % i)
     # 4 downloads: current is ver3; ver0..ver2 were kept in turn, only the 2 newest stay.
     kept = sorted(glob.glob(os.path.join(CACHE, "ver", "versions", "*.zip")))
-    want = {hashlib.sha256(make_gtfs("ver%d" % i)).hexdigest() for i in (1, 2)}
+    want = {hashlib.sha256(served[i]).hexdigest() for i in (1, 2)}
     check(len(kept) == 2 and {sha(k) for k in kept} == want, "two newest old versions kept")
     check(all(re.fullmatch(r"\d{10}-\d{8}T\d{6}Z-[0-9a-f]{12}\.zip", os.path.basename(k))
               and os.path.basename(k)[28:40] == sha(k)[:12] for k in kept),
