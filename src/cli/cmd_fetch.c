@@ -157,6 +157,7 @@ static int fetch_one(grens_fetch_feed *feed, const char *cache, const grens_fetc
 	grens_error err;
 	struct timespec t0, t1;
 	char size[32];
+	grens_error_clear(&err);
 	resolve_headers(feed);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = grens_fetch_run(feed, cache, opts, &res, &err);
@@ -227,6 +228,7 @@ int cmd_fetch(int argc, char **argv)
 	int exit_code = CLI_EXIT_USAGE;
 	bool curl_ready = false;
 
+	grens_error_clear(&err);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool m = false;

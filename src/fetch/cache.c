@@ -396,6 +396,7 @@ int grens_fetch_status_read(grens_fetch_status *out, const char *cache_dir, cons
 	json_int_t iv;
 	int rc = 0;
 	memset(out, 0, sizeof(*out));
+	grens_error_clear(err);
 	if (!grens_fetch_name_valid(name))
 		return grens_error_set(err, GRENS_EARG, "bad feed name '%s'", name);
 	if (fetch_path(path, sizeof(path), cache_dir, name, "status.json"))

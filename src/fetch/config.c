@@ -71,6 +71,7 @@ static bool url_valid(const char *url)
 int grens_fetch_feed_init(grens_fetch_feed *feed, const char *name, grens_fetch_kind kind,
 			  const char *url, grens_error *err)
 {
+	grens_error_clear(err);
 	memset(feed, 0, sizeof(*feed));
 	feed->enabled = true;
 	feed->kind = kind;
@@ -398,6 +399,7 @@ int grens_fetch_config_parse(grens_fetch_config **out, const char *text, size_t 
 {
 	*out = NULL;
 	int rc = 0;
+	grens_error_clear(err);
 	grens_fetch_config *cfg = calloc(1, sizeof(*cfg));
 	if (!cfg)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
@@ -486,6 +488,7 @@ int grens_fetch_config_load(grens_fetch_config **out, const char *path, grens_er
 	*out = NULL;
 	int rc = 0;
 	char *buf = NULL;
+	grens_error_clear(err);
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		rc = grens_error_set(err, GRENS_EIO, "cannot open: %s", strerror(errno));

@@ -164,8 +164,18 @@ static void test_names(void)
 	CHECK(f->enabled && f->set == 0 && f->header_count == 0);
 	CHECK_INT(grens_fetch_feed_init(f, "a/b", GRENS_FETCH_GTFS, "https://e.org/", &err),
 		  GRENS_EARG);
+	/* A failure fills a dirty error object completely (no stale file). */
+	memset(&err, 0xAB, sizeof(err));
 	CHECK_INT(grens_fetch_feed_init(f, "x", GRENS_FETCH_GTFS, "file:///etc/passwd", &err),
 		  GRENS_EARG);
+	CHECK_STR(err.file, "");
+	CHECK_INT(err.line, 0);
+	CHECK(strstr(err.message, "http://") != NULL);
+	memset(&err, 0xAB, sizeof(err));
+	grens_fetch_config *cfg = NULL;
+	CHECK_INT(grens_fetch_config_load(&cfg, "/nonexistent/feeds.conf", &err), GRENS_EIO);
+	CHECK_STR(err.file, "/nonexistent/feeds.conf");
+	CHECK_STR(err.field, "");
 	free(f);
 }
 
