@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import pty
 import re
 import signal
 import subprocess
@@ -23,8 +24,9 @@ from fetch_server import Server, LAST_MODIFIED
 FAST = ["--retries", "2", "--backoff-ms", "20", "--connect-timeout", "5", "--timeout", "30"]
 
 
-def make_gtfs(tag):
-    """A small valid GTFS zip; tag makes each version's bytes different."""
+def make_gtfs(tag, padding=0):
+    """A small valid GTFS zip; tag makes each version's bytes different;
+    padding adds a stored (uncompressed) extra file of that many bytes."""
     files = {
         "agency.txt": "agency_id,agency_name,agency_url,agency_timezone\n"
                       "A,Agency %s,https://example.org,Europe/Amsterdam\n" % tag,
@@ -43,6 +45,9 @@ def make_gtfs(tag):
             # A fixed date: the bytes depend on tag only, not on the clock.
             z.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), text,
                        zipfile.ZIP_DEFLATED)
+        if padding:
+            z.writestr(zipfile.ZipInfo("padding.txt", (2026, 1, 1, 0, 0, 0)),
+                       b"x" * padding, zipfile.ZIP_STORED)
     return buf.getvalue()
 
 
@@ -308,6 +313,29 @@ try:
     r = fetch("rt", "/html/rt", kind="gtfs-rt")
     check(r.returncode == 1 and "not a valid gtfs-rt" in r.stderr
           and sha(rcur) == hashlib.sha256(pb).hexdigest(), "an HTML page is not a FeedMessage")
+
+    # ---- progress on a terminal only -----------------------------------------------------
+    serve("/plain/prog", make_gtfs("prog", padding=400000))
+    r = fetch("prog-pipe", "/plain/prog")
+    check(r.returncode == 0 and "MB/s" not in r.stderr and "\r" not in r.stderr,
+          "no progress when stderr is not a terminal")
+    master, slave = pty.openpty()
+    p = subprocess.Popen([BIN, "fetch", "--url", srv.url("/plain/prog"), "--name", "prog-tty",
+                          "--cache", CACHE], stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    tty_out = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO once the child has closed the terminal
+            break
+        if not chunk:
+            break
+        tty_out += chunk
+    os.close(master)
+    p.wait(timeout=30)
+    check(p.returncode == 0 and b"prog-tty: " in tty_out and b"MB/s" in tty_out,
+          "progress with rate on a terminal: %r" % tty_out[:200])
 
     # ---- feeds.conf -----------------------------------------------------------------------------
     conf = os.path.join(tmp.name, "feeds.conf")
