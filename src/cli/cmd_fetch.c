@@ -135,8 +135,15 @@ static void resolve_headers(grens_fetch_feed *feed)
 			continue;
 		const char *v = getenv(h->env);
 		h->value[0] = '\0';
-		if (v && strlen(v) < sizeof(h->value) && !strpbrk(v, "\r\n"))
-			memcpy(h->value, v, strlen(v) + 1);
+		if (!v || !*v)
+			continue; /* the run fails and names the variable */
+		if (strlen(v) >= sizeof(h->value) || strpbrk(v, "\r\n")) {
+			cli_errorf("fetch", "%s: ignoring %s: longer than %zu bytes or contains a "
+				   "line break",
+				   feed->name, h->env, sizeof(h->value) - 1);
+			continue;
+		}
+		memcpy(h->value, v, strlen(v) + 1);
 	}
 }
 

@@ -198,8 +198,10 @@ static uint64_t next_sequence(const char *vdir, const char *ext)
 	DIR *d = opendir(vdir);
 	if (!d)
 		return 1;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
+	for (;;) {
+		const struct dirent *de = readdir(d);
+		if (!de)
+			break;
 		int64_t v;
 		if (is_version_name(de->d_name, ext) &&
 		    grens_parse_i64(de->d_name, 10, 0, 9999999999, &v) == 0 && (uint64_t)v > max)
@@ -253,8 +255,10 @@ void fetch_prune_versions(const char *feed_dir, const char *ext, unsigned keep)
 	DIR *d = opendir(vdir);
 	if (!d)
 		return;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
+	for (;;) {
+		const struct dirent *de = readdir(d);
+		if (!de)
+			break;
 		if (!is_version_name(de->d_name, ext))
 			continue;
 		if (count == sizeof(names) / sizeof(names[0])) {
@@ -286,8 +290,10 @@ void fetch_remove_parts(const char *feed_dir)
 	DIR *d = opendir(feed_dir);
 	if (!d)
 		return;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
+	for (;;) {
+		const struct dirent *de = readdir(d);
+		if (!de)
+			break;
 		if (strncmp(de->d_name, ".part-", 6) != 0 && strncmp(de->d_name, ".status-", 8) != 0)
 			continue;
 		if (fetch_path(path, sizeof(path), feed_dir, de->d_name, NULL) == 0)
