@@ -31,10 +31,10 @@ extern "C" {
 /* Defaults, each overridable per feed (feeds.conf) and per run. */
 #define GRENS_FETCH_DEFAULT_MAX_BYTES (1024ull * 1024 * 1024) /* 1 GiB */
 #define GRENS_FETCH_DEFAULT_RETRIES 3u
-#define GRENS_FETCH_DEFAULT_BACKOFF_MS 1000u      /* first retry delay, doubled each time */
-#define GRENS_FETCH_DEFAULT_MAX_BACKOFF_MS 60000u /* cap on one delay */
+#define GRENS_FETCH_DEFAULT_BACKOFF_MS 1000u	   /* first retry delay, doubled each time */
+#define GRENS_FETCH_DEFAULT_MAX_BACKOFF_MS 60000u  /* cap on one delay */
 #define GRENS_FETCH_DEFAULT_MAX_RETRY_AFTER_S 300u /* cap on a honoured Retry-After */
-#define GRENS_FETCH_DEFAULT_TIMEOUT_S 1800u       /* whole transfer */
+#define GRENS_FETCH_DEFAULT_TIMEOUT_S 1800u	   /* whole transfer */
 #define GRENS_FETCH_DEFAULT_CONNECT_TIMEOUT_S 30u
 #define GRENS_FETCH_DEFAULT_LOW_SPEED_BYTES 1024u /* bytes per second ... */
 #define GRENS_FETCH_DEFAULT_LOW_SPEED_TIME_S 60u  /* ... for this long aborts */
@@ -50,13 +50,13 @@ extern "C" {
 #define GRENS_FETCH_MAX_KEEP_VERSIONS 100u
 #define GRENS_FETCH_STATUS_MAX_BYTES (64u * 1024u) /* status.json read bound */
 #define GRENS_FETCH_CONFIG_MAX_BYTES (1024u * 1024u)
-#define GRENS_FETCH_NAME_BYTES 64u  /* feed name incl. NUL: [A-Za-z0-9._-], not leading '.' */
+#define GRENS_FETCH_NAME_BYTES 64u /* feed name incl. NUL: [A-Za-z0-9._-], not leading '.' */
 #define GRENS_FETCH_URL_BYTES 2048u
 #define GRENS_FETCH_TEXT_BYTES 256u /* licence, header names, env names */
 #define GRENS_FETCH_VALUE_BYTES 1024u
 
 typedef enum {
-	GRENS_FETCH_GTFS = 0,    /* a GTFS .zip, cached as current.zip */
+	GRENS_FETCH_GTFS = 0,	 /* a GTFS .zip, cached as current.zip */
 	GRENS_FETCH_GTFS_RT = 1, /* a GTFS-realtime FeedMessage, cached as current.pb */
 } grens_fetch_kind;
 
@@ -103,8 +103,8 @@ typedef struct grens_fetch_feed {
 	char licence[GRENS_FETCH_TEXT_BYTES];
 	grens_fetch_header headers[GRENS_FETCH_MAX_HEADERS];
 	unsigned header_count;
-	bool enabled;        /* false: skipped by a full run, fetched with --only */
-	unsigned set;        /* GRENS_FETCH_SET_* bits */
+	bool enabled; /* false: skipped by a full run, fetched with --only */
+	unsigned set; /* GRENS_FETCH_SET_* bits */
 	uint64_t max_bytes;
 	unsigned retries;
 	unsigned timeout_s;
@@ -114,7 +114,7 @@ typedef struct grens_fetch_feed {
 	unsigned keep_versions;
 	unsigned max_redirects;
 	unsigned backoff_ms;
-	uint32_t line;       /* line of the [name] section in the config, 0 if none */
+	uint32_t line; /* line of the [name] section in the config, 0 if none */
 } grens_fetch_feed;
 
 /* Fill a feed with defaults (enabled, no overrides) and the given name, kind
@@ -153,43 +153,43 @@ grens_fetch_feed *grens_fetch_config_find(grens_fetch_config *config, const char
 /* ---- one run ---------------------------------------------------------------- */
 typedef struct grens_fetch_options {
 	uint64_t max_bytes;
-	unsigned retries;             /* extra attempts after the first, per URL */
-	unsigned backoff_ms;          /* delay before the first retry; doubled each time */
+	unsigned retries;    /* extra attempts after the first, per URL */
+	unsigned backoff_ms; /* delay before the first retry; doubled each time */
 	unsigned max_backoff_ms;
-	unsigned max_retry_after_s;   /* Retry-After above this is cut to it */
+	unsigned max_retry_after_s; /* Retry-After above this is cut to it */
 	unsigned timeout_s;
 	unsigned connect_timeout_s;
 	unsigned low_speed_bytes;
 	unsigned low_speed_time_s;
 	unsigned max_redirects;
-	unsigned keep_versions;       /* older versions kept under versions/ */
-	unsigned force;               /* 1: no conditional headers (always a full GET) */
-	unsigned set;                 /* GRENS_FETCH_SET_* bits that override the feed's own
+	unsigned keep_versions;	      /* older versions kept under versions/ */
+	unsigned force;		      /* 1: no conditional headers (always a full GET) */
+	unsigned set;		      /* GRENS_FETCH_SET_* bits that override the feed's own
 				       * values (a command-line option beats feeds.conf) */
-	const char *user_agent;       /* NULL: "grens/<version>" */
+	const char *user_agent;	      /* NULL: "grens/<version>" */
 	grens_fetch_verify_fn verify; /* NULL: no verification beyond HTTP */
 	void *verify_ctx;
-	grens_progress progress;      /* what = feed name, done/total in bytes */
+	grens_progress progress; /* what = feed name, done/total in bytes */
 } grens_fetch_options;
 
-#define GRENS_FETCH_OPTIONS_INIT                                                                 \
-	{                                                                                         \
-		.max_bytes = GRENS_FETCH_DEFAULT_MAX_BYTES, .retries = GRENS_FETCH_DEFAULT_RETRIES, \
-		.backoff_ms = GRENS_FETCH_DEFAULT_BACKOFF_MS,                                     \
-		.max_backoff_ms = GRENS_FETCH_DEFAULT_MAX_BACKOFF_MS,                             \
-		.max_retry_after_s = GRENS_FETCH_DEFAULT_MAX_RETRY_AFTER_S,                       \
-		.timeout_s = GRENS_FETCH_DEFAULT_TIMEOUT_S,                                       \
-		.connect_timeout_s = GRENS_FETCH_DEFAULT_CONNECT_TIMEOUT_S,                       \
-		.low_speed_bytes = GRENS_FETCH_DEFAULT_LOW_SPEED_BYTES,                           \
-		.low_speed_time_s = GRENS_FETCH_DEFAULT_LOW_SPEED_TIME_S,                         \
-		.max_redirects = GRENS_FETCH_DEFAULT_MAX_REDIRECTS,                               \
-		.keep_versions = GRENS_FETCH_DEFAULT_KEEP_VERSIONS, .force = 0, .set = 0,         \
-		.user_agent = NULL, .verify = NULL, .verify_ctx = NULL,                           \
-		.progress = { NULL, NULL },                                                       \
+#define GRENS_FETCH_OPTIONS_INIT                                                                   \
+	{                                                                                          \
+		.max_bytes = GRENS_FETCH_DEFAULT_MAX_BYTES,                                        \
+		.retries = GRENS_FETCH_DEFAULT_RETRIES,                                            \
+		.backoff_ms = GRENS_FETCH_DEFAULT_BACKOFF_MS,                                      \
+		.max_backoff_ms = GRENS_FETCH_DEFAULT_MAX_BACKOFF_MS,                              \
+		.max_retry_after_s = GRENS_FETCH_DEFAULT_MAX_RETRY_AFTER_S,                        \
+		.timeout_s = GRENS_FETCH_DEFAULT_TIMEOUT_S,                                        \
+		.connect_timeout_s = GRENS_FETCH_DEFAULT_CONNECT_TIMEOUT_S,                        \
+		.low_speed_bytes = GRENS_FETCH_DEFAULT_LOW_SPEED_BYTES,                            \
+		.low_speed_time_s = GRENS_FETCH_DEFAULT_LOW_SPEED_TIME_S,                          \
+		.max_redirects = GRENS_FETCH_DEFAULT_MAX_REDIRECTS,                                \
+		.keep_versions = GRENS_FETCH_DEFAULT_KEEP_VERSIONS, .force = 0, .set = 0,          \
+		.user_agent = NULL, .verify = NULL, .verify_ctx = NULL, .progress = {NULL, NULL},  \
 	}
 
 typedef enum {
-	GRENS_FETCH_FAILED = 0,       /* current version untouched; see the error */
+	GRENS_FETCH_FAILED = 0,	      /* current version untouched; see the error */
 	GRENS_FETCH_UPDATED = 1,      /* a new version became current */
 	GRENS_FETCH_NOT_MODIFIED = 2, /* 304: nothing changed */
 	GRENS_FETCH_UNCHANGED = 3,    /* 200 with the same SHA-256 as current */
@@ -201,11 +201,11 @@ const char *grens_fetch_outcome_name(grens_fetch_outcome outcome);
 /* What one grens_fetch_run did. */
 typedef struct grens_fetch_result {
 	grens_fetch_outcome outcome;
-	long http_status;       /* last HTTP status seen, 0 when none */
-	unsigned attempts;      /* requests made, over all URLs */
-	uint64_t bytes;         /* body bytes of the last attempt */
-	char sha256[65];        /* of current after the run ("" when there is none) */
-	char path[4096];        /* CACHE/NAME/current.zip|pb */
+	long http_status;		 /* last HTTP status seen, 0 when none */
+	unsigned attempts;		 /* requests made, over all URLs */
+	uint64_t bytes;			 /* body bytes of the last attempt */
+	char sha256[65];		 /* of current after the run ("" when there is none) */
+	char path[4096];		 /* CACHE/NAME/current.zip|pb */
 	char url[GRENS_FETCH_URL_BYTES]; /* the URL that answered last */
 } grens_fetch_result;
 
@@ -224,10 +224,10 @@ typedef struct grens_fetch_status {
 	char name[GRENS_FETCH_NAME_BYTES];
 	char kind[16];
 	char url[GRENS_FETCH_URL_BYTES];
-	char last_attempt[32];  /* ISO 8601 UTC, "" when never */
+	char last_attempt[32]; /* ISO 8601 UTC, "" when never */
 	char last_success[32];
 	char last_change[32];
-	char last_result[16];   /* grens_fetch_outcome_name */
+	char last_result[16]; /* grens_fetch_outcome_name */
 	long http_status;
 	char etag[GRENS_FETCH_VALUE_BYTES];
 	char last_modified[GRENS_FETCH_TEXT_BYTES];

@@ -95,8 +95,8 @@ static void rate_print(void *ctx, const char *what, uint64_t done, uint64_t tota
 	double rate = dt > 0 ? (double)done / dt / 1e6 : 0;
 	if (total)
 		fprintf(stderr, "\r%s: %.1f / %.1f MB (%.0f%%) %.2f MB/s\033[K", what,
-			(double)done / 1e6, (double)total / 1e6, 100.0 * (double)done / (double)total,
-			rate);
+			(double)done / 1e6, (double)total / 1e6,
+			100.0 * (double)done / (double)total, rate);
 	else
 		fprintf(stderr, "\r%s: %.1f MB %.2f MB/s\033[K", what, (double)done / 1e6, rate);
 }
@@ -138,7 +138,8 @@ static void resolve_headers(grens_fetch_feed *feed)
 		if (!v || !*v)
 			continue; /* the run fails and names the variable */
 		if (strlen(v) >= sizeof(h->value) || strpbrk(v, "\r\n")) {
-			cli_errorf("fetch", "%s: ignoring %s: longer than %zu bytes or contains a "
+			cli_errorf("fetch",
+				   "%s: ignoring %s: longer than %zu bytes or contains a "
 				   "line break",
 				   feed->name, h->env, sizeof(h->value) - 1);
 			continue;
@@ -255,8 +256,11 @@ int cmd_fetch(int argc, char **argv)
 		struct {
 			const char *opt;
 			const char **dst;
-		} strs[] = { { "--config", &config }, { "--cache", &cache }, { "--url", &url },
-			     { "--name", &name },     { "--kind", &kind } };
+		} strs[] = {{"--config", &config},
+			    {"--cache", &cache},
+			    {"--url", &url},
+			    {"--name", &name},
+			    {"--kind", &kind}};
 		bool done = false;
 		for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]) && !done; k++) {
 			v = opt_value(argc, argv, &i, strs[k].opt, &m);
@@ -286,18 +290,18 @@ int cmd_fetch(int argc, char **argv)
 			uint64_t max;
 			bool suffix;
 		} nums[] = {
-			{ "--max-bytes", GRENS_FETCH_SET_MAX_BYTES, UINT64_MAX / 2, true },
-			{ "--retries", GRENS_FETCH_SET_RETRIES, GRENS_FETCH_MAX_RETRIES_CAP, false },
-			{ "--timeout", GRENS_FETCH_SET_TIMEOUT, 86400, false },
-			{ "--connect-timeout", GRENS_FETCH_SET_CONNECT_TIMEOUT, 3600, false },
-			{ "--low-speed-time", GRENS_FETCH_SET_LOW_SPEED_TIME, 3600, false },
-			{ "--low-speed-bytes", GRENS_FETCH_SET_LOW_SPEED_BYTES, UINT32_MAX, true },
-			{ "--backoff-ms", GRENS_FETCH_SET_BACKOFF, 600000, false },
-			{ "--max-retry-after", 0, 86400, false },
-			{ "--max-redirects", GRENS_FETCH_SET_MAX_REDIRECTS,
-			  GRENS_FETCH_MAX_REDIRECTS_CAP, false },
-			{ "--keep-versions", GRENS_FETCH_SET_KEEP_VERSIONS,
-			  GRENS_FETCH_MAX_KEEP_VERSIONS, false },
+		    {"--max-bytes", GRENS_FETCH_SET_MAX_BYTES, UINT64_MAX / 2, true},
+		    {"--retries", GRENS_FETCH_SET_RETRIES, GRENS_FETCH_MAX_RETRIES_CAP, false},
+		    {"--timeout", GRENS_FETCH_SET_TIMEOUT, 86400, false},
+		    {"--connect-timeout", GRENS_FETCH_SET_CONNECT_TIMEOUT, 3600, false},
+		    {"--low-speed-time", GRENS_FETCH_SET_LOW_SPEED_TIME, 3600, false},
+		    {"--low-speed-bytes", GRENS_FETCH_SET_LOW_SPEED_BYTES, UINT32_MAX, true},
+		    {"--backoff-ms", GRENS_FETCH_SET_BACKOFF, 600000, false},
+		    {"--max-retry-after", 0, 86400, false},
+		    {"--max-redirects", GRENS_FETCH_SET_MAX_REDIRECTS,
+		     GRENS_FETCH_MAX_REDIRECTS_CAP, false},
+		    {"--keep-versions", GRENS_FETCH_SET_KEEP_VERSIONS,
+		     GRENS_FETCH_MAX_KEEP_VERSIONS, false},
 		};
 		for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]) && !done; k++) {
 			uint64_t u;
@@ -311,16 +315,36 @@ int cmd_fetch(int argc, char **argv)
 			opts.set |= nums[k].bit;
 			done = true;
 			switch (k) {
-			case 0: opts.max_bytes = u; break;
-			case 1: opts.retries = (unsigned)u; break;
-			case 2: opts.timeout_s = (unsigned)u; break;
-			case 3: opts.connect_timeout_s = (unsigned)u; break;
-			case 4: opts.low_speed_time_s = (unsigned)u; break;
-			case 5: opts.low_speed_bytes = (unsigned)u; break;
-			case 6: opts.backoff_ms = (unsigned)u; break;
-			case 7: opts.max_retry_after_s = (unsigned)u; break;
-			case 8: opts.max_redirects = (unsigned)u; break;
-			default: opts.keep_versions = (unsigned)u; break;
+			case 0:
+				opts.max_bytes = u;
+				break;
+			case 1:
+				opts.retries = (unsigned)u;
+				break;
+			case 2:
+				opts.timeout_s = (unsigned)u;
+				break;
+			case 3:
+				opts.connect_timeout_s = (unsigned)u;
+				break;
+			case 4:
+				opts.low_speed_time_s = (unsigned)u;
+				break;
+			case 5:
+				opts.low_speed_bytes = (unsigned)u;
+				break;
+			case 6:
+				opts.backoff_ms = (unsigned)u;
+				break;
+			case 7:
+				opts.max_retry_after_s = (unsigned)u;
+				break;
+			case 8:
+				opts.max_redirects = (unsigned)u;
+				break;
+			default:
+				opts.keep_versions = (unsigned)u;
+				break;
 			}
 		}
 		if (done)
@@ -344,7 +368,8 @@ int cmd_fetch(int argc, char **argv)
 			goto out;
 		}
 		if (config || only_count || list) {
-			cli_errorf("fetch", "--url does not combine with --config, --only or --list");
+			cli_errorf("fetch",
+				   "--url does not combine with --config, --only or --list");
 			goto out;
 		}
 		if (kind && grens_fetch_kind_parse(kind, &k) != 0) {

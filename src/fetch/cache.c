@@ -17,8 +17,8 @@
 
 int fetch_path(char *buf, size_t cap, const char *a, const char *b, const char *c)
 {
-	int n = snprintf(buf, cap, "%s%s%s%s%s", a, b ? "/" : "", b ? b : "", c ? "/" : "",
-			 c ? c : "");
+	int n =
+	    snprintf(buf, cap, "%s%s%s%s%s", a, b ? "/" : "", b ? b : "", c ? "/" : "", c ? c : "");
 	if (n < 0 || (size_t)n >= cap)
 		return GRENS_ELIMIT;
 	return 0;
@@ -39,8 +39,8 @@ int fetch_mkdirs(const char *path, grens_error *err)
 		if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
 			int e = errno;
 			buf[i] = saved;
-			return grens_error_set(err, GRENS_EIO, "cannot create directory %s: %s", path,
-					       strerror(e));
+			return grens_error_set(err, GRENS_EIO, "cannot create directory %s: %s",
+					       path, strerror(e));
 		}
 		buf[i] = saved;
 	}
@@ -72,7 +72,8 @@ int fetch_write_atomic(const char *dir, const char *name, const char *bytes, siz
 		return grens_error_set(err, GRENS_ELIMIT, "cache path too long");
 	fd = mkstemp(tmp);
 	if (fd < 0)
-		return grens_error_set(err, GRENS_EIO, "cannot create %s: %s", tmp, strerror(errno));
+		return grens_error_set(err, GRENS_EIO, "cannot create %s: %s", tmp,
+				       strerror(errno));
 	size_t off = 0;
 	while (off < len) {
 		ssize_t w = write(fd, bytes + off, len - off);
@@ -240,8 +241,8 @@ int fetch_keep_version(const char *feed_dir, const char *current, const char *ex
 	if (fetch_path(dst, sizeof(dst), vdir, name, NULL))
 		return grens_error_set(err, GRENS_ELIMIT, "cache path too long");
 	if (link(current, dst) != 0 && errno != EEXIST)
-		return grens_error_set(err, GRENS_EIO, "cannot keep previous version as %s: %s", dst,
-				       strerror(errno));
+		return grens_error_set(err, GRENS_EIO, "cannot keep previous version as %s: %s",
+				       dst, strerror(errno));
 	return 0;
 }
 
@@ -294,7 +295,8 @@ void fetch_remove_parts(const char *feed_dir)
 		const struct dirent *de = readdir(d);
 		if (!de)
 			break;
-		if (strncmp(de->d_name, ".part-", 6) != 0 && strncmp(de->d_name, ".status-", 8) != 0)
+		if (strncmp(de->d_name, ".part-", 6) != 0 &&
+		    strncmp(de->d_name, ".status-", 8) != 0)
 			continue;
 		if (fetch_path(path, sizeof(path), feed_dir, de->d_name, NULL) == 0)
 			unlink(path);
@@ -324,16 +326,16 @@ int fetch_status_write(const char *feed_dir, const grens_fetch_status *s, grens_
 	rc |= set_str(o, "last_success", s->last_success);
 	rc |= set_str(o, "last_change", s->last_change);
 	rc |= set_str(o, "last_result", s->last_result);
-	rc |= json_object_set_new(o, "http_status", json_integer(s->http_status)) ? GRENS_ENOMEM : 0;
+	rc |=
+	    json_object_set_new(o, "http_status", json_integer(s->http_status)) ? GRENS_ENOMEM : 0;
 	rc |= json_object_set_new(o, "attempts", json_integer(s->attempts)) ? GRENS_ENOMEM : 0;
 	rc |= set_str(o, "etag", s->etag);
 	rc |= set_str(o, "last_modified", s->last_modified);
 	rc |= set_str(o, "sha256", s->sha256);
 	rc |= json_object_set_new(o, "size", json_integer((json_int_t)s->size)) ? GRENS_ENOMEM : 0;
-	rc |= json_object_set_new(o, "consecutive_failures",
-				  json_integer(s->consecutive_failures))
-		      ? GRENS_ENOMEM
-		      : 0;
+	rc |= json_object_set_new(o, "consecutive_failures", json_integer(s->consecutive_failures))
+		  ? GRENS_ENOMEM
+		  : 0;
 	rc |= set_str(o, "last_error", s->last_error);
 	if (rc) {
 		rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
@@ -368,7 +370,8 @@ static int get_str(json_t *o, const char *key, char *dst, size_t cap, const char
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_string(v) || json_string_length(v) >= cap) {
-		grens_error_set(err, GRENS_EFORMAT, "'%s' must be a string of < %zu bytes", key, cap);
+		grens_error_set(err, GRENS_EFORMAT, "'%s' must be a string of < %zu bytes", key,
+				cap);
 		grens_error_at(err, path, 0, 0, key);
 		return GRENS_EFORMAT;
 	}
@@ -423,8 +426,8 @@ int grens_fetch_status_read(grens_fetch_status *out, const char *cache_dir, cons
 	if (!o || !json_is_object(o)) {
 		rc = grens_error_set(err, GRENS_EFORMAT, "not a JSON object: %s",
 				     o ? "wrong type" : jerr.text);
-		grens_error_at(err, path, o ? 0 : (uint32_t)jerr.line, o ? 0 : (uint32_t)jerr.column,
-			       NULL);
+		grens_error_at(err, path, o ? 0 : (uint32_t)jerr.line,
+			       o ? 0 : (uint32_t)jerr.column, NULL);
 		goto fail;
 	}
 	struct {
@@ -432,17 +435,17 @@ int grens_fetch_status_read(grens_fetch_status *out, const char *cache_dir, cons
 		char *dst;
 		size_t cap;
 	} strs[] = {
-		{ "name", out->name, sizeof(out->name) },
-		{ "kind", out->kind, sizeof(out->kind) },
-		{ "url", out->url, sizeof(out->url) },
-		{ "last_attempt", out->last_attempt, sizeof(out->last_attempt) },
-		{ "last_success", out->last_success, sizeof(out->last_success) },
-		{ "last_change", out->last_change, sizeof(out->last_change) },
-		{ "last_result", out->last_result, sizeof(out->last_result) },
-		{ "etag", out->etag, sizeof(out->etag) },
-		{ "last_modified", out->last_modified, sizeof(out->last_modified) },
-		{ "sha256", out->sha256, sizeof(out->sha256) },
-		{ "last_error", out->last_error, sizeof(out->last_error) },
+	    {"name", out->name, sizeof(out->name)},
+	    {"kind", out->kind, sizeof(out->kind)},
+	    {"url", out->url, sizeof(out->url)},
+	    {"last_attempt", out->last_attempt, sizeof(out->last_attempt)},
+	    {"last_success", out->last_success, sizeof(out->last_success)},
+	    {"last_change", out->last_change, sizeof(out->last_change)},
+	    {"last_result", out->last_result, sizeof(out->last_result)},
+	    {"etag", out->etag, sizeof(out->etag)},
+	    {"last_modified", out->last_modified, sizeof(out->last_modified)},
+	    {"sha256", out->sha256, sizeof(out->sha256)},
+	    {"last_error", out->last_error, sizeof(out->last_error)},
 	};
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
 		rc = get_str(o, strs[i].key, strs[i].dst, strs[i].cap, path, err);

@@ -38,8 +38,8 @@ bool grens_fetch_name_valid(const char *name)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			  c == '.' || c == '_' || c == '-';
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 		if (!ok)
 			return false;
 	}
@@ -76,10 +76,11 @@ int grens_fetch_feed_init(grens_fetch_feed *feed, const char *name, grens_fetch_
 	feed->enabled = true;
 	feed->kind = kind;
 	if (!grens_fetch_name_valid(name))
-		return grens_error_set(err, GRENS_EARG,
-				       "feed name '%s' must be 1..%u characters of A-Z a-z 0-9 . _ - "
-				       "and not start with '.' or '-'",
-				       name, GRENS_FETCH_NAME_BYTES - 1);
+		return grens_error_set(
+		    err, GRENS_EARG,
+		    "feed name '%s' must be 1..%u characters of A-Z a-z 0-9 . _ - "
+		    "and not start with '.' or '-'",
+		    name, GRENS_FETCH_NAME_BYTES - 1);
 	copy_text(feed->name, sizeof(feed->name), name, strlen(name));
 	if (!url_valid(url))
 		return grens_error_set(err, GRENS_EARG,
@@ -140,8 +141,8 @@ static int parse_unsigned(const char *s, size_t len, uint64_t min, uint64_t max,
 
 static int parse_bool(const char *s, bool *out)
 {
-	static const char *yes[] = { "yes", "true", "on", "1" };
-	static const char *no[] = { "no", "false", "off", "0" };
+	static const char *yes[] = {"yes", "true", "on", "1"};
+	static const char *no[] = {"no", "false", "off", "0"};
 	for (size_t i = 0; i < 4; i++) {
 		if (strcmp(s, yes[i]) == 0) {
 			*out = true;
@@ -164,8 +165,8 @@ static int parse_header(const char *value, grens_fetch_header *h, bool from_env)
 	size_t nlen = (size_t)(colon - value);
 	for (size_t i = 0; i < nlen; i++) {
 		char c = value[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			  c == '-' || c == '_';
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '-' || c == '_';
 		if (!ok)
 			return GRENS_EFORMAT;
 	}
@@ -230,17 +231,17 @@ static int apply_key(struct parse_state *st, const char *key, const char *value,
 		uint64_t min, max;
 		bool suffix;
 	} numeric[] = {
-		{ "max_bytes", GRENS_FETCH_SET_MAX_BYTES, 1, UINT64_MAX / 2, true },
-		{ "retries", GRENS_FETCH_SET_RETRIES, 0, GRENS_FETCH_MAX_RETRIES_CAP, false },
-		{ "timeout", GRENS_FETCH_SET_TIMEOUT, 1, 86400, false },
-		{ "connect_timeout", GRENS_FETCH_SET_CONNECT_TIMEOUT, 1, 3600, false },
-		{ "low_speed_time", GRENS_FETCH_SET_LOW_SPEED_TIME, 0, 3600, false },
-		{ "low_speed_bytes", GRENS_FETCH_SET_LOW_SPEED_BYTES, 0, UINT32_MAX, true },
-		{ "keep_versions", GRENS_FETCH_SET_KEEP_VERSIONS, 0, GRENS_FETCH_MAX_KEEP_VERSIONS,
-		  false },
-		{ "max_redirects", GRENS_FETCH_SET_MAX_REDIRECTS, 0, GRENS_FETCH_MAX_REDIRECTS_CAP,
-		  false },
-		{ "backoff_ms", GRENS_FETCH_SET_BACKOFF, 0, 600000, false },
+	    {"max_bytes", GRENS_FETCH_SET_MAX_BYTES, 1, UINT64_MAX / 2, true},
+	    {"retries", GRENS_FETCH_SET_RETRIES, 0, GRENS_FETCH_MAX_RETRIES_CAP, false},
+	    {"timeout", GRENS_FETCH_SET_TIMEOUT, 1, 86400, false},
+	    {"connect_timeout", GRENS_FETCH_SET_CONNECT_TIMEOUT, 1, 3600, false},
+	    {"low_speed_time", GRENS_FETCH_SET_LOW_SPEED_TIME, 0, 3600, false},
+	    {"low_speed_bytes", GRENS_FETCH_SET_LOW_SPEED_BYTES, 0, UINT32_MAX, true},
+	    {"keep_versions", GRENS_FETCH_SET_KEEP_VERSIONS, 0, GRENS_FETCH_MAX_KEEP_VERSIONS,
+	     false},
+	    {"max_redirects", GRENS_FETCH_SET_MAX_REDIRECTS, 0, GRENS_FETCH_MAX_REDIRECTS_CAP,
+	     false},
+	    {"backoff_ms", GRENS_FETCH_SET_BACKOFF, 0, 600000, false},
 	};
 	for (size_t i = 0; i < sizeof(numeric) / sizeof(numeric[0]); i++) {
 		if (strcmp(key, numeric[i].key) != 0)
@@ -260,16 +261,35 @@ static int apply_key(struct parse_state *st, const char *key, const char *value,
 				       numeric[i].suffix ? " (K/M/G suffix allowed)" : "");
 		f->set |= numeric[i].bit;
 		switch (numeric[i].bit) {
-		case GRENS_FETCH_SET_MAX_BYTES: f->max_bytes = u; break;
-		case GRENS_FETCH_SET_RETRIES: f->retries = (unsigned)u; break;
-		case GRENS_FETCH_SET_TIMEOUT: f->timeout_s = (unsigned)u; break;
-		case GRENS_FETCH_SET_CONNECT_TIMEOUT: f->connect_timeout_s = (unsigned)u; break;
-		case GRENS_FETCH_SET_LOW_SPEED_TIME: f->low_speed_time_s = (unsigned)u; break;
-		case GRENS_FETCH_SET_LOW_SPEED_BYTES: f->low_speed_bytes = (unsigned)u; break;
-		case GRENS_FETCH_SET_KEEP_VERSIONS: f->keep_versions = (unsigned)u; break;
-		case GRENS_FETCH_SET_MAX_REDIRECTS: f->max_redirects = (unsigned)u; break;
-		case GRENS_FETCH_SET_BACKOFF: f->backoff_ms = (unsigned)u; break;
-		default: break;
+		case GRENS_FETCH_SET_MAX_BYTES:
+			f->max_bytes = u;
+			break;
+		case GRENS_FETCH_SET_RETRIES:
+			f->retries = (unsigned)u;
+			break;
+		case GRENS_FETCH_SET_TIMEOUT:
+			f->timeout_s = (unsigned)u;
+			break;
+		case GRENS_FETCH_SET_CONNECT_TIMEOUT:
+			f->connect_timeout_s = (unsigned)u;
+			break;
+		case GRENS_FETCH_SET_LOW_SPEED_TIME:
+			f->low_speed_time_s = (unsigned)u;
+			break;
+		case GRENS_FETCH_SET_LOW_SPEED_BYTES:
+			f->low_speed_bytes = (unsigned)u;
+			break;
+		case GRENS_FETCH_SET_KEEP_VERSIONS:
+			f->keep_versions = (unsigned)u;
+			break;
+		case GRENS_FETCH_SET_MAX_REDIRECTS:
+			f->max_redirects = (unsigned)u;
+			break;
+		case GRENS_FETCH_SET_BACKOFF:
+			f->backoff_ms = (unsigned)u;
+			break;
+		default:
+			break;
 		}
 		return 0;
 	}
@@ -280,7 +300,8 @@ static int apply_key(struct parse_state *st, const char *key, const char *value,
 	}
 	if (strcmp(key, "licence") == 0 || strcmp(key, "license") == 0) {
 		if (copy_text(f->licence, sizeof(f->licence), value, strlen(value)))
-			return fail_at(err, st, key, GRENS_EFORMAT, "licence longer than 255 bytes");
+			return fail_at(err, st, key, GRENS_EFORMAT,
+				       "licence longer than 255 bytes");
 		return 0;
 	}
 	if (strcmp(key, "header") == 0 || strcmp(key, "header_env") == 0) {
@@ -431,8 +452,7 @@ int grens_fetch_config_parse(grens_fetch_config **out, const char *text, size_t 
 			continue;
 		if (line[0] == '[') {
 			if (line[llen - 1] != ']' || llen < 3) {
-				rc = fail_at(err, &st, NULL, GRENS_EFORMAT,
-					     "expected '[name]'");
+				rc = fail_at(err, &st, NULL, GRENS_EFORMAT, "expected '[name]'");
 				goto fail;
 			}
 			const char *nm = line + 1;

@@ -18,10 +18,14 @@
 const char *grens_fetch_outcome_name(grens_fetch_outcome outcome)
 {
 	switch (outcome) {
-	case GRENS_FETCH_UPDATED: return "updated";
-	case GRENS_FETCH_NOT_MODIFIED: return "not_modified";
-	case GRENS_FETCH_UNCHANGED: return "unchanged";
-	case GRENS_FETCH_FAILED: break;
+	case GRENS_FETCH_UPDATED:
+		return "updated";
+	case GRENS_FETCH_NOT_MODIFIED:
+		return "not_modified";
+	case GRENS_FETCH_UNCHANGED:
+		return "unchanged";
+	case GRENS_FETCH_FAILED:
+		break;
 	}
 	return "failed";
 }
@@ -128,7 +132,7 @@ static grens_fetch_options effective_options(const grens_fetch_feed *f,
 					     const grens_fetch_options *run)
 {
 	grens_fetch_options o = *run;
-#define TAKE(bit, field, ffield)                                                                  \
+#define TAKE(bit, field, ffield)                                                                   \
 	if ((f->set & (bit)) && !(run->set & (bit)))                                               \
 		o.field = f->ffield;
 	TAKE(GRENS_FETCH_SET_MAX_BYTES, max_bytes, max_bytes)
@@ -152,17 +156,17 @@ static grens_fetch_options effective_options(const grens_fetch_feed *f,
 
 static void sleep_ms(uint64_t ms)
 {
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
 }
 
 /* How one attempt ended. */
 enum attempt_end {
-	END_OK,          /* 200 with a body in the temporary file */
+	END_OK, /* 200 with a body in the temporary file */
 	END_NOT_MODIFIED,
-	END_RETRY,       /* transient: try the same URL again after a delay */
-	END_FAIL,        /* give up on this URL */
+	END_RETRY, /* transient: try the same URL again after a delay */
+	END_FAIL,  /* give up on this URL */
 };
 
 struct attempt {
@@ -213,8 +217,8 @@ static enum attempt_end attempt_once(CURL *h, const char *url, const char *feed_
 	}
 	t->fd = mkstemp(a->tmp);
 	if (t->fd < 0) {
-		grens_error_set(err, GRENS_EIO, "cannot create a temporary file in %s: %s", feed_dir,
-				strerror(errno));
+		grens_error_set(err, GRENS_EIO, "cannot create a temporary file in %s: %s",
+				feed_dir, strerror(errno));
 		a->tmp[0] = '\0';
 		return END_FAIL;
 	}
@@ -273,8 +277,9 @@ static enum attempt_end attempt_once(CURL *h, const char *url, const char *feed_
 		const char *why = errbuf[0] ? errbuf : curl_easy_strerror(cc);
 		if (t->over_cap || cc == CURLE_FILESIZE_EXCEEDED) {
 			a->code = GRENS_ELIMIT;
-			grens_error_set(err, GRENS_ELIMIT, "%s: larger than the size cap of %llu bytes",
-					url, (unsigned long long)o->max_bytes);
+			grens_error_set(err, GRENS_ELIMIT,
+					"%s: larger than the size cap of %llu bytes", url,
+					(unsigned long long)o->max_bytes);
 		} else if (t->write_errno) {
 			grens_error_set(err, GRENS_EIO, "%s: cannot write %s: %s", url, a->tmp,
 					strerror(t->write_errno));
@@ -282,8 +287,8 @@ static enum attempt_end attempt_once(CURL *h, const char *url, const char *feed_
 			grens_error_set(err, GRENS_EIO, "%s: more than %u redirects", url,
 					o->max_redirects);
 		} else if (cc == CURLE_UNSUPPORTED_PROTOCOL) {
-			grens_error_set(err, GRENS_EIO,
-					"%s: only http and https are followed (%s)", url, why);
+			grens_error_set(err, GRENS_EIO, "%s: only http and https are followed (%s)",
+					url, why);
 		} else if (cc == CURLE_PARTIAL_FILE) {
 			grens_error_set(err, GRENS_EIO,
 					"%s: truncated download (%llu bytes, connection closed "
@@ -336,10 +341,10 @@ static enum attempt_end attempt_once(CURL *h, const char *url, const char *feed_
 		int vrc = o->verify(a->tmp, feed->kind, o->verify_ctx, &verr);
 		if (vrc) {
 			a->code = vrc < 0 ? vrc : GRENS_EFORMAT;
-			grens_error_set(err, a->code, "%s: downloaded %llu bytes, not a valid %s: %s",
-					url, (unsigned long long)t->bytes,
-					grens_fetch_kind_name(feed->kind),
-					verr.message[0] ? verr.message : grens_strerror(vrc));
+			grens_error_set(
+			    err, a->code, "%s: downloaded %llu bytes, not a valid %s: %s", url,
+			    (unsigned long long)t->bytes, grens_fetch_kind_name(feed->kind),
+			    verr.message[0] ? verr.message : grens_strerror(vrc));
 			goto done;
 		}
 	}
@@ -354,6 +359,16 @@ done:
 		a->tmp[0] = '\0';
 	}
 	return end;
+}
+
+/* A header value we may send: no control characters (a hand-edited
+ * status.json must not inject header lines). */
+static bool header_safe(const char *v)
+{
+	for (; *v; v++)
+		if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			return false;
+	return true;
 }
 
 /* Request headers: the feed's own plus the conditional ones. */
@@ -376,14 +391,14 @@ static int build_headers(struct curl_slist **out, const grens_fetch_feed *feed,
 			goto oom;
 		list = n;
 	}
-	if (conditional && prev->etag[0]) {
+	if (conditional && prev->etag[0] && header_safe(prev->etag)) {
 		snprintf(line, sizeof(line), "If-None-Match: %s", prev->etag);
 		struct curl_slist *n = curl_slist_append(list, line);
 		if (!n)
 			goto oom;
 		list = n;
 	}
-	if (conditional && prev->last_modified[0]) {
+	if (conditional && prev->last_modified[0] && header_safe(prev->last_modified)) {
 		snprintf(line, sizeof(line), "If-Modified-Since: %s", prev->last_modified);
 		struct curl_slist *n = curl_slist_append(list, line);
 		if (!n)

@@ -200,7 +200,8 @@ static void test_status_read(const char *dir)
 	write_text(path, "{\"name\": \"nl\", \"kind\": \"gtfs\", \"etag\": \"\\\"abc\\\"\",\n"
 			 " \"last_modified\": null, \"size\": 245000000, \"http_status\": 304,\n"
 			 " \"consecutive_failures\": 2, \"last_error\": \"HTTP 503\",\n"
-			 " \"sha256\": \"" "0123456789abcdef0123456789abcdef"
+			 " \"sha256\": \""
+			 "0123456789abcdef0123456789abcdef"
 			 "0123456789abcdef0123456789abcdef\", \"extra\": [1]}\n");
 	CHECK_INT(grens_fetch_status_read(&st, dir, "nl", &err), 0);
 	CHECK_STR(st.name, "nl");
@@ -245,9 +246,9 @@ static void test_run_refused(const char *dir)
 	if (!f)
 		return;
 	/* Port 1 (tcpmux) is not served on a test machine. */
-	CHECK_INT(grens_fetch_feed_init(f, "refused", GRENS_FETCH_GTFS, "http://127.0.0.1:1/f.zip",
-					&err),
-		  0);
+	CHECK_INT(
+	    grens_fetch_feed_init(f, "refused", GRENS_FETCH_GTFS, "http://127.0.0.1:1/f.zip", &err),
+	    0);
 	o.retries = 2;
 	o.backoff_ms = 1;
 	o.connect_timeout_s = 5;
