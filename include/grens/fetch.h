@@ -142,7 +142,9 @@ int grens_fetch_config_parse(grens_fetch_config **out, const char *text, size_t 
 			     const char *file, grens_error *err);
 /* Read and parse a feed list file; GRENS_EIO when it cannot be read. */
 int grens_fetch_config_load(grens_fetch_config **out, const char *path, grens_error *err);
+/* Free a feed list and its feeds. NULL is accepted. */
 void grens_fetch_config_free(grens_fetch_config *config);
+/* Number of feeds ([defaults] is not one); 0 for NULL. */
 size_t grens_fetch_config_count(const grens_fetch_config *config);
 /* The i-th feed in file order (mutable so the caller can fill in header
  * values); NULL when out of range. */
@@ -246,6 +248,7 @@ int grens_fetch_status_read(grens_fetch_status *out, const char *cache_dir, cons
 /* Global setup of the HTTP library; call once before any thread starts and
  * pair with grens_fetch_global_cleanup. GRENS_EIO when it fails. */
 int grens_fetch_global_init(grens_error *err);
+/* Release what grens_fetch_global_init set up; no fetch may run after it. */
 void grens_fetch_global_cleanup(void);
 
 #ifdef __cplusplus
