@@ -518,11 +518,14 @@ int grens_fetch_run(const grens_fetch_feed *feed, const char *cache_dir,
 	t.name = feed->name;
 
 	enum attempt_end end = END_FAIL;
+	char first_error[sizeof(err->message)] = "";
 	rc = GRENS_EIO;
 	for (unsigned u = 0; u <= feed->mirror_count && u <= GRENS_FETCH_MAX_MIRRORS; u++) {
 		const char *url = u == 0 ? feed->url : feed->mirrors[u - 1];
 		if (!url[0])
 			continue;
+		if (u > 0 && !first_error[0])
+			copy_str(first_error, sizeof(first_error), err->message);
 		for (unsigned try = 0; try <= o.retries; try++) {
 			grens_error_clear(err);
 			st.attempts++;
@@ -595,6 +598,12 @@ int grens_fetch_run(const grens_fetch_feed *feed, const char *cache_dir,
 	} else {
 		if (rc == 0)
 			rc = GRENS_EIO;
+		if (first_error[0]) {
+			/* Say why the main URL failed too, not only the last mirror. */
+			char last[sizeof(err->message)];
+			copy_str(last, sizeof(last), err->message);
+			grens_error_set(err, rc, "%s; mirror: %s", first_error, last);
+		}
 		goto fail;
 	}
 

@@ -380,9 +380,11 @@ try:
                 "[c-mirror]\nkind = gtfs\nurl = %s\nmirror = %s\n\n"
                 "[c-small]\nkind = gtfs\nurl = %s\nmax_bytes = 100\n\n"
                 "[c-key]\nkind = gtfs\nurl = %s\nheader_env = X-Api-Key: GRENS_TEST_KEY\n"
-                "header = Accept: application/zip\nenabled = no\n"
+                "header = Accept: application/zip\nenabled = no\n\n"
+                "[c-both]\nkind = gtfs\nurl = %s\nmirror = %s\nenabled = no\n"
                 % (srv.url("/plain/c1"), srv.url("/missing/c"), srv.url("/missing/m"),
-                   srv.url("/plain/c2"), srv.url("/plain/c1"), srv.url("/plain/c2")))
+                   srv.url("/plain/c2"), srv.url("/plain/c1"), srv.url("/plain/c2"),
+                   srv.url("/always500/b"), srv.url("/missing/b")))
     r = run("fetch", "--config", conf, "--list")
     check(r.returncode == 0 and "c-one" in r.stdout and "(disabled)" in r.stdout, "--list")
     r = run("fetch", "--config", conf, "--cache", CACHE, *FAST[2:])
@@ -405,6 +407,12 @@ try:
           "--only fetches one feed: " + r.stdout + r.stderr)
     r = run("fetch", "--config", conf, "--cache", CACHE, "--only", "nope")
     check(r.returncode == 2 and "no feed [nope]" in r.stderr, "--only with an unknown name")
+    # When the main URL and its mirror both fail, both reasons are given.
+    r = run("fetch", "--config", conf, "--cache", CACHE, "--only", "c-both", *FAST[2:])
+    check(r.returncode == 1 and "/always500/b: HTTP 503; mirror: " in r.stderr
+          and "/missing/b: HTTP 404" in r.stderr, "both failures named: " + r.stderr)
+    check(len(srv.state.requests("/always500/b")) == 1
+          and len(srv.state.requests("/missing/b")) == 1, "retries 0 from [defaults]")
     # An API key header comes from the environment and is never stored.
     env = dict(os.environ)
     env.pop("GRENS_TEST_KEY", None)
