@@ -134,6 +134,52 @@ static void test_config(void)
 		     8, "mirror", "more than 4 mirrors");
 }
 
+/* Mutated feed lists (byte changes, cuts, inserted separators) never crash
+ * the parser, and every rejection has a location inside the text. */
+static void test_config_mutations(void)
+{
+	static const char base[] = "[defaults]\nretries = 2\n[nl]\nkind = gtfs\n"
+				   "url = http://a/b.zip\nmirror = http://c/d.zip\n"
+				   "header = A: b\nheader_env = K: ENV\nmax_bytes = 3M\n"
+				   "[rt]\nkind = gtfs-rt\nurl = https://e/f.pb\nenabled = no\n";
+	static const char alphabet[] = "[]=:#;\n\r \0aZ9.-_/";
+	char buf[sizeof(base) + 8];
+	uint32_t seed = 12345;
+	int rejected = 0, accepted = 0, bad_location = 0;
+	for (int iter = 0; iter < 3000; iter++) {
+		size_t len = sizeof(base) - 1;
+		memcpy(buf, base, len);
+		int edits = 1 + iter % 4;
+		for (int e = 0; e < edits; e++) {
+			seed = seed * 1103515245u + 12345u; /* LCG: reproducible */
+			size_t pos = (seed >> 8) % len;
+			char c = alphabet[(seed >> 20) % (sizeof(alphabet) - 1)];
+			if ((seed >> 4) % 5 == 0)
+				len = pos + 1; /* cut */
+			else
+				buf[pos] = c;
+		}
+		grens_fetch_config *cfg = NULL;
+		grens_error err;
+		int rc = grens_fetch_config_parse(&cfg, buf, len, "m.conf", &err);
+		if (rc == 0) {
+			accepted++;
+			CHECK(cfg != NULL);
+		} else {
+			rejected++;
+			/* base has 13 lines; up to 4 edits to newline make at most
+			 * 17 newlines, so 18 lines at most. */
+			if (cfg != NULL || strcmp(err.file, "m.conf") != 0 || err.line < 1 ||
+			    err.line > 18 || !err.message[0])
+				bad_location++;
+		}
+		grens_fetch_config_free(cfg);
+	}
+	CHECK(accepted > 0);
+	CHECK(rejected > 0);
+	CHECK_INT(bad_location, 0);
+}
+
 static void test_names(void)
 {
 	CHECK(grens_fetch_name_valid("nl"));
@@ -300,6 +346,7 @@ int main(void)
 	char dir[] = "/tmp/grens-test-fetch-XXXXXX";
 	grens_error err;
 	test_config();
+	test_config_mutations();
 	test_names();
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "mkdtemp: %s\n", strerror(errno));
