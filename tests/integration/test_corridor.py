@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 
-from harness import BIN, SOURCE, check, finish, run
+from harness import BIN, SOURCE, check, finish, run, shared_dir
 
 FEEDS = os.path.join(SOURCE, "feeds")
 GEN = os.path.join(SOURCE, "tools", "gen-corridor")
@@ -54,6 +54,14 @@ with tempfile.TemporaryDirectory() as tmp:
         same = all(content(os.path.join(tmp, g)) == content(os.path.join(tmp2, g))
                    for g in generated)
         check(same, "two generator runs give identical bytes")
+
+# feeds/stations.csv is the licensed station list, copied unchanged.
+shared = shared_dir()
+if shared:
+    with open(os.path.join(shared, "corridor", "stations.csv"), "rb") as f:
+        original = f.read()
+    with open(os.path.join(FEEDS, "stations.csv"), "rb") as f:
+        check(f.read() == original, "feeds/stations.csv is an unchanged copy")
 
 # A broken line description is reported with file and line.
 with tempfile.TemporaryDirectory() as tmp:
