@@ -61,6 +61,10 @@ struct grens_raptor {
 	int32_t *pat_max_time; /* latest time of any trip of the pattern */
 	uint8_t *pat_has_block;
 	bool has_blocks;
+	/* departures transposed per pattern to [stop][trip] (same offsets as
+	 * stop_times), so that finding the earliest trip at a stop reads
+	 * contiguous memory instead of one cache line per trip */
+	int32_t *dep_by_stop;
 
 	/* per-date service flags: bit 0 runs on D-1, bit 1 on D */
 	uint8_t *service_runs;
@@ -113,6 +117,7 @@ void grens_raptor_free(grens_raptor *ws)
 	free(ws->pat_list);
 	free(ws->pat_max_time);
 	free(ws->pat_has_block);
+	free(ws->dep_by_stop);
 	free(ws->service_runs);
 	free(ws->seat_stamp);
 	free(ws->seat_min);
@@ -158,6 +163,7 @@ int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max
 	ws->seat_stamp = xcalloc((size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
 	ws->seat_min = xcalloc((size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
 	ws->legs = xcalloc(layers * GRENS_ROUTE_MAX_LEGS, sizeof(grens_route_leg), &rc);
+	ws->dep_by_stop = xcalloc(tt->stop_time_count, sizeof(int32_t), &rc);
 	if (rc)
 		goto fail;
 	for (uint32_t p = 0; p < tt->pattern_count; p++) {
@@ -174,6 +180,9 @@ int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max
 				if (st[i].departure > mx)
 					mx = st[i].departure;
 			}
+			for (uint32_t i = 0; i < n; i++)
+				ws->dep_by_stop[tt->pattern_time_offset[p] + (uint64_t)i * (t1 - t0) +
+						(t - t0)] = st[i].departure;
 			if (tt->trip_block_next && tt->trip_block_next[t] != GRENS_NONE)
 				ws->pat_has_block[p] = 1;
 		}
@@ -462,12 +471,24 @@ static void scan_pattern(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t firs
 		int32_t r = ready_time(ws, k - 1, s, &kind);
 		if (r == INF || (row && r > row[i].departure + shift))
 			continue;
-		/* earliest trip before cur departing at or after r - shift */
+		/* earliest trip before cur departing at or after r - shift; the
+		 * answer is usually a trip or two before cur, so step back a few
+		 * trips before falling back to binary search */
+		const int32_t *col = ws->dep_by_stop + tt->pattern_time_offset[p] + (uint64_t)i * nt;
 		int32_t want = r - shift;
 		uint32_t lo = 0, hi = row ? cur : nt;
+		if (row) {
+			uint32_t steps = 0;
+			while (hi > 0 && steps < 8 && col[hi - 1] >= want) {
+				hi--;
+				steps++;
+			}
+			if (steps < 8 || hi == 0)
+				lo = hi;
+		}
 		while (lo < hi) {
 			uint32_t mid = lo + (hi - lo) / 2;
-			if (st[(uint64_t)mid * n + i].departure < want)
+			if (col[mid] < want)
 				lo = mid + 1;
 			else
 				hi = mid;

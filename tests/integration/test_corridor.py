@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 
-from harness import BIN, SOURCE, check, finish, run
+from harness import BIN, SOURCE, check, finish, run, shared_dir
 
 FEEDS = os.path.join(SOURCE, "feeds")
 GEN = os.path.join(SOURCE, "tools", "gen-corridor")
@@ -54,6 +54,14 @@ with tempfile.TemporaryDirectory() as tmp:
         same = all(content(os.path.join(tmp, g)) == content(os.path.join(tmp2, g))
                    for g in generated)
         check(same, "two generator runs give identical bytes")
+
+# feeds/stations.csv is the licensed station list, copied unchanged.
+shared = shared_dir()
+if shared:
+    with open(os.path.join(shared, "corridor", "stations.csv"), "rb") as f:
+        original = f.read()
+    with open(os.path.join(FEEDS, "stations.csv"), "rb") as f:
+        check(f.read() == original, "feeds/stations.csv is an unchanged copy")
 
 # A broken line description is reported with file and line.
 with tempfile.TemporaryDirectory() as tmp:
@@ -450,5 +458,34 @@ else:
     total = len(feeds["nl"]["trips"]) + len(feeds["nrw"]["trips"])
     check(dups > 0 and total - dups <= tt.get("trips", -1) <= total,
           f"grens info: timetable trips {tt.get('trips')} within {total - dups}..{total}")
+
+# ---------------------------------------------------------------------------
+# 6. grens route agrees with the connection scan on the reality checks: the
+#    same earliest arrival for the same query.
+try:
+    r = run("route", "--help")
+except OSError as e:
+    r = subprocess.CompletedProcess([BIN], 127, "", str(e))
+if r.returncode == 2 and "unknown command" in r.stderr:
+    print(f"SKIP: {BIN} has no route command; grens route checks skipped", file=sys.stderr)
+else:
+    import json
+    for (src, dst) in ((AMS, AACHEN), (MAAS, AMS), (AACHEN, MAAS), (UTRECHT, HEERLEN)):
+        for t0 in ("08:00", "12:00", "17:00"):
+            h, m = (int(x) for x in t0.split(":"))
+            want, _ = net.earliest(src, dst, h * 3600 + m * 60)
+            r = run("route", "--feed", "nl=" + os.path.join(FEEDS, "nl"),
+                    "--feed", "nrw=" + os.path.join(FEEDS, "nrw"),
+                    "--from", ":".join(src), "--to", ":".join(dst),
+                    "--date", "2026-03-10", "--time", t0, "--format", "json")
+            try:
+                journeys = json.loads(r.stdout).get("journeys", [])
+            except ValueError:
+                journeys = []
+            arrivals = sorted(j["arrival"] for j in journeys)
+            got = arrivals[0][11:] if arrivals else None
+            expect = f"{want // 3600:02d}:{want % 3600 // 60:02d}:00" if want else None
+            check(r.returncode == 0 and got == expect,
+                  f"grens route {src[1]} -> {dst[1]} at {t0}: arrives {got}, scan says {expect}")
 
 finish()
