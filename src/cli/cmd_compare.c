@@ -691,10 +691,12 @@ static json_t *report_json(const struct report *rp)
 		json_object_set_new(o, "min_s", int_or_null(r->sum.min));
 		json_object_set_new(o, "median_s", int_or_null(r->sum.median));
 		json_object_set_new(o, "p90_s", int_or_null(r->sum.p90));
-		json_object_set_new(
-		    o, "mean_transfers",
-		    isnan(r->sum.mean_transfers) ? json_null() : json_real(r->sum.mean_transfers));
-		json_object_set_new(o, "share_under_threshold", json_real(r->sum.share_under));
+		json_object_set_new(o, "mean_transfers",
+				    isnan(r->sum.mean_transfers)
+					? json_null()
+					: json_real(round(r->sum.mean_transfers * 1e4) / 1e4));
+		json_object_set_new(o, "share_under_threshold",
+				    json_real(round(r->sum.share_under * 1e4) / 1e4));
 		json_object_set_new(o, "first_departure",
 				    iso_or_null(a->dates[r->date], r->first_dep));
 		json_object_set_new(o, "last_departure",
