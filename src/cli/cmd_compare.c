@@ -716,7 +716,7 @@ static int write_json(FILE *o, const struct report *rp)
 	json_t *root = report_json(rp);
 	if (!root)
 		return -1;
-	int rc = json_dumpf(root, o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = json_dumpf(root, o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	fputc('\n', o);
 	json_decref(root);
 	return rc;
