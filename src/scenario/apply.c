@@ -947,7 +947,17 @@ static int apply_add_line(struct ctx *c, const sc_edit *e)
 		char sid[600];
 		snprintf(sid, sizeof(sid), "%s:s%u", id, s + 1);
 		uint32_t service = GRENS_NONE;
-		rc = add_service(c, d, sv, sid, &service);
+		if (sv->service_id.s) {
+			for (size_t x = 0; x < d->services.n && service == GRENS_NONE; x++)
+				if (strcmp(d->services.v[x].id, sv->service_id.s) == 0)
+					service = (uint32_t)x;
+			if (service == GRENS_NONE)
+				rc = sc_fail(c->sc, c->err, GRENS_ENOTFOUND, sv->service_id.at,
+					     "service-id", "feed %s has no service_id '%s'",
+					     d->base->name, sv->service_id.s);
+		} else {
+			rc = add_service(c, d, sv, sid, &service);
+		}
 		if (rc)
 			break;
 		uint32_t n = sv->departure_count;

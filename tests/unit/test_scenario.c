@@ -438,6 +438,38 @@ static void test_overlay(const grens_gtfs_feed *feed)
 	grens_scenario_free(sc);
 }
 
+/* service-id: the new trips run on the days of an existing service. */
+static void test_service_id(const grens_gtfs_feed *feed)
+{
+	struct applied a;
+	grens_error err;
+	const char *y = "edits:\n"
+			"  - add-line:\n"
+			"      name: Z\n"
+			"      mode: bus\n"
+			"      stops: [ t:b, { stop: t:d, run: 12 } ]\n"
+			"      services: [ { service-id: all, direction: forward, departures: [\"06:30\"] } ]\n";
+	CHECK_INT(apply_text(feed, y, &a, &err), 0);
+	if (a.tt) {
+		/* Bergen 06:30 + 12 = Dorp 06:42; the fixture's service "all" runs
+		 * on the test date. No new service was added. */
+		CHECK_INT(earliest(a.tt, "t:b", "t:d", H(6, 22), NULL), H(6, 42));
+		CHECK_INT(a.tt->service_count, 1);
+	}
+	applied_free(&a);
+	const char *bad = "edits:\n"
+			  "  - add-line:\n"
+			  "      name: Z\n"
+			  "      mode: bus\n"
+			  "      stops: [ t:b, { stop: t:d, run: 12 } ]\n"
+			  "      services:\n"
+			  "        - { service-id: wd, departures: [\"06:30\"] }\n";
+	CHECK_INT(apply_text(feed, bad, &a, &err), GRENS_ENOTFOUND);
+	CHECK_INT(err.line, 7);
+	CHECK_INT(err.column, 25); /* "        - { service-id: " is 24 characters */
+	applied_free(&a);
+}
+
 /* A stop of another feed is copied into the line's feed as "feed:stop_id".
  * The fixture is loaded twice, as feeds t and u. */
 static void test_two_feeds(const grens_gtfs_feed *feed)
@@ -546,6 +578,7 @@ int main(void)
 		test_truncate(feed);
 		test_headway(feed);
 		test_overlay(feed);
+		test_service_id(feed);
 		test_two_feeds(feed);
 		test_damaged(feed);
 	}
