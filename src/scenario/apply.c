@@ -127,6 +127,9 @@ static uint32_t station_of(const struct draft *d, uint32_t stop)
 
 static int add_row(struct ctx *c, struct draft *d, const grens_gtfs_stop_time *r)
 {
+	if ((uint64_t)d->base->stop_time_count + d->new_stop_times.n + 1 > GRENS_LIMIT_ROWS)
+		return grens_error_set(c->err, GRENS_ELIMIT, "feed %s: more than %u stop_times",
+				       d->base->name, GRENS_LIMIT_ROWS);
 	if (VEC_GROW(d->new_stop_times))
 		return oom(c);
 	d->new_stop_times.v[d->new_stop_times.n++] = *r;
@@ -775,6 +778,12 @@ static int apply_headway(struct ctx *c, const sc_edit *e)
 		uint32_t k = 0;
 		for (int32_t dep = groups.v[g].template_dep; dep < e->band_end && !rc;
 		     dep += e->headway, k++) {
+			if (k >= GRENS_SCENARIO_MAX_ITEMS) {
+				rc = sc_fail(c->sc, c->err, GRENS_ELIMIT, e->at, "headway",
+					     "headway: more than %u trips in the band",
+					     GRENS_SCENARIO_MAX_ITEMS);
+				break;
+			}
 			grens_gtfs_trip nt = d->trips.v[groups.v[g].template_trip];
 			uint32_t first;
 			rc = copy_rows(c, d, &nt, 0, nt.stop_time_count - 1,
@@ -963,6 +972,11 @@ static int apply_add_line(struct ctx *c, const sc_edit *e)
 		uint32_t n = sv->departure_count;
 		if (!n)
 			n = (uint32_t)((sv->last - sv->first) / sv->headway) + 1;
+		if (n > GRENS_SCENARIO_MAX_ITEMS) {
+			rc = sc_fail(c->sc, c->err, GRENS_ELIMIT, sv->at, "headway",
+				     "service: more than %u departures", GRENS_SCENARIO_MAX_ITEMS);
+			break;
+		}
 		for (int dir = 0; dir < 2 && !rc; dir++) {
 			if (!(sv->directions & (dir ? SC_BACKWARD : SC_FORWARD)))
 				continue;
