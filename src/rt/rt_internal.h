@@ -24,9 +24,24 @@ struct grens_rt_feed {
 	char name[256];
 };
 
-/* UTC offset (seconds east) of the zone at POSIX time t, read from the TZif
- * file of the IANA zone name. 0 with *offset set, GRENS_ENOTFOUND when the
- * zone is unknown, GRENS_EFORMAT when its file is unreadable. */
-int rt_tz_offset(const char *zone, int64_t t, int32_t *offset);
+/* A time zone read from its TZif file: UTC offsets between transitions. */
+typedef struct rt_tz {
+	uint32_t count;     /* transitions */
+	int64_t *at;        /* [count] POSIX time of each transition, ascending */
+	int32_t *offset;    /* [count] UTC offset (s east) from that transition on */
+	int32_t before;     /* offset before the first transition */
+} rt_tz;
+
+/* Load the IANA zone (e.g. "Europe/Amsterdam") from /usr/share/zoneinfo.
+ * GRENS_ENOTFOUND for an unknown or malformed name, GRENS_EFORMAT for a bad
+ * file, GRENS_ENOMEM. On success free with rt_tz_free. */
+int rt_tz_load(rt_tz *tz, const char *zone, grens_error *err);
+void rt_tz_free(rt_tz *tz);
+/* UTC offset in seconds east at POSIX time t (after the last transition the
+ * last offset holds: TZif files of Debian's tzdata list transitions to 2037). */
+int32_t rt_tz_offset(const rt_tz *tz, int64_t t);
+/* Noon-minus-12h of date (POSIX seconds) and the local date of t. */
+int64_t rt_tz_day_start(const rt_tz *tz, grens_date date);
+grens_date rt_tz_local_date(const rt_tz *tz, int64_t t);
 
 #endif
