@@ -162,6 +162,7 @@ typedef struct grens_gtfs_options {
 	uint64_t max_member_bytes; /* zip member cap (uncompressed) */
 	uint64_t max_total_bytes;  /* cap on all bytes read */
 	uint32_t max_field_bytes;  /* a longer field is truncated with a notice */
+	uint32_t max_ratio;        /* zip member compression ratio cap; 0 = GRENS_LIMIT_ZIP_RATIO */
 	bool interpolate;          /* fill empty times between timepoints (default true) */
 	bool expand_frequencies;   /* expand frequencies.txt into trips (default true) */
 	bool read_shapes;          /* read shapes.txt for interpolation by distance (default true) */
@@ -172,7 +173,8 @@ typedef struct grens_gtfs_options {
 	{                                                                                          \
 		.name = NULL, .max_member_bytes = GRENS_LIMIT_ZIP_MEMBER_BYTES,                    \
 		.max_total_bytes = GRENS_LIMIT_ZIP_TOTAL_BYTES,                                    \
-		.max_field_bytes = GRENS_LIMIT_FIELD_BYTES, .interpolate = true,                   \
+		.max_field_bytes = GRENS_LIMIT_FIELD_BYTES, .max_ratio = GRENS_LIMIT_ZIP_RATIO,    \
+		.interpolate = true,                                                               \
 		.expand_frequencies = true, .read_shapes = true, .progress = { NULL, NULL },       \
 	}
 
@@ -199,6 +201,8 @@ uint32_t grens_gtfs_find_stop(const grens_gtfs_feed *feed, const char *id);
 uint32_t grens_gtfs_find_route(const grens_gtfs_feed *feed, const char *id);
 /* For a frequency-based trip, returns the first expanded run. */
 uint32_t grens_gtfs_find_trip(const grens_gtfs_feed *feed, const char *id);
+uint32_t grens_gtfs_find_service(const grens_gtfs_feed *feed, const char *id);
+uint32_t grens_gtfs_find_agency(const grens_gtfs_feed *feed, const char *id);
 
 #ifdef __cplusplus
 }

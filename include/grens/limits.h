@@ -32,4 +32,9 @@
 /* GTFS-realtime: most stop time updates kept for one added trip. */
 #define GRENS_LIMIT_RT_ADDED_STOPS 10000u
 
+/* Footpaths: longest walk kept after transitive closure (s). */
+#define GRENS_LIMIT_FOOTPATH_SECONDS 1200
+/* Footpaths: most footpaths from one stop. */
+#define GRENS_LIMIT_FOOTPATHS_PER_STOP 1000u
+
 #endif

@@ -30,6 +30,11 @@ extern "C" {
 #define GRENS_NET_NO_PICKUP 0x1u
 #define GRENS_NET_NO_DROP_OFF 0x2u
 
+/* stop_min_change value of a stop where transfers.txt forbids changing
+ * (transfer_type 3 from the stop to itself). Adding it to any time of day
+ * stays far inside int32_t. */
+#define GRENS_NET_CHANGE_FORBIDDEN (INT32_C(1) << 28)
+
 typedef struct grens_net_stop_time {
 	int32_t arrival;
 	int32_t departure;
@@ -66,11 +71,21 @@ typedef struct grens_timetable {
 	uint32_t *stop_parent;    /* [stop] parent station stop index or GRENS_NONE */
 	uint8_t *stop_location_type; /* [stop] */
 	double *stop_lat, *stop_lon; /* [stop] NAN when unknown */
-	int32_t *stop_min_change; /* [stop] min change time for trip-to-trip at this stop (s) */
+	/* [stop] minimum time between alighting from one trip and boarding another
+	 * at the same stop (s); GRENS_NET_CHANGE_FORBIDDEN when forbidden. */
+	int32_t *stop_min_change;
 	uint32_t *stop_pattern_offset; /* [stop_count + 1] CSR into stop_patterns */
 	grens_net_pattern_stop *stop_patterns;
 	uint32_t *footpath_offset;     /* [stop_count + 1] CSR into footpaths (from stop) */
-	grens_net_footpath *footpaths; /* to other stops, closed transitively; not to self */
+	/* Walks to other stops (never to self), closed transitively up to
+	 * GRENS_LIMIT_FOOTPATH_SECONDS. A duration is the whole time from
+	 * alighting at the from-stop to being ready to board at the to-stop: no
+	 * min change time is added on top. Sources: transfers.txt rows between
+	 * distinct stops (type 2 with its min_transfer_time, 0/1 by distance,
+	 * type 3 removes the pair), platforms of one parent station (the larger
+	 * of their min change times and the walk), and stops within
+	 * footpath_radius_m when that option is set. */
+	grens_net_footpath *footpaths;
 
 	/* ---- routes ---- */
 	uint32_t route_count;

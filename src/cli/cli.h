@@ -48,6 +48,23 @@ int cli_feed_list_add(const char *cmd, cli_feed_list *list, const char *path);
 /* When empty, fill with the defaults. */
 void cli_feed_list_default(cli_feed_list *list);
 
+/* Parse "NAME=PATH" or "PATH" from a --feed entry: *name is NULL when the
+ * name is to be derived from the path. buf holds the name. */
+const char *cli_feed_split(const char *entry, char *buf, size_t bufsz, const char **name);
+
+struct grens_gtfs_feed;
+struct grens_timetable;
+/* Load every feed of the list (names from NAME=PATH or the path's basename).
+ * Prints a line per unusable feed. diags[i] receives feed i's notices.
+ * Returns 0 when all loaded, else -1 (loaded feeds are still returned; free
+ * them with cli_free_feeds). */
+int cli_load_feeds(const char *cmd, const cli_feed_list *list, struct grens_gtfs_feed **feeds,
+		   grens_diag **diags);
+void cli_free_feeds(struct grens_gtfs_feed **feeds, grens_diag **diags, unsigned count);
+/* Load the feeds and build one timetable; prints errors (and a one-line
+ * notice summary when a feed had errors). 0 or -1. */
+int cli_build_timetable(const char *cmd, const cli_feed_list *list, struct grens_timetable **out);
+
 /* Progress printer for grens_progress: prints to stderr only when stderr is
  * a terminal. */
 void cli_progress_init(grens_progress *p);

@@ -1,15 +1,292 @@
+/* grens info: validate feeds and summarise them. */
+#include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "grens/gtfs.h"
+#include "grens/net.h"
+
+static const char *severity_name[] = { "info", "warning", "error" };
+
+static void help(FILE *out)
+{
+	fprintf(out,
+		"usage: grens info [--feed [NAME=]PATH]... [--format text|json] [--notices N]\n"
+		"\n"
+		"Load and validate GTFS feeds (.zip files or directories) and summarise them:\n"
+		"agencies, rows per table, service date range, routable patterns and the\n"
+		"data problems found (notices), with file, line and field.\n"
+		"Without --feed, the embedded default feeds (%s/nl and /nrw) are used.\n"
+		"\n"
+		"  --feed [NAME=]PATH  a feed; NAME scopes its ids (default: the file name)\n"
+		"  --format FORMAT     text (default) or json\n"
+		"  --notices N         text: list up to N notices per feed in full (default 20)\n"
+		"\n"
+		"Exit status: 0 when every feed is usable (rows with errors are skipped and\n"
+		"counted), 1 when a feed is unusable, 2 on bad arguments.\n",
+		cli_feeds_dir());
+}
+
+static void date_or_null(json_t *obj, const char *key, grens_date d)
+{
+	char buf[16];
+	if (d == GRENS_DATE_NONE) {
+		json_object_set_new(obj, key, json_null());
+		return;
+	}
+	grens_date_format_iso(d, buf, sizeof(buf));
+	json_object_set_new(obj, key, json_string(buf));
+}
+
+static uint32_t feed_patterns(const grens_timetable *tt, uint32_t feed)
+{
+	uint32_t n = 0;
+	for (uint32_t p = 0; tt && p < tt->pattern_count; p++)
+		n += tt->route_feed[tt->pattern_route[p]] == feed;
+	return n;
+}
+
+static json_t *notices_json(const grens_diag *diag)
+{
+	json_t *notices = json_array();
+	for (size_t i = 0; i < grens_diag_summary_count(diag); i++) {
+		const grens_notice_summary *s = grens_diag_summary(diag, i);
+		json_t *n = json_object();
+		json_object_set_new(n, "code", json_string(s->code));
+		json_object_set_new(n, "severity", json_string(severity_name[s->severity]));
+		json_object_set_new(n, "count", json_integer((json_int_t)s->count));
+		json_t *first = json_object();
+		json_object_set_new(first, "file", json_string(s->first.file));
+		json_object_set_new(first, "line", json_integer(s->first.line));
+		json_object_set_new(first, "field", json_string(s->first.field));
+		json_object_set_new(first, "message", json_string(s->first.message));
+		json_object_set_new(n, "first", first);
+		json_array_append_new(notices, n);
+	}
+	return notices;
+}
+
+static json_t *feed_json(const grens_gtfs_feed *f, const grens_diag *diag, uint32_t patterns)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(f->name));
+	json_object_set_new(o, "path", json_string(f->path));
+	json_t *ag = json_array();
+	for (uint32_t i = 0; i < f->agency_count; i++) {
+		json_t *a = json_object();
+		json_object_set_new(a, "id", json_string(f->agencies[i].id));
+		json_object_set_new(a, "name", json_string(f->agencies[i].name));
+		json_object_set_new(a, "timezone", json_string(f->agencies[i].timezone));
+		json_array_append_new(ag, a);
+	}
+	json_object_set_new(o, "agencies", ag);
+	json_t *c = json_object();
+	const grens_gtfs_counts *k = &f->counts;
+	json_object_set_new(c, "agency", json_integer((json_int_t)k->agency));
+	json_object_set_new(c, "stops", json_integer((json_int_t)k->stops));
+	json_object_set_new(c, "routes", json_integer((json_int_t)k->routes));
+	json_object_set_new(c, "trips", json_integer((json_int_t)k->trips));
+	json_object_set_new(c, "stop_times", json_integer((json_int_t)k->stop_times));
+	json_object_set_new(c, "calendar", json_integer((json_int_t)k->calendar));
+	json_object_set_new(c, "calendar_dates", json_integer((json_int_t)k->calendar_dates));
+	json_object_set_new(c, "transfers", json_integer((json_int_t)k->transfers));
+	json_object_set_new(c, "frequencies", json_integer((json_int_t)k->frequencies));
+	json_object_set_new(c, "rows_skipped", json_integer((json_int_t)k->rows_skipped));
+	json_object_set_new(o, "counts", c);
+	json_t *sd = json_object();
+	date_or_null(sd, "first", f->first_service_date);
+	date_or_null(sd, "last", f->last_service_date);
+	json_object_set_new(o, "service_dates", sd);
+	json_object_set_new(o, "patterns", json_integer(patterns));
+	if (f->feed_info.present) {
+		json_t *fi = json_object();
+		json_object_set_new(fi, "publisher_name", json_string(f->feed_info.publisher_name));
+		json_object_set_new(fi, "version", json_string(f->feed_info.version));
+		date_or_null(fi, "start_date", f->feed_info.start_date);
+		date_or_null(fi, "end_date", f->feed_info.end_date);
+		json_object_set_new(o, "feed_info", fi);
+	}
+	json_object_set_new(o, "notices", notices_json(diag));
+	return o;
+}
+
+static void feed_text(const grens_gtfs_feed *f, const grens_diag *diag, uint32_t patterns,
+		      int max_notices)
+{
+	const grens_gtfs_counts *k = &f->counts;
+	char first[16] = "-", last[16] = "-";
+	printf("feed %s (%s)\n", f->name, f->path);
+	for (uint32_t i = 0; i < f->agency_count; i++)
+		printf("  agency   %s%s%s [%s]\n", f->agencies[i].name,
+		       f->agencies[i].id[0] ? " id " : "", f->agencies[i].id,
+		       f->agencies[i].timezone);
+	if (f->feed_info.present)
+		printf("  feed_info %s, version %s\n", f->feed_info.publisher_name,
+		       f->feed_info.version[0] ? f->feed_info.version : "-");
+	printf("  rows     agency %llu, stops %llu, routes %llu, trips %llu, stop_times %llu,\n"
+	       "           calendar %llu, calendar_dates %llu, transfers %llu, frequencies %llu"
+	       " (skipped %llu)\n",
+	       (unsigned long long)k->agency, (unsigned long long)k->stops,
+	       (unsigned long long)k->routes, (unsigned long long)k->trips,
+	       (unsigned long long)k->stop_times, (unsigned long long)k->calendar,
+	       (unsigned long long)k->calendar_dates, (unsigned long long)k->transfers,
+	       (unsigned long long)k->frequencies, (unsigned long long)k->rows_skipped);
+	if (f->first_service_date != GRENS_DATE_NONE) {
+		grens_date_format_iso(f->first_service_date, first, sizeof(first));
+		grens_date_format_iso(f->last_service_date, last, sizeof(last));
+	}
+	printf("  service  %s .. %s\n", first, last);
+	printf("  patterns %u\n", patterns);
+	printf("  notices  %llu errors, %llu warnings, %llu info\n",
+	       (unsigned long long)grens_diag_total(diag, GRENS_SEVERITY_ERROR),
+	       (unsigned long long)grens_diag_total(diag, GRENS_SEVERITY_WARNING),
+	       (unsigned long long)grens_diag_total(diag, GRENS_SEVERITY_INFO));
+	for (size_t i = 0; i < grens_diag_summary_count(diag); i++) {
+		const grens_notice_summary *s = grens_diag_summary(diag, i);
+		printf("    %-7s %-50s x%llu  first at %s:%u%s%s\n", severity_name[s->severity],
+		       s->code, (unsigned long long)s->count, s->first.file, s->first.line,
+		       s->first.field[0] ? " " : "", s->first.field);
+	}
+	size_t kept = grens_diag_kept_count(diag);
+	for (size_t i = 0; i < kept && i < (size_t)max_notices; i++) {
+		const grens_notice *n = grens_diag_kept(diag, i);
+		printf("    %s:%u: %s%s%s: %s%s%s\n", n->file, n->line, n->field,
+		       n->field[0] ? ": " : "", severity_name[n->severity], n->code,
+		       n->message[0] ? ": " : "", n->message);
+	}
+	if (kept > (size_t)max_notices)
+		printf("    (%zu more notices not listed; --notices N shows more)\n",
+		       kept - (size_t)max_notices);
+}
 
 int cmd_info(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: grens info [--feed PATH]... [--format text|json]\n");
-		return CLI_EXIT_OK;
+	static const struct option longopts[] = {
+		{ "feed", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "notices", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	cli_feed_list list;
+	cli_format format = CLI_FORMAT_TEXT;
+	int max_notices = 20;
+	memset(&list, 0, sizeof(list));
+	optind = 1;
+	opterr = 0;
+	for (;;) {
+		int c = getopt_long(argc, argv, "", longopts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'f':
+			if (cli_feed_list_add("info", &list, optarg))
+				return CLI_EXIT_USAGE;
+			break;
+		case 'F':
+			if (cli_parse_format("info", optarg,
+					     1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON, &format))
+				return CLI_EXIT_USAGE;
+			break;
+		case 'n': {
+			int64_t v;
+			if (grens_parse_i64(optarg, strlen(optarg), 0, 1000000, &v)) {
+				cli_errorf("info", "--notices takes a number from 0 to 1000000");
+				return CLI_EXIT_USAGE;
+			}
+			max_notices = (int)v;
+			break;
+		}
+		case 'h':
+			help(stdout);
+			return CLI_EXIT_OK;
+		default:
+			cli_errorf("info", "unknown or incomplete option '%s' (see grens info --help)",
+				   argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		}
 	}
-	cli_errorf("info", "not built yet");
-	return CLI_EXIT_FAIL;
+	if (optind < argc) {
+		cli_errorf("info", "unexpected argument '%s' (see grens info --help)", argv[optind]);
+		return CLI_EXIT_USAGE;
+	}
+	cli_feed_list_default(&list);
+
+	grens_gtfs_feed *feeds[64] = { 0 };
+	grens_diag *diags[64] = { 0 };
+	int failed = cli_load_feeds("info", &list, feeds, diags) != 0;
+
+	/* Build one timetable over the usable feeds to count patterns. */
+	const grens_gtfs_feed *usable[64];
+	uint32_t usable_index[64], nu = 0;
+	for (unsigned i = 0; i < list.count; i++)
+		if (feeds[i]) {
+			usable_index[i] = nu;
+			usable[nu++] = feeds[i];
+		}
+	grens_timetable *tt = NULL;
+	grens_diag *net_diag = grens_diag_new();
+	if (nu) {
+		grens_net_options opts = GRENS_NET_OPTIONS_INIT;
+		grens_error err;
+		grens_error_clear(&err);
+		cli_progress_init(&opts.progress);
+		if (grens_net_build(&tt, usable, nu, &opts, net_diag, &err) != 0) {
+			cli_report_error("info", &err);
+			failed = 1;
+		}
+	}
+
+	if (format == CLI_FORMAT_JSON) {
+		json_t *root = json_object();
+		json_t *arr = json_array();
+		for (unsigned i = 0; i < list.count; i++)
+			if (feeds[i])
+				json_array_append_new(arr, feed_json(feeds[i], diags[i],
+								     feed_patterns(tt, usable_index[i])));
+		json_object_set_new(root, "feeds", arr);
+		if (tt) {
+			json_t *t = json_object();
+			json_object_set_new(t, "stops", json_integer(tt->stop_count));
+			json_object_set_new(t, "patterns", json_integer(tt->pattern_count));
+			json_object_set_new(t, "trips", json_integer(tt->trip_count));
+			json_object_set_new(t, "stop_events",
+					    json_integer((json_int_t)tt->stop_time_count));
+			json_object_set_new(t, "footpaths",
+					    json_integer(tt->footpath_offset[tt->stop_count]));
+			json_object_set_new(t, "bytes", json_integer((json_int_t)grens_net_bytes(tt)));
+			json_object_set_new(t, "notices", notices_json(net_diag));
+			json_object_set_new(root, "timetable", t);
+		}
+		char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (s)
+			puts(s);
+		free(s);
+		json_decref(root);
+	} else {
+		for (unsigned i = 0; i < list.count; i++)
+			if (feeds[i])
+				feed_text(feeds[i], diags[i], feed_patterns(tt, usable_index[i]),
+					  max_notices);
+		if (tt)
+			printf("timetable %u stops, %u patterns, %u trips, %llu stop events, "
+			       "%u footpaths, %.1f MB\n",
+			       tt->stop_count, tt->pattern_count, tt->trip_count,
+			       (unsigned long long)tt->stop_time_count,
+			       tt->footpath_offset[tt->stop_count],
+			       (double)grens_net_bytes(tt) / 1e6);
+		for (size_t i = 0; i < grens_diag_summary_count(net_diag); i++) {
+			const grens_notice_summary *s = grens_diag_summary(net_diag, i);
+			printf("  %-7s %-50s x%llu  first: %s\n", severity_name[s->severity], s->code,
+			       (unsigned long long)s->count, s->first.message);
+		}
+	}
+	grens_timetable_free(tt);
+	grens_diag_free(net_diag);
+	cli_free_feeds(feeds, diags, list.count);
+	return failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }

@@ -139,3 +139,90 @@ void cli_print_notices(const grens_diag *diag, size_t max)
 		fprintf(stderr, "... and %llu more notices\n",
 			(unsigned long long)(total - (max < n ? max : n)));
 }
+
+#include "grens/gtfs.h"
+#include "grens/net.h"
+
+const char *cli_feed_split(const char *entry, char *buf, size_t bufsz, const char **name)
+{
+	const char *eq = strchr(entry, '=');
+	*name = NULL;
+	/* NAME=PATH, where NAME has no slash (a path may contain '='). */
+	if (eq && eq != entry && (size_t)(eq - entry) < bufsz &&
+	    memchr(entry, '/', (size_t)(eq - entry)) == NULL) {
+		memcpy(buf, entry, (size_t)(eq - entry));
+		buf[eq - entry] = '\0';
+		*name = buf;
+		return eq + 1;
+	}
+	return entry;
+}
+
+int cli_load_feeds(const char *cmd, const cli_feed_list *list, grens_gtfs_feed **feeds,
+		   grens_diag **diags)
+{
+	int rc = 0;
+	for (unsigned i = 0; i < list->count; i++) {
+		char namebuf[128];
+		const char *name;
+		const char *path = cli_feed_split(list->paths[i], namebuf, sizeof(namebuf), &name);
+		grens_gtfs_options opts = GRENS_GTFS_OPTIONS_INIT;
+		grens_error err;
+		grens_error_clear(&err);
+		opts.name = name;
+		cli_progress_init(&opts.progress);
+		feeds[i] = NULL;
+		diags[i] = grens_diag_new();
+		if (!diags[i]) {
+			cli_errorf(cmd, "out of memory");
+			rc = -1;
+			continue;
+		}
+		if (grens_gtfs_load(&feeds[i], path, &opts, diags[i], &err) != 0) {
+			cli_errorf(cmd, "feed '%s' is unusable:", path);
+			cli_report_error(cmd, &err);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+void cli_free_feeds(grens_gtfs_feed **feeds, grens_diag **diags, unsigned count)
+{
+	for (unsigned i = 0; i < count; i++) {
+		grens_gtfs_free(feeds[i]);
+		grens_diag_free(diags[i]);
+	}
+}
+
+int cli_build_timetable(const char *cmd, const cli_feed_list *list, grens_timetable **out)
+{
+	grens_gtfs_feed *feeds[64] = { 0 };
+	grens_diag *diags[64] = { 0 };
+	int rc = cli_load_feeds(cmd, list, feeds, diags);
+	*out = NULL;
+	if (rc == 0) {
+		for (unsigned i = 0; i < list->count; i++) {
+			uint64_t errors = grens_diag_total(diags[i], GRENS_SEVERITY_ERROR);
+			if (errors)
+				fprintf(stderr,
+					"grens %s: feed '%s': %llu rows with errors were skipped "
+					"(details: grens info --feed %s)\n",
+					cmd, feeds[i]->name, (unsigned long long)errors,
+					feeds[i]->path);
+		}
+		grens_net_options opts = GRENS_NET_OPTIONS_INIT;
+		grens_error err;
+		grens_error_clear(&err);
+		grens_diag *diag = grens_diag_new();
+		cli_progress_init(&opts.progress);
+		if (!diag || grens_net_build(out, (const grens_gtfs_feed *const *)feeds, list->count,
+					     &opts, diag, &err) != 0) {
+			cli_report_error(cmd, &err);
+			rc = -1;
+		}
+		grens_diag_free(diag);
+	}
+	cli_free_feeds(feeds, diags, list->count);
+	return rc;
+}

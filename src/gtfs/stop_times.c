@@ -1,0 +1,739 @@
+/* stop_times.txt (the large table) and frequencies.txt.
+ *
+ * Rows are parsed straight into one growing array with a parallel trip
+ * index; times and numbers are parsed without copies. Afterwards rows are
+ * grouped by trip and sorted by stop_sequence (only when the file is not
+ * already in that order), then each trip is checked and its empty times are
+ * interpolated. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+
+#define VAL(len) notice_value_len(len)
+
+enum {
+	ST_TRIP, ST_ARR, ST_DEP, ST_STOP, ST_SEQ, ST_HEADSIGN, ST_PICKUP, ST_DROP, ST_CPICKUP,
+	ST_CDROP, ST_DIST, ST_TIMEPOINT, ST_LOC_GROUP, ST_LOC, ST_WIN_START, ST_WIN_END,
+	ST_PICKUP_RULE, ST_DROP_RULE, ST_NCOLS
+};
+const csv_column gtfs_stop_times_cols[] = {
+	[ST_TRIP] = { "trip_id", true },
+	[ST_ARR] = { "arrival_time", false },
+	[ST_DEP] = { "departure_time", false },
+	[ST_STOP] = { "stop_id", true },
+	[ST_SEQ] = { "stop_sequence", true },
+	[ST_HEADSIGN] = { "stop_headsign", false },
+	[ST_PICKUP] = { "pickup_type", false },
+	[ST_DROP] = { "drop_off_type", false },
+	[ST_CPICKUP] = { "continuous_pickup", false },
+	[ST_CDROP] = { "continuous_drop_off", false },
+	[ST_DIST] = { "shape_dist_traveled", false },
+	[ST_TIMEPOINT] = { "timepoint", false },
+	[ST_LOC_GROUP] = { "location_group_id", false },
+	[ST_LOC] = { "location_id", false },
+	[ST_WIN_START] = { "start_pickup_drop_off_window", false },
+	[ST_WIN_END] = { "end_pickup_drop_off_window", false },
+	[ST_PICKUP_RULE] = { "pickup_booking_rule_id", false },
+	[ST_DROP_RULE] = { "drop_off_booking_rule_id", false },
+};
+const size_t gtfs_stop_times_ncols = ST_NCOLS;
+
+/* A removed row: its stop is set to this marker until compaction. */
+#define REMOVED GRENS_NONE
+
+/* ---- fast field parsers (fall back to the checked ones on anything odd) ---- */
+
+static inline bool fast_time(const char *s, uint32_t len, int32_t *out)
+{
+	if (len < 7 || len > 9)
+		return false;
+	uint32_t hl = len - 6;
+	const unsigned char *r = (const unsigned char *)s + hl;
+	if (r[0] != ':' || r[3] != ':')
+		return false;
+	unsigned h = 0;
+	for (uint32_t i = 0; i < hl; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+		if (d > 9)
+			return false;
+		h = h * 10 + d;
+	}
+	unsigned m1 = r[1] - '0', m2 = r[2] - '0', s1 = r[4] - '0', s2 = r[5] - '0';
+	if (m1 > 5 || m2 > 9 || s1 > 5 || s2 > 9 || h > GRENS_LIMIT_MAX_HOURS)
+		return false;
+	*out = (int32_t)(h * 3600 + (m1 * 10 + m2) * 60 + s1 * 10 + s2);
+	return true;
+}
+
+static inline bool fast_u32(const char *s, uint32_t len, uint32_t *out)
+{
+	if (len == 0 || len > 9)
+		return false;
+	uint32_t v = 0;
+	for (uint32_t i = 0; i < len; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+		if (d > 9)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+/* Plain decimals like "12.345"; anything else goes to strtod. */
+static inline bool fast_float(const char *s, uint32_t len, double *out)
+{
+	static const double scale[] = { 1, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9 };
+	if (len == 0 || len > 18)
+		return false;
+	uint64_t v = 0;
+	uint32_t i = 0, frac = 0;
+	bool dot = false;
+	for (; i < len; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+		if (d <= 9) {
+			v = v * 10 + d;
+			if (dot)
+				frac++;
+		} else if (s[i] == '.' && !dot) {
+			dot = true;
+		} else {
+			return false;
+		}
+	}
+	if (frac > 9 || (dot && len == 1))
+		return false;
+	*out = (double)v * scale[frac];
+	return true;
+}
+
+/* A small enum field: "" -> dflt, "0".."max" fast, else the checked parser. */
+static inline int small_enum(table *t, int col, int64_t max, int64_t dflt, uint8_t *out)
+{
+	uint32_t len;
+	const char *s = fld(t, col, &len);
+	if (len == 0) {
+		*out = (uint8_t)dflt;
+		return 0;
+	}
+	if (len == 1 && s[0] >= '0' && s[0] <= '0' + max) {
+		*out = (uint8_t)(s[0] - '0');
+		return 0;
+	}
+	int64_t v;
+	if (fld_int(t, col, 0, max, dflt, &v) < 0) {
+		*out = (uint8_t)dflt;
+		return -1;
+	}
+	*out = (uint8_t)v;
+	return 0;
+}
+
+typedef struct st_work {
+	uint32_t *trip; /* trip index per row */
+	uint32_t *line; /* physical line per row, for notices */
+	uint32_t cap, tcap, lcap;
+	bool timepoint_column;
+} st_work;
+
+static int read_rows(gtfs_loader *ld, table *t, st_work *w)
+{
+	grens_gtfs_feed *f = ld->feed;
+	uint32_t cap = 0;
+	int rc;
+	/* Reserve by an estimate (bytes per row from typical feeds), corrected
+	 * after the first rows. */
+	uint64_t size = table_size(t);
+	uint64_t est = size / 40 + 1024;
+	if (est > 64u * 1024 * 1024)
+		est = 64u * 1024 * 1024;
+	if ((rc = gtfs_reserve((void **)&f->stop_times, &cap, sizeof(*f->stop_times), est)) ||
+	    (rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip), est)) ||
+	    (rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line), est)))
+		return grens_error_set(ld->err, rc, "out of memory reserving stop_times");
+	w->timepoint_column = fld_has_column(t, ST_TIMEPOINT);
+	bool has_dist = fld_has_column(t, ST_DIST);
+	const char *last_trip = NULL;
+	uint32_t last_trip_len = 0, last_trip_row = GRENS_NONE;
+	uint32_t n = 0;
+	while ((rc = table_next(t)) == 1) {
+		uint32_t tl, sl, ql;
+		const char *tid = fld(t, ST_TRIP, &tl);
+		const char *sid = fld(t, ST_STOP, &sl);
+		const char *seq = fld(t, ST_SEQ, &ql);
+		if (!tl || !sl || !ql) {
+			NOTICE_ERROR(ld, "missing_required_field", t->file, t->r.line,
+				     !tl ? "trip_id" : !sl ? "stop_id" : "stop_sequence",
+				     "required value is empty: row skipped");
+			table_skip(t);
+			continue;
+		}
+		uint32_t trip;
+		if (last_trip && tl == last_trip_len && memcmp(tid, last_trip, tl) == 0) {
+			trip = last_trip_row;
+		} else {
+			trip = id_map_find(&ld->index->trips, tid, tl);
+			if (trip == GRENS_NONE) {
+				NOTICE_ERROR(ld, "foreign_key_violation", t->file, t->r.line,
+					     "trip_id", "unknown trip_id \"%.*s\": row skipped",
+					     VAL(tl), tid);
+				table_skip(t);
+				continue;
+			}
+			last_trip = f->trips[trip].id;
+			last_trip_len = tl;
+			last_trip_row = trip;
+		}
+		uint32_t stop = id_map_find(&ld->index->stops, sid, sl);
+		if (stop == GRENS_NONE) {
+			NOTICE_ERROR(ld, "foreign_key_violation", t->file, t->r.line, "stop_id",
+				     "unknown stop_id \"%.*s\": row skipped", VAL(sl), sid);
+			table_skip(t);
+			continue;
+		}
+		uint32_t sequence;
+		if (!fast_u32(seq, ql, &sequence)) {
+			int64_t v;
+			if (fld_int(t, ST_SEQ, 0, UINT32_MAX - 1, 0, &v) < 0) {
+				table_skip(t);
+				continue;
+			}
+			sequence = (uint32_t)v;
+		}
+		int32_t arr = GRENS_TIME_NONE, dep = GRENS_TIME_NONE;
+		uint32_t al, dl;
+		const char *as = fld(t, ST_ARR, &al);
+		const char *ds = fld(t, ST_DEP, &dl);
+		if ((al && !fast_time(as, al, &arr) && fld_time(t, ST_ARR, &arr) < 0) ||
+		    (dl && !fast_time(ds, dl, &dep) && fld_time(t, ST_DEP, &dep) < 0)) {
+			table_skip(t);
+			continue;
+		}
+		if (arr == GRENS_TIME_NONE && dep != GRENS_TIME_NONE)
+			arr = dep;
+		else if (dep == GRENS_TIME_NONE && arr != GRENS_TIME_NONE)
+			dep = arr;
+		if (dep < arr) {
+			NOTICE_ERROR(ld, "stop_time_with_departure_before_arrival_time", t->file,
+				     t->r.line, "departure_time",
+				     "departure is before arrival: row skipped");
+			table_skip(t);
+			continue;
+		}
+		uint8_t pickup, drop, timepoint;
+		small_enum(t, ST_PICKUP, 3, 0, &pickup);
+		small_enum(t, ST_DROP, 3, 0, &drop);
+		small_enum(t, ST_TIMEPOINT, 1, arr != GRENS_TIME_NONE, &timepoint);
+		if (timepoint == 1 && arr == GRENS_TIME_NONE) {
+			NOTICE_WARN(ld, "stop_time_timepoint_without_times", t->file, t->r.line,
+				    "timepoint", "timepoint 1 without times: interpolated");
+			timepoint = 0;
+		}
+		double dist = NAN;
+		if (has_dist) {
+			uint32_t xl;
+			const char *xs = fld(t, ST_DIST, &xl);
+			if (xl && !fast_float(xs, xl, &dist) &&
+			    fld_double(t, ST_DIST, 0, 1e12, &dist) < 0)
+				dist = NAN;
+		}
+		uint32_t hl;
+		const char *hs = fld(t, ST_HEADSIGN, &hl);
+		const char *headsign = hl ? loader_intern(ld, hs, hl) : "";
+		if (!headsign)
+			return grens_error_set(ld->err, GRENS_ENOMEM, "out of memory");
+		if (n == cap) {
+			/* Re-estimate from the bytes consumed so far. */
+			uint64_t want = (uint64_t)n + 1;
+			if (n > 1000 && t->r.bytes_read && size > t->r.bytes_read)
+				want = (uint64_t)((double)n * ((double)size / (double)t->r.bytes_read) *
+						  1.02) + 1024;
+			if ((rc = gtfs_reserve((void **)&f->stop_times, &cap,
+					       sizeof(*f->stop_times), want)) ||
+			    (rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip),
+					       want)) ||
+			    (rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line),
+					       want))) {
+				grens_error_at(ld->err, t->file, t->r.line, 0, NULL);
+				return grens_error_set(ld->err, rc, "stop_times.txt: cannot hold "
+								    "%u rows",
+						       n + 1);
+			}
+		}
+		grens_gtfs_stop_time *st = &f->stop_times[n];
+		st->arrival = arr;
+		st->departure = dep;
+		st->stop = stop;
+		st->sequence = sequence;
+		st->shape_dist_traveled = (float)dist;
+		st->pickup_type = pickup;
+		st->drop_off_type = drop;
+		st->timepoint = timepoint;
+		st->interpolated = 0;
+		st->headsign = headsign;
+		w->trip[n] = trip;
+		w->line[n] = t->r.line;
+		n++;
+		if ((n & 0xFFFFF) == 0)
+			grens_progress_report(&ld->opts->progress, "stop_times", n, 0);
+	}
+	if (rc < 0)
+		return rc;
+	f->stop_time_count = n;
+	return 0;
+}
+
+static int cmp_by_trip_seq(const void *a, const void *b, void *ctx)
+{
+	const grens_gtfs_stop_time *st = ctx;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	if (st[x].sequence != st[y].sequence)
+		return st[x].sequence < st[y].sequence ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* Group rows by trip (stable counting sort) and sort each trip by
+ * stop_sequence, unless the file is already in that order. Sets each trip's
+ * first_stop_time and stop_time_count. */
+static int group_rows(gtfs_loader *ld, st_work *w)
+{
+	grens_gtfs_feed *f = ld->feed;
+	uint32_t n = f->stop_time_count;
+	bool grouped = true, sorted = true;
+	for (uint32_t t = 0; t < f->trip_count; t++)
+		f->trips[t].stop_time_count = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		grens_gtfs_trip *tr = &f->trips[w->trip[i]];
+		if (tr->stop_time_count == 0) {
+			tr->first_stop_time = i;
+		} else if (i == 0 || w->trip[i - 1] != w->trip[i]) {
+			grouped = false;
+		} else if (f->stop_times[i - 1].sequence >= f->stop_times[i].sequence) {
+			sorted = false;
+		}
+		tr->stop_time_count++;
+	}
+	if (grouped && sorted)
+		return 0;
+	uint32_t *order = malloc((size_t)(n ? n : 1) * sizeof(*order));
+	grens_gtfs_stop_time *dst = malloc((size_t)(n ? n : 1) * sizeof(*dst));
+	uint32_t *tdst = malloc((size_t)(n ? n : 1) * sizeof(*tdst));
+	uint32_t *ldst = malloc((size_t)(n ? n : 1) * sizeof(*ldst));
+	if (!order || !dst || !tdst || !ldst) {
+		free(order);
+		free(dst);
+		free(tdst);
+		free(ldst);
+		return grens_error_set(ld->err, GRENS_ENOMEM, "out of memory sorting stop_times");
+	}
+	/* Counting sort: first_stop_time becomes the start offset of each trip. */
+	uint32_t off = 0;
+	for (uint32_t t = 0; t < f->trip_count; t++) {
+		f->trips[t].first_stop_time = off;
+		off += f->trips[t].stop_time_count;
+		f->trips[t].stop_time_count = 0;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		grens_gtfs_trip *tr = &f->trips[w->trip[i]];
+		order[tr->first_stop_time + tr->stop_time_count++] = i;
+	}
+	for (uint32_t t = 0; t < f->trip_count; t++) {
+		grens_gtfs_trip *tr = &f->trips[t];
+		uint32_t *o = order + tr->first_stop_time;
+		bool in_order = true;
+		for (uint32_t k = 1; k < tr->stop_time_count && in_order; k++)
+			in_order = f->stop_times[o[k - 1]].sequence < f->stop_times[o[k]].sequence;
+		if (!in_order)
+			qsort_r(o, tr->stop_time_count, sizeof(*o), cmp_by_trip_seq, f->stop_times);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		dst[i] = f->stop_times[order[i]];
+		tdst[i] = w->trip[order[i]];
+		ldst[i] = w->line[order[i]];
+	}
+	free(order);
+	free(f->stop_times);
+	free(w->trip);
+	free(w->line);
+	f->stop_times = dst;
+	w->trip = tdst;
+	w->line = ldst;
+	return 0;
+}
+
+/* Fill empty times between timepoints a and b (rows of one trip) in
+ * proportion to distance: shape_dist_traveled when every row in between has
+ * it, else straight-line distance between consecutive stops, else evenly. */
+static void interpolate_gap(grens_gtfs_feed *f, grens_gtfs_stop_time *st, uint32_t a, uint32_t b)
+{
+	double t0 = st[a].departure, t1 = st[b].arrival;
+	bool by_shape = true, by_geo = true;
+	for (uint32_t k = a; k <= b; k++) {
+		if (isnan(st[k].shape_dist_traveled) ||
+		    (k > a && !(st[k].shape_dist_traveled > st[k - 1].shape_dist_traveled)))
+			by_shape = false;
+		const grens_gtfs_stop *s = &f->stops[st[k].stop];
+		if (isnan(s->lat) || isnan(s->lon))
+			by_geo = false;
+	}
+	double total = 0;
+	if (by_shape) {
+		total = (double)st[b].shape_dist_traveled - (double)st[a].shape_dist_traveled;
+	} else if (by_geo) {
+		for (uint32_t k = a + 1; k <= b; k++) {
+			const grens_gtfs_stop *p = &f->stops[st[k - 1].stop], *q = &f->stops[st[k].stop];
+			total += grens_geo_distance_m(p->lat, p->lon, q->lat, q->lon);
+		}
+	}
+	if (!(total > 0)) {
+		by_shape = by_geo = false;
+		total = (double)(b - a);
+	}
+	double run = 0;
+	for (uint32_t k = a + 1; k < b; k++) {
+		if (by_shape) {
+			run = (double)st[k].shape_dist_traveled - (double)st[a].shape_dist_traveled;
+		} else if (by_geo) {
+			const grens_gtfs_stop *p = &f->stops[st[k - 1].stop], *q = &f->stops[st[k].stop];
+			run += grens_geo_distance_m(p->lat, p->lon, q->lat, q->lon);
+		} else {
+			run = (double)(k - a);
+		}
+		int32_t v = (int32_t)lround(t0 + (t1 - t0) * (run / total));
+		st[k].arrival = st[k].departure = v;
+		st[k].interpolated = 1;
+		st[k].timepoint = 0;
+	}
+}
+
+/* Move the kept rows of a block to its front; returns how many remain. */
+static uint32_t compact_block(grens_gtfs_stop_time *st, uint32_t *line, uint32_t count)
+{
+	uint32_t wpos = 0;
+	for (uint32_t k = 0; k < count; k++) {
+		if (st[k].stop == REMOVED)
+			continue;
+		if (wpos != k) {
+			st[wpos] = st[k];
+			line[wpos] = line[k];
+		}
+		wpos++;
+	}
+	return wpos;
+}
+
+/* Check and repair one trip's rows [first, first+count): duplicate
+ * sequences, missing edge times, distances not increasing, times going
+ * backwards; then interpolate empty times. Kept rows end up at the front of
+ * the block; returns their number. */
+static uint32_t check_trip(gtfs_loader *ld, st_work *w, uint32_t first, uint32_t count)
+{
+	grens_gtfs_feed *f = ld->feed;
+	grens_gtfs_stop_time *st = f->stop_times + first;
+	uint32_t *line = w->line + first;
+	const char *file = "stop_times.txt";
+	const char *trip_id = f->trips[w->trip[first]].id;
+	uint32_t n = count;
+	for (uint32_t k = 1, prev = 0; k < n; k++) {
+		if (st[k].sequence == st[prev].sequence) {
+			NOTICE_ERROR(ld, "duplicate_key", file, line[k], "stop_sequence",
+				     "trip \"%.40s\" already has stop_sequence %u: row skipped",
+				     trip_id, st[k].sequence);
+			st[k].stop = REMOVED;
+			continue;
+		}
+		prev = k;
+	}
+	n = compact_block(st, line, n);
+	if (n == 0)
+		goto out;
+	if (st[0].arrival == GRENS_TIME_NONE || st[n - 1].arrival == GRENS_TIME_NONE) {
+		uint32_t k = st[0].arrival == GRENS_TIME_NONE ? 0 : n - 1;
+		NOTICE_ERROR(ld, "missing_trip_edge", file, line[k], "arrival_time",
+			     "trip \"%.40s\" has no time at its %s stop: trip dropped", trip_id,
+			     k == 0 ? "first" : "last");
+		n = 0;
+		goto out;
+	}
+	float prev_dist = NAN;
+	for (uint32_t k = 0; k < n; k++) {
+		if (isnan(st[k].shape_dist_traveled))
+			continue;
+		if (!isnan(prev_dist) && !(st[k].shape_dist_traveled > prev_dist)) {
+			NOTICE_ERROR(ld, "decreasing_or_equal_stop_time_distance", file, line[k],
+				     "shape_dist_traveled",
+				     "%g after %g in trip \"%.40s\": distance ignored",
+				     (double)st[k].shape_dist_traveled, (double)prev_dist, trip_id);
+			st[k].shape_dist_traveled = NAN;
+			continue;
+		}
+		prev_dist = st[k].shape_dist_traveled;
+	}
+	int32_t prev_dep = GRENS_TIME_NONE;
+	for (uint32_t k = 0; k < n; k++) {
+		if (st[k].arrival == GRENS_TIME_NONE)
+			continue;
+		if (prev_dep != GRENS_TIME_NONE && st[k].arrival < prev_dep) {
+			bool last = k == n - 1;
+			NOTICE_ERROR(ld, "stop_time_with_arrival_before_previous_departure_time", file,
+				     line[k], "arrival_time",
+				     "arrival is before the previous departure in trip \"%.40s\": %s",
+				     trip_id, last ? "trip dropped" : "row skipped");
+			if (last) {
+				n = 0;
+				goto out;
+			}
+			st[k].stop = REMOVED;
+			continue;
+		}
+		prev_dep = st[k].departure;
+	}
+	n = compact_block(st, line, n);
+	if (ld->opts->interpolate) {
+		uint32_t a = 0;
+		for (uint32_t k = 1; k < n; k++) {
+			if (st[k].arrival == GRENS_TIME_NONE)
+				continue;
+			if (k > a + 1)
+				interpolate_gap(f, st, a, k);
+			a = k;
+		}
+	}
+out:
+	f->counts.rows_skipped += count - n;
+	return n;
+}
+
+/* Check every trip and squeeze removed rows out; trips' blocks move. */
+static int finish_trips(gtfs_loader *ld, st_work *w)
+{
+	grens_gtfs_feed *f = ld->feed;
+	uint32_t wpos = 0;
+	/* Blocks in array order: compaction never overwrites unread rows. */
+	uint32_t i = 0;
+	while (i < f->stop_time_count) {
+		uint32_t t = w->trip[i];
+		uint32_t count = f->trips[t].stop_time_count;
+		uint32_t kept = check_trip(ld, w, i, count);
+		if (wpos != i && kept)
+			memmove(f->stop_times + wpos, f->stop_times + i,
+				(size_t)kept * sizeof(*f->stop_times));
+		f->trips[t].first_stop_time = kept ? wpos : 0;
+		f->trips[t].stop_time_count = kept;
+		wpos += kept;
+		i += count;
+	}
+	f->stop_time_count = wpos;
+	f->counts.stop_times = wpos;
+	for (uint32_t t = 0; t < f->trip_count; t++) {
+		const grens_gtfs_trip *tr = &f->trips[t];
+		if (tr->stop_time_count < 2)
+			NOTICE_WARN(ld, "unusable_trip", "trips.txt", 0, "trip_id",
+				    "trip \"%.40s\" has %u stop times", tr->id, tr->stop_time_count);
+	}
+	return 0;
+}
+
+int gtfs_load_stop_times(gtfs_loader *ld)
+{
+	grens_gtfs_feed *f = ld->feed;
+	table t;
+	bool present;
+	st_work w;
+	memset(&w, 0, sizeof(w));
+	int rc = table_open(&t, ld, "stop_times.txt", gtfs_stop_times_cols, ST_NCOLS, true,
+			    &present);
+	if (rc)
+		return rc;
+	rc = read_rows(ld, &t, &w);
+	table_close(&t);
+	if (rc)
+		goto done;
+	if ((rc = group_rows(ld, &w)))
+		goto done;
+	rc = finish_trips(ld, &w);
+	/* Give back the over-reservation. */
+	if (!rc && f->stop_time_count) {
+		grens_gtfs_stop_time *shrunk =
+			realloc(f->stop_times, (size_t)f->stop_time_count * sizeof(*shrunk));
+		if (shrunk)
+			f->stop_times = shrunk;
+	}
+done:
+	free(w.trip);
+	free(w.line);
+	return rc;
+}
+
+/* ---- frequencies --------------------------------------------------------- */
+
+enum { FQ_TRIP, FQ_START, FQ_END, FQ_HEADWAY, FQ_EXACT };
+static const csv_column frequency_cols[] = {
+	[FQ_TRIP] = { "trip_id", true },
+	[FQ_START] = { "start_time", true },
+	[FQ_END] = { "end_time", true },
+	[FQ_HEADWAY] = { "headway_secs", true },
+	[FQ_EXACT] = { "exact_times", false },
+};
+
+typedef struct pending_frequency {
+	grens_gtfs_frequency fq;
+	uint32_t line;
+} pending_frequency;
+
+static int cmp_frequency(const void *a, const void *b)
+{
+	const pending_frequency *x = a, *y = b;
+	if (x->fq.trip != y->fq.trip)
+		return x->fq.trip < y->fq.trip ? -1 : 1;
+	if (x->fq.start_time != y->fq.start_time)
+		return x->fq.start_time < y->fq.start_time ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Each frequencies row becomes runs every headway_secs from start_time
+ * while before end_time. A trip's own row is its first run; further runs are
+ * appended after the trips of trips.txt and share the template's
+ * stop_times, shifted by time_offset. */
+static int expand_frequencies(gtfs_loader *ld)
+{
+	grens_gtfs_feed *f = ld->feed;
+	uint32_t i = 0;
+	while (i < f->frequency_count) {
+		uint32_t t = f->frequencies[i].trip;
+		uint32_t j = i;
+		while (j < f->frequency_count && f->frequencies[j].trip == t)
+			j++;
+		if (f->trips[t].stop_time_count < 2) {
+			i = j;
+			continue;
+		}
+		grens_gtfs_trip template = f->trips[t];
+		int32_t base = f->stop_times[template.first_stop_time].departure;
+		bool first_run = true;
+		for (uint32_t k = i; k < j; k++) {
+			const grens_gtfs_frequency *fq = &f->frequencies[k];
+			uint32_t runs = 0;
+			for (int64_t s = fq->start_time; s < fq->end_time; s += fq->headway_secs) {
+				if (runs++ >= GRENS_LIMIT_FREQUENCY_TRIPS) {
+					NOTICE_WARN(ld, "number_out_of_range", "frequencies.txt", 0,
+						    "headway_secs",
+						    "trip \"%.40s\": more than %u runs, the rest dropped",
+						    template.id, GRENS_LIMIT_FREQUENCY_TRIPS);
+					break;
+				}
+				grens_gtfs_trip run = template;
+				run.frequency = k;
+				run.frequency_start = (int32_t)s;
+				run.time_offset = (int32_t)(s - base);
+				if (first_run) {
+					f->trips[t] = run;
+					first_run = false;
+					continue;
+				}
+				int rc = gtfs_reserve((void **)&f->trips, &ld->trip_cap,
+						      sizeof(*f->trips), (uint64_t)f->trip_count + 1);
+				if (rc) {
+					grens_error_at(ld->err, "frequencies.txt", 0, 0, NULL);
+					return grens_error_set(ld->err, rc,
+							       "cannot hold %u expanded trips",
+							       f->trip_count + 1);
+				}
+				f->trips[f->trip_count++] = run;
+			}
+		}
+		i = j;
+	}
+	return 0;
+}
+
+int gtfs_load_frequencies(gtfs_loader *ld)
+{
+	grens_gtfs_feed *f = ld->feed;
+	table t;
+	bool present;
+	pending_frequency *pend = NULL;
+	uint32_t n = 0, cap = 0, fcap = 0;
+	int rc = table_open(&t, ld, "frequencies.txt", frequency_cols, 5, false, &present);
+	if (rc || !present) {
+		if (rc == GRENS_EFORMAT) {
+			grens_error_clear(ld->err);
+			return 0;
+		}
+		return rc;
+	}
+	while ((rc = table_next(&t)) == 1) {
+		uint32_t tl;
+		const char *tid = fld_required(&t, FQ_TRIP, &tl);
+		if (!tid) {
+			table_skip(&t);
+			continue;
+		}
+		uint32_t trip = id_map_find(&ld->index->trips, tid, tl);
+		if (trip == GRENS_NONE) {
+			NOTICE_ERROR(ld, "foreign_key_violation", t.file, t.r.line, "trip_id",
+				     "unknown trip_id \"%.*s\": row skipped", VAL(tl), tid);
+			table_skip(&t);
+			continue;
+		}
+		int32_t start, end;
+		int64_t headway, exact;
+		int rs = fld_time(&t, FQ_START, &start), re = fld_time(&t, FQ_END, &end);
+		int rh = fld_int(&t, FQ_HEADWAY, 1, 86400, 0, &headway);
+		int rx = fld_int(&t, FQ_EXACT, 0, 1, 0, &exact);
+		if (rs == 1 || re == 1 || rh == 1)
+			NOTICE_ERROR(ld, "missing_required_field", t.file, t.r.line,
+				     rs == 1 ? "start_time" : re == 1 ? "end_time" : "headway_secs",
+				     "required value is empty: row skipped");
+		if (rs || re || rh || rx < 0) {
+			table_skip(&t);
+			continue;
+		}
+		if (end <= start) {
+			NOTICE_ERROR(ld, "start_and_end_range_out_of_order", t.file, t.r.line,
+				     "end_time", "end_time is not after start_time: row skipped");
+			table_skip(&t);
+			continue;
+		}
+		if ((rc = gtfs_reserve((void **)&pend, &cap, sizeof(*pend), (uint64_t)n + 1))) {
+			rc = grens_error_set(ld->err, rc, "out of memory");
+			break;
+		}
+		pend[n].fq = (grens_gtfs_frequency){ trip, start, end, (int32_t)headway,
+						     (uint8_t)exact };
+		pend[n].line = t.r.line;
+		n++;
+	}
+	table_close(&t);
+	if (rc < 0)
+		goto done;
+	rc = 0;
+	if (n == 0)
+		goto done;
+	qsort(pend, n, sizeof(*pend), cmp_frequency);
+	if ((rc = gtfs_reserve((void **)&f->frequencies, &fcap, sizeof(*f->frequencies), n))) {
+		rc = grens_error_set(ld->err, rc, "out of memory");
+		goto done;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const grens_gtfs_frequency *prev =
+			f->frequency_count ? &f->frequencies[f->frequency_count - 1] : NULL;
+		if (prev && prev->trip == pend[i].fq.trip &&
+		    pend[i].fq.start_time < prev->end_time) {
+			NOTICE_ERROR(ld, "overlapping_frequency", "frequencies.txt", pend[i].line,
+				     "start_time", "trip \"%.40s\": period overlaps another: skipped",
+				     f->trips[pend[i].fq.trip].id);
+			f->counts.rows_skipped++;
+			continue;
+		}
+		f->frequencies[f->frequency_count++] = pend[i].fq;
+	}
+	f->counts.frequencies = f->frequency_count;
+	if (ld->opts->expand_frequencies)
+		rc = expand_frequencies(ld);
+done:
+	free(pend);
+	return rc;
+}

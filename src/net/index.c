@@ -1,0 +1,319 @@
+/* Lookups into a built timetable: ids scoped by feed, and stop names. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net_internal.h"
+
+static struct net_id_entry *id_entry_new(uint32_t feed, const char *id, uint32_t value)
+{
+	size_t len = strlen(id);
+	if (len > UINT32_MAX - 4)
+		return NULL;
+	struct net_id_entry *e = malloc(sizeof(*e) + 4 + len);
+	if (!e)
+		return NULL;
+	e->value = value;
+	e->key_len = (uint32_t)(4 + len);
+	memcpy(e->key, &feed, 4);
+	memcpy(e->key + 4, id, len);
+	return e;
+}
+
+static int id_add(struct net_id_entry **table, uint32_t feed, const char *id, uint32_t value)
+{
+	int hash_oom = 0;
+	struct net_id_entry *e = id_entry_new(feed, id, value), *old = NULL;
+	if (!e)
+		return GRENS_ENOMEM;
+	HASH_FIND(hh, *table, e->key, e->key_len, old);
+	if (old) { /* keep the first: for trips, the first run of a frequency trip */
+		free(e);
+		return 0;
+	}
+	HASH_ADD(hh, *table, key, e->key_len, e);
+	if (hash_oom) {
+		free(e);
+		return GRENS_ENOMEM;
+	}
+	return 0;
+}
+
+static uint32_t id_find(struct net_id_entry *table, uint32_t feed, const char *id)
+{
+	char buf[512];
+	size_t len = strlen(id);
+	if (len + 4 > sizeof(buf))
+		return GRENS_NONE;
+	memcpy(buf, &feed, 4);
+	memcpy(buf + 4, id, len);
+	struct net_id_entry *e = NULL;
+	HASH_FIND(hh, table, buf, (unsigned)(len + 4), e);
+	return e ? e->value : GRENS_NONE;
+}
+
+static char *fold_dup(const char *s)
+{
+	size_t len = strlen(s);
+	size_t need = grens_text_fold(s, len, NULL, 0);
+	char *buf = malloc(need + 1);
+	if (!buf)
+		return NULL;
+	grens_text_fold(s, len, buf, need + 1);
+	return buf;
+}
+
+int net_index_build(grens_timetable *tt, grens_error *err)
+{
+	int hash_oom = 0;
+	int rc = 0;
+	struct grens_net_index *ix = calloc(1, sizeof(*ix));
+	if (!ix)
+		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
+	tt->index = ix;
+	ix->stop_count = tt->stop_count;
+	ix->name_next = malloc((tt->stop_count ? tt->stop_count : 1) * sizeof(uint32_t));
+	ix->folded = calloc(tt->stop_count ? tt->stop_count : 1, sizeof(char *));
+	if (!ix->name_next || !ix->folded) {
+		rc = GRENS_ENOMEM;
+		goto fail;
+	}
+	for (uint32_t s = 0; s < tt->stop_count; s++) {
+		if ((rc = id_add(&ix->stops, tt->stop_feed[s], grens_net_str(tt, tt->stop_id[s]), s)))
+			goto fail;
+		ix->folded[s] = fold_dup(grens_net_str(tt, tt->stop_name[s]));
+		if (!ix->folded[s]) {
+			rc = GRENS_ENOMEM;
+			goto fail;
+		}
+		ix->name_next[s] = GRENS_NONE;
+	}
+	/* Name lists in descending stop order so that each list ends up ascending. */
+	for (uint32_t s = tt->stop_count; s-- > 0;) {
+		struct net_name_entry *e = NULL;
+		const char *key = ix->folded[s];
+		HASH_FIND_STR(ix->names, key, e);
+		if (!e) {
+			e = calloc(1, sizeof(*e));
+			if (!e) {
+				rc = GRENS_ENOMEM;
+				goto fail;
+			}
+			e->key = ix->folded[s];
+			e->first_stop = GRENS_NONE;
+			HASH_ADD_KEYPTR(hh, ix->names, e->key, strlen(e->key), e);
+			if (hash_oom) {
+				free(e);
+				rc = GRENS_ENOMEM;
+				goto fail;
+			}
+		}
+		ix->name_next[s] = e->first_stop;
+		e->first_stop = s;
+	}
+	for (uint32_t t = 0; t < tt->trip_count; t++)
+		if ((rc = id_add(&ix->trips, tt->trip_feed[t], grens_net_str(tt, tt->trip_id[t]), t)))
+			goto fail;
+	return 0;
+fail:
+	return grens_error_set(err, rc, "building the timetable index failed: %s",
+			       grens_strerror(rc));
+}
+
+void net_index_free(struct grens_net_index *ix)
+{
+	if (!ix)
+		return;
+	struct net_id_entry *e, *tmp;
+	HASH_ITER(hh, ix->stops, e, tmp)
+	{
+		HASH_DEL(ix->stops, e);
+		free(e);
+	}
+	HASH_ITER(hh, ix->trips, e, tmp)
+	{
+		HASH_DEL(ix->trips, e);
+		free(e);
+	}
+	struct net_name_entry *n, *ntmp;
+	HASH_ITER(hh, ix->names, n, ntmp)
+	{
+		HASH_DEL(ix->names, n);
+		free(n);
+	}
+	free(ix->name_next);
+	for (uint32_t s = 0; ix->folded && s < ix->stop_count; s++)
+		free(ix->folded[s]);
+	free(ix->folded);
+	free(ix);
+}
+
+static uint32_t feed_by_name(const grens_timetable *tt, const char *name, size_t len)
+{
+	for (uint32_t f = 0; f < tt->feed_count; f++) {
+		const char *fn = grens_net_str(tt, tt->feed_name[f]);
+		if (strlen(fn) == len && memcmp(fn, name, len) == 0)
+			return f;
+	}
+	return GRENS_NONE;
+}
+
+uint32_t grens_net_stop_by_id(const grens_timetable *tt, const char *feed, const char *stop_id)
+{
+	uint32_t f = feed_by_name(tt, feed, strlen(feed));
+	return f == GRENS_NONE ? GRENS_NONE : id_find(tt->index->stops, f, stop_id);
+}
+
+uint32_t grens_net_trip_by_id(const grens_timetable *tt, const char *feed, const char *trip_id)
+{
+	uint32_t f = feed_by_name(tt, feed, strlen(feed));
+	return f == GRENS_NONE ? GRENS_NONE : id_find(tt->index->trips, f, trip_id);
+}
+
+/* The station a stop belongs to: its parent, or itself. */
+static uint32_t station_of(const grens_timetable *tt, uint32_t s)
+{
+	return tt->stop_parent[s] != GRENS_NONE ? tt->stop_parent[s] : s;
+}
+
+/* Append a station and its platforms (or a single stop) to out, without duplicates. */
+static void add_place(const grens_timetable *tt, uint32_t s, uint32_t *out, uint32_t cap,
+		      uint32_t *n)
+{
+	uint32_t st = station_of(tt, s);
+	int seen = 0;
+	for (uint32_t i = 0; i < *n; i++)
+		seen |= out[i] == st;
+	if (!seen && *n < cap)
+		out[(*n)++] = st;
+	/* Platforms of the station. A linear scan: this runs once per query. */
+	for (uint32_t c = 0; c < tt->stop_count; c++) {
+		if (tt->stop_parent[c] != st)
+			continue;
+		int dup = 0;
+		for (uint32_t i = 0; i < *n; i++)
+			dup |= out[i] == c;
+		if (!dup && *n < cap)
+			out[(*n)++] = c;
+	}
+}
+
+/* Candidate stations for a folded name: exact matches first; when there are
+ * none, stations whose folded name starts with the query. */
+static uint32_t collect_by_name(const grens_timetable *tt, const char *folded, uint32_t *stations,
+				uint32_t cap)
+{
+	const struct grens_net_index *ix = tt->index;
+	uint32_t n = 0;
+	struct net_name_entry *e = NULL;
+	HASH_FIND_STR(ix->names, folded, e);
+	if (e) {
+		for (uint32_t s = e->first_stop; s != GRENS_NONE; s = ix->name_next[s]) {
+			uint32_t st = station_of(tt, s);
+			int dup = 0;
+			for (uint32_t i = 0; i < n; i++)
+				dup |= stations[i] == st;
+			if (!dup && n < cap)
+				stations[n++] = st;
+		}
+		return n;
+	}
+	size_t len = strlen(folded);
+	for (uint32_t s = 0; s < tt->stop_count; s++) {
+		if (strncmp(ix->folded[s], folded, len) != 0 ||
+		    (ix->folded[s][len] != '\0' && ix->folded[s][len] != ' '))
+			continue;
+		uint32_t st = station_of(tt, s);
+		int dup = 0;
+		for (uint32_t i = 0; i < n; i++)
+			dup |= stations[i] == st;
+		if (!dup && n < cap)
+			stations[n++] = st;
+	}
+	return n;
+}
+
+/* Several candidate stations are one place when they carry the same name and
+ * lie within 1 km of each other (the same station in two feeds). */
+static int same_place(const grens_timetable *tt, const uint32_t *st, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++) {
+		if (strcmp(tt->index->folded[st[i]], tt->index->folded[st[0]]) != 0)
+			return 0;
+		double d = grens_geo_distance_m(tt->stop_lat[st[0]], tt->stop_lon[st[0]],
+						tt->stop_lat[st[i]], tt->stop_lon[st[i]]);
+		if (!(d <= 1000.0))
+			return 0;
+	}
+	return 1;
+}
+
+int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t *out, uint32_t cap,
+			 uint32_t *n, grens_error *err)
+{
+	*n = 0;
+	if (!query || !*query)
+		return grens_error_set(err, GRENS_EARG, "empty stop");
+	/* feed:stop_id */
+	const char *colon = strchr(query, ':');
+	if (colon) {
+		uint32_t f = feed_by_name(tt, query, (size_t)(colon - query));
+		if (f != GRENS_NONE) {
+			uint32_t s = id_find(tt->index->stops, f, colon + 1);
+			if (s == GRENS_NONE)
+				return grens_error_set(err, GRENS_ENOTFOUND,
+						       "no stop '%s' in feed '%.*s'", colon + 1,
+						       (int)(colon - query), query);
+			add_place(tt, s, out, cap, n);
+			return 0;
+		}
+	}
+	/* A bare stop_id in any feed. */
+	uint32_t hits[8], nh = 0;
+	for (uint32_t f = 0; f < tt->feed_count && nh < 8; f++) {
+		uint32_t s = id_find(tt->index->stops, f, query);
+		if (s != GRENS_NONE)
+			hits[nh++] = s;
+	}
+	if (nh == 1) {
+		add_place(tt, hits[0], out, cap, n);
+		return 0;
+	}
+	if (nh > 1) {
+		char list[400] = "";
+		size_t used = 0;
+		for (uint32_t i = 0; i < nh && used < sizeof(list); i++)
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s:%s",
+						 i ? ", " : "",
+						 grens_net_str(tt, tt->feed_name[tt->stop_feed[hits[i]]]),
+						 query);
+		return grens_error_set(err, GRENS_EARG,
+				       "stop id '%s' exists in several feeds; say which: %s", query,
+				       list);
+	}
+	/* A name. */
+	char folded[512];
+	size_t need = grens_text_fold(query, strlen(query), folded, sizeof(folded));
+	if (need >= sizeof(folded) || need == 0)
+		return grens_error_set(err, GRENS_ENOTFOUND, "no stop named '%s'", query);
+	uint32_t stations[64];
+	uint32_t ns = collect_by_name(tt, folded, stations, 64);
+	if (ns == 0)
+		return grens_error_set(err, GRENS_ENOTFOUND, "no stop with id or name '%s'", query);
+	if (ns > 1 && !same_place(tt, stations, ns)) {
+		char list[450] = "";
+		size_t used = 0;
+		for (uint32_t i = 0; i < ns && used < sizeof(list); i++)
+			used += (size_t)snprintf(
+				list + used, sizeof(list) - used, "%s\"%s\" (%s:%s)", i ? ", " : "",
+				grens_net_str(tt, tt->stop_name[stations[i]]),
+				grens_net_str(tt, tt->feed_name[tt->stop_feed[stations[i]]]),
+				grens_net_str(tt, tt->stop_id[stations[i]]));
+		return grens_error_set(err, GRENS_EARG, "'%s' matches %u stops: %s", query, ns,
+				       list);
+	}
+	for (uint32_t i = 0; i < ns; i++)
+		add_place(tt, stations[i], out, cap, n);
+	return 0;
+}

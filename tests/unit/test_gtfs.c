@@ -1,0 +1,918 @@
+/* Unit tests for src/gtfs: the hand-written fixture tests/fixtures/gtfs-basic,
+ * malformed feeds written at run time, zip archives built with libzip, and
+ * the real feeds in ../shared when present. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "check.h"
+#include "grens/gtfs.h"
+
+/* ---- helpers --------------------------------------------------------------- */
+
+typedef struct loaded {
+	grens_gtfs_feed *feed;
+	grens_diag *diag;
+	grens_error err;
+	int rc;
+} loaded;
+
+static loaded load_opts(const char *path, const grens_gtfs_options *opts)
+{
+	loaded l;
+	memset(&l, 0, sizeof(l));
+	l.diag = grens_diag_new();
+	l.rc = grens_gtfs_load(&l.feed, path, opts, l.diag, &l.err);
+	return l;
+}
+
+static loaded load(const char *path)
+{
+	return load_opts(path, NULL);
+}
+
+static void unload(loaded *l)
+{
+	grens_gtfs_free(l->feed);
+	grens_diag_free(l->diag);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The first kept notice of a code, or NULL. */
+static const grens_notice *notice(const loaded *l, const char *code)
+{
+	for (size_t i = 0; i < grens_diag_kept_count(l->diag); i++) {
+		const grens_notice *n = grens_diag_kept(l->diag, i);
+		if (strcmp(n->code, code) == 0)
+			return n;
+	}
+	return NULL;
+}
+
+static uint32_t notice_line(const loaded *l, const char *code)
+{
+	const grens_notice *n = notice(l, code);
+	return n ? n->line : 0;
+}
+
+static const char *notice_field(const loaded *l, const char *code)
+{
+	const grens_notice *n = notice(l, code);
+	return n ? n->field : "(none)";
+}
+
+static grens_date ymd(int y, int m, int d)
+{
+	return grens_date_from_ymd(y, m, d);
+}
+
+static int32_t hms(int h, int m, int s)
+{
+	return h * 3600 + m * 60 + s;
+}
+
+static const grens_gtfs_stop_time *trip_st(const grens_gtfs_feed *f, const char *trip, uint32_t k)
+{
+	uint32_t t = grens_gtfs_find_trip(f, trip);
+	if (t == GRENS_NONE || k >= f->trips[t].stop_time_count)
+		return NULL;
+	return &f->stop_times[f->trips[t].first_stop_time + k];
+}
+
+static char tmp_root[256];
+
+static void write_file(const char *dir, const char *name, const char *text, size_t len)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *fp = fopen(path, "wb");
+	if (!fp) {
+		fprintf(stderr, "cannot write %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	fwrite(text, 1, len, fp);
+	fclose(fp);
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+	write_file(dir, name, text, strlen(text));
+}
+
+/* A minimal valid feed: 2 stops, 1 route, 1 trip with 2 stop_times, one
+ * calendar service. Named files in over replace (or, with NULL text,
+ * remove) the defaults. */
+typedef struct file_override {
+	const char *name;
+	const char *text;
+} file_override;
+
+static const file_override minimal_files[] = {
+	{ "agency.txt", "agency_id,agency_name,agency_url,agency_timezone\n"
+			"a,Agency,https://a.example,Europe/Amsterdam\n" },
+	{ "stops.txt", "stop_id,stop_name,stop_lat,stop_lon\ns1,One,52.0,5.0\ns2,Two,52.1,5.1\n" },
+	{ "routes.txt", "route_id,agency_id,route_short_name,route_type\nr,a,R,3\n" },
+	{ "trips.txt", "route_id,service_id,trip_id\nr,svc,t1\n" },
+	{ "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+			    "t1,08:00:00,08:00:00,s1,1\nt1,08:10:00,08:10:00,s2,2\n" },
+	{ "calendar.txt", "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+			  "start_date,end_date\nsvc,1,1,1,1,1,1,1,20260101,20261231\n" },
+};
+
+static const char *make_feed(const char *name, const file_override *over, size_t nover)
+{
+	static char dir[512];
+	snprintf(dir, sizeof(dir), "%s/%s", tmp_root, name);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "mkdir %s: %s\n", dir, strerror(errno));
+		exit(1);
+	}
+	for (size_t i = 0; i < sizeof(minimal_files) / sizeof(minimal_files[0]); i++) {
+		const char *text = minimal_files[i].text;
+		for (size_t k = 0; k < nover; k++)
+			if (strcmp(over[k].name, minimal_files[i].name) == 0)
+				text = over[k].text;
+		if (text)
+			write_text(dir, minimal_files[i].name, text);
+	}
+	for (size_t k = 0; k < nover; k++) {
+		bool known = false;
+		for (size_t i = 0; i < sizeof(minimal_files) / sizeof(minimal_files[0]); i++)
+			known |= strcmp(over[k].name, minimal_files[i].name) == 0;
+		if (!known && over[k].text)
+			write_text(dir, over[k].name, over[k].text);
+	}
+	return dir;
+}
+
+#define MAKE_FEED(name, ...)                                                                      \
+	make_feed(name, (const file_override[]){ __VA_ARGS__ },                                   \
+		  sizeof((const file_override[]){ __VA_ARGS__ }) / sizeof(file_override))
+
+/* ---- the fixture feed --------------------------------------------------------- */
+
+static void test_fixture(void)
+{
+	char path[1024];
+	loaded l = load(check_source_path(path, sizeof(path), "tests/fixtures/gtfs-basic"));
+	CHECK_INT(l.rc, 0);
+	if (l.rc) {
+		fprintf(stderr, "load failed: %s\n", l.err.message);
+		unload(&l);
+		return;
+	}
+	const grens_gtfs_feed *f = l.feed;
+	CHECK_STR(f->name, "gtfs-basic");
+	/* Counts: one per data line of each file (see the fixture). */
+	CHECK_INT(f->counts.agency, 2);
+	CHECK_INT(f->counts.stops, 13);
+	CHECK_INT(f->counts.routes, 3);
+	CHECK_INT(f->counts.trips, 6);
+	/* bus1 runs every 1200 s from 12:00 to before 13:00: 3 runs, 2 more rows. */
+	CHECK_INT(f->trip_count, 8);
+	/* ic1 3 + ice1 3 + ic2 4 + bus1 2 + geo1 3 + even1 4 = 19 */
+	CHECK_INT(f->counts.stop_times, 19);
+	CHECK_INT(f->stop_time_count, 19);
+	CHECK_INT(f->counts.calendar, 2);
+	CHECK_INT(f->counts.calendar_dates, 3);
+	CHECK_INT(f->counts.transfers, 4);
+	CHECK_INT(f->counts.frequencies, 1);
+	CHECK_INT(f->counts.shapes, 3);
+	CHECK_INT(f->counts.rows_skipped, 0);
+
+	/* agency.txt has a BOM, CRLF, a quoted comma and doubled quotes. */
+	CHECK_STR(f->agencies[0].id, "ns");
+	CHECK_STR(f->agencies[0].name, "Nederlandse Spoorwegen, NS");
+	CHECK_STR(f->agencies[1].name, "Deutsche \"Bahn\"");
+	CHECK_STR(f->agencies[1].lang, "de");
+
+	/* stops.txt: columns in another order, a quoted newline, parents. */
+	uint32_t asd = grens_gtfs_find_stop(f, "asd"), asd5 = grens_gtfs_find_stop(f, "asd_5");
+	uint32_t ah = grens_gtfs_find_stop(f, "ah"), ob = grens_gtfs_find_stop(f, "ob");
+	CHECK_INT(asd, 0);
+	CHECK_INT(asd5, 1);
+	CHECK(ah != GRENS_NONE && ob != GRENS_NONE);
+	CHECK_INT(grens_gtfs_find_stop(f, "nope"), GRENS_NONE);
+	if (asd5 != GRENS_NONE && ah != GRENS_NONE && ob != GRENS_NONE) {
+		CHECK_INT(f->stops[asd5].parent, asd);
+		CHECK_STR(f->stops[asd5].platform_code, "5b");
+		CHECK_INT(f->stops[asd].location_type, 1);
+		CHECK_INT(f->stops[asd].parent, GRENS_NONE);
+		CHECK_STR(f->stops[ah].name, "Arnhem\nCentraal");
+		CHECK_NEAR(f->stops[ah].lat, 51.9850, 1e-9);
+		CHECK_STR(f->stops[ob].name, "Oberhausen Hbf");
+	}
+	/* The quoted name spans lines 5-6 of stops.txt, so "ob" starts on line 7:
+	 * a notice about it would say 7. The unknown column is on the header line. */
+	CHECK_INT(notice_line(&l, "unknown_column"), 1);
+	CHECK_STR(notice_field(&l, "unknown_column"), "stop_color");
+	CHECK_INT(grens_diag_count(l.diag, "unknown_file"), 1); /* notes.txt */
+
+	/* routes.txt: extended type, trimmed value with a notice on line 2. */
+	uint32_t ice = grens_gtfs_find_route(f, "ice"), ic = grens_gtfs_find_route(f, "ic");
+	CHECK(ice != GRENS_NONE && ic != GRENS_NONE);
+	if (ice != GRENS_NONE && ic != GRENS_NONE) {
+		CHECK_INT(f->routes[ice].type, 101);
+		CHECK_INT(f->routes[ice].agency, 1);
+		CHECK_STR(f->routes[ic].long_name, "Intercity");
+	}
+	CHECK_INT(grens_diag_count(l.diag, "leading_or_trailing_whitespaces"), 1);
+	CHECK_INT(notice_line(&l, "leading_or_trailing_whitespaces"), 2);
+	CHECK_STR(notice_field(&l, "leading_or_trailing_whitespaces"), "route_long_name");
+
+	/* trips.txt fields kept. */
+	uint32_t ic1 = grens_gtfs_find_trip(f, "ic1");
+	CHECK(ic1 != GRENS_NONE);
+	if (ic1 != GRENS_NONE) {
+		CHECK_STR(f->trips[ic1].short_name, "1001");
+		CHECK_STR(f->trips[ic1].block_id, "b1");
+		CHECK_STR(f->trips[ic1].shape_id, "sh1");
+		CHECK_INT(f->trips[ic1].direction_id, 0);
+		CHECK_INT(f->trips[ic1].frequency, GRENS_NONE);
+		CHECK_INT(f->trips[ic1].stop_time_count, 3);
+	}
+	uint32_t bus1 = grens_gtfs_find_trip(f, "bus1");
+	CHECK(bus1 != GRENS_NONE && f->trips[bus1].direction_id == -1);
+
+	/* stop_times: ic1's rows are given as seq 2, 1, 3 and come out sorted. */
+	const grens_gtfs_stop_time *st = trip_st(f, "ic1", 0);
+	CHECK(st != NULL);
+	if (st) {
+		CHECK_INT(st[0].sequence, 1);
+		CHECK_INT(st[0].stop, asd5);
+		CHECK_INT(st[0].arrival, hms(8, 0, 0));
+		CHECK_INT(st[0].drop_off_type, 1);
+		CHECK_INT(st[1].sequence, 2);
+		CHECK_INT(st[1].arrival, hms(8, 30, 0));
+		CHECK_INT(st[1].departure, hms(8, 31, 0));
+		CHECK_INT(st[2].pickup_type, 1);
+		CHECK_INT(st[2].stop, ah);
+		CHECK_INT(st[2].timepoint, 1);
+	}
+	/* ice1 runs past midnight: 25:30:00 = 91800 s; rows interleaved with others. */
+	st = trip_st(f, "ice1", 0);
+	CHECK(st != NULL);
+	if (st) {
+		CHECK_INT(st[0].departure, hms(23, 55, 0));
+		CHECK_INT(st[1].arrival, hms(24, 40, 0));
+		CHECK_INT(st[2].arrival, 91800);
+		CHECK_INT(st[2].sequence, 30);
+	}
+	/* ic2: 09:00 at distance 0, 10:30 at 90; empty times at 30 and 60 are
+	 * 09:00 + 5400 s * 30/90 = 09:30:00 and 09:00 + 5400 * 60/90 = 10:00:00. */
+	st = trip_st(f, "ic2", 0);
+	CHECK(st != NULL);
+	if (st) {
+		CHECK_INT(st[1].arrival, hms(9, 30, 0));
+		CHECK_INT(st[1].departure, hms(9, 30, 0));
+		CHECK_INT(st[1].interpolated, 1);
+		CHECK_INT(st[1].timepoint, 0);
+		CHECK_INT(st[2].arrival, hms(10, 0, 0));
+		CHECK_INT(st[0].interpolated, 0);
+		CHECK_NEAR(st[3].shape_dist_traveled, 90.0, 1e-6);
+	}
+	/* geo1 has no distances: x1, x2, x3 lie on one meridian at latitudes 52.0,
+	 * 52.1, 52.4, so great-circle distances are 0.1 : 0.3 of a degree and x2
+	 * gets 10:00 + 2400 s * 0.1/0.4 = 10:10:00. */
+	st = trip_st(f, "geo1", 0);
+	CHECK(st != NULL);
+	if (st)
+		CHECK_INT(st[1].arrival, hms(10, 10, 0));
+	/* even1's four stops share one position: evenly, 10:00 + 1800 s * 1/3 and 2/3. */
+	st = trip_st(f, "even1", 0);
+	CHECK(st != NULL);
+	if (st) {
+		CHECK_INT(st[1].arrival, hms(10, 10, 0));
+		CHECK_INT(st[2].arrival, hms(10, 20, 0));
+	}
+
+	/* frequencies: bus1's own row is the first run (12:00), runs 12:20 and
+	 * 12:40 appended after the 6 trips of trips.txt. bus1's first departure
+	 * is 12:00, so offsets are 0, 1200, 2400. */
+	if (bus1 != GRENS_NONE && f->trip_count == 8) {
+		CHECK_INT(f->trips[bus1].frequency, 0);
+		CHECK_INT(f->trips[bus1].frequency_start, hms(12, 0, 0));
+		CHECK_INT(f->trips[bus1].time_offset, 0);
+		CHECK_STR(f->trips[6].id, "bus1");
+		CHECK_INT(f->trips[6].frequency_start, hms(12, 20, 0));
+		CHECK_INT(f->trips[6].time_offset, 1200);
+		CHECK_INT(f->trips[7].time_offset, 2400);
+		CHECK_INT(f->trips[7].first_stop_time, f->trips[bus1].first_stop_time);
+		CHECK_INT(f->trips[7].stop_time_count, 2);
+		CHECK_INT(f->frequencies[0].headway_secs, 1200);
+		CHECK_INT(f->frequencies[0].exact_times, 1);
+		CHECK_INT(f->frequencies[0].trip, bus1);
+	}
+
+	/* Services: wk Mon-Fri 2026-03-02..03-27 without Fri 03-06, with Sat 03-07;
+	 * sat Saturdays to 03-28; extra only on 04-01 (calendar_dates only). */
+	uint32_t wk = GRENS_NONE, sat = GRENS_NONE, extra = GRENS_NONE;
+	for (uint32_t i = 0; i < f->service_count; i++) {
+		if (strcmp(f->services[i].id, "wk") == 0)
+			wk = i;
+		if (strcmp(f->services[i].id, "sat") == 0)
+			sat = i;
+		if (strcmp(f->services[i].id, "extra") == 0)
+			extra = i;
+	}
+	CHECK_INT(f->service_count, 3);
+	CHECK_INT(grens_gtfs_find_service(f, "wk"), wk);
+	CHECK(grens_gtfs_service_active(f, wk, ymd(2026, 3, 2)));   /* Monday */
+	CHECK(!grens_gtfs_service_active(f, wk, ymd(2026, 3, 6)));  /* removed Friday */
+	CHECK(grens_gtfs_service_active(f, wk, ymd(2026, 3, 7)));   /* added Saturday */
+	CHECK(!grens_gtfs_service_active(f, wk, ymd(2026, 3, 8)));  /* Sunday */
+	CHECK(grens_gtfs_service_active(f, wk, ymd(2026, 3, 27)));  /* last day, Friday */
+	CHECK(!grens_gtfs_service_active(f, wk, ymd(2026, 3, 30))); /* after end_date */
+	CHECK(!grens_gtfs_service_active(f, wk, ymd(2026, 3, 1)));  /* before start */
+	CHECK(grens_gtfs_service_active(f, sat, ymd(2026, 3, 28)));
+	CHECK(!grens_gtfs_service_active(f, sat, ymd(2026, 3, 27)));
+	CHECK(grens_gtfs_service_active(f, extra, ymd(2026, 4, 1)));
+	CHECK(!grens_gtfs_service_active(f, extra, ymd(2026, 3, 31)));
+	CHECK(!grens_gtfs_service_active(f, 99, ymd(2026, 4, 1)));
+	CHECK_INT(f->first_service_date, ymd(2026, 3, 2));
+	CHECK_INT(f->last_service_date, ymd(2026, 4, 1));
+
+	/* transfers */
+	CHECK_INT(f->transfers[0].from_stop, grens_gtfs_find_stop(f, "ut"));
+	CHECK_INT(f->transfers[0].type, 2);
+	CHECK_INT(f->transfers[0].min_transfer_time, 300);
+	CHECK_INT(f->transfers[1].min_transfer_time, -1);
+	CHECK_INT(f->transfers[3].type, 3);
+	CHECK_INT(f->transfers[3].from_route, GRENS_NONE);
+
+	/* feed_info */
+	CHECK(f->feed_info.present);
+	CHECK_STR(f->feed_info.version, "v1");
+	CHECK_STR(f->feed_info.publisher_name, "grens tests");
+	CHECK_INT(f->feed_info.end_date, ymd(2026, 4, 1));
+	unload(&l);
+
+	/* Without interpolation or expansion. */
+	grens_gtfs_options o = GRENS_GTFS_OPTIONS_INIT;
+	o.interpolate = false;
+	o.expand_frequencies = false;
+	o.name = "nl";
+	l = load_opts(path, &o);
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		CHECK_STR(l.feed->name, "nl");
+		CHECK_INT(l.feed->trip_count, 6);
+		st = trip_st(l.feed, "ic2", 1);
+		CHECK(st && st->arrival == GRENS_TIME_NONE && st->interpolated == 0);
+	}
+	unload(&l);
+}
+
+/* ---- malformed input ----------------------------------------------------------- */
+
+static void test_required_files_and_columns(void)
+{
+	loaded l = load(MAKE_FEED("no-stops", { "stops.txt", NULL }));
+	CHECK_INT(l.rc, GRENS_EFORMAT);
+	CHECK_STR(l.err.file, "stops.txt");
+	CHECK_INT(grens_diag_count(l.diag, "missing_required_file"), 1);
+	unload(&l);
+
+	l = load(MAKE_FEED("no-seq-column",
+			   { "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id\n"
+					       "t1,08:00:00,08:00:00,s1\n" }));
+	CHECK_INT(l.rc, GRENS_EFORMAT);
+	CHECK_STR(l.err.file, "stop_times.txt");
+	CHECK_INT(l.err.line, 1);
+	CHECK_STR(l.err.field, "stop_sequence");
+	CHECK_STR(notice_field(&l, "missing_required_column"), "stop_sequence");
+	unload(&l);
+
+	l = load(MAKE_FEED("no-calendar", { "calendar.txt", NULL }));
+	CHECK_INT(l.rc, GRENS_EFORMAT);
+	CHECK(strstr(l.err.message, "calendar") != NULL);
+	unload(&l);
+
+	/* An empty required file fails; an empty optional one is a notice. */
+	l = load(MAKE_FEED("empty-routes", { "routes.txt", "" }));
+	CHECK_INT(l.rc, GRENS_EFORMAT);
+	CHECK_INT(grens_diag_count(l.diag, "empty_file"), 1);
+	CHECK_STR(l.err.file, "routes.txt");
+	unload(&l);
+	l = load(MAKE_FEED("empty-transfers", { "transfers.txt", "" }));
+	CHECK_INT(l.rc, 0);
+	CHECK_INT(grens_diag_count(l.diag, "empty_file"), 1);
+	unload(&l);
+}
+
+static void test_bad_rows(void)
+{
+	/* Each bad row below is skipped (counts.rows_skipped) with its notice.
+	 * stop_times.txt lines: 1 header, 2 ok, 3 bad time, 4 unknown stop,
+	 * 5 bad sequence, 6 ok, 7 goes back in time, 8 ok (last). */
+	loaded l = load(MAKE_FEED(
+		"bad-rows",
+		{ "stops.txt", "stop_id,stop_name,stop_lat,stop_lon\n"
+			       "s1,One,52.0,5.0\n"
+			       "s2,Two,52.1,5.1\n"
+			       "s1,Again,52.0,5.0\n"
+			       "s3,Far,95.0,5.0\n"
+			       "s4,Four,52.2,5.2\n" },
+		{ "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence,"
+				    "shape_dist_traveled\n"
+				    "t1,08:00:00,08:00:00,s1,1,0\n"
+				    "t1,8:0:00,08:05:00,s2,2,1\n"
+				    "t1,08:06:00,08:06:00,zz,3,2\n"
+				    "t1,08:07:00,08:07:00,s2,x,3\n"
+				    "t1,08:10:00,08:11:00,s2,5,4\n"
+				    "t1,08:09:00,08:09:00,s4,6,5\n"
+				    "t1,08:20:00,08:20:00,s1,7,4\n" },
+		{ "calendar.txt", "service_id,monday,tuesday,wednesday,thursday,friday,saturday,"
+				  "sunday,start_date,end_date\n"
+				  "svc,1,1,1,1,1,1,1,20260101,20261231\n"
+				  "bad,1,1,1,1,1,1,1,20261301,20261231\n"
+				  "two,1,1,1,1,1,1,2,20260101,20261231\n" },
+		{ "trips.txt", "route_id,service_id,trip_id\nr,svc,t1\nr,none,t2\nq,svc,t3\n" }));
+	CHECK_INT(l.rc, 0);
+	if (l.rc) {
+		unload(&l);
+		return;
+	}
+	const grens_gtfs_feed *f = l.feed;
+	CHECK_INT(grens_diag_count(l.diag, "duplicate_key"), 1);
+	CHECK_INT(notice_line(&l, "duplicate_key"), 4);
+	CHECK_INT(grens_diag_count(l.diag, "number_out_of_range"), 2); /* lat 95, sunday 2 */
+	CHECK_INT(notice_line(&l, "number_out_of_range"), 5);
+	CHECK_STR(notice_field(&l, "number_out_of_range"), "stop_lat");
+	CHECK_INT(notice_line(&l, "invalid_time"), 3);
+	CHECK_STR(notice_field(&l, "invalid_time"), "arrival_time");
+	CHECK_INT(notice_line(&l, "invalid_integer"), 5);
+	CHECK_STR(notice_field(&l, "invalid_integer"), "stop_sequence");
+	CHECK_INT(notice_line(&l, "invalid_date"), 3);
+	CHECK_STR(notice_field(&l, "invalid_date"), "start_date");
+	/* trips: t2's service and t3's route are unknown; stop_times: zz. */
+	CHECK_INT(grens_diag_count(l.diag, "foreign_key_violation"), 3);
+	CHECK_INT(grens_diag_count(l.diag, "stop_time_with_arrival_before_previous_departure_time"),
+		  1);
+	CHECK_INT(notice_line(&l, "stop_time_with_arrival_before_previous_departure_time"), 7);
+	/* Distance 4 after 5 on line 8: noticed, kept without a distance. */
+	CHECK_INT(grens_diag_count(l.diag, "decreasing_or_equal_stop_time_distance"), 1);
+	CHECK_INT(notice_line(&l, "decreasing_or_equal_stop_time_distance"), 8);
+	/* stops: 5 rows - 1 duplicate = 4 (s3 kept without coordinates). */
+	CHECK_INT(f->counts.stops, 4);
+	CHECK(isnan(f->stops[grens_gtfs_find_stop(f, "s3")].lat));
+	/* stop_times: 7 rows - bad time - unknown stop - bad sequence - backwards = 3. */
+	CHECK_INT(f->counts.stop_times, 3);
+	CHECK_INT(f->counts.trips, 1);
+	CHECK_INT(f->counts.calendar, 1);
+	/* skipped: 1 stop + 2 calendar + 2 trips + 4 stop_times = 9 */
+	CHECK_INT(f->counts.rows_skipped, 9);
+	const grens_gtfs_stop_time *st = trip_st(f, "t1", 0);
+	if (st) {
+		CHECK_INT(st[1].sequence, 5);
+		CHECK_INT(st[2].sequence, 7);
+		CHECK(isnan(st[2].shape_dist_traveled));
+	}
+	unload(&l);
+}
+
+static void test_csv_edge_cases(void)
+{
+	/* CRLF everywhere, no final newline, a blank line, a quoted field with
+	 * a newline, invalid UTF-8, a NUL byte, a long field (limit 20 bytes),
+	 * a wrong number of fields and an unterminated quote at the end. */
+	static const char stops[] = "stop_id,stop_name,stop_lat,stop_lon\r\n"
+				    "s1,\"One\r\nline\",52.0,5.0\r\n"
+				    "\r\n"
+				    "s2,Bad\xff\xfe name,52.1,5.1\r\n"
+				    "s3,Nul\0byte,52.1,5.1\r\n"
+				    "s4,A name that is far too long,52.1,5.1\r\n"
+				    "s5,Short,52.1\r\n"
+				    "s6,\"Open quote,52.1,5.1";
+	const char *dir = MAKE_FEED("csv-edges", { "notes.txt", NULL });
+	write_file(dir, "stops.txt", stops, sizeof(stops) - 1);
+	grens_gtfs_options o = GRENS_GTFS_OPTIONS_INIT;
+	o.max_field_bytes = 20;
+	loaded l = load_opts(dir, &o);
+	CHECK_INT(l.rc, 0);
+	if (l.rc) {
+		unload(&l);
+		return;
+	}
+	const grens_gtfs_feed *f = l.feed;
+	uint32_t s1 = grens_gtfs_find_stop(f, "s1"), s2 = grens_gtfs_find_stop(f, "s2");
+	uint32_t s3 = grens_gtfs_find_stop(f, "s3"), s4 = grens_gtfs_find_stop(f, "s4");
+	CHECK(s1 != GRENS_NONE && s2 != GRENS_NONE && s3 != GRENS_NONE && s4 != GRENS_NONE);
+	if (s1 == GRENS_NONE || s2 == GRENS_NONE || s3 == GRENS_NONE || s4 == GRENS_NONE) {
+		unload(&l);
+		return;
+	}
+	CHECK_STR(f->stops[s1].name, "One\r\nline");
+	CHECK_STR(f->stops[s2].name, "Bad?? name");
+	CHECK_INT(notice_line(&l, "invalid_utf8"), 5); /* lines 2-3 s1, 4 blank */
+	CHECK_STR(notice_field(&l, "invalid_utf8"), "stop_name");
+	CHECK_STR(f->stops[s3].name, "Nul?byte");
+	CHECK_INT(notice_line(&l, "invalid_character"), 6);
+	CHECK_STR(f->stops[s4].name, "A name that is far t"); /* 20 bytes */
+	CHECK_INT(notice_line(&l, "field_too_long"), 7);
+	CHECK_INT(grens_gtfs_find_stop(f, "s5"), GRENS_NONE);
+	CHECK_INT(notice_line(&l, "invalid_row_length"), 8);
+	/* s6's quote never closes: the rest of the file is one field, so the row
+	 * has 2 fields and is skipped too. */
+	CHECK_INT(grens_diag_count(l.diag, "csv_parsing_failed"), 1);
+	CHECK_INT(grens_gtfs_find_stop(f, "s6"), GRENS_NONE);
+	CHECK_INT(f->counts.stops, 4);
+	unload(&l);
+
+	/* A field of several megabytes: the record is skipped, nothing grows. */
+	size_t big = 6u << 20;
+	char *text = malloc(big + 256);
+	if (!text)
+		return;
+	size_t n = (size_t)snprintf(text, 256, "stop_id,stop_name,stop_lat,stop_lon\nbig,");
+	memset(text + n, 'x', big);
+	n += big;
+	n += (size_t)snprintf(text + n, 128, ",52.0,5.0\ns2,Two,52.1,5.1\ns1,One,52,5\n");
+	dir = MAKE_FEED("huge-field", { "notes.txt", NULL });
+	write_file(dir, "stops.txt", text, n);
+	free(text);
+	l = load(dir);
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		CHECK_INT(grens_gtfs_find_stop(l.feed, "big"), GRENS_NONE);
+		CHECK(grens_gtfs_find_stop(l.feed, "s2") != GRENS_NONE);
+		CHECK_INT(l.feed->counts.stops, 2);
+		CHECK_INT(notice_line(&l, "field_too_long"), 2);
+		CHECK_INT(l.feed->counts.rows_skipped, 1);
+	}
+	unload(&l);
+}
+
+static void test_calendar_dates_only(void)
+{
+	/* Like the Dutch national feed: no calendar.txt. 2026-05-04 is a Monday. */
+	loaded l = load(MAKE_FEED("dates-only", { "calendar.txt", NULL },
+				  { "calendar_dates.txt", "service_id,date,exception_type\n"
+							  "svc,20260504,1\nsvc,20260506,1\n"
+							  "svc,20260506,2\n" }));
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		const grens_gtfs_feed *f = l.feed;
+		CHECK_INT(f->counts.calendar, 0);
+		CHECK_INT(f->counts.calendar_dates, 2); /* the second 05-06 row is a duplicate */
+		CHECK_INT(grens_diag_count(l.diag, "duplicate_key"), 1);
+		CHECK_INT(notice_line(&l, "duplicate_key"), 4);
+		CHECK(grens_gtfs_service_active(f, 0, ymd(2026, 5, 4)));
+		CHECK(!grens_gtfs_service_active(f, 0, ymd(2026, 5, 5)));
+		CHECK(grens_gtfs_service_active(f, 0, ymd(2026, 5, 6)));
+		CHECK_INT(f->first_service_date, ymd(2026, 5, 4));
+		CHECK_INT(f->last_service_date, ymd(2026, 5, 6));
+		CHECK_INT(f->feed_info.present, 0);
+	}
+	unload(&l);
+}
+
+static void test_interpolation_edges(void)
+{
+	/* t1 has no time at its last stop: missing_trip_edge, trip dropped.
+	 * t2 has duplicate sequence 2. */
+	loaded l = load(MAKE_FEED(
+		"edges", { "trips.txt", "route_id,service_id,trip_id\nr,svc,t1\nr,svc,t2\n" },
+		{ "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+				    "t1,08:00:00,08:00:00,s1,1\n"
+				    "t1,,,s2,2\n"
+				    "t2,09:00:00,09:00:00,s1,1\n"
+				    "t2,09:10:00,09:10:00,s2,2\n"
+				    "t2,09:20:00,09:20:00,s1,2\n" }));
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		CHECK_INT(grens_diag_count(l.diag, "missing_trip_edge"), 1);
+		CHECK_INT(notice_line(&l, "missing_trip_edge"), 3);
+		CHECK_INT(grens_diag_count(l.diag, "duplicate_key"), 1);
+		CHECK_INT(notice_line(&l, "duplicate_key"), 6);
+		CHECK_INT(l.feed->trips[0].stop_time_count, 0);
+		CHECK_INT(l.feed->trips[1].stop_time_count, 2);
+		CHECK_INT(l.feed->counts.stop_times, 2);
+		CHECK_INT(l.feed->counts.rows_skipped, 3);
+		CHECK_INT(grens_diag_count(l.diag, "unusable_trip"), 1);
+	}
+	unload(&l);
+}
+
+static void test_not_a_feed(void)
+{
+	char dir[512];
+	snprintf(dir, sizeof(dir), "%s/files", tmp_root);
+	mkdir(dir, 0700);
+	write_text(dir, "text.zip", "this is not a zip archive\n");
+	write_text(dir, "empty.zip", "");
+	char path[600];
+	grens_error err;
+	grens_gtfs_feed *feed = NULL;
+
+	snprintf(path, sizeof(path), "%s/text.zip", dir);
+	CHECK_INT(grens_gtfs_load(&feed, path, NULL, NULL, &err), GRENS_EFORMAT);
+	CHECK(strstr(err.message, "not a readable zip") != NULL);
+	CHECK(feed == NULL);
+	CHECK_INT(grens_gtfs_check(path, &err), GRENS_EFORMAT);
+
+	snprintf(path, sizeof(path), "%s/empty.zip", dir);
+	CHECK_INT(grens_gtfs_load(&feed, path, NULL, NULL, &err), GRENS_EFORMAT);
+	CHECK(strstr(err.message, "empty file") != NULL);
+
+	snprintf(path, sizeof(path), "%s/absent.zip", dir);
+	CHECK_INT(grens_gtfs_load(&feed, path, NULL, NULL, &err), GRENS_ENOTFOUND);
+	CHECK_INT(grens_gtfs_check(path, &err), GRENS_ENOTFOUND);
+	CHECK_INT(grens_gtfs_check(NULL, &err), GRENS_EARG);
+	grens_gtfs_free(NULL);
+}
+
+/* ---- zip archives ------------------------------------------------------------- */
+
+static const char *const fixture_files[] = {
+	"agency.txt",	  "stops.txt",	    "routes.txt",	  "trips.txt",
+	"stop_times.txt", "calendar.txt",   "calendar_dates.txt", "transfers.txt",
+	"frequencies.txt", "feed_info.txt", "shapes.txt",	  "notes.txt",
+};
+
+/* Zip the fixture, plus extra members given as (name, bytes, size). */
+typedef struct extra_member {
+	const char *name;
+	const char *bytes;
+	size_t size;
+} extra_member;
+
+static int zip_fixture(const char *out, const extra_member *extra, size_t nextra,
+		       bool skip_stop_times)
+{
+	char src[1024], path[1200];
+	check_source_path(src, sizeof(src), "tests/fixtures/gtfs-basic");
+	int zerr = 0;
+	zip_t *z = zip_open(out, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	if (!z)
+		return -1;
+	for (size_t i = 0; i < sizeof(fixture_files) / sizeof(fixture_files[0]); i++) {
+		if (skip_stop_times && strcmp(fixture_files[i], "stop_times.txt") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", src, fixture_files[i]);
+		zip_source_t *s = zip_source_file(z, path, 0, -1);
+		if (!s || zip_file_add(z, fixture_files[i], s, ZIP_FL_ENC_UTF_8) < 0) {
+			zip_source_free(s);
+			zip_discard(z);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < nextra; i++) {
+		zip_source_t *s = zip_source_buffer(z, extra[i].bytes, extra[i].size, 0);
+		if (!s || zip_file_add(z, extra[i].name, s, ZIP_FL_ENC_UTF_8) < 0) {
+			zip_source_free(s);
+			zip_discard(z);
+			return -1;
+		}
+	}
+	return zip_close(z) == 0 ? 0 : -1;
+}
+
+/* Rewrite the uncompressed size of member `name` in both the local header
+ * and the central directory, so the archive lies about it. */
+static int zip_patch_size(const char *path, const char *name, uint32_t size)
+{
+	FILE *fp = fopen(path, "r+b");
+	if (!fp)
+		return -1;
+	fseek(fp, 0, SEEK_END);
+	long len = ftell(fp);
+	unsigned char *b = malloc((size_t)len);
+	fseek(fp, 0, SEEK_SET);
+	if (!b || fread(b, 1, (size_t)len, fp) != (size_t)len) {
+		free(b);
+		fclose(fp);
+		return -1;
+	}
+	size_t nl = strlen(name);
+	int patched = 0;
+	for (long i = 0; i + 46 + (long)nl <= len; i++) {
+		if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 3 && b[i + 3] == 4 &&
+		    memcmp(b + i + 30, name, nl) == 0) {
+			memcpy(b + i + 22, &size, 4); /* little-endian host */
+			patched++;
+		}
+		if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 1 && b[i + 3] == 2 &&
+		    memcmp(b + i + 46, name, nl) == 0) {
+			memcpy(b + i + 24, &size, 4);
+			patched++;
+		}
+	}
+	fseek(fp, 0, SEEK_SET);
+	fwrite(b, 1, (size_t)len, fp);
+	fclose(fp);
+	free(b);
+	return patched == 2 ? 0 : -1;
+}
+
+static void test_zip(void)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/basic.zip", tmp_root);
+	static const char evil[] = "stop_id\nx\n";
+	const extra_member bad_names[] = {
+		{ "../evil.txt", evil, sizeof(evil) - 1 },
+		{ "/abs.txt", evil, sizeof(evil) - 1 },
+		{ "sub/../../up.txt", evil, sizeof(evil) - 1 },
+	};
+	CHECK_INT(zip_fixture(path, bad_names, 3, false), 0);
+	grens_error err;
+	CHECK_INT(grens_gtfs_check(path, &err), 0);
+	loaded l = load(path);
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		/* Same as the directory fixture (see test_fixture). */
+		CHECK_STR(l.feed->name, "basic");
+		CHECK_INT(l.feed->counts.stop_times, 19);
+		CHECK_INT(l.feed->trip_count, 8);
+		CHECK_STR(l.feed->agencies[0].name, "Nederlandse Spoorwegen, NS");
+		CHECK_INT(grens_diag_count(l.diag, "unsafe_zip_entry_name"), 3);
+	}
+	unload(&l);
+	/* Nothing was written next to the archive. */
+	char probe[600];
+	struct stat sb;
+	snprintf(probe, sizeof(probe), "%s/../evil.txt", tmp_root);
+	CHECK(stat(probe, &sb) != 0);
+
+	/* Missing stop_times.txt: check and load both fail. */
+	snprintf(path, sizeof(path), "%s/no-stop-times.zip", tmp_root);
+	CHECK_INT(zip_fixture(path, NULL, 0, true), 0);
+	CHECK_INT(grens_gtfs_check(path, &err), GRENS_EFORMAT);
+	CHECK_STR(err.file, "stop_times.txt");
+	l = load(path);
+	CHECK_INT(l.rc, GRENS_EFORMAT);
+	unload(&l);
+
+	/* A bomb-like member: 8 MiB of zeros compresses about 1000:1. */
+	size_t zn = 8u << 20;
+	char *zeros = calloc(1, zn);
+	if (!zeros)
+		return;
+	memcpy(zeros, "shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence\n", 53);
+	const extra_member bomb[] = { { "translations.txt", zeros, zn } };
+	snprintf(path, sizeof(path), "%s/bomb.zip", tmp_root);
+	/* shapes.txt is replaced: the fixture's is skipped by name below. */
+	CHECK_INT(zip_fixture(path, bomb, 1, false), 0);
+	/* translations.txt is not read, so the feed loads. */
+	l = load(path);
+	CHECK_INT(l.rc, 0);
+	unload(&l);
+
+	/* The same zeros as shapes.txt, read with a ratio cap of 100. */
+	const extra_member bomb2[] = { { "stops.txt", zeros, zn } };
+	int zerr = 0;
+	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	CHECK(z != NULL);
+	if (z) {
+		zip_source_t *s = zip_source_buffer(z, bomb2[0].bytes, bomb2[0].size, 0);
+		zip_file_add(z, "stops.txt", s, 0);
+		for (size_t i = 0; i < sizeof(minimal_files) / sizeof(minimal_files[0]); i++) {
+			if (strcmp(minimal_files[i].name, "stops.txt") == 0)
+				continue;
+			s = zip_source_buffer(z, minimal_files[i].text,
+					      strlen(minimal_files[i].text), 0);
+			zip_file_add(z, minimal_files[i].name, s, 0);
+		}
+		CHECK_INT(zip_close(z), 0);
+	}
+	grens_gtfs_options o = GRENS_GTFS_OPTIONS_INIT;
+	o.max_ratio = 100;
+	l = load_opts(path, &o);
+	CHECK_INT(l.rc, GRENS_ELIMIT);
+	CHECK(strstr(l.err.message, "ratio") != NULL);
+	CHECK_STR(l.err.file, "stops.txt");
+	unload(&l);
+
+	/* A header that lies: stops.txt claims 100 bytes; the member cap (1 MiB)
+	 * is enforced on the bytes inflated. */
+	CHECK_INT(zip_patch_size(path, "stops.txt", 100), 0);
+	o = (grens_gtfs_options)GRENS_GTFS_OPTIONS_INIT;
+	o.max_member_bytes = 1u << 20;
+	l = load_opts(path, &o);
+	CHECK(l.rc == GRENS_ELIMIT || l.rc == GRENS_EIO);
+	CHECK(l.feed == NULL);
+	unload(&l);
+	free(zeros);
+}
+
+static void test_check(void)
+{
+	char path[1024];
+	grens_error err;
+	CHECK_INT(grens_gtfs_check(check_source_path(path, sizeof(path), "tests/fixtures/gtfs-basic"),
+				   &err),
+		  0);
+	const char *dir = MAKE_FEED("check-no-id", { "stops.txt", "stop_name,stop_lat\nA,52\n" });
+	grens_error_clear(&err);
+	CHECK_INT(grens_gtfs_check(dir, &err), GRENS_EFORMAT);
+	CHECK_STR(err.file, "stops.txt");
+	CHECK_STR(err.field, "stop_id");
+	dir = MAKE_FEED("check-dates-only", { "calendar.txt", NULL },
+			{ "calendar_dates.txt", "service_id,date,exception_type\n" });
+	CHECK_INT(grens_gtfs_check(dir, &err), 0);
+	dir = MAKE_FEED("check-no-cal", { "calendar.txt", NULL });
+	CHECK_INT(grens_gtfs_check(dir, &err), GRENS_EFORMAT);
+}
+
+/* ---- real feeds ------------------------------------------------------------------ */
+
+static void test_real_feeds(void)
+{
+	const char *shared = check_shared_dir();
+	if (!shared)
+		return;
+	char path[1024];
+	/* Expected counts: data lines per table, from
+	 *   unzip -p FEED T.txt | tr -d '\r' | awk 'NR>1 && NF>0' | wc -l */
+	snprintf(path, sizeof(path), "%s/data/gtfs/caltrain-2023-ct.zip", shared);
+	grens_error err;
+	CHECK_INT(grens_gtfs_check(path, &err), 0);
+	loaded l = load(path);
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		const grens_gtfs_counts *c = &l.feed->counts;
+		CHECK_INT(c->agency, 1);
+		CHECK_INT(c->stops, 109);
+		CHECK_INT(c->routes, 9);
+		CHECK_INT(c->trips, 176);
+		CHECK_INT(c->stop_times, 3498);
+		CHECK_INT(c->calendar, 2);
+		CHECK_INT(c->calendar_dates, 20);
+		CHECK_INT(c->transfers, 10);
+		CHECK_INT(c->shapes, 12027);
+		CHECK_INT(c->rows_skipped, 0);
+		/* calendar.txt: 72981 Sat+Sun 20230923..20240601 (both Saturdays, not
+		 * removed in calendar_dates), so the service span is exactly that. */
+		CHECK_INT(l.feed->first_service_date, ymd(2023, 9, 23));
+		CHECK_INT(l.feed->last_service_date, ymd(2024, 6, 1));
+		CHECK(l.feed->feed_info.present);
+		CHECK_STR(l.feed->feed_info.version, "20230922");
+	}
+	unload(&l);
+
+	snprintf(path, sizeof(path), "%s/data/gtfs/wmata-rail-2026.zip", shared);
+	CHECK_INT(grens_gtfs_check(path, &err), 0);
+	l = load(path);
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		const grens_gtfs_counts *c = &l.feed->counts;
+		CHECK_INT(c->agency, 1);
+		CHECK_INT(c->stops, 2175);
+		CHECK_INT(c->routes, 7);
+		CHECK_INT(c->trips, 16514);
+		CHECK_INT(c->stop_times, 352668);
+		CHECK_INT(c->calendar, 0);
+		CHECK_INT(c->calendar_dates, 82);
+		CHECK_INT(c->shapes, 173485);
+		CHECK_INT(c->rows_skipped, 0);
+		/* calendar_dates only; type-1 dates range 20260429..20260906
+		 * (awk -F, '$3==1 {print $2}' | sort). */
+		CHECK_INT(l.feed->first_service_date, ymd(2026, 4, 29));
+		CHECK_INT(l.feed->last_service_date, ymd(2026, 9, 6));
+		/* Every trip's stop_times are sorted and contiguous. */
+		uint64_t total = 0;
+		int unsorted = 0;
+		for (uint32_t t = 0; t < l.feed->trip_count; t++) {
+			const grens_gtfs_trip *tr = &l.feed->trips[t];
+			total += tr->stop_time_count;
+			for (uint32_t k = 1; k < tr->stop_time_count; k++) {
+				const grens_gtfs_stop_time *st = &l.feed->stop_times[tr->first_stop_time];
+				unsorted += st[k].sequence <= st[k - 1].sequence ||
+					    st[k].arrival < st[k - 1].departure;
+			}
+		}
+		CHECK_INT(total, 352668);
+		CHECK_INT(unsorted, 0);
+	}
+	unload(&l);
+}
+
+int main(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(tmp_root, sizeof(tmp_root), "%s/grens-test-gtfs-XXXXXX", tmp ? tmp : "/tmp");
+	if (!mkdtemp(tmp_root)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_fixture();
+	test_required_files_and_columns();
+	test_bad_rows();
+	test_csv_edge_cases();
+	test_calendar_dates_only();
+	test_interpolation_edges();
+	test_not_a_feed();
+	test_zip();
+	test_check();
+	test_real_feeds();
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp_root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp_root);
+	return check_exit();
+}

@@ -1,0 +1,238 @@
+/* Timetable builder: patterns, overtaking, service days, footpaths, blocks,
+ * stop lookup. Fixture: tests/fixtures/net-basic (read its files alongside). */
+#include "check.h"
+
+#include "grens/gtfs.h"
+#include "grens/net.h"
+
+static grens_gtfs_feed *load_fixture(const char *name, grens_diag *diag)
+{
+	char path[4096];
+	check_source_path(path, sizeof(path), name);
+	grens_gtfs_options opts = GRENS_GTFS_OPTIONS_INIT;
+	opts.name = "t";
+	grens_gtfs_feed *feed = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	if (grens_gtfs_load(&feed, path, &opts, diag, &err) != 0) {
+		fprintf(stderr, "loading %s: %s\n", path, err.message);
+		return NULL;
+	}
+	return feed;
+}
+
+static uint32_t stop(const grens_timetable *tt, const char *id)
+{
+	return grens_net_stop_by_id(tt, "t", id);
+}
+
+static uint32_t trip(const grens_timetable *tt, const char *id)
+{
+	return grens_net_trip_by_id(tt, "t", id);
+}
+
+/* Footpath duration a -> b, or -1 when there is none. */
+static int32_t footpath(const grens_timetable *tt, uint32_t a, uint32_t b)
+{
+	for (uint32_t i = tt->footpath_offset[a]; i < tt->footpath_offset[a + 1]; i++)
+		if (tt->footpaths[i].to_stop == b)
+			return tt->footpaths[i].duration;
+	return -1;
+}
+
+static uint32_t service(const grens_gtfs_feed *feed, const char *id)
+{
+	for (uint32_t i = 0; i < feed->service_count; i++)
+		if (strcmp(feed->services[i].id, id) == 0)
+			return i;
+	return GRENS_NONE;
+}
+
+static int service_runs(const grens_timetable *tt, uint32_t sv, grens_date d)
+{
+	int64_t day = (int64_t)d - tt->first_date;
+	if (day < 0 || day >= (int64_t)tt->day_count)
+		return 0;
+	return (int)((tt->service_days[(size_t)sv * tt->words_per_service + (size_t)(day / 64)] >>
+		      (day % 64)) &
+		     1u);
+}
+
+static grens_date D(int y, int m, int d)
+{
+	return grens_date_from_ymd(y, m, d);
+}
+
+static void test_basic(void)
+{
+	grens_diag *diag = grens_diag_new();
+	grens_gtfs_feed *feed = load_fixture("tests/fixtures/net-basic", diag);
+	CHECK(feed != NULL);
+	if (!feed) {
+		grens_diag_free(diag);
+		return;
+	}
+	grens_timetable *tt = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	grens_net_options opts = GRENS_NET_OPTIONS_INIT;
+	const grens_gtfs_feed *feeds[] = { feed };
+	CHECK_INT(grens_net_build(&tt, feeds, 1, &opts, diag, &err), 0);
+	if (!tt)
+		goto out;
+
+	CHECK_INT(tt->stop_count, 7);
+	/* t8 has a single stop time: not routable, reported. */
+	CHECK_INT(grens_diag_count(diag, "trip_with_fewer_than_two_stops"), 1);
+	CHECK_INT(tt->trip_count, 6);
+	CHECK(trip(tt, "t8") == GRENS_NONE);
+	/* RE1 a1-b-c: sorted by first departure t1 08:00, t4 08:10, t3 08:30,
+	 * t2 09:00. t4 reaches c at 08:35, before t1 (08:50): it overtakes t1 and
+	 * gets a pattern of its own; t3 (c 09:05) and t2 (c 09:50) follow t1.
+	 * RB20: c-d-e (t6) and c-d (t7) are different stop sequences.
+	 * 2 + 2 = 4 patterns. */
+	CHECK_INT(tt->pattern_count, 4);
+	uint32_t t1 = trip(tt, "t1"), t2 = trip(tt, "t2"), t3 = trip(tt, "t3"), t4 = trip(tt, "t4");
+	CHECK(t1 != GRENS_NONE && t2 != GRENS_NONE && t3 != GRENS_NONE && t4 != GRENS_NONE);
+	uint32_t p = tt->trip_pattern[t1];
+	CHECK_INT(tt->trip_pattern[t3], p);
+	CHECK_INT(tt->trip_pattern[t2], p);
+	CHECK(tt->trip_pattern[t4] != p);
+	CHECK_INT(tt->pattern_trip_offset[p + 1] - tt->pattern_trip_offset[p], 3);
+	/* Trips numbered in pattern order: t1, t3, t2. */
+	CHECK_INT(t3, t1 + 1);
+	CHECK_INT(t2, t1 + 2);
+	/* Stop times of t3 in its [trip][stop] block: a1 08:30, b 08:40/08:41, c 09:05. */
+	uint32_t n = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
+	CHECK_INT(n, 3);
+	const grens_net_stop_time *st =
+		tt->stop_times + tt->pattern_time_offset[p] + (uint64_t)(t3 - t1) * n;
+	CHECK_INT(st[0].departure, 8 * 3600 + 30 * 60);
+	CHECK_INT(st[1].arrival, 8 * 3600 + 40 * 60);
+	CHECK_INT(st[1].departure, 8 * 3600 + 41 * 60);
+	CHECK_INT(st[2].arrival, 9 * 3600 + 5 * 60);
+	CHECK_STR(grens_net_str(tt, tt->route_short_name[tt->pattern_route[p]]), "RE1");
+	CHECK_STR(grens_net_str(tt, tt->trip_headsign[t3]), "Aachen Hbf");
+	/* t7 runs after midnight: 25:15:00 = 90900 s is the latest event. */
+	CHECK_INT(tt->max_time, 90900);
+
+	/* Service days: wk runs Mon-Fri 2026-03-02..15 except Tue 2026-03-10
+	 * (removed); sun runs Sundays plus Wed 2026-03-11 (added). */
+	uint32_t wk = service(feed, "wk"), sun = service(feed, "sun");
+	CHECK_INT(tt->first_date, D(2026, 3, 2));
+	CHECK(service_runs(tt, wk, D(2026, 3, 9)));
+	CHECK(!service_runs(tt, wk, D(2026, 3, 10)));
+	CHECK(service_runs(tt, wk, D(2026, 3, 11)));
+	CHECK(!service_runs(tt, wk, D(2026, 3, 14)));
+	CHECK(!service_runs(tt, sun, D(2026, 3, 10)));
+	CHECK(service_runs(tt, sun, D(2026, 3, 11)));
+	CHECK(service_runs(tt, sun, D(2026, 3, 15)));
+	CHECK(!service_runs(tt, sun, D(2026, 3, 22)));
+	CHECK(grens_net_trip_runs(tt, t1, D(2026, 3, 9)));
+	CHECK(!grens_net_trip_runs(tt, t1, D(2026, 3, 10)));
+	CHECK(!grens_net_trip_runs(tt, t1, D(2026, 3, 1)));
+
+	/* Change times: b has 300 s (transfers.txt b,b,2,300); the station row
+	 * st_a,st_a,2,180 applies to its platforms a1, a2; c keeps the default. */
+	uint32_t a1 = stop(tt, "a1"), a2 = stop(tt, "a2"), b = stop(tt, "b"), c = stop(tt, "c"),
+		 d = stop(tt, "d"), e = stop(tt, "e");
+	CHECK_INT(tt->stop_min_change[b], 300);
+	CHECK_INT(tt->stop_min_change[a1], 180);
+	CHECK_INT(tt->stop_min_change[a2], 180);
+	CHECK_INT(tt->stop_min_change[c], 120);
+
+	/* Footpaths: c->d 300 and d->e 200 from transfers.txt; c->e 300 + 200 =
+	 * 500 by closure; e->d forbidden (type 3); platforms a1<->a2 of one
+	 * station: the walk (about 13 m) is shorter than their 180 s change
+	 * time, so 180. */
+	CHECK_INT(footpath(tt, c, d), 300);
+	CHECK_INT(footpath(tt, d, e), 200);
+	CHECK_INT(footpath(tt, c, e), 500);
+	CHECK_INT(footpath(tt, e, d), -1);
+	CHECK_INT(footpath(tt, d, c), -1);
+	CHECK_INT(footpath(tt, a1, a2), 180);
+	CHECK_INT(footpath(tt, a2, a1), 180);
+	CHECK_INT(footpath(tt, a1, a1), -1);
+
+	/* Block blk1: t1 ends at c 08:50, t6 leaves c 08:55 on the same service. */
+	CHECK_INT(tt->trip_block_next[t1], trip(tt, "t6"));
+	CHECK_INT(tt->trip_block_next[t2], GRENS_NONE);
+
+	/* Stop patterns: c is served by both RE1 patterns and both RB20 ones. */
+	CHECK_INT(tt->stop_pattern_offset[c + 1] - tt->stop_pattern_offset[c], 4);
+
+	/* Lookup by name without case and diacritics: the station and both platforms. */
+	uint32_t found[16], nf = 0;
+	CHECK_INT(grens_net_find_stops(tt, "koln hbf", found, 16, &nf, &err), 0);
+	CHECK_INT(nf, 3);
+	CHECK_INT(grens_net_find_stops(tt, "t:b", found, 16, &nf, &err), 0);
+	CHECK_INT(nf, 1);
+	CHECK_INT(found[0], b);
+	CHECK_INT(grens_net_find_stops(tt, "DUREN", found, 16, &nf, &err), 0);
+	CHECK_INT(nf, 1);
+	CHECK_INT(grens_net_find_stops(tt, "a2", found, 16, &nf, &err), 0);
+	CHECK_INT(nf, 3); /* a platform id stands for its station */
+	/* "Aachen" starts three different stations' names: ambiguous. */
+	CHECK_INT(grens_net_find_stops(tt, "Aachen", found, 16, &nf, &err), GRENS_EARG);
+	CHECK(strstr(err.message, "Aachen West") != NULL);
+	CHECK_INT(grens_net_find_stops(tt, "Nowhere", found, 16, &nf, &err), GRENS_ENOTFOUND);
+	CHECK_INT(grens_net_find_stops(tt, "t:zz", found, 16, &nf, &err), GRENS_ENOTFOUND);
+out:
+	grens_timetable_free(tt);
+	grens_gtfs_free(feed);
+	grens_diag_free(diag);
+}
+
+static void test_two_feeds(void)
+{
+	grens_diag *diag = grens_diag_new();
+	grens_gtfs_feed *f1 = load_fixture("tests/fixtures/net-basic", diag);
+	grens_gtfs_feed *f2 = load_fixture("tests/fixtures/net-basic", diag);
+	CHECK(f1 && f2);
+	if (!f1 || !f2)
+		goto out;
+	grens_timetable *tt = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	const grens_gtfs_feed *feeds[] = { f1, f2 };
+	/* Both feeds are named "t": the builder refuses, since names scope ids. */
+	CHECK_INT(grens_net_build(&tt, feeds, 2, NULL, diag, &err), GRENS_EARG);
+	CHECK(tt == NULL);
+	grens_gtfs_free(f2);
+	grens_gtfs_options opts = GRENS_GTFS_OPTIONS_INIT;
+	opts.name = "u";
+	char path[4096];
+	f2 = NULL;
+	CHECK_INT(grens_gtfs_load(&f2, check_source_path(path, sizeof(path),
+							 "tests/fixtures/net-basic"),
+				  &opts, diag, &err),
+		  0);
+	feeds[1] = f2;
+	CHECK_INT(grens_net_build(&tt, feeds, 2, NULL, diag, &err), 0);
+	if (tt) {
+		/* Every stop twice, ids scoped by feed. */
+		CHECK_INT(tt->stop_count, 14);
+		CHECK_INT(tt->trip_count, 12);
+		uint32_t tb = grens_net_stop_by_id(tt, "t", "b"), ub = grens_net_stop_by_id(tt, "u", "b");
+		CHECK(tb != GRENS_NONE && ub != GRENS_NONE && tb != ub);
+		CHECK_INT(tt->stop_feed[ub], 1);
+		/* A bare id present in both feeds is ambiguous. */
+		uint32_t found[16], nf;
+		CHECK_INT(grens_net_find_stops(tt, "b", found, 16, &nf, &err), GRENS_EARG);
+		/* The same name at the same place in two feeds is one place. */
+		CHECK_INT(grens_net_find_stops(tt, "Düren", found, 16, &nf, &err), 0);
+		CHECK_INT(nf, 2);
+	}
+	grens_timetable_free(tt);
+out:
+	grens_gtfs_free(f1);
+	grens_gtfs_free(f2);
+	grens_diag_free(diag);
+}
+
+int main(void)
+{
+	test_basic();
+	test_two_feeds();
+	return check_exit();
+}
