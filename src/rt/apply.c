@@ -287,6 +287,11 @@ static int event_delay(apply_ctx *ctx, const TransitRealtime__TripUpdate__StopTi
 	if (!ev)
 		return 0;
 	int64_t d;
+	if (ev->has_time && (ev->time > RT_TIME_LIMIT || ev->time < -RT_TIME_LIMIT)) {
+		NOTE(ctx, "rt_implausible_delay", "stop_time_event", "time %lld ignored",
+		     (long long)ev->time);
+		return 0;
+	}
 	if (ev->has_time)
 		d = ev->time - day_start - sched;
 	else if (ev->has_delay)
@@ -463,7 +468,7 @@ static int descriptor_date(apply_ctx *ctx, const TransitRealtime__TripDescriptor
 		return 0;
 	}
 	int64_t ts = ctx->header_ts ? ctx->header_ts : ctx->opts->now;
-	if (!ts) {
+	if (!ts || ts > RT_TIME_LIMIT || ts < -RT_TIME_LIMIT) {
 		NOTE(ctx, "rt_invalid_date", "trip.start_date",
 		     "no start_date and no header timestamp to imply one");
 		ctx->ov->counts.invalid++;
@@ -551,7 +556,8 @@ static int apply_added(apply_ctx *ctx, const TransitRealtime__TripUpdate *tu,
 	for (uint32_t k = 0; k < kept; k++) {
 		const TransitRealtime__TripUpdate__StopTimeUpdate *stu = ctx->updates[k].stu;
 		const TransitRealtime__TripUpdate__StopTimeEvent *a = stu->arrival, *d = stu->departure;
-		bool ha = a && a->has_time, hd = d && d->has_time;
+		bool ha = a && a->has_time && a->time <= RT_TIME_LIMIT && a->time >= -RT_TIME_LIMIT;
+		bool hd = d && d->has_time && d->time <= RT_TIME_LIMIT && d->time >= -RT_TIME_LIMIT;
 		if (!ha && !hd) {
 			NOTE(ctx, "rt_invalid_added_trip", "stop_time_update",
 			     "stop %s of added trip %s has no absolute time", stu->stop_id,
@@ -620,10 +626,12 @@ static int apply_trip_update(apply_ctx *ctx, const TransitRealtime__TripUpdate *
 			  ? (int)td->schedule_relationship
 			  : TRANSIT_REALTIME__TRIP_DESCRIPTOR__SCHEDULE_RELATIONSHIP__SCHEDULED;
 
-	int64_t ts = tu->has_timestamp && tu->timestamp <= INT64_MAX ? (int64_t)tu->timestamp
-								       : ctx->header_ts;
+	int64_t ts = tu->has_timestamp && tu->timestamp <= (uint64_t)RT_TIME_LIMIT
+			     ? (int64_t)tu->timestamp
+			     : ctx->header_ts;
+	int64_t oldest;
 	if (ctx->opts->now && ctx->opts->max_age_s > 0 && ts &&
-	    ts < ctx->opts->now - ctx->opts->max_age_s) {
+	    !__builtin_sub_overflow(ctx->opts->now, ctx->opts->max_age_s, &oldest) && ts < oldest) {
 		NOTE(ctx, "rt_stale", "timestamp", "update from %lld is %lld s older than now",
 		     (long long)ts, (long long)(ctx->opts->now - ts));
 		c->stale++;

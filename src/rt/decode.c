@@ -230,7 +230,7 @@ static void summarize(grens_rt_feed *feed)
 						    TRANSIT_REALTIME__FEED_HEADER__INCREMENTALITY__DIFFERENTIAL
 				    ? GRENS_RT_DIFFERENTIAL
 				    : GRENS_RT_FULL_DATASET;
-	s->timestamp = m->header->has_timestamp && m->header->timestamp <= INT64_MAX
+	s->timestamp = m->header->has_timestamp && m->header->timestamp <= (uint64_t)RT_TIME_LIMIT
 			       ? (int64_t)m->header->timestamp
 			       : 0;
 	s->entities = m->n_entity > UINT32_MAX ? UINT32_MAX : (uint32_t)m->n_entity;

@@ -16,6 +16,10 @@ typedef struct rt_alloc_state {
 	int exceeded;
 } rt_alloc_state;
 
+/* POSIX times beyond +-2^40 s (about 35000 years) are junk in a feed; they
+ * are ignored so that arithmetic on them cannot overflow. */
+#define RT_TIME_LIMIT ((int64_t)1 << 40)
+
 struct grens_rt_feed {
 	TransitRealtime__FeedMessage *msg;
 	rt_alloc_state alloc_state;

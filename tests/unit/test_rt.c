@@ -789,13 +789,24 @@ static void test_duplicates_and_no_data(void)
 	tu = add_trip_update(m, "b", "T1", "20231108", -1);
 	add_stu(tu, 0, "S1", -1, EV_NONE, 0, EV_DELAY, 120);
 	add_stu(tu, 0, "S3", STU_NO_DATA, EV_NONE, 0, EV_NONE, 0);
+	/* Absurd absolute times are ignored (with a notice), never computed
+	 * with: T3's update then says "on time from S2". */
+	tu = add_trip_update(m, "c", "T3", "20231108", -1);
+	add_stu(tu, 0, "S2", -1, EV_TIME, INT64_MIN, EV_TIME, INT64_MAX);
 	grens_rt_feed *feed = decode_or_die(m);
 	pool_free();
 	grens_rt_overlay *ov = NULL;
-	CHECK_INT(grens_rt_apply(&ov, fixture_tt, gf, 1, feed, NULL, NULL, &err), 0);
+	grens_diag *diag = grens_diag_new();
+	CHECK_INT(grens_rt_apply(&ov, fixture_tt, gf, 1, feed, NULL, diag, &err), 0);
+	CHECK_INT(grens_diag_count(diag, "rt_implausible_delay"), 2);
+	grens_diag_free(diag);
 	if (ov) {
 		CHECK_INT(grens_rt_overlay_counts(ov)->duplicates, 1);
-		CHECK_INT(grens_rt_overlay_counts(ov)->matched, 2);
+		CHECK_INT(grens_rt_overlay_counts(ov)->matched, 3);
+		CHECK_INT(grens_rt_overlay_counts(ov)->delay_samples, 2); /* 60 and 120 */
+		const grens_rt_trip *t3 = grens_rt_trip_find(ov, trip_of("T3"), wed);
+		TIMES(t3, 1, HM(10, 10), HM(10, 11), LIVE);
+		TIMES(t3, 4, HM(10, 40), HM(10, 40), LIVE);
 		/* "b": S1 08:02 (arrival follows departure), S2 +120 08:12/08:13,
 		 * S3 NO_DATA and after it scheduled: 08:20/08:21, 08:30/08:31. */
 		const grens_rt_trip *t = grens_rt_trip_find(ov, trip_of("T1"), wed);
