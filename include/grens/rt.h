@@ -54,11 +54,11 @@ typedef enum {
 
 /* What a FeedMessage holds, counted while decoding. */
 typedef struct grens_rt_feed_summary {
-	const char *version;          /* gtfs_realtime_version, owned by the feed */
+	const char *version; /* gtfs_realtime_version, owned by the feed */
 	grens_rt_incrementality incrementality;
-	int64_t timestamp;            /* header timestamp (POSIX seconds), 0 when absent */
-	uint32_t entities;            /* FeedEntity count */
-	uint32_t deleted;             /* entities with is_deleted */
+	int64_t timestamp; /* header timestamp (POSIX seconds), 0 when absent */
+	uint32_t entities; /* FeedEntity count */
+	uint32_t deleted;  /* entities with is_deleted */
 	uint32_t trip_updates;
 	uint32_t vehicle_positions;
 	uint32_t alerts;
@@ -94,7 +94,7 @@ typedef struct grens_rt_options {
 	const char *lang;
 } grens_rt_options;
 
-#define GRENS_RT_OPTIONS_INIT                                                                     \
+#define GRENS_RT_OPTIONS_INIT                                                                      \
 	{                                                                                          \
 		.feed_name = NULL, .now = 0, .max_age_s = 0, .reject_decreasing = false,           \
 		.lang = NULL,                                                                      \
@@ -106,20 +106,20 @@ typedef struct grens_rt_options {
  * matched. unknown_stop and skipped_stops count stop time updates. */
 typedef struct grens_rt_counts {
 	uint32_t entities, deleted, trip_updates, vehicle_positions, alerts;
-	uint32_t matched;            /* resolved to a timetable trip running on the date */
-	uint32_t unknown_trip;       /* trip_id not in the timetable (or none given) */
-	uint32_t no_service_on_date; /* the trip exists but does not run on that date */
-	uint32_t stale;              /* older than max_age_s before now */
-	uint32_t added;              /* ADDED/NEW trips kept in the overlay */
-	uint32_t invalid;            /* bad start_date/start_time, added trip without times */
-	uint32_t unsupported;        /* DUPLICATED, UNSCHEDULED trips */
-	uint32_t cancelled;          /* CANCELED/DELETED trips */
-	uint32_t decreasing_fixed;   /* trips whose decreasing live times were raised */
+	uint32_t matched;	      /* resolved to a timetable trip running on the date */
+	uint32_t unknown_trip;	      /* trip_id not in the timetable (or none given) */
+	uint32_t no_service_on_date;  /* the trip exists but does not run on that date */
+	uint32_t stale;		      /* older than max_age_s before now */
+	uint32_t added;		      /* ADDED/NEW trips kept in the overlay */
+	uint32_t invalid;	      /* bad start_date/start_time, added trip without times */
+	uint32_t unsupported;	      /* DUPLICATED, UNSCHEDULED trips */
+	uint32_t cancelled;	      /* CANCELED/DELETED trips */
+	uint32_t decreasing_fixed;    /* trips whose decreasing live times were raised */
 	uint32_t decreasing_rejected; /* trips dropped for decreasing live times */
-	uint32_t duplicates;         /* a later TripUpdate for the same trip and date won */
-	uint32_t stop_updates;       /* stop time updates resolved to a pattern position */
-	uint32_t unknown_stop;       /* stop time updates whose stop is not on the trip */
-	uint32_t skipped_stops;      /* SKIPPED stop time updates applied */
+	uint32_t duplicates;	      /* a later TripUpdate for the same trip and date won */
+	uint32_t stop_updates;	      /* stop time updates resolved to a pattern position */
+	uint32_t unknown_stop;	      /* stop time updates whose stop is not on the trip */
+	uint32_t skipped_stops;	      /* SKIPPED stop time updates applied */
 	uint32_t vehicle_positions_matched; /* positions naming a known trip */
 	/* Delays (s) of the stop time updates that carried a time or a delay:
 	 * nearest-rank percentiles, and the largest; delay_samples 0 = none. */
@@ -128,30 +128,30 @@ typedef struct grens_rt_counts {
 } grens_rt_counts;
 
 /* Flags of a stop in grens_rt_trip.stop_flags. */
-#define GRENS_RT_STOP_LIVE 0x1u    /* times are a prediction (else the schedule) */
+#define GRENS_RT_STOP_LIVE 0x1u	   /* times are a prediction (else the schedule) */
 #define GRENS_RT_STOP_SKIPPED 0x2u /* the vehicle does not stop here */
 
 /* The live state of one scheduled trip on one service date. Times use the
  * timetable's time base of that service date (seconds since noon-minus-12h).
  * For a cancelled trip, times and stop_flags are NULL. */
 typedef struct grens_rt_trip {
-	uint32_t trip;       /* timetable trip index */
-	grens_date date;     /* service date */
+	uint32_t trip;	 /* timetable trip index */
+	grens_date date; /* service date */
 	bool cancelled;
-	uint32_t stop_count; /* = the trip's pattern length */
+	uint32_t stop_count;		  /* = the trip's pattern length */
 	const grens_net_stop_time *times; /* [stop_count]: live where LIVE, else scheduled */
-	const uint8_t *stop_flags;        /* [stop_count] GRENS_RT_STOP_* */
+	const uint8_t *stop_flags;	  /* [stop_count] GRENS_RT_STOP_* */
 } grens_rt_trip;
 
 /* A trip the feed adds (TripDescriptor ADDED or NEW) with its own stop times. */
 typedef struct grens_rt_added_trip {
 	const char *trip_id;
-	const char *route_id;  /* "" when the feed gives none */
-	uint32_t feed;         /* timetable feed index whose stop ids were used */
-	uint32_t route;        /* timetable route index or GRENS_NONE */
-	grens_date date;       /* service date of the times */
+	const char *route_id; /* "" when the feed gives none */
+	uint32_t feed;	      /* timetable feed index whose stop ids were used */
+	uint32_t route;	      /* timetable route index or GRENS_NONE */
+	grens_date date;      /* service date of the times */
 	uint32_t stop_count;
-	const uint32_t *stops;            /* [stop_count] timetable stop indices */
+	const uint32_t *stops;		  /* [stop_count] timetable stop indices */
 	const grens_net_stop_time *times; /* [stop_count] time base of date */
 } grens_rt_added_trip;
 
@@ -191,8 +191,9 @@ typedef struct grens_rt_alert {
  * from feed (which may be freed); its trip and stop indices refer to tt,
  * which must outlive it. */
 int grens_rt_apply(grens_rt_overlay **out, const grens_timetable *tt,
-		   const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count, const grens_rt_feed *feed,
-		   const grens_rt_options *opts, grens_diag *diag, grens_error *err);
+		   const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count,
+		   const grens_rt_feed *feed, const grens_rt_options *opts, grens_diag *diag,
+		   grens_error *err);
 
 /* Take / drop a reference. The last release frees the overlay. NULL is
  * accepted by release. */

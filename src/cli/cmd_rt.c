@@ -156,9 +156,9 @@ static json_t *json_alert(const grens_rt_alert *al)
 {
 	json_t *periods = json_array(), *entities = json_array();
 	for (uint32_t k = 0; k < al->period_count; k++)
-		json_array_append_new(periods,
-				      json_pack("{s:I,s:I}", "start", (json_int_t)al->periods[k].start,
-						"end", (json_int_t)al->periods[k].end));
+		json_array_append_new(periods, json_pack("{s:I,s:I}", "start",
+							 (json_int_t)al->periods[k].start, "end",
+							 (json_int_t)al->periods[k].end));
 	for (uint32_t k = 0; k < al->entity_count; k++) {
 		const grens_rt_informed_entity *e = &al->entities[k];
 		json_t *o = json_object();
@@ -189,10 +189,10 @@ static int print_json(const grens_timetable *tt, const grens_rt_overlay *ov)
 	char date[16], a[16], b[16];
 	json_t *root = json_object();
 	json_object_set_new(
-		root, "header",
-		json_pack("{s:I,s:s,s:s}", "timestamp", (json_int_t)h->timestamp, "incrementality",
-			  h->incrementality == GRENS_RT_DIFFERENTIAL ? "DIFFERENTIAL" : "FULL_DATASET",
-			  "version", h->version));
+	    root, "header",
+	    json_pack("{s:I,s:s,s:s}", "timestamp", (json_int_t)h->timestamp, "incrementality",
+		      h->incrementality == GRENS_RT_DIFFERENTIAL ? "DIFFERENTIAL" : "FULL_DATASET",
+		      "version", h->version));
 #define COUNT(name) json_object_set_new(root, #name, json_integer(c->name))
 	COUNT(entities);
 	COUNT(trip_updates);
@@ -232,10 +232,10 @@ static int print_json(const grens_timetable *tt, const grens_rt_overlay *ov)
 		if (!t->cancelled)
 			continue;
 		grens_date_format_iso(t->date, date, sizeof(date));
-		json_array_append_new(cancelled,
-				      json_pack("{s:s,s:s,s:s}", "feed", trip_feed_name(tt, t->trip),
-						"trip_id", grens_net_str(tt, tt->trip_id[t->trip]),
-						"date", date));
+		json_array_append_new(cancelled, json_pack("{s:s,s:s,s:s}", "feed",
+							   trip_feed_name(tt, t->trip), "trip_id",
+							   grens_net_str(tt, tt->trip_id[t->trip]),
+							   "date", date));
 	}
 	json_object_set_new(root, "cancelled_trips", cancelled);
 	json_t *added = json_array();
@@ -245,10 +245,10 @@ static int print_json(const grens_timetable *tt, const grens_rt_overlay *ov)
 		for (uint32_t k = 0; k < t->stop_count; k++) {
 			format_time(t->times[k].arrival, a, sizeof(a));
 			format_time(t->times[k].departure, b, sizeof(b));
-			json_array_append_new(
-				stops, json_pack("{s:s,s:s,s:s}", "stop_id",
-						 grens_net_str(tt, tt->stop_id[t->stops[k]]), "arrival",
-						 a, "departure", b));
+			json_array_append_new(stops,
+					      json_pack("{s:s,s:s,s:s}", "stop_id",
+							grens_net_str(tt, tt->stop_id[t->stops[k]]),
+							"arrival", a, "departure", b));
 		}
 		grens_date_format_iso(t->date, date, sizeof(date));
 		json_array_append_new(added, json_pack("{s:s,s:s,s:s,s:o}", "trip_id", t->trip_id,
@@ -293,22 +293,26 @@ int cmd_rt(int argc, char **argv)
 					return CLI_EXIT_USAGE;
 			} else if (strcmp(arg, "--format") == 0) {
 				if (cli_parse_format("rt", val,
-						     (1u << CLI_FORMAT_TEXT) | (1u << CLI_FORMAT_JSON),
+						     (1u << CLI_FORMAT_TEXT) |
+							 (1u << CLI_FORMAT_JSON),
 						     &format) != 0)
 					return CLI_EXIT_USAGE;
 			} else if (strcmp(arg, "--max-age") == 0) {
 				int64_t v;
-				if (grens_parse_i64(val, strlen(val), 1, 10LL * 365 * 86400, &v) != 0) {
-					cli_errorf("rt", "--max-age must be a number of seconds >= 1, "
-							 "not '%s'",
+				if (grens_parse_i64(val, strlen(val), 1, 10LL * 365 * 86400, &v) !=
+				    0) {
+					cli_errorf("rt",
+						   "--max-age must be a number of seconds >= 1, "
+						   "not '%s'",
 						   val);
 					return CLI_EXIT_USAGE;
 				}
 				opts.max_age_s = v;
 			} else if (strcmp(arg, "--now") == 0) {
 				if (parse_iso_time(val, &now) != 0) {
-					cli_errorf("rt", "--now must be YYYY-MM-DDTHH:MM:SS[Z|+HH:MM], "
-							 "not '%s'",
+					cli_errorf("rt",
+						   "--now must be YYYY-MM-DDTHH:MM:SS[Z|+HH:MM], "
+						   "not '%s'",
 						   val);
 					return CLI_EXIT_USAGE;
 				}
@@ -333,8 +337,9 @@ int cmd_rt(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	if (strncmp(file, "http://", 7) == 0 || strncmp(file, "https://", 8) == 0) {
-		cli_errorf("rt", "%s: reading a URL directly is not supported; download it with "
-				 "grens fetch --kind gtfs-rt and pass the cached file",
+		cli_errorf("rt",
+			   "%s: reading a URL directly is not supported; download it with "
+			   "grens fetch --kind gtfs-rt and pass the cached file",
 			   file);
 		return CLI_EXIT_USAGE;
 	}
@@ -344,8 +349,8 @@ int cmd_rt(int argc, char **argv)
 	grens_error_clear(&err);
 	grens_diag *diag = grens_diag_new();
 	grens_rt_feed *rt = NULL;
-	grens_gtfs_feed *gtfs[64] = { NULL };
-	grens_diag *gtfs_diags[64] = { NULL };
+	grens_gtfs_feed *gtfs[64] = {NULL};
+	grens_diag *gtfs_diags[64] = {NULL};
 	grens_timetable *tt = NULL;
 	grens_rt_overlay *ov = NULL;
 	if (!diag) {

@@ -47,7 +47,7 @@ typedef struct apply_ctx {
 	const char *name;
 	grens_rt_overlay *ov;
 	uint32_t only_feed; /* GRENS_NONE: search all feeds */
-	rt_tz *tz;          /* [feed_count] */
+	rt_tz *tz;	    /* [feed_count] */
 	uint8_t *tz_state;  /* [feed_count] 0 not loaded, 1 loaded, 2 unknown (UTC used) */
 	int64_t header_ts;
 	uint32_t entity; /* 1-based number of the entity being applied */
@@ -63,8 +63,8 @@ typedef struct apply_ctx {
 	uint8_t *flags;
 } apply_ctx;
 
-#define NOTE(ctx, code, field, ...)                                                               \
-	grens_diag_add((ctx)->diag, code, GRENS_SEVERITY_WARNING, (ctx)->name, (ctx)->entity,    \
+#define NOTE(ctx, code, field, ...)                                                                \
+	grens_diag_add((ctx)->diag, code, GRENS_SEVERITY_WARNING, (ctx)->name, (ctx)->entity,      \
 		       field, __VA_ARGS__)
 
 static const char *feed_name(const grens_timetable *tt, uint32_t f)
@@ -74,7 +74,7 @@ static const char *feed_name(const grens_timetable *tt, uint32_t f)
 
 static const rt_tz *feed_tz(apply_ctx *ctx, uint32_t f)
 {
-	static const rt_tz utc = { 0, NULL, NULL, 0 };
+	static const rt_tz utc = {0, NULL, NULL, 0};
 	if (ctx->tz_state[f] == 0) {
 		const char *zone = grens_net_str(ctx->tt, ctx->tt->feed_timezone[f]);
 		grens_error e;
@@ -85,8 +85,8 @@ static const rt_tz *feed_tz(apply_ctx *ctx, uint32_t f)
 			ctx->tz_state[f] = 2;
 			grens_diag_add(ctx->diag, "rt_unknown_timezone", GRENS_SEVERITY_WARNING,
 				       ctx->name, 0, "agency_timezone",
-				       "feed %s: %s; times are taken as UTC",
-				       feed_name(ctx->tt, f), e.message);
+				       "feed %s: %s; times are taken as UTC", feed_name(ctx->tt, f),
+				       e.message);
 		}
 	}
 	return ctx->tz_state[f] == 1 ? &ctx->tz[f] : &utc;
@@ -206,7 +206,8 @@ static uint32_t resolve_stops(apply_ctx *ctx, const TransitRealtime__TripUpdate 
 			      uint32_t n)
 {
 	const grens_timetable *tt = ctx->tt;
-	const uint32_t *pstops = tt->pattern_stops + tt->pattern_stop_offset[tt->trip_pattern[trip]];
+	const uint32_t *pstops =
+	    tt->pattern_stops + tt->pattern_stop_offset[tt->trip_pattern[trip]];
 	bool have_seq = sequence_map(ctx, trip, n);
 	uint32_t cursor = 0, count = 0;
 	for (size_t k = 0; k < tu->n_stop_time_update; k++) {
@@ -226,8 +227,8 @@ static uint32_t resolve_stops(apply_ctx *ctx, const TransitRealtime__TripUpdate 
 			    !stop_matches(tt, pstops[pos], stu->stop_id)) {
 				NOTE(ctx, "rt_stop_mismatch", "stop_time_update.stop_id",
 				     "stop_sequence %u is stop %s, the update names %s",
-				     stu->stop_sequence, grens_net_str(tt, tt->stop_id[pstops[pos]]),
-				     stu->stop_id);
+				     stu->stop_sequence,
+				     grens_net_str(tt, tt->stop_id[pstops[pos]]), stu->stop_id);
 				ctx->ov->counts.unknown_stop++;
 				continue;
 			}
@@ -299,8 +300,8 @@ static int event_delay(apply_ctx *ctx, const TransitRealtime__TripUpdate__StopTi
 	else
 		return 0;
 	if (d > MAX_DELAY_S || d < -MAX_DELAY_S) {
-		NOTE(ctx, "rt_implausible_delay", "stop_time_event",
-		     "delay of %lld s ignored", (long long)d);
+		NOTE(ctx, "rt_implausible_delay", "stop_time_event", "delay of %lld s ignored",
+		     (long long)d);
 		return 0;
 	}
 	*delay = (int32_t)d;
@@ -358,24 +359,30 @@ static int propagate(apply_ctx *ctx, const TransitRealtime__TripUpdate *tu, uint
 		live[i] = sched[i];
 		flags[i] = 0;
 		if (u < nupd && ctx->updates[u].pos == i) {
-			const TransitRealtime__TripUpdate__StopTimeUpdate *stu = ctx->updates[u].stu;
+			const TransitRealtime__TripUpdate__StopTimeUpdate *stu =
+			    ctx->updates[u].stu;
 			u++;
-			int rel = stu->has_schedule_relationship
-					  ? (int)stu->schedule_relationship
-					  : TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__SCHEDULE_RELATIONSHIP__SCHEDULED;
-			if (rel == TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__SCHEDULE_RELATIONSHIP__SKIPPED) {
+			int rel =
+			    stu->has_schedule_relationship
+				? (int)stu->schedule_relationship
+				: TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__SCHEDULE_RELATIONSHIP__SCHEDULED;
+			if (rel ==
+			    TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__SCHEDULE_RELATIONSHIP__SKIPPED) {
 				flags[i] |= GRENS_RT_STOP_SKIPPED;
 				ctx->ov->counts.skipped_stops++;
 				/* the delay runs on through a skipped stop */
-			} else if (rel == TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__SCHEDULE_RELATIONSHIP__NO_DATA) {
+			} else if (
+			    rel ==
+			    TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__SCHEDULE_RELATIONSHIP__NO_DATA) {
 				/* no prediction here, and none carried past it */
 				have = false;
 				continue;
 			} else {
 				int32_t a = 0, d = 0;
-				int ha = event_delay(ctx, stu->arrival, sched[i].arrival, day_start, &a);
-				int hd = event_delay(ctx, stu->departure, sched[i].departure, day_start,
-						     &d);
+				int ha =
+				    event_delay(ctx, stu->arrival, sched[i].arrival, day_start, &a);
+				int hd = event_delay(ctx, stu->departure, sched[i].departure,
+						     day_start, &d);
 				if (ha || hd) {
 					if (add_delay_sample(ctx, hd ? d : a) != 0)
 						return GRENS_ENOMEM;
@@ -430,8 +437,8 @@ static int add_pending(apply_ctx *ctx, uint32_t trip, grens_date date, bool canc
 	p->trip.stop_count = n;
 	p->order = ctx->pending_count;
 	if (copy_times) {
-		grens_net_stop_time *t =
-			grens_arena_calloc(ctx->ov->arena, n, sizeof(*t), _Alignof(grens_net_stop_time));
+		grens_net_stop_time *t = grens_arena_calloc(ctx->ov->arena, n, sizeof(*t),
+							    _Alignof(grens_net_stop_time));
 		uint8_t *f = grens_arena_calloc(ctx->ov->arena, n, 1, 1);
 		if (!t || !f)
 			return GRENS_ENOMEM;
@@ -528,7 +535,7 @@ static int apply_added(apply_ctx *ctx, const TransitRealtime__TripUpdate *tu,
 		const TransitRealtime__TripUpdate__StopTimeUpdate *stu = tu->stop_time_update[k];
 		if (stu->has_schedule_relationship &&
 		    stu->schedule_relationship !=
-			    TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__SCHEDULE_RELATIONSHIP__SCHEDULED)
+			TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__SCHEDULE_RELATIONSHIP__SCHEDULED)
 			continue;
 		uint32_t s = GRENS_NONE;
 		if (stu->stop_id && stu->stop_id[0])
@@ -555,7 +562,8 @@ static int apply_added(apply_ctx *ctx, const TransitRealtime__TripUpdate *tu,
 	uint32_t timed = 0;
 	for (uint32_t k = 0; k < kept; k++) {
 		const TransitRealtime__TripUpdate__StopTimeUpdate *stu = ctx->updates[k].stu;
-		const TransitRealtime__TripUpdate__StopTimeEvent *a = stu->arrival, *d = stu->departure;
+		const TransitRealtime__TripUpdate__StopTimeEvent *a = stu->arrival,
+								 *d = stu->departure;
 		bool ha = a && a->has_time && a->time <= RT_TIME_LIMIT && a->time >= -RT_TIME_LIMIT;
 		bool hd = d && d->has_time && d->time <= RT_TIME_LIMIT && d->time >= -RT_TIME_LIMIT;
 		if (!ha && !hd) {
@@ -605,7 +613,7 @@ static int apply_added(apply_ctx *ctx, const TransitRealtime__TripUpdate *tu,
 	at->stop_count = timed;
 	uint32_t *s = grens_arena_calloc(ov->arena, timed, sizeof(*s), _Alignof(uint32_t));
 	grens_net_stop_time *t =
-		grens_arena_calloc(ov->arena, timed, sizeof(*t), _Alignof(grens_net_stop_time));
+	    grens_arena_calloc(ov->arena, timed, sizeof(*t), _Alignof(grens_net_stop_time));
 	if (!at->trip_id || !at->route_id || !s || !t)
 		return GRENS_ENOMEM;
 	memcpy(s, stops, timed * sizeof(*s));
@@ -623,12 +631,12 @@ static int apply_trip_update(apply_ctx *ctx, const TransitRealtime__TripUpdate *
 	grens_rt_counts *c = &ctx->ov->counts;
 	const TransitRealtime__TripDescriptor *td = tu->trip;
 	int rel = td->has_schedule_relationship
-			  ? (int)td->schedule_relationship
-			  : TRANSIT_REALTIME__TRIP_DESCRIPTOR__SCHEDULE_RELATIONSHIP__SCHEDULED;
+		      ? (int)td->schedule_relationship
+		      : TRANSIT_REALTIME__TRIP_DESCRIPTOR__SCHEDULE_RELATIONSHIP__SCHEDULED;
 
 	int64_t ts = tu->has_timestamp && tu->timestamp <= (uint64_t)RT_TIME_LIMIT
-			     ? (int64_t)tu->timestamp
-			     : ctx->header_ts;
+			 ? (int64_t)tu->timestamp
+			 : ctx->header_ts;
 	int64_t oldest;
 	if (ctx->opts->now && ctx->opts->max_age_s > 0 && ts &&
 	    !__builtin_sub_overflow(ctx->opts->now, ctx->opts->max_age_s, &oldest) && ts < oldest) {
@@ -697,8 +705,8 @@ static int apply_trip_update(apply_ctx *ctx, const TransitRealtime__TripUpdate *
 	if (!grens_net_trip_runs(tt, trip, date)) {
 		char iso[16];
 		grens_date_format_iso(date, iso, sizeof(iso));
-		NOTE(ctx, "rt_no_service_on_date", "trip.start_date",
-		     "trip %s does not run on %s", td->trip_id, iso);
+		NOTE(ctx, "rt_no_service_on_date", "trip.start_date", "trip %s does not run on %s",
+		     td->trip_id, iso);
 		c->no_service_on_date++;
 		return 0;
 	}
@@ -765,7 +773,8 @@ static int keep_alert(apply_ctx *ctx, const TransitRealtime__FeedEntity *e)
 		return GRENS_ENOMEM;
 	grens_rt_period *p = NULL;
 	if (a->n_active_period) {
-		p = grens_arena_calloc(ov->arena, a->n_active_period, sizeof(*p), _Alignof(int64_t));
+		p = grens_arena_calloc(ov->arena, a->n_active_period, sizeof(*p),
+				       _Alignof(int64_t));
 		if (!p)
 			return GRENS_ENOMEM;
 	}
@@ -790,9 +799,8 @@ static int keep_alert(apply_ctx *ctx, const TransitRealtime__FeedEntity *e)
 		ie[i].trip_id = arena_str(ov->arena, s->trip ? s->trip->trip_id : NULL);
 		ie[i].stop_id = arena_str(ov->arena, s->stop_id);
 		ie[i].route_type = s->has_route_type ? s->route_type : -1;
-		ie[i].direction_id = s->has_direction_id && s->direction_id <= 1
-					     ? (int32_t)s->direction_id
-					     : -1;
+		ie[i].direction_id =
+		    s->has_direction_id && s->direction_id <= 1 ? (int32_t)s->direction_id : -1;
 		if (!ie[i].agency_id || !ie[i].route_id || !ie[i].trip_id || !ie[i].stop_id)
 			return GRENS_ENOMEM;
 	}
@@ -851,7 +859,7 @@ static int finish(apply_ctx *ctx)
 	if (ctx->delay_count) {
 		qsort(ctx->delays, ctx->delay_count, sizeof(*ctx->delays), cmp_i32);
 		ov->counts.delay_samples =
-			ctx->delay_count > UINT32_MAX ? UINT32_MAX : (uint32_t)ctx->delay_count;
+		    ctx->delay_count > UINT32_MAX ? UINT32_MAX : (uint32_t)ctx->delay_count;
 		ov->counts.delay_p50 = nearest_rank(ctx->delays, ctx->delay_count, 50);
 		ov->counts.delay_p90 = nearest_rank(ctx->delays, ctx->delay_count, 90);
 		ov->counts.delay_max = ctx->delays[ctx->delay_count - 1];
@@ -860,8 +868,9 @@ static int finish(apply_ctx *ctx)
 }
 
 int grens_rt_apply(grens_rt_overlay **out, const grens_timetable *tt,
-		   const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count, const grens_rt_feed *feed,
-		   const grens_rt_options *opts, grens_diag *diag, grens_error *err)
+		   const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count,
+		   const grens_rt_feed *feed, const grens_rt_options *opts, grens_diag *diag,
+		   grens_error *err)
 {
 	static const grens_rt_options defaults = GRENS_RT_OPTIONS_INIT;
 	*out = NULL;
@@ -1030,7 +1039,8 @@ int grens_rt_stop_time(const grens_rt_overlay *ov, uint32_t trip, grens_date dat
 		       grens_net_stop_time *out)
 {
 	const grens_rt_trip *t = grens_rt_trip_find(ov, trip, date);
-	if (!t || t->cancelled || pos >= t->stop_count || !(t->stop_flags[pos] & GRENS_RT_STOP_LIVE))
+	if (!t || t->cancelled || pos >= t->stop_count ||
+	    !(t->stop_flags[pos] & GRENS_RT_STOP_LIVE))
 		return 0;
 	*out = t->times[pos];
 	return 1;

@@ -30,10 +30,10 @@ struct grens_rt_feed {
 
 /* A time zone read from its TZif file: UTC offsets between transitions. */
 typedef struct rt_tz {
-	uint32_t count;     /* transitions */
-	int64_t *at;        /* [count] POSIX time of each transition, ascending */
-	int32_t *offset;    /* [count] UTC offset (s east) from that transition on */
-	int32_t before;     /* offset before the first transition */
+	uint32_t count;	 /* transitions */
+	int64_t *at;	 /* [count] POSIX time of each transition, ascending */
+	int32_t *offset; /* [count] UTC offset (s east) from that transition on */
+	int32_t before;	 /* offset before the first transition */
 } rt_tz;
 
 /* Load the IANA zone (e.g. "Europe/Amsterdam") from /usr/share/zoneinfo.

@@ -32,7 +32,7 @@ static void load_fixture(void)
 	if (grens_gtfs_load(&fixture_feed, path, &go, NULL, &err) != 0)
 		return;
 	grens_net_options no = GRENS_NET_OPTIONS_INIT;
-	const grens_gtfs_feed *feeds[1] = { fixture_feed };
+	const grens_gtfs_feed *feeds[1] = {fixture_feed};
 	if (grens_net_build(&fixture_tt, feeds, 1, &no, NULL, &err) != 0)
 		fixture_tt = NULL;
 }
@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if (fixture_tt) {
-		const grens_gtfs_feed *feeds[1] = { fixture_feed };
+		const grens_gtfs_feed *feeds[1] = {fixture_feed};
 		grens_rt_overlay *ov = NULL;
 		grens_rt_options opts = GRENS_RT_OPTIONS_INIT;
 		opts.now = 1699430400;
@@ -105,8 +105,7 @@ int main(int argc, char **argv)
 			files++;
 			continue;
 		}
-		struct dirent *de;
-		while ((de = readdir(d)) != NULL) {
+		for (struct dirent *de = readdir(d); de; de = readdir(d)) {
 			if (de->d_name[0] == '.')
 				continue;
 			char path[4096];

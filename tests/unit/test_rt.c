@@ -52,11 +52,12 @@ static uint8_t *pack_small(size_t *len, size_t bounds[4])
 	TransitRealtime__TripUpdate tu = TRANSIT_REALTIME__TRIP_UPDATE__INIT;
 	TransitRealtime__TripDescriptor td = TRANSIT_REALTIME__TRIP_DESCRIPTOR__INIT;
 	TransitRealtime__TripUpdate__StopTimeUpdate s1 =
-		TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__INIT;
+	    TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__INIT;
 	TransitRealtime__TripUpdate__StopTimeUpdate s2 =
-		TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__INIT;
-	TransitRealtime__TripUpdate__StopTimeEvent ev = TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_EVENT__INIT;
-	TransitRealtime__TripUpdate__StopTimeUpdate *stus[2] = { &s1, &s2 };
+	    TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__INIT;
+	TransitRealtime__TripUpdate__StopTimeEvent ev =
+	    TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_EVENT__INIT;
+	TransitRealtime__TripUpdate__StopTimeUpdate *stus[2] = {&s1, &s2};
 	e1.id = "e1";
 	td.trip_id = "T1";
 	td.start_date = "20231108";
@@ -68,7 +69,8 @@ static uint8_t *pack_small(size_t *len, size_t bounds[4])
 	s1.arrival = &ev;
 	s2.stop_id = "C";
 	s2.has_schedule_relationship = 1;
-	s2.schedule_relationship = TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__SCHEDULE_RELATIONSHIP__SKIPPED;
+	s2.schedule_relationship =
+	    TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__SCHEDULE_RELATIONSHIP__SKIPPED;
 	tu.n_stop_time_update = 2;
 	tu.stop_time_update = stus;
 	e1.trip_update = &tu;
@@ -87,13 +89,14 @@ static uint8_t *pack_small(size_t *len, size_t bounds[4])
 	e3.id = "e3";
 	e3.alert = &al;
 
-	TransitRealtime__FeedEntity *ents[3] = { &e1, &e2, &e3 };
+	TransitRealtime__FeedEntity *ents[3] = {&e1, &e2, &e3};
 	msg.n_entity = 3;
 	msg.entity = ents;
 	*len = transit_realtime__feed_message__get_packed_size(&msg);
 	bounds[0] = 2 + transit_realtime__feed_header__get_packed_size(&hdr);
 	for (int i = 0; i < 3; i++)
-		bounds[i + 1] = bounds[i] + 2 + transit_realtime__feed_entity__get_packed_size(ents[i]);
+		bounds[i + 1] =
+		    bounds[i] + 2 + transit_realtime__feed_entity__get_packed_size(ents[i]);
 	uint8_t *buf = malloc(*len);
 	transit_realtime__feed_message__pack(&msg, buf);
 	return buf;
@@ -185,21 +188,21 @@ static void test_bad_files(void)
 	CHECK_INT(grens_rt_check(tmp_path(path, sizeof(path), "absent.pb"), &err), GRENS_ENOTFOUND);
 
 	/* An entity but no header: field 2 = { field 1 = "x" } -> 12 03 0a 01 78. */
-	const uint8_t no_header[] = { 0x12, 0x03, 0x0a, 0x01, 0x78 };
+	const uint8_t no_header[] = {0x12, 0x03, 0x0a, 0x01, 0x78};
 	write_file(tmp_path(path, sizeof(path), "noheader.pb"), no_header, sizeof(no_header));
 	grens_error_clear(&err);
 	CHECK_INT(grens_rt_check(path, &err), GRENS_EFORMAT);
 	CHECK(strstr(err.message, "no header") != NULL);
 
 	/* A header without its required version: 0a 02 18 05 (timestamp 5). */
-	const uint8_t no_version[] = { 0x0a, 0x02, 0x18, 0x05 };
+	const uint8_t no_version[] = {0x0a, 0x02, 0x18, 0x05};
 	write_file(tmp_path(path, sizeof(path), "noversion.pb"), no_version, sizeof(no_version));
 	grens_error_clear(&err);
 	CHECK_INT(grens_rt_check(path, &err), GRENS_EFORMAT);
 	CHECK(strstr(err.message, "gtfs_realtime_version") != NULL);
 
 	/* Header, then a length that runs past the end: 0a 05 0a 03 "2.0" 12 10. */
-	const uint8_t trunc[] = { 0x0a, 0x05, 0x0a, 0x03, '2', '.', '0', 0x12, 0x10 };
+	const uint8_t trunc[] = {0x0a, 0x05, 0x0a, 0x03, '2', '.', '0', 0x12, 0x10};
 	write_file(tmp_path(path, sizeof(path), "trunc.pb"), trunc, sizeof(trunc));
 	grens_error_clear(&err);
 	CHECK_INT(grens_rt_check(path, &err), GRENS_EFORMAT);
@@ -259,13 +262,13 @@ static void pool_free(void)
 }
 
 /* Append to a repeated field stored as (count, array) with a fixed cap. */
-#define APPEND(count, array, item, cap)                                                        \
-	do {                                                                                   \
-		if (!(array))                                                                  \
-			(array) = palloc((cap) * sizeof(*(array)));                            \
-		if ((count) >= (cap))                                                          \
-			abort();                                                               \
-		(array)[(count)++] = (item);                                                   \
+#define APPEND(count, array, item, cap)                                                            \
+	do {                                                                                       \
+		if (!(array))                                                                      \
+			(array) = palloc((cap) * sizeof(*(array)));                                \
+		if ((count) >= (cap))                                                              \
+			abort();                                                                   \
+		(array)[(count)++] = (item);                                                       \
 	} while (0)
 
 static TransitRealtime__FeedMessage *new_message(uint64_t timestamp)
@@ -306,7 +309,8 @@ static TransitRealtime__TripUpdate *add_trip_update(TransitRealtime__FeedMessage
 	td->start_date = (char *)start_date;
 	if (rel >= 0) {
 		td->has_schedule_relationship = 1;
-		td->schedule_relationship = (TransitRealtime__TripDescriptor__ScheduleRelationship)rel;
+		td->schedule_relationship =
+		    (TransitRealtime__TripDescriptor__ScheduleRelationship)rel;
 	}
 	tu->trip = td;
 	e->trip_update = tu;
@@ -345,7 +349,7 @@ static void add_stu(TransitRealtime__TripUpdate *tu, uint32_t seq, const char *s
 	if (rel >= 0) {
 		u->has_schedule_relationship = 1;
 		u->schedule_relationship =
-			(TransitRealtime__TripUpdate__StopTimeUpdate__ScheduleRelationship)rel;
+		    (TransitRealtime__TripUpdate__StopTimeUpdate__ScheduleRelationship)rel;
 	}
 	u->arrival = event(arr_kind, arr);
 	u->departure = event(dep_kind, dep);
@@ -385,14 +389,16 @@ static grens_rt_feed *decode_or_die(const TransitRealtime__FeedMessage *m)
  * day starts (noon minus 12 h) at 2023-11-07T23:00:00Z = 1699398000. */
 #define DAY0 1699398000LL
 #define HDR_TS (DAY0 + 9 * 3600) /* 09:00 local */
-#define HM(h, m) ((h) * 3600 + (m) * 60)
+#define HM(h, m) ((h)*3600 + (m)*60)
 
 enum {
 	TD_SCHEDULED = TRANSIT_REALTIME__TRIP_DESCRIPTOR__SCHEDULE_RELATIONSHIP__SCHEDULED,
 	TD_ADDED = TRANSIT_REALTIME__TRIP_DESCRIPTOR__SCHEDULE_RELATIONSHIP__ADDED,
 	TD_CANCELED = TRANSIT_REALTIME__TRIP_DESCRIPTOR__SCHEDULE_RELATIONSHIP__CANCELED,
-	STU_SKIPPED = TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__SCHEDULE_RELATIONSHIP__SKIPPED,
-	STU_NO_DATA = TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__SCHEDULE_RELATIONSHIP__NO_DATA,
+	STU_SKIPPED =
+	    TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__SCHEDULE_RELATIONSHIP__SKIPPED,
+	STU_NO_DATA =
+	    TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__SCHEDULE_RELATIONSHIP__NO_DATA,
 };
 
 static grens_gtfs_feed *fixture_feed;
@@ -410,7 +416,7 @@ static int load_fixture(void)
 	int rc = grens_gtfs_load(&fixture_feed, path, &go, diag, &err);
 	if (rc == 0) {
 		grens_net_options no = GRENS_NET_OPTIONS_INIT;
-		const grens_gtfs_feed *feeds[1] = { fixture_feed };
+		const grens_gtfs_feed *feeds[1] = {fixture_feed};
 		rc = grens_net_build(&fixture_tt, feeds, 1, &no, diag, &err);
 	}
 	if (rc != 0)
@@ -504,8 +510,9 @@ static TransitRealtime__FeedMessage *small_message(void)
 	TransitRealtime__TranslatedString *desc = palloc(sizeof(*desc));
 	transit_realtime__translated_string__init(hdr);
 	transit_realtime__translated_string__init(desc);
-	TransitRealtime__TranslatedString__Translation *en = palloc(sizeof(*en)), *nl = palloc(sizeof(*nl)),
-		*plain = palloc(sizeof(*plain));
+	TransitRealtime__TranslatedString__Translation *en = palloc(sizeof(*en)),
+						       *nl = palloc(sizeof(*nl)),
+						       *plain = palloc(sizeof(*plain));
 	transit_realtime__translated_string__translation__init(en);
 	transit_realtime__translated_string__translation__init(nl);
 	transit_realtime__translated_string__translation__init(plain);
@@ -552,7 +559,7 @@ static void check_times(const grens_rt_trip *t, uint32_t pos, int32_t arr, int32
 static void test_apply_small(void)
 {
 	const grens_timetable *tt = fixture_tt;
-	const grens_gtfs_feed *gf[1] = { fixture_feed };
+	const grens_gtfs_feed *gf[1] = {fixture_feed};
 	grens_date wed = grens_date_from_ymd(2023, 11, 8);
 	grens_error err;
 	grens_error_clear(&err);
@@ -734,7 +741,8 @@ static void test_apply_small(void)
 		CHECK_INT(c->decreasing_rejected, 1);
 		CHECK_INT(c->decreasing_fixed, 0);
 		CHECK(grens_rt_trip_find(ov, trip_of("T6"), wed) == NULL);
-		CHECK_STR(grens_rt_alert_at(ov, 0)->header, "Werkzaamheden tussen Tweede en Vierde");
+		CHECK_STR(grens_rt_alert_at(ov, 0)->header,
+			  "Werkzaamheden tussen Tweede en Vierde");
 		grens_rt_overlay_release(ov);
 	}
 
@@ -780,7 +788,7 @@ static void test_apply_small(void)
  * propagation. */
 static void test_duplicates_and_no_data(void)
 {
-	const grens_gtfs_feed *gf[1] = { fixture_feed };
+	const grens_gtfs_feed *gf[1] = {fixture_feed};
 	grens_date wed = grens_date_from_ymd(2023, 11, 8);
 	grens_error err;
 	TransitRealtime__FeedMessage *m = new_message((uint64_t)HDR_TS);
@@ -823,7 +831,7 @@ static void test_duplicates_and_no_data(void)
  * valid across a swap. */
 static void test_live_swap(void)
 {
-	const grens_gtfs_feed *gf[1] = { fixture_feed };
+	const grens_gtfs_feed *gf[1] = {fixture_feed};
 	grens_date wed = grens_date_from_ymd(2023, 11, 8);
 	uint32_t t2 = trip_of("T2");
 	char good[512], other[512], html[512], trunc[512], empty[512];
@@ -850,7 +858,7 @@ static void test_live_swap(void)
 	CHECK_INT(grens_rt_live_update(live, fixture_tt, gf, 1, good, NULL, NULL, &err), 0);
 	grens_rt_overlay *first = grens_rt_live_acquire(live);
 	CHECK(first != NULL && grens_rt_trip_cancelled(first, t2, wed));
-	const char *bad[3] = { html, trunc, empty };
+	const char *bad[3] = {html, trunc, empty};
 	for (int i = 0; i < 3; i++) {
 		grens_error_clear(&err);
 		CHECK_INT(grens_rt_live_update(live, fixture_tt, gf, 1, bad[i], NULL, NULL, &err),
@@ -880,8 +888,8 @@ static void test_time_zones(void)
 	int64_t t;
 	grens_date d;
 	/* Amsterdam, 2023-11-08 (CET, UTC+1): day starts 2023-11-07T23:00Z. */
-	CHECK_INT(grens_rt_day_start("Europe/Amsterdam", grens_date_from_ymd(2023, 11, 8), &t, &err),
-		  0);
+	CHECK_INT(
+	    grens_rt_day_start("Europe/Amsterdam", grens_date_from_ymd(2023, 11, 8), &t, &err), 0);
 	CHECK_INT(t, DAY0);
 	/* 2023-07-01 (CEST, UTC+2): 2023-06-30T22:00Z = 19538 * 86400 - 7200. */
 	CHECK_INT(grens_rt_day_start("Europe/Amsterdam", grens_date_from_ymd(2023, 7, 1), &t, &err),
@@ -890,13 +898,13 @@ static void test_time_zones(void)
 	/* The day DST ends (2023-10-29) is 25 h long; noon is CET, so the day
 	 * starts at noon - 12 h = 11:00Z - 12 h = 2023-10-28T23:00Z, an hour
 	 * after local midnight (22:00Z). 2023-10-29 is day 19659. */
-	CHECK_INT(grens_rt_day_start("Europe/Amsterdam", grens_date_from_ymd(2023, 10, 29), &t, &err),
-		  0);
+	CHECK_INT(
+	    grens_rt_day_start("Europe/Amsterdam", grens_date_from_ymd(2023, 10, 29), &t, &err), 0);
 	CHECK_INT(t, 19659LL * 86400 - 3600);
 	/* Los Angeles, 2023-11-07 (PST, UTC-8): local midnight 08:00Z. */
-	CHECK_INT(grens_rt_day_start("America/Los_Angeles", grens_date_from_ymd(2023, 11, 7), &t,
-				     &err),
-		  0);
+	CHECK_INT(
+	    grens_rt_day_start("America/Los_Angeles", grens_date_from_ymd(2023, 11, 7), &t, &err),
+	    0);
 	CHECK_INT(t, 19668LL * 86400 + 8 * 3600);
 	/* The Caltrain header 1699405534 = 2023-11-08T01:05:34Z is still
 	 * 2023-11-07 in California. */
@@ -939,7 +947,7 @@ static void test_caltrain(void)
 	if (!gf)
 		goto done;
 	grens_net_options no = GRENS_NET_OPTIONS_INIT;
-	const grens_gtfs_feed *feeds[1] = { gf };
+	const grens_gtfs_feed *feeds[1] = {gf};
 	CHECK_INT(grens_net_build(&tt, feeds, 1, &no, NULL, &err), 0);
 	if (!tt)
 		goto done;
@@ -966,9 +974,8 @@ static void test_caltrain(void)
 		CHECK_INT(grens_rt_overlay_header(ov)->timestamp, 1699405534);
 		/* Trip 124 on 2023-11-07: Lawrence (stop_sequence 20, scheduled
 		 * 17:03) departs at 1699405504 = 2023-11-07 17:05:04 PST. */
-		const grens_rt_trip *t =
-			grens_rt_trip_find(ov, grens_net_trip_by_id(tt, "ct", "124"),
-					   grens_date_from_ymd(2023, 11, 7));
+		const grens_rt_trip *t = grens_rt_trip_find(
+		    ov, grens_net_trip_by_id(tt, "ct", "124"), grens_date_from_ymd(2023, 11, 7));
 		CHECK(t != NULL);
 		if (t && t->stop_count == 23)
 			CHECK_INT(t->times[19].departure, HM(17, 5) + 4);
