@@ -827,6 +827,46 @@ static void test_duplicates_and_no_data(void)
 	grens_rt_feed_free(feed);
 }
 
+/* TripUpdate.delay without stop time updates shifts the whole trip; a
+ * TripUpdate without start_date shortly after midnight on a day its trip
+ * does not run belongs to the previous service day when the trip runs past
+ * 24:00 then. */
+static void test_trip_delay_and_midnight(void)
+{
+	const grens_gtfs_feed *gf[1] = { fixture_feed };
+	grens_error err;
+	grens_rt_overlay *ov = NULL;
+	/* Saturday 2023-11-11 00:10 local (CET) = 2023-11-10T23:10:00Z =
+	 * DAY0 (Wednesday's start) + 3 days + 10 min. T7 (WK, so Friday but
+	 * not Saturday) runs 23:50 - 24:30. */
+	int64_t sat_0010 = DAY0 + 3 * 86400 + 600;
+	TransitRealtime__FeedMessage *m = new_message((uint64_t)sat_0010);
+	TransitRealtime__TripUpdate *tu = add_trip_update(m, "late", "T7", NULL, -1);
+	add_stu(tu, 0, "S3", -1, EV_DELAY, 90, EV_NONE, 0);
+	tu = add_trip_update(m, "whole", "T5", "20231108", -1);
+	tu->has_delay = 1;
+	tu->delay = 180;
+	grens_rt_feed *feed = decode_or_die(m);
+	pool_free();
+	CHECK_INT(grens_rt_apply(&ov, fixture_tt, gf, 1, feed, NULL, NULL, &err), 0);
+	if (ov) {
+		CHECK_INT(grens_rt_overlay_counts(ov)->matched, 2);
+		CHECK_INT(grens_rt_overlay_counts(ov)->no_service_on_date, 0);
+		/* Friday 2023-11-10: S3 24:10 + 90 s = 24:11:30 (87090 s). */
+		const grens_rt_trip *t =
+			grens_rt_trip_find(ov, trip_of("T7"), grens_date_from_ymd(2023, 11, 10));
+		TIMES(t, 2, 86400 + 690, 86400 + 750, LIVE);
+		TIMES(t, 1, 86400, 86460, 0);
+		/* T5 12:00 + 180 s everywhere: S1 12:03, S4 12:33/12:34. */
+		t = grens_rt_trip_find(ov, trip_of("T5"), grens_date_from_ymd(2023, 11, 8));
+		TIMES(t, 0, HM(12, 3), HM(12, 3), LIVE);
+		TIMES(t, 3, HM(12, 33), HM(12, 34), LIVE);
+		CHECK_INT(grens_rt_overlay_counts(ov)->delay_samples, 2); /* 90 and 180 */
+		grens_rt_overlay_release(ov);
+	}
+	grens_rt_feed_free(feed);
+}
+
 /* A failed update keeps the last good overlay; a reader's reference stays
  * valid across a swap. */
 static void test_live_swap(void)
@@ -1011,6 +1051,7 @@ int main(void)
 	if (load_fixture() == 0) {
 		test_apply_small();
 		test_duplicates_and_no_data();
+		test_trip_delay_and_midnight();
 		test_live_swap();
 	} else {
 		CHECK(!"rt-small fixture loads");
