@@ -218,6 +218,11 @@ r = run("rt", "--feed", small, good, "--format", "csv")
 check(r.returncode == 2, "csv not offered")
 r = run("rt", "--feed", small, "https://example.org/tu.pb")
 check(r.returncode == 2 and "grens fetch" in r.stderr, "URL points to fetch")
+# A named feed, chosen by name: the same 3 matches.
+r = run("rt", "--feed", "kl=" + small, good, "--feed-name", "kl", "--format", "json")
+check(r.returncode == 0 and json.loads(r.stdout)["matched"] == 3, "--feed NAME=PATH, --feed-name")
+if r.returncode == 0:
+    check(json.loads(r.stdout)["cancelled_trips"][0]["feed"] == "kl", "feed name in output")
 r = run("rt", "--feed", small, good, "--feed-name", "elsewhere")
 check(r.returncode == 2 and "elsewhere" in r.stderr, "unknown --feed-name")
 r = run("rt", "--help")
