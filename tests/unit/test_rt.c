@@ -2,6 +2,8 @@
  * (empty, HTML, every truncated prefix, seeded random bytes, missing header),
  * applying them to tests/fixtures/rt-small with live times derived by hand,
  * swapping overlays, time zones, and the recorded Caltrain feeds. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -922,6 +924,82 @@ static void test_live_swap(void)
 	grens_rt_live_free(live);
 }
 
+/* Readers on other threads take the current overlay while the main thread
+ * swaps between two files many times: every snapshot a reader holds is one
+ * of the two whole overlays (T2 cancelled and T3 not, or the reverse) and
+ * stays so until released. The sanitizer build catches a use after free. */
+typedef struct reader_state {
+	grens_rt_live *live;
+	uint32_t t2, t3;
+	grens_date date;
+	atomic_int stop;
+	atomic_int snapshots, torn;
+} reader_state;
+
+static void *reader(void *arg)
+{
+	reader_state *st = arg;
+	while (!atomic_load(&st->stop)) {
+		grens_rt_overlay *ov = grens_rt_live_acquire(st->live);
+		if (!ov)
+			continue;
+		bool c2 = grens_rt_trip_cancelled(ov, st->t2, st->date);
+		bool c3 = grens_rt_trip_cancelled(ov, st->t3, st->date);
+		if (c2 == c3)
+			atomic_fetch_add(&st->torn, 1);
+		/* look again later: still the same answers */
+		for (volatile int spin = 0; spin < 1000; spin++)
+			;
+		if (grens_rt_trip_cancelled(ov, st->t2, st->date) != c2)
+			atomic_fetch_add(&st->torn, 1);
+		grens_rt_overlay_release(ov);
+		atomic_fetch_add(&st->snapshots, 1);
+	}
+	return NULL;
+}
+
+static void test_live_threads(void)
+{
+	const grens_gtfs_feed *gf[1] = { fixture_feed };
+	char a[512], b[512];
+	size_t len;
+	grens_error err;
+	TransitRealtime__FeedMessage *m = new_message((uint64_t)HDR_TS);
+	add_trip_update(m, "c2", "T2", "20231108", TD_CANCELED);
+	uint8_t *buf = pack(m, &len);
+	pool_free();
+	write_file(tmp_path(a, sizeof(a), "threads-a.pb"), buf, len);
+	free(buf);
+	m = new_message((uint64_t)HDR_TS);
+	add_trip_update(m, "c3", "T3", "20231108", TD_CANCELED);
+	buf = pack(m, &len);
+	pool_free();
+	write_file(tmp_path(b, sizeof(b), "threads-b.pb"), buf, len);
+	free(buf);
+
+	reader_state st;
+	memset(&st, 0, sizeof(st));
+	st.live = grens_rt_live_new();
+	st.t2 = trip_of("T2");
+	st.t3 = trip_of("T3");
+	st.date = grens_date_from_ymd(2023, 11, 8);
+	CHECK_INT(grens_rt_live_update(st.live, fixture_tt, gf, 1, a, NULL, NULL, &err), 0);
+	pthread_t th[2];
+	for (int i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, reader, &st);
+	int updates_ok = 0;
+	for (int i = 0; i < 200; i++)
+		updates_ok += grens_rt_live_update(st.live, fixture_tt, gf, 1, i % 2 ? a : b, NULL,
+						   NULL, &err) == 0;
+	atomic_store(&st.stop, 1);
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	CHECK_INT(updates_ok, 200);
+	CHECK_INT(atomic_load(&st.torn), 0);
+	CHECK(atomic_load(&st.snapshots) > 0);
+	grens_rt_live_free(st.live);
+}
+
 static void test_time_zones(void)
 {
 	grens_error err;
@@ -1053,6 +1131,7 @@ int main(void)
 		test_duplicates_and_no_data();
 		test_trip_delay_and_midnight();
 		test_live_swap();
+		test_live_threads();
 	} else {
 		CHECK(!"rt-small fixture loads");
 	}
