@@ -625,6 +625,72 @@ static int apply_added(apply_ctx *ctx, const TransitRealtime__TripUpdate *tu,
 	return 0;
 }
 
+/* The trip a descriptor without trip_id names by route_id, direction_id,
+ * start_time and its service date (the specification's alternative), found
+ * in the loaded GTFS feeds: the one trip of the route, in that direction,
+ * whose first departure is start_time and whose service runs on the date.
+ * NULL (noticed) when none or several match. */
+static const char *trip_by_route(apply_ctx *ctx, const TransitRealtime__TripDescriptor *td)
+{
+	const grens_timetable *tt = ctx->tt;
+	int32_t start;
+	if (!td->route_id || !td->route_id[0] || !td->start_time ||
+	    grens_time_parse(td->start_time, strlen(td->start_time), 0, &start) != 0) {
+		NOTE(ctx, "rt_unknown_trip", "trip.trip_id",
+		     "TripUpdate without trip_id, and without route_id and start_time to find one");
+		return NULL;
+	}
+	const char *found = NULL;
+	uint32_t matches = 0;
+	for (uint32_t i = 0; i < ctx->gtfs_count; i++) {
+		const grens_gtfs_feed *g = ctx->gtfs[i];
+		if (!g || !g->name)
+			continue;
+		uint32_t f = GRENS_NONE;
+		for (uint32_t k = 0; k < tt->feed_count && f == GRENS_NONE; k++)
+			if (strcmp(feed_name(tt, k), g->name) == 0)
+				f = k;
+		if (f == GRENS_NONE || (ctx->only_feed != GRENS_NONE && f != ctx->only_feed))
+			continue;
+		uint32_t route = grens_gtfs_find_route(g, td->route_id);
+		if (route == GRENS_NONE)
+			continue;
+		grens_date date;
+		int64_t ts = ctx->header_ts ? ctx->header_ts : ctx->opts->now;
+		if (td->start_date && td->start_date[0]) {
+			if (grens_date_parse_gtfs(td->start_date, strlen(td->start_date), &date) !=
+			    0)
+				continue;
+		} else if (ts && ts <= RT_TIME_LIMIT && ts >= -RT_TIME_LIMIT) {
+			date = rt_tz_local_date(feed_tz(ctx, f), ts);
+		} else {
+			continue;
+		}
+		for (uint32_t t = 0; t < g->trip_count; t++) {
+			const grens_gtfs_trip *gt = &g->trips[t];
+			if (gt->route != route || gt->stop_time_count == 0)
+				continue;
+			if (td->has_direction_id &&
+			    (td->direction_id > 1 || gt->direction_id != (int8_t)td->direction_id))
+				continue;
+			if (g->stop_times[gt->first_stop_time].departure + gt->time_offset != start)
+				continue;
+			if (!grens_gtfs_service_active(g, gt->service, date))
+				continue;
+			if (!found || strcmp(found, gt->id) != 0)
+				matches++;
+			found = gt->id;
+		}
+	}
+	if (matches != 1) {
+		NOTE(ctx, "rt_unknown_trip", "trip.route_id",
+		     "%u trips of route %s start at %s on that date", matches, td->route_id,
+		     td->start_time);
+		return NULL;
+	}
+	return found;
+}
+
 static int apply_trip_update(apply_ctx *ctx, const TransitRealtime__TripUpdate *tu)
 {
 	const grens_timetable *tt = ctx->tt;
@@ -655,22 +721,28 @@ static int apply_trip_update(apply_ctx *ctx, const TransitRealtime__TripUpdate *
 	}
 	bool added = rel == TRANSIT_REALTIME__TRIP_DESCRIPTOR__SCHEDULE_RELATIONSHIP__ADDED ||
 		     rel == TRANSIT_REALTIME__TRIP_DESCRIPTOR__SCHEDULE_RELATIONSHIP__NEW;
-	if (!td->trip_id || !td->trip_id[0]) {
-		NOTE(ctx, "rt_unknown_trip", "trip.trip_id", "TripUpdate without trip_id");
-		if (added)
+	if (added) {
+		if (!td->trip_id || !td->trip_id[0]) {
+			NOTE(ctx, "rt_invalid_added_trip", "trip.trip_id",
+			     "added trip without trip_id");
 			c->invalid++;
-		else
-			c->unknown_trip++;
+			return 0;
+		}
+		return apply_added(ctx, tu, td);
+	}
+	const char *trip_id = td->trip_id;
+	if (!trip_id || !trip_id[0])
+		trip_id = trip_by_route(ctx, td);
+	if (!trip_id) {
+		c->unknown_trip++;
 		return 0;
 	}
-	if (added)
-		return apply_added(ctx, tu, td);
 
 	uint32_t feed = GRENS_NONE;
-	uint32_t trip = find_trip_any_feed(ctx, td->trip_id, &feed);
+	uint32_t trip = find_trip_any_feed(ctx, trip_id, &feed);
 	if (trip == GRENS_NONE) {
 		NOTE(ctx, "rt_unknown_trip", "trip.trip_id", "trip %s is not in the timetable",
-		     td->trip_id);
+		     trip_id);
 		c->unknown_trip++;
 		return 0;
 	}
@@ -679,7 +751,7 @@ static int apply_trip_update(apply_ctx *ctx, const TransitRealtime__TripUpdate *
 		if (!td->start_time ||
 		    grens_time_parse(td->start_time, strlen(td->start_time), 0, &start) != 0) {
 			NOTE(ctx, "rt_invalid_start_time", "trip.start_time",
-			     "frequency-based trip %s needs a start_time (got \"%s\")", td->trip_id,
+			     "frequency-based trip %s needs a start_time (got \"%s\")", trip_id,
 			     td->start_time ? td->start_time : "");
 			c->invalid++;
 			return 0;
@@ -687,8 +759,7 @@ static int apply_trip_update(apply_ctx *ctx, const TransitRealtime__TripUpdate *
 		trip = find_frequency_run(tt, trip, start);
 		if (trip == GRENS_NONE) {
 			NOTE(ctx, "rt_unknown_trip", "trip.start_time",
-			     "frequency-based trip %s has no run at %s", td->trip_id,
-			     td->start_time);
+			     "frequency-based trip %s has no run at %s", trip_id, td->start_time);
 			c->unknown_trip++;
 			return 0;
 		}
@@ -706,7 +777,7 @@ static int apply_trip_update(apply_ctx *ctx, const TransitRealtime__TripUpdate *
 		char iso[16];
 		grens_date_format_iso(date, iso, sizeof(iso));
 		NOTE(ctx, "rt_no_service_on_date", "trip.start_date", "trip %s does not run on %s",
-		     td->trip_id, iso);
+		     trip_id, iso);
 		c->no_service_on_date++;
 		return 0;
 	}

@@ -830,12 +830,13 @@ static void test_duplicates_and_no_data(void)
 }
 
 /* TripUpdate.delay without stop time updates shifts the whole trip; a
+ * descriptor without trip_id finds its trip by route and start time; a
  * TripUpdate without start_date shortly after midnight on a day its trip
  * does not run belongs to the previous service day when the trip runs past
  * 24:00 then. */
 static void test_trip_delay_and_midnight(void)
 {
-	const grens_gtfs_feed *gf[1] = { fixture_feed };
+	const grens_gtfs_feed *gf[1] = {fixture_feed};
 	grens_error err;
 	grens_rt_overlay *ov = NULL;
 	/* Saturday 2023-11-11 00:10 local (CET) = 2023-11-10T23:10:00Z =
@@ -845,6 +846,15 @@ static void test_trip_delay_and_midnight(void)
 	TransitRealtime__FeedMessage *m = new_message((uint64_t)sat_0010);
 	TransitRealtime__TripUpdate *tu = add_trip_update(m, "late", "T7", NULL, -1);
 	add_stu(tu, 0, "S3", -1, EV_DELAY, 90, EV_NONE, 0);
+	/* No trip_id: route R1 starting 10:00:00 on the 8th is T3 (+30 s at
+	 * S5: 10:40:30); route R1 at 10:05 names no trip (unknown). */
+	tu = add_trip_update(m, "by-route", NULL, "20231108", -1);
+	tu->trip->route_id = "R1";
+	tu->trip->start_time = "10:00:00";
+	add_stu(tu, 0, "S5", -1, EV_DELAY, 30, EV_NONE, 0);
+	tu = add_trip_update(m, "by-route-none", NULL, "20231108", -1);
+	tu->trip->route_id = "R1";
+	tu->trip->start_time = "10:05:00";
 	tu = add_trip_update(m, "whole", "T5", "20231108", -1);
 	tu->has_delay = 1;
 	tu->delay = 180;
@@ -852,18 +862,22 @@ static void test_trip_delay_and_midnight(void)
 	pool_free();
 	CHECK_INT(grens_rt_apply(&ov, fixture_tt, gf, 1, feed, NULL, NULL, &err), 0);
 	if (ov) {
-		CHECK_INT(grens_rt_overlay_counts(ov)->matched, 2);
+		CHECK_INT(grens_rt_overlay_counts(ov)->matched, 3);
+		CHECK_INT(grens_rt_overlay_counts(ov)->unknown_trip, 1);
 		CHECK_INT(grens_rt_overlay_counts(ov)->no_service_on_date, 0);
+		const grens_rt_trip *t3 =
+		    grens_rt_trip_find(ov, trip_of("T3"), grens_date_from_ymd(2023, 11, 8));
+		TIMES(t3, 4, HM(10, 40) + 30, HM(10, 40) + 30, LIVE);
 		/* Friday 2023-11-10: S3 24:10 + 90 s = 24:11:30 (87090 s). */
 		const grens_rt_trip *t =
-			grens_rt_trip_find(ov, trip_of("T7"), grens_date_from_ymd(2023, 11, 10));
+		    grens_rt_trip_find(ov, trip_of("T7"), grens_date_from_ymd(2023, 11, 10));
 		TIMES(t, 2, 86400 + 690, 86400 + 750, LIVE);
 		TIMES(t, 1, 86400, 86460, 0);
 		/* T5 12:00 + 180 s everywhere: S1 12:03, S4 12:33/12:34. */
 		t = grens_rt_trip_find(ov, trip_of("T5"), grens_date_from_ymd(2023, 11, 8));
 		TIMES(t, 0, HM(12, 3), HM(12, 3), LIVE);
 		TIMES(t, 3, HM(12, 33), HM(12, 34), LIVE);
-		CHECK_INT(grens_rt_overlay_counts(ov)->delay_samples, 2); /* 90 and 180 */
+		CHECK_INT(grens_rt_overlay_counts(ov)->delay_samples, 3); /* 90, 30, 180 */
 		grens_rt_overlay_release(ov);
 	}
 	grens_rt_feed_free(feed);
@@ -960,7 +974,7 @@ static void *reader(void *arg)
 
 static void test_live_threads(void)
 {
-	const grens_gtfs_feed *gf[1] = { fixture_feed };
+	const grens_gtfs_feed *gf[1] = {fixture_feed};
 	char a[512], b[512];
 	size_t len;
 	grens_error err;
