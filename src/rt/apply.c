@@ -74,7 +74,7 @@ static const char *feed_name(const grens_timetable *tt, uint32_t f)
 
 static const rt_tz *feed_tz(apply_ctx *ctx, uint32_t f)
 {
-	static const rt_tz utc = {0, NULL, NULL, 0};
+	static const rt_tz utc = {.count = 0};
 	if (ctx->tz_state[f] == 0) {
 		const char *zone = grens_net_str(ctx->tt, ctx->tt->feed_timezone[f]);
 		grens_error e;

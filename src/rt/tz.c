@@ -129,6 +129,16 @@ int rt_tz_load(rt_tz *tz, const char *zone, grens_error *err)
 		tz->offset[i] = (int32_t)be32(types + (size_t)k * 6);
 	}
 	tz->count = c.time;
+	if (tsize == 8) {
+		/* Footer: "\n" POSIX-TZ "\n" after the 64-bit block. */
+		const uint8_t *foot = data + b, *end = buf + len;
+		if (foot < end && *foot == '\n') {
+			const uint8_t *nl = memchr(foot + 1, '\n', (size_t)(end - foot - 1));
+			if (nl && rt_tz_parse_rule(tz, (const char *)foot + 1,
+						   (size_t)(nl - foot - 1)) != 0)
+				tz->has_rule = false; /* unsupported form: keep the last offset */
+		}
+	}
 	free(buf);
 	return 0;
 bad:
@@ -147,8 +157,156 @@ void rt_tz_free(rt_tz *tz)
 	memset(tz, 0, sizeof(*tz));
 }
 
+/* ---- POSIX TZ rules (RFC 8536 footer) ----------------------------------- */
+
+typedef struct rule_cursor {
+	const char *s;
+	size_t len, pos;
+} rule_cursor;
+
+static int rc_peek(const rule_cursor *c)
+{
+	return c->pos < c->len ? (unsigned char)c->s[c->pos] : -1;
+}
+
+static int rc_number(rule_cursor *c, int max, int *out)
+{
+	int v = 0, digits = 0;
+	while (rc_peek(c) >= '0' && rc_peek(c) <= '9') {
+		v = v * 10 + (c->s[c->pos++] - '0');
+		if (++digits > 3 || v > max)
+			return -1;
+	}
+	*out = v;
+	return digits ? 0 : -1;
+}
+
+/* A zone abbreviation: letters, or anything between < and >. */
+static int rc_name(rule_cursor *c)
+{
+	size_t start = c->pos;
+	if (rc_peek(c) == '<') {
+		while (c->pos < c->len && c->s[c->pos] != '>')
+			c->pos++;
+		if (rc_peek(c) != '>')
+			return -1;
+		c->pos++;
+		return 0;
+	}
+	while ((rc_peek(c) >= 'A' && rc_peek(c) <= 'Z') || (rc_peek(c) >= 'a' && rc_peek(c) <= 'z'))
+		c->pos++;
+	return c->pos - start >= 3 ? 0 : -1;
+}
+
+/* [+-]hh[:mm[:ss]] in seconds; hours up to 167 (RFC 8536). */
+static int rc_hms(rule_cursor *c, int32_t *out)
+{
+	int sign = 1, h, m = 0, sec = 0;
+	if (rc_peek(c) == '+' || rc_peek(c) == '-')
+		sign = c->s[c->pos++] == '-' ? -1 : 1;
+	if (rc_number(c, 167, &h) != 0)
+		return -1;
+	if (rc_peek(c) == ':') {
+		c->pos++;
+		if (rc_number(c, 59, &m) != 0)
+			return -1;
+		if (rc_peek(c) == ':') {
+			c->pos++;
+			if (rc_number(c, 59, &sec) != 0)
+				return -1;
+		}
+	}
+	*out = sign * (h * 3600 + m * 60 + sec);
+	return 0;
+}
+
+static int rc_switch(rule_cursor *c, rt_tz_switch *sw)
+{
+	if (rc_peek(c) != ',')
+		return -1;
+	c->pos++;
+	if (rc_peek(c) != 'M') /* Jn and n forms are not used by tzdata */
+		return -1;
+	c->pos++;
+	if (rc_number(c, 12, &sw->month) != 0 || sw->month < 1 || rc_peek(c) != '.')
+		return -1;
+	c->pos++;
+	if (rc_number(c, 5, &sw->week) != 0 || sw->week < 1 || rc_peek(c) != '.')
+		return -1;
+	c->pos++;
+	if (rc_number(c, 6, &sw->weekday) != 0)
+		return -1;
+	sw->time = 7200;
+	if (rc_peek(c) == '/') {
+		c->pos++;
+		if (rc_hms(c, &sw->time) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int rt_tz_parse_rule(rt_tz *tz, const char *s, size_t len)
+{
+	rule_cursor c = {s, len, 0};
+	int32_t std;
+	tz->has_rule = false;
+	if (rc_name(&c) != 0 || rc_hms(&c, &std) != 0)
+		return -1;
+	tz->rule_std = -std; /* POSIX offsets count west */
+	tz->rule_dst = false;
+	if (c.pos < c.len) {
+		int32_t dst = std - 3600;
+		if (rc_name(&c) != 0)
+			return -1;
+		if (rc_peek(&c) != ',' && rc_hms(&c, &dst) != 0)
+			return -1;
+		if (rc_switch(&c, &tz->rule_start) != 0 || rc_switch(&c, &tz->rule_end) != 0)
+			return -1;
+		tz->rule_dst = true;
+		tz->rule_dst_off = -dst;
+	}
+	if (c.pos != c.len)
+		return -1;
+	tz->has_rule = true;
+	return 0;
+}
+
+/* Day number of the switch's day in year y. */
+static grens_date switch_day(int y, const rt_tz_switch *sw)
+{
+	grens_date first = grens_date_from_ymd(y, sw->month, 1);
+	/* grens weekdays: 0 = Monday; POSIX: 0 = Sunday. */
+	int wd_first = (grens_date_weekday(first) + 1) % 7;
+	grens_date d = first + (sw->weekday - wd_first + 7) % 7 + (sw->week - 1) * 7;
+	int ny = sw->month == 12 ? y + 1 : y, nm = sw->month == 12 ? 1 : sw->month + 1;
+	grens_date next = grens_date_from_ymd(ny, nm, 1);
+	while (d >= next) /* week 5: the last such weekday */
+		d -= 7;
+	return d;
+}
+
+static int32_t rule_offset(const rt_tz *tz, int64_t t)
+{
+	if (!tz->rule_dst)
+		return tz->rule_std;
+	int y, m, d;
+	int64_t local = t + tz->rule_std;
+	grens_date_to_ymd((grens_date)(local >= 0 ? local / 86400 : -((-local + 86399) / 86400)),
+			  &y, &m, &d);
+	/* Switch instants in UTC: into DST at local standard time, out of it at
+	 * local daylight time. */
+	int64_t on =
+	    (int64_t)switch_day(y, &tz->rule_start) * 86400 + tz->rule_start.time - tz->rule_std;
+	int64_t off =
+	    (int64_t)switch_day(y, &tz->rule_end) * 86400 + tz->rule_end.time - tz->rule_dst_off;
+	bool dst = on < off ? (t >= on && t < off) : (t >= on || t < off); /* southern */
+	return dst ? tz->rule_dst_off : tz->rule_std;
+}
+
 int32_t rt_tz_offset(const rt_tz *tz, int64_t t)
 {
+	if (tz->has_rule && (tz->count == 0 || t > tz->at[tz->count - 1]))
+		return rule_offset(tz, t);
 	if (tz->count == 0 || t < tz->at[0])
 		return tz->before;
 	uint32_t lo = 0, hi = tz->count; /* last transition <= t is in [lo, hi) */

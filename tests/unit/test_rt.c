@@ -1044,6 +1044,29 @@ static void test_time_zones(void)
 	CHECK_INT(d, grens_date_from_ymd(2023, 11, 7));
 	CHECK_INT(grens_rt_local_date("Europe/Amsterdam", 1699405534, &d, &err), 0);
 	CHECK_INT(d, grens_date_from_ymd(2023, 11, 8));
+	/* Beyond the last transition listed in the TZif file (2037) the
+	 * footer's POSIX rule decides; expected values from Python's zoneinfo,
+	 * as (day start - date * 86400): minus the noon offset. */
+	static const struct {
+		const char *zone;
+		int y, m, d;
+		int64_t shift;
+	} rules[] = {
+	    {"Europe/Amsterdam", 2040, 7, 1, -7200},	 /* CEST */
+	    {"Europe/Amsterdam", 2040, 12, 1, -3600},	 /* CET */
+	    {"Europe/Amsterdam", 2041, 3, 31, -7200},	 /* last Sunday of March */
+	    {"America/Los_Angeles", 2045, 3, 11, 28800}, /* PST, day before */
+	    {"America/Los_Angeles", 2045, 3, 12, 25200}, /* second Sunday: PDT */
+	    {"Australia/Sydney", 2040, 1, 15, -39600},	 /* southern summer */
+	    {"Australia/Sydney", 2040, 7, 15, -36000},
+	    {"Asia/Tokyo", 2040, 7, 1, -32400},
+	    {"UTC", 2040, 7, 1, 0},
+	};
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		grens_date day = grens_date_from_ymd(rules[i].y, rules[i].m, rules[i].d);
+		CHECK_INT(grens_rt_day_start(rules[i].zone, day, &t, &err), 0);
+		CHECK_INT(t - (int64_t)day * 86400, rules[i].shift);
+	}
 	CHECK_INT(grens_rt_day_start("Mars/Olympus_Mons", 0, &t, &err), GRENS_ENOTFOUND);
 	CHECK_INT(grens_rt_day_start("../etc/passwd", 0, &t, &err), GRENS_ENOTFOUND);
 }
