@@ -207,6 +207,12 @@ const grens_rt_feed_summary *grens_rt_overlay_header(const grens_rt_overlay *ov)
 /* The live state of trip on service date, or NULL when the feed says nothing
  * about it (run as scheduled). O(1) for untouched trips, O(log n) else. */
 const grens_rt_trip *grens_rt_trip_find(const grens_rt_overlay *ov, uint32_t trip, grens_date date);
+/* The stop times a router uses for trip on service date: the overlay's
+ * (live where predicted, scheduled elsewhere) when it has the trip, else the
+ * timetable's own row; NULL when the trip is cancelled that day. ov may be
+ * NULL (no realtime). The pointer lives as long as ov and tt. */
+const grens_net_stop_time *grens_rt_times(const grens_rt_overlay *ov, const grens_timetable *tt,
+					  uint32_t trip, grens_date date);
 /* Is the trip cancelled on that service date? */
 bool grens_rt_trip_cancelled(const grens_rt_overlay *ov, uint32_t trip, grens_date date);
 /* Live arrival/departure at pattern position pos: 1 with *out set when the

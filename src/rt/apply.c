@@ -1100,6 +1100,16 @@ const grens_rt_trip *grens_rt_trip_find(const grens_rt_overlay *ov, uint32_t tri
 	return NULL;
 }
 
+const grens_net_stop_time *grens_rt_times(const grens_rt_overlay *ov, const grens_timetable *tt,
+					  uint32_t trip, grens_date date)
+{
+	const grens_rt_trip *t = grens_rt_trip_find(ov, trip, date);
+	uint32_t n;
+	if (t)
+		return t->cancelled ? NULL : t->times;
+	return scheduled_times(tt, trip, &n);
+}
+
 bool grens_rt_trip_cancelled(const grens_rt_overlay *ov, uint32_t trip, grens_date date)
 {
 	const grens_rt_trip *t = grens_rt_trip_find(ov, trip, date);

@@ -642,6 +642,16 @@ static void test_apply_small(void)
 	CHECK_INT(st.departure, HM(8, 35));
 	CHECK(grens_rt_trip_find(ov, t1, wed + 1) == NULL); /* Thursday untouched */
 
+	/* What a router reads: T1's live row on Wednesday, the schedule on
+	 * Thursday and without an overlay, nothing for cancelled T2. */
+	const grens_net_stop_time *row = grens_rt_times(ov, tt, t1, wed);
+	CHECK(row != NULL && row[3].departure == HM(8, 35));
+	row = grens_rt_times(ov, tt, t1, wed + 1);
+	CHECK(row != NULL && row[3].departure == HM(8, 31));
+	row = grens_rt_times(NULL, tt, t1, wed);
+	CHECK(row != NULL && row[3].departure == HM(8, 31));
+	CHECK(grens_rt_times(ov, tt, trip_of("T2"), wed) == NULL);
+
 	/* T2 cancelled, on Wednesday only. */
 	CHECK(grens_rt_trip_cancelled(ov, trip_of("T2"), wed));
 	CHECK(!grens_rt_trip_cancelled(ov, trip_of("T2"), wed + 1));
