@@ -347,6 +347,7 @@ static int propagate(apply_ctx *ctx, const TransitRealtime__TripUpdate *tu, uint
 	bool have = false;
 	int32_t cur = 0;
 	uint32_t u = 0;
+	size_t samples_before = ctx->delay_count; /* a rejected update adds none */
 	/* TripUpdate.delay applies from the first stop when no stop time
 	 * update gives anything (specification: "trip delay"). */
 	if (nupd == 0 && tu->has_delay && tu->delay <= MAX_DELAY_S && tu->delay >= -MAX_DELAY_S) {
@@ -415,6 +416,7 @@ static int propagate(apply_ctx *ctx, const TransitRealtime__TripUpdate *tu, uint
 			     "live times of trip %s decrease; update rejected",
 			     grens_net_str(ctx->tt, ctx->tt->trip_id[trip]));
 			ctx->ov->counts.decreasing_rejected++;
+			ctx->delay_count = samples_before;
 			return 1;
 		}
 		fix_decreasing(live, flags, n, true);

@@ -752,6 +752,10 @@ static void test_apply_small(void)
 		CHECK_INT(c->matched, 6);
 		CHECK_INT(c->decreasing_rejected, 1);
 		CHECK_INT(c->decreasing_fixed, 0);
+		/* T6's samples (0, -900) are dropped with it: 120 240 60 300 300
+		 * remain, sorted 60 120 240 300 300; p50 rank 3 -> 240. */
+		CHECK_INT(c->delay_samples, 5);
+		CHECK_INT(c->delay_p50, 240);
 		CHECK(grens_rt_trip_find(ov, trip_of("T6"), wed) == NULL);
 		CHECK_STR(grens_rt_alert_at(ov, 0)->header,
 			  "Werkzaamheden tussen Tweede en Vierde");
