@@ -102,8 +102,9 @@ typedef struct grens_rt_options {
 
 /* Every outcome of applying a feed, counted. Each TripUpdate entity lands in
  * exactly one of matched, unknown_trip, no_service_on_date, stale, added,
- * invalid, unsupported; cancelled, decreasing_* and duplicates are subsets of
- * matched. unknown_stop and skipped_stops count stop time updates. */
+ * invalid, unsupported; cancelled and duplicates are subsets of matched,
+ * decreasing_* count matched and added trips. unknown_stop and skipped_stops
+ * count stop time updates. */
 typedef struct grens_rt_counts {
 	uint32_t entities, deleted, trip_updates, vehicle_positions, alerts;
 	uint32_t matched;	      /* resolved to a timetable trip running on the date */

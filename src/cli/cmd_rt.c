@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -26,7 +27,7 @@ static void usage(FILE *out)
 		"  --format text|json   output format (default text)\n"
 		"  --max-age S          updates older than S seconds before --now are stale\n"
 		"  --now ISO            the current time, YYYY-MM-DDTHH:MM:SS with Z or +HH:MM\n"
-		"                       (UTC when no offset); default the header timestamp\n"
+		"                       (UTC when no offset); default the clock\n"
 		"  --feed-name NAME     the feed the realtime ids refer to (default: any)\n"
 		"  --reject-decreasing  drop updates whose times decrease (default: raise them)\n"
 		"  --lang L             preferred language of alert texts\n");
@@ -371,6 +372,9 @@ int cmd_rt(int argc, char **argv)
 		cli_report_error("rt", &err);
 		goto done;
 	}
+	/* A maximum age needs a "now": the wall clock unless --now says. */
+	if (opts.max_age_s && !now)
+		now = (int64_t)time(NULL);
 	opts.now = now;
 	grens_diag *rt_diag = grens_diag_new();
 	int rc = grens_rt_apply(&ov, tt, (const grens_gtfs_feed *const *)gtfs, feeds.count, rt,

@@ -198,6 +198,10 @@ r = run("rt", "--feed", small, good, "--format", "json", "--now", "2023-11-08T10
         "--max-age", "7200")
 check(r.returncode == 0 and json.loads(r.stdout)["stale"] == 0, "2 h limit: none stale")
 
+# Without --now the clock is "now": a 2023 message is long stale.
+r = run("rt", "--feed", small, good, "--format", "json", "--max-age", "600")
+check(r.returncode == 0 and json.loads(r.stdout)["stale"] == 6, "clock as now: all stale")
+
 # Bad input: a clear error and exit 1, never a crash.
 for name, data, words in [("empty.pb", b"", "empty"),
                           ("page.pb", b"<!DOCTYPE html><html><body>Not found</body></html>",
