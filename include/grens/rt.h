@@ -5,9 +5,10 @@
  *
  * Use:
  *   grens_rt_feed *feed;   grens_rt_decode_file(&feed, path, &err);
- *   grens_rt_overlay *ov;  grens_rt_apply(&ov, tt, gtfs_feeds, n, &feed, 1, &opts, diag, &err);
- *   ... grens_rt_trip_cancelled(ov, trip, date), grens_rt_stop_time(ov, ...) ...
- *   grens_rt_overlay_release(ov); grens_rt_feed_free(feed);
+ *   grens_rt_overlay *ov;  grens_rt_apply(&ov, tt, gtfs_feeds, n, feed, &opts, diag, &err);
+ *   grens_rt_feed_free(feed);
+ *   ... grens_rt_times(ov, tt, trip, date), grens_rt_trip_find(ov, trip, date) ...
+ *   grens_rt_overlay_release(ov);
  * A long-running reader keeps a grens_rt_live, which swaps overlays whole. */
 #ifndef GRENS_RT_H
 #define GRENS_RT_H
@@ -34,8 +35,9 @@ typedef struct grens_rt_feed grens_rt_feed;
  * downloads before they replace the cached copy. Returns 0, or
  * GRENS_EFORMAT with a message naming the problem (empty file, an HTML or
  * text page, a truncated or corrupt message with the byte offset, a missing
- * header), GRENS_ELIMIT when the file is too large, GRENS_EIO when it cannot
- * be read, GRENS_ENOMEM. err->file is set to path. */
+ * header), GRENS_ELIMIT when the file is too large, GRENS_ENOTFOUND when it
+ * does not exist, GRENS_EIO when it cannot be read, GRENS_ENOMEM. err->file
+ * is set to path. */
 int grens_rt_check(const char *path, grens_error *err);
 
 /* Decode a FeedMessage from buf[0..len); name is used in messages (may be
@@ -45,6 +47,7 @@ int grens_rt_decode(grens_rt_feed **out, const uint8_t *buf, size_t len, const c
 		    grens_error *err);
 /* Read and decode the file at path. Errors as grens_rt_check. */
 int grens_rt_decode_file(grens_rt_feed **out, const char *path, grens_error *err);
+/* Free a decoded feed; NULL is accepted. */
 void grens_rt_feed_free(grens_rt_feed *feed);
 
 typedef enum {
