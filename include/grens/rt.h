@@ -217,6 +217,10 @@ const grens_rt_trip *grens_rt_trip_find(const grens_rt_overlay *ov, uint32_t tri
  * NULL (no realtime). The pointer lives as long as ov and tt. */
 const grens_net_stop_time *grens_rt_times(const grens_rt_overlay *ov, const grens_timetable *tt,
 					  uint32_t trip, grens_date date);
+/* Does any trip of the pattern have live state (on any date)? A router keeps
+ * its binary search by departure for untouched patterns and scans touched
+ * ones trip by trip, since delays may reorder their trips. */
+bool grens_rt_pattern_touched(const grens_rt_overlay *ov, uint32_t pattern);
 /* Is the trip cancelled on that service date? */
 bool grens_rt_trip_cancelled(const grens_rt_overlay *ov, uint32_t trip, grens_date date);
 /* Live arrival/departure at pattern position pos: 1 with *out set when the

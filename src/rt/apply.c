@@ -20,6 +20,8 @@ struct grens_rt_overlay {
 	grens_rt_feed_summary header;
 	uint64_t *touched; /* [(trip_count + 63) / 64]: trip has an entry on some date */
 	uint32_t tt_trip_count;
+	uint64_t *touched_patterns; /* [(pattern_count + 63) / 64] */
+	uint32_t tt_pattern_count;
 	grens_rt_trip *trips; /* sorted by (trip, date) */
 	uint32_t trip_count;
 	grens_rt_added_trip *added;
@@ -927,6 +929,8 @@ static int finish(apply_ctx *ctx)
 		}
 		ov->trips[kept++] = p->trip;
 		ov->touched[p->trip.trip >> 6] |= 1ull << (p->trip.trip & 63);
+		uint32_t pat = ctx->tt->trip_pattern[p->trip.trip];
+		ov->touched_patterns[pat >> 6] |= 1ull << (pat & 63);
 	}
 	ov->trip_count = kept;
 	if (ctx->delay_count) {
@@ -981,10 +985,13 @@ int grens_rt_apply(grens_rt_overlay **out, const grens_timetable *tt,
 	ov->arena = grens_arena_new(0);
 	ov->tt_trip_count = tt->trip_count;
 	ov->touched = calloc(((size_t)tt->trip_count + 63) / 64 + 1, sizeof(uint64_t));
+	ov->tt_pattern_count = tt->pattern_count;
+	ov->touched_patterns = calloc(((size_t)tt->pattern_count + 63) / 64 + 1, sizeof(uint64_t));
 	ctx.tz = calloc(tt->feed_count + 1, sizeof(*ctx.tz));
 	ctx.tz_state = calloc(tt->feed_count + 1, 1);
 	ctx.pending = calloc((size_t)s->trip_updates + 1, sizeof(*ctx.pending));
-	if (!ov->arena || !ov->touched || !ctx.tz || !ctx.tz_state || !ctx.pending)
+	if (!ov->arena || !ov->touched || !ov->touched_patterns || !ctx.tz || !ctx.tz_state ||
+	    !ctx.pending)
 		goto oom;
 	if (s->trip_updates) {
 		ov->added = grens_arena_calloc(ov->arena, s->trip_updates, sizeof(*ov->added),
@@ -1071,6 +1078,7 @@ void grens_rt_overlay_release(grens_rt_overlay *ov)
 		return;
 	grens_arena_free(ov->arena);
 	free(ov->touched);
+	free(ov->touched_patterns);
 	free(ov);
 }
 
@@ -1110,6 +1118,12 @@ const grens_net_stop_time *grens_rt_times(const grens_rt_overlay *ov, const gren
 	if (t)
 		return t->cancelled ? NULL : t->times;
 	return scheduled_times(tt, trip, &n);
+}
+
+bool grens_rt_pattern_touched(const grens_rt_overlay *ov, uint32_t pattern)
+{
+	return ov && pattern < ov->tt_pattern_count &&
+	       ((ov->touched_patterns[pattern >> 6] >> (pattern & 63)) & 1);
 }
 
 bool grens_rt_trip_cancelled(const grens_rt_overlay *ov, uint32_t trip, grens_date date)

@@ -652,6 +652,12 @@ static void test_apply_small(void)
 	CHECK(row != NULL && row[3].departure == HM(8, 31));
 	CHECK(grens_rt_times(ov, tt, trip_of("T2"), wed) == NULL);
 
+	/* All rt-small trips share one pattern, which is touched; with no
+	 * overlay nothing is. */
+	CHECK(grens_rt_pattern_touched(ov, tt->trip_pattern[t1]));
+	CHECK(!grens_rt_pattern_touched(NULL, tt->trip_pattern[t1]));
+	CHECK(!grens_rt_pattern_touched(ov, tt->pattern_count));
+
 	/* T2 cancelled, on Wednesday only. */
 	CHECK(grens_rt_trip_cancelled(ov, trip_of("T2"), wed));
 	CHECK(!grens_rt_trip_cancelled(ov, trip_of("T2"), wed + 1));
@@ -1148,6 +1154,13 @@ static void test_caltrain(void)
 		CHECK(t != NULL);
 		if (t && t->stop_count == 23)
 			CHECK_INT(t->times[19].departure, HM(17, 5) + 4);
+		/* 19 trips touch at most 19 patterns, 124's among them. */
+		uint32_t touched = 0;
+		for (uint32_t p = 0; p < tt->pattern_count; p++)
+			touched += grens_rt_pattern_touched(ov, p);
+		CHECK(touched >= 1 && touched <= 19 && touched < tt->pattern_count);
+		CHECK(grens_rt_pattern_touched(
+		    ov, tt->trip_pattern[grens_net_trip_by_id(tt, "ct", "124")]));
 		grens_rt_overlay_release(ov);
 	}
 	CHECK_INT(grens_rt_apply(&ov, tt, feeds, 1, vp, NULL, NULL, &err), 0);
