@@ -1,5 +1,6 @@
 /* bench-load: load GTFS feeds and print load time, rows per second, peak
  * RSS and the table counts. Usage: bench-load [--repeat N] FEED... */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,16 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static void on_progress(void *ctx, const char *what, uint64_t done, uint64_t total)
+{
+	double *t0 = ctx;
+	fprintf(stderr, "  %8.3f s  %s %llu/%llu\n", now_s() - *t0, what,
+		(unsigned long long)done, (unsigned long long)total);
+}
+
 int main(int argc, char **argv)
 {
+	bool verbose = getenv("BENCH_PROGRESS") != NULL;
 	int repeat = 1, first = 1;
 	if (argc > 2 && strcmp(argv[1], "--repeat") == 0) {
 		repeat = atoi(argv[2]) > 0 ? atoi(argv[2]) : 1;
@@ -33,8 +42,11 @@ int main(int argc, char **argv)
 			grens_error err;
 			grens_error_clear(&err);
 			grens_gtfs_feed *feed = NULL;
+			grens_gtfs_options opts = GRENS_GTFS_OPTIONS_INIT;
 			double t0 = now_s();
-			int rc = grens_gtfs_load(&feed, argv[a], NULL, diag, &err);
+			if (verbose)
+				opts.progress = (grens_progress){ on_progress, &t0 };
+			int rc = grens_gtfs_load(&feed, argv[a], &opts, diag, &err);
 			double dt = now_s() - t0;
 			if (rc) {
 				fprintf(stderr, "%s: %s (%s line %u %s)\n", argv[a], err.message,

@@ -28,6 +28,20 @@ typedef struct gtfs_source_limits {
 int gtfs_source_open(gtfs_source **out, const char *path, const gtfs_source_limits *limits,
 		     grens_diag *diag, grens_error *err);
 void gtfs_source_close(gtfs_source *src);
+
+/* In-memory sources (tests and fuzzing). The bytes are not copied and must
+ * outlive the source. */
+typedef struct gtfs_memory_file {
+	const char *name;
+	const char *bytes;
+	size_t size;
+} gtfs_memory_file;
+int gtfs_source_open_files(gtfs_source **out, const gtfs_memory_file *files, size_t count,
+			   const gtfs_source_limits *limits, grens_error *err);
+/* A zip archive held in memory. */
+int gtfs_source_open_zip_buffer(gtfs_source **out, const void *bytes, size_t size,
+				const gtfs_source_limits *limits, grens_diag *diag,
+				grens_error *err);
 /* Does the source hold a top-level file of this name? Its uncompressed
  * size (0 when unknown) goes to *size. */
 bool gtfs_source_has(const gtfs_source *src, const char *name, uint64_t *size);
@@ -148,6 +162,12 @@ const char *loader_intern(gtfs_loader *ld, const char *s, size_t len);
 /* Grow a malloc'd array to hold at least need elements (doubling).
  * Returns 0 or GRENS_ENOMEM / GRENS_ELIMIT (more than GRENS_LIMIT_ROWS). */
 int gtfs_reserve(void **arr, uint32_t *cap, size_t elem, uint64_t need);
+
+/* Load a feed from an open source (which stays the caller's). */
+int gtfs_load_source(grens_gtfs_feed **out, gtfs_source *src, const char *path,
+		     const grens_gtfs_options *opts, grens_diag *diag, grens_error *err);
+/* Limits from options (0 fields take the defaults of limits.h). */
+gtfs_source_limits gtfs_limits_from_options(const grens_gtfs_options *opts);
 
 int gtfs_load_stop_times(gtfs_loader *ld);
 int gtfs_load_frequencies(gtfs_loader *ld);

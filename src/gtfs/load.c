@@ -639,7 +639,8 @@ static int load_calendar_dates(gtfs_loader *ld, bool *present)
 	if (rc < 0)
 		goto done;
 	rc = 0;
-	qsort(pend, count, sizeof(*pend), cmp_exception);
+	if (count)
+		qsort(pend, count, sizeof(*pend), cmp_exception);
 	uint32_t ecap = 0;
 	if (count) {
 		rc = gtfs_reserve((void **)&f->exceptions, &ecap, sizeof(*f->exceptions), count);
@@ -1049,19 +1050,37 @@ static gtfs_source_limits source_limits(const grens_gtfs_options *o)
 	return l;
 }
 
+gtfs_source_limits gtfs_limits_from_options(const grens_gtfs_options *o)
+{
+	return source_limits(o);
+}
+
 int grens_gtfs_load(grens_gtfs_feed **out, const char *path, const grens_gtfs_options *opts,
 		    grens_diag *diag, grens_error *err)
 {
 	grens_gtfs_options defaults = GRENS_GTFS_OPTIONS_INIT;
-	gtfs_loader ld;
-	memset(&ld, 0, sizeof(ld));
-	int rc;
-	if (!out || !path) {
+	if (!out || !path)
 		return grens_error_set(err, GRENS_EARG, "no feed path");
-	}
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
+	gtfs_source_limits limits = source_limits(opts);
+	gtfs_source *src = NULL;
+	int rc = gtfs_source_open(&src, path, &limits, diag, err);
+	if (rc)
+		return rc;
+	rc = gtfs_load_source(out, src, path, opts, diag, err);
+	gtfs_source_close(src);
+	return rc;
+}
+
+int gtfs_load_source(grens_gtfs_feed **out, gtfs_source *src, const char *path,
+		     const grens_gtfs_options *opts, grens_diag *diag, grens_error *err)
+{
+	gtfs_loader ld;
+	memset(&ld, 0, sizeof(ld));
+	int rc;
+	*out = NULL;
 	grens_gtfs_feed *f = calloc(1, sizeof(*f));
 	if (!f)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
@@ -1073,6 +1092,7 @@ int grens_gtfs_load(grens_gtfs_feed **out, const char *path, const grens_gtfs_op
 	}
 	f->first_service_date = f->last_service_date = GRENS_DATE_NONE;
 	ld.feed = f;
+	ld.src = src;
 	ld.opts = opts;
 	ld.diag = diag;
 	ld.err = err;
@@ -1087,10 +1107,6 @@ int grens_gtfs_load(grens_gtfs_feed **out, const char *path, const grens_gtfs_op
 		rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
 		goto fail;
 	}
-	gtfs_source_limits limits = source_limits(opts);
-	rc = gtfs_source_open(&ld.src, path, &limits, diag, err);
-	if (rc)
-		goto fail;
 	notice_unknown_files(&ld);
 	if (!gtfs_source_has(ld.src, "calendar.txt", NULL) &&
 	    !gtfs_source_has(ld.src, "calendar_dates.txt", NULL)) {
@@ -1133,13 +1149,11 @@ int grens_gtfs_load(grens_gtfs_feed **out, const char *path, const grens_gtfs_op
 	grens_progress_report(&opts->progress, "tables", 11, 11);
 	id_map_clear(&ld.strings);
 	free(ld.interned);
-	gtfs_source_close(ld.src);
 	*out = f;
 	return 0;
 fail:
 	id_map_clear(&ld.strings);
 	free(ld.interned);
-	gtfs_source_close(ld.src);
 	grens_gtfs_free(f);
 	if (!rc)
 		rc = GRENS_EFORMAT;

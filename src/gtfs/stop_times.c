@@ -528,7 +528,9 @@ static int finish_trips(gtfs_loader *ld, st_work *w)
 	f->stop_time_count = wpos;
 	f->counts.stop_times = wpos;
 	for (uint32_t t = 0; t < f->trip_count; t++) {
-		const grens_gtfs_trip *tr = &f->trips[t];
+		grens_gtfs_trip *tr = &f->trips[t];
+		if (tr->stop_time_count == 0)
+			tr->first_stop_time = 0; /* a trip without rows keeps no stale offset */
 		if (tr->stop_time_count < 2)
 			NOTICE_WARN(ld, "unusable_trip", "trips.txt", 0, "trip_id",
 				    "trip \"%.40s\" has %u stop times", tr->id, tr->stop_time_count);
