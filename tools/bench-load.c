@@ -71,6 +71,10 @@ int main(int argc, char **argv)
 				printf("  rows %llu  (%.2f M rows/s)\n", (unsigned long long)rows,
 				       (double)rows / best / 1e6);
 				printf("  peak_rss_mb %.1f\n", (double)ru.ru_maxrss / 1024.0);
+				printf("  process_cpu_s %.3f (user+system, all runs)\n",
+				       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+					       (double)ru.ru_stime.tv_sec +
+					       (double)ru.ru_stime.tv_usec / 1e6);
 				printf("  agency %llu stops %llu routes %llu trips %llu (expanded %u) "
 				       "calendar %llu calendar_dates %llu transfers %llu frequencies "
 				       "%llu shapes %llu skipped %llu\n",

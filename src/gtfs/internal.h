@@ -128,6 +128,20 @@ int id_map_add(id_map *m, grens_arena *arena, const char *id, size_t len, uint32
 uint32_t id_map_find(const id_map *m, const char *id, size_t len);
 void id_map_clear(id_map *m);
 
+/* A flat open-addressing table from id to row, built once over an array
+ * of row structs whose first member is `const char *id` (stops, trips).
+ * Used in the stop_times loop, where uthash's chains cost cache misses. */
+typedef struct flat_map {
+	uint64_t *slots; /* hash << 32 | (row + 1); 0 = empty */
+	uint32_t mask;
+	const char *base; /* the row array, stride bytes apart */
+	size_t stride;
+} flat_map;
+
+int flat_map_build(flat_map *fm, const void *rows, size_t stride, uint32_t count);
+uint32_t flat_map_find(const flat_map *fm, const char *id, size_t len);
+void flat_map_free(flat_map *fm);
+
 struct grens_gtfs_index {
 	id_map agencies, stops, routes, trips, services, shapes;
 };

@@ -4,10 +4,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "table.h"
 
 #define ARR(x) (sizeof(x) / sizeof((x)[0]))
+#define HUGE_ARRAY_BYTES (16u << 20)
 #define VAL(len) notice_value_len(len)
 
 int gtfs_reserve(void **arr, uint32_t *cap, size_t elem, uint64_t need)
@@ -27,6 +29,14 @@ int gtfs_reserve(void **arr, uint32_t *cap, size_t elem, uint64_t need)
 	void *p = realloc(*arr, bytes);
 	if (!p)
 		return GRENS_ENOMEM;
+	if (bytes >= HUGE_ARRAY_BYTES) {
+		/* Large row arrays are written once front to back: huge pages save
+		 * most of the page faults. Only advice; failure is harmless. */
+		uintptr_t lo = ((uintptr_t)p + 0x1FFFFF) & ~(uintptr_t)0x1FFFFF;
+		uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)0x1FFFFF;
+		if (hi > lo)
+			madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	}
 	*arr = p;
 	*cap = (uint32_t)ncap;
 	return 0;

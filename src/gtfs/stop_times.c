@@ -40,6 +40,9 @@ const csv_column gtfs_stop_times_cols[] = {
 };
 const size_t gtfs_stop_times_ncols = ST_NCOLS;
 
+/* Stops remembered per position within a trip for the lookup predictor. */
+#define PREDICT_SLOTS 256
+
 /* A removed row: its stop is set to this marker until compaction. */
 #define REMOVED GRENS_NONE
 
@@ -155,8 +158,18 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		return grens_error_set(ld->err, rc, "out of memory reserving stop_times");
 	w->timepoint_column = fld_has_column(t, ST_TIMEPOINT);
 	bool has_dist = fld_has_column(t, ST_DIST);
+	flat_map stops_map, trips_map;
+	if ((rc = flat_map_build(&stops_map, f->stops, sizeof(*f->stops), f->stop_count)))
+		return grens_error_set(ld->err, rc, "out of memory indexing stops");
+	if ((rc = flat_map_build(&trips_map, f->trips, sizeof(*f->trips), f->trip_count))) {
+		flat_map_free(&stops_map);
+		return grens_error_set(ld->err, rc, "out of memory indexing trips");
+	}
 	const char *last_trip = NULL;
 	uint32_t last_trip_len = 0, last_trip_row = GRENS_NONE;
+	uint32_t predicted[PREDICT_SLOTS];
+	uint32_t prev_row_trip = GRENS_NONE, row_in_trip = 0;
+	memset(predicted, 0xff, sizeof(predicted));
 	uint32_t n = 0;
 	while ((rc = table_next(t)) == 1) {
 		uint32_t tl, sl, ql;
@@ -174,7 +187,13 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		if (last_trip && tl == last_trip_len && memcmp(tid, last_trip, tl) == 0) {
 			trip = last_trip_row;
 		} else {
-			trip = id_map_find(&ld->index->trips, tid, tl);
+			/* stop_times.txt usually follows the order of trips.txt. */
+			uint32_t next = last_trip_row + 1;
+			const char *cand = next < f->trip_count ? f->trips[next].id : NULL;
+			if (cand && memcmp(cand, tid, tl) == 0 && cand[tl] == '\0')
+				trip = next;
+			else
+				trip = flat_map_find(&trips_map, tid, tl);
 			if (trip == GRENS_NONE) {
 				NOTICE_ERROR(ld, "foreign_key_violation", t->file, t->r.line,
 					     "trip_id", "unknown trip_id \"%.*s\": row skipped",
@@ -186,7 +205,23 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 			last_trip_len = tl;
 			last_trip_row = trip;
 		}
-		uint32_t stop = id_map_find(&ld->index->stops, sid, sl);
+		/* Consecutive trips of a route usually visit the same stops in the
+		 * same order: try the stop seen at this position of the previous
+		 * trip before hashing. */
+		uint32_t pos = trip == prev_row_trip ? row_in_trip + 1 : 0;
+		prev_row_trip = trip;
+		row_in_trip = pos;
+		uint32_t stop = GRENS_NONE;
+		if (pos < PREDICT_SLOTS && predicted[pos] < f->stop_count) {
+			const char *cand = f->stops[predicted[pos]].id;
+			if (memcmp(cand, sid, sl) == 0 && cand[sl] == '\0')
+				stop = predicted[pos];
+		}
+		if (stop == GRENS_NONE) {
+			stop = flat_map_find(&stops_map, sid, sl);
+			if (pos < PREDICT_SLOTS)
+				predicted[pos] = stop;
+		}
 		if (stop == GRENS_NONE) {
 			NOTICE_ERROR(ld, "foreign_key_violation", t->file, t->r.line, "stop_id",
 				     "unknown stop_id \"%.*s\": row skipped", VAL(sl), sid);
@@ -242,8 +277,10 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		uint32_t hl;
 		const char *hs = fld(t, ST_HEADSIGN, &hl);
 		const char *headsign = hl ? loader_intern(ld, hs, hl) : "";
-		if (!headsign)
-			return grens_error_set(ld->err, GRENS_ENOMEM, "out of memory");
+		if (!headsign) {
+			rc = grens_error_set(ld->err, GRENS_ENOMEM, "out of memory");
+			break;
+		}
 		if (n == cap) {
 			/* Re-estimate from the bytes consumed so far. */
 			uint64_t want = (uint64_t)n + 1;
@@ -257,9 +294,9 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 			    (rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line),
 					       want))) {
 				grens_error_at(ld->err, t->file, t->r.line, 0, NULL);
-				return grens_error_set(ld->err, rc, "stop_times.txt: cannot hold "
-								    "%u rows",
-						       n + 1);
+				rc = grens_error_set(ld->err, rc, "stop_times.txt: cannot hold %u rows",
+						     n + 1);
+				break;
 			}
 		}
 		grens_gtfs_stop_time *st = &f->stop_times[n];
@@ -279,6 +316,8 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		if ((n & 0xFFFFF) == 0)
 			grens_progress_report(&ld->opts->progress, "stop_times", n, 0);
 	}
+	flat_map_free(&stops_map);
+	flat_map_free(&trips_map);
 	if (rc < 0)
 		return rc;
 	f->stop_time_count = n;
