@@ -28,7 +28,8 @@ int main(int argc, char **argv)
 	bool verbose = getenv("BENCH_PROGRESS") != NULL;
 	int repeat = 1, first = 1;
 	if (argc > 2 && strcmp(argv[1], "--repeat") == 0) {
-		repeat = atoi(argv[2]) > 0 ? atoi(argv[2]) : 1;
+		long n = strtol(argv[2], NULL, 10);
+		repeat = n > 0 && n < 1000 ? (int)n : 1;
 		first = 3;
 	}
 	if (first >= argc) {

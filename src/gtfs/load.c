@@ -123,7 +123,7 @@ static int load_agency(gtfs_loader *ld)
 	int rc = table_open(&t, ld, "agency.txt", agency_cols, ARR(agency_cols), true, &present);
 	if (rc)
 		return rc;
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t len, nl, ul, tl, ll;
 		const char *id = fld(&t, A_ID, &len);
 		const char *name = fld_required(&t, A_NAME, &nl);
@@ -218,7 +218,7 @@ static int load_stops(gtfs_loader *ld)
 		rc = grow_error(ld, rc, t.file);
 		goto done;
 	}
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t len;
 		const char *id = fld_required(&t, S_ID, &len);
 		if (!id) {
@@ -372,7 +372,7 @@ static int load_routes(gtfs_loader *ld)
 	int rc = table_open(&t, ld, "routes.txt", route_cols, ARR(route_cols), true, &present);
 	if (rc)
 		return rc;
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t len, al;
 		const char *id = fld_required(&t, R_ID, &len);
 		if (!id) {
@@ -519,7 +519,7 @@ static int load_calendar(gtfs_loader *ld, bool *present)
 			    present);
 	if (rc || !*present)
 		return rc;
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t len;
 		const char *id = fld_required(&t, C_ID, &len);
 		if (!id) {
@@ -616,7 +616,7 @@ static int load_calendar_dates(gtfs_loader *ld, bool *present)
 			    ARR(calendar_dates_cols), false, present);
 	if (rc || !*present)
 		return rc;
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t len;
 		const char *id = fld_required(&t, CD_ID, &len);
 		grens_date date;
@@ -707,7 +707,7 @@ static int load_shapes(gtfs_loader *ld)
 	}
 	uint32_t shape_count = 0;
 	char last[256] = "";
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t len;
 		const char *id = fld_required(&t, SH_ID, &len);
 		if (!id) {
@@ -759,7 +759,7 @@ static int load_trips(gtfs_loader *ld)
 		rc = grow_error(ld, rc, t.file);
 		goto done;
 	}
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t len, rl, sl;
 		const char *id = fld_required(&t, T_ID, &len);
 		const char *rid = fld_required(&t, T_ROUTE, &rl);
@@ -890,7 +890,7 @@ static int load_transfers(gtfs_loader *ld)
 		return rc;
 	}
 	const struct grens_gtfs_index *ix = ld->index;
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		grens_gtfs_transfer x;
 		int64_t type, min;
 		if (fld_int(&t, X_TYPE, 0, 5, 0, &type) < 0 ||
@@ -967,7 +967,7 @@ static int load_feed_info(gtfs_loader *ld)
 		return rc;
 	}
 	uint32_t rows = 0;
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		if (rows++ > 0) {
 			NOTICE_ERROR(ld, "more_than_one_entity", t.file, t.r.line, NULL,
 				     "feed_info.txt has more than one row: row ignored");
@@ -1131,8 +1131,16 @@ int gtfs_load_source(grens_gtfs_feed **out, gtfs_source *src, const char *path,
 	}
 	grens_progress_report(&opts->progress, "tables", 0, 11);
 	bool have_cal = false, have_dates = false;
-	if ((rc = load_agency(&ld)) || (rc = load_stops(&ld)) || (rc = load_routes(&ld)) ||
-	    (rc = load_calendar(&ld, &have_cal)) || (rc = load_calendar_dates(&ld, &have_dates)))
+	rc = load_agency(&ld);
+	if (!rc)
+		rc = load_stops(&ld);
+	if (!rc)
+		rc = load_routes(&ld);
+	if (!rc)
+		rc = load_calendar(&ld, &have_cal);
+	if (!rc)
+		rc = load_calendar_dates(&ld, &have_dates);
+	if (rc)
 		goto fail;
 	grens_progress_report(&opts->progress, "tables", 5, 11);
 	if (!have_cal && !have_dates) {
@@ -1144,16 +1152,23 @@ int gtfs_load_source(grens_gtfs_feed **out, gtfs_source *src, const char *path,
 				     "%s: calendar.txt and calendar_dates.txt are both empty", path);
 		goto fail;
 	}
-	if (opts->read_shapes && (rc = load_shapes(&ld)))
-		goto fail;
-	if ((rc = load_trips(&ld)))
+	if (opts->read_shapes)
+		rc = load_shapes(&ld);
+	if (!rc)
+		rc = load_trips(&ld);
+	if (rc)
 		goto fail;
 	grens_progress_report(&opts->progress, "tables", 7, 11);
-	if ((rc = gtfs_load_stop_times(&ld)))
+	rc = gtfs_load_stop_times(&ld);
+	if (rc)
 		goto fail;
 	grens_progress_report(&opts->progress, "tables", 8, 11);
-	if ((rc = gtfs_load_frequencies(&ld)) || (rc = load_transfers(&ld)) ||
-	    (rc = load_feed_info(&ld)))
+	rc = gtfs_load_frequencies(&ld);
+	if (!rc)
+		rc = load_transfers(&ld);
+	if (!rc)
+		rc = load_feed_info(&ld);
+	if (rc)
 		goto fail;
 	gtfs_service_dates(f);
 	grens_progress_report(&opts->progress, "tables", 11, 11);
@@ -1214,18 +1229,26 @@ int grens_gtfs_check(const char *path, grens_error *err)
 				     path);
 		goto done;
 	}
-	if ((rc = check_header(src, "agency.txt", agency_cols, ARR(agency_cols), err)) ||
-	    (rc = check_header(src, "stops.txt", stop_cols, ARR(stop_cols), err)) ||
-	    (rc = check_header(src, "routes.txt", route_cols, ARR(route_cols), err)) ||
-	    (rc = check_header(src, "trips.txt", trip_cols, ARR(trip_cols), err)) ||
-	    (rc = check_header(src, "stop_times.txt", gtfs_stop_times_cols, gtfs_stop_times_ncols,
-			       err)))
-		goto done;
-	if (cal && (rc = check_header(src, "calendar.txt", calendar_cols, ARR(calendar_cols), err)))
-		goto done;
-	if (dates && (rc = check_header(src, "calendar_dates.txt", calendar_dates_cols,
-					ARR(calendar_dates_cols), err)))
-		goto done;
+	static const struct {
+		const char *file;
+		const csv_column *cols;
+		size_t ncols;
+	} headers[] = {
+		{ "agency.txt", agency_cols, ARR(agency_cols) },
+		{ "stops.txt", stop_cols, ARR(stop_cols) },
+		{ "routes.txt", route_cols, ARR(route_cols) },
+		{ "trips.txt", trip_cols, ARR(trip_cols) },
+		{ "stop_times.txt", gtfs_stop_times_cols, 0 },
+		{ "calendar.txt", calendar_cols, ARR(calendar_cols) },
+		{ "calendar_dates.txt", calendar_dates_cols, ARR(calendar_dates_cols) },
+	};
+	for (size_t i = 0; i < ARR(headers) && !rc; i++) {
+		if (!gtfs_source_has(src, headers[i].file, NULL))
+			continue; /* optional here: the required ones were checked above */
+		size_t ncols = headers[i].cols == gtfs_stop_times_cols ? gtfs_stop_times_ncols
+									 : headers[i].ncols;
+		rc = check_header(src, headers[i].file, headers[i].cols, ncols, err);
+	}
 done:
 	gtfs_source_close(src);
 	return rc;

@@ -162,8 +162,10 @@ static int open_dir(gtfs_source *s, const char *path, grens_error *err)
 	}
 	size_t cap = 0;
 	int rc = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
+	for (;;) {
+		struct dirent *de = readdir(d);
+		if (!de)
+			break;
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= NAME_MAX_BYTES)
 			continue;
 		if (s->entry_count >= GRENS_LIMIT_ZIP_ENTRIES) {

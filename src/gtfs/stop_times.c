@@ -152,16 +152,21 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 	uint64_t est = size / 40 + 1024;
 	if (est > 64u * 1024 * 1024)
 		est = 64u * 1024 * 1024;
-	if ((rc = gtfs_reserve((void **)&f->stop_times, &cap, sizeof(*f->stop_times), est)) ||
-	    (rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip), est)) ||
-	    (rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line), est)))
+	rc = gtfs_reserve((void **)&f->stop_times, &cap, sizeof(*f->stop_times), est);
+	if (!rc)
+		rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip), est);
+	if (!rc)
+		rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line), est);
+	if (rc)
 		return grens_error_set(ld->err, rc, "out of memory reserving stop_times");
 	w->timepoint_column = fld_has_column(t, ST_TIMEPOINT);
 	bool has_dist = fld_has_column(t, ST_DIST);
 	flat_map stops_map, trips_map;
-	if ((rc = flat_map_build(&stops_map, f->stops, sizeof(*f->stops), f->stop_count)))
+	rc = flat_map_build(&stops_map, f->stops, sizeof(*f->stops), f->stop_count);
+	if (rc)
 		return grens_error_set(ld->err, rc, "out of memory indexing stops");
-	if ((rc = flat_map_build(&trips_map, f->trips, sizeof(*f->trips), f->trip_count))) {
+	rc = flat_map_build(&trips_map, f->trips, sizeof(*f->trips), f->trip_count);
+	if (rc) {
 		flat_map_free(&stops_map);
 		return grens_error_set(ld->err, rc, "out of memory indexing trips");
 	}
@@ -171,7 +176,7 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 	uint32_t prev_row_trip = GRENS_NONE, row_in_trip = 0;
 	memset(predicted, 0xff, sizeof(predicted));
 	uint32_t n = 0;
-	while ((rc = table_next(t)) == 1) {
+	for (rc = table_next(t); rc == 1; rc = table_next(t)) {
 		uint32_t tl, sl, ql;
 		const char *tid = fld(t, ST_TRIP, &tl);
 		const char *sid = fld(t, ST_STOP, &sl);
@@ -287,12 +292,13 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 			if (n > 1000 && t->r.bytes_read && size > t->r.bytes_read)
 				want = (uint64_t)((double)n * ((double)size / (double)t->r.bytes_read) *
 						  1.02) + 1024;
-			if ((rc = gtfs_reserve((void **)&f->stop_times, &cap,
-					       sizeof(*f->stop_times), want)) ||
-			    (rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip),
-					       want)) ||
-			    (rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line),
-					       want))) {
+			rc = gtfs_reserve((void **)&f->stop_times, &cap, sizeof(*f->stop_times),
+					  want);
+			if (!rc)
+				rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip), want);
+			if (!rc)
+				rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line), want);
+			if (rc) {
 				grens_error_at(ld->err, t->file, t->r.line, 0, NULL);
 				rc = grens_error_set(ld->err, rc, "stop_times.txt: cannot hold %u rows",
 						     n + 1);
@@ -592,7 +598,8 @@ int gtfs_load_stop_times(gtfs_loader *ld)
 	table_close(&t);
 	if (rc)
 		goto done;
-	if ((rc = group_rows(ld, &w)))
+	rc = group_rows(ld, &w);
+	if (rc)
 		goto done;
 	rc = finish_trips(ld, &w);
 	/* Give back the over-reservation. */
@@ -705,7 +712,7 @@ int gtfs_load_frequencies(gtfs_loader *ld)
 		}
 		return rc;
 	}
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t tl;
 		const char *tid = fld_required(&t, FQ_TRIP, &tl);
 		if (!tid) {
@@ -738,7 +745,8 @@ int gtfs_load_frequencies(gtfs_loader *ld)
 			table_skip(&t);
 			continue;
 		}
-		if ((rc = gtfs_reserve((void **)&pend, &cap, sizeof(*pend), (uint64_t)n + 1))) {
+		rc = gtfs_reserve((void **)&pend, &cap, sizeof(*pend), (uint64_t)n + 1);
+		if (rc) {
 			rc = grens_error_set(ld->err, rc, "out of memory");
 			break;
 		}
@@ -754,7 +762,8 @@ int gtfs_load_frequencies(gtfs_loader *ld)
 	if (n == 0)
 		goto done;
 	qsort(pend, n, sizeof(*pend), cmp_frequency);
-	if ((rc = gtfs_reserve((void **)&f->frequencies, &fcap, sizeof(*f->frequencies), n))) {
+	rc = gtfs_reserve((void **)&f->frequencies, &fcap, sizeof(*f->frequencies), n);
+	if (rc) {
 		rc = grens_error_set(ld->err, rc, "out of memory");
 		goto done;
 	}

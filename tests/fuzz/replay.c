@@ -150,10 +150,13 @@ static int run_path(const char *path, long mutations, int *count)
 		return 1;
 	char *names[4096];
 	size_t n = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL && n < 4096)
+	while (n < 4096) {
+		struct dirent *de = readdir(d);
+		if (!de)
+			break;
 		if (de->d_name[0] != '.')
 			names[n++] = strdup(de->d_name);
+	}
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), cmp_str);
 	int rc = 0;
