@@ -1243,8 +1243,11 @@ int grens_gtfs_check(const char *path, grens_error *err)
 		{ "calendar_dates.txt", calendar_dates_cols, ARR(calendar_dates_cols) },
 	};
 	for (size_t i = 0; i < ARR(headers) && !rc; i++) {
-		if (!gtfs_source_has(src, headers[i].file, NULL))
+		uint64_t size = 0;
+		if (!gtfs_source_has(src, headers[i].file, &size))
 			continue; /* optional here: the required ones were checked above */
+		if (size == 0 && strncmp(headers[i].file, "calendar", 8) == 0 && cal && dates)
+			continue; /* one empty calendar file is fine when the other exists */
 		size_t ncols = headers[i].cols == gtfs_stop_times_cols ? gtfs_stop_times_ncols
 									 : headers[i].ncols;
 		rc = check_header(src, headers[i].file, headers[i].cols, ncols, err);

@@ -816,6 +816,13 @@ static void test_check(void)
 	dir = MAKE_FEED("check-dates-only", { "calendar.txt", NULL },
 			{ "calendar_dates.txt", "service_id,date,exception_type\n" });
 	CHECK_INT(grens_gtfs_check(dir, &err), 0);
+	/* An empty calendar.txt next to calendar_dates.txt loads, so it checks. */
+	dir = MAKE_FEED("check-empty-cal", { "calendar.txt", "" },
+			{ "calendar_dates.txt", "service_id,date,exception_type\nsvc,20260504,1\n" });
+	CHECK_INT(grens_gtfs_check(dir, &err), 0);
+	loaded l = load(dir);
+	CHECK_INT(l.rc, 0);
+	unload(&l);
 	dir = MAKE_FEED("check-no-cal", { "calendar.txt", NULL });
 	CHECK_INT(grens_gtfs_check(dir, &err), GRENS_EFORMAT);
 }
