@@ -319,6 +319,13 @@ static int load_stops(gtfs_loader *ld)
 				     "parent_station", "unknown stop_id \"%.40s\"", p);
 			continue;
 		}
+		/* Stops, entrances and nodes belong to a station; boarding areas to a
+		 * platform. The link is kept either way. */
+		uint8_t want = f->stops[i].location_type == 4 ? 0 : 1;
+		if (f->stops[i].location_type != 1 && f->stops[ps].location_type != want)
+			NOTICE_WARN(ld, "wrong_parent_location_type", "stops.txt", parent_lines[i],
+				    "parent_station", "parent \"%.40s\" has location_type %u, expected %u",
+				    p, f->stops[ps].location_type, want);
 		if (ps == i) {
 			NOTICE_ERROR(ld, "foreign_key_violation", "stops.txt", parent_lines[i],
 				     "parent_station", "stop is its own parent");

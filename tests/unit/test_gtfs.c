@@ -598,6 +598,36 @@ static void test_interpolation_edges(void)
 	unload(&l);
 }
 
+static void test_parents(void)
+{
+	/* Lines: 2 s1 (parent station st), 3 s2 (parent is a platform: wrong),
+	 * 4 st, 5 entrance of st, 6 boarding area of platform s1 (right),
+	 * 7 unknown parent. */
+	loaded l = load(MAKE_FEED(
+		"parents", { "stops.txt", "stop_id,stop_name,stop_lat,stop_lon,location_type,"
+					  "parent_station\n"
+					  "s1,One,52.0,5.0,0,st\n"
+					  "s2,Two,52.1,5.1,0,s1\n"
+					  "st,Station,52.0,5.0,1,\n"
+					  "e1,Entrance,52.0,5.0,2,st\n"
+					  "ba,Board,52.0,5.0,4,s1\n"
+					  "bad,Bad,52,5,0,nowhere\n" }));
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		const grens_gtfs_feed *f = l.feed;
+		uint32_t st = grens_gtfs_find_stop(f, "st"), s1 = grens_gtfs_find_stop(f, "s1");
+		CHECK_INT(f->stops[s1].parent, st);
+		CHECK_INT(f->stops[grens_gtfs_find_stop(f, "e1")].parent, st);
+		CHECK_INT(f->stops[grens_gtfs_find_stop(f, "ba")].parent, s1);
+		CHECK_INT(f->stops[grens_gtfs_find_stop(f, "bad")].parent, GRENS_NONE);
+		CHECK_INT(grens_diag_count(l.diag, "wrong_parent_location_type"), 1);
+		CHECK_INT(notice_line(&l, "wrong_parent_location_type"), 3);
+		CHECK_INT(notice_line(&l, "foreign_key_violation"), 7);
+		CHECK_INT(f->counts.stops, 6);
+	}
+	unload(&l);
+}
+
 static void test_not_a_feed(void)
 {
 	char dir[512];
@@ -914,6 +944,7 @@ int main(void)
 	test_csv_edge_cases();
 	test_calendar_dates_only();
 	test_interpolation_edges();
+	test_parents();
 	test_not_a_feed();
 	test_zip();
 	test_check();
