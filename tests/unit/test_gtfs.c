@@ -769,6 +769,26 @@ static void test_zip(void)
 	snprintf(probe, sizeof(probe), "%s/../evil.txt", tmp_root);
 	CHECK(stat(probe, &sb) != 0);
 
+	/* A damaged archive: bytes inside the compressed data of a member are
+	 * overwritten, so inflating or the CRC check fails: a clear error naming
+	 * the member, never a crash. */
+	snprintf(path, sizeof(path), "%s/damaged.zip", tmp_root);
+	CHECK_INT(zip_fixture(path, NULL, 0, false), 0);
+	FILE *fp = fopen(path, "r+b");
+	CHECK(fp != NULL);
+	if (fp) {
+		/* The first member (agency.txt) starts at 0: its data follows the
+		 * 30-byte local header and the 10-byte name; flip 8 bytes in it. */
+		fseek(fp, 30 + 10 + 4, SEEK_SET);
+		fwrite("\xff\x00\xff\x00\xff\x00\xff\x00", 1, 8, fp);
+		fclose(fp);
+	}
+	l = load(path);
+	CHECK(l.rc == GRENS_EIO || l.rc == GRENS_EFORMAT);
+	CHECK(l.feed == NULL);
+	CHECK_STR(l.err.file, "agency.txt");
+	unload(&l);
+
 	/* Missing stop_times.txt: check and load both fail. */
 	snprintf(path, sizeof(path), "%s/no-stop-times.zip", tmp_root);
 	CHECK_INT(zip_fixture(path, NULL, 0, true), 0);
