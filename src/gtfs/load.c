@@ -761,7 +761,7 @@ static int load_trips(gtfs_loader *ld)
 	if (rc)
 		return rc;
 	rc = gtfs_reserve((void **)&f->trips, &ld->trip_cap, sizeof(*f->trips),
-			  table_size(&t) / 48 + 16);
+			  table_size(&t) / 32 + 16);
 	if (rc) {
 		rc = grow_error(ld, rc, t.file);
 		goto done;

@@ -149,9 +149,11 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 	/* Reserve by an estimate (bytes per row from typical feeds), corrected
 	 * after the first rows. */
 	uint64_t size = table_size(t);
+	/* The size may come from a zip header that lies: the first reservation
+	 * is capped, and grows from the bytes actually read. */
 	uint64_t est = size / 40 + 1024;
-	if (est > 64u * 1024 * 1024)
-		est = 64u * 1024 * 1024;
+	if (est > 8u * 1024 * 1024)
+		est = 8u * 1024 * 1024;
 	rc = gtfs_reserve((void **)&f->stop_times, &cap, sizeof(*f->stop_times), est);
 	if (!rc)
 		rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip), est);
