@@ -409,7 +409,14 @@ static int load_routes(gtfs_loader *ld)
 		uint32_t agency = GRENS_NONE;
 		if (al) {
 			agency = id_map_find(&ld->index->agencies, aid, al);
-			if (agency == GRENS_NONE) {
+			if (agency == GRENS_NONE && f->agency_count == 1) {
+				/* Only one agency it can mean: keep the route. */
+				NOTICE_ERROR(ld, "foreign_key_violation", t.file, t.r.line,
+					     "agency_id",
+					     "unknown agency_id \"%.*s\": the feed's only agency used",
+					     VAL(al), aid);
+				agency = 0;
+			} else if (agency == GRENS_NONE) {
 				NOTICE_ERROR(ld, "foreign_key_violation", t.file, t.r.line,
 					     "agency_id", "unknown agency_id \"%.*s\": row skipped",
 					     VAL(al), aid);

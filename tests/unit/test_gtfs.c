@@ -628,6 +628,35 @@ static void test_parents(void)
 	unload(&l);
 }
 
+static void test_agency_references(void)
+{
+	/* One agency: a route naming an unknown agency_id (line 2) is kept and
+	 * given that agency; with two agencies (second feed) it is skipped. */
+	loaded l = load(MAKE_FEED("one-agency",
+				  { "routes.txt", "route_id,agency_id,route_short_name,route_type\n"
+						  "r,zz,R,3\n" }));
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		CHECK_INT(l.feed->counts.routes, 1);
+		CHECK_INT(l.feed->routes[0].agency, 0);
+		CHECK_INT(notice_line(&l, "foreign_key_violation"), 2);
+	}
+	unload(&l);
+	l = load(MAKE_FEED("two-agencies",
+			   { "agency.txt", "agency_id,agency_name,agency_url,agency_timezone\n"
+					   "a,A,https://a.example,Europe/Amsterdam\n"
+					   "b,B,https://b.example,Europe/Amsterdam\n" },
+			   { "routes.txt", "route_id,agency_id,route_short_name,route_type\n"
+					   "r,a,R,3\nq,zz,Q,3\n" }));
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		CHECK_INT(l.feed->counts.routes, 1);
+		CHECK_INT(l.feed->counts.rows_skipped, 1);
+		CHECK_INT(notice_line(&l, "foreign_key_violation"), 3);
+	}
+	unload(&l);
+}
+
 static void test_not_a_feed(void)
 {
 	char dir[512];
@@ -965,6 +994,7 @@ int main(void)
 	test_calendar_dates_only();
 	test_interpolation_edges();
 	test_parents();
+	test_agency_references();
 	test_not_a_feed();
 	test_zip();
 	test_check();
