@@ -235,6 +235,10 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 			table_skip(t);
 			continue;
 		}
+		if (f->stops[stop].location_type != 0)
+			NOTICE_ERROR(ld, "location_with_unexpected_stop_time", t->file, t->r.line,
+				     "stop_id", "\"%.*s\" has location_type %u, not a stop or platform",
+				     VAL(sl), sid, f->stops[stop].location_type);
 		uint32_t sequence;
 		if (!fast_u32(seq, ql, &sequence)) {
 			int64_t v;

@@ -611,7 +611,9 @@ static void test_parents(void)
 					  "st,Station,52.0,5.0,1,\n"
 					  "e1,Entrance,52.0,5.0,2,st\n"
 					  "ba,Board,52.0,5.0,4,s1\n"
-					  "bad,Bad,52,5,0,nowhere\n" }));
+					  "bad,Bad,52,5,0,nowhere\n" },
+		{ "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+				    "t1,08:00:00,08:00:00,s1,1\nt1,08:10:00,08:10:00,st,2\n" }));
 	CHECK_INT(l.rc, 0);
 	if (!l.rc) {
 		const grens_gtfs_feed *f = l.feed;
@@ -624,6 +626,9 @@ static void test_parents(void)
 		CHECK_INT(notice_line(&l, "wrong_parent_location_type"), 3);
 		CHECK_INT(notice_line(&l, "foreign_key_violation"), 7);
 		CHECK_INT(f->counts.stops, 6);
+		/* stop_times line 2 serves s1 (a platform): no notice about it. */
+		CHECK_INT(grens_diag_count(l.diag, "location_with_unexpected_stop_time"), 1);
+		CHECK_INT(notice_line(&l, "location_with_unexpected_stop_time"), 3);
 	}
 	unload(&l);
 }
