@@ -202,6 +202,7 @@ uint32_t grens_gtfs_find_stop(const grens_gtfs_feed *feed, const char *id);
 uint32_t grens_gtfs_find_route(const grens_gtfs_feed *feed, const char *id);
 /* For a frequency-based trip, returns the first expanded run. */
 uint32_t grens_gtfs_find_trip(const grens_gtfs_feed *feed, const char *id);
+/* Service (services[]) and agency rows by id; GRENS_NONE when unknown. */
 uint32_t grens_gtfs_find_service(const grens_gtfs_feed *feed, const char *id);
 uint32_t grens_gtfs_find_agency(const grens_gtfs_feed *feed, const char *id);
 
