@@ -913,6 +913,115 @@ static void test_check(void)
 
 /* ---- real feeds ------------------------------------------------------------------ */
 
+/* Copy every member of a zip into dir; stop_times.txt's data rows are
+ * shuffled (fixed seed). Returns 0 on success. */
+static int unzip_shuffled(const char *zip_path, const char *dir)
+{
+	int zerr = 0;
+	zip_t *z = zip_open(zip_path, ZIP_RDONLY, &zerr);
+	if (!z)
+		return -1;
+	int rc = 0;
+	zip_int64_t n = zip_get_num_entries(z, 0);
+	for (zip_int64_t i = 0; i < n && !rc; i++) {
+		zip_stat_t st;
+		if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) != 0) {
+			rc = -1;
+			break;
+		}
+		char *buf = malloc(st.size + 1);
+		zip_file_t *zf = zip_fopen_index(z, (zip_uint64_t)i, 0);
+		if (!buf || !zf || zip_fread(zf, buf, st.size) != (zip_int64_t)st.size) {
+			rc = -1;
+		} else if (strcmp(st.name, "stop_times.txt") != 0) {
+			write_file(dir, st.name, buf, st.size);
+		} else {
+			/* Split into lines, keep the header, shuffle the rest. */
+			size_t lines = 0;
+			for (size_t k = 0; k < st.size; k++)
+				lines += buf[k] == '\n';
+			char **line = malloc((lines + 1) * sizeof(*line));
+			size_t *len = malloc((lines + 1) * sizeof(*len));
+			char *out = malloc(st.size + 2);
+			size_t m = 0, start = 0;
+			for (size_t k = 0; k <= st.size && line && len; k++) {
+				if (k == st.size || buf[k] == '\n') {
+					if (k > start) {
+						line[m] = buf + start;
+						len[m++] = k - start;
+					}
+					start = k + 1;
+				}
+			}
+			uint64_t seed = 12345;
+			for (size_t k = m > 2 ? m - 1 : 0; k > 1 && line && len; k--) {
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				size_t j = 1 + (size_t)((seed >> 33) % k);
+				char *tl = line[k];
+				size_t tn = len[k];
+				line[k] = line[j], len[k] = len[j];
+				line[j] = tl, len[j] = tn;
+			}
+			size_t o = 0;
+			for (size_t k = 0; k < m && out; k++) {
+				memcpy(out + o, line[k], len[k]);
+				o += len[k];
+				out[o++] = '\n';
+			}
+			if (out)
+				write_file(dir, st.name, out, o);
+			else
+				rc = -1;
+			free(line);
+			free(len);
+			free(out);
+		}
+		if (zf)
+			zip_fclose(zf);
+		free(buf);
+	}
+	zip_discard(z);
+	return rc;
+}
+
+/* The same feed with stop_times.txt shuffled must give the same trips. */
+static void test_shuffled_copy(const char *zip_path, const grens_gtfs_feed *sorted)
+{
+	char dir[512];
+	snprintf(dir, sizeof(dir), "%s/shuffled", tmp_root);
+	mkdir(dir, 0700);
+	CHECK_INT(unzip_shuffled(zip_path, dir), 0);
+	loaded l = load(dir);
+	CHECK_INT(l.rc, 0);
+	if (l.rc) {
+		unload(&l);
+		return;
+	}
+	const grens_gtfs_feed *f = l.feed;
+	CHECK_INT(f->counts.stop_times, sorted->counts.stop_times);
+	CHECK_INT(f->trip_count, sorted->trip_count);
+	uint32_t differ = 0;
+	for (uint32_t t = 0; t < sorted->trip_count; t++) {
+		const grens_gtfs_trip *a = &sorted->trips[t];
+		uint32_t u = grens_gtfs_find_trip(f, a->id);
+		if (u == GRENS_NONE || f->trips[u].stop_time_count != a->stop_time_count) {
+			differ++;
+			continue;
+		}
+		const grens_gtfs_stop_time *x = &sorted->stop_times[a->first_stop_time];
+		const grens_gtfs_stop_time *y = &f->stop_times[f->trips[u].first_stop_time];
+		for (uint32_t k = 0; k < a->stop_time_count; k++)
+			if (x[k].sequence != y[k].sequence || x[k].arrival != y[k].arrival ||
+			    x[k].departure != y[k].departure ||
+			    strcmp(sorted->stops[x[k].stop].id, f->stops[y[k].stop].id) != 0) {
+				differ++;
+				break;
+			}
+	}
+	CHECK_INT(differ, 0);
+	unload(&l);
+}
+
 static void test_real_feeds(void)
 {
 	const char *shared = check_shared_dir();
@@ -980,6 +1089,7 @@ static void test_real_feeds(void)
 		}
 		CHECK_INT(total, 352668);
 		CHECK_INT(unsorted, 0);
+		test_shuffled_copy(path, l.feed);
 	}
 	unload(&l);
 }
