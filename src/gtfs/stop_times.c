@@ -40,6 +40,10 @@ const csv_column gtfs_stop_times_cols[] = {
 };
 const size_t gtfs_stop_times_ncols = ST_NCOLS;
 
+/* Runs all frequencies.txt rows together may add (72 MB of trips): each
+ * row is capped by limits.h, and many rows must not multiply that cap. */
+#define FREQUENCY_TOTAL_RUNS (100u * GRENS_LIMIT_FREQUENCY_TRIPS)
+
 /* Stops remembered per position within a trip for the lookup predictor. */
 #define PREDICT_SLOTS 256
 
@@ -677,6 +681,13 @@ static int expand_frequencies(gtfs_loader *ld)
 						    "trip \"%.40s\": more than %u runs, the rest dropped",
 						    template.id, GRENS_LIMIT_FREQUENCY_TRIPS);
 					break;
+				}
+				if (f->trip_count - f->counts.trips >= FREQUENCY_TOTAL_RUNS) {
+					NOTICE_WARN(ld, "number_out_of_range", "frequencies.txt", 0,
+						    "headway_secs",
+						    "more than %u runs in all: expansion stopped",
+						    FREQUENCY_TOTAL_RUNS);
+					return 0;
 				}
 				grens_gtfs_trip run = template;
 				run.frequency = k;

@@ -662,6 +662,41 @@ static void test_agency_references(void)
 	unload(&l);
 }
 
+static void test_frequency_caps(void)
+{
+	/* 101 trips, each every second from 00:00 to 240:00 (exact_times 0):
+	 * each row stops at GRENS_LIMIT_FREQUENCY_TRIPS = 10000 runs (the first
+	 * is the trip's own row, 9999 are appended), and all rows together stop
+	 * at 100 * 10000 appended runs: after 100 rows 999900 are appended, the
+	 * 101st row adds 100 more and hits the total cap. */
+	static char trips[101 * 16 + 64], times[101 * 64 + 128], freq[101 * 48 + 64];
+	size_t a = (size_t)snprintf(trips, sizeof(trips), "route_id,service_id,trip_id\n");
+	size_t b = (size_t)snprintf(times, sizeof(times),
+				    "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n");
+	size_t c = (size_t)snprintf(freq, sizeof(freq),
+				    "trip_id,start_time,end_time,headway_secs,exact_times\n");
+	for (int i = 0; i < 101; i++) {
+		a += (size_t)snprintf(trips + a, sizeof(trips) - a, "r,svc,f%d\n", i);
+		b += (size_t)snprintf(times + b, sizeof(times) - b,
+				      "f%d,00:00:00,00:00:00,s1,1\nf%d,00:05:00,00:05:00,s2,2\n", i,
+				      i);
+		c += (size_t)snprintf(freq + c, sizeof(freq) - c, "f%d,00:00:00,240:00:00,1,0\n", i);
+	}
+	loaded l = load(MAKE_FEED("freq-caps", { "trips.txt", trips }, { "stop_times.txt", times },
+				  { "frequencies.txt", freq }));
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		CHECK_INT(l.feed->counts.frequencies, 101);
+		CHECK_INT(l.feed->trip_count, 101 + 1000000);
+		CHECK_INT(grens_diag_count(l.diag, "number_out_of_range"), 101);
+		const grens_gtfs_trip *last = &l.feed->trips[l.feed->trip_count - 1];
+		/* The last run appended is the 101st run of f100: 100 s after 00:00. */
+		CHECK_STR(last->id, "f100");
+		CHECK_INT(last->time_offset, 100);
+	}
+	unload(&l);
+}
+
 static void test_not_a_feed(void)
 {
 	char dir[512];
@@ -1110,6 +1145,7 @@ int main(void)
 	test_interpolation_edges();
 	test_parents();
 	test_agency_references();
+	test_frequency_caps();
 	test_not_a_feed();
 	test_zip();
 	test_check();
