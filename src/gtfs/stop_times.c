@@ -140,10 +140,29 @@ static inline int small_enum(table *t, int col, int64_t max, int64_t dflt, uint8
 
 typedef struct st_work {
 	uint32_t *trip; /* trip index per row */
-	uint32_t *line; /* physical line per row, for notices */
-	uint32_t cap, tcap, lcap;
-	bool timepoint_column;
+	/* Physical line per row, for notices. While rows sit on consecutive
+	 * lines (no blank lines, quoted newlines or skipped rows) the line is
+	 * first_line + row and this stays NULL. */
+	uint32_t *line;
+	uint32_t first_line;
+	uint32_t tcap, lcap;
+	uint32_t *scratch; /* one trip's lines in check_trip */
+	uint32_t scratch_cap;
 } st_work;
+
+/* Give every row so far its line: needed once rows stop being on
+ * consecutive lines, or before rows are reordered. */
+static int materialize_lines(st_work *w, uint32_t rows, uint32_t cap)
+{
+	if (w->line)
+		return 0;
+	int rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line), cap ? cap : 1);
+	if (rc)
+		return rc;
+	for (uint32_t i = 0; i < rows; i++)
+		w->line[i] = w->first_line + i;
+	return 0;
+}
 
 static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 {
@@ -161,11 +180,8 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 	rc = gtfs_reserve((void **)&f->stop_times, &cap, sizeof(*f->stop_times), est);
 	if (!rc)
 		rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip), est);
-	if (!rc)
-		rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line), est);
 	if (rc)
 		return grens_error_set(ld->err, rc, "out of memory reserving stop_times");
-	w->timepoint_column = fld_has_column(t, ST_TIMEPOINT);
 	bool has_dist = fld_has_column(t, ST_DIST);
 	flat_map stops_map, trips_map;
 	rc = flat_map_build(&stops_map, f->stops, sizeof(*f->stops), f->stop_count);
@@ -306,7 +322,7 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 					  want);
 			if (!rc)
 				rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip), want);
-			if (!rc)
+			if (!rc && w->line)
 				rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line), want);
 			if (rc) {
 				grens_error_at(ld->err, t->file, t->r.line, 0, NULL);
@@ -327,7 +343,17 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		st->interpolated = 0;
 		st->headsign = headsign;
 		w->trip[n] = trip;
-		w->line[n] = t->r.line;
+		if (n == 0)
+			w->first_line = t->r.line;
+		if (!w->line && t->r.line != w->first_line + n) {
+			rc = materialize_lines(w, n, cap);
+			if (rc) {
+				rc = grens_error_set(ld->err, rc, "out of memory");
+				break;
+			}
+		}
+		if (w->line)
+			w->line[n] = t->r.line;
 		n++;
 		if ((n & 0xFFFFF) == 0)
 			grens_progress_report(&ld->opts->progress, "stop_times", n, 0);
@@ -372,6 +398,8 @@ static int group_rows(gtfs_loader *ld, st_work *w)
 	}
 	if (grouped && sorted)
 		return 0;
+	if (materialize_lines(w, n, n))
+		return grens_error_set(ld->err, GRENS_ENOMEM, "out of memory sorting stop_times");
 	uint32_t *order = malloc((size_t)(n ? n : 1) * sizeof(*order));
 	grens_gtfs_stop_time *dst = malloc((size_t)(n ? n : 1) * sizeof(*dst));
 	uint32_t *tdst = malloc((size_t)(n ? n : 1) * sizeof(*tdst));
@@ -487,7 +515,9 @@ static uint32_t check_trip(gtfs_loader *ld, st_work *w, uint32_t first, uint32_t
 {
 	grens_gtfs_feed *f = ld->feed;
 	grens_gtfs_stop_time *st = f->stop_times + first;
-	uint32_t *line = w->line + first;
+	uint32_t *line = w->scratch; /* sized by finish_trips */
+	for (uint32_t k = 0; k < count; k++)
+		line[k] = w->line ? w->line[first + k] : w->first_line + first + k;
 	const char *file = "stop_times.txt";
 	const char *trip_id = f->trips[w->trip[first]].id;
 	uint32_t n = count;
@@ -571,6 +601,8 @@ static int finish_trips(gtfs_loader *ld, st_work *w)
 	while (i < f->stop_time_count) {
 		uint32_t t = w->trip[i];
 		uint32_t count = f->trips[t].stop_time_count;
+		if (gtfs_reserve((void **)&w->scratch, &w->scratch_cap, sizeof(*w->scratch), count))
+			return grens_error_set(ld->err, GRENS_ENOMEM, "out of memory");
 		uint32_t kept = check_trip(ld, w, i, count);
 		if (wpos != i && kept)
 			memmove(f->stop_times + wpos, f->stop_times + i,
@@ -622,6 +654,7 @@ int gtfs_load_stop_times(gtfs_loader *ld)
 done:
 	free(w.trip);
 	free(w.line);
+	free(w.scratch);
 	return rc;
 }
 
