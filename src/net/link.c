@@ -193,7 +193,7 @@ int grens_net_links_parse(grens_net_links *links, const char *text, size_t len, 
 			free(a);
 		}
 		if (!ok) {
-			grens_diag_add(diag, "invalid_link_row", GRENS_SEVERITY_ERROR, file, row_line,
+			grens_diag_add(diag, "link_invalid_row", GRENS_SEVERITY_ERROR, file, row_line,
 				       NULL,
 				       "a row needs feed_a, stop_id_a, feed_b, stop_id_b%s; skipped",
 				       kind == GRENS_NET_LINKS_OVERRIDES ? " and action force|forbid"
