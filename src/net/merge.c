@@ -106,6 +106,7 @@ struct best {
 	uint32_t a, i, k, max_diff;
 	grens_net_merge_kind kind;
 	uint32_t days;
+	int swap;
 };
 
 int net_merge_trips(struct net_ctx *c)
@@ -164,7 +165,7 @@ int net_merge_trips(struct net_ctx *c)
 			else
 				h = m;
 		}
-		struct best best = { GRENS_NONE, 0, 0, 0, GRENS_NET_MERGE_SAME, 0 };
+		struct best best = { GRENS_NONE, 0, 0, 0, GRENS_NET_MERGE_SAME, 0, 0 };
 		const char *num_b = gtrip(c, b)->short_name;
 		for (uint64_t e = l; e < n_ev && ev[e].place == p0 && ev[e].arr <= hi; e++) {
 			uint32_t a = ev[e].src, i = ev[e].pos;
@@ -183,9 +184,12 @@ int net_merge_trips(struct net_ctx *c)
 				k++;
 			}
 			grens_net_merge_kind kind;
+			int swap = 0; /* a is the section, b carries the run */
 			if (k == len_b)
 				kind = i == 0 && len_a == len_b ? GRENS_NET_MERGE_SAME
 								: GRENS_NET_MERGE_CONTAINED;
+			else if (i == 0 && k == len_a)
+				kind = GRENS_NET_MERGE_CONTAINED, swap = 1;
 			else if (k >= 1 && i + k == len_a)
 				kind = GRENS_NET_MERGE_JOINED;
 			else
@@ -208,38 +212,40 @@ int net_merge_trips(struct net_ctx *c)
 				continue;
 			if (best.a == GRENS_NONE || (uint32_t)max_diff < best.max_diff ||
 			    ((uint32_t)max_diff == best.max_diff && k > best.k))
-				best = (struct best){ a, i, k, (uint32_t)max_diff, kind, days };
+				best = (struct best){ a, i, k, (uint32_t)max_diff, kind, days, swap };
 		}
 		if (best.a == GRENS_NONE) {
 			done[b] = 1;
 			continue;
 		}
-		uint32_t a = best.a;
-		const uint64_t *sa = net_services_get(&c->services, c->src[a].service);
-		const uint64_t *sb = net_services_get(&c->services, c->src[b].service);
+		/* x carries the run; y is the other feed's run (dropped on the
+		 * common days, or the continuation of a joined run). */
+		uint32_t x = best.swap ? b : best.a, y = best.swap ? best.a : b;
+		const uint64_t *sx = net_services_get(&c->services, c->src[x].service);
+		const uint64_t *sy = net_services_get(&c->services, c->src[y].service);
 		for (uint32_t w = 0; w < words; w++)
-			common[w] = sa[w] & sb[w];
-		struct net_merge_rec rec = { best.kind, c->src[a].feed, c->src[a].trip, c->src[b].feed,
-					     c->src[b].trip, a, best.k, best.days,
+			common[w] = sx[w] & sy[w];
+		struct net_merge_rec rec = { best.kind, c->src[x].feed, c->src[x].trip, c->src[y].feed,
+					     c->src[y].trip, x, best.k, best.days,
 					     (int32_t)best.max_diff };
 		if (best.kind == GRENS_NET_MERGE_JOINED) {
-			struct net_src m = c->src[a];
-			m.feed2 = c->src[b].feed;
-			m.trip2 = c->src[b].trip;
-			m.shift2 = c->src[b].shift;
+			struct net_src m = c->src[x];
+			m.feed2 = c->src[y].feed;
+			m.trip2 = c->src[y].trip;
+			m.shift2 = c->src[y].shift;
 			m.skip2 = best.k;
-			m.alt_feed = c->src[b].feed;
-			m.alt_trip = c->src[b].trip;
+			m.alt_feed = c->src[y].feed;
+			m.alt_trip = c->src[y].trip;
 			if ((rc = net_services_add(&c->services, common, 1, &m.service)) ||
 			    (rc = net_src_push(c, &m)) ||
-			    (rc = remove_days(c, a, common, scratch)) ||
-			    (rc = remove_days(c, b, common, scratch)))
+			    (rc = remove_days(c, x, common, scratch)) ||
+			    (rc = remove_days(c, y, common, scratch)))
 				goto out;
 			rec.src = c->src_count - 1;
 		} else {
-			c->src[a].alt_feed = c->src[b].feed;
-			c->src[a].alt_trip = c->src[b].trip;
-			if ((rc = remove_days(c, b, common, scratch)))
+			c->src[x].alt_feed = c->src[y].feed;
+			c->src[x].alt_trip = c->src[y].trip;
+			if ((rc = remove_days(c, y, common, scratch)))
 				goto out;
 		}
 		if ((rc = net_grow((void **)&c->merges, &c->merge_cap, sizeof(*c->merges),
