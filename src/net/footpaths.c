@@ -9,7 +9,9 @@
 struct edge {
 	uint32_t from, to;
 	int32_t duration;
-	uint8_t explicit_row; /* from transfers.txt: wins over generated edges */
+	/* Which edge of a pair wins: 2 transfers.txt, 1 matched stations of
+	 * two feeds, 0 generated (platforms of a station, radius). */
+	uint8_t explicit_row;
 };
 
 struct edges {
@@ -213,7 +215,7 @@ int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds
 					int32_t d = x->type == 2 && x->min_transfer_time >= 0
 							    ? x->min_transfer_time
 							    : walk_seconds(tt, opts, sa, sb);
-					if ((rc = edge_push(&edges, sa, sb, d, 1)))
+					if ((rc = edge_push(&edges, sa, sb, d, 2)))
 						goto out;
 				}
 			}
@@ -265,8 +267,8 @@ int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds
 					d = ca;
 				if (cb != GRENS_NET_CHANGE_FORBIDDEN && cb > d)
 					d = cb;
-				if ((rc = edge_push(&edges, a, b, d, 0)) ||
-				    (rc = edge_push(&edges, b, a, d, 0)))
+				if ((rc = edge_push(&edges, a, b, d, 1)) ||
+				    (rc = edge_push(&edges, b, a, d, 1)))
 					goto out;
 				*link_footpaths += 2;
 			}
@@ -354,7 +356,8 @@ int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds
 			goto out;
 	}
 
-	/* One edge per pair: an explicit transfers.txt row wins, else the shortest. */
+	/* One edge per pair: a transfers.txt row wins, then a matched-station
+	 * edge (it carries the change time), else the shortest. */
 	if (edges.n)
 		qsort(edges.v, edges.n, sizeof(*edges.v), cmp_edge);
 	size_t k = 0;
