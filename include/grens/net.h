@@ -83,8 +83,9 @@ typedef struct grens_timetable {
 	 * min change time is added on top. Sources: transfers.txt rows between
 	 * distinct stops (type 2 with its min_transfer_time, 0/1 by distance,
 	 * type 3 removes the pair), platforms of one parent station (the larger
-	 * of their min change times and the walk), and stops within
-	 * footpath_radius_m when that option is set. */
+	 * of their min change times and the walk), platforms of stations
+	 * matched across feeds (the largest of the walk, link_min_change and
+	 * their min change times), and stops within footpath_radius_m. */
 	grens_net_footpath *footpaths;
 
 	/* ---- routes ---- */

@@ -576,7 +576,7 @@ int net_link_stops(struct net_ctx *c)
 				if (!station_code(srcs[k], key, sizeof(key)))
 					continue;
 				HASH_FIND_STR(codes, key, ce);
-				if (ce && k == 1 && ce->first == s)
+				if (ce && k == 1 && ce->first == 2 * s)
 					continue; /* id and code say the same */
 				if (!ce) {
 					ce = calloc(1, sizeof(*ce));

@@ -4,6 +4,8 @@
  * (links.csv, overrides.csv), link-london and link-newyork. Read them
  * alongside: every expected value below is derived from those files. */
 #include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "check.h"
 
@@ -647,6 +649,93 @@ out:
 	grens_gtfs_free(ny);
 }
 
+/* Beyond the transition tables of the zone files (they end in 2037) the
+ * offsets come from each file's POSIX rule. A feed pair in 2040, written
+ * to a temporary directory: New York starts summer time on Sun 2040-03-11
+ * (second Sunday of March) and ends it on Sun 11-04 (first of November);
+ * London on Sun 03-25 and 10-28 (last Sundays). 4 h instead of 5 h from
+ * 03-11 to 03-24 and from 10-28 to 11-03. */
+static int write_file(const char *dir, const char *name, const char *text)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+static int write_feed(const char *dir, const char *zone)
+{
+	char agency[256];
+	snprintf(agency, sizeof(agency),
+		 "agency_id,agency_name,agency_url,agency_timezone\nA,A,https://example.org,%s\n",
+		 zone);
+	return write_file(dir, "agency.txt", agency) ||
+	       write_file(dir, "stops.txt", "stop_id,stop_name,stop_lat,stop_lon\n"
+					    "s1,One,10.0,10.0\ns2,Two,10.1,10.0\n") ||
+	       write_file(dir, "routes.txt", "route_id,agency_id,route_short_name,route_type\n"
+					     "r,A,R,2\n") ||
+	       write_file(dir, "trips.txt", "route_id,service_id,trip_id\nr,all,T\n") ||
+	       write_file(dir, "stop_times.txt",
+			  "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+			  "T,08:00:00,08:00:00,s1,1\nT,09:00:00,09:00:00,s2,2\n") ||
+	       write_file(dir, "calendar.txt",
+			  "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+			  "start_date,end_date\nall,1,1,1,1,1,1,1,20400301,20401130\n");
+}
+
+static void test_timezone_rules(void)
+{
+	char lon_dir[] = "/tmp/grens-link-lon-XXXXXX", ny_dir[] = "/tmp/grens-link-ny-XXXXXX";
+	CHECK(mkdtemp(lon_dir) != NULL && mkdtemp(ny_dir) != NULL);
+	CHECK_INT(write_feed(lon_dir, "Europe/London"), 0);
+	CHECK_INT(write_feed(ny_dir, "America/New_York"), 0);
+	grens_gtfs_options o = GRENS_GTFS_OPTIONS_INIT;
+	grens_gtfs_feed *lon = NULL, *ny = NULL;
+	grens_timetable *tt = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	o.name = "lon";
+	CHECK_INT(grens_gtfs_load(&lon, lon_dir, &o, NULL, &err), 0);
+	o.name = "ny";
+	CHECK_INT(grens_gtfs_load(&ny, ny_dir, &o, NULL, &err), 0);
+	if (lon && ny) {
+		const grens_gtfs_feed *feeds[] = { lon, ny };
+		CHECK_INT(grens_net_build(&tt, feeds, 2, NULL, NULL, &err), 0);
+	}
+	if (tt) {
+		/* N1 08:00 New York = 13:00 London, 12:00 in the two windows. */
+		uint32_t n13 = trip_at(tt, 1, 13 * 3600), n12 = trip_at(tt, 1, 12 * 3600);
+		CHECK(n13 != GRENS_NONE && n12 != GRENS_NONE);
+		if (n13 != GRENS_NONE && n12 != GRENS_NONE) {
+			CHECK(grens_net_trip_runs(tt, n13, D(2040, 3, 10)));
+			CHECK(grens_net_trip_runs(tt, n12, D(2040, 3, 11)));
+			CHECK(grens_net_trip_runs(tt, n12, D(2040, 3, 24)));
+			CHECK(grens_net_trip_runs(tt, n13, D(2040, 3, 25)));
+			CHECK(grens_net_trip_runs(tt, n13, D(2040, 10, 27)));
+			CHECK(grens_net_trip_runs(tt, n12, D(2040, 10, 28)));
+			CHECK(grens_net_trip_runs(tt, n12, D(2040, 11, 3)));
+			CHECK(grens_net_trip_runs(tt, n13, D(2040, 11, 4)));
+			CHECK(!grens_net_trip_runs(tt, n12, D(2040, 11, 4)));
+		}
+	}
+	grens_timetable_free(tt);
+	grens_gtfs_free(lon);
+	grens_gtfs_free(ny);
+	const char *names[] = { "agency.txt", "stops.txt", "routes.txt", "trips.txt",
+				"stop_times.txt", "calendar.txt" };
+	for (int d = 0; d < 2; d++) {
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			char path[4200];
+			snprintf(path, sizeof(path), "%s/%s", d ? ny_dir : lon_dir, names[i]);
+			remove(path);
+		}
+		rmdir(d ? ny_dir : lon_dir);
+	}
+}
+
 int main(void)
 {
 	test_links_parse();
@@ -654,5 +743,6 @@ int main(void)
 	test_merging();
 	test_no_journey_lost();
 	test_timezones();
+	test_timezone_rules();
 	return check_exit();
 }
