@@ -66,7 +66,8 @@ void cli_free_feeds(struct grens_gtfs_feed **feeds, grens_diag **diags, unsigned
 int cli_build_timetable(const char *cmd, const cli_feed_list *list, struct grens_timetable **out);
 
 /* Linking options shared by the commands that build a linked timetable:
- * --links FILE, --overrides FILE, --radius M, --timezone ZONE, --no-merge.
+ * --links FILE, --overrides FILE, --radius M, --walk-speed MPS, --timezone ZONE,
+ * --tolerance S, --no-merge.
  * cli_link_args_init sets the defaults (links: cli_feeds_dir()/links.csv
  * when it exists and no --links was given). */
 typedef struct cli_link_args {
@@ -78,6 +79,7 @@ typedef struct cli_link_args {
 		const char *timezone;
 		bool no_merge;
 		int32_t tolerance; /* < 0: library default */
+		double walk_speed_mps; /* <= 0: library default */
 	} net;
 } cli_link_args;
 void cli_link_args_init(cli_link_args *args);

@@ -15,7 +15,8 @@ static void help(FILE *out)
 {
 	fprintf(out,
 		"usage: grens link [--feed [NAME=]PATH]... [--links FILE|none] [--overrides FILE]\n"
-		"                  [--radius M] [--timezone ZONE] [--tolerance S] [--no-merge]\n"
+		"                  [--radius M] [--walk-speed MPS] [--timezone ZONE]\n"
+		"                  [--tolerance S] [--no-merge]\n"
 		"                  [--report] [--format text|json|csv]\n"
 		"\n"
 		"Load several GTFS feeds into one timetable and report how they were joined:\n"
@@ -30,6 +31,7 @@ static void help(FILE *out)
 		"                      (default: %s/links.csv when present; 'none' for none)\n"
 		"  --overrides FILE    the same columns plus action=force|forbid\n"
 		"  --radius M          footpaths between stops within M metres (default 400)\n"
+		"  --walk-speed MPS    walking speed in m/s (default 1.2; detour factor 1.3)\n"
 		"  --timezone ZONE     express all times in ZONE (default: the first feed's)\n"
 		"  --tolerance S       times of one train in two feeds differ by at most S s (120)\n"
 		"  --no-merge          keep trips found in two feeds apart\n"
@@ -256,6 +258,7 @@ int cmd_link(int argc, char **argv)
 		{ "links", required_argument, NULL, 'L' },
 		{ "overrides", required_argument, NULL, 'L' },
 		{ "radius", required_argument, NULL, 'L' },
+		{ "walk-speed", required_argument, NULL, 'L' },
 		{ "timezone", required_argument, NULL, 'L' },
 		{ "tolerance", required_argument, NULL, 'L' },
 		{ "no-merge", no_argument, NULL, 'L' },

@@ -266,6 +266,16 @@ int cli_link_args_parse(const char *cmd, cli_link_args *args, const char *name, 
 		args->net.radius_m = v;
 		return 1;
 	}
+	if (strcmp(name, "walk-speed") == 0) {
+		double v;
+		if (grens_parse_double(value, strlen(value), &v) || !(v >= 0.2 && v <= 5.0)) {
+			cli_errorf(cmd, "--walk-speed takes metres per second from 0.2 to 5, not '%s'",
+				   value);
+			return -1;
+		}
+		args->net.walk_speed_mps = v;
+		return 1;
+	}
 	if (strcmp(name, "tolerance") == 0) {
 		int64_t v;
 		if (grens_parse_i64(value, strlen(value), 0, 3600, &v)) {
@@ -343,6 +353,8 @@ int cli_build_linked(const char *cmd, const cli_feed_list *list, const cli_link_
 	opts.links = links;
 	if (args->net.radius_m >= 0)
 		opts.footpath_radius_m = args->net.radius_m;
+	if (args->net.walk_speed_mps > 0)
+		opts.walk_speed_mps = args->net.walk_speed_mps;
 	if (args->net.tolerance >= 0)
 		opts.merge_tolerance = args->net.tolerance;
 	opts.merge_trips = !args->net.no_merge;

@@ -37,8 +37,10 @@ check(ah.get("a", {}).get("name") == "Aachen Hbf"
 # 0.0003 degrees of longitude at 50.77 N = 21.1 m.
 check(abs(ah.get("distance_m", 0) - 21.1) < 0.5, f"Aachen distance: {ah.get('distance_m')}")
 misses = {(m["a"]["id"], m["b"]["id"]): m["reason"] for m in rep.get("near_misses", [])}
-check(set(misses) == {("kkd", "de:05334:5001"), ("aw", "de:05334:1086")},
+check(set(misses) == {("kkd", "de:05334:5001"), ("aw", "de:05334:1086"),
+                      ("vl", "de:05334:5004"), ("schz", "de:05334:5005")},
       f"near misses: {misses}")
+check("already matched" in misses.get(("vl", "de:05334:5004"), ""), "Venlo bus stop: taken")
 check("forbidden" in misses.get(("kkd", "de:05334:5001"), ""), "Kerkrade forbidden by override")
 merges = {(m["a"]["trip_id"], m["b"]["trip_id"]): m for m in rep.get("merged_trips", [])}
 check({k: v["kind"] for k, v in merges.items()} == {
@@ -52,7 +54,7 @@ check(j.get("short_name") == "32027" and j.get("days") == 5 and j.get("shared_st
       f"joined RE18: {j}")
 counts = rep.get("counts", {})
 check(counts.get("link_footpaths") == 10 and counts.get("links_unresolved") == 1
-      and counts.get("stops") == 26 and counts.get("trips") == 9, f"counts: {counts}")
+      and counts.get("stops") == 29 and counts.get("trips") == 9, f"counts: {counts}")
 check("link_invalid_row" in r.stderr and "overrides.csv:4" in r.stderr,
       f"the bad override row is reported with its line: {r.stderr}")
 check(rep.get("timezone") == "Europe/Amsterdam"
@@ -72,18 +74,23 @@ check(r.returncode == 0 and len(rep3.get("merged_trips", [])) == 3
       and all(m["b"]["trip_id"] != "de-ic-1" for m in rep3.get("merged_trips", [])),
       f"--tolerance 30: {rep3.get('merged_trips')}")
 
+# The walking speed is accepted within 0.2..5 m/s (the footpath durations it
+# changes are checked in tests/unit/test_link.c).
+check(run("link", *FIX_ARGS, "--walk-speed", "0.6").returncode == 0, "--walk-speed 0.6")
+check(run("link", *FIX_ARGS, "--walk-speed", "99").returncode == 2, "bad --walk-speed exits 2")
+
 # ---------------------------------------------------------------------------
 # 2. CSV: one row per match, near miss and merged trip; quoting of fields.
 r = run("link", *FIX_ARGS, "--format", "csv")
 rows = list(csv.DictReader(io.StringIO(r.stdout))) if r.returncode == 0 else []
-check(r.returncode == 0 and len(rows) == 5 + 2 + 4, f"csv rows: {len(rows)} {r.stderr}")
+check(r.returncode == 0 and len(rows) == 5 + 4 + 4, f"csv rows: {len(rows)} {r.stderr}")
 check(sum(1 for x in rows if x["section"] == "match") == 5
-      and sum(1 for x in rows if x["section"] == "near_miss") == 2
+      and sum(1 for x in rows if x["section"] == "near_miss") == 4
       and sum(1 for x in rows if x["section"] == "merged_trip") == 4, "csv sections")
 
 # Text: the headline counts.
 r = run("link", *FIX_ARGS)
-check(r.returncode == 0 and "matched stations: 5" in r.stdout and "near misses: 2" in r.stdout
+check(r.returncode == 0 and "matched stations: 5" in r.stdout and "near misses: 4" in r.stdout
       and "merged trips: 4" in r.stdout, f"text report: {r.stdout[:400]}")
 
 # ---------------------------------------------------------------------------

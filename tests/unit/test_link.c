@@ -160,8 +160,8 @@ static void test_matching(void)
 	CHECK_INT(grens_net_build_linked(&tt, &r, feeds, 2, &opts, diag, &err), 0);
 	if (!tt || !r)
 		goto out;
-	/* Ids keep their feed: nl's 15 stops, then de's 11. */
-	CHECK_INT(tt->stop_count, 26);
+	/* Ids keep their feed: nl's 16 stops, then de's 13. */
+	CHECK_INT(tt->stop_count, 29);
 	CHECK_STR(grens_net_str(tt, tt->stop_name[stop(tt, "de", "de:05334:1008")]),
 		  "Aachen Hauptbahnhof");
 
@@ -187,15 +187,27 @@ static void test_matching(void)
 	CHECK_INT(r->links_unresolved, 1);
 	CHECK_INT(grens_diag_count(diag, "link_unknown_stop"), 1);
 
-	/* Near misses: Kerkrade (6.6 m, same normalised name "kerkrade c")
-	 * forbidden; Aachen West: 0.0096 deg north and 0.0157 deg west = 1067 m
-	 * and 1104 m, about 1535 m apart, beyond the 1000 m name radius. */
-	CHECK_INT(r->near_miss_count, 2);
+	/* Near misses:
+	 * - Kerkrade (6.6 m, same normalised name "kerkrade c"): forbidden;
+	 * - Venlo Busstation, 26 m from nl's Venlo (distance rule), but Venlo
+	 *   already took de's station by code;
+	 * - Aachen West: 0.0096 deg north and 0.0157 deg west = 1067 m and
+	 *   1104 m, about 1535 m apart, beyond the 1000 m name radius;
+	 * - Aachen Schanz / Aachen Schanz Bf: 0.0042 deg of longitude = 295 m,
+	 *   the names share their first word but differ. */
+	CHECK_INT(r->near_miss_count, 4);
 	for (uint32_t i = 0; i < r->near_miss_count; i++) {
 		const grens_net_near_miss *nm = &r->near_misses[i];
 		const char *a = grens_net_str(tt, tt->stop_id[nm->stop_a]);
+		const char *b = grens_net_str(tt, tt->stop_id[nm->stop_b]);
 		if (strcmp(a, "kkd") == 0) {
 			CHECK(strstr(nm->reason, "forbidden") != NULL);
+		} else if (strcmp(a, "vl") == 0) {
+			CHECK_STR(b, "de:05334:5004");
+			CHECK(strstr(nm->reason, "already matched to de:8400644") != NULL);
+		} else if (strcmp(a, "schz") == 0) {
+			CHECK(strstr(nm->reason, "similar names") != NULL);
+			CHECK_NEAR(nm->distance_m, 295, 2);
 		} else {
 			CHECK_STR(a, "aw");
 			CHECK(strstr(nm->reason, "same name") != NULL);
