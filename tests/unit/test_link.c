@@ -224,6 +224,19 @@ static void test_matching(void)
 	CHECK_INT(footpath(tt, ahbf6, a1008), 300);
 	CHECK_INT(footpath(tt, a1008, ahbf6), 300);
 	CHECK_INT(footpath(tt, stop(tt, "nl", "grs"), stop(tt, "de", "de:05334:5002")), 648);
+	/* At 0.6 m/s the Vaals walk takes 597.6 * 1.3 / 0.6 = 1294.8 -> 1295 s
+	 * (a direct footpath may exceed the 1200 s closure bound). */
+	{
+		grens_timetable *slow = NULL;
+		grens_net_options so = opts;
+		so.walk_speed_mps = 0.6;
+		CHECK_INT(grens_net_build(&slow, feeds, 2, &so, NULL, &err), 0);
+		if (slow)
+			CHECK_INT(footpath(slow, stop(slow, "nl", "grs"),
+					   stop(slow, "de", "de:05334:5002")),
+				  1295);
+		grens_timetable_free(slow);
+	}
 	/* Herzogenrath platforms at the same point: the change time at matched
 	 * stations, 120 s. */
 	CHECK_INT(footpath(tt, stop(tt, "nl", "hzr:1"), stop(tt, "de", "de:05334:3690:1:1")), 120);
