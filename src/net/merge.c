@@ -194,6 +194,11 @@ int net_merge_trips(struct net_ctx *c)
 				kind = GRENS_NET_MERGE_JOINED;
 			else
 				continue;
+			/* A joined run arrives by a's times and leaves by b's: it must
+			 * not leave the border stop before it arrived there. */
+			if (kind == GRENS_NET_MERGE_JOINED &&
+			    net_src_dep(c, b, k - 1) < net_src_arr(c, a, len_a - 1))
+				continue;
 			/* The same run in both feeds is found from both sides: the
 			 * earlier feed's run stays. */
 			if (kind == GRENS_NET_MERGE_SAME && c->src[a].feed > c->src[b].feed)

@@ -761,6 +761,86 @@ static void test_timezone_rules(void)
 	}
 }
 
+/* Two one-trip feeds meeting at "Grens": a runs West - Grens arriving at
+ * a_arr, b runs Grens - Oost leaving at b_dep (arriving b_dep - 60), both
+ * train 777. Returns the number of merges. */
+static uint32_t border_merges(const char *a_arr, const char *b_dep)
+{
+	char da[] = "/tmp/grens-link-a-XXXXXX", db[] = "/tmp/grens-link-b-XXXXXX";
+	uint32_t merges = GRENS_NONE;
+	if (!mkdtemp(da) || !mkdtemp(db))
+		return merges;
+	const char *common[][2] = {
+		{ "agency.txt", "agency_id,agency_name,agency_url,agency_timezone\n"
+				"A,A,https://example.org,Europe/Amsterdam\n" },
+		{ "stops.txt", "stop_id,stop_name,stop_lat,stop_lon\n"
+			       "w,West,50.0,5.9\ng,Grens,50.0,6.0\no,Oost,50.0,6.1\n" },
+		{ "routes.txt", "route_id,agency_id,route_short_name,route_type\nr,A,RE,2\n" },
+		{ "trips.txt", "route_id,service_id,trip_id,trip_short_name\nr,s,T,777\n" },
+		{ "calendar.txt", "service_id,monday,tuesday,wednesday,thursday,friday,saturday,"
+				  "sunday,start_date,end_date\ns,1,1,1,1,1,1,1,20260301,20260307\n" },
+	};
+	char st_a[256], st_b[256];
+	int32_t dep = 0;
+	grens_time_parse(b_dep, strlen(b_dep), 0, &dep);
+	char b_arr[16];
+	grens_time_format(dep - 60, b_arr, sizeof(b_arr));
+	snprintf(st_a, sizeof(st_a),
+		 "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+		 "T,10:00:00,10:00:00,w,1\nT,%s,%s,g,2\n",
+		 a_arr, a_arr);
+	snprintf(st_b, sizeof(st_b),
+		 "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+		 "T,%s,%s,g,1\nT,10:30:00,10:30:00,o,2\n",
+		 b_arr, b_dep);
+	int bad = 0;
+	for (size_t i = 0; i < 5; i++)
+		bad |= write_file(da, common[i][0], common[i][1]) |
+		       write_file(db, common[i][0], common[i][1]);
+	bad |= write_file(da, "stop_times.txt", st_a) | write_file(db, "stop_times.txt", st_b);
+	grens_gtfs_options o = GRENS_GTFS_OPTIONS_INIT;
+	grens_gtfs_feed *fa = NULL, *fb = NULL;
+	grens_timetable *tt = NULL;
+	grens_net_link_report *r = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	o.name = "a";
+	if (!bad && grens_gtfs_load(&fa, da, &o, NULL, &err) == 0) {
+		o.name = "b";
+		if (grens_gtfs_load(&fb, db, &o, NULL, &err) == 0) {
+			const grens_gtfs_feed *feeds[] = { fa, fb };
+			if (grens_net_build_linked(&tt, &r, feeds, 2, NULL, NULL, &err) == 0)
+				merges = r->merge_count;
+		}
+	}
+	grens_net_link_report_free(r);
+	grens_timetable_free(tt);
+	grens_gtfs_free(fa);
+	grens_gtfs_free(fb);
+	const char *names[] = { "agency.txt", "stops.txt",    "routes.txt",
+				"trips.txt",  "calendar.txt", "stop_times.txt" };
+	for (int d = 0; d < 2; d++) {
+		for (size_t i = 0; i < 6; i++) {
+			char path[4200];
+			snprintf(path, sizeof(path), "%s/%s", d ? db : da, names[i]);
+			remove(path);
+		}
+		rmdir(d ? db : da);
+	}
+	return merges;
+}
+
+static void test_border_joint(void)
+{
+	/* a arrives 10:10, b leaves 10:11: one run through. */
+	CHECK_INT(border_merges("10:10:00", "10:11:00"), 1);
+	/* b leaves 10:09, before a arrives 10:10 (within the 120 s tolerance):
+	 * a run cannot leave before it arrived, so the two stay apart. */
+	CHECK_INT(border_merges("10:10:00", "10:09:00"), 0);
+	/* b leaves 10:20: 10 minutes later, another train. */
+	CHECK_INT(border_merges("10:10:00", "10:20:00"), 0);
+}
+
 int main(void)
 {
 	test_links_parse();
@@ -769,5 +849,6 @@ int main(void)
 	test_no_journey_lost();
 	test_timezones();
 	test_timezone_rules();
+	test_border_joint();
 	return check_exit();
 }
