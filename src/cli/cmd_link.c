@@ -13,34 +13,35 @@
 
 static void help(FILE *out)
 {
-	fprintf(out,
-		"usage: grens link [--feed [NAME=]PATH]... [--links FILE|none] [--overrides FILE]\n"
-		"                  [--radius M] [--walk-speed MPS] [--timezone ZONE]\n"
-		"                  [--tolerance S] [--no-merge]\n"
-		"                  [--report] [--format text|json|csv]\n"
-		"\n"
-		"Load several GTFS feeds into one timetable and report how they were joined:\n"
-		"every pair of stations matched across feeds (with the rule that matched and\n"
-		"the distance), the near misses (similar names or close stops that were not\n"
-		"matched, and why), the trips found in two feeds and merged, and the time\n"
-		"zone shift applied to each feed.\n"
-		"Without --feed, the embedded default feeds (%s/nl and /nrw) are used.\n"
-		"\n"
-		"  --feed [NAME=]PATH  a feed; NAME scopes its ids (default: the file name)\n"
-		"  --links FILE        explicit station links, CSV feed_a,stop_id_a,feed_b,stop_id_b\n"
-		"                      (default: %s/links.csv when present; 'none' for none)\n"
-		"  --overrides FILE    the same columns plus action=force|forbid\n"
-		"  --radius M          footpaths between stops within M metres (default 400)\n"
-		"  --walk-speed MPS    walking speed in m/s (default 1.2; detour factor 1.3)\n"
-		"  --timezone ZONE     express all times in ZONE (default: the first feed's)\n"
-		"  --tolerance S       times of one train in two feeds differ by at most S s (120)\n"
-		"  --no-merge          keep trips found in two feeds apart\n"
-		"  --report            print the report (the default action)\n"
-		"  --format FORMAT     text (default), json or csv\n"
-		"\n"
-		"Exit status: 0 on success, 1 when a feed or links file is unusable, 2 on bad\n"
-		"arguments.\n",
-		cli_feeds_dir(), cli_feeds_dir());
+	fprintf(
+	    out,
+	    "usage: grens link [--feed [NAME=]PATH]... [--links FILE|none] [--overrides FILE]\n"
+	    "                  [--radius M] [--walk-speed MPS] [--timezone ZONE]\n"
+	    "                  [--tolerance S] [--no-merge]\n"
+	    "                  [--report] [--format text|json|csv]\n"
+	    "\n"
+	    "Load several GTFS feeds into one timetable and report how they were joined:\n"
+	    "every pair of stations matched across feeds (with the rule that matched and\n"
+	    "the distance), the near misses (similar names or close stops that were not\n"
+	    "matched, and why), the trips found in two feeds and merged, and the time\n"
+	    "zone shift applied to each feed.\n"
+	    "Without --feed, the embedded default feeds (%s/nl and /nrw) are used.\n"
+	    "\n"
+	    "  --feed [NAME=]PATH  a feed; NAME scopes its ids (default: the file name)\n"
+	    "  --links FILE        explicit station links, CSV feed_a,stop_id_a,feed_b,stop_id_b\n"
+	    "                      (default: %s/links.csv when present; 'none' for none)\n"
+	    "  --overrides FILE    the same columns plus action=force|forbid\n"
+	    "  --radius M          footpaths between stops within M metres (default 400)\n"
+	    "  --walk-speed MPS    walking speed in m/s (default 1.2; detour factor 1.3)\n"
+	    "  --timezone ZONE     express all times in ZONE (default: the first feed's)\n"
+	    "  --tolerance S       times of one train in two feeds differ by at most S s (120)\n"
+	    "  --no-merge          keep trips found in two feeds apart\n"
+	    "  --report            print the report (the default action)\n"
+	    "  --format FORMAT     text (default), json or csv\n"
+	    "\n"
+	    "Exit status: 0 on success, 1 when a feed or links file is unusable, 2 on bad\n"
+	    "arguments.\n",
+	    cli_feeds_dir(), cli_feeds_dir());
 }
 
 static const char *feed_of(const grens_timetable *tt, uint32_t feed)
@@ -188,9 +189,9 @@ static void print_csv(const grens_timetable *tt, const grens_net_link_report *r)
 	for (uint32_t i = 0; i < r->merge_count; i++) {
 		const grens_net_trip_merge *m = &r->merges[i];
 		char detail[128];
-		snprintf(detail, sizeof(detail), "train=%s;shared_stops=%u;days=%u;max_difference_s=%d",
-			 grens_net_str(tt, m->short_name), m->shared_stops, m->days,
-			 m->max_difference);
+		snprintf(
+		    detail, sizeof(detail), "train=%s;shared_stops=%u;days=%u;max_difference_s=%d",
+		    grens_net_str(tt, m->short_name), m->shared_stops, m->days, m->max_difference);
 		csv_field("merged_trip", 0);
 		csv_field(grens_net_merge_kind_name(m->kind), 0);
 		csv_field("", 0);
@@ -206,23 +207,25 @@ static void print_csv(const grens_timetable *tt, const grens_net_link_report *r)
 
 static void print_text(const grens_timetable *tt, const grens_net_link_report *r)
 {
-	printf("times in %s\n", grens_net_str(tt, tt->timezone)[0]
-					? grens_net_str(tt, tt->timezone)
-					: "(no time zone given)");
+	printf("times in %s\n", grens_net_str(tt, tt->timezone)[0] ? grens_net_str(tt, tt->timezone)
+								   : "(no time zone given)");
 	for (uint32_t f = 0; f < r->zone_count; f++) {
 		const grens_net_feed_zone *z = &r->zones[f];
-		printf("  feed %-8s %-20s shift %+d..%+d s, %u services split, %u trips moved a day\n",
-		       feed_of(tt, f), grens_net_str(tt, z->timezone), z->shift_min, z->shift_max,
-		       z->services_split, z->trips_moved);
+		printf(
+		    "  feed %-8s %-20s shift %+d..%+d s, %u services split, %u trips moved a day\n",
+		    feed_of(tt, f), grens_net_str(tt, z->timezone), z->shift_min, z->shift_max,
+		    z->services_split, z->trips_moved);
 	}
 	printf("\nmatched stations: %u\n", r->match_count);
 	for (uint32_t i = 0; i < r->match_count; i++) {
 		const grens_net_stop_match *m = &r->matches[i];
 		printf("  %-8s %7.0f m  %s:%s \"%s\" = %s:%s \"%s\"\n",
 		       grens_net_rule_name(m->rule), isnan(m->distance_m) ? -1.0 : m->distance_m,
-		       feed_of(tt, tt->stop_feed[m->stop_a]), grens_net_str(tt, tt->stop_id[m->stop_a]),
+		       feed_of(tt, tt->stop_feed[m->stop_a]),
+		       grens_net_str(tt, tt->stop_id[m->stop_a]),
 		       grens_net_str(tt, tt->stop_name[m->stop_a]),
-		       feed_of(tt, tt->stop_feed[m->stop_b]), grens_net_str(tt, tt->stop_id[m->stop_b]),
+		       feed_of(tt, tt->stop_feed[m->stop_b]),
+		       grens_net_str(tt, tt->stop_id[m->stop_b]),
 		       grens_net_str(tt, tt->stop_name[m->stop_b]));
 	}
 	printf("\nnear misses: %u\n", r->near_miss_count);
@@ -230,18 +233,21 @@ static void print_text(const grens_timetable *tt, const grens_net_link_report *r
 		const grens_net_near_miss *m = &r->near_misses[i];
 		printf("  %7.0f m  %s:%s \"%s\" / %s:%s \"%s\": %s\n",
 		       isnan(m->distance_m) ? -1.0 : m->distance_m,
-		       feed_of(tt, tt->stop_feed[m->stop_a]), grens_net_str(tt, tt->stop_id[m->stop_a]),
+		       feed_of(tt, tt->stop_feed[m->stop_a]),
+		       grens_net_str(tt, tt->stop_id[m->stop_a]),
 		       grens_net_str(tt, tt->stop_name[m->stop_a]),
-		       feed_of(tt, tt->stop_feed[m->stop_b]), grens_net_str(tt, tt->stop_id[m->stop_b]),
+		       feed_of(tt, tt->stop_feed[m->stop_b]),
+		       grens_net_str(tt, tt->stop_id[m->stop_b]),
 		       grens_net_str(tt, tt->stop_name[m->stop_b]), m->reason);
 	}
 	printf("\nmerged trips: %u\n", r->merge_count);
 	for (uint32_t i = 0; i < r->merge_count; i++) {
 		const grens_net_trip_merge *m = &r->merges[i];
-		printf("  %-9s train %-6s %s:%s + %s:%s  %u shared stops, %u days, max %d s apart\n",
-		       grens_net_merge_kind_name(m->kind), grens_net_str(tt, m->short_name),
-		       feed_of(tt, m->feed_a), grens_net_str(tt, m->trip_id_a), feed_of(tt, m->feed_b),
-		       grens_net_str(tt, m->trip_id_b), m->shared_stops, m->days, m->max_difference);
+		printf(
+		    "  %-9s train %-6s %s:%s + %s:%s  %u shared stops, %u days, max %d s apart\n",
+		    grens_net_merge_kind_name(m->kind), grens_net_str(tt, m->short_name),
+		    feed_of(tt, m->feed_a), grens_net_str(tt, m->trip_id_a), feed_of(tt, m->feed_b),
+		    grens_net_str(tt, m->trip_id_b), m->shared_stops, m->days, m->max_difference);
 	}
 	printf("\nfootpaths between matched stations: %u\n", r->link_footpaths);
 	if (r->links_unresolved)
@@ -252,18 +258,18 @@ static void print_text(const grens_timetable *tt, const grens_net_link_report *r
 int cmd_link(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "feed", required_argument, NULL, 'f' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "report", no_argument, NULL, 'r' },
-		{ "links", required_argument, NULL, 'L' },
-		{ "overrides", required_argument, NULL, 'L' },
-		{ "radius", required_argument, NULL, 'L' },
-		{ "walk-speed", required_argument, NULL, 'L' },
-		{ "timezone", required_argument, NULL, 'L' },
-		{ "tolerance", required_argument, NULL, 'L' },
-		{ "no-merge", no_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"feed", required_argument, NULL, 'f'},
+	    {"format", required_argument, NULL, 'F'},
+	    {"report", no_argument, NULL, 'r'},
+	    {"links", required_argument, NULL, 'L'},
+	    {"overrides", required_argument, NULL, 'L'},
+	    {"radius", required_argument, NULL, 'L'},
+	    {"walk-speed", required_argument, NULL, 'L'},
+	    {"timezone", required_argument, NULL, 'L'},
+	    {"tolerance", required_argument, NULL, 'L'},
+	    {"no-merge", no_argument, NULL, 'L'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	cli_feed_list list;
 	cli_link_args args;
@@ -285,7 +291,7 @@ int cmd_link(int argc, char **argv)
 		case 'F':
 			if (cli_parse_format("link", optarg,
 					     1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON |
-						     1u << CLI_FORMAT_CSV,
+						 1u << CLI_FORMAT_CSV,
 					     &format))
 				return CLI_EXIT_USAGE;
 			break;
@@ -299,13 +305,15 @@ int cmd_link(int argc, char **argv)
 			help(stdout);
 			return CLI_EXIT_OK;
 		default:
-			cli_errorf("link", "unknown or incomplete option '%s' (see grens link --help)",
+			cli_errorf("link",
+				   "unknown or incomplete option '%s' (see grens link --help)",
 				   argv[optind - 1]);
 			return CLI_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		cli_errorf("link", "unexpected argument '%s' (see grens link --help)", argv[optind]);
+		cli_errorf("link", "unexpected argument '%s' (see grens link --help)",
+			   argv[optind]);
 		return CLI_EXIT_USAGE;
 	}
 	cli_feed_list_default(&list);

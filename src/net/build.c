@@ -545,7 +545,8 @@ static int load_zones(struct builder *b, const char **base_zone, int *any_shift)
 		const char *z = feed_zone(c->feeds[f]);
 		if (!z[0] || strcmp(z, base) == 0)
 			continue;
-		if ((rc = net_tz_load(&tz, c->opts->zoneinfo_dir, z, b->err))) {
+		rc = net_tz_load(&tz, c->opts->zoneinfo_dir, z, b->err);
+		if (rc) {
 			grens_error_at(b->err, c->feeds[f]->path, 0, 0, "agency_timezone");
 			goto out;
 		}
@@ -692,8 +693,9 @@ static int build_runs(struct builder *b)
 			var_offset[s] = var_count;
 			const uint64_t *bits = net_services_get(&c->services, gs);
 			if (!sh) {
-				if ((rc = net_grow((void **)&vars, &var_cap, sizeof(*vars),
-						   var_count + 1)))
+				rc = net_grow((void **)&vars, &var_cap, sizeof(*vars),
+					      var_count + 1);
+				if (rc)
 					goto out;
 				vars[var_count++] = (struct variant){ 0, gs };
 				continue;
@@ -711,8 +713,9 @@ static int build_runs(struct builder *b)
 				for (v = first_var; v < var_count && vars[v].shift != sh[d]; v++)
 					;
 				if (v == var_count) {
-					if ((rc = net_grow((void **)&vars, &var_cap, sizeof(*vars),
-							   var_count + 1)))
+					rc = net_grow((void **)&vars, &var_cap, sizeof(*vars),
+						      var_count + 1);
+					if (rc)
 						goto out;
 					vars[var_count++] = (struct variant){ sh[d], GRENS_NONE };
 				}
@@ -727,8 +730,9 @@ static int build_runs(struct builder *b)
 						if (((bits[d >> 6] >> (d & 63)) & 1u) &&
 						    sh[d] == vars[v].shift)
 							tmp[d >> 6] |= (uint64_t)1 << (d & 63);
-					if ((rc = net_services_add(&c->services, tmp, 1,
-								   &vars[v].service)))
+					rc = net_services_add(&c->services, tmp, 1,
+							      &vars[v].service);
+					if (rc)
 						goto out;
 				}
 			}
@@ -764,12 +768,13 @@ static int build_runs(struct builder *b)
 					r.shift += 86400;
 					bits_back_one_day(net_services_get(&c->services, r.service),
 							  moved, words);
-					if ((rc = net_services_add(&c->services, moved, 1,
-								   &r.service)))
+					rc = net_services_add(&c->services, moved, 1, &r.service);
+					if (rc)
 						goto out;
 					zr->trips_moved++;
 				}
-				if ((rc = net_src_push(c, &r)))
+				rc = net_src_push(c, &r);
+				if (rc)
 					goto out;
 			}
 		}
@@ -811,16 +816,20 @@ static int build_stops_routes(struct builder *b)
 		return GRENS_ENOMEM;
 	for (uint32_t f = 0; f < c->feed_count; f++) {
 		const grens_gtfs_feed *feed = c->feeds[f];
-		if ((rc = pool_add_fixed(&b->pool, feed->name, &tt->feed_name[f])) ||
-		    (rc = pool_add_fixed(&b->pool, feed_zone(feed), &tt->feed_timezone[f])))
+		rc = pool_add_fixed(&b->pool, feed->name, &tt->feed_name[f]);
+		if (!rc)
+			rc = pool_add_fixed(&b->pool, feed_zone(feed), &tt->feed_timezone[f]);
+		if (rc)
 			return rc;
 		b->zone_report[f].timezone = tt->feed_timezone[f];
 		for (uint32_t s = 0; s < feed->stop_count; s++) {
 			const grens_gtfs_stop *st = &feed->stops[s];
 			uint32_t g = c->stop_base[f] + s;
 			tt->stop_feed[g] = f;
-			if ((rc = pool_add_fixed(&b->pool, st->id, &tt->stop_id[g])) ||
-			    (rc = pool_add_fixed(&b->pool, st->name, &tt->stop_name[g])))
+			rc = pool_add_fixed(&b->pool, st->id, &tt->stop_id[g]);
+			if (!rc)
+				rc = pool_add_fixed(&b->pool, st->name, &tt->stop_name[g]);
+			if (rc)
 				return rc;
 			tt->stop_parent[g] =
 				st->parent == GRENS_NONE ? GRENS_NONE : c->stop_base[f] + st->parent;
@@ -836,12 +845,16 @@ static int build_stops_routes(struct builder *b)
 			const char *agency = rt->agency < feed->agency_count
 						     ? feed->agencies[rt->agency].name
 						     : "";
-			if ((rc = pool_add_fixed(&b->pool, rt->id, &tt->route_id[g])) ||
-			    (rc = pool_add_fixed(&b->pool, rt->short_name,
-						 &tt->route_short_name[g])) ||
-			    (rc = pool_add_fixed(&b->pool, rt->long_name,
-						 &tt->route_long_name[g])) ||
-			    (rc = pool_add_fixed(&b->pool, agency, &tt->route_agency_name[g])))
+			rc = pool_add_fixed(&b->pool, rt->id, &tt->route_id[g]);
+			if (!rc)
+				rc = pool_add_fixed(&b->pool, rt->short_name,
+						    &tt->route_short_name[g]);
+			if (!rc)
+				rc = pool_add_fixed(&b->pool, rt->long_name,
+						    &tt->route_long_name[g]);
+			if (!rc)
+				rc = pool_add_fixed(&b->pool, agency, &tt->route_agency_name[g]);
+			if (rc)
 				return rc;
 			tt->route_type[g] = rt->type;
 		}
@@ -857,7 +870,10 @@ static int build_patterns(struct builder *b)
 	const struct net_ctx *c = &b->c;
 	int rc = 0;
 	struct plan_vec plans = { 0 };
-	if ((rc = group_trips(b)) || (rc = plan_patterns(b, &plans)))
+	rc = group_trips(b);
+	if (!rc)
+		rc = plan_patterns(b, &plans);
+	if (rc)
 		goto out;
 	if (plans.n >= GRENS_NONE) {
 		rc = GRENS_ELIMIT;
@@ -931,11 +947,16 @@ static int build_patterns(struct builder *b)
 			const char *alt = r->alt_feed == GRENS_NONE
 						  ? ""
 						  : c->feeds[r->alt_feed]->trips[r->alt_trip].id;
-			if ((rc = pool_add_fixed(&b->pool, trip->id, &tt->trip_id[tr])) ||
-			    (rc = pool_add_fixed(&b->pool, trip->short_name,
-						 &tt->trip_short_name[tr])) ||
-			    (rc = pool_add_fixed(&b->pool, trip->headsign, &tt->trip_headsign[tr])) ||
-			    (rc = pool_add_fixed(&b->pool, alt, &tt->trip_alt_id[tr])))
+			rc = pool_add_fixed(&b->pool, trip->id, &tt->trip_id[tr]);
+			if (!rc)
+				rc = pool_add_fixed(&b->pool, trip->short_name,
+						    &tt->trip_short_name[tr]);
+			if (!rc)
+				rc = pool_add_fixed(&b->pool, trip->headsign,
+						    &tt->trip_headsign[tr]);
+			if (!rc)
+				rc = pool_add_fixed(&b->pool, alt, &tt->trip_alt_id[tr]);
+			if (rc)
 				goto out;
 			b->new_index[s] = tr;
 			tr++;
@@ -1106,10 +1127,14 @@ static int build_report(struct builder *b, grens_net_link_report **out)
 		o->max_difference = m->max_diff;
 		const grens_gtfs_trip *ta = &c->feeds[m->feed_a]->trips[m->trip_a];
 		const grens_gtfs_trip *tb = &c->feeds[m->feed_b]->trips[m->trip_b];
-		if ((rc = pool_add_fixed(&b->pool, ta->id, &o->trip_id_a)) ||
-		    (rc = pool_add_fixed(&b->pool, tb->id, &o->trip_id_b)) ||
-		    (rc = pool_add_fixed(&b->pool, ta->short_name[0] ? ta->short_name : tb->short_name,
-					 &o->short_name)))
+		rc = pool_add_fixed(&b->pool, ta->id, &o->trip_id_a);
+		if (!rc)
+			rc = pool_add_fixed(&b->pool, tb->id, &o->trip_id_b);
+		if (!rc)
+			rc = pool_add_fixed(&b->pool,
+					    ta->short_name[0] ? ta->short_name : tb->short_name,
+					    &o->short_name);
+		if (rc)
 			goto fail;
 	}
 	*out = r;
@@ -1214,9 +1239,14 @@ int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report
 		if (z[0] && base[0] && strcmp(z, base) != 0)
 			any_shift = 1;
 	}
-	if ((rc = build_services(&b, any_shift)) || (rc = load_zones(&b, &base_zone, &any_shift)) ||
-	    (rc = pool_add_fixed(&b.pool, base_zone, &b.tt->timezone)) ||
-	    (rc = build_stops_routes(&b)))
+	rc = build_services(&b, any_shift);
+	if (!rc)
+		rc = load_zones(&b, &base_zone, &any_shift);
+	if (!rc)
+		rc = pool_add_fixed(&b.pool, base_zone, &b.tt->timezone);
+	if (!rc)
+		rc = build_stops_routes(&b);
+	if (rc)
 		goto fail;
 	grens_progress_report(&opts.progress, "building timetable", 1, 6);
 	/* Stop matching reads names through the pool, not yet in the arena. */
@@ -1227,8 +1257,11 @@ int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report
 	b.tt->strings = NULL;
 	if (rc)
 		goto fail;
-	if (opts.merge_trips && feed_count > 1 && (rc = net_merge_trips(c)))
-		goto fail;
+	if (opts.merge_trips && feed_count > 1) {
+		rc = net_merge_trips(c);
+		if (rc)
+			goto fail;
+	}
 	grens_progress_report(&opts.progress, "building timetable", 2, 6);
 	b.group_next = calloc(c->src_count ? c->src_count : 1, sizeof(uint32_t));
 	b.new_index = calloc(c->src_count ? c->src_count : 1, sizeof(uint32_t));
@@ -1236,19 +1269,27 @@ int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report
 		rc = GRENS_ENOMEM;
 		goto fail;
 	}
-	if ((rc = build_patterns(&b)) || (rc = finish_services(&b)))
+	rc = build_patterns(&b);
+	if (!rc)
+		rc = finish_services(&b);
+	if (rc)
 		goto fail;
 	grens_progress_report(&opts.progress, "building timetable", 3, 6);
-	if ((rc = build_blocks(&b)) || (rc = build_stop_patterns(&b)))
+	rc = build_blocks(&b);
+	if (!rc)
+		rc = build_stop_patterns(&b);
+	if (rc)
 		goto fail;
 	grens_progress_report(&opts.progress, "building timetable", 4, 6);
 	uint32_t link_footpaths = 0;
-	if ((rc = net_build_footpaths(b.tt, feeds, feed_count, c->stop_base, &opts, c->matches,
-				      c->match_count, &link_footpaths, diag)))
+	rc = net_build_footpaths(b.tt, feeds, feed_count, c->stop_base, &opts, c->matches,
+				 c->match_count, &link_footpaths, diag);
+	if (rc)
 		goto fail;
 	grens_progress_report(&opts.progress, "building timetable", 5, 6);
 	if (report) {
-		if ((rc = build_report(&b, report)))
+		rc = build_report(&b, report);
+		if (rc)
 			goto fail;
 		(*report)->link_footpaths = link_footpaths;
 		(*report)->links_unresolved = c->links_unresolved;
@@ -1263,7 +1304,8 @@ int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report
 	if (b.pool.len)
 		memcpy(b.tt->strings, b.pool.buf, b.pool.len);
 	b.tt->strings_size = b.pool.len;
-	if ((rc = net_index_build(b.tt, err)))
+	rc = net_index_build(b.tt, err);
+	if (rc)
 		goto fail;
 	grens_progress_report(&opts.progress, "building timetable", 6, 6);
 	*out = b.tt;

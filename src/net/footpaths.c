@@ -215,7 +215,8 @@ int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds
 					int32_t d = x->type == 2 && x->min_transfer_time >= 0
 							    ? x->min_transfer_time
 							    : walk_seconds(tt, opts, sa, sb);
-					if ((rc = edge_push(&edges, sa, sb, d, 2)))
+					rc = edge_push(&edges, sa, sb, d, 2);
+					if (rc)
 						goto out;
 				}
 			}
@@ -236,7 +237,8 @@ int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds
 					d = ca;
 				if (cb != GRENS_NET_CHANGE_FORBIDDEN && cb > d)
 					d = cb;
-				if ((rc = edge_push(&edges, a, b, d, 0)))
+				rc = edge_push(&edges, a, b, d, 0);
+				if (rc)
 					goto out;
 			}
 		}
@@ -267,8 +269,10 @@ int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds
 					d = ca;
 				if (cb != GRENS_NET_CHANGE_FORBIDDEN && cb > d)
 					d = cb;
-				if ((rc = edge_push(&edges, a, b, d, 1)) ||
-				    (rc = edge_push(&edges, b, a, d, 1)))
+				rc = edge_push(&edges, a, b, d, 1);
+				if (!rc)
+					rc = edge_push(&edges, b, a, d, 1);
+				if (rc)
 					goto out;
 				*link_footpaths += 2;
 			}
@@ -424,7 +428,8 @@ int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds
 				uint64_t key = (uint64_t)s << 32 | to;
 				HASH_FIND(hh, forbidden, &key, sizeof(key), fb);
 				if (!fb) {
-					if ((rc = edge_push(&closed, s, to, dist[to], 0)))
+					rc = edge_push(&closed, s, to, dist[to], 0);
+					if (rc)
 						goto out;
 					kept++;
 				}

@@ -80,7 +80,8 @@ int net_index_build(grens_timetable *tt, grens_error *err)
 		goto fail;
 	}
 	for (uint32_t s = 0; s < tt->stop_count; s++) {
-		if ((rc = id_add(&ix->stops, tt->stop_feed[s], grens_net_str(tt, tt->stop_id[s]), s)))
+		rc = id_add(&ix->stops, tt->stop_feed[s], grens_net_str(tt, tt->stop_id[s]), s);
+		if (rc)
 			goto fail;
 		ix->folded[s] = fold_dup(grens_net_str(tt, tt->stop_name[s]));
 		if (!ix->folded[s]) {
@@ -113,15 +114,19 @@ int net_index_build(grens_timetable *tt, grens_error *err)
 		e->first_stop = s;
 	}
 	for (uint32_t t = 0; t < tt->trip_count; t++)
-		if ((rc = id_add(&ix->trips, tt->trip_feed[t], grens_net_str(tt, tt->trip_id[t]), t)))
-			goto fail;
+		rc = id_add(&ix->trips, tt->trip_feed[t], grens_net_str(tt, tt->trip_id[t]), t);
+	if (rc)
+		goto fail;
 	/* A trip merged from another feed is found by that feed's id too,
 	 * unless the id still names a run of its own there. */
-	for (uint32_t t = 0; tt->trip_alt_feed && t < tt->trip_count; t++)
-		if (tt->trip_alt_feed[t] != GRENS_NONE &&
-		    (rc = id_add(&ix->trips, tt->trip_alt_feed[t],
-				 grens_net_str(tt, tt->trip_alt_id[t]), t)))
+	for (uint32_t t = 0; tt->trip_alt_feed && t < tt->trip_count; t++) {
+		if (tt->trip_alt_feed[t] == GRENS_NONE)
+			continue;
+		rc = id_add(&ix->trips, tt->trip_alt_feed[t], grens_net_str(tt, tt->trip_alt_id[t]),
+			    t);
+		if (rc)
 			goto fail;
+	}
 	return 0;
 fail:
 	return grens_error_set(err, rc, "building the timetable index failed: %s",

@@ -145,13 +145,13 @@ static char *trim_dup(const char *s)
 int grens_net_links_parse(grens_net_links *links, const char *text, size_t len, int kind,
 			  const char *file, grens_diag *diag, grens_error *err)
 {
-	static const char *names[] = { "feed_a", "stop_id_a", "feed_b", "stop_id_b", "action" };
+	static const char *names[] = {"feed_a", "stop_id_a", "feed_b", "stop_id_b", "action"};
 	char(*f)[LINK_MAX_FIELD] = malloc(sizeof(char[LINK_MAX_FIELDS][LINK_MAX_FIELD]));
 	if (!f)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
 	const char *p = text, *end = text + len;
 	int rc = 0;
-	int col[5] = { -1, -1, -1, -1, -1 };
+	int col[5] = {-1, -1, -1, -1, -1};
 	int need = kind == GRENS_NET_LINKS_OVERRIDES ? 5 : 4;
 	uint32_t nf, line = 1, lines = 0;
 	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
@@ -193,15 +193,15 @@ int grens_net_links_parse(grens_net_links *links, const char *text, size_t len, 
 			free(a);
 		}
 		if (!ok) {
-			grens_diag_add(diag, "link_invalid_row", GRENS_SEVERITY_ERROR, file, row_line,
-				       NULL,
-				       "a row needs feed_a, stop_id_a, feed_b, stop_id_b%s; skipped",
-				       kind == GRENS_NET_LINKS_OVERRIDES ? " and action force|forbid"
-									 : "");
+			grens_diag_add(
+			    diag, "link_invalid_row", GRENS_SEVERITY_ERROR, file, row_line, NULL,
+			    "a row needs feed_a, stop_id_a, feed_b, stop_id_b%s; skipped",
+			    kind == GRENS_NET_LINKS_OVERRIDES ? " and action force|forbid" : "");
 			continue;
 		}
-		if ((rc = net_grow((void **)&links->rows, &links->cap, sizeof(*links->rows),
-				   links->count + 1))) {
+		rc = net_grow((void **)&links->rows, &links->cap, sizeof(*links->rows),
+			      links->count + 1);
+		if (rc) {
 			grens_error_set(err, rc, "out of memory");
 			goto out;
 		}
@@ -232,9 +232,9 @@ out:
  * "Amsterdam C." compare equal. */
 static void normalise_name(const char *name, char *out, size_t cap)
 {
-	static const char *const from[] = { "hauptbahnhof", "centraal", "central", "centrum",
-					    "zentrum", "bahnhof", "sankt", "saint" };
-	static const char *const to[] = { "hbf", "c", "c", "c", "c", "bf", "st", "st" };
+	static const char *const from[] = {"hauptbahnhof", "centraal", "central", "centrum",
+					   "zentrum",	   "bahnhof",  "sankt",	  "saint"};
+	static const char *const to[] = {"hbf", "c", "c", "c", "c", "bf", "st", "st"};
 	char folded[256];
 	size_t need = grens_text_fold(name, strlen(name), folded, sizeof(folded));
 	if (need >= sizeof(folded))
@@ -403,17 +403,17 @@ static int push_match(struct net_ctx *c, uint32_t a, uint32_t b, grens_net_rule 
 		a = b;
 		b = t;
 	}
-	int rc = net_grow((void **)&c->matches, &c->match_cap, sizeof(*c->matches),
-			  c->match_count + 1);
+	int rc =
+	    net_grow((void **)&c->matches, &c->match_cap, sizeof(*c->matches), c->match_count + 1);
 	if (rc)
 		return rc;
 	c->matches[c->match_count++] =
-		(grens_net_stop_match){ a, b, stop_distance(c->tt, a, b), rule };
+	    (grens_net_stop_match){a, b, stop_distance(c->tt, a, b), rule};
 	return 0;
 }
 
 static int push_miss(struct net_ctx *c, uint32_t a, uint32_t b, double d, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 static int push_miss(struct net_ctx *c, uint32_t a, uint32_t b, double d, const char *fmt, ...)
 {
@@ -422,8 +422,7 @@ static int push_miss(struct net_ctx *c, uint32_t a, uint32_t b, double d, const 
 		a = b;
 		b = t;
 	}
-	int rc = net_grow((void **)&c->misses, &c->miss_cap, sizeof(*c->misses),
-			  c->miss_count + 1);
+	int rc = net_grow((void **)&c->misses, &c->miss_cap, sizeof(*c->misses), c->miss_count + 1);
 	if (rc)
 		return rc;
 	grens_net_near_miss *m = &c->misses[c->miss_count++];
@@ -513,19 +512,23 @@ int net_link_stops(struct net_ctx *c)
 		up[s] = s;
 		next[s] = GRENS_NONE;
 		if (is_candidate(tt, s))
-			normalise_name(grens_net_str(tt, tt->stop_name[s]), norm[s], sizeof(norm[s]));
+			normalise_name(grens_net_str(tt, tt->stop_name[s]), norm[s],
+				       sizeof(norm[s]));
 	}
 
 	if (c->feed_count > 1 && o->link_stops) {
 		/* Explicit rows: forbid first, then force, then links. */
 		const grens_net_links *L = o->links;
 		for (int pass = 0; L && pass < 3; pass++) {
-			int want = pass == 0 ? ACTION_FORBID : pass == 1 ? ACTION_FORCE : ACTION_LINK;
+			int want = pass == 0   ? ACTION_FORBID
+				   : pass == 1 ? ACTION_FORCE
+					       : ACTION_LINK;
 			for (uint32_t i = 0; i < L->count; i++) {
 				const struct link_row *r = &L->rows[i];
 				if (r->action != want)
 					continue;
-				uint32_t fa = feed_index(c, r->feed_a), fb = feed_index(c, r->feed_b);
+				uint32_t fa = feed_index(c, r->feed_a),
+					 fb = feed_index(c, r->feed_b);
 				if (fa == GRENS_NONE || fb == GRENS_NONE)
 					continue; /* a feed that is not loaded: not an error */
 				uint32_t sa = grens_gtfs_find_stop(c->feeds[fa], r->id_a);
@@ -545,16 +548,19 @@ int net_link_stops(struct net_ctx *c)
 				sb += c->stop_base[fb];
 				uint64_t key = pair_of(sa, sb);
 				if (pass == 0) {
-					if ((rc = pair_add(&forbidden, key)))
+					rc = pair_add(&forbidden, key);
+					if (rc)
 						goto out;
 					continue;
 				}
 				if (pair_has(forbidden, key) || pair_has(decided, key))
 					continue;
-				if ((rc = pair_add(&decided, key)) ||
-				    (rc = push_match(c, sa, sb,
-						     pass == 1 ? GRENS_NET_RULE_OVERRIDE
-							       : GRENS_NET_RULE_LINKS)))
+				rc = pair_add(&decided, key);
+				if (!rc)
+					rc = push_match(c, sa, sb,
+							pass == 1 ? GRENS_NET_RULE_OVERRIDE
+								  : GRENS_NET_RULE_LINKS);
+				if (rc)
 					goto out;
 				if (fb < 64)
 					matched[sa] |= (uint64_t)1 << fb;
@@ -569,8 +575,8 @@ int net_link_stops(struct net_ctx *c)
 			if (!is_candidate(tt, s))
 				continue;
 			const grens_gtfs_stop *gs =
-				&c->feeds[tt->stop_feed[s]]->stops[s - c->stop_base[tt->stop_feed[s]]];
-			const char *srcs[2] = { gs->id, gs->code };
+			    &c->feeds[tt->stop_feed[s]]->stops[s - c->stop_base[tt->stop_feed[s]]];
+			const char *srcs[2] = {gs->id, gs->code};
 			char key[48];
 			for (int k = 0; k < 2; k++) {
 				if (!station_code(srcs[k], key, sizeof(key)))
@@ -609,12 +615,12 @@ int net_link_stops(struct net_ctx *c)
 						a = b;
 						b = t;
 					}
-					if ((rc = net_grow((void **)&cands, &cand_cap, sizeof(*cands),
-							   cand_count + 1)))
+					rc = net_grow((void **)&cands, &cand_cap, sizeof(*cands),
+						      cand_count + 1);
+					if (rc)
 						goto out;
 					cands[cand_count++] = (struct cand){
-						a, b, GRENS_NET_RULE_CODE, stop_distance(tt, a, b)
-					};
+					    a, b, GRENS_NET_RULE_CODE, stop_distance(tt, a, b)};
 				}
 		}
 
@@ -626,7 +632,8 @@ int net_link_stops(struct net_ctx *c)
 			reach = 100.0;
 		double cell_deg = reach / 111000.0;
 		for (uint32_t s = 0; s < n; s++) {
-			if (!is_candidate(tt, s) || isnan(tt->stop_lat[s]) || isnan(tt->stop_lon[s]))
+			if (!is_candidate(tt, s) || isnan(tt->stop_lat[s]) ||
+			    isnan(tt->stop_lon[s]))
 				continue;
 			int64_t key = (int64_t)floor(tt->stop_lat[s] / cell_deg) * 4000003 +
 				      (int64_t)floor(tt->stop_lon[s] / cell_deg);
@@ -650,7 +657,8 @@ int net_link_stops(struct net_ctx *c)
 			cl->first = s;
 		}
 		for (uint32_t s = 0; s < n; s++) {
-			if (!is_candidate(tt, s) || isnan(tt->stop_lat[s]) || isnan(tt->stop_lon[s]))
+			if (!is_candidate(tt, s) || isnan(tt->stop_lat[s]) ||
+			    isnan(tt->stop_lon[s]))
 				continue;
 			int64_t cy = (int64_t)floor(tt->stop_lat[s] / cell_deg);
 			int64_t cx = (int64_t)floor(tt->stop_lon[s] / cell_deg);
@@ -660,14 +668,16 @@ int net_link_stops(struct net_ctx *c)
 				for (int64_t dx = -span; dx <= span; dx++) {
 					int64_t key = (cy + dy) * 4000003 + (cx + dx);
 					HASH_FIND(hh, cells, &key, sizeof(key), cl);
-					for (uint32_t t = cl ? cl->first : GRENS_NONE; t != GRENS_NONE;
-					     t = next[t]) {
+					for (uint32_t t = cl ? cl->first : GRENS_NONE;
+					     t != GRENS_NONE; t = next[t]) {
 						if (tt->stop_feed[t] <= tt->stop_feed[s])
-							continue; /* each pair once, other feeds only */
+							continue; /* each pair once, other feeds
+								     only */
 						double d = stop_distance(tt, s, t);
 						if (!(d <= reach))
 							continue;
-						int same = norm[s][0] && strcmp(norm[s], norm[t]) == 0;
+						int same =
+						    norm[s][0] && strcmp(norm[s], norm[t]) == 0;
 						grens_net_rule rule;
 						if (same && d <= o->link_name_radius_m)
 							rule = GRENS_NET_RULE_NAME;
@@ -675,10 +685,11 @@ int net_link_stops(struct net_ctx *c)
 							rule = GRENS_NET_RULE_DISTANCE;
 						else
 							continue;
-						if ((rc = net_grow((void **)&cands, &cand_cap,
-								   sizeof(*cands), cand_count + 1)))
+						rc = net_grow((void **)&cands, &cand_cap,
+							      sizeof(*cands), cand_count + 1);
+						if (rc)
 							goto out;
-						cands[cand_count++] = (struct cand){ s, t, rule, d };
+						cands[cand_count++] = (struct cand){s, t, rule, d};
 					}
 				}
 		}
@@ -692,12 +703,14 @@ int net_link_stops(struct net_ctx *c)
 			if (pair_has(decided, key))
 				continue;
 			uint32_t fa = tt->stop_feed[cd->a], fb = tt->stop_feed[cd->b];
-			if ((rc = pair_add(&decided, key)))
+			rc = pair_add(&decided, key);
+			if (rc)
 				goto out;
 			if (pair_has(forbidden, key)) {
-				if ((rc = push_miss(c, cd->a, cd->b, cd->distance,
-						    "forbidden by override (rule %s would match)",
-						    grens_net_rule_name(cd->rule))))
+				rc = push_miss(c, cd->a, cd->b, cd->distance,
+					       "forbidden by override (rule %s would match)",
+					       grens_net_rule_name(cd->rule));
+				if (rc)
 					goto out;
 				continue;
 			}
@@ -705,22 +718,22 @@ int net_link_stops(struct net_ctx *c)
 				int a_taken = matched_to(matched, cd->a, fb);
 				uint32_t who = a_taken ? cd->a : cd->b;
 				uint32_t other = partner_in(c, who, a_taken ? fb : fa);
-				if ((rc = push_miss(
-					     c, cd->a, cd->b, cd->distance,
-					     "rule %s, but %s:%s is already matched to %s:%s",
-					     grens_net_rule_name(cd->rule),
-					     c->feeds[tt->stop_feed[who]]->name,
-					     grens_net_str(tt, tt->stop_id[who]),
-					     other == GRENS_NONE
-						     ? "?"
-						     : c->feeds[tt->stop_feed[other]]->name,
-					     other == GRENS_NONE
-						     ? "?"
-						     : grens_net_str(tt, tt->stop_id[other]))))
+				rc = push_miss(
+				    c, cd->a, cd->b, cd->distance,
+				    "rule %s, but %s:%s is already matched to %s:%s",
+				    grens_net_rule_name(cd->rule),
+				    c->feeds[tt->stop_feed[who]]->name,
+				    grens_net_str(tt, tt->stop_id[who]),
+				    other == GRENS_NONE ? "?"
+							: c->feeds[tt->stop_feed[other]]->name,
+				    other == GRENS_NONE ? "?"
+							: grens_net_str(tt, tt->stop_id[other]));
+				if (rc)
 					goto out;
 				continue;
 			}
-			if ((rc = push_match(c, cd->a, cd->b, cd->rule)))
+			rc = push_match(c, cd->a, cd->b, cd->rule);
+			if (rc)
 				goto out;
 			if (fb < 64)
 				matched[cd->a] |= (uint64_t)1 << fb;
@@ -731,7 +744,8 @@ int net_link_stops(struct net_ctx *c)
 		/* Near misses among neighbours that were not decided: the same
 		 * name too far apart, similar names, or different names close by. */
 		for (uint32_t s = 0; s < n; s++) {
-			if (!is_candidate(tt, s) || isnan(tt->stop_lat[s]) || isnan(tt->stop_lon[s]))
+			if (!is_candidate(tt, s) || isnan(tt->stop_lat[s]) ||
+			    isnan(tt->stop_lon[s]))
 				continue;
 			int64_t cy = (int64_t)floor(tt->stop_lat[s] / cell_deg);
 			int64_t cx = (int64_t)floor(tt->stop_lon[s] / cell_deg);
@@ -741,12 +755,14 @@ int net_link_stops(struct net_ctx *c)
 				for (int64_t dx = -span; dx <= span; dx++) {
 					int64_t key = (cy + dy) * 4000003 + (cx + dx);
 					HASH_FIND(hh, cells, &key, sizeof(key), cl);
-					for (uint32_t t = cl ? cl->first : GRENS_NONE; t != GRENS_NONE;
-					     t = next[t]) {
-						uint32_t fs = tt->stop_feed[s], ft = tt->stop_feed[t];
+					for (uint32_t t = cl ? cl->first : GRENS_NONE;
+					     t != GRENS_NONE; t = next[t]) {
+						uint32_t fs = tt->stop_feed[s],
+							 ft = tt->stop_feed[t];
 						if (ft <= fs || pair_has(decided, pair_of(s, t)))
 							continue;
-						/* Only stops without a partner in the other feed. */
+						/* Only stops without a partner in the other feed.
+						 */
 						if (matched_to(matched, s, ft) &&
 						    matched_to(matched, t, fs))
 							continue;
@@ -759,20 +775,23 @@ int net_link_stops(struct net_ctx *c)
 						int similar = ls && ls == lt &&
 							      memcmp(norm[s], norm[t], ls) == 0;
 						if (same)
-							rc = push_miss(c, s, t, d,
-								       "same name, but %.0f m apart "
-								       "(name rule: within %.0f m)",
-								       d, o->link_name_radius_m);
+							rc =
+							    push_miss(c, s, t, d,
+								      "same name, but %.0f m apart "
+								      "(name rule: within %.0f m)",
+								      d, o->link_name_radius_m);
 						else if (similar && d <= o->link_name_radius_m)
-							rc = push_miss(c, s, t, d,
-								       "similar names, %.0f m apart; "
-								       "names differ",
-								       d);
+							rc = push_miss(
+							    c, s, t, d,
+							    "similar names, %.0f m apart; "
+							    "names differ",
+							    d);
 						else if (d <= 4.0 * o->link_distance_m)
-							rc = push_miss(c, s, t, d,
-								       "different names, %.0f m apart "
-								       "(distance rule: within %.0f m)",
-								       d, o->link_distance_m);
+							rc = push_miss(
+							    c, s, t, d,
+							    "different names, %.0f m apart "
+							    "(distance rule: within %.0f m)",
+							    d, o->link_distance_m);
 						if (rc)
 							goto out;
 					}

@@ -140,7 +140,7 @@ int net_merge_trips(struct net_ctx *c)
 			continue;
 		uint32_t len = net_src_len(c, s);
 		for (uint32_t i = 0; i < len; i++)
-			ev[k_ev++] = (struct event){ place_of(c, s, i), net_src_arr(c, s, i), s, i };
+			ev[k_ev++] = (struct event){place_of(c, s, i), net_src_arr(c, s, i), s, i};
 	}
 	if (n_ev)
 		qsort(ev, n_ev, sizeof(*ev), cmp_event);
@@ -165,7 +165,7 @@ int net_merge_trips(struct net_ctx *c)
 			else
 				h = m;
 		}
-		struct best best = { GRENS_NONE, 0, 0, 0, GRENS_NET_MERGE_SAME, 0, 0 };
+		struct best best = {GRENS_NONE, 0, 0, 0, GRENS_NET_MERGE_SAME, 0, 0};
 		const char *num_b = gtrip(c, b)->short_name;
 		for (uint64_t e = l; e < n_ev && ev[e].place == p0 && ev[e].arr <= hi; e++) {
 			uint32_t a = ev[e].src, i = ev[e].pos;
@@ -175,7 +175,8 @@ int net_merge_trips(struct net_ctx *c)
 			uint32_t len_a = net_src_len(c, a);
 			uint32_t k = 0;
 			int32_t max_diff = 0;
-			while (i + k < len_a && k < len_b && place_of(c, a, i + k) == place_of(c, b, k)) {
+			while (i + k < len_a && k < len_b &&
+			       place_of(c, a, i + k) == place_of(c, b, k)) {
 				int32_t d = stop_difference(c, a, i + k, b, k);
 				if (d > tol)
 					break;
@@ -211,13 +212,13 @@ int net_merge_trips(struct net_ctx *c)
 				continue;
 			}
 			uint32_t days =
-				popcount_and(net_services_get(&c->services, c->src[a].service),
-					     net_services_get(&c->services, c->src[b].service), words);
+			    popcount_and(net_services_get(&c->services, c->src[a].service),
+					 net_services_get(&c->services, c->src[b].service), words);
 			if (!days)
 				continue;
 			if (best.a == GRENS_NONE || (uint32_t)max_diff < best.max_diff ||
 			    ((uint32_t)max_diff == best.max_diff && k > best.k))
-				best = (struct best){ a, i, k, (uint32_t)max_diff, kind, days, swap };
+				best = (struct best){a, i, k, (uint32_t)max_diff, kind, days, swap};
 		}
 		if (best.a == GRENS_NONE) {
 			done[b] = 1;
@@ -230,9 +231,9 @@ int net_merge_trips(struct net_ctx *c)
 		const uint64_t *sy = net_services_get(&c->services, c->src[y].service);
 		for (uint32_t w = 0; w < words; w++)
 			common[w] = sx[w] & sy[w];
-		struct net_merge_rec rec = { best.kind, c->src[x].feed, c->src[x].trip, c->src[y].feed,
-					     c->src[y].trip, x, best.k, best.days,
-					     (int32_t)best.max_diff };
+		struct net_merge_rec rec = {best.kind,	    c->src[x].feed, c->src[x].trip,
+					    c->src[y].feed, c->src[y].trip, x,
+					    best.k,	    best.days,	    (int32_t)best.max_diff};
 		if (best.kind == GRENS_NET_MERGE_JOINED) {
 			struct net_src m = c->src[x];
 			m.feed2 = c->src[y].feed;
@@ -241,20 +242,26 @@ int net_merge_trips(struct net_ctx *c)
 			m.skip2 = best.k;
 			m.alt_feed = c->src[y].feed;
 			m.alt_trip = c->src[y].trip;
-			if ((rc = net_services_add(&c->services, common, 1, &m.service)) ||
-			    (rc = net_src_push(c, &m)) ||
-			    (rc = remove_days(c, x, common, scratch)) ||
-			    (rc = remove_days(c, y, common, scratch)))
+			rc = net_services_add(&c->services, common, 1, &m.service);
+			if (!rc)
+				rc = net_src_push(c, &m);
+			if (!rc)
+				rc = remove_days(c, x, common, scratch);
+			if (!rc)
+				rc = remove_days(c, y, common, scratch);
+			if (rc)
 				goto out;
 			rec.src = c->src_count - 1;
 		} else {
 			c->src[x].alt_feed = c->src[y].feed;
 			c->src[x].alt_trip = c->src[y].trip;
-			if ((rc = remove_days(c, y, common, scratch)))
+			rc = remove_days(c, y, common, scratch);
+			if (rc)
 				goto out;
 		}
-		if ((rc = net_grow((void **)&c->merges, &c->merge_cap, sizeof(*c->merges),
-				   c->merge_count + 1)))
+		rc = net_grow((void **)&c->merges, &c->merge_cap, sizeof(*c->merges),
+			      c->merge_count + 1);
+		if (rc)
 			goto out;
 		c->merges[c->merge_count++] = rec;
 	}

@@ -17,12 +17,12 @@
 
 struct rule_date {
 	int month, week, weekday; /* Mm.w.d */
-	int32_t time;             /* seconds after local midnight, may be negative or > 24h */
+	int32_t time;		  /* seconds after local midnight, may be negative or > 24h */
 };
 
 struct net_tz {
-	uint32_t count;       /* transitions */
-	int64_t *when;        /* [count] UTC seconds */
+	uint32_t count;	      /* transitions */
+	int64_t *when;	      /* [count] UTC seconds */
 	int32_t *offset;      /* [count] UTC offset after the transition */
 	int32_t first_offset; /* before the first transition */
 	/* POSIX footer, for instants after the last transition. */
@@ -73,7 +73,7 @@ static const char *parse_hms(const char *p, int32_t *out)
 	int sign = 1;
 	if (*p == '+' || *p == '-')
 		sign = *p++ == '-' ? -1 : 1;
-	int32_t parts[3] = { 0, 0, 0 };
+	int32_t parts[3] = {0, 0, 0};
 	for (int i = 0; i < 3; i++) {
 		if (*p < '0' || *p > '9')
 			return i ? p : NULL;
@@ -261,8 +261,8 @@ int net_tz_load(struct net_tz **out, const char *dir, const char *zone, grens_er
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return grens_error_set(err, GRENS_ENOTFOUND,
-				       "unknown time zone '%s' (%s: %s; is tzdata installed?)", zone,
-				       path, strerror(errno));
+				       "unknown time zone '%s' (%s: %s; is tzdata installed?)",
+				       zone, path, strerror(errno));
 	unsigned char *buf = malloc(TZ_MAX_FILE_BYTES);
 	struct net_tz *tz = calloc(1, sizeof(*tz));
 	int rc = 0;
@@ -278,8 +278,8 @@ int net_tz_load(struct net_tz **out, const char *dir, const char *zone, grens_er
 	rc = parse_tzif(tz, buf, len);
 	if (rc) {
 		rc = rc == GRENS_ENOMEM
-			     ? grens_error_set(err, GRENS_ENOMEM, "out of memory")
-			     : grens_error_set(err, GRENS_EFORMAT, "%s: not a valid TZif file", path);
+			 ? grens_error_set(err, GRENS_ENOMEM, "out of memory")
+			 : grens_error_set(err, GRENS_EFORMAT, "%s: not a valid TZif file", path);
 		goto fail;
 	}
 	*out = tz;

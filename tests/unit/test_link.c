@@ -31,8 +31,8 @@ static grens_gtfs_feed *load(const char *dir, const char *name)
 static grens_net_links *load_links(grens_diag *diag)
 {
 	grens_net_links *links = grens_net_links_new();
-	const char *files[2] = { "tests/fixtures/link-rules/links.csv",
-				 "tests/fixtures/link-rules/overrides.csv" };
+	const char *files[2] = {"tests/fixtures/link-rules/links.csv",
+				"tests/fixtures/link-rules/overrides.csv"};
 	for (int k = 0; k < 2; k++) {
 		char path[4096], text[4096];
 		check_source_path(path, sizeof(path), files[k]);
@@ -66,7 +66,6 @@ static int32_t footpath(const grens_timetable *tt, uint32_t a, uint32_t b)
 			return tt->footpaths[i].duration;
 	return -1;
 }
-
 
 static const grens_net_stop_time *trip_times(const grens_timetable *tt, uint32_t t, uint32_t *n)
 {
@@ -129,8 +128,8 @@ static const grens_net_stop_match *find_match(const grens_net_link_report *r,
 	return NULL;
 }
 
-static void check_match(const grens_net_link_report *r, const grens_timetable *tt,
-			const char *id_a, const char *id_b, grens_net_rule rule)
+static void check_match(const grens_net_link_report *r, const grens_timetable *tt, const char *id_a,
+			const char *id_b, grens_net_rule rule)
 {
 	const grens_net_stop_match *m = find_match(r, tt, id_a);
 	CHECK(m != NULL);
@@ -154,7 +153,7 @@ static void test_matching(void)
 	CHECK(nl && de);
 	if (!nl || !de)
 		goto out;
-	const grens_gtfs_feed *feeds[] = { nl, de };
+	const grens_gtfs_feed *feeds[] = {nl, de};
 	grens_net_options opts = GRENS_NET_OPTIONS_INIT;
 	opts.links = links;
 	CHECK_INT(grens_net_build_linked(&tt, &r, feeds, 2, &opts, diag, &err), 0);
@@ -297,7 +296,7 @@ static void test_merging(void)
 	CHECK(nl && de);
 	if (!nl || !de)
 		goto out;
-	const grens_gtfs_feed *feeds[] = { nl, de };
+	const grens_gtfs_feed *feeds[] = {nl, de};
 	grens_net_options opts = GRENS_NET_OPTIONS_INIT;
 	opts.links = links;
 	CHECK_INT(grens_net_build_linked(&tt, &r, feeds, 2, &opts, NULL, &err), 0);
@@ -345,7 +344,8 @@ static void test_merging(void)
 		uint32_t n;
 		const grens_net_stop_time *st = trip_times(tt, j, &n);
 		CHECK_INT(n, 4);
-		const uint32_t *ps = tt->pattern_stops + tt->pattern_stop_offset[tt->trip_pattern[j]];
+		const uint32_t *ps =
+		    tt->pattern_stops + tt->pattern_stop_offset[tt->trip_pattern[j]];
 		CHECK_INT(ps[2], stop(tt, "nl", "hzr:1"));
 		CHECK_INT(ps[3], stop(tt, "de", "de:05334:1008:1:6"));
 		CHECK_INT(st[2].arrival, 7 * 3600 + 34 * 60);
@@ -415,8 +415,8 @@ static uint32_t connections(const grens_timetable *tt, grens_date d, struct conn
 		const grens_net_stop_time *st = trip_times(tt, t, &k);
 		const uint32_t *ps = tt->pattern_stops + tt->pattern_stop_offset[p];
 		for (uint32_t i = 0; i + 1 < k; i++)
-			out[n++] = (struct conn){ ps[i], ps[i + 1], t, st[i].departure,
-						  st[i + 1].arrival };
+			out[n++] =
+			    (struct conn){ps[i], ps[i + 1], t, st[i].departure, st[i + 1].arrival};
 	}
 	qsort(out, n, sizeof(*out), cmp_conn);
 	return n;
@@ -474,7 +474,7 @@ static void test_no_journey_lost(void)
 	CHECK(nl && de);
 	if (!nl || !de)
 		goto out;
-	const grens_gtfs_feed *feeds[] = { nl, de };
+	const grens_gtfs_feed *feeds[] = {nl, de};
 	/* With no change time, staying seated through the border and changing
 	 * there are the same: the merged timetable must give exactly the
 	 * earliest arrivals of the separate runs. (de's 300 s at Aachen Hbf
@@ -492,7 +492,7 @@ static void test_no_journey_lost(void)
 	uint32_t n = merged->stop_count;
 	struct conn *cm = malloc(64 * sizeof(*cm)), *ca = malloc(64 * sizeof(*ca));
 	int32_t *em = malloc(n * sizeof(int32_t)), *ea = malloc(n * sizeof(int32_t));
-	grens_date days[2] = { D(2026, 3, 10), D(2026, 3, 3) };
+	grens_date days[2] = {D(2026, 3, 10), D(2026, 3, 3)};
 	uint32_t compared = 0, differ = 0, reached = 0;
 	for (int di = 0; di < 2; di++) {
 		uint32_t nm = connections(merged, days[di], cm);
@@ -563,7 +563,7 @@ static void test_timezones(void)
 	/* Amsterdam and London change clocks on the same days (EU rules,
 	 * 2026-03-29): London is always one hour behind, so London's 08:00 is
 	 * 09:00 in the query base (nl's zone, the first feed), every day. */
-	const grens_gtfs_feed *f1[] = { nl, lon };
+	const grens_gtfs_feed *f1[] = {nl, lon};
 	CHECK_INT(grens_net_build_linked(&tt, &r, f1, 2, NULL, NULL, &err), 0);
 	if (tt && r) {
 		CHECK_STR(grens_net_str(tt, tt->timezone), "Europe/Amsterdam");
@@ -588,7 +588,7 @@ static void test_timezones(void)
 	 * on Sun 2026-03-08 and London on Sun 2026-03-29, so from 03-08 to
 	 * 03-28 (21 days, offsets at noon) only 4 h. N1 08:00 New York is 13:00
 	 * London, 12:00 in those three weeks: its service is split in two. */
-	const grens_gtfs_feed *f2[] = { lon, ny };
+	const grens_gtfs_feed *f2[] = {lon, ny};
 	CHECK_INT(grens_net_build_linked(&tt, &r, f2, 2, NULL, NULL, &err), 0);
 	if (tt && r) {
 		CHECK_INT(r->zones[1].shift_min, 4 * 3600);
@@ -618,7 +618,7 @@ static void test_timezones(void)
 	 * New York (23:00 while the offset is 4 h), so it moves to the previous
 	 * service day; London's first day 03-01 becomes New York's 02-28. L1's
 	 * 08:00 stays on its day (03:00 / 04:00). */
-	const grens_gtfs_feed *f3[] = { ny, lon };
+	const grens_gtfs_feed *f3[] = {ny, lon};
 	CHECK_INT(grens_net_build_linked(&tt, &r, f3, 2, NULL, NULL, &err), 0);
 	if (tt && r) {
 		CHECK_STR(grens_net_str(tt, tt->timezone), "America/New_York");
@@ -698,10 +698,12 @@ static int write_feed(const char *dir, const char *zone)
 		 "agency_id,agency_name,agency_url,agency_timezone\nA,A,https://example.org,%s\n",
 		 zone);
 	return write_file(dir, "agency.txt", agency) ||
-	       write_file(dir, "stops.txt", "stop_id,stop_name,stop_lat,stop_lon\n"
-					    "s1,One,10.0,10.0\ns2,Two,10.1,10.0\n") ||
-	       write_file(dir, "routes.txt", "route_id,agency_id,route_short_name,route_type\n"
-					     "r,A,R,2\n") ||
+	       write_file(dir, "stops.txt",
+			  "stop_id,stop_name,stop_lat,stop_lon\n"
+			  "s1,One,10.0,10.0\ns2,Two,10.1,10.0\n") ||
+	       write_file(dir, "routes.txt",
+			  "route_id,agency_id,route_short_name,route_type\n"
+			  "r,A,R,2\n") ||
 	       write_file(dir, "trips.txt", "route_id,service_id,trip_id\nr,all,T\n") ||
 	       write_file(dir, "stop_times.txt",
 			  "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
@@ -727,7 +729,7 @@ static void test_timezone_rules(void)
 	o.name = "ny";
 	CHECK_INT(grens_gtfs_load(&ny, ny_dir, &o, NULL, &err), 0);
 	if (lon && ny) {
-		const grens_gtfs_feed *feeds[] = { lon, ny };
+		const grens_gtfs_feed *feeds[] = {lon, ny};
 		CHECK_INT(grens_net_build(&tt, feeds, 2, NULL, NULL, &err), 0);
 	}
 	if (tt) {
@@ -749,8 +751,8 @@ static void test_timezone_rules(void)
 	grens_timetable_free(tt);
 	grens_gtfs_free(lon);
 	grens_gtfs_free(ny);
-	const char *names[] = { "agency.txt", "stops.txt", "routes.txt", "trips.txt",
-				"stop_times.txt", "calendar.txt" };
+	const char *names[] = {"agency.txt", "stops.txt",      "routes.txt",
+			       "trips.txt",  "stop_times.txt", "calendar.txt"};
 	for (int d = 0; d < 2; d++) {
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			char path[4200];
@@ -771,14 +773,14 @@ static uint32_t border_merges(const char *a_arr, const char *b_dep)
 	if (!mkdtemp(da) || !mkdtemp(db))
 		return merges;
 	const char *common[][2] = {
-		{ "agency.txt", "agency_id,agency_name,agency_url,agency_timezone\n"
-				"A,A,https://example.org,Europe/Amsterdam\n" },
-		{ "stops.txt", "stop_id,stop_name,stop_lat,stop_lon\n"
-			       "w,West,50.0,5.9\ng,Grens,50.0,6.0\no,Oost,50.0,6.1\n" },
-		{ "routes.txt", "route_id,agency_id,route_short_name,route_type\nr,A,RE,2\n" },
-		{ "trips.txt", "route_id,service_id,trip_id,trip_short_name\nr,s,T,777\n" },
-		{ "calendar.txt", "service_id,monday,tuesday,wednesday,thursday,friday,saturday,"
-				  "sunday,start_date,end_date\ns,1,1,1,1,1,1,1,20260301,20260307\n" },
+	    {"agency.txt", "agency_id,agency_name,agency_url,agency_timezone\n"
+			   "A,A,https://example.org,Europe/Amsterdam\n"},
+	    {"stops.txt", "stop_id,stop_name,stop_lat,stop_lon\n"
+			  "w,West,50.0,5.9\ng,Grens,50.0,6.0\no,Oost,50.0,6.1\n"},
+	    {"routes.txt", "route_id,agency_id,route_short_name,route_type\nr,A,RE,2\n"},
+	    {"trips.txt", "route_id,service_id,trip_id,trip_short_name\nr,s,T,777\n"},
+	    {"calendar.txt", "service_id,monday,tuesday,wednesday,thursday,friday,saturday,"
+			     "sunday,start_date,end_date\ns,1,1,1,1,1,1,1,20260301,20260307\n"},
 	};
 	char st_a[256], st_b[256];
 	int32_t dep = 0;
@@ -808,7 +810,7 @@ static uint32_t border_merges(const char *a_arr, const char *b_dep)
 	if (!bad && grens_gtfs_load(&fa, da, &o, NULL, &err) == 0) {
 		o.name = "b";
 		if (grens_gtfs_load(&fb, db, &o, NULL, &err) == 0) {
-			const grens_gtfs_feed *feeds[] = { fa, fb };
+			const grens_gtfs_feed *feeds[] = {fa, fb};
 			if (grens_net_build_linked(&tt, &r, feeds, 2, NULL, NULL, &err) == 0)
 				merges = r->merge_count;
 		}
@@ -817,8 +819,8 @@ static uint32_t border_merges(const char *a_arr, const char *b_dep)
 	grens_timetable_free(tt);
 	grens_gtfs_free(fa);
 	grens_gtfs_free(fb);
-	const char *names[] = { "agency.txt", "stops.txt",    "routes.txt",
-				"trips.txt",  "calendar.txt", "stop_times.txt" };
+	const char *names[] = {"agency.txt", "stops.txt",    "routes.txt",
+			       "trips.txt",  "calendar.txt", "stop_times.txt"};
 	for (int d = 0; d < 2; d++) {
 		for (size_t i = 0; i < 6; i++) {
 			char path[4200];
