@@ -248,6 +248,7 @@ typedef struct grens_net_link_report {
 	grens_net_feed_zone *zones;     uint32_t zone_count; /* one per feed */
 	uint32_t link_footpaths;        /* footpaths between matched stations */
 	uint32_t links_unresolved;      /* links/override rows naming an unknown stop */
+	uint32_t near_misses_over_limit; /* not kept beyond GRENS_LIMIT_NEAR_MISSES */
 } grens_net_link_report;
 
 /* Like grens_net_build, and when report is not NULL also describe how the
@@ -258,6 +259,7 @@ int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report
 			   const grens_gtfs_feed *const *feeds, uint32_t feed_count,
 			   const grens_net_options *opts, grens_diag *diag, grens_error *err);
 
+/* Free a report from grens_net_build_linked. NULL is accepted. */
 void grens_net_link_report_free(grens_net_link_report *report);
 
 /* Explicit links: create an empty set, then add CSV text to it. kind 0 reads
@@ -270,7 +272,9 @@ void grens_net_link_report_free(grens_net_link_report *report);
 grens_net_links *grens_net_links_new(void);
 int grens_net_links_parse(grens_net_links *links, const char *text, size_t len, int kind,
 			  const char *file, grens_diag *diag, grens_error *err);
+/* Rows kept so far (links and overrides). */
 uint32_t grens_net_links_count(const grens_net_links *links);
+/* Free a set; NULL is accepted. */
 void grens_net_links_free(grens_net_links *links);
 
 static inline const char *grens_net_str(const grens_timetable *tt, uint32_t offset)

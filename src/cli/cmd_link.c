@@ -130,6 +130,8 @@ static int print_json(const grens_timetable *tt, const grens_net_link_report *r)
 	json_object_set_new(counts, "merged_trips", json_integer(r->merge_count));
 	json_object_set_new(counts, "link_footpaths", json_integer(r->link_footpaths));
 	json_object_set_new(counts, "links_unresolved", json_integer(r->links_unresolved));
+	json_object_set_new(counts, "near_misses_not_listed",
+			    json_integer(r->near_misses_over_limit));
 	json_object_set_new(counts, "stops", json_integer(tt->stop_count));
 	json_object_set_new(counts, "trips", json_integer(tt->trip_count));
 	json_object_set_new(root, "counts", counts);
@@ -240,6 +242,8 @@ static void print_text(const grens_timetable *tt, const grens_net_link_report *r
 		       grens_net_str(tt, tt->stop_id[m->stop_b]),
 		       grens_net_str(tt, tt->stop_name[m->stop_b]), m->reason);
 	}
+	if (r->near_misses_over_limit)
+		printf("  (%u more near misses not listed)\n", r->near_misses_over_limit);
 	printf("\nmerged trips: %u\n", r->merge_count);
 	for (uint32_t i = 0; i < r->merge_count; i++) {
 		const grens_net_trip_merge *m = &r->merges[i];

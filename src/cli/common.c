@@ -288,8 +288,6 @@ int cli_link_args_parse(const char *cmd, cli_link_args *args, const char *name, 
 	return 0;
 }
 
-#define CLI_LINKS_MAX_BYTES (16u << 20)
-
 static int read_links_file(const char *cmd, grens_net_links *links, const char *path, int kind,
 			   grens_diag *diag)
 {
@@ -298,12 +296,13 @@ static int read_links_file(const char *cmd, grens_net_links *links, const char *
 		cli_errorf(cmd, "cannot open %s", path);
 		return -1;
 	}
-	char *buf = malloc(CLI_LINKS_MAX_BYTES);
-	size_t len = buf ? fread(buf, 1, CLI_LINKS_MAX_BYTES, f) : 0;
-	int bad = !buf || ferror(f) || len == CLI_LINKS_MAX_BYTES;
+	char *buf = malloc(GRENS_LIMIT_LINKS_FILE_BYTES);
+	size_t len = buf ? fread(buf, 1, GRENS_LIMIT_LINKS_FILE_BYTES, f) : 0;
+	int bad = !buf || ferror(f) || len == GRENS_LIMIT_LINKS_FILE_BYTES;
 	fclose(f);
 	if (bad) {
-		cli_errorf(cmd, "%s: unreadable or larger than %u bytes", path, CLI_LINKS_MAX_BYTES);
+		cli_errorf(cmd, "%s: unreadable or larger than %u bytes", path,
+			   GRENS_LIMIT_LINKS_FILE_BYTES);
 		free(buf);
 		return -1;
 	}

@@ -1293,6 +1293,7 @@ int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report
 			goto fail;
 		(*report)->link_footpaths = link_footpaths;
 		(*report)->links_unresolved = c->links_unresolved;
+		(*report)->near_misses_over_limit = c->misses_over_limit;
 	}
 
 	/* The string pool moves into the arena last: it is complete now. */

@@ -80,7 +80,7 @@ uint32_t grens_net_links_count(const grens_net_links *links)
 }
 
 #define LINK_MAX_FIELDS 16
-#define LINK_MAX_FIELD 256
+#define LINK_MAX_FIELD GRENS_LIMIT_LINK_FIELD_BYTES
 
 /* Split one CSV record starting at p (quotes, "" escapes; CRLF). Returns the
  * position after the record's line end; fields are copied into f. */
@@ -417,6 +417,10 @@ static int push_miss(struct net_ctx *c, uint32_t a, uint32_t b, double d, const 
 
 static int push_miss(struct net_ctx *c, uint32_t a, uint32_t b, double d, const char *fmt, ...)
 {
+	if (c->miss_count >= GRENS_LIMIT_NEAR_MISSES) {
+		c->misses_over_limit++;
+		return 0;
+	}
 	if (c->tt->stop_feed[a] > c->tt->stop_feed[b]) {
 		uint32_t t = a;
 		a = b;

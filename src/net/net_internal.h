@@ -101,6 +101,7 @@ struct net_ctx {
 	struct net_merge_rec *merges;
 	uint32_t merge_count, merge_cap;
 	uint32_t links_unresolved;
+	uint32_t misses_over_limit;
 };
 
 /* Growable array helper: make room for one more element. */

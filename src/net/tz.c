@@ -12,9 +12,6 @@
 
 #include "net_internal.h"
 
-/* A zone file larger than this is not a TZif file we want to read. */
-#define TZ_MAX_FILE_BYTES (1u << 20)
-
 struct rule_date {
 	int month, week, weekday; /* Mm.w.d */
 	int32_t time;		  /* seconds after local midnight, may be negative or > 24h */
@@ -263,16 +260,21 @@ int net_tz_load(struct net_tz **out, const char *dir, const char *zone, grens_er
 		return grens_error_set(err, GRENS_ENOTFOUND,
 				       "unknown time zone '%s' (%s: %s; is tzdata installed?)",
 				       zone, path, strerror(errno));
-	unsigned char *buf = malloc(TZ_MAX_FILE_BYTES);
+	unsigned char *buf = malloc(GRENS_LIMIT_TZIF_BYTES);
 	struct net_tz *tz = calloc(1, sizeof(*tz));
 	int rc = 0;
 	if (!buf || !tz) {
 		rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
 		goto fail;
 	}
-	size_t len = fread(buf, 1, TZ_MAX_FILE_BYTES, f);
+	size_t len = fread(buf, 1, GRENS_LIMIT_TZIF_BYTES, f);
 	if (ferror(f)) {
 		rc = grens_error_set(err, GRENS_EIO, "%s: read error", path);
+		goto fail;
+	}
+	if (len == GRENS_LIMIT_TZIF_BYTES) {
+		rc = grens_error_set(err, GRENS_ELIMIT, "%s: larger than %u bytes", path,
+				     GRENS_LIMIT_TZIF_BYTES);
 		goto fail;
 	}
 	rc = parse_tzif(tz, buf, len);
