@@ -125,6 +125,14 @@ check(run("link", "--bogus").returncode == 2, "unknown option exits 2")
 check(run("link", "stray").returncode == 2, "stray argument exits 2")
 r = run("link", *FIX_ARGS[:4], "--links", "/nonexistent/links.csv")
 check(r.returncode == 1 and "/nonexistent/links.csv" in r.stderr, f"missing links: {r.stderr}")
+r = run("link", "--feed", "x=" + os.path.join(FIXTURES, "link-nl"),
+        "--feed", "x=" + os.path.join(FIXTURES, "link-de"))
+check(r.returncode == 1 and "two feeds are named 'x'" in r.stderr, f"duplicate names: {r.stderr}")
+r = run("link", "--feed", NL, "--links", LINKS, "--format", "json")
+one = json.loads(r.stdout) if r.returncode == 0 else {}
+# One feed: nothing to match or merge; links rows naming feed de are ignored.
+check(r.returncode == 0 and one.get("matches") == [] and one.get("merged_trips") == []
+      and one["counts"]["links_unresolved"] == 0, f"a single feed: {r.stderr}")
 r = run("link", "--feed", "/nonexistent/feed")
 check(r.returncode == 1, f"unusable feed exits 1: {r.stderr}")
 
