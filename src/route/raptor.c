@@ -462,14 +462,18 @@ static void scan_pattern(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t firs
 		uint32_t s = stops[i];
 		if (row && !(flags[i] & GRENS_NET_NO_DROP_OFF)) {
 			int32_t a = row[i].arrival + shift;
-			if (a < ws->best_trip[s] && a < ws->tgt_best)
+			if (a < ws->tgt_best && a < ws->best_trip[s])
 				set_trip_label(ws, k, s, a, t0 + cur, board, i, GRENS_NONE);
 		}
 		if (i + 1 >= n || (flags[i] & GRENS_NET_NO_PICKUP))
 			continue;
 		uint32_t kind;
 		int32_t r = ready_time(ws, k - 1, s, &kind);
-		if (r == INF || (row && r > row[i].departure + shift))
+		if (r >= ws->tgt_best || (row && r > row[i].departure + shift))
+			continue;
+		/* usually not even the trip before cur can be caught: check it in
+		 * the [trip][stop] block, whose row the scan reads sequentially */
+		if (row && (cur == 0 || row[(int64_t)i - n].departure + shift < r))
 			continue;
 		/* earliest trip before cur departing at or after r - shift; the
 		 * answer is usually a trip or two before cur, so step back a few
