@@ -25,6 +25,12 @@
 #define GRENS_LIMIT_DIAG_KEEP 1000u
 /* Frequencies: most trips one frequencies.txt row may expand to. */
 #define GRENS_LIMIT_FREQUENCY_TRIPS 10000u
+/* GTFS-realtime: largest FeedMessage file or buffer accepted, and most bytes
+ * the decoded message may occupy in memory (protobuf-c allocations). */
+#define GRENS_LIMIT_RT_BYTES (64u * 1024u * 1024u)
+#define GRENS_LIMIT_RT_DECODED_BYTES (1024ull * 1024u * 1024u)
+/* GTFS-realtime: most stop time updates kept for one added trip. */
+#define GRENS_LIMIT_RT_ADDED_STOPS 10000u
 
 /* Footpaths: longest walk kept after transitive closure (s). */
 #define GRENS_LIMIT_FOOTPATH_SECONDS 1200

@@ -657,7 +657,8 @@ static int build_blocks(struct builder *b)
 				goto out;
 			}
 		}
-		qsort(items.v, items.n, sizeof(*items.v), cmp_block);
+		if (items.n)
+			qsort(items.v, items.n, sizeof(*items.v), cmp_block);
 		for (size_t i = 0; i + 1 < items.n; i++) {
 			const struct block_item *x = &items.v[i], *y = &items.v[i + 1];
 			if (strcmp(x->block, y->block) || x->service != y->service)

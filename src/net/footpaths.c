@@ -325,7 +325,8 @@ int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds
 	}
 
 	/* One edge per pair: an explicit transfers.txt row wins, else the shortest. */
-	qsort(edges.v, edges.n, sizeof(*edges.v), cmp_edge);
+	if (edges.n)
+		qsort(edges.v, edges.n, sizeof(*edges.v), cmp_edge);
 	size_t k = 0;
 	for (size_t i = 0; i < edges.n; i++) {
 		if (k && edges.v[k - 1].from == edges.v[i].from && edges.v[k - 1].to == edges.v[i].to)
@@ -398,7 +399,8 @@ int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds
 			dist[to] = INT32_MAX;
 		}
 	}
-	qsort(closed.v, closed.n, sizeof(*closed.v), cmp_edge);
+	if (closed.n)
+		qsort(closed.v, closed.n, sizeof(*closed.v), cmp_edge);
 
 	tt->footpath_offset = grens_arena_calloc(tt->arena, (size_t)n + 1, sizeof(uint32_t), 8);
 	tt->footpaths = grens_arena_calloc(tt->arena, closed.n ? closed.n : 1,

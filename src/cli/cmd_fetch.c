@@ -1,0 +1,466 @@
+/* grens fetch: download or refresh feeds into the feed cache. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "grens/fetch.h"
+#include "grens/gtfs.h"
+#include "grens/rt.h"
+#include "grens_config.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: grens fetch [--config FILE] [--only NAME]... [--cache DIR] [options]\n"
+		"       grens fetch --url URL --name NAME [--kind gtfs|gtfs-rt] [--cache DIR] "
+		"[options]\n"
+		"       grens fetch --list [--config FILE]\n"
+		"\n"
+		"Download or refresh feeds into the cache with conditional requests. A download\n"
+		"replaces CACHE/NAME/current.zip (or current.pb) only after it was verified;\n"
+		"the previous version is kept under CACHE/NAME/versions/ and every attempt is\n"
+		"recorded in CACHE/NAME/status.json.\n"
+		"\n"
+		"  --config FILE        feed list (default: %s/feeds.conf)\n"
+		"  --only NAME          fetch only this feed (repeatable; also fetches a feed\n"
+		"                       with enabled = no)\n"
+		"  --cache DIR          cache directory (default: $GRENS_CACHE, else ./cache)\n"
+		"  --url URL            fetch one feed given on the command line\n"
+		"  --name NAME          its cache name (A-Z a-z 0-9 . _ -)\n"
+		"  --kind KIND          gtfs (default) or gtfs-rt\n"
+		"  --list               print the feeds of the config and exit\n"
+		"  --force              ignore the stored ETag / Last-Modified\n"
+		"\n"
+		"Per-run overrides (they beat feeds.conf):\n"
+		"  --max-bytes N        size cap of one download, K/M/G suffix (default 1G)\n"
+		"  --retries N          retries per URL after the first attempt (default %u)\n"
+		"  --timeout S          whole-transfer timeout in seconds (default %u)\n"
+		"  --connect-timeout S  connect timeout in seconds (default %u)\n"
+		"  --low-speed-time S   abort when slower than --low-speed-bytes for S seconds\n"
+		"                       (default %u; 0 disables)\n"
+		"  --low-speed-bytes N  bytes per second (default %u)\n"
+		"  --backoff-ms N       first retry delay, doubled per retry (default %u)\n"
+		"  --max-retry-after S  longest Retry-After honoured (default %u)\n"
+		"  --max-redirects N    (default %u; only http and https are followed)\n"
+		"  --keep-versions N    older versions kept (default %u)\n"
+		"\n"
+		"Exit status: 0 when every feed is up to date, 1 when any feed failed (each\n"
+		"failure is named on stderr), 2 on bad arguments.\n",
+		cli_feeds_dir(), GRENS_FETCH_DEFAULT_RETRIES, GRENS_FETCH_DEFAULT_TIMEOUT_S,
+		GRENS_FETCH_DEFAULT_CONNECT_TIMEOUT_S, GRENS_FETCH_DEFAULT_LOW_SPEED_TIME_S,
+		GRENS_FETCH_DEFAULT_LOW_SPEED_BYTES, GRENS_FETCH_DEFAULT_BACKOFF_MS,
+		GRENS_FETCH_DEFAULT_MAX_RETRY_AFTER_S, GRENS_FETCH_DEFAULT_MAX_REDIRECTS,
+		GRENS_FETCH_DEFAULT_KEEP_VERSIONS);
+}
+
+/* A download is usable when the GTFS archive has its required files, or the
+ * GTFS-realtime message decodes. */
+static int verify_download(const char *path, grens_fetch_kind kind, void *ctx, grens_error *err)
+{
+	(void)ctx;
+	if (kind == GRENS_FETCH_GTFS_RT)
+		return grens_rt_check(path, err);
+	return grens_gtfs_check(path, err);
+}
+
+/* Progress with bytes and rate, only when stderr is a terminal. */
+struct rate_progress {
+	grens_progress inner; /* cli_progress_init decides whether to print */
+	struct timespec start;
+	struct timespec last;
+	const char *what;
+};
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void rate_print(void *ctx, const char *what, uint64_t done, uint64_t total)
+{
+	struct rate_progress *p = ctx;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (p->what != what) {
+		p->what = what;
+		p->start = now;
+	} else if (seconds_between(&p->last, &now) < 0.25 && !(total && done >= total)) {
+		return;
+	}
+	p->last = now;
+	double dt = seconds_between(&p->start, &now);
+	double rate = dt > 0 ? (double)done / dt / 1e6 : 0;
+	if (total)
+		fprintf(stderr, "\r%s: %.1f / %.1f MB (%.0f%%) %.2f MB/s\033[K", what,
+			(double)done / 1e6, (double)total / 1e6,
+			100.0 * (double)done / (double)total, rate);
+	else
+		fprintf(stderr, "\r%s: %.1f MB %.2f MB/s\033[K", what, (double)done / 1e6, rate);
+}
+
+static int parse_count(const char *opt, const char *v, uint64_t max, bool suffix, uint64_t *out)
+{
+	uint64_t mult = 1;
+	size_t len = strlen(v);
+	if (suffix && len > 0) {
+		char c = v[len - 1];
+		mult = (c == 'k' || c == 'K')	? 1024
+		       : (c == 'm' || c == 'M') ? 1024ull * 1024
+		       : (c == 'g' || c == 'G') ? 1024ull * 1024 * 1024
+						: 1;
+		if (mult != 1)
+			len--;
+	}
+	int64_t n;
+	uint64_t u;
+	if (grens_parse_i64(v, len, 0, INT64_MAX, &n) != 0 ||
+	    __builtin_mul_overflow((uint64_t)n, mult, &u) || u > max) {
+		cli_errorf("fetch", "%s needs a number in 0..%llu%s, not '%s'", opt,
+			   (unsigned long long)max, suffix ? " (K/M/G suffix allowed)" : "", v);
+		return -1;
+	}
+	*out = u;
+	return 0;
+}
+
+/* Fill header values that come from the environment. */
+static void resolve_headers(grens_fetch_feed *feed)
+{
+	for (unsigned i = 0; i < feed->header_count; i++) {
+		grens_fetch_header *h = &feed->headers[i];
+		if (!h->env[0])
+			continue;
+		const char *v = getenv(h->env);
+		h->value[0] = '\0';
+		if (!v || !*v)
+			continue; /* the run fails and names the variable */
+		if (strlen(v) >= sizeof(h->value) || strpbrk(v, "\r\n")) {
+			cli_errorf("fetch",
+				   "%s: ignoring %s: longer than %zu bytes or contains a "
+				   "line break",
+				   feed->name, h->env, sizeof(h->value) - 1);
+			continue;
+		}
+		memcpy(h->value, v, strlen(v) + 1);
+	}
+}
+
+static void human_bytes(uint64_t n, char *buf, size_t cap)
+{
+	if (n >= 1000000)
+		snprintf(buf, cap, "%.1f MB", (double)n / 1e6);
+	else if (n >= 1000)
+		snprintf(buf, cap, "%.1f kB", (double)n / 1e3);
+	else
+		snprintf(buf, cap, "%llu B", (unsigned long long)n);
+}
+
+/* Fetch one feed and print one line about it; returns 0 when it is up to date. */
+static int fetch_one(grens_fetch_feed *feed, const char *cache, const grens_fetch_options *opts)
+{
+	grens_fetch_result res;
+	grens_error err;
+	struct timespec t0, t1;
+	char size[32];
+	grens_error_clear(&err);
+	resolve_headers(feed);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rc = grens_fetch_run(feed, cache, opts, &res, &err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (opts->progress.fn)
+		fputc('\n', stderr);
+	double secs = seconds_between(&t0, &t1);
+	if (rc) {
+		cli_errorf("fetch", "%s: failed after %u attempt%s: %s", feed->name, res.attempts,
+			   res.attempts == 1 ? "" : "s",
+			   err.message[0] ? err.message : grens_strerror(rc));
+		if (res.sha256[0])
+			fprintf(stderr, "grens fetch: %s: keeping %s (sha256 %.12s)\n", feed->name,
+				res.path, res.sha256);
+		return -1;
+	}
+	human_bytes(res.bytes, size, sizeof(size));
+	switch (res.outcome) {
+	case GRENS_FETCH_UPDATED:
+		printf("%s: updated %s (%s, sha256 %.12s, %.1f s)\n", feed->name, res.path, size,
+		       res.sha256, secs);
+		break;
+	case GRENS_FETCH_UNCHANGED:
+		printf("%s: unchanged %s (same content, sha256 %.12s)\n", feed->name, res.path,
+		       res.sha256);
+		break;
+	default:
+		printf("%s: not modified %s (sha256 %.12s)\n", feed->name, res.path, res.sha256);
+		break;
+	}
+	return 0;
+}
+
+/* The value of "--opt value" or "--opt=value"; advances *i. NULL (with a
+ * message) when the value is missing. */
+static const char *opt_value(int argc, char **argv, int *i, const char *opt, bool *matched)
+{
+	size_t n = strlen(opt);
+	*matched = false;
+	if (strncmp(argv[*i], opt, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=') {
+		*matched = true;
+		return argv[*i] + n + 1;
+	}
+	if (argv[*i][n] != '\0')
+		return NULL;
+	*matched = true;
+	if (*i + 1 >= argc) {
+		cli_errorf("fetch", "%s needs a value", opt);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+int cmd_fetch(int argc, char **argv)
+{
+	grens_fetch_options opts = GRENS_FETCH_OPTIONS_INIT;
+	grens_fetch_config *cfg = NULL;
+	grens_fetch_feed *single = NULL;
+	grens_error err;
+	char config_default[4096];
+	char user_agent[64];
+	const char *config = NULL, *cache = NULL, *url = NULL, *name = NULL, *kind = NULL;
+	const char *only[64];
+	unsigned only_count = 0;
+	bool list = false;
+	int exit_code = CLI_EXIT_USAGE;
+	bool curl_ready = false;
+
+	grens_error_clear(&err);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool m = false;
+		const char *v;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			return CLI_EXIT_OK;
+		}
+		if (strcmp(a, "--list") == 0) {
+			list = true;
+			continue;
+		}
+		if (strcmp(a, "--force") == 0) {
+			opts.force = 1;
+			continue;
+		}
+		struct {
+			const char *opt;
+			const char **dst;
+		} strs[] = {{"--config", &config},
+			    {"--cache", &cache},
+			    {"--url", &url},
+			    {"--name", &name},
+			    {"--kind", &kind}};
+		bool done = false;
+		for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]) && !done; k++) {
+			v = opt_value(argc, argv, &i, strs[k].opt, &m);
+			if (m && !v)
+				goto out;
+			if (m) {
+				*strs[k].dst = v;
+				done = true;
+			}
+		}
+		if (done)
+			continue;
+		v = opt_value(argc, argv, &i, "--only", &m);
+		if (m && !v)
+			goto out;
+		if (m) {
+			if (only_count >= sizeof(only) / sizeof(only[0])) {
+				cli_errorf("fetch", "too many --only options");
+				goto out;
+			}
+			only[only_count++] = v;
+			continue;
+		}
+		struct {
+			const char *opt;
+			unsigned bit;
+			uint64_t max;
+			bool suffix;
+		} nums[] = {
+		    {"--max-bytes", GRENS_FETCH_SET_MAX_BYTES, UINT64_MAX / 2, true},
+		    {"--retries", GRENS_FETCH_SET_RETRIES, GRENS_FETCH_MAX_RETRIES_CAP, false},
+		    {"--timeout", GRENS_FETCH_SET_TIMEOUT, 86400, false},
+		    {"--connect-timeout", GRENS_FETCH_SET_CONNECT_TIMEOUT, 3600, false},
+		    {"--low-speed-time", GRENS_FETCH_SET_LOW_SPEED_TIME, 3600, false},
+		    {"--low-speed-bytes", GRENS_FETCH_SET_LOW_SPEED_BYTES, UINT32_MAX, true},
+		    {"--backoff-ms", GRENS_FETCH_SET_BACKOFF, 600000, false},
+		    {"--max-retry-after", 0, 86400, false},
+		    {"--max-redirects", GRENS_FETCH_SET_MAX_REDIRECTS,
+		     GRENS_FETCH_MAX_REDIRECTS_CAP, false},
+		    {"--keep-versions", GRENS_FETCH_SET_KEEP_VERSIONS,
+		     GRENS_FETCH_MAX_KEEP_VERSIONS, false},
+		};
+		for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]) && !done; k++) {
+			uint64_t u;
+			v = opt_value(argc, argv, &i, nums[k].opt, &m);
+			if (m && !v)
+				goto out;
+			if (!m)
+				continue;
+			if (parse_count(nums[k].opt, v, nums[k].max, nums[k].suffix, &u))
+				goto out;
+			opts.set |= nums[k].bit;
+			done = true;
+			switch (k) {
+			case 0:
+				opts.max_bytes = u;
+				break;
+			case 1:
+				opts.retries = (unsigned)u;
+				break;
+			case 2:
+				opts.timeout_s = (unsigned)u;
+				break;
+			case 3:
+				opts.connect_timeout_s = (unsigned)u;
+				break;
+			case 4:
+				opts.low_speed_time_s = (unsigned)u;
+				break;
+			case 5:
+				opts.low_speed_bytes = (unsigned)u;
+				break;
+			case 6:
+				opts.backoff_ms = (unsigned)u;
+				break;
+			case 7:
+				opts.max_retry_after_s = (unsigned)u;
+				break;
+			case 8:
+				opts.max_redirects = (unsigned)u;
+				break;
+			default:
+				opts.keep_versions = (unsigned)u;
+				break;
+			}
+		}
+		if (done)
+			continue;
+		cli_errorf("fetch", "unknown option '%s' (see grens fetch --help)", a);
+		goto out;
+	}
+	if (opts.set & GRENS_FETCH_SET_MAX_BYTES && opts.max_bytes == 0) {
+		cli_errorf("fetch", "--max-bytes must be at least 1");
+		goto out;
+	}
+
+	if (!cache) {
+		const char *env = getenv("GRENS_CACHE");
+		cache = env && *env ? env : "cache";
+	}
+	if (url || name || kind) {
+		grens_fetch_kind k = GRENS_FETCH_GTFS;
+		if (!url || !name) {
+			cli_errorf("fetch", "--url and --name go together");
+			goto out;
+		}
+		if (config || only_count || list) {
+			cli_errorf("fetch",
+				   "--url does not combine with --config, --only or --list");
+			goto out;
+		}
+		if (kind && grens_fetch_kind_parse(kind, &k) != 0) {
+			cli_errorf("fetch", "--kind must be gtfs or gtfs-rt, not '%s'", kind);
+			goto out;
+		}
+		single = malloc(sizeof(*single));
+		if (!single) {
+			cli_errorf("fetch", "out of memory");
+			exit_code = CLI_EXIT_FAIL;
+			goto out;
+		}
+		if (grens_fetch_feed_init(single, name, k, url, &err) != 0) {
+			cli_report_error("fetch", &err);
+			goto out;
+		}
+	} else {
+		if (!config) {
+			snprintf(config_default, sizeof(config_default), "%s/feeds.conf",
+				 cli_feeds_dir());
+			config = config_default;
+		}
+		if (grens_fetch_config_load(&cfg, config, &err) != 0) {
+			cli_report_error("fetch", &err);
+			exit_code = CLI_EXIT_FAIL;
+			goto out;
+		}
+		for (unsigned k = 0; k < only_count; k++) {
+			if (!grens_fetch_config_find(cfg, only[k])) {
+				cli_errorf("fetch", "no feed [%s] in %s", only[k], config);
+				goto out;
+			}
+		}
+	}
+
+	if (list) {
+		for (size_t k = 0; k < grens_fetch_config_count(cfg); k++) {
+			const grens_fetch_feed *f = grens_fetch_config_feed(cfg, k);
+			printf("%-20s %-8s %s%s\n    %s\n", f->name, grens_fetch_kind_name(f->kind),
+			       f->enabled ? "" : "(disabled) ", f->licence, f->url);
+		}
+		exit_code = CLI_EXIT_OK;
+		goto out;
+	}
+
+	snprintf(user_agent, sizeof(user_agent), "grens/%s", GRENS_VERSION);
+	opts.user_agent = user_agent;
+	opts.verify = verify_download;
+	struct rate_progress rp;
+	memset(&rp, 0, sizeof(rp));
+	cli_progress_init(&rp.inner);
+	if (rp.inner.fn) {
+		opts.progress.fn = rate_print;
+		opts.progress.ctx = &rp;
+	}
+	if (grens_fetch_global_init(&err) != 0) {
+		cli_report_error("fetch", &err);
+		exit_code = CLI_EXIT_FAIL;
+		goto out;
+	}
+	curl_ready = true;
+
+	unsigned failed = 0, total = 0;
+	if (single) {
+		total = 1;
+		if (fetch_one(single, cache, &opts))
+			failed++;
+	} else {
+		for (size_t k = 0; k < grens_fetch_config_count(cfg); k++) {
+			grens_fetch_feed *f = grens_fetch_config_feed(cfg, k);
+			bool chosen = only_count == 0 && f->enabled;
+			for (unsigned j = 0; j < only_count; j++)
+				if (strcmp(only[j], f->name) == 0)
+					chosen = true;
+			if (!chosen)
+				continue;
+			total++;
+			if (fetch_one(f, cache, &opts))
+				failed++;
+		}
+	}
+	if (failed) {
+		cli_errorf("fetch", "%u of %u feed%s failed", failed, total, total == 1 ? "" : "s");
+		exit_code = CLI_EXIT_FAIL;
+	} else {
+		exit_code = CLI_EXIT_OK;
+	}
+out:
+	if (curl_ready)
+		grens_fetch_global_cleanup();
+	grens_fetch_config_free(cfg);
+	free(single);
+	return exit_code;
+}
