@@ -433,7 +433,8 @@ static int rebuild(grens_dijkstra *ws, const grens_route_query *q, uint32_t node
 			w.arrival = ws->label[node];
 			w.departure = (from & FROM_ORIGIN) ? q->time
 							   : ws->label[from_stop * 2 + KIND_VEHICLE];
-			if ((rc = add_leg(ws, &n, &w, err)))
+			rc = add_leg(ws, &n, &w, err);
+			if (rc)
 				return rc;
 			node = from_stop * 2 + ((from & FROM_ORIGIN) ? KIND_FOOT : KIND_VEHICLE);
 			if (from & FROM_ORIGIN)
@@ -445,14 +446,16 @@ static int rebuild(grens_dijkstra *ws, const grens_route_query *q, uint32_t node
 		uint32_t bits = r.board;
 		for (uint32_t l = r.seated; l != GRENS_NONE; l = ws->links[l].prev) {
 			leg.stay_seated = true;
-			if ((rc = add_leg(ws, &n, &leg, err)))
+			rc = add_leg(ws, &n, &leg, err);
+			if (rc)
 				return rc;
 			uint32_t pat = tt->trip_pattern[ws->links[l].trip];
 			uint32_t width = tt->pattern_stop_offset[pat + 1] - tt->pattern_stop_offset[pat];
 			leg = ride_leg(tt, ws->links[l].trip, ws->links[l].board, width - 1);
 			bits = ws->links[l].board;
 		}
-		if ((rc = add_leg(ws, &n, &leg, err)))
+		rc = add_leg(ws, &n, &leg, err);
+		if (rc)
 			return rc;
 		node = leg.from_stop * 2 + ((bits & FLAG_FOOT) ? KIND_FOOT : KIND_VEHICLE);
 	}

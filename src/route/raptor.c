@@ -655,7 +655,8 @@ static int build_journey(grens_raptor *ws, const grens_route_query *q, uint32_t 
 			w.departure = start;
 			w.arrival = ws->foot_arr[c];
 			w.trip = GRENS_NONE;
-			if ((rc = push_leg(ws, &n, w, err)))
+			rc = push_leg(ws, &n, w, err);
+			if (rc)
 				return rc;
 			s = from;
 			foot = k == 0;
@@ -666,7 +667,8 @@ static int build_journey(grens_raptor *ws, const grens_route_query *q, uint32_t 
 		uint32_t board = par.board;
 		for (uint32_t r = par.seated; r != GRENS_NONE; r = ws->records[r].prev) {
 			leg.stay_seated = true;
-			if ((rc = push_leg(ws, &n, leg, err)))
+			rc = push_leg(ws, &n, leg, err);
+			if (rc)
 				return rc;
 			const struct seat_record *sr = &ws->records[r];
 			uint32_t pn;
@@ -674,7 +676,8 @@ static int build_journey(grens_raptor *ws, const grens_route_query *q, uint32_t 
 			leg = transit_leg(tt, sr->trip, sr->board, pn - 1);
 			board = sr->board;
 		}
-		if ((rc = push_leg(ws, &n, leg, err)))
+		rc = push_leg(ws, &n, leg, err);
+		if (rc)
 			return rc;
 		s = leg.from_stop;
 		foot = (board & BOARD_FOOT) != 0;
@@ -712,7 +715,8 @@ int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
 	out->journeys = ws->journeys;
 	out->legs = ws->legs;
 	out->journey_count = 0;
-	if ((rc = check_query(ws, q, opts, true, err)))
+	rc = check_query(ws, q, opts, true, err);
+	if (rc)
 		return rc;
 	set_date(ws, q->date);
 	reset_labels(ws, q, true, opts);
@@ -727,7 +731,8 @@ int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
 		if (a == INF)
 			continue;
 		grens_route_journey j;
-		if ((rc = build_journey(ws, q, k, s, foot, &j, at, err)))
+		rc = build_journey(ws, q, k, s, foot, &j, at, err);
+		if (rc)
 			return rc;
 		/* dominated by a journey with no more transfers arriving no later? */
 		bool dominated = false;
@@ -768,7 +773,8 @@ int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t
 			 grens_route_profile_step *steps, grens_error *err)
 {
 	int rc;
-	if ((rc = check_query(ws, q, opts, true, err)))
+	rc = check_query(ws, q, opts, true, err);
+	if (rc)
 		return rc;
 	if (step <= 0 || t0 < 0 || t1 < t0 || t1 > GRENS_LIMIT_MAX_HOURS * 3600 ||
 	    (uint64_t)(t1 - t0) / (uint64_t)step + 1 > GRENS_ROUTE_MAX_STEPS)
@@ -802,7 +808,8 @@ int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
 			    const grens_route_options *opts, int32_t *arrival, grens_error *err)
 {
 	int rc;
-	if ((rc = check_query(ws, q, opts, false, err)))
+	rc = check_query(ws, q, opts, false, err);
+	if (rc)
 		return rc;
 	set_date(ws, q->date);
 	reset_labels(ws, q, false, opts);
