@@ -85,46 +85,25 @@ struct grens_raptor {
 	grens_route_journey journeys[GRENS_ROUTE_MAX_TRANSFERS + 2];
 	grens_route_leg *legs; /* [(rounds + 1) * GRENS_ROUTE_MAX_LEGS] */
 	grens_route_leg scratch[GRENS_ROUTE_MAX_LEGS];
+	grens_arena *arena; /* every array above */
 };
-
-static void *xcalloc(size_t n, size_t size, int *rc)
-{
-	size_t bytes;
-	if (*rc || grens_size_mul(n ? n : 1, size, &bytes)) {
-		*rc = *rc ? *rc : GRENS_ELIMIT;
-		return NULL;
-	}
-	void *p = calloc(1, bytes);
-	if (!p)
-		*rc = GRENS_ENOMEM;
-	return p;
-}
 
 void grens_raptor_free(grens_raptor *ws)
 {
 	if (!ws)
 		return;
-	free(ws->trip_arr);
-	free(ws->foot_arr);
-	free(ws->trip_par);
-	free(ws->foot_par);
-	free(ws->best_trip);
-	free(ws->best_foot);
-	free(ws->is_target);
-	free(ws->marked);
-	free(ws->marked_list);
-	free(ws->pat_first);
-	free(ws->pat_list);
-	free(ws->pat_max_time);
-	free(ws->pat_has_block);
-	free(ws->dep_by_stop);
-	free(ws->service_runs);
-	free(ws->seat_stamp);
-	free(ws->seat_min);
-	free(ws->chain_stamp);
-	free(ws->records);
-	free(ws->legs);
+	grens_arena_free(ws->arena);
 	free(ws);
+}
+
+/* Zeroed array of n elements from the workspace's arena; NULL (and *rc set)
+ * on overflow or when out of memory. */
+static void *ws_array(grens_raptor *ws, size_t n, size_t size, int *rc)
+{
+	void *p = *rc ? NULL : grens_arena_calloc(ws->arena, n, size, 64);
+	if (!p && !*rc)
+		*rc = GRENS_ENOMEM;
+	return p;
 }
 
 int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max_transfers,
@@ -138,6 +117,11 @@ int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max
 	grens_raptor *ws = calloc(1, sizeof(*ws));
 	if (!ws)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory for the RAPTOR workspace");
+	ws->arena = grens_arena_new(0);
+	if (!ws->arena) {
+		rc = GRENS_ENOMEM;
+		goto fail;
+	}
 	ws->tt = tt;
 	ws->rounds = max_transfers + 1;
 	ws->stops = tt->stop_count;
@@ -146,24 +130,24 @@ int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max
 		rc = GRENS_ELIMIT;
 		goto fail;
 	}
-	ws->trip_arr = xcalloc(cells, sizeof(int32_t), &rc);
-	ws->foot_arr = xcalloc(cells, sizeof(int32_t), &rc);
-	ws->trip_par = xcalloc(cells, sizeof(struct trip_parent), &rc);
-	ws->foot_par = xcalloc(cells, sizeof(uint32_t), &rc);
-	ws->best_trip = xcalloc(tt->stop_count, sizeof(int32_t), &rc);
-	ws->best_foot = xcalloc(tt->stop_count, sizeof(int32_t), &rc);
-	ws->is_target = xcalloc(tt->stop_count, 1, &rc);
-	ws->marked = xcalloc(tt->stop_count, 1, &rc);
-	ws->marked_list = xcalloc(tt->stop_count, sizeof(uint32_t), &rc);
-	ws->pat_first = xcalloc(tt->pattern_count, sizeof(uint32_t), &rc);
-	ws->pat_list = xcalloc(tt->pattern_count, sizeof(uint32_t), &rc);
-	ws->pat_max_time = xcalloc(tt->pattern_count, sizeof(int32_t), &rc);
-	ws->pat_has_block = xcalloc(tt->pattern_count, 1, &rc);
-	ws->service_runs = xcalloc(tt->service_count, 1, &rc);
-	ws->seat_stamp = xcalloc((size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
-	ws->seat_min = xcalloc((size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
-	ws->legs = xcalloc(layers * GRENS_ROUTE_MAX_LEGS, sizeof(grens_route_leg), &rc);
-	ws->dep_by_stop = xcalloc(tt->stop_time_count, sizeof(int32_t), &rc);
+	ws->trip_arr = ws_array(ws, cells, sizeof(int32_t), &rc);
+	ws->foot_arr = ws_array(ws, cells, sizeof(int32_t), &rc);
+	ws->trip_par = ws_array(ws, cells, sizeof(struct trip_parent), &rc);
+	ws->foot_par = ws_array(ws, cells, sizeof(uint32_t), &rc);
+	ws->best_trip = ws_array(ws, tt->stop_count, sizeof(int32_t), &rc);
+	ws->best_foot = ws_array(ws, tt->stop_count, sizeof(int32_t), &rc);
+	ws->is_target = ws_array(ws, tt->stop_count, 1, &rc);
+	ws->marked = ws_array(ws, tt->stop_count, 1, &rc);
+	ws->marked_list = ws_array(ws, tt->stop_count, sizeof(uint32_t), &rc);
+	ws->pat_first = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
+	ws->pat_list = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
+	ws->pat_max_time = ws_array(ws, tt->pattern_count, sizeof(int32_t), &rc);
+	ws->pat_has_block = ws_array(ws, tt->pattern_count, 1, &rc);
+	ws->service_runs = ws_array(ws, tt->service_count, 1, &rc);
+	ws->seat_stamp = ws_array(ws, (size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
+	ws->seat_min = ws_array(ws, (size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
+	ws->legs = ws_array(ws, layers * GRENS_ROUTE_MAX_LEGS, sizeof(grens_route_leg), &rc);
+	ws->dep_by_stop = ws_array(ws, tt->stop_time_count, sizeof(int32_t), &rc);
 	if (rc)
 		goto fail;
 	for (uint32_t p = 0; p < tt->pattern_count; p++) {
@@ -194,10 +178,10 @@ int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max
 			block_trips++;
 	if (block_trips) {
 		ws->has_blocks = true;
-		ws->chain_stamp = xcalloc((size_t)tt->trip_count * 2, sizeof(uint32_t), &rc);
+		ws->chain_stamp = ws_array(ws, (size_t)tt->trip_count * 2, sizeof(uint32_t), &rc);
 		/* each (trip, day) becomes at most one head and one chain record */
 		ws->record_cap = block_trips * 4 + 4;
-		ws->records = xcalloc(ws->record_cap, sizeof(struct seat_record), &rc);
+		ws->records = ws_array(ws, ws->record_cap, sizeof(struct seat_record), &rc);
 		if (rc)
 			goto fail;
 	}
