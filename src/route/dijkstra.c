@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "grens/route.h"
+#include "route_internal.h"
 
 #define UNSET GRENS_ROUTE_UNREACHED
 #define SECONDS_PER_DAY 86400
@@ -455,6 +456,7 @@ static int rebuild(grens_dijkstra *ws, const grens_route_query *q, uint32_t node
 		ws->legs[0].arrival = ws->legs[1].departure;
 		ws->legs[0].departure = ws->legs[1].departure - d;
 	}
+	route_depart_late(tt, q->date, ws->change_override, ws->legs, n);
 	ws->journey.departure = n ? ws->legs[0].departure : q->time;
 	ws->journey.arrival = n ? ws->legs[n - 1].arrival : q->time;
 	ws->journey.transfers = rides > 1 ? rides - 1 : 0;

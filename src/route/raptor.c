@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "grens/route.h"
+#include "route_internal.h"
 
 #define INF GRENS_ROUTE_UNREACHED
 #define DAY 86400
@@ -46,8 +47,7 @@ struct grens_raptor {
 	struct trip_parent *trip_par;
 	uint32_t *foot_par; /* walked from (trip label of the same round), GRENS_NONE at origins */
 	int32_t *best_trip, *best_foot; /* [stops] over all rounds */
-	int32_t tgt_best;
-	int32_t tgt_round[GRENS_ROUTE_MAX_TRANSFERS + 2];
+	int32_t tgt_best; /* best arrival at any target so far (target pruning) */
 
 	uint8_t *is_target;   /* [stops] */
 	uint8_t *marked;      /* [stops] */
@@ -268,8 +268,6 @@ static void reset_labels(grens_raptor *ws, const grens_route_query *q, bool targ
 		ws->best_foot[s] = INF;
 	}
 	ws->tgt_best = INF;
-	for (uint32_t k = 0; k < GRENS_ROUTE_MAX_TRANSFERS + 2; k++)
-		ws->tgt_round[k] = INF;
 	memset(ws->is_target, 0, ws->stops);
 	for (uint32_t i = 0; targets && i < q->to_count; i++)
 		ws->is_target[q->to[i]] = 1;
@@ -683,6 +681,7 @@ static int build_journey(grens_raptor *ws, const grens_route_query *q, uint32_t 
 		legs[0].arrival = legs[1].departure;
 		legs[0].departure = legs[1].departure - d;
 	}
+	route_depart_late(tt, q->date, ws->min_change, legs, n);
 	transfers = rides ? rides - 1 : 0;
 	j->departure = n ? legs[0].departure : q->time;
 	j->arrival = n ? legs[n - 1].arrival : q->time;
