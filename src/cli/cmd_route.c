@@ -18,7 +18,8 @@ static void usage(FILE *o)
 		"arrival and transfers, with dijkstra the earliest arrival. STOP is a stop_id,\n"
 		"feed:stop_id, or a name matched without case or accents; a station means\n"
 		"all its platforms. Trips of the day before that run past midnight count.\n\n"
-		"  --feed PATH          GTFS .zip or directory (repeat; default: the embedded feeds)\n"
+		"  --feed [NAME=]PATH   GTFS .zip or directory, ids become NAME:id (repeat; default:\n"
+		"                       the embedded feeds)\n"
 		"  --max-transfers N    at most N transfers (default 8, at most %u)\n"
 		"  --min-transfer S     change time at stops transfers.txt gives none (default 120)\n"
 		"  --format F           text (default), json or csv\n"
@@ -268,9 +269,10 @@ int cmd_route(int argc, char **argv)
 		code = CLI_EXIT_FAIL;
 		goto done;
 	}
-	if ((code = route_cli_stops(CMD, tt, "--from", a.from, from, GRENS_ROUTE_MAX_ENDPOINTS,
-				    &nfrom)) ||
-	    (code = route_cli_stops(CMD, tt, "--to", a.to, to, GRENS_ROUTE_MAX_ENDPOINTS, &nto)))
+	code = route_cli_stops(CMD, tt, "--from", a.from, from, GRENS_ROUTE_MAX_ENDPOINTS, &nfrom);
+	if (code == CLI_EXIT_OK)
+		code = route_cli_stops(CMD, tt, "--to", a.to, to, GRENS_ROUTE_MAX_ENDPOINTS, &nto);
+	if (code)
 		goto done;
 
 	grens_route_query q = { from, nfrom, to, nto, date, time };
