@@ -61,9 +61,6 @@ struct grens_timetable;
 int cli_load_feeds(const char *cmd, const cli_feed_list *list, struct grens_gtfs_feed **feeds,
 		   grens_diag **diags);
 void cli_free_feeds(struct grens_gtfs_feed **feeds, grens_diag **diags, unsigned count);
-/* Load the feeds and build one timetable; prints errors (and a one-line
- * notice summary when a feed had errors). 0 or -1. */
-int cli_build_timetable(const char *cmd, const cli_feed_list *list, struct grens_timetable **out);
 
 /* Linking options shared by the commands that build a linked timetable:
  * --links FILE, --overrides FILE, --radius M, --walk-speed MPS, --timezone ZONE,

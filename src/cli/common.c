@@ -195,37 +195,6 @@ void cli_free_feeds(grens_gtfs_feed **feeds, grens_diag **diags, unsigned count)
 	}
 }
 
-int cli_build_timetable(const char *cmd, const cli_feed_list *list, grens_timetable **out)
-{
-	grens_gtfs_feed *feeds[64] = { 0 };
-	grens_diag *diags[64] = { 0 };
-	int rc = cli_load_feeds(cmd, list, feeds, diags);
-	*out = NULL;
-	if (rc == 0) {
-		for (unsigned i = 0; i < list->count; i++) {
-			uint64_t errors = grens_diag_total(diags[i], GRENS_SEVERITY_ERROR);
-			if (errors)
-				fprintf(stderr,
-					"grens %s: feed '%s': %llu rows with errors were skipped "
-					"(details: grens info --feed %s)\n",
-					cmd, feeds[i]->name, (unsigned long long)errors,
-					feeds[i]->path);
-		}
-		grens_net_options opts = GRENS_NET_OPTIONS_INIT;
-		grens_error err;
-		grens_error_clear(&err);
-		grens_diag *diag = grens_diag_new();
-		cli_progress_init(&opts.progress);
-		if (!diag || grens_net_build(out, (const grens_gtfs_feed *const *)feeds, list->count,
-					     &opts, diag, &err) != 0) {
-			cli_report_error(cmd, &err);
-			rc = -1;
-		}
-		grens_diag_free(diag);
-	}
-	cli_free_feeds(feeds, diags, list->count);
-	return rc;
-}
 
 /* ---- linking options -------------------------------------------------------------- */
 
