@@ -3,7 +3,8 @@
  * live times (a delay that breaks a connection, a delay that makes a trip
  * overtake an earlier one, a cancellation, a skipped stop), with the
  * expected times derived by hand below; then the recorded Caltrain feeds are
- * routed with RAPTOR and Dijkstra and must agree.
+ * routed with RAPTOR and Dijkstra and must agree, as must random overlays
+ * (delays, cancellations, skipped stops) on the fixture and on Caltrain.
  *
  * Fixture (Europe/Amsterdam, service WK Monday-Friday, November 2023):
  *   line A  P -> Q -> X   A1 08:00, 08:10/08:11, 08:20
@@ -65,20 +66,29 @@ struct update {
 	bool skip;
 };
 
-/* Encode updates into a FeedMessage, decode it and apply it to tt. */
-static grens_rt_overlay *overlay(const struct update *u, uint32_t n)
+/* Encode updates (at most 256) for service date `date` (YYYYMMDD) into a
+ * FeedMessage, decode it and apply it to timetable t built from g. */
+static grens_rt_overlay *overlay_on(const grens_gtfs_feed *g, const grens_timetable *t,
+				    const struct update *u, uint32_t n, const char *date)
 {
+	enum { MAX_UPDATES = 256 };
 	TransitRealtime__FeedMessage msg = TRANSIT_REALTIME__FEED_MESSAGE__INIT;
 	TransitRealtime__FeedHeader hdr = TRANSIT_REALTIME__FEED_HEADER__INIT;
-	TransitRealtime__FeedEntity ent[4], *ents[4];
-	TransitRealtime__TripUpdate tu[4];
-	TransitRealtime__TripDescriptor td[4];
-	TransitRealtime__TripUpdate__StopTimeUpdate stu[4], *stus[4];
-	TransitRealtime__TripUpdate__StopTimeEvent ev[4];
-	char ids[4][8];
+	TransitRealtime__FeedEntity *ent = calloc(MAX_UPDATES, sizeof(*ent));
+	TransitRealtime__FeedEntity **ents = calloc(MAX_UPDATES, sizeof(*ents));
+	TransitRealtime__TripUpdate *tu = calloc(MAX_UPDATES, sizeof(*tu));
+	TransitRealtime__TripDescriptor *td = calloc(MAX_UPDATES, sizeof(*td));
+	TransitRealtime__TripUpdate__StopTimeUpdate *stu = calloc(MAX_UPDATES, sizeof(*stu));
+	TransitRealtime__TripUpdate__StopTimeUpdate **stus = calloc(MAX_UPDATES, sizeof(*stus));
+	TransitRealtime__TripUpdate__StopTimeEvent *ev = calloc(MAX_UPDATES, sizeof(*ev));
+	char(*ids)[8] = calloc(MAX_UPDATES, sizeof(*ids));
+	if (!ent || !ents || !tu || !td || !stu || !stus || !ev || !ids || n > MAX_UPDATES) {
+		fprintf(stderr, "overlay: out of memory\n");
+		exit(1);
+	}
 	hdr.gtfs_realtime_version = "2.0";
 	msg.header = &hdr;
-	for (uint32_t i = 0; i < n && i < 4; i++) {
+	for (uint32_t i = 0; i < n; i++) {
 		transit_realtime__feed_entity__init(&ent[i]);
 		transit_realtime__trip_update__init(&tu[i]);
 		transit_realtime__trip_descriptor__init(&td[i]);
@@ -87,7 +97,7 @@ static grens_rt_overlay *overlay(const struct update *u, uint32_t n)
 		snprintf(ids[i], sizeof(ids[i]), "e%u", i);
 		ent[i].id = ids[i];
 		td[i].trip_id = (char *)u[i].trip;
-		td[i].start_date = "20231108";
+		td[i].start_date = (char *)date;
 		if (u[i].cancel) {
 			td[i].has_schedule_relationship = 1;
 			td[i].schedule_relationship =
@@ -122,16 +132,29 @@ static grens_rt_overlay *overlay(const struct update *u, uint32_t n)
 	grens_error_clear(&err);
 	grens_rt_feed *rf = NULL;
 	grens_rt_overlay *ov = NULL;
-	const grens_gtfs_feed *feeds[1] = { feed };
+	const grens_gtfs_feed *feeds[1] = { g };
 	grens_rt_options ro = GRENS_RT_OPTIONS_INIT;
 	if (grens_rt_decode(&rf, buf, len, "built", &err) != 0 ||
-	    grens_rt_apply(&ov, tt, feeds, 1, rf, &ro, NULL, &err) != 0) {
+	    grens_rt_apply(&ov, t, feeds, 1, rf, &ro, NULL, &err) != 0) {
 		fprintf(stderr, "overlay: %s\n", err.message);
 		exit(1);
 	}
 	grens_rt_feed_free(rf);
 	free(buf);
+	free(ent);
+	free(ents);
+	free(tu);
+	free(td);
+	free(stu);
+	free(stus);
+	free(ev);
+	free(ids);
 	return ov;
+}
+
+static grens_rt_overlay *overlay(const struct update *u, uint32_t n)
+{
+	return overlay_on(feed, tt, u, n, "20231108");
 }
 
 /* ---- querying --------------------------------------------------------------- */
@@ -290,6 +313,148 @@ static void test_profile(void)
 	grens_rt_overlay_release(ov);
 }
 
+/* ---- random overlays: RAPTOR against Dijkstra ---------------------------- */
+
+static uint64_t rng = 88172645463325252ull;
+static uint32_t rnd_below(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+/* A journey against the live times: legs connect in time, transit legs ride
+ * a running, not cancelled trip, board and alight where it stops and take
+ * its live times. NULL, or what is wrong. */
+static const char *validate(const grens_timetable *t, const grens_rt_overlay *ov,
+			    const grens_route_query *q, const grens_route_result *res)
+{
+	const grens_route_journey *jr = &res->journeys[0];
+	uint32_t where = q->from[0];
+	int32_t clock = q->time;
+	for (uint32_t i = 0; i < jr->leg_count; i++) {
+		const grens_route_leg *l = &res->legs[jr->leg_offset + i];
+		if (l->from_stop != where)
+			return "legs do not connect";
+		if (l->departure < clock || l->arrival < l->departure)
+			return "a leg leaves before the traveller is there";
+		if (l->mode == GRENS_ROUTE_LEG_TRANSIT) {
+			grens_date d = q->date + l->service_day;
+			const grens_net_stop_time *row = grens_rt_times(ov, t, l->trip, d);
+			const grens_rt_trip *rt = grens_rt_trip_find(ov, l->trip, d);
+			int32_t shift = l->service_day * 86400;
+			if (!grens_net_trip_runs(t, l->trip, d) || !row)
+				return "rides a trip that does not run";
+			if (rt && ((rt->stop_flags[l->board_position] |
+				    rt->stop_flags[l->alight_position]) &
+				   GRENS_RT_STOP_SKIPPED))
+				return "boards or alights at a skipped stop";
+			if (l->departure != row[l->board_position].departure + shift ||
+			    l->arrival != row[l->alight_position].arrival + shift)
+				return "leg times are not the trip's live times";
+		}
+		where = l->to_stop;
+		clock = l->arrival;
+	}
+	return where == q->to[0] ? NULL : "the journey ends elsewhere";
+}
+
+/* `rounds` random overlays on timetable t (from g) for date (YYYYMMDD):
+ * delays of -5..+30 min from a random stop on, cancellations and skipped
+ * stops on a share of the trips running that day; then `per` random
+ * queries each, whose earliest arrivals must agree between RAPTOR and
+ * Dijkstra and whose journeys must ride the live times. */
+static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, const char *date,
+			    grens_date d, uint32_t rounds, uint32_t per)
+{
+	grens_raptor *rw = NULL;
+	grens_dijkstra *dw = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	CHECK_INT(grens_raptor_new(&rw, t, 8, &err), 0);
+	CHECK_INT(grens_dijkstra_new(&dw, t, &err), 0);
+	struct update *u = calloc(256, sizeof(*u));
+	uint32_t queries = 0, reached = 0, live_legs = 0;
+	for (uint32_t r = 0; rw && dw && u && r < rounds; r++) {
+		uint32_t n = 0;
+		for (uint32_t trip = 0; trip < t->trip_count && n < 256; trip++) {
+			if (!grens_net_trip_runs(t, trip, d) || rnd_below(3) != 0)
+				continue;
+			uint32_t p = t->trip_pattern[trip];
+			uint32_t so = t->pattern_stop_offset[p];
+			uint32_t width = t->pattern_stop_offset[p + 1] - so;
+			uint32_t kind = rnd_below(10);
+			struct update x = { grens_net_str(t, t->trip_id[trip]), kind == 0, NULL, 0,
+					    kind == 1 };
+			if (kind != 0) {
+				uint32_t pos = rnd_below(width);
+				x.stop = grens_net_str(t, t->stop_id[t->pattern_stops[so + pos]]);
+				x.arr_delay = (int32_t)rnd_below(35 * 60) - 5 * 60;
+			}
+			u[n++] = x;
+		}
+		grens_rt_overlay *ov = overlay_on(g, t, u, n, date);
+		for (uint32_t i = 0; i < per; i++) {
+			uint32_t from = rnd_below(t->stop_count), to = rnd_below(t->stop_count);
+			grens_route_query q = { &from, 1, &to, 1, d,
+						(int32_t)(5 * 3600 + rnd_below(18 * 3600)) };
+			grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
+			o.rt = ov;
+			grens_route_result rr, dr;
+			CHECK_INT(grens_raptor_route(rw, &q, &o, &rr, &err), 0);
+			int32_t ra = rr.journey_count ? rr.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
+			const char *why = rr.journey_count ? validate(t, ov, &q, &rr) : NULL;
+			for (uint32_t l = 0; rr.journey_count && l < rr.journeys[0].leg_count; l++)
+				live_legs += rr.legs[rr.journeys[0].leg_offset + l].realtime;
+			CHECK_INT(grens_dijkstra_route(dw, &q, &o, &dr, &err), 0);
+			int32_t da = dr.journey_count ? dr.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
+			if (!why && dr.journey_count)
+				why = validate(t, ov, &q, &dr);
+			CHECK_INT(ra, da);
+			CHECK(why == NULL);
+			if (ra != da || why)
+				fprintf(stderr, "round %u: %u -> %u at %d: raptor %d dijkstra %d %s\n", r,
+					from, to, q.time, ra, da, why ? why : "");
+			queries++;
+			reached += ra != GRENS_ROUTE_UNREACHED;
+		}
+		grens_rt_overlay_release(ov);
+	}
+	fprintf(stderr, "%s: %u queries on random overlays, %u reached, %u live legs\n", date,
+		queries, reached, live_legs);
+	CHECK(reached > queries / 10);
+	CHECK(live_legs > 0);
+	free(u);
+	grens_raptor_free(rw);
+	grens_dijkstra_free(dw);
+}
+
+/* The Caltrain feed of /work/shared with random overlays on 2023-11-08. */
+static void test_caltrain_random(void)
+{
+	char path[4200];
+	const char *dir = check_shared_dir();
+	if (!dir)
+		return;
+	snprintf(path, sizeof(path), "%s/data/gtfs/caltrain-2023-ct.zip", dir);
+	grens_gtfs_feed *g = NULL;
+	grens_timetable *t = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	grens_gtfs_options go = GRENS_GTFS_OPTIONS_INIT;
+	go.name = "ct";
+	CHECK_INT(grens_gtfs_load(&g, path, &go, NULL, &err), 0);
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	const grens_gtfs_feed *feeds[1] = { g };
+	if (g)
+		CHECK_INT(grens_net_build(&t, feeds, 1, &no, NULL, &err), 0);
+	if (t)
+		random_overlays(g, t, "20231108", grens_date_from_ymd(2023, 11, 8), 10, 100);
+	grens_timetable_free(t);
+	grens_gtfs_free(g);
+}
+
 int main(void)
 {
 	if (load() != 0) {
@@ -302,6 +467,8 @@ int main(void)
 	test_cancellation();
 	test_skipped_stop();
 	test_profile();
+	random_overlays(feed, tt, "20231108", day, 200, 40);
+	test_caltrain_random();
 	grens_raptor_free(raptor);
 	grens_dijkstra_free(dijkstra);
 	grens_timetable_free(tt);
