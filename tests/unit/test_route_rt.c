@@ -2,9 +2,9 @@
  * are applied to tests/fixtures/route-rt and both routers must follow the
  * live times (a delay that breaks a connection, a delay that makes a trip
  * overtake an earlier one, a cancellation, a skipped stop), with the
- * expected times derived by hand below; then the recorded Caltrain feeds are
- * routed with RAPTOR and Dijkstra and must agree, as must random overlays
- * (delays, cancellations, skipped stops) on the fixture and on Caltrain.
+ * expected times derived by hand below; then on random overlays (delays,
+ * cancellations, skipped stops) on the fixture and on the Caltrain feed
+ * RAPTOR and Dijkstra must find the same earliest arrivals.
  *
  * Fixture (Europe/Amsterdam, service WK Monday-Friday, November 2023):
  *   line A  P -> Q -> X   A1 08:00, 08:10/08:11, 08:20
