@@ -84,6 +84,7 @@ struct grens_raptor {
 	uint32_t *seat_stamp; /* [patterns * 2] */
 	uint32_t *seat_min;   /* [patterns * 2] lowest trip whose continuation was processed */
 	uint32_t *chain_stamp; /* [trips * 2] */
+	uint32_t *head_stamp;  /* [trips * 2] trips of live patterns whose continuation was followed */
 	struct seat_record *records;
 	uint32_t record_count, record_cap;
 
@@ -192,6 +193,7 @@ int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max
 	if (block_trips) {
 		ws->has_blocks = true;
 		ws->chain_stamp = ws_array(ws, (size_t)tt->trip_count * 2, sizeof(uint32_t), &rc);
+		ws->head_stamp = ws_array(ws, (size_t)tt->trip_count * 2, sizeof(uint32_t), &rc);
 		/* each (trip, day) becomes at most one head and one chain record */
 		ws->record_cap = block_trips * 4 + 4;
 		ws->records = ws_array(ws, ws->record_cap, sizeof(struct seat_record), &rc);
@@ -263,6 +265,8 @@ static void next_stamp(grens_raptor *ws)
 		memset(ws->seat_stamp, 0, (size_t)tt->pattern_count * 2 * sizeof(uint32_t));
 		if (ws->chain_stamp)
 			memset(ws->chain_stamp, 0, (size_t)tt->trip_count * 2 * sizeof(uint32_t));
+		if (ws->head_stamp)
+			memset(ws->head_stamp, 0, (size_t)tt->trip_count * 2 * sizeof(uint32_t));
 		ws->stamp = 1;
 	}
 	ws->record_count = 0;
@@ -548,7 +552,12 @@ static void scan_pattern_live(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t
 				continue;
 			board = i | kind | dayflag;
 		}
-		if (board != GRENS_NONE && ws->has_blocks && tt->trip_block_next[t] != GRENS_NONE) {
+		/* the continuation of a trip is followed once per query: the first
+		 * round that boards the trip reaches it with the fewest rides, and
+		 * the records stay within one head and one link per (trip, day) */
+		if (board != GRENS_NONE && ws->has_blocks && tt->trip_block_next[t] != GRENS_NONE &&
+		    ws->head_stamp[(size_t)t * 2 + (day == 0 ? 0 : 1)] != ws->stamp) {
+			ws->head_stamp[(size_t)t * 2 + (day == 0 ? 0 : 1)] = ws->stamp;
 			uint32_t rec = new_record(ws, t, board, GRENS_NONE);
 			follow_chain(ws, k, t, rec, day, shift);
 		}

@@ -11,6 +11,7 @@
  *                         A2 08:30, 08:40/08:41, 08:50
  *                         A3 09:00, 09:10/09:11, 09:20
  *   line B  X -> Y        B1 08:25 -> 08:45, B2 08:55 -> 09:15, B3 09:25 -> 09:45
+ *   line C  X -> Z        C1 09:25 -> 09:40, block K after A3 (stay seated)
  * Every query uses a change time of 120 s and the date Wednesday 2023-11-08. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,6 +294,37 @@ static void test_skipped_stop(void)
 	grens_rt_overlay_release(ov);
 }
 
+static void test_stay_seated(void)
+{
+	grens_route_leg a, b;
+	int32_t dij;
+	/* A3 P 09:00 -> X 09:20, stays seated into C1 09:25 -> Z 09:40 */
+	CHECK_INT(route(NULL, "P", "Z", HM(9, 0), &a, &b, &dij), HM(9, 40));
+	CHECK_INT(dij, HM(9, 40));
+	CHECK(b.stay_seated);
+	/* A3 300 s late from X: arrives 09:25, C1 leaves 09:25: still seated */
+	struct update late5[] = { { "A3", false, "X", 300, false } };
+	grens_rt_overlay *ov = overlay(late5, 1);
+	CHECK_INT(route(ov, "P", "Z", HM(9, 0), &a, &b, &dij), HM(9, 40));
+	CHECK_INT(dij, HM(9, 40));
+	CHECK(b.stay_seated);
+	CHECK_INT(a.arrival, HM(9, 25));
+	grens_rt_overlay_release(ov);
+	/* 360 s late: arrives 09:26 after C1's 09:25 departure, the block is
+	 * broken and C1 is the only trip to Z */
+	struct update late6[] = { { "A3", false, "X", 360, false } };
+	ov = overlay(late6, 1);
+	CHECK_INT(route(ov, "P", "Z", HM(9, 0), &a, &b, &dij), GRENS_ROUTE_UNREACHED);
+	CHECK_INT(dij, GRENS_ROUTE_UNREACHED);
+	grens_rt_overlay_release(ov);
+	/* C1 cancelled: no way to Z either */
+	struct update cancel[] = { { "C1", true, NULL, 0, false } };
+	ov = overlay(cancel, 1);
+	CHECK_INT(route(ov, "P", "Z", HM(9, 0), &a, &b, &dij), GRENS_ROUTE_UNREACHED);
+	CHECK_INT(dij, GRENS_ROUTE_UNREACHED);
+	grens_rt_overlay_release(ov);
+}
+
 static void test_profile(void)
 {
 	/* range RAPTOR on the cancellation: leaving P at 08:00 arrives 09:15
@@ -346,9 +378,13 @@ static const char *validate(const grens_timetable *t, const grens_rt_overlay *ov
 			int32_t shift = l->service_day * 86400;
 			if (!grens_net_trip_runs(t, l->trip, d) || !row)
 				return "rides a trip that does not run";
-			if (rt && ((rt->stop_flags[l->board_position] |
-				    rt->stop_flags[l->alight_position]) &
-				   GRENS_RT_STOP_SKIPPED))
+			/* staying seated neither alights nor boards at the block's seam */
+			bool seated_on = i + 1 < jr->leg_count &&
+					 res->legs[jr->leg_offset + i + 1].stay_seated;
+			uint8_t at = rt ? (uint8_t)((l->stay_seated ? 0 : rt->stop_flags[l->board_position]) |
+						    (seated_on ? 0 : rt->stop_flags[l->alight_position]))
+					: 0;
+			if (at & GRENS_RT_STOP_SKIPPED)
 				return "boards or alights at a skipped stop";
 			if (l->departure != row[l->board_position].departure + shift ||
 			    l->arrival != row[l->alight_position].arrival + shift)
@@ -375,7 +411,7 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 	CHECK_INT(grens_raptor_new(&rw, t, 8, &err), 0);
 	CHECK_INT(grens_dijkstra_new(&dw, t, &err), 0);
 	struct update *u = calloc(256, sizeof(*u));
-	uint32_t queries = 0, reached = 0, live_legs = 0;
+	uint32_t queries = 0, reached = 0, live_legs = 0, seated = 0;
 	for (uint32_t r = 0; rw && dw && u && r < rounds; r++) {
 		uint32_t n = 0;
 		for (uint32_t trip = 0; trip < t->trip_count && n < 256; trip++) {
@@ -406,7 +442,10 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 			int32_t ra = rr.journey_count ? rr.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
 			const char *why = rr.journey_count ? validate(t, ov, &q, &rr) : NULL;
 			for (uint32_t l = 0; rr.journey_count && l < rr.journeys[0].leg_count; l++)
+			{
 				live_legs += rr.legs[rr.journeys[0].leg_offset + l].realtime;
+				seated += rr.legs[rr.journeys[0].leg_offset + l].stay_seated;
+			}
 			CHECK_INT(grens_dijkstra_route(dw, &q, &o, &dr, &err), 0);
 			int32_t da = dr.journey_count ? dr.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
 			if (!why && dr.journey_count)
@@ -421,8 +460,9 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 		}
 		grens_rt_overlay_release(ov);
 	}
-	fprintf(stderr, "%s: %u queries on random overlays, %u reached, %u live legs\n", date,
-		queries, reached, live_legs);
+	fprintf(stderr, "%s: %u queries on random overlays, %u reached, %u live legs, %u seated\n",
+		date, queries, reached, live_legs, seated);
+	CHECK(t != tt || seated > 0); /* the fixture's block A3 -> C1 is exercised */
 	CHECK(reached > queries / 10);
 	CHECK(live_legs > 0);
 	free(u);
@@ -466,6 +506,7 @@ int main(void)
 	test_overtaking();
 	test_cancellation();
 	test_skipped_stop();
+	test_stay_seated();
 	test_profile();
 	random_overlays(feed, tt, "20231108", day, 200, 40);
 	test_caltrain_random();
