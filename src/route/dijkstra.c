@@ -58,6 +58,7 @@ struct grens_dijkstra {
 	/* per (pattern, day): lowest trip whose continuation was followed */
 	uint32_t *cont_low, *cont_stamp;
 	uint32_t *link_stamp; /* [trips * 2] */
+	uint32_t *head_stamp; /* [trips * 2] trips of live patterns whose continuation was followed */
 	struct chain_link *links;
 	uint32_t link_count, link_cap;
 	uint32_t stamp;
@@ -119,6 +120,7 @@ int grens_dijkstra_new(grens_dijkstra **out, const grens_timetable *tt, grens_er
 	ws->cont_low = zalloc(ws, pd, sizeof(uint32_t), &rc);
 	ws->cont_stamp = zalloc(ws, pd, sizeof(uint32_t), &rc);
 	ws->link_stamp = zalloc(ws, (size_t)tt->trip_count * 2, sizeof(uint32_t), &rc);
+	ws->head_stamp = zalloc(ws, (size_t)tt->trip_count * 2, sizeof(uint32_t), &rc);
 	uint32_t with_next = 0;
 	for (uint32_t t = 0; tt->trip_block_next && t < tt->trip_count; t++)
 		with_next += tt->trip_block_next[t] != GRENS_NONE;
@@ -324,9 +326,13 @@ static void board_live(grens_dijkstra *ws, uint32_t pat, uint32_t pos, int32_t r
 				reach_by_vehicle(ws, tt->pattern_stops[base + i], row[i].arrival + offset,
 						 (struct ride){ trip, pos | how | day_flag, i,
 								GRENS_NONE });
-		if (!tt->trip_block_next || tt->trip_block_next[trip] == GRENS_NONE ||
+		/* the first (earliest) boarding of a trip follows its continuation;
+		 * later ones reach it no earlier, so links stay one head per trip */
+		uint32_t *hs = &ws->head_stamp[(size_t)trip * 2 + (yesterday ? 1 : 0)];
+		if (!tt->trip_block_next || tt->trip_block_next[trip] == GRENS_NONE || *hs == ws->stamp ||
 		    ws->link_count >= ws->link_cap)
 			continue;
+		*hs = ws->stamp;
 		ws->links[ws->link_count] = (struct chain_link){ trip, pos | how | day_flag, GRENS_NONE };
 		follow_block(ws, trip, ws->link_count++, yesterday);
 	}
@@ -571,6 +577,7 @@ int grens_dijkstra_route(grens_dijkstra *ws, const grens_route_query *q,
 		memset(ws->ride_stamp, 0, pd * sizeof(uint32_t));
 		memset(ws->cont_stamp, 0, pd * sizeof(uint32_t));
 		memset(ws->link_stamp, 0, (size_t)tt->trip_count * 2 * sizeof(uint32_t));
+		memset(ws->head_stamp, 0, (size_t)tt->trip_count * 2 * sizeof(uint32_t));
 		ws->stamp = 1;
 	}
 	ws->link_count = 0;
