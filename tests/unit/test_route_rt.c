@@ -400,7 +400,8 @@ static const char *validate(const grens_timetable *t, const grens_rt_overlay *ov
  * delays of -5..+30 min from a random stop on, cancellations and skipped
  * stops on a share of the trips running that day; then `per` random
  * queries each, whose earliest arrivals must agree between RAPTOR and
- * Dijkstra and whose journeys must ride the live times. */
+ * Dijkstra and whose journeys must ride the live times; every tenth query
+ * also as a range query whose steps must match Dijkstra. */
 static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, const char *date,
 			    grens_date d, uint32_t rounds, uint32_t per)
 {
@@ -411,7 +412,7 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 	CHECK_INT(grens_raptor_new(&rw, t, 8, &err), 0);
 	CHECK_INT(grens_dijkstra_new(&dw, t, &err), 0);
 	struct update *u = calloc(256, sizeof(*u));
-	uint32_t queries = 0, reached = 0, live_legs = 0, seated = 0;
+	uint32_t queries = 0, reached = 0, live_legs = 0, seated = 0, profile_steps = 0;
 	for (uint32_t r = 0; rw && dw && u && r < rounds; r++) {
 		uint32_t n = 0;
 		for (uint32_t trip = 0; trip < t->trip_count && n < 256; trip++) {
@@ -457,11 +458,29 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 					from, to, q.time, ra, da, why ? why : "");
 			queries++;
 			reached += ra != GRENS_ROUTE_UNREACHED;
+			/* range RAPTOR: each step equals Dijkstra leaving at that time */
+			if (i % 10 == 0) {
+				grens_route_profile_step steps[13];
+				CHECK_INT(grens_raptor_profile(rw, &q, q.time, q.time + 12 * 300, 300, &o,
+							       steps, &err),
+					  0);
+				for (uint32_t k = 0; k < 13; k++) {
+					grens_route_query one = q;
+					one.time = q.time + (int32_t)k * 300;
+					CHECK_INT(grens_dijkstra_route(dw, &one, &o, &dr, &err), 0);
+					int32_t want = dr.journey_count ? dr.journeys[0].arrival
+									: GRENS_ROUTE_UNREACHED;
+					CHECK_INT(steps[k].arrival, want);
+					profile_steps++;
+				}
+			}
 		}
 		grens_rt_overlay_release(ov);
 	}
-	fprintf(stderr, "%s: %u queries on random overlays, %u reached, %u live legs, %u seated\n",
-		date, queries, reached, live_legs, seated);
+	fprintf(stderr,
+		"%s: %u queries on random overlays, %u reached, %u live legs, %u seated, %u range "
+		"steps\n",
+		date, queries, reached, live_legs, seated, profile_steps);
 	CHECK(t != tt || seated > 0); /* the fixture's block A3 -> C1 is exercised */
 	CHECK(reached > queries / 10);
 	CHECK(live_legs > 0);
