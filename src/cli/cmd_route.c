@@ -28,7 +28,9 @@ static void usage(FILE *o)
 		"                       download it with grens fetch first); legs show the\n"
 		"                       scheduled times and the delay\n"
 		"  --format F           text (default), json or csv\n"
-		"Exit status: 0 (also when no journey exists), 1 unusable feed, 2 bad arguments.\n",
+		"Exit status: 0 (also when no journey exists), 1 unusable feed or realtime file\n"
+		"or a scenario that does not fit the feeds, 2 bad arguments, a malformed scenario\n"
+		"file or a URL for --rt.\n",
 		GRENS_ROUTE_MAX_TRANSFERS);
 }
 
