@@ -35,14 +35,23 @@ extern "C" {
 /* "Unreachable" for arrival times. */
 #define GRENS_ROUTE_UNREACHED INT32_MAX
 
+/* A realtime overlay (grens/rt.h); routers only read it. */
+typedef struct grens_rt_overlay grens_rt_overlay;
+
 typedef struct grens_route_options {
 	uint32_t max_transfers;  /* default 8; at most the workspace's */
 	int32_t min_change;      /* seconds for every stop, overriding tt->stop_min_change except
 				    where changing is forbidden (GRENS_NET_CHANGE_FORBIDDEN); -1:
 				    use the timetable's (default) */
+	/* Live times (grens_rt_apply on the same timetable), or NULL for the
+	 * schedule. With it a trip runs on its live times, a cancelled trip
+	 * cannot be boarded and a skipped stop can be neither boarded nor
+	 * alighted at. The overlay must outlive the query's result. Trips the
+	 * feed adds are not routed (docs/route.md). */
+	const grens_rt_overlay *rt;
 } grens_route_options;
 
-#define GRENS_ROUTE_OPTIONS_INIT { .max_transfers = 8, .min_change = -1 }
+#define GRENS_ROUTE_OPTIONS_INIT { .max_transfers = 8, .min_change = -1, .rt = NULL }
 
 typedef struct grens_route_query {
 	const uint32_t *from; /* origin stop indices */
@@ -67,6 +76,11 @@ typedef struct grens_route_leg {
 	int32_t service_day;        /* trip's service day minus D: 0 or -1 */
 	uint32_t board_position, alight_position; /* within the trip's pattern */
 	bool stay_seated;           /* continues the previous leg's vehicle (same block) */
+	/* realtime: the overlay of the query predicts the trip's times at the
+	 * boarding or alighting position; departure/arrival above are then the
+	 * live times and these the timetable's (equal to them without rt). */
+	bool realtime;
+	int32_t scheduled_departure, scheduled_arrival;
 } grens_route_leg;
 
 typedef struct grens_route_journey {

@@ -13,7 +13,8 @@ static void usage(FILE *o)
 	fprintf(o,
 		"usage: grens route [--feed PATH]... --from STOP --to STOP --date YYYY-MM-DD\n"
 		"                   --time HH:MM[:SS] [--algo raptor|dijkstra] [--max-transfers N]\n"
-		"                   [--min-transfer S] [--format text|json|csv]\n\n"
+		"                   [--min-transfer S] [--scenario FILE] [--rt FILE]\n"
+		"                   [--format text|json|csv]\n\n"
 		"Journeys leaving STOP at the time or later: with raptor the Pareto set over\n"
 		"arrival and transfers, with dijkstra the earliest arrival. STOP is a stop_id,\n"
 		"feed:stop_id, or a name matched without case or accents; a station means\n"
@@ -22,14 +23,21 @@ static void usage(FILE *o)
 		"                       the embedded feeds)\n"
 		"  --max-transfers N    at most N transfers (default 8, at most %u)\n"
 		"  --min-transfer S     change time at stops transfers.txt gives none (default 120)\n"
+		"  --scenario FILE      apply a scenario (docs/scenario.md) to the feeds first\n"
+		"  --rt FILE            route on the live times of a GTFS-realtime file (a URL:\n"
+		"                       download it with grens fetch first); legs show the\n"
+		"                       scheduled times and the delay\n"
 		"  --format F           text (default), json or csv\n"
-		"Exit status: 0 (also when no journey exists), 1 unusable feed, 2 bad arguments.\n",
+		"Exit status: 0 (also when no journey exists), 1 unusable feed or realtime file\n"
+		"or a scenario that does not fit the feeds, 2 bad arguments, a malformed scenario\n"
+		"file or a URL for --rt.\n",
 		GRENS_ROUTE_MAX_TRANSFERS);
 }
 
 struct args {
 	cli_feed_list feeds;
 	const char *from, *to, *date_s, *time_s;
+	const char *scenario, *rt;
 	bool dijkstra;
 	uint32_t max_transfers;
 	int32_t min_transfer;
@@ -66,6 +74,10 @@ static int parse(int argc, char **argv, struct args *a)
 			a->date_s = v;
 		} else if (strcmp(opt, "--time") == 0) {
 			a->time_s = v;
+		} else if (strcmp(opt, "--scenario") == 0) {
+			a->scenario = v;
+		} else if (strcmp(opt, "--rt") == 0) {
+			a->rt = v;
 		} else if (strcmp(opt, "--algo") == 0) {
 			if (strcmp(v, "raptor") == 0)
 				a->dijkstra = false;
@@ -100,8 +112,20 @@ static int parse(int argc, char **argv, struct args *a)
 	return 0;
 }
 
+/* Add the realtime fields of a transit leg to o. */
+static void leg_rt_json(json_t *o, const grens_route_leg *l, grens_date date)
+{
+	char dep[40], arv[40];
+	grens_route_format_time(date, l->scheduled_departure, dep, sizeof(dep));
+	grens_route_format_time(date, l->scheduled_arrival, arv, sizeof(arv));
+	json_object_set_new(o, "realtime", json_boolean(l->realtime));
+	json_object_set_new(o, "scheduled_departure", json_string(dep));
+	json_object_set_new(o, "scheduled_arrival", json_string(arv));
+	json_object_set_new(o, "delay_s", json_integer(l->arrival - l->scheduled_arrival));
+}
+
 static json_t *journeys_json(const grens_timetable *tt, const grens_route_result *res,
-			     grens_date date)
+			     grens_date date, bool rt)
 {
 	json_t *arr = json_array();
 	char dep[40], arv[40], id[512];
@@ -129,6 +153,8 @@ static json_t *journeys_json(const grens_timetable *tt, const grens_route_result
 					      grens_route_trip_route_name(tt, l->trip), "trip_id", id,
 					      "headsign", grens_net_str(tt, tt->trip_headsign[l->trip]),
 					      "feed", feed);
+				if (o && rt)
+					leg_rt_json(o, l, date);
 			}
 			json_array_append_new(legs, o);
 		}
@@ -150,7 +176,18 @@ static void print_duration(FILE *o, int32_t secs)
 		fprintf(o, ":%02d", secs % 60);
 }
 
-static void print_text(const grens_timetable *tt, const grens_route_result *res, grens_date date)
+/* " (+3)" after a live time: its delay in minutes (m:ss when not whole). */
+static void delay_text(int32_t delay, char *buf, size_t bufsz)
+{
+	int32_t a = delay < 0 ? -delay : delay;
+	if (a % 60)
+		snprintf(buf, bufsz, " (%c%d:%02d)", delay < 0 ? '-' : '+', a / 60, a % 60);
+	else
+		snprintf(buf, bufsz, " (%c%d)", delay < 0 ? '-' : '+', a / 60);
+}
+
+static void print_text(const grens_timetable *tt, const grens_route_result *res, grens_date date,
+		       bool rt)
 {
 	char dep[40], arv[40], from[512], to[512];
 	if (res->journey_count == 0) {
@@ -176,14 +213,20 @@ static void print_text(const grens_timetable *tt, const grens_route_result *res,
 				       grens_net_str(tt, tt->stop_name[l->to_stop]), to);
 				continue;
 			}
-			printf("  %s %s (%s) -> %s %s (%s)  %s to %s, trip %s [%s]%s\n", dep + 11,
-			       grens_net_str(tt, tt->stop_name[l->from_stop]), from, arv + 11,
+			char dd[32] = "", ad[32] = "";
+			if (rt && l->realtime) {
+				delay_text(l->departure - l->scheduled_departure, dd, sizeof(dd));
+				delay_text(l->arrival - l->scheduled_arrival, ad, sizeof(ad));
+			}
+			printf("  %s%s %s (%s) -> %s%s %s (%s)  %s to %s, trip %s [%s]%s%s\n", dep + 11,
+			       dd, grens_net_str(tt, tt->stop_name[l->from_stop]), from, arv + 11, ad,
 			       grens_net_str(tt, tt->stop_name[l->to_stop]), to,
 			       grens_route_trip_route_name(tt, l->trip),
 			       grens_net_str(tt, tt->trip_headsign[l->trip]),
 			       grens_net_str(tt, tt->trip_id[l->trip]),
 			       grens_net_str(tt, tt->feed_name[tt->trip_feed[l->trip]]),
-			       l->stay_seated ? " (stay seated)" : "");
+			       l->stay_seated ? " (stay seated)" : "",
+			       rt && l->realtime ? " live" : "");
 		}
 	}
 }
@@ -203,11 +246,13 @@ static void csv_field(FILE *o, const char *s)
 	fputc('"', o);
 }
 
-static void print_csv(const grens_timetable *tt, const grens_route_result *res, grens_date date)
+static void print_csv(const grens_timetable *tt, const grens_route_result *res, grens_date date,
+		      bool rt)
 {
 	char dep[40], arv[40], id[512];
 	printf("journey,leg,mode,from_id,from_name,to_id,to_name,departure,arrival,duration_s,"
-	       "route,trip_id,headsign,feed,stay_seated,transfers\n");
+	       "route,trip_id,headsign,feed,stay_seated,transfers%s\n",
+	       rt ? ",realtime,scheduled_departure,scheduled_arrival,delay_s" : "");
 	for (uint32_t j = 0; j < res->journey_count; j++) {
 		const grens_route_journey *jr = &res->journeys[j];
 		for (uint32_t i = 0; i < jr->leg_count; i++) {
@@ -238,7 +283,16 @@ static void print_csv(const grens_timetable *tt, const grens_route_result *res, 
 			} else {
 				printf(",,,");
 			}
-			printf(",%d,%u\n", l->stay_seated ? 1 : 0, jr->transfers);
+			printf(",%d,%u", l->stay_seated ? 1 : 0, jr->transfers);
+			if (rt && !walk) {
+				grens_route_format_time(date, l->scheduled_departure, dep, sizeof(dep));
+				grens_route_format_time(date, l->scheduled_arrival, arv, sizeof(arv));
+				printf(",%d,%s,%s,%d", l->realtime ? 1 : 0, dep, arv,
+				       l->arrival - l->scheduled_arrival);
+			} else if (rt) {
+				printf(",,,,");
+			}
+			putchar('\n');
 		}
 	}
 }
@@ -254,14 +308,17 @@ int cmd_route(int argc, char **argv)
 	if (route_cli_date(CMD, a.date_s, &date) || route_cli_time(CMD, "--time", a.time_s, &time))
 		return CLI_EXIT_USAGE;
 
+	route_cli_net net;
 	grens_timetable *tt = NULL;
 	grens_raptor *raptor = NULL;
 	grens_dijkstra *dijkstra = NULL;
 	uint32_t *from = NULL, *to = NULL;
 	uint32_t nfrom = 0, nto = 0;
-	int code = route_cli_load(CMD, &a.feeds, a.min_transfer, &tt);
+	int code = route_cli_load_net(CMD, &a.feeds, a.min_transfer, a.scenario, a.rt, &net);
 	if (code)
 		return code;
+	tt = net.tt;
+	bool rt = net.ov != NULL;
 	from = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
 	to = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
 	if (!from || !to) {
@@ -278,6 +335,7 @@ int cmd_route(int argc, char **argv)
 	grens_route_query q = { from, nfrom, to, nto, date, time };
 	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
 	o.max_transfers = a.max_transfers;
+	o.rt = net.ov;
 	grens_route_result res;
 	grens_error err;
 	grens_error_clear(&err);
@@ -309,7 +367,15 @@ int cmd_route(int argc, char **argv)
 		json_t *root = json_pack("{s:{s:o, s:o, s:s, s:s, s:s}, s:o}", "query", "from", jf,
 					 "to", jt, "date", dbuf, "time", tbuf, "algo",
 					 a.dijkstra ? "dijkstra" : "raptor", "journeys",
-					 journeys_json(tt, &res, date));
+					 journeys_json(tt, &res, date, rt));
+		json_t *jq = root ? json_object_get(root, "query") : NULL;
+		if (jq && net.sc) {
+			json_object_set_new(jq, "scenario", json_string(grens_scenario_name(net.sc)));
+			json_object_set_new(jq, "scenario_sha256",
+					    json_string(grens_scenario_hash(net.sc)));
+		}
+		if (jq && rt)
+			json_object_set_new(jq, "rt", json_string(a.rt));
 		if (!root || json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
 			cli_errorf(CMD, "cannot write JSON");
 			code = CLI_EXIT_FAIL;
@@ -317,15 +383,15 @@ int cmd_route(int argc, char **argv)
 		putchar('\n');
 		json_decref(root);
 	} else if (a.format == CLI_FORMAT_CSV) {
-		print_csv(tt, &res, date);
+		print_csv(tt, &res, date, rt);
 	} else {
-		print_text(tt, &res, date);
+		print_text(tt, &res, date, rt);
 	}
 done:
 	free(from);
 	free(to);
 	grens_raptor_free(raptor);
 	grens_dijkstra_free(dijkstra);
-	grens_timetable_free(tt);
+	route_cli_net_free(&net);
 	return code;
 }

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,119 @@ int route_cli_load(const char *cmd, cli_feed_list *feeds, int32_t default_min_ch
 done:
 	cli_free_feeds(loaded, diags, feeds->count);
 	return code;
+}
+
+int route_cli_load_net(const char *cmd, cli_feed_list *feeds, int32_t default_min_change,
+		       const char *scenario, const char *rt, route_cli_net *out)
+{
+	grens_gtfs_feed *loaded[64] = { 0 };
+	grens_diag *diags[64] = { 0 };
+	grens_scenario_result *applied = NULL;
+	grens_rt_feed *rtf = NULL;
+	grens_diag *diag = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	memset(out, 0, sizeof(*out));
+	cli_feed_list_default(feeds);
+	int code = CLI_EXIT_FAIL, rc;
+	if (rt && (strncmp(rt, "http://", 7) == 0 || strncmp(rt, "https://", 8) == 0)) {
+		cli_errorf(cmd,
+			   "%s: reading a URL directly is not supported; download it with "
+			   "grens fetch --kind gtfs-rt and pass the cached file",
+			   rt);
+		return CLI_EXIT_USAGE;
+	}
+	if (scenario) {
+		rc = grens_scenario_load(&out->sc, scenario, &err);
+		if (rc) {
+			cli_report_error(cmd, &err);
+			return rc == GRENS_EIO || rc == GRENS_EFORMAT || rc == GRENS_ELIMIT
+				       ? CLI_EXIT_USAGE
+				       : CLI_EXIT_FAIL;
+		}
+	}
+	/* the realtime file before the feeds: a bad download fails fast */
+	if (rt && grens_rt_decode_file(&rtf, rt, &err) != 0) {
+		cli_report_error(cmd, &err);
+		goto done;
+	}
+	if (cli_load_feeds(cmd, feeds, loaded, diags) != 0)
+		goto done;
+	const grens_gtfs_feed *const *use = (const grens_gtfs_feed *const *)loaded;
+	uint32_t count = feeds->count;
+	diag = grens_diag_new();
+	if (!diag) {
+		cli_errorf(cmd, "out of memory");
+		goto done;
+	}
+	if (out->sc) {
+		rc = grens_scenario_apply(&applied, out->sc, use, count, diag, &err);
+		cli_print_notices(diag, 10);
+		if (rc) {
+			cli_report_error(cmd, &err);
+			goto done;
+		}
+		use = grens_scenario_result_feeds(applied, &count);
+		const grens_scenario_stats *st = grens_scenario_result_stats(applied);
+		fprintf(stderr,
+			"grens %s: scenario %s (sha256 %.12s): %u edits, %u trips added, %u "
+			"removed, %u changed\n",
+			cmd, grens_scenario_name(out->sc), grens_scenario_hash(out->sc), st->edits,
+			st->trips_added, st->trips_removed, st->trips_changed);
+		grens_diag_free(diag);
+		diag = grens_diag_new();
+		if (!diag) {
+			cli_errorf(cmd, "out of memory");
+			goto done;
+		}
+	}
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	if (default_min_change >= 0)
+		no.default_min_change = default_min_change;
+	cli_progress_init(&no.progress);
+	if (grens_net_build(&out->tt, use, count, &no, diag, &err) != 0) {
+		cli_errorf(cmd, "cannot build the timetable");
+		cli_report_error(cmd, &err);
+		out->tt = NULL;
+		goto done;
+	}
+	if (rtf) {
+		grens_diag *rt_diag = grens_diag_new();
+		grens_rt_options ro = GRENS_RT_OPTIONS_INIT;
+		rc = rt_diag ? grens_rt_apply(&out->ov, out->tt, use, count, rtf, &ro, rt_diag, &err)
+			     : GRENS_ENOMEM;
+		if (rt_diag)
+			cli_print_notices(rt_diag, 10);
+		grens_diag_free(rt_diag);
+		if (rc) {
+			if (!err.code)
+				grens_error_set(&err, rc, "out of memory");
+			cli_report_error(cmd, &err);
+			goto done;
+		}
+		const grens_rt_counts *c = grens_rt_overlay_counts(out->ov);
+		fprintf(stderr,
+			"grens %s: realtime %s: %u trip updates, %u matched, %u cancelled, %u "
+			"unknown trips\n",
+			cmd, rt, c->trip_updates, c->matched, c->cancelled, c->unknown_trip);
+	}
+	code = CLI_EXIT_OK;
+done:
+	grens_diag_free(diag);
+	grens_rt_feed_free(rtf);
+	grens_scenario_result_free(applied);
+	cli_free_feeds(loaded, diags, feeds->count);
+	if (code != CLI_EXIT_OK)
+		route_cli_net_free(out);
+	return code;
+}
+
+void route_cli_net_free(route_cli_net *net)
+{
+	grens_rt_overlay_release(net->ov);
+	grens_timetable_free(net->tt);
+	grens_scenario_free(net->sc);
+	memset(net, 0, sizeof(*net));
 }
 
 int route_cli_stops(const char *cmd, const grens_timetable *tt, const char *what,

@@ -8,6 +8,8 @@
 #include "cli.h"
 #include "grens/net.h"
 #include "grens/route.h"
+#include "grens/rt.h"
+#include "grens/scenario.h"
 
 /* Load the listed feeds (the defaults when empty) and build the timetable
  * with default_min_change (or the builder's default when < 0). Returns
@@ -15,6 +17,23 @@
  * after printing the reason. */
 int route_cli_load(const char *cmd, cli_feed_list *feeds, int32_t default_min_change,
 		   grens_timetable **out);
+
+/* A timetable with what was applied to it. */
+typedef struct route_cli_net {
+	grens_timetable *tt;
+	grens_scenario *sc;     /* the applied scenario or NULL (its name and hash) */
+	grens_rt_overlay *ov;   /* live times or NULL */
+} route_cli_net;
+
+/* As route_cli_load, and: with scenario (a file) apply it to the loaded
+ * feeds before building; with rt (a GTFS-realtime file; a URL is refused
+ * and points to grens fetch) decode it and apply it to the timetable built.
+ * Returns CLI_EXIT_OK with *out the caller's (route_cli_net_free), or an
+ * exit code after printing the reason: CLI_EXIT_USAGE for a URL or an
+ * unreadable or malformed scenario file, CLI_EXIT_FAIL otherwise. */
+int route_cli_load_net(const char *cmd, cli_feed_list *feeds, int32_t default_min_change,
+		       const char *scenario, const char *rt, route_cli_net *out);
+void route_cli_net_free(route_cli_net *net);
 
 /* Resolve a stop argument into out[0..*n); exit code after a message when
  * it names nothing or is ambiguous. */

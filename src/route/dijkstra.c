@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "grens/route.h"
+#include "grens/rt.h"
 #include "route_internal.h"
 
 #define UNSET GRENS_ROUTE_UNREACHED
@@ -57,11 +58,14 @@ struct grens_dijkstra {
 	/* per (pattern, day): lowest trip whose continuation was followed */
 	uint32_t *cont_low, *cont_stamp;
 	uint32_t *link_stamp; /* [trips * 2] */
+	uint32_t *head_stamp; /* [trips * 2] trips of live patterns whose continuation was followed */
 	struct chain_link *links;
 	uint32_t link_count, link_cap;
 	uint32_t stamp;
 	int32_t change_override;
 	int32_t target_bound;
+	const grens_rt_overlay *rt; /* of the current query, or NULL */
+	grens_date date;
 	grens_route_journey journey;
 	grens_route_leg legs[GRENS_ROUTE_MAX_LEGS];
 	grens_route_leg rev[GRENS_ROUTE_MAX_LEGS];
@@ -116,6 +120,7 @@ int grens_dijkstra_new(grens_dijkstra **out, const grens_timetable *tt, grens_er
 	ws->cont_low = zalloc(ws, pd, sizeof(uint32_t), &rc);
 	ws->cont_stamp = zalloc(ws, pd, sizeof(uint32_t), &rc);
 	ws->link_stamp = zalloc(ws, (size_t)tt->trip_count * 2, sizeof(uint32_t), &rc);
+	ws->head_stamp = zalloc(ws, (size_t)tt->trip_count * 2, sizeof(uint32_t), &rc);
 	uint32_t with_next = 0;
 	for (uint32_t t = 0; tt->trip_block_next && t < tt->trip_count; t++)
 		with_next += tt->trip_block_next[t] != GRENS_NONE;
@@ -219,6 +224,28 @@ static const grens_net_stop_time *times_of(const grens_timetable *tt, uint32_t p
 	       (uint64_t)index_in_pattern * width;
 }
 
+/* The times of a trip on D or D-1: live with an overlay, NULL when it is
+ * cancelled; *flags gets the overlay's stop flags (NULL without live state). */
+static const grens_net_stop_time *live_row(const grens_dijkstra *ws, uint32_t trip, int yesterday,
+					   const uint8_t **flags)
+{
+	const grens_timetable *tt = ws->tt;
+	uint32_t pat = tt->trip_pattern[trip];
+	*flags = NULL;
+	const grens_rt_trip *t = grens_rt_trip_find(ws->rt, trip, ws->date - (yesterday ? 1 : 0));
+	if (!t)
+		return times_of(tt, pat, trip - tt->pattern_trip_offset[pat]);
+	if (t->cancelled)
+		return NULL;
+	*flags = t->stop_flags;
+	return t->times;
+}
+
+static bool skipped_at(const uint8_t *flags, uint32_t pos)
+{
+	return flags && (flags[pos] & GRENS_RT_STOP_SKIPPED);
+}
+
 static bool trip_running(const grens_dijkstra *ws, uint32_t trip, int yesterday)
 {
 	return (ws->runs[ws->tt->trip_service[trip]] & (yesterday ? 1u : 2u)) != 0;
@@ -239,7 +266,11 @@ static void follow_block(grens_dijkstra *ws, uint32_t trip, uint32_t link, int y
 	uint32_t day_flag = yesterday ? FLAG_YESTERDAY : 0;
 	uint32_t pat = tt->trip_pattern[trip];
 	uint32_t width = tt->pattern_stop_offset[pat + 1] - tt->pattern_stop_offset[pat];
-	int32_t last_arrival = times_of(tt, pat, trip - tt->pattern_trip_offset[pat])[width - 1].arrival;
+	const uint8_t *own_flags;
+	const grens_net_stop_time *own = live_row(ws, trip, yesterday, &own_flags);
+	if (!own)
+		return;
+	int32_t last_arrival = own[width - 1].arrival;
 	for (uint32_t nx = tt->trip_block_next[trip]; nx != GRENS_NONE && link != GRENS_NONE;
 	     nx = tt->trip_block_next[nx]) {
 		if (!trip_running(ws, nx, yesterday))
@@ -247,8 +278,9 @@ static void follow_block(grens_dijkstra *ws, uint32_t trip, uint32_t link, int y
 		uint32_t q = tt->trip_pattern[nx];
 		uint32_t qbase = tt->pattern_stop_offset[q];
 		uint32_t qwidth = tt->pattern_stop_offset[q + 1] - qbase;
-		const grens_net_stop_time *row = times_of(tt, q, nx - tt->pattern_trip_offset[q]);
-		if (qwidth == 0 || row[0].departure < last_arrival ||
+		const uint8_t *nf;
+		const grens_net_stop_time *row = live_row(ws, nx, yesterday, &nf);
+		if (!row || qwidth == 0 || row[0].departure < last_arrival ||
 		    row[0].departure + offset >= ws->target_bound)
 			return;
 		uint32_t *ls = &ws->link_stamp[(size_t)nx * 2 + (yesterday ? 1 : 0)];
@@ -256,7 +288,8 @@ static void follow_block(grens_dijkstra *ws, uint32_t trip, uint32_t link, int y
 			return;
 		*ls = ws->stamp;
 		for (uint32_t i = 1; i < qwidth; i++)
-			if (!(tt->pattern_stop_flags[qbase + i] & GRENS_NET_NO_DROP_OFF))
+			if (!(tt->pattern_stop_flags[qbase + i] & GRENS_NET_NO_DROP_OFF) &&
+			    !skipped_at(nf, i))
 				reach_by_vehicle(ws, tt->pattern_stops[qbase + i], row[i].arrival + offset,
 						 (struct ride){ nx, day_flag, i, link });
 		if (tt->trip_block_next[nx] == GRENS_NONE || ws->link_count >= ws->link_cap)
@@ -264,6 +297,44 @@ static void follow_block(grens_dijkstra *ws, uint32_t trip, uint32_t link, int y
 		ws->links[ws->link_count] = (struct chain_link){ nx, day_flag, link };
 		link = ws->link_count++;
 		last_arrival = row[qwidth - 1].arrival;
+	}
+}
+
+/* Board a pattern with live times at position pos: every trip that can be
+ * caught there, since delays may have reordered them. */
+static void board_live(grens_dijkstra *ws, uint32_t pat, uint32_t pos, int32_t ready, uint32_t how,
+		       int yesterday)
+{
+	const grens_timetable *tt = ws->tt;
+	int32_t offset = yesterday ? -SECONDS_PER_DAY : 0;
+	uint32_t day_flag = yesterday ? FLAG_YESTERDAY : 0;
+	uint32_t first = tt->pattern_trip_offset[pat];
+	uint32_t count = tt->pattern_trip_offset[pat + 1] - first;
+	uint32_t base = tt->pattern_stop_offset[pat];
+	uint32_t width = tt->pattern_stop_offset[pat + 1] - base;
+	for (uint32_t j = 0; j < count; j++) {
+		uint32_t trip = first + j;
+		if (!trip_running(ws, trip, yesterday))
+			continue;
+		const uint8_t *fl;
+		const grens_net_stop_time *row = live_row(ws, trip, yesterday, &fl);
+		if (!row || skipped_at(fl, pos) || row[pos].departure + offset < ready)
+			continue;
+		for (uint32_t i = pos + 1; i < width; i++)
+			if (!(tt->pattern_stop_flags[base + i] & GRENS_NET_NO_DROP_OFF) &&
+			    !skipped_at(fl, i))
+				reach_by_vehicle(ws, tt->pattern_stops[base + i], row[i].arrival + offset,
+						 (struct ride){ trip, pos | how | day_flag, i,
+								GRENS_NONE });
+		/* the first (earliest) boarding of a trip follows its continuation;
+		 * later ones reach it no earlier, so links stay one head per trip */
+		uint32_t *hs = &ws->head_stamp[(size_t)trip * 2 + (yesterday ? 1 : 0)];
+		if (!tt->trip_block_next || tt->trip_block_next[trip] == GRENS_NONE || *hs == ws->stamp ||
+		    ws->link_count >= ws->link_cap)
+			continue;
+		*hs = ws->stamp;
+		ws->links[ws->link_count] = (struct chain_link){ trip, pos | how | day_flag, GRENS_NONE };
+		follow_block(ws, trip, ws->link_count++, yesterday);
 	}
 }
 
@@ -277,6 +348,10 @@ static void board(grens_dijkstra *ws, uint32_t pat, uint32_t pos, int32_t ready,
 	uint32_t count = tt->pattern_trip_offset[pat + 1] - first;
 	uint32_t base = tt->pattern_stop_offset[pat];
 	uint32_t width = tt->pattern_stop_offset[pat + 1] - base;
+	if (grens_rt_pattern_touched(ws->rt, pat)) {
+		board_live(ws, pat, pos, ready, how, yesterday);
+		return;
+	}
 	if (count == 0 || times_of(tt, pat, count - 1)[pos].departure + offset < ready)
 		return;
 	/* first index whose departure at pos is >= ready (departures are ordered) */
@@ -376,13 +451,17 @@ static int add_leg(grens_dijkstra *ws, uint32_t *n, const grens_route_leg *leg, 
 	return 0;
 }
 
-static grens_route_leg ride_leg(const grens_timetable *tt, uint32_t trip, uint32_t board_bits,
+static grens_route_leg ride_leg(const grens_dijkstra *ws, uint32_t trip, uint32_t board_bits,
 				uint32_t alight)
 {
+	const grens_timetable *tt = ws->tt;
 	uint32_t pat = tt->trip_pattern[trip];
 	uint32_t base = tt->pattern_stop_offset[pat];
-	const grens_net_stop_time *row = times_of(tt, pat, trip - tt->pattern_trip_offset[pat]);
 	int yesterday = (board_bits & FLAG_YESTERDAY) != 0;
+	const uint8_t *fl;
+	const grens_net_stop_time *row = live_row(ws, trip, yesterday, &fl);
+	if (!row) /* not reached: a cancelled trip is never boarded */
+		row = times_of(tt, pat, trip - tt->pattern_trip_offset[pat]);
 	uint32_t from = board_bits & POS_BITS;
 	grens_route_leg leg;
 	memset(&leg, 0, sizeof(leg));
@@ -428,7 +507,7 @@ static int rebuild(grens_dijkstra *ws, const grens_route_query *q, uint32_t node
 			continue;
 		}
 		struct ride r = ws->via[stop];
-		grens_route_leg leg = ride_leg(tt, r.trip, r.board, r.alight);
+		grens_route_leg leg = ride_leg(ws, r.trip, r.board, r.alight);
 		uint32_t bits = r.board;
 		for (uint32_t l = r.seated; l != GRENS_NONE; l = ws->links[l].prev) {
 			leg.stay_seated = true;
@@ -437,7 +516,7 @@ static int rebuild(grens_dijkstra *ws, const grens_route_query *q, uint32_t node
 				return rc;
 			uint32_t pat = tt->trip_pattern[ws->links[l].trip];
 			uint32_t width = tt->pattern_stop_offset[pat + 1] - tt->pattern_stop_offset[pat];
-			leg = ride_leg(tt, ws->links[l].trip, ws->links[l].board, width - 1);
+			leg = ride_leg(ws, ws->links[l].trip, ws->links[l].board, width - 1);
 			bits = ws->links[l].board;
 		}
 		rc = add_leg(ws, &n, &leg, err);
@@ -456,7 +535,8 @@ static int rebuild(grens_dijkstra *ws, const grens_route_query *q, uint32_t node
 		ws->legs[0].arrival = ws->legs[1].departure;
 		ws->legs[0].departure = ws->legs[1].departure - d;
 	}
-	route_depart_late(tt, q->date, ws->change_override, ws->legs, n);
+	route_depart_late(tt, ws->rt, q->date, ws->change_override, ws->legs, n);
+	route_legs_schedule(tt, ws->rt, q->date, ws->legs, n);
 	ws->journey.departure = n ? ws->legs[0].departure : q->time;
 	ws->journey.arrival = n ? ws->legs[n - 1].arrival : q->time;
 	ws->journey.transfers = rides > 1 ? rides - 1 : 0;
@@ -497,10 +577,13 @@ int grens_dijkstra_route(grens_dijkstra *ws, const grens_route_query *q,
 		memset(ws->ride_stamp, 0, pd * sizeof(uint32_t));
 		memset(ws->cont_stamp, 0, pd * sizeof(uint32_t));
 		memset(ws->link_stamp, 0, (size_t)tt->trip_count * 2 * sizeof(uint32_t));
+		memset(ws->head_stamp, 0, (size_t)tt->trip_count * 2 * sizeof(uint32_t));
 		ws->stamp = 1;
 	}
 	ws->link_count = 0;
 	ws->change_override = opts->min_change;
+	ws->rt = opts->rt;
+	ws->date = q->date;
 	ws->target_bound = UNSET;
 	for (uint32_t s = 0; s < ws->nstops; s++) {
 		ws->label[s * 2] = UNSET;

@@ -93,8 +93,8 @@ void grens_route_profile_summarize(const grens_route_profile_step *steps, uint32
 	free(tt);
 }
 
-void route_depart_late(const grens_timetable *tt, grens_date date, int32_t min_change,
-		       grens_route_leg *legs, uint32_t n)
+void route_depart_late(const grens_timetable *tt, const grens_rt_overlay *rt, grens_date date,
+		       int32_t min_change, grens_route_leg *legs, uint32_t n)
 {
 	uint32_t f = 0;
 	while (f < n && legs[f].mode != GRENS_ROUTE_LEG_TRANSIT)
@@ -116,6 +116,8 @@ void route_depart_late(const grens_timetable *tt, grens_date date, int32_t min_c
 		deadline = legs[f + 1].departure - change;
 	}
 	uint32_t p = tt->trip_pattern[l->trip];
+	if (grens_rt_pattern_touched(rt, p))
+		return; /* live times may reorder the trips: keep the one found */
 	uint32_t t0 = tt->pattern_trip_offset[p], nt = tt->pattern_trip_offset[p + 1] - t0;
 	uint32_t width = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
 	const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p];
@@ -142,5 +144,30 @@ void route_depart_late(const grens_timetable *tt, grens_date date, int32_t min_c
 		int32_t d = legs[0].arrival - legs[0].departure;
 		legs[0].arrival = l->departure;
 		legs[0].departure = l->departure - d;
+	}
+}
+
+void route_legs_schedule(const grens_timetable *tt, const grens_rt_overlay *rt, grens_date date,
+			 grens_route_leg *legs, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		grens_route_leg *l = &legs[i];
+		l->realtime = false;
+		l->scheduled_departure = l->departure;
+		l->scheduled_arrival = l->arrival;
+		if (l->mode != GRENS_ROUTE_LEG_TRANSIT)
+			continue;
+		uint32_t p = tt->trip_pattern[l->trip];
+		uint32_t width = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
+		const grens_net_stop_time *st =
+			tt->stop_times + tt->pattern_time_offset[p] +
+			(uint64_t)(l->trip - tt->pattern_trip_offset[p]) * width;
+		int32_t shift = l->service_day * 86400;
+		l->scheduled_departure = st[l->board_position].departure + shift;
+		l->scheduled_arrival = st[l->alight_position].arrival + shift;
+		const grens_rt_trip *t = grens_rt_trip_find(rt, l->trip, date + l->service_day);
+		l->realtime = t && !t->cancelled &&
+			      ((t->stop_flags[l->board_position] & GRENS_RT_STOP_LIVE) ||
+			       (t->stop_flags[l->alight_position] & GRENS_RT_STOP_LIVE));
 	}
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "grens/route.h"
+#include "grens/rt.h"
 #include "route_internal.h"
 
 #define INF GRENS_ROUTE_UNREACHED
@@ -83,11 +84,14 @@ struct grens_raptor {
 	uint32_t *seat_stamp; /* [patterns * 2] */
 	uint32_t *seat_min;   /* [patterns * 2] lowest trip whose continuation was processed */
 	uint32_t *chain_stamp; /* [trips * 2] */
+	uint32_t *head_stamp;  /* [trips * 2] trips of live patterns whose continuation was followed */
 	struct seat_record *records;
 	uint32_t record_count, record_cap;
 
 	int32_t min_change;
 	uint32_t query_rounds;
+	const grens_rt_overlay *rt; /* of the current query, or NULL */
+	grens_date query_date;
 
 	/* results */
 	grens_route_journey journeys[GRENS_ROUTE_MAX_TRANSFERS + 2];
@@ -189,6 +193,7 @@ int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max
 	if (block_trips) {
 		ws->has_blocks = true;
 		ws->chain_stamp = ws_array(ws, (size_t)tt->trip_count * 2, sizeof(uint32_t), &rc);
+		ws->head_stamp = ws_array(ws, (size_t)tt->trip_count * 2, sizeof(uint32_t), &rc);
 		/* each (trip, day) becomes at most one head and one chain record */
 		ws->record_cap = block_trips * 4 + 4;
 		ws->records = ws_array(ws, ws->record_cap, sizeof(struct seat_record), &rc);
@@ -260,6 +265,8 @@ static void next_stamp(grens_raptor *ws)
 		memset(ws->seat_stamp, 0, (size_t)tt->pattern_count * 2 * sizeof(uint32_t));
 		if (ws->chain_stamp)
 			memset(ws->chain_stamp, 0, (size_t)tt->trip_count * 2 * sizeof(uint32_t));
+		if (ws->head_stamp)
+			memset(ws->head_stamp, 0, (size_t)tt->trip_count * 2 * sizeof(uint32_t));
 		ws->stamp = 1;
 	}
 	ws->record_count = 0;
@@ -289,6 +296,8 @@ static void reset_labels(grens_raptor *ws, const grens_route_query *q, bool targ
 	for (uint32_t i = 0; targets && i < q->to_count; i++)
 		ws->is_target[q->to[i]] = 1;
 	ws->min_change = opts->min_change;
+	ws->rt = opts->rt;
+	ws->query_date = q->date;
 	ws->query_rounds = opts->max_transfers + 1;
 	next_stamp(ws);
 }
@@ -392,6 +401,28 @@ static inline const grens_net_stop_time *trip_times(const grens_timetable *tt, u
 	       (uint64_t)(trip - tt->pattern_trip_offset[p]) * *n;
 }
 
+/* The times of trip on service day D+day: live with an overlay, NULL when
+ * it is cancelled that day; *skipped gets the overlay's stop flags (NULL
+ * without live state). */
+static inline const grens_net_stop_time *live_times(const grens_raptor *ws, uint32_t trip, int day,
+						    uint32_t *n, const uint8_t **flags)
+{
+	const grens_net_stop_time *st = trip_times(ws->tt, trip, n);
+	*flags = NULL;
+	const grens_rt_trip *t = grens_rt_trip_find(ws->rt, trip, ws->query_date + day);
+	if (!t)
+		return st;
+	if (t->cancelled)
+		return NULL;
+	*flags = t->stop_flags;
+	return t->times;
+}
+
+static inline bool is_skipped(const uint8_t *flags, uint32_t i)
+{
+	return flags && (flags[i] & GRENS_RT_STOP_SKIPPED);
+}
+
 static uint32_t new_record(grens_raptor *ws, uint32_t trip, uint32_t board, uint32_t prev)
 {
 	if (ws->record_count >= ws->record_cap)
@@ -409,15 +440,19 @@ static void follow_chain(grens_raptor *ws, uint32_t k, uint32_t trip, uint32_t r
 	uint8_t bit = day == 0 ? 2 : 1;
 	uint32_t dayflag = day == 0 ? 0 : BOARD_PREV_DAY;
 	uint32_t n;
-	const grens_net_stop_time *st = trip_times(tt, trip, &n);
+	const uint8_t *sf;
+	const grens_net_stop_time *st = live_times(ws, trip, day, &n, &sf);
+	if (!st)
+		return;
 	int32_t end = st[n - 1].arrival;
 	uint32_t next = tt->trip_block_next[trip];
 	while (next != GRENS_NONE && rec != GRENS_NONE) {
 		if (!(ws->service_runs[tt->trip_service[next]] & bit))
 			return;
 		uint32_t qn;
-		const grens_net_stop_time *qt = trip_times(tt, next, &qn);
-		if (qn == 0 || qt[0].departure < end || qt[0].departure + shift >= target_bound(ws, k))
+		const uint8_t *qf;
+		const grens_net_stop_time *qt = live_times(ws, next, day, &qn, &qf);
+		if (!qt || qn == 0 || qt[0].departure < end || qt[0].departure + shift >= target_bound(ws, k))
 			return;
 		uint32_t *cs = &ws->chain_stamp[(size_t)next * 2 + (day == 0 ? 0 : 1)];
 		if (*cs == ws->stamp)
@@ -426,7 +461,8 @@ static void follow_chain(grens_raptor *ws, uint32_t k, uint32_t trip, uint32_t r
 		uint32_t q = tt->trip_pattern[next];
 		uint32_t so = tt->pattern_stop_offset[q];
 		for (uint32_t i = 1; i < qn; i++) {
-			if (tt->pattern_stop_flags[so + i] & GRENS_NET_NO_DROP_OFF)
+			if ((tt->pattern_stop_flags[so + i] & GRENS_NET_NO_DROP_OFF) ||
+			    is_skipped(qf, i))
 				continue;
 			uint32_t s = tt->pattern_stops[so + i];
 			int32_t a = qt[i].arrival + shift;
@@ -473,10 +509,69 @@ static void stay_seated(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t cur, 
 
 /* ---- rounds --------------------------------------------------------------------- */
 
+/* Scan pattern p, whose trips have live times, trip by trip: delays may
+ * reorder them, so the earliest boardable trip is no longer the best one
+ * further on. Each trip is boarded at the first position the traveller can
+ * catch it (boarding later on the same vehicle never arrives earlier), and
+ * its block continuations are followed from there. */
+static void scan_pattern_live(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t first, int day)
+{
+	const grens_timetable *tt = ws->tt;
+	int32_t shift = day * DAY;
+	uint8_t bit = day == 0 ? 2 : 1;
+	uint32_t dayflag = day == 0 ? 0 : BOARD_PREV_DAY;
+	uint32_t so = tt->pattern_stop_offset[p], n = tt->pattern_stop_offset[p + 1] - so;
+	uint32_t t0 = tt->pattern_trip_offset[p], nt = tt->pattern_trip_offset[p + 1] - t0;
+	const uint32_t *stops = tt->pattern_stops + so;
+	const uint8_t *flags = tt->pattern_stop_flags + so;
+	const int32_t *bound = trip_bound(ws, k);
+	for (uint32_t ti = 0; ti < nt; ti++) {
+		uint32_t t = t0 + ti;
+		if (!(ws->service_runs[tt->trip_service[t]] & bit))
+			continue;
+		uint32_t rn;
+		const uint8_t *rf;
+		const grens_net_stop_time *row = live_times(ws, t, day, &rn, &rf);
+		if (!row || rn != n)
+			continue;
+		uint32_t board = GRENS_NONE;
+		for (uint32_t i = first; i < n; i++) {
+			uint32_t s = stops[i];
+			bool skipped = is_skipped(rf, i);
+			if (board != GRENS_NONE && !skipped && !(flags[i] & GRENS_NET_NO_DROP_OFF)) {
+				int32_t a = row[i].arrival + shift;
+				if (a < target_bound(ws, k) && a < bound[s])
+					set_trip_label(ws, k, s, a, t, board, i, GRENS_NONE);
+			}
+			if (board != GRENS_NONE || skipped || i + 1 >= n ||
+			    (flags[i] & GRENS_NET_NO_PICKUP))
+				continue;
+			uint32_t kind;
+			int32_t r = ready_time(ws, k - 1, s, &kind);
+			if (r >= target_bound(ws, k) || r > row[i].departure + shift)
+				continue;
+			board = i | kind | dayflag;
+		}
+		/* the continuation of a trip is followed once per query: the first
+		 * round that boards the trip reaches it with the fewest rides, and
+		 * the records stay within one head and one link per (trip, day) */
+		if (board != GRENS_NONE && ws->has_blocks && tt->trip_block_next[t] != GRENS_NONE &&
+		    ws->head_stamp[(size_t)t * 2 + (day == 0 ? 0 : 1)] != ws->stamp) {
+			ws->head_stamp[(size_t)t * 2 + (day == 0 ? 0 : 1)] = ws->stamp;
+			uint32_t rec = new_record(ws, t, board, GRENS_NONE);
+			follow_chain(ws, k, t, rec, day, shift);
+		}
+	}
+}
+
 /* Scan pattern p in round k for the trips of service day D+day. */
 static void scan_pattern(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t first, int day)
 {
 	const grens_timetable *tt = ws->tt;
+	if (grens_rt_pattern_touched(ws->rt, p)) {
+		scan_pattern_live(ws, k, p, first, day);
+		return;
+	}
 	int32_t shift = day * DAY;
 	uint8_t bit = day == 0 ? 2 : 1;
 	uint32_t dayflag = day == 0 ? 0 : BOARD_PREV_DAY;
@@ -603,7 +698,9 @@ static void run_rounds(grens_raptor *ws, const grens_route_query *q, int32_t t, 
 		for (uint32_t j = 0; j < ws->pat_count; j++) {
 			uint32_t p = ws->pat_list[j];
 			scan_pattern(ws, k, p, ws->pat_first[p], 0);
-			if (ws->pat_max_time[p] - DAY >= tmin)
+			/* a delay may carry a trip of D-1 past its scheduled end */
+			if (ws->pat_max_time[p] - DAY >= tmin ||
+			    grens_rt_pattern_touched(ws->rt, p))
 				scan_pattern(ws, k, p, ws->pat_first[p], -1);
 			ws->pat_first[p] = GRENS_NONE;
 		}
@@ -644,11 +741,16 @@ static int push_leg(grens_raptor *ws, uint32_t *n, grens_route_leg leg, grens_er
 	return 0;
 }
 
-static grens_route_leg transit_leg(const grens_timetable *tt, uint32_t trip, uint32_t board,
+static grens_route_leg transit_leg(const grens_raptor *ws, uint32_t trip, uint32_t board,
 				   uint32_t alight)
 {
+	const grens_timetable *tt = ws->tt;
 	uint32_t n;
-	const grens_net_stop_time *st = trip_times(tt, trip, &n);
+	const uint8_t *sf;
+	const grens_net_stop_time *st =
+		live_times(ws, trip, (board & BOARD_PREV_DAY) ? -1 : 0, &n, &sf);
+	if (!st) /* not reached: a cancelled trip is never boarded */
+		st = trip_times(tt, trip, &n);
 	uint32_t p = tt->trip_pattern[trip], so = tt->pattern_stop_offset[p];
 	uint32_t bpos = board & BOARD_POS_MASK;
 	int32_t shift = (board & BOARD_PREV_DAY) ? -DAY : 0;
@@ -694,7 +796,7 @@ static int build_journey(grens_raptor *ws, const grens_route_query *q, uint32_t 
 			continue;
 		}
 		struct trip_parent par = ws->trip_par[c];
-		grens_route_leg leg = transit_leg(tt, par.trip, par.board, par.alight);
+		grens_route_leg leg = transit_leg(ws, par.trip, par.board, par.alight);
 		uint32_t board = par.board;
 		for (uint32_t r = par.seated; r != GRENS_NONE; r = ws->records[r].prev) {
 			leg.stay_seated = true;
@@ -704,7 +806,7 @@ static int build_journey(grens_raptor *ws, const grens_route_query *q, uint32_t 
 			const struct seat_record *sr = &ws->records[r];
 			uint32_t pn;
 			(void)trip_times(tt, sr->trip, &pn);
-			leg = transit_leg(tt, sr->trip, sr->board, pn - 1);
+			leg = transit_leg(ws, sr->trip, sr->board, pn - 1);
 			board = sr->board;
 		}
 		rc = push_leg(ws, &n, leg, err);
@@ -730,7 +832,8 @@ static int build_journey(grens_raptor *ws, const grens_route_query *q, uint32_t 
 		legs[0].arrival = legs[1].departure;
 		legs[0].departure = legs[1].departure - d;
 	}
-	route_depart_late(tt, q->date, ws->min_change, legs, n);
+	route_depart_late(tt, ws->rt, q->date, ws->min_change, legs, n);
+	route_legs_schedule(tt, ws->rt, q->date, legs, n);
 	transfers = rides ? rides - 1 : 0;
 	j->departure = n ? legs[0].departure : q->time;
 	j->arrival = n ? legs[n - 1].arrival : q->time;

@@ -1,0 +1,167 @@
+"""grens route --rt and --scenario end to end: a FeedMessage encoded here
+(a minimal protobuf writer) on tests/fixtures/route-rt, the ic-aken scenario
+on the embedded feeds, and the recorded Caltrain trip updates."""
+import datetime
+import hashlib
+import json
+import os
+import tempfile
+
+from harness import run, check, finish, shared_dir, FIXTURES, SOURCE
+
+
+def varint(v):
+    v &= (1 << 64) - 1
+    out = bytearray()
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        if v:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def vi(field, v):
+    return varint(field << 3) + varint(v)
+
+
+def ld(field, payload):
+    if isinstance(payload, str):
+        payload = payload.encode()
+    return varint(field << 3 | 2) + varint(len(payload)) + payload
+
+
+def message(entities):
+    return ld(1, ld(1, "2.0") + vi(2, 0) + vi(3, 1699430400)) + b"".join(entities)
+
+
+def delay_update(eid, trip_id, stop_id, delay):
+    """A TripUpdate for 2023-11-08 with one stop time update: arrival and
+    departure delay at stop_id."""
+    td = ld(1, trip_id) + ld(3, "20231108")
+    stu = ld(2, vi(1, delay)) + ld(3, vi(1, delay)) + ld(4, stop_id)
+    return ld(2, ld(1, eid) + ld(3, ld(1, td) + ld(2, stu)))
+
+
+tmp = tempfile.mkdtemp(prefix="grens-route-rt-")
+fixture = "f=" + os.path.join(FIXTURES, "route-rt")
+pb = os.path.join(tmp, "a1-late.pb")
+with open(pb, "wb") as f:
+    f.write(message([delay_update("e1", "A1", "X", 240)]))
+
+# ---- route-rt: A1 P 08:00 -> X 08:20, B1 X 08:25 -> Y 08:45, B2 08:55 -> 09:15,
+# change time 120 s (the default --min-transfer). A1 240 s late at X arrives
+# 08:24, ready 08:26, so B1 is missed and B2 arrives Y 09:15.
+base = ["route", "--feed", fixture, "--from", "f:P", "--to", "f:Y", "--date", "2023-11-08",
+        "--time", "08:00"]
+r = run(*base, "--format", "json")
+check(r.returncode == 0, f"schedule run: {r.stderr}")
+d = json.loads(r.stdout)
+check(d["journeys"][0]["arrival"] == "2023-11-08T08:45:00", "scheduled: B1 to Y 08:45")
+legs = [leg for leg in d["journeys"][0]["legs"] if leg["mode"] == "transit"]
+check(all("realtime" not in leg and "delay_s" not in leg for leg in legs),
+      "no realtime fields without --rt")
+check("rt" not in d["query"] and "scenario" not in d["query"], "query without rt and scenario")
+
+for algo in ("raptor", "dijkstra"):
+    r = run(*base, "--rt", pb, "--format", "json", "--algo", algo)
+    check(r.returncode == 0, f"--rt {algo}: {r.stderr}")
+    d = json.loads(r.stdout)
+    j = d["journeys"][0]
+    check(j["arrival"] == "2023-11-08T09:15:00", f"{algo}: delay breaks the connection: {j}")
+    check(d["query"].get("rt") == pb, f"{algo}: query names the realtime file")
+    a, b = [leg for leg in j["legs"] if leg["mode"] == "transit"]
+    check(a["trip_id"] == "f:A1" and a["realtime"] is True, f"{algo}: A1 live: {a}")
+    check(a["arrival"] == "2023-11-08T08:24:00" and a["scheduled_arrival"] == "2023-11-08T08:20:00",
+          f"{algo}: A1 live and scheduled arrival: {a}")
+    check(a["departure"] == a["scheduled_departure"] == "2023-11-08T08:00:00",
+          f"{algo}: A1 leaves on time")
+    check(a["delay_s"] == 240, f"{algo}: A1 delay 240 s")
+    check(b["trip_id"] == "f:B2" and b["realtime"] is False and b["delay_s"] == 0,
+          f"{algo}: B2 as scheduled: {b}")
+    check(b["scheduled_arrival"] == b["arrival"] == "2023-11-08T09:15:00", f"{algo}: B2 times")
+
+r = run(*base, "--rt", pb)
+check(r.returncode == 0 and "08:24:00 (+4)" in r.stdout and "live" in r.stdout,
+      f"text shows the live time and delay: {r.stdout}")
+r = run(*base, "--rt", pb, "--format", "csv")
+lines = r.stdout.splitlines()
+check(r.returncode == 0 and lines[0].endswith(",realtime,scheduled_departure,scheduled_arrival,delay_s")
+      and lines[1].endswith(",1,2023-11-08T08:00:00,2023-11-08T08:20:00,240"),
+      f"csv realtime columns: {lines[:2]}")
+
+r = run(*base, "--rt", "https://example.org/tu.pb")
+check(r.returncode == 2 and "grens fetch" in r.stderr, f"a URL points to grens fetch: {r.stderr}")
+r = run(*base, "--rt", os.path.join(tmp, "absent.pb"))
+check(r.returncode == 1 and "absent.pb" in r.stderr, f"missing realtime file: {r.stderr}")
+bad = os.path.join(tmp, "page.pb")
+with open(bad, "wb") as f:
+    f.write(b"<html><body>Not found</body></html>")
+r = run(*base, "--rt", bad)
+check(r.returncode == 1 and "page.pb" in r.stderr, f"an HTML page is refused: {r.stderr}")
+r = run("route", "--help")
+check(r.returncode == 0 and "--rt FILE" in r.stdout and "--scenario FILE" in r.stdout,
+      "--help lists --rt and --scenario")
+
+# ---- ic-aken on the embedded feeds. feeds/lines: the Heerlen IC leaves
+# Amsterdam Centraal at :20 and reaches Heerlen at :44 (10:44 for the 08:20);
+# the RE18 leaves Heerlen 10:51, Aachen Hbf 11:20. The scenario runs the :44
+# arrivals on: Heerlen dwell 2 (10:46), Landgraaf +4 (10:50), Herzogenrath +8
+# (10:58, dwell 1: 10:59), Aachen Hbf +12 = 11:11, with no change.
+scen = os.path.join(SOURCE, "feeds", "scenarios", "ic-aken.yaml")
+with open(scen, "rb") as f:
+    sha = hashlib.sha256(f.read()).hexdigest()
+q = ["route", "--from", "Amsterdam Centraal", "--to", "Aachen Hbf", "--date", "2026-06-16",
+     "--time", "08:15", "--format", "json"]
+r = run(*q)
+check(r.returncode == 0, f"base route: {r.stderr}")
+d = json.loads(r.stdout)
+j = d["journeys"][0]
+check(j["arrival"] == "2026-06-16T11:20:00" and j["transfers"] == 1,
+      f"base: change at Heerlen, Aachen 11:20: {j['arrival']} {j['transfers']}")
+r = run(*q, "--scenario", scen)
+check(r.returncode == 0, f"--scenario: {r.stderr}")
+d = json.loads(r.stdout)
+j = d["journeys"][0]
+check(j["departure"] == "2026-06-16T08:20:00" and j["arrival"] == "2026-06-16T11:11:00"
+      and j["transfers"] == 0, f"ic-aken: direct IC 08:20 -> 11:11: {j}")
+check(d["query"].get("scenario") == "ic-aken" and d["query"].get("scenario_sha256") == sha,
+      f"query names the scenario and its sha256: {d['query']}")
+# grens compare leaving at 08:15 only: travel times 11:20 - 08:15 = 11100 s
+# (base) and 11:11 - 08:15 = 10560 s (ic-aken), the same journeys
+r = run("compare", "--scenario", scen, "--from", "Amsterdam Centraal", "--to", "Aachen Hbf",
+        "--one-way", "--date", "2026-06-16", "--window", "08:15-08:15", "--format", "json",
+        timeout=300)
+check(r.returncode == 0, f"compare: {r.stderr}")
+mins = {row["scenario"]: row["min_s"] for row in json.loads(r.stdout)["rows"]}
+check(mins == {"base": 11100, "ic-aken": 10560}, f"compare agrees with route: {mins}")
+r = run(*q, "--scenario", os.path.join(tmp, "absent.yaml"))
+check(r.returncode == 2, f"unreadable scenario file: exit {r.returncode}")
+
+# ---- the recorded Caltrain trip updates (2023-11-08T01:05:34Z = 17:05 PST on
+# 2023-11-07): both routers agree, and the journey rides a live trip.
+shared = shared_dir()
+if shared:
+    zip_path = os.path.join(shared, "data", "gtfs", "caltrain-2023-ct.zip")
+    tu = os.path.join(shared, "data", "gtfs-rt", "caltrain-ct-trip-updates.pb")
+    arrivals = []
+    for algo in ("raptor", "dijkstra"):
+        r = run("route", "--feed", zip_path, "--rt", tu, "--from", "San Francisco", "--to",
+                "San Jose Diridon", "--date", "2023-11-07", "--time", "17:00", "--algo", algo,
+                "--format", "json", timeout=300)
+        check(r.returncode == 0, f"caltrain {algo}: {r.stderr}")
+        d = json.loads(r.stdout)
+        j = d["journeys"][0]
+        arrivals.append(j["arrival"])
+        live = [leg for leg in j["legs"] if leg["mode"] == "transit" and leg["realtime"]]
+        check(live, f"caltrain {algo}: a live leg")
+        for leg in live:
+            late = (datetime.datetime.fromisoformat(leg["arrival"])
+                    - datetime.datetime.fromisoformat(leg["scheduled_arrival"]))
+            check(leg["delay_s"] == late.total_seconds(),
+                  f"caltrain {algo}: delay_s is live minus scheduled arrival: {leg}")
+    check(arrivals[0] == arrivals[1], f"caltrain: raptor and dijkstra agree: {arrivals}")
+
+finish()
