@@ -1,0 +1,167 @@
+/* grens route: journey planning on the immutable timetable (grens/net.h).
+ *
+ * Two independent routers with the same semantics (docs/route.md):
+ *  - RAPTOR: the Pareto set over (arrival, transfers) for one departure,
+ *    range RAPTOR over a departure window, and one-to-all earliest arrival;
+ *  - a time-dependent Dijkstra over stops (earliest arrival), used as a
+ *    reference and selectable on the command line.
+ *
+ * Time base: all times are seconds since noon-minus-12h of the query date D
+ * (the GTFS time base), so a time >= 86400 is on D+1. A query uses the trips
+ * of service day D and those of D-1 (shifted by -86400 s). The timetable is
+ * read-only; each router keeps its scratch memory in a workspace allocated
+ * once per timetable and reused, so queries never allocate. A workspace is
+ * not thread-safe: use one per thread. */
+#ifndef GRENS_ROUTE_H
+#define GRENS_ROUTE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "grens/core.h"
+#include "grens/net.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Most rounds (trips per journey minus one) a workspace can be made for. */
+#define GRENS_ROUTE_MAX_TRANSFERS 32u
+/* Most legs one journey may have (stay-seated chains add legs); a longer
+ * journey fails the query with GRENS_ELIMIT. */
+#define GRENS_ROUTE_MAX_LEGS 256u
+/* Most origin or destination stops in one query. */
+#define GRENS_ROUTE_MAX_ENDPOINTS 4096u
+/* Longest range query, in departure steps. */
+#define GRENS_ROUTE_MAX_STEPS 100000u
+/* "Unreachable" for arrival times. */
+#define GRENS_ROUTE_UNREACHED INT32_MAX
+
+typedef struct grens_route_options {
+	uint32_t max_transfers;  /* default 8; at most the workspace's */
+	int32_t min_change;      /* seconds for every stop, overriding tt->stop_min_change except
+				    where changing is forbidden (GRENS_NET_CHANGE_FORBIDDEN); -1:
+				    use the timetable's (default) */
+} grens_route_options;
+
+#define GRENS_ROUTE_OPTIONS_INIT { .max_transfers = 8, .min_change = -1 }
+
+typedef struct grens_route_query {
+	const uint32_t *from; /* origin stop indices */
+	uint32_t from_count;
+	const uint32_t *to;   /* destination stop indices (ignored by one-to-all) */
+	uint32_t to_count;
+	grens_date date;      /* the query date D */
+	int32_t time;         /* departure, seconds since noon-minus-12h of D */
+} grens_route_query;
+
+typedef enum {
+	GRENS_ROUTE_LEG_TRANSIT = 0,
+	GRENS_ROUTE_LEG_WALK = 1,
+} grens_route_leg_mode;
+
+typedef struct grens_route_leg {
+	grens_route_leg_mode mode;
+	uint32_t from_stop, to_stop;
+	int32_t departure, arrival; /* query time base (see above) */
+	/* transit only (GRENS_NONE / 0 for walks): */
+	uint32_t trip;
+	int32_t service_day;        /* trip's service day minus D: 0 or -1 */
+	uint32_t board_position, alight_position; /* within the trip's pattern */
+	bool stay_seated;           /* continues the previous leg's vehicle (same block) */
+} grens_route_leg;
+
+typedef struct grens_route_journey {
+	int32_t departure, arrival;
+	uint32_t transfers;           /* vehicles boarded minus one; stay-seated is no transfer */
+	uint32_t leg_offset, leg_count; /* into grens_route_result.legs */
+} grens_route_journey;
+
+/* A query's journeys, owned by the workspace that computed them and valid
+ * until its next query. */
+typedef struct grens_route_result {
+	const grens_route_journey *journeys; /* by arrival, then transfers */
+	uint32_t journey_count;
+	const grens_route_leg *legs;
+} grens_route_result;
+
+/* One departure step of a range query. */
+typedef struct grens_route_profile_step {
+	int32_t departure;  /* the step's time (window start + i * step) */
+	int32_t arrival;    /* earliest arrival leaving at or after it, or GRENS_ROUTE_UNREACHED */
+	int32_t transfers;  /* of that journey, -1 when unreached */
+} grens_route_profile_step;
+
+/* Statistics of travel times (arrival minus departure step, waiting at the
+ * origin included) over the steps of a range query. Unreached steps count as
+ * infinitely long: a percentile that falls on them is GRENS_ROUTE_UNREACHED;
+ * mean is over reached steps only (NAN when none). Percentiles are
+ * nearest-rank. */
+typedef struct grens_route_profile_summary {
+	uint32_t steps, reached;
+	int32_t min, p10, median, p90, max;
+	double mean;
+	double mean_transfers;   /* over reached steps, NAN when none */
+	double share_under;      /* steps with travel time <= threshold / steps (0 when no steps) */
+} grens_route_profile_summary;
+
+/* ---- RAPTOR ------------------------------------------------------------- */
+typedef struct grens_raptor grens_raptor;
+
+/* Make a RAPTOR workspace for tt (which must outlive it), sized for up to
+ * max_transfers (<= GRENS_ROUTE_MAX_TRANSFERS). On success *out is the
+ * caller's; free with grens_raptor_free. GRENS_ENOMEM, GRENS_EARG. */
+int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max_transfers,
+		     grens_error *err);
+void grens_raptor_free(grens_raptor *ws);
+
+/* One departure: the Pareto set over (arrival, transfers) from q->from to
+ * q->to leaving at q->time or later. *out points into the workspace. No
+ * journey is not an error (journey_count 0). GRENS_EARG for a bad query,
+ * GRENS_ELIMIT when a journey has too many legs. */
+int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
+		       const grens_route_options *opts, grens_route_result *out, grens_error *err);
+
+/* Range RAPTOR: for each departure t0, t0+step, ... <= t1 the earliest
+ * arrival at q->to leaving at that time or later (q->time is ignored), in
+ * one run that reuses labels from later to earlier departures. steps must
+ * hold (t1 - t0) / step + 1 entries. */
+int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t0, int32_t t1,
+			 int32_t step, const grens_route_options *opts,
+			 grens_route_profile_step *steps, grens_error *err);
+
+/* One-to-all: the earliest arrival at every stop (arrival[stop_count],
+ * GRENS_ROUTE_UNREACHED when not reached; origins get q->time) leaving
+ * q->from at q->time. q->to is ignored. */
+int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
+			    const grens_route_options *opts, int32_t *arrival, grens_error *err);
+
+/* ---- time-dependent Dijkstra --------------------------------------------- */
+typedef struct grens_dijkstra grens_dijkstra;
+
+/* As grens_raptor_new, for the Dijkstra router. */
+int grens_dijkstra_new(grens_dijkstra **out, const grens_timetable *tt, grens_error *err);
+void grens_dijkstra_free(grens_dijkstra *ws);
+
+/* The earliest-arrival journey (at most one; transfers are not limited and
+ * opts->max_transfers is ignored). *out points into the workspace. */
+int grens_dijkstra_route(grens_dijkstra *ws, const grens_route_query *q,
+			 const grens_route_options *opts, grens_route_result *out, grens_error *err);
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+/* Summarise a range query's steps; threshold in seconds. */
+void grens_route_profile_summarize(const grens_route_profile_step *steps, uint32_t n,
+				   int32_t threshold, grens_route_profile_summary *out);
+
+/* The display name of a trip's route: short name, else long name, else id. */
+const char *grens_route_trip_route_name(const grens_timetable *tt, uint32_t trip);
+
+/* Format a query-relative time as ISO local "YYYY-MM-DDTHH:MM:SS" on the
+ * right day (86400 s and more are D+1). buf >= 32 bytes. */
+void grens_route_format_time(grens_date date, int32_t secs, char *buf, size_t bufsz);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,329 @@
+/* grens route: journeys between two stops for one departure. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "route_cli.h"
+
+#define CMD "route"
+
+static void usage(FILE *o)
+{
+	fprintf(o,
+		"usage: grens route [--feed PATH]... --from STOP --to STOP --date YYYY-MM-DD\n"
+		"                   --time HH:MM[:SS] [--algo raptor|dijkstra] [--max-transfers N]\n"
+		"                   [--min-transfer S] [--format text|json|csv]\n\n"
+		"Journeys leaving STOP at the time or later: with raptor the Pareto set over\n"
+		"arrival and transfers, with dijkstra the earliest arrival. STOP is a stop_id,\n"
+		"feed:stop_id, or a name matched without case or accents; a station means\n"
+		"all its platforms. Trips of the day before that run past midnight count.\n\n"
+		"  --feed PATH          GTFS .zip or directory (repeat; default: the embedded feeds)\n"
+		"  --max-transfers N    at most N transfers (default 8, at most %u)\n"
+		"  --min-transfer S     change time at stops transfers.txt gives none (default 120)\n"
+		"  --format F           text (default), json or csv\n"
+		"Exit status: 0 (also when no journey exists), 1 unusable feed, 2 bad arguments.\n",
+		GRENS_ROUTE_MAX_TRANSFERS);
+}
+
+struct args {
+	cli_feed_list feeds;
+	const char *from, *to, *date_s, *time_s;
+	bool dijkstra;
+	uint32_t max_transfers;
+	int32_t min_transfer;
+	cli_format format;
+};
+
+static int parse(int argc, char **argv, struct args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->max_transfers = 8;
+	a->min_transfer = -1;
+	a->format = CLI_FORMAT_TEXT;
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+			usage(stdout);
+			return 1;
+		}
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v || strncmp(opt, "--", 2) != 0) {
+			cli_errorf(CMD, v ? "unexpected argument '%s'" : "%s needs a value", opt);
+			return -1;
+		}
+		i++;
+		int64_t n;
+		if (strcmp(opt, "--feed") == 0) {
+			if (cli_feed_list_add(CMD, &a->feeds, v))
+				return -1;
+		} else if (strcmp(opt, "--from") == 0) {
+			a->from = v;
+		} else if (strcmp(opt, "--to") == 0) {
+			a->to = v;
+		} else if (strcmp(opt, "--date") == 0) {
+			a->date_s = v;
+		} else if (strcmp(opt, "--time") == 0) {
+			a->time_s = v;
+		} else if (strcmp(opt, "--algo") == 0) {
+			if (strcmp(v, "raptor") == 0)
+				a->dijkstra = false;
+			else if (strcmp(v, "dijkstra") == 0)
+				a->dijkstra = true;
+			else {
+				cli_errorf(CMD, "--algo must be raptor or dijkstra, not '%s'", v);
+				return -1;
+			}
+		} else if (strcmp(opt, "--max-transfers") == 0) {
+			if (route_cli_int(CMD, opt, v, 0, GRENS_ROUTE_MAX_TRANSFERS, &n))
+				return -1;
+			a->max_transfers = (uint32_t)n;
+		} else if (strcmp(opt, "--min-transfer") == 0) {
+			if (route_cli_int(CMD, opt, v, 0, 86400, &n))
+				return -1;
+			a->min_transfer = (int32_t)n;
+		} else if (strcmp(opt, "--format") == 0) {
+			if (cli_parse_format(CMD, v, 1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON |
+							     1u << CLI_FORMAT_CSV,
+					     &a->format))
+				return -1;
+		} else {
+			cli_errorf(CMD, "unknown option '%s' (see grens route --help)", opt);
+			return -1;
+		}
+	}
+	if (!a->from || !a->to || !a->date_s || !a->time_s) {
+		cli_errorf(CMD, "--from, --to, --date and --time are required (see --help)");
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *journeys_json(const grens_timetable *tt, const grens_route_result *res,
+			     grens_date date)
+{
+	json_t *arr = json_array();
+	char dep[40], arv[40], id[512];
+	for (uint32_t j = 0; j < res->journey_count; j++) {
+		const grens_route_journey *jr = &res->journeys[j];
+		json_t *legs = json_array();
+		for (uint32_t i = 0; i < jr->leg_count; i++) {
+			const grens_route_leg *l = &res->legs[jr->leg_offset + i];
+			json_t *o;
+			if (l->mode == GRENS_ROUTE_LEG_WALK) {
+				o = json_pack("{s:s, s:o, s:o, s:i}", "mode", "walk", "from",
+					      route_cli_stop_json(tt, l->from_stop), "to",
+					      route_cli_stop_json(tt, l->to_stop), "duration_s",
+					      (json_int_t)(l->arrival - l->departure));
+			} else {
+				const char *feed = grens_net_str(tt, tt->feed_name[tt->trip_feed[l->trip]]);
+				snprintf(id, sizeof(id), "%s:%s", feed,
+					 grens_net_str(tt, tt->trip_id[l->trip]));
+				grens_route_format_time(date, l->departure, dep, sizeof(dep));
+				grens_route_format_time(date, l->arrival, arv, sizeof(arv));
+				o = json_pack("{s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:s, s:s}", "mode",
+					      "transit", "from", route_cli_stop_json(tt, l->from_stop),
+					      "to", route_cli_stop_json(tt, l->to_stop), "departure", dep,
+					      "arrival", arv, "route",
+					      grens_route_trip_route_name(tt, l->trip), "trip_id", id,
+					      "headsign", grens_net_str(tt, tt->trip_headsign[l->trip]),
+					      "feed", feed);
+			}
+			json_array_append_new(legs, o);
+		}
+		grens_route_format_time(date, jr->departure, dep, sizeof(dep));
+		grens_route_format_time(date, jr->arrival, arv, sizeof(arv));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:i, s:i, s:o}", "departure", dep,
+						     "arrival", arv, "duration_s",
+						     (json_int_t)(jr->arrival - jr->departure),
+						     "transfers", (json_int_t)jr->transfers, "legs",
+						     legs));
+	}
+	return arr;
+}
+
+static void print_duration(FILE *o, int32_t secs)
+{
+	fprintf(o, "%d:%02d", secs / 3600, secs / 60 % 60);
+	if (secs % 60)
+		fprintf(o, ":%02d", secs % 60);
+}
+
+static void print_text(const grens_timetable *tt, const grens_route_result *res, grens_date date)
+{
+	char dep[40], arv[40], from[512], to[512];
+	if (res->journey_count == 0) {
+		printf("no journey found\n");
+		return;
+	}
+	for (uint32_t j = 0; j < res->journey_count; j++) {
+		const grens_route_journey *jr = &res->journeys[j];
+		grens_route_format_time(date, jr->departure, dep, sizeof(dep));
+		grens_route_format_time(date, jr->arrival, arv, sizeof(arv));
+		printf("journey %u: %s -> %s, ", j + 1, dep, arv);
+		print_duration(stdout, jr->arrival - jr->departure);
+		printf(", %u transfer%s\n", jr->transfers, jr->transfers == 1 ? "" : "s");
+		for (uint32_t i = 0; i < jr->leg_count; i++) {
+			const grens_route_leg *l = &res->legs[jr->leg_offset + i];
+			route_cli_stop_id(tt, l->from_stop, from, sizeof(from));
+			route_cli_stop_id(tt, l->to_stop, to, sizeof(to));
+			grens_route_format_time(date, l->departure, dep, sizeof(dep));
+			grens_route_format_time(date, l->arrival, arv, sizeof(arv));
+			if (l->mode == GRENS_ROUTE_LEG_WALK) {
+				printf("  walk %d s: %s (%s) -> %s (%s)\n", l->arrival - l->departure,
+				       grens_net_str(tt, tt->stop_name[l->from_stop]), from,
+				       grens_net_str(tt, tt->stop_name[l->to_stop]), to);
+				continue;
+			}
+			printf("  %s %s (%s) -> %s %s (%s)  %s to %s, trip %s [%s]%s\n", dep + 11,
+			       grens_net_str(tt, tt->stop_name[l->from_stop]), from, arv + 11,
+			       grens_net_str(tt, tt->stop_name[l->to_stop]), to,
+			       grens_route_trip_route_name(tt, l->trip),
+			       grens_net_str(tt, tt->trip_headsign[l->trip]),
+			       grens_net_str(tt, tt->trip_id[l->trip]),
+			       grens_net_str(tt, tt->feed_name[tt->trip_feed[l->trip]]),
+			       l->stay_seated ? " (stay seated)" : "");
+		}
+	}
+}
+
+static void csv_field(FILE *o, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, o);
+		return;
+	}
+	fputc('"', o);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', o);
+		fputc(*s, o);
+	}
+	fputc('"', o);
+}
+
+static void print_csv(const grens_timetable *tt, const grens_route_result *res, grens_date date)
+{
+	char dep[40], arv[40], id[512];
+	printf("journey,leg,mode,from_id,from_name,to_id,to_name,departure,arrival,duration_s,"
+	       "route,trip_id,headsign,feed,stay_seated,transfers\n");
+	for (uint32_t j = 0; j < res->journey_count; j++) {
+		const grens_route_journey *jr = &res->journeys[j];
+		for (uint32_t i = 0; i < jr->leg_count; i++) {
+			const grens_route_leg *l = &res->legs[jr->leg_offset + i];
+			bool walk = l->mode == GRENS_ROUTE_LEG_WALK;
+			printf("%u,%u,%s,", j + 1, i + 1, walk ? "walk" : "transit");
+			route_cli_stop_id(tt, l->from_stop, id, sizeof(id));
+			csv_field(stdout, id);
+			putchar(',');
+			csv_field(stdout, grens_net_str(tt, tt->stop_name[l->from_stop]));
+			putchar(',');
+			route_cli_stop_id(tt, l->to_stop, id, sizeof(id));
+			csv_field(stdout, id);
+			putchar(',');
+			csv_field(stdout, grens_net_str(tt, tt->stop_name[l->to_stop]));
+			grens_route_format_time(date, l->departure, dep, sizeof(dep));
+			grens_route_format_time(date, l->arrival, arv, sizeof(arv));
+			printf(",%s,%s,%d,", dep, arv, l->arrival - l->departure);
+			if (!walk) {
+				csv_field(stdout, grens_route_trip_route_name(tt, l->trip));
+				putchar(',');
+				csv_field(stdout, grens_net_str(tt, tt->trip_id[l->trip]));
+				putchar(',');
+				csv_field(stdout, grens_net_str(tt, tt->trip_headsign[l->trip]));
+				putchar(',');
+				csv_field(stdout,
+					  grens_net_str(tt, tt->feed_name[tt->trip_feed[l->trip]]));
+			} else {
+				printf(",,,");
+			}
+			printf(",%d,%u\n", l->stay_seated ? 1 : 0, jr->transfers);
+		}
+	}
+}
+
+int cmd_route(int argc, char **argv)
+{
+	struct args a;
+	int rc = parse(argc, argv, &a);
+	if (rc)
+		return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	grens_date date;
+	int32_t time;
+	if (route_cli_date(CMD, a.date_s, &date) || route_cli_time(CMD, "--time", a.time_s, &time))
+		return CLI_EXIT_USAGE;
+
+	grens_timetable *tt = NULL;
+	grens_raptor *raptor = NULL;
+	grens_dijkstra *dijkstra = NULL;
+	uint32_t *from = NULL, *to = NULL;
+	uint32_t nfrom = 0, nto = 0;
+	int code = route_cli_load(CMD, &a.feeds, a.min_transfer, &tt);
+	if (code)
+		return code;
+	from = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
+	to = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
+	if (!from || !to) {
+		cli_errorf(CMD, "out of memory");
+		code = CLI_EXIT_FAIL;
+		goto done;
+	}
+	if ((code = route_cli_stops(CMD, tt, "--from", a.from, from, GRENS_ROUTE_MAX_ENDPOINTS,
+				    &nfrom)) ||
+	    (code = route_cli_stops(CMD, tt, "--to", a.to, to, GRENS_ROUTE_MAX_ENDPOINTS, &nto)))
+		goto done;
+
+	grens_route_query q = { from, nfrom, to, nto, date, time };
+	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
+	o.max_transfers = a.max_transfers;
+	grens_route_result res;
+	grens_error err;
+	grens_error_clear(&err);
+	if (a.dijkstra)
+		rc = grens_dijkstra_new(&dijkstra, tt, &err) ||
+		     grens_dijkstra_route(dijkstra, &q, &o, &res, &err);
+	else
+		rc = grens_raptor_new(&raptor, tt, a.max_transfers, &err) ||
+		     grens_raptor_route(raptor, &q, &o, &res, &err);
+	if (rc) {
+		cli_report_error(CMD, &err);
+		code = CLI_EXIT_FAIL;
+		goto done;
+	}
+
+	if (a.format == CLI_FORMAT_JSON) {
+		char dbuf[16], tbuf[16], id[512];
+		grens_date_format_iso(date, dbuf, sizeof(dbuf));
+		grens_time_format(time, tbuf, sizeof(tbuf));
+		json_t *jf = json_array(), *jt = json_array();
+		for (uint32_t i = 0; i < nfrom; i++) {
+			route_cli_stop_id(tt, from[i], id, sizeof(id));
+			json_array_append_new(jf, json_string(id));
+		}
+		for (uint32_t i = 0; i < nto; i++) {
+			route_cli_stop_id(tt, to[i], id, sizeof(id));
+			json_array_append_new(jt, json_string(id));
+		}
+		json_t *root = json_pack("{s:{s:o, s:o, s:s, s:s, s:s}, s:o}", "query", "from", jf,
+					 "to", jt, "date", dbuf, "time", tbuf, "algo",
+					 a.dijkstra ? "dijkstra" : "raptor", "journeys",
+					 journeys_json(tt, &res, date));
+		if (!root || json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
+			cli_errorf(CMD, "cannot write JSON");
+			code = CLI_EXIT_FAIL;
+		}
+		putchar('\n');
+		json_decref(root);
+	} else if (a.format == CLI_FORMAT_CSV) {
+		print_csv(tt, &res, date);
+	} else {
+		print_text(tt, &res, date);
+	}
+done:
+	free(from);
+	free(to);
+	grens_raptor_free(raptor);
+	grens_dijkstra_free(dijkstra);
+	grens_timetable_free(tt);
+	return code;
+}

@@ -1,0 +1,99 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "grens/gtfs.h"
+#include "route_cli.h"
+
+int route_cli_load(const char *cmd, cli_feed_list *feeds, int32_t default_min_change,
+		   grens_timetable **out)
+{
+	grens_gtfs_feed *loaded[64] = { 0 };
+	grens_diag *diags[64] = { 0 };
+	*out = NULL;
+	cli_feed_list_default(feeds);
+	int code = CLI_EXIT_FAIL;
+	if (cli_load_feeds(cmd, feeds, loaded, diags) != 0)
+		goto done;
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	if (default_min_change >= 0)
+		no.default_min_change = default_min_change;
+	cli_progress_init(&no.progress);
+	grens_error err;
+	grens_error_clear(&err);
+	grens_diag *diag = grens_diag_new();
+	if (!diag || grens_net_build(out, (const grens_gtfs_feed *const *)loaded, feeds->count, &no,
+				     diag, &err) != 0) {
+		cli_errorf(cmd, "cannot build the timetable");
+		cli_report_error(cmd, &err);
+		*out = NULL;
+	} else {
+		code = CLI_EXIT_OK;
+	}
+	grens_diag_free(diag);
+done:
+	cli_free_feeds(loaded, diags, feeds->count);
+	return code;
+}
+
+int route_cli_stops(const char *cmd, const grens_timetable *tt, const char *what,
+		    const char *query, uint32_t *out, uint32_t cap, uint32_t *n)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	*n = 0;
+	int rc = grens_net_find_stops(tt, query, out, cap, n, &err);
+	if (rc == 0 && *n > 0)
+		return CLI_EXIT_OK;
+	if (rc == GRENS_EARG) {
+		cli_errorf(cmd, "%s '%s' is ambiguous: %s", what, query, err.message);
+		return CLI_EXIT_USAGE;
+	}
+	if (rc == 0 || rc == GRENS_ENOTFOUND) {
+		cli_errorf(cmd, "%s '%s' matches no stop", what, query);
+		return CLI_EXIT_USAGE;
+	}
+	cli_report_error(cmd, &err);
+	return CLI_EXIT_FAIL;
+}
+
+void route_cli_stop_id(const grens_timetable *tt, uint32_t stop, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, "%s:%s", grens_net_str(tt, tt->feed_name[tt->stop_feed[stop]]),
+		 grens_net_str(tt, tt->stop_id[stop]));
+}
+
+json_t *route_cli_stop_json(const grens_timetable *tt, uint32_t stop)
+{
+	char id[512];
+	route_cli_stop_id(tt, stop, id, sizeof(id));
+	return json_pack("{s:s, s:s}", "id", id, "name", grens_net_str(tt, tt->stop_name[stop]));
+}
+
+int route_cli_int(const char *cmd, const char *opt, const char *value, int64_t min, int64_t max,
+		  int64_t *out)
+{
+	if (!value || grens_parse_i64(value, strlen(value), min, max, out) != 0) {
+		cli_errorf(cmd, "%s needs a whole number from %lld to %lld, not '%s'", opt,
+			   (long long)min, (long long)max, value ? value : "");
+		return -1;
+	}
+	return 0;
+}
+
+int route_cli_date(const char *cmd, const char *value, grens_date *out)
+{
+	if (!value || grens_date_parse_iso(value, strlen(value), out) != 0) {
+		cli_errorf(cmd, "--date needs YYYY-MM-DD, not '%s'", value ? value : "");
+		return -1;
+	}
+	return 0;
+}
+
+int route_cli_time(const char *cmd, const char *opt, const char *value, int32_t *out)
+{
+	if (!value || grens_time_parse(value, strlen(value), 1, out) != 0) {
+		cli_errorf(cmd, "%s needs HH:MM or HH:MM:SS, not '%s'", opt, value ? value : "");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,809 @@
+/* RAPTOR (Delling, Pajor, Werneck 2012) on the grens timetable: rounds of
+ * pattern scans and footpath relaxation, local and target pruning, and the
+ * grens transfer semantics of docs/route.md:
+ *  - two label families per round and stop: arrival by a vehicle (boarding
+ *    another vehicle there takes the stop's change time) and arrival on foot
+ *    (origin or footpath; boarding needs no change time, walking on does not
+ *    chain);
+ *  - trips of D and of D-1 (times shifted by -86400 s), each scanned as its
+ *    own pass so that FIFO order inside a pattern holds;
+ *  - stay-seated block continuations inside a round, with records so that a
+ *    journey can be rebuilt leg by leg.
+ * All memory is allocated in grens_raptor_new; queries only reset it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "grens/route.h"
+
+#define INF GRENS_ROUTE_UNREACHED
+#define DAY 86400
+/* Packing of a boarding: position in the low bits, then flags. */
+#define BOARD_POS_MASK 0x3FFFFFFFu
+#define BOARD_FOOT 0x40000000u  /* boarded from an on-foot label (no change time) */
+#define BOARD_PREV_DAY 0x80000000u /* the trip runs on service day D-1 */
+
+struct trip_parent {
+	uint32_t trip;
+	uint32_t board;  /* position | BOARD_* flags */
+	uint32_t alight; /* position */
+	uint32_t seated; /* record of the vehicle stayed on before this trip, or GRENS_NONE */
+};
+
+/* A trip ridden to its last stop and stayed on into its block successor. */
+struct seat_record {
+	uint32_t trip;
+	uint32_t board; /* position | BOARD_* flags; position 0 for a continuation */
+	uint32_t prev;  /* record before this one in the chain, or GRENS_NONE (boarded) */
+};
+
+struct grens_raptor {
+	const grens_timetable *tt;
+	uint32_t rounds; /* most trips per journey the workspace holds */
+	uint32_t stops;
+
+	int32_t *trip_arr; /* [(rounds + 1) * stops] */
+	int32_t *foot_arr;
+	struct trip_parent *trip_par;
+	uint32_t *foot_par; /* walked from (trip label of the same round), GRENS_NONE at origins */
+	int32_t *best_trip, *best_foot; /* [stops] over all rounds */
+	int32_t tgt_best;
+	int32_t tgt_round[GRENS_ROUTE_MAX_TRANSFERS + 2];
+
+	uint8_t *is_target;   /* [stops] */
+	uint8_t *marked;      /* [stops] */
+	uint32_t *marked_list;
+	uint32_t marked_count;
+	uint32_t *pat_first;  /* [patterns] first marked position, GRENS_NONE */
+	uint32_t *pat_list;
+	uint32_t pat_count;
+
+	/* per-timetable data computed once */
+	int32_t *pat_max_time; /* latest time of any trip of the pattern */
+	uint8_t *pat_has_block;
+	bool has_blocks;
+	/* departures transposed per pattern to [stop][trip] (same offsets as
+	 * stop_times), so that finding the earliest trip at a stop reads
+	 * contiguous memory instead of one cache line per trip */
+	int32_t *dep_by_stop;
+
+	/* per-date service flags: bit 0 runs on D-1, bit 1 on D */
+	uint8_t *service_runs;
+	grens_date service_date;
+
+	/* stay-seated bookkeeping, reset by bumping stamp */
+	uint32_t stamp;
+	uint32_t *seat_stamp; /* [patterns * 2] */
+	uint32_t *seat_min;   /* [patterns * 2] lowest trip whose continuation was processed */
+	uint32_t *chain_stamp; /* [trips * 2] */
+	struct seat_record *records;
+	uint32_t record_count, record_cap;
+
+	int32_t min_change;
+	uint32_t query_rounds;
+
+	/* results */
+	grens_route_journey journeys[GRENS_ROUTE_MAX_TRANSFERS + 2];
+	grens_route_leg *legs; /* [(rounds + 1) * GRENS_ROUTE_MAX_LEGS] */
+	grens_route_leg scratch[GRENS_ROUTE_MAX_LEGS];
+};
+
+static void *xcalloc(size_t n, size_t size, int *rc)
+{
+	size_t bytes;
+	if (*rc || grens_size_mul(n ? n : 1, size, &bytes)) {
+		*rc = *rc ? *rc : GRENS_ELIMIT;
+		return NULL;
+	}
+	void *p = calloc(1, bytes);
+	if (!p)
+		*rc = GRENS_ENOMEM;
+	return p;
+}
+
+void grens_raptor_free(grens_raptor *ws)
+{
+	if (!ws)
+		return;
+	free(ws->trip_arr);
+	free(ws->foot_arr);
+	free(ws->trip_par);
+	free(ws->foot_par);
+	free(ws->best_trip);
+	free(ws->best_foot);
+	free(ws->is_target);
+	free(ws->marked);
+	free(ws->marked_list);
+	free(ws->pat_first);
+	free(ws->pat_list);
+	free(ws->pat_max_time);
+	free(ws->pat_has_block);
+	free(ws->dep_by_stop);
+	free(ws->service_runs);
+	free(ws->seat_stamp);
+	free(ws->seat_min);
+	free(ws->chain_stamp);
+	free(ws->records);
+	free(ws->legs);
+	free(ws);
+}
+
+int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max_transfers,
+		     grens_error *err)
+{
+	*out = NULL;
+	if (!tt || max_transfers > GRENS_ROUTE_MAX_TRANSFERS)
+		return grens_error_set(err, GRENS_EARG, "max transfers %u above the limit %u",
+				       max_transfers, GRENS_ROUTE_MAX_TRANSFERS);
+	int rc = 0;
+	grens_raptor *ws = calloc(1, sizeof(*ws));
+	if (!ws)
+		return grens_error_set(err, GRENS_ENOMEM, "out of memory for the RAPTOR workspace");
+	ws->tt = tt;
+	ws->rounds = max_transfers + 1;
+	ws->stops = tt->stop_count;
+	size_t layers = (size_t)ws->rounds + 1, cells;
+	if (grens_size_mul(layers, tt->stop_count ? tt->stop_count : 1, &cells)) {
+		rc = GRENS_ELIMIT;
+		goto fail;
+	}
+	ws->trip_arr = xcalloc(cells, sizeof(int32_t), &rc);
+	ws->foot_arr = xcalloc(cells, sizeof(int32_t), &rc);
+	ws->trip_par = xcalloc(cells, sizeof(struct trip_parent), &rc);
+	ws->foot_par = xcalloc(cells, sizeof(uint32_t), &rc);
+	ws->best_trip = xcalloc(tt->stop_count, sizeof(int32_t), &rc);
+	ws->best_foot = xcalloc(tt->stop_count, sizeof(int32_t), &rc);
+	ws->is_target = xcalloc(tt->stop_count, 1, &rc);
+	ws->marked = xcalloc(tt->stop_count, 1, &rc);
+	ws->marked_list = xcalloc(tt->stop_count, sizeof(uint32_t), &rc);
+	ws->pat_first = xcalloc(tt->pattern_count, sizeof(uint32_t), &rc);
+	ws->pat_list = xcalloc(tt->pattern_count, sizeof(uint32_t), &rc);
+	ws->pat_max_time = xcalloc(tt->pattern_count, sizeof(int32_t), &rc);
+	ws->pat_has_block = xcalloc(tt->pattern_count, 1, &rc);
+	ws->service_runs = xcalloc(tt->service_count, 1, &rc);
+	ws->seat_stamp = xcalloc((size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
+	ws->seat_min = xcalloc((size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
+	ws->legs = xcalloc(layers * GRENS_ROUTE_MAX_LEGS, sizeof(grens_route_leg), &rc);
+	ws->dep_by_stop = xcalloc(tt->stop_time_count, sizeof(int32_t), &rc);
+	if (rc)
+		goto fail;
+	for (uint32_t p = 0; p < tt->pattern_count; p++) {
+		ws->pat_first[p] = GRENS_NONE;
+		uint32_t n = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
+		uint32_t t0 = tt->pattern_trip_offset[p], t1 = tt->pattern_trip_offset[p + 1];
+		int32_t mx = 0;
+		for (uint32_t t = t0; t < t1 && n; t++) {
+			const grens_net_stop_time *st =
+				tt->stop_times + tt->pattern_time_offset[p] + (uint64_t)(t - t0) * n;
+			for (uint32_t i = 0; i < n; i++) {
+				if (st[i].arrival > mx)
+					mx = st[i].arrival;
+				if (st[i].departure > mx)
+					mx = st[i].departure;
+			}
+			for (uint32_t i = 0; i < n; i++)
+				ws->dep_by_stop[tt->pattern_time_offset[p] + (uint64_t)i * (t1 - t0) +
+						(t - t0)] = st[i].departure;
+			if (tt->trip_block_next && tt->trip_block_next[t] != GRENS_NONE)
+				ws->pat_has_block[p] = 1;
+		}
+		ws->pat_max_time[p] = mx;
+	}
+	uint32_t block_trips = 0;
+	for (uint32_t t = 0; tt->trip_block_next && t < tt->trip_count; t++)
+		if (tt->trip_block_next[t] != GRENS_NONE)
+			block_trips++;
+	if (block_trips) {
+		ws->has_blocks = true;
+		ws->chain_stamp = xcalloc((size_t)tt->trip_count * 2, sizeof(uint32_t), &rc);
+		/* each (trip, day) becomes at most one head and one chain record */
+		ws->record_cap = block_trips * 4 + 4;
+		ws->records = xcalloc(ws->record_cap, sizeof(struct seat_record), &rc);
+		if (rc)
+			goto fail;
+	}
+	ws->service_date = GRENS_DATE_NONE;
+	*out = ws;
+	return 0;
+fail:
+	grens_raptor_free(ws);
+	return grens_error_set(err, rc, "cannot allocate the RAPTOR workspace: %s",
+			       grens_strerror(rc));
+}
+
+/* ---- query setup ---------------------------------------------------------- */
+
+static bool service_on(const grens_timetable *tt, uint32_t service, grens_date d)
+{
+	int64_t day = (int64_t)d - tt->first_date;
+	if (day < 0 || day >= (int64_t)tt->day_count)
+		return false;
+	const uint64_t *w = tt->service_days + (uint64_t)service * tt->words_per_service;
+	return (w[day >> 6] >> (day & 63)) & 1u;
+}
+
+static void set_date(grens_raptor *ws, grens_date d)
+{
+	if (ws->service_date == d)
+		return;
+	const grens_timetable *tt = ws->tt;
+	for (uint32_t s = 0; s < tt->service_count; s++)
+		ws->service_runs[s] = (uint8_t)((service_on(tt, s, d - 1) ? 1u : 0u) |
+						(service_on(tt, s, d) ? 2u : 0u));
+	ws->service_date = d;
+}
+
+static int check_query(const grens_raptor *ws, const grens_route_query *q,
+		       const grens_route_options *opts, bool need_to, grens_error *err)
+{
+	if (!q || !opts)
+		return grens_error_set(err, GRENS_EARG, "no query");
+	if (opts->max_transfers + 1 > ws->rounds)
+		return grens_error_set(err, GRENS_EARG,
+				       "max transfers %u above the workspace's %u",
+				       opts->max_transfers, ws->rounds - 1);
+	if (q->from_count == 0 || q->from_count > GRENS_ROUTE_MAX_ENDPOINTS ||
+	    (need_to && (q->to_count == 0 || q->to_count > GRENS_ROUTE_MAX_ENDPOINTS)))
+		return grens_error_set(err, GRENS_EARG, "a query needs 1 to %u origins and destinations",
+				       GRENS_ROUTE_MAX_ENDPOINTS);
+	for (uint32_t i = 0; i < q->from_count; i++)
+		if (q->from[i] >= ws->stops)
+			return grens_error_set(err, GRENS_EARG, "origin stop %u out of range",
+					       q->from[i]);
+	for (uint32_t i = 0; need_to && i < q->to_count; i++)
+		if (q->to[i] >= ws->stops)
+			return grens_error_set(err, GRENS_EARG, "destination stop %u out of range",
+					       q->to[i]);
+	if (q->time < 0 || q->time > GRENS_LIMIT_MAX_HOURS * 3600)
+		return grens_error_set(err, GRENS_EARG, "departure time %d out of range", q->time);
+	return 0;
+}
+
+static void next_stamp(grens_raptor *ws)
+{
+	ws->stamp++;
+	if (ws->stamp == 0) {
+		const grens_timetable *tt = ws->tt;
+		memset(ws->seat_stamp, 0, (size_t)tt->pattern_count * 2 * sizeof(uint32_t));
+		if (ws->chain_stamp)
+			memset(ws->chain_stamp, 0, (size_t)tt->trip_count * 2 * sizeof(uint32_t));
+		ws->stamp = 1;
+	}
+	ws->record_count = 0;
+}
+
+static void reset_labels(grens_raptor *ws, const grens_route_query *q, bool targets,
+			 const grens_route_options *opts)
+{
+	size_t cells = (size_t)(opts->max_transfers + 2) * ws->stops;
+	for (size_t i = 0; i < cells; i++) {
+		ws->trip_arr[i] = INF;
+		ws->foot_arr[i] = INF;
+	}
+	for (uint32_t s = 0; s < ws->stops; s++) {
+		ws->best_trip[s] = INF;
+		ws->best_foot[s] = INF;
+	}
+	ws->tgt_best = INF;
+	for (uint32_t k = 0; k < GRENS_ROUTE_MAX_TRANSFERS + 2; k++)
+		ws->tgt_round[k] = INF;
+	memset(ws->is_target, 0, ws->stops);
+	for (uint32_t i = 0; targets && i < q->to_count; i++)
+		ws->is_target[q->to[i]] = 1;
+	ws->min_change = opts->min_change;
+	ws->query_rounds = opts->max_transfers + 1;
+	next_stamp(ws);
+}
+
+/* ---- labels -------------------------------------------------------------- */
+
+static inline void mark(grens_raptor *ws, uint32_t s)
+{
+	if (!ws->marked[s]) {
+		ws->marked[s] = 1;
+		ws->marked_list[ws->marked_count++] = s;
+	}
+}
+
+static inline void set_trip_label(grens_raptor *ws, uint32_t k, uint32_t s, int32_t a,
+				  uint32_t trip, uint32_t board, uint32_t alight, uint32_t seated)
+{
+	size_t c = (size_t)k * ws->stops + s;
+	ws->trip_arr[c] = a;
+	ws->trip_par[c] = (struct trip_parent){ trip, board, alight, seated };
+	ws->best_trip[s] = a;
+	mark(ws, s);
+	if (ws->is_target[s] && a < ws->tgt_best)
+		ws->tgt_best = a;
+}
+
+static inline void set_foot_label(grens_raptor *ws, uint32_t k, uint32_t s, int32_t a,
+				  uint32_t from)
+{
+	size_t c = (size_t)k * ws->stops + s;
+	ws->foot_arr[c] = a;
+	ws->foot_par[c] = from;
+	ws->best_foot[s] = a;
+	mark(ws, s);
+	if (ws->is_target[s] && a < ws->tgt_best)
+		ws->tgt_best = a;
+}
+
+static inline int32_t change_time(const grens_raptor *ws, uint32_t s)
+{
+	int32_t own = ws->tt->stop_min_change[s];
+	/* an override never allows a change transfers.txt forbids */
+	return ws->min_change >= 0 && own != GRENS_NET_CHANGE_FORBIDDEN ? ws->min_change : own;
+}
+
+/* Earliest time a traveller of round k can board at s, and whether that is
+ * on foot (BOARD_FOOT) or after a vehicle. */
+static inline int32_t ready_time(const grens_raptor *ws, uint32_t k, uint32_t s, uint32_t *kind)
+{
+	size_t c = (size_t)k * ws->stops + s;
+	int32_t r = INF;
+	*kind = 0;
+	if (ws->trip_arr[c] != INF)
+		r = ws->trip_arr[c] + change_time(ws, s);
+	if (ws->foot_arr[c] < r) {
+		r = ws->foot_arr[c];
+		*kind = BOARD_FOOT;
+	}
+	return r;
+}
+
+/* ---- stay seated ------------------------------------------------------------ */
+
+static inline const grens_net_stop_time *trip_times(const grens_timetable *tt, uint32_t trip,
+						    uint32_t *n)
+{
+	uint32_t p = tt->trip_pattern[trip];
+	*n = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
+	return tt->stop_times + tt->pattern_time_offset[p] +
+	       (uint64_t)(trip - tt->pattern_trip_offset[p]) * *n;
+}
+
+static uint32_t new_record(grens_raptor *ws, uint32_t trip, uint32_t board, uint32_t prev)
+{
+	if (ws->record_count >= ws->record_cap)
+		return GRENS_NONE;
+	ws->records[ws->record_count] = (struct seat_record){ trip, board, prev };
+	return ws->record_count++;
+}
+
+/* Follow the block continuations of `trip` (ridden to its end, described by
+ * record rec) within round k. */
+static void follow_chain(grens_raptor *ws, uint32_t k, uint32_t trip, uint32_t rec, int day,
+			 int32_t shift)
+{
+	const grens_timetable *tt = ws->tt;
+	uint8_t bit = day == 0 ? 2 : 1;
+	uint32_t dayflag = day == 0 ? 0 : BOARD_PREV_DAY;
+	uint32_t n;
+	const grens_net_stop_time *st = trip_times(tt, trip, &n);
+	int32_t end = st[n - 1].arrival;
+	uint32_t next = tt->trip_block_next[trip];
+	while (next != GRENS_NONE && rec != GRENS_NONE) {
+		if (!(ws->service_runs[tt->trip_service[next]] & bit))
+			return;
+		uint32_t qn;
+		const grens_net_stop_time *qt = trip_times(tt, next, &qn);
+		if (qn == 0 || qt[0].departure < end || qt[0].departure + shift >= ws->tgt_best)
+			return;
+		uint32_t *cs = &ws->chain_stamp[(size_t)next * 2 + (day == 0 ? 0 : 1)];
+		if (*cs == ws->stamp)
+			return;
+		*cs = ws->stamp;
+		uint32_t q = tt->trip_pattern[next];
+		uint32_t so = tt->pattern_stop_offset[q];
+		for (uint32_t i = 1; i < qn; i++) {
+			if (tt->pattern_stop_flags[so + i] & GRENS_NET_NO_DROP_OFF)
+				continue;
+			uint32_t s = tt->pattern_stops[so + i];
+			int32_t a = qt[i].arrival + shift;
+			if (a < ws->best_trip[s] && a < ws->tgt_best)
+				set_trip_label(ws, k, s, a, next, 0 | dayflag, i, rec);
+		}
+		if (tt->trip_block_next[next] == GRENS_NONE)
+			return;
+		rec = new_record(ws, next, 0 | dayflag, rec);
+		end = qt[qn - 1].arrival;
+		next = tt->trip_block_next[next];
+	}
+}
+
+/* After pattern p was scanned in round k with earliest trip `cur` (index in
+ * the pattern) boarded at `board`: a traveller can be on any trip from cur
+ * on, so follow the continuation of each not yet followed in this query. */
+static void stay_seated(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t cur, uint32_t board,
+			int day, int32_t shift)
+{
+	const grens_timetable *tt = ws->tt;
+	size_t key = (size_t)p * 2 + (day == 0 ? 0 : 1);
+	uint32_t t0 = tt->pattern_trip_offset[p], nt = tt->pattern_trip_offset[p + 1] - t0;
+	uint32_t lim = ws->seat_stamp[key] == ws->stamp ? ws->seat_min[key] : nt;
+	if (cur >= lim)
+		return;
+	ws->seat_stamp[key] = ws->stamp;
+	ws->seat_min[key] = cur;
+	uint8_t bit = day == 0 ? 2 : 1;
+	uint32_t n = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
+	const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p];
+	for (uint32_t i = cur; i < lim; i++) {
+		uint32_t t = t0 + i;
+		if (!(ws->service_runs[tt->trip_service[t]] & bit))
+			continue;
+		if (st[(uint64_t)i * n + n - 1].arrival + shift >= ws->tgt_best)
+			break;
+		if (tt->trip_block_next[t] == GRENS_NONE)
+			continue;
+		uint32_t rec = new_record(ws, t, board, GRENS_NONE);
+		follow_chain(ws, k, t, rec, day, shift);
+	}
+}
+
+/* ---- rounds --------------------------------------------------------------------- */
+
+/* Scan pattern p in round k for the trips of service day D+day. */
+static void scan_pattern(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t first, int day)
+{
+	const grens_timetable *tt = ws->tt;
+	int32_t shift = day * DAY;
+	uint8_t bit = day == 0 ? 2 : 1;
+	uint32_t dayflag = day == 0 ? 0 : BOARD_PREV_DAY;
+	uint32_t so = tt->pattern_stop_offset[p], n = tt->pattern_stop_offset[p + 1] - so;
+	uint32_t t0 = tt->pattern_trip_offset[p], nt = tt->pattern_trip_offset[p + 1] - t0;
+	const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p];
+	const uint32_t *stops = tt->pattern_stops + so;
+	const uint8_t *flags = tt->pattern_stop_flags + so;
+	uint32_t cur = GRENS_NONE, board = 0;
+	const grens_net_stop_time *row = NULL;
+
+	for (uint32_t i = first; i < n; i++) {
+		uint32_t s = stops[i];
+		if (row && !(flags[i] & GRENS_NET_NO_DROP_OFF)) {
+			int32_t a = row[i].arrival + shift;
+			if (a < ws->best_trip[s] && a < ws->tgt_best)
+				set_trip_label(ws, k, s, a, t0 + cur, board, i, GRENS_NONE);
+		}
+		if (i + 1 >= n || (flags[i] & GRENS_NET_NO_PICKUP))
+			continue;
+		uint32_t kind;
+		int32_t r = ready_time(ws, k - 1, s, &kind);
+		if (r == INF || (row && r > row[i].departure + shift))
+			continue;
+		/* earliest trip before cur departing at or after r - shift; the
+		 * answer is usually a trip or two before cur, so step back a few
+		 * trips before falling back to binary search */
+		const int32_t *col = ws->dep_by_stop + tt->pattern_time_offset[p] + (uint64_t)i * nt;
+		int32_t want = r - shift;
+		uint32_t lo = 0, hi = row ? cur : nt;
+		if (row) {
+			uint32_t steps = 0;
+			while (hi > 0 && steps < 8 && col[hi - 1] >= want) {
+				hi--;
+				steps++;
+			}
+			if (steps < 8 || hi == 0)
+				lo = hi;
+		}
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			if (col[mid] < want)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		uint32_t end = row ? cur : nt;
+		while (lo < end && !(ws->service_runs[tt->trip_service[t0 + lo]] & bit))
+			lo++;
+		if (lo < end) {
+			cur = lo;
+			board = i | kind | dayflag;
+			row = st + (uint64_t)cur * n;
+		}
+	}
+	if (row && ws->has_blocks && ws->pat_has_block[p])
+		stay_seated(ws, k, p, cur, board, day, shift);
+}
+
+static void relax_footpaths(grens_raptor *ws, uint32_t k, uint32_t from_count)
+{
+	const grens_timetable *tt = ws->tt;
+	for (uint32_t m = 0; m < from_count; m++) {
+		uint32_t s = ws->marked_list[m];
+		int32_t base = ws->trip_arr[(size_t)k * ws->stops + s];
+		if (base == INF)
+			continue;
+		for (uint32_t f = tt->footpath_offset[s]; f < tt->footpath_offset[s + 1]; f++) {
+			uint32_t to = tt->footpaths[f].to_stop;
+			int32_t a = base + tt->footpaths[f].duration;
+			if (a < ws->best_foot[to] && a < ws->tgt_best)
+				set_foot_label(ws, k, to, a, s);
+		}
+	}
+}
+
+static void clear_marks(grens_raptor *ws)
+{
+	for (uint32_t m = 0; m < ws->marked_count; m++)
+		ws->marked[ws->marked_list[m]] = 0;
+	ws->marked_count = 0;
+}
+
+/* Round 0 at departure time t, then rounds 1..query_rounds. Labels are not
+ * reset here (range queries reuse them). */
+static void run_rounds(grens_raptor *ws, const grens_route_query *q, int32_t t, int32_t tmin)
+{
+	const grens_timetable *tt = ws->tt;
+	clear_marks(ws);
+	for (uint32_t i = 0; i < q->from_count; i++) {
+		uint32_t o = q->from[i];
+		if (t < ws->best_foot[o])
+			set_foot_label(ws, 0, o, t, GRENS_NONE);
+	}
+	for (uint32_t i = 0; i < q->from_count; i++) {
+		uint32_t o = q->from[i];
+		for (uint32_t f = tt->footpath_offset[o]; f < tt->footpath_offset[o + 1]; f++) {
+			uint32_t to = tt->footpaths[f].to_stop;
+			int32_t a = t + tt->footpaths[f].duration;
+			if (a < ws->best_foot[to] && a < ws->tgt_best)
+				set_foot_label(ws, 0, to, a, o);
+		}
+	}
+	for (uint32_t k = 1; k <= ws->query_rounds && ws->marked_count; k++) {
+		ws->pat_count = 0;
+		for (uint32_t m = 0; m < ws->marked_count; m++) {
+			uint32_t s = ws->marked_list[m];
+			for (uint32_t j = tt->stop_pattern_offset[s]; j < tt->stop_pattern_offset[s + 1];
+			     j++) {
+				uint32_t p = tt->stop_patterns[j].pattern;
+				uint32_t pos = tt->stop_patterns[j].position;
+				if (ws->pat_first[p] == GRENS_NONE)
+					ws->pat_list[ws->pat_count++] = p;
+				if (pos < ws->pat_first[p])
+					ws->pat_first[p] = pos;
+			}
+		}
+		clear_marks(ws);
+		for (uint32_t j = 0; j < ws->pat_count; j++) {
+			uint32_t p = ws->pat_list[j];
+			scan_pattern(ws, k, p, ws->pat_first[p], 0);
+			if (ws->pat_max_time[p] - DAY >= tmin)
+				scan_pattern(ws, k, p, ws->pat_first[p], -1);
+			ws->pat_first[p] = GRENS_NONE;
+		}
+		relax_footpaths(ws, k, ws->marked_count);
+	}
+	clear_marks(ws);
+}
+
+/* Best arrival at a target in round k (either family). */
+static int32_t target_arrival(const grens_raptor *ws, const grens_route_query *q, uint32_t k,
+			      uint32_t *stop, bool *foot)
+{
+	int32_t best = INF;
+	for (uint32_t i = 0; i < q->to_count; i++) {
+		size_t c = (size_t)k * ws->stops + q->to[i];
+		if (ws->trip_arr[c] < best) {
+			best = ws->trip_arr[c];
+			*stop = q->to[i];
+			*foot = false;
+		}
+		if (ws->foot_arr[c] < best) {
+			best = ws->foot_arr[c];
+			*stop = q->to[i];
+			*foot = true;
+		}
+	}
+	return best;
+}
+
+/* ---- journeys ----------------------------------------------------------------- */
+
+static int push_leg(grens_raptor *ws, uint32_t *n, grens_route_leg leg, grens_error *err)
+{
+	if (*n >= GRENS_ROUTE_MAX_LEGS)
+		return grens_error_set(err, GRENS_ELIMIT, "a journey has more than %u legs",
+				       GRENS_ROUTE_MAX_LEGS);
+	ws->scratch[(*n)++] = leg;
+	return 0;
+}
+
+static grens_route_leg transit_leg(const grens_timetable *tt, uint32_t trip, uint32_t board,
+				   uint32_t alight)
+{
+	uint32_t n;
+	const grens_net_stop_time *st = trip_times(tt, trip, &n);
+	uint32_t p = tt->trip_pattern[trip], so = tt->pattern_stop_offset[p];
+	uint32_t bpos = board & BOARD_POS_MASK;
+	int32_t shift = (board & BOARD_PREV_DAY) ? -DAY : 0;
+	grens_route_leg leg = { 0 };
+	leg.mode = GRENS_ROUTE_LEG_TRANSIT;
+	leg.from_stop = tt->pattern_stops[so + bpos];
+	leg.to_stop = tt->pattern_stops[so + alight];
+	leg.departure = st[bpos].departure + shift;
+	leg.arrival = st[alight].arrival + shift;
+	leg.trip = trip;
+	leg.service_day = (board & BOARD_PREV_DAY) ? -1 : 0;
+	leg.board_position = bpos;
+	leg.alight_position = alight;
+	return leg;
+}
+
+/* Rebuild the journey ending at stop s in round k into ws->legs[at..). */
+static int build_journey(grens_raptor *ws, const grens_route_query *q, uint32_t k, uint32_t s,
+			 bool foot, grens_route_journey *j, uint32_t at, grens_error *err)
+{
+	const grens_timetable *tt = ws->tt;
+	uint32_t n = 0;
+	int rc;
+	for (;;) {
+		size_t c = (size_t)k * ws->stops + s;
+		if (foot) {
+			uint32_t from = ws->foot_par[c];
+			if (from == GRENS_NONE)
+				break; /* an origin */
+			int32_t start = k == 0 ? q->time : ws->trip_arr[(size_t)k * ws->stops + from];
+			grens_route_leg w = { 0 };
+			w.mode = GRENS_ROUTE_LEG_WALK;
+			w.from_stop = from;
+			w.to_stop = s;
+			w.departure = start;
+			w.arrival = ws->foot_arr[c];
+			w.trip = GRENS_NONE;
+			if ((rc = push_leg(ws, &n, w, err)))
+				return rc;
+			s = from;
+			foot = k == 0;
+			continue;
+		}
+		struct trip_parent par = ws->trip_par[c];
+		grens_route_leg leg = transit_leg(tt, par.trip, par.board, par.alight);
+		uint32_t board = par.board;
+		for (uint32_t r = par.seated; r != GRENS_NONE; r = ws->records[r].prev) {
+			leg.stay_seated = true;
+			if ((rc = push_leg(ws, &n, leg, err)))
+				return rc;
+			const struct seat_record *sr = &ws->records[r];
+			uint32_t pn;
+			(void)trip_times(tt, sr->trip, &pn);
+			leg = transit_leg(tt, sr->trip, sr->board, pn - 1);
+			board = sr->board;
+		}
+		if ((rc = push_leg(ws, &n, leg, err)))
+			return rc;
+		s = leg.from_stop;
+		foot = (board & BOARD_FOOT) != 0;
+		if (k == 0)
+			return grens_error_set(err, GRENS_EFORMAT, "broken label chain");
+		k--;
+	}
+	/* reverse into the result; an initial walk leaves just in time */
+	uint32_t transfers = 0, rides = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		grens_route_leg leg = ws->scratch[n - 1 - i];
+		if (leg.mode == GRENS_ROUTE_LEG_TRANSIT && !leg.stay_seated)
+			rides++;
+		ws->legs[at + i] = leg;
+	}
+	grens_route_leg *legs = ws->legs + at;
+	if (n >= 2 && legs[0].mode == GRENS_ROUTE_LEG_WALK) {
+		int32_t d = legs[0].arrival - legs[0].departure;
+		legs[0].arrival = legs[1].departure;
+		legs[0].departure = legs[1].departure - d;
+	}
+	transfers = rides ? rides - 1 : 0;
+	j->departure = n ? legs[0].departure : q->time;
+	j->arrival = n ? legs[n - 1].arrival : q->time;
+	j->transfers = transfers;
+	j->leg_offset = at;
+	j->leg_count = n;
+	return 0;
+}
+
+int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
+		       const grens_route_options *opts, grens_route_result *out, grens_error *err)
+{
+	int rc;
+	out->journeys = ws->journeys;
+	out->legs = ws->legs;
+	out->journey_count = 0;
+	if ((rc = check_query(ws, q, opts, true, err)))
+		return rc;
+	set_date(ws, q->date);
+	reset_labels(ws, q, true, opts);
+	run_rounds(ws, q, q->time, q->time);
+
+	/* candidates per round, latest round (earliest arrival) first */
+	uint32_t count = 0, at = 0;
+	for (uint32_t k = ws->query_rounds + 1; k-- > 0;) {
+		uint32_t s = GRENS_NONE;
+		bool foot = false;
+		int32_t a = target_arrival(ws, q, k, &s, &foot);
+		if (a == INF)
+			continue;
+		grens_route_journey j;
+		if ((rc = build_journey(ws, q, k, s, foot, &j, at, err)))
+			return rc;
+		/* dominated by a journey with no more transfers arriving no later? */
+		bool dominated = false;
+		for (uint32_t i = 0; i < count; i++)
+			if (ws->journeys[i].transfers <= j.transfers &&
+			    ws->journeys[i].arrival <= j.arrival)
+				dominated = true;
+		if (dominated)
+			continue;
+		/* drop earlier candidates this one dominates */
+		uint32_t w = 0;
+		for (uint32_t i = 0; i < count; i++)
+			if (!(j.transfers <= ws->journeys[i].transfers &&
+			      j.arrival <= ws->journeys[i].arrival))
+				ws->journeys[w++] = ws->journeys[i];
+		count = w;
+		ws->journeys[count++] = j;
+		at += j.leg_count;
+	}
+	/* order by arrival, then transfers */
+	for (uint32_t i = 1; i < count; i++) {
+		grens_route_journey x = ws->journeys[i];
+		uint32_t m = i;
+		while (m > 0 && (ws->journeys[m - 1].arrival > x.arrival ||
+				 (ws->journeys[m - 1].arrival == x.arrival &&
+				  ws->journeys[m - 1].transfers > x.transfers))) {
+			ws->journeys[m] = ws->journeys[m - 1];
+			m--;
+		}
+		ws->journeys[m] = x;
+	}
+	out->journey_count = count;
+	return 0;
+}
+
+int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t0, int32_t t1,
+			 int32_t step, const grens_route_options *opts,
+			 grens_route_profile_step *steps, grens_error *err)
+{
+	int rc;
+	if ((rc = check_query(ws, q, opts, true, err)))
+		return rc;
+	if (step <= 0 || t0 < 0 || t1 < t0 || t1 > GRENS_LIMIT_MAX_HOURS * 3600 ||
+	    (uint64_t)(t1 - t0) / (uint64_t)step + 1 > GRENS_ROUTE_MAX_STEPS)
+		return grens_error_set(err, GRENS_EARG, "bad window %d..%d with step %d", t0, t1,
+				       step);
+	uint32_t n = (uint32_t)((t1 - t0) / step) + 1;
+	set_date(ws, q->date);
+	reset_labels(ws, q, true, opts);
+	for (uint32_t i = n; i-- > 0;) {
+		int32_t t = t0 + (int32_t)i * step;
+		run_rounds(ws, q, t, t0);
+		int32_t best = INF;
+		int32_t transfers = -1;
+		for (uint32_t k = 0; k <= ws->query_rounds; k++) {
+			uint32_t s;
+			bool foot;
+			int32_t a = target_arrival(ws, q, k, &s, &foot);
+			if (a < best) {
+				best = a;
+				transfers = k ? (int32_t)k - 1 : 0;
+			}
+		}
+		steps[i].departure = t;
+		steps[i].arrival = best;
+		steps[i].transfers = best == INF ? -1 : transfers;
+	}
+	return 0;
+}
+
+int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
+			    const grens_route_options *opts, int32_t *arrival, grens_error *err)
+{
+	int rc;
+	if ((rc = check_query(ws, q, opts, false, err)))
+		return rc;
+	set_date(ws, q->date);
+	reset_labels(ws, q, false, opts);
+	run_rounds(ws, q, q->time, q->time);
+	for (uint32_t s = 0; s < ws->stops; s++)
+		arrival[s] = ws->best_trip[s] < ws->best_foot[s] ? ws->best_trip[s] : ws->best_foot[s];
+	return 0;
+}
