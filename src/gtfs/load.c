@@ -639,7 +639,8 @@ static int load_calendar_dates(gtfs_loader *ld, bool *present)
 	if (rc < 0)
 		goto done;
 	rc = 0;
-	qsort(pend, count, sizeof(*pend), cmp_exception);
+	if (count)
+		qsort(pend, count, sizeof(*pend), cmp_exception);
 	uint32_t ecap = 0;
 	if (count) {
 		rc = gtfs_reserve((void **)&f->exceptions, &ecap, sizeof(*f->exceptions), count);

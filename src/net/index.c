@@ -177,26 +177,26 @@ static uint32_t station_of(const grens_timetable *tt, uint32_t s)
 	return tt->stop_parent[s] != GRENS_NONE ? tt->stop_parent[s] : s;
 }
 
+/* Append v to list[0..*n) unless it is there already or the list is full. */
+static void push_unique(uint32_t *list, uint32_t cap, uint32_t *n, uint32_t v)
+{
+	for (uint32_t i = 0; i < *n; i++)
+		if (list[i] == v)
+			return;
+	if (*n < cap)
+		list[(*n)++] = v;
+}
+
 /* Append a station and its platforms (or a single stop) to out, without duplicates. */
 static void add_place(const grens_timetable *tt, uint32_t s, uint32_t *out, uint32_t cap,
 		      uint32_t *n)
 {
 	uint32_t st = station_of(tt, s);
-	int seen = 0;
-	for (uint32_t i = 0; i < *n; i++)
-		seen |= out[i] == st;
-	if (!seen && *n < cap)
-		out[(*n)++] = st;
+	push_unique(out, cap, n, st);
 	/* Platforms of the station. A linear scan: this runs once per query. */
-	for (uint32_t c = 0; c < tt->stop_count; c++) {
-		if (tt->stop_parent[c] != st)
-			continue;
-		int dup = 0;
-		for (uint32_t i = 0; i < *n; i++)
-			dup |= out[i] == c;
-		if (!dup && *n < cap)
-			out[(*n)++] = c;
-	}
+	for (uint32_t c = 0; c < tt->stop_count; c++)
+		if (tt->stop_parent[c] == st)
+			push_unique(out, cap, n, c);
 }
 
 /* Candidate stations for a folded name: exact matches first; when there are
@@ -209,14 +209,8 @@ static uint32_t collect_by_name(const grens_timetable *tt, const char *folded, u
 	struct net_name_entry *e = NULL;
 	HASH_FIND_STR(ix->names, folded, e);
 	if (e) {
-		for (uint32_t s = e->first_stop; s != GRENS_NONE; s = ix->name_next[s]) {
-			uint32_t st = station_of(tt, s);
-			int dup = 0;
-			for (uint32_t i = 0; i < n; i++)
-				dup |= stations[i] == st;
-			if (!dup && n < cap)
-				stations[n++] = st;
-		}
+		for (uint32_t s = e->first_stop; s != GRENS_NONE; s = ix->name_next[s])
+			push_unique(stations, cap, &n, station_of(tt, s));
 		return n;
 	}
 	size_t len = strlen(folded);
@@ -224,12 +218,7 @@ static uint32_t collect_by_name(const grens_timetable *tt, const char *folded, u
 		if (strncmp(ix->folded[s], folded, len) != 0 ||
 		    (ix->folded[s][len] != '\0' && ix->folded[s][len] != ' '))
 			continue;
-		uint32_t st = station_of(tt, s);
-		int dup = 0;
-		for (uint32_t i = 0; i < n; i++)
-			dup |= stations[i] == st;
-		if (!dup && n < cap)
-			stations[n++] = st;
+		push_unique(stations, cap, &n, station_of(tt, s));
 	}
 	return n;
 }

@@ -2,6 +2,7 @@
  * out by hand in the comment next to it. Each case is checked with RAPTOR
  * and, for the earliest arrival, with Dijkstra. */
 #include "check.h"
+#include "grens/gtfs.h"
 #include "grens/route.h"
 #include "route_tt.h"
 
@@ -394,6 +395,116 @@ static void test_bad_queries(void)
 	routers_close(&r);
 }
 
+/* tests/fixtures/route-basic through the loader and builder: every query of
+ * its expected.txt (journeys worked out there by hand) with RAPTOR, and the
+ * earliest arrival with Dijkstra too. */
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		s[--n] = 0;
+	size_t i = 0;
+	while (s[i] == ' ')
+		i++;
+	memmove(s, s + i, n - i + 1);
+}
+
+static void test_fixture(void)
+{
+	char dir[4096], path[4200], line[512];
+	check_source_path(dir, sizeof(dir), "tests/fixtures/route-basic");
+	grens_gtfs_options go = GRENS_GTFS_OPTIONS_INIT;
+	go.name = "rb";
+	grens_gtfs_feed *feed = NULL;
+	grens_timetable *tt = NULL;
+	grens_diag *diag = grens_diag_new();
+	grens_error err;
+	grens_error_clear(&err);
+	CHECK_INT(grens_gtfs_load(&feed, dir, &go, diag, &err), 0);
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	if (feed)
+		CHECK_INT(grens_net_build(&tt, (const grens_gtfs_feed *const *)&feed, 1, &no, diag, &err),
+			  0);
+	grens_gtfs_free(feed);
+	grens_diag_free(diag);
+	if (!tt)
+		return;
+	grens_raptor *raptor = NULL;
+	grens_dijkstra *dij = NULL;
+	CHECK_INT(grens_raptor_new(&raptor, tt, 8, &err), 0);
+	CHECK_INT(grens_dijkstra_new(&dij, tt, &err), 0);
+	snprintf(path, sizeof(path), "%s/expected.txt", dir);
+	FILE *f = fopen(path, "r");
+	CHECK(f != NULL);
+	uint32_t from[16], to[16], nfrom = 0, nto = 0, seen = 0, queries = 0;
+	grens_route_result res = { 0 };
+	bool dijkstra = false;
+	grens_date qdate = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		trim(line);
+		if (strncmp(line, "query ", 6) == 0) {
+			char *field[5];
+			char *p = line + 6;
+			for (int i = 0; i < 5; i++) {
+				field[i] = p;
+				char *bar = strchr(p, '|');
+				if (bar) {
+					*bar = 0;
+					p = bar + 1;
+				}
+				trim(field[i]);
+			}
+			grens_date d;
+			int32_t t;
+			CHECK_INT(grens_date_parse_iso(field[0], strlen(field[0]), &d), 0);
+			CHECK_INT(grens_time_parse(field[1], strlen(field[1]), 1, &t), 0);
+			CHECK_INT(grens_net_find_stops(tt, field[2], from, 16, &nfrom, &err), 0);
+			CHECK_INT(grens_net_find_stops(tt, field[3], to, 16, &nto, &err), 0);
+			dijkstra = strcmp(field[4], "dijkstra") == 0;
+			grens_route_query q = { from, nfrom, to, nto, d, t };
+			grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
+			grens_route_result other;
+			CHECK_INT(grens_raptor_route(raptor, &q, &o, &res, &err), 0);
+			CHECK_INT(grens_dijkstra_route(dij, &q, &o, &other, &err), 0);
+			/* Dijkstra's journey is RAPTOR's earliest arrival */
+			CHECK_INT(other.journey_count, res.journey_count ? 1 : 0);
+			if (other.journey_count && res.journey_count)
+				CHECK_INT(other.journeys[0].arrival, res.journeys[0].arrival);
+			if (dijkstra)
+				res = other;
+			seen = 0;
+			queries++;
+			qdate = d;
+		} else if (strncmp(line, "journey ", 8) == 0) {
+			char dep[32], arr[32], got[40];
+			unsigned tf;
+			CHECK_INT(sscanf(line + 8, "%31s %31s %u", dep, arr, &tf), 3);
+			CHECK(seen < res.journey_count);
+			if (seen < res.journey_count) {
+				const grens_route_journey *j = &res.journeys[seen];
+				grens_route_format_time(qdate, j->departure, got, sizeof(got));
+				CHECK_STR(got, dep);
+				grens_route_format_time(qdate, j->arrival, got, sizeof(got));
+				CHECK_STR(got, arr);
+				CHECK_INT(j->transfers, tf);
+			}
+			seen++;
+		} else if (strcmp(line, "none") == 0) {
+			CHECK_INT(res.journey_count, 0);
+		} else if (line[0] == 0 && queries > 0 && seen > 0) {
+			/* a blank line ends a query's journeys: no journey left over */
+			CHECK_INT(res.journey_count, seen);
+			seen = 0;
+		}
+	}
+	CHECK(queries >= 10);
+	if (f)
+		fclose(f);
+	grens_raptor_free(raptor);
+	grens_dijkstra_free(dij);
+	grens_timetable_free(tt);
+}
+
 int main(void)
 {
 	test_change_time_and_pareto();
@@ -402,5 +513,6 @@ int main(void)
 	test_stay_seated();
 	test_pickup_drop_off();
 	test_bad_queries();
+	test_fixture();
 	return check_exit();
 }
