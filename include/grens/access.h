@@ -54,6 +54,7 @@ typedef struct grens_access_place {
 	const char *municipality;   /* official code, e.g. "GM0917" or "05334002" */
 	const char *source;         /* where the opportunity figures come from */
 	const char *reference_date; /* of those figures, as written (e.g. "2024-01-01") */
+	const char *station;        /* whose coordinates lat/lon are (documentation only) */
 	double lat, lon;
 	const double *opportunities; /* [grens_access_places_kind_count] */
 	const char *file;            /* file and line the row came from */
@@ -70,7 +71,7 @@ void grens_access_places_free(grens_access_places *places);
 /* Append the rows of one places CSV held in text[0..len); file names it in
  * messages. Columns (any order, header names): name, country,
  * municipality_code, lat, lon, population (required), source,
- * reference_date (optional); every other column is a further opportunity
+ * reference_date, station (optional); every other column is a further opportunity
  * kind (a number >= 0, empty means 0). The first file fixes the kinds; a later
  * file must have the same ones. Quotes, a UTF-8 BOM and CRLF are accepted.
  * A bad row is skipped with a notice (file, line, field) to diag and counted

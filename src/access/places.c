@@ -159,11 +159,11 @@ uint32_t grens_access_places_find(const grens_access_places *pl, const char *que
 
 /* ---- parsing ----------------------------------------------------------------------- */
 
-enum { COL_NAME, COL_COUNTRY, COL_CODE, COL_LAT, COL_LON, COL_SOURCE, COL_DATE, COL_FIXED };
+enum { COL_NAME, COL_COUNTRY, COL_CODE, COL_LAT, COL_LON, COL_SOURCE, COL_DATE, COL_STATION, COL_FIXED };
 static const char *const fixed_names[COL_FIXED] = {
-	"name", "country", "municipality_code", "lat", "lon", "source", "reference_date",
+	"name", "country", "municipality_code", "lat", "lon", "source", "reference_date", "station",
 };
-static const bool fixed_required[COL_FIXED] = { true, true, true, true, true, false, false };
+static const bool fixed_required[COL_FIXED] = { true, true, true, true, true, false, false, false };
 
 static bool field_is(const csv_field *f, const char *s)
 {
@@ -440,9 +440,10 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 		p->municipality = dup_field(pl, &v[COL_CODE]);
 		p->source = dup_field(pl, &v[COL_SOURCE]);
 		p->reference_date = dup_field(pl, &v[COL_DATE]);
+		p->station = dup_field(pl, &v[COL_STATION]);
 		p->file = grens_arena_strndup(pl->arena, file, strlen(file));
 		if (!p->name || !p->country || !p->municipality || !p->source ||
-		    !p->reference_date || !p->file) {
+		    !p->reference_date || !p->station || !p->file) {
 			rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
 			goto fail;
 		}
