@@ -156,6 +156,8 @@ typedef struct grens_access_options {
 	grens_access_decay decay;
 	int32_t decay_param;  /* seconds: linear width W, exponential half-life */
 	bool keep_stop_times; /* also keep per-stop percentiles (stops * percentiles per origin) */
+	bool exhaustive;      /* one-to-all at every step instead of once per boarding
+				 deadline (same result, slower; a reference for tests) */
 	uint32_t threads;     /* 0 or 1: the calling thread only */
 	uint32_t shard_index, shard_count; /* this run takes origins i % count == index */
 	grens_route_options route;
@@ -166,7 +168,7 @@ typedef struct grens_access_options {
 	{ .date = 0, .window_start = 7 * 3600, .window_end = 9 * 3600, .step = 60,          \
 	  .cutoff_count = 3, .cutoffs = { 3600, 5400, 7200 }, .percentile_count = 1,        \
 	  .percentiles = { 50 }, .decay = GRENS_ACCESS_DECAY_STEP, .decay_param = 0,        \
-	  .keep_stop_times = false, .threads = 1, .shard_index = 0, .shard_count = 1,       \
+	  .keep_stop_times = false, .exhaustive = false, .threads = 1, .shard_index = 0, .shard_count = 1,       \
 	  .route = GRENS_ROUTE_OPTIONS_INIT, .progress = { NULL, NULL } }
 
 typedef struct grens_access_result grens_access_result;

@@ -94,6 +94,18 @@ struct worker {
 	int32_t *column;    /* [steps] */
 	uint32_t *from;     /* [MAX_LINKS or endpoints] */
 	grens_access_link *links; /* sorted origin links */
+	/* per group of origin stops with one access time (see step_arrivals) */
+	uint32_t groups;
+	uint32_t group_begin[GRENS_ACCESS_MAX_LINKS + 1]; /* into links */
+	int32_t *cached[GRENS_ACCESS_MAX_LINKS]; /* [stops] arrivals leaving at cached_at */
+	int32_t cached_at[GRENS_ACCESS_MAX_LINKS]; /* GRENS_TIME_NONE: nothing cached */
+	int32_t *crit;       /* sorted boarding deadlines of all groups, by group */
+	uint32_t crit_begin[GRENS_ACCESS_MAX_LINKS + 1], crit_next[GRENS_ACCESS_MAX_LINKS];
+	uint32_t crit_cap;
+	grens_access_link *walk; /* stops reached on foot from the origin: (stop, walk s), by group */
+	uint32_t walk_begin[GRENS_ACCESS_MAX_LINKS + 1];
+	uint32_t walk_cap;
+	int32_t *walk_of;    /* [stops] scratch, INF when unset */
 	pthread_t thread;
 	int rc;
 	grens_error err;
@@ -109,6 +121,11 @@ static void worker_free(struct worker *w)
 	free(w->column);
 	free(w->from);
 	free(w->links);
+	for (uint32_t g = 0; g < GRENS_ACCESS_MAX_LINKS; g++)
+		free(w->cached[g]);
+	free(w->crit);
+	free(w->walk);
+	free(w->walk_of);
 }
 
 static int worker_init(struct worker *w, struct run *run, grens_error *err)
@@ -138,6 +155,11 @@ static int worker_init(struct worker *w, struct run *run, grens_error *err)
 	}
 	if (!w->arrival || !w->best || !w->column || !w->from || !w->links || !w->place_tt)
 		goto nomem;
+	w->walk_of = malloc(((size_t)tt->stop_count + 1) * sizeof(int32_t));
+	if (!w->walk_of)
+		goto nomem;
+	for (uint32_t s = 0; s < tt->stop_count; s++)
+		w->walk_of[s] = INF;
 	return 0;
 nomem:
 	worker_free(w);
@@ -172,29 +194,210 @@ static uint32_t origin_links(struct worker *w, const grens_access_origin *o)
 	return n;
 }
 
-/* Earliest arrival at every stop leaving the origin at t: one one-to-all
- * query per group of origin stops with the same access time. */
-static int step_arrivals(struct worker *w, const grens_access_origin *o, uint32_t nlinks,
-			 int32_t t)
+/* ---- earliest arrivals over the window ----------------------------------------
+ *
+ * Leaving a group of origin stops at time u, a journey either only walks
+ * (round 0: an origin stop at u, a footpath target at u + walk) or first
+ * boards some trip at a stop s of round 0, which it can iff u + walk(s) <=
+ * departure; call departure - walk(s) that trip's boarding deadline. Between
+ * two deadlines the set of boardable trips does not change, so every journey
+ * with a vehicle from u is also one from the next deadline c >= u and the
+ * other way round: arrivals by vehicle leaving at u equal those leaving at c.
+ * So each departure step u takes min(u + walk, one-to-all at c), and
+ * one-to-all runs once per distinct deadline in the window instead of once
+ * per step (exhaustive = true runs it at every step, as a reference). */
+
+static int reserve(void **buf, uint32_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : 256;
+	while (n < need)
+		n *= 2;
+	if (n > UINT32_MAX / 2)
+		return GRENS_ELIMIT;
+	size_t bytes;
+	if (grens_size_mul(n, size, &bytes))
+		return GRENS_ELIMIT;
+	void *nb = realloc(*buf, bytes);
+	if (!nb)
+		return GRENS_ENOMEM;
+	*buf = nb;
+	*cap = (uint32_t)n;
+	return 0;
+}
+
+/* Round-0 stops of group g with their walk times, into w->walk. */
+static int collect_walks(struct worker *w, uint32_t g, uint32_t *used)
+{
+	const grens_timetable *tt = w->run->tt;
+	uint32_t start = *used;
+	for (uint32_t i = w->group_begin[g]; i < w->group_begin[g + 1]; i++) {
+		uint32_t o = w->links[i].stop;
+		size_t fp = tt->footpath_offset[o + 1] - tt->footpath_offset[o];
+		int rc = reserve((void **)&w->walk, &w->walk_cap, (size_t)*used + fp + 1,
+				 sizeof(*w->walk));
+		if (rc)
+			return rc;
+		if (w->walk_of[o] == INF)
+			w->walk[(*used)++] = (grens_access_link){ o, 0 };
+		w->walk_of[o] = 0;
+		for (uint32_t f = tt->footpath_offset[o]; f < tt->footpath_offset[o + 1]; f++) {
+			uint32_t to = tt->footpaths[f].to_stop;
+			int32_t d = tt->footpaths[f].duration;
+			if (w->walk_of[to] == INF)
+				w->walk[(*used)++] = (grens_access_link){ to, d };
+			if (d < w->walk_of[to])
+				w->walk_of[to] = d;
+		}
+	}
+	for (uint32_t i = start; i < *used; i++) {
+		w->walk[i].seconds = w->walk_of[w->walk[i].stop];
+		w->walk_of[w->walk[i].stop] = INF;
+	}
+	return 0;
+}
+
+/* Boarding deadlines of group g within [lo, hi], plus the first one above hi,
+ * sorted and unique, into w->crit. */
+static int collect_deadlines(struct worker *w, uint32_t g, int32_t lo, int32_t hi,
+			     uint32_t *used)
+{
+	const grens_timetable *tt = w->run->tt;
+	grens_date date = w->run->opts->date;
+	uint32_t start = *used;
+	int32_t above = INF;
+	for (uint32_t i = w->walk_begin[g]; i < w->walk_begin[g + 1]; i++) {
+		uint32_t s = w->walk[i].stop;
+		int32_t walk = w->walk[i].seconds;
+		for (uint32_t j = tt->stop_pattern_offset[s]; j < tt->stop_pattern_offset[s + 1];
+		     j++) {
+			uint32_t p = tt->stop_patterns[j].pattern, pos = tt->stop_patterns[j].position;
+			uint32_t t0 = tt->pattern_trip_offset[p], t1 = tt->pattern_trip_offset[p + 1];
+			uint32_t width = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
+			const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p];
+			int rc = reserve((void **)&w->crit, &w->crit_cap,
+					 (size_t)*used + 2u * (t1 - t0) + 1, sizeof(int32_t));
+			if (rc)
+				return rc;
+			for (uint32_t k = 0; k < t1 - t0; k++) {
+				int32_t dep = st[(size_t)k * width + pos].departure;
+				for (int day = 0; day >= -1; day--) {
+					if (!grens_net_trip_runs(tt, t0 + k, date + day))
+						continue;
+					int64_t c = (int64_t)dep + day * 86400 - walk;
+					if (c < lo)
+						continue;
+					if (c <= hi)
+						w->crit[(*used)++] = (int32_t)c;
+					else if (c < above)
+						above = (int32_t)c;
+				}
+			}
+		}
+	}
+	if (above != INF)
+		w->crit[(*used)++] = above;
+	uint32_t n = *used - start;
+	if (n > 1) {
+		qsort(w->crit + start, n, sizeof(int32_t), cmp_i32);
+		uint32_t m = 1;
+		for (uint32_t i = 1; i < n; i++)
+			if (w->crit[start + i] != w->crit[start + m - 1])
+				w->crit[start + m++] = w->crit[start + i];
+		*used = start + m;
+	}
+	return 0;
+}
+
+/* Split the origin's links into groups of one access time and prepare each
+ * group's walks, deadlines and cache. */
+static int prepare_groups(struct worker *w, uint32_t nlinks)
+{
+	const grens_access_options *opts = w->run->opts;
+	const grens_timetable *tt = w->run->tt;
+	uint32_t g = 0, walks = 0, crits = 0;
+	for (uint32_t i = 0; i < nlinks;) {
+		uint32_t e = i;
+		while (e < nlinks && w->links[e].seconds == w->links[i].seconds)
+			e++;
+		w->group_begin[g] = i;
+		w->group_begin[g + 1] = e;
+		g++;
+		i = e;
+	}
+	w->groups = g;
+	for (g = 0; g < w->groups; g++) {
+		int32_t a = w->links[w->group_begin[g]].seconds;
+		w->walk_begin[g] = walks;
+		int rc = collect_walks(w, g, &walks);
+		w->walk_begin[g + 1] = walks;
+		w->crit_begin[g] = crits;
+		if (!rc && !opts->exhaustive)
+			rc = collect_deadlines(w, g, opts->window_start + a, opts->window_end + a,
+					       &crits);
+		w->crit_begin[g + 1] = crits;
+		w->crit_next[g] = w->crit_begin[g];
+		w->cached_at[g] = GRENS_TIME_NONE;
+		if (!rc && !w->cached[g]) {
+			w->cached[g] = malloc(((size_t)tt->stop_count + 1) * sizeof(int32_t));
+			if (!w->cached[g])
+				rc = GRENS_ENOMEM;
+		}
+		if (rc)
+			return grens_error_set(&w->err, rc, "cannot prepare an origin: %s",
+					       grens_strerror(rc));
+	}
+	return 0;
+}
+
+static int one_to_all(struct worker *w, uint32_t g, int32_t at, int32_t *out)
+{
+	uint32_t n = 0;
+	for (uint32_t i = w->group_begin[g]; i < w->group_begin[g + 1]; i++)
+		w->from[n++] = w->links[i].stop;
+	grens_route_query q = { .from = w->from, .from_count = n, .date = w->run->opts->date,
+				.time = at };
+	return grens_raptor_one_to_all(w->ws, &q, &w->run->opts->route, out, &w->err);
+}
+
+/* Earliest arrival at every stop leaving the origin at t (steps in
+ * increasing t), into w->best. */
+static int step_arrivals(struct worker *w, int32_t t)
 {
 	const grens_timetable *tt = w->run->tt;
 	const grens_access_options *opts = w->run->opts;
 	for (uint32_t s = 0; s < tt->stop_count; s++)
 		w->best[s] = INF;
-	(void)o;
-	for (uint32_t g = 0; g < nlinks;) {
-		uint32_t e = g, n = 0;
-		while (e < nlinks && w->links[e].seconds == w->links[g].seconds)
-			w->from[n++] = w->links[e++].stop;
-		grens_route_query q = { .from = w->from, .from_count = n, .date = opts->date,
-					.time = t + w->links[g].seconds };
-		int rc = grens_raptor_one_to_all(w->ws, &q, &opts->route, w->arrival, &w->err);
-		if (rc)
-			return rc;
-		for (uint32_t s = 0; s < tt->stop_count; s++)
-			if (w->arrival[s] < w->best[s])
-				w->best[s] = w->arrival[s];
-		g = e;
+	for (uint32_t g = 0; g < w->groups; g++) {
+		int32_t u = t + w->links[w->group_begin[g]].seconds;
+		const int32_t *arr = w->cached[g];
+		if (opts->exhaustive) {
+			int rc = one_to_all(w, g, u, w->cached[g]);
+			if (rc)
+				return rc;
+		} else {
+			while (w->crit_next[g] < w->crit_begin[g + 1] && w->crit[w->crit_next[g]] < u)
+				w->crit_next[g]++;
+			if (w->crit_next[g] == w->crit_begin[g + 1]) {
+				arr = NULL; /* no vehicle can be boarded any more */
+			} else if (w->cached_at[g] != w->crit[w->crit_next[g]]) {
+				int32_t c = w->crit[w->crit_next[g]];
+				int rc = one_to_all(w, g, c, w->cached[g]);
+				if (rc)
+					return rc;
+				w->cached_at[g] = c;
+			}
+		}
+		if (arr)
+			for (uint32_t s = 0; s < tt->stop_count; s++)
+				if (arr[s] < w->best[s])
+					w->best[s] = arr[s];
+		for (uint32_t i = w->walk_begin[g]; i < w->walk_begin[g + 1]; i++) {
+			int32_t a = u + w->walk[i].seconds;
+			if (a < w->best[w->walk[i].stop])
+				w->best[w->walk[i].stop] = a;
+		}
 	}
 	return 0;
 }
@@ -208,10 +411,13 @@ static int run_origin(struct worker *w, uint32_t slot)
 	const grens_access_origin *o = &run->origins[r->origin[slot]];
 	uint32_t np = r->places, steps = r->steps, P = opts->percentile_count;
 	uint32_t nlinks = origin_links(w, o);
+	int rc = prepare_groups(w, nlinks);
+	if (rc)
+		return rc;
 
 	for (uint32_t i = 0; i < steps; i++) {
 		int32_t t = opts->window_start + (int32_t)i * opts->step;
-		int rc = step_arrivals(w, o, nlinks, t);
+		rc = step_arrivals(w, t);
 		if (rc)
 			return rc;
 		int32_t *row = w->place_tt + (size_t)i * np;

@@ -502,6 +502,131 @@ done:
 	grens_access_places_free(pl);
 }
 
+/* The deadline-skipping run against one-to-all at every step, on a real
+ * feed: every place and stop time at every percentile must agree. Places sit
+ * about 110 m north of every 7th stop so that access walks differ and an
+ * origin has several groups of stops. */
+static void crosscheck_feed(const char *shared, const char *zip)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/data/gtfs/%s", shared, zip);
+	grens_gtfs_feed *feed = NULL;
+	grens_timetable *tt = NULL;
+	grens_access_places *pl = NULL;
+	grens_access_network *net = NULL;
+	grens_access_result *fast = NULL, *slow = NULL;
+	char *text = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	grens_gtfs_options go = GRENS_GTFS_OPTIONS_INIT;
+	go.name = "f";
+	CHECK_INT(grens_gtfs_load(&feed, path, &go, NULL, &err), 0);
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	if (feed)
+		CHECK_INT(grens_net_build(&tt, (const grens_gtfs_feed *const *)&feed, 1, &no, NULL,
+					  &err),
+			  0);
+	if (!tt)
+		goto done;
+	/* the day of the first two weeks with the most trips */
+	grens_date date = tt->first_date;
+	uint32_t most = 0;
+	for (uint32_t d = 0; d < 14 && d < tt->day_count; d++) {
+		uint32_t n = 0;
+		for (uint32_t t = 0; t < tt->trip_count; t++)
+			n += grens_net_trip_runs(tt, t, tt->first_date + (int32_t)d);
+		if (n > most) {
+			most = n;
+			date = tt->first_date + (int32_t)d;
+		}
+	}
+	size_t cap = 1u << 20, len = 0;
+	text = malloc(cap);
+	if (!text)
+		goto done;
+	len += (size_t)snprintf(text, cap, "name,country,municipality_code,lat,lon,population\n");
+	uint32_t places = 0;
+	for (uint32_t s = 0; s < tt->stop_count && len + 200 < cap; s += 7) {
+		if (isnan(tt->stop_lat[s]) || tt->stop_location_type[s] != 0)
+			continue;
+		len += (size_t)snprintf(text + len, cap - len, "P%u,US,C%u,%.6f,%.6f,%u\n", s, s,
+					tt->stop_lat[s] + 0.001, tt->stop_lon[s], 100 + s);
+		places++;
+	}
+	CHECK_INT(grens_access_places_new(&pl, &err), 0);
+	CHECK_INT(grens_access_places_parse(pl, "generated.csv", text, len, NULL, NULL, &err), 0);
+	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	CHECK_INT(grens_access_network_new(&net, tt, pl, &lo, NULL, &err), 0);
+	if (!net)
+		goto done;
+	grens_access_origin origins[16];
+	uint32_t n = 0, stops[4];
+	for (uint32_t i = 0; i < 10 && i < places; i++)
+		origins[n++] = (grens_access_origin){ .place = i * (places / 10) };
+	for (uint32_t i = 0; i < 4; i++) {
+		stops[i] = (uint32_t)(((uint64_t)tt->stop_count * (2 * i + 1)) / 9);
+		origins[n++] = (grens_access_origin){ .place = GRENS_NONE, .stops = &stops[i],
+						      .stop_count = 1 };
+	}
+	grens_access_options o = GRENS_ACCESS_OPTIONS_INIT;
+	o.date = date;
+	o.window_start = 6 * 3600 + 30 * 60;
+	o.window_end = 9 * 3600 + 30 * 60;
+	o.percentile_count = 3;
+	o.percentiles[0] = 10;
+	o.percentiles[1] = 50;
+	o.percentiles[2] = 90;
+	o.keep_stop_times = true;
+	o.threads = 2;
+	CHECK_INT(grens_access_run(&fast, net, origins, n, &o, &err), 0);
+	o.exhaustive = true;
+	CHECK_INT(grens_access_run(&slow, net, origins, n, &o, &err), 0);
+	if (!fast || !slow)
+		goto done;
+	uint32_t diffs = 0, reached = 0;
+	for (uint32_t i = 0; i < n; i++)
+		for (uint32_t p = 0; p < 3; p++) {
+			for (uint32_t q = 0; q < grens_access_places_count(pl); q++) {
+				int32_t a = grens_access_result_place_time(fast, i, p, q);
+				diffs += a != grens_access_result_place_time(slow, i, p, q);
+				reached += a != GRENS_ACCESS_UNREACHED;
+			}
+			for (uint32_t s = 0; s < tt->stop_count; s++)
+				diffs += grens_access_result_stop_time(fast, i, p, s) !=
+					 grens_access_result_stop_time(slow, i, p, s);
+			for (uint32_t c = 0; c < 3; c++)
+				diffs += grens_access_result_opportunities(fast, i, p, c, 0) !=
+					 grens_access_result_opportunities(slow, i, p, c, 0);
+		}
+	fprintf(stderr, "%s: %u origins, %u places, %u place times reached, %u differences\n", zip,
+		n, grens_access_places_count(pl), reached, diffs);
+	CHECK_INT(diffs, 0);
+	CHECK(reached > n); /* the comparison is not vacuous */
+done:
+	free(text);
+	grens_access_result_free(fast);
+	grens_access_result_free(slow);
+	grens_access_network_free(net);
+	grens_access_places_free(pl);
+	grens_timetable_free(tt);
+	grens_gtfs_free(feed);
+}
+
+static void test_crosscheck(void)
+{
+	const char *shared = getenv("GRENS_SHARED");
+	char probe[4200];
+	snprintf(probe, sizeof(probe), "%s/DESIGN.md", shared ? shared : "");
+	FILE *f = shared ? fopen(probe, "r") : NULL;
+	if (!f) {
+		fprintf(stderr, "shared data absent: cross-check on real feeds skipped\n");
+		return;
+	}
+	fclose(f);
+	crosscheck_feed(shared, "caltrain-2023-ct.zip");
+	crosscheck_feed(shared, "wmata-rail-2026.zip");
+}
+
 int main(void)
 {
 	const char *root = getenv("GRENS_SOURCE_ROOT");
@@ -511,5 +636,6 @@ int main(void)
 	test_window();
 	test_threads_and_shards();
 	test_border_effect();
+	test_crosscheck();
 	return check_exit();
 }
