@@ -25,18 +25,25 @@ static void usage(FILE *o)
 		"usage: grens report --out DIR [--feed [NAME=]PATH]... [--scenario FILE]...\n"
 		"                    [--pair 'FROM -> TO']... [--map-origin STOP]\n"
 		"                    [--date YYYY-MM-DD] [--window HH:MM-HH:MM] [--step S]\n"
-		"                    [--threshold MIN] [--title TEXT]\n\n"
+		"                    [--threshold MIN] [--title TEXT] [--places FILE]...\n"
+		"                    [--cutoffs MIN,...] [--base-feeds NAME,...]\n\n"
 		"Writes DIR/report.html (one self-contained page with charts), report.json,\n"
 		"profiles.csv, profile_steps.csv, opportunities.csv, stations.csv,\n"
 		"stations.geojson and journeys.csv (docs/report.md).\n\n"
 		"With no --feed: the embedded default feeds (%s), the pairs\n"
-		"Amsterdam/Rotterdam/Den Haag/Utrecht Centraal -> Aachen Hbf on %s.\n"
+		"Amsterdam/Rotterdam/Den Haag/Utrecht Centraal -> Aachen Hbf on %s,\n"
+		"the scenario scenarios/ic-aken.yaml and the places in places/*.csv.\n"
 		"  --pair 'FROM -> TO'  a travel-time profile and the fastest journey\n"
 		"                       (repeatable; stops by id or name)\n"
 		"  --map-origin STOP    origin of the station map (default: the first FROM)\n"
 		"  --window             departure window (default 06:00-22:00)\n"
 		"  --step S             seconds between departures (default 300)\n"
 		"  --threshold MIN      'share under' threshold in minutes (default 180)\n"
+		"  --scenario FILE      a what-if compared with the base (repeatable)\n"
+		"  --places FILE        places with population (repeatable): reachable\n"
+		"                       population for nl-only, linked and each scenario\n"
+		"  --cutoffs MIN,...    cutoffs of reachable population (default 60,90,120,180)\n"
+		"  --base-feeds NAMES   the feeds of the nl-only side (default nl)\n"
 		"Exit status: 0, 1 unusable feed or unwritable output, 2 bad arguments.\n",
 		cli_feeds_dir(), DEFAULT_DATE);
 }
@@ -50,6 +57,27 @@ static int parse_window(const char *w, int32_t *t0, int32_t *t1)
 		return -1;
 	}
 	return 0;
+}
+
+/* "60,90,120" into spec->cutoffs_min. */
+static int parse_cutoffs(const char *v, report_cli_spec *spec)
+{
+	spec->cutoff_count = 0;
+	for (const char *p = v;;) {
+		size_t len = strcspn(p, ",");
+		int64_t n;
+		if (spec->cutoff_count == REPORT_CLI_MAX_CUTOFFS ||
+		    grens_parse_i64(p, len, 1, 1440, &n)) {
+			cli_errorf(CMD, "--cutoffs needs up to %u minutes 1..1440, comma-separated, "
+					"not '%s'",
+				   REPORT_CLI_MAX_CUTOFFS, v);
+			return -1;
+		}
+		spec->cutoffs_min[spec->cutoff_count++] = (int32_t)n;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
 }
 
 /* Split "FROM -> TO" in place. */
@@ -112,6 +140,17 @@ int cmd_report(int argc, char **argv)
 				return CLI_EXIT_USAGE;
 			}
 			spec.pair_count++;
+		} else if (strcmp(opt, "--places") == 0) {
+			if (spec.places_count == REPORT_CLI_MAX_PLACES_FILES) {
+				cli_errorf(CMD, "at most %u --places", REPORT_CLI_MAX_PLACES_FILES);
+				return CLI_EXIT_USAGE;
+			}
+			spec.places[spec.places_count++] = v;
+		} else if (strcmp(opt, "--cutoffs") == 0) {
+			if (parse_cutoffs(v, &spec))
+				return CLI_EXIT_USAGE;
+		} else if (strcmp(opt, "--base-feeds") == 0) {
+			spec.base_feeds = v;
 		} else if (strcmp(opt, "--map-origin") == 0) {
 			spec.map_origin = v;
 		} else if (strcmp(opt, "--date") == 0) {
@@ -155,6 +194,25 @@ int cmd_report(int argc, char **argv)
 			spec.to[i] = DEFAULT_TO;
 			spec.pair_count++;
 		}
+	}
+	char scenario_path[4096], places_path[2][4096];
+	if (embedded && spec.scenario_count == 0) {
+		snprintf(scenario_path, sizeof(scenario_path), "%s/scenarios/ic-aken.yaml",
+			 cli_feeds_dir());
+		spec.scenarios[spec.scenario_count++] = scenario_path;
+	}
+	if (embedded && spec.places_count == 0) {
+		static const char *const names[] = { "nl", "nrw" };
+		for (unsigned i = 0; i < 2; i++) {
+			snprintf(places_path[i], sizeof(places_path[i]), "%s/places/%s.csv",
+				 cli_feeds_dir(), names[i]);
+			spec.places[spec.places_count++] = places_path[i];
+		}
+	}
+	if (spec.cutoff_count == 0) {
+		static const int32_t cutoffs[] = { 60, 90, 120, 180 };
+		for (unsigned i = 0; i < 4; i++)
+			spec.cutoffs_min[spec.cutoff_count++] = cutoffs[i];
 	}
 	uint32_t steps = (uint32_t)((spec.t1 - spec.t0) / spec.step) + 1;
 	if (steps > GRENS_REPORT_MAX_STEPS) {

@@ -1,14 +1,22 @@
 /* The analyses behind `grens report` and `grens nightly`: everything here
  * asks route/ for results and hands them to report/. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "grens/access.h"
 #include "grens/gtfs.h"
 #include "grens/net.h"
 #include "grens/route.h"
+#include "grens/scenario.h"
 #include "report_cli.h"
 #include "route_cli.h"
+
+/* Stops of different feeds this close are joined by walks (as in grens
+ * access). */
+#define REPORT_CLI_LINK_RADIUS_M 200.0
 
 static int fail_err(const char *cmd, const grens_error *err)
 {
@@ -174,6 +182,9 @@ static int build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t 
 		 grens_timetable **out)
 {
 	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	/* Stops of different feeds at one station are joined by walks (as in
+	 * grens access). */
+	no.footpath_radius_m = count > 1 ? REPORT_CLI_LINK_RADIUS_M : 0.0;
 	grens_error err;
 	grens_error_clear(&err);
 	grens_diag *diag = grens_diag_new();
@@ -190,11 +201,199 @@ static int build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t 
 	return CLI_EXIT_OK;
 }
 
+/* Read a places file (bounded) and add its rows. */
+static int read_places(const char *cmd, const char *path, grens_access_places *places)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t len = 0;
+	int code = CLI_EXIT_FAIL;
+	grens_error err;
+	grens_error_clear(&err);
+	if (!f) {
+		cli_errorf(cmd, "cannot open places file '%s': %s", path, strerror(errno));
+		return CLI_EXIT_FAIL;
+	}
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0 || st.st_size < 0 ||
+	    (uint64_t)st.st_size > GRENS_ACCESS_MAX_PLACES_BYTES) {
+		cli_errorf(cmd, "'%s' is not a regular file of at most %u bytes", path,
+			   GRENS_ACCESS_MAX_PLACES_BYTES);
+		goto done;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	if (!text) {
+		cli_errorf(cmd, "out of memory");
+		goto done;
+	}
+	len = fread(text, 1, (size_t)st.st_size, f);
+	if (ferror(f)) {
+		cli_errorf(cmd, "cannot read '%s'", path);
+		goto done;
+	}
+	text[len] = '\0';
+	grens_diag *diag = grens_diag_new();
+	uint32_t skipped = 0;
+	if (!diag || grens_access_places_parse(places, path, text, len, diag, &skipped, &err)) {
+		cli_report_error(cmd, &err);
+	} else {
+		if (skipped)
+			fprintf(stderr, "grens %s: %s: %u rows skipped\n", cmd, path, skipped);
+		code = CLI_EXIT_OK;
+	}
+	grens_diag_free(diag);
+done:
+	free(text);
+	fclose(f);
+	return code;
+}
+
+/* Reachable population from each distinct pair origin on tt, as `variant`. */
+static int add_access(const char *cmd, const report_cli_spec *spec, grens_report *report,
+		      const grens_timetable *tt, const grens_access_places *places,
+		      const char *variant)
+{
+	enum { CAP = 256 };
+	grens_access_network *net = NULL;
+	grens_access_result *res = NULL;
+	grens_access_origin origins[REPORT_CLI_MAX_PAIRS];
+	uint32_t *stops = calloc((size_t)REPORT_CLI_MAX_PAIRS * CAP, sizeof(uint32_t));
+	uint32_t norigins = 0;
+	grens_error err;
+	grens_error_clear(&err);
+	int code = CLI_EXIT_FAIL;
+	if (!stops) {
+		cli_errorf(cmd, "out of memory");
+		goto done;
+	}
+	for (unsigned i = 0; i < spec->pair_count; i++) {
+		bool seen = false;
+		for (unsigned j = 0; j < i; j++)
+			seen = seen || strcmp(spec->from[i], spec->from[j]) == 0;
+		if (seen)
+			continue;
+		uint32_t n;
+		uint32_t *s = stops + (size_t)norigins * CAP;
+		if ((code = route_cli_stops(cmd, tt, "from", spec->from[i], s, CAP, &n)))
+			goto done;
+		origins[norigins++] = (grens_access_origin){ GRENS_NONE, s, n };
+	}
+	code = CLI_EXIT_FAIL;
+	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	grens_access_options ao = GRENS_ACCESS_OPTIONS_INIT;
+	ao.date = spec->date;
+	ao.window_start = spec->t0;
+	ao.window_end = spec->t1;
+	ao.step = spec->step;
+	ao.cutoff_count = spec->cutoff_count;
+	for (unsigned c = 0; c < spec->cutoff_count; c++)
+		ao.cutoffs[c] = spec->cutoffs_min[c] * 60;
+	grens_diag *diag = grens_diag_new();
+	int rc = diag ? grens_access_network_new(&net, tt, places, &lo, diag, &err) : GRENS_ENOMEM;
+	grens_diag_free(diag);
+	if (rc || grens_access_run(&res, net, origins, norigins, &ao, &err)) {
+		code = fail_err(cmd, &err);
+		goto done;
+	}
+	for (uint32_t i = 0; i < grens_access_result_count(res); i++) {
+		const grens_access_origin *o = &origins[grens_access_result_origin(res, i)];
+		uint32_t cut[REPORT_CLI_MAX_CUTOFFS];
+		double pop[REPORT_CLI_MAX_CUTOFFS];
+		for (unsigned c = 0; c < spec->cutoff_count; c++) {
+			cut[c] = (uint32_t)spec->cutoffs_min[c];
+			pop[c] = grens_access_result_opportunities(res, i, 0, c, 0);
+		}
+		char id[512];
+		grens_report_place origin = place_of(tt, o->stops[0], id, sizeof(id));
+		if (grens_report_add_opportunities(report, &origin, variant, cut, pop,
+						   spec->cutoff_count, &err)) {
+			code = fail_err(cmd, &err);
+			goto done;
+		}
+	}
+	code = CLI_EXIT_OK;
+done:
+	grens_access_result_free(res);
+	grens_access_network_free(net);
+	free(stops);
+	return code;
+}
+
+/* Is name in the comma-separated list? */
+static bool in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, name, n) == 0)
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
+/* The border effect's other side: the base feeds alone. */
+static int nl_only(const char *cmd, const report_cli_spec *spec, grens_report *report,
+		   grens_gtfs_feed *const *feeds, uint32_t count,
+		   const grens_access_places *places)
+{
+	const grens_gtfs_feed *subset[64];
+	uint32_t n = 0;
+	const char *list = spec->base_feeds ? spec->base_feeds : "nl";
+	for (uint32_t i = 0; i < count; i++)
+		if (in_list(list, feeds[i]->name))
+			subset[n++] = feeds[i];
+	if (n == 0 || n == count)
+		return CLI_EXIT_OK; /* no border to speak of */
+	grens_timetable *tt = NULL;
+	int code = build(cmd, subset, n, &tt);
+	if (!code)
+		code = add_access(cmd, spec, report, tt, places, "nl-only");
+	grens_timetable_free(tt);
+	return code;
+}
+
+/* One scenario: apply it to the feeds, rebuild, and analyse. */
+static int scenario(const char *cmd, const report_cli_spec *spec, grens_report *report,
+		    grens_gtfs_feed *const *feeds, uint32_t count, const char *path,
+		    const grens_access_places *places)
+{
+	grens_scenario *sc = NULL;
+	grens_scenario_result *res = NULL;
+	grens_timetable *tt = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	grens_diag *diag = grens_diag_new();
+	int code = CLI_EXIT_FAIL;
+	if (!diag || grens_scenario_load(&sc, path, &err) ||
+	    grens_scenario_apply(&res, sc, (const grens_gtfs_feed *const *)feeds, count, diag,
+				 &err) ||
+	    grens_report_add_scenario(report, grens_scenario_name(sc), grens_scenario_hash(sc),
+				      grens_scenario_description(sc), &err)) {
+		code = fail_err(cmd, &err);
+		goto done;
+	}
+	uint32_t n;
+	const grens_gtfs_feed *const *modified = grens_scenario_result_feeds(res, &n);
+	if ((code = build(cmd, modified, n, &tt)) ||
+	    (code = analyse(cmd, spec, report, tt, grens_scenario_name(sc))))
+		goto done;
+	if (places)
+		code = add_access(cmd, spec, report, tt, places, grens_scenario_name(sc));
+done:
+	grens_timetable_free(tt);
+	grens_scenario_result_free(res);
+	grens_scenario_free(sc);
+	grens_diag_free(diag);
+	return code;
+}
+
 int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *report)
 {
 	grens_gtfs_feed *feeds[64] = { 0 };
 	grens_diag *diags[64] = { 0 };
 	grens_timetable *tt = NULL;
+	grens_access_places *places = NULL;
 	grens_error err;
 	grens_error_clear(&err);
 	cli_feed_list list = spec->feeds;
@@ -203,6 +402,14 @@ int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *
 	if (grens_report_set_query(report, spec->date, spec->t0, spec->t1, spec->step,
 				   spec->threshold, &err))
 		goto fail;
+	if (spec->places_count) {
+		if (grens_access_places_new(&places, &err))
+			goto fail;
+		for (unsigned i = 0; i < spec->places_count; i++)
+			if ((code = read_places(cmd, spec->places[i], places)))
+				goto done;
+		code = CLI_EXIT_FAIL;
+	}
 	if (cli_load_feeds(cmd, &list, feeds, diags) != 0)
 		goto done;
 	for (unsigned i = 0; i < list.count; i++) {
@@ -214,20 +421,28 @@ int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *
 					  &err))
 			goto fail;
 	}
+	if (places && (code = nl_only(cmd, spec, report, feeds, list.count, places)))
+		goto done;
 	if ((code = build(cmd, (const grens_gtfs_feed *const *)feeds, list.count, &tt)) ||
-	    (code = analyse(cmd, spec, report, tt, "base")))
+	    (code = analyse(cmd, spec, report, tt, "base")) ||
+	    (places && (code = add_access(cmd, spec, report, tt, places, "linked"))))
 		goto done;
-	if (spec->scenario_count) {
-		cli_errorf(cmd, "scenarios are not supported by this build");
-		code = CLI_EXIT_USAGE;
-		goto done;
-	}
+	grens_timetable_free(tt);
+	tt = NULL;
+	for (unsigned i = 0; i < spec->scenario_count; i++)
+		if ((code = scenario(cmd, spec, report, feeds, list.count, spec->scenarios[i],
+				     places)))
+			goto done;
+	if (!places && (code = grens_report_add_note(
+				report, "no places file: reachable population not computed", &err)))
+		goto fail;
 	code = CLI_EXIT_OK;
 	goto done;
 fail:
 	code = fail_err(cmd, &err);
 done:
 	grens_timetable_free(tt);
+	grens_access_places_free(places);
 	cli_free_feeds(feeds, diags, list.count);
 	return code;
 }

@@ -9,6 +9,8 @@
 
 #define REPORT_CLI_MAX_PAIRS 32u
 #define REPORT_CLI_MAX_SCENARIOS 8u
+#define REPORT_CLI_MAX_PLACES_FILES 16u
+#define REPORT_CLI_MAX_CUTOFFS 8u
 
 typedef struct report_cli_spec {
 	cli_feed_list feeds; /* NAME=PATH or PATH; empty: the embedded default */
@@ -17,13 +19,22 @@ typedef struct report_cli_spec {
 	const char *from[REPORT_CLI_MAX_PAIRS], *to[REPORT_CLI_MAX_PAIRS];
 	unsigned pair_count;
 	const char *map_origin; /* NULL: the first pair's origin */
+	/* Reachable population (access/): places files (none: no such section),
+	 * cutoffs in minutes, and the feeds of the "nl-only" side of the border
+	 * effect (comma-separated names; NULL: "nl"). */
+	const char *places[REPORT_CLI_MAX_PLACES_FILES];
+	unsigned places_count;
+	int32_t cutoffs_min[REPORT_CLI_MAX_CUTOFFS];
+	unsigned cutoff_count;
+	const char *base_feeds;
 	grens_date date;
 	int32_t t0, t1, step, threshold;
 } report_cli_spec;
 
-/* Load the feeds (with provenance), build the base timetable and each
- * scenario's, and add profiles, best journeys and the station map to
- * report. Returns CLI_EXIT_OK or an exit code after printing the reason. */
+/* Load the feeds (with provenance), build the base timetable (all feeds,
+ * stops of different feeds within 200 m joined by walks) and each
+ * scenario's, and add profiles, best journeys, the station map and
+ * reachable population (nl-only, linked, each scenario) to report. Returns CLI_EXIT_OK or an exit code after printing the reason. */
 int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *report);
 
 #endif

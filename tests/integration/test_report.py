@@ -63,7 +63,31 @@ for origin, fastest in (("Amsterdam Centraal", 10800), ("Utrecht Centraal", 9300
         # 06:00-22:00 every 300 s: 16 * 12 + 1 = 193 departures.
         check(p["summary"]["steps"] == 193, "193 departure steps")
         check(len(p["steps"]["travel_s"]) == 193, "193 steps kept")
-check(len(doc["profiles"]) >= 4, "four Randstad origins")
+check(len(doc["profiles"]) == 8, "four Randstad origins, base and ic-aken")
+
+# The default scenario (feeds/README.md): the Heerlen IC on to Aachen Hbf gives
+# Amsterdam C -> Aachen Hbf in 2 h 51 without a change: 171 min = 10260 s.
+sc = profiles.get(("Amsterdam Centraal", "ic-aken"))
+check(sc is not None and sc["summary"]["min_s"] == 10260,
+      f"ic-aken: Amsterdam -> Aachen fastest 10260 s ({sc and sc['summary']['min_s']})")
+check([s["name"] for s in doc["scenarios"]] == ["ic-aken"], "scenario provenance")
+check(len(doc["scenarios"][0]["sha256"]) == 64, "scenario hash")
+
+# ---- reachable population: nl-only, linked, ic-aken -------------------------------------
+opp = {(o["origin"]["name"], o["variant"]): o for o in doc["opportunities"]}
+check({v for _, v in opp} == {"nl-only", "linked", "ic-aken"}, f"variants {set(opp)}")
+for (origin, variant), o in opp.items():
+    pops = [c["population"] for c in o["cutoffs"]]
+    check([c["minutes"] for c in o["cutoffs"]] == [60, 90, 120, 180], "default cutoffs")
+    check(pops == sorted(pops), f"{origin} {variant}: population grows with the cutoff")
+    lin = [c["population"] for c in opp[(origin, "linked")]["cutoffs"]]
+    if variant == "nl-only":
+        check(all(a <= b for a, b in zip(pops, lin)), f"{origin}: linked reaches at least "
+              "what nl-only reaches")
+# Within 60 min of Amsterdam C (feeds/places/nl.csv): Amsterdam itself (931,298) and
+# Utrecht (362,000; the IC takes 8 + 18 = 26 min, 6 trains an hour): 1,293,298.
+a60 = opp[("Amsterdam Centraal", "nl-only")]["cutoffs"][0]["population"]
+check(a60 == 1293298, f"Amsterdam within 60 min: {a60} = 931298 + 362000")
 
 # ---- CSV says what the JSON says --------------------------------------------------
 with open(os.path.join(out, "profiles.csv"), encoding="utf-8") as f:
