@@ -77,6 +77,24 @@ static void duration(page *p, const json_t *v)
 	outf(p, "%lld:%02lld", m / 60, m % 60);
 }
 
+/* A whole number with thousands separators: 1,293,298. */
+static void thousands(page *p, double v)
+{
+	char digits[32], grouped[48];
+	long long n = llround(v);
+	int len = snprintf(digits, sizeof(digits), "%lld", n < 0 ? -n : n);
+	size_t k = 0;
+	if (n < 0)
+		grouped[k++] = '-';
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			grouped[k++] = ',';
+		grouped[k++] = digits[i];
+	}
+	grouped[k] = '\0';
+	out(p, grouped);
+}
+
 static void clock_label(page *p, long long s)
 {
 	outf(p, "%02lld:%02lld", s / 3600, s / 60 % 60);
@@ -366,8 +384,11 @@ static void opportunity_chart(page *p, const json_t *doc, size_t first)
 	}
 	/* Round the axis up to 1, 2 or 5 times a power of ten. */
 	double scale = pow(10.0, floor(log10(vmax)));
-	double top = vmax <= scale ? scale : vmax <= 2 * scale ? 2 * scale
-				   : vmax <= 5 * scale ? 5 * scale : 10 * scale;
+	double top = vmax <= scale	   ? scale
+		     : vmax <= 2 * scale   ? 2 * scale
+		     : vmax <= 2.5 * scale ? 2.5 * scale
+		     : vmax <= 5 * scale   ? 5 * scale
+					   : 10 * scale;
 	out(p, "<h3>From ");
 	esc(p, str(json_object_get(o0, "origin"), "name"));
 	out(p, "</h3>\n<div class=\"legend\">");
@@ -389,8 +410,10 @@ static void opportunity_chart(page *p, const json_t *doc, size_t first)
 	for (int t = 0; t <= 5; t++) {
 		double v = top * t / 5, py = MT + ph - ph * t / 5;
 		outf(p, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
-			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.0fk</text>\n",
-		     ML + 30, CW - MR, py, py, ML + 24, py + 4, v / 1000);
+			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
+		     ML + 30, CW - MR, py, py, ML + 24, py + 4);
+		thousands(p, v);
+		out(p, "</text>\n");
 	}
 	size_t vi = 0;
 	json_array_foreach(all, i, o)
@@ -412,8 +435,10 @@ static void opportunity_chart(page *p, const json_t *doc, size_t first)
 			ref(p, "opportunities", i, path, pop);
 			out(p, "><title>");
 			esc(p, str(o, "variant"));
-			outf(p, ", %lld min: %.0f</title></rect>\n",
-			     (long long)json_integer_value(json_object_get(c, "minutes")), v);
+			outf(p, ", %lld min: ",
+			     (long long)json_integer_value(json_object_get(c, "minutes")));
+			thousands(p, v);
+			out(p, "</title></rect>\n");
 		}
 		vi++;
 	}
@@ -443,7 +468,9 @@ static void opportunity_chart(page *p, const json_t *doc, size_t first)
 			snprintf(path, sizeof(path), "cutoffs/%zu/population", k);
 			out(p, "<td class=\"num\"");
 			ref(p, "opportunities", i, path, json_object_get(c, "population"));
-			outf(p, ">%.0f</td>", json_number_value(json_object_get(c, "population")));
+			out(p, ">");
+			thousands(p, json_number_value(json_object_get(c, "population")));
+			out(p, "</td>");
 		}
 		out(p, "</tr>\n");
 	}
