@@ -247,10 +247,14 @@ int grens_report_previous_run(const char *dir, grens_date date, char *name, size
  * stale), service_date (YYYY-MM-DD; default the run date), window
  * (HH:MM-HH:MM), step (seconds), threshold (minutes), scenario (a file,
  * repeatable), pair (`FROM -> TO`, repeatable), map_origin (a stop),
- * diff_travel_time (seconds), diff_population. */
+ * places (a places CSV, repeatable), cutoffs (minutes, comma-separated),
+ * base_feeds (feed names of the nl-only side), diff_travel_time (seconds),
+ * diff_population. Inline `#` starts a comment. */
 #define GRENS_REPORT_NIGHTLY_MAX_PAIRS 32u
 #define GRENS_REPORT_NIGHTLY_MAX_SCENARIOS 8u
 #define GRENS_REPORT_NIGHTLY_TEXT_BYTES 256u
+#define GRENS_REPORT_NIGHTLY_MAX_PLACES 16u
+#define GRENS_REPORT_NIGHTLY_MAX_CUTOFFS 8u
 
 typedef struct grens_report_nightly_pair {
 	char from[GRENS_REPORT_NIGHTLY_TEXT_BYTES];
@@ -265,6 +269,11 @@ typedef struct grens_report_nightly_config {
 	grens_report_nightly_pair pairs[GRENS_REPORT_NIGHTLY_MAX_PAIRS];
 	uint32_t pair_count;
 	char map_origin[GRENS_REPORT_NIGHTLY_TEXT_BYTES]; /* "" : the first pair's origin */
+	char places[GRENS_REPORT_NIGHTLY_MAX_PLACES][GRENS_REPORT_PATH_BYTES];
+	uint32_t places_count;
+	int32_t cutoffs_min[GRENS_REPORT_NIGHTLY_MAX_CUTOFFS]; /* default 60, 90, 120 */
+	uint32_t cutoff_count;
+	char base_feeds[GRENS_REPORT_NIGHTLY_TEXT_BYTES]; /* "" : "nl" */
 	int64_t max_age_s;	   /* default 2 days */
 	grens_date service_date; /* GRENS_DATE_NONE: the run date */
 	int32_t window_start, window_end; /* default 06:00-22:00 */

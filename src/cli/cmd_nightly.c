@@ -15,6 +15,12 @@
 
 #define CMD "nightly"
 
+_Static_assert(GRENS_REPORT_NIGHTLY_MAX_PAIRS <= REPORT_CLI_MAX_PAIRS &&
+		       GRENS_REPORT_NIGHTLY_MAX_SCENARIOS <= REPORT_CLI_MAX_SCENARIOS &&
+		       GRENS_REPORT_NIGHTLY_MAX_PLACES <= REPORT_CLI_MAX_PLACES_FILES &&
+		       GRENS_REPORT_NIGHTLY_MAX_CUTOFFS <= REPORT_CLI_MAX_CUTOFFS,
+	       "the nightly configuration fits the report's lists");
+
 static void usage(FILE *o)
 {
 	fprintf(o, "usage: grens nightly --config FILE --out DIR [--date YYYY-MM-DD]\n"
@@ -223,6 +229,13 @@ int cmd_nightly(int argc, char **argv)
 		spec.scenarios[i] = cfg->scenarios[i];
 	spec.scenario_count = cfg->scenario_count;
 	spec.map_origin = cfg->map_origin[0] ? cfg->map_origin : NULL;
+	for (unsigned i = 0; i < cfg->places_count; i++)
+		spec.places[i] = cfg->places[i];
+	spec.places_count = cfg->places_count;
+	for (unsigned i = 0; i < cfg->cutoff_count; i++)
+		spec.cutoffs_min[i] = cfg->cutoffs_min[i];
+	spec.cutoff_count = cfg->cutoff_count;
+	spec.base_feeds = cfg->base_feeds[0] ? cfg->base_feeds : NULL;
 	spec.date = cfg->service_date != GRENS_DATE_NONE ? cfg->service_date : run_date;
 	spec.t0 = cfg->window_start;
 	spec.t1 = cfg->window_end;

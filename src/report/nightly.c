@@ -66,6 +66,10 @@ int grens_report_nightly_parse(grens_report_nightly_config *out, const char *tex
 	out->threshold_s = 180 * 60;
 	out->diff.travel_time_s = 60;
 	out->diff.population = 1000.0;
+	out->cutoff_count = 3;
+	out->cutoffs_min[0] = 60;
+	out->cutoffs_min[1] = 90;
+	out->cutoffs_min[2] = 120;
 	if (!file)
 		file = "<nightly>";
 	uint32_t line = 0;
@@ -139,6 +143,33 @@ int grens_report_nightly_parse(grens_report_nightly_config *out, const char *tex
 				return bad(err, file, line, key, "expected 'FROM -> TO'");
 			rc = copy(pr->from, sizeof(pr->from), v, (size_t)(fe - v)) ||
 			     copy(pr->to, sizeof(pr->to), ts, (size_t)(e - ts));
+		} else if (strcmp(key, "places") == 0) {
+			if (out->places_count == GRENS_REPORT_NIGHTLY_MAX_PLACES) {
+				grens_error_set(err, GRENS_ELIMIT, "more than %u places files",
+						GRENS_REPORT_NIGHTLY_MAX_PLACES);
+				grens_error_at(err, file, line, 0, key);
+				return GRENS_ELIMIT;
+			}
+			rc = resolve(out->places[out->places_count++], GRENS_REPORT_PATH_BYTES, file,
+				     v, vlen);
+		} else if (strcmp(key, "cutoffs") == 0) {
+			out->cutoff_count = 0;
+			for (const char *q = v; q < e;) {
+				const char *c = memchr(q, ',', (size_t)(e - q));
+				const char *qe = c ? c : e;
+				while (q < qe && *q == ' ')
+					q++;
+				while (qe > q && qe[-1] == ' ')
+					qe--;
+				if (out->cutoff_count == GRENS_REPORT_NIGHTLY_MAX_CUTOFFS ||
+				    grens_parse_i64(q, (size_t)(qe - q), 1, 1440, &n))
+					return bad(err, file, line, key,
+						   "expected up to 8 minutes 1..1440, comma-separated");
+				out->cutoffs_min[out->cutoff_count++] = (int32_t)n;
+				q = c ? c + 1 : e;
+			}
+		} else if (strcmp(key, "base_feeds") == 0) {
+			rc = copy(out->base_feeds, sizeof(out->base_feeds), v, vlen);
 		} else if (strcmp(key, "map_origin") == 0) {
 			rc = copy(out->map_origin, sizeof(out->map_origin), v, vlen);
 		} else if (strcmp(key, "max_age") == 0) {

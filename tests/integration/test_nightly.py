@@ -61,6 +61,10 @@ def write_config(name, url, max_age="1h"):
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "feeds.conf"), "w") as f:
         f.write(f"[small]\nkind = gtfs\nurl = {url}\nretries = 0\n")
+    with open(os.path.join(d, "places.csv"), "w") as f:
+        f.write("name,country,municipality_code,lat,lon,population\n"
+                "Heerlen,NL,GM0917,50.890693,5.975844,1000\n"
+                "Aachen,DE,05334002,50.767800,6.091499,5000\n")
     path = os.path.join(d, "nightly.conf")
     with open(path, "w") as f:
         f.write("# test nightly\n"
@@ -71,6 +75,8 @@ def write_config(name, url, max_age="1h"):
                 "window = 06:00-09:00\n"
                 "step = 600\n"
                 "pair = Heerlen Test -> Aachen Test\n"
+                "places = places.csv\n"
+                "cutoffs = 45\n"
                 "diff_travel_time = 60\n")
     return path
 
@@ -98,6 +104,11 @@ p1 = doc1["profiles"][0]
 check(p1["summary"]["steps"] == 19, "19 departure steps")
 check(p1["summary"]["median_s"] == 2400, f"night 1 median {p1['summary']['median_s']} = 2400")
 check(doc1["feeds"][0]["version"] == "v1", "night 1 feed_info version v1")
+# Population within 45 min of Heerlen Test: Heerlen itself (1000, tied to the origin
+# stop) and Aachen (5000): its median travel time is 40 min as above.
+pop1 = doc1["opportunities"][0]
+check(pop1["variant"] == "linked" and pop1["cutoffs"] == [{"minutes": 45, "population": 6000}],
+      f"night 1 population within 45 min: 1000 + 5000 ({pop1})")
 with open(os.path.join(tmp, "good", "cache", "small", "current.zip"), "rb") as f:
     import hashlib
     sha1 = hashlib.sha256(f.read()).hexdigest()
@@ -124,6 +135,10 @@ check(feed.get("previous_version") == "v1" and feed.get("current_version") == "v
 tt = diff["travel_times"]
 check(len(tt) == 1 and tt[0]["previous_median_s"] == 2400 and tt[0]["current_median_s"] == 3000
       and tt[0]["delta_s"] == 600, f"diff: travel time 2400 -> 3000 ({tt})")
+# Aachen's median is now 50 min, beyond 45: 6000 -> 1000.
+op = diff["opportunities"]
+check(len(op) == 1 and op[0]["previous"] == 6000 and op[0]["current"] == 1000
+      and op[0]["delta"] == -5000, f"diff: population 6000 -> 1000 ({op})")
 with open(os.path.join(night2, "diff.txt"), encoding="utf-8") as f:
     text = f.read()
 check("feed small: changed" in text and "+600 s" in text, "diff.txt says it in words")

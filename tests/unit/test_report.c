@@ -217,6 +217,10 @@ static void test_nightly_config(void)
 			   "pair = Amsterdam Centraal -> Aachen Hbf\n"
 			   "pair = ut->ahbf\n"
 			   "scenario = /abs/ic.yaml\n"
+			   "places = places/nl.csv\n"
+			   "places = places/nrw.csv\n"
+			   "cutoffs = 45, 90,180\n"
+			   "base_feeds = nl,be\n"
 			   "diff_travel_time = 120\n"
 			   "diff_population = 2500.5\n";
 	CHECK_INT(grens_report_nightly_parse(&c, good, strlen(good), "/etc/grens/nightly.conf",
@@ -237,6 +241,12 @@ static void test_nightly_config(void)
 	CHECK_STR(c.pairs[1].to, "ahbf");
 	CHECK_INT(c.scenario_count, 1);
 	CHECK_STR(c.scenarios[0], "/abs/ic.yaml");
+	CHECK_INT(c.places_count, 2);
+	CHECK_STR(c.places[1], "/etc/grens/places/nrw.csv");
+	CHECK_INT(c.cutoff_count, 3);
+	CHECK_INT(c.cutoffs_min[0], 45);
+	CHECK_INT(c.cutoffs_min[2], 180);
+	CHECK_STR(c.base_feeds, "nl,be");
 	CHECK_INT(c.diff.travel_time_s, 120);
 	CHECK_NEAR(c.diff.population, 2500.5, 1e-9);
 
@@ -256,6 +266,10 @@ static void test_nightly_config(void)
 	CHECK_INT(grens_report_nightly_parse(&c, bad_pair, strlen(bad_pair), "n.conf", &err),
 		  GRENS_EFORMAT);
 	CHECK_STR(err.field, "pair");
+	const char *bad_cut = "feeds = f\npair = a -> b\ncutoffs = 60,,90\n";
+	CHECK_INT(grens_report_nightly_parse(&c, bad_cut, strlen(bad_cut), "n.conf", &err),
+		  GRENS_EFORMAT);
+	CHECK_STR(err.field, "cutoffs");
 	const char *no_pair = "feeds = f\n";
 	CHECK_INT(grens_report_nightly_parse(&c, no_pair, strlen(no_pair), "n.conf", &err),
 		  GRENS_EFORMAT);
