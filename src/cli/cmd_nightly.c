@@ -57,6 +57,22 @@ static int verify_gtfs(const char *path, grens_fetch_kind kind, void *ctx, grens
 	return grens_gtfs_check(path, err);
 }
 
+/* Fill header values that come from the environment (as grens fetch
+ * does); a variable that is unset leaves the value empty and the download
+ * fails naming it. */
+static void resolve_headers(grens_fetch_feed *feed)
+{
+	for (unsigned i = 0; i < feed->header_count; i++) {
+		grens_fetch_header *h = &feed->headers[i];
+		const char *v = h->env[0] ? getenv(h->env) : NULL;
+		if (!h->env[0])
+			continue;
+		h->value[0] = '\0';
+		if (v && strlen(v) < sizeof(h->value) && !strpbrk(v, "\r\n"))
+			memcpy(h->value, v, strlen(v) + 1);
+	}
+}
+
 /* Fetch (unless no_fetch) and check every enabled GTFS feed; fills the feed
  * list with NAME=CACHE/NAME/current.zip. Returns the number of feeds that
  * are missing or stale (each named on stderr), or -1 on other errors. */
@@ -79,6 +95,7 @@ static int refresh(const grens_report_nightly_config *cfg, grens_fetch_config *f
 		char note[512];
 		if (!no_fetch) {
 			grens_fetch_options opts = GRENS_FETCH_OPTIONS_INIT;
+			resolve_headers(feed);
 			grens_fetch_result res;
 			opts.verify = verify_gtfs;
 			if (grens_fetch_run(feed, cfg->cache, &opts, &res, &err) != 0) {
