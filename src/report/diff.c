@@ -43,19 +43,13 @@ static int load(const char *path, json_t **out, grens_error *err)
 	return 0;
 }
 
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
 static const json_t *find_feed(const json_t *doc, const char *name)
 {
 	size_t i;
 	json_t *f;
 	json_array_foreach(json_object_get(doc, "feeds"), i, f)
 	{
-		if (strcmp(str(f, "name"), name) == 0)
+		if (strcmp(report_str(f, "name"), name) == 0)
 			return f;
 	}
 	return NULL;
@@ -69,7 +63,7 @@ static json_t *file_hashes(const json_t *feed)
 	json_t *file;
 	json_array_foreach(json_object_get(feed, "files"), i, file)
 	{
-		json_object_set_new(o, str(file, "name"), json_string(str(file, "sha256")));
+		json_object_set_new(o, report_str(file, "name"), json_string(report_str(file, "sha256")));
 	}
 	return o;
 }
@@ -81,7 +75,7 @@ static int diff_feeds(const json_t *prev, const json_t *cur, json_t *out, FILE *
 	json_t *f;
 	json_array_foreach(json_object_get(cur, "feeds"), i, f)
 	{
-		const json_t *p = find_feed(prev, str(f, "name"));
+		const json_t *p = find_feed(prev, report_str(f, "name"));
 		json_t *ph = p ? file_hashes(p) : json_object(), *ch = file_hashes(f);
 		const char *change = !p ? "added" : json_equal(ph, ch) ? NULL : "changed";
 		if (change) {
@@ -90,13 +84,13 @@ static int diff_feeds(const json_t *prev, const json_t *cur, json_t *out, FILE *
 			else
 				c->feeds_changed++;
 			if (text)
-				fprintf(text, "feed %s: %s (version %s -> %s)\n", str(f, "name"),
-					change, p ? str(p, "version") : "-", str(f, "version"));
+				fprintf(text, "feed %s: %s (version %s -> %s)\n", report_str(f, "name"),
+					change, p ? report_str(p, "version") : "-", report_str(f, "version"));
 			json_array_append_new(out,
 					      json_pack("{s:s, s:s, s:s, s:s, s:O, s:O}", "name",
-							str(f, "name"), "change", change,
-							"previous_version", p ? str(p, "version") : "",
-							"current_version", str(f, "version"),
+							report_str(f, "name"), "change", change,
+							"previous_version", p ? report_str(p, "version") : "",
+							"current_version", report_str(f, "version"),
 							"previous_files", ph, "current_files", ch));
 		}
 		json_decref(ph);
@@ -104,12 +98,12 @@ static int diff_feeds(const json_t *prev, const json_t *cur, json_t *out, FILE *
 	}
 	json_array_foreach(json_object_get(prev, "feeds"), i, f)
 	{
-		if (find_feed(cur, str(f, "name")))
+		if (find_feed(cur, report_str(f, "name")))
 			continue;
 		c->feeds_removed++;
 		if (text)
-			fprintf(text, "feed %s: removed\n", str(f, "name"));
-		json_array_append_new(out, json_pack("{s:s, s:s}", "name", str(f, "name"), "change",
+			fprintf(text, "feed %s: removed\n", report_str(f, "name"));
+		json_array_append_new(out, json_pack("{s:s, s:s}", "name", report_str(f, "name"), "change",
 						     "removed"));
 	}
 	return 0;
@@ -117,11 +111,11 @@ static int diff_feeds(const json_t *prev, const json_t *cur, json_t *out, FILE *
 
 static bool same_profile(const json_t *a, const json_t *b)
 {
-	return strcmp(str(json_object_get(a, "from"), "id"),
-		      str(json_object_get(b, "from"), "id")) == 0 &&
-	       strcmp(str(json_object_get(a, "to"), "id"), str(json_object_get(b, "to"), "id")) ==
+	return strcmp(report_str(json_object_get(a, "from"), "id"),
+		      report_str(json_object_get(b, "from"), "id")) == 0 &&
+	       strcmp(report_str(json_object_get(a, "to"), "id"), report_str(json_object_get(b, "to"), "id")) ==
 		       0 &&
-	       strcmp(str(a, "scenario"), str(b, "scenario")) == 0;
+	       strcmp(report_str(a, "scenario"), report_str(b, "scenario")) == 0;
 }
 
 static void diff_profiles(const json_t *prev, const json_t *cur, int32_t threshold, json_t *out,
@@ -154,18 +148,18 @@ static void diff_profiles(const json_t *prev, const json_t *cur, int32_t thresho
 		if (!changed)
 			continue;
 		c->travel_times_changed++;
-		const char *from = str(json_object_get(p, "from"), "name");
-		const char *to = str(json_object_get(p, "to"), "name");
+		const char *from = report_str(json_object_get(p, "from"), "name");
+		const char *to = report_str(json_object_get(p, "to"), "name");
 		if (text)
 			fprintf(text, "median travel time %s -> %s (%s): %lld s -> %lld s (%+lld s)\n",
-				from, to, str(p, "scenario"),
+				from, to, report_str(p, "scenario"),
 				json_is_integer(a) ? (long long)json_integer_value(a) : -1LL,
 				json_is_integer(b) ? (long long)json_integer_value(b) : -1LL, delta);
 		json_array_append_new(
 			out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:o}", "from",
-				       str(json_object_get(p, "from"), "id"), "from_name", from, "to",
-				       str(json_object_get(p, "to"), "id"), "to_name", to, "scenario",
-				       str(p, "scenario"), "previous_median_s", a, "current_median_s",
+				       report_str(json_object_get(p, "from"), "id"), "from_name", from, "to",
+				       report_str(json_object_get(p, "to"), "id"), "to_name", to, "scenario",
+				       report_str(p, "scenario"), "previous_median_s", a, "current_median_s",
 				       b,
 				       "delta_s",
 				       json_is_integer(a) && json_is_integer(b) ? json_integer(delta)
@@ -180,11 +174,11 @@ static void diff_opportunities(const json_t *prev, const json_t *cur, double thr
 	json_t *o, *q, *cut, *pc;
 	json_array_foreach(json_object_get(cur, "opportunities"), i, o)
 	{
-		const char *origin = str(json_object_get(o, "origin"), "id");
+		const char *origin = report_str(json_object_get(o, "origin"), "id");
 		json_array_foreach(json_object_get(prev, "opportunities"), j, q)
 		{
-			if (strcmp(origin, str(json_object_get(q, "origin"), "id")) ||
-			    strcmp(str(o, "variant"), str(q, "variant")))
+			if (strcmp(origin, report_str(json_object_get(q, "origin"), "id")) ||
+			    strcmp(report_str(o, "variant"), report_str(q, "variant")))
 				continue;
 			json_array_foreach(json_object_get(o, "cutoffs"), k, cut)
 			{
@@ -204,11 +198,11 @@ static void diff_opportunities(const json_t *prev, const json_t *cur, double thr
 						fprintf(text,
 							"population within %lld min of %s (%s): %.0f "
 							"-> %.0f (%+.0f)\n",
-							minutes, str(json_object_get(o, "origin"), "name"),
-							str(o, "variant"), a, b, b - a);
+							minutes, report_str(json_object_get(o, "origin"), "name"),
+							report_str(o, "variant"), a, b, b - a);
 					json_array_append_new(
 						out, json_pack("{s:s, s:s, s:I, s:f, s:f, s:f}", "origin",
-							       origin, "variant", str(o, "variant"),
+							       origin, "variant", report_str(o, "variant"),
 							       "minutes", (json_int_t)minutes,
 							       "previous", a, "current", b, "delta",
 							       b - a));
@@ -235,8 +229,8 @@ int grens_report_diff(const char *previous_path, const char *current_path,
 		goto done;
 	json_t *feeds = json_array(), *tts = json_array(), *opps = json_array();
 	result = json_pack("{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:i, s:f}, s:o, s:o, s:o}", "previous",
-			   "path", previous_path, "generated", str(prev, "generated"), "current",
-			   "path", current_path, "generated", str(cur, "generated"), "thresholds",
+			   "path", previous_path, "generated", report_str(prev, "generated"), "current",
+			   "path", current_path, "generated", report_str(cur, "generated"), "thresholds",
 			   "travel_time_s", (json_int_t)opts->travel_time_s, "population",
 			   opts->population, "feeds", feeds, "travel_times", tts, "opportunities",
 			   opps);
@@ -249,7 +243,7 @@ int grens_report_diff(const char *previous_path, const char *current_path,
 	FILE *text = out_text ? tf.f : NULL;
 	if (text)
 		fprintf(text, "changes from %s (%s) to %s (%s)\n", previous_path,
-			str(prev, "generated"), current_path, str(cur, "generated"));
+			report_str(prev, "generated"), current_path, report_str(cur, "generated"));
 	diff_feeds(prev, cur, feeds, text, &c);
 	diff_profiles(prev, cur, opts->travel_time_s, tts, text, &c);
 	diff_opportunities(prev, cur, opts->population, opps, text, &c);

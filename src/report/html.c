@@ -47,12 +47,6 @@ static void esc(page *p, const char *s)
 	}
 }
 
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
 /* data-ref="section/i/key" data-value="v" for a JSON number or null. */
 static void ref(page *p, const char *section, size_t i, const char *path, const json_t *v)
 {
@@ -113,7 +107,7 @@ static const char *scenario_colour(const json_t *doc, const char *name)
 	json_t *s;
 	json_array_foreach(json_object_get(doc, "scenarios"), i, s)
 	{
-		if (strcmp(str(s, "name"), name) == 0)
+		if (strcmp(report_str(s, "name"), name) == 0)
 			return palette[1 + i % 4];
 	}
 	return palette[4];
@@ -143,16 +137,16 @@ static void head(page *p, const json_t *doc)
 	out(p, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	       "<title>");
-	esc(p, str(doc, "title"));
+	esc(p, report_str(doc, "title"));
 	outf(p, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n<h1>", css);
-	esc(p, str(doc, "title"));
+	esc(p, report_str(doc, "title"));
 	out(p, "</h1>\n<p class=\"lead\">");
 	const json_t *q = json_object_get(doc, "query");
 	if (json_is_object(q)) {
 		out(p, "Service date <b id=\"query-date\">");
-		esc(p, str(q, "date"));
+		esc(p, report_str(q, "date"));
 		out(p, "</b>, departures ");
-		esc(p, str(q, "window"));
+		esc(p, report_str(q, "window"));
 		outf(p, " every <span data-ref=\"query/step_s\" data-value=\"%lld\">%lld</span> s; "
 			"threshold <span data-ref=\"query/threshold_s\" data-value=\"%lld\">%lld"
 			"</span> min. ",
@@ -162,9 +156,9 @@ static void head(page *p, const json_t *doc)
 		     (long long)json_integer_value(json_object_get(q, "threshold_s")) / 60);
 	}
 	out(p, "Generated ");
-	esc(p, str(doc, "generated"));
+	esc(p, report_str(doc, "generated"));
 	out(p, " by grens ");
-	esc(p, str(doc, "grens_version"));
+	esc(p, report_str(doc, "grens_version"));
 	out(p, ".</p>\n");
 }
 
@@ -174,9 +168,9 @@ enum { CW = 760, CH = 300, ML = 56, MR = 16, MT = 14, MB = 38 };
 
 static bool same_pair(const json_t *a, const json_t *b)
 {
-	return strcmp(str(json_object_get(a, "from"), "id"), str(json_object_get(b, "from"), "id")) ==
+	return strcmp(report_str(json_object_get(a, "from"), "id"), report_str(json_object_get(b, "from"), "id")) ==
 		       0 &&
-	       strcmp(str(json_object_get(a, "to"), "id"), str(json_object_get(b, "to"), "id")) == 0;
+	       strcmp(report_str(json_object_get(a, "to"), "id"), report_str(json_object_get(b, "to"), "id")) == 0;
 }
 
 static void profile_chart(page *p, const json_t *doc, size_t first)
@@ -205,15 +199,15 @@ static void profile_chart(page *p, const json_t *doc, size_t first)
 	ymax = (ymax + 1799) / 1800 * 1800;
 	const double pw = CW - ML - MR, ph = CH - MT - MB;
 	out(p, "<h3>");
-	esc(p, str(json_object_get(pf, "from"), "name"));
+	esc(p, report_str(json_object_get(pf, "from"), "name"));
 	out(p, " &#8594; ");
-	esc(p, str(json_object_get(pf, "to"), "name"));
+	esc(p, report_str(json_object_get(pf, "to"), "name"));
 	out(p, "</h3>\n<div class=\"legend\">");
 	json_array_foreach(profiles, i, pr)
 	{
 		if (i < first || !same_pair(pr, pf))
 			continue;
-		const char *sc = str(pr, "scenario");
+		const char *sc = report_str(pr, "scenario");
 		outf(p, "<span class=\"key\" style=\"background:%s\"></span>",
 		     scenario_colour(doc, sc));
 		esc(p, sc);
@@ -251,7 +245,7 @@ static void profile_chart(page *p, const json_t *doc, size_t first)
 		const json_t *steps = json_object_get(pr, "steps");
 		const json_t *dep = json_object_get(steps, "departure_s");
 		const json_t *tr = json_object_get(steps, "travel_s");
-		const char *sc = str(pr, "scenario");
+		const char *sc = report_str(pr, "scenario");
 		const char *colour = scenario_colour(doc, sc);
 		outf(p, "<g class=\"series\" data-ref=\"profiles/%zu/steps/travel_s\" "
 			"data-values=\"",
@@ -297,7 +291,7 @@ static void profile_chart(page *p, const json_t *doc, size_t first)
 			continue;
 		const json_t *s = json_object_get(pr, "summary");
 		out(p, "<tr><td>");
-		esc(p, str(pr, "scenario"));
+		esc(p, report_str(pr, "scenario"));
 		out(p, "</td>");
 		for (k = 0; k < 4; k++) {
 			char path[40];
@@ -359,8 +353,8 @@ static void profiles_section(page *p, const json_t *doc)
 
 static bool same_origin(const json_t *a, const json_t *b)
 {
-	return strcmp(str(json_object_get(a, "origin"), "id"),
-		      str(json_object_get(b, "origin"), "id")) == 0;
+	return strcmp(report_str(json_object_get(a, "origin"), "id"),
+		      report_str(json_object_get(b, "origin"), "id")) == 0;
 }
 
 static void opportunity_chart(page *p, const json_t *doc, size_t first)
@@ -390,15 +384,15 @@ static void opportunity_chart(page *p, const json_t *doc, size_t first)
 		     : vmax <= 5 * scale   ? 5 * scale
 					   : 10 * scale;
 	out(p, "<h3>From ");
-	esc(p, str(json_object_get(o0, "origin"), "name"));
+	esc(p, report_str(json_object_get(o0, "origin"), "name"));
 	out(p, "</h3>\n<div class=\"legend\">");
 	json_array_foreach(all, i, o)
 	{
 		if (i < first || !same_origin(o, o0))
 			continue;
 		outf(p, "<span class=\"key\" style=\"background:%s\"></span>",
-		     scenario_colour(doc, str(o, "variant")));
-		esc(p, str(o, "variant"));
+		     scenario_colour(doc, report_str(o, "variant")));
+		esc(p, report_str(o, "variant"));
 	}
 	out(p, "</div>\n");
 	const double pw = CW - ML - MR - 30, ph = CH - MT - MB;
@@ -420,7 +414,7 @@ static void opportunity_chart(page *p, const json_t *doc, size_t first)
 	{
 		if (i < first || !same_origin(o, o0))
 			continue;
-		const char *colour = scenario_colour(doc, str(o, "variant"));
+		const char *colour = scenario_colour(doc, report_str(o, "variant"));
 		json_array_foreach(json_object_get(o, "cutoffs"), k, c)
 		{
 			const json_t *pop = json_object_get(c, "population");
@@ -434,7 +428,7 @@ static void opportunity_chart(page *p, const json_t *doc, size_t first)
 			     x, MT + ph - h, bar * 0.92, h, colour);
 			ref(p, "opportunities", i, path, pop);
 			out(p, "><title>");
-			esc(p, str(o, "variant"));
+			esc(p, report_str(o, "variant"));
 			outf(p, ", %lld min: ",
 			     (long long)json_integer_value(json_object_get(c, "minutes")));
 			thousands(p, v);
@@ -460,7 +454,7 @@ static void opportunity_chart(page *p, const json_t *doc, size_t first)
 		if (i < first || !same_origin(o, o0))
 			continue;
 		out(p, "<tr><td>");
-		esc(p, str(o, "variant"));
+		esc(p, report_str(o, "variant"));
 		out(p, "</td>");
 		json_array_foreach(json_object_get(o, "cutoffs"), k, c)
 		{
@@ -521,7 +515,7 @@ static void map_for(page *p, const json_t *doc, size_t first)
 {
 	const json_t *all = json_object_get(doc, "stations");
 	const json_t *s0 = json_array_get(all, first);
-	const char *origin = str(s0, "origin"), *scenario = str(s0, "scenario");
+	const char *origin = report_str(s0, "origin"), *scenario = report_str(s0, "scenario");
 	double lat0 = 90, lat1 = -90, lon0 = 180, lon1 = -180;
 	long long tmax = 1;
 	size_t i;
@@ -548,8 +542,8 @@ static void map_for(page *p, const json_t *doc, size_t first)
 	const char *oname = origin;
 	json_array_foreach(all, i, s)
 	{
-		if (strcmp(str(s, "id"), origin) == 0)
-			oname = str(s, "name");
+		if (strcmp(report_str(s, "id"), origin) == 0)
+			oname = report_str(s, "name");
 	}
 	esc(p, oname);
 	out(p, ", ");
@@ -567,7 +561,7 @@ static void map_for(page *p, const json_t *doc, size_t first)
 	out(p, "\"/>\n");
 	json_array_foreach(all, i, s)
 	{
-		if (strcmp(str(s, "origin"), origin) || strcmp(str(s, "scenario"), scenario) ||
+		if (strcmp(report_str(s, "origin"), origin) || strcmp(report_str(s, "scenario"), scenario) ||
 		    !json_is_number(json_object_get(s, "lat")))
 			continue;
 		double x = 20 + (json_number_value(json_object_get(s, "lon")) - lon0) * k * sc;
@@ -580,15 +574,15 @@ static void map_for(page *p, const json_t *doc, size_t first)
 		     colour);
 		ref(p, "stations", i, "travel_s", t);
 		out(p, "><title>");
-		esc(p, str(s, "name"));
+		esc(p, report_str(s, "name"));
 		out(p, " (");
-		esc(p, str(s, "country"));
+		esc(p, report_str(s, "country"));
 		out(p, "): ");
 		duration(p, t);
 		out(p, "</title></circle>\n");
-		if (strcmp(str(s, "id"), origin) == 0 || (json_is_integer(t) && i % 3 == 0)) {
+		if (strcmp(report_str(s, "id"), origin) == 0 || (json_is_integer(t) && i % 3 == 0)) {
 			outf(p, "<text x=\"%.1f\" y=\"%.1f\">", x + 7, y + 4);
-			esc(p, str(s, "name"));
+			esc(p, report_str(s, "name"));
 			out(p, "</text>\n");
 		}
 	}
@@ -617,8 +611,8 @@ static void map_section(page *p, const json_t *doc)
 		{
 			if (j >= i)
 				break;
-			if (!strcmp(str(s, "origin"), str(t, "origin")) &&
-			    !strcmp(str(s, "scenario"), str(t, "scenario"))) {
+			if (!strcmp(report_str(s, "origin"), report_str(t, "origin")) &&
+			    !strcmp(report_str(s, "scenario"), report_str(t, "scenario"))) {
 				seen = true;
 				break;
 			}
@@ -648,15 +642,15 @@ static void journeys_section(page *p, const json_t *doc)
 		const json_t *first = json_array_get(legs, 0);
 		const json_t *last = json_array_get(legs, json_array_size(legs) - 1);
 		out(p, "<h3>");
-		esc(p, str(json_object_get(first, "from"), "name"));
+		esc(p, report_str(json_object_get(first, "from"), "name"));
 		out(p, " &#8594; ");
-		esc(p, str(json_object_get(last, "to"), "name"));
+		esc(p, report_str(json_object_get(last, "to"), "name"));
 		out(p, " <span class=\"muted\">(");
-		esc(p, str(j, "scenario"));
+		esc(p, report_str(j, "scenario"));
 		out(p, ")</span></h3>\n<p>Departure ");
-		esc(p, str(j, "departure"));
+		esc(p, report_str(j, "departure"));
 		out(p, ", arrival ");
-		esc(p, str(j, "arrival"));
+		esc(p, report_str(j, "arrival"));
 		out(p, ": <b");
 		ref(p, "journeys", i, "duration_s", json_object_get(j, "duration_s"));
 		out(p, ">");
@@ -671,22 +665,22 @@ static void journeys_section(page *p, const json_t *doc)
 		{
 			bool border = json_is_true(json_object_get(leg, "border"));
 			outf(p, "<tr%s><td>", border ? " class=\"border\"" : "");
-			esc(p, str(json_object_get(leg, "from"), "name"));
+			esc(p, report_str(json_object_get(leg, "from"), "name"));
 			out(p, " <span class=\"muted\">");
-			esc(p, str(json_object_get(leg, "from"), "country"));
+			esc(p, report_str(json_object_get(leg, "from"), "country"));
 			out(p, "</span></td><td>");
-			esc(p, str(leg, "departure") + (strlen(str(leg, "departure")) > 11 ? 11 : 0));
+			esc(p, report_str(leg, "departure") + (strlen(report_str(leg, "departure")) > 11 ? 11 : 0));
 			out(p, "</td><td>");
-			esc(p, str(json_object_get(leg, "to"), "name"));
+			esc(p, report_str(json_object_get(leg, "to"), "name"));
 			out(p, " <span class=\"muted\">");
-			esc(p, str(json_object_get(leg, "to"), "country"));
+			esc(p, report_str(json_object_get(leg, "to"), "country"));
 			out(p, "</span></td><td>");
-			esc(p, str(leg, "arrival") + (strlen(str(leg, "arrival")) > 11 ? 11 : 0));
+			esc(p, report_str(leg, "arrival") + (strlen(report_str(leg, "arrival")) > 11 ? 11 : 0));
 			out(p, "</td><td>");
-			if (strcmp(str(leg, "mode"), "walk") == 0)
+			if (strcmp(report_str(leg, "mode"), "walk") == 0)
 				out(p, "walk");
 			else
-				esc(p, str(leg, "route"));
+				esc(p, report_str(leg, "route"));
 			if (border)
 				out(p, "<span class=\"badge\">border crossing</span>");
 			out(p, "</td></tr>\n");
@@ -706,13 +700,13 @@ static void provenance_section(page *p, const json_t *doc)
 		json_array_foreach(json_object_get(f, "files"), k, file)
 		{
 			out(p, "<tr><td>");
-			esc(p, str(f, "name"));
+			esc(p, report_str(f, "name"));
 			out(p, "</td><td>");
-			esc(p, str(f, "version"));
+			esc(p, report_str(f, "version"));
 			out(p, "</td><td>");
-			esc(p, str(file, "name"));
+			esc(p, report_str(file, "name"));
 			out(p, "</td><td><code>");
-			esc(p, str(file, "sha256"));
+			esc(p, report_str(file, "sha256"));
 			out(p, "</code></td></tr>\n");
 		}
 	}
@@ -724,19 +718,19 @@ static void provenance_section(page *p, const json_t *doc)
 		json_array_foreach(sc, i, f)
 		{
 			out(p, "<tr><td>");
-			esc(p, str(f, "name"));
+			esc(p, report_str(f, "name"));
 			out(p, "</td><td><code>");
-			esc(p, str(f, "sha256"));
+			esc(p, report_str(f, "sha256"));
 			out(p, "</code></td><td>");
-			esc(p, str(f, "description"));
+			esc(p, report_str(f, "description"));
 			out(p, "</td></tr>\n");
 		}
 		out(p, "</table>\n");
 	}
 	out(p, "<p>grens ");
-	esc(p, str(doc, "grens_version"));
+	esc(p, report_str(doc, "grens_version"));
 	out(p, ", run ");
-	esc(p, str(doc, "generated"));
+	esc(p, report_str(doc, "generated"));
 	out(p, ".</p>\n");
 	const json_t *notes = json_object_get(doc, "notes");
 	if (json_array_size(notes)) {

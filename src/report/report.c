@@ -404,29 +404,42 @@ static int put_value(grens_report_table *t, uint32_t col, const json_t *v, grens
 	return 0; /* null stays empty */
 }
 
-/* Add a row from values named by dotted paths ("from.id") in object o,
- * one per column in order. */
+/* The value at a dotted path ("from.id") in o, or NULL. */
+static const json_t *lookup(const json_t *o, const char *path)
+{
+	const json_t *v = o;
+	char key[64];
+	while (v && *path) {
+		size_t len = strcspn(path, ".");
+		if (len >= sizeof(key))
+			return NULL;
+		memcpy(key, path, len);
+		key[len] = '\0';
+		v = json_object_get(v, key);
+		path += len + (path[len] == '.');
+	}
+	return v;
+}
+
+/* Fill columns first.. of the last row from the values at paths in o. */
+static int put_cells(grens_report_table *t, uint32_t first, const json_t *o,
+		     const char *const *paths, uint32_t n, grens_error *err)
+{
+	int rc = 0;
+	for (uint32_t i = 0; rc == 0 && i < n; i++) {
+		const json_t *v = lookup(o, paths[i]);
+		if (v)
+			rc = put_value(t, first + i, v, err);
+	}
+	return rc;
+}
+
+/* A new row filled from the values at paths in o. */
 static int put_row(grens_report_table *t, const json_t *o, const char *const *paths,
 		   uint32_t n, grens_error *err)
 {
 	int rc = grens_report_table_add_row(t, err);
-	for (uint32_t i = 0; rc == 0 && i < n; i++) {
-		const json_t *v = o;
-		char key[64];
-		const char *p = paths[i];
-		while (v && *p) {
-			size_t len = strcspn(p, ".");
-			if (len >= sizeof(key))
-				return grens_error_set(err, GRENS_EARG, "path too long");
-			memcpy(key, p, len);
-			key[len] = '\0';
-			v = json_object_get(v, key);
-			p += len + (p[len] == '.');
-		}
-		if (v)
-			rc = put_value(t, i, v, err);
-	}
-	return rc;
+	return rc ? rc : put_cells(t, 0, o, paths, n, err);
 }
 
 static const grens_report_column profile_cols[] = {
@@ -573,18 +586,8 @@ static int fill_legs(const json_t *doc, grens_report_table *t, grens_error *err)
 				rc = put_value(t, 1, json_object_get(j, "scenario"), err);
 			if (!rc)
 				rc = grens_report_table_set_int(t, 2, (int64_t)k + 1, err);
-			for (uint32_t c = 0; rc == 0 && c < 11; c++) {
-				const json_t *v = leg;
-				const char *p = paths[c], *dot = strchr(p, '.');
-				if (dot) {
-					char key[8];
-					memcpy(key, p, (size_t)(dot - p));
-					key[dot - p] = '\0';
-					v = json_object_get(v, key);
-					p = dot + 1;
-				}
-				rc = put_value(t, 3 + c, json_object_get(v, p), err);
-			}
+			if (!rc)
+				rc = put_cells(t, 3, leg, paths, 11, err);
 			if (rc)
 				return rc;
 		}

@@ -27,6 +27,9 @@ int report_csv_value(FILE *f, const json_t *v);
 /* The NL–DE border as (lon, lat) points, south to north; *n gets the count. */
 const double (*report_border(size_t *n))[2];
 
+/* The string o[key], "" when absent or not a string. */
+const char *report_str(const json_t *o, const char *key);
+
 /* Used by the HTML writer and the diff: the report document. */
 const json_t *report_document(const grens_report *report);
 

@@ -30,6 +30,12 @@ json_t *report_real(double v, unsigned decimals)
 	return json_real(report_round(v, decimals));
 }
 
+const char *report_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
 json_t *report_seconds(int32_t v)
 {
 	return v == GRENS_ROUTE_UNREACHED ? json_null() : json_integer(v);
