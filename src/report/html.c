@@ -321,34 +321,6 @@ static void profile_chart(page *p, const json_t *doc, size_t first)
 	out(p, "</table>\n");
 }
 
-static void profiles_section(page *p, const json_t *doc)
-{
-	const json_t *profiles = json_object_get(doc, "profiles");
-	out(p, "<h2 id=\"profiles\">Travel time by departure time</h2>\n");
-	if (json_array_size(profiles) == 0) {
-		out(p, "<p class=\"muted\">No travel-time profiles in this report.</p>\n");
-		return;
-	}
-	out(p, "<p>For every departure in the window: the time from leaving the origin to "
-	       "arriving, waiting for the first train included. Lower is better; a gap means "
-	       "no journey. Solid: base network; dashed: scenario.</p>\n");
-	size_t i, j;
-	json_t *pr, *other;
-	json_array_foreach(profiles, i, pr)
-	{
-		bool seen = false;
-		json_array_foreach(profiles, j, other)
-		{
-			if (j >= i)
-				break;
-			if (same_pair(pr, other))
-				seen = true;
-		}
-		if (!seen)
-			profile_chart(p, doc, i);
-	}
-}
-
 /* ---- reachable population ------------------------------------------------------ */
 
 static bool same_origin(const json_t *a, const json_t *b)
@@ -471,35 +443,6 @@ static void opportunity_chart(page *p, const json_t *doc, size_t first)
 	out(p, "</table>\n");
 }
 
-static void opportunities_section(page *p, const json_t *doc)
-{
-	const json_t *all = json_object_get(doc, "opportunities");
-	out(p, "<h2 id=\"opportunities\">Reachable population by cutoff</h2>\n");
-	if (json_array_size(all) == 0) {
-		out(p, "<p class=\"muted\">No reachable-population figures in this report.</p>\n");
-		return;
-	}
-	out(p, "<p>Inhabitants of the places reachable within each travel time. "
-	       "<i>nl-only</i>: the Dutch network alone; <i>linked</i>: the Dutch and German "
-	       "networks joined at the border; a scenario adds its change to the linked "
-	       "network. The difference between nl-only and linked is the border effect.</p>\n");
-	size_t i, j;
-	json_t *o, *other;
-	json_array_foreach(all, i, o)
-	{
-		bool seen = false;
-		json_array_foreach(all, j, other)
-		{
-			if (j >= i)
-				break;
-			if (same_origin(o, other))
-				seen = true;
-		}
-		if (!seen)
-			opportunity_chart(p, doc, i);
-	}
-}
-
 /* ---- the map --------------------------------------------------------------------- */
 
 /* Colour from green (0) over yellow to red (1). */
@@ -591,34 +534,43 @@ static void map_for(page *p, const json_t *doc, size_t first)
 	     tmax / 3600, tmax / 60 % 60);
 }
 
-static void map_section(page *p, const json_t *doc)
+/* ---- sections of grouped charts ------------------------------------------------- */
+
+typedef bool (*same_fn)(const json_t *a, const json_t *b);
+typedef void (*chart_fn)(page *p, const json_t *doc, size_t first);
+
+static bool same_map(const json_t *a, const json_t *b)
 {
-	const json_t *all = json_object_get(doc, "stations");
-	out(p, "<h2 id=\"map\">Stations by travel time</h2>\n");
+	return !strcmp(report_str(a, "origin"), report_str(b, "origin")) &&
+	       !strcmp(report_str(a, "scenario"), report_str(b, "scenario"));
+}
+
+/* A heading, then the intro (HTML) and one chart per group of doc[key]'s
+ * entries that `same` puts together, in order of first appearance; the
+ * `empty` text when there are none. */
+static void grouped_section(page *p, const json_t *doc, const char *key, const char *heading,
+			    const char *empty, const char *intro, same_fn same, chart_fn chart)
+{
+	const json_t *all = json_object_get(doc, key);
+	outf(p, "<h2 id=\"%s\">%s</h2>\n", key, heading);
 	if (json_array_size(all) == 0) {
-		out(p, "<p class=\"muted\">No stations in this report.</p>\n");
+		outf(p, "<p class=\"muted\">%s</p>\n", empty);
 		return;
 	}
-	out(p, "<p>A schematic map (stations at their coordinates, no background) coloured "
-	       "by the median travel time over the departure window. Hover a station for its "
-	       "name and time.</p>\n");
+	outf(p, "<p>%s</p>\n", intro);
 	size_t i, j;
-	json_t *s, *t;
-	json_array_foreach(all, i, s)
+	json_t *a, *b;
+	json_array_foreach(all, i, a)
 	{
 		bool seen = false;
-		json_array_foreach(all, j, t)
+		json_array_foreach(all, j, b)
 		{
-			if (j >= i)
+			if (j >= i || seen)
 				break;
-			if (!strcmp(report_str(s, "origin"), report_str(t, "origin")) &&
-			    !strcmp(report_str(s, "scenario"), report_str(t, "scenario"))) {
-				seen = true;
-				break;
-			}
+			seen = same(a, b);
 		}
 		if (!seen)
-			map_for(p, doc, i);
+			chart(p, doc, i);
 	}
 }
 
@@ -750,9 +702,26 @@ int grens_report_write_html(const grens_report *report, FILE *f, grens_error *er
 	const json_t *doc = report_document(report);
 	page p = { f, 0 };
 	head(&p, doc);
-	profiles_section(&p, doc);
-	opportunities_section(&p, doc);
-	map_section(&p, doc);
+	grouped_section(&p, doc, "profiles", "Travel time by departure time",
+			"No travel-time profiles in this report.",
+			"For every departure in the window: the time from leaving the origin to "
+			"arriving, waiting for the first train included. Lower is better; a gap "
+			"means no journey. Solid: base network; dashed: scenario.",
+			same_pair, profile_chart);
+	grouped_section(&p, doc, "opportunities", "Reachable population by cutoff",
+			"No reachable-population figures in this report.",
+			"Inhabitants of the places reachable within each travel time. "
+			"<i>nl-only</i>: the Dutch network alone; <i>linked</i>: the Dutch and "
+			"German networks joined at the border; a scenario adds its change to the "
+			"linked network. The difference between nl-only and linked is the border "
+			"effect.",
+			same_origin, opportunity_chart);
+	grouped_section(&p, doc, "stations", "Stations by travel time",
+			"No stations in this report.",
+			"A schematic map (stations at their coordinates, no background) coloured "
+			"by the median travel time over the departure window. Hover a station for "
+			"its name and time.",
+			same_map, map_for);
 	journeys_section(&p, doc);
 	provenance_section(&p, doc);
 	out(&p, "</main>\n</body>\n</html>\n");
