@@ -35,78 +35,72 @@ static grens_report_place place_of(const grens_timetable *tt, uint32_t stop, cha
 	return p;
 }
 
-static int cmp_i32(const void *a, const void *b)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Stations by median travel time from origin over the window: one
- * one-to-all query per departure step; a station's time at a step is the
- * earliest arrival at it or any of its platforms. */
+/* Stations by median travel time from origin over the window (access/
+ * with per-stop percentiles); a station's time is that of its quickest
+ * platform. places may be an empty table. */
 static int add_map(const char *cmd, const report_cli_spec *spec, grens_report *report,
-		   const grens_timetable *tt, grens_raptor *raptor, const uint32_t *from,
-		   uint32_t nfrom, const char *scenario)
+		   const grens_timetable *tt, const grens_access_places *places,
+		   const uint32_t *from, uint32_t nfrom, const char *scenario)
 {
-	uint32_t steps = (uint32_t)((spec->t1 - spec->t0) / spec->step) + 1;
 	uint32_t n = tt->stop_count;
-	int32_t *arrival = calloc(n ? n : 1, sizeof(int32_t));
-	int32_t *times = NULL;
-	size_t cells;
-	int code = CLI_EXIT_FAIL;
+	int32_t *best = malloc((n ? n : 1) * sizeof(int32_t));
+	grens_access_network *net = NULL;
+	grens_access_result *res = NULL;
 	grens_error err;
 	grens_error_clear(&err);
-	if (grens_size_mul(n ? n : 1, steps, &cells) || !arrival ||
-	    !(times = malloc(cells * sizeof(int32_t)))) {
+	int code = CLI_EXIT_FAIL;
+	if (!best) {
 		cli_errorf(cmd, "out of memory for the station map");
 		goto done;
 	}
-	for (size_t i = 0; i < cells; i++)
-		times[i] = GRENS_ROUTE_UNREACHED;
-	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
-	for (uint32_t k = 0; k < steps; k++) {
-		int32_t t = spec->t0 + (int32_t)k * spec->step;
-		grens_route_query q = { from, nfrom, NULL, 0, spec->date, t };
-		if (grens_raptor_one_to_all(raptor, &q, &o, arrival, &err)) {
-			code = fail_err(cmd, &err);
-			goto done;
-		}
-		for (uint32_t s = 0; s < n; s++) {
-			if (arrival[s] == GRENS_ROUTE_UNREACHED)
-				continue;
-			uint32_t root = tt->stop_parent[s] != GRENS_NONE ? tt->stop_parent[s] : s;
-			int32_t *cell = &times[(size_t)root * steps + k];
-			if (arrival[s] - t < *cell)
-				*cell = arrival[s] - t;
-		}
+	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	grens_access_options ao = GRENS_ACCESS_OPTIONS_INIT;
+	ao.date = spec->date;
+	ao.window_start = spec->t0;
+	ao.window_end = spec->t1;
+	ao.step = spec->step;
+	ao.keep_stop_times = true;
+	grens_access_origin origin = { GRENS_NONE, from, nfrom };
+	grens_diag *diag = grens_diag_new();
+	int rc = diag ? grens_access_network_new(&net, tt, places, &lo, diag, &err) : GRENS_ENOMEM;
+	grens_diag_free(diag);
+	if (rc || grens_access_run(&res, net, &origin, 1, &ao, &err)) {
+		code = fail_err(cmd, &err);
+		goto done;
+	}
+	for (uint32_t s = 0; s < n; s++)
+		best[s] = GRENS_ROUTE_UNREACHED;
+	for (uint32_t s = 0; s < n; s++) {
+		uint32_t root = tt->stop_parent[s] != GRENS_NONE ? tt->stop_parent[s] : s;
+		int32_t t = grens_access_result_stop_time(res, 0, 0, s);
+		if (t < best[root])
+			best[root] = t;
 	}
 	char oid[512], sid[512];
-	grens_report_place origin = place_of(tt, from[0], oid, sizeof(oid));
+	grens_report_place o = place_of(tt, from[0], oid, sizeof(oid));
 	for (uint32_t s = 0; s < n; s++) {
 		if (tt->stop_parent[s] != GRENS_NONE || !isfinite(tt->stop_lat[s]))
 			continue;
-		int32_t *row = &times[(size_t)s * steps];
-		/* Nearest-rank median; unreached steps sort last as "infinite". */
-		qsort(row, steps, sizeof(int32_t), cmp_i32);
-		int32_t median = row[(steps + 1) / 2 - 1];
 		grens_report_place st = place_of(tt, s, sid, sizeof(sid));
-		if (grens_report_add_station(report, &origin, &st,
+		if (grens_report_add_station(report, &o, &st,
 					     grens_net_str(tt, tt->feed_name[tt->stop_feed[s]]),
-					     scenario, median, &err)) {
+					     scenario, best[s], &err)) {
 			code = fail_err(cmd, &err);
 			goto done;
 		}
 	}
 	code = CLI_EXIT_OK;
 done:
-	free(arrival);
-	free(times);
+	grens_access_result_free(res);
+	grens_access_network_free(net);
+	free(best);
 	return code;
 }
 
 /* Profiles and the fastest journey of each pair, and the station map. */
 static int analyse(const char *cmd, const report_cli_spec *spec, grens_report *report,
-		   const grens_timetable *tt, const char *scenario)
+		   const grens_timetable *tt, const grens_access_places *places,
+		   const char *scenario)
 {
 	uint32_t steps = (uint32_t)((spec->t1 - spec->t0) / spec->step) + 1;
 	uint32_t *from = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
@@ -165,7 +159,7 @@ static int analyse(const char *cmd, const report_cli_spec *spec, grens_report *r
 		if ((code = route_cli_stops(cmd, tt, "map origin", origin, from,
 					    GRENS_ROUTE_MAX_ENDPOINTS, &n)))
 			goto done;
-		code = add_map(cmd, spec, report, tt, raptor, from, n, scenario);
+		code = add_map(cmd, spec, report, tt, places, from, n, scenario);
 	}
 	goto done;
 fail:
@@ -376,9 +370,9 @@ static int scenario(const char *cmd, const report_cli_spec *spec, grens_report *
 	uint32_t n;
 	const grens_gtfs_feed *const *modified = grens_scenario_result_feeds(res, &n);
 	if ((code = build(cmd, modified, n, &tt)) ||
-	    (code = analyse(cmd, spec, report, tt, grens_scenario_name(sc))))
+	    (code = analyse(cmd, spec, report, tt, places, grens_scenario_name(sc))))
 		goto done;
-	if (places)
+	if (spec->places_count)
 		code = add_access(cmd, spec, report, tt, places, grens_scenario_name(sc));
 done:
 	grens_timetable_free(tt);
@@ -402,14 +396,14 @@ int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *
 	if (grens_report_set_query(report, spec->date, spec->t0, spec->t1, spec->step,
 				   spec->threshold, &err))
 		goto fail;
-	if (spec->places_count) {
-		if (grens_access_places_new(&places, &err))
-			goto fail;
-		for (unsigned i = 0; i < spec->places_count; i++)
-			if ((code = read_places(cmd, spec->places[i], places)))
-				goto done;
-		code = CLI_EXIT_FAIL;
-	}
+	/* An empty table when there are no places files: the station map
+	 * needs one. */
+	if (grens_access_places_new(&places, &err))
+		goto fail;
+	for (unsigned i = 0; i < spec->places_count; i++)
+		if ((code = read_places(cmd, spec->places[i], places)))
+			goto done;
+	code = CLI_EXIT_FAIL;
 	if (cli_load_feeds(cmd, &list, feeds, diags) != 0)
 		goto done;
 	for (unsigned i = 0; i < list.count; i++) {
@@ -421,11 +415,11 @@ int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *
 					  &err))
 			goto fail;
 	}
-	if (places && (code = nl_only(cmd, spec, report, feeds, list.count, places)))
+	if (spec->places_count && (code = nl_only(cmd, spec, report, feeds, list.count, places)))
 		goto done;
 	if ((code = build(cmd, (const grens_gtfs_feed *const *)feeds, list.count, &tt)) ||
-	    (code = analyse(cmd, spec, report, tt, "base")) ||
-	    (places && (code = add_access(cmd, spec, report, tt, places, "linked"))))
+	    (code = analyse(cmd, spec, report, tt, places, "base")) ||
+	    (spec->places_count && (code = add_access(cmd, spec, report, tt, places, "linked"))))
 		goto done;
 	grens_timetable_free(tt);
 	tt = NULL;
@@ -433,7 +427,7 @@ int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *
 		if ((code = scenario(cmd, spec, report, feeds, list.count, spec->scenarios[i],
 				     places)))
 			goto done;
-	if (!places && (code = grens_report_add_note(
+	if (!spec->places_count && (code = grens_report_add_note(
 				report, "no places file: reachable population not computed", &err)))
 		goto fail;
 	code = CLI_EXIT_OK;
