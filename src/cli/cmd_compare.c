@@ -539,9 +539,10 @@ static void print_text(FILE *o, const struct report *rp)
 		"origin\n",
 		a->step, w0, w1);
 	for (unsigned i = 0; i < rp->net_count; i++)
-		fprintf(o, "  %-22s %s%s%s\n", rp->nets[i].name,
+		fprintf(o, "  %-22s %s%s%s%s\n", rp->nets[i].name,
 			rp->nets[i].hash[0] ? "sha256 " : "the network as loaded", rp->nets[i].hash,
-			"");
+			rp->nets[i].description[0] ? "\n                         " : "",
+			rp->nets[i].description);
 	char under[16];
 	snprintf(under, sizeof(under), "<=%dh%02d", a->threshold / 3600, (a->threshold / 60) % 60);
 	fprintf(o, "\n%-20s %-20s %-10s %-20s %6s %6s %6s %5s %6s %5s %5s %8s\n", "from", "to",
@@ -691,10 +692,12 @@ static json_t *report_json(const struct report *rp)
 		json_object_set_new(o, "min_s", int_or_null(r->sum.min));
 		json_object_set_new(o, "median_s", int_or_null(r->sum.median));
 		json_object_set_new(o, "p90_s", int_or_null(r->sum.p90));
-		json_object_set_new(
-		    o, "mean_transfers",
-		    isnan(r->sum.mean_transfers) ? json_null() : json_real(r->sum.mean_transfers));
-		json_object_set_new(o, "share_under_threshold", json_real(r->sum.share_under));
+		json_object_set_new(o, "mean_transfers",
+				    isnan(r->sum.mean_transfers)
+					? json_null()
+					: json_real(round(r->sum.mean_transfers * 1e4) / 1e4));
+		json_object_set_new(o, "share_under_threshold",
+				    json_real(round(r->sum.share_under * 1e4) / 1e4));
 		json_object_set_new(o, "first_departure",
 				    iso_or_null(a->dates[r->date], r->first_dep));
 		json_object_set_new(o, "last_departure",
@@ -714,7 +717,7 @@ static int write_json(FILE *o, const struct report *rp)
 	json_t *root = report_json(rp);
 	if (!root)
 		return -1;
-	int rc = json_dumpf(root, o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = json_dumpf(root, o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	fputc('\n', o);
 	json_decref(root);
 	return rc;

@@ -127,6 +127,9 @@ static uint32_t station_of(const struct draft *d, uint32_t stop)
 
 static int add_row(struct ctx *c, struct draft *d, const grens_gtfs_stop_time *r)
 {
+	if ((uint64_t)d->base->stop_time_count + d->new_stop_times.n + 1 > GRENS_LIMIT_ROWS)
+		return grens_error_set(c->err, GRENS_ELIMIT, "feed %s: more than %u stop_times",
+				       d->base->name, GRENS_LIMIT_ROWS);
 	if (VEC_GROW(d->new_stop_times))
 		return oom(c);
 	d->new_stop_times.v[d->new_stop_times.n++] = *r;
@@ -775,6 +778,12 @@ static int apply_headway(struct ctx *c, const sc_edit *e)
 		uint32_t k = 0;
 		for (int32_t dep = groups.v[g].template_dep; dep < e->band_end && !rc;
 		     dep += e->headway, k++) {
+			if (k >= GRENS_SCENARIO_MAX_ITEMS) {
+				rc = sc_fail(c->sc, c->err, GRENS_ELIMIT, e->at, "headway",
+					     "headway: more than %u trips in the band",
+					     GRENS_SCENARIO_MAX_ITEMS);
+				break;
+			}
 			grens_gtfs_trip nt = d->trips.v[groups.v[g].template_trip];
 			uint32_t first;
 			rc = copy_rows(c, d, &nt, 0, nt.stop_time_count - 1,
@@ -947,12 +956,27 @@ static int apply_add_line(struct ctx *c, const sc_edit *e)
 		char sid[600];
 		snprintf(sid, sizeof(sid), "%s:s%u", id, s + 1);
 		uint32_t service = GRENS_NONE;
-		rc = add_service(c, d, sv, sid, &service);
+		if (sv->service_id.s) {
+			for (size_t x = 0; x < d->services.n && service == GRENS_NONE; x++)
+				if (strcmp(d->services.v[x].id, sv->service_id.s) == 0)
+					service = (uint32_t)x;
+			if (service == GRENS_NONE)
+				rc = sc_fail(c->sc, c->err, GRENS_ENOTFOUND, sv->service_id.at,
+					     "service-id", "feed %s has no service_id '%s'",
+					     d->base->name, sv->service_id.s);
+		} else {
+			rc = add_service(c, d, sv, sid, &service);
+		}
 		if (rc)
 			break;
 		uint32_t n = sv->departure_count;
 		if (!n)
 			n = (uint32_t)((sv->last - sv->first) / sv->headway) + 1;
+		if (n > GRENS_SCENARIO_MAX_ITEMS) {
+			rc = sc_fail(c->sc, c->err, GRENS_ELIMIT, sv->at, "headway",
+				     "service: more than %u departures", GRENS_SCENARIO_MAX_ITEMS);
+			break;
+		}
 		for (int dir = 0; dir < 2 && !rc; dir++) {
 			if (!(sv->directions & (dir ? SC_BACKWARD : SC_FORWARD)))
 				continue;

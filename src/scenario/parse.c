@@ -309,8 +309,9 @@ static int date_list(struct walk *w, yaml_node_t *node, const char *field, grens
 
 static int parse_service(struct walk *w, yaml_node_t *node, sc_service *sv)
 {
-	static const char *const keys[] = {"days",	 "direction", "first",	"last", "headway",
-					   "departures", "dates",     "except", NULL};
+	static const char *const keys[] = {"days",	"direction", "first",	   "last",
+					   "headway",	"departures", "dates",	   "except",
+					   "service-id", NULL};
 	int rc = check_keys(w, node, "service", keys);
 	if (rc)
 		return rc;
@@ -334,9 +335,17 @@ static int parse_service(struct walk *w, yaml_node_t *node, sc_service *sv)
 	rc = v ? date_list(w, v, "except", &sv->except, &sv->except_count) : 0;
 	if (rc)
 		return rc;
-	if (!d.s && !sv->date_count)
+	rc = opt_str(w, node, "service-id", &sv->service_id);
+	if (rc)
+		return rc;
+	if (sv->service_id.s && (d.s || sv->date_count || sv->except_count))
+		return sc_fail(w->sc, w->err, GRENS_EFORMAT, sv->service_id.at, "service-id",
+			       "service-id: give either 'service-id' or 'days' / 'dates' / "
+			       "'except', not both");
+	if (!d.s && !sv->date_count && !sv->service_id.s)
 		return sc_fail(w->sc, w->err, GRENS_EFORMAT, sv->at, "days",
-			       "service: give 'days' (e.g. weekday+saturday) or 'dates'");
+			       "service: give 'days' (e.g. weekday+saturday), 'dates' or "
+			       "'service-id'");
 	yaml_node_t *deps = get(w, node, "departures");
 	yaml_node_t *first = get(w, node, "first"), *last = get(w, node, "last"),
 		    *hw = get(w, node, "headway");

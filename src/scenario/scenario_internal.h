@@ -43,6 +43,7 @@ typedef struct sc_service {
 	uint32_t departure_count;
 	grens_date *dates, *except;
 	uint32_t date_count, except_count;
+	sc_str service_id; /* run on the days of this service of the feed instead */
 	sc_loc at;
 } sc_service;
 

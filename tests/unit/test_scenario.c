@@ -438,6 +438,132 @@ static void test_overlay(const grens_gtfs_feed *feed)
 	grens_scenario_free(sc);
 }
 
+/* service-id: the new trips run on the days of an existing service. */
+static void test_service_id(const grens_gtfs_feed *feed)
+{
+	struct applied a;
+	grens_error err;
+	const char *y = "edits:\n"
+			"  - add-line:\n"
+			"      name: Z\n"
+			"      mode: bus\n"
+			"      stops: [ t:b, { stop: t:d, run: 12 } ]\n"
+			"      services: [ { service-id: all, direction: forward, departures: [\"06:30\"] } ]\n";
+	CHECK_INT(apply_text(feed, y, &a, &err), 0);
+	if (a.tt) {
+		/* Bergen 06:30 + 12 = Dorp 06:42; the fixture's service "all" runs
+		 * on the test date. No new service was added. */
+		CHECK_INT(earliest(a.tt, "t:b", "t:d", H(6, 22), NULL), H(6, 42));
+		CHECK_INT(a.tt->service_count, 1);
+	}
+	applied_free(&a);
+	const char *bad = "edits:\n"
+			  "  - add-line:\n"
+			  "      name: Z\n"
+			  "      mode: bus\n"
+			  "      stops: [ t:b, { stop: t:d, run: 12 } ]\n"
+			  "      services:\n"
+			  "        - { service-id: wd, departures: [\"06:30\"] }\n";
+	CHECK_INT(apply_text(feed, bad, &a, &err), GRENS_ENOTFOUND);
+	CHECK_INT(err.line, 7);
+	CHECK_INT(err.column, 25); /* "        - { service-id: " is 24 characters */
+	applied_free(&a);
+}
+
+/* A stop of another feed is copied into the line's feed as "feed:stop_id".
+ * The fixture is loaded twice, as feeds t and u. */
+static void test_two_feeds(const grens_gtfs_feed *feed)
+{
+	char path[4096];
+	check_source_path(path, sizeof(path), "tests/fixtures/scenario-basic");
+	grens_gtfs_options opts = GRENS_GTFS_OPTIONS_INIT;
+	opts.name = "u";
+	grens_gtfs_feed *other = NULL;
+	grens_error err;
+	if (grens_gtfs_load(&other, path, &opts, NULL, &err) != 0) {
+		CHECK(0);
+		return;
+	}
+	const char *y = "edits:\n"
+			"  - add-line:\n"
+			"      feed: t\n"
+			"      name: Y\n"
+			"      mode: bus\n"
+			"      stops: [ t:d, { stop: \"u:e\", run: 10 } ]\n"
+			"      services: [ { days: daily, direction: forward, departures: [\"07:30\"] } ]\n";
+	grens_scenario *sc = NULL;
+	CHECK_INT(grens_scenario_parse(&sc, y, strlen(y), "two.yaml", &err), 0);
+	const grens_gtfs_feed *feeds[2] = { feed, other };
+	grens_scenario_result *res = NULL;
+	if (sc)
+		CHECK_INT(grens_scenario_apply(&res, sc, feeds, 2, NULL, &err), 0);
+	if (res) {
+		CHECK_INT(grens_scenario_result_stats(res)->stops_added, 1);
+		uint32_t n;
+		const grens_gtfs_feed *const *mod = grens_scenario_result_feeds(res, &n);
+		CHECK_INT(n, 2);
+		/* Feed u is unchanged; t has the copy "u:e". */
+		CHECK_INT(mod[1]->stop_count, other->stop_count);
+		CHECK_INT(mod[0]->stop_count, feed->stop_count + 1);
+		CHECK_STR(mod[0]->stops[feed->stop_count].id, "u:e");
+		grens_timetable *tt = build(mod, n);
+		if (tt) {
+			/* R1 06:00 -> Cijk 06:40, R2 06:50 -> Dorp 07:20, Y 07:30 ->
+			 * the copy of Eind 07:40. */
+			CHECK_INT(earliest(tt, "t:sa", "t:u:e", H(6, 0), NULL), H(7, 40));
+			grens_timetable_free(tt);
+		}
+	}
+	grens_scenario_result_free(res);
+	grens_scenario_free(sc);
+	grens_gtfs_free(other);
+}
+
+/* Damaged files never crash: every byte of a valid scenario replaced by a
+ * few troublesome characters, and every prefix, parse to a scenario or an
+ * error with a location; the ones that parse apply or fail cleanly. */
+static void test_damaged(const grens_gtfs_feed *feed)
+{
+	char path[4096];
+	check_source_path(path, sizeof(path), "tests/fixtures/scenario-edits/add-line.yaml");
+	FILE *f = fopen(path, "rb");
+	char text[4096];
+	size_t len = f ? fread(text, 1, sizeof(text), f) : 0;
+	if (f)
+		fclose(f);
+	CHECK(len > 100);
+	static const char subst[] = { ':', '-', '[', '{', '"', '\n', ' ', '9', '\0', '\xff' };
+	uint32_t parsed = 0, failed = 0, bad_codes = 0;
+	for (size_t i = 0; i < len; i++) {
+		for (size_t k = 0; k <= sizeof(subst); k++) {
+			char copy[4096];
+			memcpy(copy, text, len);
+			size_t n = len;
+			if (k < sizeof(subst))
+				copy[i] = subst[k];
+			else
+				n = i; /* a prefix */
+			grens_scenario *sc = NULL;
+			grens_error err;
+			int rc = grens_scenario_parse(&sc, copy, n, "damaged.yaml", &err);
+			if (rc == 0) {
+				parsed++;
+				grens_scenario_result *res = NULL;
+				rc = grens_scenario_apply(&res, sc, &feed, 1, NULL, &err);
+				bad_codes += rc > 0 || rc < GRENS_EARG;
+				grens_scenario_result_free(res);
+				grens_scenario_free(sc);
+			} else {
+				failed++;
+				bad_codes += rc > 0 || rc < GRENS_EARG || err.line == 0;
+			}
+		}
+	}
+	CHECK(parsed > 0);
+	CHECK(failed > 0);
+	CHECK_INT(bad_codes, 0);
+}
+
 int main(void)
 {
 	test_sha256();
@@ -452,6 +578,9 @@ int main(void)
 		test_truncate(feed);
 		test_headway(feed);
 		test_overlay(feed);
+		test_service_id(feed);
+		test_two_feeds(feed);
+		test_damaged(feed);
 	}
 	grens_gtfs_free(feed);
 	return check_exit();
