@@ -1,5 +1,6 @@
 /* bench-load: load GTFS feeds and print load time, rows per second, peak
  * RSS and the table counts. Usage: bench-load [--repeat N] FEED... */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +16,20 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static void on_progress(void *ctx, const char *what, uint64_t done, uint64_t total)
+{
+	double *t0 = ctx;
+	fprintf(stderr, "  %8.3f s  %s %llu/%llu\n", now_s() - *t0, what,
+		(unsigned long long)done, (unsigned long long)total);
+}
+
 int main(int argc, char **argv)
 {
+	bool verbose = getenv("BENCH_PROGRESS") != NULL;
 	int repeat = 1, first = 1;
 	if (argc > 2 && strcmp(argv[1], "--repeat") == 0) {
-		repeat = atoi(argv[2]) > 0 ? atoi(argv[2]) : 1;
+		long n = strtol(argv[2], NULL, 10);
+		repeat = n > 0 && n < 1000 ? (int)n : 1;
 		first = 3;
 	}
 	if (first >= argc) {
@@ -33,8 +43,11 @@ int main(int argc, char **argv)
 			grens_error err;
 			grens_error_clear(&err);
 			grens_gtfs_feed *feed = NULL;
+			grens_gtfs_options opts = GRENS_GTFS_OPTIONS_INIT;
 			double t0 = now_s();
-			int rc = grens_gtfs_load(&feed, argv[a], NULL, diag, &err);
+			if (verbose)
+				opts.progress = (grens_progress){ on_progress, &t0 };
+			int rc = grens_gtfs_load(&feed, argv[a], &opts, diag, &err);
 			double dt = now_s() - t0;
 			if (rc) {
 				fprintf(stderr, "%s: %s (%s line %u %s)\n", argv[a], err.message,
@@ -59,6 +72,10 @@ int main(int argc, char **argv)
 				printf("  rows %llu  (%.2f M rows/s)\n", (unsigned long long)rows,
 				       (double)rows / best / 1e6);
 				printf("  peak_rss_mb %.1f\n", (double)ru.ru_maxrss / 1024.0);
+				printf("  process_cpu_s %.3f (user+system, all runs)\n",
+				       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+					       (double)ru.ru_stime.tv_sec +
+					       (double)ru.ru_stime.tv_usec / 1e6);
 				printf("  agency %llu stops %llu routes %llu trips %llu (expanded %u) "
 				       "calendar %llu calendar_dates %llu transfers %llu frequencies "
 				       "%llu shapes %llu skipped %llu\n",

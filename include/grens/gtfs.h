@@ -3,7 +3,8 @@
  *
  * The feed's tables are exposed read-only as arrays of row structs so that
  * net/, scenario/ and rt/ can iterate them; only this module creates or
- * changes them. All strings and arrays live in the feed's arena. References
+ * changes them. Strings live in the feed's arena, the row arrays are owned
+ * by the feed; grens_gtfs_free releases both. References
  * between tables are resolved to 32-bit row indices (GRENS_NONE when absent).
  * Optional text fields are "" when empty, never NULL. */
 #ifndef GRENS_GTFS_H
@@ -153,7 +154,7 @@ typedef struct grens_gtfs_feed {
 	grens_gtfs_counts counts;
 	/* Days on which any service runs: first and last (GRENS_DATE_NONE if none). */
 	grens_date first_service_date, last_service_date;
-	grens_arena *arena; /* owns everything above */
+	grens_arena *arena; /* owns the strings; the arrays above are the feed's */
 	struct grens_gtfs_index *index; /* id lookups (private to gtfs/) */
 } grens_gtfs_feed;
 

@@ -5,9 +5,10 @@
  *
  * Use:
  *   grens_rt_feed *feed;   grens_rt_decode_file(&feed, path, &err);
- *   grens_rt_overlay *ov;  grens_rt_apply(&ov, tt, gtfs_feeds, n, &feed, 1, &opts, diag, &err);
- *   ... grens_rt_trip_cancelled(ov, trip, date), grens_rt_stop_time(ov, ...) ...
- *   grens_rt_overlay_release(ov); grens_rt_feed_free(feed);
+ *   grens_rt_overlay *ov;  grens_rt_apply(&ov, tt, gtfs_feeds, n, feed, &opts, diag, &err);
+ *   grens_rt_feed_free(feed);
+ *   ... grens_rt_times(ov, tt, trip, date), grens_rt_trip_find(ov, trip, date) ...
+ *   grens_rt_overlay_release(ov);
  * A long-running reader keeps a grens_rt_live, which swaps overlays whole. */
 #ifndef GRENS_RT_H
 #define GRENS_RT_H
@@ -17,6 +18,8 @@
 #include <stdint.h>
 
 #include "grens/core.h"
+#include "grens/gtfs.h"
+#include "grens/net.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,8 +35,9 @@ typedef struct grens_rt_feed grens_rt_feed;
  * downloads before they replace the cached copy. Returns 0, or
  * GRENS_EFORMAT with a message naming the problem (empty file, an HTML or
  * text page, a truncated or corrupt message with the byte offset, a missing
- * header), GRENS_ELIMIT when the file is too large, GRENS_EIO when it cannot
- * be read, GRENS_ENOMEM. err->file is set to path. */
+ * header), GRENS_ELIMIT when the file is too large, GRENS_ENOTFOUND when it
+ * does not exist, GRENS_EIO when it cannot be read, GRENS_ENOMEM. err->file
+ * is set to path. */
 int grens_rt_check(const char *path, grens_error *err);
 
 /* Decode a FeedMessage from buf[0..len); name is used in messages (may be
@@ -43,6 +47,7 @@ int grens_rt_decode(grens_rt_feed **out, const uint8_t *buf, size_t len, const c
 		    grens_error *err);
 /* Read and decode the file at path. Errors as grens_rt_check. */
 int grens_rt_decode_file(grens_rt_feed **out, const char *path, grens_error *err);
+/* Free a decoded feed; NULL is accepted. */
 void grens_rt_feed_free(grens_rt_feed *feed);
 
 typedef enum {
@@ -52,11 +57,11 @@ typedef enum {
 
 /* What a FeedMessage holds, counted while decoding. */
 typedef struct grens_rt_feed_summary {
-	const char *version;          /* gtfs_realtime_version, owned by the feed */
+	const char *version; /* gtfs_realtime_version, owned by the feed */
 	grens_rt_incrementality incrementality;
-	int64_t timestamp;            /* header timestamp (POSIX seconds), 0 when absent */
-	uint32_t entities;            /* FeedEntity count */
-	uint32_t deleted;             /* entities with is_deleted */
+	int64_t timestamp; /* header timestamp (POSIX seconds), 0 when absent */
+	uint32_t entities; /* FeedEntity count */
+	uint32_t deleted;  /* entities with is_deleted */
 	uint32_t trip_updates;
 	uint32_t vehicle_positions;
 	uint32_t alerts;
@@ -64,6 +69,210 @@ typedef struct grens_rt_feed_summary {
 
 /* The summary of a decoded feed (never fails). */
 void grens_rt_feed_summarize(const grens_rt_feed *feed, grens_rt_feed_summary *out);
+
+/* ---- applying: the overlay -----------------------------------------------
+ * An overlay holds what one FeedMessage says about one timetable: per
+ * (trip, service date) the live times at each pattern position, skipped
+ * stops and cancellations; the trips the feed adds; the alerts; and the
+ * counts of every outcome. It owns its memory, never changes the timetable,
+ * and is immutable once built, so any number of readers may use it at once.
+ * It is reference counted so a grens_rt_live can swap it while readers still
+ * hold the previous one. */
+typedef struct grens_rt_overlay grens_rt_overlay;
+
+typedef struct grens_rt_options {
+	/* Name of the timetable feed the realtime feed describes (its trip and
+	 * stop ids); NULL searches every feed of the timetable in order. */
+	const char *feed_name;
+	/* "Now" in POSIX seconds for the staleness check; 0 disables it. */
+	int64_t now;
+	/* A TripUpdate whose timestamp (its own, else the header's) is more than
+	 * max_age_s before now is stale and not applied; 0 disables the check. */
+	int64_t max_age_s;
+	/* Live times that decrease along a trip are raised to the previous time
+	 * (fixed, default) or the whole TripUpdate is dropped (rejected). */
+	bool reject_decreasing;
+	/* Preferred language of alert texts (BCP 47, e.g. "en"); NULL or no match
+	 * takes the translation without language, else the first. */
+	const char *lang;
+} grens_rt_options;
+
+#define GRENS_RT_OPTIONS_INIT                                                                      \
+	{                                                                                          \
+		.feed_name = NULL, .now = 0, .max_age_s = 0, .reject_decreasing = false,           \
+		.lang = NULL,                                                                      \
+	}
+
+/* Every outcome of applying a feed, counted. Each TripUpdate entity lands in
+ * exactly one of matched, unknown_trip, no_service_on_date, stale, added,
+ * invalid, unsupported; cancelled and duplicates are subsets of matched,
+ * decreasing_* count matched and added trips. unknown_stop and skipped_stops
+ * count stop time updates. */
+typedef struct grens_rt_counts {
+	uint32_t entities, deleted, trip_updates, vehicle_positions, alerts;
+	uint32_t matched;	      /* resolved to a timetable trip running on the date */
+	uint32_t unknown_trip;	      /* trip_id not in the timetable (or none given) */
+	uint32_t no_service_on_date;  /* the trip exists but does not run on that date */
+	uint32_t stale;		      /* older than max_age_s before now */
+	uint32_t added;		      /* ADDED/NEW trips kept in the overlay */
+	uint32_t invalid;	      /* bad start_date/start_time, added trip without times */
+	uint32_t unsupported;	      /* DUPLICATED, UNSCHEDULED trips */
+	uint32_t cancelled;	      /* CANCELED/DELETED trips */
+	uint32_t decreasing_fixed;    /* trips whose decreasing live times were raised */
+	uint32_t decreasing_rejected; /* trips dropped for decreasing live times */
+	uint32_t duplicates;	      /* a later TripUpdate for the same trip and date won */
+	uint32_t stop_updates;	      /* stop time updates resolved to a pattern position */
+	uint32_t unknown_stop;	      /* stop time updates whose stop is not on the trip */
+	uint32_t skipped_stops;	      /* SKIPPED stop time updates applied */
+	uint32_t vehicle_positions_matched; /* positions naming a known trip */
+	/* Delays (s) of the stop time updates that carried a time or a delay:
+	 * nearest-rank percentiles, and the largest; delay_samples 0 = none. */
+	uint32_t delay_samples;
+	int32_t delay_p50, delay_p90, delay_max;
+} grens_rt_counts;
+
+/* Flags of a stop in grens_rt_trip.stop_flags. */
+#define GRENS_RT_STOP_LIVE 0x1u	   /* times are a prediction (else the schedule) */
+#define GRENS_RT_STOP_SKIPPED 0x2u /* the vehicle does not stop here */
+
+/* The live state of one scheduled trip on one service date. Times use the
+ * timetable's time base of that service date (seconds since noon-minus-12h).
+ * For a cancelled trip, times and stop_flags are NULL. */
+typedef struct grens_rt_trip {
+	uint32_t trip;	 /* timetable trip index */
+	grens_date date; /* service date */
+	bool cancelled;
+	uint32_t stop_count;		  /* = the trip's pattern length */
+	const grens_net_stop_time *times; /* [stop_count]: live where LIVE, else scheduled */
+	const uint8_t *stop_flags;	  /* [stop_count] GRENS_RT_STOP_* */
+} grens_rt_trip;
+
+/* A trip the feed adds (TripDescriptor ADDED or NEW) with its own stop times. */
+typedef struct grens_rt_added_trip {
+	const char *trip_id;
+	const char *route_id; /* "" when the feed gives none */
+	uint32_t feed;	      /* timetable feed index whose stop ids were used */
+	uint32_t route;	      /* timetable route index or GRENS_NONE */
+	grens_date date;      /* service date of the times */
+	uint32_t stop_count;
+	const uint32_t *stops;		  /* [stop_count] timetable stop indices */
+	const grens_net_stop_time *times; /* [stop_count] time base of date */
+} grens_rt_added_trip;
+
+typedef struct grens_rt_period {
+	int64_t start, end; /* POSIX seconds, 0 = open */
+} grens_rt_period;
+
+/* An informed entity of an alert; "" / -1 for what it does not name. */
+typedef struct grens_rt_informed_entity {
+	const char *agency_id, *route_id, *trip_id, *stop_id;
+	int32_t route_type;
+	int32_t direction_id;
+} grens_rt_informed_entity;
+
+typedef struct grens_rt_alert {
+	const char *entity_id;
+	const char *cause;    /* enum name from the specification, e.g. "MAINTENANCE" */
+	const char *effect;   /* e.g. "SIGNIFICANT_DELAYS" */
+	const char *severity; /* e.g. "WARNING" */
+	const char *header;   /* chosen translation, "" when absent */
+	const char *description;
+	const char *url;
+	uint32_t period_count;
+	const grens_rt_period *periods;
+	uint32_t entity_count;
+	const grens_rt_informed_entity *entities;
+} grens_rt_alert;
+
+/* Match the feed's TripUpdates to the trips of tt and build an overlay.
+ * gtfs[0..gtfs_count) are the loaded feeds tt was built from (may be NULL):
+ * they give the GTFS stop_sequence of each pattern position, needed for stop
+ * time updates that name only a stop_sequence. Data that does not resolve is
+ * counted and reported to diag (file = the feed's name, line = 1-based
+ * entity number); only an unusable call fails: GRENS_EARG (unknown
+ * feed_name), GRENS_ENOMEM. On success *out holds one reference, the
+ * caller's (grens_rt_overlay_release). The overlay copies what it keeps
+ * from feed (which may be freed); its trip and stop indices refer to tt,
+ * which must outlive it. */
+int grens_rt_apply(grens_rt_overlay **out, const grens_timetable *tt,
+		   const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count,
+		   const grens_rt_feed *feed, const grens_rt_options *opts, grens_diag *diag,
+		   grens_error *err);
+
+/* Take / drop a reference. The last release frees the overlay. NULL is
+ * accepted by release. */
+grens_rt_overlay *grens_rt_overlay_retain(grens_rt_overlay *ov);
+void grens_rt_overlay_release(grens_rt_overlay *ov);
+
+/* The counts and the header of the feed the overlay was built from. */
+const grens_rt_counts *grens_rt_overlay_counts(const grens_rt_overlay *ov);
+const grens_rt_feed_summary *grens_rt_overlay_header(const grens_rt_overlay *ov);
+
+/* The live state of trip on service date, or NULL when the feed says nothing
+ * about it (run as scheduled). O(1) for untouched trips, O(log n) else. */
+const grens_rt_trip *grens_rt_trip_find(const grens_rt_overlay *ov, uint32_t trip, grens_date date);
+/* The stop times a router uses for trip on service date: the overlay's
+ * (live where predicted, scheduled elsewhere) when it has the trip, else the
+ * timetable's own row; NULL when the trip is cancelled that day. ov may be
+ * NULL (no realtime). The pointer lives as long as ov and tt. */
+const grens_net_stop_time *grens_rt_times(const grens_rt_overlay *ov, const grens_timetable *tt,
+					  uint32_t trip, grens_date date);
+/* Does any trip of the pattern have live state (on any date)? A router keeps
+ * its binary search by departure for untouched patterns and scans touched
+ * ones trip by trip, since delays may reorder their trips. */
+bool grens_rt_pattern_touched(const grens_rt_overlay *ov, uint32_t pattern);
+/* Is the trip cancelled on that service date? */
+bool grens_rt_trip_cancelled(const grens_rt_overlay *ov, uint32_t trip, grens_date date);
+/* Live arrival/departure at pattern position pos: 1 with *out set when the
+ * feed predicts it, 0 for "no change" (use the schedule; also for a
+ * cancelled trip or a position out of range). */
+int grens_rt_stop_time(const grens_rt_overlay *ov, uint32_t trip, grens_date date, uint32_t pos,
+		       grens_net_stop_time *out);
+/* Is pattern position pos of the trip skipped on that date? */
+bool grens_rt_stop_skipped(const grens_rt_overlay *ov, uint32_t trip, grens_date date,
+			   uint32_t pos);
+
+/* Trips with live state (including cancelled ones), sorted by trip then date. */
+uint32_t grens_rt_trip_count(const grens_rt_overlay *ov);
+const grens_rt_trip *grens_rt_trip_at(const grens_rt_overlay *ov, uint32_t i);
+/* Trips the feed adds, in feed order. */
+uint32_t grens_rt_added_count(const grens_rt_overlay *ov);
+const grens_rt_added_trip *grens_rt_added_at(const grens_rt_overlay *ov, uint32_t i);
+/* Alerts, in feed order. */
+uint32_t grens_rt_alert_count(const grens_rt_overlay *ov);
+const grens_rt_alert *grens_rt_alert_at(const grens_rt_overlay *ov, uint32_t i);
+
+/* ---- swapping: the live overlay ------------------------------------------
+ * Holds the current overlay of a long-running reader (router, server).
+ * Updates build a new overlay and replace the current one whole; a failed
+ * decode or apply keeps the last good overlay. Safe across threads. */
+typedef struct grens_rt_live grens_rt_live;
+
+/* NULL on OOM. */
+grens_rt_live *grens_rt_live_new(void);
+/* Frees the holder and drops its reference to the current overlay. */
+void grens_rt_live_free(grens_rt_live *live);
+/* The current overlay with a reference for the caller (release it when the
+ * query is done), or NULL when none has been loaded yet. */
+grens_rt_overlay *grens_rt_live_acquire(grens_rt_live *live);
+/* Replace the current overlay by ov (takes over the caller's reference). */
+void grens_rt_live_replace(grens_rt_live *live, grens_rt_overlay *ov);
+/* Decode the file at path, apply it and replace the current overlay. On any
+ * error the current overlay stays and the error is returned (as
+ * grens_rt_decode_file / grens_rt_apply). */
+int grens_rt_live_update(grens_rt_live *live, const grens_timetable *tt,
+			 const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count, const char *path,
+			 const grens_rt_options *opts, grens_diag *diag, grens_error *err);
+
+/* ---- time ------------------------------------------------------------------ */
+
+/* POSIX time of noon-minus-12h of date in the IANA zone (the zero of GTFS
+ * times on that service day). Reads the zone from the system TZ database
+ * (/usr/share/zoneinfo) without touching the process's TZ. 0 or
+ * GRENS_ENOTFOUND (unknown zone), GRENS_EFORMAT (unreadable zone file). */
+int grens_rt_day_start(const char *zone, grens_date date, int64_t *out, grens_error *err);
+/* The local date of POSIX time t in zone. Errors as grens_rt_day_start. */
+int grens_rt_local_date(const char *zone, int64_t t, grens_date *out, grens_error *err);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@
 #include "internal.h"
 
 #define CSV_BUF_BYTES (4u << 20)
+#define CSV_MIN_BUF_BYTES (64u << 10)
 
 enum {
 	F_UNESCAPE = 1,    /* quoted with doubled quotes inside */
@@ -376,7 +377,13 @@ int csv_open(csv_reader *r, gtfs_source *src, const char *file, grens_diag *diag
 	r->max_field = max_field ? max_field : GRENS_LIMIT_FIELD_BYTES;
 	r->next_line = 1;
 	r->at_start = true;
+	/* A small file gets a small buffer. A size from a zip header that lies
+	 * only makes long records be skipped as too long; it cannot overflow. */
+	uint64_t size = 0;
+	gtfs_source_has(src, file, &size);
 	r->cap = CSV_BUF_BYTES;
+	if (size + 64 < r->cap)
+		r->cap = size + 64 < CSV_MIN_BUF_BYTES ? CSV_MIN_BUF_BYTES : (size_t)size + 64;
 	int rc = gtfs_member_open(&r->member, src, file, err);
 	if (rc)
 		return rc;

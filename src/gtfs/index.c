@@ -51,6 +51,74 @@ void id_map_clear(id_map *m)
 	m->head = NULL;
 }
 
+static inline uint32_t flat_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ull;
+	}
+	/* FNV's low bits are weak for short similar keys ("S1", "S2"): mix
+	 * (MurmurHash3's finalizer) before the table masks them. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return (uint32_t)h;
+}
+
+int flat_map_build(flat_map *fm, const void *rows, size_t stride, uint32_t count)
+{
+	memset(fm, 0, sizeof(*fm));
+	uint64_t size = 16;
+	while (size < (uint64_t)count * 2)
+		size *= 2;
+	if (size > ((uint64_t)1 << 33))
+		return GRENS_ELIMIT;
+	fm->slots = calloc((size_t)size, sizeof(*fm->slots));
+	if (!fm->slots)
+		return GRENS_ENOMEM;
+	fm->mask = (uint32_t)(size - 1);
+	fm->base = rows;
+	fm->stride = stride;
+	for (uint32_t row = 0; row < count; row++) {
+		const char *id = *(const char *const *)(const void *)(fm->base + (size_t)row * stride);
+		size_t len = strlen(id);
+		if (flat_map_find(fm, id, len) != GRENS_NONE)
+			continue;
+		uint32_t h = flat_hash(id, len), i = h & fm->mask;
+		while (fm->slots[i])
+			i = (i + 1) & fm->mask;
+		fm->slots[i] = (uint64_t)h << 32 | ((uint64_t)row + 1);
+	}
+	return 0;
+}
+
+uint32_t flat_map_find(const flat_map *fm, const char *id, size_t len)
+{
+	uint32_t h = flat_hash(id, len), i = h & fm->mask;
+	for (;;) {
+		uint64_t slot = fm->slots[i];
+		if (!slot)
+			return GRENS_NONE;
+		if ((uint32_t)(slot >> 32) == h) {
+			uint32_t row = (uint32_t)slot - 1;
+			const char *key =
+				*(const char *const *)(const void *)(fm->base + (size_t)row * fm->stride);
+			if (memcmp(key, id, len) == 0 && key[len] == '\0')
+				return row;
+		}
+		i = (i + 1) & fm->mask;
+	}
+}
+
+void flat_map_free(flat_map *fm)
+{
+	free(fm->slots);
+	memset(fm, 0, sizeof(*fm));
+}
+
 uint32_t grens_gtfs_find_stop(const grens_gtfs_feed *feed, const char *id)
 {
 	if (!feed || !feed->index || !id)

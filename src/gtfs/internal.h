@@ -28,6 +28,20 @@ typedef struct gtfs_source_limits {
 int gtfs_source_open(gtfs_source **out, const char *path, const gtfs_source_limits *limits,
 		     grens_diag *diag, grens_error *err);
 void gtfs_source_close(gtfs_source *src);
+
+/* In-memory sources (tests and fuzzing). The bytes are not copied and must
+ * outlive the source. */
+typedef struct gtfs_memory_file {
+	const char *name;
+	const char *bytes;
+	size_t size;
+} gtfs_memory_file;
+int gtfs_source_open_files(gtfs_source **out, const gtfs_memory_file *files, size_t count,
+			   const gtfs_source_limits *limits, grens_error *err);
+/* A zip archive held in memory. */
+int gtfs_source_open_zip_buffer(gtfs_source **out, const void *bytes, size_t size,
+				const gtfs_source_limits *limits, grens_diag *diag,
+				grens_error *err);
 /* Does the source hold a top-level file of this name? Its uncompressed
  * size (0 when unknown) goes to *size. */
 bool gtfs_source_has(const gtfs_source *src, const char *name, uint64_t *size);
@@ -114,6 +128,20 @@ int id_map_add(id_map *m, grens_arena *arena, const char *id, size_t len, uint32
 uint32_t id_map_find(const id_map *m, const char *id, size_t len);
 void id_map_clear(id_map *m);
 
+/* A flat open-addressing table from id to row, built once over an array
+ * of row structs whose first member is `const char *id` (stops, trips).
+ * Used in the stop_times loop, where uthash's chains cost cache misses. */
+typedef struct flat_map {
+	uint64_t *slots; /* hash << 32 | (row + 1); 0 = empty */
+	uint32_t mask;
+	const char *base; /* the row array, stride bytes apart */
+	size_t stride;
+} flat_map;
+
+int flat_map_build(flat_map *fm, const void *rows, size_t stride, uint32_t count);
+uint32_t flat_map_find(const flat_map *fm, const char *id, size_t len);
+void flat_map_free(flat_map *fm);
+
 struct grens_gtfs_index {
 	id_map agencies, stops, routes, trips, services, shapes;
 };
@@ -148,6 +176,12 @@ const char *loader_intern(gtfs_loader *ld, const char *s, size_t len);
 /* Grow a malloc'd array to hold at least need elements (doubling).
  * Returns 0 or GRENS_ENOMEM / GRENS_ELIMIT (more than GRENS_LIMIT_ROWS). */
 int gtfs_reserve(void **arr, uint32_t *cap, size_t elem, uint64_t need);
+
+/* Load a feed from an open source (which stays the caller's). */
+int gtfs_load_source(grens_gtfs_feed **out, gtfs_source *src, const char *path,
+		     const grens_gtfs_options *opts, grens_diag *diag, grens_error *err);
+/* Limits from options (0 fields take the defaults of limits.h). */
+gtfs_source_limits gtfs_limits_from_options(const grens_gtfs_options *opts);
 
 int gtfs_load_stop_times(gtfs_loader *ld);
 int gtfs_load_frequencies(gtfs_loader *ld);

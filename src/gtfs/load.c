@@ -4,10 +4,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "table.h"
 
 #define ARR(x) (sizeof(x) / sizeof((x)[0]))
+#define HUGE_ARRAY_BYTES (16u << 20)
 #define VAL(len) notice_value_len(len)
 
 int gtfs_reserve(void **arr, uint32_t *cap, size_t elem, uint64_t need)
@@ -27,6 +29,14 @@ int gtfs_reserve(void **arr, uint32_t *cap, size_t elem, uint64_t need)
 	void *p = realloc(*arr, bytes);
 	if (!p)
 		return GRENS_ENOMEM;
+	if (bytes >= HUGE_ARRAY_BYTES) {
+		/* Large row arrays are written once front to back: huge pages save
+		 * most of the page faults. Only advice; failure is harmless. */
+		uintptr_t lo = ((uintptr_t)p + 0x1FFFFF) & ~(uintptr_t)0x1FFFFF;
+		uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)0x1FFFFF;
+		if (hi > lo)
+			madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	}
 	*arr = p;
 	*cap = (uint32_t)ncap;
 	return 0;
@@ -113,7 +123,7 @@ static int load_agency(gtfs_loader *ld)
 	int rc = table_open(&t, ld, "agency.txt", agency_cols, ARR(agency_cols), true, &present);
 	if (rc)
 		return rc;
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t len, nl, ul, tl, ll;
 		const char *id = fld(&t, A_ID, &len);
 		const char *name = fld_required(&t, A_NAME, &nl);
@@ -208,7 +218,7 @@ static int load_stops(gtfs_loader *ld)
 		rc = grow_error(ld, rc, t.file);
 		goto done;
 	}
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t len;
 		const char *id = fld_required(&t, S_ID, &len);
 		if (!id) {
@@ -362,7 +372,7 @@ static int load_routes(gtfs_loader *ld)
 	int rc = table_open(&t, ld, "routes.txt", route_cols, ARR(route_cols), true, &present);
 	if (rc)
 		return rc;
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t len, al;
 		const char *id = fld_required(&t, R_ID, &len);
 		if (!id) {
@@ -509,7 +519,7 @@ static int load_calendar(gtfs_loader *ld, bool *present)
 			    present);
 	if (rc || !*present)
 		return rc;
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t len;
 		const char *id = fld_required(&t, C_ID, &len);
 		if (!id) {
@@ -606,7 +616,7 @@ static int load_calendar_dates(gtfs_loader *ld, bool *present)
 			    ARR(calendar_dates_cols), false, present);
 	if (rc || !*present)
 		return rc;
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t len;
 		const char *id = fld_required(&t, CD_ID, &len);
 		grens_date date;
@@ -697,7 +707,7 @@ static int load_shapes(gtfs_loader *ld)
 	}
 	uint32_t shape_count = 0;
 	char last[256] = "";
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t len;
 		const char *id = fld_required(&t, SH_ID, &len);
 		if (!id) {
@@ -749,7 +759,7 @@ static int load_trips(gtfs_loader *ld)
 		rc = grow_error(ld, rc, t.file);
 		goto done;
 	}
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t len, rl, sl;
 		const char *id = fld_required(&t, T_ID, &len);
 		const char *rid = fld_required(&t, T_ROUTE, &rl);
@@ -880,7 +890,7 @@ static int load_transfers(gtfs_loader *ld)
 		return rc;
 	}
 	const struct grens_gtfs_index *ix = ld->index;
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		grens_gtfs_transfer x;
 		int64_t type, min;
 		if (fld_int(&t, X_TYPE, 0, 5, 0, &type) < 0 ||
@@ -957,7 +967,7 @@ static int load_feed_info(gtfs_loader *ld)
 		return rc;
 	}
 	uint32_t rows = 0;
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		if (rows++ > 0) {
 			NOTICE_ERROR(ld, "more_than_one_entity", t.file, t.r.line, NULL,
 				     "feed_info.txt has more than one row: row ignored");
@@ -1050,19 +1060,37 @@ static gtfs_source_limits source_limits(const grens_gtfs_options *o)
 	return l;
 }
 
+gtfs_source_limits gtfs_limits_from_options(const grens_gtfs_options *o)
+{
+	return source_limits(o);
+}
+
 int grens_gtfs_load(grens_gtfs_feed **out, const char *path, const grens_gtfs_options *opts,
 		    grens_diag *diag, grens_error *err)
 {
 	grens_gtfs_options defaults = GRENS_GTFS_OPTIONS_INIT;
-	gtfs_loader ld;
-	memset(&ld, 0, sizeof(ld));
-	int rc;
-	if (!out || !path) {
+	if (!out || !path)
 		return grens_error_set(err, GRENS_EARG, "no feed path");
-	}
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
+	gtfs_source_limits limits = source_limits(opts);
+	gtfs_source *src = NULL;
+	int rc = gtfs_source_open(&src, path, &limits, diag, err);
+	if (rc)
+		return rc;
+	rc = gtfs_load_source(out, src, path, opts, diag, err);
+	gtfs_source_close(src);
+	return rc;
+}
+
+int gtfs_load_source(grens_gtfs_feed **out, gtfs_source *src, const char *path,
+		     const grens_gtfs_options *opts, grens_diag *diag, grens_error *err)
+{
+	gtfs_loader ld;
+	memset(&ld, 0, sizeof(ld));
+	int rc;
+	*out = NULL;
 	grens_gtfs_feed *f = calloc(1, sizeof(*f));
 	if (!f)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
@@ -1074,6 +1102,7 @@ int grens_gtfs_load(grens_gtfs_feed **out, const char *path, const grens_gtfs_op
 	}
 	f->first_service_date = f->last_service_date = GRENS_DATE_NONE;
 	ld.feed = f;
+	ld.src = src;
 	ld.opts = opts;
 	ld.diag = diag;
 	ld.err = err;
@@ -1088,10 +1117,6 @@ int grens_gtfs_load(grens_gtfs_feed **out, const char *path, const grens_gtfs_op
 		rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
 		goto fail;
 	}
-	gtfs_source_limits limits = source_limits(opts);
-	rc = gtfs_source_open(&ld.src, path, &limits, diag, err);
-	if (rc)
-		goto fail;
 	notice_unknown_files(&ld);
 	if (!gtfs_source_has(ld.src, "calendar.txt", NULL) &&
 	    !gtfs_source_has(ld.src, "calendar_dates.txt", NULL)) {
@@ -1106,8 +1131,16 @@ int grens_gtfs_load(grens_gtfs_feed **out, const char *path, const grens_gtfs_op
 	}
 	grens_progress_report(&opts->progress, "tables", 0, 11);
 	bool have_cal = false, have_dates = false;
-	if ((rc = load_agency(&ld)) || (rc = load_stops(&ld)) || (rc = load_routes(&ld)) ||
-	    (rc = load_calendar(&ld, &have_cal)) || (rc = load_calendar_dates(&ld, &have_dates)))
+	rc = load_agency(&ld);
+	if (!rc)
+		rc = load_stops(&ld);
+	if (!rc)
+		rc = load_routes(&ld);
+	if (!rc)
+		rc = load_calendar(&ld, &have_cal);
+	if (!rc)
+		rc = load_calendar_dates(&ld, &have_dates);
+	if (rc)
 		goto fail;
 	grens_progress_report(&opts->progress, "tables", 5, 11);
 	if (!have_cal && !have_dates) {
@@ -1119,28 +1152,33 @@ int grens_gtfs_load(grens_gtfs_feed **out, const char *path, const grens_gtfs_op
 				     "%s: calendar.txt and calendar_dates.txt are both empty", path);
 		goto fail;
 	}
-	if (opts->read_shapes && (rc = load_shapes(&ld)))
-		goto fail;
-	if ((rc = load_trips(&ld)))
+	if (opts->read_shapes)
+		rc = load_shapes(&ld);
+	if (!rc)
+		rc = load_trips(&ld);
+	if (rc)
 		goto fail;
 	grens_progress_report(&opts->progress, "tables", 7, 11);
-	if ((rc = gtfs_load_stop_times(&ld)))
+	rc = gtfs_load_stop_times(&ld);
+	if (rc)
 		goto fail;
 	grens_progress_report(&opts->progress, "tables", 8, 11);
-	if ((rc = gtfs_load_frequencies(&ld)) || (rc = load_transfers(&ld)) ||
-	    (rc = load_feed_info(&ld)))
+	rc = gtfs_load_frequencies(&ld);
+	if (!rc)
+		rc = load_transfers(&ld);
+	if (!rc)
+		rc = load_feed_info(&ld);
+	if (rc)
 		goto fail;
 	gtfs_service_dates(f);
 	grens_progress_report(&opts->progress, "tables", 11, 11);
 	id_map_clear(&ld.strings);
 	free(ld.interned);
-	gtfs_source_close(ld.src);
 	*out = f;
 	return 0;
 fail:
 	id_map_clear(&ld.strings);
 	free(ld.interned);
-	gtfs_source_close(ld.src);
 	grens_gtfs_free(f);
 	if (!rc)
 		rc = GRENS_EFORMAT;
@@ -1191,18 +1229,26 @@ int grens_gtfs_check(const char *path, grens_error *err)
 				     path);
 		goto done;
 	}
-	if ((rc = check_header(src, "agency.txt", agency_cols, ARR(agency_cols), err)) ||
-	    (rc = check_header(src, "stops.txt", stop_cols, ARR(stop_cols), err)) ||
-	    (rc = check_header(src, "routes.txt", route_cols, ARR(route_cols), err)) ||
-	    (rc = check_header(src, "trips.txt", trip_cols, ARR(trip_cols), err)) ||
-	    (rc = check_header(src, "stop_times.txt", gtfs_stop_times_cols, gtfs_stop_times_ncols,
-			       err)))
-		goto done;
-	if (cal && (rc = check_header(src, "calendar.txt", calendar_cols, ARR(calendar_cols), err)))
-		goto done;
-	if (dates && (rc = check_header(src, "calendar_dates.txt", calendar_dates_cols,
-					ARR(calendar_dates_cols), err)))
-		goto done;
+	static const struct {
+		const char *file;
+		const csv_column *cols;
+		size_t ncols;
+	} headers[] = {
+		{ "agency.txt", agency_cols, ARR(agency_cols) },
+		{ "stops.txt", stop_cols, ARR(stop_cols) },
+		{ "routes.txt", route_cols, ARR(route_cols) },
+		{ "trips.txt", trip_cols, ARR(trip_cols) },
+		{ "stop_times.txt", gtfs_stop_times_cols, 0 },
+		{ "calendar.txt", calendar_cols, ARR(calendar_cols) },
+		{ "calendar_dates.txt", calendar_dates_cols, ARR(calendar_dates_cols) },
+	};
+	for (size_t i = 0; i < ARR(headers) && !rc; i++) {
+		if (!gtfs_source_has(src, headers[i].file, NULL))
+			continue; /* optional here: the required ones were checked above */
+		size_t ncols = headers[i].cols == gtfs_stop_times_cols ? gtfs_stop_times_ncols
+									 : headers[i].ncols;
+		rc = check_header(src, headers[i].file, headers[i].cols, ncols, err);
+	}
 done:
 	gtfs_source_close(src);
 	return rc;

@@ -18,6 +18,7 @@
 
 typedef struct source_entry {
 	char name[NAME_MAX_BYTES];
+	const char *bytes; /* in-memory file, or NULL */
 	zip_uint64_t zindex;
 	uint64_t size, comp_size;
 } source_entry;
@@ -33,6 +34,8 @@ struct gtfs_source {
 
 struct gtfs_member {
 	gtfs_source *src;
+	const char *bytes; /* in-memory file */
+	size_t size, pos;
 	FILE *fp;
 	zip_file_t *zf;
 	char name[NAME_MAX_BYTES];
@@ -74,12 +77,15 @@ static int add_entry(gtfs_source *s, size_t *cap, const char *name, zip_uint64_t
 		*cap = ncap;
 	}
 	source_entry *e = &s->entries[s->entry_count++];
+	memset(e, 0, sizeof(*e));
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	e->zindex = zi;
 	e->size = size;
 	e->comp_size = comp;
 	return 0;
 }
+
+static int list_zip(gtfs_source *s, const char *path, grens_diag *diag, grens_error *err);
 
 static int open_zip(gtfs_source *s, const char *path, grens_diag *diag, grens_error *err)
 {
@@ -96,6 +102,11 @@ static int open_zip(gtfs_source *s, const char *path, grens_diag *diag, grens_er
 		grens_error_at(err, path, 0, 0, NULL);
 		return code;
 	}
+	return list_zip(s, path, diag, err);
+}
+
+static int list_zip(gtfs_source *s, const char *path, grens_diag *diag, grens_error *err)
+{
 	zip_int64_t n = zip_get_num_entries(s->zip, 0);
 	if (n < 0 || (uint64_t)n > GRENS_LIMIT_ZIP_ENTRIES) {
 		grens_error_at(err, path, 0, 0, NULL);
@@ -151,8 +162,10 @@ static int open_dir(gtfs_source *s, const char *path, grens_error *err)
 	}
 	size_t cap = 0;
 	int rc = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
+	for (;;) {
+		struct dirent *de = readdir(d);
+		if (!de)
+			break;
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= NAME_MAX_BYTES)
 			continue;
 		if (s->entry_count >= GRENS_LIMIT_ZIP_ENTRIES) {
@@ -215,6 +228,58 @@ fail:
 	return rc;
 }
 
+int gtfs_source_open_files(gtfs_source **out, const gtfs_memory_file *files, size_t count,
+			   const gtfs_source_limits *limits, grens_error *err)
+{
+	*out = NULL;
+	gtfs_source *s = calloc(1, sizeof(*s));
+	if (!s)
+		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
+	s->limits = *limits;
+	size_t cap = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (strlen(files[i].name) >= NAME_MAX_BYTES ||
+		    add_entry(s, &cap, files[i].name, 0, files[i].size, 0)) {
+			gtfs_source_close(s);
+			return grens_error_set(err, GRENS_ENOMEM, "cannot add %s", files[i].name);
+		}
+		s->entries[s->entry_count - 1].bytes = files[i].bytes;
+	}
+	*out = s;
+	return 0;
+}
+
+int gtfs_source_open_zip_buffer(gtfs_source **out, const void *bytes, size_t size,
+				const gtfs_source_limits *limits, grens_diag *diag,
+				grens_error *err)
+{
+	*out = NULL;
+	gtfs_source *s = calloc(1, sizeof(*s));
+	if (!s)
+		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
+	s->limits = *limits;
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *zs = zip_source_buffer_create(bytes, size, 0, &ze);
+	int rc = 0;
+	if (zs)
+		s->zip = zip_open_from_source(zs, ZIP_RDONLY, &ze);
+	if (!s->zip) {
+		rc = grens_error_set(err, GRENS_EFORMAT, "not a readable zip archive (%s)",
+				     zip_error_strerror(&ze));
+		zip_source_free(zs);
+	} else {
+		rc = list_zip(s, "(memory)", diag, err);
+	}
+	zip_error_fini(&ze);
+	if (rc) {
+		gtfs_source_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
 void gtfs_source_close(gtfs_source *s)
 {
 	if (!s)
@@ -273,7 +338,10 @@ int gtfs_member_open(gtfs_member **out, gtfs_source *s, const char *name, grens_
 	m->src = s;
 	m->comp_size = e->comp_size;
 	snprintf(m->name, sizeof(m->name), "%s", name);
-	if (s->zip) {
+	if (e->bytes) {
+		m->bytes = e->bytes;
+		m->size = e->size;
+	} else if (s->zip) {
 		m->zf = zip_fopen_index(s->zip, e->zindex, 0);
 		if (!m->zf) {
 			grens_error_at(err, name, 0, 0, NULL);
@@ -303,7 +371,12 @@ int gtfs_member_open(gtfs_member **out, gtfs_source *s, const char *name, grens_
 int64_t gtfs_member_read(gtfs_member *m, char *buf, size_t n, grens_error *err)
 {
 	int64_t got;
-	if (m->zf) {
+	if (m->bytes) {
+		size_t left = m->size - m->pos;
+		got = (int64_t)(n < left ? n : left);
+		memcpy(buf, m->bytes + m->pos, (size_t)got);
+		m->pos += (size_t)got;
+	} else if (m->zf) {
 		zip_int64_t r = zip_fread(m->zf, buf, n);
 		if (r < 0) {
 			grens_error_at(err, m->name, 0, 0, NULL);

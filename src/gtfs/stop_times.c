@@ -40,6 +40,9 @@ const csv_column gtfs_stop_times_cols[] = {
 };
 const size_t gtfs_stop_times_ncols = ST_NCOLS;
 
+/* Stops remembered per position within a trip for the lookup predictor. */
+#define PREDICT_SLOTS 256
+
 /* A removed row: its stop is set to this marker until compaction. */
 #define REMOVED GRENS_NONE
 
@@ -149,16 +152,31 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 	uint64_t est = size / 40 + 1024;
 	if (est > 64u * 1024 * 1024)
 		est = 64u * 1024 * 1024;
-	if ((rc = gtfs_reserve((void **)&f->stop_times, &cap, sizeof(*f->stop_times), est)) ||
-	    (rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip), est)) ||
-	    (rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line), est)))
+	rc = gtfs_reserve((void **)&f->stop_times, &cap, sizeof(*f->stop_times), est);
+	if (!rc)
+		rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip), est);
+	if (!rc)
+		rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line), est);
+	if (rc)
 		return grens_error_set(ld->err, rc, "out of memory reserving stop_times");
 	w->timepoint_column = fld_has_column(t, ST_TIMEPOINT);
 	bool has_dist = fld_has_column(t, ST_DIST);
+	flat_map stops_map, trips_map;
+	rc = flat_map_build(&stops_map, f->stops, sizeof(*f->stops), f->stop_count);
+	if (rc)
+		return grens_error_set(ld->err, rc, "out of memory indexing stops");
+	rc = flat_map_build(&trips_map, f->trips, sizeof(*f->trips), f->trip_count);
+	if (rc) {
+		flat_map_free(&stops_map);
+		return grens_error_set(ld->err, rc, "out of memory indexing trips");
+	}
 	const char *last_trip = NULL;
 	uint32_t last_trip_len = 0, last_trip_row = GRENS_NONE;
+	uint32_t predicted[PREDICT_SLOTS];
+	uint32_t prev_row_trip = GRENS_NONE, row_in_trip = 0;
+	memset(predicted, 0xff, sizeof(predicted));
 	uint32_t n = 0;
-	while ((rc = table_next(t)) == 1) {
+	for (rc = table_next(t); rc == 1; rc = table_next(t)) {
 		uint32_t tl, sl, ql;
 		const char *tid = fld(t, ST_TRIP, &tl);
 		const char *sid = fld(t, ST_STOP, &sl);
@@ -174,7 +192,13 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		if (last_trip && tl == last_trip_len && memcmp(tid, last_trip, tl) == 0) {
 			trip = last_trip_row;
 		} else {
-			trip = id_map_find(&ld->index->trips, tid, tl);
+			/* stop_times.txt usually follows the order of trips.txt. */
+			uint32_t next = last_trip_row + 1;
+			const char *cand = next < f->trip_count ? f->trips[next].id : NULL;
+			if (cand && memcmp(cand, tid, tl) == 0 && cand[tl] == '\0')
+				trip = next;
+			else
+				trip = flat_map_find(&trips_map, tid, tl);
 			if (trip == GRENS_NONE) {
 				NOTICE_ERROR(ld, "foreign_key_violation", t->file, t->r.line,
 					     "trip_id", "unknown trip_id \"%.*s\": row skipped",
@@ -186,7 +210,23 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 			last_trip_len = tl;
 			last_trip_row = trip;
 		}
-		uint32_t stop = id_map_find(&ld->index->stops, sid, sl);
+		/* Consecutive trips of a route usually visit the same stops in the
+		 * same order: try the stop seen at this position of the previous
+		 * trip before hashing. */
+		uint32_t pos = trip == prev_row_trip ? row_in_trip + 1 : 0;
+		prev_row_trip = trip;
+		row_in_trip = pos;
+		uint32_t stop = GRENS_NONE;
+		if (pos < PREDICT_SLOTS && predicted[pos] < f->stop_count) {
+			const char *cand = f->stops[predicted[pos]].id;
+			if (memcmp(cand, sid, sl) == 0 && cand[sl] == '\0')
+				stop = predicted[pos];
+		}
+		if (stop == GRENS_NONE) {
+			stop = flat_map_find(&stops_map, sid, sl);
+			if (pos < PREDICT_SLOTS)
+				predicted[pos] = stop;
+		}
 		if (stop == GRENS_NONE) {
 			NOTICE_ERROR(ld, "foreign_key_violation", t->file, t->r.line, "stop_id",
 				     "unknown stop_id \"%.*s\": row skipped", VAL(sl), sid);
@@ -242,24 +282,27 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		uint32_t hl;
 		const char *hs = fld(t, ST_HEADSIGN, &hl);
 		const char *headsign = hl ? loader_intern(ld, hs, hl) : "";
-		if (!headsign)
-			return grens_error_set(ld->err, GRENS_ENOMEM, "out of memory");
+		if (!headsign) {
+			rc = grens_error_set(ld->err, GRENS_ENOMEM, "out of memory");
+			break;
+		}
 		if (n == cap) {
 			/* Re-estimate from the bytes consumed so far. */
 			uint64_t want = (uint64_t)n + 1;
 			if (n > 1000 && t->r.bytes_read && size > t->r.bytes_read)
 				want = (uint64_t)((double)n * ((double)size / (double)t->r.bytes_read) *
 						  1.02) + 1024;
-			if ((rc = gtfs_reserve((void **)&f->stop_times, &cap,
-					       sizeof(*f->stop_times), want)) ||
-			    (rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip),
-					       want)) ||
-			    (rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line),
-					       want))) {
+			rc = gtfs_reserve((void **)&f->stop_times, &cap, sizeof(*f->stop_times),
+					  want);
+			if (!rc)
+				rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip), want);
+			if (!rc)
+				rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line), want);
+			if (rc) {
 				grens_error_at(ld->err, t->file, t->r.line, 0, NULL);
-				return grens_error_set(ld->err, rc, "stop_times.txt: cannot hold "
-								    "%u rows",
-						       n + 1);
+				rc = grens_error_set(ld->err, rc, "stop_times.txt: cannot hold %u rows",
+						     n + 1);
+				break;
 			}
 		}
 		grens_gtfs_stop_time *st = &f->stop_times[n];
@@ -279,6 +322,8 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		if ((n & 0xFFFFF) == 0)
 			grens_progress_report(&ld->opts->progress, "stop_times", n, 0);
 	}
+	flat_map_free(&stops_map);
+	flat_map_free(&trips_map);
 	if (rc < 0)
 		return rc;
 	f->stop_time_count = n;
@@ -528,7 +573,9 @@ static int finish_trips(gtfs_loader *ld, st_work *w)
 	f->stop_time_count = wpos;
 	f->counts.stop_times = wpos;
 	for (uint32_t t = 0; t < f->trip_count; t++) {
-		const grens_gtfs_trip *tr = &f->trips[t];
+		grens_gtfs_trip *tr = &f->trips[t];
+		if (tr->stop_time_count == 0)
+			tr->first_stop_time = 0; /* a trip without rows keeps no stale offset */
 		if (tr->stop_time_count < 2)
 			NOTICE_WARN(ld, "unusable_trip", "trips.txt", 0, "trip_id",
 				    "trip \"%.40s\" has %u stop times", tr->id, tr->stop_time_count);
@@ -551,7 +598,8 @@ int gtfs_load_stop_times(gtfs_loader *ld)
 	table_close(&t);
 	if (rc)
 		goto done;
-	if ((rc = group_rows(ld, &w)))
+	rc = group_rows(ld, &w);
+	if (rc)
 		goto done;
 	rc = finish_trips(ld, &w);
 	/* Give back the over-reservation. */
@@ -664,7 +712,7 @@ int gtfs_load_frequencies(gtfs_loader *ld)
 		}
 		return rc;
 	}
-	while ((rc = table_next(&t)) == 1) {
+	for (rc = table_next(&t); rc == 1; rc = table_next(&t)) {
 		uint32_t tl;
 		const char *tid = fld_required(&t, FQ_TRIP, &tl);
 		if (!tid) {
@@ -697,7 +745,8 @@ int gtfs_load_frequencies(gtfs_loader *ld)
 			table_skip(&t);
 			continue;
 		}
-		if ((rc = gtfs_reserve((void **)&pend, &cap, sizeof(*pend), (uint64_t)n + 1))) {
+		rc = gtfs_reserve((void **)&pend, &cap, sizeof(*pend), (uint64_t)n + 1);
+		if (rc) {
 			rc = grens_error_set(ld->err, rc, "out of memory");
 			break;
 		}
@@ -713,7 +762,8 @@ int gtfs_load_frequencies(gtfs_loader *ld)
 	if (n == 0)
 		goto done;
 	qsort(pend, n, sizeof(*pend), cmp_frequency);
-	if ((rc = gtfs_reserve((void **)&f->frequencies, &fcap, sizeof(*f->frequencies), n))) {
+	rc = gtfs_reserve((void **)&f->frequencies, &fcap, sizeof(*f->frequencies), n);
+	if (rc) {
 		rc = grens_error_set(ld->err, rc, "out of memory");
 		goto done;
 	}

@@ -126,15 +126,18 @@ static int next_field(wire_walk *w, uint32_t *field, unsigned *wire_type, const 
 /* Does the message in p[0..len) have a well-formed field `want`? */
 static int has_field(const uint8_t *p, size_t len, uint32_t want)
 {
-	wire_walk w = { p, len, 0, NULL, 0 };
+	wire_walk w = {p, len, 0, NULL, 0};
 	uint32_t f;
 	unsigned wt;
 	const uint8_t *pl;
 	size_t pll;
-	int found = 0, r;
-	while ((r = next_field(&w, &f, &wt, &pl, &pll)) == 0)
+	int found = 0;
+	int r = next_field(&w, &f, &wt, &pl, &pll);
+	while (r == 0) {
 		if (f == want)
 			found = 1;
+		r = next_field(&w, &f, &wt, &pl, &pll);
+	}
 	return r < 0 ? -1 : found;
 }
 
@@ -172,14 +175,15 @@ static int diagnose(const uint8_t *p, size_t len, const char *name, grens_error 
 				       "protobuf FeedMessage",
 				       name, p[0] >= 0x20 && p[0] < 0x7f ? p[0] : '?');
 
-	wire_walk w = { p, len, 0, NULL, 0 };
+	wire_walk w = {p, len, 0, NULL, 0};
 	uint32_t f;
 	unsigned wt;
 	const uint8_t *pl, *header = NULL;
 	size_t pll, header_len = 0;
 	uint32_t entity = 0;
 	int r;
-	while ((r = next_field(&w, &f, &wt, &pl, &pll)) == 0) {
+	for (r = next_field(&w, &f, &wt, &pl, &pll); r == 0;
+	     r = next_field(&w, &f, &wt, &pl, &pll)) {
 		if (f == 1 && wt == 2) {
 			header = pl;
 			header_len = pll;
@@ -187,9 +191,9 @@ static int diagnose(const uint8_t *p, size_t len, const char *name, grens_error 
 			int id = has_field(pl, pll, 1);
 			if (id < 0)
 				return grens_error_set(
-					err, GRENS_EFORMAT,
-					"%s: entity %u (at byte %zu) is corrupt: not a valid message",
-					name, entity, w.problem_at);
+				    err, GRENS_EFORMAT,
+				    "%s: entity %u (at byte %zu) is corrupt: not a valid message",
+				    name, entity, w.problem_at);
 			if (id == 0)
 				return grens_error_set(err, GRENS_EFORMAT,
 						       "%s: entity %u (at byte %zu) has no id",
@@ -226,13 +230,13 @@ static void summarize(grens_rt_feed *feed)
 	memset(s, 0, sizeof(*s));
 	s->version = m->header->gtfs_realtime_version;
 	s->incrementality = m->header->has_incrementality &&
-					    m->header->incrementality ==
-						    TRANSIT_REALTIME__FEED_HEADER__INCREMENTALITY__DIFFERENTIAL
-				    ? GRENS_RT_DIFFERENTIAL
-				    : GRENS_RT_FULL_DATASET;
-	s->timestamp = m->header->has_timestamp && m->header->timestamp <= INT64_MAX
-			       ? (int64_t)m->header->timestamp
-			       : 0;
+				    m->header->incrementality ==
+					TRANSIT_REALTIME__FEED_HEADER__INCREMENTALITY__DIFFERENTIAL
+				? GRENS_RT_DIFFERENTIAL
+				: GRENS_RT_FULL_DATASET;
+	s->timestamp = m->header->has_timestamp && m->header->timestamp <= (uint64_t)RT_TIME_LIMIT
+			   ? (int64_t)m->header->timestamp
+			   : 0;
 	s->entities = m->n_entity > UINT32_MAX ? UINT32_MAX : (uint32_t)m->n_entity;
 	for (size_t i = 0; i < m->n_entity; i++) {
 		const TransitRealtime__FeedEntity *e = m->entity[i];
@@ -255,7 +259,8 @@ int grens_rt_decode(grens_rt_feed **out, const uint8_t *buf, size_t len, const c
 		name = "FeedMessage";
 	if (len == 0)
 		return grens_error_set(err, GRENS_EFORMAT,
-				       "%s: empty (0 bytes), not a GTFS-realtime FeedMessage", name);
+				       "%s: empty (0 bytes), not a GTFS-realtime FeedMessage",
+				       name);
 	if (len > GRENS_LIMIT_RT_BYTES)
 		return grens_error_set(err, GRENS_ELIMIT,
 				       "%s: %zu bytes, more than the limit of %u bytes", name, len,
@@ -272,9 +277,10 @@ int grens_rt_decode(grens_rt_feed **out, const uint8_t *buf, size_t len, const c
 	if (!feed->msg) {
 		int rc;
 		if (feed->alloc_state.exceeded)
-			rc = grens_error_set(err, GRENS_ELIMIT,
-					     "%s: decoded message would take more than %llu bytes",
-					     name, (unsigned long long)GRENS_LIMIT_RT_DECODED_BYTES);
+			rc =
+			    grens_error_set(err, GRENS_ELIMIT,
+					    "%s: decoded message would take more than %llu bytes",
+					    name, (unsigned long long)GRENS_LIMIT_RT_DECODED_BYTES);
 		else
 			rc = diagnose(buf, len, name, err);
 		free(feed);

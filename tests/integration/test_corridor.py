@@ -459,4 +459,33 @@ else:
     check(dups > 0 and total - dups <= tt.get("trips", -1) <= total,
           f"grens info: timetable trips {tt.get('trips')} within {total - dups}..{total}")
 
+# ---------------------------------------------------------------------------
+# 6. grens route agrees with the connection scan on the reality checks: the
+#    same earliest arrival for the same query.
+try:
+    r = run("route", "--help")
+except OSError as e:
+    r = subprocess.CompletedProcess([BIN], 127, "", str(e))
+if r.returncode == 2 and "unknown command" in r.stderr:
+    print(f"SKIP: {BIN} has no route command; grens route checks skipped", file=sys.stderr)
+else:
+    import json
+    for (src, dst) in ((AMS, AACHEN), (MAAS, AMS), (AACHEN, MAAS), (UTRECHT, HEERLEN)):
+        for t0 in ("08:00", "12:00", "17:00"):
+            h, m = (int(x) for x in t0.split(":"))
+            want, _ = net.earliest(src, dst, h * 3600 + m * 60)
+            r = run("route", "--feed", "nl=" + os.path.join(FEEDS, "nl"),
+                    "--feed", "nrw=" + os.path.join(FEEDS, "nrw"),
+                    "--from", ":".join(src), "--to", ":".join(dst),
+                    "--date", "2026-03-10", "--time", t0, "--format", "json")
+            try:
+                journeys = json.loads(r.stdout).get("journeys", [])
+            except ValueError:
+                journeys = []
+            arrivals = sorted(j["arrival"] for j in journeys)
+            got = arrivals[0][11:] if arrivals else None
+            expect = f"{want // 3600:02d}:{want % 3600 // 60:02d}:00" if want else None
+            check(r.returncode == 0 and got == expect,
+                  f"grens route {src[1]} -> {dst[1]} at {t0}: arrives {got}, scan says {expect}")
+
 finish()
