@@ -1,0 +1,898 @@
+/* grens compare: the base network and one or more scenarios on the same
+ * queries (origins x destinations, both directions, a few dates, every
+ * departure step of a window), with travel-time statistics and the deltas
+ * against the base. */
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "commands.h"
+#include "grens/scenario.h"
+#include "route_cli.h"
+
+#define CMD "compare"
+#define MAX_PLACES 32
+#define MAX_DATES 16
+#define MAX_SCENARIOS 16
+#define STOP_CAP 256
+
+static const char *const default_from[] = {"Amsterdam Centraal", "Rotterdam Centraal",
+					   "Den Haag Centraal", "Utrecht Centraal",
+					   "Schiphol Airport"};
+static const char *const default_to[] = {"Aachen Hbf"};
+
+static void usage(FILE *o)
+{
+	fprintf(o,
+		"usage: grens compare [--feed PATH]... [--scenario FILE]... [--from STOP]...\n"
+		"                     [--to STOP]... [--one-way] [--date YYYY-MM-DD]...\n"
+		"                     [--window HH:MM-HH:MM] [--step S] [--threshold MIN]\n"
+		"                     [--max-transfers N] [--format text|csv|json] [--out DIR]\n"
+		"                     [--timings]\n\n"
+		"Runs the base network and each scenario on the same queries: every origin to\n"
+		"every destination (and back, unless --one-way), on each date, leaving at every\n"
+		"step of the window. Per origin, destination, date and scenario: min, median\n"
+		"and p90 travel time (waiting at the origin included), mean transfers, the\n"
+		"share of departures arriving within the threshold, the first and last\n"
+		"departure with a journey, the best journey, and the change of the median\n"
+		"against the base.\n\n"
+		"Defaults: the embedded corridor feeds; --scenario feeds/scenarios/ic-aken.yaml;\n"
+		"--from Amsterdam Centraal, Rotterdam Centraal, Den Haag Centraal, Utrecht\n"
+		"Centraal, Schiphol Airport; --to Aachen Hbf; dates: the weekday (Tuesday) and\n"
+		"the Sunday with the most trips in all feeds; --window 06:00-22:00; --step 60;\n"
+		"--threshold 150 (2 h 30); --max-transfers 8.\n"
+		"--out DIR writes compare.txt, compare.csv and compare.json into DIR.\n"
+		"--timings prints the time spent loading, building and querying to stderr.\n"
+		"Exit status: 0, 1 unusable feed or a scenario that does not fit the feeds,\n"
+		"2 bad arguments or a malformed scenario file.\n");
+}
+
+struct args {
+	cli_feed_list feeds;
+	const char *scenarios[MAX_SCENARIOS];
+	unsigned scenario_count;
+	const char *from[MAX_PLACES], *to[MAX_PLACES];
+	unsigned from_count, to_count;
+	grens_date dates[MAX_DATES];
+	unsigned date_count;
+	bool one_way, timings;
+	int32_t t0, t1, step, threshold;
+	uint32_t max_transfers;
+	cli_format format;
+	const char *out_dir;
+	char default_scenario[4096];
+};
+
+static int add_place(const char **list, unsigned *n, const char *v)
+{
+	if (*n >= MAX_PLACES) {
+		cli_errorf(CMD, "at most %d --from / --to places", MAX_PLACES);
+		return -1;
+	}
+	list[(*n)++] = v;
+	return 0;
+}
+
+static int parse_window(const char *v, int32_t *t0, int32_t *t1)
+{
+	const char *dash = v ? strchr(v, '-') : NULL;
+	if (!dash || grens_time_parse(v, (size_t)(dash - v), 1, t0) ||
+	    grens_time_parse(dash + 1, strlen(dash + 1), 1, t1) || *t1 < *t0) {
+		cli_errorf(CMD, "--window needs HH:MM-HH:MM (end not before start), not '%s'",
+			   v ? v : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->t0 = 6 * 3600;
+	a->t1 = 22 * 3600;
+	a->step = 60;
+	a->threshold = 150 * 60;
+	a->max_transfers = 8;
+	a->format = CLI_FORMAT_TEXT;
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+			usage(stdout);
+			return 1;
+		}
+		if (strcmp(opt, "--one-way") == 0) {
+			a->one_way = true;
+			continue;
+		}
+		if (strcmp(opt, "--timings") == 0) {
+			a->timings = true;
+			continue;
+		}
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v || strncmp(opt, "--", 2) != 0) {
+			cli_errorf(CMD, v ? "unexpected argument '%s'" : "%s needs a value", opt);
+			return -1;
+		}
+		i++;
+		int64_t n;
+		if (strcmp(opt, "--feed") == 0) {
+			if (cli_feed_list_add(CMD, &a->feeds, v))
+				return -1;
+		} else if (strcmp(opt, "--scenario") == 0) {
+			if (a->scenario_count >= MAX_SCENARIOS) {
+				cli_errorf(CMD, "at most %d --scenario files", MAX_SCENARIOS);
+				return -1;
+			}
+			a->scenarios[a->scenario_count++] = v;
+		} else if (strcmp(opt, "--from") == 0) {
+			if (add_place(a->from, &a->from_count, v))
+				return -1;
+		} else if (strcmp(opt, "--to") == 0) {
+			if (add_place(a->to, &a->to_count, v))
+				return -1;
+		} else if (strcmp(opt, "--date") == 0) {
+			if (a->date_count >= MAX_DATES) {
+				cli_errorf(CMD, "at most %d --date values", MAX_DATES);
+				return -1;
+			}
+			if (route_cli_date(CMD, v, &a->dates[a->date_count]))
+				return -1;
+			a->date_count++;
+		} else if (strcmp(opt, "--window") == 0) {
+			if (parse_window(v, &a->t0, &a->t1))
+				return -1;
+		} else if (strcmp(opt, "--step") == 0) {
+			if (route_cli_int(CMD, opt, v, 1, 86400, &n))
+				return -1;
+			a->step = (int32_t)n;
+		} else if (strcmp(opt, "--threshold") == 0) {
+			if (route_cli_int(CMD, opt, v, 0, 10000, &n))
+				return -1;
+			a->threshold = (int32_t)n * 60;
+		} else if (strcmp(opt, "--max-transfers") == 0) {
+			if (route_cli_int(CMD, opt, v, 0, GRENS_ROUTE_MAX_TRANSFERS, &n))
+				return -1;
+			a->max_transfers = (uint32_t)n;
+		} else if (strcmp(opt, "--format") == 0) {
+			if (cli_parse_format(CMD, v,
+					     (1u << CLI_FORMAT_TEXT) | (1u << CLI_FORMAT_JSON) |
+						 (1u << CLI_FORMAT_CSV),
+					     &a->format))
+				return -1;
+		} else if (strcmp(opt, "--out") == 0) {
+			a->out_dir = v;
+		} else {
+			cli_errorf(CMD, "unknown option '%s' (see grens compare --help)", opt);
+			return -1;
+		}
+	}
+	if ((a->t1 - a->t0) / a->step + 1 > (int32_t)GRENS_ROUTE_MAX_STEPS) {
+		cli_errorf(CMD, "the window has more than %u steps", GRENS_ROUTE_MAX_STEPS);
+		return -1;
+	}
+	if (!a->scenario_count) {
+		snprintf(a->default_scenario, sizeof(a->default_scenario),
+			 "%s/scenarios/ic-aken.yaml", cli_feeds_dir());
+		a->scenarios[a->scenario_count++] = a->default_scenario;
+	}
+	if (!a->from_count) {
+		for (unsigned i = 0; i < sizeof(default_from) / sizeof(*default_from); i++)
+			a->from[i] = default_from[i];
+		a->from_count = sizeof(default_from) / sizeof(*default_from);
+	}
+	if (!a->to_count) {
+		a->to[0] = default_to[0];
+		a->to_count = 1;
+	}
+	return 0;
+}
+
+/* ---- one network: the base or a scenario -------------------------------- */
+
+struct net {
+	const char *name;
+	const char *hash;	 /* "" for the base */
+	const char *description; /* "" for the base */
+	grens_timetable *tt;
+	grens_raptor *ws;
+	grens_scenario *sc;
+	grens_scenario_result *res;
+};
+
+static int build(const grens_gtfs_feed *const *feeds, uint32_t n, struct net *net)
+{
+	grens_net_options opts = GRENS_NET_OPTIONS_INIT;
+	grens_error err;
+	grens_error_clear(&err);
+	grens_diag *diag = grens_diag_new();
+	int rc = diag ? grens_net_build(&net->tt, feeds, n, &opts, diag, &err) : GRENS_ENOMEM;
+	grens_diag_free(diag);
+	if (rc == 0)
+		rc = grens_raptor_new(&net->ws, net->tt, GRENS_ROUTE_MAX_TRANSFERS, &err);
+	if (rc) {
+		if (!err.code)
+			grens_error_set(&err, rc, "out of memory");
+		cli_errorf(CMD, "building the %s network failed:", net->name);
+		cli_report_error(CMD, &err);
+		return CLI_EXIT_FAIL;
+	}
+	return 0;
+}
+
+static int load_scenario(const char *path, const grens_gtfs_feed *const *feeds, uint32_t n,
+			 struct net *net)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	int rc = grens_scenario_load(&net->sc, path, &err);
+	if (rc) {
+		cli_report_error(CMD, &err);
+		return rc == GRENS_EIO || rc == GRENS_EFORMAT || rc == GRENS_ELIMIT ? CLI_EXIT_USAGE
+										    : CLI_EXIT_FAIL;
+	}
+	net->name = grens_scenario_name(net->sc);
+	net->hash = grens_scenario_hash(net->sc);
+	net->description = grens_scenario_description(net->sc);
+	grens_diag *diag = grens_diag_new();
+	if (!diag) {
+		cli_errorf(CMD, "out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	rc = grens_scenario_apply(&net->res, net->sc, feeds, n, diag, &err);
+	cli_print_notices(diag, 10);
+	grens_diag_free(diag);
+	if (rc) {
+		cli_report_error(CMD, &err);
+		return CLI_EXIT_FAIL;
+	}
+	uint32_t count;
+	const grens_gtfs_feed *const *modified = grens_scenario_result_feeds(net->res, &count);
+	const grens_scenario_stats *st = grens_scenario_result_stats(net->res);
+	fprintf(stderr,
+		"grens compare: scenario %s (sha256 %.12s): %u edits, %u trips added, %u removed, "
+		"%u changed\n",
+		net->name, net->hash, st->edits, st->trips_added, st->trips_removed,
+		st->trips_changed);
+	return build(modified, count, net);
+}
+
+static void net_free(struct net *net)
+{
+	grens_raptor_free(net->ws);
+	grens_timetable_free(net->tt);
+	grens_scenario_result_free(net->res);
+	grens_scenario_free(net->sc);
+}
+
+/* ---- rows ------------------------------------------------------------------ */
+
+struct place {
+	const char *query;
+	char id[256];
+	char name[256];
+};
+
+struct row {
+	unsigned from, to; /* indices into places */
+	unsigned date, net;
+	grens_route_profile_summary sum;
+	int32_t first_dep, last_dep; /* GRENS_ROUTE_UNREACHED when none */
+	bool has_delta;
+	int32_t delta_median;
+	/* best journey */
+	json_t *best; /* object or NULL */
+	char best_text[1024];
+};
+
+/* The display stop of a resolved stop set: a station if one is in it. */
+static uint32_t display_stop(const grens_timetable *tt, const uint32_t *s, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (tt->stop_location_type[s[i]] == 1)
+			return s[i];
+	return s[0];
+}
+
+static void hhmm(int32_t t, char *buf, size_t n)
+{
+	if (t == GRENS_ROUTE_UNREACHED || t == GRENS_TIME_NONE) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	snprintf(buf, n, "%02d:%02d", t / 3600, (t / 60) % 60);
+}
+
+static void duration(int32_t s, char *buf, size_t n)
+{
+	if (s == GRENS_ROUTE_UNREACHED)
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, "%d:%02d", s / 3600, (s / 60) % 60);
+}
+
+static void signed_minutes(const struct row *r, char *buf, size_t n)
+{
+	if (!r->has_delta)
+		snprintf(buf, n, "-");
+	else if (r->delta_median == 0)
+		snprintf(buf, n, "0");
+	else
+		snprintf(buf, n, "%+d min",
+			 (r->delta_median + (r->delta_median > 0 ? 30 : -30)) / 60);
+}
+
+static json_t *iso_or_null(grens_date d, int32_t t)
+{
+	if (t == GRENS_ROUTE_UNREACHED)
+		return json_null();
+	char buf[32];
+	grens_route_format_time(d, t, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+/* The journey leaving at `time` with the earliest arrival, as JSON and as a
+ * one-line text. */
+static int best_journey(struct net *net, const grens_route_query *q0, int32_t time,
+			const struct args *a, struct row *r)
+{
+	grens_route_query q = *q0;
+	q.time = time;
+	grens_route_options opts = GRENS_ROUTE_OPTIONS_INIT;
+	opts.max_transfers = a->max_transfers;
+	grens_route_result res;
+	grens_error err;
+	grens_error_clear(&err);
+	if (grens_raptor_route(net->ws, &q, &opts, &res, &err)) {
+		cli_report_error(CMD, &err);
+		return -1;
+	}
+	if (!res.journey_count)
+		return 0;
+	const grens_timetable *tt = net->tt;
+	const grens_route_journey *j = &res.journeys[0];
+	json_t *legs = json_array();
+	size_t used = 0;
+	r->best_text[0] = '\0';
+	for (uint32_t i = 0; i < j->leg_count; i++) {
+		const grens_route_leg *l = &res.legs[j->leg_offset + i];
+		json_t *leg = json_object();
+		json_object_set_new(
+		    leg, "mode", json_string(l->mode == GRENS_ROUTE_LEG_WALK ? "walk" : "transit"));
+		json_object_set_new(leg, "from", route_cli_stop_json(tt, l->from_stop));
+		json_object_set_new(leg, "to", route_cli_stop_json(tt, l->to_stop));
+		json_object_set_new(leg, "departure", iso_or_null(q.date, l->departure));
+		json_object_set_new(leg, "arrival", iso_or_null(q.date, l->arrival));
+		char dep[16], arr[16];
+		hhmm(l->departure, dep, sizeof(dep));
+		hhmm(l->arrival, arr, sizeof(arr));
+		int m;
+		if (l->mode == GRENS_ROUTE_LEG_TRANSIT) {
+			const char *route = grens_route_trip_route_name(tt, l->trip);
+			json_object_set_new(leg, "route", json_string(route));
+			char tid[512];
+			snprintf(tid, sizeof(tid), "%s:%s",
+				 grens_net_str(tt, tt->feed_name[tt->trip_feed[l->trip]]),
+				 grens_net_str(tt, tt->trip_id[l->trip]));
+			json_object_set_new(leg, "trip_id", json_string(tid));
+			json_object_set_new(
+			    leg, "headsign",
+			    json_string(grens_net_str(tt, tt->trip_headsign[l->trip])));
+			m = snprintf(r->best_text + used, sizeof(r->best_text) - used,
+				     "%s%s %s %s - %s %s", used ? ", " : "", dep, route,
+				     grens_net_str(tt, tt->stop_name[l->from_stop]), arr,
+				     grens_net_str(tt, tt->stop_name[l->to_stop]));
+		} else {
+			json_object_set_new(leg, "duration_s",
+					    json_integer(l->arrival - l->departure));
+			m = snprintf(r->best_text + used, sizeof(r->best_text) - used,
+				     "%swalk %d min to %s", used ? ", " : "",
+				     (l->arrival - l->departure + 59) / 60,
+				     grens_net_str(tt, tt->stop_name[l->to_stop]));
+		}
+		if (m > 0 && (size_t)m < sizeof(r->best_text) - used)
+			used += (size_t)m;
+		json_array_append_new(legs, leg);
+	}
+	r->best = json_pack(
+	    "{s:o, s:o, s:i, s:i, s:o}", "departure", iso_or_null(q.date, j->departure), "arrival",
+	    iso_or_null(q.date, j->arrival), "duration_s", (json_int_t)(j->arrival - j->departure),
+	    "transfers", (json_int_t)j->transfers, "legs", legs);
+	return r->best ? 0 : -1;
+}
+
+/* One origin-destination pair on one date in one network. */
+static int run_row(struct net *net, const struct place *from, const struct place *to,
+		   grens_date date, const struct args *a, grens_route_profile_step *steps,
+		   struct row *r)
+{
+	uint32_t fs[STOP_CAP], ts[STOP_CAP], fn, tn;
+	int code = route_cli_stops(CMD, net->tt, "--from", from->query, fs, STOP_CAP, &fn);
+	if (code)
+		return code;
+	code = route_cli_stops(CMD, net->tt, "--to", to->query, ts, STOP_CAP, &tn);
+	if (code)
+		return code;
+	grens_route_query q = {fs, fn, ts, tn, date, a->t0};
+	grens_route_options opts = GRENS_ROUTE_OPTIONS_INIT;
+	opts.max_transfers = a->max_transfers;
+	grens_error err;
+	grens_error_clear(&err);
+	uint32_t n = (uint32_t)((a->t1 - a->t0) / a->step + 1);
+	if (grens_raptor_profile(net->ws, &q, a->t0, a->t1, a->step, &opts, steps, &err)) {
+		cli_report_error(CMD, &err);
+		return CLI_EXIT_FAIL;
+	}
+	grens_route_profile_summarize(steps, n, a->threshold, &r->sum);
+	r->first_dep = r->last_dep = GRENS_ROUTE_UNREACHED;
+	int32_t best_step = GRENS_ROUTE_UNREACHED, best_time = INT32_MAX,
+		last_step = GRENS_ROUTE_UNREACHED;
+	for (uint32_t i = 0; i < n; i++) {
+		if (steps[i].arrival == GRENS_ROUTE_UNREACHED)
+			continue;
+		int32_t tt = steps[i].arrival - steps[i].departure;
+		if (tt < best_time) {
+			best_time = tt;
+			best_step = steps[i].departure;
+		}
+		last_step = steps[i].departure;
+	}
+	if (best_step == GRENS_ROUTE_UNREACHED)
+		return 0;
+	/* First and last departure: the journeys found from the window's
+	 * first and last reached step. */
+	grens_route_result res;
+	q.time = a->t0;
+	if (grens_raptor_route(net->ws, &q, &opts, &res, &err)) {
+		cli_report_error(CMD, &err);
+		return CLI_EXIT_FAIL;
+	}
+	if (res.journey_count)
+		r->first_dep = res.journeys[0].departure;
+	q.time = last_step;
+	if (grens_raptor_route(net->ws, &q, &opts, &res, &err)) {
+		cli_report_error(CMD, &err);
+		return CLI_EXIT_FAIL;
+	}
+	if (res.journey_count)
+		r->last_dep = res.journeys[0].departure;
+	q.time = a->t0;
+	return best_journey(net, &q, best_step, a, r) ? CLI_EXIT_FAIL : 0;
+}
+
+/* ---- dates ------------------------------------------------------------------ */
+
+/* The date with weekday wd (0 Monday) on which the most trips run in all
+ * feeds. GRENS_DATE_NONE when the feeds have no dates. */
+static grens_date busiest(const grens_gtfs_feed *const *feeds, uint32_t n, int wd)
+{
+	grens_date first = GRENS_DATE_NONE, last = GRENS_DATE_NONE;
+	for (uint32_t f = 0; f < n; f++) {
+		if (feeds[f]->first_service_date == GRENS_DATE_NONE)
+			continue;
+		if (first == GRENS_DATE_NONE || feeds[f]->first_service_date < first)
+			first = feeds[f]->first_service_date;
+		if (last == GRENS_DATE_NONE || feeds[f]->last_service_date > last)
+			last = feeds[f]->last_service_date;
+	}
+	if (first == GRENS_DATE_NONE)
+		return GRENS_DATE_NONE;
+	if (last - first > GRENS_LIMIT_SERVICE_DAYS)
+		last = first + GRENS_LIMIT_SERVICE_DAYS;
+	grens_date best = GRENS_DATE_NONE;
+	uint64_t best_trips = 0;
+	uint32_t *per_service[64] = {0};
+	for (uint32_t f = 0; f < n && f < 64; f++) {
+		per_service[f] = calloc(feeds[f]->service_count + 1, sizeof(uint32_t));
+		if (!per_service[f])
+			goto done;
+		for (uint32_t t = 0; t < feeds[f]->trip_count; t++)
+			per_service[f][feeds[f]->trips[t].service]++;
+	}
+	for (grens_date d = first; d <= last; d++) {
+		if (grens_date_weekday(d) != wd)
+			continue;
+		uint64_t trips = 0;
+		for (uint32_t f = 0; f < n && f < 64; f++)
+			for (uint32_t s = 0; s < feeds[f]->service_count; s++)
+				if (per_service[f][s] && grens_gtfs_service_active(feeds[f], s, d))
+					trips += per_service[f][s];
+		/* Ties (every ordinary week looks alike) go to the date nearest
+		 * the middle of the period, away from timetable changes. */
+		int64_t mid2 = (int64_t)first + last;
+		if (trips > best_trips ||
+		    (trips == best_trips && trips > 0 &&
+		     llabs(2 * (int64_t)d - mid2) < llabs(2 * (int64_t)best - mid2))) {
+			best_trips = trips;
+			best = d;
+		}
+	}
+done:
+	for (uint32_t f = 0; f < n && f < 64; f++)
+		free(per_service[f]);
+	return best;
+}
+
+/* ---- output ------------------------------------------------------------------- */
+
+struct report {
+	const struct args *a;
+	struct net *nets;
+	unsigned net_count;
+	struct place *places;
+	struct row *rows;
+	size_t row_count;
+};
+
+static void print_text(FILE *o, const struct report *rp)
+{
+	const struct args *a = rp->a;
+	char w0[16], w1[16];
+	hhmm(a->t0, w0, sizeof(w0));
+	hhmm(a->t1, w1, sizeof(w1));
+	fprintf(o,
+		"grens compare: departures every %d s %s-%s; travel time includes waiting at the "
+		"origin\n",
+		a->step, w0, w1);
+	for (unsigned i = 0; i < rp->net_count; i++)
+		fprintf(o, "  %-22s %s%s%s\n", rp->nets[i].name,
+			rp->nets[i].hash[0] ? "sha256 " : "the network as loaded", rp->nets[i].hash,
+			"");
+	char under[16];
+	snprintf(under, sizeof(under), "<=%dh%02d", a->threshold / 3600, (a->threshold / 60) % 60);
+	fprintf(o, "\n%-20s %-20s %-10s %-20s %6s %6s %6s %5s %6s %5s %5s %8s\n", "from", "to",
+		"date", "scenario", "min", "median", "p90", "chg", under, "first", "last",
+		"Δmedian");
+	for (size_t i = 0; i < rp->row_count; i++) {
+		const struct row *r = &rp->rows[i];
+		char date[16], mn[16], md[16], p9[16], first[16], last[16], delta[32], chg[16],
+		    share[16];
+		grens_date_format_iso(a->dates[r->date], date, sizeof(date));
+		duration(r->sum.min, mn, sizeof(mn));
+		duration(r->sum.median, md, sizeof(md));
+		duration(r->sum.p90, p9, sizeof(p9));
+		hhmm(r->first_dep, first, sizeof(first));
+		hhmm(r->last_dep, last, sizeof(last));
+		signed_minutes(r, delta, sizeof(delta));
+		if (isnan(r->sum.mean_transfers))
+			snprintf(chg, sizeof(chg), "-");
+		else
+			snprintf(chg, sizeof(chg), "%.2f", r->sum.mean_transfers);
+		snprintf(share, sizeof(share), "%.0f%%", 100.0 * r->sum.share_under);
+		fprintf(o, "%-20.20s %-20.20s %-10s %-20.20s %6s %6s %6s %5s %6s %5s %5s %8s\n",
+			rp->places[r->from].name, rp->places[r->to].name, date,
+			rp->nets[r->net].name, mn, md, p9, chg, share, first, last, delta);
+	}
+	fprintf(o, "\nbest journeys (the shortest travel time in the window):\n");
+	for (size_t i = 0; i < rp->row_count; i++) {
+		const struct row *r = &rp->rows[i];
+		char date[16];
+		grens_date_format_iso(a->dates[r->date], date, sizeof(date));
+		fprintf(o, "  %s -> %s %s %s: %s\n", rp->places[r->from].name,
+			rp->places[r->to].name, date, rp->nets[r->net].name,
+			r->best ? r->best_text : "no journey");
+	}
+}
+
+static void csv_field(FILE *o, const char *s)
+{
+	bool quote = strpbrk(s, ",\"\n\r") != NULL;
+	if (!quote) {
+		fputs(s, o);
+		return;
+	}
+	fputc('"', o);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', o);
+		fputc(*s, o);
+	}
+	fputc('"', o);
+}
+
+static void csv_int(FILE *o, int32_t v)
+{
+	if (v != GRENS_ROUTE_UNREACHED)
+		fprintf(o, "%d", v);
+}
+
+static void print_csv(FILE *o, const struct report *rp)
+{
+	const struct args *a = rp->a;
+	fprintf(o, "from_id,from_name,to_id,to_name,date,scenario,scenario_sha256,min_s,median_s,"
+		   "p90_s,mean_transfers,share_under_threshold,first_departure,last_departure,"
+		   "delta_median_s,best_journey\n");
+	for (size_t i = 0; i < rp->row_count; i++) {
+		const struct row *r = &rp->rows[i];
+		const struct place *f = &rp->places[r->from], *t = &rp->places[r->to];
+		char date[16], first[32] = "", last[32] = "";
+		grens_date_format_iso(a->dates[r->date], date, sizeof(date));
+		if (r->first_dep != GRENS_ROUTE_UNREACHED)
+			grens_route_format_time(a->dates[r->date], r->first_dep, first,
+						sizeof(first));
+		if (r->last_dep != GRENS_ROUTE_UNREACHED)
+			grens_route_format_time(a->dates[r->date], r->last_dep, last, sizeof(last));
+		csv_field(o, f->id);
+		fputc(',', o);
+		csv_field(o, f->name);
+		fputc(',', o);
+		csv_field(o, t->id);
+		fputc(',', o);
+		csv_field(o, t->name);
+		fprintf(o, ",%s,", date);
+		csv_field(o, rp->nets[r->net].name);
+		fprintf(o, ",%s,", rp->nets[r->net].hash);
+		csv_int(o, r->sum.min);
+		fputc(',', o);
+		csv_int(o, r->sum.median);
+		fputc(',', o);
+		csv_int(o, r->sum.p90);
+		fputc(',', o);
+		if (!isnan(r->sum.mean_transfers))
+			fprintf(o, "%.3f", r->sum.mean_transfers);
+		fprintf(o, ",%.4f,%s,%s,", r->sum.share_under, first, last);
+		if (r->has_delta)
+			fprintf(o, "%d", r->delta_median);
+		fputc(',', o);
+		csv_field(o, r->best ? r->best_text : "");
+		fputc('\n', o);
+	}
+}
+
+static json_t *int_or_null(int32_t v)
+{
+	return v == GRENS_ROUTE_UNREACHED ? json_null() : json_integer(v);
+}
+
+static json_t *report_json(const struct report *rp)
+{
+	const struct args *a = rp->a;
+	json_t *root = json_object(), *dates = json_array(), *names = json_array(),
+	       *hashes = json_object(), *rows = json_array();
+	for (unsigned i = 0; i < a->date_count; i++) {
+		char d[16];
+		grens_date_format_iso(a->dates[i], d, sizeof(d));
+		json_array_append_new(dates, json_string(d));
+	}
+	for (unsigned i = 0; i < rp->net_count; i++) {
+		json_array_append_new(names, json_string(rp->nets[i].name));
+		json_object_set_new(hashes, rp->nets[i].name,
+				    i ? json_string(rp->nets[i].hash) : json_null());
+	}
+	char w0[16], w1[16], window[40];
+	hhmm(a->t0, w0, sizeof(w0));
+	hhmm(a->t1, w1, sizeof(w1));
+	snprintf(window, sizeof(window), "%s-%s", w0, w1);
+	json_object_set_new(root, "dates", dates);
+	json_object_set_new(root, "window", json_string(window));
+	json_object_set_new(root, "step_s", json_integer(a->step));
+	json_object_set_new(root, "threshold_s", json_integer(a->threshold));
+	json_object_set_new(root, "scenarios", names);
+	json_object_set_new(root, "scenario_sha256", hashes);
+	for (size_t i = 0; i < rp->row_count; i++) {
+		const struct row *r = &rp->rows[i];
+		const struct place *f = &rp->places[r->from], *t = &rp->places[r->to];
+		char date[16];
+		grens_date_format_iso(a->dates[r->date], date, sizeof(date));
+		json_t *o = json_object();
+		json_object_set_new(o, "from",
+				    json_pack("{s:s, s:s}", "id", f->id, "name", f->name));
+		json_object_set_new(o, "to", json_pack("{s:s, s:s}", "id", t->id, "name", t->name));
+		json_object_set_new(o, "date", json_string(date));
+		json_object_set_new(o, "scenario", json_string(rp->nets[r->net].name));
+		json_object_set_new(o, "scenario_sha256",
+				    r->net ? json_string(rp->nets[r->net].hash) : json_null());
+		json_object_set_new(o, "steps", json_integer(r->sum.steps));
+		json_object_set_new(o, "reached", json_integer(r->sum.reached));
+		json_object_set_new(o, "min_s", int_or_null(r->sum.min));
+		json_object_set_new(o, "median_s", int_or_null(r->sum.median));
+		json_object_set_new(o, "p90_s", int_or_null(r->sum.p90));
+		json_object_set_new(o, "mean_transfers",
+				    isnan(r->sum.mean_transfers)
+					? json_null()
+					: json_real(round(r->sum.mean_transfers * 1e4) / 1e4));
+		json_object_set_new(o, "share_under_threshold",
+				    json_real(round(r->sum.share_under * 1e4) / 1e4));
+		json_object_set_new(o, "first_departure",
+				    iso_or_null(a->dates[r->date], r->first_dep));
+		json_object_set_new(o, "last_departure",
+				    iso_or_null(a->dates[r->date], r->last_dep));
+		json_object_set_new(o, "delta_median_s",
+				    r->has_delta ? json_integer(r->delta_median) : json_null());
+		json_object_set_new(o, "best_journey",
+				    r->best ? json_incref(r->best) : json_null());
+		json_array_append_new(rows, o);
+	}
+	json_object_set_new(root, "rows", rows);
+	return root;
+}
+
+static int write_json(FILE *o, const struct report *rp)
+{
+	json_t *root = report_json(rp);
+	if (!root)
+		return -1;
+	int rc = json_dumpf(root, o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	fputc('\n', o);
+	json_decref(root);
+	return rc;
+}
+
+static int write_all(const struct report *rp, const char *dir)
+{
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		cli_errorf(CMD, "cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	static const char *const names[] = {"compare.txt", "compare.csv", "compare.json"};
+	for (int i = 0; i < 3; i++) {
+		char path[4096], tmp[4200];
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+		FILE *o = fopen(tmp, "w");
+		if (!o) {
+			cli_errorf(CMD, "cannot write %s: %s", tmp, strerror(errno));
+			return -1;
+		}
+		int rc = 0;
+		if (i == 0)
+			print_text(o, rp);
+		else if (i == 1)
+			print_csv(o, rp);
+		else
+			rc = write_json(o, rp);
+		if (fclose(o) != 0 || rc != 0 || rename(tmp, path) != 0) {
+			cli_errorf(CMD, "cannot write %s", path);
+			remove(tmp);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- main --------------------------------------------------------------------- */
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct args a;
+	int pr = parse(argc, argv, &a);
+	if (pr)
+		return pr > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	cli_feed_list_default(&a.feeds);
+	int code = CLI_EXIT_OK;
+	grens_gtfs_feed *feeds[64] = {0};
+	grens_diag *diags[64] = {0};
+	struct net nets[MAX_SCENARIOS + 1];
+	memset(nets, 0, sizeof(nets));
+	unsigned net_count = 0;
+	struct place places[2 * MAX_PLACES];
+	unsigned place_count = 0;
+	struct row *rows = NULL;
+	size_t row_count = 0;
+	grens_route_profile_step *steps = NULL;
+	double t_start = now_s(), t_loaded, t_built, t_queried;
+	if (cli_load_feeds(CMD, &a.feeds, feeds, diags)) {
+		code = CLI_EXIT_FAIL;
+		goto done;
+	}
+	const grens_gtfs_feed *const *cfeeds = (const grens_gtfs_feed *const *)feeds;
+	if (!a.date_count) {
+		grens_date wd = busiest(cfeeds, a.feeds.count, 1),
+			   su = busiest(cfeeds, a.feeds.count, 6);
+		if (wd != GRENS_DATE_NONE)
+			a.dates[a.date_count++] = wd;
+		if (su != GRENS_DATE_NONE)
+			a.dates[a.date_count++] = su;
+		if (!a.date_count) {
+			cli_errorf(CMD, "the feeds have no service dates; give --date");
+			code = CLI_EXIT_FAIL;
+			goto done;
+		}
+	}
+	t_loaded = now_s();
+	nets[0].name = "base";
+	nets[0].hash = "";
+	nets[0].description = "";
+	net_count = 1;
+	code = build(cfeeds, a.feeds.count, &nets[0]);
+	if (code)
+		goto done;
+	for (unsigned i = 0; i < a.scenario_count; i++) {
+		code = load_scenario(a.scenarios[i], cfeeds, a.feeds.count, &nets[net_count++]);
+		if (code)
+			goto done;
+	}
+	t_built = now_s();
+	/* Places: origins then destinations; ids and names from the base. */
+	for (unsigned k = 0; k < a.from_count + a.to_count; k++) {
+		struct place *p = &places[place_count++];
+		p->query = k < a.from_count ? a.from[k] : a.to[k - a.from_count];
+		uint32_t s[STOP_CAP], n;
+		code = route_cli_stops(CMD, nets[0].tt, k < a.from_count ? "--from" : "--to",
+				       p->query, s, STOP_CAP, &n);
+		if (code)
+			goto done;
+		uint32_t d = display_stop(nets[0].tt, s, n);
+		route_cli_stop_id(nets[0].tt, d, p->id, sizeof(p->id));
+		snprintf(p->name, sizeof(p->name), "%s",
+			 grens_net_str(nets[0].tt, nets[0].tt->stop_name[d]));
+	}
+	size_t pairs = (size_t)a.from_count * a.to_count * (a.one_way ? 1 : 2);
+	rows = calloc(pairs * a.date_count * net_count, sizeof(struct row));
+	steps = calloc((size_t)((a.t1 - a.t0) / a.step + 1), sizeof(*steps));
+	if (!rows || !steps) {
+		cli_errorf(CMD, "out of memory");
+		code = CLI_EXIT_FAIL;
+		goto done;
+	}
+	for (unsigned fi = 0; fi < a.from_count; fi++) {
+		for (unsigned ti = 0; ti < a.to_count; ti++) {
+			for (int back = 0; back < (a.one_way ? 1 : 2); back++) {
+				unsigned from = back ? a.from_count + ti : fi;
+				unsigned to = back ? fi : a.from_count + ti;
+				for (unsigned di = 0; di < a.date_count; di++) {
+					struct row *base_row = &rows[row_count];
+					for (unsigned ni = 0; ni < net_count; ni++) {
+						struct row *r = &rows[row_count++];
+						r->from = from;
+						r->to = to;
+						r->date = di;
+						r->net = ni;
+						code =
+						    run_row(&nets[ni], &places[from], &places[to],
+							    a.dates[di], &a, steps, r);
+						if (code)
+							goto done;
+						r->has_delta =
+						    r->sum.median != GRENS_ROUTE_UNREACHED &&
+						    base_row->sum.median != GRENS_ROUTE_UNREACHED;
+						if (r->has_delta)
+							r->delta_median =
+							    r->sum.median - base_row->sum.median;
+					}
+				}
+			}
+		}
+	}
+	t_queried = now_s();
+	if (a.timings)
+		fprintf(
+		    stderr,
+		    "grens compare: load %.3f s, apply scenarios and build %u timetables %.3f s, "
+		    "%zu profiles of %u departures and best journeys %.3f s\n",
+		    t_loaded - t_start, net_count, t_built - t_loaded, row_count,
+		    (unsigned)((a.t1 - a.t0) / a.step + 1), t_queried - t_built);
+	struct report rp = {&a, nets, net_count, places, rows, row_count};
+	if (a.out_dir && write_all(&rp, a.out_dir)) {
+		code = CLI_EXIT_FAIL;
+		goto done;
+	}
+	if (a.format == CLI_FORMAT_JSON) {
+		if (write_json(stdout, &rp))
+			code = CLI_EXIT_FAIL;
+	} else if (a.format == CLI_FORMAT_CSV) {
+		print_csv(stdout, &rp);
+	} else {
+		print_text(stdout, &rp);
+	}
+done:
+	for (size_t i = 0; i < row_count; i++)
+		json_decref(rows[i].best);
+	free(rows);
+	free(steps);
+	for (unsigned i = 0; i < net_count; i++)
+		net_free(&nets[i]);
+	cli_free_feeds(feeds, diags, a.feeds.count);
+	return code;
+}
