@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "grens/access.h"
 #include "grens/gtfs.h"
+#include "grens/scenario.h"
 #include "route_cli.h"
 
 #define CMD "access"
@@ -36,7 +37,8 @@ static void usage(FILE *o)
 		"                    --date YYYY-MM-DD [--window HH:MM-HH:MM] [--step S]\n"
 		"                    [--cutoffs MIN,...] [--percentiles P,...]\n"
 		"                    [--decay step|linear:W|exp:HALF] [--threads N] [--shard I/N]\n"
-		"                    [--border-effect [--base-feeds NAME,...]] [--stops]\n"
+		"                    [--border-effect [--base-feeds NAME,...]] [--scenario FILE]\n"
+		"                    [--stops]\n"
 		"                    [--access-distance M] [--access-stops N] [--access-time S]\n"
 		"                    [--walk-speed MPS] [--detour F] [--link-radius M]\n"
 		"                    [--max-transfers N] [--format text|csv|json|geojson] [--out FILE]\n"
@@ -50,6 +52,8 @@ static void usage(FILE *o)
 		"(W and HALF in minutes). Places default to feeds/places/*.csv.\n"
 		"--border-effect runs twice: on the base feeds alone (default: the feed named\n"
 		"nl) and on all feeds linked, and reports the change per origin.\n"
+		"--scenario FILE runs on the feeds as they are and with the scenario applied\n"
+		"(docs/scenario.md), and reports the change per origin.\n"
 		"--shard I/N computes origins I, I+N, I+2N, ... (0 <= I < N); write each\n"
 		"shard as json or csv and join them with grens access merge.\n"
 		"Exit status: 0, 1 unusable feed or places file, 2 bad arguments.\n");
@@ -62,7 +66,7 @@ struct args {
 	const char *from[MAX_FROM];
 	uint32_t from_count;
 	const char *date_s, *window, *out, *base_feeds, *decay_s, *cutoffs_s, *percentiles_s;
-	const char *shard_s;
+	const char *shard_s, *scenario;
 	grens_access_options opts;
 	grens_access_link_options link;
 	double link_radius;
@@ -237,6 +241,8 @@ static int parse(int argc, char **argv, struct args *a)
 		} else if (strcmp(opt, "--shard") == 0) {
 			if (parse_shard(v, &a->opts.shard_index, &a->opts.shard_count))
 				return -1;
+		} else if (strcmp(opt, "--scenario") == 0) {
+			a->scenario = v;
 		} else if (strcmp(opt, "--base-feeds") == 0) {
 			a->base_feeds = v;
 		} else if (strcmp(opt, "--max-transfers") == 0) {
@@ -281,8 +287,9 @@ static int parse(int argc, char **argv, struct args *a)
 		cli_errorf(CMD, "--base-feeds needs --border-effect");
 		return -1;
 	}
-	if (a->border && a->opts.shard_count > 1) {
-		/* allowed: each shard compares its own origins */
+	if (a->border && a->scenario) {
+		cli_errorf(CMD, "--border-effect and --scenario are separate comparisons: use one");
+		return -1;
 	}
 	return 0;
 }
@@ -541,7 +548,8 @@ static const char *decay_name(const grens_access_options *o, char *buf, size_t n
 /* Everything that must be equal for shards to belong to one run. */
 static json_t *make_meta(const struct args *a, const char *const *feed_names, uint32_t nfeeds,
 			 const grens_access_places *places, uint32_t origins_total,
-			 const char *comparison, const char *base_list, const char *alt_list)
+			 const char *comparison, const char *base_list, const char *alt_list,
+			 const grens_scenario *sc)
 {
 	const grens_access_options *o = &a->opts;
 	char wbuf[64], t0[16], t1[16], dbuf[32];
@@ -583,6 +591,10 @@ static json_t *make_meta(const struct args *a, const char *const *feed_names, ui
 		json_object_set_new(meta, "comparison",
 				    json_pack("{s:s, s:s, s:s}", "kind", comparison, "base", base_list,
 					      "alternative", alt_list));
+	if (meta && sc)
+		json_object_set_new(meta, "scenario",
+				    json_pack("{s:s, s:s}", "name", grens_scenario_name(sc), "sha256",
+					      grens_scenario_hash(sc)));
 	return meta;
 }
 
@@ -1310,6 +1322,8 @@ int cmd_access(int argc, char **argv)
 	grens_diag *diags[MAX_FEEDS] = { 0 };
 	const char *names[MAX_FEEDS];
 	struct side alt = { 0 }, base = { 0 };
+	grens_scenario *scenario = NULL;
+	grens_scenario_result *applied = NULL;
 	json_t *doc = NULL;
 	grens_access_delta *deltas = NULL;
 	int code = CLI_EXIT_FAIL;
@@ -1328,22 +1342,39 @@ int cmd_access(int argc, char **argv)
 		snprintf(alt_list + l, sizeof(alt_list) - l, "%s%s", i ? "," : "", names[i]);
 	}
 
-	if ((code = run_side(&a, &alt, (const grens_gtfs_feed *const *)feeds, a.feeds.count,
-			     places)))
+	const grens_gtfs_feed *const *alt_feeds = (const grens_gtfs_feed *const *)feeds;
+	uint32_t alt_count = a.feeds.count;
+	if (a.scenario) {
+		grens_error err;
+		grens_error_clear(&err);
+		grens_diag *diag = grens_diag_new();
+		if (grens_scenario_load(&scenario, a.scenario, &err) ||
+		    grens_scenario_apply(&applied, scenario, alt_feeds, alt_count, diag, &err)) {
+			cli_report_error(CMD, &err);
+			grens_diag_free(diag);
+			code = err.code == GRENS_EIO ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+			goto done;
+		}
+		if (diag && grens_diag_kept_count(diag))
+			cli_print_notices(diag, 20);
+		grens_diag_free(diag);
+		alt_feeds = grens_scenario_result_feeds(applied, &alt_count);
+	}
+	if ((code = run_side(&a, &alt, alt_feeds, alt_count, places)))
 		goto done;
 	json_t *meta = NULL, *origins = json_array();
-	if (a.border) {
+	if (a.border || a.scenario) {
 		const char *want = a.base_feeds ? a.base_feeds : "nl";
 		const grens_gtfs_feed *sub[MAX_FEEDS];
 		uint32_t nsub = 0;
 		for (uint32_t i = 0; i < a.feeds.count; i++) {
-			if (!in_list(want, names[i]))
+			if (a.border && !in_list(want, names[i]))
 				continue;
 			sub[nsub++] = feeds[i];
 			size_t l = strlen(base_list);
 			snprintf(base_list + l, sizeof(base_list) - l, "%s%s", l ? "," : "", names[i]);
 		}
-		if (nsub == 0 || nsub == a.feeds.count) {
+		if (a.border && (nsub == 0 || nsub == a.feeds.count)) {
 			cli_errorf(CMD,
 				   "--border-effect needs base feeds (%s) that are some but not all of "
 				   "the loaded feeds (%s)",
@@ -1370,14 +1401,22 @@ int cmd_access(int argc, char **argv)
 		for (uint32_t i = 0; i < cnt; i++)
 			json_array_append_new(origins, compare_json(alt.tt, places, alt.result,
 								    alt.origins.o, deltas, per, i));
-		meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count, "border",
-				 base_list, alt_list);
+		if (a.scenario) {
+			char scen[1024];
+			snprintf(scen, sizeof(scen), "%s+%s", alt_list,
+				 grens_scenario_name(scenario));
+			meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count,
+					 "scenario", alt_list, scen, scenario);
+		} else {
+			meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count,
+					 "border", base_list, alt_list, NULL);
+		}
 	} else {
 		for (uint32_t i = 0; i < grens_access_result_count(alt.result); i++)
 			json_array_append_new(origins, origin_json(&a, alt.tt, places, alt.result,
 								   alt.origins.o, i));
 		meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count, NULL, NULL,
-				 NULL);
+				 NULL, NULL);
 	}
 	doc = json_pack("{s:o, s:o}", "meta", meta, "origins", origins);
 	if (!doc) {
@@ -1391,6 +1430,8 @@ done:
 	free(deltas);
 	side_free(&alt);
 	side_free(&base);
+	grens_scenario_result_free(applied);
+	grens_scenario_free(scenario);
 	cli_free_feeds(feeds, diags, a.feeds.count);
 	grens_access_places_free(places);
 	for (uint32_t i = 0; i < MAX_PLACES_FILES; i++)
