@@ -125,8 +125,8 @@ int main(int argc, char **argv)
 	len += (size_t)snprintf(csv, cap, "name,country,municipality_code,lat,lon,population\n");
 	for (uint32_t s = 0; s < tt->stop_count; s += 100)
 		if (tt->stop_lat[s] == tt->stop_lat[s]) /* not NAN */
-			len += (size_t)snprintf(csv + len, cap - len, "p%u,NL,C%u,%.6f,%.6f,1000\n", s,
-						s, tt->stop_lat[s], tt->stop_lon[s]);
+			len += (size_t)snprintf(csv + len, cap - len, "p%u,NL,C%u,%.6f,%.6f,1000\n",
+						s, s, tt->stop_lat[s], tt->stop_lon[s]);
 	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
 	if (grens_access_places_new(&places, &err) ||
 	    grens_access_places_parse(places, "bench", csv, len, NULL, NULL, &err) ||
@@ -149,8 +149,8 @@ int main(int argc, char **argv)
 	for (int64_t i = 0; i < norigins; i++) {
 		uint32_t s = stops[(uint64_t)i * served / (uint64_t)norigins];
 		stops[i] = s; /* i <= the index read, so nothing unread is overwritten */
-		origins[i] = (grens_access_origin){ .place = GRENS_NONE, .stops = &stops[i],
-						    .stop_count = 1 };
+		origins[i] =
+		    (grens_access_origin){.place = GRENS_NONE, .stops = &stops[i], .stop_count = 1};
 	}
 
 	grens_access_options o = GRENS_ACCESS_OPTIONS_INIT;
@@ -178,13 +178,12 @@ int main(int argc, char **argv)
 	       tt->stop_count, tt->trip_count, (unsigned long long)tt->stop_time_count, w1 - w0);
 	printf("places          %u (population 1000 on every 100th stop)\n",
 	       grens_access_places_count(places));
-	printf("run             %s, %lld origins, %u departures (%d s apart), %lld threads%s\n", dbuf,
-	       (long long)norigins, steps, o.step, (long long)threads,
+	printf("run             %s, %lld origins, %u departures (%d s apart), %lld threads%s\n",
+	       dbuf, (long long)norigins, steps, o.step, (long long)threads,
 	       exhaustive ? ", exhaustive" : "");
 	printf("time            %.2f s wall, %.2f s CPU\n", r1 - r0, c1 - c0);
 	printf("per origin      %.1f ms wall, %.1f ms CPU per origin-window\n", wall_ms, cpu_ms);
-	printf("all %u stops    %.1f min wall at this rate\n", served,
-	       wall_ms * served / 60000.0);
+	printf("all %u stops    %.1f min wall at this rate\n", served, wall_ms * served / 60000.0);
 	printf("mean reached    %.0f people within 120 min (p50)\n",
 	       reached / (double)grens_access_result_count(r));
 	printf("peak RSS        %ld MB\n", peak_rss_mb());
