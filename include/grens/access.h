@@ -181,11 +181,12 @@ typedef struct grens_access_options {
 
 typedef struct grens_access_result grens_access_result;
 
-/* Run every origin of this shard over the window. origins[] and net must
- * outlive nothing: the result copies what it needs (but refers to net's
- * timetable and places for the caller's lookups). On success *out is the
- * caller's (grens_access_result_free). GRENS_EARG for bad options or origins,
- * GRENS_ENOMEM, or a routing error. */
+/* Run every origin of this shard over the window (origins[i] with
+ * i % shard_count == shard_index) on opts->threads threads. The result keeps
+ * no pointer into net or origins[]: it holds indices into origins[] and into
+ * net's places and timetable, which the caller uses for names. On success
+ * *out is the caller's (grens_access_result_free). GRENS_EARG for bad
+ * options or origins, GRENS_ENOMEM, or a routing error. */
 int grens_access_run(grens_access_result **out, const grens_access_network *net,
 		     const grens_access_origin *origins, uint32_t origin_count,
 		     const grens_access_options *opts, grens_error *err);
