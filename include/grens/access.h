@@ -50,14 +50,14 @@ extern "C" {
 /* One place. Strings are owned by the table. */
 typedef struct grens_access_place {
 	const char *name;
-	const char *country;        /* ISO 3166 alpha-2, e.g. "NL" */
+	const char *country;	    /* ISO 3166 alpha-2, e.g. "NL" */
 	const char *municipality;   /* official code, e.g. "GM0917" or "05334002" */
-	const char *source;         /* where the opportunity figures come from */
+	const char *source;	    /* where the opportunity figures come from */
 	const char *reference_date; /* of those figures, as written (e.g. "2024-01-01") */
-	const char *station;        /* whose coordinates lat/lon are (documentation only) */
+	const char *station;	    /* whose coordinates lat/lon are (documentation only) */
 	double lat, lon;
 	const double *opportunities; /* [grens_access_places_kind_count] */
-	const char *file;            /* file and line the row came from */
+	const char *file;	     /* file and line the row came from */
 	uint32_t line;
 } grens_access_place;
 
@@ -95,16 +95,18 @@ uint32_t grens_access_places_find(const grens_access_places *places, const char 
 /* ---- places on a timetable ------------------------------------------------ */
 
 typedef struct grens_access_link_options {
-	double max_distance_m;  /* stops farther than this are not tied (default 1500) */
-	uint32_t max_stops;     /* nearest stops tied per place (default 4, <= MAX_LINKS) */
-	double walk_speed_mps;  /* default 1.2 */
-	double detour_factor;   /* straight-line distance times this (default 1.3) */
-	int32_t access_time;    /* seconds for every tie regardless of distance; -1: walk (default) */
+	double max_distance_m; /* stops farther than this are not tied (default 1500) */
+	uint32_t max_stops;    /* nearest stops tied per place (default 4, <= MAX_LINKS) */
+	double walk_speed_mps; /* default 1.2 */
+	double detour_factor;  /* straight-line distance times this (default 1.3) */
+	int32_t access_time; /* seconds for every tie regardless of distance; -1: walk (default) */
 } grens_access_link_options;
 
-#define GRENS_ACCESS_LINK_OPTIONS_INIT                                                     \
-	{ .max_distance_m = 1500.0, .max_stops = 4, .walk_speed_mps = 1.2,                  \
-	  .detour_factor = 1.3, .access_time = -1 }
+#define GRENS_ACCESS_LINK_OPTIONS_INIT                                                             \
+	{                                                                                          \
+		.max_distance_m = 1500.0, .max_stops = 4, .walk_speed_mps = 1.2,                   \
+		.detour_factor = 1.3, .access_time = -1                                            \
+	}
 
 /* A place's tie to one stop: seconds of walking each way. */
 typedef struct grens_access_link {
@@ -140,17 +142,18 @@ typedef struct grens_access_origin {
 } grens_access_origin;
 
 typedef enum {
-	GRENS_ACCESS_DECAY_STEP = 0,   /* 1 within the cutoff, else 0 */
-	GRENS_ACCESS_DECAY_LINEAR = 1, /* 1 up to cutoff - W/2, 0 from cutoff + W/2, linear between */
-	GRENS_ACCESS_DECAY_EXP = 2,    /* 2^(-t / HALF) within the cutoff, else 0 */
+	GRENS_ACCESS_DECAY_STEP = 0, /* 1 within the cutoff, else 0 */
+	GRENS_ACCESS_DECAY_LINEAR =
+	    1,			    /* 1 up to cutoff - W/2, 0 from cutoff + W/2, linear between */
+	GRENS_ACCESS_DECAY_EXP = 2, /* 2^(-t / HALF) within the cutoff, else 0 */
 } grens_access_decay;
 
 typedef struct grens_access_options {
 	grens_date date;
 	int32_t window_start, window_end; /* departures, seconds since noon-minus-12h of date */
-	int32_t step;                     /* seconds between departures (default 60) */
+	int32_t step;			  /* seconds between departures (default 60) */
 	uint32_t cutoff_count;
-	int32_t cutoffs[GRENS_ACCESS_MAX_CUTOFFS];   /* seconds, ascending not required */
+	int32_t cutoffs[GRENS_ACCESS_MAX_CUTOFFS]; /* seconds, ascending not required */
 	uint32_t percentile_count;
 	uint8_t percentiles[GRENS_ACCESS_MAX_PERCENTILES]; /* 1..100 */
 	grens_access_decay decay;
@@ -164,20 +167,26 @@ typedef struct grens_access_options {
 	grens_progress progress; /* "origins" done / total; called from one thread at a time */
 } grens_access_options;
 
-#define GRENS_ACCESS_OPTIONS_INIT                                                           \
-	{ .date = 0, .window_start = 7 * 3600, .window_end = 9 * 3600, .step = 60,          \
-	  .cutoff_count = 3, .cutoffs = { 3600, 5400, 7200 }, .percentile_count = 1,        \
-	  .percentiles = { 50 }, .decay = GRENS_ACCESS_DECAY_STEP, .decay_param = 0,        \
-	  .keep_stop_times = false, .exhaustive = false, .threads = 1, .shard_index = 0, .shard_count = 1,       \
-	  .route = GRENS_ROUTE_OPTIONS_INIT, .progress = { NULL, NULL } }
+#define GRENS_ACCESS_OPTIONS_INIT                                                                  \
+	{                                                                                          \
+		.date = 0, .window_start = 7 * 3600, .window_end = 9 * 3600, .step = 60,           \
+		.cutoff_count = 3, .cutoffs = {3600, 5400, 7200}, .percentile_count = 1,           \
+		.percentiles = {50}, .decay = GRENS_ACCESS_DECAY_STEP, .decay_param = 0,           \
+		.keep_stop_times = false, .exhaustive = false, .threads = 1, .shard_index = 0,     \
+		.shard_count = 1, .route = GRENS_ROUTE_OPTIONS_INIT, .progress = {                 \
+			NULL,                                                                      \
+			NULL                                                                       \
+		}                                                                                  \
+	}
 
 typedef struct grens_access_result grens_access_result;
 
-/* Run every origin of this shard over the window. origins[] and net must
- * outlive nothing: the result copies what it needs (but refers to net's
- * timetable and places for the caller's lookups). On success *out is the
- * caller's (grens_access_result_free). GRENS_EARG for bad options or origins,
- * GRENS_ENOMEM, or a routing error. */
+/* Run every origin of this shard over the window (origins[i] with
+ * i % shard_count == shard_index) on opts->threads threads. The result keeps
+ * no pointer into net or origins[]: it holds indices into origins[] and into
+ * net's places and timetable, which the caller uses for names. On success
+ * *out is the caller's (grens_access_result_free). GRENS_EARG for bad
+ * options or origins, GRENS_ENOMEM, or a routing error. */
 int grens_access_run(grens_access_result **out, const grens_access_network *net,
 		     const grens_access_origin *origins, uint32_t origin_count,
 		     const grens_access_options *opts, grens_error *err);
@@ -218,7 +227,7 @@ int32_t grens_access_percentile(int32_t *values, uint32_t n, uint32_t p);
 /* One origin's change between two runs (base and alternative, e.g. NL only
  * vs NL + NRW linked, or base vs scenario). */
 typedef struct grens_access_delta {
-	uint32_t origin;  /* index into both runs' origins[] */
+	uint32_t origin;		   /* index into both runs' origins[] */
 	uint32_t percentile, cutoff, kind; /* indices */
 	double base, alternative, delta;   /* delta = alternative - base */
 } grens_access_delta;

@@ -12,22 +12,21 @@
 
 struct grens_access_result {
 	grens_access_options opts;
-	uint32_t count;   /* origins computed */
-	uint32_t places;  /* places of the network */
-	uint32_t stops;   /* stops of the timetable */
+	uint32_t count;	 /* origins computed */
+	uint32_t places; /* places of the network */
+	uint32_t stops;	 /* stops of the timetable */
 	uint32_t kinds;
 	uint32_t steps;
-	uint32_t *origin; /* [count] index into the run's origins[] */
-	int32_t *place_time; /* [count][percentiles][places] */
-	uint32_t *reached;   /* [count][places] steps with the place reached */
-	int32_t *stop_time;  /* [count][percentiles][stops] or NULL */
+	uint32_t *origin;      /* [count] index into the run's origins[] */
+	int32_t *place_time;   /* [count][percentiles][places] */
+	uint32_t *reached;     /* [count][places] steps with the place reached */
+	int32_t *stop_time;    /* [count][percentiles][stops] or NULL */
 	double *opportunities; /* [count][percentiles][cutoffs][kinds] */
 };
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-double grens_access_decay_weight(grens_access_decay decay, int32_t param, int32_t cutoff,
-				 int32_t t)
+double grens_access_decay_weight(grens_access_decay decay, int32_t param, int32_t cutoff, int32_t t)
 {
 	if (t == INF || t < 0)
 		return 0.0;
@@ -77,35 +76,36 @@ struct run {
 	const grens_access_origin *origins;
 	const grens_access_options *opts;
 	grens_access_result *r;
-	uint32_t next;     /* next result slot to take (atomic) */
+	uint32_t next; /* next result slot to take (atomic) */
 	pthread_mutex_t lock;
 	uint32_t done;
-	int rc;            /* first error */
+	int rc; /* first error */
 	grens_error err;
 };
 
 struct worker {
 	struct run *run;
 	grens_raptor *ws;
-	int32_t *arrival;   /* [stops] one query */
-	int32_t *best;      /* [stops] over the origin's groups */
-	int32_t *place_tt;  /* [steps][places] */
-	int32_t *stop_tt;   /* [steps][stops] or NULL */
-	int32_t *column;    /* [steps] */
-	uint32_t *from;     /* [MAX_LINKS or endpoints] */
+	int32_t *arrival;	  /* [stops] one query */
+	int32_t *best;		  /* [stops] over the origin's groups */
+	int32_t *place_tt;	  /* [steps][places] */
+	int32_t *stop_tt;	  /* [steps][stops] or NULL */
+	int32_t *column;	  /* [steps] */
+	uint32_t *from;		  /* [MAX_LINKS or endpoints] */
 	grens_access_link *links; /* sorted origin links */
 	/* per group of origin stops with one access time (see step_arrivals) */
 	uint32_t groups;
 	uint32_t group_begin[GRENS_ACCESS_MAX_LINKS + 1]; /* into links */
-	int32_t *cached[GRENS_ACCESS_MAX_LINKS]; /* [stops] arrivals leaving at cached_at */
+	int32_t *cached[GRENS_ACCESS_MAX_LINKS];   /* [stops] arrivals leaving at cached_at */
 	int32_t cached_at[GRENS_ACCESS_MAX_LINKS]; /* GRENS_TIME_NONE: nothing cached */
-	int32_t *crit;       /* sorted boarding deadlines of all groups, by group */
+	int32_t *crit; /* sorted boarding deadlines of all groups, by group */
 	uint32_t crit_begin[GRENS_ACCESS_MAX_LINKS + 1], crit_next[GRENS_ACCESS_MAX_LINKS];
 	uint32_t crit_cap;
-	grens_access_link *walk; /* stops reached on foot from the origin: (stop, walk s), by group */
+	grens_access_link
+	    *walk; /* stops reached on foot from the origin: (stop, walk s), by group */
 	uint32_t walk_begin[GRENS_ACCESS_MAX_LINKS + 1];
 	uint32_t walk_cap;
-	int32_t *walk_of;    /* [stops] scratch, INF when unset */
+	int32_t *walk_of; /* [stops] scratch, INF when unset */
 	pthread_t thread;
 	int rc;
 	grens_error err;
@@ -240,13 +240,13 @@ static int collect_walks(struct worker *w, uint32_t g, uint32_t *used)
 		if (rc)
 			return rc;
 		if (w->walk_of[o] == INF)
-			w->walk[(*used)++] = (grens_access_link){ o, 0 };
+			w->walk[(*used)++] = (grens_access_link){o, 0};
 		w->walk_of[o] = 0;
 		for (uint32_t f = tt->footpath_offset[o]; f < tt->footpath_offset[o + 1]; f++) {
 			uint32_t to = tt->footpaths[f].to_stop;
 			int32_t d = tt->footpaths[f].duration;
 			if (w->walk_of[to] == INF)
-				w->walk[(*used)++] = (grens_access_link){ to, d };
+				w->walk[(*used)++] = (grens_access_link){to, d};
 			if (d < w->walk_of[to])
 				w->walk_of[to] = d;
 		}
@@ -260,8 +260,7 @@ static int collect_walks(struct worker *w, uint32_t g, uint32_t *used)
 
 /* Boarding deadlines of group g within [lo, hi], plus the first one above hi,
  * sorted and unique, into w->crit. */
-static int collect_deadlines(struct worker *w, uint32_t g, int32_t lo, int32_t hi,
-			     uint32_t *used)
+static int collect_deadlines(struct worker *w, uint32_t g, int32_t lo, int32_t hi, uint32_t *used)
 {
 	const grens_timetable *tt = w->run->tt;
 	grens_date date = w->run->opts->date;
@@ -272,9 +271,12 @@ static int collect_deadlines(struct worker *w, uint32_t g, int32_t lo, int32_t h
 		int32_t walk = w->walk[i].seconds;
 		for (uint32_t j = tt->stop_pattern_offset[s]; j < tt->stop_pattern_offset[s + 1];
 		     j++) {
-			uint32_t p = tt->stop_patterns[j].pattern, pos = tt->stop_patterns[j].position;
-			uint32_t t0 = tt->pattern_trip_offset[p], t1 = tt->pattern_trip_offset[p + 1];
-			uint32_t width = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
+			uint32_t p = tt->stop_patterns[j].pattern,
+				 pos = tt->stop_patterns[j].position;
+			uint32_t t0 = tt->pattern_trip_offset[p],
+				 t1 = tt->pattern_trip_offset[p + 1];
+			uint32_t width =
+			    tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
 			const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p];
 			int rc = reserve((void **)&w->crit, &w->crit_cap,
 					 (size_t)*used + 2u * (t1 - t0) + 1, sizeof(int32_t));
@@ -356,8 +358,8 @@ static int one_to_all(struct worker *w, uint32_t g, int32_t at, int32_t *out)
 	uint32_t n = 0;
 	for (uint32_t i = w->group_begin[g]; i < w->group_begin[g + 1]; i++)
 		w->from[n++] = w->links[i].stop;
-	grens_route_query q = { .from = w->from, .from_count = n, .date = w->run->opts->date,
-				.time = at };
+	grens_route_query q = {
+	    .from = w->from, .from_count = n, .date = w->run->opts->date, .time = at};
 	return grens_raptor_one_to_all(w->ws, &q, &w->run->opts->route, out, &w->err);
 }
 
@@ -377,7 +379,8 @@ static int step_arrivals(struct worker *w, int32_t t)
 			if (rc)
 				return rc;
 		} else {
-			while (w->crit_next[g] < w->crit_begin[g + 1] && w->crit[w->crit_next[g]] < u)
+			while (w->crit_next[g] < w->crit_begin[g + 1] &&
+			       w->crit[w->crit_next[g]] < u)
 				w->crit_next[g]++;
 			if (w->crit_next[g] == w->crit_begin[g + 1]) {
 				arr = NULL; /* no vehicle can be boarded any more */
@@ -454,7 +457,7 @@ static int run_origin(struct worker *w, uint32_t slot)
 			for (uint32_t i = 0; i < steps; i++)
 				w->column[i] = w->place_tt[(size_t)i * np + p];
 			r->place_time[((size_t)slot * P + k) * np + p] =
-				grens_access_percentile(w->column, steps, opts->percentiles[k]);
+			    grens_access_percentile(w->column, steps, opts->percentiles[k]);
 		}
 	}
 	if (w->stop_tt) {
@@ -463,8 +466,7 @@ static int run_origin(struct worker *w, uint32_t slot)
 				for (uint32_t i = 0; i < steps; i++)
 					w->column[i] = w->stop_tt[(size_t)i * tt->stop_count + s];
 				r->stop_time[((size_t)slot * P + k) * tt->stop_count + s] =
-					grens_access_percentile(w->column, steps,
-								opts->percentiles[k]);
+				    grens_access_percentile(w->column, steps, opts->percentiles[k]);
 			}
 	}
 	uint32_t C = opts->cutoff_count, K = r->kinds;
@@ -473,11 +475,12 @@ static int run_origin(struct worker *w, uint32_t slot)
 			double *sum = r->opportunities + (((size_t)slot * P + k) * C + c) * K;
 			for (uint32_t p = 0; p < np; p++) {
 				int32_t t = r->place_time[((size_t)slot * P + k) * np + p];
-				double wgt = grens_access_decay_weight(opts->decay, opts->decay_param,
-								       opts->cutoffs[c], t);
+				double wgt = grens_access_decay_weight(
+				    opts->decay, opts->decay_param, opts->cutoffs[c], t);
 				if (wgt == 0.0)
 					continue;
-				const double *v = grens_access_places_get(run->places, p)->opportunities;
+				const double *v =
+				    grens_access_places_get(run->places, p)->opportunities;
 				for (uint32_t q = 0; q < K; q++)
 					sum[q] += wgt * v[q];
 			}
@@ -533,7 +536,7 @@ static int check_options(const grens_access_network *net, const grens_access_ori
 	if (o->step <= 0 || o->window_start < 0 || o->window_end < o->window_start ||
 	    o->window_end > GRENS_LIMIT_MAX_HOURS * 3600 - 86400 ||
 	    (uint64_t)(o->window_end - o->window_start) / (uint64_t)o->step + 1 >
-		    GRENS_ROUTE_MAX_STEPS)
+		GRENS_ROUTE_MAX_STEPS)
 		return grens_error_set(err, GRENS_EARG, "bad window %d..%d with step %d",
 				       o->window_start, o->window_end, o->step);
 	if (o->cutoff_count == 0 || o->cutoff_count > GRENS_ACCESS_MAX_CUTOFFS)
@@ -552,8 +555,9 @@ static int check_options(const grens_access_network *net, const grens_access_ori
 					       o->percentiles[p]);
 	if ((o->decay == GRENS_ACCESS_DECAY_LINEAR || o->decay == GRENS_ACCESS_DECAY_EXP) &&
 	    (o->decay_param <= 0 || o->decay_param > 86400))
-		return grens_error_set(err, GRENS_EARG, "the decay needs a width or half-life "
-							"of 1 to 86400 s");
+		return grens_error_set(err, GRENS_EARG,
+				       "the decay needs a width or half-life "
+				       "of 1 to 86400 s");
 	if (o->decay != GRENS_ACCESS_DECAY_STEP && o->decay != GRENS_ACCESS_DECAY_LINEAR &&
 	    o->decay != GRENS_ACCESS_DECAY_EXP)
 		return grens_error_set(err, GRENS_EARG, "unknown decay function");
@@ -569,8 +573,9 @@ static int check_options(const grens_access_network *net, const grens_access_ori
 		const grens_access_origin *x = &origins[i];
 		if (x->place != GRENS_NONE) {
 			if (x->place >= np)
-				return grens_error_set(err, GRENS_EARG, "origin %u: place %u out of range",
-						       i, x->place);
+				return grens_error_set(err, GRENS_EARG,
+						       "origin %u: place %u out of range", i,
+						       x->place);
 			continue;
 		}
 		if (x->stop_count == 0 || x->stop_count > GRENS_ROUTE_MAX_ENDPOINTS || !x->stops)
@@ -597,8 +602,8 @@ int grens_access_run(grens_access_result **out, const grens_access_network *net,
 	grens_access_result *r = calloc(1, sizeof(*r));
 	struct worker *workers = NULL;
 	uint32_t nthreads = opts->threads ? opts->threads : 1, started = 0;
-	struct run run = { .net = net, .tt = tt, .places = net->places, .origins = origins,
-			   .opts = opts };
+	struct run run = {
+	    .net = net, .tt = tt, .places = net->places, .origins = origins, .opts = opts};
 	bool locked = false;
 	if (!r)
 		goto nomem;
@@ -734,8 +739,7 @@ int32_t grens_access_result_stop_time(const grens_access_result *r, uint32_t i, 
 	return r->stop_time[((size_t)i * P + p) * r->stops + stop];
 }
 
-uint32_t grens_access_result_place_reached(const grens_access_result *r, uint32_t i,
-					   uint32_t place)
+uint32_t grens_access_result_place_reached(const grens_access_result *r, uint32_t i, uint32_t place)
 {
 	if (i >= r->count || place >= r->places)
 		return 0;
@@ -772,15 +776,17 @@ int grens_access_compare(grens_access_delta **out, uint32_t *n, const grens_acce
 		for (uint32_t p = 0; p < x->percentile_count; p++)
 			for (uint32_t c = 0; c < x->cutoff_count; c++)
 				for (uint32_t k = 0; k < a->kinds; k++) {
-					double va = grens_access_result_opportunities(a, i, p, c, k);
-					double vb = grens_access_result_opportunities(b, i, p, c, k);
-					d[m++] = (grens_access_delta){ .origin = a->origin[i],
-								       .percentile = p,
-								       .cutoff = c,
-								       .kind = k,
-								       .base = va,
-								       .alternative = vb,
-								       .delta = vb - va };
+					double va =
+					    grens_access_result_opportunities(a, i, p, c, k);
+					double vb =
+					    grens_access_result_opportunities(b, i, p, c, k);
+					d[m++] = (grens_access_delta){.origin = a->origin[i],
+								      .percentile = p,
+								      .cutoff = c,
+								      .kind = k,
+								      .base = va,
+								      .alternative = vb,
+								      .delta = vb - va};
 				}
 	*out = d;
 	*n = (uint32_t)m;

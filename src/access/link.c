@@ -88,7 +88,8 @@ int grens_access_network_new(grens_access_network **out, const grens_timetable *
 		for (uint32_t i = 0; i < n; i++) {
 			int32_t sec = opts->access_time;
 			if (sec < 0) {
-				double t = ceil(dist[i] * opts->detour_factor / opts->walk_speed_mps);
+				double t =
+				    ceil(dist[i] * opts->detour_factor / opts->walk_speed_mps);
 				sec = t > 86400.0 ? 86400 : (int32_t)t;
 			}
 			net->links[used].stop = stop[i];

@@ -17,8 +17,8 @@ typedef struct csv_field {
 typedef struct csv_cursor {
 	const char *text;
 	size_t len, pos;
-	uint32_t line;  /* physical line of the next record */
-	char *buf;      /* unquoted copies of quoted fields: len bytes, enough for any record */
+	uint32_t line; /* physical line of the next record */
+	char *buf;     /* unquoted copies of quoted fields: len bytes, enough for any record */
 } csv_cursor;
 
 /* Read one record into f[0..*n). Returns 1, 0 at end, or a negative code
@@ -62,8 +62,8 @@ static int csv_next(csv_cursor *c, csv_field *f, uint32_t *n, uint32_t *start_li
 				return GRENS_EFORMAT;
 		} else {
 			size_t b = c->pos;
-			while (c->pos < c->len && c->text[c->pos] != ',' && c->text[c->pos] != '\n' &&
-			       c->text[c->pos] != '\r')
+			while (c->pos < c->len && c->text[c->pos] != ',' &&
+			       c->text[c->pos] != '\n' && c->text[c->pos] != '\r')
 				c->pos++;
 			cur->s = c->text + b;
 			cur->len = c->pos - b;
@@ -159,11 +159,21 @@ uint32_t grens_access_places_find(const grens_access_places *pl, const char *que
 
 /* ---- parsing ----------------------------------------------------------------------- */
 
-enum { COL_NAME, COL_COUNTRY, COL_CODE, COL_LAT, COL_LON, COL_SOURCE, COL_DATE, COL_STATION, COL_FIXED };
-static const char *const fixed_names[COL_FIXED] = {
-	"name", "country", "municipality_code", "lat", "lon", "source", "reference_date", "station",
+enum {
+	COL_NAME,
+	COL_COUNTRY,
+	COL_CODE,
+	COL_LAT,
+	COL_LON,
+	COL_SOURCE,
+	COL_DATE,
+	COL_STATION,
+	COL_FIXED
 };
-static const bool fixed_required[COL_FIXED] = { true, true, true, true, true, false, false, false };
+static const char *const fixed_names[COL_FIXED] = {
+    "name", "country", "municipality_code", "lat", "lon", "source", "reference_date", "station",
+};
+static const bool fixed_required[COL_FIXED] = {true, true, true, true, true, false, false, false};
 
 static bool field_is(const csv_field *f, const char *s)
 {
@@ -213,7 +223,8 @@ static csv_field trimmed(csv_field f)
 static bool duplicate(const grens_access_places *pl, const char *name, const char *country)
 {
 	for (uint32_t i = 0; i < pl->count; i++)
-		if (strcmp(pl->rows[i].name, name) == 0 && strcmp(pl->rows[i].country, country) == 0)
+		if (strcmp(pl->rows[i].name, name) == 0 &&
+		    strcmp(pl->rows[i].country, country) == 0)
 			return true;
 	return false;
 }
@@ -222,7 +233,7 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 			      size_t len, grens_diag *diag, uint32_t *skipped, grens_error *err)
 {
 	int rc = 0;
-	csv_cursor c = { .text = text, .len = len, .line = 1 };
+	csv_cursor c = {.text = text, .len = len, .line = 1};
 	csv_field f[MAX_COLUMNS];
 	uint32_t n = 0, line = 0;
 	int fixed_idx[COL_FIXED];
@@ -253,8 +264,8 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 	/* header */
 	rc = csv_next(&c, f, &n, &line);
 	if (rc <= 0) {
-		rc = grens_error_set(err, GRENS_EFORMAT, rc == 0 ? "empty file, no header" :
-								"unreadable header");
+		rc = grens_error_set(err, GRENS_EFORMAT,
+				     rc == 0 ? "empty file, no header" : "unreadable header");
 		grens_error_at(err, file, 1, 0, NULL);
 		goto fail;
 	}
@@ -277,7 +288,8 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 		if (known)
 			continue;
 		if (h.len == 0 || h.len >= sizeof(kind_name[0])) {
-			rc = grens_error_set(err, GRENS_EFORMAT, "column %u has no usable name", i + 1);
+			rc = grens_error_set(err, GRENS_EFORMAT, "column %u has no usable name",
+					     i + 1);
 			grens_error_at(err, file, line, i + 1, NULL);
 			goto fail;
 		}
@@ -326,7 +338,8 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 	}
 	if (pl->kind_count == 0 && pl->count == 0) {
 		for (uint32_t k = 0; k < kinds; k++) {
-			pl->kinds[k] = grens_arena_strndup(pl->arena, kind_name[k], strlen(kind_name[k]));
+			pl->kinds[k] =
+			    grens_arena_strndup(pl->arena, kind_name[k], strlen(kind_name[k]));
 			if (!pl->kinds[k]) {
 				rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
 				goto fail;
@@ -338,8 +351,9 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 		for (uint32_t k = 0; same && k < kinds; k++)
 			same = strcmp(pl->kinds[k], kind_name[k]) == 0;
 		if (!same) {
-			rc = grens_error_set(err, GRENS_EFORMAT,
-					     "opportunity columns differ from the first places file");
+			rc = grens_error_set(
+			    err, GRENS_EFORMAT,
+			    "opportunity columns differ from the first places file");
 			grens_error_at(err, file, 1, 0, NULL);
 			goto fail;
 		}
@@ -355,9 +369,9 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 				grens_error_set(err, rc, "out of memory");
 				goto fail;
 			}
-			rc = grens_error_set(err, GRENS_EFORMAT, rc == GRENS_ELIMIT ?
-									 "more than %u fields" :
-									 "unterminated or stray quote",
+			rc = grens_error_set(err, GRENS_EFORMAT,
+					     rc == GRENS_ELIMIT ? "more than %u fields"
+								: "unterminated or stray quote",
 					     MAX_COLUMNS);
 			grens_error_at(err, file, line, 0, NULL);
 			goto fail;
@@ -374,7 +388,7 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 			if (fixed_idx[k] >= 0 && (uint32_t)fixed_idx[k] < n)
 				v[k] = trimmed(f[fixed_idx[k]]);
 		}
-		double lat = NAN, lon = NAN, values[GRENS_ACCESS_MAX_KINDS] = { 0 };
+		double lat = NAN, lon = NAN, values[GRENS_ACCESS_MAX_KINDS] = {0};
 		for (uint32_t k = 0; k < COL_FIXED && !bad_field; k++) {
 			if (fixed_required[k] && v[k].len == 0) {
 				bad_field = fixed_names[k];
@@ -403,7 +417,7 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 				 (int)v[COL_COUNTRY].len, v[COL_COUNTRY].s);
 		}
 		for (uint32_t k = 0; k < kinds && !bad_field; k++) {
-			csv_field x = { "", 0 };
+			csv_field x = {"", 0};
 			if ((uint32_t)kind_idx[k] < n)
 				x = trimmed(f[kind_idx[k]]);
 			if (k == 0 && x.len == 0) {
@@ -448,8 +462,9 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 			goto fail;
 		}
 		if (duplicate(pl, p->name, p->country)) {
-			grens_diag_add(diag, "duplicate_key", GRENS_SEVERITY_ERROR, file, line, "name",
-				       "'%s' (%s) appears twice; row skipped", p->name, p->country);
+			grens_diag_add(diag, "duplicate_key", GRENS_SEVERITY_ERROR, file, line,
+				       "name", "'%s' (%s) appears twice; row skipped", p->name,
+				       p->country);
 			if (skipped)
 				(*skipped)++;
 			continue;

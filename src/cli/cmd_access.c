@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "grens/access.h"
 #include "grens/gtfs.h"
+#include "grens/scenario.h"
 #include "route_cli.h"
 
 #define CMD "access"
@@ -31,28 +32,34 @@
 
 static void usage(FILE *o)
 {
-	fprintf(o,
-		"usage: grens access [--feed [NAME=]PATH]... [--places FILE]... [--from PLACE|STOP]...\n"
-		"                    --date YYYY-MM-DD [--window HH:MM-HH:MM] [--step S]\n"
-		"                    [--cutoffs MIN,...] [--percentiles P,...]\n"
-		"                    [--decay step|linear:W|exp:HALF] [--threads N] [--shard I/N]\n"
-		"                    [--border-effect [--base-feeds NAME,...]] [--stops]\n"
-		"                    [--access-distance M] [--access-stops N] [--access-time S]\n"
-		"                    [--walk-speed MPS] [--detour F] [--link-radius M]\n"
-		"                    [--max-transfers N] [--format text|csv|json|geojson] [--out FILE]\n"
-		"       grens access merge SHARD... [--format text|csv|json|geojson] [--out FILE]\n\n"
-		"For each origin (a place of the places files, or a stop; default: every\n"
-		"place) and each departure from the window start to its end every S seconds\n"
-		"(default 60), the travel time to every stop and place; per destination the\n"
-		"travel times are reduced to percentiles of the window (default 50), and the\n"
-		"opportunities (population, ...) of the places reached within each cutoff\n"
-		"(default 60,90,120 minutes) are summed, weighted by the decay function\n"
-		"(W and HALF in minutes). Places default to feeds/places/*.csv.\n"
-		"--border-effect runs twice: on the base feeds alone (default: the feed named\n"
-		"nl) and on all feeds linked, and reports the change per origin.\n"
-		"--shard I/N computes origins I, I+N, I+2N, ... (0 <= I < N); write each\n"
-		"shard as json or csv and join them with grens access merge.\n"
-		"Exit status: 0, 1 unusable feed or places file, 2 bad arguments.\n");
+	fprintf(
+	    o,
+	    "usage: grens access [--feed [NAME=]PATH]... [--places FILE]... [--from "
+	    "PLACE|STOP]...\n"
+	    "                    --date YYYY-MM-DD [--window HH:MM-HH:MM] [--step S]\n"
+	    "                    [--cutoffs MIN,...] [--percentiles P,...]\n"
+	    "                    [--decay step|linear:W|exp:HALF] [--threads N] [--shard I/N]\n"
+	    "                    [--border-effect [--base-feeds NAME,...]] [--scenario FILE]\n"
+	    "                    [--stops]\n"
+	    "                    [--access-distance M] [--access-stops N] [--access-time S]\n"
+	    "                    [--walk-speed MPS] [--detour F] [--link-radius M]\n"
+	    "                    [--max-transfers N] [--format text|csv|json|geojson] [--out "
+	    "FILE]\n"
+	    "       grens access merge SHARD... [--format text|csv|json|geojson] [--out FILE]\n\n"
+	    "For each origin (a place of the places files, or a stop; default: every\n"
+	    "place) and each departure from the window start to its end every S seconds\n"
+	    "(default 60), the travel time to every stop and place; per destination the\n"
+	    "travel times are reduced to percentiles of the window (default 50), and the\n"
+	    "opportunities (population, ...) of the places reached within each cutoff\n"
+	    "(default 60,90,120 minutes) are summed, weighted by the decay function\n"
+	    "(W and HALF in minutes). Places default to feeds/places/*.csv.\n"
+	    "--border-effect runs twice: on the base feeds alone (default: the feed named\n"
+	    "nl) and on all feeds linked, and reports the change per origin.\n"
+	    "--scenario FILE runs on the feeds as they are and with the scenario applied\n"
+	    "(docs/scenario.md), and reports the change per origin.\n"
+	    "--shard I/N computes origins I, I+N, I+2N, ... (0 <= I < N); write each\n"
+	    "shard as json or csv and join them with grens access merge.\n"
+	    "Exit status: 0, 1 unusable feed or places file, 2 bad arguments.\n");
 }
 
 struct args {
@@ -62,7 +69,7 @@ struct args {
 	const char *from[MAX_FROM];
 	uint32_t from_count;
 	const char *date_s, *window, *out, *base_feeds, *decay_s, *cutoffs_s, *percentiles_s;
-	const char *shard_s;
+	const char *shard_s, *scenario;
 	grens_access_options opts;
 	grens_access_link_options link;
 	double link_radius;
@@ -79,8 +86,9 @@ static int parse_list(const char *opt, const char *v, int64_t min, int64_t max, 
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		if (*n >= cap || grens_parse_i64(p, len, min, max, &out[*n]) != 0) {
-			cli_errorf(CMD, "%s needs up to %u numbers from %lld to %lld separated by "
-					"commas, not '%s'",
+			cli_errorf(CMD,
+				   "%s needs up to %u numbers from %lld to %lld separated by "
+				   "commas, not '%s'",
 				   opt, cap, (long long)min, (long long)max, v);
 			return -1;
 		}
@@ -130,7 +138,8 @@ static int parse_window(const char *w, int32_t *t0, int32_t *t1)
 	const char *dash = strchr(w, '-');
 	if (!dash || grens_time_parse(w, (size_t)(dash - w), 1, t0) != 0 ||
 	    grens_time_parse(dash + 1, strlen(dash + 1), 1, t1) != 0 || *t1 < *t0) {
-		cli_errorf(CMD, "--window needs HH:MM-HH:MM with the end not before the start, not '%s'",
+		cli_errorf(CMD,
+			   "--window needs HH:MM-HH:MM with the end not before the start, not '%s'",
 			   w);
 		return -1;
 	}
@@ -237,6 +246,8 @@ static int parse(int argc, char **argv, struct args *a)
 		} else if (strcmp(opt, "--shard") == 0) {
 			if (parse_shard(v, &a->opts.shard_index, &a->opts.shard_count))
 				return -1;
+		} else if (strcmp(opt, "--scenario") == 0) {
+			a->scenario = v;
 		} else if (strcmp(opt, "--base-feeds") == 0) {
 			a->base_feeds = v;
 		} else if (strcmp(opt, "--max-transfers") == 0) {
@@ -281,8 +292,9 @@ static int parse(int argc, char **argv, struct args *a)
 		cli_errorf(CMD, "--base-feeds needs --border-effect");
 		return -1;
 	}
-	if (a->border && a->opts.shard_count > 1) {
-		/* allowed: each shard compares its own origins */
+	if (a->border && a->scenario) {
+		cli_errorf(CMD, "--border-effect and --scenario are separate comparisons: use one");
+		return -1;
 	}
 	return 0;
 }
@@ -406,7 +418,8 @@ static int load_places(struct args *a, grens_access_places **out)
 			break;
 		}
 		uint32_t skipped = 0;
-		if (grens_access_places_parse(*out, a->places[i], text, len, diag, &skipped, &err)) {
+		if (grens_access_places_parse(*out, a->places[i], text, len, diag, &skipped,
+					      &err)) {
 			cli_report_error(CMD, &err);
 			rc = -1;
 		} else if (skipped) {
@@ -541,7 +554,8 @@ static const char *decay_name(const grens_access_options *o, char *buf, size_t n
 /* Everything that must be equal for shards to belong to one run. */
 static json_t *make_meta(const struct args *a, const char *const *feed_names, uint32_t nfeeds,
 			 const grens_access_places *places, uint32_t origins_total,
-			 const char *comparison, const char *base_list, const char *alt_list)
+			 const char *comparison, const char *base_list, const char *alt_list,
+			 const grens_scenario *sc)
 {
 	const grens_access_options *o = &a->opts;
 	char wbuf[64], t0[16], t1[16], dbuf[32];
@@ -566,23 +580,27 @@ static json_t *make_meta(const struct args *a, const char *const *feed_names, ui
 		json_array_append_new(from, json_string(a->from[i]));
 	char decay[32];
 	json_t *meta = json_pack(
-		"{s:s, s:s, s:o, s:s, s:s, s:i, s:o, s:o, s:s, s:o, s:o, s:i, s:o, s:i, s:i, s:{s:f, "
-		"s:i, s:f, s:f, s:i}, s:{s:i, s:i}}",
-		"command", "grens access", "version", grens_version(), "feeds", feeds, "date",
-		(grens_date_format_iso(o->date, dbuf, sizeof(dbuf)), dbuf), "window", wbuf, "step_s",
-		(json_int_t)o->step, "cutoffs_min", cut, "percentiles", pct, "decay",
-		decay_name(o, decay, sizeof(decay)), "kinds", kinds, "places_files", pfiles,
-		"places", (json_int_t)grens_access_places_count(places), "from", from,
-		"origins_total", (json_int_t)origins_total, "max_transfers",
-		(json_int_t)o->route.max_transfers, "access", "max_distance_m",
-		a->link.max_distance_m, "max_stops", (json_int_t)a->link.max_stops,
-		"walk_speed_mps", a->link.walk_speed_mps, "detour_factor", a->link.detour_factor,
-		"access_time_s", (json_int_t)a->link.access_time, "shard", "index",
-		(json_int_t)o->shard_index, "count", (json_int_t)o->shard_count);
+	    "{s:s, s:s, s:o, s:s, s:s, s:i, s:o, s:o, s:s, s:o, s:o, s:i, s:o, s:i, s:i, s:{s:f, "
+	    "s:i, s:f, s:f, s:i}, s:{s:i, s:i}}",
+	    "command", "grens access", "version", grens_version(), "feeds", feeds, "date",
+	    (grens_date_format_iso(o->date, dbuf, sizeof(dbuf)), dbuf), "window", wbuf, "step_s",
+	    (json_int_t)o->step, "cutoffs_min", cut, "percentiles", pct, "decay",
+	    decay_name(o, decay, sizeof(decay)), "kinds", kinds, "places_files", pfiles, "places",
+	    (json_int_t)grens_access_places_count(places), "from", from, "origins_total",
+	    (json_int_t)origins_total, "max_transfers", (json_int_t)o->route.max_transfers,
+	    "access", "max_distance_m", a->link.max_distance_m, "max_stops",
+	    (json_int_t)a->link.max_stops, "walk_speed_mps", a->link.walk_speed_mps,
+	    "detour_factor", a->link.detour_factor, "access_time_s",
+	    (json_int_t)a->link.access_time, "shard", "index", (json_int_t)o->shard_index, "count",
+	    (json_int_t)o->shard_count);
 	if (meta && comparison)
 		json_object_set_new(meta, "comparison",
-				    json_pack("{s:s, s:s, s:s}", "kind", comparison, "base", base_list,
-					      "alternative", alt_list));
+				    json_pack("{s:s, s:s, s:s}", "kind", comparison, "base",
+					      base_list, "alternative", alt_list));
+	if (meta && sc)
+		json_object_set_new(meta, "scenario",
+				    json_pack("{s:s, s:s}", "name", grens_scenario_name(sc),
+					      "sha256", grens_scenario_hash(sc)));
 	return meta;
 }
 
@@ -620,25 +638,25 @@ static json_t *origin_json(const struct args *a, const grens_timetable *tt,
 	uint32_t K = grens_access_places_kind_count(places);
 	for (uint32_t p = 0; p < o->percentile_count; p++)
 		for (uint32_t c = 0; c < o->cutoff_count; c++) {
-			json_t *e = json_pack("{s:i, s:i}", "percentile", (json_int_t)o->percentiles[p],
-					      "cutoff_min", (json_int_t)(o->cutoffs[c] / 60));
+			json_t *e =
+			    json_pack("{s:i, s:i}", "percentile", (json_int_t)o->percentiles[p],
+				      "cutoff_min", (json_int_t)(o->cutoffs[c] / 60));
 			for (uint32_t k = 0; k < K; k++)
 				json_object_set_new(
-					e, grens_access_places_kind(places, k),
-					json_real(grens_access_result_opportunities(r, i, p, c, k)));
+				    e, grens_access_places_kind(places, k),
+				    json_real(grens_access_result_opportunities(r, i, p, c, k)));
 			json_array_append_new(acc, e);
 		}
 	for (uint32_t q = 0; q < grens_access_places_count(places); q++) {
 		const grens_access_place *pp = grens_access_places_get(places, q);
 		json_t *times = json_array();
 		for (uint32_t p = 0; p < o->percentile_count; p++)
-			json_array_append_new(times,
-					      time_or_null(grens_access_result_place_time(r, i, p, q)));
-		json_array_append_new(pl, json_pack("{s:s, s:s, s:o, s:i}", "id", pp->municipality,
-						    "name", pp->name, "time_s", times,
-						    "reached_steps",
-						    (json_int_t)grens_access_result_place_reached(r, i,
-												  q)));
+			json_array_append_new(
+			    times, time_or_null(grens_access_result_place_time(r, i, p, q)));
+		json_array_append_new(
+		    pl, json_pack("{s:s, s:s, s:o, s:i}", "id", pp->municipality, "name", pp->name,
+				  "time_s", times, "reached_steps",
+				  (json_int_t)grens_access_result_place_reached(r, i, q)));
 	}
 	json_object_set_new(j, "accessibility", acc);
 	json_object_set_new(j, "places", pl);
@@ -680,11 +698,11 @@ static json_t *compare_json(const grens_timetable *tt, const grens_access_places
 	for (uint32_t m = 0; m < per_origin; m++) {
 		const grens_access_delta *x = &d[(size_t)i * per_origin + m];
 		json_array_append_new(
-			acc, json_pack("{s:i, s:i, s:s, s:f, s:f, s:f}", "percentile",
-				       (json_int_t)o->percentiles[x->percentile], "cutoff_min",
-				       (json_int_t)(o->cutoffs[x->cutoff] / 60), "kind",
-				       grens_access_places_kind(places, x->kind), "base", x->base,
-				       "alternative", x->alternative, "delta", x->delta));
+		    acc, json_pack("{s:i, s:i, s:s, s:f, s:f, s:f}", "percentile",
+				   (json_int_t)o->percentiles[x->percentile], "cutoff_min",
+				   (json_int_t)(o->cutoffs[x->cutoff] / 60), "kind",
+				   grens_access_places_kind(places, x->kind), "base", x->base,
+				   "alternative", x->alternative, "delta", x->delta));
 	}
 	json_object_set_new(j, "accessibility", acc);
 	return j;
@@ -741,7 +759,8 @@ static void render_text(FILE *f, const json_t *doc)
 	const json_t *kinds = json_object_get(meta, "kinds");
 	bool cmp = is_comparison(doc);
 	fprintf(f, "accessibility on %s, departures %s every %lld s, decay %s", jstr(meta, "date"),
-		jstr(meta, "window"), (long long)json_integer_value(json_object_get(meta, "step_s")),
+		jstr(meta, "window"),
+		(long long)json_integer_value(json_object_get(meta, "step_s")),
 		jstr(meta, "decay"));
 	if (cmp) {
 		const json_t *c = json_object_get(meta, "comparison");
@@ -751,11 +770,13 @@ static void render_text(FILE *f, const json_t *doc)
 	fprintf(f, "\n\n");
 	size_t i;
 	const json_t *o;
-	json_array_foreach(origins, i, o) {
+	json_array_foreach(origins, i, o)
+	{
 		fprintf(f, "%s (%s)\n", jstr(o, "name"), jstr(o, "id"));
 		size_t m;
 		const json_t *e;
-		json_array_foreach(json_object_get(o, "accessibility"), m, e) {
+		json_array_foreach(json_object_get(o, "accessibility"), m, e)
+		{
 			fprintf(f, "  p%lld within %3lld min:",
 				(long long)json_integer_value(json_object_get(e, "percentile")),
 				(long long)json_integer_value(json_object_get(e, "cutoff_min")));
@@ -773,7 +794,8 @@ static void render_text(FILE *f, const json_t *doc)
 			} else {
 				size_t k;
 				const json_t *kn;
-				json_array_foreach(kinds, k, kn) {
+				json_array_foreach(kinds, k, kn)
+				{
 					fprintf(f, " %s ", json_string_value(kn));
 					print_number(f, jnum(e, json_string_value(kn)));
 				}
@@ -784,7 +806,8 @@ static void render_text(FILE *f, const json_t *doc)
 			fprintf(f, "  travel time to places (first percentile):\n");
 			size_t q;
 			const json_t *p;
-			json_array_foreach(json_object_get(o, "places"), q, p) {
+			json_array_foreach(json_object_get(o, "places"), q, p)
+			{
 				const json_t *t = json_array_get(json_object_get(p, "time_s"), 0);
 				fprintf(f, "    %-24s ", jstr(p, "name"));
 				if (json_is_integer(t)) {
@@ -814,7 +837,8 @@ static void render_csv(FILE *f, const json_t *doc)
 	if (cmp) {
 		fputs(",kind,base,alternative,delta", f);
 	} else {
-		json_array_foreach(kinds, k, kn) {
+		json_array_foreach(kinds, k, kn)
+		{
 			fputc(',', f);
 			csv_text(f, json_string_value(kn));
 		}
@@ -822,11 +846,14 @@ static void render_csv(FILE *f, const json_t *doc)
 	fputc('\n', f);
 	size_t i;
 	const json_t *o;
-	json_array_foreach(json_object_get(doc, "origins"), i, o) {
+	json_array_foreach(json_object_get(doc, "origins"), i, o)
+	{
 		size_t n;
 		const json_t *e;
-		json_array_foreach(json_object_get(o, "accessibility"), n, e) {
-			fprintf(f, "%lld,", (long long)json_integer_value(json_object_get(o, "index")));
+		json_array_foreach(json_object_get(o, "accessibility"), n, e)
+		{
+			fprintf(f, "%lld,",
+				(long long)json_integer_value(json_object_get(o, "index")));
 			csv_text(f, jstr(o, "id"));
 			fputc(',', f);
 			csv_text(f, jstr(o, "name"));
@@ -836,13 +863,14 @@ static void render_csv(FILE *f, const json_t *doc)
 			if (cmp) {
 				fputc(',', f);
 				csv_text(f, jstr(e, "kind"));
-				static const char *const parts[] = { "base", "alternative", "delta" };
+				static const char *const parts[] = {"base", "alternative", "delta"};
 				for (unsigned q = 0; q < 3; q++) {
 					fputc(',', f);
 					print_number(f, jnum(e, parts[q]));
 				}
 			} else {
-				json_array_foreach(kinds, k, kn) {
+				json_array_foreach(kinds, k, kn)
+				{
 					fputc(',', f);
 					print_number(f, jnum(e, json_string_value(kn)));
 				}
@@ -859,42 +887,48 @@ static json_t *geojson_of(const json_t *doc)
 	const json_t *kinds = json_object_get(json_object_get(doc, "meta"), "kinds");
 	size_t i;
 	const json_t *o;
-	json_array_foreach(json_object_get(doc, "origins"), i, o) {
+	json_array_foreach(json_object_get(doc, "origins"), i, o)
+	{
 		const json_t *lat = json_object_get(o, "lat"), *lon = json_object_get(o, "lon");
 		if (!json_is_number(lat) || !json_is_number(lon))
 			continue;
-		json_t *props = json_pack("{s:O, s:O, s:O, s:O}", "index", json_object_get(o, "index"),
-					  "id", json_object_get(o, "id"), "name",
-					  json_object_get(o, "name"), "type",
-					  json_object_get(o, "type"));
+		json_t *props =
+		    json_pack("{s:O, s:O, s:O, s:O}", "index", json_object_get(o, "index"), "id",
+			      json_object_get(o, "id"), "name", json_object_get(o, "name"), "type",
+			      json_object_get(o, "type"));
 		size_t n;
 		const json_t *e;
-		json_array_foreach(json_object_get(o, "accessibility"), n, e) {
+		json_array_foreach(json_object_get(o, "accessibility"), n, e)
+		{
 			char key[160];
-			long long p = (long long)json_integer_value(json_object_get(e, "percentile"));
-			long long c = (long long)json_integer_value(json_object_get(e, "cutoff_min"));
+			long long p =
+			    (long long)json_integer_value(json_object_get(e, "percentile"));
+			long long c =
+			    (long long)json_integer_value(json_object_get(e, "cutoff_min"));
 			if (cmp) {
-				static const char *const parts[] = { "base", "alternative", "delta" };
+				static const char *const parts[] = {"base", "alternative", "delta"};
 				for (unsigned q = 0; q < 3; q++) {
-					snprintf(key, sizeof(key), "%s_p%lld_%lldmin_%s", jstr(e, "kind"),
-						 p, c, parts[q]);
-					json_object_set_new(props, key, json_real(jnum(e, parts[q])));
+					snprintf(key, sizeof(key), "%s_p%lld_%lldmin_%s",
+						 jstr(e, "kind"), p, c, parts[q]);
+					json_object_set_new(props, key,
+							    json_real(jnum(e, parts[q])));
 				}
 			} else {
 				size_t k;
 				const json_t *kn;
-				json_array_foreach(kinds, k, kn) {
+				json_array_foreach(kinds, k, kn)
+				{
 					snprintf(key, sizeof(key), "%s_p%lld_%lldmin",
 						 json_string_value(kn), p, c);
-					json_object_set_new(props, key,
-							    json_real(jnum(e, json_string_value(kn))));
+					json_object_set_new(
+					    props, key, json_real(jnum(e, json_string_value(kn))));
 				}
 			}
 		}
-		json_array_append_new(
-			features,
-			json_pack("{s:s, s:{s:s, s:[O, O]}, s:o}", "type", "Feature", "geometry",
-				  "type", "Point", "coordinates", lon, lat, "properties", props));
+		json_array_append_new(features,
+				      json_pack("{s:s, s:{s:s, s:[O, O]}, s:o}", "type", "Feature",
+						"geometry", "type", "Point", "coordinates", lon,
+						lat, "properties", props));
 	}
 	return json_pack("{s:s, s:O, s:o}", "type", "FeatureCollection", "grens_access",
 			 json_object_get(doc, "meta"), "features", features);
@@ -919,12 +953,13 @@ static int emit(const json_t *doc, cli_format format, const char *out)
 		}
 	}
 	if (format == CLI_FORMAT_JSON) {
-		rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+		rc = json_dumpf(doc, f,
+				JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 		fputc('\n', f);
 	} else if (format == CLI_FORMAT_GEOJSON) {
 		json_t *g = geojson_of(doc);
-		rc = g ? json_dumpf(g, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-						   JSON_REAL_PRECISION(10))
+		rc = g ? json_dumpf(g, f,
+				    JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
 		       : -1;
 		fputc('\n', f);
 		json_decref(g);
@@ -980,9 +1015,10 @@ static int check_shard(const char *path, json_t *meta, json_t **first, uint8_t *
 		bool same = json_equal(bare, *first) && (uint32_t)n == *count;
 		json_decref(bare);
 		if (!same) {
-			cli_errorf(CMD, "merge: '%s' belongs to another run (feeds, date, window, "
-					"cutoffs, percentiles, decay, places, origins or shard count "
-					"differ)",
+			cli_errorf(CMD,
+				   "merge: '%s' belongs to another run (feeds, date, window, "
+				   "cutoffs, percentiles, decay, places, origins or shard count "
+				   "differ)",
 				   path);
 			return -1;
 		}
@@ -1051,7 +1087,8 @@ static int merge_csv(char **texts, const char *const *paths, uint32_t n, const c
 				errno = 0;
 				idx = strtoll(line, &end, 10);
 				if (errno || *end != ',') {
-					cli_errorf(CMD, "merge: '%s': a row without an origin index",
+					cli_errorf(CMD,
+						   "merge: '%s': a row without an origin index",
 						   paths[i]);
 					goto done;
 				}
@@ -1064,7 +1101,7 @@ static int merge_csv(char **texts, const char *const *paths, uint32_t n, const c
 					}
 					rows = nr;
 				}
-				rows[count] = (struct csv_row){ idx, (uint32_t)count, line };
+				rows[count] = (struct csv_row){idx, (uint32_t)count, line};
 				count++;
 			}
 			if (!nl)
@@ -1147,8 +1184,8 @@ static int cmd_merge(int argc, char **argv)
 		return usage_merge_error("no shard files given");
 
 	int code = CLI_EXIT_FAIL;
-	char *texts[MAX_SHARD_FILES] = { 0 };
-	json_t *docs[MAX_SHARD_FILES] = { 0 };
+	char *texts[MAX_SHARD_FILES] = {0};
+	json_t *docs[MAX_SHARD_FILES] = {0};
 	json_t *first = NULL, *merged = NULL;
 	uint8_t *seen = calloc(MAX_SHARD_FILES, 1);
 	uint32_t count = 0;
@@ -1204,7 +1241,7 @@ static int cmd_merge(int argc, char **argv)
 		size_t k;
 		json_t *o;
 		json_array_foreach(json_object_get(docs[i], "origins"), k, o)
-			json_array_append(all, o);
+		    json_array_append(all, o);
 	}
 	size_t m = json_array_size(all);
 	json_t **sorted = calloc(m + 1, sizeof(json_t *));
@@ -1241,7 +1278,8 @@ done:
 	return code;
 }
 
-/* ---- the command ------------------------------------------------------------------------------ */
+/* ---- the command ------------------------------------------------------------------------------
+ */
 
 struct side {
 	grens_timetable *tt;
@@ -1282,8 +1320,7 @@ static int run_side(struct args *a, struct side *s, const grens_gtfs_feed *const
 	if (code)
 		return code;
 	cli_progress_init(&a->opts.progress);
-	if (grens_access_run(&s->result, s->net, s->origins.o, s->origins.count, &a->opts,
-			     &err)) {
+	if (grens_access_run(&s->result, s->net, s->origins.o, s->origins.count, &a->opts, &err)) {
 		cli_report_error(CMD, &err);
 		return err.code == GRENS_EARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
 	}
@@ -1304,12 +1341,14 @@ int cmd_access(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	a.opts.keep_stop_times = a.stops;
 
-	char *owned_places[MAX_PLACES_FILES] = { 0 };
+	char *owned_places[MAX_PLACES_FILES] = {0};
 	grens_access_places *places = NULL;
-	grens_gtfs_feed *feeds[MAX_FEEDS] = { 0 };
-	grens_diag *diags[MAX_FEEDS] = { 0 };
+	grens_gtfs_feed *feeds[MAX_FEEDS] = {0};
+	grens_diag *diags[MAX_FEEDS] = {0};
 	const char *names[MAX_FEEDS];
-	struct side alt = { 0 }, base = { 0 };
+	struct side alt = {0}, base = {0};
+	grens_scenario *scenario = NULL;
+	grens_scenario_result *applied = NULL;
 	json_t *doc = NULL;
 	grens_access_delta *deltas = NULL;
 	int code = CLI_EXIT_FAIL;
@@ -1328,26 +1367,45 @@ int cmd_access(int argc, char **argv)
 		snprintf(alt_list + l, sizeof(alt_list) - l, "%s%s", i ? "," : "", names[i]);
 	}
 
-	if ((code = run_side(&a, &alt, (const grens_gtfs_feed *const *)feeds, a.feeds.count,
-			     places)))
+	const grens_gtfs_feed *const *alt_feeds = (const grens_gtfs_feed *const *)feeds;
+	uint32_t alt_count = a.feeds.count;
+	if (a.scenario) {
+		grens_error err;
+		grens_error_clear(&err);
+		grens_diag *diag = grens_diag_new();
+		if (grens_scenario_load(&scenario, a.scenario, &err) ||
+		    grens_scenario_apply(&applied, scenario, alt_feeds, alt_count, diag, &err)) {
+			cli_report_error(CMD, &err);
+			grens_diag_free(diag);
+			code = err.code == GRENS_EIO ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+			goto done;
+		}
+		if (diag && grens_diag_kept_count(diag))
+			cli_print_notices(diag, 20);
+		grens_diag_free(diag);
+		alt_feeds = grens_scenario_result_feeds(applied, &alt_count);
+	}
+	if ((code = run_side(&a, &alt, alt_feeds, alt_count, places)))
 		goto done;
 	json_t *meta = NULL, *origins = json_array();
-	if (a.border) {
+	if (a.border || a.scenario) {
 		const char *want = a.base_feeds ? a.base_feeds : "nl";
 		const grens_gtfs_feed *sub[MAX_FEEDS];
 		uint32_t nsub = 0;
 		for (uint32_t i = 0; i < a.feeds.count; i++) {
-			if (!in_list(want, names[i]))
+			if (a.border && !in_list(want, names[i]))
 				continue;
 			sub[nsub++] = feeds[i];
 			size_t l = strlen(base_list);
-			snprintf(base_list + l, sizeof(base_list) - l, "%s%s", l ? "," : "", names[i]);
+			snprintf(base_list + l, sizeof(base_list) - l, "%s%s", l ? "," : "",
+				 names[i]);
 		}
-		if (nsub == 0 || nsub == a.feeds.count) {
-			cli_errorf(CMD,
-				   "--border-effect needs base feeds (%s) that are some but not all of "
-				   "the loaded feeds (%s)",
-				   want, alt_list);
+		if (a.border && (nsub == 0 || nsub == a.feeds.count)) {
+			cli_errorf(
+			    CMD,
+			    "--border-effect needs base feeds (%s) that are some but not all of "
+			    "the loaded feeds (%s)",
+			    want, alt_list);
 			code = CLI_EXIT_USAGE;
 			json_decref(origins);
 			goto done;
@@ -1370,14 +1428,22 @@ int cmd_access(int argc, char **argv)
 		for (uint32_t i = 0; i < cnt; i++)
 			json_array_append_new(origins, compare_json(alt.tt, places, alt.result,
 								    alt.origins.o, deltas, per, i));
-		meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count, "border",
-				 base_list, alt_list);
+		if (a.scenario) {
+			char scen[1024];
+			snprintf(scen, sizeof(scen), "%s+%s", alt_list,
+				 grens_scenario_name(scenario));
+			meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count,
+					 "scenario", alt_list, scen, scenario);
+		} else {
+			meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count,
+					 "border", base_list, alt_list, NULL);
+		}
 	} else {
 		for (uint32_t i = 0; i < grens_access_result_count(alt.result); i++)
-			json_array_append_new(origins, origin_json(&a, alt.tt, places, alt.result,
-								   alt.origins.o, i));
+			json_array_append_new(
+			    origins, origin_json(&a, alt.tt, places, alt.result, alt.origins.o, i));
 		meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count, NULL, NULL,
-				 NULL);
+				 NULL, NULL);
 	}
 	doc = json_pack("{s:o, s:o}", "meta", meta, "origins", origins);
 	if (!doc) {
@@ -1391,6 +1457,8 @@ done:
 	free(deltas);
 	side_free(&alt);
 	side_free(&base);
+	grens_scenario_result_free(applied);
+	grens_scenario_free(scenario);
 	cli_free_feeds(feeds, diags, a.feeds.count);
 	grens_access_places_free(places);
 	for (uint32_t i = 0; i < MAX_PLACES_FILES; i++)

@@ -147,6 +147,25 @@ if doc:
 p = access("--feed", X, "--places", PLACES, *WINDOW, "--border-effect", "--base-feeds", "x")
 check(p.returncode == 2 and "some but not all" in p.stderr, "base = all feeds is refused")
 
+# ---- scenario effect -----------------------------------------------------------------
+p = access("--feed", X, "--places", PLACES, "--from", "PA", *WINDOW, "--cutoffs", "120",
+           "--scenario", os.path.join(FIX, "no-r2.yaml"), "--format", "json")
+doc = as_json(p)
+check(p.returncode == 0 and doc is not None, f"scenario effect runs: {p.stderr}")
+if doc:
+    check(doc["meta"]["scenario"]["name"] == "no-r2" and len(doc["meta"]["scenario"]["sha256"]) == 64,
+          "scenario name and hash in meta")
+    check(doc["meta"]["comparison"]["kind"] == "scenario", "comparison kind")
+    e = doc["origins"][0]["accessibility"][0]
+    # without R2, PD (100000, 115 min at p50) is no longer reached: 111100 -> 11100
+    check(e["base"] == 111100 and e["alternative"] == 11100 and e["delta"] == -100000,
+          f"scenario delta {e}")
+p = access("--feed", X, "--places", PLACES, *WINDOW, "--scenario", os.path.join(FIX, "no-r2.yaml"),
+           "--border-effect")
+check(p.returncode == 2, "--scenario with --border-effect is refused")
+p = access("--feed", X, "--places", PLACES, *WINDOW, "--scenario", os.path.join(FIX, "missing.yaml"))
+check(p.returncode == 1, f"an unreadable scenario fails: {p.stderr}")
+
 # ---- bad input -----------------------------------------------------------------------
 p = access("--feed", X, "--places", os.path.join(FIX, "bad-places.csv"), *WINDOW)
 check(p.returncode == 0, "bad rows are skipped, the run goes on")

@@ -42,7 +42,7 @@ static grens_access_places *load_places(const char *name)
  * of different feeds (0: none). */
 static grens_timetable *build(const char *const *feeds, uint32_t n, double link_radius)
 {
-	grens_gtfs_feed *loaded[4] = { 0 };
+	grens_gtfs_feed *loaded[4] = {0};
 	grens_timetable *tt = NULL;
 	grens_error err;
 	grens_error_clear(&err);
@@ -82,22 +82,22 @@ static grens_access_options window_options(void)
 static void test_helpers(void)
 {
 	/* nearest rank: p50 of 5 values is rank ceil(2.5) = 3 */
-	int32_t v[5] = { 40, 10, 30, GRENS_ACCESS_UNREACHED, 20 };
+	int32_t v[5] = {40, 10, 30, GRENS_ACCESS_UNREACHED, 20};
 	CHECK_INT(grens_access_percentile(v, 5, 50), 30);
-	int32_t w[5] = { 40, 10, 30, GRENS_ACCESS_UNREACHED, 20 };
+	int32_t w[5] = {40, 10, 30, GRENS_ACCESS_UNREACHED, 20};
 	CHECK_INT(grens_access_percentile(w, 5, 100), GRENS_ACCESS_UNREACHED);
-	int32_t x[5] = { 40, 10, 30, GRENS_ACCESS_UNREACHED, 20 };
+	int32_t x[5] = {40, 10, 30, GRENS_ACCESS_UNREACHED, 20};
 	CHECK_INT(grens_access_percentile(x, 5, 80), 40); /* rank ceil(4) = 4 */
-	int32_t y[4] = { 4, 3, 2, 1 };
+	int32_t y[4] = {4, 3, 2, 1};
 	CHECK_INT(grens_access_percentile(y, 4, 1), 1); /* rank ceil(0.04) = 1 */
 	CHECK_INT(grens_access_percentile(y, 0, 50), GRENS_ACCESS_UNREACHED);
 
 	/* step: 1 up to the cutoff inclusive */
 	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_STEP, 0, 3600, 3600), 1.0, 0);
 	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_STEP, 0, 3600, 3601), 0.0, 0);
-	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_STEP, 0, 3600,
-					     GRENS_ACCESS_UNREACHED),
-		   0.0, 0);
+	CHECK_NEAR(
+	    grens_access_decay_weight(GRENS_ACCESS_DECAY_STEP, 0, 3600, GRENS_ACCESS_UNREACHED),
+	    0.0, 0);
 	/* linear, W = 1200 s around 3600: 1 to 3000, 0 from 4200, (4200 - t) / 1200 */
 	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_LINEAR, 1200, 3600, 3000), 1.0, 0);
 	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_LINEAR, 1200, 3600, 3600), 0.5,
@@ -107,8 +107,7 @@ static void test_helpers(void)
 	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_LINEAR, 1200, 3600, 4200), 0.0, 0);
 	/* exponential, half-life 1800 s: 2^(-t/1800); 0 past the cutoff */
 	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_EXP, 1800, 7200, 0), 1.0, 0);
-	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_EXP, 1800, 7200, 1800), 0.5,
-		   1e-12);
+	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_EXP, 1800, 7200, 1800), 0.5, 1e-12);
 	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_EXP, 1800, 7200, 3600), 0.25,
 		   1e-12);
 	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_EXP, 1800, 3000, 3600), 0.0, 0);
@@ -156,9 +155,11 @@ static void test_places(void)
 		uint32_t line;
 		const char *field, *code;
 	} want[] = {
-		{ 3, "lat", "missing_required_field" }, { 4, "lon", "number_out_of_range" },
-		{ 5, "population", "number_out_of_range" }, { 6, "country", "invalid_country" },
-		{ 8, "name", "duplicate_key" },
+	    {3, "lat", "missing_required_field"},
+	    {4, "lon", "number_out_of_range"},
+	    {5, "population", "number_out_of_range"},
+	    {6, "country", "invalid_country"},
+	    {8, "name", "duplicate_key"},
 	};
 	for (size_t i = 0; i < 5 && i < grens_diag_kept_count(diag); i++) {
 		const grens_notice *n = grens_diag_kept(diag, i);
@@ -169,9 +170,9 @@ static void test_places(void)
 	}
 	/* a later file must have the same opportunity columns */
 	const char *other = "name,country,municipality_code,lat,lon,population,jobs\n";
-	CHECK_INT(grens_access_places_parse(pl, "other.csv", other, strlen(other), diag, NULL,
-					    &err),
-		  GRENS_EFORMAT);
+	CHECK_INT(
+	    grens_access_places_parse(pl, "other.csv", other, strlen(other), diag, NULL, &err),
+	    GRENS_EFORMAT);
 	grens_diag_free(diag);
 	grens_access_places_free(pl);
 	free(text);
@@ -179,17 +180,17 @@ static void test_places(void)
 	/* a missing required column fails the file, naming the column */
 	const char *nopop = "name,country,municipality_code,lat,lon\nX,NL,GM1,50,6\n";
 	CHECK_INT(grens_access_places_new(&pl, &err), 0);
-	CHECK_INT(grens_access_places_parse(pl, "nopop.csv", nopop, strlen(nopop), NULL, NULL,
-					    &err),
-		  GRENS_EFORMAT);
+	CHECK_INT(
+	    grens_access_places_parse(pl, "nopop.csv", nopop, strlen(nopop), NULL, NULL, &err),
+	    GRENS_EFORMAT);
 	CHECK_STR(err.field, "population");
 	CHECK_STR(err.file, "nopop.csv");
 	/* an unterminated quote names its line */
 	const char *quote = "name,country,municipality_code,lat,lon,population\r\n"
 			    "A,NL,GM1,50,6,1\r\n\"B,NL,GM2,50,6,1\r\n";
-	CHECK_INT(grens_access_places_parse(pl, "quote.csv", quote, strlen(quote), NULL, NULL,
-					    &err),
-		  GRENS_EFORMAT);
+	CHECK_INT(
+	    grens_access_places_parse(pl, "quote.csv", quote, strlen(quote), NULL, NULL, &err),
+	    GRENS_EFORMAT);
 	CHECK_INT(err.line, 3);
 	grens_access_places_free(pl);
 }
@@ -206,7 +207,7 @@ static uint32_t slot_of(const grens_access_result *r, uint32_t o)
 static void test_window(void)
 {
 	grens_access_places *pl = load_places("places.csv");
-	const char *x[] = { "x" };
+	const char *x[] = {"x"};
 	grens_timetable *tt = build(x, 1, 0.0);
 	if (!pl || !tt)
 		goto done;
@@ -227,7 +228,7 @@ static void test_window(void)
 	CHECK_INT(l[0].seconds, 0); /* the place is at the stop */
 	CHECK_INT(grens_access_network_links(net, 4, &l), 0);
 
-	grens_access_origin from_pa = { .place = 0 };
+	grens_access_origin from_pa = {.place = 0};
 	grens_access_options o = window_options();
 	grens_access_result *r = NULL;
 	CHECK_INT(grens_access_run(&r, net, &from_pa, 1, &o, &err), 0);
@@ -316,18 +317,20 @@ static void test_window(void)
 	 * 07:20 -> 30. Sorted 20 25 30 30 35: p50 30; + 1 min egress = 31.
 	 * PB: B at once + 1 min egress. */
 	uint32_t b = grens_net_stop_by_id(tt, "x", "B");
-	grens_access_origin from_b = { .place = GRENS_NONE, .stops = &b, .stop_count = 1 };
+	grens_access_origin from_b = {.place = GRENS_NONE, .stops = &b, .stop_count = 1};
 	o.keep_stop_times = true;
 	if (net)
 		CHECK_INT(grens_access_run(&r, net, &from_b, 1, &o, &err), 0);
 	if (r) {
 		CHECK_INT(grens_access_result_place_time(r, 0, 0, 2), 31 * 60);
 		CHECK_INT(grens_access_result_place_time(r, 0, 0, 1), 60);
-		CHECK_INT(grens_access_result_stop_time(r, 0, 0, grens_net_stop_by_id(tt, "x", "C")),
-			  30 * 60);
+		CHECK_INT(
+		    grens_access_result_stop_time(r, 0, 0, grens_net_stop_by_id(tt, "x", "C")),
+		    30 * 60);
 		CHECK_INT(grens_access_result_stop_time(r, 0, 0, b), 0);
-		CHECK_INT(grens_access_result_stop_time(r, 0, 0, grens_net_stop_by_id(tt, "x", "A")),
-			  GRENS_ACCESS_UNREACHED);
+		CHECK_INT(
+		    grens_access_result_stop_time(r, 0, 0, grens_net_stop_by_id(tt, "x", "A")),
+		    GRENS_ACCESS_UNREACHED);
 	}
 	grens_access_result_free(r);
 	r = NULL;
@@ -340,7 +343,7 @@ static void test_window(void)
 	o = window_options();
 	o.percentiles[0] = 0;
 	CHECK_INT(grens_access_run(&r, net, &from_pa, 1, &o, &err), GRENS_EARG);
-	grens_access_origin bad = { .place = 99 };
+	grens_access_origin bad = {.place = 99};
 	o = window_options();
 	CHECK_INT(grens_access_run(&r, net, &bad, 1, &o, &err), GRENS_EARG);
 free_net:
@@ -373,7 +376,7 @@ static bool same_origin(const grens_access_result *a, uint32_t i, const grens_ac
 static void test_threads_and_shards(void)
 {
 	grens_access_places *pl = load_places("places.csv");
-	const char *xy[] = { "x", "y" };
+	const char *xy[] = {"x", "y"};
 	grens_timetable *tt = build(xy, 2, 200.0);
 	grens_access_network *net = NULL;
 	grens_access_result *one = NULL, *many = NULL, *s0 = NULL, *s1 = NULL;
@@ -384,11 +387,13 @@ static void test_threads_and_shards(void)
 		goto done;
 	/* every place twice over, plus stop origins, so threads interleave */
 	grens_access_origin origins[12];
-	uint32_t stops[2] = { grens_net_stop_by_id(tt, "x", "B"), grens_net_stop_by_id(tt, "y", "C2") };
+	uint32_t stops[2] = {grens_net_stop_by_id(tt, "x", "B"),
+			     grens_net_stop_by_id(tt, "y", "C2")};
 	for (uint32_t i = 0; i < 10; i++)
-		origins[i] = (grens_access_origin){ .place = i % 5 };
-	origins[10] = (grens_access_origin){ .place = GRENS_NONE, .stops = &stops[0], .stop_count = 1 };
-	origins[11] = (grens_access_origin){ .place = GRENS_NONE, .stops = stops, .stop_count = 2 };
+		origins[i] = (grens_access_origin){.place = i % 5};
+	origins[10] =
+	    (grens_access_origin){.place = GRENS_NONE, .stops = &stops[0], .stop_count = 1};
+	origins[11] = (grens_access_origin){.place = GRENS_NONE, .stops = stops, .stop_count = 2};
 	grens_access_options o = window_options();
 	o.threads = 1;
 	CHECK_INT(grens_access_run(&one, net, origins, 12, &o, &err), 0);
@@ -439,7 +444,7 @@ done:
 static void test_border_effect(void)
 {
 	grens_access_places *pl = load_places("places.csv");
-	const char *x[] = { "x" }, *xy[] = { "x", "y" };
+	const char *x[] = {"x"}, *xy[] = {"x", "y"};
 	grens_timetable *base_tt = build(x, 1, 200.0), *alt_tt = build(xy, 2, 200.0);
 	grens_access_network *bn = NULL, *an = NULL;
 	grens_access_result *br = NULL, *ar = NULL;
@@ -452,7 +457,7 @@ static void test_border_effect(void)
 	    grens_access_network_new(&bn, base_tt, pl, &lo, NULL, &err) != 0 ||
 	    grens_access_network_new(&an, alt_tt, pl, &lo, NULL, &err) != 0)
 		goto done;
-	grens_access_origin origins[2] = { { .place = 0 }, { .place = 4 } };
+	grens_access_origin origins[2] = {{.place = 0}, {.place = 4}};
 	grens_access_options o = window_options();
 	CHECK_INT(grens_access_run(&br, bn, origins, 2, &o, &err), 0);
 	CHECK_INT(grens_access_run(&ar, an, origins, 2, &o, &err), 0);
@@ -523,9 +528,9 @@ static void crosscheck_feed(const char *shared, const char *zip)
 	CHECK_INT(grens_gtfs_load(&feed, path, &go, NULL, &err), 0);
 	grens_net_options no = GRENS_NET_OPTIONS_INIT;
 	if (feed)
-		CHECK_INT(grens_net_build(&tt, (const grens_gtfs_feed *const *)&feed, 1, &no, NULL,
-					  &err),
-			  0);
+		CHECK_INT(
+		    grens_net_build(&tt, (const grens_gtfs_feed *const *)&feed, 1, &no, NULL, &err),
+		    0);
 	if (!tt)
 		goto done;
 	/* the day of the first two weeks with the most trips */
@@ -562,11 +567,11 @@ static void crosscheck_feed(const char *shared, const char *zip)
 	grens_access_origin origins[16];
 	uint32_t n = 0, stops[4];
 	for (uint32_t i = 0; i < 10 && i < places; i++)
-		origins[n++] = (grens_access_origin){ .place = i * (places / 10) };
+		origins[n++] = (grens_access_origin){.place = i * (places / 10)};
 	for (uint32_t i = 0; i < 4; i++) {
 		stops[i] = (uint32_t)(((uint64_t)tt->stop_count * (2 * i + 1)) / 9);
-		origins[n++] = (grens_access_origin){ .place = GRENS_NONE, .stops = &stops[i],
-						      .stop_count = 1 };
+		origins[n++] =
+		    (grens_access_origin){.place = GRENS_NONE, .stops = &stops[i], .stop_count = 1};
 	}
 	grens_access_options o = GRENS_ACCESS_OPTIONS_INIT;
 	o.date = date;
