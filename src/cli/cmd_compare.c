@@ -539,9 +539,10 @@ static void print_text(FILE *o, const struct report *rp)
 		"origin\n",
 		a->step, w0, w1);
 	for (unsigned i = 0; i < rp->net_count; i++)
-		fprintf(o, "  %-22s %s%s%s\n", rp->nets[i].name,
+		fprintf(o, "  %-22s %s%s%s%s\n", rp->nets[i].name,
 			rp->nets[i].hash[0] ? "sha256 " : "the network as loaded", rp->nets[i].hash,
-			"");
+			rp->nets[i].description[0] ? "\n                         " : "",
+			rp->nets[i].description);
 	char under[16];
 	snprintf(under, sizeof(under), "<=%dh%02d", a->threshold / 3600, (a->threshold / 60) % 60);
 	fprintf(o, "\n%-20s %-20s %-10s %-20s %6s %6s %6s %5s %6s %5s %5s %8s\n", "from", "to",
