@@ -37,4 +37,13 @@
 /* Footpaths: most footpaths from one stop. */
 #define GRENS_LIMIT_FOOTPATHS_PER_STOP 1000u
 
+/* Routing: most transfers a router workspace can be made for. */
+#define GRENS_LIMIT_ROUTE_TRANSFERS 32u
+/* Routing: most legs of one journey (stay-seated chains add legs). */
+#define GRENS_LIMIT_ROUTE_LEGS 256u
+/* Routing: most origin or destination stops of one query. */
+#define GRENS_LIMIT_ROUTE_ENDPOINTS 4096u
+/* Routing: most departure steps of one range query. */
+#define GRENS_LIMIT_ROUTE_STEPS 100000u
+
 #endif

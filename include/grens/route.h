@@ -25,15 +25,13 @@
 extern "C" {
 #endif
 
-/* Most rounds (trips per journey minus one) a workspace can be made for. */
-#define GRENS_ROUTE_MAX_TRANSFERS 32u
-/* Most legs one journey may have (stay-seated chains add legs); a longer
- * journey fails the query with GRENS_ELIMIT. */
-#define GRENS_ROUTE_MAX_LEGS 256u
-/* Most origin or destination stops in one query. */
-#define GRENS_ROUTE_MAX_ENDPOINTS 4096u
-/* Longest range query, in departure steps. */
-#define GRENS_ROUTE_MAX_STEPS 100000u
+/* Bounds (include/grens/limits.h): transfers a workspace can be made for,
+ * legs of one journey (a longer one fails the query with GRENS_ELIMIT),
+ * origin or destination stops of a query, departure steps of a range query. */
+#define GRENS_ROUTE_MAX_TRANSFERS GRENS_LIMIT_ROUTE_TRANSFERS
+#define GRENS_ROUTE_MAX_LEGS GRENS_LIMIT_ROUTE_LEGS
+#define GRENS_ROUTE_MAX_ENDPOINTS GRENS_LIMIT_ROUTE_ENDPOINTS
+#define GRENS_ROUTE_MAX_STEPS GRENS_LIMIT_ROUTE_STEPS
 /* "Unreachable" for arrival times. */
 #define GRENS_ROUTE_UNREACHED INT32_MAX
 

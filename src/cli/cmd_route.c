@@ -268,9 +268,10 @@ int cmd_route(int argc, char **argv)
 		code = CLI_EXIT_FAIL;
 		goto done;
 	}
-	if ((code = route_cli_stops(CMD, tt, "--from", a.from, from, GRENS_ROUTE_MAX_ENDPOINTS,
-				    &nfrom)) ||
-	    (code = route_cli_stops(CMD, tt, "--to", a.to, to, GRENS_ROUTE_MAX_ENDPOINTS, &nto)))
+	code = route_cli_stops(CMD, tt, "--from", a.from, from, GRENS_ROUTE_MAX_ENDPOINTS, &nfrom);
+	if (code == CLI_EXIT_OK)
+		code = route_cli_stops(CMD, tt, "--to", a.to, to, GRENS_ROUTE_MAX_ENDPOINTS, &nto);
+	if (code)
 		goto done;
 
 	grens_route_query q = { from, nfrom, to, nto, date, time };

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "grens/route.h"
+#include "route_internal.h"
 
 #define UNSET GRENS_ROUTE_UNREACHED
 #define SECONDS_PER_DAY 86400
@@ -64,41 +65,21 @@ struct grens_dijkstra {
 	grens_route_journey journey;
 	grens_route_leg legs[GRENS_ROUTE_MAX_LEGS];
 	grens_route_leg rev[GRENS_ROUTE_MAX_LEGS];
+	grens_arena *memory; /* all arrays above */
 };
 
 void grens_dijkstra_free(grens_dijkstra *ws)
 {
 	if (!ws)
 		return;
-	free(ws->label);
-	free(ws->done);
-	free(ws->via);
-	free(ws->walked_from);
-	free(ws->heap);
-	free(ws->heap_pos);
-	free(ws->target);
-	free(ws->runs);
-	free(ws->ride_trip);
-	free(ws->ride_pos);
-	free(ws->ride_stamp);
-	free(ws->cont_low);
-	free(ws->cont_stamp);
-	free(ws->link_stamp);
-	free(ws->links);
+	grens_arena_free(ws->memory);
 	free(ws);
 }
 
-static void *zalloc(size_t count, size_t size, int *rc)
+static void *zalloc(grens_dijkstra *ws, size_t count, size_t size, int *rc)
 {
-	size_t total;
-	if (*rc)
-		return NULL;
-	if (grens_size_mul(count ? count : 1, size, &total)) {
-		*rc = GRENS_ELIMIT;
-		return NULL;
-	}
-	void *p = calloc(1, total);
-	if (!p)
+	void *p = *rc ? NULL : grens_arena_calloc(ws->memory, count, size, 64);
+	if (!p && !*rc)
 		*rc = GRENS_ENOMEM;
 	return p;
 }
@@ -112,29 +93,34 @@ int grens_dijkstra_new(grens_dijkstra **out, const grens_timetable *tt, grens_er
 	grens_dijkstra *ws = calloc(1, sizeof(*ws));
 	if (!ws)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory for the Dijkstra workspace");
+	ws->memory = grens_arena_new(0);
+	if (!ws->memory) {
+		rc = GRENS_ENOMEM;
+		goto fail;
+	}
 	ws->tt = tt;
 	ws->nstops = tt->stop_count;
 	size_t nodes = (size_t)tt->stop_count * 2;
 	size_t pd = (size_t)tt->pattern_count * 2;
-	ws->label = zalloc(nodes, sizeof(int32_t), &rc);
-	ws->done = zalloc(nodes, 1, &rc);
-	ws->via = zalloc(tt->stop_count, sizeof(struct ride), &rc);
-	ws->walked_from = zalloc(tt->stop_count, sizeof(uint32_t), &rc);
-	ws->heap = zalloc(nodes, sizeof(uint32_t), &rc);
-	ws->heap_pos = zalloc(nodes, sizeof(uint32_t), &rc);
-	ws->target = zalloc(tt->stop_count, 1, &rc);
-	ws->runs = zalloc(tt->service_count, 1, &rc);
-	ws->ride_trip = zalloc(pd, sizeof(uint32_t), &rc);
-	ws->ride_pos = zalloc(pd, sizeof(uint32_t), &rc);
-	ws->ride_stamp = zalloc(pd, sizeof(uint32_t), &rc);
-	ws->cont_low = zalloc(pd, sizeof(uint32_t), &rc);
-	ws->cont_stamp = zalloc(pd, sizeof(uint32_t), &rc);
-	ws->link_stamp = zalloc((size_t)tt->trip_count * 2, sizeof(uint32_t), &rc);
+	ws->label = zalloc(ws, nodes, sizeof(int32_t), &rc);
+	ws->done = zalloc(ws, nodes, 1, &rc);
+	ws->via = zalloc(ws, tt->stop_count, sizeof(struct ride), &rc);
+	ws->walked_from = zalloc(ws, tt->stop_count, sizeof(uint32_t), &rc);
+	ws->heap = zalloc(ws, nodes, sizeof(uint32_t), &rc);
+	ws->heap_pos = zalloc(ws, nodes, sizeof(uint32_t), &rc);
+	ws->target = zalloc(ws, tt->stop_count, 1, &rc);
+	ws->runs = zalloc(ws, tt->service_count, 1, &rc);
+	ws->ride_trip = zalloc(ws, pd, sizeof(uint32_t), &rc);
+	ws->ride_pos = zalloc(ws, pd, sizeof(uint32_t), &rc);
+	ws->ride_stamp = zalloc(ws, pd, sizeof(uint32_t), &rc);
+	ws->cont_low = zalloc(ws, pd, sizeof(uint32_t), &rc);
+	ws->cont_stamp = zalloc(ws, pd, sizeof(uint32_t), &rc);
+	ws->link_stamp = zalloc(ws, (size_t)tt->trip_count * 2, sizeof(uint32_t), &rc);
 	uint32_t with_next = 0;
 	for (uint32_t t = 0; tt->trip_block_next && t < tt->trip_count; t++)
 		with_next += tt->trip_block_next[t] != GRENS_NONE;
 	ws->link_cap = with_next * 4 + 4;
-	ws->links = zalloc(ws->link_cap, sizeof(struct chain_link), &rc);
+	ws->links = zalloc(ws, ws->link_cap, sizeof(struct chain_link), &rc);
 	if (rc)
 		goto fail;
 	for (size_t i = 0; i < nodes; i++)
@@ -433,7 +419,8 @@ static int rebuild(grens_dijkstra *ws, const grens_route_query *q, uint32_t node
 			w.arrival = ws->label[node];
 			w.departure = (from & FROM_ORIGIN) ? q->time
 							   : ws->label[from_stop * 2 + KIND_VEHICLE];
-			if ((rc = add_leg(ws, &n, &w, err)))
+			rc = add_leg(ws, &n, &w, err);
+			if (rc)
 				return rc;
 			node = from_stop * 2 + ((from & FROM_ORIGIN) ? KIND_FOOT : KIND_VEHICLE);
 			if (from & FROM_ORIGIN)
@@ -445,14 +432,16 @@ static int rebuild(grens_dijkstra *ws, const grens_route_query *q, uint32_t node
 		uint32_t bits = r.board;
 		for (uint32_t l = r.seated; l != GRENS_NONE; l = ws->links[l].prev) {
 			leg.stay_seated = true;
-			if ((rc = add_leg(ws, &n, &leg, err)))
+			rc = add_leg(ws, &n, &leg, err);
+			if (rc)
 				return rc;
 			uint32_t pat = tt->trip_pattern[ws->links[l].trip];
 			uint32_t width = tt->pattern_stop_offset[pat + 1] - tt->pattern_stop_offset[pat];
 			leg = ride_leg(tt, ws->links[l].trip, ws->links[l].board, width - 1);
 			bits = ws->links[l].board;
 		}
-		if ((rc = add_leg(ws, &n, &leg, err)))
+		rc = add_leg(ws, &n, &leg, err);
+		if (rc)
 			return rc;
 		node = leg.from_stop * 2 + ((bits & FLAG_FOOT) ? KIND_FOOT : KIND_VEHICLE);
 	}
@@ -467,6 +456,7 @@ static int rebuild(grens_dijkstra *ws, const grens_route_query *q, uint32_t node
 		ws->legs[0].arrival = ws->legs[1].departure;
 		ws->legs[0].departure = ws->legs[1].departure - d;
 	}
+	route_depart_late(tt, q->date, ws->change_override, ws->legs, n);
 	ws->journey.departure = n ? ws->legs[0].departure : q->time;
 	ws->journey.arrival = n ? ws->legs[n - 1].arrival : q->time;
 	ws->journey.transfers = rides > 1 ? rides - 1 : 0;

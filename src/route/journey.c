@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "grens/route.h"
+#include "route_internal.h"
 
 const char *grens_route_trip_route_name(const grens_timetable *tt, uint32_t trip)
 {
@@ -90,4 +91,56 @@ void grens_route_profile_summarize(const grens_route_profile_step *steps, uint32
 	out->p90 = rank(tt, n, 90);
 	out->max = tt[n - 1];
 	free(tt);
+}
+
+void route_depart_late(const grens_timetable *tt, grens_date date, int32_t min_change,
+		       grens_route_leg *legs, uint32_t n)
+{
+	uint32_t f = 0;
+	while (f < n && legs[f].mode != GRENS_ROUTE_LEG_TRANSIT)
+		f++;
+	if (f == n || (f + 1 < n && legs[f + 1].stay_seated))
+		return; /* no vehicle, or one whose block continuation is fixed */
+	grens_route_leg *l = &legs[f];
+	int32_t deadline; /* latest arrival of the first ride at its alighting stop */
+	int32_t walk = 0;
+	if (f + 1 == n) {
+		deadline = l->arrival;
+	} else if (legs[f + 1].mode == GRENS_ROUTE_LEG_WALK) {
+		walk = legs[f + 1].arrival - legs[f + 1].departure;
+		deadline = (f + 2 < n ? legs[f + 2].departure : legs[f + 1].arrival) - walk;
+	} else {
+		int32_t change = tt->stop_min_change[l->to_stop];
+		if (min_change >= 0 && change != GRENS_NET_CHANGE_FORBIDDEN)
+			change = min_change;
+		deadline = legs[f + 1].departure - change;
+	}
+	uint32_t p = tt->trip_pattern[l->trip];
+	uint32_t t0 = tt->pattern_trip_offset[p], nt = tt->pattern_trip_offset[p + 1] - t0;
+	uint32_t width = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
+	const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p];
+	int32_t shift = l->service_day * 86400;
+	uint32_t best = l->trip;
+	/* trips of a pattern never overtake: stop at the first that is too late */
+	for (uint32_t i = l->trip - t0 + 1; i < nt; i++) {
+		if (st[(uint64_t)i * width + l->alight_position].arrival + shift > deadline)
+			break;
+		if (grens_net_trip_runs(tt, t0 + i, date + l->service_day))
+			best = t0 + i;
+	}
+	if (best == l->trip)
+		return;
+	const grens_net_stop_time *row = st + (uint64_t)(best - t0) * width;
+	l->trip = best;
+	l->departure = row[l->board_position].departure + shift;
+	l->arrival = row[l->alight_position].arrival + shift;
+	if (f + 1 < n && legs[f + 1].mode == GRENS_ROUTE_LEG_WALK) {
+		legs[f + 1].departure = l->arrival;
+		legs[f + 1].arrival = l->arrival + walk;
+	}
+	if (f == 1 && legs[0].mode == GRENS_ROUTE_LEG_WALK) {
+		int32_t d = legs[0].arrival - legs[0].departure;
+		legs[0].arrival = l->departure;
+		legs[0].departure = l->departure - d;
+	}
 }

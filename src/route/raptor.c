@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "grens/route.h"
+#include "route_internal.h"
 
 #define INF GRENS_ROUTE_UNREACHED
 #define DAY 86400
@@ -45,9 +46,16 @@ struct grens_raptor {
 	int32_t *foot_arr;
 	struct trip_parent *trip_par;
 	uint32_t *foot_par; /* walked from (trip label of the same round), GRENS_NONE at origins */
-	int32_t *best_trip, *best_foot; /* [stops] over all rounds */
+	/* Pruning bounds. A single query runs its rounds in order, so the best
+	 * label of a stop over all rounds so far bounds every round (best_*,
+	 * tgt_best). A range query keeps labels of later departures, which may
+	 * have used more rounds; a round k may only be pruned by rounds <= k, so
+	 * it keeps per-round prefix minima instead (prefix_*, tgt_prefix). */
+	int32_t *best_trip, *best_foot; /* [stops] */
 	int32_t tgt_best;
-	int32_t tgt_round[GRENS_ROUTE_MAX_TRANSFERS + 2];
+	bool prefix;
+	int32_t *prefix_trip, *prefix_foot; /* [(rounds + 1) * stops] */
+	int32_t tgt_prefix[GRENS_ROUTE_MAX_TRANSFERS + 2];
 
 	uint8_t *is_target;   /* [stops] */
 	uint8_t *marked;      /* [stops] */
@@ -85,46 +93,25 @@ struct grens_raptor {
 	grens_route_journey journeys[GRENS_ROUTE_MAX_TRANSFERS + 2];
 	grens_route_leg *legs; /* [(rounds + 1) * GRENS_ROUTE_MAX_LEGS] */
 	grens_route_leg scratch[GRENS_ROUTE_MAX_LEGS];
+	grens_arena *arena; /* every array above */
 };
-
-static void *xcalloc(size_t n, size_t size, int *rc)
-{
-	size_t bytes;
-	if (*rc || grens_size_mul(n ? n : 1, size, &bytes)) {
-		*rc = *rc ? *rc : GRENS_ELIMIT;
-		return NULL;
-	}
-	void *p = calloc(1, bytes);
-	if (!p)
-		*rc = GRENS_ENOMEM;
-	return p;
-}
 
 void grens_raptor_free(grens_raptor *ws)
 {
 	if (!ws)
 		return;
-	free(ws->trip_arr);
-	free(ws->foot_arr);
-	free(ws->trip_par);
-	free(ws->foot_par);
-	free(ws->best_trip);
-	free(ws->best_foot);
-	free(ws->is_target);
-	free(ws->marked);
-	free(ws->marked_list);
-	free(ws->pat_first);
-	free(ws->pat_list);
-	free(ws->pat_max_time);
-	free(ws->pat_has_block);
-	free(ws->dep_by_stop);
-	free(ws->service_runs);
-	free(ws->seat_stamp);
-	free(ws->seat_min);
-	free(ws->chain_stamp);
-	free(ws->records);
-	free(ws->legs);
+	grens_arena_free(ws->arena);
 	free(ws);
+}
+
+/* Zeroed array of n elements from the workspace's arena; NULL (and *rc set)
+ * on overflow or when out of memory. */
+static void *ws_array(grens_raptor *ws, size_t n, size_t size, int *rc)
+{
+	void *p = *rc ? NULL : grens_arena_calloc(ws->arena, n, size, 64);
+	if (!p && !*rc)
+		*rc = GRENS_ENOMEM;
+	return p;
 }
 
 int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max_transfers,
@@ -138,6 +125,11 @@ int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max
 	grens_raptor *ws = calloc(1, sizeof(*ws));
 	if (!ws)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory for the RAPTOR workspace");
+	ws->arena = grens_arena_new(0);
+	if (!ws->arena) {
+		rc = GRENS_ENOMEM;
+		goto fail;
+	}
 	ws->tt = tt;
 	ws->rounds = max_transfers + 1;
 	ws->stops = tt->stop_count;
@@ -146,24 +138,26 @@ int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max
 		rc = GRENS_ELIMIT;
 		goto fail;
 	}
-	ws->trip_arr = xcalloc(cells, sizeof(int32_t), &rc);
-	ws->foot_arr = xcalloc(cells, sizeof(int32_t), &rc);
-	ws->trip_par = xcalloc(cells, sizeof(struct trip_parent), &rc);
-	ws->foot_par = xcalloc(cells, sizeof(uint32_t), &rc);
-	ws->best_trip = xcalloc(tt->stop_count, sizeof(int32_t), &rc);
-	ws->best_foot = xcalloc(tt->stop_count, sizeof(int32_t), &rc);
-	ws->is_target = xcalloc(tt->stop_count, 1, &rc);
-	ws->marked = xcalloc(tt->stop_count, 1, &rc);
-	ws->marked_list = xcalloc(tt->stop_count, sizeof(uint32_t), &rc);
-	ws->pat_first = xcalloc(tt->pattern_count, sizeof(uint32_t), &rc);
-	ws->pat_list = xcalloc(tt->pattern_count, sizeof(uint32_t), &rc);
-	ws->pat_max_time = xcalloc(tt->pattern_count, sizeof(int32_t), &rc);
-	ws->pat_has_block = xcalloc(tt->pattern_count, 1, &rc);
-	ws->service_runs = xcalloc(tt->service_count, 1, &rc);
-	ws->seat_stamp = xcalloc((size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
-	ws->seat_min = xcalloc((size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
-	ws->legs = xcalloc(layers * GRENS_ROUTE_MAX_LEGS, sizeof(grens_route_leg), &rc);
-	ws->dep_by_stop = xcalloc(tt->stop_time_count, sizeof(int32_t), &rc);
+	ws->trip_arr = ws_array(ws, cells, sizeof(int32_t), &rc);
+	ws->foot_arr = ws_array(ws, cells, sizeof(int32_t), &rc);
+	ws->trip_par = ws_array(ws, cells, sizeof(struct trip_parent), &rc);
+	ws->foot_par = ws_array(ws, cells, sizeof(uint32_t), &rc);
+	ws->best_trip = ws_array(ws, tt->stop_count, sizeof(int32_t), &rc);
+	ws->best_foot = ws_array(ws, tt->stop_count, sizeof(int32_t), &rc);
+	ws->prefix_trip = ws_array(ws, cells, sizeof(int32_t), &rc);
+	ws->prefix_foot = ws_array(ws, cells, sizeof(int32_t), &rc);
+	ws->is_target = ws_array(ws, tt->stop_count, 1, &rc);
+	ws->marked = ws_array(ws, tt->stop_count, 1, &rc);
+	ws->marked_list = ws_array(ws, tt->stop_count, sizeof(uint32_t), &rc);
+	ws->pat_first = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
+	ws->pat_list = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
+	ws->pat_max_time = ws_array(ws, tt->pattern_count, sizeof(int32_t), &rc);
+	ws->pat_has_block = ws_array(ws, tt->pattern_count, 1, &rc);
+	ws->service_runs = ws_array(ws, tt->service_count, 1, &rc);
+	ws->seat_stamp = ws_array(ws, (size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
+	ws->seat_min = ws_array(ws, (size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
+	ws->legs = ws_array(ws, layers * GRENS_ROUTE_MAX_LEGS, sizeof(grens_route_leg), &rc);
+	ws->dep_by_stop = ws_array(ws, tt->stop_time_count, sizeof(int32_t), &rc);
 	if (rc)
 		goto fail;
 	for (uint32_t p = 0; p < tt->pattern_count; p++) {
@@ -194,10 +188,10 @@ int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max
 			block_trips++;
 	if (block_trips) {
 		ws->has_blocks = true;
-		ws->chain_stamp = xcalloc((size_t)tt->trip_count * 2, sizeof(uint32_t), &rc);
+		ws->chain_stamp = ws_array(ws, (size_t)tt->trip_count * 2, sizeof(uint32_t), &rc);
 		/* each (trip, day) becomes at most one head and one chain record */
 		ws->record_cap = block_trips * 4 + 4;
-		ws->records = xcalloc(ws->record_cap, sizeof(struct seat_record), &rc);
+		ws->records = ws_array(ws, ws->record_cap, sizeof(struct seat_record), &rc);
 		if (rc)
 			goto fail;
 	}
@@ -272,20 +266,25 @@ static void next_stamp(grens_raptor *ws)
 }
 
 static void reset_labels(grens_raptor *ws, const grens_route_query *q, bool targets,
-			 const grens_route_options *opts)
+			 bool prefix, const grens_route_options *opts)
 {
 	size_t cells = (size_t)(opts->max_transfers + 2) * ws->stops;
 	for (size_t i = 0; i < cells; i++) {
 		ws->trip_arr[i] = INF;
 		ws->foot_arr[i] = INF;
 	}
+	ws->prefix = prefix;
+	for (size_t i = 0; prefix && i < cells; i++) {
+		ws->prefix_trip[i] = INF;
+		ws->prefix_foot[i] = INF;
+	}
+	for (uint32_t k = 0; k < GRENS_ROUTE_MAX_TRANSFERS + 2; k++)
+		ws->tgt_prefix[k] = INF;
 	for (uint32_t s = 0; s < ws->stops; s++) {
 		ws->best_trip[s] = INF;
 		ws->best_foot[s] = INF;
 	}
 	ws->tgt_best = INF;
-	for (uint32_t k = 0; k < GRENS_ROUTE_MAX_TRANSFERS + 2; k++)
-		ws->tgt_round[k] = INF;
 	memset(ws->is_target, 0, ws->stops);
 	for (uint32_t i = 0; targets && i < q->to_count; i++)
 		ws->is_target[q->to[i]] = 1;
@@ -304,16 +303,49 @@ static inline void mark(grens_raptor *ws, uint32_t s)
 	}
 }
 
+/* The bounds a label of round k must beat (see the struct). */
+static inline const int32_t *trip_bound(const grens_raptor *ws, uint32_t k)
+{
+	return ws->prefix ? ws->prefix_trip + (size_t)k * ws->stops : ws->best_trip;
+}
+static inline const int32_t *foot_bound(const grens_raptor *ws, uint32_t k)
+{
+	return ws->prefix ? ws->prefix_foot + (size_t)k * ws->stops : ws->best_foot;
+}
+static inline int32_t target_bound(const grens_raptor *ws, uint32_t k)
+{
+	return ws->prefix ? ws->tgt_prefix[k] : ws->tgt_best;
+}
+
+/* Lower the bounds of rounds k.. at stop s (and of the target) to a. */
+static inline void lower_bounds(grens_raptor *ws, uint32_t k, uint32_t s, int32_t a,
+				int32_t *best, int32_t *prefix)
+{
+	if (!ws->prefix) {
+		best[s] = a;
+		if (ws->is_target[s] && a < ws->tgt_best)
+			ws->tgt_best = a;
+		return;
+	}
+	/* prefix minima do not increase with k: stop at the first already lower */
+	for (uint32_t j = k; j <= ws->query_rounds; j++) {
+		int32_t *b = &prefix[(size_t)j * ws->stops + s];
+		if (*b <= a)
+			break;
+		*b = a;
+	}
+	for (uint32_t j = k; ws->is_target[s] && j <= ws->query_rounds && ws->tgt_prefix[j] > a; j++)
+		ws->tgt_prefix[j] = a;
+}
+
 static inline void set_trip_label(grens_raptor *ws, uint32_t k, uint32_t s, int32_t a,
 				  uint32_t trip, uint32_t board, uint32_t alight, uint32_t seated)
 {
 	size_t c = (size_t)k * ws->stops + s;
 	ws->trip_arr[c] = a;
 	ws->trip_par[c] = (struct trip_parent){ trip, board, alight, seated };
-	ws->best_trip[s] = a;
+	lower_bounds(ws, k, s, a, ws->best_trip, ws->prefix_trip);
 	mark(ws, s);
-	if (ws->is_target[s] && a < ws->tgt_best)
-		ws->tgt_best = a;
 }
 
 static inline void set_foot_label(grens_raptor *ws, uint32_t k, uint32_t s, int32_t a,
@@ -322,10 +354,8 @@ static inline void set_foot_label(grens_raptor *ws, uint32_t k, uint32_t s, int3
 	size_t c = (size_t)k * ws->stops + s;
 	ws->foot_arr[c] = a;
 	ws->foot_par[c] = from;
-	ws->best_foot[s] = a;
+	lower_bounds(ws, k, s, a, ws->best_foot, ws->prefix_foot);
 	mark(ws, s);
-	if (ws->is_target[s] && a < ws->tgt_best)
-		ws->tgt_best = a;
 }
 
 static inline int32_t change_time(const grens_raptor *ws, uint32_t s)
@@ -387,7 +417,7 @@ static void follow_chain(grens_raptor *ws, uint32_t k, uint32_t trip, uint32_t r
 			return;
 		uint32_t qn;
 		const grens_net_stop_time *qt = trip_times(tt, next, &qn);
-		if (qn == 0 || qt[0].departure < end || qt[0].departure + shift >= ws->tgt_best)
+		if (qn == 0 || qt[0].departure < end || qt[0].departure + shift >= target_bound(ws, k))
 			return;
 		uint32_t *cs = &ws->chain_stamp[(size_t)next * 2 + (day == 0 ? 0 : 1)];
 		if (*cs == ws->stamp)
@@ -400,7 +430,7 @@ static void follow_chain(grens_raptor *ws, uint32_t k, uint32_t trip, uint32_t r
 				continue;
 			uint32_t s = tt->pattern_stops[so + i];
 			int32_t a = qt[i].arrival + shift;
-			if (a < ws->best_trip[s] && a < ws->tgt_best)
+			if (a < target_bound(ws, k) && a < trip_bound(ws, k)[s])
 				set_trip_label(ws, k, s, a, next, 0 | dayflag, i, rec);
 		}
 		if (tt->trip_block_next[next] == GRENS_NONE)
@@ -432,7 +462,7 @@ static void stay_seated(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t cur, 
 		uint32_t t = t0 + i;
 		if (!(ws->service_runs[tt->trip_service[t]] & bit))
 			continue;
-		if (st[(uint64_t)i * n + n - 1].arrival + shift >= ws->tgt_best)
+		if (st[(uint64_t)i * n + n - 1].arrival + shift >= target_bound(ws, k))
 			break;
 		if (tt->trip_block_next[t] == GRENS_NONE)
 			continue;
@@ -457,19 +487,24 @@ static void scan_pattern(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t firs
 	const uint8_t *flags = tt->pattern_stop_flags + so;
 	uint32_t cur = GRENS_NONE, board = 0;
 	const grens_net_stop_time *row = NULL;
+	const int32_t *bound = trip_bound(ws, k);
 
 	for (uint32_t i = first; i < n; i++) {
 		uint32_t s = stops[i];
 		if (row && !(flags[i] & GRENS_NET_NO_DROP_OFF)) {
 			int32_t a = row[i].arrival + shift;
-			if (a < ws->best_trip[s] && a < ws->tgt_best)
+			if (a < target_bound(ws, k) && a < bound[s])
 				set_trip_label(ws, k, s, a, t0 + cur, board, i, GRENS_NONE);
 		}
 		if (i + 1 >= n || (flags[i] & GRENS_NET_NO_PICKUP))
 			continue;
 		uint32_t kind;
 		int32_t r = ready_time(ws, k - 1, s, &kind);
-		if (r == INF || (row && r > row[i].departure + shift))
+		if (r >= target_bound(ws, k) || (row && r > row[i].departure + shift))
+			continue;
+		/* usually not even the trip before cur can be caught: check it in
+		 * the [trip][stop] block, whose row the scan reads sequentially */
+		if (row && (cur == 0 || row[(int64_t)i - n].departure + shift < r))
 			continue;
 		/* earliest trip before cur departing at or after r - shift; the
 		 * answer is usually a trip or two before cur, so step back a few
@@ -517,7 +552,7 @@ static void relax_footpaths(grens_raptor *ws, uint32_t k, uint32_t from_count)
 		for (uint32_t f = tt->footpath_offset[s]; f < tt->footpath_offset[s + 1]; f++) {
 			uint32_t to = tt->footpaths[f].to_stop;
 			int32_t a = base + tt->footpaths[f].duration;
-			if (a < ws->best_foot[to] && a < ws->tgt_best)
+			if (a < target_bound(ws, k) && a < foot_bound(ws, k)[to])
 				set_foot_label(ws, k, to, a, s);
 		}
 	}
@@ -538,7 +573,7 @@ static void run_rounds(grens_raptor *ws, const grens_route_query *q, int32_t t, 
 	clear_marks(ws);
 	for (uint32_t i = 0; i < q->from_count; i++) {
 		uint32_t o = q->from[i];
-		if (t < ws->best_foot[o])
+		if (t < foot_bound(ws, 0)[o])
 			set_foot_label(ws, 0, o, t, GRENS_NONE);
 	}
 	for (uint32_t i = 0; i < q->from_count; i++) {
@@ -546,7 +581,7 @@ static void run_rounds(grens_raptor *ws, const grens_route_query *q, int32_t t, 
 		for (uint32_t f = tt->footpath_offset[o]; f < tt->footpath_offset[o + 1]; f++) {
 			uint32_t to = tt->footpaths[f].to_stop;
 			int32_t a = t + tt->footpaths[f].duration;
-			if (a < ws->best_foot[to] && a < ws->tgt_best)
+			if (a < target_bound(ws, 0) && a < foot_bound(ws, 0)[to])
 				set_foot_label(ws, 0, to, a, o);
 		}
 	}
@@ -651,7 +686,8 @@ static int build_journey(grens_raptor *ws, const grens_route_query *q, uint32_t 
 			w.departure = start;
 			w.arrival = ws->foot_arr[c];
 			w.trip = GRENS_NONE;
-			if ((rc = push_leg(ws, &n, w, err)))
+			rc = push_leg(ws, &n, w, err);
+			if (rc)
 				return rc;
 			s = from;
 			foot = k == 0;
@@ -662,7 +698,8 @@ static int build_journey(grens_raptor *ws, const grens_route_query *q, uint32_t 
 		uint32_t board = par.board;
 		for (uint32_t r = par.seated; r != GRENS_NONE; r = ws->records[r].prev) {
 			leg.stay_seated = true;
-			if ((rc = push_leg(ws, &n, leg, err)))
+			rc = push_leg(ws, &n, leg, err);
+			if (rc)
 				return rc;
 			const struct seat_record *sr = &ws->records[r];
 			uint32_t pn;
@@ -670,7 +707,8 @@ static int build_journey(grens_raptor *ws, const grens_route_query *q, uint32_t 
 			leg = transit_leg(tt, sr->trip, sr->board, pn - 1);
 			board = sr->board;
 		}
-		if ((rc = push_leg(ws, &n, leg, err)))
+		rc = push_leg(ws, &n, leg, err);
+		if (rc)
 			return rc;
 		s = leg.from_stop;
 		foot = (board & BOARD_FOOT) != 0;
@@ -692,6 +730,7 @@ static int build_journey(grens_raptor *ws, const grens_route_query *q, uint32_t 
 		legs[0].arrival = legs[1].departure;
 		legs[0].departure = legs[1].departure - d;
 	}
+	route_depart_late(tt, q->date, ws->min_change, legs, n);
 	transfers = rides ? rides - 1 : 0;
 	j->departure = n ? legs[0].departure : q->time;
 	j->arrival = n ? legs[n - 1].arrival : q->time;
@@ -708,10 +747,11 @@ int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
 	out->journeys = ws->journeys;
 	out->legs = ws->legs;
 	out->journey_count = 0;
-	if ((rc = check_query(ws, q, opts, true, err)))
+	rc = check_query(ws, q, opts, true, err);
+	if (rc)
 		return rc;
 	set_date(ws, q->date);
-	reset_labels(ws, q, true, opts);
+	reset_labels(ws, q, true, false, opts);
 	run_rounds(ws, q, q->time, q->time);
 
 	/* candidates per round, latest round (earliest arrival) first */
@@ -723,7 +763,8 @@ int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
 		if (a == INF)
 			continue;
 		grens_route_journey j;
-		if ((rc = build_journey(ws, q, k, s, foot, &j, at, err)))
+		rc = build_journey(ws, q, k, s, foot, &j, at, err);
+		if (rc)
 			return rc;
 		/* dominated by a journey with no more transfers arriving no later? */
 		bool dominated = false;
@@ -764,7 +805,8 @@ int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t
 			 grens_route_profile_step *steps, grens_error *err)
 {
 	int rc;
-	if ((rc = check_query(ws, q, opts, true, err)))
+	rc = check_query(ws, q, opts, true, err);
+	if (rc)
 		return rc;
 	if (step <= 0 || t0 < 0 || t1 < t0 || t1 > GRENS_LIMIT_MAX_HOURS * 3600 ||
 	    (uint64_t)(t1 - t0) / (uint64_t)step + 1 > GRENS_ROUTE_MAX_STEPS)
@@ -772,9 +814,12 @@ int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t
 				       step);
 	uint32_t n = (uint32_t)((t1 - t0) / step) + 1;
 	set_date(ws, q->date);
-	reset_labels(ws, q, true, opts);
+	reset_labels(ws, q, true, true, opts);
 	for (uint32_t i = n; i-- > 0;) {
 		int32_t t = t0 + (int32_t)i * step;
+		/* continuations are followed again for each departure, since the
+		 * earlier one may reach them in fewer rounds */
+		next_stamp(ws);
 		run_rounds(ws, q, t, t0);
 		int32_t best = INF;
 		int32_t transfers = -1;
@@ -798,10 +843,11 @@ int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
 			    const grens_route_options *opts, int32_t *arrival, grens_error *err)
 {
 	int rc;
-	if ((rc = check_query(ws, q, opts, false, err)))
+	rc = check_query(ws, q, opts, false, err);
+	if (rc)
 		return rc;
 	set_date(ws, q->date);
-	reset_labels(ws, q, false, opts);
+	reset_labels(ws, q, false, false, opts);
 	run_rounds(ws, q, q->time, q->time);
 	for (uint32_t s = 0; s < ws->stops; s++)
 		arrival[s] = ws->best_trip[s] < ws->best_foot[s] ? ws->best_trip[s] : ws->best_foot[s];

@@ -363,6 +363,48 @@ static void test_pickup_drop_off(void)
 	routers_close(&r);
 }
 
+/* The first vehicle leaves as late as the rest of the journey allows.
+ * x1: A(0) 07:00 -> B(1) 07:10, x2: A 07:30 -> B 07:40 (same route),
+ * y: B 08:00 -> C(2) 08:20; walk O(3) -> A 300 s. */
+static void test_depart_late(void)
+{
+	uint64_t svc[] = { EVERY_DAY };
+	tb_net net;
+	net_init(&net, 4, svc, 1);
+	add(&net, "x1", 0, 0, 2, (uint32_t[]){ 0, 1 }, (int32_t[]){ HM(7, 0), HM(7, 10) });
+	add(&net, "x2", 0, 0, 2, (uint32_t[]){ 0, 1 }, (int32_t[]){ HM(7, 30), HM(7, 40) });
+	add(&net, "y", 1, 0, 2, (uint32_t[]){ 1, 2 }, (int32_t[]){ HM(8, 0), HM(8, 20) });
+	net.footpaths[0] = (tb_footpath){ 3, 0, 300 };
+	net.footpath_count = 1;
+	struct routers r;
+	routers_open(&r, &net);
+	/* leaving A at 06:50, x1 is the first trip, but x2 reaches B 07:40 and
+	 * 07:40 + 120 s <= 08:00, so the journey leaves 07:30 (50 min, not 80) */
+	grens_route_result res = route(&r, 0, 2, TUESDAY, HM(6, 50), -1, 8);
+	CHECK_INT(res.journey_count, 1);
+	CHECK_INT(res.journeys[0].departure, HM(7, 30));
+	CHECK_INT(res.journeys[0].arrival, HM(8, 20));
+	CHECK_STR(grens_net_str(&r.tt, r.tt.trip_id[leg(&res, 0, 0)->trip]), "x2");
+	/* from O the walk of 300 s ends when x2 leaves: 07:25 -> 07:30 */
+	res = route(&r, 3, 2, TUESDAY, HM(6, 50), -1, 8);
+	CHECK_INT(res.journey_count, 1);
+	CHECK_INT(res.journeys[0].departure, HMS(7, 25, 0));
+	CHECK_INT(leg(&res, 0, 0)->mode, GRENS_ROUTE_LEG_WALK);
+	CHECK_INT(leg(&res, 0, 0)->arrival, HM(7, 30));
+	/* Dijkstra's journey leaves late too */
+	uint32_t from = 0, to = 2;
+	grens_route_query q = { &from, 1, &to, 1, TUESDAY, HM(6, 50) };
+	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
+	grens_error err;
+	CHECK_INT(grens_dijkstra_route(r.dijkstra, &q, &o, &res, &err), 0);
+	CHECK_INT(res.journey_count, 1);
+	CHECK_INT(res.journeys[0].departure, HM(7, 30));
+	/* a 1201 s change time at B: 07:40 + 1201 s > 08:00, so x1 (07:00) it is */
+	res = route(&r, 0, 2, TUESDAY, HM(6, 50), 1201, 8);
+	CHECK_INT(res.journeys[0].departure, HM(7, 0));
+	routers_close(&r);
+}
+
 static void test_bad_queries(void)
 {
 	uint64_t svc[] = { EVERY_DAY };
@@ -513,6 +555,7 @@ int main(void)
 	test_stay_seated();
 	test_pickup_drop_off();
 	test_bad_queries();
+	test_depart_late();
 	test_fixture();
 	return check_exit();
 }

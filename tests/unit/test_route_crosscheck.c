@@ -463,6 +463,16 @@ static void check_timetable(const grens_timetable *tt, const tb_net *net, uint64
 				int32_t want = dr.journey_count ? dr.journeys[0].arrival
 								: GRENS_ROUTE_UNREACHED;
 				CHECK_INT(steps[i].arrival, want);
+				/* and its transfers are the fewest for that arrival: those of
+				 * the single query's earliest journey */
+				grens_route_result one_r;
+				CHECK_INT(grens_raptor_route(raptor, &one, &o, &one_r, &err), 0);
+				int32_t want_tf = one_r.journey_count ? (int32_t)one_r.journeys[0].transfers
+								      : -1;
+				CHECK_INT(steps[i].transfers, want_tf);
+				if (steps[i].transfers != want_tf)
+					report(tt, "range step transfers vs raptor", seed, &one,
+					       steps[i].transfers, want_tf);
 				if (steps[i].arrival != want)
 					report(tt, "range step vs dijkstra", seed, &one, steps[i].arrival,
 					       want);
