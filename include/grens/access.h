@@ -38,8 +38,8 @@ extern "C" {
 #define GRENS_ACCESS_MAX_CUTOFFS 16u
 #define GRENS_ACCESS_MAX_PERCENTILES 8u
 /* Most places in one table, and largest places file accepted. */
-#define GRENS_ACCESS_MAX_PLACES 1000000u
-#define GRENS_ACCESS_MAX_PLACES_BYTES (256u * 1024u * 1024u)
+#define GRENS_ACCESS_MAX_PLACES GRENS_LIMIT_ACCESS_PLACES
+#define GRENS_ACCESS_MAX_PLACES_BYTES GRENS_LIMIT_ACCESS_PLACES_BYTES
 /* Most stops one place is tied to. */
 #define GRENS_ACCESS_MAX_LINKS 16u
 /* Most threads one run uses. */

@@ -1429,9 +1429,11 @@ int cmd_access(int argc, char **argv)
 			json_array_append_new(origins, compare_json(alt.tt, places, alt.result,
 								    alt.origins.o, deltas, per, i));
 		if (a.scenario) {
-			char scen[1024];
-			snprintf(scen, sizeof(scen), "%s+%s", alt_list,
-				 grens_scenario_name(scenario));
+			char scen[1200];
+			int n = snprintf(scen, sizeof(scen), "%s+%s", alt_list,
+					 grens_scenario_name(scenario));
+			if (n < 0 || (size_t)n >= sizeof(scen))
+				scen[sizeof(scen) - 1] = '\0'; /* a long list only loses its end */
 			meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count,
 					 "scenario", alt_list, scen, scenario);
 		} else {
