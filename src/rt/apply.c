@@ -78,7 +78,13 @@ static const rt_tz *feed_tz(apply_ctx *ctx, uint32_t f)
 {
 	static const rt_tz utc = {.count = 0};
 	if (ctx->tz_state[f] == 0) {
-		const char *zone = grens_net_str(ctx->tt, ctx->tt->feed_timezone[f]);
+		/* The timetable holds every feed's times in one zone (the query
+		 * time base, tt->timezone) once feeds are linked; absolute
+		 * realtime times must be read in that zone too. Older
+		 * timetables without it fall back to the feed's own zone. */
+		const char *zone = grens_net_str(ctx->tt, ctx->tt->timezone);
+		if (!zone[0])
+			zone = grens_net_str(ctx->tt, ctx->tt->feed_timezone[f]);
 		grens_error e;
 		grens_error_clear(&e);
 		if (rt_tz_load(&ctx->tz[f], zone, &e) == 0) {
