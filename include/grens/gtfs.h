@@ -163,11 +163,11 @@ typedef struct grens_gtfs_options {
 	uint64_t max_member_bytes; /* zip member cap (uncompressed) */
 	uint64_t max_total_bytes;  /* cap on all bytes read */
 	uint32_t max_field_bytes;  /* a longer field is truncated with a notice */
-	uint32_t max_ratio;        /* zip member compression ratio cap; 0 = GRENS_LIMIT_ZIP_RATIO */
 	bool interpolate;          /* fill empty times between timepoints (default true) */
 	bool expand_frequencies;   /* expand frequencies.txt into trips (default true) */
 	bool read_shapes;          /* read shapes.txt for interpolation by distance (default true) */
 	grens_progress progress;
+	uint32_t max_ratio;        /* zip member compression ratio cap; 0 = GRENS_LIMIT_ZIP_RATIO */
 } grens_gtfs_options;
 
 #define GRENS_GTFS_OPTIONS_INIT                                                                   \
@@ -202,6 +202,7 @@ uint32_t grens_gtfs_find_stop(const grens_gtfs_feed *feed, const char *id);
 uint32_t grens_gtfs_find_route(const grens_gtfs_feed *feed, const char *id);
 /* For a frequency-based trip, returns the first expanded run. */
 uint32_t grens_gtfs_find_trip(const grens_gtfs_feed *feed, const char *id);
+/* Service (services[]) and agency rows by id; GRENS_NONE when unknown. */
 uint32_t grens_gtfs_find_service(const grens_gtfs_feed *feed, const char *id);
 uint32_t grens_gtfs_find_agency(const grens_gtfs_feed *feed, const char *id);
 

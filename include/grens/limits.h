@@ -37,6 +37,12 @@
 /* Footpaths: most footpaths from one stop. */
 #define GRENS_LIMIT_FOOTPATHS_PER_STOP 1000u
 
+/* Linking: largest TZif zone file read, largest links/override file, longest
+ * field of a links row, most near misses kept in a link report. */
+#define GRENS_LIMIT_TZIF_BYTES (1u << 20)
+#define GRENS_LIMIT_LINKS_FILE_BYTES (16u << 20)
+#define GRENS_LIMIT_LINK_FIELD_BYTES 256u
+#define GRENS_LIMIT_NEAR_MISSES 100000u
 /* Routing: most transfers a router workspace can be made for. */
 #define GRENS_LIMIT_ROUTE_TRANSFERS 32u
 /* Routing: most legs of one journey (stay-seated chains add legs). */

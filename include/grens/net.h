@@ -83,8 +83,9 @@ typedef struct grens_timetable {
 	 * min change time is added on top. Sources: transfers.txt rows between
 	 * distinct stops (type 2 with its min_transfer_time, 0/1 by distance,
 	 * type 3 removes the pair), platforms of one parent station (the larger
-	 * of their min change times and the walk), and stops within
-	 * footpath_radius_m when that option is set. */
+	 * of their min change times and the walk), platforms of stations
+	 * matched across feeds (the largest of the walk, link_min_change and
+	 * their min change times), and stops within footpath_radius_m. */
 	grens_net_footpath *footpaths;
 
 	/* ---- routes ---- */
@@ -119,6 +120,19 @@ typedef struct grens_timetable {
 	uint32_t *trip_block_next; /* [trip] next trip of the same block (stay seated) or GRENS_NONE */
 	int32_t *trip_frequency_start; /* [trip] GRENS_TIME_NONE unless frequency-expanded */
 
+	/* ---- linking several feeds (additive; see docs/link.md) ---- */
+	/* [stop] the place a stop belongs to: the smallest stop index among its
+	 * station, that station's platforms and the stations matched to it in
+	 * other feeds. Stops with the same stop_place are one place. */
+	uint32_t *stop_place;
+	/* [trip] the same trip in another feed, merged into this one: its feed
+	 * (GRENS_NONE when none) and GTFS trip_id (string offset, "" when none). */
+	uint32_t *trip_alt_feed;
+	uint32_t *trip_alt_id;
+	/* String offset of the time zone all times are expressed in (the query
+	 * time base); "" when no feed names one. */
+	uint32_t timezone;
+
 	/* ---- strings ---- */
 	char *strings;
 	uint64_t strings_size;
@@ -130,19 +144,40 @@ typedef struct grens_timetable {
 	struct grens_net_index *index; /* id/name lookups (private to net/) */
 } grens_timetable;
 
+/* Explicit stop links and overrides between feeds (feeds/links.csv and an
+ * override file); opaque, see grens_net_links_parse. */
+typedef struct grens_net_links grens_net_links;
+
+/* footpath_radius_m value meaning: 400 m when several feeds are built, off
+ * for a single feed. */
+#define GRENS_NET_RADIUS_AUTO (-1.0)
+
 typedef struct grens_net_options {
 	int32_t default_min_change;  /* seconds, when transfers.txt gives none (default 120) */
-	double footpath_radius_m;    /* generated footpaths between stops within (default 0: off
-					until the cross-border linking provides them) */
+	double footpath_radius_m;    /* generated footpaths between stops within; 0 off;
+					GRENS_NET_RADIUS_AUTO (default): 400 m for several feeds */
 	double walk_speed_mps;       /* default 1.2 */
 	double detour_factor;        /* default 1.3 */
 	grens_progress progress;
+	/* ---- linking several feeds ---- */
+	const char *timezone;        /* query time zone; NULL: the first feed's agency_timezone */
+	const char *zoneinfo_dir;    /* TZif files; NULL: /usr/share/zoneinfo */
+	bool link_stops;             /* match stops across feeds (default true) */
+	double link_name_radius_m;   /* same normalised name within (default 1000 m) */
+	double link_distance_m;      /* any stops within (default 50 m) */
+	int32_t link_min_change;     /* walk between matched stations at least (default 120 s) */
+	bool merge_trips;            /* merge a trip present in two feeds (default true) */
+	int32_t merge_tolerance;     /* times of one trip in two feeds differ by at most (120 s) */
+	const grens_net_links *links; /* explicit links and overrides, or NULL */
 } grens_net_options;
 
 #define GRENS_NET_OPTIONS_INIT                                                                   \
 	{                                                                                         \
-		.default_min_change = 120, .footpath_radius_m = 0.0, .walk_speed_mps = 1.2,       \
-		.detour_factor = 1.3, .progress = { NULL, NULL },                                 \
+		.default_min_change = 120, .footpath_radius_m = GRENS_NET_RADIUS_AUTO,            \
+		.walk_speed_mps = 1.2, .detour_factor = 1.3, .progress = { NULL, NULL },          \
+		.timezone = NULL, .zoneinfo_dir = NULL, .link_stops = true,                       \
+		.link_name_radius_m = 1000.0, .link_distance_m = 50.0, .link_min_change = 120,    \
+		.merge_trips = true, .merge_tolerance = 120, .links = NULL,                       \
 	}
 
 /* Build the timetable from loaded feeds (each feed's name scopes its ids).
@@ -152,6 +187,95 @@ int grens_net_build(grens_timetable **out, const grens_gtfs_feed *const *feeds, 
 		    const grens_net_options *opts, grens_diag *diag, grens_error *err);
 
 void grens_timetable_free(grens_timetable *tt);
+
+/* ---- linking report ------------------------------------------------------------- */
+
+/* Why two stops of different feeds were taken as one station, strongest first. */
+typedef enum {
+	GRENS_NET_RULE_OVERRIDE = 0, /* forced by the override file */
+	GRENS_NET_RULE_LINKS = 1,    /* the links file */
+	GRENS_NET_RULE_CODE = 2,     /* the same station code (stop_code, UIC/EVA, IFOPT/DHID) */
+	GRENS_NET_RULE_NAME = 3,     /* the same normalised name within link_name_radius_m */
+	GRENS_NET_RULE_DISTANCE = 4, /* within link_distance_m */
+} grens_net_rule;
+
+/* "override", "links", "code", "name", "distance". */
+const char *grens_net_rule_name(grens_net_rule rule);
+
+typedef struct grens_net_stop_match {
+	uint32_t stop_a, stop_b; /* timetable stop indices; stop_a's feed comes first */
+	double distance_m;       /* NAN when a stop has no coordinates */
+	grens_net_rule rule;
+} grens_net_stop_match;
+
+typedef struct grens_net_near_miss {
+	uint32_t stop_a, stop_b;
+	double distance_m;
+	char reason[96]; /* why they were not matched */
+} grens_net_near_miss;
+
+typedef enum {
+	GRENS_NET_MERGE_SAME = 0,      /* both feeds carry the same run */
+	GRENS_NET_MERGE_CONTAINED = 1, /* feed b carries a section of feed a's run */
+	GRENS_NET_MERGE_JOINED = 2,    /* a's run continues as b's: one trip through */
+} grens_net_merge_kind;
+
+/* "same", "contained", "joined". */
+const char *grens_net_merge_kind_name(grens_net_merge_kind kind);
+
+typedef struct grens_net_trip_merge {
+	grens_net_merge_kind kind;
+	uint32_t feed_a, feed_b;       /* feed indices */
+	uint32_t trip_id_a, trip_id_b; /* string offsets (GTFS trip_id) */
+	uint32_t short_name;           /* string offset of the train number, "" when none */
+	uint32_t trip;                 /* timetable trip that carries the run (first such) */
+	uint32_t shared_stops;         /* stops both feeds carry */
+	uint32_t days;                 /* service days merged */
+	int32_t max_difference;        /* largest time difference at a shared stop (s) */
+} grens_net_trip_merge;
+
+typedef struct grens_net_feed_zone {
+	uint32_t timezone;             /* string offset of the feed's agency_timezone */
+	int32_t shift_min, shift_max;  /* seconds added to its times over its service days */
+	uint32_t services_split;       /* services split because the shift changes (DST) */
+	uint32_t trips_moved;          /* trips moved to the previous service day */
+} grens_net_feed_zone;
+
+typedef struct grens_net_link_report {
+	grens_net_stop_match *matches;  uint32_t match_count;
+	grens_net_near_miss *near_misses; uint32_t near_miss_count;
+	grens_net_trip_merge *merges;   uint32_t merge_count;
+	grens_net_feed_zone *zones;     uint32_t zone_count; /* one per feed */
+	uint32_t link_footpaths;        /* footpaths between matched stations */
+	uint32_t links_unresolved;      /* links/override rows naming an unknown stop */
+	uint32_t near_misses_over_limit; /* not kept beyond GRENS_LIMIT_NEAR_MISSES */
+} grens_net_link_report;
+
+/* Like grens_net_build, and when report is not NULL also describe how the
+ * feeds were joined. The report refers to the timetable's stops and strings:
+ * free it (grens_net_link_report_free) before or with the timetable. On
+ * failure *report is NULL. */
+int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report,
+			   const grens_gtfs_feed *const *feeds, uint32_t feed_count,
+			   const grens_net_options *opts, grens_diag *diag, grens_error *err);
+
+/* Free a report from grens_net_build_linked. NULL is accepted. */
+void grens_net_link_report_free(grens_net_link_report *report);
+
+/* Explicit links: create an empty set, then add CSV text to it. kind 0 reads
+ * a links file (header feed_a,stop_id_a,feed_b,stop_id_b); kind 1 an
+ * override file (the same columns plus action = force|forbid). file names the
+ * text in notices. A bad row is a notice with file and line and is skipped;
+ * a missing column fails with GRENS_EFORMAT. The set is the caller's. */
+#define GRENS_NET_LINKS_FILE 0
+#define GRENS_NET_LINKS_OVERRIDES 1
+grens_net_links *grens_net_links_new(void);
+int grens_net_links_parse(grens_net_links *links, const char *text, size_t len, int kind,
+			  const char *file, grens_diag *diag, grens_error *err);
+/* Rows kept so far (links and overrides). */
+uint32_t grens_net_links_count(const grens_net_links *links);
+/* Free a set; NULL is accepted. */
+void grens_net_links_free(grens_net_links *links);
 
 static inline const char *grens_net_str(const grens_timetable *tt, uint32_t offset)
 {

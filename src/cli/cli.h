@@ -65,6 +65,36 @@ void cli_free_feeds(struct grens_gtfs_feed **feeds, grens_diag **diags, unsigned
  * notice summary when a feed had errors). 0 or -1. */
 int cli_build_timetable(const char *cmd, const cli_feed_list *list, struct grens_timetable **out);
 
+/* Linking options shared by the commands that build a linked timetable:
+ * --links FILE, --overrides FILE, --radius M, --walk-speed MPS, --timezone ZONE,
+ * --tolerance S, --no-merge.
+ * cli_link_args_init sets the defaults (links: cli_feeds_dir()/links.csv
+ * when it exists and no --links was given). */
+typedef struct cli_link_args {
+	const char *links;     /* NULL: the default links file, if any */
+	const char *overrides; /* NULL: none */
+	bool no_links;         /* --links none */
+	struct {
+		double radius_m; /* < 0: library default */
+		const char *timezone;
+		bool no_merge;
+		int32_t tolerance; /* < 0: library default */
+		double walk_speed_mps; /* <= 0: library default */
+	} net;
+} cli_link_args;
+void cli_link_args_init(cli_link_args *args);
+/* Handle one linking option (name without "--", value may be NULL for
+ * flags). Returns 1 when handled, 0 when the option is not a linking one,
+ * -1 after printing an error. */
+int cli_link_args_parse(const char *cmd, cli_link_args *args, const char *name,
+			const char *value);
+struct grens_net_link_report;
+/* Load the feeds, read the links and override files, and build one linked
+ * timetable; with report not NULL also the link report. Prints errors. 0 or
+ * -1; on success the caller frees *out (and *report). */
+int cli_build_linked(const char *cmd, const cli_feed_list *list, const cli_link_args *args,
+		     struct grens_timetable **out, struct grens_net_link_report **report);
+
 /* Progress printer for grens_progress: prints to stderr only when stderr is
  * a terminal. */
 void cli_progress_init(grens_progress *p);

@@ -22,7 +22,11 @@ static void usage(FILE *o)
 		"arrival minus that departure (waiting at the origin included). Summary:\n"
 		"min, p10, median, p90, max, mean, and the share of departures with a travel\n"
 		"time of at most --threshold minutes (default 60). Departures with no journey\n"
-		"count as infinitely long.\n"
+		"count as infinitely long. STOP as in grens route.\n\n"
+		"  --feed [NAME=]PATH   GTFS .zip or directory (repeat; default: the embedded feeds)\n"
+		"  --max-transfers N    at most N transfers (default 8)\n"
+		"  --min-transfer S     change time at stops transfers.txt gives none (default 120)\n"
+		"  --format F           text (default), json or csv\n"
 		"Exit status: 0, 1 unusable feed, 2 bad arguments.\n");
 }
 

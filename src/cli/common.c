@@ -226,3 +226,162 @@ int cli_build_timetable(const char *cmd, const cli_feed_list *list, grens_timeta
 	cli_free_feeds(feeds, diags, list->count);
 	return rc;
 }
+
+/* ---- linking options -------------------------------------------------------------- */
+
+void cli_link_args_init(cli_link_args *args)
+{
+	memset(args, 0, sizeof(*args));
+	args->net.radius_m = -1.0;
+	args->net.tolerance = -1;
+}
+
+int cli_link_args_parse(const char *cmd, cli_link_args *args, const char *name, const char *value)
+{
+	if (strcmp(name, "links") == 0) {
+		if (strcmp(value, "none") == 0)
+			args->no_links = true;
+		else
+			args->links = value;
+		return 1;
+	}
+	if (strcmp(name, "overrides") == 0) {
+		args->overrides = value;
+		return 1;
+	}
+	if (strcmp(name, "timezone") == 0) {
+		args->net.timezone = value;
+		return 1;
+	}
+	if (strcmp(name, "no-merge") == 0) {
+		args->net.no_merge = true;
+		return 1;
+	}
+	if (strcmp(name, "radius") == 0) {
+		double v;
+		if (grens_parse_double(value, strlen(value), &v) || !(v >= 0.0 && v <= 5000.0)) {
+			cli_errorf(cmd, "--radius takes metres from 0 to 5000, not '%s'", value);
+			return -1;
+		}
+		args->net.radius_m = v;
+		return 1;
+	}
+	if (strcmp(name, "walk-speed") == 0) {
+		double v;
+		if (grens_parse_double(value, strlen(value), &v) || !(v >= 0.2 && v <= 5.0)) {
+			cli_errorf(cmd, "--walk-speed takes metres per second from 0.2 to 5, not '%s'",
+				   value);
+			return -1;
+		}
+		args->net.walk_speed_mps = v;
+		return 1;
+	}
+	if (strcmp(name, "tolerance") == 0) {
+		int64_t v;
+		if (grens_parse_i64(value, strlen(value), 0, 3600, &v)) {
+			cli_errorf(cmd, "--tolerance takes seconds from 0 to 3600, not '%s'", value);
+			return -1;
+		}
+		args->net.tolerance = (int32_t)v;
+		return 1;
+	}
+	return 0;
+}
+
+static int read_links_file(const char *cmd, grens_net_links *links, const char *path, int kind,
+			   grens_diag *diag)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		cli_errorf(cmd, "cannot open %s", path);
+		return -1;
+	}
+	char *buf = malloc(GRENS_LIMIT_LINKS_FILE_BYTES);
+	size_t len = buf ? fread(buf, 1, GRENS_LIMIT_LINKS_FILE_BYTES, f) : 0;
+	int bad = !buf || ferror(f) || len == GRENS_LIMIT_LINKS_FILE_BYTES;
+	fclose(f);
+	if (bad) {
+		cli_errorf(cmd, "%s: unreadable or larger than %u bytes", path,
+			   GRENS_LIMIT_LINKS_FILE_BYTES);
+		free(buf);
+		return -1;
+	}
+	grens_error err;
+	grens_error_clear(&err);
+	int rc = grens_net_links_parse(links, buf, len, kind, path, diag, &err);
+	free(buf);
+	if (rc) {
+		cli_report_error(cmd, &err);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_build_linked(const char *cmd, const cli_feed_list *list, const cli_link_args *args,
+		     grens_timetable **out, grens_net_link_report **report)
+{
+	grens_gtfs_feed *feeds[64] = { 0 };
+	grens_diag *diags[64] = { 0 };
+	grens_net_links *links = grens_net_links_new();
+	grens_diag *diag = grens_diag_new();
+	char default_links[4200];
+	int rc = -1;
+	*out = NULL;
+	if (report)
+		*report = NULL;
+	if (!links || !diag) {
+		cli_errorf(cmd, "out of memory");
+		goto done;
+	}
+	const char *links_path = args->links;
+	if (!links_path && !args->no_links) {
+		snprintf(default_links, sizeof(default_links), "%s/links.csv", cli_feeds_dir());
+		if (access(default_links, R_OK) == 0)
+			links_path = default_links;
+	}
+	if (links_path && !args->no_links &&
+	    read_links_file(cmd, links, links_path, GRENS_NET_LINKS_FILE, diag))
+		goto done;
+	if (args->overrides &&
+	    read_links_file(cmd, links, args->overrides, GRENS_NET_LINKS_OVERRIDES, diag))
+		goto done;
+	if (cli_load_feeds(cmd, list, feeds, diags) != 0)
+		goto done;
+	grens_net_options opts = GRENS_NET_OPTIONS_INIT;
+	cli_progress_init(&opts.progress);
+	opts.links = links;
+	if (args->net.radius_m >= 0)
+		opts.footpath_radius_m = args->net.radius_m;
+	if (args->net.walk_speed_mps > 0)
+		opts.walk_speed_mps = args->net.walk_speed_mps;
+	if (args->net.tolerance >= 0)
+		opts.merge_tolerance = args->net.tolerance;
+	opts.merge_trips = !args->net.no_merge;
+	opts.timezone = args->net.timezone;
+	const char *tzdir = getenv("TZDIR");
+	if (tzdir && *tzdir)
+		opts.zoneinfo_dir = tzdir;
+	grens_error err;
+	grens_error_clear(&err);
+	if (grens_net_build_linked(out, report, (const grens_gtfs_feed *const *)feeds, list->count,
+				   &opts, diag, &err) != 0) {
+		cli_report_error(cmd, &err);
+		goto done;
+	}
+	rc = 0;
+done:
+	/* Problems with the links files or the linking (not the feeds' own
+	 * notices, which grens info lists). */
+	for (size_t i = 0, shown = 0; diag && i < grens_diag_kept_count(diag) && shown < 20; i++) {
+		const grens_notice *no = grens_diag_kept(diag, i);
+		if (no->severity < GRENS_SEVERITY_WARNING || strncmp(no->code, "link", 4) != 0)
+			continue;
+		fprintf(stderr, "%s:%u: %s%s%s: %s\n", no->file, no->line, no->field,
+			no->field[0] ? ": " : "", no->code, no->message);
+		shown++;
+	}
+	cli_free_feeds(feeds, diags, list->count);
+	grens_net_links_free(links);
+	grens_diag_free(diag);
+	return rc;
+}

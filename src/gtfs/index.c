@@ -5,6 +5,9 @@
 #include "internal.h"
 
 #define HASH_NONFATAL_OOM 1
+/* A Bloom filter (2^20 bits per table) lets the duplicate check of a new
+ * id skip walking its bucket chain. */
+#define HASH_BLOOM 20
 #define uthash_nonfatal_oom(e) (m->oom = true)
 #include <uthash.h>
 

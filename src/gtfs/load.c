@@ -319,6 +319,13 @@ static int load_stops(gtfs_loader *ld)
 				     "parent_station", "unknown stop_id \"%.40s\"", p);
 			continue;
 		}
+		/* Stops, entrances and nodes belong to a station; boarding areas to a
+		 * platform. The link is kept either way. */
+		uint8_t want = f->stops[i].location_type == 4 ? 0 : 1;
+		if (f->stops[i].location_type != 1 && f->stops[ps].location_type != want)
+			NOTICE_WARN(ld, "wrong_parent_location_type", "stops.txt", parent_lines[i],
+				    "parent_station", "parent \"%.40s\" has location_type %u, expected %u",
+				    p, f->stops[ps].location_type, want);
 		if (ps == i) {
 			NOTICE_ERROR(ld, "foreign_key_violation", "stops.txt", parent_lines[i],
 				     "parent_station", "stop is its own parent");
@@ -402,7 +409,14 @@ static int load_routes(gtfs_loader *ld)
 		uint32_t agency = GRENS_NONE;
 		if (al) {
 			agency = id_map_find(&ld->index->agencies, aid, al);
-			if (agency == GRENS_NONE) {
+			if (agency == GRENS_NONE && f->agency_count == 1) {
+				/* Only one agency it can mean: keep the route. */
+				NOTICE_ERROR(ld, "foreign_key_violation", t.file, t.r.line,
+					     "agency_id",
+					     "unknown agency_id \"%.*s\": the feed's only agency used",
+					     VAL(al), aid);
+				agency = 0;
+			} else if (agency == GRENS_NONE) {
 				NOTICE_ERROR(ld, "foreign_key_violation", t.file, t.r.line,
 					     "agency_id", "unknown agency_id \"%.*s\": row skipped",
 					     VAL(al), aid);
@@ -754,7 +768,7 @@ static int load_trips(gtfs_loader *ld)
 	if (rc)
 		return rc;
 	rc = gtfs_reserve((void **)&f->trips, &ld->trip_cap, sizeof(*f->trips),
-			  table_size(&t) / 48 + 16);
+			  table_size(&t) / 32 + 16);
 	if (rc) {
 		rc = grow_error(ld, rc, t.file);
 		goto done;
@@ -1243,8 +1257,11 @@ int grens_gtfs_check(const char *path, grens_error *err)
 		{ "calendar_dates.txt", calendar_dates_cols, ARR(calendar_dates_cols) },
 	};
 	for (size_t i = 0; i < ARR(headers) && !rc; i++) {
-		if (!gtfs_source_has(src, headers[i].file, NULL))
+		uint64_t size = 0;
+		if (!gtfs_source_has(src, headers[i].file, &size))
 			continue; /* optional here: the required ones were checked above */
+		if (size == 0 && strncmp(headers[i].file, "calendar", 8) == 0 && cal && dates)
+			continue; /* one empty calendar file is fine when the other exists */
 		size_t ncols = headers[i].cols == gtfs_stop_times_cols ? gtfs_stop_times_ncols
 									 : headers[i].ncols;
 		rc = check_header(src, headers[i].file, headers[i].cols, ncols, err);

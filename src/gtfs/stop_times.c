@@ -40,6 +40,10 @@ const csv_column gtfs_stop_times_cols[] = {
 };
 const size_t gtfs_stop_times_ncols = ST_NCOLS;
 
+/* Runs all frequencies.txt rows together may add (72 MB of trips): each
+ * row is capped by limits.h, and many rows must not multiply that cap. */
+#define FREQUENCY_TOTAL_RUNS (100u * GRENS_LIMIT_FREQUENCY_TRIPS)
+
 /* Stops remembered per position within a trip for the lookup predictor. */
 #define PREDICT_SLOTS 256
 
@@ -135,11 +139,51 @@ static inline int small_enum(table *t, int col, int64_t max, int64_t dflt, uint8
 }
 
 typedef struct st_work {
-	uint32_t *trip; /* trip index per row */
-	uint32_t *line; /* physical line per row, for notices */
-	uint32_t cap, tcap, lcap;
-	bool timepoint_column;
+	/* Trip of each row. While the file keeps each trip's rows together this
+	 * stays NULL and runs (trip, first row) describe the rows instead. */
+	uint32_t *trip;
+	uint32_t *run_trip, *run_start;
+	uint32_t run_count, run_cap, run_cap2;
+	/* Physical line per row, for notices. While rows sit on consecutive
+	 * lines (no blank lines, quoted newlines or skipped rows) the line is
+	 * first_line + row and this stays NULL. */
+	uint32_t *line;
+	uint32_t first_line;
+	uint32_t tcap, lcap;
+	uint32_t *scratch; /* one trip's lines in check_trip */
+	uint32_t scratch_cap;
 } st_work;
+
+/* Give every row so far its trip from the runs: needed once a trip's rows
+ * turn out not to be together. */
+static int materialize_trips(st_work *w, uint32_t rows, uint32_t cap)
+{
+	if (w->trip)
+		return 0;
+	int rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip), cap ? cap : 1);
+	if (rc)
+		return rc;
+	for (uint32_t r = 0; r < w->run_count; r++) {
+		uint32_t end = r + 1 < w->run_count ? w->run_start[r + 1] : rows;
+		for (uint32_t i = w->run_start[r]; i < end; i++)
+			w->trip[i] = w->run_trip[r];
+	}
+	return 0;
+}
+
+/* Give every row so far its line: needed once rows stop being on
+ * consecutive lines, or before rows are reordered. */
+static int materialize_lines(st_work *w, uint32_t rows, uint32_t cap)
+{
+	if (w->line)
+		return 0;
+	int rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line), cap ? cap : 1);
+	if (rc)
+		return rc;
+	for (uint32_t i = 0; i < rows; i++)
+		w->line[i] = w->first_line + i;
+	return 0;
+}
 
 static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 {
@@ -149,17 +193,14 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 	/* Reserve by an estimate (bytes per row from typical feeds), corrected
 	 * after the first rows. */
 	uint64_t size = table_size(t);
+	/* The size may come from a zip header that lies: the first reservation
+	 * is capped, and grows from the bytes actually read. */
 	uint64_t est = size / 40 + 1024;
-	if (est > 64u * 1024 * 1024)
-		est = 64u * 1024 * 1024;
+	if (est > 8u * 1024 * 1024)
+		est = 8u * 1024 * 1024;
 	rc = gtfs_reserve((void **)&f->stop_times, &cap, sizeof(*f->stop_times), est);
-	if (!rc)
-		rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip), est);
-	if (!rc)
-		rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line), est);
 	if (rc)
 		return grens_error_set(ld->err, rc, "out of memory reserving stop_times");
-	w->timepoint_column = fld_has_column(t, ST_TIMEPOINT);
 	bool has_dist = fld_has_column(t, ST_DIST);
 	flat_map stops_map, trips_map;
 	rc = flat_map_build(&stops_map, f->stops, sizeof(*f->stops), f->stop_count);
@@ -233,6 +274,10 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 			table_skip(t);
 			continue;
 		}
+		if (f->stops[stop].location_type != 0)
+			NOTICE_ERROR(ld, "location_with_unexpected_stop_time", t->file, t->r.line,
+				     "stop_id", "\"%.*s\" has location_type %u, not a stop or platform",
+				     VAL(sl), sid, f->stops[stop].location_type);
 		uint32_t sequence;
 		if (!fast_u32(seq, ql, &sequence)) {
 			int64_t v;
@@ -294,9 +339,9 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 						  1.02) + 1024;
 			rc = gtfs_reserve((void **)&f->stop_times, &cap, sizeof(*f->stop_times),
 					  want);
-			if (!rc)
+			if (!rc && w->trip)
 				rc = gtfs_reserve((void **)&w->trip, &w->tcap, sizeof(*w->trip), want);
-			if (!rc)
+			if (!rc && w->line)
 				rc = gtfs_reserve((void **)&w->line, &w->lcap, sizeof(*w->line), want);
 			if (rc) {
 				grens_error_at(ld->err, t->file, t->r.line, 0, NULL);
@@ -316,8 +361,41 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		st->timepoint = timepoint;
 		st->interpolated = 0;
 		st->headsign = headsign;
-		w->trip[n] = trip;
-		w->line[n] = t->r.line;
+		if (!w->trip && (n == 0 || trip != w->run_trip[w->run_count - 1])) {
+			if (f->trips[trip].stop_time_count > 0) {
+				/* This trip's rows came earlier, apart from these. */
+				rc = materialize_trips(w, n, cap);
+			} else {
+				rc = gtfs_reserve((void **)&w->run_trip, &w->run_cap,
+						  sizeof(*w->run_trip), (uint64_t)w->run_count + 1);
+				if (!rc)
+					rc = gtfs_reserve((void **)&w->run_start, &w->run_cap2,
+							  sizeof(*w->run_start),
+							  (uint64_t)w->run_count + 1);
+				if (!rc) {
+					w->run_trip[w->run_count] = trip;
+					w->run_start[w->run_count++] = n;
+				}
+			}
+			if (rc) {
+				rc = grens_error_set(ld->err, rc, "out of memory");
+				break;
+			}
+		}
+		if (w->trip)
+			w->trip[n] = trip;
+		f->trips[trip].stop_time_count++; /* marks the trip as seen */
+		if (n == 0)
+			w->first_line = t->r.line;
+		if (!w->line && t->r.line != w->first_line + n) {
+			rc = materialize_lines(w, n, cap);
+			if (rc) {
+				rc = grens_error_set(ld->err, rc, "out of memory");
+				break;
+			}
+		}
+		if (w->line)
+			w->line[n] = t->r.line;
 		n++;
 		if ((n & 0xFFFFF) == 0)
 			grens_progress_report(&ld->opts->progress, "stop_times", n, 0);
@@ -349,6 +427,25 @@ static int group_rows(gtfs_loader *ld, st_work *w)
 	bool grouped = true, sorted = true;
 	for (uint32_t t = 0; t < f->trip_count; t++)
 		f->trips[t].stop_time_count = 0;
+	if (!w->trip) {
+		/* Each trip's rows are together: check their order run by run. */
+		for (uint32_t r = 0; r < w->run_count; r++) {
+			uint32_t start = w->run_start[r];
+			uint32_t end = r + 1 < w->run_count ? w->run_start[r + 1] : n;
+			grens_gtfs_trip *tr = &f->trips[w->run_trip[r]];
+			tr->first_stop_time = start;
+			tr->stop_time_count = end - start;
+			for (uint32_t i = start + 1; i < end && sorted; i++)
+				sorted = f->stop_times[i - 1].sequence < f->stop_times[i].sequence;
+		}
+		if (sorted)
+			return 0;
+		if (materialize_trips(w, n, n))
+			return grens_error_set(ld->err, GRENS_ENOMEM,
+					       "out of memory sorting stop_times");
+		for (uint32_t t = 0; t < f->trip_count; t++)
+			f->trips[t].stop_time_count = 0;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		grens_gtfs_trip *tr = &f->trips[w->trip[i]];
 		if (tr->stop_time_count == 0) {
@@ -362,6 +459,8 @@ static int group_rows(gtfs_loader *ld, st_work *w)
 	}
 	if (grouped && sorted)
 		return 0;
+	if (materialize_lines(w, n, n))
+		return grens_error_set(ld->err, GRENS_ENOMEM, "out of memory sorting stop_times");
 	uint32_t *order = malloc((size_t)(n ? n : 1) * sizeof(*order));
 	grens_gtfs_stop_time *dst = malloc((size_t)(n ? n : 1) * sizeof(*dst));
 	uint32_t *tdst = malloc((size_t)(n ? n : 1) * sizeof(*tdst));
@@ -473,13 +572,16 @@ static uint32_t compact_block(grens_gtfs_stop_time *st, uint32_t *line, uint32_t
  * sequences, missing edge times, distances not increasing, times going
  * backwards; then interpolate empty times. Kept rows end up at the front of
  * the block; returns their number. */
-static uint32_t check_trip(gtfs_loader *ld, st_work *w, uint32_t first, uint32_t count)
+static uint32_t check_trip(gtfs_loader *ld, st_work *w, uint32_t trip, uint32_t first,
+			   uint32_t count)
 {
 	grens_gtfs_feed *f = ld->feed;
 	grens_gtfs_stop_time *st = f->stop_times + first;
-	uint32_t *line = w->line + first;
+	uint32_t *line = w->scratch; /* sized by finish_trips */
+	for (uint32_t k = 0; k < count; k++)
+		line[k] = w->line ? w->line[first + k] : w->first_line + first + k;
 	const char *file = "stop_times.txt";
-	const char *trip_id = f->trips[w->trip[first]].id;
+	const char *trip_id = f->trips[trip].id;
 	uint32_t n = count;
 	for (uint32_t k = 1, prev = 0; k < n; k++) {
 		if (st[k].sequence == st[prev].sequence) {
@@ -556,12 +658,15 @@ static int finish_trips(gtfs_loader *ld, st_work *w)
 {
 	grens_gtfs_feed *f = ld->feed;
 	uint32_t wpos = 0;
-	/* Blocks in array order: compaction never overwrites unread rows. */
-	uint32_t i = 0;
+	/* Blocks in array order, so compaction never overwrites unread rows:
+	 * the runs when rows were read grouped, else row by row. */
+	uint32_t i = 0, r = 0;
 	while (i < f->stop_time_count) {
-		uint32_t t = w->trip[i];
+		uint32_t t = w->trip ? w->trip[i] : w->run_trip[r++];
 		uint32_t count = f->trips[t].stop_time_count;
-		uint32_t kept = check_trip(ld, w, i, count);
+		if (gtfs_reserve((void **)&w->scratch, &w->scratch_cap, sizeof(*w->scratch), count))
+			return grens_error_set(ld->err, GRENS_ENOMEM, "out of memory");
+		uint32_t kept = check_trip(ld, w, t, i, count);
 		if (wpos != i && kept)
 			memmove(f->stop_times + wpos, f->stop_times + i,
 				(size_t)kept * sizeof(*f->stop_times));
@@ -612,6 +717,9 @@ int gtfs_load_stop_times(gtfs_loader *ld)
 done:
 	free(w.trip);
 	free(w.line);
+	free(w.scratch);
+	free(w.run_trip);
+	free(w.run_start);
 	return rc;
 }
 
@@ -671,6 +779,13 @@ static int expand_frequencies(gtfs_loader *ld)
 						    "trip \"%.40s\": more than %u runs, the rest dropped",
 						    template.id, GRENS_LIMIT_FREQUENCY_TRIPS);
 					break;
+				}
+				if (f->trip_count - f->counts.trips >= FREQUENCY_TOTAL_RUNS) {
+					NOTICE_WARN(ld, "number_out_of_range", "frequencies.txt", 0,
+						    "headway_secs",
+						    "more than %u runs in all: expansion stopped",
+						    FREQUENCY_TOTAL_RUNS);
+					return 0;
 				}
 				grens_gtfs_trip run = template;
 				run.frequency = k;

@@ -137,56 +137,209 @@ static void pool_free(struct strpool *p)
 	free(p->buf);
 }
 
-/* ---- pattern grouping ---------------------------------------------------------- */
+/* ---- service bitsets ------------------------------------------------------------ */
 
-struct group {
+struct net_service_entry {
 	UT_hash_handle hh;
-	uint32_t first_trip; /* source trip list through group_next */
-	uint32_t last_trip;
-	uint32_t trip_count;
-	uint32_t key_len; /* in uint32 words */
-	uint32_t key[];   /* route, stop count, then (stop, flags) pairs */
+	uint64_t hash;
+	uint32_t index;
 };
 
-/* A source trip: feed and index in that feed. */
-struct source_trip {
-	uint32_t feed;
-	uint32_t trip;
-};
+static uint64_t bits_hash(const uint64_t *w, uint32_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (uint32_t i = 0; i < n; i++) {
+		h ^= w[i];
+		h *= 1099511628211ull;
+		h ^= h >> 29;
+	}
+	return h;
+}
 
-struct builder {
-	const grens_gtfs_feed *const *feeds;
-	uint32_t feed_count;
-	const grens_net_options *opts;
-	grens_diag *diag;
-	grens_error *err;
-	grens_timetable *tt;
-	struct strpool pool;
+int net_services_add(struct net_services *sv, const uint64_t *bits, int dedupe, uint32_t *index)
+{
+	int hash_oom = 0;
+	uint32_t words = sv->words ? sv->words : 1;
+	uint64_t h = bits_hash(bits, words);
+	struct net_service_entry *e = NULL;
+	if (dedupe) {
+		HASH_FIND(hh, sv->hash, &h, sizeof(h), e);
+		if (e && memcmp(net_services_get(sv, e->index), bits, words * sizeof(uint64_t)) == 0) {
+			*index = e->index;
+			return 0;
+		}
+	}
+	if (sv->count >= GRENS_NONE - 1)
+		return GRENS_ELIMIT;
+	if (sv->count == sv->cap) {
+		uint32_t ncap = sv->cap ? sv->cap * 2 : 64;
+		size_t bytes;
+		if (ncap < sv->cap || grens_size_mul((size_t)ncap * words, sizeof(uint64_t), &bytes))
+			return GRENS_ELIMIT;
+		uint64_t *p = realloc(sv->bits, bytes);
+		if (!p)
+			return GRENS_ENOMEM;
+		sv->bits = p;
+		sv->cap = ncap;
+	}
+	memcpy(sv->bits + (size_t)sv->count * words, bits, words * sizeof(uint64_t));
+	*index = sv->count++;
+	if (!e) { /* first set with this hash: remember it for de-duplication */
+		HASH_FIND(hh, sv->hash, &h, sizeof(h), e);
+		if (!e) {
+			e = malloc(sizeof(*e));
+			if (!e)
+				return GRENS_ENOMEM;
+			e->hash = h;
+			e->index = *index;
+			HASH_ADD(hh, sv->hash, hash, sizeof(uint64_t), e);
+			if (hash_oom) {
+				free(e);
+				return GRENS_ENOMEM;
+			}
+		}
+	}
+	return 0;
+}
 
-	uint32_t *stop_base, *route_base, *service_base, *trip_base; /* [feed] */
-	uint32_t source_trip_count;
-	struct source_trip *source; /* [source trip] */
-	uint32_t *group_next;       /* [source trip] */
-	uint32_t *new_index;        /* [source trip] final trip index or GRENS_NONE */
-	struct group *groups;       /* hash */
-	VEC(struct group *) group_list;
-	uint64_t event_count;
-};
+static void services_free(struct net_services *sv)
+{
+	struct net_service_entry *e, *tmp;
+	HASH_ITER(hh, sv->hash, e, tmp)
+	{
+		HASH_DEL(sv->hash, e);
+		free(e);
+	}
+	free(sv->bits);
+}
+
+/* ---- runs (net_src) ------------------------------------------------------------------ */
 
 static const grens_gtfs_stop_time *trip_stop_times(const grens_gtfs_feed *f, uint32_t t)
 {
 	return f->stop_times + f->trips[t].first_stop_time;
 }
 
-static uint8_t stop_flags(const grens_gtfs_stop_time *st)
+static uint32_t primary_len(const struct net_ctx *c, uint32_t s)
 {
+	return c->feeds[c->src[s].feed]->trips[c->src[s].trip].stop_time_count;
+}
+
+uint32_t net_src_len(const struct net_ctx *c, uint32_t s)
+{
+	const struct net_src *r = &c->src[s];
+	uint32_t n = primary_len(c, s);
+	if (r->feed2 != GRENS_NONE)
+		n += c->feeds[r->feed2]->trips[r->trip2].stop_time_count - r->skip2;
+	return n;
+}
+
+/* The GTFS row behind position i: primary or continuation. */
+static const grens_gtfs_stop_time *src_row(const struct net_ctx *c, uint32_t s, uint32_t i,
+					   uint32_t *feed, int32_t *shift)
+{
+	const struct net_src *r = &c->src[s];
+	uint32_t n1 = primary_len(c, s);
+	const grens_gtfs_feed *f;
+	uint32_t t;
+	if (i < n1) {
+		f = c->feeds[r->feed];
+		t = r->trip;
+		*feed = r->feed;
+		*shift = r->shift + f->trips[t].time_offset;
+	} else {
+		f = c->feeds[r->feed2];
+		t = r->trip2;
+		i = i - n1 + r->skip2;
+		*feed = r->feed2;
+		*shift = r->shift2 + f->trips[t].time_offset;
+	}
+	return trip_stop_times(f, t) + i;
+}
+
+uint32_t net_src_stop(const struct net_ctx *c, uint32_t s, uint32_t i)
+{
+	uint32_t f;
+	int32_t sh;
+	const grens_gtfs_stop_time *st = src_row(c, s, i, &f, &sh);
+	return c->stop_base[f] + st->stop;
+}
+
+int32_t net_src_arr(const struct net_ctx *c, uint32_t s, uint32_t i)
+{
+	uint32_t f;
+	int32_t sh;
+	const grens_gtfs_stop_time *st = src_row(c, s, i, &f, &sh);
+	return st->arrival + sh;
+}
+
+int32_t net_src_dep(const struct net_ctx *c, uint32_t s, uint32_t i)
+{
+	/* At the joint of a joined run, the continuation's departure. */
+	const struct net_src *r = &c->src[s];
+	if (r->feed2 != GRENS_NONE && i + 1 == primary_len(c, s)) {
+		const grens_gtfs_trip *t2 = &c->feeds[r->feed2]->trips[r->trip2];
+		return trip_stop_times(c->feeds[r->feed2], r->trip2)[r->skip2 - 1].departure +
+		       t2->time_offset + r->shift2;
+	}
+	uint32_t f;
+	int32_t sh;
+	const grens_gtfs_stop_time *st = src_row(c, s, i, &f, &sh);
+	return st->departure + sh;
+}
+
+uint8_t net_src_flags(const struct net_ctx *c, uint32_t s, uint32_t i)
+{
+	uint32_t f;
+	int32_t sh;
+	const grens_gtfs_stop_time *st = src_row(c, s, i, &f, &sh);
 	uint8_t fl = 0;
-	if (st->pickup_type == 1)
-		fl |= GRENS_NET_NO_PICKUP;
 	if (st->drop_off_type == 1)
 		fl |= GRENS_NET_NO_DROP_OFF;
+	const struct net_src *r = &c->src[s];
+	if (r->feed2 != GRENS_NONE && i + 1 == primary_len(c, s)) /* boarding the continuation */
+		st = trip_stop_times(c->feeds[r->feed2], r->trip2) + r->skip2 - 1;
+	if (st->pickup_type == 1)
+		fl |= GRENS_NET_NO_PICKUP;
 	return fl;
 }
+
+int net_src_push(struct net_ctx *c, const struct net_src *src)
+{
+	if (c->src_count >= GRENS_NONE - 1)
+		return GRENS_ELIMIT;
+	int rc = net_grow((void **)&c->src, &c->src_cap, sizeof(*c->src), c->src_count + 1);
+	if (rc)
+		return rc;
+	c->src[c->src_count++] = *src;
+	return 0;
+}
+
+/* ---- pattern grouping ---------------------------------------------------------- */
+
+struct group {
+	UT_hash_handle hh;
+	uint32_t first_trip; /* run list through group_next */
+	uint32_t last_trip;
+	uint32_t trip_count;
+	uint32_t key_len; /* in uint32 words */
+	uint32_t key[];   /* route, stop count, then (stop, flags) pairs */
+};
+
+struct builder {
+	struct net_ctx c;
+	grens_error *err;
+	grens_timetable *tt;
+	struct strpool pool;
+
+	uint32_t *group_next; /* [run] */
+	uint32_t *new_index;  /* [run] final trip index or GRENS_NONE */
+	struct group *groups; /* hash */
+	VEC(struct group *) group_list;
+	uint64_t event_count;
+	int32_t **shift;           /* [feed][day] seconds into the query time base, or NULL */
+	grens_net_feed_zone *zone_report; /* [feed] */
+};
 
 /* Check a trip's times: all present, never decreasing. */
 static int trip_times_ok(const grens_gtfs_feed *f, uint32_t t)
@@ -210,37 +363,24 @@ static int group_trips(struct builder *b)
 	int rc = 0;
 	uint32_t *key = NULL;
 	size_t key_cap = 0;
-	for (uint32_t s = 0; s < b->source_trip_count; s++) {
-		const grens_gtfs_feed *f = b->feeds[b->source[s].feed];
-		uint32_t t = b->source[s].trip;
-		const grens_gtfs_trip *trip = &f->trips[t];
+	const struct net_ctx *c = &b->c;
+	for (uint32_t s = 0; s < c->src_count; s++) {
 		b->group_next[s] = GRENS_NONE;
 		b->new_index[s] = GRENS_NONE;
-		if (trip->stop_time_count < 2) {
-			grens_diag_add(b->diag, "trip_with_fewer_than_two_stops",
-				       GRENS_SEVERITY_WARNING, "trips.txt", 0, "trip_id",
-				       "%s: trip '%s' has %u stop time(s); not routable", f->name,
-				       trip->id, trip->stop_time_count);
+		if (c->src[s].service == GRENS_NONE)
 			continue;
-		}
-		if (!trip_times_ok(f, t)) {
-			grens_diag_add(b->diag, "trip_with_unusable_times", GRENS_SEVERITY_ERROR,
-				       "stop_times.txt", 0, "arrival_time",
-				       "%s: trip '%s' has missing or decreasing times; not routable",
-				       f->name, trip->id);
-			continue;
-		}
-		size_t words = 2 + 2 * (size_t)trip->stop_time_count;
+		uint32_t n = net_src_len(c, s);
+		size_t words = 2 + 2 * (size_t)n;
 		if (vec_reserve((void **)&key, &key_cap, sizeof(uint32_t), words)) {
 			rc = GRENS_ENOMEM;
 			goto out;
 		}
-		const grens_gtfs_stop_time *st = trip_stop_times(f, t);
-		key[0] = b->route_base[b->source[s].feed] + trip->route;
-		key[1] = trip->stop_time_count;
-		for (uint32_t i = 0; i < trip->stop_time_count; i++) {
-			key[2 + 2 * i] = b->stop_base[b->source[s].feed] + st[i].stop;
-			key[3 + 2 * i] = stop_flags(&st[i]);
+		key[0] = c->route_base[c->src[s].feed] +
+			 c->feeds[c->src[s].feed]->trips[c->src[s].trip].route;
+		key[1] = n;
+		for (uint32_t i = 0; i < n; i++) {
+			key[2 + 2 * i] = net_src_stop(c, s, i);
+			key[3 + 2 * i] = net_src_flags(c, s, i);
 		}
 		struct group *g = NULL;
 		size_t key_bytes = words * sizeof(uint32_t);
@@ -266,7 +406,7 @@ static int group_trips(struct builder *b)
 			g->last_trip = s;
 			g->trip_count++;
 		}
-		b->event_count += trip->stop_time_count;
+		b->event_count += n;
 	}
 out:
 	free(key);
@@ -274,50 +414,36 @@ out:
 }
 
 /* Sorting a group's trips: by departure at the first stop, then arrival at
- * each later stop, then source order (stable and deterministic). */
-static int32_t src_dep(const struct builder *b, uint32_t s, uint32_t i)
-{
-	const grens_gtfs_feed *f = b->feeds[b->source[s].feed];
-	const grens_gtfs_trip *trip = &f->trips[b->source[s].trip];
-	return f->stop_times[trip->first_stop_time + i].departure + trip->time_offset;
-}
-
-static int32_t src_arr(const struct builder *b, uint32_t s, uint32_t i)
-{
-	const grens_gtfs_feed *f = b->feeds[b->source[s].feed];
-	const grens_gtfs_trip *trip = &f->trips[b->source[s].trip];
-	return f->stop_times[trip->first_stop_time + i].arrival + trip->time_offset;
-}
-
-static int cmp_trips(const void *a, const void *c, void *ctx)
+ * each later stop, then run order (stable and deterministic). */
+static int cmp_trips(const void *a, const void *x, void *ctx)
 {
 	const struct builder *b = ctx;
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)c;
-	const grens_gtfs_feed *f = b->feeds[b->source[x].feed];
-	uint32_t n = f->trips[b->source[x].trip].stop_time_count;
+	uint32_t s = *(const uint32_t *)a, y = *(const uint32_t *)x;
+	uint32_t n = net_src_len(&b->c, s);
 	for (uint32_t i = 0; i < n; i++) {
-		int32_t dx = src_dep(b, x, i), dy = src_dep(b, y, i);
+		int32_t dx = net_src_dep(&b->c, s, i), dy = net_src_dep(&b->c, y, i);
 		if (dx != dy)
 			return dx < dy ? -1 : 1;
-		int32_t ax = src_arr(b, x, i), ay = src_arr(b, y, i);
+		int32_t ax = net_src_arr(&b->c, s, i), ay = net_src_arr(&b->c, y, i);
 		if (ax != ay)
 			return ax < ay ? -1 : 1;
 	}
-	return x < y ? -1 : (x > y);
+	return s < y ? -1 : (s > y);
 }
 
 /* Does trip s stay at or behind trip prev at every stop? */
 static int no_overtake(const struct builder *b, uint32_t prev, uint32_t s, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
-		if (src_arr(b, s, i) < src_arr(b, prev, i) || src_dep(b, s, i) < src_dep(b, prev, i))
+		if (net_src_arr(&b->c, s, i) < net_src_arr(&b->c, prev, i) ||
+		    net_src_dep(&b->c, s, i) < net_src_dep(&b->c, prev, i))
 			return 0;
 	return 1;
 }
 
 struct pattern_plan {
 	uint32_t group;
-	VEC(uint32_t) trips; /* source trips in final order */
+	VEC(uint32_t) trips; /* runs in final order */
 };
 
 struct plan_vec {
@@ -360,9 +486,9 @@ static int plan_patterns(struct builder *b, struct plan_vec *plans)
 			}
 		}
 		if (plans->n - first_plan > 1) {
-			const struct source_trip *src = &b->source[g->first_trip];
-			const grens_gtfs_feed *f = b->feeds[src->feed];
-			grens_diag_add(b->diag, "pattern_split_for_overtaking", GRENS_SEVERITY_INFO,
+			const struct net_src *src = &b->c.src[g->first_trip];
+			const grens_gtfs_feed *f = b->c.feeds[src->feed];
+			grens_diag_add(b->c.diag, "pattern_split_for_overtaking", GRENS_SEVERITY_INFO,
 				       "trips.txt", 0, "route_id",
 				       "%s: a stop sequence of route '%s' was split into %zu patterns "
 				       "because trips overtake each other",
@@ -381,14 +507,80 @@ out:
 	((ptr) = grens_arena_calloc((b)->tt->arena, (n) ? (n) : 1, sizeof(*(ptr)), 8),           \
 	 (ptr) ? 0 : GRENS_ENOMEM)
 
+/* ---- time zones ------------------------------------------------------------------- */
+
+static const char *feed_zone(const grens_gtfs_feed *f)
+{
+	return f->agency_count ? f->agencies[0].timezone : "";
+}
+
+/* Load the query zone and each feed's zone; does any feed need shifting? */
+static int load_zones(struct builder *b, const char **base_zone, int *any_shift)
+{
+	struct net_ctx *c = &b->c;
+	const char *base = c->opts->timezone;
+	*any_shift = 0;
+	if (!base || !*base)
+		base = feed_zone(c->feeds[0]);
+	*base_zone = base;
+	for (uint32_t f = 0; f < c->feed_count; f++) {
+		const char *z = feed_zone(c->feeds[f]);
+		for (uint32_t a = 1; a < c->feeds[f]->agency_count; a++)
+			if (strcmp(c->feeds[f]->agencies[a].timezone, z) != 0)
+				grens_diag_add(c->diag, "inconsistent_agency_timezone",
+					       GRENS_SEVERITY_WARNING, "agency.txt", 0,
+					       "agency_timezone",
+					       "%s: agencies name different time zones; '%s' is used",
+					       c->feeds[f]->name, z);
+		if (z[0] && base[0] && strcmp(z, base) != 0)
+			*any_shift = 1;
+	}
+	if (!*any_shift)
+		return 0;
+	struct net_tz *base_tz = NULL, *tz = NULL;
+	int rc = net_tz_load(&base_tz, c->opts->zoneinfo_dir, base, b->err);
+	if (rc)
+		return rc;
+	for (uint32_t f = 0; f < c->feed_count; f++) {
+		const char *z = feed_zone(c->feeds[f]);
+		if (!z[0] || strcmp(z, base) == 0)
+			continue;
+		rc = net_tz_load(&tz, c->opts->zoneinfo_dir, z, b->err);
+		if (rc) {
+			grens_error_at(b->err, c->feeds[f]->path, 0, 0, "agency_timezone");
+			goto out;
+		}
+		b->shift[f] = malloc((b->tt->day_count ? b->tt->day_count : 1) * sizeof(int32_t));
+		if (!b->shift[f]) {
+			rc = GRENS_ENOMEM;
+			goto out;
+		}
+		/* Local noon of day d in either zone is the reference of GTFS
+		 * times (noon minus 12 h), so the shift is the difference of the
+		 * two offsets at noon. */
+		for (uint32_t d = 0; d < b->tt->day_count; d++) {
+			grens_date date = b->tt->first_date + (grens_date)d;
+			b->shift[f][d] = net_tz_noon_offset(base_tz, date) -
+					 net_tz_noon_offset(tz, date);
+		}
+		net_tz_free(tz);
+		tz = NULL;
+	}
+out:
+	net_tz_free(tz);
+	net_tz_free(base_tz);
+	return rc;
+}
+
 /* ---- service days ------------------------------------------------------------------ */
 
-static int build_services(struct builder *b)
+static int build_services(struct builder *b, int extend)
 {
 	grens_timetable *tt = b->tt;
+	struct net_ctx *c = &b->c;
 	grens_date first = GRENS_DATE_NONE, last = GRENS_DATE_NONE;
-	for (uint32_t f = 0; f < b->feed_count; f++) {
-		const grens_gtfs_feed *feed = b->feeds[f];
+	for (uint32_t f = 0; f < c->feed_count; f++) {
+		const grens_gtfs_feed *feed = c->feeds[f];
 		if (feed->first_service_date == GRENS_DATE_NONE)
 			continue;
 		if (first == GRENS_DATE_NONE || feed->first_service_date < first)
@@ -400,9 +592,13 @@ static int build_services(struct builder *b)
 		tt->first_date = 0;
 		tt->day_count = 0;
 	} else {
+		/* Times shifted into another zone may move a run to the day
+		 * before the feed's first day: keep that day. */
+		if (extend)
+			first--;
 		int64_t days = (int64_t)last - first + 1;
 		if (days > GRENS_LIMIT_SERVICE_DAYS) {
-			grens_diag_add(b->diag, "service_range_truncated", GRENS_SEVERITY_WARNING,
+			grens_diag_add(c->diag, "service_range_truncated", GRENS_SEVERITY_WARNING,
 				       "calendar.txt", 0, NULL,
 				       "service dates span %lld days; only the first %d are routable",
 				       (long long)days, GRENS_LIMIT_SERVICE_DAYS);
@@ -412,17 +608,15 @@ static int build_services(struct builder *b)
 		tt->day_count = (uint32_t)days;
 	}
 	tt->words_per_service = (tt->day_count + 63) / 64;
-	size_t words;
-	if (grens_size_mul(tt->service_count, tt->words_per_service ? tt->words_per_service : 1,
-			   &words))
-		return GRENS_ELIMIT;
-	if (ARENA_ARRAY(b, tt->service_days, words))
+	c->services.words = tt->words_per_service ? tt->words_per_service : 1;
+	uint64_t *w = calloc(c->services.words, sizeof(uint64_t));
+	if (!w)
 		return GRENS_ENOMEM;
-	for (uint32_t f = 0; f < b->feed_count; f++) {
-		const grens_gtfs_feed *feed = b->feeds[f];
-		for (uint32_t s = 0; s < feed->service_count; s++) {
-			uint64_t *w = tt->service_days +
-				      (size_t)(b->service_base[f] + s) * tt->words_per_service;
+	int rc = 0;
+	for (uint32_t f = 0; f < c->feed_count && !rc; f++) {
+		const grens_gtfs_feed *feed = c->feeds[f];
+		for (uint32_t s = 0; s < feed->service_count && !rc; s++) {
+			memset(w, 0, c->services.words * sizeof(uint64_t));
 			const grens_gtfs_service *sv = &feed->services[s];
 			if (sv->has_calendar) {
 				grens_date lo = sv->start_date > tt->first_date ? sv->start_date
@@ -447,9 +641,153 @@ static int build_services(struct builder *b)
 				else if (ex->type == 2)
 					w[day >> 6] &= ~((uint64_t)1 << (day & 63));
 			}
+			uint32_t idx;
+			rc = net_services_add(&c->services, w, 0, &idx);
 		}
 	}
-	return 0;
+	free(w);
+	return rc;
+}
+
+/* ---- runs: every trip on its service days, in the query time base --------------------- */
+
+/* Day-shifted copy of a bitset: bit d of out = bit d+1 of in (a run moved
+ * to the previous service day). */
+static void bits_back_one_day(const uint64_t *in, uint64_t *out, uint32_t words)
+{
+	for (uint32_t w = 0; w < words; w++)
+		out[w] = in[w] >> 1 | (w + 1 < words ? in[w + 1] << 63 : 0);
+}
+
+struct variant {
+	int32_t shift;
+	uint32_t service;
+};
+
+static int build_runs(struct builder *b)
+{
+	struct net_ctx *c = &b->c;
+	uint32_t words = c->services.words;
+	int rc = 0;
+	uint64_t *tmp = calloc(words, sizeof(uint64_t));
+	uint64_t *moved = calloc(words, sizeof(uint64_t));
+	struct variant *vars = NULL;
+	uint32_t *var_offset = NULL;
+	uint32_t var_count = 0, var_cap = 0;
+	if (!tmp || !moved)
+		goto oom;
+	for (uint32_t f = 0; f < c->feed_count; f++) {
+		const grens_gtfs_feed *feed = c->feeds[f];
+		grens_net_feed_zone *zr = &b->zone_report[f];
+		zr->shift_min = zr->shift_max = 0;
+		const int32_t *sh = b->shift[f];
+		/* Variants of each service: its days grouped by shift. */
+		free(var_offset);
+		var_offset = calloc((size_t)feed->service_count + 1, sizeof(uint32_t));
+		if (!var_offset)
+			goto oom;
+		var_count = 0;
+		int first_shift = 1;
+		for (uint32_t s = 0; s < feed->service_count; s++) {
+			uint32_t gs = c->service_base[f] + s;
+			var_offset[s] = var_count;
+			const uint64_t *bits = net_services_get(&c->services, gs);
+			if (!sh) {
+				rc = net_grow((void **)&vars, &var_cap, sizeof(*vars),
+					      var_count + 1);
+				if (rc)
+					goto out;
+				vars[var_count++] = (struct variant){ 0, gs };
+				continue;
+			}
+			uint32_t first_var = var_count;
+			for (uint32_t d = 0; d < b->tt->day_count; d++) {
+				if (!((bits[d >> 6] >> (d & 63)) & 1u))
+					continue;
+				if (first_shift || sh[d] < zr->shift_min)
+					zr->shift_min = sh[d];
+				if (first_shift || sh[d] > zr->shift_max)
+					zr->shift_max = sh[d];
+				first_shift = 0;
+				uint32_t v;
+				for (v = first_var; v < var_count && vars[v].shift != sh[d]; v++)
+					;
+				if (v == var_count) {
+					rc = net_grow((void **)&vars, &var_cap, sizeof(*vars),
+						      var_count + 1);
+					if (rc)
+						goto out;
+					vars[var_count++] = (struct variant){ sh[d], GRENS_NONE };
+				}
+			}
+			if (var_count - first_var == 1) {
+				vars[first_var].service = gs;
+			} else {
+				zr->services_split += var_count - first_var > 1;
+				for (uint32_t v = first_var; v < var_count; v++) {
+					memset(tmp, 0, words * sizeof(uint64_t));
+					for (uint32_t d = 0; d < b->tt->day_count; d++)
+						if (((bits[d >> 6] >> (d & 63)) & 1u) &&
+						    sh[d] == vars[v].shift)
+							tmp[d >> 6] |= (uint64_t)1 << (d & 63);
+					rc = net_services_add(&c->services, tmp, 1,
+							      &vars[v].service);
+					if (rc)
+						goto out;
+				}
+			}
+		}
+		var_offset[feed->service_count] = var_count;
+		for (uint32_t t = 0; t < feed->trip_count; t++) {
+			const grens_gtfs_trip *trip = &feed->trips[t];
+			if (trip->stop_time_count < 2) {
+				grens_diag_add(c->diag, "trip_with_fewer_than_two_stops",
+					       GRENS_SEVERITY_WARNING, "trips.txt", 0, "trip_id",
+					       "%s: trip '%s' has %u stop time(s); not routable",
+					       feed->name, trip->id, trip->stop_time_count);
+				continue;
+			}
+			if (!trip_times_ok(feed, t)) {
+				grens_diag_add(c->diag, "trip_with_unusable_times",
+					       GRENS_SEVERITY_ERROR, "stop_times.txt", 0,
+					       "arrival_time",
+					       "%s: trip '%s' has missing or decreasing times; not "
+					       "routable",
+					       feed->name, trip->id);
+				continue;
+			}
+			int32_t first_time = trip_stop_times(feed, t)[0].arrival + trip->time_offset;
+			for (uint32_t v = var_offset[trip->service];
+			     v < var_offset[trip->service + 1]; v++) {
+				struct net_src r = { f,	 t,    GRENS_NONE,	   GRENS_NONE, 0,
+						     vars[v].shift, 0, vars[v].service, GRENS_NONE,
+						     GRENS_NONE };
+				if (first_time + r.shift < 0) {
+					/* Before midnight of the base zone's service day: it
+					 * belongs to the previous day. */
+					r.shift += 86400;
+					bits_back_one_day(net_services_get(&c->services, r.service),
+							  moved, words);
+					rc = net_services_add(&c->services, moved, 1, &r.service);
+					if (rc)
+						goto out;
+					zr->trips_moved++;
+				}
+				rc = net_src_push(c, &r);
+				if (rc)
+					goto out;
+			}
+		}
+	}
+	goto out;
+oom:
+	rc = GRENS_ENOMEM;
+out:
+	free(tmp);
+	free(moved);
+	free(vars);
+	free(var_offset);
+	return rc;
 }
 
 /* ---- stops, routes, feeds ---------------------------------------------------------- */
@@ -457,9 +795,10 @@ static int build_services(struct builder *b)
 static int build_stops_routes(struct builder *b)
 {
 	grens_timetable *tt = b->tt;
+	const struct net_ctx *c = &b->c;
 	int rc;
-	if (ARENA_ARRAY(b, tt->feed_name, b->feed_count) ||
-	    ARENA_ARRAY(b, tt->feed_timezone, b->feed_count) ||
+	if (ARENA_ARRAY(b, tt->feed_name, c->feed_count) ||
+	    ARENA_ARRAY(b, tt->feed_timezone, c->feed_count) ||
 	    ARENA_ARRAY(b, tt->stop_feed, tt->stop_count) ||
 	    ARENA_ARRAY(b, tt->stop_id, tt->stop_count) ||
 	    ARENA_ARRAY(b, tt->stop_name, tt->stop_count) ||
@@ -475,40 +814,47 @@ static int build_stops_routes(struct builder *b)
 	    ARENA_ARRAY(b, tt->route_agency_name, tt->route_count) ||
 	    ARENA_ARRAY(b, tt->route_type, tt->route_count))
 		return GRENS_ENOMEM;
-	for (uint32_t f = 0; f < b->feed_count; f++) {
-		const grens_gtfs_feed *feed = b->feeds[f];
-		if ((rc = pool_add_fixed(&b->pool, feed->name, &tt->feed_name[f])) ||
-		    (rc = pool_add_fixed(&b->pool,
-					 feed->agency_count ? feed->agencies[0].timezone : "",
-					 &tt->feed_timezone[f])))
+	for (uint32_t f = 0; f < c->feed_count; f++) {
+		const grens_gtfs_feed *feed = c->feeds[f];
+		rc = pool_add_fixed(&b->pool, feed->name, &tt->feed_name[f]);
+		if (!rc)
+			rc = pool_add_fixed(&b->pool, feed_zone(feed), &tt->feed_timezone[f]);
+		if (rc)
 			return rc;
+		b->zone_report[f].timezone = tt->feed_timezone[f];
 		for (uint32_t s = 0; s < feed->stop_count; s++) {
 			const grens_gtfs_stop *st = &feed->stops[s];
-			uint32_t g = b->stop_base[f] + s;
+			uint32_t g = c->stop_base[f] + s;
 			tt->stop_feed[g] = f;
-			if ((rc = pool_add_fixed(&b->pool, st->id, &tt->stop_id[g])) ||
-			    (rc = pool_add_fixed(&b->pool, st->name, &tt->stop_name[g])))
+			rc = pool_add_fixed(&b->pool, st->id, &tt->stop_id[g]);
+			if (!rc)
+				rc = pool_add_fixed(&b->pool, st->name, &tt->stop_name[g]);
+			if (rc)
 				return rc;
 			tt->stop_parent[g] =
-				st->parent == GRENS_NONE ? GRENS_NONE : b->stop_base[f] + st->parent;
+				st->parent == GRENS_NONE ? GRENS_NONE : c->stop_base[f] + st->parent;
 			tt->stop_location_type[g] = st->location_type;
 			tt->stop_lat[g] = st->lat;
 			tt->stop_lon[g] = st->lon;
-			tt->stop_min_change[g] = b->opts->default_min_change;
+			tt->stop_min_change[g] = c->opts->default_min_change;
 		}
 		for (uint32_t r = 0; r < feed->route_count; r++) {
 			const grens_gtfs_route *rt = &feed->routes[r];
-			uint32_t g = b->route_base[f] + r;
+			uint32_t g = c->route_base[f] + r;
 			tt->route_feed[g] = f;
 			const char *agency = rt->agency < feed->agency_count
 						     ? feed->agencies[rt->agency].name
 						     : "";
-			if ((rc = pool_add_fixed(&b->pool, rt->id, &tt->route_id[g])) ||
-			    (rc = pool_add_fixed(&b->pool, rt->short_name,
-						 &tt->route_short_name[g])) ||
-			    (rc = pool_add_fixed(&b->pool, rt->long_name,
-						 &tt->route_long_name[g])) ||
-			    (rc = pool_add_fixed(&b->pool, agency, &tt->route_agency_name[g])))
+			rc = pool_add_fixed(&b->pool, rt->id, &tt->route_id[g]);
+			if (!rc)
+				rc = pool_add_fixed(&b->pool, rt->short_name,
+						    &tt->route_short_name[g]);
+			if (!rc)
+				rc = pool_add_fixed(&b->pool, rt->long_name,
+						    &tt->route_long_name[g]);
+			if (!rc)
+				rc = pool_add_fixed(&b->pool, agency, &tt->route_agency_name[g]);
+			if (rc)
 				return rc;
 			tt->route_type[g] = rt->type;
 		}
@@ -521,9 +867,13 @@ static int build_stops_routes(struct builder *b)
 static int build_patterns(struct builder *b)
 {
 	grens_timetable *tt = b->tt;
+	const struct net_ctx *c = &b->c;
 	int rc = 0;
 	struct plan_vec plans = { 0 };
-	if ((rc = group_trips(b)) || (rc = plan_patterns(b, &plans)))
+	rc = group_trips(b);
+	if (!rc)
+		rc = plan_patterns(b, &plans);
+	if (rc)
 		goto out;
 	if (plans.n >= GRENS_NONE) {
 		rc = GRENS_ELIMIT;
@@ -553,7 +903,8 @@ static int build_patterns(struct builder *b)
 	    ARENA_ARRAY(b, tt->trip_short_name, trips) ||
 	    ARENA_ARRAY(b, tt->trip_headsign, trips) ||
 	    ARENA_ARRAY(b, tt->trip_block_next, trips) ||
-	    ARENA_ARRAY(b, tt->trip_frequency_start, trips)) {
+	    ARENA_ARRAY(b, tt->trip_frequency_start, trips) ||
+	    ARENA_ARRAY(b, tt->trip_alt_feed, trips) || ARENA_ARRAY(b, tt->trip_alt_id, trips)) {
 		rc = GRENS_ENOMEM;
 		goto out;
 	}
@@ -574,26 +925,38 @@ static int build_patterns(struct builder *b)
 		tt->pattern_time_offset[p] = ev;
 		for (size_t k = 0; k < plans.v[p].trips.n; k++) {
 			uint32_t s = plans.v[p].trips.v[k];
-			uint32_t fi = b->source[s].feed;
-			const grens_gtfs_feed *f = b->feeds[fi];
-			const grens_gtfs_trip *trip = &f->trips[b->source[s].trip];
+			const struct net_src *r = &c->src[s];
+			const grens_gtfs_feed *f = c->feeds[r->feed];
+			const grens_gtfs_trip *trip = &f->trips[r->trip];
 			for (uint32_t i = 0; i < n; i++) {
 				grens_net_stop_time *e = &tt->stop_times[ev + i];
-				e->arrival = src_arr(b, s, i);
-				e->departure = src_dep(b, s, i);
+				e->arrival = net_src_arr(c, s, i);
+				e->departure = net_src_dep(c, s, i);
 				if (e->departure > max_time)
 					max_time = e->departure;
 			}
 			ev += n;
 			tt->trip_pattern[tr] = (uint32_t)p;
-			tt->trip_service[tr] = b->service_base[fi] + trip->service;
-			tt->trip_feed[tr] = fi;
-			tt->trip_frequency_start[tr] = trip->frequency_start;
+			tt->trip_service[tr] = r->service;
+			tt->trip_feed[tr] = r->feed;
+			tt->trip_frequency_start[tr] = trip->frequency_start == GRENS_TIME_NONE
+							       ? GRENS_TIME_NONE
+							       : trip->frequency_start + r->shift;
 			tt->trip_block_next[tr] = GRENS_NONE;
-			if ((rc = pool_add_fixed(&b->pool, trip->id, &tt->trip_id[tr])) ||
-			    (rc = pool_add_fixed(&b->pool, trip->short_name,
-						 &tt->trip_short_name[tr])) ||
-			    (rc = pool_add_fixed(&b->pool, trip->headsign, &tt->trip_headsign[tr])))
+			tt->trip_alt_feed[tr] = r->alt_feed;
+			const char *alt = r->alt_feed == GRENS_NONE
+						  ? ""
+						  : c->feeds[r->alt_feed]->trips[r->alt_trip].id;
+			rc = pool_add_fixed(&b->pool, trip->id, &tt->trip_id[tr]);
+			if (!rc)
+				rc = pool_add_fixed(&b->pool, trip->short_name,
+						    &tt->trip_short_name[tr]);
+			if (!rc)
+				rc = pool_add_fixed(&b->pool, trip->headsign,
+						    &tt->trip_headsign[tr]);
+			if (!rc)
+				rc = pool_add_fixed(&b->pool, alt, &tt->trip_alt_id[tr]);
+			if (rc)
 				goto out;
 			b->new_index[s] = tr;
 			tr++;
@@ -635,14 +998,16 @@ static int cmp_block(const void *a, const void *c)
 static int build_blocks(struct builder *b)
 {
 	grens_timetable *tt = b->tt;
+	const struct net_ctx *c = &b->c;
 	VEC(struct block_item) items = { 0 };
 	int rc = 0;
-	uint32_t s = 0;
-	for (uint32_t f = 0; f < b->feed_count; f++) {
+	for (uint32_t f = 0; f < c->feed_count; f++) {
 		items.n = 0;
-		const grens_gtfs_feed *feed = b->feeds[f];
-		for (uint32_t t = 0; t < feed->trip_count; t++, s++) {
-			if (b->new_index[s] == GRENS_NONE || !feed->trips[t].block_id[0])
+		const grens_gtfs_feed *feed = c->feeds[f];
+		for (uint32_t s = 0; s < c->src_count; s++) {
+			const struct net_src *r = &c->src[s];
+			if (r->feed != f || r->feed2 != GRENS_NONE || b->new_index[s] == GRENS_NONE ||
+			    !feed->trips[r->trip].block_id[0])
 				continue;
 			uint32_t nt = b->new_index[s];
 			uint32_t p = tt->trip_pattern[nt];
@@ -650,7 +1015,7 @@ static int build_blocks(struct builder *b)
 				       (uint64_t)(nt - tt->pattern_trip_offset[p]) *
 					       (tt->pattern_stop_offset[p + 1] -
 						tt->pattern_stop_offset[p]);
-			struct block_item it = { feed->trips[t].block_id, tt->trip_service[nt],
+			struct block_item it = { feed->trips[r->trip].block_id, tt->trip_service[nt],
 						 tt->stop_times[off].departure, nt };
 			if (VEC_PUSH(items, it)) {
 				rc = GRENS_ENOMEM;
@@ -709,22 +1074,110 @@ static int build_stop_patterns(struct builder *b)
 	return 0;
 }
 
-int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds,
-			uint32_t feed_count, const uint32_t *stop_base,
-			const grens_net_options *opts, grens_diag *diag);
+/* Copy the service bitsets into the arena (used ones and derived ones). */
+static int finish_services(struct builder *b)
+{
+	grens_timetable *tt = b->tt;
+	const struct net_services *sv = &b->c.services;
+	tt->service_count = sv->count;
+	size_t words;
+	if (grens_size_mul(sv->count ? sv->count : 1, sv->words, &words))
+		return GRENS_ELIMIT;
+	if (ARENA_ARRAY(b, tt->service_days, words))
+		return GRENS_ENOMEM;
+	if (sv->count && tt->words_per_service)
+		memcpy(tt->service_days, sv->bits,
+		       (size_t)sv->count * tt->words_per_service * sizeof(uint64_t));
+	return 0;
+}
+
+static int build_report(struct builder *b, grens_net_link_report **out)
+{
+	const struct net_ctx *c = &b->c;
+	int rc = 0;
+	grens_net_link_report *r = calloc(1, sizeof(*r));
+	if (!r)
+		return GRENS_ENOMEM;
+	r->match_count = c->match_count;
+	r->near_miss_count = c->miss_count;
+	r->merge_count = c->merge_count;
+	r->zone_count = c->feed_count;
+	r->matches = malloc((c->match_count ? c->match_count : 1) * sizeof(*r->matches));
+	r->near_misses = malloc((c->miss_count ? c->miss_count : 1) * sizeof(*r->near_misses));
+	r->merges = calloc(c->merge_count ? c->merge_count : 1, sizeof(*r->merges));
+	r->zones = malloc(c->feed_count * sizeof(*r->zones));
+	if (!r->matches || !r->near_misses || !r->merges || !r->zones) {
+		rc = GRENS_ENOMEM;
+		goto fail;
+	}
+	if (c->match_count)
+		memcpy(r->matches, c->matches, c->match_count * sizeof(*r->matches));
+	if (c->miss_count)
+		memcpy(r->near_misses, c->misses, c->miss_count * sizeof(*r->near_misses));
+	memcpy(r->zones, b->zone_report, c->feed_count * sizeof(*r->zones));
+	for (uint32_t i = 0; i < c->merge_count; i++) {
+		const struct net_merge_rec *m = &c->merges[i];
+		grens_net_trip_merge *o = &r->merges[i];
+		o->kind = m->kind;
+		o->feed_a = m->feed_a;
+		o->feed_b = m->feed_b;
+		o->trip = b->new_index[m->src];
+		o->shared_stops = m->shared;
+		o->days = m->days;
+		o->max_difference = m->max_diff;
+		const grens_gtfs_trip *ta = &c->feeds[m->feed_a]->trips[m->trip_a];
+		const grens_gtfs_trip *tb = &c->feeds[m->feed_b]->trips[m->trip_b];
+		rc = pool_add_fixed(&b->pool, ta->id, &o->trip_id_a);
+		if (!rc)
+			rc = pool_add_fixed(&b->pool, tb->id, &o->trip_id_b);
+		if (!rc)
+			rc = pool_add_fixed(&b->pool,
+					    ta->short_name[0] ? ta->short_name : tb->short_name,
+					    &o->short_name);
+		if (rc)
+			goto fail;
+	}
+	*out = r;
+	return 0;
+fail:
+	grens_net_link_report_free(r);
+	return rc;
+}
+
+void grens_net_link_report_free(grens_net_link_report *report)
+{
+	if (!report)
+		return;
+	free(report->matches);
+	free(report->near_misses);
+	free(report->merges);
+	free(report->zones);
+	free(report);
+}
 
 /* ---- entry point ------------------------------------------------------------------- */
 
 int grens_net_build(grens_timetable **out, const grens_gtfs_feed *const *feeds, uint32_t feed_count,
 		    const grens_net_options *opts, grens_diag *diag, grens_error *err)
 {
-	grens_net_options defaults = GRENS_NET_OPTIONS_INIT;
+	return grens_net_build_linked(out, NULL, feeds, feed_count, opts, diag, err);
+}
+
+int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report,
+			   const grens_gtfs_feed *const *feeds, uint32_t feed_count,
+			   const grens_net_options *user_opts, grens_diag *diag, grens_error *err)
+{
+	grens_net_options opts = GRENS_NET_OPTIONS_INIT;
 	struct builder b;
 	int rc = 0;
 	memset(&b, 0, sizeof(b));
 	*out = NULL;
-	if (!opts)
-		opts = &defaults;
+	if (report)
+		*report = NULL;
+	if (user_opts)
+		opts = *user_opts;
+	if (opts.footpath_radius_m < 0)
+		opts.footpath_radius_m = feed_count > 1 ? 400.0 : 0.0;
 	if (feed_count == 0)
 		return grens_error_set(err, GRENS_EARG, "no feeds to build a timetable from");
 	for (uint32_t i = 0; i < feed_count; i++)
@@ -734,29 +1187,32 @@ int grens_net_build(grens_timetable **out, const grens_gtfs_feed *const *feeds, 
 						       "two feeds are named '%s'; feed names scope "
 						       "ids and must differ",
 						       feeds[i]->name);
-	b.feeds = feeds;
-	b.feed_count = feed_count;
-	b.opts = opts;
-	b.diag = diag;
+	struct net_ctx *c = &b.c;
+	c->feeds = feeds;
+	c->feed_count = feed_count;
+	c->opts = &opts;
+	c->diag = diag;
 	b.err = err;
 	b.tt = calloc(1, sizeof(grens_timetable));
 	if (!b.tt)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
+	c->tt = b.tt;
 	b.tt->arena = grens_arena_new((size_t)8 << 20);
-	b.stop_base = calloc(feed_count, sizeof(uint32_t));
-	b.route_base = calloc(feed_count, sizeof(uint32_t));
-	b.service_base = calloc(feed_count, sizeof(uint32_t));
-	b.trip_base = calloc(feed_count, sizeof(uint32_t));
-	if (!b.tt->arena || !b.stop_base || !b.route_base || !b.service_base || !b.trip_base) {
+	c->stop_base = calloc(feed_count, sizeof(uint32_t));
+	c->route_base = calloc(feed_count, sizeof(uint32_t));
+	c->service_base = calloc(feed_count, sizeof(uint32_t));
+	b.shift = calloc(feed_count, sizeof(*b.shift));
+	b.zone_report = calloc(feed_count, sizeof(*b.zone_report));
+	if (!b.tt->arena || !c->stop_base || !c->route_base || !c->service_base ||
+	    !b.shift || !b.zone_report) {
 		rc = GRENS_ENOMEM;
 		goto fail;
 	}
 	uint64_t stops = 0, routes = 0, services = 0, trips = 0;
 	for (uint32_t f = 0; f < feed_count; f++) {
-		b.stop_base[f] = (uint32_t)stops;
-		b.route_base[f] = (uint32_t)routes;
-		b.service_base[f] = (uint32_t)services;
-		b.trip_base[f] = (uint32_t)trips;
+		c->stop_base[f] = (uint32_t)stops;
+		c->route_base[f] = (uint32_t)routes;
+		c->service_base[f] = (uint32_t)services;
 		stops += feeds[f]->stop_count;
 		routes += feeds[f]->route_count;
 		services += feeds[f]->service_count;
@@ -770,32 +1226,75 @@ int grens_net_build(grens_timetable **out, const grens_gtfs_feed *const *feeds, 
 	b.tt->feed_count = feed_count;
 	b.tt->stop_count = (uint32_t)stops;
 	b.tt->route_count = (uint32_t)routes;
-	b.tt->service_count = (uint32_t)services;
-	b.source_trip_count = (uint32_t)trips;
-	b.source = calloc(trips ? trips : 1, sizeof(*b.source));
-	b.group_next = calloc(trips ? trips : 1, sizeof(uint32_t));
-	b.new_index = calloc(trips ? trips : 1, sizeof(uint32_t));
-	if (!b.source || !b.group_next || !b.new_index) {
+
+	grens_progress_report(&opts.progress, "building timetable", 0, 6);
+	const char *base_zone = "";
+	int any_shift = 0;
+	/* Zones are read after the day range is known; whether a shift is
+	 * needed is known from the names alone. */
+	for (uint32_t f = 0; f < feed_count; f++) {
+		const char *z = feed_zone(feeds[f]);
+		const char *base = opts.timezone && *opts.timezone ? opts.timezone
+								   : feed_zone(feeds[0]);
+		if (z[0] && base[0] && strcmp(z, base) != 0)
+			any_shift = 1;
+	}
+	rc = build_services(&b, any_shift);
+	if (!rc)
+		rc = load_zones(&b, &base_zone, &any_shift);
+	if (!rc)
+		rc = pool_add_fixed(&b.pool, base_zone, &b.tt->timezone);
+	if (!rc)
+		rc = build_stops_routes(&b);
+	if (rc)
+		goto fail;
+	grens_progress_report(&opts.progress, "building timetable", 1, 6);
+	/* Stop matching reads names through the pool, not yet in the arena. */
+	b.tt->strings = b.pool.buf;
+	rc = build_runs(&b);
+	if (!rc)
+		rc = net_link_stops(c);
+	b.tt->strings = NULL;
+	if (rc)
+		goto fail;
+	if (opts.merge_trips && feed_count > 1) {
+		rc = net_merge_trips(c);
+		if (rc)
+			goto fail;
+	}
+	grens_progress_report(&opts.progress, "building timetable", 2, 6);
+	b.group_next = calloc(c->src_count ? c->src_count : 1, sizeof(uint32_t));
+	b.new_index = calloc(c->src_count ? c->src_count : 1, sizeof(uint32_t));
+	if (!b.group_next || !b.new_index) {
 		rc = GRENS_ENOMEM;
 		goto fail;
 	}
-	for (uint32_t f = 0, s = 0; f < feed_count; f++)
-		for (uint32_t t = 0; t < feeds[f]->trip_count; t++, s++)
-			b.source[s] = (struct source_trip){ f, t };
-
-	grens_progress_report(&opts->progress, "building timetable", 0, 5);
-	if ((rc = build_services(&b)) || (rc = build_stops_routes(&b)))
+	rc = build_patterns(&b);
+	if (!rc)
+		rc = finish_services(&b);
+	if (rc)
 		goto fail;
-	grens_progress_report(&opts->progress, "building timetable", 1, 5);
-	if ((rc = build_patterns(&b)))
+	grens_progress_report(&opts.progress, "building timetable", 3, 6);
+	rc = build_blocks(&b);
+	if (!rc)
+		rc = build_stop_patterns(&b);
+	if (rc)
 		goto fail;
-	grens_progress_report(&opts->progress, "building timetable", 2, 5);
-	if ((rc = build_blocks(&b)) || (rc = build_stop_patterns(&b)))
+	grens_progress_report(&opts.progress, "building timetable", 4, 6);
+	uint32_t link_footpaths = 0;
+	rc = net_build_footpaths(b.tt, feeds, feed_count, c->stop_base, &opts, c->matches,
+				 c->match_count, &link_footpaths, diag);
+	if (rc)
 		goto fail;
-	grens_progress_report(&opts->progress, "building timetable", 3, 5);
-	if ((rc = net_build_footpaths(b.tt, feeds, feed_count, b.stop_base, opts, diag)))
-		goto fail;
-	grens_progress_report(&opts->progress, "building timetable", 4, 5);
+	grens_progress_report(&opts.progress, "building timetable", 5, 6);
+	if (report) {
+		rc = build_report(&b, report);
+		if (rc)
+			goto fail;
+		(*report)->link_footpaths = link_footpaths;
+		(*report)->links_unresolved = c->links_unresolved;
+		(*report)->near_misses_over_limit = c->misses_over_limit;
+	}
 
 	/* The string pool moves into the arena last: it is complete now. */
 	b.tt->strings = grens_arena_alloc(b.tt->arena, b.pool.len ? b.pool.len : 1, 1);
@@ -806,9 +1305,10 @@ int grens_net_build(grens_timetable **out, const grens_gtfs_feed *const *feeds, 
 	if (b.pool.len)
 		memcpy(b.tt->strings, b.pool.buf, b.pool.len);
 	b.tt->strings_size = b.pool.len;
-	if ((rc = net_index_build(b.tt, err)))
+	rc = net_index_build(b.tt, err);
+	if (rc)
 		goto fail;
-	grens_progress_report(&opts->progress, "building timetable", 5, 5);
+	grens_progress_report(&opts.progress, "building timetable", 6, 6);
 	*out = b.tt;
 	b.tt = NULL;
 	goto done;
@@ -816,6 +1316,10 @@ fail:
 	if (err && err->code == 0)
 		grens_error_set(err, rc, "building the timetable failed: %s", grens_strerror(rc));
 	grens_timetable_free(b.tt);
+	if (report) {
+		grens_net_link_report_free(*report);
+		*report = NULL;
+	}
 done: {
 	struct group *g, *tmp;
 	HASH_ITER(hh, b.groups, g, tmp)
@@ -827,11 +1331,18 @@ done: {
 	free(b.group_list.v);
 }
 	pool_free(&b.pool);
-	free(b.stop_base);
-	free(b.route_base);
-	free(b.service_base);
-	free(b.trip_base);
-	free(b.source);
+	for (uint32_t f = 0; b.shift && f < feed_count; f++)
+		free(b.shift[f]);
+	free(b.shift);
+	free(b.zone_report);
+	services_free(&c->services);
+	free(c->stop_base);
+	free(c->route_base);
+	free(c->service_base);
+	free(c->src);
+	free(c->matches);
+	free(c->misses);
+	free(c->merges);
 	free(b.group_next);
 	free(b.new_index);
 	return rc;

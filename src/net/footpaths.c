@@ -6,14 +6,12 @@
 
 #include "net_internal.h"
 
-int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds,
-			uint32_t feed_count, const uint32_t *stop_base,
-			const grens_net_options *opts, grens_diag *diag);
-
 struct edge {
 	uint32_t from, to;
 	int32_t duration;
-	uint8_t explicit_row; /* from transfers.txt: wins over generated edges */
+	/* Which edge of a pair wins: 2 transfers.txt, 1 matched stations of
+	 * two feeds, 0 generated (platforms of a station, radius). */
+	uint8_t explicit_row;
 };
 
 struct edges {
@@ -119,7 +117,8 @@ static struct heap_item heap_pop(struct heap_item *h, size_t *n)
 
 int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds,
 			uint32_t feed_count, const uint32_t *stop_base,
-			const grens_net_options *opts, grens_diag *diag)
+			const grens_net_options *opts, const grens_net_stop_match *matches,
+			uint32_t match_count, uint32_t *link_footpaths, grens_diag *diag)
 {
 	int hash_oom = 0;
 	int rc = 0;
@@ -216,7 +215,8 @@ int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds
 					int32_t d = x->type == 2 && x->min_transfer_time >= 0
 							    ? x->min_transfer_time
 							    : walk_seconds(tt, opts, sa, sb);
-					if ((rc = edge_push(&edges, sa, sb, d, 1)))
+					rc = edge_push(&edges, sa, sb, d, 2);
+					if (rc)
 						goto out;
 				}
 			}
@@ -237,8 +237,44 @@ int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds
 					d = ca;
 				if (cb != GRENS_NET_CHANGE_FORBIDDEN && cb > d)
 					d = cb;
-				if ((rc = edge_push(&edges, a, b, d, 0)))
+				rc = edge_push(&edges, a, b, d, 0);
+				if (rc)
 					goto out;
+			}
+		}
+	}
+
+	/* Stations matched across feeds: every platform of one to every
+	 * platform of the other, both ways, taking at least the change time
+	 * at matched stations and the platforms' own change times. */
+	*link_footpaths = 0;
+	for (uint32_t m = 0; m < match_count; m++) {
+		uint32_t x = matches[m].stop_a, y = matches[m].stop_b;
+		const uint32_t *lx, *ly;
+		uint32_t nx = expand_stop(tt, child_offset, children, x, &lx);
+		uint32_t ny = expand_stop(tt, child_offset, children, y, &ly);
+		for (uint32_t i = 0; i < nx; i++) {
+			uint32_t a = lx ? lx[i] : x;
+			if (tt->stop_location_type[a] != 0)
+				continue;
+			for (uint32_t j = 0; j < ny; j++) {
+				uint32_t b = ly ? ly[j] : y;
+				if (tt->stop_location_type[b] != 0)
+					continue;
+				int32_t d = walk_seconds(tt, opts, a, b);
+				if (d < opts->link_min_change)
+					d = opts->link_min_change;
+				int32_t ca = tt->stop_min_change[a], cb = tt->stop_min_change[b];
+				if (ca != GRENS_NET_CHANGE_FORBIDDEN && ca > d)
+					d = ca;
+				if (cb != GRENS_NET_CHANGE_FORBIDDEN && cb > d)
+					d = cb;
+				rc = edge_push(&edges, a, b, d, 1);
+				if (!rc)
+					rc = edge_push(&edges, b, a, d, 1);
+				if (rc)
+					goto out;
+				*link_footpaths += 2;
 			}
 		}
 	}
@@ -324,7 +360,8 @@ int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds
 			goto out;
 	}
 
-	/* One edge per pair: an explicit transfers.txt row wins, else the shortest. */
+	/* One edge per pair: a transfers.txt row wins, then a matched-station
+	 * edge (it carries the change time), else the shortest. */
 	if (edges.n)
 		qsort(edges.v, edges.n, sizeof(*edges.v), cmp_edge);
 	size_t k = 0;
@@ -391,7 +428,8 @@ int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds
 				uint64_t key = (uint64_t)s << 32 | to;
 				HASH_FIND(hh, forbidden, &key, sizeof(key), fb);
 				if (!fb) {
-					if ((rc = edge_push(&closed, s, to, dist[to], 0)))
+					rc = edge_push(&closed, s, to, dist[to], 0);
+					if (rc)
 						goto out;
 					kept++;
 				}

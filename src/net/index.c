@@ -80,7 +80,8 @@ int net_index_build(grens_timetable *tt, grens_error *err)
 		goto fail;
 	}
 	for (uint32_t s = 0; s < tt->stop_count; s++) {
-		if ((rc = id_add(&ix->stops, tt->stop_feed[s], grens_net_str(tt, tt->stop_id[s]), s)))
+		rc = id_add(&ix->stops, tt->stop_feed[s], grens_net_str(tt, tt->stop_id[s]), s);
+		if (rc)
 			goto fail;
 		ix->folded[s] = fold_dup(grens_net_str(tt, tt->stop_name[s]));
 		if (!ix->folded[s]) {
@@ -113,8 +114,19 @@ int net_index_build(grens_timetable *tt, grens_error *err)
 		e->first_stop = s;
 	}
 	for (uint32_t t = 0; t < tt->trip_count; t++)
-		if ((rc = id_add(&ix->trips, tt->trip_feed[t], grens_net_str(tt, tt->trip_id[t]), t)))
+		rc = id_add(&ix->trips, tt->trip_feed[t], grens_net_str(tt, tt->trip_id[t]), t);
+	if (rc)
+		goto fail;
+	/* A trip merged from another feed is found by that feed's id too,
+	 * unless the id still names a run of its own there. */
+	for (uint32_t t = 0; tt->trip_alt_feed && t < tt->trip_count; t++) {
+		if (tt->trip_alt_feed[t] == GRENS_NONE)
+			continue;
+		rc = id_add(&ix->trips, tt->trip_alt_feed[t], grens_net_str(tt, tt->trip_alt_id[t]),
+			    t);
+		if (rc)
 			goto fail;
+	}
 	return 0;
 fail:
 	return grens_error_set(err, rc, "building the timetable index failed: %s",
@@ -197,6 +209,12 @@ static void add_place(const grens_timetable *tt, uint32_t s, uint32_t *out, uint
 	for (uint32_t c = 0; c < tt->stop_count; c++)
 		if (tt->stop_parent[c] == st)
 			push_unique(out, cap, n, c);
+	/* Stations matched to it in other feeds, with their platforms. */
+	if (!tt->stop_place)
+		return;
+	for (uint32_t c = 0; c < tt->stop_count; c++)
+		if (tt->stop_place[c] == tt->stop_place[st])
+			push_unique(out, cap, n, c);
 }
 
 /* Candidate stations for a folded name: exact matches first; when there are
@@ -227,6 +245,12 @@ static uint32_t collect_by_name(const grens_timetable *tt, const char *folded, u
  * lie within 1 km of each other (the same station in two feeds). */
 static int same_place(const grens_timetable *tt, const uint32_t *st, uint32_t n)
 {
+	/* Stations matched across feeds are one place whatever their names. */
+	int matched = tt->stop_place != NULL;
+	for (uint32_t i = 1; i < n && matched; i++)
+		matched = tt->stop_place[st[i]] == tt->stop_place[st[0]];
+	if (matched)
+		return 1;
 	for (uint32_t i = 1; i < n; i++) {
 		if (strcmp(tt->index->folded[st[i]], tt->index->folded[st[0]]) != 0)
 			return 0;

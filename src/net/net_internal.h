@@ -36,6 +36,96 @@ struct grens_net_index {
 	uint32_t stop_count;
 };
 
+/* ---- time zones (tz.c) ---- */
+struct net_tz;
+/* Read zone (e.g. "Europe/Amsterdam") from dir (NULL: /usr/share/zoneinfo). */
+int net_tz_load(struct net_tz **out, const char *dir, const char *zone, grens_error *err);
+void net_tz_free(struct net_tz *tz);
+/* UTC offset (s) at a UTC instant; at local noon of a date. */
+int32_t net_tz_offset(const struct net_tz *tz, int64_t utc);
+int32_t net_tz_noon_offset(const struct net_tz *tz, grens_date d);
+
+/* ---- building with several feeds (build.c, link.c, merge.c) ---- */
+
+/* One run the builder turns into a timetable trip: a GTFS trip on the
+ * service days of `service`, its times shifted into the query time base,
+ * optionally continued by a trip of another feed (a joined cross-border
+ * run: the primary's stops, then the continuation's after the first skip2). */
+struct net_src {
+	uint32_t feed, trip;
+	uint32_t feed2, trip2; /* GRENS_NONE unless joined */
+	uint32_t skip2;
+	int32_t shift, shift2; /* seconds added to the times */
+	uint32_t service;      /* timetable service index; GRENS_NONE: dropped */
+	uint32_t alt_feed, alt_trip; /* the same run in another feed (GTFS trip index) */
+};
+
+/* Service-day bitsets: the feeds' services first (their indices fixed), then
+ * derived ones (a service split by a time-zone shift or reduced by merging),
+ * de-duplicated. */
+struct net_service_entry;
+struct net_services {
+	uint64_t *bits; /* [count * words] */
+	uint32_t count, cap, words;
+	struct net_service_entry *hash;
+};
+/* Add a bitset (words long); with dedupe an equal derived set is reused. */
+int net_services_add(struct net_services *sv, const uint64_t *bits, int dedupe, uint32_t *index);
+static inline const uint64_t *net_services_get(const struct net_services *sv, uint32_t i)
+{
+	return sv->bits + (size_t)i * sv->words;
+}
+
+struct net_merge_rec {
+	grens_net_merge_kind kind;
+	uint32_t feed_a, trip_a, feed_b, trip_b; /* GTFS trip indices */
+	uint32_t src;                            /* the run that carries the merged trip */
+	uint32_t shared, days;
+	int32_t max_diff;
+};
+
+struct net_ctx {
+	const grens_gtfs_feed *const *feeds;
+	uint32_t feed_count;
+	const grens_net_options *opts;
+	grens_diag *diag;
+	grens_timetable *tt;
+	uint32_t *stop_base, *route_base, *service_base; /* [feed] */
+	struct net_src *src;
+	uint32_t src_count, src_cap;
+	struct net_services services;
+	grens_net_stop_match *matches;
+	uint32_t match_count, match_cap;
+	grens_net_near_miss *misses;
+	uint32_t miss_count, miss_cap;
+	struct net_merge_rec *merges;
+	uint32_t merge_count, merge_cap;
+	uint32_t links_unresolved;
+	uint32_t misses_over_limit;
+};
+
+/* Growable array helper: make room for one more element. */
+int net_grow(void **v, uint32_t *cap, size_t elem, uint32_t need);
+
+/* Accessors of a run (build.c). */
+uint32_t net_src_len(const struct net_ctx *c, uint32_t s);
+uint32_t net_src_stop(const struct net_ctx *c, uint32_t s, uint32_t i); /* timetable stop */
+int32_t net_src_arr(const struct net_ctx *c, uint32_t s, uint32_t i);
+int32_t net_src_dep(const struct net_ctx *c, uint32_t s, uint32_t i);
+uint8_t net_src_flags(const struct net_ctx *c, uint32_t s, uint32_t i);
+int net_src_push(struct net_ctx *c, const struct net_src *src);
+
+/* Match stops across feeds (link.c): fills c->matches, c->misses and
+ * tt->stop_place (allocated in the timetable's arena). */
+int net_link_stops(struct net_ctx *c);
+/* Merge runs present in two feeds (merge.c): edits c->src and c->services. */
+int net_merge_trips(struct net_ctx *c);
+
+int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds,
+			uint32_t feed_count, const uint32_t *stop_base,
+			const grens_net_options *opts, const grens_net_stop_match *matches,
+			uint32_t match_count, uint32_t *link_footpaths, grens_diag *diag);
+
 int net_index_build(grens_timetable *tt, grens_error *err);
 void net_index_free(struct grens_net_index *index);
 

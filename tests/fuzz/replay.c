@@ -12,6 +12,7 @@
 #include "fuzz.h"
 
 static uint64_t rng_state;
+static uint64_t runs; /* inputs run, mutated ones included */
 
 static uint64_t rnd(void)
 {
@@ -85,6 +86,7 @@ static size_t mutate(uint8_t *buf, size_t len, size_t cap)
 static void run_one(const uint8_t *buf, size_t len)
 {
 	const char *save = getenv("FUZZ_SAVE");
+	runs++;
 	if (save) {
 		FILE *fp = fopen(save, "wb");
 		if (fp) {
@@ -185,6 +187,6 @@ int main(int argc, char **argv)
 		}
 		rc |= run_path(argv[i], mutations, &count);
 	}
-	printf("%d inputs replayed, %ld mutations each\n", count, mutations);
+	printf("%d inputs replayed, %llu runs with mutations\n", count, (unsigned long long)runs);
 	return rc;
 }

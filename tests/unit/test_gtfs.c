@@ -598,6 +598,105 @@ static void test_interpolation_edges(void)
 	unload(&l);
 }
 
+static void test_parents(void)
+{
+	/* Lines: 2 s1 (parent station st), 3 s2 (parent is a platform: wrong),
+	 * 4 st, 5 entrance of st, 6 boarding area of platform s1 (right),
+	 * 7 unknown parent. */
+	loaded l = load(MAKE_FEED(
+		"parents", { "stops.txt", "stop_id,stop_name,stop_lat,stop_lon,location_type,"
+					  "parent_station\n"
+					  "s1,One,52.0,5.0,0,st\n"
+					  "s2,Two,52.1,5.1,0,s1\n"
+					  "st,Station,52.0,5.0,1,\n"
+					  "e1,Entrance,52.0,5.0,2,st\n"
+					  "ba,Board,52.0,5.0,4,s1\n"
+					  "bad,Bad,52,5,0,nowhere\n" },
+		{ "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+				    "t1,08:00:00,08:00:00,s1,1\nt1,08:10:00,08:10:00,st,2\n" }));
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		const grens_gtfs_feed *f = l.feed;
+		uint32_t st = grens_gtfs_find_stop(f, "st"), s1 = grens_gtfs_find_stop(f, "s1");
+		CHECK_INT(f->stops[s1].parent, st);
+		CHECK_INT(f->stops[grens_gtfs_find_stop(f, "e1")].parent, st);
+		CHECK_INT(f->stops[grens_gtfs_find_stop(f, "ba")].parent, s1);
+		CHECK_INT(f->stops[grens_gtfs_find_stop(f, "bad")].parent, GRENS_NONE);
+		CHECK_INT(grens_diag_count(l.diag, "wrong_parent_location_type"), 1);
+		CHECK_INT(notice_line(&l, "wrong_parent_location_type"), 3);
+		CHECK_INT(notice_line(&l, "foreign_key_violation"), 7);
+		CHECK_INT(f->counts.stops, 6);
+		/* stop_times line 2 serves s1 (a platform): no notice about it. */
+		CHECK_INT(grens_diag_count(l.diag, "location_with_unexpected_stop_time"), 1);
+		CHECK_INT(notice_line(&l, "location_with_unexpected_stop_time"), 3);
+	}
+	unload(&l);
+}
+
+static void test_agency_references(void)
+{
+	/* One agency: a route naming an unknown agency_id (line 2) is kept and
+	 * given that agency; with two agencies (second feed) it is skipped. */
+	loaded l = load(MAKE_FEED("one-agency",
+				  { "routes.txt", "route_id,agency_id,route_short_name,route_type\n"
+						  "r,zz,R,3\n" }));
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		CHECK_INT(l.feed->counts.routes, 1);
+		CHECK_INT(l.feed->routes[0].agency, 0);
+		CHECK_INT(notice_line(&l, "foreign_key_violation"), 2);
+	}
+	unload(&l);
+	l = load(MAKE_FEED("two-agencies",
+			   { "agency.txt", "agency_id,agency_name,agency_url,agency_timezone\n"
+					   "a,A,https://a.example,Europe/Amsterdam\n"
+					   "b,B,https://b.example,Europe/Amsterdam\n" },
+			   { "routes.txt", "route_id,agency_id,route_short_name,route_type\n"
+					   "r,a,R,3\nq,zz,Q,3\n" }));
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		CHECK_INT(l.feed->counts.routes, 1);
+		CHECK_INT(l.feed->counts.rows_skipped, 1);
+		CHECK_INT(notice_line(&l, "foreign_key_violation"), 3);
+	}
+	unload(&l);
+}
+
+static void test_frequency_caps(void)
+{
+	/* 101 trips, each every second from 00:00 to 240:00 (exact_times 0):
+	 * each row stops at GRENS_LIMIT_FREQUENCY_TRIPS = 10000 runs (the first
+	 * is the trip's own row, 9999 are appended), and all rows together stop
+	 * at 100 * 10000 appended runs: after 100 rows 999900 are appended, the
+	 * 101st row adds 100 more and hits the total cap. */
+	static char trips[101 * 16 + 64], times[101 * 64 + 128], freq[101 * 48 + 64];
+	size_t a = (size_t)snprintf(trips, sizeof(trips), "route_id,service_id,trip_id\n");
+	size_t b = (size_t)snprintf(times, sizeof(times),
+				    "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n");
+	size_t c = (size_t)snprintf(freq, sizeof(freq),
+				    "trip_id,start_time,end_time,headway_secs,exact_times\n");
+	for (int i = 0; i < 101; i++) {
+		a += (size_t)snprintf(trips + a, sizeof(trips) - a, "r,svc,f%d\n", i);
+		b += (size_t)snprintf(times + b, sizeof(times) - b,
+				      "f%d,00:00:00,00:00:00,s1,1\nf%d,00:05:00,00:05:00,s2,2\n", i,
+				      i);
+		c += (size_t)snprintf(freq + c, sizeof(freq) - c, "f%d,00:00:00,240:00:00,1,0\n", i);
+	}
+	loaded l = load(MAKE_FEED("freq-caps", { "trips.txt", trips }, { "stop_times.txt", times },
+				  { "frequencies.txt", freq }));
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		CHECK_INT(l.feed->counts.frequencies, 101);
+		CHECK_INT(l.feed->trip_count, 101 + 1000000);
+		CHECK_INT(grens_diag_count(l.diag, "number_out_of_range"), 101);
+		const grens_gtfs_trip *last = &l.feed->trips[l.feed->trip_count - 1];
+		/* The last run appended is the 101st run of f100: 100 s after 00:00. */
+		CHECK_STR(last->id, "f100");
+		CHECK_INT(last->time_offset, 100);
+	}
+	unload(&l);
+}
+
 static void test_not_a_feed(void)
 {
 	char dir[512];
@@ -739,6 +838,26 @@ static void test_zip(void)
 	snprintf(probe, sizeof(probe), "%s/../evil.txt", tmp_root);
 	CHECK(stat(probe, &sb) != 0);
 
+	/* A damaged archive: bytes inside the compressed data of a member are
+	 * overwritten, so inflating or the CRC check fails: a clear error naming
+	 * the member, never a crash. */
+	snprintf(path, sizeof(path), "%s/damaged.zip", tmp_root);
+	CHECK_INT(zip_fixture(path, NULL, 0, false), 0);
+	FILE *fp = fopen(path, "r+b");
+	CHECK(fp != NULL);
+	if (fp) {
+		/* The first member (agency.txt) starts at 0: its data follows the
+		 * 30-byte local header and the 10-byte name; flip 8 bytes in it. */
+		fseek(fp, 30 + 10 + 4, SEEK_SET);
+		fwrite("\xff\x00\xff\x00\xff\x00\xff\x00", 1, 8, fp);
+		fclose(fp);
+	}
+	l = load(path);
+	CHECK(l.rc == GRENS_EIO || l.rc == GRENS_EFORMAT);
+	CHECK(l.feed == NULL);
+	CHECK_STR(l.err.file, "agency.txt");
+	unload(&l);
+
 	/* Missing stop_times.txt: check and load both fail. */
 	snprintf(path, sizeof(path), "%s/no-stop-times.zip", tmp_root);
 	CHECK_INT(zip_fixture(path, NULL, 0, true), 0);
@@ -816,11 +935,127 @@ static void test_check(void)
 	dir = MAKE_FEED("check-dates-only", { "calendar.txt", NULL },
 			{ "calendar_dates.txt", "service_id,date,exception_type\n" });
 	CHECK_INT(grens_gtfs_check(dir, &err), 0);
+	/* An empty calendar.txt next to calendar_dates.txt loads, so it checks. */
+	dir = MAKE_FEED("check-empty-cal", { "calendar.txt", "" },
+			{ "calendar_dates.txt", "service_id,date,exception_type\nsvc,20260504,1\n" });
+	CHECK_INT(grens_gtfs_check(dir, &err), 0);
+	loaded l = load(dir);
+	CHECK_INT(l.rc, 0);
+	unload(&l);
 	dir = MAKE_FEED("check-no-cal", { "calendar.txt", NULL });
 	CHECK_INT(grens_gtfs_check(dir, &err), GRENS_EFORMAT);
 }
 
 /* ---- real feeds ------------------------------------------------------------------ */
+
+/* Copy every member of a zip into dir; stop_times.txt's data rows are
+ * shuffled (fixed seed). Returns 0 on success. */
+static int unzip_shuffled(const char *zip_path, const char *dir)
+{
+	int zerr = 0;
+	zip_t *z = zip_open(zip_path, ZIP_RDONLY, &zerr);
+	if (!z)
+		return -1;
+	int rc = 0;
+	zip_int64_t n = zip_get_num_entries(z, 0);
+	for (zip_int64_t i = 0; i < n && !rc; i++) {
+		zip_stat_t st;
+		if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) != 0) {
+			rc = -1;
+			break;
+		}
+		char *buf = malloc(st.size + 1);
+		zip_file_t *zf = zip_fopen_index(z, (zip_uint64_t)i, 0);
+		if (!buf || !zf || zip_fread(zf, buf, st.size) != (zip_int64_t)st.size) {
+			rc = -1;
+		} else if (strcmp(st.name, "stop_times.txt") != 0) {
+			write_file(dir, st.name, buf, st.size);
+		} else {
+			/* Split into lines, keep the header, shuffle the rest. */
+			size_t lines = 0;
+			for (size_t k = 0; k < st.size; k++)
+				lines += buf[k] == '\n';
+			char **line = malloc((lines + 1) * sizeof(*line));
+			size_t *len = malloc((lines + 1) * sizeof(*len));
+			char *out = malloc(st.size + 2);
+			size_t m = 0, start = 0;
+			for (size_t k = 0; k <= st.size && line && len; k++) {
+				if (k == st.size || buf[k] == '\n') {
+					if (k > start) {
+						line[m] = buf + start;
+						len[m++] = k - start;
+					}
+					start = k + 1;
+				}
+			}
+			uint64_t seed = 12345;
+			for (size_t k = m > 2 ? m - 1 : 0; k > 1 && line && len; k--) {
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				size_t j = 1 + (size_t)((seed >> 33) % k);
+				char *tl = line[k];
+				size_t tn = len[k];
+				line[k] = line[j], len[k] = len[j];
+				line[j] = tl, len[j] = tn;
+			}
+			size_t o = 0;
+			for (size_t k = 0; k < m && out; k++) {
+				memcpy(out + o, line[k], len[k]);
+				o += len[k];
+				out[o++] = '\n';
+			}
+			if (out)
+				write_file(dir, st.name, out, o);
+			else
+				rc = -1;
+			free(line);
+			free(len);
+			free(out);
+		}
+		if (zf)
+			zip_fclose(zf);
+		free(buf);
+	}
+	zip_discard(z);
+	return rc;
+}
+
+/* The same feed with stop_times.txt shuffled must give the same trips. */
+static void test_shuffled_copy(const char *zip_path, const grens_gtfs_feed *sorted)
+{
+	char dir[512];
+	snprintf(dir, sizeof(dir), "%s/shuffled", tmp_root);
+	mkdir(dir, 0700);
+	CHECK_INT(unzip_shuffled(zip_path, dir), 0);
+	loaded l = load(dir);
+	CHECK_INT(l.rc, 0);
+	if (l.rc) {
+		unload(&l);
+		return;
+	}
+	const grens_gtfs_feed *f = l.feed;
+	CHECK_INT(f->counts.stop_times, sorted->counts.stop_times);
+	CHECK_INT(f->trip_count, sorted->trip_count);
+	uint32_t differ = 0;
+	for (uint32_t t = 0; t < sorted->trip_count; t++) {
+		const grens_gtfs_trip *a = &sorted->trips[t];
+		uint32_t u = grens_gtfs_find_trip(f, a->id);
+		if (u == GRENS_NONE || f->trips[u].stop_time_count != a->stop_time_count) {
+			differ++;
+			continue;
+		}
+		const grens_gtfs_stop_time *x = &sorted->stop_times[a->first_stop_time];
+		const grens_gtfs_stop_time *y = &f->stop_times[f->trips[u].first_stop_time];
+		for (uint32_t k = 0; k < a->stop_time_count; k++)
+			if (x[k].sequence != y[k].sequence || x[k].arrival != y[k].arrival ||
+			    x[k].departure != y[k].departure ||
+			    strcmp(sorted->stops[x[k].stop].id, f->stops[y[k].stop].id) != 0) {
+				differ++;
+				break;
+			}
+	}
+	CHECK_INT(differ, 0);
+	unload(&l);
+}
 
 static void test_real_feeds(void)
 {
@@ -889,6 +1124,7 @@ static void test_real_feeds(void)
 		}
 		CHECK_INT(total, 352668);
 		CHECK_INT(unsorted, 0);
+		test_shuffled_copy(path, l.feed);
 	}
 	unload(&l);
 }
@@ -907,6 +1143,9 @@ int main(void)
 	test_csv_edge_cases();
 	test_calendar_dates_only();
 	test_interpolation_edges();
+	test_parents();
+	test_agency_references();
+	test_frequency_caps();
 	test_not_a_feed();
 	test_zip();
 	test_check();

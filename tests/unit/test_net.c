@@ -208,11 +208,24 @@ static void test_two_feeds(void)
 				  &opts, diag, &err),
 		  0);
 	feeds[1] = f2;
+	/* Without merging, every trip twice; merging (the default for several
+	 * feeds) finds each trip of u in t: 6 runs, each carrying u's id. */
+	grens_net_options nopts = GRENS_NET_OPTIONS_INIT;
+	nopts.merge_trips = false;
+	CHECK_INT(grens_net_build(&tt, feeds, 2, &nopts, diag, &err), 0);
+	if (tt)
+		CHECK_INT(tt->trip_count, 12);
+	grens_timetable_free(tt);
+	tt = NULL;
 	CHECK_INT(grens_net_build(&tt, feeds, 2, NULL, diag, &err), 0);
 	if (tt) {
 		/* Every stop twice, ids scoped by feed. */
 		CHECK_INT(tt->stop_count, 14);
-		CHECK_INT(tt->trip_count, 12);
+		CHECK_INT(tt->trip_count, 6);
+		uint32_t t1 = grens_net_trip_by_id(tt, "t", "t1");
+		CHECK(t1 != GRENS_NONE && tt->trip_alt_feed[t1] == 1);
+		if (t1 != GRENS_NONE)
+			CHECK_STR(grens_net_str(tt, tt->trip_alt_id[t1]), "t1");
 		uint32_t tb = grens_net_stop_by_id(tt, "t", "b"), ub = grens_net_stop_by_id(tt, "u", "b");
 		CHECK(tb != GRENS_NONE && ub != GRENS_NONE && tb != ub);
 		CHECK_INT(tt->stop_feed[ub], 1);
