@@ -69,7 +69,7 @@ struct args {
 	const char *from[MAX_FROM];
 	uint32_t from_count;
 	const char *date_s, *window, *out, *base_feeds, *decay_s, *cutoffs_s, *percentiles_s;
-	const char *shard_s, *scenario;
+	const char *shard_s, *scenario, *links;
 	grens_access_options opts;
 	grens_access_link_options link;
 	double link_radius;
@@ -176,7 +176,7 @@ static int parse(int argc, char **argv, struct args *a)
 	a->opts = o;
 	a->opts.threads = online_cpus();
 	a->link = l;
-	a->link_radius = 200.0;
+	a->link_radius = GRENS_NET_RADIUS_AUTO;
 	a->format = CLI_FORMAT_TEXT;
 	for (int i = 1; i < argc; i++) {
 		const char *opt = argv[i];
@@ -274,6 +274,8 @@ static int parse(int argc, char **argv, struct args *a)
 		} else if (strcmp(opt, "--link-radius") == 0) {
 			if (parse_real(opt, v, 0.0, 2000.0, &a->link_radius))
 				return -1;
+		} else if (strcmp(opt, "--links") == 0) {
+			a->links = v;
 		} else if (strcmp(opt, "--format") == 0) {
 			if (cli_parse_format(CMD, v, 0xFu, &a->format))
 				return -1;
@@ -441,11 +443,16 @@ static int load_places(struct args *a, grens_access_places **out)
 /* ---- feeds and timetables ------------------------------------------------------------ */
 
 static int build_tt(const grens_gtfs_feed *const *feeds, uint32_t n, double link_radius,
-		    grens_timetable **out)
+		    const grens_net_links *links, grens_timetable **out)
 {
 	grens_net_options no = GRENS_NET_OPTIONS_INIT;
-	/* stops of different feeds at one station are joined by walks */
-	no.footpath_radius_m = n > 1 ? link_radius : 0.0;
+	/* the builder links stops across feeds (names, distance, the links
+	 * file); link_radius adds walks between any stops within */
+	no.footpath_radius_m = link_radius;
+	no.links = links;
+	const char *tzdir = getenv("TZDIR");
+	if (tzdir && *tzdir)
+		no.zoneinfo_dir = tzdir;
 	cli_progress_init(&no.progress);
 	grens_error err;
 	grens_error_clear(&err);
@@ -459,6 +466,39 @@ static int build_tt(const grens_gtfs_feed *const *feeds, uint32_t n, double link
 	}
 	grens_diag_free(diag);
 	return rc;
+}
+
+/* The links file (--links, default feeds/links.csv when it exists; "none":
+ * no file) into *out. 0 or -1 after a message. */
+static int load_links(const char *path, grens_net_links **out)
+{
+	char def[4200];
+	*out = grens_net_links_new();
+	if (!*out) {
+		cli_errorf(CMD, "out of memory");
+		return -1;
+	}
+	if (path && strcmp(path, "none") == 0)
+		return 0;
+	if (!path) {
+		snprintf(def, sizeof(def), "%s/links.csv", cli_feeds_dir());
+		if (access(def, R_OK) != 0)
+			return 0;
+		path = def;
+	}
+	size_t len;
+	char *text = read_file(path, 64u * 1024u * 1024u, &len);
+	if (!text)
+		return -1;
+	grens_error err;
+	grens_error_clear(&err);
+	int rc = grens_net_links_parse(*out, text, len, GRENS_NET_LINKS_FILE, path, NULL, &err);
+	free(text);
+	if (rc) {
+		cli_report_error(CMD, &err);
+		return -1;
+	}
+	return 0;
 }
 
 /* Is name in the comma-separated list? */
@@ -1297,11 +1337,12 @@ static void side_free(struct side *s)
 }
 
 static int run_side(struct args *a, struct side *s, const grens_gtfs_feed *const *feeds,
-		    uint32_t nfeeds, const grens_access_places *places)
+		    uint32_t nfeeds, const grens_access_places *places,
+		    const grens_net_links *links)
 {
 	grens_error err;
 	grens_error_clear(&err);
-	if (build_tt(feeds, nfeeds, a->link_radius, &s->tt))
+	if (build_tt(feeds, nfeeds, a->link_radius, links, &s->tt))
 		return CLI_EXIT_FAIL;
 	grens_diag *diag = grens_diag_new();
 	if (!diag || grens_access_network_new(&s->net, s->tt, places, &a->link, diag, &err)) {
@@ -1349,6 +1390,7 @@ int cmd_access(int argc, char **argv)
 	struct side alt = {0}, base = {0};
 	grens_scenario *scenario = NULL;
 	grens_scenario_result *applied = NULL;
+	grens_net_links *links = NULL;
 	json_t *doc = NULL;
 	grens_access_delta *deltas = NULL;
 	int code = CLI_EXIT_FAIL;
@@ -1356,7 +1398,7 @@ int cmd_access(int argc, char **argv)
 
 	if (a.place_files == 0 && default_places(&a, owned_places))
 		goto done;
-	if (load_places(&a, &places))
+	if (load_places(&a, &places) || load_links(a.links, &links))
 		goto done;
 	cli_feed_list_default(&a.feeds);
 	if (cli_load_feeds(CMD, &a.feeds, feeds, diags) != 0)
@@ -1385,7 +1427,7 @@ int cmd_access(int argc, char **argv)
 		grens_diag_free(diag);
 		alt_feeds = grens_scenario_result_feeds(applied, &alt_count);
 	}
-	if ((code = run_side(&a, &alt, alt_feeds, alt_count, places)))
+	if ((code = run_side(&a, &alt, alt_feeds, alt_count, places, links)))
 		goto done;
 	json_t *meta = NULL, *origins = json_array();
 	if (a.border || a.scenario) {
@@ -1410,7 +1452,7 @@ int cmd_access(int argc, char **argv)
 			json_decref(origins);
 			goto done;
 		}
-		if ((code = run_side(&a, &base, sub, nsub, places))) {
+		if ((code = run_side(&a, &base, sub, nsub, places, links))) {
 			json_decref(origins);
 			goto done;
 		}
@@ -1461,6 +1503,7 @@ done:
 	side_free(&base);
 	grens_scenario_result_free(applied);
 	grens_scenario_free(scenario);
+	grens_net_links_free(links);
 	cli_free_feeds(feeds, diags, a.feeds.count);
 	grens_access_places_free(places);
 	for (uint32_t i = 0; i < MAX_PLACES_FILES; i++)
