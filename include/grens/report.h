@@ -248,7 +248,8 @@ int grens_report_previous_run(const char *dir, grens_date date, char *name, size
  * (HH:MM-HH:MM), step (seconds), threshold (minutes), scenario (a file,
  * repeatable), pair (`FROM -> TO`, repeatable), map_origin (a stop),
  * places (a places CSV, repeatable), cutoffs (minutes, comma-separated),
- * base_feeds (feed names of the nl-only side), diff_travel_time (seconds),
+ * base_feeds (feed names of the nl-only side), links (a links file joining
+ * stations across feeds; default none), diff_travel_time (seconds),
  * diff_population. Inline `#` starts a comment. */
 #define GRENS_REPORT_NIGHTLY_MAX_PAIRS 32u
 #define GRENS_REPORT_NIGHTLY_MAX_SCENARIOS 8u
@@ -274,6 +275,7 @@ typedef struct grens_report_nightly_config {
 	int32_t cutoffs_min[GRENS_REPORT_NIGHTLY_MAX_CUTOFFS]; /* default 60, 90, 120 */
 	uint32_t cutoff_count;
 	char base_feeds[GRENS_REPORT_NIGHTLY_TEXT_BYTES]; /* "" : "nl" */
+	char links[GRENS_REPORT_PATH_BYTES];		  /* "" : no links file */
 	int64_t max_age_s;	   /* default 2 days */
 	grens_date service_date; /* GRENS_DATE_NONE: the run date */
 	int32_t window_start, window_end; /* default 06:00-22:00 */

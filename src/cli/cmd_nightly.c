@@ -253,6 +253,7 @@ int cmd_nightly(int argc, char **argv)
 		spec.cutoffs_min[i] = cfg->cutoffs_min[i];
 	spec.cutoff_count = cfg->cutoff_count;
 	spec.base_feeds = cfg->base_feeds[0] ? cfg->base_feeds : NULL;
+	spec.links = cfg->links[0] ? cfg->links : "none";
 	spec.date = cfg->service_date != GRENS_DATE_NONE ? cfg->service_date : run_date;
 	spec.t0 = cfg->window_start;
 	spec.t1 = cfg->window_end;

@@ -26,7 +26,8 @@ static void usage(FILE *o)
 		"                    [--pair 'FROM -> TO']... [--map-origin STOP]\n"
 		"                    [--date YYYY-MM-DD] [--window HH:MM-HH:MM] [--step S]\n"
 		"                    [--threshold MIN] [--title TEXT] [--places FILE]...\n"
-		"                    [--cutoffs MIN,...] [--base-feeds NAME,...]\n\n"
+		"                    [--cutoffs MIN,...] [--base-feeds NAME,...]\n"
+		"                    [--links FILE|none]\n\n"
 		"Writes DIR/report.html (one self-contained page with charts), report.json,\n"
 		"profiles.csv, profile_steps.csv, opportunities.csv, stations.csv,\n"
 		"stations.geojson and journeys.csv (docs/report.md).\n\n"
@@ -44,6 +45,8 @@ static void usage(FILE *o)
 		"                       population for nl-only, linked and each scenario\n"
 		"  --cutoffs MIN,...    cutoffs of reachable population (default 60,90,120,180)\n"
 		"  --base-feeds NAMES   the feeds of the nl-only side (default nl)\n"
+		"  --links FILE|none    stations that are the same across feeds (default:\n"
+		"                       links.csv of the feeds directory when it exists)\n"
 		"Exit status: 0, 1 unusable feed or unwritable output, 2 bad arguments.\n",
 		cli_feeds_dir(), DEFAULT_DATE);
 }
@@ -151,6 +154,8 @@ int cmd_report(int argc, char **argv)
 				return CLI_EXIT_USAGE;
 		} else if (strcmp(opt, "--base-feeds") == 0) {
 			spec.base_feeds = v;
+		} else if (strcmp(opt, "--links") == 0) {
+			spec.links = v;
 		} else if (strcmp(opt, "--map-origin") == 0) {
 			spec.map_origin = v;
 		} else if (strcmp(opt, "--date") == 0) {

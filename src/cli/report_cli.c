@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "grens/access.h"
 #include "grens/gtfs.h"
@@ -14,9 +15,8 @@
 #include "report_cli.h"
 #include "route_cli.h"
 
-/* Stops of different feeds this close are joined by walks (as in grens
- * access). */
-#define REPORT_CLI_LINK_RADIUS_M 200.0
+/* Largest links file read. */
+#define REPORT_CLI_LINKS_MAX_BYTES (64u * 1024u * 1024u)
 
 static int fail_err(const char *cmd, const grens_error *err)
 {
@@ -173,12 +173,16 @@ done:
 }
 
 static int build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t count,
-		 grens_timetable **out)
+		 const grens_net_links *links, grens_timetable **out)
 {
+	/* Linked as grens access links them: stops matched across feeds by
+	 * the links file, name and distance, and the builder's default walks
+	 * between nearby stops of several feeds. */
 	grens_net_options no = GRENS_NET_OPTIONS_INIT;
-	/* Stops of different feeds at one station are joined by walks (as in
-	 * grens access). */
-	no.footpath_radius_m = count > 1 ? REPORT_CLI_LINK_RADIUS_M : 0.0;
+	no.links = links;
+	const char *tzdir = getenv("TZDIR");
+	if (tzdir && *tzdir)
+		no.zoneinfo_dir = tzdir;
 	grens_error err;
 	grens_error_clear(&err);
 	grens_diag *diag = grens_diag_new();
@@ -195,24 +199,21 @@ static int build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t 
 	return CLI_EXIT_OK;
 }
 
-/* Read a places file (bounded) and add its rows. */
-static int read_places(const char *cmd, const char *path, grens_access_places *places)
+/* A whole file of at most max bytes, NUL-terminated (caller frees), or NULL
+ * after a message. */
+static char *read_file(const char *cmd, const char *what, const char *path, uint64_t max,
+		       size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *text = NULL;
-	size_t len = 0;
-	int code = CLI_EXIT_FAIL;
-	grens_error err;
-	grens_error_clear(&err);
-	if (!f) {
-		cli_errorf(cmd, "cannot open places file '%s': %s", path, strerror(errno));
-		return CLI_EXIT_FAIL;
-	}
 	struct stat st;
-	if (fstat(fileno(f), &st) != 0 || st.st_size < 0 ||
-	    (uint64_t)st.st_size > GRENS_ACCESS_MAX_PLACES_BYTES) {
-		cli_errorf(cmd, "'%s' is not a regular file of at most %u bytes", path,
-			   GRENS_ACCESS_MAX_PLACES_BYTES);
+	if (!f) {
+		cli_errorf(cmd, "cannot open %s '%s': %s", what, path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+		cli_errorf(cmd, "%s '%s' is not a regular file of at most %llu bytes", what, path,
+			   (unsigned long long)max);
 		goto done;
 	}
 	text = malloc((size_t)st.st_size + 1);
@@ -220,14 +221,31 @@ static int read_places(const char *cmd, const char *path, grens_access_places *p
 		cli_errorf(cmd, "out of memory");
 		goto done;
 	}
-	len = fread(text, 1, (size_t)st.st_size, f);
+	*len = fread(text, 1, (size_t)st.st_size, f);
 	if (ferror(f)) {
-		cli_errorf(cmd, "cannot read '%s'", path);
+		cli_errorf(cmd, "cannot read %s '%s'", what, path);
+		free(text);
+		text = NULL;
 		goto done;
 	}
-	text[len] = '\0';
+	text[*len] = '\0';
+done:
+	fclose(f);
+	return text;
+}
+
+/* Read a places file and add its rows. */
+static int read_places(const char *cmd, const char *path, grens_access_places *places)
+{
+	size_t len = 0;
+	char *text = read_file(cmd, "places file", path, GRENS_ACCESS_MAX_PLACES_BYTES, &len);
+	if (!text)
+		return CLI_EXIT_FAIL;
+	grens_error err;
+	grens_error_clear(&err);
 	grens_diag *diag = grens_diag_new();
 	uint32_t skipped = 0;
+	int code = CLI_EXIT_FAIL;
 	if (!diag || grens_access_places_parse(places, path, text, len, diag, &skipped, &err)) {
 		cli_report_error(cmd, &err);
 	} else {
@@ -236,10 +254,37 @@ static int read_places(const char *cmd, const char *path, grens_access_places *p
 		code = CLI_EXIT_OK;
 	}
 	grens_diag_free(diag);
-done:
 	free(text);
-	fclose(f);
 	return code;
+}
+
+/* The links file: spec->links, "none" for none; NULL: the default
+ * feeds/links.csv when it exists. */
+static int read_links(const char *cmd, const report_cli_spec *spec, grens_net_links *links)
+{
+	char def[4200];
+	const char *path = spec->links;
+	if (path && strcmp(path, "none") == 0)
+		return CLI_EXIT_OK;
+	if (!path) {
+		snprintf(def, sizeof(def), "%s/links.csv", cli_feeds_dir());
+		if (access(def, R_OK) != 0)
+			return CLI_EXIT_OK;
+		path = def;
+	}
+	size_t len = 0;
+	char *text = read_file(cmd, "links file", path, REPORT_CLI_LINKS_MAX_BYTES, &len);
+	if (!text)
+		return CLI_EXIT_FAIL;
+	grens_error err;
+	grens_error_clear(&err);
+	int rc = grens_net_links_parse(links, text, len, GRENS_NET_LINKS_FILE, path, NULL, &err);
+	free(text);
+	if (rc) {
+		cli_report_error(cmd, &err);
+		return CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
 }
 
 /* Reachable population from each distinct pair origin on tt, as `variant`. */
@@ -328,7 +373,7 @@ static bool in_list(const char *list, const char *name)
 
 /* The border effect's other side: the base feeds alone. */
 static int nl_only(const char *cmd, const report_cli_spec *spec, grens_report *report,
-		   grens_gtfs_feed *const *feeds, uint32_t count,
+		   grens_gtfs_feed *const *feeds, uint32_t count, const grens_net_links *links,
 		   const grens_access_places *places)
 {
 	const grens_gtfs_feed *subset[64];
@@ -340,7 +385,7 @@ static int nl_only(const char *cmd, const report_cli_spec *spec, grens_report *r
 	if (n == 0 || n == count)
 		return CLI_EXIT_OK; /* no border to speak of */
 	grens_timetable *tt = NULL;
-	int code = build(cmd, subset, n, &tt);
+	int code = build(cmd, subset, n, links, &tt);
 	if (!code)
 		code = add_access(cmd, spec, report, tt, places, "nl-only");
 	grens_timetable_free(tt);
@@ -350,7 +395,7 @@ static int nl_only(const char *cmd, const report_cli_spec *spec, grens_report *r
 /* One scenario: apply it to the feeds, rebuild, and analyse. */
 static int scenario(const char *cmd, const report_cli_spec *spec, grens_report *report,
 		    grens_gtfs_feed *const *feeds, uint32_t count, const char *path,
-		    const grens_access_places *places)
+		    const grens_net_links *links, const grens_access_places *places)
 {
 	grens_scenario *sc = NULL;
 	grens_scenario_result *res = NULL;
@@ -369,7 +414,7 @@ static int scenario(const char *cmd, const report_cli_spec *spec, grens_report *
 	}
 	uint32_t n;
 	const grens_gtfs_feed *const *modified = grens_scenario_result_feeds(res, &n);
-	if ((code = build(cmd, modified, n, &tt)) ||
+	if ((code = build(cmd, modified, n, links, &tt)) ||
 	    (code = analyse(cmd, spec, report, tt, places, grens_scenario_name(sc))))
 		goto done;
 	if (spec->places_count)
@@ -388,6 +433,7 @@ int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *
 	grens_diag *diags[64] = { 0 };
 	grens_timetable *tt = NULL;
 	grens_access_places *places = NULL;
+	grens_net_links *links = grens_net_links_new();
 	grens_error err;
 	grens_error_clear(&err);
 	cli_feed_list list = spec->feeds;
@@ -396,6 +442,13 @@ int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *
 	if (grens_report_set_query(report, spec->date, spec->t0, spec->t1, spec->step,
 				   spec->threshold, &err))
 		goto fail;
+	if (!links) {
+		cli_errorf(cmd, "out of memory");
+		goto done;
+	}
+	if ((code = read_links(cmd, spec, links)))
+		goto done;
+	code = CLI_EXIT_FAIL;
 	/* An empty table when there are no places files: the station map
 	 * needs one. */
 	if (grens_access_places_new(&places, &err))
@@ -415,9 +468,9 @@ int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *
 					  &err))
 			goto fail;
 	}
-	if (spec->places_count && (code = nl_only(cmd, spec, report, feeds, list.count, places)))
+	if (spec->places_count && (code = nl_only(cmd, spec, report, feeds, list.count, links, places)))
 		goto done;
-	if ((code = build(cmd, (const grens_gtfs_feed *const *)feeds, list.count, &tt)) ||
+	if ((code = build(cmd, (const grens_gtfs_feed *const *)feeds, list.count, links, &tt)) ||
 	    (code = analyse(cmd, spec, report, tt, places, "base")) ||
 	    (spec->places_count && (code = add_access(cmd, spec, report, tt, places, "linked"))))
 		goto done;
@@ -425,7 +478,7 @@ int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *
 	tt = NULL;
 	for (unsigned i = 0; i < spec->scenario_count; i++)
 		if ((code = scenario(cmd, spec, report, feeds, list.count, spec->scenarios[i],
-				     places)))
+				     links, places)))
 			goto done;
 	if (!spec->places_count && (code = grens_report_add_note(
 				report, "no places file: reachable population not computed", &err)))
@@ -437,6 +490,7 @@ fail:
 done:
 	grens_timetable_free(tt);
 	grens_access_places_free(places);
+	grens_net_links_free(links);
 	cli_free_feeds(feeds, diags, list.count);
 	return code;
 }

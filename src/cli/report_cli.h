@@ -27,12 +27,15 @@ typedef struct report_cli_spec {
 	int32_t cutoffs_min[REPORT_CLI_MAX_CUTOFFS];
 	unsigned cutoff_count;
 	const char *base_feeds;
+	/* Links between feeds (feeds/links.csv format); NULL: the default
+	 * links.csv of the feeds directory when it exists; "none": none. */
+	const char *links;
 	grens_date date;
 	int32_t t0, t1, step, threshold;
 } report_cli_spec;
 
 /* Load the feeds (with provenance), build the base timetable (all feeds,
- * stops of different feeds within 200 m joined by walks) and each
+ * linked across feeds as grens access links them) and each
  * scenario's, and add profiles, best journeys, the station map and
  * reachable population (nl-only, linked, each scenario) to report. Returns CLI_EXIT_OK or an exit code after printing the reason. */
 int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *report);

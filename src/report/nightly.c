@@ -168,6 +168,8 @@ int grens_report_nightly_parse(grens_report_nightly_config *out, const char *tex
 				out->cutoffs_min[out->cutoff_count++] = (int32_t)n;
 				q = c ? c + 1 : e;
 			}
+		} else if (strcmp(key, "links") == 0) {
+			rc = resolve(out->links, sizeof(out->links), file, v, vlen);
 		} else if (strcmp(key, "base_feeds") == 0) {
 			rc = copy(out->base_feeds, sizeof(out->base_feeds), v, vlen);
 		} else if (strcmp(key, "map_origin") == 0) {

@@ -89,6 +89,20 @@ for (origin, variant), o in opp.items():
 a60 = opp[("Amsterdam Centraal", "nl-only")]["cutoffs"][0]["population"]
 check(a60 == 1293298, f"Amsterdam within 60 min: {a60} = 931298 + 362000")
 
+# The same figures as grens access gives for the border effect (one computation
+# behind both commands).
+r = run("access", "--from", "Utrecht Centraal", "--border-effect", "--date", "2026-03-10",
+        "--window", "06:00-22:00", "--step", "300", "--cutoffs", "60,90,120,180",
+        "--format", "csv")
+check(r.returncode == 0, f"grens access --border-effect ({r.stderr.strip()})")
+rows = [x for x in csv.DictReader(line for line in r.stdout.splitlines()
+                                  if not line.startswith("#"))]
+want = {int(x["cutoff_min"]): (float(x["base"]), float(x["alternative"])) for x in rows}
+got = {c["minutes"]: (c["population"], l["population"])
+       for c, l in zip(opp[("Utrecht Centraal", "nl-only")]["cutoffs"],
+                       opp[("Utrecht Centraal", "linked")]["cutoffs"])}
+check(got == want, f"report and grens access agree on the border effect: {got} vs {want}")
+
 # ---- CSV says what the JSON says --------------------------------------------------
 with open(os.path.join(out, "profiles.csv"), encoding="utf-8") as f:
     rows = list(csv.DictReader(f))

@@ -221,6 +221,7 @@ static void test_nightly_config(void)
 			   "places = places/nrw.csv\n"
 			   "cutoffs = 45, 90,180\n"
 			   "base_feeds = nl,be\n"
+			   "links = links.csv\n"
 			   "diff_travel_time = 120\n"
 			   "diff_population = 2500.5\n";
 	CHECK_INT(grens_report_nightly_parse(&c, good, strlen(good), "/etc/grens/nightly.conf",
@@ -247,6 +248,7 @@ static void test_nightly_config(void)
 	CHECK_INT(c.cutoffs_min[0], 45);
 	CHECK_INT(c.cutoffs_min[2], 180);
 	CHECK_STR(c.base_feeds, "nl,be");
+	CHECK_STR(c.links, "/etc/grens/links.csv");
 	CHECK_INT(c.diff.travel_time_s, 120);
 	CHECK_NEAR(c.diff.population, 2500.5, 1e-9);
 
