@@ -5,6 +5,7 @@
  * holds it), so a test can check the page against the JSON beside it. */
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report_internal.h"
@@ -454,8 +455,34 @@ static void ramp(double t, char *buf, size_t bufsz)
 	snprintf(buf, bufsz, "#%02x%02x%02x", r, g, 40);
 }
 
+/* Station names on a map, placed first come first served: a name that
+ * would overlap one already placed is left to the tooltip. */
+enum { MAX_LABELS = 256 };
+typedef struct label_set {
+	double x0[MAX_LABELS], y0[MAX_LABELS], x1[MAX_LABELS], y1[MAX_LABELS];
+	unsigned n;
+} label_set;
+
+static bool place_label(label_set *l, double x, double y, const char *name)
+{
+	/* 11 px sans-serif: about 6 px per character, 12 px high. */
+	double x1 = x + 6.0 * (double)strlen(name), y0 = y - 10, y1 = y + 2;
+	if (l->n == MAX_LABELS)
+		return false;
+	for (unsigned i = 0; i < l->n; i++)
+		if (x < l->x1[i] && l->x0[i] < x1 && y0 < l->y1[i] && l->y0[i] < y1)
+			return false;
+	l->x0[l->n] = x;
+	l->x1[l->n] = x1;
+	l->y0[l->n] = y0;
+	l->y1[l->n] = y1;
+	l->n++;
+	return true;
+}
+
 static void map_for(page *p, const json_t *doc, size_t first)
 {
+	label_set *labels = calloc(1, sizeof(*labels)); /* NULL: no labels */
 	const json_t *all = json_object_get(doc, "stations");
 	const json_t *s0 = json_array_get(all, first);
 	const char *origin = report_str(s0, "origin"), *scenario = report_str(s0, "scenario");
@@ -523,12 +550,26 @@ static void map_for(page *p, const json_t *doc, size_t first)
 		out(p, "): ");
 		duration(p, t);
 		out(p, "</title></circle>\n");
-		if (strcmp(report_str(s, "id"), origin) == 0 || (json_is_integer(t) && i % 3 == 0)) {
-			outf(p, "<text x=\"%.1f\" y=\"%.1f\">", x + 7, y + 4);
+	}
+	/* Names over the circles: the origin's first, then in order. */
+	for (int pass = 0; labels && pass < 2; pass++) {
+		json_array_foreach(all, i, s)
+		{
+			bool is_origin = strcmp(report_str(s, "id"), origin) == 0;
+			if ((pass == 0) != is_origin || strcmp(report_str(s, "origin"), origin) ||
+			    strcmp(report_str(s, "scenario"), scenario) ||
+			    !json_is_number(json_object_get(s, "lat")))
+				continue;
+			double x = 27 + (json_number_value(json_object_get(s, "lon")) - lon0) * k * sc;
+			double y = 24 + (lat1 - json_number_value(json_object_get(s, "lat"))) * sc;
+			if (!place_label(labels, x, y, report_str(s, "name")))
+				continue;
+			outf(p, "<text x=\"%.1f\" y=\"%.1f\">", x, y);
 			esc(p, report_str(s, "name"));
 			out(p, "</text>\n");
 		}
 	}
+	free(labels);
 	outf(p, "</svg>\n<p class=\"legend\">Colour: travel time from green (short) to red "
 		"(long, %lld:%02lld); grey: not reached. Dashed line: the NL&#8211;DE border.</p>\n",
 	     tmax / 3600, tmax / 60 % 60);
