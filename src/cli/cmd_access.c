@@ -1096,7 +1096,6 @@ static int cmp_csv_row(const void *a, const void *b)
 static int merge_csv(char **texts, const char *const *paths, uint32_t n, const char *out,
 		     json_t *first)
 {
-	(void)first;
 	struct csv_row *rows = NULL;
 	size_t count = 0, cap = 0;
 	const char *header = NULL;
