@@ -184,8 +184,9 @@ int main(int argc, char **argv)
 	       tt->stop_count, tt->trip_count, (unsigned long long)tt->stop_time_count, w1 - w0);
 	printf("places          %u (population 1000 on every 100th stop)\n",
 	       grens_access_places_count(places));
-	printf("run             %s, %lld origins, %u departures (%d s apart), %lld threads%s\n",
-	       dbuf, (long long)norigins, steps, o.step, (long long)threads,
+	printf("run             %s, %lld origins, %u departures (%d s apart), %lld threads, "
+	       "max duration %lld min%s\n",
+	       dbuf, (long long)norigins, steps, o.step, (long long)threads, (long long)max_min,
 	       exhaustive ? ", exhaustive" : "");
 	printf("time            %.2f s wall, %.2f s CPU\n", r1 - r0, c1 - c0);
 	printf("per origin      %.1f ms wall, %.1f ms CPU per origin-window\n", wall_ms, cpu_ms);
