@@ -1,13 +1,15 @@
 /* bench-access: time accessibility runs (grens_access_run) on a feed.
  *
  *   bench-access [--origins N] [--threads N] [--window HH:MM-HH:MM] [--step S]
- *                [--date YYYY-MM-DD] [--exhaustive] FEED
+ *                [--date YYYY-MM-DD] [--max-duration MIN] [--exhaustive] FEED
  *
  * Loads and builds the feed, puts a place of population 1000 on every 100th
  * stop, and runs N stop origins spread evenly over the stops with service
  * (default 200) over the window (default 07:00-09:00 by 60 s) on the given
- * threads (default 2). Prints wall and CPU time per origin-window and the
- * time a run over every stop would take. Speed is reported, never asserted. */
+ * threads (default 2), travel times bounded to --max-duration minutes (default
+ * 120 as grens access with its default cutoffs; 0: none). Prints wall and CPU time per
+ * origin-window and the time a run over every stop would take. Speed is reported, never asserted.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +40,7 @@ static int number(const char *s, int64_t max, int64_t *out)
 
 int main(int argc, char **argv)
 {
-	int64_t norigins = 200, threads = 2, step = 60;
+	int64_t norigins = 200, threads = 2, step = 60, max_min = 120;
 	int32_t t0 = 7 * 3600, t1 = 9 * 3600;
 	grens_date date = GRENS_DATE_NONE;
 	bool exhaustive = false;
@@ -51,6 +53,9 @@ int main(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--threads") == 0) {
 			bad = number(v, GRENS_ACCESS_MAX_THREADS, &threads);
+			i++;
+		} else if (strcmp(a, "--max-duration") == 0) {
+			bad = !v || grens_parse_i64(v, strlen(v), 0, 10080, &max_min);
 			i++;
 		} else if (strcmp(a, "--step") == 0) {
 			bad = number(v, 86400, &step);
@@ -73,7 +78,7 @@ int main(int argc, char **argv)
 		if (bad) {
 			fprintf(stderr, "usage: bench-access [--origins N] [--threads N] "
 					"[--window HH:MM-HH:MM] [--step S] [--date YYYY-MM-DD] "
-					"[--exhaustive] FEED\n");
+					"[--max-duration MIN] [--exhaustive] FEED\n");
 			return 2;
 		}
 	}
@@ -160,6 +165,7 @@ int main(int argc, char **argv)
 	o.step = (int32_t)step;
 	o.threads = (uint32_t)threads;
 	o.exhaustive = exhaustive;
+	o.max_duration = (int32_t)max_min * 60;
 	double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), r0 = clock_s(CLOCK_MONOTONIC);
 	if (grens_access_run(&r, net, origins, (uint32_t)norigins, &o, &err))
 		goto fail;
@@ -178,8 +184,9 @@ int main(int argc, char **argv)
 	       tt->stop_count, tt->trip_count, (unsigned long long)tt->stop_time_count, w1 - w0);
 	printf("places          %u (population 1000 on every 100th stop)\n",
 	       grens_access_places_count(places));
-	printf("run             %s, %lld origins, %u departures (%d s apart), %lld threads%s\n",
-	       dbuf, (long long)norigins, steps, o.step, (long long)threads,
+	printf("run             %s, %lld origins, %u departures (%d s apart), %lld threads, "
+	       "max duration %lld min%s\n",
+	       dbuf, (long long)norigins, steps, o.step, (long long)threads, (long long)max_min,
 	       exhaustive ? ", exhaustive" : "");
 	printf("time            %.2f s wall, %.2f s CPU\n", r1 - r0, c1 - c0);
 	printf("per origin      %.1f ms wall, %.1f ms CPU per origin-window\n", wall_ms, cpu_ms);

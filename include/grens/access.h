@@ -161,6 +161,10 @@ typedef struct grens_access_options {
 	bool keep_stop_times; /* also keep per-stop percentiles (stops * percentiles per origin) */
 	bool exhaustive;      /* one-to-all at every step instead of once per boarding
 				 deadline (same result, slower; a reference for tests) */
+	int32_t max_duration; /* seconds; travel times beyond are unreached, which lets routing
+				 ignore trips outside the window plus this (much faster on large
+				 networks); 0: no bound. Use at least the largest cutoff (+ W/2
+				 for linear decay) */
 	uint32_t threads;     /* 0 or 1: the calling thread only */
 	uint32_t shard_index, shard_count; /* this run takes origins i % count == index */
 	grens_route_options route;
@@ -172,8 +176,9 @@ typedef struct grens_access_options {
 		.date = 0, .window_start = 7 * 3600, .window_end = 9 * 3600, .step = 60,           \
 		.cutoff_count = 3, .cutoffs = {3600, 5400, 7200}, .percentile_count = 1,           \
 		.percentiles = {50}, .decay = GRENS_ACCESS_DECAY_STEP, .decay_param = 0,           \
-		.keep_stop_times = false, .exhaustive = false, .threads = 1, .shard_index = 0,     \
-		.shard_count = 1, .route = GRENS_ROUTE_OPTIONS_INIT, .progress = {                 \
+		.keep_stop_times = false, .exhaustive = false, .max_duration = 0, .threads = 1,    \
+		.shard_index = 0, .shard_count = 1, .route = GRENS_ROUTE_OPTIONS_INIT,             \
+		.progress = {                                                                      \
 			NULL,                                                                      \
 			NULL                                                                       \
 		}                                                                                  \

@@ -22,4 +22,11 @@ struct grens_access_network {
 	grens_access_link *links;
 };
 
+/* horizon.c: a timetable of the trips with an event in [lo, hi] on date
+ * (or on date - 1, shifted); shares every array not indexed by trip with tt,
+ * which must outlive it. Free with access_horizon_free. GRENS_ENOMEM. */
+int access_horizon_new(grens_timetable **out, const grens_timetable *tt, grens_date date,
+		       int32_t lo, int32_t hi, grens_error *err);
+void access_horizon_free(grens_timetable *h);
+
 #endif

@@ -436,14 +436,20 @@ static int run_origin(struct worker *w, uint32_t slot)
 				if (v < best)
 					best = v;
 			}
-			row[p] = best >= INF ? INF : (int32_t)best;
+			row[p] =
+			    best >= INF || (opts->max_duration > 0 && best > opts->max_duration)
+				? INF
+				: (int32_t)best;
 		}
 		if (o->place != GRENS_NONE)
 			row[o->place] = 0;
 		if (w->stop_tt) {
 			int32_t *srow = w->stop_tt + (size_t)i * tt->stop_count;
-			for (uint32_t s = 0; s < tt->stop_count; s++)
-				srow[s] = w->best[s] == INF ? INF : w->best[s] - t;
+			for (uint32_t s = 0; s < tt->stop_count; s++) {
+				int32_t v = w->best[s] == INF ? INF : w->best[s] - t;
+				srow[s] =
+				    opts->max_duration > 0 && v > opts->max_duration ? INF : v;
+			}
 		}
 	}
 
@@ -561,6 +567,9 @@ static int check_options(const grens_access_network *net, const grens_access_ori
 	if (o->decay != GRENS_ACCESS_DECAY_STEP && o->decay != GRENS_ACCESS_DECAY_LINEAR &&
 	    o->decay != GRENS_ACCESS_DECAY_EXP)
 		return grens_error_set(err, GRENS_EARG, "unknown decay function");
+	if (o->max_duration < 0 || o->max_duration > 7 * 86400)
+		return grens_error_set(err, GRENS_EARG, "max duration %d s out of range",
+				       o->max_duration);
 	if (o->shard_count == 0 || o->shard_index >= o->shard_count)
 		return grens_error_set(err, GRENS_EARG, "shard %u/%u: need index < count",
 				       o->shard_index, o->shard_count);
@@ -605,8 +614,17 @@ int grens_access_run(grens_access_result **out, const grens_access_network *net,
 	struct run run = {
 	    .net = net, .tt = tt, .places = net->places, .origins = origins, .opts = opts};
 	bool locked = false;
+	grens_timetable *window_tt = NULL;
 	if (!r)
 		goto nomem;
+	if (opts->max_duration > 0) {
+		/* journeys leave at or after the window start and count only when
+		 * they arrive by the window end plus the longest travel time */
+		if ((rc = access_horizon_new(&window_tt, tt, opts->date, opts->window_start,
+					     opts->window_end + opts->max_duration, err)))
+			goto fail;
+		run.tt = window_tt;
+	}
 	r->opts = *opts;
 	r->opts.progress.fn = NULL;
 	r->opts.progress.ctx = NULL;
@@ -676,6 +694,7 @@ int grens_access_run(grens_access_result **out, const grens_access_network *net,
 		worker_free(&workers[i]);
 	free(workers);
 	pthread_mutex_destroy(&run.lock);
+	access_horizon_free(window_tt);
 	*out = r;
 	return 0;
 nomem:
@@ -686,6 +705,7 @@ fail:
 	free(workers);
 	if (locked)
 		pthread_mutex_destroy(&run.lock);
+	access_horizon_free(window_tt);
 	grens_access_result_free(r);
 	return rc;
 }

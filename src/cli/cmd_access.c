@@ -73,6 +73,7 @@ struct args {
 	grens_access_options opts;
 	grens_access_link_options link;
 	double link_radius;
+	int64_t max_duration_min; /* -1: the largest cutoff (+ W/2 for linear decay) */
 	bool border, stops;
 	cli_format format;
 };
@@ -177,6 +178,7 @@ static int parse(int argc, char **argv, struct args *a)
 	a->opts.threads = online_cpus();
 	a->link = l;
 	a->link_radius = GRENS_NET_RADIUS_AUTO;
+	a->max_duration_min = -1;
 	a->format = CLI_FORMAT_TEXT;
 	for (int i = 1; i < argc; i++) {
 		const char *opt = argv[i];
@@ -273,6 +275,9 @@ static int parse(int argc, char **argv, struct args *a)
 				return -1;
 		} else if (strcmp(opt, "--link-radius") == 0) {
 			if (parse_real(opt, v, 0.0, 2000.0, &a->link_radius))
+				return -1;
+		} else if (strcmp(opt, "--max-duration") == 0) {
+			if (route_cli_int(CMD, opt, v, 0, 10080, &a->max_duration_min))
 				return -1;
 		} else if (strcmp(opt, "--links") == 0) {
 			a->links = v;
@@ -621,7 +626,7 @@ static json_t *make_meta(const struct args *a, const char *const *feed_names, ui
 	char decay[32];
 	json_t *meta = json_pack(
 	    "{s:s, s:s, s:o, s:s, s:s, s:i, s:o, s:o, s:s, s:o, s:o, s:i, s:o, s:i, s:i, s:{s:f, "
-	    "s:i, s:f, s:f, s:i}, s:{s:i, s:i}}",
+	    "s:i, s:f, s:f, s:i}}",
 	    "command", "grens access", "version", grens_version(), "feeds", feeds, "date",
 	    (grens_date_format_iso(o->date, dbuf, sizeof(dbuf)), dbuf), "window", wbuf, "step_s",
 	    (json_int_t)o->step, "cutoffs_min", cut, "percentiles", pct, "decay",
@@ -631,8 +636,10 @@ static json_t *make_meta(const struct args *a, const char *const *feed_names, ui
 	    "access", "max_distance_m", a->link.max_distance_m, "max_stops",
 	    (json_int_t)a->link.max_stops, "walk_speed_mps", a->link.walk_speed_mps,
 	    "detour_factor", a->link.detour_factor, "access_time_s",
-	    (json_int_t)a->link.access_time, "shard", "index", (json_int_t)o->shard_index, "count",
-	    (json_int_t)o->shard_count);
+	    (json_int_t)a->link.access_time);
+	if (meta)
+		json_object_set_new(meta, "max_duration_min",
+				    json_integer((o->max_duration + 59) / 60));
 	if (meta && comparison)
 		json_object_set_new(meta, "comparison",
 				    json_pack("{s:s, s:s, s:s}", "kind", comparison, "base",
@@ -641,6 +648,11 @@ static json_t *make_meta(const struct args *a, const char *const *feed_names, ui
 		json_object_set_new(meta, "scenario",
 				    json_pack("{s:s, s:s}", "name", grens_scenario_name(sc),
 					      "sha256", grens_scenario_hash(sc)));
+	/* last, so that merge (which drops and sets it again) keeps the order */
+	if (meta)
+		json_object_set_new(meta, "shard",
+				    json_pack("{s:i, s:i}", "index", (json_int_t)o->shard_index,
+					      "count", (json_int_t)o->shard_count));
 	return meta;
 }
 
@@ -1096,7 +1108,6 @@ static int cmp_csv_row(const void *a, const void *b)
 static int merge_csv(char **texts, const char *const *paths, uint32_t n, const char *out,
 		     json_t *first)
 {
-	(void)first;
 	struct csv_row *rows = NULL;
 	size_t count = 0, cap = 0;
 	const char *header = NULL;
@@ -1381,6 +1392,17 @@ int cmd_access(int argc, char **argv)
 			 &a.opts.window_end))
 		return CLI_EXIT_USAGE;
 	a.opts.keep_stop_times = a.stops;
+	if (a.max_duration_min >= 0) {
+		a.opts.max_duration = (int32_t)a.max_duration_min * 60;
+	} else {
+		int32_t most = 0;
+		for (uint32_t c = 0; c < a.opts.cutoff_count; c++)
+			if (a.opts.cutoffs[c] > most)
+				most = a.opts.cutoffs[c];
+		if (a.opts.decay == GRENS_ACCESS_DECAY_LINEAR)
+			most += (a.opts.decay_param + 1) / 2;
+		a.opts.max_duration = most > 0 ? most : 60;
+	}
 
 	char *owned_places[MAX_PLACES_FILES] = {0};
 	grens_access_places *places = NULL;

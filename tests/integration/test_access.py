@@ -50,6 +50,21 @@ if doc:
           "meta records the window and cutoffs")
     check(m["shard"] == {"index": 0, "count": 1}, "unsharded meta")
 
+# --max-duration: PD (115 min at p50) is beyond 60 min, so unreached; nearer
+# places are unchanged; the default bound is the largest cutoff
+p = access("--feed", X, "--places", PLACES, "--from", "PA", *WINDOW, "--cutoffs", "30,60",
+           "--format", "json", "--max-duration", "60")
+doc = as_json(p)
+check(p.returncode == 0 and doc is not None, f"bounded run: {p.stderr}")
+if doc:
+    times = {pl["name"]: pl["time_s"][0] for pl in doc["origins"][0]["places"]}
+    check(times == {"PA": 0, "PB": 900, "PC": 2100, "PD": None, "PE": None}, f"bounded {times}")
+    check(doc["meta"]["max_duration_min"] == 60, "meta max_duration_min")
+p = access("--feed", X, "--places", PLACES, "--from", "PA", *WINDOW, "--cutoffs", "30,90",
+           "--decay", "linear:20", "--format", "json")
+doc = as_json(p)
+check(doc is not None and doc["meta"]["max_duration_min"] == 100, "default bound: 90 + 20/2")
+
 # a stop origin and per-stop times
 p = access("--feed", X, "--places", PLACES, "--from", "x:B", *WINDOW, "--stops", "--format", "json")
 doc = as_json(p)

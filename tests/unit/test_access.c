@@ -609,6 +609,34 @@ static void crosscheck_feed(const char *shared, const char *zip)
 		n, grens_access_places_count(pl), reached, diffs);
 	CHECK_INT(diffs, 0);
 	CHECK(reached > n); /* the comparison is not vacuous */
+
+	/* bounded to 60 min: the same up to 60 min, unreached beyond; the
+	 * opportunities within the 60-min cutoff (index 0) unchanged */
+	grens_access_result *bounded = NULL;
+	o.exhaustive = false;
+	o.max_duration = 3600;
+	CHECK_INT(grens_access_run(&bounded, net, origins, n, &o, &err), 0);
+	uint32_t bdiffs = 0, cut = 0;
+	for (uint32_t i = 0; bounded && i < n; i++)
+		for (uint32_t p = 0; p < 3; p++) {
+			for (uint32_t q = 0; q < grens_access_places_count(pl); q++) {
+				int32_t a = grens_access_result_place_time(slow, i, p, q);
+				int32_t b = grens_access_result_place_time(bounded, i, p, q);
+				cut += a != GRENS_ACCESS_UNREACHED && a > 3600;
+				bdiffs += b != (a > 3600 ? GRENS_ACCESS_UNREACHED : a);
+			}
+			for (uint32_t s = 0; s < tt->stop_count; s++) {
+				int32_t a = grens_access_result_stop_time(slow, i, p, s);
+				bdiffs += grens_access_result_stop_time(bounded, i, p, s) !=
+					  (a > 3600 ? GRENS_ACCESS_UNREACHED : a);
+			}
+			bdiffs += grens_access_result_opportunities(bounded, i, p, 0, 0) !=
+				  grens_access_result_opportunities(slow, i, p, 0, 0);
+		}
+	fprintf(stderr, "%s bounded to 60 min: %u place times cut, %u differences\n", zip, cut,
+		bdiffs);
+	CHECK_INT(bdiffs, 0);
+	grens_access_result_free(bounded);
 done:
 	free(text);
 	grens_access_result_free(fast);
