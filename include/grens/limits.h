@@ -52,4 +52,8 @@
 /* Routing: most departure steps of one range query. */
 #define GRENS_LIMIT_ROUTE_STEPS 100000u
 
+/* Accessibility: most places in one places table, and largest places file. */
+#define GRENS_LIMIT_ACCESS_PLACES 1000000u
+#define GRENS_LIMIT_ACCESS_PLACES_BYTES (256u * 1024u * 1024u)
+
 #endif

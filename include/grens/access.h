@@ -1,0 +1,250 @@
+/* grens access: accessibility on the routable timetable (grens/route.h).
+ *
+ * Places are weighted points (municipalities with their population and,
+ * optionally, other opportunities such as jobs) tied to their nearest stops
+ * by an access walk. For each origin (a place or a set of stops) and each
+ * departure step of a window, one-to-all RAPTOR gives the travel time to
+ * every stop and place; per destination the travel times over the window are
+ * reduced to percentiles (nearest rank, like R5's p50), and the opportunities
+ * reachable within each cutoff are summed with an optional decay function.
+ *
+ * Everything here only computes: no file or network I/O, no formatting. The
+ * places CSV is parsed from memory (the caller reads the file). Many origins
+ * run on several threads (one routing workspace per thread); results do not
+ * depend on the thread count. Sharding selects origins i with
+ * i % shard_count == shard_index so independent processes can split a run.
+ *
+ * Travel time of an origin to a destination for the step leaving at t is
+ * arrival minus t, waiting at the origin included; an origin place reaches
+ * itself in 0 s. Unreached is GRENS_ACCESS_UNREACHED. */
+#ifndef GRENS_ACCESS_H
+#define GRENS_ACCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "grens/core.h"
+#include "grens/net.h"
+#include "grens/route.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GRENS_ACCESS_UNREACHED GRENS_ROUTE_UNREACHED
+/* Most opportunity columns (population, jobs, ...) in a places table. */
+#define GRENS_ACCESS_MAX_KINDS 8u
+/* Most cutoffs and percentiles in one run. */
+#define GRENS_ACCESS_MAX_CUTOFFS 16u
+#define GRENS_ACCESS_MAX_PERCENTILES 8u
+/* Most places in one table, and largest places file accepted. */
+#define GRENS_ACCESS_MAX_PLACES GRENS_LIMIT_ACCESS_PLACES
+#define GRENS_ACCESS_MAX_PLACES_BYTES GRENS_LIMIT_ACCESS_PLACES_BYTES
+/* Most stops one place is tied to. */
+#define GRENS_ACCESS_MAX_LINKS 16u
+/* Most threads one run uses. */
+#define GRENS_ACCESS_MAX_THREADS 256u
+
+/* ---- places ----------------------------------------------------------------- */
+
+/* One place. Strings are owned by the table. */
+typedef struct grens_access_place {
+	const char *name;
+	const char *country;	    /* ISO 3166 alpha-2, e.g. "NL" */
+	const char *municipality;   /* official code, e.g. "GM0917" or "05334002" */
+	const char *source;	    /* where the opportunity figures come from */
+	const char *reference_date; /* of those figures, as written (e.g. "2024-01-01") */
+	const char *station;	    /* whose coordinates lat/lon are (documentation only) */
+	double lat, lon;
+	const double *opportunities; /* [grens_access_places_kind_count] */
+	const char *file;	     /* file and line the row came from */
+	uint32_t line;
+} grens_access_place;
+
+typedef struct grens_access_places grens_access_places;
+
+/* An empty table. On success *out is the caller's (grens_access_places_free).
+ * GRENS_ENOMEM. */
+int grens_access_places_new(grens_access_places **out, grens_error *err);
+void grens_access_places_free(grens_access_places *places);
+
+/* Append the rows of one places CSV held in text[0..len); file names it in
+ * messages. Columns (any order, header names): name, country,
+ * municipality_code, lat, lon, population (required), source,
+ * reference_date, station (optional); every other column is a further opportunity
+ * kind (a number >= 0, empty means 0). The first file fixes the kinds; a later
+ * file must have the same ones. Quotes, a UTF-8 BOM and CRLF are accepted.
+ * A bad row is skipped with a notice (file, line, field) to diag and counted
+ * in *skipped (may be NULL); a duplicate name+country is a duplicate_key
+ * notice. A missing required column, a kind mismatch or an unreadable header
+ * fails with GRENS_EFORMAT and err's file/line/field set. GRENS_ELIMIT past
+ * GRENS_ACCESS_MAX_PLACES or _BYTES. */
+int grens_access_places_parse(grens_access_places *places, const char *file, const char *text,
+			      size_t len, grens_diag *diag, uint32_t *skipped, grens_error *err);
+
+uint32_t grens_access_places_count(const grens_access_places *places);
+/* The i-th place (i < count); valid while the table lives. */
+const grens_access_place *grens_access_places_get(const grens_access_places *places, uint32_t i);
+/* Opportunity kinds, in column order; kind 0 is "population". */
+uint32_t grens_access_places_kind_count(const grens_access_places *places);
+const char *grens_access_places_kind(const grens_access_places *places, uint32_t kind);
+/* A place by municipality code, or by name matched after grens_text_fold
+ * ("koln" finds "Köln"); GRENS_NONE when none or when a name is ambiguous. */
+uint32_t grens_access_places_find(const grens_access_places *places, const char *query);
+
+/* ---- places on a timetable ------------------------------------------------ */
+
+typedef struct grens_access_link_options {
+	double max_distance_m; /* stops farther than this are not tied (default 1500) */
+	uint32_t max_stops;    /* nearest stops tied per place (default 4, <= MAX_LINKS) */
+	double walk_speed_mps; /* default 1.2 */
+	double detour_factor;  /* straight-line distance times this (default 1.3) */
+	int32_t access_time; /* seconds for every tie regardless of distance; -1: walk (default) */
+} grens_access_link_options;
+
+#define GRENS_ACCESS_LINK_OPTIONS_INIT                                                             \
+	{                                                                                          \
+		.max_distance_m = 1500.0, .max_stops = 4, .walk_speed_mps = 1.2,                   \
+		.detour_factor = 1.3, .access_time = -1                                            \
+	}
+
+/* A place's tie to one stop: seconds of walking each way. */
+typedef struct grens_access_link {
+	uint32_t stop;
+	int32_t seconds;
+} grens_access_link;
+
+typedef struct grens_access_network grens_access_network;
+
+/* Tie every place to its nearest stops of tt (both must outlive the
+ * network). A place with no stop in reach gets a place_without_stop notice
+ * and can be reached only from itself. On success *out is the caller's.
+ * GRENS_ENOMEM, GRENS_EARG for bad options. */
+int grens_access_network_new(grens_access_network **out, const grens_timetable *tt,
+			     const grens_access_places *places,
+			     const grens_access_link_options *opts, grens_diag *diag,
+			     grens_error *err);
+void grens_access_network_free(grens_access_network *net);
+/* The stops place is tied to, nearest first; *links points into the network. */
+uint32_t grens_access_network_links(const grens_access_network *net, uint32_t place,
+				    const grens_access_link **links);
+const grens_timetable *grens_access_network_timetable(const grens_access_network *net);
+const grens_access_places *grens_access_network_places(const grens_access_network *net);
+
+/* ---- computing -------------------------------------------------------------- */
+
+/* An origin: a place (its tied stops with their access walks), or a set of
+ * stops left at the departure time (place = GRENS_NONE). */
+typedef struct grens_access_origin {
+	uint32_t place;
+	const uint32_t *stops; /* when place == GRENS_NONE */
+	uint32_t stop_count;
+} grens_access_origin;
+
+typedef enum {
+	GRENS_ACCESS_DECAY_STEP = 0, /* 1 within the cutoff, else 0 */
+	GRENS_ACCESS_DECAY_LINEAR =
+	    1,			    /* 1 up to cutoff - W/2, 0 from cutoff + W/2, linear between */
+	GRENS_ACCESS_DECAY_EXP = 2, /* 2^(-t / HALF) within the cutoff, else 0 */
+} grens_access_decay;
+
+typedef struct grens_access_options {
+	grens_date date;
+	int32_t window_start, window_end; /* departures, seconds since noon-minus-12h of date */
+	int32_t step;			  /* seconds between departures (default 60) */
+	uint32_t cutoff_count;
+	int32_t cutoffs[GRENS_ACCESS_MAX_CUTOFFS]; /* seconds, ascending not required */
+	uint32_t percentile_count;
+	uint8_t percentiles[GRENS_ACCESS_MAX_PERCENTILES]; /* 1..100 */
+	grens_access_decay decay;
+	int32_t decay_param;  /* seconds: linear width W, exponential half-life */
+	bool keep_stop_times; /* also keep per-stop percentiles (stops * percentiles per origin) */
+	bool exhaustive;      /* one-to-all at every step instead of once per boarding
+				 deadline (same result, slower; a reference for tests) */
+	int32_t max_duration; /* seconds; travel times beyond are unreached, which lets routing
+				 ignore trips outside the window plus this (much faster on large
+				 networks); 0: no bound. Use at least the largest cutoff (+ W/2
+				 for linear decay) */
+	uint32_t threads;     /* 0 or 1: the calling thread only */
+	uint32_t shard_index, shard_count; /* this run takes origins i % count == index */
+	grens_route_options route;
+	grens_progress progress; /* "origins" done / total; called from one thread at a time */
+} grens_access_options;
+
+#define GRENS_ACCESS_OPTIONS_INIT                                                                  \
+	{                                                                                          \
+		.date = 0, .window_start = 7 * 3600, .window_end = 9 * 3600, .step = 60,           \
+		.cutoff_count = 3, .cutoffs = {3600, 5400, 7200}, .percentile_count = 1,           \
+		.percentiles = {50}, .decay = GRENS_ACCESS_DECAY_STEP, .decay_param = 0,           \
+		.keep_stop_times = false, .exhaustive = false, .max_duration = 0, .threads = 1,    \
+		.shard_index = 0, .shard_count = 1, .route = GRENS_ROUTE_OPTIONS_INIT,             \
+		.progress = {                                                                      \
+			NULL,                                                                      \
+			NULL                                                                       \
+		}                                                                                  \
+	}
+
+typedef struct grens_access_result grens_access_result;
+
+/* Run every origin of this shard over the window (origins[i] with
+ * i % shard_count == shard_index) on opts->threads threads. The result keeps
+ * no pointer into net or origins[]: it holds indices into origins[] and into
+ * net's places and timetable, which the caller uses for names. On success
+ * *out is the caller's (grens_access_result_free). GRENS_EARG for bad
+ * options or origins, GRENS_ENOMEM, or a routing error. */
+int grens_access_run(grens_access_result **out, const grens_access_network *net,
+		     const grens_access_origin *origins, uint32_t origin_count,
+		     const grens_access_options *opts, grens_error *err);
+void grens_access_result_free(grens_access_result *r);
+
+/* Origins computed by this run (those of the shard), in input order. */
+uint32_t grens_access_result_count(const grens_access_result *r);
+/* Index into the run's origins[] of the i-th computed origin. */
+uint32_t grens_access_result_origin(const grens_access_result *r, uint32_t i);
+/* The options the run used (cutoffs, percentiles, window, shard). */
+const grens_access_options *grens_access_result_options(const grens_access_result *r);
+/* Opportunities of kind reachable from origin i at percentile index p within
+ * cutoff index c, weighted by the decay function. */
+double grens_access_result_opportunities(const grens_access_result *r, uint32_t i, uint32_t p,
+					 uint32_t c, uint32_t kind);
+/* Travel time (s) from origin i to place at percentile index p, or
+ * GRENS_ACCESS_UNREACHED. */
+int32_t grens_access_result_place_time(const grens_access_result *r, uint32_t i, uint32_t p,
+				       uint32_t place);
+/* Travel time (s) from origin i to stop at percentile index p (only with
+ * keep_stop_times; else GRENS_ACCESS_UNREACHED). */
+int32_t grens_access_result_stop_time(const grens_access_result *r, uint32_t i, uint32_t p,
+				      uint32_t stop);
+/* Steps of the window, and steps in which the place was reached at all. */
+uint32_t grens_access_result_steps(const grens_access_result *r);
+uint32_t grens_access_result_place_reached(const grens_access_result *r, uint32_t i,
+					   uint32_t place);
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+/* Weight of a travel time t (s) under cutoff (s) and a decay function. */
+double grens_access_decay_weight(grens_access_decay decay, int32_t param, int32_t cutoff,
+				 int32_t t);
+/* Nearest-rank percentile p (1..100) of values[0..n) (sorted in place);
+ * GRENS_ACCESS_UNREACHED counts as infinitely long. n == 0 gives UNREACHED. */
+int32_t grens_access_percentile(int32_t *values, uint32_t n, uint32_t p);
+
+/* One origin's change between two runs (base and alternative, e.g. NL only
+ * vs NL + NRW linked, or base vs scenario). */
+typedef struct grens_access_delta {
+	uint32_t origin;		   /* index into both runs' origins[] */
+	uint32_t percentile, cutoff, kind; /* indices */
+	double base, alternative, delta;   /* delta = alternative - base */
+} grens_access_delta;
+
+/* Compare two runs over the same origins, percentiles, cutoffs and kinds:
+ * one delta per origin x percentile x cutoff x kind, in that order. On
+ * success *out (calloc'd, *n entries) is the caller's to free(). GRENS_EARG
+ * when the runs are not comparable, GRENS_ENOMEM. */
+int grens_access_compare(grens_access_delta **out, uint32_t *n, const grens_access_result *base,
+			 const grens_access_result *alternative, grens_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

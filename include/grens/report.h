@@ -1,0 +1,300 @@
+/* grens report: writers for results (CSV, JSON, GeoJSON), the
+ * self-contained HTML report, provenance, and the diff between two reports.
+ *
+ * The module formats and writes; it computes no routes. Commands fill a
+ * table or a report with results they got from route/, access/ and
+ * scenario/, then write it.
+ *
+ *  - A table (grens_report_table) is typed rows; the same table can be
+ *    written as CSV (RFC 4180), as a JSON array of objects, or as a GeoJSON
+ *    FeatureCollection of Points (RFC 7946: [lon, lat], WGS 84) when it has
+ *    coordinate columns. Any command can use it (grens access --format).
+ *  - A report (grens_report) collects the sections of `grens report`:
+ *    provenance, travel-time profiles, reachable population, stations with
+ *    travel times and the best journeys. grens_report_write_dir writes
+ *    report.json (the source of truth), report.html (rendered from it, with
+ *    data-value attributes on every number), CSV and GeoJSON files.
+ *  - grens_report_diff compares two report.json files (a previous night and
+ *    this one) and lists what changed beyond thresholds.
+ *
+ * Output files are written atomically (a temporary file beside the target,
+ * fsync, rename), so a reader never sees half a file. */
+#ifndef GRENS_REPORT_H
+#define GRENS_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "grens/core.h"
+#include "grens/net.h"
+#include "grens/route.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bounds: columns of a table, rows of a table, files hashed per feed, the
+ * largest report.json read back by the diff, a profile's steps. */
+#define GRENS_REPORT_MAX_COLUMNS 64u
+#define GRENS_REPORT_MAX_ROWS 10000000u
+#define GRENS_REPORT_MAX_FEED_FILES 256u
+#define GRENS_REPORT_MAX_JSON_BYTES (256u * 1024u * 1024u)
+#define GRENS_REPORT_MAX_STEPS GRENS_ROUTE_MAX_STEPS
+#define GRENS_REPORT_PATH_BYTES 4096u
+
+/* ---- atomic output files ------------------------------------------------- */
+typedef struct grens_report_file {
+	FILE *f; /* write here between open and commit */
+	char path[GRENS_REPORT_PATH_BYTES];
+	char tmp[GRENS_REPORT_PATH_BYTES];
+} grens_report_file;
+
+/* Open a temporary file beside path for writing. GRENS_EIO (err names the
+ * file) when it cannot be created, GRENS_ELIMIT when path is too long. */
+int grens_report_file_open(grens_report_file *out, const char *path, grens_error *err);
+/* Flush, fsync and rename the temporary file over path; closes f in every
+ * case. GRENS_EIO when any step failed (the temporary file is removed). */
+int grens_report_file_commit(grens_report_file *file, grens_error *err);
+/* Close and remove the temporary file (after a failure). Safe on a file
+ * that was never opened or already committed. */
+void grens_report_file_abort(grens_report_file *file);
+
+/* Make dir and its missing parents (mode 0755). GRENS_EIO with the path. */
+int grens_report_mkdirs(const char *dir, grens_error *err);
+
+/* ---- tables ---------------------------------------------------------------- */
+typedef enum {
+	GRENS_REPORT_STRING = 0,
+	GRENS_REPORT_INT = 1,
+	GRENS_REPORT_REAL = 2, /* rounded to `decimals` when set */
+} grens_report_type;
+
+typedef struct grens_report_column {
+	const char *name; /* copied */
+	grens_report_type type;
+	uint8_t decimals; /* REAL only: digits after the point (at most 9) */
+} grens_report_column;
+
+typedef struct grens_report_table grens_report_table;
+
+/* A table with the given columns (names must be distinct and non-empty).
+ * On success *out is the caller's (grens_report_table_free). GRENS_EARG for
+ * bad columns, GRENS_ELIMIT beyond GRENS_REPORT_MAX_COLUMNS, GRENS_ENOMEM. */
+int grens_report_table_new(grens_report_table **out, const grens_report_column *columns,
+			   uint32_t column_count, grens_error *err);
+void grens_report_table_free(grens_report_table *table);
+/* Append a row whose cells are all empty (null); the set functions fill
+ * the last row. GRENS_ELIMIT beyond GRENS_REPORT_MAX_ROWS, GRENS_ENOMEM. */
+int grens_report_table_add_row(grens_report_table *table, grens_error *err);
+/* Set a cell of the last row. GRENS_EARG when there is no row, the column
+ * is out of range or of another type, or (strings) s is not UTF-8.
+ * A NAN real stays empty. */
+int grens_report_table_set_string(grens_report_table *table, uint32_t column, const char *s,
+				  grens_error *err);
+int grens_report_table_set_int(grens_report_table *table, uint32_t column, int64_t v,
+			       grens_error *err);
+int grens_report_table_set_real(grens_report_table *table, uint32_t column, double v,
+				grens_error *err);
+uint32_t grens_report_table_row_count(const grens_report_table *table);
+/* The index of the column named name, or GRENS_NONE. */
+uint32_t grens_report_table_column(const grens_report_table *table, const char *name);
+
+/* CSV: a header line, then one line per row; fields with a comma, quote
+ * or line break are quoted; empty cells are empty. GRENS_EIO on a write
+ * error. */
+int grens_report_table_write_csv(const grens_report_table *table, FILE *f, grens_error *err);
+/* JSON: an array of objects, one per row, keys in column order, empty cells
+ * null. GRENS_EIO on a write error. */
+int grens_report_table_write_json(const grens_report_table *table, FILE *f, grens_error *err);
+/* GeoJSON FeatureCollection: one Feature per row with a Point geometry
+ * [lon, lat] from the two REAL columns (a row without both gets a null
+ * geometry), every other column as a property. GRENS_EARG when the columns
+ * are not REAL columns of the table, GRENS_EIO on a write error. */
+int grens_report_table_write_geojson(const grens_report_table *table, uint32_t lon_column,
+				     uint32_t lat_column, FILE *f, grens_error *err);
+
+/* ---- geography and hashes ---------------------------------------------------- */
+/* "NL" or "DE" for a point in the Netherlands or Germany, by a coarse
+ * outline of the border (right to about a kilometre in the border region),
+ * else "" (Belgium, elsewhere, NAN). */
+const char *grens_report_country(double lat, double lon);
+
+/* SHA-256 of a file's bytes as 64 lower-case hex digits. GRENS_EIO with the
+ * path when it cannot be read. */
+int grens_report_sha256_file(const char *path, char hex[65], grens_error *err);
+
+/* ---- the report ------------------------------------------------------------------ */
+typedef struct grens_report grens_report;
+
+/* An empty report. title is shown on the page; run_time is the moment the
+ * run started (UTC); version is grens_version(). *out is the caller's
+ * (grens_report_free). GRENS_ENOMEM. */
+int grens_report_new(grens_report **out, const char *title, time_t run_time, grens_error *err);
+void grens_report_free(grens_report *report);
+
+/* The analysis settings shown with the charts: the service date, the
+ * departure window (seconds since noon-minus-12h), the step between
+ * departures and the threshold of "share under" (seconds). */
+int grens_report_set_query(grens_report *report, grens_date date, int32_t t0, int32_t t1,
+			   int32_t step, int32_t threshold, grens_error *err);
+
+/* Provenance of one feed: its name, the path it was loaded from (a .zip or a
+ * directory: a directory's regular files are hashed one by one, sorted by
+ * name), and feed_info's version and publisher ("" when absent). GRENS_EIO
+ * when a file cannot be read, GRENS_ELIMIT beyond
+ * GRENS_REPORT_MAX_FEED_FILES files. */
+int grens_report_add_feed(grens_report *report, const char *name, const char *path,
+			  const char *version, const char *publisher, grens_error *err);
+/* A scenario the report compares with "base": its name, SHA-256 of its
+ * file and a description (may be ""). */
+int grens_report_add_scenario(grens_report *report, const char *name, const char *sha256,
+			      const char *description, grens_error *err);
+/* A line of free text for the provenance block (e.g. what is missing). */
+int grens_report_add_note(grens_report *report, const char *text, grens_error *err);
+
+/* A place as the report shows it. */
+typedef struct grens_report_place {
+	const char *id;   /* "feed:stop_id" or a place id */
+	const char *name;
+	double lat, lon;  /* NAN when unknown */
+} grens_report_place;
+
+/* A travel-time profile (range query) from one place to another under one
+ * scenario ("base" or a scenario's name): steps as grens_raptor_profile
+ * filled them, summarised with the report's threshold. Call
+ * grens_report_set_query first (GRENS_EARG otherwise). */
+int grens_report_add_profile(grens_report *report, const grens_report_place *from,
+			     const grens_report_place *to, const char *scenario,
+			     const grens_route_profile_step *steps, uint32_t step_count,
+			     grens_error *err);
+
+/* Reachable population from an origin within each cutoff (minutes) for one
+ * variant of the network ("nl-only", "linked", or a scenario's name). */
+int grens_report_add_opportunities(grens_report *report, const grens_report_place *origin,
+				   const char *variant, const uint32_t *cutoff_min,
+				   const double *population, uint32_t count, grens_error *err);
+
+/* A station on the map with its travel time (seconds; GRENS_ROUTE_UNREACHED
+ * when not reached) from origin under a scenario. The country comes from
+ * the coordinates. */
+int grens_report_add_station(grens_report *report, const grens_report_place *origin,
+			     const grens_report_place *station, const char *feed,
+			     const char *scenario, int32_t travel_s, grens_error *err);
+
+/* One journey of a route result (journeys[index]) under a scenario, with
+ * its legs; a leg crosses the border when its stops are in different feeds
+ * or, by coordinates, in different countries. tt must be the timetable the
+ * result was computed on, date the query date. */
+int grens_report_add_journey(grens_report *report, const grens_timetable *tt, grens_date date,
+			     const char *scenario, const grens_route_result *result,
+			     uint32_t index, grens_error *err);
+
+/* Write the report into dir (created when missing):
+ *   report.json        everything, the source of the other files
+ *   report.html        self-contained page (inline CSS and SVG)
+ *   profiles.csv       one row per profile summary
+ *   profile_steps.csv  one row per departure step
+ *   opportunities.csv  one row per origin, variant and cutoff
+ *   stations.csv, stations.geojson   stations with travel times
+ *   journeys.csv       one row per leg, border crossings marked
+ * Each file is replaced atomically. GRENS_EIO names the file that failed. */
+int grens_report_write_dir(const grens_report *report, const char *dir, grens_error *err);
+/* Only report.json / only report.html to a stream. */
+int grens_report_write_json(const grens_report *report, FILE *f, grens_error *err);
+int grens_report_write_html(const grens_report *report, FILE *f, grens_error *err);
+
+/* ---- the diff between two runs ---------------------------------------------------- */
+typedef struct grens_report_diff_options {
+	int32_t travel_time_s; /* report a median travel time that moved by more (default 60) */
+	double population;     /* report reachable population that moved by more (default 1000) */
+} grens_report_diff_options;
+
+#define GRENS_REPORT_DIFF_OPTIONS_INIT { .travel_time_s = 60, .population = 1000.0 }
+
+typedef struct grens_report_diff_counts {
+	uint32_t feeds_changed;   /* same feed name, different file hashes */
+	uint32_t feeds_added, feeds_removed;
+	uint32_t travel_times_changed;
+	uint32_t opportunities_changed;
+} grens_report_diff_counts;
+
+/* Compare the report.json files at previous_path and current_path and
+ * write the differences to out_json (a JSON file, replaced atomically) and
+ * a plain-text summary to out_text (NULL: none). counts may be NULL.
+ * GRENS_EIO when a file cannot be read or written, GRENS_EFORMAT when a
+ * report.json is not one (err names the file and field). */
+int grens_report_diff(const char *previous_path, const char *current_path,
+		      const grens_report_diff_options *opts, const char *out_json,
+		      const char *out_text, grens_report_diff_counts *counts, grens_error *err);
+
+/* ---- nightly runs -------------------------------------------------------------------- */
+/* Point DIR/latest at DIR/name (a relative symlink), replacing an existing
+ * link atomically (a new link under a temporary name, then rename).
+ * GRENS_EIO. */
+int grens_report_link_latest(const char *dir, const char *name, grens_error *err);
+/* The newest dated folder (YYYY-MM-DD) in dir that is older than date and
+ * holds a report.json, into name (>= 11 bytes). GRENS_ENOTFOUND when there
+ * is none, GRENS_EIO when dir cannot be read. */
+int grens_report_previous_run(const char *dir, grens_date date, char *name, size_t namesz,
+			      grens_error *err);
+
+/* The nightly configuration (docs/report.md): `# comment` and `key = value`
+ * lines, no sections. Keys: feeds (a feeds.conf, relative to the config
+ * file), cache (the feed cache, relative to the config file), max_age
+ * (with s/m/h/d suffix: a feed whose last good download is older is
+ * stale), service_date (YYYY-MM-DD; default the run date), window
+ * (HH:MM-HH:MM), step (seconds), threshold (minutes), scenario (a file,
+ * repeatable), pair (`FROM -> TO`, repeatable), map_origin (a stop),
+ * places (a places CSV, repeatable), cutoffs (minutes, comma-separated),
+ * base_feeds (feed names of the nl-only side), links (a links file joining
+ * stations across feeds; default none), diff_travel_time (seconds),
+ * diff_population. Inline `#` starts a comment. */
+#define GRENS_REPORT_NIGHTLY_MAX_PAIRS 32u
+#define GRENS_REPORT_NIGHTLY_MAX_SCENARIOS 8u
+#define GRENS_REPORT_NIGHTLY_TEXT_BYTES 256u
+#define GRENS_REPORT_NIGHTLY_MAX_PLACES 16u
+#define GRENS_REPORT_NIGHTLY_MAX_CUTOFFS 8u
+
+typedef struct grens_report_nightly_pair {
+	char from[GRENS_REPORT_NIGHTLY_TEXT_BYTES];
+	char to[GRENS_REPORT_NIGHTLY_TEXT_BYTES];
+} grens_report_nightly_pair;
+
+typedef struct grens_report_nightly_config {
+	char feeds[GRENS_REPORT_PATH_BYTES]; /* resolved against the config's directory */
+	char cache[GRENS_REPORT_PATH_BYTES];
+	char scenarios[GRENS_REPORT_NIGHTLY_MAX_SCENARIOS][GRENS_REPORT_PATH_BYTES];
+	uint32_t scenario_count;
+	grens_report_nightly_pair pairs[GRENS_REPORT_NIGHTLY_MAX_PAIRS];
+	uint32_t pair_count;
+	char map_origin[GRENS_REPORT_NIGHTLY_TEXT_BYTES]; /* "" : the first pair's origin */
+	char places[GRENS_REPORT_NIGHTLY_MAX_PLACES][GRENS_REPORT_PATH_BYTES];
+	uint32_t places_count;
+	int32_t cutoffs_min[GRENS_REPORT_NIGHTLY_MAX_CUTOFFS]; /* default 60, 90, 120 */
+	uint32_t cutoff_count;
+	char base_feeds[GRENS_REPORT_NIGHTLY_TEXT_BYTES]; /* "" : "nl" */
+	char links[GRENS_REPORT_PATH_BYTES];		  /* "" : no links file */
+	int64_t max_age_s;	   /* default 2 days */
+	grens_date service_date; /* GRENS_DATE_NONE: the run date */
+	int32_t window_start, window_end; /* default 06:00-22:00 */
+	int32_t step_s;			  /* default 300 */
+	int32_t threshold_s;		  /* default 180 min */
+	grens_report_diff_options diff;
+} grens_report_nightly_config;
+
+/* Parse text[0..len) (file names it in errors and anchors relative paths).
+ * GRENS_EFORMAT with file, line and key as field for an unknown key, a
+ * bad value or a missing `feeds` / `pair`; GRENS_ELIMIT when a list is
+ * full. */
+int grens_report_nightly_parse(grens_report_nightly_config *out, const char *text, size_t len,
+			       const char *file, grens_error *err);
+/* Read and parse a nightly configuration file; GRENS_EIO when unreadable. */
+int grens_report_nightly_load(grens_report_nightly_config *out, const char *path,
+			      grens_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

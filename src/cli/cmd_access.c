@@ -1,0 +1,1534 @@
+/* grens access: reachable opportunities (population within N minutes) over a
+ * departure window; the border effect (base feeds alone vs all feeds
+ * linked); joining shards with `grens access merge`.
+ *
+ * The library computes; this file builds one JSON document per run (the
+ * stable shape of --format json, docs/access.md) and renders text, CSV and
+ * GeoJSON from that document, so a merged set of shards renders exactly like
+ * a run done in one piece. */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "commands.h"
+#include "grens/access.h"
+#include "grens/gtfs.h"
+#include "grens/scenario.h"
+#include "route_cli.h"
+
+#define CMD "access"
+#define MAX_FROM 1024
+#define MAX_PLACES_FILES 64
+#define MAX_FEEDS 64
+#define MAX_SHARD_FILES 4096
+/* Largest shard file merge reads. */
+#define MAX_SHARD_BYTES (1024u * 1024u * 1024u)
+
+static void usage(FILE *o)
+{
+	fprintf(
+	    o,
+	    "usage: grens access [--feed [NAME=]PATH]... [--places FILE]... [--from "
+	    "PLACE|STOP]...\n"
+	    "                    --date YYYY-MM-DD [--window HH:MM-HH:MM] [--step S]\n"
+	    "                    [--cutoffs MIN,...] [--percentiles P,...]\n"
+	    "                    [--decay step|linear:W|exp:HALF] [--threads N] [--shard I/N]\n"
+	    "                    [--border-effect [--base-feeds NAME,...]] [--scenario FILE]\n"
+	    "                    [--stops]\n"
+	    "                    [--access-distance M] [--access-stops N] [--access-time S]\n"
+	    "                    [--walk-speed MPS] [--detour F] [--link-radius M]\n"
+	    "                    [--max-transfers N] [--format text|csv|json|geojson] [--out "
+	    "FILE]\n"
+	    "       grens access merge SHARD... [--format text|csv|json|geojson] [--out FILE]\n\n"
+	    "For each origin (a place of the places files, or a stop; default: every\n"
+	    "place) and each departure from the window start to its end every S seconds\n"
+	    "(default 60), the travel time to every stop and place; per destination the\n"
+	    "travel times are reduced to percentiles of the window (default 50), and the\n"
+	    "opportunities (population, ...) of the places reached within each cutoff\n"
+	    "(default 60,90,120 minutes) are summed, weighted by the decay function\n"
+	    "(W and HALF in minutes). Places default to feeds/places/*.csv.\n"
+	    "--border-effect runs twice: on the base feeds alone (default: the feed named\n"
+	    "nl) and on all feeds linked, and reports the change per origin.\n"
+	    "--scenario FILE runs on the feeds as they are and with the scenario applied\n"
+	    "(docs/scenario.md), and reports the change per origin.\n"
+	    "--shard I/N computes origins I, I+N, I+2N, ... (0 <= I < N); write each\n"
+	    "shard as json or csv and join them with grens access merge.\n"
+	    "Exit status: 0, 1 unusable feed or places file, 2 bad arguments.\n");
+}
+
+struct args {
+	cli_feed_list feeds;
+	const char *places[MAX_PLACES_FILES];
+	uint32_t place_files;
+	const char *from[MAX_FROM];
+	uint32_t from_count;
+	const char *date_s, *window, *out, *base_feeds, *decay_s, *cutoffs_s, *percentiles_s;
+	const char *shard_s, *scenario, *links;
+	grens_access_options opts;
+	grens_access_link_options link;
+	double link_radius;
+	int64_t max_duration_min; /* -1: the largest cutoff (+ W/2 for linear decay) */
+	bool border, stops;
+	cli_format format;
+};
+
+static int parse_list(const char *opt, const char *v, int64_t min, int64_t max, int64_t *out,
+		      uint32_t cap, uint32_t *n)
+{
+	*n = 0;
+	const char *p = v;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		if (*n >= cap || grens_parse_i64(p, len, min, max, &out[*n]) != 0) {
+			cli_errorf(CMD,
+				   "%s needs up to %u numbers from %lld to %lld separated by "
+				   "commas, not '%s'",
+				   opt, cap, (long long)min, (long long)max, v);
+			return -1;
+		}
+		(*n)++;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+static int parse_real(const char *opt, const char *v, double min, double max, double *out)
+{
+	if (grens_parse_double(v, strlen(v), out) != 0 || !(*out >= min && *out <= max)) {
+		cli_errorf(CMD, "%s needs a number from %g to %g, not '%s'", opt, min, max, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_decay(const char *v, grens_access_options *o)
+{
+	int64_t n;
+	if (strcmp(v, "step") == 0) {
+		o->decay = GRENS_ACCESS_DECAY_STEP;
+		o->decay_param = 0;
+		return 0;
+	}
+	const char *colon = strchr(v, ':');
+	if (colon && grens_parse_i64(colon + 1, strlen(colon + 1), 1, 1440, &n) == 0) {
+		if ((size_t)(colon - v) == 6 && strncmp(v, "linear", 6) == 0) {
+			o->decay = GRENS_ACCESS_DECAY_LINEAR;
+			o->decay_param = (int32_t)n * 60;
+			return 0;
+		}
+		if ((size_t)(colon - v) == 3 && strncmp(v, "exp", 3) == 0) {
+			o->decay = GRENS_ACCESS_DECAY_EXP;
+			o->decay_param = (int32_t)n * 60;
+			return 0;
+		}
+	}
+	cli_errorf(CMD, "--decay needs step, linear:W or exp:HALF (minutes 1..1440), not '%s'", v);
+	return -1;
+}
+
+static int parse_window(const char *w, int32_t *t0, int32_t *t1)
+{
+	const char *dash = strchr(w, '-');
+	if (!dash || grens_time_parse(w, (size_t)(dash - w), 1, t0) != 0 ||
+	    grens_time_parse(dash + 1, strlen(dash + 1), 1, t1) != 0 || *t1 < *t0) {
+		cli_errorf(CMD,
+			   "--window needs HH:MM-HH:MM with the end not before the start, not '%s'",
+			   w);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_shard(const char *v, uint32_t *index, uint32_t *count)
+{
+	const char *slash = strchr(v, '/');
+	int64_t i, n;
+	if (!slash || grens_parse_i64(v, (size_t)(slash - v), 0, 1000000, &i) != 0 ||
+	    grens_parse_i64(slash + 1, strlen(slash + 1), 1, 1000000, &n) != 0 || i >= n) {
+		cli_errorf(CMD, "--shard needs I/N with 0 <= I < N, not '%s'", v);
+		return -1;
+	}
+	*index = (uint32_t)i;
+	*count = (uint32_t)n;
+	return 0;
+}
+
+static uint32_t online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		return 1;
+	return n > (long)GRENS_ACCESS_MAX_THREADS ? GRENS_ACCESS_MAX_THREADS : (uint32_t)n;
+}
+
+static int parse(int argc, char **argv, struct args *a)
+{
+	grens_access_options o = GRENS_ACCESS_OPTIONS_INIT;
+	grens_access_link_options l = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	memset(a, 0, sizeof(*a));
+	a->opts = o;
+	a->opts.threads = online_cpus();
+	a->link = l;
+	a->link_radius = GRENS_NET_RADIUS_AUTO;
+	a->max_duration_min = -1;
+	a->format = CLI_FORMAT_TEXT;
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+			usage(stdout);
+			return 1;
+		}
+		if (strcmp(opt, "--border-effect") == 0) {
+			a->border = true;
+			continue;
+		}
+		if (strcmp(opt, "--stops") == 0) {
+			a->stops = true;
+			continue;
+		}
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v || strncmp(opt, "--", 2) != 0) {
+			cli_errorf(CMD, v ? "unexpected argument '%s'" : "%s needs a value", opt);
+			return -1;
+		}
+		i++;
+		int64_t n, list[GRENS_ACCESS_MAX_CUTOFFS];
+		uint32_t cnt;
+		if (strcmp(opt, "--feed") == 0) {
+			if (cli_feed_list_add(CMD, &a->feeds, v))
+				return -1;
+		} else if (strcmp(opt, "--places") == 0) {
+			if (a->place_files >= MAX_PLACES_FILES) {
+				cli_errorf(CMD, "at most %u --places files", MAX_PLACES_FILES);
+				return -1;
+			}
+			a->places[a->place_files++] = v;
+		} else if (strcmp(opt, "--from") == 0) {
+			if (a->from_count >= MAX_FROM) {
+				cli_errorf(CMD, "at most %u --from origins", MAX_FROM);
+				return -1;
+			}
+			a->from[a->from_count++] = v;
+		} else if (strcmp(opt, "--date") == 0) {
+			a->date_s = v;
+		} else if (strcmp(opt, "--window") == 0) {
+			a->window = v;
+		} else if (strcmp(opt, "--step") == 0) {
+			if (route_cli_int(CMD, opt, v, 1, 86400, &n))
+				return -1;
+			a->opts.step = (int32_t)n;
+		} else if (strcmp(opt, "--cutoffs") == 0) {
+			if (parse_list(opt, v, 0, 10080, list, GRENS_ACCESS_MAX_CUTOFFS, &cnt))
+				return -1;
+			a->opts.cutoff_count = cnt;
+			for (uint32_t k = 0; k < cnt; k++)
+				a->opts.cutoffs[k] = (int32_t)list[k] * 60;
+			a->cutoffs_s = v;
+		} else if (strcmp(opt, "--percentiles") == 0) {
+			if (parse_list(opt, v, 1, 100, list, GRENS_ACCESS_MAX_PERCENTILES, &cnt))
+				return -1;
+			a->opts.percentile_count = cnt;
+			for (uint32_t k = 0; k < cnt; k++)
+				a->opts.percentiles[k] = (uint8_t)list[k];
+		} else if (strcmp(opt, "--decay") == 0) {
+			if (parse_decay(v, &a->opts))
+				return -1;
+		} else if (strcmp(opt, "--threads") == 0) {
+			if (route_cli_int(CMD, opt, v, 1, GRENS_ACCESS_MAX_THREADS, &n))
+				return -1;
+			a->opts.threads = (uint32_t)n;
+		} else if (strcmp(opt, "--shard") == 0) {
+			if (parse_shard(v, &a->opts.shard_index, &a->opts.shard_count))
+				return -1;
+		} else if (strcmp(opt, "--scenario") == 0) {
+			a->scenario = v;
+		} else if (strcmp(opt, "--base-feeds") == 0) {
+			a->base_feeds = v;
+		} else if (strcmp(opt, "--max-transfers") == 0) {
+			if (route_cli_int(CMD, opt, v, 0, GRENS_ROUTE_MAX_TRANSFERS - 1, &n))
+				return -1;
+			a->opts.route.max_transfers = (uint32_t)n;
+		} else if (strcmp(opt, "--access-distance") == 0) {
+			if (parse_real(opt, v, 0.0, 100000.0, &a->link.max_distance_m))
+				return -1;
+		} else if (strcmp(opt, "--access-stops") == 0) {
+			if (route_cli_int(CMD, opt, v, 1, GRENS_ACCESS_MAX_LINKS, &n))
+				return -1;
+			a->link.max_stops = (uint32_t)n;
+		} else if (strcmp(opt, "--access-time") == 0) {
+			if (route_cli_int(CMD, opt, v, 0, 86400, &n))
+				return -1;
+			a->link.access_time = (int32_t)n;
+		} else if (strcmp(opt, "--walk-speed") == 0) {
+			if (parse_real(opt, v, 0.1, 10.0, &a->link.walk_speed_mps))
+				return -1;
+		} else if (strcmp(opt, "--detour") == 0) {
+			if (parse_real(opt, v, 1.0, 10.0, &a->link.detour_factor))
+				return -1;
+		} else if (strcmp(opt, "--link-radius") == 0) {
+			if (parse_real(opt, v, 0.0, 2000.0, &a->link_radius))
+				return -1;
+		} else if (strcmp(opt, "--max-duration") == 0) {
+			if (route_cli_int(CMD, opt, v, 0, 10080, &a->max_duration_min))
+				return -1;
+		} else if (strcmp(opt, "--links") == 0) {
+			a->links = v;
+		} else if (strcmp(opt, "--format") == 0) {
+			if (cli_parse_format(CMD, v, 0xFu, &a->format))
+				return -1;
+		} else if (strcmp(opt, "--out") == 0) {
+			a->out = v;
+		} else {
+			cli_errorf(CMD, "unknown option '%s' (see grens access --help)", opt);
+			return -1;
+		}
+	}
+	if (!a->date_s) {
+		cli_errorf(CMD, "--date is required (see --help)");
+		return -1;
+	}
+	if (a->base_feeds && !a->border) {
+		cli_errorf(CMD, "--base-feeds needs --border-effect");
+		return -1;
+	}
+	if (a->border && a->scenario) {
+		cli_errorf(CMD, "--border-effect and --scenario are separate comparisons: use one");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- reading files ----------------------------------------------------------------- */
+
+/* The whole file into a malloc'd buffer (NUL-terminated); NULL after a
+ * message. */
+static char *read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	if (!f) {
+		cli_errorf(CMD, "cannot open '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (n + 1 >= cap) {
+			size_t nc = cap ? cap * 2 : 65536;
+			if (nc > max + 2)
+				nc = max + 2;
+			if (nc <= n + 1) {
+				cli_errorf(CMD, "'%s' is larger than %zu bytes", path, max);
+				goto fail;
+			}
+			char *nb = realloc(buf, nc);
+			if (!nb) {
+				cli_errorf(CMD, "out of memory reading '%s'", path);
+				goto fail;
+			}
+			buf = nb;
+			cap = nc;
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		cli_errorf(CMD, "cannot read '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	if (n > max) {
+		cli_errorf(CMD, "'%s' is larger than %zu bytes", path, max);
+		goto fail;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	fclose(f);
+	free(buf);
+	return NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The .csv files of feeds/places, sorted; the names are malloc'd into owned[]. */
+static int default_places(struct args *a, char **owned)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/places", cli_feeds_dir());
+	DIR *d = opendir(dir);
+	if (!d) {
+		cli_errorf(CMD, "no --places given and cannot open '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	const struct dirent *e;
+	uint32_t n = 0;
+	int rc = 0;
+	for (e = readdir(d); e; e = readdir(d)) {
+		size_t len = strlen(e->d_name);
+		if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0 || e->d_name[0] == '.')
+			continue;
+		if (n >= MAX_PLACES_FILES) {
+			cli_errorf(CMD, "more than %u places files in '%s'", MAX_PLACES_FILES, dir);
+			rc = -1;
+			break;
+		}
+		size_t need = strlen(dir) + len + 2;
+		owned[n] = malloc(need);
+		if (!owned[n]) {
+			rc = -1;
+			break;
+		}
+		snprintf(owned[n], need, "%s/%s", dir, e->d_name);
+		n++;
+	}
+	closedir(d);
+	qsort(owned, n, sizeof(char *), cmp_str);
+	for (uint32_t i = 0; i < n; i++)
+		a->places[i] = owned[i];
+	a->place_files = n;
+	if (rc == 0 && n == 0) {
+		cli_errorf(CMD, "no places files (*.csv) in '%s'", dir);
+		rc = -1;
+	}
+	return rc;
+}
+
+static int load_places(struct args *a, grens_access_places **out)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	if (grens_access_places_new(out, &err)) {
+		cli_report_error(CMD, &err);
+		return -1;
+	}
+	grens_diag *diag = grens_diag_new();
+	int rc = diag ? 0 : -1;
+	for (uint32_t i = 0; rc == 0 && i < a->place_files; i++) {
+		size_t len;
+		char *text = read_file(a->places[i], GRENS_ACCESS_MAX_PLACES_BYTES, &len);
+		if (!text) {
+			rc = -1;
+			break;
+		}
+		uint32_t skipped = 0;
+		if (grens_access_places_parse(*out, a->places[i], text, len, diag, &skipped,
+					      &err)) {
+			cli_report_error(CMD, &err);
+			rc = -1;
+		} else if (skipped) {
+			fprintf(stderr, "grens %s: %s: %u rows skipped\n", CMD, a->places[i],
+				skipped);
+		}
+		free(text);
+	}
+	if (diag && grens_diag_kept_count(diag))
+		cli_print_notices(diag, 20);
+	grens_diag_free(diag);
+	if (rc == 0 && grens_access_places_count(*out) == 0) {
+		cli_errorf(CMD, "the places files hold no usable place");
+		rc = -1;
+	}
+	return rc;
+}
+
+/* ---- feeds and timetables ------------------------------------------------------------ */
+
+static int build_tt(const grens_gtfs_feed *const *feeds, uint32_t n, double link_radius,
+		    const grens_net_links *links, grens_timetable **out)
+{
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	/* the builder links stops across feeds (names, distance, the links
+	 * file); link_radius adds walks between any stops within */
+	no.footpath_radius_m = link_radius;
+	no.links = links;
+	const char *tzdir = getenv("TZDIR");
+	if (tzdir && *tzdir)
+		no.zoneinfo_dir = tzdir;
+	cli_progress_init(&no.progress);
+	grens_error err;
+	grens_error_clear(&err);
+	grens_diag *diag = grens_diag_new();
+	int rc = 0;
+	if (!diag || grens_net_build(out, feeds, n, &no, diag, &err) != 0) {
+		cli_errorf(CMD, "cannot build the timetable");
+		cli_report_error(CMD, &err);
+		*out = NULL;
+		rc = -1;
+	}
+	grens_diag_free(diag);
+	return rc;
+}
+
+/* The links file (--links, default feeds/links.csv when it exists; "none":
+ * no file) into *out. 0 or -1 after a message. */
+static int load_links(const char *path, grens_net_links **out)
+{
+	char def[4200];
+	*out = grens_net_links_new();
+	if (!*out) {
+		cli_errorf(CMD, "out of memory");
+		return -1;
+	}
+	if (path && strcmp(path, "none") == 0)
+		return 0;
+	if (!path) {
+		snprintf(def, sizeof(def), "%s/links.csv", cli_feeds_dir());
+		if (access(def, R_OK) != 0)
+			return 0;
+		path = def;
+	}
+	size_t len;
+	char *text = read_file(path, 64u * 1024u * 1024u, &len);
+	if (!text)
+		return -1;
+	grens_error err;
+	grens_error_clear(&err);
+	int rc = grens_net_links_parse(*out, text, len, GRENS_NET_LINKS_FILE, path, NULL, &err);
+	free(text);
+	if (rc) {
+		cli_report_error(CMD, &err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Is name in the comma-separated list? */
+static bool in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		if (len == n && strncmp(p, name, n) == 0)
+			return true;
+		if (!comma)
+			return false;
+		p = comma + 1;
+	}
+}
+
+/* ---- origins ------------------------------------------------------------------------- */
+
+struct origin_set {
+	grens_access_origin *o;
+	uint32_t count;
+	uint32_t *stops; /* [MAX_FROM * MAX_ENDPOINTS] storage for stop origins */
+};
+
+static void origin_set_free(struct origin_set *s)
+{
+	free(s->o);
+	free(s->stops);
+	memset(s, 0, sizeof(*s));
+}
+
+static int make_origins(const struct args *a, const grens_timetable *tt,
+			const grens_access_places *places, struct origin_set *s)
+{
+	uint32_t np = grens_access_places_count(places);
+	uint32_t n = a->from_count ? a->from_count : np;
+	s->o = calloc((size_t)n + 1, sizeof(*s->o));
+	s->count = n;
+	if (!s->o)
+		goto nomem;
+	if (!a->from_count) {
+		for (uint32_t i = 0; i < np; i++)
+			s->o[i].place = i;
+		return 0;
+	}
+	s->stops = calloc((size_t)a->from_count * GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
+	if (!s->stops)
+		goto nomem;
+	for (uint32_t i = 0; i < a->from_count; i++) {
+		uint32_t p = grens_access_places_find(places, a->from[i]);
+		if (p != GRENS_NONE) {
+			s->o[i].place = p;
+			continue;
+		}
+		uint32_t *st = s->stops + (size_t)i * GRENS_ROUTE_MAX_ENDPOINTS, k = 0;
+		int code = route_cli_stops(CMD, tt, "--from", a->from[i], st,
+					   GRENS_ROUTE_MAX_ENDPOINTS, &k);
+		if (code)
+			return code;
+		s->o[i].place = GRENS_NONE;
+		s->o[i].stops = st;
+		s->o[i].stop_count = k;
+	}
+	return 0;
+nomem:
+	cli_errorf(CMD, "out of memory");
+	return CLI_EXIT_FAIL;
+}
+
+/* ---- the JSON document ------------------------------------------------------------------ */
+
+static json_t *time_or_null(int32_t t)
+{
+	return t == GRENS_ACCESS_UNREACHED ? json_null() : json_integer(t);
+}
+
+static const char *decay_name(const grens_access_options *o, char *buf, size_t n)
+{
+	switch (o->decay) {
+	case GRENS_ACCESS_DECAY_LINEAR:
+		snprintf(buf, n, "linear:%d", o->decay_param / 60);
+		return buf;
+	case GRENS_ACCESS_DECAY_EXP:
+		snprintf(buf, n, "exp:%d", o->decay_param / 60);
+		return buf;
+	default:
+		return "step";
+	}
+}
+
+/* Everything that must be equal for shards to belong to one run. */
+static json_t *make_meta(const struct args *a, const char *const *feed_names, uint32_t nfeeds,
+			 const grens_access_places *places, uint32_t origins_total,
+			 const char *comparison, const char *base_list, const char *alt_list,
+			 const grens_scenario *sc)
+{
+	const grens_access_options *o = &a->opts;
+	char wbuf[64], t0[16], t1[16], dbuf[32];
+	grens_time_format(o->window_start, t0, sizeof(t0));
+	grens_time_format(o->window_end, t1, sizeof(t1));
+	snprintf(wbuf, sizeof(wbuf), "%.5s-%.5s", t0, t1);
+	json_t *feeds = json_array(), *cut = json_array(), *pct = json_array(),
+	       *kinds = json_array(), *pfiles = json_array(), *from = json_array();
+	for (uint32_t i = 0; i < nfeeds; i++)
+		json_array_append_new(feeds, json_string(feed_names[i]));
+	for (uint32_t i = 0; i < o->cutoff_count; i++)
+		json_array_append_new(cut, json_integer(o->cutoffs[i] / 60));
+	for (uint32_t i = 0; i < o->percentile_count; i++)
+		json_array_append_new(pct, json_integer(o->percentiles[i]));
+	for (uint32_t i = 0; i < grens_access_places_kind_count(places); i++)
+		json_array_append_new(kinds, json_string(grens_access_places_kind(places, i)));
+	for (uint32_t i = 0; i < a->place_files; i++) {
+		const char *slash = strrchr(a->places[i], '/');
+		json_array_append_new(pfiles, json_string(slash ? slash + 1 : a->places[i]));
+	}
+	for (uint32_t i = 0; i < a->from_count; i++)
+		json_array_append_new(from, json_string(a->from[i]));
+	char decay[32];
+	json_t *meta = json_pack(
+	    "{s:s, s:s, s:o, s:s, s:s, s:i, s:o, s:o, s:s, s:o, s:o, s:i, s:o, s:i, s:i, s:{s:f, "
+	    "s:i, s:f, s:f, s:i}}",
+	    "command", "grens access", "version", grens_version(), "feeds", feeds, "date",
+	    (grens_date_format_iso(o->date, dbuf, sizeof(dbuf)), dbuf), "window", wbuf, "step_s",
+	    (json_int_t)o->step, "cutoffs_min", cut, "percentiles", pct, "decay",
+	    decay_name(o, decay, sizeof(decay)), "kinds", kinds, "places_files", pfiles, "places",
+	    (json_int_t)grens_access_places_count(places), "from", from, "origins_total",
+	    (json_int_t)origins_total, "max_transfers", (json_int_t)o->route.max_transfers,
+	    "access", "max_distance_m", a->link.max_distance_m, "max_stops",
+	    (json_int_t)a->link.max_stops, "walk_speed_mps", a->link.walk_speed_mps,
+	    "detour_factor", a->link.detour_factor, "access_time_s",
+	    (json_int_t)a->link.access_time);
+	if (meta)
+		json_object_set_new(meta, "max_duration_min",
+				    json_integer((o->max_duration + 59) / 60));
+	if (meta && comparison)
+		json_object_set_new(meta, "comparison",
+				    json_pack("{s:s, s:s, s:s}", "kind", comparison, "base",
+					      base_list, "alternative", alt_list));
+	if (meta && sc)
+		json_object_set_new(meta, "scenario",
+				    json_pack("{s:s, s:s}", "name", grens_scenario_name(sc),
+					      "sha256", grens_scenario_hash(sc)));
+	/* last, so that merge (which drops and sets it again) keeps the order */
+	if (meta)
+		json_object_set_new(meta, "shard",
+				    json_pack("{s:i, s:i}", "index", (json_int_t)o->shard_index,
+					      "count", (json_int_t)o->shard_count));
+	return meta;
+}
+
+static json_t *origin_head(const grens_timetable *tt, const grens_access_places *places,
+			   const grens_access_origin *o, uint32_t index)
+{
+	char id[512];
+	if (o->place != GRENS_NONE) {
+		const grens_access_place *p = grens_access_places_get(places, o->place);
+		return json_pack("{s:i, s:s, s:s, s:s, s:s, s:f, s:f}", "index", (json_int_t)index,
+				 "type", "place", "id", p->municipality, "name", p->name, "country",
+				 p->country, "lat", p->lat, "lon", p->lon);
+	}
+	uint32_t s = o->stops[0];
+	route_cli_stop_id(tt, s, id, sizeof(id));
+	json_t *j = json_pack("{s:i, s:s, s:s, s:s}", "index", (json_int_t)index, "type", "stop",
+			      "id", id, "name", grens_net_str(tt, tt->stop_name[s]));
+	if (j && !isnan(tt->stop_lat[s]) && !isnan(tt->stop_lon[s])) {
+		json_object_set_new(j, "lat", json_real(tt->stop_lat[s]));
+		json_object_set_new(j, "lon", json_real(tt->stop_lon[s]));
+	}
+	return j;
+}
+
+/* One origin of a plain run: accessibility, travel times to places, and to
+ * stops when asked. */
+static json_t *origin_json(const struct args *a, const grens_timetable *tt,
+			   const grens_access_places *places, const grens_access_result *r,
+			   const grens_access_origin *origins, uint32_t i)
+{
+	const grens_access_options *o = grens_access_result_options(r);
+	uint32_t idx = grens_access_result_origin(r, i);
+	json_t *j = origin_head(tt, places, &origins[idx], idx);
+	json_t *acc = json_array(), *pl = json_array();
+	uint32_t K = grens_access_places_kind_count(places);
+	for (uint32_t p = 0; p < o->percentile_count; p++)
+		for (uint32_t c = 0; c < o->cutoff_count; c++) {
+			json_t *e =
+			    json_pack("{s:i, s:i}", "percentile", (json_int_t)o->percentiles[p],
+				      "cutoff_min", (json_int_t)(o->cutoffs[c] / 60));
+			for (uint32_t k = 0; k < K; k++)
+				json_object_set_new(
+				    e, grens_access_places_kind(places, k),
+				    json_real(grens_access_result_opportunities(r, i, p, c, k)));
+			json_array_append_new(acc, e);
+		}
+	for (uint32_t q = 0; q < grens_access_places_count(places); q++) {
+		const grens_access_place *pp = grens_access_places_get(places, q);
+		json_t *times = json_array();
+		for (uint32_t p = 0; p < o->percentile_count; p++)
+			json_array_append_new(
+			    times, time_or_null(grens_access_result_place_time(r, i, p, q)));
+		json_array_append_new(
+		    pl, json_pack("{s:s, s:s, s:o, s:i}", "id", pp->municipality, "name", pp->name,
+				  "time_s", times, "reached_steps",
+				  (json_int_t)grens_access_result_place_reached(r, i, q)));
+	}
+	json_object_set_new(j, "accessibility", acc);
+	json_object_set_new(j, "places", pl);
+	if (a->stops) {
+		json_t *st = json_array();
+		char id[512];
+		for (uint32_t s = 0; s < tt->stop_count; s++) {
+			bool any = false;
+			json_t *times = json_array();
+			for (uint32_t p = 0; p < o->percentile_count; p++) {
+				int32_t t = grens_access_result_stop_time(r, i, p, s);
+				any |= t != GRENS_ACCESS_UNREACHED;
+				json_array_append_new(times, time_or_null(t));
+			}
+			if (!any) {
+				json_decref(times);
+				continue;
+			}
+			route_cli_stop_id(tt, s, id, sizeof(id));
+			json_array_append_new(st, json_pack("{s:s, s:s, s:o}", "id", id, "name",
+							    grens_net_str(tt, tt->stop_name[s]),
+							    "time_s", times));
+		}
+		json_object_set_new(j, "stops", st);
+	}
+	return j;
+}
+
+/* One origin of a comparison: base, alternative and delta per percentile,
+ * cutoff and kind. */
+static json_t *compare_json(const grens_timetable *tt, const grens_access_places *places,
+			    const grens_access_result *r, const grens_access_origin *origins,
+			    const grens_access_delta *d, uint32_t per_origin, uint32_t i)
+{
+	const grens_access_options *o = grens_access_result_options(r);
+	uint32_t idx = grens_access_result_origin(r, i);
+	json_t *j = origin_head(tt, places, &origins[idx], idx);
+	json_t *acc = json_array();
+	for (uint32_t m = 0; m < per_origin; m++) {
+		const grens_access_delta *x = &d[(size_t)i * per_origin + m];
+		json_array_append_new(
+		    acc, json_pack("{s:i, s:i, s:s, s:f, s:f, s:f}", "percentile",
+				   (json_int_t)o->percentiles[x->percentile], "cutoff_min",
+				   (json_int_t)(o->cutoffs[x->cutoff] / 60), "kind",
+				   grens_access_places_kind(places, x->kind), "base", x->base,
+				   "alternative", x->alternative, "delta", x->delta));
+	}
+	json_object_set_new(j, "accessibility", acc);
+	return j;
+}
+
+/* ---- rendering ----------------------------------------------------------------------------- */
+
+static void csv_text(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+static double jnum(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	return v ? json_number_value(v) : NAN;
+}
+
+static bool is_comparison(const json_t *doc)
+{
+	return json_object_get(json_object_get(doc, "meta"), "comparison") != NULL;
+}
+
+static void print_number(FILE *f, double v)
+{
+	if (isnan(v))
+		fputs("-", f);
+	else if (fabs(v - round(v)) < 1e-9)
+		fprintf(f, "%.0f", v);
+	else
+		fprintf(f, "%.4f", v);
+}
+
+static void render_text(FILE *f, const json_t *doc)
+{
+	const json_t *meta = json_object_get(doc, "meta");
+	const json_t *origins = json_object_get(doc, "origins");
+	const json_t *kinds = json_object_get(meta, "kinds");
+	bool cmp = is_comparison(doc);
+	fprintf(f, "accessibility on %s, departures %s every %lld s, decay %s", jstr(meta, "date"),
+		jstr(meta, "window"),
+		(long long)json_integer_value(json_object_get(meta, "step_s")),
+		jstr(meta, "decay"));
+	if (cmp) {
+		const json_t *c = json_object_get(meta, "comparison");
+		fprintf(f, "\n%s effect: base [%s] vs alternative [%s]", jstr(c, "kind"),
+			jstr(c, "base"), jstr(c, "alternative"));
+	}
+	fprintf(f, "\n\n");
+	size_t i;
+	const json_t *o;
+	json_array_foreach(origins, i, o)
+	{
+		fprintf(f, "%s (%s)\n", jstr(o, "name"), jstr(o, "id"));
+		size_t m;
+		const json_t *e;
+		json_array_foreach(json_object_get(o, "accessibility"), m, e)
+		{
+			fprintf(f, "  p%lld within %3lld min:",
+				(long long)json_integer_value(json_object_get(e, "percentile")),
+				(long long)json_integer_value(json_object_get(e, "cutoff_min")));
+			if (cmp) {
+				fprintf(f, " %s ", jstr(e, "kind"));
+				print_number(f, jnum(e, "base"));
+				fputs(" -> ", f);
+				print_number(f, jnum(e, "alternative"));
+				fputs(" (", f);
+				double d = jnum(e, "delta");
+				if (d > 0)
+					fputc('+', f);
+				print_number(f, d);
+				fputs(")", f);
+			} else {
+				size_t k;
+				const json_t *kn;
+				json_array_foreach(kinds, k, kn)
+				{
+					fprintf(f, " %s ", json_string_value(kn));
+					print_number(f, jnum(e, json_string_value(kn)));
+				}
+			}
+			fputc('\n', f);
+		}
+		if (!cmp && json_array_size(origins) == 1) {
+			fprintf(f, "  travel time to places (first percentile):\n");
+			size_t q;
+			const json_t *p;
+			json_array_foreach(json_object_get(o, "places"), q, p)
+			{
+				const json_t *t = json_array_get(json_object_get(p, "time_s"), 0);
+				fprintf(f, "    %-24s ", jstr(p, "name"));
+				if (json_is_integer(t)) {
+					json_int_t s = json_integer_value(t);
+					fprintf(f, "%lld:%02lld\n", (long long)(s / 3600),
+						(long long)(s / 60 % 60));
+				} else {
+					fprintf(f, "-\n");
+				}
+			}
+		}
+	}
+}
+
+static void render_csv(FILE *f, const json_t *doc)
+{
+	const json_t *meta = json_object_get(doc, "meta");
+	const json_t *kinds = json_object_get(meta, "kinds");
+	bool cmp = is_comparison(doc);
+	/* the metadata line lets grens access merge check CSV shards */
+	char *m = json_dumps(meta, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fprintf(f, "# grens-access %s\n", m ? m : "{}");
+	free(m);
+	fputs("index,origin_id,origin_name,percentile,cutoff_min", f);
+	size_t k;
+	const json_t *kn;
+	if (cmp) {
+		fputs(",kind,base,alternative,delta", f);
+	} else {
+		json_array_foreach(kinds, k, kn)
+		{
+			fputc(',', f);
+			csv_text(f, json_string_value(kn));
+		}
+	}
+	fputc('\n', f);
+	size_t i;
+	const json_t *o;
+	json_array_foreach(json_object_get(doc, "origins"), i, o)
+	{
+		size_t n;
+		const json_t *e;
+		json_array_foreach(json_object_get(o, "accessibility"), n, e)
+		{
+			fprintf(f, "%lld,",
+				(long long)json_integer_value(json_object_get(o, "index")));
+			csv_text(f, jstr(o, "id"));
+			fputc(',', f);
+			csv_text(f, jstr(o, "name"));
+			fprintf(f, ",%lld,%lld",
+				(long long)json_integer_value(json_object_get(e, "percentile")),
+				(long long)json_integer_value(json_object_get(e, "cutoff_min")));
+			if (cmp) {
+				fputc(',', f);
+				csv_text(f, jstr(e, "kind"));
+				static const char *const parts[] = {"base", "alternative", "delta"};
+				for (unsigned q = 0; q < 3; q++) {
+					fputc(',', f);
+					print_number(f, jnum(e, parts[q]));
+				}
+			} else {
+				json_array_foreach(kinds, k, kn)
+				{
+					fputc(',', f);
+					print_number(f, jnum(e, json_string_value(kn)));
+				}
+			}
+			fputc('\n', f);
+		}
+	}
+}
+
+static json_t *geojson_of(const json_t *doc)
+{
+	json_t *features = json_array();
+	bool cmp = is_comparison(doc);
+	const json_t *kinds = json_object_get(json_object_get(doc, "meta"), "kinds");
+	size_t i;
+	const json_t *o;
+	json_array_foreach(json_object_get(doc, "origins"), i, o)
+	{
+		const json_t *lat = json_object_get(o, "lat"), *lon = json_object_get(o, "lon");
+		if (!json_is_number(lat) || !json_is_number(lon))
+			continue;
+		json_t *props =
+		    json_pack("{s:O, s:O, s:O, s:O}", "index", json_object_get(o, "index"), "id",
+			      json_object_get(o, "id"), "name", json_object_get(o, "name"), "type",
+			      json_object_get(o, "type"));
+		size_t n;
+		const json_t *e;
+		json_array_foreach(json_object_get(o, "accessibility"), n, e)
+		{
+			char key[160];
+			long long p =
+			    (long long)json_integer_value(json_object_get(e, "percentile"));
+			long long c =
+			    (long long)json_integer_value(json_object_get(e, "cutoff_min"));
+			if (cmp) {
+				static const char *const parts[] = {"base", "alternative", "delta"};
+				for (unsigned q = 0; q < 3; q++) {
+					snprintf(key, sizeof(key), "%s_p%lld_%lldmin_%s",
+						 jstr(e, "kind"), p, c, parts[q]);
+					json_object_set_new(props, key,
+							    json_real(jnum(e, parts[q])));
+				}
+			} else {
+				size_t k;
+				const json_t *kn;
+				json_array_foreach(kinds, k, kn)
+				{
+					snprintf(key, sizeof(key), "%s_p%lld_%lldmin",
+						 json_string_value(kn), p, c);
+					json_object_set_new(
+					    props, key, json_real(jnum(e, json_string_value(kn))));
+				}
+			}
+		}
+		json_array_append_new(features,
+				      json_pack("{s:s, s:{s:s, s:[O, O]}, s:o}", "type", "Feature",
+						"geometry", "type", "Point", "coordinates", lon,
+						lat, "properties", props));
+	}
+	return json_pack("{s:s, s:O, s:o}", "type", "FeatureCollection", "grens_access",
+			 json_object_get(doc, "meta"), "features", features);
+}
+
+/* Render doc to --out (atomically: a temporary file, then rename) or stdout. */
+static int emit(const json_t *doc, cli_format format, const char *out)
+{
+	char tmp[4200];
+	FILE *f = stdout;
+	int rc = 0;
+	if (out) {
+		if (strlen(out) + 16 >= sizeof(tmp)) {
+			cli_errorf(CMD, "--out path too long");
+			return -1;
+		}
+		snprintf(tmp, sizeof(tmp), "%s.tmp%ld", out, (long)getpid());
+		f = fopen(tmp, "w");
+		if (!f) {
+			cli_errorf(CMD, "cannot write '%s': %s", tmp, strerror(errno));
+			return -1;
+		}
+	}
+	if (format == CLI_FORMAT_JSON) {
+		rc = json_dumpf(doc, f,
+				JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+		fputc('\n', f);
+	} else if (format == CLI_FORMAT_GEOJSON) {
+		json_t *g = geojson_of(doc);
+		rc = g ? json_dumpf(g, f,
+				    JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
+		       : -1;
+		fputc('\n', f);
+		json_decref(g);
+	} else if (format == CLI_FORMAT_CSV) {
+		render_csv(f, doc);
+	} else {
+		render_text(f, doc);
+	}
+	if (ferror(f))
+		rc = -1;
+	if (out) {
+		if (fclose(f) != 0)
+			rc = -1;
+		if (rc == 0 && rename(tmp, out) != 0)
+			rc = -1;
+		if (rc)
+			unlink(tmp);
+	} else {
+		fflush(stdout);
+	}
+	if (rc)
+		cli_errorf(CMD, "cannot write the output%s%s", out ? " to " : "", out ? out : "");
+	return rc;
+}
+
+/* ---- merge ----------------------------------------------------------------------------------- */
+
+static int usage_merge_error(const char *what)
+{
+	cli_errorf(CMD, "merge: %s", what);
+	return CLI_EXIT_USAGE;
+}
+
+/* Check that meta matches the first shard's (all but the shard index) and
+ * note the index. */
+static int check_shard(const char *path, json_t *meta, json_t **first, uint8_t *seen,
+		       uint32_t *count)
+{
+	json_t *shard = json_object_get(meta, "shard");
+	json_int_t idx = json_integer_value(json_object_get(shard, "index"));
+	json_int_t n = json_integer_value(json_object_get(shard, "count"));
+	if (!json_is_object(meta) || !json_is_integer(json_object_get(shard, "count")) || n < 1 ||
+	    n > MAX_SHARD_FILES || idx < 0 || idx >= n) {
+		cli_errorf(CMD, "merge: '%s' has no grens access shard metadata", path);
+		return -1;
+	}
+	json_t *bare = json_deep_copy(meta);
+	json_object_del(bare, "shard");
+	if (!*first) {
+		*first = bare;
+		*count = (uint32_t)n;
+	} else {
+		bool same = json_equal(bare, *first) && (uint32_t)n == *count;
+		json_decref(bare);
+		if (!same) {
+			cli_errorf(CMD,
+				   "merge: '%s' belongs to another run (feeds, date, window, "
+				   "cutoffs, percentiles, decay, places, origins or shard count "
+				   "differ)",
+				   path);
+			return -1;
+		}
+	}
+	if (seen[idx]) {
+		cli_errorf(CMD, "merge: shard %lld/%lld given twice ('%s')", (long long)idx,
+			   (long long)n, path);
+		return -1;
+	}
+	seen[idx] = 1;
+	return 0;
+}
+
+static int cmp_origin_index(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "index"));
+	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "index"));
+	return (x > y) - (x < y);
+}
+
+struct csv_row {
+	long long index;
+	uint32_t order;
+	char *line;
+};
+
+static int cmp_csv_row(const void *a, const void *b)
+{
+	const struct csv_row *x = a, *y = b;
+	if (x->index != y->index)
+		return (x->index > y->index) - (x->index < y->index);
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+static int merge_csv(char **texts, const char *const *paths, uint32_t n, const char *out,
+		     json_t *first)
+{
+	struct csv_row *rows = NULL;
+	size_t count = 0, cap = 0;
+	const char *header = NULL;
+	int code = CLI_EXIT_FAIL;
+	for (uint32_t i = 0; i < n; i++) {
+		char *save = texts[i];
+		char *meta_end = strchr(save, '\n');
+		char *hdr = meta_end ? meta_end + 1 : NULL;
+		char *body = hdr ? strchr(hdr, '\n') : NULL;
+		if (!body) {
+			cli_errorf(CMD, "merge: '%s' has no CSV header", paths[i]);
+			goto done;
+		}
+		*body++ = '\0';
+		if (!header)
+			header = hdr;
+		else if (strcmp(header, hdr) != 0) {
+			cli_errorf(CMD, "merge: '%s' has other CSV columns", paths[i]);
+			goto done;
+		}
+		for (char *line = body; *line;) {
+			char *nl = strchr(line, '\n');
+			if (nl)
+				*nl = '\0';
+			if (*line) {
+				long long idx;
+				char *end;
+				errno = 0;
+				idx = strtoll(line, &end, 10);
+				if (errno || *end != ',') {
+					cli_errorf(CMD,
+						   "merge: '%s': a row without an origin index",
+						   paths[i]);
+					goto done;
+				}
+				if (count == cap) {
+					cap = cap ? cap * 2 : 1024;
+					struct csv_row *nr = realloc(rows, cap * sizeof(*rows));
+					if (!nr) {
+						cli_errorf(CMD, "out of memory");
+						goto done;
+					}
+					rows = nr;
+				}
+				rows[count] = (struct csv_row){idx, (uint32_t)count, line};
+				count++;
+			}
+			if (!nl)
+				break;
+			line = nl + 1;
+		}
+	}
+	if (count)
+		qsort(rows, count, sizeof(*rows), cmp_csv_row);
+	{
+		char tmp[4200];
+		FILE *f = stdout;
+		if (out) {
+			snprintf(tmp, sizeof(tmp), "%s.tmp%ld", out, (long)getpid());
+			f = fopen(tmp, "w");
+			if (!f) {
+				cli_errorf(CMD, "cannot write '%s': %s", tmp, strerror(errno));
+				goto done;
+			}
+		}
+		json_t *meta = json_deep_copy(first);
+		json_object_set_new(meta, "shard", json_pack("{s:i, s:i}", "index", 0, "count", 1));
+		char *m = json_dumps(meta, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(meta);
+		fprintf(f, "# grens-access %s\n%s\n", m ? m : "{}", header ? header : "");
+		free(m);
+		for (size_t i = 0; i < count; i++)
+			fprintf(f, "%s\n", rows[i].line);
+		int bad = ferror(f) != 0;
+		if (out) {
+			bad |= fclose(f) != 0;
+			if (!bad)
+				bad = rename(tmp, out) != 0;
+			if (bad)
+				unlink(tmp);
+		}
+		if (bad) {
+			cli_errorf(CMD, "cannot write the merged output");
+			goto done;
+		}
+	}
+	code = CLI_EXIT_OK;
+done:
+	free(rows);
+	return code;
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+	const char *paths[MAX_SHARD_FILES], *out = NULL;
+	uint32_t n = 0;
+	cli_format format = CLI_FORMAT_JSON;
+	bool format_given = false;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return CLI_EXIT_OK;
+		}
+		if (strcmp(argv[i], "--out") == 0 || strcmp(argv[i], "--format") == 0) {
+			if (i + 1 >= argc)
+				return usage_merge_error("--out and --format need a value");
+			if (argv[i][2] == 'o') {
+				out = argv[++i];
+			} else {
+				if (cli_parse_format(CMD, argv[++i], 0xFu, &format))
+					return CLI_EXIT_USAGE;
+				format_given = true;
+			}
+			continue;
+		}
+		if (strncmp(argv[i], "--", 2) == 0) {
+			cli_errorf(CMD, "merge: unknown option '%s'", argv[i]);
+			return CLI_EXIT_USAGE;
+		}
+		if (n >= MAX_SHARD_FILES)
+			return usage_merge_error("too many shard files");
+		paths[n++] = argv[i];
+	}
+	if (n == 0)
+		return usage_merge_error("no shard files given");
+
+	int code = CLI_EXIT_FAIL;
+	char *texts[MAX_SHARD_FILES] = {0};
+	json_t *docs[MAX_SHARD_FILES] = {0};
+	json_t *first = NULL, *merged = NULL;
+	uint8_t *seen = calloc(MAX_SHARD_FILES, 1);
+	uint32_t count = 0;
+	bool csv = false;
+	if (!seen)
+		goto done;
+	for (uint32_t i = 0; i < n; i++) {
+		size_t len;
+		texts[i] = read_file(paths[i], MAX_SHARD_BYTES, &len);
+		if (!texts[i])
+			goto done;
+		bool is_csv = strncmp(texts[i], "# grens-access ", 15) == 0;
+		if (i > 0 && is_csv != csv) {
+			cli_errorf(CMD, "merge: '%s' mixes CSV and JSON shards", paths[i]);
+			goto done;
+		}
+		csv = is_csv;
+		json_error_t je;
+		json_t *meta;
+		if (csv) {
+			char *nl = strchr(texts[i] + 15, '\n');
+			size_t mlen = nl ? (size_t)(nl - (texts[i] + 15)) : strlen(texts[i] + 15);
+			docs[i] = json_loadb(texts[i] + 15, mlen, 0, &je);
+			meta = docs[i];
+		} else {
+			docs[i] = json_loadb(texts[i], len, 0, &je);
+			meta = json_object_get(docs[i], "meta");
+		}
+		if (!docs[i]) {
+			cli_errorf(CMD, "merge: '%s':%d: %s", paths[i], je.line, je.text);
+			goto done;
+		}
+		if (check_shard(paths[i], meta, &first, seen, &count))
+			goto done;
+	}
+	for (uint32_t s = 0; s < count; s++) {
+		if (!seen[s]) {
+			cli_errorf(CMD, "merge: shard %u/%u is missing", s, count);
+			goto done;
+		}
+	}
+	if (csv) {
+		if (format_given && format != CLI_FORMAT_CSV) {
+			cli_errorf(CMD, "merge: CSV shards merge into CSV only");
+			code = CLI_EXIT_USAGE;
+			goto done;
+		}
+		code = merge_csv(texts, paths, n, out, first);
+		goto done;
+	}
+	json_t *all = json_array();
+	for (uint32_t i = 0; i < n; i++) {
+		size_t k;
+		json_t *o;
+		json_array_foreach(json_object_get(docs[i], "origins"), k, o)
+		    json_array_append(all, o);
+	}
+	size_t m = json_array_size(all);
+	json_t **sorted = calloc(m + 1, sizeof(json_t *));
+	if (!sorted) {
+		json_decref(all);
+		goto done;
+	}
+	for (size_t k = 0; k < m; k++)
+		sorted[k] = json_array_get(all, k);
+	qsort(sorted, m, sizeof(json_t *), cmp_origin_index);
+	json_t *origins = json_array();
+	for (size_t k = 0; k < m; k++)
+		json_array_append(origins, sorted[k]);
+	free(sorted);
+	json_decref(all);
+	json_t *meta = json_deep_copy(first);
+	json_object_set_new(meta, "shard", json_pack("{s:i, s:i}", "index", 0, "count", 1));
+	merged = json_pack("{s:o, s:o}", "meta", meta, "origins", origins);
+	json_int_t total = json_integer_value(json_object_get(first, "origins_total"));
+	if ((json_int_t)m != total) {
+		cli_errorf(CMD, "merge: %zu origins in the shards, the run had %lld", m,
+			   (long long)total);
+		goto done;
+	}
+	code = emit(merged, format, out) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+done:
+	for (uint32_t i = 0; i < n; i++) {
+		free(texts[i]);
+		json_decref(docs[i]);
+	}
+	json_decref(first);
+	json_decref(merged);
+	free(seen);
+	return code;
+}
+
+/* ---- the command ------------------------------------------------------------------------------
+ */
+
+struct side {
+	grens_timetable *tt;
+	grens_access_network *net;
+	struct origin_set origins;
+	grens_access_result *result;
+};
+
+static void side_free(struct side *s)
+{
+	grens_access_result_free(s->result);
+	origin_set_free(&s->origins);
+	grens_access_network_free(s->net);
+	grens_timetable_free(s->tt);
+}
+
+static int run_side(struct args *a, struct side *s, const grens_gtfs_feed *const *feeds,
+		    uint32_t nfeeds, const grens_access_places *places,
+		    const grens_net_links *links)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	if (build_tt(feeds, nfeeds, a->link_radius, links, &s->tt))
+		return CLI_EXIT_FAIL;
+	grens_diag *diag = grens_diag_new();
+	if (!diag || grens_access_network_new(&s->net, s->tt, places, &a->link, diag, &err)) {
+		grens_diag_free(diag);
+		cli_report_error(CMD, &err);
+		return CLI_EXIT_FAIL;
+	}
+	/* places without a stop are normal (a place outside the feeds' area) and
+	 * only reported in the count */
+	uint64_t lonely = grens_diag_count(diag, "place_without_stop");
+	if (lonely)
+		fprintf(stderr, "grens %s: %llu places have no stop within %.0f m\n", CMD,
+			(unsigned long long)lonely, a->link.max_distance_m);
+	grens_diag_free(diag);
+	int code = make_origins(a, s->tt, places, &s->origins);
+	if (code)
+		return code;
+	cli_progress_init(&a->opts.progress);
+	if (grens_access_run(&s->result, s->net, s->origins.o, s->origins.count, &a->opts, &err)) {
+		cli_report_error(CMD, &err);
+		return err.code == GRENS_EARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
+int cmd_access(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "merge") == 0)
+		return cmd_merge(argc, argv);
+	struct args a;
+	int rc = parse(argc, argv, &a);
+	if (rc)
+		return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	if (route_cli_date(CMD, a.date_s, &a.opts.date) ||
+	    parse_window(a.window ? a.window : "07:00-09:00", &a.opts.window_start,
+			 &a.opts.window_end))
+		return CLI_EXIT_USAGE;
+	a.opts.keep_stop_times = a.stops;
+	if (a.max_duration_min >= 0) {
+		a.opts.max_duration = (int32_t)a.max_duration_min * 60;
+	} else {
+		int32_t most = 0;
+		for (uint32_t c = 0; c < a.opts.cutoff_count; c++)
+			if (a.opts.cutoffs[c] > most)
+				most = a.opts.cutoffs[c];
+		if (a.opts.decay == GRENS_ACCESS_DECAY_LINEAR)
+			most += (a.opts.decay_param + 1) / 2;
+		a.opts.max_duration = most > 0 ? most : 60;
+	}
+
+	char *owned_places[MAX_PLACES_FILES] = {0};
+	grens_access_places *places = NULL;
+	grens_gtfs_feed *feeds[MAX_FEEDS] = {0};
+	grens_diag *diags[MAX_FEEDS] = {0};
+	const char *names[MAX_FEEDS];
+	struct side alt = {0}, base = {0};
+	grens_scenario *scenario = NULL;
+	grens_scenario_result *applied = NULL;
+	grens_net_links *links = NULL;
+	json_t *doc = NULL;
+	grens_access_delta *deltas = NULL;
+	int code = CLI_EXIT_FAIL;
+	char base_list[1024] = "", alt_list[1024] = "";
+
+	if (a.place_files == 0 && default_places(&a, owned_places))
+		goto done;
+	if (load_places(&a, &places) || load_links(a.links, &links))
+		goto done;
+	cli_feed_list_default(&a.feeds);
+	if (cli_load_feeds(CMD, &a.feeds, feeds, diags) != 0)
+		goto done;
+	for (uint32_t i = 0; i < a.feeds.count; i++) {
+		names[i] = feeds[i]->name;
+		size_t l = strlen(alt_list);
+		snprintf(alt_list + l, sizeof(alt_list) - l, "%s%s", i ? "," : "", names[i]);
+	}
+
+	const grens_gtfs_feed *const *alt_feeds = (const grens_gtfs_feed *const *)feeds;
+	uint32_t alt_count = a.feeds.count;
+	if (a.scenario) {
+		grens_error err;
+		grens_error_clear(&err);
+		grens_diag *diag = grens_diag_new();
+		if (grens_scenario_load(&scenario, a.scenario, &err) ||
+		    grens_scenario_apply(&applied, scenario, alt_feeds, alt_count, diag, &err)) {
+			cli_report_error(CMD, &err);
+			grens_diag_free(diag);
+			code = err.code == GRENS_EIO ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+			goto done;
+		}
+		if (diag && grens_diag_kept_count(diag))
+			cli_print_notices(diag, 20);
+		grens_diag_free(diag);
+		alt_feeds = grens_scenario_result_feeds(applied, &alt_count);
+	}
+	if ((code = run_side(&a, &alt, alt_feeds, alt_count, places, links)))
+		goto done;
+	json_t *meta = NULL, *origins = json_array();
+	if (a.border || a.scenario) {
+		const char *want = a.base_feeds ? a.base_feeds : "nl";
+		const grens_gtfs_feed *sub[MAX_FEEDS];
+		uint32_t nsub = 0;
+		for (uint32_t i = 0; i < a.feeds.count; i++) {
+			if (a.border && !in_list(want, names[i]))
+				continue;
+			sub[nsub++] = feeds[i];
+			size_t l = strlen(base_list);
+			snprintf(base_list + l, sizeof(base_list) - l, "%s%s", l ? "," : "",
+				 names[i]);
+		}
+		if (a.border && (nsub == 0 || nsub == a.feeds.count)) {
+			cli_errorf(
+			    CMD,
+			    "--border-effect needs base feeds (%s) that are some but not all of "
+			    "the loaded feeds (%s)",
+			    want, alt_list);
+			code = CLI_EXIT_USAGE;
+			json_decref(origins);
+			goto done;
+		}
+		if ((code = run_side(&a, &base, sub, nsub, places, links))) {
+			json_decref(origins);
+			goto done;
+		}
+		grens_error err;
+		grens_error_clear(&err);
+		uint32_t nd;
+		if (grens_access_compare(&deltas, &nd, base.result, alt.result, &err)) {
+			cli_report_error(CMD, &err);
+			json_decref(origins);
+			code = CLI_EXIT_FAIL;
+			goto done;
+		}
+		uint32_t cnt = grens_access_result_count(alt.result);
+		uint32_t per = cnt ? nd / cnt : 0;
+		for (uint32_t i = 0; i < cnt; i++)
+			json_array_append_new(origins, compare_json(alt.tt, places, alt.result,
+								    alt.origins.o, deltas, per, i));
+		if (a.scenario) {
+			char scen[1200];
+			int n = snprintf(scen, sizeof(scen), "%s+%s", alt_list,
+					 grens_scenario_name(scenario));
+			if (n < 0 || (size_t)n >= sizeof(scen))
+				scen[sizeof(scen) - 1] = '\0'; /* a long list only loses its end */
+			meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count,
+					 "scenario", alt_list, scen, scenario);
+		} else {
+			meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count,
+					 "border", base_list, alt_list, NULL);
+		}
+	} else {
+		for (uint32_t i = 0; i < grens_access_result_count(alt.result); i++)
+			json_array_append_new(
+			    origins, origin_json(&a, alt.tt, places, alt.result, alt.origins.o, i));
+		meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count, NULL, NULL,
+				 NULL, NULL);
+	}
+	doc = json_pack("{s:o, s:o}", "meta", meta, "origins", origins);
+	if (!doc) {
+		cli_errorf(CMD, "cannot build the output");
+		code = CLI_EXIT_FAIL;
+		goto done;
+	}
+	code = emit(doc, a.format, a.out) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+done:
+	json_decref(doc);
+	free(deltas);
+	side_free(&alt);
+	side_free(&base);
+	grens_scenario_result_free(applied);
+	grens_scenario_free(scenario);
+	grens_net_links_free(links);
+	cli_free_feeds(feeds, diags, a.feeds.count);
+	grens_access_places_free(places);
+	for (uint32_t i = 0; i < MAX_PLACES_FILES; i++)
+		free(owned_places[i]);
+	return code;
+}

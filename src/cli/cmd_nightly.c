@@ -1,0 +1,305 @@
+/* grens nightly: fetch the feeds, rebuild, run the configured analyses,
+ * write a dated report folder, point `latest` at it and diff it against
+ * the previous night. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "grens/fetch.h"
+#include "grens/gtfs.h"
+#include "report_cli.h"
+#include "route_cli.h"
+
+#define CMD "nightly"
+
+_Static_assert(GRENS_REPORT_NIGHTLY_MAX_PAIRS <= REPORT_CLI_MAX_PAIRS &&
+		       GRENS_REPORT_NIGHTLY_MAX_SCENARIOS <= REPORT_CLI_MAX_SCENARIOS &&
+		       GRENS_REPORT_NIGHTLY_MAX_PLACES <= REPORT_CLI_MAX_PLACES_FILES &&
+		       GRENS_REPORT_NIGHTLY_MAX_CUTOFFS <= REPORT_CLI_MAX_CUTOFFS,
+	       "the nightly configuration fits the report's lists");
+
+static void usage(FILE *o)
+{
+	fprintf(o, "usage: grens nightly --config FILE --out DIR [--date YYYY-MM-DD]\n"
+		   "                     [--no-fetch]\n\n"
+		   "Refresh every enabled GTFS feed of the configuration's feed list into its\n"
+		   "cache, rebuild the network, run the configured pairs and scenarios, and\n"
+		   "write the report into DIR/DATE/ (DATE: --date, else today). DIR/latest then\n"
+		   "points at it, and DIR/DATE/diff.json and diff.txt list what changed since\n"
+		   "the newest earlier folder: feeds (by SHA-256), median travel times and\n"
+		   "reachable population beyond the configured thresholds.\n\n"
+		   "  --no-fetch   use the cached feeds as they are (still checks their age)\n\n"
+		   "Exit status: 0; 1 when a feed is missing or stale (its last good download\n"
+		   "is older than max_age), or the work failed, each reason on stderr; 2 bad\n"
+		   "arguments or configuration. Format of FILE: docs/report.md.\n");
+}
+
+/* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ", or -1. */
+static int64_t parse_utc(const char *s)
+{
+	grens_date d;
+	int32_t t;
+	if (strlen(s) != 20 || s[10] != 'T' || s[19] != 'Z' || grens_date_parse_iso(s, 10, &d) ||
+	    grens_time_parse(s + 11, 8, 0, &t))
+		return -1;
+	return (int64_t)d * 86400 + t;
+}
+
+/* A download becomes current only when it is a GTFS archive with the
+ * required files (as in grens fetch). */
+static int verify_gtfs(const char *path, grens_fetch_kind kind, void *ctx, grens_error *err)
+{
+	(void)kind;
+	(void)ctx;
+	return grens_gtfs_check(path, err);
+}
+
+/* Fill header values that come from the environment (as grens fetch
+ * does); a variable that is unset leaves the value empty and the download
+ * fails naming it. */
+static void resolve_headers(grens_fetch_feed *feed)
+{
+	for (unsigned i = 0; i < feed->header_count; i++) {
+		grens_fetch_header *h = &feed->headers[i];
+		const char *v = h->env[0] ? getenv(h->env) : NULL;
+		if (!h->env[0])
+			continue;
+		h->value[0] = '\0';
+		if (v && strlen(v) < sizeof(h->value) && !strpbrk(v, "\r\n"))
+			memcpy(h->value, v, strlen(v) + 1);
+	}
+}
+
+/* Fetch (unless no_fetch) and check every enabled GTFS feed; fills the feed
+ * list with NAME=CACHE/NAME/current.zip. Returns the number of feeds that
+ * are missing or stale (each named on stderr), or -1 on other errors. */
+static int refresh(const grens_report_nightly_config *cfg, grens_fetch_config *feeds,
+		   bool no_fetch, time_t now, report_cli_spec *spec, grens_report *report,
+		   char (*paths)[GRENS_REPORT_PATH_BYTES])
+{
+	int bad = 0;
+	unsigned used = 0;
+	grens_error err;
+	for (size_t i = 0; i < grens_fetch_config_count(feeds); i++) {
+		grens_fetch_feed *feed = grens_fetch_config_feed(feeds, i);
+		if (!feed->enabled || feed->kind != GRENS_FETCH_GTFS)
+			continue;
+		if (used == sizeof(spec->feeds.paths) / sizeof(spec->feeds.paths[0])) {
+			cli_errorf(CMD, "too many feeds");
+			return -1;
+		}
+		grens_error_clear(&err);
+		char note[512];
+		if (!no_fetch) {
+			grens_fetch_options opts = GRENS_FETCH_OPTIONS_INIT;
+			resolve_headers(feed);
+			grens_fetch_result res;
+			opts.verify = verify_gtfs;
+			if (grens_fetch_run(feed, cfg->cache, &opts, &res, &err) != 0) {
+				cli_errorf(CMD, "%s: download failed: %s", feed->name, err.message);
+				snprintf(note, sizeof(note), "feed %s: download failed (%.400s)",
+					 feed->name, err.message);
+			} else {
+				snprintf(note, sizeof(note), "feed %s: %s (%.300s)", feed->name,
+					 grens_fetch_outcome_name(res.outcome), feed->url);
+			}
+			grens_error_clear(&err);
+			if (grens_report_add_note(report, note, &err))
+				return -1;
+		}
+		if ((size_t)snprintf(paths[used], GRENS_REPORT_PATH_BYTES, "%s=%s/%s/current.zip",
+				     feed->name, cfg->cache,
+				     feed->name) >= GRENS_REPORT_PATH_BYTES) {
+			cli_errorf(CMD, "the cache path is too long");
+			return -1;
+		}
+		const char *file = strchr(paths[used], '=') + 1;
+		if (access(file, R_OK) != 0) {
+			cli_errorf(CMD, "%s: missing: no good download in %s", feed->name, file);
+			bad++;
+			continue;
+		}
+		grens_fetch_status st;
+		int64_t last = -1;
+		if (grens_fetch_status_read(&st, cfg->cache, feed->name, &err) == 0)
+			last = parse_utc(st.last_success);
+		if (last < 0 || (int64_t)now - last > cfg->max_age_s) {
+			cli_errorf(CMD,
+				   "%s: stale: last good download %s, more than %lld s ago (max_age)",
+				   feed->name, last < 0 ? "unknown" : st.last_success,
+				   (long long)cfg->max_age_s);
+			bad++;
+			continue;
+		}
+		spec->feeds.paths[used] = paths[used];
+		spec->feeds.count = ++used;
+	}
+	if (used == 0 && bad == 0) {
+		cli_errorf(CMD, "the feed list has no enabled GTFS feed");
+		return -1;
+	}
+	return bad;
+}
+
+/* dir/name into buf (GRENS_REPORT_PATH_BYTES); -1 when too long. */
+static int join(char *buf, const char *dir, const char *name)
+{
+	return (size_t)snprintf(buf, GRENS_REPORT_PATH_BYTES, "%s/%s", dir, name) >=
+			       GRENS_REPORT_PATH_BYTES
+		       ? -1
+		       : 0;
+}
+
+int cmd_nightly(int argc, char **argv)
+{
+	const char *config = NULL, *out = NULL, *date_s = NULL;
+	bool no_fetch = false;
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+			usage(stdout);
+			return CLI_EXIT_OK;
+		}
+		if (strcmp(opt, "--no-fetch") == 0) {
+			no_fetch = true;
+			continue;
+		}
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v || strncmp(opt, "--", 2) != 0) {
+			cli_errorf(CMD, v ? "unexpected argument '%s'" : "%s needs a value", opt);
+			return CLI_EXIT_USAGE;
+		}
+		i++;
+		if (strcmp(opt, "--config") == 0) {
+			config = v;
+		} else if (strcmp(opt, "--out") == 0) {
+			out = v;
+		} else if (strcmp(opt, "--date") == 0) {
+			date_s = v;
+		} else {
+			cli_errorf(CMD, "unknown option '%s' (see grens nightly --help)", opt);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (!config || !out) {
+		cli_errorf(CMD, "--config FILE and --out DIR are required");
+		return CLI_EXIT_USAGE;
+	}
+	time_t now = time(NULL);
+	grens_date run_date;
+	if (date_s) {
+		if (route_cli_date(CMD, date_s, &run_date))
+			return CLI_EXIT_USAGE;
+	} else {
+		struct tm tm;
+		localtime_r(&now, &tm);
+		run_date = grens_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	}
+
+	grens_report_nightly_config *cfg = calloc(1, sizeof(*cfg));
+	char(*paths)[GRENS_REPORT_PATH_BYTES] = calloc(64, GRENS_REPORT_PATH_BYTES);
+	grens_fetch_config *feeds = NULL;
+	grens_report *report = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	int code = CLI_EXIT_USAGE;
+	if (!cfg || !paths) {
+		cli_errorf(CMD, "out of memory");
+		code = CLI_EXIT_FAIL;
+		goto done;
+	}
+	if (grens_report_nightly_load(cfg, config, &err) ||
+	    grens_fetch_config_load(&feeds, cfg->feeds, &err)) {
+		cli_report_error(CMD, &err);
+		goto done;
+	}
+	code = CLI_EXIT_FAIL;
+	char day[16], title[64], dir[GRENS_REPORT_PATH_BYTES];
+	grens_date_format_iso(run_date, day, sizeof(day));
+	snprintf(title, sizeof(title), "grens nightly %s", day);
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", out, day) >= sizeof(dir)) {
+		cli_errorf(CMD, "--out is too long");
+		goto done;
+	}
+	if (grens_report_new(&report, title, now, &err) || grens_fetch_global_init(&err)) {
+		cli_report_error(CMD, &err);
+		goto done;
+	}
+	report_cli_spec spec;
+	memset(&spec, 0, sizeof(spec));
+	int bad = refresh(cfg, feeds, no_fetch, now, &spec, report, paths);
+	grens_fetch_global_cleanup();
+	if (bad != 0) {
+		if (bad > 0)
+			cli_errorf(CMD, "%d feed(s) missing or stale; no report written", bad);
+		goto done;
+	}
+	for (unsigned i = 0; i < cfg->pair_count; i++) {
+		spec.from[i] = cfg->pairs[i].from;
+		spec.to[i] = cfg->pairs[i].to;
+	}
+	spec.pair_count = cfg->pair_count;
+	for (unsigned i = 0; i < cfg->scenario_count; i++)
+		spec.scenarios[i] = cfg->scenarios[i];
+	spec.scenario_count = cfg->scenario_count;
+	spec.map_origin = cfg->map_origin[0] ? cfg->map_origin : NULL;
+	for (unsigned i = 0; i < cfg->places_count; i++)
+		spec.places[i] = cfg->places[i];
+	spec.places_count = cfg->places_count;
+	for (unsigned i = 0; i < cfg->cutoff_count; i++)
+		spec.cutoffs_min[i] = cfg->cutoffs_min[i];
+	spec.cutoff_count = cfg->cutoff_count;
+	spec.base_feeds = cfg->base_feeds[0] ? cfg->base_feeds : NULL;
+	spec.links = cfg->links[0] ? cfg->links : "none";
+	spec.date = cfg->service_date != GRENS_DATE_NONE ? cfg->service_date : run_date;
+	spec.t0 = cfg->window_start;
+	spec.t1 = cfg->window_end;
+	spec.step = cfg->step_s;
+	spec.threshold = cfg->threshold_s;
+	if ((code = report_cli_fill(CMD, &spec, report)) != CLI_EXIT_OK)
+		goto done;
+	code = CLI_EXIT_FAIL;
+	if (grens_report_write_dir(report, dir, &err))
+		goto fail;
+
+	char prev[16], prev_json[GRENS_REPORT_PATH_BYTES], cur_json[GRENS_REPORT_PATH_BYTES];
+	char diff_json[GRENS_REPORT_PATH_BYTES], diff_text[GRENS_REPORT_PATH_BYTES];
+	int rc = grens_report_previous_run(out, run_date, prev, sizeof(prev), &err);
+	if (rc == 0) {
+		if ((size_t)snprintf(prev_json, sizeof(prev_json), "%s/%s/report.json", out,
+				     prev) >= sizeof(prev_json) ||
+		    join(cur_json, dir, "report.json") || join(diff_json, dir, "diff.json") ||
+		    join(diff_text, dir, "diff.txt")) {
+			cli_errorf(CMD, "--out is too long");
+			goto done;
+		}
+		grens_report_diff_counts c;
+		if (grens_report_diff(prev_json, cur_json, &cfg->diff, diff_json, diff_text, &c,
+				      &err))
+			goto fail;
+		printf("%s: compared with %s: %u feed(s) changed, %u added, %u removed; %u "
+		       "travel time(s) and %u population figure(s) changed\n",
+		       day, prev, c.feeds_changed, c.feeds_added, c.feeds_removed,
+		       c.travel_times_changed, c.opportunities_changed);
+	} else if (rc == GRENS_ENOTFOUND) {
+		printf("%s: first run in %s, nothing to compare with\n", day, out);
+	} else {
+		goto fail;
+	}
+	if (grens_report_link_latest(out, day, &err))
+		goto fail;
+	printf("%s: wrote %s/report.html\n", day, dir);
+	code = CLI_EXIT_OK;
+	goto done;
+fail:
+	cli_report_error(CMD, &err);
+done:
+	grens_report_free(report);
+	grens_fetch_config_free(feeds);
+	free(cfg);
+	free(paths);
+	return code;
+}

@@ -1,0 +1,496 @@
+/* The analyses behind `grens report` and `grens nightly`: everything here
+ * asks route/ for results and hands them to report/. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "grens/access.h"
+#include "grens/gtfs.h"
+#include "grens/net.h"
+#include "grens/route.h"
+#include "grens/scenario.h"
+#include "report_cli.h"
+#include "route_cli.h"
+
+/* Largest links file read. */
+#define REPORT_CLI_LINKS_MAX_BYTES (64u * 1024u * 1024u)
+
+static int fail_err(const char *cmd, const grens_error *err)
+{
+	cli_report_error(cmd, err);
+	return CLI_EXIT_FAIL;
+}
+
+static grens_report_place place_of(const grens_timetable *tt, uint32_t stop, char *id,
+				   size_t idsz)
+{
+	/* Report the station, not the platform, when the stop has one. */
+	uint32_t s = tt->stop_parent[stop] != GRENS_NONE ? tt->stop_parent[stop] : stop;
+	route_cli_stop_id(tt, s, id, idsz);
+	grens_report_place p = { id, grens_net_str(tt, tt->stop_name[s]), tt->stop_lat[s],
+				 tt->stop_lon[s] };
+	return p;
+}
+
+/* Stations by median travel time from origin over the window (access/
+ * with per-stop percentiles); a station's time is that of its quickest
+ * platform. places may be an empty table. */
+static int add_map(const char *cmd, const report_cli_spec *spec, grens_report *report,
+		   const grens_timetable *tt, const grens_access_places *places,
+		   const uint32_t *from, uint32_t nfrom, const char *scenario)
+{
+	uint32_t n = tt->stop_count;
+	int32_t *best = malloc((n ? n : 1) * sizeof(int32_t));
+	grens_access_network *net = NULL;
+	grens_access_result *res = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	int code = CLI_EXIT_FAIL;
+	if (!best) {
+		cli_errorf(cmd, "out of memory for the station map");
+		goto done;
+	}
+	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	grens_access_options ao = GRENS_ACCESS_OPTIONS_INIT;
+	ao.date = spec->date;
+	ao.window_start = spec->t0;
+	ao.window_end = spec->t1;
+	ao.step = spec->step;
+	ao.keep_stop_times = true;
+	grens_access_origin origin = { GRENS_NONE, from, nfrom };
+	grens_diag *diag = grens_diag_new();
+	int rc = diag ? grens_access_network_new(&net, tt, places, &lo, diag, &err) : GRENS_ENOMEM;
+	grens_diag_free(diag);
+	if (rc || grens_access_run(&res, net, &origin, 1, &ao, &err)) {
+		code = fail_err(cmd, &err);
+		goto done;
+	}
+	for (uint32_t s = 0; s < n; s++)
+		best[s] = GRENS_ROUTE_UNREACHED;
+	for (uint32_t s = 0; s < n; s++) {
+		uint32_t root = tt->stop_parent[s] != GRENS_NONE ? tt->stop_parent[s] : s;
+		int32_t t = grens_access_result_stop_time(res, 0, 0, s);
+		if (t < best[root])
+			best[root] = t;
+	}
+	char oid[512], sid[512];
+	grens_report_place o = place_of(tt, from[0], oid, sizeof(oid));
+	for (uint32_t s = 0; s < n; s++) {
+		if (tt->stop_parent[s] != GRENS_NONE || !isfinite(tt->stop_lat[s]))
+			continue;
+		grens_report_place st = place_of(tt, s, sid, sizeof(sid));
+		if (grens_report_add_station(report, &o, &st,
+					     grens_net_str(tt, tt->feed_name[tt->stop_feed[s]]),
+					     scenario, best[s], &err)) {
+			code = fail_err(cmd, &err);
+			goto done;
+		}
+	}
+	code = CLI_EXIT_OK;
+done:
+	grens_access_result_free(res);
+	grens_access_network_free(net);
+	free(best);
+	return code;
+}
+
+/* Profiles and the fastest journey of each pair, and the station map. */
+static int analyse(const char *cmd, const report_cli_spec *spec, grens_report *report,
+		   const grens_timetable *tt, const grens_access_places *places,
+		   const char *scenario)
+{
+	uint32_t steps = (uint32_t)((spec->t1 - spec->t0) / spec->step) + 1;
+	uint32_t *from = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
+	uint32_t *to = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
+	grens_route_profile_step *prof = calloc(steps, sizeof(*prof));
+	grens_raptor *raptor = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	int code = CLI_EXIT_FAIL;
+	if (!from || !to || !prof) {
+		cli_errorf(cmd, "out of memory");
+		goto done;
+	}
+	if (grens_raptor_new(&raptor, tt, 8, &err)) {
+		code = fail_err(cmd, &err);
+		goto done;
+	}
+	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
+	for (unsigned i = 0; i < spec->pair_count; i++) {
+		uint32_t nfrom, nto;
+		if ((code = route_cli_stops(cmd, tt, "from", spec->from[i], from,
+					    GRENS_ROUTE_MAX_ENDPOINTS, &nfrom)) ||
+		    (code = route_cli_stops(cmd, tt, "to", spec->to[i], to,
+					    GRENS_ROUTE_MAX_ENDPOINTS, &nto)))
+			goto done;
+		code = CLI_EXIT_FAIL;
+		grens_route_query q = { from, nfrom, to, nto, spec->date, spec->t0 };
+		if (grens_raptor_profile(raptor, &q, spec->t0, spec->t1, spec->step, &o, prof,
+					 &err))
+			goto fail;
+		char fid[512], tid[512];
+		grens_report_place fp = place_of(tt, from[0], fid, sizeof(fid));
+		grens_report_place tp = place_of(tt, to[0], tid, sizeof(tid));
+		if (grens_report_add_profile(report, &fp, &tp, scenario, prof, steps, &err))
+			goto fail;
+		/* The fastest journey of the window: route at its departure step. */
+		uint32_t best = GRENS_NONE;
+		for (uint32_t k = 0; k < steps; k++)
+			if (prof[k].arrival != GRENS_ROUTE_UNREACHED &&
+			    (best == GRENS_NONE || prof[k].arrival - prof[k].departure <
+							   prof[best].arrival - prof[best].departure))
+				best = k;
+		if (best != GRENS_NONE) {
+			grens_route_result res;
+			q.time = prof[best].departure;
+			if (grens_raptor_route(raptor, &q, &o, &res, &err))
+				goto fail;
+			if (res.journey_count &&
+			    grens_report_add_journey(report, tt, spec->date, scenario, &res, 0, &err))
+				goto fail;
+		}
+	}
+	{
+		const char *origin = spec->map_origin ? spec->map_origin : spec->from[0];
+		uint32_t n;
+		if ((code = route_cli_stops(cmd, tt, "map origin", origin, from,
+					    GRENS_ROUTE_MAX_ENDPOINTS, &n)))
+			goto done;
+		code = add_map(cmd, spec, report, tt, places, from, n, scenario);
+	}
+	goto done;
+fail:
+	code = fail_err(cmd, &err);
+done:
+	grens_raptor_free(raptor);
+	free(from);
+	free(to);
+	free(prof);
+	return code;
+}
+
+static int build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t count,
+		 const grens_net_links *links, grens_timetable **out)
+{
+	/* Linked as grens access links them: stops matched across feeds by
+	 * the links file, name and distance, and the builder's default walks
+	 * between nearby stops of several feeds. */
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	no.links = links;
+	const char *tzdir = getenv("TZDIR");
+	if (tzdir && *tzdir)
+		no.zoneinfo_dir = tzdir;
+	grens_error err;
+	grens_error_clear(&err);
+	grens_diag *diag = grens_diag_new();
+	cli_progress_init(&no.progress);
+	int rc = diag ? grens_net_build(out, feeds, count, &no, diag, &err) : GRENS_ENOMEM;
+	grens_diag_free(diag);
+	if (rc) {
+		cli_errorf(cmd, "cannot build the timetable");
+		if (err.code)
+			cli_report_error(cmd, &err);
+		*out = NULL;
+		return CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
+/* A whole file of at most max bytes, NUL-terminated (caller frees), or NULL
+ * after a message. */
+static char *read_file(const char *cmd, const char *what, const char *path, uint64_t max,
+		       size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	struct stat st;
+	if (!f) {
+		cli_errorf(cmd, "cannot open %s '%s': %s", what, path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+		cli_errorf(cmd, "%s '%s' is not a regular file of at most %llu bytes", what, path,
+			   (unsigned long long)max);
+		goto done;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	if (!text) {
+		cli_errorf(cmd, "out of memory");
+		goto done;
+	}
+	*len = fread(text, 1, (size_t)st.st_size, f);
+	if (ferror(f)) {
+		cli_errorf(cmd, "cannot read %s '%s'", what, path);
+		free(text);
+		text = NULL;
+		goto done;
+	}
+	text[*len] = '\0';
+done:
+	fclose(f);
+	return text;
+}
+
+/* Read a places file and add its rows. */
+static int read_places(const char *cmd, const char *path, grens_access_places *places)
+{
+	size_t len = 0;
+	char *text = read_file(cmd, "places file", path, GRENS_ACCESS_MAX_PLACES_BYTES, &len);
+	if (!text)
+		return CLI_EXIT_FAIL;
+	grens_error err;
+	grens_error_clear(&err);
+	grens_diag *diag = grens_diag_new();
+	uint32_t skipped = 0;
+	int code = CLI_EXIT_FAIL;
+	if (!diag || grens_access_places_parse(places, path, text, len, diag, &skipped, &err)) {
+		cli_report_error(cmd, &err);
+	} else {
+		if (skipped)
+			fprintf(stderr, "grens %s: %s: %u rows skipped\n", cmd, path, skipped);
+		code = CLI_EXIT_OK;
+	}
+	grens_diag_free(diag);
+	free(text);
+	return code;
+}
+
+/* The links file: spec->links, "none" for none; NULL: the default
+ * feeds/links.csv when it exists. */
+static int read_links(const char *cmd, const report_cli_spec *spec, grens_net_links *links)
+{
+	char def[4200];
+	const char *path = spec->links;
+	if (path && strcmp(path, "none") == 0)
+		return CLI_EXIT_OK;
+	if (!path) {
+		snprintf(def, sizeof(def), "%s/links.csv", cli_feeds_dir());
+		if (access(def, R_OK) != 0)
+			return CLI_EXIT_OK;
+		path = def;
+	}
+	size_t len = 0;
+	char *text = read_file(cmd, "links file", path, REPORT_CLI_LINKS_MAX_BYTES, &len);
+	if (!text)
+		return CLI_EXIT_FAIL;
+	grens_error err;
+	grens_error_clear(&err);
+	int rc = grens_net_links_parse(links, text, len, GRENS_NET_LINKS_FILE, path, NULL, &err);
+	free(text);
+	if (rc) {
+		cli_report_error(cmd, &err);
+		return CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
+/* Reachable population from each distinct pair origin on tt, as `variant`. */
+static int add_access(const char *cmd, const report_cli_spec *spec, grens_report *report,
+		      const grens_timetable *tt, const grens_access_places *places,
+		      const char *variant)
+{
+	enum { CAP = 256 };
+	grens_access_network *net = NULL;
+	grens_access_result *res = NULL;
+	grens_access_origin origins[REPORT_CLI_MAX_PAIRS];
+	uint32_t *stops = calloc((size_t)REPORT_CLI_MAX_PAIRS * CAP, sizeof(uint32_t));
+	uint32_t norigins = 0;
+	grens_error err;
+	grens_error_clear(&err);
+	int code = CLI_EXIT_FAIL;
+	if (!stops) {
+		cli_errorf(cmd, "out of memory");
+		goto done;
+	}
+	for (unsigned i = 0; i < spec->pair_count; i++) {
+		bool seen = false;
+		for (unsigned j = 0; j < i; j++)
+			seen = seen || strcmp(spec->from[i], spec->from[j]) == 0;
+		if (seen)
+			continue;
+		uint32_t n;
+		uint32_t *s = stops + (size_t)norigins * CAP;
+		if ((code = route_cli_stops(cmd, tt, "from", spec->from[i], s, CAP, &n)))
+			goto done;
+		origins[norigins++] = (grens_access_origin){ GRENS_NONE, s, n };
+	}
+	code = CLI_EXIT_FAIL;
+	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	grens_access_options ao = GRENS_ACCESS_OPTIONS_INIT;
+	ao.date = spec->date;
+	ao.window_start = spec->t0;
+	ao.window_end = spec->t1;
+	ao.step = spec->step;
+	ao.cutoff_count = spec->cutoff_count;
+	for (unsigned c = 0; c < spec->cutoff_count; c++)
+		ao.cutoffs[c] = spec->cutoffs_min[c] * 60;
+	grens_diag *diag = grens_diag_new();
+	int rc = diag ? grens_access_network_new(&net, tt, places, &lo, diag, &err) : GRENS_ENOMEM;
+	grens_diag_free(diag);
+	if (rc || grens_access_run(&res, net, origins, norigins, &ao, &err)) {
+		code = fail_err(cmd, &err);
+		goto done;
+	}
+	for (uint32_t i = 0; i < grens_access_result_count(res); i++) {
+		const grens_access_origin *o = &origins[grens_access_result_origin(res, i)];
+		uint32_t cut[REPORT_CLI_MAX_CUTOFFS];
+		double pop[REPORT_CLI_MAX_CUTOFFS];
+		for (unsigned c = 0; c < spec->cutoff_count; c++) {
+			cut[c] = (uint32_t)spec->cutoffs_min[c];
+			pop[c] = grens_access_result_opportunities(res, i, 0, c, 0);
+		}
+		char id[512];
+		grens_report_place origin = place_of(tt, o->stops[0], id, sizeof(id));
+		if (grens_report_add_opportunities(report, &origin, variant, cut, pop,
+						   spec->cutoff_count, &err)) {
+			code = fail_err(cmd, &err);
+			goto done;
+		}
+	}
+	code = CLI_EXIT_OK;
+done:
+	grens_access_result_free(res);
+	grens_access_network_free(net);
+	free(stops);
+	return code;
+}
+
+/* Is name in the comma-separated list? */
+static bool in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, name, n) == 0)
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
+/* The border effect's other side: the base feeds alone. */
+static int nl_only(const char *cmd, const report_cli_spec *spec, grens_report *report,
+		   grens_gtfs_feed *const *feeds, uint32_t count, const grens_net_links *links,
+		   const grens_access_places *places)
+{
+	const grens_gtfs_feed *subset[64];
+	uint32_t n = 0;
+	const char *list = spec->base_feeds ? spec->base_feeds : "nl";
+	for (uint32_t i = 0; i < count; i++)
+		if (in_list(list, feeds[i]->name))
+			subset[n++] = feeds[i];
+	if (n == 0 || n == count)
+		return CLI_EXIT_OK; /* no border to speak of */
+	grens_timetable *tt = NULL;
+	int code = build(cmd, subset, n, links, &tt);
+	if (!code)
+		code = add_access(cmd, spec, report, tt, places, "nl-only");
+	grens_timetable_free(tt);
+	return code;
+}
+
+/* One scenario: apply it to the feeds, rebuild, and analyse. */
+static int scenario(const char *cmd, const report_cli_spec *spec, grens_report *report,
+		    grens_gtfs_feed *const *feeds, uint32_t count, const char *path,
+		    const grens_net_links *links, const grens_access_places *places)
+{
+	grens_scenario *sc = NULL;
+	grens_scenario_result *res = NULL;
+	grens_timetable *tt = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	grens_diag *diag = grens_diag_new();
+	int code = CLI_EXIT_FAIL;
+	if (!diag || grens_scenario_load(&sc, path, &err) ||
+	    grens_scenario_apply(&res, sc, (const grens_gtfs_feed *const *)feeds, count, diag,
+				 &err) ||
+	    grens_report_add_scenario(report, grens_scenario_name(sc), grens_scenario_hash(sc),
+				      grens_scenario_description(sc), &err)) {
+		code = fail_err(cmd, &err);
+		goto done;
+	}
+	uint32_t n;
+	const grens_gtfs_feed *const *modified = grens_scenario_result_feeds(res, &n);
+	if ((code = build(cmd, modified, n, links, &tt)) ||
+	    (code = analyse(cmd, spec, report, tt, places, grens_scenario_name(sc))))
+		goto done;
+	if (spec->places_count)
+		code = add_access(cmd, spec, report, tt, places, grens_scenario_name(sc));
+done:
+	grens_timetable_free(tt);
+	grens_scenario_result_free(res);
+	grens_scenario_free(sc);
+	grens_diag_free(diag);
+	return code;
+}
+
+int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *report)
+{
+	grens_gtfs_feed *feeds[64] = { 0 };
+	grens_diag *diags[64] = { 0 };
+	grens_timetable *tt = NULL;
+	grens_access_places *places = NULL;
+	grens_net_links *links = grens_net_links_new();
+	grens_error err;
+	grens_error_clear(&err);
+	cli_feed_list list = spec->feeds;
+	cli_feed_list_default(&list);
+	int code = CLI_EXIT_FAIL;
+	if (grens_report_set_query(report, spec->date, spec->t0, spec->t1, spec->step,
+				   spec->threshold, &err))
+		goto fail;
+	if (!links) {
+		cli_errorf(cmd, "out of memory");
+		goto done;
+	}
+	if ((code = read_links(cmd, spec, links)))
+		goto done;
+	code = CLI_EXIT_FAIL;
+	/* An empty table when there are no places files: the station map
+	 * needs one. */
+	if (grens_access_places_new(&places, &err))
+		goto fail;
+	for (unsigned i = 0; i < spec->places_count; i++)
+		if ((code = read_places(cmd, spec->places[i], places)))
+			goto done;
+	code = CLI_EXIT_FAIL;
+	if (cli_load_feeds(cmd, &list, feeds, diags) != 0)
+		goto done;
+	for (unsigned i = 0; i < list.count; i++) {
+		const grens_gtfs_feed_info *fi = &feeds[i]->feed_info;
+		if (grens_report_add_feed(report, feeds[i]->name, feeds[i]->path,
+					  fi->present && fi->version ? fi->version : "",
+					  fi->present && fi->publisher_name ? fi->publisher_name
+									    : "",
+					  &err))
+			goto fail;
+	}
+	if (spec->places_count && (code = nl_only(cmd, spec, report, feeds, list.count, links, places)))
+		goto done;
+	if ((code = build(cmd, (const grens_gtfs_feed *const *)feeds, list.count, links, &tt)) ||
+	    (code = analyse(cmd, spec, report, tt, places, "base")) ||
+	    (spec->places_count && (code = add_access(cmd, spec, report, tt, places, "linked"))))
+		goto done;
+	grens_timetable_free(tt);
+	tt = NULL;
+	for (unsigned i = 0; i < spec->scenario_count; i++)
+		if ((code = scenario(cmd, spec, report, feeds, list.count, spec->scenarios[i],
+				     links, places)))
+			goto done;
+	if (!spec->places_count && (code = grens_report_add_note(
+				report, "no places file: reachable population not computed", &err)))
+		goto fail;
+	code = CLI_EXIT_OK;
+	goto done;
+fail:
+	code = fail_err(cmd, &err);
+done:
+	grens_timetable_free(tt);
+	grens_access_places_free(places);
+	grens_net_links_free(links);
+	cli_free_feeds(feeds, diags, list.count);
+	return code;
+}

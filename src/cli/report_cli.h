@@ -1,0 +1,43 @@
+/* Shared by `grens report` and `grens nightly`: run the configured
+ * analyses (route profiles, best journeys, stations by travel time) on the
+ * base network and on each scenario, and fill a report with the results. */
+#ifndef GRENS_CLI_REPORT_CLI_H
+#define GRENS_CLI_REPORT_CLI_H
+
+#include "cli.h"
+#include "grens/report.h"
+
+#define REPORT_CLI_MAX_PAIRS 32u
+#define REPORT_CLI_MAX_SCENARIOS 8u
+#define REPORT_CLI_MAX_PLACES_FILES 16u
+#define REPORT_CLI_MAX_CUTOFFS 8u
+
+typedef struct report_cli_spec {
+	cli_feed_list feeds; /* NAME=PATH or PATH; empty: the embedded default */
+	const char *scenarios[REPORT_CLI_MAX_SCENARIOS];
+	unsigned scenario_count;
+	const char *from[REPORT_CLI_MAX_PAIRS], *to[REPORT_CLI_MAX_PAIRS];
+	unsigned pair_count;
+	const char *map_origin; /* NULL: the first pair's origin */
+	/* Reachable population (access/): places files (none: no such section),
+	 * cutoffs in minutes, and the feeds of the "nl-only" side of the border
+	 * effect (comma-separated names; NULL: "nl"). */
+	const char *places[REPORT_CLI_MAX_PLACES_FILES];
+	unsigned places_count;
+	int32_t cutoffs_min[REPORT_CLI_MAX_CUTOFFS];
+	unsigned cutoff_count;
+	const char *base_feeds;
+	/* Links between feeds (feeds/links.csv format); NULL: the default
+	 * links.csv of the feeds directory when it exists; "none": none. */
+	const char *links;
+	grens_date date;
+	int32_t t0, t1, step, threshold;
+} report_cli_spec;
+
+/* Load the feeds (with provenance), build the base timetable (all feeds,
+ * linked across feeds as grens access links them) and each
+ * scenario's, and add profiles, best journeys, the station map and
+ * reachable population (nl-only, linked, each scenario) to report. Returns CLI_EXIT_OK or an exit code after printing the reason. */
+int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *report);
+
+#endif

@@ -1,0 +1,678 @@
+/* The report document: built section by section into one JSON value, which
+ * report.json holds as it is and every other output is rendered from. */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "report_internal.h"
+
+struct grens_report {
+	json_t *doc;
+	bool have_query;
+	int32_t threshold;
+};
+
+const json_t *report_document(const grens_report *report)
+{
+	return report->doc;
+}
+
+static int oom(grens_error *err)
+{
+	return grens_error_set(err, GRENS_ENOMEM, "out of memory");
+}
+
+/* Append v (stolen) to the array doc[key]. */
+static int append(grens_report *r, const char *key, json_t *v, grens_error *err)
+{
+	if (!v || json_array_append_new(json_object_get(r->doc, key), v) != 0)
+		return oom(err);
+	return 0;
+}
+
+static bool utf8(const char *s)
+{
+	return s && grens_utf8_valid(s, strlen(s));
+}
+
+int grens_report_new(grens_report **out, const char *title, time_t run_time, grens_error *err)
+{
+	*out = NULL;
+	if (!utf8(title))
+		return grens_error_set(err, GRENS_EARG, "the title is not UTF-8");
+	grens_report *r = calloc(1, sizeof(*r));
+	struct tm tm;
+	char when[32] = "";
+	if (gmtime_r(&run_time, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (r)
+		r->doc = json_pack("{s:i, s:s, s:s, s:s, s:n, s:[], s:[], s:[], s:[], s:[], s:[], "
+				   "s:[]}",
+				   "grens_report", 1, "title", title, "generated", when,
+				   "grens_version", grens_version(), "query", "feeds", "scenarios",
+				   "notes", "profiles", "opportunities", "stations", "journeys");
+	if (!r || !r->doc) {
+		free(r);
+		return oom(err);
+	}
+	*out = r;
+	return 0;
+}
+
+void grens_report_free(grens_report *report)
+{
+	if (!report)
+		return;
+	json_decref(report->doc);
+	free(report);
+}
+
+static void format_clock(int32_t secs, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, "%02d:%02d", secs / 3600, secs / 60 % 60);
+}
+
+int grens_report_set_query(grens_report *report, grens_date date, int32_t t0, int32_t t1,
+			   int32_t step, int32_t threshold, grens_error *err)
+{
+	if (t0 < 0 || t1 < t0 || step <= 0 || threshold < 0)
+		return grens_error_set(err, GRENS_EARG, "bad window, step or threshold");
+	char d[16], a[16], b[16], window[40];
+	grens_date_format_iso(date, d, sizeof(d));
+	format_clock(t0, a, sizeof(a));
+	format_clock(t1, b, sizeof(b));
+	snprintf(window, sizeof(window), "%s-%s", a, b);
+	json_t *q = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i}", "date", d, "window", window,
+			      "window_start_s", (json_int_t)t0, "window_end_s", (json_int_t)t1,
+			      "step_s", (json_int_t)step, "threshold_s", (json_int_t)threshold);
+	if (!q || json_object_set_new(report->doc, "query", q) != 0)
+		return oom(err);
+	report->have_query = true;
+	report->threshold = threshold;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular files of a directory, sorted by name (caller frees). */
+static int list_dir(const char *dir, char ***names, size_t *count, grens_error *err)
+{
+	DIR *d = opendir(dir);
+	*names = NULL;
+	*count = 0;
+	if (!d)
+		return grens_error_set(err, GRENS_EIO, "cannot read %s: %s", dir, strerror(errno));
+	char **v = calloc(GRENS_REPORT_MAX_FEED_FILES, sizeof(char *));
+	size_t n = 0;
+	int rc = 0;
+	struct dirent *e;
+	if (!v)
+		rc = oom(err);
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		char path[GRENS_REPORT_PATH_BYTES];
+		struct stat st;
+		if (e->d_name[0] == '.' ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path) ||
+		    stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (n == GRENS_REPORT_MAX_FEED_FILES)
+			rc = grens_error_set(err, GRENS_ELIMIT, "%s has more than %u files", dir,
+					     GRENS_REPORT_MAX_FEED_FILES);
+		else if (!(v[n++] = strdup(e->d_name)))
+			rc = oom(err);
+	}
+	closedir(d);
+	if (rc) {
+		for (size_t i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+		return rc;
+	}
+	qsort(v, n, sizeof(char *), cmp_str);
+	*names = v;
+	*count = n;
+	return 0;
+}
+
+static int hash_entry(json_t *files, const char *path, const char *name, grens_error *err)
+{
+	char hex[65];
+	struct stat st;
+	int rc = grens_report_sha256_file(path, hex, err);
+	if (rc)
+		return rc;
+	if (stat(path, &st) != 0)
+		return grens_error_set(err, GRENS_EIO, "cannot stat %s", path);
+	if (json_array_append_new(files, json_pack("{s:s, s:s, s:I}", "name", name, "sha256", hex,
+						   "bytes", (json_int_t)st.st_size)) != 0)
+		return oom(err);
+	return 0;
+}
+
+int grens_report_add_feed(grens_report *report, const char *name, const char *path,
+			  const char *version, const char *publisher, grens_error *err)
+{
+	if (!utf8(name) || !utf8(path) || !utf8(version) || !utf8(publisher))
+		return grens_error_set(err, GRENS_EARG, "feed name, path, version or publisher "
+							"is not UTF-8");
+	json_t *files = json_array();
+	json_t *feed = json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", name, "path", path,
+				 "version", version, "publisher", publisher, "files", files);
+	char **names = NULL;
+	size_t count = 0;
+	struct stat st;
+	int rc;
+	if (!feed) {
+		rc = oom(err);
+		goto done;
+	}
+	if (stat(path, &st) != 0) {
+		rc = grens_error_set(err, GRENS_EIO, "cannot read %s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		const char *base = strrchr(path, '/');
+		rc = hash_entry(files, path, base ? base + 1 : path, err);
+		goto done;
+	}
+	rc = list_dir(path, &names, &count, err);
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		char p[GRENS_REPORT_PATH_BYTES];
+		if ((size_t)snprintf(p, sizeof(p), "%s/%s", path, names[i]) >= sizeof(p))
+			rc = grens_error_set(err, GRENS_ELIMIT, "path too long in %s", path);
+		else
+			rc = hash_entry(files, p, names[i], err);
+	}
+done:
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+	if (rc == 0)
+		return append(report, "feeds", feed, err);
+	json_decref(feed);
+	return rc;
+}
+
+int grens_report_add_scenario(grens_report *report, const char *name, const char *sha256,
+			      const char *description, grens_error *err)
+{
+	if (!utf8(name) || !utf8(sha256) || !utf8(description))
+		return grens_error_set(err, GRENS_EARG, "scenario fields must be UTF-8");
+	return append(report, "scenarios",
+		      json_pack("{s:s, s:s, s:s}", "name", name, "sha256", sha256, "description",
+				description),
+		      err);
+}
+
+int grens_report_add_note(grens_report *report, const char *text, grens_error *err)
+{
+	if (!utf8(text))
+		return grens_error_set(err, GRENS_EARG, "a note must be UTF-8");
+	return append(report, "notes", json_string(text), err);
+}
+
+static json_t *place_json(const grens_report_place *p)
+{
+	if (!utf8(p->id) || !utf8(p->name))
+		return NULL;
+	return json_pack("{s:s, s:s, s:o, s:o}", "id", p->id, "name", p->name, "lat",
+			 report_real(p->lat, 6), "lon", report_real(p->lon, 6));
+}
+
+int grens_report_add_profile(grens_report *report, const grens_report_place *from,
+			     const grens_report_place *to, const char *scenario,
+			     const grens_route_profile_step *steps, uint32_t step_count,
+			     grens_error *err)
+{
+	if (!report->have_query)
+		return grens_error_set(err, GRENS_EARG, "set the query before adding profiles");
+	if (step_count > GRENS_REPORT_MAX_STEPS || !utf8(scenario))
+		return grens_error_set(err, GRENS_EARG, "bad profile (steps or scenario name)");
+	grens_route_profile_summary s;
+	grens_route_profile_summarize(steps, step_count, report->threshold, &s);
+	json_t *dep = json_array(), *travel = json_array(), *transfers = json_array();
+	json_t *fj = place_json(from), *tj = place_json(to);
+	json_t *summary = json_pack(
+		"{s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "steps", (json_int_t)s.steps,
+		"reached", (json_int_t)s.reached, "min_s", report_seconds(s.min), "p10_s",
+		report_seconds(s.p10), "median_s", report_seconds(s.median), "p90_s",
+		report_seconds(s.p90), "max_s", report_seconds(s.max), "mean_s",
+		report_real(s.mean, 1), "mean_transfers", report_real(s.mean_transfers, 3),
+		"share_under_threshold", report_real(s.share_under, 4));
+	json_t *profile = json_pack("{s:o, s:o, s:s, s:o, s:{s:o, s:o, s:o}}", "from", fj, "to",
+				    tj, "scenario", scenario, "summary", summary, "steps",
+				    "departure_s", dep, "travel_s", travel, "transfers", transfers);
+	if (!profile)
+		return oom(err);
+	for (uint32_t i = 0; i < step_count; i++) {
+		bool ok = steps[i].arrival != GRENS_ROUTE_UNREACHED;
+		if (json_array_append_new(dep, json_integer(steps[i].departure)) ||
+		    json_array_append_new(travel, ok ? json_integer(steps[i].arrival -
+								    steps[i].departure)
+						     : json_null()) ||
+		    json_array_append_new(transfers,
+					  ok ? json_integer(steps[i].transfers) : json_null())) {
+			json_decref(profile);
+			return oom(err);
+		}
+	}
+	return append(report, "profiles", profile, err);
+}
+
+int grens_report_add_opportunities(grens_report *report, const grens_report_place *origin,
+				   const char *variant, const uint32_t *cutoff_min,
+				   const double *population, uint32_t count, grens_error *err)
+{
+	if (!utf8(variant))
+		return grens_error_set(err, GRENS_EARG, "the variant name must be UTF-8");
+	json_t *cutoffs = json_array();
+	json_t *o = json_pack("{s:o, s:s, s:o}", "origin", place_json(origin), "variant", variant,
+			      "cutoffs", cutoffs);
+	if (!o)
+		return oom(err);
+	for (uint32_t i = 0; i < count; i++) {
+		if (json_array_append_new(cutoffs,
+					  json_pack("{s:i, s:o}", "minutes",
+						    (json_int_t)cutoff_min[i], "population",
+						    report_real(population[i], 0)))) {
+			json_decref(o);
+			return oom(err);
+		}
+	}
+	return append(report, "opportunities", o, err);
+}
+
+int grens_report_add_station(grens_report *report, const grens_report_place *origin,
+			     const grens_report_place *station, const char *feed,
+			     const char *scenario, int32_t travel_s, grens_error *err)
+{
+	if (!utf8(feed) || !utf8(scenario) || !utf8(origin->id) || !utf8(station->id) ||
+	    !utf8(station->name))
+		return grens_error_set(err, GRENS_EARG, "station fields must be UTF-8");
+	return append(report, "stations",
+		      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "origin",
+				origin->id, "scenario", scenario, "id", station->id, "name",
+				station->name, "feed", feed, "country",
+				grens_report_country(station->lat, station->lon), "lat",
+				report_real(station->lat, 6), "lon", report_real(station->lon, 6),
+				"travel_s", report_seconds(travel_s)),
+		      err);
+}
+
+static json_t *stop_json(const grens_timetable *tt, uint32_t stop)
+{
+	char id[512];
+	const char *feed = grens_net_str(tt, tt->feed_name[tt->stop_feed[stop]]);
+	double lat = tt->stop_lat[stop], lon = tt->stop_lon[stop];
+	/* A platform without coordinates takes its station's. */
+	if (!isfinite(lat) && tt->stop_parent[stop] != GRENS_NONE) {
+		lat = tt->stop_lat[tt->stop_parent[stop]];
+		lon = tt->stop_lon[tt->stop_parent[stop]];
+	}
+	snprintf(id, sizeof(id), "%s:%s", feed, grens_net_str(tt, tt->stop_id[stop]));
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "id", id, "name",
+			 grens_net_str(tt, tt->stop_name[stop]), "feed", feed, "country",
+			 grens_report_country(lat, lon), "lat", report_real(lat, 6), "lon",
+			 report_real(lon, 6));
+}
+
+int grens_report_add_journey(grens_report *report, const grens_timetable *tt, grens_date date,
+			     const char *scenario, const grens_route_result *result,
+			     uint32_t index, grens_error *err)
+{
+	if (index >= result->journey_count || !utf8(scenario))
+		return grens_error_set(err, GRENS_EARG, "no journey %u in the result", index);
+	const grens_route_journey *j = &result->journeys[index];
+	char dep[40], arr[40];
+	grens_route_format_time(date, j->departure, dep, sizeof(dep));
+	grens_route_format_time(date, j->arrival, arr, sizeof(arr));
+	json_t *legs = json_array();
+	json_t *jo = json_pack("{s:s, s:s, s:s, s:i, s:i, s:b, s:o}", "scenario", scenario,
+			       "departure", dep, "arrival", arr, "duration_s",
+			       (json_int_t)(j->arrival - j->departure), "transfers",
+			       (json_int_t)j->transfers, "crosses_border", 0, "legs", legs);
+	if (!jo)
+		return oom(err);
+	bool crosses = false;
+	for (uint32_t i = 0; i < j->leg_count; i++) {
+		const grens_route_leg *leg = &result->legs[j->leg_offset + i];
+		json_t *from = stop_json(tt, leg->from_stop), *to = stop_json(tt, leg->to_stop);
+		if (!from || !to) {
+			json_decref(from);
+			json_decref(to);
+			goto fail;
+		}
+		const char *cf = json_string_value(json_object_get(from, "country"));
+		const char *ct = json_string_value(json_object_get(to, "country"));
+		bool border = tt->stop_feed[leg->from_stop] != tt->stop_feed[leg->to_stop] ||
+			      (cf[0] && ct[0] && strcmp(cf, ct) != 0);
+		crosses = crosses || border;
+		grens_route_format_time(date, leg->departure, dep, sizeof(dep));
+		grens_route_format_time(date, leg->arrival, arr, sizeof(arr));
+		json_t *lj = json_pack("{s:s, s:o, s:o, s:s, s:s, s:i, s:b}", "mode",
+				       leg->mode == GRENS_ROUTE_LEG_WALK ? "walk" : "transit",
+				       "from", from, "to", to, "departure", dep, "arrival", arr,
+				       "duration_s", (json_int_t)(leg->arrival - leg->departure),
+				       "border", border);
+		if (!lj || json_array_append_new(legs, lj))
+			goto fail;
+		if (leg->mode == GRENS_ROUTE_LEG_TRANSIT && leg->trip != GRENS_NONE) {
+			uint32_t t = leg->trip;
+			if (json_object_set_new(lj, "route",
+						json_string(grens_route_trip_route_name(tt, t))) ||
+			    json_object_set_new(lj, "trip_id",
+						json_string(grens_net_str(tt, tt->trip_id[t]))) ||
+			    json_object_set_new(
+				    lj, "feed",
+				    json_string(grens_net_str(tt, tt->feed_name[tt->trip_feed[t]]))))
+				goto fail;
+		}
+	}
+	if (json_object_set_new(jo, "crosses_border", json_boolean(crosses)))
+		goto fail;
+	return append(report, "journeys", jo, err);
+fail:
+	json_decref(jo);
+	return oom(err);
+}
+
+int grens_report_write_json(const grens_report *report, FILE *f, grens_error *err)
+{
+	return report_dump(report->doc, f, "report.json", err);
+}
+
+/* ---- the CSV and GeoJSON files ---------------------------------------------- */
+
+typedef int (*fill_fn)(const json_t *doc, grens_report_table *t, grens_error *err);
+
+static int put_value(grens_report_table *t, uint32_t col, const json_t *v, grens_error *err)
+{
+	if (json_is_string(v))
+		return grens_report_table_set_string(t, col, json_string_value(v), err);
+	if (json_is_integer(v))
+		return grens_report_table_set_int(t, col, json_integer_value(v), err);
+	if (json_is_real(v))
+		return grens_report_table_set_real(t, col, json_real_value(v), err);
+	if (json_is_boolean(v))
+		return grens_report_table_set_int(t, col, json_is_true(v), err);
+	return 0; /* null stays empty */
+}
+
+/* The value at a dotted path ("from.id") in o, or NULL. */
+static const json_t *lookup(const json_t *o, const char *path)
+{
+	const json_t *v = o;
+	char key[64];
+	while (v && *path) {
+		size_t len = strcspn(path, ".");
+		if (len >= sizeof(key))
+			return NULL;
+		memcpy(key, path, len);
+		key[len] = '\0';
+		v = json_object_get(v, key);
+		path += len + (path[len] == '.');
+	}
+	return v;
+}
+
+/* Fill columns first.. of the last row from the values at paths in o. */
+static int put_cells(grens_report_table *t, uint32_t first, const json_t *o,
+		     const char *const *paths, uint32_t n, grens_error *err)
+{
+	int rc = 0;
+	for (uint32_t i = 0; rc == 0 && i < n; i++) {
+		const json_t *v = lookup(o, paths[i]);
+		if (v)
+			rc = put_value(t, first + i, v, err);
+	}
+	return rc;
+}
+
+/* A new row filled from the values at paths in o. */
+static int put_row(grens_report_table *t, const json_t *o, const char *const *paths,
+		   uint32_t n, grens_error *err)
+{
+	int rc = grens_report_table_add_row(t, err);
+	return rc ? rc : put_cells(t, 0, o, paths, n, err);
+}
+
+static const grens_report_column profile_cols[] = {
+	{ "from_id", GRENS_REPORT_STRING, 0 },	 { "from_name", GRENS_REPORT_STRING, 0 },
+	{ "to_id", GRENS_REPORT_STRING, 0 },	 { "to_name", GRENS_REPORT_STRING, 0 },
+	{ "scenario", GRENS_REPORT_STRING, 0 },	 { "steps", GRENS_REPORT_INT, 0 },
+	{ "reached", GRENS_REPORT_INT, 0 },	 { "min_s", GRENS_REPORT_INT, 0 },
+	{ "p10_s", GRENS_REPORT_INT, 0 },	 { "median_s", GRENS_REPORT_INT, 0 },
+	{ "p90_s", GRENS_REPORT_INT, 0 },	 { "max_s", GRENS_REPORT_INT, 0 },
+	{ "mean_s", GRENS_REPORT_REAL, 1 },	 { "mean_transfers", GRENS_REPORT_REAL, 3 },
+	{ "share_under_threshold", GRENS_REPORT_REAL, 4 },
+};
+
+static int fill_profiles(const json_t *doc, grens_report_table *t, grens_error *err)
+{
+	static const char *const paths[] = {
+		"from.id",	   "from.name",		"to.id",	      "to.name",
+		"scenario",	   "summary.steps",	"summary.reached",    "summary.min_s",
+		"summary.p10_s",   "summary.median_s",	"summary.p90_s",      "summary.max_s",
+		"summary.mean_s",  "summary.mean_transfers", "summary.share_under_threshold",
+	};
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(doc, "profiles"), i, p)
+	{
+		int rc = put_row(t, p, paths, 15, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static const grens_report_column step_cols[] = {
+	{ "from_id", GRENS_REPORT_STRING, 0 }, { "to_id", GRENS_REPORT_STRING, 0 },
+	{ "scenario", GRENS_REPORT_STRING, 0 }, { "departure_s", GRENS_REPORT_INT, 0 },
+	{ "travel_s", GRENS_REPORT_INT, 0 },	{ "transfers", GRENS_REPORT_INT, 0 },
+};
+
+static int fill_steps(const json_t *doc, grens_report_table *t, grens_error *err)
+{
+	static const char *const paths[] = { "from.id", "to.id", "scenario" };
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(doc, "profiles"), i, p)
+	{
+		const json_t *steps = json_object_get(p, "steps");
+		const json_t *dep = json_object_get(steps, "departure_s");
+		for (size_t k = 0; k < json_array_size(dep); k++) {
+			int rc = put_row(t, p, paths, 3, err);
+			if (!rc)
+				rc = put_value(t, 3, json_array_get(dep, k), err);
+			if (!rc)
+				rc = put_value(t, 4,
+					       json_array_get(json_object_get(steps, "travel_s"), k),
+					       err);
+			if (!rc)
+				rc = put_value(t, 5,
+					       json_array_get(json_object_get(steps, "transfers"),
+							      k),
+					       err);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static const grens_report_column opp_cols[] = {
+	{ "origin_id", GRENS_REPORT_STRING, 0 }, { "origin_name", GRENS_REPORT_STRING, 0 },
+	{ "variant", GRENS_REPORT_STRING, 0 },	 { "cutoff_min", GRENS_REPORT_INT, 0 },
+	{ "population", GRENS_REPORT_REAL, 0 },
+};
+
+static int fill_opportunities(const json_t *doc, grens_report_table *t, grens_error *err)
+{
+	static const char *const paths[] = { "origin.id", "origin.name", "variant" };
+	size_t i, k;
+	json_t *o, *c;
+	json_array_foreach(json_object_get(doc, "opportunities"), i, o)
+	{
+		json_array_foreach(json_object_get(o, "cutoffs"), k, c)
+		{
+			int rc = put_row(t, o, paths, 3, err);
+			if (!rc)
+				rc = put_value(t, 3, json_object_get(c, "minutes"), err);
+			if (!rc)
+				rc = put_value(t, 4, json_object_get(c, "population"), err);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static const grens_report_column station_cols[] = {
+	{ "origin", GRENS_REPORT_STRING, 0 }, { "scenario", GRENS_REPORT_STRING, 0 },
+	{ "id", GRENS_REPORT_STRING, 0 },     { "name", GRENS_REPORT_STRING, 0 },
+	{ "feed", GRENS_REPORT_STRING, 0 },   { "country", GRENS_REPORT_STRING, 0 },
+	{ "lat", GRENS_REPORT_REAL, 6 },      { "lon", GRENS_REPORT_REAL, 6 },
+	{ "travel_s", GRENS_REPORT_INT, 0 },
+};
+
+static int fill_stations(const json_t *doc, grens_report_table *t, grens_error *err)
+{
+	static const char *const paths[] = { "origin", "scenario", "id",  "name",    "feed",
+					     "country", "lat",	    "lon", "travel_s" };
+	size_t i;
+	json_t *s;
+	json_array_foreach(json_object_get(doc, "stations"), i, s)
+	{
+		int rc = put_row(t, s, paths, 9, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static const grens_report_column leg_cols[] = {
+	{ "journey", GRENS_REPORT_INT, 0 },	  { "scenario", GRENS_REPORT_STRING, 0 },
+	{ "leg", GRENS_REPORT_INT, 0 },		  { "mode", GRENS_REPORT_STRING, 0 },
+	{ "from_id", GRENS_REPORT_STRING, 0 },	  { "from_name", GRENS_REPORT_STRING, 0 },
+	{ "from_country", GRENS_REPORT_STRING, 0 }, { "to_id", GRENS_REPORT_STRING, 0 },
+	{ "to_name", GRENS_REPORT_STRING, 0 },	  { "to_country", GRENS_REPORT_STRING, 0 },
+	{ "departure", GRENS_REPORT_STRING, 0 },  { "arrival", GRENS_REPORT_STRING, 0 },
+	{ "route", GRENS_REPORT_STRING, 0 },	  { "border", GRENS_REPORT_INT, 0 },
+};
+
+static int fill_legs(const json_t *doc, grens_report_table *t, grens_error *err)
+{
+	static const char *const paths[] = { "mode",	   "from.id",	 "from.name",
+					     "from.country", "to.id",	 "to.name",
+					     "to.country",   "departure", "arrival",
+					     "route",	   "border" };
+	size_t i, k;
+	json_t *j, *leg;
+	json_array_foreach(json_object_get(doc, "journeys"), i, j)
+	{
+		json_array_foreach(json_object_get(j, "legs"), k, leg)
+		{
+			int rc = grens_report_table_add_row(t, err);
+			if (!rc)
+				rc = grens_report_table_set_int(t, 0, (int64_t)i + 1, err);
+			if (!rc)
+				rc = put_value(t, 1, json_object_get(j, "scenario"), err);
+			if (!rc)
+				rc = grens_report_table_set_int(t, 2, (int64_t)k + 1, err);
+			if (!rc)
+				rc = put_cells(t, 3, leg, paths, 11, err);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+enum { OUT_CSV, OUT_GEOJSON };
+
+static int write_table(const json_t *doc, const char *dir, const char *file, int kind,
+		       const grens_report_column *cols, uint32_t ncols, fill_fn fill,
+		       grens_error *err)
+{
+	grens_report_table *t = NULL;
+	grens_report_file out = { 0 };
+	char path[GRENS_REPORT_PATH_BYTES];
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, file) >= sizeof(path))
+		return grens_error_set(err, GRENS_ELIMIT, "path too long: %s", dir);
+	int rc = grens_report_table_new(&t, cols, ncols, err);
+	if (!rc)
+		rc = fill(doc, t, err);
+	if (!rc)
+		rc = grens_report_file_open(&out, path, err);
+	if (!rc)
+		rc = kind == OUT_CSV ? grens_report_table_write_csv(t, out.f, err)
+				     : grens_report_table_write_geojson(
+					       t, grens_report_table_column(t, "lon"),
+					       grens_report_table_column(t, "lat"), out.f, err);
+	if (!rc)
+		rc = grens_report_file_commit(&out, err);
+	grens_report_file_abort(&out);
+	grens_report_table_free(t);
+	if (rc && err && !strstr(err->message, file)) {
+		char msg[sizeof(err->message)];
+		memcpy(msg, err->message, sizeof(msg));
+		grens_error_set(err, rc, "%s: %.400s", file, msg);
+	}
+	return rc;
+}
+
+typedef int (*stream_fn)(const grens_report *report, FILE *f, grens_error *err);
+
+static int write_stream(const grens_report *report, const char *dir, const char *file,
+			stream_fn fn, grens_error *err)
+{
+	grens_report_file out = { 0 };
+	char path[GRENS_REPORT_PATH_BYTES];
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, file) >= sizeof(path))
+		return grens_error_set(err, GRENS_ELIMIT, "path too long: %s", dir);
+	int rc = grens_report_file_open(&out, path, err);
+	if (!rc)
+		rc = fn(report, out.f, err);
+	if (!rc)
+		rc = grens_report_file_commit(&out, err);
+	grens_report_file_abort(&out);
+	return rc;
+}
+
+#define COLS(a) a, (uint32_t)(sizeof(a) / sizeof(a[0]))
+
+int grens_report_write_dir(const grens_report *report, const char *dir, grens_error *err)
+{
+	const json_t *doc = report->doc;
+	int rc = grens_report_mkdirs(dir, err);
+	if (!rc)
+		rc = write_stream(report, dir, "report.json", grens_report_write_json, err);
+	if (!rc)
+		rc = write_stream(report, dir, "report.html", grens_report_write_html, err);
+	if (!rc)
+		rc = write_table(doc, dir, "profiles.csv", OUT_CSV, COLS(profile_cols),
+				 fill_profiles, err);
+	if (!rc)
+		rc = write_table(doc, dir, "profile_steps.csv", OUT_CSV, COLS(step_cols),
+				 fill_steps, err);
+	if (!rc)
+		rc = write_table(doc, dir, "opportunities.csv", OUT_CSV, COLS(opp_cols),
+				 fill_opportunities, err);
+	if (!rc)
+		rc = write_table(doc, dir, "stations.csv", OUT_CSV, COLS(station_cols),
+				 fill_stations, err);
+	if (!rc)
+		rc = write_table(doc, dir, "stations.geojson", OUT_GEOJSON, COLS(station_cols),
+				 fill_stations, err);
+	if (!rc)
+		rc = write_table(doc, dir, "journeys.csv", OUT_CSV, COLS(leg_cols), fill_legs,
+				 err);
+	return rc;
+}

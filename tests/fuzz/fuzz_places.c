@@ -1,0 +1,45 @@
+/* Fuzz the places CSV parser: the input is one places file. Parsing either
+ * fails with an error code or keeps only rows that passed every check. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "grens/access.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	grens_access_places *pl = NULL;
+	grens_error err;
+	grens_diag *diag = grens_diag_new();
+	if (!diag || grens_access_places_new(&pl, &err)) {
+		grens_diag_free(diag);
+		return 0;
+	}
+	uint32_t skipped = 0;
+	int rc = grens_access_places_parse(pl, "places.csv", (const char *)data, size, diag,
+					   &skipped, &err);
+	FUZZ_ASSERT(rc <= 0);
+	if (rc == 0) {
+		uint32_t kinds = grens_access_places_kind_count(pl);
+		FUZZ_ASSERT(kinds >= 1 && kinds <= GRENS_ACCESS_MAX_KINDS);
+		FUZZ_ASSERT(strcmp(grens_access_places_kind(pl, 0), "population") == 0);
+		uint32_t last = 1;
+		for (uint32_t i = 0; i < grens_access_places_count(pl); i++) {
+			const grens_access_place *p = grens_access_places_get(pl, i);
+			FUZZ_ASSERT(p->name[0] != '\0' && p->municipality[0] != '\0');
+			FUZZ_ASSERT(strlen(p->country) == 2);
+			FUZZ_ASSERT(p->lat >= -90.0 && p->lat <= 90.0);
+			FUZZ_ASSERT(p->lon >= -180.0 && p->lon <= 180.0);
+			FUZZ_ASSERT(p->line > last);
+			last = p->line;
+			for (uint32_t k = 0; k < kinds; k++)
+				FUZZ_ASSERT(p->opportunities[k] >= 0.0 && isfinite(p->opportunities[k]));
+			FUZZ_ASSERT(grens_access_places_find(pl, p->municipality) != GRENS_NONE);
+		}
+	}
+	grens_access_places_free(pl);
+	grens_diag_free(diag);
+	return 0;
+}

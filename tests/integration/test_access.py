@@ -1,0 +1,222 @@
+"""grens access end to end on tests/fixtures/access-basic (expected values
+worked out in tests/fixtures/access-basic/README.md and tests/unit/test_access.c)
+and on the embedded corridor data."""
+import csv
+import io
+import json
+import os
+import tempfile
+
+from harness import FIXTURES, SOURCE, check, finish, run
+
+FIX = os.path.join(FIXTURES, "access-basic")
+PLACES = os.path.join(FIX, "places.csv")
+X = "x=" + os.path.join(FIX, "x")
+Y = "y=" + os.path.join(FIX, "y")
+WINDOW = ["--date", "2026-03-10", "--window", "07:00-07:20", "--step", "300"]
+
+
+def access(*args):
+    return run("access", *args)
+
+
+def as_json(p):
+    try:
+        return json.loads(p.stdout)
+    except ValueError:
+        return None
+
+
+# ---- one origin, hand-computed -------------------------------------------------
+p = access("--feed", X, "--places", PLACES, "--from", "PA", *WINDOW, "--cutoffs", "30,60,120",
+           "--format", "json")
+check(p.returncode == 0, f"plain run exits 0: {p.stderr}")
+doc = as_json(p)
+check(doc is not None, "json output parses")
+if doc:
+    o = doc["origins"][0]
+    check(o["id"] == "GM0001" and o["type"] == "place", "origin is PA")
+    acc = {(e["percentile"], e["cutoff_min"]): e for e in o["accessibility"]}
+    # p50: PA 100 + PB 1000 within 30; + PC 10000 within 60; + PD 100000 within 120
+    check(acc[(50, 30)]["population"] == 1100, f"p50 30 min: {acc[(50, 30)]}")
+    check(acc[(50, 60)]["population"] == 11100, "p50 60 min")
+    check(acc[(50, 120)]["population"] == 111100, "p50 120 min")
+    check(acc[(50, 120)]["jobs"] == 10, "jobs 1+2+3+4")
+    times = {pl["name"]: pl["time_s"][0] for pl in o["places"]}
+    check(times == {"PA": 0, "PB": 900, "PC": 2100, "PD": 6900, "PE": None},
+          f"p50 travel times {times}")
+    m = doc["meta"]
+    check(m["window"] == "07:00-07:20" and m["step_s"] == 300 and m["cutoffs_min"] == [30, 60, 120],
+          "meta records the window and cutoffs")
+    check(m["shard"] == {"index": 0, "count": 1}, "unsharded meta")
+
+# --max-duration: PD (115 min at p50) is beyond 60 min, so unreached; nearer
+# places are unchanged; the default bound is the largest cutoff
+p = access("--feed", X, "--places", PLACES, "--from", "PA", *WINDOW, "--cutoffs", "30,60",
+           "--format", "json", "--max-duration", "60")
+doc = as_json(p)
+check(p.returncode == 0 and doc is not None, f"bounded run: {p.stderr}")
+if doc:
+    times = {pl["name"]: pl["time_s"][0] for pl in doc["origins"][0]["places"]}
+    check(times == {"PA": 0, "PB": 900, "PC": 2100, "PD": None, "PE": None}, f"bounded {times}")
+    check(doc["meta"]["max_duration_min"] == 60, "meta max_duration_min")
+p = access("--feed", X, "--places", PLACES, "--from", "PA", *WINDOW, "--cutoffs", "30,90",
+           "--decay", "linear:20", "--format", "json")
+doc = as_json(p)
+check(doc is not None and doc["meta"]["max_duration_min"] == 100, "default bound: 90 + 20/2")
+
+# a stop origin and per-stop times
+p = access("--feed", X, "--places", PLACES, "--from", "x:B", *WINDOW, "--stops", "--format", "json")
+doc = as_json(p)
+check(p.returncode == 0 and doc is not None, f"stop origin runs: {p.stderr}")
+if doc:
+    o = doc["origins"][0]
+    check(o["type"] == "stop" and o["id"] == "x:B", "stop origin id")
+    stops = {s["id"]: s["time_s"][0] for s in o["stops"]}
+    # from B, R1 at 07:10, 07:30, 07:50 to C (+20): 30 25 20 35 30 -> p50 30 min
+    check(stops.get("x:C") == 1800, f"stop C p50 {stops.get('x:C')}")
+    check("x:A" not in stops, "unreached stops are left out")
+
+# decay in the CLI (minutes): linear:20 at 30 min = 3600 (see the unit test)
+p = access("--feed", X, "--places", PLACES, "--from", "PA", *WINDOW, "--cutoffs", "30",
+           "--decay", "linear:20", "--format", "csv")
+check(p.returncode == 0, f"csv run: {p.stderr}")
+lines = p.stdout.splitlines()
+check(lines[0].startswith("# grens-access {"), "csv starts with the metadata line")
+rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
+check(len(rows) == 1 and rows[0]["population"] == "3600", f"linear decay row {rows}")
+
+# text output names the place and the numbers
+p = access("--feed", X, "--places", PLACES, "--from", "PA", *WINDOW, "--cutoffs", "60")
+check(p.returncode == 0 and "PA (GM0001)" in p.stdout and "population 11100" in p.stdout,
+      f"text output: {p.stdout}")
+
+# geojson: one point feature per origin with coordinates and values
+p = access("--feed", X, "--places", PLACES, *WINDOW, "--cutoffs", "60", "--format", "geojson")
+g = as_json(p)
+check(g is not None and g["type"] == "FeatureCollection", "geojson parses")
+if g:
+    check(len(g["features"]) == 5, "every place is an origin by default")
+    f0 = g["features"][0]
+    check(f0["geometry"]["coordinates"] == [6.0, 50.0], "lon, lat order")
+    check(f0["properties"]["population_p50_60min"] == 11100, "geojson property")
+
+# ---- threads, shards and merge ---------------------------------------------------
+full = access("--feed", X, "--feed", Y, "--places", PLACES, *WINDOW, "--threads", "1",
+              "--percentiles", "20,50", "--format", "json")
+threaded = access("--feed", X, "--feed", Y, "--places", PLACES, *WINDOW, "--threads", "4",
+                  "--percentiles", "20,50", "--format", "json")
+check(full.returncode == 0 and threaded.returncode == 0, "threaded runs")
+check(as_json(full) == as_json(threaded), "4 threads give the same document as 1")
+
+with tempfile.TemporaryDirectory() as tmp:
+    shard_files = []
+    for i in range(3):
+        out = os.path.join(tmp, f"s{i}.json")
+        p = access("--feed", X, "--feed", Y, "--places", PLACES, *WINDOW, "--percentiles",
+                   "20,50", "--shard", f"{i}/3", "--format", "json", "--out", out)
+        check(p.returncode == 0 and os.path.exists(out), f"shard {i}: {p.stderr}")
+        shard_files.append(out)
+    sd = json.load(open(shard_files[1]))
+    check([o["index"] for o in sd["origins"]] == [1, 4], "shard 1/3 takes origins 1 and 4")
+    merged = run("access", "merge", shard_files[2], shard_files[0], shard_files[1],
+                 "--format", "json")
+    check(merged.returncode == 0, f"merge: {merged.stderr}")
+    check(as_json(merged) == as_json(full), "merged shards equal the unsharded run")
+    # a shard missing, or given twice
+    p = run("access", "merge", shard_files[0], shard_files[1])
+    check(p.returncode != 0 and "shard 2/3 is missing" in p.stderr, f"missing shard: {p.stderr}")
+    p = run("access", "merge", shard_files[0], shard_files[0], shard_files[1], shard_files[2])
+    check(p.returncode != 0 and "given twice" in p.stderr, f"twice: {p.stderr}")
+    # a shard of another run (other cutoffs)
+    other = os.path.join(tmp, "other.json")
+    access("--feed", X, "--feed", Y, "--places", PLACES, *WINDOW, "--percentiles", "20,50",
+           "--cutoffs", "45", "--shard", "2/3", "--format", "json", "--out", other)
+    p = run("access", "merge", shard_files[0], shard_files[1], other)
+    check(p.returncode != 0 and "another run" in p.stderr, f"foreign shard: {p.stderr}")
+    # CSV shards merge into the unsharded CSV
+    csv_full = access("--feed", X, "--feed", Y, "--places", PLACES, *WINDOW, "--format", "csv")
+    csv_files = []
+    for i in range(2):
+        out = os.path.join(tmp, f"c{i}.csv")
+        access("--feed", X, "--feed", Y, "--places", PLACES, *WINDOW, "--shard", f"{i}/2",
+               "--format", "csv", "--out", out)
+        csv_files.append(out)
+    p = run("access", "merge", csv_files[1], csv_files[0])
+    check(p.returncode == 0 and p.stdout == csv_full.stdout,
+          f"merged CSV equals the unsharded CSV: {p.stderr}")
+
+# ---- border effect ------------------------------------------------------------------
+p = access("--feed", X, "--feed", Y, "--places", PLACES, "--from", "PA", *WINDOW,
+           "--percentiles", "20", "--cutoffs", "120", "--border-effect", "--base-feeds", "x",
+           "--format", "json")
+doc = as_json(p)
+check(p.returncode == 0 and doc is not None, f"border effect runs: {p.stderr}")
+if doc:
+    c = doc["meta"]["comparison"]
+    check(c == {"kind": "border", "base": "x", "alternative": "x,y"}, f"comparison meta {c}")
+    e = [a for a in doc["origins"][0]["accessibility"] if a["kind"] == "population"][0]
+    # x alone: PA+PB+PC+PD = 111100; linked adds PE (reached via C2) 1000000
+    check(e["base"] == 111100 and e["alternative"] == 1111100 and e["delta"] == 1000000,
+          f"border delta {e}")
+p = access("--feed", X, "--places", PLACES, *WINDOW, "--border-effect", "--base-feeds", "x")
+check(p.returncode == 2 and "some but not all" in p.stderr, "base = all feeds is refused")
+
+# ---- scenario effect -----------------------------------------------------------------
+p = access("--feed", X, "--places", PLACES, "--from", "PA", *WINDOW, "--cutoffs", "120",
+           "--scenario", os.path.join(FIX, "no-r2.yaml"), "--format", "json")
+doc = as_json(p)
+check(p.returncode == 0 and doc is not None, f"scenario effect runs: {p.stderr}")
+if doc:
+    check(doc["meta"]["scenario"]["name"] == "no-r2" and len(doc["meta"]["scenario"]["sha256"]) == 64,
+          "scenario name and hash in meta")
+    check(doc["meta"]["comparison"]["kind"] == "scenario", "comparison kind")
+    e = doc["origins"][0]["accessibility"][0]
+    # without R2, PD (100000, 115 min at p50) is no longer reached: 111100 -> 11100
+    check(e["base"] == 111100 and e["alternative"] == 11100 and e["delta"] == -100000,
+          f"scenario delta {e}")
+p = access("--feed", X, "--places", PLACES, *WINDOW, "--scenario", os.path.join(FIX, "no-r2.yaml"),
+           "--border-effect")
+check(p.returncode == 2, "--scenario with --border-effect is refused")
+p = access("--feed", X, "--places", PLACES, *WINDOW, "--scenario", os.path.join(FIX, "missing.yaml"))
+check(p.returncode == 1, f"an unreadable scenario fails: {p.stderr}")
+
+# ---- bad input -----------------------------------------------------------------------
+p = access("--feed", X, "--places", os.path.join(FIX, "bad-places.csv"), *WINDOW)
+check(p.returncode == 0, "bad rows are skipped, the run goes on")
+for where in ["bad-places.csv:3: lat:", "bad-places.csv:4: lon:", "bad-places.csv:5: population:",
+              "bad-places.csv:6: country:", "bad-places.csv:8: name:"]:
+    check(where in p.stderr, f"notice {where!r} in {p.stderr}")
+check("5 rows skipped" in p.stderr, "skipped rows are counted")
+with tempfile.TemporaryDirectory() as tmp:
+    nopop = os.path.join(tmp, "nopop.csv")
+    with open(nopop, "w") as f:
+        f.write("name,country,municipality_code,lat,lon\nA,NL,GM1,50,6\n")
+    p = access("--feed", X, "--places", nopop, *WINDOW)
+    check(p.returncode == 1 and "nopop.csv:1: population: missing required column" in p.stderr,
+          f"missing column: {p.stderr}")
+for bad in (["--cutoffs", "60,x"], ["--percentiles", "0"], ["--decay", "cubic"],
+            ["--shard", "3/3"], ["--window", "09:00-07:00"], ["--threads", "0"]):
+    p = access("--feed", X, "--places", PLACES, *WINDOW, *bad)
+    check(p.returncode == 2, f"{bad} is a usage error")
+p = access("--feed", X, "--places", PLACES, "--window", "07:00-08:00")
+check(p.returncode == 2 and "--date" in p.stderr, "--date is required")
+p = access("--feed", X, "--places", PLACES, "--from", "Nowhere", *WINDOW)
+check(p.returncode == 2 and "matches no stop" in p.stderr, f"unknown origin: {p.stderr}")
+
+# ---- the embedded corridor data --------------------------------------------------------
+if os.path.isdir(os.path.join(SOURCE, "feeds", "nl")):
+    p = access("--from", "Heerlen", "--date", "2026-03-10", "--window", "07:00-08:00",
+               "--cutoffs", "60,120", "--border-effect", "--format", "json")
+    doc = as_json(p)
+    check(p.returncode == 0 and doc is not None, f"corridor border effect: {p.stderr}")
+    if doc:
+        acc = {e["cutoff_min"]: e for e in doc["origins"][0]["accessibility"]}
+        # within 60 min Heerlen reaches at least itself, Maastricht and Sittard
+        # (87000 + 121000 + 92000) on the Dutch feed alone
+        check(acc[60]["base"] >= 300000, f"Heerlen 60 min NL only {acc[60]}")
+        # the linked network never reaches fewer people
+        check(all(e["delta"] >= 0 for e in acc.values()), "border delta is not negative")
+        check(acc[120]["delta"] > 0, f"the border costs Heerlen reachable people at 120 min {acc[120]}")
+
+finish()

@@ -1,0 +1,191 @@
+"""grens nightly end to end against a local HTTP server.
+
+A small feed (two stations, a train every 30 min) is served over HTTP. The
+first night writes a dated folder and points `latest` at it; then the feed
+changes (the run time grows from 30 to 40 min) and the second night's diff
+must name the changed feed (by SHA-256) and the changed travel time. A
+missing feed and a stale feed must fail with the reason."""
+import io
+import json
+import os
+import shutil
+import tempfile
+import time
+import zipfile
+
+from harness import run, check, finish
+from fetch_server import Server
+
+
+def feed_zip(run_min, version):
+    """Stations A (Heerlen, NL) and B (Aachen, DE); trips every 30 min
+    06:00-22:00 taking run_min minutes."""
+    trips = ["route_id,service_id,trip_id"]
+    stop_times = ["trip_id,arrival_time,departure_time,stop_id,stop_sequence"]
+    for k in range(33):  # 06:00, 06:30, ..., 22:00
+        t = 6 * 60 + 30 * k
+        a = t + run_min
+        trips.append(f"r1,wk,t{k}")
+        stop_times.append(f"t{k},{t // 60:02d}:{t % 60:02d}:00,{t // 60:02d}:{t % 60:02d}:00,A,1")
+        stop_times.append(f"t{k},{a // 60:02d}:{a % 60:02d}:00,{a // 60:02d}:{a % 60:02d}:00,B,2")
+    files = {
+        "agency.txt": "agency_id,agency_name,agency_url,agency_timezone\n"
+                      "ag,Test Rail,https://example.invalid,Europe/Amsterdam\n",
+        "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n"
+                     "A,Heerlen Test,50.890693,5.975844\n"
+                     "B,Aachen Test,50.767800,6.091499\n",
+        "routes.txt": "route_id,agency_id,route_short_name,route_type\nr1,ag,RE18,2\n",
+        "trips.txt": "\n".join(trips) + "\n",
+        "stop_times.txt": "\n".join(stop_times) + "\n",
+        "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+                        "start_date,end_date\nwk,1,1,1,1,1,1,1,20260101,20261231\n",
+        "feed_info.txt": "feed_publisher_name,feed_publisher_url,feed_lang,feed_version\n"
+                         f"Test,https://example.invalid,en,{version}\n",
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), text)
+    return buf.getvalue()
+
+
+tmp = tempfile.mkdtemp(prefix="grens-nightly-")
+out = os.path.join(tmp, "reports")
+srv = Server(lifetime=200)
+srv.state.bodies["/plain/small.zip"] = feed_zip(30, "v1")
+
+
+def write_config(name, url, max_age="1h"):
+    """A feed list and a nightly config in tmp/name/; returns the config path."""
+    d = os.path.join(tmp, name)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "feeds.conf"), "w") as f:
+        f.write(f"[small]\nkind = gtfs\nurl = {url}\nretries = 0\n")
+    with open(os.path.join(d, "places.csv"), "w") as f:
+        f.write("name,country,municipality_code,lat,lon,population\n"
+                "Heerlen,NL,GM0917,50.890693,5.975844,1000\n"
+                "Aachen,DE,05334002,50.767800,6.091499,5000\n")
+    path = os.path.join(d, "nightly.conf")
+    with open(path, "w") as f:
+        f.write("# test nightly\n"
+                "feeds = feeds.conf\n"
+                "cache = cache\n"
+                f"max_age = {max_age}\n"
+                "service_date = 2026-03-10\n"
+                "window = 06:00-09:00\n"
+                "step = 600\n"
+                "pair = Heerlen Test -> Aachen Test\n"
+                "places = places.csv\n"
+                "cutoffs = 45\n"
+                "diff_travel_time = 60\n")
+    return path
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+conf = write_config("good", srv.url("/plain/small.zip"))
+
+# ---- night 1 ---------------------------------------------------------------------
+r = run("nightly", "--config", conf, "--out", out, "--date", "2026-03-09")
+check(r.returncode == 0, f"night 1 exits 0 (got {r.returncode}: {r.stderr.strip()})")
+night1 = os.path.join(out, "2026-03-09")
+check(os.path.isfile(os.path.join(night1, "report.json")), "night 1 report.json")
+check(os.path.isfile(os.path.join(night1, "report.html")), "night 1 report.html")
+check("first run" in r.stdout, "night 1 has nothing to compare with")
+check(os.readlink(os.path.join(out, "latest")) == "2026-03-09", "latest -> night 1")
+doc1 = load(os.path.join(night1, "report.json"))
+# Steps 06:00..09:00 every 600 s: 19 departures; trains at :00 and :30, so the
+# waits are 0, 20, 10 min in turn: 7 x 0, 6 x 10, 6 x 20. The nearest-rank median
+# is the 10th smallest: a 10 min wait. Median travel time 10 + 30 = 40 min = 2400 s.
+p1 = doc1["profiles"][0]
+check(p1["summary"]["steps"] == 19, "19 departure steps")
+check(p1["summary"]["median_s"] == 2400, f"night 1 median {p1['summary']['median_s']} = 2400")
+check(doc1["feeds"][0]["version"] == "v1", "night 1 feed_info version v1")
+# Population within 45 min of Heerlen Test: Heerlen itself (1000, tied to the origin
+# stop) and Aachen (5000): its median travel time is 40 min as above.
+pop1 = doc1["opportunities"][0]
+check(pop1["variant"] == "linked" and pop1["cutoffs"] == [{"minutes": 45, "population": 6000}],
+      f"night 1 population within 45 min: 1000 + 5000 ({pop1})")
+with open(os.path.join(tmp, "good", "cache", "small", "current.zip"), "rb") as f:
+    import hashlib
+    sha1 = hashlib.sha256(f.read()).hexdigest()
+check(doc1["feeds"][0]["files"][0]["sha256"] == sha1, "provenance sha256 of the cached zip")
+
+# ---- night 2: the feed changed ---------------------------------------------------------
+srv.state.bodies["/plain/small.zip"] = feed_zip(40, "v2")
+r = run("nightly", "--config", conf, "--out", out, "--date", "2026-03-10")
+check(r.returncode == 0, f"night 2 exits 0 (got {r.returncode}: {r.stderr.strip()})")
+night2 = os.path.join(out, "2026-03-10")
+check(os.readlink(os.path.join(out, "latest")) == "2026-03-10", "latest -> night 2")
+check("1 feed(s) changed" in r.stdout and "1 travel time(s)" in r.stdout,
+      f"night 2 summary: {r.stdout.strip()}")
+diff = load(os.path.join(night2, "diff.json"))
+check(diff["counts"]["feeds_changed"] == 1, "diff: one feed changed")
+feed = diff["feeds"][0] if diff["feeds"] else {}
+check(feed.get("name") == "small" and feed.get("change") == "changed", "diff names the feed")
+check(feed.get("previous_files", {}).get("current.zip") == sha1, "diff: previous sha256")
+check(feed.get("current_files", {}).get("current.zip") not in (None, sha1),
+      "diff: a new sha256")
+check(feed.get("previous_version") == "v1" and feed.get("current_version") == "v2",
+      "diff: feed_info versions")
+# The same waits with a 40 min run: 10 + 40 = 50 min = 3000 s, 600 s more.
+tt = diff["travel_times"]
+check(len(tt) == 1 and tt[0]["previous_median_s"] == 2400 and tt[0]["current_median_s"] == 3000
+      and tt[0]["delta_s"] == 600, f"diff: travel time 2400 -> 3000 ({tt})")
+# Aachen's median is now 50 min, beyond 45: 6000 -> 1000.
+op = diff["opportunities"]
+check(len(op) == 1 and op[0]["previous"] == 6000 and op[0]["current"] == 1000
+      and op[0]["delta"] == -5000, f"diff: population 6000 -> 1000 ({op})")
+with open(os.path.join(night2, "diff.txt"), encoding="utf-8") as f:
+    text = f.read()
+check("feed small: changed" in text and "+600 s" in text, "diff.txt says it in words")
+
+# ---- night 3: nothing changed ------------------------------------------------------------
+r = run("nightly", "--config", conf, "--out", out, "--date", "2026-03-11")
+check(r.returncode == 0, f"night 3 exits 0 ({r.stderr.strip()})")
+diff = load(os.path.join(out, "2026-03-11", "diff.json"))
+check(diff["counts"] == {"feeds_changed": 0, "feeds_added": 0, "feeds_removed": 0,
+                         "travel_times_changed": 0, "opportunities_changed": 0},
+      f"night 3: no changes ({diff['counts']})")
+check(diff["previous"]["path"].endswith("2026-03-10/report.json"), "compared with night 2")
+
+# ---- a failing server with a recent good download: the report still runs ---------------
+conf_down = write_config("good", srv.url("/always500/small.zip"))
+r = run("nightly", "--config", conf_down, "--out", out, "--date", "2026-03-12")
+check(r.returncode == 0, f"download failure within max_age: exit 0 ({r.stderr.strip()})")
+check("download failed" in r.stderr, "the failed download is named")
+notes = load(os.path.join(out, "2026-03-12", "report.json"))["notes"]
+check(any("download failed" in n for n in notes), "the report notes the failed download")
+
+# ---- stale: the last good download is older than max_age --------------------------------
+conf_stale = write_config("good", srv.url("/always500/small.zip"), max_age="1s")
+time.sleep(2.2)
+r = run("nightly", "--config", conf_stale, "--out", out, "--date", "2026-03-13")
+check(r.returncode == 1, f"stale feed: exit 1 (got {r.returncode})")
+check("small: stale" in r.stderr, f"the stale feed is named: {r.stderr.strip()}")
+check(not os.path.exists(os.path.join(out, "2026-03-13")), "no folder for a failed night")
+check(os.readlink(os.path.join(out, "latest")) == "2026-03-12", "latest is left alone")
+
+# ---- missing: never downloaded --------------------------------------------------------------
+conf_missing = write_config("missing", srv.url("/missing/small.zip"))
+r = run("nightly", "--config", conf_missing, "--out", os.path.join(tmp, "m"), "--date",
+        "2026-03-09")
+check(r.returncode == 1, f"missing feed: exit 1 (got {r.returncode})")
+check("small: missing" in r.stderr, f"the missing feed is named: {r.stderr.strip()}")
+
+# ---- bad configuration ---------------------------------------------------------------------
+bad = os.path.join(tmp, "bad.conf")
+with open(bad, "w") as f:
+    f.write("feeds = x.conf\npair = a -> b\nwindow = 9-8\n")
+r = run("nightly", "--config", bad, "--out", out)
+check(r.returncode == 2 and "bad.conf:3" in r.stderr and "window" in r.stderr,
+      f"bad config: exit 2 with file:line and key ({r.stderr.strip()})")
+r = run("nightly", "--out", out)
+check(r.returncode == 2 and "--config" in r.stderr, "no --config: exit 2")
+
+srv.close()
+shutil.rmtree(tmp, ignore_errors=True)
+finish()

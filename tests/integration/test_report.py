@@ -1,0 +1,268 @@
+"""grens report end to end on the embedded default data.
+
+Checks the files it writes, the RFC 7946 shape of stations.geojson, that
+the CSV files say what report.json says, travel times worked out by hand
+from feeds/README.md, the border crossing of the Randstad - Aachen
+journeys, that report.html is self-contained, and - in headless Chromium -
+that the page renders and every number on it equals report.json."""
+import csv
+import html.parser
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+from harness import run, check, finish
+
+tmp = tempfile.mkdtemp(prefix="grens-report-")
+out = os.path.join(tmp, "out")
+
+r = run("report", "--out", out, timeout=300)
+check(r.returncode == 0, f"grens report exits 0 (got {r.returncode}: {r.stderr.strip()})")
+FILES = ["report.json", "report.html", "profiles.csv", "profile_steps.csv",
+         "opportunities.csv", "stations.csv", "stations.geojson", "journeys.csv"]
+for name in FILES:
+    check(os.path.isfile(os.path.join(out, name)), f"{name} written")
+check(not [n for n in os.listdir(out) if ".tmp." in n], "no temporary files left behind")
+
+with open(os.path.join(out, "report.json"), encoding="utf-8") as f:
+    doc = json.load(f)
+
+# ---- provenance ------------------------------------------------------------------
+feeds = {f["name"]: f for f in doc["feeds"]}
+check(set(feeds) == {"nl", "nrw"}, f"feeds nl and nrw ({list(feeds)})")
+check(feeds["nl"]["version"] == "2026.1", "feed_info version of nl")
+names = [x["name"] for x in feeds["nl"]["files"]]
+check(names == sorted(names) and "stop_times.txt" in names, "nl files hashed, sorted")
+for x in feeds["nl"]["files"]:
+    check(len(x["sha256"]) == 64 and all(c in "0123456789abcdef" for c in x["sha256"]),
+          f"sha256 of {x['name']} is 64 hex digits")
+import hashlib
+with open(os.path.join(feeds["nl"]["path"], "stops.txt"), "rb") as f:
+    want = hashlib.sha256(f.read()).hexdigest()
+got = [x["sha256"] for x in feeds["nl"]["files"] if x["name"] == "stops.txt"]
+check(got == [want], "sha256 of nl/stops.txt equals Python's hashlib")
+check(doc["grens_version"] and doc["generated"].endswith("Z"), "version and run time")
+
+# ---- travel times worked out by hand (feeds/README.md, reality checks) ------------
+# A profile's travel time counts from the departure step (every 5 min), waiting at
+# the origin included. Amsterdam C -> Heerlen 144 min, change 7 min, RE18 Heerlen ->
+# Aachen Hbf 29 min: 144 + 7 + 29 = 180 min = 10800 s; the IC leaves at :20 and :50,
+# on a step. Utrecht C -> Heerlen 116 min: 116 + 7 + 29 = 152 min; the IC leaves
+# Utrecht 2 min after Amsterdam Amstel, at :18 and :48, 3 min after the step at :15:
+# 152 + 3 = 155 min = 9300 s.
+profiles = {(p["from"]["name"], p["scenario"]): p for p in doc["profiles"]}
+for origin, fastest in (("Amsterdam Centraal", 10800), ("Utrecht Centraal", 9300)):
+    p = profiles.get((origin, "base"))
+    check(p is not None, f"a base profile from {origin}")
+    if p:
+        check(p["to"]["name"] == "Aachen Hbf", f"{origin} profile goes to Aachen Hbf")
+        check(p["summary"]["min_s"] == fastest,
+              f"{origin} -> Aachen fastest {p['summary']['min_s']}, expected {fastest}")
+        # 06:00-22:00 every 300 s: 16 * 12 + 1 = 193 departures.
+        check(p["summary"]["steps"] == 193, "193 departure steps")
+        check(len(p["steps"]["travel_s"]) == 193, "193 steps kept")
+check(len(doc["profiles"]) == 8, "four Randstad origins, base and ic-aken")
+
+# The default scenario (feeds/README.md): the Heerlen IC on to Aachen Hbf gives
+# Amsterdam C -> Aachen Hbf in 2 h 51 without a change: 171 min = 10260 s.
+sc = profiles.get(("Amsterdam Centraal", "ic-aken"))
+check(sc is not None and sc["summary"]["min_s"] == 10260,
+      f"ic-aken: Amsterdam -> Aachen fastest 10260 s ({sc and sc['summary']['min_s']})")
+check([s["name"] for s in doc["scenarios"]] == ["ic-aken"], "scenario provenance")
+check(len(doc["scenarios"][0]["sha256"]) == 64, "scenario hash")
+
+# ---- reachable population: nl-only, linked, ic-aken -------------------------------------
+opp = {(o["origin"]["name"], o["variant"]): o for o in doc["opportunities"]}
+check({v for _, v in opp} == {"nl-only", "linked", "ic-aken"}, f"variants {set(opp)}")
+for (origin, variant), o in opp.items():
+    pops = [c["population"] for c in o["cutoffs"]]
+    check([c["minutes"] for c in o["cutoffs"]] == [60, 90, 120, 180], "default cutoffs")
+    check(pops == sorted(pops), f"{origin} {variant}: population grows with the cutoff")
+    lin = [c["population"] for c in opp[(origin, "linked")]["cutoffs"]]
+    if variant == "nl-only":
+        check(all(a <= b for a, b in zip(pops, lin)), f"{origin}: linked reaches at least "
+              "what nl-only reaches")
+# Within 60 min of Amsterdam C (feeds/places/nl.csv): Amsterdam itself (931,298) and
+# Utrecht (362,000; the IC takes 8 + 18 = 26 min, 6 trains an hour): 1,293,298.
+a60 = opp[("Amsterdam Centraal", "nl-only")]["cutoffs"][0]["population"]
+check(a60 == 1293298, f"Amsterdam within 60 min: {a60} = 931298 + 362000")
+
+# The same figures as grens access gives for the border effect (one computation
+# behind both commands).
+r = run("access", "--from", "Utrecht Centraal", "--border-effect", "--date", "2026-03-10",
+        "--window", "06:00-22:00", "--step", "300", "--cutoffs", "60,90,120,180",
+        "--format", "csv")
+check(r.returncode == 0, f"grens access --border-effect ({r.stderr.strip()})")
+rows = [x for x in csv.DictReader(line for line in r.stdout.splitlines()
+                                  if not line.startswith("#"))]
+want = {int(x["cutoff_min"]): (float(x["base"]), float(x["alternative"])) for x in rows}
+got = {c["minutes"]: (c["population"], l["population"])
+       for c, l in zip(opp[("Utrecht Centraal", "nl-only")]["cutoffs"],
+                       opp[("Utrecht Centraal", "linked")]["cutoffs"])}
+check(got == want, f"report and grens access agree on the border effect: {got} vs {want}")
+
+# ---- CSV says what the JSON says --------------------------------------------------
+with open(os.path.join(out, "profiles.csv"), encoding="utf-8") as f:
+    rows = list(csv.DictReader(f))
+check(len(rows) == len(doc["profiles"]), "one profiles.csv row per profile")
+for row, p in zip(rows, doc["profiles"]):
+    check(row["from_id"] == p["from"]["id"] and row["scenario"] == p["scenario"],
+          "profiles.csv row order")
+    for key in ("min_s", "median_s", "p90_s"):
+        v = p["summary"][key]
+        check(row[key] == ("" if v is None else str(v)), f"profiles.csv {key}")
+with open(os.path.join(out, "profile_steps.csv"), encoding="utf-8") as f:
+    steps = list(csv.DictReader(f))
+check(len(steps) == sum(len(p["steps"]["travel_s"]) for p in doc["profiles"]),
+      "profile_steps.csv has every step")
+
+# ---- journeys: the border crossing is marked ----------------------------------------
+check(len(doc["journeys"]) >= 4, "a best journey per pair")
+for j in doc["journeys"]:
+    legs = j["legs"]
+    check(legs[0]["from"]["country"] == "NL" and legs[-1]["to"]["country"] == "DE",
+          "journeys start in NL and end in DE")
+    crossing = [leg for leg in legs if leg["border"]]
+    check(j["crosses_border"] and len(crossing) >= 1, "a leg crosses the border")
+    for leg in crossing:
+        check(leg["from"]["country"] != leg["to"]["country"]
+              or leg["from"]["feed"] != leg["to"]["feed"],
+              "a border leg joins two countries or two feeds")
+with open(os.path.join(out, "journeys.csv"), encoding="utf-8") as f:
+    legs = list(csv.DictReader(f))
+check(sum(1 for x in legs if x["border"] == "1") ==
+      sum(1 for j in doc["journeys"] for leg in j["legs"] if leg["border"]),
+      "journeys.csv marks the same border legs")
+
+# ---- GeoJSON: RFC 7946 shape ------------------------------------------------------
+with open(os.path.join(out, "stations.geojson"), encoding="utf-8") as f:
+    gj = json.load(f)
+check(gj.get("type") == "FeatureCollection", "a FeatureCollection")
+check("crs" not in gj, "no crs member (RFC 7946 is WGS 84 only)")
+check(isinstance(gj.get("features"), list) and len(gj["features"]) == len(doc["stations"]),
+      "one Feature per station row")
+for feat in gj["features"]:
+    ok = (feat.get("type") == "Feature" and isinstance(feat.get("properties"), dict)
+          and "geometry" in feat)
+    g = feat.get("geometry")
+    if g is not None:
+        c = g.get("coordinates")
+        ok = ok and g.get("type") == "Point" and isinstance(c, list) and len(c) == 2
+        ok = ok and all(isinstance(v, (int, float)) for v in c)
+        # [lon, lat]: in this corridor longitudes are 3..8 and latitudes 50..54.
+        ok = ok and 3 <= c[0] <= 8 and 50 <= c[1] <= 54
+    check(ok, f"Feature shape {json.dumps(feat)[:160]}")
+    if not ok:
+        break
+props = gj["features"][0]["properties"]
+check({"id", "name", "feed", "country", "travel_s", "scenario"} <= set(props),
+      f"station properties {sorted(props)}")
+check("lat" not in props and "lon" not in props, "coordinates only in the geometry")
+
+# ---- the page is self-contained -----------------------------------------------------
+with open(os.path.join(out, "report.html"), encoding="utf-8") as f:
+    page = f.read()
+low = page.lower()
+check("<script" not in low and "<link" not in low and "@import" not in low,
+      "no script, link or @import")
+check("src=" not in low and "url(" not in low, "no external resources")
+check("<svg" in low and "<style>" in low, "inline SVG and CSS")
+
+
+class Numbers(html.parser.HTMLParser):
+    """data-ref / data-value / data-values of every element."""
+
+    def __init__(self):
+        super().__init__()
+        self.refs = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "data-ref" in a:
+            self.refs.append((tag, a))
+
+
+def json_at(path):
+    v = doc
+    for part in path.split("/"):
+        v = v[int(part)] if isinstance(v, list) else v[part]
+    return v
+
+
+def compare(dom, where):
+    p = Numbers()
+    p.feed(dom)
+    check(len(p.refs) > 50, f"{where}: numbers carry data-ref ({len(p.refs)})")
+    bad = 0
+    for tag, a in p.refs:
+        want = json_at(a["data-ref"])
+        if "data-values" in a:
+            got = [None if x == "" else int(x) for x in a["data-values"].split(",")]
+            ok = got == want
+        else:
+            v = a.get("data-value")
+            ok = (v == "null" and want is None) or (
+                want is not None and v != "null" and abs(float(v) - want) < 1e-9)
+        if not ok:
+            bad += 1
+            if bad < 5:
+                print(f"{where}: {a['data-ref']}: page {a.get('data-value')} json {want}")
+    check(bad == 0, f"{where}: every number equals report.json ({bad} differ)")
+    return p
+
+
+compare(page, "report.html")
+
+# ---- headless Chromium ----------------------------------------------------------------
+chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+if not chromium:
+    print("SKIP: chromium is not installed (tools/setup installs it); the page was not "
+          "rendered")
+else:
+    profile = tempfile.mkdtemp(prefix="grens-chromium-")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", f"--user-data-dir={profile}"]
+    url = "file://" + os.path.join(out, "report.html")
+    d = subprocess.run([chromium, *flags, "--dump-dom", url], capture_output=True, text=True,
+                       timeout=120)
+    check(d.returncode == 0 and "</html>" in d.stdout,
+          f"chromium --dump-dom renders the page (exit {d.returncode})")
+    if d.returncode == 0:
+        p = compare(d.stdout, "rendered DOM")
+        check(sum(1 for tag, _ in p.refs if tag == "rect") ==
+              sum(len(o["cutoffs"]) for o in doc["opportunities"]),
+              "one bar per reachable-population figure")
+        check(sum(1 for tag, _ in p.refs if tag == "circle") == len(doc["stations"])
+              - sum(1 for s in doc["stations"] if s["lat"] is None),
+              "one circle per station on the map")
+        check("border crossing" in d.stdout, "the border crossing is marked on the page")
+    shot = os.path.join(tmp, "report.png")
+    s = subprocess.run([chromium, *flags, "--window-size=1200,3000", f"--screenshot={shot}",
+                        url], capture_output=True, text=True, timeout=120)
+    check(s.returncode == 0 and os.path.isfile(shot), "chromium --screenshot")
+    if os.path.isfile(shot):
+        with open(shot, "rb") as f:
+            check(f.read(8) == b"\x89PNG\r\n\x1a\n", "the screenshot is a PNG")
+        check(os.path.getsize(shot) > 20000, "the screenshot is not blank")
+    shutil.rmtree(profile, ignore_errors=True)
+
+# ---- bad arguments and unwritable output ----------------------------------------------
+r = run("report")
+check(r.returncode == 2 and "--out" in r.stderr, "no --out: exit 2 naming --out")
+r = run("report", "--out", out, "--pair", "Amsterdam")
+check(r.returncode == 2 and "--pair" in r.stderr, "bad --pair: exit 2")
+r = run("report", "--out", out, "--feed", feeds["nl"]["path"], "--pair", "a -> b")
+check(r.returncode == 2 and "--date" in r.stderr, "--feed without --date: exit 2")
+r = run("report", "--out", out, "--pair", "Nowhere Centraal -> Aachen Hbf")
+check(r.returncode == 2 and "Nowhere Centraal" in r.stderr, "unknown stop: exit 2, named")
+blocker = os.path.join(tmp, "file")
+with open(blocker, "w") as f:
+    f.write("x")
+r = run("report", "--out", os.path.join(blocker, "sub"))
+check(r.returncode == 1 and blocker in r.stderr, "unwritable --out: exit 1 naming the path")
+
+shutil.rmtree(tmp, ignore_errors=True)
+finish()

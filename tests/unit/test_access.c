@@ -1,0 +1,676 @@
+/* Unit tests of grens access on tests/fixtures/access-basic (see its
+ * README.md for the network; every expected value is worked out below). */
+#include <stdbool.h>
+
+#include "check.h"
+#include "grens/access.h"
+#include "grens/gtfs.h"
+
+static char fixture[4096];
+
+static char *slurp(const char *name, size_t *len)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s", fixture, name);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = malloc(1 << 16);
+	*len = buf ? fread(buf, 1, (1 << 16) - 1, f) : 0;
+	fclose(f);
+	if (buf)
+		buf[*len] = '\0';
+	return buf;
+}
+
+static grens_access_places *load_places(const char *name)
+{
+	size_t len;
+	char *text = slurp(name, &len);
+	grens_access_places *pl = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	CHECK(text != NULL);
+	CHECK_INT(grens_access_places_new(&pl, &err), 0);
+	if (text && pl)
+		CHECK_INT(grens_access_places_parse(pl, name, text, len, NULL, NULL, &err), 0);
+	free(text);
+	return pl;
+}
+
+/* Build a timetable of the named feed directories with the builder's
+ * linking of stops across feeds; link_radius adds walks between any stops
+ * within (0: none). */
+static grens_timetable *build(const char *const *feeds, uint32_t n, double link_radius)
+{
+	grens_gtfs_feed *loaded[4] = {0};
+	grens_timetable *tt = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	for (uint32_t i = 0; i < n; i++) {
+		char path[4200];
+		snprintf(path, sizeof(path), "%s/%s", fixture, feeds[i]);
+		grens_gtfs_options o = GRENS_GTFS_OPTIONS_INIT;
+		o.name = feeds[i];
+		CHECK_INT(grens_gtfs_load(&loaded[i], path, &o, NULL, &err), 0);
+	}
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	no.footpath_radius_m = link_radius;
+	CHECK_INT(grens_net_build(&tt, (const grens_gtfs_feed *const *)loaded, n, &no, NULL, &err),
+		  0);
+	for (uint32_t i = 0; i < n; i++)
+		grens_gtfs_free(loaded[i]);
+	return tt;
+}
+
+static grens_access_options window_options(void)
+{
+	grens_access_options o = GRENS_ACCESS_OPTIONS_INIT;
+	o.date = grens_date_from_ymd(2026, 3, 10); /* a Tuesday */
+	o.window_start = 7 * 3600;
+	o.window_end = 7 * 3600 + 20 * 60;
+	o.step = 300; /* departures 07:00, 07:05, 07:10, 07:15, 07:20 */
+	o.cutoff_count = 3;
+	o.cutoffs[0] = 30 * 60;
+	o.cutoffs[1] = 60 * 60;
+	o.cutoffs[2] = 120 * 60;
+	o.percentile_count = 2;
+	o.percentiles[0] = 50;
+	o.percentiles[1] = 20;
+	return o;
+}
+
+static void test_helpers(void)
+{
+	/* nearest rank: p50 of 5 values is rank ceil(2.5) = 3 */
+	int32_t v[5] = {40, 10, 30, GRENS_ACCESS_UNREACHED, 20};
+	CHECK_INT(grens_access_percentile(v, 5, 50), 30);
+	int32_t w[5] = {40, 10, 30, GRENS_ACCESS_UNREACHED, 20};
+	CHECK_INT(grens_access_percentile(w, 5, 100), GRENS_ACCESS_UNREACHED);
+	int32_t x[5] = {40, 10, 30, GRENS_ACCESS_UNREACHED, 20};
+	CHECK_INT(grens_access_percentile(x, 5, 80), 40); /* rank ceil(4) = 4 */
+	int32_t y[4] = {4, 3, 2, 1};
+	CHECK_INT(grens_access_percentile(y, 4, 1), 1); /* rank ceil(0.04) = 1 */
+	CHECK_INT(grens_access_percentile(y, 0, 50), GRENS_ACCESS_UNREACHED);
+
+	/* step: 1 up to the cutoff inclusive */
+	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_STEP, 0, 3600, 3600), 1.0, 0);
+	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_STEP, 0, 3600, 3601), 0.0, 0);
+	CHECK_NEAR(
+	    grens_access_decay_weight(GRENS_ACCESS_DECAY_STEP, 0, 3600, GRENS_ACCESS_UNREACHED),
+	    0.0, 0);
+	/* linear, W = 1200 s around 3600: 1 to 3000, 0 from 4200, (4200 - t) / 1200 */
+	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_LINEAR, 1200, 3600, 3000), 1.0, 0);
+	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_LINEAR, 1200, 3600, 3600), 0.5,
+		   1e-12);
+	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_LINEAR, 1200, 3600, 3900), 0.25,
+		   1e-12);
+	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_LINEAR, 1200, 3600, 4200), 0.0, 0);
+	/* exponential, half-life 1800 s: 2^(-t/1800); 0 past the cutoff */
+	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_EXP, 1800, 7200, 0), 1.0, 0);
+	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_EXP, 1800, 7200, 1800), 0.5, 1e-12);
+	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_EXP, 1800, 7200, 3600), 0.25,
+		   1e-12);
+	CHECK_NEAR(grens_access_decay_weight(GRENS_ACCESS_DECAY_EXP, 1800, 3000, 3600), 0.0, 0);
+}
+
+static void test_places(void)
+{
+	grens_access_places *pl = load_places("places.csv");
+	if (!pl)
+		return;
+	CHECK_INT(grens_access_places_count(pl), 5);
+	CHECK_INT(grens_access_places_kind_count(pl), 2);
+	CHECK_STR(grens_access_places_kind(pl, 0), "population");
+	CHECK_STR(grens_access_places_kind(pl, 1), "jobs");
+	const grens_access_place *p = grens_access_places_get(pl, 3);
+	CHECK_STR(p->name, "PD");
+	CHECK_STR(p->country, "DE");
+	CHECK_STR(p->municipality, "05000001");
+	CHECK_STR(p->reference_date, "2026-01-01");
+	CHECK_NEAR(p->opportunities[0], 100000, 0);
+	CHECK_NEAR(p->opportunities[1], 4, 0);
+	CHECK_INT(p->line, 5);
+	CHECK_INT(grens_access_places_find(pl, "pb"), 1);
+	CHECK_INT(grens_access_places_find(pl, "05000002"), 4);
+	CHECK_INT(grens_access_places_find(pl, "nowhere"), GRENS_NONE);
+	grens_access_places_free(pl);
+
+	/* bad rows: skipped with a notice naming line and field */
+	size_t len;
+	char *text = slurp("bad-places.csv", &len);
+	grens_diag *diag = grens_diag_new();
+	grens_error err;
+	grens_error_clear(&err);
+	uint32_t skipped = 0;
+	CHECK_INT(grens_access_places_new(&pl, &err), 0);
+	CHECK_INT(grens_access_places_parse(pl, "bad-places.csv", text, len, diag, &skipped, &err),
+		  0);
+	/* rows: 2 Good, 3 NoLat, 4 BadLon, 5 Negative, 6 Country, 7 "Quoted, name",
+	 * 8 Good again (duplicate) -> kept 2 and 7, skipped 5 */
+	CHECK_INT(grens_access_places_count(pl), 2);
+	CHECK_INT(skipped, 5);
+	CHECK_STR(grens_access_places_get(pl, 1)->name, "Quoted, name");
+	CHECK_INT(grens_diag_kept_count(diag), 5);
+	struct {
+		uint32_t line;
+		const char *field, *code;
+	} want[] = {
+	    {3, "lat", "missing_required_field"},
+	    {4, "lon", "number_out_of_range"},
+	    {5, "population", "number_out_of_range"},
+	    {6, "country", "invalid_country"},
+	    {8, "name", "duplicate_key"},
+	};
+	for (size_t i = 0; i < 5 && i < grens_diag_kept_count(diag); i++) {
+		const grens_notice *n = grens_diag_kept(diag, i);
+		CHECK_INT(n->line, want[i].line);
+		CHECK_STR(n->field, want[i].field);
+		CHECK_STR(n->code, want[i].code);
+		CHECK_STR(n->file, "bad-places.csv");
+	}
+	/* a later file must have the same opportunity columns */
+	const char *other = "name,country,municipality_code,lat,lon,population,jobs\n";
+	CHECK_INT(
+	    grens_access_places_parse(pl, "other.csv", other, strlen(other), diag, NULL, &err),
+	    GRENS_EFORMAT);
+	grens_diag_free(diag);
+	grens_access_places_free(pl);
+	free(text);
+
+	/* a missing required column fails the file, naming the column */
+	const char *nopop = "name,country,municipality_code,lat,lon\nX,NL,GM1,50,6\n";
+	CHECK_INT(grens_access_places_new(&pl, &err), 0);
+	CHECK_INT(
+	    grens_access_places_parse(pl, "nopop.csv", nopop, strlen(nopop), NULL, NULL, &err),
+	    GRENS_EFORMAT);
+	CHECK_STR(err.field, "population");
+	CHECK_STR(err.file, "nopop.csv");
+	/* an unterminated quote names its line */
+	const char *quote = "name,country,municipality_code,lat,lon,population\r\n"
+			    "A,NL,GM1,50,6,1\r\n\"B,NL,GM2,50,6,1\r\n";
+	CHECK_INT(
+	    grens_access_places_parse(pl, "quote.csv", quote, strlen(quote), NULL, NULL, &err),
+	    GRENS_EFORMAT);
+	CHECK_INT(err.line, 3);
+	grens_access_places_free(pl);
+}
+
+/* Index of result slot holding origin index o. */
+static uint32_t slot_of(const grens_access_result *r, uint32_t o)
+{
+	for (uint32_t i = 0; i < grens_access_result_count(r); i++)
+		if (grens_access_result_origin(r, i) == o)
+			return i;
+	return GRENS_NONE;
+}
+
+static void test_window(void)
+{
+	grens_access_places *pl = load_places("places.csv");
+	const char *x[] = {"x"};
+	grens_timetable *tt = build(x, 1, 0.0);
+	if (!pl || !tt)
+		goto done;
+	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	grens_access_network *net = NULL;
+	grens_diag *diag = grens_diag_new();
+	grens_error err;
+	grens_error_clear(&err);
+	CHECK_INT(grens_access_network_new(&net, tt, pl, &lo, diag, &err), 0);
+	if (!net)
+		goto done;
+	/* PE has no stop in feed x */
+	CHECK_INT(grens_diag_count(diag, "place_without_stop"), 1);
+	grens_diag_free(diag);
+	const grens_access_link *l;
+	CHECK_INT(grens_access_network_links(net, 0, &l), 1);
+	CHECK_INT(l[0].stop, grens_net_stop_by_id(tt, "x", "A"));
+	CHECK_INT(l[0].seconds, 0); /* the place is at the stop */
+	CHECK_INT(grens_access_network_links(net, 4, &l), 0);
+
+	grens_access_origin from_pa = {.place = 0};
+	grens_access_options o = window_options();
+	grens_access_result *r = NULL;
+	CHECK_INT(grens_access_run(&r, net, &from_pa, 1, &o, &err), 0);
+	if (!r)
+		goto free_net;
+	CHECK_INT(grens_access_result_count(r), 1);
+	CHECK_INT(grens_access_result_steps(r), 5);
+	/* From A, R1 leaves 07:00, 07:20 (B +10 min, C +30 min).
+	 * PB: 07:00 -> 07:10 = 10; 07:05 -> 07:30 = 25; 07:10 -> 20; 07:15 -> 15;
+	 *     07:20 -> 07:30 = 10. Sorted 10 10 15 20 25: p50 (rank 3) 15, p20 (rank 1) 10.
+	 * PC: 30 45 40 35 30 -> sorted 30 30 35 40 45: p50 35, p20 30.
+	 * PD: the 07:00 run reaches C 07:30, R2 07:40 (change 2 min fits) -> D 08:10
+	 *     = 70; later runs reach C 07:50 and wait for R2 08:40 -> D 09:10:
+	 *     125 120 115 110. Sorted 70 110 115 120 125: p50 115, p20 70. */
+	CHECK_INT(grens_access_result_place_time(r, 0, 0, 0), 0); /* PA itself */
+	CHECK_INT(grens_access_result_place_time(r, 0, 0, 1), 15 * 60);
+	CHECK_INT(grens_access_result_place_time(r, 0, 1, 1), 10 * 60);
+	CHECK_INT(grens_access_result_place_time(r, 0, 0, 2), 35 * 60);
+	CHECK_INT(grens_access_result_place_time(r, 0, 1, 2), 30 * 60);
+	CHECK_INT(grens_access_result_place_time(r, 0, 0, 3), 115 * 60);
+	CHECK_INT(grens_access_result_place_time(r, 0, 1, 3), 70 * 60);
+	CHECK_INT(grens_access_result_place_time(r, 0, 0, 4), GRENS_ACCESS_UNREACHED);
+	CHECK_INT(grens_access_result_place_reached(r, 0, 3), 5);
+	CHECK_INT(grens_access_result_place_reached(r, 0, 4), 0);
+	/* p50 population: 30 min: PA 100 + PB 1000 = 1100; 60 min: + PC 10000 =
+	 * 11100; 120 min: + PD 100000 = 111100. jobs: 1+2 = 3, 6, 10. */
+	CHECK_NEAR(grens_access_result_opportunities(r, 0, 0, 0, 0), 1100, 0);
+	CHECK_NEAR(grens_access_result_opportunities(r, 0, 0, 1, 0), 11100, 0);
+	CHECK_NEAR(grens_access_result_opportunities(r, 0, 0, 2, 0), 111100, 0);
+	CHECK_NEAR(grens_access_result_opportunities(r, 0, 0, 0, 1), 3, 0);
+	CHECK_NEAR(grens_access_result_opportunities(r, 0, 0, 2, 1), 10, 0);
+	/* p20: PC at 30 is within 30 min: 11100; PD at 70 within 120 only */
+	CHECK_NEAR(grens_access_result_opportunities(r, 0, 1, 0, 0), 11100, 0);
+	CHECK_NEAR(grens_access_result_opportunities(r, 0, 1, 1, 0), 11100, 0);
+	CHECK_NEAR(grens_access_result_opportunities(r, 0, 1, 2, 0), 111100, 0);
+	grens_access_result_free(r);
+	r = NULL;
+
+	/* linear decay W = 20 min, p50, cutoff 30: weight 1 to 20 min, 0 from 40,
+	 * (40 - t) / 20 between: PA 0 -> 1, PB 15 -> 1, PC 35 -> 0.25, PD 0:
+	 * 100 + 1000 + 2500 = 3600. Cutoff 60: 1 to 50 min: 100 + 1000 + 10000 =
+	 * 11100; PD 115 > 70 -> 0. */
+	o.decay = GRENS_ACCESS_DECAY_LINEAR;
+	o.decay_param = 20 * 60;
+	CHECK_INT(grens_access_run(&r, net, &from_pa, 1, &o, &err), 0);
+	if (r) {
+		CHECK_NEAR(grens_access_result_opportunities(r, 0, 0, 0, 0), 3600, 1e-9);
+		CHECK_NEAR(grens_access_result_opportunities(r, 0, 0, 1, 0), 11100, 1e-9);
+	}
+	grens_access_result_free(r);
+	r = NULL;
+	/* exponential, half-life 30 min, p50, cutoff 120: 100 * 2^0 + 1000 * 2^(-15/30)
+	 * + 10000 * 2^(-35/30) + 100000 * 2^(-115/30) */
+	o.decay = GRENS_ACCESS_DECAY_EXP;
+	o.decay_param = 30 * 60;
+	CHECK_INT(grens_access_run(&r, net, &from_pa, 1, &o, &err), 0);
+	if (r) {
+		double want = 100.0 + 1000.0 * exp2(-0.5) + 10000.0 * exp2(-35.0 / 30.0) +
+			      100000.0 * exp2(-115.0 / 30.0);
+		CHECK_NEAR(grens_access_result_opportunities(r, 0, 0, 2, 0), want, 1e-6);
+		/* cutoff 30: only PA and PB (PC at 35 is beyond it) */
+		CHECK_NEAR(grens_access_result_opportunities(r, 0, 0, 0, 0),
+			   100.0 + 1000.0 * exp2(-0.5), 1e-9);
+	}
+	grens_access_result_free(r);
+	r = NULL;
+	grens_access_network_free(net);
+	net = NULL;
+
+	/* a fixed access time of 60 s each way: leaving PA at t, at A at t + 1 min.
+	 * PB: 07:00 -> A 07:01, R1 07:20, B 07:30, PB 07:31 = 31; 07:05 -> 26;
+	 * 07:10 -> 21; 07:15 -> 16; 07:20 -> A 07:21, R1 07:40, PB 07:51 = 31.
+	 * Sorted 16 21 26 31 31: p50 26. */
+	lo.access_time = 60;
+	CHECK_INT(grens_access_network_new(&net, tt, pl, &lo, NULL, &err), 0);
+	o.decay = GRENS_ACCESS_DECAY_STEP;
+	if (net)
+		CHECK_INT(grens_access_run(&r, net, &from_pa, 1, &o, &err), 0);
+	if (r)
+		CHECK_INT(grens_access_result_place_time(r, 0, 0, 1), 26 * 60);
+	grens_access_result_free(r);
+	r = NULL;
+
+	/* a stop origin, B: R1 leaves B 07:10, 07:30, 07:50 (C +20 min).
+	 * PC: 07:00 -> 30; 07:05 -> 25; 07:10 -> 20; 07:15 -> 07:50 = 35;
+	 * 07:20 -> 30. Sorted 20 25 30 30 35: p50 30; + 1 min egress = 31.
+	 * PB: B at once + 1 min egress. */
+	uint32_t b = grens_net_stop_by_id(tt, "x", "B");
+	grens_access_origin from_b = {.place = GRENS_NONE, .stops = &b, .stop_count = 1};
+	o.keep_stop_times = true;
+	if (net)
+		CHECK_INT(grens_access_run(&r, net, &from_b, 1, &o, &err), 0);
+	if (r) {
+		CHECK_INT(grens_access_result_place_time(r, 0, 0, 2), 31 * 60);
+		CHECK_INT(grens_access_result_place_time(r, 0, 0, 1), 60);
+		CHECK_INT(
+		    grens_access_result_stop_time(r, 0, 0, grens_net_stop_by_id(tt, "x", "C")),
+		    30 * 60);
+		CHECK_INT(grens_access_result_stop_time(r, 0, 0, b), 0);
+		CHECK_INT(
+		    grens_access_result_stop_time(r, 0, 0, grens_net_stop_by_id(tt, "x", "A")),
+		    GRENS_ACCESS_UNREACHED);
+	}
+	grens_access_result_free(r);
+	r = NULL;
+
+	/* bad options are refused */
+	o = window_options();
+	o.shard_index = 2;
+	o.shard_count = 2;
+	CHECK_INT(grens_access_run(&r, net, &from_pa, 1, &o, &err), GRENS_EARG);
+	o = window_options();
+	o.percentiles[0] = 0;
+	CHECK_INT(grens_access_run(&r, net, &from_pa, 1, &o, &err), GRENS_EARG);
+	grens_access_origin bad = {.place = 99};
+	o = window_options();
+	CHECK_INT(grens_access_run(&r, net, &bad, 1, &o, &err), GRENS_EARG);
+free_net:
+	grens_access_network_free(net);
+done:
+	grens_timetable_free(tt);
+	grens_access_places_free(pl);
+}
+
+static bool same_origin(const grens_access_result *a, uint32_t i, const grens_access_result *b,
+			uint32_t j, uint32_t places)
+{
+	const grens_access_options *o = grens_access_result_options(a);
+	for (uint32_t p = 0; p < o->percentile_count; p++) {
+		for (uint32_t c = 0; c < o->cutoff_count; c++)
+			for (uint32_t k = 0; k < 2; k++)
+				if (grens_access_result_opportunities(a, i, p, c, k) !=
+				    grens_access_result_opportunities(b, j, p, c, k))
+					return false;
+		for (uint32_t q = 0; q < places; q++)
+			if (grens_access_result_place_time(a, i, p, q) !=
+			    grens_access_result_place_time(b, j, p, q))
+				return false;
+	}
+	return true;
+}
+
+/* Threads and shards change nothing: every origin's numbers equal the
+ * single-thread, unsharded run's. */
+static void test_threads_and_shards(void)
+{
+	grens_access_places *pl = load_places("places.csv");
+	const char *xy[] = {"x", "y"};
+	grens_timetable *tt = build(xy, 2, 0.0);
+	grens_access_network *net = NULL;
+	grens_access_result *one = NULL, *many = NULL, *s0 = NULL, *s1 = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	if (!pl || !tt || grens_access_network_new(&net, tt, pl, &lo, NULL, &err) != 0)
+		goto done;
+	/* every place twice over, plus stop origins, so threads interleave */
+	grens_access_origin origins[12];
+	uint32_t stops[2] = {grens_net_stop_by_id(tt, "x", "B"),
+			     grens_net_stop_by_id(tt, "y", "C2")};
+	for (uint32_t i = 0; i < 10; i++)
+		origins[i] = (grens_access_origin){.place = i % 5};
+	origins[10] =
+	    (grens_access_origin){.place = GRENS_NONE, .stops = &stops[0], .stop_count = 1};
+	origins[11] = (grens_access_origin){.place = GRENS_NONE, .stops = stops, .stop_count = 2};
+	grens_access_options o = window_options();
+	o.threads = 1;
+	CHECK_INT(grens_access_run(&one, net, origins, 12, &o, &err), 0);
+	o.threads = 3;
+	CHECK_INT(grens_access_run(&many, net, origins, 12, &o, &err), 0);
+	o.threads = 2;
+	o.shard_count = 2;
+	o.shard_index = 0;
+	CHECK_INT(grens_access_run(&s0, net, origins, 12, &o, &err), 0);
+	o.shard_index = 1;
+	CHECK_INT(grens_access_run(&s1, net, origins, 12, &o, &err), 0);
+	if (!one || !many || !s0 || !s1)
+		goto done;
+	CHECK_INT(grens_access_result_count(one), 12);
+	CHECK_INT(grens_access_result_count(many), 12);
+	/* shard 0 takes 0, 2, 4, ..., 10; shard 1 takes 1, 3, ..., 11 */
+	CHECK_INT(grens_access_result_count(s0), 6);
+	CHECK_INT(grens_access_result_count(s1), 6);
+	CHECK_INT(grens_access_result_origin(s1, 2), 5);
+	for (uint32_t i = 0; i < 12; i++) {
+		CHECK(same_origin(one, i, many, i, 5));
+		const grens_access_result *s = i % 2 ? s1 : s0;
+		uint32_t j = slot_of(s, i);
+		CHECK(j != GRENS_NONE);
+		if (j != GRENS_NONE)
+			CHECK(same_origin(one, i, s, j, 5));
+	}
+	/* the same place as origins 0 and 5 gives the same numbers */
+	CHECK(same_origin(one, 0, one, 5, 5));
+	/* the linked network reaches PE from PA: C (feed x) and C2 (feed y) have
+	 * one name at one place, so the builder matches them as one station with
+	 * a walk of link_min_change (120 s) between them. Only the 07:00 run
+	 * (C 07:30, C2 07:32) makes R3 07:50 -> E 08:10 = 70 min; the later runs
+	 * reach C at 07:50 and miss it. Reached in 1 of 5 steps: p20 (rank 1)
+	 * 70 min, p50 (rank 3) unreached. */
+	CHECK_INT(grens_access_result_place_time(one, 0, 1, 4), 70 * 60);
+	CHECK_INT(grens_access_result_place_time(one, 0, 0, 4), GRENS_ACCESS_UNREACHED);
+done:
+	grens_access_result_free(one);
+	grens_access_result_free(many);
+	grens_access_result_free(s0);
+	grens_access_result_free(s1);
+	grens_access_network_free(net);
+	grens_timetable_free(tt);
+	grens_access_places_free(pl);
+}
+
+/* Border effect: feed x alone vs x and y linked. */
+static void test_border_effect(void)
+{
+	grens_access_places *pl = load_places("places.csv");
+	const char *x[] = {"x"}, *xy[] = {"x", "y"};
+	grens_timetable *base_tt = build(x, 1, 0.0), *alt_tt = build(xy, 2, 0.0);
+	grens_access_network *bn = NULL, *an = NULL;
+	grens_access_result *br = NULL, *ar = NULL;
+	grens_access_delta *d = NULL;
+	uint32_t nd = 0;
+	grens_error err;
+	grens_error_clear(&err);
+	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	if (!pl || !base_tt || !alt_tt ||
+	    grens_access_network_new(&bn, base_tt, pl, &lo, NULL, &err) != 0 ||
+	    grens_access_network_new(&an, alt_tt, pl, &lo, NULL, &err) != 0)
+		goto done;
+	grens_access_origin origins[2] = {{.place = 0}, {.place = 4}};
+	grens_access_options o = window_options();
+	CHECK_INT(grens_access_run(&br, bn, origins, 2, &o, &err), 0);
+	CHECK_INT(grens_access_run(&ar, an, origins, 2, &o, &err), 0);
+	if (!br || !ar)
+		goto done;
+	CHECK_INT(grens_access_compare(&d, &nd, br, ar, &err), 0);
+	/* 2 origins x 2 percentiles x 3 cutoffs x 2 kinds */
+	CHECK_INT(nd, 24);
+	if (nd != 24)
+		goto done;
+	/* PA, p20 (index 1), 120 min (index 2), population: base PA+PB+PC+PD =
+	 * 111100; linked adds PE (70 min at p20, see above) 1000000. Order: origin,
+	 * percentile, cutoff, kind -> entry ((0*2 + 1)*3 + 2)*2 + 0 = 10. */
+	CHECK_INT(d[10].origin, 0);
+	CHECK_INT(d[10].percentile, 1);
+	CHECK_INT(d[10].cutoff, 2);
+	CHECK_INT(d[10].kind, 0);
+	CHECK_NEAR(d[10].base, 111100, 0);
+	CHECK_NEAR(d[10].alternative, 1111100, 0);
+	CHECK_NEAR(d[10].delta, 1000000, 0);
+	/* PA, p50, 60 and 120 min: PE is unreached at p50 in both: no change */
+	CHECK_NEAR(d[2].base, 11100, 0);
+	CHECK_NEAR(d[2].delta, 0, 0);
+	CHECK_NEAR(d[4].delta, 0, 0);
+	/* PE as origin (index 1): without y it has no stop, only itself (1000000);
+	 * linked, E has no departures, so still only itself: delta 0 */
+	CHECK_INT(d[12].origin, 1);
+	CHECK_NEAR(d[12].base, 1000000, 0);
+	CHECK_NEAR(d[12].delta, 0, 0);
+	/* runs over different origins are not comparable */
+	grens_access_result *other = NULL;
+	CHECK_INT(grens_access_run(&other, an, origins, 1, &o, &err), 0);
+	grens_access_delta *d2 = NULL;
+	uint32_t n2;
+	if (other)
+		CHECK_INT(grens_access_compare(&d2, &n2, br, other, &err), GRENS_EARG);
+	free(d2);
+	grens_access_result_free(other);
+done:
+	free(d);
+	grens_access_result_free(br);
+	grens_access_result_free(ar);
+	grens_access_network_free(bn);
+	grens_access_network_free(an);
+	grens_timetable_free(base_tt);
+	grens_timetable_free(alt_tt);
+	grens_access_places_free(pl);
+}
+
+/* The deadline-skipping run against one-to-all at every step, on a real
+ * feed: every place and stop time at every percentile must agree. Places sit
+ * about 110 m north of every 7th stop so that access walks differ and an
+ * origin has several groups of stops. */
+static void crosscheck_feed(const char *shared, const char *zip)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/data/gtfs/%s", shared, zip);
+	grens_gtfs_feed *feed = NULL;
+	grens_timetable *tt = NULL;
+	grens_access_places *pl = NULL;
+	grens_access_network *net = NULL;
+	grens_access_result *fast = NULL, *slow = NULL;
+	char *text = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	grens_gtfs_options go = GRENS_GTFS_OPTIONS_INIT;
+	go.name = "f";
+	CHECK_INT(grens_gtfs_load(&feed, path, &go, NULL, &err), 0);
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	if (feed)
+		CHECK_INT(
+		    grens_net_build(&tt, (const grens_gtfs_feed *const *)&feed, 1, &no, NULL, &err),
+		    0);
+	if (!tt)
+		goto done;
+	/* the day of the first two weeks with the most trips */
+	grens_date date = tt->first_date;
+	uint32_t most = 0;
+	for (uint32_t d = 0; d < 14 && d < tt->day_count; d++) {
+		uint32_t n = 0;
+		for (uint32_t t = 0; t < tt->trip_count; t++)
+			n += grens_net_trip_runs(tt, t, tt->first_date + (int32_t)d);
+		if (n > most) {
+			most = n;
+			date = tt->first_date + (int32_t)d;
+		}
+	}
+	size_t cap = 1u << 20, len = 0;
+	text = malloc(cap);
+	if (!text)
+		goto done;
+	len += (size_t)snprintf(text, cap, "name,country,municipality_code,lat,lon,population\n");
+	uint32_t places = 0;
+	for (uint32_t s = 0; s < tt->stop_count && len + 200 < cap; s += 7) {
+		if (isnan(tt->stop_lat[s]) || tt->stop_location_type[s] != 0)
+			continue;
+		len += (size_t)snprintf(text + len, cap - len, "P%u,US,C%u,%.6f,%.6f,%u\n", s, s,
+					tt->stop_lat[s] + 0.001, tt->stop_lon[s], 100 + s);
+		places++;
+	}
+	CHECK_INT(grens_access_places_new(&pl, &err), 0);
+	CHECK_INT(grens_access_places_parse(pl, "generated.csv", text, len, NULL, NULL, &err), 0);
+	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	CHECK_INT(grens_access_network_new(&net, tt, pl, &lo, NULL, &err), 0);
+	if (!net)
+		goto done;
+	grens_access_origin origins[16];
+	uint32_t n = 0, stops[4];
+	for (uint32_t i = 0; i < 10 && i < places; i++)
+		origins[n++] = (grens_access_origin){.place = i * (places / 10)};
+	for (uint32_t i = 0; i < 4; i++) {
+		stops[i] = (uint32_t)(((uint64_t)tt->stop_count * (2 * i + 1)) / 9);
+		origins[n++] =
+		    (grens_access_origin){.place = GRENS_NONE, .stops = &stops[i], .stop_count = 1};
+	}
+	grens_access_options o = GRENS_ACCESS_OPTIONS_INIT;
+	o.date = date;
+	o.window_start = 6 * 3600 + 30 * 60;
+	o.window_end = 9 * 3600 + 30 * 60;
+	o.percentile_count = 3;
+	o.percentiles[0] = 10;
+	o.percentiles[1] = 50;
+	o.percentiles[2] = 90;
+	o.keep_stop_times = true;
+	o.threads = 2;
+	CHECK_INT(grens_access_run(&fast, net, origins, n, &o, &err), 0);
+	o.exhaustive = true;
+	CHECK_INT(grens_access_run(&slow, net, origins, n, &o, &err), 0);
+	if (!fast || !slow)
+		goto done;
+	uint32_t diffs = 0, reached = 0;
+	for (uint32_t i = 0; i < n; i++)
+		for (uint32_t p = 0; p < 3; p++) {
+			for (uint32_t q = 0; q < grens_access_places_count(pl); q++) {
+				int32_t a = grens_access_result_place_time(fast, i, p, q);
+				diffs += a != grens_access_result_place_time(slow, i, p, q);
+				reached += a != GRENS_ACCESS_UNREACHED;
+			}
+			for (uint32_t s = 0; s < tt->stop_count; s++)
+				diffs += grens_access_result_stop_time(fast, i, p, s) !=
+					 grens_access_result_stop_time(slow, i, p, s);
+			for (uint32_t c = 0; c < 3; c++)
+				diffs += grens_access_result_opportunities(fast, i, p, c, 0) !=
+					 grens_access_result_opportunities(slow, i, p, c, 0);
+		}
+	fprintf(stderr, "%s: %u origins, %u places, %u place times reached, %u differences\n", zip,
+		n, grens_access_places_count(pl), reached, diffs);
+	CHECK_INT(diffs, 0);
+	CHECK(reached > n); /* the comparison is not vacuous */
+
+	/* bounded to 60 min: the same up to 60 min, unreached beyond; the
+	 * opportunities within the 60-min cutoff (index 0) unchanged */
+	grens_access_result *bounded = NULL;
+	o.exhaustive = false;
+	o.max_duration = 3600;
+	CHECK_INT(grens_access_run(&bounded, net, origins, n, &o, &err), 0);
+	uint32_t bdiffs = 0, cut = 0;
+	for (uint32_t i = 0; bounded && i < n; i++)
+		for (uint32_t p = 0; p < 3; p++) {
+			for (uint32_t q = 0; q < grens_access_places_count(pl); q++) {
+				int32_t a = grens_access_result_place_time(slow, i, p, q);
+				int32_t b = grens_access_result_place_time(bounded, i, p, q);
+				cut += a != GRENS_ACCESS_UNREACHED && a > 3600;
+				bdiffs += b != (a > 3600 ? GRENS_ACCESS_UNREACHED : a);
+			}
+			for (uint32_t s = 0; s < tt->stop_count; s++) {
+				int32_t a = grens_access_result_stop_time(slow, i, p, s);
+				bdiffs += grens_access_result_stop_time(bounded, i, p, s) !=
+					  (a > 3600 ? GRENS_ACCESS_UNREACHED : a);
+			}
+			bdiffs += grens_access_result_opportunities(bounded, i, p, 0, 0) !=
+				  grens_access_result_opportunities(slow, i, p, 0, 0);
+		}
+	fprintf(stderr, "%s bounded to 60 min: %u place times cut, %u differences\n", zip, cut,
+		bdiffs);
+	CHECK_INT(bdiffs, 0);
+	grens_access_result_free(bounded);
+done:
+	free(text);
+	grens_access_result_free(fast);
+	grens_access_result_free(slow);
+	grens_access_network_free(net);
+	grens_access_places_free(pl);
+	grens_timetable_free(tt);
+	grens_gtfs_free(feed);
+}
+
+static void test_crosscheck(void)
+{
+	const char *shared = getenv("GRENS_SHARED");
+	char probe[4200];
+	snprintf(probe, sizeof(probe), "%s/DESIGN.md", shared ? shared : "");
+	FILE *f = shared ? fopen(probe, "r") : NULL;
+	if (!f) {
+		fprintf(stderr, "shared data absent: cross-check on real feeds skipped\n");
+		return;
+	}
+	fclose(f);
+	crosscheck_feed(shared, "caltrain-2023-ct.zip");
+	crosscheck_feed(shared, "wmata-rail-2026.zip");
+}
+
+int main(void)
+{
+	const char *root = getenv("GRENS_SOURCE_ROOT");
+	snprintf(fixture, sizeof(fixture), "%s/tests/fixtures/access-basic", root ? root : ".");
+	test_helpers();
+	test_places();
+	test_window();
+	test_threads_and_shards();
+	test_border_effect();
+	test_crosscheck();
+	return check_exit();
+}

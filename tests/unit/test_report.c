@@ -1,0 +1,421 @@
+/* Unit tests of report/: table writers, countries, SHA-256, atomic files,
+ * the nightly configuration, the diff, and the dated-folder helpers. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "grens/report.h"
+
+static char tmpdir[256];
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Read a whole (small) file into a static buffer. */
+static const char *read_text(const char *path)
+{
+	static char buf[1 << 16];
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+static grens_report_table *sample_table(void)
+{
+	static const grens_report_column cols[] = {
+		{ "name", GRENS_REPORT_STRING, 0 },
+		{ "minutes", GRENS_REPORT_INT, 0 },
+		{ "lat", GRENS_REPORT_REAL, 6 },
+		{ "lon", GRENS_REPORT_REAL, 6 },
+	};
+	grens_report_table *t = NULL;
+	grens_error err;
+	CHECK_INT(grens_report_table_new(&t, cols, 4, &err), 0);
+	/* Row 1: a name with a comma and a quote, coordinates with more digits
+	 * than kept (rounded to 6 decimals: 50.7678004 -> 50.7678). */
+	CHECK_INT(grens_report_table_add_row(t, &err), 0);
+	CHECK_INT(grens_report_table_set_string(t, 0, "Aachen, \"Hbf\"", &err), 0);
+	CHECK_INT(grens_report_table_set_int(t, 1, 171, &err), 0);
+	CHECK_INT(grens_report_table_set_real(t, 2, 50.7678004, &err), 0);
+	CHECK_INT(grens_report_table_set_real(t, 3, 6.091499, &err), 0);
+	/* Row 2: no coordinates, no minutes. */
+	CHECK_INT(grens_report_table_add_row(t, &err), 0);
+	CHECK_INT(grens_report_table_set_string(t, 0, "Köln", &err), 0);
+	return t;
+}
+
+static void test_table(void)
+{
+	grens_report_table *t = sample_table();
+	grens_error err;
+	char path[512];
+
+	/* Type and range errors. */
+	CHECK_INT(grens_report_table_set_int(t, 0, 1, &err), GRENS_EARG);
+	CHECK_INT(grens_report_table_set_string(t, 9, "x", &err), GRENS_EARG);
+	CHECK_INT(grens_report_table_set_string(t, 0, "\xff", &err), GRENS_EARG);
+	CHECK_INT(grens_report_table_column(t, "lon"), 3);
+	CHECK_INT(grens_report_table_column(t, "nope"), GRENS_NONE);
+	CHECK_INT(grens_report_table_row_count(t), 2);
+	grens_report_column dup[] = { { "a", GRENS_REPORT_INT, 0 }, { "a", GRENS_REPORT_INT, 0 } };
+	grens_report_table *bad = NULL;
+	CHECK_INT(grens_report_table_new(&bad, dup, 2, &err), GRENS_EARG);
+	CHECK(bad == NULL);
+
+	snprintf(path, sizeof(path), "%s/t.csv", tmpdir);
+	FILE *f = fopen(path, "w");
+	CHECK_INT(grens_report_table_write_csv(t, f, &err), 0);
+	fclose(f);
+	CHECK_STR(read_text(path), "name,minutes,lat,lon\n"
+				   "\"Aachen, \"\"Hbf\"\"\",171,50.7678,6.091499\n"
+				   "Köln,,,\n");
+
+	snprintf(path, sizeof(path), "%s/t.json", tmpdir);
+	f = fopen(path, "w");
+	CHECK_INT(grens_report_table_write_json(t, f, &err), 0);
+	fclose(f);
+	json_t *j = json_load_file(path, 0, NULL);
+	CHECK(json_is_array(j) && json_array_size(j) == 2);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(j, 0), "name")),
+		  "Aachen, \"Hbf\"");
+	CHECK_INT(json_integer_value(json_object_get(json_array_get(j, 0), "minutes")), 171);
+	CHECK(json_is_null(json_object_get(json_array_get(j, 1), "minutes")));
+	json_decref(j);
+
+	/* GeoJSON: RFC 7946 shape, [lon, lat] order, null geometry without
+	 * coordinates, the other columns as properties. */
+	snprintf(path, sizeof(path), "%s/t.geojson", tmpdir);
+	f = fopen(path, "w");
+	CHECK_INT(grens_report_table_write_geojson(t, 1, 2, f, &err), GRENS_EARG); /* INT col */
+	CHECK_INT(grens_report_table_write_geojson(t, 3, 2, f, &err), 0);
+	fclose(f);
+	j = json_load_file(path, 0, NULL);
+	CHECK_STR(json_string_value(json_object_get(j, "type")), "FeatureCollection");
+	json_t *features = json_object_get(j, "features");
+	CHECK_INT(json_array_size(features), 2);
+	json_t *f0 = json_array_get(features, 0);
+	CHECK_STR(json_string_value(json_object_get(f0, "type")), "Feature");
+	json_t *geom = json_object_get(f0, "geometry");
+	CHECK_STR(json_string_value(json_object_get(geom, "type")), "Point");
+	CHECK_NEAR(json_real_value(json_array_get(json_object_get(geom, "coordinates"), 0)),
+		   6.091499, 1e-9);
+	CHECK_NEAR(json_real_value(json_array_get(json_object_get(geom, "coordinates"), 1)), 50.7678,
+		   1e-9);
+	json_t *props = json_object_get(f0, "properties");
+	CHECK(json_object_get(props, "lat") == NULL && json_object_get(props, "lon") == NULL);
+	CHECK_INT(json_integer_value(json_object_get(props, "minutes")), 171);
+	CHECK(json_is_null(json_object_get(json_array_get(features, 1), "geometry")));
+	json_decref(j);
+	grens_report_table_free(t);
+}
+
+/* Every station of feeds/stations.csv with a country_guess of NL or DE lies
+ * on that side of the outline (the list is independent of the outline). */
+static void test_country(void)
+{
+	const char *root = getenv("GRENS_SOURCE_ROOT");
+	char path[512];
+	snprintf(path, sizeof(path), "%s/feeds/stations.csv", root ? root : ".");
+	FILE *f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	char line[512];
+	int checked = 0;
+	while (fgets(line, sizeof(line), f)) {
+		/* eva_id,name,lat,lon,ifopt_dhid,country_guess; names have no commas
+		 * except quoted ones, which we skip. */
+		char *field[6];
+		int n = 0;
+		if (strchr(line, '"'))
+			continue;
+		for (char *p = line; n < 6 && p; n++) {
+			field[n] = p;
+			p = strchr(p, ',');
+			if (p)
+				*p++ = '\0';
+		}
+		if (n < 6)
+			continue;
+		field[5][strcspn(field[5], "\r\n")] = '\0';
+		if (strcmp(field[5], "NL") && strcmp(field[5], "DE"))
+			continue;
+		const char *c = grens_report_country(atof(field[2]), atof(field[3]));
+		if (strcmp(c, field[5]) != 0)
+			fprintf(stderr, "%s (%s, %s) is %s, not %s\n", field[1], field[2], field[3],
+				c, field[5]);
+		CHECK_STR(c, field[5]);
+		checked++;
+	}
+	fclose(f);
+	CHECK(checked > 20);
+	/* The pairs either side of the border that matter most. */
+	CHECK_STR(grens_report_country(50.870916, 6.094486), "DE"); /* Herzogenrath */
+	CHECK_STR(grens_report_country(50.891700, 6.056400), "NL"); /* Eygelshoven Markt */
+	CHECK_STR(grens_report_country(51.364407, 6.171838), "NL"); /* Venlo */
+	CHECK_STR(grens_report_country(51.327184, 6.203225), "DE"); /* Kaldenkirchen */
+	CHECK_STR(grens_report_country(50.6333, 5.5667), "");	     /* Liège */
+	CHECK_STR(grens_report_country(NAN, 6.0), "");
+}
+
+static void test_files(void)
+{
+	char path[512], hex[65];
+	grens_error err;
+	/* FIPS 180-2 example: SHA-256("abc"). */
+	snprintf(path, sizeof(path), "%s/abc", tmpdir);
+	write_text(path, "abc");
+	CHECK_INT(grens_report_sha256_file(path, hex, &err), 0);
+	CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	snprintf(path, sizeof(path), "%s/none", tmpdir);
+	CHECK_INT(grens_report_sha256_file(path, hex, &err), GRENS_EIO);
+
+	/* Atomic files: nothing at the path until commit; abort leaves nothing. */
+	grens_report_file out;
+	snprintf(path, sizeof(path), "%s/a/b/out.txt", tmpdir);
+	char dir[512];
+	snprintf(dir, sizeof(dir), "%s/a/b", tmpdir);
+	CHECK_INT(grens_report_mkdirs(dir, &err), 0);
+	CHECK_INT(grens_report_file_open(&out, path, &err), 0);
+	fputs("one\n", out.f);
+	CHECK(access(path, F_OK) != 0);
+	CHECK_INT(grens_report_file_commit(&out, &err), 0);
+	CHECK_STR(read_text(path), "one\n");
+	CHECK_INT(grens_report_file_open(&out, path, &err), 0);
+	fputs("two\n", out.f);
+	grens_report_file_abort(&out);
+	CHECK_STR(read_text(path), "one\n");
+	snprintf(path, sizeof(path), "%s/no/such/dir/out.txt", tmpdir);
+	CHECK_INT(grens_report_file_open(&out, path, &err), GRENS_EIO);
+}
+
+static void test_nightly_config(void)
+{
+	grens_report_nightly_config c;
+	grens_error err;
+	const char *good = "# nightly\n"
+			   "feeds = feeds.conf\n"
+			   "max_age = 36h   # a comment\n"
+			   "service_date = 2026-03-10\n"
+			   "window = 07:00-09:30\n"
+			   "step = 600\n"
+			   "threshold = 90\n"
+			   "pair = Amsterdam Centraal -> Aachen Hbf\n"
+			   "pair = ut->ahbf\n"
+			   "scenario = /abs/ic.yaml\n"
+			   "places = places/nl.csv\n"
+			   "places = places/nrw.csv\n"
+			   "cutoffs = 45, 90,180\n"
+			   "base_feeds = nl,be\n"
+			   "links = links.csv\n"
+			   "diff_travel_time = 120\n"
+			   "diff_population = 2500.5\n";
+	CHECK_INT(grens_report_nightly_parse(&c, good, strlen(good), "/etc/grens/nightly.conf",
+					     &err),
+		  0);
+	CHECK_STR(c.feeds, "/etc/grens/feeds.conf");
+	CHECK_STR(c.cache, "/etc/grens/cache");
+	CHECK_INT(c.max_age_s, 36 * 3600);
+	CHECK_INT(c.service_date, grens_date_from_ymd(2026, 3, 10));
+	CHECK_INT(c.window_start, 7 * 3600);
+	CHECK_INT(c.window_end, 9 * 3600 + 30 * 60);
+	CHECK_INT(c.step_s, 600);
+	CHECK_INT(c.threshold_s, 90 * 60);
+	CHECK_INT(c.pair_count, 2);
+	CHECK_STR(c.pairs[0].from, "Amsterdam Centraal");
+	CHECK_STR(c.pairs[0].to, "Aachen Hbf");
+	CHECK_STR(c.pairs[1].from, "ut");
+	CHECK_STR(c.pairs[1].to, "ahbf");
+	CHECK_INT(c.scenario_count, 1);
+	CHECK_STR(c.scenarios[0], "/abs/ic.yaml");
+	CHECK_INT(c.places_count, 2);
+	CHECK_STR(c.places[1], "/etc/grens/places/nrw.csv");
+	CHECK_INT(c.cutoff_count, 3);
+	CHECK_INT(c.cutoffs_min[0], 45);
+	CHECK_INT(c.cutoffs_min[2], 180);
+	CHECK_STR(c.base_feeds, "nl,be");
+	CHECK_STR(c.links, "/etc/grens/links.csv");
+	CHECK_INT(c.diff.travel_time_s, 120);
+	CHECK_NEAR(c.diff.population, 2500.5, 1e-9);
+
+	/* Errors name the file, the line and the key. */
+	const char *bad_key = "feeds = f\npair = a -> b\ncolour = red\n";
+	CHECK_INT(grens_report_nightly_parse(&c, bad_key, strlen(bad_key), "n.conf", &err),
+		  GRENS_EFORMAT);
+	CHECK_STR(err.file, "n.conf");
+	CHECK_INT(err.line, 3);
+	CHECK_STR(err.field, "colour");
+	const char *bad_age = "feeds = f\nmax_age = 2w\n";
+	CHECK_INT(grens_report_nightly_parse(&c, bad_age, strlen(bad_age), "n.conf", &err),
+		  GRENS_EFORMAT);
+	CHECK_INT(err.line, 2);
+	CHECK_STR(err.field, "max_age");
+	const char *bad_pair = "feeds = f\npair = Amsterdam\n";
+	CHECK_INT(grens_report_nightly_parse(&c, bad_pair, strlen(bad_pair), "n.conf", &err),
+		  GRENS_EFORMAT);
+	CHECK_STR(err.field, "pair");
+	const char *bad_cut = "feeds = f\npair = a -> b\ncutoffs = 60,,90\n";
+	CHECK_INT(grens_report_nightly_parse(&c, bad_cut, strlen(bad_cut), "n.conf", &err),
+		  GRENS_EFORMAT);
+	CHECK_STR(err.field, "cutoffs");
+	const char *no_pair = "feeds = f\n";
+	CHECK_INT(grens_report_nightly_parse(&c, no_pair, strlen(no_pair), "n.conf", &err),
+		  GRENS_EFORMAT);
+	const char *bad_window = "feeds = f\npair = a -> b\nwindow = 09:00-08:00\n";
+	CHECK_INT(grens_report_nightly_parse(&c, bad_window, strlen(bad_window), "n.conf", &err),
+		  GRENS_EFORMAT);
+	CHECK_INT(err.line, 3);
+}
+
+/* A report with one feed (a directory holding one file with `content`),
+ * one profile whose reached steps all take travel_s, and population. */
+static void write_report(const char *dir, const char *content, int32_t travel_s,
+			 double population)
+{
+	char feed[512], file[600];
+	grens_error err;
+	grens_report *r = NULL;
+	snprintf(feed, sizeof(feed), "%s/feed", dir);
+	CHECK_INT(grens_report_mkdirs(feed, &err), 0);
+	snprintf(file, sizeof(file), "%s/stops.txt", feed);
+	write_text(file, content);
+	CHECK_INT(grens_report_new(&r, "t", 0, &err), 0);
+	CHECK_INT(grens_report_add_profile(r, NULL, NULL, "base", NULL, 0, &err), GRENS_EARG);
+	CHECK_INT(grens_report_set_query(r, grens_date_from_ymd(2026, 3, 10), 3600, 7200, 1800,
+					 3600, &err),
+		  0);
+	CHECK_INT(grens_report_add_feed(r, "x", feed, "1", "p", &err), 0);
+	grens_route_profile_step steps[3] = {
+		{ 3600, 3600 + travel_s, 0 },
+		{ 5400, 5400 + travel_s, 0 },
+		{ 7200, GRENS_ROUTE_UNREACHED, -1 },
+	};
+	grens_report_place a = { "x:a", "A", 50.0, 6.0 }, b = { "x:b", "B", 51.0, 6.5 };
+	CHECK_INT(grens_report_add_profile(r, &a, &b, "base", steps, 3, &err), 0);
+	uint32_t cut[2] = { 60, 90 };
+	double pop[2] = { population, population * 2 };
+	CHECK_INT(grens_report_add_opportunities(r, &a, "linked", cut, pop, 2, &err), 0);
+	CHECK_INT(grens_report_add_station(r, &a, &b, "x", "base", travel_s, &err), 0);
+	CHECK_INT(grens_report_write_dir(r, dir, &err), 0);
+	grens_report_free(r);
+}
+
+static void test_report_and_diff(void)
+{
+	char d1[512], d2[512], p1[600], p2[600], out[600], text[600];
+	grens_error err;
+	snprintf(d1, sizeof(d1), "%s/runs/2026-03-09", tmpdir);
+	snprintf(d2, sizeof(d2), "%s/runs/2026-03-10", tmpdir);
+	write_report(d1, "stop_id\na\n", 1200, 10000);
+	write_report(d2, "stop_id\nb\n", 1500, 10500);
+	snprintf(p1, sizeof(p1), "%s/report.json", d1);
+	snprintf(p2, sizeof(p2), "%s/report.json", d2);
+
+	/* The summary: steps 2 reached of 3; nearest-rank median of
+	 * {1200, 1200, inf} is the 2nd value, 1200. */
+	json_t *doc = json_load_file(p1, 0, NULL);
+	json_t *sum = json_object_get(json_array_get(json_object_get(doc, "profiles"), 0), "summary");
+	CHECK_INT(json_integer_value(json_object_get(sum, "reached")), 2);
+	CHECK_INT(json_integer_value(json_object_get(sum, "median_s")), 1200);
+	CHECK(json_is_null(json_object_get(sum, "max_s")));
+	json_t *station = json_array_get(json_object_get(doc, "stations"), 0);
+	CHECK_STR(json_string_value(json_object_get(station, "country")), "DE"); /* 51.0, 6.5 */
+	json_decref(doc);
+
+	/* Feed changed (other bytes), median 1200 -> 1500 (+300 > 60), population
+	 * +500 (<= 1000, not reported) and +1000 at 90 min (not > 1000). */
+	grens_report_diff_counts c;
+	snprintf(out, sizeof(out), "%s/diff.json", tmpdir);
+	snprintf(text, sizeof(text), "%s/diff.txt", tmpdir);
+	CHECK_INT(grens_report_diff(p1, p2, NULL, out, text, &c, &err), 0);
+	CHECK_INT(c.feeds_changed, 1);
+	CHECK_INT(c.feeds_added, 0);
+	CHECK_INT(c.travel_times_changed, 1);
+	CHECK_INT(c.opportunities_changed, 0);
+	json_t *diff = json_load_file(out, 0, NULL);
+	json_t *tt = json_array_get(json_object_get(diff, "travel_times"), 0);
+	CHECK_INT(json_integer_value(json_object_get(tt, "delta_s")), 300);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(diff, "feeds"), 0),
+						    "change")),
+		  "changed");
+	json_decref(diff);
+	CHECK(strstr(read_text(text), "feed x: changed") != NULL);
+
+	/* A lower population threshold reports both cutoffs (+500, +1000). */
+	grens_report_diff_options o = GRENS_REPORT_DIFF_OPTIONS_INIT;
+	o.population = 100;
+	o.travel_time_s = 300; /* +300 is not more than 300 */
+	CHECK_INT(grens_report_diff(p1, p2, &o, out, NULL, &c, &err), 0);
+	CHECK_INT(c.opportunities_changed, 2);
+	CHECK_INT(c.travel_times_changed, 0);
+
+	/* Same report on both sides: nothing changed. */
+	CHECK_INT(grens_report_diff(p2, p2, NULL, out, NULL, &c, &err), 0);
+	CHECK_INT(c.feeds_changed + c.travel_times_changed + c.opportunities_changed, 0);
+
+	/* Not a report. */
+	snprintf(text, sizeof(text), "%s/bad.json", tmpdir);
+	write_text(text, "{\"feeds\": []}");
+	CHECK_INT(grens_report_diff(text, p2, NULL, out, NULL, &c, &err), GRENS_EFORMAT);
+	CHECK_STR(err.field, "grens_report");
+	write_text(text, "{\"grens_report\": 1,");
+	CHECK_INT(grens_report_diff(text, p2, NULL, out, NULL, &c, &err), GRENS_EFORMAT);
+	CHECK_STR(err.file, text);
+
+	/* Dated folders: the newest before a date, and the latest link. */
+	char runs[512], name[16];
+	snprintf(runs, sizeof(runs), "%s/runs", tmpdir);
+	CHECK_INT(grens_report_previous_run(runs, grens_date_from_ymd(2026, 3, 11), name,
+					    sizeof(name), &err),
+		  0);
+	CHECK_STR(name, "2026-03-10");
+	CHECK_INT(grens_report_previous_run(runs, grens_date_from_ymd(2026, 3, 10), name,
+					    sizeof(name), &err),
+		  0);
+	CHECK_STR(name, "2026-03-09");
+	CHECK_INT(grens_report_previous_run(runs, grens_date_from_ymd(2026, 3, 9), name,
+					    sizeof(name), &err),
+		  GRENS_ENOTFOUND);
+	CHECK_INT(grens_report_link_latest(runs, "2026-03-09", &err), 0);
+	CHECK_INT(grens_report_link_latest(runs, "2026-03-10", &err), 0);
+	char link[600], target[64] = "";
+	snprintf(link, sizeof(link), "%s/latest", runs);
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	CHECK(n > 0);
+	if (n > 0)
+		target[n] = '\0';
+	CHECK_STR(target, "2026-03-10");
+}
+
+int main(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/grens-test-report-XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_table();
+	test_country();
+	test_files();
+	test_nightly_config();
+	test_report_and_diff();
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", tmpdir);
+	return check_exit();
+}
