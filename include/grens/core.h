@@ -185,6 +185,15 @@ static inline void grens_progress_report(const grens_progress *p, const char *wh
 		p->fn(p->ctx, what, done, total);
 }
 
+/* ---- SHA-256 ---------------------------------------------------------------- */
+/* 32 digest bytes as 64 lower-case hex digits and a NUL. */
+void grens_sha256_digest_hex(const unsigned char digest[32], char hex[65]);
+/* SHA-256 of len bytes as hex (hex is "" if libcrypto lacks SHA-256). */
+void grens_sha256_hex(const void *bytes, size_t len, char hex[65]);
+/* SHA-256 of a file's bytes as hex, and its size (size may be NULL).
+ * GRENS_EIO when the file cannot be read, GRENS_ENOMEM. */
+int grens_sha256_file(const char *path, char hex[65], uint64_t *size, grens_error *err);
+
 /* Version string of the library. */
 const char *grens_version(void);
 

@@ -121,10 +121,6 @@ int grens_report_table_write_geojson(const grens_report_table *table, uint32_t l
  * else "" (Belgium, elsewhere, NAN). */
 const char *grens_report_country(double lat, double lon);
 
-/* SHA-256 of a file's bytes as 64 lower-case hex digits. GRENS_EIO with the
- * path when it cannot be read. */
-int grens_report_sha256_file(const char *path, char hex[65], grens_error *err);
-
 /* ---- the report ------------------------------------------------------------------ */
 typedef struct grens_report grens_report;
 

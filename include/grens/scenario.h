@@ -84,9 +84,6 @@ const grens_gtfs_feed *const *grens_scenario_result_feeds(const grens_scenario_r
 const grens_scenario_stats *grens_scenario_result_stats(const grens_scenario_result *res);
 void grens_scenario_result_free(grens_scenario_result *res);
 
-/* SHA-256 of len bytes as 64 lower-case hex digits and a NUL. */
-void grens_scenario_sha256_hex(const void *bytes, size_t len, char hex[65]);
-
 #ifdef __cplusplus
 }
 #endif

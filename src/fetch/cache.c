@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "fetch_internal.h"
 
@@ -110,64 +109,6 @@ fail:
 	return rc;
 }
 
-void fetch_sha256_hex(const unsigned char digest[32], char hex[65])
-{
-	static const char digits[] = "0123456789abcdef";
-	for (int i = 0; i < 32; i++) {
-		hex[2 * i] = digits[digest[i] >> 4];
-		hex[2 * i + 1] = digits[digest[i] & 15];
-	}
-	hex[64] = '\0';
-}
-
-int fetch_sha256_file(const char *path, char hex[65], uint64_t *size, grens_error *err)
-{
-	int rc = 0;
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int dlen = 0;
-	uint64_t total = 0;
-	EVP_MD_CTX *md = NULL;
-	unsigned char *buf = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return grens_error_set(err, GRENS_EIO, "cannot open %s: %s", path, strerror(errno));
-	md = EVP_MD_CTX_new();
-	buf = malloc(1u << 16);
-	if (!md || !buf) {
-		rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
-		goto fail;
-	}
-	if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-		rc = grens_error_set(err, GRENS_EIO, "SHA-256 unavailable");
-		goto fail;
-	}
-	for (;;) {
-		ssize_t r = read(fd, buf, 1u << 16);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = grens_error_set(err, GRENS_EIO, "cannot read %s: %s", path,
-					     strerror(errno));
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		EVP_DigestUpdate(md, buf, (size_t)r);
-		total += (uint64_t)r;
-	}
-	if (EVP_DigestFinal_ex(md, digest, &dlen) != 1 || dlen != 32) {
-		rc = grens_error_set(err, GRENS_EIO, "SHA-256 failed");
-		goto fail;
-	}
-	fetch_sha256_hex(digest, hex);
-	if (size)
-		*size = total;
-fail:
-	EVP_MD_CTX_free(md);
-	free(buf);
-	close(fd);
-	return rc;
-}
 
 void fetch_iso_time(time_t t, char *buf, size_t cap)
 {

@@ -324,7 +324,7 @@ static enum attempt_end attempt_once(CURL *h, const char *url, const char *feed_
 		grens_error_set(err, GRENS_EIO, "SHA-256 failed");
 		goto done;
 	}
-	fetch_sha256_hex(digest, a->sha256);
+	grens_sha256_digest_hex(digest, a->sha256);
 	if (fsync(t->fd) != 0) {
 		grens_error_set(err, GRENS_EIO, "cannot sync %s: %s", a->tmp, strerror(errno));
 		goto done;
@@ -494,7 +494,7 @@ int grens_fetch_run(const grens_fetch_feed *feed, const char *cache_dir,
 	if (have_current && (strlen(prev.sha256) != 64 || prev.size != (uint64_t)cst.st_size)) {
 		/* The status does not describe the file (damaged or hand-made
 		 * cache): recompute, and do not trust its validators. */
-		rc = fetch_sha256_file(current, st.sha256, &st.size, err);
+		rc = grens_sha256_file(current, st.sha256, &st.size, err);
 		if (rc)
 			goto fail;
 		prev.etag[0] = '\0';

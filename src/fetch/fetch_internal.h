@@ -16,9 +16,6 @@ int fetch_fsync_dir(const char *dir);
 /* Write bytes to dir/name through a temporary file, fsync and rename. */
 int fetch_write_atomic(const char *dir, const char *name, const char *bytes, size_t len,
 		       grens_error *err);
-void fetch_sha256_hex(const unsigned char digest[32], char hex[65]);
-/* SHA-256 of a file as 64 lower-case hex digits, and its size. */
-int fetch_sha256_file(const char *path, char hex[65], uint64_t *size, grens_error *err);
 /* "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
 void fetch_iso_time(time_t t, char *buf, size_t cap);
 /* Hard-link current into feed_dir/versions/ (named by its mtime and sha256)

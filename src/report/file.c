@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,41 +89,6 @@ int grens_report_mkdirs(const char *dir, grens_error *err)
 		buf[i] = c;
 	}
 	return 0;
-}
-
-int grens_report_sha256_file(const char *path, char hex[65], grens_error *err)
-{
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned char buf[65536];
-	unsigned dlen = 0;
-	int rc = GRENS_EIO;
-	FILE *f = fopen(path, "rb");
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	hex[0] = '\0';
-	if (!f) {
-		grens_error_set(err, GRENS_EIO, "cannot read %s: %s", path, strerror(errno));
-		goto done;
-	}
-	if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-		rc = grens_error_set(err, GRENS_ENOMEM, "cannot start SHA-256");
-		goto done;
-	}
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		if (EVP_DigestUpdate(md, buf, n) != 1)
-			break;
-	if (ferror(f) || !feof(f) || EVP_DigestFinal_ex(md, digest, &dlen) != 1 || dlen != 32) {
-		grens_error_set(err, GRENS_EIO, "cannot read %s", path);
-		goto done;
-	}
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-	rc = 0;
-done:
-	EVP_MD_CTX_free(md);
-	if (f)
-		fclose(f);
-	return rc;
 }
 
 int grens_report_link_latest(const char *dir, const char *name, grens_error *err)

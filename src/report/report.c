@@ -144,7 +144,7 @@ static int hash_entry(json_t *files, const char *path, const char *name, grens_e
 {
 	char hex[65];
 	struct stat st;
-	int rc = grens_report_sha256_file(path, hex, err);
+	int rc = grens_sha256_file(path, hex, NULL, err);
 	if (rc)
 		return rc;
 	if (stat(path, &st) != 0)

@@ -832,7 +832,7 @@ int grens_scenario_parse(grens_scenario **out, const char *text, size_t len, con
 			     GRENS_SCENARIO_MAX_BYTES);
 		goto fail;
 	}
-	grens_scenario_sha256_hex(text, len, sc->hash);
+	grens_sha256_hex(text, len, sc->hash);
 	sc->name = stem(arena, sc->file);
 	sc->description = "";
 	const char *slash = file ? strrchr(file, '/') : NULL;
