@@ -162,18 +162,21 @@ bool grens_gtfs_service_active(const grens_gtfs_feed *feed, uint32_t service, gr
 	if (!feed || service >= feed->service_count || date == GRENS_DATE_NONE)
 		return false;
 	const grens_gtfs_service *s = &feed->services[service];
-	/* Exceptions are sorted by date: binary search. */
-	const grens_gtfs_service_exception *ex = feed->exceptions + s->first_exception;
-	uint32_t lo = 0, hi = s->exception_count;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ex[mid].date < date)
-			lo = mid + 1;
-		else
-			hi = mid;
+	/* Exceptions are sorted by date: binary search. A feed without any has
+	 * no exceptions array at all (pointer arithmetic on NULL is undefined). */
+	if (s->exception_count) {
+		const grens_gtfs_service_exception *ex = feed->exceptions + s->first_exception;
+		uint32_t lo = 0, hi = s->exception_count;
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			if (ex[mid].date < date)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < s->exception_count && ex[lo].date == date)
+			return ex[lo].type == 1;
 	}
-	if (lo < s->exception_count && ex[lo].date == date)
-		return ex[lo].type == 1;
 	if (!s->has_calendar || date < s->start_date || date > s->end_date)
 		return false;
 	return (s->weekdays >> grens_date_weekday(date)) & 1u;
