@@ -68,6 +68,22 @@ const char *loader_intern(gtfs_loader *ld, const char *s, size_t len)
 	return copy;
 }
 
+/* A column of the current row as an arena copy ("" when empty; NULL on OOM). */
+static const char *col_str(gtfs_loader *ld, const table *t, int col)
+{
+	uint32_t len;
+	const char *v = fld(t, col, &len);
+	return loader_str(ld, v, len);
+}
+
+/* The same, interned: repeated values share one copy. */
+static const char *col_intern(gtfs_loader *ld, const table *t, int col)
+{
+	uint32_t len;
+	const char *v = fld(t, col, &len);
+	return loader_intern(ld, v, len);
+}
+
 static int oom(gtfs_loader *ld)
 {
 	return grens_error_set(ld->err, GRENS_ENOMEM, "out of memory");
@@ -269,23 +285,14 @@ static int load_stops(gtfs_loader *ld)
 			break;
 		}
 		grens_gtfs_stop *s = &f->stops[f->stop_count];
-		uint32_t l;
-		const char *v;
 		s->id = idc;
-		v = fld(&t, S_CODE, &l);
-		s->code = loader_str(ld, v, l);
-		v = fld(&t, S_NAME, &l);
-		s->name = loader_str(ld, v, l);
-		v = fld(&t, S_DESC, &l);
-		s->desc = loader_str(ld, v, l);
-		v = fld(&t, S_ZONE, &l);
-		s->zone_id = loader_intern(ld, v, l);
-		v = fld(&t, S_PLATFORM, &l);
-		s->platform_code = loader_str(ld, v, l);
-		v = fld(&t, S_TZ, &l);
-		s->timezone = loader_intern(ld, v, l);
-		v = fld(&t, S_PARENT, &l);
-		parent_ids[f->stop_count] = loader_str(ld, v, l);
+		s->code = col_str(ld, &t, S_CODE);
+		s->name = col_str(ld, &t, S_NAME);
+		s->desc = col_str(ld, &t, S_DESC);
+		s->zone_id = col_intern(ld, &t, S_ZONE);
+		s->platform_code = col_str(ld, &t, S_PLATFORM);
+		s->timezone = col_intern(ld, &t, S_TZ);
+		parent_ids[f->stop_count] = col_str(ld, &t, S_PARENT);
 		parent_lines[f->stop_count] = t.r.line;
 		if (!s->code || !s->name || !s->desc || !s->zone_id || !s->platform_code ||
 		    !s->timezone || !parent_ids[f->stop_count]) {
@@ -297,10 +304,11 @@ static int load_stops(gtfs_loader *ld)
 		s->parent = GRENS_NONE;
 		s->location_type = (uint8_t)type;
 		s->wheelchair_boarding = (uint8_t)wheel;
-		if (type == 1 && l > 0)
+		bool has_parent = parent_ids[f->stop_count][0] != '\0';
+		if (type == 1 && has_parent)
 			NOTICE_ERROR(ld, "station_with_parent_station", t.file, t.r.line,
 				     "parent_station", "a station cannot have a parent station");
-		if (type >= 2 && l == 0)
+		if (type >= 2 && !has_parent)
 			NOTICE_ERROR(ld, "missing_required_field", t.file, t.r.line,
 				     "parent_station",
 				     "parent_station is required for location_type %d", (int)type);
@@ -457,19 +465,12 @@ static int load_routes(gtfs_loader *ld)
 			break;
 		}
 		grens_gtfs_route *r = &f->routes[f->route_count];
-		uint32_t l;
-		const char *v;
 		r->id = idc;
-		v = fld(&t, R_SHORT, &l);
-		r->short_name = loader_str(ld, v, l);
-		v = fld(&t, R_LONG, &l);
-		r->long_name = loader_str(ld, v, l);
-		v = fld(&t, R_DESC, &l);
-		r->desc = loader_str(ld, v, l);
-		v = fld(&t, R_COLOR, &l);
-		r->color = loader_intern(ld, v, l);
-		v = fld(&t, R_TEXT_COLOR, &l);
-		r->text_color = loader_intern(ld, v, l);
+		r->short_name = col_str(ld, &t, R_SHORT);
+		r->long_name = col_str(ld, &t, R_LONG);
+		r->desc = col_str(ld, &t, R_DESC);
+		r->color = col_intern(ld, &t, R_COLOR);
+		r->text_color = col_intern(ld, &t, R_TEXT_COLOR);
 		if (!r->short_name || !r->long_name || !r->desc || !r->color || !r->text_color) {
 			rc = oom(ld);
 			break;
@@ -827,15 +828,10 @@ static int load_trips(gtfs_loader *ld)
 		}
 		grens_gtfs_trip *tr = &f->trips[f->trip_count];
 		memset(tr, 0, sizeof(*tr));
-		uint32_t l;
-		const char *v;
 		tr->id = idc;
-		v = fld(&t, T_HEADSIGN, &l);
-		tr->headsign = loader_intern(ld, v, l);
-		v = fld(&t, T_SHORT, &l);
-		tr->short_name = loader_str(ld, v, l);
-		v = fld(&t, T_BLOCK, &l);
-		tr->block_id = loader_intern(ld, v, l);
+		tr->headsign = col_intern(ld, &t, T_HEADSIGN);
+		tr->short_name = col_str(ld, &t, T_SHORT);
+		tr->block_id = col_intern(ld, &t, T_BLOCK);
 		tr->shape_id = loader_intern(ld, shape, shl);
 		if (!tr->headsign || !tr->short_name || !tr->block_id || !tr->shape_id) {
 			rc = oom(ld);
@@ -995,8 +991,7 @@ static int load_feed_info(gtfs_loader *ld)
 		fi->publisher_url = loader_str(ld, v, v ? l : 0);
 		v = fld_required(&t, FI_LANG, &l);
 		fi->lang = loader_str(ld, v, v ? l : 0);
-		v = fld(&t, FI_VERSION, &l);
-		fi->version = loader_str(ld, v, l);
+		fi->version = col_str(ld, &t, FI_VERSION);
 		if (!fi->publisher_name || !fi->publisher_url || !fi->lang || !fi->version) {
 			rc = oom(ld);
 			break;
