@@ -69,6 +69,11 @@ char *grens_arena_strndup(grens_arena *arena, const char *s, size_t len);
 /* Total bytes obtained from malloc by the arena. */
 size_t grens_arena_bytes(const grens_arena *arena);
 
+/* Grow a malloc'd array so it holds at least need elements of elem bytes,
+ * doubling its capacity (*cap, in elements). 0, or GRENS_ENOMEM on
+ * allocation failure or size overflow (the array is then unchanged). */
+int grens_array_reserve(void **arr, size_t *cap, size_t elem, size_t need);
+
 /* ---- checked arithmetic ------------------------------------------------ */
 static inline int grens_size_mul(size_t a, size_t b, size_t *out)
 {

@@ -101,3 +101,24 @@ size_t grens_arena_bytes(const grens_arena *a)
 {
 	return a ? a->bytes : 0;
 }
+
+int grens_array_reserve(void **arr, size_t *cap, size_t elem, size_t need)
+{
+	if (need <= *cap)
+		return 0;
+	size_t ncap = *cap ? *cap : 16;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			return GRENS_ENOMEM;
+		ncap *= 2;
+	}
+	size_t bytes;
+	if (grens_size_mul(ncap, elem, &bytes))
+		return GRENS_ENOMEM;
+	void *p = realloc(*arr, bytes);
+	if (!p)
+		return GRENS_ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}

@@ -26,24 +26,6 @@ void grens_diag_free(grens_diag *d)
 	free(d);
 }
 
-static int grow(void **arr, size_t *cap, size_t elem, size_t need)
-{
-	if (need <= *cap)
-		return 0;
-	size_t ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
-	size_t bytes;
-	if (grens_size_mul(ncap, elem, &bytes))
-		return GRENS_ENOMEM;
-	void *p = realloc(*arr, bytes);
-	if (!p)
-		return GRENS_ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
-
 void grens_diag_add(grens_diag *d, const char *code, grens_severity severity, const char *file,
 		    uint32_t line, const char *field, const char *fmt, ...)
 {
@@ -71,7 +53,7 @@ void grens_diag_add(grens_diag *d, const char *code, grens_severity severity, co
 		if (strcmp(d->summaries[i].code, code) == 0)
 			break;
 	if (i == d->summary_count) {
-		if (grow((void **)&d->summaries, &d->summary_cap, sizeof(*d->summaries),
+		if (grens_array_reserve((void **)&d->summaries, &d->summary_cap, sizeof(*d->summaries),
 			 d->summary_count + 1) == 0) {
 			grens_notice_summary *s = &d->summaries[d->summary_count++];
 			s->code = code;
@@ -85,7 +67,7 @@ void grens_diag_add(grens_diag *d, const char *code, grens_severity severity, co
 			d->summaries[i].severity = severity;
 	}
 	if (d->kept_count < GRENS_LIMIT_DIAG_KEEP &&
-	    grow((void **)&d->kept, &d->kept_cap, sizeof(*d->kept), d->kept_count + 1) == 0)
+	    grens_array_reserve((void **)&d->kept, &d->kept_cap, sizeof(*d->kept), d->kept_count + 1) == 0)
 		d->kept[d->kept_count++] = n;
 }
 

@@ -13,34 +13,13 @@
 
 /* ---- small growable vectors (temporary, malloc'd) ------------------------- */
 
-static int vec_reserve(void **v, size_t *cap, size_t elem, size_t need)
-{
-	if (need <= *cap)
-		return 0;
-	size_t ncap = *cap ? *cap : 16;
-	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2)
-			return GRENS_ENOMEM;
-		ncap *= 2;
-	}
-	size_t bytes;
-	if (grens_size_mul(ncap, elem, &bytes))
-		return GRENS_ENOMEM;
-	void *p = realloc(*v, bytes);
-	if (!p)
-		return GRENS_ENOMEM;
-	*v = p;
-	*cap = ncap;
-	return 0;
-}
-
 #define VEC(T)                                                                                   \
 	struct {                                                                                  \
 		T *v;                                                                             \
 		size_t n, cap;                                                                    \
 	}
 #define VEC_PUSH(vec, x)                                                                         \
-	(vec_reserve((void **)&(vec).v, &(vec).cap, sizeof(*(vec).v), (vec).n + 1)              \
+	(grens_array_reserve((void **)&(vec).v, &(vec).cap, sizeof(*(vec).v), (vec).n + 1)              \
 		 ? GRENS_ENOMEM                                                                   \
 		 : ((vec).v[(vec).n++] = (x), 0))
 
@@ -81,7 +60,7 @@ static int pool_add(struct strpool *p, const char *s, uint32_t *out)
 	}
 	if (p->len + len + 1 > UINT32_MAX)
 		return GRENS_ELIMIT;
-	if (vec_reserve((void **)&p->buf, &p->cap, 1, p->len + len + 1))
+	if (grens_array_reserve((void **)&p->buf, &p->cap, 1, p->len + len + 1))
 		return GRENS_ENOMEM;
 	if (!p->blocks.n || p->block_used == POOL_BLOCK) {
 		struct pool_entry *block = calloc(POOL_BLOCK, sizeof(*block));
@@ -121,7 +100,7 @@ static int pool_add_fixed(struct strpool *p, const char *s, uint32_t *out)
 	/* A lookup with a stale key pointer would read freed memory: make sure
 	 * the buffer can hold the string before searching. */
 	size_t len = s ? strlen(s) : 0;
-	if (vec_reserve((void **)&p->buf, &p->cap, 1, p->len + len + 1))
+	if (grens_array_reserve((void **)&p->buf, &p->cap, 1, p->len + len + 1))
 		return GRENS_ENOMEM;
 	if (p->buf != old)
 		pool_fix_keys(p);
@@ -371,7 +350,7 @@ static int group_trips(struct builder *b)
 			continue;
 		uint32_t n = net_src_len(c, s);
 		size_t words = 2 + 2 * (size_t)n;
-		if (vec_reserve((void **)&key, &key_cap, sizeof(uint32_t), words)) {
+		if (grens_array_reserve((void **)&key, &key_cap, sizeof(uint32_t), words)) {
 			rc = GRENS_ENOMEM;
 			goto out;
 		}
@@ -458,7 +437,7 @@ static int plan_patterns(struct builder *b, struct plan_vec *plans)
 	size_t sorted_cap = 0;
 	for (size_t gi = 0; gi < b->group_list.n; gi++) {
 		struct group *g = b->group_list.v[gi];
-		if (vec_reserve((void **)&sorted, &sorted_cap, sizeof(uint32_t), g->trip_count))
+		if (grens_array_reserve((void **)&sorted, &sorted_cap, sizeof(uint32_t), g->trip_count))
 			return GRENS_ENOMEM;
 		uint32_t k = 0;
 		for (uint32_t s = g->first_trip; s != GRENS_NONE; s = b->group_next[s])

@@ -18,22 +18,9 @@
 
 static int vec_reserve(void **v, size_t *cap, size_t elem, size_t need)
 {
-	if (need <= *cap)
-		return 0;
 	if (need > GRENS_LIMIT_ROWS)
 		return GRENS_ELIMIT;
-	size_t ncap = *cap ? *cap : 16;
-	while (ncap < need)
-		ncap *= 2;
-	size_t bytes;
-	if (grens_size_mul(ncap, elem, &bytes))
-		return GRENS_ENOMEM;
-	void *p = realloc(*v, bytes);
-	if (!p)
-		return GRENS_ENOMEM;
-	*v = p;
-	*cap = ncap;
-	return 0;
+	return grens_array_reserve(v, cap, elem, need);
 }
 
 #define VEC(T)                                                                                     \

@@ -108,6 +108,25 @@ static void test_arena(void)
 	grens_arena_free(a);
 }
 
+static void test_array_reserve(void)
+{
+	uint32_t *v = NULL;
+	size_t cap = 0;
+	/* First growth gives 16 elements; 17 doubles to 32. */
+	CHECK_INT(grens_array_reserve((void **)&v, &cap, sizeof(*v), 1), 0);
+	CHECK_INT(cap, 16);
+	v[15] = 7;
+	CHECK_INT(grens_array_reserve((void **)&v, &cap, sizeof(*v), 17), 0);
+	CHECK_INT(cap, 32);
+	CHECK_INT(v[15], 7); /* contents kept */
+	CHECK_INT(grens_array_reserve((void **)&v, &cap, sizeof(*v), 20), 0);
+	CHECK_INT(cap, 32); /* enough room: unchanged */
+	/* A size that overflows size_t is refused and leaves the array as it was. */
+	CHECK_INT(grens_array_reserve((void **)&v, &cap, SIZE_MAX / 8, 64), GRENS_ENOMEM);
+	CHECK_INT(cap, 32);
+	free(v);
+}
+
 static void test_diag(void)
 {
 	grens_diag *d = grens_diag_new();
@@ -134,6 +153,7 @@ int main(void)
 	test_geo();
 	test_text();
 	test_arena();
+	test_array_reserve();
 	test_diag();
 	return check_exit();
 }
