@@ -3,7 +3,7 @@
  * linked); joining shards with `grens access merge`.
  *
  * The library computes; this file builds one JSON document per run (the
- * stable shape of --format json, docs/access.md) and renders text, CSV and
+ * stable shape of --format json, README: 'Accessibility') and renders text, CSV and
  * GeoJSON from that document, so a merged set of shards renders exactly like
  * a run done in one piece. */
 #include <dirent.h>
@@ -56,7 +56,7 @@ static void usage(FILE *o)
 	    "--border-effect runs twice: on the base feeds alone (default: the feed named\n"
 	    "nl) and on all feeds linked, and reports the change per origin.\n"
 	    "--scenario FILE runs on the feeds as they are and with the scenario applied\n"
-	    "(docs/scenario.md), and reports the change per origin.\n"
+	    "(README: 'Scenarios'), and reports the change per origin.\n"
 	    "--shard I/N computes origins I, I+N, I+2N, ... (0 <= I < N); write each\n"
 	    "shard as json or csv and join them with grens access merge.\n"
 	    "Exit status: 0, 1 unusable feed or places file, 2 bad arguments.\n");

@@ -34,7 +34,7 @@ static void usage(FILE *o)
 		   "  --no-fetch   use the cached feeds as they are (still checks their age)\n\n"
 		   "Exit status: 0; 1 when a feed is missing or stale (its last good download\n"
 		   "is older than max_age), or the work failed, each reason on stderr; 2 bad\n"
-		   "arguments or configuration. Format of FILE: docs/report.md.\n");
+		   "arguments or configuration. Format of FILE: README: 'Reports'.\n");
 }
 
 /* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ", or -1. */
