@@ -9,8 +9,9 @@
  * earliest running trip of every pattern at the stop, for service days D and
  * D-1, and rides it to the end; a traveller who can board trip i of a
  * pattern can be on any later trip too, so the block continuations of all of
- * those are followed (once per query). The first destination node settled is
- * the earliest arrival. */
+ * those are followed (once per query), and every trip a realtime overlay
+ * adds is boarded at its first visit to the stop. The first destination
+ * node settled is the earliest arrival. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -9,6 +9,8 @@
  *    own pass so that FIFO order inside a pattern holds;
  *  - stay-seated block continuations inside a round, with records so that a
  *    journey can be rebuilt leg by leg.
+ * With a realtime overlay, trips run on their live times and the trips the
+ * overlay adds are scanned after each round's patterns (scan_added).
  * All memory is allocated in grens_raptor_new; queries only reset it. */
 #include <stdlib.h>
 #include <string.h>
