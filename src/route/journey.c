@@ -38,7 +38,7 @@ void grens_route_leg_describe(const grens_timetable *tt, const grens_rt_overlay 
 		out->feed = grens_net_str(tt, tt->feed_name[tt->trip_feed[leg->trip]]);
 		return;
 	}
-	const grens_rt_added_trip *a = grens_rt_added_at(rt, leg->added);
+	const grens_rt_added_trip *a = rt ? grens_rt_added_at(rt, leg->added) : NULL;
 	if (!a)
 		return;
 	out->trip_id = a->trip_id;

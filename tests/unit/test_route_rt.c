@@ -516,7 +516,7 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 	enum { ADDS = 4 };
 	const char *add_stops[ADDS][MAX_ADDED_STOPS];
 	int64_t add_times[ADDS][MAX_ADDED_STOPS];
-	char add_ids[ADDS][16];
+	char add_ids[ADDS][32];
 	uint32_t added_legs = 0;
 	grens_raptor *rw = NULL;
 	grens_dijkstra *dw = NULL;
