@@ -46,8 +46,9 @@ typedef struct grens_route_options {
 	/* Live times (grens_rt_apply on the same timetable), or NULL for the
 	 * schedule. With it a trip runs on its live times, a cancelled trip
 	 * cannot be boarded and a skipped stop can be neither boarded nor
-	 * alighted at. The overlay must outlive the query's result. Trips the
-	 * feed adds are not routed (docs/route.md). */
+	 * alighted at, and the trips the feed adds (ADDED/NEW) run as extra
+	 * vehicles on their own stops and times. The overlay must outlive the
+	 * query's result. */
 	const grens_rt_overlay *rt;
 } grens_route_options;
 
@@ -72,7 +73,9 @@ typedef struct grens_route_leg {
 	uint32_t from_stop, to_stop;
 	int32_t departure, arrival; /* query time base (see above) */
 	/* transit only (GRENS_NONE / 0 for walks): */
-	uint32_t trip;
+	uint32_t trip;              /* timetable trip, GRENS_NONE for an added trip */
+	uint32_t added;             /* with trip GRENS_NONE: the overlay's added trip
+				       (grens_rt_added_at); positions index its stops */
 	int32_t service_day;        /* trip's service day minus D: 0 or -1 */
 	uint32_t board_position, alight_position; /* within the trip's pattern */
 	bool stay_seated;           /* continues the previous leg's vehicle (same block) */
@@ -168,6 +171,17 @@ void grens_route_profile_summarize(const grens_route_profile_step *steps, uint32
 
 /* The display name of a trip's route: short name, else long name, else id. */
 const char *grens_route_trip_route_name(const grens_timetable *tt, uint32_t trip);
+
+/* What a transit leg rides, for display: trip id, route name (short, else
+ * long, else id; an added trip's route_id when its route is unknown),
+ * headsign ("" for added trips) and feed name. Strings are borrowed from tt
+ * or from rt (the overlay the leg was routed with, needed for added trips);
+ * never NULL. */
+typedef struct grens_route_leg_info {
+	const char *trip_id, *route, *headsign, *feed;
+} grens_route_leg_info;
+void grens_route_leg_describe(const grens_timetable *tt, const grens_rt_overlay *rt,
+			      const grens_route_leg *leg, grens_route_leg_info *out);
 
 /* Format a query-relative time as ISO local "YYYY-MM-DDTHH:MM:SS" on the
  * right day (86400 s and more are D+1). buf >= 32 bytes. */

@@ -125,8 +125,9 @@ static void leg_rt_json(json_t *o, const grens_route_leg *l, grens_date date)
 }
 
 static json_t *journeys_json(const grens_timetable *tt, const grens_route_result *res,
-			     grens_date date, bool rt)
+			     grens_date date, const grens_rt_overlay *ov)
 {
+	bool rt = ov != NULL;
 	json_t *arr = json_array();
 	char dep[40], arv[40], id[512];
 	for (uint32_t j = 0; j < res->journey_count; j++) {
@@ -141,18 +142,16 @@ static json_t *journeys_json(const grens_timetable *tt, const grens_route_result
 					      route_cli_stop_json(tt, l->to_stop), "duration_s",
 					      (json_int_t)(l->arrival - l->departure));
 			} else {
-				const char *feed = grens_net_str(tt, tt->feed_name[tt->trip_feed[l->trip]]);
-				snprintf(id, sizeof(id), "%s:%s", feed,
-					 grens_net_str(tt, tt->trip_id[l->trip]));
+				grens_route_leg_info li;
+				grens_route_leg_describe(tt, ov, l, &li);
+				snprintf(id, sizeof(id), "%s:%s", li.feed, li.trip_id);
 				grens_route_format_time(date, l->departure, dep, sizeof(dep));
 				grens_route_format_time(date, l->arrival, arv, sizeof(arv));
 				o = json_pack("{s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:s, s:s}", "mode",
 					      "transit", "from", route_cli_stop_json(tt, l->from_stop),
 					      "to", route_cli_stop_json(tt, l->to_stop), "departure", dep,
-					      "arrival", arv, "route",
-					      grens_route_trip_route_name(tt, l->trip), "trip_id", id,
-					      "headsign", grens_net_str(tt, tt->trip_headsign[l->trip]),
-					      "feed", feed);
+					      "arrival", arv, "route", li.route, "trip_id", id,
+					      "headsign", li.headsign, "feed", li.feed);
 				if (o && rt)
 					leg_rt_json(o, l, date);
 			}
@@ -187,8 +186,9 @@ static void delay_text(int32_t delay, char *buf, size_t bufsz)
 }
 
 static void print_text(const grens_timetable *tt, const grens_route_result *res, grens_date date,
-		       bool rt)
+		       const grens_rt_overlay *ov)
 {
+	bool rt = ov != NULL;
 	char dep[40], arv[40], from[512], to[512];
 	if (res->journey_count == 0) {
 		printf("no journey found\n");
@@ -214,6 +214,8 @@ static void print_text(const grens_timetable *tt, const grens_route_result *res,
 				continue;
 			}
 			char dd[32] = "", ad[32] = "";
+			grens_route_leg_info li;
+			grens_route_leg_describe(tt, ov, l, &li);
 			if (rt && l->realtime) {
 				delay_text(l->departure - l->scheduled_departure, dd, sizeof(dd));
 				delay_text(l->arrival - l->scheduled_arrival, ad, sizeof(ad));
@@ -221,10 +223,7 @@ static void print_text(const grens_timetable *tt, const grens_route_result *res,
 			printf("  %s%s %s (%s) -> %s%s %s (%s)  %s to %s, trip %s [%s]%s%s\n", dep + 11,
 			       dd, grens_net_str(tt, tt->stop_name[l->from_stop]), from, arv + 11, ad,
 			       grens_net_str(tt, tt->stop_name[l->to_stop]), to,
-			       grens_route_trip_route_name(tt, l->trip),
-			       grens_net_str(tt, tt->trip_headsign[l->trip]),
-			       grens_net_str(tt, tt->trip_id[l->trip]),
-			       grens_net_str(tt, tt->feed_name[tt->trip_feed[l->trip]]),
+			       li.route, li.headsign, li.trip_id, li.feed,
 			       l->stay_seated ? " (stay seated)" : "",
 			       rt && l->realtime ? " live" : "");
 		}
@@ -247,8 +246,9 @@ static void csv_field(FILE *o, const char *s)
 }
 
 static void print_csv(const grens_timetable *tt, const grens_route_result *res, grens_date date,
-		      bool rt)
+		      const grens_rt_overlay *ov)
 {
+	bool rt = ov != NULL;
 	char dep[40], arv[40], id[512];
 	printf("journey,leg,mode,from_id,from_name,to_id,to_name,departure,arrival,duration_s,"
 	       "route,trip_id,headsign,feed,stay_seated,transfers%s\n",
@@ -272,14 +272,15 @@ static void print_csv(const grens_timetable *tt, const grens_route_result *res, 
 			grens_route_format_time(date, l->arrival, arv, sizeof(arv));
 			printf(",%s,%s,%d,", dep, arv, l->arrival - l->departure);
 			if (!walk) {
-				csv_field(stdout, grens_route_trip_route_name(tt, l->trip));
+				grens_route_leg_info li;
+				grens_route_leg_describe(tt, ov, l, &li);
+				csv_field(stdout, li.route);
 				putchar(',');
-				csv_field(stdout, grens_net_str(tt, tt->trip_id[l->trip]));
+				csv_field(stdout, li.trip_id);
 				putchar(',');
-				csv_field(stdout, grens_net_str(tt, tt->trip_headsign[l->trip]));
+				csv_field(stdout, li.headsign);
 				putchar(',');
-				csv_field(stdout,
-					  grens_net_str(tt, tt->feed_name[tt->trip_feed[l->trip]]));
+				csv_field(stdout, li.feed);
 			} else {
 				printf(",,,");
 			}
@@ -367,7 +368,7 @@ int cmd_route(int argc, char **argv)
 		json_t *root = json_pack("{s:{s:o, s:o, s:s, s:s, s:s}, s:o}", "query", "from", jf,
 					 "to", jt, "date", dbuf, "time", tbuf, "algo",
 					 a.dijkstra ? "dijkstra" : "raptor", "journeys",
-					 journeys_json(tt, &res, date, rt));
+					 journeys_json(tt, &res, date, net.ov));
 		json_t *jq = root ? json_object_get(root, "query") : NULL;
 		if (jq && net.sc) {
 			json_object_set_new(jq, "scenario", json_string(grens_scenario_name(net.sc)));
@@ -383,9 +384,9 @@ int cmd_route(int argc, char **argv)
 		putchar('\n');
 		json_decref(root);
 	} else if (a.format == CLI_FORMAT_CSV) {
-		print_csv(tt, &res, date, rt);
+		print_csv(tt, &res, date, net.ov);
 	} else {
-		print_text(tt, &res, date, rt);
+		print_text(tt, &res, date, net.ov);
 	}
 done:
 	free(from);

@@ -127,8 +127,9 @@ int route_cli_load_net(const char *cmd, cli_feed_list *feeds, int32_t default_mi
 		const grens_rt_counts *c = grens_rt_overlay_counts(out->ov);
 		fprintf(stderr,
 			"grens %s: realtime %s: %u trip updates, %u matched, %u cancelled, %u "
-			"unknown trips\n",
-			cmd, rt, c->trip_updates, c->matched, c->cancelled, c->unknown_trip);
+			"added, %u unknown trips\n",
+			cmd, rt, c->trip_updates, c->matched, c->cancelled, c->added,
+			c->unknown_trip);
 	}
 	code = CLI_EXIT_OK;
 done:

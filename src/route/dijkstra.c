@@ -9,8 +9,9 @@
  * earliest running trip of every pattern at the stop, for service days D and
  * D-1, and rides it to the end; a traveller who can board trip i of a
  * pattern can be on any later trip too, so the block continuations of all of
- * those are followed (once per query). The first destination node settled is
- * the earliest arrival. */
+ * those are followed (once per query), and every trip a realtime overlay
+ * adds is boarded at its first visit to the stop. The first destination
+ * node settled is the earliest arrival. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,7 @@
 #define FLAG_FOOT 0x40000000u
 #define FLAG_YESTERDAY 0x80000000u
 #define FROM_ORIGIN 0x80000000u
+#define RIDE_ADDED 0x80000000u /* ride.trip: index of a trip the overlay adds */
 
 struct ride {
 	uint32_t trip;
@@ -407,6 +409,33 @@ static void board(grens_dijkstra *ws, uint32_t pat, uint32_t pos, int32_t ready,
 	}
 }
 
+/* Board each trip the overlay adds at its first visit to stop leaving at or
+ * after ready, and ride it to its end (its stops exclude skipped ones). Only
+ * trips of service days D and D-1 run. */
+static void board_added(grens_dijkstra *ws, uint32_t stop, int32_t ready, uint32_t how)
+{
+	uint32_t na = ws->rt ? grens_rt_added_count(ws->rt) : 0;
+	for (uint32_t x = 0; x < na; x++) {
+		const grens_rt_added_trip *a = grens_rt_added_at(ws->rt, x);
+		int64_t day = (int64_t)a->date - ws->date;
+		if (day != 0 && day != -1)
+			continue;
+		int32_t offset = (int32_t)day * SECONDS_PER_DAY;
+		uint32_t day_flag = day ? FLAG_YESTERDAY : 0;
+		for (uint32_t pos = 0; pos + 1 < a->stop_count; pos++) {
+			if (a->stops[pos] != stop || a->times[pos].departure + offset < ready)
+				continue;
+			for (uint32_t i = pos + 1; i < a->stop_count; i++)
+				if (a->stops[i] < ws->nstops)
+					reach_by_vehicle(ws, a->stops[i], a->times[i].arrival + offset,
+							 (struct ride){ x | RIDE_ADDED,
+									pos | how | day_flag, i,
+									GRENS_NONE });
+			break;
+		}
+	}
+}
+
 static void settle(grens_dijkstra *ws, uint32_t node)
 {
 	const grens_timetable *tt = ws->tt;
@@ -438,6 +467,7 @@ static void settle(grens_dijkstra *ws, uint32_t node)
 		board(ws, pat, pos, ready, how, 0);
 		board(ws, pat, pos, ready, how, 1);
 	}
+	board_added(ws, stop, ready, how);
 }
 
 /* ---- journey ------------------------------------------------------------------------ */
@@ -455,9 +485,12 @@ static grens_route_leg ride_leg(const grens_dijkstra *ws, uint32_t trip, uint32_
 				uint32_t alight)
 {
 	const grens_timetable *tt = ws->tt;
+	int yesterday = (board_bits & FLAG_YESTERDAY) != 0;
+	if (trip & RIDE_ADDED)
+		return route_added_leg(ws->rt, trip & ~RIDE_ADDED, board_bits & POS_BITS, alight,
+				       yesterday ? -1 : 0);
 	uint32_t pat = tt->trip_pattern[trip];
 	uint32_t base = tt->pattern_stop_offset[pat];
-	int yesterday = (board_bits & FLAG_YESTERDAY) != 0;
 	const uint8_t *fl;
 	const grens_net_stop_time *row = live_row(ws, trip, yesterday, &fl);
 	if (!row) /* not reached: a cancelled trip is never boarded */

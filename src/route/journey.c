@@ -5,19 +5,46 @@
 #include <stdlib.h>
 
 #include "grens/route.h"
+#include "grens/rt.h"
 #include "route_internal.h"
 
-const char *grens_route_trip_route_name(const grens_timetable *tt, uint32_t trip)
+static const char *route_name(const grens_timetable *tt, uint32_t route)
 {
-	if (trip >= tt->trip_count)
-		return "";
-	uint32_t route = tt->pattern_route[tt->trip_pattern[trip]];
 	const char *name = grens_net_str(tt, tt->route_short_name[route]);
 	if (!name[0])
 		name = grens_net_str(tt, tt->route_long_name[route]);
 	if (!name[0])
 		name = grens_net_str(tt, tt->route_id[route]);
 	return name;
+}
+
+const char *grens_route_trip_route_name(const grens_timetable *tt, uint32_t trip)
+{
+	if (trip >= tt->trip_count)
+		return "";
+	return route_name(tt, tt->pattern_route[tt->trip_pattern[trip]]);
+}
+
+void grens_route_leg_describe(const grens_timetable *tt, const grens_rt_overlay *rt,
+			      const grens_route_leg *leg, grens_route_leg_info *out)
+{
+	out->trip_id = out->route = out->headsign = out->feed = "";
+	if (leg->mode != GRENS_ROUTE_LEG_TRANSIT)
+		return;
+	if (leg->trip < tt->trip_count) {
+		out->trip_id = grens_net_str(tt, tt->trip_id[leg->trip]);
+		out->route = grens_route_trip_route_name(tt, leg->trip);
+		out->headsign = grens_net_str(tt, tt->trip_headsign[leg->trip]);
+		out->feed = grens_net_str(tt, tt->feed_name[tt->trip_feed[leg->trip]]);
+		return;
+	}
+	const grens_rt_added_trip *a = rt ? grens_rt_added_at(rt, leg->added) : NULL;
+	if (!a)
+		return;
+	out->trip_id = a->trip_id;
+	out->route = a->route < tt->route_count ? route_name(tt, a->route) : a->route_id;
+	if (a->feed < tt->feed_count)
+		out->feed = grens_net_str(tt, tt->feed_name[a->feed]);
 }
 
 void grens_route_format_time(grens_date date, int32_t secs, char *buf, size_t bufsz)
@@ -102,6 +129,8 @@ void route_depart_late(const grens_timetable *tt, const grens_rt_overlay *rt, gr
 	if (f == n || (f + 1 < n && legs[f + 1].stay_seated))
 		return; /* no vehicle, or one whose block continuation is fixed */
 	grens_route_leg *l = &legs[f];
+	if (l->trip == GRENS_NONE)
+		return; /* an added trip is a single vehicle */
 	int32_t deadline; /* latest arrival of the first ride at its alighting stop */
 	int32_t walk = 0;
 	if (f + 1 == n) {
@@ -157,6 +186,10 @@ void route_legs_schedule(const grens_timetable *tt, const grens_rt_overlay *rt, 
 		l->scheduled_arrival = l->arrival;
 		if (l->mode != GRENS_ROUTE_LEG_TRANSIT)
 			continue;
+		if (l->trip == GRENS_NONE) { /* an added trip: its times are all live */
+			l->realtime = true;
+			continue;
+		}
 		uint32_t p = tt->trip_pattern[l->trip];
 		uint32_t width = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
 		const grens_net_stop_time *st =
@@ -170,4 +203,23 @@ void route_legs_schedule(const grens_timetable *tt, const grens_rt_overlay *rt, 
 			      ((t->stop_flags[l->board_position] & GRENS_RT_STOP_LIVE) ||
 			       (t->stop_flags[l->alight_position] & GRENS_RT_STOP_LIVE));
 	}
+}
+
+grens_route_leg route_added_leg(const grens_rt_overlay *rt, uint32_t x, uint32_t board,
+				uint32_t alight, int32_t service_day)
+{
+	const grens_rt_added_trip *a = grens_rt_added_at(rt, x);
+	int32_t shift = service_day * 86400;
+	grens_route_leg leg = { 0 };
+	leg.mode = GRENS_ROUTE_LEG_TRANSIT;
+	leg.trip = GRENS_NONE;
+	leg.added = x;
+	leg.service_day = service_day;
+	leg.board_position = board;
+	leg.alight_position = alight;
+	leg.from_stop = a->stops[board];
+	leg.to_stop = a->stops[alight];
+	leg.departure = a->times[board].departure + shift;
+	leg.arrival = a->times[alight].arrival + shift;
+	return leg;
 }

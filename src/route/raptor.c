@@ -9,6 +9,8 @@
  *    own pass so that FIFO order inside a pattern holds;
  *  - stay-seated block continuations inside a round, with records so that a
  *    journey can be rebuilt leg by leg.
+ * With a realtime overlay, trips run on their live times and the trips the
+ * overlay adds are scanned after each round's patterns (scan_added).
  * All memory is allocated in grens_raptor_new; queries only reset it. */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,8 @@
 #define BOARD_POS_MASK 0x3FFFFFFFu
 #define BOARD_FOOT 0x40000000u  /* boarded from an on-foot label (no change time) */
 #define BOARD_PREV_DAY 0x80000000u /* the trip runs on service day D-1 */
+/* trip_parent.trip of a trip the overlay adds: its index | ADDED_TRIP */
+#define ADDED_TRIP 0x80000000u
 
 struct trip_parent {
 	uint32_t trip;
@@ -636,6 +640,43 @@ static void scan_pattern(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t firs
 		stay_seated(ws, k, p, cur, board, day, shift);
 }
 
+/* Scan the trips the overlay adds (ADDED/NEW) in round k, each as a pattern
+ * of one trip on its own stops (skipped stops are not among them): boarded
+ * at the first stop the traveller catches it, then ridden to its end. Only
+ * trips of service days D and D-1 run, as for the timetable. */
+static void scan_added(grens_raptor *ws, uint32_t k)
+{
+	uint32_t na = ws->rt ? grens_rt_added_count(ws->rt) : 0;
+	const int32_t *bound = trip_bound(ws, k);
+	for (uint32_t x = 0; x < na; x++) {
+		const grens_rt_added_trip *a = grens_rt_added_at(ws->rt, x);
+		int64_t day = (int64_t)a->date - ws->query_date;
+		if (day != 0 && day != -1)
+			continue;
+		int32_t shift = (int32_t)day * DAY;
+		uint32_t board = GRENS_NONE;
+		for (uint32_t i = 0; i < a->stop_count; i++) {
+			uint32_t s = a->stops[i];
+			if (s >= ws->stops)
+				continue;
+			if (board != GRENS_NONE) {
+				int32_t arr = a->times[i].arrival + shift;
+				if (arr < target_bound(ws, k) && arr < bound[s])
+					set_trip_label(ws, k, s, arr, x | ADDED_TRIP, board, i,
+						       GRENS_NONE);
+				continue;
+			}
+			if (i + 1 >= a->stop_count)
+				continue;
+			uint32_t kind;
+			int32_t r = ready_time(ws, k - 1, s, &kind);
+			if (r >= target_bound(ws, k) || r > a->times[i].departure + shift)
+				continue;
+			board = i | kind | (day ? BOARD_PREV_DAY : 0);
+		}
+	}
+}
+
 static void relax_footpaths(grens_raptor *ws, uint32_t k, uint32_t from_count)
 {
 	const grens_timetable *tt = ws->tt;
@@ -704,6 +745,7 @@ static void run_rounds(grens_raptor *ws, const grens_route_query *q, int32_t t, 
 				scan_pattern(ws, k, p, ws->pat_first[p], -1);
 			ws->pat_first[p] = GRENS_NONE;
 		}
+		scan_added(ws, k);
 		relax_footpaths(ws, k, ws->marked_count);
 	}
 	clear_marks(ws);
@@ -745,6 +787,9 @@ static grens_route_leg transit_leg(const grens_raptor *ws, uint32_t trip, uint32
 				   uint32_t alight)
 {
 	const grens_timetable *tt = ws->tt;
+	if (trip & ADDED_TRIP)
+		return route_added_leg(ws->rt, trip & ~ADDED_TRIP, board & BOARD_POS_MASK, alight,
+				       (board & BOARD_PREV_DAY) ? -1 : 0);
 	uint32_t n;
 	const uint8_t *sf;
 	const grens_net_stop_time *st =

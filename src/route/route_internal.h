@@ -18,4 +18,10 @@ void route_depart_late(const grens_timetable *tt, const grens_rt_overlay *rt, gr
 void route_legs_schedule(const grens_timetable *tt, const grens_rt_overlay *rt, grens_date date,
 			 grens_route_leg *legs, uint32_t n);
 
+/* The transit leg riding added trip x of rt (grens_rt_added_at) from its
+ * stop position board to position alight, dated service_day (0 or -1)
+ * relative to the query date. */
+grens_route_leg route_added_leg(const grens_rt_overlay *rt, uint32_t x, uint32_t board,
+				uint32_t alight, int32_t service_day);
+
 #endif

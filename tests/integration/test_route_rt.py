@@ -105,6 +105,46 @@ r = run("route", "--help")
 check(r.returncode == 0 and "--rt FILE" in r.stdout and "--scenario FILE" in r.stdout,
       "--help lists --rt and --scenario")
 
+
+
+def added_trip(eid, trip_id, route_id, stops):
+    """An ADDED TripUpdate for 2023-11-08 on route_id over (stop_id, POSIX
+    time) pairs, arrival = departure."""
+    td = ld(1, trip_id) + ld(3, "20231108") + vi(4, 1) + ld(5, route_id)
+    stus = b"".join(ld(2, ld(2, vi(2, t)) + ld(3, vi(2, t)) + ld(4, s)) for s, t in stops)
+    return ld(2, ld(1, eid) + ld(3, ld(1, td) + stus))
+
+
+# ---- an added trip N1 on route RB (short name B): X 09:50 -> Y 10:10 -> P
+# 10:30. Local midnight of 2023-11-08 in Amsterdam (UTC+1) is 1699401600 -
+# 3600 = 1699398000, so 09:50 is 1699398000 + 35400 = 1699433400, 10:10 is
+# +36600 = 1699434600 and 10:30 is +37800 = 1699435800. No scheduled trip
+# alights at P. From Q at 09:05: A3 Q 09:11 -> X 09:20, ready 09:22, N1 X
+# 09:50 -> P 10:30.
+added_pb = os.path.join(tmp, "n1-added.pb")
+with open(added_pb, "wb") as f:
+    f.write(message([added_trip("e1", "N1", "RB", [("X", 1699433400), ("Y", 1699434600),
+                                                   ("P", 1699435800)])]))
+qp = ["route", "--feed", fixture, "--from", "f:Q", "--to", "f:P", "--date", "2023-11-08",
+      "--time", "09:05", "--format", "json"]
+r = run(*qp)
+check(r.returncode == 0 and json.loads(r.stdout)["journeys"] == [],
+      f"no way to P by the schedule: {r.stdout} {r.stderr}")
+for algo in ("raptor", "dijkstra"):
+    r = run(*qp, "--rt", added_pb, "--algo", algo)
+    check(r.returncode == 0, f"added {algo}: {r.stderr}")
+    j = json.loads(r.stdout)["journeys"][0]
+    check(j["arrival"] == "2023-11-08T10:30:00", f"{algo}: N1 reaches P 10:30: {j}")
+    a, n1 = [leg for leg in j["legs"] if leg["mode"] == "transit"]
+    check(a["trip_id"] == "f:A3", f"{algo}: A3 to X: {a}")
+    check(n1["trip_id"] == "f:N1" and n1["route"] == "B" and n1["feed"] == "f"
+          and n1["realtime"] is True, f"{algo}: the added trip's leg: {n1}")
+    check(n1["departure"] == "2023-11-08T09:50:00" and n1["from"]["id"] == "f:X",
+          f"{algo}: N1 boarded at X 09:50: {n1}")
+r = run(*qp[:-2], "--rt", added_pb)
+check(r.returncode == 0 and "trip N1 [f]" in r.stdout, f"text names the added trip: {r.stdout}")
+check("1 added" in r.stderr, f"the summary counts the added trip: {r.stderr}")
+
 # ---- ic-aken on the embedded feeds. feeds/lines: the Heerlen IC leaves
 # Amsterdam Centraal at :20 and reaches Heerlen at :44 (10:44 for the 08:20);
 # the RE18 leaves Heerlen 10:51, Aachen Hbf 11:20. The scenario runs the :44

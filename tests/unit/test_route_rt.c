@@ -12,6 +12,7 @@
  *                         A3 09:00, 09:10/09:11, 09:20
  *   line B  X -> Y        B1 08:25 -> 08:45, B2 08:55 -> 09:15, B3 09:25 -> 09:45
  *   line C  X -> Z        C1 09:25 -> 09:40, block K after A3 (stay seated)
+ * No trip alights at P. Trips a feed adds (ADDED) are routed too.
  * Every query uses a change time of 120 s and the date Wednesday 2023-11-08. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +66,21 @@ struct update {
 	const char *stop;  /* stop_id of the stop time update, NULL: none */
 	int32_t arr_delay; /* delays in seconds (both events get one) */
 	bool skip;
+	/* an ADDED trip (trip is its id) when added_stops > 0: its stops with
+	 * one POSIX time each (arrival = departure) and its route_id */
+	uint32_t added_stops; /* at most MAX_ADDED_STOPS */
+	const char *const *add_stop_ids;
+	const int64_t *add_times;
+	const char *route_id;
 };
+
+#define MAX_ADDED_STOPS 8
+/* Local midnight of 2023-11-08 (the time base of the service day) in POSIX
+ * seconds: 2023-11-08T00:00Z is 1672531200 (2023-01-01) + 311 * 86400 =
+ * 1699401600; Europe/Amsterdam is UTC+1 then (-3600 s), America/Los_Angeles
+ * UTC-8 (+28800 s). */
+#define MIDNIGHT_AMS 1699398000
+#define MIDNIGHT_LA 1699430400
 
 /* Encode updates (at most 256) for service date `date` (YYYYMMDD) into a
  * FeedMessage, decode it and apply it to timetable t built from g. */
@@ -83,7 +98,12 @@ static grens_rt_overlay *overlay_on(const grens_gtfs_feed *g, const grens_timeta
 	TransitRealtime__TripUpdate__StopTimeUpdate **stus = calloc(MAX_UPDATES, sizeof(*stus));
 	TransitRealtime__TripUpdate__StopTimeEvent *ev = calloc(MAX_UPDATES, sizeof(*ev));
 	char(*ids)[8] = calloc(MAX_UPDATES, sizeof(*ids));
-	if (!ent || !ents || !tu || !td || !stu || !stus || !ev || !ids || n > MAX_UPDATES) {
+	size_t na = (size_t)MAX_UPDATES * MAX_ADDED_STOPS;
+	TransitRealtime__TripUpdate__StopTimeUpdate *astu = calloc(na, sizeof(*astu));
+	TransitRealtime__TripUpdate__StopTimeUpdate **astus = calloc(na, sizeof(*astus));
+	TransitRealtime__TripUpdate__StopTimeEvent *aev = calloc(na, sizeof(*aev));
+	if (!ent || !ents || !tu || !td || !stu || !stus || !ev || !ids || !astu || !astus ||
+	    !aev || n > MAX_UPDATES) {
 		fprintf(stderr, "overlay: out of memory\n");
 		exit(1);
 	}
@@ -105,7 +125,25 @@ static grens_rt_overlay *overlay_on(const grens_gtfs_feed *g, const grens_timeta
 			    TRANSIT_REALTIME__TRIP_DESCRIPTOR__SCHEDULE_RELATIONSHIP__CANCELED;
 		}
 		tu[i].trip = &td[i];
-		if (u[i].stop) {
+		if (u[i].added_stops) {
+			td[i].has_schedule_relationship = 1;
+			td[i].schedule_relationship =
+			    TRANSIT_REALTIME__TRIP_DESCRIPTOR__SCHEDULE_RELATIONSHIP__ADDED;
+			td[i].route_id = (char *)u[i].route_id;
+			for (uint32_t k = 0; k < u[i].added_stops && k < MAX_ADDED_STOPS; k++) {
+				size_t c = (size_t)i * MAX_ADDED_STOPS + k;
+				transit_realtime__trip_update__stop_time_update__init(&astu[c]);
+				transit_realtime__trip_update__stop_time_event__init(&aev[c]);
+				aev[c].has_time = 1;
+				aev[c].time = u[i].add_times[k];
+				astu[c].stop_id = (char *)u[i].add_stop_ids[k];
+				astu[c].arrival = &aev[c];
+				astu[c].departure = &aev[c];
+				astus[c] = &astu[c];
+			}
+			tu[i].n_stop_time_update = u[i].added_stops;
+			tu[i].stop_time_update = &astus[(size_t)i * MAX_ADDED_STOPS];
+		} else if (u[i].stop) {
 			stu[i].stop_id = (char *)u[i].stop;
 			if (u[i].skip) {
 				stu[i].has_schedule_relationship = 1;
@@ -150,6 +188,9 @@ static grens_rt_overlay *overlay_on(const grens_gtfs_feed *g, const grens_timeta
 	free(stus);
 	free(ev);
 	free(ids);
+	free(astu);
+	free(astus);
+	free(aev);
 	return ov;
 }
 
@@ -213,7 +254,7 @@ static void test_delay_breaks_connection(void)
 	/* A1 is 240 s late at X: arrives 08:24, ready 08:26 > B1's 08:25, so
 	 * the next is B2 08:55 -> Y 09:15. A1 keeps its scheduled 08:00 at P
 	 * (the delay is given only from X on). */
-	struct update u[] = { { "A1", false, "X", 240, false } };
+	struct update u[] = { { "A1", false, "X", 240, false, 0, NULL, NULL, NULL } };
 	grens_rt_overlay *ov = overlay(u, 1);
 	grens_route_leg a, b;
 	int32_t dij;
@@ -239,7 +280,7 @@ static void test_overtaking(void)
 	 * by schedule is A3 (09:00, Q 09:10), but live A1 leaves at 08:40 and
 	 * reaches Q at 08:50: a binary search on scheduled departures would
 	 * miss it. */
-	struct update u[] = { { "A1", false, "P", 2400, false } };
+	struct update u[] = { { "A1", false, "P", 2400, false, 0, NULL, NULL, NULL } };
 	grens_rt_overlay *ov = overlay(u, 1);
 	grens_route_leg a, b;
 	int32_t dij;
@@ -259,7 +300,7 @@ static void test_overtaking(void)
 static void test_cancellation(void)
 {
 	/* B1 cancelled: A1 reaches X 08:20 but the next B is B2 08:55 -> 09:15 */
-	struct update u[] = { { "B1", true, NULL, 0, false } };
+	struct update u[] = { { "B1", true, NULL, 0, false, 0, NULL, NULL, NULL } };
 	grens_rt_overlay *ov = overlay(u, 1);
 	grens_route_leg a, b;
 	int32_t dij;
@@ -277,7 +318,7 @@ static void test_skipped_stop(void)
 	/* A2 skips Q. Boarding at Q at 08:35: A2 (08:41) cannot be boarded, so
 	 * A3 09:11 -> X 09:20. Alighting at Q leaving P at 08:25: A2 (Q 08:40)
 	 * does not stop, so A3 (P 09:00) arrives Q 09:10. */
-	struct update u[] = { { "A2", false, "Q", 0, true } };
+	struct update u[] = { { "A2", false, "Q", 0, true, 0, NULL, NULL, NULL } };
 	grens_rt_overlay *ov = overlay(u, 1);
 	grens_route_leg a, b;
 	int32_t dij;
@@ -303,7 +344,7 @@ static void test_stay_seated(void)
 	CHECK_INT(dij, HM(9, 40));
 	CHECK(b.stay_seated);
 	/* A3 300 s late from X: arrives 09:25, C1 leaves 09:25: still seated */
-	struct update late5[] = { { "A3", false, "X", 300, false } };
+	struct update late5[] = { { "A3", false, "X", 300, false, 0, NULL, NULL, NULL } };
 	grens_rt_overlay *ov = overlay(late5, 1);
 	CHECK_INT(route(ov, "P", "Z", HM(9, 0), &a, &b, &dij), HM(9, 40));
 	CHECK_INT(dij, HM(9, 40));
@@ -312,13 +353,13 @@ static void test_stay_seated(void)
 	grens_rt_overlay_release(ov);
 	/* 360 s late: arrives 09:26 after C1's 09:25 departure, the block is
 	 * broken and C1 is the only trip to Z */
-	struct update late6[] = { { "A3", false, "X", 360, false } };
+	struct update late6[] = { { "A3", false, "X", 360, false, 0, NULL, NULL, NULL } };
 	ov = overlay(late6, 1);
 	CHECK_INT(route(ov, "P", "Z", HM(9, 0), &a, &b, &dij), GRENS_ROUTE_UNREACHED);
 	CHECK_INT(dij, GRENS_ROUTE_UNREACHED);
 	grens_rt_overlay_release(ov);
 	/* C1 cancelled: no way to Z either */
-	struct update cancel[] = { { "C1", true, NULL, 0, false } };
+	struct update cancel[] = { { "C1", true, NULL, 0, false, 0, NULL, NULL, NULL } };
 	ov = overlay(cancel, 1);
 	CHECK_INT(route(ov, "P", "Z", HM(9, 0), &a, &b, &dij), GRENS_ROUTE_UNREACHED);
 	CHECK_INT(dij, GRENS_ROUTE_UNREACHED);
@@ -329,7 +370,7 @@ static void test_profile(void)
 {
 	/* range RAPTOR on the cancellation: leaving P at 08:00 arrives 09:15
 	 * (B1 cancelled); at 08:30 A2 X 08:50, B2 08:55 -> 09:15 too. */
-	struct update u[] = { { "B1", true, NULL, 0, false } };
+	struct update u[] = { { "B1", true, NULL, 0, false, 0, NULL, NULL, NULL } };
 	grens_rt_overlay *ov = overlay(u, 1);
 	uint32_t f = stop("P"), t = stop("Y");
 	grens_route_query q = { &f, 1, &t, 1, day, 0 };
@@ -342,6 +383,61 @@ static void test_profile(void)
 	CHECK_INT(grens_raptor_profile(raptor, &q, HM(8, 0), HM(8, 30), 1800, &o, steps, &err), 0);
 	CHECK_INT(steps[0].arrival, HM(9, 15));
 	CHECK_INT(steps[1].arrival, HM(9, 15));
+	grens_rt_overlay_release(ov);
+}
+
+static void test_added_trip(void)
+{
+	/* N1 is added on route RB: X 09:50 -> Y 10:10 -> P 10:30. No trip of the
+	 * schedule alights at P, so X -> P is unreachable without it. */
+	const char *ids[] = { "X", "Y", "P" };
+	const int64_t times[] = { MIDNIGHT_AMS + HM(9, 50), MIDNIGHT_AMS + HM(10, 10),
+				  MIDNIGHT_AMS + HM(10, 30) };
+	struct update u[] = { { .trip = "N1", .added_stops = 3, .add_stop_ids = ids,
+				.add_times = times, .route_id = "RB" } };
+	grens_rt_overlay *ov = overlay(u, 1);
+	CHECK_INT(grens_rt_added_count(ov), 1);
+	grens_route_leg a, b;
+	int32_t dij;
+	CHECK_INT(route(NULL, "X", "P", HM(9, 0), &a, &b, &dij), GRENS_ROUTE_UNREACHED);
+	CHECK_INT(dij, GRENS_ROUTE_UNREACHED);
+	/* X 09:00 on foot: N1 leaves X 09:50 (position 0), P 10:30 */
+	CHECK_INT(route(ov, "X", "P", HM(9, 0), &a, &b, &dij), HM(10, 30));
+	CHECK_INT(dij, HM(10, 30));
+	CHECK_INT(a.mode, GRENS_ROUTE_LEG_TRANSIT);
+	CHECK_INT(a.trip, GRENS_NONE);
+	CHECK_INT(a.added, 0);
+	CHECK_INT(a.from_stop, stop("X"));
+	CHECK_INT(a.to_stop, stop("P"));
+	CHECK_INT(a.board_position, 0);
+	CHECK_INT(a.alight_position, 2);
+	CHECK_INT(a.departure, HM(9, 50));
+	CHECK(a.realtime);
+	grens_route_leg_info li;
+	grens_route_leg_describe(tt, ov, &a, &li);
+	CHECK_STR(li.trip_id, "N1");
+	CHECK_STR(li.route, "B"); /* RB's short name */
+	CHECK_STR(li.feed, "f");
+	CHECK_STR(li.headsign, "");
+	/* Q 09:05: A3 Q 09:11 -> X 09:20, ready 09:22 (120 s change), N1 X
+	 * 09:50 -> P 10:30: a connection the schedule does not have */
+	CHECK_INT(route(ov, "Q", "P", HM(9, 5), &a, &b, &dij), HM(10, 30));
+	CHECK_INT(dij, HM(10, 30));
+	CHECK_STR(trip_name(a.trip), "A3");
+	CHECK_INT(b.trip, GRENS_NONE);
+	CHECK_INT(b.from_stop, stop("X"));
+	/* Y 10:05: boards N1 at its second stop (position 1) 10:10 -> P 10:30;
+	 * at 10:11 it has left */
+	CHECK_INT(route(ov, "Y", "P", HM(10, 5), &a, &b, &dij), HM(10, 30));
+	CHECK_INT(dij, HM(10, 30));
+	CHECK_INT(a.board_position, 1);
+	CHECK_INT(a.departure, HM(10, 10));
+	CHECK_INT(route(ov, "Y", "P", HM(10, 11), &a, &b, &dij), GRENS_ROUTE_UNREACHED);
+	CHECK_INT(dij, GRENS_ROUTE_UNREACHED);
+	/* X -> Y at 09:30: B3 (09:25) is gone and N1 X 09:50 -> Y 10:10 is
+	 * the only ride */
+	CHECK_INT(route(ov, "X", "Y", HM(9, 30), &a, &b, &dij), HM(10, 10));
+	CHECK_INT(dij, HM(10, 10));
 	grens_rt_overlay_release(ov);
 }
 
@@ -371,7 +467,19 @@ static const char *validate(const grens_timetable *t, const grens_rt_overlay *ov
 			return "legs do not connect";
 		if (l->departure < clock || l->arrival < l->departure)
 			return "a leg leaves before the traveller is there";
-		if (l->mode == GRENS_ROUTE_LEG_TRANSIT) {
+		if (l->mode == GRENS_ROUTE_LEG_TRANSIT && l->trip == GRENS_NONE) {
+			const grens_rt_added_trip *a = grens_rt_added_at(ov, l->added);
+			int32_t shift = l->service_day * 86400;
+			if (!a || a->date != q->date + l->service_day ||
+			    l->board_position >= l->alight_position ||
+			    l->alight_position >= a->stop_count)
+				return "rides an added trip that does not run";
+			if (a->stops[l->board_position] != l->from_stop ||
+			    a->stops[l->alight_position] != l->to_stop ||
+			    l->departure != a->times[l->board_position].departure + shift ||
+			    l->arrival != a->times[l->alight_position].arrival + shift)
+				return "leg is not the added trip's stops and times";
+		} else if (l->mode == GRENS_ROUTE_LEG_TRANSIT) {
 			grens_date d = q->date + l->service_day;
 			const grens_net_stop_time *row = grens_rt_times(ov, t, l->trip, d);
 			const grens_rt_trip *rt = grens_rt_trip_find(ov, l->trip, d);
@@ -403,8 +511,13 @@ static const char *validate(const grens_timetable *t, const grens_rt_overlay *ov
  * Dijkstra and whose journeys must ride the live times; every tenth query
  * also as a range query whose steps must match Dijkstra. */
 static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, const char *date,
-			    grens_date d, uint32_t rounds, uint32_t per)
+			    grens_date d, int64_t midnight, uint32_t rounds, uint32_t per)
 {
+	enum { ADDS = 4 };
+	const char *add_stops[ADDS][MAX_ADDED_STOPS];
+	int64_t add_times[ADDS][MAX_ADDED_STOPS];
+	char add_ids[ADDS][32];
+	uint32_t added_legs = 0;
 	grens_raptor *rw = NULL;
 	grens_dijkstra *dw = NULL;
 	grens_error err;
@@ -423,13 +536,29 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 			uint32_t width = t->pattern_stop_offset[p + 1] - so;
 			uint32_t kind = rnd_below(10);
 			struct update x = { grens_net_str(t, t->trip_id[trip]), kind == 0, NULL, 0,
-					    kind == 1 };
+					    kind == 1, 0, NULL, NULL, NULL };
 			if (kind != 0) {
 				uint32_t pos = rnd_below(width);
 				x.stop = grens_net_str(t, t->stop_id[t->pattern_stops[so + pos]]);
 				x.arr_delay = (int32_t)rnd_below(35 * 60) - 5 * 60;
 			}
 			u[n++] = x;
+		}
+		/* up to ADDS added trips over 2..MAX_ADDED_STOPS random stops,
+		 * leaving between 05:00 and 23:00, 1..15 min between stops */
+		uint32_t adds = rnd_below(ADDS + 1);
+		for (uint32_t a = 0; a < adds && n < 256; a++) {
+			uint32_t ns = 2 + rnd_below(MAX_ADDED_STOPS - 1);
+			int64_t clock = midnight + 5 * 3600 + rnd_below(18 * 3600);
+			for (uint32_t k = 0; k < ns; k++) {
+				add_stops[a][k] = grens_net_str(t, t->stop_id[rnd_below(t->stop_count)]);
+				add_times[a][k] = clock;
+				clock += 60 + rnd_below(15 * 60);
+			}
+			snprintf(add_ids[a], sizeof(add_ids[a]), "add%u-%u", r, a);
+			u[n++] = (struct update){ .trip = add_ids[a], .added_stops = ns,
+						  .add_stop_ids = add_stops[a],
+						  .add_times = add_times[a], .route_id = "" };
 		}
 		grens_rt_overlay *ov = overlay_on(g, t, u, n, date);
 		for (uint32_t i = 0; i < per; i++) {
@@ -446,6 +575,9 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 			{
 				live_legs += rr.legs[rr.journeys[0].leg_offset + l].realtime;
 				seated += rr.legs[rr.journeys[0].leg_offset + l].stay_seated;
+				added_legs += rr.legs[rr.journeys[0].leg_offset + l].mode ==
+						      GRENS_ROUTE_LEG_TRANSIT &&
+					      rr.legs[rr.journeys[0].leg_offset + l].trip == GRENS_NONE;
 			}
 			CHECK_INT(grens_dijkstra_route(dw, &q, &o, &dr, &err), 0);
 			int32_t da = dr.journey_count ? dr.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
@@ -478,12 +610,13 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 		grens_rt_overlay_release(ov);
 	}
 	fprintf(stderr,
-		"%s: %u queries on random overlays, %u reached, %u live legs, %u seated, %u range "
-		"steps\n",
-		date, queries, reached, live_legs, seated, profile_steps);
+		"%s: %u queries on random overlays, %u reached, %u live legs, %u seated, %u on "
+		"added trips, %u range steps\n",
+		date, queries, reached, live_legs, seated, added_legs, profile_steps);
 	CHECK(t != tt || seated > 0); /* the fixture's block A3 -> C1 is exercised */
 	CHECK(reached > queries / 10);
 	CHECK(live_legs > 0);
+	CHECK(added_legs > 0);
 	free(u);
 	grens_raptor_free(rw);
 	grens_dijkstra_free(dw);
@@ -509,7 +642,8 @@ static void test_caltrain_random(void)
 	if (g)
 		CHECK_INT(grens_net_build(&t, feeds, 1, &no, NULL, &err), 0);
 	if (t)
-		random_overlays(g, t, "20231108", grens_date_from_ymd(2023, 11, 8), 10, 100);
+		random_overlays(g, t, "20231108", grens_date_from_ymd(2023, 11, 8), MIDNIGHT_LA,
+				10, 100);
 	grens_timetable_free(t);
 	grens_gtfs_free(g);
 }
@@ -527,7 +661,8 @@ int main(void)
 	test_skipped_stop();
 	test_stay_seated();
 	test_profile();
-	random_overlays(feed, tt, "20231108", day, 200, 40);
+	test_added_trip();
+	random_overlays(feed, tt, "20231108", day, MIDNIGHT_AMS, 200, 40);
 	test_caltrain_random();
 	grens_raptor_free(raptor);
 	grens_dijkstra_free(dijkstra);
