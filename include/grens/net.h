@@ -120,7 +120,7 @@ typedef struct grens_timetable {
 	uint32_t *trip_block_next; /* [trip] next trip of the same block (stay seated) or GRENS_NONE */
 	int32_t *trip_frequency_start; /* [trip] GRENS_TIME_NONE unless frequency-expanded */
 
-	/* ---- linking several feeds (additive; see docs/link.md) ---- */
+	/* ---- linking several feeds (additive; see README: 'Linking feeds across the border') ---- */
 	/* [stop] the place a stop belongs to: the smallest stop index among its
 	 * station, that station's platforms and the stations matched to it in
 	 * other feeds. Stops with the same stop_place are one place. */

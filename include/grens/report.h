@@ -236,7 +236,7 @@ int grens_report_link_latest(const char *dir, const char *name, grens_error *err
 int grens_report_previous_run(const char *dir, grens_date date, char *name, size_t namesz,
 			      grens_error *err);
 
-/* The nightly configuration (docs/report.md): `# comment` and `key = value`
+/* The nightly configuration (README: 'Reports'): `# comment` and `key = value`
  * lines, no sections. Keys: feeds (a feeds.conf, relative to the config
  * file), cache (the feed cache, relative to the config file), max_age
  * (with s/m/h/d suffix: a feed whose last good download is older is

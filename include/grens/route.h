@@ -1,6 +1,6 @@
 /* grens route: journey planning on the immutable timetable (grens/net.h).
  *
- * Two independent routers with the same semantics (docs/route.md):
+ * Two independent routers with the same semantics (README: 'Journey planning'):
  *  - RAPTOR: the Pareto set over (arrival, transfers) for one departure,
  *    range RAPTOR over a departure window, and one-to-all earliest arrival;
  *  - a time-dependent Dijkstra over stops (earliest arrival), used as a
