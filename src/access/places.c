@@ -349,7 +349,7 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 	} else {
 		bool same = kinds == pl->kind_count;
 		for (uint32_t k = 0; same && k < kinds; k++)
-			same = strcmp(pl->kinds[k], kind_name[k]) == 0;
+			same = strncmp(pl->kinds[k], kind_name[k], sizeof(kind_name[k])) == 0;
 		if (!same) {
 			rc = grens_error_set(
 			    err, GRENS_EFORMAT,

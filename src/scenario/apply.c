@@ -139,10 +139,9 @@ static int add_trip(struct ctx *c, struct draft *d, const grens_gtfs_trip *t)
 
 static int find_feed(struct ctx *c, const sc_str *name, uint32_t *out)
 {
-	if (!name->s) {
-		*out = 0;
+	*out = 0; /* the first feed, also when the name is unknown (callers then fail) */
+	if (!name->s)
 		return 0;
-	}
 	for (uint32_t i = 0; i < c->feed_count; i++) {
 		if (strcmp(c->drafts[i].base->name, name->s) == 0) {
 			*out = i;
