@@ -516,15 +516,15 @@ static int load_zones(struct builder *b, const char **base_zone, int *any_shift)
 	}
 	if (!*any_shift)
 		return 0;
-	struct net_tz *base_tz = NULL, *tz = NULL;
-	int rc = net_tz_load(&base_tz, c->opts->zoneinfo_dir, base, b->err);
+	grens_tz *base_tz = NULL, *tz = NULL;
+	int rc = grens_tz_load(&base_tz, c->opts->zoneinfo_dir, base, b->err);
 	if (rc)
 		return rc;
 	for (uint32_t f = 0; f < c->feed_count; f++) {
 		const char *z = feed_zone(c->feeds[f]);
 		if (!z[0] || strcmp(z, base) == 0)
 			continue;
-		rc = net_tz_load(&tz, c->opts->zoneinfo_dir, z, b->err);
+		rc = grens_tz_load(&tz, c->opts->zoneinfo_dir, z, b->err);
 		if (rc) {
 			grens_error_at(b->err, c->feeds[f]->path, 0, 0, "agency_timezone");
 			goto out;
@@ -539,15 +539,15 @@ static int load_zones(struct builder *b, const char **base_zone, int *any_shift)
 		 * two offsets at noon. */
 		for (uint32_t d = 0; d < b->tt->day_count; d++) {
 			grens_date date = b->tt->first_date + (grens_date)d;
-			b->shift[f][d] = net_tz_noon_offset(base_tz, date) -
-					 net_tz_noon_offset(tz, date);
+			b->shift[f][d] = grens_tz_noon_offset(base_tz, date) -
+					 grens_tz_noon_offset(tz, date);
 		}
-		net_tz_free(tz);
+		grens_tz_free(tz);
 		tz = NULL;
 	}
 out:
-	net_tz_free(tz);
-	net_tz_free(base_tz);
+	grens_tz_free(tz);
+	grens_tz_free(base_tz);
 	return rc;
 }
 

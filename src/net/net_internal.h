@@ -36,15 +36,6 @@ struct grens_net_index {
 	uint32_t stop_count;
 };
 
-/* ---- time zones (tz.c) ---- */
-struct net_tz;
-/* Read zone (e.g. "Europe/Amsterdam") from dir (NULL: /usr/share/zoneinfo). */
-int net_tz_load(struct net_tz **out, const char *dir, const char *zone, grens_error *err);
-void net_tz_free(struct net_tz *tz);
-/* UTC offset (s) at a UTC instant; at local noon of a date. */
-int32_t net_tz_offset(const struct net_tz *tz, int64_t utc);
-int32_t net_tz_noon_offset(const struct net_tz *tz, grens_date d);
-
 /* ---- building with several feeds (build.c, link.c, merge.c) ---- */
 
 /* One run the builder turns into a timetable trip: a GTFS trip on the
