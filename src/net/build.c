@@ -107,6 +107,27 @@ static int pool_add_fixed(struct strpool *p, const char *s, uint32_t *out)
 	return pool_add(p, s, out);
 }
 
+/* Append s without looking for an equal string: for ids that are unique
+ * (trip ids), where the lookup would cost a hash insert per trip and save
+ * nothing. The empty string still goes through the shared one. */
+static int pool_append(struct strpool *p, const char *s, uint32_t *out)
+{
+	if (!s || !*s)
+		return pool_add_fixed(p, "", out);
+	char *old = p->buf;
+	size_t len = strlen(s);
+	if (p->len + len + 1 > UINT32_MAX)
+		return GRENS_ELIMIT;
+	if (grens_array_reserve((void **)&p->buf, &p->cap, 1, p->len + len + 1))
+		return GRENS_ENOMEM;
+	if (p->buf != old)
+		pool_fix_keys(p);
+	memcpy(p->buf + p->len, s, len + 1);
+	*out = (uint32_t)p->len;
+	p->len += len + 1;
+	return 0;
+}
+
 static void pool_free(struct strpool *p)
 {
 	HASH_CLEAR(hh, p->hash);
@@ -926,7 +947,7 @@ static int build_patterns(struct builder *b)
 			const char *alt = r->alt_feed == GRENS_NONE
 						  ? ""
 						  : c->feeds[r->alt_feed]->trips[r->alt_trip].id;
-			rc = pool_add_fixed(&b->pool, trip->id, &tt->trip_id[tr]);
+			rc = pool_append(&b->pool, trip->id, &tt->trip_id[tr]);
 			if (!rc)
 				rc = pool_add_fixed(&b->pool, trip->short_name,
 						    &tt->trip_short_name[tr]);
