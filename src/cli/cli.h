@@ -92,6 +92,11 @@ typedef struct cli_spec {
 } cli_spec;
 
 enum { CLI_PARSE_OK = 0, CLI_PARSE_HELP = 1, CLI_PARSE_ERROR = -1 };
+/* Table entries every command spells the same way. */
+#define CLI_FEED_OPTION(list) { .name = "feed", .kind = CLI_OPT_FEED, .dst = (list) }
+#define CLI_FORMAT_OPTION(format, ...)                                                            \
+	{ .name = "format", .kind = CLI_OPT_FORMAT, .dst = (format), .mask = CLI_FORMATS(__VA_ARGS__) }
+
 /* Parse argv[1..argc) (argv[0] is the command name) into the option
  * destinations. CLI_PARSE_OK; CLI_PARSE_HELP after printing the usage to
  * stdout; CLI_PARSE_ERROR after a message on stderr (an unknown option, a
@@ -108,6 +113,14 @@ static inline int cli_parse_exit(int rc)
 /* Parse "HH:MM-HH:MM" (seconds allowed, the end not before the start);
  * 0 or -1 after a message naming opt. */
 int cli_parse_window(const char *cmd, const char *opt, const char *value, cli_window *out);
+
+struct json_t;
+/* Write root as indented JSON and a newline to stdout and release it (root
+ * may be NULL: building it failed). 0, or -1 after a message. */
+int cli_write_json(const char *cmd, struct json_t *root);
+
+/* One CSV field, quoted when it holds a comma, quote or line break. */
+void cli_csv_field(FILE *out, const char *s);
 
 /* A whole file of at most max bytes, NUL-terminated (the caller frees), or
  * NULL after a message naming what ("places file") and the path. */

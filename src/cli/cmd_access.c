@@ -103,30 +103,28 @@ static int parse_list(const char *cmd, const char *opt, const char *v, int64_t m
 	}
 }
 
-/* --cutoffs MIN,...: into seconds. */
-static int parse_cutoffs(const char *cmd, const char *opt, const char *v, void *dst)
+/* --cutoffs MIN,... (into seconds) and --percentiles P,... */
+static int parse_numbers(const char *cmd, const char *opt, const char *v, void *dst)
 {
 	grens_access_options *o = dst;
-	int64_t list[GRENS_ACCESS_MAX_CUTOFFS];
+	bool cutoffs = strcmp(opt, "--cutoffs") == 0;
+	int64_t list[GRENS_ACCESS_MAX_CUTOFFS > GRENS_ACCESS_MAX_PERCENTILES
+			     ? GRENS_ACCESS_MAX_CUTOFFS
+			     : GRENS_ACCESS_MAX_PERCENTILES];
 	uint32_t cnt;
-	if (parse_list(cmd, opt, v, 0, 10080, list, GRENS_ACCESS_MAX_CUTOFFS, &cnt))
+	if (parse_list(cmd, opt, v, cutoffs ? 0 : 1, cutoffs ? 10080 : 100, list,
+		       cutoffs ? GRENS_ACCESS_MAX_CUTOFFS : GRENS_ACCESS_MAX_PERCENTILES, &cnt))
 		return -1;
-	o->cutoff_count = cnt;
-	for (uint32_t k = 0; k < cnt; k++)
-		o->cutoffs[k] = (int32_t)list[k] * 60;
-	return 0;
-}
-
-static int parse_percentiles(const char *cmd, const char *opt, const char *v, void *dst)
-{
-	grens_access_options *o = dst;
-	int64_t list[GRENS_ACCESS_MAX_PERCENTILES];
-	uint32_t cnt;
-	if (parse_list(cmd, opt, v, 1, 100, list, GRENS_ACCESS_MAX_PERCENTILES, &cnt))
-		return -1;
-	o->percentile_count = cnt;
-	for (uint32_t k = 0; k < cnt; k++)
-		o->percentiles[k] = (uint8_t)list[k];
+	for (uint32_t k = 0; k < cnt; k++) {
+		if (cutoffs)
+			o->cutoffs[k] = (int32_t)list[k] * 60;
+		else
+			o->percentiles[k] = (uint8_t)list[k];
+	}
+	if (cutoffs)
+		o->cutoff_count = cnt;
+	else
+		o->percentile_count = cnt;
 	return 0;
 }
 
@@ -194,7 +192,7 @@ static int parse(int argc, char **argv, struct args *a)
 	a->max_duration_min = -1;
 	a->format = CLI_FORMAT_TEXT;
 	const cli_option options[] = {
-		{ .name = "feed", .kind = CLI_OPT_FEED, .dst = &a->feeds },
+		CLI_FEED_OPTION(&a->feeds),
 		{ .name = "places", .kind = CLI_OPT_LIST, .dst = a->places, .cap = MAX_PLACES_FILES,
 		  .count = &a->place_files },
 		{ .name = "from", .kind = CLI_OPT_LIST, .dst = a->from, .cap = MAX_FROM,
@@ -203,9 +201,9 @@ static int parse(int argc, char **argv, struct args *a)
 		{ .name = "window", .kind = CLI_OPT_WINDOW, .dst = &a->window },
 		{ .name = "step", .kind = CLI_OPT_INT32, .dst = &a->opts.step, .min = 1,
 		  .max = 86400 },
-		{ .name = "cutoffs", .kind = CLI_OPT_CALL, .dst = &a->opts, .call = parse_cutoffs },
+		{ .name = "cutoffs", .kind = CLI_OPT_CALL, .dst = &a->opts, .call = parse_numbers },
 		{ .name = "percentiles", .kind = CLI_OPT_CALL, .dst = &a->opts,
-		  .call = parse_percentiles },
+		  .call = parse_numbers },
 		{ .name = "decay", .kind = CLI_OPT_CALL, .dst = &a->opts, .call = parse_decay },
 		{ .name = "threads", .kind = CLI_OPT_UINT32, .dst = &a->opts.threads, .min = 1,
 		  .max = GRENS_ACCESS_MAX_THREADS },
@@ -232,9 +230,8 @@ static int parse(int argc, char **argv, struct args *a)
 		  .max = GRENS_ROUTE_MAX_TRANSFERS - 1 },
 		{ .name = "max-duration", .kind = CLI_OPT_INT, .dst = &a->max_duration_min, .min = 0,
 		  .max = 10080 },
-		{ .name = "format", .kind = CLI_OPT_FORMAT, .dst = &a->format,
-		  .mask = CLI_FORMATS(CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV,
-				      CLI_FORMAT_GEOJSON) },
+		CLI_FORMAT_OPTION(&a->format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV,
+				  CLI_FORMAT_GEOJSON),
 		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &a->out },
 		{ .name = NULL },
 	};
@@ -602,21 +599,6 @@ static json_t *compare_json(const grens_timetable *tt, const grens_access_places
 
 /* ---- rendering ----------------------------------------------------------------------------- */
 
-static void csv_text(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static const char *jstr(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -732,7 +714,7 @@ static void render_csv(FILE *f, const json_t *doc)
 		json_array_foreach(kinds, k, kn)
 		{
 			fputc(',', f);
-			csv_text(f, json_string_value(kn));
+			cli_csv_field(f, json_string_value(kn));
 		}
 	}
 	fputc('\n', f);
@@ -746,15 +728,15 @@ static void render_csv(FILE *f, const json_t *doc)
 		{
 			fprintf(f, "%lld,",
 				(long long)json_integer_value(json_object_get(o, "index")));
-			csv_text(f, jstr(o, "id"));
+			cli_csv_field(f, jstr(o, "id"));
 			fputc(',', f);
-			csv_text(f, jstr(o, "name"));
+			cli_csv_field(f, jstr(o, "name"));
 			fprintf(f, ",%lld,%lld",
 				(long long)json_integer_value(json_object_get(e, "percentile")),
 				(long long)json_integer_value(json_object_get(e, "cutoff_min")));
 			if (cmp) {
 				fputc(',', f);
-				csv_text(f, jstr(e, "kind"));
+				cli_csv_field(f, jstr(e, "kind"));
 				static const char *const parts[] = {"base", "alternative", "delta"};
 				for (unsigned q = 0; q < 3; q++) {
 					fputc(',', f);

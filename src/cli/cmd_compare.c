@@ -99,7 +99,7 @@ static int parse(int argc, char **argv, struct args *a)
 	a->max_transfers = 8;
 	a->format = CLI_FORMAT_TEXT;
 	const cli_option options[] = {
-		{ .name = "feed", .kind = CLI_OPT_FEED, .dst = &a->feeds },
+		CLI_FEED_OPTION(&a->feeds),
 		{ .name = "scenario", .kind = CLI_OPT_LIST, .dst = a->scenarios,
 		  .cap = MAX_SCENARIOS, .count = &a->scenario_count },
 		{ .name = "from", .kind = CLI_OPT_LIST, .dst = a->from, .cap = MAX_PLACES,
@@ -115,8 +115,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{ .name = "max-transfers", .kind = CLI_OPT_UINT32, .dst = &a->max_transfers,
 		  .min = 0, .max = GRENS_ROUTE_MAX_TRANSFERS },
 		CLI_LINKS_OPTION(&a->link),
-		{ .name = "format", .kind = CLI_OPT_FORMAT, .dst = &a->format,
-		  .mask = CLI_FORMATS(CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV) },
+		CLI_FORMAT_OPTION(&a->format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV),
 		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &a->out_dir },
 		{ .name = "timings", .kind = CLI_OPT_FLAG, .dst = &a->timings },
 		{ .name = NULL },
@@ -532,22 +531,6 @@ static void print_text(FILE *o, const struct report *rp)
 	}
 }
 
-static void csv_field(FILE *o, const char *s)
-{
-	bool quote = strpbrk(s, ",\"\n\r") != NULL;
-	if (!quote) {
-		fputs(s, o);
-		return;
-	}
-	fputc('"', o);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', o);
-		fputc(*s, o);
-	}
-	fputc('"', o);
-}
-
 static void csv_int(FILE *o, int32_t v)
 {
 	if (v != GRENS_ROUTE_UNREACHED)
@@ -570,15 +553,15 @@ static void print_csv(FILE *o, const struct report *rp)
 						sizeof(first));
 		if (r->last_dep != GRENS_ROUTE_UNREACHED)
 			grens_route_format_time(a->dates[r->date], r->last_dep, last, sizeof(last));
-		csv_field(o, f->id);
+		cli_csv_field(o, f->id);
 		fputc(',', o);
-		csv_field(o, f->name);
+		cli_csv_field(o, f->name);
 		fputc(',', o);
-		csv_field(o, t->id);
+		cli_csv_field(o, t->id);
 		fputc(',', o);
-		csv_field(o, t->name);
+		cli_csv_field(o, t->name);
 		fprintf(o, ",%s,", date);
-		csv_field(o, rp->nets[r->net].name);
+		cli_csv_field(o, rp->nets[r->net].name);
 		fprintf(o, ",%s,", rp->nets[r->net].hash);
 		csv_int(o, r->sum.min);
 		fputc(',', o);
@@ -592,7 +575,7 @@ static void print_csv(FILE *o, const struct report *rp)
 		if (r->has_delta)
 			fprintf(o, "%d", r->delta_median);
 		fputc(',', o);
-		csv_field(o, r->best ? r->best_text : "");
+		cli_csv_field(o, r->best ? r->best_text : "");
 		fputc('\n', o);
 	}
 }

@@ -1,4 +1,5 @@
 /* grens fetch: download or refresh feeds into the feed cache. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,29 +180,36 @@ static int fetch_one(grens_fetch_feed *feed, const char *cache, const grens_fetc
 }
 
 /* The per-run overrides: option name, the bit it sets, its largest value,
- * whether K/M/G is allowed. */
+ * whether K/M/G is allowed, and the field of grens_fetch_options it fills
+ * (max_bytes is the one uint64_t, the rest are unsigned). */
+#define FIELD(f) offsetof(grens_fetch_options, f)
 static const struct {
 	const char *name;
 	unsigned bit;
 	uint64_t max;
 	bool suffix;
+	size_t field;
 } overrides[] = {
-	{ "max-bytes", GRENS_FETCH_SET_MAX_BYTES, UINT64_MAX / 2, true },
-	{ "retries", GRENS_FETCH_SET_RETRIES, GRENS_FETCH_MAX_RETRIES_CAP, false },
-	{ "timeout", GRENS_FETCH_SET_TIMEOUT, 86400, false },
-	{ "connect-timeout", GRENS_FETCH_SET_CONNECT_TIMEOUT, 3600, false },
-	{ "low-speed-time", GRENS_FETCH_SET_LOW_SPEED_TIME, 3600, false },
-	{ "low-speed-bytes", GRENS_FETCH_SET_LOW_SPEED_BYTES, UINT32_MAX, true },
-	{ "backoff-ms", GRENS_FETCH_SET_BACKOFF, 600000, false },
-	{ "max-retry-after", 0, 86400, false },
-	{ "max-redirects", GRENS_FETCH_SET_MAX_REDIRECTS, GRENS_FETCH_MAX_REDIRECTS_CAP, false },
-	{ "keep-versions", GRENS_FETCH_SET_KEEP_VERSIONS, GRENS_FETCH_MAX_KEEP_VERSIONS, false },
+	{ "max-bytes", GRENS_FETCH_SET_MAX_BYTES, UINT64_MAX / 2, true, FIELD(max_bytes) },
+	{ "retries", GRENS_FETCH_SET_RETRIES, GRENS_FETCH_MAX_RETRIES_CAP, false, FIELD(retries) },
+	{ "timeout", GRENS_FETCH_SET_TIMEOUT, 86400, false, FIELD(timeout_s) },
+	{ "connect-timeout", GRENS_FETCH_SET_CONNECT_TIMEOUT, 3600, false,
+	  FIELD(connect_timeout_s) },
+	{ "low-speed-time", GRENS_FETCH_SET_LOW_SPEED_TIME, 3600, false, FIELD(low_speed_time_s) },
+	{ "low-speed-bytes", GRENS_FETCH_SET_LOW_SPEED_BYTES, UINT32_MAX, true,
+	  FIELD(low_speed_bytes) },
+	{ "backoff-ms", GRENS_FETCH_SET_BACKOFF, 600000, false, FIELD(backoff_ms) },
+	{ "max-retry-after", 0, 86400, false, FIELD(max_retry_after_s) },
+	{ "max-redirects", GRENS_FETCH_SET_MAX_REDIRECTS, GRENS_FETCH_MAX_REDIRECTS_CAP, false,
+	  FIELD(max_redirects) },
+	{ "keep-versions", GRENS_FETCH_SET_KEEP_VERSIONS, GRENS_FETCH_MAX_KEEP_VERSIONS, false,
+	  FIELD(keep_versions) },
 };
+#undef FIELD
 
 /* One per-run override (a CLI_OPT_CALL callback on grens_fetch_options). */
 static int parse_override(const char *cmd, const char *opt, const char *v, void *dst)
 {
-	grens_fetch_options *o = dst;
 	size_t k = 0;
 	uint64_t u;
 	while (k < sizeof(overrides) / sizeof(overrides[0]) - 1 &&
@@ -209,39 +217,14 @@ static int parse_override(const char *cmd, const char *opt, const char *v, void 
 		k++;
 	if (parse_count(cmd, opt, v, overrides[k].max, overrides[k].suffix, &u))
 		return -1;
-	o->set |= overrides[k].bit;
-	switch (k) {
-	case 0:
-		o->max_bytes = u;
-		break;
-	case 1:
-		o->retries = (unsigned)u;
-		break;
-	case 2:
-		o->timeout_s = (unsigned)u;
-		break;
-	case 3:
-		o->connect_timeout_s = (unsigned)u;
-		break;
-	case 4:
-		o->low_speed_time_s = (unsigned)u;
-		break;
-	case 5:
-		o->low_speed_bytes = (unsigned)u;
-		break;
-	case 6:
-		o->backoff_ms = (unsigned)u;
-		break;
-	case 7:
-		o->max_retry_after_s = (unsigned)u;
-		break;
-	case 8:
-		o->max_redirects = (unsigned)u;
-		break;
-	default:
-		o->keep_versions = (unsigned)u;
-		break;
+	char *field = (char *)dst + overrides[k].field;
+	if (overrides[k].field == offsetof(grens_fetch_options, max_bytes)) {
+		memcpy(field, &u, sizeof(u));
+	} else {
+		unsigned narrow = (unsigned)u; /* max fits: at most UINT32_MAX */
+		memcpy(field, &narrow, sizeof(narrow));
 	}
+	((grens_fetch_options *)dst)->set |= overrides[k].bit;
 	return 0;
 }
 

@@ -169,9 +169,8 @@ int cmd_info(int argc, char **argv)
 	int32_t max_notices = 20;
 	memset(&list, 0, sizeof(list));
 	const cli_option options[] = {
-		{ .name = "feed", .kind = CLI_OPT_FEED, .dst = &list },
-		{ .name = "format", .kind = CLI_OPT_FORMAT, .dst = &format,
-		  .mask = CLI_FORMATS(CLI_FORMAT_TEXT, CLI_FORMAT_JSON) },
+		CLI_FEED_OPTION(&list),
+		CLI_FORMAT_OPTION(&format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON),
 		{ .name = "notices", .kind = CLI_OPT_INT32, .dst = &max_notices, .min = 0,
 		  .max = 1000000 },
 		{ .name = NULL },

@@ -134,26 +134,12 @@ static int print_json(const grens_timetable *tt, const grens_net_link_report *r)
 	json_object_set_new(counts, "stops", json_integer(tt->stop_count));
 	json_object_set_new(counts, "trips", json_integer(tt->trip_count));
 	json_object_set_new(root, "counts", counts);
-	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(root);
-	return rc;
+	return cli_write_json("link", root);
 }
 
-/* One CSV field, quoted when needed. */
 static void csv_field(const char *s, int last)
 {
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', stdout);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', stdout);
-			fputc(*s, stdout);
-		}
-		fputc('"', stdout);
-	} else {
-		fputs(s, stdout);
-	}
+	cli_csv_field(stdout, s);
 	fputc(last ? '\n' : ',', stdout);
 }
 
@@ -267,9 +253,8 @@ int cmd_link(int argc, char **argv)
 	memset(&list, 0, sizeof(list));
 	cli_link_args_init(&args);
 	const cli_option options[] = {
-		{ .name = "feed", .kind = CLI_OPT_FEED, .dst = &list },
-		{ .name = "format", .kind = CLI_OPT_FORMAT, .dst = &format,
-		  .mask = CLI_FORMATS(CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV) },
+		CLI_FEED_OPTION(&list),
+		CLI_FORMAT_OPTION(&format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV),
 		{ .name = "report", .kind = CLI_OPT_FLAG, .dst = &report_flag },
 		CLI_LINK_OPTIONS(&args),
 		{ .name = NULL },
@@ -283,13 +268,14 @@ int cmd_link(int argc, char **argv)
 	grens_net_link_report *report = NULL;
 	if (cli_build_linked("link", &list, &args, &tt, &report) != 0)
 		return CLI_EXIT_FAIL;
+	int code = CLI_EXIT_OK;
 	if (format == CLI_FORMAT_JSON)
-		print_json(tt, report);
+		code = print_json(tt, report) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 	else if (format == CLI_FORMAT_CSV)
 		print_csv(tt, report);
 	else
 		print_text(tt, report);
 	grens_net_link_report_free(report);
 	grens_timetable_free(tt);
-	return CLI_EXIT_OK;
+	return code;
 }

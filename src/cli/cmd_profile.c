@@ -56,21 +56,15 @@ static int parse(int argc, char **argv, struct args *a)
 	a->max_transfers = 8;
 	a->format = CLI_FORMAT_TEXT;
 	const cli_option options[] = {
-		{ .name = "feed", .kind = CLI_OPT_FEED, .dst = &a->feeds },
-		{ .name = "from", .kind = CLI_OPT_STRING, .dst = &a->from, .required = true },
-		{ .name = "to", .kind = CLI_OPT_STRING, .dst = &a->to, .required = true },
-		{ .name = "date", .kind = CLI_OPT_DATE, .dst = &a->date, .required = true },
+		CLI_FEED_OPTION(&a->feeds),
+		ROUTE_CLI_QUERY_OPTIONS(&a->from, &a->to, &a->date),
 		{ .name = "window", .kind = CLI_OPT_WINDOW, .dst = &a->window, .required = true },
 		{ .name = "step", .kind = CLI_OPT_INT32, .dst = &a->step, .min = 1, .max = 86400 },
 		{ .name = "threshold", .kind = CLI_OPT_INT32, .dst = &a->threshold_min, .min = 0,
 		  .max = 10000 },
-		{ .name = "max-transfers", .kind = CLI_OPT_UINT32, .dst = &a->max_transfers,
-		  .min = 0, .max = GRENS_ROUTE_MAX_TRANSFERS },
-		{ .name = "min-transfer", .kind = CLI_OPT_INT32, .dst = &a->link.net.min_change,
-		  .min = 0, .max = 86400 },
+		ROUTE_CLI_TRANSFER_OPTIONS(&a->max_transfers, &a->link),
 		CLI_LINKS_OPTION(&a->link),
-		{ .name = "format", .kind = CLI_OPT_FORMAT, .dst = &a->format,
-		  .mask = CLI_FORMATS(CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV) },
+		CLI_FORMAT_OPTION(&a->format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV),
 		{ .name = NULL },
 	};
 	const cli_spec spec = { .cmd = CMD, .usage = usage, .options = options };
@@ -112,26 +106,22 @@ int cmd_profile(int argc, char **argv)
 	route_cli_net net;
 	grens_timetable *tt = NULL;
 	grens_raptor *raptor = NULL;
-	uint32_t *from = NULL, *to = NULL, nfrom = 0, nto = 0;
+	route_cli_ends ends = { 0 };
 	grens_route_profile_step *steps = NULL;
 	int code = route_cli_load_net(CMD, &a.feeds, &a.link, NULL, NULL, &net);
 	if (code)
 		return code;
 	tt = net.tt;
-	from = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
-	to = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
 	steps = calloc(n, sizeof(*steps));
-	if (!from || !to || !steps) {
+	if (!steps) {
 		cli_errorf(CMD, "out of memory");
 		code = CLI_EXIT_FAIL;
 		goto done;
 	}
-	code = route_cli_stops(CMD, tt, "--from", a.from, from, GRENS_ROUTE_MAX_ENDPOINTS, &nfrom);
-	if (code == CLI_EXIT_OK)
-		code = route_cli_stops(CMD, tt, "--to", a.to, to, GRENS_ROUTE_MAX_ENDPOINTS, &nto);
+	code = route_cli_ends_resolve(CMD, tt, a.from, a.to, &ends);
 	if (code)
 		goto done;
-	grens_route_query q = { from, nfrom, to, nto, date, t0 };
+	grens_route_query q = { ends.from, ends.nfrom, ends.to, ends.nto, date, t0 };
 	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
 	o.max_transfers = a.max_transfers;
 	grens_error err;
@@ -145,19 +135,13 @@ int cmd_profile(int argc, char **argv)
 	grens_route_profile_summary sum;
 	grens_route_profile_summarize(steps, n, a.threshold_min * 60, &sum);
 
-	char dep[40], arv[40], id[512];
+	char dep[40], arv[40];
 	if (a.format == CLI_FORMAT_JSON) {
 		char dbuf[16];
 		grens_date_format_iso(date, dbuf, sizeof(dbuf));
-		json_t *jf = json_array(), *jt = json_array(), *js = json_array();
-		for (uint32_t i = 0; i < nfrom; i++) {
-			route_cli_stop_id(tt, from[i], id, sizeof(id));
-			json_array_append_new(jf, json_string(id));
-		}
-		for (uint32_t i = 0; i < nto; i++) {
-			route_cli_stop_id(tt, to[i], id, sizeof(id));
-			json_array_append_new(jt, json_string(id));
-		}
+		json_t *jf = route_cli_ids_json(tt, ends.from, ends.nfrom);
+		json_t *jt = route_cli_ids_json(tt, ends.to, ends.nto);
+		json_t *js = json_array();
 		for (uint32_t i = 0; i < n; i++) {
 			bool ok = steps[i].arrival != GRENS_ROUTE_UNREACHED;
 			grens_route_format_time(date, steps[i].departure, dep, sizeof(dep));
@@ -181,12 +165,8 @@ int cmd_profile(int argc, char **argv)
 			seconds_or_null(sum.max), "mean_s", real_or_null(sum.mean), "mean_transfers",
 			real_or_null(sum.mean_transfers), "share_under_threshold", sum.share_under,
 			"steps", js);
-		if (!root || json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-			cli_errorf(CMD, "cannot write JSON");
+		if (cli_write_json(CMD, root))
 			code = CLI_EXIT_FAIL;
-		}
-		putchar('\n');
-		json_decref(root);
 	} else if (a.format == CLI_FORMAT_CSV) {
 		printf("departure,arrival,travel_time_s,transfers\n");
 		for (uint32_t i = 0; i < n; i++) {
@@ -218,8 +198,7 @@ int cmd_profile(int argc, char **argv)
 		printf("share under %d min: %.1f%%\n", a.threshold_min, 100.0 * sum.share_under);
 	}
 done:
-	free(from);
-	free(to);
+	route_cli_ends_free(&ends);
 	free(steps);
 	grens_raptor_free(raptor);
 	route_cli_net_free(&net);

@@ -112,7 +112,7 @@ int cmd_report(int argc, char **argv)
 	spec.threshold = 180 * 60;
 	const cli_option options[] = {
 		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &out, .required = true },
-		{ .name = "feed", .kind = CLI_OPT_FEED, .dst = &spec.feeds },
+		CLI_FEED_OPTION(&spec.feeds),
 		{ .name = "scenario", .kind = CLI_OPT_LIST, .dst = spec.scenarios,
 		  .cap = REPORT_CLI_MAX_SCENARIOS, .count = &spec.scenario_count },
 		{ .name = "pair", .kind = CLI_OPT_CALL, .dst = &spec, .call = add_pair },

@@ -60,21 +60,15 @@ static int parse(int argc, char **argv, struct args *a)
 	a->max_transfers = 8;
 	a->format = CLI_FORMAT_TEXT;
 	const cli_option options[] = {
-		{ .name = "feed", .kind = CLI_OPT_FEED, .dst = &a->feeds },
-		{ .name = "from", .kind = CLI_OPT_STRING, .dst = &a->from, .required = true },
-		{ .name = "to", .kind = CLI_OPT_STRING, .dst = &a->to, .required = true },
-		{ .name = "date", .kind = CLI_OPT_DATE, .dst = &a->date, .required = true },
+		CLI_FEED_OPTION(&a->feeds),
+		ROUTE_CLI_QUERY_OPTIONS(&a->from, &a->to, &a->date),
 		{ .name = "time", .kind = CLI_OPT_TIME, .dst = &a->time, .required = true },
 		{ .name = "algo", .kind = CLI_OPT_CHOICE, .dst = &a->algo, .choices = algo_names },
-		{ .name = "max-transfers", .kind = CLI_OPT_UINT32, .dst = &a->max_transfers,
-		  .min = 0, .max = GRENS_ROUTE_MAX_TRANSFERS },
-		{ .name = "min-transfer", .kind = CLI_OPT_INT32, .dst = &a->link.net.min_change,
-		  .min = 0, .max = 86400 },
+		ROUTE_CLI_TRANSFER_OPTIONS(&a->max_transfers, &a->link),
 		{ .name = "scenario", .kind = CLI_OPT_STRING, .dst = &a->scenario },
 		{ .name = "rt", .kind = CLI_OPT_STRING, .dst = &a->rt },
 		CLI_LINKS_OPTION(&a->link),
-		{ .name = "format", .kind = CLI_OPT_FORMAT, .dst = &a->format,
-		  .mask = CLI_FORMATS(CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV) },
+		CLI_FORMAT_OPTION(&a->format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV),
 		{ .name = NULL },
 	};
 	const cli_spec spec = { .cmd = CMD, .usage = usage, .options = options };
@@ -199,21 +193,6 @@ static void print_text(const grens_timetable *tt, const grens_route_result *res,
 	}
 }
 
-static void csv_field(FILE *o, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, o);
-		return;
-	}
-	fputc('"', o);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', o);
-		fputc(*s, o);
-	}
-	fputc('"', o);
-}
-
 static void print_csv(const grens_timetable *tt, const grens_route_result *res, grens_date date,
 		      const grens_rt_overlay *ov)
 {
@@ -229,27 +208,27 @@ static void print_csv(const grens_timetable *tt, const grens_route_result *res, 
 			bool walk = l->mode == GRENS_ROUTE_LEG_WALK;
 			printf("%u,%u,%s,", j + 1, i + 1, walk ? "walk" : "transit");
 			route_cli_stop_id(tt, l->from_stop, id, sizeof(id));
-			csv_field(stdout, id);
+			cli_csv_field(stdout, id);
 			putchar(',');
-			csv_field(stdout, grens_net_str(tt, tt->stop_name[l->from_stop]));
+			cli_csv_field(stdout, grens_net_str(tt, tt->stop_name[l->from_stop]));
 			putchar(',');
 			route_cli_stop_id(tt, l->to_stop, id, sizeof(id));
-			csv_field(stdout, id);
+			cli_csv_field(stdout, id);
 			putchar(',');
-			csv_field(stdout, grens_net_str(tt, tt->stop_name[l->to_stop]));
+			cli_csv_field(stdout, grens_net_str(tt, tt->stop_name[l->to_stop]));
 			grens_route_format_time(date, l->departure, dep, sizeof(dep));
 			grens_route_format_time(date, l->arrival, arv, sizeof(arv));
 			printf(",%s,%s,%d,", dep, arv, l->arrival - l->departure);
 			if (!walk) {
 				grens_route_leg_info li;
 				grens_route_leg_describe(tt, ov, l, &li);
-				csv_field(stdout, li.route);
+				cli_csv_field(stdout, li.route);
 				putchar(',');
-				csv_field(stdout, li.trip_id);
+				cli_csv_field(stdout, li.trip_id);
 				putchar(',');
-				csv_field(stdout, li.headsign);
+				cli_csv_field(stdout, li.headsign);
 				putchar(',');
-				csv_field(stdout, li.feed);
+				cli_csv_field(stdout, li.feed);
 			} else {
 				printf(",,,");
 			}
@@ -281,27 +260,17 @@ int cmd_route(int argc, char **argv)
 	grens_timetable *tt = NULL;
 	grens_raptor *raptor = NULL;
 	grens_dijkstra *dijkstra = NULL;
-	uint32_t *from = NULL, *to = NULL;
-	uint32_t nfrom = 0, nto = 0;
+	route_cli_ends ends = { 0 };
 	int code = route_cli_load_net(CMD, &a.feeds, &a.link, a.scenario, a.rt, &net);
 	if (code)
 		return code;
 	tt = net.tt;
 	bool rt = net.ov != NULL;
-	from = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
-	to = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
-	if (!from || !to) {
-		cli_errorf(CMD, "out of memory");
-		code = CLI_EXIT_FAIL;
-		goto done;
-	}
-	code = route_cli_stops(CMD, tt, "--from", a.from, from, GRENS_ROUTE_MAX_ENDPOINTS, &nfrom);
-	if (code == CLI_EXIT_OK)
-		code = route_cli_stops(CMD, tt, "--to", a.to, to, GRENS_ROUTE_MAX_ENDPOINTS, &nto);
+	code = route_cli_ends_resolve(CMD, tt, a.from, a.to, &ends);
 	if (code)
 		goto done;
 
-	grens_route_query q = { from, nfrom, to, nto, date, time };
+	grens_route_query q = { ends.from, ends.nfrom, ends.to, ends.nto, date, time };
 	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
 	o.max_transfers = a.max_transfers;
 	o.rt = net.ov;
@@ -321,18 +290,11 @@ int cmd_route(int argc, char **argv)
 	}
 
 	if (a.format == CLI_FORMAT_JSON) {
-		char dbuf[16], tbuf[16], id[512];
+		char dbuf[16], tbuf[16];
 		grens_date_format_iso(date, dbuf, sizeof(dbuf));
 		grens_time_format(time, tbuf, sizeof(tbuf));
-		json_t *jf = json_array(), *jt = json_array();
-		for (uint32_t i = 0; i < nfrom; i++) {
-			route_cli_stop_id(tt, from[i], id, sizeof(id));
-			json_array_append_new(jf, json_string(id));
-		}
-		for (uint32_t i = 0; i < nto; i++) {
-			route_cli_stop_id(tt, to[i], id, sizeof(id));
-			json_array_append_new(jt, json_string(id));
-		}
+		json_t *jf = route_cli_ids_json(tt, ends.from, ends.nfrom);
+		json_t *jt = route_cli_ids_json(tt, ends.to, ends.nto);
 		json_t *root = json_pack("{s:{s:o, s:o, s:s, s:s, s:s}, s:o}", "query", "from", jf,
 					 "to", jt, "date", dbuf, "time", tbuf, "algo",
 					 use_dijkstra ? "dijkstra" : "raptor", "journeys",
@@ -345,20 +307,15 @@ int cmd_route(int argc, char **argv)
 		}
 		if (jq && rt)
 			json_object_set_new(jq, "rt", json_string(a.rt));
-		if (!root || json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-			cli_errorf(CMD, "cannot write JSON");
+		if (cli_write_json(CMD, root))
 			code = CLI_EXIT_FAIL;
-		}
-		putchar('\n');
-		json_decref(root);
 	} else if (a.format == CLI_FORMAT_CSV) {
 		print_csv(tt, &res, date, net.ov);
 	} else {
 		print_text(tt, &res, date, net.ov);
 	}
 done:
-	free(from);
-	free(to);
+	route_cli_ends_free(&ends);
 	grens_raptor_free(raptor);
 	grens_dijkstra_free(dijkstra);
 	route_cli_net_free(&net);

@@ -260,10 +260,7 @@ static int print_json(const grens_timetable *tt, const grens_rt_overlay *ov)
 						       "stops", stops));
 	}
 	json_object_set_new(root, "added_trips", added);
-	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(root);
-	return rc;
+	return cli_write_json("rt", root);
 }
 
 static int parse_now(const char *cmd, const char *opt, const char *value, void *dst)
@@ -289,9 +286,8 @@ int cmd_rt(int argc, char **argv)
 	int exit_code = CLI_EXIT_FAIL;
 
 	const cli_option options[] = {
-		{ .name = "feed", .kind = CLI_OPT_FEED, .dst = &feeds },
-		{ .name = "format", .kind = CLI_OPT_FORMAT, .dst = &format,
-		  .mask = CLI_FORMATS(CLI_FORMAT_TEXT, CLI_FORMAT_JSON) },
+		CLI_FEED_OPTION(&feeds),
+		CLI_FORMAT_OPTION(&format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON),
 		{ .name = "max-age", .kind = CLI_OPT_INT, .dst = &opts.max_age_s, .min = 1,
 		  .max = 10.0 * 365 * 86400 },
 		{ .name = "now", .kind = CLI_OPT_CALL, .dst = &now, .call = parse_now },
@@ -361,10 +357,8 @@ int cmd_rt(int argc, char **argv)
 		grens_diag_free(rt_diag);
 	}
 	if (format == CLI_FORMAT_JSON) {
-		if (print_json(tt, ov) != 0) {
-			cli_errorf("rt", "cannot write JSON");
+		if (print_json(tt, ov) != 0)
 			goto done;
-		}
 	} else {
 		print_text(tt, ov);
 	}

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,6 +319,31 @@ unknown:
 		return CLI_PARSE_ERROR;
 	}
 	return CLI_PARSE_OK;
+}
+
+int cli_write_json(const char *cmd, json_t *root)
+{
+	int rc = root ? json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
+	putchar('\n');
+	json_decref(root);
+	if (rc != 0)
+		cli_errorf(cmd, "cannot write JSON");
+	return rc != 0 ? -1 : 0;
+}
+
+void cli_csv_field(FILE *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
 }
 
 /* ---- files ------------------------------------------------------------------------------ */

@@ -128,6 +128,42 @@ int route_cli_stops(const char *cmd, const grens_timetable *tt, const char *what
 	return CLI_EXIT_FAIL;
 }
 
+int route_cli_ends_resolve(const char *cmd, const grens_timetable *tt, const char *from,
+			   const char *to, route_cli_ends *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->from = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
+	out->to = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
+	if (!out->from || !out->to) {
+		cli_errorf(cmd, "out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	int code = route_cli_stops(cmd, tt, "--from", from, out->from, GRENS_ROUTE_MAX_ENDPOINTS,
+				   &out->nfrom);
+	if (code == CLI_EXIT_OK)
+		code = route_cli_stops(cmd, tt, "--to", to, out->to, GRENS_ROUTE_MAX_ENDPOINTS,
+				       &out->nto);
+	return code;
+}
+
+void route_cli_ends_free(route_cli_ends *ends)
+{
+	free(ends->from);
+	free(ends->to);
+	memset(ends, 0, sizeof(*ends));
+}
+
+json_t *route_cli_ids_json(const grens_timetable *tt, const uint32_t *stops, uint32_t n)
+{
+	char id[512];
+	json_t *arr = json_array();
+	for (uint32_t i = 0; arr && i < n; i++) {
+		route_cli_stop_id(tt, stops[i], id, sizeof(id));
+		json_array_append_new(arr, json_string(id));
+	}
+	return arr;
+}
+
 void route_cli_stop_id(const grens_timetable *tt, uint32_t stop, char *buf, size_t bufsz)
 {
 	snprintf(buf, bufsz, "%s:%s", grens_net_str(tt, tt->feed_name[tt->stop_feed[stop]]),

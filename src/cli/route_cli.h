@@ -35,6 +35,33 @@ void route_cli_net_free(route_cli_net *net);
 int route_cli_stops(const char *cmd, const grens_timetable *tt, const char *what,
 		    const char *query, uint32_t *out, uint32_t cap, uint32_t *n);
 
+/* The endpoints of a query: --from and --to resolved into stop lists. */
+typedef struct route_cli_ends {
+	uint32_t *from, *to; /* GRENS_ROUTE_MAX_ENDPOINTS each */
+	uint32_t nfrom, nto;
+} route_cli_ends;
+/* Resolve the --from and --to arguments (route_cli_stops). CLI_EXIT_OK, or
+ * an exit code after a message; free with route_cli_ends_free either way. */
+int route_cli_ends_resolve(const char *cmd, const grens_timetable *tt, const char *from,
+			   const char *to, route_cli_ends *out);
+void route_cli_ends_free(route_cli_ends *ends);
+/* ["feed:stop_id", ...] of stops[0..n) (new reference). */
+json_t *route_cli_ids_json(const grens_timetable *tt, const uint32_t *stops, uint32_t n);
+
+/* Table entries of the required --from STOP, --to STOP and --date. */
+#define ROUTE_CLI_QUERY_OPTIONS(from, to, date)                                                   \
+	{ .name = "from", .kind = CLI_OPT_STRING, .dst = (from), .required = true },              \
+	{ .name = "to", .kind = CLI_OPT_STRING, .dst = (to), .required = true },                  \
+	{ .name = "date", .kind = CLI_OPT_DATE, .dst = (date), .required = true }
+
+/* Table entries of --max-transfers and --min-transfer (the change time the
+ * timetable assumes where transfers.txt gives none). */
+#define ROUTE_CLI_TRANSFER_OPTIONS(max_transfers, link)                                          \
+	{ .name = "max-transfers", .kind = CLI_OPT_UINT32, .dst = (max_transfers), .min = 0,     \
+	  .max = GRENS_ROUTE_MAX_TRANSFERS },                                                     \
+	{ .name = "min-transfer", .kind = CLI_OPT_INT32, .dst = &(link)->net.min_change,          \
+	  .min = 0, .max = 86400 }
+
 /* "feed:stop_id" into buf. */
 void route_cli_stop_id(const grens_timetable *tt, uint32_t stop, char *buf, size_t bufsz);
 /* {"id": "feed:stop_id", "name": "..."} (new reference). */
