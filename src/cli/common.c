@@ -228,6 +228,20 @@ static void typed_name(const char *arg, char *buf, size_t bufsz)
 	buf[n] = '\0';
 }
 
+/* One positional argument; 0 or -1 after a message. */
+static int add_arg(const cli_spec *spec, const char *arg)
+{
+	if (!spec->args || !spec->arg_count || *spec->arg_count >= spec->max_args) {
+		cli_errorf(spec->cmd,
+			   spec->max_args ? "too many arguments at '%s' (see grens %s --help)"
+					  : "unexpected argument '%s' (see grens %s --help)",
+			   arg, spec->cmd);
+		return -1;
+	}
+	spec->args[(*spec->arg_count)++] = arg;
+	return 0;
+}
+
 int cli_parse(const cli_spec *spec, int argc, char **argv)
 {
 	struct option longopts[CLI_MAX_OPTIONS + 2];
@@ -245,36 +259,56 @@ int cli_parse(const cli_spec *spec, int argc, char **argv)
 			*o->seen = false;
 		n++;
 	}
-	longopts[n] = (struct option){ "help", no_argument, NULL, 'h' };
+	const int help = 256 + (int)n;
+	longopts[n] = (struct option){ "help", no_argument, NULL, help };
 	longopts[n + 1] = (struct option){ NULL, 0, NULL, 0 };
 	if (spec->arg_count)
 		*spec->arg_count = 0;
 	bool given[CLI_MAX_OPTIONS] = { false };
 	const char *cmd = spec->cmd;
-	/* optind 0 makes getopt start afresh; ':' reports a missing value */
+	/* optind 0 makes getopt start afresh; '-' returns the positional
+	 * arguments in order (whatever POSIXLY_CORRECT says, and argv stays as
+	 * it is); ':' reports a missing value */
 	optind = 0;
 	opterr = 0;
+	optopt = 0;
 	for (;;) {
-		int idx = -1;
-		int c = getopt_long(argc, argv, ":h", longopts, &idx);
+		int c = getopt_long(argc, argv, "-:h", longopts, NULL);
 		if (c == -1)
 			break;
-		/* the option element: before its value when that came separately */
+		if (c == 1) {
+			if (add_arg(spec, optarg) != 0)
+				return CLI_PARSE_ERROR;
+			continue;
+		}
+		if (c == 'h')
+			return print_usage(spec); /* -h, also inside a cluster */
+		char typed[96];
+		if (c == '?' && optopt > 0 && optopt < 256) {
+			/* an unknown short option: -q (or one of a cluster) */
+			snprintf(typed, sizeof(typed), "-%c", optopt);
+			goto unknown;
+		}
+		/* the long option's element: before its value when that came apart */
 		const char *arg = argv[optind - 1];
 		if (c >= 256 && longopts[c - 256].has_arg == required_argument && optarg == arg)
 			arg = argv[optind - 2];
-		char typed[96];
 		typed_name(arg, typed, sizeof(typed));
-		if (c == 'h') {
-			if (strcmp(typed, "-h") != 0 && strcmp(typed, "--help") != 0)
-				goto unknown;
+		if (c == help) {
+			if (strcmp(typed, "--help") != 0)
+				goto unknown; /* an abbreviation */
 			return print_usage(spec);
 		}
 		if (c == ':') {
 			cli_errorf(cmd, "%s needs a value (see grens %s --help)", typed, cmd);
 			return CLI_PARSE_ERROR;
 		}
-		if (c == '?' || c < 256)
+		if (c == '?' && optopt >= 256 && optopt <= help &&
+		    strcmp(typed + 2, longopts[optopt - 256].name) == 0) {
+			cli_errorf(cmd, "%s takes no value (see grens %s --help)", typed, cmd);
+			return CLI_PARSE_ERROR;
+		}
+		if (c < 256 || c > help)
 			goto unknown;
 		const cli_option *o = &spec->options[c - 256];
 		/* getopt_long takes abbreviations; the options are spelled in full */
@@ -287,27 +321,13 @@ int cli_parse(const cli_spec *spec, int argc, char **argv)
 			return CLI_PARSE_ERROR;
 		continue;
 unknown:
-		if (strncmp(typed, "--", 2) == 0 && strchr(arg, '=') && c == '?' && idx < 0) {
-			/* "--flag=value" for an option that takes none */
-			for (unsigned k = 0; k < n; k++)
-				if (strcmp(typed + 2, longopts[k].name) == 0) {
-					cli_errorf(cmd, "%s takes no value (see grens %s --help)",
-						   typed, cmd);
-					return CLI_PARSE_ERROR;
-				}
-		}
 		cli_errorf(cmd, "unknown option '%s' (see grens %s --help)", typed, cmd);
 		return CLI_PARSE_ERROR;
 	}
-	for (int i = optind; i < argc; i++) {
-		if (!spec->args || !spec->arg_count || *spec->arg_count >= spec->max_args) {
-			cli_errorf(cmd, spec->max_args ? "too many arguments at '%s' (see grens %s --help)"
-						       : "unexpected argument '%s' (see grens %s --help)",
-				   argv[i], cmd);
+	/* what follows "--" */
+	for (int i = optind; i < argc; i++)
+		if (add_arg(spec, argv[i]) != 0)
 			return CLI_PARSE_ERROR;
-		}
-		spec->args[(*spec->arg_count)++] = argv[i];
-	}
 	char missing[256] = "";
 	size_t m = 0;
 	for (unsigned k = 0; k < n; k++)

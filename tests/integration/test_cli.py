@@ -86,6 +86,15 @@ for cmd, opts in OPTIONS.items():
     r = grens(cmd, "-q")
     check(r.returncode == 2 and "unknown option '-q'" in r.stderr, f"{cmd}: -q refused")
 
+# -h inside a cluster is still help; --help takes no value; "--" ends the options.
+r = run("route", "-hq")
+check(r.returncode == 0 and r.stdout.startswith("usage: grens route"), "route -hq: help")
+r = run("route", "--help=1")
+check(r.returncode == 2 and "--help takes no value" in r.stderr, f"--help=1: {r.stderr}")
+r = run("route", "--", "--from")
+check(r.returncode == 2 and "unexpected argument '--from'" in r.stderr,
+      f"after --, --from is an argument: {r.stderr.strip()}")
+
 # Stray arguments: commands without positional arguments refuse one; rt takes
 # one FILE.
 for cmd in ("info", "route", "profile", "link", "compare", "access", "report", "nightly",
@@ -198,6 +207,12 @@ for cmd, pairs, rest in SAME:
     want = 2 if cmd == "nightly" else 0
     check(a.returncode == want and (cmd == "nightly" or a.stdout),
           f"{cmd}: the run works: {a.returncode} {a.stderr.strip()}")
+
+# Options after rt's FILE are options, also with POSIXLY_CORRECT set.
+a = run("rt", "--feed", RTS, "--format", "json", empty_pb)
+b = run("rt", empty_pb, "--feed", RTS, "--format", "json", env={"POSIXLY_CORRECT": "1"})
+check(a.returncode == 0 and a.stdout == b.stdout and b.returncode == 0,
+      f"rt FILE --options: {b.returncode} {b.stderr.strip()}")
 
 # A value that starts with '-' is still the option's value.
 r = run("route", "--feed", RB, "--from", "AACH", "--to", "BONN", "--date", "2026-03-10",
