@@ -41,7 +41,7 @@ int cli_parse_format(const char *cmd, const char *value, unsigned allowed, cli_f
  * cli_parse (getopt_long underneath): "--opt value" and "--opt=value",
  * names spelled in full, positional arguments anywhere, "--" ends the
  * options, --help and -h print the usage to stdout. Errors name the
- * command, the option and the reason. */
+ * command, the option and the reason. A table holds at most 64 options. */
 typedef enum {
 	CLI_OPT_FLAG,   /* no value; bool *dst = true */
 	CLI_OPT_STRING, /* const char **dst (the last one given wins) */
@@ -91,11 +91,13 @@ typedef struct cli_spec {
 	unsigned *arg_count;
 } cli_spec;
 
-enum { CLI_PARSE_OK = 0, CLI_PARSE_HELP = 1, CLI_PARSE_ERROR = -1 };
 /* Table entries every command spells the same way. */
 #define CLI_FEED_OPTION(list) { .name = "feed", .kind = CLI_OPT_FEED, .dst = (list) }
 #define CLI_FORMAT_OPTION(format, ...)                                                            \
-	{ .name = "format", .kind = CLI_OPT_FORMAT, .dst = (format), .mask = CLI_FORMATS(__VA_ARGS__) }
+	{ .name = "format", .kind = CLI_OPT_FORMAT, .dst = (format),                              \
+	  .mask = CLI_FORMATS(__VA_ARGS__) }
+
+enum { CLI_PARSE_OK = 0, CLI_PARSE_HELP = 1, CLI_PARSE_ERROR = -1 };
 
 /* Parse argv[1..argc) (argv[0] is the command name) into the option
  * destinations. CLI_PARSE_OK; CLI_PARSE_HELP after printing the usage to
@@ -188,7 +190,8 @@ void cli_link_args_init(cli_link_args *args);
  * CLI_OPT_CALL callback with dst a cli_link_args. 0 or -1 after a message. */
 int cli_link_option(const char *cmd, const char *opt, const char *value, void *dst);
 /* Option table entries: --links alone, and all linking options. */
-#define CLI_LINKS_OPTION(args) { .name = "links", .kind = CLI_OPT_CALL, .dst = (args), .call = cli_link_option }
+#define CLI_LINKS_OPTION(args)                                                                    \
+	{ .name = "links", .kind = CLI_OPT_CALL, .dst = (args), .call = cli_link_option }
 #define CLI_LINK_OPTIONS(args)                                                                    \
 	CLI_LINKS_OPTION(args),                                                                   \
 	{ .name = "overrides", .kind = CLI_OPT_CALL, .dst = (args), .call = cli_link_option },    \
