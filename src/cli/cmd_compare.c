@@ -236,6 +236,10 @@ struct row {
 	int32_t first_dep, last_dep; /* GRENS_ROUTE_UNREACHED when none */
 	bool has_delta;
 	int32_t delta_median;
+	/* The other statistics against the base row (GRENS_ROUTE_UNREACHED or
+	 * NAN when either side has none). */
+	int32_t delta_min, delta_p90;
+	double delta_transfers, delta_share;
 	/* best journey */
 	json_t *best; /* object or NULL */
 	char best_text[1024];
@@ -248,6 +252,22 @@ static uint32_t display_stop(const grens_timetable *tt, const uint32_t *s, uint3
 		if (tt->stop_location_type[s[i]] == 1)
 			return s[i];
 	return s[0];
+}
+
+static int32_t delta_or_none(int32_t v, int32_t base)
+{
+	return v == GRENS_ROUTE_UNREACHED || base == GRENS_ROUTE_UNREACHED
+		   ? GRENS_ROUTE_UNREACHED
+		   : v - base;
+}
+
+/* The deltas of r against base (r itself for the base rows: all 0). */
+static void set_deltas(struct row *r, const struct row *base)
+{
+	r->delta_min = delta_or_none(r->sum.min, base->sum.min);
+	r->delta_p90 = delta_or_none(r->sum.p90, base->sum.p90);
+	r->delta_transfers = r->sum.mean_transfers - base->sum.mean_transfers; /* NAN stays */
+	r->delta_share = r->sum.share_under - base->sum.share_under;
 }
 
 static void hhmm(int32_t t, char *buf, size_t n)
@@ -542,7 +562,8 @@ static void print_csv(FILE *o, const struct report *rp)
 	const struct args *a = rp->a;
 	fprintf(o, "from_id,from_name,to_id,to_name,date,scenario,scenario_sha256,min_s,median_s,"
 		   "p90_s,mean_transfers,share_under_threshold,first_departure,last_departure,"
-		   "delta_median_s,best_journey\n");
+		   "delta_median_s,best_journey,delta_min_s,delta_p90_s,delta_mean_transfers,"
+		   "delta_share_under_threshold\n");
 	for (size_t i = 0; i < rp->row_count; i++) {
 		const struct row *r = &rp->rows[i];
 		const struct place *f = &rp->places[r->from], *t = &rp->places[r->to];
@@ -576,7 +597,14 @@ static void print_csv(FILE *o, const struct report *rp)
 			fprintf(o, "%d", r->delta_median);
 		fputc(',', o);
 		cli_csv_field(o, r->best ? r->best_text : "");
-		fputc('\n', o);
+		fputc(',', o);
+		csv_int(o, r->delta_min);
+		fputc(',', o);
+		csv_int(o, r->delta_p90);
+		fputc(',', o);
+		if (!isnan(r->delta_transfers))
+			fprintf(o, "%.3f", r->delta_transfers);
+		fprintf(o, ",%.4f\n", r->delta_share);
 	}
 }
 
@@ -640,6 +668,14 @@ static json_t *report_json(const struct report *rp)
 				    iso_or_null(a->dates[r->date], r->last_dep));
 		json_object_set_new(o, "delta_median_s",
 				    r->has_delta ? json_integer(r->delta_median) : json_null());
+		json_object_set_new(o, "delta_min_s", int_or_null(r->delta_min));
+		json_object_set_new(o, "delta_p90_s", int_or_null(r->delta_p90));
+		json_object_set_new(o, "delta_mean_transfers",
+				    isnan(r->delta_transfers)
+					? json_null()
+					: json_real(round(r->delta_transfers * 1e4) / 1e4));
+		json_object_set_new(o, "delta_share_under_threshold",
+				    json_real(round(r->delta_share * 1e4) / 1e4));
 		json_object_set_new(o, "best_journey",
 				    r->best ? json_incref(r->best) : json_null());
 		json_array_append_new(rows, o);
@@ -799,6 +835,7 @@ int cmd_compare(int argc, char **argv)
 						if (r->has_delta)
 							r->delta_median =
 							    r->sum.median - base_row->sum.median;
+						set_deltas(r, base_row);
 					}
 				}
 			}
