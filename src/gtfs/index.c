@@ -1,60 +1,15 @@
-/* Id lookups (uthash, non-fatal on OOM), service calendars, and freeing. */
+/* Id lookups (an open-addressing hash table per id kind), service
+ * calendars, and freeing. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-#define HASH_NONFATAL_OOM 1
-/* A Bloom filter (2^20 bits per table) lets the duplicate check of a new
- * id skip walking its bucket chain. */
-#define HASH_BLOOM 20
-#define uthash_nonfatal_oom(e) (m->oom = true)
-#include <uthash.h>
+/* The table grows when more than 7/10 of its slots are used. */
+#define ID_MAP_MIN_SLOTS 64u
+#define ID_MAP_MAX_SLOTS (1ull << 33)
 
-struct id_entry {
-	const char *id;
-	uint32_t row;
-	UT_hash_handle hh;
-};
-
-int id_map_add(id_map *m, grens_arena *arena, const char *id, size_t len, uint32_t row,
-	       uint32_t *existing)
-{
-	struct id_entry *e = NULL;
-	HASH_FIND(hh, m->head, id, len, e);
-	if (e) {
-		if (existing)
-			*existing = e->row;
-		return 1;
-	}
-	e = grens_arena_alloc(arena, sizeof(*e), _Alignof(struct id_entry));
-	if (!e)
-		return GRENS_ENOMEM;
-	e->id = id;
-	e->row = row;
-	m->oom = false;
-	HASH_ADD_KEYPTR(hh, m->head, e->id, len, e);
-	if (m->oom)
-		return GRENS_ENOMEM;
-	return 0;
-}
-
-uint32_t id_map_find(const id_map *m, const char *id, size_t len)
-{
-	struct id_entry *e = NULL;
-	if (!m->head)
-		return GRENS_NONE;
-	HASH_FIND(hh, m->head, id, len, e);
-	return e ? e->row : GRENS_NONE;
-}
-
-void id_map_clear(id_map *m)
-{
-	HASH_CLEAR(hh, m->head);
-	m->head = NULL;
-}
-
-static inline uint32_t flat_hash(const char *s, size_t len)
+static inline uint32_t id_hash(const char *s, size_t len)
 {
 	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
 	for (size_t i = 0; i < len; i++) {
@@ -71,55 +26,75 @@ static inline uint32_t flat_hash(const char *s, size_t len)
 	return (uint32_t)h;
 }
 
-int flat_map_build(flat_map *fm, const void *rows, size_t stride, uint32_t count)
+/* Slot of id (hash h): the one holding it, or the empty one where it
+ * would go. The table always has an empty slot. */
+static inline struct id_entry *id_slot(const id_map *m, const char *id, size_t len, uint32_t h)
 {
-	memset(fm, 0, sizeof(*fm));
-	uint64_t size = 16;
-	while (size < (uint64_t)count * 2)
-		size *= 2;
-	if (size > ((uint64_t)1 << 33))
-		return GRENS_ELIMIT;
-	fm->slots = calloc((size_t)size, sizeof(*fm->slots));
-	if (!fm->slots)
-		return GRENS_ENOMEM;
-	fm->mask = (uint32_t)(size - 1);
-	fm->base = rows;
-	fm->stride = stride;
-	for (uint32_t row = 0; row < count; row++) {
-		const char *id = *(const char *const *)(const void *)(fm->base + (size_t)row * stride);
-		size_t len = strlen(id);
-		if (flat_map_find(fm, id, len) != GRENS_NONE)
-			continue;
-		uint32_t h = flat_hash(id, len), i = h & fm->mask;
-		while (fm->slots[i])
-			i = (i + 1) & fm->mask;
-		fm->slots[i] = (uint64_t)h << 32 | ((uint64_t)row + 1);
+	uint64_t i = h & m->mask;
+	for (;;) {
+		struct id_entry *e = &m->slots[i];
+		if (!e->id || (e->hash == h && memcmp(e->id, id, len) == 0 && e->id[len] == '\0'))
+			return e;
+		i = (i + 1) & m->mask;
 	}
+}
+
+static int id_map_grow(id_map *m)
+{
+	uint64_t size = m->mask ? ((uint64_t)m->mask + 1) * 2 : ID_MAP_MIN_SLOTS;
+	if (size > ID_MAP_MAX_SLOTS)
+		return GRENS_ENOMEM;
+	struct id_entry *slots = calloc((size_t)size, sizeof(*slots));
+	if (!slots)
+		return GRENS_ENOMEM;
+	uint64_t mask = size - 1;
+	for (uint64_t k = 0; m->slots && k <= m->mask; k++) {
+		const struct id_entry *e = &m->slots[k];
+		if (!e->id)
+			continue;
+		uint64_t i = e->hash & mask;
+		while (slots[i].id)
+			i = (i + 1) & mask;
+		slots[i] = *e;
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->mask = mask;
 	return 0;
 }
 
-uint32_t flat_map_find(const flat_map *fm, const char *id, size_t len)
+int id_map_add(id_map *m, const char *id, size_t len, uint32_t row, uint32_t *existing)
 {
-	uint32_t h = flat_hash(id, len), i = h & fm->mask;
-	for (;;) {
-		uint64_t slot = fm->slots[i];
-		if (!slot)
-			return GRENS_NONE;
-		if ((uint32_t)(slot >> 32) == h) {
-			uint32_t row = (uint32_t)slot - 1;
-			const char *key =
-				*(const char *const *)(const void *)(fm->base + (size_t)row * fm->stride);
-			if (memcmp(key, id, len) == 0 && key[len] == '\0')
-				return row;
-		}
-		i = (i + 1) & fm->mask;
+	if ((m->count + 1) * 10 > (m->mask + (m->slots ? 1 : 0)) * 7) {
+		if (id_map_grow(m))
+			return GRENS_ENOMEM;
 	}
+	uint32_t h = id_hash(id, len);
+	struct id_entry *e = id_slot(m, id, len, h);
+	if (e->id) {
+		if (existing)
+			*existing = e->row;
+		return 1;
+	}
+	e->id = id;
+	e->hash = h;
+	e->row = row;
+	m->count++;
+	return 0;
 }
 
-void flat_map_free(flat_map *fm)
+uint32_t id_map_find(const id_map *m, const char *id, size_t len)
 {
-	free(fm->slots);
-	memset(fm, 0, sizeof(*fm));
+	if (!m->count)
+		return GRENS_NONE;
+	const struct id_entry *e = id_slot(m, id, len, id_hash(id, len));
+	return e->id ? e->row : GRENS_NONE;
+}
+
+void id_map_clear(id_map *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
 }
 
 uint32_t grens_gtfs_find_stop(const grens_gtfs_feed *feed, const char *id)

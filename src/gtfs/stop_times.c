@@ -138,12 +138,22 @@ static inline int small_enum(table *t, int col, int64_t max, int64_t dflt, uint8
 	return 0;
 }
 
+/* Consecutive rows of one trip, as read. A clean run is one that
+ * check_trip would leave as it is: every row has times, and stop_sequence,
+ * the times and the given distances all increase (checked row by row as
+ * the rows are read, while they are still in cache). */
+typedef struct st_run {
+	uint32_t trip, start;
+	bool clean;
+} st_run;
+
 typedef struct st_work {
 	/* Trip of each row. While the file keeps each trip's rows together this
-	 * stays NULL and runs (trip, first row) describe the rows instead. */
+	 * stays NULL and runs describe the rows instead. */
 	uint32_t *trip;
-	uint32_t *run_trip, *run_start;
-	uint32_t run_count, run_cap, run_cap2;
+	st_run *runs;
+	uint32_t run_count, run_cap;
+	bool runs_sorted; /* stop_sequence increases within every run */
 	/* Physical line per row, for notices. While rows sit on consecutive
 	 * lines (no blank lines, quoted newlines or skipped rows) the line is
 	 * first_line + row and this stays NULL. */
@@ -164,9 +174,9 @@ static int materialize_trips(st_work *w, uint32_t rows, uint32_t cap)
 	if (rc)
 		return rc;
 	for (uint32_t r = 0; r < w->run_count; r++) {
-		uint32_t end = r + 1 < w->run_count ? w->run_start[r + 1] : rows;
-		for (uint32_t i = w->run_start[r]; i < end; i++)
-			w->trip[i] = w->run_trip[r];
+		uint32_t end = r + 1 < w->run_count ? w->runs[r + 1].start : rows;
+		for (uint32_t i = w->runs[r].start; i < end; i++)
+			w->trip[i] = w->runs[r].trip;
 	}
 	return 0;
 }
@@ -202,21 +212,15 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 	if (rc)
 		return grens_error_set(ld->err, rc, "out of memory reserving stop_times");
 	bool has_dist = fld_has_column(t, ST_DIST);
-	flat_map stops_map, trips_map;
-	rc = flat_map_build(&stops_map, f->stops, sizeof(*f->stops), f->stop_count);
-	if (rc)
-		return grens_error_set(ld->err, rc, "out of memory indexing stops");
-	rc = flat_map_build(&trips_map, f->trips, sizeof(*f->trips), f->trip_count);
-	if (rc) {
-		flat_map_free(&stops_map);
-		return grens_error_set(ld->err, rc, "out of memory indexing trips");
-	}
+	const id_map *stops_map = &ld->index->stops, *trips_map = &ld->index->trips;
 	const char *last_trip = NULL;
 	uint32_t last_trip_len = 0, last_trip_row = GRENS_NONE;
 	uint32_t predicted[PREDICT_SLOTS];
 	uint32_t prev_row_trip = GRENS_NONE, row_in_trip = 0;
 	memset(predicted, 0xff, sizeof(predicted));
 	uint32_t n = 0;
+	float run_dist = NAN; /* the current run's last given distance */
+	w->runs_sorted = true;
 	for (rc = table_next(t); rc == 1; rc = table_next(t)) {
 		uint32_t tl, sl, ql;
 		const char *tid = fld(t, ST_TRIP, &tl);
@@ -239,7 +243,7 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 			if (cand && memcmp(cand, tid, tl) == 0 && cand[tl] == '\0')
 				trip = next;
 			else
-				trip = flat_map_find(&trips_map, tid, tl);
+				trip = id_map_find(trips_map, tid, tl);
 			if (trip == GRENS_NONE) {
 				NOTICE_ERROR(ld, "foreign_key_violation", t->file, t->r.line,
 					     "trip_id", "unknown trip_id \"%.*s\": row skipped",
@@ -264,7 +268,7 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 				stop = predicted[pos];
 		}
 		if (stop == GRENS_NONE) {
-			stop = flat_map_find(&stops_map, sid, sl);
+			stop = id_map_find(stops_map, sid, sl);
 			if (pos < PREDICT_SLOTS)
 				predicted[pos] = stop;
 		}
@@ -361,27 +365,39 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		st->timepoint = timepoint;
 		st->interpolated = 0;
 		st->headsign = headsign;
-		if (!w->trip && (n == 0 || trip != w->run_trip[w->run_count - 1])) {
+		if (!w->trip && (n == 0 || trip != w->runs[w->run_count - 1].trip)) {
 			if (f->trips[trip].stop_time_count > 0) {
 				/* This trip's rows came earlier, apart from these. */
 				rc = materialize_trips(w, n, cap);
 			} else {
-				rc = gtfs_reserve((void **)&w->run_trip, &w->run_cap,
-						  sizeof(*w->run_trip), (uint64_t)w->run_count + 1);
+				rc = gtfs_reserve((void **)&w->runs, &w->run_cap, sizeof(*w->runs),
+						  (uint64_t)w->run_count + 1);
 				if (!rc)
-					rc = gtfs_reserve((void **)&w->run_start, &w->run_cap2,
-							  sizeof(*w->run_start),
-							  (uint64_t)w->run_count + 1);
-				if (!rc) {
-					w->run_trip[w->run_count] = trip;
-					w->run_start[w->run_count++] = n;
-				}
+					w->runs[w->run_count++] =
+						(st_run){ trip, n, arr != GRENS_TIME_NONE };
 			}
 			if (rc) {
 				rc = grens_error_set(ld->err, rc, "out of memory");
 				break;
 			}
+		} else if (!w->trip) {
+			/* The run goes on: compare with its previous row (see st_run). */
+			const grens_gtfs_stop_time *prev = st - 1;
+			st_run *run = &w->runs[w->run_count - 1];
+			if (sequence <= prev->sequence) {
+				w->runs_sorted = false;
+				run->clean = false;
+			}
+			if (arr == GRENS_TIME_NONE || arr < prev->departure)
+				run->clean = false;
+			if (!isnan(st->shape_dist_traveled)) {
+				if (!isnan(run_dist) && !(st->shape_dist_traveled > run_dist))
+					run->clean = false;
+				run_dist = st->shape_dist_traveled;
+			}
 		}
+		if (!w->trip && w->runs[w->run_count - 1].start == n)
+			run_dist = st->shape_dist_traveled;
 		if (w->trip)
 			w->trip[n] = trip;
 		f->trips[trip].stop_time_count++; /* marks the trip as seen */
@@ -400,8 +416,6 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		if ((n & 0xFFFFF) == 0)
 			grens_progress_report(&ld->opts->progress, "stop_times", n, 0);
 	}
-	flat_map_free(&stops_map);
-	flat_map_free(&trips_map);
 	if (rc < 0)
 		return rc;
 	f->stop_time_count = n;
@@ -428,17 +442,16 @@ static int group_rows(gtfs_loader *ld, st_work *w)
 	for (uint32_t t = 0; t < f->trip_count; t++)
 		f->trips[t].stop_time_count = 0;
 	if (!w->trip) {
-		/* Each trip's rows are together: check their order run by run. */
+		/* Each trip's rows are together, and their order was checked as
+		 * they were read. */
 		for (uint32_t r = 0; r < w->run_count; r++) {
-			uint32_t start = w->run_start[r];
-			uint32_t end = r + 1 < w->run_count ? w->run_start[r + 1] : n;
-			grens_gtfs_trip *tr = &f->trips[w->run_trip[r]];
+			uint32_t start = w->runs[r].start;
+			uint32_t end = r + 1 < w->run_count ? w->runs[r + 1].start : n;
+			grens_gtfs_trip *tr = &f->trips[w->runs[r].trip];
 			tr->first_stop_time = start;
 			tr->stop_time_count = end - start;
-			for (uint32_t i = start + 1; i < end && sorted; i++)
-				sorted = f->stop_times[i - 1].sequence < f->stop_times[i].sequence;
 		}
-		if (sorted)
+		if (w->runs_sorted)
 			return 0;
 		if (materialize_trips(w, n, n))
 			return grens_error_set(ld->err, GRENS_ENOMEM,
@@ -662,11 +675,14 @@ static int finish_trips(gtfs_loader *ld, st_work *w)
 	 * the runs when rows were read grouped, else row by row. */
 	uint32_t i = 0, r = 0;
 	while (i < f->stop_time_count) {
-		uint32_t t = w->trip ? w->trip[i] : w->run_trip[r++];
+		bool clean = !w->trip && w->runs[r].clean;
+		uint32_t t = w->trip ? w->trip[i] : w->runs[r++].trip;
 		uint32_t count = f->trips[t].stop_time_count;
 		if (gtfs_reserve((void **)&w->scratch, &w->scratch_cap, sizeof(*w->scratch), count))
 			return grens_error_set(ld->err, GRENS_ENOMEM, "out of memory");
-		uint32_t kept = check_trip(ld, w, t, i, count);
+		/* A clean run needs no check and no interpolation: its rows are
+		 * not read again. */
+		uint32_t kept = clean ? count : check_trip(ld, w, t, i, count);
 		if (wpos != i && kept)
 			memmove(f->stop_times + wpos, f->stop_times + i,
 				(size_t)kept * sizeof(*f->stop_times));
@@ -718,8 +734,7 @@ done:
 	free(w.trip);
 	free(w.line);
 	free(w.scratch);
-	free(w.run_trip);
-	free(w.run_start);
+	free(w.runs);
 	return rc;
 }
 
