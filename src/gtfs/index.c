@@ -39,9 +39,9 @@ static inline struct id_entry *id_slot(const id_map *m, const char *id, size_t l
 	}
 }
 
-static int id_map_grow(id_map *m)
+/* Rehash into a table of size slots (a power of two above the count). */
+static int id_map_resize(id_map *m, uint64_t size)
 {
-	uint64_t size = m->mask ? ((uint64_t)m->mask + 1) * 2 : ID_MAP_MIN_SLOTS;
 	if (size > ID_MAP_MAX_SLOTS)
 		return GRENS_ENOMEM;
 	struct id_entry *slots = calloc((size_t)size, sizeof(*slots));
@@ -63,10 +63,27 @@ static int id_map_grow(id_map *m)
 	return 0;
 }
 
+/* Slots for count ids at most 7/10 full. */
+static uint64_t id_map_slots_for(uint64_t count)
+{
+	uint64_t size = ID_MAP_MIN_SLOTS;
+	while (size * 7 < count * 10 && size <= ID_MAP_MAX_SLOTS)
+		size *= 2;
+	return size;
+}
+
+int id_map_reserve(id_map *m, uint64_t count)
+{
+	uint64_t size = id_map_slots_for(count);
+	if (m->slots && size <= m->mask + 1)
+		return 0;
+	return id_map_resize(m, size);
+}
+
 int id_map_add(id_map *m, const char *id, size_t len, uint32_t row, uint32_t *existing)
 {
-	if ((m->count + 1) * 10 > (m->mask + (m->slots ? 1 : 0)) * 7) {
-		if (id_map_grow(m))
+	if (!m->slots || (m->count + 1) * 10 > (m->mask + 1) * 7) {
+		if (id_map_resize(m, m->slots ? (m->mask + 1) * 2 : ID_MAP_MIN_SLOTS))
 			return GRENS_ENOMEM;
 	}
 	uint32_t h = id_hash(id, len);
@@ -130,6 +147,13 @@ uint32_t grens_gtfs_find_agency(const grens_gtfs_feed *feed, const char *id)
 	if (!feed || !feed->index || !id)
 		return GRENS_NONE;
 	return id_map_find(&feed->index->agencies, id, strlen(id));
+}
+
+const char *grens_gtfs_stop_headsign(const grens_gtfs_feed *feed, const grens_gtfs_stop_time *st)
+{
+	if (!feed || !st || st->headsign >= feed->stop_headsign_count)
+		return "";
+	return feed->stop_headsigns[st->headsign];
 }
 
 bool grens_gtfs_service_active(const grens_gtfs_feed *feed, uint32_t service, grens_date date)
@@ -222,6 +246,7 @@ void grens_gtfs_free(grens_gtfs_feed *feed)
 	free(feed->routes);
 	free(feed->trips);
 	free(feed->stop_times);
+	free(feed->stop_headsigns);
 	free(feed->services);
 	free(feed->exceptions);
 	free(feed->transfers);

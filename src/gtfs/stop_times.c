@@ -40,6 +40,8 @@ const csv_column gtfs_stop_times_cols[] = {
 };
 const size_t gtfs_stop_times_ncols = ST_NCOLS;
 
+_Static_assert(sizeof(grens_gtfs_stop_time) == 24, "a stop_times row takes 24 bytes");
+
 /* Runs all frequencies.txt rows together may add (72 MB of trips): each
  * row is capped by limits.h, and many rows must not multiply that cap. */
 #define FREQUENCY_TOTAL_RUNS (100u * GRENS_LIMIT_FREQUENCY_TRIPS)
@@ -162,7 +164,47 @@ typedef struct st_work {
 	uint32_t tcap, lcap;
 	uint32_t *scratch; /* one trip's lines in check_trip */
 	uint32_t scratch_cap;
+	id_map headsigns; /* stop_headsign text -> index in feed->stop_headsigns */
+	uint32_t headsign_cap;
+	uint32_t last_headsign; /* index of the previous row's, to skip the lookup */
 } st_work;
+
+/* Index of a stop_headsign in the feed's table, added when new; 0 for "".
+ * Returns 0 or GRENS_ENOMEM. */
+static int headsign_index(gtfs_loader *ld, st_work *w, const table *t, const char *s,
+			  uint32_t len, uint32_t *out)
+{
+	grens_gtfs_feed *f = ld->feed;
+	*out = 0;
+	if (!len)
+		return 0;
+	const char *last = f->stop_headsigns[w->last_headsign];
+	if (memcmp(last, s, len) == 0 && last[len] == '\0') {
+		*out = w->last_headsign;
+		return 0;
+	}
+	uint32_t i = id_map_find(&w->headsigns, s, len);
+	if (i == GRENS_NONE) {
+		if (f->stop_headsign_count > GRENS_GTFS_STOP_HEADSIGNS_MAX) {
+			NOTICE_WARN(ld, "too_many_distinct_values", t->file, t->r.line,
+				    "stop_headsign",
+				    "more than %u distinct stop_headsign values: \"%.*s\" dropped",
+				    GRENS_GTFS_STOP_HEADSIGNS_MAX, VAL(len), s);
+			return 0;
+		}
+		const char *copy = loader_str(ld, s, len);
+		if (!copy ||
+		    gtfs_reserve((void **)&f->stop_headsigns, &w->headsign_cap,
+				 sizeof(*f->stop_headsigns), (uint64_t)f->stop_headsign_count + 1) ||
+		    id_map_add(&w->headsigns, copy, len, f->stop_headsign_count, NULL) < 0)
+			return GRENS_ENOMEM;
+		i = f->stop_headsign_count;
+		f->stop_headsigns[f->stop_headsign_count++] = copy;
+	}
+	w->last_headsign = i;
+	*out = i;
+	return 0;
+}
 
 /* Give every row so far its trip from the runs: needed once a trip's rows
  * turn out not to be together. */
@@ -330,8 +372,8 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		}
 		uint32_t hl;
 		const char *hs = fld(t, ST_HEADSIGN, &hl);
-		const char *headsign = hl ? loader_intern(ld, hs, hl) : "";
-		if (!headsign) {
+		uint32_t headsign;
+		if (headsign_index(ld, w, t, hs, hl, &headsign)) {
 			rc = grens_error_set(ld->err, GRENS_ENOMEM, "out of memory");
 			break;
 		}
@@ -711,10 +753,16 @@ int gtfs_load_stop_times(gtfs_loader *ld)
 	bool present;
 	st_work w;
 	memset(&w, 0, sizeof(w));
-	int rc = table_open(&t, ld, "stop_times.txt", gtfs_stop_times_cols, ST_NCOLS, true,
-			    &present);
+	/* The table of stop_headsign texts starts with "" (index 0). */
+	int rc = gtfs_reserve((void **)&f->stop_headsigns, &w.headsign_cap,
+			      sizeof(*f->stop_headsigns), 1);
 	if (rc)
-		return rc;
+		return grens_error_set(ld->err, rc, "out of memory");
+	f->stop_headsigns[0] = "";
+	f->stop_headsign_count = 1;
+	rc = table_open(&t, ld, "stop_times.txt", gtfs_stop_times_cols, ST_NCOLS, true, &present);
+	if (rc)
+		goto done;
 	rc = read_rows(ld, &t, &w);
 	table_close(&t);
 	if (rc)
@@ -735,6 +783,7 @@ done:
 	free(w.line);
 	free(w.scratch);
 	free(w.runs);
+	id_map_clear(&w.headsigns);
 	return rc;
 }
 

@@ -2,6 +2,7 @@
  * malformed feeds written at run time, zip archives built with libzip, and
  * the real feeds in ../shared when present. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1129,6 +1130,101 @@ static void test_real_feeds(void)
 	unload(&l);
 }
 
+/* stop_headsign texts are kept once each; rows hold their index. */
+static void test_stop_headsigns(void)
+{
+	loaded l = load(MAKE_FEED(
+		"headsigns", { "trips.txt", "route_id,service_id,trip_id\nr,svc,t1\nr,svc,t2\n" },
+		{ "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence,"
+				    "stop_headsign\n"
+				    "t1,08:00:00,08:00:00,s1,1,Centrum\n"
+				    "t1,08:10:00,08:10:00,s2,2,\n"
+				    "t2,09:00:00,09:00:00,s1,1,\"Noord, via Centrum\"\n"
+				    "t2,09:10:00,09:10:00,s2,2,Centrum\n" }));
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		const grens_gtfs_feed *f = l.feed;
+		/* "", "Centrum", "Noord, via Centrum": three texts for four rows. */
+		CHECK_INT(f->stop_headsign_count, 3);
+		CHECK_STR(grens_gtfs_stop_headsign(f, trip_st(f, "t1", 0)), "Centrum");
+		CHECK_STR(grens_gtfs_stop_headsign(f, trip_st(f, "t1", 1)), "");
+		CHECK_INT(trip_st(f, "t1", 1)->headsign, 0);
+		CHECK_STR(grens_gtfs_stop_headsign(f, trip_st(f, "t2", 0)), "Noord, via Centrum");
+		CHECK_STR(grens_gtfs_stop_headsign(f, trip_st(f, "t2", 1)), "Centrum");
+		CHECK_INT(trip_st(f, "t2", 1)->headsign, trip_st(f, "t1", 0)->headsign);
+		CHECK_STR(grens_gtfs_stop_headsign(NULL, NULL), "");
+	}
+	unload(&l);
+}
+
+/* Rows of a trip that come back later in the file, and a trip with a
+ * problem between clean ones: the problem row's notice keeps its line and
+ * the other trips stay whole. Times at the 240 h limit parse. */
+static void test_trip_runs(void)
+{
+	loaded l = load(MAKE_FEED(
+		"runs",
+		{ "trips.txt", "route_id,service_id,trip_id\nr,svc,t1\nr,svc,t2\nr,svc,t3\n" },
+		{ "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+				    "t1,08:00:00,08:00:00,s1,1\n"	  /* line 2 */
+				    "t2,09:00:00,09:00:00,s1,1\n"	  /* line 3 */
+				    "t2,08:59:00,08:59:00,s2,2\n"	  /* line 4: back in time */
+				    "t2,09:20:00,09:20:00,s1,3\n"	  /* line 5 */
+				    "t3,239:59:00,239:59:00,s1,1\n" /* line 6 */
+				    "t3,240:59:59,240:59:59,s2,2\n" /* line 7: the last second */
+				    "t3,241:00:00,241:00:00,s1,3\n" /* line 8: past the limit */
+				    "t1,08:10:00,08:10:00,s2,2\n" }));	  /* line 9: t1 again */
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		const grens_gtfs_feed *f = l.feed;
+		/* t1: lines 2 and 9 grouped, in sequence order. */
+		CHECK_INT(f->trips[0].stop_time_count, 2);
+		CHECK(trip_st(f, "t1", 1) && trip_st(f, "t1", 1)->arrival == hms(8, 10, 0));
+		CHECK(trip_st(f, "t1", 1) && trip_st(f, "t1", 1)->stop == 1);
+		/* t2: the row of line 4 arrives before 09:00:00 and is skipped. */
+		CHECK_INT(grens_diag_count(l.diag,
+					   "stop_time_with_arrival_before_previous_departure_time"),
+			  1);
+		CHECK_INT(notice_line(&l, "stop_time_with_arrival_before_previous_departure_time"), 4);
+		CHECK_INT(f->trips[1].stop_time_count, 2);
+		CHECK(trip_st(f, "t2", 1) && trip_st(f, "t2", 1)->sequence == 3);
+		/* t3: 240:59:59 = 240 * 3600 + 59 * 60 + 59 = 867599 s; 241:00:00 is
+		 * an invalid time and its row is skipped. */
+		CHECK_INT(grens_diag_count(l.diag, "invalid_time"), 1);
+		CHECK_INT(notice_line(&l, "invalid_time"), 8);
+		CHECK_INT(f->trips[2].stop_time_count, 2);
+		CHECK(trip_st(f, "t3", 1) && trip_st(f, "t3", 1)->arrival == 867599);
+		/* 8 rows: 1 skipped while read (line 8), 1 by the trip check (line 4). */
+		CHECK_INT(f->counts.stop_times, 6);
+		CHECK_INT(f->counts.rows_skipped, 2);
+	}
+	unload(&l);
+	/* The same rows with t1 whole at the front: read trip by trip, so clean
+	 * trips are not checked again, with the same outcome for t2. */
+	l = load(MAKE_FEED(
+		"runs-grouped",
+		{ "trips.txt", "route_id,service_id,trip_id\nr,svc,t1\nr,svc,t2\n" },
+		{ "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence,"
+				    "shape_dist_traveled\n"
+				    "t1,08:00:00,08:00:00,s1,1,0\n"
+				    "t1,08:10:00,08:10:00,s2,2,\n"
+				    "t1,08:20:00,08:20:00,s1,3,5\n"
+				    "t2,09:00:00,09:00:00,s1,1,0\n"
+				    "t2,09:10:00,09:10:00,s2,2,5\n"
+				    "t2,09:20:00,09:20:00,s1,3,5\n" })); /* line 7: distance not increasing */
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		const grens_gtfs_feed *f = l.feed;
+		CHECK_INT(grens_diag_count(l.diag, "decreasing_or_equal_stop_time_distance"), 1);
+		CHECK_INT(notice_line(&l, "decreasing_or_equal_stop_time_distance"), 7);
+		CHECK(trip_st(f, "t2", 2) && isnan(trip_st(f, "t2", 2)->shape_dist_traveled));
+		CHECK(trip_st(f, "t1", 2) && trip_st(f, "t1", 2)->shape_dist_traveled == 5.0f);
+		CHECK_INT(f->counts.stop_times, 6);
+		CHECK_INT(f->counts.rows_skipped, 0);
+	}
+	unload(&l);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -1143,6 +1239,8 @@ int main(void)
 	test_csv_edge_cases();
 	test_calendar_dates_only();
 	test_interpolation_edges();
+	test_stop_headsigns();
+	test_trip_runs();
 	test_parents();
 	test_agency_references();
 	test_frequency_caps();
