@@ -572,18 +572,24 @@ static void test_calendar_dates_only(void)
 	unload(&l);
 }
 
+/* The minimal feed with trips t1 and t2 and the given stop_times.txt. */
+static loaded load_two_trips(const char *name, const char *stop_times)
+{
+	return load(MAKE_FEED(name,
+			      { "trips.txt", "route_id,service_id,trip_id\nr,svc,t1\nr,svc,t2\n" },
+			      { "stop_times.txt", stop_times }));
+}
+
 static void test_interpolation_edges(void)
 {
 	/* t1 has no time at its last stop: missing_trip_edge, trip dropped.
 	 * t2 has duplicate sequence 2. */
-	loaded l = load(MAKE_FEED(
-		"edges", { "trips.txt", "route_id,service_id,trip_id\nr,svc,t1\nr,svc,t2\n" },
-		{ "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
-				    "t1,08:00:00,08:00:00,s1,1\n"
-				    "t1,,,s2,2\n"
-				    "t2,09:00:00,09:00:00,s1,1\n"
-				    "t2,09:10:00,09:10:00,s2,2\n"
-				    "t2,09:20:00,09:20:00,s1,2\n" }));
+	loaded l = load_two_trips("edges", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+					   "t1,08:00:00,08:00:00,s1,1\n"
+					   "t1,,,s2,2\n"
+					   "t2,09:00:00,09:00:00,s1,1\n"
+					   "t2,09:10:00,09:10:00,s2,2\n"
+					   "t2,09:20:00,09:20:00,s1,2\n");
 	CHECK_INT(l.rc, 0);
 	if (!l.rc) {
 		CHECK_INT(grens_diag_count(l.diag, "missing_trip_edge"), 1);
@@ -1133,14 +1139,13 @@ static void test_real_feeds(void)
 /* stop_headsign texts are kept once each; rows hold their index. */
 static void test_stop_headsigns(void)
 {
-	loaded l = load(MAKE_FEED(
-		"headsigns", { "trips.txt", "route_id,service_id,trip_id\nr,svc,t1\nr,svc,t2\n" },
-		{ "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence,"
-				    "stop_headsign\n"
-				    "t1,08:00:00,08:00:00,s1,1,Centrum\n"
-				    "t1,08:10:00,08:10:00,s2,2,\n"
-				    "t2,09:00:00,09:00:00,s1,1,\"Noord, via Centrum\"\n"
-				    "t2,09:10:00,09:10:00,s2,2,Centrum\n" }));
+	loaded l = load_two_trips("headsigns",
+				  "trip_id,arrival_time,departure_time,stop_id,stop_sequence,"
+				  "stop_headsign\n"
+				  "t1,08:00:00,08:00:00,s1,1,Centrum\n"
+				  "t1,08:10:00,08:10:00,s2,2,\n"
+				  "t2,09:00:00,09:00:00,s1,1,\"Noord, via Centrum\"\n"
+				  "t2,09:10:00,09:10:00,s2,2,Centrum\n");
 	CHECK_INT(l.rc, 0);
 	if (!l.rc) {
 		const grens_gtfs_feed *f = l.feed;
@@ -1201,17 +1206,15 @@ static void test_trip_runs(void)
 	unload(&l);
 	/* The same rows with t1 whole at the front: read trip by trip, so clean
 	 * trips are not checked again, with the same outcome for t2. */
-	l = load(MAKE_FEED(
-		"runs-grouped",
-		{ "trips.txt", "route_id,service_id,trip_id\nr,svc,t1\nr,svc,t2\n" },
-		{ "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence,"
-				    "shape_dist_traveled\n"
-				    "t1,08:00:00,08:00:00,s1,1,0\n"
-				    "t1,08:10:00,08:10:00,s2,2,\n"
-				    "t1,08:20:00,08:20:00,s1,3,5\n"
-				    "t2,09:00:00,09:00:00,s1,1,0\n"
-				    "t2,09:10:00,09:10:00,s2,2,5\n"
-				    "t2,09:20:00,09:20:00,s1,3,5\n" })); /* line 7: distance not increasing */
+	l = load_two_trips("runs-grouped",
+			   "trip_id,arrival_time,departure_time,stop_id,stop_sequence,"
+			   "shape_dist_traveled\n"
+			   "t1,08:00:00,08:00:00,s1,1,0\n"
+			   "t1,08:10:00,08:10:00,s2,2,\n"
+			   "t1,08:20:00,08:20:00,s1,3,5\n"
+			   "t2,09:00:00,09:00:00,s1,1,0\n"
+			   "t2,09:10:00,09:10:00,s2,2,5\n"
+			   "t2,09:20:00,09:20:00,s1,3,5\n"); /* line 7: distance not increasing */
 	CHECK_INT(l.rc, 0);
 	if (!l.rc) {
 		const grens_gtfs_feed *f = l.feed;
