@@ -33,7 +33,7 @@ static inline struct id_entry *id_slot(const id_map *m, const char *id, size_t l
 	uint64_t i = h & m->mask;
 	for (;;) {
 		struct id_entry *e = &m->slots[i];
-		if (!e->id || (e->hash == h && memcmp(e->id, id, len) == 0 && e->id[len] == '\0'))
+		if (!e->id || (e->hash == h && id_equal(e->id, id, len)))
 			return e;
 		i = (i + 1) & m->mask;
 	}

@@ -114,6 +114,17 @@ static inline const char *csv_get(const csv_reader *r, int col, uint32_t *len)
 
 /* ---- index ---------------------------------------------------------------- */
 
+/* Is the NUL-terminated key equal to s[0..len)? s holds no NUL (the CSV
+ * reader replaces control characters), so the loop stops at the key's end
+ * at the latest. Ids are short: a plain loop beats a call to memcmp. */
+static inline bool id_equal(const char *key, const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && key[i] == s[i])
+		i++;
+	return i == len && key[len] == '\0';
+}
+
 /* An id -> row table: open addressing with linear probing. Keys are not
  * copied: each id must outlive the map (arena strings) and hold no NUL. */
 struct id_entry {

@@ -179,7 +179,7 @@ static int headsign_index(gtfs_loader *ld, st_work *w, const table *t, const cha
 	if (!len)
 		return 0;
 	const char *last = f->stop_headsigns[w->last_headsign];
-	if (memcmp(last, s, len) == 0 && last[len] == '\0') {
+	if (id_equal(last, s, len)) {
 		*out = w->last_headsign;
 		return 0;
 	}
@@ -276,13 +276,13 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 			continue;
 		}
 		uint32_t trip;
-		if (last_trip && tl == last_trip_len && memcmp(tid, last_trip, tl) == 0) {
+		if (last_trip && tl == last_trip_len && id_equal(last_trip, tid, tl)) {
 			trip = last_trip_row;
 		} else {
 			/* stop_times.txt usually follows the order of trips.txt. */
 			uint32_t next = last_trip_row + 1;
 			const char *cand = next < f->trip_count ? f->trips[next].id : NULL;
-			if (cand && memcmp(cand, tid, tl) == 0 && cand[tl] == '\0')
+			if (cand && id_equal(cand, tid, tl))
 				trip = next;
 			else
 				trip = id_map_find(trips_map, tid, tl);
@@ -306,7 +306,7 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		uint32_t stop = GRENS_NONE;
 		if (pos < PREDICT_SLOTS && predicted[pos] < f->stop_count) {
 			const char *cand = f->stops[predicted[pos]].id;
-			if (memcmp(cand, sid, sl) == 0 && cand[sl] == '\0')
+			if (id_equal(cand, sid, sl))
 				stop = predicted[pos];
 		}
 		if (stop == GRENS_NONE) {
@@ -396,17 +396,20 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 				break;
 			}
 		}
+		/* One store of the whole row (not a read-modify-write per bit-field). */
 		grens_gtfs_stop_time *st = &f->stop_times[n];
-		st->arrival = arr;
-		st->departure = dep;
-		st->stop = stop;
-		st->sequence = sequence;
-		st->shape_dist_traveled = (float)dist;
-		st->pickup_type = pickup;
-		st->drop_off_type = drop;
-		st->timepoint = timepoint;
-		st->interpolated = 0;
-		st->headsign = headsign;
+		*st = (grens_gtfs_stop_time){
+			.arrival = arr,
+			.departure = dep,
+			.stop = stop,
+			.sequence = sequence,
+			.shape_dist_traveled = (float)dist,
+			.pickup_type = pickup & 3u,
+			.drop_off_type = drop & 3u,
+			.timepoint = timepoint & 1u,
+			.interpolated = 0,
+			.headsign = headsign & GRENS_GTFS_STOP_HEADSIGNS_MAX,
+		};
 		if (!w->trip && (n == 0 || trip != w->runs[w->run_count - 1].trip)) {
 			if (f->trips[trip].stop_time_count > 0) {
 				/* This trip's rows came earlier, apart from these. */

@@ -548,6 +548,48 @@ static void test_csv_edge_cases(void)
 	unload(&l);
 }
 
+/* Records whose special bytes sit at the 16-byte boundaries the CSV
+ * reader scans by: each must read as the general rules say. */
+static void test_csv_chunk_edges(void)
+{
+	char text[4400];
+	size_t n = (size_t)snprintf(
+		text, sizeof(text), "%s",
+		"stop_id,stop_name,stop_lat,stop_lon\n"
+		"s1,ABCDEFGHIJKLM ,52.0,5.0\n"	/* line 2: the space is byte 16 */
+		"s2,ABCDEFGHIJK\tL,52.1,5.1\n"	/* a tab inside: kept */
+		"s3,ABCDEFGHIJKL\x01,52.2,5.2\n"	/* line 4: control at byte 15 */
+		"s4,ABCDEFGHIJKLMN,52.3,5.3\r\n" /* CRLF */
+		"s5,A,52.4,5.456\r\n"		/* CR is byte 15, LF byte 16 */
+		"s6,ABCDEFGHI\"J,52.5,5.5\n"	/* a quote inside an unquoted field */
+		"s7,");
+	memset(text + n, 'y', 4100); /* longer than one vector pass takes */
+	n += 4100;
+	n += (size_t)snprintf(text + n, sizeof(text) - n, ",52.6,5.6\n");
+	const char *dir = MAKE_FEED("csv-chunks", { "notes.txt", NULL });
+	write_file(dir, "stops.txt", text, n);
+	loaded l = load(dir);
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		const grens_gtfs_feed *f = l.feed;
+		CHECK_INT(f->counts.stops, 7);
+		const char *want[] = { "ABCDEFGHIJKLM", "ABCDEFGHIJK\tL", "ABCDEFGHIJKL?",
+				       "ABCDEFGHIJKLMN", "A", "ABCDEFGHI\"J" };
+		for (uint32_t i = 0; i < 6 && i < f->stop_count; i++)
+			CHECK_STR(f->stops[i].name, want[i]);
+		CHECK_INT(grens_diag_count(l.diag, "leading_or_trailing_whitespaces"), 1);
+		CHECK_INT(notice_line(&l, "leading_or_trailing_whitespaces"), 2);
+		CHECK_INT(grens_diag_count(l.diag, "invalid_character"), 1);
+		CHECK_INT(notice_line(&l, "invalid_character"), 4);
+		if (f->stop_count == 7) {
+			CHECK_NEAR(f->stops[4].lon, 5.456, 1e-9);
+			CHECK_INT(strlen(f->stops[6].name), 4100);
+			CHECK_NEAR(f->stops[6].lat, 52.6, 1e-9);
+		}
+	}
+	unload(&l);
+}
+
 static void test_calendar_dates_only(void)
 {
 	/* Like the Dutch national feed: no calendar.txt. 2026-05-04 is a Monday. */
@@ -1240,6 +1282,7 @@ int main(void)
 	test_required_files_and_columns();
 	test_bad_rows();
 	test_csv_edge_cases();
+	test_csv_chunk_edges();
 	test_calendar_dates_only();
 	test_interpolation_edges();
 	test_stop_headsigns();
