@@ -2,12 +2,14 @@
  * calendars, and freeing. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 
 /* The table grows when more than 7/10 of its slots are used. */
 #define ID_MAP_MIN_SLOTS 64u
 #define ID_MAP_MAX_SLOTS (1ull << 33)
+#define ID_MAP_HUGE_BYTES (4u << 20)
 
 static inline uint32_t id_hash(const char *s, size_t len)
 {
@@ -47,6 +49,14 @@ static int id_map_resize(id_map *m, uint64_t size)
 	struct id_entry *slots = calloc((size_t)size, sizeof(*slots));
 	if (!slots)
 		return GRENS_ENOMEM;
+	size_t bytes = (size_t)size * sizeof(*slots);
+	if (bytes >= ID_MAP_HUGE_BYTES) {
+		/* Lookups land anywhere in the table: huge pages save most of
+		 * their TLB misses. Only advice; failure is harmless. */
+		uintptr_t lo = (uintptr_t)slots & ~(uintptr_t)0xFFF;
+		uintptr_t hi = ((uintptr_t)slots + bytes + 0xFFF) & ~(uintptr_t)0xFFF;
+		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	}
 	uint64_t mask = size - 1;
 	for (uint64_t k = 0; m->slots && k <= m->mask; k++) {
 		const struct id_entry *e = &m->slots[k];
@@ -98,6 +108,12 @@ int id_map_add(id_map *m, const char *id, size_t len, uint32_t row, uint32_t *ex
 	e->row = row;
 	m->count++;
 	return 0;
+}
+
+void id_map_prefetch(const id_map *m, const char *id, size_t len)
+{
+	if (m->slots)
+		__builtin_prefetch(&m->slots[id_hash(id, len) & m->mask]);
 }
 
 uint32_t id_map_find(const id_map *m, const char *id, size_t len)

@@ -143,6 +143,9 @@ typedef struct id_map {
  * the existing row) or GRENS_ENOMEM. */
 int id_map_add(id_map *m, const char *id, size_t len, uint32_t row, uint32_t *existing);
 uint32_t id_map_find(const id_map *m, const char *id, size_t len);
+/* Start loading the slot where id would be, for an add or find soon after
+ * (the table is too large for the cache). Only a hint. */
+void id_map_prefetch(const id_map *m, const char *id, size_t len);
 /* Make room for count ids without rehashing (an estimate; more still fit).
  * Returns 0 or GRENS_ENOMEM. */
 int id_map_reserve(id_map *m, uint64_t count);

@@ -793,6 +793,8 @@ static int load_trips(gtfs_loader *ld)
 			table_skip(&t);
 			continue;
 		}
+		/* The id is added below: its slot loads while the row is read. */
+		id_map_prefetch(&ld->index->trips, id, len);
 		uint32_t route = id_map_find(&ld->index->routes, rid, rl);
 		if (route == GRENS_NONE) {
 			NOTICE_ERROR(ld, "foreign_key_violation", t.file, t.r.line, "route_id",
