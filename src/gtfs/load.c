@@ -11,7 +11,7 @@
 #define ARR(x) (sizeof(x) / sizeof((x)[0]))
 #define HUGE_ARRAY_BYTES (16u << 20)
 #define VAL(len) notice_value_len(len)
-#define TRIP_IDS_RESERVE_MAX (4u << 20)
+#define TRIP_RESERVE_MAX (4u << 20)
 
 int gtfs_reserve(void **arr, uint32_t *cap, size_t elem, uint64_t need)
 {
@@ -771,15 +771,18 @@ static int load_trips(gtfs_loader *ld)
 	int rc = table_open(&t, ld, "trips.txt", trip_cols, ARR(trip_cols), true, &present);
 	if (rc)
 		return rc;
-	rc = gtfs_reserve((void **)&f->trips, &ld->trip_cap, sizeof(*f->trips),
-			  table_size(&t) / 32 + 16);
-	/* Rows of a short trips.txt take about 20 bytes: size the id table so
-	 * it need not grow while read. The size may come from a zip header
-	 * that lies, hence the cap; the table grows past it when it must. */
+	/* Rows of a short trips.txt take about 20 bytes: the array is sized so
+	 * that it need not grow while read (its pages never written cost
+	 * nothing; growing would move it and split its huge pages). The id
+	 * table is written all over, so it is sized for longer rows and may
+	 * grow. The size may come from a zip header that lies, hence the cap;
+	 * both grow past it when they must. */
 	uint64_t expect = table_size(&t) / 16 + 16;
+	if (expect > TRIP_RESERVE_MAX)
+		expect = TRIP_RESERVE_MAX;
+	rc = gtfs_reserve((void **)&f->trips, &ld->trip_cap, sizeof(*f->trips), expect);
 	if (!rc)
-		rc = id_map_reserve(&ld->index->trips,
-				    expect < TRIP_IDS_RESERVE_MAX ? expect : TRIP_IDS_RESERVE_MAX);
+		rc = id_map_reserve(&ld->index->trips, expect / 2);
 	if (rc) {
 		rc = grow_error(ld, rc, t.file);
 		goto done;

@@ -49,6 +49,12 @@ _Static_assert(sizeof(grens_gtfs_stop_time) == 24, "a stop_times row takes 24 by
 /* Stops remembered per position within a trip for the lookup predictor. */
 #define PREDICT_SLOTS 256
 
+/* Bytes of the shortest usual stop_times.txt row ("t1,08:00:00,08:00:00,s1,1"
+ * and its newline are 26), and the reservation when one by the file size
+ * fails. */
+#define STOP_TIME_MIN_ROW_BYTES 24u
+#define STOP_TIME_FALLBACK_ROWS (8u << 20)
+
 /* A removed row: its stop is set to this marker until compaction. */
 #define REMOVED GRENS_NONE
 
@@ -242,15 +248,18 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 	grens_gtfs_feed *f = ld->feed;
 	uint32_t cap = 0;
 	int rc;
-	/* Reserve by an estimate (bytes per row from typical feeds), corrected
-	 * after the first rows. */
+	/* Reserve for rows of at least STOP_TIME_MIN_ROW_BYTES: pages never
+	 * written cost nothing, and an array that need not grow keeps its huge
+	 * pages (moving it with mremap splits them, and later random reads of
+	 * the rows miss the TLB). The size may come from a zip header that
+	 * lies: when the reservation fails, a capped one is tried, which grows
+	 * from the bytes actually read. */
 	uint64_t size = table_size(t);
-	/* The size may come from a zip header that lies: the first reservation
-	 * is capped, and grows from the bytes actually read. */
-	uint64_t est = size / 40 + 1024;
-	if (est > 8u * 1024 * 1024)
-		est = 8u * 1024 * 1024;
+	uint64_t est = size / STOP_TIME_MIN_ROW_BYTES + 1024;
 	rc = gtfs_reserve((void **)&f->stop_times, &cap, sizeof(*f->stop_times), est);
+	if (rc && est > STOP_TIME_FALLBACK_ROWS)
+		rc = gtfs_reserve((void **)&f->stop_times, &cap, sizeof(*f->stop_times),
+				  STOP_TIME_FALLBACK_ROWS);
 	if (rc)
 		return grens_error_set(ld->err, rc, "out of memory reserving stop_times");
 	bool has_dist = fld_has_column(t, ST_DIST);
