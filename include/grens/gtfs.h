@@ -75,19 +75,25 @@ typedef struct grens_gtfs_trip {
 
 /* stop_times, grouped by trip and sorted by stop_sequence within a trip.
  * Times are seconds since noon-minus-12h; interpolated rows (empty times
- * between timepoints) have `interpolated` set and filled-in times. */
+ * between timepoints) have `interpolated` set and filled-in times. A large
+ * feed has tens of millions of rows: the small fields are packed so that a
+ * row takes 24 bytes, and stop_headsign is an index into the feed's
+ * stop_headsigns (grens_gtfs_stop_headsign gives the text). */
 typedef struct grens_gtfs_stop_time {
 	int32_t arrival;
 	int32_t departure;
 	uint32_t stop;       /* stop index */
 	uint32_t sequence;   /* stop_sequence */
 	float shape_dist_traveled; /* NAN when absent */
-	uint8_t pickup_type;   /* 0 regular, 1 none, 2 phone, 3 coordinate with driver */
-	uint8_t drop_off_type;
-	uint8_t timepoint;     /* 1 exact (default when times given), 0 approximate */
-	uint8_t interpolated;  /* 1 when the times were interpolated by grens */
-	const char *headsign;  /* stop_headsign, "" when absent */
+	uint32_t pickup_type : 2;   /* 0 regular, 1 none, 2 phone, 3 coordinate with driver */
+	uint32_t drop_off_type : 2;
+	uint32_t timepoint : 1;     /* 1 exact (default when times given), 0 approximate */
+	uint32_t interpolated : 1;  /* 1 when the times were interpolated by grens */
+	uint32_t headsign : 26;     /* index into stop_headsigns; 0 ("") when absent */
 } grens_gtfs_stop_time;
+
+/* Distinct stop_headsign values one feed can hold (the row's 26 bits). */
+#define GRENS_GTFS_STOP_HEADSIGNS_MAX ((1u << 26) - 1)
 
 /* A service_id with its calendar.txt row (if any) and calendar_dates.txt
  * exceptions. Use grens_gtfs_service_active() to ask about a date. */
@@ -146,6 +152,8 @@ typedef struct grens_gtfs_feed {
 	grens_gtfs_route *routes;           uint32_t route_count;
 	grens_gtfs_trip *trips;             uint32_t trip_count; /* after frequency expansion */
 	grens_gtfs_stop_time *stop_times;   uint32_t stop_time_count;
+	/* stop_headsign texts by index; [0] is "" (also when the count is 0). */
+	const char **stop_headsigns;        uint32_t stop_headsign_count;
 	grens_gtfs_service *services;       uint32_t service_count;
 	grens_gtfs_service_exception *exceptions; uint32_t exception_count;
 	grens_gtfs_transfer *transfers;     uint32_t transfer_count;
@@ -193,6 +201,9 @@ int grens_gtfs_load(grens_gtfs_feed **out, const char *path, const grens_gtfs_op
 int grens_gtfs_check(const char *path, grens_error *err);
 
 void grens_gtfs_free(grens_gtfs_feed *feed);
+
+/* The stop_headsign of a stop_times row: "" when it has none. Never NULL. */
+const char *grens_gtfs_stop_headsign(const grens_gtfs_feed *feed, const grens_gtfs_stop_time *st);
 
 /* Does the service run on date? (calendar range and weekday, then exceptions.) */
 bool grens_gtfs_service_active(const grens_gtfs_feed *feed, uint32_t service, grens_date date);

@@ -1,60 +1,17 @@
-/* Id lookups (uthash, non-fatal on OOM), service calendars, and freeing. */
+/* Id lookups (an open-addressing hash table per id kind), service
+ * calendars, and freeing. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 
-#define HASH_NONFATAL_OOM 1
-/* A Bloom filter (2^20 bits per table) lets the duplicate check of a new
- * id skip walking its bucket chain. */
-#define HASH_BLOOM 20
-#define uthash_nonfatal_oom(e) (m->oom = true)
-#include <uthash.h>
+/* The table grows when more than 7/10 of its slots are used. */
+#define ID_MAP_MIN_SLOTS 64u
+#define ID_MAP_MAX_SLOTS (1ull << 33)
+#define ID_MAP_HUGE_BYTES (4u << 20)
 
-struct id_entry {
-	const char *id;
-	uint32_t row;
-	UT_hash_handle hh;
-};
-
-int id_map_add(id_map *m, grens_arena *arena, const char *id, size_t len, uint32_t row,
-	       uint32_t *existing)
-{
-	struct id_entry *e = NULL;
-	HASH_FIND(hh, m->head, id, len, e);
-	if (e) {
-		if (existing)
-			*existing = e->row;
-		return 1;
-	}
-	e = grens_arena_alloc(arena, sizeof(*e), _Alignof(struct id_entry));
-	if (!e)
-		return GRENS_ENOMEM;
-	e->id = id;
-	e->row = row;
-	m->oom = false;
-	HASH_ADD_KEYPTR(hh, m->head, e->id, len, e);
-	if (m->oom)
-		return GRENS_ENOMEM;
-	return 0;
-}
-
-uint32_t id_map_find(const id_map *m, const char *id, size_t len)
-{
-	struct id_entry *e = NULL;
-	if (!m->head)
-		return GRENS_NONE;
-	HASH_FIND(hh, m->head, id, len, e);
-	return e ? e->row : GRENS_NONE;
-}
-
-void id_map_clear(id_map *m)
-{
-	HASH_CLEAR(hh, m->head);
-	m->head = NULL;
-}
-
-static inline uint32_t flat_hash(const char *s, size_t len)
+static inline uint32_t id_hash(const char *s, size_t len)
 {
 	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
 	for (size_t i = 0; i < len; i++) {
@@ -71,55 +28,106 @@ static inline uint32_t flat_hash(const char *s, size_t len)
 	return (uint32_t)h;
 }
 
-int flat_map_build(flat_map *fm, const void *rows, size_t stride, uint32_t count)
+/* Slot of id (hash h): the one holding it, or the empty one where it
+ * would go. The table always has an empty slot. */
+static inline struct id_entry *id_slot(const id_map *m, const char *id, size_t len, uint32_t h)
 {
-	memset(fm, 0, sizeof(*fm));
-	uint64_t size = 16;
-	while (size < (uint64_t)count * 2)
-		size *= 2;
-	if (size > ((uint64_t)1 << 33))
-		return GRENS_ELIMIT;
-	fm->slots = calloc((size_t)size, sizeof(*fm->slots));
-	if (!fm->slots)
-		return GRENS_ENOMEM;
-	fm->mask = (uint32_t)(size - 1);
-	fm->base = rows;
-	fm->stride = stride;
-	for (uint32_t row = 0; row < count; row++) {
-		const char *id = *(const char *const *)(const void *)(fm->base + (size_t)row * stride);
-		size_t len = strlen(id);
-		if (flat_map_find(fm, id, len) != GRENS_NONE)
-			continue;
-		uint32_t h = flat_hash(id, len), i = h & fm->mask;
-		while (fm->slots[i])
-			i = (i + 1) & fm->mask;
-		fm->slots[i] = (uint64_t)h << 32 | ((uint64_t)row + 1);
+	uint64_t i = h & m->mask;
+	for (;;) {
+		struct id_entry *e = &m->slots[i];
+		if (!e->id || (e->hash == h && id_equal(e->id, id, len)))
+			return e;
+		i = (i + 1) & m->mask;
 	}
+}
+
+/* Rehash into a table of size slots (a power of two above the count). */
+static int id_map_resize(id_map *m, uint64_t size)
+{
+	if (size > ID_MAP_MAX_SLOTS)
+		return GRENS_ENOMEM;
+	struct id_entry *slots = calloc((size_t)size, sizeof(*slots));
+	if (!slots)
+		return GRENS_ENOMEM;
+	size_t bytes = (size_t)size * sizeof(*slots);
+	if (bytes >= ID_MAP_HUGE_BYTES) {
+		/* Lookups land anywhere in the table: huge pages save most of
+		 * their TLB misses. Only advice; failure is harmless. */
+		uintptr_t lo = (uintptr_t)slots & ~(uintptr_t)0xFFF;
+		uintptr_t hi = ((uintptr_t)slots + bytes + 0xFFF) & ~(uintptr_t)0xFFF;
+		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	}
+	uint64_t mask = size - 1;
+	for (uint64_t k = 0; m->slots && k <= m->mask; k++) {
+		const struct id_entry *e = &m->slots[k];
+		if (!e->id)
+			continue;
+		uint64_t i = e->hash & mask;
+		while (slots[i].id)
+			i = (i + 1) & mask;
+		slots[i] = *e;
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->mask = mask;
 	return 0;
 }
 
-uint32_t flat_map_find(const flat_map *fm, const char *id, size_t len)
+/* Slots for count ids at most 7/10 full. */
+static uint64_t id_map_slots_for(uint64_t count)
 {
-	uint32_t h = flat_hash(id, len), i = h & fm->mask;
-	for (;;) {
-		uint64_t slot = fm->slots[i];
-		if (!slot)
-			return GRENS_NONE;
-		if ((uint32_t)(slot >> 32) == h) {
-			uint32_t row = (uint32_t)slot - 1;
-			const char *key =
-				*(const char *const *)(const void *)(fm->base + (size_t)row * fm->stride);
-			if (memcmp(key, id, len) == 0 && key[len] == '\0')
-				return row;
-		}
-		i = (i + 1) & fm->mask;
-	}
+	uint64_t size = ID_MAP_MIN_SLOTS;
+	while (size * 7 < count * 10 && size <= ID_MAP_MAX_SLOTS)
+		size *= 2;
+	return size;
 }
 
-void flat_map_free(flat_map *fm)
+int id_map_reserve(id_map *m, uint64_t count)
 {
-	free(fm->slots);
-	memset(fm, 0, sizeof(*fm));
+	uint64_t size = id_map_slots_for(count);
+	if (m->slots && size <= m->mask + 1)
+		return 0;
+	return id_map_resize(m, size);
+}
+
+int id_map_add(id_map *m, const char *id, size_t len, uint32_t row, uint32_t *existing)
+{
+	if (!m->slots || (m->count + 1) * 10 > (m->mask + 1) * 7) {
+		if (id_map_resize(m, m->slots ? (m->mask + 1) * 2 : ID_MAP_MIN_SLOTS))
+			return GRENS_ENOMEM;
+	}
+	uint32_t h = id_hash(id, len);
+	struct id_entry *e = id_slot(m, id, len, h);
+	if (e->id) {
+		if (existing)
+			*existing = e->row;
+		return 1;
+	}
+	e->id = id;
+	e->hash = h;
+	e->row = row;
+	m->count++;
+	return 0;
+}
+
+void id_map_prefetch(const id_map *m, const char *id, size_t len)
+{
+	if (m->slots)
+		__builtin_prefetch(&m->slots[id_hash(id, len) & m->mask]);
+}
+
+uint32_t id_map_find(const id_map *m, const char *id, size_t len)
+{
+	if (!m->count)
+		return GRENS_NONE;
+	const struct id_entry *e = id_slot(m, id, len, id_hash(id, len));
+	return e->id ? e->row : GRENS_NONE;
+}
+
+void id_map_clear(id_map *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
 }
 
 uint32_t grens_gtfs_find_stop(const grens_gtfs_feed *feed, const char *id)
@@ -155,6 +163,13 @@ uint32_t grens_gtfs_find_agency(const grens_gtfs_feed *feed, const char *id)
 	if (!feed || !feed->index || !id)
 		return GRENS_NONE;
 	return id_map_find(&feed->index->agencies, id, strlen(id));
+}
+
+const char *grens_gtfs_stop_headsign(const grens_gtfs_feed *feed, const grens_gtfs_stop_time *st)
+{
+	if (!feed || !st || st->headsign >= feed->stop_headsign_count)
+		return "";
+	return feed->stop_headsigns[st->headsign];
 }
 
 bool grens_gtfs_service_active(const grens_gtfs_feed *feed, uint32_t service, grens_date date)
@@ -247,6 +262,7 @@ void grens_gtfs_free(grens_gtfs_feed *feed)
 	free(feed->routes);
 	free(feed->trips);
 	free(feed->stop_times);
+	free(feed->stop_headsigns);
 	free(feed->services);
 	free(feed->exceptions);
 	free(feed->transfers);

@@ -114,33 +114,43 @@ static inline const char *csv_get(const csv_reader *r, int col, uint32_t *len)
 
 /* ---- index ---------------------------------------------------------------- */
 
-struct id_entry;
+/* Is the NUL-terminated key equal to s[0..len)? s holds no NUL (the CSV
+ * reader replaces control characters), so the loop stops at the key's end
+ * at the latest. Ids are short: a plain loop beats a call to memcmp. */
+static inline bool id_equal(const char *key, const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && key[i] == s[i])
+		i++;
+	return i == len && key[len] == '\0';
+}
+
+/* An id -> row table: open addressing with linear probing. Keys are not
+ * copied: each id must outlive the map (arena strings) and hold no NUL. */
+struct id_entry {
+	const char *id; /* NULL: empty slot */
+	uint32_t hash;
+	uint32_t row;
+};
 
 typedef struct id_map {
-	struct id_entry *head;
-	bool oom;
+	struct id_entry *slots;
+	uint64_t mask; /* slot count - 1; 0 before the first add */
+	uint64_t count;
 } id_map;
 
-/* Add id -> row; returns 0, 1 when id is already present (*row_out gets the
- * existing row) or GRENS_ENOMEM. id must outlive the map (arena string). */
-int id_map_add(id_map *m, grens_arena *arena, const char *id, size_t len, uint32_t row,
-	       uint32_t *existing);
+/* Add id -> row; returns 0, 1 when id is already present (*existing gets
+ * the existing row) or GRENS_ENOMEM. */
+int id_map_add(id_map *m, const char *id, size_t len, uint32_t row, uint32_t *existing);
 uint32_t id_map_find(const id_map *m, const char *id, size_t len);
+/* Start loading the slot where id would be, for an add or find soon after
+ * (the table is too large for the cache). Only a hint. */
+void id_map_prefetch(const id_map *m, const char *id, size_t len);
+/* Make room for count ids without rehashing (an estimate; more still fit).
+ * Returns 0 or GRENS_ENOMEM. */
+int id_map_reserve(id_map *m, uint64_t count);
+/* Free the table; the map is empty and usable again. */
 void id_map_clear(id_map *m);
-
-/* A flat open-addressing table from id to row, built once over an array
- * of row structs whose first member is `const char *id` (stops, trips).
- * Used in the stop_times loop, where uthash's chains cost cache misses. */
-typedef struct flat_map {
-	uint64_t *slots; /* hash << 32 | (row + 1); 0 = empty */
-	uint32_t mask;
-	const char *base; /* the row array, stride bytes apart */
-	size_t stride;
-} flat_map;
-
-int flat_map_build(flat_map *fm, const void *rows, size_t stride, uint32_t count);
-uint32_t flat_map_find(const flat_map *fm, const char *id, size_t len);
-void flat_map_free(flat_map *fm);
 
 struct grens_gtfs_index {
 	id_map agencies, stops, routes, trips, services, shapes;

@@ -11,6 +11,7 @@
 #define ARR(x) (sizeof(x) / sizeof((x)[0]))
 #define HUGE_ARRAY_BYTES (16u << 20)
 #define VAL(len) notice_value_len(len)
+#define TRIP_RESERVE_MAX (4u << 20)
 
 int gtfs_reserve(void **arr, uint32_t *cap, size_t elem, uint64_t need)
 {
@@ -31,11 +32,13 @@ int gtfs_reserve(void **arr, uint32_t *cap, size_t elem, uint64_t need)
 		return GRENS_ENOMEM;
 	if (bytes >= HUGE_ARRAY_BYTES) {
 		/* Large row arrays are written once front to back: huge pages save
-		 * most of the page faults. Only advice; failure is harmless. */
-		uintptr_t lo = ((uintptr_t)p + 0x1FFFFF) & ~(uintptr_t)0x1FFFFF;
-		uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)0x1FFFFF;
-		if (hi > lo)
-			madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+		 * most of the page faults. The advice covers every page of the
+		 * block: advising only its 2 MB aligned middle would split the
+		 * mapping in three, and the next realloc could then not move it
+		 * with mremap but would copy it. Only advice; failure is harmless. */
+		uintptr_t lo = (uintptr_t)p & ~(uintptr_t)0xFFF;
+		uintptr_t hi = ((uintptr_t)p + bytes + 0xFFF) & ~(uintptr_t)0xFFF;
+		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
 	}
 	*arr = p;
 	*cap = (uint32_t)ncap;
@@ -62,7 +65,7 @@ const char *loader_intern(gtfs_loader *ld, const char *s, size_t len)
 	if (gtfs_reserve((void **)&ld->interned, &ld->interned_cap, sizeof(*ld->interned),
 			 (uint64_t)ld->interned_count + 1))
 		return NULL;
-	if (id_map_add(&ld->strings, ld->arena, copy, len, ld->interned_count, NULL) < 0)
+	if (id_map_add(&ld->strings, copy, len, ld->interned_count, NULL) < 0)
 		return NULL;
 	ld->interned[ld->interned_count++] = copy;
 	return copy;
@@ -108,7 +111,7 @@ static int add_id(table *t, id_map *m, const char *id, uint32_t len, uint32_t ro
 	if (!s)
 		return oom(t->ld);
 	uint32_t prev;
-	int rc = id_map_add(m, t->ld->arena, s, len, row, &prev);
+	int rc = id_map_add(m, s, len, row, &prev);
 	if (rc < 0)
 		return oom(t->ld);
 	if (rc == 1) {
@@ -186,7 +189,7 @@ static int load_agency(gtfs_loader *ld)
 		return rc;
 	f->counts.agency = f->agency_count;
 	/* Several agencies must all have ids; two timezones are an error too. */
-	if (f->agency_count > 1 && ld->index->agencies.head &&
+	if (f->agency_count > 1 && ld->index->agencies.count &&
 	    id_map_find(&ld->index->agencies, "", 0) != GRENS_NONE)
 		NOTICE_WARN(ld, "missing_required_field", "agency.txt", 0, "agency_id",
 			    "an agency without agency_id among %u agencies", f->agency_count);
@@ -505,7 +508,7 @@ static int new_service(gtfs_loader *ld, table *t, const char *id, uint32_t len, 
 	const char *copy = loader_str(ld, id, len);
 	if (!copy)
 		return oom(ld);
-	int rc = id_map_add(&ld->index->services, ld->arena, copy, len, f->service_count, &prev);
+	int rc = id_map_add(&ld->index->services, copy, len, f->service_count, &prev);
 	if (rc < 0)
 		return oom(ld);
 	if (rc == 1) {
@@ -737,7 +740,7 @@ static int load_shapes(gtfs_loader *ld)
 		if (id_map_find(&ld->index->shapes, id, len) != GRENS_NONE)
 			continue;
 		const char *copy = loader_str(ld, id, len);
-		if (!copy || id_map_add(&ld->index->shapes, ld->arena, copy, len, shape_count++,
+		if (!copy || id_map_add(&ld->index->shapes, copy, len, shape_count++,
 					NULL) < 0) {
 			rc = oom(ld);
 			break;
@@ -768,8 +771,18 @@ static int load_trips(gtfs_loader *ld)
 	int rc = table_open(&t, ld, "trips.txt", trip_cols, ARR(trip_cols), true, &present);
 	if (rc)
 		return rc;
-	rc = gtfs_reserve((void **)&f->trips, &ld->trip_cap, sizeof(*f->trips),
-			  table_size(&t) / 32 + 16);
+	/* Rows of a short trips.txt take about 20 bytes: the array is sized so
+	 * that it need not grow while read (its pages never written cost
+	 * nothing; growing would move it and split its huge pages). The id
+	 * table is written all over, so it is sized for longer rows and may
+	 * grow. The size may come from a zip header that lies, hence the cap;
+	 * both grow past it when they must. */
+	uint64_t expect = table_size(&t) / 16 + 16;
+	if (expect > TRIP_RESERVE_MAX)
+		expect = TRIP_RESERVE_MAX;
+	rc = gtfs_reserve((void **)&f->trips, &ld->trip_cap, sizeof(*f->trips), expect);
+	if (!rc)
+		rc = id_map_reserve(&ld->index->trips, expect / 2);
 	if (rc) {
 		rc = grow_error(ld, rc, t.file);
 		goto done;
@@ -783,6 +796,8 @@ static int load_trips(gtfs_loader *ld)
 			table_skip(&t);
 			continue;
 		}
+		/* The id is added below: its slot loads while the row is read. */
+		id_map_prefetch(&ld->index->trips, id, len);
 		uint32_t route = id_map_find(&ld->index->routes, rid, rl);
 		if (route == GRENS_NONE) {
 			NOTICE_ERROR(ld, "foreign_key_violation", t.file, t.r.line, "route_id",

@@ -40,12 +40,20 @@ const csv_column gtfs_stop_times_cols[] = {
 };
 const size_t gtfs_stop_times_ncols = ST_NCOLS;
 
+_Static_assert(sizeof(grens_gtfs_stop_time) == 24, "a stop_times row takes 24 bytes");
+
 /* Runs all frequencies.txt rows together may add (72 MB of trips): each
  * row is capped by limits.h, and many rows must not multiply that cap. */
 #define FREQUENCY_TOTAL_RUNS (100u * GRENS_LIMIT_FREQUENCY_TRIPS)
 
 /* Stops remembered per position within a trip for the lookup predictor. */
 #define PREDICT_SLOTS 256
+
+/* Bytes of the shortest usual stop_times.txt row ("t1,08:00:00,08:00:00,s1,1"
+ * and its newline are 26), and the reservation when one by the file size
+ * fails. */
+#define STOP_TIME_MIN_ROW_BYTES 24u
+#define STOP_TIME_FALLBACK_ROWS (8u << 20)
 
 /* A removed row: its stop is set to this marker until compaction. */
 #define REMOVED GRENS_NONE
@@ -138,12 +146,22 @@ static inline int small_enum(table *t, int col, int64_t max, int64_t dflt, uint8
 	return 0;
 }
 
+/* Consecutive rows of one trip, as read. A clean run is one that
+ * check_trip would leave as it is: every row has times, and stop_sequence,
+ * the times and the given distances all increase (checked row by row as
+ * the rows are read, while they are still in cache). */
+typedef struct st_run {
+	uint32_t trip, start;
+	bool clean;
+} st_run;
+
 typedef struct st_work {
 	/* Trip of each row. While the file keeps each trip's rows together this
-	 * stays NULL and runs (trip, first row) describe the rows instead. */
+	 * stays NULL and runs describe the rows instead. */
 	uint32_t *trip;
-	uint32_t *run_trip, *run_start;
-	uint32_t run_count, run_cap, run_cap2;
+	st_run *runs;
+	uint32_t run_count, run_cap;
+	bool runs_sorted; /* stop_sequence increases within every run */
 	/* Physical line per row, for notices. While rows sit on consecutive
 	 * lines (no blank lines, quoted newlines or skipped rows) the line is
 	 * first_line + row and this stays NULL. */
@@ -152,7 +170,47 @@ typedef struct st_work {
 	uint32_t tcap, lcap;
 	uint32_t *scratch; /* one trip's lines in check_trip */
 	uint32_t scratch_cap;
+	id_map headsigns; /* stop_headsign text -> index in feed->stop_headsigns */
+	uint32_t headsign_cap;
+	uint32_t last_headsign; /* index of the previous row's, to skip the lookup */
 } st_work;
+
+/* Index of a stop_headsign in the feed's table, added when new; 0 for "".
+ * Returns 0 or GRENS_ENOMEM. */
+static int headsign_index(gtfs_loader *ld, st_work *w, const table *t, const char *s,
+			  uint32_t len, uint32_t *out)
+{
+	grens_gtfs_feed *f = ld->feed;
+	*out = 0;
+	if (!len)
+		return 0;
+	const char *last = f->stop_headsigns[w->last_headsign];
+	if (id_equal(last, s, len)) {
+		*out = w->last_headsign;
+		return 0;
+	}
+	uint32_t i = id_map_find(&w->headsigns, s, len);
+	if (i == GRENS_NONE) {
+		if (f->stop_headsign_count > GRENS_GTFS_STOP_HEADSIGNS_MAX) {
+			NOTICE_WARN(ld, "too_many_distinct_values", t->file, t->r.line,
+				    "stop_headsign",
+				    "more than %u distinct stop_headsign values: \"%.*s\" dropped",
+				    GRENS_GTFS_STOP_HEADSIGNS_MAX, VAL(len), s);
+			return 0;
+		}
+		const char *copy = loader_str(ld, s, len);
+		if (!copy ||
+		    gtfs_reserve((void **)&f->stop_headsigns, &w->headsign_cap,
+				 sizeof(*f->stop_headsigns), (uint64_t)f->stop_headsign_count + 1) ||
+		    id_map_add(&w->headsigns, copy, len, f->stop_headsign_count, NULL) < 0)
+			return GRENS_ENOMEM;
+		i = f->stop_headsign_count;
+		f->stop_headsigns[f->stop_headsign_count++] = copy;
+	}
+	w->last_headsign = i;
+	*out = i;
+	return 0;
+}
 
 /* Give every row so far its trip from the runs: needed once a trip's rows
  * turn out not to be together. */
@@ -164,9 +222,9 @@ static int materialize_trips(st_work *w, uint32_t rows, uint32_t cap)
 	if (rc)
 		return rc;
 	for (uint32_t r = 0; r < w->run_count; r++) {
-		uint32_t end = r + 1 < w->run_count ? w->run_start[r + 1] : rows;
-		for (uint32_t i = w->run_start[r]; i < end; i++)
-			w->trip[i] = w->run_trip[r];
+		uint32_t end = r + 1 < w->run_count ? w->runs[r + 1].start : rows;
+		for (uint32_t i = w->runs[r].start; i < end; i++)
+			w->trip[i] = w->runs[r].trip;
 	}
 	return 0;
 }
@@ -190,33 +248,30 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 	grens_gtfs_feed *f = ld->feed;
 	uint32_t cap = 0;
 	int rc;
-	/* Reserve by an estimate (bytes per row from typical feeds), corrected
-	 * after the first rows. */
+	/* Reserve for rows of at least STOP_TIME_MIN_ROW_BYTES: pages never
+	 * written cost nothing, and an array that need not grow keeps its huge
+	 * pages (moving it with mremap splits them, and later random reads of
+	 * the rows miss the TLB). The size may come from a zip header that
+	 * lies: when the reservation fails, a capped one is tried, which grows
+	 * from the bytes actually read. */
 	uint64_t size = table_size(t);
-	/* The size may come from a zip header that lies: the first reservation
-	 * is capped, and grows from the bytes actually read. */
-	uint64_t est = size / 40 + 1024;
-	if (est > 8u * 1024 * 1024)
-		est = 8u * 1024 * 1024;
+	uint64_t est = size / STOP_TIME_MIN_ROW_BYTES + 1024;
 	rc = gtfs_reserve((void **)&f->stop_times, &cap, sizeof(*f->stop_times), est);
+	if (rc && est > STOP_TIME_FALLBACK_ROWS)
+		rc = gtfs_reserve((void **)&f->stop_times, &cap, sizeof(*f->stop_times),
+				  STOP_TIME_FALLBACK_ROWS);
 	if (rc)
 		return grens_error_set(ld->err, rc, "out of memory reserving stop_times");
 	bool has_dist = fld_has_column(t, ST_DIST);
-	flat_map stops_map, trips_map;
-	rc = flat_map_build(&stops_map, f->stops, sizeof(*f->stops), f->stop_count);
-	if (rc)
-		return grens_error_set(ld->err, rc, "out of memory indexing stops");
-	rc = flat_map_build(&trips_map, f->trips, sizeof(*f->trips), f->trip_count);
-	if (rc) {
-		flat_map_free(&stops_map);
-		return grens_error_set(ld->err, rc, "out of memory indexing trips");
-	}
+	const id_map *stops_map = &ld->index->stops, *trips_map = &ld->index->trips;
 	const char *last_trip = NULL;
 	uint32_t last_trip_len = 0, last_trip_row = GRENS_NONE;
 	uint32_t predicted[PREDICT_SLOTS];
 	uint32_t prev_row_trip = GRENS_NONE, row_in_trip = 0;
 	memset(predicted, 0xff, sizeof(predicted));
 	uint32_t n = 0;
+	float run_dist = NAN; /* the current run's last given distance */
+	w->runs_sorted = true;
 	for (rc = table_next(t); rc == 1; rc = table_next(t)) {
 		uint32_t tl, sl, ql;
 		const char *tid = fld(t, ST_TRIP, &tl);
@@ -230,16 +285,16 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 			continue;
 		}
 		uint32_t trip;
-		if (last_trip && tl == last_trip_len && memcmp(tid, last_trip, tl) == 0) {
+		if (last_trip && tl == last_trip_len && id_equal(last_trip, tid, tl)) {
 			trip = last_trip_row;
 		} else {
 			/* stop_times.txt usually follows the order of trips.txt. */
 			uint32_t next = last_trip_row + 1;
 			const char *cand = next < f->trip_count ? f->trips[next].id : NULL;
-			if (cand && memcmp(cand, tid, tl) == 0 && cand[tl] == '\0')
+			if (cand && id_equal(cand, tid, tl))
 				trip = next;
 			else
-				trip = flat_map_find(&trips_map, tid, tl);
+				trip = id_map_find(trips_map, tid, tl);
 			if (trip == GRENS_NONE) {
 				NOTICE_ERROR(ld, "foreign_key_violation", t->file, t->r.line,
 					     "trip_id", "unknown trip_id \"%.*s\": row skipped",
@@ -260,11 +315,11 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		uint32_t stop = GRENS_NONE;
 		if (pos < PREDICT_SLOTS && predicted[pos] < f->stop_count) {
 			const char *cand = f->stops[predicted[pos]].id;
-			if (memcmp(cand, sid, sl) == 0 && cand[sl] == '\0')
+			if (id_equal(cand, sid, sl))
 				stop = predicted[pos];
 		}
 		if (stop == GRENS_NONE) {
-			stop = flat_map_find(&stops_map, sid, sl);
+			stop = id_map_find(stops_map, sid, sl);
 			if (pos < PREDICT_SLOTS)
 				predicted[pos] = stop;
 		}
@@ -326,8 +381,8 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		}
 		uint32_t hl;
 		const char *hs = fld(t, ST_HEADSIGN, &hl);
-		const char *headsign = hl ? loader_intern(ld, hs, hl) : "";
-		if (!headsign) {
+		uint32_t headsign;
+		if (headsign_index(ld, w, t, hs, hl, &headsign)) {
 			rc = grens_error_set(ld->err, GRENS_ENOMEM, "out of memory");
 			break;
 		}
@@ -350,38 +405,53 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 				break;
 			}
 		}
+		/* One store of the whole row (not a read-modify-write per bit-field). */
 		grens_gtfs_stop_time *st = &f->stop_times[n];
-		st->arrival = arr;
-		st->departure = dep;
-		st->stop = stop;
-		st->sequence = sequence;
-		st->shape_dist_traveled = (float)dist;
-		st->pickup_type = pickup;
-		st->drop_off_type = drop;
-		st->timepoint = timepoint;
-		st->interpolated = 0;
-		st->headsign = headsign;
-		if (!w->trip && (n == 0 || trip != w->run_trip[w->run_count - 1])) {
+		*st = (grens_gtfs_stop_time){
+			.arrival = arr,
+			.departure = dep,
+			.stop = stop,
+			.sequence = sequence,
+			.shape_dist_traveled = (float)dist,
+			.pickup_type = pickup & 3u,
+			.drop_off_type = drop & 3u,
+			.timepoint = timepoint & 1u,
+			.interpolated = 0,
+			.headsign = headsign & GRENS_GTFS_STOP_HEADSIGNS_MAX,
+		};
+		if (!w->trip && (n == 0 || trip != w->runs[w->run_count - 1].trip)) {
 			if (f->trips[trip].stop_time_count > 0) {
 				/* This trip's rows came earlier, apart from these. */
 				rc = materialize_trips(w, n, cap);
 			} else {
-				rc = gtfs_reserve((void **)&w->run_trip, &w->run_cap,
-						  sizeof(*w->run_trip), (uint64_t)w->run_count + 1);
+				rc = gtfs_reserve((void **)&w->runs, &w->run_cap, sizeof(*w->runs),
+						  (uint64_t)w->run_count + 1);
 				if (!rc)
-					rc = gtfs_reserve((void **)&w->run_start, &w->run_cap2,
-							  sizeof(*w->run_start),
-							  (uint64_t)w->run_count + 1);
-				if (!rc) {
-					w->run_trip[w->run_count] = trip;
-					w->run_start[w->run_count++] = n;
-				}
+					w->runs[w->run_count++] =
+						(st_run){ trip, n, arr != GRENS_TIME_NONE };
 			}
 			if (rc) {
 				rc = grens_error_set(ld->err, rc, "out of memory");
 				break;
 			}
+		} else if (!w->trip) {
+			/* The run goes on: compare with its previous row (see st_run). */
+			const grens_gtfs_stop_time *prev = st - 1;
+			st_run *run = &w->runs[w->run_count - 1];
+			if (sequence <= prev->sequence) {
+				w->runs_sorted = false;
+				run->clean = false;
+			}
+			if (arr == GRENS_TIME_NONE || arr < prev->departure)
+				run->clean = false;
+			if (!isnan(st->shape_dist_traveled)) {
+				if (!isnan(run_dist) && !(st->shape_dist_traveled > run_dist))
+					run->clean = false;
+				run_dist = st->shape_dist_traveled;
+			}
 		}
+		if (!w->trip && w->runs[w->run_count - 1].start == n)
+			run_dist = st->shape_dist_traveled;
 		if (w->trip)
 			w->trip[n] = trip;
 		f->trips[trip].stop_time_count++; /* marks the trip as seen */
@@ -400,8 +470,6 @@ static int read_rows(gtfs_loader *ld, table *t, st_work *w)
 		if ((n & 0xFFFFF) == 0)
 			grens_progress_report(&ld->opts->progress, "stop_times", n, 0);
 	}
-	flat_map_free(&stops_map);
-	flat_map_free(&trips_map);
 	if (rc < 0)
 		return rc;
 	f->stop_time_count = n;
@@ -428,17 +496,16 @@ static int group_rows(gtfs_loader *ld, st_work *w)
 	for (uint32_t t = 0; t < f->trip_count; t++)
 		f->trips[t].stop_time_count = 0;
 	if (!w->trip) {
-		/* Each trip's rows are together: check their order run by run. */
+		/* Each trip's rows are together, and their order was checked as
+		 * they were read. */
 		for (uint32_t r = 0; r < w->run_count; r++) {
-			uint32_t start = w->run_start[r];
-			uint32_t end = r + 1 < w->run_count ? w->run_start[r + 1] : n;
-			grens_gtfs_trip *tr = &f->trips[w->run_trip[r]];
+			uint32_t start = w->runs[r].start;
+			uint32_t end = r + 1 < w->run_count ? w->runs[r + 1].start : n;
+			grens_gtfs_trip *tr = &f->trips[w->runs[r].trip];
 			tr->first_stop_time = start;
 			tr->stop_time_count = end - start;
-			for (uint32_t i = start + 1; i < end && sorted; i++)
-				sorted = f->stop_times[i - 1].sequence < f->stop_times[i].sequence;
 		}
-		if (sorted)
+		if (w->runs_sorted)
 			return 0;
 		if (materialize_trips(w, n, n))
 			return grens_error_set(ld->err, GRENS_ENOMEM,
@@ -662,11 +729,14 @@ static int finish_trips(gtfs_loader *ld, st_work *w)
 	 * the runs when rows were read grouped, else row by row. */
 	uint32_t i = 0, r = 0;
 	while (i < f->stop_time_count) {
-		uint32_t t = w->trip ? w->trip[i] : w->run_trip[r++];
+		bool clean = !w->trip && w->runs[r].clean;
+		uint32_t t = w->trip ? w->trip[i] : w->runs[r++].trip;
 		uint32_t count = f->trips[t].stop_time_count;
 		if (gtfs_reserve((void **)&w->scratch, &w->scratch_cap, sizeof(*w->scratch), count))
 			return grens_error_set(ld->err, GRENS_ENOMEM, "out of memory");
-		uint32_t kept = check_trip(ld, w, t, i, count);
+		/* A clean run needs no check and no interpolation: its rows are
+		 * not read again. */
+		uint32_t kept = clean ? count : check_trip(ld, w, t, i, count);
 		if (wpos != i && kept)
 			memmove(f->stop_times + wpos, f->stop_times + i,
 				(size_t)kept * sizeof(*f->stop_times));
@@ -695,10 +765,16 @@ int gtfs_load_stop_times(gtfs_loader *ld)
 	bool present;
 	st_work w;
 	memset(&w, 0, sizeof(w));
-	int rc = table_open(&t, ld, "stop_times.txt", gtfs_stop_times_cols, ST_NCOLS, true,
-			    &present);
+	/* The table of stop_headsign texts starts with "" (index 0). */
+	int rc = gtfs_reserve((void **)&f->stop_headsigns, &w.headsign_cap,
+			      sizeof(*f->stop_headsigns), 1);
 	if (rc)
-		return rc;
+		return grens_error_set(ld->err, rc, "out of memory");
+	f->stop_headsigns[0] = "";
+	f->stop_headsign_count = 1;
+	rc = table_open(&t, ld, "stop_times.txt", gtfs_stop_times_cols, ST_NCOLS, true, &present);
+	if (rc)
+		goto done;
 	rc = read_rows(ld, &t, &w);
 	table_close(&t);
 	if (rc)
@@ -718,8 +794,8 @@ done:
 	free(w.trip);
 	free(w.line);
 	free(w.scratch);
-	free(w.run_trip);
-	free(w.run_start);
+	free(w.runs);
+	id_map_clear(&w.headsigns);
 	return rc;
 }
 

@@ -53,6 +53,7 @@ struct draft {
 	VEC(grens_gtfs_trip) trips;
 	VEC(uint8_t) removed;			  /* [trip] */
 	VEC(grens_gtfs_stop_time) new_stop_times; /* rows after the base's */
+	VEC(const char *) new_headsigns; /* stop_headsigns after the base's */
 	VEC(grens_gtfs_service) services;
 	VEC(grens_gtfs_service_exception) exceptions;
 	VEC(grens_gtfs_transfer) transfers;
@@ -120,6 +121,27 @@ static int add_row(struct ctx *c, struct draft *d, const grens_gtfs_stop_time *r
 	if (VEC_GROW(d->new_stop_times))
 		return oom(c);
 	d->new_stop_times.v[d->new_stop_times.n++] = *r;
+	return 0;
+}
+
+/* A row copied from another feed: its stop_headsign index becomes one in
+ * the draft's table (the base's, then the texts added here). */
+static int map_headsign(struct ctx *c, struct draft *d, const grens_gtfs_feed *from,
+			grens_gtfs_stop_time *r)
+{
+	const char *text = grens_gtfs_stop_headsign(from, r);
+	r->headsign = 0;
+	if (!text[0])
+		return 0;
+	uint64_t base = d->base->stop_headsign_count ? d->base->stop_headsign_count : 1;
+	if (base + d->new_headsigns.n > GRENS_GTFS_STOP_HEADSIGNS_MAX)
+		return grens_error_set(c->err, GRENS_ELIMIT,
+				       "feed %s: more than %u stop_headsign values", d->base->name,
+				       GRENS_GTFS_STOP_HEADSIGNS_MAX);
+	if (VEC_GROW(d->new_headsigns))
+		return oom(c);
+	r->headsign = (uint32_t)(base + d->new_headsigns.n) & GRENS_GTFS_STOP_HEADSIGNS_MAX;
+	d->new_headsigns.v[d->new_headsigns.n++] = text;
 	return 0;
 }
 
@@ -555,7 +577,7 @@ static int apply_extend(struct ctx *c, const sc_edit *e)
 		grens_gtfs_stop_time nr = {0};
 		nr.shape_dist_traveled = NAN;
 		nr.timepoint = 1;
-		nr.headsign = "";
+		nr.headsign = 0; /* no stop_headsign */
 		if (fwd) {
 			rc = copy_rows(c, d, &tr, 0, last, 0, &first);
 			if (rc)
@@ -984,7 +1006,7 @@ static int apply_add_line(struct ctx *c, const sc_edit *e)
 					r.sequence = j + 1;
 					r.shape_dist_traveled = NAN;
 					r.timepoint = 1;
-					r.headsign = "";
+					r.headsign = 0; /* no stop_headsign */
 					if (time > max_time())
 						rc = sc_fail(
 						    c->sc, c->err, GRENS_EFORMAT, sv->at, "last",
@@ -1163,7 +1185,9 @@ static int apply_overlay(struct ctx *c, const sc_edit *e)
 			r.arrival += src->time_offset;
 			r.departure += src->time_offset;
 			r.stop = smap[r.stop];
-			rc = add_row(c, d, &r);
+			rc = map_headsign(c, d, ov, &r);
+			if (!rc)
+				rc = add_row(c, d, &r);
 		}
 		nt.time_offset = 0;
 		nt.frequency = GRENS_NONE;
@@ -1226,6 +1250,7 @@ static void draft_free(struct draft *d)
 	free(d->trips.v);
 	free(d->removed.v);
 	free(d->new_stop_times.v);
+	free(d->new_headsigns.v);
 	free(d->services.v);
 	free(d->exceptions.v);
 	free(d->transfers.v);
@@ -1318,6 +1343,22 @@ static int draft_finish(struct ctx *c, struct draft *d, grens_gtfs_feed **out)
 		memcpy(f->stop_times + b->stop_time_count, d->new_stop_times.v,
 		       d->new_stop_times.n * sizeof(grens_gtfs_stop_time));
 		f->stop_time_count = (uint32_t)n;
+	}
+	if (d->new_headsigns.n) {
+		size_t base = b->stop_headsign_count ? b->stop_headsign_count : 1;
+		f->stop_headsigns =
+		    grens_arena_calloc(arena, base + d->new_headsigns.n, sizeof(const char *), 16);
+		if (!f->stop_headsigns) {
+			rc = oom(c);
+			goto done;
+		}
+		f->stop_headsigns[0] = "";
+		if (b->stop_headsign_count)
+			memcpy(f->stop_headsigns, b->stop_headsigns,
+			       b->stop_headsign_count * sizeof(const char *));
+		memcpy(f->stop_headsigns + base, d->new_headsigns.v,
+		       d->new_headsigns.n * sizeof(const char *));
+		f->stop_headsign_count = (uint32_t)(base + d->new_headsigns.n);
 	}
 	f->first_service_date = d->first_date;
 	f->last_service_date = d->last_date;

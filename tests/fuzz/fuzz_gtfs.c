@@ -33,7 +33,8 @@ static void check_feed(const grens_gtfs_feed *f)
 		const grens_gtfs_stop_time *st = f->stop_times + tr->first_stop_time;
 		for (uint32_t k = 0; k < tr->stop_time_count; k++) {
 			FUZZ_ASSERT(st[k].stop < f->stop_count);
-			FUZZ_ASSERT(st[k].headsign != NULL);
+			FUZZ_ASSERT(st[k].headsign < f->stop_headsign_count);
+			FUZZ_ASSERT(grens_gtfs_stop_headsign(f, &st[k]) != NULL);
 			if (k == 0)
 				continue;
 			FUZZ_ASSERT(st[k].sequence > st[k - 1].sequence);

@@ -2,6 +2,7 @@
  * malformed feeds written at run time, zip archives built with libzip, and
  * the real feeds in ../shared when present. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -547,6 +548,48 @@ static void test_csv_edge_cases(void)
 	unload(&l);
 }
 
+/* Records whose special bytes sit at the 16-byte boundaries the CSV
+ * reader scans by: each must read as the general rules say. */
+static void test_csv_chunk_edges(void)
+{
+	char text[4400];
+	size_t n = (size_t)snprintf(
+		text, sizeof(text), "%s",
+		"stop_id,stop_name,stop_lat,stop_lon\n"
+		"s1,ABCDEFGHIJKLM ,52.0,5.0\n"	/* line 2: the space is byte 16 */
+		"s2,ABCDEFGHIJK\tL,52.1,5.1\n"	/* a tab inside: kept */
+		"s3,ABCDEFGHIJKL\x01,52.2,5.2\n"	/* line 4: control at byte 15 */
+		"s4,ABCDEFGHIJKLMN,52.3,5.3\r\n" /* CRLF */
+		"s5,A,52.4,5.456\r\n"		/* CR is byte 15, LF byte 16 */
+		"s6,ABCDEFGHI\"J,52.5,5.5\n"	/* a quote inside an unquoted field */
+		"s7,");
+	memset(text + n, 'y', 4100); /* longer than one vector pass takes */
+	n += 4100;
+	n += (size_t)snprintf(text + n, sizeof(text) - n, ",52.6,5.6\n");
+	const char *dir = MAKE_FEED("csv-chunks", { "notes.txt", NULL });
+	write_file(dir, "stops.txt", text, n);
+	loaded l = load(dir);
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		const grens_gtfs_feed *f = l.feed;
+		CHECK_INT(f->counts.stops, 7);
+		const char *want[] = { "ABCDEFGHIJKLM", "ABCDEFGHIJK\tL", "ABCDEFGHIJKL?",
+				       "ABCDEFGHIJKLMN", "A", "ABCDEFGHI\"J" };
+		for (uint32_t i = 0; i < 6 && i < f->stop_count; i++)
+			CHECK_STR(f->stops[i].name, want[i]);
+		CHECK_INT(grens_diag_count(l.diag, "leading_or_trailing_whitespaces"), 1);
+		CHECK_INT(notice_line(&l, "leading_or_trailing_whitespaces"), 2);
+		CHECK_INT(grens_diag_count(l.diag, "invalid_character"), 1);
+		CHECK_INT(notice_line(&l, "invalid_character"), 4);
+		if (f->stop_count == 7) {
+			CHECK_NEAR(f->stops[4].lon, 5.456, 1e-9);
+			CHECK_INT(strlen(f->stops[6].name), 4100);
+			CHECK_NEAR(f->stops[6].lat, 52.6, 1e-9);
+		}
+	}
+	unload(&l);
+}
+
 static void test_calendar_dates_only(void)
 {
 	/* Like the Dutch national feed: no calendar.txt. 2026-05-04 is a Monday. */
@@ -571,18 +614,24 @@ static void test_calendar_dates_only(void)
 	unload(&l);
 }
 
+/* The minimal feed with trips t1 and t2 and the given stop_times.txt. */
+static loaded load_two_trips(const char *name, const char *stop_times)
+{
+	return load(MAKE_FEED(name,
+			      { "trips.txt", "route_id,service_id,trip_id\nr,svc,t1\nr,svc,t2\n" },
+			      { "stop_times.txt", stop_times }));
+}
+
 static void test_interpolation_edges(void)
 {
 	/* t1 has no time at its last stop: missing_trip_edge, trip dropped.
 	 * t2 has duplicate sequence 2. */
-	loaded l = load(MAKE_FEED(
-		"edges", { "trips.txt", "route_id,service_id,trip_id\nr,svc,t1\nr,svc,t2\n" },
-		{ "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
-				    "t1,08:00:00,08:00:00,s1,1\n"
-				    "t1,,,s2,2\n"
-				    "t2,09:00:00,09:00:00,s1,1\n"
-				    "t2,09:10:00,09:10:00,s2,2\n"
-				    "t2,09:20:00,09:20:00,s1,2\n" }));
+	loaded l = load_two_trips("edges", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+					   "t1,08:00:00,08:00:00,s1,1\n"
+					   "t1,,,s2,2\n"
+					   "t2,09:00:00,09:00:00,s1,1\n"
+					   "t2,09:10:00,09:10:00,s2,2\n"
+					   "t2,09:20:00,09:20:00,s1,2\n");
 	CHECK_INT(l.rc, 0);
 	if (!l.rc) {
 		CHECK_INT(grens_diag_count(l.diag, "missing_trip_edge"), 1);
@@ -1129,6 +1178,98 @@ static void test_real_feeds(void)
 	unload(&l);
 }
 
+/* stop_headsign texts are kept once each; rows hold their index. */
+static void test_stop_headsigns(void)
+{
+	loaded l = load_two_trips("headsigns",
+				  "trip_id,arrival_time,departure_time,stop_id,stop_sequence,"
+				  "stop_headsign\n"
+				  "t1,08:00:00,08:00:00,s1,1,Centrum\n"
+				  "t1,08:10:00,08:10:00,s2,2,\n"
+				  "t2,09:00:00,09:00:00,s1,1,\"Noord, via Centrum\"\n"
+				  "t2,09:10:00,09:10:00,s2,2,Centrum\n");
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		const grens_gtfs_feed *f = l.feed;
+		/* "", "Centrum", "Noord, via Centrum": three texts for four rows. */
+		CHECK_INT(f->stop_headsign_count, 3);
+		CHECK_STR(grens_gtfs_stop_headsign(f, trip_st(f, "t1", 0)), "Centrum");
+		CHECK_STR(grens_gtfs_stop_headsign(f, trip_st(f, "t1", 1)), "");
+		CHECK_INT(trip_st(f, "t1", 1)->headsign, 0);
+		CHECK_STR(grens_gtfs_stop_headsign(f, trip_st(f, "t2", 0)), "Noord, via Centrum");
+		CHECK_STR(grens_gtfs_stop_headsign(f, trip_st(f, "t2", 1)), "Centrum");
+		CHECK_INT(trip_st(f, "t2", 1)->headsign, trip_st(f, "t1", 0)->headsign);
+		CHECK_STR(grens_gtfs_stop_headsign(NULL, NULL), "");
+	}
+	unload(&l);
+}
+
+/* Rows of a trip that come back later in the file, and a trip with a
+ * problem between clean ones: the problem row's notice keeps its line and
+ * the other trips stay whole. Times at the 240 h limit parse. */
+static void test_trip_runs(void)
+{
+	loaded l = load(MAKE_FEED(
+		"runs",
+		{ "trips.txt", "route_id,service_id,trip_id\nr,svc,t1\nr,svc,t2\nr,svc,t3\n" },
+		{ "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+				    "t1,08:00:00,08:00:00,s1,1\n"	  /* line 2 */
+				    "t2,09:00:00,09:00:00,s1,1\n"	  /* line 3 */
+				    "t2,08:59:00,08:59:00,s2,2\n"	  /* line 4: back in time */
+				    "t2,09:20:00,09:20:00,s1,3\n"	  /* line 5 */
+				    "t3,239:59:00,239:59:00,s1,1\n" /* line 6 */
+				    "t3,240:59:59,240:59:59,s2,2\n" /* line 7: the last second */
+				    "t3,241:00:00,241:00:00,s1,3\n" /* line 8: past the limit */
+				    "t1,08:10:00,08:10:00,s2,2\n" }));	  /* line 9: t1 again */
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		const grens_gtfs_feed *f = l.feed;
+		/* t1: lines 2 and 9 grouped, in sequence order. */
+		CHECK_INT(f->trips[0].stop_time_count, 2);
+		CHECK(trip_st(f, "t1", 1) && trip_st(f, "t1", 1)->arrival == hms(8, 10, 0));
+		CHECK(trip_st(f, "t1", 1) && trip_st(f, "t1", 1)->stop == 1);
+		/* t2: the row of line 4 arrives before 09:00:00 and is skipped. */
+		CHECK_INT(grens_diag_count(l.diag,
+					   "stop_time_with_arrival_before_previous_departure_time"),
+			  1);
+		CHECK_INT(notice_line(&l, "stop_time_with_arrival_before_previous_departure_time"), 4);
+		CHECK_INT(f->trips[1].stop_time_count, 2);
+		CHECK(trip_st(f, "t2", 1) && trip_st(f, "t2", 1)->sequence == 3);
+		/* t3: 240:59:59 = 240 * 3600 + 59 * 60 + 59 = 867599 s; 241:00:00 is
+		 * an invalid time and its row is skipped. */
+		CHECK_INT(grens_diag_count(l.diag, "invalid_time"), 1);
+		CHECK_INT(notice_line(&l, "invalid_time"), 8);
+		CHECK_INT(f->trips[2].stop_time_count, 2);
+		CHECK(trip_st(f, "t3", 1) && trip_st(f, "t3", 1)->arrival == 867599);
+		/* 8 rows: 1 skipped while read (line 8), 1 by the trip check (line 4). */
+		CHECK_INT(f->counts.stop_times, 6);
+		CHECK_INT(f->counts.rows_skipped, 2);
+	}
+	unload(&l);
+	/* The same rows with t1 whole at the front: read trip by trip, so clean
+	 * trips are not checked again, with the same outcome for t2. */
+	l = load_two_trips("runs-grouped",
+			   "trip_id,arrival_time,departure_time,stop_id,stop_sequence,"
+			   "shape_dist_traveled\n"
+			   "t1,08:00:00,08:00:00,s1,1,0\n"
+			   "t1,08:10:00,08:10:00,s2,2,\n"
+			   "t1,08:20:00,08:20:00,s1,3,5\n"
+			   "t2,09:00:00,09:00:00,s1,1,0\n"
+			   "t2,09:10:00,09:10:00,s2,2,5\n"
+			   "t2,09:20:00,09:20:00,s1,3,5\n"); /* line 7: distance not increasing */
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		const grens_gtfs_feed *f = l.feed;
+		CHECK_INT(grens_diag_count(l.diag, "decreasing_or_equal_stop_time_distance"), 1);
+		CHECK_INT(notice_line(&l, "decreasing_or_equal_stop_time_distance"), 7);
+		CHECK(trip_st(f, "t2", 2) && isnan(trip_st(f, "t2", 2)->shape_dist_traveled));
+		CHECK(trip_st(f, "t1", 2) && trip_st(f, "t1", 2)->shape_dist_traveled == 5.0f);
+		CHECK_INT(f->counts.stop_times, 6);
+		CHECK_INT(f->counts.rows_skipped, 0);
+	}
+	unload(&l);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -1141,8 +1282,11 @@ int main(void)
 	test_required_files_and_columns();
 	test_bad_rows();
 	test_csv_edge_cases();
+	test_csv_chunk_edges();
 	test_calendar_dates_only();
 	test_interpolation_edges();
+	test_stop_headsigns();
+	test_trip_runs();
 	test_parents();
 	test_agency_references();
 	test_frequency_caps();

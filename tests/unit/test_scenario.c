@@ -425,6 +425,20 @@ static void test_overlay(const grens_gtfs_feed *feed)
 		CHECK_INT(grens_scenario_result_stats(res)->trips_added, 1);
 		uint32_t n;
 		const grens_gtfs_feed *const *feeds = grens_scenario_result_feeds(res, &n);
+		/* The overlay's stop_headsign comes along: its index is one of the
+		 * result feed's table (the base has none: "" and the new text). */
+		const grens_gtfs_feed *rf = n ? feeds[0] : NULL;
+		const grens_gtfs_trip *r3a = NULL;
+		for (uint32_t t = 0; rf && t < rf->trip_count; t++)
+			if (strcmp(rf->trips[t].id, "r3a") == 0)
+				r3a = &rf->trips[t];
+		CHECK(r3a && r3a->stop_time_count == 2);
+		if (r3a && r3a->stop_time_count == 2) {
+			const grens_gtfs_stop_time *st = rf->stop_times + r3a->first_stop_time;
+			CHECK_STR(grens_gtfs_stop_headsign(rf, &st[0]), "Fort via Dorp");
+			CHECK_STR(grens_gtfs_stop_headsign(rf, &st[1]), "");
+			CHECK_INT(rf->stop_headsign_count, feed->stop_headsign_count + 1);
+		}
 		grens_timetable *tt = build(feeds, n);
 		if (tt) {
 			/* Dorp 07:20 (as in the base), change, R3 07:30 -> Fort 07:40. */
