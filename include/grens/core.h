@@ -115,6 +115,26 @@ int grens_date_weekday(grens_date date);
 /* "YYYY-MM-DD" into buf (>= 11 bytes). */
 void grens_date_format_iso(grens_date date, char *buf, size_t bufsz);
 
+/* ---- time zones ------------------------------------------------------------
+ * An IANA zone read from its TZif file (RFC 8536) without touching the
+ * process's TZ: the 64-bit transitions, then the POSIX rule of the footer
+ * for instants after the last one (so dates after 2037 are right). */
+typedef struct grens_tz grens_tz;
+/* Load `zone` ("Europe/Amsterdam") from dir (NULL: /usr/share/zoneinfo).
+ * GRENS_ENOTFOUND for a malformed or unknown name (names with "..", a
+ * leading '/' or other characters are refused), GRENS_EFORMAT for a file that
+ * is not TZif, GRENS_ELIMIT, GRENS_EIO, GRENS_ENOMEM. Free with grens_tz_free. */
+int grens_tz_load(grens_tz **out, const char *dir, const char *zone, grens_error *err);
+void grens_tz_free(grens_tz *tz);
+/* UTC offset (seconds east) in force at POSIX time utc; tz NULL means UTC. */
+int32_t grens_tz_offset(const grens_tz *tz, int64_t utc);
+/* The offset in force at local noon of date (GTFS times count from noon - 12 h). */
+int32_t grens_tz_noon_offset(const grens_tz *tz, grens_date date);
+/* POSIX time of "noon minus 12 h" of date: where GTFS time 00:00:00 falls. */
+int64_t grens_tz_day_start(const grens_tz *tz, grens_date date);
+/* The local calendar date at POSIX time utc. */
+grens_date grens_tz_local_date(const grens_tz *tz, int64_t utc);
+
 /* ---- geodesy ------------------------------------------------------------- */
 /* Great-circle distance in metres (haversine, mean Earth radius). */
 double grens_geo_distance_m(double lat1, double lon1, double lat2, double lon2);

@@ -28,9 +28,113 @@ void cli_report_error(const char *cmd, const grens_error *err);
 
 /* Output formats selected with --format. */
 typedef enum { CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV, CLI_FORMAT_GEOJSON } cli_format;
+#define CLI_FORMATS(...) cli_format_mask(__VA_ARGS__, -1)
+/* The bit mask of the listed formats (end the list with -1). */
+unsigned cli_format_mask(int first, ...);
 /* Parse a --format value against the allowed set (bit mask of 1 << format).
  * Returns 0 or -1 after printing an error. */
 int cli_parse_format(const char *cmd, const char *value, unsigned allowed, cli_format *out);
+
+/* ---- command-line options ------------------------------------------------------------ */
+
+/* Every command declares its options in a table and parses argv with
+ * cli_parse (getopt_long underneath): "--opt value" and "--opt=value",
+ * names spelled in full, positional arguments anywhere, "--" ends the
+ * options, --help and -h print the usage to stdout. Errors name the
+ * command, the option and the reason. A table holds at most 64 options. */
+typedef enum {
+	CLI_OPT_FLAG,   /* no value; bool *dst = true */
+	CLI_OPT_STRING, /* const char **dst (the last one given wins) */
+	CLI_OPT_LIST,   /* repeatable: const char **dst array of cap, unsigned *count */
+	CLI_OPT_INT,    /* whole number in [min, max] times scale: int64_t *dst */
+	CLI_OPT_INT32,  /* as CLI_OPT_INT into int32_t *dst */
+	CLI_OPT_UINT32, /* as CLI_OPT_INT into uint32_t *dst */
+	CLI_OPT_REAL,   /* number in [min, max]: double *dst */
+	CLI_OPT_DATE,   /* YYYY-MM-DD: grens_date *dst */
+	CLI_OPT_TIME,   /* HH:MM[:SS]: int32_t *dst, seconds */
+	CLI_OPT_WINDOW, /* HH:MM-HH:MM: cli_window *dst */
+	CLI_OPT_FORMAT, /* one of the formats in mask: cli_format *dst */
+	CLI_OPT_CHOICE, /* one of choices (NULL-terminated): int *dst, its index */
+	CLI_OPT_FEED,   /* [NAME=]PATH: cli_feed_list *dst */
+	CLI_OPT_CALL,   /* call(cmd, "--name", value, dst): 0, or -1 after a message */
+} cli_opt_kind;
+
+/* A departure window; text is the value as given. */
+typedef struct cli_window {
+	int32_t start, end;
+	const char *text;
+} cli_window;
+
+typedef struct cli_option {
+	const char *name; /* without "--"; NULL ends a table */
+	cli_opt_kind kind;
+	void *dst;
+	double min, max;        /* CLI_OPT_INT*, CLI_OPT_REAL */
+	int64_t scale;          /* CLI_OPT_INT*: the stored value is value * scale (0: 1) */
+	unsigned mask;          /* CLI_OPT_FORMAT: allowed formats (CLI_FORMATS) */
+	unsigned cap;           /* CLI_OPT_LIST: capacity of dst */
+	unsigned *count;        /* CLI_OPT_LIST: entries in dst */
+	const char *const *choices;                                   /* CLI_OPT_CHOICE */
+	int (*call)(const char *cmd, const char *opt, const char *value, void *dst); /* CALL */
+	bool required;          /* an error when absent */
+	bool *seen;             /* set to true when given (NULL: not recorded) */
+} cli_option;
+
+/* What cli_parse reads: the command, its usage text and options, and the
+ * positional arguments it takes (at most max_args into args). */
+typedef struct cli_spec {
+	const char *cmd;
+	void (*usage)(FILE *out);
+	const cli_option *options;
+	const char **args; /* NULL with max_args 0: no positional argument */
+	unsigned max_args;
+	unsigned *arg_count;
+} cli_spec;
+
+/* Table entries every command spells the same way. */
+#define CLI_FEED_OPTION(list) { .name = "feed", .kind = CLI_OPT_FEED, .dst = (list) }
+#define CLI_FORMAT_OPTION(format, ...)                                                            \
+	{ .name = "format", .kind = CLI_OPT_FORMAT, .dst = (format),                              \
+	  .mask = CLI_FORMATS(__VA_ARGS__) }
+
+enum { CLI_PARSE_OK = 0, CLI_PARSE_HELP = 1, CLI_PARSE_ERROR = -1 };
+
+/* Parse argv[1..argc) (argv[0] is the command name) into the option
+ * destinations. CLI_PARSE_OK; CLI_PARSE_HELP after printing the usage to
+ * stdout; CLI_PARSE_ERROR after a message on stderr (an unknown option, a
+ * missing or bad value, a missing required option, a stray argument). The
+ * --help text must name every option of the table: when it does not,
+ * the omission is reported and the result is CLI_PARSE_ERROR. */
+int cli_parse(const cli_spec *spec, int argc, char **argv);
+/* The exit code for a cli_parse result other than CLI_PARSE_OK. */
+static inline int cli_parse_exit(int rc)
+{
+	return rc == CLI_PARSE_HELP ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+}
+
+/* Parse "HH:MM-HH:MM" (seconds allowed, the end not before the start);
+ * 0 or -1 after a message naming opt. */
+int cli_parse_window(const char *cmd, const char *opt, const char *value, cli_window *out);
+
+struct json_t;
+/* Write root as indented JSON and a newline to stdout and release it (root
+ * may be NULL: building it failed). 0, or -1 after a message. */
+int cli_write_json(const char *cmd, struct json_t *root);
+
+/* One CSV field, quoted when it holds a comma, quote or line break. */
+void cli_csv_field(FILE *out, const char *s);
+
+/* A whole file of at most max bytes, NUL-terminated (the caller frees), or
+ * NULL after a message naming what ("places file") and the path. */
+char *cli_read_file(const char *cmd, const char *what, const char *path, size_t max,
+		    size_t *len);
+
+struct grens_fetch_feed;
+/* Fill the feed's header values that come from environment variables. A
+ * variable that is unset leaves the value empty (the download then fails
+ * naming it); one that is too long or holds a line break is ignored with a
+ * message. */
+void cli_fetch_resolve_headers(const char *cmd, struct grens_fetch_feed *feed);
 
 /* The directory of the embedded default data: $GRENS_FEEDS, else the
  * build-time default. */
@@ -62,9 +166,10 @@ int cli_load_feeds(const char *cmd, const cli_feed_list *list, struct grens_gtfs
 		   grens_diag **diags);
 void cli_free_feeds(struct grens_gtfs_feed **feeds, grens_diag **diags, unsigned count);
 
-/* Linking options shared by the commands that build a linked timetable:
- * --links FILE, --overrides FILE, --radius M, --walk-speed MPS, --timezone ZONE,
- * --tolerance S, --no-merge.
+/* Linking options shared by the commands that build a timetable (all
+ * build it the same way, linked across feeds): --links FILE|none for every
+ * such command; grens link also takes --overrides FILE, --radius M,
+ * --walk-speed MPS, --timezone ZONE, --tolerance S and --no-merge.
  * cli_link_args_init sets the defaults (links: cli_feeds_dir()/links.csv
  * when it exists and no --links was given). */
 typedef struct cli_link_args {
@@ -77,18 +182,40 @@ typedef struct cli_link_args {
 		bool no_merge;
 		int32_t tolerance; /* < 0: library default */
 		double walk_speed_mps; /* <= 0: library default */
+		int32_t min_change; /* < 0: library default */
 	} net;
 } cli_link_args;
 void cli_link_args_init(cli_link_args *args);
-/* Handle one linking option (name without "--", value may be NULL for
- * flags). Returns 1 when handled, 0 when the option is not a linking one,
- * -1 after printing an error. */
-int cli_link_args_parse(const char *cmd, cli_link_args *args, const char *name,
-			const char *value);
+/* Handle one linking option (opt with "--", value NULL for flags): a
+ * CLI_OPT_CALL callback with dst a cli_link_args. 0 or -1 after a message. */
+int cli_link_option(const char *cmd, const char *opt, const char *value, void *dst);
+/* Option table entries: --links alone, and all linking options. */
+#define CLI_LINKS_OPTION(args)                                                                    \
+	{ .name = "links", .kind = CLI_OPT_CALL, .dst = (args), .call = cli_link_option }
+#define CLI_LINK_OPTIONS(args)                                                                    \
+	CLI_LINKS_OPTION(args),                                                                   \
+	{ .name = "overrides", .kind = CLI_OPT_CALL, .dst = (args), .call = cli_link_option },    \
+	{ .name = "radius", .kind = CLI_OPT_CALL, .dst = (args), .call = cli_link_option },       \
+	{ .name = "walk-speed", .kind = CLI_OPT_CALL, .dst = (args), .call = cli_link_option },   \
+	{ .name = "timezone", .kind = CLI_OPT_CALL, .dst = (args), .call = cli_link_option },     \
+	{ .name = "tolerance", .kind = CLI_OPT_CALL, .dst = (args), .call = cli_link_option },    \
+	{ .name = "no-merge", .kind = CLI_OPT_FLAG, .dst = &(args)->net.no_merge }
+
+struct grens_net_links;
 struct grens_net_link_report;
+/* Read the links file and the override file of args into a new set (*out
+ * the caller's, grens_net_links_free). Bad rows are printed and skipped.
+ * 0 or -1 after a message. */
+int cli_links_load(const char *cmd, const cli_link_args *args, struct grens_net_links **out);
+/* Build one linked timetable from loaded feeds with links (may be NULL)
+ * and the settings of args; with report not NULL also the link report.
+ * Prints errors and linking warnings. 0 or -1; on success the caller frees
+ * *out (and *report). */
+int cli_net_build(const char *cmd, const struct grens_gtfs_feed *const *feeds, uint32_t count,
+		  const cli_link_args *args, const struct grens_net_links *links,
+		  struct grens_timetable **out, struct grens_net_link_report **report);
 /* Load the feeds, read the links and override files, and build one linked
- * timetable; with report not NULL also the link report. Prints errors. 0 or
- * -1; on success the caller frees *out (and *report). */
+ * timetable (cli_links_load, cli_load_feeds, cli_net_build). 0 or -1. */
 int cli_build_linked(const char *cmd, const cli_feed_list *list, const cli_link_args *args,
 		     struct grens_timetable **out, struct grens_net_link_report **report);
 

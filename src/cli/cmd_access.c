@@ -43,8 +43,8 @@ static void usage(FILE *o)
 	    "                    [--stops]\n"
 	    "                    [--access-distance M] [--access-stops N] [--access-time S]\n"
 	    "                    [--walk-speed MPS] [--detour F] [--link-radius M]\n"
-	    "                    [--max-transfers N] [--format text|csv|json|geojson] [--out "
-	    "FILE]\n"
+	    "                    [--links FILE|none] [--max-transfers N] [--max-duration MIN]\n"
+	    "                    [--format text|csv|json|geojson] [--out FILE]\n"
 	    "       grens access merge SHARD... [--format text|csv|json|geojson] [--out FILE]\n\n"
 	    "For each origin (a place of the places files, or a stop; default: every\n"
 	    "place) and each departure from the window start to its end every S seconds\n"
@@ -59,27 +59,30 @@ static void usage(FILE *o)
 	    "(README: 'Scenarios'), and reports the change per origin.\n"
 	    "--shard I/N computes origins I, I+N, I+2N, ... (0 <= I < N); write each\n"
 	    "shard as json or csv and join them with grens access merge.\n"
+	    "--links FILE|none: stations that are the same across feeds (default:\n"
+	    "links.csv of the feeds directory when it exists). --max-duration MIN: the\n"
+	    "longest journey searched (default: the largest cutoff).\n"
 	    "Exit status: 0, 1 unusable feed or places file, 2 bad arguments.\n");
 }
 
 struct args {
 	cli_feed_list feeds;
+	cli_link_args link_args; /* --links; --link-radius is its radius */
 	const char *places[MAX_PLACES_FILES];
 	uint32_t place_files;
 	const char *from[MAX_FROM];
 	uint32_t from_count;
-	const char *date_s, *window, *out, *base_feeds, *decay_s, *cutoffs_s, *percentiles_s;
-	const char *shard_s, *scenario, *links;
+	const char *out, *base_feeds, *scenario;
+	cli_window window;
 	grens_access_options opts;
 	grens_access_link_options link;
-	double link_radius;
 	int64_t max_duration_min; /* -1: the largest cutoff (+ W/2 for linear decay) */
 	bool border, stops;
 	cli_format format;
 };
 
-static int parse_list(const char *opt, const char *v, int64_t min, int64_t max, int64_t *out,
-		      uint32_t cap, uint32_t *n)
+static int parse_list(const char *cmd, const char *opt, const char *v, int64_t min, int64_t max,
+		      int64_t *out, uint32_t cap, uint32_t *n)
 {
 	*n = 0;
 	const char *p = v;
@@ -87,7 +90,7 @@ static int parse_list(const char *opt, const char *v, int64_t min, int64_t max, 
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		if (*n >= cap || grens_parse_i64(p, len, min, max, &out[*n]) != 0) {
-			cli_errorf(CMD,
+			cli_errorf(cmd,
 				   "%s needs up to %u numbers from %lld to %lld separated by "
 				   "commas, not '%s'",
 				   opt, cap, (long long)min, (long long)max, v);
@@ -100,17 +103,34 @@ static int parse_list(const char *opt, const char *v, int64_t min, int64_t max, 
 	}
 }
 
-static int parse_real(const char *opt, const char *v, double min, double max, double *out)
+/* --cutoffs MIN,... (into seconds) and --percentiles P,... */
+static int parse_numbers(const char *cmd, const char *opt, const char *v, void *dst)
 {
-	if (grens_parse_double(v, strlen(v), out) != 0 || !(*out >= min && *out <= max)) {
-		cli_errorf(CMD, "%s needs a number from %g to %g, not '%s'", opt, min, max, v);
+	grens_access_options *o = dst;
+	bool cutoffs = strcmp(opt, "--cutoffs") == 0;
+	int64_t list[GRENS_ACCESS_MAX_CUTOFFS > GRENS_ACCESS_MAX_PERCENTILES
+			     ? GRENS_ACCESS_MAX_CUTOFFS
+			     : GRENS_ACCESS_MAX_PERCENTILES];
+	uint32_t cnt;
+	if (parse_list(cmd, opt, v, cutoffs ? 0 : 1, cutoffs ? 10080 : 100, list,
+		       cutoffs ? GRENS_ACCESS_MAX_CUTOFFS : GRENS_ACCESS_MAX_PERCENTILES, &cnt))
 		return -1;
+	for (uint32_t k = 0; k < cnt; k++) {
+		if (cutoffs)
+			o->cutoffs[k] = (int32_t)list[k] * 60;
+		else
+			o->percentiles[k] = (uint8_t)list[k];
 	}
+	if (cutoffs)
+		o->cutoff_count = cnt;
+	else
+		o->percentile_count = cnt;
 	return 0;
 }
 
-static int parse_decay(const char *v, grens_access_options *o)
+static int parse_decay(const char *cmd, const char *opt, const char *v, void *dst)
 {
+	grens_access_options *o = dst;
 	int64_t n;
 	if (strcmp(v, "step") == 0) {
 		o->decay = GRENS_ACCESS_DECAY_STEP;
@@ -130,34 +150,22 @@ static int parse_decay(const char *v, grens_access_options *o)
 			return 0;
 		}
 	}
-	cli_errorf(CMD, "--decay needs step, linear:W or exp:HALF (minutes 1..1440), not '%s'", v);
+	cli_errorf(cmd, "%s needs step, linear:W or exp:HALF (minutes 1..1440), not '%s'", opt, v);
 	return -1;
 }
 
-static int parse_window(const char *w, int32_t *t0, int32_t *t1)
+static int parse_shard(const char *cmd, const char *opt, const char *v, void *dst)
 {
-	const char *dash = strchr(w, '-');
-	if (!dash || grens_time_parse(w, (size_t)(dash - w), 1, t0) != 0 ||
-	    grens_time_parse(dash + 1, strlen(dash + 1), 1, t1) != 0 || *t1 < *t0) {
-		cli_errorf(CMD,
-			   "--window needs HH:MM-HH:MM with the end not before the start, not '%s'",
-			   w);
-		return -1;
-	}
-	return 0;
-}
-
-static int parse_shard(const char *v, uint32_t *index, uint32_t *count)
-{
+	grens_access_options *o = dst;
 	const char *slash = strchr(v, '/');
 	int64_t i, n;
 	if (!slash || grens_parse_i64(v, (size_t)(slash - v), 0, 1000000, &i) != 0 ||
 	    grens_parse_i64(slash + 1, strlen(slash + 1), 1, 1000000, &n) != 0 || i >= n) {
-		cli_errorf(CMD, "--shard needs I/N with 0 <= I < N, not '%s'", v);
+		cli_errorf(cmd, "%s needs I/N with 0 <= I < N, not '%s'", opt, v);
 		return -1;
 	}
-	*index = (uint32_t)i;
-	*count = (uint32_t)n;
+	o->shard_index = (uint32_t)i;
+	o->shard_count = (uint32_t)n;
 	return 0;
 }
 
@@ -174,190 +182,77 @@ static int parse(int argc, char **argv, struct args *a)
 	grens_access_options o = GRENS_ACCESS_OPTIONS_INIT;
 	grens_access_link_options l = GRENS_ACCESS_LINK_OPTIONS_INIT;
 	memset(a, 0, sizeof(*a));
+	cli_link_args_init(&a->link_args);
 	a->opts = o;
 	a->opts.threads = online_cpus();
 	a->link = l;
-	a->link_radius = GRENS_NET_RADIUS_AUTO;
+	a->link_args.net.radius_m = GRENS_NET_RADIUS_AUTO;
+	a->window.start = 7 * 3600;
+	a->window.end = 9 * 3600;
 	a->max_duration_min = -1;
 	a->format = CLI_FORMAT_TEXT;
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
-			usage(stdout);
-			return 1;
-		}
-		if (strcmp(opt, "--border-effect") == 0) {
-			a->border = true;
-			continue;
-		}
-		if (strcmp(opt, "--stops") == 0) {
-			a->stops = true;
-			continue;
-		}
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!v || strncmp(opt, "--", 2) != 0) {
-			cli_errorf(CMD, v ? "unexpected argument '%s'" : "%s needs a value", opt);
-			return -1;
-		}
-		i++;
-		int64_t n, list[GRENS_ACCESS_MAX_CUTOFFS];
-		uint32_t cnt;
-		if (strcmp(opt, "--feed") == 0) {
-			if (cli_feed_list_add(CMD, &a->feeds, v))
-				return -1;
-		} else if (strcmp(opt, "--places") == 0) {
-			if (a->place_files >= MAX_PLACES_FILES) {
-				cli_errorf(CMD, "at most %u --places files", MAX_PLACES_FILES);
-				return -1;
-			}
-			a->places[a->place_files++] = v;
-		} else if (strcmp(opt, "--from") == 0) {
-			if (a->from_count >= MAX_FROM) {
-				cli_errorf(CMD, "at most %u --from origins", MAX_FROM);
-				return -1;
-			}
-			a->from[a->from_count++] = v;
-		} else if (strcmp(opt, "--date") == 0) {
-			a->date_s = v;
-		} else if (strcmp(opt, "--window") == 0) {
-			a->window = v;
-		} else if (strcmp(opt, "--step") == 0) {
-			if (route_cli_int(CMD, opt, v, 1, 86400, &n))
-				return -1;
-			a->opts.step = (int32_t)n;
-		} else if (strcmp(opt, "--cutoffs") == 0) {
-			if (parse_list(opt, v, 0, 10080, list, GRENS_ACCESS_MAX_CUTOFFS, &cnt))
-				return -1;
-			a->opts.cutoff_count = cnt;
-			for (uint32_t k = 0; k < cnt; k++)
-				a->opts.cutoffs[k] = (int32_t)list[k] * 60;
-			a->cutoffs_s = v;
-		} else if (strcmp(opt, "--percentiles") == 0) {
-			if (parse_list(opt, v, 1, 100, list, GRENS_ACCESS_MAX_PERCENTILES, &cnt))
-				return -1;
-			a->opts.percentile_count = cnt;
-			for (uint32_t k = 0; k < cnt; k++)
-				a->opts.percentiles[k] = (uint8_t)list[k];
-		} else if (strcmp(opt, "--decay") == 0) {
-			if (parse_decay(v, &a->opts))
-				return -1;
-		} else if (strcmp(opt, "--threads") == 0) {
-			if (route_cli_int(CMD, opt, v, 1, GRENS_ACCESS_MAX_THREADS, &n))
-				return -1;
-			a->opts.threads = (uint32_t)n;
-		} else if (strcmp(opt, "--shard") == 0) {
-			if (parse_shard(v, &a->opts.shard_index, &a->opts.shard_count))
-				return -1;
-		} else if (strcmp(opt, "--scenario") == 0) {
-			a->scenario = v;
-		} else if (strcmp(opt, "--base-feeds") == 0) {
-			a->base_feeds = v;
-		} else if (strcmp(opt, "--max-transfers") == 0) {
-			if (route_cli_int(CMD, opt, v, 0, GRENS_ROUTE_MAX_TRANSFERS - 1, &n))
-				return -1;
-			a->opts.route.max_transfers = (uint32_t)n;
-		} else if (strcmp(opt, "--access-distance") == 0) {
-			if (parse_real(opt, v, 0.0, 100000.0, &a->link.max_distance_m))
-				return -1;
-		} else if (strcmp(opt, "--access-stops") == 0) {
-			if (route_cli_int(CMD, opt, v, 1, GRENS_ACCESS_MAX_LINKS, &n))
-				return -1;
-			a->link.max_stops = (uint32_t)n;
-		} else if (strcmp(opt, "--access-time") == 0) {
-			if (route_cli_int(CMD, opt, v, 0, 86400, &n))
-				return -1;
-			a->link.access_time = (int32_t)n;
-		} else if (strcmp(opt, "--walk-speed") == 0) {
-			if (parse_real(opt, v, 0.1, 10.0, &a->link.walk_speed_mps))
-				return -1;
-		} else if (strcmp(opt, "--detour") == 0) {
-			if (parse_real(opt, v, 1.0, 10.0, &a->link.detour_factor))
-				return -1;
-		} else if (strcmp(opt, "--link-radius") == 0) {
-			if (parse_real(opt, v, 0.0, 2000.0, &a->link_radius))
-				return -1;
-		} else if (strcmp(opt, "--max-duration") == 0) {
-			if (route_cli_int(CMD, opt, v, 0, 10080, &a->max_duration_min))
-				return -1;
-		} else if (strcmp(opt, "--links") == 0) {
-			a->links = v;
-		} else if (strcmp(opt, "--format") == 0) {
-			if (cli_parse_format(CMD, v, 0xFu, &a->format))
-				return -1;
-		} else if (strcmp(opt, "--out") == 0) {
-			a->out = v;
-		} else {
-			cli_errorf(CMD, "unknown option '%s' (see grens access --help)", opt);
-			return -1;
-		}
-	}
-	if (!a->date_s) {
-		cli_errorf(CMD, "--date is required (see --help)");
-		return -1;
-	}
+	const cli_option options[] = {
+		CLI_FEED_OPTION(&a->feeds),
+		{ .name = "places", .kind = CLI_OPT_LIST, .dst = a->places, .cap = MAX_PLACES_FILES,
+		  .count = &a->place_files },
+		{ .name = "from", .kind = CLI_OPT_LIST, .dst = a->from, .cap = MAX_FROM,
+		  .count = &a->from_count },
+		{ .name = "date", .kind = CLI_OPT_DATE, .dst = &a->opts.date, .required = true },
+		{ .name = "window", .kind = CLI_OPT_WINDOW, .dst = &a->window },
+		{ .name = "step", .kind = CLI_OPT_INT32, .dst = &a->opts.step, .min = 1,
+		  .max = 86400 },
+		{ .name = "cutoffs", .kind = CLI_OPT_CALL, .dst = &a->opts, .call = parse_numbers },
+		{ .name = "percentiles", .kind = CLI_OPT_CALL, .dst = &a->opts,
+		  .call = parse_numbers },
+		{ .name = "decay", .kind = CLI_OPT_CALL, .dst = &a->opts, .call = parse_decay },
+		{ .name = "threads", .kind = CLI_OPT_UINT32, .dst = &a->opts.threads, .min = 1,
+		  .max = GRENS_ACCESS_MAX_THREADS },
+		{ .name = "shard", .kind = CLI_OPT_CALL, .dst = &a->opts, .call = parse_shard },
+		{ .name = "border-effect", .kind = CLI_OPT_FLAG, .dst = &a->border },
+		{ .name = "base-feeds", .kind = CLI_OPT_STRING, .dst = &a->base_feeds },
+		{ .name = "scenario", .kind = CLI_OPT_STRING, .dst = &a->scenario },
+		{ .name = "stops", .kind = CLI_OPT_FLAG, .dst = &a->stops },
+		{ .name = "access-distance", .kind = CLI_OPT_REAL, .dst = &a->link.max_distance_m,
+		  .min = 0.0, .max = 100000.0 },
+		{ .name = "access-stops", .kind = CLI_OPT_UINT32, .dst = &a->link.max_stops,
+		  .min = 1, .max = GRENS_ACCESS_MAX_LINKS },
+		{ .name = "access-time", .kind = CLI_OPT_INT32, .dst = &a->link.access_time,
+		  .min = 0, .max = 86400 },
+		{ .name = "walk-speed", .kind = CLI_OPT_REAL, .dst = &a->link.walk_speed_mps,
+		  .min = 0.1, .max = 10.0 },
+		{ .name = "detour", .kind = CLI_OPT_REAL, .dst = &a->link.detour_factor, .min = 1.0,
+		  .max = 10.0 },
+		{ .name = "link-radius", .kind = CLI_OPT_REAL, .dst = &a->link_args.net.radius_m,
+		  .min = 0.0, .max = 2000.0 },
+		CLI_LINKS_OPTION(&a->link_args),
+		{ .name = "max-transfers", .kind = CLI_OPT_UINT32,
+		  .dst = &a->opts.route.max_transfers, .min = 0,
+		  .max = GRENS_ROUTE_MAX_TRANSFERS - 1 },
+		{ .name = "max-duration", .kind = CLI_OPT_INT, .dst = &a->max_duration_min, .min = 0,
+		  .max = 10080 },
+		CLI_FORMAT_OPTION(&a->format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV,
+				  CLI_FORMAT_GEOJSON),
+		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &a->out },
+		{ .name = NULL },
+	};
+	const cli_spec spec = { .cmd = CMD, .usage = usage, .options = options };
+	int rc = cli_parse(&spec, argc, argv);
+	if (rc)
+		return rc;
+	a->opts.window_start = a->window.start;
+	a->opts.window_end = a->window.end;
 	if (a->base_feeds && !a->border) {
 		cli_errorf(CMD, "--base-feeds needs --border-effect");
-		return -1;
+		return CLI_PARSE_ERROR;
 	}
 	if (a->border && a->scenario) {
 		cli_errorf(CMD, "--border-effect and --scenario are separate comparisons: use one");
-		return -1;
+		return CLI_PARSE_ERROR;
 	}
 	return 0;
 }
 
 /* ---- reading files ----------------------------------------------------------------- */
-
-/* The whole file into a malloc'd buffer (NUL-terminated); NULL after a
- * message. */
-static char *read_file(const char *path, size_t max, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-	if (!f) {
-		cli_errorf(CMD, "cannot open '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		if (n + 1 >= cap) {
-			size_t nc = cap ? cap * 2 : 65536;
-			if (nc > max + 2)
-				nc = max + 2;
-			if (nc <= n + 1) {
-				cli_errorf(CMD, "'%s' is larger than %zu bytes", path, max);
-				goto fail;
-			}
-			char *nb = realloc(buf, nc);
-			if (!nb) {
-				cli_errorf(CMD, "out of memory reading '%s'", path);
-				goto fail;
-			}
-			buf = nb;
-			cap = nc;
-		}
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		cli_errorf(CMD, "cannot read '%s': %s", path, strerror(errno));
-		goto fail;
-	}
-	if (n > max) {
-		cli_errorf(CMD, "'%s' is larger than %zu bytes", path, max);
-		goto fail;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	fclose(f);
-	free(buf);
-	return NULL;
-}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -419,7 +314,8 @@ static int load_places(struct args *a, grens_access_places **out)
 	int rc = diag ? 0 : -1;
 	for (uint32_t i = 0; rc == 0 && i < a->place_files; i++) {
 		size_t len;
-		char *text = read_file(a->places[i], GRENS_ACCESS_MAX_PLACES_BYTES, &len);
+		char *text = cli_read_file(CMD, "places file", a->places[i],
+					   GRENS_ACCESS_MAX_PLACES_BYTES, &len);
 		if (!text) {
 			rc = -1;
 			break;
@@ -446,65 +342,6 @@ static int load_places(struct args *a, grens_access_places **out)
 }
 
 /* ---- feeds and timetables ------------------------------------------------------------ */
-
-static int build_tt(const grens_gtfs_feed *const *feeds, uint32_t n, double link_radius,
-		    const grens_net_links *links, grens_timetable **out)
-{
-	grens_net_options no = GRENS_NET_OPTIONS_INIT;
-	/* the builder links stops across feeds (names, distance, the links
-	 * file); link_radius adds walks between any stops within */
-	no.footpath_radius_m = link_radius;
-	no.links = links;
-	const char *tzdir = getenv("TZDIR");
-	if (tzdir && *tzdir)
-		no.zoneinfo_dir = tzdir;
-	cli_progress_init(&no.progress);
-	grens_error err;
-	grens_error_clear(&err);
-	grens_diag *diag = grens_diag_new();
-	int rc = 0;
-	if (!diag || grens_net_build(out, feeds, n, &no, diag, &err) != 0) {
-		cli_errorf(CMD, "cannot build the timetable");
-		cli_report_error(CMD, &err);
-		*out = NULL;
-		rc = -1;
-	}
-	grens_diag_free(diag);
-	return rc;
-}
-
-/* The links file (--links, default feeds/links.csv when it exists; "none":
- * no file) into *out. 0 or -1 after a message. */
-static int load_links(const char *path, grens_net_links **out)
-{
-	char def[4200];
-	*out = grens_net_links_new();
-	if (!*out) {
-		cli_errorf(CMD, "out of memory");
-		return -1;
-	}
-	if (path && strcmp(path, "none") == 0)
-		return 0;
-	if (!path) {
-		snprintf(def, sizeof(def), "%s/links.csv", cli_feeds_dir());
-		if (access(def, R_OK) != 0)
-			return 0;
-		path = def;
-	}
-	size_t len;
-	char *text = read_file(path, 64u * 1024u * 1024u, &len);
-	if (!text)
-		return -1;
-	grens_error err;
-	grens_error_clear(&err);
-	int rc = grens_net_links_parse(*out, text, len, GRENS_NET_LINKS_FILE, path, NULL, &err);
-	free(text);
-	if (rc) {
-		cli_report_error(CMD, &err);
-		return -1;
-	}
-	return 0;
-}
 
 /* Is name in the comma-separated list? */
 static bool in_list(const char *list, const char *name)
@@ -762,21 +599,6 @@ static json_t *compare_json(const grens_timetable *tt, const grens_access_places
 
 /* ---- rendering ----------------------------------------------------------------------------- */
 
-static void csv_text(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static const char *jstr(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -892,7 +714,7 @@ static void render_csv(FILE *f, const json_t *doc)
 		json_array_foreach(kinds, k, kn)
 		{
 			fputc(',', f);
-			csv_text(f, json_string_value(kn));
+			cli_csv_field(f, json_string_value(kn));
 		}
 	}
 	fputc('\n', f);
@@ -906,15 +728,15 @@ static void render_csv(FILE *f, const json_t *doc)
 		{
 			fprintf(f, "%lld,",
 				(long long)json_integer_value(json_object_get(o, "index")));
-			csv_text(f, jstr(o, "id"));
+			cli_csv_field(f, jstr(o, "id"));
 			fputc(',', f);
-			csv_text(f, jstr(o, "name"));
+			cli_csv_field(f, jstr(o, "name"));
 			fprintf(f, ",%lld,%lld",
 				(long long)json_integer_value(json_object_get(e, "percentile")),
 				(long long)json_integer_value(json_object_get(e, "cutoff_min")));
 			if (cmp) {
 				fputc(',', f);
-				csv_text(f, jstr(e, "kind"));
+				cli_csv_field(f, jstr(e, "kind"));
 				static const char *const parts[] = {"base", "alternative", "delta"};
 				for (unsigned q = 0; q < 3; q++) {
 					fputc(',', f);
@@ -1206,31 +1028,20 @@ static int cmd_merge(int argc, char **argv)
 	uint32_t n = 0;
 	cli_format format = CLI_FORMAT_JSON;
 	bool format_given = false;
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			usage(stdout);
-			return CLI_EXIT_OK;
-		}
-		if (strcmp(argv[i], "--out") == 0 || strcmp(argv[i], "--format") == 0) {
-			if (i + 1 >= argc)
-				return usage_merge_error("--out and --format need a value");
-			if (argv[i][2] == 'o') {
-				out = argv[++i];
-			} else {
-				if (cli_parse_format(CMD, argv[++i], 0xFu, &format))
-					return CLI_EXIT_USAGE;
-				format_given = true;
-			}
-			continue;
-		}
-		if (strncmp(argv[i], "--", 2) == 0) {
-			cli_errorf(CMD, "merge: unknown option '%s'", argv[i]);
-			return CLI_EXIT_USAGE;
-		}
-		if (n >= MAX_SHARD_FILES)
-			return usage_merge_error("too many shard files");
-		paths[n++] = argv[i];
-	}
+	const cli_option options[] = {
+		{ .name = "format", .kind = CLI_OPT_FORMAT, .dst = &format,
+		  .mask = CLI_FORMATS(CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV,
+				      CLI_FORMAT_GEOJSON),
+		  .seen = &format_given },
+		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &out },
+		{ .name = NULL },
+	};
+	/* argv[1] is "merge" */
+	const cli_spec spec = { .cmd = "access merge", .usage = usage, .options = options,
+				.args = paths, .max_args = MAX_SHARD_FILES, .arg_count = &n };
+	int rc = cli_parse(&spec, argc - 1, argv + 1);
+	if (rc)
+		return cli_parse_exit(rc);
 	if (n == 0)
 		return usage_merge_error("no shard files given");
 
@@ -1245,7 +1056,7 @@ static int cmd_merge(int argc, char **argv)
 		goto done;
 	for (uint32_t i = 0; i < n; i++) {
 		size_t len;
-		texts[i] = read_file(paths[i], MAX_SHARD_BYTES, &len);
+		texts[i] = cli_read_file(CMD, "shard", paths[i], MAX_SHARD_BYTES, &len);
 		if (!texts[i])
 			goto done;
 		bool is_csv = strncmp(texts[i], "# grens-access ", 15) == 0;
@@ -1353,7 +1164,7 @@ static int run_side(struct args *a, struct side *s, const grens_gtfs_feed *const
 {
 	grens_error err;
 	grens_error_clear(&err);
-	if (build_tt(feeds, nfeeds, a->link_radius, links, &s->tt))
+	if (cli_net_build(CMD, feeds, nfeeds, &a->link_args, links, &s->tt, NULL))
 		return CLI_EXIT_FAIL;
 	grens_diag *diag = grens_diag_new();
 	if (!diag || grens_access_network_new(&s->net, s->tt, places, &a->link, diag, &err)) {
@@ -1386,11 +1197,7 @@ int cmd_access(int argc, char **argv)
 	struct args a;
 	int rc = parse(argc, argv, &a);
 	if (rc)
-		return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-	if (route_cli_date(CMD, a.date_s, &a.opts.date) ||
-	    parse_window(a.window ? a.window : "07:00-09:00", &a.opts.window_start,
-			 &a.opts.window_end))
-		return CLI_EXIT_USAGE;
+		return cli_parse_exit(rc);
 	a.opts.keep_stop_times = a.stops;
 	if (a.max_duration_min >= 0) {
 		a.opts.max_duration = (int32_t)a.max_duration_min * 60;
@@ -1420,7 +1227,7 @@ int cmd_access(int argc, char **argv)
 
 	if (a.place_files == 0 && default_places(&a, owned_places))
 		goto done;
-	if (load_places(&a, &places) || load_links(a.links, &links))
+	if (load_places(&a, &places) || cli_links_load(CMD, &a.link_args, &links))
 		goto done;
 	cli_feed_list_default(&a.feeds);
 	if (cli_load_feeds(CMD, &a.feeds, feeds, diags) != 0)

@@ -33,7 +33,7 @@ static void usage(FILE *o)
 		"                     [--to STOP]... [--one-way] [--date YYYY-MM-DD]...\n"
 		"                     [--window HH:MM-HH:MM] [--step S] [--threshold MIN]\n"
 		"                     [--max-transfers N] [--format text|csv|json] [--out DIR]\n"
-		"                     [--timings]\n\n"
+		"                     [--links FILE|none] [--timings]\n\n"
 		"Runs the base network and each scenario on the same queries: every origin to\n"
 		"every destination (and back, unless --one-way), on each date, leaving at every\n"
 		"step of the window. Per origin, destination, date and scenario: min, median\n"
@@ -46,6 +46,8 @@ static void usage(FILE *o)
 		"Centraal, Schiphol Airport; --to Aachen Hbf; dates: the weekday (Tuesday) and\n"
 		"the Sunday with the most trips in all feeds; --window 06:00-22:00; --step 60;\n"
 		"--threshold 150 (2 h 30); --max-transfers 8.\n"
+		"--links FILE|none: stations that are the same across feeds (default:\n"
+		"links.csv of the feeds directory when it exists).\n"
 		"--out DIR writes compare.txt, compare.csv and compare.json into DIR.\n"
 		"--timings prints the time spent loading, building and querying to stderr.\n"
 		"Exit status: 0, 1 unusable feed or a scenario that does not fit the feeds,\n"
@@ -54,6 +56,7 @@ static void usage(FILE *o)
 
 struct args {
 	cli_feed_list feeds;
+	cli_link_args link;
 	const char *scenarios[MAX_SCENARIOS];
 	unsigned scenario_count;
 	const char *from[MAX_PLACES], *to[MAX_PLACES];
@@ -61,6 +64,7 @@ struct args {
 	grens_date dates[MAX_DATES];
 	unsigned date_count;
 	bool one_way, timings;
+	cli_window window;
 	int32_t t0, t1, step, threshold;
 	uint32_t max_transfers;
 	cli_format format;
@@ -68,112 +72,63 @@ struct args {
 	char default_scenario[4096];
 };
 
-static int add_place(const char **list, unsigned *n, const char *v)
+/* --date, repeatable: one more date of the comparison. */
+static int add_date(const char *cmd, const char *opt, const char *v, void *dst)
 {
-	if (*n >= MAX_PLACES) {
-		cli_errorf(CMD, "at most %d --from / --to places", MAX_PLACES);
+	struct args *a = dst;
+	if (a->date_count >= MAX_DATES) {
+		cli_errorf(cmd, "%s given more than %d times", opt, MAX_DATES);
 		return -1;
 	}
-	list[(*n)++] = v;
-	return 0;
-}
-
-static int parse_window(const char *v, int32_t *t0, int32_t *t1)
-{
-	const char *dash = v ? strchr(v, '-') : NULL;
-	if (!dash || grens_time_parse(v, (size_t)(dash - v), 1, t0) ||
-	    grens_time_parse(dash + 1, strlen(dash + 1), 1, t1) || *t1 < *t0) {
-		cli_errorf(CMD, "--window needs HH:MM-HH:MM (end not before start), not '%s'",
-			   v ? v : "");
+	if (grens_date_parse_iso(v, strlen(v), &a->dates[a->date_count]) != 0) {
+		cli_errorf(cmd, "%s needs YYYY-MM-DD, not '%s'", opt, v);
 		return -1;
 	}
+	a->date_count++;
 	return 0;
 }
 
 static int parse(int argc, char **argv, struct args *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->t0 = 6 * 3600;
-	a->t1 = 22 * 3600;
+	cli_link_args_init(&a->link);
+	a->window.start = 6 * 3600;
+	a->window.end = 22 * 3600;
 	a->step = 60;
 	a->threshold = 150 * 60;
 	a->max_transfers = 8;
 	a->format = CLI_FORMAT_TEXT;
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
-			usage(stdout);
-			return 1;
-		}
-		if (strcmp(opt, "--one-way") == 0) {
-			a->one_way = true;
-			continue;
-		}
-		if (strcmp(opt, "--timings") == 0) {
-			a->timings = true;
-			continue;
-		}
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!v || strncmp(opt, "--", 2) != 0) {
-			cli_errorf(CMD, v ? "unexpected argument '%s'" : "%s needs a value", opt);
-			return -1;
-		}
-		i++;
-		int64_t n;
-		if (strcmp(opt, "--feed") == 0) {
-			if (cli_feed_list_add(CMD, &a->feeds, v))
-				return -1;
-		} else if (strcmp(opt, "--scenario") == 0) {
-			if (a->scenario_count >= MAX_SCENARIOS) {
-				cli_errorf(CMD, "at most %d --scenario files", MAX_SCENARIOS);
-				return -1;
-			}
-			a->scenarios[a->scenario_count++] = v;
-		} else if (strcmp(opt, "--from") == 0) {
-			if (add_place(a->from, &a->from_count, v))
-				return -1;
-		} else if (strcmp(opt, "--to") == 0) {
-			if (add_place(a->to, &a->to_count, v))
-				return -1;
-		} else if (strcmp(opt, "--date") == 0) {
-			if (a->date_count >= MAX_DATES) {
-				cli_errorf(CMD, "at most %d --date values", MAX_DATES);
-				return -1;
-			}
-			if (route_cli_date(CMD, v, &a->dates[a->date_count]))
-				return -1;
-			a->date_count++;
-		} else if (strcmp(opt, "--window") == 0) {
-			if (parse_window(v, &a->t0, &a->t1))
-				return -1;
-		} else if (strcmp(opt, "--step") == 0) {
-			if (route_cli_int(CMD, opt, v, 1, 86400, &n))
-				return -1;
-			a->step = (int32_t)n;
-		} else if (strcmp(opt, "--threshold") == 0) {
-			if (route_cli_int(CMD, opt, v, 0, 10000, &n))
-				return -1;
-			a->threshold = (int32_t)n * 60;
-		} else if (strcmp(opt, "--max-transfers") == 0) {
-			if (route_cli_int(CMD, opt, v, 0, GRENS_ROUTE_MAX_TRANSFERS, &n))
-				return -1;
-			a->max_transfers = (uint32_t)n;
-		} else if (strcmp(opt, "--format") == 0) {
-			if (cli_parse_format(CMD, v,
-					     (1u << CLI_FORMAT_TEXT) | (1u << CLI_FORMAT_JSON) |
-						 (1u << CLI_FORMAT_CSV),
-					     &a->format))
-				return -1;
-		} else if (strcmp(opt, "--out") == 0) {
-			a->out_dir = v;
-		} else {
-			cli_errorf(CMD, "unknown option '%s' (see grens compare --help)", opt);
-			return -1;
-		}
-	}
+	const cli_option options[] = {
+		CLI_FEED_OPTION(&a->feeds),
+		{ .name = "scenario", .kind = CLI_OPT_LIST, .dst = a->scenarios,
+		  .cap = MAX_SCENARIOS, .count = &a->scenario_count },
+		{ .name = "from", .kind = CLI_OPT_LIST, .dst = a->from, .cap = MAX_PLACES,
+		  .count = &a->from_count },
+		{ .name = "to", .kind = CLI_OPT_LIST, .dst = a->to, .cap = MAX_PLACES,
+		  .count = &a->to_count },
+		{ .name = "one-way", .kind = CLI_OPT_FLAG, .dst = &a->one_way },
+		{ .name = "date", .kind = CLI_OPT_CALL, .dst = a, .call = add_date },
+		{ .name = "window", .kind = CLI_OPT_WINDOW, .dst = &a->window },
+		{ .name = "step", .kind = CLI_OPT_INT32, .dst = &a->step, .min = 1, .max = 86400 },
+		{ .name = "threshold", .kind = CLI_OPT_INT32, .dst = &a->threshold, .min = 0,
+		  .max = 10000, .scale = 60 },
+		{ .name = "max-transfers", .kind = CLI_OPT_UINT32, .dst = &a->max_transfers,
+		  .min = 0, .max = GRENS_ROUTE_MAX_TRANSFERS },
+		CLI_LINKS_OPTION(&a->link),
+		CLI_FORMAT_OPTION(&a->format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV),
+		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &a->out_dir },
+		{ .name = "timings", .kind = CLI_OPT_FLAG, .dst = &a->timings },
+		{ .name = NULL },
+	};
+	const cli_spec spec = { .cmd = CMD, .usage = usage, .options = options };
+	int rc = cli_parse(&spec, argc, argv);
+	if (rc)
+		return rc;
+	a->t0 = a->window.start;
+	a->t1 = a->window.end;
 	if ((a->t1 - a->t0) / a->step + 1 > (int32_t)GRENS_ROUTE_MAX_STEPS) {
 		cli_errorf(CMD, "the window has more than %u steps", GRENS_ROUTE_MAX_STEPS);
-		return -1;
+		return CLI_PARSE_ERROR;
 	}
 	if (!a->scenario_count) {
 		snprintf(a->default_scenario, sizeof(a->default_scenario),
@@ -204,20 +159,17 @@ struct net {
 	grens_scenario_result *res;
 };
 
-static int build(const grens_gtfs_feed *const *feeds, uint32_t n, struct net *net)
+/* The timetable (linked as every command links it) and a RAPTOR workspace. */
+static int build(const grens_gtfs_feed *const *feeds, uint32_t n, const cli_link_args *link,
+		 const grens_net_links *links, struct net *net)
 {
-	grens_net_options opts = GRENS_NET_OPTIONS_INIT;
+	if (cli_net_build(CMD, feeds, n, link, links, &net->tt, NULL) != 0) {
+		cli_errorf(CMD, "building the %s network failed", net->name);
+		return CLI_EXIT_FAIL;
+	}
 	grens_error err;
 	grens_error_clear(&err);
-	grens_diag *diag = grens_diag_new();
-	int rc = diag ? grens_net_build(&net->tt, feeds, n, &opts, diag, &err) : GRENS_ENOMEM;
-	grens_diag_free(diag);
-	if (rc == 0)
-		rc = grens_raptor_new(&net->ws, net->tt, GRENS_ROUTE_MAX_TRANSFERS, &err);
-	if (rc) {
-		if (!err.code)
-			grens_error_set(&err, rc, "out of memory");
-		cli_errorf(CMD, "building the %s network failed:", net->name);
+	if (grens_raptor_new(&net->ws, net->tt, GRENS_ROUTE_MAX_TRANSFERS, &err) != 0) {
 		cli_report_error(CMD, &err);
 		return CLI_EXIT_FAIL;
 	}
@@ -225,7 +177,7 @@ static int build(const grens_gtfs_feed *const *feeds, uint32_t n, struct net *ne
 }
 
 static int load_scenario(const char *path, const grens_gtfs_feed *const *feeds, uint32_t n,
-			 struct net *net)
+			 const cli_link_args *link, const grens_net_links *links, struct net *net)
 {
 	grens_error err;
 	grens_error_clear(&err);
@@ -258,7 +210,7 @@ static int load_scenario(const char *path, const grens_gtfs_feed *const *feeds, 
 		"%u changed\n",
 		net->name, net->hash, st->edits, st->trips_added, st->trips_removed,
 		st->trips_changed);
-	return build(modified, count, net);
+	return build(modified, count, link, links, net);
 }
 
 static void net_free(struct net *net)
@@ -284,6 +236,10 @@ struct row {
 	int32_t first_dep, last_dep; /* GRENS_ROUTE_UNREACHED when none */
 	bool has_delta;
 	int32_t delta_median;
+	/* The other statistics against the base row (GRENS_ROUTE_UNREACHED or
+	 * NAN when either side has none). */
+	int32_t delta_min, delta_p90;
+	double delta_transfers, delta_share;
 	/* best journey */
 	json_t *best; /* object or NULL */
 	char best_text[1024];
@@ -296,6 +252,22 @@ static uint32_t display_stop(const grens_timetable *tt, const uint32_t *s, uint3
 		if (tt->stop_location_type[s[i]] == 1)
 			return s[i];
 	return s[0];
+}
+
+static int32_t delta_or_none(int32_t v, int32_t base)
+{
+	return v == GRENS_ROUTE_UNREACHED || base == GRENS_ROUTE_UNREACHED
+		   ? GRENS_ROUTE_UNREACHED
+		   : v - base;
+}
+
+/* The deltas of r against base (r itself for the base rows: all 0). */
+static void set_deltas(struct row *r, const struct row *base)
+{
+	r->delta_min = delta_or_none(r->sum.min, base->sum.min);
+	r->delta_p90 = delta_or_none(r->sum.p90, base->sum.p90);
+	r->delta_transfers = r->sum.mean_transfers - base->sum.mean_transfers; /* NAN stays */
+	r->delta_share = r->sum.share_under - base->sum.share_under;
 }
 
 static void hhmm(int32_t t, char *buf, size_t n)
@@ -579,22 +551,6 @@ static void print_text(FILE *o, const struct report *rp)
 	}
 }
 
-static void csv_field(FILE *o, const char *s)
-{
-	bool quote = strpbrk(s, ",\"\n\r") != NULL;
-	if (!quote) {
-		fputs(s, o);
-		return;
-	}
-	fputc('"', o);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', o);
-		fputc(*s, o);
-	}
-	fputc('"', o);
-}
-
 static void csv_int(FILE *o, int32_t v)
 {
 	if (v != GRENS_ROUTE_UNREACHED)
@@ -606,7 +562,8 @@ static void print_csv(FILE *o, const struct report *rp)
 	const struct args *a = rp->a;
 	fprintf(o, "from_id,from_name,to_id,to_name,date,scenario,scenario_sha256,min_s,median_s,"
 		   "p90_s,mean_transfers,share_under_threshold,first_departure,last_departure,"
-		   "delta_median_s,best_journey\n");
+		   "delta_median_s,best_journey,delta_min_s,delta_p90_s,delta_mean_transfers,"
+		   "delta_share_under_threshold\n");
 	for (size_t i = 0; i < rp->row_count; i++) {
 		const struct row *r = &rp->rows[i];
 		const struct place *f = &rp->places[r->from], *t = &rp->places[r->to];
@@ -617,15 +574,15 @@ static void print_csv(FILE *o, const struct report *rp)
 						sizeof(first));
 		if (r->last_dep != GRENS_ROUTE_UNREACHED)
 			grens_route_format_time(a->dates[r->date], r->last_dep, last, sizeof(last));
-		csv_field(o, f->id);
+		cli_csv_field(o, f->id);
 		fputc(',', o);
-		csv_field(o, f->name);
+		cli_csv_field(o, f->name);
 		fputc(',', o);
-		csv_field(o, t->id);
+		cli_csv_field(o, t->id);
 		fputc(',', o);
-		csv_field(o, t->name);
+		cli_csv_field(o, t->name);
 		fprintf(o, ",%s,", date);
-		csv_field(o, rp->nets[r->net].name);
+		cli_csv_field(o, rp->nets[r->net].name);
 		fprintf(o, ",%s,", rp->nets[r->net].hash);
 		csv_int(o, r->sum.min);
 		fputc(',', o);
@@ -639,8 +596,15 @@ static void print_csv(FILE *o, const struct report *rp)
 		if (r->has_delta)
 			fprintf(o, "%d", r->delta_median);
 		fputc(',', o);
-		csv_field(o, r->best ? r->best_text : "");
-		fputc('\n', o);
+		cli_csv_field(o, r->best ? r->best_text : "");
+		fputc(',', o);
+		csv_int(o, r->delta_min);
+		fputc(',', o);
+		csv_int(o, r->delta_p90);
+		fputc(',', o);
+		if (!isnan(r->delta_transfers))
+			fprintf(o, "%.3f", r->delta_transfers);
+		fprintf(o, ",%.4f\n", r->delta_share);
 	}
 }
 
@@ -704,6 +668,14 @@ static json_t *report_json(const struct report *rp)
 				    iso_or_null(a->dates[r->date], r->last_dep));
 		json_object_set_new(o, "delta_median_s",
 				    r->has_delta ? json_integer(r->delta_median) : json_null());
+		json_object_set_new(o, "delta_min_s", int_or_null(r->delta_min));
+		json_object_set_new(o, "delta_p90_s", int_or_null(r->delta_p90));
+		json_object_set_new(o, "delta_mean_transfers",
+				    isnan(r->delta_transfers)
+					? json_null()
+					: json_real(round(r->delta_transfers * 1e4) / 1e4));
+		json_object_set_new(o, "delta_share_under_threshold",
+				    json_real(round(r->delta_share * 1e4) / 1e4));
 		json_object_set_new(o, "best_journey",
 				    r->best ? json_incref(r->best) : json_null());
 		json_array_append_new(rows, o);
@@ -769,7 +741,7 @@ int cmd_compare(int argc, char **argv)
 	struct args a;
 	int pr = parse(argc, argv, &a);
 	if (pr)
-		return pr > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+		return cli_parse_exit(pr);
 	cli_feed_list_default(&a.feeds);
 	int code = CLI_EXIT_OK;
 	grens_gtfs_feed *feeds[64] = {0};
@@ -783,7 +755,8 @@ int cmd_compare(int argc, char **argv)
 	size_t row_count = 0;
 	grens_route_profile_step *steps = NULL;
 	double t_start = now_s(), t_loaded, t_built, t_queried;
-	if (cli_load_feeds(CMD, &a.feeds, feeds, diags)) {
+	grens_net_links *links = NULL;
+	if (cli_links_load(CMD, &a.link, &links) || cli_load_feeds(CMD, &a.feeds, feeds, diags)) {
 		code = CLI_EXIT_FAIL;
 		goto done;
 	}
@@ -806,11 +779,12 @@ int cmd_compare(int argc, char **argv)
 	nets[0].hash = "";
 	nets[0].description = "";
 	net_count = 1;
-	code = build(cfeeds, a.feeds.count, &nets[0]);
+	code = build(cfeeds, a.feeds.count, &a.link, links, &nets[0]);
 	if (code)
 		goto done;
 	for (unsigned i = 0; i < a.scenario_count; i++) {
-		code = load_scenario(a.scenarios[i], cfeeds, a.feeds.count, &nets[net_count++]);
+		code = load_scenario(a.scenarios[i], cfeeds, a.feeds.count, &a.link, links,
+				     &nets[net_count++]);
 		if (code)
 			goto done;
 	}
@@ -861,6 +835,7 @@ int cmd_compare(int argc, char **argv)
 						if (r->has_delta)
 							r->delta_median =
 							    r->sum.median - base_row->sum.median;
+						set_deltas(r, base_row);
 					}
 				}
 			}
@@ -895,5 +870,6 @@ done:
 	for (unsigned i = 0; i < net_count; i++)
 		net_free(&nets[i]);
 	cli_free_feeds(feeds, diags, a.feeds.count);
+	grens_net_links_free(links);
 	return code;
 }

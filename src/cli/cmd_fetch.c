@@ -1,4 +1,5 @@
 /* grens fetch: download or refresh feeds into the feed cache. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +102,8 @@ static void rate_print(void *ctx, const char *what, uint64_t done, uint64_t tota
 		fprintf(stderr, "\r%s: %.1f MB %.2f MB/s\033[K", what, (double)done / 1e6, rate);
 }
 
-static int parse_count(const char *opt, const char *v, uint64_t max, bool suffix, uint64_t *out)
+static int parse_count(const char *cmd, const char *opt, const char *v, uint64_t max, bool suffix,
+		       uint64_t *out)
 {
 	uint64_t mult = 1;
 	size_t len = strlen(v);
@@ -118,34 +120,12 @@ static int parse_count(const char *opt, const char *v, uint64_t max, bool suffix
 	uint64_t u;
 	if (grens_parse_i64(v, len, 0, INT64_MAX, &n) != 0 ||
 	    __builtin_mul_overflow((uint64_t)n, mult, &u) || u > max) {
-		cli_errorf("fetch", "%s needs a number in 0..%llu%s, not '%s'", opt,
+		cli_errorf(cmd, "%s needs a number in 0..%llu%s, not '%s'", opt,
 			   (unsigned long long)max, suffix ? " (K/M/G suffix allowed)" : "", v);
 		return -1;
 	}
 	*out = u;
 	return 0;
-}
-
-/* Fill header values that come from the environment. */
-static void resolve_headers(grens_fetch_feed *feed)
-{
-	for (unsigned i = 0; i < feed->header_count; i++) {
-		grens_fetch_header *h = &feed->headers[i];
-		if (!h->env[0])
-			continue;
-		const char *v = getenv(h->env);
-		h->value[0] = '\0';
-		if (!v || !*v)
-			continue; /* the run fails and names the variable */
-		if (strlen(v) >= sizeof(h->value) || strpbrk(v, "\r\n")) {
-			cli_errorf("fetch",
-				   "%s: ignoring %s: longer than %zu bytes or contains a "
-				   "line break",
-				   feed->name, h->env, sizeof(h->value) - 1);
-			continue;
-		}
-		memcpy(h->value, v, strlen(v) + 1);
-	}
 }
 
 static void human_bytes(uint64_t n, char *buf, size_t cap)
@@ -166,7 +146,7 @@ static int fetch_one(grens_fetch_feed *feed, const char *cache, const grens_fetc
 	struct timespec t0, t1;
 	char size[32];
 	grens_error_clear(&err);
-	resolve_headers(feed);
+	cli_fetch_resolve_headers("fetch", feed);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = grens_fetch_run(feed, cache, opts, &res, &err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -199,26 +179,53 @@ static int fetch_one(grens_fetch_feed *feed, const char *cache, const grens_fetc
 	return 0;
 }
 
-/* The value of "--opt value" or "--opt=value"; advances *i. NULL (with a
- * message) when the value is missing. */
-static const char *opt_value(int argc, char **argv, int *i, const char *opt, bool *matched)
+/* The per-run overrides: option name, the bit it sets, its largest value,
+ * whether K/M/G is allowed, and the field of grens_fetch_options it fills
+ * (max_bytes is the one uint64_t, the rest are unsigned). */
+#define FIELD(f) offsetof(grens_fetch_options, f)
+static const struct {
+	const char *name;
+	unsigned bit;
+	uint64_t max;
+	bool suffix;
+	size_t field;
+} overrides[] = {
+	{ "max-bytes", GRENS_FETCH_SET_MAX_BYTES, UINT64_MAX / 2, true, FIELD(max_bytes) },
+	{ "retries", GRENS_FETCH_SET_RETRIES, GRENS_FETCH_MAX_RETRIES_CAP, false, FIELD(retries) },
+	{ "timeout", GRENS_FETCH_SET_TIMEOUT, 86400, false, FIELD(timeout_s) },
+	{ "connect-timeout", GRENS_FETCH_SET_CONNECT_TIMEOUT, 3600, false,
+	  FIELD(connect_timeout_s) },
+	{ "low-speed-time", GRENS_FETCH_SET_LOW_SPEED_TIME, 3600, false, FIELD(low_speed_time_s) },
+	{ "low-speed-bytes", GRENS_FETCH_SET_LOW_SPEED_BYTES, UINT32_MAX, true,
+	  FIELD(low_speed_bytes) },
+	{ "backoff-ms", GRENS_FETCH_SET_BACKOFF, 600000, false, FIELD(backoff_ms) },
+	{ "max-retry-after", 0, 86400, false, FIELD(max_retry_after_s) },
+	{ "max-redirects", GRENS_FETCH_SET_MAX_REDIRECTS, GRENS_FETCH_MAX_REDIRECTS_CAP, false,
+	  FIELD(max_redirects) },
+	{ "keep-versions", GRENS_FETCH_SET_KEEP_VERSIONS, GRENS_FETCH_MAX_KEEP_VERSIONS, false,
+	  FIELD(keep_versions) },
+};
+#undef FIELD
+
+/* One per-run override (a CLI_OPT_CALL callback on grens_fetch_options). */
+static int parse_override(const char *cmd, const char *opt, const char *v, void *dst)
 {
-	size_t n = strlen(opt);
-	*matched = false;
-	if (strncmp(argv[*i], opt, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=') {
-		*matched = true;
-		return argv[*i] + n + 1;
+	size_t k = 0;
+	uint64_t u;
+	while (k < sizeof(overrides) / sizeof(overrides[0]) - 1 &&
+	       strcmp(opt + 2, overrides[k].name) != 0)
+		k++;
+	if (parse_count(cmd, opt, v, overrides[k].max, overrides[k].suffix, &u))
+		return -1;
+	char *field = (char *)dst + overrides[k].field;
+	if (overrides[k].field == offsetof(grens_fetch_options, max_bytes)) {
+		memcpy(field, &u, sizeof(u));
+	} else {
+		unsigned narrow = (unsigned)u; /* max fits: at most UINT32_MAX */
+		memcpy(field, &narrow, sizeof(narrow));
 	}
-	if (argv[*i][n] != '\0')
-		return NULL;
-	*matched = true;
-	if (*i + 1 >= argc) {
-		cli_errorf("fetch", "%s needs a value", opt);
-		return NULL;
-	}
-	return argv[++*i];
+	((grens_fetch_options *)dst)->set |= overrides[k].bit;
+	return 0;
 }
 
 int cmd_fetch(int argc, char **argv)
@@ -232,126 +239,31 @@ int cmd_fetch(int argc, char **argv)
 	const char *config = NULL, *cache = NULL, *url = NULL, *name = NULL, *kind = NULL;
 	const char *only[64];
 	unsigned only_count = 0;
-	bool list = false;
+	bool list = false, force = false;
 	int exit_code = CLI_EXIT_USAGE;
 	bool curl_ready = false;
 
 	grens_error_clear(&err);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool m = false;
-		const char *v;
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return CLI_EXIT_OK;
-		}
-		if (strcmp(a, "--list") == 0) {
-			list = true;
-			continue;
-		}
-		if (strcmp(a, "--force") == 0) {
-			opts.force = 1;
-			continue;
-		}
-		struct {
-			const char *opt;
-			const char **dst;
-		} strs[] = {{"--config", &config},
-			    {"--cache", &cache},
-			    {"--url", &url},
-			    {"--name", &name},
-			    {"--kind", &kind}};
-		bool done = false;
-		for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]) && !done; k++) {
-			v = opt_value(argc, argv, &i, strs[k].opt, &m);
-			if (m && !v)
-				goto out;
-			if (m) {
-				*strs[k].dst = v;
-				done = true;
-			}
-		}
-		if (done)
-			continue;
-		v = opt_value(argc, argv, &i, "--only", &m);
-		if (m && !v)
-			goto out;
-		if (m) {
-			if (only_count >= sizeof(only) / sizeof(only[0])) {
-				cli_errorf("fetch", "too many --only options");
-				goto out;
-			}
-			only[only_count++] = v;
-			continue;
-		}
-		struct {
-			const char *opt;
-			unsigned bit;
-			uint64_t max;
-			bool suffix;
-		} nums[] = {
-		    {"--max-bytes", GRENS_FETCH_SET_MAX_BYTES, UINT64_MAX / 2, true},
-		    {"--retries", GRENS_FETCH_SET_RETRIES, GRENS_FETCH_MAX_RETRIES_CAP, false},
-		    {"--timeout", GRENS_FETCH_SET_TIMEOUT, 86400, false},
-		    {"--connect-timeout", GRENS_FETCH_SET_CONNECT_TIMEOUT, 3600, false},
-		    {"--low-speed-time", GRENS_FETCH_SET_LOW_SPEED_TIME, 3600, false},
-		    {"--low-speed-bytes", GRENS_FETCH_SET_LOW_SPEED_BYTES, UINT32_MAX, true},
-		    {"--backoff-ms", GRENS_FETCH_SET_BACKOFF, 600000, false},
-		    {"--max-retry-after", 0, 86400, false},
-		    {"--max-redirects", GRENS_FETCH_SET_MAX_REDIRECTS,
-		     GRENS_FETCH_MAX_REDIRECTS_CAP, false},
-		    {"--keep-versions", GRENS_FETCH_SET_KEEP_VERSIONS,
-		     GRENS_FETCH_MAX_KEEP_VERSIONS, false},
-		};
-		for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]) && !done; k++) {
-			uint64_t u;
-			v = opt_value(argc, argv, &i, nums[k].opt, &m);
-			if (m && !v)
-				goto out;
-			if (!m)
-				continue;
-			if (parse_count(nums[k].opt, v, nums[k].max, nums[k].suffix, &u))
-				goto out;
-			opts.set |= nums[k].bit;
-			done = true;
-			switch (k) {
-			case 0:
-				opts.max_bytes = u;
-				break;
-			case 1:
-				opts.retries = (unsigned)u;
-				break;
-			case 2:
-				opts.timeout_s = (unsigned)u;
-				break;
-			case 3:
-				opts.connect_timeout_s = (unsigned)u;
-				break;
-			case 4:
-				opts.low_speed_time_s = (unsigned)u;
-				break;
-			case 5:
-				opts.low_speed_bytes = (unsigned)u;
-				break;
-			case 6:
-				opts.backoff_ms = (unsigned)u;
-				break;
-			case 7:
-				opts.max_retry_after_s = (unsigned)u;
-				break;
-			case 8:
-				opts.max_redirects = (unsigned)u;
-				break;
-			default:
-				opts.keep_versions = (unsigned)u;
-				break;
-			}
-		}
-		if (done)
-			continue;
-		cli_errorf("fetch", "unknown option '%s' (see grens fetch --help)", a);
-		goto out;
-	}
+	cli_option options[32] = {
+		{ .name = "config", .kind = CLI_OPT_STRING, .dst = &config },
+		{ .name = "only", .kind = CLI_OPT_LIST, .dst = only, .cap = 64, .count = &only_count },
+		{ .name = "cache", .kind = CLI_OPT_STRING, .dst = &cache },
+		{ .name = "url", .kind = CLI_OPT_STRING, .dst = &url },
+		{ .name = "name", .kind = CLI_OPT_STRING, .dst = &name },
+		{ .name = "kind", .kind = CLI_OPT_STRING, .dst = &kind },
+		{ .name = "list", .kind = CLI_OPT_FLAG, .dst = &list },
+		{ .name = "force", .kind = CLI_OPT_FLAG, .dst = &force },
+	};
+	size_t n = 8;
+	for (size_t k = 0; k < sizeof(overrides) / sizeof(overrides[0]); k++)
+		options[n++] = (cli_option){ .name = overrides[k].name, .kind = CLI_OPT_CALL,
+					     .dst = &opts, .call = parse_override };
+	options[n] = (cli_option){ .name = NULL };
+	const cli_spec spec = { .cmd = "fetch", .usage = usage, .options = options };
+	int rc = cli_parse(&spec, argc, argv);
+	if (rc)
+		return cli_parse_exit(rc);
+	opts.force = force;
 	if (opts.set & GRENS_FETCH_SET_MAX_BYTES && opts.max_bytes == 0) {
 		cli_errorf("fetch", "--max-bytes must be at least 1");
 		goto out;

@@ -1,5 +1,4 @@
 /* grens info: validate feeds and summarise them. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,55 +164,21 @@ static void feed_text(const grens_gtfs_feed *f, const grens_diag *diag, uint32_t
 
 int cmd_info(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "feed", required_argument, NULL, 'f' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "notices", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	cli_feed_list list;
 	cli_format format = CLI_FORMAT_TEXT;
-	int max_notices = 20;
+	int32_t max_notices = 20;
 	memset(&list, 0, sizeof(list));
-	optind = 1;
-	opterr = 0;
-	for (;;) {
-		int c = getopt_long(argc, argv, "", longopts, NULL);
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'f':
-			if (cli_feed_list_add("info", &list, optarg))
-				return CLI_EXIT_USAGE;
-			break;
-		case 'F':
-			if (cli_parse_format("info", optarg,
-					     1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON, &format))
-				return CLI_EXIT_USAGE;
-			break;
-		case 'n': {
-			int64_t v;
-			if (grens_parse_i64(optarg, strlen(optarg), 0, 1000000, &v)) {
-				cli_errorf("info", "--notices takes a number from 0 to 1000000");
-				return CLI_EXIT_USAGE;
-			}
-			max_notices = (int)v;
-			break;
-		}
-		case 'h':
-			help(stdout);
-			return CLI_EXIT_OK;
-		default:
-			cli_errorf("info", "unknown or incomplete option '%s' (see grens info --help)",
-				   argv[optind - 1]);
-			return CLI_EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_errorf("info", "unexpected argument '%s' (see grens info --help)", argv[optind]);
-		return CLI_EXIT_USAGE;
-	}
+	const cli_option options[] = {
+		CLI_FEED_OPTION(&list),
+		CLI_FORMAT_OPTION(&format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON),
+		{ .name = "notices", .kind = CLI_OPT_INT32, .dst = &max_notices, .min = 0,
+		  .max = 1000000 },
+		{ .name = NULL },
+	};
+	const cli_spec spec = { .cmd = "info", .usage = help, .options = options };
+	int rc = cli_parse(&spec, argc, argv);
+	if (rc)
+		return cli_parse_exit(rc);
 	cli_feed_list_default(&list);
 
 	grens_gtfs_feed *feeds[64] = { 0 };

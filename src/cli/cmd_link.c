@@ -1,5 +1,4 @@
 /* grens link: how several feeds were joined into one timetable. */
-#include <getopt.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -135,26 +134,12 @@ static int print_json(const grens_timetable *tt, const grens_net_link_report *r)
 	json_object_set_new(counts, "stops", json_integer(tt->stop_count));
 	json_object_set_new(counts, "trips", json_integer(tt->trip_count));
 	json_object_set_new(root, "counts", counts);
-	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(root);
-	return rc;
+	return cli_write_json("link", root);
 }
 
-/* One CSV field, quoted when needed. */
 static void csv_field(const char *s, int last)
 {
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', stdout);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', stdout);
-			fputc(*s, stdout);
-		}
-		fputc('"', stdout);
-	} else {
-		fputs(s, stdout);
-	}
+	cli_csv_field(stdout, s);
 	fputc(last ? '\n' : ',', stdout);
 }
 
@@ -261,77 +246,36 @@ static void print_text(const grens_timetable *tt, const grens_net_link_report *r
 
 int cmd_link(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"feed", required_argument, NULL, 'f'},
-	    {"format", required_argument, NULL, 'F'},
-	    {"report", no_argument, NULL, 'r'},
-	    {"links", required_argument, NULL, 'L'},
-	    {"overrides", required_argument, NULL, 'L'},
-	    {"radius", required_argument, NULL, 'L'},
-	    {"walk-speed", required_argument, NULL, 'L'},
-	    {"timezone", required_argument, NULL, 'L'},
-	    {"tolerance", required_argument, NULL, 'L'},
-	    {"no-merge", no_argument, NULL, 'L'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	cli_feed_list list;
 	cli_link_args args;
 	cli_format format = CLI_FORMAT_TEXT;
+	bool report_flag = false;
 	memset(&list, 0, sizeof(list));
 	cli_link_args_init(&args);
-	optind = 1;
-	opterr = 0;
-	for (;;) {
-		int idx = -1;
-		int c = getopt_long(argc, argv, "", longopts, &idx);
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'f':
-			if (cli_feed_list_add("link", &list, optarg))
-				return CLI_EXIT_USAGE;
-			break;
-		case 'F':
-			if (cli_parse_format("link", optarg,
-					     1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON |
-						 1u << CLI_FORMAT_CSV,
-					     &format))
-				return CLI_EXIT_USAGE;
-			break;
-		case 'r':
-			break;
-		case 'L':
-			if (cli_link_args_parse("link", &args, longopts[idx].name, optarg) != 1)
-				return CLI_EXIT_USAGE;
-			break;
-		case 'h':
-			help(stdout);
-			return CLI_EXIT_OK;
-		default:
-			cli_errorf("link",
-				   "unknown or incomplete option '%s' (see grens link --help)",
-				   argv[optind - 1]);
-			return CLI_EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		cli_errorf("link", "unexpected argument '%s' (see grens link --help)",
-			   argv[optind]);
-		return CLI_EXIT_USAGE;
-	}
+	const cli_option options[] = {
+		CLI_FEED_OPTION(&list),
+		CLI_FORMAT_OPTION(&format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV),
+		{ .name = "report", .kind = CLI_OPT_FLAG, .dst = &report_flag },
+		CLI_LINK_OPTIONS(&args),
+		{ .name = NULL },
+	};
+	const cli_spec spec = { .cmd = "link", .usage = help, .options = options };
+	int rc = cli_parse(&spec, argc, argv);
+	if (rc)
+		return cli_parse_exit(rc);
 	cli_feed_list_default(&list);
 	grens_timetable *tt = NULL;
 	grens_net_link_report *report = NULL;
 	if (cli_build_linked("link", &list, &args, &tt, &report) != 0)
 		return CLI_EXIT_FAIL;
+	int code = CLI_EXIT_OK;
 	if (format == CLI_FORMAT_JSON)
-		print_json(tt, report);
+		code = print_json(tt, report) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 	else if (format == CLI_FORMAT_CSV)
 		print_csv(tt, report);
 	else
 		print_text(tt, report);
 	grens_net_link_report_free(report);
 	grens_timetable_free(tt);
-	return CLI_EXIT_OK;
+	return code;
 }

@@ -11,7 +11,6 @@
 #include "grens/fetch.h"
 #include "grens/gtfs.h"
 #include "report_cli.h"
-#include "route_cli.h"
 
 #define CMD "nightly"
 
@@ -31,7 +30,10 @@ static void usage(FILE *o)
 		   "points at it, and DIR/DATE/diff.json and diff.txt list what changed since\n"
 		   "the newest earlier folder: feeds (by SHA-256), median travel times and\n"
 		   "reachable population beyond the configured thresholds.\n\n"
-		   "  --no-fetch   use the cached feeds as they are (still checks their age)\n\n"
+		   "  --config FILE  the nightly configuration\n"
+		   "  --out DIR      where the dated report folders go\n"
+		   "  --date DATE    the folder's date, YYYY-MM-DD (default: today)\n"
+		   "  --no-fetch     use the cached feeds as they are (still checks their age)\n\n"
 		   "Exit status: 0; 1 when a feed is missing or stale (its last good download\n"
 		   "is older than max_age), or the work failed, each reason on stderr; 2 bad\n"
 		   "arguments or configuration. Format of FILE: README: 'Reports'.\n");
@@ -57,22 +59,6 @@ static int verify_gtfs(const char *path, grens_fetch_kind kind, void *ctx, grens
 	return grens_gtfs_check(path, err);
 }
 
-/* Fill header values that come from the environment (as grens fetch
- * does); a variable that is unset leaves the value empty and the download
- * fails naming it. */
-static void resolve_headers(grens_fetch_feed *feed)
-{
-	for (unsigned i = 0; i < feed->header_count; i++) {
-		grens_fetch_header *h = &feed->headers[i];
-		const char *v = h->env[0] ? getenv(h->env) : NULL;
-		if (!h->env[0])
-			continue;
-		h->value[0] = '\0';
-		if (v && strlen(v) < sizeof(h->value) && !strpbrk(v, "\r\n"))
-			memcpy(h->value, v, strlen(v) + 1);
-	}
-}
-
 /* Fetch (unless no_fetch) and check every enabled GTFS feed; fills the feed
  * list with NAME=CACHE/NAME/current.zip. Returns the number of feeds that
  * are missing or stale (each named on stderr), or -1 on other errors. */
@@ -95,7 +81,7 @@ static int refresh(const grens_report_nightly_config *cfg, grens_fetch_config *f
 		char note[512];
 		if (!no_fetch) {
 			grens_fetch_options opts = GRENS_FETCH_OPTIONS_INIT;
-			resolve_headers(feed);
+			cli_fetch_resolve_headers(CMD, feed);
 			grens_fetch_result res;
 			opts.verify = verify_gtfs;
 			if (grens_fetch_run(feed, cfg->cache, &opts, &res, &err) != 0) {
@@ -155,45 +141,22 @@ static int join(char *buf, const char *dir, const char *name)
 
 int cmd_nightly(int argc, char **argv)
 {
-	const char *config = NULL, *out = NULL, *date_s = NULL;
-	bool no_fetch = false;
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
-			usage(stdout);
-			return CLI_EXIT_OK;
-		}
-		if (strcmp(opt, "--no-fetch") == 0) {
-			no_fetch = true;
-			continue;
-		}
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!v || strncmp(opt, "--", 2) != 0) {
-			cli_errorf(CMD, v ? "unexpected argument '%s'" : "%s needs a value", opt);
-			return CLI_EXIT_USAGE;
-		}
-		i++;
-		if (strcmp(opt, "--config") == 0) {
-			config = v;
-		} else if (strcmp(opt, "--out") == 0) {
-			out = v;
-		} else if (strcmp(opt, "--date") == 0) {
-			date_s = v;
-		} else {
-			cli_errorf(CMD, "unknown option '%s' (see grens nightly --help)", opt);
-			return CLI_EXIT_USAGE;
-		}
-	}
-	if (!config || !out) {
-		cli_errorf(CMD, "--config FILE and --out DIR are required");
-		return CLI_EXIT_USAGE;
-	}
+	const char *config = NULL, *out = NULL;
+	bool no_fetch = false, date_given = false;
+	grens_date run_date = GRENS_DATE_NONE;
+	const cli_option options[] = {
+		{ .name = "config", .kind = CLI_OPT_STRING, .dst = &config, .required = true },
+		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &out, .required = true },
+		{ .name = "date", .kind = CLI_OPT_DATE, .dst = &run_date, .seen = &date_given },
+		{ .name = "no-fetch", .kind = CLI_OPT_FLAG, .dst = &no_fetch },
+		{ .name = NULL },
+	};
+	const cli_spec cs = { .cmd = CMD, .usage = usage, .options = options };
+	int rc = cli_parse(&cs, argc, argv);
+	if (rc)
+		return cli_parse_exit(rc);
 	time_t now = time(NULL);
-	grens_date run_date;
-	if (date_s) {
-		if (route_cli_date(CMD, date_s, &run_date))
-			return CLI_EXIT_USAGE;
-	} else {
+	if (!date_given) {
 		struct tm tm;
 		localtime_r(&now, &tm);
 		run_date = grens_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
@@ -267,7 +230,7 @@ int cmd_nightly(int argc, char **argv)
 
 	char prev[16], prev_json[GRENS_REPORT_PATH_BYTES], cur_json[GRENS_REPORT_PATH_BYTES];
 	char diff_json[GRENS_REPORT_PATH_BYTES], diff_text[GRENS_REPORT_PATH_BYTES];
-	int rc = grens_report_previous_run(out, run_date, prev, sizeof(prev), &err);
+	rc = grens_report_previous_run(out, run_date, prev, sizeof(prev), &err);
 	if (rc == 0) {
 		if ((size_t)snprintf(prev_json, sizeof(prev_json), "%s/%s/report.json", out,
 				     prev) >= sizeof(prev_json) ||

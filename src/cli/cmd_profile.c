@@ -16,7 +16,7 @@ static void usage(FILE *o)
 		"usage: grens profile [--feed PATH]... --from STOP --to STOP --date YYYY-MM-DD\n"
 		"                     --window HH:MM-HH:MM [--step S] [--threshold MIN]\n"
 		"                     [--max-transfers N] [--min-transfer S]\n"
-		"                     [--format text|json|csv]\n\n"
+		"                     [--links FILE|none] [--format text|json|csv]\n\n"
 		"For every departure from the window start to its end, every S seconds\n"
 		"(default 60), the earliest arrival leaving then or later; travel time is\n"
 		"arrival minus that departure (waiting at the origin included). Summary:\n"
@@ -24,16 +24,25 @@ static void usage(FILE *o)
 		"time of at most --threshold minutes (default 60). Departures with no journey\n"
 		"count as infinitely long. STOP as in grens route.\n\n"
 		"  --feed [NAME=]PATH   GTFS .zip or directory (repeat; default: the embedded feeds)\n"
+		"  --from, --to STOP    where the journeys start and end\n"
+		"  --date, --window     the day and the departure window HH:MM-HH:MM\n"
+		"  --step S             seconds between departures (default 60)\n"
+		"  --threshold MIN      'share under' threshold in minutes (default 60)\n"
 		"  --max-transfers N    at most N transfers (default 8)\n"
 		"  --min-transfer S     change time at stops transfers.txt gives none (default 120)\n"
+		"  --links FILE|none    stations that are the same across feeds (default:\n"
+		"                       links.csv of the feeds directory when it exists)\n"
 		"  --format F           text (default), json or csv\n"
 		"Exit status: 0, 1 unusable feed, 2 bad arguments.\n");
 }
 
 struct args {
 	cli_feed_list feeds;
-	const char *from, *to, *date_s, *window;
-	int32_t step, threshold_min, min_transfer;
+	cli_link_args link;
+	const char *from, *to;
+	grens_date date;
+	cli_window window;
+	int32_t step, threshold_min;
 	uint32_t max_transfers;
 	cli_format format;
 };
@@ -41,79 +50,25 @@ struct args {
 static int parse(int argc, char **argv, struct args *a)
 {
 	memset(a, 0, sizeof(*a));
+	cli_link_args_init(&a->link);
 	a->step = 60;
 	a->threshold_min = 60;
-	a->min_transfer = -1;
 	a->max_transfers = 8;
 	a->format = CLI_FORMAT_TEXT;
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
-			usage(stdout);
-			return 1;
-		}
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!v || strncmp(opt, "--", 2) != 0) {
-			cli_errorf(CMD, v ? "unexpected argument '%s'" : "%s needs a value", opt);
-			return -1;
-		}
-		i++;
-		int64_t n;
-		if (strcmp(opt, "--feed") == 0) {
-			if (cli_feed_list_add(CMD, &a->feeds, v))
-				return -1;
-		} else if (strcmp(opt, "--from") == 0) {
-			a->from = v;
-		} else if (strcmp(opt, "--to") == 0) {
-			a->to = v;
-		} else if (strcmp(opt, "--date") == 0) {
-			a->date_s = v;
-		} else if (strcmp(opt, "--window") == 0) {
-			a->window = v;
-		} else if (strcmp(opt, "--step") == 0) {
-			if (route_cli_int(CMD, opt, v, 1, 86400, &n))
-				return -1;
-			a->step = (int32_t)n;
-		} else if (strcmp(opt, "--threshold") == 0) {
-			if (route_cli_int(CMD, opt, v, 0, 10000, &n))
-				return -1;
-			a->threshold_min = (int32_t)n;
-		} else if (strcmp(opt, "--max-transfers") == 0) {
-			if (route_cli_int(CMD, opt, v, 0, GRENS_ROUTE_MAX_TRANSFERS, &n))
-				return -1;
-			a->max_transfers = (uint32_t)n;
-		} else if (strcmp(opt, "--min-transfer") == 0) {
-			if (route_cli_int(CMD, opt, v, 0, 86400, &n))
-				return -1;
-			a->min_transfer = (int32_t)n;
-		} else if (strcmp(opt, "--format") == 0) {
-			if (cli_parse_format(CMD, v, 1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON |
-							     1u << CLI_FORMAT_CSV,
-					     &a->format))
-				return -1;
-		} else {
-			cli_errorf(CMD, "unknown option '%s' (see grens profile --help)", opt);
-			return -1;
-		}
-	}
-	if (!a->from || !a->to || !a->date_s || !a->window) {
-		cli_errorf(CMD, "--from, --to, --date and --window are required (see --help)");
-		return -1;
-	}
-	return 0;
-}
-
-/* "HH:MM-HH:MM" (seconds allowed) */
-static int parse_window(const char *w, int32_t *t0, int32_t *t1)
-{
-	const char *dash = strchr(w, '-');
-	if (!dash || grens_time_parse(w, (size_t)(dash - w), 1, t0) != 0 ||
-	    grens_time_parse(dash + 1, strlen(dash + 1), 1, t1) != 0 || *t1 < *t0) {
-		cli_errorf(CMD, "--window needs HH:MM-HH:MM with the end not before the start, not '%s'",
-			   w);
-		return -1;
-	}
-	return 0;
+	const cli_option options[] = {
+		CLI_FEED_OPTION(&a->feeds),
+		ROUTE_CLI_QUERY_OPTIONS(&a->from, &a->to, &a->date),
+		{ .name = "window", .kind = CLI_OPT_WINDOW, .dst = &a->window, .required = true },
+		{ .name = "step", .kind = CLI_OPT_INT32, .dst = &a->step, .min = 1, .max = 86400 },
+		{ .name = "threshold", .kind = CLI_OPT_INT32, .dst = &a->threshold_min, .min = 0,
+		  .max = 10000 },
+		ROUTE_CLI_TRANSFER_OPTIONS(&a->max_transfers, &a->link),
+		CLI_LINKS_OPTION(&a->link),
+		CLI_FORMAT_OPTION(&a->format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV),
+		{ .name = NULL },
+	};
+	const cli_spec spec = { .cmd = CMD, .usage = usage, .options = options };
+	return cli_parse(&spec, argc, argv);
 }
 
 static json_t *seconds_or_null(int32_t v)
@@ -139,38 +94,34 @@ int cmd_profile(int argc, char **argv)
 	struct args a;
 	int rc = parse(argc, argv, &a);
 	if (rc)
-		return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-	grens_date date;
-	int32_t t0, t1;
-	if (route_cli_date(CMD, a.date_s, &date) || parse_window(a.window, &t0, &t1))
-		return CLI_EXIT_USAGE;
+		return cli_parse_exit(rc);
+	grens_date date = a.date;
+	int32_t t0 = a.window.start, t1 = a.window.end;
 	uint32_t n = (uint32_t)((t1 - t0) / a.step) + 1;
 	if (n > GRENS_ROUTE_MAX_STEPS) {
 		cli_errorf(CMD, "the window has %u steps, more than %u", n, GRENS_ROUTE_MAX_STEPS);
 		return CLI_EXIT_USAGE;
 	}
 
+	route_cli_net net;
 	grens_timetable *tt = NULL;
 	grens_raptor *raptor = NULL;
-	uint32_t *from = NULL, *to = NULL, nfrom = 0, nto = 0;
+	route_cli_ends ends = { 0 };
 	grens_route_profile_step *steps = NULL;
-	int code = route_cli_load(CMD, &a.feeds, a.min_transfer, &tt);
+	int code = route_cli_load_net(CMD, &a.feeds, &a.link, NULL, NULL, &net);
 	if (code)
 		return code;
-	from = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
-	to = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
+	tt = net.tt;
 	steps = calloc(n, sizeof(*steps));
-	if (!from || !to || !steps) {
+	if (!steps) {
 		cli_errorf(CMD, "out of memory");
 		code = CLI_EXIT_FAIL;
 		goto done;
 	}
-	code = route_cli_stops(CMD, tt, "--from", a.from, from, GRENS_ROUTE_MAX_ENDPOINTS, &nfrom);
-	if (code == CLI_EXIT_OK)
-		code = route_cli_stops(CMD, tt, "--to", a.to, to, GRENS_ROUTE_MAX_ENDPOINTS, &nto);
+	code = route_cli_ends_resolve(CMD, tt, a.from, a.to, &ends);
 	if (code)
 		goto done;
-	grens_route_query q = { from, nfrom, to, nto, date, t0 };
+	grens_route_query q = { ends.from, ends.nfrom, ends.to, ends.nto, date, t0 };
 	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
 	o.max_transfers = a.max_transfers;
 	grens_error err;
@@ -184,19 +135,13 @@ int cmd_profile(int argc, char **argv)
 	grens_route_profile_summary sum;
 	grens_route_profile_summarize(steps, n, a.threshold_min * 60, &sum);
 
-	char dep[40], arv[40], id[512];
+	char dep[40], arv[40];
 	if (a.format == CLI_FORMAT_JSON) {
 		char dbuf[16];
 		grens_date_format_iso(date, dbuf, sizeof(dbuf));
-		json_t *jf = json_array(), *jt = json_array(), *js = json_array();
-		for (uint32_t i = 0; i < nfrom; i++) {
-			route_cli_stop_id(tt, from[i], id, sizeof(id));
-			json_array_append_new(jf, json_string(id));
-		}
-		for (uint32_t i = 0; i < nto; i++) {
-			route_cli_stop_id(tt, to[i], id, sizeof(id));
-			json_array_append_new(jt, json_string(id));
-		}
+		json_t *jf = route_cli_ids_json(tt, ends.from, ends.nfrom);
+		json_t *jt = route_cli_ids_json(tt, ends.to, ends.nto);
+		json_t *js = json_array();
 		for (uint32_t i = 0; i < n; i++) {
 			bool ok = steps[i].arrival != GRENS_ROUTE_UNREACHED;
 			grens_route_format_time(date, steps[i].departure, dep, sizeof(dep));
@@ -212,7 +157,7 @@ int cmd_profile(int argc, char **argv)
 		json_t *root = json_pack(
 			"{s:{s:o, s:o, s:s, s:s, s:i, s:i}, s:{s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o, "
 			"s:o, s:f}, s:o}",
-			"query", "from", jf, "to", jt, "date", dbuf, "window", a.window, "step_s",
+			"query", "from", jf, "to", jt, "date", dbuf, "window", a.window.text, "step_s",
 			(json_int_t)a.step, "threshold_min", (json_int_t)a.threshold_min, "summary",
 			"steps", (json_int_t)sum.steps, "reached", (json_int_t)sum.reached, "min_s",
 			seconds_or_null(sum.min), "p10_s", seconds_or_null(sum.p10), "median_s",
@@ -220,12 +165,8 @@ int cmd_profile(int argc, char **argv)
 			seconds_or_null(sum.max), "mean_s", real_or_null(sum.mean), "mean_transfers",
 			real_or_null(sum.mean_transfers), "share_under_threshold", sum.share_under,
 			"steps", js);
-		if (!root || json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-			cli_errorf(CMD, "cannot write JSON");
+		if (cli_write_json(CMD, root))
 			code = CLI_EXIT_FAIL;
-		}
-		putchar('\n');
-		json_decref(root);
 	} else if (a.format == CLI_FORMAT_CSV) {
 		printf("departure,arrival,travel_time_s,transfers\n");
 		for (uint32_t i = 0; i < n; i++) {
@@ -257,10 +198,9 @@ int cmd_profile(int argc, char **argv)
 		printf("share under %d min: %.1f%%\n", a.threshold_min, 100.0 * sum.share_under);
 	}
 done:
-	free(from);
-	free(to);
+	route_cli_ends_free(&ends);
 	free(steps);
 	grens_raptor_free(raptor);
-	grens_timetable_free(tt);
+	route_cli_net_free(&net);
 	return code;
 }

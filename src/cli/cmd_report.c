@@ -8,7 +8,6 @@
 
 #include "commands.h"
 #include "report_cli.h"
-#include "route_cli.h"
 
 #define CMD "report"
 
@@ -34,6 +33,10 @@ static void usage(FILE *o)
 		"With no --feed: the embedded default feeds (%s), the pairs\n"
 		"Amsterdam/Rotterdam/Den Haag/Utrecht Centraal -> Aachen Hbf on %s,\n"
 		"the scenario scenarios/ic-aken.yaml and the places in places/*.csv.\n"
+		"  --out DIR            where the files go (required)\n"
+		"  --feed [NAME=]PATH   a feed (repeatable; with --feed also give --date and --pair)\n"
+		"  --date YYYY-MM-DD    the service day\n"
+		"  --title TEXT         the page title (default 'grens report')\n"
 		"  --pair 'FROM -> TO'  a travel-time profile and the fastest journey\n"
 		"                       (repeatable; stops by id or name)\n"
 		"  --map-origin STOP    origin of the station map (default: the first FROM)\n"
@@ -51,29 +54,18 @@ static void usage(FILE *o)
 		cli_feeds_dir(), DEFAULT_DATE);
 }
 
-static int parse_window(const char *w, int32_t *t0, int32_t *t1)
-{
-	const char *dash = strchr(w, '-');
-	if (!dash || grens_time_parse(w, (size_t)(dash - w), 1, t0) ||
-	    grens_time_parse(dash + 1, strlen(dash + 1), 1, t1) || *t1 < *t0) {
-		cli_errorf(CMD, "--window needs HH:MM-HH:MM, not '%s'", w);
-		return -1;
-	}
-	return 0;
-}
-
 /* "60,90,120" into spec->cutoffs_min. */
-static int parse_cutoffs(const char *v, report_cli_spec *spec)
+static int parse_cutoffs(const char *cmd, const char *opt, const char *v, void *dst)
 {
+	report_cli_spec *spec = dst;
 	spec->cutoff_count = 0;
 	for (const char *p = v;;) {
 		size_t len = strcspn(p, ",");
 		int64_t n;
 		if (spec->cutoff_count == REPORT_CLI_MAX_CUTOFFS ||
 		    grens_parse_i64(p, len, 1, 1440, &n)) {
-			cli_errorf(CMD, "--cutoffs needs up to %u minutes 1..1440, comma-separated, "
-					"not '%s'",
-				   REPORT_CLI_MAX_CUTOFFS, v);
+			cli_errorf(cmd, "%s needs up to %u minutes 1..1440, comma-separated, not '%s'",
+				   opt, REPORT_CLI_MAX_CUTOFFS, v);
 			return -1;
 		}
 		spec->cutoffs_min[spec->cutoff_count++] = (int32_t)n;
@@ -83,112 +75,74 @@ static int parse_cutoffs(const char *v, report_cli_spec *spec)
 	}
 }
 
-/* Split "FROM -> TO" in place. */
-static int split_pair(char *s, const char **from, const char **to)
+/* --pair 'FROM -> TO': one more pair (the value, an argv string, is split
+ * in place). */
+static int add_pair(const char *cmd, const char *opt, const char *v, void *dst)
 {
+	report_cli_spec *spec = dst;
+	char *s = (char *)v;
 	char *arrow = strstr(s, "->");
-	if (!arrow)
-		return -1;
-	char *e = arrow;
-	while (e > s && e[-1] == ' ')
-		e--;
-	*e = '\0';
-	char *t = arrow + 2;
-	while (*t == ' ')
-		t++;
-	*from = s;
-	*to = t;
-	return **from && **to ? 0 : -1;
+	if (spec->pair_count < REPORT_CLI_MAX_PAIRS && arrow) {
+		char *e = arrow;
+		while (e > s && e[-1] == ' ')
+			e--;
+		char *t = arrow + 2;
+		while (*t == ' ')
+			t++;
+		if (e > s && *t) {
+			*e = '\0';
+			spec->from[spec->pair_count] = s;
+			spec->to[spec->pair_count++] = t;
+			return 0;
+		}
+	}
+	cli_errorf(cmd, "%s needs 'FROM -> TO' (at most %u), not '%s'", opt, REPORT_CLI_MAX_PAIRS,
+		   v);
+	return -1;
 }
 
 int cmd_report(int argc, char **argv)
 {
 	report_cli_spec spec;
 	memset(&spec, 0, sizeof(spec));
-	const char *out = NULL, *date_s = NULL, *title = NULL;
-	spec.t0 = 6 * 3600;
-	spec.t1 = 22 * 3600;
+	const char *out = NULL, *title = NULL;
+	bool date_given = false;
+	cli_window window = { 6 * 3600, 22 * 3600, NULL };
 	spec.step = 300;
 	spec.threshold = 180 * 60;
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
-			usage(stdout);
-			return CLI_EXIT_OK;
-		}
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!v || strncmp(opt, "--", 2) != 0) {
-			cli_errorf(CMD, v ? "unexpected argument '%s'" : "%s needs a value", opt);
-			return CLI_EXIT_USAGE;
-		}
-		i++;
-		int64_t n;
-		if (strcmp(opt, "--out") == 0) {
-			out = v;
-		} else if (strcmp(opt, "--feed") == 0) {
-			if (cli_feed_list_add(CMD, &spec.feeds, v))
-				return CLI_EXIT_USAGE;
-		} else if (strcmp(opt, "--scenario") == 0) {
-			if (spec.scenario_count == REPORT_CLI_MAX_SCENARIOS) {
-				cli_errorf(CMD, "at most %u --scenario", REPORT_CLI_MAX_SCENARIOS);
-				return CLI_EXIT_USAGE;
-			}
-			spec.scenarios[spec.scenario_count++] = v;
-		} else if (strcmp(opt, "--pair") == 0) {
-			if (spec.pair_count == REPORT_CLI_MAX_PAIRS ||
-			    split_pair(argv[i], &spec.from[spec.pair_count],
-				       &spec.to[spec.pair_count])) {
-				cli_errorf(CMD, "--pair needs 'FROM -> TO' (at most %u), not '%s'",
-					   REPORT_CLI_MAX_PAIRS, v);
-				return CLI_EXIT_USAGE;
-			}
-			spec.pair_count++;
-		} else if (strcmp(opt, "--places") == 0) {
-			if (spec.places_count == REPORT_CLI_MAX_PLACES_FILES) {
-				cli_errorf(CMD, "at most %u --places", REPORT_CLI_MAX_PLACES_FILES);
-				return CLI_EXIT_USAGE;
-			}
-			spec.places[spec.places_count++] = v;
-		} else if (strcmp(opt, "--cutoffs") == 0) {
-			if (parse_cutoffs(v, &spec))
-				return CLI_EXIT_USAGE;
-		} else if (strcmp(opt, "--base-feeds") == 0) {
-			spec.base_feeds = v;
-		} else if (strcmp(opt, "--links") == 0) {
-			spec.links = v;
-		} else if (strcmp(opt, "--map-origin") == 0) {
-			spec.map_origin = v;
-		} else if (strcmp(opt, "--date") == 0) {
-			date_s = v;
-		} else if (strcmp(opt, "--title") == 0) {
-			title = v;
-		} else if (strcmp(opt, "--window") == 0) {
-			if (parse_window(v, &spec.t0, &spec.t1))
-				return CLI_EXIT_USAGE;
-		} else if (strcmp(opt, "--step") == 0) {
-			if (route_cli_int(CMD, opt, v, 1, 86400, &n))
-				return CLI_EXIT_USAGE;
-			spec.step = (int32_t)n;
-		} else if (strcmp(opt, "--threshold") == 0) {
-			if (route_cli_int(CMD, opt, v, 0, 10000, &n))
-				return CLI_EXIT_USAGE;
-			spec.threshold = (int32_t)n * 60;
-		} else {
-			cli_errorf(CMD, "unknown option '%s' (see grens report --help)", opt);
-			return CLI_EXIT_USAGE;
-		}
-	}
-	if (!out) {
-		cli_errorf(CMD, "--out DIR is required");
-		return CLI_EXIT_USAGE;
-	}
+	const cli_option options[] = {
+		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &out, .required = true },
+		CLI_FEED_OPTION(&spec.feeds),
+		{ .name = "scenario", .kind = CLI_OPT_LIST, .dst = spec.scenarios,
+		  .cap = REPORT_CLI_MAX_SCENARIOS, .count = &spec.scenario_count },
+		{ .name = "pair", .kind = CLI_OPT_CALL, .dst = &spec, .call = add_pair },
+		{ .name = "map-origin", .kind = CLI_OPT_STRING, .dst = &spec.map_origin },
+		{ .name = "date", .kind = CLI_OPT_DATE, .dst = &spec.date, .seen = &date_given },
+		{ .name = "window", .kind = CLI_OPT_WINDOW, .dst = &window },
+		{ .name = "step", .kind = CLI_OPT_INT32, .dst = &spec.step, .min = 1, .max = 86400 },
+		{ .name = "threshold", .kind = CLI_OPT_INT32, .dst = &spec.threshold, .min = 0,
+		  .max = 10000, .scale = 60 },
+		{ .name = "title", .kind = CLI_OPT_STRING, .dst = &title },
+		{ .name = "places", .kind = CLI_OPT_LIST, .dst = spec.places,
+		  .cap = REPORT_CLI_MAX_PLACES_FILES, .count = &spec.places_count },
+		{ .name = "cutoffs", .kind = CLI_OPT_CALL, .dst = &spec, .call = parse_cutoffs },
+		{ .name = "base-feeds", .kind = CLI_OPT_STRING, .dst = &spec.base_feeds },
+		{ .name = "links", .kind = CLI_OPT_STRING, .dst = &spec.links },
+		{ .name = NULL },
+	};
+	const cli_spec cs = { .cmd = CMD, .usage = usage, .options = options };
+	int rc = cli_parse(&cs, argc, argv);
+	if (rc)
+		return cli_parse_exit(rc);
+	spec.t0 = window.start;
+	spec.t1 = window.end;
 	bool embedded = spec.feeds.count == 0;
-	if (!date_s && !embedded) {
+	if (!date_given && !embedded) {
 		cli_errorf(CMD, "--date is required with --feed");
 		return CLI_EXIT_USAGE;
 	}
-	if (route_cli_date(CMD, date_s ? date_s : DEFAULT_DATE, &spec.date))
-		return CLI_EXIT_USAGE;
+	if (!date_given && grens_date_parse_iso(DEFAULT_DATE, strlen(DEFAULT_DATE), &spec.date))
+		return CLI_EXIT_FAIL;
 	if (spec.pair_count == 0) {
 		if (!embedded) {
 			cli_errorf(CMD, "--pair 'FROM -> TO' is required with --feed");

@@ -14,19 +14,24 @@ static void usage(FILE *o)
 		"usage: grens route [--feed PATH]... --from STOP --to STOP --date YYYY-MM-DD\n"
 		"                   --time HH:MM[:SS] [--algo raptor|dijkstra] [--max-transfers N]\n"
 		"                   [--min-transfer S] [--scenario FILE] [--rt FILE]\n"
-		"                   [--format text|json|csv]\n\n"
+		"                   [--links FILE|none] [--format text|json|csv]\n\n"
 		"Journeys leaving STOP at the time or later: with raptor the Pareto set over\n"
 		"arrival and transfers, with dijkstra the earliest arrival. STOP is a stop_id,\n"
 		"feed:stop_id, or a name matched without case or accents; a station means\n"
 		"all its platforms. Trips of the day before that run past midnight count.\n\n"
 		"  --feed [NAME=]PATH   GTFS .zip or directory, ids become NAME:id (repeat; default:\n"
 		"                       the embedded feeds)\n"
+		"  --from, --to STOP    where the journeys start and end\n"
+		"  --date, --time       the departure: YYYY-MM-DD and HH:MM[:SS]\n"
+		"  --algo A             raptor (default) or dijkstra\n"
 		"  --max-transfers N    at most N transfers (default 8, at most %u)\n"
 		"  --min-transfer S     change time at stops transfers.txt gives none (default 120)\n"
 		"  --scenario FILE      apply a scenario (README: 'Scenarios') to the feeds first\n"
 		"  --rt FILE            route on the live times of a GTFS-realtime file (a URL:\n"
 		"                       download it with grens fetch first); legs show the\n"
 		"                       scheduled times and the delay\n"
+		"  --links FILE|none    stations that are the same across feeds (default:\n"
+		"                       links.csv of the feeds directory when it exists)\n"
 		"  --format F           text (default), json or csv\n"
 		"Exit status: 0 (also when no journey exists), 1 unusable feed or realtime file\n"
 		"or a scenario that does not fit the feeds, 2 bad arguments, a malformed scenario\n"
@@ -36,80 +41,38 @@ static void usage(FILE *o)
 
 struct args {
 	cli_feed_list feeds;
-	const char *from, *to, *date_s, *time_s;
+	cli_link_args link;
+	const char *from, *to;
 	const char *scenario, *rt;
-	bool dijkstra;
+	grens_date date;
+	int32_t time;
+	int algo; /* index of algo_names */
 	uint32_t max_transfers;
-	int32_t min_transfer;
 	cli_format format;
 };
+
+static const char *const algo_names[] = { "raptor", "dijkstra", NULL };
 
 static int parse(int argc, char **argv, struct args *a)
 {
 	memset(a, 0, sizeof(*a));
+	cli_link_args_init(&a->link);
 	a->max_transfers = 8;
-	a->min_transfer = -1;
 	a->format = CLI_FORMAT_TEXT;
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-		if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
-			usage(stdout);
-			return 1;
-		}
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!v || strncmp(opt, "--", 2) != 0) {
-			cli_errorf(CMD, v ? "unexpected argument '%s'" : "%s needs a value", opt);
-			return -1;
-		}
-		i++;
-		int64_t n;
-		if (strcmp(opt, "--feed") == 0) {
-			if (cli_feed_list_add(CMD, &a->feeds, v))
-				return -1;
-		} else if (strcmp(opt, "--from") == 0) {
-			a->from = v;
-		} else if (strcmp(opt, "--to") == 0) {
-			a->to = v;
-		} else if (strcmp(opt, "--date") == 0) {
-			a->date_s = v;
-		} else if (strcmp(opt, "--time") == 0) {
-			a->time_s = v;
-		} else if (strcmp(opt, "--scenario") == 0) {
-			a->scenario = v;
-		} else if (strcmp(opt, "--rt") == 0) {
-			a->rt = v;
-		} else if (strcmp(opt, "--algo") == 0) {
-			if (strcmp(v, "raptor") == 0)
-				a->dijkstra = false;
-			else if (strcmp(v, "dijkstra") == 0)
-				a->dijkstra = true;
-			else {
-				cli_errorf(CMD, "--algo must be raptor or dijkstra, not '%s'", v);
-				return -1;
-			}
-		} else if (strcmp(opt, "--max-transfers") == 0) {
-			if (route_cli_int(CMD, opt, v, 0, GRENS_ROUTE_MAX_TRANSFERS, &n))
-				return -1;
-			a->max_transfers = (uint32_t)n;
-		} else if (strcmp(opt, "--min-transfer") == 0) {
-			if (route_cli_int(CMD, opt, v, 0, 86400, &n))
-				return -1;
-			a->min_transfer = (int32_t)n;
-		} else if (strcmp(opt, "--format") == 0) {
-			if (cli_parse_format(CMD, v, 1u << CLI_FORMAT_TEXT | 1u << CLI_FORMAT_JSON |
-							     1u << CLI_FORMAT_CSV,
-					     &a->format))
-				return -1;
-		} else {
-			cli_errorf(CMD, "unknown option '%s' (see grens route --help)", opt);
-			return -1;
-		}
-	}
-	if (!a->from || !a->to || !a->date_s || !a->time_s) {
-		cli_errorf(CMD, "--from, --to, --date and --time are required (see --help)");
-		return -1;
-	}
-	return 0;
+	const cli_option options[] = {
+		CLI_FEED_OPTION(&a->feeds),
+		ROUTE_CLI_QUERY_OPTIONS(&a->from, &a->to, &a->date),
+		{ .name = "time", .kind = CLI_OPT_TIME, .dst = &a->time, .required = true },
+		{ .name = "algo", .kind = CLI_OPT_CHOICE, .dst = &a->algo, .choices = algo_names },
+		ROUTE_CLI_TRANSFER_OPTIONS(&a->max_transfers, &a->link),
+		{ .name = "scenario", .kind = CLI_OPT_STRING, .dst = &a->scenario },
+		{ .name = "rt", .kind = CLI_OPT_STRING, .dst = &a->rt },
+		CLI_LINKS_OPTION(&a->link),
+		CLI_FORMAT_OPTION(&a->format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV),
+		{ .name = NULL },
+	};
+	const cli_spec spec = { .cmd = CMD, .usage = usage, .options = options };
+	return cli_parse(&spec, argc, argv);
 }
 
 /* Add the realtime fields of a transit leg to o. */
@@ -230,21 +193,6 @@ static void print_text(const grens_timetable *tt, const grens_route_result *res,
 	}
 }
 
-static void csv_field(FILE *o, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, o);
-		return;
-	}
-	fputc('"', o);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', o);
-		fputc(*s, o);
-	}
-	fputc('"', o);
-}
-
 static void print_csv(const grens_timetable *tt, const grens_route_result *res, grens_date date,
 		      const grens_rt_overlay *ov)
 {
@@ -260,27 +208,27 @@ static void print_csv(const grens_timetable *tt, const grens_route_result *res, 
 			bool walk = l->mode == GRENS_ROUTE_LEG_WALK;
 			printf("%u,%u,%s,", j + 1, i + 1, walk ? "walk" : "transit");
 			route_cli_stop_id(tt, l->from_stop, id, sizeof(id));
-			csv_field(stdout, id);
+			cli_csv_field(stdout, id);
 			putchar(',');
-			csv_field(stdout, grens_net_str(tt, tt->stop_name[l->from_stop]));
+			cli_csv_field(stdout, grens_net_str(tt, tt->stop_name[l->from_stop]));
 			putchar(',');
 			route_cli_stop_id(tt, l->to_stop, id, sizeof(id));
-			csv_field(stdout, id);
+			cli_csv_field(stdout, id);
 			putchar(',');
-			csv_field(stdout, grens_net_str(tt, tt->stop_name[l->to_stop]));
+			cli_csv_field(stdout, grens_net_str(tt, tt->stop_name[l->to_stop]));
 			grens_route_format_time(date, l->departure, dep, sizeof(dep));
 			grens_route_format_time(date, l->arrival, arv, sizeof(arv));
 			printf(",%s,%s,%d,", dep, arv, l->arrival - l->departure);
 			if (!walk) {
 				grens_route_leg_info li;
 				grens_route_leg_describe(tt, ov, l, &li);
-				csv_field(stdout, li.route);
+				cli_csv_field(stdout, li.route);
 				putchar(',');
-				csv_field(stdout, li.trip_id);
+				cli_csv_field(stdout, li.trip_id);
 				putchar(',');
-				csv_field(stdout, li.headsign);
+				cli_csv_field(stdout, li.headsign);
 				putchar(',');
-				csv_field(stdout, li.feed);
+				cli_csv_field(stdout, li.feed);
 			} else {
 				printf(",,,");
 			}
@@ -303,44 +251,33 @@ int cmd_route(int argc, char **argv)
 	struct args a;
 	int rc = parse(argc, argv, &a);
 	if (rc)
-		return rc > 0 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-	grens_date date;
-	int32_t time;
-	if (route_cli_date(CMD, a.date_s, &date) || route_cli_time(CMD, "--time", a.time_s, &time))
-		return CLI_EXIT_USAGE;
+		return cli_parse_exit(rc);
+	bool use_dijkstra = a.algo == 1;
+	grens_date date = a.date;
+	int32_t time = a.time;
 
 	route_cli_net net;
 	grens_timetable *tt = NULL;
 	grens_raptor *raptor = NULL;
 	grens_dijkstra *dijkstra = NULL;
-	uint32_t *from = NULL, *to = NULL;
-	uint32_t nfrom = 0, nto = 0;
-	int code = route_cli_load_net(CMD, &a.feeds, a.min_transfer, a.scenario, a.rt, &net);
+	route_cli_ends ends = { 0 };
+	int code = route_cli_load_net(CMD, &a.feeds, &a.link, a.scenario, a.rt, &net);
 	if (code)
 		return code;
 	tt = net.tt;
 	bool rt = net.ov != NULL;
-	from = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
-	to = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
-	if (!from || !to) {
-		cli_errorf(CMD, "out of memory");
-		code = CLI_EXIT_FAIL;
-		goto done;
-	}
-	code = route_cli_stops(CMD, tt, "--from", a.from, from, GRENS_ROUTE_MAX_ENDPOINTS, &nfrom);
-	if (code == CLI_EXIT_OK)
-		code = route_cli_stops(CMD, tt, "--to", a.to, to, GRENS_ROUTE_MAX_ENDPOINTS, &nto);
+	code = route_cli_ends_resolve(CMD, tt, a.from, a.to, &ends);
 	if (code)
 		goto done;
 
-	grens_route_query q = { from, nfrom, to, nto, date, time };
+	grens_route_query q = { ends.from, ends.nfrom, ends.to, ends.nto, date, time };
 	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
 	o.max_transfers = a.max_transfers;
 	o.rt = net.ov;
 	grens_route_result res;
 	grens_error err;
 	grens_error_clear(&err);
-	if (a.dijkstra)
+	if (use_dijkstra)
 		rc = grens_dijkstra_new(&dijkstra, tt, &err) ||
 		     grens_dijkstra_route(dijkstra, &q, &o, &res, &err);
 	else
@@ -353,21 +290,14 @@ int cmd_route(int argc, char **argv)
 	}
 
 	if (a.format == CLI_FORMAT_JSON) {
-		char dbuf[16], tbuf[16], id[512];
+		char dbuf[16], tbuf[16];
 		grens_date_format_iso(date, dbuf, sizeof(dbuf));
 		grens_time_format(time, tbuf, sizeof(tbuf));
-		json_t *jf = json_array(), *jt = json_array();
-		for (uint32_t i = 0; i < nfrom; i++) {
-			route_cli_stop_id(tt, from[i], id, sizeof(id));
-			json_array_append_new(jf, json_string(id));
-		}
-		for (uint32_t i = 0; i < nto; i++) {
-			route_cli_stop_id(tt, to[i], id, sizeof(id));
-			json_array_append_new(jt, json_string(id));
-		}
+		json_t *jf = route_cli_ids_json(tt, ends.from, ends.nfrom);
+		json_t *jt = route_cli_ids_json(tt, ends.to, ends.nto);
 		json_t *root = json_pack("{s:{s:o, s:o, s:s, s:s, s:s}, s:o}", "query", "from", jf,
 					 "to", jt, "date", dbuf, "time", tbuf, "algo",
-					 a.dijkstra ? "dijkstra" : "raptor", "journeys",
+					 use_dijkstra ? "dijkstra" : "raptor", "journeys",
 					 journeys_json(tt, &res, date, net.ov));
 		json_t *jq = root ? json_object_get(root, "query") : NULL;
 		if (jq && net.sc) {
@@ -377,20 +307,15 @@ int cmd_route(int argc, char **argv)
 		}
 		if (jq && rt)
 			json_object_set_new(jq, "rt", json_string(a.rt));
-		if (!root || json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-			cli_errorf(CMD, "cannot write JSON");
+		if (cli_write_json(CMD, root))
 			code = CLI_EXIT_FAIL;
-		}
-		putchar('\n');
-		json_decref(root);
 	} else if (a.format == CLI_FORMAT_CSV) {
 		print_csv(tt, &res, date, net.ov);
 	} else {
 		print_text(tt, &res, date, net.ov);
 	}
 done:
-	free(from);
-	free(to);
+	route_cli_ends_free(&ends);
 	grens_raptor_free(raptor);
 	grens_dijkstra_free(dijkstra);
 	route_cli_net_free(&net);

@@ -17,6 +17,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: grens rt [--feed PATH]... FILE [--format text|json] [--max-age S]\n"
 		"                [--now ISO] [--feed-name NAME] [--reject-decreasing] [--lang L]\n"
+		"                [--links FILE|none]\n"
 		"\n"
 		"Decode the GTFS-realtime FeedMessage in FILE and apply it to the timetable of\n"
 		"the feeds: counts of matched, unknown and stale updates, cancellations, added\n"
@@ -30,7 +31,9 @@ static void usage(FILE *out)
 		"                       (UTC when no offset); default the clock\n"
 		"  --feed-name NAME     the feed the realtime ids refer to (default: any)\n"
 		"  --reject-decreasing  drop updates whose times decrease (default: raise them)\n"
-		"  --lang L             preferred language of alert texts\n");
+		"  --lang L             preferred language of alert texts\n"
+		"  --links FILE|none    stations that are the same across feeds (default:\n"
+		"                       links.csv of the feeds directory when it exists)\n");
 }
 
 /* YYYY-MM-DDTHH:MM[:SS] with an optional Z or +HH:MM / -HH:MM. */
@@ -257,81 +260,48 @@ static int print_json(const grens_timetable *tt, const grens_rt_overlay *ov)
 						       "stops", stops));
 	}
 	json_object_set_new(root, "added_trips", added);
-	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(root);
-	return rc;
+	return cli_write_json("rt", root);
+}
+
+static int parse_now(const char *cmd, const char *opt, const char *value, void *dst)
+{
+	if (parse_iso_time(value, dst) != 0) {
+		cli_errorf(cmd, "%s must be YYYY-MM-DDTHH:MM:SS[Z|+HH:MM], not '%s'", opt, value);
+		return -1;
+	}
+	return 0;
 }
 
 int cmd_rt(int argc, char **argv)
 {
 	cli_feed_list feeds;
+	cli_link_args link;
 	memset(&feeds, 0, sizeof(feeds));
+	cli_link_args_init(&link);
 	grens_rt_options opts = GRENS_RT_OPTIONS_INIT;
 	cli_format format = CLI_FORMAT_TEXT;
 	const char *file = NULL;
+	unsigned file_count = 0;
 	int64_t now = 0;
 	int exit_code = CLI_EXIT_FAIL;
 
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-			usage(stdout);
-			return CLI_EXIT_OK;
-		} else if (strcmp(arg, "--reject-decreasing") == 0) {
-			opts.reject_decreasing = true;
-		} else if (strcmp(arg, "--feed") == 0 || strcmp(arg, "--format") == 0 ||
-			   strcmp(arg, "--max-age") == 0 || strcmp(arg, "--now") == 0 ||
-			   strcmp(arg, "--feed-name") == 0 || strcmp(arg, "--lang") == 0) {
-			if (!val) {
-				cli_errorf("rt", "%s needs a value", arg);
-				return CLI_EXIT_USAGE;
-			}
-			i++;
-			if (strcmp(arg, "--feed") == 0) {
-				if (cli_feed_list_add("rt", &feeds, val) != 0)
-					return CLI_EXIT_USAGE;
-			} else if (strcmp(arg, "--format") == 0) {
-				if (cli_parse_format("rt", val,
-						     (1u << CLI_FORMAT_TEXT) |
-							 (1u << CLI_FORMAT_JSON),
-						     &format) != 0)
-					return CLI_EXIT_USAGE;
-			} else if (strcmp(arg, "--max-age") == 0) {
-				int64_t v;
-				if (grens_parse_i64(val, strlen(val), 1, 10LL * 365 * 86400, &v) !=
-				    0) {
-					cli_errorf("rt",
-						   "--max-age must be a number of seconds >= 1, "
-						   "not '%s'",
-						   val);
-					return CLI_EXIT_USAGE;
-				}
-				opts.max_age_s = v;
-			} else if (strcmp(arg, "--now") == 0) {
-				if (parse_iso_time(val, &now) != 0) {
-					cli_errorf("rt",
-						   "--now must be YYYY-MM-DDTHH:MM:SS[Z|+HH:MM], "
-						   "not '%s'",
-						   val);
-					return CLI_EXIT_USAGE;
-				}
-			} else if (strcmp(arg, "--feed-name") == 0) {
-				opts.feed_name = val;
-			} else {
-				opts.lang = val;
-			}
-		} else if (arg[0] == '-' && arg[1] != '\0') {
-			cli_errorf("rt", "unknown option '%s' (see grens rt --help)", arg);
-			return CLI_EXIT_USAGE;
-		} else if (!file) {
-			file = arg;
-		} else {
-			cli_errorf("rt", "one realtime FILE only ('%s' and '%s')", file, arg);
-			return CLI_EXIT_USAGE;
-		}
-	}
+	const cli_option options[] = {
+		CLI_FEED_OPTION(&feeds),
+		CLI_FORMAT_OPTION(&format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON),
+		{ .name = "max-age", .kind = CLI_OPT_INT, .dst = &opts.max_age_s, .min = 1,
+		  .max = 10.0 * 365 * 86400 },
+		{ .name = "now", .kind = CLI_OPT_CALL, .dst = &now, .call = parse_now },
+		{ .name = "feed-name", .kind = CLI_OPT_STRING, .dst = &opts.feed_name },
+		{ .name = "reject-decreasing", .kind = CLI_OPT_FLAG, .dst = &opts.reject_decreasing },
+		{ .name = "lang", .kind = CLI_OPT_STRING, .dst = &opts.lang },
+		CLI_LINKS_OPTION(&link),
+		{ .name = NULL },
+	};
+	const cli_spec spec = { .cmd = "rt", .usage = usage, .options = options,
+				.args = &file, .max_args = 1, .arg_count = &file_count };
+	int rc = cli_parse(&spec, argc, argv);
+	if (rc)
+		return cli_parse_exit(rc);
 	if (!file) {
 		cli_errorf("rt", "no realtime FILE given");
 		usage(stderr);
@@ -354,6 +324,7 @@ int cmd_rt(int argc, char **argv)
 	grens_diag *gtfs_diags[64] = {NULL};
 	grens_timetable *tt = NULL;
 	grens_rt_overlay *ov = NULL;
+	grens_net_links *links = NULL;
 	if (!diag) {
 		cli_errorf("rt", "out of memory");
 		return CLI_EXIT_FAIL;
@@ -363,21 +334,17 @@ int cmd_rt(int argc, char **argv)
 		cli_report_error("rt", &err);
 		goto done;
 	}
-	if (cli_load_feeds("rt", &feeds, gtfs, gtfs_diags) != 0)
+	if (cli_links_load("rt", &link, &links) != 0 ||
+	    cli_load_feeds("rt", &feeds, gtfs, gtfs_diags) != 0 ||
+	    cli_net_build("rt", (const grens_gtfs_feed *const *)gtfs, feeds.count, &link, links,
+			  &tt, NULL) != 0)
 		goto done;
-	grens_net_options no = GRENS_NET_OPTIONS_INIT;
-	cli_progress_init(&no.progress);
-	if (grens_net_build(&tt, (const grens_gtfs_feed *const *)gtfs, feeds.count, &no, diag,
-			    &err) != 0) {
-		cli_report_error("rt", &err);
-		goto done;
-	}
 	/* A maximum age needs a "now": the wall clock unless --now says. */
 	if (opts.max_age_s && !now)
 		now = (int64_t)time(NULL);
 	opts.now = now;
 	grens_diag *rt_diag = grens_diag_new();
-	int rc = grens_rt_apply(&ov, tt, (const grens_gtfs_feed *const *)gtfs, feeds.count, rt,
+	rc = grens_rt_apply(&ov, tt, (const grens_gtfs_feed *const *)gtfs, feeds.count, rt,
 				&opts, rt_diag ? rt_diag : diag, &err);
 	if (rc != 0) {
 		cli_report_error("rt", &err);
@@ -390,10 +357,8 @@ int cmd_rt(int argc, char **argv)
 		grens_diag_free(rt_diag);
 	}
 	if (format == CLI_FORMAT_JSON) {
-		if (print_json(tt, ov) != 0) {
-			cli_errorf("rt", "cannot write JSON");
+		if (print_json(tt, ov) != 0)
 			goto done;
-		}
 	} else {
 		print_text(tt, ov);
 	}
@@ -403,6 +368,7 @@ done:
 	grens_timetable_free(tt);
 	cli_free_feeds(gtfs, gtfs_diags, feeds.count);
 	grens_rt_feed_free(rt);
+	grens_net_links_free(links);
 	grens_diag_free(diag);
 	return exit_code;
 }

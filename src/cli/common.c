@@ -1,3 +1,6 @@
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +9,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "grens/fetch.h"
+#include "grens/gtfs.h"
+#include "grens/net.h"
 #include "grens_config.h"
 
 void cli_errorf(const char *cmd, const char *fmt, ...)
@@ -34,23 +40,404 @@ void cli_report_error(const char *cmd, const grens_error *err)
 	fprintf(stderr, "%s\n", err->message[0] ? err->message : grens_strerror(err->code));
 }
 
+static const char *const format_names[] = { "text", "json", "csv", "geojson" };
+
+unsigned cli_format_mask(int first, ...)
+{
+	unsigned mask = 0;
+	va_list ap;
+	va_start(ap, first);
+	for (int f = first; f >= 0; f = va_arg(ap, int))
+		mask |= 1u << f;
+	va_end(ap);
+	return mask;
+}
+
+/* "a|b|c" of the names whose bit is in mask. */
+static void names_of(const char *const *names, unsigned count, unsigned mask, char *buf,
+		     size_t bufsz)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < count && n < bufsz; i++)
+		if (mask & (1u << i))
+			n += (size_t)snprintf(buf + n, bufsz - n, "%s%s", n ? "|" : "", names[i]);
+}
+
 int cli_parse_format(const char *cmd, const char *value, unsigned allowed, cli_format *out)
 {
-	static const char *names[] = { "text", "json", "csv", "geojson" };
 	for (unsigned i = 0; i < 4; i++) {
-		if ((allowed & (1u << i)) && strcmp(value, names[i]) == 0) {
+		if ((allowed & (1u << i)) && strcmp(value, format_names[i]) == 0) {
 			*out = (cli_format)i;
 			return 0;
 		}
 	}
-	char list[64] = "";
-	size_t n = 0;
-	for (unsigned i = 0; i < 4; i++)
-		if (allowed & (1u << i))
-			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", n ? "|" : "",
-					      names[i]);
+	char list[64];
+	names_of(format_names, 4, allowed, list, sizeof(list));
 	cli_errorf(cmd, "--format must be one of %s, not '%s'", list, value);
 	return -1;
+}
+
+int cli_parse_window(const char *cmd, const char *opt, const char *value, cli_window *out)
+{
+	const char *dash = strchr(value, '-');
+	if (!dash || grens_time_parse(value, (size_t)(dash - value), 1, &out->start) != 0 ||
+	    grens_time_parse(dash + 1, strlen(dash + 1), 1, &out->end) != 0 ||
+	    out->end < out->start) {
+		cli_errorf(cmd, "%s needs HH:MM-HH:MM with the end not before the start, not '%s'",
+			   opt, value);
+		return -1;
+	}
+	out->text = value;
+	return 0;
+}
+
+/* ---- the option parser -------------------------------------------------------------- */
+
+#define CLI_MAX_OPTIONS 64
+
+/* Store one option's value; 0 or -1 after a message. */
+static int store(const char *cmd, const cli_option *o, const char *opt, const char *v)
+{
+	switch (o->kind) {
+	case CLI_OPT_FLAG:
+		*(bool *)o->dst = true;
+		return 0;
+	case CLI_OPT_STRING:
+		*(const char **)o->dst = v;
+		return 0;
+	case CLI_OPT_LIST:
+		if (*o->count >= o->cap) {
+			cli_errorf(cmd, "%s given more than %u times", opt, o->cap);
+			return -1;
+		}
+		((const char **)o->dst)[(*o->count)++] = v;
+		return 0;
+	case CLI_OPT_INT:
+	case CLI_OPT_INT32:
+	case CLI_OPT_UINT32: {
+		int64_t n;
+		if (grens_parse_i64(v, strlen(v), (int64_t)o->min, (int64_t)o->max, &n) != 0) {
+			cli_errorf(cmd, "%s needs a whole number from %lld to %lld, not '%s'", opt,
+				   (long long)o->min, (long long)o->max, v);
+			return -1;
+		}
+		n *= o->scale ? o->scale : 1;
+		if (o->kind == CLI_OPT_INT)
+			*(int64_t *)o->dst = n;
+		else if (o->kind == CLI_OPT_INT32)
+			*(int32_t *)o->dst = (int32_t)n;
+		else
+			*(uint32_t *)o->dst = (uint32_t)n;
+		return 0;
+	}
+	case CLI_OPT_REAL: {
+		double d;
+		if (grens_parse_double(v, strlen(v), &d) != 0 || !(d >= o->min && d <= o->max)) {
+			cli_errorf(cmd, "%s needs a number from %g to %g, not '%s'", opt, o->min,
+				   o->max, v);
+			return -1;
+		}
+		*(double *)o->dst = d;
+		return 0;
+	}
+	case CLI_OPT_DATE:
+		if (grens_date_parse_iso(v, strlen(v), (grens_date *)o->dst) != 0) {
+			cli_errorf(cmd, "%s needs YYYY-MM-DD, not '%s'", opt, v);
+			return -1;
+		}
+		return 0;
+	case CLI_OPT_TIME:
+		if (grens_time_parse(v, strlen(v), 1, (int32_t *)o->dst) != 0) {
+			cli_errorf(cmd, "%s needs HH:MM or HH:MM:SS, not '%s'", opt, v);
+			return -1;
+		}
+		return 0;
+	case CLI_OPT_WINDOW:
+		return cli_parse_window(cmd, opt, v, (cli_window *)o->dst);
+	case CLI_OPT_FORMAT:
+		return cli_parse_format(cmd, v, o->mask, (cli_format *)o->dst);
+	case CLI_OPT_CHOICE: {
+		unsigned n = 0;
+		for (; o->choices[n]; n++) {
+			if (strcmp(v, o->choices[n]) == 0) {
+				*(int *)o->dst = (int)n;
+				return 0;
+			}
+		}
+		char list[256];
+		names_of(o->choices, n, ~0u, list, sizeof(list));
+		cli_errorf(cmd, "%s must be one of %s, not '%s'", opt, list, v);
+		return -1;
+	}
+	case CLI_OPT_FEED:
+		return cli_feed_list_add(cmd, (cli_feed_list *)o->dst, v);
+	case CLI_OPT_CALL:
+		return o->call(cmd, opt, v, o->dst);
+	}
+	return -1;
+}
+
+/* Does the usage text name every option of the table? Reports the first
+ * one it does not. */
+static bool usage_names_all(const cli_spec *spec, const char *text)
+{
+	for (const cli_option *o = spec->options; o->name; o++) {
+		char want[80];
+		snprintf(want, sizeof(want), "--%s", o->name);
+		const char *p = text;
+		size_t n = strlen(want);
+		bool found = false;
+		/* "--feed" inside "--feed-name" does not count */
+		for (p = strstr(p, want); p && !found; p = strstr(p + 1, want))
+			found = p[n] != '-' && (p[n] < 'a' || p[n] > 'z');
+		if (!found) {
+			cli_errorf(spec->cmd, "the --help text does not describe %s", want);
+			return false;
+		}
+	}
+	return true;
+}
+
+static int print_usage(const cli_spec *spec)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem) {
+		cli_errorf(spec->cmd, "out of memory");
+		return CLI_PARSE_ERROR;
+	}
+	spec->usage(mem);
+	int rc = fclose(mem) == 0 && text ? CLI_PARSE_HELP : CLI_PARSE_ERROR;
+	if (rc == CLI_PARSE_HELP && !usage_names_all(spec, text))
+		rc = CLI_PARSE_ERROR;
+	if (rc == CLI_PARSE_HELP)
+		fwrite(text, 1, len, stdout);
+	free(text);
+	return rc;
+}
+
+/* The option as typed: "--name" of "--name=value" or "--name". */
+static void typed_name(const char *arg, char *buf, size_t bufsz)
+{
+	size_t n = strcspn(arg, "=");
+	if (n >= bufsz)
+		n = bufsz - 1;
+	memcpy(buf, arg, n);
+	buf[n] = '\0';
+}
+
+/* One positional argument; 0 or -1 after a message. */
+static int add_arg(const cli_spec *spec, const char *arg)
+{
+	if (!spec->args || !spec->arg_count || *spec->arg_count >= spec->max_args) {
+		cli_errorf(spec->cmd,
+			   spec->max_args ? "too many arguments at '%s' (see grens %s --help)"
+					  : "unexpected argument '%s' (see grens %s --help)",
+			   arg, spec->cmd);
+		return -1;
+	}
+	spec->args[(*spec->arg_count)++] = arg;
+	return 0;
+}
+
+int cli_parse(const cli_spec *spec, int argc, char **argv)
+{
+	struct option longopts[CLI_MAX_OPTIONS + 2];
+	unsigned n = 0;
+	for (const cli_option *o = spec->options; o->name; o++) {
+		if (n == CLI_MAX_OPTIONS) {
+			cli_errorf(spec->cmd, "more than %d options", CLI_MAX_OPTIONS);
+			return CLI_PARSE_ERROR;
+		}
+		longopts[n].name = o->name;
+		longopts[n].has_arg = o->kind == CLI_OPT_FLAG ? no_argument : required_argument;
+		longopts[n].flag = NULL;
+		longopts[n].val = 256 + (int)n;
+		if (o->seen)
+			*o->seen = false;
+		n++;
+	}
+	const int help = 256 + (int)n;
+	longopts[n] = (struct option){ "help", no_argument, NULL, help };
+	longopts[n + 1] = (struct option){ NULL, 0, NULL, 0 };
+	if (spec->arg_count)
+		*spec->arg_count = 0;
+	bool given[CLI_MAX_OPTIONS] = { false };
+	const char *cmd = spec->cmd;
+	/* optind 0 makes getopt start afresh; '-' returns the positional
+	 * arguments in order (whatever POSIXLY_CORRECT says, and argv stays as
+	 * it is); ':' reports a missing value */
+	optind = 0;
+	opterr = 0;
+	optopt = 0;
+	for (;;) {
+		int c = getopt_long(argc, argv, "-:h", longopts, NULL);
+		if (c == -1)
+			break;
+		if (c == 1) {
+			if (add_arg(spec, optarg) != 0)
+				return CLI_PARSE_ERROR;
+			continue;
+		}
+		if (c == 'h')
+			return print_usage(spec); /* -h, also inside a cluster */
+		char typed[96];
+		if (c == '?' && optopt > 0 && optopt < 256) {
+			/* an unknown short option: -q (or one of a cluster) */
+			snprintf(typed, sizeof(typed), "-%c", optopt);
+			goto unknown;
+		}
+		/* the long option's element: before its value when that came apart */
+		const char *arg = argv[optind - 1];
+		if (c >= 256 && longopts[c - 256].has_arg == required_argument && optarg == arg)
+			arg = argv[optind - 2];
+		typed_name(arg, typed, sizeof(typed));
+		if (c == help) {
+			if (strcmp(typed, "--help") != 0)
+				goto unknown; /* an abbreviation */
+			return print_usage(spec);
+		}
+		if (c == ':') {
+			cli_errorf(cmd, "%s needs a value (see grens %s --help)", typed, cmd);
+			return CLI_PARSE_ERROR;
+		}
+		if (c == '?' && optopt >= 256 && optopt <= help &&
+		    strcmp(typed + 2, longopts[optopt - 256].name) == 0) {
+			cli_errorf(cmd, "%s takes no value (see grens %s --help)", typed, cmd);
+			return CLI_PARSE_ERROR;
+		}
+		if (c < 256 || c > help)
+			goto unknown;
+		const cli_option *o = &spec->options[c - 256];
+		/* getopt_long takes abbreviations; the options are spelled in full */
+		if (strncmp(typed, "--", 2) != 0 || strcmp(typed + 2, o->name) != 0)
+			goto unknown;
+		given[c - 256] = true;
+		if (o->seen)
+			*o->seen = true;
+		if (store(cmd, o, typed, optarg) != 0)
+			return CLI_PARSE_ERROR;
+		continue;
+unknown:
+		cli_errorf(cmd, "unknown option '%s' (see grens %s --help)", typed, cmd);
+		return CLI_PARSE_ERROR;
+	}
+	/* what follows "--" */
+	for (int i = optind; i < argc; i++)
+		if (add_arg(spec, argv[i]) != 0)
+			return CLI_PARSE_ERROR;
+	char missing[256] = "";
+	size_t m = 0;
+	for (unsigned k = 0; k < n; k++)
+		if (spec->options[k].required && !given[k] && m < sizeof(missing))
+			m += (size_t)snprintf(missing + m, sizeof(missing) - m, "%s--%s",
+					      m ? ", " : "", spec->options[k].name);
+	if (m) {
+		cli_errorf(cmd, "missing %s (see grens %s --help)", missing, cmd);
+		return CLI_PARSE_ERROR;
+	}
+	return CLI_PARSE_OK;
+}
+
+int cli_write_json(const char *cmd, json_t *root)
+{
+	int rc = root ? json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
+	putchar('\n');
+	json_decref(root);
+	if (rc != 0)
+		cli_errorf(cmd, "cannot write JSON");
+	return rc != 0 ? -1 : 0;
+}
+
+void cli_csv_field(FILE *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+/* ---- files ------------------------------------------------------------------------------ */
+
+char *cli_read_file(const char *cmd, const char *what, const char *path, size_t max,
+		    size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	if (!f) {
+		cli_errorf(cmd, "cannot open %s '%s': %s", what, path, strerror(errno));
+		return NULL;
+	}
+	/* read in growing steps: also pipes and files whose size changes */
+	for (;;) {
+		if (n + 1 >= cap) {
+			size_t nc = cap ? cap * 2 : 65536;
+			if (nc > max + 2)
+				nc = max + 2;
+			if (nc <= n + 1) {
+				cli_errorf(cmd, "%s '%s' is larger than %zu bytes", what, path, max);
+				goto fail;
+			}
+			char *nb = realloc(buf, nc);
+			if (!nb) {
+				cli_errorf(cmd, "out of memory reading %s '%s'", what, path);
+				goto fail;
+			}
+			buf = nb;
+			cap = nc;
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		cli_errorf(cmd, "cannot read %s '%s': %s", what, path, strerror(errno));
+		goto fail;
+	}
+	if (n > max) {
+		cli_errorf(cmd, "%s '%s' is larger than %zu bytes", what, path, max);
+		goto fail;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	fclose(f);
+	free(buf);
+	return NULL;
+}
+
+void cli_fetch_resolve_headers(const char *cmd, grens_fetch_feed *feed)
+{
+	for (unsigned i = 0; i < feed->header_count; i++) {
+		grens_fetch_header *h = &feed->headers[i];
+		if (!h->env[0])
+			continue;
+		const char *v = getenv(h->env);
+		h->value[0] = '\0';
+		if (!v || !*v)
+			continue; /* the run fails and names the variable */
+		if (strlen(v) >= sizeof(h->value) || strpbrk(v, "\r\n")) {
+			cli_errorf(cmd,
+				   "%s: ignoring %s: longer than %zu bytes or contains a "
+				   "line break",
+				   feed->name, h->env, sizeof(h->value) - 1);
+			continue;
+		}
+		memcpy(h->value, v, strlen(v) + 1);
+	}
 }
 
 const char *cli_feeds_dir(void)
@@ -140,9 +527,6 @@ void cli_print_notices(const grens_diag *diag, size_t max)
 			(unsigned long long)(total - (max < n ? max : n)));
 }
 
-#include "grens/gtfs.h"
-#include "grens/net.h"
-
 const char *cli_feed_split(const char *entry, char *buf, size_t bufsz, const char **name)
 {
 	const char *eq = strchr(entry, '=');
@@ -203,28 +587,25 @@ void cli_link_args_init(cli_link_args *args)
 	memset(args, 0, sizeof(*args));
 	args->net.radius_m = -1.0;
 	args->net.tolerance = -1;
+	args->net.min_change = -1;
 }
 
-int cli_link_args_parse(const char *cmd, cli_link_args *args, const char *name, const char *value)
+int cli_link_option(const char *cmd, const char *opt, const char *value, void *dst)
 {
+	cli_link_args *args = dst;
+	const char *name = opt + 2;
 	if (strcmp(name, "links") == 0) {
-		if (strcmp(value, "none") == 0)
-			args->no_links = true;
-		else
-			args->links = value;
-		return 1;
+		args->no_links = strcmp(value, "none") == 0;
+		args->links = args->no_links ? NULL : value;
+		return 0;
 	}
 	if (strcmp(name, "overrides") == 0) {
 		args->overrides = value;
-		return 1;
+		return 0;
 	}
 	if (strcmp(name, "timezone") == 0) {
 		args->net.timezone = value;
-		return 1;
-	}
-	if (strcmp(name, "no-merge") == 0) {
-		args->net.no_merge = true;
-		return 1;
+		return 0;
 	}
 	if (strcmp(name, "radius") == 0) {
 		double v;
@@ -233,7 +614,7 @@ int cli_link_args_parse(const char *cmd, cli_link_args *args, const char *name, 
 			return -1;
 		}
 		args->net.radius_m = v;
-		return 1;
+		return 0;
 	}
 	if (strcmp(name, "walk-speed") == 0) {
 		double v;
@@ -243,7 +624,7 @@ int cli_link_args_parse(const char *cmd, cli_link_args *args, const char *name, 
 			return -1;
 		}
 		args->net.walk_speed_mps = v;
-		return 1;
+		return 0;
 	}
 	if (strcmp(name, "tolerance") == 0) {
 		int64_t v;
@@ -252,33 +633,38 @@ int cli_link_args_parse(const char *cmd, cli_link_args *args, const char *name, 
 			return -1;
 		}
 		args->net.tolerance = (int32_t)v;
-		return 1;
+		return 0;
 	}
-	return 0;
+	cli_errorf(cmd, "unknown option '%s'", opt);
+	return -1;
+}
+
+/* Warnings about the links files and the linking (not the feeds' own
+ * notices, which grens info lists). */
+static void print_link_notices(const grens_diag *diag)
+{
+	for (size_t i = 0, shown = 0; diag && i < grens_diag_kept_count(diag) && shown < 20; i++) {
+		const grens_notice *no = grens_diag_kept(diag, i);
+		if (no->severity < GRENS_SEVERITY_WARNING || strncmp(no->code, "link", 4) != 0)
+			continue;
+		fprintf(stderr, "%s:%u: %s%s%s: %s\n", no->file, no->line, no->field,
+			no->field[0] ? ": " : "", no->code, no->message);
+		shown++;
+	}
 }
 
 static int read_links_file(const char *cmd, grens_net_links *links, const char *path, int kind,
 			   grens_diag *diag)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		cli_errorf(cmd, "cannot open %s", path);
+	size_t len;
+	char *text = cli_read_file(cmd, kind == GRENS_NET_LINKS_FILE ? "links file" : "overrides file",
+				   path, GRENS_LIMIT_LINKS_FILE_BYTES, &len);
+	if (!text)
 		return -1;
-	}
-	char *buf = malloc(GRENS_LIMIT_LINKS_FILE_BYTES);
-	size_t len = buf ? fread(buf, 1, GRENS_LIMIT_LINKS_FILE_BYTES, f) : 0;
-	int bad = !buf || ferror(f) || len == GRENS_LIMIT_LINKS_FILE_BYTES;
-	fclose(f);
-	if (bad) {
-		cli_errorf(cmd, "%s: unreadable or larger than %u bytes", path,
-			   GRENS_LIMIT_LINKS_FILE_BYTES);
-		free(buf);
-		return -1;
-	}
 	grens_error err;
 	grens_error_clear(&err);
-	int rc = grens_net_links_parse(links, buf, len, kind, path, diag, &err);
-	free(buf);
+	int rc = grens_net_links_parse(links, text, len, kind, path, diag, &err);
+	free(text);
 	if (rc) {
 		cli_report_error(cmd, &err);
 		return -1;
@@ -286,19 +672,13 @@ static int read_links_file(const char *cmd, grens_net_links *links, const char *
 	return 0;
 }
 
-int cli_build_linked(const char *cmd, const cli_feed_list *list, const cli_link_args *args,
-		     grens_timetable **out, grens_net_link_report **report)
+int cli_links_load(const char *cmd, const cli_link_args *args, grens_net_links **out)
 {
-	grens_gtfs_feed *feeds[64] = { 0 };
-	grens_diag *diags[64] = { 0 };
-	grens_net_links *links = grens_net_links_new();
-	grens_diag *diag = grens_diag_new();
 	char default_links[4200];
+	grens_diag *diag = grens_diag_new();
 	int rc = -1;
-	*out = NULL;
-	if (report)
-		*report = NULL;
-	if (!links || !diag) {
+	*out = grens_net_links_new();
+	if (!*out || !diag) {
 		cli_errorf(cmd, "out of memory");
 		goto done;
 	}
@@ -309,13 +689,26 @@ int cli_build_linked(const char *cmd, const cli_feed_list *list, const cli_link_
 			links_path = default_links;
 	}
 	if (links_path && !args->no_links &&
-	    read_links_file(cmd, links, links_path, GRENS_NET_LINKS_FILE, diag))
+	    read_links_file(cmd, *out, links_path, GRENS_NET_LINKS_FILE, diag))
 		goto done;
 	if (args->overrides &&
-	    read_links_file(cmd, links, args->overrides, GRENS_NET_LINKS_OVERRIDES, diag))
+	    read_links_file(cmd, *out, args->overrides, GRENS_NET_LINKS_OVERRIDES, diag))
 		goto done;
-	if (cli_load_feeds(cmd, list, feeds, diags) != 0)
-		goto done;
+	rc = 0;
+done:
+	print_link_notices(diag);
+	grens_diag_free(diag);
+	if (rc) {
+		grens_net_links_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int cli_net_build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t count,
+		  const cli_link_args *args, const grens_net_links *links, grens_timetable **out,
+		  grens_net_link_report **report)
+{
 	grens_net_options opts = GRENS_NET_OPTIONS_INIT;
 	cli_progress_init(&opts.progress);
 	opts.links = links;
@@ -325,6 +718,8 @@ int cli_build_linked(const char *cmd, const cli_feed_list *list, const cli_link_
 		opts.walk_speed_mps = args->net.walk_speed_mps;
 	if (args->net.tolerance >= 0)
 		opts.merge_tolerance = args->net.tolerance;
+	if (args->net.min_change >= 0)
+		opts.default_min_change = args->net.min_change;
 	opts.merge_trips = !args->net.no_merge;
 	opts.timezone = args->net.timezone;
 	const char *tzdir = getenv("TZDIR");
@@ -332,25 +727,39 @@ int cli_build_linked(const char *cmd, const cli_feed_list *list, const cli_link_
 		opts.zoneinfo_dir = tzdir;
 	grens_error err;
 	grens_error_clear(&err);
-	if (grens_net_build_linked(out, report, (const grens_gtfs_feed *const *)feeds, list->count,
-				   &opts, diag, &err) != 0) {
+	grens_diag *diag = grens_diag_new();
+	*out = NULL;
+	if (report)
+		*report = NULL;
+	int rc = diag ? grens_net_build_linked(out, report, feeds, count, &opts, diag, &err)
+		      : GRENS_ENOMEM;
+	print_link_notices(diag);
+	grens_diag_free(diag);
+	if (rc) {
+		if (!err.code)
+			grens_error_set(&err, rc, "out of memory");
+		cli_errorf(cmd, "cannot build the timetable");
 		cli_report_error(cmd, &err);
-		goto done;
+		*out = NULL;
+		return -1;
 	}
-	rc = 0;
-done:
-	/* Problems with the links files or the linking (not the feeds' own
-	 * notices, which grens info lists). */
-	for (size_t i = 0, shown = 0; diag && i < grens_diag_kept_count(diag) && shown < 20; i++) {
-		const grens_notice *no = grens_diag_kept(diag, i);
-		if (no->severity < GRENS_SEVERITY_WARNING || strncmp(no->code, "link", 4) != 0)
-			continue;
-		fprintf(stderr, "%s:%u: %s%s%s: %s\n", no->file, no->line, no->field,
-			no->field[0] ? ": " : "", no->code, no->message);
-		shown++;
-	}
+	return 0;
+}
+
+int cli_build_linked(const char *cmd, const cli_feed_list *list, const cli_link_args *args,
+		     grens_timetable **out, grens_net_link_report **report)
+{
+	grens_gtfs_feed *feeds[64] = { 0 };
+	grens_diag *diags[64] = { 0 };
+	grens_net_links *links = NULL;
+	int rc = -1;
+	*out = NULL;
+	if (report)
+		*report = NULL;
+	if (cli_links_load(cmd, args, &links) == 0 && cli_load_feeds(cmd, list, feeds, diags) == 0)
+		rc = cli_net_build(cmd, (const grens_gtfs_feed *const *)feeds, list->count, args,
+				   links, out, report);
 	cli_free_feeds(feeds, diags, list->count);
 	grens_net_links_free(links);
-	grens_diag_free(diag);
 	return rc;
 }

@@ -15,9 +15,6 @@
 #include "report_cli.h"
 #include "route_cli.h"
 
-/* Largest links file read. */
-#define REPORT_CLI_LINKS_MAX_BYTES (64u * 1024u * 1024u)
-
 static int fail_err(const char *cmd, const grens_error *err)
 {
 	cli_report_error(cmd, err);
@@ -172,73 +169,21 @@ done:
 	return code;
 }
 
+/* Linked as every command links (cli_net_build). */
 static int build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t count,
 		 const grens_net_links *links, grens_timetable **out)
 {
-	/* Linked as grens access links them: stops matched across feeds by
-	 * the links file, name and distance, and the builder's default walks
-	 * between nearby stops of several feeds. */
-	grens_net_options no = GRENS_NET_OPTIONS_INIT;
-	no.links = links;
-	const char *tzdir = getenv("TZDIR");
-	if (tzdir && *tzdir)
-		no.zoneinfo_dir = tzdir;
-	grens_error err;
-	grens_error_clear(&err);
-	grens_diag *diag = grens_diag_new();
-	cli_progress_init(&no.progress);
-	int rc = diag ? grens_net_build(out, feeds, count, &no, diag, &err) : GRENS_ENOMEM;
-	grens_diag_free(diag);
-	if (rc) {
-		cli_errorf(cmd, "cannot build the timetable");
-		if (err.code)
-			cli_report_error(cmd, &err);
-		*out = NULL;
-		return CLI_EXIT_FAIL;
-	}
-	return CLI_EXIT_OK;
-}
-
-/* A whole file of at most max bytes, NUL-terminated (caller frees), or NULL
- * after a message. */
-static char *read_file(const char *cmd, const char *what, const char *path, uint64_t max,
-		       size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *text = NULL;
-	struct stat st;
-	if (!f) {
-		cli_errorf(cmd, "cannot open %s '%s': %s", what, path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
-		cli_errorf(cmd, "%s '%s' is not a regular file of at most %llu bytes", what, path,
-			   (unsigned long long)max);
-		goto done;
-	}
-	text = malloc((size_t)st.st_size + 1);
-	if (!text) {
-		cli_errorf(cmd, "out of memory");
-		goto done;
-	}
-	*len = fread(text, 1, (size_t)st.st_size, f);
-	if (ferror(f)) {
-		cli_errorf(cmd, "cannot read %s '%s'", what, path);
-		free(text);
-		text = NULL;
-		goto done;
-	}
-	text[*len] = '\0';
-done:
-	fclose(f);
-	return text;
+	cli_link_args args;
+	cli_link_args_init(&args);
+	return cli_net_build(cmd, feeds, count, &args, links, out, NULL) ? CLI_EXIT_FAIL
+									  : CLI_EXIT_OK;
 }
 
 /* Read a places file and add its rows. */
 static int read_places(const char *cmd, const char *path, grens_access_places *places)
 {
 	size_t len = 0;
-	char *text = read_file(cmd, "places file", path, GRENS_ACCESS_MAX_PLACES_BYTES, &len);
+	char *text = cli_read_file(cmd, "places file", path, GRENS_ACCESS_MAX_PLACES_BYTES, &len);
 	if (!text)
 		return CLI_EXIT_FAIL;
 	grens_error err;
@@ -256,35 +201,6 @@ static int read_places(const char *cmd, const char *path, grens_access_places *p
 	grens_diag_free(diag);
 	free(text);
 	return code;
-}
-
-/* The links file: spec->links, "none" for none; NULL: the default
- * feeds/links.csv when it exists. */
-static int read_links(const char *cmd, const report_cli_spec *spec, grens_net_links *links)
-{
-	char def[4200];
-	const char *path = spec->links;
-	if (path && strcmp(path, "none") == 0)
-		return CLI_EXIT_OK;
-	if (!path) {
-		snprintf(def, sizeof(def), "%s/links.csv", cli_feeds_dir());
-		if (access(def, R_OK) != 0)
-			return CLI_EXIT_OK;
-		path = def;
-	}
-	size_t len = 0;
-	char *text = read_file(cmd, "links file", path, REPORT_CLI_LINKS_MAX_BYTES, &len);
-	if (!text)
-		return CLI_EXIT_FAIL;
-	grens_error err;
-	grens_error_clear(&err);
-	int rc = grens_net_links_parse(links, text, len, GRENS_NET_LINKS_FILE, path, NULL, &err);
-	free(text);
-	if (rc) {
-		cli_report_error(cmd, &err);
-		return CLI_EXIT_FAIL;
-	}
-	return CLI_EXIT_OK;
 }
 
 /* Reachable population from each distinct pair origin on tt, as `variant`. */
@@ -433,22 +349,20 @@ int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *
 	grens_diag *diags[64] = { 0 };
 	grens_timetable *tt = NULL;
 	grens_access_places *places = NULL;
-	grens_net_links *links = grens_net_links_new();
+	grens_net_links *links = NULL;
 	grens_error err;
 	grens_error_clear(&err);
+	cli_link_args link;
+	cli_link_args_init(&link);
 	cli_feed_list list = spec->feeds;
 	cli_feed_list_default(&list);
 	int code = CLI_EXIT_FAIL;
 	if (grens_report_set_query(report, spec->date, spec->t0, spec->t1, spec->step,
 				   spec->threshold, &err))
 		goto fail;
-	if (!links) {
-		cli_errorf(cmd, "out of memory");
+	if ((spec->links && cli_link_option(cmd, "--links", spec->links, &link)) ||
+	    cli_links_load(cmd, &link, &links))
 		goto done;
-	}
-	if ((code = read_links(cmd, spec, links)))
-		goto done;
-	code = CLI_EXIT_FAIL;
 	/* An empty table when there are no places files: the station map
 	 * needs one. */
 	if (grens_access_places_new(&places, &err))

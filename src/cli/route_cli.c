@@ -5,44 +5,14 @@
 #include "grens/gtfs.h"
 #include "route_cli.h"
 
-int route_cli_load(const char *cmd, cli_feed_list *feeds, int32_t default_min_change,
-		   grens_timetable **out)
-{
-	grens_gtfs_feed *loaded[64] = { 0 };
-	grens_diag *diags[64] = { 0 };
-	*out = NULL;
-	cli_feed_list_default(feeds);
-	int code = CLI_EXIT_FAIL;
-	if (cli_load_feeds(cmd, feeds, loaded, diags) != 0)
-		goto done;
-	grens_net_options no = GRENS_NET_OPTIONS_INIT;
-	if (default_min_change >= 0)
-		no.default_min_change = default_min_change;
-	cli_progress_init(&no.progress);
-	grens_error err;
-	grens_error_clear(&err);
-	grens_diag *diag = grens_diag_new();
-	if (!diag || grens_net_build(out, (const grens_gtfs_feed *const *)loaded, feeds->count, &no,
-				     diag, &err) != 0) {
-		cli_errorf(cmd, "cannot build the timetable");
-		cli_report_error(cmd, &err);
-		*out = NULL;
-	} else {
-		code = CLI_EXIT_OK;
-	}
-	grens_diag_free(diag);
-done:
-	cli_free_feeds(loaded, diags, feeds->count);
-	return code;
-}
-
-int route_cli_load_net(const char *cmd, cli_feed_list *feeds, int32_t default_min_change,
+int route_cli_load_net(const char *cmd, cli_feed_list *feeds, const cli_link_args *link,
 		       const char *scenario, const char *rt, route_cli_net *out)
 {
 	grens_gtfs_feed *loaded[64] = { 0 };
 	grens_diag *diags[64] = { 0 };
 	grens_scenario_result *applied = NULL;
 	grens_rt_feed *rtf = NULL;
+	grens_net_links *links = NULL;
 	grens_diag *diag = NULL;
 	grens_error err;
 	grens_error_clear(&err);
@@ -70,7 +40,7 @@ int route_cli_load_net(const char *cmd, cli_feed_list *feeds, int32_t default_mi
 		cli_report_error(cmd, &err);
 		goto done;
 	}
-	if (cli_load_feeds(cmd, feeds, loaded, diags) != 0)
+	if (cli_links_load(cmd, link, &links) != 0 || cli_load_feeds(cmd, feeds, loaded, diags) != 0)
 		goto done;
 	const grens_gtfs_feed *const *use = (const grens_gtfs_feed *const *)loaded;
 	uint32_t count = feeds->count;
@@ -93,23 +63,9 @@ int route_cli_load_net(const char *cmd, cli_feed_list *feeds, int32_t default_mi
 			"removed, %u changed\n",
 			cmd, grens_scenario_name(out->sc), grens_scenario_hash(out->sc), st->edits,
 			st->trips_added, st->trips_removed, st->trips_changed);
-		grens_diag_free(diag);
-		diag = grens_diag_new();
-		if (!diag) {
-			cli_errorf(cmd, "out of memory");
-			goto done;
-		}
 	}
-	grens_net_options no = GRENS_NET_OPTIONS_INIT;
-	if (default_min_change >= 0)
-		no.default_min_change = default_min_change;
-	cli_progress_init(&no.progress);
-	if (grens_net_build(&out->tt, use, count, &no, diag, &err) != 0) {
-		cli_errorf(cmd, "cannot build the timetable");
-		cli_report_error(cmd, &err);
-		out->tt = NULL;
+	if (cli_net_build(cmd, use, count, link, links, &out->tt, NULL) != 0)
 		goto done;
-	}
 	if (rtf) {
 		grens_diag *rt_diag = grens_diag_new();
 		grens_rt_options ro = GRENS_RT_OPTIONS_INIT;
@@ -134,6 +90,7 @@ int route_cli_load_net(const char *cmd, cli_feed_list *feeds, int32_t default_mi
 	code = CLI_EXIT_OK;
 done:
 	grens_diag_free(diag);
+	grens_net_links_free(links);
 	grens_rt_feed_free(rtf);
 	grens_scenario_result_free(applied);
 	cli_free_feeds(loaded, diags, feeds->count);
@@ -171,6 +128,42 @@ int route_cli_stops(const char *cmd, const grens_timetable *tt, const char *what
 	return CLI_EXIT_FAIL;
 }
 
+int route_cli_ends_resolve(const char *cmd, const grens_timetable *tt, const char *from,
+			   const char *to, route_cli_ends *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->from = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
+	out->to = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
+	if (!out->from || !out->to) {
+		cli_errorf(cmd, "out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	int code = route_cli_stops(cmd, tt, "--from", from, out->from, GRENS_ROUTE_MAX_ENDPOINTS,
+				   &out->nfrom);
+	if (code == CLI_EXIT_OK)
+		code = route_cli_stops(cmd, tt, "--to", to, out->to, GRENS_ROUTE_MAX_ENDPOINTS,
+				       &out->nto);
+	return code;
+}
+
+void route_cli_ends_free(route_cli_ends *ends)
+{
+	free(ends->from);
+	free(ends->to);
+	memset(ends, 0, sizeof(*ends));
+}
+
+json_t *route_cli_ids_json(const grens_timetable *tt, const uint32_t *stops, uint32_t n)
+{
+	char id[512];
+	json_t *arr = json_array();
+	for (uint32_t i = 0; arr && i < n; i++) {
+		route_cli_stop_id(tt, stops[i], id, sizeof(id));
+		json_array_append_new(arr, json_string(id));
+	}
+	return arr;
+}
+
 void route_cli_stop_id(const grens_timetable *tt, uint32_t stop, char *buf, size_t bufsz)
 {
 	snprintf(buf, bufsz, "%s:%s", grens_net_str(tt, tt->feed_name[tt->stop_feed[stop]]),
@@ -182,33 +175,4 @@ json_t *route_cli_stop_json(const grens_timetable *tt, uint32_t stop)
 	char id[512];
 	route_cli_stop_id(tt, stop, id, sizeof(id));
 	return json_pack("{s:s, s:s}", "id", id, "name", grens_net_str(tt, tt->stop_name[stop]));
-}
-
-int route_cli_int(const char *cmd, const char *opt, const char *value, int64_t min, int64_t max,
-		  int64_t *out)
-{
-	if (!value || grens_parse_i64(value, strlen(value), min, max, out) != 0) {
-		cli_errorf(cmd, "%s needs a whole number from %lld to %lld, not '%s'", opt,
-			   (long long)min, (long long)max, value ? value : "");
-		return -1;
-	}
-	return 0;
-}
-
-int route_cli_date(const char *cmd, const char *value, grens_date *out)
-{
-	if (!value || grens_date_parse_iso(value, strlen(value), out) != 0) {
-		cli_errorf(cmd, "--date needs YYYY-MM-DD, not '%s'", value ? value : "");
-		return -1;
-	}
-	return 0;
-}
-
-int route_cli_time(const char *cmd, const char *opt, const char *value, int32_t *out)
-{
-	if (!value || grens_time_parse(value, strlen(value), 1, out) != 0) {
-		cli_errorf(cmd, "%s needs HH:MM or HH:MM:SS, not '%s'", opt, value ? value : "");
-		return -1;
-	}
-	return 0;
 }

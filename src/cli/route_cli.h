@@ -11,13 +11,6 @@
 #include "grens/rt.h"
 #include "grens/scenario.h"
 
-/* Load the listed feeds (the defaults when empty) and build the timetable
- * with default_min_change (or the builder's default when < 0). Returns
- * CLI_EXIT_OK with *out the caller's (grens_timetable_free), or an exit code
- * after printing the reason. */
-int route_cli_load(const char *cmd, cli_feed_list *feeds, int32_t default_min_change,
-		   grens_timetable **out);
-
 /* A timetable with what was applied to it. */
 typedef struct route_cli_net {
 	grens_timetable *tt;
@@ -25,13 +18,15 @@ typedef struct route_cli_net {
 	grens_rt_overlay *ov;   /* live times or NULL */
 } route_cli_net;
 
-/* As route_cli_load, and: with scenario (a file) apply it to the loaded
- * feeds before building; with rt (a GTFS-realtime file; a URL is refused
+/* Load the listed feeds (the defaults when empty) and build the linked
+ * timetable as every command does (cli_links_load, cli_net_build with
+ * link), and: with scenario (a file, or NULL) apply it to the loaded feeds
+ * before building; with rt (a GTFS-realtime file; a URL is refused
  * and points to grens fetch) decode it and apply it to the timetable built.
  * Returns CLI_EXIT_OK with *out the caller's (route_cli_net_free), or an
  * exit code after printing the reason: CLI_EXIT_USAGE for a URL or an
  * unreadable or malformed scenario file, CLI_EXIT_FAIL otherwise. */
-int route_cli_load_net(const char *cmd, cli_feed_list *feeds, int32_t default_min_change,
+int route_cli_load_net(const char *cmd, cli_feed_list *feeds, const cli_link_args *link,
 		       const char *scenario, const char *rt, route_cli_net *out);
 void route_cli_net_free(route_cli_net *net);
 
@@ -40,15 +35,36 @@ void route_cli_net_free(route_cli_net *net);
 int route_cli_stops(const char *cmd, const grens_timetable *tt, const char *what,
 		    const char *query, uint32_t *out, uint32_t cap, uint32_t *n);
 
+/* The endpoints of a query: --from and --to resolved into stop lists. */
+typedef struct route_cli_ends {
+	uint32_t *from, *to; /* GRENS_ROUTE_MAX_ENDPOINTS each */
+	uint32_t nfrom, nto;
+} route_cli_ends;
+/* Resolve the --from and --to arguments (route_cli_stops). CLI_EXIT_OK, or
+ * an exit code after a message; free with route_cli_ends_free either way. */
+int route_cli_ends_resolve(const char *cmd, const grens_timetable *tt, const char *from,
+			   const char *to, route_cli_ends *out);
+void route_cli_ends_free(route_cli_ends *ends);
+/* ["feed:stop_id", ...] of stops[0..n) (new reference). */
+json_t *route_cli_ids_json(const grens_timetable *tt, const uint32_t *stops, uint32_t n);
+
+/* Table entries of the required --from STOP, --to STOP and --date. */
+#define ROUTE_CLI_QUERY_OPTIONS(from, to, date)                                                   \
+	{ .name = "from", .kind = CLI_OPT_STRING, .dst = (from), .required = true },              \
+	{ .name = "to", .kind = CLI_OPT_STRING, .dst = (to), .required = true },                  \
+	{ .name = "date", .kind = CLI_OPT_DATE, .dst = (date), .required = true }
+
+/* Table entries of --max-transfers and --min-transfer (the change time the
+ * timetable assumes where transfers.txt gives none). */
+#define ROUTE_CLI_TRANSFER_OPTIONS(max_transfers, link)                                          \
+	{ .name = "max-transfers", .kind = CLI_OPT_UINT32, .dst = (max_transfers), .min = 0,     \
+	  .max = GRENS_ROUTE_MAX_TRANSFERS },                                                     \
+	{ .name = "min-transfer", .kind = CLI_OPT_INT32, .dst = &(link)->net.min_change,          \
+	  .min = 0, .max = 86400 }
+
 /* "feed:stop_id" into buf. */
 void route_cli_stop_id(const grens_timetable *tt, uint32_t stop, char *buf, size_t bufsz);
 /* {"id": "feed:stop_id", "name": "..."} (new reference). */
 json_t *route_cli_stop_json(const grens_timetable *tt, uint32_t stop);
-
-/* Parse helpers: 0 or -1 after a message. */
-int route_cli_int(const char *cmd, const char *opt, const char *value, int64_t min, int64_t max,
-		  int64_t *out);
-int route_cli_date(const char *cmd, const char *value, grens_date *out);
-int route_cli_time(const char *cmd, const char *opt, const char *value, int32_t *out);
 
 #endif

@@ -107,6 +107,27 @@ static int pool_add_fixed(struct strpool *p, const char *s, uint32_t *out)
 	return pool_add(p, s, out);
 }
 
+/* Append s without looking for an equal string: for ids that are unique
+ * (trip ids), where the lookup would cost a hash insert per trip and save
+ * nothing. The empty string still goes through the shared one. */
+static int pool_append(struct strpool *p, const char *s, uint32_t *out)
+{
+	if (!s || !*s)
+		return pool_add_fixed(p, "", out);
+	char *old = p->buf;
+	size_t len = strlen(s);
+	if (p->len + len + 1 > UINT32_MAX)
+		return GRENS_ELIMIT;
+	if (grens_array_reserve((void **)&p->buf, &p->cap, 1, p->len + len + 1))
+		return GRENS_ENOMEM;
+	if (p->buf != old)
+		pool_fix_keys(p);
+	memcpy(p->buf + p->len, s, len + 1);
+	*out = (uint32_t)p->len;
+	p->len += len + 1;
+	return 0;
+}
+
 static void pool_free(struct strpool *p)
 {
 	HASH_CLEAR(hh, p->hash);
@@ -516,15 +537,15 @@ static int load_zones(struct builder *b, const char **base_zone, int *any_shift)
 	}
 	if (!*any_shift)
 		return 0;
-	struct net_tz *base_tz = NULL, *tz = NULL;
-	int rc = net_tz_load(&base_tz, c->opts->zoneinfo_dir, base, b->err);
+	grens_tz *base_tz = NULL, *tz = NULL;
+	int rc = grens_tz_load(&base_tz, c->opts->zoneinfo_dir, base, b->err);
 	if (rc)
 		return rc;
 	for (uint32_t f = 0; f < c->feed_count; f++) {
 		const char *z = feed_zone(c->feeds[f]);
 		if (!z[0] || strcmp(z, base) == 0)
 			continue;
-		rc = net_tz_load(&tz, c->opts->zoneinfo_dir, z, b->err);
+		rc = grens_tz_load(&tz, c->opts->zoneinfo_dir, z, b->err);
 		if (rc) {
 			grens_error_at(b->err, c->feeds[f]->path, 0, 0, "agency_timezone");
 			goto out;
@@ -539,15 +560,15 @@ static int load_zones(struct builder *b, const char **base_zone, int *any_shift)
 		 * two offsets at noon. */
 		for (uint32_t d = 0; d < b->tt->day_count; d++) {
 			grens_date date = b->tt->first_date + (grens_date)d;
-			b->shift[f][d] = net_tz_noon_offset(base_tz, date) -
-					 net_tz_noon_offset(tz, date);
+			b->shift[f][d] = grens_tz_noon_offset(base_tz, date) -
+					 grens_tz_noon_offset(tz, date);
 		}
-		net_tz_free(tz);
+		grens_tz_free(tz);
 		tz = NULL;
 	}
 out:
-	net_tz_free(tz);
-	net_tz_free(base_tz);
+	grens_tz_free(tz);
+	grens_tz_free(base_tz);
 	return rc;
 }
 
@@ -926,7 +947,7 @@ static int build_patterns(struct builder *b)
 			const char *alt = r->alt_feed == GRENS_NONE
 						  ? ""
 						  : c->feeds[r->alt_feed]->trips[r->alt_trip].id;
-			rc = pool_add_fixed(&b->pool, trip->id, &tt->trip_id[tr]);
+			rc = pool_append(&b->pool, trip->id, &tt->trip_id[tr]);
 			if (!rc)
 				rc = pool_add_fixed(&b->pool, trip->short_name,
 						    &tt->trip_short_name[tr]);

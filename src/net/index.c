@@ -6,50 +6,34 @@
 
 #include "net_internal.h"
 
-static struct net_id_entry *id_entry_new(uint32_t feed, const char *id, uint32_t value)
-{
-	size_t len = strlen(id);
-	if (len > UINT32_MAX - 4)
-		return NULL;
-	struct net_id_entry *e = malloc(sizeof(*e) + 4 + len);
-	if (!e)
-		return NULL;
-	e->value = value;
-	e->key_len = (uint32_t)(4 + len);
-	memcpy(e->key, &feed, 4);
-	memcpy(e->key + 4, id, len);
-	return e;
-}
-
-static int id_add(struct net_id_entry **table, uint32_t feed, const char *id, uint32_t value)
+/* Add id -> value to the feed's table unless the id is there already (the
+ * first wins: for trips, the first run of a frequency trip). e is the
+ * entry to use; id points into the timetable's strings. */
+static int id_add(struct net_id_entry **table, struct net_id_entry *e, const char *id,
+		  uint32_t value)
 {
 	int hash_oom = 0;
-	struct net_id_entry *e = id_entry_new(feed, id, value), *old = NULL;
-	if (!e)
-		return GRENS_ENOMEM;
-	HASH_FIND(hh, *table, e->key, e->key_len, old);
-	if (old) { /* keep the first: for trips, the first run of a frequency trip */
-		free(e);
+	size_t len = strlen(id);
+	if (len > UINT32_MAX / 2)
+		return GRENS_ELIMIT;
+	struct net_id_entry *old = NULL;
+	unsigned hv;
+	HASH_VALUE(id, (unsigned)len, hv);
+	HASH_FIND_BYHASHVALUE(hh, *table, id, (unsigned)len, hv, old);
+	if (old)
 		return 0;
-	}
-	HASH_ADD(hh, *table, key, e->key_len, e);
-	if (hash_oom) {
-		free(e);
-		return GRENS_ENOMEM;
-	}
-	return 0;
+	e->value = value;
+	HASH_ADD_KEYPTR_BYHASHVALUE(hh, *table, id, (unsigned)len, hv, e);
+	return hash_oom ? GRENS_ENOMEM : 0;
 }
 
-static uint32_t id_find(struct net_id_entry *table, uint32_t feed, const char *id)
+static uint32_t id_find(struct net_id_entry *table, const char *id)
 {
-	char buf[512];
-	size_t len = strlen(id);
-	if (len + 4 > sizeof(buf))
-		return GRENS_NONE;
-	memcpy(buf, &feed, 4);
-	memcpy(buf + 4, id, len);
 	struct net_id_entry *e = NULL;
-	HASH_FIND(hh, table, buf, (unsigned)(len + 4), e);
+	size_t len = strlen(id);
+	if (len > UINT32_MAX / 2)
+		return GRENS_NONE;
+	HASH_FIND(hh, table, id, (unsigned)len, e);
 	return e ? e->value : GRENS_NONE;
 }
 
@@ -73,14 +57,25 @@ int net_index_build(grens_timetable *tt, grens_error *err)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
 	tt->index = ix;
 	ix->stop_count = tt->stop_count;
+	ix->feed_count = tt->feed_count;
+	uint32_t alt_count = 0;
+	for (uint32_t t = 0; tt->trip_alt_feed && t < tt->trip_count; t++)
+		alt_count += tt->trip_alt_feed[t] != GRENS_NONE;
+	size_t trip_entries = (size_t)tt->trip_count + alt_count;
 	ix->name_next = malloc((tt->stop_count ? tt->stop_count : 1) * sizeof(uint32_t));
 	ix->folded = calloc(tt->stop_count ? tt->stop_count : 1, sizeof(char *));
-	if (!ix->name_next || !ix->folded) {
+	ix->stops = calloc(tt->feed_count ? tt->feed_count : 1, sizeof(*ix->stops));
+	ix->trips = calloc(tt->feed_count ? tt->feed_count : 1, sizeof(*ix->trips));
+	ix->stop_entries = malloc((tt->stop_count ? tt->stop_count : 1) * sizeof(*ix->stop_entries));
+	ix->trip_entries = malloc((trip_entries ? trip_entries : 1) * sizeof(*ix->trip_entries));
+	if (!ix->name_next || !ix->folded || !ix->stops || !ix->trips || !ix->stop_entries ||
+	    !ix->trip_entries) {
 		rc = GRENS_ENOMEM;
 		goto fail;
 	}
 	for (uint32_t s = 0; s < tt->stop_count; s++) {
-		rc = id_add(&ix->stops, tt->stop_feed[s], grens_net_str(tt, tt->stop_id[s]), s);
+		rc = id_add(&ix->stops[tt->stop_feed[s]], &ix->stop_entries[s],
+			    grens_net_str(tt, tt->stop_id[s]), s);
 		if (rc)
 			goto fail;
 		ix->folded[s] = fold_dup(grens_net_str(tt, tt->stop_name[s]));
@@ -113,17 +108,20 @@ int net_index_build(grens_timetable *tt, grens_error *err)
 		ix->name_next[s] = e->first_stop;
 		e->first_stop = s;
 	}
-	for (uint32_t t = 0; t < tt->trip_count; t++)
-		rc = id_add(&ix->trips, tt->trip_feed[t], grens_net_str(tt, tt->trip_id[t]), t);
-	if (rc)
-		goto fail;
+	size_t used = 0;
+	for (uint32_t t = 0; t < tt->trip_count; t++) {
+		rc = id_add(&ix->trips[tt->trip_feed[t]], &ix->trip_entries[used++],
+			    grens_net_str(tt, tt->trip_id[t]), t);
+		if (rc)
+			goto fail;
+	}
 	/* A trip merged from another feed is found by that feed's id too,
 	 * unless the id still names a run of its own there. */
 	for (uint32_t t = 0; tt->trip_alt_feed && t < tt->trip_count; t++) {
 		if (tt->trip_alt_feed[t] == GRENS_NONE)
 			continue;
-		rc = id_add(&ix->trips, tt->trip_alt_feed[t], grens_net_str(tt, tt->trip_alt_id[t]),
-			    t);
+		rc = id_add(&ix->trips[tt->trip_alt_feed[t]], &ix->trip_entries[used++],
+			    grens_net_str(tt, tt->trip_alt_id[t]), t);
 		if (rc)
 			goto fail;
 	}
@@ -137,17 +135,16 @@ void net_index_free(struct grens_net_index *ix)
 {
 	if (!ix)
 		return;
-	struct net_id_entry *e, *tmp;
-	HASH_ITER(hh, ix->stops, e, tmp)
-	{
-		HASH_DEL(ix->stops, e);
-		free(e);
+	for (uint32_t f = 0; f < ix->feed_count; f++) {
+		if (ix->stops)
+			HASH_CLEAR(hh, ix->stops[f]);
+		if (ix->trips)
+			HASH_CLEAR(hh, ix->trips[f]);
 	}
-	HASH_ITER(hh, ix->trips, e, tmp)
-	{
-		HASH_DEL(ix->trips, e);
-		free(e);
-	}
+	free(ix->stops);
+	free(ix->trips);
+	free(ix->stop_entries);
+	free(ix->trip_entries);
 	struct net_name_entry *n, *ntmp;
 	HASH_ITER(hh, ix->names, n, ntmp)
 	{
@@ -174,13 +171,13 @@ static uint32_t feed_by_name(const grens_timetable *tt, const char *name, size_t
 uint32_t grens_net_stop_by_id(const grens_timetable *tt, const char *feed, const char *stop_id)
 {
 	uint32_t f = feed_by_name(tt, feed, strlen(feed));
-	return f == GRENS_NONE ? GRENS_NONE : id_find(tt->index->stops, f, stop_id);
+	return f == GRENS_NONE ? GRENS_NONE : id_find(tt->index->stops[f], stop_id);
 }
 
 uint32_t grens_net_trip_by_id(const grens_timetable *tt, const char *feed, const char *trip_id)
 {
 	uint32_t f = feed_by_name(tt, feed, strlen(feed));
-	return f == GRENS_NONE ? GRENS_NONE : id_find(tt->index->trips, f, trip_id);
+	return f == GRENS_NONE ? GRENS_NONE : id_find(tt->index->trips[f], trip_id);
 }
 
 /* The station a stop belongs to: its parent, or itself. */
@@ -273,7 +270,7 @@ int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t 
 	if (colon) {
 		uint32_t f = feed_by_name(tt, query, (size_t)(colon - query));
 		if (f != GRENS_NONE) {
-			uint32_t s = id_find(tt->index->stops, f, colon + 1);
+			uint32_t s = id_find(tt->index->stops[f], colon + 1);
 			if (s == GRENS_NONE)
 				return grens_error_set(err, GRENS_ENOTFOUND,
 						       "no stop '%s' in feed '%.*s'", colon + 1,
@@ -285,7 +282,7 @@ int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t 
 	/* A bare stop_id in any feed. */
 	uint32_t hits[8], nh = 0;
 	for (uint32_t f = 0; f < tt->feed_count && nh < 8; f++) {
-		uint32_t s = id_find(tt->index->stops, f, query);
+		uint32_t s = id_find(tt->index->stops[f], query);
 		if (s != GRENS_NONE)
 			hits[nh++] = s;
 	}

@@ -12,12 +12,12 @@
 #define uthash_nonfatal_oom(obj) ((void)(obj), hash_oom = 1)
 #include <uthash.h>
 
-/* "feed index + GTFS id" -> index. */
+/* GTFS id -> index, one table per feed. The key points into the
+ * timetable's strings (arena memory, never moved); entries live in one
+ * array per table kind. */
 struct net_id_entry {
 	UT_hash_handle hh;
 	uint32_t value;
-	uint32_t key_len;
-	char key[]; /* feed index as 4 bytes, then the id (not NUL-terminated) */
 };
 
 /* Folded stop name -> stops with that name (a linked list through next). */
@@ -28,22 +28,16 @@ struct net_name_entry {
 };
 
 struct grens_net_index {
-	struct net_id_entry *stops;
-	struct net_id_entry *trips;
+	struct net_id_entry **stops; /* [feed] table heads */
+	struct net_id_entry **trips; /* [feed] table heads */
+	struct net_id_entry *stop_entries; /* [stop_count] */
+	struct net_id_entry *trip_entries; /* [trip_count + trips with an alternative id] */
+	uint32_t feed_count;
 	struct net_name_entry *names;
 	uint32_t *name_next; /* [stop] next stop with the same folded name, GRENS_NONE ends */
 	char **folded;       /* [stop] folded name, malloc'd */
 	uint32_t stop_count;
 };
-
-/* ---- time zones (tz.c) ---- */
-struct net_tz;
-/* Read zone (e.g. "Europe/Amsterdam") from dir (NULL: /usr/share/zoneinfo). */
-int net_tz_load(struct net_tz **out, const char *dir, const char *zone, grens_error *err);
-void net_tz_free(struct net_tz *tz);
-/* UTC offset (s) at a UTC instant; at local noon of a date. */
-int32_t net_tz_offset(const struct net_tz *tz, int64_t utc);
-int32_t net_tz_noon_offset(const struct net_tz *tz, grens_date d);
 
 /* ---- building with several feeds (build.c, link.c, merge.c) ---- */
 

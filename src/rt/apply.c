@@ -49,7 +49,7 @@ typedef struct apply_ctx {
 	const char *name;
 	grens_rt_overlay *ov;
 	uint32_t only_feed; /* GRENS_NONE: search all feeds */
-	rt_tz *tz;	    /* [feed_count] */
+	grens_tz **tz;	    /* [feed_count] */
 	uint8_t *tz_state;  /* [feed_count] 0 not loaded, 1 loaded, 2 unknown (UTC used) */
 	int64_t header_ts;
 	uint32_t entity; /* 1-based number of the entity being applied */
@@ -74,9 +74,8 @@ static const char *feed_name(const grens_timetable *tt, uint32_t f)
 	return grens_net_str(tt, tt->feed_name[f]);
 }
 
-static const rt_tz *feed_tz(apply_ctx *ctx, uint32_t f)
+static const grens_tz *feed_tz(apply_ctx *ctx, uint32_t f)
 {
-	static const rt_tz utc = {.count = 0};
 	if (ctx->tz_state[f] == 0) {
 		/* The timetable holds every feed's times in one zone (the query
 		 * time base, tt->timezone) once feeds are linked; absolute
@@ -87,7 +86,7 @@ static const rt_tz *feed_tz(apply_ctx *ctx, uint32_t f)
 			zone = grens_net_str(ctx->tt, ctx->tt->feed_timezone[f]);
 		grens_error e;
 		grens_error_clear(&e);
-		if (rt_tz_load(&ctx->tz[f], zone, &e) == 0) {
+		if (grens_tz_load(&ctx->tz[f], NULL, zone, &e) == 0) {
 			ctx->tz_state[f] = 1;
 		} else {
 			ctx->tz_state[f] = 2;
@@ -97,7 +96,7 @@ static const rt_tz *feed_tz(apply_ctx *ctx, uint32_t f)
 				       e.message);
 		}
 	}
-	return ctx->tz_state[f] == 1 ? &ctx->tz[f] : &utc;
+	return ctx->tz_state[f] == 1 ? ctx->tz[f] : NULL; /* NULL: UTC */
 }
 
 static int grow_scratch(apply_ctx *ctx, size_t n)
@@ -349,7 +348,7 @@ static int propagate(apply_ctx *ctx, const TransitRealtime__TripUpdate *tu, uint
 		     uint32_t feed, grens_date date, const grens_net_stop_time *sched, uint32_t n,
 		     uint32_t nupd)
 {
-	int64_t day_start = rt_tz_day_start(feed_tz(ctx, feed), date);
+	int64_t day_start = grens_tz_day_start(feed_tz(ctx, feed), date);
 	grens_net_stop_time *live = ctx->live;
 	uint8_t *flags = ctx->flags;
 	bool have = false;
@@ -491,7 +490,7 @@ static int descriptor_date(apply_ctx *ctx, const TransitRealtime__TripDescriptor
 		ctx->ov->counts.invalid++;
 		return 1;
 	}
-	*date = rt_tz_local_date(feed_tz(ctx, feed), ts);
+	*date = grens_tz_local_date(feed_tz(ctx, feed), ts);
 	return 0;
 }
 
@@ -568,7 +567,7 @@ static int apply_added(apply_ctx *ctx, const TransitRealtime__TripUpdate *tu,
 	bool explicit_date;
 	if (descriptor_date(ctx, td, feed, &date, &explicit_date) != 0)
 		return 0;
-	int64_t day_start = rt_tz_day_start(feed_tz(ctx, feed), date);
+	int64_t day_start = grens_tz_day_start(feed_tz(ctx, feed), date);
 	uint32_t timed = 0;
 	for (uint32_t k = 0; k < kept; k++) {
 		const TransitRealtime__TripUpdate__StopTimeUpdate *stu = ctx->updates[k].stu;
@@ -672,7 +671,7 @@ static const char *trip_by_route(apply_ctx *ctx, const TransitRealtime__TripDesc
 			    0)
 				continue;
 		} else if (ts && ts <= RT_TIME_LIMIT && ts >= -RT_TIME_LIMIT) {
-			date = rt_tz_local_date(feed_tz(ctx, f), ts);
+			date = grens_tz_local_date(feed_tz(ctx, f), ts);
 		} else {
 			continue;
 		}
@@ -1056,8 +1055,7 @@ oom:
 	rc = grens_error_set(err, GRENS_ENOMEM, "out of memory applying %s", feed->name);
 done:
 	for (uint32_t f = 0; ctx.tz && f < tt->feed_count; f++)
-		if (ctx.tz_state[f] == 1)
-			rt_tz_free(&ctx.tz[f]);
+		grens_tz_free(ctx.tz[f]);
 	free(ctx.tz);
 	free(ctx.tz_state);
 	free(ctx.pending);

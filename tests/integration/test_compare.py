@@ -45,6 +45,9 @@ check(r.returncode == 2, f"unknown option exits 2, got {r.returncode}")
 #         nearest rank) 136 min = 8160 s.
 #   X:    06:00 .. 06:05 -> 06:50: 50, 49, 48, 47, 46, 45 min: min 45 = 2700 s,
 #         median 47 min = 2820 s; delta 2820 - 8160 = -5340 s.
+#   p90 (nearest rank: ceil(0.9 * 6) = 6th of 6): base 139 min = 8340 s,
+#         X 50 min = 3000 s: delta -5340 s; delta min 2700 - 4800 = -2100 s;
+#         mean transfers 0 - 1 = -1; all 6 under 2 h 30 in both: share delta 0.
 #   no-r2: Dorp is unreachable: no median, no delta.
 common = ["--feed", "t=" + BASIC, "--from", "t:sa", "--to", "t:d", "--one-way",
           "--date", "2026-03-10", "--window", "06:00-06:05"]
@@ -65,6 +68,13 @@ if base and direct and nor2:
           f"base: {b['min_s']} {b['median_s']} {b['delta_median_s']}")
     check(d["min_s"] == 2700 and d["median_s"] == 2820 and d["delta_median_s"] == -5340,
           f"direct: {d['min_s']} {d['median_s']} {d['delta_median_s']}")
+    check(d["delta_min_s"] == -2100 and d["delta_p90_s"] == -5340
+          and d["delta_mean_transfers"] == -1 and d["delta_share_under_threshold"] == 0,
+          f"direct deltas: {d['delta_min_s']} {d['delta_p90_s']} {d['delta_mean_transfers']} "
+          f"{d['delta_share_under_threshold']}")
+    check(b["delta_min_s"] == 0 and b["delta_p90_s"] == 0, "base deltas are 0")
+    check(n["delta_min_s"] is None and n["delta_p90_s"] is None
+          and n["delta_mean_transfers"] is None, f"no-r2 deltas are null: {n}")
     check(d["mean_transfers"] == 0 and b["mean_transfers"] == 1,
           f"transfers: base {b['mean_transfers']} direct {d['mean_transfers']}")
     check(d["first_departure"] == "2026-03-10T06:05:00", f"first departure {d['first_departure']}")

@@ -1,3 +1,8 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "check.h"
 
 #include "grens/core.h"
@@ -145,6 +150,61 @@ static void test_diag(void)
 	grens_diag_free(d);
 }
 
+/* The TZif reader against the system zoneinfo (package tzdata). */
+static void test_tz(void)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	grens_tz *ams = NULL;
+	if (grens_tz_load(&ams, NULL, "Europe/Amsterdam", &err) != 0) {
+		fprintf(stderr, "skip tz checks: %s\n", err.message);
+		return;
+	}
+	/* 2024-03-31 02:00 CET the clocks go to 03:00 CEST: 01:00Z. */
+	int64_t switch_utc = (int64_t)grens_date_from_ymd(2024, 3, 31) * 86400 + 3600;
+	CHECK_INT(grens_tz_offset(ams, switch_utc - 1), 3600);
+	CHECK_INT(grens_tz_offset(ams, switch_utc), 7200);
+	/* GTFS 00:00:00 of that day is noon (CEST, 10:00Z) minus 12 h =
+	 * 2024-03-30T22:00Z, an hour before local midnight (23:00Z). */
+	CHECK_INT(grens_tz_day_start(ams, grens_date_from_ymd(2024, 3, 31)),
+		  (int64_t)grens_date_from_ymd(2024, 3, 31) * 86400 - 7200);
+	/* 2024-03-30T23:30Z is 00:30 CET on the 31st. */
+	CHECK_INT(grens_tz_local_date(ams, switch_utc - 5400), grens_date_from_ymd(2024, 3, 31));
+	CHECK_INT(grens_tz_local_date(ams, switch_utc - 5400 - 3600),
+		  grens_date_from_ymd(2024, 3, 30));
+	/* 2050: past the table, from the footer rule (last Sunday of March is
+	 * 2050-03-27): noon offset the day before is CET, that day CEST. */
+	CHECK_INT(grens_tz_noon_offset(ams, grens_date_from_ymd(2050, 3, 26)), 3600);
+	CHECK_INT(grens_tz_noon_offset(ams, grens_date_from_ymd(2050, 3, 27)), 7200);
+	/* NULL is UTC. */
+	CHECK_INT(grens_tz_offset(NULL, switch_utc), 0);
+	CHECK_INT(grens_tz_day_start(NULL, 10), 864000);
+	grens_tz_free(ams);
+
+	grens_tz *tz = NULL;
+	CHECK_INT(grens_tz_load(&tz, NULL, "Mars/Olympus_Mons", &err), GRENS_ENOTFOUND);
+	CHECK(strstr(err.message, "Mars/Olympus_Mons") != NULL);
+	CHECK_INT(grens_tz_load(&tz, NULL, "/etc/passwd", &err), GRENS_ENOTFOUND);
+	CHECK_INT(grens_tz_load(&tz, NULL, "Europe/../../etc/passwd", &err), GRENS_ENOTFOUND);
+	CHECK(tz == NULL);
+	/* A file that is not TZif, in a zoneinfo directory of our own. */
+	char dir[] = "/tmp/grens-tz-XXXXXX";
+	if (!mkdtemp(dir))
+		return;
+	char path[64];
+	snprintf(path, sizeof(path), "%s/Fake", dir);
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fputs("TZif2 but not really a zone file, far too short", f);
+		fclose(f);
+	}
+	CHECK_INT(grens_tz_load(&tz, dir, "Fake", &err), GRENS_EFORMAT);
+	CHECK(strstr(err.message, "not a valid TZif file") != NULL);
+	CHECK(tz == NULL);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_time();
@@ -155,5 +215,6 @@ int main(void)
 	test_arena();
 	test_array_reserve();
 	test_diag();
+	test_tz();
 	return check_exit();
 }

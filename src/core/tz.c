@@ -3,21 +3,22 @@
  * The library must not change the process's TZ (setenv/tzset are global and
  * not thread-safe), so zones are read directly: the version 2+ body with
  * 64-bit transition times, and the POSIX TZ footer for instants after the
- * last transition (slim TZif files end their table early). This is the one
- * place net/ reads a file: system data, like libc's localtime does. */
+ * last transition (slim TZif files end their table early). net/ uses it to
+ * put linked feeds on one time base, rt/ to read absolute realtime times. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "net_internal.h"
+#include "grens/core.h"
+#include "grens/limits.h"
 
 struct rule_date {
 	int month, week, weekday; /* Mm.w.d */
 	int32_t time;		  /* seconds after local midnight, may be negative or > 24h */
 };
 
-struct net_tz {
+struct grens_tz {
 	uint32_t count;	      /* transitions */
 	int64_t *when;	      /* [count] UTC seconds */
 	int32_t *offset;      /* [count] UTC offset after the transition */
@@ -112,7 +113,7 @@ static const char *parse_rule_date(const char *p, struct rule_date *r)
 	return p;
 }
 
-static int parse_footer(struct net_tz *tz, const char *s)
+static int parse_footer(grens_tz *tz, const char *s)
 {
 	int32_t std;
 	const char *p = skip_name(s);
@@ -155,7 +156,7 @@ static int64_t rule_utc(const struct rule_date *r, int year, int32_t offset_befo
 	return ((int64_t)first + day - 1) * 86400 + r->time - offset_before;
 }
 
-static int32_t footer_offset(const struct net_tz *tz, int64_t utc)
+static int32_t footer_offset(const grens_tz *tz, int64_t utc)
 {
 	if (!tz->footer_dst)
 		return tz->std_offset;
@@ -170,27 +171,28 @@ static int32_t footer_offset(const struct net_tz *tz, int64_t utc)
 
 /* ---- TZif ------------------------------------------------------------------------ */
 
-static int parse_tzif(struct net_tz *tz, const unsigned char *buf, size_t len)
+/* 0, 1 when buf is not a valid TZif file, GRENS_ENOMEM. */
+static int parse_tzif(grens_tz *tz, const unsigned char *buf, size_t len)
 {
 	if (len < 44 || memcmp(buf, "TZif", 4) != 0)
-		return -1;
+		return 1;
 	int version = buf[4];
 	size_t pos = 0;
 	int time_size = 4;
 	for (int pass = 0; pass < 2; pass++) {
 		if (pos + 44 > len || memcmp(buf + pos, "TZif", 4) != 0)
-			return -1;
+			return 1;
 		uint32_t isutcnt = be32(buf + pos + 20), isstdcnt = be32(buf + pos + 24),
 			 leapcnt = be32(buf + pos + 28), timecnt = be32(buf + pos + 32),
 			 typecnt = be32(buf + pos + 36), charcnt = be32(buf + pos + 40);
 		if (timecnt > 100000 || typecnt == 0 || typecnt > 256 || leapcnt > 100000 ||
 		    charcnt > 100000 || isutcnt > 256 || isstdcnt > 256)
-			return -1;
+			return 1;
 		uint64_t body = (uint64_t)timecnt * (uint64_t)time_size + timecnt + typecnt * 6u +
 				charcnt + (uint64_t)leapcnt * (uint64_t)(time_size + 4) + isstdcnt +
 				isutcnt;
 		if (pos + 44 + body > len)
-			return -1;
+			return 1;
 		if (version >= '2' && pass == 0) {
 			/* Skip the 32-bit body; the 64-bit one follows. */
 			pos += 44 + body;
@@ -209,7 +211,7 @@ static int parse_tzif(struct net_tz *tz, const unsigned char *buf, size_t len)
 			tz->when[i] = time_size == 8 ? be64(times + 8 * (size_t)i)
 						     : (int32_t)be32(times + 4 * (size_t)i);
 			if (idx[i] >= typecnt)
-				return -1;
+				return 1;
 			tz->offset[i] = (int32_t)be32(types + 6 * (size_t)idx[i]);
 		}
 		/* Before the first transition: the first standard-time type. */
@@ -234,10 +236,10 @@ static int parse_tzif(struct net_tz *tz, const unsigned char *buf, size_t len)
 		}
 		return 0;
 	}
-	return -1;
+	return 1;
 }
 
-void net_tz_free(struct net_tz *tz)
+void grens_tz_free(grens_tz *tz)
 {
 	if (!tz)
 		return;
@@ -246,11 +248,11 @@ void net_tz_free(struct net_tz *tz)
 	free(tz);
 }
 
-int net_tz_load(struct net_tz **out, const char *dir, const char *zone, grens_error *err)
+int grens_tz_load(grens_tz **out, const char *dir, const char *zone, grens_error *err)
 {
 	*out = NULL;
 	if (!zone_name_ok(zone))
-		return grens_error_set(err, GRENS_EFORMAT, "'%s' is not a time zone name", zone);
+		return grens_error_set(err, GRENS_ENOTFOUND, "'%s' is not a time zone name", zone);
 	char path[1024];
 	int n = snprintf(path, sizeof(path), "%s/%s", dir ? dir : "/usr/share/zoneinfo", zone);
 	if (n < 0 || (size_t)n >= sizeof(path))
@@ -261,7 +263,7 @@ int net_tz_load(struct net_tz **out, const char *dir, const char *zone, grens_er
 				       "unknown time zone '%s' (%s: %s; is tzdata installed?)",
 				       zone, path, strerror(errno));
 	unsigned char *buf = malloc(GRENS_LIMIT_TZIF_BYTES);
-	struct net_tz *tz = calloc(1, sizeof(*tz));
+	grens_tz *tz = calloc(1, sizeof(*tz));
 	int rc = 0;
 	if (!buf || !tz) {
 		rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
@@ -289,12 +291,14 @@ int net_tz_load(struct net_tz **out, const char *dir, const char *zone, grens_er
 fail:
 	fclose(f);
 	free(buf);
-	net_tz_free(tz);
+	grens_tz_free(tz);
 	return rc;
 }
 
-int32_t net_tz_offset(const struct net_tz *tz, int64_t utc)
+int32_t grens_tz_offset(const grens_tz *tz, int64_t utc)
 {
+	if (!tz)
+		return 0;
 	if (tz->count == 0 || utc < tz->when[0])
 		return tz->count == 0 && tz->has_footer ? footer_offset(tz, utc) : tz->first_offset;
 	if (utc >= tz->when[tz->count - 1] && tz->has_footer)
@@ -310,9 +314,21 @@ int32_t net_tz_offset(const struct net_tz *tz, int64_t utc)
 	return tz->offset[lo];
 }
 
-int32_t net_tz_noon_offset(const struct net_tz *tz, grens_date d)
+int32_t grens_tz_noon_offset(const grens_tz *tz, grens_date d)
 {
 	int64_t noon = (int64_t)d * 86400 + 12 * 3600;
-	int32_t off = net_tz_offset(tz, noon);
-	return net_tz_offset(tz, noon - off);
+	int32_t off = grens_tz_offset(tz, noon);
+	return grens_tz_offset(tz, noon - off);
+}
+
+int64_t grens_tz_day_start(const grens_tz *tz, grens_date date)
+{
+	return (int64_t)date * 86400 - grens_tz_noon_offset(tz, date);
+}
+
+grens_date grens_tz_local_date(const grens_tz *tz, int64_t utc)
+{
+	int64_t local = utc + grens_tz_offset(tz, utc);
+	int64_t d = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+	return (grens_date)d;
 }
