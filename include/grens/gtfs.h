@@ -217,6 +217,13 @@ uint32_t grens_gtfs_find_trip(const grens_gtfs_feed *feed, const char *id);
 uint32_t grens_gtfs_find_service(const grens_gtfs_feed *feed, const char *id);
 uint32_t grens_gtfs_find_agency(const grens_gtfs_feed *feed, const char *id);
 
+/* (Re)build the id lookups above for a feed assembled in memory rather than
+ * loaded (a scenario's copy of a feed). The ids are not copied: they must
+ * live as long as the feed. GRENS_ENOMEM (feed unchanged). Free with
+ * grens_gtfs_index_free unless the feed goes to grens_gtfs_free. */
+int grens_gtfs_index_build(grens_gtfs_feed *feed, grens_error *err);
+void grens_gtfs_index_free(grens_gtfs_feed *feed);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,6 @@
 /* Id lookups (an open-addressing hash table per id kind), service
  * calendars, and freeing. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -243,20 +244,77 @@ void gtfs_service_dates(grens_gtfs_feed *feed)
 	feed->last_service_date = last;
 }
 
+static void index_free(struct grens_gtfs_index *ix)
+{
+	if (!ix)
+		return;
+	id_map_clear(&ix->agencies);
+	id_map_clear(&ix->stops);
+	id_map_clear(&ix->routes);
+	id_map_clear(&ix->trips);
+	id_map_clear(&ix->services);
+	id_map_clear(&ix->shapes);
+	free(ix);
+}
+
+/* Add the ids of one table; a repeated id keeps its first row (as the
+ * loader does: for trips, the first run of a frequency trip). */
+static int index_table(id_map *m, const void *rows, size_t row_size, uint32_t count,
+		       size_t id_offset)
+{
+	if (id_map_reserve(m, count))
+		return GRENS_ENOMEM;
+	for (uint32_t i = 0; i < count; i++) {
+		const char *id;
+		memcpy(&id, (const char *)rows + (size_t)i * row_size + id_offset, sizeof(id));
+		if (!id)
+			continue;
+		uint32_t existing;
+		if (id_map_add(m, id, strlen(id), i, &existing) < 0)
+			return GRENS_ENOMEM;
+	}
+	return 0;
+}
+
+int grens_gtfs_index_build(grens_gtfs_feed *feed, grens_error *err)
+{
+	struct grens_gtfs_index *ix = calloc(1, sizeof(*ix));
+	if (!ix)
+		return grens_error_set(err, GRENS_ENOMEM, "out of memory indexing %s", feed->name);
+#define INDEX(map, arr, n, type)                                                                   \
+	index_table(&ix->map, feed->arr, sizeof(type), feed->n, offsetof(type, id))
+	int rc = INDEX(agencies, agencies, agency_count, grens_gtfs_agency);
+	if (!rc)
+		rc = INDEX(stops, stops, stop_count, grens_gtfs_stop);
+	if (!rc)
+		rc = INDEX(routes, routes, route_count, grens_gtfs_route);
+	if (!rc)
+		rc = INDEX(trips, trips, trip_count, grens_gtfs_trip);
+	if (!rc)
+		rc = INDEX(services, services, service_count, grens_gtfs_service);
+#undef INDEX
+	if (rc) {
+		index_free(ix);
+		return grens_error_set(err, rc, "out of memory indexing %s", feed->name);
+	}
+	index_free(feed->index);
+	feed->index = ix;
+	return 0;
+}
+
+void grens_gtfs_index_free(grens_gtfs_feed *feed)
+{
+	if (!feed)
+		return;
+	index_free(feed->index);
+	feed->index = NULL;
+}
+
 void grens_gtfs_free(grens_gtfs_feed *feed)
 {
 	if (!feed)
 		return;
-	struct grens_gtfs_index *ix = feed->index;
-	if (ix) {
-		id_map_clear(&ix->agencies);
-		id_map_clear(&ix->stops);
-		id_map_clear(&ix->routes);
-		id_map_clear(&ix->trips);
-		id_map_clear(&ix->services);
-		id_map_clear(&ix->shapes);
-		free(ix);
-	}
+	index_free(feed->index);
 	free(feed->agencies);
 	free(feed->stops);
 	free(feed->routes);

@@ -1446,8 +1446,12 @@ int grens_scenario_apply(grens_scenario_result **out, const grens_scenario *sc,
 		rc = draft_finish(&c, &c.drafts[i], &res->feeds[i]);
 		if (rc)
 			goto fail;
+		res->feed_count = i + 1;
+		/* The copies are looked up by id too (links files, realtime). */
+		rc = grens_gtfs_index_build(res->feeds[i], err);
+		if (rc)
+			goto fail;
 	}
-	res->feed_count = feed_count;
 	for (uint32_t i = 0; i < feed_count; i++)
 		draft_free(&c.drafts[i]);
 	free(c.drafts);
@@ -1480,6 +1484,8 @@ void grens_scenario_result_free(grens_scenario_result *res)
 		return;
 	for (uint32_t i = 0; i < res->overlay_count; i++)
 		grens_gtfs_free(res->overlays[i]);
+	for (uint32_t i = 0; i < res->feed_count; i++)
+		grens_gtfs_index_free(res->feeds[i]);
 	free(res->overlays);
 	free(res->feeds);
 	grens_arena_free(res->arena);

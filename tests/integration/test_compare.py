@@ -106,6 +106,9 @@ check(r.returncode == 2 and "missing.yaml" in r.stderr, f"a missing file: {r.ret
 # The default run on the embedded corridor: base against ic-aken.
 r = run("compare")
 check(r.returncode == 0, f"grens compare runs on the defaults: {r.stderr}")
+# The scenario's copies of the feeds resolve feeds/links.csv like the base.
+check("link_unknown_stop" not in r.stderr and "no such stop" not in r.stderr,
+      f"the links file applies to the scenario network too: {r.stderr[:400]}")
 check("Amsterdam Centraal" in r.stdout and "ic-aken" in r.stdout and "Δmedian" in r.stdout,
       "the text table names origins, scenario and the delta column")
 r = run("compare", "--format", "json")

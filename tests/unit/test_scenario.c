@@ -5,6 +5,8 @@
  * R1 backward r1x Cijk 07:10 -> Bergen 07:30/07:31 -> Aston(sa:2) 07:51;
  * R2 Cijk 06:50 -> Dorp 07:20 and 07:50 -> 08:20. Minimum change 120 s.
  * All coordinates on latitude 52, 0.1 degree of longitude apart. */
+#include <string.h>
+
 #include "check.h"
 
 #include "grens/gtfs.h"
@@ -237,6 +239,22 @@ static void test_add_line(const grens_gtfs_feed *feed)
 		CHECK_INT(feed->stop_time_count, 16);
 		CHECK_INT(feeds[0]->trip_count, 7);
 		CHECK_INT(feeds[0]->stop_time_count, 19);
+		/* The copy answers id lookups (links files and realtime use
+		 * them): base ids at their rows, the new route and its trip. */
+		uint32_t sa = grens_gtfs_find_stop(feeds[0], "sa");
+		CHECK(sa != GRENS_NONE && strcmp(feeds[0]->stops[sa].id, "sa") == 0);
+		uint32_t r2b = grens_gtfs_find_trip(feeds[0], "r2b");
+		CHECK(r2b != GRENS_NONE && strcmp(feeds[0]->trips[r2b].id, "r2b") == 0);
+		uint32_t x = grens_gtfs_find_route(feeds[0], "x");
+		CHECK(x != GRENS_NONE && strcmp(feeds[0]->routes[x].short_name, "X") == 0);
+		uint32_t added = GRENS_NONE;
+		for (uint32_t t = 0; t < feeds[0]->trip_count; t++)
+			if (feeds[0]->trips[t].route == x)
+				added = t;
+		CHECK(added != GRENS_NONE &&
+		      grens_gtfs_find_trip(feeds[0], feeds[0]->trips[added].id) == added);
+		CHECK(grens_gtfs_find_service(feeds[0], "all") != GRENS_NONE);
+		CHECK_INT(grens_gtfs_find_stop(feeds[0], "nowhere"), GRENS_NONE);
 		grens_timetable *tt = build(feeds, n);
 		if (tt) {
 			int32_t tr = -9;
@@ -287,6 +305,13 @@ static void test_remove(const grens_gtfs_feed *feed)
 	CHECK_INT(apply_text(feed, "edits:\n  - remove: { trips: [r1a] }\n", &a, &err), 0);
 	if (a.tt)
 		CHECK_INT(earliest(a.tt, "t:sa", "t:c", H(6, 0), NULL), H(7, 10));
+	if (a.res) {
+		/* A removed trip is no longer found by id; the others are. */
+		uint32_t n;
+		const grens_gtfs_feed *const *copy = grens_scenario_result_feeds(a.res, &n);
+		CHECK_INT(grens_gtfs_find_trip(copy[0], "r1a"), GRENS_NONE);
+		CHECK(grens_gtfs_find_trip(copy[0], "r1b") != GRENS_NONE);
+	}
 	applied_free(&a);
 	/* By route id, in a named feed. */
 	CHECK_INT(apply_text(feed, "edits:\n  - remove: { feed: t, route-ids: [r1] }\n", &a, &err),
