@@ -93,9 +93,21 @@ struct grens_raptor {
 	uint32_t record_count, record_cap;
 
 	int32_t min_change;
+	/* Arrivals must be earlier than this (departure + max_duration + 1),
+	 * INT32_MAX without a bound; it prunes like a reached target. */
+	int32_t limit;
+	int32_t max_duration;
 	uint32_t query_rounds;
 	const grens_rt_overlay *rt; /* of the current query, or NULL */
 	grens_date query_date;
+
+	/* a range one-to-all between grens_raptor_range_start and _next: its
+	 * origins and offsets (copied), and the last departure run */
+	uint32_t *range_from;
+	int32_t *range_offset;
+	grens_route_query range_q;
+	int32_t range_last;
+	bool range_on;
 
 	/* results */
 	grens_route_journey journeys[GRENS_ROUTE_MAX_TRANSFERS + 2];
@@ -166,6 +178,8 @@ int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max
 	ws->seat_min = ws_array(ws, (size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
 	ws->legs = ws_array(ws, layers * GRENS_ROUTE_MAX_LEGS, sizeof(grens_route_leg), &rc);
 	ws->dep_by_stop = ws_array(ws, tt->stop_time_count, sizeof(int32_t), &rc);
+	ws->range_from = ws_array(ws, GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t), &rc);
+	ws->range_offset = ws_array(ws, GRENS_ROUTE_MAX_ENDPOINTS, sizeof(int32_t), &rc);
 	if (rc)
 		goto fail;
 	for (uint32_t p = 0; p < tt->pattern_count; p++) {
@@ -258,6 +272,9 @@ static int check_query(const grens_raptor *ws, const grens_route_query *q,
 					       q->to[i]);
 	if (q->time < 0 || q->time > GRENS_LIMIT_MAX_HOURS * 3600)
 		return grens_error_set(err, GRENS_EARG, "departure time %d out of range", q->time);
+	if (opts->max_duration < 0 || opts->max_duration > GRENS_LIMIT_MAX_HOURS * 3600)
+		return grens_error_set(err, GRENS_EARG, "max duration %d s out of range",
+				       opts->max_duration);
 	return 0;
 }
 
@@ -300,6 +317,9 @@ static void reset_labels(grens_raptor *ws, const grens_route_query *q, bool targ
 	for (uint32_t i = 0; targets && i < q->to_count; i++)
 		ws->is_target[q->to[i]] = 1;
 	ws->min_change = opts->min_change;
+	ws->max_duration = opts->max_duration;
+	ws->limit = INF;
+	ws->range_on = false;
 	ws->rt = opts->rt;
 	ws->query_date = q->date;
 	ws->query_rounds = opts->max_transfers + 1;
@@ -327,7 +347,14 @@ static inline const int32_t *foot_bound(const grens_raptor *ws, uint32_t k)
 }
 static inline int32_t target_bound(const grens_raptor *ws, uint32_t k)
 {
-	return ws->prefix ? ws->tgt_prefix[k] : ws->tgt_best;
+	int32_t b = ws->prefix ? ws->tgt_prefix[k] : ws->tgt_best;
+	return b < ws->limit ? b : ws->limit;
+}
+
+/* Set the arrival limit for a departure at t (see the struct). */
+static void set_limit(grens_raptor *ws, int32_t t)
+{
+	ws->limit = ws->max_duration > 0 ? t + ws->max_duration + 1 : INF;
 }
 
 /* Lower the bounds of rounds k.. at stop s (and of the target) to a. */
@@ -701,22 +728,26 @@ static void clear_marks(grens_raptor *ws)
 	ws->marked_count = 0;
 }
 
-/* Round 0 at departure time t, then rounds 1..query_rounds. Labels are not
- * reset here (range queries reuse them). */
-static void run_rounds(grens_raptor *ws, const grens_route_query *q, int32_t t, int32_t tmin)
+/* Round 0 at departure time t (origin i left at t + offset[i]; offset may
+ * be NULL for all 0), then rounds 1..query_rounds. Labels are not reset
+ * here (range queries reuse them). */
+static void run_rounds(grens_raptor *ws, const grens_route_query *q, const int32_t *offset,
+		       int32_t t, int32_t tmin)
 {
 	const grens_timetable *tt = ws->tt;
 	clear_marks(ws);
 	for (uint32_t i = 0; i < q->from_count; i++) {
 		uint32_t o = q->from[i];
-		if (t < foot_bound(ws, 0)[o])
-			set_foot_label(ws, 0, o, t, GRENS_NONE);
+		int32_t a = t + (offset ? offset[i] : 0);
+		if (a < ws->limit && a < foot_bound(ws, 0)[o])
+			set_foot_label(ws, 0, o, a, GRENS_NONE);
 	}
 	for (uint32_t i = 0; i < q->from_count; i++) {
 		uint32_t o = q->from[i];
+		int32_t start = t + (offset ? offset[i] : 0);
 		for (uint32_t f = tt->footpath_offset[o]; f < tt->footpath_offset[o + 1]; f++) {
 			uint32_t to = tt->footpaths[f].to_stop;
-			int32_t a = t + tt->footpaths[f].duration;
+			int32_t a = start + tt->footpaths[f].duration;
 			if (a < target_bound(ws, 0) && a < foot_bound(ws, 0)[to])
 				set_foot_label(ws, 0, to, a, o);
 		}
@@ -900,7 +931,8 @@ int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
 		return rc;
 	set_date(ws, q->date);
 	reset_labels(ws, q, true, false, opts);
-	run_rounds(ws, q, q->time, q->time);
+	set_limit(ws, q->time);
+	run_rounds(ws, q, NULL, q->time, q->time);
 
 	/* candidates per round, latest round (earliest arrival) first */
 	uint32_t count = 0, at = 0;
@@ -968,7 +1000,8 @@ int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t
 		/* continuations are followed again for each departure, since the
 		 * earlier one may reach them in fewer rounds */
 		next_stamp(ws);
-		run_rounds(ws, q, t, t0);
+		set_limit(ws, t);
+		run_rounds(ws, q, NULL, t, t0);
 		int32_t best = INF;
 		int32_t transfers = -1;
 		for (uint32_t k = 0; k <= ws->query_rounds; k++) {
@@ -980,6 +1013,8 @@ int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t
 				transfers = k ? (int32_t)k - 1 : 0;
 			}
 		}
+		if (best >= ws->limit) /* a later departure's, beyond this one's bound */
+			best = INF;
 		steps[i].departure = t;
 		steps[i].arrival = best;
 		steps[i].transfers = best == INF ? -1 : transfers;
@@ -996,8 +1031,60 @@ int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
 		return rc;
 	set_date(ws, q->date);
 	reset_labels(ws, q, false, false, opts);
-	run_rounds(ws, q, q->time, q->time);
+	set_limit(ws, q->time);
+	run_rounds(ws, q, NULL, q->time, q->time);
 	for (uint32_t s = 0; s < ws->stops; s++)
 		arrival[s] = ws->best_trip[s] < ws->best_foot[s] ? ws->best_trip[s] : ws->best_foot[s];
+	return 0;
+}
+
+int grens_raptor_range_start(grens_raptor *ws, const grens_route_query *q,
+			     const int32_t *from_offset, const grens_route_options *opts,
+			     grens_error *err)
+{
+	ws->range_on = false;
+	int rc = check_query(ws, q, opts, false, err);
+	if (rc)
+		return rc;
+	for (uint32_t i = 0; from_offset && i < q->from_count; i++)
+		if (from_offset[i] < 0 || from_offset[i] > DAY)
+			return grens_error_set(err, GRENS_EARG, "origin offset %d s out of range",
+					       from_offset[i]);
+	set_date(ws, q->date);
+	reset_labels(ws, q, false, true, opts);
+	for (uint32_t i = 0; i < q->from_count; i++) {
+		ws->range_from[i] = q->from[i];
+		ws->range_offset[i] = from_offset ? from_offset[i] : 0;
+	}
+	ws->range_q = *q;
+	ws->range_q.from = ws->range_from;
+	ws->range_q.to = NULL;
+	ws->range_q.to_count = 0;
+	ws->range_last = INF;
+	ws->range_on = true;
+	return 0;
+}
+
+int grens_raptor_range_next(grens_raptor *ws, int32_t time, int32_t *arrival, grens_error *err)
+{
+	if (!ws->range_on)
+		return grens_error_set(err, GRENS_EARG, "no range query started");
+	if (time < 0 || time > ws->range_last || time > GRENS_LIMIT_MAX_HOURS * 3600)
+		return grens_error_set(err, GRENS_EARG,
+				       "departure %d s not at or before the previous one", time);
+	ws->range_last = time;
+	/* continuations are followed again for each departure, since the
+	 * earlier one may reach them in fewer rounds */
+	next_stamp(ws);
+	set_limit(ws, time);
+	run_rounds(ws, &ws->range_q, ws->range_offset, time, time);
+	/* labels of later departures stay valid (waiting at the origin), but
+	 * those beyond this departure's bound are not reported */
+	const int32_t *bt = ws->prefix_trip + (size_t)ws->query_rounds * ws->stops;
+	const int32_t *bf = ws->prefix_foot + (size_t)ws->query_rounds * ws->stops;
+	for (uint32_t s = 0; s < ws->stops; s++) {
+		int32_t a = bt[s] < bf[s] ? bt[s] : bf[s];
+		arrival[s] = a < ws->limit ? a : INF;
+	}
 	return 0;
 }
