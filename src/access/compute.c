@@ -290,6 +290,11 @@ static int collect_deadlines(struct worker *w, int32_t lo, int32_t hi)
 					 t1 = tt->pattern_trip_offset[p + 1];
 				uint32_t width =
 				    tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
+				/* no boarding at the last stop or where pickup is refused */
+				if (pos + 1 >= width ||
+				    (tt->pattern_stop_flags[tt->pattern_stop_offset[p] + pos] &
+				     GRENS_NET_NO_PICKUP))
+					continue;
 				const grens_net_stop_time *st =
 				    tt->stop_times + tt->pattern_time_offset[p];
 				int rc = reserve((void **)&w->crit, &w->crit_cap,
