@@ -108,6 +108,7 @@ struct grens_raptor {
 	grens_route_query range_q;
 	int32_t range_last;
 	bool range_on;
+	uint8_t *step_runs; /* [GRENS_ROUTE_MAX_STEPS] grens_raptor_profile: steps to run */
 
 	/* results */
 	grens_route_journey journeys[GRENS_ROUTE_MAX_TRANSFERS + 2];
@@ -180,6 +181,7 @@ int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max
 	ws->dep_by_stop = ws_array(ws, tt->stop_time_count, sizeof(int32_t), &rc);
 	ws->range_from = ws_array(ws, GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t), &rc);
 	ws->range_offset = ws_array(ws, GRENS_ROUTE_MAX_ENDPOINTS, sizeof(int32_t), &rc);
+	ws->step_runs = ws_array(ws, GRENS_ROUTE_MAX_STEPS, 1, &rc);
 	if (rc)
 		goto fail;
 	for (uint32_t p = 0; p < tt->pattern_count; p++) {
@@ -595,6 +597,20 @@ static void scan_pattern_live(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t
 	}
 }
 
+/* The first index in [lo, hi) of the sorted departures col at or after
+ * want, or hi. */
+static inline uint32_t first_departure(const int32_t *col, uint32_t lo, uint32_t hi, int32_t want)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (col[mid] < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Scan pattern p in round k for the trips of service day D+day. */
 static void scan_pattern(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t first, int day)
 {
@@ -647,13 +663,7 @@ static void scan_pattern(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t firs
 			if (steps < 8 || hi == 0)
 				lo = hi;
 		}
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
-			if (col[mid] < want)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		lo = first_departure(col, lo, hi, want);
 		uint32_t end = row ? cur : nt;
 		while (lo < end && !(ws->service_runs[tt->trip_service[t0 + lo]] & bit))
 			lo++;
@@ -980,6 +990,40 @@ int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
 	return 0;
 }
 
+/* Mark in ws->step_runs the steps of a range query (t0 + i * step, i < n)
+ * with a boarding deadline of stop s (reached walk seconds after leaving
+ * the origin) in [t0 + i * step, t0 + (i + 1) * step): a departure of a trip
+ * that can be boarded there, minus walk. */
+static void mark_deadlines(grens_raptor *ws, uint32_t s, int32_t walk, int32_t t0, int32_t step,
+			   uint32_t n)
+{
+	const grens_timetable *tt = ws->tt;
+	int64_t end = (int64_t)t0 + (int64_t)n * step; /* deadlines from here on need no run */
+	for (uint32_t j = tt->stop_pattern_offset[s]; j < tt->stop_pattern_offset[s + 1]; j++) {
+		uint32_t p = tt->stop_patterns[j].pattern, pos = tt->stop_patterns[j].position;
+		uint32_t so = tt->pattern_stop_offset[p], width = tt->pattern_stop_offset[p + 1] - so;
+		if (pos + 1 >= width || (tt->pattern_stop_flags[so + pos] & GRENS_NET_NO_PICKUP))
+			continue;
+		uint32_t tr0 = tt->pattern_trip_offset[p], nt = tt->pattern_trip_offset[p + 1] - tr0;
+		const int32_t *col = ws->dep_by_stop + tt->pattern_time_offset[p] + (uint64_t)pos * nt;
+		for (int day = 0; day >= -1; day--) {
+			int32_t shift = day * DAY;
+			uint8_t bit = day == 0 ? 2 : 1;
+			if (day == -1 && ws->pat_max_time[p] - DAY < t0)
+				continue;
+			/* departures are sorted along the column (no overtaking) */
+			uint32_t lo = first_departure(col, 0, nt, t0 + walk - shift);
+			for (uint32_t x = lo; x < nt; x++) {
+				int64_t d = (int64_t)col[x] + shift - walk;
+				if (d >= end)
+					break;
+				if (ws->service_runs[tt->trip_service[tr0 + x]] & bit)
+					ws->step_runs[(d - t0) / step] = 1;
+			}
+		}
+	}
+}
+
 int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t0, int32_t t1,
 			 int32_t step, const grens_route_options *opts,
 			 grens_route_profile_step *steps, grens_error *err)
@@ -995,16 +1039,49 @@ int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t
 	uint32_t n = (uint32_t)((t1 - t0) / step) + 1;
 	set_date(ws, q->date);
 	reset_labels(ws, q, true, true, opts);
+	/* Which trips a traveller leaving at t can board changes only at a
+	 * boarding deadline (as in grens_access_run): a step with none before
+	 * the next later step rides as that step does and differs only in
+	 * walking alone, from the origins straight to a destination (walk_only
+	 * seconds). So only the latest step and the steps with a deadline run.
+	 * Live times move the deadlines: with an overlay every step runs. */
+	int32_t walk_only = INF;
+	memset(ws->step_runs, ws->rt ? 1 : 0, n);
+	ws->step_runs[n - 1] = 1;
+	for (uint32_t i = 0; i < q->from_count; i++) {
+		uint32_t o = q->from[i];
+		if (ws->is_target[o])
+			walk_only = 0;
+		if (!ws->rt)
+			mark_deadlines(ws, o, 0, t0, step, n);
+		for (uint32_t f = ws->tt->footpath_offset[o]; f < ws->tt->footpath_offset[o + 1]; f++) {
+			const grens_net_footpath *fp = &ws->tt->footpaths[f];
+			if (ws->is_target[fp->to_stop] && fp->duration < walk_only)
+				walk_only = fp->duration;
+			if (!ws->rt)
+				mark_deadlines(ws, fp->to_stop, fp->duration, t0, step, n);
+		}
+	}
 	for (uint32_t i = n; i-- > 0;) {
 		int32_t t = t0 + (int32_t)i * step;
-		/* continuations are followed again for each departure, since the
-		 * earlier one may reach them in fewer rounds */
-		next_stamp(ws);
-		set_limit(ws, t);
-		run_rounds(ws, q, NULL, t, t0);
+		uint32_t k0 = 0;
 		int32_t best = INF;
 		int32_t transfers = -1;
-		for (uint32_t k = 0; k <= ws->query_rounds; k++) {
+		set_limit(ws, t);
+		if (ws->step_runs[i]) {
+			/* continuations are followed again for each departure, since
+			 * the earlier one may reach them in fewer rounds */
+			next_stamp(ws);
+			run_rounds(ws, q, NULL, t, t0);
+		} else {
+			/* round 0 is this step's own; later rounds are the last run's */
+			k0 = 1;
+			if (walk_only != INF) {
+				best = t + walk_only;
+				transfers = 0;
+			}
+		}
+		for (uint32_t k = k0; k <= ws->query_rounds; k++) {
 			uint32_t s;
 			bool foot;
 			int32_t a = target_arrival(ws, q, k, &s, &foot);
