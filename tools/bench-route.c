@@ -1,13 +1,14 @@
 /* bench-route: load feeds, build the timetable, and time the routers.
  *
  *   bench-route [--date YYYY-MM-DD] [--queries N] [--range N] [--one-to-all N]
- *               [--dijkstra N] [--seed N] FEED...      (FEED is PATH or NAME=PATH)
+ *               [--dijkstra N] [--seed N] [--repeat N] FEED...  (FEED is PATH or NAME=PATH)
  *
  * Prints load and build time, peak RSS, timetable bytes per stop event, and
  * for fixed seeded random queries (stops with service, departures 06:00 to
  * 20:00, timed in thread CPU time): RAPTOR one-to-one mean/p50/p99, range RAPTOR over 07:00-09:00 by
  * 60 s, one-to-all earliest arrival, and Dijkstra (with its agreement with
- * RAPTOR's earliest arrival). Speed is reported, never asserted. */
+ * RAPTOR's earliest arrival); --repeat N runs the queries N times on the loaded
+ * timetable and prints each run. Speed is reported, never asserted. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +74,7 @@ static int parse_count(const char *s, uint32_t *out)
 
 int main(int argc, char **argv)
 {
-	uint32_t nq = 1000, nrange = 50, nall = 100, ndij = 100, seed = 1;
+	uint32_t nq = 1000, nrange = 50, nall = 100, ndij = 100, seed = 1, repeat = 1;
 	grens_date date = GRENS_DATE_NONE;
 	const char *feeds[64];
 	unsigned nfeeds = 0;
@@ -90,11 +91,14 @@ int main(int argc, char **argv)
 			bad = !v || parse_count(v, &ndij);
 		else if (strcmp(a, "--seed") == 0)
 			bad = !v || parse_count(v, &seed);
+		else if (strcmp(a, "--repeat") == 0)
+			bad = !v || parse_count(v, &repeat) || repeat == 0;
 		else if (strcmp(a, "--date") == 0)
 			bad = !v || grens_date_parse_iso(v, strlen(v), &date) != 0;
 		else if (a[0] == '-') {
 			fprintf(stderr, "usage: bench-route [--date D] [--queries N] [--range N] "
-					"[--one-to-all N] [--dijkstra N] [--seed N] FEED...\n");
+					"[--one-to-all N] [--dijkstra N] [--seed N] [--repeat N] "
+					"FEED...\n");
 			return 2;
 		} else {
 			if (nfeeds < 64)
@@ -193,96 +197,100 @@ int main(int argc, char **argv)
 	printf("queries on %s, seed %u (times are CPU time of the querying thread)\n", dbuf, seed);
 	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
 	grens_route_result res;
-
-	/* one-to-one */
-	uint32_t reached = 0, journeys = 0;
-	double sum = 0;
-	for (uint32_t i = 0; i < nq; i++) {
-		grens_route_query q = { &qf[i], 1, &qt[i], 1, date, qtime[i] };
-		double a = cpu_s();
-		if (grens_raptor_route(raptor, &q, &o, &res, &err)) {
-			fprintf(stderr, "bench-route: %s\n", err.message);
-			return 1;
-		}
-		ms[i] = (cpu_s() - a) * 1e3;
-		sum += ms[i];
-		rarr[i] = res.journey_count ? res.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
-		reached += res.journey_count > 0;
-		journeys += res.journey_count;
-	}
-	if (nq) {
-		qsort(ms, nq, sizeof(double), cmp_double);
-		printf("raptor one-to-one: %u queries, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, "
-		       "max %.3f ms (%u reached, %.2f Pareto journeys each)\n",
-		       nq, sum / nq, pct(ms, nq, 50), pct(ms, nq, 99), ms[nq - 1], reached,
-		       reached ? (double)journeys / reached : 0.0);
-	}
-	/* range: 07:00-09:00 by 60 s (121 departures) */
-	sum = 0;
-	for (uint32_t i = 0; i < nrange; i++) {
-		grens_route_query q = { &qf[i % total], 1, &qt[i % total], 1, date, 7 * 3600 };
-		double a = cpu_s();
-		if (grens_raptor_profile(raptor, &q, 7 * 3600, 9 * 3600, 60, &o, steps, &err)) {
-			fprintf(stderr, "bench-route: %s\n", err.message);
-			return 1;
-		}
-		sum += (cpu_s() - a) * 1e3;
-	}
-	if (nrange)
-		printf("range raptor 07:00-09:00 by 60 s: %u queries, mean %.3f ms\n", nrange,
-		       sum / nrange);
-	/* one-to-all */
-	sum = 0;
-	for (uint32_t i = 0; i < nall; i++) {
-		grens_route_query q = { &qf[i % total], 1, NULL, 0, date, 8 * 3600 };
-		double a = cpu_s();
-		if (grens_raptor_one_to_all(raptor, &q, &o, all, &err)) {
-			fprintf(stderr, "bench-route: %s\n", err.message);
-			return 1;
-		}
-		sum += (cpu_s() - a) * 1e3;
-	}
-	if (nall)
-		printf("raptor one-to-all at 08:00: %u origins, mean %.3f ms\n", nall, sum / nall);
-	/* Dijkstra on the first queries, compared with RAPTOR */
-	sum = 0;
-	uint32_t agree = 0, agree_wide = 0;
 	grens_raptor *wide_ws = NULL;
-	grens_route_options od = o;
-	od.max_transfers = 8;
-	for (uint32_t i = 0; i < ndij; i++) {
-		grens_route_query q = { &qf[i], 1, &qt[i], 1, date, qtime[i] };
-		double a = cpu_s();
-		if (grens_dijkstra_route(dij, &q, &od, &res, &err)) {
-			fprintf(stderr, "bench-route: %s\n", err.message);
-			return 1;
-		}
-		sum += (cpu_s() - a) * 1e3;
-		int32_t d = res.journey_count ? res.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
-		if (i < nq && d == rarr[i])
-			agree++;
-		else if (i < nq) {
-			/* Dijkstra does not limit transfers: ask RAPTOR again with the
-			 * most it allows before calling it a disagreement */
-			grens_route_options wide = o;
-			wide.max_transfers = GRENS_ROUTE_MAX_TRANSFERS;
-			if (!wide_ws && grens_raptor_new(&wide_ws, tt, GRENS_ROUTE_MAX_TRANSFERS, &err)) {
+	for (uint32_t run = 0; run < repeat; run++) {
+		if (repeat > 1)
+			printf("run %u of %u\n", run + 1, repeat);
+
+		/* one-to-one */
+		uint32_t reached = 0, journeys = 0;
+		double sum = 0;
+		for (uint32_t i = 0; i < nq; i++) {
+			grens_route_query q = { &qf[i], 1, &qt[i], 1, date, qtime[i] };
+			double a = cpu_s();
+			if (grens_raptor_route(raptor, &q, &o, &res, &err)) {
 				fprintf(stderr, "bench-route: %s\n", err.message);
 				return 1;
 			}
-			if (grens_raptor_route(wide_ws, &q, &wide, &res, &err) == 0 &&
-			    (res.journey_count ? res.journeys[0].arrival : GRENS_ROUTE_UNREACHED) == d)
-				agree_wide++;
-			else
-				fprintf(stderr, "bench-route: dijkstra and raptor differ: from %u to %u at %d\n",
-					qf[i], qt[i], qtime[i]);
+			ms[i] = (cpu_s() - a) * 1e3;
+			sum += ms[i];
+			rarr[i] = res.journey_count ? res.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
+			reached += res.journey_count > 0;
+			journeys += res.journey_count;
 		}
+		if (nq) {
+			qsort(ms, nq, sizeof(double), cmp_double);
+			printf("raptor one-to-one: %u queries, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, "
+			       "max %.3f ms (%u reached, %.2f Pareto journeys each)\n",
+			       nq, sum / nq, pct(ms, nq, 50), pct(ms, nq, 99), ms[nq - 1], reached,
+			       reached ? (double)journeys / reached : 0.0);
+		}
+		/* range: 07:00-09:00 by 60 s (121 departures) */
+		sum = 0;
+		for (uint32_t i = 0; i < nrange; i++) {
+			grens_route_query q = { &qf[i % total], 1, &qt[i % total], 1, date, 7 * 3600 };
+			double a = cpu_s();
+			if (grens_raptor_profile(raptor, &q, 7 * 3600, 9 * 3600, 60, &o, steps, &err)) {
+				fprintf(stderr, "bench-route: %s\n", err.message);
+				return 1;
+			}
+			sum += (cpu_s() - a) * 1e3;
+		}
+		if (nrange)
+			printf("range raptor 07:00-09:00 by 60 s: %u queries, mean %.3f ms\n", nrange,
+			       sum / nrange);
+		/* one-to-all */
+		sum = 0;
+		for (uint32_t i = 0; i < nall; i++) {
+			grens_route_query q = { &qf[i % total], 1, NULL, 0, date, 8 * 3600 };
+			double a = cpu_s();
+			if (grens_raptor_one_to_all(raptor, &q, &o, all, &err)) {
+				fprintf(stderr, "bench-route: %s\n", err.message);
+				return 1;
+			}
+			sum += (cpu_s() - a) * 1e3;
+		}
+		if (nall)
+			printf("raptor one-to-all at 08:00: %u origins, mean %.3f ms\n", nall, sum / nall);
+		/* Dijkstra on the first queries, compared with RAPTOR */
+		sum = 0;
+		uint32_t agree = 0, agree_wide = 0;
+		grens_route_options od = o;
+		od.max_transfers = 8;
+		for (uint32_t i = 0; i < ndij; i++) {
+			grens_route_query q = { &qf[i], 1, &qt[i], 1, date, qtime[i] };
+			double a = cpu_s();
+			if (grens_dijkstra_route(dij, &q, &od, &res, &err)) {
+				fprintf(stderr, "bench-route: %s\n", err.message);
+				return 1;
+			}
+			sum += (cpu_s() - a) * 1e3;
+			int32_t d = res.journey_count ? res.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
+			if (i < nq && d == rarr[i])
+				agree++;
+			else if (i < nq) {
+				/* Dijkstra does not limit transfers: ask RAPTOR again with the
+				 * most it allows before calling it a disagreement */
+				grens_route_options wide = o;
+				wide.max_transfers = GRENS_ROUTE_MAX_TRANSFERS;
+				if (!wide_ws && grens_raptor_new(&wide_ws, tt, GRENS_ROUTE_MAX_TRANSFERS, &err)) {
+					fprintf(stderr, "bench-route: %s\n", err.message);
+					return 1;
+				}
+				if (grens_raptor_route(wide_ws, &q, &wide, &res, &err) == 0 &&
+				    (res.journey_count ? res.journeys[0].arrival : GRENS_ROUTE_UNREACHED) == d)
+					agree_wide++;
+				else
+					fprintf(stderr, "bench-route: dijkstra and raptor differ: from %u to %u at %d\n",
+						qf[i], qt[i], qtime[i]);
+			}
+		}
+		if (ndij)
+			printf("dijkstra one-to-one: %u queries, mean %.3f ms (same earliest arrival as "
+			       "raptor: %u of %u with <= 8 transfers, %u more with <= %u)\n",
+			       ndij, sum / ndij, agree, ndij < nq ? ndij : nq, agree_wide,
+			       GRENS_ROUTE_MAX_TRANSFERS);
 	}
-	if (ndij)
-		printf("dijkstra one-to-one: %u queries, mean %.3f ms (same earliest arrival as "
-		       "raptor: %u of %u with <= 8 transfers, %u more with <= %u)\n",
-		       ndij, sum / ndij, agree, ndij < nq ? ndij : nq, agree_wide,
-		       GRENS_ROUTE_MAX_TRANSFERS);
 	grens_raptor_free(wide_ws);
 	free(served);
 	free(qf);

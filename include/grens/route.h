@@ -50,9 +50,14 @@ typedef struct grens_route_options {
 	 * vehicles on their own stops and times. The overlay must outlive the
 	 * query's result. */
 	const grens_rt_overlay *rt;
+	/* Seconds; 0: no bound (default). Arrivals later than the departure
+	 * plus this count as unreached, which lets the routers stop exploring
+	 * there: the results are those without a bound, cut at it. */
+	int32_t max_duration;
 } grens_route_options;
 
-#define GRENS_ROUTE_OPTIONS_INIT { .max_transfers = 8, .min_change = -1, .rt = NULL }
+#define GRENS_ROUTE_OPTIONS_INIT                                                              \
+	{ .max_transfers = 8, .min_change = -1, .rt = NULL, .max_duration = 0 }
 
 typedef struct grens_route_query {
 	const uint32_t *from; /* origin stop indices */
@@ -150,6 +155,22 @@ int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t
  * q->from at q->time. q->to is ignored. */
 int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
 			    const grens_route_options *opts, int32_t *arrival, grens_error *err);
+
+/* Range one-to-all: the earliest arrival at every stop for departures the
+ * caller steps through from the latest to the earliest, each run reusing
+ * the labels of the later ones so that it only explores what it improves
+ * (rRAPTOR). grens_raptor_range_start fixes the origins (copied; q->to and
+ * q->time are ignored), the date and the options; origin i is left at the
+ * departure plus from_offset[i] seconds (0..86400; NULL: all 0), e.g. an
+ * access walk. Then each grens_raptor_range_next(time) fills
+ * arrival[stop_count] as grens_raptor_one_to_all would leaving at time, with
+ * GRENS_ROUTE_UNREACHED beyond opts->max_duration. time must not be later
+ * than the previous call's. A range query ends with the workspace's next
+ * query of any kind. GRENS_EARG for a bad query, offset or order. */
+int grens_raptor_range_start(grens_raptor *ws, const grens_route_query *q,
+			     const int32_t *from_offset, const grens_route_options *opts,
+			     grens_error *err);
+int grens_raptor_range_next(grens_raptor *ws, int32_t time, int32_t *arrival, grens_error *err);
 
 /* ---- time-dependent Dijkstra --------------------------------------------- */
 typedef struct grens_dijkstra grens_dijkstra;

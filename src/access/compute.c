@@ -96,11 +96,12 @@ struct worker {
 	/* per group of origin stops with one access time (see step_arrivals) */
 	uint32_t groups;
 	uint32_t group_begin[GRENS_ACCESS_MAX_LINKS + 1]; /* into links */
-	int32_t *cached[GRENS_ACCESS_MAX_LINKS];   /* [stops] arrivals leaving at cached_at */
-	int32_t cached_at[GRENS_ACCESS_MAX_LINKS]; /* GRENS_TIME_NONE: nothing cached */
-	int32_t *crit; /* sorted boarding deadlines of all groups, by group */
-	uint32_t crit_begin[GRENS_ACCESS_MAX_LINKS + 1], crit_next[GRENS_ACCESS_MAX_LINKS];
-	uint32_t crit_cap;
+	int32_t *cached[GRENS_ACCESS_MAX_LINKS]; /* exhaustive: [stops] one group's arrivals */
+	int32_t *offset;	/* [endpoints] access seconds of from[] */
+	int32_t *reach;		/* [stops] arrivals of the range query leaving at reach_at */
+	int32_t reach_at;	/* GRENS_TIME_NONE: nothing yet */
+	int32_t *crit;		/* sorted boarding deadlines */
+	uint32_t crit_count, crit_next, crit_cap; /* crit_next: first at or after the step */
 	grens_access_link
 	    *walk; /* stops reached on foot from the origin: (stop, walk s), by group */
 	uint32_t walk_begin[GRENS_ACCESS_MAX_LINKS + 1];
@@ -123,6 +124,8 @@ static void worker_free(struct worker *w)
 	free(w->links);
 	for (uint32_t g = 0; g < GRENS_ACCESS_MAX_LINKS; g++)
 		free(w->cached[g]);
+	free(w->offset);
+	free(w->reach);
 	free(w->crit);
 	free(w->walk);
 	free(w->walk_of);
@@ -143,6 +146,8 @@ static int worker_init(struct worker *w, struct run *run, grens_error *err)
 	w->column = calloc((size_t)steps + 1, sizeof(int32_t));
 	w->from = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
 	w->links = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(grens_access_link));
+	w->offset = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(int32_t));
+	w->reach = calloc((size_t)tt->stop_count + 1, sizeof(int32_t));
 	if (grens_size_mul(steps, (size_t)np + 1, &cells))
 		goto nomem;
 	w->place_tt = calloc(cells, sizeof(int32_t));
@@ -153,7 +158,8 @@ static int worker_init(struct worker *w, struct run *run, grens_error *err)
 		if (!w->stop_tt)
 			goto nomem;
 	}
-	if (!w->arrival || !w->best || !w->column || !w->from || !w->links || !w->place_tt)
+	if (!w->arrival || !w->best || !w->column || !w->from || !w->links || !w->place_tt ||
+	    !w->offset || !w->reach)
 		goto nomem;
 	w->walk_of = malloc(((size_t)tt->stop_count + 1) * sizeof(int32_t));
 	if (!w->walk_of)
@@ -196,16 +202,19 @@ static uint32_t origin_links(struct worker *w, const grens_access_origin *o)
 
 /* ---- earliest arrivals over the window ----------------------------------------
  *
- * Leaving a group of origin stops at time u, a journey either only walks
- * (round 0: an origin stop at u, a footpath target at u + walk) or first
- * boards some trip at a stop s of round 0, which it can iff u + walk(s) <=
- * departure; call departure - walk(s) that trip's boarding deadline. Between
- * two deadlines the set of boardable trips does not change, so every journey
- * with a vehicle from u is also one from the next deadline c >= u and the
- * other way round: arrivals by vehicle leaving at u equal those leaving at c.
- * So each departure step u takes min(u + walk, one-to-all at c), and
- * one-to-all runs once per distinct deadline in the window instead of once
- * per step (exhaustive = true runs it at every step, as a reference). */
+ * Leaving the origin at time t, a journey either only walks (round 0: origin
+ * stop o at t + access(o), a footpath target at that plus the walk) or first
+ * boards some trip at a stop s of round 0, which it can iff t + walk(s) <=
+ * departure, walk(s) being the least access plus footpath to s; call
+ * departure - walk(s) that trip's boarding deadline. Between two deadlines
+ * the set of boardable trips does not change, so every journey with a
+ * vehicle from t is also one from the next deadline c >= t and the other way
+ * round: arrivals by vehicle leaving at t equal those leaving at c. So each
+ * departure step t takes min(t + walk, one-to-all at c), and the deadlines
+ * are run from the latest to the earliest as one range query
+ * (grens_raptor_range_next), each reusing the labels of the later ones.
+ * exhaustive = true instead runs an independent one-to-all at every step for
+ * every group of origin stops with one access time, as a reference. */
 
 static int reserve(void **buf, uint32_t *cap, size_t need, size_t size)
 {
@@ -258,67 +267,80 @@ static int collect_walks(struct worker *w, uint32_t g, uint32_t *used)
 	return 0;
 }
 
-/* Boarding deadlines of group g within [lo, hi], plus the first one above hi,
- * sorted and unique, into w->crit. */
-static int collect_deadlines(struct worker *w, uint32_t g, int32_t lo, int32_t hi, uint32_t *used)
+/* Boarding deadlines (origin departure times) within [lo, hi] of the round-0
+ * stops of every group, plus the first one above hi, sorted and unique, into
+ * w->crit[0..w->crit_count). A stop reached by several groups adds the
+ * deadlines of each; the duplicates and the later ones change nothing. */
+static int collect_deadlines(struct worker *w, int32_t lo, int32_t hi)
 {
 	const grens_timetable *tt = w->run->tt;
 	grens_date date = w->run->opts->date;
-	uint32_t start = *used;
+	uint32_t used = 0;
 	int32_t above = INF;
-	for (uint32_t i = w->walk_begin[g]; i < w->walk_begin[g + 1]; i++) {
-		uint32_t s = w->walk[i].stop;
-		int32_t walk = w->walk[i].seconds;
-		for (uint32_t j = tt->stop_pattern_offset[s]; j < tt->stop_pattern_offset[s + 1];
-		     j++) {
-			uint32_t p = tt->stop_patterns[j].pattern,
-				 pos = tt->stop_patterns[j].position;
-			uint32_t t0 = tt->pattern_trip_offset[p],
-				 t1 = tt->pattern_trip_offset[p + 1];
-			uint32_t width =
-			    tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
-			const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p];
-			int rc = reserve((void **)&w->crit, &w->crit_cap,
-					 (size_t)*used + 2u * (t1 - t0) + 1, sizeof(int32_t));
-			if (rc)
-				return rc;
-			for (uint32_t k = 0; k < t1 - t0; k++) {
-				int32_t dep = st[(size_t)k * width + pos].departure;
-				for (int day = 0; day >= -1; day--) {
-					if (!grens_net_trip_runs(tt, t0 + k, date + day))
-						continue;
-					int64_t c = (int64_t)dep + day * 86400 - walk;
-					if (c < lo)
-						continue;
-					if (c <= hi)
-						w->crit[(*used)++] = (int32_t)c;
-					else if (c < above)
-						above = (int32_t)c;
+	for (uint32_t g = 0; g < w->groups; g++) {
+		int32_t access = w->links[w->group_begin[g]].seconds;
+		for (uint32_t i = w->walk_begin[g]; i < w->walk_begin[g + 1]; i++) {
+			uint32_t s = w->walk[i].stop;
+			int32_t walk = access + w->walk[i].seconds;
+			for (uint32_t j = tt->stop_pattern_offset[s];
+			     j < tt->stop_pattern_offset[s + 1]; j++) {
+				uint32_t p = tt->stop_patterns[j].pattern,
+					 pos = tt->stop_patterns[j].position;
+				uint32_t t0 = tt->pattern_trip_offset[p],
+					 t1 = tt->pattern_trip_offset[p + 1];
+				uint32_t width =
+				    tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
+				/* no boarding at the last stop or where pickup is refused */
+				if (pos + 1 >= width ||
+				    (tt->pattern_stop_flags[tt->pattern_stop_offset[p] + pos] &
+				     GRENS_NET_NO_PICKUP))
+					continue;
+				const grens_net_stop_time *st =
+				    tt->stop_times + tt->pattern_time_offset[p];
+				int rc = reserve((void **)&w->crit, &w->crit_cap,
+						 (size_t)used + 2u * (t1 - t0) + 1, sizeof(int32_t));
+				if (rc)
+					return rc;
+				for (uint32_t k = 0; k < t1 - t0; k++) {
+					int32_t dep = st[(size_t)k * width + pos].departure;
+					for (int day = 0; day >= -1; day--) {
+						if (!grens_net_trip_runs(tt, t0 + k, date + day))
+							continue;
+						int64_t c = (int64_t)dep + day * 86400 - walk;
+						if (c < lo)
+							continue;
+						if (c <= hi)
+							w->crit[used++] = (int32_t)c;
+						else if (c < above)
+							above = (int32_t)c;
+					}
 				}
 			}
 		}
 	}
 	if (above != INF)
-		w->crit[(*used)++] = above;
-	uint32_t n = *used - start;
-	if (n > 1) {
-		qsort(w->crit + start, n, sizeof(int32_t), cmp_i32);
+		w->crit[used++] = above;
+	if (used > 1) {
+		qsort(w->crit, used, sizeof(int32_t), cmp_i32);
 		uint32_t m = 1;
-		for (uint32_t i = 1; i < n; i++)
-			if (w->crit[start + i] != w->crit[start + m - 1])
-				w->crit[start + m++] = w->crit[start + i];
-		*used = start + m;
+		for (uint32_t i = 1; i < used; i++)
+			if (w->crit[i] != w->crit[m - 1])
+				w->crit[m++] = w->crit[i];
+		used = m;
 	}
+	w->crit_count = used;
 	return 0;
 }
 
-/* Split the origin's links into groups of one access time and prepare each
- * group's walks, deadlines and cache. */
+/* Split the origin's links into groups of one access time, prepare each
+ * group's walks, and either the deadlines with a range query over them or
+ * (exhaustive) each group's cache. */
 static int prepare_groups(struct worker *w, uint32_t nlinks)
 {
 	const grens_access_options *opts = w->run->opts;
 	const grens_timetable *tt = w->run->tt;
-	uint32_t g = 0, walks = 0, crits = 0;
+	uint32_t g = 0, walks = 0;
+	int rc = 0;
 	for (uint32_t i = 0; i < nlinks;) {
 		uint32_t e = i;
 		while (e < nlinks && w->links[e].seconds == w->links[i].seconds)
@@ -329,28 +351,34 @@ static int prepare_groups(struct worker *w, uint32_t nlinks)
 		i = e;
 	}
 	w->groups = g;
-	for (g = 0; g < w->groups; g++) {
-		int32_t a = w->links[w->group_begin[g]].seconds;
+	for (g = 0; g < w->groups && !rc; g++) {
 		w->walk_begin[g] = walks;
-		int rc = collect_walks(w, g, &walks);
+		rc = collect_walks(w, g, &walks);
 		w->walk_begin[g + 1] = walks;
-		w->crit_begin[g] = crits;
-		if (!rc && !opts->exhaustive)
-			rc = collect_deadlines(w, g, opts->window_start + a, opts->window_end + a,
-					       &crits);
-		w->crit_begin[g + 1] = crits;
-		w->crit_next[g] = w->crit_begin[g];
-		w->cached_at[g] = GRENS_TIME_NONE;
-		if (!rc && !w->cached[g]) {
+		if (!rc && opts->exhaustive && !w->cached[g]) {
 			w->cached[g] = malloc(((size_t)tt->stop_count + 1) * sizeof(int32_t));
 			if (!w->cached[g])
 				rc = GRENS_ENOMEM;
 		}
-		if (rc)
-			return grens_error_set(&w->err, rc, "cannot prepare an origin: %s",
-					       grens_strerror(rc));
 	}
-	return 0;
+	if (!rc && !opts->exhaustive)
+		rc = collect_deadlines(w, opts->window_start, opts->window_end);
+	if (rc)
+		return grens_error_set(&w->err, rc, "cannot prepare an origin: %s",
+				       grens_strerror(rc));
+	w->crit_next = w->crit_count;
+	w->reach_at = GRENS_TIME_NONE;
+	if (opts->exhaustive || w->crit_count == 0)
+		return 0; /* e.g. a place without stops: nothing to route */
+	for (uint32_t i = 0; i < nlinks; i++) {
+		w->from[i] = w->links[i].stop;
+		w->offset[i] = w->links[i].seconds;
+	}
+	grens_route_query q = {
+	    .from = w->from, .from_count = nlinks, .date = opts->date, .time = opts->window_start};
+	grens_route_options ro = opts->route;
+	ro.max_duration = opts->max_duration;
+	return grens_raptor_range_start(w->ws, &q, w->offset, &ro, &w->err);
 }
 
 static int one_to_all(struct worker *w, uint32_t g, int32_t at, int32_t *out)
@@ -364,38 +392,45 @@ static int one_to_all(struct worker *w, uint32_t g, int32_t at, int32_t *out)
 }
 
 /* Earliest arrival at every stop leaving the origin at t (steps in
- * increasing t), into w->best. */
+ * decreasing t), into w->best. */
 static int step_arrivals(struct worker *w, int32_t t)
 {
 	const grens_timetable *tt = w->run->tt;
 	const grens_access_options *opts = w->run->opts;
-	for (uint32_t s = 0; s < tt->stop_count; s++)
-		w->best[s] = INF;
-	for (uint32_t g = 0; g < w->groups; g++) {
-		int32_t u = t + w->links[w->group_begin[g]].seconds;
-		const int32_t *arr = w->cached[g];
-		if (opts->exhaustive) {
+	size_t bytes = (size_t)tt->stop_count * sizeof(int32_t);
+	if (opts->exhaustive) {
+		for (uint32_t s = 0; s < tt->stop_count; s++)
+			w->best[s] = INF;
+		for (uint32_t g = 0; g < w->groups; g++) {
+			int32_t u = t + w->links[w->group_begin[g]].seconds;
 			int rc = one_to_all(w, g, u, w->cached[g]);
 			if (rc)
 				return rc;
+			for (uint32_t s = 0; s < tt->stop_count; s++)
+				if (w->cached[g][s] < w->best[s])
+					w->best[s] = w->cached[g][s];
+		}
+	} else {
+		/* the first deadline at or after t */
+		while (w->crit_next > 0 && w->crit[w->crit_next - 1] >= t)
+			w->crit_next--;
+		if (w->crit_next == w->crit_count) {
+			/* no vehicle can be boarded any more */
+			for (uint32_t s = 0; s < tt->stop_count; s++)
+				w->best[s] = INF;
 		} else {
-			while (w->crit_next[g] < w->crit_begin[g + 1] &&
-			       w->crit[w->crit_next[g]] < u)
-				w->crit_next[g]++;
-			if (w->crit_next[g] == w->crit_begin[g + 1]) {
-				arr = NULL; /* no vehicle can be boarded any more */
-			} else if (w->cached_at[g] != w->crit[w->crit_next[g]]) {
-				int32_t c = w->crit[w->crit_next[g]];
-				int rc = one_to_all(w, g, c, w->cached[g]);
+			int32_t c = w->crit[w->crit_next];
+			if (w->reach_at != c) {
+				int rc = grens_raptor_range_next(w->ws, c, w->reach, &w->err);
 				if (rc)
 					return rc;
-				w->cached_at[g] = c;
+				w->reach_at = c;
 			}
+			memcpy(w->best, w->reach, bytes);
 		}
-		if (arr)
-			for (uint32_t s = 0; s < tt->stop_count; s++)
-				if (arr[s] < w->best[s])
-					w->best[s] = arr[s];
+	}
+	for (uint32_t g = 0; g < w->groups; g++) {
+		int32_t u = t + w->links[w->group_begin[g]].seconds;
 		for (uint32_t i = w->walk_begin[g]; i < w->walk_begin[g + 1]; i++) {
 			int32_t a = u + w->walk[i].seconds;
 			if (a < w->best[w->walk[i].stop])
@@ -418,7 +453,7 @@ static int run_origin(struct worker *w, uint32_t slot)
 	if (rc)
 		return rc;
 
-	for (uint32_t i = 0; i < steps; i++) {
+	for (uint32_t i = steps; i-- > 0;) {
 		int32_t t = opts->window_start + (int32_t)i * opts->step;
 		rc = step_arrivals(w, t);
 		if (rc)

@@ -643,6 +643,9 @@ int grens_dijkstra_route(grens_dijkstra *ws, const grens_route_query *q,
 	}
 	while (ws->heap_len) {
 		uint32_t node = heap_pop(ws);
+		/* labels leave the heap in time order: all the rest are later */
+		if (opts->max_duration > 0 && ws->label[node] > q->time + opts->max_duration)
+			return 0;
 		ws->done[node] = 1;
 		if (ws->target[node / 2]) {
 			int rc = rebuild(ws, q, node, err);

@@ -93,9 +93,22 @@ struct grens_raptor {
 	uint32_t record_count, record_cap;
 
 	int32_t min_change;
+	/* Arrivals must be earlier than this (departure + max_duration + 1),
+	 * INT32_MAX without a bound; it prunes like a reached target. */
+	int32_t limit;
+	int32_t max_duration;
 	uint32_t query_rounds;
 	const grens_rt_overlay *rt; /* of the current query, or NULL */
 	grens_date query_date;
+
+	/* a range one-to-all between grens_raptor_range_start and _next: its
+	 * origins and offsets (copied), and the last departure run */
+	uint32_t *range_from;
+	int32_t *range_offset;
+	grens_route_query range_q;
+	int32_t range_last;
+	bool range_on;
+	uint8_t *step_runs; /* [GRENS_ROUTE_MAX_STEPS] grens_raptor_profile: steps to run */
 
 	/* results */
 	grens_route_journey journeys[GRENS_ROUTE_MAX_TRANSFERS + 2];
@@ -166,6 +179,9 @@ int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max
 	ws->seat_min = ws_array(ws, (size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
 	ws->legs = ws_array(ws, layers * GRENS_ROUTE_MAX_LEGS, sizeof(grens_route_leg), &rc);
 	ws->dep_by_stop = ws_array(ws, tt->stop_time_count, sizeof(int32_t), &rc);
+	ws->range_from = ws_array(ws, GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t), &rc);
+	ws->range_offset = ws_array(ws, GRENS_ROUTE_MAX_ENDPOINTS, sizeof(int32_t), &rc);
+	ws->step_runs = ws_array(ws, GRENS_ROUTE_MAX_STEPS, 1, &rc);
 	if (rc)
 		goto fail;
 	for (uint32_t p = 0; p < tt->pattern_count; p++) {
@@ -258,6 +274,9 @@ static int check_query(const grens_raptor *ws, const grens_route_query *q,
 					       q->to[i]);
 	if (q->time < 0 || q->time > GRENS_LIMIT_MAX_HOURS * 3600)
 		return grens_error_set(err, GRENS_EARG, "departure time %d out of range", q->time);
+	if (opts->max_duration < 0 || opts->max_duration > GRENS_LIMIT_MAX_HOURS * 3600)
+		return grens_error_set(err, GRENS_EARG, "max duration %d s out of range",
+				       opts->max_duration);
 	return 0;
 }
 
@@ -300,6 +319,9 @@ static void reset_labels(grens_raptor *ws, const grens_route_query *q, bool targ
 	for (uint32_t i = 0; targets && i < q->to_count; i++)
 		ws->is_target[q->to[i]] = 1;
 	ws->min_change = opts->min_change;
+	ws->max_duration = opts->max_duration;
+	ws->limit = INF;
+	ws->range_on = false;
 	ws->rt = opts->rt;
 	ws->query_date = q->date;
 	ws->query_rounds = opts->max_transfers + 1;
@@ -327,7 +349,14 @@ static inline const int32_t *foot_bound(const grens_raptor *ws, uint32_t k)
 }
 static inline int32_t target_bound(const grens_raptor *ws, uint32_t k)
 {
-	return ws->prefix ? ws->tgt_prefix[k] : ws->tgt_best;
+	int32_t b = ws->prefix ? ws->tgt_prefix[k] : ws->tgt_best;
+	return b < ws->limit ? b : ws->limit;
+}
+
+/* Set the arrival limit for a departure at t (see the struct). */
+static void set_limit(grens_raptor *ws, int32_t t)
+{
+	ws->limit = ws->max_duration > 0 ? t + ws->max_duration + 1 : INF;
 }
 
 /* Lower the bounds of rounds k.. at stop s (and of the target) to a. */
@@ -568,6 +597,20 @@ static void scan_pattern_live(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t
 	}
 }
 
+/* The first index in [lo, hi) of the sorted departures col at or after
+ * want, or hi. */
+static inline uint32_t first_departure(const int32_t *col, uint32_t lo, uint32_t hi, int32_t want)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (col[mid] < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Scan pattern p in round k for the trips of service day D+day. */
 static void scan_pattern(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t first, int day)
 {
@@ -620,13 +663,7 @@ static void scan_pattern(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t firs
 			if (steps < 8 || hi == 0)
 				lo = hi;
 		}
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
-			if (col[mid] < want)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		lo = first_departure(col, lo, hi, want);
 		uint32_t end = row ? cur : nt;
 		while (lo < end && !(ws->service_runs[tt->trip_service[t0 + lo]] & bit))
 			lo++;
@@ -701,22 +738,26 @@ static void clear_marks(grens_raptor *ws)
 	ws->marked_count = 0;
 }
 
-/* Round 0 at departure time t, then rounds 1..query_rounds. Labels are not
- * reset here (range queries reuse them). */
-static void run_rounds(grens_raptor *ws, const grens_route_query *q, int32_t t, int32_t tmin)
+/* Round 0 at departure time t (origin i left at t + offset[i]; offset may
+ * be NULL for all 0), then rounds 1..query_rounds. Labels are not reset
+ * here (range queries reuse them). */
+static void run_rounds(grens_raptor *ws, const grens_route_query *q, const int32_t *offset,
+		       int32_t t, int32_t tmin)
 {
 	const grens_timetable *tt = ws->tt;
 	clear_marks(ws);
 	for (uint32_t i = 0; i < q->from_count; i++) {
 		uint32_t o = q->from[i];
-		if (t < foot_bound(ws, 0)[o])
-			set_foot_label(ws, 0, o, t, GRENS_NONE);
+		int32_t a = t + (offset ? offset[i] : 0);
+		if (a < ws->limit && a < foot_bound(ws, 0)[o])
+			set_foot_label(ws, 0, o, a, GRENS_NONE);
 	}
 	for (uint32_t i = 0; i < q->from_count; i++) {
 		uint32_t o = q->from[i];
+		int32_t start = t + (offset ? offset[i] : 0);
 		for (uint32_t f = tt->footpath_offset[o]; f < tt->footpath_offset[o + 1]; f++) {
 			uint32_t to = tt->footpaths[f].to_stop;
-			int32_t a = t + tt->footpaths[f].duration;
+			int32_t a = start + tt->footpaths[f].duration;
 			if (a < target_bound(ws, 0) && a < foot_bound(ws, 0)[to])
 				set_foot_label(ws, 0, to, a, o);
 		}
@@ -900,7 +941,8 @@ int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
 		return rc;
 	set_date(ws, q->date);
 	reset_labels(ws, q, true, false, opts);
-	run_rounds(ws, q, q->time, q->time);
+	set_limit(ws, q->time);
+	run_rounds(ws, q, NULL, q->time, q->time);
 
 	/* candidates per round, latest round (earliest arrival) first */
 	uint32_t count = 0, at = 0;
@@ -948,6 +990,40 @@ int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
 	return 0;
 }
 
+/* Mark in ws->step_runs the steps of a range query (t0 + i * step, i < n)
+ * with a boarding deadline of stop s (reached walk seconds after leaving
+ * the origin) in [t0 + i * step, t0 + (i + 1) * step): a departure of a trip
+ * that can be boarded there, minus walk. */
+static void mark_deadlines(grens_raptor *ws, uint32_t s, int32_t walk, int32_t t0, int32_t step,
+			   uint32_t n)
+{
+	const grens_timetable *tt = ws->tt;
+	int64_t end = (int64_t)t0 + (int64_t)n * step; /* deadlines from here on need no run */
+	for (uint32_t j = tt->stop_pattern_offset[s]; j < tt->stop_pattern_offset[s + 1]; j++) {
+		uint32_t p = tt->stop_patterns[j].pattern, pos = tt->stop_patterns[j].position;
+		uint32_t so = tt->pattern_stop_offset[p], width = tt->pattern_stop_offset[p + 1] - so;
+		if (pos + 1 >= width || (tt->pattern_stop_flags[so + pos] & GRENS_NET_NO_PICKUP))
+			continue;
+		uint32_t tr0 = tt->pattern_trip_offset[p], nt = tt->pattern_trip_offset[p + 1] - tr0;
+		const int32_t *col = ws->dep_by_stop + tt->pattern_time_offset[p] + (uint64_t)pos * nt;
+		for (int day = 0; day >= -1; day--) {
+			int32_t shift = day * DAY;
+			uint8_t bit = day == 0 ? 2 : 1;
+			if (day == -1 && ws->pat_max_time[p] - DAY < t0)
+				continue;
+			/* departures are sorted along the column (no overtaking) */
+			uint32_t lo = first_departure(col, 0, nt, t0 + walk - shift);
+			for (uint32_t x = lo; x < nt; x++) {
+				int64_t d = (int64_t)col[x] + shift - walk;
+				if (d >= end)
+					break;
+				if (ws->service_runs[tt->trip_service[tr0 + x]] & bit)
+					ws->step_runs[(d - t0) / step] = 1;
+			}
+		}
+	}
+}
+
 int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t0, int32_t t1,
 			 int32_t step, const grens_route_options *opts,
 			 grens_route_profile_step *steps, grens_error *err)
@@ -963,15 +1039,49 @@ int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t
 	uint32_t n = (uint32_t)((t1 - t0) / step) + 1;
 	set_date(ws, q->date);
 	reset_labels(ws, q, true, true, opts);
+	/* Which trips a traveller leaving at t can board changes only at a
+	 * boarding deadline (as in grens_access_run): a step with none before
+	 * the next later step rides as that step does and differs only in
+	 * walking alone, from the origins straight to a destination (walk_only
+	 * seconds). So only the latest step and the steps with a deadline run.
+	 * Live times move the deadlines: with an overlay every step runs. */
+	int32_t walk_only = INF;
+	memset(ws->step_runs, ws->rt ? 1 : 0, n);
+	ws->step_runs[n - 1] = 1;
+	for (uint32_t i = 0; i < q->from_count; i++) {
+		uint32_t o = q->from[i];
+		if (ws->is_target[o])
+			walk_only = 0;
+		if (!ws->rt)
+			mark_deadlines(ws, o, 0, t0, step, n);
+		for (uint32_t f = ws->tt->footpath_offset[o]; f < ws->tt->footpath_offset[o + 1]; f++) {
+			const grens_net_footpath *fp = &ws->tt->footpaths[f];
+			if (ws->is_target[fp->to_stop] && fp->duration < walk_only)
+				walk_only = fp->duration;
+			if (!ws->rt)
+				mark_deadlines(ws, fp->to_stop, fp->duration, t0, step, n);
+		}
+	}
 	for (uint32_t i = n; i-- > 0;) {
 		int32_t t = t0 + (int32_t)i * step;
-		/* continuations are followed again for each departure, since the
-		 * earlier one may reach them in fewer rounds */
-		next_stamp(ws);
-		run_rounds(ws, q, t, t0);
+		uint32_t k0 = 0;
 		int32_t best = INF;
 		int32_t transfers = -1;
-		for (uint32_t k = 0; k <= ws->query_rounds; k++) {
+		set_limit(ws, t);
+		if (ws->step_runs[i]) {
+			/* continuations are followed again for each departure, since
+			 * the earlier one may reach them in fewer rounds */
+			next_stamp(ws);
+			run_rounds(ws, q, NULL, t, t0);
+		} else {
+			/* round 0 is this step's own; later rounds are the last run's */
+			k0 = 1;
+			if (walk_only != INF) {
+				best = t + walk_only;
+				transfers = 0;
+			}
+		}
+		for (uint32_t k = k0; k <= ws->query_rounds; k++) {
 			uint32_t s;
 			bool foot;
 			int32_t a = target_arrival(ws, q, k, &s, &foot);
@@ -980,6 +1090,8 @@ int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t
 				transfers = k ? (int32_t)k - 1 : 0;
 			}
 		}
+		if (best >= ws->limit) /* a later departure's, beyond this one's bound */
+			best = INF;
 		steps[i].departure = t;
 		steps[i].arrival = best;
 		steps[i].transfers = best == INF ? -1 : transfers;
@@ -996,8 +1108,60 @@ int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
 		return rc;
 	set_date(ws, q->date);
 	reset_labels(ws, q, false, false, opts);
-	run_rounds(ws, q, q->time, q->time);
+	set_limit(ws, q->time);
+	run_rounds(ws, q, NULL, q->time, q->time);
 	for (uint32_t s = 0; s < ws->stops; s++)
 		arrival[s] = ws->best_trip[s] < ws->best_foot[s] ? ws->best_trip[s] : ws->best_foot[s];
+	return 0;
+}
+
+int grens_raptor_range_start(grens_raptor *ws, const grens_route_query *q,
+			     const int32_t *from_offset, const grens_route_options *opts,
+			     grens_error *err)
+{
+	ws->range_on = false;
+	int rc = check_query(ws, q, opts, false, err);
+	if (rc)
+		return rc;
+	for (uint32_t i = 0; from_offset && i < q->from_count; i++)
+		if (from_offset[i] < 0 || from_offset[i] > DAY)
+			return grens_error_set(err, GRENS_EARG, "origin offset %d s out of range",
+					       from_offset[i]);
+	set_date(ws, q->date);
+	reset_labels(ws, q, false, true, opts);
+	for (uint32_t i = 0; i < q->from_count; i++) {
+		ws->range_from[i] = q->from[i];
+		ws->range_offset[i] = from_offset ? from_offset[i] : 0;
+	}
+	ws->range_q = *q;
+	ws->range_q.from = ws->range_from;
+	ws->range_q.to = NULL;
+	ws->range_q.to_count = 0;
+	ws->range_last = INF;
+	ws->range_on = true;
+	return 0;
+}
+
+int grens_raptor_range_next(grens_raptor *ws, int32_t time, int32_t *arrival, grens_error *err)
+{
+	if (!ws->range_on)
+		return grens_error_set(err, GRENS_EARG, "no range query started");
+	if (time < 0 || time > ws->range_last || time > GRENS_LIMIT_MAX_HOURS * 3600)
+		return grens_error_set(err, GRENS_EARG,
+				       "departure %d s not at or before the previous one", time);
+	ws->range_last = time;
+	/* continuations are followed again for each departure, since the
+	 * earlier one may reach them in fewer rounds */
+	next_stamp(ws);
+	set_limit(ws, time);
+	run_rounds(ws, &ws->range_q, ws->range_offset, time, time);
+	/* labels of later departures stay valid (waiting at the origin), but
+	 * those beyond this departure's bound are not reported */
+	const int32_t *bt = ws->prefix_trip + (size_t)ws->query_rounds * ws->stops;
+	const int32_t *bf = ws->prefix_foot + (size_t)ws->query_rounds * ws->stops;
+	for (uint32_t s = 0; s < ws->stops; s++) {
+		int32_t a = bt[s] < bf[s] ? bt[s] : bf[s];
+		arrival[s] = a < ws->limit ? a : INF;
+	}
 	return 0;
 }

@@ -142,6 +142,36 @@ static void test_change_time_and_pareto(void)
 	CHECK_INT(arr[1], HM(8, 10));
 	CHECK_INT(arr[2], HM(8, 30));
 
+	/* bounded to 20 min: B (10 min) stays, C (30 min) is cut */
+	o.max_duration = 20 * 60;
+	CHECK_INT(grens_raptor_one_to_all(r.raptor, &q, &o, arr, &err), 0);
+	CHECK_INT(arr[1], HM(8, 10));
+	CHECK_INT(arr[2], GRENS_ROUTE_UNREACHED);
+	/* the range one-to-all with that bound: leaving at 08:00, then at 07:58
+	 * (a1 still, waiting 2 min at A: B 08:10, C cut at 07:58 + 20 min) */
+	CHECK_INT(grens_raptor_range_start(r.raptor, &q, NULL, &o, &err), 0);
+	CHECK_INT(grens_raptor_range_next(r.raptor, HM(8, 0), arr, &err), 0);
+	CHECK_INT(arr[0], HM(8, 0));
+	CHECK_INT(arr[1], HM(8, 10));
+	CHECK_INT(arr[2], GRENS_ROUTE_UNREACHED);
+	CHECK_INT(grens_raptor_range_next(r.raptor, HM(7, 58), arr, &err), 0);
+	CHECK_INT(arr[0], HM(7, 58));
+	CHECK_INT(arr[1], HM(8, 10));
+	CHECK_INT(arr[2], GRENS_ROUTE_UNREACHED);
+	/* departures must come latest first */
+	CHECK_INT(grens_raptor_range_next(r.raptor, HM(8, 5), arr, &err), GRENS_EARG);
+	/* unbounded, with A left 2 min after the departure (an access walk):
+	 * leaving at 07:58 is being at A at 08:00, just in time for a1 */
+	o.max_duration = 0;
+	int32_t two_min = 120, bad_offset = -1;
+	CHECK_INT(grens_raptor_range_start(r.raptor, &q, &bad_offset, &o, &err), GRENS_EARG);
+	CHECK_INT(grens_raptor_range_next(r.raptor, HM(7, 58), arr, &err), GRENS_EARG);
+	CHECK_INT(grens_raptor_range_start(r.raptor, &q, &two_min, &o, &err), 0);
+	CHECK_INT(grens_raptor_range_next(r.raptor, HM(7, 58), arr, &err), 0);
+	CHECK_INT(arr[0], HM(8, 0));
+	CHECK_INT(arr[1], HM(8, 10));
+	CHECK_INT(arr[2], HM(8, 30));
+
 	/* range 07:58..08:06 by 60 s to C: departures 07:58, 07:59, 08:00 catch a1
 	 * (arrive 08:30: 32, 31, 30 min, 1 transfer); 08:01..08:05 take d1
 	 * (09:00: 59, 58, 57, 56, 55 min, 0 transfers); 08:06 has nothing. */

@@ -377,6 +377,124 @@ static grens_timetable *load_gtfs(const tb_net *net, const char *dir)
 }
 
 static uint32_t queries, reached, late, exception_days, seated, multi;
+static uint32_t range_departures, bound_cuts;
+
+/* arrivals cut at a bound: later than limit is unreached */
+static int32_t cut(int32_t a, int32_t limit)
+{
+	return a > limit ? GRENS_ROUTE_UNREACHED : a;
+}
+
+/* The range one-to-all and the arrival bound against independent queries:
+ * a range over decreasing departures from up to three origins with random
+ * offsets must give, at each departure, the least over the origins of a
+ * one-to-all leaving each at its offset; with a bound, every router must
+ * give the unbounded result cut at it (one-to-all, range, one-to-one RAPTOR
+ * and Dijkstra, profile steps). */
+static void check_range_all(const grens_timetable *tt, grens_raptor *raptor,
+			    grens_dijkstra *dijkstra, const grens_route_query *q0,
+			    const grens_route_options *o0, uint64_t seed)
+{
+	uint32_t n = tt->stop_count;
+	int32_t *want = calloc(n, sizeof(int32_t)), *one = calloc(n, sizeof(int32_t));
+	int32_t *got = calloc(n, sizeof(int32_t)), *bounded = calloc(n, sizeof(int32_t));
+	grens_raptor *second = NULL, *ref = NULL;
+	grens_error err;
+	CHECK_INT(grens_raptor_new(&second, tt, GRENS_ROUTE_MAX_TRANSFERS, &err), 0);
+	CHECK_INT(grens_raptor_new(&ref, tt, GRENS_ROUTE_MAX_TRANSFERS, &err), 0);
+	if (!want || !one || !got || !bounded || !second || !ref)
+		goto done;
+	uint32_t from[3];
+	int32_t offset[3];
+	uint32_t nf = 1 + rnd_below(3);
+	for (uint32_t i = 0; i < nf; i++) {
+		from[i] = rnd_below(n);
+		offset[i] = i == 0 ? 0 : (int32_t)rnd_below(20) * 60;
+	}
+	int32_t bound = (int32_t)(1 + rnd_below(6)) * 1800; /* 30 min .. 3 h */
+	grens_route_query q = *q0;
+	q.from = from;
+	q.from_count = nf;
+	q.to = NULL;
+	q.to_count = 0;
+	grens_route_options o = *o0, ob = *o0;
+	ob.max_duration = bound;
+	/* the same range twice, unbounded on one workspace, bounded on the other */
+	CHECK_INT(grens_raptor_range_start(raptor, &q, offset, &o, &err), 0);
+	CHECK_INT(grens_raptor_range_start(second, &q, offset, &ob, &err), 0);
+	int32_t t = q0->time + 2 * 3600;
+	for (uint32_t step = 0; step < 8; step++) {
+		t -= (int32_t)rnd_below(4) * 300; /* sometimes the same departure again */
+		if (t < 0)
+			break;
+		CHECK_INT(grens_raptor_range_next(raptor, t, got, &err), 0);
+		CHECK_INT(grens_raptor_range_next(second, t, bounded, &err), 0);
+		for (uint32_t s = 0; s < n; s++)
+			want[s] = GRENS_ROUTE_UNREACHED;
+		range_departures++;
+		/* the reference on a workspace of its own: another query would end
+		 * the range queries */
+		grens_route_query single = q;
+		for (uint32_t i = 0; i < nf; i++) {
+			single.from = &from[i];
+			single.from_count = 1;
+			single.time = t + offset[i];
+			CHECK_INT(grens_raptor_one_to_all(ref, &single, &o, one, &err), 0);
+			for (uint32_t s = 0; s < n; s++)
+				if (one[s] < want[s])
+					want[s] = one[s];
+		}
+		uint32_t diffs = 0, bdiffs = 0;
+		for (uint32_t s = 0; s < n; s++) {
+			diffs += got[s] != want[s];
+			bdiffs += bounded[s] != cut(want[s], t + bound);
+			bound_cuts += want[s] != GRENS_ROUTE_UNREACHED && want[s] > t + bound;
+		}
+		CHECK_INT(diffs, 0);
+		CHECK_INT(bdiffs, 0);
+		if (diffs || bdiffs) {
+			grens_route_query r = q;
+			r.time = t;
+			report(tt, "range one-to-all vs one-to-all", seed, &r, diffs, bdiffs);
+			break;
+		}
+	}
+	/* the bound on single queries: one-to-all, one-to-one and profile */
+	CHECK_INT(grens_raptor_one_to_all(raptor, q0, &o, want, &err), 0);
+	CHECK_INT(grens_raptor_one_to_all(raptor, q0, &ob, got, &err), 0);
+	uint32_t diffs = 0;
+	for (uint32_t s = 0; s < n; s++)
+		diffs += got[s] != cut(want[s], q0->time + bound);
+	CHECK_INT(diffs, 0);
+	if (diffs)
+		report(tt, "bounded one-to-all", seed, q0, diffs, bound);
+	grens_route_result rr, br, dr;
+	CHECK_INT(grens_raptor_route(raptor, q0, &o, &rr, &err), 0);
+	int32_t ra = rr.journey_count ? rr.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
+	CHECK_INT(grens_raptor_route(raptor, q0, &ob, &br, &err), 0);
+	CHECK_INT(br.journey_count ? br.journeys[0].arrival : GRENS_ROUTE_UNREACHED,
+		  cut(ra, q0->time + bound));
+	CHECK_INT(grens_dijkstra_route(dijkstra, q0, &ob, &dr, &err), 0);
+	CHECK_INT(dr.journey_count ? dr.journeys[0].arrival : GRENS_ROUTE_UNREACHED,
+		  cut(ra, q0->time + bound));
+	grens_route_profile_step a[7], b[7];
+	CHECK_INT(grens_raptor_profile(raptor, q0, q0->time, q0->time + 6 * 600, 600, &o, a, &err),
+		  0);
+	CHECK_INT(grens_raptor_profile(raptor, q0, q0->time, q0->time + 6 * 600, 600, &ob, b, &err),
+		  0);
+	for (uint32_t i = 0; i < 7; i++) {
+		int32_t w = cut(a[i].arrival, a[i].departure + bound);
+		CHECK_INT(b[i].arrival, w);
+		CHECK_INT(b[i].transfers, w == GRENS_ROUTE_UNREACHED ? -1 : a[i].transfers);
+	}
+done:
+	grens_raptor_free(second);
+	grens_raptor_free(ref);
+	free(want);
+	free(one);
+	free(got);
+	free(bounded);
+}
 
 /* Random queries on one timetable of the network made from seed. */
 static void check_timetable(const grens_timetable *tt, const tb_net *net, uint64_t seed)
@@ -449,6 +567,8 @@ static void check_timetable(const grens_timetable *tt, const tb_net *net, uint64
 			if (all[to] != ra)
 				report(tt, "one-to-all vs one-to-one", seed, &q, all[to], ra);
 		}
+		if (qi % 8 == 4)
+			check_range_all(tt, raptor, dijkstra, &q, &o, seed);
 		/* range query: each step equals a one-off query at that time */
 		if (qi % 12 == 0) {
 			grens_route_profile_step steps[13];
@@ -524,14 +644,18 @@ int main(void)
 	rmdir(dir);
 	fprintf(stderr,
 		"%u queries (%u reached, %u after 22:00, %u on calendar exception dates, "
-		"%u with several Pareto journeys, %u stay-seated legs), %u networks through GTFS\n",
-		queries, reached, late, exception_days, multi, seated, gtfs_runs);
+		"%u with several Pareto journeys, %u stay-seated legs), %u networks through GTFS; "
+		"%u range one-to-all departures, %u arrivals cut by a bound\n",
+		queries, reached, late, exception_days, multi, seated, gtfs_runs, range_departures,
+		bound_cuts);
 	if (seeds > 1) {
 		CHECK(queries >= 10000);
 		CHECK(late > 1000);
 		CHECK(exception_days > 100);
 		CHECK(seated > 0);
 		CHECK(gtfs_runs == seeds);
+		CHECK(range_departures > 1000);
+		CHECK(bound_cuts > 1000);
 	}
 	return check_exit();
 }

@@ -518,15 +518,19 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 	int64_t add_times[ADDS][MAX_ADDED_STOPS];
 	char add_ids[ADDS][32];
 	uint32_t added_legs = 0;
-	grens_raptor *rw = NULL;
+	grens_raptor *rw = NULL, *ref = NULL;
 	grens_dijkstra *dw = NULL;
 	grens_error err;
 	grens_error_clear(&err);
 	CHECK_INT(grens_raptor_new(&rw, t, 8, &err), 0);
+	CHECK_INT(grens_raptor_new(&ref, t, 8, &err), 0);
 	CHECK_INT(grens_dijkstra_new(&dw, t, &err), 0);
 	struct update *u = calloc(256, sizeof(*u));
+	int32_t *range = calloc(t->stop_count, sizeof(int32_t)),
+		*all = calloc(t->stop_count, sizeof(int32_t));
 	uint32_t queries = 0, reached = 0, live_legs = 0, seated = 0, profile_steps = 0;
-	for (uint32_t r = 0; rw && dw && u && r < rounds; r++) {
+	uint32_t range_departures = 0;
+	for (uint32_t r = 0; rw && ref && dw && u && range && all && r < rounds; r++) {
 		uint32_t n = 0;
 		for (uint32_t trip = 0; trip < t->trip_count && n < 256; trip++) {
 			if (!grens_net_trip_runs(t, trip, d) || rnd_below(3) != 0)
@@ -606,18 +610,44 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 					profile_steps++;
 				}
 			}
+			/* range one-to-all on live times, bounded to 1 h: each departure
+			 * equals a one-to-all leaving then, cut at the bound */
+			if (i % 10 == 5) {
+				grens_route_options ob = o;
+				ob.max_duration = 3600;
+				CHECK_INT(grens_raptor_range_start(rw, &q, NULL, &ob, &err), 0);
+				for (uint32_t k = 6; k-- > 0;) {
+					int32_t at = q.time + (int32_t)k * 600;
+					grens_route_query one = q;
+					one.time = at;
+					CHECK_INT(grens_raptor_range_next(rw, at, range, &err), 0);
+					CHECK_INT(grens_raptor_one_to_all(ref, &one, &o, all, &err), 0);
+					uint32_t diffs = 0;
+					for (uint32_t s = 0; s < t->stop_count; s++)
+						diffs += range[s] != (all[s] > at + 3600
+									  ? GRENS_ROUTE_UNREACHED
+									  : all[s]);
+					CHECK_INT(diffs, 0);
+					range_departures++;
+				}
+			}
 		}
 		grens_rt_overlay_release(ov);
 	}
 	fprintf(stderr,
 		"%s: %u queries on random overlays, %u reached, %u live legs, %u seated, %u on "
-		"added trips, %u range steps\n",
-		date, queries, reached, live_legs, seated, added_legs, profile_steps);
+		"added trips, %u range steps, %u range one-to-all departures\n",
+		date, queries, reached, live_legs, seated, added_legs, profile_steps,
+		range_departures);
 	CHECK(t != tt || seated > 0); /* the fixture's block A3 -> C1 is exercised */
 	CHECK(reached > queries / 10);
 	CHECK(live_legs > 0);
 	CHECK(added_legs > 0);
+	CHECK(range_departures > 0);
 	free(u);
+	free(range);
+	free(all);
+	grens_raptor_free(ref);
 	grens_raptor_free(rw);
 	grens_dijkstra_free(dw);
 }
