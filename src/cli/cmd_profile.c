@@ -16,6 +16,7 @@ static void usage(FILE *o)
 		"usage: grens profile [--feed PATH]... --from STOP --to STOP --date YYYY-MM-DD\n"
 		"                     --window HH:MM-HH:MM [--step S] [--threshold MIN]\n"
 		"                     [--max-transfers N] [--min-transfer S]\n"
+		"                     [--scenario FILE] [--rt FILE]\n"
 		"                     [--links FILE|none] [--format text|json|csv]\n\n"
 		"For every departure from the window start to its end, every S seconds\n"
 		"(default 60), the earliest arrival leaving then or later; travel time is\n"
@@ -30,10 +31,14 @@ static void usage(FILE *o)
 		"  --threshold MIN      'share under' threshold in minutes (default 60)\n"
 		"  --max-transfers N    at most N transfers (default 8)\n"
 		"  --min-transfer S     change time at stops transfers.txt gives none (default 120)\n"
+		"  --scenario FILE      apply a scenario (README: 'Scenarios') to the feeds first\n"
+		"  --rt FILE            use the live times of a GTFS-realtime file (a URL:\n"
+		"                       download it with grens fetch first)\n"
 		"  --links FILE|none    stations that are the same across feeds (default:\n"
 		"                       links.csv of the feeds directory when it exists)\n"
 		"  --format F           text (default), json or csv\n"
-		"Exit status: 0, 1 unusable feed, 2 bad arguments.\n");
+		"Exit status: 0, 1 unusable feed or realtime file or a scenario that does not\n"
+		"fit the feeds, 2 bad arguments, a malformed scenario file or a URL for --rt.\n");
 }
 
 struct args {
@@ -44,6 +49,7 @@ struct args {
 	cli_window window;
 	int32_t step, threshold_min;
 	uint32_t max_transfers;
+	const char *scenario, *rt;
 	cli_format format;
 };
 
@@ -63,6 +69,8 @@ static int parse(int argc, char **argv, struct args *a)
 		{ .name = "threshold", .kind = CLI_OPT_INT32, .dst = &a->threshold_min, .min = 0,
 		  .max = 10000 },
 		ROUTE_CLI_TRANSFER_OPTIONS(&a->max_transfers, &a->link),
+		{ .name = "scenario", .kind = CLI_OPT_STRING, .dst = &a->scenario },
+		{ .name = "rt", .kind = CLI_OPT_STRING, .dst = &a->rt },
 		CLI_LINKS_OPTION(&a->link),
 		CLI_FORMAT_OPTION(&a->format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV),
 		{ .name = NULL },
@@ -108,7 +116,7 @@ int cmd_profile(int argc, char **argv)
 	grens_raptor *raptor = NULL;
 	route_cli_ends ends = { 0 };
 	grens_route_profile_step *steps = NULL;
-	int code = route_cli_load_net(CMD, &a.feeds, &a.link, NULL, NULL, &net);
+	int code = route_cli_load_net(CMD, &a.feeds, &a.link, a.scenario, a.rt, &net);
 	if (code)
 		return code;
 	tt = net.tt;
@@ -124,6 +132,7 @@ int cmd_profile(int argc, char **argv)
 	grens_route_query q = { ends.from, ends.nfrom, ends.to, ends.nto, date, t0 };
 	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
 	o.max_transfers = a.max_transfers;
+	o.rt = net.ov;
 	grens_error err;
 	grens_error_clear(&err);
 	if (grens_raptor_new(&raptor, tt, a.max_transfers, &err) ||
@@ -165,6 +174,14 @@ int cmd_profile(int argc, char **argv)
 			seconds_or_null(sum.max), "mean_s", real_or_null(sum.mean), "mean_transfers",
 			real_or_null(sum.mean_transfers), "share_under_threshold", sum.share_under,
 			"steps", js);
+		json_t *jq = root ? json_object_get(root, "query") : NULL;
+		if (jq && net.sc) {
+			json_object_set_new(jq, "scenario", json_string(grens_scenario_name(net.sc)));
+			json_object_set_new(jq, "scenario_sha256",
+					    json_string(grens_scenario_hash(net.sc)));
+		}
+		if (jq && net.ov)
+			json_object_set_new(jq, "rt", json_string(a.rt));
 		if (cli_write_json(CMD, root))
 			code = CLI_EXIT_FAIL;
 	} else if (a.format == CLI_FORMAT_CSV) {

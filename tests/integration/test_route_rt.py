@@ -204,4 +204,41 @@ if shared:
                   f"caltrain {algo}: delay_s is live minus scheduled arrival: {leg}")
     check(arrivals[0] == arrivals[1], f"caltrain: raptor and dijkstra agree: {arrivals}")
 
+# ---- grens profile --rt and --scenario. Departures 07:55 .. 08:05 every
+# minute (11 steps) from P to Y on route-rt:
+#   schedule: 07:55 .. 08:00 take A1 08:00 -> X 08:20, ready 08:22, B1 08:25
+#     -> Y 08:45: 50 .. 45 min; 08:01 .. 08:05 take A2 08:30 -> X 08:50,
+#     ready 08:52, B2 08:55 -> Y 09:15: 74 .. 70 min. Sorted 45 .. 50, 70 ..
+#     74: min 45 min = 2700 s, median (6th of 11, nearest rank) 50 min = 3000 s.
+#   live (A1 240 s late at X, ready 08:26): B1 is missed, so 07:55 .. 08:00
+#     take B2 to Y 09:15 too: 80 .. 75 min; sorted 70 .. 80: min 70 min =
+#     4200 s, median 75 min = 4500 s.
+prof = ["profile", "--feed", fixture, "--from", "f:P", "--to", "f:Y", "--date", "2023-11-08",
+        "--window", "07:55-08:05", "--format", "json"]
+r = run(*prof)
+d = json.loads(r.stdout) if r.returncode == 0 else {"summary": {}, "query": {}}
+sm = d["summary"]
+check(r.returncode == 0 and sm.get("reached") == 11 and sm.get("min_s") == 2700
+      and sm.get("median_s") == 3000, f"profile on the schedule: {r.stderr} {sm}")
+r = run(*prof, "--rt", pb)
+d = json.loads(r.stdout) if r.returncode == 0 else {"summary": {}, "query": {}}
+sm = d["summary"]
+check(r.returncode == 0 and sm.get("reached") == 11 and sm.get("min_s") == 4200
+      and sm.get("median_s") == 4500 and d["query"].get("rt") == pb,
+      f"profile --rt: {r.stderr} {sm}")
+r = run("profile", "--feed", fixture, "--from", "f:P", "--to", "f:Y", "--date", "2023-11-08",
+        "--window", "07:55-08:05", "--rt", "http://127.0.0.1:1/x.pb")
+check(r.returncode == 2 and "fetch" in r.stderr, f"profile --rt URL exits 2: {r.returncode} {r.stderr}")
+# ic-aken on the embedded feeds, 06:00-22:00 on the Tuesday 2026-06-16, as
+# grens compare derives it (tests/integration/test_compare.py): median 190
+# min = 11400 s with the scenario, 195 min = 11700 s without.
+prof = ["profile", "--from", "Amsterdam Centraal", "--to", "Aachen Hbf", "--date", "2026-06-16",
+        "--window", "06:00-22:00", "--format", "json"]
+r0, r1 = run(*prof), run(*prof, "--scenario", scen)
+m0 = json.loads(r0.stdout)["summary"]["median_s"] if r0.returncode == 0 else None
+d1 = json.loads(r1.stdout) if r1.returncode == 0 else {"summary": {}, "query": {}}
+check(m0 == 11700 and d1["summary"].get("median_s") == 11400
+      and d1["query"].get("scenario_sha256") == sha,
+      f"profile --scenario ic-aken: {m0} {d1['summary'].get('median_s')} {r1.stderr}")
+
 finish()
