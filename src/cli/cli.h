@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "grens/core.h"
+#include "grens/fetch.h"
 
 /* Exit codes of every command. */
 enum {
@@ -135,6 +136,13 @@ struct grens_fetch_feed;
  * naming it); one that is too long or holds a line break is ignored with a
  * message. */
 void cli_fetch_resolve_headers(const char *cmd, struct grens_fetch_feed *feed);
+/* POSIX seconds as YYYY-MM-DDTHH:MM:SSZ into buf (>= 32 bytes). */
+void cli_format_utc(int64_t t, char *buf, size_t n);
+
+/* The fetcher's verify hook (grens_fetch_options.verify): a download is
+ * usable when the GTFS archive has its required files, or the
+ * GTFS-realtime message decodes. */
+int cli_fetch_verify(const char *path, grens_fetch_kind kind, void *ctx, grens_error *err);
 
 /* The directory of the embedded default data: $GRENS_FEEDS, else the
  * build-time default. */

@@ -57,15 +57,6 @@ static void usage(FILE *out)
 		GRENS_FETCH_DEFAULT_KEEP_VERSIONS);
 }
 
-/* A download is usable when the GTFS archive has its required files, or the
- * GTFS-realtime message decodes. */
-static int verify_download(const char *path, grens_fetch_kind kind, void *ctx, grens_error *err)
-{
-	(void)ctx;
-	if (kind == GRENS_FETCH_GTFS_RT)
-		return grens_rt_check(path, err);
-	return grens_gtfs_check(path, err);
-}
 
 /* Progress with bytes and rate, only when stderr is a terminal. */
 struct rate_progress {
@@ -329,7 +320,7 @@ int cmd_fetch(int argc, char **argv)
 
 	snprintf(user_agent, sizeof(user_agent), "grens/%s", GRENS_VERSION);
 	opts.user_agent = user_agent;
-	opts.verify = verify_download;
+	opts.verify = cli_fetch_verify;
 	struct rate_progress rp;
 	memset(&rp, 0, sizeof(rp));
 	cli_progress_init(&rp.inner);

@@ -29,7 +29,9 @@ static void usage(FILE *o)
 		   "write the report into DIR/DATE/ (DATE: --date, else today). DIR/latest then\n"
 		   "points at it, and DIR/DATE/diff.json and diff.txt list what changed since\n"
 		   "the newest earlier folder: feeds (by SHA-256), median travel times and\n"
-		   "reachable population beyond the configured thresholds.\n\n"
+		   "reachable population beyond the configured thresholds. Enabled GTFS-realtime\n"
+		   "feeds are refreshed too; each gives a note in the report (its age, what\n"
+		   "matched the network, delays); they never fail the run.\n\n"
 		   "  --config FILE  the nightly configuration\n"
 		   "  --out DIR      where the dated report folders go\n"
 		   "  --date DATE    the folder's date, YYYY-MM-DD (default: today)\n"
@@ -52,11 +54,68 @@ static int64_t parse_utc(const char *s)
 
 /* A download becomes current only when it is a GTFS archive with the
  * required files (as in grens fetch). */
-static int verify_gtfs(const char *path, grens_fetch_kind kind, void *ctx, grens_error *err)
+/* Download one feed into the cache as grens fetch does; a failure is named
+ * on stderr. Returns grens_fetch_run's result. */
+static int fetch_one(const grens_report_nightly_config *cfg, grens_fetch_feed *feed,
+		     grens_fetch_result *res, grens_error *err)
 {
-	(void)kind;
-	(void)ctx;
-	return grens_gtfs_check(path, err);
+	grens_fetch_options opts = GRENS_FETCH_OPTIONS_INIT;
+	cli_fetch_resolve_headers(CMD, feed);
+	opts.verify = cli_fetch_verify;
+	int rc = grens_fetch_run(feed, cfg->cache, &opts, res, err);
+	if (rc)
+		cli_errorf(CMD, "%s: download failed: %s", feed->name, err->message);
+	return rc;
+}
+
+/* Fetch (unless no_fetch) every enabled GTFS-realtime feed and hand the
+ * ones with a good copy in the cache to the report (a note each). Realtime
+ * never fails the run: a failed download is a note, the last good copy is
+ * used. Returns 0, or -1 when a path does not fit. */
+static int refresh_rt(const grens_report_nightly_config *cfg, grens_fetch_config *feeds,
+		      bool no_fetch, report_cli_spec *spec, grens_report *report,
+		      char (*paths)[GRENS_REPORT_PATH_BYTES])
+{
+	grens_error err;
+	for (size_t i = 0; i < grens_fetch_config_count(feeds); i++) {
+		grens_fetch_feed *feed = grens_fetch_config_feed(feeds, i);
+		if (!feed->enabled || feed->kind != GRENS_FETCH_GTFS_RT)
+			continue;
+		if (spec->rt_count == REPORT_CLI_MAX_RT) {
+			cli_errorf(CMD, "%s: more than %u realtime feeds; the rest are not used",
+				   feed->name, REPORT_CLI_MAX_RT);
+			return 0;
+		}
+		grens_error_clear(&err);
+		grens_fetch_result res;
+		if (!no_fetch && fetch_one(cfg, feed, &res, &err) != 0) {
+			char note[768];
+			snprintf(note, sizeof(note),
+				 "realtime %.100s: download failed (%.400s); the last good copy is "
+				 "used if there is one",
+				 feed->name, err.message);
+			grens_error_clear(&err);
+			if (grens_report_add_note(report, note, &err))
+				return -1;
+		}
+		char *path = paths[spec->rt_count];
+		if ((size_t)snprintf(path, GRENS_REPORT_PATH_BYTES, "%s/%s/current.pb", cfg->cache,
+				     feed->name) >= GRENS_REPORT_PATH_BYTES) {
+			cli_errorf(CMD, "the cache path is too long");
+			return -1;
+		}
+		if (access(path, R_OK) != 0) {
+			char note[300];
+			snprintf(note, sizeof(note), "realtime %.200s: no good download yet", feed->name);
+			grens_error_clear(&err);
+			if (grens_report_add_note(report, note, &err))
+				return -1;
+			continue;
+		}
+		spec->rt_names[spec->rt_count] = feed->name;
+		spec->rt_paths[spec->rt_count++] = path;
+	}
+	return 0;
 }
 
 /* Fetch (unless no_fetch) and check every enabled GTFS feed; fills the feed
@@ -80,12 +139,8 @@ static int refresh(const grens_report_nightly_config *cfg, grens_fetch_config *f
 		grens_error_clear(&err);
 		char note[512];
 		if (!no_fetch) {
-			grens_fetch_options opts = GRENS_FETCH_OPTIONS_INIT;
-			cli_fetch_resolve_headers(CMD, feed);
 			grens_fetch_result res;
-			opts.verify = verify_gtfs;
-			if (grens_fetch_run(feed, cfg->cache, &opts, &res, &err) != 0) {
-				cli_errorf(CMD, "%s: download failed: %s", feed->name, err.message);
+			if (fetch_one(cfg, feed, &res, &err) != 0) {
 				snprintf(note, sizeof(note), "feed %s: download failed (%.400s)",
 					 feed->name, err.message);
 			} else {
@@ -164,12 +219,14 @@ int cmd_nightly(int argc, char **argv)
 
 	grens_report_nightly_config *cfg = calloc(1, sizeof(*cfg));
 	char(*paths)[GRENS_REPORT_PATH_BYTES] = calloc(64, GRENS_REPORT_PATH_BYTES);
+	char(*rt_paths)[GRENS_REPORT_PATH_BYTES] =
+	    calloc(REPORT_CLI_MAX_RT, GRENS_REPORT_PATH_BYTES);
 	grens_fetch_config *feeds = NULL;
 	grens_report *report = NULL;
 	grens_error err;
 	grens_error_clear(&err);
 	int code = CLI_EXIT_USAGE;
-	if (!cfg || !paths) {
+	if (!cfg || !paths || !rt_paths) {
 		cli_errorf(CMD, "out of memory");
 		code = CLI_EXIT_FAIL;
 		goto done;
@@ -194,6 +251,8 @@ int cmd_nightly(int argc, char **argv)
 	report_cli_spec spec;
 	memset(&spec, 0, sizeof(spec));
 	int bad = refresh(cfg, feeds, no_fetch, now, &spec, report, paths);
+	if (bad == 0 && refresh_rt(cfg, feeds, no_fetch, &spec, report, rt_paths) != 0)
+		bad = -1;
 	grens_fetch_global_cleanup();
 	if (bad != 0) {
 		if (bad > 0)
@@ -222,6 +281,7 @@ int cmd_nightly(int argc, char **argv)
 	spec.t1 = cfg->window_end;
 	spec.step = cfg->step_s;
 	spec.threshold = cfg->threshold_s;
+	spec.rt_now = (int64_t)now;
 	if ((code = report_cli_fill(CMD, &spec, report)) != CLI_EXIT_OK)
 		goto done;
 	code = CLI_EXIT_FAIL;
@@ -264,5 +324,6 @@ done:
 	grens_fetch_config_free(feeds);
 	free(cfg);
 	free(paths);
+	free(rt_paths);
 	return code;
 }

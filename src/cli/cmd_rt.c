@@ -70,15 +70,6 @@ static void format_time(int32_t t, char *buf, size_t n)
 	grens_time_format(t, buf, n);
 }
 
-static void format_posix(int64_t t, char *buf, size_t n)
-{
-	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	char date[16], tod[16];
-	grens_date_format_iso((grens_date)day, date, sizeof(date));
-	grens_time_format((int32_t)(t - day * 86400), tod, sizeof(tod));
-	snprintf(buf, n, "%sT%sZ", date, tod);
-}
-
 static const char *trip_feed_name(const grens_timetable *tt, uint32_t trip)
 {
 	return grens_net_str(tt, tt->feed_name[tt->trip_feed[trip]]);
@@ -89,7 +80,7 @@ static void print_text(const grens_timetable *tt, const grens_rt_overlay *ov)
 	const grens_rt_feed_summary *h = grens_rt_overlay_header(ov);
 	const grens_rt_counts *c = grens_rt_overlay_counts(ov);
 	char when[40], date[16], a[16], b[16];
-	format_posix(h->timestamp, when, sizeof(when));
+	cli_format_utc(h->timestamp, when, sizeof(when));
 	printf("header: version %s, %s, timestamp %lld (%s)\n", h->version,
 	       h->incrementality == GRENS_RT_DIFFERENTIAL ? "DIFFERENTIAL" : "FULL_DATASET",
 	       (long long)h->timestamp, when);

@@ -12,6 +12,7 @@
 #include "grens/fetch.h"
 #include "grens/gtfs.h"
 #include "grens/net.h"
+#include "grens/rt.h"
 #include "grens_config.h"
 
 void cli_errorf(const char *cmd, const char *fmt, ...)
@@ -417,6 +418,23 @@ fail:
 	fclose(f);
 	free(buf);
 	return NULL;
+}
+
+void cli_format_utc(int64_t t, char *buf, size_t n)
+{
+	int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	char date[16], tod[16];
+	grens_date_format_iso((grens_date)day, date, sizeof(date));
+	grens_time_format((int32_t)(t - day * 86400), tod, sizeof(tod));
+	snprintf(buf, n, "%sT%sZ", date, tod);
+}
+
+int cli_fetch_verify(const char *path, grens_fetch_kind kind, void *ctx, grens_error *err)
+{
+	(void)ctx;
+	if (kind == GRENS_FETCH_GTFS_RT)
+		return grens_rt_check(path, err);
+	return grens_gtfs_check(path, err);
 }
 
 void cli_fetch_resolve_headers(const char *cmd, grens_fetch_feed *feed)

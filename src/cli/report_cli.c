@@ -2,6 +2,7 @@
  * asks route/ for results and hands them to report/. */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include "grens/gtfs.h"
 #include "grens/net.h"
 #include "grens/route.h"
+#include "grens/rt.h"
 #include "grens/scenario.h"
 #include "report_cli.h"
 #include "route_cli.h"
@@ -343,6 +345,60 @@ done:
 	return code;
 }
 
+/* One note per realtime file: its time, what it holds, what matched the
+ * base network. An unusable file is a note too: realtime never stops a
+ * report. */
+static int add_realtime(const char *cmd, const report_cli_spec *spec, grens_report *report,
+			const grens_timetable *tt, grens_gtfs_feed *const *feeds, unsigned count)
+{
+	grens_error err;
+	for (unsigned i = 0; i < spec->rt_count; i++) {
+		char note[768], when[64];
+		grens_rt_feed *rf = NULL;
+		grens_rt_overlay *ov = NULL;
+		grens_rt_options opts = GRENS_RT_OPTIONS_INIT;
+		grens_error_clear(&err);
+		if (grens_rt_decode_file(&rf, spec->rt_paths[i], &err) ||
+		    grens_rt_apply(&ov, tt, (const grens_gtfs_feed *const *)feeds, count, rf, &opts,
+				   NULL, &err)) {
+			snprintf(note, sizeof(note), "realtime %s: not used: %.600s", spec->rt_names[i],
+				 err.message);
+		} else {
+			const grens_rt_feed_summary *h = grens_rt_overlay_header(ov);
+			const grens_rt_counts *c = grens_rt_overlay_counts(ov);
+			if (h->timestamp && spec->rt_now) {
+				char at[32];
+				cli_format_utc(h->timestamp, at, sizeof(at));
+				snprintf(when, sizeof(when), "%.24s, %lld min old", at,
+					 (long long)((spec->rt_now - h->timestamp) / 60));
+			} else if (h->timestamp) {
+				cli_format_utc(h->timestamp, when, sizeof(when));
+			} else {
+				snprintf(when, sizeof(when), "no timestamp");
+			}
+			int n = snprintf(note, sizeof(note),
+					 "realtime %s: message of %s; %u trip updates: %u matched "
+					 "(%u cancelled), %u unknown trips, %u not running that day, "
+					 "%u stale, %u added; %u stop updates, %u skipped stops; "
+					 "%u vehicle positions, %u alerts",
+					 spec->rt_names[i], when, c->trip_updates, c->matched,
+					 c->cancelled, c->unknown_trip, c->no_service_on_date, c->stale,
+					 c->added, c->stop_updates, c->skipped_stops,
+					 c->vehicle_positions, c->alerts);
+			if (n > 0 && (size_t)n < sizeof(note) && c->delay_samples)
+				snprintf(note + n, sizeof(note) - (size_t)n,
+					 "; delay p50 %d s, p90 %d s, max %d s", c->delay_p50,
+					 c->delay_p90, c->delay_max);
+		}
+		grens_rt_overlay_release(ov);
+		grens_rt_feed_free(rf);
+		grens_error_clear(&err);
+		if (grens_report_add_note(report, note, &err))
+			return fail_err(cmd, &err);
+	}
+	return CLI_EXIT_OK;
+}
+
 int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *report)
 {
 	grens_gtfs_feed *feeds[64] = { 0 };
@@ -386,6 +442,7 @@ int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *
 		goto done;
 	if ((code = build(cmd, (const grens_gtfs_feed *const *)feeds, list.count, links, &tt)) ||
 	    (code = analyse(cmd, spec, report, tt, places, "base")) ||
+	    (code = add_realtime(cmd, spec, report, tt, feeds, list.count)) ||
 	    (spec->places_count && (code = add_access(cmd, spec, report, tt, places, "linked"))))
 		goto done;
 	grens_timetable_free(tt);

@@ -11,6 +11,7 @@
 #define REPORT_CLI_MAX_SCENARIOS 8u
 #define REPORT_CLI_MAX_PLACES_FILES 16u
 #define REPORT_CLI_MAX_CUTOFFS 8u
+#define REPORT_CLI_MAX_RT 16u
 
 typedef struct report_cli_spec {
 	cli_feed_list feeds; /* NAME=PATH or PATH; empty: the embedded default */
@@ -32,6 +33,12 @@ typedef struct report_cli_spec {
 	const char *links;
 	grens_date date;
 	int32_t t0, t1, step, threshold;
+	/* GTFS-realtime files (name, path) matched against the base network:
+	 * each adds a note with what it holds and how much of it matched.
+	 * rt_now: the run's time, for the age of each message (0: not shown). */
+	const char *rt_names[REPORT_CLI_MAX_RT], *rt_paths[REPORT_CLI_MAX_RT];
+	unsigned rt_count;
+	int64_t rt_now;
 } report_cli_spec;
 
 /* Load the feeds (with provenance), build the base timetable (all feeds,

@@ -20,6 +20,7 @@ import zipfile
 
 from harness import BIN, run, check, finish
 from fetch_server import Server, LAST_MODIFIED
+from pbwriter import varint
 
 # Small timeouts and backoff so the whole file runs in seconds.
 FAST = ["--retries", "2", "--backoff-ms", "20", "--connect-timeout", "5", "--timeout", "30"]
@@ -50,18 +51,6 @@ def make_gtfs(tag, padding=0):
             z.writestr(zipfile.ZipInfo("padding.txt", (2026, 1, 1, 0, 0, 0)),
                        b"x" * padding, zipfile.ZIP_STORED)
     return buf.getvalue()
-
-
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
 
 
 def field_bytes(num, payload):

@@ -15,6 +15,7 @@ import zipfile
 
 from harness import run, check, finish
 from fetch_server import Server
+from pbwriter import message, delay_update
 
 
 def feed_zip(run_min, version):
@@ -175,6 +176,39 @@ r = run("nightly", "--config", conf_missing, "--out", os.path.join(tmp, "m"), "-
         "2026-03-09")
 check(r.returncode == 1, f"missing feed: exit 1 (got {r.returncode})")
 check("small: missing" in r.stderr, f"the missing feed is named: {r.stderr.strip()}")
+
+# ---- realtime feeds: refreshed, summarised in a note, never fatal -----------------------------
+# tu.pb: t4 (A 08:00 -> B 08:30 on 2026-03-10) 300 s late at B, and a trip the
+# feed does not have. Expected: 2 trip updates, 1 matched, 1 unknown trip,
+# 1 stop update, delay p50 = p90 = max = 300 s (one sample).
+srv.state.bodies["/plain/small.zip"] = feed_zip(30, "v1")
+srv.state.bodies["/plain/tu.pb"] = message(
+    [delay_update("e1", "t4", "B", 300, "20260310"),
+     delay_update("e2", "nosuchtrip", "B", 60, "20260310")], timestamp=1773100800)
+conf_rt = write_config("rt", srv.url("/plain/small.zip"))
+with open(os.path.join(tmp, "rt", "feeds.conf"), "a") as f:
+    f.write(f"[tu]\nkind = gtfs-rt\nurl = {srv.url('/plain/tu.pb')}\nretries = 0\n"
+            f"[gone]\nkind = gtfs-rt\nurl = {srv.url('/missing/gone.pb')}\nretries = 0\n")
+out_rt = os.path.join(tmp, "rt-out")
+r = run("nightly", "--config", conf_rt, "--out", out_rt, "--date", "2026-03-10")
+check(r.returncode == 0, f"realtime feeds never fail the run ({r.returncode}: {r.stderr.strip()})")
+check("gone: download failed" in r.stderr, f"the failed realtime download is named: {r.stderr}")
+check(os.path.isfile(os.path.join(tmp, "rt", "cache", "tu", "current.pb")),
+      "the realtime feed is in the cache")
+notes = load(os.path.join(out_rt, "2026-03-10", "report.json"))["notes"] \
+    if r.returncode == 0 else []
+tu = [n for n in notes if n.startswith("realtime tu:")]
+check(len(tu) == 1 and "message of 2026-03-10T00:00:00Z" in tu[0]
+      and "2 trip updates: 1 matched (0 cancelled), 1 unknown trips" in tu[0]
+      and "1 stop updates" in tu[0] and "delay p50 300 s, p90 300 s, max 300 s" in tu[0],
+      f"the realtime note: {tu}")
+check(any(n.startswith("realtime gone: download failed") for n in notes)
+      and any(n == "realtime gone: no good download yet" for n in notes),
+      f"the failed realtime feed in the notes: {notes}")
+# The report itself is the same as without realtime: 40 min median as night 1.
+prof = load(os.path.join(out_rt, "2026-03-10", "report.json"))["profiles"][0] \
+    if r.returncode == 0 else {"summary": {}}
+check(prof["summary"].get("median_s") == 2400, f"the profiles stay scheduled: {prof['summary']}")
 
 # ---- bad configuration ---------------------------------------------------------------------
 bad = os.path.join(tmp, "bad.conf")

@@ -8,41 +8,7 @@ import os
 import tempfile
 
 from harness import run, check, finish, shared_dir, FIXTURES, SOURCE
-
-
-def varint(v):
-    v &= (1 << 64) - 1
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def vi(field, v):
-    return varint(field << 3) + varint(v)
-
-
-def ld(field, payload):
-    if isinstance(payload, str):
-        payload = payload.encode()
-    return varint(field << 3 | 2) + varint(len(payload)) + payload
-
-
-def message(entities):
-    return ld(1, ld(1, "2.0") + vi(2, 0) + vi(3, 1699430400)) + b"".join(entities)
-
-
-def delay_update(eid, trip_id, stop_id, delay):
-    """A TripUpdate for 2023-11-08 with one stop time update: arrival and
-    departure delay at stop_id."""
-    td = ld(1, trip_id) + ld(3, "20231108")
-    stu = ld(2, vi(1, delay)) + ld(3, vi(1, delay)) + ld(4, stop_id)
-    return ld(2, ld(1, eid) + ld(3, ld(1, td) + ld(2, stu)))
+from pbwriter import ld, vi, message, delay_update
 
 
 tmp = tempfile.mkdtemp(prefix="grens-route-rt-")

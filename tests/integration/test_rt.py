@@ -13,31 +13,9 @@ import zipfile
 import zoneinfo
 
 from harness import run, check, finish, shared_dir, FIXTURES
+from pbwriter import varint, vi, ld
 
 # ---- protobuf wire format -------------------------------------------------
-
-
-def varint(v):
-    v &= (1 << 64) - 1  # negative int32/int64 are ten-byte two's complement
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def vi(field, v):
-    return varint(field << 3) + varint(v)
-
-
-def ld(field, payload):
-    if isinstance(payload, str):
-        payload = payload.encode()
-    return varint(field << 3 | 2) + varint(len(payload)) + payload
 
 
 def read_varint(b, i):
