@@ -136,6 +136,13 @@ struct grens_fetch_feed;
  * naming it); one that is too long or holds a line break is ignored with a
  * message. */
 void cli_fetch_resolve_headers(const char *cmd, struct grens_fetch_feed *feed);
+/* The date with weekday wd (0 Monday .. 6 Sunday) on which the most trips
+ * run in all feeds; ties go to the date nearest the middle of the feeds'
+ * period. GRENS_DATE_NONE when the feeds have no service dates (or out of
+ * memory). The default date of compare, access and report. */
+struct grens_gtfs_feed;
+grens_date cli_busiest_date(const struct grens_gtfs_feed *const *feeds, uint32_t n, int wd);
+
 /* POSIX seconds as YYYY-MM-DDTHH:MM:SSZ into buf (>= 32 bytes). */
 void cli_format_utc(int64_t t, char *buf, size_t n);
 

@@ -36,7 +36,7 @@ static void usage(FILE *o)
 	    o,
 	    "usage: grens access [--feed [NAME=]PATH]... [--places FILE]... [--from "
 	    "PLACE|STOP]...\n"
-	    "                    --date YYYY-MM-DD [--window HH:MM-HH:MM] [--step S]\n"
+	    "                    [--date YYYY-MM-DD] [--window HH:MM-HH:MM] [--step S]\n"
 	    "                    [--cutoffs MIN,...] [--percentiles P,...]\n"
 	    "                    [--decay step|linear:W|exp:HALF] [--threads N] [--shard I/N]\n"
 	    "                    [--border-effect [--base-feeds NAME,...]] [--scenario FILE]\n"
@@ -52,7 +52,8 @@ static void usage(FILE *o)
 	    "travel times are reduced to percentiles of the window (default 50), and the\n"
 	    "opportunities (population, ...) of the places reached within each cutoff\n"
 	    "(default 60,90,120 minutes) are summed, weighted by the decay function\n"
-	    "(W and HALF in minutes). Places default to feeds/places/*.csv.\n"
+	    "(W and HALF in minutes). Places default to feeds/places/*.csv; --date to the\n"
+	    "Tuesday on which the most trips run in all feeds (as grens compare).\n"
 	    "--border-effect runs twice: on the base feeds alone (default: the feed named\n"
 	    "nl) and on all feeds linked, and reports the change per origin.\n"
 	    "--scenario FILE runs on the feeds as they are and with the scenario applied\n"
@@ -78,6 +79,7 @@ struct args {
 	grens_access_link_options link;
 	int64_t max_duration_min; /* -1: the largest cutoff (+ W/2 for linear decay) */
 	bool border, stops;
+	bool date_given; /* else: the Tuesday with the most trips (cli_busiest_date) */
 	cli_format format;
 };
 
@@ -197,7 +199,7 @@ static int parse(int argc, char **argv, struct args *a)
 		  .count = &a->place_files },
 		{ .name = "from", .kind = CLI_OPT_LIST, .dst = a->from, .cap = MAX_FROM,
 		  .count = &a->from_count },
-		{ .name = "date", .kind = CLI_OPT_DATE, .dst = &a->opts.date, .required = true },
+		{ .name = "date", .kind = CLI_OPT_DATE, .dst = &a->opts.date, .seen = &a->date_given },
 		{ .name = "window", .kind = CLI_OPT_WINDOW, .dst = &a->window },
 		{ .name = "step", .kind = CLI_OPT_INT32, .dst = &a->opts.step, .min = 1,
 		  .max = 86400 },
@@ -1232,6 +1234,16 @@ int cmd_access(int argc, char **argv)
 	cli_feed_list_default(&a.feeds);
 	if (cli_load_feeds(CMD, &a.feeds, feeds, diags) != 0)
 		goto done;
+	if (!a.date_given) {
+		a.opts.date = cli_busiest_date((const grens_gtfs_feed *const *)feeds, a.feeds.count, 1);
+		if (a.opts.date == GRENS_DATE_NONE) {
+			cli_errorf(CMD, "the feeds have no service dates; give --date");
+			goto done;
+		}
+		char d[16];
+		grens_date_format_iso(a.opts.date, d, sizeof(d));
+		fprintf(stderr, "grens access: --date %s (the Tuesday with the most trips)\n", d);
+	}
 	for (uint32_t i = 0; i < a.feeds.count; i++) {
 		names[i] = feeds[i]->name;
 		size_t l = strlen(alt_list);

@@ -16,7 +16,6 @@
 static const char *const default_from[] = { "Amsterdam Centraal", "Rotterdam Centraal",
 					    "Den Haag Centraal", "Utrecht Centraal" };
 #define DEFAULT_TO "Aachen Hbf"
-#define DEFAULT_DATE "2026-03-10"
 
 static void usage(FILE *o)
 {
@@ -31,11 +30,12 @@ static void usage(FILE *o)
 		"profiles.csv, profile_steps.csv, opportunities.csv, stations.csv,\n"
 		"stations.geojson and journeys.csv (README: 'Reports').\n\n"
 		"With no --feed: the embedded default feeds (%s), the pairs\n"
-		"Amsterdam/Rotterdam/Den Haag/Utrecht Centraal -> Aachen Hbf on %s,\n"
-		"the scenario scenarios/ic-aken.yaml and the places in places/*.csv.\n"
+		"Amsterdam/Rotterdam/Den Haag/Utrecht Centraal -> Aachen Hbf, the\n"
+		"scenario scenarios/ic-aken.yaml and the places in places/*.csv.\n"
 		"  --out DIR            where the files go (required)\n"
-		"  --feed [NAME=]PATH   a feed (repeatable; with --feed also give --date and --pair)\n"
-		"  --date YYYY-MM-DD    the service day\n"
+		"  --feed [NAME=]PATH   a feed (repeatable; with --feed also give --pair)\n"
+		"  --date YYYY-MM-DD    the service day (default: the Tuesday on which the\n"
+		"                       most trips run in all feeds, as grens compare)\n"
 		"  --title TEXT         the page title (default 'grens report')\n"
 		"  --pair 'FROM -> TO'  a travel-time profile and the fastest journey\n"
 		"                       (repeatable; stops by id or name)\n"
@@ -51,7 +51,7 @@ static void usage(FILE *o)
 		"  --links FILE|none    stations that are the same across feeds (default:\n"
 		"                       links.csv of the feeds directory when it exists)\n"
 		"Exit status: 0, 1 unusable feed or unwritable output, 2 bad arguments.\n",
-		cli_feeds_dir(), DEFAULT_DATE);
+		cli_feeds_dir());
 }
 
 /* "60,90,120" into spec->cutoffs_min. */
@@ -137,12 +137,8 @@ int cmd_report(int argc, char **argv)
 	spec.t0 = window.start;
 	spec.t1 = window.end;
 	bool embedded = spec.feeds.count == 0;
-	if (!date_given && !embedded) {
-		cli_errorf(CMD, "--date is required with --feed");
-		return CLI_EXIT_USAGE;
-	}
-	if (!date_given && grens_date_parse_iso(DEFAULT_DATE, strlen(DEFAULT_DATE), &spec.date))
-		return CLI_EXIT_FAIL;
+	if (!date_given)
+		spec.date = GRENS_DATE_NONE; /* report_cli_fill picks it from the feeds */
 	if (spec.pair_count == 0) {
 		if (!embedded) {
 			cli_errorf(CMD, "--pair 'FROM -> TO' is required with --feed");

@@ -399,8 +399,10 @@ static int add_realtime(const char *cmd, const report_cli_spec *spec, grens_repo
 	return CLI_EXIT_OK;
 }
 
-int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *report)
+int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report *report)
 {
+	report_cli_spec chosen = *given; /* with the date chosen when none is given */
+	const report_cli_spec *spec = &chosen;
 	grens_gtfs_feed *feeds[64] = { 0 };
 	grens_diag *diags[64] = { 0 };
 	grens_timetable *tt = NULL;
@@ -413,9 +415,6 @@ int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *
 	cli_feed_list list = spec->feeds;
 	cli_feed_list_default(&list);
 	int code = CLI_EXIT_FAIL;
-	if (grens_report_set_query(report, spec->date, spec->t0, spec->t1, spec->step,
-				   spec->threshold, &err))
-		goto fail;
 	if ((spec->links && cli_link_option(cmd, "--links", spec->links, &link)) ||
 	    cli_links_load(cmd, &link, &links))
 		goto done;
@@ -429,6 +428,16 @@ int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *
 	code = CLI_EXIT_FAIL;
 	if (cli_load_feeds(cmd, &list, feeds, diags) != 0)
 		goto done;
+	if (chosen.date == GRENS_DATE_NONE) {
+		chosen.date = cli_busiest_date((const grens_gtfs_feed *const *)feeds, list.count, 1);
+		if (chosen.date == GRENS_DATE_NONE) {
+			cli_errorf(cmd, "the feeds have no service dates; give --date");
+			goto done;
+		}
+	}
+	if (grens_report_set_query(report, spec->date, spec->t0, spec->t1, spec->step,
+				   spec->threshold, &err))
+		goto fail;
 	for (unsigned i = 0; i < list.count; i++) {
 		const grens_gtfs_feed_info *fi = &feeds[i]->feed_info;
 		if (grens_report_add_feed(report, feeds[i]->name, feeds[i]->path,

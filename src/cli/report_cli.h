@@ -31,7 +31,7 @@ typedef struct report_cli_spec {
 	/* Links between feeds (feeds/links.csv format); NULL: the default
 	 * links.csv of the feeds directory when it exists; "none": none. */
 	const char *links;
-	grens_date date;
+	grens_date date; /* GRENS_DATE_NONE: the Tuesday with the most trips */
 	int32_t t0, t1, step, threshold;
 	/* GTFS-realtime files (name, path) matched against the base network:
 	 * each adds a note with what it holds and how much of it matched.

@@ -199,8 +199,18 @@ for bad in (["--cutoffs", "60,x"], ["--percentiles", "0"], ["--decay", "cubic"],
             ["--shard", "3/3"], ["--window", "09:00-07:00"], ["--threads", "0"]):
     p = access("--feed", X, "--places", PLACES, *WINDOW, *bad)
     check(p.returncode == 2, f"{bad} is a usage error")
-p = access("--feed", X, "--places", PLACES, "--window", "07:00-08:00")
-check(p.returncode == 2 and "--date" in p.stderr, "--date is required")
+# Without --date: the Tuesday with the most trips. x runs WD on every weekday
+# 2026-03-02 .. 2026-03-31, so all five Tuesdays tie and the one nearest the
+# middle of the period (2026-03-16 12:00) wins: 2026-03-17.
+p = access("--feed", X, "--places", PLACES, "--window", "07:00-08:00", "--format", "json")
+q = access("--feed", X, "--places", PLACES, "--window", "07:00-08:00", "--format", "json",
+           "--date", "2026-03-17")
+check(p.returncode == 0 and "--date 2026-03-17" in p.stderr
+      and json.loads(p.stdout)["meta"]["date"] == "2026-03-17",
+      f"default date: {p.returncode} {p.stderr.strip()}")
+check(p.returncode == 0 and q.returncode == 0
+      and json.loads(p.stdout)["origins"] == json.loads(q.stdout)["origins"],
+      "the default date gives the same result as --date 2026-03-17")
 p = access("--feed", X, "--places", PLACES, "--from", "Nowhere", *WINDOW)
 check(p.returncode == 2 and "matches no stop" in p.stderr, f"unknown origin: {p.stderr}")
 

@@ -254,8 +254,17 @@ r = run("report")
 check(r.returncode == 2 and "--out" in r.stderr, "no --out: exit 2 naming --out")
 r = run("report", "--out", out, "--pair", "Amsterdam")
 check(r.returncode == 2 and "--pair" in r.stderr, "bad --pair: exit 2")
+# Without --date the day is the Tuesday with the most trips: every Tuesday of
+# the nl feed runs the same weekday services (calendar_dates, no holiday on a
+# Tuesday), so the tie goes to the one nearest the middle of its period,
+# 2026-06-16, the day grens compare picks.
+out_nl = os.path.join(tmp, "nl-only")
+r = run("report", "--out", out_nl, "--feed", feeds["nl"]["path"], "--pair",
+        "Heerlen -> Maastricht")
+q = json.load(open(os.path.join(out_nl, "report.json")))["query"] if r.returncode == 0 else {}
+check(q.get("date") == "2026-06-16", f"--feed without --date: the busiest Tuesday ({q}, {r.stderr})")
 r = run("report", "--out", out, "--feed", feeds["nl"]["path"], "--pair", "a -> b")
-check(r.returncode == 2 and "--date" in r.stderr, "--feed without --date: exit 2")
+check(r.returncode == 2 and "'a'" in r.stderr, f"unknown pair stop: exit 2 ({r.stderr.strip()})")
 r = run("report", "--out", out, "--pair", "Nowhere Centraal -> Aachen Hbf")
 check(r.returncode == 2 and "Nowhere Centraal" in r.stderr, "unknown stop: exit 2, named")
 blocker = os.path.join(tmp, "file")
