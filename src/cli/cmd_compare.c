@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "grens/rt.h"
 #include "grens/scenario.h"
 #include "route_cli.h"
 
@@ -33,7 +34,7 @@ static void usage(FILE *o)
 		"                     [--to STOP]... [--one-way] [--date YYYY-MM-DD]...\n"
 		"                     [--window HH:MM-HH:MM] [--step S] [--threshold MIN]\n"
 		"                     [--max-transfers N] [--format text|csv|json] [--out DIR]\n"
-		"                     [--links FILE|none] [--timings]\n\n"
+		"                     [--links FILE|none] [--rt FILE] [--timings]\n\n"
 		"Runs the base network and each scenario on the same queries: every origin to\n"
 		"every destination (and back, unless --one-way), on each date, leaving at every\n"
 		"step of the window. Per origin, destination, date and scenario: min, median\n"
@@ -48,10 +49,12 @@ static void usage(FILE *o)
 		"--threshold 150 (2 h 30); --max-transfers 8.\n"
 		"--links FILE|none: stations that are the same across feeds (default:\n"
 		"links.csv of the feeds directory when it exists).\n"
+		"--rt FILE runs every network on the live times of a GTFS-realtime file (a URL:\n"
+		"download it with grens fetch first); the date defaults to the message's.\n"
 		"--out DIR writes compare.txt, compare.csv and compare.json into DIR.\n"
 		"--timings prints the time spent loading, building and querying to stderr.\n"
-		"Exit status: 0, 1 unusable feed or a scenario that does not fit the feeds,\n"
-		"2 bad arguments or a malformed scenario file.\n");
+		"Exit status: 0, 1 unusable feed or realtime file or a scenario that does not\n"
+		"fit the feeds, 2 bad arguments or a malformed scenario file.\n");
 }
 
 struct args {
@@ -69,6 +72,7 @@ struct args {
 	uint32_t max_transfers;
 	cli_format format;
 	const char *out_dir;
+	const char *rt; /* --rt FILE: live times on every network */
 	char default_scenario[4096];
 };
 
@@ -118,6 +122,7 @@ static int parse(int argc, char **argv, struct args *a)
 		CLI_FORMAT_OPTION(&a->format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV),
 		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &a->out_dir },
 		{ .name = "timings", .kind = CLI_OPT_FLAG, .dst = &a->timings },
+		{ .name = "rt", .kind = CLI_OPT_STRING, .dst = &a->rt },
 		{ .name = NULL },
 	};
 	const cli_spec spec = { .cmd = CMD, .usage = usage, .options = options };
@@ -128,6 +133,17 @@ static int parse(int argc, char **argv, struct args *a)
 	a->t1 = a->window.end;
 	if ((a->t1 - a->t0) / a->step + 1 > (int32_t)GRENS_ROUTE_MAX_STEPS) {
 		cli_errorf(CMD, "the window has more than %u steps", GRENS_ROUTE_MAX_STEPS);
+		return CLI_PARSE_ERROR;
+	}
+	if (a->rt && a->date_count > 1) {
+		cli_errorf(CMD, "--rt describes one day: give at most one --date");
+		return CLI_PARSE_ERROR;
+	}
+	if (a->rt && (strncmp(a->rt, "http://", 7) == 0 || strncmp(a->rt, "https://", 8) == 0)) {
+		cli_errorf(CMD,
+			   "--rt %s: reading a URL directly is not supported; download it with "
+			   "grens fetch --kind gtfs-rt and pass the cached file",
+			   a->rt);
 		return CLI_PARSE_ERROR;
 	}
 	if (!a->scenario_count) {
@@ -157,11 +173,13 @@ struct net {
 	grens_raptor *ws;
 	grens_scenario *sc;
 	grens_scenario_result *res;
+	grens_rt_overlay *ov; /* live times (--rt) or NULL */
 };
 
-/* The timetable (linked as every command links it) and a RAPTOR workspace. */
+/* The timetable (linked as every command links it), a RAPTOR workspace and,
+ * with a realtime feed, its overlay on this network. */
 static int build(const grens_gtfs_feed *const *feeds, uint32_t n, const cli_link_args *link,
-		 const grens_net_links *links, struct net *net)
+		 const grens_net_links *links, const grens_rt_feed *rtf, struct net *net)
 {
 	if (cli_net_build(CMD, feeds, n, link, links, &net->tt, NULL) != 0) {
 		cli_errorf(CMD, "building the %s network failed", net->name);
@@ -173,11 +191,30 @@ static int build(const grens_gtfs_feed *const *feeds, uint32_t n, const cli_link
 		cli_report_error(CMD, &err);
 		return CLI_EXIT_FAIL;
 	}
+	if (!rtf)
+		return 0;
+	grens_diag *diag = grens_diag_new();
+	grens_rt_options ro = GRENS_RT_OPTIONS_INIT;
+	int rc = diag ? grens_rt_apply(&net->ov, net->tt, feeds, n, rtf, &ro, diag, &err)
+		      : grens_error_set(&err, GRENS_ENOMEM, "out of memory");
+	if (diag)
+		cli_print_notices(diag, 10);
+	grens_diag_free(diag);
+	if (rc) {
+		cli_report_error(CMD, &err);
+		return CLI_EXIT_FAIL;
+	}
+	const grens_rt_counts *c = grens_rt_overlay_counts(net->ov);
+	fprintf(stderr,
+		"grens compare: realtime on %s: %u trip updates, %u matched, %u cancelled, "
+		"%u added, %u unknown trips\n",
+		net->name, c->trip_updates, c->matched, c->cancelled, c->added, c->unknown_trip);
 	return 0;
 }
 
 static int load_scenario(const char *path, const grens_gtfs_feed *const *feeds, uint32_t n,
-			 const cli_link_args *link, const grens_net_links *links, struct net *net)
+			 const cli_link_args *link, const grens_net_links *links,
+			 const grens_rt_feed *rtf, struct net *net)
 {
 	grens_error err;
 	grens_error_clear(&err);
@@ -210,11 +247,12 @@ static int load_scenario(const char *path, const grens_gtfs_feed *const *feeds, 
 		"%u changed\n",
 		net->name, net->hash, st->edits, st->trips_added, st->trips_removed,
 		st->trips_changed);
-	return build(modified, count, link, links, net);
+	return build(modified, count, link, links, rtf, net);
 }
 
 static void net_free(struct net *net)
 {
+	grens_rt_overlay_release(net->ov);
 	grens_raptor_free(net->ws);
 	grens_timetable_free(net->tt);
 	grens_scenario_result_free(net->res);
@@ -316,6 +354,7 @@ static int best_journey(struct net *net, const grens_route_query *q0, int32_t ti
 	q.time = time;
 	grens_route_options opts = GRENS_ROUTE_OPTIONS_INIT;
 	opts.max_transfers = a->max_transfers;
+	opts.rt = net->ov;
 	grens_route_result res;
 	grens_error err;
 	grens_error_clear(&err);
@@ -344,16 +383,20 @@ static int best_journey(struct net *net, const grens_route_query *q0, int32_t ti
 		hhmm(l->arrival, arr, sizeof(arr));
 		int m;
 		if (l->mode == GRENS_ROUTE_LEG_TRANSIT) {
-			const char *route = grens_route_trip_route_name(tt, l->trip);
+			grens_route_leg_info info;
+			grens_route_leg_describe(tt, net->ov, l, &info);
+			const char *route = info.route;
 			json_object_set_new(leg, "route", json_string(route));
 			char tid[512];
-			snprintf(tid, sizeof(tid), "%s:%s",
-				 grens_net_str(tt, tt->feed_name[tt->trip_feed[l->trip]]),
-				 grens_net_str(tt, tt->trip_id[l->trip]));
+			snprintf(tid, sizeof(tid), "%s:%s", info.feed, info.trip_id);
 			json_object_set_new(leg, "trip_id", json_string(tid));
-			json_object_set_new(
-			    leg, "headsign",
-			    json_string(grens_net_str(tt, tt->trip_headsign[l->trip])));
+			json_object_set_new(leg, "headsign", json_string(info.headsign));
+			if (net->ov && l->realtime) {
+				json_object_set_new(leg, "scheduled_departure",
+						    iso_or_null(q.date, l->scheduled_departure));
+				json_object_set_new(leg, "scheduled_arrival",
+						    iso_or_null(q.date, l->scheduled_arrival));
+			}
 			m = snprintf(r->best_text + used, sizeof(r->best_text) - used,
 				     "%s%s %s %s - %s %s", used ? ", " : "", dep, route,
 				     grens_net_str(tt, tt->stop_name[l->from_stop]), arr,
@@ -392,6 +435,7 @@ static int run_row(struct net *net, const struct place *from, const struct place
 	grens_route_query q = {fs, fn, ts, tn, date, a->t0};
 	grens_route_options opts = GRENS_ROUTE_OPTIONS_INIT;
 	opts.max_transfers = a->max_transfers;
+	opts.rt = net->ov;
 	grens_error err;
 	grens_error_clear(&err);
 	uint32_t n = (uint32_t)((a->t1 - a->t0) / a->step + 1);
@@ -460,6 +504,8 @@ static void print_text(FILE *o, const struct report *rp)
 		"grens compare: departures every %d s %s-%s; travel time includes waiting at the "
 		"origin\n",
 		a->step, w0, w1);
+	if (a->rt)
+		fprintf(o, "grens compare: live times of %s on every network\n", a->rt);
 	for (unsigned i = 0; i < rp->net_count; i++)
 		fprintf(o, "  %-22s %s%s%s%s\n", rp->nets[i].name,
 			rp->nets[i].hash[0] ? "sha256 " : "the network as loaded", rp->nets[i].hash,
@@ -588,6 +634,7 @@ static json_t *report_json(const struct report *rp)
 	json_object_set_new(root, "threshold_s", json_integer(a->threshold));
 	json_object_set_new(root, "scenarios", names);
 	json_object_set_new(root, "scenario_sha256", hashes);
+	json_object_set_new(root, "rt", a->rt ? json_string(a->rt) : json_null());
 	for (size_t i = 0; i < rp->row_count; i++) {
 		const struct row *r = &rp->rows[i];
 		const struct place *f = &rp->places[r->from], *t = &rp->places[r->to];
@@ -706,11 +753,34 @@ int cmd_compare(int argc, char **argv)
 	grens_route_profile_step *steps = NULL;
 	double t_start = now_s(), t_loaded, t_built, t_queried;
 	grens_net_links *links = NULL;
+	grens_rt_feed *rtf = NULL;
 	if (cli_links_load(CMD, &a.link, &links) || cli_load_feeds(CMD, &a.feeds, feeds, diags)) {
 		code = CLI_EXIT_FAIL;
 		goto done;
 	}
 	const grens_gtfs_feed *const *cfeeds = (const grens_gtfs_feed *const *)feeds;
+	if (a.rt) {
+		grens_error err;
+		grens_error_clear(&err);
+		if (grens_rt_decode_file(&rtf, a.rt, &err) != 0) {
+			cli_report_error(CMD, &err);
+			code = CLI_EXIT_FAIL;
+			goto done;
+		}
+		/* Without --date: the day of the message, in the first feed's zone. */
+		grens_rt_feed_summary h;
+		grens_rt_feed_summarize(rtf, &h);
+		const char *zone = feeds[0]->agency_count ? feeds[0]->agencies[0].timezone : "";
+		if (!a.date_count && h.timestamp && zone && zone[0] &&
+		    grens_rt_local_date(zone, h.timestamp, &a.dates[0], &err) == 0)
+			a.date_count = 1;
+		if (!a.date_count) {
+			cli_errorf(CMD, "--rt %s: the message has no usable timestamp; give --date",
+				   a.rt);
+			code = CLI_EXIT_USAGE;
+			goto done;
+		}
+	}
 	if (!a.date_count) {
 		grens_date wd = cli_busiest_date(cfeeds, a.feeds.count, 1),
 			   su = cli_busiest_date(cfeeds, a.feeds.count, 6);
@@ -729,11 +799,11 @@ int cmd_compare(int argc, char **argv)
 	nets[0].hash = "";
 	nets[0].description = "";
 	net_count = 1;
-	code = build(cfeeds, a.feeds.count, &a.link, links, &nets[0]);
+	code = build(cfeeds, a.feeds.count, &a.link, links, rtf, &nets[0]);
 	if (code)
 		goto done;
 	for (unsigned i = 0; i < a.scenario_count; i++) {
-		code = load_scenario(a.scenarios[i], cfeeds, a.feeds.count, &a.link, links,
+		code = load_scenario(a.scenarios[i], cfeeds, a.feeds.count, &a.link, links, rtf,
 				     &nets[net_count++]);
 		if (code)
 			goto done;
@@ -821,5 +891,6 @@ done:
 		net_free(&nets[i]);
 	cli_free_feeds(feeds, diags, a.feeds.count);
 	grens_net_links_free(links);
+	grens_rt_feed_free(rtf);
 	return code;
 }

@@ -6,10 +6,12 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
+from pbwriter import message, delay_update
 from harness import FIXTURES, SOURCE, check, finish, run
 
 BASIC = os.path.join(FIXTURES, "scenario-basic")
@@ -184,5 +186,42 @@ with tempfile.TemporaryDirectory() as tmp:
     if "compare.json" in names:
         with open(os.path.join(out, "compare.json")) as f:
             check(len(json.load(f)["rows"]) == 2, "compare.json has base and scenario rows")
+
+# ---------------------------------------------------------------------------
+# --rt: every network runs on the live times. The message (2026-03-10 08:00Z,
+# so the date defaults to 2026-03-10 in Europe/Amsterdam) delays r1a (R1
+# Aston 06:00) by 600 s at Cijk: there 06:50, ready 06:52, R2 06:50 missed.
+#   base: 06:00 -> r1a -> Cijk 06:50 -> R2 07:50 -> Dorp 08:20 = 140 min;
+#         06:01 .. 06:05 -> r1b 06:30 -> Cijk 07:10 -> R2 07:50 -> 08:20 =
+#         139 .. 135 min. Sorted 135 .. 140: min 8100 s, median (3rd) 137 min
+#         = 8220 s, p90 (6th) 140 min = 8400 s.
+#   direct: X does not touch Cijk: 50 .. 45 min as without realtime, median
+#         2820 s; delta 2820 - 8220 = -5400 s.
+rtdir = tempfile.mkdtemp(prefix="grens-compare-rt-")
+pb = os.path.join(rtdir, "late.pb")
+with open(pb, "wb") as f:
+    f.write(message([delay_update("e1", "r1a", "c", 600, "20260310")], timestamp=1773129600))
+live = ["--feed", "t=" + BASIC, "--from", "t:sa", "--to", "t:d", "--one-way",
+        "--window", "06:00-06:05", "--scenario", os.path.join(EDITS, "add-line.yaml")]
+r = run("compare", *live, "--rt", pb, "--format", "json")
+doc = json.loads(r.stdout) if r.returncode == 0 else {"rows": []}
+check(r.returncode == 0 and doc.get("dates") == ["2026-03-10"] and doc.get("rt") == pb,
+      f"compare --rt: date from the message, rt named: {r.stderr} {doc.get('dates')}")
+by = {row["scenario"]: row for row in doc["rows"]}
+if set(by) == {"base", "direct"}:
+    b, d = by["base"], by["direct"]
+    check(b["min_s"] == 8100 and b["median_s"] == 8220 and b["p90_s"] == 8400,
+          f"live base: {b['min_s']} {b['median_s']} {b['p90_s']}")
+    check(d["median_s"] == 2820 and d["delta_median_s"] == -5400,
+          f"live direct: {d['median_s']} {d['delta_median_s']}")
+else:
+    check(False, f"compare --rt rows: {list(by)}")
+r = run("compare", *live, "--rt", pb, "--date", "2026-03-10", "--date", "2026-03-11")
+check(r.returncode == 2 and "one --date" in r.stderr, f"--rt with two dates: {r.stderr.strip()}")
+r = run("compare", *live, "--rt", "http://127.0.0.1:1/late.pb")
+check(r.returncode == 2 and "grens fetch" in r.stderr, f"--rt URL: {r.stderr.strip()}")
+r = run("compare", *live, "--rt", os.path.join(rtdir, "missing.pb"))
+check(r.returncode == 1, f"--rt missing file: exit 1 ({r.returncode})")
+shutil.rmtree(rtdir, ignore_errors=True)
 
 finish()
