@@ -69,8 +69,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{ .name = "threshold", .kind = CLI_OPT_INT32, .dst = &a->threshold_min, .min = 0,
 		  .max = 10000 },
 		ROUTE_CLI_TRANSFER_OPTIONS(&a->max_transfers, &a->link),
-		{ .name = "scenario", .kind = CLI_OPT_STRING, .dst = &a->scenario },
-		{ .name = "rt", .kind = CLI_OPT_STRING, .dst = &a->rt },
+		ROUTE_CLI_NET_OPTIONS(&a->scenario, &a->rt),
 		CLI_LINKS_OPTION(&a->link),
 		CLI_FORMAT_OPTION(&a->format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV),
 		{ .name = NULL },
@@ -174,14 +173,7 @@ int cmd_profile(int argc, char **argv)
 			seconds_or_null(sum.max), "mean_s", real_or_null(sum.mean), "mean_transfers",
 			real_or_null(sum.mean_transfers), "share_under_threshold", sum.share_under,
 			"steps", js);
-		json_t *jq = root ? json_object_get(root, "query") : NULL;
-		if (jq && net.sc) {
-			json_object_set_new(jq, "scenario", json_string(grens_scenario_name(net.sc)));
-			json_object_set_new(jq, "scenario_sha256",
-					    json_string(grens_scenario_hash(net.sc)));
-		}
-		if (jq && net.ov)
-			json_object_set_new(jq, "rt", json_string(a.rt));
+		route_cli_query_json_net(root ? json_object_get(root, "query") : NULL, &net, a.rt);
 		if (cli_write_json(CMD, root))
 			code = CLI_EXIT_FAIL;
 	} else if (a.format == CLI_FORMAT_CSV) {

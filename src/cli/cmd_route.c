@@ -65,8 +65,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{ .name = "time", .kind = CLI_OPT_TIME, .dst = &a->time, .required = true },
 		{ .name = "algo", .kind = CLI_OPT_CHOICE, .dst = &a->algo, .choices = algo_names },
 		ROUTE_CLI_TRANSFER_OPTIONS(&a->max_transfers, &a->link),
-		{ .name = "scenario", .kind = CLI_OPT_STRING, .dst = &a->scenario },
-		{ .name = "rt", .kind = CLI_OPT_STRING, .dst = &a->rt },
+		ROUTE_CLI_NET_OPTIONS(&a->scenario, &a->rt),
 		CLI_LINKS_OPTION(&a->link),
 		CLI_FORMAT_OPTION(&a->format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV),
 		{ .name = NULL },
@@ -265,7 +264,6 @@ int cmd_route(int argc, char **argv)
 	if (code)
 		return code;
 	tt = net.tt;
-	bool rt = net.ov != NULL;
 	code = route_cli_ends_resolve(CMD, tt, a.from, a.to, &ends);
 	if (code)
 		goto done;
@@ -299,14 +297,7 @@ int cmd_route(int argc, char **argv)
 					 "to", jt, "date", dbuf, "time", tbuf, "algo",
 					 use_dijkstra ? "dijkstra" : "raptor", "journeys",
 					 journeys_json(tt, &res, date, net.ov));
-		json_t *jq = root ? json_object_get(root, "query") : NULL;
-		if (jq && net.sc) {
-			json_object_set_new(jq, "scenario", json_string(grens_scenario_name(net.sc)));
-			json_object_set_new(jq, "scenario_sha256",
-					    json_string(grens_scenario_hash(net.sc)));
-		}
-		if (jq && rt)
-			json_object_set_new(jq, "rt", json_string(a.rt));
+		route_cli_query_json_net(root ? json_object_get(root, "query") : NULL, &net, a.rt);
 		if (cli_write_json(CMD, root))
 			code = CLI_EXIT_FAIL;
 	} else if (a.format == CLI_FORMAT_CSV) {

@@ -62,6 +62,15 @@ json_t *route_cli_ids_json(const grens_timetable *tt, const uint32_t *stops, uin
 	{ .name = "min-transfer", .kind = CLI_OPT_INT32, .dst = &(link)->net.min_change,          \
 	  .min = 0, .max = 86400 }
 
+/* Table entries of --scenario FILE and --rt FILE (route_cli_load_net). */
+#define ROUTE_CLI_NET_OPTIONS(scenario, rt)                                                      \
+	{ .name = "scenario", .kind = CLI_OPT_STRING, .dst = (scenario) },                        \
+	{ .name = "rt", .kind = CLI_OPT_STRING, .dst = (rt) }
+
+/* Name the applied scenario (name, SHA-256) and the realtime file rt in
+ * the "query" object jq of a JSON result, when net has them. */
+void route_cli_query_json_net(json_t *jq, const route_cli_net *net, const char *rt);
+
 /* "feed:stop_id" into buf. */
 void route_cli_stop_id(const grens_timetable *tt, uint32_t stop, char *buf, size_t bufsz);
 /* {"id": "feed:stop_id", "name": "..."} (new reference). */
