@@ -139,13 +139,8 @@ static int parse(int argc, char **argv, struct args *a)
 		cli_errorf(CMD, "--rt describes one day: give at most one --date");
 		return CLI_PARSE_ERROR;
 	}
-	if (a->rt && (strncmp(a->rt, "http://", 7) == 0 || strncmp(a->rt, "https://", 8) == 0)) {
-		cli_errorf(CMD,
-			   "--rt %s: reading a URL directly is not supported; download it with "
-			   "grens fetch --kind gtfs-rt and pass the cached file",
-			   a->rt);
+	if (route_cli_rt_check_path(CMD, a->rt))
 		return CLI_PARSE_ERROR;
-	}
 	if (!a->scenario_count) {
 		snprintf(a->default_scenario, sizeof(a->default_scenario),
 			 "%s/scenarios/ic-aken.yaml", cli_feeds_dir());
@@ -179,7 +174,8 @@ struct net {
 /* The timetable (linked as every command links it), a RAPTOR workspace and,
  * with a realtime feed, its overlay on this network. */
 static int build(const grens_gtfs_feed *const *feeds, uint32_t n, const cli_link_args *link,
-		 const grens_net_links *links, const grens_rt_feed *rtf, struct net *net)
+		 const grens_net_links *links, const grens_rt_feed *rtf, const char *rt_path,
+		 struct net *net)
 {
 	if (cli_net_build(CMD, feeds, n, link, links, &net->tt, NULL) != 0) {
 		cli_errorf(CMD, "building the %s network failed", net->name);
@@ -193,61 +189,26 @@ static int build(const grens_gtfs_feed *const *feeds, uint32_t n, const cli_link
 	}
 	if (!rtf)
 		return 0;
-	grens_diag *diag = grens_diag_new();
-	grens_rt_options ro = GRENS_RT_OPTIONS_INIT;
-	int rc = diag ? grens_rt_apply(&net->ov, net->tt, feeds, n, rtf, &ro, diag, &err)
-		      : grens_error_set(&err, GRENS_ENOMEM, "out of memory");
-	if (diag)
-		cli_print_notices(diag, 10);
-	grens_diag_free(diag);
-	if (rc) {
-		cli_report_error(CMD, &err);
-		return CLI_EXIT_FAIL;
-	}
-	const grens_rt_counts *c = grens_rt_overlay_counts(net->ov);
-	fprintf(stderr,
-		"grens compare: realtime on %s: %u trip updates, %u matched, %u cancelled, "
-		"%u added, %u unknown trips\n",
-		net->name, c->trip_updates, c->matched, c->cancelled, c->added, c->unknown_trip);
-	return 0;
+	char label[512];
+	snprintf(label, sizeof(label), "%s on %s", rt_path, net->name);
+	return route_cli_rt_apply(CMD, label, net->tt, feeds, n, rtf, &net->ov);
 }
 
 static int load_scenario(const char *path, const grens_gtfs_feed *const *feeds, uint32_t n,
 			 const cli_link_args *link, const grens_net_links *links,
-			 const grens_rt_feed *rtf, struct net *net)
+			 const grens_rt_feed *rtf, const char *rt_path, struct net *net)
 {
-	grens_error err;
-	grens_error_clear(&err);
-	int rc = grens_scenario_load(&net->sc, path, &err);
-	if (rc) {
-		cli_report_error(CMD, &err);
-		return rc == GRENS_EIO || rc == GRENS_EFORMAT || rc == GRENS_ELIMIT ? CLI_EXIT_USAGE
-										    : CLI_EXIT_FAIL;
-	}
+	int code = route_cli_scenario_load(CMD, path, &net->sc);
+	if (code)
+		return code;
 	net->name = grens_scenario_name(net->sc);
 	net->hash = grens_scenario_hash(net->sc);
 	net->description = grens_scenario_description(net->sc);
-	grens_diag *diag = grens_diag_new();
-	if (!diag) {
-		cli_errorf(CMD, "out of memory");
-		return CLI_EXIT_FAIL;
-	}
-	rc = grens_scenario_apply(&net->res, net->sc, feeds, n, diag, &err);
-	cli_print_notices(diag, 10);
-	grens_diag_free(diag);
-	if (rc) {
-		cli_report_error(CMD, &err);
-		return CLI_EXIT_FAIL;
-	}
+	if ((code = route_cli_scenario_apply(CMD, net->sc, feeds, n, &net->res)))
+		return code;
 	uint32_t count;
 	const grens_gtfs_feed *const *modified = grens_scenario_result_feeds(net->res, &count);
-	const grens_scenario_stats *st = grens_scenario_result_stats(net->res);
-	fprintf(stderr,
-		"grens compare: scenario %s (sha256 %.12s): %u edits, %u trips added, %u removed, "
-		"%u changed\n",
-		net->name, net->hash, st->edits, st->trips_added, st->trips_removed,
-		st->trips_changed);
-	return build(modified, count, link, links, rtf, net);
+	return build(modified, count, link, links, rtf, rt_path, net);
 }
 
 static void net_free(struct net *net)
@@ -302,6 +263,10 @@ static int32_t delta_or_none(int32_t v, int32_t base)
 /* The deltas of r against base (r itself for the base rows: all 0). */
 static void set_deltas(struct row *r, const struct row *base)
 {
+	r->has_delta = r->sum.median != GRENS_ROUTE_UNREACHED &&
+		       base->sum.median != GRENS_ROUTE_UNREACHED;
+	if (r->has_delta)
+		r->delta_median = r->sum.median - base->sum.median;
 	r->delta_min = delta_or_none(r->sum.min, base->sum.min);
 	r->delta_p90 = delta_or_none(r->sum.p90, base->sum.p90);
 	r->delta_transfers = r->sum.mean_transfers - base->sum.mean_transfers; /* NAN stays */
@@ -799,12 +764,12 @@ int cmd_compare(int argc, char **argv)
 	nets[0].hash = "";
 	nets[0].description = "";
 	net_count = 1;
-	code = build(cfeeds, a.feeds.count, &a.link, links, rtf, &nets[0]);
+	code = build(cfeeds, a.feeds.count, &a.link, links, rtf, a.rt, &nets[0]);
 	if (code)
 		goto done;
 	for (unsigned i = 0; i < a.scenario_count; i++) {
 		code = load_scenario(a.scenarios[i], cfeeds, a.feeds.count, &a.link, links, rtf,
-				     &nets[net_count++]);
+				     a.rt, &nets[net_count++]);
 		if (code)
 			goto done;
 	}
@@ -849,12 +814,6 @@ int cmd_compare(int argc, char **argv)
 							    a.dates[di], &a, steps, r);
 						if (code)
 							goto done;
-						r->has_delta =
-						    r->sum.median != GRENS_ROUTE_UNREACHED &&
-						    base_row->sum.median != GRENS_ROUTE_UNREACHED;
-						if (r->has_delta)
-							r->delta_median =
-							    r->sum.median - base_row->sum.median;
 						set_deltas(r, base_row);
 					}
 				}

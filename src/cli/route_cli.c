@@ -5,6 +5,82 @@
 #include "grens/gtfs.h"
 #include "route_cli.h"
 
+int route_cli_rt_check_path(const char *cmd, const char *rt)
+{
+	if (!rt || (strncmp(rt, "http://", 7) != 0 && strncmp(rt, "https://", 8) != 0))
+		return 0;
+	cli_errorf(cmd,
+		   "%s: reading a URL directly is not supported; download it with "
+		   "grens fetch --kind gtfs-rt and pass the cached file",
+		   rt);
+	return CLI_EXIT_USAGE;
+}
+
+int route_cli_scenario_load(const char *cmd, const char *path, grens_scenario **out)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	int rc = grens_scenario_load(out, path, &err);
+	if (!rc)
+		return 0;
+	cli_report_error(cmd, &err);
+	return rc == GRENS_EIO || rc == GRENS_EFORMAT || rc == GRENS_ELIMIT ? CLI_EXIT_USAGE
+									    : CLI_EXIT_FAIL;
+}
+
+int route_cli_scenario_apply(const char *cmd, const grens_scenario *sc,
+			     const grens_gtfs_feed *const *feeds, uint32_t n,
+			     grens_scenario_result **out)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	grens_diag *diag = grens_diag_new();
+	if (!diag) {
+		cli_errorf(cmd, "out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	int rc = grens_scenario_apply(out, sc, feeds, n, diag, &err);
+	cli_print_notices(diag, 10);
+	grens_diag_free(diag);
+	if (rc) {
+		cli_report_error(cmd, &err);
+		return CLI_EXIT_FAIL;
+	}
+	const grens_scenario_stats *st = grens_scenario_result_stats(*out);
+	fprintf(stderr,
+		"grens %s: scenario %s (sha256 %.12s): %u edits, %u trips added, %u removed, %u "
+		"changed\n",
+		cmd, grens_scenario_name(sc), grens_scenario_hash(sc), st->edits, st->trips_added,
+		st->trips_removed, st->trips_changed);
+	return 0;
+}
+
+int route_cli_rt_apply(const char *cmd, const char *label, const grens_timetable *tt,
+		       const grens_gtfs_feed *const *feeds, uint32_t n, const grens_rt_feed *rtf,
+		       grens_rt_overlay **out)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	grens_diag *diag = grens_diag_new();
+	grens_rt_options ro = GRENS_RT_OPTIONS_INIT;
+	int rc = diag ? grens_rt_apply(out, tt, feeds, n, rtf, &ro, diag, &err) : GRENS_ENOMEM;
+	if (diag)
+		cli_print_notices(diag, 10);
+	grens_diag_free(diag);
+	if (rc) {
+		if (!err.code)
+			grens_error_set(&err, rc, "out of memory");
+		cli_report_error(cmd, &err);
+		return CLI_EXIT_FAIL;
+	}
+	const grens_rt_counts *c = grens_rt_overlay_counts(*out);
+	fprintf(stderr,
+		"grens %s: realtime %s: %u trip updates, %u matched, %u cancelled, %u added, %u "
+		"unknown trips\n",
+		cmd, label, c->trip_updates, c->matched, c->cancelled, c->added, c->unknown_trip);
+	return 0;
+}
+
 int route_cli_load_net(const char *cmd, cli_feed_list *feeds, const cli_link_args *link,
 		       const char *scenario, const char *rt, route_cli_net *out)
 {
@@ -13,28 +89,15 @@ int route_cli_load_net(const char *cmd, cli_feed_list *feeds, const cli_link_arg
 	grens_scenario_result *applied = NULL;
 	grens_rt_feed *rtf = NULL;
 	grens_net_links *links = NULL;
-	grens_diag *diag = NULL;
 	grens_error err;
 	grens_error_clear(&err);
 	memset(out, 0, sizeof(*out));
 	cli_feed_list_default(feeds);
-	int code = CLI_EXIT_FAIL, rc;
-	if (rt && (strncmp(rt, "http://", 7) == 0 || strncmp(rt, "https://", 8) == 0)) {
-		cli_errorf(cmd,
-			   "%s: reading a URL directly is not supported; download it with "
-			   "grens fetch --kind gtfs-rt and pass the cached file",
-			   rt);
-		return CLI_EXIT_USAGE;
-	}
-	if (scenario) {
-		rc = grens_scenario_load(&out->sc, scenario, &err);
-		if (rc) {
-			cli_report_error(cmd, &err);
-			return rc == GRENS_EIO || rc == GRENS_EFORMAT || rc == GRENS_ELIMIT
-				       ? CLI_EXIT_USAGE
-				       : CLI_EXIT_FAIL;
-		}
-	}
+	int code = CLI_EXIT_FAIL;
+	if ((code = route_cli_rt_check_path(cmd, rt)) ||
+	    (scenario && (code = route_cli_scenario_load(cmd, scenario, &out->sc))))
+		return code;
+	code = CLI_EXIT_FAIL;
 	/* the realtime file before the feeds: a bad download fails fast */
 	if (rt && grens_rt_decode_file(&rtf, rt, &err) != 0) {
 		cli_report_error(cmd, &err);
@@ -44,52 +107,16 @@ int route_cli_load_net(const char *cmd, cli_feed_list *feeds, const cli_link_arg
 		goto done;
 	const grens_gtfs_feed *const *use = (const grens_gtfs_feed *const *)loaded;
 	uint32_t count = feeds->count;
-	diag = grens_diag_new();
-	if (!diag) {
-		cli_errorf(cmd, "out of memory");
-		goto done;
-	}
 	if (out->sc) {
-		rc = grens_scenario_apply(&applied, out->sc, use, count, diag, &err);
-		cli_print_notices(diag, 10);
-		if (rc) {
-			cli_report_error(cmd, &err);
+		if (route_cli_scenario_apply(cmd, out->sc, use, count, &applied))
 			goto done;
-		}
 		use = grens_scenario_result_feeds(applied, &count);
-		const grens_scenario_stats *st = grens_scenario_result_stats(applied);
-		fprintf(stderr,
-			"grens %s: scenario %s (sha256 %.12s): %u edits, %u trips added, %u "
-			"removed, %u changed\n",
-			cmd, grens_scenario_name(out->sc), grens_scenario_hash(out->sc), st->edits,
-			st->trips_added, st->trips_removed, st->trips_changed);
 	}
-	if (cli_net_build(cmd, use, count, link, links, &out->tt, NULL) != 0)
+	if (cli_net_build(cmd, use, count, link, links, &out->tt, NULL) != 0 ||
+	    (rtf && route_cli_rt_apply(cmd, rt, out->tt, use, count, rtf, &out->ov)))
 		goto done;
-	if (rtf) {
-		grens_diag *rt_diag = grens_diag_new();
-		grens_rt_options ro = GRENS_RT_OPTIONS_INIT;
-		rc = rt_diag ? grens_rt_apply(&out->ov, out->tt, use, count, rtf, &ro, rt_diag, &err)
-			     : GRENS_ENOMEM;
-		if (rt_diag)
-			cli_print_notices(rt_diag, 10);
-		grens_diag_free(rt_diag);
-		if (rc) {
-			if (!err.code)
-				grens_error_set(&err, rc, "out of memory");
-			cli_report_error(cmd, &err);
-			goto done;
-		}
-		const grens_rt_counts *c = grens_rt_overlay_counts(out->ov);
-		fprintf(stderr,
-			"grens %s: realtime %s: %u trip updates, %u matched, %u cancelled, %u "
-			"added, %u unknown trips\n",
-			cmd, rt, c->trip_updates, c->matched, c->cancelled, c->added,
-			c->unknown_trip);
-	}
 	code = CLI_EXIT_OK;
 done:
-	grens_diag_free(diag);
 	grens_net_links_free(links);
 	grens_rt_feed_free(rtf);
 	grens_scenario_result_free(applied);

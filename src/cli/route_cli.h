@@ -30,6 +30,23 @@ int route_cli_load_net(const char *cmd, cli_feed_list *feeds, const cli_link_arg
 		       const char *scenario, const char *rt, route_cli_net *out);
 void route_cli_net_free(route_cli_net *net);
 
+/* The pieces of route_cli_load_net, for commands that build several
+ * networks (grens compare). Each prints its reason and returns an exit
+ * code, 0 on success:
+ * - a URL for --rt is refused (CLI_EXIT_USAGE: download it with grens fetch);
+ * - a scenario file that cannot be read or parsed is CLI_EXIT_USAGE;
+ * - applying a scenario prints its notices and a one-line summary;
+ * - applying a realtime feed to tt prints its notices and a summary naming
+ *   label (the file, and for compare the network). */
+int route_cli_rt_check_path(const char *cmd, const char *rt);
+int route_cli_scenario_load(const char *cmd, const char *path, grens_scenario **out);
+int route_cli_scenario_apply(const char *cmd, const grens_scenario *sc,
+			     const grens_gtfs_feed *const *feeds, uint32_t n,
+			     grens_scenario_result **out);
+int route_cli_rt_apply(const char *cmd, const char *label, const grens_timetable *tt,
+		       const grens_gtfs_feed *const *feeds, uint32_t n, const grens_rt_feed *rtf,
+		       grens_rt_overlay **out);
+
 /* Resolve a stop argument into out[0..*n); exit code after a message when
  * it names nothing or is ambiguous. */
 int route_cli_stops(const char *cmd, const grens_timetable *tt, const char *what,
