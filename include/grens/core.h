@@ -27,12 +27,17 @@ enum {
 	GRENS_EARG = -6,
 };
 
+/* Room for a whole path (PATH_MAX) and, in the message, a path with its
+ * context: a message is never cut inside a file name. */
+#define GRENS_ERROR_FILE_BYTES 4096u
+#define GRENS_ERROR_MESSAGE_BYTES (GRENS_ERROR_FILE_BYTES + 1024u)
+
 /* Details of a failure. Filled by the function that failed; the caller owns it.
  * line/column are 1-based, 0 when unknown; file/field are empty when unknown. */
 typedef struct grens_error {
 	int code;
-	char message[512];
-	char file[256];
+	char message[GRENS_ERROR_MESSAGE_BYTES];
+	char file[GRENS_ERROR_FILE_BYTES];
 	uint32_t line;
 	uint32_t column;
 	char field[64];
@@ -161,11 +166,12 @@ typedef enum {
 typedef struct grens_notice {
 	const char *code;     /* static string, e.g. "invalid_time" */
 	grens_severity severity;
-	char file[64];        /* e.g. "stop_times.txt" */
+	const char *file;     /* e.g. "feeds/nl/stop_times.txt", whole; "" if none */
 	uint32_t line;        /* 1-based physical line of the row's start, 0 if none */
 	char field[64];       /* column name, empty if none */
-	char message[256];    /* human detail: the bad value, the reason */
+	const char *message;  /* human detail: the bad value, the reason; "" if none */
 } grens_notice;
+/* The strings of a notice are owned by its diag and live as long as it. */
 
 typedef struct grens_notice_summary {
 	const char *code;

@@ -237,7 +237,7 @@ typedef struct grens_fetch_status {
 	uint64_t size;
 	uint32_t consecutive_failures;
 	uint32_t attempts;
-	char last_error[GRENS_FETCH_VALUE_BYTES];
+	char last_error[GRENS_ERROR_MESSAGE_BYTES];
 } grens_fetch_status;
 
 /* Read CACHE/NAME/status.json into out. GRENS_ENOTFOUND when absent,

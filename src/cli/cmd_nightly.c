@@ -89,9 +89,9 @@ static int refresh_rt(const grens_report_nightly_config *cfg, grens_fetch_config
 		grens_error_clear(&err);
 		grens_fetch_result res;
 		if (!no_fetch && fetch_one(cfg, feed, &res, &err) != 0) {
-			char note[768];
+			char note[sizeof(err.message) + 512];
 			snprintf(note, sizeof(note),
-				 "realtime %.100s: download failed (%.400s); the last good copy is "
+				 "realtime %s: download failed (%s); the last good copy is "
 				 "used if there is one",
 				 feed->name, err.message);
 			grens_error_clear(&err);
@@ -105,8 +105,8 @@ static int refresh_rt(const grens_report_nightly_config *cfg, grens_fetch_config
 			return -1;
 		}
 		if (access(path, R_OK) != 0) {
-			char note[300];
-			snprintf(note, sizeof(note), "realtime %.200s: no good download yet", feed->name);
+			char note[GRENS_FETCH_NAME_BYTES + 64];
+			snprintf(note, sizeof(note), "realtime %s: no good download yet", feed->name);
 			grens_error_clear(&err);
 			if (grens_report_add_note(report, note, &err))
 				return -1;
@@ -137,14 +137,14 @@ static int refresh(const grens_report_nightly_config *cfg, grens_fetch_config *f
 			return -1;
 		}
 		grens_error_clear(&err);
-		char note[512];
+		char note[sizeof(err.message) + 512];
 		if (!no_fetch) {
 			grens_fetch_result res;
 			if (fetch_one(cfg, feed, &res, &err) != 0) {
-				snprintf(note, sizeof(note), "feed %s: download failed (%.400s)",
+				snprintf(note, sizeof(note), "feed %s: download failed (%s)",
 					 feed->name, err.message);
 			} else {
-				snprintf(note, sizeof(note), "feed %s: %s (%.300s)", feed->name,
+				snprintf(note, sizeof(note), "feed %s: %s (%s)", feed->name,
 					 grens_fetch_outcome_name(res.outcome), feed->url);
 			}
 			grens_error_clear(&err);

@@ -353,7 +353,7 @@ static int add_realtime(const char *cmd, const report_cli_spec *spec, grens_repo
 {
 	grens_error err;
 	for (unsigned i = 0; i < spec->rt_count; i++) {
-		char note[768], when[64];
+		char note[sizeof(err.message) + 512], when[64];
 		grens_rt_feed *rf = NULL;
 		grens_rt_overlay *ov = NULL;
 		grens_rt_options opts = GRENS_RT_OPTIONS_INIT;
@@ -361,7 +361,7 @@ static int add_realtime(const char *cmd, const report_cli_spec *spec, grens_repo
 		if (grens_rt_decode_file(&rf, spec->rt_paths[i], &err) ||
 		    grens_rt_apply(&ov, tt, (const grens_gtfs_feed *const *)feeds, count, rf, &opts,
 				   NULL, &err)) {
-			snprintf(note, sizeof(note), "realtime %s: not used: %.600s", spec->rt_names[i],
+			snprintf(note, sizeof(note), "realtime %s: not used: %s", spec->rt_names[i],
 				 err.message);
 		} else {
 			const grens_rt_feed_summary *h = grens_rt_overlay_header(ov);

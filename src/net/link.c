@@ -25,7 +25,7 @@ enum { ACTION_LINK = 0, ACTION_FORCE = 1, ACTION_FORBID = 2 };
 struct link_row {
 	char *feed_a, *id_a, *feed_b, *id_b;
 	int action;
-	char file[64];
+	char *file; /* the whole path, as given */
 	uint32_t line;
 };
 
@@ -69,6 +69,7 @@ void grens_net_links_free(grens_net_links *links)
 		free(links->rows[i].id_a);
 		free(links->rows[i].feed_b);
 		free(links->rows[i].id_b);
+		free(links->rows[i].file);
 	}
 	free(links->rows);
 	free(links);
@@ -211,13 +212,13 @@ int grens_net_links_parse(grens_net_links *links, const char *text, size_t len, 
 		r->id_a = trim_dup(f[col[1]]);
 		r->feed_b = trim_dup(f[col[2]]);
 		r->id_b = trim_dup(f[col[3]]);
+		r->file = strdup(file ? file : "");
 		links->count++;
-		if (!r->feed_a || !r->id_a || !r->feed_b || !r->id_b) {
+		if (!r->feed_a || !r->id_a || !r->feed_b || !r->id_b || !r->file) {
 			rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
 			goto out;
 		}
 		r->action = action;
-		snprintf(r->file, sizeof(r->file), "%s", file ? file : "");
 		r->line = row_line;
 	}
 out:

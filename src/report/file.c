@@ -16,7 +16,7 @@ int grens_report_file_open(grens_report_file *out, const char *path, grens_error
 	memset(out, 0, sizeof(*out));
 	size_t len = strlen(path);
 	if (len + 16 >= sizeof(out->tmp))
-		return grens_error_set(err, GRENS_ELIMIT, "path too long: %.64s...", path);
+		return grens_error_set(err, GRENS_ELIMIT, "path too long (%zu bytes): %s", len, path);
 	memcpy(out->path, path, len + 1);
 	snprintf(out->tmp, sizeof(out->tmp), "%s.tmp.XXXXXX", path);
 	int fd = mkstemp(out->tmp);

@@ -623,7 +623,7 @@ static int write_table(const json_t *doc, const char *dir, const char *file, int
 	if (rc && err && !strstr(err->message, file)) {
 		char msg[sizeof(err->message)];
 		memcpy(msg, err->message, sizeof(msg));
-		grens_error_set(err, rc, "%s: %.400s", file, msg);
+		grens_error_set(err, rc, "%s: %s", file, msg);
 	}
 	return rc;
 }

@@ -1069,8 +1069,8 @@ static int apply_overlay(struct ctx *c, const sc_edit *e)
 	rc = grens_gtfs_load(&ov, e->path.s, &opts, c->diag, c->err);
 	if (rc) {
 		char msg[sizeof(c->err->message)];
-		snprintf(msg, sizeof(msg), "overlay %.200s: %.290s", e->path.s, c->err->message);
-		return sc_fail(c->sc, c->err, rc, e->path.at, "path", "%s", msg);
+		memcpy(msg, c->err->message, sizeof(msg));
+		return sc_fail(c->sc, c->err, rc, e->path.at, "path", "overlay %s: %s", e->path.s, msg);
 	}
 	list[c->res->overlay_count++] = ov;
 	uint32_t *amap = calloc(ov->agency_count + 1, sizeof(uint32_t));

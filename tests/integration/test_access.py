@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import tempfile
 
 from harness import FIXTURES, SOURCE, check, finish, run
@@ -188,6 +189,16 @@ for where in ["bad-places.csv:3: lat:", "bad-places.csv:4: lon:", "bad-places.cs
               "bad-places.csv:6: country:", "bad-places.csv:8: name:"]:
     check(where in p.stderr, f"notice {where!r} in {p.stderr}")
 check("5 rows skipped" in p.stderr, "skipped rows are counted")
+# The same file at a deep path: every notice names the whole path (file names
+# used to be cut at 63 bytes, so a checkout 60 characters deep lost them).
+with tempfile.TemporaryDirectory() as tmp:
+    deep = os.path.join(tmp, *(["d" * 40] * 6))
+    os.makedirs(deep)
+    deep_places = os.path.join(deep, "bad-places.csv")
+    shutil.copy(os.path.join(FIX, "bad-places.csv"), deep_places)
+    p = access("--feed", X, "--places", deep_places, *WINDOW)
+    check(p.returncode == 0, f"bad rows at a deep path are skipped too: {p.stderr}")
+    check(f"{deep_places}:3: lat:" in p.stderr, f"the whole path in the notice: {p.stderr}")
 with tempfile.TemporaryDirectory() as tmp:
     nopop = os.path.join(tmp, "nopop.csv")
     with open(nopop, "w") as f:

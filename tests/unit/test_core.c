@@ -148,6 +148,36 @@ static void test_diag(void)
 	CHECK_INT(grens_diag_total(d, GRENS_SEVERITY_ERROR), 2);
 	CHECK_INT(grens_diag_total(d, GRENS_SEVERITY_INFO), 1);
 	grens_diag_free(d);
+
+	/* A notice keeps its whole file name and message, however deep the
+	 * checkout: a 300-character path used to come back cut at 63. */
+	char path[301], detail[701];
+	memset(path, 'd', 300);
+	path[300] = '\0';
+	memcpy(path + 300 - 14, "nl-places.csv", 14);
+	memset(detail, 'x', 700);
+	detail[700] = '\0';
+	d = grens_diag_new();
+	grens_diag_add(d, "number_out_of_range", GRENS_SEVERITY_ERROR, path, 3, "lat", "%s", detail);
+	grens_diag_add(d, "number_out_of_range", GRENS_SEVERITY_ERROR, path, 4, "lat", NULL);
+	CHECK_STR(grens_diag_summary(d, 0)->first.file, path);
+	CHECK_STR(grens_diag_summary(d, 0)->first.message, detail);
+	CHECK_INT(grens_diag_kept_count(d), 2);
+	CHECK_STR(grens_diag_kept(d, 1)->file, path);
+	CHECK_STR(grens_diag_kept(d, 1)->message, "");
+	/* Both notices share the one copy of the file name. */
+	CHECK(grens_diag_kept(d, 0)->file == grens_diag_kept(d, 1)->file);
+	grens_diag_free(d);
+
+	/* An error message holds a path of PATH_MAX with its context. */
+	grens_error err;
+	char longpath[4000];
+	memset(longpath, 'p', sizeof(longpath) - 1);
+	longpath[sizeof(longpath) - 1] = '\0';
+	grens_error_set(&err, GRENS_EIO, "%s: No such file or directory", longpath);
+	CHECK_INT(strlen(err.message), strlen(longpath) + strlen(": No such file or directory"));
+	grens_error_at(&err, longpath, 1, 0, NULL);
+	CHECK_STR(err.file, longpath);
 }
 
 /* The TZif reader against the system zoneinfo (package tzdata). */
