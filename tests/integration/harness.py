@@ -30,13 +30,37 @@ def check(cond, what):
         print(f"{frame.f_code.co_filename}:{frame.f_lineno}: FAILED: {what}", file=sys.stderr)
 
 
+def part_is(part):
+    """A test with checks on ../shared runs as two meson tests (GRENS_TEST_PART
+    local and shared), so skipped checks are counted as skipped; unset, both."""
+    p = os.environ.get("GRENS_TEST_PART", "")
+    return not p or p == part
+
+
+def _shared_present():
+    return bool(SHARED) and os.path.isfile(os.path.join(SHARED, "DESIGN.md"))
+
+
+def _skip_reason():
+    return f"SKIP: {SHARED or '../shared'} is absent; tests on the shared real feeds skipped"
+
+
 def shared_dir():
-    """../shared, or None (with a message) when it is absent."""
-    if SHARED and os.path.isfile(os.path.join(SHARED, "DESIGN.md")):
+    """../shared, or None when this part skips the shared checks or it is
+    absent (then with a message)."""
+    if not part_is("shared"):
+        return None
+    if _shared_present():
         return SHARED
-    print(f"SKIP: {SHARED or '../shared'} is absent; tests on the shared real feeds skipped",
-          file=sys.stderr)
+    print(_skip_reason(), file=sys.stderr)
     return None
+
+
+# The shared part of a test has nothing to do without ../shared: skipped
+# (exit 77) before it starts, with the reason on stdout for tools/test.
+if os.environ.get("GRENS_TEST_PART") == "shared" and not _shared_present():
+    print(_skip_reason())
+    sys.exit(77)
 
 
 def finish():
