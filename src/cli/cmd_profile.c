@@ -115,10 +115,14 @@ int cmd_profile(int argc, char **argv)
 	grens_raptor *raptor = NULL;
 	route_cli_ends ends = { 0 };
 	grens_route_profile_step *steps = NULL;
+	json_t *notes = NULL;
 	int code = route_cli_load_net(CMD, &a.feeds, &a.link, a.scenario, a.rt, &net);
 	if (code)
 		return code;
 	tt = net.tt;
+	notes = json_array();
+	if ((code = route_cli_check_date(CMD, tt, date, notes)))
+		goto done;
 	steps = calloc(n, sizeof(*steps));
 	if (!steps) {
 		cli_errorf(CMD, "out of memory");
@@ -174,6 +178,8 @@ int cmd_profile(int argc, char **argv)
 			real_or_null(sum.mean_transfers), "share_under_threshold", sum.share_under,
 			"steps", js);
 		route_cli_query_json_net(root ? json_object_get(root, "query") : NULL, &net, a.rt);
+		if (root)
+			json_object_set(root, "notes", notes);
 		if (cli_write_json(CMD, root))
 			code = CLI_EXIT_FAIL;
 	} else if (a.format == CLI_FORMAT_CSV) {
@@ -207,6 +213,7 @@ int cmd_profile(int argc, char **argv)
 		printf("share under %d min: %.1f%%\n", a.threshold_min, 100.0 * sum.share_under);
 	}
 done:
+	json_decref(notes);
 	route_cli_ends_free(&ends);
 	free(steps);
 	grens_raptor_free(raptor);
