@@ -46,7 +46,7 @@ static void usage(FILE *o)
 		"--from Amsterdam Centraal, Rotterdam Centraal, Den Haag Centraal, Utrecht\n"
 		"Centraal, Schiphol Airport; --to Aachen Hbf; dates: the weekday (Tuesday) and\n"
 		"the Sunday with the most trips in all feeds; --window 06:00-22:00; --step 60;\n"
-		"--threshold 150 (2 h 30); --max-transfers 8.\n"
+		"--threshold 180 (3 h, as profile and report); --max-transfers 8.\n"
 		"--links FILE|none: stations that are the same across feeds (default:\n"
 		"links.csv of the feeds directory when it exists).\n"
 		"--rt FILE runs every network on the live times of a GTFS-realtime file (a URL:\n"
@@ -98,8 +98,8 @@ static int parse(int argc, char **argv, struct args *a)
 	cli_link_args_init(&a->link);
 	a->window.start = 6 * 3600;
 	a->window.end = 22 * 3600;
-	a->step = 60;
-	a->threshold = 150 * 60;
+	a->step = GRENS_ROUTE_DEFAULT_STEP;
+	a->threshold = GRENS_ROUTE_DEFAULT_THRESHOLD;
 	a->max_transfers = 8;
 	a->format = CLI_FORMAT_TEXT;
 	const cli_option options[] = {
