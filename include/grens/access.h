@@ -151,7 +151,7 @@ typedef enum {
 typedef struct grens_access_options {
 	grens_date date;
 	int32_t window_start, window_end; /* departures, seconds since noon-minus-12h of date */
-	int32_t step;			  /* seconds between departures (default 60) */
+	int32_t step;			  /* seconds between departures (GRENS_ROUTE_DEFAULT_STEP) */
 	uint32_t cutoff_count;
 	int32_t cutoffs[GRENS_ACCESS_MAX_CUTOFFS]; /* seconds, ascending not required */
 	uint32_t percentile_count;
@@ -173,7 +173,8 @@ typedef struct grens_access_options {
 
 #define GRENS_ACCESS_OPTIONS_INIT                                                                  \
 	{                                                                                          \
-		.date = 0, .window_start = 7 * 3600, .window_end = 9 * 3600, .step = 60,           \
+		.date = 0, .window_start = 7 * 3600, .window_end = 9 * 3600,                       \
+		.step = GRENS_ROUTE_DEFAULT_STEP,                                                  \
 		.cutoff_count = 3, .cutoffs = {3600, 5400, 7200}, .percentile_count = 1,           \
 		.percentiles = {50}, .decay = GRENS_ACCESS_DECAY_STEP, .decay_param = 0,           \
 		.keep_stop_times = false, .exhaustive = false, .max_duration = 0, .threads = 1,    \

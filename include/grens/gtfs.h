@@ -162,6 +162,10 @@ typedef struct grens_gtfs_feed {
 	grens_gtfs_counts counts;
 	/* Days on which any service runs: first and last (GRENS_DATE_NONE if none). */
 	grens_date first_service_date, last_service_date;
+	/* The last day the feed declares service on: last_service_date, or
+	 * later when a calendar.txt range longer than GRENS_LIMIT_SERVICE_DAYS
+	 * was cut (the days after the cut are not loaded). */
+	grens_date declared_last_date;
 	grens_arena *arena; /* owns the strings; the arrays above are the feed's */
 	struct grens_gtfs_index *index; /* id lookups (private to gtfs/) */
 } grens_gtfs_feed;

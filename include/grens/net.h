@@ -55,6 +55,11 @@ typedef struct grens_timetable {
 	uint32_t feed_count;
 	uint32_t *feed_name;      /* [feed] string offset, e.g. "nl" */
 	uint32_t *feed_timezone;  /* [feed] string offset of the first agency's timezone */
+	/* [feed] the first and last day of service the feed declares
+	 * (grens_gtfs_feed first_service_date, declared_last_date); GRENS_DATE_NONE
+	 * when it has none. NULL in a timetable made by hand: the service days
+	 * below are then all there is. See grens_net_feed_period. */
+	grens_date *feed_first_date, *feed_last_date;
 
 	/* ---- service days ---- */
 	grens_date first_date;    /* day of bit 0 */
@@ -291,6 +296,39 @@ static inline bool grens_net_trip_runs(const grens_timetable *tt, uint32_t trip,
 	const uint64_t *w = tt->service_days + (uint64_t)tt->trip_service[trip] * tt->words_per_service;
 	return (w[day >> 6] >> (day & 63)) & 1u;
 }
+
+/* ---- service periods ------------------------------------------------------------ */
+
+/* A feed's service period: the first and last day its calendar.txt and
+ * calendar_dates.txt give service on, and the part of it the timetable can
+ * route (service ranges longer than GRENS_LIMIT_SERVICE_DAYS are cut). All
+ * GRENS_DATE_NONE for a feed without service days. */
+typedef struct grens_net_service_period {
+	grens_date first, last;
+	grens_date routable_first, routable_last;
+} grens_net_service_period;
+
+/* The service period of feed (an index < tt->feed_count) into *out. */
+void grens_net_feed_period(const grens_timetable *tt, uint32_t feed,
+			   grens_net_service_period *out);
+
+/* Does any trip of feed run on service day date? O(trips). */
+bool grens_net_feed_runs(const grens_timetable *tt, uint32_t feed, grens_date date);
+
+/* A feed that runs no trip on a query date other feeds serve. */
+typedef struct grens_net_date_note {
+	uint32_t feed;
+	char message[256]; /* one sentence naming the feed, the date and its period */
+} grens_net_date_note;
+
+/* Check a query date against the feeds' service periods. Fails with
+ * GRENS_EARG, err->message naming the date and every feed's period, when
+ * the date is outside the period of every feed, or inside a feed's period
+ * but after the part of it the timetable holds (it was cut). Otherwise 0,
+ * and notes[0..*n) (cap should be tt->feed_count) name each feed that runs
+ * no trip on date. */
+int grens_net_check_date(const grens_timetable *tt, grens_date date, grens_net_date_note *notes,
+			 uint32_t cap, uint32_t *n, grens_error *err);
 
 /* Resolve a stop reference the user typed: "stop_id", "feed:stop_id", or a
  * name matched after grens_text_fold ("koln hbf"). A station resolves to all

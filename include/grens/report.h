@@ -275,8 +275,8 @@ typedef struct grens_report_nightly_config {
 	int64_t max_age_s;	   /* default 2 days */
 	grens_date service_date; /* GRENS_DATE_NONE: the run date */
 	int32_t window_start, window_end; /* default 06:00-22:00 */
-	int32_t step_s;			  /* default 300 */
-	int32_t threshold_s;		  /* default 180 min */
+	int32_t step_s;			  /* default GRENS_ROUTE_DEFAULT_STEP */
+	int32_t threshold_s;		  /* default GRENS_ROUTE_DEFAULT_THRESHOLD */
 	grens_report_diff_options diff;
 } grens_report_nightly_config;
 

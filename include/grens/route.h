@@ -32,6 +32,15 @@ extern "C" {
 #define GRENS_ROUTE_MAX_LEGS GRENS_LIMIT_ROUTE_LEGS
 #define GRENS_ROUTE_MAX_ENDPOINTS GRENS_LIMIT_ROUTE_ENDPOINTS
 #define GRENS_ROUTE_MAX_STEPS GRENS_LIMIT_ROUTE_STEPS
+
+/* Defaults of every analysis over a departure window (grens profile,
+ * compare, access, report, nightly), so that their numbers agree: a
+ * departure every minute (a coarser step misses the best departure, and a
+ * summary's min then differs from the best journey), and "share under the
+ * threshold" counting travel times of at most 3 hours (the Randstad to
+ * Aachen journeys take 2 h 30 to 3 h 30: README 'Comparing scenarios'). */
+#define GRENS_ROUTE_DEFAULT_STEP 60
+#define GRENS_ROUTE_DEFAULT_THRESHOLD (180 * 60)
 /* "Unreachable" for arrival times. */
 #define GRENS_ROUTE_UNREACHED INT32_MAX
 

@@ -81,6 +81,7 @@ struct args {
 	bool border, stops;
 	bool date_given; /* else: the Tuesday with the most trips (cli_busiest_date) */
 	cli_format format;
+	json_t *notes; /* feeds without trips on the date (route_cli_check_date) */
 };
 
 static int parse_list(const char *cmd, const char *opt, const char *v, int64_t min, int64_t max,
@@ -487,6 +488,8 @@ static json_t *make_meta(const struct args *a, const char *const *feed_names, ui
 		json_object_set_new(meta, "scenario",
 				    json_pack("{s:s, s:s}", "name", grens_scenario_name(sc),
 					      "sha256", grens_scenario_hash(sc)));
+	if (meta)
+		json_object_set(meta, "notes", a->notes);
 	/* last, so that merge (which drops and sets it again) keeps the order */
 	if (meta)
 		json_object_set_new(meta, "shard",
@@ -1168,6 +1171,12 @@ static int run_side(struct args *a, struct side *s, const grens_gtfs_feed *const
 	grens_error_clear(&err);
 	if (cli_net_build(CMD, feeds, nfeeds, &a->link_args, links, &s->tt, NULL))
 		return CLI_EXIT_FAIL;
+	/* the date once, on the first side built (all feeds) */
+	if (!a->notes) {
+		a->notes = json_array();
+		if (route_cli_check_date(CMD, s->tt, a->opts.date, a->notes))
+			return CLI_EXIT_FAIL;
+	}
 	grens_diag *diag = grens_diag_new();
 	if (!diag || grens_access_network_new(&s->net, s->tt, places, &a->link, diag, &err)) {
 		grens_diag_free(diag);
@@ -1338,6 +1347,7 @@ int cmd_access(int argc, char **argv)
 	}
 	code = emit(doc, a.format, a.out) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 done:
+	json_decref(a.notes);
 	json_decref(doc);
 	free(deltas);
 	side_free(&alt);

@@ -46,7 +46,7 @@ static void usage(FILE *o)
 		"--from Amsterdam Centraal, Rotterdam Centraal, Den Haag Centraal, Utrecht\n"
 		"Centraal, Schiphol Airport; --to Aachen Hbf; dates: the weekday (Tuesday) and\n"
 		"the Sunday with the most trips in all feeds; --window 06:00-22:00; --step 60;\n"
-		"--threshold 150 (2 h 30); --max-transfers 8.\n"
+		"--threshold 180 (3 h, as profile and report); --max-transfers 8.\n"
 		"--links FILE|none: stations that are the same across feeds (default:\n"
 		"links.csv of the feeds directory when it exists).\n"
 		"--rt FILE runs every network on the live times of a GTFS-realtime file (a URL:\n"
@@ -98,8 +98,8 @@ static int parse(int argc, char **argv, struct args *a)
 	cli_link_args_init(&a->link);
 	a->window.start = 6 * 3600;
 	a->window.end = 22 * 3600;
-	a->step = 60;
-	a->threshold = 150 * 60;
+	a->step = GRENS_ROUTE_DEFAULT_STEP;
+	a->threshold = GRENS_ROUTE_DEFAULT_THRESHOLD;
 	a->max_transfers = 8;
 	a->format = CLI_FORMAT_TEXT;
 	const cli_option options[] = {
@@ -457,6 +457,7 @@ struct report {
 	struct place *places;
 	struct row *rows;
 	size_t row_count;
+	json_t *notes; /* route_cli_check_date notes of every date */
 };
 
 static void print_text(FILE *o, const struct report *rp)
@@ -643,6 +644,7 @@ static json_t *report_json(const struct report *rp)
 		json_array_append_new(rows, o);
 	}
 	json_object_set_new(root, "rows", rows);
+	json_object_set(root, "notes", rp->notes);
 	return root;
 }
 
@@ -719,6 +721,7 @@ int cmd_compare(int argc, char **argv)
 	double t_start = now_s(), t_loaded, t_built, t_queried;
 	grens_net_links *links = NULL;
 	grens_rt_feed *rtf = NULL;
+	json_t *notes = json_array();
 	if (cli_links_load(CMD, &a.link, &links) || cli_load_feeds(CMD, &a.feeds, feeds, diags)) {
 		code = CLI_EXIT_FAIL;
 		goto done;
@@ -765,6 +768,12 @@ int cmd_compare(int argc, char **argv)
 	nets[0].description = "";
 	net_count = 1;
 	code = build(cfeeds, a.feeds.count, &a.link, links, rtf, a.rt, &nets[0]);
+	if (code)
+		goto done;
+	/* every date, so that one run names all the dates that are refused */
+	for (unsigned di = 0; di < a.date_count; di++)
+		if (route_cli_check_date(CMD, nets[0].tt, a.dates[di], notes))
+			code = CLI_EXIT_FAIL;
 	if (code)
 		goto done;
 	for (unsigned i = 0; i < a.scenario_count; i++) {
@@ -828,7 +837,7 @@ int cmd_compare(int argc, char **argv)
 		    "%zu profiles of %u departures and best journeys %.3f s\n",
 		    t_loaded - t_start, net_count, t_built - t_loaded, row_count,
 		    (unsigned)((a.t1 - a.t0) / a.step + 1), t_queried - t_built);
-	struct report rp = {&a, nets, net_count, places, rows, row_count};
+	struct report rp = {&a, nets, net_count, places, rows, row_count, notes};
 	if (a.out_dir && write_all(&rp, a.out_dir)) {
 		code = CLI_EXIT_FAIL;
 		goto done;
@@ -842,6 +851,7 @@ int cmd_compare(int argc, char **argv)
 		print_text(stdout, &rp);
 	}
 done:
+	json_decref(notes);
 	for (size_t i = 0; i < row_count; i++)
 		json_decref(rows[i].best);
 	free(rows);

@@ -22,13 +22,13 @@ static void usage(FILE *o)
 		"(default 60), the earliest arrival leaving then or later; travel time is\n"
 		"arrival minus that departure (waiting at the origin included). Summary:\n"
 		"min, p10, median, p90, max, mean, and the share of departures with a travel\n"
-		"time of at most --threshold minutes (default 60). Departures with no journey\n"
-		"count as infinitely long. STOP as in grens route.\n\n"
+		"time of at most --threshold minutes (default 180, as compare and report).\n"
+		"Departures with no journey count as infinitely long. STOP as in grens route.\n\n"
 		"  --feed [NAME=]PATH   GTFS .zip or directory (repeat; default: the embedded feeds)\n"
 		"  --from, --to STOP    where the journeys start and end\n"
 		"  --date, --window     the day and the departure window HH:MM-HH:MM\n"
 		"  --step S             seconds between departures (default 60)\n"
-		"  --threshold MIN      'share under' threshold in minutes (default 60)\n"
+		"  --threshold MIN      'share under' threshold in minutes (default 180)\n"
 		"  --max-transfers N    at most N transfers (default 8)\n"
 		"  --min-transfer S     change time at stops transfers.txt gives none (default 120)\n"
 		"  --scenario FILE      apply a scenario (README: 'Scenarios') to the feeds first\n"
@@ -57,8 +57,8 @@ static int parse(int argc, char **argv, struct args *a)
 {
 	memset(a, 0, sizeof(*a));
 	cli_link_args_init(&a->link);
-	a->step = 60;
-	a->threshold_min = 60;
+	a->step = GRENS_ROUTE_DEFAULT_STEP;
+	a->threshold_min = GRENS_ROUTE_DEFAULT_THRESHOLD / 60;
 	a->max_transfers = 8;
 	a->format = CLI_FORMAT_TEXT;
 	const cli_option options[] = {
@@ -115,10 +115,14 @@ int cmd_profile(int argc, char **argv)
 	grens_raptor *raptor = NULL;
 	route_cli_ends ends = { 0 };
 	grens_route_profile_step *steps = NULL;
+	json_t *notes = NULL;
 	int code = route_cli_load_net(CMD, &a.feeds, &a.link, a.scenario, a.rt, &net);
 	if (code)
 		return code;
 	tt = net.tt;
+	notes = json_array();
+	if ((code = route_cli_check_date(CMD, tt, date, notes)))
+		goto done;
 	steps = calloc(n, sizeof(*steps));
 	if (!steps) {
 		cli_errorf(CMD, "out of memory");
@@ -174,6 +178,8 @@ int cmd_profile(int argc, char **argv)
 			real_or_null(sum.mean_transfers), "share_under_threshold", sum.share_under,
 			"steps", js);
 		route_cli_query_json_net(root ? json_object_get(root, "query") : NULL, &net, a.rt);
+		if (root)
+			json_object_set(root, "notes", notes);
 		if (cli_write_json(CMD, root))
 			code = CLI_EXIT_FAIL;
 	} else if (a.format == CLI_FORMAT_CSV) {
@@ -207,6 +213,7 @@ int cmd_profile(int argc, char **argv)
 		printf("share under %d min: %.1f%%\n", a.threshold_min, 100.0 * sum.share_under);
 	}
 done:
+	json_decref(notes);
 	route_cli_ends_free(&ends);
 	free(steps);
 	grens_raptor_free(raptor);

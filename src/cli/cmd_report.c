@@ -41,7 +41,7 @@ static void usage(FILE *o)
 		"                       (repeatable; stops by id or name)\n"
 		"  --map-origin STOP    origin of the station map (default: the first FROM)\n"
 		"  --window             departure window (default 06:00-22:00)\n"
-		"  --step S             seconds between departures (default 300)\n"
+		"  --step S             seconds between departures (default 60)\n"
 		"  --threshold MIN      'share under' threshold in minutes (default 180)\n"
 		"  --scenario FILE      a what-if compared with the base (repeatable)\n"
 		"  --places FILE        places with population (repeatable): reachable\n"
@@ -108,8 +108,8 @@ int cmd_report(int argc, char **argv)
 	const char *out = NULL, *title = NULL;
 	bool date_given = false;
 	cli_window window = { 6 * 3600, 22 * 3600, NULL };
-	spec.step = 300;
-	spec.threshold = 180 * 60;
+	spec.step = GRENS_ROUTE_DEFAULT_STEP;
+	spec.threshold = GRENS_ROUTE_DEFAULT_THRESHOLD;
 	const cli_option options[] = {
 		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &out, .required = true },
 		CLI_FEED_OPTION(&spec.feeds),

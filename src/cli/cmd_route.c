@@ -260,11 +260,15 @@ int cmd_route(int argc, char **argv)
 	grens_raptor *raptor = NULL;
 	grens_dijkstra *dijkstra = NULL;
 	route_cli_ends ends = { 0 };
+	json_t *notes = NULL;
 	int code = route_cli_load_net(CMD, &a.feeds, &a.link, a.scenario, a.rt, &net);
 	if (code)
 		return code;
 	tt = net.tt;
-	code = route_cli_ends_resolve(CMD, tt, a.from, a.to, &ends);
+	notes = json_array();
+	code = route_cli_check_date(CMD, tt, date, notes);
+	if (!code)
+		code = route_cli_ends_resolve(CMD, tt, a.from, a.to, &ends);
 	if (code)
 		goto done;
 
@@ -298,6 +302,8 @@ int cmd_route(int argc, char **argv)
 					 use_dijkstra ? "dijkstra" : "raptor", "journeys",
 					 journeys_json(tt, &res, date, net.ov));
 		route_cli_query_json_net(root ? json_object_get(root, "query") : NULL, &net, a.rt);
+		if (root)
+			json_object_set(root, "notes", notes);
 		if (cli_write_json(CMD, root))
 			code = CLI_EXIT_FAIL;
 	} else if (a.format == CLI_FORMAT_CSV) {
@@ -306,6 +312,7 @@ int cmd_route(int argc, char **argv)
 		print_text(tt, &res, date, net.ov);
 	}
 done:
+	json_decref(notes);
 	route_cli_ends_free(&ends);
 	grens_raptor_free(raptor);
 	grens_dijkstra_free(dijkstra);

@@ -399,6 +399,26 @@ static int add_realtime(const char *cmd, const report_cli_spec *spec, grens_repo
 	return CLI_EXIT_OK;
 }
 
+/* Refuse a date outside the feeds' service periods; a feed without trips
+ * that day is a note of the report. */
+static int check_date(const char *cmd, const report_cli_spec *spec, grens_report *report,
+		      const grens_timetable *tt)
+{
+	json_t *notes = json_array();
+	int code = route_cli_check_date(cmd, tt, spec->date, notes);
+	size_t i;
+	json_t *note;
+	json_array_foreach(notes, i, note) {
+		grens_error err;
+		grens_error_clear(&err);
+		const char *text = json_string_value(json_object_get(note, "message"));
+		if (!code && text && grens_report_add_note(report, text, &err))
+			code = fail_err(cmd, &err);
+	}
+	json_decref(notes);
+	return code;
+}
+
 int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report *report)
 {
 	report_cli_spec chosen = *given; /* with the date chosen when none is given */
@@ -447,9 +467,10 @@ int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report 
 					  &err))
 			goto fail;
 	}
-	if (spec->places_count && (code = nl_only(cmd, spec, report, feeds, list.count, links, places)))
-		goto done;
 	if ((code = build(cmd, (const grens_gtfs_feed *const *)feeds, list.count, links, &tt)) ||
+	    (code = check_date(cmd, spec, report, tt)) ||
+	    (spec->places_count &&
+	     (code = nl_only(cmd, spec, report, feeds, list.count, links, places))) ||
 	    (code = analyse(cmd, spec, report, tt, places, "base")) ||
 	    (code = add_realtime(cmd, spec, report, tt, feeds, list.count)) ||
 	    (spec->places_count && (code = add_access(cmd, spec, report, tt, places, "linked"))))

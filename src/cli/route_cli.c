@@ -216,3 +216,34 @@ void route_cli_query_json_net(json_t *jq, const route_cli_net *net, const char *
 	if (net->ov && rt)
 		json_object_set_new(jq, "rt", json_string(rt));
 }
+
+int route_cli_check_date(const char *cmd, const grens_timetable *tt, grens_date date,
+			 json_t *notes)
+{
+	grens_net_date_note *found = calloc(tt->feed_count + 1, sizeof(*found));
+	grens_error err;
+	grens_error_clear(&err);
+	uint32_t n = 0;
+	if (!found) {
+		cli_errorf(cmd, "out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	if (grens_net_check_date(tt, date, found, tt->feed_count, &n, &err)) {
+		free(found);
+		cli_report_error(cmd, &err);
+		return CLI_EXIT_FAIL;
+	}
+	char day[16];
+	grens_date_format_iso(date, day, sizeof(day));
+	for (uint32_t i = 0; i < n; i++) {
+		fprintf(stderr, "grens %s: warning: %s\n", cmd, found[i].message);
+		if (notes)
+			json_array_append_new(
+				notes, json_pack("{s:s, s:s, s:s, s:s}", "code", "no_service_on_date",
+						 "date", day, "feed",
+						 grens_net_str(tt, tt->feed_name[found[i].feed]),
+						 "message", found[i].message));
+	}
+	free(found);
+	return CLI_EXIT_OK;
+}

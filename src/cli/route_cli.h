@@ -88,6 +88,16 @@ json_t *route_cli_ids_json(const grens_timetable *tt, const uint32_t *stops, uin
  * the "query" object jq of a JSON result, when net has them. */
 void route_cli_query_json_net(json_t *jq, const route_cli_net *net, const char *rt);
 
+/* Check a query date against the service periods of tt's feeds
+ * (grens_net_check_date). CLI_EXIT_FAIL after printing the reason when the
+ * date is refused (outside every feed's period, or in a part of a feed's
+ * period that was cut). Else CLI_EXIT_OK after a warning on stderr for each
+ * feed that runs no trips that day; with notes not NULL each warning is
+ * also appended to it as {"code": "no_service_on_date", "date", "feed",
+ * "message"}. */
+int route_cli_check_date(const char *cmd, const grens_timetable *tt, grens_date date,
+			 json_t *notes);
+
 /* "feed:stop_id" into buf. */
 void route_cli_stop_id(const grens_timetable *tt, uint32_t stop, char *buf, size_t bufsz);
 /* {"id": "feed:stop_id", "name": "..."} (new reference). */

@@ -242,6 +242,9 @@ void gtfs_service_dates(grens_gtfs_feed *feed)
 	}
 	feed->first_service_date = first;
 	feed->last_service_date = last;
+	/* a cut calendar range (load_calendar) declared more */
+	if (feed->declared_last_date < last)
+		feed->declared_last_date = last;
 }
 
 static void index_free(struct grens_gtfs_index *ix)

@@ -576,6 +576,8 @@ static int load_calendar(gtfs_loader *ld, bool *present)
 			NOTICE_WARN(ld, "number_out_of_range", t.file, t.r.line, "end_date",
 				    "range of %d days cut to %u", (int)(end - start + 1),
 				    GRENS_LIMIT_SERVICE_DAYS);
+			if (end > f->declared_last_date)
+				f->declared_last_date = end;
 			end = start + (int32_t)GRENS_LIMIT_SERVICE_DAYS - 1;
 		}
 		uint32_t sv;
@@ -1124,7 +1126,7 @@ int gtfs_load_source(grens_gtfs_feed **out, gtfs_source *src, const char *path,
 		rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
 		goto fail;
 	}
-	f->first_service_date = f->last_service_date = GRENS_DATE_NONE;
+	f->first_service_date = f->last_service_date = f->declared_last_date = GRENS_DATE_NONE;
 	ld.feed = f;
 	ld.src = src;
 	ld.opts = opts;

@@ -799,6 +799,8 @@ static int build_stops_routes(struct builder *b)
 	int rc;
 	if (ARENA_ARRAY(b, tt->feed_name, c->feed_count) ||
 	    ARENA_ARRAY(b, tt->feed_timezone, c->feed_count) ||
+	    ARENA_ARRAY(b, tt->feed_first_date, c->feed_count) ||
+	    ARENA_ARRAY(b, tt->feed_last_date, c->feed_count) ||
 	    ARENA_ARRAY(b, tt->stop_feed, tt->stop_count) ||
 	    ARENA_ARRAY(b, tt->stop_id, tt->stop_count) ||
 	    ARENA_ARRAY(b, tt->stop_name, tt->stop_count) ||
@@ -822,6 +824,11 @@ static int build_stops_routes(struct builder *b)
 		if (rc)
 			return rc;
 		b->zone_report[f].timezone = tt->feed_timezone[f];
+		tt->feed_first_date[f] = feed->first_service_date;
+		tt->feed_last_date[f] = feed->first_service_date == GRENS_DATE_NONE ||
+						feed->declared_last_date < feed->last_service_date
+					    ? feed->last_service_date
+					    : feed->declared_last_date;
 		for (uint32_t s = 0; s < feed->stop_count; s++) {
 			const grens_gtfs_stop *st = &feed->stops[s];
 			uint32_t g = c->stop_base[f] + s;

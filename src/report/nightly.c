@@ -62,8 +62,8 @@ int grens_report_nightly_parse(grens_report_nightly_config *out, const char *tex
 	out->service_date = GRENS_DATE_NONE;
 	out->window_start = 6 * 3600;
 	out->window_end = 22 * 3600;
-	out->step_s = 300;
-	out->threshold_s = 180 * 60;
+	out->step_s = GRENS_ROUTE_DEFAULT_STEP;
+	out->threshold_s = GRENS_ROUTE_DEFAULT_THRESHOLD;
 	out->diff.travel_time_s = 60;
 	out->diff.population = 1000.0;
 	out->cutoff_count = 3;

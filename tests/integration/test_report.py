@@ -46,24 +46,53 @@ check(got == [want], "sha256 of nl/stops.txt equals Python's hashlib")
 check(doc["grens_version"] and doc["generated"].endswith("Z"), "version and run time")
 
 # ---- travel times worked out by hand (feeds/README.md, reality checks) ------------
-# A profile's travel time counts from the departure step (every 5 min), waiting at
-# the origin included. Amsterdam C -> Heerlen 144 min, change 7 min, RE18 Heerlen ->
-# Aachen Hbf 29 min: 144 + 7 + 29 = 180 min = 10800 s; the IC leaves at :20 and :50,
-# on a step. Utrecht C -> Heerlen 116 min: 116 + 7 + 29 = 152 min; the IC leaves
-# Utrecht 2 min after Amsterdam Amstel, at :18 and :48, 3 min after the step at :15:
-# 152 + 3 = 155 min = 9300 s.
+# A profile's travel time counts from the departure step (every minute by default),
+# waiting at the origin included. Amsterdam C -> Heerlen 144 min, change 7 min, RE18
+# Heerlen -> Aachen Hbf 29 min: 144 + 7 + 29 = 180 min = 10800 s; the IC leaves at :20
+# and :50, on a step. Utrecht C -> Heerlen 116 min: 116 + 7 + 29 = 152 min = 9120 s;
+# the IC leaves Utrecht at :18 and :48, also on a step (with the old 5-minute steps
+# it was 3 min after the step at :15: 155 min, 3 min more than the best journey).
 profiles = {(p["from"]["name"], p["scenario"]): p for p in doc["profiles"]}
-for origin, fastest in (("Amsterdam Centraal", 10800), ("Utrecht Centraal", 9300)):
+for origin, fastest in (("Amsterdam Centraal", 10800), ("Utrecht Centraal", 9120)):
     p = profiles.get((origin, "base"))
     check(p is not None, f"a base profile from {origin}")
     if p:
         check(p["to"]["name"] == "Aachen Hbf", f"{origin} profile goes to Aachen Hbf")
         check(p["summary"]["min_s"] == fastest,
               f"{origin} -> Aachen fastest {p['summary']['min_s']}, expected {fastest}")
-        # 06:00-22:00 every 300 s: 16 * 12 + 1 = 193 departures.
-        check(p["summary"]["steps"] == 193, "193 departure steps")
-        check(len(p["steps"]["travel_s"]) == 193, "193 steps kept")
+        # 06:00-22:00 every 60 s: 16 * 60 + 1 = 961 departures.
+        check(p["summary"]["steps"] == 961, "961 departure steps")
+        check(len(p["steps"]["travel_s"]) == 961, "961 steps kept")
 check(len(doc["profiles"]) == 8, "four Randstad origins, base and ic-aken")
+check(doc["query"]["step_s"] == 60 and doc["query"]["threshold_s"] == 10800,
+      f"default step 60 s and threshold 180 min ({doc['query']})")
+
+# profile, compare and report share those defaults (README "One step and one
+# threshold"), and their --help says so.
+r = run("profile", "--from", "Utrecht Centraal", "--to", "Aachen Hbf", "--date", "2026-06-16",
+        "--window", "06:00-07:00", "--format", "json")
+q = json.loads(r.stdout)["query"] if r.returncode == 0 else {}
+check(q.get("step_s") == 60 and q.get("threshold_min") == 180, f"profile defaults ({q})")
+r = run("compare", "--from", "Utrecht Centraal", "--one-way", "--window", "06:00-07:00",
+        "--format", "json")
+q = json.loads(r.stdout) if r.returncode == 0 else {}
+check(q.get("step_s") == 60 and q.get("threshold_s") == 10800, "compare defaults")
+for cmd, texts in (("profile", ["(default 60)", "minutes (default 180)"]),
+                   ("compare", ["--step 60", "--threshold 180"]),
+                   ("report", ["departures (default 60)", "minutes (default 180)"]),
+                   ("access", ["(default 60)"])):
+    h = run(cmd, "--help").stdout
+    check(all(t in h for t in texts), f"{cmd} --help states {texts}")
+
+# The table's min is the duration of the best journey shown with it: the journey is
+# routed at the profile's fastest step, so both agree when every departure minute is
+# a step (a coarser step made Utrecht's min 2:35 beside a 2:32 journey).
+journeys = {(j["legs"][0]["from"]["name"], j["scenario"]): j for j in doc["journeys"]}
+for (origin, scenario), p in profiles.items():
+    j = journeys.get((origin, scenario))
+    check(j is not None and j["duration_s"] == p["summary"]["min_s"],
+          f"{origin} {scenario}: min {p['summary']['min_s']} s equals the best journey's "
+          f"duration ({j and j['duration_s']})")
 
 # The default scenario (feeds/README.md): the Heerlen IC on to Aachen Hbf gives
 # Amsterdam C -> Aachen Hbf in 2 h 51 without a change: 171 min = 10260 s.
@@ -92,7 +121,7 @@ check(a60 == 1293298, f"Amsterdam within 60 min: {a60} = 931298 + 362000")
 # The same figures as grens access gives for the border effect (one computation
 # behind both commands).
 r = run("access", "--from", "Utrecht Centraal", "--border-effect", "--date", "2026-03-10",
-        "--window", "06:00-22:00", "--step", "300", "--cutoffs", "60,90,120,180",
+        "--window", "06:00-22:00", "--cutoffs", "60,90,120,180",
         "--format", "csv")
 check(r.returncode == 0, f"grens access --border-effect ({r.stderr.strip()})")
 rows = [x for x in csv.DictReader(line for line in r.stdout.splitlines()

@@ -50,7 +50,7 @@ for item in queries:
 r = route("--from", "AACH", "--to", "BEU", "--date", "2026-03-10", "--time", "08:00",
           "--format", "json")
 doc = json.loads(r.stdout)
-check(set(doc) == {"query", "journeys"}, "top-level keys")
+check(set(doc) == {"query", "journeys", "notes"} and doc["notes"] == [], "top-level keys")
 check(doc["query"] == {"from": ["rb:AACH"], "to": ["rb:BEU"], "date": "2026-03-10",
                        "time": "08:00:00", "algo": "raptor"}, f"query object {doc['query']}")
 j = doc["journeys"][0]

@@ -243,9 +243,78 @@ out:
 	grens_diag_free(diag);
 }
 
+/* Service periods and query dates, on tests/fixtures/dates-short (weekdays
+ * 2026-03-02..13) and dates-long (daily 2026-03-01..2045-12-31, cut when
+ * read to 2026-03-01 + 3659 days = 2036-03-07). */
+static void test_service_period(void)
+{
+	grens_gtfs_options opts = GRENS_GTFS_OPTIONS_INIT;
+	grens_gtfs_feed *f[2] = { NULL, NULL };
+	grens_timetable *tt = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	char path[4096];
+	opts.name = "short";
+	CHECK_INT(grens_gtfs_load(&f[0], check_source_path(path, sizeof(path),
+							   "tests/fixtures/dates-short"),
+				  &opts, NULL, &err),
+		  0);
+	opts.name = "long";
+	CHECK_INT(grens_gtfs_load(&f[1], check_source_path(path, sizeof(path),
+							   "tests/fixtures/dates-long"),
+				  &opts, NULL, &err),
+		  0);
+	if (!f[0] || !f[1])
+		goto out;
+	CHECK_INT(f[1]->last_service_date, D(2036, 3, 7));
+	CHECK_INT(f[1]->declared_last_date, D(2045, 12, 31));
+	CHECK_INT(f[0]->declared_last_date, D(2026, 3, 13));
+	CHECK_INT(grens_net_build(&tt, (const grens_gtfs_feed *const *)f, 2, NULL, NULL, &err), 0);
+	if (!tt)
+		goto out;
+	grens_net_service_period p;
+	grens_net_feed_period(tt, 1, &p);
+	CHECK_INT(p.first, D(2026, 3, 1));
+	CHECK_INT(p.last, D(2045, 12, 31));
+	CHECK_INT(p.routable_first, D(2026, 3, 1));
+	CHECK_INT(p.routable_last, D(2036, 3, 7));
+	grens_net_feed_period(tt, 0, &p);
+	CHECK_INT(p.first, D(2026, 3, 2));
+	CHECK_INT(p.last, D(2026, 3, 13));
+	CHECK(grens_net_feed_runs(tt, 0, D(2026, 3, 13)));
+	CHECK(!grens_net_feed_runs(tt, 0, D(2026, 3, 14)));
+	CHECK(grens_net_feed_runs(tt, 1, D(2026, 3, 14)));
+
+	grens_net_date_note notes[2];
+	uint32_t n = 99;
+	CHECK_INT(grens_net_check_date(tt, D(2026, 3, 10), notes, 2, &n, &err), 0);
+	CHECK_INT(n, 0);
+	CHECK_INT(grens_net_check_date(tt, D(2026, 3, 14), notes, 2, &n, &err), 0);
+	CHECK_INT(n, 1);
+	if (n == 1) {
+		CHECK_INT(notes[0].feed, 0);
+		CHECK_STR(notes[0].message, "feed short runs no trips on 2026-03-14 (its service "
+					    "period: 2026-03-02 to 2026-03-13)");
+	}
+	CHECK_INT(grens_net_check_date(tt, D(2026, 2, 28), notes, 2, &n, &err), GRENS_EARG);
+	CHECK_STR(err.message, "2026-02-28 is outside the service period of every feed (short "
+			       "2026-03-02 to 2026-03-13, long 2026-03-01 to 2045-12-31)");
+	CHECK_INT(grens_net_check_date(tt, D(2046, 1, 1), notes, 2, &n, &err), GRENS_EARG);
+	CHECK_INT(grens_net_check_date(tt, D(2036, 3, 8), notes, 2, &n, &err), GRENS_EARG);
+	CHECK_STR(err.message, "2036-03-08 is in the service period of feed long (2026-03-01 to "
+			       "2045-12-31), but only 2026-03-01 to 2036-03-07 of it is routable "
+			       "(service ranges are cut to 3660 days)");
+	CHECK_INT(grens_net_check_date(tt, D(2036, 3, 7), notes, 2, &n, &err), 0);
+out:
+	grens_timetable_free(tt);
+	grens_gtfs_free(f[0]);
+	grens_gtfs_free(f[1]);
+}
+
 int main(void)
 {
 	test_basic();
 	test_two_feeds();
+	test_service_period();
 	return check_exit();
 }
