@@ -49,7 +49,8 @@ static void usage(FILE *out)
 		"  --keep-versions N    older versions kept (default %u)\n"
 		"\n"
 		"Exit status: 0 when every feed is up to date, 1 when any feed failed (each\n"
-		"failure is named on stderr), 2 on bad arguments.\n",
+		"failure is named on stderr) or the feed list selects no feed, 2 on bad\n"
+		"arguments.\n",
 		cli_feeds_dir(), GRENS_FETCH_DEFAULT_RETRIES, GRENS_FETCH_DEFAULT_TIMEOUT_S,
 		GRENS_FETCH_DEFAULT_CONNECT_TIMEOUT_S, GRENS_FETCH_DEFAULT_LOW_SPEED_TIME_S,
 		GRENS_FETCH_DEFAULT_LOW_SPEED_BYTES, GRENS_FETCH_DEFAULT_BACKOFF_MS,
@@ -168,6 +169,17 @@ static int fetch_one(grens_fetch_feed *feed, const char *cache, const grens_fetc
 		break;
 	}
 	return 0;
+}
+
+/* Whether a run fetches f: the enabled feeds, or only those --only names. */
+static bool is_chosen(const grens_fetch_feed *f, const char *const *only, unsigned only_count)
+{
+	if (only_count == 0)
+		return f->enabled;
+	for (unsigned j = 0; j < only_count; j++)
+		if (strcmp(only[j], f->name) == 0)
+			return true;
+	return false;
 }
 
 /* The per-run overrides: option name, the bit it sets, its largest value,
@@ -306,6 +318,25 @@ int cmd_fetch(int argc, char **argv)
 				goto out;
 			}
 		}
+		/* A run that would fetch nothing is a broken setup (an emptied
+		 * or all-disabled list), not success: cron would never notice. */
+		size_t count = grens_fetch_config_count(cfg), chosen = 0;
+		for (size_t k = 0; k < count; k++)
+			if (is_chosen(grens_fetch_config_feed(cfg, k), only, only_count))
+				chosen++;
+		if (!list && count == 0) {
+			cli_errorf("fetch", "%s lists no feeds; nothing to fetch", config);
+			exit_code = CLI_EXIT_FAIL;
+			goto out;
+		}
+		if (!list && chosen == 0) {
+			cli_errorf("fetch",
+				   "%s lists no enabled feeds (%zu disabled; --only NAME fetches "
+				   "one); nothing to fetch",
+				   config, count);
+			exit_code = CLI_EXIT_FAIL;
+			goto out;
+		}
 	}
 
 	if (list) {
@@ -343,11 +374,7 @@ int cmd_fetch(int argc, char **argv)
 	} else {
 		for (size_t k = 0; k < grens_fetch_config_count(cfg); k++) {
 			grens_fetch_feed *f = grens_fetch_config_feed(cfg, k);
-			bool chosen = only_count == 0 && f->enabled;
-			for (unsigned j = 0; j < only_count; j++)
-				if (strcmp(only[j], f->name) == 0)
-					chosen = true;
-			if (!chosen)
+			if (!is_chosen(f, only, only_count))
 				continue;
 			total++;
 			if (fetch_one(f, cache, &opts))

@@ -429,6 +429,24 @@ try:
           "missing url reported at the section line: " + r.stderr)
     r = run("fetch", "--config", os.path.join(tmp.name, "absent.conf"), "--cache", CACHE)
     check(r.returncode == 1 and "absent.conf" in r.stderr, "missing config file")
+    # A list that selects nothing is a broken setup, not a successful run.
+    for text in ("", "# every feed removed\n\n", "[defaults]\nretries = 0\n"):
+        with open(conf, "w") as f:
+            f.write(text)
+        r = run("fetch", "--config", conf, "--cache", CACHE)
+        check(r.returncode == 1 and r.stderr.strip() ==
+              "grens fetch: %s lists no feeds; nothing to fetch" % conf,
+              "a list without feeds %r: exit 1 naming the file (%d: %s)"
+              % (text, r.returncode, r.stderr))
+    with open(conf, "w") as f:
+        f.write("[off]\nkind = gtfs\nurl = %s\nenabled = no\n" % srv.url("/plain/c1"))
+    r = run("fetch", "--config", conf, "--cache", CACHE)
+    check(r.returncode == 1 and r.stdout == "" and
+          "%s lists no enabled feeds (1 disabled; --only NAME fetches one)" % conf in r.stderr,
+          "only disabled feeds: exit 1 (%d: %s)" % (r.returncode, r.stderr))
+    check(not os.path.exists(os.path.join(CACHE, "off")), "nothing fetched")
+    r = run("fetch", "--config", conf, "--cache", CACHE, "--list")
+    check(r.returncode == 0 and "(disabled)" in r.stdout, "--list still lists them")
     # The shipped feed list parses and names the required feeds.
     src = os.environ.get("GRENS_SOURCE_ROOT", ".")
     r = run("fetch", "--config", os.path.join(src, "feeds", "feeds.conf"), "--list")
