@@ -82,9 +82,26 @@ static pid_t partial_pid(const char *name)
 	return (pid_t)pid;
 }
 
+/* The pid in the name of a new `latest` link that was never renamed into
+ * place (DIR/.latest.PID, grens_report_link_latest), or 0. */
+static pid_t latest_pid(const char *name)
+{
+	int64_t pid;
+	if (strncmp(name, ".latest.", 8) != 0 ||
+	    grens_parse_i64(name + 8, strlen(name + 8), 1, INT32_MAX, &pid))
+		return 0;
+	return (pid_t)pid;
+}
+
+static bool alive(pid_t pid)
+{
+	return pid == getpid() || kill(pid, 0) == 0 || errno == EPERM;
+}
+
 /* Remove the temporaries in dir that no live run holds: a run keeps its
  * temporary locked (flock) while it builds it, and the pid in the name
- * covers the moment between making it and locking it. */
+ * covers the moment between making it and locking it. Links of runs that
+ * are gone go too, uncounted. */
 static unsigned clean_stale(int dfd)
 {
 	unsigned removed = 0;
@@ -97,8 +114,13 @@ static unsigned clean_stale(int dfd)
 	}
 	const struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
-		pid_t pid = partial_pid(de->d_name);
-		if (pid == 0 || pid == getpid() || kill(pid, 0) == 0 || errno == EPERM)
+		pid_t pid = latest_pid(de->d_name);
+		if (pid != 0 && !alive(pid)) {
+			(void)unlinkat(dfd, de->d_name, 0);
+			continue;
+		}
+		pid = partial_pid(de->d_name);
+		if (pid == 0 || alive(pid))
 			continue;
 		int lfd = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (lfd < 0)

@@ -519,12 +519,15 @@ static void test_night(void)
 	write_text(path, "{");
 	snprintf(path, sizeof(path), "%s/.partial-notes", out);
 	write_text(path, "mine\n");
+	snprintf(path, sizeof(path), "%s/.latest.4194305", out);
+	CHECK(symlink("2026-03-10", path) == 0);
 	CHECK_INT(grens_report_night_begin(&night, out, grens_date_from_ymd(2026, 3, 12), &removed,
 					   &err),
 		  0);
 	CHECK_INT(removed, 1);
 	CHECK(!exists(out, ".partial-2026-03-11.4194305.abcdef"));
 	CHECK(exists(out, ".partial-notes"));
+	CHECK(!exists(out, ".latest.4194305"));
 	grens_report_night_free(night);
 	CHECK_INT(count_prefixed(out, ".partial-2026"), 0);
 }
