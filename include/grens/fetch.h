@@ -209,12 +209,18 @@ typedef struct grens_fetch_result {
 	char sha256[65];		 /* of current after the run ("" when there is none) */
 	char path[4096];		 /* CACHE/NAME/current.zip|pb */
 	char url[GRENS_FETCH_URL_BYTES]; /* the URL that answered last */
+	/* Why CACHE/NAME/status.json could not be written (it then still
+	 * describes an earlier run); "" when it was written. */
+	char status_error[512];
 } grens_fetch_result;
 
 /* Refresh one feed in cache_dir (created when missing). Writes
  * CACHE/NAME/status.json in every case it can. Returns 0 when the feed is up
- * to date (updated, not modified or unchanged), else a negative GRENS_E* code
- * with the reason in err (GRENS_EIO network or file errors, GRENS_ELIMIT size
+ * to date (updated, not modified or unchanged) and its status was written,
+ * else a negative GRENS_E* code with the reason in err (GRENS_EIO network or
+ * file errors, also a status.json that could not be written: then
+ * result->status_error says why and result->outcome is what happened to the
+ * feed itself; GRENS_ELIMIT size
  * cap, GRENS_EFORMAT verification failed or bad HTTP status, GRENS_EARG bad
  * feed). result may be NULL. A lock file makes a second concurrent run on the
  * same feed fail at once with GRENS_EIO. */

@@ -31,6 +31,9 @@
 #define GRENS_LIMIT_RT_DECODED_BYTES (1024ull * 1024u * 1024u)
 /* GTFS-realtime: most stop time updates kept for one added trip. */
 #define GRENS_LIMIT_RT_ADDED_STOPS 10000u
+/* Nightly reports: deepest folder tree removed below an unfinished run's
+ * temporary folder (the writers make none; a deeper tree is not ours). */
+#define GRENS_LIMIT_NIGHT_REMOVE_DEPTH 8
 
 /* Footpaths: longest walk kept after transitive closure (s). */
 #define GRENS_LIMIT_FOOTPATH_SECONDS 1200

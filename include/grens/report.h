@@ -205,6 +205,9 @@ int grens_report_write_html(const grens_report *report, FILE *f, grens_error *er
 typedef struct grens_report_diff_options {
 	int32_t travel_time_s; /* report a median travel time that moved by more (default 60) */
 	double population;     /* report reachable population that moved by more (default 1000) */
+	/* How the output names the two reports (NULL: by the paths read):
+	 * a report read from a temporary folder is named by its final path. */
+	const char *previous_name, *current_name;
 } grens_report_diff_options;
 
 #define GRENS_REPORT_DIFF_OPTIONS_INIT { .travel_time_s = 60, .population = 1000.0 }
@@ -226,13 +229,51 @@ int grens_report_diff(const char *previous_path, const char *current_path,
 		      const char *out_text, grens_report_diff_counts *counts, grens_error *err);
 
 /* ---- nightly runs -------------------------------------------------------------------- */
+/* A night is the folder DIR/YYYY-MM-DD. It is built under a temporary name
+ * in DIR, DIR/.partial-YYYY-MM-DD.PID.XXXXXX (hidden, never taken for a
+ * night), and renamed to DIR/YYYY-MM-DD only when complete, with the marker
+ * file GRENS_REPORT_NIGHT_MARKER written last; a folder without the marker
+ * (left by a run that was killed or ran out of disk before this scheme) is
+ * not a night. */
+#define GRENS_REPORT_NIGHT_MARKER "COMPLETE"
+
+typedef struct grens_report_night grens_report_night;
+
+/* Start building the night of date in dir (created when missing). First
+ * removes the temporaries that no live run holds (a run holds its own with
+ * flock while it lives, and names its pid); *removed (may be NULL) gets how
+ * many. The new temporary is the caller's (grens_report_night_free).
+ * GRENS_EIO, GRENS_ELIMIT, GRENS_ENOMEM. */
+int grens_report_night_begin(grens_report_night **out, const char *dir, grens_date date,
+			     unsigned *removed, grens_error *err);
+/* The temporary folder to write the night's files into. */
+const char *grens_report_night_path(const grens_report_night *night);
+/* Write the marker, fsync the folder and rename it to DIR/YYYY-MM-DD, then
+ * fsync DIR. An existing folder of that date is swapped out in one atomic
+ * step (renameat2 RENAME_EXCHANGE) and removed; where the filesystem cannot
+ * exchange, it is renamed aside first, so for a moment no folder of that
+ * date exists (never a partial one). *replaced (may be NULL) says whether
+ * one existed. GRENS_EIO; the temporary stays for grens_report_night_free. */
+int grens_report_night_commit(grens_report_night *night, bool *replaced, grens_error *err);
+/* Remove the temporary unless it was committed, release the lock, free.
+ * NULL is fine. */
+void grens_report_night_free(grens_report_night *night);
+/* Whether dir/name holds the marker of a complete night. */
+bool grens_report_night_complete(const char *dir, const char *name);
+
 /* Point DIR/latest at DIR/name (a relative symlink), replacing an existing
  * link atomically (a new link under a temporary name, then rename).
  * GRENS_EIO. */
 int grens_report_link_latest(const char *dir, const char *name, grens_error *err);
-/* The newest dated folder (YYYY-MM-DD) in dir that is older than date and
- * holds a report.json, into name (>= 11 bytes). GRENS_ENOTFOUND when there
- * is none, GRENS_EIO when dir cannot be read. */
+/* Point DIR/latest at the night of date unless it points at a later night
+ * now: `latest` only moves forward, or anywhere when force is set. *kept
+ * gets the later night's date when latest stayed, else GRENS_DATE_NONE.
+ * GRENS_EIO. */
+int grens_report_advance_latest(const char *dir, grens_date date, bool force, grens_date *kept,
+				grens_error *err);
+/* The newest complete night (a folder YYYY-MM-DD with the marker) in dir
+ * that is older than date, into name (>= 11 bytes). GRENS_ENOTFOUND when
+ * there is none, GRENS_EIO when dir cannot be read. */
 int grens_report_previous_run(const char *dir, grens_date date, char *name, size_t namesz,
 			      grens_error *err);
 

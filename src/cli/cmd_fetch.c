@@ -48,8 +48,9 @@ static void usage(FILE *out)
 		"  --max-redirects N    (default %u; only http and https are followed)\n"
 		"  --keep-versions N    older versions kept (default %u)\n"
 		"\n"
-		"Exit status: 0 when every feed is up to date, 1 when any feed failed (each\n"
-		"failure is named on stderr), 2 on bad arguments.\n",
+		"Exit status: 0 when every feed is up to date, 1 when any feed failed or its\n"
+		"status.json could not be written (each named on stderr), or when the feed\n"
+		"list selects no feed; 2 on bad arguments.\n",
 		cli_feeds_dir(), GRENS_FETCH_DEFAULT_RETRIES, GRENS_FETCH_DEFAULT_TIMEOUT_S,
 		GRENS_FETCH_DEFAULT_CONNECT_TIMEOUT_S, GRENS_FETCH_DEFAULT_LOW_SPEED_TIME_S,
 		GRENS_FETCH_DEFAULT_LOW_SPEED_BYTES, GRENS_FETCH_DEFAULT_BACKOFF_MS,
@@ -144,7 +145,13 @@ static int fetch_one(grens_fetch_feed *feed, const char *cache, const grens_fetc
 	if (opts->progress.fn)
 		fputc('\n', stderr);
 	double secs = seconds_between(&t0, &t1);
-	if (rc) {
+	/* A status.json that could not be written is a failure of its own:
+	 * whatever reads it (grens nightly's age check, monitoring) would
+	 * trust a record of an earlier run. */
+	if (res.status_error[0])
+		cli_errorf("fetch", "%s: status not recorded: %s; it still describes an earlier run",
+			   feed->name, res.status_error);
+	if (rc && res.outcome == GRENS_FETCH_FAILED) {
 		cli_errorf("fetch", "%s: failed after %u attempt%s: %s", feed->name, res.attempts,
 			   res.attempts == 1 ? "" : "s",
 			   err.message[0] ? err.message : grens_strerror(rc));
@@ -167,7 +174,18 @@ static int fetch_one(grens_fetch_feed *feed, const char *cache, const grens_fetc
 		printf("%s: not modified %s (sha256 %.12s)\n", feed->name, res.path, res.sha256);
 		break;
 	}
-	return 0;
+	return rc ? -1 : 0;
+}
+
+/* Whether a run fetches f: the enabled feeds, or only those --only names. */
+static bool is_chosen(const grens_fetch_feed *f, const char *const *only, unsigned only_count)
+{
+	if (only_count == 0)
+		return f->enabled;
+	for (unsigned j = 0; j < only_count; j++)
+		if (strcmp(only[j], f->name) == 0)
+			return true;
+	return false;
 }
 
 /* The per-run overrides: option name, the bit it sets, its largest value,
@@ -306,6 +324,25 @@ int cmd_fetch(int argc, char **argv)
 				goto out;
 			}
 		}
+		/* A run that would fetch nothing is a broken setup (an emptied
+		 * or all-disabled list), not success: cron would never notice. */
+		size_t count = grens_fetch_config_count(cfg), chosen = 0;
+		for (size_t k = 0; k < count; k++)
+			if (is_chosen(grens_fetch_config_feed(cfg, k), only, only_count))
+				chosen++;
+		if (!list && count == 0) {
+			cli_errorf("fetch", "%s lists no feeds; nothing to fetch", config);
+			exit_code = CLI_EXIT_FAIL;
+			goto out;
+		}
+		if (!list && chosen == 0) {
+			cli_errorf("fetch",
+				   "%s lists no enabled feeds (%zu disabled; --only NAME fetches "
+				   "one); nothing to fetch",
+				   config, count);
+			exit_code = CLI_EXIT_FAIL;
+			goto out;
+		}
 	}
 
 	if (list) {
@@ -343,11 +380,7 @@ int cmd_fetch(int argc, char **argv)
 	} else {
 		for (size_t k = 0; k < grens_fetch_config_count(cfg); k++) {
 			grens_fetch_feed *f = grens_fetch_config_feed(cfg, k);
-			bool chosen = only_count == 0 && f->enabled;
-			for (unsigned j = 0; j < only_count; j++)
-				if (strcmp(only[j], f->name) == 0)
-					chosen = true;
-			if (!chosen)
+			if (!is_chosen(f, only, only_count))
 				continue;
 			total++;
 			if (fetch_one(f, cache, &opts))

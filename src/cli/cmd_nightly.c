@@ -23,19 +23,23 @@ _Static_assert(GRENS_REPORT_NIGHTLY_MAX_PAIRS <= REPORT_CLI_MAX_PAIRS &&
 static void usage(FILE *o)
 {
 	fprintf(o, "usage: grens nightly --config FILE --out DIR [--date YYYY-MM-DD]\n"
-		   "                     [--no-fetch]\n\n"
+		   "                     [--no-fetch] [--force]\n\n"
 		   "Refresh every enabled GTFS feed of the configuration's feed list into its\n"
 		   "cache, rebuild the network, run the configured pairs and scenarios, and\n"
-		   "write the report into DIR/DATE/ (DATE: --date, else today). DIR/latest then\n"
-		   "points at it, and DIR/DATE/diff.json and diff.txt list what changed since\n"
-		   "the newest earlier folder: feeds (by SHA-256), median travel times and\n"
-		   "reachable population beyond the configured thresholds. Enabled GTFS-realtime\n"
-		   "feeds are refreshed too; each gives a note in the report (its age, what\n"
-		   "matched the network, delays); they never fail the run.\n\n"
+		   "write the report into DIR/DATE/ (DATE: --date, else today). The folder is\n"
+		   "built as DIR/.partial-DATE.* and renamed into place when complete (with a\n"
+		   "COMPLETE file), replacing an earlier one of that date. DIR/latest then\n"
+		   "points at it unless it points at a later night, and DIR/DATE/diff.json and\n"
+		   "diff.txt list what changed since the newest earlier complete night: feeds\n"
+		   "(by SHA-256), median travel times and reachable population beyond the\n"
+		   "configured thresholds. Enabled GTFS-realtime feeds are refreshed too; each\n"
+		   "gives a note in the report (its age, what matched the network, delays);\n"
+		   "they never fail the run.\n\n"
 		   "  --config FILE  the nightly configuration\n"
 		   "  --out DIR      where the dated report folders go\n"
 		   "  --date DATE    the folder's date, YYYY-MM-DD (default: today)\n"
-		   "  --no-fetch     use the cached feeds as they are (still checks their age)\n\n"
+		   "  --no-fetch     use the cached feeds as they are (still checks their age)\n"
+		   "  --force        point DIR/latest at DATE even when it is older\n\n"
 		   "Exit status: 0; 1 when a feed is missing or stale (its last good download\n"
 		   "is older than max_age), or the work failed, each reason on stderr; 2 bad\n"
 		   "arguments or configuration. Format of FILE: README: 'Reports'.\n");
@@ -197,13 +201,14 @@ static int join(char *buf, const char *dir, const char *name)
 int cmd_nightly(int argc, char **argv)
 {
 	const char *config = NULL, *out = NULL;
-	bool no_fetch = false, date_given = false;
+	bool no_fetch = false, date_given = false, force = false;
 	grens_date run_date = GRENS_DATE_NONE;
 	const cli_option options[] = {
 		{ .name = "config", .kind = CLI_OPT_STRING, .dst = &config, .required = true },
 		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &out, .required = true },
 		{ .name = "date", .kind = CLI_OPT_DATE, .dst = &run_date, .seen = &date_given },
 		{ .name = "no-fetch", .kind = CLI_OPT_FLAG, .dst = &no_fetch },
+		{ .name = "force", .kind = CLI_OPT_FLAG, .dst = &force },
 		{ .name = NULL },
 	};
 	const cli_spec cs = { .cmd = CMD, .usage = usage, .options = options };
@@ -223,6 +228,7 @@ int cmd_nightly(int argc, char **argv)
 	    calloc(REPORT_CLI_MAX_RT, GRENS_REPORT_PATH_BYTES);
 	grens_fetch_config *feeds = NULL;
 	grens_report *report = NULL;
+	grens_report_night *night = NULL;
 	grens_error err;
 	grens_error_clear(&err);
 	int code = CLI_EXIT_USAGE;
@@ -244,10 +250,18 @@ int cmd_nightly(int argc, char **argv)
 		cli_errorf(CMD, "--out is too long");
 		goto done;
 	}
-	if (grens_report_new(&report, title, now, &err) || grens_fetch_global_init(&err)) {
+	/* The night is built in a temporary folder from the start, so a run
+	 * killed at any point leaves nothing that looks like a night. */
+	unsigned removed = 0;
+	if (grens_report_night_begin(&night, out, run_date, &removed, &err) ||
+	    grens_report_new(&report, title, now, &err) || grens_fetch_global_init(&err)) {
 		cli_report_error(CMD, &err);
 		goto done;
 	}
+	if (removed)
+		cli_errorf(CMD, "removed %u unfinished run folder(s) (.partial-*) left in %s",
+			   removed, out);
+	const char *build = grens_report_night_path(night);
 	report_cli_spec spec;
 	memset(&spec, 0, sizeof(spec));
 	int bad = refresh(cfg, feeds, no_fetch, now, &spec, report, paths);
@@ -285,22 +299,25 @@ int cmd_nightly(int argc, char **argv)
 	if ((code = report_cli_fill(CMD, &spec, report)) != CLI_EXIT_OK)
 		goto done;
 	code = CLI_EXIT_FAIL;
-	if (grens_report_write_dir(report, dir, &err))
+	if (grens_report_write_dir(report, build, &err))
 		goto fail;
 
 	char prev[16], prev_json[GRENS_REPORT_PATH_BYTES], cur_json[GRENS_REPORT_PATH_BYTES];
 	char diff_json[GRENS_REPORT_PATH_BYTES], diff_text[GRENS_REPORT_PATH_BYTES];
+	char final_json[GRENS_REPORT_PATH_BYTES];
 	rc = grens_report_previous_run(out, run_date, prev, sizeof(prev), &err);
 	if (rc == 0) {
 		if ((size_t)snprintf(prev_json, sizeof(prev_json), "%s/%s/report.json", out,
 				     prev) >= sizeof(prev_json) ||
-		    join(cur_json, dir, "report.json") || join(diff_json, dir, "diff.json") ||
-		    join(diff_text, dir, "diff.txt")) {
+		    join(cur_json, build, "report.json") || join(final_json, dir, "report.json") ||
+		    join(diff_json, build, "diff.json") || join(diff_text, build, "diff.txt")) {
 			cli_errorf(CMD, "--out is too long");
 			goto done;
 		}
 		grens_report_diff_counts c;
-		if (grens_report_diff(prev_json, cur_json, &cfg->diff, diff_json, diff_text, &c,
+		grens_report_diff_options diff_opts = cfg->diff;
+		diff_opts.current_name = final_json;
+		if (grens_report_diff(prev_json, cur_json, &diff_opts, diff_json, diff_text, &c,
 				      &err))
 			goto fail;
 		printf("%s: compared with %s: %u feed(s) changed, %u added, %u removed; %u "
@@ -312,14 +329,25 @@ int cmd_nightly(int argc, char **argv)
 	} else {
 		goto fail;
 	}
-	if (grens_report_link_latest(out, day, &err))
+	bool replaced = false;
+	grens_date kept;
+	if (grens_report_night_commit(night, &replaced, &err) ||
+	    grens_report_advance_latest(out, run_date, force, &kept, &err))
 		goto fail;
-	printf("%s: wrote %s/report.html\n", day, dir);
+	printf("%s: wrote %s/report.html%s\n", day, dir,
+	       replaced ? " (replacing the earlier run of this date)" : "");
+	if (kept != GRENS_DATE_NONE) {
+		char later[16];
+		grens_date_format_iso(kept, later, sizeof(later));
+		printf("%s: %s/latest stays at the later night %s (--force moves it)\n", day, out,
+		       later);
+	}
 	code = CLI_EXIT_OK;
 	goto done;
 fail:
 	cli_report_error(CMD, &err);
 done:
+	grens_report_night_free(night);
 	grens_report_free(report);
 	grens_fetch_config_free(feeds);
 	free(cfg);

@@ -69,34 +69,35 @@ int fetch_write_atomic(const char *dir, const char *name, const char *bytes, siz
 	if (fetch_path(tmp, sizeof(tmp), dir, ".status-XXXXXX", NULL) ||
 	    fetch_path(dst, sizeof(dst), dir, name, NULL))
 		return grens_error_set(err, GRENS_ELIMIT, "cache path too long");
+	/* Errors name dst, the file the caller asked for: the temporary name
+	 * means nothing to a user. */
 	fd = mkstemp(tmp);
 	if (fd < 0)
-		return grens_error_set(err, GRENS_EIO, "cannot create %s: %s", tmp,
-				       strerror(errno));
+		return grens_error_set(err, GRENS_EIO, "cannot write %s: %s", dst, strerror(errno));
 	size_t off = 0;
 	while (off < len) {
 		ssize_t w = write(fd, bytes + off, len - off);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			rc = grens_error_set(err, GRENS_EIO, "cannot write %s: %s", tmp,
-					     strerror(errno));
+			rc = grens_error_set(err, GRENS_EIO, "cannot write %s: %s", dst,
+					     w < 0 ? strerror(errno) : "short write");
 			goto fail;
 		}
 		off += (size_t)w;
 	}
 	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
-		rc = grens_error_set(err, GRENS_EIO, "cannot sync %s: %s", tmp, strerror(errno));
+		rc = grens_error_set(err, GRENS_EIO, "cannot write %s: %s", dst, strerror(errno));
 		goto fail;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		rc = grens_error_set(err, GRENS_EIO, "cannot close %s: %s", tmp, strerror(errno));
+		rc = grens_error_set(err, GRENS_EIO, "cannot write %s: %s", dst, strerror(errno));
 		goto fail;
 	}
 	fd = -1;
 	if (rename(tmp, dst) != 0) {
-		rc = grens_error_set(err, GRENS_EIO, "cannot rename %s to %s: %s", tmp, dst,
+		rc = grens_error_set(err, GRENS_EIO, "cannot write %s: rename: %s", dst,
 				     strerror(errno));
 		goto fail;
 	}

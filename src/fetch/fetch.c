@@ -612,6 +612,8 @@ int grens_fetch_run(const grens_fetch_feed *feed, const char *cache_dir,
 	st.consecutive_failures = 0;
 	st.last_error[0] = '\0';
 	rc = fetch_status_write(feed_dir, &st, err);
+	if (rc)
+		copy_str(res->status_error, sizeof(res->status_error), err->message);
 	res->outcome = outcome;
 	copy_str(res->sha256, sizeof(res->sha256), st.sha256);
 	goto out;
@@ -626,7 +628,10 @@ fail:
 		if (st.consecutive_failures < UINT32_MAX)
 			st.consecutive_failures++;
 		grens_error_clear(&tmp_err);
-		fetch_status_write(feed_dir, &st, &tmp_err); /* best effort; err keeps the cause */
+		/* err keeps the cause of the failure; the result says why the
+		 * status is stale, if it is. */
+		if (fetch_status_write(feed_dir, &st, &tmp_err) != 0)
+			copy_str(res->status_error, sizeof(res->status_error), tmp_err.message);
 	}
 out:
 	if (a.tmp[0])

@@ -228,9 +228,11 @@ int grens_report_diff(const char *previous_path, const char *current_path,
 	if (rc)
 		goto done;
 	json_t *feeds = json_array(), *tts = json_array(), *opps = json_array();
+	const char *prev_name = opts->previous_name ? opts->previous_name : previous_path;
+	const char *cur_name = opts->current_name ? opts->current_name : current_path;
 	result = json_pack("{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:i, s:f}, s:o, s:o, s:o}", "previous",
-			   "path", previous_path, "generated", report_str(prev, "generated"), "current",
-			   "path", current_path, "generated", report_str(cur, "generated"), "thresholds",
+			   "path", prev_name, "generated", report_str(prev, "generated"), "current",
+			   "path", cur_name, "generated", report_str(cur, "generated"), "thresholds",
 			   "travel_time_s", (json_int_t)opts->travel_time_s, "population",
 			   opts->population, "feeds", feeds, "travel_times", tts, "opportunities",
 			   opps);
@@ -242,8 +244,8 @@ int grens_report_diff(const char *previous_path, const char *current_path,
 		goto done;
 	FILE *text = out_text ? tf.f : NULL;
 	if (text)
-		fprintf(text, "changes from %s (%s) to %s (%s)\n", previous_path,
-			report_str(prev, "generated"), current_path, report_str(cur, "generated"));
+		fprintf(text, "changes from %s (%s) to %s (%s)\n", prev_name,
+			report_str(prev, "generated"), cur_name, report_str(cur, "generated"));
 	diff_feeds(prev, cur, feeds, text, &c);
 	diff_profiles(prev, cur, opts->travel_time_s, tts, text, &c);
 	diff_opportunities(prev, cur, opts->population, opps, text, &c);

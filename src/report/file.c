@@ -120,13 +120,12 @@ int grens_report_previous_run(const char *dir, grens_date date, char *name, size
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
 		grens_date day;
-		char path[GRENS_REPORT_PATH_BYTES];
 		if (strlen(e->d_name) != 10 || grens_date_parse_iso(e->d_name, 10, &day) != 0 ||
 		    day >= date || day <= best)
 			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s/report.json", dir, e->d_name) >=
-			    sizeof(path) ||
-		    access(path, R_OK) != 0)
+		/* A folder without the marker is half a night, not one to
+		 * compare with. */
+		if (!grens_report_night_complete(dir, e->d_name))
 			continue;
 		best = day;
 	}

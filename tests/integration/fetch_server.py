@@ -6,9 +6,38 @@ request, stops itself after `lifetime` seconds at the latest, and is shut
 down by the test at the end."""
 import email.utils
 import http.server
+import io
 import sys
 import threading
 import time
+import zipfile
+
+
+def make_gtfs(tag, padding=0):
+    """A small valid GTFS zip; tag makes each version's bytes different;
+    padding adds a stored (uncompressed) extra file of that many bytes."""
+    files = {
+        "agency.txt": "agency_id,agency_name,agency_url,agency_timezone\n"
+                      "A,Agency %s,https://example.org,Europe/Amsterdam\n" % tag,
+        "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n"
+                     "s1,One,50.77,6.09\ns2,Two,50.85,5.69\n",
+        "routes.txt": "route_id,agency_id,route_short_name,route_type\nr1,A,18,2\n",
+        "trips.txt": "route_id,service_id,trip_id\nr1,wk,t1\n",
+        "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                          "t1,08:00:00,08:00:00,s1,1\nt1,08:55:00,08:55:00,s2,2\n",
+        "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,"
+                        "sunday,start_date,end_date\nwk,1,1,1,1,1,0,0,20260101,20261231\n",
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            # A fixed date: the bytes depend on tag only, not on the clock.
+            z.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), text,
+                       zipfile.ZIP_DEFLATED)
+        if padding:
+            z.writestr(zipfile.ZipInfo("padding.txt", (2026, 1, 1, 0, 0, 0)),
+                       b"x" * padding, zipfile.ZIP_STORED)
+    return buf.getvalue()
 
 
 class State:

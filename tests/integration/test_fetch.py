@@ -19,38 +19,11 @@ import time
 import zipfile
 
 from harness import BIN, run, check, finish
-from fetch_server import Server, LAST_MODIFIED
+from fetch_server import Server, LAST_MODIFIED, make_gtfs
 from pbwriter import varint
 
 # Small timeouts and backoff so the whole file runs in seconds.
 FAST = ["--retries", "2", "--backoff-ms", "20", "--connect-timeout", "5", "--timeout", "30"]
-
-
-def make_gtfs(tag, padding=0):
-    """A small valid GTFS zip; tag makes each version's bytes different;
-    padding adds a stored (uncompressed) extra file of that many bytes."""
-    files = {
-        "agency.txt": "agency_id,agency_name,agency_url,agency_timezone\n"
-                      "A,Agency %s,https://example.org,Europe/Amsterdam\n" % tag,
-        "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n"
-                     "s1,One,50.77,6.09\ns2,Two,50.85,5.69\n",
-        "routes.txt": "route_id,agency_id,route_short_name,route_type\nr1,A,18,2\n",
-        "trips.txt": "route_id,service_id,trip_id\nr1,wk,t1\n",
-        "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
-                          "t1,08:00:00,08:00:00,s1,1\nt1,08:55:00,08:55:00,s2,2\n",
-        "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,"
-                        "sunday,start_date,end_date\nwk,1,1,1,1,1,0,0,20260101,20261231\n",
-    }
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in files.items():
-            # A fixed date: the bytes depend on tag only, not on the clock.
-            z.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), text,
-                       zipfile.ZIP_DEFLATED)
-        if padding:
-            z.writestr(zipfile.ZipInfo("padding.txt", (2026, 1, 1, 0, 0, 0)),
-                       b"x" * padding, zipfile.ZIP_STORED)
-    return buf.getvalue()
 
 
 def field_bytes(num, payload):
@@ -429,6 +402,24 @@ try:
           "missing url reported at the section line: " + r.stderr)
     r = run("fetch", "--config", os.path.join(tmp.name, "absent.conf"), "--cache", CACHE)
     check(r.returncode == 1 and "absent.conf" in r.stderr, "missing config file")
+    # A list that selects nothing is a broken setup, not a successful run.
+    for text in ("", "# every feed removed\n\n", "[defaults]\nretries = 0\n"):
+        with open(conf, "w") as f:
+            f.write(text)
+        r = run("fetch", "--config", conf, "--cache", CACHE)
+        check(r.returncode == 1 and r.stderr.strip() ==
+              "grens fetch: %s lists no feeds; nothing to fetch" % conf,
+              "a list without feeds %r: exit 1 naming the file (%d: %s)"
+              % (text, r.returncode, r.stderr))
+    with open(conf, "w") as f:
+        f.write("[off]\nkind = gtfs\nurl = %s\nenabled = no\n" % srv.url("/plain/c1"))
+    r = run("fetch", "--config", conf, "--cache", CACHE)
+    check(r.returncode == 1 and r.stdout == "" and
+          "%s lists no enabled feeds (1 disabled; --only NAME fetches one)" % conf in r.stderr,
+          "only disabled feeds: exit 1 (%d: %s)" % (r.returncode, r.stderr))
+    check(not os.path.exists(os.path.join(CACHE, "off")), "nothing fetched")
+    r = run("fetch", "--config", conf, "--cache", CACHE, "--list")
+    check(r.returncode == 0 and "(disabled)" in r.stdout, "--list still lists them")
     # The shipped feed list parses and names the required feeds.
     src = os.environ.get("GRENS_SOURCE_ROOT", ".")
     r = run("fetch", "--config", os.path.join(src, "feeds", "feeds.conf"), "--list")

@@ -8,12 +8,15 @@ missing feed and a stale feed must fail with the reason."""
 import io
 import json
 import os
+import resource
 import shutil
+import signal
+import subprocess
 import tempfile
 import time
 import zipfile
 
-from harness import run, check, finish
+from harness import BIN, run, check, finish
 from fetch_server import Server
 from pbwriter import message, delay_update
 
@@ -82,6 +85,10 @@ def write_config(name, url, max_age="1h"):
     return path
 
 
+def partials(d):
+    return sorted(n for n in os.listdir(d) if n.startswith(".partial-"))
+
+
 def load(path):
     with open(path, encoding="utf-8") as f:
         return json.load(f)
@@ -97,6 +104,8 @@ check(os.path.isfile(os.path.join(night1, "report.json")), "night 1 report.json"
 check(os.path.isfile(os.path.join(night1, "report.html")), "night 1 report.html")
 check("first run" in r.stdout, "night 1 has nothing to compare with")
 check(os.readlink(os.path.join(out, "latest")) == "2026-03-09", "latest -> night 1")
+check(os.path.isfile(os.path.join(night1, "COMPLETE")), "night 1 is marked complete")
+check(sorted(os.listdir(out)) == ["2026-03-09", "latest"], f"nothing else: {os.listdir(out)}")
 doc1 = load(os.path.join(night1, "report.json"))
 # Steps 06:00..09:00 every 600 s: 19 departures; trains at :00 and :30, so the
 # waits are 0, 20, 10 min in turn: 7 x 0, 6 x 10, 6 x 20. The nearest-rank median
@@ -168,7 +177,91 @@ r = run("nightly", "--config", conf_stale, "--out", out, "--date", "2026-03-13")
 check(r.returncode == 1, f"stale feed: exit 1 (got {r.returncode})")
 check("small: stale" in r.stderr, f"the stale feed is named: {r.stderr.strip()}")
 check(not os.path.exists(os.path.join(out, "2026-03-13")), "no folder for a failed night")
+check(not partials(out), f"no temporary folder left by a failed night: {partials(out)}")
 check(os.readlink(os.path.join(out, "latest")) == "2026-03-12", "latest is left alone")
+
+# ---- a run killed midway (kill -9) leaves no night behind -----------------------------------
+# The run builds its folder as .partial-DATE.PID.*; the feed server stalls, so the
+# run is still working when it is killed.
+conf_stall = write_config("good", srv.url("/stall/small.zip"))
+p = subprocess.Popen([BIN, "nightly", "--config", conf_stall, "--out", out, "--date",
+                      "2026-03-14"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+deadline = time.monotonic() + 30
+while not partials(out) and p.poll() is None and time.monotonic() < deadline:
+    time.sleep(0.01)
+check(p.poll() is None and partials(out), "the run is working in a temporary folder")
+p.send_signal(signal.SIGKILL)
+p.wait()
+killed = partials(out)
+check(len(killed) == 1 and not os.path.exists(os.path.join(out, "2026-03-14")),
+      f"the killed run left only its temporary folder: {sorted(os.listdir(out))}")
+# Also what an older version left after a kill: a dated folder without the
+# COMPLETE marker (journeys.csv and the diff missing, a *.tmp.* file), which
+# must not be taken for a night, and a stale temporary with files in it.
+half = os.path.join(out, "2026-03-13")
+os.makedirs(half)
+shutil.copy(os.path.join(night1, "report.json"), os.path.join(half, "report.json"))
+open(os.path.join(half, "report.html.tmp.Xy12ab"), "w").close()
+stale = os.path.join(out, ".partial-2026-03-13.4194305.qwerty")  # no such pid (> 2^22)
+os.makedirs(stale)
+open(os.path.join(stale, "report.json.tmp.abcdef"), "w").close()
+conf = write_config("good", srv.url("/plain/small.zip"))
+r = run("nightly", "--config", conf, "--out", out, "--date", "2026-03-14")
+check(r.returncode == 0, f"the next run exits 0 ({r.returncode}: {r.stderr.strip()})")
+check(f"removed 2 unfinished run folder(s) (.partial-*) left in {out}" in r.stderr,
+      f"the next run says it cleaned up: {r.stderr.strip()}")
+check(not partials(out), f"no temporary folder left: {sorted(os.listdir(out))}")
+night14 = os.path.join(out, "2026-03-14")
+check(sorted(os.listdir(night14)) == sorted(
+    ["COMPLETE", "report.json", "report.html", "profiles.csv", "profile_steps.csv",
+     "opportunities.csv", "stations.csv", "stations.geojson", "journeys.csv", "diff.json",
+     "diff.txt"]), f"a whole night: {sorted(os.listdir(night14))}")
+diff = load(os.path.join(night14, "diff.json"))
+check(diff["previous"]["path"] == os.path.join(out, "2026-03-12", "report.json"),
+      f"compared with the last complete night, not the partial one: {diff['previous']}")
+check(diff["current"]["path"] == os.path.join(night14, "report.json"),
+      f"the diff names the night's final folder: {diff['current']}")
+check("compared with 2026-03-12" in r.stdout, f"the summary says so: {r.stdout.strip()}")
+check(os.path.isdir(half) and not os.path.exists(os.path.join(half, "COMPLETE")),
+      "the partial dated folder is left for the user, unmarked")
+check(os.readlink(os.path.join(out, "latest")) == "2026-03-14", "latest -> 2026-03-14")
+
+# ---- re-running an older date: replaced whole, latest stays ---------------------------------
+r = run("nightly", "--config", conf, "--out", out, "--date", "2026-03-12")
+check(r.returncode == 0, f"re-run of 2026-03-12 exits 0 ({r.stderr.strip()})")
+check("(replacing the earlier run of this date)" in r.stdout, f"replaced: {r.stdout.strip()}")
+check(f"{out}/latest stays at the later night 2026-03-14 (--force moves it)" in r.stdout,
+      f"latest stays, and says so: {r.stdout.strip()}")
+check(os.readlink(os.path.join(out, "latest")) == "2026-03-14", "latest still -> 2026-03-14")
+check(os.path.isfile(os.path.join(out, "2026-03-12", "COMPLETE")), "2026-03-12 complete")
+notes12 = load(os.path.join(out, "2026-03-12", "report.json"))["notes"]
+check(not any("download failed" in n for n in notes12),
+      f"2026-03-12 is the new run's, not the earlier one's: {notes12}")
+check(load(os.path.join(out, "2026-03-12", "diff.json"))["previous"]["path"]
+      == os.path.join(out, "2026-03-11", "report.json"), "compared with the night before it")
+check(not partials(out), "no temporary folder left after a replacement")
+r = run("nightly", "--config", conf, "--out", out, "--date", "2026-03-12", "--force")
+check(r.returncode == 0 and "stays" not in r.stdout, f"--force: exit 0 ({r.stderr.strip()})")
+check(os.readlink(os.path.join(out, "latest")) == "2026-03-12", "--force moves latest back")
+
+# ---- out of disk space while writing: nothing half-written stays -----------------------------
+# Files may not grow beyond 2 kB (RLIMIT_FSIZE; SIGXFSZ ignored, so write() fails
+# with EFBIG as on a full disk): report.json cannot be written.
+
+
+def small_files():
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+
+
+r = subprocess.run([BIN, "nightly", "--config", conf, "--out", out, "--date", "2026-03-15",
+                    "--no-fetch"], capture_output=True, text=True, timeout=120,
+                   preexec_fn=small_files, restore_signals=False)
+check(r.returncode == 1 and "cannot write" in r.stderr and "File too large" in r.stderr,
+      f"a failed write: exit 1 with the reason ({r.returncode}: {r.stderr.strip()})")
+check(not os.path.exists(os.path.join(out, "2026-03-15")) and not partials(out),
+      f"no folder and no temporary left: {sorted(os.listdir(out))}")
+check(os.readlink(os.path.join(out, "latest")) == "2026-03-12", "latest left alone")
 
 # ---- missing: never downloaded --------------------------------------------------------------
 conf_missing = write_config("missing", srv.url("/missing/small.zip"))

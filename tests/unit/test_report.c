@@ -1,5 +1,6 @@
 /* Unit tests of report/: table writers, countries, SHA-256, atomic files,
  * the nightly configuration, the diff, and the dated-folder helpers. */
+#include <dirent.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,6 +315,37 @@ static void write_report(const char *dir, const char *content, int32_t travel_s,
 	grens_report_free(r);
 }
 
+/* The night grens_report_previous_run finds before 2026-03-day: want, or
+ * none (NULL). */
+static void previous_is(const char *runs, int day, const char *want)
+{
+	grens_error err;
+	char name[16] = "";
+	int rc = grens_report_previous_run(runs, grens_date_from_ymd(2026, 3, day), name,
+					   sizeof(name), &err);
+	CHECK_INT(rc, want ? 0 : GRENS_ENOTFOUND);
+	if (want)
+		CHECK_STR(name, want);
+}
+
+/* grens_report_advance_latest(runs, 2026-03-day, force): latest stays on
+ * 2026-03-kept_day (0: it moved) and then points at target. */
+static void advance(const char *runs, int day, bool force, int kept_day, const char *target)
+{
+	grens_error err;
+	grens_date kept;
+	char link[600], now[64] = "";
+	CHECK_INT(grens_report_advance_latest(runs, grens_date_from_ymd(2026, 3, day), force, &kept,
+					      &err),
+		  0);
+	CHECK(kept == (kept_day ? grens_date_from_ymd(2026, 3, kept_day) : GRENS_DATE_NONE));
+	snprintf(link, sizeof(link), "%s/latest", runs);
+	ssize_t n = readlink(link, now, sizeof(now) - 1);
+	if (n > 0)
+		now[n] = '\0';
+	CHECK_STR(now, target);
+}
+
 static void test_report_and_diff(void)
 {
 	char d1[512], d2[512], p1[600], p2[600], out[600], text[600];
@@ -376,20 +408,20 @@ static void test_report_and_diff(void)
 	CHECK_INT(grens_report_diff(text, p2, NULL, out, NULL, &c, &err), GRENS_EFORMAT);
 	CHECK_STR(err.file, text);
 
-	/* Dated folders: the newest before a date, and the latest link. */
-	char runs[512], name[16];
+	/* Dated folders: the newest complete one before a date, and the latest
+	 * link. A folder without the marker is half a night: never compared
+	 * with, even when its report.json is there. */
+	char runs[512], marker[600];
 	snprintf(runs, sizeof(runs), "%s/runs", tmpdir);
-	CHECK_INT(grens_report_previous_run(runs, grens_date_from_ymd(2026, 3, 11), name,
-					    sizeof(name), &err),
-		  0);
-	CHECK_STR(name, "2026-03-10");
-	CHECK_INT(grens_report_previous_run(runs, grens_date_from_ymd(2026, 3, 10), name,
-					    sizeof(name), &err),
-		  0);
-	CHECK_STR(name, "2026-03-09");
-	CHECK_INT(grens_report_previous_run(runs, grens_date_from_ymd(2026, 3, 9), name,
-					    sizeof(name), &err),
-		  GRENS_ENOTFOUND);
+	previous_is(runs, 11, NULL);
+	snprintf(marker, sizeof(marker), "%s/" GRENS_REPORT_NIGHT_MARKER, d1);
+	write_text(marker, "complete\n");
+	previous_is(runs, 11, "2026-03-09");
+	snprintf(marker, sizeof(marker), "%s/" GRENS_REPORT_NIGHT_MARKER, d2);
+	write_text(marker, "complete\n");
+	previous_is(runs, 11, "2026-03-10");
+	previous_is(runs, 10, "2026-03-09");
+	previous_is(runs, 9, NULL);
 	CHECK_INT(grens_report_link_latest(runs, "2026-03-09", &err), 0);
 	CHECK_INT(grens_report_link_latest(runs, "2026-03-10", &err), 0);
 	char link[600], target[64] = "";
@@ -399,6 +431,105 @@ static void test_report_and_diff(void)
 	if (n > 0)
 		target[n] = '\0';
 	CHECK_STR(target, "2026-03-10");
+
+	/* latest only moves forward, unless forced. */
+	advance(runs, 9, false, 10, "2026-03-10");
+	advance(runs, 9, true, 0, "2026-03-09");
+	advance(runs, 10, false, 0, "2026-03-10");
+}
+
+static bool exists(const char *dir, const char *name)
+{
+	char path[700];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return lstat(path, &st) == 0;
+}
+
+/* The names in dir that start with prefix. */
+static unsigned count_prefixed(const char *dir, const char *prefix)
+{
+	unsigned n = 0;
+	DIR *d = opendir(dir);
+	const struct dirent *de;
+	while (d && (de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
+			n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void test_night(void)
+{
+	char out[512], path[1024], stale[700];
+	grens_error err;
+	grens_report_night *night = NULL, *other = NULL;
+	unsigned removed = 99;
+	snprintf(out, sizeof(out), "%s/nights", tmpdir);
+
+	/* A night is built under a hidden name and appears only when complete. */
+	CHECK_INT(grens_report_night_begin(&night, out, grens_date_from_ymd(2026, 3, 10), &removed,
+					   &err),
+		  0);
+	CHECK_INT(removed, 0);
+	const char *build = grens_report_night_path(night);
+	CHECK(strstr(build, "/.partial-2026-03-10.") != NULL);
+	snprintf(path, sizeof(path), "%s/report.json", build);
+	write_text(path, "{}\n");
+	CHECK(!exists(out, "2026-03-10"));
+	CHECK(!grens_report_night_complete(out, "2026-03-10"));
+
+	/* A second run does not take the first one's folder: it is held. */
+	CHECK_INT(grens_report_night_begin(&other, out, grens_date_from_ymd(2026, 3, 11), &removed,
+					   &err),
+		  0);
+	CHECK_INT(removed, 0);
+	CHECK_INT(count_prefixed(out, ".partial-"), 2);
+	grens_report_night_free(other); /* not committed: removed */
+	CHECK_INT(count_prefixed(out, ".partial-"), 1);
+
+	bool replaced = true;
+	CHECK_INT(grens_report_night_commit(night, &replaced, &err), 0);
+	CHECK(!replaced);
+	grens_report_night_free(night);
+	CHECK(grens_report_night_complete(out, "2026-03-10"));
+	CHECK(exists(out, "2026-03-10/report.json"));
+	CHECK_INT(count_prefixed(out, ".partial-"), 0);
+
+	/* The same date again replaces the folder as a whole. */
+	CHECK_INT(grens_report_night_begin(&night, out, grens_date_from_ymd(2026, 3, 10), NULL,
+					   &err),
+		  0);
+	snprintf(path, sizeof(path), "%s/second.txt", grens_report_night_path(night));
+	write_text(path, "2\n");
+	CHECK_INT(grens_report_night_commit(night, &replaced, &err), 0);
+	CHECK(replaced);
+	grens_report_night_free(night);
+	CHECK(exists(out, "2026-03-10/second.txt") && !exists(out, "2026-03-10/report.json"));
+	CHECK(grens_report_night_complete(out, "2026-03-10"));
+	CHECK_INT(count_prefixed(out, ".partial-"), 0);
+
+	/* A temporary of a run that is gone (pid 2^22 + 1 is above the largest
+	 * pid_max Linux allows) is removed by the next run, with what it holds;
+	 * a name that only looks alike is left alone. */
+	snprintf(stale, sizeof(stale), "%s/.partial-2026-03-11.4194305.abcdef", out);
+	CHECK(mkdir(stale, 0755) == 0);
+	snprintf(path, sizeof(path), "%s/report.json.tmp.123456", stale);
+	write_text(path, "{");
+	snprintf(path, sizeof(path), "%s/.partial-notes", out);
+	write_text(path, "mine\n");
+	snprintf(path, sizeof(path), "%s/.latest.4194305", out);
+	CHECK(symlink("2026-03-10", path) == 0);
+	CHECK_INT(grens_report_night_begin(&night, out, grens_date_from_ymd(2026, 3, 12), &removed,
+					   &err),
+		  0);
+	CHECK_INT(removed, 1);
+	CHECK(!exists(out, ".partial-2026-03-11.4194305.abcdef"));
+	CHECK(exists(out, ".partial-notes"));
+	CHECK(!exists(out, ".latest.4194305"));
+	grens_report_night_free(night);
+	CHECK_INT(count_prefixed(out, ".partial-2026"), 0);
 }
 
 int main(void)
@@ -413,6 +544,7 @@ int main(void)
 	test_files();
 	test_nightly_config();
 	test_report_and_diff();
+	test_night();
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
