@@ -211,7 +211,7 @@ typedef struct grens_fetch_result {
 	char url[GRENS_FETCH_URL_BYTES]; /* the URL that answered last */
 	/* Why CACHE/NAME/status.json could not be written (it then still
 	 * describes an earlier run); "" when it was written. */
-	char status_error[512];
+	char status_error[GRENS_ERROR_MESSAGE_BYTES];
 } grens_fetch_result;
 
 /* Refresh one feed in cache_dir (created when missing). Writes
