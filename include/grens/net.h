@@ -292,11 +292,32 @@ static inline bool grens_net_trip_runs(const grens_timetable *tt, uint32_t trip,
 	return (w[day >> 6] >> (day & 63)) & 1u;
 }
 
-/* Resolve a stop reference the user typed: "stop_id", "feed:stop_id", or a
- * name matched after grens_text_fold ("koln hbf"). A station resolves to all
- * its child stops (and itself). On success fills out[0..*n) (up to cap stop
- * indices). GRENS_ENOTFOUND when nothing matches; GRENS_EARG when a name is
- * ambiguous (several different stations): err->message lists candidates. */
+/* The spelling stop names are compared in, by the linker (the same name
+ * within link_name_radius_m) and by grens_net_find_stops: the name folded
+ * (grens_text_fold), oe/ue/ae read as the umlaut they stand for at the start
+ * of a word or after a consonant ("Koeln", "Köln" and "Koln" are "koln"),
+ * and station words in one spelling ("Hauptbahnhof" "hbf", "Bahnhof" "bf",
+ * "Centraal", "Central", "Centrum", "Zentrum" and "C." "c", "Sankt" and
+ * "Saint" "st"). Writes at most bufsz-1 bytes plus NUL; returns the length
+ * needed (like snprintf). */
+size_t grens_net_name_key(const char *name, char *buf, size_t bufsz);
+
+/* Coordinates ("lat,lon") stand for the stations within this straight-line
+ * distance, the nearest GRENS_NET_NEAR_STOPS of them: the reach of an access
+ * walk (grens_access_link_options). */
+#define GRENS_NET_NEAR_RADIUS_M 1500.0
+#define GRENS_NET_NEAR_STOPS 4
+
+/* Resolve a stop reference the user typed: "stop_id", "feed:stop_id",
+ * coordinates "lat,lon" (the nearest stations within GRENS_NET_NEAR_RADIUS_M)
+ * or a name compared by grens_net_name_key ("koeln hbf"; a name may also be
+ * the start of stop names, "Heerlen" for "Heerlen de Kissel"). A station
+ * resolves to all its child stops (and itself) and the stations matched to it
+ * in other feeds. On success fills out[0..*n) (up to cap stop indices).
+ * GRENS_ENOTFOUND when nothing matches (err->message then names the three
+ * nearest names, or the nearest station to coordinates and its distance);
+ * GRENS_EARG when a name is ambiguous (several different stations):
+ * err->message lists candidates. */
 int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t *out, uint32_t cap,
 			 uint32_t *n, grens_error *err);
 

@@ -227,43 +227,6 @@ out:
 
 /* ---- names and codes -------------------------------------------------------------- */
 
-/* Fold a name and rewrite the usual abbreviations to one spelling, so that
- * "Aachen Hauptbahnhof" and "Aachen Hbf", "Amsterdam Centraal" and
- * "Amsterdam C." compare equal. */
-static void normalise_name(const char *name, char *out, size_t cap)
-{
-	static const char *const from[] = {"hauptbahnhof", "centraal", "central", "centrum",
-					   "zentrum",	   "bahnhof",  "sankt",	  "saint"};
-	static const char *const to[] = {"hbf", "c", "c", "c", "c", "bf", "st", "st"};
-	char folded[256];
-	size_t need = grens_text_fold(name, strlen(name), folded, sizeof(folded));
-	if (need >= sizeof(folded))
-		folded[sizeof(folded) - 1] = '\0';
-	size_t o = 0;
-	out[0] = '\0';
-	for (char *tok = folded; *tok;) {
-		char *sp = strchr(tok, ' ');
-		size_t n = sp ? (size_t)(sp - tok) : strlen(tok);
-		const char *w = tok;
-		size_t wn = n;
-		for (size_t k = 0; k < sizeof(from) / sizeof(from[0]); k++) {
-			if (strlen(from[k]) == n && memcmp(tok, from[k], n) == 0) {
-				w = to[k];
-				wn = strlen(to[k]);
-				break;
-			}
-		}
-		if (o + wn + 2 < cap) {
-			if (o)
-				out[o++] = ' ';
-			memcpy(out + o, w, wn);
-			o += wn;
-			out[o] = '\0';
-		}
-		tok = sp ? sp + 1 : tok + n;
-	}
-}
-
 /* A station code of an id or stop_code: a UIC/EVA number (7 to 9 digits) or
  * the station part of an IFOPT/DHID ("de:05334:1008:1:6" -> "de:05334:1008").
  * Returns 0 when s carries none. */
@@ -516,8 +479,8 @@ int net_link_stops(struct net_ctx *c)
 		up[s] = s;
 		next[s] = GRENS_NONE;
 		if (is_candidate(tt, s))
-			normalise_name(grens_net_str(tt, tt->stop_name[s]), norm[s],
-				       sizeof(norm[s]));
+			grens_net_name_key(grens_net_str(tt, tt->stop_name[s]), norm[s],
+					   sizeof(norm[s]));
 	}
 
 	if (c->feed_count > 1 && o->link_stops) {
