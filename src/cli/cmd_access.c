@@ -685,7 +685,9 @@ static void render_text(FILE *f, const json_t *doc)
 			json_array_foreach(json_object_get(o, "places"), q, p)
 			{
 				const json_t *t = json_array_get(json_object_get(p, "time_s"), 0);
-				fprintf(f, "    %-24s ", jstr(p, "name"));
+				fputs("    ", f);
+				cli_table_cell(f, jstr(p, "name"), 24, false, false);
+				fputc(' ', f);
 				if (json_is_integer(t)) {
 					json_int_t s = json_integer_value(t);
 					fprintf(f, "%lld:%02lld\n", (long long)(s / 3600),

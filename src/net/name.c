@@ -27,9 +27,9 @@ static int umlaut_digraph(char prev, char c, char next)
 
 /* Station words with one spelling: "Aachen Hauptbahnhof" is "Aachen Hbf",
  * "Amsterdam Centraal" is "Amsterdam C.". */
-static const char *const word_from[] = { "hauptbahnhof", "centraal", "central", "centrum",
-					 "zentrum",	 "bahnhof",  "sankt",	"saint" };
-static const char *const word_to[] = { "hbf", "c", "c", "c", "c", "bf", "st", "st" };
+static const char *const word_from[] = {"hauptbahnhof", "centraal", "central", "centrum",
+					"zentrum",	"bahnhof",  "sankt",   "saint"};
+static const char *const word_to[] = {"hbf", "c", "c", "c", "c", "bf", "st", "st"};
 
 static size_t put(char *buf, size_t bufsz, size_t pos, const char *s, size_t n)
 {

@@ -229,4 +229,16 @@ if os.path.isdir(os.path.join(SOURCE, "feeds", "nl")):
         check(all(e["delta"] >= 0 for e in acc.values()), "border delta is not negative")
         check(acc[120]["delta"] > 0, f"the border costs Heerlen reachable people at 120 min {acc[120]}")
 
+# Text tables pad by display width: "Köln" is 5 bytes but 4 columns, so its
+# travel time starts in the same column as every other place's
+# (4 spaces + 24 columns of name + 1 space = column 29).
+if os.path.isdir(os.path.join(SOURCE, "feeds", "nl")):
+    p = access("--from", "Aachen", "--date", "2026-06-16", "--window", "07:00-07:30",
+               "--cutoffs", "60")
+    rows = [ln for ln in p.stdout.splitlines() if ln.startswith("    ") and ln[4] != " "]
+    names = [ln[4:28].rstrip() for ln in rows]
+    check("Köln" in names and "Mönchengladbach" in names, f"places listed: {names}")
+    for ln in rows:
+        check(ln[28] == " " and ln[29] != " ", f"time column of {ln!r} starts at column 29")
+
 finish()

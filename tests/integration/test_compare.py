@@ -224,4 +224,18 @@ r = run("compare", *live, "--rt", os.path.join(rtdir, "missing.pb"))
 check(r.returncode == 1, f"--rt missing file: exit 1 ({r.returncode})")
 shutil.rmtree(rtdir, ignore_errors=True)
 
+# The text table pads names by display width and cuts them at a character:
+# "Köln Hbf" (9 bytes, 8 columns) leaves the date at column 42 like "Aachen
+# Hbf" (20 + 1 + 20 + 1), and the heading "Δmedian" (8 bytes, 7 columns)
+# right-aligned in 8 columns ends where the rows end.
+r = run("compare", "--from", "Köln Hbf", "--to", "Aachen Hbf", "--date", "2026-06-16",
+        "--window", "08:00-09:00")
+lines = r.stdout.splitlines()
+head = [ln for ln in lines if ln.startswith("from ")]
+rows = [ln for ln in lines if ln.startswith(("Köln Hbf ", "Aachen Hbf "))]
+check(r.returncode == 0 and len(head) == 1 and len(rows) == 4, f"compare table: {r.stdout}")
+for ln in rows:
+    check(ln[42:52] == "2026-06-16", f"date at column 42: {ln!r}")
+    check(len(ln) == len(head[0]), f"row as wide as the heading: {ln!r} / {head[0]!r}")
+
 finish()
