@@ -356,6 +356,8 @@ static int best_journey(struct net *net, const grens_route_query *q0, int32_t ti
 			snprintf(tid, sizeof(tid), "%s:%s", info.feed, info.trip_id);
 			json_object_set_new(leg, "trip_id", json_string(tid));
 			json_object_set_new(leg, "headsign", json_string(info.headsign));
+			if (l->stay_seated)
+				json_object_set_new(leg, "stay_seated", json_true());
 			if (net->ov && l->realtime) {
 				json_object_set_new(leg, "scheduled_departure",
 						    iso_or_null(q.date, l->scheduled_departure));

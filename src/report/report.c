@@ -384,6 +384,8 @@ int grens_report_add_journey(grens_report *report, const grens_timetable *tt, gr
 				       "border", border);
 		if (!lj || json_array_append_new(legs, lj))
 			goto fail;
+		if (leg->stay_seated && json_object_set_new(lj, "stay_seated", json_true()))
+			goto fail;
 		if (leg->mode == GRENS_ROUTE_LEG_TRANSIT && leg->trip != GRENS_NONE) {
 			uint32_t t = leg->trip;
 			if (json_object_set_new(lj, "route",

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 
-from harness import run, check, finish
+from harness import FIXTURES, run, check, finish
 
 tmp = tempfile.mkdtemp(prefix="grens-report-")
 out = os.path.join(tmp, "out")
@@ -313,4 +313,15 @@ r = run("report", "--out", os.path.join(blocker, "sub"))
 check(r.returncode == 1 and blocker in r.stderr, "unwritable --out: exit 1 naming the path")
 
 shutil.rmtree(tmp, ignore_errors=True)
+# The journey of a report stays seated where the route does (route-basic:
+# re1 continues as re9 at Köln, tests/fixtures/route-basic/expected.txt).
+with tempfile.TemporaryDirectory() as tmp:
+    r = run("report", "--feed", "rb=" + os.path.join(FIXTURES, "route-basic"), "--pair",
+            "AACH -> SIEG", "--date", "2026-03-10", "--window", "08:00-08:00", "--out", tmp)
+    check(r.returncode == 0, f"report on route-basic: {r.stderr}")
+    if r.returncode == 0:
+        with open(os.path.join(tmp, "report.json"), encoding="utf-8") as f:
+            legs = json.load(f)["journeys"][0]["legs"]
+        check([x.get("stay_seated") for x in legs] == [None, True], f"report stay_seated {legs}")
+
 finish()
