@@ -214,6 +214,18 @@ typedef struct grens_net_near_miss {
 	char reason[96]; /* why they were not matched */
 } grens_net_near_miss;
 
+/* A links file row whose stops lie farther apart than the walking radius
+ * (footpath_radius_m; link_name_radius_m when footpaths are off): taken as
+ * asked, with a link_too_far warning, but most likely a wrong row. Forced
+ * overrides are not checked: they exist to join what the rules would not. */
+typedef struct grens_net_far_link {
+	uint32_t stop_a, stop_b; /* stop_a's feed comes first */
+	double distance_m;
+	double limit_m;          /* the radius it exceeds */
+	char file[64];           /* the row's file and line */
+	uint32_t line;
+} grens_net_far_link;
+
 typedef enum {
 	GRENS_NET_MERGE_SAME = 0,      /* both feeds carry the same run */
 	GRENS_NET_MERGE_CONTAINED = 1, /* feed b carries a section of feed a's run */
@@ -249,6 +261,7 @@ typedef struct grens_net_link_report {
 	uint32_t link_footpaths;        /* footpaths between matched stations */
 	uint32_t links_unresolved;      /* links/override rows naming an unknown stop */
 	uint32_t near_misses_over_limit; /* not kept beyond GRENS_LIMIT_NEAR_MISSES */
+	grens_net_far_link *far_links; uint32_t far_link_count; /* in row order */
 } grens_net_link_report;
 
 /* Like grens_net_build, and when report is not NULL also describe how the

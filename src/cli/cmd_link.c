@@ -70,6 +70,15 @@ static json_t *trip_json(const grens_timetable *tt, uint32_t feed, uint32_t id)
 	return o;
 }
 
+/* Add "distance_m", "a" and "b" of a pair of stops to o; returns o. */
+static json_t *add_pair(json_t *o, const grens_timetable *tt, double d, uint32_t a, uint32_t b)
+{
+	json_object_set_new(o, "distance_m", distance_json(d));
+	json_object_set_new(o, "a", stop_json(tt, a));
+	json_object_set_new(o, "b", stop_json(tt, b));
+	return o;
+}
+
 static int print_json(const grens_timetable *tt, const grens_net_link_report *r)
 {
 	json_t *root = json_object();
@@ -92,10 +101,7 @@ static int print_json(const grens_timetable *tt, const grens_net_link_report *r)
 		const grens_net_stop_match *m = &r->matches[i];
 		json_t *o = json_object();
 		json_object_set_new(o, "rule", json_string(grens_net_rule_name(m->rule)));
-		json_object_set_new(o, "distance_m", distance_json(m->distance_m));
-		json_object_set_new(o, "a", stop_json(tt, m->stop_a));
-		json_object_set_new(o, "b", stop_json(tt, m->stop_b));
-		json_array_append_new(matches, o);
+		json_array_append_new(matches, add_pair(o, tt, m->distance_m, m->stop_a, m->stop_b));
 	}
 	json_object_set_new(root, "matches", matches);
 	json_t *misses = json_array();
@@ -103,12 +109,19 @@ static int print_json(const grens_timetable *tt, const grens_net_link_report *r)
 		const grens_net_near_miss *m = &r->near_misses[i];
 		json_t *o = json_object();
 		json_object_set_new(o, "reason", json_string(m->reason));
-		json_object_set_new(o, "distance_m", distance_json(m->distance_m));
-		json_object_set_new(o, "a", stop_json(tt, m->stop_a));
-		json_object_set_new(o, "b", stop_json(tt, m->stop_b));
-		json_array_append_new(misses, o);
+		json_array_append_new(misses, add_pair(o, tt, m->distance_m, m->stop_a, m->stop_b));
 	}
 	json_object_set_new(root, "near_misses", misses);
+	json_t *far = json_array();
+	for (uint32_t i = 0; i < r->far_link_count; i++) {
+		const grens_net_far_link *m = &r->far_links[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "file", json_string(m->file));
+		json_object_set_new(o, "line", json_integer(m->line));
+		json_object_set_new(o, "radius_m", distance_json(m->limit_m));
+		json_array_append_new(far, add_pair(o, tt, m->distance_m, m->stop_a, m->stop_b));
+	}
+	json_object_set_new(root, "far_links", far);
 	json_t *merges = json_array();
 	for (uint32_t i = 0; i < r->merge_count; i++) {
 		const grens_net_trip_merge *m = &r->merges[i];
@@ -126,6 +139,7 @@ static int print_json(const grens_timetable *tt, const grens_net_link_report *r)
 	json_t *counts = json_object();
 	json_object_set_new(counts, "matches", json_integer(r->match_count));
 	json_object_set_new(counts, "near_misses", json_integer(r->near_miss_count));
+	json_object_set_new(counts, "far_links", json_integer(r->far_link_count));
 	json_object_set_new(counts, "merged_trips", json_integer(r->merge_count));
 	json_object_set_new(counts, "link_footpaths", json_integer(r->link_footpaths));
 	json_object_set_new(counts, "links_unresolved", json_integer(r->links_unresolved));
@@ -172,6 +186,12 @@ static void print_csv(const grens_timetable *tt, const grens_net_link_report *r)
 	for (uint32_t i = 0; i < r->near_miss_count; i++) {
 		const grens_net_near_miss *m = &r->near_misses[i];
 		csv_pair(tt, "near_miss", "", m->distance_m, m->stop_a, m->stop_b, m->reason);
+	}
+	for (uint32_t i = 0; i < r->far_link_count; i++) {
+		const grens_net_far_link *m = &r->far_links[i];
+		char detail[128];
+		snprintf(detail, sizeof(detail), "%s:%u;radius_m=%.0f", m->file, m->line, m->limit_m);
+		csv_pair(tt, "far_link", "", m->distance_m, m->stop_a, m->stop_b, detail);
 	}
 	for (uint32_t i = 0; i < r->merge_count; i++) {
 		const grens_net_trip_merge *m = &r->merges[i];
@@ -229,6 +249,17 @@ static void print_text(const grens_timetable *tt, const grens_net_link_report *r
 	}
 	if (r->near_misses_over_limit)
 		printf("  (%u more near misses not listed)\n", r->near_misses_over_limit);
+	printf("\nexplicit links longer than the walking radius: %u\n", r->far_link_count);
+	for (uint32_t i = 0; i < r->far_link_count; i++) {
+		const grens_net_far_link *m = &r->far_links[i];
+		printf("  %7.0f m  %s:%s \"%s\" = %s:%s \"%s\"  (%s:%u, radius %.0f m)\n",
+		       m->distance_m, feed_of(tt, tt->stop_feed[m->stop_a]),
+		       grens_net_str(tt, tt->stop_id[m->stop_a]),
+		       grens_net_str(tt, tt->stop_name[m->stop_a]),
+		       feed_of(tt, tt->stop_feed[m->stop_b]),
+		       grens_net_str(tt, tt->stop_id[m->stop_b]),
+		       grens_net_str(tt, tt->stop_name[m->stop_b]), m->file, m->line, m->limit_m);
+	}
 	printf("\nmerged trips: %u\n", r->merge_count);
 	for (uint32_t i = 0; i < r->merge_count; i++) {
 		const grens_net_trip_merge *m = &r->merges[i];

@@ -331,6 +331,36 @@ static double stop_distance(const grens_timetable *tt, uint32_t a, uint32_t b)
 				    tt->stop_lon[b]);
 }
 
+/* A row that joins stops farther apart than one walks between platforms
+ * makes two places one (a 0:00 journey between towns): taken as asked, but
+ * warned about and listed in the report. */
+static int check_far_link(struct net_ctx *c, const struct link_row *r, uint32_t a, uint32_t b)
+{
+	const grens_net_options *o = c->opts;
+	double limit = o->footpath_radius_m > 0 ? o->footpath_radius_m : o->link_name_radius_m;
+	double d = stop_distance(c->tt, a, b);
+	if (!(d > limit))
+		return 0; /* near enough, or no coordinates to tell */
+	grens_diag_add(c->diag, "link_too_far", GRENS_SEVERITY_WARNING, r->file, r->line, NULL,
+		       "%s:%s - %s:%s are %.0f m apart, more than the walking radius of %.0f m; "
+		       "taken as one station",
+		       r->feed_a, r->id_a, r->feed_b, r->id_b, d, limit);
+	int rc = net_grow((void **)&c->far_links, &c->far_link_cap, sizeof(*c->far_links),
+			  c->far_link_count + 1);
+	if (rc)
+		return rc;
+	grens_net_far_link *f = &c->far_links[c->far_link_count++];
+	memset(f, 0, sizeof(*f));
+	int swap = c->tt->stop_feed[a] > c->tt->stop_feed[b];
+	f->stop_a = swap ? b : a;
+	f->stop_b = swap ? a : b;
+	f->distance_m = d;
+	f->limit_m = limit;
+	snprintf(f->file, sizeof(f->file), "%s", r->file);
+	f->line = r->line;
+	return 0;
+}
+
 static int is_candidate(const grens_timetable *tt, uint32_t s)
 {
 	return tt->stop_location_type[s] == 1 ||
@@ -527,6 +557,9 @@ int net_link_stops(struct net_ctx *c)
 					rc = push_match(c, sa, sb,
 							pass == 1 ? GRENS_NET_RULE_OVERRIDE
 								  : GRENS_NET_RULE_LINKS);
+				/* a forced override is meant to join what the rules would not */
+				if (!rc && pass == 2)
+					rc = check_far_link(c, r, sa, sb);
 				if (rc)
 					goto out;
 				if (fb < 64)
