@@ -218,10 +218,12 @@ static void print_text(const grens_timetable *tt, const grens_net_link_report *r
 								   : "(no time zone given)");
 	for (uint32_t f = 0; f < r->zone_count; f++) {
 		const grens_net_feed_zone *z = &r->zones[f];
-		printf(
-		    "  feed %-8s %-20s shift %+d..%+d s, %u services split, %u trips moved a day\n",
-		    feed_of(tt, f), grens_net_str(tt, z->timezone), z->shift_min, z->shift_max,
-		    z->services_split, z->trips_moved);
+		/* feed names are the user's (--feed NAME=PATH): padded by display width */
+		fputs("  feed ", stdout);
+		cli_table_cell(stdout, feed_of(tt, f), 8, false, false);
+		printf(" %-20s shift %+d..%+d s, %u services split, %u trips moved a day\n",
+		       grens_net_str(tt, z->timezone), z->shift_min, z->shift_max,
+		       z->services_split, z->trips_moved);
 	}
 	printf("\nmatched stations: %u\n", r->match_count);
 	for (uint32_t i = 0; i < r->match_count; i++) {
@@ -263,11 +265,11 @@ static void print_text(const grens_timetable *tt, const grens_net_link_report *r
 	printf("\nmerged trips: %u\n", r->merge_count);
 	for (uint32_t i = 0; i < r->merge_count; i++) {
 		const grens_net_trip_merge *m = &r->merges[i];
-		printf(
-		    "  %-9s train %-6s %s:%s + %s:%s  %u shared stops, %u days, max %d s apart\n",
-		    grens_net_merge_kind_name(m->kind), grens_net_str(tt, m->short_name),
-		    feed_of(tt, m->feed_a), grens_net_str(tt, m->trip_id_a), feed_of(tt, m->feed_b),
-		    grens_net_str(tt, m->trip_id_b), m->shared_stops, m->days, m->max_difference);
+		printf("  %-9s train ", grens_net_merge_kind_name(m->kind));
+		cli_table_cell(stdout, grens_net_str(tt, m->short_name), 6, false, false);
+		printf(" %s:%s + %s:%s  %u shared stops, %u days, max %d s apart\n",
+		       feed_of(tt, m->feed_a), grens_net_str(tt, m->trip_id_a), feed_of(tt, m->feed_b),
+		       grens_net_str(tt, m->trip_id_b), m->shared_stops, m->days, m->max_difference);
 	}
 	printf("\nfootpaths between matched stations: %u\n", r->link_footpaths);
 	if (r->links_unresolved)

@@ -217,4 +217,12 @@ with tempfile.TemporaryDirectory() as tmp:
           fl[0]["a"]["id"] == "mt" and round(fl[0]["distance_m"]) == 65949 and
           doc["counts"]["far_links"] == 1, f"far_links in JSON with --radius 5000: {fl}")
 
+# Feed names are the user's and padded by display width: "köln" is 5 bytes
+# and 4 columns, so its time zone starts where "nl"'s does ("  feed " is 7
+# columns, the name 8, a space: column 16).
+r = run("link", "--feed", "köln=" + os.path.join(FIXTURES, "link-de"), "--feed", NL,
+        "--links", "none")
+zones = [ln for ln in r.stdout.splitlines() if ln.startswith("  feed ")]
+check(len(zones) == 2 and all(ln[16:20] == "Euro" for ln in zones), f"feed columns {zones}")
+
 finish()
