@@ -104,7 +104,8 @@ typedef struct grens_access_link_options {
 
 #define GRENS_ACCESS_LINK_OPTIONS_INIT                                                             \
 	{                                                                                          \
-		.max_distance_m = 1500.0, .max_stops = 4, .walk_speed_mps = 1.2,                   \
+		.max_distance_m = GRENS_NET_NEAR_RADIUS_M, .max_stops = GRENS_NET_NEAR_STOPS,      \
+		.walk_speed_mps = 1.2,                                                             \
 		.detour_factor = 1.3, .access_time = -1                                            \
 	}
 

@@ -152,6 +152,14 @@ int grens_utf8_valid(const char *s, size_t len);
  * space, trimmed. Writes at most bufsz-1 bytes plus NUL; returns the length
  * that was needed (like snprintf). */
 size_t grens_text_fold(const char *s, size_t len, char *buf, size_t bufsz);
+/* Columns UTF-8 s[0..len) takes in a terminal: a column per character,
+ * none for combining marks and zero-width characters, two for East Asian
+ * wide ones; an invalid byte counts as one. For padding text tables. */
+size_t grens_text_width(const char *s, size_t len);
+/* The length in bytes of the longest start of s[0..len) at most columns
+ * wide, never cutting a character (a combining mark stays with its base);
+ * *width (when not NULL) gets its columns. Stops at a NUL. */
+size_t grens_text_fit(const char *s, size_t len, size_t columns, size_t *width);
 
 /* ---- diagnostics -------------------------------------------------------------
  * A sink for data problems ("notices"): each has a code (gtfs-validator

@@ -219,6 +219,18 @@ typedef struct grens_net_near_miss {
 	char reason[96]; /* why they were not matched */
 } grens_net_near_miss;
 
+/* A links file row whose stops lie farther apart than the walking radius
+ * (footpath_radius_m; link_name_radius_m when footpaths are off): taken as
+ * asked, with a link_too_far warning, but most likely a wrong row. Forced
+ * overrides are not checked: they exist to join what the rules would not. */
+typedef struct grens_net_far_link {
+	uint32_t stop_a, stop_b; /* stop_a's feed comes first */
+	double distance_m;
+	double limit_m;          /* the radius it exceeds */
+	char file[64];           /* the row's file and line */
+	uint32_t line;
+} grens_net_far_link;
+
 typedef enum {
 	GRENS_NET_MERGE_SAME = 0,      /* both feeds carry the same run */
 	GRENS_NET_MERGE_CONTAINED = 1, /* feed b carries a section of feed a's run */
@@ -254,6 +266,7 @@ typedef struct grens_net_link_report {
 	uint32_t link_footpaths;        /* footpaths between matched stations */
 	uint32_t links_unresolved;      /* links/override rows naming an unknown stop */
 	uint32_t near_misses_over_limit; /* not kept beyond GRENS_LIMIT_NEAR_MISSES */
+	grens_net_far_link *far_links; uint32_t far_link_count; /* in row order */
 } grens_net_link_report;
 
 /* Like grens_net_build, and when report is not NULL also describe how the
@@ -330,11 +343,32 @@ typedef struct grens_net_date_note {
 int grens_net_check_date(const grens_timetable *tt, grens_date date, grens_net_date_note *notes,
 			 uint32_t cap, uint32_t *n, grens_error *err);
 
-/* Resolve a stop reference the user typed: "stop_id", "feed:stop_id", or a
- * name matched after grens_text_fold ("koln hbf"). A station resolves to all
- * its child stops (and itself). On success fills out[0..*n) (up to cap stop
- * indices). GRENS_ENOTFOUND when nothing matches; GRENS_EARG when a name is
- * ambiguous (several different stations): err->message lists candidates. */
+/* The spelling stop names are compared in, by the linker (the same name
+ * within link_name_radius_m) and by grens_net_find_stops: the name folded
+ * (grens_text_fold), oe/ue/ae read as the umlaut they stand for at the start
+ * of a word or after a consonant ("Koeln", "Köln" and "Koln" are "koln"),
+ * and station words in one spelling ("Hauptbahnhof" "hbf", "Bahnhof" "bf",
+ * "Centraal", "Central", "Centrum", "Zentrum" and "C." "c", "Sankt" and
+ * "Saint" "st"). Writes at most bufsz-1 bytes plus NUL; returns the length
+ * needed (like snprintf). */
+size_t grens_net_name_key(const char *name, char *buf, size_t bufsz);
+
+/* Coordinates ("lat,lon") stand for the stations within this straight-line
+ * distance, the nearest GRENS_NET_NEAR_STOPS of them: the reach of an access
+ * walk (grens_access_link_options). */
+#define GRENS_NET_NEAR_RADIUS_M 1500.0
+#define GRENS_NET_NEAR_STOPS 4
+
+/* Resolve a stop reference the user typed: "stop_id", "feed:stop_id",
+ * coordinates "lat,lon" (the nearest stations within GRENS_NET_NEAR_RADIUS_M)
+ * or a name compared by grens_net_name_key ("koeln hbf"; a name may also be
+ * the start of stop names, "Heerlen" for "Heerlen de Kissel"). A station
+ * resolves to all its child stops (and itself) and the stations matched to it
+ * in other feeds. On success fills out[0..*n) (up to cap stop indices).
+ * GRENS_ENOTFOUND when nothing matches (err->message then names the three
+ * nearest names, or the nearest station to coordinates and its distance);
+ * GRENS_EARG when a name is ambiguous (several different stations):
+ * err->message lists candidates. */
 int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t *out, uint32_t cap,
 			 uint32_t *n, grens_error *err);
 

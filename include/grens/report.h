@@ -130,6 +130,10 @@ typedef struct grens_report grens_report;
 int grens_report_new(grens_report **out, const char *title, time_t run_time, grens_error *err);
 void grens_report_free(grens_report *report);
 
+/* The percentile of travel times the opportunities and the station map
+ * are computed with (the median; the access options' default). */
+#define GRENS_REPORT_PERCENTILE 50
+
 /* The analysis settings shown with the charts: the service date, the
  * departure window (seconds since noon-minus-12h), the step between
  * departures and the threshold of "share under" (seconds). */
@@ -174,10 +178,13 @@ int grens_report_add_opportunities(grens_report *report, const grens_report_plac
 
 /* A station on the map with its travel time (seconds; GRENS_ROUTE_UNREACHED
  * when not reached) from origin under a scenario. The country comes from
- * the coordinates. */
+ * the coordinates. members[0..member_count) are the ids of the stations it
+ * stands for (stations of several feeds matched as one; station->id among
+ * them); none: just station->id. */
 int grens_report_add_station(grens_report *report, const grens_report_place *origin,
 			     const grens_report_place *station, const char *feed,
-			     const char *scenario, int32_t travel_s, grens_error *err);
+			     const char *scenario, int32_t travel_s, const char *const *members,
+			     uint32_t member_count, grens_error *err);
 
 /* One journey of a route result (journeys[index]) under a scenario, with
  * its legs; a leg crosses the border when its stops are in different feeds

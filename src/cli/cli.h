@@ -125,6 +125,11 @@ int cli_write_json(const char *cmd, struct json_t *root);
 /* One CSV field, quoted when it holds a comma, quote or line break. */
 void cli_csv_field(FILE *out, const char *s);
 
+/* One cell of a text table: s padded with spaces to width display columns
+ * (grens_text_width, so "Köln" is four wide), on the right or, with
+ * align_right, on the left; with cut, text wider than width is cut there. */
+void cli_table_cell(FILE *out, const char *s, size_t width, bool cut, bool align_right);
+
 /* A whole file of at most max bytes, NUL-terminated (the caller frees), or
  * NULL after a message naming what ("places file") and the path. */
 char *cli_read_file(const char *cmd, const char *what, const char *path, size_t max,

@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "grens/access.h"
 #include "grens/gtfs.h"
+#include "grens/report.h"
 #include "grens/scenario.h"
 #include "route_cli.h"
 
@@ -519,6 +520,14 @@ static json_t *origin_head(const grens_timetable *tt, const grens_access_places 
 	return j;
 }
 
+/* A count of people (or of any opportunity kind) as a JSON integer: the
+ * decayed sums are rounded to whole ones, the delta of a comparison is the
+ * difference of the rounded sums. */
+static json_t *count_json(double v)
+{
+	return isfinite(v) ? json_integer((json_int_t)llround(v)) : json_null();
+}
+
 /* One origin of a plain run: accessibility, travel times to places, and to
  * stops when asked. */
 static json_t *origin_json(const struct args *a, const grens_timetable *tt,
@@ -538,7 +547,7 @@ static json_t *origin_json(const struct args *a, const grens_timetable *tt,
 			for (uint32_t k = 0; k < K; k++)
 				json_object_set_new(
 				    e, grens_access_places_kind(places, k),
-				    json_real(grens_access_result_opportunities(r, i, p, c, k)));
+				    count_json(grens_access_result_opportunities(r, i, p, c, k)));
 			json_array_append_new(acc, e);
 		}
 	for (uint32_t q = 0; q < grens_access_places_count(places); q++) {
@@ -592,11 +601,13 @@ static json_t *compare_json(const grens_timetable *tt, const grens_access_places
 	for (uint32_t m = 0; m < per_origin; m++) {
 		const grens_access_delta *x = &d[(size_t)i * per_origin + m];
 		json_array_append_new(
-		    acc, json_pack("{s:i, s:i, s:s, s:f, s:f, s:f}", "percentile",
+		    acc, json_pack("{s:i, s:i, s:s, s:o, s:o, s:o}", "percentile",
 				   (json_int_t)o->percentiles[x->percentile], "cutoff_min",
 				   (json_int_t)(o->cutoffs[x->cutoff] / 60), "kind",
-				   grens_access_places_kind(places, x->kind), "base", x->base,
-				   "alternative", x->alternative, "delta", x->delta));
+				   grens_access_places_kind(places, x->kind), "base",
+				   count_json(x->base), "alternative", count_json(x->alternative),
+				   "delta",
+				   count_json(round(x->alternative) - round(x->base))));
 	}
 	json_object_set_new(j, "accessibility", acc);
 	return j;
@@ -688,7 +699,9 @@ static void render_text(FILE *f, const json_t *doc)
 			json_array_foreach(json_object_get(o, "places"), q, p)
 			{
 				const json_t *t = json_array_get(json_object_get(p, "time_s"), 0);
-				fprintf(f, "    %-24s ", jstr(p, "name"));
+				fputs("    ", f);
+				cli_table_cell(f, jstr(p, "name"), 24, false, false);
+				fputc(' ', f);
 				if (json_is_integer(t)) {
 					json_int_t s = json_integer_value(t);
 					fprintf(f, "%lld:%02lld\n", (long long)(s / 3600),
@@ -706,11 +719,8 @@ static void render_csv(FILE *f, const json_t *doc)
 	const json_t *meta = json_object_get(doc, "meta");
 	const json_t *kinds = json_object_get(meta, "kinds");
 	bool cmp = is_comparison(doc);
-	/* the metadata line lets grens access merge check CSV shards */
-	char *m = json_dumps(meta, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fprintf(f, "# grens-access %s\n", m ? m : "{}");
-	free(m);
-	fputs("index,origin_id,origin_name,percentile,cutoff_min", f);
+	/* Plain CSV: the metadata goes to a file beside it (write_meta). */
+	fputs("index,origin_id,origin_name,date,percentile,cutoff_min", f);
 	size_t k;
 	const json_t *kn;
 	if (cmp) {
@@ -736,7 +746,7 @@ static void render_csv(FILE *f, const json_t *doc)
 			cli_csv_field(f, jstr(o, "id"));
 			fputc(',', f);
 			cli_csv_field(f, jstr(o, "name"));
-			fprintf(f, ",%lld,%lld",
+			fprintf(f, ",%s,%lld,%lld", jstr(meta, "date"),
 				(long long)json_integer_value(json_object_get(e, "percentile")),
 				(long long)json_integer_value(json_object_get(e, "cutoff_min")));
 			if (cmp) {
@@ -790,7 +800,7 @@ static json_t *geojson_of(const json_t *doc)
 					snprintf(key, sizeof(key), "%s_p%lld_%lldmin_%s",
 						 jstr(e, "kind"), p, c, parts[q]);
 					json_object_set_new(props, key,
-							    json_real(jnum(e, parts[q])));
+							    count_json(jnum(e, parts[q])));
 				}
 			} else {
 				size_t k;
@@ -800,7 +810,7 @@ static json_t *geojson_of(const json_t *doc)
 					snprintf(key, sizeof(key), "%s_p%lld_%lldmin",
 						 json_string_value(kn), p, c);
 					json_object_set_new(
-					    props, key, json_real(jnum(e, json_string_value(kn))));
+					    props, key, count_json(jnum(e, json_string_value(kn))));
 				}
 			}
 		}
@@ -813,23 +823,59 @@ static json_t *geojson_of(const json_t *doc)
 			 json_object_get(doc, "meta"), "features", features);
 }
 
-/* Render doc to --out (atomically: a temporary file, then rename) or stdout. */
+/* The metadata file of a CSV output: X.csv -> X.meta.json (a name without
+ * .csv gets .meta.json appended). -1 when it does not fit. */
+static int meta_path(const char *csv, char *buf, size_t bufsz)
+{
+	size_t len = strlen(csv);
+	if (len >= 4 && strcmp(csv + len - 4, ".csv") == 0)
+		len -= 4;
+	if (len > INT32_MAX)
+		return -1;
+	int w = snprintf(buf, bufsz, "%.*s.meta.json", (int)len, csv);
+	return w < 0 || (size_t)w >= bufsz ? -1 : 0;
+}
+
+/* Write meta atomically as the metadata file of the CSV at csv_path. 0, or
+ * -1 after a message. */
+static int write_meta(const json_t *meta, const char *csv_path)
+{
+	char path[GRENS_REPORT_PATH_BYTES];
+	grens_report_file file = { 0 };
+	grens_error err;
+	grens_error_clear(&err);
+	if (meta_path(csv_path, path, sizeof(path)) != 0) {
+		cli_errorf(CMD, "--out path too long");
+		return -1;
+	}
+	int rc = grens_report_file_open(&file, path, &err);
+	if (!rc && (json_dumpf(meta, file.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+						     JSON_REAL_PRECISION(10)) != 0 ||
+		    fputc('\n', file.f) == EOF))
+		rc = grens_error_set(&err, GRENS_EIO, "cannot write %s", path);
+	if (!rc)
+		rc = grens_report_file_commit(&file, &err);
+	grens_report_file_abort(&file);
+	if (rc)
+		cli_report_error(CMD, &err);
+	return rc ? -1 : 0;
+}
+
+/* Render doc to --out (atomically: a temporary file, then rename; a CSV
+ * with its metadata file beside it) or stdout. */
 static int emit(const json_t *doc, cli_format format, const char *out)
 {
-	char tmp[4200];
+	grens_report_file file = { 0 };
+	grens_error err;
+	grens_error_clear(&err);
 	FILE *f = stdout;
 	int rc = 0;
 	if (out) {
-		if (strlen(out) + 16 >= sizeof(tmp)) {
-			cli_errorf(CMD, "--out path too long");
+		if (grens_report_file_open(&file, out, &err) != 0) {
+			cli_report_error(CMD, &err);
 			return -1;
 		}
-		snprintf(tmp, sizeof(tmp), "%s.tmp%ld", out, (long)getpid());
-		f = fopen(tmp, "w");
-		if (!f) {
-			cli_errorf(CMD, "cannot write '%s': %s", tmp, strerror(errno));
-			return -1;
-		}
+		f = file.f;
 	}
 	if (format == CLI_FORMAT_JSON) {
 		rc = json_dumpf(doc, f,
@@ -849,19 +895,20 @@ static int emit(const json_t *doc, cli_format format, const char *out)
 	}
 	if (ferror(f))
 		rc = -1;
-	if (out) {
-		if (fclose(f) != 0)
-			rc = -1;
-		if (rc == 0 && rename(tmp, out) != 0)
-			rc = -1;
-		if (rc)
-			unlink(tmp);
-	} else {
+	if (!out) {
 		fflush(stdout);
+	} else if (rc == 0 && grens_report_file_commit(&file, &err) != 0) {
+		cli_report_error(CMD, &err);
+		return -1;
 	}
-	if (rc)
+	grens_report_file_abort(&file);
+	if (rc) {
 		cli_errorf(CMD, "cannot write the output%s%s", out ? " to " : "", out ? out : "");
-	return rc;
+		return -1;
+	}
+	if (out && format == CLI_FORMAT_CSV)
+		return write_meta(json_object_get(doc, "meta"), out);
+	return 0;
 }
 
 /* ---- merge ----------------------------------------------------------------------------------- */
@@ -936,14 +983,13 @@ static int merge_csv(char **texts, const char *const *paths, uint32_t n, const c
 		     json_t *first)
 {
 	struct csv_row *rows = NULL;
+	json_t *meta = NULL;
 	size_t count = 0, cap = 0;
 	const char *header = NULL;
 	int code = CLI_EXIT_FAIL;
 	for (uint32_t i = 0; i < n; i++) {
-		char *save = texts[i];
-		char *meta_end = strchr(save, '\n');
-		char *hdr = meta_end ? meta_end + 1 : NULL;
-		char *body = hdr ? strchr(hdr, '\n') : NULL;
+		char *hdr = texts[i];
+		char *body = strchr(hdr, '\n');
 		if (!body) {
 			cli_errorf(CMD, "merge: '%s' has no CSV header", paths[i]);
 			goto done;
@@ -990,39 +1036,43 @@ static int merge_csv(char **texts, const char *const *paths, uint32_t n, const c
 	if (count)
 		qsort(rows, count, sizeof(*rows), cmp_csv_row);
 	{
-		char tmp[4200];
+		grens_report_file file = { 0 };
+		grens_error err;
+		grens_error_clear(&err);
 		FILE *f = stdout;
 		if (out) {
-			snprintf(tmp, sizeof(tmp), "%s.tmp%ld", out, (long)getpid());
-			f = fopen(tmp, "w");
-			if (!f) {
-				cli_errorf(CMD, "cannot write '%s': %s", tmp, strerror(errno));
+			if (grens_report_file_open(&file, out, &err) != 0) {
+				cli_report_error(CMD, &err);
 				goto done;
 			}
+			f = file.f;
 		}
-		json_t *meta = json_deep_copy(first);
-		json_object_set_new(meta, "shard", json_pack("{s:i, s:i}", "index", 0, "count", 1));
-		char *m = json_dumps(meta, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(meta);
-		fprintf(f, "# grens-access %s\n%s\n", m ? m : "{}", header ? header : "");
-		free(m);
+		fprintf(f, "%s\n", header ? header : "");
 		for (size_t i = 0; i < count; i++)
 			fprintf(f, "%s\n", rows[i].line);
 		int bad = ferror(f) != 0;
-		if (out) {
-			bad |= fclose(f) != 0;
-			if (!bad)
-				bad = rename(tmp, out) != 0;
-			if (bad)
-				unlink(tmp);
-		}
+		if (!out)
+			fflush(stdout);
+		else if (!bad && grens_report_file_commit(&file, &err) != 0)
+			bad = 1;
+		grens_report_file_abort(&file);
 		if (bad) {
-			cli_errorf(CMD, "cannot write the merged output");
+			cli_errorf(CMD, "cannot write the merged output%s%s", err.message[0] ? ": " : "",
+				   err.message);
 			goto done;
+		}
+		if (out) {
+			meta = json_deep_copy(first);
+			if (!meta || json_object_set_new(meta, "shard",
+							 json_pack("{s:i, s:i}", "index", 0, "count",
+								   1)) != 0 ||
+			    write_meta(meta, out) != 0)
+				goto done;
 		}
 	}
 	code = CLI_EXIT_OK;
 done:
+	json_decref(meta);
 	free(rows);
 	return code;
 }
@@ -1064,7 +1114,9 @@ static int cmd_merge(int argc, char **argv)
 		texts[i] = cli_read_file(CMD, "shard", paths[i], MAX_SHARD_BYTES, &len);
 		if (!texts[i])
 			goto done;
-		bool is_csv = strncmp(texts[i], "# grens-access ", 15) == 0;
+		/* JSON shards are one object; CSV shards carry their metadata
+		 * in PATH.meta.json (the file --out X.csv writes beside X.csv). */
+		bool is_csv = texts[i][strspn(texts[i], " \t\r\n")] != '{';
 		if (i > 0 && is_csv != csv) {
 			cli_errorf(CMD, "merge: '%s' mixes CSV and JSON shards", paths[i]);
 			goto done;
@@ -1073,10 +1125,23 @@ static int cmd_merge(int argc, char **argv)
 		json_error_t je;
 		json_t *meta;
 		if (csv) {
-			char *nl = strchr(texts[i] + 15, '\n');
-			size_t mlen = nl ? (size_t)(nl - (texts[i] + 15)) : strlen(texts[i] + 15);
-			docs[i] = json_loadb(texts[i] + 15, mlen, 0, &je);
+			char mpath[GRENS_REPORT_PATH_BYTES];
+			if (meta_path(paths[i], mpath, sizeof(mpath)) != 0) {
+				cli_errorf(CMD, "merge: '%s': path too long", paths[i]);
+				goto done;
+			}
+			size_t mlen;
+			char *mtext = cli_read_file(CMD, "shard metadata", mpath, MAX_SHARD_BYTES,
+						    &mlen);
+			if (!mtext)
+				goto done;
+			docs[i] = json_loadb(mtext, mlen, 0, &je);
+			free(mtext);
 			meta = docs[i];
+			if (!docs[i]) {
+				cli_errorf(CMD, "merge: '%s':%d: %s", mpath, je.line, je.text);
+				goto done;
+			}
 		} else {
 			docs[i] = json_loadb(texts[i], len, 0, &je);
 			meta = json_object_get(docs[i], "meta");

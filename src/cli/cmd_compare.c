@@ -356,6 +356,8 @@ static int best_journey(struct net *net, const grens_route_query *q0, int32_t ti
 			snprintf(tid, sizeof(tid), "%s:%s", info.feed, info.trip_id);
 			json_object_set_new(leg, "trip_id", json_string(tid));
 			json_object_set_new(leg, "headsign", json_string(info.headsign));
+			if (l->stay_seated)
+				json_object_set_new(leg, "stay_seated", json_true());
 			if (net->ov && l->realtime) {
 				json_object_set_new(leg, "scheduled_departure",
 						    iso_or_null(q.date, l->scheduled_departure));
@@ -472,16 +474,21 @@ static void print_text(FILE *o, const struct report *rp)
 		a->step, w0, w1);
 	if (a->rt)
 		fprintf(o, "grens compare: live times of %s on every network\n", a->rt);
-	for (unsigned i = 0; i < rp->net_count; i++)
-		fprintf(o, "  %-22s %s%s%s%s\n", rp->nets[i].name,
+	for (unsigned i = 0; i < rp->net_count; i++) {
+		fputs("  ", o);
+		cli_table_cell(o, rp->nets[i].name, 22, false, false);
+		fprintf(o, " %s%s%s%s\n",
 			rp->nets[i].hash[0] ? "sha256 " : "the network as loaded", rp->nets[i].hash,
 			rp->nets[i].description[0] ? "\n                         " : "",
 			rp->nets[i].description);
+	}
 	char under[16];
 	snprintf(under, sizeof(under), "<=%dh%02d", a->threshold / 3600, (a->threshold / 60) % 60);
-	fprintf(o, "\n%-20s %-20s %-10s %-20s %6s %6s %6s %5s %6s %5s %5s %8s\n", "from", "to",
-		"date", "scenario", "min", "median", "p90", "chg", under, "first", "last",
-		"Δmedian");
+	/* "Δ" is two bytes and one column: pad the last heading by width. */
+	fprintf(o, "\n%-20s %-20s %-10s %-20s %6s %6s %6s %5s %6s %5s %5s ", "from", "to", "date",
+		"scenario", "min", "median", "p90", "chg", under, "first", "last");
+	cli_table_cell(o, "Δmedian", 8, false, true);
+	fputc('\n', o);
 	for (size_t i = 0; i < rp->row_count; i++) {
 		const struct row *r = &rp->rows[i];
 		char date[16], mn[16], md[16], p9[16], first[16], last[16], delta[32], chg[16],
@@ -498,9 +505,14 @@ static void print_text(FILE *o, const struct report *rp)
 		else
 			snprintf(chg, sizeof(chg), "%.2f", r->sum.mean_transfers);
 		snprintf(share, sizeof(share), "%.0f%%", 100.0 * r->sum.share_under);
-		fprintf(o, "%-20.20s %-20.20s %-10s %-20.20s %6s %6s %6s %5s %6s %5s %5s %8s\n",
-			rp->places[r->from].name, rp->places[r->to].name, date,
-			rp->nets[r->net].name, mn, md, p9, chg, share, first, last, delta);
+		/* names by display width, cut at a character (not inside "ö") */
+		cli_table_cell(o, rp->places[r->from].name, 20, true, false);
+		fputc(' ', o);
+		cli_table_cell(o, rp->places[r->to].name, 20, true, false);
+		fprintf(o, " %-10s ", date);
+		cli_table_cell(o, rp->nets[r->net].name, 20, true, false);
+		fprintf(o, " %6s %6s %6s %5s %6s %5s %5s %8s\n", mn, md, p9, chg, share, first, last,
+			delta);
 	}
 	fprintf(o, "\nbest journeys (the shortest travel time in the window):\n");
 	for (size_t i = 0; i < rp->row_count; i++) {

@@ -70,6 +70,15 @@ static json_t *trip_json(const grens_timetable *tt, uint32_t feed, uint32_t id)
 	return o;
 }
 
+/* Add "distance_m", "a" and "b" of a pair of stops to o; returns o. */
+static json_t *add_pair(json_t *o, const grens_timetable *tt, double d, uint32_t a, uint32_t b)
+{
+	json_object_set_new(o, "distance_m", distance_json(d));
+	json_object_set_new(o, "a", stop_json(tt, a));
+	json_object_set_new(o, "b", stop_json(tt, b));
+	return o;
+}
+
 static int print_json(const grens_timetable *tt, const grens_net_link_report *r)
 {
 	json_t *root = json_object();
@@ -92,10 +101,7 @@ static int print_json(const grens_timetable *tt, const grens_net_link_report *r)
 		const grens_net_stop_match *m = &r->matches[i];
 		json_t *o = json_object();
 		json_object_set_new(o, "rule", json_string(grens_net_rule_name(m->rule)));
-		json_object_set_new(o, "distance_m", distance_json(m->distance_m));
-		json_object_set_new(o, "a", stop_json(tt, m->stop_a));
-		json_object_set_new(o, "b", stop_json(tt, m->stop_b));
-		json_array_append_new(matches, o);
+		json_array_append_new(matches, add_pair(o, tt, m->distance_m, m->stop_a, m->stop_b));
 	}
 	json_object_set_new(root, "matches", matches);
 	json_t *misses = json_array();
@@ -103,12 +109,19 @@ static int print_json(const grens_timetable *tt, const grens_net_link_report *r)
 		const grens_net_near_miss *m = &r->near_misses[i];
 		json_t *o = json_object();
 		json_object_set_new(o, "reason", json_string(m->reason));
-		json_object_set_new(o, "distance_m", distance_json(m->distance_m));
-		json_object_set_new(o, "a", stop_json(tt, m->stop_a));
-		json_object_set_new(o, "b", stop_json(tt, m->stop_b));
-		json_array_append_new(misses, o);
+		json_array_append_new(misses, add_pair(o, tt, m->distance_m, m->stop_a, m->stop_b));
 	}
 	json_object_set_new(root, "near_misses", misses);
+	json_t *far = json_array();
+	for (uint32_t i = 0; i < r->far_link_count; i++) {
+		const grens_net_far_link *m = &r->far_links[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "file", json_string(m->file));
+		json_object_set_new(o, "line", json_integer(m->line));
+		json_object_set_new(o, "radius_m", distance_json(m->limit_m));
+		json_array_append_new(far, add_pair(o, tt, m->distance_m, m->stop_a, m->stop_b));
+	}
+	json_object_set_new(root, "far_links", far);
 	json_t *merges = json_array();
 	for (uint32_t i = 0; i < r->merge_count; i++) {
 		const grens_net_trip_merge *m = &r->merges[i];
@@ -126,6 +139,7 @@ static int print_json(const grens_timetable *tt, const grens_net_link_report *r)
 	json_t *counts = json_object();
 	json_object_set_new(counts, "matches", json_integer(r->match_count));
 	json_object_set_new(counts, "near_misses", json_integer(r->near_miss_count));
+	json_object_set_new(counts, "far_links", json_integer(r->far_link_count));
 	json_object_set_new(counts, "merged_trips", json_integer(r->merge_count));
 	json_object_set_new(counts, "link_footpaths", json_integer(r->link_footpaths));
 	json_object_set_new(counts, "links_unresolved", json_integer(r->links_unresolved));
@@ -173,6 +187,12 @@ static void print_csv(const grens_timetable *tt, const grens_net_link_report *r)
 		const grens_net_near_miss *m = &r->near_misses[i];
 		csv_pair(tt, "near_miss", "", m->distance_m, m->stop_a, m->stop_b, m->reason);
 	}
+	for (uint32_t i = 0; i < r->far_link_count; i++) {
+		const grens_net_far_link *m = &r->far_links[i];
+		char detail[128];
+		snprintf(detail, sizeof(detail), "%s:%u;radius_m=%.0f", m->file, m->line, m->limit_m);
+		csv_pair(tt, "far_link", "", m->distance_m, m->stop_a, m->stop_b, detail);
+	}
 	for (uint32_t i = 0; i < r->merge_count; i++) {
 		const grens_net_trip_merge *m = &r->merges[i];
 		char detail[128];
@@ -198,10 +218,12 @@ static void print_text(const grens_timetable *tt, const grens_net_link_report *r
 								   : "(no time zone given)");
 	for (uint32_t f = 0; f < r->zone_count; f++) {
 		const grens_net_feed_zone *z = &r->zones[f];
-		printf(
-		    "  feed %-8s %-20s shift %+d..%+d s, %u services split, %u trips moved a day\n",
-		    feed_of(tt, f), grens_net_str(tt, z->timezone), z->shift_min, z->shift_max,
-		    z->services_split, z->trips_moved);
+		/* feed names are the user's (--feed NAME=PATH): padded by display width */
+		fputs("  feed ", stdout);
+		cli_table_cell(stdout, feed_of(tt, f), 8, false, false);
+		printf(" %-20s shift %+d..%+d s, %u services split, %u trips moved a day\n",
+		       grens_net_str(tt, z->timezone), z->shift_min, z->shift_max,
+		       z->services_split, z->trips_moved);
 	}
 	printf("\nmatched stations: %u\n", r->match_count);
 	for (uint32_t i = 0; i < r->match_count; i++) {
@@ -229,14 +251,25 @@ static void print_text(const grens_timetable *tt, const grens_net_link_report *r
 	}
 	if (r->near_misses_over_limit)
 		printf("  (%u more near misses not listed)\n", r->near_misses_over_limit);
+	printf("\nexplicit links longer than the walking radius: %u\n", r->far_link_count);
+	for (uint32_t i = 0; i < r->far_link_count; i++) {
+		const grens_net_far_link *m = &r->far_links[i];
+		printf("  %7.0f m  %s:%s \"%s\" = %s:%s \"%s\"  (%s:%u, radius %.0f m)\n",
+		       m->distance_m, feed_of(tt, tt->stop_feed[m->stop_a]),
+		       grens_net_str(tt, tt->stop_id[m->stop_a]),
+		       grens_net_str(tt, tt->stop_name[m->stop_a]),
+		       feed_of(tt, tt->stop_feed[m->stop_b]),
+		       grens_net_str(tt, tt->stop_id[m->stop_b]),
+		       grens_net_str(tt, tt->stop_name[m->stop_b]), m->file, m->line, m->limit_m);
+	}
 	printf("\nmerged trips: %u\n", r->merge_count);
 	for (uint32_t i = 0; i < r->merge_count; i++) {
 		const grens_net_trip_merge *m = &r->merges[i];
-		printf(
-		    "  %-9s train %-6s %s:%s + %s:%s  %u shared stops, %u days, max %d s apart\n",
-		    grens_net_merge_kind_name(m->kind), grens_net_str(tt, m->short_name),
-		    feed_of(tt, m->feed_a), grens_net_str(tt, m->trip_id_a), feed_of(tt, m->feed_b),
-		    grens_net_str(tt, m->trip_id_b), m->shared_stops, m->days, m->max_difference);
+		printf("  %-9s train ", grens_net_merge_kind_name(m->kind));
+		cli_table_cell(stdout, grens_net_str(tt, m->short_name), 6, false, false);
+		printf(" %s:%s + %s:%s  %u shared stops, %u days, max %d s apart\n",
+		       feed_of(tt, m->feed_a), grens_net_str(tt, m->trip_id_a), feed_of(tt, m->feed_b),
+		       grens_net_str(tt, m->trip_id_b), m->shared_stops, m->days, m->max_difference);
 	}
 	printf("\nfootpaths between matched stations: %u\n", r->link_footpaths);
 	if (r->links_unresolved)

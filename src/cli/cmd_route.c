@@ -114,6 +114,9 @@ static json_t *journeys_json(const grens_timetable *tt, const grens_route_result
 					      "to", route_cli_stop_json(tt, l->to_stop), "departure", dep,
 					      "arrival", arv, "route", li.route, "trip_id", id,
 					      "headsign", li.headsign, "feed", li.feed);
+				/* a block continuation: the same vehicle, no change */
+				if (o && l->stay_seated)
+					json_object_set_new(o, "stay_seated", json_true());
 				if (o && rt)
 					leg_rt_json(o, l, date);
 			}
@@ -223,7 +226,9 @@ static void print_csv(const grens_timetable *tt, const grens_route_result *res, 
 				grens_route_leg_describe(tt, ov, l, &li);
 				cli_csv_field(stdout, li.route);
 				putchar(',');
-				cli_csv_field(stdout, li.trip_id);
+				/* feed:trip_id, as in the JSON */
+				snprintf(id, sizeof(id), "%s:%s", li.feed, li.trip_id);
+				cli_csv_field(stdout, id);
 				putchar(',');
 				cli_csv_field(stdout, li.headsign);
 				putchar(',');

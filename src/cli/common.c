@@ -352,6 +352,19 @@ int cli_write_json(const char *cmd, json_t *root)
 	return rc != 0 ? -1 : 0;
 }
 
+void cli_table_cell(FILE *out, const char *s, size_t width, bool cut, bool align_right)
+{
+	size_t len = strlen(s), w = 0;
+	size_t bytes = cut ? grens_text_fit(s, len, width, &w) : len;
+	if (!cut)
+		w = grens_text_width(s, len);
+	for (size_t i = w; align_right && i < width; i++)
+		fputc(' ', out);
+	fwrite(s, 1, bytes, out);
+	for (size_t i = w; !align_right && i < width; i++)
+		fputc(' ', out);
+}
+
 void cli_csv_field(FILE *out, const char *s)
 {
 	if (!strpbrk(s, ",\"\n\r")) {

@@ -34,21 +34,36 @@ static grens_report_place place_of(const grens_timetable *tt, uint32_t stop, cha
 	return p;
 }
 
+/* The place of a stop: stations matched across feeds, their platforms and
+ * the stop itself share one (net's stop_place). */
+/* Stations of one place listed on the map, at most (more are left out of
+ * its member list, never out of its time). */
+#define MAP_MAX_MEMBERS 16
+
+static uint32_t place_key(const grens_timetable *tt, uint32_t s)
+{
+	uint32_t root = tt->stop_parent[s] != GRENS_NONE ? tt->stop_parent[s] : s;
+	return tt->stop_place ? tt->stop_place[root] : root;
+}
+
 /* Stations by median travel time from origin over the window (access/
  * with per-stop percentiles); a station's time is that of its quickest
- * platform. places may be an empty table. */
+ * platform, and stations matched across feeds are one station with the
+ * best time of all and the ids of all. places may be an empty table. */
 static int add_map(const char *cmd, const report_cli_spec *spec, grens_report *report,
 		   const grens_timetable *tt, const grens_access_places *places,
 		   const uint32_t *from, uint32_t nfrom, const char *scenario)
 {
 	uint32_t n = tt->stop_count;
 	int32_t *best = malloc((n ? n : 1) * sizeof(int32_t));
+	uint32_t *next_member = malloc((n ? n : 1) * sizeof(uint32_t));
+	uint32_t *first_member = malloc((n ? n : 1) * sizeof(uint32_t));
 	grens_access_network *net = NULL;
 	grens_access_result *res = NULL;
 	grens_error err;
 	grens_error_clear(&err);
 	int code = CLI_EXIT_FAIL;
-	if (!best) {
+	if (!best || !next_member || !first_member) {
 		cli_errorf(cmd, "out of memory for the station map");
 		goto done;
 	}
@@ -59,6 +74,8 @@ static int add_map(const char *cmd, const report_cli_spec *spec, grens_report *r
 	ao.window_end = spec->t1;
 	ao.step = spec->step;
 	ao.keep_stop_times = true;
+	ao.percentile_count = 1;
+	ao.percentiles[0] = GRENS_REPORT_PERCENTILE;
 	grens_access_origin origin = { GRENS_NONE, from, nfrom };
 	grens_diag *diag = grens_diag_new();
 	int rc = diag ? grens_access_network_new(&net, tt, places, &lo, diag, &err) : GRENS_ENOMEM;
@@ -67,23 +84,45 @@ static int add_map(const char *cmd, const report_cli_spec *spec, grens_report *r
 		code = fail_err(cmd, &err);
 		goto done;
 	}
-	for (uint32_t s = 0; s < n; s++)
+	for (uint32_t s = 0; s < n; s++) {
 		best[s] = GRENS_ROUTE_UNREACHED;
-	for (uint32_t s = 0; s < n; s++) {
-		uint32_t root = tt->stop_parent[s] != GRENS_NONE ? tt->stop_parent[s] : s;
-		int32_t t = grens_access_result_stop_time(res, 0, 0, s);
-		if (t < best[root])
-			best[root] = t;
+		first_member[s] = GRENS_NONE;
 	}
-	char oid[512], sid[512];
-	grens_report_place o = place_of(tt, from[0], oid, sizeof(oid));
 	for (uint32_t s = 0; s < n; s++) {
+		uint32_t place = place_key(tt, s);
+		int32_t t = grens_access_result_stop_time(res, 0, 0, s);
+		if (t < best[place])
+			best[place] = t;
+	}
+	/* The stations of each place, in stop order (built backwards). */
+	for (uint32_t s = n; s-- > 0;) {
 		if (tt->stop_parent[s] != GRENS_NONE || !isfinite(tt->stop_lat[s]))
 			continue;
+		uint32_t place = place_key(tt, s);
+		next_member[s] = first_member[place];
+		first_member[place] = s;
+	}
+	char oid[512], sid[512];
+	char member_id[MAP_MAX_MEMBERS][512];
+	const char *members[MAP_MAX_MEMBERS];
+	grens_report_place o = place_of(tt, from[0], oid, sizeof(oid));
+	for (uint32_t s = 0; s < n; s++) {
+		/* a place is written once, as its first station */
+		if (tt->stop_parent[s] != GRENS_NONE || !isfinite(tt->stop_lat[s]) ||
+		    first_member[place_key(tt, s)] != s)
+			continue;
+		uint32_t count = 0;
+		for (uint32_t m = s; m != GRENS_NONE && count < MAP_MAX_MEMBERS;
+		     m = next_member[m]) {
+			route_cli_stop_id(tt, m, member_id[count], sizeof(member_id[count]));
+			members[count] = member_id[count];
+			count++;
+		}
 		grens_report_place st = place_of(tt, s, sid, sizeof(sid));
 		if (grens_report_add_station(report, &o, &st,
 					     grens_net_str(tt, tt->feed_name[tt->stop_feed[s]]),
-					     scenario, best[s], &err)) {
+					     scenario, best[place_key(tt, s)], members, count,
+					     &err)) {
 			code = fail_err(cmd, &err);
 			goto done;
 		}
@@ -92,6 +131,8 @@ static int add_map(const char *cmd, const report_cli_spec *spec, grens_report *r
 done:
 	grens_access_result_free(res);
 	grens_access_network_free(net);
+	free(first_member);
+	free(next_member);
 	free(best);
 	return code;
 }
@@ -242,6 +283,8 @@ static int add_access(const char *cmd, const report_cli_spec *spec, grens_report
 	ao.window_start = spec->t0;
 	ao.window_end = spec->t1;
 	ao.step = spec->step;
+	ao.percentile_count = 1;
+	ao.percentiles[0] = GRENS_REPORT_PERCENTILE;
 	ao.cutoff_count = spec->cutoff_count;
 	for (unsigned c = 0; c < spec->cutoff_count; c++)
 		ao.cutoffs[c] = spec->cutoffs_min[c] * 60;

@@ -147,8 +147,12 @@ int route_cli_stops(const char *cmd, const grens_timetable *tt, const char *what
 		cli_errorf(cmd, "%s '%s' is ambiguous: %s", what, query, err.message);
 		return CLI_EXIT_USAGE;
 	}
-	if (rc == 0 || rc == GRENS_ENOTFOUND) {
+	if (rc == 0) {
 		cli_errorf(cmd, "%s '%s' matches no stop", what, query);
+		return CLI_EXIT_USAGE;
+	}
+	if (rc == GRENS_ENOTFOUND) {
+		cli_errorf(cmd, "%s %s", what, err.message);
 		return CLI_EXIT_USAGE;
 	}
 	cli_report_error(cmd, &err);

@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <string.h>
 
 #include "grens/core.h"
@@ -122,4 +123,57 @@ size_t grens_text_fold(const char *s, size_t len, char *buf, size_t bufsz)
 	if (bufsz)
 		buf[out < bufsz ? out : bufsz - 1] = '\0';
 	return out;
+}
+
+/* Columns a code point takes in a terminal: 0 for combining marks and
+ * zero-width characters, 2 for East Asian wide and fullwidth ones, else 1. */
+static unsigned cp_width(uint32_t cp)
+{
+	static const uint32_t zero[][2] = {
+	    {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x0610, 0x061A},
+	    {0x064B, 0x065F}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200B, 0x200F},
+	    {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F},
+	};
+	static const uint32_t wide[][2] = {
+	    {0x1100, 0x115F},	{0x2E80, 0x303E},   {0x3041, 0x33FF},	{0x3400, 0x4DBF},
+	    {0x4E00, 0x9FFF},	{0xA000, 0xA4CF},   {0xAC00, 0xD7A3},	{0xF900, 0xFAFF},
+	    {0xFE30, 0xFE4F},	{0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},	{0x1F300, 0x1F64F},
+	    {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
+	};
+	if (cp < 0x300)
+		return 1;
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		if (cp >= zero[i][0] && cp <= zero[i][1])
+			return 0;
+	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (cp >= wide[i][0] && cp <= wide[i][1])
+			return 2;
+	return 1;
+}
+
+size_t grens_text_fit(const char *s, size_t len, size_t columns, size_t *width)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, w = 0;
+	while (i < len && p[i]) {
+		uint32_t cp = 0xFFFD;
+		size_t n = utf8_decode(p + i, len - i, &cp);
+		if (!n)
+			n = 1, cp = 0xFFFD; /* an invalid byte shows as one replacement character */
+		unsigned cw = cp_width(cp);
+		if (w + cw > columns)
+			break;
+		w += cw;
+		i += n;
+	}
+	if (width)
+		*width = w;
+	return i;
+}
+
+size_t grens_text_width(const char *s, size_t len)
+{
+	size_t w = 0;
+	grens_text_fit(s, len, SIZE_MAX, &w);
+	return w;
 }

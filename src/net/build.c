@@ -1157,6 +1157,7 @@ void grens_net_link_report_free(grens_net_link_report *report)
 		return;
 	free(report->matches);
 	free(report->near_misses);
+	free(report->far_links);
 	free(report->merges);
 	free(report->zones);
 	free(report);
@@ -1301,6 +1302,16 @@ int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report
 		(*report)->link_footpaths = link_footpaths;
 		(*report)->links_unresolved = c->links_unresolved;
 		(*report)->near_misses_over_limit = c->misses_over_limit;
+		if (c->far_link_count) {
+			(*report)->far_links = malloc(c->far_link_count * sizeof(*c->far_links));
+			if (!(*report)->far_links) {
+				rc = GRENS_ENOMEM;
+				goto fail;
+			}
+			memcpy((*report)->far_links, c->far_links,
+			       c->far_link_count * sizeof(*c->far_links));
+			(*report)->far_link_count = c->far_link_count;
+		}
 	}
 
 	/* The string pool moves into the arena last: it is complete now. */
@@ -1349,6 +1360,7 @@ done: {
 	free(c->src);
 	free(c->matches);
 	free(c->misses);
+	free(c->far_links);
 	free(c->merges);
 	free(b.group_next);
 	free(b.new_index);

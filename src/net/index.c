@@ -37,14 +37,13 @@ static uint32_t id_find(struct net_id_entry *table, const char *id)
 	return e ? e->value : GRENS_NONE;
 }
 
-static char *fold_dup(const char *s)
+static char *key_dup(const char *s)
 {
-	size_t len = strlen(s);
-	size_t need = grens_text_fold(s, len, NULL, 0);
+	size_t need = grens_net_name_key(s, NULL, 0);
 	char *buf = malloc(need + 1);
 	if (!buf)
 		return NULL;
-	grens_text_fold(s, len, buf, need + 1);
+	grens_net_name_key(s, buf, need + 1);
 	return buf;
 }
 
@@ -78,7 +77,7 @@ int net_index_build(grens_timetable *tt, grens_error *err)
 			    grens_net_str(tt, tt->stop_id[s]), s);
 		if (rc)
 			goto fail;
-		ix->folded[s] = fold_dup(grens_net_str(tt, tt->stop_name[s]));
+		ix->folded[s] = key_dup(grens_net_str(tt, tt->stop_name[s]));
 		if (!ix->folded[s]) {
 			rc = GRENS_ENOMEM;
 			goto fail;
@@ -259,6 +258,139 @@ static int same_place(const grens_timetable *tt, const uint32_t *st, uint32_t n)
 	return 1;
 }
 
+/* "lat,lon" in decimal degrees, nothing else: 1 and the two values, or 0. */
+static int parse_coordinates(const char *q, double *lat, double *lon)
+{
+	const char *comma = strchr(q, ',');
+	if (!comma || strchr(comma + 1, ','))
+		return 0;
+	const char *lon_s = comma + 1;
+	while (*lon_s == ' ')
+		lon_s++;
+	if (grens_parse_double(q, (size_t)(comma - q), lat) != 0 ||
+	    grens_parse_double(lon_s, strlen(lon_s), lon) != 0)
+		return 0;
+	return *lat >= -90.0 && *lat <= 90.0 && *lon >= -180.0 && *lon <= 180.0;
+}
+
+/* The nearest stations within GRENS_NET_NEAR_RADIUS_M of (lat, lon), one per
+ * place (stations matched across feeds count once), with their platforms. */
+static int find_near(const grens_timetable *tt, const char *query, double lat, double lon,
+		     uint32_t *out, uint32_t cap, uint32_t *n, grens_error *err)
+{
+	uint32_t best[GRENS_NET_NEAR_STOPS];
+	double best_d[GRENS_NET_NEAR_STOPS];
+	uint32_t nb = 0, closest = GRENS_NONE;
+	double closest_d = INFINITY;
+	for (uint32_t s = 0; s < tt->stop_count; s++) {
+		double d = grens_geo_distance_m(lat, lon, tt->stop_lat[s], tt->stop_lon[s]);
+		if (!(d < INFINITY))
+			continue; /* no coordinates */
+		uint32_t st = station_of(tt, s);
+		if (d < closest_d)
+			closest_d = d, closest = st;
+		if (!(d <= GRENS_NET_NEAR_RADIUS_M))
+			continue;
+		uint32_t place = tt->stop_place ? tt->stop_place[st] : st;
+		uint32_t i = 0;
+		while (i < nb && (tt->stop_place ? tt->stop_place[best[i]] : best[i]) != place)
+			i++;
+		if (i < nb && best_d[i] <= d)
+			continue;
+		if (i == nb) {
+			if (nb < GRENS_NET_NEAR_STOPS)
+				nb++;
+			else if (best_d[nb - 1] <= d)
+				continue;
+			i = nb - 1;
+		}
+		/* insert at its rank, dropping the entry at i */
+		while (i > 0 && best_d[i - 1] > d) {
+			best[i] = best[i - 1], best_d[i] = best_d[i - 1];
+			i--;
+		}
+		best[i] = st, best_d[i] = d;
+	}
+	if (nb == 0) {
+		if (closest == GRENS_NONE)
+			return grens_error_set(err, GRENS_ENOTFOUND,
+					       "'%s' matches no stop: no stop has coordinates",
+					       query);
+		return grens_error_set(err, GRENS_ENOTFOUND,
+				       "'%s' matches no stop: none within %.0f m; the nearest is "
+				       "\"%s\" (%s:%s), %.0f m away",
+				       query, GRENS_NET_NEAR_RADIUS_M,
+				       grens_net_str(tt, tt->stop_name[closest]),
+				       grens_net_str(tt, tt->feed_name[tt->stop_feed[closest]]),
+				       grens_net_str(tt, tt->stop_id[closest]), closest_d);
+	}
+	for (uint32_t i = 0; i < nb; i++)
+		add_place(tt, best[i], out, cap, n);
+	return 0;
+}
+
+/* Levenshtein distance of a and b (each cut at 127 bytes). */
+static uint32_t edit_distance(const char *a, const char *b)
+{
+	uint32_t row[128];
+	size_t la = strlen(a), lb = strlen(b);
+	la = la > 127 ? 127 : la;
+	lb = lb > 127 ? 127 : lb;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (uint32_t)j;
+	for (size_t i = 1; i <= la; i++) {
+		uint32_t diag = row[0];
+		row[0] = (uint32_t)i;
+		for (size_t j = 1; j <= lb; j++) {
+			uint32_t up = row[j];
+			uint32_t v = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* The three station names closest to key (edit distance on the compared
+ * spelling, ties by stop order), as "\"A\", \"B\", \"C\"" into buf ("" when
+ * the timetable has no stops). */
+static void nearest_names(const grens_timetable *tt, const char *key, char *buf, size_t bufsz)
+{
+	const struct grens_net_index *ix = tt->index;
+	uint32_t best[3], best_d[3], nb = 0;
+	for (uint32_t s = 0; s < tt->stop_count; s++) {
+		if (station_of(tt, s) != s)
+			continue; /* platforms carry their station's name or a longer one */
+		uint32_t i = 0;
+		while (i < nb && strcmp(ix->folded[best[i]], ix->folded[s]) != 0)
+			i++;
+		if (i < nb)
+			continue; /* that name is listed already */
+		uint32_t d = edit_distance(key, ix->folded[s]);
+		if (nb == 3 && best_d[2] <= d)
+			continue;
+		i = nb < 3 ? nb++ : 2;
+		while (i > 0 && best_d[i - 1] > d) {
+			best[i] = best[i - 1], best_d[i] = best_d[i - 1];
+			i--;
+		}
+		best[i] = s, best_d[i] = d;
+	}
+	size_t used = 0;
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < nb && used < bufsz; i++) {
+		int w = snprintf(buf + used, bufsz - used, "%s\"%s\"", i ? ", " : "",
+				 grens_net_str(tt, tt->stop_name[best[i]]));
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
 int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t *out, uint32_t cap,
 			 uint32_t *n, grens_error *err)
 {
@@ -273,8 +405,9 @@ int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t 
 			uint32_t s = id_find(tt->index->stops[f], colon + 1);
 			if (s == GRENS_NONE)
 				return grens_error_set(err, GRENS_ENOTFOUND,
-						       "no stop '%s' in feed '%.*s'", colon + 1,
-						       (int)(colon - query), query);
+						       "'%s' matches no stop: feed '%.*s' has no "
+						       "stop_id '%s'",
+						       query, (int)(colon - query), query, colon + 1);
 			add_place(tt, s, out, cap, n);
 			return 0;
 		}
@@ -302,15 +435,23 @@ int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t 
 				       "stop id '%s' exists in several feeds; say which: %s", query,
 				       list);
 	}
+	/* Coordinates. */
+	double lat, lon;
+	if (parse_coordinates(query, &lat, &lon))
+		return find_near(tt, query, lat, lon, out, cap, n, err);
 	/* A name. */
 	char folded[512];
-	size_t need = grens_text_fold(query, strlen(query), folded, sizeof(folded));
+	size_t need = grens_net_name_key(query, folded, sizeof(folded));
 	if (need >= sizeof(folded) || need == 0)
-		return grens_error_set(err, GRENS_ENOTFOUND, "no stop named '%s'", query);
+		return grens_error_set(err, GRENS_ENOTFOUND, "'%s' matches no stop", query);
 	uint32_t stations[64];
 	uint32_t ns = collect_by_name(tt, folded, stations, 64);
-	if (ns == 0)
-		return grens_error_set(err, GRENS_ENOTFOUND, "no stop with id or name '%s'", query);
+	if (ns == 0) {
+		char near[400];
+		nearest_names(tt, folded, near, sizeof(near));
+		return grens_error_set(err, GRENS_ENOTFOUND, "'%s' matches no stop%s%s",
+				       query, near[0] ? "; nearest names: " : "", near);
+	}
 	if (ns > 1 && !same_place(tt, stations, ns)) {
 		char list[450] = "";
 		size_t used = 0;

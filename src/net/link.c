@@ -228,43 +228,6 @@ out:
 
 /* ---- names and codes -------------------------------------------------------------- */
 
-/* Fold a name and rewrite the usual abbreviations to one spelling, so that
- * "Aachen Hauptbahnhof" and "Aachen Hbf", "Amsterdam Centraal" and
- * "Amsterdam C." compare equal. */
-static void normalise_name(const char *name, char *out, size_t cap)
-{
-	static const char *const from[] = {"hauptbahnhof", "centraal", "central", "centrum",
-					   "zentrum",	   "bahnhof",  "sankt",	  "saint"};
-	static const char *const to[] = {"hbf", "c", "c", "c", "c", "bf", "st", "st"};
-	char folded[256];
-	size_t need = grens_text_fold(name, strlen(name), folded, sizeof(folded));
-	if (need >= sizeof(folded))
-		folded[sizeof(folded) - 1] = '\0';
-	size_t o = 0;
-	out[0] = '\0';
-	for (char *tok = folded; *tok;) {
-		char *sp = strchr(tok, ' ');
-		size_t n = sp ? (size_t)(sp - tok) : strlen(tok);
-		const char *w = tok;
-		size_t wn = n;
-		for (size_t k = 0; k < sizeof(from) / sizeof(from[0]); k++) {
-			if (strlen(from[k]) == n && memcmp(tok, from[k], n) == 0) {
-				w = to[k];
-				wn = strlen(to[k]);
-				break;
-			}
-		}
-		if (o + wn + 2 < cap) {
-			if (o)
-				out[o++] = ' ';
-			memcpy(out + o, w, wn);
-			o += wn;
-			out[o] = '\0';
-		}
-		tok = sp ? sp + 1 : tok + n;
-	}
-}
-
 /* A station code of an id or stop_code: a UIC/EVA number (7 to 9 digits) or
  * the station part of an IFOPT/DHID ("de:05334:1008:1:6" -> "de:05334:1008").
  * Returns 0 when s carries none. */
@@ -367,6 +330,36 @@ static double stop_distance(const grens_timetable *tt, uint32_t a, uint32_t b)
 		return NAN;
 	return grens_geo_distance_m(tt->stop_lat[a], tt->stop_lon[a], tt->stop_lat[b],
 				    tt->stop_lon[b]);
+}
+
+/* A row that joins stops farther apart than one walks between platforms
+ * makes two places one (a 0:00 journey between towns): taken as asked, but
+ * warned about and listed in the report. */
+static int check_far_link(struct net_ctx *c, const struct link_row *r, uint32_t a, uint32_t b)
+{
+	const grens_net_options *o = c->opts;
+	double limit = o->footpath_radius_m > 0 ? o->footpath_radius_m : o->link_name_radius_m;
+	double d = stop_distance(c->tt, a, b);
+	if (!(d > limit))
+		return 0; /* near enough, or no coordinates to tell */
+	grens_diag_add(c->diag, "link_too_far", GRENS_SEVERITY_WARNING, r->file, r->line, NULL,
+		       "%s:%s - %s:%s are %.0f m apart, more than the walking radius of %.0f m; "
+		       "taken as one station",
+		       r->feed_a, r->id_a, r->feed_b, r->id_b, d, limit);
+	int rc = net_grow((void **)&c->far_links, &c->far_link_cap, sizeof(*c->far_links),
+			  c->far_link_count + 1);
+	if (rc)
+		return rc;
+	grens_net_far_link *f = &c->far_links[c->far_link_count++];
+	memset(f, 0, sizeof(*f));
+	int swap = c->tt->stop_feed[a] > c->tt->stop_feed[b];
+	f->stop_a = swap ? b : a;
+	f->stop_b = swap ? a : b;
+	f->distance_m = d;
+	f->limit_m = limit;
+	snprintf(f->file, sizeof(f->file), "%s", r->file);
+	f->line = r->line;
+	return 0;
 }
 
 static int is_candidate(const grens_timetable *tt, uint32_t s)
@@ -517,8 +510,8 @@ int net_link_stops(struct net_ctx *c)
 		up[s] = s;
 		next[s] = GRENS_NONE;
 		if (is_candidate(tt, s))
-			normalise_name(grens_net_str(tt, tt->stop_name[s]), norm[s],
-				       sizeof(norm[s]));
+			grens_net_name_key(grens_net_str(tt, tt->stop_name[s]), norm[s],
+					   sizeof(norm[s]));
 	}
 
 	if (c->feed_count > 1 && o->link_stops) {
@@ -565,6 +558,9 @@ int net_link_stops(struct net_ctx *c)
 					rc = push_match(c, sa, sb,
 							pass == 1 ? GRENS_NET_RULE_OVERRIDE
 								  : GRENS_NET_RULE_LINKS);
+				/* a forced override is meant to join what the rules would not */
+				if (!rc && pass == 2)
+					rc = check_far_link(c, r, sa, sb);
 				if (rc)
 					goto out;
 				if (fb < 64)

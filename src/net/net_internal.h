@@ -96,6 +96,8 @@ struct net_ctx {
 	uint32_t merge_count, merge_cap;
 	uint32_t links_unresolved;
 	uint32_t misses_over_limit;
+	grens_net_far_link *far_links;
+	uint32_t far_link_count, far_link_cap;
 };
 
 /* Growable array helper: make room for one more element. */

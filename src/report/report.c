@@ -85,9 +85,10 @@ int grens_report_set_query(grens_report *report, grens_date date, int32_t t0, in
 	format_clock(t0, a, sizeof(a));
 	format_clock(t1, b, sizeof(b));
 	snprintf(window, sizeof(window), "%s-%s", a, b);
-	json_t *q = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i}", "date", d, "window", window,
+	json_t *q = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i}", "date", d, "window", window,
 			      "window_start_s", (json_int_t)t0, "window_end_s", (json_int_t)t1,
-			      "step_s", (json_int_t)step, "threshold_s", (json_int_t)threshold);
+			      "step_s", (json_int_t)step, "threshold_s", (json_int_t)threshold,
+			      "percentile", (json_int_t)GRENS_REPORT_PERCENTILE);
 	if (!q || json_object_set_new(report->doc, "query", q) != 0)
 		return oom(err);
 	report->have_query = true;
@@ -280,7 +281,10 @@ int grens_report_add_opportunities(grens_report *report, const grens_report_plac
 		if (json_array_append_new(cutoffs,
 					  json_pack("{s:i, s:o}", "minutes",
 						    (json_int_t)cutoff_min[i], "population",
-						    report_real(population[i], 0)))) {
+						    isfinite(population[i])
+							    ? json_integer((json_int_t)llround(
+								      population[i]))
+							    : json_null()))) {
 			json_decref(o);
 			return oom(err);
 		}
@@ -290,18 +294,36 @@ int grens_report_add_opportunities(grens_report *report, const grens_report_plac
 
 int grens_report_add_station(grens_report *report, const grens_report_place *origin,
 			     const grens_report_place *station, const char *feed,
-			     const char *scenario, int32_t travel_s, grens_error *err)
+			     const char *scenario, int32_t travel_s, const char *const *members,
+			     uint32_t member_count, grens_error *err)
 {
 	if (!utf8(feed) || !utf8(scenario) || !utf8(origin->id) || !utf8(station->id) ||
 	    !utf8(station->name))
 		return grens_error_set(err, GRENS_EARG, "station fields must be UTF-8");
+	json_t *ids = json_array();
+	for (uint32_t i = 0; ids && i < member_count; i++) {
+		if (!utf8(members[i])) {
+			json_decref(ids);
+			return grens_error_set(err, GRENS_EARG, "station fields must be UTF-8");
+		}
+		if (json_array_append_new(ids, json_string(members[i])) != 0) {
+			json_decref(ids);
+			return oom(err);
+		}
+	}
+	if (ids && member_count == 0 && json_array_append_new(ids, json_string(station->id)) != 0) {
+		json_decref(ids);
+		return oom(err);
+	}
+	if (!ids)
+		return oom(err);
 	return append(report, "stations",
-		      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "origin",
+		      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "origin",
 				origin->id, "scenario", scenario, "id", station->id, "name",
 				station->name, "feed", feed, "country",
 				grens_report_country(station->lat, station->lon), "lat",
 				report_real(station->lat, 6), "lon", report_real(station->lon, 6),
-				"travel_s", report_seconds(travel_s)),
+				"travel_s", report_seconds(travel_s), "members", ids),
 		      err);
 }
 
@@ -361,6 +383,8 @@ int grens_report_add_journey(grens_report *report, const grens_timetable *tt, gr
 				       "duration_s", (json_int_t)(leg->arrival - leg->departure),
 				       "border", border);
 		if (!lj || json_array_append_new(legs, lj))
+			goto fail;
+		if (leg->stay_seated && json_object_set_new(lj, "stay_seated", json_true()))
 			goto fail;
 		if (leg->mode == GRENS_ROUTE_LEG_TRANSIT && leg->trip != GRENS_NONE) {
 			uint32_t t = leg->trip;
@@ -442,6 +466,19 @@ static int put_row(grens_report_table *t, const json_t *o, const char *const *pa
 	return rc ? rc : put_cells(t, 0, o, paths, n, err);
 }
 
+/* Columns first and first + 1 of the last row from the query object of the
+ * report (key2 may be NULL): the date, threshold or percentile a row depends
+ * on, so that each CSV stands on its own. */
+static int put_query(grens_report_table *t, uint32_t first, const json_t *doc, const char *key1,
+		     const char *key2, grens_error *err)
+{
+	const json_t *q = json_object_get(doc, "query");
+	int rc = put_value(t, first, json_object_get(q, key1), err);
+	if (!rc && key2)
+		rc = put_value(t, first + 1, json_object_get(q, key2), err);
+	return rc;
+}
+
 static const grens_report_column profile_cols[] = {
 	{ "from_id", GRENS_REPORT_STRING, 0 },	 { "from_name", GRENS_REPORT_STRING, 0 },
 	{ "to_id", GRENS_REPORT_STRING, 0 },	 { "to_name", GRENS_REPORT_STRING, 0 },
@@ -451,6 +488,7 @@ static const grens_report_column profile_cols[] = {
 	{ "p90_s", GRENS_REPORT_INT, 0 },	 { "max_s", GRENS_REPORT_INT, 0 },
 	{ "mean_s", GRENS_REPORT_REAL, 1 },	 { "mean_transfers", GRENS_REPORT_REAL, 3 },
 	{ "share_under_threshold", GRENS_REPORT_REAL, 4 },
+	{ "date", GRENS_REPORT_STRING, 0 },	 { "threshold_s", GRENS_REPORT_INT, 0 },
 };
 
 static int fill_profiles(const json_t *doc, grens_report_table *t, grens_error *err)
@@ -466,6 +504,8 @@ static int fill_profiles(const json_t *doc, grens_report_table *t, grens_error *
 	json_array_foreach(json_object_get(doc, "profiles"), i, p)
 	{
 		int rc = put_row(t, p, paths, 15, err);
+		if (!rc)
+			rc = put_query(t, 15, doc, "date", "threshold_s", err);
 		if (rc)
 			return rc;
 	}
@@ -476,6 +516,7 @@ static const grens_report_column step_cols[] = {
 	{ "from_id", GRENS_REPORT_STRING, 0 }, { "to_id", GRENS_REPORT_STRING, 0 },
 	{ "scenario", GRENS_REPORT_STRING, 0 }, { "departure_s", GRENS_REPORT_INT, 0 },
 	{ "travel_s", GRENS_REPORT_INT, 0 },	{ "transfers", GRENS_REPORT_INT, 0 },
+	{ "date", GRENS_REPORT_STRING, 0 },
 };
 
 static int fill_steps(const json_t *doc, grens_report_table *t, grens_error *err)
@@ -500,6 +541,8 @@ static int fill_steps(const json_t *doc, grens_report_table *t, grens_error *err
 					       json_array_get(json_object_get(steps, "transfers"),
 							      k),
 					       err);
+			if (!rc)
+				rc = put_query(t, 6, doc, "date", NULL, err);
 			if (rc)
 				return rc;
 		}
@@ -510,7 +553,8 @@ static int fill_steps(const json_t *doc, grens_report_table *t, grens_error *err
 static const grens_report_column opp_cols[] = {
 	{ "origin_id", GRENS_REPORT_STRING, 0 }, { "origin_name", GRENS_REPORT_STRING, 0 },
 	{ "variant", GRENS_REPORT_STRING, 0 },	 { "cutoff_min", GRENS_REPORT_INT, 0 },
-	{ "population", GRENS_REPORT_REAL, 0 },
+	{ "population", GRENS_REPORT_INT, 0 },	 { "date", GRENS_REPORT_STRING, 0 },
+	{ "percentile", GRENS_REPORT_INT, 0 },
 };
 
 static int fill_opportunities(const json_t *doc, grens_report_table *t, grens_error *err)
@@ -527,6 +571,8 @@ static int fill_opportunities(const json_t *doc, grens_report_table *t, grens_er
 				rc = put_value(t, 3, json_object_get(c, "minutes"), err);
 			if (!rc)
 				rc = put_value(t, 4, json_object_get(c, "population"), err);
+			if (!rc)
+				rc = put_query(t, 5, doc, "date", "percentile", err);
 			if (rc)
 				return rc;
 		}
@@ -540,7 +586,32 @@ static const grens_report_column station_cols[] = {
 	{ "feed", GRENS_REPORT_STRING, 0 },   { "country", GRENS_REPORT_STRING, 0 },
 	{ "lat", GRENS_REPORT_REAL, 6 },      { "lon", GRENS_REPORT_REAL, 6 },
 	{ "travel_s", GRENS_REPORT_INT, 0 },
+	{ "members", GRENS_REPORT_STRING, 0 }, { "date", GRENS_REPORT_STRING, 0 },
+	{ "percentile", GRENS_REPORT_INT, 0 },
 };
+
+/* The member ids of a station as one cell: "nl:ahbf;nrw:de:05334:1008". */
+static int put_members(grens_report_table *t, uint32_t col, const json_t *ids, grens_error *err)
+{
+	char cell[2048];
+	size_t used = 0;
+	size_t i;
+	const json_t *id;
+	cell[0] = '\0';
+	json_array_foreach(ids, i, id)
+	{
+		const char *v = json_string_value(id);
+		size_t len = v ? strlen(v) : 0;
+		if (used + len + 2 > sizeof(cell))
+			return grens_error_set(err, GRENS_ELIMIT, "too many station members");
+		if (used)
+			cell[used++] = ';';
+		memcpy(cell + used, v, len);
+		used += len;
+		cell[used] = '\0';
+	}
+	return grens_report_table_set_string(t, col, cell, err);
+}
 
 static int fill_stations(const json_t *doc, grens_report_table *t, grens_error *err)
 {
@@ -551,6 +622,10 @@ static int fill_stations(const json_t *doc, grens_report_table *t, grens_error *
 	json_array_foreach(json_object_get(doc, "stations"), i, s)
 	{
 		int rc = put_row(t, s, paths, 9, err);
+		if (!rc)
+			rc = put_members(t, 9, json_object_get(s, "members"), err);
+		if (!rc)
+			rc = put_query(t, 10, doc, "date", "percentile", err);
 		if (rc)
 			return rc;
 	}

@@ -83,9 +83,32 @@ p = access("--feed", X, "--places", PLACES, "--from", "PA", *WINDOW, "--cutoffs"
            "--decay", "linear:20", "--format", "csv")
 check(p.returncode == 0, f"csv run: {p.stderr}")
 lines = p.stdout.splitlines()
-check(lines[0].startswith("# grens-access {"), "csv starts with the metadata line")
-rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
+# a plain CSV: the header first, with the date, percentile and cutoff of each row
+check(lines[0] == "index,origin_id,origin_name,date,percentile,cutoff_min,population,jobs",
+      f"csv header: {lines[0]}")
+rows = list(csv.DictReader(io.StringIO(p.stdout)))
 check(len(rows) == 1 and rows[0]["population"] == "3600", f"linear decay row {rows}")
+check(rows and rows[0]["date"] == WINDOW[WINDOW.index("--date") + 1] and
+      rows[0]["percentile"] == "50" and rows[0]["cutoff_min"] == "30", f"row keys {rows}")
+# counts are JSON integers: 3600, not 3600.0
+p = access("--feed", X, "--places", PLACES, "--from", "PA", *WINDOW, "--cutoffs", "30",
+           "--decay", "linear:20", "--format", "json")
+doc = as_json(p)
+acc = doc["origins"][0]["accessibility"][0] if doc else {}
+check(acc.get("population") == 3600 and type(acc.get("population")) is int,
+      f"population is an integer: {acc}")
+check("3600.0" not in p.stdout, "no 3600.0 in the JSON")
+# --out X.csv writes X.meta.json beside it (and nothing else)
+with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, "acc.csv")
+    p = access("--feed", X, "--places", PLACES, "--from", "PA", *WINDOW, "--cutoffs", "30",
+               "--format", "csv", "--out", out)
+    check(p.returncode == 0 and sorted(os.listdir(tmp)) == ["acc.csv", "acc.meta.json"],
+          f"csv and metadata files: {os.listdir(tmp)} {p.stderr}")
+    if os.path.exists(os.path.join(tmp, "acc.meta.json")):
+        meta = json.load(open(os.path.join(tmp, "acc.meta.json")))
+        check(meta["command"] == "grens access" and meta["cutoffs_min"] == [30] and
+              meta["shard"] == {"index": 0, "count": 1}, f"metadata {meta}")
 
 # text output names the place and the numbers
 p = access("--feed", X, "--places", PLACES, "--from", "PA", *WINDOW, "--cutoffs", "60")
@@ -146,6 +169,17 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run("access", "merge", csv_files[1], csv_files[0])
     check(p.returncode == 0 and p.stdout == csv_full.stdout,
           f"merged CSV equals the unsharded CSV: {p.stderr}")
+    merged_csv = os.path.join(tmp, "merged.csv")
+    p = run("access", "merge", csv_files[1], csv_files[0], "--out", merged_csv)
+    check(p.returncode == 0 and open(merged_csv).read() == csv_full.stdout,
+          f"merge --out writes the CSV: {p.stderr}")
+    mm = os.path.join(tmp, "merged.meta.json")
+    check(os.path.exists(mm) and json.load(open(mm))["shard"] == {"index": 0, "count": 1},
+          "merge --out writes the metadata of the whole run")
+    # a CSV shard without its metadata file cannot be checked: refused
+    os.unlink(os.path.join(tmp, "c0.meta.json"))
+    p = run("access", "merge", csv_files[1], csv_files[0])
+    check(p.returncode != 0 and "c0.meta.json" in p.stderr, f"no metadata: {p.stderr}")
 
 # ---- border effect ------------------------------------------------------------------
 p = access("--feed", X, "--feed", Y, "--places", PLACES, "--from", "PA", *WINDOW,
@@ -239,5 +273,17 @@ if os.path.isdir(os.path.join(SOURCE, "feeds", "nl")):
         # the linked network never reaches fewer people
         check(all(e["delta"] >= 0 for e in acc.values()), "border delta is not negative")
         check(acc[120]["delta"] > 0, f"the border costs Heerlen reachable people at 120 min {acc[120]}")
+
+# Text tables pad by display width: "Köln" is 5 bytes but 4 columns, so its
+# travel time starts in the same column as every other place's
+# (4 spaces + 24 columns of name + 1 space = column 29).
+if os.path.isdir(os.path.join(SOURCE, "feeds", "nl")):
+    p = access("--from", "Aachen", "--date", "2026-06-16", "--window", "07:00-07:30",
+               "--cutoffs", "60")
+    rows = [ln for ln in p.stdout.splitlines() if ln.startswith("    ") and ln[4] != " "]
+    names = [ln[4:28].rstrip() for ln in rows]
+    check("Köln" in names and "Mönchengladbach" in names, f"places listed: {names}")
+    for ln in rows:
+        check(ln[28] == " " and ln[29] != " ", f"time column of {ln!r} starts at column 29")
 
 finish()

@@ -224,4 +224,34 @@ r = run("compare", *live, "--rt", os.path.join(rtdir, "missing.pb"))
 check(r.returncode == 1, f"--rt missing file: exit 1 ({r.returncode})")
 shutil.rmtree(rtdir, ignore_errors=True)
 
+# The text table pads names by display width and cuts them at a character:
+# "Köln Hbf" (9 bytes, 8 columns) leaves the date at column 42 like "Aachen
+# Hbf" (20 + 1 + 20 + 1), and the heading "Δmedian" (8 bytes, 7 columns)
+# right-aligned in 8 columns ends where the rows end.
+r = run("compare", "--from", "Köln Hbf", "--to", "Aachen Hbf", "--date", "2026-06-16",
+        "--window", "08:00-09:00")
+lines = r.stdout.splitlines()
+head = [ln for ln in lines if ln.startswith("from ")]
+rows = [ln for ln in lines if ln.startswith(("Köln Hbf ", "Aachen Hbf "))]
+check(r.returncode == 0 and len(head) == 1 and len(rows) == 4, f"compare table: {r.stdout}")
+for ln in rows:
+    check(ln[42:52] == "2026-06-16", f"date at column 42: {ln!r}")
+    check(len(ln) == len(head[0]), f"row as wide as the heading: {ln!r} / {head[0]!r}")
+
+# A best journey that stays seated says so on the continuing leg: on
+# route-basic, re1 (Aachen 08:00) reaches Köln Gleis 1 at 08:50 and its block
+# continues as re9 at 08:51 to Siegburg (tests/fixtures/route-basic/expected.txt).
+with tempfile.TemporaryDirectory() as tmp:
+    sc = os.path.join(tmp, "no-s12.yaml")
+    with open(sc, "w", encoding="utf-8") as f:
+        f.write("name: no-s12\nedits:\n  - remove:\n      routes: [S12]\n")
+    r = run("compare", "--feed", "rb=" + os.path.join(FIXTURES, "route-basic"), "--scenario", sc,
+            "--from", "AACH", "--to", "SIEG", "--one-way", "--date", "2026-03-10",
+            "--window", "08:00-08:00", "--format", "json")
+    check(r.returncode == 0, f"compare on route-basic: {r.stderr}")
+    if r.returncode == 0:
+        legs = json.loads(r.stdout)["rows"][0]["best_journey"]["legs"]
+        check([(x["trip_id"], x.get("stay_seated")) for x in legs] ==
+              [("rb:re1_0800", None), ("rb:re9_0851", True)], f"compare stay_seated {legs}")
+
 finish()

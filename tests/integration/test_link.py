@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import tempfile
 
 from harness import FIXTURES, SOURCE, check, finish, run
 
@@ -188,5 +189,40 @@ if os.path.isfile(os.path.join(FEEDS, "nrw", "trips.txt")):
               f"Heerlen -> Köln changes at Aachen across feeds: {r.stdout[:600]}")
     else:
         check(False, f"grens route Heerlen -> Köln Hbf: {r.stderr}")
+
+# An explicit link between far-apart stops is taken, but warned about and
+# listed. link-nl mt (Maastricht, 50.8497, 5.7053) and link-de 8400644 (Venlo,
+# 51.3650, 6.1730): 0.5153 deg * 111195 m = 57.3 km north, 0.4677 deg *
+# 111195 m * cos(51.1 deg) = 32.6 km east, about 65.9 km (haversine: 65949 m),
+# far more than the 400 m walking radius of two feeds. hzr - de:05334:3690
+# share their coordinates: 0 m, no warning.
+with tempfile.TemporaryDirectory() as tmp:
+    far = os.path.join(tmp, "links.csv")
+    with open(far, "w", encoding="utf-8") as f:
+        f.write("feed_a,stop_id_a,feed_b,stop_id_b\nnl,hzr,de,de:05334:3690\nnl,mt,de,8400644\n")
+    r = run("link", "--feed", NL, "--feed", DE, "--links", far, "--report")
+    check(r.returncode == 0, f"far link run: {r.stderr}")
+    want = (f"{far}:3: link_too_far: nl:mt - de:8400644 are 65949 m apart, more than the "
+            "walking radius of 400 m; taken as one station")
+    check(want in r.stderr, f"far link warning: {r.stderr}")
+    check(r.stderr.count("link_too_far") == 1, "only the far row is warned about")
+    check("explicit links longer than the walking radius: 1" in r.stdout and
+          f'65949 m  nl:mt "Maastricht" = de:8400644 "Venlo"  ({far}:3, radius 400 m)' in r.stdout,
+          f"far link in the report: {r.stdout}")
+    r = run("link", "--feed", NL, "--feed", DE, "--links", far, "--radius", "5000",
+            "--format", "json")
+    doc = json.loads(r.stdout) if r.returncode == 0 else {}
+    fl = doc.get("far_links", [])
+    check(len(fl) == 1 and fl[0]["line"] == 3 and fl[0]["radius_m"] == 5000 and
+          fl[0]["a"]["id"] == "mt" and round(fl[0]["distance_m"]) == 65949 and
+          doc["counts"]["far_links"] == 1, f"far_links in JSON with --radius 5000: {fl}")
+
+# Feed names are the user's and padded by display width: "köln" is 5 bytes
+# and 4 columns, so its time zone starts where "nl"'s does ("  feed " is 7
+# columns, the name 8, a space: column 16).
+r = run("link", "--feed", "köln=" + os.path.join(FIXTURES, "link-de"), "--feed", NL,
+        "--links", "none")
+zones = [ln for ln in r.stdout.splitlines() if ln.startswith("  feed ")]
+check(len(zones) == 2 and all(ln[16:20] == "Euro" for ln in zones), f"feed columns {zones}")
 
 finish()

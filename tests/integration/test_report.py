@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 
-from harness import run, check, finish
+from harness import FIXTURES, run, check, finish
 
 tmp = tempfile.mkdtemp(prefix="grens-report-")
 out = os.path.join(tmp, "out")
@@ -146,6 +146,45 @@ with open(os.path.join(out, "profile_steps.csv"), encoding="utf-8") as f:
     steps = list(csv.DictReader(f))
 check(len(steps) == sum(len(p["steps"]["travel_s"]) for p in doc["profiles"]),
       "profile_steps.csv has every step")
+
+# Each CSV carries what its rows depend on: the date (and the threshold of
+# share_under_threshold, the percentile of the opportunities and the map).
+q = doc["query"]
+check(q["percentile"] == 50, f"the report works on the median: {q}")
+check(all(r["date"] == q["date"] and r["threshold_s"] == str(q["threshold_s"]) for r in rows),
+      "profiles.csv rows carry date and threshold_s")
+check(all(r["date"] == q["date"] for r in steps), "profile_steps.csv rows carry the date")
+with open(os.path.join(out, "opportunities.csv"), encoding="utf-8") as f:
+    opp_rows = list(csv.DictReader(f))
+check(opp_rows and all(r["date"] == q["date"] and r["percentile"] == "50" and
+                       r["population"].isdigit() for r in opp_rows),
+      f"opportunities.csv: date, percentile, whole population {opp_rows[:1]}")
+check(all(type(c["population"]) is int for o in doc["opportunities"] for c in o["cutoffs"]),
+      "population is a JSON integer")
+
+# ---- stations: a station matched across feeds is one ----------------------------------
+# feeds/nl and feeds/nrw both carry Köln Hbf (nl:kk, nrw:de:05315:11201) and
+# Aachen Hbf / Aachen Hauptbahnhof (nl:ahbf, nrw:de:05334:1008); the linker
+# matches each pair, so each is one station per scenario, named and placed as
+# its first member (nl), with the ids of both.
+with open(os.path.join(out, "stations.csv"), encoding="utf-8") as f:
+    st_rows = list(csv.DictReader(f))
+for scen in {x["scenario"] for x in doc["stations"]}:
+    mine = [x for x in doc["stations"] if x["scenario"] == scen]
+    ids = [i for x in mine for i in x["members"]]
+    check(len(ids) == len(set(ids)), f"{scen}: every stop id on the map once")
+    for name, members in (("Köln Hbf", ["nl:kk", "nrw:de:05315:11201"]),
+                          ("Aachen Hbf", ["nl:ahbf", "nrw:de:05334:1008"])):
+        hits = [x for x in mine if members[0] in x["members"] or members[1] in x["members"]]
+        check(len(hits) == 1 and hits[0]["members"] == members and hits[0]["name"] == name
+              and hits[0]["id"] == members[0], f"{scen}: one {name} station {hits}")
+    check(not [x for x in mine if x["name"] == "Aachen Hauptbahnhof"],
+          f"{scen}: no second Aachen station")
+check(len(st_rows) == len(doc["stations"]) and
+      all(r["members"] == ";".join(x["members"]) for r, x in zip(st_rows, doc["stations"])),
+      "stations.csv lists the member ids, ';' between them")
+check(all(r["date"] == q["date"] and r["percentile"] == "50" for r in st_rows),
+      "stations.csv rows carry date and percentile")
 
 # ---- journeys: the border crossing is marked ----------------------------------------
 check(len(doc["journeys"]) >= 4, "a best journey per pair")
@@ -303,4 +342,15 @@ r = run("report", "--out", os.path.join(blocker, "sub"))
 check(r.returncode == 1 and blocker in r.stderr, "unwritable --out: exit 1 naming the path")
 
 shutil.rmtree(tmp, ignore_errors=True)
+# The journey of a report stays seated where the route does (route-basic:
+# re1 continues as re9 at Köln, tests/fixtures/route-basic/expected.txt).
+with tempfile.TemporaryDirectory() as tmp:
+    r = run("report", "--feed", "rb=" + os.path.join(FIXTURES, "route-basic"), "--pair",
+            "AACH -> SIEG", "--date", "2026-03-10", "--window", "08:00-08:00", "--out", tmp)
+    check(r.returncode == 0, f"report on route-basic: {r.stderr}")
+    if r.returncode == 0:
+        with open(os.path.join(tmp, "report.json"), encoding="utf-8") as f:
+            legs = json.load(f)["journeys"][0]["legs"]
+        check([x.get("stay_seated") for x in legs] == [None, True], f"report stay_seated {legs}")
+
 finish()

@@ -79,6 +79,15 @@ j = json.loads(r.stdout)["journeys"][0]
 check([leg["trip_id"] for leg in j["legs"]] == ["rb:re1_0800", "rb:re9_0851"],
       "stays on re1 into re9")
 check(j["transfers"] == 0, "stay seated is no transfer")
+# the re9 leg continues re1's vehicle (block blk1, expected.txt): it says so,
+# the first leg (boarded at Aachen) does not
+check(j["legs"][1].get("stay_seated") is True, f"re9 leg is stay_seated: {j['legs'][1]}")
+check("stay_seated" not in j["legs"][0], "the boarded leg carries no stay_seated")
+r = route("--from", "AACH", "--to", "SIEG", "--date", "2026-03-10", "--time", "08:00",
+          "--format", "csv")
+rows = list(csv.DictReader(io.StringIO(r.stdout)))
+check([(x["trip_id"], x["stay_seated"]) for x in rows] ==
+      [("rb:re1_0800", "0"), ("rb:re9_0851", "1")], f"CSV stay_seated and trip ids {rows}")
 
 # a station resolves to its platforms
 r = route("--from", "AACH", "--to", "Köln Hbf", "--date", "2026-03-10", "--time", "08:00",
@@ -109,7 +118,8 @@ r = route("--from", "AACH", "--to", "BEU", "--date", "2026-03-10", "--time", "08
 rows = list(csv.DictReader(io.StringIO(r.stdout)))
 check(len(rows) == 4, f"CSV has one row per leg ({len(rows)})")
 check(rows[2]["mode"] == "walk" and rows[2]["duration_s"] == "240", "CSV walk row")
-check(rows[0]["trip_id"] == "re1_0800" and rows[0]["transfers"] == "2", "CSV transit row")
+# trip ids keep their feed, as in the JSON
+check(rows[0]["trip_id"] == "rb:re1_0800" and rows[0]["transfers"] == "2", "CSV transit row")
 
 # ---- arguments and exit codes ----------------------------------------------------
 r = run("route", "--help")

@@ -98,6 +98,28 @@ static void test_text(void)
 	CHECK(!grens_utf8_valid("\xED\xA0\x80", 3)); /* surrogate */
 }
 
+static void test_text_width(void)
+{
+	/* columns, not bytes: "Köln" is 5 bytes, 4 columns */
+	CHECK_INT(grens_text_width("Köln", strlen("Köln")), 4);
+	/* "o" + U+0308 COMBINING DIAERESIS: the mark takes no column */
+	CHECK_INT(grens_text_width("Ko\xcc\x88ln", 6), 4);
+	/* 東京 (two CJK ideographs, 3 bytes each): two columns each */
+	CHECK_INT(grens_text_width("\xe6\x9d\xb1\xe4\xba\xac", 6), 4);
+	CHECK_INT(grens_text_width("Δmedian", strlen("Δmedian")), 7);
+	/* an invalid byte counts as one */
+	CHECK_INT(grens_text_width("a\xff" "b", 3), 3);
+	/* fitting into 2 columns keeps "Kö" (3 bytes), never half of the ö */
+	size_t w = 0;
+	CHECK_INT(grens_text_fit("Köln", strlen("Köln"), 2, &w), 3);
+	CHECK_INT(w, 2);
+	/* the combining mark stays with its base: "Ko" + U+0308 is 4 bytes */
+	CHECK_INT(grens_text_fit("Ko\xcc\x88ln", 6, 2, &w), 4);
+	/* a wide character that does not fit is left out whole */
+	CHECK_INT(grens_text_fit("a\xe6\x9d\xb1", 4, 2, &w), 1);
+	CHECK_INT(w, 1);
+}
+
 static void test_arena(void)
 {
 	grens_arena *a = grens_arena_new(64);
@@ -242,6 +264,7 @@ int main(void)
 	test_numbers();
 	test_geo();
 	test_text();
+	test_text_width();
 	test_arena();
 	test_array_reserve();
 	test_diag();

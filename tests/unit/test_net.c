@@ -177,10 +177,59 @@ static void test_basic(void)
 	CHECK(strstr(err.message, "Aachen West") != NULL);
 	CHECK_INT(grens_net_find_stops(tt, "Nowhere", found, 16, &nf, &err), GRENS_ENOTFOUND);
 	CHECK_INT(grens_net_find_stops(tt, "t:zz", found, 16, &nf, &err), GRENS_ENOTFOUND);
+
+	/* Names are compared as the linker compares them: umlaut digraphs and
+	 * station words in one spelling. st_a is "Köln Hbf" (3 stops with a1, a2). */
+	CHECK_INT(grens_net_find_stops(tt, "koeln hbf", found, 16, &nf, &err), 0);
+	CHECK_INT(nf, 3);
+	CHECK_INT(grens_net_find_stops(tt, "Köln Hauptbahnhof", found, 16, &nf, &err), 0);
+	CHECK_INT(nf, 3);
+	CHECK_INT(grens_net_find_stops(tt, "Dueren", found, 16, &nf, &err), 0);
+	CHECK_INT(nf, 1);
+	CHECK_INT(found[0], b);
+	/* Nothing matches: the nearest names by edit distance on the keys.
+	 * "aachen hbx" is 1 edit from "aachen hbf" (x->f); "aachen west" needs 4
+	 * (h->w, b->e, x->s, +t), "aachen schanz" 5 (+s, +c, h, b->a, x->n, +z);
+	 * "koln hbf" and "duren" differ in more than 5 of their letters. */
+	CHECK_INT(grens_net_find_stops(tt, "Aachen Hbx", found, 16, &nf, &err), GRENS_ENOTFOUND);
+	CHECK_STR(err.message, "'Aachen Hbx' matches no stop; nearest names: \"Aachen Hbf\", "
+			       "\"Aachen West\", \"Aachen Schanz\"");
+	/* Coordinates: the stations within 1500 m, nearest first. From c
+	 * (50.7678, 6.0915): e (50.7699, 6.0738) is 0.0021 deg * 111195 m = 234 m
+	 * north and 0.0177 deg * 111195 m * cos(50.77 deg) = 1245 m west, about
+	 * 1267 m; d (50.7804, 6.0707) is 1401 m north, 1463 m west, about 2026 m. */
+	CHECK_INT(grens_net_find_stops(tt, "50.7678,6.0915", found, 16, &nf, &err), 0);
+	CHECK_INT(nf, 2);
+	CHECK_INT(found[0], c);
+	CHECK_INT(found[1], e);
+	/* 50.0,6.0 is about 85 km south of Aachen: nothing in reach, the nearest named. */
+	CHECK_INT(grens_net_find_stops(tt, "50.0, 6.0", found, 16, &nf, &err), GRENS_ENOTFOUND);
+	CHECK(strstr(err.message, "none within 1500 m; the nearest is \"Aachen Hbf\" (t:c)") !=
+	      NULL);
+	CHECK_INT(grens_net_find_stops(tt, "91,6", found, 16, &nf, &err), GRENS_ENOTFOUND);
 out:
 	grens_timetable_free(tt);
 	grens_gtfs_free(feed);
 	grens_diag_free(diag);
+}
+
+static void test_name_key(void)
+{
+	/* after a vowel or q the e of oe/ue/ae is its own letter */
+	static const char *const cases[][2] = {
+		{ "Koeln Hauptbahnhof", "koln hbf" },	  { "Köln Hbf", "koln hbf" },
+		{ "Duesseldorf Hbf", "dusseldorf hbf" },  { "Den Haag C.", "den haag c" },
+		{ "Den Haag Centraal", "den haag c" },	  { "Bad Neuenahr Aue", "bad neuenahr aue" },
+		{ "Quedlinburg", "quedlinburg" },	  { "Aerzen", "arzen" },
+	};
+	char key[64];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		grens_net_name_key(cases[i][0], key, sizeof(key));
+		CHECK_STR(key, cases[i][1]);
+	}
+	/* like snprintf: the length needed, cut to the buffer */
+	CHECK_INT(grens_net_name_key("Koeln Hauptbahnhof", key, 5), 8);
+	CHECK_STR(key, "koln");
 }
 
 static void test_two_feeds(void)
@@ -314,6 +363,7 @@ out:
 int main(void)
 {
 	test_basic();
+	test_name_key();
 	test_two_feeds();
 	test_service_period();
 	return check_exit();

@@ -310,7 +310,7 @@ static void write_report(const char *dir, const char *content, int32_t travel_s,
 	uint32_t cut[2] = { 60, 90 };
 	double pop[2] = { population, population * 2 };
 	CHECK_INT(grens_report_add_opportunities(r, &a, "linked", cut, pop, 2, &err), 0);
-	CHECK_INT(grens_report_add_station(r, &a, &b, "x", "base", travel_s, &err), 0);
+	CHECK_INT(grens_report_add_station(r, &a, &b, "x", "base", travel_s, NULL, 0, &err), 0);
 	CHECK_INT(grens_report_write_dir(r, dir, &err), 0);
 	grens_report_free(r);
 }

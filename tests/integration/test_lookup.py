@@ -1,0 +1,63 @@
+"""Stop arguments on the embedded corridor feeds: names compared as the
+linker compares them, suggestions when nothing matches, and coordinates."""
+import json
+import os
+
+from harness import run, check, finish, SOURCE
+
+FEEDS = ["--feed", "nl=" + os.path.join(SOURCE, "feeds", "nl"),
+         "--feed", "nrw=" + os.path.join(SOURCE, "feeds", "nrw")]
+
+
+def query(frm, to="Aachen Hbf", cmd="route", *extra):
+    args = [cmd, *FEEDS, "--from", frm, "--to", to, "--date", "2026-06-16"]
+    if cmd == "route":
+        args += ["--time", "08:00"]
+    else:
+        args += ["--window", "08:00-09:00"]
+    return run(*args, "--format", "json", *extra)
+
+
+# feeds/nl/stops.txt: kk "Köln Hbf", dus "Düsseldorf Hbf", gvc "Den Haag
+# Centraal"; feeds/nrw/stops.txt: de:05315:11201 "Köln Hbf", de:05111:18235
+# "Düsseldorf Hbf". Köln and Düsseldorf are matched across the feeds, so
+# both stations (with their platforms) stand for the name.
+for name, station in (("koeln hbf", "nrw:de:05315:11201"), ("Köln Hauptbahnhof", "nl:kk"),
+                      ("Koeln Hauptbahnhof", "nl:kk"), ("Duesseldorf Hbf", "nl:dus"),
+                      ("Düsseldorf Hauptbahnhof", "nrw:de:05111:18235"),
+                      ("Den Haag C.", "nl:gvc")):
+    r = query(name)
+    check(r.returncode == 0, f"{name!r} resolves ({r.returncode}: {r.stderr.strip()})")
+    if r.returncode == 0:
+        got = json.loads(r.stdout)["query"]["from"]
+        check(station in got, f"{name!r}: {station} in {got}")
+
+# Nothing matches: the three nearest names by edit distance on the keys.
+# "heerlem" is 1 edit (m->n) from "heerlen"; every other station name of the
+# feeds needs at least 4 ("weert": h->w, l->t, -e, -m).
+r = query("Heerlem")
+check(r.returncode == 2, f"unknown name exits 2 ({r.returncode})")
+check("grens route: --from 'Heerlem' matches no stop; nearest names: \"Heerlen\"" in r.stderr,
+      f"suggestions: {r.stderr.strip()}")
+check(r.stderr.count('"') == 6, f"three names suggested: {r.stderr.strip()}")
+
+# Coordinates: 50.8881,5.9790 lies 0.002593 deg * 111195 m = 288 m south and
+# 0.003156 deg * 111195 m * cos(50.89 deg) = 221 m east of Heerlen (hrl,
+# 50.890693,5.975844): about 363 m, within 1500 m, and the only station that
+# near. The station stands with its three platforms.
+r = query("50.8881,5.9790")
+check(r.returncode == 0, f"coordinates resolve ({r.stderr.strip()})")
+if r.returncode == 0:
+    doc = json.loads(r.stdout)
+    check(doc["query"]["from"] == ["nl:hrl", "nl:hrl:1", "nl:hrl:2", "nl:hrl:3"],
+          f"from Heerlen: {doc['query']['from']}")
+    check(len(doc["journeys"]) >= 1, "a journey from the coordinates")
+# Coordinates for --to, and in grens profile.
+r = query("Aachen Hbf", "50.8881,5.9790", "profile")
+check(r.returncode == 0, f"profile --to coordinates ({r.stderr.strip()})")
+# 50.0,5.0 is in the Ardennes: Maastricht (50.85 N) is about 95 km away.
+r = query("50.0,5.0")
+check(r.returncode == 2 and "--from '50.0,5.0' matches no stop: none within 1500 m; the "
+      "nearest is \"Maastricht\"" in r.stderr, f"nothing in reach: {r.stderr.strip()}")
+
+finish()
