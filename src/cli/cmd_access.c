@@ -1061,6 +1061,15 @@ static int cmd_merge(int argc, char **argv)
 		texts[i] = cli_read_file(CMD, "shard", paths[i], MAX_SHARD_BYTES, &len);
 		if (!texts[i])
 			goto done;
+		/* The rows are read as C strings: a NUL would drop the rest unseen. */
+		const char *nul = memchr(texts[i], '\0', len);
+		if (nul) {
+			unsigned line = 1;
+			for (const char *c = texts[i]; c < nul; c++)
+				line += *c == '\n';
+			cli_errorf(CMD, "merge: '%s' line %u: NUL byte", paths[i], line);
+			goto done;
+		}
 		bool is_csv = strncmp(texts[i], "# grens-access ", 15) == 0;
 		if (i > 0 && is_csv != csv) {
 			cli_errorf(CMD, "merge: '%s' mixes CSV and JSON shards", paths[i]);

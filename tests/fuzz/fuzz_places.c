@@ -8,6 +8,19 @@
 #include "fuzz.h"
 #include "grens/access.h"
 
+/* Does physical line `line` (1-based) of the input hold a NUL byte? */
+static int line_has_nul(const uint8_t *data, size_t size, uint32_t line)
+{
+	uint32_t at = 1;
+	for (size_t i = 0; i < size && at <= line; i++) {
+		if (data[i] == '\n')
+			at++;
+		else if (at == line && data[i] == '\0')
+			return 1;
+	}
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	grens_access_places *pl = NULL;
@@ -33,6 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(p->lat >= -90.0 && p->lat <= 90.0);
 			FUZZ_ASSERT(p->lon >= -180.0 && p->lon <= 180.0);
 			FUZZ_ASSERT(p->line > last);
+			/* A NUL would have cut a value short: such rows are not kept. */
+			FUZZ_ASSERT(!line_has_nul(data, size, p->line));
 			last = p->line;
 			for (uint32_t k = 0; k < kinds; k++)
 				FUZZ_ASSERT(p->opportunities[k] >= 0.0 && isfinite(p->opportunities[k]));

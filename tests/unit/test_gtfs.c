@@ -501,9 +501,9 @@ static void test_csv_edge_cases(void)
 	}
 	const grens_gtfs_feed *f = l.feed;
 	uint32_t s1 = grens_gtfs_find_stop(f, "s1"), s2 = grens_gtfs_find_stop(f, "s2");
-	uint32_t s3 = grens_gtfs_find_stop(f, "s3"), s4 = grens_gtfs_find_stop(f, "s4");
-	CHECK(s1 != GRENS_NONE && s2 != GRENS_NONE && s3 != GRENS_NONE && s4 != GRENS_NONE);
-	if (s1 == GRENS_NONE || s2 == GRENS_NONE || s3 == GRENS_NONE || s4 == GRENS_NONE) {
+	uint32_t s4 = grens_gtfs_find_stop(f, "s4");
+	CHECK(s1 != GRENS_NONE && s2 != GRENS_NONE && s4 != GRENS_NONE);
+	if (s1 == GRENS_NONE || s2 == GRENS_NONE || s4 == GRENS_NONE) {
 		unload(&l);
 		return;
 	}
@@ -511,8 +511,11 @@ static void test_csv_edge_cases(void)
 	CHECK_STR(f->stops[s2].name, "Bad?? name");
 	CHECK_INT(notice_line(&l, "invalid_utf8"), 5); /* lines 2-3 s1, 4 blank */
 	CHECK_STR(notice_field(&l, "invalid_utf8"), "stop_name");
-	CHECK_STR(f->stops[s3].name, "Nul?byte");
+	/* A NUL byte would cut the value short: the row is skipped. */
+	CHECK_INT(grens_gtfs_find_stop(f, "s3"), GRENS_NONE);
 	CHECK_INT(notice_line(&l, "invalid_character"), 6);
+	CHECK_STR(notice_field(&l, "invalid_character"), "stop_name");
+	CHECK_STR(notice(&l, "invalid_character")->file, "stops.txt");
 	CHECK_STR(f->stops[s4].name, "A name that is far t"); /* 20 bytes */
 	CHECK_INT(notice_line(&l, "field_too_long"), 7);
 	CHECK_INT(grens_gtfs_find_stop(f, "s5"), GRENS_NONE);
@@ -521,7 +524,36 @@ static void test_csv_edge_cases(void)
 	 * has 2 fields and is skipped too. */
 	CHECK_INT(grens_diag_count(l.diag, "csv_parsing_failed"), 1);
 	CHECK_INT(grens_gtfs_find_stop(f, "s6"), GRENS_NONE);
-	CHECK_INT(f->counts.stops, 4);
+	CHECK_INT(f->counts.stops, 3);
+	CHECK_INT(f->counts.rows_skipped, 3);
+	unload(&l);
+
+	/* A NUL inside an id (quoted or not) must not turn "s2\0 06" into "s2":
+	 * those rows go, the clean ones stay; a NUL in a header refuses the file. */
+	static const char nul_stops[] = "stop_id,stop_name,stop_lat,stop_lon\n"
+					"s2,Two,52.0,5.0\n"
+					"s2\0 06,Shadow,52.0,5.0\n"
+					"\"s1\0\",Quoted,52.0,5.0\n"
+					"s1,One,52.1,5.1\n";
+	dir = MAKE_FEED("csv-nul", { "notes.txt", NULL });
+	write_file(dir, "stops.txt", nul_stops, sizeof(nul_stops) - 1);
+	l = load(dir);
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		CHECK_INT(l.feed->counts.stops, 2);
+		CHECK_INT(grens_diag_count(l.diag, "invalid_character"), 2);
+		CHECK_INT(grens_diag_count(l.diag, "duplicate_key"), 0);
+		CHECK_INT(notice_line(&l, "invalid_character"), 3);
+		CHECK_STR(notice_field(&l, "invalid_character"), "stop_id");
+		CHECK_INT(l.feed->counts.rows_skipped, 2);
+	}
+	unload(&l);
+	static const char nul_header[] = "stop_id,stop_na\0me,stop_lat,stop_lon\ns1,One,52,5\n";
+	write_file(dir, "stops.txt", nul_header, sizeof(nul_header) - 1);
+	l = load(dir);
+	CHECK_INT(l.rc, GRENS_EFORMAT);
+	CHECK(strstr(l.err.message, "NUL byte in the header") != NULL);
+	CHECK_STR(l.err.file, "stops.txt");
 	unload(&l);
 
 	/* A field of several megabytes: the record is skipped, nothing grows. */
