@@ -552,8 +552,7 @@ int csv_open(csv_reader *r, gtfs_source *src, const char *file, grens_diag *diag
 	if (rc == 3) {
 		/* Column names decide what every field means: no guessing. */
 		grens_error_at(err, file, r->line, 0, NULL);
-		rc = grens_error_set(err, GRENS_EFORMAT, "%s:%u: NUL byte in the header", file,
-				     r->line);
+		rc = grens_error_set(err, GRENS_EFORMAT, "%s: NUL byte in the header", file);
 		goto fail;
 	}
 	if (rc == 0) {

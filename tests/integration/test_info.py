@@ -18,6 +18,10 @@ r = run("info", "--feed", basic, "--format", "xml")
 check(r.returncode == 2 and "--format" in r.stderr, "bad --format exits 2")
 r = run("info", "--feed", "/nonexistent/feed.zip")
 check(r.returncode == 1 and "/nonexistent/feed.zip" in r.stderr, "missing feed exits 1, names it")
+# one line, the path once
+check(r.stderr == "grens info: feed '/nonexistent/feed.zip' is unusable: "
+      "No such file or directory\n", f"missing feed: one line ({r.stderr!r})")
+
 
 # The net-basic fixture, counted by hand from its files: 1 agency, 7 stops,
 # 2 routes, 7 trips, 18 stop_times rows, 2 calendar rows, 2 calendar_dates
