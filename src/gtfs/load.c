@@ -1027,6 +1027,21 @@ static int load_feed_info(gtfs_loader *ld)
 
 /* ---- the feed ------------------------------------------------------------------- */
 
+/* A required table with a header but no usable row leaves nothing to route
+ * on: the feed is as unusable as one without the file. */
+static int require_rows(gtfs_loader *ld, const char *path, const char *file, const char *what,
+			uint32_t count)
+{
+	if (count)
+		return 0;
+	grens_diag_add(ld->diag, "empty_file", GRENS_SEVERITY_ERROR, file, 0, NULL,
+		       "no usable %s: the table is empty or every row was skipped", what);
+	grens_error_at(ld->err, file, 0, 0, NULL);
+	return grens_error_set(ld->err, GRENS_EFORMAT,
+			       "%s: %s: no usable %s (the table is empty, or every row was skipped)",
+			       path, file, what);
+}
+
 static const char *const known_files[] = {
 	"agency.txt",	       "stops.txt",		 "routes.txt",
 	"trips.txt",	       "stop_times.txt",	 "calendar.txt",
@@ -1159,6 +1174,8 @@ int gtfs_load_source(grens_gtfs_feed **out, gtfs_source *src, const char *path,
 	if (!rc)
 		rc = load_stops(&ld);
 	if (!rc)
+		rc = require_rows(&ld, path, "stops.txt", "stop", f->stop_count);
+	if (!rc)
 		rc = load_routes(&ld);
 	if (!rc)
 		rc = load_calendar(&ld, &have_cal);
@@ -1180,10 +1197,14 @@ int gtfs_load_source(grens_gtfs_feed **out, gtfs_source *src, const char *path,
 		rc = load_shapes(&ld);
 	if (!rc)
 		rc = load_trips(&ld);
+	if (!rc)
+		rc = require_rows(&ld, path, "trips.txt", "trip", f->trip_count);
 	if (rc)
 		goto fail;
 	grens_progress_report(&opts->progress, "tables", 7, 11);
 	rc = gtfs_load_stop_times(&ld);
+	if (!rc)
+		rc = require_rows(&ld, path, "stop_times.txt", "stop time", f->stop_time_count);
 	if (rc)
 		goto fail;
 	grens_progress_report(&opts->progress, "tables", 8, 11);

@@ -3,6 +3,8 @@ import csv
 import io
 import json
 import os
+import shutil
+import tempfile
 import zipfile
 
 from harness import run, check, finish, shared_dir, FIXTURES
@@ -22,6 +24,23 @@ check(r.returncode == 1 and "/nonexistent/feed.zip" in r.stderr, "missing feed e
 check(r.stderr == "grens info: feed '/nonexistent/feed.zip' is unusable: "
       "No such file or directory\n", f"missing feed: one line ({r.stderr!r})")
 
+# Headers but no rows in stops.txt or trips.txt: unusable, as without the file;
+# the message names the empty table.
+with tempfile.TemporaryDirectory() as tmp:
+    for table, what in (("stops.txt", "stop"), ("trips.txt", "trip")):
+        feed = os.path.join(tmp, table.split(".")[0] + "-empty")
+        shutil.copytree(basic, feed)
+        with open(os.path.join(feed, table)) as fh:
+            header = fh.readline()
+        with open(os.path.join(feed, table), "w") as fh:
+            fh.write(header)
+        r = run("info", "--feed", feed)
+        check(r.returncode == 1 and r.stderr == f"grens info: feed '{feed}' is unusable: "
+              f"{table}: no usable {what} (the table is empty, or every row was skipped)\n",
+              f"headers-only {table} exits 1 naming it ({r.stderr!r})")
+        r = run("route", "--feed", feed, "--from", "a1", "--to", "c", "--date", "2026-03-10",
+                "--time", "08:00")
+        check(r.returncode == 1 and table in r.stderr, f"route on headers-only {table} exits 1")
 
 # The net-basic fixture, counted by hand from its files: 1 agency, 7 stops,
 # 2 routes, 7 trips, 18 stop_times rows, 2 calendar rows, 2 calendar_dates

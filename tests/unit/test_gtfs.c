@@ -403,6 +403,34 @@ static void test_required_files_and_columns(void)
 	CHECK_INT(l.rc, 0);
 	CHECK_INT(grens_diag_count(l.diag, "empty_file"), 1);
 	unload(&l);
+
+	/* Headers but no usable rows in stops, trips or stop_times: nothing to
+	 * route on, so the feed fails as without the file, naming the table. */
+	static const struct {
+		const char *file, *header, *what;
+	} headers_only[] = {
+		{ "stops.txt", "stop_id,stop_name,stop_lat,stop_lon\n", "no usable stop " },
+		{ "trips.txt", "route_id,service_id,trip_id\n", "no usable trip " },
+		{ "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n",
+		  "no usable stop time " },
+		/* rows that are all skipped count as none */
+		{ "stops.txt", "stop_id,stop_name,stop_lat,stop_lon\n,Nameless,52,5\n",
+		  "no usable stop " },
+	};
+	for (size_t i = 0; i < sizeof(headers_only) / sizeof(headers_only[0]); i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "headers-only-%zu", i);
+		l = load(make_feed(name, &(file_override){ headers_only[i].file,
+							  headers_only[i].header },
+				   1));
+		CHECK_INT(l.rc, GRENS_EFORMAT);
+		CHECK(l.feed == NULL);
+		CHECK_STR(l.err.file, headers_only[i].file);
+		CHECK(strstr(l.err.message, headers_only[i].what) != NULL);
+		const grens_notice *n = notice(&l, "empty_file");
+		CHECK(n != NULL && strcmp(n->file, headers_only[i].file) == 0);
+		unload(&l);
+	}
 }
 
 static void test_bad_rows(void)
