@@ -52,6 +52,11 @@
 /* Routing: most departure steps of one range query. */
 #define GRENS_LIMIT_ROUTE_STEPS 100000u
 
+/* Scenarios: deepest nesting of YAML sequences and mappings. A scenario
+ * needs about 6; libyaml's time grows with the square of the depth, so a
+ * file of many brackets is refused as soon as the parser gets that deep. */
+#define GRENS_LIMIT_SCENARIO_DEPTH 32u
+
 /* Accessibility: most places in one places table, and largest places file. */
 #define GRENS_LIMIT_ACCESS_PLACES 1000000u
 #define GRENS_LIMIT_ACCESS_PLACES_BYTES (256u * 1024u * 1024u)
