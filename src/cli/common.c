@@ -234,6 +234,11 @@ static int print_usage(const cli_spec *spec)
 		return CLI_PARSE_ERROR;
 	}
 	spec->usage(mem);
+	for (const cli_option *o = spec->options; o->name; o++)
+		if (o->kind == CLI_OPT_FEED)
+			fprintf(mem, "\nA feed is refused when a zip member inflates to more than\n"
+				     "--max-zip-ratio N times its compressed size (default %u).\n",
+				GRENS_LIMIT_ZIP_RATIO);
 	int rc = fclose(mem) == 0 && text ? CLI_PARSE_HELP : CLI_PARSE_ERROR;
 	if (rc == CLI_PARSE_HELP && !usage_names_all(spec, text))
 		rc = CLI_PARSE_ERROR;
@@ -501,6 +506,17 @@ int cli_feed_list_add(const char *cmd, cli_feed_list *list, const char *path)
 	return 0;
 }
 
+int cli_feed_ratio_option(const char *cmd, const char *opt, const char *value, void *dst)
+{
+	int64_t v;
+	if (grens_parse_i64(value, strlen(value), 1, 1000000, &v)) {
+		cli_errorf(cmd, "%s takes a ratio from 1 to 1000000, not '%s'", opt, value);
+		return -1;
+	}
+	((cli_feed_list *)dst)->max_zip_ratio = (uint32_t)v;
+	return 0;
+}
+
 void cli_feed_list_default(cli_feed_list *list)
 {
 	if (list->count)
@@ -596,6 +612,7 @@ int cli_load_feeds(const char *cmd, const cli_feed_list *list, grens_gtfs_feed *
 		grens_error err;
 		grens_error_clear(&err);
 		opts.name = name;
+		opts.max_ratio = list->max_zip_ratio;
 		cli_progress_init(&opts.progress);
 		feeds[i] = NULL;
 		diags[i] = grens_diag_new();

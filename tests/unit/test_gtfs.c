@@ -880,9 +880,36 @@ static int zip_fixture(const char *out, const extra_member *extra, size_t nextra
 	return zip_close(z) == 0 ? 0 : -1;
 }
 
-/* Rewrite the uncompressed size of member `name` in both the local header
- * and the central directory, so the archive lies about it. */
-static int zip_patch_size(const char *path, const char *name, uint32_t size)
+/* The minimal feed zipped, with bytes[0..n) as its stops.txt (first). */
+static int zip_bomb(const char *path, const char *bytes, size_t n)
+{
+	int zerr = 0;
+	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	if (!z)
+		return -1;
+	zip_source_t *s = zip_source_buffer(z, bytes, n, 0);
+	if (!s || zip_file_add(z, "stops.txt", s, 0) < 0) {
+		zip_source_free(s);
+		zip_discard(z);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(minimal_files) / sizeof(minimal_files[0]); i++) {
+		if (strcmp(minimal_files[i].name, "stops.txt") == 0)
+			continue;
+		s = zip_source_buffer(z, minimal_files[i].text, strlen(minimal_files[i].text), 0);
+		if (!s || zip_file_add(z, minimal_files[i].name, s, 0) < 0) {
+			zip_source_free(s);
+			zip_discard(z);
+			return -1;
+		}
+	}
+	return zip_close(z) == 0 ? 0 : -1;
+}
+
+/* Rewrite a size of member `name` in both the local header and the central
+ * directory, so the archive lies about it: the uncompressed size (local
+ * offset 22, central 24) or the compressed one (18, 20). */
+static int zip_patch(const char *path, const char *name, uint32_t size, bool compressed)
 {
 	FILE *fp = fopen(path, "r+b");
 	if (!fp)
@@ -901,12 +928,12 @@ static int zip_patch_size(const char *path, const char *name, uint32_t size)
 	for (long i = 0; i + 46 + (long)nl <= len; i++) {
 		if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 3 && b[i + 3] == 4 &&
 		    memcmp(b + i + 30, name, nl) == 0) {
-			memcpy(b + i + 22, &size, 4); /* little-endian host */
+			memcpy(b + i + (compressed ? 18 : 22), &size, 4); /* little-endian host */
 			patched++;
 		}
 		if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 1 && b[i + 3] == 2 &&
 		    memcmp(b + i + 46, name, nl) == 0) {
-			memcpy(b + i + 24, &size, 4);
+			memcpy(b + i + (compressed ? 20 : 24), &size, 4);
 			patched++;
 		}
 	}
@@ -915,6 +942,16 @@ static int zip_patch_size(const char *path, const char *name, uint32_t size)
 	fclose(fp);
 	free(b);
 	return patched == 2 ? 0 : -1;
+}
+
+static int zip_patch_size(const char *path, const char *name, uint32_t size)
+{
+	return zip_patch(path, name, size, false);
+}
+
+static int zip_patch_comp_size(const char *path, const char *name, uint32_t size)
+{
+	return zip_patch(path, name, size, true);
 }
 
 static void test_zip(void)
@@ -992,29 +1029,35 @@ static void test_zip(void)
 
 	/* The same bytes as stops.txt (a header, then one endless record of NULs),
 	 * read with a ratio cap of 100. */
-	const extra_member bomb2[] = { { "stops.txt", zeros, zn } };
-	int zerr = 0;
-	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
-	CHECK(z != NULL);
-	if (z) {
-		zip_source_t *s = zip_source_buffer(z, bomb2[0].bytes, bomb2[0].size, 0);
-		zip_file_add(z, "stops.txt", s, 0);
-		for (size_t i = 0; i < sizeof(minimal_files) / sizeof(minimal_files[0]); i++) {
-			if (strcmp(minimal_files[i].name, "stops.txt") == 0)
-				continue;
-			s = zip_source_buffer(z, minimal_files[i].text,
-					      strlen(minimal_files[i].text), 0);
-			zip_file_add(z, minimal_files[i].name, s, 0);
-		}
-		CHECK_INT(zip_close(z), 0);
-	}
+	CHECK_INT(zip_bomb(path, zeros, zn), 0);
+	/* Refused by the default cap (100), while streaming: far fewer bytes
+	 * than the member holds were inflated. */
 	grens_gtfs_options o = GRENS_GTFS_OPTIONS_INIT;
-	o.max_ratio = 100;
+	CHECK_INT(o.max_ratio, 100);
 	l = load_opts(path, &o);
 	CHECK_INT(l.rc, GRENS_ELIMIT);
-	CHECK(strstr(l.err.message, "ratio") != NULL);
+	CHECK(strstr(l.err.message, "compression ratio over 100") != NULL);
 	CHECK_STR(l.err.file, "stops.txt");
+	unsigned long long inflated = 0;
+	const char *at = strstr(l.err.message, "ratio over 100: ");
+	if (at)
+		inflated = strtoull(at + 16, NULL, 10);
+	CHECK(inflated > (1u << 20) && inflated < zn);
 	unload(&l);
+	/* A higher cap (the load option) lets it through to the CSV rules. */
+	o.max_ratio = 100000;
+	l = load_opts(path, &o);
+	CHECK(l.rc != GRENS_ELIMIT);
+	unload(&l);
+	/* A central directory that claims a huge compressed size does not buy
+	 * a higher ratio: no member is larger than the archive. */
+	CHECK_INT(zip_patch_comp_size(path, "stops.txt", 0xFFFFFFF0u), 0);
+	l = load(path);
+	CHECK_INT(l.rc, GRENS_ELIMIT);
+	CHECK_STR(l.err.file, "stops.txt");
+	CHECK(strstr(l.err.message, "compression ratio over 100") != NULL);
+	unload(&l);
+	CHECK_INT(zip_bomb(path, zeros, zn), 0);
 
 	/* A header that lies: stops.txt claims 100 bytes; the member cap (1 MiB)
 	 * is enforced on the bytes inflated. */
