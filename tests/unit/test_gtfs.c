@@ -433,6 +433,56 @@ static void test_required_files_and_columns(void)
 	}
 }
 
+/* Rows rejected as duplicate keys keep no memory: the feed's arena is as
+ * large with 40000 repeated stop and service rows (64-byte ids) as
+ * without them. Counted in arena bytes, not timed. */
+static void test_duplicate_rows_memory(void)
+{
+	static const char id[] = "s1-0123456789012345678901234567890123456789012345678901234567";
+	static const char svc[] = "svc-012345678901234567890123456789012345678901234567890123456";
+	const size_t dups = 40000;
+	size_t cap = dups * 128 + 512;
+	char *stops = malloc(cap), *cal = malloc(cap);
+	if (!stops || !cal) {
+		free(stops);
+		free(cal);
+		return;
+	}
+	size_t bytes[2] = { 0, 0 };
+	for (int with = 0; with < 2; with++) {
+		size_t n = (size_t)snprintf(stops, cap,
+					    "stop_id,stop_name,stop_lat,stop_lon\n"
+					    "s1,One,52.0,5.0\ns2,Two,52.1,5.1\n%s,Long,52,5\n", id);
+		size_t c = (size_t)snprintf(cal, cap,
+					    "service_id,monday,tuesday,wednesday,thursday,friday,"
+					    "saturday,sunday,start_date,end_date\n"
+					    "svc,1,1,1,1,1,1,1,20260101,20261231\n"
+					    "%s,1,1,1,1,1,1,1,20260101,20261231\n", svc);
+		for (size_t i = 0; with && i < dups; i++) {
+			n += (size_t)snprintf(stops + n, cap - n, "%s,Again,52,5\n", id);
+			c += (size_t)snprintf(cal + c, cap - c,
+					      "%s,1,1,1,1,1,1,1,20260101,20261231\n", svc);
+		}
+		const char *dir = make_feed(with ? "dup-rows" : "dup-rows-base", NULL, 0);
+		write_file(dir, "stops.txt", stops, n);
+		write_file(dir, "calendar.txt", cal, c);
+		loaded l = load(dir);
+		CHECK_INT(l.rc, 0);
+		if (!l.rc) {
+			CHECK_INT(l.feed->counts.stops, 3);
+			CHECK_INT(l.feed->counts.calendar, 2);
+			CHECK_INT(grens_diag_count(l.diag, "duplicate_key"), with ? 2 * dups : 0);
+			CHECK_INT(l.feed->counts.rows_skipped, with ? 2 * dups : 0);
+			bytes[with] = grens_arena_bytes(l.feed->arena);
+		}
+		unload(&l);
+	}
+	CHECK(bytes[0] > 0);
+	CHECK_INT(bytes[1], bytes[0]);
+	free(stops);
+	free(cal);
+}
+
 static void test_bad_rows(void)
 {
 	/* Each bad row below is skipped (counts.rows_skipped) with its notice.
@@ -1384,6 +1434,7 @@ int main(void)
 	test_fixture();
 	test_required_files_and_columns();
 	test_bad_rows();
+	test_duplicate_rows_memory();
 	test_csv_edge_cases();
 	test_csv_chunk_edges();
 	test_calendar_dates_only();
