@@ -11,8 +11,9 @@
 /* Zip: largest uncompressed size of one member, and of all members read. */
 #define GRENS_LIMIT_ZIP_MEMBER_BYTES (8ull * 1024 * 1024 * 1024)
 #define GRENS_LIMIT_ZIP_TOTAL_BYTES (16ull * 1024 * 1024 * 1024)
-/* Zip: largest compression ratio accepted for a member (zip-bomb guard). */
-#define GRENS_LIMIT_ZIP_RATIO 1000u
+/* Zip: largest compression ratio accepted for a member (zip-bomb guard),
+ * checked on the bytes inflated so far. Real feeds compress 5-15:1. */
+#define GRENS_LIMIT_ZIP_RATIO 100u
 /* Zip: most entries in the central directory. */
 #define GRENS_LIMIT_ZIP_ENTRIES 10000u
 /* Rows per table (fits 32-bit indices with room for GRENS_NONE). */
@@ -54,6 +55,11 @@
 #define GRENS_LIMIT_ROUTE_ENDPOINTS 4096u
 /* Routing: most departure steps of one range query. */
 #define GRENS_LIMIT_ROUTE_STEPS 100000u
+
+/* Scenarios: deepest nesting of YAML sequences and mappings. A scenario
+ * needs about 6; libyaml's time grows with the square of the depth, so a
+ * file of many brackets is refused as soon as the parser gets that deep. */
+#define GRENS_LIMIT_SCENARIO_DEPTH 32u
 
 /* Accessibility: most places in one places table, and largest places file. */
 #define GRENS_LIMIT_ACCESS_PLACES 1000000u

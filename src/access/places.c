@@ -220,6 +220,28 @@ static csv_field trimmed(csv_field f)
 	return f;
 }
 
+/* The first of f[0..n) holding a NUL byte, or n. */
+static uint32_t nul_column(const csv_field *f, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (memchr(f[i].s, '\0', f[i].len))
+			return i;
+	return n;
+}
+
+/* The header name of column i, or NULL for a column nobody reads. */
+static const char *column_name(uint32_t i, const int *fixed_idx, const int *kind_idx,
+			       char (*kind_name)[64], uint32_t kinds)
+{
+	for (uint32_t k = 0; k < COL_FIXED; k++)
+		if (fixed_idx[k] == (int)i)
+			return fixed_names[k];
+	for (uint32_t k = 0; k < kinds; k++)
+		if (kind_idx[k] == (int)i)
+			return kind_name[k];
+	return NULL;
+}
+
 static bool duplicate(const grens_access_places *pl, const char *name, const char *country)
 {
 	for (uint32_t i = 0; i < pl->count; i++)
@@ -274,6 +296,12 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 	for (uint32_t i = 0; i < n; i++) {
 		csv_field h = trimmed(f[i]);
 		bool known = false;
+		if (memchr(f[i].s, '\0', f[i].len)) {
+			rc = grens_error_set(err, GRENS_EFORMAT, "NUL byte in column %u of the header",
+					     i + 1);
+			grens_error_at(err, file, line, i + 1, NULL);
+			goto fail;
+		}
 		for (uint32_t k = 0; k < COL_FIXED; k++) {
 			if (field_is(&h, fixed_names[k])) {
 				if (fixed_idx[k] >= 0) {
@@ -378,6 +406,16 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 		}
 		if (blank_record(f, n))
 			continue;
+		/* A NUL would cut a name or code short when it is copied: skip the row. */
+		uint32_t nul = nul_column(f, n);
+		if (nul < n) {
+			grens_diag_add(diag, "invalid_character", GRENS_SEVERITY_ERROR, file, line,
+				       column_name(nul, fixed_idx, kind_idx, kind_name, kinds),
+				       "NUL byte in field %u; row skipped", nul + 1);
+			if (skipped)
+				(*skipped)++;
+			continue;
+		}
 		const char *bad_field = NULL;
 		const char *code = "invalid_row";
 		char why[160] = "";

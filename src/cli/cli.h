@@ -92,8 +92,13 @@ typedef struct cli_spec {
 	unsigned *arg_count;
 } cli_spec;
 
-/* Table entries every command spells the same way. */
-#define CLI_FEED_OPTION(list) { .name = "feed", .kind = CLI_OPT_FEED, .dst = (list) }
+/* --max-zip-ratio N of a cli_feed_list (CLI_FEED_OPTION); 0 or -1 after a
+ * message. */
+int cli_feed_ratio_option(const char *cmd, const char *opt, const char *value, void *dst);
+
+/* Table entries every command spells the same way. --feed comes with
+ * --max-zip-ratio, which print_usage explains for every such command. */
+#define CLI_FEED_OPTION(list)                                                                     	{ .name = "feed", .kind = CLI_OPT_FEED, .dst = (list) },                                  	{ .name = "max-zip-ratio", .kind = CLI_OPT_CALL, .dst = (list),                           	  .call = cli_feed_ratio_option }
 #define CLI_FORMAT_OPTION(format, ...)                                                            \
 	{ .name = "format", .kind = CLI_OPT_FORMAT, .dst = (format),                              \
 	  .mask = CLI_FORMATS(__VA_ARGS__) }
@@ -166,6 +171,7 @@ typedef struct cli_feed_list {
 	const char *paths[64];
 	char owned[2][4096];
 	unsigned count;
+	uint32_t max_zip_ratio; /* --max-zip-ratio; 0: the library default */
 } cli_feed_list;
 /* Add one --feed value; -1 with a message when there are too many. */
 int cli_feed_list_add(const char *cmd, cli_feed_list *list, const char *path);

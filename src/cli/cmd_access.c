@@ -1114,6 +1114,15 @@ static int cmd_merge(int argc, char **argv)
 		texts[i] = cli_read_file(CMD, "shard", paths[i], MAX_SHARD_BYTES, &len);
 		if (!texts[i])
 			goto done;
+		/* The rows are read as C strings: a NUL would drop the rest unseen. */
+		const char *nul = memchr(texts[i], '\0', len);
+		if (nul) {
+			unsigned line = 1;
+			for (const char *c = texts[i]; c < nul; c++)
+				line += *c == '\n';
+			cli_errorf(CMD, "merge: '%s' line %u: NUL byte", paths[i], line);
+			goto done;
+		}
 		/* JSON shards are one object; CSV shards carry their metadata
 		 * in PATH.meta.json (the file --out X.csv writes beside X.csv). */
 		bool is_csv = texts[i][strspn(texts[i], " \t\r\n")] != '{';

@@ -25,10 +25,29 @@ void cli_errorf(const char *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-void cli_report_error(const char *cmd, const grens_error *err)
+/* msg without a leading "prefix: " (messages often start with the file
+ * err->file names too). */
+static const char *after_prefix(const char *msg, const char *prefix)
+{
+	size_t n = prefix ? strlen(prefix) : 0;
+	if (n && strncmp(msg, prefix, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+		return msg + n + 2;
+	return msg;
+}
+
+/* One line: "grens CMD: [LEAD: ]FILE:LINE:COLUMN: FIELD: MESSAGE", each
+ * name once. A location equal to path (the feed itself) is left out. */
+static void report_error_line(const char *cmd, const char *lead, const char *path,
+			      const grens_error *err)
 {
 	fprintf(stderr, "grens%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-	if (err->file[0]) {
+	if (lead)
+		fprintf(stderr, "%s: ", lead);
+	const char *msg = err->message[0] ? err->message : grens_strerror(err->code);
+	for (int i = 0; i < 2; i++)
+		msg = after_prefix(after_prefix(msg, err->file), path);
+	bool at_path = path && strcmp(err->file, path) == 0 && !err->line;
+	if (err->file[0] && !at_path) {
 		fprintf(stderr, "%s", err->file);
 		if (err->line)
 			fprintf(stderr, ":%u", err->line);
@@ -38,7 +57,12 @@ void cli_report_error(const char *cmd, const grens_error *err)
 	}
 	if (err->field[0])
 		fprintf(stderr, "%s: ", err->field);
-	fprintf(stderr, "%s\n", err->message[0] ? err->message : grens_strerror(err->code));
+	fprintf(stderr, "%s\n", msg);
+}
+
+void cli_report_error(const char *cmd, const grens_error *err)
+{
+	report_error_line(cmd, NULL, NULL, err);
 }
 
 static const char *const format_names[] = { "text", "json", "csv", "geojson" };
@@ -210,6 +234,11 @@ static int print_usage(const cli_spec *spec)
 		return CLI_PARSE_ERROR;
 	}
 	spec->usage(mem);
+	for (const cli_option *o = spec->options; o->name; o++)
+		if (o->kind == CLI_OPT_FEED)
+			fprintf(mem, "\nA feed is refused when a zip member inflates to more than\n"
+				     "--max-zip-ratio N times its compressed size (default %u).\n",
+				GRENS_LIMIT_ZIP_RATIO);
 	int rc = fclose(mem) == 0 && text ? CLI_PARSE_HELP : CLI_PARSE_ERROR;
 	if (rc == CLI_PARSE_HELP && !usage_names_all(spec, text))
 		rc = CLI_PARSE_ERROR;
@@ -490,6 +519,17 @@ int cli_feed_list_add(const char *cmd, cli_feed_list *list, const char *path)
 	return 0;
 }
 
+int cli_feed_ratio_option(const char *cmd, const char *opt, const char *value, void *dst)
+{
+	int64_t v;
+	if (grens_parse_i64(value, strlen(value), 1, 1000000, &v)) {
+		cli_errorf(cmd, "%s takes a ratio from 1 to 1000000, not '%s'", opt, value);
+		return -1;
+	}
+	((cli_feed_list *)dst)->max_zip_ratio = (uint32_t)v;
+	return 0;
+}
+
 void cli_feed_list_default(cli_feed_list *list)
 {
 	if (list->count)
@@ -585,6 +625,7 @@ int cli_load_feeds(const char *cmd, const cli_feed_list *list, grens_gtfs_feed *
 		grens_error err;
 		grens_error_clear(&err);
 		opts.name = name;
+		opts.max_ratio = list->max_zip_ratio;
 		cli_progress_init(&opts.progress);
 		feeds[i] = NULL;
 		diags[i] = grens_diag_new();
@@ -594,8 +635,9 @@ int cli_load_feeds(const char *cmd, const cli_feed_list *list, grens_gtfs_feed *
 			continue;
 		}
 		if (grens_gtfs_load(&feeds[i], path, &opts, diags[i], &err) != 0) {
-			cli_errorf(cmd, "feed '%s' is unusable:", path);
-			cli_report_error(cmd, &err);
+			char lead[4200];
+			snprintf(lead, sizeof(lead), "feed '%s' is unusable", path);
+			report_error_line(cmd, lead, path, &err);
 			rc = -1;
 		}
 	}

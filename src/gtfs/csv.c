@@ -203,11 +203,34 @@ static const char *field_name(const csv_reader *r, uint32_t i)
 	return i < r->header_nf ? r->header[i] : NULL;
 }
 
-/* Unescape, terminate, clean and trim the fields of a scanned record. */
-static void finish_record(csv_reader *r, const scan_state *st, bool is_header)
+/* The first field of a scanned record holding a NUL byte, or -1. A NUL
+ * would end the value early for every later C string use (an id "S0\0 06"
+ * read as "S0"), so no repair gives back what the file meant. */
+static int nul_field(const csv_reader *r, const scan_state *st, uint32_t nf)
+{
+	const char *base = r->buf + r->pos;
+	for (uint32_t i = 0; i < nf; i++)
+		if ((st->flags[i] & F_SPECIAL) &&
+		    memchr(base + st->fstart[i], '\0', st->fend[i] - st->fstart[i]))
+			return (int)i;
+	return -1;
+}
+
+/* Unescape, terminate, clean and trim the fields of a scanned record.
+ * Returns false, after a notice, for a record with a NUL byte. */
+static bool finish_record(csv_reader *r, const scan_state *st, bool is_header)
 {
 	char *base = r->buf + r->pos;
 	uint32_t nf = st->nf < GRENS_LIMIT_COLUMNS ? st->nf : GRENS_LIMIT_COLUMNS;
+	int nul = nul_field(r, st, nf);
+	if (nul >= 0) {
+		grens_diag_add(r->diag, "invalid_character", GRENS_SEVERITY_ERROR, r->file, r->line,
+			       is_header ? NULL : field_name(r, (uint32_t)nul),
+			       is_header ? "NUL byte in column %d of the header"
+					 : "NUL byte in field %d: row skipped",
+			       nul + 1);
+		return false;
+	}
 	for (uint32_t i = 0; i < nf; i++) {
 		char *f = base + st->fstart[i];
 		size_t len = st->fend[i] - st->fstart[i];
@@ -283,6 +306,7 @@ static void finish_record(csv_reader *r, const scan_state *st, bool is_header)
 		r->flen[i] = (uint32_t)len;
 	}
 	r->nf = nf;
+	return true;
 }
 
 /* Move the unread bytes to the front and read more. Returns 0 or an error. */
@@ -425,7 +449,8 @@ static int fast_record(csv_reader *r)
 }
 #endif
 
-/* Next physical record into r->field; 1, 0 at end, or an error. */
+/* Next physical record into r->field; 1, 0 at end, 2 for a record skipped
+ * with a notice, 3 for a header with a NUL byte, or an error. */
 static int next_record(csv_reader *r, bool is_header, grens_error *err)
 {
 	scan_state *st = r->scan;
@@ -484,8 +509,12 @@ static int next_record(csv_reader *r, bool is_header, grens_error *err)
 			r->rows++;
 			return 2;
 		}
-		finish_record(r, st, is_header);
+		bool ok = finish_record(r, st, is_header);
 		r->pos = st->end;
+		if (!ok) {
+			r->rows++;
+			return is_header ? 3 : 2;
+		}
 		return 1;
 	}
 }
@@ -520,6 +549,12 @@ int csv_open(csv_reader *r, gtfs_source *src, const char *file, grens_diag *diag
 		rc = next_record(r, true, err);
 	if (rc < 0)
 		goto fail;
+	if (rc == 3) {
+		/* Column names decide what every field means: no guessing. */
+		grens_error_at(err, file, r->line, 0, NULL);
+		rc = grens_error_set(err, GRENS_EFORMAT, "%s: NUL byte in the header", file);
+		goto fail;
+	}
 	if (rc == 0) {
 		grens_diag_add(diag, "empty_file", GRENS_SEVERITY_ERROR, file, 0, NULL,
 			       "the file has no header row");

@@ -115,7 +115,7 @@ static inline const char *csv_get(const csv_reader *r, int col, uint32_t *len)
 /* ---- index ---------------------------------------------------------------- */
 
 /* Is the NUL-terminated key equal to s[0..len)? s holds no NUL (the CSV
- * reader replaces control characters), so the loop stops at the key's end
+ * reader skips rows with one), so the loop stops at the key's end
  * at the latest. Ids are short: a plain loop beats a call to memcmp. */
 static inline bool id_equal(const char *key, const char *s, size_t len)
 {

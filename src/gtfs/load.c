@@ -107,18 +107,16 @@ static int grow_error(gtfs_loader *ld, int rc, const char *file)
 static int add_id(table *t, id_map *m, const char *id, uint32_t len, uint32_t row, int col,
 		  const char **copy)
 {
-	const char *s = loader_str(t->ld, id, len);
-	if (!s)
-		return oom(t->ld);
-	uint32_t prev;
-	int rc = id_map_add(m, s, len, row, &prev);
-	if (rc < 0)
-		return oom(t->ld);
-	if (rc == 1) {
+	/* Look before copying: the arena cannot give a copy back, so a file of
+	 * repeated ids would otherwise grow the feed by every rejected row. */
+	if (id_map_find(m, id, len) != GRENS_NONE) {
 		NOTICE_ERROR(t->ld, "duplicate_key", t->file, t->r.line, t->cols[col].name,
 			     "\"%.*s\" already defined: row skipped", VAL(len), id);
 		return 1;
 	}
+	const char *s = loader_str(t->ld, id, len);
+	if (!s || id_map_add(m, s, len, row, NULL) < 0)
+		return oom(t->ld);
 	*copy = s;
 	return 0;
 }
@@ -504,20 +502,19 @@ static int new_service(gtfs_loader *ld, table *t, const char *id, uint32_t len, 
 		       bool *dup)
 {
 	grens_gtfs_feed *f = ld->feed;
-	uint32_t prev;
-	const char *copy = loader_str(ld, id, len);
-	if (!copy)
-		return oom(ld);
-	int rc = id_map_add(&ld->index->services, copy, len, f->service_count, &prev);
-	if (rc < 0)
-		return oom(ld);
-	if (rc == 1) {
+	/* Copy only a new id (as add_id): most calendar_dates rows name a
+	 * service already known. */
+	uint32_t prev = id_map_find(&ld->index->services, id, len);
+	if (prev != GRENS_NONE) {
 		*out = prev;
 		*dup = true;
 		return 0;
 	}
+	const char *copy = loader_str(ld, id, len);
+	if (!copy || id_map_add(&ld->index->services, copy, len, f->service_count, NULL) < 0)
+		return oom(ld);
 	*dup = false;
-	rc = gtfs_reserve((void **)&f->services, &ld->service_cap, sizeof(*f->services),
+	int rc = gtfs_reserve((void **)&f->services, &ld->service_cap, sizeof(*f->services),
 			  (uint64_t)f->service_count + 1);
 	if (rc)
 		return grow_error(ld, rc, t->file);
@@ -1029,6 +1026,21 @@ static int load_feed_info(gtfs_loader *ld)
 
 /* ---- the feed ------------------------------------------------------------------- */
 
+/* A required table with a header but no usable row leaves nothing to route
+ * on: the feed is as unusable as one without the file. */
+static int require_rows(gtfs_loader *ld, const char *path, const char *file, const char *what,
+			uint32_t count)
+{
+	if (count)
+		return 0;
+	grens_diag_add(ld->diag, "empty_file", GRENS_SEVERITY_ERROR, file, 0, NULL,
+		       "no usable %s: the table is empty or every row was skipped", what);
+	grens_error_at(ld->err, file, 0, 0, NULL);
+	return grens_error_set(ld->err, GRENS_EFORMAT,
+			       "%s: %s: no usable %s (the table is empty, or every row was skipped)",
+			       path, file, what);
+}
+
 static const char *const known_files[] = {
 	"agency.txt",	       "stops.txt",		 "routes.txt",
 	"trips.txt",	       "stop_times.txt",	 "calendar.txt",
@@ -1161,6 +1173,8 @@ int gtfs_load_source(grens_gtfs_feed **out, gtfs_source *src, const char *path,
 	if (!rc)
 		rc = load_stops(&ld);
 	if (!rc)
+		rc = require_rows(&ld, path, "stops.txt", "stop", f->stop_count);
+	if (!rc)
 		rc = load_routes(&ld);
 	if (!rc)
 		rc = load_calendar(&ld, &have_cal);
@@ -1182,10 +1196,14 @@ int gtfs_load_source(grens_gtfs_feed **out, gtfs_source *src, const char *path,
 		rc = load_shapes(&ld);
 	if (!rc)
 		rc = load_trips(&ld);
+	if (!rc)
+		rc = require_rows(&ld, path, "trips.txt", "trip", f->trip_count);
 	if (rc)
 		goto fail;
 	grens_progress_report(&opts->progress, "tables", 7, 11);
 	rc = gtfs_load_stop_times(&ld);
+	if (!rc)
+		rc = require_rows(&ld, path, "stop_times.txt", "stop time", f->stop_time_count);
 	if (rc)
 		goto fail;
 	grens_progress_report(&opts->progress, "tables", 8, 11);

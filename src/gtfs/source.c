@@ -29,6 +29,7 @@ struct gtfs_source {
 	source_entry *entries;
 	size_t entry_count;
 	uint64_t total_read;
+	uint64_t archive_bytes; /* size of the zip itself; 0 when not a zip */
 	gtfs_source_limits limits;
 };
 
@@ -213,6 +214,7 @@ int gtfs_source_open(gtfs_source **out, const char *path, const gtfs_source_limi
 					     "%s: empty file, not a zip archive", path);
 			goto fail;
 		}
+		s->archive_bytes = (uint64_t)st.st_size;
 		rc = open_zip(s, path, diag, err);
 	} else {
 		grens_error_at(err, path, 0, 0, NULL);
@@ -258,6 +260,7 @@ int gtfs_source_open_zip_buffer(gtfs_source **out, const void *bytes, size_t siz
 	if (!s)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
 	s->limits = *limits;
+	s->archive_bytes = size;
 	zip_error_t ze;
 	zip_error_init(&ze);
 	zip_source_t *zs = zip_source_buffer_create(bytes, size, 0, &ze);
@@ -336,7 +339,11 @@ int gtfs_member_open(gtfs_member **out, gtfs_source *s, const char *name, grens_
 	if (!m)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
 	m->src = s;
+	/* The header's compressed size may lie to pass the ratio check; no
+	 * member holds more bytes than the whole archive. */
 	m->comp_size = e->comp_size;
+	if (s->archive_bytes && m->comp_size > s->archive_bytes)
+		m->comp_size = s->archive_bytes;
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	if (e->bytes) {
 		m->bytes = e->bytes;
@@ -411,8 +418,8 @@ int64_t gtfs_member_read(gtfs_member *m, char *buf, size_t n, grens_error *err)
 	    m->read / l->max_ratio > m->comp_size) {
 		grens_error_at(err, m->name, 0, 0, NULL);
 		return grens_error_set(err, GRENS_ELIMIT,
-				       "%s: compression ratio over %u (zip bomb guard): %llu bytes "
-				       "from %llu compressed",
+				       "%s: compression ratio over %u: %llu bytes inflated from %llu "
+				       "compressed, refused (zip bomb guard)",
 				       m->name, l->max_ratio, (unsigned long long)m->read,
 				       (unsigned long long)m->comp_size);
 	}

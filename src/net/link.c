@@ -84,11 +84,13 @@ uint32_t grens_net_links_count(const grens_net_links *links)
 #define LINK_MAX_FIELD GRENS_LIMIT_LINK_FIELD_BYTES
 
 /* Split one CSV record starting at p (quotes, "" escapes; CRLF). Returns the
- * position after the record's line end; fields are copied into f. */
+ * position after the record's line end; fields are copied into f. *nul is
+ * the first field holding a NUL byte (which its copy would end at), or -1. */
 static const char *csv_record(const char *p, const char *end, char f[][LINK_MAX_FIELD],
-			      uint32_t *nf, uint32_t *lines)
+			      uint32_t *nf, uint32_t *lines, int *nul)
 {
 	*nf = 0;
+	*nul = -1;
 	size_t len = 0;
 	int quoted = 0, in_field = 1;
 	f[0][0] = '\0';
@@ -119,6 +121,8 @@ static const char *csv_record(const char *p, const char *end, char f[][LINK_MAX_
 			(*lines)++;
 			break;
 		}
+		if (ch == '\0' && *nul < 0)
+			*nul = (int)*nf;
 		if (len + 1 < LINK_MAX_FIELD) {
 			f[*nf][len++] = ch;
 			f[*nf][len] = '\0';
@@ -155,9 +159,17 @@ int grens_net_links_parse(grens_net_links *links, const char *text, size_t len, 
 	int col[5] = {-1, -1, -1, -1, -1};
 	int need = kind == GRENS_NET_LINKS_OVERRIDES ? 5 : 4;
 	uint32_t nf, line = 1, lines = 0;
+	int nul;
 	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
-	p = csv_record(p, end, f, &nf, &lines);
+	p = csv_record(p, end, f, &nf, &lines, &nul);
+	if (nul >= 0) {
+		/* Column names decide what every field means: no guessing. */
+		rc = grens_error_set(err, GRENS_EFORMAT, "NUL byte in column %d of the header",
+				     nul + 1);
+		grens_error_at(err, file, 1, (uint32_t)nul + 1, NULL);
+		goto out;
+	}
 	for (uint32_t i = 0; i < nf; i++)
 		for (int k = 0; k < 5; k++) {
 			char *h = trim_dup(f[i]);
@@ -176,7 +188,16 @@ int grens_net_links_parse(grens_net_links *links, const char *text, size_t len, 
 		line += lines;
 		lines = 0;
 		uint32_t row_line = line;
-		p = csv_record(p, end, f, &nf, &lines);
+		p = csv_record(p, end, f, &nf, &lines, &nul);
+		if (nul >= 0) {
+			const char *field = NULL;
+			for (int k = 0; k < 5; k++)
+				if (col[k] == nul)
+					field = names[k];
+			grens_diag_add(diag, "invalid_character", GRENS_SEVERITY_ERROR, file,
+				       row_line, field, "NUL byte in field %d; skipped", nul + 1);
+			continue;
+		}
 		if (nf == 1 && f[0][0] == '\0')
 			continue; /* empty line */
 		int ok = 1;

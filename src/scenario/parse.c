@@ -801,6 +801,42 @@ static const char *stem(grens_arena *arena, const char *path)
 	return grens_arena_strndup(arena, b, len);
 }
 
+/* Refuse nesting deeper than GRENS_LIMIT_SCENARIO_DEPTH while the events
+ * arrive, before the document is built: libyaml's scanner time grows with
+ * the square of the depth (minutes for 100k brackets). Syntax errors are
+ * left to the loader, which reports them. */
+static int check_depth(grens_scenario *sc, const char *text, size_t len, grens_error *err)
+{
+	yaml_parser_t parser;
+	if (!yaml_parser_initialize(&parser))
+		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	int rc = 0;
+	uint32_t depth = 0;
+	for (;;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev))
+			break;
+		yaml_event_type_t type = ev.type;
+		sc_loc at = {(uint32_t)ev.start_mark.line + 1, (uint32_t)ev.start_mark.column + 1};
+		yaml_event_delete(&ev);
+		if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
+			if (++depth > GRENS_LIMIT_SCENARIO_DEPTH) {
+				rc = sc_fail(sc, err, GRENS_ELIMIT, at, "",
+					     "YAML nested deeper than %u levels",
+					     GRENS_LIMIT_SCENARIO_DEPTH);
+				break;
+			}
+		} else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		} else if (type == YAML_STREAM_END_EVENT) {
+			break;
+		}
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 int grens_scenario_parse(grens_scenario **out, const char *text, size_t len, const char *file,
 			 grens_error *err)
 {
@@ -843,6 +879,9 @@ int grens_scenario_parse(grens_scenario **out, const char *text, size_t len, con
 	}
 	if (slash == file)
 		dir = "/";
+	rc = check_depth(sc, text, len, err);
+	if (rc)
+		goto fail;
 	if (!yaml_parser_initialize(&parser)) {
 		rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
 		goto fail;

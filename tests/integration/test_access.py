@@ -169,6 +169,15 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run("access", "merge", csv_files[1], csv_files[0])
     check(p.returncode == 0 and p.stdout == csv_full.stdout,
           f"merged CSV equals the unsharded CSV: {p.stderr}")
+    # a NUL byte in a shard refuses the merge, naming the file and line
+    with open(csv_files[1], "rb") as f:
+        lines = f.read().split(b"\n")
+    lines[2] = lines[2][:1] + b"\0" + lines[2][1:]
+    nul = os.path.join(tmp, "nul.csv")
+    with open(nul, "wb") as f:
+        f.write(b"\n".join(lines))
+    p = run("access", "merge", csv_files[0], nul)
+    check(p.returncode != 0 and f"'{nul}' line 3: NUL byte" in p.stderr, f"NUL shard: {p.stderr}")
     merged_csv = os.path.join(tmp, "merged.csv")
     p = run("access", "merge", csv_files[1], csv_files[0], "--out", merged_csv)
     check(p.returncode == 0 and open(merged_csv).read() == csv_full.stdout,

@@ -3,6 +3,8 @@ import csv
 import io
 import json
 import os
+import shutil
+import tempfile
 import zipfile
 
 from harness import run, check, finish, shared_dir, FIXTURES
@@ -18,6 +20,52 @@ r = run("info", "--feed", basic, "--format", "xml")
 check(r.returncode == 2 and "--format" in r.stderr, "bad --format exits 2")
 r = run("info", "--feed", "/nonexistent/feed.zip")
 check(r.returncode == 1 and "/nonexistent/feed.zip" in r.stderr, "missing feed exits 1, names it")
+# one line, the path once
+check(r.stderr == "grens info: feed '/nonexistent/feed.zip' is unusable: "
+      "No such file or directory\n", f"missing feed: one line ({r.stderr!r})")
+
+# A zip bomb: stop_times.txt of one row repeated inflates about 300:1. The
+# default cap (100) refuses it while inflating, naming the member: exit 1;
+# --max-zip-ratio raises the cap.
+with tempfile.TemporaryDirectory() as tmp:
+    bomb = os.path.join(tmp, "bomb.zip")
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in os.listdir(basic):
+            if name != "stop_times.txt":
+                z.write(os.path.join(basic, name), name)
+        with open(os.path.join(basic, "stop_times.txt")) as fh:
+            rows = fh.read()
+        z.writestr("stop_times.txt", rows + "t1,23:59:00,23:59:00,a1,99\n" * 150000)
+    ratio = z.getinfo("stop_times.txt").file_size / z.getinfo("stop_times.txt").compress_size
+    check(ratio > 100, f"the bomb compresses over 100:1 ({ratio:.0f})")
+    r = run("info", "--feed", bomb)
+    check(r.returncode == 1 and r.stderr.startswith(f"grens info: feed '{bomb}' is unusable: "
+          "stop_times.txt: compression ratio over 100: ") and "zip bomb" in r.stderr
+          and r.stderr.count("\n") == 1, f"zip bomb refused, exit 1 ({r.returncode}: {r.stderr!r})")
+    r = run("info", "--feed", bomb, "--max-zip-ratio", "100000")
+    check("compression ratio" not in r.stderr, f"--max-zip-ratio raises the cap ({r.stderr[-300:]!r})")
+    r = run("info", "--feed", bomb, "--max-zip-ratio", "0")
+    check(r.returncode == 2 and "--max-zip-ratio" in r.stderr, f"--max-zip-ratio 0 exits 2")
+    r = run("info", "--help")
+    check("--max-zip-ratio N" in r.stdout, "info --help explains --max-zip-ratio")
+
+# Headers but no rows in stops.txt or trips.txt: unusable, as without the file;
+# the message names the empty table.
+with tempfile.TemporaryDirectory() as tmp:
+    for table, what in (("stops.txt", "stop"), ("trips.txt", "trip")):
+        feed = os.path.join(tmp, table.split(".")[0] + "-empty")
+        shutil.copytree(basic, feed)
+        with open(os.path.join(feed, table)) as fh:
+            header = fh.readline()
+        with open(os.path.join(feed, table), "w") as fh:
+            fh.write(header)
+        r = run("info", "--feed", feed)
+        check(r.returncode == 1 and r.stderr == f"grens info: feed '{feed}' is unusable: "
+              f"{table}: no usable {what} (the table is empty, or every row was skipped)\n",
+              f"headers-only {table} exits 1 naming it ({r.stderr!r})")
+        r = run("route", "--feed", feed, "--from", "a1", "--to", "c", "--date", "2026-03-10",
+                "--time", "08:00")
+        check(r.returncode == 1 and table in r.stderr, f"route on headers-only {table} exits 1")
 
 # The net-basic fixture, counted by hand from its files: 1 agency, 7 stops,
 # 2 routes, 7 trips, 18 stop_times rows, 2 calendar rows, 2 calendar_dates

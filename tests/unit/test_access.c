@@ -194,6 +194,39 @@ static void test_places(void)
 	    GRENS_EFORMAT);
 	CHECK_INT(err.line, 3);
 	grens_access_places_free(pl);
+
+	/* A NUL byte would cut "Aa\0chen" to "Aa" and "GM\0" to "GM": those rows
+	 * are skipped with a notice naming the field; a NUL in the header fails. */
+	static const char nul[] = "name,country,municipality_code,lat,lon,population\n"
+				  "Aa\0chen,DE,05334002,50.77,6.08,249070\n"
+				  "Heerlen,NL,\"GM\0\",50.88,5.98,86832\n"
+				  "Maastricht,NL,GM0935,50.85,5.69,121151\n";
+	diag = grens_diag_new();
+	skipped = 0;
+	CHECK_INT(grens_access_places_new(&pl, &err), 0);
+	CHECK_INT(grens_access_places_parse(pl, "nul.csv", nul, sizeof(nul) - 1, diag, &skipped,
+					    &err),
+		  0);
+	CHECK_INT(grens_access_places_count(pl), 1);
+	CHECK_INT(skipped, 2);
+	CHECK_INT(grens_diag_count(diag, "invalid_character"), 2);
+	if (grens_diag_kept_count(diag) == 2) {
+		const grens_notice *n = grens_diag_kept(diag, 0);
+		CHECK_INT(n->line, 2);
+		CHECK_STR(n->field, "name");
+		CHECK_STR(n->file, "nul.csv");
+		CHECK_STR(grens_diag_kept(diag, 1)->field, "municipality_code");
+	}
+	grens_diag_free(diag);
+	grens_access_places_free(pl);
+	static const char nul_header[] = "name,coun\0try,municipality_code,lat,lon,population\n";
+	CHECK_INT(grens_access_places_new(&pl, &err), 0);
+	CHECK_INT(grens_access_places_parse(pl, "nulh.csv", nul_header, sizeof(nul_header) - 1,
+					    NULL, NULL, &err),
+		  GRENS_EFORMAT);
+	CHECK_INT(err.line, 1);
+	CHECK_INT(err.column, 2);
+	grens_access_places_free(pl);
 }
 
 /* Index of result slot holding origin index o. */

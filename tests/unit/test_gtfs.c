@@ -88,7 +88,7 @@ static char tmp_root[256];
 
 static void write_file(const char *dir, const char *name, const char *text, size_t len)
 {
-	char path[512];
+	char path[1024];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	FILE *fp = fopen(path, "wb");
 	if (!fp) {
@@ -403,6 +403,84 @@ static void test_required_files_and_columns(void)
 	CHECK_INT(l.rc, 0);
 	CHECK_INT(grens_diag_count(l.diag, "empty_file"), 1);
 	unload(&l);
+
+	/* Headers but no usable rows in stops, trips or stop_times: nothing to
+	 * route on, so the feed fails as without the file, naming the table. */
+	static const struct {
+		const char *file, *header, *what;
+	} headers_only[] = {
+		{ "stops.txt", "stop_id,stop_name,stop_lat,stop_lon\n", "no usable stop " },
+		{ "trips.txt", "route_id,service_id,trip_id\n", "no usable trip " },
+		{ "stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n",
+		  "no usable stop time " },
+		/* rows that are all skipped count as none */
+		{ "stops.txt", "stop_id,stop_name,stop_lat,stop_lon\n,Nameless,52,5\n",
+		  "no usable stop " },
+	};
+	for (size_t i = 0; i < sizeof(headers_only) / sizeof(headers_only[0]); i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "headers-only-%zu", i);
+		l = load(make_feed(name, &(file_override){ headers_only[i].file,
+							  headers_only[i].header },
+				   1));
+		CHECK_INT(l.rc, GRENS_EFORMAT);
+		CHECK(l.feed == NULL);
+		CHECK_STR(l.err.file, headers_only[i].file);
+		CHECK(strstr(l.err.message, headers_only[i].what) != NULL);
+		const grens_notice *n = notice(&l, "empty_file");
+		CHECK(n != NULL && strcmp(n->file, headers_only[i].file) == 0);
+		unload(&l);
+	}
+}
+
+/* Rows rejected as duplicate keys keep no memory: the feed's arena is as
+ * large with 40000 repeated stop and service rows (64-byte ids) as
+ * without them. Counted in arena bytes, not timed. */
+static void test_duplicate_rows_memory(void)
+{
+	static const char id[] = "s1-0123456789012345678901234567890123456789012345678901234567";
+	static const char svc[] = "svc-012345678901234567890123456789012345678901234567890123456";
+	const size_t dups = 40000;
+	size_t cap = dups * 128 + 512;
+	char *stops = malloc(cap), *cal = malloc(cap);
+	if (!stops || !cal) {
+		free(stops);
+		free(cal);
+		return;
+	}
+	size_t bytes[2] = { 0, 0 };
+	for (int with = 0; with < 2; with++) {
+		size_t n = (size_t)snprintf(stops, cap,
+					    "stop_id,stop_name,stop_lat,stop_lon\n"
+					    "s1,One,52.0,5.0\ns2,Two,52.1,5.1\n%s,Long,52,5\n", id);
+		size_t c = (size_t)snprintf(cal, cap,
+					    "service_id,monday,tuesday,wednesday,thursday,friday,"
+					    "saturday,sunday,start_date,end_date\n"
+					    "svc,1,1,1,1,1,1,1,20260101,20261231\n"
+					    "%s,1,1,1,1,1,1,1,20260101,20261231\n", svc);
+		for (size_t i = 0; with && i < dups; i++) {
+			n += (size_t)snprintf(stops + n, cap - n, "%s,Again,52,5\n", id);
+			c += (size_t)snprintf(cal + c, cap - c,
+					      "%s,1,1,1,1,1,1,1,20260101,20261231\n", svc);
+		}
+		const char *dir = make_feed(with ? "dup-rows" : "dup-rows-base", NULL, 0);
+		write_file(dir, "stops.txt", stops, n);
+		write_file(dir, "calendar.txt", cal, c);
+		loaded l = load(dir);
+		CHECK_INT(l.rc, 0);
+		if (!l.rc) {
+			CHECK_INT(l.feed->counts.stops, 3);
+			CHECK_INT(l.feed->counts.calendar, 2);
+			CHECK_INT(grens_diag_count(l.diag, "duplicate_key"), with ? 2 * dups : 0);
+			CHECK_INT(l.feed->counts.rows_skipped, with ? 2 * dups : 0);
+			bytes[with] = grens_arena_bytes(l.feed->arena);
+		}
+		unload(&l);
+	}
+	CHECK(bytes[0] > 0);
+	CHECK_INT(bytes[1], bytes[0]);
+	free(stops);
+	free(cal);
 }
 
 static void test_bad_rows(void)
@@ -501,9 +579,9 @@ static void test_csv_edge_cases(void)
 	}
 	const grens_gtfs_feed *f = l.feed;
 	uint32_t s1 = grens_gtfs_find_stop(f, "s1"), s2 = grens_gtfs_find_stop(f, "s2");
-	uint32_t s3 = grens_gtfs_find_stop(f, "s3"), s4 = grens_gtfs_find_stop(f, "s4");
-	CHECK(s1 != GRENS_NONE && s2 != GRENS_NONE && s3 != GRENS_NONE && s4 != GRENS_NONE);
-	if (s1 == GRENS_NONE || s2 == GRENS_NONE || s3 == GRENS_NONE || s4 == GRENS_NONE) {
+	uint32_t s4 = grens_gtfs_find_stop(f, "s4");
+	CHECK(s1 != GRENS_NONE && s2 != GRENS_NONE && s4 != GRENS_NONE);
+	if (s1 == GRENS_NONE || s2 == GRENS_NONE || s4 == GRENS_NONE) {
 		unload(&l);
 		return;
 	}
@@ -511,8 +589,11 @@ static void test_csv_edge_cases(void)
 	CHECK_STR(f->stops[s2].name, "Bad?? name");
 	CHECK_INT(notice_line(&l, "invalid_utf8"), 5); /* lines 2-3 s1, 4 blank */
 	CHECK_STR(notice_field(&l, "invalid_utf8"), "stop_name");
-	CHECK_STR(f->stops[s3].name, "Nul?byte");
+	/* A NUL byte would cut the value short: the row is skipped. */
+	CHECK_INT(grens_gtfs_find_stop(f, "s3"), GRENS_NONE);
 	CHECK_INT(notice_line(&l, "invalid_character"), 6);
+	CHECK_STR(notice_field(&l, "invalid_character"), "stop_name");
+	CHECK_STR(notice(&l, "invalid_character")->file, "stops.txt");
 	CHECK_STR(f->stops[s4].name, "A name that is far t"); /* 20 bytes */
 	CHECK_INT(notice_line(&l, "field_too_long"), 7);
 	CHECK_INT(grens_gtfs_find_stop(f, "s5"), GRENS_NONE);
@@ -521,7 +602,36 @@ static void test_csv_edge_cases(void)
 	 * has 2 fields and is skipped too. */
 	CHECK_INT(grens_diag_count(l.diag, "csv_parsing_failed"), 1);
 	CHECK_INT(grens_gtfs_find_stop(f, "s6"), GRENS_NONE);
-	CHECK_INT(f->counts.stops, 4);
+	CHECK_INT(f->counts.stops, 3);
+	CHECK_INT(f->counts.rows_skipped, 3);
+	unload(&l);
+
+	/* A NUL inside an id (quoted or not) must not turn "s2\0 06" into "s2":
+	 * those rows go, the clean ones stay; a NUL in a header refuses the file. */
+	static const char nul_stops[] = "stop_id,stop_name,stop_lat,stop_lon\n"
+					"s2,Two,52.0,5.0\n"
+					"s2\0 06,Shadow,52.0,5.0\n"
+					"\"s1\0\",Quoted,52.0,5.0\n"
+					"s1,One,52.1,5.1\n";
+	dir = MAKE_FEED("csv-nul", { "notes.txt", NULL });
+	write_file(dir, "stops.txt", nul_stops, sizeof(nul_stops) - 1);
+	l = load(dir);
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		CHECK_INT(l.feed->counts.stops, 2);
+		CHECK_INT(grens_diag_count(l.diag, "invalid_character"), 2);
+		CHECK_INT(grens_diag_count(l.diag, "duplicate_key"), 0);
+		CHECK_INT(notice_line(&l, "invalid_character"), 3);
+		CHECK_STR(notice_field(&l, "invalid_character"), "stop_id");
+		CHECK_INT(l.feed->counts.rows_skipped, 2);
+	}
+	unload(&l);
+	static const char nul_header[] = "stop_id,stop_na\0me,stop_lat,stop_lon\ns1,One,52,5\n";
+	write_file(dir, "stops.txt", nul_header, sizeof(nul_header) - 1);
+	l = load(dir);
+	CHECK_INT(l.rc, GRENS_EFORMAT);
+	CHECK(strstr(l.err.message, "NUL byte in the header") != NULL);
+	CHECK_STR(l.err.file, "stops.txt");
 	unload(&l);
 
 	/* A field of several megabytes: the record is skipped, nothing grows. */
@@ -820,9 +930,36 @@ static int zip_fixture(const char *out, const extra_member *extra, size_t nextra
 	return zip_close(z) == 0 ? 0 : -1;
 }
 
-/* Rewrite the uncompressed size of member `name` in both the local header
- * and the central directory, so the archive lies about it. */
-static int zip_patch_size(const char *path, const char *name, uint32_t size)
+/* The minimal feed zipped, with bytes[0..n) as its stops.txt (first). */
+static int zip_bomb(const char *path, const char *bytes, size_t n)
+{
+	int zerr = 0;
+	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	if (!z)
+		return -1;
+	zip_source_t *s = zip_source_buffer(z, bytes, n, 0);
+	if (!s || zip_file_add(z, "stops.txt", s, 0) < 0) {
+		zip_source_free(s);
+		zip_discard(z);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(minimal_files) / sizeof(minimal_files[0]); i++) {
+		if (strcmp(minimal_files[i].name, "stops.txt") == 0)
+			continue;
+		s = zip_source_buffer(z, minimal_files[i].text, strlen(minimal_files[i].text), 0);
+		if (!s || zip_file_add(z, minimal_files[i].name, s, 0) < 0) {
+			zip_source_free(s);
+			zip_discard(z);
+			return -1;
+		}
+	}
+	return zip_close(z) == 0 ? 0 : -1;
+}
+
+/* Rewrite a size of member `name` in both the local header and the central
+ * directory, so the archive lies about it: the uncompressed size (local
+ * offset 22, central 24) or the compressed one (18, 20). */
+static int zip_patch(const char *path, const char *name, uint32_t size, bool compressed)
 {
 	FILE *fp = fopen(path, "r+b");
 	if (!fp)
@@ -841,12 +978,12 @@ static int zip_patch_size(const char *path, const char *name, uint32_t size)
 	for (long i = 0; i + 46 + (long)nl <= len; i++) {
 		if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 3 && b[i + 3] == 4 &&
 		    memcmp(b + i + 30, name, nl) == 0) {
-			memcpy(b + i + 22, &size, 4); /* little-endian host */
+			memcpy(b + i + (compressed ? 18 : 22), &size, 4); /* little-endian host */
 			patched++;
 		}
 		if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 1 && b[i + 3] == 2 &&
 		    memcmp(b + i + 46, name, nl) == 0) {
-			memcpy(b + i + 24, &size, 4);
+			memcpy(b + i + (compressed ? 20 : 24), &size, 4);
 			patched++;
 		}
 	}
@@ -855,6 +992,16 @@ static int zip_patch_size(const char *path, const char *name, uint32_t size)
 	fclose(fp);
 	free(b);
 	return patched == 2 ? 0 : -1;
+}
+
+static int zip_patch_size(const char *path, const char *name, uint32_t size)
+{
+	return zip_patch(path, name, size, false);
+}
+
+static int zip_patch_comp_size(const char *path, const char *name, uint32_t size)
+{
+	return zip_patch(path, name, size, true);
 }
 
 static void test_zip(void)
@@ -932,29 +1079,35 @@ static void test_zip(void)
 
 	/* The same bytes as stops.txt (a header, then one endless record of NULs),
 	 * read with a ratio cap of 100. */
-	const extra_member bomb2[] = { { "stops.txt", zeros, zn } };
-	int zerr = 0;
-	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
-	CHECK(z != NULL);
-	if (z) {
-		zip_source_t *s = zip_source_buffer(z, bomb2[0].bytes, bomb2[0].size, 0);
-		zip_file_add(z, "stops.txt", s, 0);
-		for (size_t i = 0; i < sizeof(minimal_files) / sizeof(minimal_files[0]); i++) {
-			if (strcmp(minimal_files[i].name, "stops.txt") == 0)
-				continue;
-			s = zip_source_buffer(z, minimal_files[i].text,
-					      strlen(minimal_files[i].text), 0);
-			zip_file_add(z, minimal_files[i].name, s, 0);
-		}
-		CHECK_INT(zip_close(z), 0);
-	}
+	CHECK_INT(zip_bomb(path, zeros, zn), 0);
+	/* Refused by the default cap (100), while streaming: far fewer bytes
+	 * than the member holds were inflated. */
 	grens_gtfs_options o = GRENS_GTFS_OPTIONS_INIT;
-	o.max_ratio = 100;
+	CHECK_INT(o.max_ratio, 100);
 	l = load_opts(path, &o);
 	CHECK_INT(l.rc, GRENS_ELIMIT);
-	CHECK(strstr(l.err.message, "ratio") != NULL);
+	CHECK(strstr(l.err.message, "compression ratio over 100") != NULL);
 	CHECK_STR(l.err.file, "stops.txt");
+	unsigned long long inflated = 0;
+	const char *at = strstr(l.err.message, "ratio over 100: ");
+	if (at)
+		inflated = strtoull(at + 16, NULL, 10);
+	CHECK(inflated > (1u << 20) && inflated < zn);
 	unload(&l);
+	/* A higher cap (the load option) lets it through to the CSV rules. */
+	o.max_ratio = 100000;
+	l = load_opts(path, &o);
+	CHECK(l.rc != GRENS_ELIMIT);
+	unload(&l);
+	/* A central directory that claims a huge compressed size does not buy
+	 * a higher ratio: no member is larger than the archive. */
+	CHECK_INT(zip_patch_comp_size(path, "stops.txt", 0xFFFFFFF0u), 0);
+	l = load(path);
+	CHECK_INT(l.rc, GRENS_ELIMIT);
+	CHECK_STR(l.err.file, "stops.txt");
+	CHECK(strstr(l.err.message, "compression ratio over 100") != NULL);
+	unload(&l);
+	CHECK_INT(zip_bomb(path, zeros, zn), 0);
 
 	/* A header that lies: stops.txt claims 100 bytes; the member cap (1 MiB)
 	 * is enforced on the bytes inflated. */
@@ -1284,6 +1437,7 @@ int main(void)
 		test_fixture();
 		test_required_files_and_columns();
 		test_bad_rows();
+		test_duplicate_rows_memory();
 		test_csv_edge_cases();
 		test_csv_chunk_edges();
 		test_calendar_dates_only();

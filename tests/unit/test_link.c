@@ -114,6 +114,32 @@ static void test_links_parse(void)
 	CHECK_STR(last->file, "ok.csv");
 	CHECK_INT(last->line, 4);
 	grens_net_links_free(links);
+
+	/* A NUL byte: "S0\0 06" must not become stop "S0"; the row is skipped
+	 * with file, line and field; a NUL in the header fails the file. */
+	static const char nul[] = "feed_a,stop_id_a,feed_b,stop_id_b\n"
+				  "nl,S0\0 06,de,b\n"
+				  "nl,S1,de,b\n";
+	links = grens_net_links_new();
+	CHECK_INT(grens_net_links_parse(links, nul, sizeof(nul) - 1, GRENS_NET_LINKS_FILE,
+					"nul.csv", diag, &err),
+		  0);
+	CHECK_INT(grens_net_links_count(links), 1);
+	CHECK_INT(grens_diag_count(diag, "invalid_character"), 1);
+	last = grens_diag_kept(diag, grens_diag_kept_count(diag) - 1);
+	CHECK_STR(last->code, "invalid_character");
+	CHECK_STR(last->file, "nul.csv");
+	CHECK_STR(last->field, "stop_id_a");
+	CHECK_INT(last->line, 2);
+	grens_net_links_free(links);
+	static const char nul_header[] = "feed_a,stop_id_a\0,feed_b,stop_id_b\nnl,S1,de,b\n";
+	links = grens_net_links_new();
+	CHECK_INT(grens_net_links_parse(links, nul_header, sizeof(nul_header) - 1,
+					GRENS_NET_LINKS_FILE, "nulh.csv", diag, &err),
+		  GRENS_EFORMAT);
+	CHECK_STR(err.file, "nulh.csv");
+	CHECK_INT(grens_net_links_count(links), 0);
+	grens_net_links_free(links);
 	grens_diag_free(diag);
 }
 

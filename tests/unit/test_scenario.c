@@ -198,6 +198,37 @@ static void test_parse(void)
 		if (err.line != bad[i].line || err.column != bad[i].column)
 			fprintf(stderr, "  case %zu: %s\n", i, err.message);
 	}
+
+	/* Deep nesting is refused where it passes the limit, before libyaml's
+	 * quadratic scan of 100k brackets (minutes) could run: the check
+	 * counts steps, not time. */
+	size_t deep_n = 100000;
+	char *deep = malloc(2 * deep_n + 16);
+	if (deep) {
+		size_t n = (size_t)snprintf(deep, 16, "name: x\nedits: ");
+		memset(deep + n, '[', deep_n);
+		memset(deep + n + deep_n, ']', deep_n);
+		n += 2 * deep_n;
+		sc = NULL;
+		CHECK_INT(grens_scenario_parse(&sc, deep, n, "deep.yaml", &err), GRENS_ELIMIT);
+		CHECK(sc == NULL);
+		CHECK_STR(err.file, "deep.yaml");
+		CHECK_INT(err.line, 2);
+		/* "edits: " is 7 columns; the mapping is level 1, the first '[' level 2 */
+		CHECK_INT(err.column, 8 + GRENS_LIMIT_SCENARIO_DEPTH - 1);
+		CHECK(strstr(err.message, "nested deeper than") != NULL);
+		free(deep);
+	}
+	/* Nesting up to the limit is fine (the walk rejects the shape, not the depth). */
+	char ok_deep[128];
+	size_t k = (size_t)snprintf(ok_deep, sizeof(ok_deep), "edits: ");
+	for (uint32_t d = 1; d < GRENS_LIMIT_SCENARIO_DEPTH; d++)
+		ok_deep[k++] = '[';
+	for (uint32_t d = 1; d < GRENS_LIMIT_SCENARIO_DEPTH; d++)
+		ok_deep[k++] = ']';
+	sc = NULL;
+	CHECK(grens_scenario_parse(&sc, ok_deep, k, "ok.yaml", &err) != GRENS_ELIMIT);
+	grens_scenario_free(sc);
 }
 
 static void test_base(const grens_gtfs_feed *feed)
