@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grens/net.h"
 #include "scenario_internal.h"
 
 /* ---- growable vectors (malloc'd while applying) ---------------------------- */
@@ -189,10 +190,13 @@ static uint32_t stop_by_id(const struct draft *d, const char *id)
 	return GRENS_NONE;
 }
 
+/* A stop name in the spelling grens_net_find_stops and the linker compare
+ * names in, so a scenario finds "Koeln Hbf" or "Den Haag C." as the command
+ * line does. */
 static char *fold(struct ctx *c, const char *s)
 {
 	char buf[512];
-	size_t n = grens_text_fold(s, strlen(s), buf, sizeof(buf));
+	size_t n = grens_net_name_key(s, buf, sizeof(buf));
 	if (n >= sizeof(buf))
 		n = sizeof(buf) - 1;
 	return grens_arena_strndup(c->res->arena, buf, n);

@@ -2,6 +2,7 @@
 linker compares them, suggestions when nothing matches, and coordinates."""
 import json
 import os
+import tempfile
 
 from harness import run, check, finish, SOURCE
 
@@ -59,5 +60,27 @@ check(r.returncode == 0, f"profile --to coordinates ({r.stderr.strip()})")
 r = query("50.0,5.0")
 check(r.returncode == 2 and "--from '50.0,5.0' matches no stop: none within 1500 m; the "
       "nearest is \"Maastricht\"" in r.stderr, f"nothing in reach: {r.stderr.strip()}")
+
+# A scenario names its stops by the same rules: feeds/scenarios/ic-aken.yaml
+# with "Aachen Hbf" spelled "Aachen Hauptbahnhof" and "Herzogenrath" as is
+# (nl:hza "Herzogenrath") changes the same 66 trips and gives the same
+# median (grens compare prints the scenario's edit summary on stderr).
+with open(os.path.join(SOURCE, "feeds", "scenarios", "ic-aken.yaml"), encoding="utf-8") as f:
+    text = f.read()
+check("stop: Aachen Hbf" in text, "ic-aken.yaml names Aachen Hbf")
+with tempfile.TemporaryDirectory() as tmp:
+    spelled = os.path.join(tmp, "ic-aken-spelled.yaml")
+    with open(spelled, "w", encoding="utf-8") as f:
+        f.write(text.replace("stop: Aachen Hbf", "stop: Aachen Hauptbahnhof"))
+    cmp = ["compare", *FEEDS, "--from", "Amsterdam Centraal", "--to", "Aachen Hbf",
+           "--date", "2026-06-16", "--format", "json"]
+    a = run(*cmp, "--scenario", os.path.join(SOURCE, "feeds", "scenarios", "ic-aken.yaml"))
+    b = run(*cmp, "--scenario", spelled)
+    check(a.returncode == 0 and b.returncode == 0,
+          f"both spellings run ({a.returncode}, {b.returncode}: {b.stderr.strip()})")
+    if a.returncode == 0 and b.returncode == 0:
+        med = lambda r: [(x["scenario"], x["median_s"]) for x in json.loads(r.stdout)["rows"]]
+        check(med(a)[1:] and [m for _, m in med(a)] == [m for _, m in med(b)],
+              f"same medians: {med(a)} {med(b)}")
 
 finish()
