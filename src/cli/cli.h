@@ -166,10 +166,10 @@ int cli_fetch_verify(const char *path, grens_fetch_kind kind, void *ctx, grens_e
 const char *cli_feeds_dir(void);
 
 /* List of --feed paths; when none were given, the default feeds
- * (cli_feeds_dir()/nl and /nrw). */
+ * (cli_feeds_dir()/nl, /nrw and /be). */
 typedef struct cli_feed_list {
 	const char *paths[64];
-	char owned[2][4096];
+	char owned[3][4096];
 	unsigned count;
 	uint32_t max_zip_ratio; /* --max-zip-ratio; 0: the library default */
 } cli_feed_list;

@@ -19,7 +19,7 @@ static void help(FILE *out)
 		"Load and validate GTFS feeds (.zip files or directories) and summarise them:\n"
 		"agencies, rows per table, service date range, routable patterns and the\n"
 		"data problems found (notices), with file, line and field.\n"
-		"Without --feed, the embedded default feeds (%s/nl and /nrw) are used.\n"
+		"Without --feed, the embedded default feeds (%s/nl, /nrw and /be) are used.\n"
 		"\n"
 		"  --feed [NAME=]PATH  a feed; NAME scopes its ids (default: the file name)\n"
 		"  --format FORMAT     text (default) or json\n"

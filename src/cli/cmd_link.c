@@ -24,7 +24,7 @@ static void help(FILE *out)
 	    "the distance), the near misses (similar names or close stops that were not\n"
 	    "matched, and why), the trips found in two feeds and merged, and the time\n"
 	    "zone shift applied to each feed.\n"
-	    "Without --feed, the embedded default feeds (%s/nl and /nrw) are used.\n"
+	    "Without --feed, the embedded default feeds (%s/nl, /nrw and /be) are used.\n"
 	    "\n"
 	    "  --feed [NAME=]PATH  a feed; NAME scopes its ids (default: the file name)\n"
 	    "  --links FILE        explicit station links, CSV feed_a,stop_id_a,feed_b,stop_id_b\n"

@@ -534,8 +534,8 @@ void cli_feed_list_default(cli_feed_list *list)
 {
 	if (list->count)
 		return;
-	static const char *names[] = { "nl", "nrw" };
-	for (unsigned i = 0; i < 2; i++) {
+	static const char *names[] = { "nl", "nrw", "be" };
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(list->owned[i], sizeof(list->owned[i]), "%s/%s", cli_feeds_dir(), names[i]);
 		list->paths[list->count++] = list->owned[i];
 	}

@@ -15,7 +15,8 @@ from harness import BIN, SOURCE, check, finish, run, shared_dir
 
 FEEDS = os.path.join(SOURCE, "feeds")
 GEN = os.path.join(SOURCE, "tools", "gen-corridor")
-FEED_NAMES = ("nl", "nrw")
+FEED_NAMES = ("nl", "nrw", "be")
+TIMEZONES = {"nl": "Europe/Amsterdam", "nrw": "Europe/Berlin", "be": "Europe/Brussels"}
 
 # ---------------------------------------------------------------------------
 # 1. The committed feeds are exactly what the generator makes of the line
@@ -29,7 +30,8 @@ with tempfile.TemporaryDirectory() as tmp:
             generated.append(os.path.relpath(os.path.join(root, fn), tmp))
     generated.sort()
     check("nl/stop_times.txt" in generated and "nrw/calendar.txt" in generated
-          and "links.csv" in generated, f"generator wrote both feeds and links.csv: {generated}")
+          and "be/stop_times.txt" in generated and "links.csv" in generated,
+          f"generator wrote the three feeds and links.csv: {generated}")
     for rel in generated:
         with open(os.path.join(tmp, rel), "rb") as f:
             fresh = f.read()
@@ -55,13 +57,15 @@ with tempfile.TemporaryDirectory() as tmp:
                    for g in generated)
         check(same, "two generator runs give identical bytes")
 
-# feeds/stations.csv is the licensed station list, copied unchanged.
+# feeds/stations.csv and feeds/stations-region.csv are the licensed station
+# lists, copied unchanged.
 shared = shared_dir()
 if shared:
-    with open(os.path.join(shared, "corridor", "stations.csv"), "rb") as f:
-        original = f.read()
-    with open(os.path.join(FEEDS, "stations.csv"), "rb") as f:
-        check(f.read() == original, "feeds/stations.csv is an unchanged copy")
+    for name in ("stations.csv", "stations-region.csv"):
+        with open(os.path.join(shared, "corridor", name), "rb") as f:
+            original = f.read()
+        with open(os.path.join(FEEDS, name), "rb") as f:
+            check(f.read() == original, f"feeds/{name} is an unchanged copy")
 
 # A broken line description is reported with file and line.
 with tempfile.TemporaryDirectory() as tmp:
@@ -145,8 +149,7 @@ for name in FEED_NAMES:
                   f"{name}: {s['stop_id']} has a station as parent")
     agencies = {a["agency_id"] for a in f["agency"]}
     tz = {a["agency_timezone"] for a in f["agency"]}
-    check(tz == {"Europe/Amsterdam" if name == "nl" else "Europe/Berlin"},
-          f"{name}: agency timezone {tz}")
+    check(tz == {TIMEZONES[name]}, f"{name}: agency timezone {tz}")
     check(f["feed_info"][0]["feed_publisher_name"] == "grens corridor reconstruction",
           f"{name}: feed_info publisher")
     routes = {r["route_id"]: r for r in f["routes"]}
@@ -201,11 +204,18 @@ check(feeds["nrw"]["calendar"] is not None and feeds["nrw"]["calendar_dates"],
       "nrw uses calendar.txt plus calendar_dates.txt")
 nl_stops = {s["stop_id"]: s for s in feeds["nl"]["stops"]}
 nrw_stops = {s["stop_id"]: s for s in feeds["nrw"]["stops"]}
+be_stops = {s["stop_id"]: s for s in feeds["be"]["stops"]}
 check(nl_stops.get("hrl", {}).get("location_type") == "1" and "hrl:3" in nl_stops,
       "nl: Dutch station codes, platforms under a parent (hrl, hrl:3)")
 check(nrw_stops.get("de:05334:1008", {}).get("location_type") == "1"
       and any(k.startswith("de:05334:1008:1:") for k in nrw_stops),
       "nrw: DHID parent de:05334:1008 with de:05334:1008:1:N platforms")
+# be: Belgian style, S + UIC number for a station (Liège-Guillemins, eva
+# 8800012 in stations-region.csv), UIC_N for its platforms; weekly calendar.
+check(be_stops.get("S8800012", {}).get("location_type") == "1"
+      and be_stops.get("8800012_6", {}).get("parent_station") == "S8800012",
+      "be: UIC parent S8800012 with 8800012_N platforms")
+check(feeds["be"]["calendar"] is not None, "be uses calendar.txt")
 
 # Düren is served only by the nrw feed (stations.csv: Düren 50.809517, 6.482451).
 def near(stops, lat, lon, eps=0.002):
@@ -226,13 +236,19 @@ nrw_re18 = {t["trip_short_name"]: t["trip_id"] for t in feeds["nrw"]["trips"]
             if t["route_id"].endswith("re18") and t["service_id"] == "wdsa"}
 check(nl_re18 and set(nl_re18) == set(nrw_re18), "RE18 train numbers match across feeds")
 check(not set(nl_re18.values()) & set(nrw_re18.values()), "RE18 trip ids differ across feeds")
+# Its extension Maastricht - Liège (lines/be.lines) is in nl and be, likewise.
+nl_lim = {t["trip_short_name"] for t in feeds["nl"]["trips"]
+          if t["route_id"].endswith("re18-liege")}
+be_lim = {t["trip_short_name"] for t in feeds["be"]["trips"]
+          if t["route_id"].endswith("re18-liege")}
+check(nl_lim and nl_lim == be_lim, "RE18 Maastricht - Liège train numbers match in nl and be")
 
 # links.csv: each row joins two existing parent stations at the same place,
 # and every station both feeds serve (same place within 200 m) is linked.
 with open(os.path.join(FEEDS, "links.csv"), encoding="utf-8") as fh:
     links = list(csv.DictReader(fh))
 check(len(links) >= 5, f"links.csv has rows ({len(links)})")
-all_stops = {"nl": nl_stops, "nrw": nrw_stops}
+all_stops = {"nl": nl_stops, "nrw": nrw_stops, "be": be_stops}
 linked = set()
 for ln in links:
     a = all_stops.get(ln["feed_a"], {}).get(ln["stop_id_a"])
@@ -243,15 +259,21 @@ for ln in links:
           and abs(float(a["stop_lon"]) - float(b["stop_lon"])) < 0.003)
     check(ok, f"link {ln} joins two stations at one place")
     linked.add((ln["stop_id_a"], ln["stop_id_b"]))
-for s in nl_stops.values():
-    if s["location_type"] != "1":
-        continue
-    for t in near({k: v for k, v in nrw_stops.items() if v["location_type"] == "1"},
-                  float(s["stop_lat"]), float(s["stop_lon"])):
-        check((s["stop_id"], t["stop_id"]) in linked,
-              f"{s['stop_name']} in both feeds is linked ({s['stop_id']}, {t['stop_id']})")
+for i, fa in enumerate(FEED_NAMES):
+    for fb in FEED_NAMES[i + 1:]:
+        stations_b = {k: v for k, v in all_stops[fb].items() if v["location_type"] == "1"}
+        for s in all_stops[fa].values():
+            if s["location_type"] != "1":
+                continue
+            for t in near(stations_b, float(s["stop_lat"]), float(s["stop_lon"])):
+                check((s["stop_id"], t["stop_id"]) in linked
+                      or (t["stop_id"], s["stop_id"]) in linked,
+                      f"{s['stop_name']} in {fa} and {fb} is linked "
+                      f"({s['stop_id']}, {t['stop_id']})")
 check(("hzr", "de:05334:3690") in linked and ("ahbf", "de:05334:1008") in linked,
       "Herzogenrath and Aachen Hbf linked")
+check(("S8400424", "mt") in linked and ("S8000001", "de:05334:1008") in linked,
+      "Maastricht (be - nl) and Aachen Hbf (be - nrw) linked")
 
 
 # ---------------------------------------------------------------------------
@@ -264,9 +286,17 @@ class Network:
         for fname in FEED_NAMES:
             for s in feeds[fname]["stops"]:
                 self.parent_of[(fname, s["stop_id"])] = (fname, s["parent_station"] or s["stop_id"])
-        self.union = {}
+        # links.csv rows may chain (Aachen Hbf is in all three feeds): join
+        # them transitively; a station is named by its member in the first
+        # feed of FEED_NAMES.
+        group = {}
         for ln in links:
-            self.union[(ln["feed_b"], ln["stop_id_b"])] = (ln["feed_a"], ln["stop_id_a"])
+            a, b = (ln["feed_a"], ln["stop_id_a"]), (ln["feed_b"], ln["stop_id_b"])
+            merged = group.get(a, {a}) | group.get(b, {b})
+            for n in merged:
+                group[n] = merged
+        self.union = {n: min(g, key=lambda m: (FEED_NAMES.index(m[0]), m[1]))
+                      for n, g in group.items()}
         self.change = {}
         for fname in FEED_NAMES:
             for tr in feeds[fname]["transfers"]:
@@ -353,7 +383,10 @@ AACHEN = ("nl", "ahbf")  # linked to nrw de:05334:1008
 MAAS = ("nl", "mt")
 UTRECHT = ("nl", "ut")
 HEERLEN = ("nl", "hrl")
-check(net.node("nrw", "de:05334:1008") == AACHEN, "links join Aachen Hbf of both feeds")
+check(net.node("nrw", "de:05334:1008") == AACHEN and net.node("be", "S8000001") == AACHEN,
+      "links join Aachen Hbf of the three feeds")
+check(net.node("be", "S8400424") == MAAS, "links join Maastricht of nl and be")
+EINDHOVEN = ("nl", "ehv")
 
 
 def reality(src, dst, minutes, hours, what, via=None):
@@ -383,12 +416,60 @@ reality(MAAS, AMS, 144, range(7, 21), "Maastricht -> Amsterdam C", via=None)
 reality(AACHEN, MAAS, 55, range(6, 23), "Aachen Hbf -> Maastricht", via=None)
 # IC Utrecht d -> Heerlen: 29+3+19+4+16+14+1+14+1+15 = 116 min.
 reality(UTRECHT, HEERLEN, 120, range(7, 21), "Utrecht C -> Heerlen", via=None)
+# "A little over 1.5 h": IC Eindhoven d :43/:13 -> Heerlen a :44/:14
+# (16+14+1+14+1+15 = 61 min), change 7 min, RE18 29 min: 97 min.
+reality(EINDHOVEN, AACHEN, 97, range(7, 21), "Eindhoven C -> Aachen Hbf", via=HEERLEN)
 
 # The Maastricht and Aachen runs are direct (no change).
 d, legs = net.best_in_hour(MAAS, AMS, 12)
 check(len(legs) == 1 and d == 144 * 60, f"Maastricht 12h -> Amsterdam direct, 144 min ({d})")
 d, legs = net.best_in_hour(AACHEN, MAAS, 12)
 check(len(legs) == 1 and d == 55 * 60, f"Aachen 12h -> Maastricht direct, 55 min ({d})")
+
+# The catchment of Heerlen is served (lines/limburg.lines, be.lines,
+# nrw-regional.lines): the best journey leaving Heerlen in each hour 07..19 of
+# the Tuesday, within +-10 min of the time the line files give (the RE18 and
+# IC minutes are another line file's; a few minutes there move these).
+# - Kerkrade Centrum: RS18 Heerlen d :47/:17 or RS15 d :39/:09, then
+#   de Kissel 2, Landgraaf 3, Eygelshoven 3, Chevremont 3, Kerkrade 2 = 13.
+# - Venlo: IC Heerlen d :16/:46 -> Sittard 15 +1 -> Roermond 14 = a :46/:16;
+#   change 4 min (Roermond 3 min); RS11 d :50/:20 -> Swalmen 6, Reuver 7,
+#   Tegelen 8, Venlo 4 = a :15/:45: 30 + 4 + 25 = 59.
+# - Liège-Guillemins: RE18 Heerlen d :37/:07 -> Maastricht a :01/:31 (2 + 11
+#   + 6 + 7 = 24 after the arrival at :35/:05), change 4 min (Maastricht 4),
+#   RE18 extension d :05 or SNCB d :35 -> Randwyck 2, Visé 11 +1, Bressoux
+#   11 +1, Liège 4 = 30: 24 + 4 + 30 = 58.
+# - Mönchengladbach: RE18 Heerlen d :21/:51 -> Herzogenrath a :34/:04
+#   (4+4+5 = 13); RB33 Herzogenrath d :39 -> Mönchengladbach a :29 (50 min:
+#   6+1+5+1+6+1+6+1+6+1+11+1+4); the RE4 at :05 needs 3 min at Herzogenrath,
+#   which the :04 arrival lacks: 13 + 5 + 50 = 68 from the :21.
+# - Düren: RE18 Heerlen d :21 -> Aachen Hbf a :50 (29 min); RE1 d :13 ->
+#   Rothe Erde 3 +1, Stolberg 6 +1, Eschweiler 4 +1, Düren 10 = a :39:
+#   29 + 23 + 26 = 78.
+# - Nijmegen, beyond 2 h: Venlo as above (a :15/:45), RS11 on: 2 dwell +
+#   Blerick 2, Venray 22 +1, Vierlingsbeek 8, Boxmeer 8, Cuijk 11 +1,
+#   Heyendaal 12, Nijmegen 2 = 69: 59 + 69 = 128.
+CATCHMENT = (
+    (("nl", "krd"), 13, "Kerkrade Centrum"),
+    (("nl", "vl"), 59, "Venlo"),
+    (("nl", "luik"), 58, "Liège-Guillemins"),
+    (("nrw", "de:05116:23007"), 68, "Mönchengladbach Hbf"),
+    (("nrw", "de:05358:2286"), 78, "Düren"),
+    (("nl", "nm"), 128, "Nijmegen"),
+)
+for dst, minutes, what in CATCHMENT:
+    dst = net.node(*dst)
+    durations = []
+    for h in range(7, 20):
+        best = net.best_in_hour(HEERLEN, dst, h)
+        durations.append(best[0] if best else None)
+    check(None not in durations, f"Heerlen -> {what}: a journey in every hour 07..19")
+    got = [d for d in durations if d is not None]
+    check(got and abs(min(got) - minutes * 60) <= 600,
+          f"Heerlen -> {what}: best {min(got) / 60 if got else None} min, want {minutes} +- 10")
+    if minutes < 120:
+        check(got and max(got) <= 120 * 60,
+              f"Heerlen -> {what} within 2 h in every hour (worst {max(got) / 60 if got else None})")
 
 
 # ---------------------------------------------------------------------------
@@ -416,11 +497,11 @@ base_d, _ = net.best_in_hour(AMS, AACHEN, 12)
 check(base_d - d == 9 * 60, f"ic-aken saves 9 min at 12h ({base_d} -> {d})")
 
 # ---------------------------------------------------------------------------
-# 5. grens itself loads both feeds without a warning or an error, and counts
-#    the rows the files hold.
+# 5. grens itself loads the three feeds without a warning or an error, and
+#    counts the rows the files hold.
+ALL_FEEDS = [a for name in FEED_NAMES for a in ("--feed", name + "=" + os.path.join(FEEDS, name))]
 try:
-    r = run("info", "--feed", "nl=" + os.path.join(FEEDS, "nl"),
-            "--feed", "nrw=" + os.path.join(FEEDS, "nrw"), "--format", "json")
+    r = run("info", *ALL_FEEDS, "--format", "json")
 except OSError as e:
     r = subprocess.CompletedProcess([BIN], 127, "", str(e))
 if r.returncode == 2 and "unknown command" in r.stderr:
@@ -433,7 +514,7 @@ else:
     except ValueError:
         summary = {}
     reported = {fd.get("name"): fd for fd in summary.get("feeds", [])}
-    check(set(reported) == set(FEED_NAMES), f"grens info reports nl and nrw: {sorted(reported)}")
+    check(set(reported) == set(FEED_NAMES), f"grens info reports nl, nrw, be: {sorted(reported)}")
     for name in FEED_NAMES:
         fd = reported.get(name, {})
         bad = [n for n in fd.get("notices", []) if n.get("severity") in ("error", "warning")]
@@ -447,15 +528,20 @@ else:
               f"grens info: {name} runs over the 2026 timetable year")
     tt = summary.get("timetable", {})
     bad = [n for n in tt.get("notices", []) if n.get("severity") in ("error", "warning")]
-    check(not bad, f"grens info: the timetable of both feeds builds without warnings: {bad[:3]}")
-    # The RE18 and ICE trips of nrw repeat nl trips (same train number and
-    # service); the timetable holds every trip once, or both copies when the
-    # duplicates are kept.
-    nl_keys = {(t["trip_short_name"], t["service_id"]) for t in feeds["nl"]["trips"]
-               if t["trip_short_name"]}
-    dups = sum(1 for t in feeds["nrw"]["trips"]
-               if (t["trip_short_name"], t["service_id"]) in nl_keys)
-    total = len(feeds["nl"]["trips"]) + len(feeds["nrw"]["trips"])
+    check(not bad, f"grens info: the timetable of the feeds builds without warnings: {bad[:3]}")
+    # The RE18 and ICE trips of nrw repeat nl trips, the RE18 extension and
+    # the ICE Bruxelles - Köln of be repeat nl and nrw trips (same train
+    # number and service); the timetable holds every trip once, or all
+    # copies when the duplicates are kept.
+    seen_keys = set()
+    dups = 0
+    for name in FEED_NAMES:
+        keys = {(t["trip_short_name"], t["service_id"]) for t in feeds[name]["trips"]
+                if t["trip_short_name"]}
+        dups += sum(1 for t in feeds[name]["trips"]
+                    if (t["trip_short_name"], t["service_id"]) in seen_keys)
+        seen_keys |= keys
+    total = sum(len(feeds[name]["trips"]) for name in FEED_NAMES)
     check(dups > 0 and total - dups <= tt.get("trips", -1) <= total,
           f"grens info: timetable trips {tt.get('trips')} within {total - dups}..{total}")
 
@@ -470,12 +556,12 @@ if r.returncode == 2 and "unknown command" in r.stderr:
     print(f"SKIP: {BIN} has no route command; grens route checks skipped", file=sys.stderr)
 else:
     import json
-    for (src, dst) in ((AMS, AACHEN), (MAAS, AMS), (AACHEN, MAAS), (UTRECHT, HEERLEN)):
+    for (src, dst) in ((AMS, AACHEN), (MAAS, AMS), (AACHEN, MAAS), (UTRECHT, HEERLEN),
+                       (HEERLEN, ("nl", "luik")), (HEERLEN, ("nrw", "de:05116:23007"))):
         for t0 in ("08:00", "12:00", "17:00"):
             h, m = (int(x) for x in t0.split(":"))
             want, _ = net.earliest(src, dst, h * 3600 + m * 60)
-            r = run("route", "--feed", "nl=" + os.path.join(FEEDS, "nl"),
-                    "--feed", "nrw=" + os.path.join(FEEDS, "nrw"),
+            r = run("route", *ALL_FEEDS,
                     "--from", ":".join(src), "--to", ":".join(dst),
                     "--date", "2026-03-10", "--time", t0, "--format", "json")
             try:

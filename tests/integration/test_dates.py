@@ -17,7 +17,7 @@ tmp = tempfile.mkdtemp(prefix="grens-dates-")
 
 # ---- the embedded default data -------------------------------------------------------------
 # feeds/nl/calendar_dates.txt and feeds/nrw/calendar.txt both run from 20251214 to 20261212.
-PERIODS = "nl 2025-12-14 to 2026-12-12, nrw 2025-12-14 to 2026-12-12"
+PERIODS = "nl 2025-12-14 to 2026-12-12, nrw 2025-12-14 to 2026-12-12, be 2025-12-14 to 2026-12-12"
 refused = [
     ("route", "2027-06-16", ["--from", "Amsterdam Centraal", "--to", "Aachen Hbf",
                              "--time", "08:00"]),

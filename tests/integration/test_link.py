@@ -138,11 +138,14 @@ r = run("link", "--feed", "/nonexistent/feed")
 check(r.returncode == 1, f"unusable feed exits 1: {r.stderr}")
 
 # ---------------------------------------------------------------------------
-# 5. The embedded corridor feeds (defaults: feeds/nl, feeds/nrw, feeds/links.csv).
+# 5. The embedded corridor feeds (defaults: feeds/nl, feeds/nrw, feeds/be,
+#    feeds/links.csv).
 FEEDS = os.path.join(SOURCE, "feeds")
 if os.path.isfile(os.path.join(FEEDS, "nrw", "trips.txt")):
     with open(os.path.join(FEEDS, "links.csv"), newline="", encoding="utf-8") as f:
-        link_rows = {(x["stop_id_a"], x["stop_id_b"]) for x in csv.DictReader(f)}
+        # A row joins two stations; the linker names the pair in the order
+        # the feeds are loaded (nl, nrw, be), the file in name order.
+        link_rows = {frozenset((x["stop_id_a"], x["stop_id_b"])) for x in csv.DictReader(f)}
     with open(os.path.join(FEEDS, "nrw", "trips.txt"), newline="", encoding="utf-8") as f:
         nrw_trips = list(csv.DictReader(f))
     re18 = {t["trip_id"] for t in nrw_trips if t["route_id"] == "de-nrw-re18"}
@@ -155,7 +158,7 @@ if os.path.isfile(os.path.join(FEEDS, "nrw", "trips.txt")):
         got = {(m["a"]["id"], m["b"]["id"]): m["rule"] for m in rep.get("matches", [])}
         # Every station links.csv names is matched, by the file or, without
         # it, by name alone (Aachen Hbf / Aachen Hauptbahnhof included).
-        check(set(got) == link_rows and set(got.values()) == {rule},
+        check({frozenset(k) for k in got} == link_rows and set(got.values()) == {rule},
               f"corridor matches with --links {links_arg}: {sorted(got.items())}")
         for a, b in (("ahbf", "de:05334:1008"), ("hzr", "de:05334:3690"), ("vl", "8400644"),
                      ("aw", "de:05334:1086")):
@@ -163,7 +166,7 @@ if os.path.isfile(os.path.join(FEEDS, "nrw", "trips.txt")):
         merged_b = {m["b"]["trip_id"]: m for m in rep.get("merged_trips", [])
                     if m["b"]["feed"] == "nrw" and m["a"]["feed"] == "nl"}
         merged_a = {m["a"]["trip_id"] for m in rep.get("merged_trips", [])
-                    if m["a"]["feed"] == "nrw"}
+                    if m["a"]["feed"] == "nrw" and m["b"]["feed"] == "nl"}
         # Every German-section RE18 run is a section of nl's whole run, with
         # the same train number; the ICE is the same run in both feeds.
         check(re18 <= set(merged_b) and not merged_a,
@@ -173,6 +176,13 @@ if os.path.isfile(os.path.join(FEEDS, "nrw", "trips.txt")):
               "RE18 sections are contained in nl's runs")
         check(all(merged_b[t]["short_name"] == t.split("-")[0] for t in re18 if t in merged_b),
               "RE18 merged by train number")
+        # be carries the ICE Bruxelles - Köln (also in nrw) and the RE18
+        # extension Maastricht - Liège (also in nl): each run is merged once.
+        pairs = {(m["a"]["feed"], m["b"]["feed"], m["short_name"])
+                 for m in rep.get("merged_trips", []) if "be" in (m["a"]["feed"], m["b"]["feed"])}
+        check(any(p[:2] == ("nrw", "be") for p in pairs)
+              and any(p[:2] == ("nl", "be") for p in pairs),
+              f"be trips merged with nrw (ICE) and nl (RE18 to Liège): {sorted(pairs)[:4]}")
         check(ice <= set(merged_b) and all(merged_b[t]["kind"] == "same" for t in ice
                                            if t in merged_b),
               "the ICE is the same run in both feeds")

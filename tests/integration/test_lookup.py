@@ -44,22 +44,29 @@ check(r.stderr.count('"') == 6, f"three names suggested: {r.stderr.strip()}")
 
 # Coordinates: 50.8881,5.9790 lies 0.002593 deg * 111195 m = 288 m south and
 # 0.003156 deg * 111195 m * cos(50.89 deg) = 221 m east of Heerlen (hrl,
-# 50.890693,5.975844): about 363 m, within 1500 m, and the only station that
-# near. The station stands with its three platforms.
+# 50.890693,5.975844): about 363 m. Heerlen de Kissel (hrlk, 50.890196,
+# 5.994040) is 0.002096 * 111195 = 233 m north and 0.01504 * 111195 *
+# cos(50.89) = 1054 m east: about 1080 m, also within 1500 m. Heerlen
+# Woonboulevard (50.896209,5.953086): 901 m north, 0.025914 * 70130 = 1817 m
+# west, about 2028 m: out. The stations stand with their platforms (Heerlen
+# 1-5: RE18 1/2, IC 3, RS18 4, RS15 5; de Kissel 1/2).
 r = query("50.8881,5.9790")
 check(r.returncode == 0, f"coordinates resolve ({r.stderr.strip()})")
 if r.returncode == 0:
     doc = json.loads(r.stdout)
-    check(doc["query"]["from"] == ["nl:hrl", "nl:hrl:1", "nl:hrl:2", "nl:hrl:3"],
+    check(doc["query"]["from"] == ["nl:hrl", "nl:hrl:1", "nl:hrl:2", "nl:hrl:3", "nl:hrl:4",
+                                   "nl:hrl:5", "nl:hrlk", "nl:hrlk:1", "nl:hrlk:2"],
           f"from Heerlen: {doc['query']['from']}")
     check(len(doc["journeys"]) >= 1, "a journey from the coordinates")
 # Coordinates for --to, and in grens profile.
 r = query("Aachen Hbf", "50.8881,5.9790", "profile")
 check(r.returncode == 0, f"profile --to coordinates ({r.stderr.strip()})")
-# 50.0,5.0 is in the Ardennes: Maastricht (50.85 N) is about 95 km away.
+# 50.0,5.0 is in the Ardennes: Liège-Guillemins (50.624358,5.566483) is
+# 0.624358 * 111195 = 69426 m north and 0.566483 * 111195 * cos(50.3) = 40253 m
+# east, about 80 km; Maastricht (50.85 N) about 95 km.
 r = query("50.0,5.0")
 check(r.returncode == 2 and "--from '50.0,5.0' matches no stop: none within 1500 m; the "
-      "nearest is \"Maastricht\"" in r.stderr, f"nothing in reach: {r.stderr.strip()}")
+      "nearest is \"Liège-Guillemins\"" in r.stderr, f"nothing in reach: {r.stderr.strip()}")
 
 # A scenario names its stops by the same rules: feeds/scenarios/ic-aken.yaml
 # with "Aachen Hbf" spelled "Aachen Hauptbahnhof" and "Herzogenrath" as is

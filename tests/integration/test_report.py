@@ -31,7 +31,7 @@ with open(os.path.join(out, "report.json"), encoding="utf-8") as f:
 
 # ---- provenance ------------------------------------------------------------------
 feeds = {f["name"]: f for f in doc["feeds"]}
-check(set(feeds) == {"nl", "nrw"}, f"feeds nl and nrw ({list(feeds)})")
+check(set(feeds) == {"nl", "nrw", "be"}, f"feeds nl, nrw and be ({list(feeds)})")
 check(feeds["nl"]["version"] == "2026.1", "feed_info version of nl")
 names = [x["name"] for x in feeds["nl"]["files"]]
 check(names == sorted(names) and "stop_times.txt" in names, "nl files hashed, sorted")
@@ -163,18 +163,19 @@ check(all(type(c["population"]) is int for o in doc["opportunities"] for c in o[
       "population is a JSON integer")
 
 # ---- stations: a station matched across feeds is one ----------------------------------
-# feeds/nl and feeds/nrw both carry Köln Hbf (nl:kk, nrw:de:05315:11201) and
-# Aachen Hbf / Aachen Hauptbahnhof (nl:ahbf, nrw:de:05334:1008); the linker
-# matches each pair, so each is one station per scenario, named and placed as
-# its first member (nl), with the ids of both.
+# feeds/nl, feeds/nrw and feeds/be all carry Köln Hbf (nl:kk,
+# nrw:de:05315:11201, be:S8000207: the ICE) and Aachen Hbf / Aachen
+# Hauptbahnhof (nl:ahbf, nrw:de:05334:1008, be:S8000001); the linker matches
+# them, so each is one station per scenario, named and placed as its first
+# member (nl), with the ids of all three.
 with open(os.path.join(out, "stations.csv"), encoding="utf-8") as f:
     st_rows = list(csv.DictReader(f))
 for scen in {x["scenario"] for x in doc["stations"]}:
     mine = [x for x in doc["stations"] if x["scenario"] == scen]
     ids = [i for x in mine for i in x["members"]]
     check(len(ids) == len(set(ids)), f"{scen}: every stop id on the map once")
-    for name, members in (("Köln Hbf", ["nl:kk", "nrw:de:05315:11201"]),
-                          ("Aachen Hbf", ["nl:ahbf", "nrw:de:05334:1008"])):
+    for name, members in (("Köln Hbf", ["nl:kk", "nrw:de:05315:11201", "be:S8000207"]),
+                          ("Aachen Hbf", ["nl:ahbf", "nrw:de:05334:1008", "be:S8000001"])):
         hits = [x for x in mine if members[0] in x["members"] or members[1] in x["members"]]
         check(len(hits) == 1 and hits[0]["members"] == members and hits[0]["name"] == name
               and hits[0]["id"] == members[0], f"{scen}: one {name} station {hits}")
