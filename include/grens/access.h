@@ -40,8 +40,8 @@ extern "C" {
 /* Most places in one table, and largest places file accepted. */
 #define GRENS_ACCESS_MAX_PLACES GRENS_LIMIT_ACCESS_PLACES
 #define GRENS_ACCESS_MAX_PLACES_BYTES GRENS_LIMIT_ACCESS_PLACES_BYTES
-/* Most stops one place is tied to. */
-#define GRENS_ACCESS_MAX_LINKS 16u
+/* Most stops one place is tied to (all platforms of its stations). */
+#define GRENS_ACCESS_MAX_LINKS 32u
 /* Most threads one run uses. */
 #define GRENS_ACCESS_MAX_THREADS 256u
 
@@ -71,9 +71,12 @@ void grens_access_places_free(grens_access_places *places);
 /* Append the rows of one places CSV held in text[0..len); file names it in
  * messages. Columns (any order, header names): name, country,
  * municipality_code, lat, lon, population (required), source,
- * reference_date, station (optional); every other column is a further opportunity
- * kind (a number >= 0, empty means 0). The first file fixes the kinds; a later
- * file must have the same ones. Quotes, a UTF-8 BOM and CRLF are accepted.
+ * reference_date, station, why (optional text); every other column is a
+ * further opportunity kind (a number >= 0, empty means 0). The first file
+ * fixes the kinds; a later file must have the same ones. A file without the
+ * lat and lon columns lists population that cannot be placed: its rows are
+ * counted (grens_access_places_unplaced), never tied or routed. Quotes, a
+ * UTF-8 BOM and CRLF are accepted.
  * A bad row is skipped with a notice (file, line, field) to diag and counted
  * in *skipped (may be NULL); a duplicate name+country is a duplicate_key
  * notice. A missing required column, a kind mismatch or an unreadable header
@@ -91,29 +94,75 @@ const char *grens_access_places_kind(const grens_access_places *places, uint32_t
 /* A place by municipality code, or by name matched after grens_text_fold
  * ("koln" finds "Köln"); GRENS_NONE when none or when a name is ambiguous. */
 uint32_t grens_access_places_find(const grens_access_places *places, const char *query);
+/* Rows of the files without coordinates (municipalities that cannot be
+ * placed), and their opportunities of kind summed. */
+uint32_t grens_access_places_unplaced_count(const grens_access_places *places);
+double grens_access_places_unplaced(const grens_access_places *places, uint32_t kind);
 
 /* ---- places on a timetable ------------------------------------------------ */
 
+/* How a place reaches its stops (the first and last mile). */
+typedef enum {
+	GRENS_ACCESS_MODE_NONE = 0,   /* tied to no stop */
+	GRENS_ACCESS_MODE_WALK = 1,
+	GRENS_ACCESS_MODE_BIKE = 2,
+	GRENS_ACCESS_MODE_FEEDER = 3, /* a bus or car ride to the station: an assumption */
+} grens_access_mode;
+#define GRENS_ACCESS_MODE_COUNT 4u
+#define GRENS_ACCESS_MODE_BIT(m) (1u << (m))
+/* "none", "walk", "bike", "feeder". */
+const char *grens_access_mode_name(grens_access_mode mode);
+
+/* A place is tied to the stops of its nearest stations (max_stops stations;
+ * a station's platforms and the same station in other feeds count once).
+ * Each stop takes the quicker of walking (within max_distance_m) and, for a
+ * place in one of bike_countries, cycling (within bike_max_distance_m, plus
+ * bike_park_s to park). A place with no stop in reach of either is tied by a
+ * feeder (when enabled) to the stations within feeder_max_distance_m:
+ * feeder_wait_s plus the distance at feeder_speed_mps. Distances are
+ * straight lines times detour_factor. */
 typedef struct grens_access_link_options {
-	double max_distance_m; /* stops farther than this are not tied (default 1500) */
-	uint32_t max_stops;    /* nearest stops tied per place (default 4, <= MAX_LINKS) */
+	double max_distance_m; /* walking reach (default 1500) */
+	uint32_t max_stops;    /* nearest stations tied per place (default 4) */
 	double walk_speed_mps; /* default 1.2 */
 	double detour_factor;  /* straight-line distance times this (default 1.3) */
-	int32_t access_time; /* seconds for every tie regardless of distance; -1: walk (default) */
+	int32_t access_time; /* seconds for every tie regardless of distance; -1: by mode (default) */
+	uint32_t modes;	     /* GRENS_ACCESS_MODE_BIT of walk, bike, feeder (default all three) */
+	double bike_speed_mps;	    /* default 4.5 */
+	double bike_max_distance_m; /* default 5000 */
+	int32_t bike_park_s;	    /* parking the bicycle at the station (default 120) */
+	const char *bike_countries; /* comma-separated ISO codes, "*" all (default "NL") */
+	double feeder_speed_mps;      /* default 20 km/h */
+	double feeder_max_distance_m; /* default 15000 */
+	int32_t feeder_wait_s;	      /* waiting for the feeder (default 600) */
 } grens_access_link_options;
 
 #define GRENS_ACCESS_LINK_OPTIONS_INIT                                                             \
 	{                                                                                          \
 		.max_distance_m = GRENS_NET_NEAR_RADIUS_M, .max_stops = GRENS_NET_NEAR_STOPS,      \
-		.walk_speed_mps = 1.2,                                                             \
-		.detour_factor = 1.3, .access_time = -1                                            \
+		.walk_speed_mps = 1.2, .detour_factor = 1.3, .access_time = -1,                    \
+		.modes = GRENS_ACCESS_MODE_BIT(GRENS_ACCESS_MODE_WALK) |                           \
+			 GRENS_ACCESS_MODE_BIT(GRENS_ACCESS_MODE_BIKE) |                           \
+			 GRENS_ACCESS_MODE_BIT(GRENS_ACCESS_MODE_FEEDER),                          \
+		.bike_speed_mps = 4.5, .bike_max_distance_m = 5000.0, .bike_park_s = 120,          \
+		.bike_countries = "NL", .feeder_speed_mps = 20.0 / 3.6,                            \
+		.feeder_max_distance_m = 15000.0, .feeder_wait_s = 600                             \
 	}
 
-/* A place's tie to one stop: seconds of walking each way. */
+/* A place's tie to one stop: seconds each way, and by which mode. */
 typedef struct grens_access_link {
 	uint32_t stop;
 	int32_t seconds;
+	grens_access_mode mode;
 } grens_access_link;
+
+/* How the places of a network are tied: places and opportunities (kind 0,
+ * population) by the mode of each place's quickest tie; [NONE] counts the
+ * places tied to no stop. */
+typedef struct grens_access_tie_summary {
+	uint32_t places[GRENS_ACCESS_MODE_COUNT];
+	double population[GRENS_ACCESS_MODE_COUNT];
+} grens_access_tie_summary;
 
 typedef struct grens_access_network grens_access_network;
 
@@ -125,12 +174,27 @@ int grens_access_network_new(grens_access_network **out, const grens_timetable *
 			     const grens_access_places *places,
 			     const grens_access_link_options *opts, grens_diag *diag,
 			     grens_error *err);
+/* The ties of reference reused on tt (a variant of a comparison, e.g. a
+ * subset of its feeds): every tie to a stop that tt has too (the same feed
+ * name and GTFS stop_id) with the same seconds and mode; a stop absent from
+ * tt drops out of its place's ties. Tie once on the largest network and
+ * derive the others with this, so that a variant with less network never
+ * ties a place to other stops. tt and reference's places must outlive the
+ * network. On success *out is the caller's. GRENS_ENOMEM. */
+int grens_access_network_new_like(grens_access_network **out, const grens_timetable *tt,
+				  const grens_access_network *reference, grens_error *err);
 void grens_access_network_free(grens_access_network *net);
 /* The stops place is tied to, nearest first; *links points into the network. */
 uint32_t grens_access_network_links(const grens_access_network *net, uint32_t place,
 				    const grens_access_link **links);
 const grens_timetable *grens_access_network_timetable(const grens_access_network *net);
 const grens_access_places *grens_access_network_places(const grens_access_network *net);
+/* The mode of a place's quickest tie (GRENS_ACCESS_MODE_NONE: no tie). */
+grens_access_mode grens_access_network_place_mode(const grens_access_network *net,
+						  uint32_t place);
+/* Places and population by mode of tie. */
+void grens_access_network_summary(const grens_access_network *net,
+				  grens_access_tie_summary *out);
 
 /* ---- computing -------------------------------------------------------------- */
 

@@ -13,6 +13,9 @@ struct grens_access_places {
 	uint32_t count, cap;
 	uint32_t kind_count;
 	const char *kinds[GRENS_ACCESS_MAX_KINDS];
+	/* rows of files without coordinates: counted, never placed */
+	uint32_t unplaced_count;
+	double unplaced[GRENS_ACCESS_MAX_KINDS];
 };
 
 struct grens_access_network {

@@ -249,13 +249,13 @@ static int collect_walks(struct worker *w, uint32_t g, uint32_t *used)
 		if (rc)
 			return rc;
 		if (w->walk_of[o] == INF)
-			w->walk[(*used)++] = (grens_access_link){o, 0};
+			w->walk[(*used)++] = (grens_access_link){o, 0, GRENS_ACCESS_MODE_WALK};
 		w->walk_of[o] = 0;
 		for (uint32_t f = tt->footpath_offset[o]; f < tt->footpath_offset[o + 1]; f++) {
 			uint32_t to = tt->footpaths[f].to_stop;
 			int32_t d = tt->footpaths[f].duration;
 			if (w->walk_of[to] == INF)
-				w->walk[(*used)++] = (grens_access_link){to, d};
+				w->walk[(*used)++] = (grens_access_link){to, d, GRENS_ACCESS_MODE_WALK};
 			if (d < w->walk_of[to])
 				w->walk_of[to] = d;
 		}

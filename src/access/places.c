@@ -135,6 +135,16 @@ const char *grens_access_places_kind(const grens_access_places *pl, uint32_t kin
 	return kind < pl->kind_count ? pl->kinds[kind] : NULL;
 }
 
+uint32_t grens_access_places_unplaced_count(const grens_access_places *pl)
+{
+	return pl->unplaced_count;
+}
+
+double grens_access_places_unplaced(const grens_access_places *pl, uint32_t kind)
+{
+	return kind < pl->kind_count ? pl->unplaced[kind] : 0.0;
+}
+
 uint32_t grens_access_places_find(const grens_access_places *pl, const char *query)
 {
 	char want[256], have[256];
@@ -168,12 +178,15 @@ enum {
 	COL_SOURCE,
 	COL_DATE,
 	COL_STATION,
+	COL_WHY,
 	COL_FIXED
 };
 static const char *const fixed_names[COL_FIXED] = {
     "name", "country", "municipality_code", "lat", "lon", "source", "reference_date", "station",
+    "why",
 };
-static const bool fixed_required[COL_FIXED] = {true, true, true, true, true, false, false, false};
+static const bool fixed_required[COL_FIXED] = {true, true, true, true, true,
+					       false, false, false, false};
 
 static bool field_is(const csv_field *f, const char *s)
 {
@@ -338,7 +351,11 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 		}
 		kind_idx[kinds++] = (int)i;
 	}
+	/* A table without coordinates lists population that cannot be placed. */
+	bool unplaced = fixed_idx[COL_LAT] < 0 && fixed_idx[COL_LON] < 0;
 	for (uint32_t k = 0; k < COL_FIXED; k++) {
+		if (unplaced && (k == COL_LAT || k == COL_LON))
+			continue;
 		if (fixed_required[k] && fixed_idx[k] < 0) {
 			rc = grens_error_set(err, GRENS_EFORMAT, "missing required column");
 			grens_error_at(err, file, 1, 0, fixed_names[k]);
@@ -428,20 +445,22 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 		}
 		double lat = NAN, lon = NAN, values[GRENS_ACCESS_MAX_KINDS] = {0};
 		for (uint32_t k = 0; k < COL_FIXED && !bad_field; k++) {
+			if (unplaced && (k == COL_LAT || k == COL_LON))
+				continue;
 			if (fixed_required[k] && v[k].len == 0) {
 				bad_field = fixed_names[k];
 				code = "missing_required_field";
 				snprintf(why, sizeof(why), "empty");
 			}
 		}
-		if (!bad_field && (grens_parse_double(v[COL_LAT].s, v[COL_LAT].len, &lat) ||
+		if (!bad_field && !unplaced && (grens_parse_double(v[COL_LAT].s, v[COL_LAT].len, &lat) ||
 				   !(lat >= -90.0 && lat <= 90.0))) {
 			bad_field = "lat";
 			code = "number_out_of_range";
 			snprintf(why, sizeof(why), "'%.*s' is not a latitude", (int)v[COL_LAT].len,
 				 v[COL_LAT].s);
 		}
-		if (!bad_field && (grens_parse_double(v[COL_LON].s, v[COL_LON].len, &lon) ||
+		if (!bad_field && !unplaced && (grens_parse_double(v[COL_LON].s, v[COL_LON].len, &lon) ||
 				   !(lon >= -180.0 && lon <= 180.0))) {
 			bad_field = "lon";
 			code = "number_out_of_range";
@@ -475,6 +494,12 @@ int grens_access_places_parse(grens_access_places *pl, const char *file, const c
 				       "%s; row skipped", why);
 			if (skipped)
 				(*skipped)++;
+			continue;
+		}
+		if (unplaced) {
+			pl->unplaced_count++;
+			for (uint32_t k = 0; k < kinds; k++)
+				pl->unplaced[k] += values[k];
 			continue;
 		}
 		if (pl->count >= GRENS_ACCESS_MAX_PLACES) {

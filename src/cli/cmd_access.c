@@ -21,11 +21,12 @@
 #include "grens/gtfs.h"
 #include "grens/report.h"
 #include "grens/scenario.h"
+#include "places_cli.h"
 #include "route_cli.h"
 
 #define CMD "access"
 #define MAX_FROM 1024
-#define MAX_PLACES_FILES 64
+#define MAX_PLACES_FILES PLACES_CLI_MAX_FILES
 #define MAX_FEEDS 64
 #define MAX_SHARD_FILES 4096
 /* Largest shard file merge reads. */
@@ -42,8 +43,12 @@ static void usage(FILE *o)
 	    "                    [--decay step|linear:W|exp:HALF] [--threads N] [--shard I/N]\n"
 	    "                    [--border-effect [--base-feeds NAME,...]] [--scenario FILE]\n"
 	    "                    [--stops]\n"
-	    "                    [--access-distance M] [--access-stops N] [--access-time S]\n"
-	    "                    [--walk-speed MPS] [--detour F] [--link-radius M]\n"
+	    "                    [--access-mode walk,bike,feeder] [--access-distance M]\n"
+	    "                    [--access-stops N] [--access-time S] [--walk-speed MPS]\n"
+	    "                    [--bike-speed MPS] [--bike-max-km KM] [--bike-park S]\n"
+	    "                    [--bike-countries CC,...|all|none] [--feeder-kmh KMH]\n"
+	    "                    [--feeder-max-km KM] [--feeder-wait S] [--detour F]\n"
+	    "                    [--link-radius M]\n"
 	    "                    [--links FILE|none] [--max-transfers N] [--max-duration MIN]\n"
 	    "                    [--format text|csv|json|geojson] [--out FILE]\n"
 	    "       grens access merge SHARD... [--format text|csv|json|geojson] [--out FILE]\n\n"
@@ -56,7 +61,18 @@ static void usage(FILE *o)
 	    "(W and HALF in minutes). Places default to feeds/places/*.csv; --date to the\n"
 	    "Tuesday on which the most trips run in all feeds (as grens compare).\n"
 	    "--border-effect runs twice: on the base feeds alone (default: the feed named\n"
-	    "nl) and on all feeds linked, and reports the change per origin.\n"
+	    "nl) and on all feeds linked, and reports the change per origin; places are\n"
+	    "tied to stops once, on all feeds, and the same ties are used on both.\n"
+	    "First and last mile (README: 'Places'): each place is tied to the stops of\n"
+	    "its --access-stops (4) nearest stations; a stop takes the quicker of walking\n"
+	    "(--access-distance 1500 m at --walk-speed 1.2 m/s) and, for places in\n"
+	    "--bike-countries (NL), cycling (--bike-max-km 5 at --bike-speed 4.5 m/s plus\n"
+	    "--bike-park 120 s); a place with neither is tied by a feeder (an ASSUMPTION:\n"
+	    "--feeder-wait 600 s, then --feeder-kmh 20 to stations within --feeder-max-km\n"
+	    "15). Distances are straight lines times --detour (1.3). --access-mode lists\n"
+	    "the modes used (default walk,bike,feeder). Every run reports how many places\n"
+	    "and people were tied by each mode or not at all, and the population that\n"
+	    "could not be placed.\n"
 	    "--scenario FILE runs on the feeds as they are and with the scenario applied\n"
 	    "(README: 'Scenarios'), and reports the change per origin.\n"
 	    "--shard I/N computes origins I, I+N, I+2N, ... (0 <= I < N); write each\n"
@@ -78,6 +94,8 @@ struct args {
 	cli_window window;
 	grens_access_options opts;
 	grens_access_link_options link;
+	const char *bike_countries; /* --bike-countries as given */
+	double bike_max_km, feeder_kmh, feeder_max_km;
 	int64_t max_duration_min; /* -1: the largest cutoff (+ W/2 for linear decay) */
 	bool border, stops;
 	bool date_given; /* else: the Tuesday with the most trips (cli_busiest_date) */
@@ -173,6 +191,30 @@ static int parse_shard(const char *cmd, const char *opt, const char *v, void *ds
 	return 0;
 }
 
+/* --access-mode walk,bike,feeder: the modes a place may be tied by. */
+static int parse_modes(const char *cmd, const char *opt, const char *v, void *dst)
+{
+	uint32_t *modes = dst;
+	*modes = 0;
+	for (const char *p = v;;) {
+		size_t len = strcspn(p, ",");
+		unsigned m = GRENS_ACCESS_MODE_WALK;
+		while (m < GRENS_ACCESS_MODE_COUNT &&
+		       !(strlen(grens_access_mode_name((grens_access_mode)m)) == len &&
+			 strncmp(p, grens_access_mode_name((grens_access_mode)m), len) == 0))
+			m++;
+		if (m == GRENS_ACCESS_MODE_COUNT) {
+			cli_errorf(cmd, "%s needs modes walk, bike, feeder separated by commas, not "
+				   "'%s'", opt, v);
+			return -1;
+		}
+		*modes |= GRENS_ACCESS_MODE_BIT(m);
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
 static uint32_t online_cpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -190,6 +232,9 @@ static int parse(int argc, char **argv, struct args *a)
 	a->opts = o;
 	a->opts.threads = online_cpus();
 	a->link = l;
+	a->bike_max_km = l.bike_max_distance_m / 1000.0;
+	a->feeder_kmh = l.feeder_speed_mps * 3.6;
+	a->feeder_max_km = l.feeder_max_distance_m / 1000.0;
 	a->link_args.net.radius_m = GRENS_NET_RADIUS_AUTO;
 	a->window.start = 7 * 3600;
 	a->window.end = 9 * 3600;
@@ -226,6 +271,21 @@ static int parse(int argc, char **argv, struct args *a)
 		  .min = 0.1, .max = 10.0 },
 		{ .name = "detour", .kind = CLI_OPT_REAL, .dst = &a->link.detour_factor, .min = 1.0,
 		  .max = 10.0 },
+		{ .name = "access-mode", .kind = CLI_OPT_CALL, .dst = &a->link.modes,
+		  .call = parse_modes },
+		{ .name = "bike-speed", .kind = CLI_OPT_REAL, .dst = &a->link.bike_speed_mps,
+		  .min = 0.5, .max = 15.0 },
+		{ .name = "bike-max-km", .kind = CLI_OPT_REAL, .dst = &a->bike_max_km, .min = 0.0,
+		  .max = 100.0 },
+		{ .name = "bike-park", .kind = CLI_OPT_INT32, .dst = &a->link.bike_park_s, .min = 0,
+		  .max = 3600 },
+		{ .name = "bike-countries", .kind = CLI_OPT_STRING, .dst = &a->bike_countries },
+		{ .name = "feeder-kmh", .kind = CLI_OPT_REAL, .dst = &a->feeder_kmh, .min = 1.0,
+		  .max = 200.0 },
+		{ .name = "feeder-max-km", .kind = CLI_OPT_REAL, .dst = &a->feeder_max_km,
+		  .min = 0.0, .max = 200.0 },
+		{ .name = "feeder-wait", .kind = CLI_OPT_INT32, .dst = &a->link.feeder_wait_s,
+		  .min = 0, .max = 86400 },
 		{ .name = "link-radius", .kind = CLI_OPT_REAL, .dst = &a->link_args.net.radius_m,
 		  .min = 0.0, .max = 2000.0 },
 		CLI_LINKS_OPTION(&a->link_args),
@@ -245,6 +305,22 @@ static int parse(int argc, char **argv, struct args *a)
 		return rc;
 	a->opts.window_start = a->window.start;
 	a->opts.window_end = a->window.end;
+	a->link.bike_max_distance_m = a->bike_max_km * 1000.0;
+	a->link.feeder_speed_mps = a->feeder_kmh / 3.6;
+	a->link.feeder_max_distance_m = a->feeder_max_km * 1000.0;
+	if (a->bike_countries) {
+		/* "all" and "none" read better than "*" and "" on a command line */
+		if (strcmp(a->bike_countries, "all") == 0)
+			a->link.bike_countries = "*";
+		else if (strcmp(a->bike_countries, "none") == 0)
+			a->link.bike_countries = "";
+		else
+			a->link.bike_countries = a->bike_countries;
+	}
+	if (a->link.modes == 0) {
+		cli_errorf(CMD, "--access-mode needs at least one mode");
+		return CLI_PARSE_ERROR;
+	}
 	if (a->base_feeds && !a->border) {
 		cli_errorf(CMD, "--base-feeds needs --border-effect");
 		return CLI_PARSE_ERROR;
@@ -258,54 +334,6 @@ static int parse(int argc, char **argv, struct args *a)
 
 /* ---- reading files ----------------------------------------------------------------- */
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The .csv files of feeds/places, sorted; the names are malloc'd into owned[]. */
-static int default_places(struct args *a, char **owned)
-{
-	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s/places", cli_feeds_dir());
-	DIR *d = opendir(dir);
-	if (!d) {
-		cli_errorf(CMD, "no --places given and cannot open '%s': %s", dir, strerror(errno));
-		return -1;
-	}
-	const struct dirent *e;
-	uint32_t n = 0;
-	int rc = 0;
-	for (e = readdir(d); e; e = readdir(d)) {
-		size_t len = strlen(e->d_name);
-		if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0 || e->d_name[0] == '.')
-			continue;
-		if (n >= MAX_PLACES_FILES) {
-			cli_errorf(CMD, "more than %u places files in '%s'", MAX_PLACES_FILES, dir);
-			rc = -1;
-			break;
-		}
-		size_t need = strlen(dir) + len + 2;
-		owned[n] = malloc(need);
-		if (!owned[n]) {
-			rc = -1;
-			break;
-		}
-		snprintf(owned[n], need, "%s/%s", dir, e->d_name);
-		n++;
-	}
-	closedir(d);
-	qsort(owned, n, sizeof(char *), cmp_str);
-	for (uint32_t i = 0; i < n; i++)
-		a->places[i] = owned[i];
-	a->place_files = n;
-	if (rc == 0 && n == 0) {
-		cli_errorf(CMD, "no places files (*.csv) in '%s'", dir);
-		rc = -1;
-	}
-	return rc;
-}
-
 static int load_places(struct args *a, grens_access_places **out)
 {
 	grens_error err;
@@ -314,35 +342,13 @@ static int load_places(struct args *a, grens_access_places **out)
 		cli_report_error(CMD, &err);
 		return -1;
 	}
-	grens_diag *diag = grens_diag_new();
-	int rc = diag ? 0 : -1;
-	for (uint32_t i = 0; rc == 0 && i < a->place_files; i++) {
-		size_t len;
-		char *text = cli_read_file(CMD, "places file", a->places[i],
-					   GRENS_ACCESS_MAX_PLACES_BYTES, &len);
-		if (!text) {
-			rc = -1;
-			break;
-		}
-		uint32_t skipped = 0;
-		if (grens_access_places_parse(*out, a->places[i], text, len, diag, &skipped,
-					      &err)) {
-			cli_report_error(CMD, &err);
-			rc = -1;
-		} else if (skipped) {
-			fprintf(stderr, "grens %s: %s: %u rows skipped\n", CMD, a->places[i],
-				skipped);
-		}
-		free(text);
-	}
-	if (diag && grens_diag_kept_count(diag))
-		cli_print_notices(diag, 20);
-	grens_diag_free(diag);
-	if (rc == 0 && grens_access_places_count(*out) == 0) {
+	if (places_cli_read(CMD, a->places, a->place_files, *out))
+		return -1;
+	if (grens_access_places_count(*out) == 0) {
 		cli_errorf(CMD, "the places files hold no usable place");
-		rc = -1;
+		return -1;
 	}
-	return rc;
+	return 0;
 }
 
 /* ---- feeds and timetables ------------------------------------------------------------ */
@@ -441,7 +447,8 @@ static const char *decay_name(const grens_access_options *o, char *buf, size_t n
 static json_t *make_meta(const struct args *a, const char *const *feed_names, uint32_t nfeeds,
 			 const grens_access_places *places, uint32_t origins_total,
 			 const char *comparison, const char *base_list, const char *alt_list,
-			 const grens_scenario *sc)
+			 const grens_scenario *sc, const grens_access_network *ties,
+			 const grens_access_network *base_ties)
 {
 	const grens_access_options *o = &a->opts;
 	char wbuf[64], t0[16], t1[16], dbuf[32];
@@ -466,25 +473,27 @@ static json_t *make_meta(const struct args *a, const char *const *feed_names, ui
 		json_array_append_new(from, json_string(a->from[i]));
 	char decay[32];
 	json_t *meta = json_pack(
-	    "{s:s, s:s, s:o, s:s, s:s, s:i, s:o, s:o, s:s, s:o, s:o, s:i, s:o, s:i, s:i, s:{s:f, "
-	    "s:i, s:f, s:f, s:i}}",
+	    "{s:s, s:s, s:o, s:s, s:s, s:i, s:o, s:o, s:s, s:o, s:o, s:i, s:o, s:o, s:i, s:i, s:o}",
 	    "command", "grens access", "version", grens_version(), "feeds", feeds, "date",
 	    (grens_date_format_iso(o->date, dbuf, sizeof(dbuf)), dbuf), "window", wbuf, "step_s",
 	    (json_int_t)o->step, "cutoffs_min", cut, "percentiles", pct, "decay",
 	    decay_name(o, decay, sizeof(decay)), "kinds", kinds, "places_files", pfiles, "places",
-	    (json_int_t)grens_access_places_count(places), "from", from, "origins_total",
+	    (json_int_t)grens_access_places_count(places), "unplaced",
+	    places_cli_unplaced_json(places), "from", from, "origins_total",
 	    (json_int_t)origins_total, "max_transfers", (json_int_t)o->route.max_transfers,
-	    "access", "max_distance_m", a->link.max_distance_m, "max_stops",
-	    (json_int_t)a->link.max_stops, "walk_speed_mps", a->link.walk_speed_mps,
-	    "detour_factor", a->link.detour_factor, "access_time_s",
-	    (json_int_t)a->link.access_time);
+	    "access", places_cli_access_json(&a->link));
+	/* how the places were tied (on all feeds: the ties every variant reuses) */
+	if (meta)
+		json_object_set_new(json_object_get(meta, "access"), "ties",
+				    places_cli_ties_json(ties));
 	if (meta)
 		json_object_set_new(meta, "max_duration_min",
 				    json_integer((o->max_duration + 59) / 60));
 	if (meta && comparison)
 		json_object_set_new(meta, "comparison",
-				    json_pack("{s:s, s:s, s:s}", "kind", comparison, "base",
-					      base_list, "alternative", alt_list));
+				    json_pack("{s:s, s:s, s:s, s:o}", "kind", comparison, "base",
+					      base_list, "alternative", alt_list, "base_ties",
+					      places_cli_ties_json(base_ties)));
 	if (meta && sc)
 		json_object_set_new(meta, "scenario",
 				    json_pack("{s:s, s:s}", "name", grens_scenario_name(sc),
@@ -530,10 +539,11 @@ static json_t *count_json(double v)
 
 /* One origin of a plain run: accessibility, travel times to places, and to
  * stops when asked. */
-static json_t *origin_json(const struct args *a, const grens_timetable *tt,
+static json_t *origin_json(const struct args *a, const grens_access_network *net,
 			   const grens_access_places *places, const grens_access_result *r,
 			   const grens_access_origin *origins, uint32_t i)
 {
+	const grens_timetable *tt = grens_access_network_timetable(net);
 	const grens_access_options *o = grens_access_result_options(r);
 	uint32_t idx = grens_access_result_origin(r, i);
 	json_t *j = origin_head(tt, places, &origins[idx], idx);
@@ -557,9 +567,10 @@ static json_t *origin_json(const struct args *a, const grens_timetable *tt,
 			json_array_append_new(
 			    times, time_or_null(grens_access_result_place_time(r, i, p, q)));
 		json_array_append_new(
-		    pl, json_pack("{s:s, s:s, s:o, s:i}", "id", pp->municipality, "name", pp->name,
-				  "time_s", times, "reached_steps",
-				  (json_int_t)grens_access_result_place_reached(r, i, q)));
+		    pl, json_pack("{s:s, s:s, s:o, s:i, s:s}", "id", pp->municipality, "name",
+				  pp->name, "time_s", times, "reached_steps",
+				  (json_int_t)grens_access_result_place_reached(r, i, q), "tie",
+				  grens_access_mode_name(grens_access_network_place_mode(net, q))));
 	}
 	json_object_set_new(j, "accessibility", acc);
 	json_object_set_new(j, "places", pl);
@@ -657,7 +668,19 @@ static void render_text(FILE *f, const json_t *doc)
 		fprintf(f, "\n%s effect: base [%s] vs alternative [%s]", jstr(c, "kind"),
 			jstr(c, "base"), jstr(c, "alternative"));
 	}
-	fprintf(f, "\n\n");
+	char line[512];
+	const json_t *access = json_object_get(meta, "access");
+	places_cli_ties_text(json_object_get(access, "ties"), access, line, sizeof(line));
+	fprintf(f, "\n%s", line);
+	if (cmp) {
+		places_cli_ties_text(
+		    json_object_get(json_object_get(meta, "comparison"), "base_ties"), access, line,
+		    sizeof(line));
+		fprintf(f, "\n  on the base feeds (the same ties, stops of the base only): %s",
+			line + strlen("places tied to stops: "));
+	}
+	places_cli_unplaced_text(json_object_get(meta, "unplaced"), line, sizeof(line));
+	fprintf(f, "\n%s\n\n", line);
 	size_t i;
 	const json_t *o;
 	json_array_foreach(origins, i, o)
@@ -1237,9 +1260,12 @@ static void side_free(struct side *s)
 	grens_timetable_free(s->tt);
 }
 
+/* One side of a run: build the timetable, tie the places (or, with a
+ * reference, reuse its ties: every side of a comparison is tied the same
+ * way) and compute. */
 static int run_side(struct args *a, struct side *s, const grens_gtfs_feed *const *feeds,
 		    uint32_t nfeeds, const grens_access_places *places,
-		    const grens_net_links *links)
+		    const grens_net_links *links, const grens_access_network *reference)
 {
 	grens_error err;
 	grens_error_clear(&err);
@@ -1251,19 +1277,23 @@ static int run_side(struct args *a, struct side *s, const grens_gtfs_feed *const
 		if (route_cli_check_date(CMD, s->tt, a->opts.date, a->notes))
 			return CLI_EXIT_FAIL;
 	}
-	grens_diag *diag = grens_diag_new();
-	if (!diag || grens_access_network_new(&s->net, s->tt, places, &a->link, diag, &err)) {
+	if (reference) {
+		if (grens_access_network_new_like(&s->net, s->tt, reference, &err)) {
+			cli_report_error(CMD, &err);
+			return CLI_EXIT_FAIL;
+		}
+	} else {
+		/* places without a stop are normal (a place outside the feeds'
+		 * area) and reported in the output's tie counts */
+		grens_diag *diag = grens_diag_new();
+		if (!diag ||
+		    grens_access_network_new(&s->net, s->tt, places, &a->link, diag, &err)) {
+			grens_diag_free(diag);
+			cli_report_error(CMD, &err);
+			return err.code == GRENS_EARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+		}
 		grens_diag_free(diag);
-		cli_report_error(CMD, &err);
-		return CLI_EXIT_FAIL;
 	}
-	/* places without a stop are normal (a place outside the feeds' area) and
-	 * only reported in the count */
-	uint64_t lonely = grens_diag_count(diag, "place_without_stop");
-	if (lonely)
-		fprintf(stderr, "grens %s: %llu places have no stop within %.0f m\n", CMD,
-			(unsigned long long)lonely, a->link.max_distance_m);
-	grens_diag_free(diag);
 	int code = make_origins(a, s->tt, places, &s->origins);
 	if (code)
 		return code;
@@ -1310,8 +1340,12 @@ int cmd_access(int argc, char **argv)
 	int code = CLI_EXIT_FAIL;
 	char base_list[1024] = "", alt_list[1024] = "";
 
-	if (a.place_files == 0 && default_places(&a, owned_places))
-		goto done;
+	if (a.place_files == 0) {
+		if (places_cli_default(CMD, owned_places, MAX_PLACES_FILES, &a.place_files))
+			goto done;
+		for (uint32_t i = 0; i < a.place_files; i++)
+			a.places[i] = owned_places[i];
+	}
 	if (load_places(&a, &places) || cli_links_load(CMD, &a.link_args, &links))
 		goto done;
 	cli_feed_list_default(&a.feeds);
@@ -1351,7 +1385,11 @@ int cmd_access(int argc, char **argv)
 		grens_diag_free(diag);
 		alt_feeds = grens_scenario_result_feeds(applied, &alt_count);
 	}
-	if ((code = run_side(&a, &alt, alt_feeds, alt_count, places, links)))
+	/* Places are tied once, on the network with the most in it, and every
+	 * other side reuses those ties: all feeds for the border effect, the
+	 * feeds as they are for a scenario (an edit of them, which may remove
+	 * service) and, in a plain run, the only side. */
+	if (!a.scenario && (code = run_side(&a, &alt, alt_feeds, alt_count, places, links, NULL)))
 		goto done;
 	json_t *meta = NULL, *origins = json_array();
 	if (a.border || a.scenario) {
@@ -1376,7 +1414,10 @@ int cmd_access(int argc, char **argv)
 			json_decref(origins);
 			goto done;
 		}
-		if ((code = run_side(&a, &base, sub, nsub, places, links))) {
+		if ((code = run_side(&a, &base, sub, nsub, places, links,
+				     a.scenario ? NULL : alt.net)) ||
+		    (a.scenario &&
+		     (code = run_side(&a, &alt, alt_feeds, alt_count, places, links, base.net)))) {
 			json_decref(origins);
 			goto done;
 		}
@@ -1401,17 +1442,17 @@ int cmd_access(int argc, char **argv)
 			if (n < 0 || (size_t)n >= sizeof(scen))
 				scen[sizeof(scen) - 1] = '\0'; /* a long list only loses its end */
 			meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count,
-					 "scenario", alt_list, scen, scenario);
+					 "scenario", alt_list, scen, scenario, alt.net, base.net);
 		} else {
 			meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count,
-					 "border", base_list, alt_list, NULL);
+					 "border", base_list, alt_list, NULL, alt.net, base.net);
 		}
 	} else {
 		for (uint32_t i = 0; i < grens_access_result_count(alt.result); i++)
 			json_array_append_new(
-			    origins, origin_json(&a, alt.tt, places, alt.result, alt.origins.o, i));
+			    origins, origin_json(&a, alt.net, places, alt.result, alt.origins.o, i));
 		meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count, NULL, NULL,
-				 NULL, NULL);
+				 NULL, NULL, alt.net, NULL);
 	}
 	doc = json_pack("{s:o, s:o}", "meta", meta, "origins", origins);
 	if (!doc) {

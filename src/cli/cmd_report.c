@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "places_cli.h"
 #include "report_cli.h"
 
 #define CMD "report"
@@ -131,6 +132,7 @@ int cmd_report(int argc, char **argv)
 		{ .name = NULL },
 	};
 	const cli_spec cs = { .cmd = CMD, .usage = usage, .options = options };
+	int code = CLI_EXIT_FAIL;
 	int rc = cli_parse(&cs, argc, argv);
 	if (rc)
 		return cli_parse_exit(rc);
@@ -150,19 +152,21 @@ int cmd_report(int argc, char **argv)
 			spec.pair_count++;
 		}
 	}
-	char scenario_path[4096], places_path[2][4096];
+	char scenario_path[4096];
+	char *places_paths[REPORT_CLI_MAX_PLACES_FILES] = { 0 };
+	uint32_t default_places = 0;
 	if (embedded && spec.scenario_count == 0) {
 		snprintf(scenario_path, sizeof(scenario_path), "%s/scenarios/ic-aken.yaml",
 			 cli_feeds_dir());
 		spec.scenarios[spec.scenario_count++] = scenario_path;
 	}
 	if (embedded && spec.places_count == 0) {
-		static const char *const names[] = { "nl", "nrw" };
-		for (unsigned i = 0; i < 2; i++) {
-			snprintf(places_path[i], sizeof(places_path[i]), "%s/places/%s.csv",
-				 cli_feeds_dir(), names[i]);
-			spec.places[spec.places_count++] = places_path[i];
-		}
+		/* every places file, as grens access reads them */
+		if (places_cli_default(CMD, places_paths, REPORT_CLI_MAX_PLACES_FILES,
+				       &default_places))
+			goto free_places;
+		for (uint32_t i = 0; i < default_places; i++)
+			spec.places[spec.places_count++] = places_paths[i];
 	}
 	if (spec.cutoff_count == 0) {
 		static const int32_t cutoffs[] = { 60, 90, 120, 180 };
@@ -173,7 +177,8 @@ int cmd_report(int argc, char **argv)
 	if (steps > GRENS_REPORT_MAX_STEPS) {
 		cli_errorf(CMD, "the window has %u steps, more than %u", steps,
 			   GRENS_REPORT_MAX_STEPS);
-		return CLI_EXIT_USAGE;
+		code = CLI_EXIT_USAGE;
+		goto free_places;
 	}
 
 	grens_report *report = NULL;
@@ -181,9 +186,9 @@ int cmd_report(int argc, char **argv)
 	grens_error_clear(&err);
 	if (grens_report_new(&report, title ? title : "grens report", time(NULL), &err)) {
 		cli_report_error(CMD, &err);
-		return CLI_EXIT_FAIL;
+		goto free_places;
 	}
-	int code = report_cli_fill(CMD, &spec, report);
+	code = report_cli_fill(CMD, &spec, report);
 	if (code == CLI_EXIT_OK && grens_report_write_dir(report, out, &err)) {
 		cli_report_error(CMD, &err);
 		code = CLI_EXIT_FAIL;
@@ -191,5 +196,8 @@ int cmd_report(int argc, char **argv)
 	if (code == CLI_EXIT_OK)
 		fprintf(stderr, "grens report: wrote %s/report.html\n", out);
 	grens_report_free(report);
+free_places:
+	for (uint32_t i = 0; i < default_places; i++)
+		free(places_paths[i]);
 	return code;
 }

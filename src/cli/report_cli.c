@@ -14,6 +14,7 @@
 #include "grens/route.h"
 #include "grens/rt.h"
 #include "grens/scenario.h"
+#include "places_cli.h"
 #include "report_cli.h"
 #include "route_cli.h"
 
@@ -222,33 +223,12 @@ static int build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t 
 									  : CLI_EXIT_OK;
 }
 
-/* Read a places file and add its rows. */
-static int read_places(const char *cmd, const char *path, grens_access_places *places)
-{
-	size_t len = 0;
-	char *text = cli_read_file(cmd, "places file", path, GRENS_ACCESS_MAX_PLACES_BYTES, &len);
-	if (!text)
-		return CLI_EXIT_FAIL;
-	grens_error err;
-	grens_error_clear(&err);
-	grens_diag *diag = grens_diag_new();
-	uint32_t skipped = 0;
-	int code = CLI_EXIT_FAIL;
-	if (!diag || grens_access_places_parse(places, path, text, len, diag, &skipped, &err)) {
-		cli_report_error(cmd, &err);
-	} else {
-		if (skipped)
-			fprintf(stderr, "grens %s: %s: %u rows skipped\n", cmd, path, skipped);
-		code = CLI_EXIT_OK;
-	}
-	grens_diag_free(diag);
-	free(text);
-	return code;
-}
-
-/* Reachable population from each distinct pair origin on tt, as `variant`. */
+/* Reachable population from each distinct pair origin on tt, as `variant`,
+ * with the places tied as in reference (the linked base network: every
+ * variant reuses its ties, so that less network never ties a place to other
+ * stops). */
 static int add_access(const char *cmd, const report_cli_spec *spec, grens_report *report,
-		      const grens_timetable *tt, const grens_access_places *places,
+		      const grens_timetable *tt, const grens_access_network *reference,
 		      const char *variant)
 {
 	enum { CAP = 256 };
@@ -277,7 +257,6 @@ static int add_access(const char *cmd, const report_cli_spec *spec, grens_report
 		origins[norigins++] = (grens_access_origin){ GRENS_NONE, s, n };
 	}
 	code = CLI_EXIT_FAIL;
-	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
 	grens_access_options ao = GRENS_ACCESS_OPTIONS_INIT;
 	ao.date = spec->date;
 	ao.window_start = spec->t0;
@@ -288,10 +267,8 @@ static int add_access(const char *cmd, const report_cli_spec *spec, grens_report
 	ao.cutoff_count = spec->cutoff_count;
 	for (unsigned c = 0; c < spec->cutoff_count; c++)
 		ao.cutoffs[c] = spec->cutoffs_min[c] * 60;
-	grens_diag *diag = grens_diag_new();
-	int rc = diag ? grens_access_network_new(&net, tt, places, &lo, diag, &err) : GRENS_ENOMEM;
-	grens_diag_free(diag);
-	if (rc || grens_access_run(&res, net, origins, norigins, &ao, &err)) {
+	if (grens_access_network_new_like(&net, tt, reference, &err) ||
+	    grens_access_run(&res, net, origins, norigins, &ao, &err)) {
 		code = fail_err(cmd, &err);
 		goto done;
 	}
@@ -319,6 +296,37 @@ done:
 	return code;
 }
 
+/* Tie the places once, on the linked base network (default options), and
+ * say in the report how they were tied and what could not be placed. */
+static int tie_places(const char *cmd, grens_report *report, const grens_timetable *tt,
+		      const grens_access_places *places, grens_access_network **out)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	grens_diag *diag = grens_diag_new();
+	if (!diag) {
+		cli_errorf(cmd, "out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	int rc = grens_access_network_new(out, tt, places, &lo, diag, &err);
+	grens_diag_free(diag);
+	if (rc)
+		return fail_err(cmd, &err);
+	json_t *access = places_cli_access_json(&lo), *ties = places_cli_ties_json(*out),
+	       *unplaced = places_cli_unplaced_json(places);
+	char ties_text[512], unplaced_text[256];
+	places_cli_ties_text(ties, access, ties_text, sizeof(ties_text));
+	places_cli_unplaced_text(unplaced, unplaced_text, sizeof(unplaced_text));
+	json_decref(access);
+	json_decref(ties);
+	json_decref(unplaced);
+	if (grens_report_add_note(report, ties_text, &err) ||
+	    grens_report_add_note(report, unplaced_text, &err))
+		return fail_err(cmd, &err);
+	return CLI_EXIT_OK;
+}
+
 /* Is name in the comma-separated list? */
 static bool in_list(const char *list, const char *name)
 {
@@ -335,7 +343,7 @@ static bool in_list(const char *list, const char *name)
 /* The border effect's other side: the base feeds alone. */
 static int nl_only(const char *cmd, const report_cli_spec *spec, grens_report *report,
 		   grens_gtfs_feed *const *feeds, uint32_t count, const grens_net_links *links,
-		   const grens_access_places *places)
+		   const grens_access_network *ties)
 {
 	const grens_gtfs_feed *subset[64];
 	uint32_t n = 0;
@@ -348,7 +356,7 @@ static int nl_only(const char *cmd, const report_cli_spec *spec, grens_report *r
 	grens_timetable *tt = NULL;
 	int code = build(cmd, subset, n, links, &tt);
 	if (!code)
-		code = add_access(cmd, spec, report, tt, places, "nl-only");
+		code = add_access(cmd, spec, report, tt, ties, "nl-only");
 	grens_timetable_free(tt);
 	return code;
 }
@@ -356,7 +364,8 @@ static int nl_only(const char *cmd, const report_cli_spec *spec, grens_report *r
 /* One scenario: apply it to the feeds, rebuild, and analyse. */
 static int scenario(const char *cmd, const report_cli_spec *spec, grens_report *report,
 		    grens_gtfs_feed *const *feeds, uint32_t count, const char *path,
-		    const grens_net_links *links, const grens_access_places *places)
+		    const grens_net_links *links, const grens_access_places *places,
+		    const grens_access_network *ties)
 {
 	grens_scenario *sc = NULL;
 	grens_scenario_result *res = NULL;
@@ -379,7 +388,7 @@ static int scenario(const char *cmd, const report_cli_spec *spec, grens_report *
 	    (code = analyse(cmd, spec, report, tt, places, grens_scenario_name(sc))))
 		goto done;
 	if (spec->places_count)
-		code = add_access(cmd, spec, report, tt, places, grens_scenario_name(sc));
+		code = add_access(cmd, spec, report, tt, ties, grens_scenario_name(sc));
 done:
 	grens_timetable_free(tt);
 	grens_scenario_result_free(res);
@@ -470,6 +479,7 @@ int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report 
 	grens_diag *diags[64] = { 0 };
 	grens_timetable *tt = NULL;
 	grens_access_places *places = NULL;
+	grens_access_network *ties = NULL;
 	grens_net_links *links = NULL;
 	grens_error err;
 	grens_error_clear(&err);
@@ -485,10 +495,8 @@ int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report 
 	 * needs one. */
 	if (grens_access_places_new(&places, &err))
 		goto fail;
-	for (unsigned i = 0; i < spec->places_count; i++)
-		if ((code = read_places(cmd, spec->places[i], places)))
-			goto done;
-	code = CLI_EXIT_FAIL;
+	if (places_cli_read(cmd, spec->places, spec->places_count, places))
+		goto done;
 	if (cli_load_feeds(cmd, &list, feeds, diags) != 0)
 		goto done;
 	if (chosen.date == GRENS_DATE_NONE) {
@@ -511,19 +519,24 @@ int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report 
 			goto fail;
 	}
 	if ((code = build(cmd, (const grens_gtfs_feed *const *)feeds, list.count, links, &tt)) ||
-	    (code = check_date(cmd, spec, report, tt)) ||
-	    (spec->places_count &&
-	     (code = nl_only(cmd, spec, report, feeds, list.count, links, places))) ||
+	    (code = check_date(cmd, spec, report, tt)))
+		goto done;
+	if (spec->places_count && (code = tie_places(cmd, report, tt, places, &ties)))
+		goto done;
+	if ((spec->places_count &&
+	     (code = nl_only(cmd, spec, report, feeds, list.count, links, ties))) ||
 	    (code = analyse(cmd, spec, report, tt, places, "base")) ||
 	    (code = add_realtime(cmd, spec, report, tt, feeds, list.count)) ||
-	    (spec->places_count && (code = add_access(cmd, spec, report, tt, places, "linked"))))
+	    (spec->places_count && (code = add_access(cmd, spec, report, tt, ties, "linked"))))
 		goto done;
-	grens_timetable_free(tt);
-	tt = NULL;
 	for (unsigned i = 0; i < spec->scenario_count; i++)
 		if ((code = scenario(cmd, spec, report, feeds, list.count, spec->scenarios[i],
-				     links, places)))
+				     links, places, ties)))
 			goto done;
+	grens_access_network_free(ties);
+	ties = NULL;
+	grens_timetable_free(tt);
+	tt = NULL;
 	if (!spec->places_count && (code = grens_report_add_note(
 				report, "no places file: reachable population not computed", &err)))
 		goto fail;
@@ -532,6 +545,7 @@ int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report 
 fail:
 	code = fail_err(cmd, &err);
 done:
+	grens_access_network_free(ties);
 	grens_timetable_free(tt);
 	grens_access_places_free(places);
 	grens_net_links_free(links);

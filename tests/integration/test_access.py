@@ -38,14 +38,29 @@ if doc:
     o = doc["origins"][0]
     check(o["id"] == "GM0001" and o["type"] == "place", "origin is PA")
     acc = {(e["percentile"], e["cutoff_min"]): e for e in o["accessibility"]}
-    # p50: PA 100 + PB 1000 within 30; + PC 10000 within 60; + PD 100000 within 120
+    # p50: PA 100 + PB 1000 within 30; + PC 10000 within 60; + PD 100000 and PE
+    # 1000000 within 120. PE lies at E, a stop of feed y, which this run does not
+    # load: no stop within walking reach (1500 m) and PE is German (no bicycle), so
+    # a feeder ties it to the stations within 15 km, D (7.1 km) and C (14.3 km):
+    # C: 600 s waiting + ceil(14295 m x 1.3 / (20 km/h = 5.556 m/s)) = 600 + 3346;
+    # PA -> C at p50 2100 s, so PE at 2100 + 3946 = 6046 s (via D: 6900 + 600 +
+    # 1673 = 9173 s).
     check(acc[(50, 30)]["population"] == 1100, f"p50 30 min: {acc[(50, 30)]}")
     check(acc[(50, 60)]["population"] == 11100, "p50 60 min")
-    check(acc[(50, 120)]["population"] == 111100, "p50 120 min")
-    check(acc[(50, 120)]["jobs"] == 10, "jobs 1+2+3+4")
+    check(acc[(50, 120)]["population"] == 1111100, "p50 120 min")
+    check(acc[(50, 120)]["jobs"] == 15, "jobs 1+2+3+4+5")
     times = {pl["name"]: pl["time_s"][0] for pl in o["places"]}
-    check(times == {"PA": 0, "PB": 900, "PC": 2100, "PD": 6900, "PE": None},
+    check(times == {"PA": 0, "PB": 900, "PC": 2100, "PD": 6900, "PE": 6046},
           f"p50 travel times {times}")
+    ties = {pl["name"]: pl["tie"] for pl in o["places"]}
+    check(ties == {"PA": "walk", "PB": "walk", "PC": "walk", "PD": "walk", "PE": "feeder"},
+          f"how each place is tied {ties}")
+    t = doc["meta"]["access"]["ties"]
+    check(t["walk"] == {"places": 4, "population": 111100} and
+          t["feeder"] == {"places": 1, "population": 1000000} and
+          t["bike"]["places"] == 0 and t["none"]["places"] == 0, f"meta ties {t}")
+    check(doc["meta"]["unplaced"] == {"municipalities": 0, "population": 0},
+          f"no unplaced places {doc['meta']['unplaced']}")
     m = doc["meta"]
     check(m["window"] == "07:00-07:20" and m["step_s"] == 300 and m["cutoffs_min"] == [30, 60, 120],
           "meta records the window and cutoffs")
@@ -59,6 +74,7 @@ doc = as_json(p)
 check(p.returncode == 0 and doc is not None, f"bounded run: {p.stderr}")
 if doc:
     times = {pl["name"]: pl["time_s"][0] for pl in doc["origins"][0]["places"]}
+    # PE at 6046 s (see above) is beyond the bound too
     check(times == {"PA": 0, "PB": 900, "PC": 2100, "PD": None, "PE": None}, f"bounded {times}")
     check(doc["meta"]["max_duration_min"] == 60, "meta max_duration_min")
 p = access("--feed", X, "--places", PLACES, "--from", "PA", *WINDOW, "--cutoffs", "30,90",
@@ -198,7 +214,13 @@ doc = as_json(p)
 check(p.returncode == 0 and doc is not None, f"border effect runs: {p.stderr}")
 if doc:
     c = doc["meta"]["comparison"]
-    check(c == {"kind": "border", "base": "x", "alternative": "x,y"}, f"comparison meta {c}")
+    check({k: c[k] for k in ("kind", "base", "alternative")} ==
+          {"kind": "border", "base": "x", "alternative": "x,y"}, f"comparison meta {c}")
+    # Places are tied once, on x + y, where PE walks to E (0 m); on x alone that
+    # tie drops out and PE is tied to nothing (not to a feeder, as a run on x
+    # alone would tie it): it counts as "none" on the base side.
+    check(c["base_ties"]["none"] == {"places": 1, "population": 1000000} and
+          doc["meta"]["access"]["ties"]["none"]["places"] == 0, f"base ties {c}")
     e = [a for a in doc["origins"][0]["accessibility"] if a["kind"] == "population"][0]
     # x alone: PA+PB+PC+PD = 111100; linked adds PE (reached via C2) 1000000
     check(e["base"] == 111100 and e["alternative"] == 1111100 and e["delta"] == 1000000,
@@ -207,8 +229,10 @@ p = access("--feed", X, "--places", PLACES, *WINDOW, "--border-effect", "--base-
 check(p.returncode == 2 and "some but not all" in p.stderr, "base = all feeds is refused")
 
 # ---- scenario effect -----------------------------------------------------------------
+# walking only: with a feeder, PD would still be reached from C (7 km) without R2
 p = access("--feed", X, "--places", PLACES, "--from", "PA", *WINDOW, "--cutoffs", "120",
-           "--scenario", os.path.join(FIX, "no-r2.yaml"), "--format", "json")
+           "--scenario", os.path.join(FIX, "no-r2.yaml"), "--access-mode", "walk",
+           "--format", "json")
 doc = as_json(p)
 check(p.returncode == 0 and doc is not None, f"scenario effect runs: {p.stderr}")
 if doc:
@@ -217,6 +241,7 @@ if doc:
     check(doc["meta"]["comparison"]["kind"] == "scenario", "comparison kind")
     e = doc["origins"][0]["accessibility"][0]
     # without R2, PD (100000, 115 min at p50) is no longer reached: 111100 -> 11100
+    # (PE has no stop in walking reach on x: reachable only from itself)
     check(e["base"] == 111100 and e["alternative"] == 11100 and e["delta"] == -100000,
           f"scenario delta {e}")
 p = access("--feed", X, "--places", PLACES, *WINDOW, "--scenario", os.path.join(FIX, "no-r2.yaml"),
@@ -282,6 +307,28 @@ if os.path.isdir(os.path.join(SOURCE, "feeds", "nl")):
         # the linked network never reaches fewer people
         check(all(e["delta"] >= 0 for e in acc.values()), "border delta is not negative")
         check(acc[120]["delta"] > 0, f"the border costs Heerlen reachable people at 120 min {acc[120]}")
+
+# The default places: every run names the population it could not place
+# (feeds/places/be-unplaced.csv: 10 municipalities, 107,937 people) and how
+# the places were tied; feeds/places is what tools/gen-places writes.
+if os.path.isdir(os.path.join(SOURCE, "feeds", "nl")):
+    p = access("--from", "Heerlen", "--date", "2026-03-10", "--window", "07:00-07:10",
+               "--cutoffs", "60")
+    check(p.returncode == 0 and
+          "107937 people in 10 municipalities could not be placed (no coordinates)" in p.stdout
+          and "places tied to stops: walk " in p.stdout, f"text names ties and unplaced: {p.stdout}")
+    p = access("--from", "Heerlen", "--date", "2026-03-10", "--window", "07:00-07:10",
+               "--cutoffs", "60", "--access-mode", "walk", "--format", "json")
+    t = json.loads(p.stdout)["meta"]["access"]["ties"] if p.returncode == 0 else {}
+    check(t and t["bike"]["places"] == 0 and t["feeder"]["places"] == 0,
+          f"--access-mode walk ties by walking only: {t}")
+    p = access("--from", "Heerlen", "--access-mode", "car")
+    check(p.returncode == 2 and "walk, bike, feeder" in p.stderr, f"unknown mode: {p.stderr}")
+    import subprocess, sys
+    g = subprocess.run([sys.executable, os.path.join(SOURCE, "tools", "gen-places"),
+                        os.path.join(SOURCE, "feeds", "places"), "--check", "--out",
+                        os.path.join(SOURCE, "feeds", "places")], capture_output=True, text=True)
+    check(g.returncode == 0, f"feeds/places is the generator's output of itself: {g.stderr}")
 
 # Text tables pad by display width: "Köln" is 5 bytes but 4 columns, so its
 # travel time starts in the same column as every other place's

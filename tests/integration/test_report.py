@@ -113,10 +113,27 @@ for (origin, variant), o in opp.items():
     if variant == "nl-only":
         check(all(a <= b for a, b in zip(pops, lin)), f"{origin}: linked reaches at least "
               "what nl-only reaches")
-# Within 60 min of Amsterdam C (feeds/places/nl.csv): Amsterdam itself (931,298) and
-# Utrecht (362,000; the IC takes 8 + 18 = 26 min, 6 trains an hour): 1,293,298.
+# Within 60 min of Amsterdam C (feeds/places/nl.csv, ties by the default first and
+# last mile: walk 1.2 m/s within 1500 m, NL bicycle 4.5 m/s within 5 km + 120 s to
+# park, else a feeder: 600 s + distance at 20 km/h; distances x 1.3), p50 06:00-22:00:
+#   Amsterdam    889,928  centroid 1289 m from Amsterdam C: bike 373 + 120 = 493 s
+#   Utrecht      357,667  walk 147 m (160 s) at Utrecht C; the IC 8 + 18 = 26 min
+#   Zaanstad     156,907  feeder from Amsterdam C, 8745 m: 600 + 2047 = 2647 s
+#   Diemen        31,206  bike 3249 m to Amsterdam Amstel (939 + 120 s) + 15 min there
+#   Waterland     17,393  feeder from Amsterdam C, 12542 m: 600 + 2935 = 3535 s
+#   Ouder-Amstel  14,065  feeder 5116 m to Amsterdam Zuid (600 + 1198 s) + 15.6 min there
+#   Landsmeer     11,573  feeder from Amsterdam C, 5978 m: 600 + 1399 = 1999 s
+#   Oostzaan       9,682  feeder from Amsterdam C, 7007 m: 600 + 1640 = 2240 s
+# = 1,488,421.
 a60 = opp[("Amsterdam Centraal", "nl-only")]["cutoffs"][0]["population"]
-check(a60 == 1293298, f"Amsterdam within 60 min: {a60} = 931298 + 362000")
+check(a60 == 1488421, f"Amsterdam within 60 min: {a60} = 1488421")
+# Every run says how the places were tied and what could not be placed
+# (feeds/places/be-unplaced.csv: 10 municipalities, 107,937 people).
+notes = doc.get("notes", [])
+check(any(n.startswith("places tied to stops: walk ") and "feeder" in n and "no stop" in n
+          for n in notes), f"a note on the ties: {notes}")
+check("107937 people in 10 municipalities could not be placed (no coordinates)" in notes,
+      f"a note on the unplaced population: {notes}")
 
 # The same figures as grens access gives for the border effect (one computation
 # behind both commands).

@@ -246,6 +246,8 @@ static void test_window(void)
 	if (!pl || !tt)
 		goto done;
 	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	/* walking only: the window arithmetic below (test_modes has the feeder) */
+	lo.modes = GRENS_ACCESS_MODE_BIT(GRENS_ACCESS_MODE_WALK);
 	grens_access_network *net = NULL;
 	grens_diag *diag = grens_diag_new();
 	grens_error err;
@@ -475,6 +477,66 @@ done:
 	grens_access_places_free(pl);
 }
 
+/* First and last mile: walk, bicycle, feeder. */
+static void test_modes(void)
+{
+	grens_access_places *pl = load_places("places.csv");
+	const char *x[] = {"x"};
+	grens_timetable *tt = build(x, 1, 0.0);
+	grens_access_network *net = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	if (!pl || !tt || grens_access_network_new(&net, tt, pl, &lo, NULL, &err) != 0)
+		goto done;
+	const grens_access_link *l;
+	/* PE, 7.1 km east of D, has no stop within walking (1500 m) and is German
+	 * (bicycle: NL only): a feeder to the stations within 15 km, nearest
+	 * first. D: 7147 m x 1.3 / (20 / 3.6 m/s) = 1672.4 -> 1673 + 600 s waiting;
+	 * C: 14295 m x 1.3 / 5.556 = 3345.0 -> 3346 + 600. */
+	CHECK_INT(grens_access_network_links(net, 4, &l), 2);
+	CHECK_INT(l[0].stop, grens_net_stop_by_id(tt, "x", "D"));
+	CHECK_INT(l[0].mode, GRENS_ACCESS_MODE_FEEDER);
+	CHECK_INT(l[0].seconds, 2273);
+	CHECK_INT(l[1].stop, grens_net_stop_by_id(tt, "x", "C"));
+	CHECK_INT(l[1].seconds, 3946);
+	CHECK_INT(grens_access_network_place_mode(net, 4), GRENS_ACCESS_MODE_FEEDER);
+	CHECK_INT(grens_access_network_place_mode(net, 0), GRENS_ACCESS_MODE_WALK);
+	grens_access_network_free(net);
+	net = NULL;
+	/* Without the feeder PE has no tie; with the bicycle for every country
+	 * and a 8 km reach, PE cycles to D: 7147 x 1.3 / 4.5 = 2064.7 -> 2065 +
+	 * 120 s parking (C at 14.3 km is beyond it). */
+	lo.modes = GRENS_ACCESS_MODE_BIT(GRENS_ACCESS_MODE_WALK);
+	CHECK_INT(grens_access_network_new(&net, tt, pl, &lo, NULL, &err), 0);
+	if (net)
+		CHECK_INT(grens_access_network_links(net, 4, &l), 0);
+	grens_access_network_free(net);
+	net = NULL;
+	lo.modes |= GRENS_ACCESS_MODE_BIT(GRENS_ACCESS_MODE_BIKE);
+	lo.bike_countries = "*";
+	lo.bike_max_distance_m = 8000.0;
+	CHECK_INT(grens_access_network_new(&net, tt, pl, &lo, NULL, &err), 0);
+	if (net && grens_access_network_links(net, 4, &l) == 1) {
+		CHECK_INT(l[0].mode, GRENS_ACCESS_MODE_BIKE);
+		CHECK_INT(l[0].seconds, 2185);
+	} else {
+		CHECK_INT(1, 0);
+	}
+	/* PA stands at A: walking (0 s) beats cycling (120 s parking) */
+	if (net && grens_access_network_links(net, 0, &l) == 1)
+		CHECK_INT(l[0].mode, GRENS_ACCESS_MODE_WALK);
+	/* an unknown mode bit is refused */
+	grens_access_network_free(net);
+	net = NULL;
+	lo.modes = 1u << 7;
+	CHECK_INT(grens_access_network_new(&net, tt, pl, &lo, NULL, &err), GRENS_EARG);
+done:
+	grens_access_network_free(net);
+	grens_timetable_free(tt);
+	grens_access_places_free(pl);
+}
+
 /* Border effect: feed x alone vs x and y linked. */
 static void test_border_effect(void)
 {
@@ -488,10 +550,25 @@ static void test_border_effect(void)
 	grens_error err;
 	grens_error_clear(&err);
 	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	/* tied once, on x + y; the base reuses those ties */
 	if (!pl || !base_tt || !alt_tt ||
-	    grens_access_network_new(&bn, base_tt, pl, &lo, NULL, &err) != 0 ||
-	    grens_access_network_new(&an, alt_tt, pl, &lo, NULL, &err) != 0)
+	    grens_access_network_new(&an, alt_tt, pl, &lo, NULL, &err) != 0 ||
+	    grens_access_network_new_like(&bn, base_tt, an, &err) != 0)
 		goto done;
+	{
+		/* PE walks to E (0 m) on x + y; E is not in x, so on the base PE has
+		 * no tie (tied on x alone it would take a feeder to C, test_modes) */
+		const grens_access_link *l;
+		CHECK_INT(grens_access_network_links(an, 4, &l), 1);
+		CHECK_INT(grens_access_network_links(bn, 4, &l), 0);
+		CHECK_INT(grens_access_network_links(bn, 0, &l), 1);
+		CHECK_INT(l[0].stop, grens_net_stop_by_id(base_tt, "x", "A"));
+		grens_access_tie_summary ts;
+		grens_access_network_summary(bn, &ts);
+		CHECK_INT(ts.places[GRENS_ACCESS_MODE_WALK], 4);
+		CHECK_INT(ts.places[GRENS_ACCESS_MODE_NONE], 1);
+		CHECK_NEAR(ts.population[GRENS_ACCESS_MODE_NONE], 1000000, 0);
+	}
 	grens_access_origin origins[2] = {{.place = 0}, {.place = 4}};
 	grens_access_options o = window_options();
 	CHECK_INT(grens_access_run(&br, bn, origins, 2, &o, &err), 0);
@@ -522,6 +599,25 @@ static void test_border_effect(void)
 	CHECK_INT(d[12].origin, 1);
 	CHECK_NEAR(d[12].base, 1000000, 0);
 	CHECK_NEAR(d[12].delta, 0, 0);
+	{
+		/* The old way, each side tied on its own network, makes the border
+		 * negative: on x alone PE takes the feeder from C (p50 6046 s, within
+		 * 120 min, test_modes), linked it walks to E, where nothing arrives
+		 * by p50: PA p50 120 min 1111100 -> 111100, delta -1000000. */
+		grens_access_network *own = NULL;
+		grens_access_result *orr = NULL;
+		grens_access_delta *od = NULL;
+		uint32_t on = 0;
+		CHECK_INT(grens_access_network_new(&own, base_tt, pl, &lo, NULL, &err), 0);
+		if (own && grens_access_run(&orr, own, origins, 2, &o, &err) == 0 &&
+		    grens_access_compare(&od, &on, orr, ar, &err) == 0 && on == 24)
+			CHECK_NEAR(od[4].delta, -1000000, 0);
+		else
+			CHECK_INT(1, 0);
+		free(od);
+		grens_access_result_free(orr);
+		grens_access_network_free(own);
+	}
 	/* runs over different origins are not comparable */
 	grens_access_result *other = NULL;
 	CHECK_INT(grens_access_run(&other, an, origins, 1, &o, &err), 0);
@@ -703,6 +799,7 @@ int main(void)
 	test_places();
 	test_window();
 	test_threads_and_shards();
+	test_modes();
 	test_border_effect();
 	test_crosscheck();
 	return check_exit();

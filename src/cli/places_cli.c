@@ -1,0 +1,163 @@
+/* Places for every command: default files, ties and unplaced population in
+ * JSON and words. */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "places_cli.h"
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int places_cli_default(const char *cmd, char **paths, uint32_t cap, uint32_t *count)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/places", cli_feeds_dir());
+	*count = 0;
+	DIR *d = opendir(dir);
+	if (!d) {
+		cli_errorf(cmd, "no --places given and cannot open '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	const struct dirent *e;
+	uint32_t n = 0;
+	int rc = 0;
+	for (e = readdir(d); e; e = readdir(d)) {
+		size_t len = strlen(e->d_name);
+		if (len < 5 || strcmp(e->d_name + len - 4, ".csv") != 0 || e->d_name[0] == '.')
+			continue;
+		if (n >= cap) {
+			cli_errorf(cmd, "more than %u places files in '%s'", cap, dir);
+			rc = -1;
+			break;
+		}
+		size_t need = strlen(dir) + len + 2;
+		paths[n] = malloc(need);
+		if (!paths[n]) {
+			cli_errorf(cmd, "out of memory");
+			rc = -1;
+			break;
+		}
+		snprintf(paths[n], need, "%s/%s", dir, e->d_name);
+		n++;
+	}
+	closedir(d);
+	qsort(paths, n, sizeof(char *), cmp_str);
+	*count = n;
+	if (rc == 0 && n == 0) {
+		cli_errorf(cmd, "no places files (*.csv) in '%s'", dir);
+		rc = -1;
+	}
+	return rc;
+}
+
+int places_cli_read(const char *cmd, const char *const *paths, uint32_t n,
+		    grens_access_places *places)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	grens_diag *diag = grens_diag_new();
+	int rc = diag ? 0 : -1;
+	if (!diag)
+		cli_errorf(cmd, "out of memory");
+	for (uint32_t i = 0; rc == 0 && i < n; i++) {
+		size_t len;
+		char *text =
+		    cli_read_file(cmd, "places file", paths[i], GRENS_ACCESS_MAX_PLACES_BYTES, &len);
+		if (!text) {
+			rc = -1;
+			break;
+		}
+		uint32_t skipped = 0;
+		if (grens_access_places_parse(places, paths[i], text, len, diag, &skipped, &err)) {
+			cli_report_error(cmd, &err);
+			rc = -1;
+		} else if (skipped) {
+			fprintf(stderr, "grens %s: %s: %u rows skipped\n", cmd, paths[i], skipped);
+		}
+		free(text);
+	}
+	if (diag && grens_diag_kept_count(diag))
+		cli_print_notices(diag, 20);
+	grens_diag_free(diag);
+	return rc;
+}
+
+static json_t *count_json(double v)
+{
+	return json_integer((json_int_t)llround(v));
+}
+
+json_t *places_cli_ties_json(const grens_access_network *net)
+{
+	grens_access_tie_summary s;
+	grens_access_network_summary(net, &s);
+	json_t *j = json_object();
+	/* the modes in the order a place tries them, then the untied */
+	static const grens_access_mode order[] = {GRENS_ACCESS_MODE_WALK, GRENS_ACCESS_MODE_BIKE,
+						  GRENS_ACCESS_MODE_FEEDER,
+						  GRENS_ACCESS_MODE_NONE};
+	for (unsigned i = 0; j && i < 4; i++) {
+		grens_access_mode m = order[i];
+		json_object_set_new(j, grens_access_mode_name(m),
+				    json_pack("{s:i, s:o}", "places", (json_int_t)s.places[m],
+					      "population", count_json(s.population[m])));
+	}
+	return j;
+}
+
+json_t *places_cli_unplaced_json(const grens_access_places *places)
+{
+	return json_pack("{s:i, s:o}", "municipalities",
+			 (json_int_t)grens_access_places_unplaced_count(places), "population",
+			 count_json(grens_access_places_unplaced(places, 0)));
+}
+
+json_t *places_cli_access_json(const grens_access_link_options *o)
+{
+	json_t *modes = json_array();
+	for (unsigned m = GRENS_ACCESS_MODE_WALK; m < GRENS_ACCESS_MODE_COUNT; m++)
+		if (o->modes & GRENS_ACCESS_MODE_BIT(m))
+			json_array_append_new(modes, json_string(grens_access_mode_name(m)));
+	return json_pack("{s:o, s:f, s:i, s:f, s:f, s:i, s:f, s:f, s:i, s:s, s:f, s:f, s:i}",
+			 "modes", modes, "max_distance_m", o->max_distance_m, "max_stops",
+			 (json_int_t)o->max_stops, "walk_speed_mps", o->walk_speed_mps,
+			 "detour_factor", o->detour_factor, "access_time_s",
+			 (json_int_t)o->access_time, "bike_speed_mps", o->bike_speed_mps,
+			 "bike_max_distance_m", o->bike_max_distance_m, "bike_park_s",
+			 (json_int_t)o->bike_park_s, "bike_countries",
+			 o->bike_countries ? o->bike_countries : "", "feeder_speed_kmh",
+			 o->feeder_speed_mps * 3.6, "feeder_max_distance_m",
+			 o->feeder_max_distance_m, "feeder_wait_s", (json_int_t)o->feeder_wait_s);
+}
+
+static long long jint(const json_t *o, const char *a, const char *b)
+{
+	return (long long)json_integer_value(json_object_get(json_object_get(o, a), b));
+}
+
+void places_cli_ties_text(const json_t *ties, const json_t *access, char *buf, size_t n)
+{
+	double kmh = json_number_value(json_object_get(access, "feeder_speed_kmh"));
+	long long wait = (long long)json_integer_value(json_object_get(access, "feeder_wait_s"));
+	snprintf(buf, n,
+		 "places tied to stops: walk %lld (%lld people), bicycle %lld (%lld people), "
+		 "feeder %lld (%lld people; ASSUMPTION: %.0f km/h after %lld min waiting), "
+		 "no stop %lld (%lld people)",
+		 jint(ties, "walk", "places"), jint(ties, "walk", "population"),
+		 jint(ties, "bike", "places"), jint(ties, "bike", "population"),
+		 jint(ties, "feeder", "places"), jint(ties, "feeder", "population"), kmh, wait / 60,
+		 jint(ties, "none", "places"), jint(ties, "none", "population"));
+}
+
+void places_cli_unplaced_text(const json_t *unplaced, char *buf, size_t n)
+{
+	snprintf(buf, n, "%lld people in %lld municipalities could not be placed (no coordinates)",
+		 (long long)json_integer_value(json_object_get(unplaced, "population")),
+		 (long long)json_integer_value(json_object_get(unplaced, "municipalities")));
+}
