@@ -6,6 +6,7 @@ tests/fixtures/border-basic and as inequalities on the embedded data."""
 import csv
 import json
 import os
+import tempfile
 
 from harness import FIXTURES, run, check, finish, SOURCE
 
@@ -141,6 +142,17 @@ r = run(*BASE, "--border-effect", "--format", "json")
 doc = as_json(r)
 check(doc is not None and [o["name"] for o in doc["origins"]] == ["PH", "PM", "PS", "PV"],
       f"default origins are the places in NL: {r.stderr.strip()}")
+
+# Shards of a border run merge into the whole run.
+with tempfile.TemporaryDirectory() as tmp:
+    parts = [os.path.join(tmp, f"b{i}.json") for i in range(2)]
+    for i, path in enumerate(parts):
+        r = run(*BASE, "--border-effect", "--shard", f"{i}/2", "--format", "json", "--out", path)
+        check(r.returncode == 0, f"shard {i}: {r.stderr.strip()}")
+    r = run("access", "merge", *parts, "--format", "json")
+    merged = as_json(r)
+    check(merged is not None and doc is not None and merged["origins"] == doc["origins"],
+          "merged border shards equal the whole run")
 
 # Refused with a reason.
 for extra, why in ((["--from", "PA", "--border-effect"], "'PA' is in DE"),

@@ -713,6 +713,52 @@ static void test_border_cut(grens_timetable *tt)
 	grens_timetable_free(cut);
 }
 
+/* A block continues on the cut only from a trip's own last stop to the next
+ * trip's own first stop (tests/fixtures/border-basic/README.md, blocks). */
+static void test_border_blocks(void)
+{
+	const char *blocks[] = {"blocks"};
+	grens_timetable *tt = build(blocks, 1, 0.0);
+	grens_timetable *cut = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	uint8_t in[8] = {0};
+	if (!tt)
+		return;
+	uint32_t b1 = grens_net_trip_by_id(tt, "blocks", "b1"),
+		 b2 = grens_net_trip_by_id(tt, "blocks", "b2"),
+		 b5 = grens_net_trip_by_id(tt, "blocks", "b5");
+	CHECK(b1 != GRENS_NONE && b2 != GRENS_NONE && b5 != GRENS_NONE);
+	CHECK_INT(tt->trip_block_next[b1], b2);
+	CHECK(tt->trip_block_next[b5] != GRENS_NONE); /* b5 runs on as b6 */
+	grens_net_stops_in_country(tt, "NL", in);
+	CHECK_INT(grens_net_cut(&cut, tt, in, &err), 0);
+	if (cut) {
+		/* b1 (M H), b2 (H S), b5's part (S H), b6's part (V M) */
+		CHECK_INT(cut->trip_count, 4);
+		uint32_t c1 = GRENS_NONE, c2 = GRENS_NONE, c5 = GRENS_NONE, c6 = GRENS_NONE;
+		for (uint32_t t = 0; t < cut->trip_count; t++) {
+			const char *id = grens_net_str(cut, cut->trip_id[t]);
+			if (strcmp(id, "b1") == 0)
+				c1 = t;
+			else if (strcmp(id, "b2") == 0)
+				c2 = t;
+			else if (strcmp(id, "b5") == 0)
+				c5 = t;
+			else if (strcmp(id, "b6") == 0)
+				c6 = t;
+		}
+		CHECK(c1 != GRENS_NONE && c2 != GRENS_NONE && c5 != GRENS_NONE &&
+		      c6 != GRENS_NONE);
+		if (c1 != GRENS_NONE && c5 != GRENS_NONE) {
+			CHECK_INT(cut->trip_block_next[c1], c2);
+			CHECK_INT(cut->trip_block_next[c5], GRENS_NONE);
+		}
+	}
+	grens_timetable_free(cut);
+	grens_timetable_free(tt);
+}
+
 static void test_border_views(void)
 {
 	char saved[sizeof(fixture)];
@@ -731,6 +777,7 @@ static void test_border_views(void)
 	if (!pl || !tt || grens_access_network_new(&net, tt, pl, &lo, NULL, &err) != 0)
 		goto done;
 	test_border_cut(tt);
+	test_border_blocks();
 	/* origins PH, PM, PS, PV; departures 07:00, 07:05, 07:10 (p50 = the 2nd
 	 * of the 3 sorted times, p90 = the 3rd); cutoffs 30, 60 min */
 	grens_access_origin origins[4] = {{.place = 0}, {.place = 1}, {.place = 2}, {.place = 3}};
