@@ -310,6 +310,58 @@ typedef struct grens_access_delta {
 int grens_access_compare(grens_access_delta **out, uint32_t *n, const grens_access_result *base,
 			 const grens_access_result *alternative, grens_error *err);
 
+/* ---- the border --------------------------------------------------------------- */
+
+/* Three views of an origin's accessibility (README: 'Border effect'):
+ * national: opportunities of the home country only, on the linked network
+ * cut at the home country's border (grens_net_cut of the stops
+ * grens_net_stops_in_country puts in it); closed border: the same cut
+ * network, every opportunity still in reach (a place abroad tied to a stop at
+ * home); today: every opportunity on the linked network. The border effect
+ * is today - national = (today - closed border) [the cross-border network]
+ * + (closed border - national) [counting the neighbours]. */
+typedef enum {
+	GRENS_ACCESS_VIEW_NATIONAL = 0,
+	GRENS_ACCESS_VIEW_CLOSED_BORDER = 1,
+	GRENS_ACCESS_VIEW_TODAY = 2,
+} grens_access_view;
+
+typedef struct grens_access_border grens_access_border;
+
+/* Run origins on today's network and on its cut at the border of home (an
+ * ISO alpha-2 code grens_geo_country knows: "NL" or "DE"; a place is at home
+ * when its country column says so). Places keep the ties of today's network
+ * on the cut one, less those to stops abroad, so no view can count less
+ * than the one before it: national <= closed border <= today for every
+ * origin, percentile, cutoff and kind. today must outlive the result. On
+ * success *out is the caller's (grens_access_border_free). Errors as
+ * grens_access_run. */
+int grens_access_border_run(grens_access_border **out, const grens_access_network *today,
+			    const char *home, const grens_access_origin *origins,
+			    uint32_t origin_count, const grens_access_options *opts,
+			    grens_error *err);
+void grens_access_border_free(grens_access_border *b);
+/* The run behind a view: GRENS_ACCESS_VIEW_TODAY the one on today's network,
+ * the others the one on the cut (its origins, counts and options). */
+const grens_access_result *grens_access_border_result(const grens_access_border *b,
+						      grens_access_view view);
+/* The cut network with its ties (valid while b lives). */
+const grens_access_network *grens_access_border_network(const grens_access_border *b);
+/* Stops at home (kept by the cut), and trips before and after the cut (a
+ * trip that leaves and comes back counts once per part). */
+void grens_access_border_counts(const grens_access_border *b, uint32_t *stops_kept,
+				uint32_t *trips_today, uint32_t *trips_cut);
+/* Opportunities of kind in a view from the i-th computed origin at
+ * percentile index p within cutoff index c (NAN out of range). */
+double grens_access_border_value(const grens_access_border *b, uint32_t i, grens_access_view view,
+				 uint32_t p, uint32_t c, uint32_t kind);
+/* rank[i] (for each computed origin i) = 1 + the number of origins with
+ * more opportunities (rounded to whole ones) in the view: 1 = most, equal
+ * values share a rank. Only origins with among[i] != 0 take part (NULL:
+ * all); the others get 0. */
+int grens_access_border_rank(uint32_t *rank, const grens_access_border *b, const uint8_t *among,
+			     grens_access_view view, uint32_t p, uint32_t c, uint32_t kind);
+
 #ifdef __cplusplus
 }
 #endif

@@ -143,6 +143,15 @@ grens_date grens_tz_local_date(const grens_tz *tz, int64_t utc);
 /* ---- geodesy ------------------------------------------------------------- */
 /* Great-circle distance in metres (haversine, mean Earth radius). */
 double grens_geo_distance_m(double lat1, double lon1, double lat2, double lon2);
+/* "NL" or "DE" for a point in the Netherlands or Germany, by a coarse outline
+ * of their border (right to about a kilometre in the border region: every
+ * station near it lies on its side) and very coarse outlines of the rest of
+ * both countries; "" for anything else (Belgium, elsewhere, NAN). A static
+ * string. */
+const char *grens_geo_country(double lat, double lon);
+/* The NL-DE border line of that outline, (lon, lat) pairs from the tripoint
+ * with Belgium near Vaals to the Dollart; *n of them. Static. */
+const double (*grens_geo_nl_de_border(size_t *n))[2];
 
 /* ---- text ------------------------------------------------------------------ */
 /* 1 if s[0..len) is valid UTF-8. */

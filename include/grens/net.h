@@ -377,6 +377,28 @@ uint32_t grens_net_stop_by_id(const grens_timetable *tt, const char *feed, const
 /* The trip index of feed:trip_id (first run for frequency trips), or GRENS_NONE. */
 uint32_t grens_net_trip_by_id(const grens_timetable *tt, const char *feed, const char *trip_id);
 
+/* ---- cutting at a border ------------------------------------------------------- */
+
+/* in[s] = 1 for the stops of tt in country ("NL" or "DE", as
+ * grens_geo_country gives it from the stop's coordinates, or its parent
+ * station's when it has none), else 0; a stop without coordinates is in no
+ * country. in has tt->stop_count entries. Returns the number in. */
+uint32_t grens_net_stops_in_country(const grens_timetable *tt, const char *country, uint8_t *in);
+
+/* The timetable tt served only at the stops with keep[stop] != 0: every
+ * pattern split into its runs of two or more kept stops, each carrying all
+ * the pattern's trips over that run (a trip that leaves ends at its last kept
+ * stop, one that comes in starts at its first; one that leaves and comes back
+ * becomes separate trips, and a block continues only from a trip's own last
+ * stop to the next trip's own first stop), and only the footpaths between
+ * kept stops. Stop indices, stops, routes, services and strings are tt's,
+ * shared: tt must outlive the cut, and id and name lookups
+ * (grens_net_find_stops, grens_net_stop_by_id) go through tt. On success *out
+ * is the caller's (grens_timetable_free). GRENS_ENOMEM, GRENS_ELIMIT,
+ * GRENS_EARG. */
+int grens_net_cut(grens_timetable **out, const grens_timetable *tt, const uint8_t *keep,
+		  grens_error *err);
+
 /* Memory used by the timetable arrays (bytes). */
 uint64_t grens_net_bytes(const grens_timetable *tt);
 

@@ -209,6 +209,7 @@ typedef struct cli_link_args {
 		int32_t tolerance; /* < 0: library default */
 		double walk_speed_mps; /* <= 0: library default */
 		int32_t min_change; /* < 0: library default */
+		int32_t link_min_change; /* < 0: library default */
 	} net;
 } cli_link_args;
 void cli_link_args_init(cli_link_args *args);

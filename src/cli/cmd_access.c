@@ -41,7 +41,8 @@ static void usage(FILE *o)
 	    "                    [--date YYYY-MM-DD] [--window HH:MM-HH:MM] [--step S]\n"
 	    "                    [--cutoffs MIN,...] [--percentiles P,...]\n"
 	    "                    [--decay step|linear:W|exp:HALF] [--threads N] [--shard I/N]\n"
-	    "                    [--border-effect [--base-feeds NAME,...]] [--scenario FILE]\n"
+	    "                    [--border-effect [--home CC] [--rank] [--sensitivity]]\n"
+	    "                    [--scenario FILE]\n"
 	    "                    [--stops]\n"
 	    "                    [--access-mode walk,bike,feeder] [--access-distance M]\n"
 	    "                    [--access-stops N] [--access-time S] [--walk-speed MPS]\n"
@@ -60,9 +61,14 @@ static void usage(FILE *o)
 	    "(default 60,90,120 minutes) are summed, weighted by the decay function\n"
 	    "(W and HALF in minutes). Places default to feeds/places/*.csv; --date to the\n"
 	    "Tuesday on which the most trips run in all feeds (as grens compare).\n"
-	    "--border-effect runs twice: on the base feeds alone (default: the feed named\n"
-	    "nl) and on all feeds linked, and reports the change per origin; places are\n"
-	    "tied to stops once, on all feeds, and the same ties are used on both.\n"
+	    "--border-effect reports three views per origin of the home country (--home,\n"
+	    "default NL): national (its opportunities only, on the linked network cut at\n"
+	    "its border), closed border (the same cut network, every opportunity still in\n"
+	    "reach) and today (the linked network), and the border effect today - national\n"
+	    "in its two parts. --rank adds each municipality's rank among all of the home\n"
+	    "country's places with a stop, nationally and today (it implies\n"
+	    "--border-effect); --sensitivity runs a low and a high assumption set too.\n"
+	    "(--base-feeds, the old comparison of feed sets, is refused with a reason.)\n"
 	    "First and last mile (README: 'Places'): each place is tied to the stops of\n"
 	    "its --access-stops (4) nearest stations; a stop takes the quicker of walking\n"
 	    "(--access-distance 1500 m at --walk-speed 1.2 m/s) and, for places in\n"
@@ -90,14 +96,15 @@ struct args {
 	uint32_t place_files;
 	const char *from[MAX_FROM];
 	uint32_t from_count;
-	const char *out, *base_feeds, *scenario;
+	const char *out, *base_feeds, *scenario, *home_arg;
+	char home[3]; /* --home upper-cased; "NL" by default */
 	cli_window window;
 	grens_access_options opts;
 	grens_access_link_options link;
 	const char *bike_countries; /* --bike-countries as given */
 	double bike_max_km, feeder_kmh, feeder_max_km;
 	int64_t max_duration_min; /* -1: the largest cutoff (+ W/2 for linear decay) */
-	bool border, stops;
+	bool border, stops, rank, sensitivity;
 	bool date_given; /* else: the Tuesday with the most trips (cli_busiest_date) */
 	cli_format format;
 	json_t *notes; /* feeds without trips on the date (route_cli_check_date) */
@@ -259,6 +266,9 @@ static int parse(int argc, char **argv, struct args *a)
 		{ .name = "shard", .kind = CLI_OPT_CALL, .dst = &a->opts, .call = parse_shard },
 		{ .name = "border-effect", .kind = CLI_OPT_FLAG, .dst = &a->border },
 		{ .name = "base-feeds", .kind = CLI_OPT_STRING, .dst = &a->base_feeds },
+		{ .name = "home", .kind = CLI_OPT_STRING, .dst = &a->home_arg },
+		{ .name = "rank", .kind = CLI_OPT_FLAG, .dst = &a->rank },
+		{ .name = "sensitivity", .kind = CLI_OPT_FLAG, .dst = &a->sensitivity },
 		{ .name = "scenario", .kind = CLI_OPT_STRING, .dst = &a->scenario },
 		{ .name = "stops", .kind = CLI_OPT_FLAG, .dst = &a->stops },
 		{ .name = "access-distance", .kind = CLI_OPT_REAL, .dst = &a->link.max_distance_m,
@@ -321,8 +331,34 @@ static int parse(int argc, char **argv, struct args *a)
 		cli_errorf(CMD, "--access-mode needs at least one mode");
 		return CLI_PARSE_ERROR;
 	}
-	if (a->base_feeds && !a->border) {
-		cli_errorf(CMD, "--base-feeds needs --border-effect");
+	if (a->base_feeds) {
+		cli_errorf(CMD, "--base-feeds is no longer accepted: --border-effect does not compare "
+				"feed sets any more (feeds/nl itself runs to Aachen and Köln) but cuts "
+				"the linked network at the border of --home (README: 'Border effect')");
+		return CLI_PARSE_ERROR;
+	}
+	a->border = a->border || a->rank;
+	if ((a->home_arg || a->sensitivity) && !a->border) {
+		cli_errorf(CMD, "--home and --sensitivity go with --border-effect or --rank");
+		return CLI_PARSE_ERROR;
+	}
+	const char *home = a->home_arg ? a->home_arg : "NL";
+	if (strlen(home) != 2) {
+		cli_errorf(CMD, "--home needs a country code, NL or DE, not '%s'", home);
+		return CLI_PARSE_ERROR;
+	}
+	for (int i = 0; i < 2; i++)
+		a->home[i] = (char)(home[i] >= 'a' && home[i] <= 'z' ? home[i] - 'a' + 'A' : home[i]);
+	a->home[2] = '\0';
+	if (strcmp(a->home, "NL") != 0 && strcmp(a->home, "DE") != 0) {
+		cli_errorf(CMD,
+			   "--home %s: the border outline knows NL and DE only (README: 'Border "
+			   "effect')",
+			   home);
+		return CLI_PARSE_ERROR;
+	}
+	if (a->rank && a->opts.shard_count > 1) {
+		cli_errorf(CMD, "--rank needs every municipality in one run: no --shard");
 		return CLI_PARSE_ERROR;
 	}
 	if (a->border && a->scenario) {
@@ -352,22 +388,6 @@ static int load_places(struct args *a, grens_access_places **out)
 }
 
 /* ---- feeds and timetables ------------------------------------------------------------ */
-
-/* Is name in the comma-separated list? */
-static bool in_list(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p = list;
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		if (len == n && strncmp(p, name, n) == 0)
-			return true;
-		if (!comma)
-			return false;
-		p = comma + 1;
-	}
-}
 
 /* ---- origins ------------------------------------------------------------------------- */
 
@@ -653,8 +673,227 @@ static void print_number(FILE *f, double v)
 		fprintf(f, "%.4f", v);
 }
 
+#define SENS_DISTANCE_M 500.0
+#define SENS_SPEED_MPS 0.2
+#define SENS_MIN_SPEED_MPS 0.5
+#define SENS_CHANGE_S 60
+#define BORDER_SETS 3
+
+static const char *const set_names[BORDER_SETS] = {"central", "low", "high"};
+static const char *const view_keys[3] = {"national", "closed_border", "today"};
+/* border_effect = today - national, cross_border_network = today - closed
+ * border, neighbours = closed border - national */
+static const char *const number_keys[6] = {"national",	    "closed_border",
+					   "today",	    "border_effect",
+					   "cross_border_network", "neighbours"};
+
+static bool is_border(const json_t *doc)
+{
+	const json_t *c = json_object_get(json_object_get(doc, "meta"), "comparison");
+	return strcmp(jstr(c, "kind"), "border") == 0;
+}
+
+static const char *const border_labels[6] = {"national",		 "closed border",
+					     "today",			 "border effect",
+					     "cross-border network", "neighbours"};
+
+/* One of the six numbers, signed for the parts, with its range over the
+ * assumption sets when there are several. */
+static void print_border_number(FILE *f, const json_t *e, int m)
+{
+	const char *key = number_keys[m];
+	double v = jnum(e, key);
+	if (m >= 3 && v > 0)
+		fputc('+', f);
+	print_number(f, v);
+	const json_t *sens = json_object_get(e, "sensitivity");
+	if (!sens)
+		return;
+	double lo = v, hi = v;
+	const char *name;
+	const json_t *set;
+	json_object_foreach((json_t *)sens, name, set)
+	{
+		lo = fmin(lo, jnum(set, key));
+		hi = fmax(hi, jnum(set, key));
+	}
+	fputs(" [", f);
+	print_number(f, lo);
+	fputs("–", f);
+	print_number(f, hi);
+	fputc(']', f);
+	size_t z;
+	const json_t *zk;
+	json_array_foreach(json_object_get(e, "may_be_zero_or_negative"), z, zk)
+	    if (strcmp(json_string_value(zk), key) == 0) fputs(" may be zero or negative", f);
+}
+
+static void render_border_text(FILE *f, const json_t *doc)
+{
+	const json_t *meta = json_object_get(doc, "meta");
+	const json_t *c = json_object_get(meta, "comparison");
+	const char *home = jstr(c, "home");
+	fprintf(f, "accessibility on %s, departures %s every %lld s, decay %s\n", jstr(meta, "date"),
+		jstr(meta, "window"),
+		(long long)json_integer_value(json_object_get(meta, "step_s")),
+		jstr(meta, "decay"));
+	fprintf(f,
+		"national: %s opportunities only, on the network cut at the %s border (%lld of "
+		"%lld stops)\n"
+		"closed border: the same cut network, opportunities abroad where still in reach\n"
+		"today: every opportunity on the linked network\n",
+		home, home, (long long)json_integer_value(json_object_get(c, "stops_at_home")),
+		(long long)json_integer_value(json_object_get(c, "stops")));
+	const json_t *assume = json_object_get(c, "assumptions");
+	if (json_object_get(assume, "low"))
+		fputs("[low–high]: the range over the low, central and high assumption sets\n", f);
+	fputc('\n', f);
+	size_t i;
+	const json_t *o;
+	json_array_foreach(json_object_get(doc, "origins"), i, o)
+	{
+		fprintf(f, "%s (%s)\n", jstr(o, "name"), jstr(o, "id"));
+		size_t m;
+		const json_t *e;
+		json_array_foreach(json_object_get(o, "border"), m, e)
+		{
+			fprintf(f, "  p%lld within %3lld min, %s:\n    ",
+				(long long)json_integer_value(json_object_get(e, "percentile")),
+				(long long)json_integer_value(json_object_get(e, "cutoff_min")),
+				jstr(e, "kind"));
+			for (int k = 0; k < 3; k++) {
+				fprintf(f, "%s%s ", k ? ", " : "", border_labels[k]);
+				print_border_number(f, e, k);
+			}
+			fputs("\n    border effect ", f);
+			print_border_number(f, e, 3);
+			fputs(" = cross-border network ", f);
+			print_border_number(f, e, 4);
+			fputs(" + neighbours ", f);
+			print_border_number(f, e, 5);
+			fputc('\n', f);
+			const json_t *r = json_object_get(e, "rank");
+			if (r) {
+				fprintf(f, "    rank %lld of %lld nationally, %lld today",
+					(long long)json_integer_value(json_object_get(r, "national")),
+					(long long)json_integer_value(json_object_get(r, "of")),
+					(long long)json_integer_value(json_object_get(r, "today")));
+				const json_t *sens = json_object_get(e, "sensitivity");
+				const char *name;
+				const json_t *set;
+				json_object_foreach((json_t *)sens, name, set)
+				{
+					const json_t *sr = json_object_get(set, "rank");
+					fprintf(f, "; %s %lld, %lld", name,
+						(long long)json_integer_value(
+						    json_object_get(sr, "national")),
+						(long long)json_integer_value(
+						    json_object_get(sr, "today")));
+				}
+				fputc('\n', f);
+			}
+		}
+	}
+}
+
+/* The first columns of a CSV row: index,origin_id,origin_name,date,percentile,cutoff_min */
+static void csv_row_head(FILE *f, const json_t *meta, const json_t *o, const json_t *e)
+{
+	fprintf(f, "%lld,", (long long)json_integer_value(json_object_get(o, "index")));
+	cli_csv_field(f, jstr(o, "id"));
+	fputc(',', f);
+	cli_csv_field(f, jstr(o, "name"));
+	fprintf(f, ",%s,%lld,%lld", jstr(meta, "date"),
+		(long long)json_integer_value(json_object_get(e, "percentile")),
+		(long long)json_integer_value(json_object_get(e, "cutoff_min")));
+}
+
+static void render_border_csv(FILE *f, const json_t *doc)
+{
+	const json_t *meta = json_object_get(doc, "meta");
+	const json_t *c = json_object_get(meta, "comparison");
+	bool rank = json_object_get(c, "rank") != NULL;
+	bool sens = json_object_get(json_object_get(c, "assumptions"), "low") != NULL;
+	fputs("index,origin_id,origin_name,date,percentile,cutoff_min,kind", f);
+	for (int m = 0; m < 6; m++)
+		fprintf(f, ",%s", number_keys[m]);
+	if (rank)
+		fputs(",rank_national,rank_today,ranked", f);
+	for (int s = 1; sens && s < BORDER_SETS; s++) {
+		for (int m = 0; m < 6; m++)
+			fprintf(f, ",%s_%s", number_keys[m], set_names[s]);
+		if (rank)
+			fprintf(f, ",rank_national_%s,rank_today_%s", set_names[s], set_names[s]);
+	}
+	fputc('\n', f);
+	size_t i;
+	const json_t *o;
+	json_array_foreach(json_object_get(doc, "origins"), i, o)
+	{
+		size_t n;
+		const json_t *e;
+		json_array_foreach(json_object_get(o, "border"), n, e)
+		{
+			csv_row_head(f, meta, o, e);
+			fputc(',', f);
+			cli_csv_field(f, jstr(e, "kind"));
+			for (int s = 0; s < (sens ? BORDER_SETS : 1); s++) {
+				const json_t *x =
+				    s == 0 ? e
+					   : json_object_get(json_object_get(e, "sensitivity"),
+							     set_names[s]);
+				for (int m = 0; m < 6; m++) {
+					fputc(',', f);
+					print_number(f, jnum(x, number_keys[m]));
+				}
+				const json_t *r = json_object_get(x, "rank");
+				if (rank)
+					fprintf(f, ",%lld,%lld",
+						(long long)json_integer_value(
+						    json_object_get(r, "national")),
+						(long long)json_integer_value(
+						    json_object_get(r, "today")));
+				if (rank && s == 0)
+					fprintf(f, ",%lld",
+						(long long)json_integer_value(
+						    json_object_get(r, "of")));
+			}
+			fputc('\n', f);
+		}
+	}
+}
+
+/* GeoJSON properties of a border origin: kind_pP_Cmin_number (and _rank_*). */
+static void border_props(json_t *props, const json_t *o)
+{
+	size_t n;
+	const json_t *e;
+	json_array_foreach(json_object_get(o, "border"), n, e)
+	{
+		char key[200];
+		long long p = (long long)json_integer_value(json_object_get(e, "percentile"));
+		long long c = (long long)json_integer_value(json_object_get(e, "cutoff_min"));
+		for (int m = 0; m < 6; m++) {
+			snprintf(key, sizeof(key), "%s_p%lld_%lldmin_%s", jstr(e, "kind"), p, c,
+				 number_keys[m]);
+			json_object_set_new(props, key, count_json(jnum(e, number_keys[m])));
+		}
+		const json_t *r = json_object_get(e, "rank");
+		for (int v = 0; r && v < 2; v++) {
+			const char *which = v == 0 ? "national" : "today";
+			snprintf(key, sizeof(key), "%s_p%lld_%lldmin_rank_%s", jstr(e, "kind"), p,
+				 c, which);
+			json_object_set(props, key, json_object_get(r, which));
+		}
+	}
+}
+
 static void render_text(FILE *f, const json_t *doc)
 {
+	if (is_border(doc)) {
+		render_border_text(f, doc);
+		return;
+	}
 	const json_t *meta = json_object_get(doc, "meta");
 	const json_t *origins = json_object_get(doc, "origins");
 	const json_t *kinds = json_object_get(meta, "kinds");
@@ -739,6 +978,10 @@ static void render_text(FILE *f, const json_t *doc)
 
 static void render_csv(FILE *f, const json_t *doc)
 {
+	if (is_border(doc)) {
+		render_border_csv(f, doc);
+		return;
+	}
 	const json_t *meta = json_object_get(doc, "meta");
 	const json_t *kinds = json_object_get(meta, "kinds");
 	bool cmp = is_comparison(doc);
@@ -764,14 +1007,7 @@ static void render_csv(FILE *f, const json_t *doc)
 		const json_t *e;
 		json_array_foreach(json_object_get(o, "accessibility"), n, e)
 		{
-			fprintf(f, "%lld,",
-				(long long)json_integer_value(json_object_get(o, "index")));
-			cli_csv_field(f, jstr(o, "id"));
-			fputc(',', f);
-			cli_csv_field(f, jstr(o, "name"));
-			fprintf(f, ",%s,%lld,%lld", jstr(meta, "date"),
-				(long long)json_integer_value(json_object_get(e, "percentile")),
-				(long long)json_integer_value(json_object_get(e, "cutoff_min")));
+			csv_row_head(f, meta, o, e);
 			if (cmp) {
 				fputc(',', f);
 				cli_csv_field(f, jstr(e, "kind"));
@@ -808,6 +1044,8 @@ static json_t *geojson_of(const json_t *doc)
 		    json_pack("{s:O, s:O, s:O, s:O}", "index", json_object_get(o, "index"), "id",
 			      json_object_get(o, "id"), "name", json_object_get(o, "name"), "type",
 			      json_object_get(o, "type"));
+		if (is_border(doc))
+			border_props(props, o);
 		size_t n;
 		const json_t *e;
 		json_array_foreach(json_object_get(o, "accessibility"), n, e)
@@ -1242,6 +1480,391 @@ done:
 	return code;
 }
 
+/* ---- the border ------------------------------------------------------------------------------ */
+
+/* The assumption sets of --sensitivity (README: 'How sure'): low makes
+ * every part of a journey harder, high easier, by these steps from the
+ * run's own settings. */
+struct assumption_set {
+	double access_distance_m, walk_speed_mps, footpath_walk_speed_mps;
+	int32_t min_change, link_min_change;
+};
+
+static void assumption_sets(const struct args *a, struct assumption_set *s)
+{
+	const grens_net_options d = GRENS_NET_OPTIONS_INIT;
+	s[0].access_distance_m = a->link.max_distance_m;
+	s[0].walk_speed_mps = a->link.walk_speed_mps;
+	s[0].footpath_walk_speed_mps =
+	    a->link_args.net.walk_speed_mps > 0 ? a->link_args.net.walk_speed_mps : d.walk_speed_mps;
+	s[0].min_change =
+	    a->link_args.net.min_change >= 0 ? a->link_args.net.min_change : d.default_min_change;
+	s[0].link_min_change = a->link_args.net.link_min_change >= 0
+				   ? a->link_args.net.link_min_change
+				   : d.link_min_change;
+	for (int k = 1; k < BORDER_SETS; k++) {
+		double sign = k == 1 ? -1.0 : 1.0;
+		s[k].access_distance_m = fmax(0.0, s[0].access_distance_m + sign * SENS_DISTANCE_M);
+		s[k].walk_speed_mps =
+		    fmax(SENS_MIN_SPEED_MPS, s[0].walk_speed_mps + sign * SENS_SPEED_MPS);
+		s[k].footpath_walk_speed_mps =
+		    fmax(SENS_MIN_SPEED_MPS, s[0].footpath_walk_speed_mps + sign * SENS_SPEED_MPS);
+		int32_t dc = k == 1 ? SENS_CHANGE_S : -SENS_CHANGE_S;
+		s[k].min_change = s[0].min_change + dc < 0 ? 0 : s[0].min_change + dc;
+		s[k].link_min_change = s[0].link_min_change + dc < 0 ? 0 : s[0].link_min_change + dc;
+	}
+}
+
+static json_t *assumption_json(const struct assumption_set *s, const grens_access_link_options *l)
+{
+	return json_pack("{s:f, s:i, s:f, s:f, s:i, s:f, s:i, s:i}", "access_distance_m",
+			 s->access_distance_m, "access_stops", (json_int_t)l->max_stops,
+			 "walk_speed_mps", s->walk_speed_mps, "detour_factor", l->detour_factor,
+			 "access_time_s", (json_int_t)l->access_time, "footpath_walk_speed_mps",
+			 s->footpath_walk_speed_mps, "min_change_s", (json_int_t)s->min_change,
+			 "link_min_change_s", (json_int_t)s->link_min_change);
+}
+
+struct border_side {
+	grens_timetable *tt;
+	grens_access_network *net;
+	grens_access_border *b;
+};
+
+static void border_side_free(struct border_side *s)
+{
+	grens_access_border_free(s->b);
+	grens_access_network_free(s->net);
+	grens_timetable_free(s->tt);
+	memset(s, 0, sizeof(*s));
+}
+
+static bool place_at_home(const struct args *a, const grens_access_places *places, uint32_t q)
+{
+	return strcmp(grens_access_places_get(places, q)->country, a->home) == 0;
+}
+
+/* The origins of a border run: first those shown (--from, else every place
+ * of the home country, or with --rank those with a stop), then for --rank
+ * the other places of the home country with a stop. among[i] marks the
+ * ranked ones (each place once). 0 or an exit code after a message. */
+static int border_origins(const struct args *a, const grens_timetable *tt,
+			  const grens_access_network *net, const grens_access_places *places,
+			  struct origin_set *s, uint32_t *shown, uint8_t **among, uint32_t *ranked)
+{
+	uint32_t np = grens_access_places_count(places);
+	int code = 0;
+	uint8_t *seen = calloc((size_t)np + 1, 1);
+	grens_access_origin *all = NULL;
+	if (!seen)
+		goto nomem;
+	if (a->from_count) {
+		if ((code = make_origins(a, tt, places, s)))
+			goto done;
+		for (uint32_t i = 0; i < s->count; i++) {
+			const grens_access_origin *o = &s->o[i];
+			const char *c = o->place != GRENS_NONE
+					    ? grens_access_places_get(places, o->place)->country
+					    : grens_geo_country(tt->stop_lat[o->stops[0]],
+								tt->stop_lon[o->stops[0]]);
+			if (strcmp(c, a->home) != 0) {
+				cli_errorf(CMD,
+					   "--border-effect measures origins in %s (--home); '%s' "
+					   "is in %s",
+					   a->home, a->from[i], *c ? c : "another country");
+				code = CLI_EXIT_USAGE;
+				goto done;
+			}
+		}
+	} else {
+		s->o = calloc((size_t)np + 1, sizeof(*s->o));
+		if (!s->o)
+			goto nomem;
+		s->count = 0;
+		for (uint32_t q = 0; q < np; q++) {
+			const grens_access_link *l;
+			if (place_at_home(a, places, q) &&
+			    (!a->rank || grens_access_network_links(net, q, &l) > 0))
+				s->o[s->count++].place = q;
+		}
+		if (s->count == 0) {
+			cli_errorf(CMD, "no place of the places files is in %s (--home)", a->home);
+			code = CLI_EXIT_USAGE;
+			goto done;
+		}
+	}
+	*shown = s->count;
+	all = calloc((size_t)s->count + np + 1, sizeof(*all));
+	*among = calloc((size_t)s->count + np + 1, 1);
+	if (!all || !*among)
+		goto nomem;
+	memcpy(all, s->o, (size_t)s->count * sizeof(*all));
+	uint32_t n = s->count;
+	*ranked = 0;
+	for (uint32_t pass = 0; a->rank && pass < 2; pass++) {
+		/* the shown origins first, then the others of the home country */
+		for (uint32_t i = 0; i < (pass == 0 ? s->count : np); i++) {
+			uint32_t q = pass == 0 ? all[i].place : i;
+			const grens_access_link *l;
+			if (q == GRENS_NONE || seen[q] || !place_at_home(a, places, q) ||
+			    grens_access_network_links(net, q, &l) == 0)
+				continue;
+			seen[q] = 1;
+			if (pass == 1)
+				all[n++] = (grens_access_origin){.place = q};
+			(*among)[pass == 0 ? i : n - 1] = 1;
+			(*ranked)++;
+		}
+	}
+	free(s->o);
+	s->o = all;
+	s->count = n;
+	all = NULL;
+	goto done;
+nomem:
+	cli_errorf(CMD, "out of memory");
+	code = CLI_EXIT_FAIL;
+done:
+	free(all);
+	free(seen);
+	return code;
+}
+
+/* Build, tie and run one assumption set. */
+static int border_side_run(struct args *a, struct border_side *side, const struct assumption_set *set,
+			   const grens_gtfs_feed *const *feeds, uint32_t nfeeds,
+			   const grens_access_places *places, const grens_net_links *links,
+			   struct origin_set *origins, uint32_t *shown, uint8_t **among,
+			   uint32_t *ranked)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	cli_link_args la = a->link_args;
+	la.net.min_change = set->min_change;
+	la.net.link_min_change = set->link_min_change;
+	la.net.walk_speed_mps = set->footpath_walk_speed_mps;
+	if (cli_net_build(CMD, feeds, nfeeds, &la, links, &side->tt, NULL))
+		return CLI_EXIT_FAIL;
+	if (!a->notes) {
+		a->notes = json_array();
+		if (route_cli_check_date(CMD, side->tt, a->opts.date, a->notes))
+			return CLI_EXIT_FAIL;
+	}
+	grens_access_link_options lo = a->link;
+	lo.max_distance_m = set->access_distance_m;
+	lo.walk_speed_mps = set->walk_speed_mps;
+	grens_diag *diag = grens_diag_new();
+	if (!diag || grens_access_network_new(&side->net, side->tt, places, &lo, diag, &err)) {
+		grens_diag_free(diag);
+		cli_report_error(CMD, &err);
+		return CLI_EXIT_FAIL;
+	}
+	grens_diag_free(diag);
+	if (!origins->o) {
+		int code = border_origins(a, side->tt, side->net, places, origins, shown, among,
+					  ranked);
+		if (code)
+			return code;
+	}
+	cli_progress_init(&a->opts.progress);
+	if (grens_access_border_run(&side->b, side->net, a->home, origins->o, origins->count,
+				    &a->opts, &err)) {
+		cli_report_error(CMD, &err);
+		return err.code == GRENS_EARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
+/* The six numbers of one origin, percentile, cutoff and kind in one set;
+ * the parts are differences of the rounded views, so they add up. */
+static void border_numbers(const grens_access_border *b, uint32_t i, uint32_t p, uint32_t c,
+			   uint32_t k, double *v)
+{
+	for (int w = 0; w < 3; w++)
+		v[w] = round(grens_access_border_value(b, i, (grens_access_view)w, p, c, k));
+	v[3] = v[2] - v[0];
+	v[4] = v[2] - v[1];
+	v[5] = v[1] - v[0];
+}
+
+static json_t *numbers_json(const double *v, const uint32_t *rank, uint32_t ranked)
+{
+	json_t *j = json_object();
+	for (int m = 0; m < 6; m++)
+		json_object_set_new(j, number_keys[m], count_json(v[m]));
+	if (rank && rank[0])
+		json_object_set_new(j, "rank",
+				    json_pack("{s:i, s:i, s:i}", "national", (json_int_t)rank[0],
+					      "today", (json_int_t)rank[1], "of",
+					      (json_int_t)ranked));
+	return j;
+}
+
+/* The border document's origins: per shown origin its head and one entry
+ * per percentile x cutoff x kind. */
+static json_t *border_origins_json(const struct args *a, struct border_side *sides,
+				   uint32_t nsets, const grens_access_places *places,
+				   const struct origin_set *origins, uint32_t shown,
+				   const uint8_t *among, uint32_t ranked)
+{
+	const grens_access_result *r0 = grens_access_border_result(sides[0].b,
+								   GRENS_ACCESS_VIEW_TODAY);
+	const grens_access_options *o = grens_access_result_options(r0);
+	uint32_t n = grens_access_result_count(r0), K = grens_access_places_kind_count(places);
+	json_t *out = json_array();
+	json_t **entries = calloc((size_t)n + 1, sizeof(json_t *));
+	uint32_t *ranks = calloc((size_t)BORDER_SETS * 2 * n + 1, sizeof(uint32_t));
+	uint8_t *in = calloc((size_t)n + 1, 1);
+	if (!out || !entries || !ranks || !in)
+		goto fail;
+	for (uint32_t i = 0; i < n; i++) {
+		entries[i] = json_array();
+		in[i] = among && among[grens_access_result_origin(r0, i)];
+	}
+	for (uint32_t p = 0; p < o->percentile_count; p++)
+		for (uint32_t c = 0; c < o->cutoff_count; c++)
+			for (uint32_t k = 0; k < K; k++) {
+				for (uint32_t s = 0; a->rank && s < nsets; s++) {
+					grens_access_border_rank(ranks + (s * 2) * n, sides[s].b, in,
+								 GRENS_ACCESS_VIEW_NATIONAL, p, c,
+								 k);
+					grens_access_border_rank(ranks + (s * 2 + 1) * n,
+								 sides[s].b, in,
+								 GRENS_ACCESS_VIEW_TODAY, p, c, k);
+				}
+				for (uint32_t i = 0; i < n; i++) {
+					if (grens_access_result_origin(r0, i) >= shown)
+						continue;
+					double v[BORDER_SETS][6];
+					uint32_t rk[BORDER_SETS][2];
+					for (uint32_t s = 0; s < nsets; s++) {
+						border_numbers(sides[s].b, i, p, c, k, v[s]);
+						rk[s][0] = a->rank ? ranks[(s * 2) * n + i] : 0;
+						rk[s][1] = a->rank ? ranks[(s * 2 + 1) * n + i] : 0;
+					}
+					json_t *e = json_pack(
+					    "{s:i, s:i, s:s}", "percentile",
+					    (json_int_t)o->percentiles[p], "cutoff_min",
+					    (json_int_t)(o->cutoffs[c] / 60), "kind",
+					    grens_access_places_kind(places, k));
+					json_t *nums = numbers_json(v[0], rk[0], ranked);
+					json_object_update(e, nums);
+					json_decref(nums);
+					if (nsets > 1) {
+						json_t *sens = json_object(), *zero = json_array();
+						for (uint32_t s = 1; s < nsets; s++)
+							json_object_set_new(
+							    sens, set_names[s],
+							    numbers_json(v[s], rk[s], ranked));
+						for (int m = 0; m < 6; m++) {
+							double lo = v[0][m], hi = v[0][m];
+							for (uint32_t s = 1; s < nsets; s++) {
+								lo = fmin(lo, v[s][m]);
+								hi = fmax(hi, v[s][m]);
+							}
+							if (lo <= 0 && hi > 0)
+								json_array_append_new(
+								    zero, json_string(number_keys[m]));
+						}
+						json_object_set_new(e, "sensitivity", sens);
+						json_object_set_new(e, "may_be_zero_or_negative",
+								    zero);
+					}
+					json_array_append_new(entries[i], e);
+				}
+			}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t idx = grens_access_result_origin(r0, i);
+		if (idx >= shown) {
+			json_decref(entries[i]);
+			continue;
+		}
+		json_t *j = origin_head(sides[0].tt, places, &origins->o[idx], idx);
+		json_object_set_new(j, "border", entries[i]);
+		json_array_append_new(out, j);
+	}
+	free(entries);
+	free(ranks);
+	free(in);
+	return out;
+fail:
+	for (uint32_t i = 0; entries && i < n; i++)
+		json_decref(entries[i]);
+	free(entries);
+	free(ranks);
+	free(in);
+	json_decref(out);
+	return NULL;
+}
+
+/* The border run: every assumption set, then one document. */
+static int border_command(struct args *a, const grens_gtfs_feed *const *feeds, uint32_t nfeeds,
+			  const char *const *names, const grens_access_places *places,
+			  const grens_net_links *links, json_t **doc)
+{
+	struct assumption_set set[BORDER_SETS];
+	struct border_side sides[BORDER_SETS] = {0};
+	struct origin_set origins = {0};
+	uint8_t *among = NULL;
+	uint32_t shown = 0, ranked = 0, nsets = a->sensitivity ? BORDER_SETS : 1;
+	int code = CLI_EXIT_FAIL;
+	assumption_sets(a, set);
+	for (uint32_t s = 0; s < nsets; s++) {
+		if ((code = border_side_run(a, &sides[s], &set[s], feeds, nfeeds, places, links,
+					    &origins, &shown, &among, &ranked)))
+			goto done;
+		if (sides[s].tt->stop_count != sides[0].tt->stop_count) {
+			/* the sets change times, not stops: origins given as stops
+			 * must mean the same stops in every set */
+			cli_errorf(CMD, "the assumption sets built different stops");
+			code = CLI_EXIT_FAIL;
+			goto done;
+		}
+	}
+	json_t *og = border_origins_json(a, sides, nsets, places, &origins, shown, among, ranked);
+	json_t *meta = make_meta(a, names, nfeeds, places, shown, NULL, NULL, NULL, NULL,
+				 sides[0].net, NULL);
+	uint32_t kept, trips, trips_cut;
+	grens_access_border_counts(sides[0].b, &kept, &trips, &trips_cut);
+	json_t *assume = json_object();
+	for (uint32_t s = 0; s < nsets; s++)
+		json_object_set_new(assume, set_names[s], assumption_json(&set[s], &a->link));
+	json_t *cmp = json_pack(
+	    "{s:s, s:s, s:[s, s, s], s:i, s:i, s:i, s:i, s:o}", "kind", "border", "home", a->home,
+	    "views", view_keys[0], view_keys[1], view_keys[2], "stops", (json_int_t)sides[0].tt->stop_count,
+	    "stops_at_home", (json_int_t)kept, "trips", (json_int_t)trips, "trips_cut",
+	    (json_int_t)trips_cut, "assumptions", assume);
+	if (cmp && a->rank)
+		json_object_set_new(cmp, "rank",
+				    json_pack("{s:s, s:i}", "among",
+					      "places of the home country tied to a stop",
+					      "count", (json_int_t)ranked));
+	if (!og || !meta || !cmp) {
+		json_decref(og);
+		json_decref(meta);
+		json_decref(cmp);
+		cli_errorf(CMD, "cannot build the output");
+		code = CLI_EXIT_FAIL;
+		goto done;
+	}
+	/* before "notes" and "shard", as the other comparisons */
+	json_t *notes = json_incref(json_object_get(meta, "notes"));
+	json_t *shard = json_incref(json_object_get(meta, "shard"));
+	json_object_del(meta, "notes");
+	json_object_del(meta, "shard");
+	json_object_set_new(meta, "comparison", cmp);
+	json_object_set_new(meta, "notes", notes);
+	json_object_set_new(meta, "shard", shard);
+	*doc = json_pack("{s:o, s:o}", "meta", meta, "origins", og);
+	code = *doc ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+done:
+	for (uint32_t s = 0; s < BORDER_SETS; s++)
+		border_side_free(&sides[s]);
+	origin_set_free(&origins);
+	free(among);
+	return code;
+}
+
 /* ---- the command ------------------------------------------------------------------------------
  */
 
@@ -1338,7 +1961,7 @@ int cmd_access(int argc, char **argv)
 	json_t *doc = NULL;
 	grens_access_delta *deltas = NULL;
 	int code = CLI_EXIT_FAIL;
-	char base_list[1024] = "", alt_list[1024] = "";
+	char alt_list[1024] = "";
 
 	if (a.place_files == 0) {
 		if (places_cli_default(CMD, owned_places, MAX_PLACES_FILES, &a.place_files))
@@ -1367,6 +1990,13 @@ int cmd_access(int argc, char **argv)
 		snprintf(alt_list + l, sizeof(alt_list) - l, "%s%s", i ? "," : "", names[i]);
 	}
 
+	if (a.border) {
+		code = border_command(&a, (const grens_gtfs_feed *const *)feeds, a.feeds.count,
+				      names, places, links, &doc);
+		if (code == CLI_EXIT_OK)
+			code = emit(doc, a.format, a.out) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+		goto done;
+	}
 	const grens_gtfs_feed *const *alt_feeds = (const grens_gtfs_feed *const *)feeds;
 	uint32_t alt_count = a.feeds.count;
 	if (a.scenario) {
@@ -1392,32 +2022,10 @@ int cmd_access(int argc, char **argv)
 	if (!a.scenario && (code = run_side(&a, &alt, alt_feeds, alt_count, places, links, NULL)))
 		goto done;
 	json_t *meta = NULL, *origins = json_array();
-	if (a.border || a.scenario) {
-		const char *want = a.base_feeds ? a.base_feeds : "nl";
-		const grens_gtfs_feed *sub[MAX_FEEDS];
-		uint32_t nsub = 0;
-		for (uint32_t i = 0; i < a.feeds.count; i++) {
-			if (a.border && !in_list(want, names[i]))
-				continue;
-			sub[nsub++] = feeds[i];
-			size_t l = strlen(base_list);
-			snprintf(base_list + l, sizeof(base_list) - l, "%s%s", l ? "," : "",
-				 names[i]);
-		}
-		if (a.border && (nsub == 0 || nsub == a.feeds.count)) {
-			cli_errorf(
-			    CMD,
-			    "--border-effect needs base feeds (%s) that are some but not all of "
-			    "the loaded feeds (%s)",
-			    want, alt_list);
-			code = CLI_EXIT_USAGE;
-			json_decref(origins);
-			goto done;
-		}
-		if ((code = run_side(&a, &base, sub, nsub, places, links,
-				     a.scenario ? NULL : alt.net)) ||
-		    (a.scenario &&
-		     (code = run_side(&a, &alt, alt_feeds, alt_count, places, links, base.net)))) {
+	if (a.scenario) {
+		if ((code = run_side(&a, &base, (const grens_gtfs_feed *const *)feeds,
+				     a.feeds.count, places, links, NULL)) ||
+		    (code = run_side(&a, &alt, alt_feeds, alt_count, places, links, base.net))) {
 			json_decref(origins);
 			goto done;
 		}
@@ -1435,18 +2043,12 @@ int cmd_access(int argc, char **argv)
 		for (uint32_t i = 0; i < cnt; i++)
 			json_array_append_new(origins, compare_json(alt.tt, places, alt.result,
 								    alt.origins.o, deltas, per, i));
-		if (a.scenario) {
-			char scen[1200];
-			int n = snprintf(scen, sizeof(scen), "%s+%s", alt_list,
-					 grens_scenario_name(scenario));
-			if (n < 0 || (size_t)n >= sizeof(scen))
-				scen[sizeof(scen) - 1] = '\0'; /* a long list only loses its end */
-			meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count,
-					 "scenario", alt_list, scen, scenario, alt.net, base.net);
-		} else {
-			meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count,
-					 "border", base_list, alt_list, NULL, alt.net, base.net);
-		}
+		char scen[1200];
+		int n = snprintf(scen, sizeof(scen), "%s+%s", alt_list, grens_scenario_name(scenario));
+		if (n < 0 || (size_t)n >= sizeof(scen))
+			scen[sizeof(scen) - 1] = '\0'; /* a long list only loses its end */
+		meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count, "scenario",
+				 alt_list, scen, scenario, alt.net, base.net);
 	} else {
 		for (uint32_t i = 0; i < grens_access_result_count(alt.result); i++)
 			json_array_append_new(

@@ -661,6 +661,7 @@ void cli_link_args_init(cli_link_args *args)
 	args->net.radius_m = -1.0;
 	args->net.tolerance = -1;
 	args->net.min_change = -1;
+	args->net.link_min_change = -1;
 }
 
 int cli_link_option(const char *cmd, const char *opt, const char *value, void *dst)
@@ -793,6 +794,8 @@ int cli_net_build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t
 		opts.merge_tolerance = args->net.tolerance;
 	if (args->net.min_change >= 0)
 		opts.default_min_change = args->net.min_change;
+	if (args->net.link_min_change >= 0)
+		opts.link_min_change = args->net.link_min_change;
 	opts.merge_trips = !args->net.no_merge;
 	opts.timezone = args->net.timezone;
 	const char *tzdir = getenv("TZDIR");

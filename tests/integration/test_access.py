@@ -206,27 +206,12 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run("access", "merge", csv_files[1], csv_files[0])
     check(p.returncode != 0 and "c0.meta.json" in p.stderr, f"no metadata: {p.stderr}")
 
-# ---- border effect ------------------------------------------------------------------
-p = access("--feed", X, "--feed", Y, "--places", PLACES, "--from", "PA", *WINDOW,
-           "--percentiles", "20", "--cutoffs", "120", "--border-effect", "--base-feeds", "x",
-           "--format", "json")
-doc = as_json(p)
-check(p.returncode == 0 and doc is not None, f"border effect runs: {p.stderr}")
-if doc:
-    c = doc["meta"]["comparison"]
-    check({k: c[k] for k in ("kind", "base", "alternative")} ==
-          {"kind": "border", "base": "x", "alternative": "x,y"}, f"comparison meta {c}")
-    # Places are tied once, on x + y, where PE walks to E (0 m); on x alone that
-    # tie drops out and PE is tied to nothing (not to a feeder, as a run on x
-    # alone would tie it): it counts as "none" on the base side.
-    check(c["base_ties"]["none"] == {"places": 1, "population": 1000000} and
-          doc["meta"]["access"]["ties"]["none"]["places"] == 0, f"base ties {c}")
-    e = [a for a in doc["origins"][0]["accessibility"] if a["kind"] == "population"][0]
-    # x alone: PA+PB+PC+PD = 111100; linked adds PE (reached via C2) 1000000
-    check(e["base"] == 111100 and e["alternative"] == 1111100 and e["delta"] == 1000000,
-          f"border delta {e}")
-p = access("--feed", X, "--places", PLACES, *WINDOW, "--border-effect", "--base-feeds", "x")
-check(p.returncode == 2 and "some but not all" in p.stderr, "base = all feeds is refused")
+# ---- border effect: tests/integration/test_border.py ------------------------------------
+# The old comparison of feed sets is gone; asking for it says why.
+p = access("--feed", X, "--feed", Y, "--places", PLACES, *WINDOW, "--border-effect",
+           "--base-feeds", "x")
+check(p.returncode == 2 and "--base-feeds is no longer accepted" in p.stderr
+      and "cuts the linked network" in p.stderr, f"--base-feeds refused: {p.stderr}")
 
 # ---- scenario effect -----------------------------------------------------------------
 # walking only: with a feeder, PD would still be reached from C (7 km) without R2
@@ -292,21 +277,6 @@ check(p.returncode == 0 and q.returncode == 0
       "the default date gives the same result as --date 2026-03-17")
 p = access("--feed", X, "--places", PLACES, "--from", "Nowhere", *WINDOW)
 check(p.returncode == 2 and "matches no stop" in p.stderr, f"unknown origin: {p.stderr}")
-
-# ---- the embedded corridor data --------------------------------------------------------
-if os.path.isdir(os.path.join(SOURCE, "feeds", "nl")):
-    p = access("--from", "Heerlen", "--date", "2026-03-10", "--window", "07:00-08:00",
-               "--cutoffs", "60,120", "--border-effect", "--format", "json")
-    doc = as_json(p)
-    check(p.returncode == 0 and doc is not None, f"corridor border effect: {p.stderr}")
-    if doc:
-        acc = {e["cutoff_min"]: e for e in doc["origins"][0]["accessibility"]}
-        # within 60 min Heerlen reaches at least itself, Maastricht and Sittard
-        # (87000 + 121000 + 92000) on the Dutch feed alone
-        check(acc[60]["base"] >= 300000, f"Heerlen 60 min NL only {acc[60]}")
-        # the linked network never reaches fewer people
-        check(all(e["delta"] >= 0 for e in acc.values()), "border delta is not negative")
-        check(acc[120]["delta"] > 0, f"the border costs Heerlen reachable people at 120 min {acc[120]}")
 
 # The default places: every run names the population it could not place
 # (feeds/places/be-unplaced.csv: 10 municipalities, 107,937 people) and how

@@ -1,12 +1,15 @@
 """The border on the embedded corridor: Düren, served only by the German
 feed, is out of reach of the Dutch network alone and reachable once the two
-feeds are linked; and the border effect of grens access is never negative,
-because places are tied to stops once, on all feeds, and every side reuses
-those ties."""
+feeds are linked. Then grens access --border-effect: the three views, the two
+parts of the effect, the ranks and the assumption sets, by hand on
+tests/fixtures/border-basic and as inequalities on the embedded data; places
+are tied to stops once, on all feeds, and every view reuses those ties."""
+import csv
 import json
 import os
+import tempfile
 
-from harness import run, check, finish, SOURCE
+from harness import FIXTURES, run, check, finish, SOURCE
 
 nl = os.path.join(SOURCE, "feeds", "nl")
 nrw = os.path.join(SOURCE, "feeds", "nrw")
@@ -70,43 +73,188 @@ check(old_base.returncode == 0 and population(old_base)["population"] == 1100,
       f"x alone: P reaches Q ({old_base.stderr})")
 check(old_alt.returncode == 0 and population(old_alt)["population"] == 110,
       f"x + y, one station: P reaches R only ({old_alt.stderr})")
-# --border-effect ties once, on x + y (P -> YA), and reuses the tie on x alone,
-# where YA does not exist: P is tied to nothing there, 100 -> 110, +10.
-p = run("access", "--feed", TX, "--feed", TY, *TARGS, "--access-stops", "1",
-        "--border-effect", "--base-feeds", "x")
-e = population(p) if p.returncode == 0 else {}
-check(e.get("base") == 100 and e.get("alternative") == 110 and e.get("delta") == 10,
-      f"one station: 100 -> 110 (+10), never negative: {e} {p.stderr}")
-# With the default 4 stations P is tied to YA and XA on x + y; x keeps XA:
-# base 100 + 1000 = 1100, linked + R = 1110, +10.
-p = run("access", "--feed", TX, "--feed", TY, *TARGS, "--border-effect", "--base-feeds", "x")
-e = population(p) if p.returncode == 0 else {}
-check(e.get("base") == 1100 and e.get("alternative") == 1110 and e.get("delta") == 10,
-      f"four stations: 1100 -> 1110 (+10): {e} {p.stderr}")
-
-# ---- the embedded data: never negative for any place, origin, cutoff, percentile -----
-p = run("access", "--border-effect", "--date", "2026-03-10", "--window", "07:00-08:00",
-        "--step", "120", "--percentiles", "50,90", "--cutoffs", "30,60,90,120",
-        "--format", "json", timeout=900)
-check(p.returncode == 0, f"every place as origin: {p.stderr[-500:]}")
+# ---- the embedded data: every place tied once --------------------------------------
+# Every placed municipality is counted once, by the mode of its quickest tie,
+# and feeds/places/be-unplaced.csv (10 municipalities, 107,937 people) is
+# reported, never dropped: 342 + 396 + 116 placed, 17,427,805 + 18,190,422 +
+# 1,879,233 people (feeds/places/SOURCES.md).
+p = run("access", "--from", "Heerlen", "--window", "07:00-07:10", "--cutoffs", "60",
+        "--format", "json")
+check(p.returncode == 0, f"Heerlen on the default data: {p.stderr[-500:]}")
 if p.returncode == 0:
-    doc = json.loads(p.stdout)
-    m = doc["meta"]
-    check(m["places"] == 854 and len(doc["origins"]) == 854,
-          f"342 + 396 + 116 placed municipalities are the origins ({m['places']})")
-    neg = [(o["name"], e) for o in doc["origins"] for e in o["accessibility"]
-           if e["delta"] < 0]
-    check(not neg, f"the border effect is never negative: {neg[:5]}")
-    # every placed municipality is counted once, by the mode of its quickest tie
+    m = json.loads(p.stdout)["meta"]
+    check(m["places"] == 854, f"854 placed municipalities ({m['places']})")
     t = m["access"]["ties"]
     check(sum(v["places"] for v in t.values()) == 854, f"ties cover every place {t}")
     check(sum(v["population"] for v in t.values()) == 17427805 + 18190422 + 1879233,
           f"and all their people {t}")
-    # the ties of the base are those of all feeds minus the stops nrw alone has:
-    # never more places tied by any mode than on all feeds
-    b = m["comparison"]["base_ties"]
-    check(b["none"]["places"] >= t["none"]["places"], f"base ties {b} vs {t}")
     check(m["unplaced"] == {"municipalities": 10, "population": 107937},
           f"be-unplaced.csv is reported: {m['unplaced']}")
+
+# ---- grens access --border-effect on tests/fixtures/border-basic ----------------------
+FIX = os.path.join(FIXTURES, "border-basic")
+BASE = ["access", "--feed", "x=" + os.path.join(FIX, "x"), "--places",
+        os.path.join(FIX, "places.csv"), "--links", "none", "--date", "2026-03-10",
+        "--window", "07:00-07:10", "--step", "300", "--cutoffs", "30,60",
+        "--percentiles", "50,90", "--access-time", "0"]
+KEYS = ["national", "closed_border", "today", "border_effect", "cross_border_network",
+        "neighbours"]
+
+
+def as_json(r):
+    try:
+        return json.loads(r.stdout)
+    except ValueError:
+        return None
+
+
+r = run(*BASE, "--from", "PH", "--from", "PM", "--border-effect", "--rank", "--sensitivity",
+        "--format", "json")
+doc = as_json(r)
+check(r.returncode == 0 and doc is not None, f"border views run: {r.stderr.strip()}")
+if doc:
+    c = doc["meta"]["comparison"]
+    check(c["kind"] == "border" and c["home"] == "NL"
+          and c["views"] == ["national", "closed_border", "today"], f"comparison meta {c}")
+    # S, H, V, M are Dutch, Aachen Hbf and Düren German; the cut keeps M -> H
+    # (both R1 trips), S -> H and V -> M (t2): 3 trips become 4 parts
+    check(c["stops"] == 6 and c["stops_at_home"] == 4 and c["trips"] == 3
+          and c["trips_cut"] == 4, f"the cut: {c}")
+    check(c["rank"]["count"] == 4, f"PH, PM, PS, PV are ranked: {c['rank']}")
+    check(set(c["assumptions"]) == {"central", "low", "high"}, "three assumption sets")
+    lo, ce, hi = (c["assumptions"][k] for k in ("low", "central", "high"))
+    # low and high: access distance -/+ 500 m, walking -/+ 0.2 m/s, change
+    # times +/- 60 s from the run's own (1500 m, 1.2 m/s, 120 s, 120 s)
+    check((lo["access_distance_m"], ce["access_distance_m"], hi["access_distance_m"])
+          == (1000, 1500, 2000), f"access distances {lo} {ce} {hi}")
+    check((lo["min_change_s"], ce["min_change_s"], hi["min_change_s"]) == (180, 120, 60)
+          and (lo["link_min_change_s"], hi["link_min_change_s"]) == (180, 60),
+          "change times")
+    check(abs(lo["walk_speed_mps"] - 1.0) < 1e-9 and abs(hi["walk_speed_mps"] - 1.4) < 1e-9,
+          "walking speeds")
+    names = [o["name"] for o in doc["origins"]]
+    check(names == ["PH", "PM"], f"only the --from origins are shown: {names}")
+    ph = {(e["percentile"], e["cutoff_min"]): e for e in doc["origins"][0]["border"]}
+    # By hand (tests/unit/test_access.c, test_border_views): from H at 07:00,
+    # 07:05, 07:10 today A is 35/30/25 min away (t2), V 55/50/45, M 65/60/55,
+    # D 60/55/50 (t1); PX sits at H. On the cut nothing leaves H.
+    #                          national closed  today    effect   network  neighbours
+    want = {(50, 30): [1, 10001, 110001, 110000, 100000, 10000],
+            (50, 60): [1, 10001, 1111011, 1111010, 1101010, 10000],
+            (90, 30): [1, 10001, 10001, 10000, 0, 10000],
+            (90, 60): [1, 10001, 1111001, 1111000, 1101000, 10000]}
+    for k, v in want.items():
+        got = [ph[k][x] for x in KEYS]
+        check(got == v, f"PH p{k[0]} {k[1]} min: {got} == {v}")
+    # ranks at p50 within 60 min: national PV 1010 > PS 100 > PM 11 > PH 1;
+    # today PH 1111011 > PM 1110011 > PV 1010 > PS 100
+    check(ph[(50, 60)]["rank"] == {"national": 4, "today": 1, "of": 4},
+          f"Heerlen-like PH: bottom nationally, top today {ph[(50, 60)]['rank']}")
+    pm = {(e["percentile"], e["cutoff_min"]): e for e in doc["origins"][1]["border"]}
+    check([pm[(50, 60)][x] for x in KEYS] == [11, 10011, 1110011, 1110000, 1100000, 10000]
+          and pm[(50, 60)]["rank"] == {"national": 3, "today": 2, "of": 4},
+          f"PM p50 60 min {pm[(50, 60)]}")
+    for o in doc["origins"]:
+        for e in o["border"]:
+            s = e["sensitivity"]
+            for k in ("national", "closed_border", "today"):
+                check(s["low"][k] <= e[k] <= s["high"][k],
+                      f"{o['name']} {k}: low <= central <= high ({s['low'][k]}, {e[k]}, "
+                      f"{s['high'][k]})")
+            # fixed access times and no change on these journeys: the sets agree,
+            # so no number's range reaches zero unless it is zero throughout
+            zero = [k for k in KEYS if e[k] == 0]
+            check(e["may_be_zero_or_negative"] == [], f"nothing crosses zero: {e}")
+            check(all(s["low"][k] == 0 for k in zero), "zeros are zero in every set")
+
+# CSV and text come from the same document.
+r = run(*BASE, "--from", "PH", "--border-effect", "--rank", "--format", "csv")
+rows = list(csv.DictReader(r.stdout.splitlines()))
+check(r.returncode == 0 and len(rows) == 4, f"4 CSV rows: {r.stderr.strip()}")
+if rows:
+    check(list(rows[0])[7:] == KEYS + ["rank_national", "rank_today", "ranked"],
+          f"CSV columns {list(rows[0])}")
+    row = [x for x in rows if x["percentile"] == "50" and x["cutoff_min"] == "60"][0]
+    check([int(row[k]) for k in KEYS] == [1, 10001, 1111011, 1111010, 1101010, 10000]
+          and (row["rank_national"], row["rank_today"], row["ranked"]) == ("4", "1", "4"),
+          f"CSV row {row}")
+r = run(*BASE, "--from", "PH", "--border-effect", "--rank")
+check(r.returncode == 0 and "border effect +1111010 = cross-border network +1101010 + "
+      "neighbours +10000" in r.stdout and "rank 4 of 4 nationally, 1 today" in r.stdout,
+      f"text: {r.stdout}")
+# without --from: every Dutch place (PS has no departure in 2 of 3 minutes:
+# only itself, 100, in every view)
+r = run(*BASE, "--border-effect", "--format", "json")
+doc = as_json(r)
+check(doc is not None and [o["name"] for o in doc["origins"]] == ["PH", "PM", "PS", "PV"],
+      f"default origins are the places in NL: {r.stderr.strip()}")
+
+# Shards of a border run merge into the whole run.
+with tempfile.TemporaryDirectory() as tmp:
+    parts = [os.path.join(tmp, f"b{i}.json") for i in range(2)]
+    for i, path in enumerate(parts):
+        r = run(*BASE, "--border-effect", "--shard", f"{i}/2", "--format", "json", "--out", path)
+        check(r.returncode == 0, f"shard {i}: {r.stderr.strip()}")
+    r = run("access", "merge", *parts, "--format", "json")
+    merged = as_json(r)
+    check(merged is not None and doc is not None and merged["origins"] == doc["origins"],
+          "merged border shards equal the whole run")
+
+# Refused with a reason.
+for extra, why in ((["--from", "PA", "--border-effect"], "'PA' is in DE"),
+                   (["--border-effect", "--home", "BE"], "knows NL and DE only"),
+                   (["--rank", "--shard", "0/2"], "no --shard"),
+                   (["--sensitivity"], "go with --border-effect"),
+                   (["--border-effect", "--base-feeds", "x"], "no longer accepted")):
+    r = run(*BASE, *extra)
+    check(r.returncode == 2 and why in r.stderr, f"{extra} refused: {r.stderr.strip()}")
+
+# ---- the embedded data: never negative ------------------------------------------------
+# Places are tied to stops once, on today's network, and the cut keeps those
+# ties to Dutch stops, so for every origin, percentile and cutoff
+# national <= closed border <= today, whatever the access distance (5000 m
+# used to make the effect negative when each network tied places its own way).
+for extra in ([], ["--access-distance", "5000"]):
+    r = run("access", "--border-effect", "--percentiles", "50,90", "--format", "json", *extra)
+    doc = as_json(r)
+    check(r.returncode == 0 and doc is not None, f"default data {extra}: {r.stderr.strip()}")
+    if doc:
+        check(len(doc["origins"]) >= 8, f"every Dutch place is an origin ({len(doc['origins'])})")
+        bad = [(o["name"], e) for o in doc["origins"] for e in o["border"]
+               if not (e["national"] <= e["closed_border"] <= e["today"])
+               or min(e["border_effect"], e["cross_border_network"], e["neighbours"]) < 0
+               or e["border_effect"] != e["cross_border_network"] + e["neighbours"]]
+        check(bad == [], f"never negative, parts add up {extra}: {bad[:3]}")
+
+# Heerlen with the assumption sets. Walking only, every view is ordered
+# low <= central <= high: a longer reach can only add stations to a place's
+# nearest four, faster walking and shorter changes only shorten journeys.
+r = run("access", "--from", "Heerlen", "--border-effect", "--rank", "--sensitivity",
+        "--access-mode", "walk", "--percentiles", "50,90", "--format", "json")
+doc = as_json(r)
+check(r.returncode == 0 and doc is not None, f"Heerlen --sensitivity: {r.stderr.strip()}")
+if doc:
+    for e in doc["origins"][0]["border"]:
+        s = e["sensitivity"]
+        for k in ("national", "closed_border", "today"):
+            check(s["low"][k] <= e[k] <= s["high"][k], f"Heerlen {k} ordered: {e}")
+        check(e["rank"]["of"] == doc["meta"]["comparison"]["rank"]["count"], "rank of N")
+# With the default modes the sets need not be ordered: a place that no walk or
+# bicycle reaches is tied by a feeder to its four nearest stations within
+# 15 km; the high set's longer walk can tie it by walking to one station
+# instead. The text therefore gives the range over all three sets.
+r = run("access", "--from", "Heerlen", "--border-effect", "--sensitivity",
+        "--percentiles", "50", "--cutoffs", "60")
+check(r.returncode == 0 and "[low–high]: the range over the low, central and high" in r.stdout,
+      f"the range is explained: {r.stdout}")
+jr = run("access", "--from", "Heerlen", "--border-effect", "--sensitivity",
+         "--percentiles", "50", "--cutoffs", "60", "--format", "json")
+doc = as_json(jr)
+if doc:
+    e = doc["origins"][0]["border"][0]
+    vals = [e["today"], e["sensitivity"]["low"]["today"], e["sensitivity"]["high"]["today"]]
+    check(any(f"[{lo}–{hi}]" in r.stdout
+              for lo in (f"{min(vals)}", f"{min(vals):,}") for hi in (f"{max(vals)}", f"{max(vals):,}")),
+          f"today's range {vals} is min..max in the text: {r.stdout}")
 
 finish()

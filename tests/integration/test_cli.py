@@ -38,7 +38,8 @@ OPTIONS = {
     "compare": ["feed", "scenario", "from", "to", "one-way", "date", "window", "step",
                 "threshold", "max-transfers", "links", "format", "out", "timings"],
     "access": ["feed", "places", "from", "date", "window", "step", "cutoffs", "percentiles",
-               "decay", "threads", "shard", "border-effect", "base-feeds", "scenario", "stops",
+               "decay", "threads", "shard", "border-effect", "home", "rank", "sensitivity",
+               "scenario", "stops",
                "access-distance", "access-stops", "access-time", "walk-speed", "detour",
                "link-radius", "links", "max-transfers", "max-duration", "format", "out"],
     "report": ["out", "feed", "scenario", "pair", "map-origin", "date", "window", "step",
@@ -47,7 +48,7 @@ OPTIONS = {
     "access merge": ["format", "out"],
 }
 FLAGS = {"list", "force", "report", "no-merge", "reject-decreasing", "one-way", "timings",
-         "border-effect", "stops", "no-fetch"}
+         "border-effect", "rank", "sensitivity", "stops", "no-fetch"}
 
 
 def grens(command, *args, **kw):

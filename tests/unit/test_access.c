@@ -1,6 +1,7 @@
 /* Unit tests of grens access on tests/fixtures/access-basic (see its
  * README.md for the network; every expected value is worked out below). */
 #include <stdbool.h>
+#include <string.h>
 
 #include "check.h"
 #include "grens/access.h"
@@ -776,6 +777,241 @@ done:
 	grens_gtfs_free(feed);
 }
 
+/* ---- the border: tests/fixtures/border-basic (its README.md) ---------------- */
+
+static uint32_t stop_of(const grens_timetable *tt, const char *id)
+{
+	return grens_net_stop_by_id(tt, "x", id);
+}
+
+/* The cut itself: which stops are Dutch, which trips and parts remain, and
+ * that the part after the excursion abroad is a trip of its own. */
+static void test_border_cut(grens_timetable *tt)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	uint8_t in[8] = {0};
+	CHECK_INT(tt->stop_count, 6);
+	/* S, H, V, M are in NL by coordinates; Aachen Hbf and Düren in DE */
+	CHECK_INT(grens_net_stops_in_country(tt, "NL", in), 4);
+	CHECK(in[stop_of(tt, "H")] && in[stop_of(tt, "S")] && in[stop_of(tt, "V")] &&
+	      in[stop_of(tt, "M")]);
+	CHECK(!in[stop_of(tt, "A")] && !in[stop_of(tt, "D")]);
+	uint8_t de[8] = {0};
+	CHECK_INT(grens_net_stops_in_country(tt, "DE", de), 2);
+	grens_timetable *cut = NULL;
+	CHECK_INT(grens_net_cut(&cut, tt, in, &err), 0);
+	if (!cut)
+		return;
+	/* R1 (2 trips, M H A D) keeps M H: 1 pattern, 2 trips; R2 (S H A V M)
+	 * keeps S H and V M: 2 patterns of 1 trip. 3 patterns, 4 trips,
+	 * 2*2 + 2 + 2 = 8 stop times. */
+	CHECK_INT(cut->pattern_count, 3);
+	CHECK_INT(cut->trip_count, 4);
+	CHECK_INT((int)cut->stop_time_count, 8);
+	CHECK_INT(cut->stop_pattern_offset[stop_of(tt, "A") + 1] -
+		      cut->stop_pattern_offset[stop_of(tt, "A")],
+		  0);
+	grens_raptor *ws = NULL, *ws_today = NULL;
+	int32_t arr[8], arr_today[8];
+	CHECK_INT(grens_raptor_new(&ws, cut, 8, &err), 0);
+	CHECK_INT(grens_raptor_new(&ws_today, tt, 8, &err), 0);
+	uint32_t from = stop_of(tt, "S");
+	grens_route_query q = {.from = &from, .from_count = 1,
+			       .date = grens_date_from_ymd(2026, 3, 10), .time = 7 * 3600};
+	grens_route_options ro = GRENS_ROUTE_OPTIONS_INIT;
+	if (ws && ws_today) {
+		CHECK_INT(grens_raptor_one_to_all(ws, &q, &ro, arr, &err), 0);
+		CHECK_INT(grens_raptor_one_to_all(ws_today, &q, &ro, arr_today, &err), 0);
+		/* t2_0700 from S: H 07:15 on both; V 07:55 and M 08:05 only by
+		 * staying on through Aachen, which the cut does not allow */
+		CHECK_INT(arr[stop_of(tt, "H")], 7 * 3600 + 15 * 60);
+		CHECK_INT(arr[stop_of(tt, "V")], GRENS_ROUTE_UNREACHED);
+		CHECK_INT(arr[stop_of(tt, "M")], GRENS_ROUTE_UNREACHED);
+		CHECK_INT(arr[stop_of(tt, "A")], GRENS_ROUTE_UNREACHED);
+		CHECK_INT(arr_today[stop_of(tt, "V")], 7 * 3600 + 55 * 60);
+		CHECK_INT(arr_today[stop_of(tt, "M")], 8 * 3600 + 5 * 60);
+		/* the domestic part V -> M still runs: from V at 07:50, M 08:05 */
+		from = stop_of(tt, "V");
+		q.time = 7 * 3600 + 50 * 60;
+		CHECK_INT(grens_raptor_one_to_all(ws, &q, &ro, arr, &err), 0);
+		CHECK_INT(arr[stop_of(tt, "M")], 8 * 3600 + 5 * 60);
+	}
+	grens_raptor_free(ws);
+	grens_raptor_free(ws_today);
+	grens_timetable_free(cut);
+}
+
+/* A block continues on the cut only from a trip's own last stop to the next
+ * trip's own first stop (tests/fixtures/border-basic/README.md, blocks). */
+static void test_border_blocks(void)
+{
+	const char *blocks[] = {"blocks"};
+	grens_timetable *tt = build(blocks, 1, 0.0);
+	grens_timetable *cut = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	uint8_t in[8] = {0};
+	if (!tt)
+		return;
+	uint32_t b1 = grens_net_trip_by_id(tt, "blocks", "b1"),
+		 b2 = grens_net_trip_by_id(tt, "blocks", "b2"),
+		 b5 = grens_net_trip_by_id(tt, "blocks", "b5");
+	CHECK(b1 != GRENS_NONE && b2 != GRENS_NONE && b5 != GRENS_NONE);
+	CHECK_INT(tt->trip_block_next[b1], b2);
+	CHECK(tt->trip_block_next[b5] != GRENS_NONE); /* b5 runs on as b6 */
+	grens_net_stops_in_country(tt, "NL", in);
+	CHECK_INT(grens_net_cut(&cut, tt, in, &err), 0);
+	if (cut) {
+		/* b1 (M H), b2 (H S), b5's part (S H), b6's part (V M) */
+		CHECK_INT(cut->trip_count, 4);
+		uint32_t c1 = GRENS_NONE, c2 = GRENS_NONE, c5 = GRENS_NONE, c6 = GRENS_NONE;
+		for (uint32_t t = 0; t < cut->trip_count; t++) {
+			const char *id = grens_net_str(cut, cut->trip_id[t]);
+			if (strcmp(id, "b1") == 0)
+				c1 = t;
+			else if (strcmp(id, "b2") == 0)
+				c2 = t;
+			else if (strcmp(id, "b5") == 0)
+				c5 = t;
+			else if (strcmp(id, "b6") == 0)
+				c6 = t;
+		}
+		CHECK(c1 != GRENS_NONE && c2 != GRENS_NONE && c5 != GRENS_NONE &&
+		      c6 != GRENS_NONE);
+		if (c1 != GRENS_NONE && c5 != GRENS_NONE) {
+			CHECK_INT(cut->trip_block_next[c1], c2);
+			CHECK_INT(cut->trip_block_next[c5], GRENS_NONE);
+		}
+	}
+	grens_timetable_free(cut);
+	grens_timetable_free(tt);
+}
+
+static void test_border_views(void)
+{
+	char saved[sizeof(fixture)];
+	memcpy(saved, fixture, sizeof(fixture));
+	const char *root = getenv("GRENS_SOURCE_ROOT");
+	snprintf(fixture, sizeof(fixture), "%s/tests/fixtures/border-basic", root ? root : ".");
+	grens_access_places *pl = load_places("places.csv");
+	const char *x[] = {"x"};
+	grens_timetable *tt = build(x, 1, 0.0);
+	grens_access_network *net = NULL;
+	grens_access_border *b = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	lo.access_time = 0; /* every tie 0 s: the times below are the timetable's */
+	if (!pl || !tt || grens_access_network_new(&net, tt, pl, &lo, NULL, &err) != 0)
+		goto done;
+	test_border_cut(tt);
+	test_border_blocks();
+	/* origins PH, PM, PS, PV; departures 07:00, 07:05, 07:10 (p50 = the 2nd
+	 * of the 3 sorted times, p90 = the 3rd); cutoffs 30, 60 min */
+	grens_access_origin origins[4] = {{.place = 0}, {.place = 1}, {.place = 2}, {.place = 3}};
+	grens_access_options o = GRENS_ACCESS_OPTIONS_INIT;
+	o.date = grens_date_from_ymd(2026, 3, 10);
+	o.window_start = 7 * 3600;
+	o.window_end = 7 * 3600 + 10 * 60;
+	o.step = 300;
+	o.cutoff_count = 2;
+	o.cutoffs[0] = 30 * 60;
+	o.cutoffs[1] = 60 * 60;
+	o.percentile_count = 2;
+	o.percentiles[0] = 50;
+	o.percentiles[1] = 90;
+	o.max_duration = 60 * 60;
+	CHECK_INT(grens_access_border_run(&b, net, "NL", origins, 4, &o, &err), 0);
+	if (!b)
+		goto done;
+	const grens_access_view N = GRENS_ACCESS_VIEW_NATIONAL, Z = GRENS_ACCESS_VIEW_CLOSED_BORDER,
+				T = GRENS_ACCESS_VIEW_TODAY;
+	/* PH today, leaving H at 07:00 / 07:05 / 07:10:
+	 *   A by t2 07:35: 35 / 30 / 25 min   (p50 30, p90 35)
+	 *   V by t2 07:55: 55 / 50 / 45       (p50 50, p90 55)
+	 *   M by t2 08:05: 65 / 60 / 55       (p50 60, p90 65)
+	 *   D by t1 07:20 -> 08:00: 60 / 55 / 50 (p50 55, p90 60)
+	 *   PX at H: 0.  S: no trip from H.
+	 * p50 30 min: PH 1 + PX 10000 + PA 100000 = 110001
+	 * p50 60 min: + PV 1000 + PM 10 + PD 1000000 = 1111011
+	 * p90 30 min: PH + PX = 10001 (A 35 > 30)
+	 * p90 60 min: PH + PX + PA + PV + PD = 1111001 (M 65 > 60)
+	 * On the cut every kept part ends at H (M -> H, S -> H) or runs V -> M:
+	 * nothing leaves H, so PH reaches only itself and PX at H:
+	 * national 1 (PH), closed border 10001 (PH + PX) in all four. */
+	CHECK_NEAR(grens_access_border_value(b, 0, T, 0, 0, 0), 110001, 1e-9);
+	CHECK_NEAR(grens_access_border_value(b, 0, T, 0, 1, 0), 1111011, 1e-9);
+	CHECK_NEAR(grens_access_border_value(b, 0, T, 1, 0, 0), 10001, 1e-9);
+	CHECK_NEAR(grens_access_border_value(b, 0, T, 1, 1, 0), 1111001, 1e-9);
+	for (uint32_t p = 0; p < 2; p++)
+		for (uint32_t c = 0; c < 2; c++) {
+			CHECK_NEAR(grens_access_border_value(b, 0, N, p, c, 0), 1, 1e-9);
+			CHECK_NEAR(grens_access_border_value(b, 0, Z, p, c, 0), 10001, 1e-9);
+		}
+	/* PM: t1 07:00 / t3 07:10 / t3 07:10 -> H 20 / 25 / 20, A 40 / 45 / 40,
+	 * D 60 / 65 / 60 (p50 20, 40, 60); PX with H. p50 60 min today:
+	 * PM 10 + PH 1 + PX 10000 + PA 100000 + PD 1000000 = 1110011; on the
+	 * cut M -> H remains: national PM + PH = 11, closed border 10011. */
+	CHECK_NEAR(grens_access_border_value(b, 1, T, 0, 1, 0), 1110011, 1e-9);
+	CHECK_NEAR(grens_access_border_value(b, 1, Z, 0, 1, 0), 10011, 1e-9);
+	CHECK_NEAR(grens_access_border_value(b, 1, N, 0, 1, 0), 11, 1e-9);
+	/* PS: only t2 07:00 leaves S, so 2 of the 3 departures reach nothing:
+	 * p50 unreached everywhere, PS itself only: 100 in every view. */
+	for (uint32_t v = 0; v < 3; v++)
+		CHECK_NEAR(grens_access_border_value(b, 2, (grens_access_view)v, 0, 1, 0), 100,
+			   1e-9);
+	/* PV: t2 leaves V 07:55, M 08:05: 65 / 60 / 55 (p50 60) on both networks
+	 * (V -> M is a domestic part): 1000 + 10 = 1010 in every view. */
+	for (uint32_t v = 0; v < 3; v++)
+		CHECK_NEAR(grens_access_border_value(b, 3, (grens_access_view)v, 0, 1, 0), 1010,
+			   1e-9);
+	/* ranks at p50 within 60 min. national: PV 1010, PS 100, PM 11, PH 1;
+	 * today: PH 1111011, PM 1110011, PV 1010, PS 100. */
+	uint32_t rank[4];
+	CHECK_INT(grens_access_border_rank(rank, b, NULL, N, 0, 1, 0), 0);
+	CHECK_INT(rank[0], 4);
+	CHECK_INT(rank[1], 3);
+	CHECK_INT(rank[2], 2);
+	CHECK_INT(rank[3], 1);
+	CHECK_INT(grens_access_border_rank(rank, b, NULL, T, 0, 1, 0), 0);
+	CHECK_INT(rank[0], 1);
+	CHECK_INT(rank[1], 2);
+	CHECK_INT(rank[2], 4);
+	CHECK_INT(rank[3], 3);
+	const uint8_t among[4] = {1, 0, 1, 1}; /* without PM */
+	CHECK_INT(grens_access_border_rank(rank, b, among, T, 0, 1, 0), 0);
+	CHECK_INT(rank[1], 0);
+	CHECK_INT(rank[3], 2);
+	/* never negative: for every origin, place and percentile the time today
+	 * is at most the time on the cut, so every sum grows view by view */
+	const grens_access_result *rc = grens_access_border_result(b, N),
+				  *rt = grens_access_border_result(b, T);
+	for (uint32_t i = 0; i < 4; i++)
+		for (uint32_t p = 0; p < 2; p++) {
+			for (uint32_t q = 0; q < grens_access_places_count(pl); q++)
+				CHECK(grens_access_result_place_time(rt, i, p, q) <=
+				      grens_access_result_place_time(rc, i, p, q));
+			for (uint32_t c = 0; c < 2; c++) {
+				double n = grens_access_border_value(b, i, N, p, c, 0),
+				       z = grens_access_border_value(b, i, Z, p, c, 0),
+				       t = grens_access_border_value(b, i, T, p, c, 0);
+				CHECK(n <= z && z <= t);
+			}
+		}
+	uint32_t kept, before, after;
+	grens_access_border_counts(b, &kept, &before, &after);
+	CHECK_INT(kept, 4);
+	CHECK_INT(before, 3);
+	CHECK_INT(after, 4);
+done:
+	grens_access_border_free(b);
+	grens_access_network_free(net);
+	grens_timetable_free(tt);
+	grens_access_places_free(pl);
+	memcpy(fixture, saved, sizeof(fixture));
+}
+
 static void test_crosscheck(void)
 {
 	const char *shared = getenv("GRENS_SHARED");
@@ -801,6 +1037,7 @@ int main(void)
 	test_threads_and_shards();
 	test_modes();
 	test_border_effect();
+	test_border_views();
 	test_crosscheck();
 	return check_exit();
 }
