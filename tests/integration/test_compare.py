@@ -109,6 +109,13 @@ d = rows_by(doc, scenario="direct")
 check(len(d) == 1 and d[0]["delta_train_s"] == -2100
       and d[0]["train_departure"] == "2026-03-10T06:05:00",
       f"per train on the fixture: {d[0]['delta_train_s'] if d else r.stderr}")
+# The CSV carries the same, as its last two columns.
+r = run("compare", *common[:-1], "06:00-07:10", "--scenario",
+        os.path.join(EDITS, "add-line.yaml"), "--format", "csv")
+rows = list(csv.reader(io.StringIO(r.stdout)))
+check(r.returncode == 0 and rows and rows[0][-2:] == ["delta_train_s", "train_departure"]
+      and [x[-2:] for x in rows[1:]] == [["0", ""], ["-2100", "2026-03-10T06:05:00"]],
+      f"per train in the CSV: {rows}")
 
 # ---------------------------------------------------------------------------
 # Bad scenario files: file:line:column on stderr; exit 2 when the file is
