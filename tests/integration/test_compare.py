@@ -1,6 +1,6 @@
 """grens compare end to end: hand-computed travel times on the scenario
 fixture, error reporting for bad scenario files, the JSON shape, and the
-default IC Aken scenario on the embedded corridor feeds."""
+shipped proposal scenarios on the embedded corridor feeds."""
 import csv
 import hashlib
 import io
@@ -90,6 +90,32 @@ if base and direct and nor2:
           and n["best_journey"] is None, f"no-r2: Dorp unreachable: {n}")
     check(b["from"] == {"id": "t:sa", "name": "Aston"} and b["to"]["id"] == "t:d",
           f"from/to: {b['from']} {b['to']}")
+    # The window ends at 06:05, so the one journey on X (leaving 06:05, the
+    # last step) may leave later as far as the profile knows: no per-train
+    # saving; 0 for the base.
+    check(d["delta_train_s"] is None and d["train_departure"] is None
+          and b["delta_train_s"] == 0 and n["delta_train_s"] is None,
+          f"per train in a 5-minute window: {d['delta_train_s']} {b['delta_train_s']}")
+
+# Per train, window 06:00-07:10: X leaves Aston at 06:05 and arrives 06:50
+# (45 min); from 06:06 on the scenario rides the base trains. The base journey
+# from 06:05 arrives 08:20 and leaves, at the latest, with R1 07:00 (Cijk
+# 07:40, change 2 min, R2 07:50 -> 08:20): 80 min, not the 135 of waiting
+# from 06:05. Per train 45 - 80 = -35 min = -2100 s, departure 06:05.
+r = run("compare", *common[:-1], "06:00-07:10", "--scenario",
+        os.path.join(EDITS, "add-line.yaml"), "--format", "json")
+doc = json.loads(r.stdout) if r.returncode == 0 else {"rows": []}
+d = rows_by(doc, scenario="direct")
+check(len(d) == 1 and d[0]["delta_train_s"] == -2100
+      and d[0]["train_departure"] == "2026-03-10T06:05:00",
+      f"per train on the fixture: {d[0]['delta_train_s'] if d else r.stderr}")
+# The CSV carries the same, as its last two columns.
+r = run("compare", *common[:-1], "06:00-07:10", "--scenario",
+        os.path.join(EDITS, "add-line.yaml"), "--format", "csv")
+rows = list(csv.reader(io.StringIO(r.stdout)))
+check(r.returncode == 0 and rows and rows[0][-2:] == ["delta_train_s", "train_departure"]
+      and [x[-2:] for x in rows[1:]] == [["0", ""], ["-2100", "2026-03-10T06:05:00"]],
+      f"per train in the CSV: {rows}")
 
 # ---------------------------------------------------------------------------
 # Bad scenario files: file:line:column on stderr; exit 2 when the file is
@@ -105,50 +131,100 @@ r = run("compare", *common, "--scenario", os.path.join(EDITS, "missing.yaml"))
 check(r.returncode == 2 and "missing.yaml" in r.stderr, f"a missing file: {r.returncode} {r.stderr}")
 
 # ---------------------------------------------------------------------------
-# The default run on the embedded corridor: base against ic-aken.
+# The default run on the embedded corridor: base against every shipped
+# proposal (README, "The shipped scenarios").
 r = run("compare")
 check(r.returncode == 0, f"grens compare runs on the defaults: {r.stderr}")
 # The scenario's copies of the feeds resolve feeds/links.csv like the base.
 check("link_unknown_stop" not in r.stderr and "no such stop" not in r.stderr,
       f"the links file applies to the scenario network too: {r.stderr[:400]}")
-check("Amsterdam Centraal" in r.stdout and "ic-aken" in r.stdout and "Δmedian" in r.stdout,
-      "the text table names origins, scenario and the delta column")
+check("Amsterdam Centraal" in r.stdout and "ic-aken" in r.stdout and "Δmedian" in r.stdout
+      and "Δtrain" in r.stdout and "ic-eindhoven-aken-randen " in r.stdout,
+      "the text table names origins, scenarios (whole) and the delta columns")
 r = run("compare", "--format", "json")
 doc = json.loads(r.stdout) if r.returncode == 0 else {"rows": []}
-check(doc.get("scenarios") == ["base", "ic-aken"], f"default scenarios {doc.get('scenarios')}")
+SHIPPED = ["ic-eindhoven-aken", "ic-eindhoven-aken-randen", "ic-denhaag-aken", "ic-aken"]
+check(doc.get("scenarios") == ["base"] + SHIPPED, f"default scenarios {doc.get('scenarios')}")
 check(len(doc.get("dates", [])) == 2, f"a weekday and a Sunday: {doc.get('dates')}")
-# 5 origins x 1 destination x 2 directions x 2 dates x 2 networks
-check(len(doc["rows"]) == 40, f"40 rows, got {len(doc['rows'])}")
+# 6 origins x 1 destination x 2 directions x 2 dates x 5 networks
+check(len(doc["rows"]) == 120, f"120 rows, got {len(doc['rows'])}")
 keys = {"from", "to", "date", "scenario", "min_s", "median_s", "p90_s", "mean_transfers",
-        "share_under_threshold", "first_departure", "last_departure", "delta_median_s"}
+        "share_under_threshold", "first_departure", "last_departure", "delta_median_s",
+        "delta_train_s", "train_departure"}
 check(all(keys <= set(row) for row in doc["rows"]), "every row has the DESIGN.md fields")
-check(doc.get("scenario_sha256", {}).get("ic-aken")
-      == sha256(os.path.join(SOURCE, "feeds", "scenarios", "ic-aken.yaml")),
-      "the JSON carries the scenario hash")
+for name in SHIPPED:
+    check(doc.get("scenario_sha256", {}).get(name)
+          == sha256(os.path.join(SOURCE, "feeds", "scenarios", name + ".yaml")),
+          f"the JSON carries the hash of {name}")
 # Amsterdam C -> Aachen Hbf on the weekday (feeds/README.md, feeds/scenarios/ic-aken.yaml):
-# base: IC :20/:50 to Heerlen, change to the RE18, 3 h 00 door to door; each
-#   departure minute waits 0..29 min: 06:20 covers 06:00-06:20 (21 steps),
-#   each later train up to 21:20 30 steps; after 21:20 nothing arrives that
-#   night (40 steps). Steps with wait <= 15: 16 + 30 x 16 = 496 >= 481 (the
-#   nearest-rank median of 961), wait <= 14: 15 + 30 x 15 = 465: median
-#   180 + 15 = 195 min = 11700 s. min 180 min.
-# ic-aken: the :20 trains run through, 2 h 51 (171 min); the :50 ones keep the
-#   change (180 min). Per hour the :20 train gives 171..200 min, the :50 train
-#   180..209; the 481st of the 961 values is 190 min = 11400 s: 5 min less on
-#   the median, 9 min less on the min (the published "just under half an
-#   hour" starts from today's worse connections at Heerlen, feeds/README.md).
+# base: IC :20/:50 to Heerlen (144 min), 4 min change, RE18 :18/:48 (29 min):
+#   177 min door to door; each departure minute waits 0..29 min: 06:20 covers
+#   06:00-06:20 (21 steps), each later train up to 21:20 30 steps; after 21:20
+#   nothing arrives that night (40 steps: the last RE18 leaves Heerlen 23:48).
+#   Steps with wait <= 15: 16 + 30 x 16 = 496 >= 481 (the nearest-rank median
+#   of 961), wait <= 14: 15 + 30 x 15 = 465: median 177 + 15 = 192 min =
+#   11520 s. min 177 min = 10620 s.
+# ic-aken: the :20 trains run through, 2 h 51 (144 + 2 + 25 = 171 min); the
+#   :50 ones keep the change (177). 06:00-06:20: 171 + w (w 0..20, 21 values);
+#   15 hours of the :50 train 177 + w and 15 of the :20 train 171 + w (w 0..29,
+#   30 values each); 21:21-22:00 ride the 22:20 through train, 191..230.
+#   Values <= 189 min: 19 + 15 x 13 + 15 x 19 = 499 >= 481; <= 188: 18 + 15 x 12
+#   + 15 x 18 = 468: median 189 min = 11340 s, 3 min less than the base.
+#   Per train: the through train 171 against the base train from the same
+#   minute, 177: -6 min = -360 s, first at 06:20.
+# ic-eindhoven-aken (Eindhoven d :36): from Amsterdam, the Maastricht IC d :05
+#   reaches Eindhoven at :24 (8+18+2+29+3+19 = 79), the through IC d :36 is
+#   at Aachen Hbf at :04 (61 + 2 + 25 = 88): 179 min, against the base train
+#   :20 from the same minute, 177: +2 min per train (+120 s): the new train
+#   gives an earlier departure, not a faster one.
 wd = doc["dates"][0] if doc.get("dates") else ""
-asd = rows_by(doc, date=wd, **{"from": "Amsterdam Centraal", "to": "Aachen Hbf"})
-by = {row["scenario"]: row for row in asd}
-check(set(by) == {"base", "ic-aken"}, f"Amsterdam rows {list(by)}")
-if set(by) == {"base", "ic-aken"}:
-    check(by["base"]["min_s"] == 10800 and by["base"]["median_s"] == 11700,
+
+
+def pair(frm, to):
+    return {row["scenario"]: row
+            for row in rows_by(doc, date=wd, **{"from": frm, "to": to})}
+
+
+by = pair("Amsterdam Centraal", "Aachen Hbf")
+check(set(by) == {"base"} | set(SHIPPED), f"Amsterdam rows {list(by)}")
+if set(by) == {"base"} | set(SHIPPED):
+    check(by["base"]["min_s"] == 10620 and by["base"]["median_s"] == 11520,
           f"base Amsterdam C -> Aachen Hbf: {by['base']['min_s']} {by['base']['median_s']}")
-    check(by["ic-aken"]["min_s"] == 10260 and by["ic-aken"]["median_s"] == 11400,
+    check(by["ic-aken"]["min_s"] == 10260 and by["ic-aken"]["median_s"] == 11340,
           f"ic-aken: {by['ic-aken']['min_s']} {by['ic-aken']['median_s']}")
-    check(by["ic-aken"]["delta_median_s"] == -300, f"delta {by['ic-aken']['delta_median_s']}")
+    check(by["ic-aken"]["delta_median_s"] == -180, f"delta {by['ic-aken']['delta_median_s']}")
+    check(by["ic-aken"]["delta_train_s"] == -360
+          and by["ic-aken"]["train_departure"] == wd + "T06:20:00",
+          f"ic-aken per train {by['ic-aken']['delta_train_s']} {by['ic-aken']['train_departure']}")
+    check(by["ic-eindhoven-aken"]["delta_train_s"] == 120
+          and by["ic-eindhoven-aken"]["train_departure"] == wd + "T06:05:00",
+          f"ic-eindhoven-aken from Amsterdam per train {by['ic-eindhoven-aken']['delta_train_s']}")
     legs = (by["ic-aken"]["best_journey"] or {}).get("legs", [])
     check(len(legs) == 1 and legs[0]["route"] == "IC", f"best journey without a change: {legs}")
+
+# The published per-train saving of a through IC Eindhoven - Aachen: "just
+# under half an hour" (L1 / NH Nieuws, 2024-05). The line files give:
+# southbound, base Eindhoven d :43 (Heerlen IC) -> Heerlen a :44 (16+14+1+14+
+#   1+15 = 61) -> RE18 :48 -> Aachen Hbf a :17: 94 min ("a little over 1.5 h");
+#   the through IC d :36 -> Heerlen a :37 d :39 -> Aachen Hbf a :04: 61 + 2 +
+#   25 = 88 min; per train 88 - 94 = -6 min = -360 s (the base change is only
+#   4 min, and the RE18 takes 29 min where the IC takes 25 + 2).
+# northbound, the through IC Aachen Hbf d :31 -> Eindhoven a :59 (25 + 2 + 61 =
+#   88 min); the base from :31: RE18 :47 -> Heerlen a :16, the IC leaves at :16
+#   (4 min change missed), next :46 -> Eindhoven a :47: 29 + 30 + 61 = 120 min
+#   from :47; per train 88 - 120 = -32 min = -1920 s.
+# The edge-of-day trains (randen) are the same trains: the same saving per
+# train, first at 06:36 / 06:31; only the median moves less.
+for frm, to, want, dep in (("Eindhoven Centraal", "Aachen Hbf", -360, "06:36"),
+                           ("Aachen Hbf", "Eindhoven Centraal", -1920, "06:31")):
+    by = pair(frm, to)
+    for name in ("ic-eindhoven-aken", "ic-eindhoven-aken-randen"):
+        row = by.get(name, {})
+        check(row.get("delta_train_s") == want and row.get("train_departure") == f"{wd}T{dep}:00",
+              f"{name} {frm} -> {to} per train {row.get('delta_train_s')} "
+              f"{row.get('train_departure')}, want {want} at {dep}")
+    check(by.get("base", {}).get("min_s") == (94 if want == -360 else 120) * 60,
+          f"base {frm} -> {to} fastest {by.get('base', {}).get('min_s')}")
 
 # ---------------------------------------------------------------------------
 # The half-hourly scenario applied in memory matches the feeds that
@@ -174,7 +250,7 @@ with tempfile.TemporaryDirectory() as tmp:
                 for row in csv.DictReader(io.StringIO(text)) if row["scenario"] == scenario]
 
     a, b = table(gen.stdout, "base"), table(mem.stdout, "ic-aken-halfhourly")
-    check(len(a) == 20 and a == b, f"generated and in-memory ic-aken agree: {a[:2]} vs {b[:2]}")
+    check(len(a) == 24 and a == b, f"generated and in-memory ic-aken agree: {a[:2]} vs {b[:2]}")
 
 # --out writes every format.
 with tempfile.TemporaryDirectory() as tmp:
@@ -233,7 +309,8 @@ r = run("compare", "--from", "Köln Hbf", "--to", "Aachen Hbf", "--date", "2026-
 lines = r.stdout.splitlines()
 head = [ln for ln in lines if ln.startswith("from ")]
 rows = [ln for ln in lines if ln.startswith(("Köln Hbf ", "Aachen Hbf "))]
-check(r.returncode == 0 and len(head) == 1 and len(rows) == 4, f"compare table: {r.stdout}")
+# two directions x five networks (the base and the four shipped scenarios)
+check(r.returncode == 0 and len(head) == 1 and len(rows) == 10, f"compare table: {r.stdout}")
 for ln in rows:
     check(ln[42:52] == "2026-06-16", f"date at column 42: {ln!r}")
     check(len(ln) == len(head[0]), f"row as wide as the heading: {ln!r} / {head[0]!r}")

@@ -113,7 +113,7 @@ check("1 added" in r.stderr, f"the summary counts the added trip: {r.stderr}")
 
 # ---- ic-aken on the embedded feeds. feeds/lines: the Heerlen IC leaves
 # Amsterdam Centraal at :20 and reaches Heerlen at :44 (10:44 for the 08:20);
-# the RE18 leaves Heerlen 10:51, Aachen Hbf 11:20. The scenario runs the :44
+# the RE18 leaves Heerlen 10:48 (4 min change), Aachen Hbf 11:17. The scenario runs the :44
 # arrivals on: Heerlen dwell 2 (10:46), Landgraaf +4 (10:50), Herzogenrath +8
 # (10:58, dwell 1: 10:59), Aachen Hbf +12 = 11:11, with no change.
 scen = os.path.join(SOURCE, "feeds", "scenarios", "ic-aken.yaml")
@@ -125,8 +125,8 @@ r = run(*q)
 check(r.returncode == 0, f"base route: {r.stderr}")
 d = json.loads(r.stdout)
 j = d["journeys"][0]
-check(j["arrival"] == "2026-06-16T11:20:00" and j["transfers"] == 1,
-      f"base: change at Heerlen, Aachen 11:20: {j['arrival']} {j['transfers']}")
+check(j["arrival"] == "2026-06-16T11:17:00" and j["transfers"] == 1,
+      f"base: change at Heerlen, Aachen 11:17: {j['arrival']} {j['transfers']}")
 r = run(*q, "--scenario", scen)
 check(r.returncode == 0, f"--scenario: {r.stderr}")
 d = json.loads(r.stdout)
@@ -135,14 +135,14 @@ check(j["departure"] == "2026-06-16T08:20:00" and j["arrival"] == "2026-06-16T11
       and j["transfers"] == 0, f"ic-aken: direct IC 08:20 -> 11:11: {j}")
 check(d["query"].get("scenario") == "ic-aken" and d["query"].get("scenario_sha256") == sha,
       f"query names the scenario and its sha256: {d['query']}")
-# grens compare leaving at 08:15 only: travel times 11:20 - 08:15 = 11100 s
+# grens compare leaving at 08:15 only: travel times 11:17 - 08:15 = 10920 s
 # (base) and 11:11 - 08:15 = 10560 s (ic-aken), the same journeys
 r = run("compare", "--scenario", scen, "--from", "Amsterdam Centraal", "--to", "Aachen Hbf",
         "--one-way", "--date", "2026-06-16", "--window", "08:15-08:15", "--format", "json",
         timeout=300)
 check(r.returncode == 0, f"compare: {r.stderr}")
 mins = {row["scenario"]: row["min_s"] for row in json.loads(r.stdout)["rows"]}
-check(mins == {"base": 11100, "ic-aken": 10560}, f"compare agrees with route: {mins}")
+check(mins == {"base": 10920, "ic-aken": 10560}, f"compare agrees with route: {mins}")
 r = run(*q, "--scenario", os.path.join(tmp, "absent.yaml"))
 check(r.returncode == 2, f"unreadable scenario file: exit {r.returncode}")
 
@@ -196,14 +196,14 @@ r = run("profile", "--feed", fixture, "--from", "f:P", "--to", "f:Y", "--date", 
         "--window", "07:55-08:05", "--rt", "http://127.0.0.1:1/x.pb")
 check(r.returncode == 2 and "fetch" in r.stderr, f"profile --rt URL exits 2: {r.returncode} {r.stderr}")
 # ic-aken on the embedded feeds, 06:00-22:00 on the Tuesday 2026-06-16, as
-# grens compare derives it (tests/integration/test_compare.py): median 190
-# min = 11400 s with the scenario, 195 min = 11700 s without.
+# grens compare derives it (tests/integration/test_compare.py): median 189
+# min = 11340 s with the scenario, 192 min = 11520 s without.
 prof = ["profile", "--from", "Amsterdam Centraal", "--to", "Aachen Hbf", "--date", "2026-06-16",
         "--window", "06:00-22:00", "--format", "json"]
 r0, r1 = run(*prof), run(*prof, "--scenario", scen)
 m0 = json.loads(r0.stdout)["summary"]["median_s"] if r0.returncode == 0 else None
 d1 = json.loads(r1.stdout) if r1.returncode == 0 else {"summary": {}, "query": {}}
-check(m0 == 11700 and d1["summary"].get("median_s") == 11400
+check(m0 == 11520 and d1["summary"].get("median_s") == 11340
       and d1["query"].get("scenario_sha256") == sha,
       f"profile --scenario ic-aken: {m0} {d1['summary'].get('median_s')} {r1.stderr}")
 
