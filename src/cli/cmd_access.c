@@ -744,6 +744,14 @@ static void render_border_text(FILE *f, const json_t *doc)
 		"today: every opportunity on the linked network\n",
 		home, home, (long long)json_integer_value(json_object_get(c, "stops_at_home")),
 		(long long)json_integer_value(json_object_get(c, "stops")));
+	/* every run says how places were tied and what could not be placed;
+	 * the cut network reuses these ties, less those to stops abroad */
+	char line[512];
+	const json_t *access = json_object_get(meta, "access");
+	places_cli_ties_text(json_object_get(access, "ties"), access, line, sizeof(line));
+	fprintf(f, "%s (today; the cut keeps those to stops at home)\n", line);
+	places_cli_unplaced_text(json_object_get(meta, "unplaced"), line, sizeof(line));
+	fprintf(f, "%s\n", line);
 	const json_t *assume = json_object_get(c, "assumptions");
 	if (json_object_get(assume, "low"))
 		fputs("[low–high]: the range over the low, central and high assumption sets\n", f);

@@ -247,6 +247,11 @@ r = run("access", "--from", "Heerlen", "--border-effect", "--sensitivity",
         "--percentiles", "50", "--cutoffs", "60")
 check(r.returncode == 0 and "[low–high]: the range over the low, central and high" in r.stdout,
       f"the range is explained: {r.stdout}")
+# Every run says how the places were tied and who could not be placed
+# (feeds/places/be-unplaced.csv: 10 municipalities, 107,937 people).
+check("places tied to stops: walk " in r.stdout and " no stop " in r.stdout
+      and "107937 people in 10 municipalities could not be placed" in r.stdout,
+      f"ties and unplaced in the border text: {r.stdout}")
 jr = run("access", "--from", "Heerlen", "--border-effect", "--sensitivity",
          "--percentiles", "50", "--cutoffs", "60", "--format", "json")
 doc = as_json(jr)
