@@ -68,6 +68,7 @@ static void usage(FILE *o)
 	    "in its two parts. --rank adds each municipality's rank among all of the home\n"
 	    "country's places with a stop, nationally and today (it implies\n"
 	    "--border-effect); --sensitivity runs a low and a high assumption set too.\n"
+	    "With --border-effect --percentiles defaults to 50,90.\n"
 	    "(--base-feeds, the old comparison of feed sets, is refused with a reason.)\n"
 	    "First and last mile (README: 'Places'): each place is tied to the stops of\n"
 	    "its --access-stops (4) nearest stations; a stop takes the quicker of walking\n"
@@ -106,6 +107,7 @@ struct args {
 	int64_t max_duration_min; /* -1: the largest cutoff (+ W/2 for linear decay) */
 	bool border, stops, rank, sensitivity;
 	bool date_given; /* else: the Tuesday with the most trips (cli_busiest_date) */
+	bool percentiles_given; /* else 50, or 50,90 for the border views */
 	cli_format format;
 	json_t *notes; /* feeds without trips on the date (route_cli_check_date) */
 };
@@ -259,7 +261,7 @@ static int parse(int argc, char **argv, struct args *a)
 		  .max = 86400 },
 		{ .name = "cutoffs", .kind = CLI_OPT_CALL, .dst = &a->opts, .call = parse_numbers },
 		{ .name = "percentiles", .kind = CLI_OPT_CALL, .dst = &a->opts,
-		  .call = parse_numbers },
+		  .call = parse_numbers, .seen = &a->percentiles_given },
 		{ .name = "decay", .kind = CLI_OPT_CALL, .dst = &a->opts, .call = parse_decay },
 		{ .name = "threads", .kind = CLI_OPT_UINT32, .dst = &a->opts.threads, .min = 1,
 		  .max = GRENS_ACCESS_MAX_THREADS },
@@ -338,6 +340,12 @@ static int parse(int argc, char **argv, struct args *a)
 		return CLI_PARSE_ERROR;
 	}
 	a->border = a->border || a->rank;
+	if (a->border && !a->percentiles_given) {
+		/* a border figure is quoted with its spread over the window */
+		a->opts.percentiles[0] = 50;
+		a->opts.percentiles[1] = 90;
+		a->opts.percentile_count = 2;
+	}
 	if ((a->home_arg || a->sensitivity) && !a->border) {
 		cli_errorf(CMD, "--home and --sensitivity go with --border-effect or --rank");
 		return CLI_PARSE_ERROR;

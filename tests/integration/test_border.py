@@ -247,6 +247,15 @@ r = run("access", "--from", "Heerlen", "--border-effect", "--sensitivity",
         "--percentiles", "50", "--cutoffs", "60")
 check(r.returncode == 0 and "[low–high]: the range over the low, central and high" in r.stdout,
       f"the range is explained: {r.stdout}")
+# A border figure comes with its spread: without --percentiles the views are
+# given at p50 and p90 (3 default cutoffs x 2 percentiles = 6 entries).
+jd = as_json(run("access", "--from", "Heerlen", "--border-effect", "--format", "json"))
+if jd:
+    got = sorted({(e["percentile"], e["cutoff_min"]) for e in jd["origins"][0]["border"]})
+    check(got == [(50, 60), (50, 90), (50, 120), (90, 60), (90, 90), (90, 120)],
+          f"p50 and p90 by default: {got}")
+else:
+    check(False, "Heerlen --border-effect as JSON")
 # Every run says how the places were tied and who could not be placed
 # (feeds/places/be-unplaced.csv: 10 municipalities, 107,937 people).
 check("places tied to stops: walk " in r.stdout and " no stop " in r.stdout
