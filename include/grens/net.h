@@ -432,6 +432,12 @@ int grens_net_snapshot_load(grens_timetable **out, const char *path, grens_error
 const char *grens_net_snapshot_provenance(const grens_timetable *tt);
 const char *grens_net_snapshot_inputs(const grens_timetable *tt);
 
+/* One more timetable over the arrays of snap (opened from a snapshot), for a
+ * reader that frees what it is given: *out (grens_timetable_free) frees
+ * only itself and must not outlive snap. GRENS_EARG when snap is not from a
+ * snapshot, GRENS_ENOMEM. */
+int grens_net_snapshot_share(grens_timetable **out, const grens_timetable *snap, grens_error *err);
+
 /* Memory used by the timetable arrays (bytes). */
 uint64_t grens_net_bytes(const grens_timetable *tt);
 

@@ -239,6 +239,10 @@ static int print_usage(const cli_spec *spec)
 			fprintf(mem, "\nA feed is refused when a zip member inflates to more than\n"
 				     "--max-zip-ratio N times its compressed size (default %u).\n",
 				GRENS_LIMIT_ZIP_RATIO);
+	for (const cli_option *o = spec->options; o->name; o++)
+		if (strcmp(o->name, "snapshot") == 0)
+			fprintf(mem, "\n--snapshot FILE reads the timetable that grens build wrote\n"
+				     "instead of --feed: mapped, not built, with the feeds' provenance.\n");
 	int rc = fclose(mem) == 0 && text ? CLI_PARSE_HELP : CLI_PARSE_ERROR;
 	if (rc == CLI_PARSE_HELP && !usage_names_all(spec, text))
 		rc = CLI_PARSE_ERROR;
@@ -746,6 +750,16 @@ static int read_links_file(const char *cmd, grens_net_links *links, const char *
 	return 0;
 }
 
+const char *cli_links_file(const cli_link_args *args, char *buf, size_t bufsz)
+{
+	if (args->no_links)
+		return NULL;
+	if (args->links)
+		return args->links;
+	snprintf(buf, bufsz, "%s/links.csv", cli_feeds_dir());
+	return access(buf, R_OK) == 0 ? buf : NULL;
+}
+
 int cli_links_load(const char *cmd, const cli_link_args *args, grens_net_links **out)
 {
 	char default_links[4200];
@@ -756,13 +770,8 @@ int cli_links_load(const char *cmd, const cli_link_args *args, grens_net_links *
 		cli_errorf(cmd, "out of memory");
 		goto done;
 	}
-	const char *links_path = args->links;
-	if (!links_path && !args->no_links) {
-		snprintf(default_links, sizeof(default_links), "%s/links.csv", cli_feeds_dir());
-		if (access(default_links, R_OK) == 0)
-			links_path = default_links;
-	}
-	if (links_path && !args->no_links &&
+	const char *links_path = cli_links_file(args, default_links, sizeof(default_links));
+	if (links_path &&
 	    read_links_file(cmd, *out, links_path, GRENS_NET_LINKS_FILE, diag))
 		goto done;
 	if (args->overrides &&
@@ -779,13 +788,9 @@ done:
 	return rc;
 }
 
-int cli_net_build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t count,
-		  const cli_link_args *args, const grens_net_links *links, grens_timetable **out,
-		  grens_net_link_report **report)
+void cli_net_options(const cli_link_args *args, grens_net_options *out)
 {
 	grens_net_options opts = GRENS_NET_OPTIONS_INIT;
-	cli_progress_init(&opts.progress);
-	opts.links = links;
 	if (args->net.radius_m >= 0)
 		opts.footpath_radius_m = args->net.radius_m;
 	if (args->net.walk_speed_mps > 0)
@@ -801,6 +806,17 @@ int cli_net_build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t
 	const char *tzdir = getenv("TZDIR");
 	if (tzdir && *tzdir)
 		opts.zoneinfo_dir = tzdir;
+	*out = opts;
+}
+
+int cli_net_build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t count,
+		  const cli_link_args *args, const grens_net_links *links, grens_timetable **out,
+		  grens_net_link_report **report)
+{
+	grens_net_options opts;
+	cli_net_options(args, &opts);
+	cli_progress_init(&opts.progress);
+	opts.links = links;
 	grens_error err;
 	grens_error_clear(&err);
 	grens_diag *diag = grens_diag_new();

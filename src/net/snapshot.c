@@ -479,3 +479,26 @@ const char *grens_net_snapshot_inputs(const grens_timetable *tt)
 {
 	return tt && tt->index && tt->index->provenance ? tt->index->inputs_sha256 : NULL;
 }
+
+int grens_net_snapshot_share(grens_timetable **out, const grens_timetable *snap, grens_error *err)
+{
+	*out = NULL;
+	if (!snap || !snap->index || !snap->index->provenance || snap->arena)
+		return grens_error_set(err, GRENS_EARG, "not a timetable opened from a snapshot");
+	grens_timetable *tt = malloc(sizeof(*tt));
+	struct grens_net_index *ix = malloc(sizeof(*ix));
+	if (!tt || !ix) {
+		free(tt);
+		free(ix);
+		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
+	}
+	*tt = *snap;
+	*ix = *snap->index;
+	/* The arrays stay the mapping's: this copy frees only itself. */
+	ix->owned = false;
+	ix->map = NULL;
+	ix->map_size = 0;
+	tt->index = ix;
+	*out = tt;
+	return 0;
+}
