@@ -73,8 +73,8 @@ static void sync_dir(const char *path)
 
 /* Write the snapshot to a temporary file beside path, sync it and rename it
  * onto path. 0 or -1 after a message. */
-static int write_atomic(const char *cmd, const char *path, const grens_timetable *tt, const char *provenance,
-			const char *inputs)
+static int write_atomic(const char *cmd, const char *path, const grens_timetable *tt,
+			const char *provenance, const char *inputs)
 {
 	char tmp[4200];
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= sizeof(tmp)) {
@@ -135,8 +135,8 @@ int cli_build_snapshot(const char *cmd, cli_feed_list *list, const cli_link_args
 {
 	double t0 = now_s();
 	cli_feed_list_default(list);
-	grens_gtfs_feed *feeds[64] = { 0 };
-	grens_diag *diags[64] = { 0 };
+	grens_gtfs_feed *feeds[64] = {0};
+	grens_diag *diags[64] = {0};
 	grens_net_links *links = NULL;
 	grens_timetable *tt = NULL;
 	char *provenance = NULL, inputs[65];
@@ -156,8 +156,8 @@ int cli_build_snapshot(const char *cmd, cli_feed_list *list, const cli_link_args
 	       out, tt->feed_count, tt->stop_count, tt->pattern_count, tt->trip_count,
 	       (unsigned long long)tt->stop_time_count, (unsigned long long)bytes,
 	       tt->stop_time_count ? (double)bytes / (double)tt->stop_time_count : 0.0, inputs);
-	fprintf(stderr, "grens %s: loaded and built in %.2f s, wrote the snapshot in %.2f s\n",
-		cmd, t1 - t0, now_s() - t1);
+	fprintf(stderr, "grens %s: loaded and built in %.2f s, wrote the snapshot in %.2f s\n", cmd,
+		t1 - t0, now_s() - t1);
 	code = CLI_EXIT_OK;
 done:
 	free(provenance);
@@ -175,14 +175,17 @@ int cmd_build(int argc, char **argv)
 	memset(&list, 0, sizeof(list));
 	cli_link_args_init(&args);
 	const cli_option options[] = {
-		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &out, .required = true },
-		CLI_FEED_OPTION(&list),
-		CLI_LINK_OPTIONS(&args),
-		{ .name = "min-transfer", .kind = CLI_OPT_INT32, .dst = &args.net.min_change,
-		  .min = 0, .max = 86400 },
-		{ .name = NULL },
+	    {.name = "out", .kind = CLI_OPT_STRING, .dst = &out, .required = true},
+	    CLI_FEED_OPTION(&list),
+	    CLI_LINK_OPTIONS(&args),
+	    {.name = "min-transfer",
+	     .kind = CLI_OPT_INT32,
+	     .dst = &args.net.min_change,
+	     .min = 0,
+	     .max = 86400},
+	    {.name = NULL},
 	};
-	const cli_spec spec = { .cmd = CMD, .usage = help, .options = options };
+	const cli_spec spec = {.cmd = CMD, .usage = help, .options = options};
 	int rc = cli_parse(&spec, argc, argv);
 	if (rc)
 		return cli_parse_exit(rc);

@@ -20,22 +20,21 @@ static json_t *options_json(const cli_link_args *args)
 {
 	grens_net_options o;
 	cli_net_options(args, &o);
-	return json_pack("{s:f, s:f, s:i, s:i, s:i, s:b, s:s?}", "footpath_radius_m",
-			 o.footpath_radius_m, "walk_speed_mps", o.walk_speed_mps, "min_change_s",
-			 (json_int_t)o.default_min_change, "link_min_change_s",
-			 (json_int_t)o.link_min_change, "merge_tolerance_s",
-			 (json_int_t)o.merge_tolerance, "merge_trips", o.merge_trips, "timezone",
-			 o.timezone);
+	return json_pack(
+	    "{s:f, s:f, s:i, s:i, s:i, s:b, s:s?}", "footpath_radius_m", o.footpath_radius_m,
+	    "walk_speed_mps", o.walk_speed_mps, "min_change_s", (json_int_t)o.default_min_change,
+	    "link_min_change_s", (json_int_t)o.link_min_change, "merge_tolerance_s",
+	    (json_int_t)o.merge_tolerance, "merge_trips", o.merge_trips, "timezone", o.timezone);
 }
 
 /* The linking options' names as typed on the command line, for messages. */
 static const struct {
 	const char *key, *option;
 } option_names[] = {
-	{ "footpath_radius_m", "--radius" },      { "walk_speed_mps", "--walk-speed" },
-	{ "min_change_s", "--min-transfer" },     { "link_min_change_s", "the link change time" },
-	{ "merge_tolerance_s", "--tolerance" },   { "merge_trips", "--no-merge" },
-	{ "timezone", "--timezone" },
+    {"footpath_radius_m", "--radius"},	  {"walk_speed_mps", "--walk-speed"},
+    {"min_change_s", "--min-transfer"},	  {"link_min_change_s", "the link change time"},
+    {"merge_tolerance_s", "--tolerance"}, {"merge_trips", "--no-merge"},
+    {"timezone", "--timezone"},
 };
 
 /* Do args ask for the timetable the snapshot holds? Prints the first
@@ -55,7 +54,8 @@ static bool same_options(const char *cmd, const cli_source *src, const cli_link_
 		cli_errorf(cmd,
 			   "%s: built with %s = %s, asked for %s: rebuild it with grens build or "
 			   "use --feed",
-			   src->path, option_names[i].option, hs ? hs : "default", ws ? ws : "default");
+			   src->path, option_names[i].option, hs ? hs : "default",
+			   ws ? ws : "default");
 		free(ws);
 		free(hs);
 		break;
@@ -82,8 +82,9 @@ int cli_source_load(const char *cmd, cli_feed_list *list, const cli_link_args *a
 		return CLI_EXIT_USAGE;
 	}
 	if (args && (args->links || args->no_links || args->overrides)) {
-		cli_errorf(cmd, "%s: a snapshot is linked when grens build writes it: give --links "
-				"and --overrides to grens build",
+		cli_errorf(cmd,
+			   "%s: a snapshot is linked when grens build writes it: give --links "
+			   "and --overrides to grens build",
 			   src->path);
 		return CLI_EXIT_USAGE;
 	}
@@ -139,9 +140,8 @@ grens_date cli_source_busiest_date(const cli_source *src, int wd)
 {
 	if (!src->snapshot)
 		return cli_busiest_date((const grens_gtfs_feed *const *)src->feeds, src->count, wd);
-	const char *s =
-	    json_string_value(json_array_get(json_object_get(src->provenance, "busiest_dates"),
-					     (size_t)wd));
+	const char *s = json_string_value(
+	    json_array_get(json_object_get(src->provenance, "busiest_dates"), (size_t)wd));
 	grens_date d;
 	if (!s || grens_date_parse_iso(s, strlen(s), &d) != 0)
 		return GRENS_DATE_NONE;
@@ -187,8 +187,8 @@ static void hash_lines(FILE *m, const char *what, const json_t *files)
 	size_t i;
 	const json_t *f;
 	json_array_foreach(files, i, f)
-		fprintf(m, "%s\t%s\t%s\n", what, json_string_value(json_object_get(f, "name")),
-			json_string_value(json_object_get(f, "sha256")));
+	    fprintf(m, "%s\t%s\t%s\n", what, json_string_value(json_object_get(f, "name")),
+		    json_string_value(json_object_get(f, "sha256")));
 }
 
 int cli_source_provenance(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t count,
@@ -233,7 +233,8 @@ int cli_source_provenance(const char *cmd, const grens_gtfs_feed *const *feeds, 
 		json_is_null(links) ? "-" : json_string_value(json_object_get(links, "sha256")),
 		json_is_null(overrides) ? "-"
 					: json_string_value(json_object_get(overrides, "sha256")));
-	char *opts = json_dumps(json_object_get(root, "link_options"), JSON_COMPACT | JSON_SORT_KEYS);
+	char *opts =
+	    json_dumps(json_object_get(root, "link_options"), JSON_COMPACT | JSON_SORT_KEYS);
 	fprintf(m, "options\t%s\n", opts ? opts : "");
 	free(opts);
 	/* Monday .. Sunday: the default date of compare, access and report */
