@@ -99,6 +99,17 @@ int cli_feed_ratio_option(const char *cmd, const char *opt, const char *value, v
 /* Table entries every command spells the same way. --feed comes with
  * --max-zip-ratio, which print_usage explains for every such command. */
 #define CLI_FEED_OPTION(list)                                                                     	{ .name = "feed", .kind = CLI_OPT_FEED, .dst = (list) },                                  	{ .name = "max-zip-ratio", .kind = CLI_OPT_CALL, .dst = (list),                           	  .call = cli_feed_ratio_option }
+/* --clip BBOX|FILE.geojson (cli_load_feeds clips every feed to it). */
+#define CLI_CLIP_OPTION(list) { .name = "clip", .kind = CLI_OPT_STRING, .dst = &(list)->clip }
+/* The region of a --clip value: "min_lon,min_lat,max_lon,max_lat" or a
+ * GeoJSON file of Polygons or MultiPolygons. 0, or -1 after a message. */
+struct grens_gtfs_clip;
+int cli_clip_load(const char *cmd, const char *value, struct grens_gtfs_clip **out);
+/* A --clip value that is no region is a bad argument: CLI_EXIT_USAGE after
+ * the message; CLI_EXIT_OK for NULL or a region. */
+int cli_clip_check(const char *cmd, const char *value);
+/* Is the --clip value a box (else it names a file)? */
+bool cli_clip_is_box(const char *value);
 /* --snapshot FILE: the timetable grens build wrote, instead of --feed
  * (cli_source_load); print_usage explains it for every such command. */
 #define CLI_SNAPSHOT_OPTION(list)                                                                 \
@@ -177,6 +188,10 @@ typedef struct cli_feed_list {
 	unsigned count;
 	uint32_t max_zip_ratio; /* --max-zip-ratio; 0: the library default */
 	const char *snapshot;   /* --snapshot FILE instead of feeds, or NULL */
+	const char *clip;       /* --clip BBOX|FILE.geojson: clip each feed at load, or NULL */
+	const char *clips[64];  /* a clip of one feed (feeds.conf clip =), before clip */
+	/* with clip: where cli_load_feeds puts what each feed kept, or NULL */
+	struct grens_gtfs_clip_counts *clip_counts;
 } cli_feed_list;
 /* Add one --feed value; -1 with a message when there are too many. */
 int cli_feed_list_add(const char *cmd, cli_feed_list *list, const char *path);

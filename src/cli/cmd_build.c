@@ -24,7 +24,7 @@ static void help(FILE *out)
 	    "usage: grens build --out FILE.grens [--feed [NAME=]PATH]... [--links FILE|none]\n"
 	    "                   [--overrides FILE] [--radius M] [--walk-speed MPS]\n"
 	    "                   [--timezone ZONE] [--tolerance S] [--no-merge]\n"
-	    "                   [--min-transfer S]\n"
+	    "                   [--min-transfer S] [--clip BBOX|FILE.geojson]\n"
 	    "\n"
 	    "Load the feeds, link them and build the timetable as every command does, and\n"
 	    "write it to FILE as a snapshot: the timetable's arrays, its id and name\n"
@@ -46,6 +46,11 @@ static void help(FILE *out)
 	    "  --tolerance S       times of one train in two feeds differ by at most S s (120)\n"
 	    "  --no-merge          keep trips found in two feeds apart\n"
 	    "  --min-transfer S    change time where transfers.txt gives none (default 120)\n"
+	    "  --clip REGION       keep each feed's part inside REGION, as it is loaded:\n"
+	    "                      min_lon,min_lat,max_lon,max_lat, or a GeoJSON file of\n"
+	    "                      Polygons or MultiPolygons; trips are cut to their parts\n"
+	    "                      inside (one that leaves and comes back becomes ID#1,\n"
+	    "                      ID#2, ...), what is left empty is dropped\n"
 	    "\n"
 	    "A command given a snapshot uses these options as they were; one that asks for\n"
 	    "others (e.g. --min-transfer) is refused: rebuild the snapshot or use --feed.\n"
@@ -144,7 +149,7 @@ int cli_build_snapshot(const char *cmd, cli_feed_list *list, const cli_link_args
 	const grens_gtfs_feed *const *cf = (const grens_gtfs_feed *const *)feeds;
 	if (cli_links_load(cmd, args, &links) || cli_load_feeds(cmd, list, feeds, diags) ||
 	    cli_net_build(cmd, cf, list->count, args, links, &tt, NULL) ||
-	    cli_source_provenance(cmd, cf, list->count, args, &provenance, inputs))
+	    cli_source_provenance(cmd, cf, list, args, &provenance, inputs))
 		goto done;
 	double t1 = now_s();
 	if (write_atomic(cmd, out, tt, provenance, inputs))
@@ -177,6 +182,7 @@ int cmd_build(int argc, char **argv)
 	const cli_option options[] = {
 	    {.name = "out", .kind = CLI_OPT_STRING, .dst = &out, .required = true},
 	    CLI_FEED_OPTION(&list),
+	    CLI_CLIP_OPTION(&list),
 	    CLI_LINK_OPTIONS(&args),
 	    {.name = "min-transfer",
 	     .kind = CLI_OPT_INT32,
@@ -189,5 +195,7 @@ int cmd_build(int argc, char **argv)
 	int rc = cli_parse(&spec, argc, argv);
 	if (rc)
 		return cli_parse_exit(rc);
+	if ((rc = cli_clip_check(CMD, list.clip)))
+		return rc;
 	return cli_build_snapshot(CMD, &list, &args, out);
 }

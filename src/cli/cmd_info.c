@@ -15,6 +15,7 @@ static void help(FILE *out)
 {
 	fprintf(out,
 		"usage: grens info [--feed [NAME=]PATH]... [--format text|json] [--notices N]\n"
+		"                  [--clip BBOX|FILE.geojson]\n"
 		"       grens info --snapshot FILE [--format text|json]\n"
 		"\n"
 		"Load and validate GTFS feeds (.zip files or directories) and summarise them:\n"
@@ -27,6 +28,9 @@ static void help(FILE *out)
 		"  --feed [NAME=]PATH  a feed; NAME scopes its ids (default: the file name)\n"
 		"  --format FORMAT     text (default) or json\n"
 		"  --notices N         text: list up to N notices per feed in full (default 20)\n"
+		"  --clip REGION       clip each feed to REGION as grens build does\n"
+		"                      (min_lon,min_lat,max_lon,max_lat or a GeoJSON file) and\n"
+		"                      give the counts before and after\n"
 		"\n"
 		"Exit status: 0 when every feed is usable (rows with errors are skipped and\n"
 		"counted), 1 when a feed is unusable, 2 on bad arguments.\n",
@@ -165,6 +169,26 @@ static void feed_text(const grens_gtfs_feed *f, const grens_diag *diag, uint32_t
 		       kept - (size_t)max_notices);
 }
 
+/* What --clip kept of a feed: [before, after] per count. */
+static json_t *clip_json(const grens_gtfs_clip_counts *c)
+{
+	return json_pack("{s:[i, i], s:[i, i], s:[i, i], s:[I, I], s:i}", "stops",
+			 (json_int_t)c->stops_before, (json_int_t)c->stops, "routes",
+			 (json_int_t)c->routes_before, (json_int_t)c->routes, "trips",
+			 (json_int_t)c->trips_before, (json_int_t)c->trips, "stop_times",
+			 (json_int_t)c->stop_times_before, (json_int_t)c->stop_times,
+			 "trips_cut_in_parts", (json_int_t)c->trips_split);
+}
+
+static void clip_text(const grens_gtfs_clip_counts *c)
+{
+	printf("  clip     stops %u -> %u, routes %u -> %u, trips %u -> %u (%u cut in parts), "
+	       "stop_times %llu -> %llu\n",
+	       c->stops_before, c->stops, c->routes_before, c->routes, c->trips_before, c->trips,
+	       c->trips_split, (unsigned long long)c->stop_times_before,
+	       (unsigned long long)c->stop_times);
+}
+
 /* grens info --snapshot: the timetable's counts and the provenance. */
 static int snapshot_info(cli_feed_list *list, cli_format format)
 {
@@ -244,6 +268,7 @@ int cmd_info(int argc, char **argv)
 	const cli_option options[] = {
 		CLI_FEED_OPTION(&list),
 		CLI_SNAPSHOT_OPTION(&list),
+		CLI_CLIP_OPTION(&list),
 		CLI_FORMAT_OPTION(&format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON),
 		{ .name = "notices", .kind = CLI_OPT_INT32, .dst = &max_notices, .min = 0,
 		  .max = 1000000 },
@@ -259,10 +284,15 @@ int cmd_info(int argc, char **argv)
 	}
 	if (list.snapshot)
 		return snapshot_info(&list, format);
+	if ((rc = cli_clip_check("info", list.clip)))
+		return rc;
 	cli_feed_list_default(&list);
 
 	grens_gtfs_feed *feeds[64] = { 0 };
 	grens_diag *diags[64] = { 0 };
+	grens_gtfs_clip_counts clipped[64];
+	memset(clipped, 0, sizeof(clipped));
+	list.clip_counts = clipped;
 	int failed = cli_load_feeds("info", &list, feeds, diags) != 0;
 
 	/* Build one timetable over the usable feeds to count patterns. */
@@ -290,9 +320,13 @@ int cmd_info(int argc, char **argv)
 		json_t *root = json_object();
 		json_t *arr = json_array();
 		for (unsigned i = 0; i < list.count; i++)
-			if (feeds[i])
-				json_array_append_new(arr, feed_json(feeds[i], diags[i],
-								     feed_patterns(tt, usable_index[i])));
+			if (feeds[i]) {
+				json_t *fj = feed_json(feeds[i], diags[i],
+						       feed_patterns(tt, usable_index[i]));
+				if (list.clip)
+					json_object_set_new(fj, "clip", clip_json(&clipped[i]));
+				json_array_append_new(arr, fj);
+			}
 		json_object_set_new(root, "feeds", arr);
 		if (tt) {
 			json_t *t = json_object();
@@ -314,9 +348,12 @@ int cmd_info(int argc, char **argv)
 		json_decref(root);
 	} else {
 		for (unsigned i = 0; i < list.count; i++)
-			if (feeds[i])
+			if (feeds[i]) {
 				feed_text(feeds[i], diags[i], feed_patterns(tt, usable_index[i]),
 					  max_notices);
+				if (list.clip)
+					clip_text(&clipped[i]);
+			}
 		if (tt)
 			printf("timetable %u stops, %u patterns, %u trips, %llu stop events, "
 			       "%u footpaths, %.1f MB\n",

@@ -183,6 +183,7 @@ static int refresh(const grens_report_nightly_config *cfg, grens_fetch_config *f
 			continue;
 		}
 		spec->feeds.paths[used] = paths[used];
+		spec->feeds.clips[used] = feed->clip[0] ? feed->clip : NULL;
 		spec->feeds.count = ++used;
 	}
 	if (used == 0 && bad == 0) {

@@ -81,6 +81,12 @@ int cli_source_load(const char *cmd, cli_feed_list *list, const cli_link_args *a
 		cli_errorf(cmd, "give --feed or --snapshot, not both");
 		return CLI_EXIT_USAGE;
 	}
+	if (list->clip) {
+		cli_errorf(cmd, "%s: a snapshot is clipped when grens build writes it: give --clip "
+				"to grens build",
+			   src->path);
+		return CLI_EXIT_USAGE;
+	}
 	if (args && (args->links || args->no_links || args->overrides)) {
 		cli_errorf(cmd,
 			   "%s: a snapshot is linked when grens build writes it: give --links "
@@ -191,10 +197,12 @@ static void hash_lines(FILE *m, const char *what, const json_t *files)
 		    json_string_value(json_object_get(f, "sha256")));
 }
 
-int cli_source_provenance(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t count,
-			  const cli_link_args *args, char **out, char inputs_sha256[65])
+int cli_source_provenance(const char *cmd, const grens_gtfs_feed *const *feeds,
+			  const cli_feed_list *list, const cli_link_args *args, char **out,
+			  char inputs_sha256[65])
 {
 	*out = NULL;
+	uint32_t count = list->count;
 	char buf[4200];
 	json_t *root = json_pack("{s:i, s:s, s:[], s:o, s:[]}", "grens_snapshot", 1,
 				 "grens_version", grens_version(), "feeds", "link_options",
@@ -209,6 +217,18 @@ int cli_source_provenance(const char *cmd, const grens_gtfs_feed *const *feeds, 
 		goto done;
 	json_object_set(root, "links", links);
 	json_object_set(root, "overrides", overrides);
+	/* the region each feed was clipped to: a box as given, a file hashed */
+	json_t *clips = json_array();
+	json_object_set_new(root, "clip", clips);
+	for (uint32_t i = 0; clips && i < count; i++) {
+		const char *c = list->clips[i] ? list->clips[i] : list->clip;
+		bool box = c && cli_clip_is_box(c);
+		json_t *jc = !c ? json_null() : box ? json_pack("{s:s}", "bbox", c) : file_json(cmd, c);
+		if (!jc || json_array_append_new(clips, jc))
+			goto done;
+		fprintf(m, "clip\t%s\n",
+			!c ? "-" : box ? c : json_string_value(json_object_get(jc, "sha256")));
+	}
 	json_t *jfeeds = json_object_get(root, "feeds");
 	for (uint32_t i = 0; i < count; i++) {
 		const grens_gtfs_feed_info *fi = &feeds[i]->feed_info;

@@ -187,6 +187,52 @@ check(r.returncode == 1 and "cannot open" in r.stderr, f"a missing file: {r.stde
 r = run("info", "--snapshot", tmp)
 check(r.returncode == 1 and "not a regular file" in r.stderr, f"a directory: {r.stderr}")
 
+# ---------------------------------------------------------------------------
+# --clip (tests/fixtures/clip-basic, README there): the box around Alpha and
+# Bravo keeps t1 (a b) and t3 out to Charlie and back as t3#1 (a b) and t3#2
+# (b a); t2 and t4 go. t3's fourth row leaves Bravo 10:30, its fifth reaches
+# Alpha 10:40: from Bravo at 10:00 the journey is t3#2, 600 s.
+CLIP = os.path.join(FIXTURES, "clip-basic")
+clipped = os.path.join(tmp, "clipped.grens")
+r = run("build", "--feed", "t=" + CLIP, "--links", "none", "--clip", "4.9,49.9,5.15,50.1",
+        "--out", clipped)
+check(r.returncode == 0 and "3 stops" in r.stdout and "3 trips" in r.stdout,
+      f"build --clip: {r.returncode} {r.stdout} {r.stderr}")
+check("stops 6 -> 3" in r.stderr and "trips 4 -> 3 (1 cut in parts)" in r.stderr,
+      f"build --clip says what it kept: {r.stderr}")
+r = run("route", "--snapshot", clipped, "--from", "t:b", "--to", "t:a", "--date", "2026-03-10",
+        "--time", "10:00", "--format", "json")
+j = json.loads(r.stdout)["journeys"] if r.returncode == 0 else []
+check(len(j) == 1 and j[0]["duration_s"] == 600 and j[0]["legs"][0]["trip_id"] == "t:t3#2",
+      f"Bravo 10:30 -> Alpha 10:40 on t3#2: {j}")
+r = run("info", "--snapshot", clipped, "--format", "json")
+prov = json.loads(r.stdout) if r.returncode == 0 else {}
+check(prov.get("timetable", {}).get("stop_events") == 6, f"2 + 2 + 2 stop events: {prov}")
+# the polygon with a hole around Charlie: 5 of 6 stops; t1 a b | d e, t3 a b |
+# b a, t4 d e: 5 trips, 2 cut, 4 + 4 + 2 = 10 rows
+r = run("info", "--feed", "t=" + CLIP, "--clip", os.path.join(CLIP, "hole.geojson"),
+        "--format", "json")
+c = json.loads(r.stdout)["feeds"][0].get("clip", {}) if r.returncode == 0 else {}
+check(c == {"stops": [6, 5], "routes": [2, 2], "trips": [4, 5], "stop_times": [16, 10],
+            "trips_cut_in_parts": 2}, f"info --clip counts before and after: {c}")
+r = run("info", "--feed", "t=" + CLIP, "--clip", "4.9,49.9,5.15,50.1")
+check(r.returncode == 0 and "clip     stops 6 -> 3, routes 2 -> 1, trips 4 -> 3" in r.stdout,
+      f"info --clip text: {r.stdout}")
+for bad_clip in ("6,50,5,51", "1,2,3", os.path.join(CLIP, "stops.txt")):
+    r = run("build", "--feed", "t=" + CLIP, "--clip", bad_clip, "--out", clipped)
+    check(r.returncode == 2 and ("--clip" in r.stderr or "clip file" in r.stderr),
+          f"--clip {bad_clip}: exit 2 with the reason: {r.returncode} {r.stderr}")
+r = run("route", "--snapshot", clipped, "--clip", "4.9,49.9,5.15,50.1", *q)
+check(r.returncode == 2 and "unknown option '--clip'" in r.stderr,
+      f"a snapshot is clipped by grens build, not by route: {r.stderr}")
+# feeds.conf takes clip = per feed
+conf = os.path.join(tmp, "feeds.conf")
+with open(conf, "w") as f:
+    f.write("[delfi]\nkind = gtfs\nurl = https://example.org/delfi.zip\n"
+            "clip = 5.8,50.3,9.5,52.6\n")
+r = run("fetch", "--list", "--config", conf)
+check(r.returncode == 0 and "delfi" in r.stdout, f"feeds.conf with clip: {r.stderr}")
+
 # A failed build leaves the snapshot that was there as it was.
 before = sha256(fix)
 r = run("build", "--feed", "t=" + os.path.join(tmp, "no-such-feed"), "--out", fix)
