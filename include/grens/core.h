@@ -242,6 +242,11 @@ void grens_sha256_hex(const void *bytes, size_t len, char hex[65]);
  * GRENS_EIO when the file cannot be read, GRENS_ENOMEM. */
 int grens_sha256_file(const char *path, char hex[65], uint64_t *size, grens_error *err);
 
+/* ---- checksum -------------------------------------------------------------- */
+/* XXH64 of len bytes with a seed: fast, not cryptographic (a checksum against
+ * damage, not against forgery). Byte-order independent. */
+uint64_t grens_xxh64(const void *bytes, size_t len, uint64_t seed);
+
 /* Version string of the library. */
 const char *grens_version(void);
 

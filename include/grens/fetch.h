@@ -101,6 +101,9 @@ typedef struct grens_fetch_feed {
 	char mirrors[GRENS_FETCH_MAX_MIRRORS][GRENS_FETCH_URL_BYTES]; /* tried in order after url */
 	unsigned mirror_count;
 	char licence[GRENS_FETCH_TEXT_BYTES];
+	/* clip = BBOX or a GeoJSON file: the region the feed is clipped to when
+	 * it is loaded for a report ("" for all of it; grens build --clip) */
+	char clip[GRENS_FETCH_TEXT_BYTES];
 	grens_fetch_header headers[GRENS_FETCH_MAX_HEADERS];
 	unsigned header_count;
 	bool enabled; /* false: skipped by a full run, fetched with --only */

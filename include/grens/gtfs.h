@@ -221,6 +221,42 @@ uint32_t grens_gtfs_find_trip(const grens_gtfs_feed *feed, const char *id);
 uint32_t grens_gtfs_find_service(const grens_gtfs_feed *feed, const char *id);
 uint32_t grens_gtfs_find_agency(const grens_gtfs_feed *feed, const char *id);
 
+/* ---- clipping a feed to a region ---------------------------------------------- */
+
+/* A region: a box or polygons (with holes), in degrees. */
+typedef struct grens_gtfs_clip grens_gtfs_clip;
+/* The box from (min_lon, min_lat) to (max_lon, max_lat), edges inside.
+ * GRENS_EARG for an empty or out-of-range box, GRENS_ENOMEM. */
+int grens_gtfs_clip_bbox(grens_gtfs_clip **out, double min_lon, double min_lat, double max_lon,
+			 double max_lat, grens_error *err);
+/* The Polygon and MultiPolygon geometries of a GeoJSON text (a geometry, a
+ * Feature or a FeatureCollection; holes are outside); name names it in
+ * messages. GRENS_EFORMAT (with the reason), GRENS_ELIMIT beyond
+ * GRENS_LIMIT_CLIP_POINTS positions, GRENS_ENOMEM. */
+int grens_gtfs_clip_geojson(grens_gtfs_clip **out, const char *text, size_t len,
+			    const char *name, grens_error *err);
+/* Is the point inside? (false for NAN coordinates) */
+bool grens_gtfs_clip_contains(const grens_gtfs_clip *clip, double lat, double lon);
+void grens_gtfs_clip_free(grens_gtfs_clip *clip);
+
+/* What a clip kept of a feed. */
+typedef struct grens_gtfs_clip_counts {
+	uint32_t stops_before, stops, routes_before, routes, trips_before, trips;
+	uint32_t trips_split; /* trips that left and came back: one trip per part */
+	uint64_t stop_times_before, stop_times; /* rows of the trips, before and after */
+} grens_gtfs_clip_counts;
+
+/* Clip the feed to the region, in place: keep the stops inside and the
+ * stations they belong to; cut every trip to its runs of two or more
+ * consecutive stops inside; a trip with several runs becomes one trip per
+ * run, with ids "ID#1", "ID#2", ... and a notice clip_trip_split naming the
+ * GTFS id; drop trips without a run, routes without trips, and transfers
+ * that name a stop, route or trip dropped (one naming a trip that was cut
+ * into parts refers to its first part). counts may be NULL. GRENS_ENOMEM:
+ * the feed is then unusable (free it). */
+int grens_gtfs_clip_apply(grens_gtfs_feed *feed, const grens_gtfs_clip *clip,
+			  grens_gtfs_clip_counts *counts, grens_diag *diag, grens_error *err);
+
 /* (Re)build the id lookups above for a feed assembled in memory rather than
  * loaded (a scenario's copy of a feed). The ids are not copied: they must
  * live as long as the feed. GRENS_ENOMEM (feed unchanged). Free with

@@ -45,6 +45,10 @@
  * field of a links row, most near misses kept in a link report. */
 #define GRENS_LIMIT_TZIF_BYTES (1u << 20)
 #define GRENS_LIMIT_LINKS_FILE_BYTES (16u << 20)
+/* A clip region (--clip FILE.geojson): the file and its positions. A
+ * country outline at fine detail has some 100,000 points. */
+#define GRENS_LIMIT_CLIP_FILE_BYTES (64u << 20)
+#define GRENS_LIMIT_CLIP_POINTS 4000000u
 #define GRENS_LIMIT_LINK_FIELD_BYTES 256u
 #define GRENS_LIMIT_NEAR_MISSES 100000u
 /* Routing: most transfers a router workspace can be made for. */

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "grens/core.h"
 #include "grens/gtfs.h"
@@ -398,6 +399,44 @@ uint32_t grens_net_stops_in_country(const grens_timetable *tt, const char *count
  * GRENS_EARG. */
 int grens_net_cut(grens_timetable **out, const grens_timetable *tt, const uint8_t *keep,
 		  grens_error *err);
+
+/* ---- snapshot -------------------------------------------------------------------- */
+
+/* The snapshot format this grens writes and reads; a file of another version
+ * is refused (rebuild it). */
+#define GRENS_NET_SNAPSHOT_VERSION 1
+
+/* Write a timetable built by grens_net_build (not a cut) to f as a snapshot:
+ * its arrays as they are in memory, its id and name index, provenance (any
+ * NUL-terminated text, kept as it is; NULL for none) and inputs_sha256 (64
+ * hex digits naming the inputs, or NULL). The caller opens, syncs and renames
+ * f. GRENS_EIO on a write error, GRENS_EARG. */
+int grens_net_snapshot_write(const grens_timetable *tt, FILE *f, const char *provenance,
+			     const char *inputs_sha256, grens_error *err);
+
+/* A timetable over a snapshot's bytes (8-byte aligned), after checking its
+ * magic, byte order, version, sizes and every section's checksum; name names
+ * the file in messages. Nothing is copied: the bytes must outlive *out
+ * (grens_timetable_free). GRENS_EFORMAT, err->message "NAME: reason", when
+ * the bytes are not a snapshot this grens can use; GRENS_ENOMEM, GRENS_EARG. */
+int grens_net_snapshot_open(grens_timetable **out, const void *bytes, size_t size, const char *name,
+			    grens_error *err);
+
+/* Map the snapshot file at path read-only and open it (grens_net_snapshot_open);
+ * the mapping is the timetable's and goes with grens_timetable_free. GRENS_EIO
+ * when the file cannot be opened or mapped, GRENS_EFORMAT as above. */
+int grens_net_snapshot_load(grens_timetable **out, const char *path, grens_error *err);
+
+/* The provenance text and the inputs' hash a snapshot was written with, or
+ * NULL for a timetable built from feeds. */
+const char *grens_net_snapshot_provenance(const grens_timetable *tt);
+const char *grens_net_snapshot_inputs(const grens_timetable *tt);
+
+/* One more timetable over the arrays of snap (opened from a snapshot), for a
+ * reader that frees what it is given: *out (grens_timetable_free) frees
+ * only itself and must not outlive snap. GRENS_EARG when snap is not from a
+ * snapshot, GRENS_ENOMEM. */
+int grens_net_snapshot_share(grens_timetable **out, const grens_timetable *snap, grens_error *err);
 
 /* Memory used by the timetable arrays (bytes). */
 uint64_t grens_net_bytes(const grens_timetable *tt);

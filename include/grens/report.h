@@ -147,6 +147,15 @@ int grens_report_set_query(grens_report *report, grens_date date, int32_t t0, in
  * GRENS_REPORT_MAX_FEED_FILES files. */
 int grens_report_add_feed(grens_report *report, const char *name, const char *path,
 			  const char *version, const char *publisher, grens_error *err);
+/* The same provenance as grens_report_add_feed records, as compact JSON
+ * text into *out (the caller frees it), to be kept (a snapshot does) and
+ * added later with grens_report_add_feed_provenance. Errors as
+ * grens_report_add_feed. */
+int grens_report_feed_provenance(char **out, const char *name, const char *path,
+				 const char *version, const char *publisher, grens_error *err);
+/* Add a feed's provenance made by grens_report_feed_provenance. GRENS_EFORMAT
+ * when text is not such an object. */
+int grens_report_add_feed_provenance(grens_report *report, const char *text, grens_error *err);
 /* A scenario the report compares with "base": its name, SHA-256 of its
  * file and a description (may be ""). */
 int grens_report_add_scenario(grens_report *report, const char *name, const char *sha256,

@@ -99,6 +99,21 @@ int cli_feed_ratio_option(const char *cmd, const char *opt, const char *value, v
 /* Table entries every command spells the same way. --feed comes with
  * --max-zip-ratio, which print_usage explains for every such command. */
 #define CLI_FEED_OPTION(list)                                                                     	{ .name = "feed", .kind = CLI_OPT_FEED, .dst = (list) },                                  	{ .name = "max-zip-ratio", .kind = CLI_OPT_CALL, .dst = (list),                           	  .call = cli_feed_ratio_option }
+/* --clip BBOX|FILE.geojson (cli_load_feeds clips every feed to it). */
+#define CLI_CLIP_OPTION(list) { .name = "clip", .kind = CLI_OPT_STRING, .dst = &(list)->clip }
+/* The region of a --clip value: "min_lon,min_lat,max_lon,max_lat" or a
+ * GeoJSON file of Polygons or MultiPolygons. 0, or -1 after a message. */
+struct grens_gtfs_clip;
+int cli_clip_load(const char *cmd, const char *value, struct grens_gtfs_clip **out);
+/* A --clip value that is no region is a bad argument: CLI_EXIT_USAGE after
+ * the message; CLI_EXIT_OK for NULL or a region. */
+int cli_clip_check(const char *cmd, const char *value);
+/* Is the --clip value a box (else it names a file)? */
+bool cli_clip_is_box(const char *value);
+/* --snapshot FILE: the timetable grens build wrote, instead of --feed
+ * (cli_source_load); print_usage explains it for every such command. */
+#define CLI_SNAPSHOT_OPTION(list)                                                                 \
+	{ .name = "snapshot", .kind = CLI_OPT_STRING, .dst = &(list)->snapshot }
 #define CLI_FORMAT_OPTION(format, ...)                                                            \
 	{ .name = "format", .kind = CLI_OPT_FORMAT, .dst = (format),                              \
 	  .mask = CLI_FORMATS(__VA_ARGS__) }
@@ -172,6 +187,11 @@ typedef struct cli_feed_list {
 	char owned[3][4096];
 	unsigned count;
 	uint32_t max_zip_ratio; /* --max-zip-ratio; 0: the library default */
+	const char *snapshot;   /* --snapshot FILE instead of feeds, or NULL */
+	const char *clip;       /* --clip BBOX|FILE.geojson: clip each feed at load, or NULL */
+	const char *clips[64];  /* a clip of one feed (feeds.conf clip =), before clip */
+	/* with clip: where cli_load_feeds puts what each feed kept, or NULL */
+	struct grens_gtfs_clip_counts *clip_counts;
 } cli_feed_list;
 /* Add one --feed value; -1 with a message when there are too many. */
 int cli_feed_list_add(const char *cmd, cli_feed_list *list, const char *path);
@@ -230,10 +250,17 @@ int cli_link_option(const char *cmd, const char *opt, const char *value, void *d
 
 struct grens_net_links;
 struct grens_net_link_report;
+/* The links file args name: --links, else the default links.csv when it
+ * exists (into buf), or NULL for none. */
+const char *cli_links_file(const cli_link_args *args, char *buf, size_t bufsz);
 /* Read the links file and the override file of args into a new set (*out
  * the caller's, grens_net_links_free). Bad rows are printed and skipped.
  * 0 or -1 after a message. */
 int cli_links_load(const char *cmd, const cli_link_args *args, struct grens_net_links **out);
+struct grens_net_options;
+/* The timetable options args stand for (what cli_net_build builds with,
+ * without links and progress). */
+void cli_net_options(const cli_link_args *args, struct grens_net_options *out);
 /* Build one linked timetable from loaded feeds with links (may be NULL)
  * and the settings of args; with report not NULL also the link report.
  * Prints errors and linking warnings. 0 or -1; on success the caller frees
@@ -245,6 +272,46 @@ int cli_net_build(const char *cmd, const struct grens_gtfs_feed *const *feeds, u
  * timetable (cli_links_load, cli_load_feeds, cli_net_build). 0 or -1. */
 int cli_build_linked(const char *cmd, const cli_feed_list *list, const cli_link_args *args,
 		     struct grens_timetable **out, struct grens_net_link_report **report);
+
+/* ---- the timetable's source: GTFS feeds or a snapshot ---------------------------------- */
+
+struct json_t;
+/* What a command reads the timetable from: the loaded feeds, or (with
+ * --snapshot) the mapped snapshot and the provenance it was written with. */
+typedef struct cli_source {
+	struct grens_gtfs_feed *feeds[64];
+	grens_diag *diags[64];
+	uint32_t count;                   /* feeds loaded; 0 with a snapshot */
+	const char *path;                 /* the snapshot file or NULL */
+	struct grens_timetable *snapshot; /* the mapped snapshot or NULL */
+	struct json_t *provenance;        /* its provenance (cmd_build.c writes it) */
+	const char *names[64];            /* the feeds' names, either way */
+	uint32_t name_count;
+} cli_source;
+
+/* Load the feeds of list (the defaults when empty), or with list->snapshot
+ * map that file, checked whole; for a snapshot, the linking options of args
+ * must be those it was built with (cli_source_build) and no --links or
+ * --overrides may be given. CLI_EXIT_OK, or an exit code after printing the
+ * reason: CLI_EXIT_USAGE for --feed with --snapshot or options a snapshot
+ * cannot honour, CLI_EXIT_FAIL for an unusable feed or snapshot (the file
+ * and the reason). Free *src with cli_source_free either way. */
+int cli_source_load(const char *cmd, cli_feed_list *list, const cli_link_args *args,
+		    cli_source *src);
+void cli_source_free(cli_source *src);
+/* The linked timetable of src: built from its feeds with args and links
+ * (cli_net_build), or one more view of the snapshot (freed as any
+ * timetable, valid while src is), refused with a message when args are
+ * not the options the snapshot was built with. 0 or -1. */
+int cli_source_build(const char *cmd, const cli_source *src, const cli_link_args *args,
+		     const struct grens_net_links *links, struct grens_timetable **out);
+/* cli_busiest_date of the feeds; for a snapshot, the date grens build found
+ * in the same way. */
+grens_date cli_source_busiest_date(const cli_source *src, int wd);
+/* With list->snapshot set and what given (an option that edits the feeds,
+ * such as --scenario), print that it needs --feed and return
+ * CLI_EXIT_USAGE; else 0. */
+int cli_source_refuse(const char *cmd, const cli_feed_list *list, bool given, const char *what);
 
 /* Progress printer for grens_progress: prints to stderr only when stderr is
  * a terminal. */

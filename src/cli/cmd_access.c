@@ -251,6 +251,7 @@ static int parse(int argc, char **argv, struct args *a)
 	a->format = CLI_FORMAT_TEXT;
 	const cli_option options[] = {
 		CLI_FEED_OPTION(&a->feeds),
+		CLI_SNAPSHOT_OPTION(&a->feeds),
 		{ .name = "places", .kind = CLI_OPT_LIST, .dst = a->places, .cap = MAX_PLACES_FILES,
 		  .count = &a->place_files },
 		{ .name = "from", .kind = CLI_OPT_LIST, .dst = a->from, .cap = MAX_FROM,
@@ -1648,8 +1649,7 @@ done:
 
 /* Build, tie and run one assumption set. */
 static int border_side_run(struct args *a, struct border_side *side, const struct assumption_set *set,
-			   const grens_gtfs_feed *const *feeds, uint32_t nfeeds,
-			   const grens_access_places *places, const grens_net_links *links,
+			   const cli_source *src, const grens_access_places *places, const grens_net_links *links,
 			   struct origin_set *origins, uint32_t *shown, uint8_t **among,
 			   uint32_t *ranked)
 {
@@ -1659,7 +1659,7 @@ static int border_side_run(struct args *a, struct border_side *side, const struc
 	la.net.min_change = set->min_change;
 	la.net.link_min_change = set->link_min_change;
 	la.net.walk_speed_mps = set->footpath_walk_speed_mps;
-	if (cli_net_build(CMD, feeds, nfeeds, &la, links, &side->tt, NULL))
+	if (cli_source_build(CMD, src, &la, links, &side->tt))
 		return CLI_EXIT_FAIL;
 	if (!a->notes) {
 		a->notes = json_array();
@@ -1814,8 +1814,7 @@ fail:
 }
 
 /* The border run: every assumption set, then one document. */
-static int border_command(struct args *a, const grens_gtfs_feed *const *feeds, uint32_t nfeeds,
-			  const char *const *names, const grens_access_places *places,
+static int border_command(struct args *a, const cli_source *src, const char *const *names, const grens_access_places *places,
 			  const grens_net_links *links, json_t **doc)
 {
 	struct assumption_set set[BORDER_SETS];
@@ -1826,8 +1825,8 @@ static int border_command(struct args *a, const grens_gtfs_feed *const *feeds, u
 	int code = CLI_EXIT_FAIL;
 	assumption_sets(a, set);
 	for (uint32_t s = 0; s < nsets; s++) {
-		if ((code = border_side_run(a, &sides[s], &set[s], feeds, nfeeds, places, links,
-					    &origins, &shown, &among, &ranked)))
+		if ((code = border_side_run(a, &sides[s], &set[s], src, places, links, &origins,
+					    &shown, &among, &ranked)))
 			goto done;
 		if (sides[s].tt->stop_count != sides[0].tt->stop_count) {
 			/* the sets change times, not stops: origins given as stops
@@ -1838,7 +1837,7 @@ static int border_command(struct args *a, const grens_gtfs_feed *const *feeds, u
 		}
 	}
 	json_t *og = border_origins_json(a, sides, nsets, places, &origins, shown, among, ranked);
-	json_t *meta = make_meta(a, names, nfeeds, places, shown, NULL, NULL, NULL, NULL,
+	json_t *meta = make_meta(a, names, src->name_count, places, shown, NULL, NULL, NULL, NULL,
 				 sides[0].net, NULL);
 	uint32_t kept, trips, trips_cut;
 	grens_access_border_counts(sides[0].b, &kept, &trips, &trips_cut);
@@ -1902,13 +1901,16 @@ static void side_free(struct side *s)
 /* One side of a run: build the timetable, tie the places (or, with a
  * reference, reuse its ties: every side of a comparison is tied the same
  * way) and compute. */
-static int run_side(struct args *a, struct side *s, const grens_gtfs_feed *const *feeds,
-		    uint32_t nfeeds, const grens_access_places *places,
-		    const grens_net_links *links, const grens_access_network *reference)
+static int run_side(struct args *a, struct side *s, const cli_source *src,
+		    const grens_gtfs_feed *const *feeds, uint32_t nfeeds,
+		    const grens_access_places *places, const grens_net_links *links,
+		    const grens_access_network *reference)
 {
 	grens_error err;
 	grens_error_clear(&err);
-	if (cli_net_build(CMD, feeds, nfeeds, &a->link_args, links, &s->tt, NULL))
+	int rc = src ? cli_source_build(CMD, src, &a->link_args, links, &s->tt)
+		     : cli_net_build(CMD, feeds, nfeeds, &a->link_args, links, &s->tt, NULL);
+	if (rc)
 		return CLI_EXIT_FAIL;
 	/* the date once, on the first side built (all feeds) */
 	if (!a->notes) {
@@ -1967,9 +1969,8 @@ int cmd_access(int argc, char **argv)
 
 	char *owned_places[MAX_PLACES_FILES] = {0};
 	grens_access_places *places = NULL;
-	grens_gtfs_feed *feeds[MAX_FEEDS] = {0};
-	grens_diag *diags[MAX_FEEDS] = {0};
-	const char *names[MAX_FEEDS];
+	cli_source src = {0};
+	const char *const *names = src.names;
 	struct side alt = {0}, base = {0};
 	grens_scenario *scenario = NULL;
 	grens_scenario_result *applied = NULL;
@@ -1985,13 +1986,24 @@ int cmd_access(int argc, char **argv)
 		for (uint32_t i = 0; i < a.place_files; i++)
 			a.places[i] = owned_places[i];
 	}
-	if (load_places(&a, &places) || cli_links_load(CMD, &a.link_args, &links))
+	if ((code = cli_source_refuse(CMD, &a.feeds, a.scenario != NULL, "--scenario")))
 		goto done;
-	cli_feed_list_default(&a.feeds);
-	if (cli_load_feeds(CMD, &a.feeds, feeds, diags) != 0)
+	if (a.feeds.snapshot && a.sensitivity) {
+		/* the other assumption sets are other timetables */
+		cli_errorf(CMD, "--sensitivity builds the timetable again with other change times "
+				"and walking speeds, which needs --feed, not --snapshot");
+		code = CLI_EXIT_USAGE;
 		goto done;
+	}
+	code = CLI_EXIT_FAIL;
+	if (load_places(&a, &places) ||
+	    (!a.feeds.snapshot && cli_links_load(CMD, &a.link_args, &links)))
+		goto done;
+	if ((code = cli_source_load(CMD, &a.feeds, &a.link_args, &src)))
+		goto done;
+	code = CLI_EXIT_FAIL;
 	if (!a.date_given) {
-		a.opts.date = cli_busiest_date((const grens_gtfs_feed *const *)feeds, a.feeds.count, 1);
+		a.opts.date = cli_source_busiest_date(&src, 1);
 		if (a.opts.date == GRENS_DATE_NONE) {
 			cli_errorf(CMD, "the feeds have no service dates; give --date");
 			goto done;
@@ -2000,21 +2012,19 @@ int cmd_access(int argc, char **argv)
 		grens_date_format_iso(a.opts.date, d, sizeof(d));
 		fprintf(stderr, "grens access: --date %s (the Tuesday with the most trips)\n", d);
 	}
-	for (uint32_t i = 0; i < a.feeds.count; i++) {
-		names[i] = feeds[i]->name;
+	for (uint32_t i = 0; i < src.name_count; i++) {
 		size_t l = strlen(alt_list);
 		snprintf(alt_list + l, sizeof(alt_list) - l, "%s%s", i ? "," : "", names[i]);
 	}
 
 	if (a.border) {
-		code = border_command(&a, (const grens_gtfs_feed *const *)feeds, a.feeds.count,
-				      names, places, links, &doc);
+		code = border_command(&a, &src, names, places, links, &doc);
 		if (code == CLI_EXIT_OK)
 			code = emit(doc, a.format, a.out) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 		goto done;
 	}
-	const grens_gtfs_feed *const *alt_feeds = (const grens_gtfs_feed *const *)feeds;
-	uint32_t alt_count = a.feeds.count;
+	const grens_gtfs_feed *const *alt_feeds = (const grens_gtfs_feed *const *)src.feeds;
+	uint32_t alt_count = src.count;
 	if (a.scenario) {
 		grens_error err;
 		grens_error_clear(&err);
@@ -2035,13 +2045,13 @@ int cmd_access(int argc, char **argv)
 	 * other side reuses those ties: all feeds for the border effect, the
 	 * feeds as they are for a scenario (an edit of them, which may remove
 	 * service) and, in a plain run, the only side. */
-	if (!a.scenario && (code = run_side(&a, &alt, alt_feeds, alt_count, places, links, NULL)))
+	if (!a.scenario && (code = run_side(&a, &alt, &src, NULL, 0, places, links, NULL)))
 		goto done;
 	json_t *meta = NULL, *origins = json_array();
 	if (a.scenario) {
-		if ((code = run_side(&a, &base, (const grens_gtfs_feed *const *)feeds,
-				     a.feeds.count, places, links, NULL)) ||
-		    (code = run_side(&a, &alt, alt_feeds, alt_count, places, links, base.net))) {
+		if ((code = run_side(&a, &base, &src, NULL, 0, places, links, NULL)) ||
+		    (code = run_side(&a, &alt, NULL, alt_feeds, alt_count, places, links,
+				     base.net))) {
 			json_decref(origins);
 			goto done;
 		}
@@ -2063,13 +2073,13 @@ int cmd_access(int argc, char **argv)
 		int n = snprintf(scen, sizeof(scen), "%s+%s", alt_list, grens_scenario_name(scenario));
 		if (n < 0 || (size_t)n >= sizeof(scen))
 			scen[sizeof(scen) - 1] = '\0'; /* a long list only loses its end */
-		meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count, "scenario",
+		meta = make_meta(&a, names, src.name_count, places, alt.origins.count, "scenario",
 				 alt_list, scen, scenario, alt.net, base.net);
 	} else {
 		for (uint32_t i = 0; i < grens_access_result_count(alt.result); i++)
 			json_array_append_new(
 			    origins, origin_json(&a, alt.net, places, alt.result, alt.origins.o, i));
-		meta = make_meta(&a, names, a.feeds.count, places, alt.origins.count, NULL, NULL,
+		meta = make_meta(&a, names, src.name_count, places, alt.origins.count, NULL, NULL,
 				 NULL, NULL, alt.net, NULL);
 	}
 	doc = json_pack("{s:o, s:o}", "meta", meta, "origins", origins);
@@ -2088,7 +2098,7 @@ done:
 	grens_scenario_result_free(applied);
 	grens_scenario_free(scenario);
 	grens_net_links_free(links);
-	cli_free_feeds(feeds, diags, a.feeds.count);
+	cli_source_free(&src);
 	grens_access_places_free(places);
 	for (uint32_t i = 0; i < MAX_PLACES_FILES; i++)
 		free(owned_places[i]);

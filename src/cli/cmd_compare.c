@@ -51,7 +51,7 @@ static void usage(FILE *o)
 		"departure, each timed from its own departure.\n\n"
 		"Defaults: the embedded corridor feeds; --scenario, one for each proposal in\n"
 		"feeds/scenarios/: ic-eindhoven-aken, ic-eindhoven-aken-randen,\n"
-		"ic-denhaag-aken, ic-aken; --from Amsterdam Centraal, Rotterdam Centraal, Den\n"
+		"ic-denhaag-aken, ic-aken (--scenario none: the base only); --from Amsterdam Centraal, Rotterdam Centraal, Den\n"
 		"Haag Centraal, Utrecht Centraal, Eindhoven Centraal, Schiphol Airport; --to\n"
 		"Aachen Hbf; dates: the weekday (Tuesday) and the Sunday with the most trips\n"
 		"in all feeds; --window 06:00-22:00; --step 60;\n"
@@ -83,6 +83,7 @@ struct args {
 	const char *out_dir;
 	const char *rt; /* --rt FILE: live times on every network */
 	char default_scenario[DEFAULT_SCENARIOS][4096];
+	bool default_scenarios; /* no --scenario given: the proposals */
 };
 
 /* --date, repeatable: one more date of the comparison. */
@@ -113,6 +114,7 @@ static int parse(int argc, char **argv, struct args *a)
 	a->format = CLI_FORMAT_TEXT;
 	const cli_option options[] = {
 		CLI_FEED_OPTION(&a->feeds),
+		CLI_SNAPSHOT_OPTION(&a->feeds),
 		{ .name = "scenario", .kind = CLI_OPT_LIST, .dst = a->scenarios,
 		  .cap = MAX_SCENARIOS, .count = &a->scenario_count },
 		{ .name = "from", .kind = CLI_OPT_LIST, .dst = a->from, .cap = MAX_PLACES,
@@ -150,7 +152,11 @@ static int parse(int argc, char **argv, struct args *a)
 	}
 	if (route_cli_rt_check_path(CMD, a->rt))
 		return CLI_PARSE_ERROR;
-	if (!a->scenario_count) {
+	/* --scenario none: the base network only */
+	if (a->scenario_count == 1 && strcmp(a->scenarios[0], "none") == 0) {
+		a->scenario_count = 0;
+	} else if (!a->scenario_count) {
+		a->default_scenarios = true;
 		for (unsigned i = 0; i < DEFAULT_SCENARIOS; i++) {
 			snprintf(a->default_scenario[i], sizeof(a->default_scenario[i]),
 				 "%s/scenarios/%s.yaml", cli_feeds_dir(), default_scenarios[i]);
@@ -184,11 +190,13 @@ struct net {
 
 /* The timetable (linked as every command links it), a RAPTOR workspace and,
  * with a realtime feed, its overlay on this network. */
-static int build(const grens_gtfs_feed *const *feeds, uint32_t n, const cli_link_args *link,
-		 const grens_net_links *links, const grens_rt_feed *rtf, const char *rt_path,
-		 struct net *net)
+static int build(const cli_source *src, const grens_gtfs_feed *const *feeds, uint32_t n,
+		 const cli_link_args *link, const grens_net_links *links, const grens_rt_feed *rtf,
+		 const char *rt_path, struct net *net)
 {
-	if (cli_net_build(CMD, feeds, n, link, links, &net->tt, NULL) != 0) {
+	int rc = src ? cli_source_build(CMD, src, link, links, &net->tt)
+		     : cli_net_build(CMD, feeds, n, link, links, &net->tt, NULL);
+	if (rc != 0) {
 		cli_errorf(CMD, "building the %s network failed", net->name);
 		return CLI_EXIT_FAIL;
 	}
@@ -219,7 +227,7 @@ static int load_scenario(const char *path, const grens_gtfs_feed *const *feeds, 
 		return code;
 	uint32_t count;
 	const grens_gtfs_feed *const *modified = grens_scenario_result_feeds(net->res, &count);
-	return build(modified, count, link, links, rtf, rt_path, net);
+	return build(NULL, modified, count, link, links, rtf, rt_path, net);
 }
 
 static void net_free(struct net *net)
@@ -793,10 +801,8 @@ int cmd_compare(int argc, char **argv)
 	int pr = parse(argc, argv, &a);
 	if (pr)
 		return cli_parse_exit(pr);
-	cli_feed_list_default(&a.feeds);
 	int code = CLI_EXIT_OK;
-	grens_gtfs_feed *feeds[64] = {0};
-	grens_diag *diags[64] = {0};
+	cli_source src = {0};
 	struct net nets[MAX_SCENARIOS + 1];
 	memset(nets, 0, sizeof(nets));
 	unsigned net_count = 0;
@@ -809,11 +815,22 @@ int cmd_compare(int argc, char **argv)
 	grens_net_links *links = NULL;
 	grens_rt_feed *rtf = NULL;
 	json_t *notes = json_array();
-	if (cli_links_load(CMD, &a.link, &links) || cli_load_feeds(CMD, &a.feeds, feeds, diags)) {
+	if (a.feeds.snapshot && a.default_scenarios) {
+		cli_errorf(CMD, "with --snapshot give --scenario none (the base network only): "
+				"the default proposals edit the GTFS feeds, which needs --feed");
+		code = CLI_EXIT_USAGE;
+		goto done;
+	}
+	if ((code = cli_source_refuse(CMD, &a.feeds, a.scenario_count > 0, "--scenario")) ||
+	    (code = cli_source_refuse(CMD, &a.feeds, a.rt != NULL, "--rt")) ||
+	    (code = cli_source_load(CMD, &a.feeds, &a.link, &src)))
+		goto done;
+	if (!src.snapshot && cli_links_load(CMD, &a.link, &links)) {
 		code = CLI_EXIT_FAIL;
 		goto done;
 	}
-	const grens_gtfs_feed *const *cfeeds = (const grens_gtfs_feed *const *)feeds;
+	const grens_gtfs_feed *const *cfeeds = (const grens_gtfs_feed *const *)src.feeds;
+	grens_gtfs_feed *const *feeds = src.feeds;
 	if (a.rt) {
 		grens_error err;
 		grens_error_clear(&err);
@@ -837,8 +854,8 @@ int cmd_compare(int argc, char **argv)
 		}
 	}
 	if (!a.date_count) {
-		grens_date wd = cli_busiest_date(cfeeds, a.feeds.count, 1),
-			   su = cli_busiest_date(cfeeds, a.feeds.count, 6);
+		grens_date wd = cli_source_busiest_date(&src, 1),
+			   su = cli_source_busiest_date(&src, 6);
 		if (wd != GRENS_DATE_NONE)
 			a.dates[a.date_count++] = wd;
 		if (su != GRENS_DATE_NONE)
@@ -854,7 +871,7 @@ int cmd_compare(int argc, char **argv)
 	nets[0].hash = "";
 	nets[0].description = "";
 	net_count = 1;
-	code = build(cfeeds, a.feeds.count, &a.link, links, rtf, a.rt, &nets[0]);
+	code = build(&src, cfeeds, src.count, &a.link, links, rtf, a.rt, &nets[0]);
 	if (code)
 		goto done;
 	/* every date, so that one run names all the dates that are refused */
@@ -864,7 +881,7 @@ int cmd_compare(int argc, char **argv)
 	if (code)
 		goto done;
 	for (unsigned i = 0; i < a.scenario_count; i++) {
-		code = load_scenario(a.scenarios[i], cfeeds, a.feeds.count, &a.link, links, rtf,
+		code = load_scenario(a.scenarios[i], cfeeds, src.count, &a.link, links, rtf,
 				     a.rt, &nets[net_count++]);
 		if (code)
 			goto done;
@@ -954,7 +971,7 @@ done:
 	free(steps);
 	for (unsigned i = 0; i < net_count; i++)
 		net_free(&nets[i]);
-	cli_free_feeds(feeds, diags, a.feeds.count);
+	cli_source_free(&src);
 	grens_net_links_free(links);
 	grens_rt_feed_free(rtf);
 	return code;

@@ -11,6 +11,7 @@
 #include "grens/fetch.h"
 #include "grens/gtfs.h"
 #include "report_cli.h"
+#include "source.h"
 
 #define CMD "nightly"
 
@@ -26,9 +27,11 @@ static void usage(FILE *o)
 		   "                     [--no-fetch] [--force]\n\n"
 		   "Refresh every enabled GTFS feed of the configuration's feed list into its\n"
 		   "cache, rebuild the network, run the configured pairs and scenarios, and\n"
-		   "write the report into DIR/DATE/ (DATE: --date, else today). The folder is\n"
-		   "built as DIR/.partial-DATE.* and renamed into place when complete (with a\n"
-		   "COMPLETE file), replacing an earlier one of that date. DIR/latest then\n"
+		   "write the report into DIR/DATE/ (DATE: --date, else today), with the\n"
+		   "timetable as DIR/DATE/timetable.grens (grens build; --snapshot reads it).\n"
+		   "The folder is built as DIR/.partial-DATE.* and renamed into place when\n"
+		   "complete (with a COMPLETE file), replacing an earlier one of that date.\n"
+		   "DIR/latest then\n"
 		   "points at it unless it points at a later night, and DIR/DATE/diff.json and\n"
 		   "diff.txt list what changed since the newest earlier complete night: feeds\n"
 		   "(by SHA-256), median travel times and reachable population beyond the\n"
@@ -180,6 +183,7 @@ static int refresh(const grens_report_nightly_config *cfg, grens_fetch_config *f
 			continue;
 		}
 		spec->feeds.paths[used] = paths[used];
+		spec->feeds.clips[used] = feed->clip[0] ? feed->clip : NULL;
 		spec->feeds.count = ++used;
 	}
 	if (used == 0 && bad == 0) {
@@ -301,6 +305,14 @@ int cmd_nightly(int argc, char **argv)
 	code = CLI_EXIT_FAIL;
 	if (grens_report_write_dir(report, build, &err))
 		goto fail;
+	/* the night's timetable beside its report, for --snapshot */
+	char snapshot[GRENS_REPORT_PATH_BYTES];
+	cli_link_args snap_links;
+	cli_link_args_init(&snap_links);
+	if (join(snapshot, build, "timetable.grens") ||
+	    cli_link_option(CMD, "--links", spec.links, &snap_links) ||
+	    cli_build_snapshot(CMD, &spec.feeds, &snap_links, snapshot) != CLI_EXIT_OK)
+		goto done;
 
 	char prev[16], prev_json[GRENS_REPORT_PATH_BYTES], cur_json[GRENS_REPORT_PATH_BYTES];
 	char diff_json[GRENS_REPORT_PATH_BYTES], diff_text[GRENS_REPORT_PATH_BYTES];

@@ -63,6 +63,7 @@ static int parse(int argc, char **argv, struct args *a)
 	a->format = CLI_FORMAT_TEXT;
 	const cli_option options[] = {
 		CLI_FEED_OPTION(&a->feeds),
+		CLI_SNAPSHOT_OPTION(&a->feeds),
 		ROUTE_CLI_QUERY_OPTIONS(&a->from, &a->to, &a->date),
 		{ .name = "window", .kind = CLI_OPT_WINDOW, .dst = &a->window, .required = true },
 		{ .name = "step", .kind = CLI_OPT_INT32, .dst = &a->step, .min = 1, .max = 86400 },

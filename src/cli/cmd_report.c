@@ -114,6 +114,7 @@ int cmd_report(int argc, char **argv)
 	const cli_option options[] = {
 		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &out, .required = true },
 		CLI_FEED_OPTION(&spec.feeds),
+		CLI_SNAPSHOT_OPTION(&spec.feeds),
 		{ .name = "scenario", .kind = CLI_OPT_LIST, .dst = spec.scenarios,
 		  .cap = REPORT_CLI_MAX_SCENARIOS, .count = &spec.scenario_count },
 		{ .name = "pair", .kind = CLI_OPT_CALL, .dst = &spec, .call = add_pair },
@@ -139,6 +140,9 @@ int cmd_report(int argc, char **argv)
 	spec.t0 = window.start;
 	spec.t1 = window.end;
 	bool embedded = spec.feeds.count == 0;
+	if ((code = cli_source_refuse(CMD, &spec.feeds, spec.scenario_count > 0, "--scenario")))
+		return code;
+	code = CLI_EXIT_FAIL;
 	if (!date_given)
 		spec.date = GRENS_DATE_NONE; /* report_cli_fill picks it from the feeds */
 	if (spec.pair_count == 0) {
@@ -155,7 +159,8 @@ int cmd_report(int argc, char **argv)
 	char scenario_path[4096];
 	char *places_paths[REPORT_CLI_MAX_PLACES_FILES] = { 0 };
 	uint32_t default_places = 0;
-	if (embedded && spec.scenario_count == 0) {
+	/* a scenario edits the feeds: none by default on a snapshot */
+	if (embedded && !spec.feeds.snapshot && spec.scenario_count == 0) {
 		snprintf(scenario_path, sizeof(scenario_path), "%s/scenarios/ic-aken.yaml",
 			 cli_feeds_dir());
 		spec.scenarios[spec.scenario_count++] = scenario_path;

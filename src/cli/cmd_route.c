@@ -61,6 +61,7 @@ static int parse(int argc, char **argv, struct args *a)
 	a->format = CLI_FORMAT_TEXT;
 	const cli_option options[] = {
 		CLI_FEED_OPTION(&a->feeds),
+		CLI_SNAPSHOT_OPTION(&a->feeds),
 		ROUTE_CLI_QUERY_OPTIONS(&a->from, &a->to, &a->date),
 		{ .name = "time", .kind = CLI_OPT_TIME, .dst = &a->time, .required = true },
 		{ .name = "algo", .kind = CLI_OPT_CHOICE, .dst = &a->algo, .choices = algo_names },

@@ -239,6 +239,10 @@ static int print_usage(const cli_spec *spec)
 			fprintf(mem, "\nA feed is refused when a zip member inflates to more than\n"
 				     "--max-zip-ratio N times its compressed size (default %u).\n",
 				GRENS_LIMIT_ZIP_RATIO);
+	for (const cli_option *o = spec->options; o->name; o++)
+		if (strcmp(o->name, "snapshot") == 0)
+			fprintf(mem, "\n--snapshot FILE reads the timetable that grens build wrote\n"
+				     "instead of --feed: mapped, not built, with the feeds' provenance.\n");
 	int rc = fclose(mem) == 0 && text ? CLI_PARSE_HELP : CLI_PARSE_ERROR;
 	if (rc == CLI_PARSE_HELP && !usage_names_all(spec, text))
 		rc = CLI_PARSE_ERROR;
@@ -613,10 +617,93 @@ const char *cli_feed_split(const char *entry, char *buf, size_t bufsz, const cha
 	return entry;
 }
 
+/* "min_lon,min_lat,max_lon,max_lat" into v; false when value is not four
+ * numbers (then it names a file). */
+static bool clip_box(const char *value, double v[4])
+{
+	const char *p = value;
+	for (unsigned n = 0; n < 4; n++) {
+		size_t len = strcspn(p, ",");
+		if (grens_parse_double(p, len, &v[n]) != 0)
+			return false;
+		p += len;
+		if (n < 3 && *p++ != ',')
+			return false;
+	}
+	return *p == '\0';
+}
+
+bool cli_clip_is_box(const char *value)
+{
+	double v[4];
+	return clip_box(value, v);
+}
+
+int cli_clip_load(const char *cmd, const char *value, grens_gtfs_clip **out)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	double v[4];
+	int rc;
+	if (clip_box(value, v)) {
+		rc = grens_gtfs_clip_bbox(out, v[0], v[1], v[2], v[3], &err);
+	} else {
+		size_t len;
+		char *text = cli_read_file(cmd, "clip file", value, GRENS_LIMIT_CLIP_FILE_BYTES, &len);
+		if (!text)
+			return -1;
+		rc = grens_gtfs_clip_geojson(out, text, len, value, &err);
+		free(text);
+	}
+	if (rc) {
+		cli_errorf(cmd, "--clip %s: %s", value, err.message);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_clip_check(const char *cmd, const char *value)
+{
+	grens_gtfs_clip *clip = NULL;
+	if (!value)
+		return CLI_EXIT_OK;
+	if (cli_clip_load(cmd, value, &clip))
+		return CLI_EXIT_USAGE;
+	grens_gtfs_clip_free(clip);
+	return CLI_EXIT_OK;
+}
+
+/* Clip a loaded feed to the region and say what it kept. */
+static int clip_feed(const char *cmd, grens_gtfs_feed *feed, const grens_gtfs_clip *clip,
+		     grens_diag *diag, grens_gtfs_clip_counts *out)
+{
+	grens_gtfs_clip_counts c;
+	grens_error err;
+	grens_error_clear(&err);
+	if (grens_gtfs_clip_apply(feed, clip, &c, diag, &err)) {
+		cli_report_error(cmd, &err);
+		return -1;
+	}
+	if (out) {
+		*out = c; /* the caller shows them */
+		return 0;
+	}
+	fprintf(stderr,
+		"grens %s: clip: %s: stops %u -> %u, routes %u -> %u, trips %u -> %u (%u cut in "
+		"parts), stop_times %llu -> %llu\n",
+		cmd, feed->name, c.stops_before, c.stops, c.routes_before, c.routes, c.trips_before,
+		c.trips, c.trips_split, (unsigned long long)c.stop_times_before,
+		(unsigned long long)c.stop_times);
+	return 0;
+}
+
 int cli_load_feeds(const char *cmd, const cli_feed_list *list, grens_gtfs_feed **feeds,
 		   grens_diag **diags)
 {
 	int rc = 0;
+	grens_gtfs_clip *clip = NULL;
+	if (list->clip && cli_clip_load(cmd, list->clip, &clip))
+		return -1;
 	for (unsigned i = 0; i < list->count; i++) {
 		char namebuf[128];
 		const char *name;
@@ -639,8 +726,20 @@ int cli_load_feeds(const char *cmd, const cli_feed_list *list, grens_gtfs_feed *
 			snprintf(lead, sizeof(lead), "feed '%s' is unusable", path);
 			report_error_line(cmd, lead, path, &err);
 			rc = -1;
+		} else if (list->clips[i] || clip) {
+			/* the feed's own region, else the one of --clip */
+			grens_gtfs_clip *own = NULL;
+			if ((list->clips[i] && cli_clip_load(cmd, list->clips[i], &own)) ||
+			    clip_feed(cmd, feeds[i], own ? own : clip, diags[i],
+				      list->clip_counts ? &list->clip_counts[i] : NULL)) {
+				grens_gtfs_free(feeds[i]);
+				feeds[i] = NULL;
+				rc = -1;
+			}
+			grens_gtfs_clip_free(own);
 		}
 	}
+	grens_gtfs_clip_free(clip);
 	return rc;
 }
 
@@ -746,6 +845,16 @@ static int read_links_file(const char *cmd, grens_net_links *links, const char *
 	return 0;
 }
 
+const char *cli_links_file(const cli_link_args *args, char *buf, size_t bufsz)
+{
+	if (args->no_links)
+		return NULL;
+	if (args->links)
+		return args->links;
+	snprintf(buf, bufsz, "%s/links.csv", cli_feeds_dir());
+	return access(buf, R_OK) == 0 ? buf : NULL;
+}
+
 int cli_links_load(const char *cmd, const cli_link_args *args, grens_net_links **out)
 {
 	char default_links[4200];
@@ -756,13 +865,8 @@ int cli_links_load(const char *cmd, const cli_link_args *args, grens_net_links *
 		cli_errorf(cmd, "out of memory");
 		goto done;
 	}
-	const char *links_path = args->links;
-	if (!links_path && !args->no_links) {
-		snprintf(default_links, sizeof(default_links), "%s/links.csv", cli_feeds_dir());
-		if (access(default_links, R_OK) == 0)
-			links_path = default_links;
-	}
-	if (links_path && !args->no_links &&
+	const char *links_path = cli_links_file(args, default_links, sizeof(default_links));
+	if (links_path &&
 	    read_links_file(cmd, *out, links_path, GRENS_NET_LINKS_FILE, diag))
 		goto done;
 	if (args->overrides &&
@@ -779,13 +883,9 @@ done:
 	return rc;
 }
 
-int cli_net_build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t count,
-		  const cli_link_args *args, const grens_net_links *links, grens_timetable **out,
-		  grens_net_link_report **report)
+void cli_net_options(const cli_link_args *args, grens_net_options *out)
 {
 	grens_net_options opts = GRENS_NET_OPTIONS_INIT;
-	cli_progress_init(&opts.progress);
-	opts.links = links;
 	if (args->net.radius_m >= 0)
 		opts.footpath_radius_m = args->net.radius_m;
 	if (args->net.walk_speed_mps > 0)
@@ -801,6 +901,17 @@ int cli_net_build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t
 	const char *tzdir = getenv("TZDIR");
 	if (tzdir && *tzdir)
 		opts.zoneinfo_dir = tzdir;
+	*out = opts;
+}
+
+int cli_net_build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t count,
+		  const cli_link_args *args, const grens_net_links *links, grens_timetable **out,
+		  grens_net_link_report **report)
+{
+	grens_net_options opts;
+	cli_net_options(args, &opts);
+	cli_progress_init(&opts.progress);
+	opts.links = links;
 	grens_error err;
 	grens_error_clear(&err);
 	grens_diag *diag = grens_diag_new();

@@ -213,14 +213,15 @@ done:
 	return code;
 }
 
-/* Linked as every command links (cli_net_build). */
-static int build(const char *cmd, const grens_gtfs_feed *const *feeds, uint32_t count,
-		 const grens_net_links *links, grens_timetable **out)
+/* Linked as every command links (cli_net_build); with src, its timetable. */
+static int build(const char *cmd, const cli_source *src, const grens_gtfs_feed *const *feeds,
+		 uint32_t count, const grens_net_links *links, grens_timetable **out)
 {
 	cli_link_args args;
 	cli_link_args_init(&args);
-	return cli_net_build(cmd, feeds, count, &args, links, out, NULL) ? CLI_EXIT_FAIL
-									  : CLI_EXIT_OK;
+	int rc = src ? cli_source_build(cmd, src, &args, links, out)
+		     : cli_net_build(cmd, feeds, count, &args, links, out, NULL);
+	return rc ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
 /* Reachable population from each distinct pair origin on tt, as `variant`,
@@ -342,19 +343,30 @@ static bool in_list(const char *list, const char *name)
 
 /* The border effect's other side: the base feeds alone. */
 static int nl_only(const char *cmd, const report_cli_spec *spec, grens_report *report,
-		   grens_gtfs_feed *const *feeds, uint32_t count, const grens_net_links *links,
+		   const cli_source *src, const grens_net_links *links,
 		   const grens_access_network *ties)
 {
 	const grens_gtfs_feed *subset[64];
-	uint32_t n = 0;
+	uint32_t n = 0, count = src->name_count;
 	const char *list = spec->base_feeds ? spec->base_feeds : "nl";
 	for (uint32_t i = 0; i < count; i++)
-		if (in_list(list, feeds[i]->name))
-			subset[n++] = feeds[i];
+		if (in_list(list, src->names[i]))
+			subset[n++] = src->feeds[i];
 	if (n == 0 || n == count)
 		return CLI_EXIT_OK; /* no border to speak of */
+	if (src->snapshot) {
+		/* a build of some of the feeds is not a part of the built whole */
+		grens_error err;
+		grens_error_clear(&err);
+		if (grens_report_add_note(report,
+					  "reachable population nl-only not computed: building "
+					  "the base feeds alone needs --feed, not --snapshot",
+					  &err))
+			return fail_err(cmd, &err);
+		return CLI_EXIT_OK;
+	}
 	grens_timetable *tt = NULL;
-	int code = build(cmd, subset, n, links, &tt);
+	int code = build(cmd, NULL, subset, n, links, &tt);
 	if (!code)
 		code = add_access(cmd, spec, report, tt, ties, "nl-only");
 	grens_timetable_free(tt);
@@ -384,7 +396,7 @@ static int scenario(const char *cmd, const report_cli_spec *spec, grens_report *
 	}
 	uint32_t n;
 	const grens_gtfs_feed *const *modified = grens_scenario_result_feeds(res, &n);
-	if ((code = build(cmd, modified, n, links, &tt)) ||
+	if ((code = build(cmd, NULL, modified, n, links, &tt)) ||
 	    (code = analyse(cmd, spec, report, tt, places, grens_scenario_name(sc))))
 		goto done;
 	if (spec->places_count)
@@ -410,7 +422,11 @@ static int add_realtime(const char *cmd, const report_cli_spec *spec, grens_repo
 		grens_rt_overlay *ov = NULL;
 		grens_rt_options opts = GRENS_RT_OPTIONS_INIT;
 		grens_error_clear(&err);
-		if (grens_rt_decode_file(&rf, spec->rt_paths[i], &err) ||
+		if (!feeds) {
+			snprintf(note, sizeof(note),
+				 "realtime %s: not used: matching it needs --feed, not --snapshot",
+				 spec->rt_names[i]);
+		} else if (grens_rt_decode_file(&rf, spec->rt_paths[i], &err) ||
 		    grens_rt_apply(&ov, tt, (const grens_gtfs_feed *const *)feeds, count, rf, &opts,
 				   NULL, &err)) {
 			snprintf(note, sizeof(note), "realtime %s: not used: %s", spec->rt_names[i],
@@ -471,12 +487,37 @@ static int check_date(const char *cmd, const report_cli_spec *spec, grens_report
 	return code;
 }
 
+/* The feeds' provenance: hashed now, or as the snapshot recorded it. */
+static int add_feeds(grens_report *report, const cli_source *src, grens_error *err)
+{
+	for (unsigned i = 0; !src->snapshot && i < src->count; i++) {
+		const grens_gtfs_feed *f = src->feeds[i];
+		const grens_gtfs_feed_info *fi = &f->feed_info;
+		int rc = grens_report_add_feed(
+		    report, f->name, f->path, fi->present && fi->version ? fi->version : "",
+		    fi->present && fi->publisher_name ? fi->publisher_name : "", err);
+		if (rc)
+			return rc;
+	}
+	size_t i;
+	json_t *feed;
+	json_array_foreach(src->snapshot ? json_object_get(src->provenance, "feeds") : NULL, i,
+			   feed) {
+		char *text = json_dumps(feed, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		int rc = grens_report_add_feed_provenance(report, text, err);
+		free(text);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report *report)
 {
 	report_cli_spec chosen = *given; /* with the date chosen when none is given */
 	const report_cli_spec *spec = &chosen;
-	grens_gtfs_feed *feeds[64] = { 0 };
-	grens_diag *diags[64] = { 0 };
+	cli_source src;
+	memset(&src, 0, sizeof(src));
 	grens_timetable *tt = NULL;
 	grens_access_places *places = NULL;
 	grens_access_network *ties = NULL;
@@ -486,10 +527,9 @@ int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report 
 	cli_link_args link;
 	cli_link_args_init(&link);
 	cli_feed_list list = spec->feeds;
-	cli_feed_list_default(&list);
 	int code = CLI_EXIT_FAIL;
 	if ((spec->links && cli_link_option(cmd, "--links", spec->links, &link)) ||
-	    cli_links_load(cmd, &link, &links))
+	    (!list.snapshot && cli_links_load(cmd, &link, &links)))
 		goto done;
 	/* An empty table when there are no places files: the station map
 	 * needs one. */
@@ -497,10 +537,11 @@ int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report 
 		goto fail;
 	if (places_cli_read(cmd, spec->places, spec->places_count, places))
 		goto done;
-	if (cli_load_feeds(cmd, &list, feeds, diags) != 0)
+	if ((code = cli_source_load(cmd, &list, &link, &src)))
 		goto done;
+	code = CLI_EXIT_FAIL;
 	if (chosen.date == GRENS_DATE_NONE) {
-		chosen.date = cli_busiest_date((const grens_gtfs_feed *const *)feeds, list.count, 1);
+		chosen.date = cli_source_busiest_date(&src, 1);
 		if (chosen.date == GRENS_DATE_NONE) {
 			cli_errorf(cmd, "the feeds have no service dates; give --date");
 			goto done;
@@ -509,28 +550,22 @@ int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report 
 	if (grens_report_set_query(report, spec->date, spec->t0, spec->t1, spec->step,
 				   spec->threshold, &err))
 		goto fail;
-	for (unsigned i = 0; i < list.count; i++) {
-		const grens_gtfs_feed_info *fi = &feeds[i]->feed_info;
-		if (grens_report_add_feed(report, feeds[i]->name, feeds[i]->path,
-					  fi->present && fi->version ? fi->version : "",
-					  fi->present && fi->publisher_name ? fi->publisher_name
-									    : "",
-					  &err))
-			goto fail;
-	}
-	if ((code = build(cmd, (const grens_gtfs_feed *const *)feeds, list.count, links, &tt)) ||
+	if (add_feeds(report, &src, &err))
+		goto fail;
+	if ((code = build(cmd, &src, NULL, 0, links, &tt)) ||
 	    (code = check_date(cmd, spec, report, tt)))
 		goto done;
 	if (spec->places_count && (code = tie_places(cmd, report, tt, places, &ties)))
 		goto done;
 	if ((spec->places_count &&
-	     (code = nl_only(cmd, spec, report, feeds, list.count, links, ties))) ||
+	     (code = nl_only(cmd, spec, report, &src, links, ties))) ||
 	    (code = analyse(cmd, spec, report, tt, places, "base")) ||
-	    (code = add_realtime(cmd, spec, report, tt, feeds, list.count)) ||
+	    (code = add_realtime(cmd, spec, report, tt, src.snapshot ? NULL : src.feeds,
+				 src.count)) ||
 	    (spec->places_count && (code = add_access(cmd, spec, report, tt, ties, "linked"))))
 		goto done;
 	for (unsigned i = 0; i < spec->scenario_count; i++)
-		if ((code = scenario(cmd, spec, report, feeds, list.count, spec->scenarios[i],
+		if ((code = scenario(cmd, spec, report, src.feeds, src.count, spec->scenarios[i],
 				     links, places, ties)))
 			goto done;
 	grens_access_network_free(ties);
@@ -549,6 +584,6 @@ done:
 	grens_timetable_free(tt);
 	grens_access_places_free(places);
 	grens_net_links_free(links);
-	cli_free_feeds(feeds, diags, list.count);
+	cli_source_free(&src);
 	return code;
 }

@@ -84,43 +84,52 @@ int route_cli_rt_apply(const char *cmd, const char *label, const grens_timetable
 int route_cli_load_net(const char *cmd, cli_feed_list *feeds, const cli_link_args *link,
 		       const char *scenario, const char *rt, route_cli_net *out)
 {
-	grens_gtfs_feed *loaded[64] = { 0 };
-	grens_diag *diags[64] = { 0 };
+	cli_source src = { 0 };
 	grens_scenario_result *applied = NULL;
 	grens_rt_feed *rtf = NULL;
 	grens_net_links *links = NULL;
 	grens_error err;
 	grens_error_clear(&err);
 	memset(out, 0, sizeof(*out));
-	cli_feed_list_default(feeds);
 	int code = CLI_EXIT_FAIL;
 	if ((code = route_cli_rt_check_path(cmd, rt)) ||
+	    (code = cli_source_refuse(cmd, feeds, scenario != NULL, "--scenario")) ||
+	    (code = cli_source_refuse(cmd, feeds, rt != NULL, "--rt")) ||
 	    (scenario && (code = route_cli_scenario_load(cmd, scenario, &out->sc))))
-		return code;
+		goto done;
 	code = CLI_EXIT_FAIL;
 	/* the realtime file before the feeds: a bad download fails fast */
 	if (rt && grens_rt_decode_file(&rtf, rt, &err) != 0) {
 		cli_report_error(cmd, &err);
 		goto done;
 	}
-	if (cli_links_load(cmd, link, &links) != 0 || cli_load_feeds(cmd, feeds, loaded, diags) != 0)
+	if ((code = cli_source_load(cmd, feeds, link, &src)))
 		goto done;
-	const grens_gtfs_feed *const *use = (const grens_gtfs_feed *const *)loaded;
-	uint32_t count = feeds->count;
+	code = CLI_EXIT_FAIL;
+	if (!src.snapshot && cli_links_load(cmd, link, &links) != 0)
+		goto done;
+	const grens_gtfs_feed *const *use = (const grens_gtfs_feed *const *)src.feeds;
+	uint32_t count = src.count;
 	if (out->sc) {
 		if (route_cli_scenario_apply(cmd, out->sc, use, count, &applied))
 			goto done;
 		use = grens_scenario_result_feeds(applied, &count);
 	}
-	if (cli_net_build(cmd, use, count, link, links, &out->tt, NULL) != 0 ||
-	    (rtf && route_cli_rt_apply(cmd, rt, out->tt, use, count, rtf, &out->ov)))
+	if (src.snapshot) {
+		/* the net owns the mapping: the routing outlives this function */
+		out->tt = src.snapshot;
+		src.snapshot = NULL;
+	} else if (cli_net_build(cmd, use, count, link, links, &out->tt, NULL) != 0) {
+		goto done;
+	}
+	if (rtf && route_cli_rt_apply(cmd, rt, out->tt, use, count, rtf, &out->ov))
 		goto done;
 	code = CLI_EXIT_OK;
 done:
 	grens_net_links_free(links);
 	grens_rt_feed_free(rtf);
 	grens_scenario_result_free(applied);
-	cli_free_feeds(loaded, diags, feeds->count);
+	cli_source_free(&src);
 	if (code != CLI_EXIT_OK)
 		route_cli_net_free(out);
 	return code;

@@ -304,6 +304,11 @@ static int apply_key(struct parse_state *st, const char *key, const char *value,
 				       "licence longer than 255 bytes");
 		return 0;
 	}
+	if (strcmp(key, "clip") == 0) {
+		if (copy_text(f->clip, sizeof(f->clip), value, strlen(value)))
+			return fail_at(err, st, key, GRENS_EFORMAT, "clip longer than 255 bytes");
+		return 0;
+	}
 	if (strcmp(key, "header") == 0 || strcmp(key, "header_env") == 0) {
 		bool env = strcmp(key, "header_env") == 0;
 		if (f->header_count >= GRENS_FETCH_MAX_HEADERS)

@@ -3,127 +3,158 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "net_internal.h"
 
-/* Add id -> value to the feed's table unless the id is there already (the
- * first wins: for trips, the first run of a frequency trip). e is the
- * entry to use; id points into the timetable's strings. */
-static int id_add(struct net_id_entry **table, struct net_id_entry *e, const char *id,
-		  uint32_t value)
+/* The slot a key starts probing at: the feed index and the key's bytes. */
+static uint32_t key_hash(uint32_t feed, const char *key)
 {
-	int hash_oom = 0;
-	size_t len = strlen(id);
-	if (len > UINT32_MAX / 2)
+	return (uint32_t)grens_xxh64(key, strlen(key), feed);
+}
+
+/* Slots for n keys: a power of two at least 2n, so probes stay short. */
+static int slot_mask(size_t n, uint32_t *mask)
+{
+	if (n > UINT32_MAX / 4)
 		return GRENS_ELIMIT;
-	struct net_id_entry *old = NULL;
-	unsigned hv;
-	HASH_VALUE(id, (unsigned)len, hv);
-	HASH_FIND_BYHASHVALUE(hh, *table, id, (unsigned)len, hv, old);
-	if (old)
-		return 0;
-	e->value = value;
-	HASH_ADD_KEYPTR_BYHASHVALUE(hh, *table, id, (unsigned)len, hv, e);
-	return hash_oom ? GRENS_ENOMEM : 0;
+	uint32_t slots = 2;
+	while (slots < 2 * n)
+		slots *= 2;
+	*mask = slots - 1;
+	return 0;
 }
 
-static uint32_t id_find(struct net_id_entry *table, const char *id)
+static uint32_t *slots_new(uint32_t mask)
 {
-	struct net_id_entry *e = NULL;
-	size_t len = strlen(id);
-	if (len > UINT32_MAX / 2)
-		return GRENS_NONE;
-	HASH_FIND(hh, table, id, (unsigned)len, e);
-	return e ? e->value : GRENS_NONE;
+	uint32_t *v = malloc(((size_t)mask + 1) * sizeof(uint32_t));
+	if (v)
+		memset(v, 0xff, ((size_t)mask + 1) * sizeof(uint32_t)); /* GRENS_NONE */
+	return v;
 }
 
-static char *key_dup(const char *s)
+/* The key of a slot value in the stop (kind 0) or trip (kind 1) table. */
+static void slot_key(const grens_timetable *tt, int kind, uint32_t v, uint32_t *feed,
+		     const char **id)
 {
-	size_t need = grens_net_name_key(s, NULL, 0);
-	char *buf = malloc(need + 1);
-	if (!buf)
-		return NULL;
-	grens_net_name_key(s, buf, need + 1);
-	return buf;
+	if (kind == 0) {
+		*feed = tt->stop_feed[v];
+		*id = grens_net_str(tt, tt->stop_id[v]);
+	} else if (v & NET_INDEX_ALT) {
+		*feed = tt->trip_alt_feed[v & ~NET_INDEX_ALT];
+		*id = grens_net_str(tt, tt->trip_alt_id[v & ~NET_INDEX_ALT]);
+	} else {
+		*feed = tt->trip_feed[v];
+		*id = grens_net_str(tt, tt->trip_id[v]);
+	}
+}
+
+/* The slot holding (feed, id), or the empty slot where it would go. */
+static uint32_t id_slot(const grens_timetable *tt, int kind, const uint32_t *slots, uint32_t mask,
+			uint32_t feed, const char *id)
+{
+	uint32_t i = key_hash(feed, id) & mask;
+	for (;;) {
+		uint32_t v = slots[i];
+		if (v == GRENS_NONE)
+			return i;
+		uint32_t f;
+		const char *k;
+		slot_key(tt, kind, v, &f, &k);
+		if (f == feed && strcmp(k, id) == 0)
+			return i;
+		i = (i + 1) & mask;
+	}
+}
+
+/* Add value under its own key unless the key is there already (the first
+ * wins: for trips, the first run of a frequency trip). */
+static void id_add(const grens_timetable *tt, int kind, uint32_t *slots, uint32_t mask,
+		   uint32_t value)
+{
+	uint32_t f;
+	const char *k;
+	slot_key(tt, kind, value, &f, &k);
+	uint32_t i = id_slot(tt, kind, slots, mask, f, k);
+	if (slots[i] == GRENS_NONE)
+		slots[i] = value;
+}
+
+static uint32_t id_find(const grens_timetable *tt, int kind, uint32_t feed, const char *id)
+{
+	const struct grens_net_index *ix = tt->index;
+	const uint32_t *slots = kind == 0 ? ix->stop_slots : ix->trip_slots;
+	uint32_t mask = kind == 0 ? ix->stop_mask : ix->trip_mask;
+	uint32_t v = slots[id_slot(tt, kind, slots, mask, feed, id)];
+	return v == GRENS_NONE ? GRENS_NONE : v & ~(kind == 0 ? 0u : NET_INDEX_ALT);
+}
+
+/* The slot of a folded name in the name table (holding its first stop), or
+ * the empty slot where it would go. */
+static uint32_t name_slot(const struct grens_net_index *ix, const char *folded)
+{
+	uint32_t i = key_hash(0, folded) & ix->name_mask;
+	while (ix->name_slots[i] != GRENS_NONE &&
+	       strcmp(net_index_folded(ix, ix->name_slots[i]), folded) != 0)
+		i = (i + 1) & ix->name_mask;
+	return i;
 }
 
 int net_index_build(grens_timetable *tt, grens_error *err)
 {
-	int hash_oom = 0;
 	int rc = 0;
 	struct grens_net_index *ix = calloc(1, sizeof(*ix));
 	if (!ix)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
 	tt->index = ix;
+	ix->owned = true;
 	ix->stop_count = tt->stop_count;
-	ix->feed_count = tt->feed_count;
 	uint32_t alt_count = 0;
 	for (uint32_t t = 0; tt->trip_alt_feed && t < tt->trip_count; t++)
 		alt_count += tt->trip_alt_feed[t] != GRENS_NONE;
-	size_t trip_entries = (size_t)tt->trip_count + alt_count;
+	if (tt->trip_count >= NET_INDEX_ALT) {
+		rc = GRENS_ELIMIT;
+		goto fail;
+	}
+	if ((rc = slot_mask(tt->stop_count, &ix->stop_mask)) ||
+	    (rc = slot_mask((size_t)tt->trip_count + alt_count, &ix->trip_mask)) ||
+	    (rc = slot_mask(tt->stop_count, &ix->name_mask)))
+		goto fail;
+	ix->stop_slots = slots_new(ix->stop_mask);
+	ix->trip_slots = slots_new(ix->trip_mask);
+	ix->name_slots = slots_new(ix->name_mask);
 	ix->name_next = malloc((tt->stop_count ? tt->stop_count : 1) * sizeof(uint32_t));
-	ix->folded = calloc(tt->stop_count ? tt->stop_count : 1, sizeof(char *));
-	ix->stops = calloc(tt->feed_count ? tt->feed_count : 1, sizeof(*ix->stops));
-	ix->trips = calloc(tt->feed_count ? tt->feed_count : 1, sizeof(*ix->trips));
-	ix->stop_entries = malloc((tt->stop_count ? tt->stop_count : 1) * sizeof(*ix->stop_entries));
-	ix->trip_entries = malloc((trip_entries ? trip_entries : 1) * sizeof(*ix->trip_entries));
-	if (!ix->name_next || !ix->folded || !ix->stops || !ix->trips || !ix->stop_entries ||
-	    !ix->trip_entries) {
+	ix->folded_off = malloc((tt->stop_count ? tt->stop_count : 1) * sizeof(uint64_t));
+	if (!ix->stop_slots || !ix->trip_slots || !ix->name_slots || !ix->name_next ||
+	    !ix->folded_off) {
 		rc = GRENS_ENOMEM;
 		goto fail;
 	}
+	size_t cap = 0;
 	for (uint32_t s = 0; s < tt->stop_count; s++) {
-		rc = id_add(&ix->stops[tt->stop_feed[s]], &ix->stop_entries[s],
-			    grens_net_str(tt, tt->stop_id[s]), s);
-		if (rc)
+		id_add(tt, 0, ix->stop_slots, ix->stop_mask, s);
+		const char *name = grens_net_str(tt, tt->stop_name[s]);
+		size_t need = grens_net_name_key(name, NULL, 0) + 1;
+		if ((rc = grens_array_reserve((void **)&ix->folded, &cap, 1, ix->folded_size + need)))
 			goto fail;
-		ix->folded[s] = key_dup(grens_net_str(tt, tt->stop_name[s]));
-		if (!ix->folded[s]) {
-			rc = GRENS_ENOMEM;
-			goto fail;
-		}
+		grens_net_name_key(name, ix->folded + ix->folded_size, need);
+		ix->folded_off[s] = ix->folded_size;
+		ix->folded_size += need;
 		ix->name_next[s] = GRENS_NONE;
 	}
 	/* Name lists in descending stop order so that each list ends up ascending. */
 	for (uint32_t s = tt->stop_count; s-- > 0;) {
-		struct net_name_entry *e = NULL;
-		const char *key = ix->folded[s];
-		HASH_FIND_STR(ix->names, key, e);
-		if (!e) {
-			e = calloc(1, sizeof(*e));
-			if (!e) {
-				rc = GRENS_ENOMEM;
-				goto fail;
-			}
-			e->key = ix->folded[s];
-			e->first_stop = GRENS_NONE;
-			HASH_ADD_KEYPTR(hh, ix->names, e->key, strlen(e->key), e);
-			if (hash_oom) {
-				free(e);
-				rc = GRENS_ENOMEM;
-				goto fail;
-			}
-		}
-		ix->name_next[s] = e->first_stop;
-		e->first_stop = s;
+		uint32_t i = name_slot(ix, net_index_folded(ix, s));
+		ix->name_next[s] = ix->name_slots[i];
+		ix->name_slots[i] = s;
 	}
-	size_t used = 0;
-	for (uint32_t t = 0; t < tt->trip_count; t++) {
-		rc = id_add(&ix->trips[tt->trip_feed[t]], &ix->trip_entries[used++],
-			    grens_net_str(tt, tt->trip_id[t]), t);
-		if (rc)
-			goto fail;
-	}
+	for (uint32_t t = 0; t < tt->trip_count; t++)
+		id_add(tt, 1, ix->trip_slots, ix->trip_mask, t);
 	/* A trip merged from another feed is found by that feed's id too,
 	 * unless the id still names a run of its own there. */
-	for (uint32_t t = 0; tt->trip_alt_feed && t < tt->trip_count; t++) {
-		if (tt->trip_alt_feed[t] == GRENS_NONE)
-			continue;
-		rc = id_add(&ix->trips[tt->trip_alt_feed[t]], &ix->trip_entries[used++],
-			    grens_net_str(tt, tt->trip_alt_id[t]), t);
-		if (rc)
-			goto fail;
-	}
+	for (uint32_t t = 0; tt->trip_alt_feed && t < tt->trip_count; t++)
+		if (tt->trip_alt_feed[t] != GRENS_NONE)
+			id_add(tt, 1, ix->trip_slots, ix->trip_mask, t | NET_INDEX_ALT);
 	return 0;
 fail:
 	return grens_error_set(err, rc, "building the timetable index failed: %s",
@@ -134,26 +165,16 @@ void net_index_free(struct grens_net_index *ix)
 {
 	if (!ix)
 		return;
-	for (uint32_t f = 0; f < ix->feed_count; f++) {
-		if (ix->stops)
-			HASH_CLEAR(hh, ix->stops[f]);
-		if (ix->trips)
-			HASH_CLEAR(hh, ix->trips[f]);
+	if (ix->owned) {
+		free(ix->stop_slots);
+		free(ix->trip_slots);
+		free(ix->name_slots);
+		free(ix->name_next);
+		free(ix->folded_off);
+		free(ix->folded);
 	}
-	free(ix->stops);
-	free(ix->trips);
-	free(ix->stop_entries);
-	free(ix->trip_entries);
-	struct net_name_entry *n, *ntmp;
-	HASH_ITER(hh, ix->names, n, ntmp)
-	{
-		HASH_DEL(ix->names, n);
-		free(n);
-	}
-	free(ix->name_next);
-	for (uint32_t s = 0; ix->folded && s < ix->stop_count; s++)
-		free(ix->folded[s]);
-	free(ix->folded);
+	if (ix->map)
+		munmap(ix->map, ix->map_size);
 	free(ix);
 }
 
@@ -170,13 +191,13 @@ static uint32_t feed_by_name(const grens_timetable *tt, const char *name, size_t
 uint32_t grens_net_stop_by_id(const grens_timetable *tt, const char *feed, const char *stop_id)
 {
 	uint32_t f = feed_by_name(tt, feed, strlen(feed));
-	return f == GRENS_NONE ? GRENS_NONE : id_find(tt->index->stops[f], stop_id);
+	return f == GRENS_NONE ? GRENS_NONE : id_find(tt, 0, f, stop_id);
 }
 
 uint32_t grens_net_trip_by_id(const grens_timetable *tt, const char *feed, const char *trip_id)
 {
 	uint32_t f = feed_by_name(tt, feed, strlen(feed));
-	return f == GRENS_NONE ? GRENS_NONE : id_find(tt->index->trips[f], trip_id);
+	return f == GRENS_NONE ? GRENS_NONE : id_find(tt, 1, f, trip_id);
 }
 
 /* The station a stop belongs to: its parent, or itself. */
@@ -220,17 +241,16 @@ static uint32_t collect_by_name(const grens_timetable *tt, const char *folded, u
 {
 	const struct grens_net_index *ix = tt->index;
 	uint32_t n = 0;
-	struct net_name_entry *e = NULL;
-	HASH_FIND_STR(ix->names, folded, e);
-	if (e) {
-		for (uint32_t s = e->first_stop; s != GRENS_NONE; s = ix->name_next[s])
+	uint32_t first = ix->name_slots[name_slot(ix, folded)];
+	if (first != GRENS_NONE) {
+		for (uint32_t s = first; s != GRENS_NONE; s = ix->name_next[s])
 			push_unique(stations, cap, &n, station_of(tt, s));
 		return n;
 	}
 	size_t len = strlen(folded);
 	for (uint32_t s = 0; s < tt->stop_count; s++) {
-		if (strncmp(ix->folded[s], folded, len) != 0 ||
-		    (ix->folded[s][len] != '\0' && ix->folded[s][len] != ' '))
+		if (strncmp(net_index_folded(ix, s), folded, len) != 0 ||
+		    (net_index_folded(ix, s)[len] != '\0' && net_index_folded(ix, s)[len] != ' '))
 			continue;
 		push_unique(stations, cap, &n, station_of(tt, s));
 	}
@@ -248,7 +268,7 @@ static int same_place(const grens_timetable *tt, const uint32_t *st, uint32_t n)
 	if (matched)
 		return 1;
 	for (uint32_t i = 1; i < n; i++) {
-		if (strcmp(tt->index->folded[st[i]], tt->index->folded[st[0]]) != 0)
+		if (strcmp(net_index_folded(tt->index, st[i]), net_index_folded(tt->index, st[0])) != 0)
 			return 0;
 		double d = grens_geo_distance_m(tt->stop_lat[st[0]], tt->stop_lon[st[0]],
 						tt->stop_lat[st[i]], tt->stop_lon[st[i]]);
@@ -366,11 +386,11 @@ static void nearest_names(const grens_timetable *tt, const char *key, char *buf,
 		if (station_of(tt, s) != s)
 			continue; /* platforms carry their station's name or a longer one */
 		uint32_t i = 0;
-		while (i < nb && strcmp(ix->folded[best[i]], ix->folded[s]) != 0)
+		while (i < nb && strcmp(net_index_folded(ix, best[i]), net_index_folded(ix, s)) != 0)
 			i++;
 		if (i < nb)
 			continue; /* that name is listed already */
-		uint32_t d = edit_distance(key, ix->folded[s]);
+		uint32_t d = edit_distance(key, net_index_folded(ix, s));
 		if (nb == 3 && best_d[2] <= d)
 			continue;
 		i = nb < 3 ? nb++ : 2;
@@ -402,7 +422,7 @@ int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t 
 	if (colon) {
 		uint32_t f = feed_by_name(tt, query, (size_t)(colon - query));
 		if (f != GRENS_NONE) {
-			uint32_t s = id_find(tt->index->stops[f], colon + 1);
+			uint32_t s = id_find(tt, 0, f, colon + 1);
 			if (s == GRENS_NONE)
 				return grens_error_set(err, GRENS_ENOTFOUND,
 						       "'%s' matches no stop: feed '%.*s' has no "
@@ -415,7 +435,7 @@ int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t 
 	/* A bare stop_id in any feed. */
 	uint32_t hits[8], nh = 0;
 	for (uint32_t f = 0; f < tt->feed_count && nh < 8; f++) {
-		uint32_t s = id_find(tt->index->stops[f], query);
+		uint32_t s = id_find(tt, 0, f, query);
 		if (s != GRENS_NONE)
 			hits[nh++] = s;
 	}

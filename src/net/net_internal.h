@@ -10,34 +10,37 @@
  * that every adding function declares. */
 #define HASH_NONFATAL_OOM 1
 #define uthash_nonfatal_oom(obj) ((void)(obj), hash_oom = 1)
+#include <stdbool.h>
 #include <uthash.h>
 
-/* GTFS id -> index, one table per feed. The key points into the
- * timetable's strings (arena memory, never moved); entries live in one
- * array per table kind. */
-struct net_id_entry {
-	UT_hash_handle hh;
-	uint32_t value;
-};
-
-/* Folded stop name -> stops with that name (a linked list through next). */
-struct net_name_entry {
-	UT_hash_handle hh;
-	uint32_t first_stop; /* head of the list in name_next */
-	char *key;           /* folded name, malloc'd */
-};
-
+/* Id and name lookups, pointer-free so a snapshot stores them as they are
+ * (index.c): open-addressing tables of 32-bit values with linear probing,
+ * GRENS_NONE marking an empty slot, keys hashed by grens_xxh64 (the same on
+ * every machine). The arrays are malloc'd by net_index_build or point into a
+ * snapshot mapping (then `map` is the mapping, unmapped on free). */
+#define NET_INDEX_ALT 0x80000000u /* trip slot value: the trip's alternative id */
 struct grens_net_index {
-	struct net_id_entry **stops; /* [feed] table heads */
-	struct net_id_entry **trips; /* [feed] table heads */
-	struct net_id_entry *stop_entries; /* [stop_count] */
-	struct net_id_entry *trip_entries; /* [trip_count + trips with an alternative id] */
-	uint32_t feed_count;
-	struct net_name_entry *names;
-	uint32_t *name_next; /* [stop] next stop with the same folded name, GRENS_NONE ends */
-	char **folded;       /* [stop] folded name, malloc'd */
+	uint32_t stop_mask, trip_mask, name_mask; /* slots - 1 (powers of two) */
+	uint32_t *stop_slots; /* stop index; key (stop_feed, stop_id) */
+	uint32_t *trip_slots; /* trip index, | NET_INDEX_ALT for (trip_alt_feed, trip_alt_id) */
+	uint32_t *name_slots; /* first stop with a folded name */
+	uint32_t *name_next;  /* [stop] next stop with the same folded name, GRENS_NONE ends */
+	uint64_t *folded_off; /* [stop] offset of the folded name in folded */
+	char *folded;         /* NUL-terminated folded stop names */
+	uint64_t folded_size;
 	uint32_t stop_count;
+	bool owned;           /* the arrays are malloc'd */
+	void *map;            /* snapshot mapping or NULL */
+	size_t map_size;
+	char *provenance;     /* a snapshot's provenance text (in the mapping) or NULL */
+	uint64_t provenance_size;
+	char inputs_sha256[65];
 };
+
+static inline const char *net_index_folded(const struct grens_net_index *ix, uint32_t stop)
+{
+	return ix->folded + ix->folded_off[stop];
+}
 
 /* ---- building with several feeds (build.c, link.c, merge.c) ---- */
 

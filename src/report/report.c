@@ -156,9 +156,11 @@ static int hash_entry(json_t *files, const char *path, const char *name, grens_e
 	return 0;
 }
 
-int grens_report_add_feed(grens_report *report, const char *name, const char *path,
-			  const char *version, const char *publisher, grens_error *err)
+/* The provenance object of one feed (grens_report_add_feed), new reference. */
+static int feed_object(json_t **out, const char *name, const char *path, const char *version,
+		       const char *publisher, grens_error *err)
 {
+	*out = NULL;
 	if (!utf8(name) || !utf8(path) || !utf8(version) || !utf8(publisher))
 		return grens_error_set(err, GRENS_EARG, "feed name, path, version or publisher "
 							"is not UTF-8");
@@ -195,9 +197,44 @@ done:
 		free(names[i]);
 	free(names);
 	if (rc == 0)
-		return append(report, "feeds", feed, err);
-	json_decref(feed);
+		*out = feed;
+	else
+		json_decref(feed);
 	return rc;
+}
+
+int grens_report_add_feed(grens_report *report, const char *name, const char *path,
+			  const char *version, const char *publisher, grens_error *err)
+{
+	json_t *feed;
+	int rc = feed_object(&feed, name, path, version, publisher, err);
+	return rc ? rc : append(report, "feeds", feed, err);
+}
+
+int grens_report_feed_provenance(char **out, const char *name, const char *path,
+				 const char *version, const char *publisher, grens_error *err)
+{
+	json_t *feed;
+	*out = NULL;
+	int rc = feed_object(&feed, name, path, version, publisher, err);
+	if (rc)
+		return rc;
+	*out = json_dumps(feed, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(feed);
+	return *out ? 0 : oom(err);
+}
+
+int grens_report_add_feed_provenance(grens_report *report, const char *text, grens_error *err)
+{
+	json_error_t je;
+	json_t *feed = text ? json_loads(text, 0, &je) : NULL;
+	if (!json_is_object(feed) || !json_is_string(json_object_get(feed, "name")) ||
+	    !json_is_array(json_object_get(feed, "files"))) {
+		json_decref(feed);
+		return grens_error_set(err, GRENS_EFORMAT, "a feed's provenance is not an object "
+							   "with a name and files");
+	}
+	return append(report, "feeds", feed, err);
 }
 
 int grens_report_add_scenario(grens_report *report, const char *name, const char *sha256,

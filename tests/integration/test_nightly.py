@@ -215,7 +215,13 @@ night14 = os.path.join(out, "2026-03-14")
 check(sorted(os.listdir(night14)) == sorted(
     ["COMPLETE", "report.json", "report.html", "profiles.csv", "profile_steps.csv",
      "opportunities.csv", "stations.csv", "stations.geojson", "journeys.csv", "diff.json",
-     "diff.txt"]), f"a whole night: {sorted(os.listdir(night14))}")
+     "diff.txt", "timetable.grens"]), f"a whole night: {sorted(os.listdir(night14))}")
+# the night's timetable is a snapshot of the feeds its report names
+ri = run("info", "--snapshot", os.path.join(night14, "timetable.grens"), "--format", "json")
+check(ri.returncode == 0, f"the night's snapshot opens: {ri.stderr.strip()}")
+if ri.returncode == 0:
+    check(json.loads(ri.stdout)["feeds"] == load(os.path.join(night14, "report.json"))["feeds"],
+          "the snapshot's feeds are the report's")
 diff = load(os.path.join(night14, "diff.json"))
 check(diff["previous"]["path"] == os.path.join(out, "2026-03-12", "report.json"),
       f"compared with the last complete night, not the partial one: {diff['previous']}")

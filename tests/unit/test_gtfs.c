@@ -1423,6 +1423,124 @@ static void test_trip_runs(void)
 	unload(&l);
 }
 
+/* ---- clipping (tests/fixtures/clip-basic, see its README) ------------------------ */
+
+/* The stops of trip id, as "a b c". */
+static void trip_stops(const grens_gtfs_feed *f, const char *id, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	uint32_t t = grens_gtfs_find_trip(f, id);
+	if (t == GRENS_NONE)
+		return;
+	size_t used = 0;
+	for (uint32_t k = 0; k < f->trips[t].stop_time_count && used < n; k++) {
+		uint32_t s = f->stop_times[f->trips[t].first_stop_time + k].stop;
+		used += (size_t)snprintf(buf + used, n - used, "%s%s", k ? " " : "",
+					 s < f->stop_count ? f->stops[s].id : "?");
+	}
+}
+
+static void test_clip(void)
+{
+	char path[1024], geo[1100], buf[128];
+	check_source_path(path, sizeof(path), "tests/fixtures/clip-basic");
+	grens_error err;
+	grens_error_clear(&err);
+
+	/* the box around Alpha (5.0) and Bravo (5.1): 3 of 6 stops (sta, a, b);
+	 * t1 a b; t2 none (a and b are not consecutive); t3 a b and b a; t4 none.
+	 * Trips 4 -> 3, one cut in two; rows 5+3+5+3 = 16 -> 2+2+2 = 6; routes
+	 * 2 -> 1 (L2 had t4 only); transfers 2 -> 1 (the one at Charlie goes). */
+	loaded l = load(path);
+	grens_gtfs_clip *box = NULL;
+	CHECK_INT(grens_gtfs_clip_bbox(&box, 4.9, 49.9, 5.15, 50.1, &err), 0);
+	grens_gtfs_clip_counts c;
+	memset(&c, 0, sizeof(c));
+	if (l.rc == 0 && box) {
+		CHECK_INT(grens_gtfs_clip_apply(l.feed, box, &c, l.diag, &err), 0);
+		CHECK_INT(c.stops_before, 6);
+		CHECK_INT(c.stops, 3);
+		CHECK_INT(c.trips_before, 4);
+		CHECK_INT(c.trips, 3);
+		CHECK_INT(c.trips_split, 1);
+		CHECK_INT(c.stop_times_before, 16);
+		CHECK_INT(c.stop_times, 6);
+		CHECK_INT(c.routes, 1);
+		CHECK_INT(l.feed->transfer_count, 1);
+		CHECK_INT(l.feed->stop_count, 3);
+		trip_stops(l.feed, "t1", buf, sizeof(buf));
+		CHECK_STR(buf, "a b");
+		trip_stops(l.feed, "t3#1", buf, sizeof(buf));
+		CHECK_STR(buf, "a b");
+		trip_stops(l.feed, "t3#2", buf, sizeof(buf));
+		CHECK_STR(buf, "b a");
+		CHECK(grens_gtfs_find_trip(l.feed, "t2") == GRENS_NONE);
+		CHECK(grens_gtfs_find_trip(l.feed, "t3") == GRENS_NONE);
+		CHECK(grens_gtfs_find_stop(l.feed, "c") == GRENS_NONE);
+		/* t3#2 leaves Bravo at 10:30, as t3's fourth row did */
+		uint32_t t = grens_gtfs_find_trip(l.feed, "t3#2");
+		if (t != GRENS_NONE)
+			CHECK_INT(l.feed->stop_times[l.feed->trips[t].first_stop_time].departure,
+				  hms(10, 30, 0));
+		/* the station stays with its stop, and the parent index is remapped */
+		uint32_t a = grens_gtfs_find_stop(l.feed, "a");
+		CHECK(a != GRENS_NONE && l.feed->stops[a].parent == grens_gtfs_find_stop(l.feed, "sta"));
+		const grens_notice *n = notice(&l, "clip_trip_split");
+		CHECK(n && strstr(n->message, "t3") && strstr(n->message, "t3#2"));
+	}
+	unload(&l);
+
+	/* the polygon with a hole around Charlie: 5 stops; t1 a b and d e (cut),
+	 * t2 none, t3 a b and b a (cut), t4 d e: 5 trips, 2 cut, 4+4+2 = 10
+	 * rows, both routes. */
+	l = load(path);
+	snprintf(geo, sizeof(geo), "%s/hole.geojson", path);
+	FILE *fg = fopen(geo, "rb");
+	char text[2048];
+	size_t len = fg ? fread(text, 1, sizeof(text), fg) : 0;
+	if (fg)
+		fclose(fg);
+	grens_gtfs_clip *hole = NULL;
+	CHECK_INT(grens_gtfs_clip_geojson(&hole, text, len, "hole.geojson", &err), 0);
+	if (hole) {
+		CHECK(!grens_gtfs_clip_contains(hole, 50.0, 5.2));
+		CHECK(grens_gtfs_clip_contains(hole, 50.0, 5.3));
+		CHECK(!grens_gtfs_clip_contains(hole, 51.0, 5.3));
+	}
+	if (l.rc == 0 && hole) {
+		CHECK_INT(grens_gtfs_clip_apply(l.feed, hole, &c, l.diag, &err), 0);
+		CHECK_INT(c.stops, 5);
+		CHECK_INT(c.trips, 5);
+		CHECK_INT(c.trips_split, 2);
+		CHECK_INT(c.stop_times, 10);
+		CHECK_INT(c.routes, 2);
+		trip_stops(l.feed, "t1#2", buf, sizeof(buf));
+		CHECK_STR(buf, "d e");
+		trip_stops(l.feed, "t4", buf, sizeof(buf));
+		CHECK_STR(buf, "d e");
+	}
+	unload(&l);
+
+	/* what is not a region */
+	grens_gtfs_clip *bad = NULL;
+	CHECK_INT(grens_gtfs_clip_bbox(&bad, 6.0, 50.0, 5.0, 51.0, &err), GRENS_EARG);
+	static const char *const not_regions[] = {
+		"{", "{\"type\": \"Point\", \"coordinates\": [5, 50]}",
+		"{\"type\": \"Polygon\", \"coordinates\": [[[5, 50], [6, 50], [5, 50]]]}",
+		"{\"type\": \"Polygon\", \"coordinates\": [[[5, 50], [6, 50], [6, 95], [5, 50]]]}",
+		"{\"type\": \"FeatureCollection\", \"features\": []}",
+	};
+	for (size_t i = 0; i < sizeof(not_regions) / sizeof(*not_regions); i++) {
+		grens_error_clear(&err);
+		CHECK_INT(grens_gtfs_clip_geojson(&bad, not_regions[i], strlen(not_regions[i]),
+						  "r.geojson", &err),
+			  GRENS_EFORMAT);
+		CHECK(bad == NULL && strncmp(err.message, "r.geojson", 9) == 0);
+	}
+	grens_gtfs_clip_free(box);
+	grens_gtfs_clip_free(hole);
+}
+
 int main(void)
 {
 	if (!check_part_is("local"))
@@ -1450,6 +1568,7 @@ int main(void)
 		test_not_a_feed();
 		test_zip();
 		test_check();
+		test_clip();
 	}
 	test_real_feeds();
 	if (getenv("KEEP_TMP")) return check_exit();

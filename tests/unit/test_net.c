@@ -2,8 +2,12 @@
  * stop lookup. Fixture: tests/fixtures/net-basic (read its files alongside). */
 #include "check.h"
 
+#include <stdint.h>
+#include <unistd.h>
+
 #include "grens/gtfs.h"
 #include "grens/net.h"
+#include "snapshot_layout.h"
 
 static grens_gtfs_feed *load_fixture(const char *name, grens_diag *diag)
 {
@@ -360,11 +364,162 @@ out:
 	grens_gtfs_free(f[1]);
 }
 
+/* ---- snapshot refusals ------------------------------------------------------------ */
+
+/* Open bytes[0..size) (copied to 8-byte aligned memory) and expect a refusal
+ * whose message names the file and contains reason. */
+static void expect_refused(const unsigned char *bytes, size_t size, const char *reason,
+			   const char *what)
+{
+	uint64_t *copy = malloc(size + 8);
+	if (!copy) {
+		CHECK(copy != NULL);
+		return;
+	}
+	if (size)
+		memcpy(copy, bytes, size);
+	grens_timetable *tt = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	int rc = grens_net_snapshot_open(&tt, copy, size, "t.grens", &err);
+	CHECK_INT(rc, GRENS_EFORMAT);
+	CHECK(tt == NULL);
+	CHECK(strncmp(err.message, "t.grens: ", 9) == 0);
+	if (!strstr(err.message, reason)) {
+		CHECK(strstr(err.message, reason) != NULL);
+		fprintf(stderr, "  %s: got \"%s\", expected \"%s\"\n", what, err.message, reason);
+	}
+	grens_timetable_free(tt);
+	free(copy);
+}
+
+static void test_snapshot_refusals(void)
+{
+	grens_diag *diag = grens_diag_new();
+	grens_gtfs_feed *feed = load_fixture("tests/fixtures/net-basic", diag);
+	grens_timetable *tt = NULL, *back = NULL;
+	unsigned char *buf = NULL, *bad = NULL;
+	size_t size = 0;
+	grens_error err;
+	grens_error_clear(&err);
+	grens_net_options opts = GRENS_NET_OPTIONS_INIT;
+	const grens_gtfs_feed *feeds[] = { feed };
+	CHECK(feed != NULL);
+	if (!feed || grens_net_build(&tt, feeds, 1, &opts, diag, &err) != 0)
+		goto out;
+	FILE *m = open_memstream((char **)&buf, &size);
+	CHECK(m != NULL);
+	if (!m)
+		goto out;
+	CHECK_INT(grens_net_snapshot_write(tt, m, "{}", NULL, &err), 0);
+	fclose(m);
+	bad = malloc(size);
+	if (!bad || size < 64)
+		goto out;
+
+	/* the file as written opens, and holds the same timetable */
+	uint64_t *aligned = malloc(size);
+	if (aligned) {
+		memcpy(aligned, buf, size);
+		CHECK_INT(grens_net_snapshot_open(&back, aligned, size, "t.grens", &err), 0);
+		if (back) {
+			CHECK_INT(back->stop_count, tt->stop_count);
+			CHECK_INT(back->stop_time_count, tt->stop_time_count);
+			CHECK_STR(grens_net_snapshot_provenance(back), "{}");
+		}
+		grens_timetable_free(back);
+		free(aligned);
+	}
+
+	/* not a snapshot at all, and empty */
+	expect_refused((const unsigned char *)"stop_id,stop_name\n", 18,
+		       "not a grens timetable snapshot (wrong magic bytes)", "csv");
+	expect_refused(buf, 0, "not a grens timetable snapshot (too short)", "empty");
+
+	/* truncated: in the header, in the section table, in the last section,
+	 * one byte short */
+	expect_refused(buf, 40, "truncated: the header is incomplete", "header cut");
+	expect_refused(buf, size / 2, "truncated", "half");
+	expect_refused(buf, size - 1, "truncated", "one byte short");
+
+	/* foreign byte order: the mark as the other byte order writes it */
+	memcpy(bad, buf, size);
+	uint32_t mark = snap_get32(buf + SNAP_OFF_BYTE_ORDER), swapped = __builtin_bswap32(mark);
+	memcpy(bad + SNAP_OFF_BYTE_ORDER, &swapped, 4);
+	expect_refused(bad, size, "written on a machine of the other byte order", "endian");
+
+	/* an older and a newer format version */
+	uint32_t version = GRENS_NET_SNAPSHOT_VERSION - 1;
+	memcpy(bad, buf, size);
+	memcpy(bad + SNAP_OFF_VERSION, &version, 4);
+	expect_refused(bad, size, "an older grens wrote it", "older");
+	version = GRENS_NET_SNAPSHOT_VERSION + 1;
+	memcpy(bad + SNAP_OFF_VERSION, &version, 4);
+	expect_refused(bad, size, "a newer grens wrote it", "newer");
+
+	/* one byte flipped in the header (after the fields checked first) */
+	memcpy(bad, buf, size);
+	bad[60] ^= 0x01;
+	expect_refused(bad, size, "the header checksum does not match", "header byte");
+
+	/* one byte flipped in each section that has bytes */
+	uint32_t header = snap_get32(buf + SNAP_OFF_HEADER_SIZE);
+	uint32_t sections = snap_get32(buf + SNAP_OFF_SECTION_COUNT);
+	CHECK(sections >= 40 && header + (uint64_t)sections * SNAP_SECTION_BYTES < size);
+	uint32_t flipped = 0;
+	for (uint32_t i = 0; i < sections && header + (uint64_t)(i + 1) * SNAP_SECTION_BYTES < size;
+	     i++) {
+		const unsigned char *e = buf + header + (size_t)i * SNAP_SECTION_BYTES;
+		uint64_t off = snap_get64(e + 8), len = snap_get64(e + 16);
+		if (len == 0 || off + len > size)
+			continue;
+		char reason[64], what[32];
+		snprintf(reason, sizeof(reason), "section %u checksum does not match", i);
+		snprintf(what, sizeof(what), "section %u", i);
+		memcpy(bad, buf, size);
+		bad[off + len / 2] ^= 0x40;
+		expect_refused(bad, size, reason, what);
+		/* and a byte of the padding after it, which no section hash covers */
+		if ((off + len) % 64) {
+			memcpy(bad, buf, size);
+			bad[off + len] = 0xff;
+			snprintf(reason, sizeof(reason), "section %u padding is not zero", i);
+			expect_refused(bad, size, reason, what);
+		}
+		flipped++;
+	}
+	CHECK(flipped >= 30);
+
+	/* the path reader: an empty file and a cut one, each named */
+	char path[] = "/tmp/grens-snapshot-refusal-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		grens_error_clear(&err);
+		CHECK_INT(grens_net_snapshot_load(&back, path, &err), GRENS_EFORMAT);
+		CHECK(strstr(err.message, path) && strstr(err.message, "the file is empty"));
+		CHECK(write(fd, buf, size - 100) == (ssize_t)(size - 100));
+		grens_error_clear(&err);
+		CHECK_INT(grens_net_snapshot_load(&back, path, &err), GRENS_EFORMAT);
+		CHECK(strstr(err.message, path) && strstr(err.message, "truncated"));
+		CHECK(back == NULL);
+		close(fd);
+		unlink(path);
+	}
+out:
+	free(bad);
+	free(buf);
+	grens_timetable_free(tt);
+	grens_gtfs_free(feed);
+	grens_diag_free(diag);
+}
+
 int main(void)
 {
 	test_basic();
 	test_name_key();
 	test_two_feeds();
 	test_service_period();
+	test_snapshot_refusals();
 	return check_exit();
 }

@@ -5,6 +5,7 @@
 #include "grens/gtfs.h"
 #include "grens/route.h"
 #include "route_tt.h"
+#include "snapshot_rt.h"
 
 #define HM(h, m) ((int32_t)((h) * 3600 + (m) * 60))
 #define HMS(h, m, s) ((int32_t)((h) * 3600 + (m) * 60 + (s)))
@@ -36,8 +37,13 @@ static uint32_t add(tb_net *net, const char *id, uint32_t route, uint32_t servic
 	return tb_add_trip(net, id, route, service, n, stops, times);
 }
 
+/* Set for the second run of every test: the routers read the timetable
+ * written to a snapshot and mapped back, which must answer the same. */
+static bool from_snapshot;
+
 struct routers {
 	grens_timetable tt;
+	grens_timetable *loaded; /* the snapshot copy routed on, or NULL */
 	uint32_t map[64];
 	grens_raptor *raptor;
 	grens_dijkstra *dijkstra;
@@ -47,14 +53,18 @@ static void routers_open(struct routers *r, const tb_net *net)
 {
 	grens_error err;
 	tb_build(net, &r->tt, r->map);
-	CHECK_INT(grens_raptor_new(&r->raptor, &r->tt, 8, &err), 0);
-	CHECK_INT(grens_dijkstra_new(&r->dijkstra, &r->tt, &err), 0);
+	r->loaded = from_snapshot ? snapshot_roundtrip(&r->tt) : NULL;
+	CHECK(!from_snapshot || r->loaded != NULL);
+	const grens_timetable *use = r->loaded ? r->loaded : &r->tt;
+	CHECK_INT(grens_raptor_new(&r->raptor, use, 8, &err), 0);
+	CHECK_INT(grens_dijkstra_new(&r->dijkstra, use, &err), 0);
 }
 
 static void routers_close(struct routers *r)
 {
 	grens_raptor_free(r->raptor);
 	grens_dijkstra_free(r->dijkstra);
+	grens_timetable_free(r->loaded);
 	tb_free(&r->tt);
 }
 
@@ -499,6 +509,12 @@ static void test_fixture(void)
 			  0);
 	grens_gtfs_free(feed);
 	grens_diag_free(diag);
+	if (tt && from_snapshot) {
+		grens_timetable *loaded = snapshot_roundtrip(tt);
+		CHECK(loaded != NULL);
+		grens_timetable_free(tt);
+		tt = loaded;
+	}
 	if (!tt)
 		return;
 	grens_raptor *raptor = NULL;
@@ -579,13 +595,16 @@ static void test_fixture(void)
 
 int main(void)
 {
-	test_change_time_and_pareto();
-	test_days();
-	test_footpaths();
-	test_stay_seated();
-	test_pickup_drop_off();
-	test_bad_queries();
-	test_depart_late();
-	test_fixture();
+	for (int run = 0; run < 2; run++) {
+		from_snapshot = run == 1;
+		test_change_time_and_pareto();
+		test_days();
+		test_footpaths();
+		test_stay_seated();
+		test_pickup_drop_off();
+		test_bad_queries();
+		test_depart_late();
+		test_fixture();
+	}
 	return check_exit();
 }

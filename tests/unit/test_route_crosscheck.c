@@ -18,6 +18,7 @@
 #include "grens/gtfs.h"
 #include "grens/route.h"
 #include "route_tt.h"
+#include "snapshot_rt.h"
 
 #define NET_DAYS 14
 
@@ -620,7 +621,7 @@ int main(void)
 		fprintf(stderr, "cannot make a temporary directory\n");
 		return 1;
 	}
-	uint32_t gtfs_runs = 0;
+	uint32_t gtfs_runs = 0, snapshot_runs = 0;
 	for (uint64_t seed = first_seed; seed < first_seed + seeds; seed++) {
 		tb_net net;
 		make_network(&net, seed);
@@ -636,6 +637,15 @@ int main(void)
 		CHECK(built != NULL);
 		if (built) {
 			check_timetable(built, &net, seed);
+			/* 3: that timetable written as a snapshot and mapped back */
+			mode_name = "snapshot";
+			grens_timetable *mapped = snapshot_roundtrip(built);
+			CHECK(mapped != NULL);
+			if (mapped) {
+				check_timetable(mapped, &net, seed);
+				grens_timetable_free(mapped);
+				snapshot_runs++;
+			}
 			grens_timetable_free(built);
 			gtfs_runs++;
 		}
@@ -644,9 +654,11 @@ int main(void)
 	rmdir(dir);
 	fprintf(stderr,
 		"%u queries (%u reached, %u after 22:00, %u on calendar exception dates, "
-		"%u with several Pareto journeys, %u stay-seated legs), %u networks through GTFS; "
+		"%u with several Pareto journeys, %u stay-seated legs), %u networks through GTFS, "
+		"%u through a snapshot; "
 		"%u range one-to-all departures, %u arrivals cut by a bound\n",
-		queries, reached, late, exception_days, multi, seated, gtfs_runs, range_departures,
+		queries, reached, late, exception_days, multi, seated, gtfs_runs, snapshot_runs,
+		range_departures,
 		bound_cuts);
 	if (seeds > 1) {
 		CHECK(queries >= 10000);
@@ -654,6 +666,7 @@ int main(void)
 		CHECK(exception_days > 100);
 		CHECK(seated > 0);
 		CHECK(gtfs_runs == seeds);
+		CHECK(snapshot_runs == seeds);
 		CHECK(range_departures > 1000);
 		CHECK(bound_cuts > 1000);
 	}
