@@ -64,7 +64,7 @@ static void open_one(const unsigned char *b, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* the reader wants 8-byte aligned bytes, as a mapping is */
-	uint64_t *copy = malloc(size + 8);
+	uint64_t *copy = calloc(1, size + 8);
 	if (!copy)
 		return 0;
 	unsigned char *b = (unsigned char *)copy;
