@@ -42,6 +42,15 @@ struct seat_record {
 	uint32_t prev;  /* record before this one in the chain, or GRENS_NONE (boarded) */
 };
 
+struct lb_edge {
+	uint32_t from;
+	int32_t w;
+};
+struct lb_heap_item {
+	int32_t d;
+	uint32_t s;
+};
+
 struct grens_raptor {
 	const grens_timetable *tt;
 	uint32_t rounds; /* most trips per journey the workspace holds */
@@ -63,6 +72,19 @@ struct grens_raptor {
 	int32_t tgt_prefix[GRENS_ROUTE_MAX_TRANSFERS + 2];
 
 	uint8_t *is_target;   /* [stops] */
+	/* Goal bound of a query with targets: lb[s] is a lower bound on the
+	 * time from s to the nearest target (a reverse Dijkstra over the
+	 * shortest scheduled ride of every hop and the footpaths), so a label a
+	 * at s with a + lb[s] at or past the target bound cannot improve the
+	 * target. Off (use_lb false) for one-to-all and with a realtime overlay,
+	 * whose live times may beat the schedule. The reverse graph is built on
+	 * the first query that needs it. */
+	bool use_lb, lb_graph_built;
+	int32_t *lb;		 /* [stops] */
+	uint32_t *lb_in_offset;	 /* [stops + 1] CSR of hops into each stop */
+	struct lb_edge *lb_in;	 /* [hops] */
+	struct lb_heap_item *lb_heap;
+	size_t lb_heap_cap;
 	uint8_t *marked;      /* [stops] */
 	uint32_t *marked_list;
 	uint32_t marked_count;
@@ -122,6 +144,9 @@ void grens_raptor_free(grens_raptor *ws)
 	if (!ws)
 		return;
 	grens_arena_free(ws->arena);
+	free(ws->lb_in_offset);
+	free(ws->lb_in);
+	free(ws->lb_heap);
 	free(ws);
 }
 
@@ -168,6 +193,7 @@ int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max
 	ws->prefix_trip = ws_array(ws, cells, sizeof(int32_t), &rc);
 	ws->prefix_foot = ws_array(ws, cells, sizeof(int32_t), &rc);
 	ws->is_target = ws_array(ws, tt->stop_count, 1, &rc);
+	ws->lb = ws_array(ws, tt->stop_count, sizeof(int32_t), &rc);
 	ws->marked = ws_array(ws, tt->stop_count, 1, &rc);
 	ws->marked_list = ws_array(ws, tt->stop_count, sizeof(uint32_t), &rc);
 	ws->pat_first = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
@@ -318,6 +344,7 @@ static void reset_labels(grens_raptor *ws, const grens_route_query *q, bool targ
 	memset(ws->is_target, 0, ws->stops);
 	for (uint32_t i = 0; targets && i < q->to_count; i++)
 		ws->is_target[q->to[i]] = 1;
+	ws->use_lb = false;
 	ws->min_change = opts->min_change;
 	ws->max_duration = opts->max_duration;
 	ws->limit = INF;
@@ -326,6 +353,159 @@ static void reset_labels(grens_raptor *ws, const grens_route_query *q, bool targ
 	ws->query_date = q->date;
 	ws->query_rounds = opts->max_transfers + 1;
 	next_stamp(ws);
+}
+
+/* ---- goal bound ------------------------------------------------------------ */
+
+/* The reverse graph of the goal bound: every hop between consecutive stops
+ * of a pattern weighted by the shortest scheduled ride of its trips, every
+ * footpath, and every block continuation that starts at another stop than
+ * the previous trip ended (weight 0). Any journey is a path in it, so the
+ * distances are lower bounds on the times of journeys. */
+static int build_lb_graph(grens_raptor *ws, grens_error *err)
+{
+	const grens_timetable *tt = ws->tt;
+	uint32_t ns = tt->stop_count;
+	uint32_t *off = calloc((size_t)ns + 2, sizeof(uint32_t));
+	if (!off)
+		return grens_error_set(err, GRENS_ENOMEM, "out of memory for the goal bound");
+	/* count into off[s + 2], prefix into off[s + 1], fill with off[s + 1]++ */
+	for (uint32_t p = 0; p < tt->pattern_count; p++) {
+		uint32_t so = tt->pattern_stop_offset[p], n = tt->pattern_stop_offset[p + 1] - so;
+		for (uint32_t i = 1; i < n; i++)
+			off[tt->pattern_stops[so + i] + 2]++;
+	}
+	for (uint32_t s = 0; s < ns; s++)
+		for (uint32_t f = tt->footpath_offset[s]; f < tt->footpath_offset[s + 1]; f++)
+			off[tt->footpaths[f].to_stop + 2]++;
+	for (uint32_t t = 0; ws->has_blocks && t < tt->trip_count; t++) {
+		uint32_t u = tt->trip_block_next[t];
+		if (u == GRENS_NONE)
+			continue;
+		uint32_t pt = tt->trip_pattern[t], pu = tt->trip_pattern[u];
+		uint32_t last = tt->pattern_stops[tt->pattern_stop_offset[pt + 1] - 1];
+		uint32_t first = tt->pattern_stops[tt->pattern_stop_offset[pu]];
+		if (last != first)
+			off[first + 2]++;
+	}
+	for (uint32_t s = 0; s < ns; s++)
+		off[s + 2] += off[s + 1];
+	size_t edges = off[ns + 1];
+	struct lb_edge *in = malloc((edges ? edges : 1) * sizeof(*in));
+	struct lb_heap_item *heap = malloc((edges + ns + 1) * sizeof(*heap));
+	if (!in || !heap) {
+		free(off);
+		free(in);
+		free(heap);
+		return grens_error_set(err, GRENS_ENOMEM, "out of memory for the goal bound");
+	}
+	for (uint32_t p = 0; p < tt->pattern_count; p++) {
+		uint32_t so = tt->pattern_stop_offset[p], n = tt->pattern_stop_offset[p + 1] - so;
+		uint32_t nt = tt->pattern_trip_offset[p + 1] - tt->pattern_trip_offset[p];
+		const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p];
+		for (uint32_t i = 1; i < n; i++) {
+			int32_t w = INT32_MAX;
+			for (uint32_t ti = 0; ti < nt; ti++) {
+				int32_t d = st[(uint64_t)ti * n + i].arrival -
+					    st[(uint64_t)ti * n + i - 1].departure;
+				if (d < w)
+					w = d;
+			}
+			in[off[tt->pattern_stops[so + i] + 1]++] =
+				(struct lb_edge){ tt->pattern_stops[so + i - 1], w > 0 ? w : 0 };
+		}
+	}
+	for (uint32_t s = 0; s < ns; s++)
+		for (uint32_t f = tt->footpath_offset[s]; f < tt->footpath_offset[s + 1]; f++) {
+			int32_t d = tt->footpaths[f].duration;
+			in[off[tt->footpaths[f].to_stop + 1]++] = (struct lb_edge){ s, d > 0 ? d : 0 };
+		}
+	for (uint32_t t = 0; ws->has_blocks && t < tt->trip_count; t++) {
+		uint32_t u = tt->trip_block_next[t];
+		if (u == GRENS_NONE)
+			continue;
+		uint32_t pt = tt->trip_pattern[t], pu = tt->trip_pattern[u];
+		uint32_t last = tt->pattern_stops[tt->pattern_stop_offset[pt + 1] - 1];
+		uint32_t first = tt->pattern_stops[tt->pattern_stop_offset[pu]];
+		if (last != first)
+			in[off[first + 1]++] = (struct lb_edge){ last, 0 };
+	}
+	ws->lb_in_offset = off;
+	ws->lb_in = in;
+	ws->lb_heap = heap;
+	ws->lb_heap_cap = edges + ns + 1;
+	ws->lb_graph_built = true;
+	return 0;
+}
+
+static void heap_push(grens_raptor *ws, size_t *n, int32_t d, uint32_t s)
+{
+	struct lb_heap_item *h = ws->lb_heap;
+	size_t i = (*n)++;
+	while (i > 0 && h[(i - 1) / 2].d > d) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = (struct lb_heap_item){ d, s };
+}
+
+static struct lb_heap_item heap_pop(grens_raptor *ws, size_t *n)
+{
+	struct lb_heap_item *h = ws->lb_heap, top = h[0], x = h[--(*n)];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && h[c + 1].d < h[c].d)
+			c++;
+		if (h[c].d >= x.d)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (*n)
+		h[i] = x;
+	return top;
+}
+
+/* Fill ws->lb for the targets of q (see the struct). With a bound on the
+ * duration, stops farther than it stay INF: no label there can arrive in
+ * time. */
+static int prepare_goal(grens_raptor *ws, const grens_route_query *q, grens_error *err)
+{
+	ws->use_lb = false;
+	if (ws->rt || q->to_count == 0)
+		return 0;
+	if (!ws->lb_graph_built) {
+		int rc = build_lb_graph(ws, err);
+		if (rc)
+			return rc;
+	}
+	int32_t cap = ws->max_duration > 0 ? ws->max_duration : INT32_MAX;
+	for (uint32_t s = 0; s < ws->stops; s++)
+		ws->lb[s] = INF;
+	size_t n = 0;
+	for (uint32_t i = 0; i < q->to_count; i++)
+		if (ws->lb[q->to[i]] != 0) {
+			ws->lb[q->to[i]] = 0;
+			heap_push(ws, &n, 0, q->to[i]);
+		}
+	while (n) {
+		struct lb_heap_item x = heap_pop(ws, &n);
+		if (x.d != ws->lb[x.s])
+			continue;
+		for (uint32_t e = ws->lb_in_offset[x.s]; e < ws->lb_in_offset[x.s + 1]; e++) {
+			int64_t nd = (int64_t)x.d + ws->lb_in[e].w;
+			uint32_t u = ws->lb_in[e].from;
+			if (nd <= cap && nd < ws->lb[u] && n < ws->lb_heap_cap) {
+				ws->lb[u] = (int32_t)nd;
+				heap_push(ws, &n, (int32_t)nd, u);
+			}
+		}
+	}
+	ws->use_lb = true;
+	return 0;
 }
 
 /* ---- labels -------------------------------------------------------------- */
@@ -351,6 +531,16 @@ static inline int32_t target_bound(const grens_raptor *ws, uint32_t k)
 {
 	int32_t b = ws->prefix ? ws->tgt_prefix[k] : ws->tgt_best;
 	return b < ws->limit ? b : ws->limit;
+}
+
+/* Whether a label (or a boarding) at s at time a can still improve a
+ * target in round k: before the target bound, with the goal bound added. */
+static inline bool beats_goal(const grens_raptor *ws, uint32_t k, uint32_t s, int32_t a)
+{
+	int32_t b = target_bound(ws, k);
+	if (!ws->use_lb)
+		return a < b;
+	return ws->lb[s] != INF && (int64_t)a + ws->lb[s] < b;
 }
 
 /* Set the arrival limit for a departure at t (see the struct). */
@@ -573,7 +763,7 @@ static void scan_pattern_live(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t
 			bool skipped = is_skipped(rf, i);
 			if (board != GRENS_NONE && !skipped && !(flags[i] & GRENS_NET_NO_DROP_OFF)) {
 				int32_t a = row[i].arrival + shift;
-				if (a < target_bound(ws, k) && a < bound[s])
+				if (a < bound[s] && beats_goal(ws, k, s, a))
 					set_trip_label(ws, k, s, a, t, board, i, GRENS_NONE);
 			}
 			if (board != GRENS_NONE || skipped || i + 1 >= n ||
@@ -581,7 +771,7 @@ static void scan_pattern_live(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t
 				continue;
 			uint32_t kind;
 			int32_t r = ready_time(ws, k - 1, s, &kind);
-			if (r >= target_bound(ws, k) || r > row[i].departure + shift)
+			if (!beats_goal(ws, k, s, r) || r > row[i].departure + shift)
 				continue;
 			board = i | kind | dayflag;
 		}
@@ -635,14 +825,14 @@ static void scan_pattern(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t firs
 		uint32_t s = stops[i];
 		if (row && !(flags[i] & GRENS_NET_NO_DROP_OFF)) {
 			int32_t a = row[i].arrival + shift;
-			if (a < target_bound(ws, k) && a < bound[s])
+			if (a < bound[s] && beats_goal(ws, k, s, a))
 				set_trip_label(ws, k, s, a, t0 + cur, board, i, GRENS_NONE);
 		}
 		if (i + 1 >= n || (flags[i] & GRENS_NET_NO_PICKUP))
 			continue;
 		uint32_t kind;
 		int32_t r = ready_time(ws, k - 1, s, &kind);
-		if (r >= target_bound(ws, k) || (row && r > row[i].departure + shift))
+		if (!beats_goal(ws, k, s, r) || (row && r > row[i].departure + shift))
 			continue;
 		/* usually not even the trip before cur can be caught: check it in
 		 * the [trip][stop] block, whose row the scan reads sequentially */
@@ -725,7 +915,7 @@ static void relax_footpaths(grens_raptor *ws, uint32_t k, uint32_t from_count)
 		for (uint32_t f = tt->footpath_offset[s]; f < tt->footpath_offset[s + 1]; f++) {
 			uint32_t to = tt->footpaths[f].to_stop;
 			int32_t a = base + tt->footpaths[f].duration;
-			if (a < target_bound(ws, k) && a < foot_bound(ws, k)[to])
+			if (a < foot_bound(ws, k)[to] && beats_goal(ws, k, to, a))
 				set_foot_label(ws, k, to, a, s);
 		}
 	}
@@ -758,7 +948,7 @@ static void run_rounds(grens_raptor *ws, const grens_route_query *q, const int32
 		for (uint32_t f = tt->footpath_offset[o]; f < tt->footpath_offset[o + 1]; f++) {
 			uint32_t to = tt->footpaths[f].to_stop;
 			int32_t a = start + tt->footpaths[f].duration;
-			if (a < target_bound(ws, 0) && a < foot_bound(ws, 0)[to])
+			if (a < foot_bound(ws, 0)[to] && beats_goal(ws, 0, to, a))
 				set_foot_label(ws, 0, to, a, o);
 		}
 	}
@@ -1039,6 +1229,9 @@ int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t
 	uint32_t n = (uint32_t)((t1 - t0) / step) + 1;
 	set_date(ws, q->date);
 	reset_labels(ws, q, true, true, opts);
+	rc = prepare_goal(ws, q, err);
+	if (rc)
+		return rc;
 	/* Which trips a traveller leaving at t can board changes only at a
 	 * boarding deadline (as in grens_access_run): a step with none before
 	 * the next later step rides as that step does and differs only in

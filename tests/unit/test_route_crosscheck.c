@@ -570,8 +570,9 @@ static void check_timetable(const grens_timetable *tt, const tb_net *net, uint64
 		}
 		if (qi % 8 == 4)
 			check_range_all(tt, raptor, dijkstra, &q, &o, seed);
-		/* range query: each step equals a one-off query at that time */
-		if (qi % 12 == 0) {
+		/* range query: each step equals a one-off query at that time (the
+		 * goal bound prunes profiles, so check them often) */
+		if (qi % 6 == 0) {
 			grens_route_profile_step steps[13];
 			int32_t t0 = q.time;
 			CHECK_INT(grens_raptor_profile(raptor, &q, t0, t0 + 12 * 300, 300, &o, steps,
