@@ -1179,6 +1179,101 @@ done:
 	grens_gtfs_free(gf);
 }
 
+/* An archive survives what an interrupted recorder leaves behind: the
+ * index rebuilt from the files, temporary files removed, a corrupt snapshot
+ * skipped and counted; identical messages are kept once. */
+static void test_archive(void)
+{
+	char dir[600], path[1200];
+	snprintf(dir, sizeof(dir), "%s/archive", tmpdir);
+	size_t len, bounds[4];
+	uint8_t *buf = pack_small(&len, bounds);
+	grens_error err;
+	grens_error_clear(&err);
+	grens_rt_archive *ar = NULL;
+	CHECK_INT(grens_rt_archive_open(&ar, dir, false, &err), GRENS_ENOTFOUND);
+	CHECK_INT(grens_rt_archive_open(&ar, dir, true, &err), 0);
+	if (!ar)
+		goto done;
+	bool added = false;
+	/* 2026-03-10T08:00:30Z = 20522 days * 86400 + 28830 s */
+	int64_t t = (int64_t)20522 * 86400 + 28830;
+	CHECK_INT(grens_rt_archive_add(ar, "nl-rt", t, buf, len, &added, &err), 0);
+	CHECK(added);
+	CHECK_INT(grens_rt_archive_add(ar, "nl-rt", t + 30, buf, len, &added, &err), 0);
+	CHECK(!added); /* same SHA-256: kept once */
+	/* a second distinct message: the first with gtfs_realtime_version
+	 * "2.0" changed to "2.1" (same length, still a valid encoding) */
+	uint8_t *other = malloc(len);
+	memcpy(other, buf, len);
+	uint8_t *v = memmem(other, len, "2.0", 3);
+	CHECK(v != NULL);
+	if (v)
+		v[2] = '1';
+	CHECK_INT(grens_rt_archive_add(ar, "nl-rt", t + 60, other, len, &added, &err), 0);
+	CHECK(added);
+	CHECK_INT(grens_rt_archive_count(ar), 2);
+	const grens_rt_snapshot *s0 = grens_rt_archive_at(ar, 0);
+	CHECK_STR(s0->feed, "nl-rt");
+	CHECK_INT(s0->received, t);
+	CHECK_INT(s0->header_ts, 1700000000);
+	CHECK_INT(s0->bytes, len);
+	CHECK(strncmp(s0->file, "2026-03-10/080030Z-nl-rt-", 25) == 0);
+	grens_rt_feed *feed = NULL;
+	CHECK_INT(grens_rt_archive_read(ar, s0, &feed, &err), 0);
+	grens_rt_feed_free(feed);
+	grens_rt_archive_free(ar);
+	ar = NULL;
+
+	/* what kill -9 can leave: a temporary file and an index that lacks the
+	 * last snapshot; and a snapshot that was cut short on the disk */
+	snprintf(path, sizeof(path), "%s/2026-03-10/.part-abc123", dir);
+	FILE *f = fopen(path, "wb");
+	fputs("half", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/2026-03-10/index.csv", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/2026-03-10/090000Z-nl-rt-0123456789ab.pb.gz", dir);
+	f = fopen(path, "wb");
+	fputs("\x1f\x8b\x08", f);
+	fclose(f);
+	CHECK_INT(grens_rt_archive_open(&ar, dir, true, &err), 0);
+	if (!ar)
+		goto done;
+	const grens_rt_archive_stats *st = grens_rt_archive_stats_get(ar);
+	CHECK_INT(st->snapshots, 2);
+	CHECK_INT(st->corrupt, 1);
+	CHECK_INT(st->reindexed_days, 1);
+	CHECK_INT(st->temp_removed, 1);
+	CHECK_INT(grens_rt_archive_at(ar, 1)->received, t + 60);
+	grens_rt_archive_free(ar);
+	ar = NULL;
+	/* the rewritten index is used as it is; the corrupt file stays aside */
+	CHECK_INT(grens_rt_archive_open(&ar, dir, false, &err), 0);
+	if (!ar)
+		goto done;
+	st = grens_rt_archive_stats_get(ar);
+	CHECK_INT(st->snapshots, 2);
+	CHECK_INT(st->reindexed_days, 0);
+	CHECK_INT(st->corrupt, 1);
+	grens_rt_archive_free(ar);
+	ar = NULL;
+	/* retention: 2026-03-10 is 3 days before 2026-03-13 */
+	CHECK_INT(grens_rt_archive_open(&ar, dir, true, &err), 0);
+	if (!ar)
+		goto done;
+	uint32_t removed = 9;
+	CHECK_INT(grens_rt_archive_prune(ar, t + 3 * 86400, 3, &removed, &err), 0);
+	CHECK_INT(removed, 0);
+	CHECK_INT(grens_rt_archive_prune(ar, t + 4 * 86400, 3, &removed, &err), 0);
+	CHECK_INT(removed, 1);
+	CHECK_INT(grens_rt_archive_count(ar), 0);
+	free(other);
+done:
+	grens_rt_archive_free(ar);
+	free(buf);
+}
+
 int main(void)
 {
 	if (!check_part_is("local"))
@@ -1193,6 +1288,7 @@ int main(void)
 		test_bad_files();
 		test_random_bytes();
 		test_time_zones();
+		test_archive();
 		if (load_fixture() == 0) {
 			test_apply_small();
 			test_duplicates_and_no_data();
