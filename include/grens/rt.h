@@ -331,6 +331,73 @@ int grens_rt_archive_prune(grens_rt_archive *ar, int64_t now, unsigned keep_days
 int grens_rt_archive_read(const grens_rt_archive *ar, const grens_rt_snapshot *snap,
 			  grens_rt_feed **out, grens_error *err);
 
+/* ---- recording: the recorder's status file and lock ------------------------
+ * A recorder (grens rt record) keeps two more files in the archive folder:
+ *   DIR/status.json   what it did (grens_rt_record_status), rewritten
+ *                     atomically after every poll
+ *   DIR/record.lock   flock'ed while a recorder runs; holds its pid
+ * Both are outside the day folders, so archive readers never see them. */
+#define GRENS_RT_RECORD_MAX_FEEDS 16u
+#define GRENS_RT_RECORD_URL_BYTES 2048u
+#define GRENS_RT_RECORD_ERROR_BYTES 512u
+
+/* Counters of one recorded feed, or of all of them. A poll is one download
+ * of one feed: polls = added + unchanged + failed. */
+typedef struct grens_rt_record_counts {
+	uint64_t polls;
+	uint64_t added;	    /* a snapshot the archive did not hold yet */
+	uint64_t unchanged; /* 304, the same bytes, or a snapshot already archived */
+	uint64_t failed;    /* no usable message: HTTP or network error, size cap,
+			     * a body that does not decode, the archive not writable */
+	int64_t last_poll;  /* POSIX seconds of the end of the last poll, 0 never */
+	int64_t last_added; /* of the last new snapshot, 0 never */
+	char last_result[16]; /* "new", "unchanged", "failed", "" never */
+	char last_error[GRENS_RT_RECORD_ERROR_BYTES]; /* of the last failed poll, cut */
+} grens_rt_record_counts;
+
+typedef struct grens_rt_record_feed {
+	char name[64];
+	char url[GRENS_RT_RECORD_URL_BYTES];
+	grens_rt_record_counts counts;
+} grens_rt_record_feed;
+
+/* status.json: one recorder run (counts start at 0 at each start). */
+typedef struct grens_rt_record_status {
+	int64_t pid;
+	int64_t started;  /* POSIX seconds */
+	int64_t stopped;  /* 0 while running (or killed) */
+	int64_t until;	  /* 0: no end time */
+	int64_t every_ms; /* polling interval */
+	grens_rt_record_counts total;
+	uint32_t feed_count;
+	grens_rt_record_feed feeds[GRENS_RT_RECORD_MAX_FEEDS];
+} grens_rt_record_status;
+
+/* Write dir/status.json atomically (temporary file, fsync, rename).
+ * GRENS_EIO, GRENS_ENOMEM. */
+int grens_rt_record_status_write(const char *dir, const grens_rt_record_status *st,
+				 grens_error *err);
+/* Read dir/status.json. GRENS_ENOTFOUND when absent, GRENS_EFORMAT when it
+ * is not what grens_rt_record_status_write writes (err says which key). */
+int grens_rt_record_status_read(grens_rt_record_status *out, const char *dir, grens_error *err);
+
+/* Take the recorder lock of the archive folder dir (created when missing):
+ * on success *fd is the lock (release with grens_rt_record_unlock) and the
+ * file holds this process's pid. When another process holds it, returns 0
+ * with *fd -1 and *holder its pid (0 when unreadable). The lock goes with the
+ * process: kill -9 releases it. GRENS_EIO. */
+int grens_rt_record_lock(int *fd, const char *dir, int64_t *holder, grens_error *err);
+void grens_rt_record_unlock(int fd);
+/* Whether a recorder holds dir's lock (*holder its pid, 0 when none or
+ * unreadable) without taking it for long or changing the file. GRENS_EIO. */
+int grens_rt_record_probe(const char *dir, int64_t *holder, grens_error *err);
+
+/* grens_rt_archive_add of the FeedMessage in the file at path (at most
+ * GRENS_LIMIT_RT_BYTES): how a recorder archives the fetcher's download.
+ * Errors as grens_rt_archive_add, GRENS_ENOTFOUND / GRENS_EIO for the file. */
+int grens_rt_archive_add_file(grens_rt_archive *ar, const char *feed, int64_t received,
+			      const char *path, bool *added, grens_error *err);
+
 /* ---- time ------------------------------------------------------------------ */
 
 /* POSIX time of noon-minus-12h of date in the IANA zone (the zero of GTFS

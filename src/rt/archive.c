@@ -784,3 +784,9 @@ int grens_rt_archive_prune(grens_rt_archive *ar, int64_t now, unsigned keep_days
 	(void)err;
 	return 0;
 }
+
+int rt_archive_write_atomic(const char *dir, const char *name, const void *bytes, size_t len,
+			    grens_error *err)
+{
+	return write_atomic(dir, name, bytes, len, err);
+}

@@ -34,4 +34,9 @@ struct grens_rt_feed {
  * GRENS_ELIMIT, GRENS_EFORMAT (a directory), GRENS_ENOMEM. */
 int rt_read_file(const char *path, uint8_t **out, size_t *out_len, grens_error *err);
 
+/* Write bytes to dir/name through a hidden temporary file, fsync'ed and
+ * renamed (the archive's writer, shared with the recorder's status file). */
+int rt_archive_write_atomic(const char *dir, const char *name, const void *bytes, size_t len,
+			    grens_error *err);
+
 #endif
