@@ -12,11 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "grens/fetch.h"
+#include "grens/report.h"
 #include "grens/rt.h"
 #include "grens_config.h"
 #include "rt_record.h"
@@ -564,3 +566,211 @@ done:
 	return code;
 }
 
+/* ---- grens nightly ------------------------------------------------------------ */
+
+char *cli_nightly_record_config(const char *cmd, const char *path, cli_record_setup *rec,
+				size_t *len)
+{
+	memset(rec, 0, sizeof(*rec));
+	char *text = cli_read_file(cmd, "nightly configuration", path, 1024 * 1024, len);
+	if (!text)
+		return NULL;
+	uint32_t line = 0;
+	for (char *p = text, *end = text + *len; p < end;) {
+		char *eol = memchr(p, '\n', (size_t)(end - p));
+		char *next = eol ? eol + 1 : end;
+		if (!eol)
+			eol = end;
+		line++;
+		/* the same syntax as the report's parser: key = value, # comments */
+		char *hash = memchr(p, '#', (size_t)(eol - p));
+		char *e = hash ? hash : eol, *k = p;
+		while (k < e && (*k == ' ' || *k == '\t'))
+			k++;
+		while (e > k && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			e--;
+		char *eq = memchr(k, '=', (size_t)(e - k));
+		char *ke = eq, *v = eq ? eq + 1 : NULL;
+		while (ke && ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
+			ke--;
+		while (v && v < e && (*v == ' ' || *v == '\t'))
+			v++;
+		bool is_archive = eq && ke - k == 10 && memcmp(k, "rt_archive", 10) == 0;
+		bool is_url = eq && ke - k == 13 && memcmp(k, "rt_record_url", 13) == 0;
+		if (is_archive || is_url) {
+			size_t vlen = (size_t)(e - v);
+			const char *why = NULL;
+			if (vlen == 0)
+				why = "empty value";
+			else if (is_url && rec->url_count == GRENS_RT_RECORD_MAX_FEEDS)
+				why = "too many feeds to record";
+			else if (is_url && vlen >= sizeof(rec->urls[0]))
+				why = "value too long";
+			if (!why && is_url) {
+				memcpy(rec->urls[rec->url_count], v, vlen);
+				rec->urls[rec->url_count++][vlen] = '\0';
+			} else if (!why) {
+				/* relative to the configuration's folder, as its other paths */
+				const char *slash = strrchr(path, '/');
+				int dl = v[0] == '/' || !slash ? 0 : (int)(slash - path + 1);
+				if ((size_t)snprintf(rec->archive, sizeof(rec->archive), "%.*s%.*s", dl,
+						     path, (int)vlen, v) >= sizeof(rec->archive))
+					why = "value too long";
+			}
+			if (why) {
+				cli_errorf(cmd, "%s:%u: %.*s: %s", path, line, (int)(ke - k), k, why);
+				free(text);
+				return NULL;
+			}
+			/* blank the line for the report's parser, keeping its number */
+			memset(p, ' ', (size_t)(eol - p));
+		}
+		p = next;
+	}
+	return text;
+}
+
+/* Unless a recorder already holds the archive, start one in the background
+ * (its own session, output appended to ARCHIVE/record.log) until until.
+ * 1 when started, 0 when one already runs (*holder its pid), -1 after a
+ * message. */
+static int start_recorder(const char *cmd, const cli_record_setup *rec, int64_t until,
+			  int64_t *holder)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	if (grens_rt_record_probe(rec->archive, holder, &err) != 0) {
+		cli_errorf(cmd, "rt_archive %s: %s", rec->archive, err.message);
+		return -1;
+	}
+	/* Should another recorder start between this look and the new one's
+	 * own lock, the new one exits (status 3, in the log) and that one
+	 * records. */
+	if (*holder)
+		return 0;
+
+	char exe[4096], log[4200], until_text[40];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0 || (size_t)n >= sizeof(exe) - 1) {
+		cli_errorf(cmd, "cannot find the grens program to start the recorder");
+		return -1;
+	}
+	exe[n] = '\0';
+	snprintf(log, sizeof(log), "%s/record.log", rec->archive);
+	cli_format_utc(until, until_text, sizeof(until_text));
+	const char *args[8 + 2 * GRENS_RT_RECORD_MAX_FEEDS];
+	unsigned a = 0;
+	args[a++] = exe;
+	args[a++] = "rt";
+	args[a++] = "record";
+	args[a++] = "--out";
+	args[a++] = rec->archive;
+	args[a++] = "--until";
+	args[a++] = until_text;
+	for (unsigned i = 0; i < rec->url_count; i++) {
+		args[a++] = "--url";
+		args[a++] = rec->urls[i];
+	}
+	args[a] = NULL;
+	int logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (logfd < 0) {
+		cli_errorf(cmd, "cannot open %s: %s", log, strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	/* Fork twice so the recorder belongs to init, in its own session:
+	 * the nightly run neither waits for it nor leaves a zombie, and the
+	 * terminal's signals do not reach it. */
+	pid_t child = fork();
+	if (child < 0) {
+		cli_errorf(cmd, "cannot start the recorder: %s", strerror(errno));
+		close(logfd);
+		return -1;
+	}
+	if (child == 0) {
+		setsid();
+		if (fork() != 0)
+			_exit(0);
+		int nul = open("/dev/null", O_RDONLY);
+		if (nul >= 0)
+			dup2(nul, STDIN_FILENO);
+		dup2(logfd, STDOUT_FILENO);
+		dup2(logfd, STDERR_FILENO);
+		execv(exe, (char *const *)args);
+		dprintf(STDERR_FILENO, "grens nightly: cannot run %s: %s\n", exe, strerror(errno));
+		_exit(127);
+	}
+	close(logfd);
+	int st;
+	while (waitpid(child, &st, 0) < 0 && errno == EINTR)
+		;
+	return 1;
+}
+
+/* How long a recorder started by a night runs: until shortly before the
+ * next night, which starts the next one. */
+#define NIGHT_RECORD_S (24 * 3600 - 5 * 60)
+
+int cli_nightly_record(const char *cmd, const cli_record_setup *rec, int64_t now,
+		       grens_report *report)
+{
+	char note[16384], when[40];
+	grens_error err;
+	if (!rec->archive[0])
+		return 0;
+	if (rec->url_count) {
+		int64_t holder = 0;
+		int64_t until = now + NIGHT_RECORD_S;
+		int started = start_recorder(cmd, rec, until, &holder);
+		cli_format_utc(until, when, sizeof(when));
+		if (started > 0)
+			snprintf(note, sizeof(note),
+				 "realtime archive %s: recording %u feed(s) in the background until "
+				 "%s (log %s/record.log)",
+				 rec->archive, rec->url_count, when, rec->archive);
+		else if (started == 0)
+			snprintf(note, sizeof(note),
+				 "realtime archive %s: a recorder is already running (pid %lld); "
+				 "none started",
+				 rec->archive, (long long)holder);
+		else
+			snprintf(note, sizeof(note),
+				 "realtime archive %s: the recorder could not be started",
+				 rec->archive);
+		printf("%s\n", note);
+		grens_error_clear(&err);
+		if (grens_report_add_note(report, note, &err) != 0)
+			return -1;
+	}
+	/* What the recording (this one's earlier nights, or one made elsewhere)
+	 * holds so far. */
+	grens_rt_record_status *st = calloc(1, sizeof(*st));
+	if (!st)
+		return -1;
+	grens_error_clear(&err);
+	int rc = grens_rt_record_status_read(st, rec->archive, &err);
+	if (rc == 0) {
+		const grens_rt_record_counts *c = &st->total;
+		char last[40] = "never", last_new[40] = "never";
+		if (c->last_poll)
+			cli_format_utc(c->last_poll, last, sizeof(last));
+		if (c->last_added)
+			cli_format_utc(c->last_added, last_new, sizeof(last_new));
+		snprintf(note, sizeof(note),
+			 "realtime archive %s: last poll %s, last new snapshot %s; %llu poll(s): "
+			 "%llu new, %llu unchanged, %llu failed%s%s",
+			 rec->archive, last, last_new, (unsigned long long)c->polls,
+			 (unsigned long long)c->added, (unsigned long long)c->unchanged,
+			 (unsigned long long)c->failed, c->last_error[0] ? "; last error: " : "",
+			 c->last_error);
+	} else if (rc == GRENS_ENOTFOUND) {
+		snprintf(note, sizeof(note), "realtime archive %s: no status.json (not recorded "
+					     "by grens rt record, or not yet)", rec->archive);
+	} else {
+		snprintf(note, sizeof(note), "realtime archive %s: %s", rec->archive, err.message);
+	}
+	free(st);
+	printf("%s\n", note);
+	grens_error_clear(&err);
+	return grens_report_add_note(report, note, &err) != 0 ? -1 : 0;
+}

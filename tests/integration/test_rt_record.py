@@ -5,8 +5,9 @@ A scripted feed serves changing FeedMessages, sometimes the same bytes, a
 message: the archive must hold exactly the distinct valid snapshots and the
 failures must be counted. A recorder killed with -9 and restarted leaves no
 torn file, rebuilds the index and archives nothing twice. --until and --for
-stop it by itself, SIGTERM cleanly; --retention prunes old day folders.
-Every wait is bounded."""
+stop it by itself, SIGTERM cleanly; --retention prunes old day folders;
+grens nightly starts one background recorder and never a second. Every wait
+is bounded."""
 import datetime
 import gzip
 import hashlib
@@ -322,6 +323,66 @@ check(not problems and sorted(f for f, _ in snaps) == ["be-rt", "nl-rt"],
       f"--config records the two enabled gtfs-rt feeds, one snapshot each: {snaps} {problems}")
 st = load_json(os.path.join(arch4, "status.json")) or {}
 check([x.get("name") for x in st.get("feeds", [])] == ["nl-rt", "be-rt"], "status per feed")
+
+# ---- 7. grens nightly starts one background recorder --------------------------------------
+nd = os.path.join(tmp, "night")
+os.makedirs(nd)
+with open(os.path.join(nd, "feeds.conf"), "w") as f:
+    f.write(f"[small]\nkind = gtfs\nurl = {srv.url('/missing/small.zip')}\n")
+nconf = os.path.join(nd, "nightly.conf")
+with open(nconf, "w") as f:
+    f.write("feeds = feeds.conf\ncache = cache\npair = A -> B\n"
+            "rt_archive = archive   # relative to this file\n"
+            f"rt_record_url = nl-rt={steady}\n")
+reports = os.path.join(tmp, "reports")
+# The feed was never downloaded, so the night fails (exit 1); the recording
+# is independent of the night and starts anyway.
+r = run("nightly", "--config", nconf, "--out", reports, "--no-fetch", timeout=60)
+narch = os.path.join(nd, "archive")
+check(r.returncode == 1 and "recording 1 feed(s) in the background" in r.stdout,
+      f"nightly starts a recorder: {r.returncode} {r.stdout.strip()} {r.stderr.strip()}")
+rec_pid = wait_for(lambda: lock_pid(narch), 20)
+check(rec_pid > 0, "the background recorder holds the archive")
+check(wait_for(lambda: (load_json(os.path.join(narch, "status.json")) or {}).get("polls", 0) >= 1,
+               20), "the background recorder polls")
+r = run("nightly", "--config", nconf, "--out", reports, "--no-fetch", timeout=60)
+check(f"a recorder is already running (pid {rec_pid}); none started" in r.stdout,
+      f"a second night starts no second recorder: {r.stdout.strip()}")
+st = load_json(os.path.join(narch, "status.json")) or {}
+check(st.get("until") is not None and st.get("pid") == rec_pid,
+      f"the night's recorder has an end time: {st.get('until')}")
+if rec_pid > 0:
+    os.kill(rec_pid, signal.SIGTERM)
+    gone = wait_for(lambda: lock_pid(narch) != rec_pid or
+                    (load_json(os.path.join(narch, "status.json")) or {}).get("stopped"), 20)
+    check(gone, "the background recorder stops on SIGTERM")
+with open(os.path.join(narch, "record.log"), encoding="utf-8", errors="replace") as f:
+    log = f.read()
+check("recorded 1 new snapshot(s)" in log, f"its summary is in record.log: {log[-300:]}")
+# A folder recorded elsewhere: only rt_archive; its status is noted.
+other = os.path.join(nd, "other.conf")
+with open(other, "w") as f:
+    f.write(f"feeds = feeds.conf\npair = A -> B\nrt_archive = {arch4}\n")
+r = run("nightly", "--config", other, "--out", reports, "--no-fetch", timeout=60)
+check("background" not in r.stdout and re.search(
+    r"realtime archive .*arch4: last poll \S+Z, last new snapshot \S+Z; \d+ poll\(s\): 2 new, "
+    r"\d+ unchanged, 0 failed", r.stdout), f"a folder recorded elsewhere is read: {r.stdout}")
+check(not os.path.exists(os.path.join(arch4, "record.log")), "no recorder is started on it")
+bad = os.path.join(nd, "bad.conf")
+with open(bad, "w") as f:
+    f.write(f"feeds = feeds.conf\npair = A -> B\nrt_record_url = {steady}\n")
+r = run("nightly", "--config", bad, "--out", reports, timeout=60)
+check(r.returncode == 2 and "rt_record_url needs rt_archive" in r.stderr,
+      f"rt_record_url without rt_archive: {r.returncode} {r.stderr.strip()}")
+
+# The recording keys are taken out of the configuration line for line, so
+# the report's errors still name the right line (window is on line 4).
+with open(bad, "w") as f:
+    f.write(f"feeds = feeds.conf\nrt_archive = a\nrt_record_url = {steady}\nwindow = nope\n"
+            "pair = A -> B\n")
+r = run("nightly", "--config", bad, "--out", reports, timeout=60)
+check(r.returncode == 2 and "bad.conf:4: window" in r.stderr,
+      f"errors keep their line numbers: {r.stderr.strip()}")
 
 srv.close()
 shutil.rmtree(tmp, ignore_errors=True)
