@@ -19,6 +19,7 @@ static void usage(FILE *out)
 		"usage: grens rt [--feed PATH]... FILE [--format text|json] [--max-age S]\n"
 		"                [--now ISO] [--feed-name NAME] [--reject-decreasing] [--lang L]\n"
 		"                [--links FILE|none]\n"
+		"       grens rt record ...   record feeds into an archive (grens rt record --help)\n"
 		"\n"
 		"Decode the GTFS-realtime FeedMessage in FILE and apply it to the timetable of\n"
 		"the feeds: counts of matched, unknown and stale updates, cancellations, added\n"
