@@ -145,6 +145,10 @@ typedef struct recorder {
 	char cache[4096]; /* DIR/.fetch: the fetcher's cache of the feeds */
 	grens_fetch_feed *feeds;
 	unsigned feed_count;
+	/* The fetcher made a download current that the archive could not
+	 * store (a full disk): tried again at the next poll, whatever the
+	 * server says then, since a 304 would never bring it back. */
+	bool unarchived[GRENS_RT_RECORD_MAX_FEEDS];
 	grens_fetch_options fetch;
 	grens_rt_archive *archive;
 	grens_rt_record_status *status;
@@ -204,11 +208,12 @@ static void poll_feed(recorder *r, unsigned i)
 		if (res.status_error[0])
 			log_line(r, "%s: the fetch cache's status.json not written: %s", feed->name,
 				 res.status_error);
-		if (res.outcome == GRENS_FETCH_UPDATED) {
+		if (res.outcome == GRENS_FETCH_UPDATED || r->unarchived[i]) {
 			bool added = false;
 			grens_error_clear(&err);
-			if (grens_rt_archive_add_file(r->archive, feed->name, now, res.path, &added,
-						      &err) != 0)
+			r->unarchived[i] = grens_rt_archive_add_file(r->archive, feed->name, now,
+								     res.path, &added, &err) != 0;
+			if (r->unarchived[i])
 				result = "failed";
 			else if (added)
 				result = "new";

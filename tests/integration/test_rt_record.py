@@ -8,7 +8,9 @@ torn file, rebuilds the index and archives nothing twice. --until and --for
 stop it by itself, SIGTERM cleanly; --retention prunes old day folders;
 grens nightly starts one background recorder and never a second. Every wait
 is bounded."""
+import atexit
 import datetime
+import fcntl
 import gzip
 import hashlib
 import json
@@ -25,6 +27,16 @@ from fetch_server import Server
 from pbwriter import message, delay_update
 
 tmp = tempfile.mkdtemp(prefix="grens-record-")
+started = []  # recorders this test started, stopped at exit whatever happens
+
+
+@atexit.register
+def stop_recorders():
+    for pid in started:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 srv = Server(lifetime=300)
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ grens rt record: ")
 
@@ -55,6 +67,17 @@ def load_json(path):
             return json.load(f)
     except (OSError, ValueError):
         return None
+
+
+def stop(proc, sig):
+    """Send sig to a recorder we started and collect its output (killed
+    when it has not ended within 20 s)."""
+    proc.send_signal(sig)
+    try:
+        return proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.communicate()
 
 
 def day_dirs(d):
@@ -127,12 +150,7 @@ p = subprocess.Popen([BIN, "rt", "record", "--url", "nl-rt=" + url1, "--out", ar
                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 seen = wait_for(lambda: srv.state.counters.get("/script/rt.pb", 0) >= 12, 30)
 check(seen, "the recorder made at least 12 polls within 30 s")
-p.send_signal(signal.SIGTERM)
-try:
-    out, err = p.communicate(timeout=20)
-except subprocess.TimeoutExpired:
-    p.kill()
-    out, err = p.communicate()
+out, err = stop(p, signal.SIGTERM)
 check(p.returncode == 0, f"SIGTERM ends it with 0 (got {p.returncode}: {err.strip()})")
 check("(stopped by a signal)" in out, f"the summary says a signal stopped it: {out.strip()}")
 polls = srv.state.counters.get("/script/rt.pb", 0)
@@ -176,7 +194,7 @@ check(re.search(r"recorded 0 new snapshot\(s\) in \d+ poll\(s\)", r.stdout),
 srv.state.generators["/gen/rt.pb"] = lambda n: feed(1700000000 + n, 200)
 arch2 = os.path.join(tmp, "arch2")
 p = subprocess.Popen([BIN, "rt", "record", "--url", srv.url("/gen/rt.pb"), "--out", arch2,
-                      "--every", "100ms", "--retries", "0"],
+                      "--every", "100ms", "--retries", "0", "--for", "60s"],
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 wait_for(lambda: os.path.isdir(arch2) and len(scan(arch2)[1]) >= 6, 30)
 p.kill()  # SIGKILL
@@ -223,6 +241,32 @@ check(sha(D) in hashes, "the unarchived download is in the archive")
 st = load_json(os.path.join(arch2, "status.json")) or {}
 check(st.get("new", 0) >= 1 and st.get("polls") == st.get("new", 0) + st.get("unchanged", 0) +
       st.get("failed", 0), f"status counts add up: {st}")
+
+# ---- 2b. a download the archive could not store is stored later -----------------------
+# Today's day folder is taken by a plain file, so storing fails (as on a full
+# disk); the server then answers 304 only. Once the file is gone, the
+# recorder stores the download it already has: the 304 alone would never
+# bring it back.
+srv.state.scripts["/script/once.pb"] = [("200", feed(1700009000)), ("304",)]
+arch5 = os.path.join(tmp, "arch5")
+os.makedirs(arch5)
+blocker = os.path.join(arch5, datetime.datetime.now(datetime.timezone.utc).date().isoformat())
+with open(blocker, "w") as f:
+    f.write("not a folder\n")
+p = subprocess.Popen([BIN, "rt", "record", "--url", srv.url("/script/once.pb"), "--out", arch5,
+                      "--every", "100ms", "--retries", "0", "--for", "60s"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+status5 = lambda: load_json(os.path.join(arch5, "status.json")) or {}
+check(wait_for(lambda: status5().get("failed", 0) >= 2, 20),
+      f"storing fails while the folder is blocked: {status5()}")
+os.unlink(blocker)
+check(wait_for(lambda: status5().get("new", 0) == 1, 20),
+      f"the download is stored once the folder can be made: {status5()}")
+_, err5 = stop(p, signal.SIGTERM)
+problems, snaps, _ = scan(arch5)
+check(not problems and len(snaps) == 1, f"one snapshot: {snaps} {problems}")
+check(srv.state.counters.get("/script/once.pb", 0) >= 3, "the server answered 304 meanwhile")
+check("poll failed: cannot" in err5, f"the storing failure is logged: {err5.strip()[:300]}")
 
 # ---- 3. --until and --for stop it by itself --------------------------------------------
 srv.state.scripts["/script/steady.pb"] = [("200", A)]
@@ -294,17 +338,26 @@ def lock_pid(d):
         return 0
 
 
+def lock_free(d):
+    """Whether no process holds d/record.lock (the recorder releases it
+    last, after its summary line)."""
+    with open(os.path.join(d, "record.lock"), "rb") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        fcntl.flock(f, fcntl.LOCK_UN)
+        return True
+
+
 check(wait_for(lambda: lock_pid(arch3) == p.pid, 20), "the recorder's pid is in record.lock")
+check(not lock_free(arch3), "record.lock is held while it runs")
 r = run("rt", "record", "--url", steady, "--out", arch3, "--for", "1s", timeout=30)
 check(r.returncode == 3 and f"another recorder (pid {p.pid})" in r.stderr,
       f"a second recorder exits 3 naming the first: {r.returncode} {r.stderr.strip()}")
-p.send_signal(signal.SIGINT)
-try:
-    p.wait(timeout=20)
-except subprocess.TimeoutExpired:
-    p.kill()
-    p.wait()
+stop(p, signal.SIGINT)
 check(p.returncode == 0, f"SIGINT ends it with 0 (got {p.returncode})")
+check(lock_free(arch3), "record.lock is free after it")
 
 # ---- 6. --config: the enabled gtfs-rt feeds of a feed list ---------------------------------
 srv.state.scripts["/script/be.pb"] = [("200", feed(1700000500))]
@@ -342,6 +395,8 @@ narch = os.path.join(nd, "archive")
 check(r.returncode == 1 and "recording 1 feed(s) in the background" in r.stdout,
       f"nightly starts a recorder: {r.returncode} {r.stdout.strip()} {r.stderr.strip()}")
 rec_pid = wait_for(lambda: lock_pid(narch), 20)
+if rec_pid > 0:
+    started.append(rec_pid)
 check(rec_pid > 0, "the background recorder holds the archive")
 check(wait_for(lambda: (load_json(os.path.join(narch, "status.json")) or {}).get("polls", 0) >= 1,
                20), "the background recorder polls")
@@ -353,9 +408,10 @@ check(st.get("until") is not None and st.get("pid") == rec_pid,
       f"the night's recorder has an end time: {st.get('until')}")
 if rec_pid > 0:
     os.kill(rec_pid, signal.SIGTERM)
-    gone = wait_for(lambda: lock_pid(narch) != rec_pid or
-                    (load_json(os.path.join(narch, "status.json")) or {}).get("stopped"), 20)
+    gone = wait_for(lambda: lock_free(narch), 20)
     check(gone, "the background recorder stops on SIGTERM")
+    if gone:
+        started.remove(rec_pid)
 with open(os.path.join(narch, "record.log"), encoding="utf-8", errors="replace") as f:
     log = f.read()
 check("recorded 1 new snapshot(s)" in log, f"its summary is in record.log: {log[-300:]}")
