@@ -34,6 +34,8 @@
 
 enum { EXIT_LOCKED = 3 }; /* another recorder holds the archive */
 
+/* The one thing a signal handler may set; the loop reads it between polls
+ * and sleep slices. */
 static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
@@ -49,42 +51,43 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: grens rt record (--url [NAME=]URL... | --config FEEDS.conf) --out DIR\n"
-		"                       [--every DURATION] [--until ISO-TIME | --for DURATION]\n"
-		"                       [--retention DAYS] [--max-bytes N] [--retries N]\n"
-		"                       [--timeout S]\n"
-		"\n"
-		"Poll GTFS-realtime feeds and keep every distinct FeedMessage once (by SHA-256),\n"
-		"gzip'ed, in DIR/YYYY-MM-DD/ (UTC days) with an index.csv per day; DIR/status.json\n"
-		"says what the recorder did. Downloads go through the fetcher (conditional GET,\n"
-		"retries, size cap, a body that does not decode is refused) into DIR/.fetch/.\n"
-		"A restart, also after kill -9, removes temporary files and rebuilds indexes\n"
-		"from the snapshot files. SIGTERM or SIGINT stop it after the current poll.\n"
-		"\n"
-		"  --url [NAME=]URL     a feed to record (repeatable; NAME default \"%s\", or\n"
-		"                       %s-1, %s-2, ... for several)\n"
-		"  --config FILE        record the enabled gtfs-rt feeds of a feed list\n"
-		"  --out DIR            the archive folder (created when missing)\n"
-		"  --every DURATION     time between the starts of two polls: N[ms|s|m|h]\n"
-		"                       (default 30s, at least 100ms)\n"
-		"  --until ISO-TIME     stop at this time (YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM])\n"
-		"  --for DURATION       stop after this long: N[ms|s|m|h|d]\n"
-		"  --retention DAYS     remove day folders older than DAYS days (default 0:\n"
-		"                       keep all)\n"
-		"  --max-bytes N        size cap of one download, K/M/G suffix (default %llu M)\n"
-		"  --retries N          retries of a failed download within one poll (default %u)\n"
-		"  --timeout S          whole-transfer timeout (default: --every, at least 5 s)\n"
-		"\n"
-		"A failed poll is one line on stderr (time, feed, reason) and counted, never\n"
-		"fatal. Progress goes to stderr only when it is a terminal; at the end one\n"
-		"summary line goes to stdout.\n"
-		"\n"
-		"Exit status: 0 when it stopped as asked (--until, --for or a signal), however\n"
-		"many polls failed; 1 when DIR or the feed list is unusable; 2 on bad\n"
-		"arguments; 3 when another recorder is running on DIR.\n",
-		DEFAULT_NAME, DEFAULT_NAME, DEFAULT_NAME,
-		(unsigned long long)(GRENS_LIMIT_RT_BYTES / (1024u * 1024u)), DEFAULT_RETRIES);
+	fprintf(
+	    out,
+	    "usage: grens rt record (--url [NAME=]URL... | --config FEEDS.conf) --out DIR\n"
+	    "                       [--every DURATION] [--until ISO-TIME | --for DURATION]\n"
+	    "                       [--retention DAYS] [--max-bytes N] [--retries N]\n"
+	    "                       [--timeout S]\n"
+	    "\n"
+	    "Poll GTFS-realtime feeds and keep every distinct FeedMessage once (by SHA-256),\n"
+	    "gzip'ed, in DIR/YYYY-MM-DD/ (UTC days) with an index.csv per day; DIR/status.json\n"
+	    "says what the recorder did. Downloads go through the fetcher (conditional GET,\n"
+	    "retries, size cap, a body that does not decode is refused) into DIR/.fetch/.\n"
+	    "A restart, also after kill -9, removes temporary files and rebuilds indexes\n"
+	    "from the snapshot files. SIGTERM or SIGINT stop it after the current poll.\n"
+	    "\n"
+	    "  --url [NAME=]URL     a feed to record (repeatable; NAME default \"%s\", or\n"
+	    "                       %s-1, %s-2, ... for several)\n"
+	    "  --config FILE        record the enabled gtfs-rt feeds of a feed list\n"
+	    "  --out DIR            the archive folder (created when missing)\n"
+	    "  --every DURATION     time between the starts of two polls: N[ms|s|m|h]\n"
+	    "                       (default 30s, at least 100ms)\n"
+	    "  --until ISO-TIME     stop at this time (YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM])\n"
+	    "  --for DURATION       stop after this long: N[ms|s|m|h|d]\n"
+	    "  --retention DAYS     remove day folders older than DAYS days (default 0:\n"
+	    "                       keep all)\n"
+	    "  --max-bytes N        size cap of one download, K/M/G suffix (default %llu M)\n"
+	    "  --retries N          retries of a failed download within one poll (default %u)\n"
+	    "  --timeout S          whole-transfer timeout (default: --every, at least 5 s)\n"
+	    "\n"
+	    "A failed poll is one line on stderr (time, feed, reason) and counted, never\n"
+	    "fatal. Progress goes to stderr only when it is a terminal; at the end one\n"
+	    "summary line goes to stdout.\n"
+	    "\n"
+	    "Exit status: 0 when it stopped as asked (--until, --for or a signal), however\n"
+	    "many polls failed; 1 when DIR or the feed list is unusable; 2 on bad\n"
+	    "arguments; 3 when another recorder is running on DIR.\n",
+	    DEFAULT_NAME, DEFAULT_NAME, DEFAULT_NAME,
+	    (unsigned long long)(GRENS_LIMIT_RT_BYTES / (1024u * 1024u)), DEFAULT_RETRIES);
 }
 
 /* N with ms, s, m, h or d (seconds without a unit) into milliseconds. */
@@ -94,12 +97,12 @@ static int parse_duration(const char *cmd, const char *opt, const char *v, void 
 	while (digits < n && v[digits] >= '0' && v[digits] <= '9')
 		digits++;
 	const char *unit = v + digits;
-	int64_t mult = strcmp(unit, "ms") == 0	 ? 1
+	int64_t mult = strcmp(unit, "ms") == 0		  ? 1
 		       : strcmp(unit, "s") == 0 || !*unit ? 1000
-		       : strcmp(unit, "m") == 0	 ? 60000
-		       : strcmp(unit, "h") == 0	 ? 3600000
-		       : strcmp(unit, "d") == 0	 ? 86400000
-						 : 0;
+		       : strcmp(unit, "m") == 0		  ? 60000
+		       : strcmp(unit, "h") == 0		  ? 3600000
+		       : strcmp(unit, "d") == 0		  ? 86400000
+							  : 0;
 	int64_t num;
 	if (!mult || digits == 0 || grens_parse_i64(v, digits, 1, 3650LL * 86400000, &num) != 0 ||
 	    num > 3650LL * 86400000 / mult) {
@@ -351,26 +354,49 @@ int cli_rt_record(int argc, char **argv)
 	bool until_given = false, for_given = false, max_given = false, retries_given = false;
 	bool timeout_given = false;
 	const cli_option options[] = {
-		{ .name = "url", .kind = CLI_OPT_LIST, .dst = urls, .cap = GRENS_RT_RECORD_MAX_FEEDS,
-		  .count = &url_count },
-		{ .name = "config", .kind = CLI_OPT_STRING, .dst = &config },
-		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &out, .required = true },
-		{ .name = "every", .kind = CLI_OPT_CALL, .dst = &every_ms, .call = parse_duration },
-		{ .name = "until", .kind = CLI_OPT_CALL, .dst = &until, .call = parse_until,
-		  .seen = &until_given },
-		{ .name = "for", .kind = CLI_OPT_CALL, .dst = &for_ms, .call = parse_duration,
-		  .seen = &for_given },
-		{ .name = "retention", .kind = CLI_OPT_UINT32, .dst = &retention, .min = 0,
-		  .max = 100000 },
-		{ .name = "max-bytes", .kind = CLI_OPT_CALL, .dst = &max_bytes,
-		  .call = parse_max_bytes, .seen = &max_given },
-		{ .name = "retries", .kind = CLI_OPT_UINT32, .dst = &retries, .min = 0,
-		  .max = GRENS_FETCH_MAX_RETRIES_CAP, .seen = &retries_given },
-		{ .name = "timeout", .kind = CLI_OPT_INT, .dst = &timeout_s, .min = 1, .max = 86400,
-		  .seen = &timeout_given },
-		{ .name = NULL },
+	    {.name = "url",
+	     .kind = CLI_OPT_LIST,
+	     .dst = urls,
+	     .cap = GRENS_RT_RECORD_MAX_FEEDS,
+	     .count = &url_count},
+	    {.name = "config", .kind = CLI_OPT_STRING, .dst = &config},
+	    {.name = "out", .kind = CLI_OPT_STRING, .dst = &out, .required = true},
+	    {.name = "every", .kind = CLI_OPT_CALL, .dst = &every_ms, .call = parse_duration},
+	    {.name = "until",
+	     .kind = CLI_OPT_CALL,
+	     .dst = &until,
+	     .call = parse_until,
+	     .seen = &until_given},
+	    {.name = "for",
+	     .kind = CLI_OPT_CALL,
+	     .dst = &for_ms,
+	     .call = parse_duration,
+	     .seen = &for_given},
+	    {.name = "retention",
+	     .kind = CLI_OPT_UINT32,
+	     .dst = &retention,
+	     .min = 0,
+	     .max = 100000},
+	    {.name = "max-bytes",
+	     .kind = CLI_OPT_CALL,
+	     .dst = &max_bytes,
+	     .call = parse_max_bytes,
+	     .seen = &max_given},
+	    {.name = "retries",
+	     .kind = CLI_OPT_UINT32,
+	     .dst = &retries,
+	     .min = 0,
+	     .max = GRENS_FETCH_MAX_RETRIES_CAP,
+	     .seen = &retries_given},
+	    {.name = "timeout",
+	     .kind = CLI_OPT_INT,
+	     .dst = &timeout_s,
+	     .min = 1,
+	     .max = 86400,
+	     .seen = &timeout_given},
+	    {.name = NULL},
 	};
-	const cli_spec spec = { .cmd = CMD, .usage = usage, .options = options };
+	const cli_spec spec = {.cmd = CMD, .usage = usage, .options = options};
 	int rc = cli_parse(&spec, argc, argv);
 	if (rc)
 		return cli_parse_exit(rc);
@@ -439,7 +465,8 @@ int cli_rt_record(int argc, char **argv)
 			r.feeds[r.feed_count++] = *f;
 		}
 		if (r.feed_count == 0) {
-			cli_errorf(CMD, "%s lists no enabled gtfs-rt feed; nothing to record", config);
+			cli_errorf(CMD, "%s lists no enabled gtfs-rt feed; nothing to record",
+				   config);
 			goto done;
 		}
 	}
@@ -462,14 +489,16 @@ int cli_rt_record(int argc, char **argv)
 	 * timeout of one interval; no older versions (the archive is the
 	 * history). Options given on the command line beat a feed list's. */
 	grens_fetch_options fo = GRENS_FETCH_OPTIONS_INIT;
-	static char user_agent[64];
+	char user_agent[64];
 	snprintf(user_agent, sizeof(user_agent), "grens/%s", GRENS_VERSION);
 	fo.user_agent = user_agent;
 	fo.verify = cli_fetch_verify;
 	fo.retries = retries;
 	fo.keep_versions = 0;
 	fo.max_bytes = max_bytes;
-	fo.timeout_s = (unsigned)(timeout_s ? timeout_s : every_ms / 1000 < 5 ? 5 : every_ms / 1000);
+	fo.timeout_s = (unsigned)(timeout_s		? timeout_s
+				  : every_ms / 1000 < 5 ? 5
+							: every_ms / 1000);
 	if (fo.connect_timeout_s > fo.timeout_s)
 		fo.connect_timeout_s = fo.timeout_s;
 	fo.set = GRENS_FETCH_SET_KEEP_VERSIONS | (retries_given ? GRENS_FETCH_SET_RETRIES : 0) |
@@ -544,7 +573,8 @@ int cli_rt_record(int argc, char **argv)
 			int64_t left = next - mono_ms();
 			if (left <= 0)
 				break;
-			struct timespec ts = { 0, (long)(left < SLICE_MS ? left : SLICE_MS) * 1000000L };
+			struct timespec ts = {0,
+					      (long)(left < SLICE_MS ? left : SLICE_MS) * 1000000L};
 			nanosleep(&ts, NULL);
 		}
 	}
@@ -618,12 +648,14 @@ char *cli_nightly_record_config(const char *cmd, const char *path, cli_record_se
 				/* relative to the configuration's folder, as its other paths */
 				const char *slash = strrchr(path, '/');
 				int dl = v[0] == '/' || !slash ? 0 : (int)(slash - path + 1);
-				if ((size_t)snprintf(rec->archive, sizeof(rec->archive), "%.*s%.*s", dl,
-						     path, (int)vlen, v) >= sizeof(rec->archive))
+				if ((size_t)snprintf(rec->archive, sizeof(rec->archive), "%.*s%.*s",
+						     dl, path, (int)vlen,
+						     v) >= sizeof(rec->archive))
 					why = "value too long";
 			}
 			if (why) {
-				cli_errorf(cmd, "%s:%u: %.*s: %s", path, line, (int)(ke - k), k, why);
+				cli_errorf(cmd, "%s:%u: %.*s: %s", path, line, (int)(ke - k), k,
+					   why);
 				free(text);
 				return NULL;
 			}
@@ -729,10 +761,11 @@ int cli_nightly_record(const char *cmd, const cli_record_setup *rec, int64_t now
 		int started = start_recorder(cmd, rec, until, &holder);
 		cli_format_utc(until, when, sizeof(when));
 		if (started > 0)
-			snprintf(note, sizeof(note),
-				 "realtime archive %s: recording %u feed(s) in the background until "
-				 "%s (log %s/record.log)",
-				 rec->archive, rec->url_count, when, rec->archive);
+			snprintf(
+			    note, sizeof(note),
+			    "realtime archive %s: recording %u feed(s) in the background until "
+			    "%s (log %s/record.log)",
+			    rec->archive, rec->url_count, when, rec->archive);
 		else if (started == 0)
 			snprintf(note, sizeof(note),
 				 "realtime archive %s: a recorder is already running (pid %lld); "
@@ -769,8 +802,10 @@ int cli_nightly_record(const char *cmd, const cli_record_setup *rec, int64_t now
 			 (unsigned long long)c->failed, c->last_error[0] ? "; last error: " : "",
 			 c->last_error);
 	} else if (rc == GRENS_ENOTFOUND) {
-		snprintf(note, sizeof(note), "realtime archive %s: no status.json (not recorded "
-					     "by grens rt record, or not yet)", rec->archive);
+		snprintf(note, sizeof(note),
+			 "realtime archive %s: no status.json (not recorded "
+			 "by grens rt record, or not yet)",
+			 rec->archive);
 	} else {
 		snprintf(note, sizeof(note), "realtime archive %s: %s", rec->archive, err.message);
 	}

@@ -74,9 +74,8 @@ int grens_rt_record_status_write(const char *dir, const grens_rt_record_status *
 	char *text = NULL;
 	json_t *feeds = json_array();
 	json_t *root = json_pack("{s:I,s:o,s:o,s:o,s:I}", "pid", (json_int_t)st->pid, "started",
-				 json_time(st->started), "stopped", json_time(st->stopped),
-				 "until", json_time(st->until), "every_ms",
-				 (json_int_t)st->every_ms);
+				 json_time(st->started), "stopped", json_time(st->stopped), "until",
+				 json_time(st->until), "every_ms", (json_int_t)st->every_ms);
 	if (!feeds || !root || add_counts(root, &st->total))
 		goto fail;
 	for (uint32_t i = 0; i < st->feed_count && i < GRENS_RT_RECORD_MAX_FEEDS; i++) {
@@ -199,8 +198,8 @@ int grens_rt_record_status_read(grens_rt_record_status *out, const char *dir, gr
 	}
 	json_decref(root);
 	if (bad) {
-		grens_error_set(err, GRENS_EFORMAT, "%s: '%s' missing or not what a recorder writes",
-				path, bad);
+		grens_error_set(err, GRENS_EFORMAT,
+				"%s: '%s' missing or not what a recorder writes", path, bad);
 		grens_error_at(err, path, 0, 0, bad);
 		return GRENS_EFORMAT;
 	}
