@@ -733,6 +733,10 @@ static int start_recorder(const char *cmd, const cli_record_setup *rec, int64_t 
 			dup2(nul, STDIN_FILENO);
 		dup2(logfd, STDOUT_FILENO);
 		dup2(logfd, STDERR_FILENO);
+		/* nothing of the night's may stay open for a day (its folder lock
+		 * would look held): close what was not opened close-on-exec */
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
 		execv(exe, (char *const *)args);
 		dprintf(STDERR_FILENO, "grens nightly: cannot run %s: %s\n", exe, strerror(errno));
 		_exit(127);
