@@ -32,6 +32,10 @@
 #define GRENS_LIMIT_RT_DECODED_BYTES (1024ull * 1024u * 1024u)
 /* GTFS-realtime: most stop time updates kept for one added trip. */
 #define GRENS_LIMIT_RT_ADDED_STOPS 10000u
+/* GTFS-realtime archives: most snapshots one archive lists (a year of
+ * 30-second polls of a few feeds); an index.csv is read up to
+ * GRENS_LIMIT_RT_BYTES. */
+#define GRENS_LIMIT_RT_ARCHIVE_SNAPSHOTS 4000000u
 /* Nightly reports: deepest folder tree removed below an unfinished run's
  * temporary folder (the writers make none; a deeper tree is not ours). */
 #define GRENS_LIMIT_NIGHT_REMOVE_DEPTH 8

@@ -264,6 +264,140 @@ int grens_rt_live_update(grens_rt_live *live, const grens_timetable *tt,
 			 const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count, const char *path,
 			 const grens_rt_options *opts, grens_diag *diag, grens_error *err);
 
+/* ---- archives: recorded snapshots -----------------------------------------
+ * A folder of FeedMessages recorded over time (grens rt record), one
+ * sub-folder per UTC day:
+ *   DIR/YYYY-MM-DD/HHMMSSZ-FEED-SHA12.pb.gz   one distinct snapshot, gzip
+ *   DIR/YYYY-MM-DD/index.csv                  received_utc,header_timestamp,
+ *                                             feed,sha256,bytes,file
+ * Every file is written to a hidden temporary name, fsync'ed and renamed,
+ * so a reader never sees half a file. The index is derived data: when it is
+ * missing, or lists fewer snapshots than the folder holds, it is rebuilt from
+ * the files (whose names carry the received time, the feed and the hash). */
+typedef struct grens_rt_archive grens_rt_archive;
+
+/* One snapshot of an archive. */
+typedef struct grens_rt_snapshot {
+	int64_t received;  /* POSIX seconds (UTC) the download finished */
+	int64_t header_ts; /* FeedMessage header timestamp, 0 when absent */
+	char feed[64];	   /* the recorded feed's name */
+	char sha256[65];   /* of the uncompressed FeedMessage */
+	uint64_t bytes;	   /* uncompressed size */
+	char file[128];	   /* "YYYY-MM-DD/HHMMSSZ-FEED-SHA12.pb.gz" below the archive */
+} grens_rt_snapshot;
+
+/* What opening an archive found. */
+typedef struct grens_rt_archive_stats {
+	uint32_t days;		  /* day folders */
+	uint32_t snapshots;	  /* listed */
+	uint32_t corrupt;	  /* files that did not decode (renamed *.corrupt when writable) */
+	uint32_t reindexed_days;  /* indexes rebuilt from the files */
+	uint32_t temp_removed;	  /* temporary files of an interrupted write removed */
+	uint32_t removed_days;	  /* day folders removed by grens_rt_archive_prune */
+	uint64_t bytes;		  /* uncompressed bytes of the listed snapshots */
+} grens_rt_archive_stats;
+
+/* Open the archive in dir. writable: create dir when missing, remove
+ * temporary files left by an interrupted write, rename snapshots that do not
+ * decode to *.corrupt and rewrite indexes that had to be rebuilt; else only
+ * read (a rebuilt index stays in memory). A corrupt index row or file is
+ * skipped and counted, never fatal. On success *out is the caller's
+ * (grens_rt_archive_free). GRENS_ENOTFOUND (no such folder, read-only),
+ * GRENS_EIO, GRENS_ELIMIT (too many snapshots), GRENS_ENOMEM. */
+int grens_rt_archive_open(grens_rt_archive **out, const char *dir, bool writable,
+			  grens_error *err);
+void grens_rt_archive_free(grens_rt_archive *ar);
+const grens_rt_archive_stats *grens_rt_archive_stats_get(const grens_rt_archive *ar);
+/* Snapshots by received time (then feed). */
+uint32_t grens_rt_archive_count(const grens_rt_archive *ar);
+const grens_rt_snapshot *grens_rt_archive_at(const grens_rt_archive *ar, uint32_t i);
+
+/* Add the FeedMessage buf[0..len) of feed (a grens_fetch name) received at
+ * received (POSIX seconds), unless a snapshot of that feed with the same
+ * SHA-256 is already in the archive (*added false). The message is decoded
+ * first (a file that does not decode is refused: GRENS_EFORMAT), gzip'ed,
+ * written atomically, and the day's index rewritten atomically. Needs a
+ * writable archive. GRENS_EIO, GRENS_EARG (bad feed name), GRENS_ENOMEM. */
+int grens_rt_archive_add(grens_rt_archive *ar, const char *feed, int64_t received,
+			 const uint8_t *buf, size_t len, bool *added, grens_error *err);
+
+/* Remove the day folders more than keep_days days before the UTC day of
+ * now (keep_days 0: keep everything); *removed counts them (may be NULL). */
+int grens_rt_archive_prune(grens_rt_archive *ar, int64_t now, unsigned keep_days,
+			   uint32_t *removed, grens_error *err);
+
+/* Read, decompress and decode a snapshot, checking its SHA-256. Errors as
+ * grens_rt_decode (GRENS_EFORMAT also for a bad gzip stream or hash). */
+int grens_rt_archive_read(const grens_rt_archive *ar, const grens_rt_snapshot *snap,
+			  grens_rt_feed **out, grens_error *err);
+
+/* ---- recording: the recorder's status file and lock ------------------------
+ * A recorder (grens rt record) keeps two more files in the archive folder:
+ *   DIR/status.json   what it did (grens_rt_record_status), rewritten
+ *                     atomically after every poll
+ *   DIR/record.lock   flock'ed while a recorder runs; holds its pid
+ * Both are outside the day folders, so archive readers never see them. */
+#define GRENS_RT_RECORD_MAX_FEEDS 16u
+#define GRENS_RT_RECORD_URL_BYTES 2048u
+#define GRENS_RT_RECORD_ERROR_BYTES 512u
+
+/* Counters of one recorded feed, or of all of them. A poll is one download
+ * of one feed: polls = added + unchanged + failed. */
+typedef struct grens_rt_record_counts {
+	uint64_t polls;
+	uint64_t added;	    /* a snapshot the archive did not hold yet */
+	uint64_t unchanged; /* 304, the same bytes, or a snapshot already archived */
+	uint64_t failed;    /* no usable message: HTTP or network error, size cap,
+			     * a body that does not decode, the archive not writable */
+	int64_t last_poll;  /* POSIX seconds of the end of the last poll, 0 never */
+	int64_t last_added; /* of the last new snapshot, 0 never */
+	char last_result[16]; /* "new", "unchanged", "failed", "" never */
+	char last_error[GRENS_RT_RECORD_ERROR_BYTES]; /* of the last failed poll, cut */
+} grens_rt_record_counts;
+
+typedef struct grens_rt_record_feed {
+	char name[64];
+	char url[GRENS_RT_RECORD_URL_BYTES];
+	grens_rt_record_counts counts;
+} grens_rt_record_feed;
+
+/* status.json: one recorder run (counts start at 0 at each start). */
+typedef struct grens_rt_record_status {
+	int64_t pid;
+	int64_t started;  /* POSIX seconds */
+	int64_t stopped;  /* 0 while running (or killed) */
+	int64_t until;	  /* 0: no end time */
+	int64_t every_ms; /* polling interval */
+	grens_rt_record_counts total;
+	uint32_t feed_count;
+	grens_rt_record_feed feeds[GRENS_RT_RECORD_MAX_FEEDS];
+} grens_rt_record_status;
+
+/* Write dir/status.json atomically (temporary file, fsync, rename).
+ * GRENS_EIO, GRENS_ENOMEM. */
+int grens_rt_record_status_write(const char *dir, const grens_rt_record_status *st,
+				 grens_error *err);
+/* Read dir/status.json. GRENS_ENOTFOUND when absent, GRENS_EFORMAT when it
+ * is not what grens_rt_record_status_write writes (err says which key). */
+int grens_rt_record_status_read(grens_rt_record_status *out, const char *dir, grens_error *err);
+
+/* Take the recorder lock of the archive folder dir (created when missing):
+ * on success *fd is the lock (release with grens_rt_record_unlock) and the
+ * file holds this process's pid. When another process holds it, returns 0
+ * with *fd -1 and *holder its pid (0 when unreadable). The lock goes with the
+ * process: kill -9 releases it. GRENS_EIO. */
+int grens_rt_record_lock(int *fd, const char *dir, int64_t *holder, grens_error *err);
+void grens_rt_record_unlock(int fd);
+/* Whether a recorder holds dir's lock (*holder its pid, 0 when none or
+ * unreadable) without taking it for long or changing the file. GRENS_EIO. */
+int grens_rt_record_probe(const char *dir, int64_t *holder, grens_error *err);
+
+/* grens_rt_archive_add of the FeedMessage in the file at path (at most
+ * GRENS_LIMIT_RT_BYTES): how a recorder archives the fetcher's download.
+ * Errors as grens_rt_archive_add, GRENS_ENOTFOUND / GRENS_EIO for the file. */
+int grens_rt_archive_add_file(grens_rt_archive *ar, const char *feed, int64_t received,
+			      const char *path, bool *added, grens_error *err);
+
 /* ---- time ------------------------------------------------------------------ */
 
 /* POSIX time of noon-minus-12h of date in the IANA zone (the zero of GTFS

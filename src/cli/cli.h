@@ -321,4 +321,13 @@ void cli_progress_init(grens_progress *p);
  * (at most max lines, then a count of the rest). */
 void cli_print_notices(const grens_diag *diag, size_t max);
 
+/* YYYY-MM-DDTHH:MM[:SS] with an optional Z or +HH:MM / -HH:MM (UTC when
+ * none) into POSIX seconds; 0, or -1 when it is not such a time. */
+int cli_parse_iso_time(const char *s, int64_t *out);
+
+/* A whole number in 0..max (with suffix, K/M/G multiply by 1024^n) of the
+ * option opt into *out; 0, or -1 after a message. */
+int cli_parse_count(const char *cmd, const char *opt, const char *v, uint64_t max, bool suffix,
+		    uint64_t *out);
+
 #endif

@@ -94,7 +94,7 @@ static void rate_print(void *ctx, const char *what, uint64_t done, uint64_t tota
 		fprintf(stderr, "\r%s: %.1f MB %.2f MB/s\033[K", what, (double)done / 1e6, rate);
 }
 
-static int parse_count(const char *cmd, const char *opt, const char *v, uint64_t max, bool suffix,
+int cli_parse_count(const char *cmd, const char *opt, const char *v, uint64_t max, bool suffix,
 		       uint64_t *out)
 {
 	uint64_t mult = 1;
@@ -224,7 +224,7 @@ static int parse_override(const char *cmd, const char *opt, const char *v, void 
 	while (k < sizeof(overrides) / sizeof(overrides[0]) - 1 &&
 	       strcmp(opt + 2, overrides[k].name) != 0)
 		k++;
-	if (parse_count(cmd, opt, v, overrides[k].max, overrides[k].suffix, &u))
+	if (cli_parse_count(cmd, opt, v, overrides[k].max, overrides[k].suffix, &u))
 		return -1;
 	char *field = (char *)dst + overrides[k].field;
 	if (overrides[k].field == offsetof(grens_fetch_options, max_bytes)) {

@@ -11,6 +11,7 @@
 #include "grens/fetch.h"
 #include "grens/gtfs.h"
 #include "report_cli.h"
+#include "rt_record.h"
 #include "source.h"
 
 #define CMD "nightly"
@@ -37,7 +38,10 @@ static void usage(FILE *o)
 		   "(by SHA-256), median travel times and reachable population beyond the\n"
 		   "configured thresholds. Enabled GTFS-realtime feeds are refreshed too; each\n"
 		   "gives a note in the report (its age, what matched the network, delays);\n"
-		   "they never fail the run.\n\n"
+		   "they never fail the run. With rt_archive and rt_record_url it starts\n"
+		   "grens rt record in the background until the next night (unless one runs\n"
+		   "on that archive); with rt_archive alone it reads a folder recorded\n"
+		   "elsewhere. Either way the report notes the archive's status.json.\n\n"
 		   "  --config FILE  the nightly configuration\n"
 		   "  --out DIR      where the dated report folders go\n"
 		   "  --date DATE    the folder's date, YYYY-MM-DD (default: today)\n"
@@ -227,6 +231,8 @@ int cmd_nightly(int argc, char **argv)
 	}
 
 	grens_report_nightly_config *cfg = calloc(1, sizeof(*cfg));
+	cli_record_setup *rec = calloc(1, sizeof(*rec));
+	char *conf_text = NULL;
 	char(*paths)[GRENS_REPORT_PATH_BYTES] = calloc(64, GRENS_REPORT_PATH_BYTES);
 	char(*rt_paths)[GRENS_REPORT_PATH_BYTES] =
 	    calloc(REPORT_CLI_MAX_RT, GRENS_REPORT_PATH_BYTES);
@@ -236,12 +242,22 @@ int cmd_nightly(int argc, char **argv)
 	grens_error err;
 	grens_error_clear(&err);
 	int code = CLI_EXIT_USAGE;
-	if (!cfg || !paths || !rt_paths) {
+	if (!cfg || !rec || !paths || !rt_paths) {
 		cli_errorf(CMD, "out of memory");
 		code = CLI_EXIT_FAIL;
 		goto done;
 	}
-	if (grens_report_nightly_load(cfg, config, &err) ||
+	/* The recording keys are the command line's; the rest is the report's. */
+	size_t conf_len = 0;
+	conf_text = cli_nightly_record_config(CMD, config, rec, &conf_len);
+	if (!conf_text)
+		goto done;
+	if (rec->url_count && !rec->archive[0]) {
+		cli_errorf(CMD, "%s: rt_record_url needs rt_archive (the folder to record into)",
+			   config);
+		goto done;
+	}
+	if (grens_report_nightly_parse(cfg, conf_text, conf_len, config, &err) ||
 	    grens_fetch_config_load(&feeds, cfg->feeds, &err)) {
 		cli_report_error(CMD, &err);
 		goto done;
@@ -265,6 +281,10 @@ int cmd_nightly(int argc, char **argv)
 	if (removed)
 		cli_errorf(CMD, "removed %u unfinished run folder(s) (.partial-*) left in %s",
 			   removed, out);
+	if (cli_nightly_record(CMD, rec, (int64_t)now, report) != 0) {
+		cli_errorf(CMD, "out of memory");
+		goto done;
+	}
 	const char *build = grens_report_night_path(night);
 	report_cli_spec spec;
 	memset(&spec, 0, sizeof(spec));
@@ -363,6 +383,8 @@ done:
 	grens_report_free(report);
 	grens_fetch_config_free(feeds);
 	free(cfg);
+	free(rec);
+	free(conf_text);
 	free(paths);
 	free(rt_paths);
 	return code;

@@ -11,6 +11,7 @@
 #include "grens/gtfs.h"
 #include "grens/net.h"
 #include "grens/rt.h"
+#include "rt_record.h"
 
 static void usage(FILE *out)
 {
@@ -18,6 +19,7 @@ static void usage(FILE *out)
 		"usage: grens rt [--feed PATH]... FILE [--format text|json] [--max-age S]\n"
 		"                [--now ISO] [--feed-name NAME] [--reject-decreasing] [--lang L]\n"
 		"                [--links FILE|none]\n"
+		"       grens rt record ...   record feeds into an archive (grens rt record --help)\n"
 		"\n"
 		"Decode the GTFS-realtime FeedMessage in FILE and apply it to the timetable of\n"
 		"the feeds: counts of matched, unknown and stale updates, cancellations, added\n"
@@ -36,8 +38,7 @@ static void usage(FILE *out)
 		"                       links.csv of the feeds directory when it exists)\n");
 }
 
-/* YYYY-MM-DDTHH:MM[:SS] with an optional Z or +HH:MM / -HH:MM. */
-static int parse_iso_time(const char *s, int64_t *out)
+int cli_parse_iso_time(const char *s, int64_t *out)
 {
 	size_t n = strlen(s);
 	grens_date d;
@@ -256,7 +257,7 @@ static int print_json(const grens_timetable *tt, const grens_rt_overlay *ov)
 
 static int parse_now(const char *cmd, const char *opt, const char *value, void *dst)
 {
-	if (parse_iso_time(value, dst) != 0) {
+	if (cli_parse_iso_time(value, dst) != 0) {
 		cli_errorf(cmd, "%s must be YYYY-MM-DDTHH:MM:SS[Z|+HH:MM], not '%s'", opt, value);
 		return -1;
 	}
@@ -265,6 +266,8 @@ static int parse_now(const char *cmd, const char *opt, const char *value, void *
 
 int cmd_rt(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "record") == 0)
+		return cli_rt_record(argc - 1, argv + 1);
 	cli_feed_list feeds;
 	cli_link_args link;
 	memset(&feeds, 0, sizeof(feeds));

@@ -305,8 +305,7 @@ void grens_rt_feed_summarize(const grens_rt_feed *feed, grens_rt_feed_summary *o
 	*out = feed->summary;
 }
 
-/* Read the whole file, at most GRENS_LIMIT_RT_BYTES. */
-static int read_file(const char *path, uint8_t **out, size_t *out_len, grens_error *err)
+int rt_read_file(const char *path, uint8_t **out, size_t *out_len, grens_error *err)
 {
 	*out = NULL;
 	*out_len = 0;
@@ -379,7 +378,7 @@ int grens_rt_decode_file(grens_rt_feed **out, const char *path, grens_error *err
 	uint8_t *buf;
 	size_t len;
 	*out = NULL;
-	int rc = read_file(path, &buf, &len, err);
+	int rc = rt_read_file(path, &buf, &len, err);
 	if (rc == 0)
 		rc = grens_rt_decode(out, buf, len, path, err);
 	free(buf);

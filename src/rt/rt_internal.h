@@ -29,4 +29,14 @@ struct grens_rt_feed {
 	char name[256];
 };
 
+/* Read the whole file at path, at most GRENS_LIMIT_RT_BYTES (also the bound
+ * of an archive's index); *out is the caller's. GRENS_ENOTFOUND, GRENS_EIO,
+ * GRENS_ELIMIT, GRENS_EFORMAT (a directory), GRENS_ENOMEM. */
+int rt_read_file(const char *path, uint8_t **out, size_t *out_len, grens_error *err);
+
+/* Write bytes to dir/name through a hidden temporary file, fsync'ed and
+ * renamed (the archive's writer, shared with the recorder's status file). */
+int rt_archive_write_atomic(const char *dir, const char *name, const void *bytes, size_t len,
+			    grens_error *err);
+
 #endif

@@ -5,6 +5,7 @@ body, ...). The server runs in a daemon thread on a free port, logs every
 request, stops itself after `lifetime` seconds at the latest, and is shut
 down by the test at the end."""
 import email.utils
+import hashlib
 import http.server
 import io
 import sys
@@ -47,6 +48,8 @@ class State:
         self.bodies = {}       # path -> bytes for the "good" scenarios
         self.counters = {}     # path -> requests seen
         self.sent = {}         # path -> body bytes written so far
+        self.scripts = {}      # path -> responses of the "script" scenario, in turn
+        self.generators = {}   # path -> function(request number) -> body ("gen")
         self.stop = threading.Event()
 
     def count(self, path):
@@ -204,6 +207,33 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.slow_write(path, b"\0" * 4096, 0.05, 20)
             self.close_connection = True
+        elif kind == "script":
+            # One response per request from st.scripts[path], the last one
+            # again once the list is used up: ("200", body) with its SHA-256
+            # as ETag, ("304",), ("500",), or ("short", body) announcing 1000
+            # bytes more than it sends.
+            script = st.scripts[path]
+            step = script[min(n, len(script)) - 1]
+            if step[0] == "200":
+                etag = '"%s"' % hashlib.sha256(step[1]).hexdigest()[:16]
+                self.send_body(200, step[1], "application/x-protobuf", {"ETag": etag})
+            elif step[0] == "304":
+                self.send_response(304)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif step[0] == "short":
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(step[1]) + 1000))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(step[1])
+                self.wfile.flush()
+                self.close_connection = True
+            else:
+                self.send_body(500, b"try later\n", "text/plain")
+        elif kind == "gen":
+            # A new body for every request.
+            self.send_body(200, st.generators[path](n), "application/x-protobuf")
         elif kind == "header":
             # Echoes the X-Api-Key header into the ETag so the test can see it.
             key = self.headers.get("X-Api-Key", "")

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -1179,6 +1180,206 @@ done:
 	grens_gtfs_free(gf);
 }
 
+/* An archive survives what an interrupted recorder leaves behind: the
+ * index rebuilt from the files, temporary files removed, a corrupt snapshot
+ * skipped and counted; identical messages are kept once. */
+static void test_archive(void)
+{
+	char dir[600], path[1200];
+	snprintf(dir, sizeof(dir), "%s/archive", tmpdir);
+	size_t len, bounds[4];
+	uint8_t *buf = pack_small(&len, bounds);
+	grens_error err;
+	grens_error_clear(&err);
+	grens_rt_archive *ar = NULL;
+	CHECK_INT(grens_rt_archive_open(&ar, dir, false, &err), GRENS_ENOTFOUND);
+	CHECK_INT(grens_rt_archive_open(&ar, dir, true, &err), 0);
+	if (!ar)
+		goto done;
+	bool added = false;
+	/* 2026-03-10T08:00:30Z = 20522 days * 86400 + 28830 s */
+	int64_t t = (int64_t)20522 * 86400 + 28830;
+	CHECK_INT(grens_rt_archive_add(ar, "nl-rt", t, buf, len, &added, &err), 0);
+	CHECK(added);
+	CHECK_INT(grens_rt_archive_add(ar, "nl-rt", t + 30, buf, len, &added, &err), 0);
+	CHECK(!added); /* same SHA-256: kept once */
+	/* a second distinct message: the first with gtfs_realtime_version
+	 * "2.0" changed to "2.1" (same length, still a valid encoding) */
+	uint8_t *other = malloc(len);
+	memcpy(other, buf, len);
+	uint8_t *v = memmem(other, len, "2.0", 3);
+	CHECK(v != NULL);
+	if (v)
+		v[2] = '1';
+	CHECK_INT(grens_rt_archive_add(ar, "nl-rt", t + 60, other, len, &added, &err), 0);
+	CHECK(added);
+	CHECK_INT(grens_rt_archive_count(ar), 2);
+	const grens_rt_snapshot *s0 = grens_rt_archive_at(ar, 0);
+	CHECK_STR(s0->feed, "nl-rt");
+	CHECK_INT(s0->received, t);
+	CHECK_INT(s0->header_ts, 1700000000);
+	CHECK_INT(s0->bytes, len);
+	CHECK(strncmp(s0->file, "2026-03-10/080030Z-nl-rt-", 25) == 0);
+	grens_rt_feed *feed = NULL;
+	CHECK_INT(grens_rt_archive_read(ar, s0, &feed, &err), 0);
+	grens_rt_feed_free(feed);
+	grens_rt_archive_free(ar);
+	ar = NULL;
+
+	/* what kill -9 can leave: a temporary file and an index that lacks the
+	 * last snapshot; and a snapshot that was cut short on the disk */
+	snprintf(path, sizeof(path), "%s/2026-03-10/.part-abc123", dir);
+	FILE *f = fopen(path, "wb");
+	fputs("half", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/2026-03-10/index.csv", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/2026-03-10/090000Z-nl-rt-0123456789ab.pb.gz", dir);
+	f = fopen(path, "wb");
+	fputs("\x1f\x8b\x08", f);
+	fclose(f);
+	CHECK_INT(grens_rt_archive_open(&ar, dir, true, &err), 0);
+	if (!ar)
+		goto done;
+	const grens_rt_archive_stats *st = grens_rt_archive_stats_get(ar);
+	CHECK_INT(st->snapshots, 2);
+	CHECK_INT(st->corrupt, 1);
+	CHECK_INT(st->reindexed_days, 1);
+	CHECK_INT(st->temp_removed, 1);
+	CHECK_INT(grens_rt_archive_at(ar, 1)->received, t + 60);
+	grens_rt_archive_free(ar);
+	ar = NULL;
+	/* the rewritten index is used as it is; the corrupt file stays aside */
+	CHECK_INT(grens_rt_archive_open(&ar, dir, false, &err), 0);
+	if (!ar)
+		goto done;
+	st = grens_rt_archive_stats_get(ar);
+	CHECK_INT(st->snapshots, 2);
+	CHECK_INT(st->reindexed_days, 0);
+	CHECK_INT(st->corrupt, 1);
+	grens_rt_archive_free(ar);
+	ar = NULL;
+	/* retention: 2026-03-10 is 3 days before 2026-03-13 */
+	CHECK_INT(grens_rt_archive_open(&ar, dir, true, &err), 0);
+	if (!ar)
+		goto done;
+	uint32_t removed = 9;
+	CHECK_INT(grens_rt_archive_prune(ar, t + 3 * 86400, 3, &removed, &err), 0);
+	CHECK_INT(removed, 0);
+	CHECK_INT(grens_rt_archive_prune(ar, t + 4 * 86400, 3, &removed, &err), 0);
+	CHECK_INT(removed, 1);
+	CHECK_INT(grens_rt_archive_count(ar), 0);
+	free(other);
+done:
+	grens_rt_archive_free(ar);
+	free(buf);
+}
+
+/* The recorder's status file round-trips; a damaged one names its key; the
+ * lock is exclusive, names its holder and goes with its file descriptor. */
+static void test_record_files(void)
+{
+	char dir[600], path[1200];
+	snprintf(dir, sizeof(dir), "%s/recorder", tmpdir);
+	grens_error err;
+	grens_error_clear(&err);
+	grens_rt_record_status *st = calloc(1, sizeof(*st));
+	grens_rt_record_status *back = calloc(1, sizeof(*back));
+	if (!st || !back)
+		goto done;
+	int fd = -1, fd2 = -1;
+	int64_t holder = -1;
+	/* a stale temporary status file of a killed recorder goes with the lock */
+	CHECK_INT(mkdir(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/.part-q1w2e3", dir);
+	FILE *f = fopen(path, "wb");
+	fputs("{\"po", f);
+	fclose(f);
+	CHECK_INT(grens_rt_record_lock(&fd, dir, &holder, &err), 0);
+	CHECK(fd >= 0);
+	CHECK_INT(holder, 0);
+	CHECK(access(path, F_OK) != 0);
+	/* a second lock, even from this process through another open file, is
+	 * refused and names the holder; so does a probe */
+	CHECK_INT(grens_rt_record_lock(&fd2, dir, &holder, &err), 0);
+	CHECK_INT(fd2, -1);
+	CHECK_INT(holder, (int64_t)getpid());
+	holder = 0;
+	CHECK_INT(grens_rt_record_probe(dir, &holder, &err), 0);
+	CHECK_INT(holder, (int64_t)getpid());
+	grens_rt_record_unlock(fd);
+	CHECK_INT(grens_rt_record_probe(dir, &holder, &err), 0);
+	CHECK_INT(holder, 0);
+
+	CHECK_INT(grens_rt_record_status_read(back, dir, &err), GRENS_ENOTFOUND);
+	/* 2026-03-10T08:00:00Z = 20522 * 86400 + 28800 */
+	int64_t t = (int64_t)20522 * 86400 + 28800;
+	st->pid = 4242;
+	st->started = t;
+	st->until = t + 86400;
+	st->every_ms = 30000;
+	st->feed_count = 2;
+	snprintf(st->feeds[0].name, sizeof(st->feeds[0].name), "nl-rt");
+	snprintf(st->feeds[0].url, sizeof(st->feeds[0].url), "https://example.invalid/nl.pb");
+	snprintf(st->feeds[1].name, sizeof(st->feeds[1].name), "be-rt");
+	grens_rt_record_counts *c = &st->feeds[0].counts;
+	c->polls = 7;
+	c->added = 2;
+	c->unchanged = 4;
+	c->failed = 1;
+	c->last_poll = t + 180;
+	c->last_added = t + 150;
+	snprintf(c->last_result, sizeof(c->last_result), "unchanged");
+	snprintf(c->last_error, sizeof(c->last_error), "HTTP 500");
+	st->total = *c;
+	CHECK_INT(grens_rt_record_status_write(dir, st, &err), 0);
+	CHECK_INT(grens_rt_record_status_read(back, dir, &err), 0);
+	CHECK_INT(back->pid, 4242);
+	CHECK_INT(back->started, t);
+	CHECK_INT(back->stopped, 0); /* null: still running */
+	CHECK_INT(back->until, t + 86400);
+	CHECK_INT(back->every_ms, 30000);
+	CHECK_INT(back->feed_count, 2);
+	CHECK_STR(back->feeds[0].url, "https://example.invalid/nl.pb");
+	CHECK_STR(back->feeds[1].name, "be-rt");
+	CHECK_INT(back->feeds[1].counts.polls, 0);
+	CHECK_INT(back->total.polls, 7);
+	CHECK_INT(back->total.added, 2);
+	CHECK_INT(back->total.unchanged, 4);
+	CHECK_INT(back->total.failed, 1);
+	CHECK_INT(back->total.last_poll, t + 180);
+	CHECK_INT(back->total.last_added, t + 150);
+	CHECK_STR(back->total.last_error, "HTTP 500");
+	/* the file is what the README documents */
+	snprintf(path, sizeof(path), "%s/status.json", dir);
+	char text[8192] = "";
+	f = fopen(path, "rb");
+	if (f) {
+		text[fread(text, 1, sizeof(text) - 1, f)] = '\0';
+		fclose(f);
+	}
+	CHECK(strstr(text, "\"last_poll\": \"2026-03-10T08:03:00Z\"") != NULL);
+	CHECK(strstr(text, "\"stopped\": null") != NULL);
+	f = fopen(path, "wb");
+	fputs("{\"polls\": -1}\n", f);
+	fclose(f);
+	CHECK_INT(grens_rt_record_status_read(back, dir, &err), GRENS_EFORMAT);
+	CHECK_STR(err.field, "polls");
+
+	grens_rt_archive *ar = NULL;
+	bool added = true;
+	CHECK_INT(grens_rt_archive_open(&ar, dir, true, &err), 0);
+	snprintf(path, sizeof(path), "%s/no-such.pb", dir);
+	if (ar)
+		CHECK_INT(grens_rt_archive_add_file(ar, "nl-rt", t, path, &added, &err),
+			  GRENS_ENOTFOUND);
+	CHECK(!added);
+	grens_rt_archive_free(ar);
+done:
+	free(st);
+	free(back);
+}
+
 int main(void)
 {
 	if (!check_part_is("local"))
@@ -1193,6 +1394,8 @@ int main(void)
 		test_bad_files();
 		test_random_bytes();
 		test_time_zones();
+		test_archive();
+		test_record_files();
 		if (load_fixture() == 0) {
 			test_apply_small();
 			test_duplicates_and_no_data();
