@@ -191,7 +191,12 @@ static void count(grens_rt_record_counts *c, const char *result, int64_t now, co
 		c->unchanged++;
 	} else {
 		c->failed++;
-		snprintf(c->last_error, sizeof(c->last_error), "%s", why);
+		{
+			/* the reason is cut to the status field; the log line has it whole */
+			size_t l = strnlen(why, sizeof(c->last_error) - 1);
+			memcpy(c->last_error, why, l);
+			c->last_error[l] = '\0';
+		}
 	}
 }
 
