@@ -12,11 +12,18 @@
 
 #define CMD "report"
 
-/* The embedded default: Randstad origins to Aachen on a Tuesday of the
- * reconstruction's timetable year (feeds/README.md). */
+/* The embedded default: the Randstad origins and Eindhoven to Aachen on a
+ * Tuesday of the reconstruction's timetable year (feeds/README.md), under
+ * each proposal that was on the table and the variant NS rejected (README
+ * "The shipped scenarios"), and the border views of Heerlen. */
 static const char *const default_from[] = { "Amsterdam Centraal", "Rotterdam Centraal",
-					    "Den Haag Centraal", "Utrecht Centraal" };
+					    "Den Haag Centraal", "Utrecht Centraal",
+					    "Eindhoven Centraal" };
 #define DEFAULT_TO "Aachen Hbf"
+static const char *const default_scenarios[] = { "ic-eindhoven-aken", "ic-eindhoven-aken-randen",
+						 "ic-denhaag-aken", "ic-aken" };
+#define DEFAULT_SCENARIOS (sizeof(default_scenarios) / sizeof(*default_scenarios))
+#define DEFAULT_BORDER_ORIGIN "Heerlen"
 
 static void usage(FILE *o)
 {
@@ -26,13 +33,15 @@ static void usage(FILE *o)
 		"                    [--date YYYY-MM-DD] [--window HH:MM-HH:MM] [--step S]\n"
 		"                    [--threshold MIN] [--title TEXT] [--places FILE]...\n"
 		"                    [--cutoffs MIN,...] [--base-feeds NAME,...]\n"
-		"                    [--links FILE|none]\n\n"
+		"                    [--links FILE|none] [--border-origin PLACE|none]\n\n"
 		"Writes DIR/report.html (one self-contained page with charts), report.json,\n"
 		"profiles.csv, profile_steps.csv, opportunities.csv, stations.csv,\n"
 		"stations.geojson and journeys.csv (README: 'Reports').\n\n"
 		"With no --feed: the embedded default feeds (%s), the pairs\n"
-		"Amsterdam/Rotterdam/Den Haag/Utrecht Centraal -> Aachen Hbf, the\n"
-		"scenario scenarios/ic-aken.yaml and the places in places/*.csv.\n"
+		"Amsterdam/Rotterdam/Den Haag/Utrecht/Eindhoven Centraal -> Aachen Hbf,\n"
+		"the proposals scenarios/ic-eindhoven-aken, ic-eindhoven-aken-randen,\n"
+		"ic-denhaag-aken and ic-aken (.yaml), the places in places/*.csv and the\n"
+		"border views of Heerlen.\n"
 		"  --out DIR            where the files go (required)\n"
 		"  --feed [NAME=]PATH   a feed (repeatable; with --feed also give --pair)\n"
 		"  --date YYYY-MM-DD    the service day (default: the Tuesday on which the\n"
@@ -51,6 +60,9 @@ static void usage(FILE *o)
 		"  --base-feeds NAMES   the feeds of the nl-only side (default nl)\n"
 		"  --links FILE|none    stations that are the same across feeds (default:\n"
 		"                       links.csv of the feeds directory when it exists)\n"
+		"  --border-origin PLACE  a place of NL whose border views (national, closed\n"
+		"                       border, today; rank; low-high assumptions) head the\n"
+		"                       page (default with the embedded data: Heerlen)\n"
 		"Exit status: 0, 1 unusable feed or unwritable output, 2 bad arguments.\n",
 		cli_feeds_dir());
 }
@@ -129,6 +141,7 @@ int cmd_report(int argc, char **argv)
 		{ .name = "cutoffs", .kind = CLI_OPT_CALL, .dst = &spec, .call = parse_cutoffs },
 		{ .name = "base-feeds", .kind = CLI_OPT_STRING, .dst = &spec.base_feeds },
 		{ .name = "links", .kind = CLI_OPT_STRING, .dst = &spec.links },
+		{ .name = "border-origin", .kind = CLI_OPT_STRING, .dst = &spec.border_origin },
 		{ .name = NULL },
 	};
 	const cli_spec cs = { .cmd = CMD, .usage = usage, .options = options };
@@ -152,13 +165,15 @@ int cmd_report(int argc, char **argv)
 			spec.pair_count++;
 		}
 	}
-	char scenario_path[4096];
+	char scenario_path[DEFAULT_SCENARIOS][4096];
 	char *places_paths[REPORT_CLI_MAX_PLACES_FILES] = { 0 };
 	uint32_t default_places = 0;
 	if (embedded && spec.scenario_count == 0) {
-		snprintf(scenario_path, sizeof(scenario_path), "%s/scenarios/ic-aken.yaml",
-			 cli_feeds_dir());
-		spec.scenarios[spec.scenario_count++] = scenario_path;
+		for (unsigned i = 0; i < DEFAULT_SCENARIOS; i++) {
+			snprintf(scenario_path[i], sizeof(scenario_path[i]), "%s/scenarios/%s.yaml",
+				 cli_feeds_dir(), default_scenarios[i]);
+			spec.scenarios[spec.scenario_count++] = scenario_path[i];
+		}
 	}
 	if (embedded && spec.places_count == 0) {
 		/* every places file, as grens access reads them */
@@ -168,6 +183,10 @@ int cmd_report(int argc, char **argv)
 		for (uint32_t i = 0; i < default_places; i++)
 			spec.places[spec.places_count++] = places_paths[i];
 	}
+	if (embedded && !spec.border_origin)
+		spec.border_origin = DEFAULT_BORDER_ORIGIN;
+	if (spec.border_origin && strcmp(spec.border_origin, "none") == 0)
+		spec.border_origin = NULL;
 	if (spec.cutoff_count == 0) {
 		static const int32_t cutoffs[] = { 60, 90, 120, 180 };
 		for (unsigned i = 0; i < 4; i++)

@@ -131,7 +131,11 @@ static const char css[] =
 	"tr.border td{background:#fff4e0}.badge{background:#e8590c;color:#fff;"
 	"border-radius:3px;padding:0 .35em;font-size:.8em;margin-left:.4em}"
 	"code{font-size:.85em;word-break:break-all}.muted{color:#777}"
-	".legend{font-size:.9em;margin:.2em 0 .6em}";
+	".legend{font-size:.9em;margin:.2em 0 .6em}"
+	".findings{background:#fff;border:1px solid #d8dde6;border-left:5px solid #1f5fa6;"
+	"padding:.3em 1.1em;margin:1em 0}.findings a{color:#0b4a8f;font-weight:600}"
+	".wide{overflow-x:auto}.data{background:#fff;border:1px solid #d8dde6;"
+	"padding:.3em 1.1em;margin:1em 0}";
 
 static void head(page *p, const json_t *doc)
 {
@@ -615,6 +619,276 @@ static void grouped_section(page *p, const json_t *doc, const char *key, const c
 	}
 }
 
+/* ---- findings: sentences made from the numbers ---------------------------------- */
+
+/* <a href="#table" data-ref=... data-value=...>text</a>: every number of the
+ * findings links to the table it comes from. */
+static void link_open(page *p, const char *table, const char *section, size_t i,
+		      const char *path, const json_t *v)
+{
+	outf(p, "<a href=\"#%s\"", table);
+	ref(p, section, i, path, v);
+	out(p, ">");
+}
+
+/* "13 min faster", "2 min slower", "no faster" for a saving in seconds. */
+static void saving_words(page *p, const json_t *v)
+{
+	long long s = json_integer_value(v);
+	long long m = (llabs(s) + 30) / 60;
+	if (!json_is_integer(v))
+		out(p, "no faster");
+	else if (m == 0)
+		out(p, "no faster");
+	else
+		outf(p, "%lld&#8239;min %s", m, s < 0 ? "faster" : "slower");
+}
+
+static void savings_sentence(page *p, const json_t *doc, const char *scenario, const char *key)
+{
+	size_t i, n = 0;
+	json_t *sv;
+	json_array_foreach(json_object_get(doc, "savings"), i, sv)
+	{
+		if (strcmp(report_str(sv, "scenario"), scenario) != 0)
+			continue;
+		out(p, n++ ? "; " : "");
+		esc(p, report_str(json_object_get(sv, "from"), "name"));
+		out(p, " ");
+		link_open(p, "savings", "savings", i, key, json_object_get(sv, key));
+		saving_words(p, json_object_get(sv, key));
+		out(p, "</a>");
+	}
+}
+
+/* A border number with its link: "1,712,755". */
+static void border_number(page *p, size_t row, const json_t *r, const char *key)
+{
+	link_open(p, "border", "border/0/rows", row, key, json_object_get(r, key));
+	thousands(p, (double)json_integer_value(json_object_get(r, key)));
+	out(p, "</a>");
+}
+
+/* "(p90 1,234; assumptions 1,000–1,300)" after a p50 figure. */
+static void border_spread(page *p, size_t row, const json_t *r, size_t row90,
+			  const json_t *r90, const char *key)
+{
+	char path[64];
+	out(p, " (p90 ");
+	if (r90)
+		border_number(p, row90, r90, key);
+	else
+		out(p, "&#8211;");
+	out(p, "; assumptions ");
+	for (int k = 0; k < 2; k++) {
+		const json_t *v = json_array_get(json_object_get(json_object_get(r, "range"), key),
+						 (size_t)k);
+		snprintf(path, sizeof(path), "range/%s/%d", key, k);
+		link_open(p, "border", "border/0/rows", row, path, v);
+		thousands(p, (double)json_integer_value(v));
+		out(p, k ? "</a>)" : "</a>&#8211;");
+	}
+}
+
+static const json_t *border_row(const json_t *rows, long long percentile, long long cutoff,
+				size_t *at)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		if (json_integer_value(json_object_get(r, "percentile")) == percentile &&
+		    json_integer_value(json_object_get(r, "cutoff_min")) == cutoff) {
+			*at = i;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+static void findings_section(page *p, const json_t *doc)
+{
+	const json_t *scenarios = json_object_get(doc, "scenarios");
+	const json_t *border = json_array_get(json_object_get(doc, "border"), 0);
+	if (!json_array_size(json_object_get(doc, "savings")) && !border)
+		return;
+	out(p, "<section class=\"findings\" id=\"findings\"><h2>Findings</h2>\n");
+	size_t i;
+	json_t *sc;
+	const json_t *first = json_array_get(json_object_get(doc, "savings"), 0);
+	json_array_foreach(scenarios, i, sc)
+	{
+		const char *name = report_str(sc, "name");
+		out(p, "<p><b>");
+		esc(p, name);
+		out(p, "</b>");
+		if (*report_str(sc, "description")) {
+			out(p, " (");
+			esc(p, report_str(sc, "description"));
+			out(p, ")");
+		}
+		out(p, ". The train itself, to ");
+		esc(p, report_str(json_object_get(first, "to"), "name"));
+		out(p, ": ");
+		savings_sentence(p, doc, name, "delta_train_s");
+		out(p, ". On the median over all departure minutes, waiting included: ");
+		savings_sentence(p, doc, name, "delta_median_s");
+		out(p, ".</p>\n");
+	}
+	if (border) {
+		const json_t *rows = json_object_get(border, "rows");
+		const char *who = report_str(json_object_get(border, "origin"), "name");
+		out(p, "<p>People within reach of ");
+		esc(p, who);
+		out(p, " by public transport (median over departures ");
+		esc(p, report_str(border, "window"));
+		out(p, "; in brackets the 90th percentile and the range over low and high "
+		       "assumptions), in the <i>national</i> view (Dutch places only, network cut "
+		       "at the border) and <i>today</i> (every place, the network as it is):</p>\n"
+		       "<ul>\n");
+		static const long long cutoffs[] = { 60, 90, 120 };
+		for (unsigned c = 0; c < 3; c++) {
+			size_t at, at90;
+			const json_t *r = border_row(rows, 50, cutoffs[c], &at);
+			const json_t *r90 = border_row(rows, 90, cutoffs[c], &at90);
+			if (!r)
+				continue;
+			outf(p, "<li>within %lld&#8239;min: ", cutoffs[c]);
+			border_number(p, at, r, "national");
+			border_spread(p, at, r, at90, r90, "national");
+			out(p, " nationally, ");
+			border_number(p, at, r, "today");
+			border_spread(p, at, r, at90, r90, "today");
+			out(p, " today.</li>\n");
+		}
+		out(p, "</ul>\n");
+		size_t at, at90;
+		const json_t *r = border_row(rows, 50, 120, &at);
+		const json_t *r90 = border_row(rows, 90, 120, &at90);
+		if (r && json_object_get(r, "rank_national")) {
+			out(p, "<p>Within 120&#8239;min, ");
+			esc(p, who);
+			out(p, " ranks ");
+			border_number(p, at, r, "rank_national");
+			out(p, " nationally and ");
+			border_number(p, at, r, "rank_today");
+			outf(p, " today among the <a href=\"#border\" data-ref=\"border/0/ranked\" "
+				"data-value=\"%lld\">%lld</a> Dutch municipalities with a stop (1 = most "
+				"people)",
+			     (long long)json_integer_value(json_object_get(border, "ranked")),
+			     (long long)json_integer_value(json_object_get(border, "ranked")));
+			if (r90 && json_object_get(r90, "rank_national")) {
+				out(p, "; at p90 ");
+				border_number(p, at90, r90, "rank_national");
+				out(p, " and ");
+				border_number(p, at90, r90, "rank_today");
+			}
+			out(p, ".</p>\n");
+		}
+	}
+	out(p, "<p class=\"muted\">Not included: fares, crowding, reliability (scheduled times "
+	       "only). See <a href=\"#data\">Data and assumptions</a>.</p>\n</section>\n");
+}
+
+/* The tables the findings link to. */
+static void savings_table(page *p, const json_t *doc)
+{
+	const json_t *all = json_object_get(doc, "savings");
+	if (!json_array_size(all))
+		return;
+	out(p, "<h2 id=\"savings\">Savings by proposal</h2>\n<p>Per train: the best journey "
+	       "that rides the new or extended train against the base journey from the same "
+	       "departure, each timed from its own departure. Median: over every departure "
+	       "minute of the window, waiting at the origin included. Minutes; negative is "
+	       "faster.</p>\n<div class=\"wide\"><table><tr><th>proposal</th><th>from</th>"
+	       "<th>to</th><th>base median</th><th>median</th><th>&#916; median (min)</th>"
+	       "<th>&#916; per train (min)</th></tr>\n");
+	size_t i;
+	json_t *sv;
+	json_array_foreach(all, i, sv)
+	{
+		static const char *const keys[4] = { "base_median_s", "median_s", "delta_median_s",
+						     "delta_train_s" };
+		out(p, "<tr><td>");
+		esc(p, report_str(sv, "scenario"));
+		out(p, "</td><td>");
+		esc(p, report_str(json_object_get(sv, "from"), "name"));
+		out(p, "</td><td>");
+		esc(p, report_str(json_object_get(sv, "to"), "name"));
+		out(p, "</td>");
+		for (int k = 0; k < 4; k++) {
+			const json_t *v = json_object_get(sv, keys[k]);
+			out(p, "<td class=\"num\"");
+			ref(p, "savings", i, keys[k], v);
+			out(p, ">");
+			if (k < 2)
+				duration(p, v);
+			else if (json_is_integer(v))
+				outf(p, "%+lld", (long long)json_integer_value(v) / 60);
+			else
+				out(p, "&#8211;");
+			out(p, "</td>");
+		}
+		out(p, "</tr>\n");
+	}
+	out(p, "</table></div>\n");
+}
+
+static void border_table(page *p, const json_t *doc)
+{
+	const json_t *b = json_array_get(json_object_get(doc, "border"), 0);
+	if (!b)
+		return;
+	out(p, "<h2 id=\"border\">Border views of ");
+	esc(p, report_str(json_object_get(b, "origin"), "name"));
+	out(p, "</h2>\n<p>Population within each travel time (departures ");
+	esc(p, report_str(b, "window"));
+	out(p, ", at the percentile of travel times shown). <i>National</i>: places of the home "
+	       "country only, network cut at the border; <i>closed border</i>: the same cut "
+	       "network, every place still in reach; <i>today</i>: every place, the linked "
+	       "network. Rank among the Dutch municipalities with a stop, 1 = most. In brackets: "
+	       "the range over the low and high assumption sets.</p>\n<div class=\"wide\"><table>"
+	       "<tr><th>percentile</th><th>within (min)</th><th>national</th><th>closed border"
+	       "</th><th>today</th><th>border effect</th><th>rank national</th><th>rank today"
+	       "</th></tr>\n");
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(b, "rows"), i, r)
+	{
+		static const char *const keys[6] = { "national",      "closed_border",
+						     "today",	      "border_effect",
+						     "rank_national", "rank_today" };
+		outf(p, "<tr><td>p%lld</td><td class=\"num\">%lld</td>",
+		     (long long)json_integer_value(json_object_get(r, "percentile")),
+		     (long long)json_integer_value(json_object_get(r, "cutoff_min")));
+		for (int k = 0; k < 6; k++) {
+			const json_t *v = json_object_get(r, keys[k]);
+			const json_t *range = json_object_get(json_object_get(r, "range"), keys[k]);
+			out(p, "<td class=\"num\"");
+			ref(p, "border/0/rows", i, keys[k], v);
+			out(p, ">");
+			if (json_is_integer(v))
+				thousands(p, (double)json_integer_value(v));
+			else
+				out(p, "&#8211;");
+			if (range)
+				for (int e = 0; e < 2; e++) {
+					char path[64];
+					snprintf(path, sizeof(path), "range/%s/%d", keys[k], e);
+					out(p, e ? "&#8211;<span" : " <span class=\"muted\">[<span");
+					ref(p, "border/0/rows", i, path, json_array_get(range, (size_t)e));
+					out(p, ">");
+					thousands(p, (double)json_integer_value(
+							     json_array_get(range, (size_t)e)));
+					out(p, e ? "</span>]</span>" : "</span>");
+				}
+			out(p, "</td>");
+		}
+		out(p, "</tr>\n");
+	}
+	out(p, "</table></div>\n");
+}
+
 /* ---- journeys and provenance ---------------------------------------------------- */
 
 static void journeys_section(page *p, const json_t *doc)
@@ -682,6 +956,88 @@ static void journeys_section(page *p, const json_t *doc)
 	}
 }
 
+/* What the numbers rest on, in plain words: the timetables (feed_info), the
+ * population (the places files' sources), how places reach a stop (the
+ * notes) and what is left out. */
+static void data_section(page *p, const json_t *doc)
+{
+	out(p, "<section class=\"data\" id=\"data\"><h2>Data and assumptions</h2>\n"
+	       "<h3>Timetables</h3>\n<ul>\n");
+	size_t i;
+	json_t *f;
+	bool reconstruction = false;
+	json_array_foreach(json_object_get(doc, "feeds"), i, f)
+	{
+		const char *pub = report_str(f, "publisher");
+		reconstruction = reconstruction || strstr(pub, "reconstruction");
+		out(p, "<li><b>");
+		esc(p, report_str(f, "name"));
+		out(p, "</b>: ");
+		esc(p, *pub ? pub : "publisher not stated (no feed_info.txt)");
+		if (*report_str(f, "version")) {
+			out(p, ", version ");
+			esc(p, report_str(f, "version"));
+		}
+		out(p, "</li>\n");
+	}
+	out(p, "</ul>\n");
+	if (reconstruction)
+		out(p, "<p>These timetables are a <b>reconstruction</b>, not an operator's feed: "
+		       "lines, stops, frequencies and running times from published sources "
+		       "(feeds/README.md). Observed: the RE18 minutes (AVV timetable 2024), the "
+		       "published journey times and the change times set in transfers.txt. "
+		       "<b>ESTIMATE</b>: the minutes of the NS Intercity trains at Heerlen and "
+		       "Eindhoven (feeds/lines/ns.lines), on which every saving above depends. Run "
+		       "the report on the official feeds for the real numbers.</p>\n");
+	else
+		out(p, "<p>The timetables are the feeds above as their publishers released "
+		       "them (feed_info.txt).</p>\n");
+	const json_t *pop = json_object_get(doc, "population");
+	if (json_array_size(pop)) {
+		out(p, "<h3>Population</h3>\n<p>One point per municipality, its whole population "
+		       "at its centroid.</p>\n<div class=\"wide\"><table><tr><th>country</th>"
+		       "<th>municipalities</th><th>people</th><th>reference date</th>"
+		       "<th>source</th></tr>\n");
+		json_array_foreach(pop, i, f)
+		{
+			out(p, "<tr><td>");
+			esc(p, report_str(f, "country"));
+			out(p, "</td><td class=\"num\"");
+			ref(p, "population", i, "places", json_object_get(f, "places"));
+			outf(p, ">%lld</td><td class=\"num\"",
+			     (long long)json_integer_value(json_object_get(f, "places")));
+			ref(p, "population", i, "people", json_object_get(f, "people"));
+			out(p, ">");
+			thousands(p, (double)json_integer_value(json_object_get(f, "people")));
+			out(p, "</td><td>");
+			esc(p, report_str(f, "reference_date"));
+			out(p, "</td><td>");
+			esc(p, report_str(f, "source"));
+			out(p, "</td></tr>\n");
+		}
+		out(p, "</table></div>\n<p class=\"attribution\">Population figures: CBS (CC BY "
+		       "4.0); &#169; Statistisches Bundesamt (Destatis); Statbel (open data). "
+		       "Coordinates: GeoNames (CC BY 4.0); station data DB InfraGO / "
+		       "OpenStreetMap contributors (ODbL). Details and licences: "
+		       "feeds/places/SOURCES.md. DERIVED: summed or matched by grens.</p>\n");
+	}
+	const json_t *notes = json_object_get(doc, "notes");
+	if (json_array_size(notes)) {
+		out(p, "<h3>Getting to and from the station</h3>\n<ul>\n");
+		json_array_foreach(notes, i, f)
+		{
+			out(p, "<li>");
+			esc(p, json_string_value(f));
+			out(p, "</li>\n");
+		}
+		out(p, "</ul>\n");
+	}
+	out(p, "<h3>Not included</h3>\n<p>Fares, crowding and reliability: every time is a "
+	       "scheduled time, with the change times of the feeds (no delays, no missed "
+	       "connections). Places without a stop within reach of any mode count for "
+	       "nobody.</p>\n</section>\n");
+}
+
 static void provenance_section(page *p, const json_t *doc)
 {
 	out(p, "<h2 id=\"provenance\">Provenance</h2>\n<table class=\"provenance\">"
@@ -725,17 +1081,6 @@ static void provenance_section(page *p, const json_t *doc)
 	out(p, ", run ");
 	esc(p, report_str(doc, "generated"));
 	out(p, ".</p>\n");
-	const json_t *notes = json_object_get(doc, "notes");
-	if (json_array_size(notes)) {
-		out(p, "<ul class=\"notes\">\n");
-		json_array_foreach(notes, i, f)
-		{
-			out(p, "<li>");
-			esc(p, json_string_value(f));
-			out(p, "</li>\n");
-		}
-		out(p, "</ul>\n");
-	}
 }
 
 int grens_report_write_html(const grens_report *report, FILE *f, grens_error *err)
@@ -743,6 +1088,9 @@ int grens_report_write_html(const grens_report *report, FILE *f, grens_error *er
 	const json_t *doc = report_document(report);
 	page p = { f, 0 };
 	head(&p, doc);
+	findings_section(&p, doc);
+	savings_table(&p, doc);
+	border_table(&p, doc);
 	grouped_section(&p, doc, "profiles", "Travel time by departure time",
 			"No travel-time profiles in this report.",
 			"For every departure in the window: the time from leaving the origin to "
@@ -764,6 +1112,7 @@ int grens_report_write_html(const grens_report *report, FILE *f, grens_error *er
 			"its name and time.",
 			same_map, map_for);
 	journeys_section(&p, doc);
+	data_section(&p, doc);
 	provenance_section(&p, doc);
 	out(&p, "</main>\n</body>\n</html>\n");
 	if (p.failed)
