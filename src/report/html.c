@@ -723,9 +723,9 @@ static void findings_section(page *p, const json_t *doc)
 		esc(p, name);
 		out(p, "</b>");
 		if (*report_str(sc, "description")) {
-			out(p, " (");
+			out(p, " (<span class=\"about\">");
 			esc(p, report_str(sc, "description"));
-			out(p, ")");
+			out(p, "</span>)");
 		}
 		out(p, ". The train itself, to ");
 		esc(p, report_str(json_object_get(first, "to"), "name"));
@@ -742,8 +742,8 @@ static void findings_section(page *p, const json_t *doc)
 		esc(p, who);
 		out(p, " by public transport (median over departures ");
 		esc(p, report_str(border, "window"));
-		out(p, "; in brackets the 90th percentile and the range over low and high "
-		       "assumptions), in the <i>national</i> view (Dutch places only, network cut "
+		out(p, "; in brackets the p90 figure, which nine departures in ten reach, "
+		       "and the range over low and high assumptions), in the <i>national</i> view (Dutch places only, network cut "
 		       "at the border) and <i>today</i> (every place, the network as it is):</p>\n"
 		       "<ul>\n");
 		static const long long cutoffs[] = { 60, 90, 120 };
