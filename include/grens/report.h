@@ -233,6 +233,11 @@ int grens_report_add_border(grens_report *report, const grens_report_place *orig
 			    const grens_report_border_row *rows, uint32_t row_count,
 			    grens_error *err);
 
+/* The language of report.html's words: "en" (the default), "nl" or "de".
+ * GRENS_EARG for another. Numbers and data (names, descriptions from the
+ * scenario files) stay as they are. */
+int grens_report_set_lang(grens_report *report, const char *lang, grens_error *err);
+
 /* Write the report into dir (created when missing):
  *   report.json        everything, the source of the other files
  *   report.html        self-contained page (inline CSS and SVG)

@@ -9,11 +9,16 @@
 #include <string.h>
 
 #include "report_internal.h"
+#include "strings.h"
 
 typedef struct page {
 	FILE *f;
 	int failed;
+	const char *const *t; /* the catalogue of the page's language */
 } page;
+
+/* One word or sentence of the page's language (strings.c). */
+#define T(k) (p->t[(k)])
 
 static void out(page *p, const char *s)
 {
@@ -83,7 +88,7 @@ static void thousands(page *p, double v)
 		grouped[k++] = '-';
 	for (int i = 0; i < len; i++) {
 		if (i && (len - i) % 3 == 0)
-			grouped[k++] = ',';
+			grouped[k++] = *T(T_THOUSANDS);
 		grouped[k++] = digits[i];
 	}
 	grouped[k] = '\0';
@@ -135,11 +140,20 @@ static const char css[] =
 	".findings{background:#fff;border:1px solid #d8dde6;border-left:5px solid #1f5fa6;"
 	"padding:.3em 1.1em;margin:1em 0}.findings a{color:#0b4a8f;font-weight:600}"
 	".wide{overflow-x:auto}.data{background:#fff;border:1px solid #d8dde6;"
-	"padding:.3em 1.1em;margin:1em 0}";
+	"padding:.3em 1.1em;margin:1em 0}"
+	/* a phone: no page-wide horizontal scroll, tables scroll in their box */
+	"@media (max-width:600px){main{padding:.6em}body{font-size:14px}}"
+	/* paper: A4, each section on a new page, charts and tables kept whole */
+	"@media print{@page{size:A4;margin:14mm}body{background:#fff;font-size:10.5pt}"
+	"main{max-width:none;padding:0}h2{break-before:page;break-after:avoid}"
+	".findings h2{break-before:avoid}h3{break-after:avoid}"
+	"svg,tr{break-inside:avoid}.wide{overflow:visible}"
+	"a{color:inherit;text-decoration:none}}";
 
 static void head(page *p, const json_t *doc)
 {
-	out(p, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	outf(p, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>", T(T_LANG));
+	out(p, "\n<meta charset=\"utf-8\">\n"
 	       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	       "<title>");
 	esc(p, report_str(doc, "title"));
@@ -148,21 +162,21 @@ static void head(page *p, const json_t *doc)
 	out(p, "</h1>\n<p class=\"lead\">");
 	const json_t *q = json_object_get(doc, "query");
 	if (json_is_object(q)) {
-		out(p, "Service date <b id=\"query-date\">");
+		outf(p, "%s <b id=\"query-date\">", T(T_SERVICE_DATE));
 		esc(p, report_str(q, "date"));
-		out(p, "</b>, departures ");
+		outf(p, "</b>, %s ", T(T_DEPARTURES));
 		esc(p, report_str(q, "window"));
-		outf(p, " every <span data-ref=\"query/step_s\" data-value=\"%lld\">%lld</span> s; "
-			"threshold <span data-ref=\"query/threshold_s\" data-value=\"%lld\">%lld"
+		outf(p, " %s <span data-ref=\"query/step_s\" data-value=\"%lld\">%lld</span> s; "
+			"%s <span data-ref=\"query/threshold_s\" data-value=\"%lld\">%lld"
 			"</span> min. ",
-		     (long long)json_integer_value(json_object_get(q, "step_s")),
-		     (long long)json_integer_value(json_object_get(q, "step_s")),
+		     T(T_EVERY), (long long)json_integer_value(json_object_get(q, "step_s")),
+		     (long long)json_integer_value(json_object_get(q, "step_s")), T(T_THRESHOLD),
 		     (long long)json_integer_value(json_object_get(q, "threshold_s")),
 		     (long long)json_integer_value(json_object_get(q, "threshold_s")) / 60);
 	}
-	out(p, "Generated ");
+	outf(p, "%s ", T(T_GENERATED));
 	esc(p, report_str(doc, "generated"));
-	out(p, " by grens ");
+	outf(p, " %s grens ", T(T_BY));
 	esc(p, report_str(doc, "grens_version"));
 	out(p, ".</p>\n");
 }
@@ -621,6 +635,20 @@ static void grouped_section(page *p, const json_t *doc, const char *key, const c
 
 /* ---- findings: sentences made from the numbers ---------------------------------- */
 
+/* A catalogue sentence with one "%s" slot, filled with value (escaped);
+ * not printf, so a translation cannot pass a stray directive. */
+static void fill(page *p, const char *sentence, const char *value)
+{
+	const char *slot = strstr(sentence, "%s");
+	if (!slot) {
+		out(p, sentence);
+		return;
+	}
+	outf(p, "%.*s", (int)(slot - sentence), sentence);
+	esc(p, value);
+	out(p, slot + 2);
+}
+
 /* <a href="#table" data-ref=... data-value=...>text</a>: every number of the
  * findings links to the table it comes from. */
 static void link_open(page *p, const char *table, const char *section, size_t i,
@@ -637,11 +665,11 @@ static void saving_words(page *p, const json_t *v)
 	long long s = json_integer_value(v);
 	long long m = (llabs(s) + 30) / 60;
 	if (!json_is_integer(v))
-		out(p, "no faster");
+		out(p, T(T_NO_FASTER));
 	else if (m == 0)
-		out(p, "no faster");
+		out(p, T(T_NO_FASTER));
 	else
-		outf(p, "%lld&#8239;min %s", m, s < 0 ? "faster" : "slower");
+		outf(p, "%lld&#8239;min %s", m, s < 0 ? T(T_FASTER) : T(T_SLOWER));
 }
 
 static void savings_sentence(page *p, const json_t *doc, const char *scenario, const char *key)
@@ -674,12 +702,12 @@ static void border_spread(page *p, size_t row, const json_t *r, size_t row90,
 			  const json_t *r90, const char *key)
 {
 	char path[64];
-	out(p, " (p90 ");
+	outf(p, " (%s ", T(T_P90));
 	if (r90)
 		border_number(p, row90, r90, key);
 	else
 		out(p, "&#8211;");
-	out(p, "; assumptions ");
+	outf(p, "; %s ", T(T_ASSUMPTIONS));
 	for (int k = 0; k < 2; k++) {
 		const json_t *v = json_array_get(json_object_get(json_object_get(r, "range"), key),
 						 (size_t)k);
@@ -712,7 +740,7 @@ static void findings_section(page *p, const json_t *doc)
 	const json_t *border = json_array_get(json_object_get(doc, "border"), 0);
 	if (!json_array_size(json_object_get(doc, "savings")) && !border)
 		return;
-	out(p, "<section class=\"findings\" id=\"findings\"><h2>Findings</h2>\n");
+	outf(p, "<section class=\"findings\" id=\"findings\"><h2>%s</h2>\n", T(T_FINDINGS));
 	size_t i;
 	json_t *sc;
 	const json_t *first = json_array_get(json_object_get(doc, "savings"), 0);
@@ -727,25 +755,22 @@ static void findings_section(page *p, const json_t *doc)
 			esc(p, report_str(sc, "description"));
 			out(p, "</span>)");
 		}
-		out(p, ". The train itself, to ");
+		outf(p, ". %s ", T(T_TRAIN_ITSELF));
 		esc(p, report_str(json_object_get(first, "to"), "name"));
 		out(p, ": ");
 		savings_sentence(p, doc, name, "delta_train_s");
-		out(p, ". On the median over all departure minutes, waiting included: ");
+		outf(p, ". %s ", T(T_ON_MEDIAN));
 		savings_sentence(p, doc, name, "delta_median_s");
 		out(p, ".</p>\n");
 	}
 	if (border) {
 		const json_t *rows = json_object_get(border, "rows");
 		const char *who = report_str(json_object_get(border, "origin"), "name");
-		out(p, "<p>People within reach of ");
+		outf(p, "<p>%s ", T(T_REACH_INTRO));
 		esc(p, who);
-		out(p, " by public transport (median over departures ");
-		esc(p, report_str(border, "window"));
-		out(p, "; in brackets the p90 figure, which nine departures in ten reach, "
-		       "and the range over low and high assumptions), in the <i>national</i> view (Dutch places only, network cut "
-		       "at the border) and <i>today</i> (every place, the network as it is):</p>\n"
-		       "<ul>\n");
+		out(p, " ");
+		fill(p, T(T_REACH_BRACKETS), report_str(border, "window"));
+		out(p, "</p>\n<ul>\n");
 		static const long long cutoffs[] = { 60, 90, 120 };
 		for (unsigned c = 0; c < 3; c++) {
 			size_t at, at90;
@@ -753,41 +778,41 @@ static void findings_section(page *p, const json_t *doc)
 			const json_t *r90 = border_row(rows, 90, cutoffs[c], &at90);
 			if (!r)
 				continue;
-			outf(p, "<li>within %lld&#8239;min: ", cutoffs[c]);
+			outf(p, "<li>%s %lld&#8239;min: ", T(T_WITHIN), cutoffs[c]);
 			border_number(p, at, r, "national");
 			border_spread(p, at, r, at90, r90, "national");
-			out(p, " nationally, ");
+			outf(p, " %s, ", T(T_NATIONALLY));
 			border_number(p, at, r, "today");
 			border_spread(p, at, r, at90, r90, "today");
-			out(p, " today.</li>\n");
+			outf(p, " %s.</li>\n", T(T_TODAY));
 		}
 		out(p, "</ul>\n");
 		size_t at, at90;
 		const json_t *r = border_row(rows, 50, 120, &at);
 		const json_t *r90 = border_row(rows, 90, 120, &at90);
 		if (r && json_object_get(r, "rank_national")) {
-			out(p, "<p>Within 120&#8239;min, ");
+			outf(p, "<p>%s 120&#8239;min, ", T(T_RANK_WITHIN));
 			esc(p, who);
-			out(p, " ranks ");
+			outf(p, " %s ", T(T_RANKS));
 			border_number(p, at, r, "rank_national");
-			out(p, " nationally and ");
+			outf(p, " %s %s ", T(T_NATIONALLY), T(T_AND));
 			border_number(p, at, r, "rank_today");
-			outf(p, " today among the <a href=\"#border\" data-ref=\"border/0/ranked\" "
-				"data-value=\"%lld\">%lld</a> Dutch municipalities with a stop (1 = most "
-				"people)",
+			outf(p, " %s <a href=\"#border\" data-ref=\"border/0/ranked\" "
+				"data-value=\"%lld\">%lld</a> %s",
+			     T(T_RANK_AMONG), (long long)json_integer_value(json_object_get(border, "ranked")),
 			     (long long)json_integer_value(json_object_get(border, "ranked")),
-			     (long long)json_integer_value(json_object_get(border, "ranked")));
+			     T(T_RANK_UNITS));
 			if (r90 && json_object_get(r90, "rank_national")) {
-				out(p, "; at p90 ");
+				outf(p, "; %s ", T(T_AT_P90));
 				border_number(p, at90, r90, "rank_national");
-				out(p, " and ");
+				outf(p, " %s ", T(T_AND));
 				border_number(p, at90, r90, "rank_today");
 			}
 			out(p, ".</p>\n");
 		}
 	}
-	out(p, "<p class=\"muted\">Not included: fares, crowding, reliability (scheduled times "
-	       "only). See <a href=\"#data\">Data and assumptions</a>.</p>\n</section>\n");
+	outf(p, "<p class=\"muted\">%s %s <a href=\"#data\">%s</a>.</p>\n</section>\n",
+	     T(T_NOT_INCLUDED_SHORT), T(T_SEE), T(T_DATA));
 }
 
 /* The tables the findings link to. */
@@ -796,13 +821,8 @@ static void savings_table(page *p, const json_t *doc)
 	const json_t *all = json_object_get(doc, "savings");
 	if (!json_array_size(all))
 		return;
-	out(p, "<h2 id=\"savings\">Savings by proposal</h2>\n<p>Per train: the best journey "
-	       "that rides the new or extended train against the base journey from the same "
-	       "departure, each timed from its own departure. Median: over every departure "
-	       "minute of the window, waiting at the origin included. Minutes; negative is "
-	       "faster.</p>\n<div class=\"wide\"><table><tr><th>proposal</th><th>from</th>"
-	       "<th>to</th><th>base median</th><th>median</th><th>&#916; median (min)</th>"
-	       "<th>&#916; per train (min)</th></tr>\n");
+	outf(p, "<h2 id=\"savings\">%s</h2>\n<p>%s</p>\n<div class=\"wide\"><table><tr>%s</tr>\n",
+	     T(T_SAVINGS), T(T_SAVINGS_INTRO), T(T_SAVINGS_HEAD));
 	size_t i;
 	json_t *sv;
 	json_array_foreach(all, i, sv)
@@ -839,18 +859,12 @@ static void border_table(page *p, const json_t *doc)
 	const json_t *b = json_array_get(json_object_get(doc, "border"), 0);
 	if (!b)
 		return;
-	out(p, "<h2 id=\"border\">Border views of ");
+	outf(p, "<h2 id=\"border\">%s ", T(T_BORDER));
 	esc(p, report_str(json_object_get(b, "origin"), "name"));
-	out(p, "</h2>\n<p>Population within each travel time (departures ");
+	outf(p, "</h2>\n<p>%s ", T(T_BORDER_INTRO1));
 	esc(p, report_str(b, "window"));
-	out(p, ", at the percentile of travel times shown). <i>National</i>: places of the home "
-	       "country only, network cut at the border; <i>closed border</i>: the same cut "
-	       "network, every place still in reach; <i>today</i>: every place, the linked "
-	       "network. Rank among the Dutch municipalities with a stop, 1 = most. In brackets: "
-	       "the range over the low and high assumption sets.</p>\n<div class=\"wide\"><table>"
-	       "<tr><th>percentile</th><th>within (min)</th><th>national</th><th>closed border"
-	       "</th><th>today</th><th>border effect</th><th>rank national</th><th>rank today"
-	       "</th></tr>\n");
+	outf(p, "%s</p>\n<div class=\"wide\"><table><tr>%s</tr>\n", T(T_BORDER_INTRO2),
+	     T(T_BORDER_HEAD));
 	size_t i;
 	json_t *r;
 	json_array_foreach(json_object_get(b, "rows"), i, r)
@@ -894,13 +908,12 @@ static void border_table(page *p, const json_t *doc)
 static void journeys_section(page *p, const json_t *doc)
 {
 	const json_t *all = json_object_get(doc, "journeys");
-	out(p, "<h2 id=\"journeys\">Best journeys</h2>\n");
+	outf(p, "<h2 id=\"journeys\">%s</h2>\n", T(T_JOURNEYS));
 	if (json_array_size(all) == 0) {
-		out(p, "<p class=\"muted\">No journeys in this report.</p>\n");
+		outf(p, "<p class=\"muted\">%s</p>\n", T(T_JOURNEYS_EMPTY));
 		return;
 	}
-	out(p, "<p>Legs that cross the border (stops in different countries or different "
-	       "feeds) are marked.</p>\n");
+	outf(p, "<p>%s</p>\n", T(T_JOURNEYS_INTRO));
 	size_t i, k;
 	json_t *j, *leg;
 	json_array_foreach(all, i, j)
@@ -914,9 +927,9 @@ static void journeys_section(page *p, const json_t *doc)
 		esc(p, report_str(json_object_get(last, "to"), "name"));
 		out(p, " <span class=\"muted\">(");
 		esc(p, report_str(j, "scenario"));
-		out(p, ")</span></h3>\n<p>Departure ");
+		out(p, ")</span></h3>\n<p>");
 		esc(p, report_str(j, "departure"));
-		out(p, ", arrival ");
+		out(p, " &#8594; ");
 		esc(p, report_str(j, "arrival"));
 		out(p, ": <b");
 		ref(p, "journeys", i, "duration_s", json_object_get(j, "duration_s"));
@@ -924,10 +937,10 @@ static void journeys_section(page *p, const json_t *doc)
 		duration(p, json_object_get(j, "duration_s"));
 		out(p, "</b>, <span");
 		ref(p, "journeys", i, "transfers", json_object_get(j, "transfers"));
-		outf(p, ">%lld</span> transfer(s).</p>\n",
-		     (long long)json_integer_value(json_object_get(j, "transfers")));
-		out(p, "<table class=\"journey\"><tr><th>from</th><th>departure</th><th>to</th>"
-		       "<th>arrival</th><th>by</th></tr>\n");
+		outf(p, ">%lld</span> %s.</p>\n",
+		     (long long)json_integer_value(json_object_get(j, "transfers")), T(T_TRANSFERS));
+		outf(p, "<div class=\"wide\"><table class=\"journey\"><tr>%s</tr>\n",
+		     T(T_JOURNEY_HEAD));
 		json_array_foreach(legs, k, leg)
 		{
 			bool border = json_is_true(json_object_get(leg, "border"));
@@ -945,14 +958,14 @@ static void journeys_section(page *p, const json_t *doc)
 			esc(p, report_str(leg, "arrival") + (strlen(report_str(leg, "arrival")) > 11 ? 11 : 0));
 			out(p, "</td><td>");
 			if (strcmp(report_str(leg, "mode"), "walk") == 0)
-				out(p, "walk");
+				out(p, T(T_WALK));
 			else
 				esc(p, report_str(leg, "route"));
 			if (border)
-				out(p, "<span class=\"badge\">border crossing</span>");
+				outf(p, "<span class=\"badge\">%s</span>", T(T_BORDER_CROSSING));
 			out(p, "</td></tr>\n");
 		}
-		out(p, "</table>\n");
+		out(p, "</table></div>\n");
 	}
 }
 
@@ -961,8 +974,8 @@ static void journeys_section(page *p, const json_t *doc)
  * notes) and what is left out. */
 static void data_section(page *p, const json_t *doc)
 {
-	out(p, "<section class=\"data\" id=\"data\"><h2>Data and assumptions</h2>\n"
-	       "<h3>Timetables</h3>\n<ul>\n");
+	outf(p, "<section class=\"data\" id=\"data\"><h2>%s</h2>\n<h3>%s</h3>\n<ul>\n",
+	     T(T_DATA), T(T_TIMETABLES));
 	size_t i;
 	json_t *f;
 	bool reconstruction = false;
@@ -973,31 +986,22 @@ static void data_section(page *p, const json_t *doc)
 		out(p, "<li><b>");
 		esc(p, report_str(f, "name"));
 		out(p, "</b>: ");
-		esc(p, *pub ? pub : "publisher not stated (no feed_info.txt)");
+		if (*pub)
+			esc(p, pub);
+		else
+			out(p, T(T_NO_PUBLISHER));
 		if (*report_str(f, "version")) {
-			out(p, ", version ");
+			outf(p, ", %s ", T(T_VERSION));
 			esc(p, report_str(f, "version"));
 		}
 		out(p, "</li>\n");
 	}
 	out(p, "</ul>\n");
-	if (reconstruction)
-		out(p, "<p>These timetables are a <b>reconstruction</b>, not an operator's feed: "
-		       "lines, stops, frequencies and running times from published sources "
-		       "(feeds/README.md). Observed: the RE18 minutes (AVV timetable 2024), the "
-		       "published journey times and the change times set in transfers.txt. "
-		       "<b>ESTIMATE</b>: the minutes of the NS Intercity trains at Heerlen and "
-		       "Eindhoven (feeds/lines/ns.lines), on which every saving above depends. Run "
-		       "the report on the official feeds for the real numbers.</p>\n");
-	else
-		out(p, "<p>The timetables are the feeds above as their publishers released "
-		       "them (feed_info.txt).</p>\n");
+	outf(p, "<p>%s</p>\n", reconstruction ? T(T_RECONSTRUCTION) : T(T_OFFICIAL));
 	const json_t *pop = json_object_get(doc, "population");
 	if (json_array_size(pop)) {
-		out(p, "<h3>Population</h3>\n<p>One point per municipality, its whole population "
-		       "at its centroid.</p>\n<div class=\"wide\"><table><tr><th>country</th>"
-		       "<th>municipalities</th><th>people</th><th>reference date</th>"
-		       "<th>source</th></tr>\n");
+		outf(p, "<h3>%s</h3>\n<p>%s</p>\n<div class=\"wide\"><table><tr>%s</tr>\n",
+		     T(T_POPULATION), T(T_POPULATION_INTRO), T(T_POPULATION_HEAD));
 		json_array_foreach(pop, i, f)
 		{
 			out(p, "<tr><td>");
@@ -1015,15 +1019,11 @@ static void data_section(page *p, const json_t *doc)
 			esc(p, report_str(f, "source"));
 			out(p, "</td></tr>\n");
 		}
-		out(p, "</table></div>\n<p class=\"attribution\">Population figures: CBS (CC BY "
-		       "4.0); &#169; Statistisches Bundesamt (Destatis); Statbel (open data). "
-		       "Coordinates: GeoNames (CC BY 4.0); station data DB InfraGO / "
-		       "OpenStreetMap contributors (ODbL). Details and licences: "
-		       "feeds/places/SOURCES.md. DERIVED: summed or matched by grens.</p>\n");
+		outf(p, "</table></div>\n<p class=\"attribution\">%s</p>\n", T(T_ATTRIBUTION));
 	}
 	const json_t *notes = json_object_get(doc, "notes");
 	if (json_array_size(notes)) {
-		out(p, "<h3>Getting to and from the station</h3>\n<ul>\n");
+		outf(p, "<h3>%s</h3>\n<ul>\n", T(T_ACCESS));
 		json_array_foreach(notes, i, f)
 		{
 			out(p, "<li>");
@@ -1032,16 +1032,15 @@ static void data_section(page *p, const json_t *doc)
 		}
 		out(p, "</ul>\n");
 	}
-	out(p, "<h3>Not included</h3>\n<p>Fares, crowding and reliability: every time is a "
-	       "scheduled time, with the change times of the feeds (no delays, no missed "
-	       "connections). Places without a stop within reach of any mode count for "
-	       "nobody.</p>\n</section>\n");
+	outf(p, "<h3>%s</h3>\n<p>%s</p>\n</section>\n", T(T_NOT_INCLUDED),
+	     T(T_NOT_INCLUDED_TEXT));
 }
 
 static void provenance_section(page *p, const json_t *doc)
 {
-	out(p, "<h2 id=\"provenance\">Provenance</h2>\n<table class=\"provenance\">"
-	       "<tr><th>feed</th><th>version</th><th>file</th><th>SHA-256</th></tr>\n");
+	outf(p, "<h2 id=\"provenance\">%s</h2>\n<div class=\"wide\"><table "
+		"class=\"provenance\"><tr>%s</tr>\n",
+	     T(T_PROVENANCE), T(T_PROVENANCE_HEAD));
 	size_t i, k;
 	json_t *f, *file;
 	json_array_foreach(json_object_get(doc, "feeds"), i, f)
@@ -1059,11 +1058,11 @@ static void provenance_section(page *p, const json_t *doc)
 			out(p, "</code></td></tr>\n");
 		}
 	}
-	out(p, "</table>\n");
+	out(p, "</table></div>\n");
 	const json_t *sc = json_object_get(doc, "scenarios");
 	if (json_array_size(sc)) {
-		out(p, "<table class=\"provenance\"><tr><th>scenario</th><th>SHA-256</th>"
-		       "<th>description</th></tr>\n");
+		outf(p, "<div class=\"wide\"><table class=\"provenance\"><tr>%s</tr>\n",
+		     T(T_SCENARIO_HEAD));
 		json_array_foreach(sc, i, f)
 		{
 			out(p, "<tr><td>");
@@ -1074,11 +1073,11 @@ static void provenance_section(page *p, const json_t *doc)
 			esc(p, report_str(f, "description"));
 			out(p, "</td></tr>\n");
 		}
-		out(p, "</table>\n");
+		out(p, "</table></div>\n");
 	}
 	out(p, "<p>grens ");
 	esc(p, report_str(doc, "grens_version"));
-	out(p, ", run ");
+	outf(p, ", %s ", T(T_RUN));
 	esc(p, report_str(doc, "generated"));
 	out(p, ".</p>\n");
 }
@@ -1086,31 +1085,18 @@ static void provenance_section(page *p, const json_t *doc)
 int grens_report_write_html(const grens_report *report, FILE *f, grens_error *err)
 {
 	const json_t *doc = report_document(report);
-	page p = { f, 0 };
+	page p = { f, 0, report_catalogue(report_lang(report)) };
 	head(&p, doc);
 	findings_section(&p, doc);
 	savings_table(&p, doc);
 	border_table(&p, doc);
-	grouped_section(&p, doc, "profiles", "Travel time by departure time",
-			"No travel-time profiles in this report.",
-			"For every departure in the window: the time from leaving the origin to "
-			"arriving, waiting for the first train included. Lower is better; a gap "
-			"means no journey. Solid: base network; dashed: scenario.",
-			same_pair, profile_chart);
-	grouped_section(&p, doc, "opportunities", "Reachable population by cutoff",
-			"No reachable-population figures in this report.",
-			"Inhabitants of the places reachable within each travel time. "
-			"<i>nl-only</i>: the Dutch network alone; <i>linked</i>: the Dutch and "
-			"German networks joined at the border; a scenario adds its change to the "
-			"linked network. The difference between nl-only and linked is the border "
-			"effect.",
-			same_origin, opportunity_chart);
-	grouped_section(&p, doc, "stations", "Stations by travel time",
-			"No stations in this report.",
-			"A schematic map (stations at their coordinates, no background) coloured "
-			"by the median travel time over the departure window. Hover a station for "
-			"its name and time.",
-			same_map, map_for);
+	grouped_section(&p, doc, "profiles", p.t[T_PROFILES], p.t[T_PROFILES_EMPTY],
+			p.t[T_PROFILES_INTRO], same_pair, profile_chart);
+	grouped_section(&p, doc, "opportunities", p.t[T_OPPORTUNITIES],
+			p.t[T_OPPORTUNITIES_EMPTY], p.t[T_OPPORTUNITIES_INTRO], same_origin,
+			opportunity_chart);
+	grouped_section(&p, doc, "stations", p.t[T_STATIONS], p.t[T_STATIONS_EMPTY],
+			p.t[T_STATIONS_INTRO], same_map, map_for);
 	journeys_section(&p, doc);
 	data_section(&p, doc);
 	provenance_section(&p, doc);

@@ -8,16 +8,34 @@
 #include <sys/stat.h>
 
 #include "report_internal.h"
+#include "strings.h"
 
 struct grens_report {
 	json_t *doc;
 	bool have_query;
 	int32_t threshold;
+	char lang[4];
 };
 
 const json_t *report_document(const grens_report *report)
 {
 	return report->doc;
+}
+
+static int oom(grens_error *err);
+
+const char *report_lang(const grens_report *report)
+{
+	return report->lang[0] ? report->lang : "en";
+}
+
+int grens_report_set_lang(grens_report *report, const char *lang, grens_error *err)
+{
+	if (!lang || !report_catalogue(lang))
+		return grens_error_set(err, GRENS_EARG,
+				       "unknown language '%s' (one of en, nl, de)", lang ? lang : "");
+	snprintf(report->lang, sizeof(report->lang), "%s", lang);
+	return json_object_set_new(report->doc, "lang", json_string(lang)) ? oom(err) : 0;
 }
 
 static int oom(grens_error *err)
