@@ -483,8 +483,9 @@ typedef struct label_set {
 
 static bool place_label(label_set *l, double x, double y, const char *name)
 {
-	/* 11 px sans-serif: about 6 px per character, 12 px high. */
-	double x1 = x + 6.0 * (double)strlen(name), y0 = y - 10, y1 = y + 2;
+	/* 11 px sans-serif: at most about 7 px per character (wide capitals,
+	 * UTF-8 bytes count as characters), 12 px high. */
+	double x1 = x + 7.0 * (double)strlen(name), y0 = y - 10, y1 = y + 2;
 	if (l->n == MAX_LABELS)
 		return false;
 	for (unsigned i = 0; i < l->n; i++)
@@ -582,7 +583,7 @@ static void map_for(page *p, const json_t *doc, size_t first)
 			double y = 24 + (lat1 - json_number_value(json_object_get(s, "lat"))) * sc;
 			if (!place_label(labels, x, y, report_str(s, "name")))
 				continue;
-			outf(p, "<text x=\"%.1f\" y=\"%.1f\">", x, y);
+			outf(p, "<text class=\"station-label\" x=\"%.1f\" y=\"%.1f\">", x, y);
 			esc(p, report_str(s, "name"));
 			out(p, "</text>\n");
 		}
