@@ -95,28 +95,31 @@ static void thousands(page *p, double v)
 	out(p, grouped);
 }
 
+static void fill(page *p, const char *sentence, const char *value);
+
 static void clock_label(page *p, long long s)
 {
 	outf(p, "%02lld:%02lld", s / 3600, s / 60 % 60);
 }
 
-static const char *palette[] = { "#1f5fa6", "#c8372d", "#2b8a3e", "#8a5a00", "#6f42c1" };
+/* Base (today's network) blue, the national view brown, scenarios from
+ * their own colours in order of first appearance: no two series share one. */
+static const char *const scenario_palette[] = { "#c8372d", "#2b8a3e", "#6f42c1", "#0b7f86", "#b8510d" };
 
-/* Colour of scenario name: base first, then in order of first appearance. */
 static const char *scenario_colour(const json_t *doc, const char *name)
 {
 	if (strcmp(name, "base") == 0 || strcmp(name, "linked") == 0)
-		return palette[0];
+		return "#1f5fa6";
 	if (strcmp(name, "nl-only") == 0)
-		return palette[3];
-	size_t i;
+		return "#7a5200";
+	size_t i, n = sizeof(scenario_palette) / sizeof(*scenario_palette);
 	json_t *s;
 	json_array_foreach(json_object_get(doc, "scenarios"), i, s)
 	{
 		if (strcmp(report_str(s, "name"), name) == 0)
-			return palette[1 + i % 4];
+			return scenario_palette[i % n];
 	}
-	return palette[4];
+	return "#555555";
 }
 
 static const char css[] =
@@ -125,17 +128,22 @@ static const char css[] =
 	"main{max-width:1100px;margin:0 auto;padding:1.5em}"
 	"h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.25em;margin:1.6em 0 .4em;"
 	"border-bottom:2px solid #d8dde6}h3{font-size:1.05em;margin:1.1em 0 .3em}"
-	".lead{color:#555}table{border-collapse:collapse;margin:.4em 0 1em;background:#fff}"
+	".lead{color:#4a515c}table{border-collapse:collapse;margin:.4em 0 1em;background:#fff}"
 	"td,th{border:1px solid #d8dde6;padding:.25em .55em;text-align:left;"
 	"vertical-align:top}th{background:#eef1f6}td.num{text-align:right;"
 	"font-variant-numeric:tabular-nums}"
 	"svg{background:#fff;border:1px solid #d8dde6;max-width:100%;height:auto}"
 	"svg text{font:11px sans-serif;fill:#333}.axis{stroke:#888;stroke-width:1}"
-	".grid{stroke:#e4e7ec;stroke-width:1}.key{display:inline-block;width:1.6em;"
-	"height:.35em;margin:0 .4em .15em 1em;vertical-align:middle}"
-	"tr.border td{background:#fff4e0}.badge{background:#e8590c;color:#fff;"
+	".grid{stroke:#e4e7ec;stroke-width:1}.zero{stroke:#333;stroke-width:1.4}"
+	".key{display:inline-block;width:1.6em;height:0;border-top:3px solid;"
+	"margin:0 .4em .15em 1em;vertical-align:middle}.key.dashed{border-top-style:dashed}"
+	".key.nojourney{height:.8em;border:1px solid #ccc;background:#eceef2}"
+	"rect.nojourney{fill:#eceef2}.pair{display:flex;flex-wrap:wrap;gap:.5em}"
+	".pair svg{flex:1 1 430px;max-width:540px}"
+	"h1 .hl{display:block;font-size:.62em;font-weight:500;color:#3a4350;margin-top:.3em}"
+	"tr.border td{background:#fff4e0}.badge{background:#a63a00;color:#fff;"
 	"border-radius:3px;padding:0 .35em;font-size:.8em;margin-left:.4em}"
-	"code{font-size:.85em;word-break:break-all}.muted{color:#777}"
+	"code{font-size:.85em;word-break:break-all}.muted{color:#5b6270}"
 	".legend{font-size:.9em;margin:.2em 0 .6em}"
 	".findings{background:#fff;border:1px solid #d8dde6;border-left:5px solid #1f5fa6;"
 	"padding:.3em 1.1em;margin:1em 0}.findings a{color:#0b4a8f;font-weight:600}"
@@ -150,6 +158,59 @@ static const char css[] =
 	"svg,tr{break-inside:avoid}.wide{overflow:visible}"
 	"a{color:inherit;text-decoration:none}}";
 
+static const json_t *border_row(const json_t *rows, long long percentile, long long cutoff,
+				size_t *at);
+
+/* The headline, made from report.json: the first proposal's largest
+ * saving per train, and the people within 120 min of the border views'
+ * origin today against the national view (medians). False when the
+ * report has neither. */
+static bool headline(page *p, const json_t *doc)
+{
+	const json_t *sc = json_array_get(json_object_get(doc, "scenarios"), 0);
+	const json_t *border = json_array_get(json_object_get(doc, "border"), 0);
+	size_t best = 0, i, at = 0;
+	bool found = false;
+	long long min = 0;
+	json_t *sv;
+	json_array_foreach(json_object_get(doc, "savings"), i, sv)
+	{
+		const json_t *d = json_object_get(sv, "delta_train_s");
+		if (!sc || strcmp(report_str(sv, "scenario"), report_str(sc, "name")) || !json_is_integer(d) ||
+		    json_integer_value(d) >= min)
+			continue;
+		min = (long long)json_integer_value(d);
+		best = i;
+		found = true;
+	}
+	const json_t *r = border ? border_row(json_object_get(border, "rows"), 50, 120, &at) : NULL;
+	if (!found && !r)
+		return false;
+	if (found) {
+		sv = json_array_get(json_object_get(doc, "savings"), best);
+		esc(p, report_str(sc, "name"));
+		outf(p, ": %s <a href=\"#savings\"", T(T_HL_UPTO));
+		ref(p, "savings", best, "delta_train_s", json_object_get(sv, "delta_train_s"));
+		outf(p, ">%lld&#8239;min</a> %s ", (-min + 30) / 60, T(T_HL_FASTER_TO));
+		esc(p, report_str(json_object_get(sv, "to"), "name"));
+	}
+	if (r) {
+		out(p, found ? "; " : "");
+		out(p, "<a href=\"#border\"");
+		ref(p, "border/0/rows", at, "today", json_object_get(r, "today"));
+		out(p, ">");
+		thousands(p, (double)json_integer_value(json_object_get(r, "today")));
+		outf(p, "</a> %s ", T(T_HL_PEOPLE));
+		esc(p, report_str(json_object_get(border, "origin"), "name"));
+		outf(p, " %s <a href=\"#border\"", T(T_HL_TODAY));
+		ref(p, "border/0/rows", at, "national", json_object_get(r, "national"));
+		out(p, ">");
+		thousands(p, (double)json_integer_value(json_object_get(r, "national")));
+		outf(p, "</a> %s", T(T_HL_NATIONAL));
+	}
+	return true;
+}
+
 static void head(page *p, const json_t *doc)
 {
 	outf(p, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>", T(T_LANG));
@@ -158,7 +219,17 @@ static void head(page *p, const json_t *doc)
 	       "<title>");
 	esc(p, report_str(doc, "title"));
 	outf(p, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n<h1>", css);
-	esc(p, report_str(doc, "title"));
+	/* The default title says nothing: the headline takes its place. A
+	 * title of the user's own stays, the headline under it. */
+	bool own = strcmp(report_str(doc, "title"), "grens report") != 0;
+	if (own)
+		esc(p, report_str(doc, "title"));
+	if (own)
+		out(p, "<span class=\"hl\">");
+	if (!headline(p, doc) && !own)
+		esc(p, report_str(doc, "title"));
+	if (own)
+		out(p, "</span>");
 	out(p, "</h1>\n<p class=\"lead\">");
 	const json_t *q = json_object_get(doc, "query");
 	if (json_is_object(q)) {
@@ -184,12 +255,100 @@ static void head(page *p, const json_t *doc)
 /* ---- travel time by departure time ------------------------------------------ */
 
 enum { CW = 760, CH = 300, ML = 56, MR = 16, MT = 14, MB = 38 };
+/* The two charts of a pair sit side by side: travel time and difference. */
+enum { PW = 540, PH = 280 };
 
 static bool same_pair(const json_t *a, const json_t *b)
 {
 	return strcmp(report_str(json_object_get(a, "from"), "id"), report_str(json_object_get(b, "from"), "id")) ==
 		       0 &&
 	       strcmp(report_str(json_object_get(a, "to"), "id"), report_str(json_object_get(b, "to"), "id")) == 0;
+}
+
+/* A tick step for an axis spanning span seconds: 5, 10, 15 or 30 min, or
+ * hours, so that there are about four to eight ticks. */
+static long long tick_step(long long span)
+{
+	static const long long steps[] = { 60, 120, 300, 600, 900, 1800, 3600, 7200 };
+	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++)
+		if (span / steps[i] <= 8)
+			return steps[i];
+	return 14400;
+}
+
+/* "+5", "0", "−10": a difference in minutes. */
+static void signed_minutes(page *p, long long s)
+{
+	long long m = (llabs(s) + 30) / 60;
+	outf(p, "%s%lld", s > 0 ? "+" : s < 0 ? "&#8722;" : "", m);
+}
+
+/* The x axis of both profile charts: hours of the departure window. */
+static void time_axis(page *p, long long t0, long long t1, double pw, double ph)
+{
+	long long span = (t1 - t0) / 3600;
+	for (long long t = (t0 + 3599) / 3600 * 3600; t <= t1; t += 3600) {
+		if ((span > 12 && (t / 3600) % 2) || (span > 8 && span <= 12 && (t / 3600) % 2))
+			continue;
+		double px = ML + pw * (double)(t - t0) / (double)(t1 - t0);
+		outf(p, "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\"/>"
+			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+		     px, px, MT, MT + ph, px, MT + ph + 16);
+		clock_label(p, t);
+		out(p, "</text>\n");
+	}
+	outf(p, "<line class=\"axis\" x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
+		"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+	     ML, ML + pw, MT + ph, MT + ph, ML + pw / 2, PH - 4, T(T_AXIS_DEPARTURE));
+}
+
+static void y_title(page *p, double ph, const char *title)
+{
+	outf(p, "<text x=\"14\" y=\"%.1f\" transform=\"rotate(-90 14 %.1f)\" "
+		"text-anchor=\"middle\">%s</text>\n",
+	     MT + ph / 2, MT + ph / 2, title);
+}
+
+/* <svg ... role="img" aria-label="..."> with the words of the chart. */
+static void svg_open(page *p, const char *cls, int w, int h, const char *what, const json_t *pf)
+{
+	outf(p, "<svg class=\"%s\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
+		"aria-label=\"",
+	     cls, w, h, w, h);
+	esc(p, what);
+	if (pf) {
+		out(p, ": ");
+		esc(p, report_str(json_object_get(pf, "from"), "name"));
+		out(p, " &#8594; ");
+		esc(p, report_str(json_object_get(pf, "to"), "name"));
+	}
+	outf(p, " (%s)\">\n", T(T_SEE_TABLE));
+}
+
+/* Runs of valid points as polylines, a gap where a point is not valid;
+ * a point on the straight line through its neighbours is left out (the
+ * travel time falls by the step between trains, so most points are). */
+static void polylines(page *p, const double *x, const double *y, const bool *valid, size_t n)
+{
+	bool open = false;
+	for (size_t k = 0; k < n; k++) {
+		if (!valid[k]) {
+			if (open)
+				out(p, "\"/>\n");
+			open = false;
+			continue;
+		}
+		bool inner = open && k + 1 < n && valid[k + 1];
+		if (inner) {
+			double cross = (x[k] - x[k - 1]) * (y[k + 1] - y[k]) - (y[k] - y[k - 1]) * (x[k + 1] - x[k]);
+			if (fabs(cross) < 0.02)
+				continue;
+		}
+		outf(p, "%s%.1f,%.1f", open ? " " : "<polyline points=\"", x[k], y[k]);
+		open = true;
+	}
+	if (open)
+		out(p, "\"/>\n");
 }
 
 static void profile_chart(page *p, const json_t *doc, size_t first)
@@ -201,22 +360,65 @@ static void profile_chart(page *p, const json_t *doc, size_t first)
 	long long t1 = (long long)json_integer_value(json_object_get(q, "window_end_s"));
 	if (t1 <= t0)
 		t1 = t0 + 3600;
-	/* y axis: 0 .. the longest travel time, rounded up to 30 min. */
-	long long ymax = 1800;
+	/* The y axis fits the data: from the shortest to the longest travel
+	 * time of any series, widened to whole ticks. The differences against
+	 * the base are the point, and an axis from 0:00 flattens them. */
+	long long ylo = -1, yhi = 0, dmax = 300;
+	const json_t *base = NULL;
 	size_t i, k;
 	json_t *pr, *v;
 	json_array_foreach(profiles, i, pr)
 	{
 		if (i < first || !same_pair(pr, pf))
 			continue;
+		if (!strcmp(report_str(pr, "scenario"), "base") && !base)
+			base = pr;
 		json_array_foreach(json_object_get(json_object_get(pr, "steps"), "travel_s"), k, v)
 		{
-			if (json_is_integer(v) && json_integer_value(v) > ymax)
-				ymax = (long long)json_integer_value(v);
+			if (!json_is_integer(v))
+				continue;
+			long long t = (long long)json_integer_value(v);
+			ylo = ylo < 0 || t < ylo ? t : ylo;
+			yhi = t > yhi ? t : yhi;
 		}
 	}
-	ymax = (ymax + 1799) / 1800 * 1800;
-	const double pw = CW - ML - MR, ph = CH - MT - MB;
+	const json_t *btr = json_object_get(json_object_get(base, "steps"), "travel_s");
+	json_array_foreach(profiles, i, pr)
+	{
+		if (i < first || !same_pair(pr, pf) || pr == base)
+			continue;
+		json_array_foreach(json_object_get(json_object_get(pr, "steps"), "travel_s"), k, v)
+		{
+			const json_t *b = json_array_get(btr, k);
+			if (json_is_integer(v) && json_is_integer(b)) {
+				long long d = llabs((long long)(json_integer_value(v) - json_integer_value(b)));
+				dmax = d > dmax ? d : dmax;
+			}
+		}
+	}
+	if (ylo < 0)
+		ylo = 0, yhi = 3600;
+	long long step = tick_step(yhi - ylo + 600);
+	ylo = ylo / step * step;
+	yhi = (yhi + step - 1) / step * step;
+	if (yhi <= ylo)
+		yhi = ylo + step;
+	long long dstep = tick_step(2 * dmax);
+	dmax = (dmax + dstep - 1) / dstep * dstep;
+	const double pw = PW - ML - MR, ph = PH - MT - MB;
+	size_t nmax = 1;
+	json_array_foreach(profiles, i, pr)
+	{
+		size_t n = json_array_size(json_object_get(json_object_get(pr, "steps"), "travel_s"));
+		nmax = n > nmax ? n : nmax;
+	}
+	double *xs = calloc(nmax, sizeof(*xs)), *ys = calloc(nmax, sizeof(*ys));
+	bool *ok = calloc(nmax, sizeof(*ok));
+	if (!xs || !ys || !ok) {
+		free(xs), free(ys), free(ok);
+		p->failed = 1;
+		return;
+	}
 	out(p, "<h3>");
 	esc(p, report_str(json_object_get(pf, "from"), "name"));
 	out(p, " &#8594; ");
@@ -227,36 +429,34 @@ static void profile_chart(page *p, const json_t *doc, size_t first)
 		if (i < first || !same_pair(pr, pf))
 			continue;
 		const char *sc = report_str(pr, "scenario");
-		outf(p, "<span class=\"key\" style=\"background:%s\"></span>",
-		     scenario_colour(doc, sc));
+		outf(p, "<span class=\"key%s\" style=\"border-color:%s\"></span>",
+		     strcmp(sc, "base") ? " dashed" : "", scenario_colour(doc, sc));
 		esc(p, sc);
 	}
-	outf(p, "</div>\n<svg class=\"profile\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
-		"role=\"img\">\n",
-	     CW, CH, CW, CH);
-	for (long long y = 0; y <= ymax; y += 1800) {
-		double py = MT + ph - ph * (double)y / (double)ymax;
-		outf(p, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
-			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%lld:%02lld</text>\n",
-		     ML, CW - MR, py, py, ML - 6, py + 4, y / 3600, y / 60 % 60);
-	}
-	for (long long t = (t0 + 3599) / 3600 * 3600; t <= t1; t += 3600) {
-		double px = ML + pw * (double)(t - t0) / (double)(t1 - t0);
-		long long span = (t1 - t0) / 3600;
-		if (span > 12 && (t / 3600) % 2)
+	outf(p, "<span class=\"key nojourney\"></span>%s</div>\n<div class=\"pair\">",
+	     T(T_NO_JOURNEY_BASE));
+	svg_open(p, "profile", PW, PH, T(T_CHART_PROFILE), pf);
+	/* Departures without a journey in the base network, shaded: a line
+	 * that starts there is a journey the scenario adds, not a jump. */
+	const json_t *bdep = json_object_get(json_object_get(base, "steps"), "departure_s");
+	double colw = pw / (double)(json_array_size(bdep) ? json_array_size(bdep) : 1);
+	json_array_foreach(btr, k, v)
+	{
+		if (json_is_integer(v))
 			continue;
-		outf(p, "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\"/>"
-			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
-		     px, px, MT, MT + ph, px, MT + ph + 16);
-		clock_label(p, t);
-		out(p, "</text>\n");
+		long long d = (long long)json_integer_value(json_array_get(bdep, k));
+		outf(p, "<rect class=\"nojourney\" x=\"%.1f\" y=\"%d\" width=\"%.2f\" height=\"%.1f\"/>",
+		     ML + pw * (double)(d - t0) / (double)(t1 - t0), MT, colw + 0.05, ph);
 	}
-	outf(p, "<line class=\"axis\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
-		"<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">departure time</text>"
-		"<text x=\"14\" y=\"%.1f\" transform=\"rotate(-90 14 %.1f)\" "
-		"text-anchor=\"middle\">travel time (h:mm)</text>\n",
-	     ML, CW - MR, MT + ph, MT + ph, ML + (CW - ML - MR) / 2, CH - 4, MT + ph / 2,
-	     MT + ph / 2);
+	out(p, "\n");
+	for (long long y = ylo; y <= yhi; y += step) {
+		double py = MT + ph - ph * (double)(y - ylo) / (double)(yhi - ylo);
+		outf(p, "<line class=\"grid\" x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
+			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%lld:%02lld</text>\n",
+		     ML, ML + pw, py, py, ML - 6, py + 4, y / 3600, y / 60 % 60);
+	}
+	time_axis(p, t0, t1, pw, ph);
+	y_title(p, ph, T(T_AXIS_TRAVEL));
 	json_array_foreach(profiles, i, pr)
 	{
 		if (i < first || !same_pair(pr, pf))
@@ -265,7 +465,6 @@ static void profile_chart(page *p, const json_t *doc, size_t first)
 		const json_t *dep = json_object_get(steps, "departure_s");
 		const json_t *tr = json_object_get(steps, "travel_s");
 		const char *sc = report_str(pr, "scenario");
-		const char *colour = scenario_colour(doc, sc);
 		outf(p, "<g class=\"series\" data-ref=\"profiles/%zu/steps/travel_s\" "
 			"data-values=\"",
 		     i);
@@ -278,31 +477,64 @@ static void profile_chart(page *p, const json_t *doc, size_t first)
 		}
 		out(p, "\" data-scenario=\"");
 		esc(p, sc);
-		outf(p, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s>\n", colour,
+		outf(p, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s>\n", scenario_colour(doc, sc),
 		     strcmp(sc, "base") ? " stroke-dasharray=\"6 3\"" : "");
 		/* One polyline per run of reached steps: a gap means no journey. */
-		bool open = false;
 		json_array_foreach(tr, k, v)
 		{
-			if (!json_is_integer(v)) {
-				if (open)
-					out(p, "\"/>\n");
-				open = false;
-				continue;
-			}
 			long long d = (long long)json_integer_value(json_array_get(dep, k));
-			double px = ML + pw * (double)(d - t0) / (double)(t1 - t0);
-			double py = MT + ph - ph * (double)json_integer_value(v) / (double)ymax;
-			outf(p, "%s%.1f,%.1f", open ? " " : "<polyline points=\"", px, py);
-			open = true;
+			xs[k] = ML + pw * (double)(d - t0) / (double)(t1 - t0);
+			ys[k] = MT + ph - ph * (double)(json_integer_value(v) - ylo) / (double)(yhi - ylo);
+			ok[k] = json_is_integer(v);
 		}
-		if (open)
-			out(p, "\"/>\n");
+		polylines(p, xs, ys, ok, json_array_size(tr));
 		out(p, "</g>\n");
 	}
-	out(p, "</svg>\n<table class=\"summary\"><tr><th>scenario</th><th>min</th><th>median"
-	       "</th><th>p90</th><th>max</th><th>mean transfers</th><th>share under threshold"
-	       "</th><th>departures reached</th></tr>\n");
+	out(p, "</svg>\n");
+	/* The difference, scenario minus base, per departure minute; a tick on
+	 * the top edge where only the scenario has a journey, on the bottom
+	 * edge where only the base has one. */
+	svg_open(p, "difference", PW, PH, T(T_CHART_DIFF), pf);
+	for (long long y = -dmax; y <= dmax; y += dstep) {
+		double py = MT + ph / 2 - ph / 2 * (double)y / (double)dmax;
+		outf(p, "<line class=\"%s\" x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
+			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
+		     y ? "grid" : "zero", ML, ML + pw, py, py, ML - 6, py + 4);
+		signed_minutes(p, y);
+		out(p, "</text>\n");
+	}
+	time_axis(p, t0, t1, pw, ph);
+	y_title(p, ph, T(T_AXIS_DIFF));
+	json_array_foreach(profiles, i, pr)
+	{
+		if (i < first || !same_pair(pr, pf) || pr == base || !base)
+			continue;
+		const json_t *steps = json_object_get(pr, "steps");
+		const json_t *dep = json_object_get(steps, "departure_s");
+		const json_t *tr = json_object_get(steps, "travel_s");
+		const char *colour = scenario_colour(doc, report_str(pr, "scenario"));
+		outf(p, "<g class=\"delta\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\">\n", colour);
+		json_array_foreach(tr, k, v)
+		{
+			const json_t *b = json_array_get(btr, k);
+			long long d = (long long)json_integer_value(json_array_get(dep, k));
+			xs[k] = ML + pw * (double)(d - t0) / (double)(t1 - t0);
+			ok[k] = json_is_integer(v) && json_is_integer(b);
+			ys[k] = ok[k] ? MT + ph / 2 - ph / 2 * (double)(json_integer_value(v) - json_integer_value(b)) /
+							(double)dmax
+				      : 0;
+			if (json_is_integer(v) != json_is_integer(b))
+				outf(p, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>\n", xs[k], xs[k],
+				     json_is_integer(v) ? (double)MT : MT + ph - 6,
+				     json_is_integer(v) ? (double)MT + 6 : MT + ph);
+		}
+		polylines(p, xs, ys, ok, json_array_size(tr));
+		out(p, "</g>\n");
+	}
+	free(xs), free(ys), free(ok);
+	outf(p, "</svg></div>\n<p class=\"legend\">%s</p>\n<div class=\"wide\"><table "
+		"class=\"summary\"><tr>%s</tr>\n",
+	     T(T_DIFF_NOTE), T(T_SUMMARY_HEAD));
 	static const char *keys[] = { "min_s", "median_s", "p90_s", "max_s" };
 	json_array_foreach(profiles, i, pr)
 	{
@@ -337,7 +569,7 @@ static void profile_chart(page *p, const json_t *doc, size_t first)
 		     (long long)json_integer_value(json_object_get(s, "reached")),
 		     (long long)json_integer_value(json_object_get(s, "steps")));
 	}
-	out(p, "</table>\n");
+	out(p, "</table></div>\n");
 }
 
 /* ---- reachable population ------------------------------------------------------ */
@@ -348,96 +580,131 @@ static bool same_origin(const json_t *a, const json_t *b)
 		      report_str(json_object_get(b, "origin"), "id")) == 0;
 }
 
+/* Round v up to 1, 2, 2.5 or 5 times a power of ten. */
+static double nice_ceil(double v)
+{
+	if (v <= 0)
+		return 1;
+	double scale = pow(10.0, floor(log10(v)));
+	return v <= scale	  ? scale
+	       : v <= 2 * scale	  ? 2 * scale
+	       : v <= 2.5 * scale ? 2.5 * scale
+	       : v <= 5 * scale	  ? 5 * scale
+				  : 10 * scale;
+}
+
+static const json_t *cutoff_population(const json_t *o, size_t k)
+{
+	return json_object_get(json_array_get(json_object_get(o, "cutoffs"), k), "population");
+}
+
+/* The people each variant reaches within each cutoff, drawn as the
+ * difference from today's network ("linked"): three nearly equal bars of
+ * millions hide what the border and a proposal change. */
 static void opportunity_chart(page *p, const json_t *doc, size_t first)
 {
 	const json_t *all = json_object_get(doc, "opportunities");
 	const json_t *o0 = json_array_get(all, first);
+	const json_t *today = NULL;
 	size_t i, k, nvar = 0, ncut = json_array_size(json_object_get(o0, "cutoffs"));
-	double vmax = 1;
 	json_t *o, *c;
 	json_array_foreach(all, i, o)
 	{
-		if (i < first || !same_origin(o, o0))
+		if (i >= first && same_origin(o, o0) && !strcmp(report_str(o, "variant"), "linked"))
+			today = o;
+	}
+	double dlo = 0, dhi = 0;
+	json_array_foreach(all, i, o)
+	{
+		if (i < first || !same_origin(o, o0) || o == today)
 			continue;
 		nvar++;
-		json_array_foreach(json_object_get(o, "cutoffs"), k, c)
-		{
-			double v = json_number_value(json_object_get(c, "population"));
-			if (v > vmax)
-				vmax = v;
+		for (k = 0; today && k < ncut; k++) {
+			double d = json_number_value(cutoff_population(o, k)) -
+				   json_number_value(cutoff_population(today, k));
+			dlo = fmin(dlo, d), dhi = fmax(dhi, d);
 		}
 	}
-	/* Round the axis up to 1, 2 or 5 times a power of ten. */
-	double scale = pow(10.0, floor(log10(vmax)));
-	double top = vmax <= scale	   ? scale
-		     : vmax <= 2 * scale   ? 2 * scale
-		     : vmax <= 2.5 * scale ? 2.5 * scale
-		     : vmax <= 5 * scale   ? 5 * scale
-					   : 10 * scale;
-	out(p, "<h3>From ");
+	/* Ticks at a round step, from a multiple of it below the lowest bar to
+	 * one above the highest. */
+	double tick = nice_ceil((dhi - dlo) / 4 > 0 ? (dhi - dlo) / 4 : 1);
+	double bottom = floor(dlo / tick) * tick, top = ceil(dhi / tick) * tick;
+	if (top <= bottom)
+		top = bottom + tick;
+	int nticks = (int)llround((top - bottom) / tick);
+	out(p, "<h3>");
+	outf(p, "%s ", T(T_FROM));
 	esc(p, report_str(json_object_get(o0, "origin"), "name"));
-	out(p, "</h3>\n<div class=\"legend\">");
-	json_array_foreach(all, i, o)
-	{
-		if (i < first || !same_origin(o, o0))
-			continue;
-		outf(p, "<span class=\"key\" style=\"background:%s\"></span>",
-		     scenario_colour(doc, report_str(o, "variant")));
-		esc(p, report_str(o, "variant"));
-	}
-	out(p, "</div>\n");
-	const double pw = CW - ML - MR - 30, ph = CH - MT - MB;
-	double group = pw / (double)(ncut ? ncut : 1);
-	double bar = (group * 0.8) / (double)(nvar ? nvar : 1);
-	outf(p, "<svg class=\"opportunities\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
-		"role=\"img\">\n",
-	     CW, CH, CW, CH);
-	for (int t = 0; t <= 5; t++) {
-		double v = top * t / 5, py = MT + ph - ph * t / 5;
-		outf(p, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
-			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
-		     ML + 30, CW - MR, py, py, ML + 24, py + 4);
-		thousands(p, v);
-		out(p, "</text>\n");
-	}
-	size_t vi = 0;
-	json_array_foreach(all, i, o)
-	{
-		if (i < first || !same_origin(o, o0))
-			continue;
-		const char *colour = scenario_colour(doc, report_str(o, "variant"));
-		json_array_foreach(json_object_get(o, "cutoffs"), k, c)
+	out(p, "</h3>\n");
+	if (today && nvar) {
+		out(p, "<div class=\"legend\">");
+		json_array_foreach(all, i, o)
 		{
-			const json_t *pop = json_object_get(c, "population");
-			double v = json_number_value(pop);
-			double h = ph * v / top;
-			double x = ML + 30 + group * (double)k + group * 0.1 + bar * (double)vi;
-			char path[48];
-			snprintf(path, sizeof(path), "cutoffs/%zu/population", k);
-			outf(p, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-				"fill=\"%s\"",
-			     x, MT + ph - h, bar * 0.92, h, colour);
-			ref(p, "opportunities", i, path, pop);
-			out(p, "><title>");
+			if (i < first || !same_origin(o, o0) || o == today)
+				continue;
+			outf(p, "<span class=\"key\" style=\"border-color:%s\"></span>",
+			     scenario_colour(doc, report_str(o, "variant")));
 			esc(p, report_str(o, "variant"));
-			outf(p, ", %lld min: ",
-			     (long long)json_integer_value(json_object_get(c, "minutes")));
-			thousands(p, v);
-			out(p, "</title></rect>\n");
 		}
-		vi++;
+		out(p, "</div>\n");
+		const double lm = ML + 40, pw = CW - lm - MR, ph = CH - MT - MB;
+		double group = pw / (double)(ncut ? ncut : 1);
+		double bar = (group * 0.8) / (double)nvar;
+		double span = top - bottom;
+		svg_open(p, "opportunities", CW, CH, T(T_CHART_OPPORTUNITIES), NULL);
+		for (int t = 0; t <= nticks; t++) {
+			double v = bottom + tick * t, py = MT + ph - ph * (v - bottom) / span;
+			outf(p, "<line class=\"%s\" x1=\"%.1f\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
+				"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s",
+			     fabs(v) < span * 1e-9 ? "zero" : "grid", lm, CW - MR, py, py, lm - 6,
+			     py + 4, v > 0 ? "+" : "");
+			thousands(p, v);
+			out(p, "</text>\n");
+		}
+		y_title(p, ph, T(T_AXIS_PEOPLE));
+		size_t vi = 0;
+		double zero_y = MT + ph - ph * (0 - bottom) / span;
+		json_array_foreach(all, i, o)
+		{
+			if (i < first || !same_origin(o, o0) || o == today)
+				continue;
+			const char *colour = scenario_colour(doc, report_str(o, "variant"));
+			for (k = 0; k < ncut; k++) {
+				const json_t *pop = cutoff_population(o, k);
+				double d = json_number_value(pop) -
+					   json_number_value(cutoff_population(today, k));
+				double y = MT + ph - ph * (d - bottom) / span;
+				double x = lm + group * (double)k + group * 0.1 + bar * (double)vi;
+				char path[48];
+				snprintf(path, sizeof(path), "cutoffs/%zu/population", k);
+				outf(p, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+					"fill=\"%s\"",
+				     x, fmin(y, zero_y), bar * 0.92, fmax(fabs(zero_y - y), 0.8), colour);
+				ref(p, "opportunities", i, path, pop);
+				out(p, "><title>");
+				esc(p, report_str(o, "variant"));
+				outf(p, ", %lld min: %s",
+				     (long long)json_integer_value(json_object_get(
+					     json_array_get(json_object_get(o, "cutoffs"), k), "minutes")),
+				     d > 0 ? "+" : "");
+				thousands(p, d);
+				outf(p, " %s</title></rect>\n", T(T_PEOPLE));
+			}
+			vi++;
+		}
+		json_array_foreach(json_object_get(o0, "cutoffs"), k, c)
+		{
+			outf(p, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">&#8804; %lld min</text>\n",
+			     lm + group * ((double)k + 0.5), MT + ph + 16,
+			     (long long)json_integer_value(json_object_get(c, "minutes")));
+		}
+		outf(p, "</svg>\n<p class=\"legend\">%s</p>\n", T(T_OPP_NOTE));
 	}
+	outf(p, "<div class=\"wide\"><table class=\"opportunities\"><tr><th>%s</th>", T(T_VARIANT));
 	json_array_foreach(json_object_get(o0, "cutoffs"), k, c)
 	{
-		outf(p, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%lld min</text>\n",
-		     ML + 30 + group * ((double)k + 0.5), MT + ph + 16,
-		     (long long)json_integer_value(json_object_get(c, "minutes")));
-	}
-	out(p, "</svg>\n<table class=\"opportunities\"><tr><th>variant</th>");
-	json_array_foreach(json_object_get(o0, "cutoffs"), k, c)
-	{
-		outf(p, "<th>&#8804; %lld min</th>",
-		     (long long)json_integer_value(json_object_get(c, "minutes")));
+		outf(p, "<th>&#8804; %lld min (%s)</th>",
+		     (long long)json_integer_value(json_object_get(c, "minutes")), T(T_PEOPLE));
 	}
 	out(p, "</tr>\n");
 	json_array_foreach(all, i, o)
@@ -455,14 +722,21 @@ static void opportunity_chart(page *p, const json_t *doc, size_t first)
 			ref(p, "opportunities", i, path, json_object_get(c, "population"));
 			out(p, ">");
 			thousands(p, json_number_value(json_object_get(c, "population")));
+			if (today && o != today) {
+				double d = json_number_value(json_object_get(c, "population")) -
+					   json_number_value(cutoff_population(today, k));
+				outf(p, " <span class=\"muted\">(%s", d > 0 ? "+" : "");
+				thousands(p, d);
+				out(p, ")</span>");
+			}
 			out(p, "</td>");
 		}
 		out(p, "</tr>\n");
 	}
-	out(p, "</table>\n");
+	out(p, "</table></div>\n");
 }
 
-/* ---- the map --------------------------------------------------------------------- */
+/* ---- the maps -------------------------------------------------------------------- */
 
 /* Colour from green (0) over yellow to red (1). */
 static void ramp(double t, char *buf, size_t bufsz)
@@ -471,6 +745,18 @@ static void ramp(double t, char *buf, size_t bufsz)
 	int r = t < 0.5 ? (int)(40 + 2 * t * 200) : 240;
 	int g = t < 0.5 ? 180 : (int)(180 - (t - 0.5) * 2 * 150);
 	snprintf(buf, bufsz, "#%02x%02x%02x", r, g, 40);
+}
+
+/* Diverging colour for a change in [-1, 1]: blue (faster) over white to
+ * red (slower). */
+static void diverging(double t, char *buf, size_t bufsz)
+{
+	t = t < -1 ? -1 : t > 1 ? 1 : t;
+	double a = fabs(t);
+	int r = t < 0 ? (int)(247 - a * (247 - 33)) : (int)(247 - a * (247 - 178));
+	int g = t < 0 ? (int)(247 - a * (247 - 102)) : (int)(247 - a * (247 - 24));
+	int b = t < 0 ? (int)(247 - a * (247 - 172)) : (int)(247 - a * (247 - 43));
+	snprintf(buf, bufsz, "#%02x%02x%02x", r, g, b);
 }
 
 /* Station names on a map, placed first come first served: a name that
@@ -499,68 +785,129 @@ static bool place_label(label_set *l, double x, double y, const char *name)
 	return true;
 }
 
-static void map_for(page *p, const json_t *doc, size_t first)
+typedef struct frame {
+	double lat0, lat1, lon0, k, sc;
+	int h;
+} frame;
+
+static double fx(const frame *m, double lon)
 {
-	label_set *labels = calloc(1, sizeof(*labels)); /* NULL: no labels */
+	return 20 + (lon - m->lon0) * m->k * m->sc;
+}
+
+static double fy(const frame *m, double lat)
+{
+	return 20 + (m->lat1 - lat) * m->sc;
+}
+
+static bool same_map(const json_t *a, const json_t *b)
+{
+	return !strcmp(report_str(a, "origin"), report_str(b, "origin"));
+}
+
+/* The base's entry for station s (same origin and id), NULL if none. */
+static const json_t *base_station(const json_t *all, const json_t *s)
+{
+	size_t i;
+	json_t *b;
+	json_array_foreach(all, i, b)
+	{
+		if (!strcmp(report_str(b, "scenario"), "base") &&
+		    !strcmp(report_str(b, "origin"), report_str(s, "origin")) &&
+		    !strcmp(report_str(b, "id"), report_str(s, "id")))
+			return b;
+	}
+	return NULL;
+}
+
+/* A horizontal colour bar with its end labels under a map. */
+static void scale_bar(page *p, const frame *m, bool change, long long span)
+{
+	double y = m->h - 26, x0 = CW - 250, w = 200;
+	for (int i = 0; i < 20; i++) {
+		char colour[16];
+		double t = (i + 0.5) / 20;
+		if (change)
+			diverging(2 * t - 1, colour, sizeof(colour));
+		else
+			ramp(t, colour, sizeof(colour));
+		outf(p, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"10\" fill=\"%s\"/>", x0 + w * i / 20, y,
+		     w / 20 + 0.3, colour);
+	}
+	outf(p, "\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"10\" fill=\"none\" stroke=\"#555\"/>"
+		"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"start\">",
+	     x0, y, w, x0, y + 22);
+	if (change) {
+		signed_minutes(p, -span);
+		outf(p, " min</text><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">0</text>"
+			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">",
+		     x0 + w / 2, y + 22, x0 + w, y + 22);
+		signed_minutes(p, span);
+		out(p, " min</text>\n");
+	} else {
+		outf(p, "0:00</text><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%lld:%02lld</text>\n",
+		     x0 + w, y + 22, span / 3600, span / 60 % 60);
+	}
+}
+
+/* One map of the stations reached from an origin in a scenario: for the
+ * base, coloured by travel time; for another scenario, by the change
+ * against the base. */
+static void one_map(page *p, const json_t *doc, const frame *m, const char *origin,
+		    const char *oname, const char *scenario, long long tmax, long long cmax)
+{
 	const json_t *all = json_object_get(doc, "stations");
-	const json_t *s0 = json_array_get(all, first);
-	const char *origin = report_str(s0, "origin"), *scenario = report_str(s0, "scenario");
-	double lat0 = 90, lat1 = -90, lon0 = 180, lon1 = -180;
-	long long tmax = 1;
+	bool change = strcmp(scenario, "base") != 0;
 	size_t i;
 	json_t *s;
-	json_array_foreach(all, i, s)
-	{
-		double lat = json_number_value(json_object_get(s, "lat"));
-		double lon = json_number_value(json_object_get(s, "lon"));
-		if (!json_is_number(json_object_get(s, "lat")))
-			continue;
-		lat0 = fmin(lat0, lat), lat1 = fmax(lat1, lat);
-		lon0 = fmin(lon0, lon), lon1 = fmax(lon1, lon);
-		const json_t *t = json_object_get(s, "travel_s");
-		if (json_is_integer(t) && json_integer_value(t) > tmax)
-			tmax = (long long)json_integer_value(t);
-	}
-	if (lat1 < lat0)
-		return;
-	double k = cos((lat0 + lat1) / 2 * M_PI / 180);
-	double w = fmax((lon1 - lon0) * k, 1e-3), h = fmax(lat1 - lat0, 1e-3);
-	double sc = fmin((CW - 40) / w, (560.0 - 40) / h);
-	int H = (int)(h * sc) + 40;
-	out(p, "<h3>From ");
-	const char *oname = origin;
-	json_array_foreach(all, i, s)
-	{
-		if (strcmp(report_str(s, "id"), origin) == 0)
-			oname = report_str(s, "name");
-	}
+	out(p, "<h3>");
+	outf(p, "%s ", T(T_FROM));
 	esc(p, oname);
-	out(p, ", ");
-	esc(p, scenario);
-	outf(p, "</h3>\n<svg class=\"map\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
-		"role=\"img\">\n",
-	     CW, H, CW, H);
+	out(p, ": ");
+	if (change) {
+		fill(p, T(T_MAP_CHANGE), scenario);
+	} else {
+		out(p, T(T_MAP_BASE));
+	}
+	out(p, "</h3>\n");
+	outf(p, "<svg class=\"map\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
+		"aria-label=\"",
+	     CW, m->h, CW, m->h);
+	outf(p, "%s ", T(T_FROM));
+	esc(p, oname);
+	out(p, ": ");
+	if (change)
+		fill(p, T(T_MAP_CHANGE), scenario);
+	else
+		out(p, T(T_MAP_BASE));
+	outf(p, " (%s)\">\n", T(T_SEE_HOVER));
 	/* The NL–DE border, for orientation. */
 	size_t nb;
 	const double(*b)[2] = report_border(&nb);
-	out(p, "<polyline fill=\"none\" stroke=\"#999\" stroke-dasharray=\"4 3\" points=\"");
+	out(p, "<polyline fill=\"none\" stroke=\"#888\" stroke-dasharray=\"4 3\" points=\"");
 	for (size_t j = 0; j < nb; j++)
-		outf(p, "%s%.1f,%.1f", j ? " " : "", 20 + (b[j][0] - lon0) * k * sc,
-		     20 + (lat1 - b[j][1]) * sc);
+		outf(p, "%s%.1f,%.1f", j ? " " : "", fx(m, b[j][0]), fy(m, b[j][1]));
 	out(p, "\"/>\n");
 	json_array_foreach(all, i, s)
 	{
 		if (strcmp(report_str(s, "origin"), origin) || strcmp(report_str(s, "scenario"), scenario) ||
 		    !json_is_number(json_object_get(s, "lat")))
 			continue;
-		double x = 20 + (json_number_value(json_object_get(s, "lon")) - lon0) * k * sc;
-		double y = 20 + (lat1 - json_number_value(json_object_get(s, "lat"))) * sc;
+		double x = fx(m, json_number_value(json_object_get(s, "lon")));
+		double y = fy(m, json_number_value(json_object_get(s, "lat")));
 		const json_t *t = json_object_get(s, "travel_s");
+		const json_t *bt = change ? json_object_get(base_station(all, s), "travel_s") : NULL;
 		char colour[16] = "#bbbbbb";
-		if (json_is_integer(t))
+		bool added = change && json_is_integer(t) && !json_is_integer(bt);
+		if (change && json_is_integer(t) && json_is_integer(bt))
+			diverging((double)(json_integer_value(t) - json_integer_value(bt)) / (double)cmax,
+				  colour, sizeof(colour));
+		else if (!change && json_is_integer(t))
 			ramp((double)json_integer_value(t) / (double)tmax, colour, sizeof(colour));
-		outf(p, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\" stroke=\"#333\"", x, y,
-		     colour);
+		else if (added)
+			snprintf(colour, sizeof(colour), "#2166ac");
+		outf(p, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\" stroke=\"%s\" stroke-width=\"%s\"",
+		     x, y, colour, added ? "#000" : "#444", added ? "2.5" : "1");
 		ref(p, "stations", i, "travel_s", t);
 		out(p, "><title>");
 		esc(p, report_str(s, "name"));
@@ -568,9 +915,15 @@ static void map_for(page *p, const json_t *doc, size_t first)
 		esc(p, report_str(s, "country"));
 		out(p, "): ");
 		duration(p, t);
+		if (change && json_is_integer(t) && json_is_integer(bt)) {
+			out(p, ", ");
+			signed_minutes(p, (long long)(json_integer_value(t) - json_integer_value(bt)));
+			out(p, " min");
+		}
 		out(p, "</title></circle>\n");
 	}
 	/* Names over the circles: the origin's first, then in order. */
+	label_set *labels = calloc(1, sizeof(*labels)); /* NULL: no labels */
 	for (int pass = 0; labels && pass < 2; pass++) {
 		json_array_foreach(all, i, s)
 		{
@@ -579,8 +932,8 @@ static void map_for(page *p, const json_t *doc, size_t first)
 			    strcmp(report_str(s, "scenario"), scenario) ||
 			    !json_is_number(json_object_get(s, "lat")))
 				continue;
-			double x = 27 + (json_number_value(json_object_get(s, "lon")) - lon0) * k * sc;
-			double y = 24 + (lat1 - json_number_value(json_object_get(s, "lat"))) * sc;
+			double x = 7 + fx(m, json_number_value(json_object_get(s, "lon")));
+			double y = 4 + fy(m, json_number_value(json_object_get(s, "lat")));
 			if (!place_label(labels, x, y, report_str(s, "name")))
 				continue;
 			outf(p, "<text class=\"station-label\" x=\"%.1f\" y=\"%.1f\">", x, y);
@@ -589,21 +942,75 @@ static void map_for(page *p, const json_t *doc, size_t first)
 		}
 	}
 	free(labels);
-	outf(p, "</svg>\n<p class=\"legend\">Colour: travel time from green (short) to red "
-		"(long, %lld:%02lld); grey: not reached. Dashed line: the NL&#8211;DE border.</p>\n",
-	     tmax / 3600, tmax / 60 % 60);
+	scale_bar(p, m, change, change ? cmax : tmax);
+	outf(p, "</svg>\n<p class=\"legend\">%s %s</p>\n", change ? T(T_MAP_CHANGE_LEGEND) : T(T_MAP_BASE_LEGEND),
+	     T(T_MAP_BORDER_NOTE));
+}
+
+/* The maps of one origin: the base, then the change each scenario brings. */
+static void map_for(page *p, const json_t *doc, size_t first)
+{
+	const json_t *all = json_object_get(doc, "stations");
+	const json_t *s0 = json_array_get(all, first);
+	const char *origin = report_str(s0, "origin");
+	frame m = { 90, -90, 180, 0, 0, 0 };
+	double lon1 = -180;
+	long long tmax = 1, cmax = 60;
+	size_t i;
+	json_t *s;
+	json_array_foreach(all, i, s)
+	{
+		if (!json_is_number(json_object_get(s, "lat")))
+			continue;
+		double lat = json_number_value(json_object_get(s, "lat"));
+		double lon = json_number_value(json_object_get(s, "lon"));
+		m.lat0 = fmin(m.lat0, lat), m.lat1 = fmax(m.lat1, lat);
+		m.lon0 = fmin(m.lon0, lon), lon1 = fmax(lon1, lon);
+		if (strcmp(report_str(s, "origin"), origin))
+			continue;
+		const json_t *t = json_object_get(s, "travel_s");
+		if (json_is_integer(t) && json_integer_value(t) > tmax)
+			tmax = (long long)json_integer_value(t);
+		const json_t *bt = json_object_get(base_station(all, s), "travel_s");
+		if (strcmp(report_str(s, "scenario"), "base") && json_is_integer(t) && json_is_integer(bt)) {
+			long long d = llabs((long long)(json_integer_value(t) - json_integer_value(bt)));
+			cmax = d > cmax ? d : cmax;
+		}
+	}
+	if (m.lat1 < m.lat0)
+		return;
+	cmax = (cmax + 299) / 300 * 300;
+	m.k = cos((m.lat0 + m.lat1) / 2 * M_PI / 180);
+	double w = fmax((lon1 - m.lon0) * m.k, 1e-3), h = fmax(m.lat1 - m.lat0, 1e-3);
+	m.sc = fmin((CW - 40) / w, (560.0 - 40) / h);
+	m.h = (int)(h * m.sc) + 40 + 34; /* room for the colour bar */
+	const char *oname = origin;
+	json_array_foreach(all, i, s)
+	{
+		if (strcmp(report_str(s, "id"), origin) == 0)
+			oname = report_str(s, "name");
+	}
+	/* Scenarios in order of first appearance, the base first. */
+	one_map(p, doc, &m, origin, oname, "base", tmax, cmax);
+	json_array_foreach(all, i, s)
+	{
+		const char *sc = report_str(s, "scenario");
+		if (strcmp(report_str(s, "origin"), origin) || !strcmp(sc, "base"))
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++) {
+			const json_t *e = json_array_get(all, j);
+			seen = !strcmp(report_str(e, "origin"), origin) && !strcmp(report_str(e, "scenario"), sc);
+		}
+		if (!seen)
+			one_map(p, doc, &m, origin, oname, sc, tmax, cmax);
+	}
 }
 
 /* ---- sections of grouped charts ------------------------------------------------- */
 
 typedef bool (*same_fn)(const json_t *a, const json_t *b);
 typedef void (*chart_fn)(page *p, const json_t *doc, size_t first);
-
-static bool same_map(const json_t *a, const json_t *b)
-{
-	return !strcmp(report_str(a, "origin"), report_str(b, "origin")) &&
-	       !strcmp(report_str(a, "scenario"), report_str(b, "scenario"));
-}
 
 /* A heading, then the intro (HTML) and one chart per group of doc[key]'s
  * entries that `same` puts together, in order of first appearance; the

@@ -78,9 +78,9 @@ static const char *const en[T_COUNT] = {
 	[T_STATIONS] = "Stations by travel time",
 	[T_STATIONS_EMPTY] = "No stations in this report.",
 	[T_STATIONS_INTRO] =
-		"A schematic map (stations at their coordinates, no background) coloured by "
-		"the median travel time over the departure window. Hover a station for its "
-		"name and time.",
+		"Schematic maps (stations at their coordinates, no background): first the "
+		"median travel time over the departure window in the base network, then for "
+		"each scenario the change it brings. Hover a station for its name and time.",
 	[T_JOURNEYS] = "Best journeys",
 	[T_JOURNEYS_EMPTY] = "No journeys in this report.",
 	[T_JOURNEYS_INTRO] = "The fastest journey of the window for each pair; legs that "
@@ -123,6 +123,32 @@ static const char *const en[T_COUNT] = {
 	[T_PROVENANCE_HEAD] = "<th>feed</th><th>version</th><th>file</th><th>SHA-256</th>",
 	[T_SCENARIO_HEAD] = "<th>scenario</th><th>SHA-256</th><th>description</th>",
 	[T_RUN] = "run",
+	[T_AXIS_DEPARTURE] = "departure time",
+	[T_AXIS_TRAVEL] = "travel time (h:mm)",
+	[T_AXIS_DIFF] = "scenario minus base (min)",
+	[T_NO_JOURNEY_BASE] = "no journey in the base network",
+	[T_CHART_PROFILE] = "Travel time by departure minute",
+	[T_CHART_DIFF] = "Scenario minus base travel time by departure minute",
+	[T_SEE_TABLE] = "figures in the table below",
+	[T_DIFF_NOTE] = "Right: each scenario&#8217;s travel time minus the base&#8217;s for the same departure minute; below zero is faster. A tick on the top edge marks a departure with a journey only in the scenario, on the bottom edge one with a journey only in the base.",
+	[T_SUMMARY_HEAD] = "<th>scenario</th><th>min</th><th>median</th><th>p90</th><th>max</th><th>mean transfers</th><th>share under threshold</th><th>departures reached</th>",
+	[T_FROM] = "From",
+	[T_CHART_OPPORTUNITIES] = "People reached within each travel time, compared with today&#8217;s network",
+	[T_AXIS_PEOPLE] = "people vs. today",
+	[T_PEOPLE] = "people",
+	[T_OPP_NOTE] = "Bars: people reached within each travel time minus the number reached with today&#8217;s network (<i>linked</i>). <i>nl-only</i> below zero is what the border costs; a scenario above zero is what it adds. The full numbers are in the table.",
+	[T_VARIANT] = "variant",
+	[T_MAP_CHANGE] = "change with %s",
+	[T_MAP_BASE] = "travel time in the base network",
+	[T_SEE_HOVER] = "hover a station for its name and time",
+	[T_MAP_CHANGE_LEGEND] = "Colour: change in median travel time against the base, blue faster, red slower, white unchanged; a thick ring: reached only with the scenario; grey: not reached.",
+	[T_MAP_BASE_LEGEND] = "Colour: median travel time from green (short) to red (long); grey: not reached.",
+	[T_MAP_BORDER_NOTE] = "Dashed line: a schematic outline of the NL&#8211;DE border (no boundary data in this build).",
+	[T_HL_UPTO] = "up to",
+	[T_HL_FASTER_TO] = "faster per train to",
+	[T_HL_PEOPLE] = "people within 120&#8239;min of",
+	[T_HL_TODAY] = "across the border today, against",
+	[T_HL_NATIONAL] = "in the national view",
 };
 
 static const char *const nl[T_COUNT] = {
@@ -200,9 +226,9 @@ static const char *const nl[T_COUNT] = {
 	[T_STATIONS] = "Stations naar reistijd",
 	[T_STATIONS_EMPTY] = "Geen stations in dit rapport.",
 	[T_STATIONS_INTRO] =
-		"Een schematische kaart (stations op hun co&#246;rdinaten, geen achtergrond), "
-		"gekleurd naar de mediane reistijd over het vertrekvenster. Beweeg over een "
-		"station voor naam en tijd.",
+		"Schematische kaarten (stations op hun co&#246;rdinaten, geen achtergrond): eerst "
+		"de mediane reistijd over het vertrekvenster in het basisnet, dan per scenario "
+		"de verandering die het brengt. Beweeg over een station voor naam en tijd.",
 	[T_JOURNEYS] = "Snelste reizen",
 	[T_JOURNEYS_EMPTY] = "Geen reizen in dit rapport.",
 	[T_JOURNEYS_INTRO] = "De snelste reis van het venster per paar; ritten die de grens "
@@ -246,6 +272,32 @@ static const char *const nl[T_COUNT] = {
 	[T_PROVENANCE_HEAD] = "<th>feed</th><th>versie</th><th>bestand</th><th>SHA-256</th>",
 	[T_SCENARIO_HEAD] = "<th>scenario</th><th>SHA-256</th><th>beschrijving</th>",
 	[T_RUN] = "gedraaid",
+	[T_AXIS_DEPARTURE] = "vertrektijd",
+	[T_AXIS_TRAVEL] = "reistijd (u:mm)",
+	[T_AXIS_DIFF] = "scenario min basis (min)",
+	[T_NO_JOURNEY_BASE] = "geen reis in het basisnet",
+	[T_CHART_PROFILE] = "Reistijd per vertrekminuut",
+	[T_CHART_DIFF] = "Reistijd van het scenario min die van de basis per vertrekminuut",
+	[T_SEE_TABLE] = "cijfers in de tabel hieronder",
+	[T_DIFF_NOTE] = "Rechts: de reistijd van elk scenario min die van de basis voor dezelfde vertrekminuut; onder nul is sneller. Een streepje aan de bovenrand: een vertrek met alleen in het scenario een reis; aan de onderrand: alleen in de basis.",
+	[T_SUMMARY_HEAD] = "<th>scenario</th><th>min</th><th>mediaan</th><th>p90</th><th>max</th><th>gem. overstappen</th><th>aandeel onder drempel</th><th>vertrekken bereikt</th>",
+	[T_FROM] = "Vanaf",
+	[T_CHART_OPPORTUNITIES] = "Bereikte inwoners binnen elke reistijd, vergeleken met het huidige net",
+	[T_AXIS_PEOPLE] = "inwoners t.o.v. nu",
+	[T_PEOPLE] = "inwoners",
+	[T_OPP_NOTE] = "Staven: inwoners bereikt binnen elke reistijd min het aantal met het huidige net (<i>linked</i>). <i>nl-only</i> onder nul is wat de grens kost; een scenario boven nul is wat het toevoegt. De volledige aantallen staan in de tabel.",
+	[T_VARIANT] = "variant",
+	[T_MAP_CHANGE] = "verandering met %s",
+	[T_MAP_BASE] = "reistijd in het basisnet",
+	[T_SEE_HOVER] = "beweeg over een station voor naam en tijd",
+	[T_MAP_CHANGE_LEGEND] = "Kleur: verandering van de mediane reistijd t.o.v. de basis, blauw sneller, rood langzamer, wit gelijk; dikke rand: alleen met het scenario bereikt; grijs: niet bereikt.",
+	[T_MAP_BASE_LEGEND] = "Kleur: mediane reistijd van groen (kort) tot rood (lang); grijs: niet bereikt.",
+	[T_MAP_BORDER_NOTE] = "Gestreepte lijn: een schematische omtrek van de grens NL&#8211;DE (geen grensgegevens in deze versie).",
+	[T_HL_UPTO] = "tot",
+	[T_HL_FASTER_TO] = "sneller per trein naar",
+	[T_HL_PEOPLE] = "inwoners binnen 120&#8239;min van",
+	[T_HL_TODAY] = "over de grens heen vandaag, tegen",
+	[T_HL_NATIONAL] = "in de nationale blik",
 };
 
 static const char *const de[T_COUNT] = {
@@ -324,9 +376,10 @@ static const char *const de[T_COUNT] = {
 	[T_STATIONS] = "Bahnh&#246;fe nach Reisezeit",
 	[T_STATIONS_EMPTY] = "Keine Bahnh&#246;fe in diesem Bericht.",
 	[T_STATIONS_INTRO] =
-		"Eine schematische Karte (Bahnh&#246;fe an ihren Koordinaten, kein "
-		"Hintergrund), gef&#228;rbt nach der medianen Reisezeit &#252;ber das "
-		"Abfahrtsfenster. Zeigen Sie auf einen Bahnhof f&#252;r Name und Zeit.",
+		"Schematische Karten (Bahnh&#246;fe an ihren Koordinaten, kein Hintergrund): "
+		"zuerst die mediane Reisezeit &#252;ber das Abfahrtsfenster im Basisnetz, dann "
+		"f&#252;r jedes Szenario die Ver&#228;nderung, die es bringt. Zeigen Sie auf einen "
+		"Bahnhof f&#252;r Name und Zeit.",
 	[T_JOURNEYS] = "Schnellste Verbindungen",
 	[T_JOURNEYS_EMPTY] = "Keine Verbindungen in diesem Bericht.",
 	[T_JOURNEYS_INTRO] = "Die schnellste Verbindung des Fensters je Paar; Abschnitte &#252;ber "
@@ -371,6 +424,32 @@ static const char *const de[T_COUNT] = {
 	[T_PROVENANCE_HEAD] = "<th>Feed</th><th>Version</th><th>Datei</th><th>SHA-256</th>",
 	[T_SCENARIO_HEAD] = "<th>Szenario</th><th>SHA-256</th><th>Beschreibung</th>",
 	[T_RUN] = "gerechnet",
+	[T_AXIS_DEPARTURE] = "Abfahrtszeit",
+	[T_AXIS_TRAVEL] = "Reisezeit (h:mm)",
+	[T_AXIS_DIFF] = "Szenario minus Basis (min)",
+	[T_NO_JOURNEY_BASE] = "keine Verbindung im Basisnetz",
+	[T_CHART_PROFILE] = "Reisezeit nach Abfahrtsminute",
+	[T_CHART_DIFF] = "Reisezeit des Szenarios minus Basis nach Abfahrtsminute",
+	[T_SEE_TABLE] = "Zahlen in der Tabelle darunter",
+	[T_DIFF_NOTE] = "Rechts: die Reisezeit jedes Szenarios minus die der Basis f&#252;r dieselbe Abfahrtsminute; unter null ist schneller. Ein Strich am oberen Rand: eine Abfahrt mit Verbindung nur im Szenario; am unteren Rand: nur in der Basis.",
+	[T_SUMMARY_HEAD] = "<th>Szenario</th><th>min</th><th>Median</th><th>p90</th><th>max</th><th>mittl. Umstiege</th><th>Anteil unter Schwelle</th><th>Abfahrten erreicht</th>",
+	[T_FROM] = "Ab",
+	[T_CHART_OPPORTUNITIES] = "Erreichte Einwohner innerhalb jeder Reisezeit, verglichen mit dem heutigen Netz",
+	[T_AXIS_PEOPLE] = "Einwohner ggb. heute",
+	[T_PEOPLE] = "Einwohner",
+	[T_OPP_NOTE] = "Balken: innerhalb jeder Reisezeit erreichte Einwohner minus die Zahl mit dem heutigen Netz (<i>linked</i>). <i>nl-only</i> unter null ist, was die Grenze kostet; ein Szenario &#252;ber null, was es hinzuf&#252;gt. Die vollen Zahlen stehen in der Tabelle.",
+	[T_VARIANT] = "Variante",
+	[T_MAP_CHANGE] = "Ver&#228;nderung mit %s",
+	[T_MAP_BASE] = "Reisezeit im Basisnetz",
+	[T_SEE_HOVER] = "zeigen Sie auf einen Bahnhof f&#252;r Name und Zeit",
+	[T_MAP_CHANGE_LEGEND] = "Farbe: Ver&#228;nderung der medianen Reisezeit gegen&#252;ber der Basis, blau schneller, rot langsamer, wei&#223; gleich; dicker Ring: nur mit dem Szenario erreicht; grau: nicht erreicht.",
+	[T_MAP_BASE_LEGEND] = "Farbe: mediane Reisezeit von gr&#252;n (kurz) bis rot (lang); grau: nicht erreicht.",
+	[T_MAP_BORDER_NOTE] = "Gestrichelte Linie: ein schematischer Umriss der Grenze NL&#8211;DE (keine Grenzdaten in dieser Version).",
+	[T_HL_UPTO] = "bis zu",
+	[T_HL_FASTER_TO] = "schneller je Zug nach",
+	[T_HL_PEOPLE] = "Einwohner innerhalb von 120&#8239;min ab",
+	[T_HL_TODAY] = "heute &#252;ber die Grenze hinweg, gegen&#252;ber",
+	[T_HL_NATIONAL] = "in der nationalen Sicht",
 };
 
 const char *const *report_catalogue(const char *lang)

@@ -157,9 +157,26 @@ try:
                 check(sw <= cw, f"{what}: no horizontal scroll ({sw} > {cw})")
             overlaps = drv.execute_script(LABELS)
             check(not overlaps, f"{what}: station labels do not overlap ({overlaps[:4]})")
+            # The headline is a finding, not the program's name, and its numbers
+            # are report.json's like the findings' below.
+            h1 = drv.execute_script("return document.querySelector('h1').textContent")
+            check("grens report" not in h1 and len(h1) > 60, f"{what}: a headline ({h1!r})")
+            check(drv.execute_script("return document.querySelectorAll('h1 a[data-ref]').length")
+                  == 3, f"{what}: the headline's three numbers link to their tables")
+            # Each travel-time chart has its difference chart beside it, and the
+            # reachable population is drawn as differences from today's network.
+            pairs = {(p["from"]["id"], p["to"]["id"]) for p in doc["profiles"]}
+            n_diff = drv.execute_script("return document.querySelectorAll('svg.difference').length")
+            check(n_diff == len(pairs), f"{what}: {n_diff} difference charts for {len(pairs)} pairs")
+            n_zero = drv.execute_script(
+                "return document.querySelectorAll('svg.difference line.zero').length")
+            check(n_zero == len(pairs), f"{what}: each difference chart marks zero ({n_zero})")
+            n_maps = drv.execute_script("return document.querySelectorAll('svg.map').length")
+            n_scen = len({(s["origin"], s["scenario"]) for s in doc["stations"]})
+            check(n_maps == n_scen, f"{what}: a base map and a change map per scenario ({n_maps})")
             # Every number of the findings is report.json's, shown as such.
             links = drv.execute_script(
-                "return [...document.querySelectorAll('#findings a[data-ref]')]"
+                "return [...document.querySelectorAll('#findings a[data-ref], h1 a[data-ref]')]"
                 ".map(a => [a.dataset.ref, a.dataset.value, a.textContent, "
                 "a.getAttribute('href')])")
             check(len(links) >= 40, f"{what}: the findings' numbers ({len(links)})")
@@ -195,7 +212,7 @@ if os.path.isfile(pdf) and "en" in docs:
     info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     # A4 portrait is 595 x 842 pt.
-    check(re.search(r"Page size:\s+595\.\d* x 841\.\d*|Page size:\s+595 x 842", info),
+    check(re.search(r"Page size:\s+59[45](\.\d+)? x 84[12](\.\d+)?", info),
           f"A4 pages ({info})")
     # Findings on page 1, each section from a new page: at least as many pages as
     # sections, and a mailed report, not a book.
@@ -204,8 +221,11 @@ if os.path.isfile(pdf) and "en" in docs:
                            text=True).stdout
     check("Findings" in first and "ic-eindhoven-aken" in first,
           f"page 1 opens with the findings: {first[:200]!r}")
-    heer = docs["en"]["border"][0]["rows"][0]
-    check(f"{heer['national']:,}" in first, f"page 1 quotes {heer['national']:,}")
+    # The headline: people within 120 min of Heerlen (p50), today and nationally.
+    heer = [r for r in docs["en"]["border"][0]["rows"]
+            if r["percentile"] == 50 and r["cutoff_min"] == 120][0]
+    for key in ("today", "national"):
+        check(f"{heer[key]:,}" in first, f"page 1 quotes {key} {heer[key]:,}")
 r = run("report", "--out", os.path.join(outdir, "x"), "--pdf", pdf,
         env={"PATH": "/nonexistent"})
 check(r.returncode == 1 and "Chromium" in r.stderr, f"--pdf without Chromium: exit 1 ({r.stderr})")
