@@ -233,6 +233,24 @@ int grens_report_add_border(grens_report *report, const grens_report_place *orig
 			    const grens_report_border_row *rows, uint32_t row_count,
 			    grens_error *err);
 
+/* A place on the map of the border views last added: its people (the
+ * first opportunity kind) and its median travel time from the origin today
+ * and in the national view (seconds; GRENS_ROUTE_UNREACHED when not reached,
+ * and in the national view for every place abroad, which that view leaves
+ * out). */
+typedef struct grens_report_border_place {
+	grens_report_place place; /* id: the municipality code */
+	const char *country;
+	double people;
+	int32_t today_s, national_s;
+} grens_report_border_place;
+
+/* Add places[0..count) to the border views last added (report.json
+ * border[-1].places; GRENS_EARG when there are none). Places without
+ * coordinates are left out: they cannot be drawn. */
+int grens_report_add_border_places(grens_report *report, const grens_report_border_place *places,
+				   uint32_t count, grens_error *err);
+
 /* The language of report.html's words: "en" (the default), "nl" or "de".
  * GRENS_EARG for another. Numbers and data (names, descriptions from the
  * scenario files) stay as they are. */

@@ -499,6 +499,32 @@ static int add_border(const char *cmd, const report_cli_spec *spec, grens_report
 		code = fail_err(cmd, &err);
 		goto done;
 	}
+	/* The map of the views: every place's median time from the origin
+	 * today and, for places at home, in the national view (first set). */
+	grens_report_border_place *bp = calloc(np ? np : 1, sizeof(*bp));
+	if (!bp) {
+		cli_errorf(cmd, "out of memory");
+		goto done;
+	}
+	const grens_access_result *rn = grens_access_border_result(b[0], GRENS_ACCESS_VIEW_NATIONAL);
+	for (uint32_t x = 0; x < np; x++) {
+		const grens_access_place *px = grens_access_places_get(places, x);
+		bool at_home = strcmp(px->country, home) == 0;
+		bp[x] = (grens_report_border_place){
+			.place = { px->municipality, px->name, px->lat, px->lon },
+			.country = px->country,
+			.people = px->opportunities[0],
+			.today_s = grens_access_result_place_time(r0, mine, 0, x),
+			.national_s = at_home ? grens_access_result_place_time(rn, mine, 0, x)
+					      : GRENS_ROUTE_UNREACHED,
+		};
+	}
+	int brc = grens_report_add_border_places(report, bp, np, &err);
+	free(bp);
+	if (brc) {
+		code = fail_err(cmd, &err);
+		goto done;
+	}
 	code = CLI_EXIT_OK;
 done:
 	for (unsigned k = 0; k < GRENS_REPORT_BORDER_SETS; k++) {

@@ -138,7 +138,8 @@ static const char css[] =
 	".key{display:inline-block;width:1.6em;height:0;border-top:3px solid;"
 	"margin:0 .4em .15em 1em;vertical-align:middle}.key.dashed{border-top-style:dashed}"
 	".key.nojourney{height:.8em;border:1px solid #ccc;background:#eceef2}"
-	"rect.nojourney{fill:#eceef2}.pair{display:flex;flex-wrap:wrap;gap:.5em}"
+	".dot{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin:0 .3em 0 .2em;"
+	"vertical-align:-.05em}rect.nojourney{fill:#eceef2}.pair{display:flex;flex-wrap:wrap;gap:.5em}"
 	".pair svg{flex:1 1 430px;max-width:540px}"
 	"h1 .hl{display:block;font-size:.62em;font-weight:500;color:#3a4350;margin-top:.3em}"
 	"tr.border td{background:#fff4e0}.badge{background:#a63a00;color:#fff;"
@@ -1311,6 +1312,123 @@ static void border_table(page *p, const json_t *doc)
 	out(p, "</table></div>\n");
 }
 
+/* The border views on a map: every place sized by its people, coloured by
+ * whether it is within the cutoff from the origin in the national view,
+ * only today (across the border, or by the cross-border network), or not
+ * at all. */
+static void border_map(page *p, const json_t *doc)
+{
+	const json_t *b = json_array_get(json_object_get(doc, "border"), 0);
+	const json_t *places = json_object_get(b, "places");
+	if (!json_array_size(places))
+		return;
+	const long long cutoff = 7200;
+	frame m = { 90, -90, 180, 0, 0, 0 };
+	double lon1 = -180, pmax = 1, sum[3] = { 0, 0, 0 };
+	size_t i;
+	json_t *pl;
+	json_array_foreach(places, i, pl)
+	{
+		double lat = json_number_value(json_object_get(pl, "lat"));
+		double lon = json_number_value(json_object_get(pl, "lon"));
+		m.lat0 = fmin(m.lat0, lat), m.lat1 = fmax(m.lat1, lat);
+		m.lon0 = fmin(m.lon0, lon), lon1 = fmax(lon1, lon);
+		pmax = fmax(pmax, json_number_value(json_object_get(pl, "people")));
+	}
+	m.k = cos((m.lat0 + m.lat1) / 2 * M_PI / 180);
+	double w = fmax((lon1 - m.lon0) * m.k, 1e-3), h = fmax(m.lat1 - m.lat0, 1e-3);
+	m.sc = fmin((CW - 40) / w, (640.0 - 40) / h);
+	m.h = (int)(h * m.sc) + 40;
+	static const char *const fills[3] = { "#1f5fa6", "#e8590c", "#e4e7ec" };
+	outf(p, "<h3 id=\"border-map\">%s</h3>\n<svg class=\"placemap\" viewBox=\"0 0 %d %d\" width=\"%d\" "
+		"height=\"%d\" role=\"img\" aria-label=\"%s (%s)\">\n",
+	     T(T_BORDER_MAP), CW, m.h, CW, m.h, T(T_BORDER_MAP), T(T_SEE_HOVER_PLACE));
+	size_t nb;
+	const double(*bd)[2] = report_border(&nb);
+	out(p, "<polyline fill=\"none\" stroke=\"#666\" stroke-dasharray=\"4 3\" points=\"");
+	for (size_t j = 0; j < nb; j++)
+		outf(p, "%s%.1f,%.1f", j ? " " : "", fx(&m, bd[j][0]), fy(&m, bd[j][1]));
+	out(p, "\"/>\n");
+	/* Largest first, so a small place is drawn over a large neighbour. */
+	size_t n = json_array_size(places);
+	size_t *order = calloc(n, sizeof(*order));
+	if (!order) {
+		p->failed = 1;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = 1; i < n; i++) /* insertion sort: some hundred places */
+		for (size_t j = i; j > 0 &&
+				   json_number_value(json_object_get(json_array_get(places, order[j - 1]), "people")) <
+					   json_number_value(json_object_get(json_array_get(places, order[j]), "people"));
+		     j--) {
+			size_t t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (size_t o = 0; o < n; o++) {
+		pl = json_array_get(places, order[o]);
+		const json_t *tn = json_object_get(pl, "national_s"), *tt = json_object_get(pl, "today_s");
+		double people = json_number_value(json_object_get(pl, "people"));
+		int cls = json_is_integer(tn) && json_integer_value(tn) <= cutoff   ? 0
+			  : json_is_integer(tt) && json_integer_value(tt) <= cutoff ? 1
+										    : 2;
+		sum[cls] += people;
+		outf(p, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" fill-opacity=\"0.8\" "
+			"stroke=\"#fff\" stroke-width=\"0.6\"",
+		     fx(&m, json_number_value(json_object_get(pl, "lon"))),
+		     fy(&m, json_number_value(json_object_get(pl, "lat"))), 1.5 + 10 * sqrt(people / pmax),
+		     fills[cls]);
+		ref(p, "border/0/places", order[o], "today_s", tt);
+		out(p, "><title>");
+		esc(p, report_str(pl, "name"));
+		out(p, " (");
+		esc(p, report_str(pl, "country"));
+		out(p, "), ");
+		thousands(p, people);
+		outf(p, " %s: %s ", T(T_PEOPLE), T(T_TODAY));
+		duration(p, tt);
+		outf(p, ", %s ", T(T_NATIONALLY));
+		duration(p, tn);
+		out(p, "</title></circle>\n");
+	}
+	/* Names of the largest places that fit, the origin's first. */
+	label_set *labels = calloc(1, sizeof(*labels));
+	const char *origin = report_str(json_object_get(b, "origin"), "id");
+	for (int pass = 0; labels && pass < 2; pass++)
+		for (size_t o = 0; o < n && (pass == 0 || o < 60); o++) {
+			pl = json_array_get(places, order[o]);
+			bool is_origin = strcmp(report_str(pl, "id"), origin) == 0;
+			if ((pass == 0) != is_origin)
+				continue;
+			if (is_origin)
+				outf(p, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"none\" stroke=\"#000\" "
+					"stroke-width=\"2\"/>\n",
+				     fx(&m, json_number_value(json_object_get(pl, "lon"))),
+				     fy(&m, json_number_value(json_object_get(pl, "lat"))));
+			double x = 8 + fx(&m, json_number_value(json_object_get(pl, "lon")));
+			double y = 4 + fy(&m, json_number_value(json_object_get(pl, "lat")));
+			if (!place_label(labels, x, y, report_str(pl, "name")))
+				continue;
+			outf(p, "<text class=\"station-label\" x=\"%.1f\" y=\"%.1f\">", x, y);
+			esc(p, report_str(pl, "name"));
+			out(p, "</text>\n");
+		}
+	free(labels);
+	free(order);
+	out(p, "</svg>\n<p class=\"legend\">");
+	static const report_text keys[3] = { T_BM_NATIONAL, T_BM_TODAY, T_BM_NONE };
+	for (int c = 0; c < 3; c++) {
+		outf(p, "<span class=\"dot\" style=\"background:%s\"></span>%s: <span class=\"bm-sum\" "
+			"data-class=\"%d\">",
+		     fills[c], T(keys[c]), c);
+		thousands(p, sum[c]);
+		outf(p, "</span> %s. ", T(T_PEOPLE));
+	}
+	outf(p, "%s %s</p>\n", T(T_BM_NOTE), T(T_MAP_BORDER_NOTE));
+}
+
 /* ---- journeys and provenance ---------------------------------------------------- */
 
 static void journeys_section(page *p, const json_t *doc)
@@ -1498,6 +1616,7 @@ int grens_report_write_html(const grens_report *report, FILE *f, grens_error *er
 	findings_section(&p, doc);
 	savings_table(&p, doc);
 	border_table(&p, doc);
+	border_map(&p, doc);
 	grouped_section(&p, doc, "profiles", p.t[T_PROFILES], p.t[T_PROFILES_EMPTY],
 			p.t[T_PROFILES_INTRO], same_pair, profile_chart);
 	grouped_section(&p, doc, "opportunities", p.t[T_OPPORTUNITIES],

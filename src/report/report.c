@@ -524,6 +524,38 @@ int grens_report_add_border(grens_report *report, const grens_report_place *orig
 	return append(report, "border", o, err);
 }
 
+/* A travel time as JSON: seconds, null when not reached. */
+static json_t *seconds_json(int32_t s)
+{
+	return s == GRENS_ROUTE_UNREACHED ? json_null() : json_integer(s);
+}
+
+int grens_report_add_border_places(grens_report *report, const grens_report_border_place *places,
+				   uint32_t count, grens_error *err)
+{
+	json_t *all = json_object_get(report->doc, "border");
+	json_t *b = json_array_get(all, json_array_size(all) - 1);
+	if (!b)
+		return grens_error_set(err, GRENS_EARG, "no border views to add places to");
+	json_t *list = json_array();
+	if (!list || json_object_set_new(b, "places", list) != 0)
+		return oom(err);
+	for (uint32_t i = 0; i < count; i++) {
+		const grens_report_border_place *pl = &places[i];
+		if (isnan(pl->place.lat) || isnan(pl->place.lon))
+			continue;
+		if (!utf8(pl->place.id) || !utf8(pl->place.name) || !utf8(pl->country))
+			return grens_error_set(err, GRENS_EARG, "a border place's id, name or country is not UTF-8");
+		json_t *o = json_pack("{s:s, s:s, s:s, s:f, s:f, s:I, s:o, s:o}", "id", pl->place.id, "name",
+				      pl->place.name, "country", pl->country, "lat", pl->place.lat, "lon",
+				      pl->place.lon, "people", (json_int_t)llround(pl->people), "today_s",
+				      seconds_json(pl->today_s), "national_s", seconds_json(pl->national_s));
+		if (!o || json_array_append_new(list, o) != 0)
+			return oom(err);
+	}
+	return 0;
+}
+
 int grens_report_write_json(const grens_report *report, FILE *f, grens_error *err)
 {
 	return report_dump(report->doc, f, "report.json", err);

@@ -149,6 +149,12 @@ static const char *const en[T_COUNT] = {
 	[T_HL_PEOPLE] = "people within 120&#8239;min of",
 	[T_HL_TODAY] = "across the border today, against",
 	[T_HL_NATIONAL] = "in the national view",
+	[T_BORDER_MAP] = "Who is within 120 min, today and in the national view",
+	[T_SEE_HOVER_PLACE] = "hover a place for its name, people and times",
+	[T_BM_NATIONAL] = "within 120&#8239;min in the national view",
+	[T_BM_TODAY] = "within 120&#8239;min only today",
+	[T_BM_NONE] = "further",
+	[T_BM_NOTE] = "Each circle is a municipality, its area in proportion to its people; the median travel time over the window from the origin decides its colour. The first two figures add up to the today column of the table above at p50 within 120 min, the first alone to the national one.",
 };
 
 static const char *const nl[T_COUNT] = {
@@ -298,6 +304,12 @@ static const char *const nl[T_COUNT] = {
 	[T_HL_PEOPLE] = "inwoners binnen 120&#8239;min van",
 	[T_HL_TODAY] = "over de grens heen vandaag, tegen",
 	[T_HL_NATIONAL] = "in de nationale blik",
+	[T_BORDER_MAP] = "Wie binnen 120 min zit, vandaag en in de nationale blik",
+	[T_SEE_HOVER_PLACE] = "beweeg over een plaats voor naam, inwoners en tijden",
+	[T_BM_NATIONAL] = "binnen 120&#8239;min in de nationale blik",
+	[T_BM_TODAY] = "binnen 120&#8239;min alleen vandaag",
+	[T_BM_NONE] = "verder",
+	[T_BM_NOTE] = "Elke cirkel is een gemeente, met een oppervlak naar rato van de inwoners; de mediane reistijd over het venster vanaf de herkomst bepaalt de kleur. De eerste twee getallen samen zijn de kolom vandaag van de tabel hierboven bij p50 binnen 120 min, het eerste alleen de nationale.",
 };
 
 static const char *const de[T_COUNT] = {
@@ -450,6 +462,12 @@ static const char *const de[T_COUNT] = {
 	[T_HL_PEOPLE] = "Einwohner innerhalb von 120&#8239;min ab",
 	[T_HL_TODAY] = "heute &#252;ber die Grenze hinweg, gegen&#252;ber",
 	[T_HL_NATIONAL] = "in der nationalen Sicht",
+	[T_BORDER_MAP] = "Wer innerhalb von 120 min liegt, heute und in der nationalen Sicht",
+	[T_SEE_HOVER_PLACE] = "zeigen Sie auf einen Ort f&#252;r Name, Einwohner und Zeiten",
+	[T_BM_NATIONAL] = "innerhalb von 120&#8239;min in der nationalen Sicht",
+	[T_BM_TODAY] = "innerhalb von 120&#8239;min nur heute",
+	[T_BM_NONE] = "weiter",
+	[T_BM_NOTE] = "Jeder Kreis ist eine Gemeinde, seine Fl&#228;che im Verh&#228;ltnis zu ihren Einwohnern; die mediane Reisezeit &#252;ber das Fenster ab dem Start bestimmt die Farbe. Die ersten beiden Zahlen ergeben zusammen die Spalte heute der Tabelle oben bei p50 innerhalb von 120 min, die erste allein die nationale.",
 };
 
 const char *const *report_catalogue(const char *lang)

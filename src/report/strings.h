@@ -98,6 +98,12 @@ typedef enum report_text {
 	T_HL_PEOPLE,
 	T_HL_TODAY,
 	T_HL_NATIONAL,
+	T_BORDER_MAP,
+	T_SEE_HOVER_PLACE,
+	T_BM_NATIONAL,
+	T_BM_TODAY,
+	T_BM_NONE,
+	T_BM_NOTE,
 	T_COUNT
 } report_text;
 

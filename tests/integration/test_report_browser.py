@@ -113,7 +113,7 @@ with open(AXE, encoding="utf-8") as f:
 
 LABELS = """
 const out = [];
-for (const svg of document.querySelectorAll('svg.map')) {
+for (const svg of document.querySelectorAll('svg.map, svg.placemap')) {
   const boxes = [...svg.querySelectorAll('text.station-label')]
     .filter(t => getComputedStyle(t).display !== 'none' && getComputedStyle(t).opacity !== '0')
     .map(t => [t.textContent, t.getBoundingClientRect()]);
@@ -174,6 +174,16 @@ try:
             n_maps = drv.execute_script("return document.querySelectorAll('svg.map').length")
             n_scen = len({(s["origin"], s["scenario"]) for s in doc["stations"]})
             check(n_maps == n_scen, f"{what}: a base map and a change map per scenario ({n_maps})")
+            # The border map's legend adds up to the border table (p50, 120 min):
+            # within in the national view, and the two together today.
+            sums = [int(re.sub(r"\D", "", x)) for x in drv.execute_script(
+                "return [...document.querySelectorAll('.bm-sum')].map(e => e.textContent)")]
+            row = [r for r in doc["border"][0]["rows"]
+                   if r["percentile"] == 50 and r["cutoff_min"] == 120][0]
+            check(len(sums) == 3 and sums[0] == row["national"] and
+                  sums[0] + sums[1] == row["today"],
+                  f"{what}: the border map's sums {sums} match national {row['national']}, "
+                  f"today {row['today']}")
             # Every number of the findings is report.json's, shown as such.
             links = drv.execute_script(
                 "return [...document.querySelectorAll('#findings a[data-ref], h1 a[data-ref]')]"
