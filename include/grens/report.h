@@ -203,6 +203,68 @@ int grens_report_add_journey(grens_report *report, const grens_timetable *tt, gr
 			     const char *scenario, const grens_route_result *result,
 			     uint32_t index, grens_error *err);
 
+/* What a scenario saves on one pair against the base over the same
+ * departures: the medians (seconds, GRENS_ROUTE_UNREACHED when none) and
+ * the saving per train with that train's departure
+ * (grens_route_profile_train_saving; GRENS_ROUTE_UNREACHED when no
+ * departure gains). Kept in report.json "savings". */
+int grens_report_add_saving(grens_report *report, const grens_report_place *from,
+			    const grens_report_place *to, const char *scenario,
+			    int32_t base_median, int32_t median, int32_t delta_train,
+			    int32_t train_departure, grens_error *err);
+
+/* Where the population of one country's places comes from: the number of
+ * places and people, the reference date and source as the places file
+ * gives them (its first row). Kept in report.json "population". */
+int grens_report_add_population(grens_report *report, const char *country, uint32_t places,
+				double people, const char *reference_date, const char *source,
+				grens_error *err);
+
+/* Three sets of assumptions of the border views (README: 'Border
+ * effect'), in this order. */
+enum { GRENS_REPORT_BORDER_SETS = 3 };
+
+/* One percentile and cutoff of an origin's border views: value[set][view]
+ * (grens_access_view order: national, closed border, today) and
+ * rank[set][0 national, 1 today] (0: not ranked), set 0 the central
+ * assumptions, 1 low, 2 high. */
+typedef struct grens_report_border_row {
+	uint32_t percentile, cutoff_min;
+	double value[GRENS_REPORT_BORDER_SETS][3];
+	uint32_t rank[GRENS_REPORT_BORDER_SETS][2];
+} grens_report_border_row;
+
+/* The border views of one origin of home ("NL"), departures t0..t1
+ * (seconds), ranked among `ranked` places of home: report.json "border",
+ * each number with its range over the assumption sets. */
+int grens_report_add_border(grens_report *report, const grens_report_place *origin,
+			    const char *home, int32_t t0, int32_t t1, uint32_t ranked,
+			    const grens_report_border_row *rows, uint32_t row_count,
+			    grens_error *err);
+
+/* A place on the map of the border views last added: its people (the
+ * first opportunity kind) and its median travel time from the origin today
+ * and in the national view (seconds; GRENS_ROUTE_UNREACHED when not reached,
+ * and in the national view for every place abroad, which that view leaves
+ * out). */
+typedef struct grens_report_border_place {
+	grens_report_place place; /* id: the municipality code */
+	const char *country;
+	double people;
+	int32_t today_s, national_s;
+} grens_report_border_place;
+
+/* Add places[0..count) to the border views last added (report.json
+ * border[-1].places; GRENS_EARG when there are none). Places without
+ * coordinates are left out: they cannot be drawn. */
+int grens_report_add_border_places(grens_report *report, const grens_report_border_place *places,
+				   uint32_t count, grens_error *err);
+
+/* The language of report.html's words: "en" (the default), "nl" or "de".
+ * GRENS_EARG for another. Numbers and data (names, descriptions from the
+ * scenario files) stay as they are. */
+int grens_report_set_lang(grens_report *report, const char *lang, grens_error *err);
+
 /* Write the report into dir (created when missing):
  *   report.json        everything, the source of the other files
  *   report.html        self-contained page (inline CSS and SVG)

@@ -198,6 +198,16 @@ int grens_dijkstra_route(grens_dijkstra *ws, const grens_route_query *q,
 /* Summarise a range query's steps; threshold in seconds. */
 void grens_route_profile_summarize(const grens_route_profile_step *steps, uint32_t n,
 				   int32_t threshold, grens_route_profile_summary *out);
+/* The saving per train between two profiles of one pair over the same steps
+ * (base and a scenario): the travel time of the scenario's best journey that
+ * arrives earlier than the base from the same step, minus that of the base
+ * journey taken from its own departure (so waiting does not count), in
+ * *delta (negative: faster), and that journey's departure. Both
+ * GRENS_ROUTE_UNREACHED when no departure gains (README: 'Reading the
+ * default result'). */
+void grens_route_profile_train_saving(const grens_route_profile_step *base,
+				      const grens_route_profile_step *scenario, uint32_t n,
+				      int32_t *delta, int32_t *departure);
 
 /* The display name of a trip's route: short name, else long name, else id. */
 const char *grens_route_trip_route_name(const grens_timetable *tt, uint32_t trip);

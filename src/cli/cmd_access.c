@@ -682,11 +682,7 @@ static void print_number(FILE *f, double v)
 		fprintf(f, "%.4f", v);
 }
 
-#define SENS_DISTANCE_M 500.0
-#define SENS_SPEED_MPS 0.2
-#define SENS_MIN_SPEED_MPS 0.5
-#define SENS_CHANGE_S 60
-#define BORDER_SETS 3
+#define BORDER_SETS PLACES_CLI_SETS
 
 static const char *const set_names[BORDER_SETS] = {"central", "low", "high"};
 static const char *const view_keys[3] = {"national", "closed_border", "today"};
@@ -1499,40 +1495,7 @@ done:
 
 /* ---- the border ------------------------------------------------------------------------------ */
 
-/* The assumption sets of --sensitivity (README: 'How sure'): low makes
- * every part of a journey harder, high easier, by these steps from the
- * run's own settings. */
-struct assumption_set {
-	double access_distance_m, walk_speed_mps, footpath_walk_speed_mps;
-	int32_t min_change, link_min_change;
-};
-
-static void assumption_sets(const struct args *a, struct assumption_set *s)
-{
-	const grens_net_options d = GRENS_NET_OPTIONS_INIT;
-	s[0].access_distance_m = a->link.max_distance_m;
-	s[0].walk_speed_mps = a->link.walk_speed_mps;
-	s[0].footpath_walk_speed_mps =
-	    a->link_args.net.walk_speed_mps > 0 ? a->link_args.net.walk_speed_mps : d.walk_speed_mps;
-	s[0].min_change =
-	    a->link_args.net.min_change >= 0 ? a->link_args.net.min_change : d.default_min_change;
-	s[0].link_min_change = a->link_args.net.link_min_change >= 0
-				   ? a->link_args.net.link_min_change
-				   : d.link_min_change;
-	for (int k = 1; k < BORDER_SETS; k++) {
-		double sign = k == 1 ? -1.0 : 1.0;
-		s[k].access_distance_m = fmax(0.0, s[0].access_distance_m + sign * SENS_DISTANCE_M);
-		s[k].walk_speed_mps =
-		    fmax(SENS_MIN_SPEED_MPS, s[0].walk_speed_mps + sign * SENS_SPEED_MPS);
-		s[k].footpath_walk_speed_mps =
-		    fmax(SENS_MIN_SPEED_MPS, s[0].footpath_walk_speed_mps + sign * SENS_SPEED_MPS);
-		int32_t dc = k == 1 ? SENS_CHANGE_S : -SENS_CHANGE_S;
-		s[k].min_change = s[0].min_change + dc < 0 ? 0 : s[0].min_change + dc;
-		s[k].link_min_change = s[0].link_min_change + dc < 0 ? 0 : s[0].link_min_change + dc;
-	}
-}
-
-static json_t *assumption_json(const struct assumption_set *s, const grens_access_link_options *l)
+static json_t *assumption_json(const places_cli_assumption *s, const grens_access_link_options *l)
 {
 	return json_pack("{s:f, s:i, s:f, s:f, s:i, s:f, s:i, s:i}", "access_distance_m",
 			 s->access_distance_m, "access_stops", (json_int_t)l->max_stops,
@@ -1648,7 +1611,7 @@ done:
 }
 
 /* Build, tie and run one assumption set. */
-static int border_side_run(struct args *a, struct border_side *side, const struct assumption_set *set,
+static int border_side_run(struct args *a, struct border_side *side, const places_cli_assumption *set,
 			   const cli_source *src, const grens_access_places *places, const grens_net_links *links,
 			   struct origin_set *origins, uint32_t *shown, uint8_t **among,
 			   uint32_t *ranked)
@@ -1817,13 +1780,13 @@ fail:
 static int border_command(struct args *a, const cli_source *src, const char *const *names, const grens_access_places *places,
 			  const grens_net_links *links, json_t **doc)
 {
-	struct assumption_set set[BORDER_SETS];
+	places_cli_assumption set[BORDER_SETS];
 	struct border_side sides[BORDER_SETS] = {0};
 	struct origin_set origins = {0};
 	uint8_t *among = NULL;
 	uint32_t shown = 0, ranked = 0, nsets = a->sensitivity ? BORDER_SETS : 1;
 	int code = CLI_EXIT_FAIL;
-	assumption_sets(a, set);
+	places_cli_assumption_sets(&a->link, &a->link_args, set);
 	for (uint32_t s = 0; s < nsets; s++) {
 		if ((code = border_side_run(a, &sides[s], &set[s], src, places, links, &origins,
 					    &shown, &among, &ranked)))

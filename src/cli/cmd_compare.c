@@ -258,7 +258,7 @@ struct row {
 	 * NAN when either side has none). */
 	int32_t delta_min, delta_p90;
 	double delta_transfers, delta_share;
-	/* Per train (train_saving): the travel time of the best journey that
+	/* Per train (grens_route_profile_train_saving): the travel time of the best journey that
 	 * rides a changed train minus that of the base journey from the same
 	 * departure; GRENS_ROUTE_UNREACHED when no departure gains. */
 	int32_t delta_train, train_dep;
@@ -294,45 +294,6 @@ static void set_deltas(struct row *r, const struct row *base)
 	r->delta_p90 = delta_or_none(r->sum.p90, base->sum.p90);
 	r->delta_transfers = r->sum.mean_transfers - base->sum.mean_transfers; /* NAN stays */
 	r->delta_share = r->sum.share_under - base->sum.share_under;
-}
-
-/* The saving per train. The median counts waiting at the origin, so an
- * hourly through train moves it by about half of what the train saves; an
- * advocate quotes the train's own saving. Found from the two profiles: a
- * journey leaves at the last step with its arrival (a later step with the
- * same arrival would leave later and be no slower), so a step where the
- * scenario's arrival changes on the next step is the departure of one of its
- * journeys. Among those that arrive earlier than the base from the same step,
- * the shortest is "the best journey that rides the new train" (nothing else
- * differs between the networks); the base journey from that step is timed
- * from its own departure too, so that waiting for it does not count. A
- * journey that leaves after the window's last step has no known departure:
- * such pairs are not compared. To the step: with --step coarser than the
- * timetable's minutes both durations may be long by up to one step. */
-static void train_saving(const grens_route_profile_step *base,
-			 const grens_route_profile_step *sc, uint32_t n, struct row *r)
-{
-	r->delta_train = r->train_dep = GRENS_ROUTE_UNREACHED;
-	int32_t best = INT32_MAX, base_dep = GRENS_ROUTE_UNREACHED;
-	for (uint32_t k = n; k-- > 0;) {
-		if (k + 1 == n) /* the journeys from the last step may leave later */
-			continue;
-		if (base[k].arrival != base[k + 1].arrival)
-			base_dep = base[k].departure;
-		if (sc[k].arrival == sc[k + 1].arrival)
-			continue; /* not the departure of a journey */
-		if (sc[k].arrival == GRENS_ROUTE_UNREACHED ||
-		    base[k].arrival == GRENS_ROUTE_UNREACHED ||
-		    base_dep == GRENS_ROUTE_UNREACHED || sc[k].arrival >= base[k].arrival)
-			continue;
-		int32_t d = sc[k].arrival - sc[k].departure;
-		int32_t delta = d - (base[k].arrival - base_dep);
-		if (d < best || (d == best && delta <= r->delta_train)) {
-			best = d;
-			r->delta_train = delta;
-			r->train_dep = sc[k].departure;
-		}
-	}
 }
 
 static void hhmm(int32_t t, char *buf, size_t n)
@@ -932,7 +893,8 @@ int cmd_compare(int argc, char **argv)
 							goto done;
 						set_deltas(r, base_row);
 						if (ni) {
-							train_saving(steps, st, (uint32_t)nsteps, r);
+							grens_route_profile_train_saving(steps, st, (uint32_t)nsteps,
+											 &r->delta_train, &r->train_dep);
 						} else {
 							r->delta_train = 0;
 							r->train_dep = GRENS_ROUTE_UNREACHED;

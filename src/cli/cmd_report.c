@@ -1,10 +1,18 @@
 /* grens report: travel-time profiles, best journeys and a station map for
  * the base network and scenarios, written as JSON, CSV, GeoJSON and a
  * self-contained HTML page. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "places_cli.h"
@@ -12,11 +20,18 @@
 
 #define CMD "report"
 
-/* The embedded default: Randstad origins to Aachen on a Tuesday of the
- * reconstruction's timetable year (feeds/README.md). */
+/* The embedded default: the Randstad origins and Eindhoven to Aachen on a
+ * Tuesday of the reconstruction's timetable year (feeds/README.md), under
+ * each proposal that was on the table and the variant NS rejected (README
+ * "The shipped scenarios"), and the border views of Heerlen. */
 static const char *const default_from[] = { "Amsterdam Centraal", "Rotterdam Centraal",
-					    "Den Haag Centraal", "Utrecht Centraal" };
+					    "Den Haag Centraal", "Utrecht Centraal",
+					    "Eindhoven Centraal" };
 #define DEFAULT_TO "Aachen Hbf"
+static const char *const default_scenarios[] = { "ic-eindhoven-aken", "ic-eindhoven-aken-randen",
+						 "ic-denhaag-aken", "ic-aken" };
+#define DEFAULT_SCENARIOS (sizeof(default_scenarios) / sizeof(*default_scenarios))
+#define DEFAULT_BORDER_ORIGIN "Heerlen"
 
 static void usage(FILE *o)
 {
@@ -26,13 +41,16 @@ static void usage(FILE *o)
 		"                    [--date YYYY-MM-DD] [--window HH:MM-HH:MM] [--step S]\n"
 		"                    [--threshold MIN] [--title TEXT] [--places FILE]...\n"
 		"                    [--cutoffs MIN,...] [--base-feeds NAME,...]\n"
-		"                    [--links FILE|none]\n\n"
+		"                    [--links FILE|none] [--border-origin PLACE|none]\n"
+		"                    [--lang en|nl|de] [--pdf FILE]\n\n"
 		"Writes DIR/report.html (one self-contained page with charts), report.json,\n"
 		"profiles.csv, profile_steps.csv, opportunities.csv, stations.csv,\n"
 		"stations.geojson and journeys.csv (README: 'Reports').\n\n"
 		"With no --feed: the embedded default feeds (%s), the pairs\n"
-		"Amsterdam/Rotterdam/Den Haag/Utrecht Centraal -> Aachen Hbf, the\n"
-		"scenario scenarios/ic-aken.yaml and the places in places/*.csv.\n"
+		"Amsterdam/Rotterdam/Den Haag/Utrecht/Eindhoven Centraal -> Aachen Hbf,\n"
+		"the proposals scenarios/ic-eindhoven-aken, ic-eindhoven-aken-randen,\n"
+		"ic-denhaag-aken and ic-aken (.yaml), the places in places/*.csv and the\n"
+		"border views of Heerlen.\n"
 		"  --out DIR            where the files go (required)\n"
 		"  --feed [NAME=]PATH   a feed (repeatable; with --feed also give --pair)\n"
 		"  --date YYYY-MM-DD    the service day (default: the Tuesday on which the\n"
@@ -51,6 +69,12 @@ static void usage(FILE *o)
 		"  --base-feeds NAMES   the feeds of the nl-only side (default nl)\n"
 		"  --links FILE|none    stations that are the same across feeds (default:\n"
 		"                       links.csv of the feeds directory when it exists)\n"
+		"  --border-origin PLACE  a place of NL whose border views (national, closed\n"
+		"                       border, today; rank; low-high assumptions) head the\n"
+		"                       page (default with the embedded data: Heerlen)\n"
+		"  --lang en|nl|de      the language of the page's words (default en)\n"
+		"  --pdf FILE           also print the page to FILE (A4) with headless\n"
+		"                       Chromium; exit 1 when Chromium is not installed\n"
 		"Exit status: 0, 1 unusable feed or unwritable output, 2 bad arguments.\n",
 		cli_feeds_dir());
 }
@@ -102,11 +126,82 @@ static int add_pair(const char *cmd, const char *opt, const char *v, void *dst)
 	return -1;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Chromium's throwaway profile: files first, then the folders. */
+static void remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The first of chromium, chromium-browser on PATH, into buf. */
+static bool find_chromium(char *buf, size_t n)
+{
+	static const char *const names[] = { "chromium", "chromium-browser" };
+	const char *path = getenv("PATH");
+	for (unsigned k = 0; path && k < 2; k++)
+		for (const char *d = path; *d;) {
+			size_t len = strcspn(d, ":");
+			int w = snprintf(buf, n, "%.*s/%s", (int)len, d, names[k]);
+			if (w > 0 && (size_t)w < n && access(buf, X_OK) == 0)
+				return true;
+			d += len + (d[len] == ':');
+		}
+	return false;
+}
+
+/* Print dir/report.html to pdf with headless Chromium (the print stylesheet
+ * sets A4). Chromium gets a throwaway profile so a user's open browser does
+ * not take the job. */
+static int print_pdf(const char *chromium, const char *dir, const char *pdf)
+{
+	char page[4200], target[4200], arg[4300], profile[] = "/tmp/grens-pdf-XXXXXX";
+	char abs_dir[PATH_MAX];
+	if (!realpath(dir, abs_dir) || !mkdtemp(profile)) {
+		cli_errorf(CMD, "--pdf: %s: %s", dir, strerror(errno));
+		return CLI_EXIT_FAIL;
+	}
+	snprintf(page, sizeof(page), "file://%s/report.html", abs_dir);
+	snprintf(target, sizeof(target), "--print-to-pdf=%s", pdf);
+	snprintf(arg, sizeof(arg), "--user-data-dir=%s", profile);
+	char *const argv[] = { (char *)chromium, "--headless", "--no-sandbox", "--disable-gpu",
+			       "--no-first-run", "--disable-background-networking",
+			       "--no-pdf-header-footer", arg, target, page, NULL };
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0) {
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		execv(chromium, argv);
+		_exit(127);
+	}
+	int status = 0;
+	bool ok = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		  WEXITSTATUS(status) == 0;
+	remove_tree(profile);
+	struct stat st;
+	if (!ok || stat(pdf, &st) != 0 || st.st_size == 0) {
+		cli_errorf(CMD, "--pdf: %s could not print %s to %s", chromium, page, pdf);
+		return CLI_EXIT_FAIL;
+	}
+	fprintf(stderr, "grens report: wrote %s\n", pdf);
+	return CLI_EXIT_OK;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	report_cli_spec spec;
 	memset(&spec, 0, sizeof(spec));
-	const char *out = NULL, *title = NULL;
+	const char *out = NULL, *title = NULL, *lang = "en", *pdf = NULL;
 	bool date_given = false;
 	cli_window window = { 6 * 3600, 22 * 3600, NULL };
 	spec.step = GRENS_ROUTE_DEFAULT_STEP;
@@ -130,6 +225,9 @@ int cmd_report(int argc, char **argv)
 		{ .name = "cutoffs", .kind = CLI_OPT_CALL, .dst = &spec, .call = parse_cutoffs },
 		{ .name = "base-feeds", .kind = CLI_OPT_STRING, .dst = &spec.base_feeds },
 		{ .name = "links", .kind = CLI_OPT_STRING, .dst = &spec.links },
+		{ .name = "border-origin", .kind = CLI_OPT_STRING, .dst = &spec.border_origin },
+		{ .name = "lang", .kind = CLI_OPT_STRING, .dst = &lang },
+		{ .name = "pdf", .kind = CLI_OPT_STRING, .dst = &pdf },
 		{ .name = NULL },
 	};
 	const cli_spec cs = { .cmd = CMD, .usage = usage, .options = options };
@@ -137,6 +235,17 @@ int cmd_report(int argc, char **argv)
 	int rc = cli_parse(&cs, argc, argv);
 	if (rc)
 		return cli_parse_exit(rc);
+	if (strcmp(lang, "en") != 0 && strcmp(lang, "nl") != 0 && strcmp(lang, "de") != 0) {
+		cli_errorf(CMD, "--lang must be en, nl or de, not '%s'", lang);
+		return CLI_EXIT_USAGE;
+	}
+	char chromium[4096] = "";
+	if (pdf && !find_chromium(chromium, sizeof(chromium))) {
+		/* before the long run: the page would be written but not printed */
+		cli_errorf(CMD, "--pdf needs Chromium (chromium or chromium-browser on PATH; "
+				"Debian: apt-get install chromium); write the page without --pdf");
+		return CLI_EXIT_FAIL;
+	}
 	spec.t0 = window.start;
 	spec.t1 = window.end;
 	bool embedded = spec.feeds.count == 0;
@@ -156,14 +265,16 @@ int cmd_report(int argc, char **argv)
 			spec.pair_count++;
 		}
 	}
-	char scenario_path[4096];
+	char scenario_path[DEFAULT_SCENARIOS][4096];
 	char *places_paths[REPORT_CLI_MAX_PLACES_FILES] = { 0 };
 	uint32_t default_places = 0;
 	/* a scenario edits the feeds: none by default on a snapshot */
 	if (embedded && !spec.feeds.snapshot && spec.scenario_count == 0) {
-		snprintf(scenario_path, sizeof(scenario_path), "%s/scenarios/ic-aken.yaml",
-			 cli_feeds_dir());
-		spec.scenarios[spec.scenario_count++] = scenario_path;
+		for (unsigned i = 0; i < DEFAULT_SCENARIOS; i++) {
+			snprintf(scenario_path[i], sizeof(scenario_path[i]), "%s/scenarios/%s.yaml",
+				 cli_feeds_dir(), default_scenarios[i]);
+			spec.scenarios[spec.scenario_count++] = scenario_path[i];
+		}
 	}
 	if (embedded && spec.places_count == 0) {
 		/* every places file, as grens access reads them */
@@ -173,6 +284,10 @@ int cmd_report(int argc, char **argv)
 		for (uint32_t i = 0; i < default_places; i++)
 			spec.places[spec.places_count++] = places_paths[i];
 	}
+	if (embedded && !spec.border_origin)
+		spec.border_origin = DEFAULT_BORDER_ORIGIN;
+	if (spec.border_origin && strcmp(spec.border_origin, "none") == 0)
+		spec.border_origin = NULL;
 	if (spec.cutoff_count == 0) {
 		static const int32_t cutoffs[] = { 60, 90, 120, 180 };
 		for (unsigned i = 0; i < 4; i++)
@@ -193,6 +308,12 @@ int cmd_report(int argc, char **argv)
 		cli_report_error(CMD, &err);
 		goto free_places;
 	}
+	if (grens_report_set_lang(report, lang, &err)) {
+		cli_report_error(CMD, &err);
+		grens_report_free(report);
+		code = CLI_EXIT_USAGE;
+		goto free_places;
+	}
 	code = report_cli_fill(CMD, &spec, report);
 	if (code == CLI_EXIT_OK && grens_report_write_dir(report, out, &err)) {
 		cli_report_error(CMD, &err);
@@ -200,6 +321,8 @@ int cmd_report(int argc, char **argv)
 	}
 	if (code == CLI_EXIT_OK)
 		fprintf(stderr, "grens report: wrote %s/report.html\n", out);
+	if (code == CLI_EXIT_OK && pdf)
+		code = print_pdf(chromium, out, pdf);
 	grens_report_free(report);
 free_places:
 	for (uint32_t i = 0; i < default_places; i++)

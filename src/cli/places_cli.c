@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grens/net.h"
 #include "places_cli.h"
 
 static int cmp_str(const void *a, const void *b)
@@ -160,4 +161,34 @@ void places_cli_unplaced_text(const json_t *unplaced, char *buf, size_t n)
 	snprintf(buf, n, "%lld people in %lld municipalities could not be placed (no coordinates)",
 		 (long long)json_integer_value(json_object_get(unplaced, "population")),
 		 (long long)json_integer_value(json_object_get(unplaced, "municipalities")));
+}
+
+#define SENS_DISTANCE_M 500.0
+#define SENS_SPEED_MPS 0.2
+#define SENS_MIN_SPEED_MPS 0.5
+#define SENS_CHANGE_S 60
+
+void places_cli_assumption_sets(const grens_access_link_options *link,
+				const cli_link_args *la,
+				places_cli_assumption s[PLACES_CLI_SETS])
+{
+	const grens_net_options d = GRENS_NET_OPTIONS_INIT;
+	s[0].access_distance_m = link->max_distance_m;
+	s[0].walk_speed_mps = link->walk_speed_mps;
+	s[0].footpath_walk_speed_mps = la->net.walk_speed_mps > 0 ? la->net.walk_speed_mps
+							       : d.walk_speed_mps;
+	s[0].min_change = la->net.min_change >= 0 ? la->net.min_change : d.default_min_change;
+	s[0].link_min_change = la->net.link_min_change >= 0 ? la->net.link_min_change
+							 : d.link_min_change;
+	for (int k = 1; k < PLACES_CLI_SETS; k++) {
+		double sign = k == 1 ? -1.0 : 1.0;
+		s[k].access_distance_m = fmax(0.0, s[0].access_distance_m + sign * SENS_DISTANCE_M);
+		s[k].walk_speed_mps =
+			fmax(SENS_MIN_SPEED_MPS, s[0].walk_speed_mps + sign * SENS_SPEED_MPS);
+		s[k].footpath_walk_speed_mps = fmax(
+			SENS_MIN_SPEED_MPS, s[0].footpath_walk_speed_mps + sign * SENS_SPEED_MPS);
+		int32_t dc = k == 1 ? SENS_CHANGE_S : -SENS_CHANGE_S;
+		s[k].min_change = s[0].min_change + dc < 0 ? 0 : s[0].min_change + dc;
+		s[k].link_min_change = s[0].link_min_change + dc < 0 ? 0 : s[0].link_min_change + dc;
+	}
 }

@@ -26,6 +26,19 @@ json_t *places_cli_unplaced_json(const grens_access_places *places);
  * speeds and reaches the feeder assumption names). */
 void places_cli_ties_text(const json_t *ties, const json_t *access, char *buf, size_t n);
 void places_cli_unplaced_text(const json_t *unplaced, char *buf, size_t n);
+/* The assumption sets of --sensitivity (README: 'How sure'): [0] central,
+ * the run's own settings (link: the first and last mile; net: the
+ * footpaths and changes of the linker); [1] low
+ * makes every part of a journey harder, [2] high easier, by fixed steps. */
+#define PLACES_CLI_SETS 3
+typedef struct places_cli_assumption {
+	double access_distance_m, walk_speed_mps, footpath_walk_speed_mps;
+	int32_t min_change, link_min_change;
+} places_cli_assumption;
+void places_cli_assumption_sets(const grens_access_link_options *link,
+				const cli_link_args *net,
+				places_cli_assumption out[PLACES_CLI_SETS]);
+
 /* meta.access of a run with these link options. */
 json_t *places_cli_access_json(const grens_access_link_options *o);
 

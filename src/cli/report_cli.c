@@ -138,11 +138,14 @@ done:
 	return code;
 }
 
-/* Profiles and the fastest journey of each pair, and the station map. */
+/* Profiles and the fastest journey of each pair, and the station map.
+ * base_steps ([pair][step]) keeps the base profiles (scenario "base") and
+ * gives a scenario's savings against them. */
 static int analyse(const char *cmd, const report_cli_spec *spec, grens_report *report,
 		   const grens_timetable *tt, const grens_access_places *places,
-		   const char *scenario)
+		   const char *scenario, grens_route_profile_step *base_steps)
 {
+	bool is_base = strcmp(scenario, "base") == 0;
 	uint32_t steps = (uint32_t)((spec->t1 - spec->t0) / spec->step) + 1;
 	uint32_t *from = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
 	uint32_t *to = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
@@ -177,6 +180,19 @@ static int analyse(const char *cmd, const report_cli_spec *spec, grens_report *r
 		grens_report_place tp = place_of(tt, to[0], tid, sizeof(tid));
 		if (grens_report_add_profile(report, &fp, &tp, scenario, prof, steps, &err))
 			goto fail;
+		grens_route_profile_step *kept = base_steps + (size_t)i * steps;
+		if (is_base) {
+			memcpy(kept, prof, steps * sizeof(*prof));
+		} else {
+			grens_route_profile_summary sb, ss;
+			int32_t delta, dep;
+			grens_route_profile_summarize(kept, steps, spec->threshold, &sb);
+			grens_route_profile_summarize(prof, steps, spec->threshold, &ss);
+			grens_route_profile_train_saving(kept, prof, steps, &delta, &dep);
+			if (grens_report_add_saving(report, &fp, &tp, scenario, sb.median, ss.median,
+						    delta, dep, &err))
+				goto fail;
+		}
 		/* The fastest journey of the window: route at its departure step. */
 		uint32_t best = GRENS_NONE;
 		for (uint32_t k = 0; k < steps; k++)
@@ -373,11 +389,205 @@ static int nl_only(const char *cmd, const report_cli_spec *spec, grens_report *r
 	return code;
 }
 
+/* The border views of spec->border_origin (grens access --border-effect
+ * --rank --sensitivity, README: 'Border effect'): each assumption set builds
+ * the network and ties the places anew; the origin is ranked among the
+ * places of home tied to a stop under the central set. The departures are
+ * those of grens access (GRENS_ACCESS_OPTIONS_INIT), so both quote the same
+ * numbers. */
+static int add_border(const char *cmd, const report_cli_spec *spec, grens_report *report,
+		      grens_gtfs_feed *const *feeds, uint32_t count, const grens_net_links *links,
+		      const grens_access_places *places)
+{
+	const char *home = "NL";
+	uint32_t np = grens_access_places_count(places);
+	uint32_t q = grens_access_places_find(places, spec->border_origin);
+	if (q == GRENS_NONE || strcmp(grens_access_places_get(places, q)->country, home) != 0) {
+		cli_errorf(cmd, "--border-origin '%s' is not a place in %s of the places files",
+			   spec->border_origin, home);
+		return CLI_EXIT_USAGE;
+	}
+	grens_timetable *tt[GRENS_REPORT_BORDER_SETS] = { 0 };
+	grens_access_network *net[GRENS_REPORT_BORDER_SETS] = { 0 };
+	grens_access_border *b[GRENS_REPORT_BORDER_SETS] = { 0 };
+	grens_access_origin *origins = calloc((size_t)np + 1, sizeof(*origins));
+	uint8_t *among = calloc((size_t)np + 1, 1);
+	uint32_t *rank = calloc((size_t)np + 1, sizeof(uint32_t));
+	grens_report_border_row rows[2 * REPORT_CLI_MAX_CUTOFFS];
+	uint32_t norigins = 0, ranked = 0, nrows = 0;
+	grens_error err;
+	grens_error_clear(&err);
+	int code = CLI_EXIT_FAIL;
+	if (!origins || !among || !rank) {
+		cli_errorf(cmd, "out of memory");
+		goto done;
+	}
+	grens_access_link_options lo0 = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	cli_link_args la0;
+	cli_link_args_init(&la0);
+	places_cli_assumption set[GRENS_REPORT_BORDER_SETS];
+	places_cli_assumption_sets(&lo0, &la0, set);
+	grens_access_options ao = GRENS_ACCESS_OPTIONS_INIT;
+	ao.date = spec->date;
+	ao.percentile_count = 2;
+	ao.percentiles[0] = 50;
+	ao.percentiles[1] = 90;
+	ao.cutoff_count = spec->cutoff_count;
+	for (unsigned c = 0; c < spec->cutoff_count; c++)
+		ao.cutoffs[c] = spec->cutoffs_min[c] * 60;
+	for (unsigned k = 0; k < GRENS_REPORT_BORDER_SETS; k++) {
+		cli_link_args la = la0;
+		la.net.min_change = set[k].min_change;
+		la.net.link_min_change = set[k].link_min_change;
+		la.net.walk_speed_mps = set[k].footpath_walk_speed_mps;
+		grens_access_link_options lo = lo0;
+		lo.max_distance_m = set[k].access_distance_m;
+		lo.walk_speed_mps = set[k].walk_speed_mps;
+		if (cli_net_build(cmd, (const grens_gtfs_feed *const *)feeds, count, &la, links,
+				  &tt[k], NULL))
+			goto done;
+		grens_diag *diag = grens_diag_new();
+		int rc = diag ? grens_access_network_new(&net[k], tt[k], places, &lo, diag, &err)
+			      : GRENS_ENOMEM;
+		grens_diag_free(diag);
+		if (rc) {
+			code = fail_err(cmd, &err);
+			goto done;
+		}
+		if (k == 0) {
+			/* the origin first, then every other place of home with a stop */
+			const grens_access_link *l;
+			origins[norigins++] = (grens_access_origin){ .place = q };
+			for (uint32_t x = 0; x < np; x++)
+				if (x != q &&
+				    strcmp(grens_access_places_get(places, x)->country, home) == 0 &&
+				    grens_access_network_links(net[0], x, &l) > 0)
+					origins[norigins++] = (grens_access_origin){ .place = x };
+		}
+		if (grens_access_border_run(&b[k], net[k], home, origins, norigins, &ao, &err)) {
+			code = fail_err(cmd, &err);
+			goto done;
+		}
+	}
+	/* the computed index of the origin, and who is ranked */
+	const grens_access_result *r0 = grens_access_border_result(b[0], GRENS_ACCESS_VIEW_TODAY);
+	uint32_t mine = GRENS_NONE;
+	for (uint32_t i = 0; i < grens_access_result_count(r0); i++) {
+		const grens_access_link *l;
+		uint32_t o = grens_access_result_origin(r0, i);
+		among[i] = o != 0 || grens_access_network_links(net[0], q, &l) > 0;
+		ranked += among[i];
+		if (o == 0)
+			mine = i;
+	}
+	if (mine == GRENS_NONE) {
+		cli_errorf(cmd, "the border views of '%s' were not computed", spec->border_origin);
+		goto done;
+	}
+	for (uint32_t p = 0; p < ao.percentile_count; p++)
+		for (uint32_t c = 0; c < ao.cutoff_count; c++) {
+			grens_report_border_row *row = &rows[nrows++];
+			row->percentile = ao.percentiles[p];
+			row->cutoff_min = (uint32_t)(ao.cutoffs[c] / 60);
+			for (unsigned k = 0; k < GRENS_REPORT_BORDER_SETS; k++) {
+				for (unsigned w = 0; w < 3; w++)
+					row->value[k][w] = grens_access_border_value(
+						b[k], mine, (grens_access_view)w, p, c, 0);
+				for (unsigned w = 0; w < 2; w++) {
+					grens_access_view v = w ? GRENS_ACCESS_VIEW_TODAY
+								: GRENS_ACCESS_VIEW_NATIONAL;
+					if (grens_access_border_rank(rank, b[k], among, v, p, c, 0)) {
+						cli_errorf(cmd, "out of memory");
+						goto done;
+					}
+					row->rank[k][w] = rank[mine];
+				}
+			}
+		}
+	const grens_access_place *pl = grens_access_places_get(places, q);
+	grens_report_place origin = { pl->municipality, pl->name, pl->lat, pl->lon };
+	if (grens_report_add_border(report, &origin, home, ao.window_start, ao.window_end, ranked,
+				    rows, nrows, &err)) {
+		code = fail_err(cmd, &err);
+		goto done;
+	}
+	/* The map of the views: every place's median time from the origin
+	 * today and, for places at home, in the national view (first set). */
+	grens_report_border_place *bp = calloc(np ? np : 1, sizeof(*bp));
+	if (!bp) {
+		cli_errorf(cmd, "out of memory");
+		goto done;
+	}
+	const grens_access_result *rn = grens_access_border_result(b[0], GRENS_ACCESS_VIEW_NATIONAL);
+	for (uint32_t x = 0; x < np; x++) {
+		const grens_access_place *px = grens_access_places_get(places, x);
+		bool at_home = strcmp(px->country, home) == 0;
+		bp[x] = (grens_report_border_place){
+			.place = { px->municipality, px->name, px->lat, px->lon },
+			.country = px->country,
+			.people = px->opportunities[0],
+			.today_s = grens_access_result_place_time(r0, mine, 0, x),
+			.national_s = at_home ? grens_access_result_place_time(rn, mine, 0, x)
+					      : GRENS_ROUTE_UNREACHED,
+		};
+	}
+	int brc = grens_report_add_border_places(report, bp, np, &err);
+	free(bp);
+	if (brc) {
+		code = fail_err(cmd, &err);
+		goto done;
+	}
+	code = CLI_EXIT_OK;
+done:
+	for (unsigned k = 0; k < GRENS_REPORT_BORDER_SETS; k++) {
+		grens_access_border_free(b[k]);
+		grens_access_network_free(net[k]);
+		grens_timetable_free(tt[k]);
+	}
+	free(rank);
+	free(among);
+	free(origins);
+	return code;
+}
+
+/* The population sources, one per country in order of first appearance. */
+static int add_population(const char *cmd, grens_report *report,
+			  const grens_access_places *places)
+{
+	enum { MAX_COUNTRIES = 16 };
+	const grens_access_place *first[MAX_COUNTRIES];
+	uint32_t count[MAX_COUNTRIES] = { 0 }, n = 0;
+	double people[MAX_COUNTRIES] = { 0 };
+	for (uint32_t q = 0; q < grens_access_places_count(places); q++) {
+		const grens_access_place *pl = grens_access_places_get(places, q);
+		uint32_t c = 0;
+		while (c < n && strcmp(first[c]->country, pl->country) != 0)
+			c++;
+		if (c == n) {
+			if (n == MAX_COUNTRIES)
+				continue; /* the page lists the first few */
+			first[n++] = pl;
+		}
+		count[c]++;
+		people[c] += grens_access_places_kind_count(places) ? pl->opportunities[0] : 0;
+	}
+	for (uint32_t c = 0; c < n; c++) {
+		grens_error err;
+		grens_error_clear(&err);
+		if (grens_report_add_population(report, first[c]->country, count[c], people[c],
+						first[c]->reference_date ? first[c]->reference_date
+									 : "",
+						first[c]->source ? first[c]->source : "", &err))
+			return fail_err(cmd, &err);
+	}
+	return CLI_EXIT_OK;
+}
+
 /* One scenario: apply it to the feeds, rebuild, and analyse. */
 static int scenario(const char *cmd, const report_cli_spec *spec, grens_report *report,
 		    grens_gtfs_feed *const *feeds, uint32_t count, const char *path,
 		    const grens_net_links *links, const grens_access_places *places,
-		    const grens_access_network *ties)
+		    const grens_access_network *ties, grens_route_profile_step *base_steps)
 {
 	grens_scenario *sc = NULL;
 	grens_scenario_result *res = NULL;
@@ -397,7 +607,8 @@ static int scenario(const char *cmd, const report_cli_spec *spec, grens_report *
 	uint32_t n;
 	const grens_gtfs_feed *const *modified = grens_scenario_result_feeds(res, &n);
 	if ((code = build(cmd, NULL, modified, n, links, &tt)) ||
-	    (code = analyse(cmd, spec, report, tt, places, grens_scenario_name(sc))))
+	    (code = analyse(cmd, spec, report, tt, places, grens_scenario_name(sc),
+				  base_steps)))
 		goto done;
 	if (spec->places_count)
 		code = add_access(cmd, spec, report, tt, ties, grens_scenario_name(sc));
@@ -522,12 +733,20 @@ int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report 
 	grens_access_places *places = NULL;
 	grens_access_network *ties = NULL;
 	grens_net_links *links = NULL;
+	uint32_t steps = (uint32_t)((spec->t1 - spec->t0) / spec->step) + 1;
+	grens_route_profile_step *base_steps =
+		calloc((size_t)(spec->pair_count ? spec->pair_count : 1) * steps,
+		       sizeof(*base_steps));
 	grens_error err;
 	grens_error_clear(&err);
 	cli_link_args link;
 	cli_link_args_init(&link);
 	cli_feed_list list = spec->feeds;
 	int code = CLI_EXIT_FAIL;
+	if (!base_steps) {
+		cli_errorf(cmd, "out of memory");
+		goto done;
+	}
 	if ((spec->links && cli_link_option(cmd, "--links", spec->links, &link)) ||
 	    (!list.snapshot && cli_links_load(cmd, &link, &links)))
 		goto done;
@@ -555,18 +774,22 @@ int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report 
 	if ((code = build(cmd, &src, NULL, 0, links, &tt)) ||
 	    (code = check_date(cmd, spec, report, tt)))
 		goto done;
-	if (spec->places_count && (code = tie_places(cmd, report, tt, places, &ties)))
+	if (spec->places_count && ((code = add_population(cmd, report, places)) ||
+				   (code = tie_places(cmd, report, tt, places, &ties))))
 		goto done;
-	if ((spec->places_count &&
+	/* the border views rebuild the feeds with their cut: not on a snapshot */
+	if ((spec->places_count && spec->border_origin && !src.snapshot &&
+	     (code = add_border(cmd, spec, report, src.feeds, src.count, links, places))) ||
+	    (spec->places_count &&
 	     (code = nl_only(cmd, spec, report, &src, links, ties))) ||
-	    (code = analyse(cmd, spec, report, tt, places, "base")) ||
+	    (code = analyse(cmd, spec, report, tt, places, "base", base_steps)) ||
 	    (code = add_realtime(cmd, spec, report, tt, src.snapshot ? NULL : src.feeds,
 				 src.count)) ||
 	    (spec->places_count && (code = add_access(cmd, spec, report, tt, ties, "linked"))))
 		goto done;
 	for (unsigned i = 0; i < spec->scenario_count; i++)
 		if ((code = scenario(cmd, spec, report, src.feeds, src.count, spec->scenarios[i],
-				     links, places, ties)))
+				     links, places, ties, base_steps)))
 			goto done;
 	grens_access_network_free(ties);
 	ties = NULL;
@@ -585,5 +808,6 @@ done:
 	grens_access_places_free(places);
 	grens_net_links_free(links);
 	cli_source_free(&src);
+	free(base_steps);
 	return code;
 }

@@ -28,6 +28,9 @@ typedef struct report_cli_spec {
 	int32_t cutoffs_min[REPORT_CLI_MAX_CUTOFFS];
 	unsigned cutoff_count;
 	const char *base_feeds;
+	/* The place whose border views (national, closed border, today, with
+	 * rank and the assumption sets' range) the report shows; NULL: none. */
+	const char *border_origin;
 	/* Links between feeds (feeds/links.csv format); NULL: the default
 	 * links.csv of the feeds directory when it exists; "none": none. */
 	const char *links;

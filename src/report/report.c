@@ -8,16 +8,34 @@
 #include <sys/stat.h>
 
 #include "report_internal.h"
+#include "strings.h"
 
 struct grens_report {
 	json_t *doc;
 	bool have_query;
 	int32_t threshold;
+	char lang[4];
 };
 
 const json_t *report_document(const grens_report *report)
 {
 	return report->doc;
+}
+
+static int oom(grens_error *err);
+
+const char *report_lang(const grens_report *report)
+{
+	return report->lang[0] ? report->lang : "en";
+}
+
+int grens_report_set_lang(grens_report *report, const char *lang, grens_error *err)
+{
+	if (!lang || !report_catalogue(lang))
+		return grens_error_set(err, GRENS_EARG,
+				       "unknown language '%s' (one of en, nl, de)", lang ? lang : "");
+	snprintf(report->lang, sizeof(report->lang), "%s", lang);
+	return json_object_set_new(report->doc, "lang", json_string(lang)) ? oom(err) : 0;
 }
 
 static int oom(grens_error *err)
@@ -50,10 +68,11 @@ int grens_report_new(grens_report **out, const char *title, time_t run_time, gre
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (r)
 		r->doc = json_pack("{s:i, s:s, s:s, s:s, s:n, s:[], s:[], s:[], s:[], s:[], s:[], "
-				   "s:[]}",
+				   "s:[], s:[], s:[], s:[]}",
 				   "grens_report", 1, "title", title, "generated", when,
 				   "grens_version", grens_version(), "query", "feeds", "scenarios",
-				   "notes", "profiles", "opportunities", "stations", "journeys");
+				   "notes", "profiles", "opportunities", "stations", "journeys",
+				   "savings", "border", "population");
 	if (!r || !r->doc) {
 		free(r);
 		return oom(err);
@@ -441,6 +460,137 @@ int grens_report_add_journey(grens_report *report, const grens_timetable *tt, gr
 fail:
 	json_decref(jo);
 	return oom(err);
+}
+
+int grens_report_add_saving(grens_report *report, const grens_report_place *from,
+			    const grens_report_place *to, const char *scenario,
+			    int32_t base_median, int32_t median, int32_t delta_train,
+			    int32_t train_departure, grens_error *err)
+{
+	if (!utf8(scenario))
+		return grens_error_set(err, GRENS_EARG, "the scenario name must be UTF-8");
+	bool both = base_median != GRENS_ROUTE_UNREACHED && median != GRENS_ROUTE_UNREACHED;
+	return append(report, "savings",
+		      json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "from",
+				place_json(from), "to", place_json(to), "scenario", scenario,
+				"base_median_s", report_seconds(base_median), "median_s",
+				report_seconds(median), "delta_median_s",
+				both ? json_integer(median - base_median) : json_null(),
+				"delta_train_s", report_seconds(delta_train), "train_departure_s",
+				report_seconds(train_departure)),
+		      err);
+}
+
+int grens_report_add_population(grens_report *report, const char *country, uint32_t places,
+				double people, const char *reference_date, const char *source,
+				grens_error *err)
+{
+	if (!utf8(country) || !utf8(reference_date) || !utf8(source))
+		return grens_error_set(err, GRENS_EARG, "population source fields must be UTF-8");
+	return append(report, "population",
+		      json_pack("{s:s, s:i, s:I, s:s, s:s}", "country", country, "places",
+				(json_int_t)places, "people", (json_int_t)llround(people),
+				"reference_date", reference_date, "source", source),
+		      err);
+}
+
+/* [smallest, largest] over the assumption sets of one number. */
+static json_t *range_json(const double *v, size_t stride, bool rank)
+{
+	double lo = v[0], hi = v[0];
+	for (unsigned s = 1; s < GRENS_REPORT_BORDER_SETS; s++) {
+		double x = v[s * stride];
+		if (rank && x == 0)
+			continue;
+		lo = fmin(lo, x);
+		hi = fmax(hi, x);
+	}
+	return json_pack("[I, I]", (json_int_t)llround(lo), (json_int_t)llround(hi));
+}
+
+static json_t *border_row_json(const grens_report_border_row *r)
+{
+	static const char *const views[3] = { "national", "closed_border", "today" };
+	double v[GRENS_REPORT_BORDER_SETS][5];
+	for (unsigned s = 0; s < GRENS_REPORT_BORDER_SETS; s++) {
+		for (unsigned w = 0; w < 3; w++)
+			v[s][w] = round(r->value[s][w]);
+		v[s][3] = r->rank[s][0];
+		v[s][4] = r->rank[s][1];
+	}
+	json_t *range = json_object();
+	json_t *o = json_pack("{s:i, s:i, s:I, s:o}", "percentile", (json_int_t)r->percentile,
+			      "cutoff_min", (json_int_t)r->cutoff_min, "border_effect",
+			      (json_int_t)llround(v[0][2] - v[0][0]), "range", range);
+	if (!o)
+		return NULL;
+	for (unsigned w = 0; w < 3; w++) {
+		json_object_set_new(o, views[w], json_integer((json_int_t)llround(v[0][w])));
+		json_object_set_new(range, views[w], range_json(&v[0][w], 5, false));
+	}
+	if (r->rank[0][0]) {
+		json_object_set_new(o, "rank_national", json_integer(r->rank[0][0]));
+		json_object_set_new(o, "rank_today", json_integer(r->rank[0][1]));
+		json_object_set_new(range, "rank_national", range_json(&v[0][3], 5, true));
+		json_object_set_new(range, "rank_today", range_json(&v[0][4], 5, true));
+	}
+	return o;
+}
+
+int grens_report_add_border(grens_report *report, const grens_report_place *origin,
+			    const char *home, int32_t t0, int32_t t1, uint32_t ranked,
+			    const grens_report_border_row *rows, uint32_t row_count,
+			    grens_error *err)
+{
+	if (!utf8(home) || t1 < t0)
+		return grens_error_set(err, GRENS_EARG, "bad home country or window");
+	char a[16], b[16], window[40];
+	format_clock(t0, a, sizeof(a));
+	format_clock(t1, b, sizeof(b));
+	snprintf(window, sizeof(window), "%s-%s", a, b);
+	json_t *list = json_array();
+	json_t *o = json_pack("{s:o, s:s, s:s, s:i, s:o}", "origin", place_json(origin), "home",
+			      home, "window", window, "ranked", (json_int_t)ranked, "rows", list);
+	if (!o)
+		return oom(err);
+	for (uint32_t i = 0; i < row_count; i++)
+		if (json_array_append_new(list, border_row_json(&rows[i])) != 0) {
+			json_decref(o);
+			return oom(err);
+		}
+	return append(report, "border", o, err);
+}
+
+/* A travel time as JSON: seconds, null when not reached. */
+static json_t *seconds_json(int32_t s)
+{
+	return s == GRENS_ROUTE_UNREACHED ? json_null() : json_integer(s);
+}
+
+int grens_report_add_border_places(grens_report *report, const grens_report_border_place *places,
+				   uint32_t count, grens_error *err)
+{
+	json_t *all = json_object_get(report->doc, "border");
+	json_t *b = json_array_get(all, json_array_size(all) - 1);
+	if (!b)
+		return grens_error_set(err, GRENS_EARG, "no border views to add places to");
+	json_t *list = json_array();
+	if (!list || json_object_set_new(b, "places", list) != 0)
+		return oom(err);
+	for (uint32_t i = 0; i < count; i++) {
+		const grens_report_border_place *pl = &places[i];
+		if (isnan(pl->place.lat) || isnan(pl->place.lon))
+			continue;
+		if (!utf8(pl->place.id) || !utf8(pl->place.name) || !utf8(pl->country))
+			return grens_error_set(err, GRENS_EARG, "a border place's id, name or country is not UTF-8");
+		json_t *o = json_pack("{s:s, s:s, s:s, s:f, s:f, s:I, s:o, s:o}", "id", pl->place.id, "name",
+				      pl->place.name, "country", pl->country, "lat", pl->place.lat, "lon",
+				      pl->place.lon, "people", (json_int_t)llround(pl->people), "today_s",
+				      seconds_json(pl->today_s), "national_s", seconds_json(pl->national_s));
+		if (!o || json_array_append_new(list, o) != 0)
+			return oom(err);
+	}
+	return 0;
 }
 
 int grens_report_write_json(const grens_report *report, FILE *f, grens_error *err)

@@ -32,5 +32,7 @@ const char *report_str(const json_t *o, const char *key);
 
 /* Used by the HTML writer and the diff: the report document. */
 const json_t *report_document(const grens_report *report);
+/* The page's language as grens_report_set_lang set it ("en" when not). */
+const char *report_lang(const grens_report *report);
 
 #endif

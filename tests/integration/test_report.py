@@ -64,7 +64,8 @@ for origin, fastest in (("Amsterdam Centraal", 10620), ("Utrecht Centraal", 8940
         # 06:00-22:00 every 60 s: 16 * 60 + 1 = 961 departures.
         check(p["summary"]["steps"] == 961, "961 departure steps")
         check(len(p["steps"]["travel_s"]) == 961, "961 steps kept")
-check(len(doc["profiles"]) == 8, "four Randstad origins, base and ic-aken")
+# Five origins (four Randstad stations and Eindhoven) x (base + four proposals).
+check(len(doc["profiles"]) == 25, f"five origins, base and four proposals ({len(doc['profiles'])})")
 check(doc["query"]["step_s"] == 60 and doc["query"]["threshold_s"] == 10800,
       f"default step 60 s and threshold 180 min ({doc['query']})")
 
@@ -100,12 +101,13 @@ for (origin, scenario), p in profiles.items():
 sc = profiles.get(("Amsterdam Centraal", "ic-aken"))
 check(sc is not None and sc["summary"]["min_s"] == 10260,
       f"ic-aken: Amsterdam -> Aachen fastest 10260 s ({sc and sc['summary']['min_s']})")
-check([s["name"] for s in doc["scenarios"]] == ["ic-aken"], "scenario provenance")
+PROPOSALS = ["ic-eindhoven-aken", "ic-eindhoven-aken-randen", "ic-denhaag-aken", "ic-aken"]
+check([s["name"] for s in doc["scenarios"]] == PROPOSALS, "scenario provenance")
 check(len(doc["scenarios"][0]["sha256"]) == 64, "scenario hash")
 
 # ---- reachable population: nl-only, linked, ic-aken -------------------------------------
 opp = {(o["origin"]["name"], o["variant"]): o for o in doc["opportunities"]}
-check({v for _, v in opp} == {"nl-only", "linked", "ic-aken"}, f"variants {set(opp)}")
+check({v for _, v in opp} == {"nl-only", "linked", *PROPOSALS}, f"variants {set(opp)}")
 for (origin, variant), o in opp.items():
     pops = [c["population"] for c in o["cutoffs"]]
     check([c["minutes"] for c in o["cutoffs"]] == [60, 90, 120, 180], "default cutoffs")
@@ -153,6 +155,42 @@ got = {c["minutes"]: (c["population"], l["population"])
        for c, l in zip(opp[("Utrecht Centraal", "nl-only")]["cutoffs"],
                        opp[("Utrecht Centraal", "linked")]["cutoffs"])}
 check(got == want, f"report and grens access agree on nl-only and linked: {got} vs {want}")
+
+# ---- the savings are grens compare's, the border views grens access's ------------
+# One computation behind each (route: the saving per train; access: the border
+# views): the report must quote what the commands print.
+r = run("compare", "--one-way", "--format", "json", timeout=300)
+check(r.returncode == 0, f"grens compare ({r.stderr.strip()[-200:]})")
+cmp_rows = json.loads(r.stdout)["rows"] if r.returncode == 0 else []
+want = {(x["from"]["name"], x["scenario"]): (x["delta_train_s"], x["delta_median_s"])
+        for x in cmp_rows if x["scenario"] != "base" and x["to"]["name"] == "Aachen Hbf"
+        and x["date"] == doc["query"]["date"]}  # compare also runs a Sunday
+got = {(x["from"]["name"], x["scenario"]): (x["delta_train_s"], x["delta_median_s"])
+       for x in doc["savings"]}
+check(len(got) == 20 and all(want.get(k) == v for k, v in got.items()),
+      f"savings equal grens compare's: {sorted(set(got.items()) - set(want.items()))[:4]}")
+# The README's worked case (Reading the default result): ic-aken saves 6 min per
+# train from every origin, (4 + 29) - (2 + 25) = 6 min = 360 s.
+check(all(got[(o, "ic-aken")][0] == -360 for o, _ in got if (o, "ic-aken") in got),
+      "ic-aken: 6 minutes per train from every origin")
+r = run("access", "--border-effect", "--rank", "--sensitivity", "--from", "Heerlen",
+        "--date", doc["query"]["date"], "--cutoffs", "60,90,120,180", "--format", "json",
+        timeout=300)
+check(r.returncode == 0, f"grens access --border-effect ({r.stderr.strip()[-200:]})")
+acc = json.loads(r.stdout)["origins"][0]["border"] if r.returncode == 0 else []
+border = doc["border"][0] if doc.get("border") else {"rows": []}
+check(border.get("origin", {}).get("name") == "Heerlen" and border.get("ranked") == 144,
+      f"border views of Heerlen, ranked among 144 ({border.get('ranked')})")
+check(len(border["rows"]) == 8 and len(acc) == 8, "p50 and p90 x four cutoffs")
+for row, e in zip(border["rows"], acc):
+    sens = e.get("sensitivity", {})
+    for key in ("national", "closed_border", "today"):
+        vals = [e[key]] + [sens[s][key] for s in ("low", "high")]
+        check(row[key] == e[key] and row["range"][key] == [min(vals), max(vals)],
+              f"p{row['percentile']} {row['cutoff_min']} min {key}: {row[key]} "
+              f"{row['range'][key]} vs access {vals}")
+    check(row.get("rank_national") == e["rank"]["national"] and
+          row.get("rank_today") == e["rank"]["today"], f"ranks {row} vs {e['rank']}")
 
 # ---- CSV says what the JSON says --------------------------------------------------
 with open(os.path.join(out, "profiles.csv"), encoding="utf-8") as f:
@@ -305,6 +343,60 @@ def compare(dom, where):
 
 
 compare(page, "report.html")
+
+
+class Findings(html.parser.HTMLParser):
+    """The text of the findings block outside links, the links' targets and
+    whether each link carries a number from report.json."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0
+        self.in_link = None
+        self.loose = []
+        self.links = []
+        # A scenario's own description (its YAML) is quoted prose, not a finding.
+        self.about = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "span" and a.get("class") == "about":
+            self.about = True
+        if tag == "section" and a.get("id") == "findings":
+            self.depth = 1
+        elif self.depth and tag == "section":
+            self.depth += 1
+        if self.depth and tag == "a":
+            self.in_link = a
+            self.links.append(a)
+
+    def handle_endtag(self, tag):
+        if self.depth and tag == "section":
+            self.depth -= 1
+        if tag == "a":
+            self.in_link = None
+        if tag == "span":
+            self.about = False
+
+    def handle_data(self, data):
+        if self.depth and not self.in_link and not self.about:
+            self.loose.append(data)
+
+
+f = Findings()
+f.feed(page)
+text = " ".join(f.loose)
+import re
+# Cutoffs (60/90/120 min), "p90" and the window's clock times are labels, not findings.
+loose = re.sub(r"\b(60|90|120)\s*min|p90|\d\d:\d\d-\d\d:\d\d|1 = most", "", text)
+check(f.links and not re.search(r"\d", loose), f"every number of the findings is a link: {loose[:300]}")
+ids = set(re.findall(r'id="([^"]+)"', page))
+number_links = [a for a in f.links if "data-ref" in a]
+check(len(number_links) >= 4 * 5 * 2 + 3 * 2 * 4 + 5,
+      f"findings: savings of four proposals x five origins x 2, border views ({len(number_links)})")
+check(all(a.get("href", "#")[1:] in ids for a in f.links), "every findings link has its table")
+check(all(a["data-ref"].split("/")[0] == a["href"][1:] for a in number_links),
+      "each number links to the table of its section")
 
 # ---- headless Chromium ----------------------------------------------------------------
 chromium = shutil.which("chromium") or shutil.which("chromium-browser")
