@@ -416,11 +416,13 @@ else:
     if d.returncode == 0:
         p = compare(d.stdout, "rendered DOM")
         check(sum(1 for tag, _ in p.refs if tag == "rect") ==
-              sum(len(o["cutoffs"]) for o in doc["opportunities"]),
-              "one bar per reachable-population figure")
+              sum(len(o["cutoffs"]) for o in doc["opportunities"] if o["variant"] != "linked"),
+              "one bar per reachable-population figure, drawn against today's (linked)")
+        # station circles on the base and change maps, and the border map's places
+        places = sum(len(b.get("places", [])) for b in doc.get("border", []))
         check(sum(1 for tag, _ in p.refs if tag == "circle") == len(doc["stations"])
-              - sum(1 for s in doc["stations"] if s["lat"] is None),
-              "one circle per station on the map")
+              - sum(1 for s in doc["stations"] if s["lat"] is None) + places,
+              "one circle per station on the maps and per place on the border map")
         check("border crossing" in d.stdout, "the border crossing is marked on the page")
     shot = os.path.join(tmp, "report.png")
     s = subprocess.run([chromium, *flags, "--window-size=1200,3000", f"--screenshot={shot}",
