@@ -289,7 +289,7 @@ static void time_axis(page *p, long long t0, long long t1, double pw, double ph)
 {
 	long long span = (t1 - t0) / 3600;
 	for (long long t = (t0 + 3599) / 3600 * 3600; t <= t1; t += 3600) {
-		if ((span > 12 && (t / 3600) % 2) || (span > 8 && span <= 12 && (t / 3600) % 2))
+		if (span > 8 && (t / 3600) % 2)
 			continue;
 		double px = ML + pw * (double)(t - t0) / (double)(t1 - t0);
 		outf(p, "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\"/>"
@@ -801,6 +801,39 @@ static double fy(const frame *m, double lat)
 	return 20 + (m->lat1 - lat) * m->sc;
 }
 
+/* Scale the frame's box (lat0..lat1, lon0..lon1) into the page width and
+ * at most max_h high, with extra pixels below for a legend. */
+static void frame_fit(frame *m, double lon1, double max_h, int extra)
+{
+	m->k = cos((m->lat0 + m->lat1) / 2 * M_PI / 180);
+	double w = fmax((lon1 - m->lon0) * m->k, 1e-3), h = fmax(m->lat1 - m->lat0, 1e-3);
+	m->sc = fmin((CW - 40) / w, (max_h - 40) / h);
+	m->h = (int)(h * m->sc) + 40 + extra;
+}
+
+/* The NL–DE border outline, for orientation. */
+static void border_outline(page *p, const frame *m, const char *stroke)
+{
+	size_t nb;
+	const double(*b)[2] = report_border(&nb);
+	outf(p, "<polyline fill=\"none\" stroke=\"%s\" stroke-dasharray=\"4 3\" points=\"", stroke);
+	for (size_t j = 0; j < nb; j++)
+		outf(p, "%s%.1f,%.1f", j ? " " : "", fx(m, b[j][0]), fy(m, b[j][1]));
+	out(p, "\"/>\n");
+}
+
+/* A name dx px right of its point, unless it would overlap one placed. */
+static void map_label(page *p, label_set *labels, const frame *m, const json_t *at, double dx)
+{
+	double x = dx + fx(m, json_number_value(json_object_get(at, "lon")));
+	double y = 4 + fy(m, json_number_value(json_object_get(at, "lat")));
+	if (!place_label(labels, x, y, report_str(at, "name")))
+		return;
+	outf(p, "<text class=\"station-label\" x=\"%.1f\" y=\"%.1f\">", x, y);
+	esc(p, report_str(at, "name"));
+	out(p, "</text>\n");
+}
+
 static bool same_map(const json_t *a, const json_t *b)
 {
 	return !strcmp(report_str(a, "origin"), report_str(b, "origin"));
@@ -882,13 +915,7 @@ static void one_map(page *p, const json_t *doc, const frame *m, const char *orig
 	else
 		out(p, T(T_MAP_BASE));
 	outf(p, " (%s)\">\n", T(T_SEE_HOVER));
-	/* The NL–DE border, for orientation. */
-	size_t nb;
-	const double(*b)[2] = report_border(&nb);
-	out(p, "<polyline fill=\"none\" stroke=\"#888\" stroke-dasharray=\"4 3\" points=\"");
-	for (size_t j = 0; j < nb; j++)
-		outf(p, "%s%.1f,%.1f", j ? " " : "", fx(m, b[j][0]), fy(m, b[j][1]));
-	out(p, "\"/>\n");
+	border_outline(p, m, "#888");
 	json_array_foreach(all, i, s)
 	{
 		if (strcmp(report_str(s, "origin"), origin) || strcmp(report_str(s, "scenario"), scenario) ||
@@ -933,13 +960,7 @@ static void one_map(page *p, const json_t *doc, const frame *m, const char *orig
 			    strcmp(report_str(s, "scenario"), scenario) ||
 			    !json_is_number(json_object_get(s, "lat")))
 				continue;
-			double x = 7 + fx(m, json_number_value(json_object_get(s, "lon")));
-			double y = 4 + fy(m, json_number_value(json_object_get(s, "lat")));
-			if (!place_label(labels, x, y, report_str(s, "name")))
-				continue;
-			outf(p, "<text class=\"station-label\" x=\"%.1f\" y=\"%.1f\">", x, y);
-			esc(p, report_str(s, "name"));
-			out(p, "</text>\n");
+			map_label(p, labels, m, s, 7);
 		}
 	}
 	free(labels);
@@ -981,10 +1002,7 @@ static void map_for(page *p, const json_t *doc, size_t first)
 	if (m.lat1 < m.lat0)
 		return;
 	cmax = (cmax + 299) / 300 * 300;
-	m.k = cos((m.lat0 + m.lat1) / 2 * M_PI / 180);
-	double w = fmax((lon1 - m.lon0) * m.k, 1e-3), h = fmax(m.lat1 - m.lat0, 1e-3);
-	m.sc = fmin((CW - 40) / w, (560.0 - 40) / h);
-	m.h = (int)(h * m.sc) + 40 + 34; /* room for the colour bar */
+	frame_fit(&m, lon1, 560, 34); /* room for the colour bar */
 	const char *oname = origin;
 	json_array_foreach(all, i, s)
 	{
@@ -1312,6 +1330,20 @@ static void border_table(page *p, const json_t *doc)
 	out(p, "</table></div>\n");
 }
 
+typedef struct by_people {
+	double people;
+	size_t index;
+} by_people;
+
+/* More people first; equal ones in their order in report.json. */
+static int larger_first(const void *a, const void *b)
+{
+	const by_people *x = a, *y = b;
+	if (x->people != y->people)
+		return x->people < y->people ? 1 : -1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
 /* The border views on a map: every place sized by its people, coloured by
  * whether it is within the cutoff from the origin in the national view,
  * only today (across the border, or by the cross-border network), or not
@@ -1335,38 +1367,27 @@ static void border_map(page *p, const json_t *doc)
 		m.lon0 = fmin(m.lon0, lon), lon1 = fmax(lon1, lon);
 		pmax = fmax(pmax, json_number_value(json_object_get(pl, "people")));
 	}
-	m.k = cos((m.lat0 + m.lat1) / 2 * M_PI / 180);
-	double w = fmax((lon1 - m.lon0) * m.k, 1e-3), h = fmax(m.lat1 - m.lat0, 1e-3);
-	m.sc = fmin((CW - 40) / w, (640.0 - 40) / h);
-	m.h = (int)(h * m.sc) + 40;
+	frame_fit(&m, lon1, 640, 0);
 	static const char *const fills[3] = { "#1f5fa6", "#e8590c", "#e4e7ec" };
 	outf(p, "<h3 id=\"border-map\">%s</h3>\n<svg class=\"placemap\" viewBox=\"0 0 %d %d\" width=\"%d\" "
 		"height=\"%d\" role=\"img\" aria-label=\"%s (%s)\">\n",
 	     T(T_BORDER_MAP), CW, m.h, CW, m.h, T(T_BORDER_MAP), T(T_SEE_HOVER_PLACE));
-	size_t nb;
-	const double(*bd)[2] = report_border(&nb);
-	out(p, "<polyline fill=\"none\" stroke=\"#666\" stroke-dasharray=\"4 3\" points=\"");
-	for (size_t j = 0; j < nb; j++)
-		outf(p, "%s%.1f,%.1f", j ? " " : "", fx(&m, bd[j][0]), fy(&m, bd[j][1]));
-	out(p, "\"/>\n");
+	border_outline(p, &m, "#666");
 	/* Largest first, so a small place is drawn over a large neighbour. */
 	size_t n = json_array_size(places);
-	size_t *order = calloc(n, sizeof(*order));
-	if (!order) {
+	by_people *sorted = calloc(n ? n : 1, sizeof(*sorted));
+	size_t *order = calloc(n ? n : 1, sizeof(*order));
+	if (!sorted || !order) {
+		free(sorted), free(order);
 		p->failed = 1;
 		return;
 	}
+	json_array_foreach(places, i, pl)
+		sorted[i] = (by_people){ json_number_value(json_object_get(pl, "people")), i };
+	qsort(sorted, n, sizeof(*sorted), larger_first);
 	for (i = 0; i < n; i++)
-		order[i] = i;
-	for (i = 1; i < n; i++) /* insertion sort: some hundred places */
-		for (size_t j = i; j > 0 &&
-				   json_number_value(json_object_get(json_array_get(places, order[j - 1]), "people")) <
-					   json_number_value(json_object_get(json_array_get(places, order[j]), "people"));
-		     j--) {
-			size_t t = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
+		order[i] = sorted[i].index;
+	free(sorted);
 	for (size_t o = 0; o < n; o++) {
 		pl = json_array_get(places, order[o]);
 		const json_t *tn = json_object_get(pl, "national_s"), *tt = json_object_get(pl, "today_s");
@@ -1407,13 +1428,7 @@ static void border_map(page *p, const json_t *doc)
 					"stroke-width=\"2\"/>\n",
 				     fx(&m, json_number_value(json_object_get(pl, "lon"))),
 				     fy(&m, json_number_value(json_object_get(pl, "lat"))));
-			double x = 8 + fx(&m, json_number_value(json_object_get(pl, "lon")));
-			double y = 4 + fy(&m, json_number_value(json_object_get(pl, "lat")));
-			if (!place_label(labels, x, y, report_str(pl, "name")))
-				continue;
-			outf(p, "<text class=\"station-label\" x=\"%.1f\" y=\"%.1f\">", x, y);
-			esc(p, report_str(pl, "name"));
-			out(p, "</text>\n");
+			map_label(p, labels, &m, pl, 8);
 		}
 	free(labels);
 	free(order);

@@ -561,12 +561,6 @@ int grens_report_add_border(grens_report *report, const grens_report_place *orig
 	return append(report, "border", o, err);
 }
 
-/* A travel time as JSON: seconds, null when not reached. */
-static json_t *seconds_json(int32_t s)
-{
-	return s == GRENS_ROUTE_UNREACHED ? json_null() : json_integer(s);
-}
-
 int grens_report_add_border_places(grens_report *report, const grens_report_border_place *places,
 				   uint32_t count, grens_error *err)
 {
@@ -586,7 +580,7 @@ int grens_report_add_border_places(grens_report *report, const grens_report_bord
 		json_t *o = json_pack("{s:s, s:s, s:s, s:f, s:f, s:I, s:o, s:o}", "id", pl->place.id, "name",
 				      pl->place.name, "country", pl->country, "lat", pl->place.lat, "lon",
 				      pl->place.lon, "people", (json_int_t)llround(pl->people), "today_s",
-				      seconds_json(pl->today_s), "national_s", seconds_json(pl->national_s));
+				      report_seconds(pl->today_s), "national_s", report_seconds(pl->national_s));
 		if (!o || json_array_append_new(list, o) != 0)
 			return oom(err);
 	}
