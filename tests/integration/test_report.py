@@ -470,4 +470,10 @@ with tempfile.TemporaryDirectory() as tmp:
             legs = json.load(f)["journeys"][0]["legs"]
         check([x.get("stay_seated") for x in legs] == [None, True], f"report stay_seated {legs}")
 
+# A language the page has no catalogue for is a bad flag: exit 2, nothing written.
+bad = os.path.join(tempfile.mkdtemp(prefix="grens-lang-"), "out")
+r = run("report", "--out", bad, "--lang", "fr")
+check(r.returncode == 2 and "--lang must be en, nl or de, not 'fr'" in r.stderr,
+      f"--lang fr: exit 2 with the choices ({r.returncode}, {r.stderr.strip()})")
+check(not os.path.exists(bad), "--lang fr writes nothing")
 finish()
