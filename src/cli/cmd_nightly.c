@@ -21,6 +21,11 @@ _Static_assert(GRENS_REPORT_NIGHTLY_MAX_PAIRS <= REPORT_CLI_MAX_PAIRS &&
 		       GRENS_REPORT_NIGHTLY_MAX_PLACES <= REPORT_CLI_MAX_PLACES_FILES &&
 		       GRENS_REPORT_NIGHTLY_MAX_CUTOFFS <= REPORT_CLI_MAX_CUTOFFS,
 	       "the nightly configuration fits the report's lists");
+_Static_assert(sizeof(((cli_record_setup *)0)->archive) ==
+		       sizeof(((grens_report_nightly_config *)0)->rt_archive) &&
+		   sizeof(((cli_record_setup *)0)->urls) ==
+		       sizeof(((grens_report_nightly_config *)0)->rt_record_urls),
+	       "the recording keys fit the recorder's setup");
 
 static void usage(FILE *o)
 {
@@ -232,7 +237,6 @@ int cmd_nightly(int argc, char **argv)
 
 	grens_report_nightly_config *cfg = calloc(1, sizeof(*cfg));
 	cli_record_setup *rec = calloc(1, sizeof(*rec));
-	char *conf_text = NULL;
 	char(*paths)[GRENS_REPORT_PATH_BYTES] = calloc(64, GRENS_REPORT_PATH_BYTES);
 	char(*rt_paths)[GRENS_REPORT_PATH_BYTES] =
 	    calloc(REPORT_CLI_MAX_RT, GRENS_REPORT_PATH_BYTES);
@@ -247,21 +251,28 @@ int cmd_nightly(int argc, char **argv)
 		code = CLI_EXIT_FAIL;
 		goto done;
 	}
-	/* The recording keys are the command line's; the rest is the report's. */
-	size_t conf_len = 0;
-	conf_text = cli_nightly_record_config(CMD, config, rec, &conf_len);
-	if (!conf_text)
-		goto done;
-	if (rec->url_count && !rec->archive[0]) {
-		cli_errorf(CMD, "%s: rt_record_url needs rt_archive (the folder to record into)",
-			   config);
+	grens_diag *diag = grens_diag_new();
+	if (!diag) {
+		cli_errorf(CMD, "out of memory");
+		code = CLI_EXIT_FAIL;
 		goto done;
 	}
-	if (grens_report_nightly_parse(cfg, conf_text, conf_len, config, &err) ||
-	    grens_fetch_config_load(&feeds, cfg->feeds, &err)) {
+	rc = grens_report_nightly_load(cfg, config, diag, &err);
+	cli_print_config_notices(CMD, diag);
+	grens_diag_free(diag);
+	if (rc) {
 		cli_report_error(CMD, &err);
 		goto done;
 	}
+	feeds = cli_load_feed_list(CMD, cfg->feeds);
+	if (!feeds)
+		goto done;
+	/* the recording keys go to the recorder's command line */
+	memset(rec, 0, sizeof(*rec));
+	memcpy(rec->archive, cfg->rt_archive, sizeof(rec->archive));
+	for (unsigned i = 0; i < cfg->rt_record_url_count; i++)
+		memcpy(rec->urls[i], cfg->rt_record_urls[i], sizeof(rec->urls[i]));
+	rec->url_count = cfg->rt_record_url_count;
 	code = CLI_EXIT_FAIL;
 	char day[16], title[64], dir[GRENS_REPORT_PATH_BYTES];
 	grens_date_format_iso(run_date, day, sizeof(day));
@@ -384,7 +395,6 @@ done:
 	grens_fetch_config_free(feeds);
 	free(cfg);
 	free(rec);
-	free(conf_text);
 	free(paths);
 	free(rt_paths);
 	return code;

@@ -38,8 +38,8 @@ uint32_t grens_yaml_column(const yaml_node_t *node);
 /* Set err to code at file:line:column with field, and return code. A
  * message starting with "FIELD: " loses that prefix, since the location
  * prints the field already. */
-int grens_yaml_failv(grens_error *err, int code, const char *file, uint32_t line,
-		     uint32_t column, const char *field, const char *fmt, va_list ap);
+int grens_yaml_failv(grens_error *err, int code, const char *file, uint32_t line, uint32_t column,
+		     const char *field, const char *fmt, va_list ap);
 int grens_yaml_fail(const grens_yaml *y, grens_error *err, int code, const yaml_node_t *at,
 		    const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
@@ -54,10 +54,6 @@ int grens_yaml_check_keys(grens_yaml *y, yaml_node_t *map, const char *what,
 /* The value node of key in the mapping map, or NULL. */
 yaml_node_t *grens_yaml_get(grens_yaml *y, yaml_node_t *map, const char *key);
 
-/* Whether text is written in the older `key = value` / `[section]` syntax
- * rather than YAML: decided by its first line that is neither blank nor a
- * comment. */
-bool grens_yaml_is_ini(const char *text, size_t len);
 /* Write s to out as a YAML scalar: plain when that reads back as the same
  * string, else double-quoted with escapes. */
 void grens_yaml_write_scalar(FILE *out, const char *s);

@@ -25,8 +25,9 @@ static int check_depth(const char *text, size_t len, const char *file, unsigned 
 		yaml_event_delete(&ev);
 		if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
 			if (++depth > max_depth) {
-				rc = grens_error_set(err, GRENS_ELIMIT,
-						     "YAML nested deeper than %u levels", max_depth);
+				rc =
+				    grens_error_set(err, GRENS_ELIMIT,
+						    "YAML nested deeper than %u levels", max_depth);
 				grens_error_at(err, file, line, column, "");
 				break;
 			}
@@ -98,8 +99,8 @@ uint32_t grens_yaml_column(const yaml_node_t *node)
 	return (uint32_t)node->start_mark.column + 1;
 }
 
-int grens_yaml_failv(grens_error *err, int code, const char *file, uint32_t line,
-		     uint32_t column, const char *field, const char *fmt, va_list ap)
+int grens_yaml_failv(grens_error *err, int code, const char *file, uint32_t line, uint32_t column,
+		     const char *field, const char *fmt, va_list ap)
 {
 	if (!err)
 		return code;
@@ -203,8 +204,11 @@ yaml_node_t *grens_yaml_get(grens_yaml *y, yaml_node_t *map, const char *key)
 	return NULL;
 }
 
-bool grens_yaml_is_ini(const char *text, size_t len)
+bool grens_config_is_ini(const char *file, const char *text, size_t len)
 {
+	size_t n = file ? strlen(file) : 0;
+	if (n >= 5 && strcmp(file + n - 5, ".conf") == 0)
+		return true;
 	const char *p = text, *end = text + len;
 	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
