@@ -189,7 +189,7 @@ typedef struct cli_feed_list {
 	uint32_t max_zip_ratio; /* --max-zip-ratio; 0: the library default */
 	const char *snapshot;   /* --snapshot FILE instead of feeds, or NULL */
 	const char *clip;       /* --clip BBOX|FILE.geojson: clip each feed at load, or NULL */
-	const char *clips[64];  /* a clip of one feed (feeds.conf clip =), before clip */
+	const char *clips[64];  /* a clip of one feed (the feed list's clip:), before clip */
 	/* with clip: where cli_load_feeds puts what each feed kept, or NULL */
 	struct grens_gtfs_clip_counts *clip_counts;
 } cli_feed_list;

@@ -145,17 +145,18 @@ srv = Server(lifetime=60)
 srv.state.bodies["/plain/short.zip"] = buf.getvalue()
 night = os.path.join(tmp, "night")
 os.makedirs(night)
-with open(os.path.join(night, "feeds.conf"), "w") as f:
-    f.write(f"[short]\nkind = gtfs\nurl = {srv.url('/plain/short.zip')}\nretries = 0\n")
-with open(os.path.join(night, "nightly.conf"), "w") as f:
-    f.write("feeds = feeds.conf\ncache = cache\nwindow = 07:50-08:00\npair = Alpha -> Beta\n")
-r = run("nightly", "--config", os.path.join(night, "nightly.conf"), "--out",
+with open(os.path.join(night, "feeds.yaml"), "w") as f:
+    f.write(f"feeds:\n  - name: short\n    kind: gtfs\n    url: {srv.url('/plain/short.zip')}\n"
+            "    retries: 0\n")
+with open(os.path.join(night, "nightly.yaml"), "w") as f:
+    f.write("feeds: feeds.yaml\ncache: cache\nwindow: 07:50-08:00\npairs: [Alpha -> Beta]\n")
+r = run("nightly", "--config", os.path.join(night, "nightly.yaml"), "--out",
         os.path.join(night, "out"), "--date", "2026-03-20")
 check(r.returncode == 1, f"nightly after the feed's period exits 1 (got {r.returncode})")
 check("2026-03-20 is outside the service period of every feed (short 2026-03-02 to "
       "2026-03-13)" in r.stderr, f"nightly names the date and the period: {r.stderr!r}")
 check(not os.path.exists(os.path.join(night, "out", "2026-03-20")), "no folder for the night")
-r = run("nightly", "--config", os.path.join(night, "nightly.conf"), "--out",
+r = run("nightly", "--config", os.path.join(night, "nightly.yaml"), "--out",
         os.path.join(night, "out"), "--date", "2026-03-10")
 check(r.returncode == 0, f"nightly inside the period exits 0 ({r.stderr.strip()})")
 srv.close()
