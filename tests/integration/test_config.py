@@ -1,24 +1,17 @@
 """Configuration files: the older syntax (feeds.conf, nightly.conf) and the
 YAML that grens config convert makes of it give the same runs; the older
 syntax is read with a deprecation notice."""
-import io
 import json
 import os
 import shutil
 import tempfile
-import zipfile
 
 from fetch_server import Server
-from harness import run, check, finish, FIXTURES
+from harness import run, check, finish, fixture_zip
 
 tmp = tempfile.mkdtemp(prefix="grens-config-")
-buf = io.BytesIO()
-with zipfile.ZipFile(buf, "w") as z:
-    src = os.path.join(FIXTURES, "dates-short")
-    for name in sorted(os.listdir(src)):
-        z.write(os.path.join(src, name), name)
 srv = Server(lifetime=120)
-srv.state.bodies["/plain/short.zip"] = buf.getvalue()
+srv.state.bodies["/plain/short.zip"] = fixture_zip("dates-short")
 
 d = os.path.join(tmp, "night")
 os.makedirs(d)

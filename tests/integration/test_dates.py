@@ -4,14 +4,12 @@ A date outside every feed's period is refused (exit 1, the date and each feed's 
 named) instead of answering "no journey"; a date on which one feed runs no trips is a
 warning and a note in the JSON outputs and the report; a date in the part of a long
 calendar that was cut is refused naming the part kept."""
-import io
 import json
 import os
 import tempfile
-import zipfile
 
 from fetch_server import Server
-from harness import run, check, finish, FIXTURES
+from harness import run, check, finish, fixture_zip, FIXTURES
 
 tmp = tempfile.mkdtemp(prefix="grens-dates-")
 
@@ -136,13 +134,8 @@ check(r.returncode == 1 and "but only 2026-03-01 to 2036-03-07" in r.stderr,
 
 # nightly analyses its run date by default: a date after the feed ends fails the night
 # (exit 1, no dated folder) rather than publishing an empty report.
-buf = io.BytesIO()
-with zipfile.ZipFile(buf, "w") as z:
-    src = os.path.join(FIXTURES, "dates-short")
-    for name in sorted(os.listdir(src)):
-        z.write(os.path.join(src, name), name)
 srv = Server(lifetime=60)
-srv.state.bodies["/plain/short.zip"] = buf.getvalue()
+srv.state.bodies["/plain/short.zip"] = fixture_zip("dates-short")
 night = os.path.join(tmp, "night")
 os.makedirs(night)
 with open(os.path.join(night, "feeds.yaml"), "w") as f:
