@@ -43,18 +43,20 @@ static void usage(FILE *o)
 		   "(by SHA-256), median travel times and reachable population beyond the\n"
 		   "configured thresholds. Enabled GTFS-realtime feeds are refreshed too; each\n"
 		   "gives a note in the report (its age, what matched the network, delays);\n"
-		   "they never fail the run. With rt_archive and rt_record_url it starts\n"
+		   "they never fail the run. With rt_archive and rt_record_urls it starts\n"
 		   "grens rt record in the background until the next night (unless one runs\n"
 		   "on that archive); with rt_archive alone it reads a folder recorded\n"
 		   "elsewhere. Either way the report notes the archive's status.json.\n\n"
-		   "  --config FILE  the nightly configuration\n"
+		   "  --config FILE  the nightly configuration (nightly.yaml; a key = value\n"
+		   "                 file is still read, with a notice: grens config convert)\n"
 		   "  --out DIR      where the dated report folders go\n"
 		   "  --date DATE    the folder's date, YYYY-MM-DD (default: today)\n"
 		   "  --no-fetch     use the cached feeds as they are (still checks their age)\n"
 		   "  --force        point DIR/latest at DATE even when it is older\n\n"
 		   "Exit status: 0; 1 when a feed is missing or stale (its last good download\n"
 		   "is older than max_age), or the work failed, each reason on stderr; 2 bad\n"
-		   "arguments or configuration. Format of FILE: README: 'Reports'.\n");
+		   "arguments or configuration. Format of FILE: grens-nightly.yaml(5), README:\n"
+		   "'Reports'.\n");
 }
 
 /* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ", or -1. */
