@@ -5,6 +5,7 @@
 #define GRENS_CORE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -169,6 +170,13 @@ size_t grens_text_width(const char *s, size_t len);
  * wide, never cutting a character (a combining mark stays with its base);
  * *width (when not NULL) gets its columns. Stops at a NUL. */
 size_t grens_text_fit(const char *s, size_t len, size_t columns, size_t *width);
+
+/* ---- configuration files -------------------------------------------------------
+ * Configuration is YAML; the older INI-like syntax (feeds.conf, nightly.conf)
+ * is still read. Whether a file is in the older syntax: its name (NULL
+ * allowed) ends in .conf, or its first line that is neither blank nor a
+ * comment is a [section], a `;` comment or key = value. */
+bool grens_config_is_ini(const char *file, const char *text, size_t len);
 
 /* ---- diagnostics -------------------------------------------------------------
  * A sink for data problems ("notices"): each has a code (gtfs-validator

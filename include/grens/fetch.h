@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "grens/core.h"
 
@@ -28,7 +29,7 @@
 extern "C" {
 #endif
 
-/* Defaults, each overridable per feed (feeds.conf) and per run. */
+/* Defaults, each overridable per feed (feeds.yaml) and per run. */
 #define GRENS_FETCH_DEFAULT_MAX_BYTES (1024ull * 1024 * 1024) /* 1 GiB */
 #define GRENS_FETCH_DEFAULT_RETRIES 3u
 #define GRENS_FETCH_DEFAULT_BACKOFF_MS 1000u	   /* first retry delay, doubled each time */
@@ -117,7 +118,7 @@ typedef struct grens_fetch_feed {
 	unsigned keep_versions;
 	unsigned max_redirects;
 	unsigned backoff_ms;
-	uint32_t line; /* line of the [name] section in the config, 0 if none */
+	uint32_t line; /* line of the feed ([name] or "- name:") in the config, 0 if none */
 } grens_fetch_feed;
 
 /* Fill a feed with defaults (enabled, no overrides) and the given name, kind
@@ -128,23 +129,42 @@ int grens_fetch_feed_init(grens_fetch_feed *feed, const char *name, grens_fetch_
 /* 1 when name is usable as a feed name (and so as a directory name). */
 bool grens_fetch_name_valid(const char *name);
 
-/* ---- feed list file (feeds.conf) ------------------------------------------
- * INI-like: `# comment`, `[name]` starts a feed, `key = value` lines. The
- * section `[defaults]` sets overrides every later feed starts from. Keys:
- * kind, url, mirror (repeatable), licence, header = "Name: value",
- * header_env = "Name: ENVVAR", enabled, max_bytes (with K/M/G suffix),
- * retries, timeout, connect_timeout, low_speed_time, low_speed_bytes,
- * keep_versions, max_redirects, backoff_ms. */
+/* ---- feed list file (feeds.yaml) ------------------------------------------
+ * YAML (grens-feeds.yaml(5)):
+ *   defaults:            overrides every feed starts from (optional)
+ *     keep_versions: 3
+ *   feeds:
+ *     - name: nl         the cache directory name
+ *       kind: gtfs       gtfs | gtfs-rt
+ *       url: https://...
+ *       mirror: [URL, ...]
+ * Keys of a feed: name, kind, url, mirror (a list or one URL), licence, clip,
+ * header ("Name: value", a list or one), header_env ("Name: ENVVAR"),
+ * enabled, max_bytes (with K/M/G suffix), retries, timeout,
+ * connect_timeout, low_speed_time, low_speed_bytes, keep_versions,
+ * max_redirects, backoff_ms; defaults takes the same keys but name, kind,
+ * url and mirror.
+ * The older INI syntax (feeds.conf: `[name]` sections of `key = value`
+ * lines, `[defaults]` first) is still read, with a deprecation notice: a
+ * file is read as INI when its name ends in .conf or its first line that is
+ * not blank or a comment is a [section] or key = value. */
 typedef struct grens_fetch_config grens_fetch_config;
 
-/* Parse a feed list from text[0..len); `file` names it in errors. Errors carry
- * file:line and the key as field. On success *out is the caller's (free with
+/* Parse a feed list from text[0..len); `file` names it in errors and picks
+ * the syntax (see above). Errors carry file:line (and column for YAML) and
+ * the key as field. The INI syntax adds a `deprecated_syntax` warning to
+ * diag (NULL: dropped). On success *out is the caller's (free with
  * grens_fetch_config_free). GRENS_EFORMAT on syntax or value errors,
  * GRENS_ELIMIT when too many feeds/headers/mirrors, GRENS_ENOMEM. */
 int grens_fetch_config_parse(grens_fetch_config **out, const char *text, size_t len,
-			     const char *file, grens_error *err);
+			     const char *file, grens_diag *diag, grens_error *err);
 /* Read and parse a feed list file; GRENS_EIO when it cannot be read. */
-int grens_fetch_config_load(grens_fetch_config **out, const char *path, grens_error *err);
+int grens_fetch_config_load(grens_fetch_config **out, const char *path, grens_diag *diag,
+			    grens_error *err);
+/* Write config to out as feeds.yaml: the defaults, then each feed with what
+ * it sets beyond them. Parsing the result gives the same feeds. GRENS_EIO
+ * when out fails. */
+int grens_fetch_config_write_yaml(const grens_fetch_config *config, FILE *out, grens_error *err);
 /* Free a feed list and its feeds. NULL is accepted. */
 void grens_fetch_config_free(grens_fetch_config *config);
 /* Number of feeds ([defaults] is not one); 0 for NULL. */
@@ -170,7 +190,7 @@ typedef struct grens_fetch_options {
 	unsigned keep_versions;	      /* older versions kept under versions/ */
 	unsigned force;		      /* 1: no conditional headers (always a full GET) */
 	unsigned set;		      /* GRENS_FETCH_SET_* bits that override the feed's own
-				       * values (a command-line option beats feeds.conf) */
+				       * values (a command-line option beats feeds.yaml) */
 	const char *user_agent;	      /* NULL: "grens/<version>" */
 	grens_fetch_verify_fn verify; /* NULL: no verification beyond HTTP */
 	void *verify_ctx;

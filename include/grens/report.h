@@ -30,6 +30,7 @@
 #include "grens/core.h"
 #include "grens/net.h"
 #include "grens/route.h"
+#include "grens/rt.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -355,17 +356,22 @@ int grens_report_advance_latest(const char *dir, grens_date date, bool force, gr
 int grens_report_previous_run(const char *dir, grens_date date, char *name, size_t namesz,
 			      grens_error *err);
 
-/* The nightly configuration (README: 'Reports'): `# comment` and `key = value`
- * lines, no sections. Keys: feeds (a feeds.conf, relative to the config
- * file), cache (the feed cache, relative to the config file), max_age
- * (with s/m/h/d suffix: a feed whose last good download is older is
- * stale), service_date (YYYY-MM-DD; default the run date), window
- * (HH:MM-HH:MM), step (seconds), threshold (minutes), scenario (a file,
- * repeatable), pair (`FROM -> TO`, repeatable), map_origin (a stop),
- * places (a places CSV, repeatable), cutoffs (minutes, comma-separated),
- * base_feeds (feed names of the nl-only side), links (a links file joining
- * stations across feeds; default none), diff_travel_time (seconds),
- * diff_population. Inline `#` starts a comment. */
+/* The nightly configuration (grens-nightly.yaml(5)): a YAML mapping. Keys:
+ * feeds (the feed list, relative to the config file), cache (the feed
+ * cache, relative to the config file), max_age (with s/m/h/d suffix: a
+ * feed whose last good download is older is stale), service_date
+ * (YYYY-MM-DD; default the run date), window (HH:MM-HH:MM), step (seconds),
+ * threshold (minutes), scenarios (a list of files), pairs (a list of
+ * `FROM -> TO` or {from, to}), map_origin (a stop), places (a list of
+ * places CSVs), cutoffs (a list of minutes, or "60, 90"), base_feeds (feed
+ * names of the nl-only side), links (a links file joining stations across
+ * feeds; default none), diff_travel_time (seconds), diff_population,
+ * rt_archive (a folder of recorded GTFS-realtime, relative to the config
+ * file), rt_record_urls (a list of [NAME=]URL to record into rt_archive).
+ * The older syntax, `key = value` lines with `#` comments and scenario,
+ * pair, places, rt_record_url repeated instead of lists, is still read
+ * with a deprecation notice: a file is read so when its name ends in .conf
+ * or its first line that is not blank or a comment is key = value. */
 #define GRENS_REPORT_NIGHTLY_MAX_PAIRS 32u
 #define GRENS_REPORT_NIGHTLY_MAX_SCENARIOS 8u
 #define GRENS_REPORT_NIGHTLY_TEXT_BYTES 256u
@@ -397,17 +403,29 @@ typedef struct grens_report_nightly_config {
 	int32_t step_s;			  /* default GRENS_ROUTE_DEFAULT_STEP */
 	int32_t threshold_s;		  /* default GRENS_ROUTE_DEFAULT_THRESHOLD */
 	grens_report_diff_options diff;
+	char rt_archive[GRENS_REPORT_PATH_BYTES]; /* "" : none; resolved like feeds */
+	char rt_record_urls[GRENS_RT_RECORD_MAX_FEEDS]
+			   [GRENS_RT_RECORD_URL_BYTES + 64]; /* [NAME=]URL */
+	uint32_t rt_record_url_count;
 } grens_report_nightly_config;
 
-/* Parse text[0..len) (file names it in errors and anchors relative paths).
- * GRENS_EFORMAT with file, line and key as field for an unknown key, a
- * bad value or a missing `feeds` / `pair`; GRENS_ELIMIT when a list is
- * full. */
+/* Parse text[0..len) (file names it in errors, anchors relative paths and
+ * picks the syntax, see above). GRENS_EFORMAT with file, line (and column
+ * for YAML) and key as field for an unknown key, a bad value or a missing
+ * `feeds` / `pairs`, or rt_record_urls without rt_archive; GRENS_ELIMIT
+ * when a list is full. The older syntax adds a `deprecated_syntax` warning
+ * to diag (NULL: dropped). */
 int grens_report_nightly_parse(grens_report_nightly_config *out, const char *text, size_t len,
-			       const char *file, grens_error *err);
+			       const char *file, grens_diag *diag, grens_error *err);
 /* Read and parse a nightly configuration file; GRENS_EIO when unreadable. */
-int grens_report_nightly_load(grens_report_nightly_config *out, const char *path,
+int grens_report_nightly_load(grens_report_nightly_config *out, const char *path, grens_diag *diag,
 			      grens_error *err);
+/* Write config, as read from file, to out as nightly.yaml: paths in file's
+ * folder relative again, keys at their defaults left out. Parsing the
+ * result at the same place gives the same configuration. GRENS_EIO when
+ * out fails, GRENS_ENOMEM. */
+int grens_report_nightly_write_yaml(const grens_report_nightly_config *config, const char *file,
+				    FILE *out, grens_error *err);
 
 #ifdef __cplusplus
 }

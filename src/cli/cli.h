@@ -189,7 +189,7 @@ typedef struct cli_feed_list {
 	uint32_t max_zip_ratio; /* --max-zip-ratio; 0: the library default */
 	const char *snapshot;   /* --snapshot FILE instead of feeds, or NULL */
 	const char *clip;       /* --clip BBOX|FILE.geojson: clip each feed at load, or NULL */
-	const char *clips[64];  /* a clip of one feed (feeds.conf clip =), before clip */
+	const char *clips[64];  /* a clip of one feed (the feed list's clip:), before clip */
 	/* with clip: where cli_load_feeds puts what each feed kept, or NULL */
 	struct grens_gtfs_clip_counts *clip_counts;
 } cli_feed_list;
@@ -320,6 +320,12 @@ void cli_progress_init(grens_progress *p);
 /* Print notices of a diagnostics sink to stderr as "file:line: field: code: message"
  * (at most max lines, then a count of the rest). */
 void cli_print_notices(const grens_diag *diag, size_t max);
+/* Print a configuration reader's notices (an old syntax still read) as
+ * "grens CMD: FILE: MESSAGE". */
+void cli_print_config_notices(const char *cmd, const grens_diag *diag);
+struct grens_fetch_config;
+/* Read the feed list at path, printing its notices; NULL after a message. */
+struct grens_fetch_config *cli_load_feed_list(const char *cmd, const char *path);
 
 /* YYYY-MM-DDTHH:MM[:SS] with an optional Z or +HH:MM / -HH:MM (UTC when
  * none) into POSIX seconds; 0, or -1 when it is not such a time. */

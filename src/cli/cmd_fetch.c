@@ -25,9 +25,11 @@ static void usage(FILE *out)
 		"the previous version is kept under CACHE/NAME/versions/ and every attempt is\n"
 		"recorded in CACHE/NAME/status.json.\n"
 		"\n"
-		"  --config FILE        feed list (default: %s/feeds.conf)\n"
+		"  --config FILE        feed list (default: %s/feeds.yaml), YAML as in\n"
+		"                       grens-feeds.yaml(5); an INI feeds.conf is still read,\n"
+		"                       with a notice (grens config convert)\n"
 		"  --only NAME          fetch only this feed (repeatable; also fetches a feed\n"
-		"                       with enabled = no)\n"
+		"                       with enabled: no)\n"
 		"  --cache DIR          cache directory (default: $GRENS_CACHE, else ./cache)\n"
 		"  --url URL            fetch one feed given on the command line\n"
 		"  --name NAME          its cache name (A-Z a-z 0-9 . _ -)\n"
@@ -35,7 +37,7 @@ static void usage(FILE *out)
 		"  --list               print the feeds of the config and exit\n"
 		"  --force              ignore the stored ETag / Last-Modified\n"
 		"\n"
-		"Per-run overrides (they beat feeds.conf):\n"
+		"Per-run overrides (they beat the feed list):\n"
 		"  --max-bytes N        size cap of one download, K/M/G suffix (default 1G)\n"
 		"  --retries N          retries per URL after the first attempt (default %u)\n"
 		"  --timeout S          whole-transfer timeout in seconds (default %u)\n"
@@ -309,12 +311,12 @@ int cmd_fetch(int argc, char **argv)
 		}
 	} else {
 		if (!config) {
-			snprintf(config_default, sizeof(config_default), "%s/feeds.conf",
+			snprintf(config_default, sizeof(config_default), "%s/feeds.yaml",
 				 cli_feeds_dir());
 			config = config_default;
 		}
-		if (grens_fetch_config_load(&cfg, config, &err) != 0) {
-			cli_report_error("fetch", &err);
+		cfg = cli_load_feed_list("fetch", config);
+		if (!cfg) {
 			exit_code = CLI_EXIT_FAIL;
 			goto out;
 		}

@@ -21,6 +21,11 @@ _Static_assert(GRENS_REPORT_NIGHTLY_MAX_PAIRS <= REPORT_CLI_MAX_PAIRS &&
 		       GRENS_REPORT_NIGHTLY_MAX_PLACES <= REPORT_CLI_MAX_PLACES_FILES &&
 		       GRENS_REPORT_NIGHTLY_MAX_CUTOFFS <= REPORT_CLI_MAX_CUTOFFS,
 	       "the nightly configuration fits the report's lists");
+_Static_assert(sizeof(((cli_record_setup *)0)->archive) ==
+		       sizeof(((grens_report_nightly_config *)0)->rt_archive) &&
+		   sizeof(((cli_record_setup *)0)->urls) ==
+		       sizeof(((grens_report_nightly_config *)0)->rt_record_urls),
+	       "the recording keys fit the recorder's setup");
 
 static void usage(FILE *o)
 {
@@ -38,18 +43,20 @@ static void usage(FILE *o)
 		   "(by SHA-256), median travel times and reachable population beyond the\n"
 		   "configured thresholds. Enabled GTFS-realtime feeds are refreshed too; each\n"
 		   "gives a note in the report (its age, what matched the network, delays);\n"
-		   "they never fail the run. With rt_archive and rt_record_url it starts\n"
+		   "they never fail the run. With rt_archive and rt_record_urls it starts\n"
 		   "grens rt record in the background until the next night (unless one runs\n"
 		   "on that archive); with rt_archive alone it reads a folder recorded\n"
 		   "elsewhere. Either way the report notes the archive's status.json.\n\n"
-		   "  --config FILE  the nightly configuration\n"
+		   "  --config FILE  the nightly configuration (nightly.yaml; a key = value\n"
+		   "                 file is still read, with a notice: grens config convert)\n"
 		   "  --out DIR      where the dated report folders go\n"
 		   "  --date DATE    the folder's date, YYYY-MM-DD (default: today)\n"
 		   "  --no-fetch     use the cached feeds as they are (still checks their age)\n"
 		   "  --force        point DIR/latest at DATE even when it is older\n\n"
 		   "Exit status: 0; 1 when a feed is missing or stale (its last good download\n"
 		   "is older than max_age), or the work failed, each reason on stderr; 2 bad\n"
-		   "arguments or configuration. Format of FILE: README: 'Reports'.\n");
+		   "arguments or configuration. Format of FILE: grens-nightly.yaml(5), README:\n"
+		   "'Reports'.\n");
 }
 
 /* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ", or -1. */
@@ -232,7 +239,6 @@ int cmd_nightly(int argc, char **argv)
 
 	grens_report_nightly_config *cfg = calloc(1, sizeof(*cfg));
 	cli_record_setup *rec = calloc(1, sizeof(*rec));
-	char *conf_text = NULL;
 	char(*paths)[GRENS_REPORT_PATH_BYTES] = calloc(64, GRENS_REPORT_PATH_BYTES);
 	char(*rt_paths)[GRENS_REPORT_PATH_BYTES] =
 	    calloc(REPORT_CLI_MAX_RT, GRENS_REPORT_PATH_BYTES);
@@ -247,21 +253,28 @@ int cmd_nightly(int argc, char **argv)
 		code = CLI_EXIT_FAIL;
 		goto done;
 	}
-	/* The recording keys are the command line's; the rest is the report's. */
-	size_t conf_len = 0;
-	conf_text = cli_nightly_record_config(CMD, config, rec, &conf_len);
-	if (!conf_text)
-		goto done;
-	if (rec->url_count && !rec->archive[0]) {
-		cli_errorf(CMD, "%s: rt_record_url needs rt_archive (the folder to record into)",
-			   config);
+	grens_diag *diag = grens_diag_new();
+	if (!diag) {
+		cli_errorf(CMD, "out of memory");
+		code = CLI_EXIT_FAIL;
 		goto done;
 	}
-	if (grens_report_nightly_parse(cfg, conf_text, conf_len, config, &err) ||
-	    grens_fetch_config_load(&feeds, cfg->feeds, &err)) {
+	rc = grens_report_nightly_load(cfg, config, diag, &err);
+	cli_print_config_notices(CMD, diag);
+	grens_diag_free(diag);
+	if (rc) {
 		cli_report_error(CMD, &err);
 		goto done;
 	}
+	feeds = cli_load_feed_list(CMD, cfg->feeds);
+	if (!feeds)
+		goto done;
+	/* the recording keys go to the recorder's command line */
+	memset(rec, 0, sizeof(*rec));
+	memcpy(rec->archive, cfg->rt_archive, sizeof(rec->archive));
+	for (unsigned i = 0; i < cfg->rt_record_url_count; i++)
+		memcpy(rec->urls[i], cfg->rt_record_urls[i], sizeof(rec->urls[i]));
+	rec->url_count = cfg->rt_record_url_count;
 	code = CLI_EXIT_FAIL;
 	char day[16], title[64], dir[GRENS_REPORT_PATH_BYTES];
 	grens_date_format_iso(run_date, day, sizeof(day));
@@ -384,7 +397,6 @@ done:
 	grens_fetch_config_free(feeds);
 	free(cfg);
 	free(rec);
-	free(conf_text);
 	free(paths);
 	free(rt_paths);
 	return code;

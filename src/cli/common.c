@@ -602,6 +602,31 @@ void cli_print_notices(const grens_diag *diag, size_t max)
 			(unsigned long long)(total - (max < n ? max : n)));
 }
 
+void cli_print_config_notices(const char *cmd, const grens_diag *diag)
+{
+	for (size_t i = 0; i < grens_diag_kept_count(diag); i++) {
+		const grens_notice *no = grens_diag_kept(diag, i);
+		fprintf(stderr, "grens %s: %s: %s\n", cmd, no->file, no->message);
+	}
+}
+
+grens_fetch_config *cli_load_feed_list(const char *cmd, const char *path)
+{
+	grens_fetch_config *cfg = NULL;
+	grens_error err;
+	grens_diag *diag = grens_diag_new();
+	if (!diag) {
+		cli_errorf(cmd, "out of memory");
+		return NULL;
+	}
+	if (grens_fetch_config_load(&cfg, path, diag, &err) != 0)
+		cli_report_error(cmd, &err);
+	else
+		cli_print_config_notices(cmd, diag);
+	grens_diag_free(diag);
+	return cfg;
+}
+
 const char *cli_feed_split(const char *entry, char *buf, size_t bufsz, const char **name)
 {
 	const char *eq = strchr(entry, '=');
@@ -726,6 +751,7 @@ int cli_load_feeds(const char *cmd, const cli_feed_list *list, grens_gtfs_feed *
 			snprintf(lead, sizeof(lead), "feed '%s' is unusable", path);
 			report_error_line(cmd, lead, path, &err);
 			rc = -1;
+
 		} else if (list->clips[i] || clip) {
 			/* the feed's own region, else the one of --clip */
 			grens_gtfs_clip *own = NULL;
@@ -750,7 +776,6 @@ void cli_free_feeds(grens_gtfs_feed **feeds, grens_diag **diags, unsigned count)
 		grens_diag_free(diags[i]);
 	}
 }
-
 
 /* ---- linking options -------------------------------------------------------------- */
 

@@ -53,7 +53,7 @@ static void usage(FILE *out)
 {
 	fprintf(
 	    out,
-	    "usage: grens rt record (--url [NAME=]URL... | --config FEEDS.conf) --out DIR\n"
+	    "usage: grens rt record (--url [NAME=]URL... | --config FEEDS.yaml) --out DIR\n"
 	    "                       [--every DURATION] [--until ISO-TIME | --for DURATION]\n"
 	    "                       [--retention DAYS] [--max-bytes N] [--retries N]\n"
 	    "                       [--timeout S]\n"
@@ -454,10 +454,9 @@ int cli_rt_record(int argc, char **argv)
 		}
 		r.feed_count = url_count;
 	} else {
-		if (grens_fetch_config_load(&cfg, config, &err) != 0) {
-			cli_report_error(CMD, &err);
+		cfg = cli_load_feed_list(CMD, config);
+		if (!cfg)
 			goto done;
-		}
 		for (size_t k = 0; k < grens_fetch_config_count(cfg); k++) {
 			const grens_fetch_feed *f = grens_fetch_config_feed(cfg, k);
 			if (!f->enabled || f->kind != GRENS_FETCH_GTFS_RT)
@@ -607,70 +606,6 @@ done:
 }
 
 /* ---- grens nightly ------------------------------------------------------------ */
-
-char *cli_nightly_record_config(const char *cmd, const char *path, cli_record_setup *rec,
-				size_t *len)
-{
-	memset(rec, 0, sizeof(*rec));
-	char *text = cli_read_file(cmd, "nightly configuration", path, 1024 * 1024, len);
-	if (!text)
-		return NULL;
-	uint32_t line = 0;
-	for (char *p = text, *end = text + *len; p < end;) {
-		char *eol = memchr(p, '\n', (size_t)(end - p));
-		char *next = eol ? eol + 1 : end;
-		if (!eol)
-			eol = end;
-		line++;
-		/* the same syntax as the report's parser: key = value, # comments */
-		char *hash = memchr(p, '#', (size_t)(eol - p));
-		char *e = hash ? hash : eol, *k = p;
-		while (k < e && (*k == ' ' || *k == '\t'))
-			k++;
-		while (e > k && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-			e--;
-		char *eq = memchr(k, '=', (size_t)(e - k));
-		char *ke = eq, *v = eq ? eq + 1 : NULL;
-		while (ke && ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
-			ke--;
-		while (v && v < e && (*v == ' ' || *v == '\t'))
-			v++;
-		bool is_archive = eq && ke - k == 10 && memcmp(k, "rt_archive", 10) == 0;
-		bool is_url = eq && ke - k == 13 && memcmp(k, "rt_record_url", 13) == 0;
-		if (is_archive || is_url) {
-			size_t vlen = (size_t)(e - v);
-			const char *why = NULL;
-			if (vlen == 0)
-				why = "empty value";
-			else if (is_url && rec->url_count == GRENS_RT_RECORD_MAX_FEEDS)
-				why = "too many feeds to record";
-			else if (is_url && vlen >= sizeof(rec->urls[0]))
-				why = "value too long";
-			if (!why && is_url) {
-				memcpy(rec->urls[rec->url_count], v, vlen);
-				rec->urls[rec->url_count++][vlen] = '\0';
-			} else if (!why) {
-				/* relative to the configuration's folder, as its other paths */
-				const char *slash = strrchr(path, '/');
-				int dl = v[0] == '/' || !slash ? 0 : (int)(slash - path + 1);
-				if ((size_t)snprintf(rec->archive, sizeof(rec->archive), "%.*s%.*s",
-						     dl, path, (int)vlen,
-						     v) >= sizeof(rec->archive))
-					why = "value too long";
-			}
-			if (why) {
-				cli_errorf(cmd, "%s:%u: %.*s: %s", path, line, (int)(ke - k), k,
-					   why);
-				free(text);
-				return NULL;
-			}
-			/* blank the line for the report's parser, keeping its number */
-			memset(p, ' ', (size_t)(eol - p));
-		}
-		p = next;
-	}
-	return text;
-}
 
 /* Unless a recorder already holds the archive, start one in the background
  * (its own session, output appended to ARCHIVE/record.log) until until.

@@ -10,20 +10,13 @@
 /* grens rt record ...: argv[0] is "record". Returns the exit code. */
 int cli_rt_record(int argc, char **argv);
 
-/* What a nightly configuration says about recording (keys rt_archive and
- * rt_record_url, which the report's parser does not know). */
+/* What a nightly configuration says about recording (rt_archive and
+ * rt_record_urls). */
 typedef struct cli_nightly_record {
 	char archive[4096]; /* "" : none */
 	char urls[GRENS_RT_RECORD_MAX_FEEDS][GRENS_RT_RECORD_URL_BYTES + 64]; /* [NAME=]URL */
 	unsigned url_count;
 } cli_record_setup;
-
-/* Read the nightly configuration at path, take out the recording keys into
- * rec (a relative rt_archive is relative to the file's folder) and return
- * the rest of the text, those lines blanked so that line numbers stay (the
- * caller frees; *len its length), or NULL after a message. */
-char *cli_nightly_record_config(const char *cmd, const char *path, cli_record_setup *rec,
-				size_t *len);
 
 struct grens_report;
 /* The nightly run's part: with rt_record_url, start `grens rt record` in the

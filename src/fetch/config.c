@@ -1,17 +1,76 @@
-/* The feed list file (feeds.conf): INI-like sections with key = value. */
+/* The feed list file: feeds.yaml (a `feeds:` list of mappings, `defaults:`
+ * before them), or the older INI-like feeds.conf with [sections] and
+ * key = value lines. Both syntaxes share one key table and one apply_key,
+ * so a value means the same whichever way it is written. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/grens_yaml.h"
 #include "grens/fetch.h"
 
 struct grens_fetch_config {
 	grens_fetch_feed *feeds;
 	size_t count;
 	size_t cap;
+	grens_fetch_feed defaults; /* what every feed started from */
 };
+
+/* The per-feed numeric overrides, in the order they are written: the
+ * value lives at off, an unsigned or a uint64_t as size says. */
+static const struct numeric_key {
+	const char *key;
+	unsigned bit;
+	uint64_t min, max;
+	bool suffix; /* K/M/G allowed */
+	size_t off, size;
+} numeric_keys[] = {
+#define FIELD(f) offsetof(grens_fetch_feed, f), sizeof(((grens_fetch_feed *)0)->f)
+    {"max_bytes", GRENS_FETCH_SET_MAX_BYTES, 1, UINT64_MAX / 2, true, FIELD(max_bytes)},
+    {"retries", GRENS_FETCH_SET_RETRIES, 0, GRENS_FETCH_MAX_RETRIES_CAP, false, FIELD(retries)},
+    {"timeout", GRENS_FETCH_SET_TIMEOUT, 1, 86400, false, FIELD(timeout_s)},
+    {"connect_timeout", GRENS_FETCH_SET_CONNECT_TIMEOUT, 1, 3600, false, FIELD(connect_timeout_s)},
+    {"low_speed_time", GRENS_FETCH_SET_LOW_SPEED_TIME, 0, 3600, false, FIELD(low_speed_time_s)},
+    {"low_speed_bytes", GRENS_FETCH_SET_LOW_SPEED_BYTES, 0, UINT32_MAX, true,
+     FIELD(low_speed_bytes)},
+    {"keep_versions", GRENS_FETCH_SET_KEEP_VERSIONS, 0, GRENS_FETCH_MAX_KEEP_VERSIONS, false,
+     FIELD(keep_versions)},
+    {"max_redirects", GRENS_FETCH_SET_MAX_REDIRECTS, 0, GRENS_FETCH_MAX_REDIRECTS_CAP, false,
+     FIELD(max_redirects)},
+    {"backoff_ms", GRENS_FETCH_SET_BACKOFF, 0, 600000, false, FIELD(backoff_ms)},
+#undef FIELD
+};
+#define NUMERIC_KEYS (sizeof(numeric_keys) / sizeof(numeric_keys[0]))
+_Static_assert(sizeof(unsigned) == 4, "unsigned fields hold up to UINT32_MAX");
+
+static uint64_t numeric_get(const grens_fetch_feed *f, const struct numeric_key *nk)
+{
+	const char *at = (const char *)f + nk->off;
+	if (nk->size == sizeof(uint64_t)) {
+		uint64_t v;
+		memcpy(&v, at, sizeof(v));
+		return v;
+	}
+	unsigned v;
+	memcpy(&v, at, sizeof(v));
+	return v;
+}
+
+/* u is within nk's range, so it fits the field. */
+static void numeric_set(grens_fetch_feed *f, const struct numeric_key *nk, uint64_t u)
+{
+	char *at = (char *)f + nk->off;
+	f->set |= nk->bit;
+	if (nk->size == sizeof(uint64_t)) {
+		memcpy(at, &u, sizeof(u));
+		return;
+	}
+	unsigned v = (unsigned)u;
+	memcpy(at, &v, sizeof(v));
+}
 
 const char *grens_fetch_kind_name(grens_fetch_kind kind)
 {
@@ -196,7 +255,7 @@ static int parse_header(const char *value, grens_fetch_header *h, bool from_env)
 
 struct parse_state {
 	const char *file;
-	uint32_t line;
+	uint32_t line, column; /* column 0 in the INI syntax */
 	grens_fetch_feed defaults;
 	grens_fetch_feed *cur; /* current section, or &defaults */
 	bool have_kind;
@@ -215,7 +274,7 @@ static int fail_at(grens_error *err, const struct parse_state *st, const char *k
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	grens_error_set(err, code, "%s", msg);
-	grens_error_at(err, st->file, st->line, 0, key);
+	grens_error_at(err, st->file, st->line, st->column, key);
 	return code;
 }
 
@@ -225,72 +284,22 @@ static int apply_key(struct parse_state *st, const char *key, const char *value,
 	grens_fetch_feed *f = st->cur;
 	uint64_t u = 0;
 	int rc = 0;
-	struct {
-		const char *key;
-		unsigned bit;
-		uint64_t min, max;
-		bool suffix;
-	} numeric[] = {
-	    {"max_bytes", GRENS_FETCH_SET_MAX_BYTES, 1, UINT64_MAX / 2, true},
-	    {"retries", GRENS_FETCH_SET_RETRIES, 0, GRENS_FETCH_MAX_RETRIES_CAP, false},
-	    {"timeout", GRENS_FETCH_SET_TIMEOUT, 1, 86400, false},
-	    {"connect_timeout", GRENS_FETCH_SET_CONNECT_TIMEOUT, 1, 3600, false},
-	    {"low_speed_time", GRENS_FETCH_SET_LOW_SPEED_TIME, 0, 3600, false},
-	    {"low_speed_bytes", GRENS_FETCH_SET_LOW_SPEED_BYTES, 0, UINT32_MAX, true},
-	    {"keep_versions", GRENS_FETCH_SET_KEEP_VERSIONS, 0, GRENS_FETCH_MAX_KEEP_VERSIONS,
-	     false},
-	    {"max_redirects", GRENS_FETCH_SET_MAX_REDIRECTS, 0, GRENS_FETCH_MAX_REDIRECTS_CAP,
-	     false},
-	    {"backoff_ms", GRENS_FETCH_SET_BACKOFF, 0, 600000, false},
-	};
-	for (size_t i = 0; i < sizeof(numeric) / sizeof(numeric[0]); i++) {
-		if (strcmp(key, numeric[i].key) != 0)
+	for (size_t i = 0; i < NUMERIC_KEYS; i++) {
+		const struct numeric_key *nk = &numeric_keys[i];
+		if (strcmp(key, nk->key) != 0)
 			continue;
-		rc = parse_unsigned(value, strlen(value), numeric[i].min, numeric[i].max,
-				    numeric[i].suffix, &u);
+		rc = parse_unsigned(value, strlen(value), nk->min, nk->max, nk->suffix, &u);
 		if (rc == GRENS_ELIMIT) {
 			char range[64];
-			snprintf(range, sizeof(range), "%llu..%llu",
-				 (unsigned long long)numeric[i].min,
-				 (unsigned long long)numeric[i].max);
+			snprintf(range, sizeof(range), "%llu..%llu", (unsigned long long)nk->min,
+				 (unsigned long long)nk->max);
 			return fail_at(err, st, key, GRENS_EFORMAT, "value '%s' out of range %s",
 				       value, range);
 		}
 		if (rc)
 			return fail_at(err, st, key, GRENS_EFORMAT, "'%s' is not a number%s", value,
-				       numeric[i].suffix ? " (K/M/G suffix allowed)" : "");
-		f->set |= numeric[i].bit;
-		switch (numeric[i].bit) {
-		case GRENS_FETCH_SET_MAX_BYTES:
-			f->max_bytes = u;
-			break;
-		case GRENS_FETCH_SET_RETRIES:
-			f->retries = (unsigned)u;
-			break;
-		case GRENS_FETCH_SET_TIMEOUT:
-			f->timeout_s = (unsigned)u;
-			break;
-		case GRENS_FETCH_SET_CONNECT_TIMEOUT:
-			f->connect_timeout_s = (unsigned)u;
-			break;
-		case GRENS_FETCH_SET_LOW_SPEED_TIME:
-			f->low_speed_time_s = (unsigned)u;
-			break;
-		case GRENS_FETCH_SET_LOW_SPEED_BYTES:
-			f->low_speed_bytes = (unsigned)u;
-			break;
-		case GRENS_FETCH_SET_KEEP_VERSIONS:
-			f->keep_versions = (unsigned)u;
-			break;
-		case GRENS_FETCH_SET_MAX_REDIRECTS:
-			f->max_redirects = (unsigned)u;
-			break;
-		case GRENS_FETCH_SET_BACKOFF:
-			f->backoff_ms = (unsigned)u;
-			break;
-		default:
-			break;
-		}
+				       nk->suffix ? " (K/M/G suffix allowed)" : "");
+		numeric_set(f, nk, u);
 		return 0;
 	}
 	if (strcmp(key, "enabled") == 0) {
@@ -357,8 +366,9 @@ static int finish_section(struct parse_state *st, grens_error *err)
 	if (st->in_defaults || !st->cur)
 		return 0;
 	grens_fetch_feed *f = st->cur;
-	uint32_t line = st->line;
+	uint32_t line = st->line, column = st->column;
 	st->line = f->line;
+	st->column = 0;
 	int rc = 0;
 	if (!f->url[0])
 		rc = fail_at(err, st, "url", GRENS_EFORMAT, "feed [%s] has no url", f->name);
@@ -366,6 +376,7 @@ static int finish_section(struct parse_state *st, grens_error *err)
 		rc = fail_at(err, st, "kind", GRENS_EFORMAT,
 			     "feed [%s] has no kind (gtfs or gtfs-rt)", f->name);
 	st->line = line;
+	st->column = column;
 	return rc;
 }
 
@@ -420,8 +431,240 @@ static int new_section(grens_fetch_config *cfg, struct parse_state *st, const ch
 	return 0;
 }
 
+/* The older syntax: [name] sections of key = value lines. */
+static int parse_ini(grens_fetch_config *cfg, struct parse_state *st, const char *text, size_t len,
+		     grens_error *err)
+{
+	int rc = 0;
+	char key[64];
+	char value[GRENS_FETCH_URL_BYTES];
+	size_t pos = 0;
+	while (pos < len) {
+		const char *line = text + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t llen = nl ? (size_t)(nl - line) : len - pos;
+		pos += llen + (nl ? 1 : 0);
+		st->line++;
+		if (llen && line[llen - 1] == '\r')
+			llen--;
+		if (st->line == 1 && llen >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+			line += 3;
+			llen -= 3;
+		}
+		if (memchr(line, '\0', llen)) {
+			rc = fail_at(err, st, NULL, GRENS_EFORMAT, "NUL byte in line");
+			return rc;
+		}
+		trim(&line, &llen);
+		if (llen == 0 || line[0] == '#' || line[0] == ';')
+			continue;
+		if (line[0] == '[') {
+			if (line[llen - 1] != ']' || llen < 3) {
+				rc = fail_at(err, st, NULL, GRENS_EFORMAT, "expected '[name]'");
+				return rc;
+			}
+			const char *nm = line + 1;
+			size_t nlen = llen - 2;
+			trim(&nm, &nlen);
+			rc = new_section(cfg, st, nm, nlen, err);
+			if (rc)
+				return rc;
+			continue;
+		}
+		const char *eq = memchr(line, '=', llen);
+		if (!eq) {
+			rc = fail_at(err, st, NULL, GRENS_EFORMAT,
+				     "expected 'key = value' or '[name]'");
+			return rc;
+		}
+		const char *k = line;
+		size_t klen = (size_t)(eq - line);
+		const char *v = eq + 1;
+		size_t vlen = llen - klen - 1;
+		trim(&k, &klen);
+		trim(&v, &vlen);
+		if (klen == 0 || copy_text(key, sizeof(key), k, klen)) {
+			rc = fail_at(err, st, NULL, GRENS_EFORMAT, "bad key before '='");
+			return rc;
+		}
+		if (copy_text(value, sizeof(value), v, vlen)) {
+			rc = fail_at(err, st, key, GRENS_EFORMAT, "value longer than %zu bytes",
+				     sizeof(value) - 1);
+			return rc;
+		}
+		if (!st->cur) {
+			rc = fail_at(err, st, key, GRENS_EFORMAT,
+				     "'%s' before the first [name] section", key);
+			return rc;
+		}
+		rc = apply_key(st, key, value, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Keys of a feed in feeds.yaml: the INI keys, with mirror, header and
+ * header_env taking a list. */
+static const char *const yaml_feed_keys[] = {
+    "name",
+    "kind",
+    "url",
+    "mirror",
+    "licence",
+    "license",
+    "clip",
+    "header",
+    "header_env",
+    "enabled",
+    "max_bytes",
+    "retries",
+    "timeout",
+    "connect_timeout",
+    "low_speed_time",
+    "low_speed_bytes",
+    "keep_versions",
+    "max_redirects",
+    "backoff_ms",
+    NULL,
+};
+
+static bool repeatable(const char *key)
+{
+	return strcmp(key, "mirror") == 0 || strcmp(key, "header") == 0 ||
+	       strcmp(key, "header_env") == 0;
+}
+
+/* One scalar value of key, applied to the current feed at its position. */
+static int yaml_value(grens_yaml *y, struct parse_state *st, const char *key, yaml_node_t *node,
+		      grens_error *err)
+{
+	const char *v;
+	size_t vlen;
+	int rc = grens_yaml_text(y, node, key, &v, &vlen, err);
+	if (rc)
+		return rc;
+	char value[GRENS_FETCH_URL_BYTES];
+	st->line = grens_yaml_line(node);
+	st->column = grens_yaml_column(node);
+	if (copy_text(value, sizeof(value), v, vlen))
+		return fail_at(err, st, key, GRENS_EFORMAT, "value longer than %zu bytes",
+			       sizeof(value) - 1);
+	return apply_key(st, key, value, err);
+}
+
+/* Every key: value of one mapping (a feed or the defaults), in file order. */
+static int yaml_keys(grens_yaml *y, struct parse_state *st, yaml_node_t *map, grens_error *err)
+{
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = grens_yaml_node(y, p->key);
+		yaml_node_t *v = grens_yaml_node(y, p->value);
+		const char *key = (const char *)k->data.scalar.value; /* checked by check_keys */
+		if (strcmp(key, "name") == 0)
+			continue;
+		int rc = 0;
+		if (v->type == YAML_SEQUENCE_NODE && repeatable(key)) {
+			for (yaml_node_item_t *it = v->data.sequence.items.start;
+			     it < v->data.sequence.items.top && !rc; it++)
+				rc = yaml_value(y, st, key, grens_yaml_node(y, *it), err);
+		} else {
+			rc = yaml_value(y, st, key, v, err);
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* feeds.yaml: `defaults:` (a mapping) and `feeds:` (a list of mappings,
+ * each with a name). */
+static int parse_yaml(grens_fetch_config *cfg, struct parse_state *st, const char *text, size_t len,
+		      grens_error *err)
+{
+	static const char *const top_keys[] = {"defaults", "feeds", NULL};
+	static const char *const default_keys[] = {
+	    "licence",	     "license",		"clip",		  "header",
+	    "header_env",    "enabled",		"max_bytes",	  "retries",
+	    "timeout",	     "connect_timeout", "low_speed_time", "low_speed_bytes",
+	    "keep_versions", "max_redirects",	"backoff_ms",	  NULL,
+	};
+	grens_yaml y;
+	int rc = grens_yaml_load(&y, text, len, st->file, 8, err);
+	if (rc)
+		goto done;
+	yaml_node_t *root = grens_yaml_root(&y);
+	if (!root)
+		goto done; /* an empty file: no feeds */
+	rc = grens_yaml_check_keys(&y, root, "feed list", top_keys, err);
+	if (rc)
+		goto done;
+	yaml_node_t *defaults = grens_yaml_get(&y, root, "defaults");
+	if (defaults) {
+		rc = grens_yaml_check_keys(&y, defaults, "defaults", default_keys, err);
+		if (rc)
+			goto done;
+		st->cur = &st->defaults;
+		st->in_defaults = true;
+		rc = yaml_keys(&y, st, defaults, err);
+		st->in_defaults = false;
+		st->cur = NULL;
+		if (rc)
+			goto done;
+	}
+	yaml_node_t *feeds = grens_yaml_get(&y, root, "feeds");
+	if (!feeds)
+		goto done;
+	if (feeds->type != YAML_SEQUENCE_NODE) {
+		rc = grens_yaml_fail(&y, err, GRENS_EFORMAT, feeds, "feeds",
+				     "feeds: expected a list of feeds (- name: ...)");
+		goto done;
+	}
+	for (yaml_node_item_t *it = feeds->data.sequence.items.start;
+	     it < feeds->data.sequence.items.top; it++) {
+		yaml_node_t *feed = grens_yaml_node(&y, *it);
+		rc = grens_yaml_check_keys(&y, feed, "feed", yaml_feed_keys, err);
+		if (rc)
+			goto done;
+		yaml_node_t *name = grens_yaml_get(&y, feed, "name");
+		if (!name) {
+			rc = grens_yaml_fail(&y, err, GRENS_EFORMAT, feed, "name",
+					     "feed: 'name' is required");
+			goto done;
+		}
+		const char *nm;
+		size_t nlen;
+		rc = grens_yaml_text(&y, name, "name", &nm, &nlen, err);
+		if (rc)
+			goto done;
+		if (strcmp(nm, "defaults") == 0) {
+			/* the INI reader's [defaults]; here it is a key of its own */
+			rc = grens_yaml_fail(&y, err, GRENS_EFORMAT, name, "name",
+					     "name: 'defaults' is not a feed name (use the "
+					     "top-level 'defaults:' mapping)");
+			goto done;
+		}
+		st->line = grens_yaml_line(feed);
+		st->column = grens_yaml_column(feed);
+		rc = new_section(cfg, st, nm, nlen, err);
+		if (rc)
+			goto done;
+		/* new_section's checks name the name, at its position */
+		rc = yaml_keys(&y, st, feed, err);
+		if (rc)
+			goto done;
+		rc = finish_section(st, err);
+		if (rc)
+			goto done;
+		st->cur = NULL;
+	}
+done:
+	grens_yaml_free(&y);
+	return rc;
+}
+
 int grens_fetch_config_parse(grens_fetch_config **out, const char *text, size_t len,
-			     const char *file, grens_error *err)
+			     const char *file, grens_diag *diag, grens_error *err)
 {
 	*out = NULL;
 	int rc = 0;
@@ -431,76 +674,21 @@ int grens_fetch_config_parse(grens_fetch_config **out, const char *text, size_t 
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
 	struct parse_state st;
 	memset(&st, 0, sizeof(st));
-	st.file = file ? file : "feeds.conf";
+	st.file = file ? file : "feeds.yaml";
 	st.defaults.enabled = true;
-	char key[64];
-	char value[GRENS_FETCH_URL_BYTES];
-	size_t pos = 0;
-	while (pos < len) {
-		const char *line = text + pos;
-		const char *nl = memchr(line, '\n', len - pos);
-		size_t llen = nl ? (size_t)(nl - line) : len - pos;
-		pos += llen + (nl ? 1 : 0);
-		st.line++;
-		if (llen && line[llen - 1] == '\r')
-			llen--;
-		if (st.line == 1 && llen >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
-			line += 3;
-			llen -= 3;
-		}
-		if (memchr(line, '\0', llen)) {
-			rc = fail_at(err, &st, NULL, GRENS_EFORMAT, "NUL byte in line");
-			goto fail;
-		}
-		trim(&line, &llen);
-		if (llen == 0 || line[0] == '#' || line[0] == ';')
-			continue;
-		if (line[0] == '[') {
-			if (line[llen - 1] != ']' || llen < 3) {
-				rc = fail_at(err, &st, NULL, GRENS_EFORMAT, "expected '[name]'");
-				goto fail;
-			}
-			const char *nm = line + 1;
-			size_t nlen = llen - 2;
-			trim(&nm, &nlen);
-			rc = new_section(cfg, &st, nm, nlen, err);
-			if (rc)
-				goto fail;
-			continue;
-		}
-		const char *eq = memchr(line, '=', llen);
-		if (!eq) {
-			rc = fail_at(err, &st, NULL, GRENS_EFORMAT,
-				     "expected 'key = value' or '[name]'");
-			goto fail;
-		}
-		const char *k = line;
-		size_t klen = (size_t)(eq - line);
-		const char *v = eq + 1;
-		size_t vlen = llen - klen - 1;
-		trim(&k, &klen);
-		trim(&v, &vlen);
-		if (klen == 0 || copy_text(key, sizeof(key), k, klen)) {
-			rc = fail_at(err, &st, NULL, GRENS_EFORMAT, "bad key before '='");
-			goto fail;
-		}
-		if (copy_text(value, sizeof(value), v, vlen)) {
-			rc = fail_at(err, &st, key, GRENS_EFORMAT, "value longer than %zu bytes",
-				     sizeof(value) - 1);
-			goto fail;
-		}
-		if (!st.cur) {
-			rc = fail_at(err, &st, key, GRENS_EFORMAT,
-				     "'%s' before the first [name] section", key);
-			goto fail;
-		}
-		rc = apply_key(&st, key, value, err);
-		if (rc)
-			goto fail;
+	if (grens_config_is_ini(file, text, len)) {
+		grens_diag_add(diag, "deprecated_syntax", GRENS_SEVERITY_WARNING, st.file, 0, "",
+			       "INI syntax is deprecated; see grens-feeds.yaml(5); convert with "
+			       "grens config convert");
+		rc = parse_ini(cfg, &st, text, len, err);
+		if (!rc)
+			rc = finish_section(&st, err);
+	} else {
+		rc = parse_yaml(cfg, &st, text, len, err);
 	}
-	rc = finish_section(&st, err);
 	if (rc)
 		goto fail;
+	cfg->defaults = st.defaults;
 	*out = cfg;
 	return 0;
 fail:
@@ -508,7 +696,8 @@ fail:
 	return rc;
 }
 
-int grens_fetch_config_load(grens_fetch_config **out, const char *path, grens_error *err)
+int grens_fetch_config_load(grens_fetch_config **out, const char *path, grens_diag *diag,
+			    grens_error *err)
 {
 	*out = NULL;
 	int rc = 0;
@@ -537,11 +726,112 @@ int grens_fetch_config_load(grens_fetch_config **out, const char *path, grens_er
 		grens_error_at(err, path, 0, 0, NULL);
 		goto fail;
 	}
-	rc = grens_fetch_config_parse(out, buf, n, path, err);
+	rc = grens_fetch_config_parse(out, buf, n, path, diag, err);
 fail:
 	free(buf);
 	fclose(f);
 	return rc;
+}
+
+/* A byte count with the largest K/M/G suffix that divides it. */
+static void write_bytes(FILE *out, uint64_t u)
+{
+	static const char suffix[] = {'G', 'M', 'K'};
+	for (int i = 0; i < 3; i++) {
+		uint64_t unit = 1ull << (10 * (3 - i));
+		if (u && u % unit == 0) {
+			fprintf(out, "%llu%c", (unsigned long long)(u / unit), suffix[i]);
+			return;
+		}
+	}
+	fprintf(out, "%llu", (unsigned long long)u);
+}
+
+static void write_key(FILE *out, const char *indent, const char *key, const char *value)
+{
+	fprintf(out, "%s%s: ", indent, key);
+	grens_yaml_write_scalar(out, value);
+	fputc('\n', out);
+}
+
+/* What f says beyond base (the defaults it started from; NULL: write all
+ * of it): the keys of one mapping at indent. */
+static void write_overrides(FILE *out, const char *indent, const grens_fetch_feed *f,
+			    const grens_fetch_feed *base)
+{
+	if (f->licence[0] && (!base || strcmp(f->licence, base->licence) != 0))
+		write_key(out, indent, "licence", f->licence);
+	if (f->clip[0] && (!base || strcmp(f->clip, base->clip) != 0))
+		write_key(out, indent, "clip", f->clip);
+	unsigned from = base ? base->header_count : 0; /* a feed's list starts with the defaults' */
+	for (int env = 0; env < 2; env++) {
+		bool any = false;
+		for (unsigned i = from; i < f->header_count; i++) {
+			const grens_fetch_header *h = &f->headers[i];
+			if ((h->env[0] != 0) != env)
+				continue;
+			if (!any)
+				fprintf(out, "%s%s:\n", indent, env ? "header_env" : "header");
+			any = true;
+			char line[GRENS_FETCH_TEXT_BYTES + GRENS_FETCH_VALUE_BYTES + 4];
+			snprintf(line, sizeof(line), "%s: %s", h->name, env ? h->env : h->value);
+			fprintf(out, "%s  - ", indent);
+			grens_yaml_write_scalar(out, line);
+			fputc('\n', out);
+		}
+	}
+	if (f->enabled != (base ? base->enabled : true))
+		fprintf(out, "%senabled: %s\n", indent, f->enabled ? "yes" : "no");
+	for (size_t i = 0; i < NUMERIC_KEYS; i++) {
+		const struct numeric_key *nk = &numeric_keys[i];
+		uint64_t v = numeric_get(f, nk);
+		if (!(f->set & nk->bit) ||
+		    (base && (base->set & nk->bit) && numeric_get(base, nk) == v))
+			continue;
+		fprintf(out, "%s%s: ", indent, nk->key);
+		if (nk->suffix)
+			write_bytes(out, v);
+		else
+			fprintf(out, "%llu", (unsigned long long)v);
+		fputc('\n', out);
+	}
+}
+
+int grens_fetch_config_write_yaml(const grens_fetch_config *config, FILE *out, grens_error *err)
+{
+	grens_error_clear(err);
+	const grens_fetch_feed *d = &config->defaults;
+	grens_fetch_feed plain;
+	memset(&plain, 0, sizeof(plain));
+	plain.enabled = true;
+	/* only what the defaults change */
+	if (d->set || d->licence[0] || d->clip[0] || d->header_count || !d->enabled) {
+		fputs("defaults:\n", out);
+		write_overrides(out, "  ", d, &plain);
+	}
+	fputs(config->count ? "feeds:\n" : "feeds: []\n", out);
+	for (size_t i = 0; i < config->count; i++) {
+		const grens_fetch_feed *f = &config->feeds[i];
+		if (i)
+			fputc('\n', out);
+		fputs("  - name: ", out);
+		grens_yaml_write_scalar(out, f->name);
+		fputc('\n', out);
+		write_key(out, "    ", "kind", grens_fetch_kind_name(f->kind));
+		write_key(out, "    ", "url", f->url);
+		if (f->mirror_count) {
+			fputs("    mirror:\n", out);
+			for (unsigned m = 0; m < f->mirror_count; m++) {
+				fputs("      - ", out);
+				grens_yaml_write_scalar(out, f->mirrors[m]);
+				fputc('\n', out);
+			}
+		}
+		write_overrides(out, "    ", f, d);
+	}
+	if (ferror(out) || fflush(out) != 0)
+		return grens_error_set(err, GRENS_EIO, "write error");
+	return 0;
 }
 
 void grens_fetch_config_free(grens_fetch_config *config)

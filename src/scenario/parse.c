@@ -10,31 +10,22 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "../core/grens_yaml.h"
 #include "scenario_internal.h"
 
 int sc_fail(const grens_scenario *sc, grens_error *err, int code, sc_loc at, const char *field,
 	    const char *fmt, ...)
 {
-	if (!err)
-		return code;
-	char msg[sizeof(err->message)];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	grens_yaml_failv(err, code, sc->file, at.line, at.column, field, fmt, ap);
 	va_end(ap);
-	/* The location line prints the field already: "file:3:7: stop: ...". */
-	const char *text = msg;
-	size_t fl = field ? strlen(field) : 0;
-	if (fl && strncmp(msg, field, fl) == 0 && msg[fl] == ':' && msg[fl + 1] == ' ')
-		text = msg + fl + 2;
-	grens_error_set(err, code, "%s", text);
-	grens_error_at(err, sc->file, at.line, at.column, field);
 	return code;
 }
 
 struct walk {
 	grens_scenario *sc;
-	yaml_document_t *doc;
+	grens_yaml *y;
 	grens_error *err;
 	const char *dir; /* directory of the file, "" for the current one */
 };
@@ -47,24 +38,17 @@ static sc_loc loc_of(const yaml_node_t *node)
 
 static yaml_node_t *node_at(struct walk *w, int id)
 {
-	return yaml_document_get_node(w->doc, id);
+	return grens_yaml_node(w->y, id);
 }
 
 /* The text of a scalar node (arena copy) or an error naming field. */
 static int scalar(struct walk *w, yaml_node_t *node, const char *field, sc_str *out)
 {
-	if (node->type != YAML_SCALAR_NODE)
-		return sc_fail(w->sc, w->err, GRENS_EFORMAT, loc_of(node), field,
-			       "%s: expected a single value, not a %s", field,
-			       node->type == YAML_MAPPING_NODE ? "mapping" : "list");
-	const char *v = (const char *)node->data.scalar.value;
-	size_t len = node->data.scalar.length;
-	if (!grens_utf8_valid(v, len))
-		return sc_fail(w->sc, w->err, GRENS_EFORMAT, loc_of(node), field,
-			       "%s: not valid UTF-8", field);
-	if (memchr(v, '\0', len))
-		return sc_fail(w->sc, w->err, GRENS_EFORMAT, loc_of(node), field,
-			       "%s: contains a NUL character", field);
+	const char *v;
+	size_t len;
+	int rc = grens_yaml_text(w->y, node, field, &v, &len, w->err);
+	if (rc)
+		return rc;
 	out->s = grens_arena_strndup(w->sc->arena, v, len);
 	out->at = loc_of(node);
 	return out->s ? 0 : grens_error_set(w->err, GRENS_ENOMEM, "out of memory");
@@ -160,58 +144,16 @@ static int str_list(struct walk *w, yaml_node_t *node, const char *field, sc_lis
 	return 0;
 }
 
-/* Check that every key of a mapping is one of `allowed` (NULL-terminated). */
 static int check_keys(struct walk *w, yaml_node_t *map, const char *what,
 		      const char *const *allowed)
 {
-	if (map->type != YAML_MAPPING_NODE)
-		return sc_fail(w->sc, w->err, GRENS_EFORMAT, loc_of(map), what,
-			       "%s: expected a mapping of key: value", what);
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = node_at(w, p->key);
-		sc_str key;
-		int rc = scalar(w, k, what, &key);
-		if (rc)
-			return rc;
-		bool ok = false;
-		for (const char *const *a = allowed; *a && !ok; a++)
-			ok = strcmp(*a, key.s) == 0;
-		if (!ok) {
-			char list[256] = "";
-			size_t used = 0;
-			for (const char *const *a = allowed; *a; a++) {
-				int m = snprintf(list + used, sizeof(list) - used, "%s%s",
-						 used ? ", " : "", *a);
-				if (m < 0 || (size_t)m >= sizeof(list) - used)
-					break;
-				used += (size_t)m;
-			}
-			return sc_fail(w->sc, w->err, GRENS_EFORMAT, key.at, key.s,
-				       "%s: unknown key '%s' (known: %s)", what, key.s, list);
-		}
-		for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
-			yaml_node_t *k2 = node_at(w, q->key);
-			if (k2->type == YAML_SCALAR_NODE &&
-			    strcmp((const char *)k2->data.scalar.value, key.s) == 0)
-				return sc_fail(w->sc, w->err, GRENS_EFORMAT, key.at, key.s,
-					       "%s: key '%s' given twice", what, key.s);
-		}
-	}
-	return 0;
+	return grens_yaml_check_keys(w->y, map, what, allowed, w->err);
 }
 
 /* The value node of key in map, or NULL. */
 static yaml_node_t *get(struct walk *w, yaml_node_t *map, const char *key)
 {
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = node_at(w, p->key);
-		if (k->type == YAML_SCALAR_NODE &&
-		    strcmp((const char *)k->data.scalar.value, key) == 0)
-			return node_at(w, p->value);
-	}
-	return NULL;
+	return grens_yaml_get(w->y, map, key);
 }
 
 static int opt_str(struct walk *w, yaml_node_t *map, const char *key, sc_str *out)
@@ -747,7 +689,7 @@ static int parse_edit(struct walk *w, yaml_node_t *node, sc_edit *e)
 static int parse_document(struct walk *w)
 {
 	static const char *const keys[] = {"name", "description", "edits", NULL};
-	yaml_node_t *root = yaml_document_get_root_node(w->doc);
+	yaml_node_t *root = grens_yaml_root(w->y);
 	sc_loc top = {1, 1};
 	if (!root)
 		return sc_fail(w->sc, w->err, GRENS_EFORMAT, top, "", "the file is empty");
@@ -801,51 +743,14 @@ static const char *stem(grens_arena *arena, const char *path)
 	return grens_arena_strndup(arena, b, len);
 }
 
-/* Refuse nesting deeper than GRENS_LIMIT_SCENARIO_DEPTH while the events
- * arrive, before the document is built: libyaml's scanner time grows with
- * the square of the depth (minutes for 100k brackets). Syntax errors are
- * left to the loader, which reports them. */
-static int check_depth(grens_scenario *sc, const char *text, size_t len, grens_error *err)
-{
-	yaml_parser_t parser;
-	if (!yaml_parser_initialize(&parser))
-		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	int rc = 0;
-	uint32_t depth = 0;
-	for (;;) {
-		yaml_event_t ev;
-		if (!yaml_parser_parse(&parser, &ev))
-			break;
-		yaml_event_type_t type = ev.type;
-		sc_loc at = {(uint32_t)ev.start_mark.line + 1, (uint32_t)ev.start_mark.column + 1};
-		yaml_event_delete(&ev);
-		if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
-			if (++depth > GRENS_LIMIT_SCENARIO_DEPTH) {
-				rc = sc_fail(sc, err, GRENS_ELIMIT, at, "",
-					     "YAML nested deeper than %u levels",
-					     GRENS_LIMIT_SCENARIO_DEPTH);
-				break;
-			}
-		} else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
-			depth--;
-		} else if (type == YAML_STREAM_END_EVENT) {
-			break;
-		}
-	}
-	yaml_parser_delete(&parser);
-	return rc;
-}
-
 int grens_scenario_parse(grens_scenario **out, const char *text, size_t len, const char *file,
 			 grens_error *err)
 {
 	grens_error_clear(err);
 	*out = NULL;
 	int rc = 0;
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	bool have_parser = false, have_doc = false;
+	grens_yaml y;
+	memset(&y, 0, sizeof(y));
 	grens_scenario *sc = NULL;
 	grens_arena *arena = grens_arena_new(0);
 	if (!arena)
@@ -879,41 +784,18 @@ int grens_scenario_parse(grens_scenario **out, const char *text, size_t len, con
 	}
 	if (slash == file)
 		dir = "/";
-	rc = check_depth(sc, text, len, err);
+	rc = grens_yaml_load(&y, text, len, sc->file, GRENS_LIMIT_SCENARIO_DEPTH, err);
 	if (rc)
 		goto fail;
-	if (!yaml_parser_initialize(&parser)) {
-		rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
-		goto fail;
-	}
-	have_parser = true;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		sc_loc at = {(uint32_t)parser.problem_mark.line + 1,
-			     (uint32_t)parser.problem_mark.column + 1};
-		if (parser.error == YAML_MEMORY_ERROR)
-			rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
-		else
-			rc = sc_fail(sc, err, GRENS_EFORMAT, at, "", "YAML: %s%s%s",
-				     parser.problem ? parser.problem : "syntax error",
-				     parser.context ? " " : "",
-				     parser.context ? parser.context : "");
-		goto fail;
-	}
-	have_doc = true;
-	struct walk w = {sc, &doc, err, dir};
+	struct walk w = {sc, &y, err, dir};
 	rc = parse_document(&w);
 	if (rc)
 		goto fail;
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
+	grens_yaml_free(&y);
 	*out = sc;
 	return 0;
 fail:
-	if (have_doc)
-		yaml_document_delete(&doc);
-	if (have_parser)
-		yaml_parser_delete(&parser);
+	grens_yaml_free(&y);
 	grens_arena_free(arena);
 	return rc;
 }

@@ -21,6 +21,18 @@ def run(*args, timeout=120, env=None, stdin=None):
                           env=e, input=stdin)
 
 
+def fixture_zip(name):
+    """The files of tests/fixtures/NAME as the bytes of a GTFS .zip."""
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        src = os.path.join(FIXTURES, name)
+        for member in sorted(os.listdir(src)):
+            z.write(os.path.join(src, member), member)
+    return buf.getvalue()
+
+
 def check(cond, what):
     global failures, checks
     checks += 1

@@ -178,7 +178,7 @@ with open(empty_pb, "wb") as f:
 
 SAME = [
     ("info", [("--feed", GTFS), ("--format", "json"), ("--notices", "3")], []),
-    ("fetch", [("--config", os.path.join(SOURCE, "feeds", "feeds.conf"))], ["--list"]),
+    ("fetch", [("--config", os.path.join(SOURCE, "feeds", "feeds.yaml"))], ["--list"]),
     ("route", [("--feed", RB), ("--from", "AACH"), ("--to", "BONN"), ("--date", "2026-03-10"),
                ("--time", "08:00"), ("--algo", "dijkstra"), ("--format", "json"),
                ("--links", "none")], []),

@@ -4,14 +4,12 @@ A date outside every feed's period is refused (exit 1, the date and each feed's 
 named) instead of answering "no journey"; a date on which one feed runs no trips is a
 warning and a note in the JSON outputs and the report; a date in the part of a long
 calendar that was cut is refused naming the part kept."""
-import io
 import json
 import os
 import tempfile
-import zipfile
 
 from fetch_server import Server
-from harness import run, check, finish, FIXTURES
+from harness import run, check, finish, fixture_zip, FIXTURES
 
 tmp = tempfile.mkdtemp(prefix="grens-dates-")
 
@@ -136,26 +134,22 @@ check(r.returncode == 1 and "but only 2026-03-01 to 2036-03-07" in r.stderr,
 
 # nightly analyses its run date by default: a date after the feed ends fails the night
 # (exit 1, no dated folder) rather than publishing an empty report.
-buf = io.BytesIO()
-with zipfile.ZipFile(buf, "w") as z:
-    src = os.path.join(FIXTURES, "dates-short")
-    for name in sorted(os.listdir(src)):
-        z.write(os.path.join(src, name), name)
 srv = Server(lifetime=60)
-srv.state.bodies["/plain/short.zip"] = buf.getvalue()
+srv.state.bodies["/plain/short.zip"] = fixture_zip("dates-short")
 night = os.path.join(tmp, "night")
 os.makedirs(night)
-with open(os.path.join(night, "feeds.conf"), "w") as f:
-    f.write(f"[short]\nkind = gtfs\nurl = {srv.url('/plain/short.zip')}\nretries = 0\n")
-with open(os.path.join(night, "nightly.conf"), "w") as f:
-    f.write("feeds = feeds.conf\ncache = cache\nwindow = 07:50-08:00\npair = Alpha -> Beta\n")
-r = run("nightly", "--config", os.path.join(night, "nightly.conf"), "--out",
+with open(os.path.join(night, "feeds.yaml"), "w") as f:
+    f.write(f"feeds:\n  - name: short\n    kind: gtfs\n    url: {srv.url('/plain/short.zip')}\n"
+            "    retries: 0\n")
+with open(os.path.join(night, "nightly.yaml"), "w") as f:
+    f.write("feeds: feeds.yaml\ncache: cache\nwindow: 07:50-08:00\npairs: [Alpha -> Beta]\n")
+r = run("nightly", "--config", os.path.join(night, "nightly.yaml"), "--out",
         os.path.join(night, "out"), "--date", "2026-03-20")
 check(r.returncode == 1, f"nightly after the feed's period exits 1 (got {r.returncode})")
 check("2026-03-20 is outside the service period of every feed (short 2026-03-02 to "
       "2026-03-13)" in r.stderr, f"nightly names the date and the period: {r.stderr!r}")
 check(not os.path.exists(os.path.join(night, "out", "2026-03-20")), "no folder for the night")
-r = run("nightly", "--config", os.path.join(night, "nightly.conf"), "--out",
+r = run("nightly", "--config", os.path.join(night, "nightly.yaml"), "--out",
         os.path.join(night, "out"), "--date", "2026-03-10")
 check(r.returncode == 0, f"nightly inside the period exits 0 ({r.stderr.strip()})")
 srv.close()

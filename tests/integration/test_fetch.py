@@ -331,19 +331,21 @@ try:
         check(p.returncode == 0 and b"prog-tty: " in tty_out and b"MB/s" in tty_out,
               "progress with rate on a terminal: %r" % tty_out[:200])
 
-    # ---- feeds.conf -----------------------------------------------------------------------------
-    conf = os.path.join(tmp.name, "feeds.conf")
+    # ---- feeds.yaml -----------------------------------------------------------------------------
+    conf = os.path.join(tmp.name, "feeds.yaml")
     serve("/plain/c1", make_gtfs("c1"))
     serve("/plain/c2", make_gtfs("c2"))
     with open(conf, "w") as f:
-        f.write("# test list\n[defaults]\nretries = 0\n\n"
-                "[c-one]\nkind = gtfs\nurl = %s\nlicence = CC0\n\n"
-                "[c-missing]\nkind = gtfs\nurl = %s\n\n"
-                "[c-mirror]\nkind = gtfs\nurl = %s\nmirror = %s\n\n"
-                "[c-small]\nkind = gtfs\nurl = %s\nmax_bytes = 100\n\n"
-                "[c-key]\nkind = gtfs\nurl = %s\nheader_env = X-Api-Key: GRENS_TEST_KEY\n"
-                "header = Accept: application/zip\nenabled = no\n\n"
-                "[c-both]\nkind = gtfs\nurl = %s\nmirror = %s\nenabled = no\n"
+        f.write("# test list\ndefaults:\n  retries: 0\n\nfeeds:\n"
+                "  - name: c-one\n    kind: gtfs\n    url: %s\n    licence: CC0\n\n"
+                "  - name: c-missing\n    kind: gtfs\n    url: %s\n\n"
+                "  - name: c-mirror\n    kind: gtfs\n    url: %s\n    mirror: [%s]\n\n"
+                "  - name: c-small\n    kind: gtfs\n    url: %s\n    max_bytes: 100\n\n"
+                "  - name: c-key\n    kind: gtfs\n    url: %s\n"
+                "    header_env: \"X-Api-Key: GRENS_TEST_KEY\"\n"
+                "    header:\n      - \"Accept: application/zip\"\n    enabled: no\n\n"
+                "  - name: c-both\n    kind: gtfs\n    url: %s\n    mirror: %s\n"
+                "    enabled: no\n"
                 % (srv.url("/plain/c1"), srv.url("/missing/c"), srv.url("/missing/m"),
                    srv.url("/plain/c2"), srv.url("/plain/c1"), srv.url("/plain/c2"),
                    srv.url("/always500/b"), srv.url("/missing/b")))
@@ -355,14 +357,14 @@ try:
           "the failing feed is named with its reason: " + r.stderr)
     check("c-one: updated" in r.stdout and "c-mirror: updated" in r.stdout,
           "other feeds still fetched: " + r.stdout)
-    # c-small: feeds.conf caps it at 100 bytes; the zip is larger.
+    # c-small: feeds.yaml caps it at 100 bytes; the zip is larger.
     check("c-small" in r.stderr and "size cap of 100 bytes" in r.stderr, "per-feed max_bytes applies")
     check("2 of 4 feeds failed" in r.stderr, "summary counts enabled feeds only")
     check(not os.path.exists(os.path.join(CACHE, "c-key")), "disabled feed skipped")
     check(status(CACHE, "c-missing")["consecutive_failures"] == 1, "failure recorded in status")
     r = run("fetch", "--config", conf, "--cache", CACHE, "--only", "c-small", "--max-bytes",
             "1M", *FAST[2:])
-    check(r.returncode == 0, "--max-bytes on the command line beats feeds.conf: " + r.stderr)
+    check(r.returncode == 0, "--max-bytes on the command line beats feeds.yaml: " + r.stderr)
     r = run("fetch", "--config", conf, "--cache", CACHE, "--only", "c-one", *FAST[2:])
     # /plain/ sends no validators: a full GET of the same bytes is "unchanged".
     check(r.returncode == 0 and "c-one: unchanged" in r.stdout and "c-missing" not in r.stderr,
@@ -374,7 +376,7 @@ try:
     check(r.returncode == 1 and "/always500/b: HTTP 503; mirror: " in r.stderr
           and "/missing/b: HTTP 404" in r.stderr, "both failures named: " + r.stderr)
     check(len(srv.state.requests("/always500/b")) == 1
-          and len(srv.state.requests("/missing/b")) == 1, "retries 0 from [defaults]")
+          and len(srv.state.requests("/missing/b")) == 1, "retries 0 from defaults")
     # An API key header comes from the environment and is never stored.
     env = dict(os.environ)
     env.pop("GRENS_TEST_KEY", None)
@@ -389,21 +391,29 @@ try:
           and reqs[-1][2].get("Accept") == "application/zip", "headers sent")
     stored = open(os.path.join(CACHE, "c-key", "status.json")).read()
     check("s3cret" not in stored, "the key is not in status.json")
-    # Config errors carry file:line and the key.
+    # Config errors carry file:line:column and the key.
     with open(conf, "w") as f:
-        f.write("[a]\nkind = gtfs\nurl = http://127.0.0.1/x\ncolour = red\n")
+        f.write("feeds:\n  - name: a\n    kind: gtfs\n    url: http://127.0.0.1/x\n"
+                "    colour: red\n")
     r = run("fetch", "--config", conf, "--cache", CACHE)
-    check(r.returncode == 1 and conf + ":4: colour: unknown key" in r.stderr,
-          "unknown key reported with file:line: " + r.stderr)
+    check(r.returncode == 1 and conf + ":5:5: colour: feed: unknown key 'colour'" in r.stderr,
+          "unknown key reported with file:line:column: " + r.stderr)
     with open(conf, "w") as f:
-        f.write("[a]\nkind = gtfs\n\n[b]\nkind = gtfs\nurl = http://127.0.0.1/x\n")
+        f.write("feeds:\n  - name: a\n    kind: gtfs\n\n"
+                "  - name: b\n    kind: gtfs\n    url: http://127.0.0.1/x\n")
     r = run("fetch", "--config", conf, "--cache", CACHE)
-    check(r.returncode == 1 and conf + ":1: url: feed [a] has no url" in r.stderr,
-          "missing url reported at the section line: " + r.stderr)
+    check(r.returncode == 1 and conf + ":2: url: feed [a] has no url" in r.stderr,
+          "missing url reported at the feed's line: " + r.stderr)
+    with open(conf, "w") as f:
+        f.write("feeds:\n  - name: a\n    kind: gtfs\n    url: http://127.0.0.1/x\n"
+                "    retries: [1, 2]\n")
+    r = run("fetch", "--config", conf, "--cache", CACHE)
+    check(r.returncode == 1 and conf + ":5:14: retries: expected a single value, not a list"
+          in r.stderr, "a list where one value belongs: " + r.stderr)
     r = run("fetch", "--config", os.path.join(tmp.name, "absent.conf"), "--cache", CACHE)
     check(r.returncode == 1 and "absent.conf" in r.stderr, "missing config file")
     # A list that selects nothing is a broken setup, not a successful run.
-    for text in ("", "# every feed removed\n\n", "[defaults]\nretries = 0\n"):
+    for text in ("", "# every feed removed\n\n", "defaults:\n  retries: 0\n"):
         with open(conf, "w") as f:
             f.write(text)
         r = run("fetch", "--config", conf, "--cache", CACHE)
@@ -412,7 +422,8 @@ try:
               "a list without feeds %r: exit 1 naming the file (%d: %s)"
               % (text, r.returncode, r.stderr))
     with open(conf, "w") as f:
-        f.write("[off]\nkind = gtfs\nurl = %s\nenabled = no\n" % srv.url("/plain/c1"))
+        f.write("feeds:\n  - name: off\n    kind: gtfs\n    url: %s\n    enabled: no\n"
+                % srv.url("/plain/c1"))
     r = run("fetch", "--config", conf, "--cache", CACHE)
     check(r.returncode == 1 and r.stdout == "" and
           "%s lists no enabled feeds (1 disabled; --only NAME fetches one)" % conf in r.stderr,
@@ -422,12 +433,12 @@ try:
     check(r.returncode == 0 and "(disabled)" in r.stdout, "--list still lists them")
     # The shipped feed list parses and names the required feeds.
     src = os.environ.get("GRENS_SOURCE_ROOT", ".")
-    r = run("fetch", "--config", os.path.join(src, "feeds", "feeds.conf"), "--list")
-    check(r.returncode == 0, "feeds/feeds.conf parses: " + r.stderr)
+    r = run("fetch", "--config", os.path.join(src, "feeds", "feeds.yaml"), "--list")
+    check(r.returncode == 0 and r.stderr == "", "feeds/feeds.yaml parses: " + r.stderr)
     for needle in ("gtfs.ovapi.nl/nl/gtfs-nl.zip", "tripUpdates.pb", "vehiclePositions.pb",
                    "alerts.pb", "trainUpdates.pb", "download.gtfs.de", "opendata.avv.de",
                    "vrsinfo.de"):
-        check(needle in r.stdout, "feeds.conf lists " + needle)
+        check(needle in r.stdout, "feeds.yaml lists " + needle)
 finally:
     srv.close()
     tmp.cleanup()

@@ -361,12 +361,13 @@ check(lock_free(arch3), "record.lock is free after it")
 
 # ---- 6. --config: the enabled gtfs-rt feeds of a feed list ---------------------------------
 srv.state.scripts["/script/be.pb"] = [("200", feed(1700000500))]
-conf = os.path.join(tmp, "feeds.conf")
+conf = os.path.join(tmp, "feeds.yaml")
 with open(conf, "w") as f:
-    f.write(f"[nl-rt]\nkind = gtfs-rt\nurl = {steady}\n\n"
-            f"[be-rt]\nkind = gtfs-rt\nurl = {srv.url('/script/be.pb')}\n\n"
-            f"[off-rt]\nkind = gtfs-rt\nenabled = no\nurl = {srv.url('/missing/x')}\n\n"
-            f"[nl]\nkind = gtfs\nurl = {srv.url('/missing/nl.zip')}\n")
+    f.write(f"feeds:\n  - name: nl-rt\n    kind: gtfs-rt\n    url: {steady}\n"
+            f"  - name: be-rt\n    kind: gtfs-rt\n    url: {srv.url('/script/be.pb')}\n"
+            f"  - name: off-rt\n    kind: gtfs-rt\n    enabled: no\n"
+            f"    url: {srv.url('/missing/x')}\n"
+            f"  - name: nl\n    kind: gtfs\n    url: {srv.url('/missing/nl.zip')}\n")
 arch4 = os.path.join(tmp, "arch4")
 r = run("rt", "record", "--config", conf, "--out", arch4, "--every", "200ms", "--for", "700ms",
         timeout=30)
@@ -380,13 +381,14 @@ check([x.get("name") for x in st.get("feeds", [])] == ["nl-rt", "be-rt"], "statu
 # ---- 7. grens nightly starts one background recorder --------------------------------------
 nd = os.path.join(tmp, "night")
 os.makedirs(nd)
-with open(os.path.join(nd, "feeds.conf"), "w") as f:
-    f.write(f"[small]\nkind = gtfs\nurl = {srv.url('/missing/small.zip')}\n")
-nconf = os.path.join(nd, "nightly.conf")
+with open(os.path.join(nd, "feeds.yaml"), "w") as f:
+    f.write(f"feeds:\n  - name: small\n    kind: gtfs\n"
+            f"    url: {srv.url('/missing/small.zip')}\n")
+nconf = os.path.join(nd, "nightly.yaml")
 with open(nconf, "w") as f:
-    f.write("feeds = feeds.conf\ncache = cache\npair = A -> B\n"
-            "rt_archive = archive   # relative to this file\n"
-            f"rt_record_url = nl-rt={steady}\n")
+    f.write("feeds: feeds.yaml\ncache: cache\npairs: [A -> B]\n"
+            "rt_archive: archive   # relative to this file\n"
+            f"rt_record_urls:\n  - nl-rt={steady}\n")
 reports = os.path.join(tmp, "reports")
 # The feed was never downloaded, so the night fails (exit 1); the recording
 # is independent of the night and starts anyway.
@@ -416,29 +418,29 @@ with open(os.path.join(narch, "record.log"), encoding="utf-8", errors="replace")
     log = f.read()
 check("recorded 1 new snapshot(s)" in log, f"its summary is in record.log: {log[-300:]}")
 # A folder recorded elsewhere: only rt_archive; its status is noted.
-other = os.path.join(nd, "other.conf")
+other = os.path.join(nd, "other.yaml")
 with open(other, "w") as f:
-    f.write(f"feeds = feeds.conf\npair = A -> B\nrt_archive = {arch4}\n")
+    f.write(f"feeds: feeds.yaml\npairs: [A -> B]\nrt_archive: {arch4}\n")
 r = run("nightly", "--config", other, "--out", reports, "--no-fetch", timeout=60)
 check("background" not in r.stdout and re.search(
     r"realtime archive .*arch4: last poll \S+Z, last new snapshot \S+Z; \d+ poll\(s\): 2 new, "
     r"\d+ unchanged, 0 failed", r.stdout), f"a folder recorded elsewhere is read: {r.stdout}")
 check(not os.path.exists(os.path.join(arch4, "record.log")), "no recorder is started on it")
-bad = os.path.join(nd, "bad.conf")
+bad = os.path.join(nd, "bad.yaml")
 with open(bad, "w") as f:
-    f.write(f"feeds = feeds.conf\npair = A -> B\nrt_record_url = {steady}\n")
+    f.write(f"feeds: feeds.yaml\npairs: [A -> B]\nrt_record_urls: [{steady}]\n")
 r = run("nightly", "--config", bad, "--out", reports, timeout=60)
 check(r.returncode == 2 and "rt_record_url needs rt_archive" in r.stderr,
       f"rt_record_url without rt_archive: {r.returncode} {r.stderr.strip()}")
 
-# The recording keys are taken out of the configuration line for line, so
-# the report's errors still name the right line (window is on line 4).
+# The recording keys are keys like the others: an error beside them names
+# its line and column (window is on line 4).
 with open(bad, "w") as f:
-    f.write(f"feeds = feeds.conf\nrt_archive = a\nrt_record_url = {steady}\nwindow = nope\n"
-            "pair = A -> B\n")
+    f.write(f"feeds: feeds.yaml\nrt_archive: a\nrt_record_urls: [{steady}]\nwindow: nope\n"
+            "pairs: [A -> B]\n")
 r = run("nightly", "--config", bad, "--out", reports, timeout=60)
-check(r.returncode == 2 and "bad.conf:4: window" in r.stderr,
-      f"errors keep their line numbers: {r.stderr.strip()}")
+check(r.returncode == 2 and "bad.yaml:4:9: window" in r.stderr,
+      f"errors name their line and column: {r.stderr.strip()}")
 
 srv.close()
 shutil.rmtree(tmp, ignore_errors=True)

@@ -225,13 +225,13 @@ for bad_clip in ("6,50,5,51", "1,2,3", os.path.join(CLIP, "stops.txt")):
 r = run("route", "--snapshot", clipped, "--clip", "4.9,49.9,5.15,50.1", *q)
 check(r.returncode == 2 and "unknown option '--clip'" in r.stderr,
       f"a snapshot is clipped by grens build, not by route: {r.stderr}")
-# feeds.conf takes clip = per feed
-conf = os.path.join(tmp, "feeds.conf")
+# the feed list takes clip: per feed
+conf = os.path.join(tmp, "feeds.yaml")
 with open(conf, "w") as f:
-    f.write("[delfi]\nkind = gtfs\nurl = https://example.org/delfi.zip\n"
-            "clip = 5.8,50.3,9.5,52.6\n")
+    f.write("feeds:\n  - name: delfi\n    kind: gtfs\n    url: https://example.org/delfi.zip\n"
+            "    clip: 5.8,50.3,9.5,52.6\n")
 r = run("fetch", "--list", "--config", conf)
-check(r.returncode == 0 and "delfi" in r.stdout, f"feeds.conf with clip: {r.stderr}")
+check(r.returncode == 0 and "delfi" in r.stdout, f"feeds.yaml with clip: {r.stderr}")
 
 # A failed build leaves the snapshot that was there as it was.
 before = sha256(fix)

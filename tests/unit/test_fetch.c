@@ -1,5 +1,5 @@
-/* fetch: feeds.conf parsing, names, status.json reading, and runs that fail
- * before or at the network (HTTP behaviour against a live server is in
+/* fetch: feed list parsing (feeds.yaml and the older feeds.conf), names, status.json reading, and
+ * runs that fail before or at the network (HTTP behaviour against a live server is in
  * tests/integration/test_fetch.py). */
 #include <errno.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 static int parse(grens_fetch_config **cfg, const char *text, grens_error *err)
 {
 	grens_error_clear(err);
-	return grens_fetch_config_parse(cfg, text, strlen(text), "t.conf", err);
+	return grens_fetch_config_parse(cfg, text, strlen(text), "t.conf", NULL, err);
 }
 
 /* Expect a parse error at line with field (field may be ""). */
@@ -136,6 +136,258 @@ static void test_config(void)
 
 /* Mutated feed lists (byte changes, cuts, inserted separators) never crash
  * the parser, and every rejection has a location inside the text. */
+static grens_fetch_config *parse_as(const char *text, const char *file, grens_diag *diag)
+{
+	grens_fetch_config *cfg = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	if (grens_fetch_config_parse(&cfg, text, strlen(text), file, diag, &err) != 0)
+		fprintf(stderr, "%s:%u:%u: %s: %s\n", err.file, err.line, err.column, err.field,
+			err.message);
+	return cfg;
+}
+
+/* Both lists hold the same feeds, field by field (the line aside). */
+static void check_same_feeds(grens_fetch_config *a, grens_fetch_config *b)
+{
+	CHECK_INT(grens_fetch_config_count(a), grens_fetch_config_count(b));
+	for (size_t i = 0; i < grens_fetch_config_count(a) && i < grens_fetch_config_count(b);
+	     i++) {
+		const grens_fetch_feed *x = grens_fetch_config_feed(a, i);
+		const grens_fetch_feed *y = grens_fetch_config_feed(b, i);
+		CHECK_STR(x->name, y->name);
+		CHECK_INT(x->kind, y->kind);
+		CHECK_STR(x->url, y->url);
+		CHECK_INT(x->mirror_count, y->mirror_count);
+		for (unsigned m = 0; m < x->mirror_count && m < y->mirror_count; m++)
+			CHECK_STR(x->mirrors[m], y->mirrors[m]);
+		CHECK_STR(x->licence, y->licence);
+		CHECK_STR(x->clip, y->clip);
+		CHECK_INT(x->header_count, y->header_count);
+		for (unsigned h = 0; h < x->header_count && h < y->header_count; h++) {
+			CHECK_STR(x->headers[h].name, y->headers[h].name);
+			CHECK_STR(x->headers[h].value, y->headers[h].value);
+			CHECK_STR(x->headers[h].env, y->headers[h].env);
+		}
+		CHECK_INT(x->enabled, y->enabled);
+		CHECK_INT(x->set, y->set);
+		CHECK_INT(x->max_bytes, y->max_bytes);
+		CHECK_INT(x->retries, y->retries);
+		CHECK_INT(x->timeout_s, y->timeout_s);
+		CHECK_INT(x->connect_timeout_s, y->connect_timeout_s);
+		CHECK_INT(x->low_speed_time_s, y->low_speed_time_s);
+		CHECK_INT(x->low_speed_bytes, y->low_speed_bytes);
+		CHECK_INT(x->keep_versions, y->keep_versions);
+		CHECK_INT(x->max_redirects, y->max_redirects);
+		CHECK_INT(x->backoff_ms, y->backoff_ms);
+	}
+}
+
+/* Every key of feeds.yaml, and the same list in the older syntax. */
+static const char yaml_all[] = "# every key\n"
+			       "defaults:\n"
+			       "  retries: 5\n"
+			       "  keep_versions: 2\n"
+			       "  header: \"User-Agent-Note: test\"\n"
+			       "feeds:\n"
+			       "  - name: nl\n"
+			       "    kind: gtfs\n"
+			       "    url: http://gtfs.ovapi.nl/nl/gtfs-nl.zip\n"
+			       "    mirror:\n"
+			       "      - http://gtfs.openov.nl/a.zip\n"
+			       "      - https://example.org/b.zip\n"
+			       "    licence: \"CC0 1.0 (OVapi; see: gtfs.ovapi.nl)\"\n"
+			       "    clip: 5.5,50.5,7.5,51.5\n"
+			       "    max_bytes: 2M\n"
+			       "    timeout: 600\n"
+			       "    connect_timeout: 20\n"
+			       "    low_speed_time: 30\n"
+			       "    low_speed_bytes: 4K\n"
+			       "    max_redirects: 3\n"
+			       "    backoff_ms: 250\n"
+			       "  - name: de-rt\n"
+			       "    kind: gtfs-rt\n"
+			       "    url: \"https://example.org/rt.pb#frag\"\n"
+			       "    mirror: https://example.org/rt2.pb\n"
+			       "    license: CC BY 4.0\n"
+			       "    header: [\"Accept: application/x-protobuf\"]\n"
+			       "    header_env: \"X-Api-Key: MY_KEY_1\"\n"
+			       "    retries: 0\n"
+			       "    keep_versions: 1\n"
+			       "    enabled: no\n";
+static const char ini_all[] = "[defaults]\n"
+			      "retries = 5\n"
+			      "keep_versions = 2\n"
+			      "header = User-Agent-Note: test\n"
+			      "[nl]\n"
+			      "kind = gtfs\n"
+			      "url = http://gtfs.ovapi.nl/nl/gtfs-nl.zip\n"
+			      "mirror = http://gtfs.openov.nl/a.zip\n"
+			      "mirror = https://example.org/b.zip\n"
+			      "licence = CC0 1.0 (OVapi; see: gtfs.ovapi.nl)\n"
+			      "clip = 5.5,50.5,7.5,51.5\n"
+			      "max_bytes = 2M\n"
+			      "timeout = 600\n"
+			      "connect_timeout = 20\n"
+			      "low_speed_time = 30\n"
+			      "low_speed_bytes = 4K\n"
+			      "max_redirects = 3\n"
+			      "backoff_ms = 250\n"
+			      "[de-rt]\n"
+			      "kind = gtfs-rt\n"
+			      "url = https://example.org/rt.pb#frag\n"
+			      "mirror = https://example.org/rt2.pb\n"
+			      "license = CC BY 4.0\n"
+			      "header = Accept: application/x-protobuf\n"
+			      "header_env = X-Api-Key: MY_KEY_1\n"
+			      "retries = 0\n"
+			      "keep_versions = 1\n"
+			      "enabled = no\n";
+
+static void test_config_yaml(void)
+{
+	grens_diag *diag = grens_diag_new();
+	grens_fetch_config *y = parse_as(yaml_all, "feeds.yaml", diag);
+	CHECK(y != NULL);
+	CHECK_INT(grens_diag_count(diag, "deprecated_syntax"), 0);
+	if (!y)
+		goto done;
+	CHECK_INT(grens_fetch_config_count(y), 2);
+	const grens_fetch_feed *nl = grens_fetch_config_find(y, "nl");
+	const grens_fetch_feed *rt = grens_fetch_config_find(y, "de-rt");
+	CHECK(nl && rt);
+	if (!nl || !rt)
+		goto done;
+	CHECK_INT(nl->line, 7); /* the line of "- name: nl" */
+	CHECK_INT(nl->kind, GRENS_FETCH_GTFS);
+	CHECK_INT(nl->mirror_count, 2);
+	CHECK_STR(nl->mirrors[1], "https://example.org/b.zip");
+	CHECK_STR(nl->licence, "CC0 1.0 (OVapi; see: gtfs.ovapi.nl)");
+	CHECK_STR(nl->clip, "5.5,50.5,7.5,51.5");
+	CHECK_INT(nl->max_bytes, 2 * 1024 * 1024);
+	CHECK_INT(nl->retries, 5); /* from the defaults */
+	CHECK_INT(nl->keep_versions, 2);
+	CHECK_INT(nl->timeout_s, 600);
+	CHECK_INT(nl->connect_timeout_s, 20);
+	CHECK_INT(nl->low_speed_time_s, 30);
+	CHECK_INT(nl->low_speed_bytes, 4096);
+	CHECK_INT(nl->max_redirects, 3);
+	CHECK_INT(nl->backoff_ms, 250);
+	CHECK(nl->enabled);
+	CHECK_INT(nl->header_count, 1);
+	CHECK_STR(nl->headers[0].name, "User-Agent-Note");
+	CHECK_INT(rt->kind, GRENS_FETCH_GTFS_RT);
+	CHECK_STR(rt->url, "https://example.org/rt.pb#frag");
+	CHECK_INT(rt->mirror_count, 1);
+	CHECK_STR(rt->licence, "CC BY 4.0");
+	CHECK_INT(rt->header_count, 3);
+	CHECK_STR(rt->headers[1].value, "application/x-protobuf");
+	CHECK_STR(rt->headers[2].env, "MY_KEY_1");
+	CHECK_INT(rt->retries, 0);
+	CHECK_INT(rt->keep_versions, 1);
+	CHECK(!rt->enabled);
+
+	/* The older syntax gives the same feeds, with a deprecation notice. */
+	grens_fetch_config *ini = parse_as(ini_all, "feeds.conf", diag);
+	CHECK(ini != NULL);
+	CHECK_INT(grens_diag_count(diag, "deprecated_syntax"), 1);
+	if (ini)
+		check_same_feeds(y, ini);
+	/* ... also without the .conf name: the first line decides */
+	grens_fetch_config *sniffed = parse_as(ini_all, "list.txt", diag);
+	CHECK(sniffed != NULL);
+	CHECK_INT(grens_diag_count(diag, "deprecated_syntax"), 2);
+
+	/* Written as YAML and read back, the list is the same again. */
+	if (ini) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&buf, &len);
+		grens_error err;
+		CHECK_INT(grens_fetch_config_write_yaml(ini, mem, &err), 0);
+		fclose(mem);
+		CHECK(strstr(buf, "defaults:\n") != NULL &&
+		      strstr(buf, "\n  retries: 5\n") != NULL);
+		CHECK(strstr(buf, "    max_bytes: 2M\n") != NULL);
+		grens_fetch_config *back = parse_as(buf, "back.yaml", diag);
+		CHECK(back != NULL);
+		CHECK_INT(grens_diag_count(diag, "deprecated_syntax"), 2);
+		if (back)
+			check_same_feeds(ini, back);
+		grens_fetch_config_free(back);
+		free(buf);
+	}
+	grens_fetch_config_free(sniffed);
+	grens_fetch_config_free(ini);
+done:
+	grens_fetch_config_free(y);
+	grens_diag_free(diag);
+}
+
+/* A YAML error at line:column with field. */
+static void expect_yaml_error(const char *text, uint32_t line, uint32_t column, const char *field,
+			      const char *needle)
+{
+	grens_fetch_config *cfg = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	int rc = grens_fetch_config_parse(&cfg, text, strlen(text), "f.yaml", NULL, &err);
+	CHECK(rc < 0);
+	CHECK(cfg == NULL);
+	CHECK_STR(err.file, "f.yaml");
+	CHECK_INT(err.line, line);
+	CHECK_INT(err.column, column);
+	CHECK_STR(err.field, field);
+	if (!strstr(err.message, needle))
+		fprintf(stderr, "message '%s' lacks '%s'\n", err.message, needle);
+	CHECK(strstr(err.message, needle) != NULL);
+}
+
+static void test_config_yaml_errors(void)
+{
+	const char *head = "feeds:\n  - name: a\n    kind: gtfs\n    url: http://x.org/a\n";
+	char text[512];
+	/* a bad value: line 5, the value's column */
+	snprintf(text, sizeof(text), "%s    retries: 99\n", head);
+	expect_yaml_error(text, 5, 14, "retries", "out of range 0..20");
+	snprintf(text, sizeof(text), "%s    max_bytes: lots\n", head);
+	expect_yaml_error(text, 5, 16, "max_bytes", "is not a number");
+	snprintf(text, sizeof(text), "%s    enabled: maybe\n", head);
+	expect_yaml_error(text, 5, 14, "enabled", "is not yes/no");
+	snprintf(text, sizeof(text), "%s    mirror: [ftp://x.org/a]\n", head);
+	expect_yaml_error(text, 5, 14, "mirror", "is not an http:// or https:// URL");
+	expect_yaml_error("feeds:\n  - name: a\n    kind: bus\n    url: http://x.org/a\n", 3, 11,
+			  "kind", "kind must be gtfs or gtfs-rt");
+	/* an unknown key, at the key */
+	snprintf(text, sizeof(text), "%s    colour: red\n", head);
+	expect_yaml_error(text, 5, 5, "colour", "unknown key 'colour'");
+	expect_yaml_error("feed:\n  - name: a\n", 1, 1, "feed", "unknown key 'feed'");
+	/* wrong types */
+	snprintf(text, sizeof(text), "%s    timeout: [1, 2]\n", head);
+	expect_yaml_error(text, 5, 14, "timeout", "expected a single value, not a list");
+	snprintf(text, sizeof(text), "%s    licence: {a: b}\n", head);
+	expect_yaml_error(text, 5, 14, "licence", "expected a single value, not a mapping");
+	expect_yaml_error("feeds:\n  name: a\n", 2, 3, "feeds", "expected a list of feeds");
+	expect_yaml_error("feeds:\n  - a\n", 2, 5, "feed", "expected a mapping");
+	expect_yaml_error("- a\n", 1, 1, "feed list", "expected a mapping");
+	/* what a feed needs, at the feed */
+	expect_yaml_error("feeds:\n  - kind: gtfs\n    url: http://x.org/a\n", 2, 5, "name",
+			  "'name' is required");
+	expect_yaml_error("feeds:\n  - name: a\n    kind: gtfs\n", 2, 0, "url", "has no url");
+	expect_yaml_error("feeds:\n  - name: a\n    url: http://x.org/a\n", 2, 0, "kind",
+			  "has no kind");
+	snprintf(text, sizeof(text), "%s  - name: a\n    kind: gtfs\n    url: http://x.org/b\n",
+		 head);
+	expect_yaml_error(text, 5, 5, "", "defined twice");
+	snprintf(text, sizeof(text), "%s    url: http://x.org/b\n", head);
+	expect_yaml_error(text, 5, 5, "url", "given twice");
+	expect_yaml_error("defaults:\n  url: http://x.org/a\n", 2, 3, "url", "unknown key 'url'");
+	expect_yaml_error("feeds:\n  - name: defaults\n    kind: gtfs\n", 2, 11, "name",
+			  "not a feed name");
+	/* YAML syntax */
+	expect_yaml_error("feeds:\n  - name: a\n   kind: [\n", 3, 4, "", "YAML:");
+}
+
 static void test_config_mutations(void)
 {
 	static const char base[] = "[defaults]\nretries = 2\n[nl]\nkind = gtfs\n"
@@ -161,7 +413,7 @@ static void test_config_mutations(void)
 		}
 		grens_fetch_config *cfg = NULL;
 		grens_error err;
-		int rc = grens_fetch_config_parse(&cfg, buf, len, "m.conf", &err);
+		int rc = grens_fetch_config_parse(&cfg, buf, len, "m.conf", NULL, &err);
 		if (rc == 0) {
 			accepted++;
 			CHECK(cfg != NULL);
@@ -219,7 +471,7 @@ static void test_names(void)
 	CHECK(strstr(err.message, "http://") != NULL);
 	memset(&err, 0xAB, sizeof(err));
 	grens_fetch_config *cfg = NULL;
-	CHECK_INT(grens_fetch_config_load(&cfg, "/nonexistent/feeds.conf", &err), GRENS_EIO);
+	CHECK_INT(grens_fetch_config_load(&cfg, "/nonexistent/feeds.conf", NULL, &err), GRENS_EIO);
 	CHECK_STR(err.file, "/nonexistent/feeds.conf");
 	CHECK_STR(err.field, "");
 	free(f);
@@ -346,6 +598,8 @@ int main(void)
 	char dir[] = "/tmp/grens-test-fetch-XXXXXX";
 	grens_error err;
 	test_config();
+	test_config_yaml();
+	test_config_yaml_errors();
 	test_config_mutations();
 	test_names();
 	if (!mkdtemp(dir)) {

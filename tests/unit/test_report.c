@@ -72,7 +72,7 @@ static void test_table(void)
 	CHECK_INT(grens_report_table_column(t, "lon"), 3);
 	CHECK_INT(grens_report_table_column(t, "nope"), GRENS_NONE);
 	CHECK_INT(grens_report_table_row_count(t), 2);
-	grens_report_column dup[] = { { "a", GRENS_REPORT_INT, 0 }, { "a", GRENS_REPORT_INT, 0 } };
+	grens_report_column dup[] = {{"a", GRENS_REPORT_INT, 0}, {"a", GRENS_REPORT_INT, 0}};
 	grens_report_table *bad = NULL;
 	CHECK_INT(grens_report_table_new(&bad, dup, 2, &err), GRENS_EARG);
 	CHECK(bad == NULL);
@@ -169,7 +169,7 @@ static void test_country(void)
 	CHECK_STR(grens_report_country(50.891700, 6.056400), "NL"); /* Eygelshoven Markt */
 	CHECK_STR(grens_report_country(51.364407, 6.171838), "NL"); /* Venlo */
 	CHECK_STR(grens_report_country(51.327184, 6.203225), "DE"); /* Kaldenkirchen */
-	CHECK_STR(grens_report_country(50.6333, 5.5667), "");	     /* Liège */
+	CHECK_STR(grens_report_country(50.6333, 5.5667), "");	    /* Liège */
 	CHECK_STR(grens_report_country(NAN, 6.0), "");
 }
 
@@ -226,7 +226,7 @@ static void test_nightly_config(void)
 			   "diff_travel_time = 120\n"
 			   "diff_population = 2500.5\n";
 	CHECK_INT(grens_report_nightly_parse(&c, good, strlen(good), "/etc/grens/nightly.conf",
-					     &err),
+					     NULL, &err),
 		  0);
 	CHECK_STR(c.feeds, "/etc/grens/feeds.conf");
 	CHECK_STR(c.cache, "/etc/grens/cache");
@@ -255,37 +255,206 @@ static void test_nightly_config(void)
 
 	/* Errors name the file, the line and the key. */
 	const char *bad_key = "feeds = f\npair = a -> b\ncolour = red\n";
-	CHECK_INT(grens_report_nightly_parse(&c, bad_key, strlen(bad_key), "n.conf", &err),
+	CHECK_INT(grens_report_nightly_parse(&c, bad_key, strlen(bad_key), "n.conf", NULL, &err),
 		  GRENS_EFORMAT);
 	CHECK_STR(err.file, "n.conf");
 	CHECK_INT(err.line, 3);
 	CHECK_STR(err.field, "colour");
 	const char *bad_age = "feeds = f\nmax_age = 2w\n";
-	CHECK_INT(grens_report_nightly_parse(&c, bad_age, strlen(bad_age), "n.conf", &err),
+	CHECK_INT(grens_report_nightly_parse(&c, bad_age, strlen(bad_age), "n.conf", NULL, &err),
 		  GRENS_EFORMAT);
 	CHECK_INT(err.line, 2);
 	CHECK_STR(err.field, "max_age");
 	const char *bad_pair = "feeds = f\npair = Amsterdam\n";
-	CHECK_INT(grens_report_nightly_parse(&c, bad_pair, strlen(bad_pair), "n.conf", &err),
+	CHECK_INT(grens_report_nightly_parse(&c, bad_pair, strlen(bad_pair), "n.conf", NULL, &err),
 		  GRENS_EFORMAT);
 	CHECK_STR(err.field, "pair");
 	const char *bad_cut = "feeds = f\npair = a -> b\ncutoffs = 60,,90\n";
-	CHECK_INT(grens_report_nightly_parse(&c, bad_cut, strlen(bad_cut), "n.conf", &err),
+	CHECK_INT(grens_report_nightly_parse(&c, bad_cut, strlen(bad_cut), "n.conf", NULL, &err),
 		  GRENS_EFORMAT);
 	CHECK_STR(err.field, "cutoffs");
 	const char *no_pair = "feeds = f\n";
-	CHECK_INT(grens_report_nightly_parse(&c, no_pair, strlen(no_pair), "n.conf", &err),
+	CHECK_INT(grens_report_nightly_parse(&c, no_pair, strlen(no_pair), "n.conf", NULL, &err),
 		  GRENS_EFORMAT);
 	const char *bad_window = "feeds = f\npair = a -> b\nwindow = 09:00-08:00\n";
-	CHECK_INT(grens_report_nightly_parse(&c, bad_window, strlen(bad_window), "n.conf", &err),
-		  GRENS_EFORMAT);
+	CHECK_INT(
+	    grens_report_nightly_parse(&c, bad_window, strlen(bad_window), "n.conf", NULL, &err),
+	    GRENS_EFORMAT);
 	CHECK_INT(err.line, 3);
+}
+
+static void check_same_nightly(const grens_report_nightly_config *a,
+			       const grens_report_nightly_config *b)
+{
+	CHECK_STR(a->feeds, b->feeds);
+	CHECK_STR(a->cache, b->cache);
+	CHECK_INT(a->scenario_count, b->scenario_count);
+	for (uint32_t i = 0; i < a->scenario_count && i < b->scenario_count; i++)
+		CHECK_STR(a->scenarios[i], b->scenarios[i]);
+	CHECK_INT(a->pair_count, b->pair_count);
+	for (uint32_t i = 0; i < a->pair_count && i < b->pair_count; i++) {
+		CHECK_STR(a->pairs[i].from, b->pairs[i].from);
+		CHECK_STR(a->pairs[i].to, b->pairs[i].to);
+	}
+	CHECK_STR(a->map_origin, b->map_origin);
+	CHECK_INT(a->places_count, b->places_count);
+	for (uint32_t i = 0; i < a->places_count && i < b->places_count; i++)
+		CHECK_STR(a->places[i], b->places[i]);
+	CHECK_INT(a->cutoff_count, b->cutoff_count);
+	for (uint32_t i = 0; i < a->cutoff_count && i < b->cutoff_count; i++)
+		CHECK_INT(a->cutoffs_min[i], b->cutoffs_min[i]);
+	CHECK_STR(a->base_feeds, b->base_feeds);
+	CHECK_STR(a->links, b->links);
+	CHECK_INT(a->max_age_s, b->max_age_s);
+	CHECK_INT(a->service_date, b->service_date);
+	CHECK_INT(a->window_start, b->window_start);
+	CHECK_INT(a->window_end, b->window_end);
+	CHECK_INT(a->step_s, b->step_s);
+	CHECK_INT(a->threshold_s, b->threshold_s);
+	CHECK_INT(a->diff.travel_time_s, b->diff.travel_time_s);
+	CHECK_NEAR(a->diff.population, b->diff.population, 0);
+	CHECK_STR(a->rt_archive, b->rt_archive);
+	CHECK_INT(a->rt_record_url_count, b->rt_record_url_count);
+	for (uint32_t i = 0; i < a->rt_record_url_count && i < b->rt_record_url_count; i++)
+		CHECK_STR(a->rt_record_urls[i], b->rt_record_urls[i]);
+}
+
+static void test_nightly_yaml(void)
+{
+	static grens_report_nightly_config y, ini, back;
+	grens_error err;
+	grens_diag *diag = grens_diag_new();
+	const char *yaml = "# every key\n"
+			   "feeds: feeds.yaml\n"
+			   "cache: /var/cache/grens\n"
+			   "max_age: 36h\n"
+			   "service_date: 2026-03-10\n"
+			   "window: 07:00-09:30\n"
+			   "step: 600\n"
+			   "threshold: 90\n"
+			   "pairs:\n"
+			   "  - Amsterdam Centraal -> Aachen Hbf\n"
+			   "  - from: Utrecht -> Centraal\n"
+			   "    to: Köln Hbf\n"
+			   "scenarios: [/abs/ic.yaml, scenarios/b.yaml]\n"
+			   "places:\n"
+			   "  - places/nl.csv\n"
+			   "  - places/nrw.csv\n"
+			   "cutoffs: [45, 90, 180]\n"
+			   "base_feeds: nl,be\n"
+			   "map_origin: Maastricht\n"
+			   "links: links.csv\n"
+			   "diff_travel_time: 120\n"
+			   "diff_population: 2500.5\n"
+			   "rt_archive: archive\n"
+			   "rt_record_urls:\n"
+			   "  - nl-rt=https://example.org/rt.pb\n"
+			   "  - https://example.org/other.pb\n";
+	CHECK_INT(grens_report_nightly_parse(&y, yaml, strlen(yaml), "/etc/grens/nightly.yaml",
+					     diag, &err),
+		  0);
+	CHECK_INT(grens_diag_count(diag, "deprecated_syntax"), 0);
+	CHECK_STR(y.feeds, "/etc/grens/feeds.yaml");
+	CHECK_STR(y.cache, "/var/cache/grens");
+	CHECK_INT(y.max_age_s, 36 * 3600);
+	CHECK_INT(y.service_date, grens_date_from_ymd(2026, 3, 10));
+	CHECK_INT(y.window_start, 7 * 3600);
+	CHECK_INT(y.window_end, 9 * 3600 + 30 * 60);
+	CHECK_INT(y.step_s, 600);
+	CHECK_INT(y.threshold_s, 90 * 60);
+	CHECK_INT(y.pair_count, 2);
+	CHECK_STR(y.pairs[0].to, "Aachen Hbf");
+	/* a from/to pair needs no arrow, so a name may hold one */
+	CHECK_STR(y.pairs[1].from, "Utrecht -> Centraal");
+	CHECK_STR(y.pairs[1].to, "Köln Hbf");
+	CHECK_INT(y.scenario_count, 2);
+	CHECK_STR(y.scenarios[1], "/etc/grens/scenarios/b.yaml");
+	CHECK_INT(y.places_count, 2);
+	CHECK_STR(y.places[1], "/etc/grens/places/nrw.csv");
+	CHECK_INT(y.cutoff_count, 3);
+	CHECK_INT(y.cutoffs_min[2], 180);
+	CHECK_STR(y.base_feeds, "nl,be");
+	CHECK_STR(y.map_origin, "Maastricht");
+	CHECK_STR(y.links, "/etc/grens/links.csv");
+	CHECK_INT(y.diff.travel_time_s, 120);
+	CHECK_NEAR(y.diff.population, 2500.5, 1e-9);
+	CHECK_STR(y.rt_archive, "/etc/grens/archive");
+	CHECK_INT(y.rt_record_url_count, 2);
+	CHECK_STR(y.rt_record_urls[0], "nl-rt=https://example.org/rt.pb");
+
+	/* The older syntax says the same (bar the arrow in a name), with a notice. */
+	const char *old = "feeds = feeds.yaml\ncache = /var/cache/grens\nmax_age = 36h\n"
+			  "service_date = 2026-03-10\nwindow = 07:00-09:30\nstep = 600\n"
+			  "threshold = 90\npair = Amsterdam Centraal -> Aachen Hbf\n"
+			  "pair = Utrecht Centraal -> Köln Hbf\n"
+			  "scenario = /abs/ic.yaml\nscenario = scenarios/b.yaml\n"
+			  "places = places/nl.csv\nplaces = places/nrw.csv\ncutoffs = 45,90,180\n"
+			  "base_feeds = nl,be\nmap_origin = Maastricht\nlinks = links.csv\n"
+			  "diff_travel_time = 120\ndiff_population = 2500.5\n"
+			  "rt_archive = archive\nrt_record_url = nl-rt=https://example.org/rt.pb\n"
+			  "rt_record_url = https://example.org/other.pb\n";
+	CHECK_INT(grens_report_nightly_parse(&ini, old, strlen(old), "/etc/grens/nightly.conf",
+					     diag, &err),
+		  0);
+	CHECK_INT(grens_diag_count(diag, "deprecated_syntax"), 1);
+	snprintf(y.pairs[1].from, sizeof(y.pairs[1].from), "Utrecht Centraal");
+	check_same_nightly(&y, &ini);
+
+	/* Written as YAML and read back at the same place: the same again, and
+	 * the paths relative as they were written. */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	CHECK_INT(grens_report_nightly_write_yaml(&ini, "/etc/grens/nightly.conf", mem, &err), 0);
+	fclose(mem);
+	CHECK(strstr(buf, "feeds: feeds.yaml\n") != NULL);
+	CHECK(strstr(buf, "  - /abs/ic.yaml\n  - scenarios/b.yaml\n") != NULL);
+	CHECK_INT(
+	    grens_report_nightly_parse(&back, buf, len, "/etc/grens/nightly.yaml", diag, &err), 0);
+	CHECK_INT(grens_diag_count(diag, "deprecated_syntax"), 1);
+	check_same_nightly(&ini, &back);
+	free(buf);
+
+	/* Errors: file, line, column and key. */
+	const struct {
+		const char *text;
+		uint32_t line, column;
+		const char *field, *needle;
+	} bad[] = {
+	    {"feeds: f\npairs: [a -> b]\nwindow: 9-8\n", 3, 9, "window", "HH:MM-HH:MM"},
+	    {"feeds: f\npairs: [a -> b]\nmax_age: 2w\n", 3, 10, "max_age", "duration"},
+	    {"feeds: f\npairs: [a -> b]\ncutoffs: [60, 0]\n", 3, 15, "cutoffs", "1..1440"},
+	    {"feeds: f\npairs: [a -> b]\nstep: many\n", 3, 7, "step", "seconds"},
+	    {"feeds: f\npairs: [Amsterdam]\n", 2, 9, "pairs", "FROM -> TO"},
+	    {"feeds: f\npairs:\n  - from: a\n", 3, 5, "to", "'from' and 'to'"},
+	    {"feeds: f\npairs: [a -> b]\ncolour: red\n", 3, 1, "colour", "unknown key 'colour'"},
+	    {"feeds: f\npair: a -> b\n", 2, 1, "pair", "unknown key 'pair'"},
+	    {"feeds: [a, b]\npairs: [a -> b]\n", 1, 8, "feeds", "expected a single value"},
+	    {"feeds: f\npairs: [a -> b]\nstep: {a: 1}\n", 3, 7, "step", "not a mapping"},
+	    {"feeds: f\npairs: [a -> b]\nrt_record_urls: [x]\n", 0, 0, "rt_record_urls",
+	     "needs rt_archive"},
+	    {"feeds: f\n", 0, 0, "pairs", "no pair"},
+	    {"feeds: f\npairs: [a -> b\n", 3, 1, "", "YAML:"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		grens_error_clear(&err);
+		CHECK(grens_report_nightly_parse(&back, bad[i].text, strlen(bad[i].text), "n.yaml",
+						 NULL, &err) < 0);
+		CHECK_STR(err.file, "n.yaml");
+		CHECK_INT(err.line, bad[i].line);
+		CHECK_INT(err.column, bad[i].column);
+		CHECK_STR(err.field, bad[i].field);
+		if (!strstr(err.message, bad[i].needle))
+			fprintf(stderr, "case %zu: '%s' lacks '%s'\n", i, err.message,
+				bad[i].needle);
+		CHECK(strstr(err.message, bad[i].needle) != NULL);
+	}
+	grens_diag_free(diag);
 }
 
 /* A report with one feed (a directory holding one file with `content`),
  * one profile whose reached steps all take travel_s, and population. */
-static void write_report(const char *dir, const char *content, int32_t travel_s,
-			 double population)
+static void write_report(const char *dir, const char *content, int32_t travel_s, double population)
 {
 	char feed[512], file[600];
 	grens_error err;
@@ -305,7 +474,7 @@ static void write_report(const char *dir, const char *content, int32_t travel_s,
 		{ 5400, 5400 + travel_s, 0 },
 		{ 7200, GRENS_ROUTE_UNREACHED, -1 },
 	};
-	grens_report_place a = { "x:a", "A", 50.0, 6.0 }, b = { "x:b", "B", 51.0, 6.5 };
+	grens_report_place a = {"x:a", "A", 50.0, 6.0}, b = {"x:b", "B", 51.0, 6.5};
 	CHECK_INT(grens_report_add_profile(r, &a, &b, "base", steps, 3, &err), 0);
 	uint32_t cut[2] = { 60, 90 };
 	double pop[2] = { population, population * 2 };
@@ -469,9 +638,9 @@ static void test_night(void)
 	snprintf(out, sizeof(out), "%s/nights", tmpdir);
 
 	/* A night is built under a hidden name and appears only when complete. */
-	CHECK_INT(grens_report_night_begin(&night, out, grens_date_from_ymd(2026, 3, 10), &removed,
-					   &err),
-		  0);
+	CHECK_INT(
+	    grens_report_night_begin(&night, out, grens_date_from_ymd(2026, 3, 10), &removed, &err),
+	    0);
 	CHECK_INT(removed, 0);
 	const char *build = grens_report_night_path(night);
 	CHECK(strstr(build, "/.partial-2026-03-10.") != NULL);
@@ -481,9 +650,9 @@ static void test_night(void)
 	CHECK(!grens_report_night_complete(out, "2026-03-10"));
 
 	/* A second run does not take the first one's folder: it is held. */
-	CHECK_INT(grens_report_night_begin(&other, out, grens_date_from_ymd(2026, 3, 11), &removed,
-					   &err),
-		  0);
+	CHECK_INT(
+	    grens_report_night_begin(&other, out, grens_date_from_ymd(2026, 3, 11), &removed, &err),
+	    0);
 	CHECK_INT(removed, 0);
 	CHECK_INT(count_prefixed(out, ".partial-"), 2);
 	grens_report_night_free(other); /* not committed: removed */
@@ -498,9 +667,8 @@ static void test_night(void)
 	CHECK_INT(count_prefixed(out, ".partial-"), 0);
 
 	/* The same date again replaces the folder as a whole. */
-	CHECK_INT(grens_report_night_begin(&night, out, grens_date_from_ymd(2026, 3, 10), NULL,
-					   &err),
-		  0);
+	CHECK_INT(
+	    grens_report_night_begin(&night, out, grens_date_from_ymd(2026, 3, 10), NULL, &err), 0);
 	snprintf(path, sizeof(path), "%s/second.txt", grens_report_night_path(night));
 	write_text(path, "2\n");
 	CHECK_INT(grens_report_night_commit(night, &replaced, &err), 0);
@@ -521,9 +689,9 @@ static void test_night(void)
 	write_text(path, "mine\n");
 	snprintf(path, sizeof(path), "%s/.latest.4194305", out);
 	CHECK(symlink("2026-03-10", path) == 0);
-	CHECK_INT(grens_report_night_begin(&night, out, grens_date_from_ymd(2026, 3, 12), &removed,
-					   &err),
-		  0);
+	CHECK_INT(
+	    grens_report_night_begin(&night, out, grens_date_from_ymd(2026, 3, 12), &removed, &err),
+	    0);
 	CHECK_INT(removed, 1);
 	CHECK(!exists(out, ".partial-2026-03-11.4194305.abcdef"));
 	CHECK(exists(out, ".partial-notes"));
@@ -543,6 +711,7 @@ int main(void)
 	test_country();
 	test_files();
 	test_nightly_config();
+	test_nightly_yaml();
 	test_report_and_diff();
 	test_night();
 	char cmd[300];
