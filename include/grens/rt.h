@@ -311,6 +311,13 @@ const grens_rt_archive_stats *grens_rt_archive_stats_get(const grens_rt_archive 
 /* Snapshots by received time (then feed). */
 uint32_t grens_rt_archive_count(const grens_rt_archive *ar);
 const grens_rt_snapshot *grens_rt_archive_at(const grens_rt_archive *ar, uint32_t i);
+/* The snapshots received in [from, to) (POSIX seconds) are those at
+ * [*first, *first + count) of grens_rt_archive_at; returns count (0 when
+ * none, *first then the position where one would go). A pass over a period,
+ * as the realised times make, reads a day without scanning the whole
+ * archive. */
+uint32_t grens_rt_archive_range(const grens_rt_archive *ar, int64_t from, int64_t to,
+				uint32_t *first);
 
 /* Add the FeedMessage buf[0..len) of feed (a grens_fetch name) received at
  * received (POSIX seconds), unless a snapshot of that feed with the same

@@ -1215,6 +1215,17 @@ static void test_archive(void)
 	CHECK(added);
 	CHECK_INT(grens_rt_archive_count(ar), 2);
 	const grens_rt_snapshot *s0 = grens_rt_archive_at(ar, 0);
+	/* the two distinct snapshots were received at t and t + 60 */
+	uint32_t first = 99;
+	CHECK_INT(grens_rt_archive_range(ar, t, t + 60, &first), 1);
+	CHECK_INT(first, 0);
+	CHECK_INT(grens_rt_archive_range(ar, t + 1, t + 61, &first), 1);
+	CHECK_INT(first, 1);
+	CHECK_INT(grens_rt_archive_range(ar, t - 3600, t + 3600, &first), 2);
+	CHECK_INT(first, 0);
+	CHECK_INT(grens_rt_archive_range(ar, t + 61, t + 3600, &first), 0);
+	CHECK_INT(first, 2);
+	CHECK_INT(grens_rt_archive_range(ar, t + 60, t, &first), 0); /* empty interval */
 	CHECK_STR(s0->feed, "nl-rt");
 	CHECK_INT(s0->received, t);
 	CHECK_INT(s0->header_ts, 1700000000);
