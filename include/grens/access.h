@@ -439,7 +439,8 @@ int grens_access_realised_summarize(const grens_access_realised *r, const grens_
 				    bool all, grens_date date, int32_t threshold,
 				    grens_access_realised_summary *out, grens_error *err);
 /* The breaks of date (or all), most frequent first (then by station and
- * names), at most cap of them in out; returns how many distinct there are. */
+ * names), at most cap of them in out; returns how many distinct there are
+ * (0 also when out of memory). */
 uint32_t grens_access_realised_breaks(const grens_access_realised *r, const grens_timetable *tt,
 				      bool all, grens_date date,
 				      grens_access_realised_break *out, uint32_t cap);

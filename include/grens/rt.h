@@ -390,7 +390,7 @@ typedef struct grens_rt_realised_counts {
  * snapshots of ar received between 3 h before the first date's day start
  * and 30 h after the last one's (GTFS times run past 24:00). Feeds
  * described: opts->rt.feed_name, else every timetable feed with a trip
- * matched by some snapshot. A snapshot that cannot be read is skipped and
+ * matched by some snapshot of the period (every feed when none matched). A snapshot that cannot be read is skipped and
  * counted (and noted to diag), never fatal. On success *out holds one
  * reference (grens_rt_overlay_release) and *counts is filled. GRENS_EARG
  * (first > last, a period over GRENS_RT_REALISED_MAX_DAYS, unknown

@@ -249,9 +249,10 @@ uint32_t grens_access_realised_breaks(const grens_access_realised *r, const gren
 				      bool all, grens_date date,
 				      grens_access_realised_break *out, uint32_t cap)
 {
-	/* few distinct breaks: a linear table is enough, and it needs no
-	 * allocation beyond the caller's array (entries beyond cap are
-	 * counted, not kept) */
+	/* few distinct breaks: a linear table over them is enough */
+	grens_access_realised_break *b = malloc((r->count + 1) * sizeof(*b));
+	if (!b)
+		return 0;
 	uint32_t distinct = 0;
 	for (size_t i = 0; i < r->count; i++) {
 		const grens_access_realised_step *s = &r->steps[i];
@@ -259,19 +260,18 @@ uint32_t grens_access_realised_breaks(const grens_access_realised *r, const gren
 			continue;
 		const char *fr = route_of(tt, s->from_trip), *to = route_of(tt, s->to_trip);
 		bool found = false;
-		for (uint32_t k = 0; k < distinct && k < cap && !found; k++)
-			if (out[k].station == s->station && out[k].reason == s->reason &&
-			    strcmp(out[k].from_route, fr) == 0 && strcmp(out[k].to_route, to) == 0) {
-				out[k].count++;
+		for (uint32_t k = 0; k < distinct && !found; k++)
+			if (b[k].station == s->station && b[k].reason == s->reason &&
+			    strcmp(b[k].from_route, fr) == 0 && strcmp(b[k].to_route, to) == 0) {
+				b[k].count++;
 				found = true;
 			}
-		if (found)
-			continue;
-		if (distinct < cap)
-			out[distinct] = (grens_access_realised_break){ s->station, fr, to,
-								       s->reason, 1 };
-		distinct++;
+		if (!found)
+			b[distinct++] = (grens_access_realised_break){ s->station, fr, to, s->reason,
+								       1 };
 	}
-	qsort(out, distinct < cap ? distinct : cap, sizeof(*out), cmp_break);
+	qsort(b, distinct, sizeof(*b), cmp_break);
+	memcpy(out, b, (distinct < cap ? distinct : cap) * sizeof(*b));
+	free(b);
 	return distinct;
 }

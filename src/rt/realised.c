@@ -294,6 +294,10 @@ int grens_rt_realised_build(grens_rt_overlay **out, grens_rt_realised_counts *co
 	if (only != GRENS_NONE) {
 		memset(f.described, 0, tt->feed_count);
 		f.described[only] = 1;
+	} else if (!memchr(f.described, 1, tt->feed_count)) {
+		/* nothing matched (a gap, or no snapshot at all): which feed the
+		 * recording covers is unknown, so nothing is known of any */
+		memset(f.described, 1, tt->feed_count);
 	}
 
 	/* every observed trip, and the running ones nobody mentioned */
