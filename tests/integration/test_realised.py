@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 
-from harness import run, check, finish, shared_dir
+from harness import run, check, finish, part_is, shared_dir
 from pbwriter import message, delay_update, cancelled_trip, write_archive
 
 tmp = tempfile.mkdtemp(prefix="grens-realised-")
@@ -42,125 +42,130 @@ def day_message(day, ts, ic_delay, cancel_re1):
     return message(ents, timestamp=ts)
 
 
-arch = os.path.join(tmp, "archive")
-snaps = [(T16, "nl-rt", day_message("20260616", T16, 300, False)),
-         (T16 + DAY, "nl-rt", day_message("20260617", T16 + DAY, 0, False)),
-         # a snapshot that no longer reads, on the 17th: skipped, counted
-         (T16 + DAY + 30, "nl-rt", ("corrupt", b"\x1f\x8b not gzip at all")),
-         (T16 + 2 * DAY, "nl-rt", day_message("20260618", T16 + 2 * DAY, 0, True)),
-         # a second snapshot on the 18th four hours later: one gap (> 300 s)
-         (T16 + 2 * DAY + 4 * 3600, "nl-rt",
-          day_message("20260618", T16 + 2 * DAY + 4 * 3600, 0, True))]
-write_archive(arch, snaps)
+def local_checks():
+    arch = os.path.join(tmp, "archive")
+    snaps = [(T16, "nl-rt", day_message("20260616", T16, 300, False)),
+             (T16 + DAY, "nl-rt", day_message("20260617", T16 + DAY, 0, False)),
+             # a snapshot that no longer reads, on the 17th: skipped, counted
+             (T16 + DAY + 30, "nl-rt", ("corrupt", b"\x1f\x8b not gzip at all")),
+             (T16 + 2 * DAY, "nl-rt", day_message("20260618", T16 + 2 * DAY, 0, True)),
+             # a second snapshot on the 18th four hours later: one gap (> 300 s)
+             (T16 + 2 * DAY + 4 * 3600, "nl-rt",
+              day_message("20260618", T16 + 2 * DAY + 4 * 3600, 0, True))]
+    write_archive(arch, snaps)
 
-q = ["profile", "--from", "Amsterdam Centraal", "--to", "Aachen Hbf", "--window",
-     "08:06-08:16", "--step", "300", "--format", "json"]
+    q = ["profile", "--from", "Amsterdam Centraal", "--to", "Aachen Hbf", "--window",
+         "08:06-08:16", "--step", "300", "--format", "json"]
 
-# scheduled profile: the baseline the arithmetic above starts from
-r = run(*q, "--date", "2026-06-16")
-check(r.returncode == 0, f"scheduled profile: {r.stderr}")
-check(json.loads(r.stdout)["summary"]["median_s"] == 11160, f"scheduled median: {r.stdout}")
+    # scheduled profile: the baseline the arithmetic above starts from
+    r = run(*q, "--date", "2026-06-16")
+    check(r.returncode == 0, f"scheduled profile: {r.stderr}")
+    check(json.loads(r.stdout)["summary"]["median_s"] == 11160, f"scheduled median: {r.stdout}")
 
-# realised profile of the 16th: median 12960
-r = run(*q, "--date", "2026-06-16", "--realised", arch)
-check(r.returncode == 0, f"--realised: {r.stderr}")
-d = json.loads(r.stdout)
-check(d["summary"]["median_s"] == 12960, f"realised median 11160 + 1800: {d['summary']}")
-rz = d["realised"]
-check(rz["snapshots_read"] == 1 and rz["snapshots_corrupt"] == 0 and rz["trips_observed"] == 3,
-      f"16th: one snapshot, three trips observed: {rz}")
-check(rz["trips_no_data"] > 0 and rz["trips_no_data"] == rz["trips_scheduled"] - 3
-      and rz["no_data_as"] == "excluded", f"every other nl trip is no data: {rz}")
-check("realised" in r.stderr and "no data" in r.stderr, f"summary on stderr: {r.stderr}")
-
-# side by side over the three days
-r = run(*q, "--date", "2026-06-16", "--until", "2026-06-18", "--realised", arch,
-        "--realised-vs-scheduled")
-check(r.returncode == 0, f"--realised-vs-scheduled: {r.stderr}")
-d = json.loads(r.stdout)
-days = {x["date"]: x for x in d["days"]}
-d16, d17, d18 = days["2026-06-16"], days["2026-06-17"], days["2026-06-18"]
-check(d16["held"] == 0 and d16["broken"] == 3 and d16["share_held"] == 0.0,
-      f"16th: every planned change broke: {d16}")
-check(d16["scheduled"]["median_s"] == 11160 and d16["realised"]["median_s"] == 12960
-      and d16["delta_median_s"] == 1800 and d16["extra_p50_s"] == 1800
-      and d16["extra_p90_s"] == 1800, f"16th: +1800 s: {d16}")
-b = d16["breaks"]
-check(len(b) == 1 and b[0]["station"]["name"] == "Heerlen" and b[0]["from_route"] == "IC"
-      and b[0]["to_route"] == "RE18" and b[0]["reason"] == "late" and b[0]["count"] == 3,
-      f"16th: IC -> RE18 at Heerlen, late, 3 times: {b}")
-check(d17["held"] == 3 and d17["share_held"] == 1.0 and d17["delta_median_s"] == 0
-      and d17["extra_p90_s"] == 0 and d17["breaks"] == [], f"17th: all held: {d17}")
-check(d18["broken"] == 3 and d18["delta_median_s"] == 1800
-      and d18["breaks"][0]["reason"] == "cancelled" and d18["breaks"][0]["to_route"] == "RE18",
-      f"18th: RE18 cancelled, +1800 s: {d18}")
-# period: 9 steps, 3 held. Extra times 0 x3, 1800 x6: p50 rank 5 and p90
-# rank 9 are 1800. Scheduled 10860/11160/11460 x3: rank 5 is 11160.
-# Realised 10860, 11160, 11460, 12660 x2, 12960 x2, 13260 x2: rank 5 is
-# 12660, delta 1500.
-p = d["period"]
-check(p["steps"] == 9 and p["held"] == 3 and p["broken"] == 6
-      and abs(p["share_held"] - 1 / 3) < 1e-9, f"period counts: {p}")
-check(p["extra_p50_s"] == 1800 and p["extra_p90_s"] == 1800 and p["delta_median_s"] == 1500,
-      f"period deltas: {p}")
-check(len(p["breaks"]) == 2 and {x["reason"] for x in p["breaks"]} == {"late", "cancelled"},
-      f"period breaks: {p['breaks']}")
-rz = d["realised"]
-check(rz["snapshots_read"] == 4 and rz["snapshots_corrupt"] == 1,
-      f"the unreadable snapshot is skipped and counted: {rz}")
-# read: 16th 08:30Z, 17th 08:30Z, 18th 08:30Z and 12:30Z: gaps of 86400,
-# 86400 and 14400 s, all over 300 s
-check(rz["gaps"] == 3 and rz["longest_gap_s"] == DAY, f"gaps between the snapshots: {rz}")
-check(rz["trips_cancelled"] == 1, f"one cancelled run: {rz}")
-
-r = run(*q[:-2], "--date", "2026-06-16", "--until", "2026-06-18", "--realised", arch,
-        "--realised-vs-scheduled")
-check(r.returncode == 0 and "broke 3 x at Heerlen: IC -> RE18 (late)" in r.stdout
-      and "period:" in r.stdout, f"text: {r.stdout}")
-r = run(*q[:-2], "--date", "2026-06-16", "--until", "2026-06-18", "--realised", arch,
-        "--realised-vs-scheduled", "--format", "csv")
-lines = r.stdout.splitlines()
-check(r.returncode == 0 and len(lines) == 5 and lines[0].startswith("date,steps,planned,held")
-      and lines[1].startswith("2026-06-16,3,3,0,3,0,") and lines[4].startswith("period,9,9,3,6,0,"),
-      f"csv: {lines}")
-
-# ---- a day the recording missed (2026-06-19): no snapshot, so nothing is
-# known; the planned journeys are "no data", not "on time".
-r = run(*q, "--date", "2026-06-19", "--realised", arch, "--realised-vs-scheduled")
-check(r.returncode == 0, f"gap day: {r.stderr}")
-d = json.loads(r.stdout)
-g = d["days"][0]
-check(g["planned"] == 3 and g["no_data"] == 3 and g["held"] == 0 and g["broken"] == 0
-      and g["share_held"] is None and g["extra_p50_s"] is None, f"gap day is no data: {g}")
-rz = d["realised"]
-check(rz["snapshots_read"] == 0 and rz["trips_observed"] == 0
-      and rz["trips_no_data"] == rz["trips_scheduled"] > 0, f"gap day counts: {rz}")
-check("no readable snapshot" in r.stderr, f"gap day warning: {r.stderr}")
-# ... and with --no-data-as-scheduled they run as planned: the same median
-r = run(*q, "--date", "2026-06-19", "--realised", arch, "--no-data-as-scheduled")
-d = json.loads(r.stdout)
-check(r.returncode == 0 and d["summary"]["median_s"] == 11160
-      and d["realised"]["no_data_as"] == "scheduled", f"no data as scheduled: {d}")
-
-# ---- bad arguments
-r = run(*q, "--date", "2026-06-16", "--realised-vs-scheduled")
-check(r.returncode == 2 and "--realised" in r.stderr, f"vs-scheduled needs --realised: {r.stderr}")
-r = run(*q, "--date", "2026-06-16", "--realised", os.path.join(tmp, "absent"))
-check(r.returncode == 1 and "absent" in r.stderr, f"missing archive: {r.stderr}")
-r = run("profile", "--help")
-check(r.returncode == 0 and "--realised ARCHIVE" in r.stdout
-      and "--realised-vs-scheduled" in r.stdout, "--help lists the options")
-
-# ---- compare --realised: the same realised times on every network
-r = run("compare", "--scenario", "none", "--from", "Amsterdam Centraal", "--to", "Aachen Hbf",
-        "--one-way", "--date", "2026-06-16", "--window", "08:06-08:16", "--step", "300",
-        "--realised", arch, "--format", "json")
-check(r.returncode == 0, f"compare --realised: {r.stderr}")
-if r.returncode == 0:
+    # realised profile of the 16th: median 12960
+    r = run(*q, "--date", "2026-06-16", "--realised", arch)
+    check(r.returncode == 0, f"--realised: {r.stderr}")
     d = json.loads(r.stdout)
-    row = d["rows"][0]
-    check(row["median_s"] == 12960 and d["realised"]["snapshots_read"] == 1,
-          f"compare on realised times: {row} {d.get('realised')}")
+    check(d["summary"]["median_s"] == 12960, f"realised median 11160 + 1800: {d['summary']}")
+    rz = d["realised"]
+    check(rz["snapshots_read"] == 1 and rz["snapshots_corrupt"] == 0 and rz["trips_observed"] == 3,
+          f"16th: one snapshot, three trips observed: {rz}")
+    check(rz["trips_no_data"] > 0 and rz["trips_no_data"] == rz["trips_scheduled"] - 3
+          and rz["no_data_as"] == "excluded", f"every other nl trip is no data: {rz}")
+    check("realised" in r.stderr and "no data" in r.stderr, f"summary on stderr: {r.stderr}")
+
+    # side by side over the three days
+    r = run(*q, "--date", "2026-06-16", "--until", "2026-06-18", "--realised", arch,
+            "--realised-vs-scheduled")
+    check(r.returncode == 0, f"--realised-vs-scheduled: {r.stderr}")
+    d = json.loads(r.stdout)
+    days = {x["date"]: x for x in d["days"]}
+    d16, d17, d18 = days["2026-06-16"], days["2026-06-17"], days["2026-06-18"]
+    check(d16["held"] == 0 and d16["broken"] == 3 and d16["share_held"] == 0.0,
+          f"16th: every planned change broke: {d16}")
+    check(d16["scheduled"]["median_s"] == 11160 and d16["realised"]["median_s"] == 12960
+          and d16["delta_median_s"] == 1800 and d16["extra_p50_s"] == 1800
+          and d16["extra_p90_s"] == 1800, f"16th: +1800 s: {d16}")
+    b = d16["breaks"]
+    check(len(b) == 1 and b[0]["station"]["name"] == "Heerlen" and b[0]["from_route"] == "IC"
+          and b[0]["to_route"] == "RE18" and b[0]["reason"] == "late" and b[0]["count"] == 3,
+          f"16th: IC -> RE18 at Heerlen, late, 3 times: {b}")
+    check(d17["held"] == 3 and d17["share_held"] == 1.0 and d17["delta_median_s"] == 0
+          and d17["extra_p90_s"] == 0 and d17["breaks"] == [], f"17th: all held: {d17}")
+    check(d18["broken"] == 3 and d18["delta_median_s"] == 1800
+          and d18["breaks"][0]["reason"] == "cancelled" and d18["breaks"][0]["to_route"] == "RE18",
+          f"18th: RE18 cancelled, +1800 s: {d18}")
+    # period: 9 steps, 3 held. Extra times 0 x3, 1800 x6: p50 rank 5 and p90
+    # rank 9 are 1800. Scheduled 10860/11160/11460 x3: rank 5 is 11160.
+    # Realised 10860, 11160, 11460, 12660 x2, 12960 x2, 13260 x2: rank 5 is
+    # 12660, delta 1500.
+    p = d["period"]
+    check(p["steps"] == 9 and p["held"] == 3 and p["broken"] == 6
+          and abs(p["share_held"] - 1 / 3) < 1e-9, f"period counts: {p}")
+    check(p["extra_p50_s"] == 1800 and p["extra_p90_s"] == 1800 and p["delta_median_s"] == 1500,
+          f"period deltas: {p}")
+    check(len(p["breaks"]) == 2 and {x["reason"] for x in p["breaks"]} == {"late", "cancelled"},
+          f"period breaks: {p['breaks']}")
+    rz = d["realised"]
+    check(rz["snapshots_read"] == 4 and rz["snapshots_corrupt"] == 1,
+          f"the unreadable snapshot is skipped and counted: {rz}")
+    # read: 16th 08:30Z, 17th 08:30Z, 18th 08:30Z and 12:30Z: gaps of 86400,
+    # 86400 and 14400 s, all over 300 s
+    check(rz["gaps"] == 3 and rz["longest_gap_s"] == DAY, f"gaps between the snapshots: {rz}")
+    check(rz["trips_cancelled"] == 1, f"one cancelled run: {rz}")
+
+    r = run(*q[:-2], "--date", "2026-06-16", "--until", "2026-06-18", "--realised", arch,
+            "--realised-vs-scheduled")
+    check(r.returncode == 0 and "broke 3 x at Heerlen: IC -> RE18 (late)" in r.stdout
+          and "period:" in r.stdout, f"text: {r.stdout}")
+    r = run(*q[:-2], "--date", "2026-06-16", "--until", "2026-06-18", "--realised", arch,
+            "--realised-vs-scheduled", "--format", "csv")
+    lines = r.stdout.splitlines()
+    check(r.returncode == 0 and len(lines) == 5 and lines[0].startswith("date,steps,planned,held")
+          and lines[1].startswith("2026-06-16,3,3,0,3,0,") and lines[4].startswith("period,9,9,3,6,0,"),
+          f"csv: {lines}")
+
+    # ---- a day the recording missed (2026-06-19): no snapshot, so nothing is
+    # known; the planned journeys are "no data", not "on time".
+    r = run(*q, "--date", "2026-06-19", "--realised", arch, "--realised-vs-scheduled")
+    check(r.returncode == 0, f"gap day: {r.stderr}")
+    d = json.loads(r.stdout)
+    g = d["days"][0]
+    check(g["planned"] == 3 and g["no_data"] == 3 and g["held"] == 0 and g["broken"] == 0
+          and g["share_held"] is None and g["extra_p50_s"] is None, f"gap day is no data: {g}")
+    rz = d["realised"]
+    check(rz["snapshots_read"] == 0 and rz["trips_observed"] == 0
+          and rz["trips_no_data"] == rz["trips_scheduled"] > 0, f"gap day counts: {rz}")
+    check("no readable snapshot" in r.stderr, f"gap day warning: {r.stderr}")
+    # ... and with --no-data-as-scheduled they run as planned: the same median
+    r = run(*q, "--date", "2026-06-19", "--realised", arch, "--no-data-as-scheduled")
+    d = json.loads(r.stdout)
+    check(r.returncode == 0 and d["summary"]["median_s"] == 11160
+          and d["realised"]["no_data_as"] == "scheduled", f"no data as scheduled: {d}")
+
+    # ---- bad arguments
+    r = run(*q, "--date", "2026-06-16", "--realised-vs-scheduled")
+    check(r.returncode == 2 and "--realised" in r.stderr, f"vs-scheduled needs --realised: {r.stderr}")
+    r = run(*q, "--date", "2026-06-16", "--realised", os.path.join(tmp, "absent"))
+    check(r.returncode == 1 and "absent" in r.stderr, f"missing archive: {r.stderr}")
+    r = run("profile", "--help")
+    check(r.returncode == 0 and "--realised ARCHIVE" in r.stdout
+          and "--realised-vs-scheduled" in r.stdout, "--help lists the options")
+
+    # ---- compare --realised: the same realised times on every network
+    r = run("compare", "--scenario", "none", "--from", "Amsterdam Centraal", "--to", "Aachen Hbf",
+            "--one-way", "--date", "2026-06-16", "--window", "08:06-08:16", "--step", "300",
+            "--realised", arch, "--format", "json")
+    check(r.returncode == 0, f"compare --realised: {r.stderr}")
+    if r.returncode == 0:
+        d = json.loads(r.stdout)
+        row = d["rows"][0]
+        check(row["median_s"] == 12960 and d["realised"]["snapshots_read"] == 1,
+              f"compare on realised times: {row} {d.get('realised')}")
+
+
+if part_is("local"):
+    local_checks()
 
 # ---- the recorded Caltrain trip updates (2023-11-08T01:05:34Z, 17:05 PST
 # on 2023-11-07) as the one snapshot of an archive: the trips it names are
