@@ -163,6 +163,28 @@ def local_checks():
         check(row["median_s"] == 12960 and d["realised"]["snapshots_read"] == 1,
               f"compare on realised times: {row} {d.get('realised')}")
 
+    # ---- access --realised-vs-scheduled: the schedule as the base, the
+    # realised times as the alternative. On the 17th everything recorded ran
+    # on time and the rest runs as scheduled (--no-data-as-scheduled), so
+    # every origin's accessibility is unchanged.
+    acc = ["access", "--from", "Amsterdam Centraal", "--window", "08:06-08:16", "--step", "300",
+           "--cutoffs", "180,200", "--realised", arch, "--realised-vs-scheduled",
+           "--no-data-as-scheduled", "--format", "json"]
+    r = run(*acc, "--date", "2026-06-17")
+    check(r.returncode == 0, f"access --realised-vs-scheduled: {r.stderr}")
+    if r.returncode == 0:
+        d = json.loads(r.stdout)
+        check(d["meta"]["comparison"]["kind"] == "realised-vs-scheduled"
+              and d["meta"]["realised"]["trips_observed"] == 3
+              and d["meta"]["realised"]["snapshots_read"] == 1, f"access meta: {d['meta']}")
+        deltas = [x["delta"] for o in d["origins"] for x in o["accessibility"]]
+        check(deltas and all(x == 0 for x in deltas), f"on time: no change: {deltas}")
+    r = run(*acc[:-4], "--date", "2026-06-16", "--format", "json")
+    check(r.returncode == 0 and json.loads(r.stdout)["meta"]["realised"]["no_data_as"]
+          == "excluded", f"access --realised alone: {r.stderr}")
+    r = run("access", "--realised", arch, "--border-effect")
+    check(r.returncode == 2, f"--realised with --border-effect refused: {r.stderr}")
+
 
 if part_is("local"):
     local_checks()
