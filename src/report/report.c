@@ -20,6 +20,11 @@ const json_t *report_document(const grens_report *report)
 	return report->doc;
 }
 
+json_t *report_document_mut(grens_report *report)
+{
+	return report->doc;
+}
+
 static int oom(grens_error *err)
 {
 	return grens_error_set(err, GRENS_ENOMEM, "out of memory");

@@ -33,4 +33,10 @@ const char *report_str(const json_t *o, const char *key);
 /* Used by the HTML writer and the diff: the report document. */
 const json_t *report_document(const grens_report *report);
 
+/* The "What travellers got" section of the page from doc's "realised"
+ * block (nothing when absent); returns nonzero when writing failed. */
+int report_realised_html(FILE *f, const json_t *doc);
+/* report->doc, writable: for the writers of other blocks in report/. */
+json_t *report_document_mut(grens_report *report);
+
 #endif

@@ -186,7 +186,91 @@ def local_checks():
     check(r.returncode == 2, f"--realised with --border-effect refused: {r.stderr}")
 
 
+def nightly_checks():
+    """grens nightly with rt_archive: the "what travellers got" section.
+    Feed: A (Heerlen Test) -> B (Aachen Test), trips t0.. every 30 min from
+    06:00, 30 min run (as test_nightly.py). Trip t4 (08:00 -> 08:30) is 600 s
+    late on 2026-03-10. Window 07:55-08:05, step 300 (3 departures):
+      scheduled: 07:55 t4 -> 08:30 35 min; 08:00 30 min; 08:05 t5 -> 09:00 55 min
+      realised:  t4 leaves 08:10, arrives 08:40: 45, 40 and 35 min
+    Only t4 is in the recording: the 08:05 plan rides t5, which no snapshot
+    named, so it is "no data"; the two t4 plans have no change and held.
+    Extra over those two: 600, 600 s (p50 and p90 600). Realised routing
+    rides t4 only (t5 is no data, not ridden): 45, 40, 35 min. Medians:
+    scheduled 35 min (2100 s), realised 40 min (2400 s)."""
+    import io
+    import zipfile
+    from fetch_server import Server
+    trips = ["route_id,service_id,trip_id"]
+    st = ["trip_id,arrival_time,departure_time,stop_id,stop_sequence"]
+    for k in range(33):
+        t = 6 * 60 + 30 * k
+        a = t + 30
+        trips.append(f"r1,wk,t{k}")
+        st.append(f"t{k},{t // 60:02d}:{t % 60:02d}:00,{t // 60:02d}:{t % 60:02d}:00,A,1")
+        st.append(f"t{k},{a // 60:02d}:{a % 60:02d}:00,{a // 60:02d}:{a % 60:02d}:00,B,2")
+    files = {
+        "agency.txt": "agency_id,agency_name,agency_url,agency_timezone\n"
+                      "ag,Test Rail,https://example.invalid,Europe/Amsterdam\n",
+        "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n"
+                     "A,Heerlen Test,50.890693,5.975844\nB,Aachen Test,50.767800,6.091499\n",
+        "routes.txt": "route_id,agency_id,route_short_name,route_type\nr1,ag,RE18,2\n",
+        "trips.txt": "\n".join(trips) + "\n",
+        "stop_times.txt": "\n".join(st) + "\n",
+        "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+                        "start_date,end_date\nwk,1,1,1,1,1,1,1,20260101,20261231\n",
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, text in files.items():
+            z.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), text)
+    srv = Server(lifetime=120)
+    srv.state.bodies["/plain/small.zip"] = buf.getvalue()
+    d = os.path.join(tmp, "nightly")
+    os.makedirs(d)
+    # 07:00 CET on 2026-03-10 = 06:00Z = 1773122400
+    narch = os.path.join(d, "archive")
+    write_archive(narch, [(1773122400, "small-rt",
+                           message([delay_update("e1", "t4", "A", 600, "20260310")],
+                                   timestamp=1773122400))])
+    with open(os.path.join(d, "feeds.conf"), "w") as f:
+        f.write(f"[small]\nkind = gtfs\nurl = {srv.url('/plain/small.zip')}\nretries = 0\n")
+    conf = os.path.join(d, "nightly.conf")
+    with open(conf, "w") as f:
+        f.write("feeds = feeds.conf\ncache = cache\nservice_date = 2026-03-10\n"
+                "window = 07:55-08:05\nstep = 300\npair = Heerlen Test -> Aachen Test\n"
+                "rt_archive = archive\n")
+    reports = os.path.join(d, "reports")
+    r = run("nightly", "--config", conf, "--out", reports, "--date", "2026-03-10", timeout=120)
+    check(r.returncode == 0, f"nightly with rt_archive: {r.stdout} {r.stderr}")
+    if r.returncode != 0:
+        return
+    with open(os.path.join(reports, "2026-03-10", "report.json")) as f:
+        rep = json.load(f)
+    rz = rep.get("realised", {})
+    check(rz.get("snapshots_read") == 1 and rz.get("trips_observed") == 1
+          and rz.get("date") == "2026-03-10", f"realised block: {rz}")
+    p = (rz.get("pairs") or [{}])[0]
+    check(p.get("steps") == 3 and p.get("held") == 2 and p.get("no_data") == 1
+          and p.get("share_held") == 1.0
+          and p.get("scheduled_median_s") == 2100 and p.get("realised_median_s") == 2400
+          and p.get("extra_p50_s") == 600 and p.get("extra_p90_s") == 600,
+          f"realised pair: {p}")
+    with open(os.path.join(reports, "2026-03-10", "report.html"), encoding="utf-8") as f:
+        html = f.read()
+    check('id="realised">What travellers got' in html, "the page has the section")
+    # a night the archive has nothing for: a note, no section
+    r = run("nightly", "--config", conf, "--out", reports, "--date", "2026-03-11", timeout=120)
+    check(r.returncode == 0, f"nightly without snapshots: {r.stderr}")
+    if r.returncode == 0:
+        with open(os.path.join(reports, "2026-03-11", "report.json")) as f:
+            rep = json.load(f)
+        # service_date pins 2026-03-10, so the 11th's night reports the 10th again
+        check("realised" in rep, f"service_date 2026-03-10 again: {list(rep)}")
+
+
 if part_is("local"):
+    nightly_checks()
     local_checks()
 
 # ---- the recorded Caltrain trip updates (2023-11-08T01:05:34Z, 17:05 PST
