@@ -154,12 +154,14 @@ json_t *realised_cli_summary_json(const grens_timetable *tt, const grens_access_
 
 static void print_secs(FILE *o, int32_t v)
 {
-	if (v == GRENS_ROUTE_UNREACHED)
+	if (v == GRENS_ROUTE_UNREACHED) {
 		fprintf(o, "-");
-	else if (v < 0)
-		fprintf(o, "-%d:%02d", -v / 60, -v % 60);
-	else
-		fprintf(o, "%d:%02d", v / 60, v % 60);
+		return;
+	}
+	if (v < 0)
+		fputc('-', o);
+	int32_t a = v < 0 ? -v : v;
+	fprintf(o, "%d:%02d:%02d", a / 3600, a / 60 % 60, a % 60);
 }
 
 void realised_cli_summary_text(FILE *o, const grens_timetable *tt,
@@ -177,7 +179,7 @@ void realised_cli_summary_text(FILE *o, const grens_timetable *tt,
 		prefix, s.steps, s.planned, s.held, s.broken, s.no_data);
 	if (!isnan(s.share_held))
 		fprintf(o, " (%.1f%% held)", 100.0 * s.share_held);
-	fprintf(o, "\n%smedian travel time (min:s): scheduled ", prefix);
+	fprintf(o, "\n%smedian travel time: scheduled ", prefix);
 	print_secs(o, s.scheduled.median);
 	fprintf(o, ", realised ");
 	print_secs(o, s.realised.median);
@@ -189,7 +191,7 @@ void realised_cli_summary_text(FILE *o, const grens_timetable *tt,
 	grens_access_realised_break br[TOP_BREAKS];
 	uint32_t nb = grens_access_realised_breaks(cmp, tt, all, date, br, TOP_BREAKS);
 	for (uint32_t i = 0; i < nb && i < TOP_BREAKS; i++)
-		fprintf(o, "%s  broke %u x at %s: %s -> %s (%s)\n", prefix, br[i].count,
+		fprintf(o, "%s  broke %u times at %s: %s -> %s (%s)\n", prefix, br[i].count,
 			grens_net_str(tt, tt->stop_name[br[i].station]),
 			br[i].from_route[0] ? br[i].from_route : "(start)", br[i].to_route,
 			reason_name(br[i].reason));

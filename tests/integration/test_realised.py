@@ -116,7 +116,7 @@ def local_checks():
 
     r = run(*q[:-2], "--date", "2026-06-16", "--until", "2026-06-18", "--realised", arch,
             "--realised-vs-scheduled")
-    check(r.returncode == 0 and "broke 3 x at Heerlen: IC -> RE18 (late)" in r.stdout
+    check(r.returncode == 0 and "broke 3 times at Heerlen: IC -> RE18 (late)" in r.stdout
           and "period:" in r.stdout, f"text: {r.stdout}")
     r = run(*q[:-2], "--date", "2026-06-16", "--until", "2026-06-18", "--realised", arch,
             "--realised-vs-scheduled", "--format", "csv")
