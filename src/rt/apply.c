@@ -178,8 +178,8 @@ static uint32_t find_frequency_run(const grens_timetable *tt, uint32_t first, in
 	return GRENS_NONE;
 }
 
-static const grens_net_stop_time *scheduled_times(const grens_timetable *tt, uint32_t trip,
-						  uint32_t *n)
+const grens_net_stop_time *rt_scheduled_times(const grens_timetable *tt, uint32_t trip,
+					       uint32_t *n)
 {
 	uint32_t p = tt->trip_pattern[trip];
 	*n = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
@@ -778,7 +778,7 @@ static int apply_trip_update(apply_ctx *ctx, const TransitRealtime__TripUpdate *
 	if (descriptor_date(ctx, td, feed, &date, &explicit_date) != 0)
 		return 0;
 	uint32_t n;
-	const grens_net_stop_time *sched = scheduled_times(tt, trip, &n);
+	const grens_net_stop_time *sched = rt_scheduled_times(tt, trip, &n);
 	if (!explicit_date && !grens_net_trip_runs(tt, trip, date) && n > 0 &&
 	    sched[n - 1].arrival >= 86400 && grens_net_trip_runs(tt, trip, date - 1))
 		date -= 1; /* after midnight, still the previous service day's trip */
@@ -1121,7 +1121,7 @@ const grens_net_stop_time *grens_rt_times(const grens_rt_overlay *ov, const gren
 	uint32_t n;
 	if (t)
 		return t->cancelled ? NULL : t->times;
-	return scheduled_times(tt, trip, &n);
+	return rt_scheduled_times(tt, trip, &n);
 }
 
 bool grens_rt_pattern_touched(const grens_rt_overlay *ov, uint32_t pattern)

@@ -41,15 +41,6 @@ typedef struct fold {
 	uint8_t *described; /* [feed_count] */
 } fold;
 
-static const grens_net_stop_time *schedule_of(const grens_timetable *tt, uint32_t trip,
-					      uint32_t *n)
-{
-	uint32_t p = tt->trip_pattern[trip];
-	*n = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
-	uint64_t row = trip - tt->pattern_trip_offset[p];
-	return tt->stop_times + tt->pattern_time_offset[p] + row * *n;
-}
-
 static trip_state *state_get(fold *f, uint32_t trip, grens_date date)
 {
 	size_t key = (size_t)trip * f->days + (size_t)(date - f->first);
@@ -67,7 +58,7 @@ static trip_state *state_get(fold *f, uint32_t trip, grens_date date)
 	memset(st, 0, sizeof(*st));
 	st->trip = trip;
 	st->date = date;
-	const grens_net_stop_time *sched = schedule_of(f->tt, trip, &st->n);
+	const grens_net_stop_time *sched = rt_scheduled_times(f->tt, trip, &st->n);
 	st->times = malloc((size_t)st->n * sizeof(*st->times) + 1);
 	st->flags = calloc((size_t)st->n + 1, 1);
 	st->held = calloc((size_t)st->n + 1, 1);
@@ -354,7 +345,7 @@ int grens_rt_realised_build(grens_rt_overlay **out, grens_rt_realised_counts *co
 			nt->date = date;
 			nt->cancelled = true;
 			nt->no_data = true;
-			schedule_of(tt, t, &nt->stop_count);
+			rt_scheduled_times(tt, t, &nt->stop_count);
 		}
 	}
 	qsort(trips, n, sizeof(*trips), cmp_trip_date);

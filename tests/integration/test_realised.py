@@ -188,8 +188,8 @@ def local_checks():
 
 def nightly_checks():
     """grens nightly with rt_archive: the "what travellers got" section.
-    Feed: A (Heerlen Test) -> B (Aachen Test), trips t0.. every 30 min from
-    06:00, 30 min run (as test_nightly.py). Trip t4 (08:00 -> 08:30) is 600 s
+    Feed (smallfeed.feed_zip): A (Heerlen Test) -> B (Aachen Test), trips
+    t0.. every 30 min from 06:00, 30 min run. Trip t4 (08:00 -> 08:30) is 600 s
     late on 2026-03-10. Window 07:55-08:05, step 300 (3 departures):
       scheduled: 07:55 t4 -> 08:30 35 min; 08:00 30 min; 08:05 t5 -> 09:00 55 min
       realised:  t4 leaves 08:10, arrives 08:40: 45, 40 and 35 min
@@ -198,34 +198,10 @@ def nightly_checks():
     Extra over those two: 600, 600 s (p50 and p90 600). Realised routing
     rides t4 only (t5 is no data, not ridden): 45, 40, 35 min. Medians:
     scheduled 35 min (2100 s), realised 40 min (2400 s)."""
-    import io
-    import zipfile
     from fetch_server import Server
-    trips = ["route_id,service_id,trip_id"]
-    st = ["trip_id,arrival_time,departure_time,stop_id,stop_sequence"]
-    for k in range(33):
-        t = 6 * 60 + 30 * k
-        a = t + 30
-        trips.append(f"r1,wk,t{k}")
-        st.append(f"t{k},{t // 60:02d}:{t % 60:02d}:00,{t // 60:02d}:{t % 60:02d}:00,A,1")
-        st.append(f"t{k},{a // 60:02d}:{a % 60:02d}:00,{a // 60:02d}:{a % 60:02d}:00,B,2")
-    files = {
-        "agency.txt": "agency_id,agency_name,agency_url,agency_timezone\n"
-                      "ag,Test Rail,https://example.invalid,Europe/Amsterdam\n",
-        "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n"
-                     "A,Heerlen Test,50.890693,5.975844\nB,Aachen Test,50.767800,6.091499\n",
-        "routes.txt": "route_id,agency_id,route_short_name,route_type\nr1,ag,RE18,2\n",
-        "trips.txt": "\n".join(trips) + "\n",
-        "stop_times.txt": "\n".join(st) + "\n",
-        "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
-                        "start_date,end_date\nwk,1,1,1,1,1,1,1,20260101,20261231\n",
-    }
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, text in files.items():
-            z.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), text)
+    from smallfeed import feed_zip
     srv = Server(lifetime=120)
-    srv.state.bodies["/plain/small.zip"] = buf.getvalue()
+    srv.state.bodies["/plain/small.zip"] = feed_zip(30, "v1")
     d = os.path.join(tmp, "nightly")
     os.makedirs(d)
     # 07:00 CET on 2026-03-10 = 06:00Z = 1773122400
