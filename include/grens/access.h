@@ -362,6 +362,89 @@ double grens_access_border_value(const grens_access_border *b, uint32_t i, grens
 int grens_access_border_rank(uint32_t *rank, const grens_access_border *b, const uint8_t *among,
 			     grens_access_view view, uint32_t p, uint32_t c, uint32_t kind);
 
+/* ---- realised against scheduled ------------------------------------------
+ * For every departure step of a window: the planned journey (the earliest
+ * arrival on the timetable alone) checked against realised times (an
+ * overlay from grens_rt_realised_build), and the earliest arrival routed on
+ * those realised times. A planned journey held when each of its trips ran,
+ * stopped where it was boarded and left, and every change still worked: the
+ * next trip left no earlier than the feeder's realised arrival plus the walk
+ * between them (else the stop's change time, at most the planned slack).
+ * Steps are collected per service day; summaries cover one day or all. */
+typedef enum {
+	GRENS_ACCESS_REALISED_NO_PLAN = 0, /* no scheduled journey */
+	GRENS_ACCESS_REALISED_HELD = 1,
+	GRENS_ACCESS_REALISED_BROKEN = 2,  /* a change was missed, or a trip cancelled/skipped */
+	GRENS_ACCESS_REALISED_NO_DATA = 3, /* a planned trip had no realtime at all */
+} grens_access_realised_status;
+
+typedef enum {
+	GRENS_ACCESS_BREAK_LATE = 0,	  /* the feeder arrived too late for the change */
+	GRENS_ACCESS_BREAK_CANCELLED = 1, /* the next trip was cancelled */
+	GRENS_ACCESS_BREAK_SKIPPED = 2,	  /* a trip did not stop where the plan changes */
+} grens_access_break_reason;
+
+typedef struct grens_access_realised_step {
+	grens_date date;
+	int32_t departure;		       /* the step */
+	int32_t scheduled_arrival;	       /* GRENS_ROUTE_UNREACHED when none */
+	int32_t realised_arrival;	       /* routed on the realised times */
+	int32_t transfers_scheduled, transfers_realised; /* -1 when unreached */
+	grens_access_realised_status status;
+	/* BROKEN: where. station is the stop (its parent station when it has
+	 * one) of the change; from_trip GRENS_NONE when the first trip broke. */
+	grens_access_break_reason reason;
+	uint32_t station, from_trip, to_trip;
+} grens_access_realised_step;
+
+/* A change that broke, by station and routes, with how often. */
+typedef struct grens_access_realised_break {
+	uint32_t station;
+	const char *from_route, *to_route; /* route names (grens_route_trip_route_name),
+					      from_route "" for the first trip */
+	grens_access_break_reason reason;
+	uint32_t count;
+} grens_access_realised_break;
+
+typedef struct grens_access_realised_summary {
+	uint32_t steps, planned, held, broken, no_data;
+	double share_held;	    /* held / (held + broken), NAN when none */
+	/* realised minus scheduled arrival over held and broken steps
+	 * (nearest rank; GRENS_ROUTE_UNREACHED when the realised route found
+	 * nothing), GRENS_ROUTE_UNREACHED when there are none */
+	int32_t extra_p50, extra_p90;
+	grens_route_profile_summary scheduled, realised; /* as grens profile, over all steps */
+} grens_access_realised_summary;
+
+typedef struct grens_access_realised grens_access_realised;
+
+/* An empty collection; *out is the caller's (grens_access_realised_free). */
+int grens_access_realised_new(grens_access_realised **out, grens_error *err);
+void grens_access_realised_free(grens_access_realised *r);
+/* Add the steps t0, t0 + step, ... <= t1 of q->date (q->time ignored) from
+ * q->from to q->to, routed with ws (a workspace on tt) under opts (its rt is
+ * ignored: the schedule is routed without, the realised times with
+ * realised). GRENS_EARG, GRENS_ELIMIT (over GRENS_ROUTE_MAX_STEPS steps in
+ * all), GRENS_ENOMEM, routing errors. */
+int grens_access_realised_add_day(grens_access_realised *r, grens_raptor *ws,
+				  const grens_timetable *tt, const grens_rt_overlay *realised,
+				  const grens_route_query *q, int32_t t0, int32_t t1, int32_t step,
+				  const grens_route_options *opts, grens_error *err);
+uint32_t grens_access_realised_step_count(const grens_access_realised *r);
+const grens_access_realised_step *grens_access_realised_step_at(const grens_access_realised *r,
+								 uint32_t i);
+/* Summary of the steps of date (all dates when all), threshold (s) as in
+ * grens_route_profile_summarize. GRENS_ENOMEM. */
+int grens_access_realised_summarize(const grens_access_realised *r, const grens_timetable *tt,
+				    bool all, grens_date date, int32_t threshold,
+				    grens_access_realised_summary *out, grens_error *err);
+/* The breaks of date (or all), most frequent first (then by station and
+ * names), at most cap of them in out; returns how many distinct there are
+ * (0 also when out of memory). */
+uint32_t grens_access_realised_breaks(const grens_access_realised *r, const grens_timetable *tt,
+				      bool all, grens_date date,
+				      grens_access_realised_break *out, uint32_t cap);
+
 #ifdef __cplusplus
 }
 #endif

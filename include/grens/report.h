@@ -276,6 +276,32 @@ int grens_report_set_lang(grens_report *report, const char *lang, grens_error *e
  *   journeys.csv       one row per leg, border crossings marked
  * Each file is replaced atomically. GRENS_EIO names the file that failed. */
 int grens_report_write_dir(const grens_report *report, const char *dir, grens_error *err);
+
+/* "What travellers got": realised times from a recording against the
+ * schedule, a "realised" block of report.json and a section of the page.
+ * grens_report_set_realised starts the block (again: replaces it), then one
+ * grens_report_add_realised_pair per origin and destination. Strings are
+ * copied. GRENS_ENOMEM, GRENS_EARG (text not UTF-8). */
+typedef struct grens_report_realised {
+	const char *archive;
+	grens_date date;
+	uint32_t snapshots_read, snapshots_corrupt, gaps;
+	uint32_t trips_scheduled, trips_observed, trips_no_data, trips_cancelled, stops_skipped;
+	bool no_data_as_scheduled;
+} grens_report_realised;
+
+typedef struct grens_report_realised_pair {
+	const char *from, *to; /* display names */
+	uint32_t steps, planned, held, broken, no_data;
+	double share_held; /* NAN when nothing held or broke */
+	int32_t scheduled_median, realised_median, extra_p50, extra_p90; /* s; GRENS_ROUTE_UNREACHED */
+	const char *top_break; /* "Heerlen: IC -> RE18 (late), 3 times", "" when none */
+} grens_report_realised_pair;
+
+int grens_report_set_realised(grens_report *report, const grens_report_realised *r,
+			      grens_error *err);
+int grens_report_add_realised_pair(grens_report *report, const grens_report_realised_pair *p,
+				   grens_error *err);
 /* Only report.json / only report.html to a stream. */
 int grens_report_write_json(const grens_report *report, FILE *f, grens_error *err);
 int grens_report_write_html(const grens_report *report, FILE *f, grens_error *err);

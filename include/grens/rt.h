@@ -145,6 +145,10 @@ typedef struct grens_rt_trip {
 	uint32_t stop_count;		  /* = the trip's pattern length */
 	const grens_net_stop_time *times; /* [stop_count]: live where LIVE, else scheduled */
 	const uint8_t *stop_flags;	  /* [stop_count] GRENS_RT_STOP_* */
+	/* Realised overlays only (grens_rt_realised_build): the trip runs on
+	 * the date but no snapshot mentioned it; cancelled is then true unless
+	 * the options asked to run such trips as scheduled. */
+	bool no_data;
 } grens_rt_trip;
 
 /* A trip the feed adds (TripDescriptor ADDED or NEW) with its own stop times. */
@@ -311,6 +315,13 @@ const grens_rt_archive_stats *grens_rt_archive_stats_get(const grens_rt_archive 
 /* Snapshots by received time (then feed). */
 uint32_t grens_rt_archive_count(const grens_rt_archive *ar);
 const grens_rt_snapshot *grens_rt_archive_at(const grens_rt_archive *ar, uint32_t i);
+/* The snapshots received in [from, to) (POSIX seconds) are those at
+ * [*first, *first + count) of grens_rt_archive_at; returns count (0 when
+ * none, *first then the position where one would go). A pass over a period,
+ * as the realised times make, reads a day without scanning the whole
+ * archive. */
+uint32_t grens_rt_archive_range(const grens_rt_archive *ar, int64_t from, int64_t to,
+				uint32_t *first);
 
 /* Add the FeedMessage buf[0..len) of feed (a grens_fetch name) received at
  * received (POSIX seconds), unless a snapshot of that feed with the same
@@ -330,6 +341,66 @@ int grens_rt_archive_prune(grens_rt_archive *ar, int64_t now, unsigned keep_days
  * grens_rt_decode (GRENS_EFORMAT also for a bad gzip stream or hash). */
 int grens_rt_archive_read(const grens_rt_archive *ar, const grens_rt_snapshot *snap,
 			  grens_rt_feed **out, grens_error *err);
+
+/* ---- realised times: what an archive says happened -------------------------
+ * Every snapshot of an archive received over a period is applied to the
+ * timetable (grens_rt_apply) in time order, and for every (trip, service
+ * date) each stop keeps the last prediction made before the vehicle passed
+ * it: a snapshot's time for a stop replaces the one held when the snapshot
+ * was made (its header timestamp, else its received time) no later than the
+ * held departure there, or when the snapshot's own time there already lies
+ * in the past (a recorded arrival). A trip is cancelled when the last
+ * snapshot that named it cancelled it; skipped stops go with the times;
+ * an added trip keeps its last version. The result is an ordinary overlay,
+ * so every router runs on it unchanged. */
+typedef struct grens_rt_realised_options {
+	/* How each snapshot is applied; now and max_age_s are ignored (every
+	 * snapshot is judged at its own time). */
+	grens_rt_options rt;
+	/* Trips running in the period that no snapshot named are "no data":
+	 * counted, and kept out of the routing (false, default) or run as
+	 * scheduled (true). */
+	bool no_data_as_scheduled;
+	/* Two snapshots further apart than this (seconds) are a gap in the
+	 * recording (default 300). */
+	int64_t max_gap_s;
+} grens_rt_realised_options;
+
+#define GRENS_RT_REALISED_OPTIONS_INIT                                                             \
+	{                                                                                          \
+		.rt = GRENS_RT_OPTIONS_INIT, .no_data_as_scheduled = false, .max_gap_s = 300,      \
+	}
+
+typedef struct grens_rt_realised_counts {
+	uint32_t snapshots_read;    /* applied */
+	uint32_t snapshots_corrupt; /* could not be read or decoded: skipped */
+	int64_t first_snapshot, last_snapshot; /* POSIX seconds, 0 when none */
+	uint32_t gaps;		    /* intervals between consecutive snapshots longer than
+				       max_gap_s (trips in them are mostly "no data") */
+	int64_t longest_gap_s;
+	/* Trips of the described feeds running on the period's dates: observed
+	 * + no_data. Observed includes cancelled. */
+	uint32_t trips_scheduled, trips_observed, trips_no_data, trips_cancelled;
+	uint32_t trips_added;	  /* distinct added (trip_id, date) */
+	uint32_t stops_observed;  /* stop times with a realised (live) time */
+	uint32_t stops_skipped;
+} grens_rt_realised_counts;
+
+/* Build the realised overlay of the service dates [first, last] from the
+ * snapshots of ar received between 3 h before the first date's day start
+ * and 30 h after the last one's (GTFS times run past 24:00). Feeds
+ * described: opts->rt.feed_name, else every timetable feed with a trip
+ * matched by some snapshot of the period (every feed when none matched). A snapshot that cannot be read is skipped and
+ * counted (and noted to diag), never fatal. On success *out holds one
+ * reference (grens_rt_overlay_release) and *counts is filled. GRENS_EARG
+ * (first > last, a period over GRENS_RT_REALISED_MAX_DAYS, unknown
+ * feed_name), GRENS_ENOTFOUND (the timetable's zone), GRENS_ENOMEM. */
+#define GRENS_RT_REALISED_MAX_DAYS 62
+int grens_rt_realised_build(grens_rt_overlay **out, grens_rt_realised_counts *counts,
+			    const grens_timetable *tt, const grens_gtfs_feed *const *gtfs,
+			    uint32_t gtfs_count, const grens_rt_archive *ar, grens_date first,
+			    grens_date last, const grens_rt_realised_options *opts,
+			    grens_diag *diag, grens_error *err);
 
 /* ---- recording: the recorder's status file and lock ------------------------
  * A recorder (grens rt record) keeps two more files in the archive folder:

@@ -43,6 +43,8 @@ static void usage(FILE *o)
 	    "                    [--decay step|linear:W|exp:HALF] [--threads N] [--shard I/N]\n"
 	    "                    [--border-effect [--home CC] [--rank] [--sensitivity]]\n"
 	    "                    [--scenario FILE]\n"
+	    "                    [--realised ARCHIVE [--realised-vs-scheduled]\n"
+	    "                     [--no-data-as-scheduled]]\n"
 	    "                    [--stops]\n"
 	    "                    [--access-mode walk,bike,feeder] [--access-distance M]\n"
 	    "                    [--access-stops N] [--access-time S] [--walk-speed MPS]\n"
@@ -82,6 +84,11 @@ static void usage(FILE *o)
 	    "could not be placed.\n"
 	    "--scenario FILE runs on the feeds as they are and with the scenario applied\n"
 	    "(README: 'Scenarios'), and reports the change per origin.\n"
+	    "--realised ARCHIVE runs on the realised times of --date from the snapshots\n"
+	    "recorded in ARCHIVE (README: 'Realised times'); --realised-vs-scheduled runs\n"
+	    "the schedule as the base and the realised times as the alternative and\n"
+	    "reports the change per origin, as --scenario does. Trips no snapshot names\n"
+	    "are no data and not ridden unless --no-data-as-scheduled.\n"
 	    "--shard I/N computes origins I, I+N, I+2N, ... (0 <= I < N); write each\n"
 	    "shard as json or csv and join them with grens access merge.\n"
 	    "--links FILE|none: stations that are the same across feeds (default:\n"
@@ -106,6 +113,7 @@ struct args {
 	double bike_max_km, feeder_kmh, feeder_max_km;
 	int64_t max_duration_min; /* -1: the largest cutoff (+ W/2 for linear decay) */
 	bool border, stops, rank, sensitivity;
+	realised_cli_args rz;
 	bool date_given; /* else: the Tuesday with the most trips (cli_busiest_date) */
 	bool percentiles_given; /* else 50, or 50,90 for the border views */
 	cli_format format;
@@ -273,6 +281,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{ .name = "rank", .kind = CLI_OPT_FLAG, .dst = &a->rank },
 		{ .name = "sensitivity", .kind = CLI_OPT_FLAG, .dst = &a->sensitivity },
 		{ .name = "scenario", .kind = CLI_OPT_STRING, .dst = &a->scenario },
+		REALISED_CLI_OPTIONS(&a->rz),
 		{ .name = "stops", .kind = CLI_OPT_FLAG, .dst = &a->stops },
 		{ .name = "access-distance", .kind = CLI_OPT_REAL, .dst = &a->link.max_distance_m,
 		  .min = 0.0, .max = 100000.0 },
@@ -316,6 +325,12 @@ static int parse(int argc, char **argv, struct args *a)
 	int rc = cli_parse(&spec, argc, argv);
 	if (rc)
 		return rc;
+	if (realised_cli_check(CMD, &a->rz, NULL))
+		return CLI_PARSE_ERROR;
+	if (a->rz.archive && (a->border || a->scenario)) {
+		cli_errorf(CMD, "--realised runs alone: not with --border-effect or --scenario");
+		return CLI_PARSE_ERROR;
+	}
 	a->opts.window_start = a->window.start;
 	a->opts.window_end = a->window.end;
 	a->link.bike_max_distance_m = a->bike_max_km * 1000.0;
@@ -1851,11 +1866,14 @@ struct side {
 	grens_access_network *net;
 	struct origin_set origins;
 	grens_access_result *result;
+	grens_rt_overlay *realised; /* --realised on this side, or NULL */
+	grens_rt_realised_counts rcounts;
 };
 
 static void side_free(struct side *s)
 {
 	grens_access_result_free(s->result);
+	grens_rt_overlay_release(s->realised);
 	origin_set_free(&s->origins);
 	grens_access_network_free(s->net);
 	grens_timetable_free(s->tt);
@@ -1867,7 +1885,7 @@ static void side_free(struct side *s)
 static int run_side(struct args *a, struct side *s, const cli_source *src,
 		    const grens_gtfs_feed *const *feeds, uint32_t nfeeds,
 		    const grens_access_places *places, const grens_net_links *links,
-		    const grens_access_network *reference)
+		    const grens_access_network *reference, bool realised)
 {
 	grens_error err;
 	grens_error_clear(&err);
@@ -1901,8 +1919,18 @@ static int run_side(struct args *a, struct side *s, const cli_source *src,
 	int code = make_origins(a, s->tt, places, &s->origins);
 	if (code)
 		return code;
+	if (realised) {
+		const grens_gtfs_feed *const *use =
+		    src ? (const grens_gtfs_feed *const *)src->feeds : feeds;
+		if ((code = realised_cli_build(CMD, a->rz.archive, &a->rz, s->tt, use,
+					       src ? src->count : nfeeds, a->opts.date,
+					       a->opts.date, &s->realised, &s->rcounts)))
+			return code;
+	}
 	cli_progress_init(&a->opts.progress);
-	if (grens_access_run(&s->result, s->net, s->origins.o, s->origins.count, &a->opts, &err)) {
+	grens_access_options o = a->opts;
+	o.route.rt = s->realised;
+	if (grens_access_run(&s->result, s->net, s->origins.o, s->origins.count, &o, &err)) {
 		cli_report_error(CMD, &err);
 		return err.code == GRENS_EARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
 	}
@@ -2008,13 +2036,17 @@ int cmd_access(int argc, char **argv)
 	 * other side reuses those ties: all feeds for the border effect, the
 	 * feeds as they are for a scenario (an edit of them, which may remove
 	 * service) and, in a plain run, the only side. */
-	if (!a.scenario && (code = run_side(&a, &alt, &src, NULL, 0, places, links, NULL)))
+	bool vs = a.rz.vs_scheduled;
+	if (!a.scenario && !vs &&
+	    (code = run_side(&a, &alt, &src, NULL, 0, places, links, NULL, a.rz.archive != NULL)))
 		goto done;
 	json_t *meta = NULL, *origins = json_array();
-	if (a.scenario) {
-		if ((code = run_side(&a, &base, &src, NULL, 0, places, links, NULL)) ||
-		    (code = run_side(&a, &alt, NULL, alt_feeds, alt_count, places, links,
-				     base.net))) {
+	if (a.scenario || vs) {
+		if ((code = run_side(&a, &base, &src, NULL, 0, places, links, NULL, false)) ||
+		    (vs && (code = run_side(&a, &alt, &src, NULL, 0, places, links, base.net,
+					    true))) ||
+		    (!vs && (code = run_side(&a, &alt, NULL, alt_feeds, alt_count, places, links,
+					     base.net, false)))) {
 			json_decref(origins);
 			goto done;
 		}
@@ -2033,11 +2065,13 @@ int cmd_access(int argc, char **argv)
 			json_array_append_new(origins, compare_json(alt.tt, places, alt.result,
 								    alt.origins.o, deltas, per, i));
 		char scen[1200];
-		int n = snprintf(scen, sizeof(scen), "%s+%s", alt_list, grens_scenario_name(scenario));
+		int n = snprintf(scen, sizeof(scen), "%s+%s", alt_list,
+				 vs ? "realised" : grens_scenario_name(scenario));
 		if (n < 0 || (size_t)n >= sizeof(scen))
 			scen[sizeof(scen) - 1] = '\0'; /* a long list only loses its end */
-		meta = make_meta(&a, names, src.name_count, places, alt.origins.count, "scenario",
-				 alt_list, scen, scenario, alt.net, base.net);
+		meta = make_meta(&a, names, src.name_count, places, alt.origins.count,
+				 vs ? "realised-vs-scheduled" : "scenario", alt_list, scen, scenario,
+				 alt.net, base.net);
 	} else {
 		for (uint32_t i = 0; i < grens_access_result_count(alt.result); i++)
 			json_array_append_new(
@@ -2045,6 +2079,10 @@ int cmd_access(int argc, char **argv)
 		meta = make_meta(&a, names, src.name_count, places, alt.origins.count, NULL, NULL,
 				 NULL, NULL, alt.net, NULL);
 	}
+	if (meta && a.rz.archive)
+		json_object_set_new(meta, "realised",
+				    realised_cli_counts_json(&a.rz, a.opts.date, a.opts.date,
+							     &alt.rcounts));
 	doc = json_pack("{s:o, s:o}", "meta", meta, "origins", origins);
 	if (!doc) {
 		cli_errorf(CMD, "cannot build the output");

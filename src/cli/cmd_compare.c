@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "grens/rt.h"
 #include "grens/scenario.h"
+#include "realised_cli.h"
 #include "route_cli.h"
 
 #define CMD "compare"
@@ -39,7 +40,8 @@ static void usage(FILE *o)
 		"                     [--to STOP]... [--one-way] [--date YYYY-MM-DD]...\n"
 		"                     [--window HH:MM-HH:MM] [--step S] [--threshold MIN]\n"
 		"                     [--max-transfers N] [--format text|csv|json] [--out DIR]\n"
-		"                     [--links FILE|none] [--rt FILE] [--timings]\n\n"
+		"                     [--links FILE|none] [--rt FILE] [--timings]\n"
+		"                     [--realised ARCHIVE [--no-data-as-scheduled]]\n\n"
 		"Runs the base network and each scenario on the same queries: every origin to\n"
 		"every destination (and back, unless --one-way), on each date, leaving at every\n"
 		"step of the window. Per origin, destination, date and scenario: min, median\n"
@@ -60,6 +62,11 @@ static void usage(FILE *o)
 		"links.csv of the feeds directory when it exists).\n"
 		"--rt FILE runs every network on the live times of a GTFS-realtime file (a URL:\n"
 		"download it with grens fetch first); the date defaults to the message's.\n"
+		"--realised ARCHIVE runs every network on the realised times of the dates from\n"
+		"the snapshots recorded in ARCHIVE (README: 'Realised times'); trips no snapshot\n"
+		"names, such as a scenario's new trains, are no data and not ridden unless\n"
+		"--no-data-as-scheduled. For the side-by-side comparison with the schedule\n"
+		"use grens profile --realised-vs-scheduled.\n"
 		"--out DIR writes compare.txt, compare.csv and compare.json into DIR.\n"
 		"--timings prints the time spent loading, building and querying to stderr.\n"
 		"Exit status: 0, 1 unusable feed or realtime file or a scenario that does not\n"
@@ -82,6 +89,7 @@ struct args {
 	cli_format format;
 	const char *out_dir;
 	const char *rt; /* --rt FILE: live times on every network */
+	realised_cli_args rz; /* --realised ARCHIVE: realised times on every network */
 	char default_scenario[DEFAULT_SCENARIOS][4096];
 	bool default_scenarios; /* no --scenario given: the proposals */
 };
@@ -134,6 +142,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &a->out_dir },
 		{ .name = "timings", .kind = CLI_OPT_FLAG, .dst = &a->timings },
 		{ .name = "rt", .kind = CLI_OPT_STRING, .dst = &a->rt },
+		REALISED_CLI_OPTIONS(&a->rz),
 		{ .name = NULL },
 	};
 	const cli_spec spec = { .cmd = CMD, .usage = usage, .options = options };
@@ -150,8 +159,12 @@ static int parse(int argc, char **argv, struct args *a)
 		cli_errorf(CMD, "--rt describes one day: give at most one --date");
 		return CLI_PARSE_ERROR;
 	}
-	if (route_cli_rt_check_path(CMD, a->rt))
+	if (route_cli_rt_check_path(CMD, a->rt) || realised_cli_check(CMD, &a->rz, a->rt))
 		return CLI_PARSE_ERROR;
+	if (a->rz.vs_scheduled) {
+		cli_errorf(CMD, "--realised-vs-scheduled is grens profile's; compare takes --realised");
+		return CLI_PARSE_ERROR;
+	}
 	/* --scenario none: the base network only */
 	if (a->scenario_count == 1 && strcmp(a->scenarios[0], "none") == 0) {
 		a->scenario_count = 0;
@@ -185,14 +198,23 @@ struct net {
 	grens_raptor *ws;
 	grens_scenario *sc;
 	grens_scenario_result *res;
-	grens_rt_overlay *ov; /* live times (--rt) or NULL */
+	grens_rt_overlay *ov; /* live times (--rt), realised times (--realised) or NULL */
+	grens_rt_realised_counts rcounts;
+};
+
+/* What runs on every network: a realtime feed or realised times. */
+struct live {
+	const grens_rt_feed *rtf;
+	const char *rt_path;
+	const realised_cli_args *rz;
+	grens_date first, last;
 };
 
 /* The timetable (linked as every command links it), a RAPTOR workspace and,
  * with a realtime feed, its overlay on this network. */
 static int build(const cli_source *src, const grens_gtfs_feed *const *feeds, uint32_t n,
-		 const cli_link_args *link, const grens_net_links *links, const grens_rt_feed *rtf,
-		 const char *rt_path, struct net *net)
+		 const cli_link_args *link, const grens_net_links *links, const struct live *lv,
+		 struct net *net)
 {
 	int rc = src ? cli_source_build(CMD, src, link, links, &net->tt)
 		     : cli_net_build(CMD, feeds, n, link, links, &net->tt, NULL);
@@ -206,16 +228,21 @@ static int build(const cli_source *src, const grens_gtfs_feed *const *feeds, uin
 		cli_report_error(CMD, &err);
 		return CLI_EXIT_FAIL;
 	}
-	if (!rtf)
-		return 0;
 	char label[512];
-	snprintf(label, sizeof(label), "%s on %s", rt_path, net->name);
-	return route_cli_rt_apply(CMD, label, net->tt, feeds, n, rtf, &net->ov);
+	if (lv->rz->archive) {
+		snprintf(label, sizeof(label), "%s on %s", lv->rz->archive, net->name);
+		return realised_cli_build(CMD, label, lv->rz, net->tt, feeds, n, lv->first, lv->last,
+					  &net->ov, &net->rcounts);
+	}
+	if (!lv->rtf)
+		return 0;
+	snprintf(label, sizeof(label), "%s on %s", lv->rt_path, net->name);
+	return route_cli_rt_apply(CMD, label, net->tt, feeds, n, lv->rtf, &net->ov);
 }
 
 static int load_scenario(const char *path, const grens_gtfs_feed *const *feeds, uint32_t n,
 			 const cli_link_args *link, const grens_net_links *links,
-			 const grens_rt_feed *rtf, const char *rt_path, struct net *net)
+			 const struct live *lv, struct net *net)
 {
 	int code = route_cli_scenario_load(CMD, path, &net->sc);
 	if (code)
@@ -227,7 +254,7 @@ static int load_scenario(const char *path, const grens_gtfs_feed *const *feeds, 
 		return code;
 	uint32_t count;
 	const grens_gtfs_feed *const *modified = grens_scenario_result_feeds(net->res, &count);
-	return build(NULL, modified, count, link, links, rtf, rt_path, net);
+	return build(NULL, modified, count, link, links, lv, net);
 }
 
 static void net_free(struct net *net)
@@ -496,6 +523,11 @@ static void print_text(FILE *o, const struct report *rp)
 		a->step, w0, w1);
 	if (a->rt)
 		fprintf(o, "grens compare: live times of %s on every network\n", a->rt);
+	if (a->rz.archive)
+		fprintf(o, "grens compare: realised times of %s on every network (%u trips no data "
+			   "on the base, %s)\n",
+			a->rz.archive, rp->nets[0].rcounts.trips_no_data,
+			a->rz.no_data_as_scheduled ? "run as scheduled" : "not ridden");
 	for (unsigned i = 0; i < rp->net_count; i++) {
 		fputs("  ", o);
 		cli_table_cell(o, rp->nets[i].name, 24, false, false);
@@ -654,6 +686,21 @@ static json_t *report_json(const struct report *rp)
 	json_object_set_new(root, "scenarios", names);
 	json_object_set_new(root, "scenario_sha256", hashes);
 	json_object_set_new(root, "rt", a->rt ? json_string(a->rt) : json_null());
+	if (a->rz.archive) {
+		/* the base network's counts; each scenario's differ by its new trips */
+		grens_date first = a->dates[0], last = a->dates[0];
+		for (unsigned i = 1; i < a->date_count; i++) {
+			first = a->dates[i] < first ? a->dates[i] : first;
+			last = a->dates[i] > last ? a->dates[i] : last;
+		}
+		json_t *rz = realised_cli_counts_json(&a->rz, first, last, &rp->nets[0].rcounts);
+		json_t *per = json_object();
+		for (unsigned i = 0; i < rp->net_count; i++)
+			json_object_set_new(per, rp->nets[i].name,
+					    json_integer(rp->nets[i].rcounts.trips_no_data));
+		json_object_set_new(rz, "trips_no_data_by_network", per);
+		json_object_set_new(root, "realised", rz);
+	}
 	for (size_t i = 0; i < rp->row_count; i++) {
 		const struct row *r = &rp->rows[i];
 		const struct place *f = &rp->places[r->from], *t = &rp->places[r->to];
@@ -832,7 +879,14 @@ int cmd_compare(int argc, char **argv)
 	nets[0].hash = "";
 	nets[0].description = "";
 	net_count = 1;
-	code = build(&src, cfeeds, src.count, &a.link, links, rtf, a.rt, &nets[0]);
+	struct live lv = { rtf, a.rt, &a.rz, a.dates[0], a.dates[0] };
+	for (unsigned di = 1; di < a.date_count; di++) {
+		if (a.dates[di] < lv.first)
+			lv.first = a.dates[di];
+		if (a.dates[di] > lv.last)
+			lv.last = a.dates[di];
+	}
+	code = build(&src, cfeeds, src.count, &a.link, links, &lv, &nets[0]);
 	if (code)
 		goto done;
 	/* every date, so that one run names all the dates that are refused */
@@ -842,8 +896,8 @@ int cmd_compare(int argc, char **argv)
 	if (code)
 		goto done;
 	for (unsigned i = 0; i < a.scenario_count; i++) {
-		code = load_scenario(a.scenarios[i], cfeeds, src.count, &a.link, links, rtf,
-				     a.rt, &nets[net_count++]);
+		code = load_scenario(a.scenarios[i], cfeeds, src.count, &a.link, links, &lv,
+				     &nets[net_count++]);
 		if (code)
 			goto done;
 	}

@@ -11,6 +11,7 @@
 #include "grens/fetch.h"
 #include "grens/gtfs.h"
 #include "report_cli.h"
+#include "nightly_realised.h"
 #include "rt_record.h"
 #include "source.h"
 
@@ -335,6 +336,8 @@ int cmd_nightly(int argc, char **argv)
 	spec.rt_now = (int64_t)now;
 	if ((code = report_cli_fill(CMD, &spec, report)) != CLI_EXIT_OK)
 		goto done;
+	if (rec->archive[0])
+		nightly_realised(CMD, rec->archive, &spec, report);
 	code = CLI_EXIT_FAIL;
 	if (grens_report_write_dir(report, build, &err))
 		goto fail;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "realised_cli.h"
 #include "route_cli.h"
 
 #define CMD "profile"
@@ -17,6 +18,8 @@ static void usage(FILE *o)
 		"                     --window HH:MM-HH:MM [--step S] [--threshold MIN]\n"
 		"                     [--max-transfers N] [--min-transfer S]\n"
 		"                     [--scenario FILE] [--rt FILE]\n"
+		"                     [--realised ARCHIVE [--realised-vs-scheduled [--until D]]\n"
+		"                      [--no-data-as-scheduled]]\n"
 		"                     [--links FILE|none] [--format text|json|csv]\n\n"
 		"For every departure from the window start to its end, every S seconds\n"
 		"(default 60), the earliest arrival leaving then or later; travel time is\n"
@@ -34,6 +37,9 @@ static void usage(FILE *o)
 		"  --scenario FILE      apply a scenario (README: 'Scenarios') to the feeds first\n"
 		"  --rt FILE            use the live times of a GTFS-realtime file (a URL:\n"
 		"                       download it with grens fetch first)\n"
+		REALISED_CLI_HELP
+		"  --until YYYY-MM-DD   with --realised-vs-scheduled: every day from --date to this\n"
+		"                       one, each day and the whole period (at most 62 days)\n"
 		"  --links FILE|none    stations that are the same across feeds (default:\n"
 		"                       links.csv of the feeds directory when it exists)\n"
 		"  --format F           text (default), json or csv\n"
@@ -50,6 +56,8 @@ struct args {
 	int32_t step, threshold_min;
 	uint32_t max_transfers;
 	const char *scenario, *rt;
+	realised_cli_args rz;
+	grens_date until; /* 0: --date only */
 	cli_format format;
 };
 
@@ -71,12 +79,30 @@ static int parse(int argc, char **argv, struct args *a)
 		  .max = 10000 },
 		ROUTE_CLI_TRANSFER_OPTIONS(&a->max_transfers, &a->link),
 		ROUTE_CLI_NET_OPTIONS(&a->scenario, &a->rt),
+		REALISED_CLI_OPTIONS(&a->rz),
+		{ .name = "until", .kind = CLI_OPT_DATE, .dst = &a->until },
 		CLI_LINKS_OPTION(&a->link),
 		CLI_FORMAT_OPTION(&a->format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV),
 		{ .name = NULL },
 	};
 	const cli_spec spec = { .cmd = CMD, .usage = usage, .options = options };
-	return cli_parse(&spec, argc, argv);
+	int rc = cli_parse(&spec, argc, argv);
+	if (rc)
+		return rc;
+	if (realised_cli_check(CMD, &a->rz, a->rt))
+		return CLI_PARSE_ERROR;
+	if (a->until && !a->rz.vs_scheduled) {
+		cli_errorf(CMD, "--until needs --realised-vs-scheduled");
+		return CLI_PARSE_ERROR;
+	}
+	if (a->until && (a->until < a->date || a->until - a->date >= GRENS_RT_REALISED_MAX_DAYS)) {
+		cli_errorf(CMD, "--until must be from --date to %d days later",
+			   GRENS_RT_REALISED_MAX_DAYS - 1);
+		return CLI_PARSE_ERROR;
+	}
+	if (!a->until)
+		a->until = a->date;
+	return 0;
 }
 
 static json_t *seconds_or_null(int32_t v)
@@ -95,6 +121,84 @@ static void print_secs(int32_t v)
 		printf("-");
 	else
 		printf("%d:%02d:%02d", v / 3600, v / 60 % 60, v % 60);
+}
+
+/* --realised-vs-scheduled: every day of [date, until] and the period. */
+static int vs_scheduled(const struct args *a, const route_cli_net *net, const route_cli_ends *ends,
+			const grens_rt_realised_counts *rcounts, json_t *notes)
+{
+	const grens_timetable *tt = net->tt;
+	grens_raptor *ws = NULL;
+	grens_access_realised *cmp = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	int code = CLI_EXIT_FAIL;
+	int32_t threshold = a->threshold_min * 60;
+	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
+	o.max_transfers = a->max_transfers;
+	if (grens_raptor_new(&ws, tt, a->max_transfers, &err) ||
+	    grens_access_realised_new(&cmp, &err))
+		goto fail;
+	for (grens_date d = a->date; d <= a->until; d++) {
+		if (d != a->date && route_cli_check_date(CMD, tt, d, notes))
+			goto done;
+		grens_route_query q = { ends->from, ends->nfrom, ends->to, ends->nto, d, 0 };
+		if (grens_access_realised_add_day(cmp, ws, tt, net->ov, &q, a->window.start,
+						  a->window.end, a->step, &o, &err))
+			goto fail;
+	}
+	char iso[16];
+	if (a->format == CLI_FORMAT_JSON) {
+		json_t *days = json_array();
+		for (grens_date d = a->date; d <= a->until; d++) {
+			json_t *s = realised_cli_summary_json(tt, cmp, false, d, threshold);
+			grens_date_format_iso(d, iso, sizeof(iso));
+			if (s)
+				json_object_set_new(s, "date", json_string(iso));
+			json_array_append_new(days, s ? s : json_null());
+		}
+		char first[16];
+		grens_date_format_iso(a->date, first, sizeof(first));
+		json_t *root = json_pack(
+		    "{s:{s:o, s:o, s:s, s:s, s:i, s:i}, s:o, s:o, s:o}", "query", "from",
+		    route_cli_ids_json(tt, ends->from, ends->nfrom), "to",
+		    route_cli_ids_json(tt, ends->to, ends->nto), "date", first, "window",
+		    a->window.text, "step_s", (json_int_t)a->step, "threshold_min",
+		    (json_int_t)a->threshold_min, "realised",
+		    realised_cli_counts_json(&a->rz, a->date, a->until, rcounts), "days", days,
+		    "period", realised_cli_summary_json(tt, cmp, true, 0, threshold));
+		if (root)
+			json_object_set(root, "notes", notes);
+		code = cli_write_json(CMD, root) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+		goto done;
+	}
+	if (a->format == CLI_FORMAT_CSV) {
+		realised_cli_summary_csv(stdout, tt, cmp, false, 0, threshold, NULL, true);
+		for (grens_date d = a->date; d <= a->until; d++) {
+			grens_date_format_iso(d, iso, sizeof(iso));
+			realised_cli_summary_csv(stdout, tt, cmp, false, d, threshold, iso, false);
+		}
+		realised_cli_summary_csv(stdout, tt, cmp, true, 0, threshold, "period", false);
+		code = CLI_EXIT_OK;
+		goto done;
+	}
+	for (grens_date d = a->date; d <= a->until; d++) {
+		grens_date_format_iso(d, iso, sizeof(iso));
+		printf("%s:\n", iso);
+		realised_cli_summary_text(stdout, tt, cmp, false, d, threshold, "  ");
+	}
+	if (a->until > a->date) {
+		printf("period:\n");
+		realised_cli_summary_text(stdout, tt, cmp, true, 0, threshold, "  ");
+	}
+	code = CLI_EXIT_OK;
+	goto done;
+fail:
+	cli_report_error(CMD, &err);
+done:
+	grens_access_realised_free(cmp);
+	grens_raptor_free(ws);
+	return code;
 }
 
 int cmd_profile(int argc, char **argv)
@@ -117,7 +221,10 @@ int cmd_profile(int argc, char **argv)
 	route_cli_ends ends = { 0 };
 	grens_route_profile_step *steps = NULL;
 	json_t *notes = NULL;
-	int code = route_cli_load_net(CMD, &a.feeds, &a.link, a.scenario, a.rt, &net);
+	grens_rt_realised_counts rcounts;
+	memset(&rcounts, 0, sizeof(rcounts));
+	int code = route_cli_load_net_realised(CMD, &a.feeds, &a.link, a.scenario, a.rt, &a.rz,
+					       date, a.until, &net, &rcounts);
 	if (code)
 		return code;
 	tt = net.tt;
@@ -139,6 +246,10 @@ int cmd_profile(int argc, char **argv)
 	o.rt = net.ov;
 	grens_error err;
 	grens_error_clear(&err);
+	if (a.rz.vs_scheduled) {
+		code = vs_scheduled(&a, &net, &ends, &rcounts, notes);
+		goto done;
+	}
 	if (grens_raptor_new(&raptor, tt, a.max_transfers, &err) ||
 	    grens_raptor_profile(raptor, &q, t0, t1, a.step, &o, steps, &err)) {
 		cli_report_error(CMD, &err);
@@ -181,6 +292,9 @@ int cmd_profile(int argc, char **argv)
 		route_cli_query_json_net(root ? json_object_get(root, "query") : NULL, &net, a.rt);
 		if (root)
 			json_object_set(root, "notes", notes);
+		if (root && a.rz.archive)
+			json_object_set_new(root, "realised",
+					    realised_cli_counts_json(&a.rz, date, date, &rcounts));
 		if (cli_write_json(CMD, root))
 			code = CLI_EXIT_FAIL;
 	} else if (a.format == CLI_FORMAT_CSV) {

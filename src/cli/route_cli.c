@@ -4,6 +4,7 @@
 
 #include "grens/gtfs.h"
 #include "route_cli.h"
+#include "realised_cli.h"
 
 int route_cli_rt_check_path(const char *cmd, const char *rt)
 {
@@ -84,6 +85,14 @@ int route_cli_rt_apply(const char *cmd, const char *label, const grens_timetable
 int route_cli_load_net(const char *cmd, cli_feed_list *feeds, const cli_link_args *link,
 		       const char *scenario, const char *rt, route_cli_net *out)
 {
+	return route_cli_load_net_realised(cmd, feeds, link, scenario, rt, NULL, 0, 0, out, NULL);
+}
+
+int route_cli_load_net_realised(const char *cmd, cli_feed_list *feeds, const cli_link_args *link,
+				const char *scenario, const char *rt, const realised_cli_args *rz,
+				grens_date first, grens_date last, route_cli_net *out,
+				grens_rt_realised_counts *counts)
+{
 	cli_source src = { 0 };
 	grens_scenario_result *applied = NULL;
 	grens_rt_feed *rtf = NULL;
@@ -123,6 +132,10 @@ int route_cli_load_net(const char *cmd, cli_feed_list *feeds, const cli_link_arg
 		goto done;
 	}
 	if (rtf && route_cli_rt_apply(cmd, rt, out->tt, use, count, rtf, &out->ov))
+		goto done;
+	if (rz && rz->archive &&
+	    realised_cli_build(cmd, rz->archive, rz, out->tt, use, count, first, last, &out->ov,
+			       counts))
 		goto done;
 	code = CLI_EXIT_OK;
 done:

@@ -10,6 +10,7 @@
 #include "grens/route.h"
 #include "grens/rt.h"
 #include "grens/scenario.h"
+#include "realised_cli.h"
 
 /* A timetable with what was applied to it. */
 typedef struct route_cli_net {
@@ -28,6 +29,13 @@ typedef struct route_cli_net {
  * unreadable or malformed scenario file, CLI_EXIT_FAIL otherwise. */
 int route_cli_load_net(const char *cmd, cli_feed_list *feeds, const cli_link_args *link,
 		       const char *scenario, const char *rt, route_cli_net *out);
+/* As route_cli_load_net, and with rz->archive set the realised times of
+ * the service dates [first, last] from that archive as the overlay
+ * (realised_cli_build; its counts into *counts). */
+int route_cli_load_net_realised(const char *cmd, cli_feed_list *feeds, const cli_link_args *link,
+				const char *scenario, const char *rt, const realised_cli_args *rz,
+				grens_date first, grens_date last, route_cli_net *out,
+				grens_rt_realised_counts *counts);
 void route_cli_net_free(route_cli_net *net);
 
 /* The pieces of route_cli_load_net, for commands that build several

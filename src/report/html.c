@@ -1641,6 +1641,8 @@ int grens_report_write_html(const grens_report *report, FILE *f, grens_error *er
 			p.t[T_STATIONS_INTRO], same_map, map_for);
 	journeys_section(&p, doc);
 	data_section(&p, doc);
+	if (report_realised_html(f, doc))
+		p.failed = 1;
 	provenance_section(&p, doc);
 	out(&p, "</main>\n</body>\n</html>\n");
 	if (p.failed)

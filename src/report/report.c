@@ -38,6 +38,11 @@ int grens_report_set_lang(grens_report *report, const char *lang, grens_error *e
 	return json_object_set_new(report->doc, "lang", json_string(lang)) ? oom(err) : 0;
 }
 
+json_t *report_document_mut(grens_report *report)
+{
+	return report->doc;
+}
+
 static int oom(grens_error *err)
 {
 	return grens_error_set(err, GRENS_ENOMEM, "out of memory");

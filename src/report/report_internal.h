@@ -35,4 +35,10 @@ const json_t *report_document(const grens_report *report);
 /* The page's language as grens_report_set_lang set it ("en" when not). */
 const char *report_lang(const grens_report *report);
 
+/* The "What travellers got" section of the page from doc's "realised"
+ * block (nothing when absent); returns nonzero when writing failed. */
+int report_realised_html(FILE *f, const json_t *doc);
+/* report->doc, writable: for the writers of other blocks in report/. */
+json_t *report_document_mut(grens_report *report);
+
 #endif

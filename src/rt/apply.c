@@ -178,8 +178,8 @@ static uint32_t find_frequency_run(const grens_timetable *tt, uint32_t first, in
 	return GRENS_NONE;
 }
 
-static const grens_net_stop_time *scheduled_times(const grens_timetable *tt, uint32_t trip,
-						  uint32_t *n)
+const grens_net_stop_time *rt_scheduled_times(const grens_timetable *tt, uint32_t trip,
+					       uint32_t *n)
 {
 	uint32_t p = tt->trip_pattern[trip];
 	*n = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
@@ -778,7 +778,7 @@ static int apply_trip_update(apply_ctx *ctx, const TransitRealtime__TripUpdate *
 	if (descriptor_date(ctx, td, feed, &date, &explicit_date) != 0)
 		return 0;
 	uint32_t n;
-	const grens_net_stop_time *sched = scheduled_times(tt, trip, &n);
+	const grens_net_stop_time *sched = rt_scheduled_times(tt, trip, &n);
 	if (!explicit_date && !grens_net_trip_runs(tt, trip, date) && n > 0 &&
 	    sched[n - 1].arrival >= 86400 && grens_net_trip_runs(tt, trip, date - 1))
 		date -= 1; /* after midnight, still the previous service day's trip */
@@ -1121,7 +1121,7 @@ const grens_net_stop_time *grens_rt_times(const grens_rt_overlay *ov, const gren
 	uint32_t n;
 	if (t)
 		return t->cancelled ? NULL : t->times;
-	return scheduled_times(tt, trip, &n);
+	return rt_scheduled_times(tt, trip, &n);
 }
 
 bool grens_rt_pattern_touched(const grens_rt_overlay *ov, uint32_t pattern)
@@ -1182,4 +1182,83 @@ uint32_t grens_rt_alert_count(const grens_rt_overlay *ov)
 const grens_rt_alert *grens_rt_alert_at(const grens_rt_overlay *ov, uint32_t i)
 {
 	return i < ov->alert_count ? &ov->alerts[i] : NULL;
+}
+
+/* ---- overlays built elsewhere in rt/ -------------------------------------- */
+
+int rt_overlay_assemble(grens_rt_overlay **out, const grens_timetable *tt,
+			const grens_rt_trip *trips, uint32_t n, const grens_rt_added_trip *added,
+			uint32_t nadded, const grens_rt_counts *counts, grens_error *err)
+{
+	*out = NULL;
+	grens_rt_overlay *ov = calloc(1, sizeof(*ov));
+	if (!ov)
+		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
+	atomic_init(&ov->refs, 1);
+	ov->arena = grens_arena_new(0);
+	ov->tt_trip_count = tt->trip_count;
+	ov->touched = calloc(((size_t)tt->trip_count + 63) / 64 + 1, sizeof(uint64_t));
+	ov->tt_pattern_count = tt->pattern_count;
+	ov->touched_patterns = calloc(((size_t)tt->pattern_count + 63) / 64 + 1, sizeof(uint64_t));
+	if (!ov->arena || !ov->touched || !ov->touched_patterns)
+		goto oom;
+	ov->header.version = "";
+	if (counts)
+		ov->counts = *counts;
+	if (n) {
+		ov->trips = grens_arena_calloc(ov->arena, n, sizeof(*ov->trips),
+					       _Alignof(grens_rt_trip));
+		if (!ov->trips)
+			goto oom;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		grens_rt_trip *t = &ov->trips[i];
+		*t = trips[i];
+		if (!t->cancelled && t->times) {
+			grens_net_stop_time *tm = grens_arena_calloc(
+			    ov->arena, t->stop_count, sizeof(*tm), _Alignof(grens_net_stop_time));
+			uint8_t *f = grens_arena_calloc(ov->arena, t->stop_count, 1, 1);
+			if (!tm || !f)
+				goto oom;
+			memcpy(tm, trips[i].times, t->stop_count * sizeof(*tm));
+			memcpy(f, trips[i].stop_flags, t->stop_count);
+			t->times = tm;
+			t->stop_flags = f;
+		} else {
+			t->times = NULL;
+			t->stop_flags = NULL;
+		}
+		ov->touched[t->trip >> 6] |= 1ull << (t->trip & 63);
+		uint32_t pat = tt->trip_pattern[t->trip];
+		ov->touched_patterns[pat >> 6] |= 1ull << (pat & 63);
+	}
+	ov->trip_count = n;
+	if (nadded) {
+		ov->added = grens_arena_calloc(ov->arena, nadded, sizeof(*ov->added),
+					       _Alignof(grens_rt_added_trip));
+		if (!ov->added)
+			goto oom;
+	}
+	for (uint32_t i = 0; i < nadded; i++) {
+		grens_rt_added_trip *a = &ov->added[i];
+		*a = added[i];
+		a->trip_id = arena_str(ov->arena, added[i].trip_id);
+		a->route_id = arena_str(ov->arena, added[i].route_id);
+		uint32_t *s = grens_arena_calloc(ov->arena, a->stop_count, sizeof(*s),
+						 _Alignof(uint32_t));
+		grens_net_stop_time *tm = grens_arena_calloc(ov->arena, a->stop_count, sizeof(*tm),
+							     _Alignof(grens_net_stop_time));
+		if (!a->trip_id || !a->route_id || !s || !tm)
+			goto oom;
+		memcpy(s, added[i].stops, a->stop_count * sizeof(*s));
+		memcpy(tm, added[i].times, a->stop_count * sizeof(*tm));
+		a->stops = s;
+		a->times = tm;
+	}
+	ov->added_count = nadded;
+	*out = ov;
+	return 0;
+oom:
+	grens_rt_overlay_release(ov);
+	return grens_error_set(err, GRENS_ENOMEM, "out of memory building an overlay");
 }

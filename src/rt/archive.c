@@ -657,6 +657,31 @@ const grens_rt_snapshot *grens_rt_archive_at(const grens_rt_archive *ar, uint32_
 	return i < ar->count ? &ar->snaps[i] : NULL;
 }
 
+/* The first snapshot received at or after t: snapshots are kept sorted by
+ * received time. */
+static uint32_t lower_bound(const grens_rt_archive *ar, int64_t t)
+{
+	uint32_t lo = 0, hi = ar->count;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (ar->snaps[mid].received < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint32_t grens_rt_archive_range(const grens_rt_archive *ar, int64_t from, int64_t to,
+				uint32_t *first)
+{
+	uint32_t a = lower_bound(ar, from);
+	uint32_t b = to > from ? lower_bound(ar, to) : a;
+	if (first)
+		*first = a;
+	return b - a;
+}
+
 static bool feed_name_ok(const char *s)
 {
 	size_t n = strlen(s);

@@ -39,4 +39,15 @@ int rt_read_file(const char *path, uint8_t **out, size_t *out_len, grens_error *
 int rt_archive_write_atomic(const char *dir, const char *name, const void *bytes, size_t len,
 			    grens_error *err);
 
+/* The timetable's stop times of trip (*n of them: its pattern's length). */
+const grens_net_stop_time *rt_scheduled_times(const grens_timetable *tt, uint32_t trip,
+					       uint32_t *n);
+
+/* A new overlay over tt holding copies of trips[0..n) (sorted by trip then
+ * date, one per key) and added[0..nadded), with counts; how realised.c
+ * builds the overlay the routers read. GRENS_ENOMEM. */
+int rt_overlay_assemble(grens_rt_overlay **out, const grens_timetable *tt,
+			const grens_rt_trip *trips, uint32_t n, const grens_rt_added_trip *added,
+			uint32_t nadded, const grens_rt_counts *counts, grens_error *err);
+
 #endif

@@ -1215,6 +1215,17 @@ static void test_archive(void)
 	CHECK(added);
 	CHECK_INT(grens_rt_archive_count(ar), 2);
 	const grens_rt_snapshot *s0 = grens_rt_archive_at(ar, 0);
+	/* the two distinct snapshots were received at t and t + 60 */
+	uint32_t first = 99;
+	CHECK_INT(grens_rt_archive_range(ar, t, t + 60, &first), 1);
+	CHECK_INT(first, 0);
+	CHECK_INT(grens_rt_archive_range(ar, t + 1, t + 61, &first), 1);
+	CHECK_INT(first, 1);
+	CHECK_INT(grens_rt_archive_range(ar, t - 3600, t + 3600, &first), 2);
+	CHECK_INT(first, 0);
+	CHECK_INT(grens_rt_archive_range(ar, t + 61, t + 3600, &first), 0);
+	CHECK_INT(first, 2);
+	CHECK_INT(grens_rt_archive_range(ar, t + 60, t, &first), 0); /* empty interval */
 	CHECK_STR(s0->feed, "nl-rt");
 	CHECK_INT(s0->received, t);
 	CHECK_INT(s0->header_ts, 1700000000);
@@ -1380,6 +1391,116 @@ done:
 	free(back);
 }
 
+/* ---- realised times ---------------------------------------------------------
+ * Four snapshots of T1 (S1 08:00, S2 08:10/08:11, S3 08:20/08:21, S4
+ * 08:30/08:31, S5 08:40) on 2023-11-08, each a delay at one stop carried
+ * downstream by grens_rt_apply:
+ *   07:50  +120 at S1: every stop +120
+ *   08:15  +300 at S3 (S1, S2 passed, not named): S3..S5 +300; T2 cancelled
+ *   08:35  +60 at S3, a time already past (08:22 <= 08:35): the recorded
+ *          one, taken; the held S4 (08:31 + 300 = 08:36) is not passed at
+ *          08:35, so the +60 carried to S4 and S5 is taken too
+ *   08:45  +900 at S4: the held S4 (08:32) and S5 (08:41) are passed at
+ *          08:45, and the new times (08:46, 08:55) lie ahead: predictions
+ *          made after the vehicle passed, ignored
+ * Realised: S1 08:02, S2 08:12/08:13, S3 08:21/08:22, S4 08:31/08:32,
+ * S5 08:41. Running that Wednesday (trips.txt, service WK): T1, T2, T3,
+ * T5, T6, T7 and F1's two runs (8); observed T1, T2 (T2 cancelled); no data
+ * the other 6. Gaps between
+ * snapshots: 25, 20, 10 min, all over 300 s; the longest 1500 s. */
+static void test_realised(void)
+{
+	char dir[600];
+	snprintf(dir, sizeof(dir), "%s/realised", tmpdir);
+	grens_error err;
+	grens_error_clear(&err);
+	grens_rt_archive *ar = NULL;
+	CHECK_INT(grens_rt_archive_open(&ar, dir, true, &err), 0);
+	if (!ar)
+		return;
+	const int64_t at[4] = { DAY0 + HM(7, 50), DAY0 + HM(8, 15), DAY0 + HM(8, 35),
+				DAY0 + HM(8, 45) };
+	const uint32_t seq[4] = { 10, 30, 30, 40 };
+	const int32_t delay[4] = { 120, 300, 60, 900 };
+	for (int k = 0; k < 4; k++) {
+		TransitRealtime__FeedMessage *m = new_message((uint64_t)at[k]);
+		TransitRealtime__TripUpdate *tu = add_trip_update(m, "e1", "T1", "20231108", -1);
+		add_stu(tu, seq[k], NULL, -1, EV_DELAY, delay[k], EV_DELAY, delay[k]);
+		if (k == 1)
+			add_trip_update(m, "e2", "T2", "20231108", TD_CANCELED);
+		size_t len;
+		uint8_t *buf = pack(m, &len);
+		bool added = false;
+		CHECK_INT(grens_rt_archive_add(ar, "small-rt", at[k], buf, len, &added, &err), 0);
+		CHECK(added);
+		free(buf);
+	}
+	grens_rt_archive_free(ar);
+	ar = NULL;
+	CHECK_INT(grens_rt_archive_open(&ar, dir, false, &err), 0);
+	if (!ar)
+		return;
+	grens_date date;
+	CHECK_INT(grens_date_parse_iso("2023-11-08", 10, &date), 0);
+	const grens_gtfs_feed *feeds[1] = { fixture_feed };
+	grens_rt_overlay *ov = NULL;
+	grens_rt_realised_counts c;
+	grens_diag *diag = grens_diag_new();
+	CHECK_INT(grens_rt_realised_build(&ov, &c, fixture_tt, feeds, 1, ar, date, date, NULL, diag,
+					  &err),
+		  0);
+	if (ov) {
+		CHECK_INT(c.snapshots_read, 4);
+		CHECK_INT(c.snapshots_corrupt, 0);
+		CHECK_INT(c.gaps, 3);
+		CHECK_INT(c.longest_gap_s, 1500);
+		CHECK_INT(c.trips_scheduled, 8);
+		CHECK_INT(c.trips_observed, 2);
+		CHECK_INT(c.trips_cancelled, 1);
+		CHECK_INT(c.trips_no_data, 6);
+		const grens_rt_trip *t1 = grens_rt_trip_find(ov, trip_of("T1"), date);
+		CHECK(t1 && !t1->cancelled && !t1->no_data);
+		if (t1) {
+			TIMES(t1, 0, HM(8, 2), HM(8, 2), LIVE);
+			TIMES(t1, 1, HM(8, 12), HM(8, 13), LIVE);
+			TIMES(t1, 2, HM(8, 21), HM(8, 22), LIVE);
+			TIMES(t1, 3, HM(8, 31), HM(8, 32), LIVE);
+			TIMES(t1, 4, HM(8, 41), HM(8, 41), LIVE);
+		}
+		CHECK(grens_rt_trip_cancelled(ov, trip_of("T2"), date));
+		const grens_rt_trip *t3 = grens_rt_trip_find(ov, trip_of("T3"), date);
+		CHECK(t3 && t3->no_data && t3->cancelled);
+		CHECK(grens_rt_times(ov, fixture_tt, trip_of("T3"), date) == NULL);
+	}
+	grens_rt_overlay_release(ov);
+	ov = NULL;
+	/* no data run as scheduled: T3 has no entry, the router takes its row */
+	grens_rt_realised_options o = GRENS_RT_REALISED_OPTIONS_INIT;
+	o.no_data_as_scheduled = true;
+	CHECK_INT(grens_rt_realised_build(&ov, &c, fixture_tt, feeds, 1, ar, date, date, &o, diag,
+					  &err),
+		  0);
+	if (ov) {
+		CHECK_INT(c.trips_no_data, 6);
+		CHECK(grens_rt_trip_find(ov, trip_of("T3"), date) == NULL);
+		CHECK(grens_rt_times(ov, fixture_tt, trip_of("T3"), date) != NULL);
+	}
+	grens_rt_overlay_release(ov);
+	/* a period the archive does not cover: every trip is no data */
+	CHECK_INT(grens_rt_realised_build(&ov, &c, fixture_tt, feeds, 1, ar, date + 1, date + 1,
+					  NULL, diag, &err),
+		  0);
+	CHECK_INT(c.snapshots_read, 0);
+	CHECK_INT(c.trips_observed, 0);
+	CHECK(c.trips_no_data == c.trips_scheduled && c.trips_scheduled > 0);
+	grens_rt_overlay_release(ov);
+	CHECK_INT(grens_rt_realised_build(&ov, &c, fixture_tt, feeds, 1, ar, date + 1, date, NULL,
+					  diag, &err),
+		  GRENS_EARG);
+	grens_diag_free(diag);
+	grens_rt_archive_free(ar);
+}
+
 int main(void)
 {
 	if (!check_part_is("local"))
@@ -1402,6 +1523,7 @@ int main(void)
 			test_trip_delay_and_midnight();
 			test_live_swap();
 			test_live_threads();
+			test_realised();
 		} else {
 			CHECK(!"rt-small fixture loads");
 		}
