@@ -65,8 +65,8 @@ typedef struct grens_access_places grens_access_places;
 
 /* An empty table. On success *out is the caller's (grens_access_places_free).
  * GRENS_ENOMEM. */
-int grens_access_places_new(grens_access_places **out, grens_error *err);
-void grens_access_places_free(grens_access_places *places);
+GRENS_EXTERN int grens_access_places_new(grens_access_places **out, grens_error *err);
+GRENS_EXTERN void grens_access_places_free(grens_access_places *places);
 
 /* Append the rows of one places CSV held in text[0..len); file names it in
  * messages. Columns (any order, header names): name, country,
@@ -82,22 +82,22 @@ void grens_access_places_free(grens_access_places *places);
  * notice. A missing required column, a kind mismatch or an unreadable header
  * fails with GRENS_EFORMAT and err's file/line/field set. GRENS_ELIMIT past
  * GRENS_ACCESS_MAX_PLACES or _BYTES. */
-int grens_access_places_parse(grens_access_places *places, const char *file, const char *text,
+GRENS_EXTERN int grens_access_places_parse(grens_access_places *places, const char *file, const char *text,
 			      size_t len, grens_diag *diag, uint32_t *skipped, grens_error *err);
 
-uint32_t grens_access_places_count(const grens_access_places *places);
+GRENS_EXTERN uint32_t grens_access_places_count(const grens_access_places *places);
 /* The i-th place (i < count); valid while the table lives. */
-const grens_access_place *grens_access_places_get(const grens_access_places *places, uint32_t i);
+GRENS_EXTERN const grens_access_place *grens_access_places_get(const grens_access_places *places, uint32_t i);
 /* Opportunity kinds, in column order; kind 0 is "population". */
-uint32_t grens_access_places_kind_count(const grens_access_places *places);
-const char *grens_access_places_kind(const grens_access_places *places, uint32_t kind);
+GRENS_EXTERN uint32_t grens_access_places_kind_count(const grens_access_places *places);
+GRENS_EXTERN const char *grens_access_places_kind(const grens_access_places *places, uint32_t kind);
 /* A place by municipality code, or by name matched after grens_text_fold
  * ("koln" finds "Köln"); GRENS_NONE when none or when a name is ambiguous. */
-uint32_t grens_access_places_find(const grens_access_places *places, const char *query);
+GRENS_EXTERN uint32_t grens_access_places_find(const grens_access_places *places, const char *query);
 /* Rows of the files without coordinates (municipalities that cannot be
  * placed), and their opportunities of kind summed. */
-uint32_t grens_access_places_unplaced_count(const grens_access_places *places);
-double grens_access_places_unplaced(const grens_access_places *places, uint32_t kind);
+GRENS_EXTERN uint32_t grens_access_places_unplaced_count(const grens_access_places *places);
+GRENS_EXTERN double grens_access_places_unplaced(const grens_access_places *places, uint32_t kind);
 
 /* ---- places on a timetable ------------------------------------------------ */
 
@@ -111,7 +111,7 @@ typedef enum {
 #define GRENS_ACCESS_MODE_COUNT 4u
 #define GRENS_ACCESS_MODE_BIT(m) (1u << (m))
 /* "none", "walk", "bike", "feeder". */
-const char *grens_access_mode_name(grens_access_mode mode);
+GRENS_EXTERN const char *grens_access_mode_name(grens_access_mode mode);
 
 /* A place is tied to the stops of its nearest stations (max_stops stations;
  * a station's platforms and the same station in other feeds count once).
@@ -170,7 +170,7 @@ typedef struct grens_access_network grens_access_network;
  * network). A place with no stop in reach gets a place_without_stop notice
  * and can be reached only from itself. On success *out is the caller's.
  * GRENS_ENOMEM, GRENS_EARG for bad options. */
-int grens_access_network_new(grens_access_network **out, const grens_timetable *tt,
+GRENS_EXTERN int grens_access_network_new(grens_access_network **out, const grens_timetable *tt,
 			     const grens_access_places *places,
 			     const grens_access_link_options *opts, grens_diag *diag,
 			     grens_error *err);
@@ -181,19 +181,19 @@ int grens_access_network_new(grens_access_network **out, const grens_timetable *
  * derive the others with this, so that a variant with less network never
  * ties a place to other stops. tt and reference's places must outlive the
  * network. On success *out is the caller's. GRENS_ENOMEM. */
-int grens_access_network_new_like(grens_access_network **out, const grens_timetable *tt,
+GRENS_EXTERN int grens_access_network_new_like(grens_access_network **out, const grens_timetable *tt,
 				  const grens_access_network *reference, grens_error *err);
-void grens_access_network_free(grens_access_network *net);
+GRENS_EXTERN void grens_access_network_free(grens_access_network *net);
 /* The stops place is tied to, nearest first; *links points into the network. */
-uint32_t grens_access_network_links(const grens_access_network *net, uint32_t place,
+GRENS_EXTERN uint32_t grens_access_network_links(const grens_access_network *net, uint32_t place,
 				    const grens_access_link **links);
-const grens_timetable *grens_access_network_timetable(const grens_access_network *net);
-const grens_access_places *grens_access_network_places(const grens_access_network *net);
+GRENS_EXTERN const grens_timetable *grens_access_network_timetable(const grens_access_network *net);
+GRENS_EXTERN const grens_access_places *grens_access_network_places(const grens_access_network *net);
 /* The mode of a place's quickest tie (GRENS_ACCESS_MODE_NONE: no tie). */
-grens_access_mode grens_access_network_place_mode(const grens_access_network *net,
+GRENS_EXTERN grens_access_mode grens_access_network_place_mode(const grens_access_network *net,
 						  uint32_t place);
 /* Places and population by mode of tie. */
-void grens_access_network_summary(const grens_access_network *net,
+GRENS_EXTERN void grens_access_network_summary(const grens_access_network *net,
 				  grens_access_tie_summary *out);
 
 /* ---- computing -------------------------------------------------------------- */
@@ -258,42 +258,42 @@ typedef struct grens_access_result grens_access_result;
  * net's places and timetable, which the caller uses for names. On success
  * *out is the caller's (grens_access_result_free). GRENS_EARG for bad
  * options or origins, GRENS_ENOMEM, or a routing error. */
-int grens_access_run(grens_access_result **out, const grens_access_network *net,
+GRENS_EXTERN int grens_access_run(grens_access_result **out, const grens_access_network *net,
 		     const grens_access_origin *origins, uint32_t origin_count,
 		     const grens_access_options *opts, grens_error *err);
-void grens_access_result_free(grens_access_result *r);
+GRENS_EXTERN void grens_access_result_free(grens_access_result *r);
 
 /* Origins computed by this run (those of the shard), in input order. */
-uint32_t grens_access_result_count(const grens_access_result *r);
+GRENS_EXTERN uint32_t grens_access_result_count(const grens_access_result *r);
 /* Index into the run's origins[] of the i-th computed origin. */
-uint32_t grens_access_result_origin(const grens_access_result *r, uint32_t i);
+GRENS_EXTERN uint32_t grens_access_result_origin(const grens_access_result *r, uint32_t i);
 /* The options the run used (cutoffs, percentiles, window, shard). */
-const grens_access_options *grens_access_result_options(const grens_access_result *r);
+GRENS_EXTERN const grens_access_options *grens_access_result_options(const grens_access_result *r);
 /* Opportunities of kind reachable from origin i at percentile index p within
  * cutoff index c, weighted by the decay function. */
-double grens_access_result_opportunities(const grens_access_result *r, uint32_t i, uint32_t p,
+GRENS_EXTERN double grens_access_result_opportunities(const grens_access_result *r, uint32_t i, uint32_t p,
 					 uint32_t c, uint32_t kind);
 /* Travel time (s) from origin i to place at percentile index p, or
  * GRENS_ACCESS_UNREACHED. */
-int32_t grens_access_result_place_time(const grens_access_result *r, uint32_t i, uint32_t p,
+GRENS_EXTERN int32_t grens_access_result_place_time(const grens_access_result *r, uint32_t i, uint32_t p,
 				       uint32_t place);
 /* Travel time (s) from origin i to stop at percentile index p (only with
  * keep_stop_times; else GRENS_ACCESS_UNREACHED). */
-int32_t grens_access_result_stop_time(const grens_access_result *r, uint32_t i, uint32_t p,
+GRENS_EXTERN int32_t grens_access_result_stop_time(const grens_access_result *r, uint32_t i, uint32_t p,
 				      uint32_t stop);
 /* Steps of the window, and steps in which the place was reached at all. */
-uint32_t grens_access_result_steps(const grens_access_result *r);
-uint32_t grens_access_result_place_reached(const grens_access_result *r, uint32_t i,
+GRENS_EXTERN uint32_t grens_access_result_steps(const grens_access_result *r);
+GRENS_EXTERN uint32_t grens_access_result_place_reached(const grens_access_result *r, uint32_t i,
 					   uint32_t place);
 
 /* ---- helpers ---------------------------------------------------------------- */
 
 /* Weight of a travel time t (s) under cutoff (s) and a decay function. */
-double grens_access_decay_weight(grens_access_decay decay, int32_t param, int32_t cutoff,
+GRENS_EXTERN double grens_access_decay_weight(grens_access_decay decay, int32_t param, int32_t cutoff,
 				 int32_t t);
 /* Nearest-rank percentile p (1..100) of values[0..n) (sorted in place);
  * GRENS_ACCESS_UNREACHED counts as infinitely long. n == 0 gives UNREACHED. */
-int32_t grens_access_percentile(int32_t *values, uint32_t n, uint32_t p);
+GRENS_EXTERN int32_t grens_access_percentile(int32_t *values, uint32_t n, uint32_t p);
 
 /* One origin's change between two runs (base and alternative, e.g. NL only
  * vs NL + NRW linked, or base vs scenario). */
@@ -307,7 +307,7 @@ typedef struct grens_access_delta {
  * one delta per origin x percentile x cutoff x kind, in that order. On
  * success *out (calloc'd, *n entries) is the caller's to free(). GRENS_EARG
  * when the runs are not comparable, GRENS_ENOMEM. */
-int grens_access_compare(grens_access_delta **out, uint32_t *n, const grens_access_result *base,
+GRENS_EXTERN int grens_access_compare(grens_access_delta **out, uint32_t *n, const grens_access_result *base,
 			 const grens_access_result *alternative, grens_error *err);
 
 /* ---- the border --------------------------------------------------------------- */
@@ -336,30 +336,30 @@ typedef struct grens_access_border grens_access_border;
  * origin, percentile, cutoff and kind. today must outlive the result. On
  * success *out is the caller's (grens_access_border_free). Errors as
  * grens_access_run. */
-int grens_access_border_run(grens_access_border **out, const grens_access_network *today,
+GRENS_EXTERN int grens_access_border_run(grens_access_border **out, const grens_access_network *today,
 			    const char *home, const grens_access_origin *origins,
 			    uint32_t origin_count, const grens_access_options *opts,
 			    grens_error *err);
-void grens_access_border_free(grens_access_border *b);
+GRENS_EXTERN void grens_access_border_free(grens_access_border *b);
 /* The run behind a view: GRENS_ACCESS_VIEW_TODAY the one on today's network,
  * the others the one on the cut (its origins, counts and options). */
-const grens_access_result *grens_access_border_result(const grens_access_border *b,
+GRENS_EXTERN const grens_access_result *grens_access_border_result(const grens_access_border *b,
 						      grens_access_view view);
 /* The cut network with its ties (valid while b lives). */
-const grens_access_network *grens_access_border_network(const grens_access_border *b);
+GRENS_EXTERN const grens_access_network *grens_access_border_network(const grens_access_border *b);
 /* Stops at home (kept by the cut), and trips before and after the cut (a
  * trip that leaves and comes back counts once per part). */
-void grens_access_border_counts(const grens_access_border *b, uint32_t *stops_kept,
+GRENS_EXTERN void grens_access_border_counts(const grens_access_border *b, uint32_t *stops_kept,
 				uint32_t *trips_today, uint32_t *trips_cut);
 /* Opportunities of kind in a view from the i-th computed origin at
  * percentile index p within cutoff index c (NAN out of range). */
-double grens_access_border_value(const grens_access_border *b, uint32_t i, grens_access_view view,
+GRENS_EXTERN double grens_access_border_value(const grens_access_border *b, uint32_t i, grens_access_view view,
 				 uint32_t p, uint32_t c, uint32_t kind);
 /* rank[i] (for each computed origin i) = 1 + the number of origins with
  * more opportunities (rounded to whole ones) in the view: 1 = most, equal
  * values share a rank. Only origins with among[i] != 0 take part (NULL:
  * all); the others get 0. */
-int grens_access_border_rank(uint32_t *rank, const grens_access_border *b, const uint8_t *among,
+GRENS_EXTERN int grens_access_border_rank(uint32_t *rank, const grens_access_border *b, const uint8_t *among,
 			     grens_access_view view, uint32_t p, uint32_t c, uint32_t kind);
 
 #ifdef __cplusplus

@@ -61,9 +61,9 @@ typedef enum {
 } grens_fetch_kind;
 
 /* "gtfs" or "gtfs-rt". */
-const char *grens_fetch_kind_name(grens_fetch_kind kind);
+GRENS_EXTERN const char *grens_fetch_kind_name(grens_fetch_kind kind);
 /* Parse "gtfs" / "gtfs-rt"; GRENS_EARG otherwise. */
-int grens_fetch_kind_parse(const char *s, grens_fetch_kind *out);
+GRENS_EXTERN int grens_fetch_kind_parse(const char *s, grens_fetch_kind *out);
 
 /* Verify a finished download at path (a temporary file). Return 0 when it is
  * usable, else a negative GRENS_E* code with the reason in err. */
@@ -123,10 +123,10 @@ typedef struct grens_fetch_feed {
 /* Fill a feed with defaults (enabled, no overrides) and the given name, kind
  * and URL. Fails with GRENS_EARG when name is not a safe cache directory name
  * or url is empty or too long. */
-int grens_fetch_feed_init(grens_fetch_feed *feed, const char *name, grens_fetch_kind kind,
+GRENS_EXTERN int grens_fetch_feed_init(grens_fetch_feed *feed, const char *name, grens_fetch_kind kind,
 			  const char *url, grens_error *err);
 /* 1 when name is usable as a feed name (and so as a directory name). */
-bool grens_fetch_name_valid(const char *name);
+GRENS_EXTERN bool grens_fetch_name_valid(const char *name);
 
 /* ---- feed list file (feeds.conf) ------------------------------------------
  * INI-like: `# comment`, `[name]` starts a feed, `key = value` lines. The
@@ -141,19 +141,19 @@ typedef struct grens_fetch_config grens_fetch_config;
  * file:line and the key as field. On success *out is the caller's (free with
  * grens_fetch_config_free). GRENS_EFORMAT on syntax or value errors,
  * GRENS_ELIMIT when too many feeds/headers/mirrors, GRENS_ENOMEM. */
-int grens_fetch_config_parse(grens_fetch_config **out, const char *text, size_t len,
+GRENS_EXTERN int grens_fetch_config_parse(grens_fetch_config **out, const char *text, size_t len,
 			     const char *file, grens_error *err);
 /* Read and parse a feed list file; GRENS_EIO when it cannot be read. */
-int grens_fetch_config_load(grens_fetch_config **out, const char *path, grens_error *err);
+GRENS_EXTERN int grens_fetch_config_load(grens_fetch_config **out, const char *path, grens_error *err);
 /* Free a feed list and its feeds. NULL is accepted. */
-void grens_fetch_config_free(grens_fetch_config *config);
+GRENS_EXTERN void grens_fetch_config_free(grens_fetch_config *config);
 /* Number of feeds ([defaults] is not one); 0 for NULL. */
-size_t grens_fetch_config_count(const grens_fetch_config *config);
+GRENS_EXTERN size_t grens_fetch_config_count(const grens_fetch_config *config);
 /* The i-th feed in file order (mutable so the caller can fill in header
  * values); NULL when out of range. */
-grens_fetch_feed *grens_fetch_config_feed(grens_fetch_config *config, size_t i);
+GRENS_EXTERN grens_fetch_feed *grens_fetch_config_feed(grens_fetch_config *config, size_t i);
 /* The feed named name, or NULL. */
-grens_fetch_feed *grens_fetch_config_find(grens_fetch_config *config, const char *name);
+GRENS_EXTERN grens_fetch_feed *grens_fetch_config_find(grens_fetch_config *config, const char *name);
 
 /* ---- one run ---------------------------------------------------------------- */
 typedef struct grens_fetch_options {
@@ -201,7 +201,7 @@ typedef enum {
 } grens_fetch_outcome;
 
 /* "failed", "updated", "not_modified", "unchanged". */
-const char *grens_fetch_outcome_name(grens_fetch_outcome outcome);
+GRENS_EXTERN const char *grens_fetch_outcome_name(grens_fetch_outcome outcome);
 
 /* What one grens_fetch_run did. */
 typedef struct grens_fetch_result {
@@ -227,7 +227,7 @@ typedef struct grens_fetch_result {
  * cap, GRENS_EFORMAT verification failed or bad HTTP status, GRENS_EARG bad
  * feed). result may be NULL. A lock file makes a second concurrent run on the
  * same feed fail at once with GRENS_EIO. */
-int grens_fetch_run(const grens_fetch_feed *feed, const char *cache_dir,
+GRENS_EXTERN int grens_fetch_run(const grens_fetch_feed *feed, const char *cache_dir,
 		    const grens_fetch_options *opts, grens_fetch_result *result, grens_error *err);
 
 /* ---- status.json ------------------------------------------------------------ */
@@ -251,14 +251,14 @@ typedef struct grens_fetch_status {
 
 /* Read CACHE/NAME/status.json into out. GRENS_ENOTFOUND when absent,
  * GRENS_EFORMAT when it is not the expected JSON (err says where). */
-int grens_fetch_status_read(grens_fetch_status *out, const char *cache_dir, const char *name,
+GRENS_EXTERN int grens_fetch_status_read(grens_fetch_status *out, const char *cache_dir, const char *name,
 			    grens_error *err);
 
 /* Global setup of the HTTP library; call once before any thread starts and
  * pair with grens_fetch_global_cleanup. GRENS_EIO when it fails. */
-int grens_fetch_global_init(grens_error *err);
+GRENS_EXTERN int grens_fetch_global_init(grens_error *err);
 /* Release what grens_fetch_global_init set up; no fetch may run after it. */
-void grens_fetch_global_cleanup(void);
+GRENS_EXTERN void grens_fetch_global_cleanup(void);
 
 #ifdef __cplusplus
 }

@@ -196,30 +196,30 @@ typedef struct grens_gtfs_options {
  * the feed is unusable (a required file or column is missing, not a zip or
  * directory), GRENS_EIO on read errors, GRENS_ELIMIT when a cap is hit,
  * GRENS_ENOMEM. On success *out is the caller's; free with grens_gtfs_free. */
-int grens_gtfs_load(grens_gtfs_feed **out, const char *path, const grens_gtfs_options *opts,
+GRENS_EXTERN int grens_gtfs_load(grens_gtfs_feed **out, const char *path, const grens_gtfs_options *opts,
 		    grens_diag *diag, grens_error *err);
 
 /* Check that path is a readable GTFS archive or directory with the required
  * files (agency, stops, routes, trips, stop_times, and calendar or
  * calendar_dates), without parsing rows. Used to verify downloads. */
-int grens_gtfs_check(const char *path, grens_error *err);
+GRENS_EXTERN int grens_gtfs_check(const char *path, grens_error *err);
 
-void grens_gtfs_free(grens_gtfs_feed *feed);
+GRENS_EXTERN void grens_gtfs_free(grens_gtfs_feed *feed);
 
 /* The stop_headsign of a stop_times row: "" when it has none. Never NULL. */
-const char *grens_gtfs_stop_headsign(const grens_gtfs_feed *feed, const grens_gtfs_stop_time *st);
+GRENS_EXTERN const char *grens_gtfs_stop_headsign(const grens_gtfs_feed *feed, const grens_gtfs_stop_time *st);
 
 /* Does the service run on date? (calendar range and weekday, then exceptions.) */
-bool grens_gtfs_service_active(const grens_gtfs_feed *feed, uint32_t service, grens_date date);
+GRENS_EXTERN bool grens_gtfs_service_active(const grens_gtfs_feed *feed, uint32_t service, grens_date date);
 
 /* Row index lookups by GTFS id; GRENS_NONE when unknown. O(1) (hash). */
-uint32_t grens_gtfs_find_stop(const grens_gtfs_feed *feed, const char *id);
-uint32_t grens_gtfs_find_route(const grens_gtfs_feed *feed, const char *id);
+GRENS_EXTERN uint32_t grens_gtfs_find_stop(const grens_gtfs_feed *feed, const char *id);
+GRENS_EXTERN uint32_t grens_gtfs_find_route(const grens_gtfs_feed *feed, const char *id);
 /* For a frequency-based trip, returns the first expanded run. */
-uint32_t grens_gtfs_find_trip(const grens_gtfs_feed *feed, const char *id);
+GRENS_EXTERN uint32_t grens_gtfs_find_trip(const grens_gtfs_feed *feed, const char *id);
 /* Service (services[]) and agency rows by id; GRENS_NONE when unknown. */
-uint32_t grens_gtfs_find_service(const grens_gtfs_feed *feed, const char *id);
-uint32_t grens_gtfs_find_agency(const grens_gtfs_feed *feed, const char *id);
+GRENS_EXTERN uint32_t grens_gtfs_find_service(const grens_gtfs_feed *feed, const char *id);
+GRENS_EXTERN uint32_t grens_gtfs_find_agency(const grens_gtfs_feed *feed, const char *id);
 
 /* ---- clipping a feed to a region ---------------------------------------------- */
 
@@ -227,17 +227,17 @@ uint32_t grens_gtfs_find_agency(const grens_gtfs_feed *feed, const char *id);
 typedef struct grens_gtfs_clip grens_gtfs_clip;
 /* The box from (min_lon, min_lat) to (max_lon, max_lat), edges inside.
  * GRENS_EARG for an empty or out-of-range box, GRENS_ENOMEM. */
-int grens_gtfs_clip_bbox(grens_gtfs_clip **out, double min_lon, double min_lat, double max_lon,
+GRENS_EXTERN int grens_gtfs_clip_bbox(grens_gtfs_clip **out, double min_lon, double min_lat, double max_lon,
 			 double max_lat, grens_error *err);
 /* The Polygon and MultiPolygon geometries of a GeoJSON text (a geometry, a
  * Feature or a FeatureCollection; holes are outside); name names it in
  * messages. GRENS_EFORMAT (with the reason), GRENS_ELIMIT beyond
  * GRENS_LIMIT_CLIP_POINTS positions, GRENS_ENOMEM. */
-int grens_gtfs_clip_geojson(grens_gtfs_clip **out, const char *text, size_t len,
+GRENS_EXTERN int grens_gtfs_clip_geojson(grens_gtfs_clip **out, const char *text, size_t len,
 			    const char *name, grens_error *err);
 /* Is the point inside? (false for NAN coordinates) */
-bool grens_gtfs_clip_contains(const grens_gtfs_clip *clip, double lat, double lon);
-void grens_gtfs_clip_free(grens_gtfs_clip *clip);
+GRENS_EXTERN bool grens_gtfs_clip_contains(const grens_gtfs_clip *clip, double lat, double lon);
+GRENS_EXTERN void grens_gtfs_clip_free(grens_gtfs_clip *clip);
 
 /* What a clip kept of a feed. */
 typedef struct grens_gtfs_clip_counts {
@@ -254,15 +254,15 @@ typedef struct grens_gtfs_clip_counts {
  * that name a stop, route or trip dropped (one naming a trip that was cut
  * into parts refers to its first part). counts may be NULL. GRENS_ENOMEM:
  * the feed is then unusable (free it). */
-int grens_gtfs_clip_apply(grens_gtfs_feed *feed, const grens_gtfs_clip *clip,
+GRENS_EXTERN int grens_gtfs_clip_apply(grens_gtfs_feed *feed, const grens_gtfs_clip *clip,
 			  grens_gtfs_clip_counts *counts, grens_diag *diag, grens_error *err);
 
 /* (Re)build the id lookups above for a feed assembled in memory rather than
  * loaded (a scenario's copy of a feed). The ids are not copied: they must
  * live as long as the feed. GRENS_ENOMEM (feed unchanged). Free with
  * grens_gtfs_index_free unless the feed goes to grens_gtfs_free. */
-int grens_gtfs_index_build(grens_gtfs_feed *feed, grens_error *err);
-void grens_gtfs_index_free(grens_gtfs_feed *feed);
+GRENS_EXTERN int grens_gtfs_index_build(grens_gtfs_feed *feed, grens_error *err);
+GRENS_EXTERN void grens_gtfs_index_free(grens_gtfs_feed *feed);
 
 #ifdef __cplusplus
 }

@@ -189,10 +189,10 @@ typedef struct grens_net_options {
 /* Build the timetable from loaded feeds (each feed's name scopes its ids).
  * The feeds may be freed afterwards. On success *out is the caller's; free
  * with grens_timetable_free. */
-int grens_net_build(grens_timetable **out, const grens_gtfs_feed *const *feeds, uint32_t feed_count,
+GRENS_EXTERN int grens_net_build(grens_timetable **out, const grens_gtfs_feed *const *feeds, uint32_t feed_count,
 		    const grens_net_options *opts, grens_diag *diag, grens_error *err);
 
-void grens_timetable_free(grens_timetable *tt);
+GRENS_EXTERN void grens_timetable_free(grens_timetable *tt);
 
 /* ---- linking report ------------------------------------------------------------- */
 
@@ -206,7 +206,7 @@ typedef enum {
 } grens_net_rule;
 
 /* "override", "links", "code", "name", "distance". */
-const char *grens_net_rule_name(grens_net_rule rule);
+GRENS_EXTERN const char *grens_net_rule_name(grens_net_rule rule);
 
 typedef struct grens_net_stop_match {
 	uint32_t stop_a, stop_b; /* timetable stop indices; stop_a's feed comes first */
@@ -239,7 +239,7 @@ typedef enum {
 } grens_net_merge_kind;
 
 /* "same", "contained", "joined". */
-const char *grens_net_merge_kind_name(grens_net_merge_kind kind);
+GRENS_EXTERN const char *grens_net_merge_kind_name(grens_net_merge_kind kind);
 
 typedef struct grens_net_trip_merge {
 	grens_net_merge_kind kind;
@@ -274,12 +274,12 @@ typedef struct grens_net_link_report {
  * feeds were joined. The report refers to the timetable's stops and strings:
  * free it (grens_net_link_report_free) before or with the timetable. On
  * failure *report is NULL. */
-int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report,
+GRENS_EXTERN int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report,
 			   const grens_gtfs_feed *const *feeds, uint32_t feed_count,
 			   const grens_net_options *opts, grens_diag *diag, grens_error *err);
 
 /* Free a report from grens_net_build_linked. NULL is accepted. */
-void grens_net_link_report_free(grens_net_link_report *report);
+GRENS_EXTERN void grens_net_link_report_free(grens_net_link_report *report);
 
 /* Explicit links: create an empty set, then add CSV text to it. kind 0 reads
  * a links file (header feed_a,stop_id_a,feed_b,stop_id_b); kind 1 an
@@ -288,13 +288,13 @@ void grens_net_link_report_free(grens_net_link_report *report);
  * a missing column fails with GRENS_EFORMAT. The set is the caller's. */
 #define GRENS_NET_LINKS_FILE 0
 #define GRENS_NET_LINKS_OVERRIDES 1
-grens_net_links *grens_net_links_new(void);
-int grens_net_links_parse(grens_net_links *links, const char *text, size_t len, int kind,
+GRENS_EXTERN grens_net_links *grens_net_links_new(void);
+GRENS_EXTERN int grens_net_links_parse(grens_net_links *links, const char *text, size_t len, int kind,
 			  const char *file, grens_diag *diag, grens_error *err);
 /* Rows kept so far (links and overrides). */
-uint32_t grens_net_links_count(const grens_net_links *links);
+GRENS_EXTERN uint32_t grens_net_links_count(const grens_net_links *links);
 /* Free a set; NULL is accepted. */
-void grens_net_links_free(grens_net_links *links);
+GRENS_EXTERN void grens_net_links_free(grens_net_links *links);
 
 static inline const char *grens_net_str(const grens_timetable *tt, uint32_t offset)
 {
@@ -323,11 +323,11 @@ typedef struct grens_net_service_period {
 } grens_net_service_period;
 
 /* The service period of feed (an index < tt->feed_count) into *out. */
-void grens_net_feed_period(const grens_timetable *tt, uint32_t feed,
+GRENS_EXTERN void grens_net_feed_period(const grens_timetable *tt, uint32_t feed,
 			   grens_net_service_period *out);
 
 /* Does any trip of feed run on service day date? O(trips). */
-bool grens_net_feed_runs(const grens_timetable *tt, uint32_t feed, grens_date date);
+GRENS_EXTERN bool grens_net_feed_runs(const grens_timetable *tt, uint32_t feed, grens_date date);
 
 /* A feed that runs no trip on a query date other feeds serve. */
 typedef struct grens_net_date_note {
@@ -341,7 +341,7 @@ typedef struct grens_net_date_note {
  * but after the part of it the timetable holds (it was cut). Otherwise 0,
  * and notes[0..*n) (cap should be tt->feed_count) name each feed that runs
  * no trip on date. */
-int grens_net_check_date(const grens_timetable *tt, grens_date date, grens_net_date_note *notes,
+GRENS_EXTERN int grens_net_check_date(const grens_timetable *tt, grens_date date, grens_net_date_note *notes,
 			 uint32_t cap, uint32_t *n, grens_error *err);
 
 /* The spelling stop names are compared in, by the linker (the same name
@@ -352,7 +352,7 @@ int grens_net_check_date(const grens_timetable *tt, grens_date date, grens_net_d
  * "Centraal", "Central", "Centrum", "Zentrum" and "C." "c", "Sankt" and
  * "Saint" "st"). Writes at most bufsz-1 bytes plus NUL; returns the length
  * needed (like snprintf). */
-size_t grens_net_name_key(const char *name, char *buf, size_t bufsz);
+GRENS_EXTERN size_t grens_net_name_key(const char *name, char *buf, size_t bufsz);
 
 /* Coordinates ("lat,lon") stand for the stations within this straight-line
  * distance, the nearest GRENS_NET_NEAR_STOPS of them: the reach of an access
@@ -370,13 +370,13 @@ size_t grens_net_name_key(const char *name, char *buf, size_t bufsz);
  * nearest names, or the nearest station to coordinates and its distance);
  * GRENS_EARG when a name is ambiguous (several different stations):
  * err->message lists candidates. */
-int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t *out, uint32_t cap,
+GRENS_EXTERN int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t *out, uint32_t cap,
 			 uint32_t *n, grens_error *err);
 
 /* The stop index of feed:stop_id, or GRENS_NONE. */
-uint32_t grens_net_stop_by_id(const grens_timetable *tt, const char *feed, const char *stop_id);
+GRENS_EXTERN uint32_t grens_net_stop_by_id(const grens_timetable *tt, const char *feed, const char *stop_id);
 /* The trip index of feed:trip_id (first run for frequency trips), or GRENS_NONE. */
-uint32_t grens_net_trip_by_id(const grens_timetable *tt, const char *feed, const char *trip_id);
+GRENS_EXTERN uint32_t grens_net_trip_by_id(const grens_timetable *tt, const char *feed, const char *trip_id);
 
 /* ---- cutting at a border ------------------------------------------------------- */
 
@@ -384,7 +384,7 @@ uint32_t grens_net_trip_by_id(const grens_timetable *tt, const char *feed, const
  * grens_geo_country gives it from the stop's coordinates, or its parent
  * station's when it has none), else 0; a stop without coordinates is in no
  * country. in has tt->stop_count entries. Returns the number in. */
-uint32_t grens_net_stops_in_country(const grens_timetable *tt, const char *country, uint8_t *in);
+GRENS_EXTERN uint32_t grens_net_stops_in_country(const grens_timetable *tt, const char *country, uint8_t *in);
 
 /* The timetable tt served only at the stops with keep[stop] != 0: every
  * pattern split into its runs of two or more kept stops, each carrying all
@@ -397,7 +397,7 @@ uint32_t grens_net_stops_in_country(const grens_timetable *tt, const char *count
  * (grens_net_find_stops, grens_net_stop_by_id) go through tt. On success *out
  * is the caller's (grens_timetable_free). GRENS_ENOMEM, GRENS_ELIMIT,
  * GRENS_EARG. */
-int grens_net_cut(grens_timetable **out, const grens_timetable *tt, const uint8_t *keep,
+GRENS_EXTERN int grens_net_cut(grens_timetable **out, const grens_timetable *tt, const uint8_t *keep,
 		  grens_error *err);
 
 /* ---- snapshot -------------------------------------------------------------------- */
@@ -411,7 +411,7 @@ int grens_net_cut(grens_timetable **out, const grens_timetable *tt, const uint8_
  * NUL-terminated text, kept as it is; NULL for none) and inputs_sha256 (64
  * hex digits naming the inputs, or NULL). The caller opens, syncs and renames
  * f. GRENS_EIO on a write error, GRENS_EARG. */
-int grens_net_snapshot_write(const grens_timetable *tt, FILE *f, const char *provenance,
+GRENS_EXTERN int grens_net_snapshot_write(const grens_timetable *tt, FILE *f, const char *provenance,
 			     const char *inputs_sha256, grens_error *err);
 
 /* A timetable over a snapshot's bytes (8-byte aligned), after checking its
@@ -419,27 +419,27 @@ int grens_net_snapshot_write(const grens_timetable *tt, FILE *f, const char *pro
  * the file in messages. Nothing is copied: the bytes must outlive *out
  * (grens_timetable_free). GRENS_EFORMAT, err->message "NAME: reason", when
  * the bytes are not a snapshot this grens can use; GRENS_ENOMEM, GRENS_EARG. */
-int grens_net_snapshot_open(grens_timetable **out, const void *bytes, size_t size, const char *name,
+GRENS_EXTERN int grens_net_snapshot_open(grens_timetable **out, const void *bytes, size_t size, const char *name,
 			    grens_error *err);
 
 /* Map the snapshot file at path read-only and open it (grens_net_snapshot_open);
  * the mapping is the timetable's and goes with grens_timetable_free. GRENS_EIO
  * when the file cannot be opened or mapped, GRENS_EFORMAT as above. */
-int grens_net_snapshot_load(grens_timetable **out, const char *path, grens_error *err);
+GRENS_EXTERN int grens_net_snapshot_load(grens_timetable **out, const char *path, grens_error *err);
 
 /* The provenance text and the inputs' hash a snapshot was written with, or
  * NULL for a timetable built from feeds. */
-const char *grens_net_snapshot_provenance(const grens_timetable *tt);
-const char *grens_net_snapshot_inputs(const grens_timetable *tt);
+GRENS_EXTERN const char *grens_net_snapshot_provenance(const grens_timetable *tt);
+GRENS_EXTERN const char *grens_net_snapshot_inputs(const grens_timetable *tt);
 
 /* One more timetable over the arrays of snap (opened from a snapshot), for a
  * reader that frees what it is given: *out (grens_timetable_free) frees
  * only itself and must not outlive snap. GRENS_EARG when snap is not from a
  * snapshot, GRENS_ENOMEM. */
-int grens_net_snapshot_share(grens_timetable **out, const grens_timetable *snap, grens_error *err);
+GRENS_EXTERN int grens_net_snapshot_share(grens_timetable **out, const grens_timetable *snap, grens_error *err);
 
 /* Memory used by the timetable arrays (bytes). */
-uint64_t grens_net_bytes(const grens_timetable *tt);
+GRENS_EXTERN uint64_t grens_net_bytes(const grens_timetable *tt);
 
 #ifdef __cplusplus
 }

@@ -140,29 +140,29 @@ typedef struct grens_raptor grens_raptor;
 /* Make a RAPTOR workspace for tt (which must outlive it), sized for up to
  * max_transfers (<= GRENS_ROUTE_MAX_TRANSFERS). On success *out is the
  * caller's; free with grens_raptor_free. GRENS_ENOMEM, GRENS_EARG. */
-int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max_transfers,
+GRENS_EXTERN int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max_transfers,
 		     grens_error *err);
-void grens_raptor_free(grens_raptor *ws);
+GRENS_EXTERN void grens_raptor_free(grens_raptor *ws);
 
 /* One departure: the Pareto set over (arrival, transfers) from q->from to
  * q->to leaving at q->time or later. *out points into the workspace. No
  * journey is not an error (journey_count 0). GRENS_EARG for a bad query,
  * GRENS_ELIMIT when a journey has too many legs. */
-int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
+GRENS_EXTERN int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
 		       const grens_route_options *opts, grens_route_result *out, grens_error *err);
 
 /* Range RAPTOR: for each departure t0, t0+step, ... <= t1 the earliest
  * arrival at q->to leaving at that time or later (q->time is ignored), in
  * one run that reuses labels from later to earlier departures. steps must
  * hold (t1 - t0) / step + 1 entries. */
-int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t0, int32_t t1,
+GRENS_EXTERN int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t0, int32_t t1,
 			 int32_t step, const grens_route_options *opts,
 			 grens_route_profile_step *steps, grens_error *err);
 
 /* One-to-all: the earliest arrival at every stop (arrival[stop_count],
  * GRENS_ROUTE_UNREACHED when not reached; origins get q->time) leaving
  * q->from at q->time. q->to is ignored. */
-int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
+GRENS_EXTERN int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
 			    const grens_route_options *opts, int32_t *arrival, grens_error *err);
 
 /* Range one-to-all: the earliest arrival at every stop for departures the
@@ -176,31 +176,31 @@ int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
  * GRENS_ROUTE_UNREACHED beyond opts->max_duration. time must not be later
  * than the previous call's. A range query ends with the workspace's next
  * query of any kind. GRENS_EARG for a bad query, offset or order. */
-int grens_raptor_range_start(grens_raptor *ws, const grens_route_query *q,
+GRENS_EXTERN int grens_raptor_range_start(grens_raptor *ws, const grens_route_query *q,
 			     const int32_t *from_offset, const grens_route_options *opts,
 			     grens_error *err);
-int grens_raptor_range_next(grens_raptor *ws, int32_t time, int32_t *arrival, grens_error *err);
+GRENS_EXTERN int grens_raptor_range_next(grens_raptor *ws, int32_t time, int32_t *arrival, grens_error *err);
 
 /* ---- time-dependent Dijkstra --------------------------------------------- */
 typedef struct grens_dijkstra grens_dijkstra;
 
 /* As grens_raptor_new, for the Dijkstra router. */
-int grens_dijkstra_new(grens_dijkstra **out, const grens_timetable *tt, grens_error *err);
-void grens_dijkstra_free(grens_dijkstra *ws);
+GRENS_EXTERN int grens_dijkstra_new(grens_dijkstra **out, const grens_timetable *tt, grens_error *err);
+GRENS_EXTERN void grens_dijkstra_free(grens_dijkstra *ws);
 
 /* The earliest-arrival journey (at most one; transfers are not limited and
  * opts->max_transfers is ignored). *out points into the workspace. */
-int grens_dijkstra_route(grens_dijkstra *ws, const grens_route_query *q,
+GRENS_EXTERN int grens_dijkstra_route(grens_dijkstra *ws, const grens_route_query *q,
 			 const grens_route_options *opts, grens_route_result *out, grens_error *err);
 
 /* ---- helpers ---------------------------------------------------------------- */
 
 /* Summarise a range query's steps; threshold in seconds. */
-void grens_route_profile_summarize(const grens_route_profile_step *steps, uint32_t n,
+GRENS_EXTERN void grens_route_profile_summarize(const grens_route_profile_step *steps, uint32_t n,
 				   int32_t threshold, grens_route_profile_summary *out);
 
 /* The display name of a trip's route: short name, else long name, else id. */
-const char *grens_route_trip_route_name(const grens_timetable *tt, uint32_t trip);
+GRENS_EXTERN const char *grens_route_trip_route_name(const grens_timetable *tt, uint32_t trip);
 
 /* What a transit leg rides, for display: trip id, route name (short, else
  * long, else id; an added trip's route_id when its route is unknown),
@@ -210,12 +210,12 @@ const char *grens_route_trip_route_name(const grens_timetable *tt, uint32_t trip
 typedef struct grens_route_leg_info {
 	const char *trip_id, *route, *headsign, *feed;
 } grens_route_leg_info;
-void grens_route_leg_describe(const grens_timetable *tt, const grens_rt_overlay *rt,
+GRENS_EXTERN void grens_route_leg_describe(const grens_timetable *tt, const grens_rt_overlay *rt,
 			      const grens_route_leg *leg, grens_route_leg_info *out);
 
 /* Format a query-relative time as ISO local "YYYY-MM-DDTHH:MM:SS" on the
  * right day (86400 s and more are D+1). buf >= 32 bytes. */
-void grens_route_format_time(grens_date date, int32_t secs, char *buf, size_t bufsz);
+GRENS_EXTERN void grens_route_format_time(grens_date date, int32_t secs, char *buf, size_t bufsz);
 
 #ifdef __cplusplus
 }
