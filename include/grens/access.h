@@ -82,18 +82,21 @@ GRENS_EXTERN void grens_access_places_free(grens_access_places *places);
  * notice. A missing required column, a kind mismatch or an unreadable header
  * fails with GRENS_EFORMAT and err's file/line/field set. GRENS_ELIMIT past
  * GRENS_ACCESS_MAX_PLACES or _BYTES. */
-GRENS_EXTERN int grens_access_places_parse(grens_access_places *places, const char *file, const char *text,
-			      size_t len, grens_diag *diag, uint32_t *skipped, grens_error *err);
+GRENS_EXTERN int grens_access_places_parse(grens_access_places *places, const char *file,
+					   const char *text, size_t len, grens_diag *diag,
+					   uint32_t *skipped, grens_error *err);
 
 GRENS_EXTERN uint32_t grens_access_places_count(const grens_access_places *places);
 /* The i-th place (i < count); valid while the table lives. */
-GRENS_EXTERN const grens_access_place *grens_access_places_get(const grens_access_places *places, uint32_t i);
+GRENS_EXTERN const grens_access_place *grens_access_places_get(const grens_access_places *places,
+							       uint32_t i);
 /* Opportunity kinds, in column order; kind 0 is "population". */
 GRENS_EXTERN uint32_t grens_access_places_kind_count(const grens_access_places *places);
 GRENS_EXTERN const char *grens_access_places_kind(const grens_access_places *places, uint32_t kind);
 /* A place by municipality code, or by name matched after grens_text_fold
  * ("koln" finds "Köln"); GRENS_NONE when none or when a name is ambiguous. */
-GRENS_EXTERN uint32_t grens_access_places_find(const grens_access_places *places, const char *query);
+GRENS_EXTERN uint32_t grens_access_places_find(const grens_access_places *places,
+					       const char *query);
 /* Rows of the files without coordinates (municipalities that cannot be
  * placed), and their opportunities of kind summed. */
 GRENS_EXTERN uint32_t grens_access_places_unplaced_count(const grens_access_places *places);
@@ -121,7 +124,12 @@ GRENS_EXTERN const char *grens_access_mode_name(grens_access_mode mode);
  * feeder (when enabled) to the stations within feeder_max_distance_m:
  * feeder_wait_s plus the distance at feeder_speed_mps. Distances are
  * straight lines times detour_factor. */
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_ACCESS_LINK_OPTIONS_VERSION 1
+
 typedef struct grens_access_link_options {
+	unsigned
+	    version; /* GRENS_ACCESS_LINK_OPTIONS_VERSION (set by GRENS_ACCESS_LINK_OPTIONS_INIT) */
 	double max_distance_m; /* walking reach (default 1500) */
 	uint32_t max_stops;    /* nearest stations tied per place (default 4) */
 	double walk_speed_mps; /* default 1.2 */
@@ -139,6 +147,7 @@ typedef struct grens_access_link_options {
 
 #define GRENS_ACCESS_LINK_OPTIONS_INIT                                                             \
 	{                                                                                          \
+		.version = GRENS_ACCESS_LINK_OPTIONS_VERSION,                                      \
 		.max_distance_m = GRENS_NET_NEAR_RADIUS_M, .max_stops = GRENS_NET_NEAR_STOPS,      \
 		.walk_speed_mps = 1.2, .detour_factor = 1.3, .access_time = -1,                    \
 		.modes = GRENS_ACCESS_MODE_BIT(GRENS_ACCESS_MODE_WALK) |                           \
@@ -171,9 +180,9 @@ typedef struct grens_access_network grens_access_network;
  * and can be reached only from itself. On success *out is the caller's.
  * GRENS_ENOMEM, GRENS_EARG for bad options. */
 GRENS_EXTERN int grens_access_network_new(grens_access_network **out, const grens_timetable *tt,
-			     const grens_access_places *places,
-			     const grens_access_link_options *opts, grens_diag *diag,
-			     grens_error *err);
+					  const grens_access_places *places,
+					  const grens_access_link_options *opts, grens_diag *diag,
+					  grens_error *err);
 /* The ties of reference reused on tt (a variant of a comparison, e.g. a
  * subset of its feeds): every tie to a stop that tt has too (the same feed
  * name and GTFS stop_id) with the same seconds and mode; a stop absent from
@@ -181,20 +190,23 @@ GRENS_EXTERN int grens_access_network_new(grens_access_network **out, const gren
  * derive the others with this, so that a variant with less network never
  * ties a place to other stops. tt and reference's places must outlive the
  * network. On success *out is the caller's. GRENS_ENOMEM. */
-GRENS_EXTERN int grens_access_network_new_like(grens_access_network **out, const grens_timetable *tt,
-				  const grens_access_network *reference, grens_error *err);
+GRENS_EXTERN int grens_access_network_new_like(grens_access_network **out,
+					       const grens_timetable *tt,
+					       const grens_access_network *reference,
+					       grens_error *err);
 GRENS_EXTERN void grens_access_network_free(grens_access_network *net);
 /* The stops place is tied to, nearest first; *links points into the network. */
 GRENS_EXTERN uint32_t grens_access_network_links(const grens_access_network *net, uint32_t place,
-				    const grens_access_link **links);
+						 const grens_access_link **links);
 GRENS_EXTERN const grens_timetable *grens_access_network_timetable(const grens_access_network *net);
-GRENS_EXTERN const grens_access_places *grens_access_network_places(const grens_access_network *net);
+GRENS_EXTERN const grens_access_places *
+grens_access_network_places(const grens_access_network *net);
 /* The mode of a place's quickest tie (GRENS_ACCESS_MODE_NONE: no tie). */
 GRENS_EXTERN grens_access_mode grens_access_network_place_mode(const grens_access_network *net,
-						  uint32_t place);
+							       uint32_t place);
 /* Places and population by mode of tie. */
 GRENS_EXTERN void grens_access_network_summary(const grens_access_network *net,
-				  grens_access_tie_summary *out);
+					       grens_access_tie_summary *out);
 
 /* ---- computing -------------------------------------------------------------- */
 
@@ -213,7 +225,11 @@ typedef enum {
 	GRENS_ACCESS_DECAY_EXP = 2, /* 2^(-t / HALF) within the cutoff, else 0 */
 } grens_access_decay;
 
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_ACCESS_OPTIONS_VERSION 1
+
 typedef struct grens_access_options {
+	unsigned version; /* GRENS_ACCESS_OPTIONS_VERSION (set by GRENS_ACCESS_OPTIONS_INIT) */
 	grens_date date;
 	int32_t window_start, window_end; /* departures, seconds since noon-minus-12h of date */
 	int32_t step;			  /* seconds between departures (GRENS_ROUTE_DEFAULT_STEP) */
@@ -238,13 +254,12 @@ typedef struct grens_access_options {
 
 #define GRENS_ACCESS_OPTIONS_INIT                                                                  \
 	{                                                                                          \
-		.date = 0, .window_start = 7 * 3600, .window_end = 9 * 3600,                       \
-		.step = GRENS_ROUTE_DEFAULT_STEP,                                                  \
-		.cutoff_count = 3, .cutoffs = {3600, 5400, 7200}, .percentile_count = 1,           \
-		.percentiles = {50}, .decay = GRENS_ACCESS_DECAY_STEP, .decay_param = 0,           \
-		.keep_stop_times = false, .exhaustive = false, .max_duration = 0, .threads = 1,    \
-		.shard_index = 0, .shard_count = 1, .route = GRENS_ROUTE_OPTIONS_INIT,             \
-		.progress = {                                                                      \
+		.version = GRENS_ACCESS_OPTIONS_VERSION, .date = 0, .window_start = 7 * 3600,      \
+		.window_end = 9 * 3600, .step = GRENS_ROUTE_DEFAULT_STEP, .cutoff_count = 3,       \
+		.cutoffs = {3600, 5400, 7200}, .percentile_count = 1, .percentiles = {50},         \
+		.decay = GRENS_ACCESS_DECAY_STEP, .decay_param = 0, .keep_stop_times = false,      \
+		.exhaustive = false, .max_duration = 0, .threads = 1, .shard_index = 0,            \
+		.shard_count = 1, .route = GRENS_ROUTE_OPTIONS_INIT, .progress = {                 \
 			NULL,                                                                      \
 			NULL                                                                       \
 		}                                                                                  \
@@ -259,8 +274,8 @@ typedef struct grens_access_result grens_access_result;
  * *out is the caller's (grens_access_result_free). GRENS_EARG for bad
  * options or origins, GRENS_ENOMEM, or a routing error. */
 GRENS_EXTERN int grens_access_run(grens_access_result **out, const grens_access_network *net,
-		     const grens_access_origin *origins, uint32_t origin_count,
-		     const grens_access_options *opts, grens_error *err);
+				  const grens_access_origin *origins, uint32_t origin_count,
+				  const grens_access_options *opts, grens_error *err);
 GRENS_EXTERN void grens_access_result_free(grens_access_result *r);
 
 /* Origins computed by this run (those of the shard), in input order. */
@@ -271,26 +286,26 @@ GRENS_EXTERN uint32_t grens_access_result_origin(const grens_access_result *r, u
 GRENS_EXTERN const grens_access_options *grens_access_result_options(const grens_access_result *r);
 /* Opportunities of kind reachable from origin i at percentile index p within
  * cutoff index c, weighted by the decay function. */
-GRENS_EXTERN double grens_access_result_opportunities(const grens_access_result *r, uint32_t i, uint32_t p,
-					 uint32_t c, uint32_t kind);
+GRENS_EXTERN double grens_access_result_opportunities(const grens_access_result *r, uint32_t i,
+						      uint32_t p, uint32_t c, uint32_t kind);
 /* Travel time (s) from origin i to place at percentile index p, or
  * GRENS_ACCESS_UNREACHED. */
-GRENS_EXTERN int32_t grens_access_result_place_time(const grens_access_result *r, uint32_t i, uint32_t p,
-				       uint32_t place);
+GRENS_EXTERN int32_t grens_access_result_place_time(const grens_access_result *r, uint32_t i,
+						    uint32_t p, uint32_t place);
 /* Travel time (s) from origin i to stop at percentile index p (only with
  * keep_stop_times; else GRENS_ACCESS_UNREACHED). */
-GRENS_EXTERN int32_t grens_access_result_stop_time(const grens_access_result *r, uint32_t i, uint32_t p,
-				      uint32_t stop);
+GRENS_EXTERN int32_t grens_access_result_stop_time(const grens_access_result *r, uint32_t i,
+						   uint32_t p, uint32_t stop);
 /* Steps of the window, and steps in which the place was reached at all. */
 GRENS_EXTERN uint32_t grens_access_result_steps(const grens_access_result *r);
 GRENS_EXTERN uint32_t grens_access_result_place_reached(const grens_access_result *r, uint32_t i,
-					   uint32_t place);
+							uint32_t place);
 
 /* ---- helpers ---------------------------------------------------------------- */
 
 /* Weight of a travel time t (s) under cutoff (s) and a decay function. */
-GRENS_EXTERN double grens_access_decay_weight(grens_access_decay decay, int32_t param, int32_t cutoff,
-				 int32_t t);
+GRENS_EXTERN double grens_access_decay_weight(grens_access_decay decay, int32_t param,
+					      int32_t cutoff, int32_t t);
 /* Nearest-rank percentile p (1..100) of values[0..n) (sorted in place);
  * GRENS_ACCESS_UNREACHED counts as infinitely long. n == 0 gives UNREACHED. */
 GRENS_EXTERN int32_t grens_access_percentile(int32_t *values, uint32_t n, uint32_t p);
@@ -307,8 +322,9 @@ typedef struct grens_access_delta {
  * one delta per origin x percentile x cutoff x kind, in that order. On
  * success *out (calloc'd, *n entries) is the caller's to free(). GRENS_EARG
  * when the runs are not comparable, GRENS_ENOMEM. */
-GRENS_EXTERN int grens_access_compare(grens_access_delta **out, uint32_t *n, const grens_access_result *base,
-			 const grens_access_result *alternative, grens_error *err);
+GRENS_EXTERN int grens_access_compare(grens_access_delta **out, uint32_t *n,
+				      const grens_access_result *base,
+				      const grens_access_result *alternative, grens_error *err);
 
 /* ---- the border --------------------------------------------------------------- */
 
@@ -336,31 +352,33 @@ typedef struct grens_access_border grens_access_border;
  * origin, percentile, cutoff and kind. today must outlive the result. On
  * success *out is the caller's (grens_access_border_free). Errors as
  * grens_access_run. */
-GRENS_EXTERN int grens_access_border_run(grens_access_border **out, const grens_access_network *today,
-			    const char *home, const grens_access_origin *origins,
-			    uint32_t origin_count, const grens_access_options *opts,
-			    grens_error *err);
+GRENS_EXTERN int grens_access_border_run(grens_access_border **out,
+					 const grens_access_network *today, const char *home,
+					 const grens_access_origin *origins, uint32_t origin_count,
+					 const grens_access_options *opts, grens_error *err);
 GRENS_EXTERN void grens_access_border_free(grens_access_border *b);
 /* The run behind a view: GRENS_ACCESS_VIEW_TODAY the one on today's network,
  * the others the one on the cut (its origins, counts and options). */
 GRENS_EXTERN const grens_access_result *grens_access_border_result(const grens_access_border *b,
-						      grens_access_view view);
+								   grens_access_view view);
 /* The cut network with its ties (valid while b lives). */
 GRENS_EXTERN const grens_access_network *grens_access_border_network(const grens_access_border *b);
 /* Stops at home (kept by the cut), and trips before and after the cut (a
  * trip that leaves and comes back counts once per part). */
 GRENS_EXTERN void grens_access_border_counts(const grens_access_border *b, uint32_t *stops_kept,
-				uint32_t *trips_today, uint32_t *trips_cut);
+					     uint32_t *trips_today, uint32_t *trips_cut);
 /* Opportunities of kind in a view from the i-th computed origin at
  * percentile index p within cutoff index c (NAN out of range). */
-GRENS_EXTERN double grens_access_border_value(const grens_access_border *b, uint32_t i, grens_access_view view,
-				 uint32_t p, uint32_t c, uint32_t kind);
+GRENS_EXTERN double grens_access_border_value(const grens_access_border *b, uint32_t i,
+					      grens_access_view view, uint32_t p, uint32_t c,
+					      uint32_t kind);
 /* rank[i] (for each computed origin i) = 1 + the number of origins with
  * more opportunities (rounded to whole ones) in the view: 1 = most, equal
  * values share a rank. Only origins with among[i] != 0 take part (NULL:
  * all); the others get 0. */
-GRENS_EXTERN int grens_access_border_rank(uint32_t *rank, const grens_access_border *b, const uint8_t *among,
-			     grens_access_view view, uint32_t p, uint32_t c, uint32_t kind);
+GRENS_EXTERN int grens_access_border_rank(uint32_t *rank, const grens_access_border *b,
+					  const uint8_t *among, grens_access_view view, uint32_t p,
+					  uint32_t c, uint32_t kind);
 
 #ifdef __cplusplus
 }

@@ -26,6 +26,9 @@ enum {
 	GRENS_ELIMIT = -4,
 	GRENS_ENOTFOUND = -5,
 	GRENS_EARG = -6,
+	/* a pointer argument was NULL where the API does not allow it
+	 * (docs/api.md): a mistake of the calling program, not of its input */
+	GRENS_EINVAL = -7,
 };
 
 /* Room for a whole path (PATH_MAX) and, in the message, a path with its
@@ -49,10 +52,10 @@ GRENS_EXTERN void grens_error_clear(grens_error *err);
 /* Set code and a printf-style message; returns code so callers can
  * `return grens_error_set(err, GRENS_EFORMAT, "...")`. NULL err is accepted. */
 GRENS_EXTERN int grens_error_set(grens_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Set the location fields (file may be NULL, field may be NULL). */
 GRENS_EXTERN void grens_error_at(grens_error *err, const char *file, uint32_t line, uint32_t column,
-		    const char *field);
+				 const char *field);
 /* A short constant name for a code ("out of memory", ...). */
 GRENS_EXTERN const char *grens_strerror(int code);
 
@@ -205,8 +208,8 @@ GRENS_EXTERN void grens_diag_free(grens_diag *diag);
 /* Record a notice. Never fails (on OOM the notice is counted but not kept).
  * diag may be NULL (notice dropped). */
 GRENS_EXTERN void grens_diag_add(grens_diag *diag, const char *code, grens_severity severity,
-		    const char *file, uint32_t line, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
+				 const char *file, uint32_t line, const char *field,
+				 const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* Number of distinct codes, and the i-th summary in order of first occurrence. */
 GRENS_EXTERN size_t grens_diag_summary_count(const grens_diag *diag);
 GRENS_EXTERN const grens_notice_summary *grens_diag_summary(const grens_diag *diag, size_t i);
@@ -241,7 +244,8 @@ GRENS_EXTERN void grens_sha256_digest_hex(const unsigned char digest[32], char h
 GRENS_EXTERN void grens_sha256_hex(const void *bytes, size_t len, char hex[65]);
 /* SHA-256 of a file's bytes as hex, and its size (size may be NULL).
  * GRENS_EIO when the file cannot be read, GRENS_ENOMEM. */
-GRENS_EXTERN int grens_sha256_file(const char *path, char hex[65], uint64_t *size, grens_error *err);
+GRENS_EXTERN int grens_sha256_file(const char *path, char hex[65], uint64_t *size,
+				   grens_error *err);
 
 /* ---- checksum -------------------------------------------------------------- */
 /* XXH64 of len bytes with a seed: fast, not cryptographic (a checksum against

@@ -123,8 +123,8 @@ typedef struct grens_fetch_feed {
 /* Fill a feed with defaults (enabled, no overrides) and the given name, kind
  * and URL. Fails with GRENS_EARG when name is not a safe cache directory name
  * or url is empty or too long. */
-GRENS_EXTERN int grens_fetch_feed_init(grens_fetch_feed *feed, const char *name, grens_fetch_kind kind,
-			  const char *url, grens_error *err);
+GRENS_EXTERN int grens_fetch_feed_init(grens_fetch_feed *feed, const char *name,
+				       grens_fetch_kind kind, const char *url, grens_error *err);
 /* 1 when name is usable as a feed name (and so as a directory name). */
 GRENS_EXTERN bool grens_fetch_name_valid(const char *name);
 
@@ -142,9 +142,10 @@ typedef struct grens_fetch_config grens_fetch_config;
  * grens_fetch_config_free). GRENS_EFORMAT on syntax or value errors,
  * GRENS_ELIMIT when too many feeds/headers/mirrors, GRENS_ENOMEM. */
 GRENS_EXTERN int grens_fetch_config_parse(grens_fetch_config **out, const char *text, size_t len,
-			     const char *file, grens_error *err);
+					  const char *file, grens_error *err);
 /* Read and parse a feed list file; GRENS_EIO when it cannot be read. */
-GRENS_EXTERN int grens_fetch_config_load(grens_fetch_config **out, const char *path, grens_error *err);
+GRENS_EXTERN int grens_fetch_config_load(grens_fetch_config **out, const char *path,
+					 grens_error *err);
 /* Free a feed list and its feeds. NULL is accepted. */
 GRENS_EXTERN void grens_fetch_config_free(grens_fetch_config *config);
 /* Number of feeds ([defaults] is not one); 0 for NULL. */
@@ -153,10 +154,15 @@ GRENS_EXTERN size_t grens_fetch_config_count(const grens_fetch_config *config);
  * values); NULL when out of range. */
 GRENS_EXTERN grens_fetch_feed *grens_fetch_config_feed(grens_fetch_config *config, size_t i);
 /* The feed named name, or NULL. */
-GRENS_EXTERN grens_fetch_feed *grens_fetch_config_find(grens_fetch_config *config, const char *name);
+GRENS_EXTERN grens_fetch_feed *grens_fetch_config_find(grens_fetch_config *config,
+						       const char *name);
 
 /* ---- one run ---------------------------------------------------------------- */
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_FETCH_OPTIONS_VERSION 1
+
 typedef struct grens_fetch_options {
+	unsigned version; /* GRENS_FETCH_OPTIONS_VERSION (set by GRENS_FETCH_OPTIONS_INIT) */
 	uint64_t max_bytes;
 	unsigned retries;    /* extra attempts after the first, per URL */
 	unsigned backoff_ms; /* delay before the first retry; doubled each time */
@@ -179,6 +185,7 @@ typedef struct grens_fetch_options {
 
 #define GRENS_FETCH_OPTIONS_INIT                                                                   \
 	{                                                                                          \
+		.version = GRENS_FETCH_OPTIONS_VERSION,                                            \
 		.max_bytes = GRENS_FETCH_DEFAULT_MAX_BYTES,                                        \
 		.retries = GRENS_FETCH_DEFAULT_RETRIES,                                            \
 		.backoff_ms = GRENS_FETCH_DEFAULT_BACKOFF_MS,                                      \
@@ -228,7 +235,8 @@ typedef struct grens_fetch_result {
  * feed). result may be NULL. A lock file makes a second concurrent run on the
  * same feed fail at once with GRENS_EIO. */
 GRENS_EXTERN int grens_fetch_run(const grens_fetch_feed *feed, const char *cache_dir,
-		    const grens_fetch_options *opts, grens_fetch_result *result, grens_error *err);
+				 const grens_fetch_options *opts, grens_fetch_result *result,
+				 grens_error *err);
 
 /* ---- status.json ------------------------------------------------------------ */
 typedef struct grens_fetch_status {
@@ -251,8 +259,8 @@ typedef struct grens_fetch_status {
 
 /* Read CACHE/NAME/status.json into out. GRENS_ENOTFOUND when absent,
  * GRENS_EFORMAT when it is not the expected JSON (err says where). */
-GRENS_EXTERN int grens_fetch_status_read(grens_fetch_status *out, const char *cache_dir, const char *name,
-			    grens_error *err);
+GRENS_EXTERN int grens_fetch_status_read(grens_fetch_status *out, const char *cache_dir,
+					 const char *name, grens_error *err);
 
 /* Global setup of the HTTP library; call once before any thread starts and
  * pair with grens_fetch_global_cleanup. GRENS_EIO when it fails. */

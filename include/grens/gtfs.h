@@ -170,7 +170,11 @@ typedef struct grens_gtfs_feed {
 	struct grens_gtfs_index *index; /* id lookups (private to gtfs/) */
 } grens_gtfs_feed;
 
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_GTFS_OPTIONS_VERSION 1
+
 typedef struct grens_gtfs_options {
+	unsigned version;	   /* GRENS_GTFS_OPTIONS_VERSION (set by GRENS_GTFS_OPTIONS_INIT) */
 	const char *name;          /* feed name; NULL derives it from the path's basename */
 	uint64_t max_member_bytes; /* zip member cap (uncompressed) */
 	uint64_t max_total_bytes;  /* cap on all bytes read */
@@ -182,13 +186,14 @@ typedef struct grens_gtfs_options {
 	uint32_t max_ratio;        /* zip member compression ratio cap; 0 = GRENS_LIMIT_ZIP_RATIO */
 } grens_gtfs_options;
 
-#define GRENS_GTFS_OPTIONS_INIT                                                                   \
+#define GRENS_GTFS_OPTIONS_INIT                                                                    \
 	{                                                                                          \
-		.name = NULL, .max_member_bytes = GRENS_LIMIT_ZIP_MEMBER_BYTES,                    \
+		.version = GRENS_GTFS_OPTIONS_VERSION, .name = NULL,                               \
+		.max_member_bytes = GRENS_LIMIT_ZIP_MEMBER_BYTES,                                  \
 		.max_total_bytes = GRENS_LIMIT_ZIP_TOTAL_BYTES,                                    \
 		.max_field_bytes = GRENS_LIMIT_FIELD_BYTES, .max_ratio = GRENS_LIMIT_ZIP_RATIO,    \
-		.interpolate = true,                                                               \
-		.expand_frequencies = true, .read_shapes = true, .progress = { NULL, NULL },       \
+		.interpolate = true, .expand_frequencies = true, .read_shapes = true,              \
+		.progress = {NULL, NULL},                                                          \
 	}
 
 /* Load a feed from a .zip file or a directory. Data problems go to diag as
@@ -196,8 +201,9 @@ typedef struct grens_gtfs_options {
  * the feed is unusable (a required file or column is missing, not a zip or
  * directory), GRENS_EIO on read errors, GRENS_ELIMIT when a cap is hit,
  * GRENS_ENOMEM. On success *out is the caller's; free with grens_gtfs_free. */
-GRENS_EXTERN int grens_gtfs_load(grens_gtfs_feed **out, const char *path, const grens_gtfs_options *opts,
-		    grens_diag *diag, grens_error *err);
+GRENS_EXTERN int grens_gtfs_load(grens_gtfs_feed **out, const char *path,
+				 const grens_gtfs_options *opts, grens_diag *diag,
+				 grens_error *err);
 
 /* Check that path is a readable GTFS archive or directory with the required
  * files (agency, stops, routes, trips, stop_times, and calendar or
@@ -207,10 +213,12 @@ GRENS_EXTERN int grens_gtfs_check(const char *path, grens_error *err);
 GRENS_EXTERN void grens_gtfs_free(grens_gtfs_feed *feed);
 
 /* The stop_headsign of a stop_times row: "" when it has none. Never NULL. */
-GRENS_EXTERN const char *grens_gtfs_stop_headsign(const grens_gtfs_feed *feed, const grens_gtfs_stop_time *st);
+GRENS_EXTERN const char *grens_gtfs_stop_headsign(const grens_gtfs_feed *feed,
+						  const grens_gtfs_stop_time *st);
 
 /* Does the service run on date? (calendar range and weekday, then exceptions.) */
-GRENS_EXTERN bool grens_gtfs_service_active(const grens_gtfs_feed *feed, uint32_t service, grens_date date);
+GRENS_EXTERN bool grens_gtfs_service_active(const grens_gtfs_feed *feed, uint32_t service,
+					    grens_date date);
 
 /* Row index lookups by GTFS id; GRENS_NONE when unknown. O(1) (hash). */
 GRENS_EXTERN uint32_t grens_gtfs_find_stop(const grens_gtfs_feed *feed, const char *id);
@@ -227,14 +235,14 @@ GRENS_EXTERN uint32_t grens_gtfs_find_agency(const grens_gtfs_feed *feed, const 
 typedef struct grens_gtfs_clip grens_gtfs_clip;
 /* The box from (min_lon, min_lat) to (max_lon, max_lat), edges inside.
  * GRENS_EARG for an empty or out-of-range box, GRENS_ENOMEM. */
-GRENS_EXTERN int grens_gtfs_clip_bbox(grens_gtfs_clip **out, double min_lon, double min_lat, double max_lon,
-			 double max_lat, grens_error *err);
+GRENS_EXTERN int grens_gtfs_clip_bbox(grens_gtfs_clip **out, double min_lon, double min_lat,
+				      double max_lon, double max_lat, grens_error *err);
 /* The Polygon and MultiPolygon geometries of a GeoJSON text (a geometry, a
  * Feature or a FeatureCollection; holes are outside); name names it in
  * messages. GRENS_EFORMAT (with the reason), GRENS_ELIMIT beyond
  * GRENS_LIMIT_CLIP_POINTS positions, GRENS_ENOMEM. */
 GRENS_EXTERN int grens_gtfs_clip_geojson(grens_gtfs_clip **out, const char *text, size_t len,
-			    const char *name, grens_error *err);
+					 const char *name, grens_error *err);
 /* Is the point inside? (false for NAN coordinates) */
 GRENS_EXTERN bool grens_gtfs_clip_contains(const grens_gtfs_clip *clip, double lat, double lon);
 GRENS_EXTERN void grens_gtfs_clip_free(grens_gtfs_clip *clip);
@@ -255,7 +263,8 @@ typedef struct grens_gtfs_clip_counts {
  * into parts refers to its first part). counts may be NULL. GRENS_ENOMEM:
  * the feed is then unusable (free it). */
 GRENS_EXTERN int grens_gtfs_clip_apply(grens_gtfs_feed *feed, const grens_gtfs_clip *clip,
-			  grens_gtfs_clip_counts *counts, grens_diag *diag, grens_error *err);
+				       grens_gtfs_clip_counts *counts, grens_diag *diag,
+				       grens_error *err);
 
 /* (Re)build the id lookups above for a feed assembled in memory rather than
  * loaded (a scenario's copy of a feed). The ids are not copied: they must

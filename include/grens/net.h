@@ -158,7 +158,11 @@ typedef struct grens_net_links grens_net_links;
  * for a single feed. */
 #define GRENS_NET_RADIUS_AUTO (-1.0)
 
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_NET_OPTIONS_VERSION 1
+
 typedef struct grens_net_options {
+	unsigned version;	     /* GRENS_NET_OPTIONS_VERSION (set by GRENS_NET_OPTIONS_INIT) */
 	int32_t default_min_change;  /* seconds, when transfers.txt gives none (default 120) */
 	double footpath_radius_m;    /* generated footpaths between stops within; 0 off;
 					GRENS_NET_RADIUS_AUTO (default): 400 m for several feeds */
@@ -177,20 +181,22 @@ typedef struct grens_net_options {
 	const grens_net_links *links; /* explicit links and overrides, or NULL */
 } grens_net_options;
 
-#define GRENS_NET_OPTIONS_INIT                                                                   \
-	{                                                                                         \
-		.default_min_change = 120, .footpath_radius_m = GRENS_NET_RADIUS_AUTO,            \
-		.walk_speed_mps = 1.2, .detour_factor = 1.3, .progress = { NULL, NULL },          \
-		.timezone = NULL, .zoneinfo_dir = NULL, .link_stops = true,                       \
-		.link_name_radius_m = 1000.0, .link_distance_m = 50.0, .link_min_change = 120,    \
-		.merge_trips = true, .merge_tolerance = 120, .links = NULL,                       \
+#define GRENS_NET_OPTIONS_INIT                                                                     \
+	{                                                                                          \
+		.version = GRENS_NET_OPTIONS_VERSION, .default_min_change = 120,                   \
+		.footpath_radius_m = GRENS_NET_RADIUS_AUTO, .walk_speed_mps = 1.2,                 \
+		.detour_factor = 1.3, .progress = {NULL, NULL}, .timezone = NULL,                  \
+		.zoneinfo_dir = NULL, .link_stops = true, .link_name_radius_m = 1000.0,            \
+		.link_distance_m = 50.0, .link_min_change = 120, .merge_trips = true,              \
+		.merge_tolerance = 120, .links = NULL,                                             \
 	}
 
 /* Build the timetable from loaded feeds (each feed's name scopes its ids).
  * The feeds may be freed afterwards. On success *out is the caller's; free
  * with grens_timetable_free. */
-GRENS_EXTERN int grens_net_build(grens_timetable **out, const grens_gtfs_feed *const *feeds, uint32_t feed_count,
-		    const grens_net_options *opts, grens_diag *diag, grens_error *err);
+GRENS_EXTERN int grens_net_build(grens_timetable **out, const grens_gtfs_feed *const *feeds,
+				 uint32_t feed_count, const grens_net_options *opts,
+				 grens_diag *diag, grens_error *err);
 
 GRENS_EXTERN void grens_timetable_free(grens_timetable *tt);
 
@@ -275,8 +281,9 @@ typedef struct grens_net_link_report {
  * free it (grens_net_link_report_free) before or with the timetable. On
  * failure *report is NULL. */
 GRENS_EXTERN int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report,
-			   const grens_gtfs_feed *const *feeds, uint32_t feed_count,
-			   const grens_net_options *opts, grens_diag *diag, grens_error *err);
+					const grens_gtfs_feed *const *feeds, uint32_t feed_count,
+					const grens_net_options *opts, grens_diag *diag,
+					grens_error *err);
 
 /* Free a report from grens_net_build_linked. NULL is accepted. */
 GRENS_EXTERN void grens_net_link_report_free(grens_net_link_report *report);
@@ -289,8 +296,9 @@ GRENS_EXTERN void grens_net_link_report_free(grens_net_link_report *report);
 #define GRENS_NET_LINKS_FILE 0
 #define GRENS_NET_LINKS_OVERRIDES 1
 GRENS_EXTERN grens_net_links *grens_net_links_new(void);
-GRENS_EXTERN int grens_net_links_parse(grens_net_links *links, const char *text, size_t len, int kind,
-			  const char *file, grens_diag *diag, grens_error *err);
+GRENS_EXTERN int grens_net_links_parse(grens_net_links *links, const char *text, size_t len,
+				       int kind, const char *file, grens_diag *diag,
+				       grens_error *err);
 /* Rows kept so far (links and overrides). */
 GRENS_EXTERN uint32_t grens_net_links_count(const grens_net_links *links);
 /* Free a set; NULL is accepted. */
@@ -324,7 +332,7 @@ typedef struct grens_net_service_period {
 
 /* The service period of feed (an index < tt->feed_count) into *out. */
 GRENS_EXTERN void grens_net_feed_period(const grens_timetable *tt, uint32_t feed,
-			   grens_net_service_period *out);
+					grens_net_service_period *out);
 
 /* Does any trip of feed run on service day date? O(trips). */
 GRENS_EXTERN bool grens_net_feed_runs(const grens_timetable *tt, uint32_t feed, grens_date date);
@@ -341,8 +349,9 @@ typedef struct grens_net_date_note {
  * but after the part of it the timetable holds (it was cut). Otherwise 0,
  * and notes[0..*n) (cap should be tt->feed_count) name each feed that runs
  * no trip on date. */
-GRENS_EXTERN int grens_net_check_date(const grens_timetable *tt, grens_date date, grens_net_date_note *notes,
-			 uint32_t cap, uint32_t *n, grens_error *err);
+GRENS_EXTERN int grens_net_check_date(const grens_timetable *tt, grens_date date,
+				      grens_net_date_note *notes, uint32_t cap, uint32_t *n,
+				      grens_error *err);
 
 /* The spelling stop names are compared in, by the linker (the same name
  * within link_name_radius_m) and by grens_net_find_stops: the name folded
@@ -370,13 +379,15 @@ GRENS_EXTERN size_t grens_net_name_key(const char *name, char *buf, size_t bufsz
  * nearest names, or the nearest station to coordinates and its distance);
  * GRENS_EARG when a name is ambiguous (several different stations):
  * err->message lists candidates. */
-GRENS_EXTERN int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t *out, uint32_t cap,
-			 uint32_t *n, grens_error *err);
+GRENS_EXTERN int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t *out,
+				      uint32_t cap, uint32_t *n, grens_error *err);
 
 /* The stop index of feed:stop_id, or GRENS_NONE. */
-GRENS_EXTERN uint32_t grens_net_stop_by_id(const grens_timetable *tt, const char *feed, const char *stop_id);
+GRENS_EXTERN uint32_t grens_net_stop_by_id(const grens_timetable *tt, const char *feed,
+					   const char *stop_id);
 /* The trip index of feed:trip_id (first run for frequency trips), or GRENS_NONE. */
-GRENS_EXTERN uint32_t grens_net_trip_by_id(const grens_timetable *tt, const char *feed, const char *trip_id);
+GRENS_EXTERN uint32_t grens_net_trip_by_id(const grens_timetable *tt, const char *feed,
+					   const char *trip_id);
 
 /* ---- cutting at a border ------------------------------------------------------- */
 
@@ -384,7 +395,8 @@ GRENS_EXTERN uint32_t grens_net_trip_by_id(const grens_timetable *tt, const char
  * grens_geo_country gives it from the stop's coordinates, or its parent
  * station's when it has none), else 0; a stop without coordinates is in no
  * country. in has tt->stop_count entries. Returns the number in. */
-GRENS_EXTERN uint32_t grens_net_stops_in_country(const grens_timetable *tt, const char *country, uint8_t *in);
+GRENS_EXTERN uint32_t grens_net_stops_in_country(const grens_timetable *tt, const char *country,
+						 uint8_t *in);
 
 /* The timetable tt served only at the stops with keep[stop] != 0: every
  * pattern split into its runs of two or more kept stops, each carrying all
@@ -397,8 +409,8 @@ GRENS_EXTERN uint32_t grens_net_stops_in_country(const grens_timetable *tt, cons
  * (grens_net_find_stops, grens_net_stop_by_id) go through tt. On success *out
  * is the caller's (grens_timetable_free). GRENS_ENOMEM, GRENS_ELIMIT,
  * GRENS_EARG. */
-GRENS_EXTERN int grens_net_cut(grens_timetable **out, const grens_timetable *tt, const uint8_t *keep,
-		  grens_error *err);
+GRENS_EXTERN int grens_net_cut(grens_timetable **out, const grens_timetable *tt,
+			       const uint8_t *keep, grens_error *err);
 
 /* ---- snapshot -------------------------------------------------------------------- */
 
@@ -411,16 +423,17 @@ GRENS_EXTERN int grens_net_cut(grens_timetable **out, const grens_timetable *tt,
  * NUL-terminated text, kept as it is; NULL for none) and inputs_sha256 (64
  * hex digits naming the inputs, or NULL). The caller opens, syncs and renames
  * f. GRENS_EIO on a write error, GRENS_EARG. */
-GRENS_EXTERN int grens_net_snapshot_write(const grens_timetable *tt, FILE *f, const char *provenance,
-			     const char *inputs_sha256, grens_error *err);
+GRENS_EXTERN int grens_net_snapshot_write(const grens_timetable *tt, FILE *f,
+					  const char *provenance, const char *inputs_sha256,
+					  grens_error *err);
 
 /* A timetable over a snapshot's bytes (8-byte aligned), after checking its
  * magic, byte order, version, sizes and every section's checksum; name names
  * the file in messages. Nothing is copied: the bytes must outlive *out
  * (grens_timetable_free). GRENS_EFORMAT, err->message "NAME: reason", when
  * the bytes are not a snapshot this grens can use; GRENS_ENOMEM, GRENS_EARG. */
-GRENS_EXTERN int grens_net_snapshot_open(grens_timetable **out, const void *bytes, size_t size, const char *name,
-			    grens_error *err);
+GRENS_EXTERN int grens_net_snapshot_open(grens_timetable **out, const void *bytes, size_t size,
+					 const char *name, grens_error *err);
 
 /* Map the snapshot file at path read-only and open it (grens_net_snapshot_open);
  * the mapping is the timetable's and goes with grens_timetable_free. GRENS_EIO
@@ -436,7 +449,8 @@ GRENS_EXTERN const char *grens_net_snapshot_inputs(const grens_timetable *tt);
  * reader that frees what it is given: *out (grens_timetable_free) frees
  * only itself and must not outlive snap. GRENS_EARG when snap is not from a
  * snapshot, GRENS_ENOMEM. */
-GRENS_EXTERN int grens_net_snapshot_share(grens_timetable **out, const grens_timetable *snap, grens_error *err);
+GRENS_EXTERN int grens_net_snapshot_share(grens_timetable **out, const grens_timetable *snap,
+					  grens_error *err);
 
 /* Memory used by the timetable arrays (bytes). */
 GRENS_EXTERN uint64_t grens_net_bytes(const grens_timetable *tt);

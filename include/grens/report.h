@@ -82,8 +82,9 @@ typedef struct grens_report_table grens_report_table;
 /* A table with the given columns (names must be distinct and non-empty).
  * On success *out is the caller's (grens_report_table_free). GRENS_EARG for
  * bad columns, GRENS_ELIMIT beyond GRENS_REPORT_MAX_COLUMNS, GRENS_ENOMEM. */
-GRENS_EXTERN int grens_report_table_new(grens_report_table **out, const grens_report_column *columns,
-			   uint32_t column_count, grens_error *err);
+GRENS_EXTERN int grens_report_table_new(grens_report_table **out,
+					const grens_report_column *columns, uint32_t column_count,
+					grens_error *err);
 GRENS_EXTERN void grens_report_table_free(grens_report_table *table);
 /* Append a row whose cells are all empty (null); the set functions fill
  * the last row. GRENS_ELIMIT beyond GRENS_REPORT_MAX_ROWS, GRENS_ENOMEM. */
@@ -91,12 +92,12 @@ GRENS_EXTERN int grens_report_table_add_row(grens_report_table *table, grens_err
 /* Set a cell of the last row. GRENS_EARG when there is no row, the column
  * is out of range or of another type, or (strings) s is not UTF-8.
  * A NAN real stays empty. */
-GRENS_EXTERN int grens_report_table_set_string(grens_report_table *table, uint32_t column, const char *s,
-				  grens_error *err);
+GRENS_EXTERN int grens_report_table_set_string(grens_report_table *table, uint32_t column,
+					       const char *s, grens_error *err);
 GRENS_EXTERN int grens_report_table_set_int(grens_report_table *table, uint32_t column, int64_t v,
-			       grens_error *err);
+					    grens_error *err);
 GRENS_EXTERN int grens_report_table_set_real(grens_report_table *table, uint32_t column, double v,
-				grens_error *err);
+					     grens_error *err);
 GRENS_EXTERN uint32_t grens_report_table_row_count(const grens_report_table *table);
 /* The index of the column named name, or GRENS_NONE. */
 GRENS_EXTERN uint32_t grens_report_table_column(const grens_report_table *table, const char *name);
@@ -104,16 +105,19 @@ GRENS_EXTERN uint32_t grens_report_table_column(const grens_report_table *table,
 /* CSV: a header line, then one line per row; fields with a comma, quote
  * or line break are quoted; empty cells are empty. GRENS_EIO on a write
  * error. */
-GRENS_EXTERN int grens_report_table_write_csv(const grens_report_table *table, FILE *f, grens_error *err);
+GRENS_EXTERN int grens_report_table_write_csv(const grens_report_table *table, FILE *f,
+					      grens_error *err);
 /* JSON: an array of objects, one per row, keys in column order, empty cells
  * null. GRENS_EIO on a write error. */
-GRENS_EXTERN int grens_report_table_write_json(const grens_report_table *table, FILE *f, grens_error *err);
+GRENS_EXTERN int grens_report_table_write_json(const grens_report_table *table, FILE *f,
+					       grens_error *err);
 /* GeoJSON FeatureCollection: one Feature per row with a Point geometry
  * [lon, lat] from the two REAL columns (a row without both gets a null
  * geometry), every other column as a property. GRENS_EARG when the columns
  * are not REAL columns of the table, GRENS_EIO on a write error. */
-GRENS_EXTERN int grens_report_table_write_geojson(const grens_report_table *table, uint32_t lon_column,
-				     uint32_t lat_column, FILE *f, grens_error *err);
+GRENS_EXTERN int grens_report_table_write_geojson(const grens_report_table *table,
+						  uint32_t lon_column, uint32_t lat_column, FILE *f,
+						  grens_error *err);
 
 /* ---- geography and hashes ---------------------------------------------------- */
 /* "NL" or "DE" for a point in the Netherlands or Germany, by a coarse
@@ -127,7 +131,8 @@ typedef struct grens_report grens_report;
 /* An empty report. title is shown on the page; run_time is the moment the
  * run started (UTC); version is grens_version(). *out is the caller's
  * (grens_report_free). GRENS_ENOMEM. */
-GRENS_EXTERN int grens_report_new(grens_report **out, const char *title, time_t run_time, grens_error *err);
+GRENS_EXTERN int grens_report_new(grens_report **out, const char *title, time_t run_time,
+				  grens_error *err);
 GRENS_EXTERN void grens_report_free(grens_report *report);
 
 /* The percentile of travel times the opportunities and the station map
@@ -137,8 +142,9 @@ GRENS_EXTERN void grens_report_free(grens_report *report);
 /* The analysis settings shown with the charts: the service date, the
  * departure window (seconds since noon-minus-12h), the step between
  * departures and the threshold of "share under" (seconds). */
-GRENS_EXTERN int grens_report_set_query(grens_report *report, grens_date date, int32_t t0, int32_t t1,
-			   int32_t step, int32_t threshold, grens_error *err);
+GRENS_EXTERN int grens_report_set_query(grens_report *report, grens_date date, int32_t t0,
+					int32_t t1, int32_t step, int32_t threshold,
+					grens_error *err);
 
 /* Provenance of one feed: its name, the path it was loaded from (a .zip or a
  * directory: a directory's regular files are hashed one by one, sorted by
@@ -146,20 +152,24 @@ GRENS_EXTERN int grens_report_set_query(grens_report *report, grens_date date, i
  * when a file cannot be read, GRENS_ELIMIT beyond
  * GRENS_REPORT_MAX_FEED_FILES files. */
 GRENS_EXTERN int grens_report_add_feed(grens_report *report, const char *name, const char *path,
-			  const char *version, const char *publisher, grens_error *err);
+				       const char *version, const char *publisher,
+				       grens_error *err);
 /* The same provenance as grens_report_add_feed records, as compact JSON
  * text into *out (the caller frees it), to be kept (a snapshot does) and
  * added later with grens_report_add_feed_provenance. Errors as
  * grens_report_add_feed. */
 GRENS_EXTERN int grens_report_feed_provenance(char **out, const char *name, const char *path,
-				 const char *version, const char *publisher, grens_error *err);
+					      const char *version, const char *publisher,
+					      grens_error *err);
 /* Add a feed's provenance made by grens_report_feed_provenance. GRENS_EFORMAT
  * when text is not such an object. */
-GRENS_EXTERN int grens_report_add_feed_provenance(grens_report *report, const char *text, grens_error *err);
+GRENS_EXTERN int grens_report_add_feed_provenance(grens_report *report, const char *text,
+						  grens_error *err);
 /* A scenario the report compares with "base": its name, SHA-256 of its
  * file and a description (may be ""). */
-GRENS_EXTERN int grens_report_add_scenario(grens_report *report, const char *name, const char *sha256,
-			      const char *description, grens_error *err);
+GRENS_EXTERN int grens_report_add_scenario(grens_report *report, const char *name,
+					   const char *sha256, const char *description,
+					   grens_error *err);
 /* A line of free text for the provenance block (e.g. what is missing). */
 GRENS_EXTERN int grens_report_add_note(grens_report *report, const char *text, grens_error *err);
 
@@ -175,15 +185,17 @@ typedef struct grens_report_place {
  * filled them, summarised with the report's threshold. Call
  * grens_report_set_query first (GRENS_EARG otherwise). */
 GRENS_EXTERN int grens_report_add_profile(grens_report *report, const grens_report_place *from,
-			     const grens_report_place *to, const char *scenario,
-			     const grens_route_profile_step *steps, uint32_t step_count,
-			     grens_error *err);
+					  const grens_report_place *to, const char *scenario,
+					  const grens_route_profile_step *steps,
+					  uint32_t step_count, grens_error *err);
 
 /* Reachable population from an origin within each cutoff (minutes) for one
  * variant of the network ("nl-only", "linked", or a scenario's name). */
-GRENS_EXTERN int grens_report_add_opportunities(grens_report *report, const grens_report_place *origin,
-				   const char *variant, const uint32_t *cutoff_min,
-				   const double *population, uint32_t count, grens_error *err);
+GRENS_EXTERN int grens_report_add_opportunities(grens_report *report,
+						const grens_report_place *origin,
+						const char *variant, const uint32_t *cutoff_min,
+						const double *population, uint32_t count,
+						grens_error *err);
 
 /* A station on the map with its travel time (seconds; GRENS_ROUTE_UNREACHED
  * when not reached) from origin under a scenario. The country comes from
@@ -191,17 +203,19 @@ GRENS_EXTERN int grens_report_add_opportunities(grens_report *report, const gren
  * stands for (stations of several feeds matched as one; station->id among
  * them); none: just station->id. */
 GRENS_EXTERN int grens_report_add_station(grens_report *report, const grens_report_place *origin,
-			     const grens_report_place *station, const char *feed,
-			     const char *scenario, int32_t travel_s, const char *const *members,
-			     uint32_t member_count, grens_error *err);
+					  const grens_report_place *station, const char *feed,
+					  const char *scenario, int32_t travel_s,
+					  const char *const *members, uint32_t member_count,
+					  grens_error *err);
 
 /* One journey of a route result (journeys[index]) under a scenario, with
  * its legs; a leg crosses the border when its stops are in different feeds
  * or, by coordinates, in different countries. tt must be the timetable the
  * result was computed on, date the query date. */
-GRENS_EXTERN int grens_report_add_journey(grens_report *report, const grens_timetable *tt, grens_date date,
-			     const char *scenario, const grens_route_result *result,
-			     uint32_t index, grens_error *err);
+GRENS_EXTERN int grens_report_add_journey(grens_report *report, const grens_timetable *tt,
+					  grens_date date, const char *scenario,
+					  const grens_route_result *result, uint32_t index,
+					  grens_error *err);
 
 /* Write the report into dir (created when missing):
  *   report.json        everything, the source of the other files
@@ -212,13 +226,19 @@ GRENS_EXTERN int grens_report_add_journey(grens_report *report, const grens_time
  *   stations.csv, stations.geojson   stations with travel times
  *   journeys.csv       one row per leg, border crossings marked
  * Each file is replaced atomically. GRENS_EIO names the file that failed. */
-GRENS_EXTERN int grens_report_write_dir(const grens_report *report, const char *dir, grens_error *err);
+GRENS_EXTERN int grens_report_write_dir(const grens_report *report, const char *dir,
+					grens_error *err);
 /* Only report.json / only report.html to a stream. */
 GRENS_EXTERN int grens_report_write_json(const grens_report *report, FILE *f, grens_error *err);
 GRENS_EXTERN int grens_report_write_html(const grens_report *report, FILE *f, grens_error *err);
 
 /* ---- the diff between two runs ---------------------------------------------------- */
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_REPORT_DIFF_OPTIONS_VERSION 1
+
 typedef struct grens_report_diff_options {
+	unsigned
+	    version; /* GRENS_REPORT_DIFF_OPTIONS_VERSION (set by GRENS_REPORT_DIFF_OPTIONS_INIT) */
 	int32_t travel_time_s; /* report a median travel time that moved by more (default 60) */
 	double population;     /* report reachable population that moved by more (default 1000) */
 	/* How the output names the two reports (NULL: by the paths read):
@@ -226,7 +246,11 @@ typedef struct grens_report_diff_options {
 	const char *previous_name, *current_name;
 } grens_report_diff_options;
 
-#define GRENS_REPORT_DIFF_OPTIONS_INIT { .travel_time_s = 60, .population = 1000.0 }
+#define GRENS_REPORT_DIFF_OPTIONS_INIT                                                             \
+	{                                                                                          \
+		.version = GRENS_REPORT_DIFF_OPTIONS_VERSION, .travel_time_s = 60,                 \
+		.population = 1000.0                                                               \
+	}
 
 typedef struct grens_report_diff_counts {
 	uint32_t feeds_changed;   /* same feed name, different file hashes */
@@ -241,8 +265,9 @@ typedef struct grens_report_diff_counts {
  * GRENS_EIO when a file cannot be read or written, GRENS_EFORMAT when a
  * report.json is not one (err names the file and field). */
 GRENS_EXTERN int grens_report_diff(const char *previous_path, const char *current_path,
-		      const grens_report_diff_options *opts, const char *out_json,
-		      const char *out_text, grens_report_diff_counts *counts, grens_error *err);
+				   const grens_report_diff_options *opts, const char *out_json,
+				   const char *out_text, grens_report_diff_counts *counts,
+				   grens_error *err);
 
 /* ---- nightly runs -------------------------------------------------------------------- */
 /* A night is the folder DIR/YYYY-MM-DD. It is built under a temporary name
@@ -260,8 +285,8 @@ typedef struct grens_report_night grens_report_night;
  * flock while it lives, and names its pid); *removed (may be NULL) gets how
  * many. The new temporary is the caller's (grens_report_night_free).
  * GRENS_EIO, GRENS_ELIMIT, GRENS_ENOMEM. */
-GRENS_EXTERN int grens_report_night_begin(grens_report_night **out, const char *dir, grens_date date,
-			     unsigned *removed, grens_error *err);
+GRENS_EXTERN int grens_report_night_begin(grens_report_night **out, const char *dir,
+					  grens_date date, unsigned *removed, grens_error *err);
 /* The temporary folder to write the night's files into. */
 GRENS_EXTERN const char *grens_report_night_path(const grens_report_night *night);
 /* Write the marker, fsync the folder and rename it to DIR/YYYY-MM-DD, then
@@ -270,7 +295,8 @@ GRENS_EXTERN const char *grens_report_night_path(const grens_report_night *night
  * exchange, it is renamed aside first, so for a moment no folder of that
  * date exists (never a partial one). *replaced (may be NULL) says whether
  * one existed. GRENS_EIO; the temporary stays for grens_report_night_free. */
-GRENS_EXTERN int grens_report_night_commit(grens_report_night *night, bool *replaced, grens_error *err);
+GRENS_EXTERN int grens_report_night_commit(grens_report_night *night, bool *replaced,
+					   grens_error *err);
 /* Remove the temporary unless it was committed, release the lock, free.
  * NULL is fine. */
 GRENS_EXTERN void grens_report_night_free(grens_report_night *night);
@@ -285,13 +311,13 @@ GRENS_EXTERN int grens_report_link_latest(const char *dir, const char *name, gre
  * now: `latest` only moves forward, or anywhere when force is set. *kept
  * gets the later night's date when latest stayed, else GRENS_DATE_NONE.
  * GRENS_EIO. */
-GRENS_EXTERN int grens_report_advance_latest(const char *dir, grens_date date, bool force, grens_date *kept,
-				grens_error *err);
+GRENS_EXTERN int grens_report_advance_latest(const char *dir, grens_date date, bool force,
+					     grens_date *kept, grens_error *err);
 /* The newest complete night (a folder YYYY-MM-DD with the marker) in dir
  * that is older than date, into name (>= 11 bytes). GRENS_ENOTFOUND when
  * there is none, GRENS_EIO when dir cannot be read. */
-GRENS_EXTERN int grens_report_previous_run(const char *dir, grens_date date, char *name, size_t namesz,
-			      grens_error *err);
+GRENS_EXTERN int grens_report_previous_run(const char *dir, grens_date date, char *name,
+					   size_t namesz, grens_error *err);
 
 /* The nightly configuration (README: 'Reports'): `# comment` and `key = value`
  * lines, no sections. Keys: feeds (a feeds.conf, relative to the config
@@ -341,11 +367,11 @@ typedef struct grens_report_nightly_config {
  * GRENS_EFORMAT with file, line and key as field for an unknown key, a
  * bad value or a missing `feeds` / `pair`; GRENS_ELIMIT when a list is
  * full. */
-GRENS_EXTERN int grens_report_nightly_parse(grens_report_nightly_config *out, const char *text, size_t len,
-			       const char *file, grens_error *err);
+GRENS_EXTERN int grens_report_nightly_parse(grens_report_nightly_config *out, const char *text,
+					    size_t len, const char *file, grens_error *err);
 /* Read and parse a nightly configuration file; GRENS_EIO when unreadable. */
 GRENS_EXTERN int grens_report_nightly_load(grens_report_nightly_config *out, const char *path,
-			      grens_error *err);
+					   grens_error *err);
 
 #ifdef __cplusplus
 }

@@ -47,7 +47,11 @@ extern "C" {
 /* A realtime overlay (grens/rt.h); routers only read it. */
 typedef struct grens_rt_overlay grens_rt_overlay;
 
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_ROUTE_OPTIONS_VERSION 1
+
 typedef struct grens_route_options {
+	unsigned version;	 /* GRENS_ROUTE_OPTIONS_VERSION (set by GRENS_ROUTE_OPTIONS_INIT) */
 	uint32_t max_transfers;  /* default 8; at most the workspace's */
 	int32_t min_change;      /* seconds for every stop, overriding tt->stop_min_change except
 				    where changing is forbidden (GRENS_NET_CHANGE_FORBIDDEN); -1:
@@ -65,8 +69,11 @@ typedef struct grens_route_options {
 	int32_t max_duration;
 } grens_route_options;
 
-#define GRENS_ROUTE_OPTIONS_INIT                                                              \
-	{ .max_transfers = 8, .min_change = -1, .rt = NULL, .max_duration = 0 }
+#define GRENS_ROUTE_OPTIONS_INIT                                                                   \
+	{                                                                                          \
+		.version = GRENS_ROUTE_OPTIONS_VERSION, .max_transfers = 8, .min_change = -1,      \
+		.rt = NULL, .max_duration = 0                                                      \
+	}
 
 typedef struct grens_route_query {
 	const uint32_t *from; /* origin stop indices */
@@ -140,8 +147,8 @@ typedef struct grens_raptor grens_raptor;
 /* Make a RAPTOR workspace for tt (which must outlive it), sized for up to
  * max_transfers (<= GRENS_ROUTE_MAX_TRANSFERS). On success *out is the
  * caller's; free with grens_raptor_free. GRENS_ENOMEM, GRENS_EARG. */
-GRENS_EXTERN int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max_transfers,
-		     grens_error *err);
+GRENS_EXTERN int grens_raptor_new(grens_raptor **out, const grens_timetable *tt,
+				  uint32_t max_transfers, grens_error *err);
 GRENS_EXTERN void grens_raptor_free(grens_raptor *ws);
 
 /* One departure: the Pareto set over (arrival, transfers) from q->from to
@@ -149,21 +156,23 @@ GRENS_EXTERN void grens_raptor_free(grens_raptor *ws);
  * journey is not an error (journey_count 0). GRENS_EARG for a bad query,
  * GRENS_ELIMIT when a journey has too many legs. */
 GRENS_EXTERN int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
-		       const grens_route_options *opts, grens_route_result *out, grens_error *err);
+				    const grens_route_options *opts, grens_route_result *out,
+				    grens_error *err);
 
 /* Range RAPTOR: for each departure t0, t0+step, ... <= t1 the earliest
  * arrival at q->to leaving at that time or later (q->time is ignored), in
  * one run that reuses labels from later to earlier departures. steps must
  * hold (t1 - t0) / step + 1 entries. */
-GRENS_EXTERN int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t0, int32_t t1,
-			 int32_t step, const grens_route_options *opts,
-			 grens_route_profile_step *steps, grens_error *err);
+GRENS_EXTERN int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t0,
+				      int32_t t1, int32_t step, const grens_route_options *opts,
+				      grens_route_profile_step *steps, grens_error *err);
 
 /* One-to-all: the earliest arrival at every stop (arrival[stop_count],
  * GRENS_ROUTE_UNREACHED when not reached; origins get q->time) leaving
  * q->from at q->time. q->to is ignored. */
 GRENS_EXTERN int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
-			    const grens_route_options *opts, int32_t *arrival, grens_error *err);
+					 const grens_route_options *opts, int32_t *arrival,
+					 grens_error *err);
 
 /* Range one-to-all: the earliest arrival at every stop for departures the
  * caller steps through from the latest to the earliest, each run reusing
@@ -177,27 +186,31 @@ GRENS_EXTERN int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_que
  * than the previous call's. A range query ends with the workspace's next
  * query of any kind. GRENS_EARG for a bad query, offset or order. */
 GRENS_EXTERN int grens_raptor_range_start(grens_raptor *ws, const grens_route_query *q,
-			     const int32_t *from_offset, const grens_route_options *opts,
-			     grens_error *err);
-GRENS_EXTERN int grens_raptor_range_next(grens_raptor *ws, int32_t time, int32_t *arrival, grens_error *err);
+					  const int32_t *from_offset,
+					  const grens_route_options *opts, grens_error *err);
+GRENS_EXTERN int grens_raptor_range_next(grens_raptor *ws, int32_t time, int32_t *arrival,
+					 grens_error *err);
 
 /* ---- time-dependent Dijkstra --------------------------------------------- */
 typedef struct grens_dijkstra grens_dijkstra;
 
 /* As grens_raptor_new, for the Dijkstra router. */
-GRENS_EXTERN int grens_dijkstra_new(grens_dijkstra **out, const grens_timetable *tt, grens_error *err);
+GRENS_EXTERN int grens_dijkstra_new(grens_dijkstra **out, const grens_timetable *tt,
+				    grens_error *err);
 GRENS_EXTERN void grens_dijkstra_free(grens_dijkstra *ws);
 
 /* The earliest-arrival journey (at most one; transfers are not limited and
  * opts->max_transfers is ignored). *out points into the workspace. */
 GRENS_EXTERN int grens_dijkstra_route(grens_dijkstra *ws, const grens_route_query *q,
-			 const grens_route_options *opts, grens_route_result *out, grens_error *err);
+				      const grens_route_options *opts, grens_route_result *out,
+				      grens_error *err);
 
 /* ---- helpers ---------------------------------------------------------------- */
 
 /* Summarise a range query's steps; threshold in seconds. */
 GRENS_EXTERN void grens_route_profile_summarize(const grens_route_profile_step *steps, uint32_t n,
-				   int32_t threshold, grens_route_profile_summary *out);
+						int32_t threshold,
+						grens_route_profile_summary *out);
 
 /* The display name of a trip's route: short name, else long name, else id. */
 GRENS_EXTERN const char *grens_route_trip_route_name(const grens_timetable *tt, uint32_t trip);
@@ -211,7 +224,7 @@ typedef struct grens_route_leg_info {
 	const char *trip_id, *route, *headsign, *feed;
 } grens_route_leg_info;
 GRENS_EXTERN void grens_route_leg_describe(const grens_timetable *tt, const grens_rt_overlay *rt,
-			      const grens_route_leg *leg, grens_route_leg_info *out);
+					   const grens_route_leg *leg, grens_route_leg_info *out);
 
 /* Format a query-relative time as ISO local "YYYY-MM-DDTHH:MM:SS" on the
  * right day (86400 s and more are D+1). buf >= 32 bytes. */

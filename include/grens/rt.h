@@ -43,8 +43,8 @@ GRENS_EXTERN int grens_rt_check(const char *path, grens_error *err);
 /* Decode a FeedMessage from buf[0..len); name is used in messages (may be
  * NULL). On success *out is the caller's (free with grens_rt_feed_free);
  * buf may be freed afterwards. Errors as grens_rt_check. */
-GRENS_EXTERN int grens_rt_decode(grens_rt_feed **out, const uint8_t *buf, size_t len, const char *name,
-		    grens_error *err);
+GRENS_EXTERN int grens_rt_decode(grens_rt_feed **out, const uint8_t *buf, size_t len,
+				 const char *name, grens_error *err);
 /* Read and decode the file at path. Errors as grens_rt_check. */
 GRENS_EXTERN int grens_rt_decode_file(grens_rt_feed **out, const char *path, grens_error *err);
 /* Free a decoded feed; NULL is accepted. */
@@ -80,7 +80,11 @@ GRENS_EXTERN void grens_rt_feed_summarize(const grens_rt_feed *feed, grens_rt_fe
  * hold the previous one. */
 typedef struct grens_rt_overlay grens_rt_overlay;
 
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_RT_OPTIONS_VERSION 1
+
 typedef struct grens_rt_options {
+	unsigned version; /* GRENS_RT_OPTIONS_VERSION (set by GRENS_RT_OPTIONS_INIT) */
 	/* Name of the timetable feed the realtime feed describes (its trip and
 	 * stop ids); NULL searches every feed of the timetable in order. */
 	const char *feed_name;
@@ -99,8 +103,8 @@ typedef struct grens_rt_options {
 
 #define GRENS_RT_OPTIONS_INIT                                                                      \
 	{                                                                                          \
-		.feed_name = NULL, .now = 0, .max_age_s = 0, .reject_decreasing = false,           \
-		.lang = NULL,                                                                      \
+		.version = GRENS_RT_OPTIONS_VERSION, .feed_name = NULL, .now = 0, .max_age_s = 0,  \
+		.reject_decreasing = false, .lang = NULL,                                          \
 	}
 
 /* Every outcome of applying a feed, counted. Each TripUpdate entity lands in
@@ -195,9 +199,9 @@ typedef struct grens_rt_alert {
  * from feed (which may be freed); its trip and stop indices refer to tt,
  * which must outlive it. */
 GRENS_EXTERN int grens_rt_apply(grens_rt_overlay **out, const grens_timetable *tt,
-		   const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count,
-		   const grens_rt_feed *feed, const grens_rt_options *opts, grens_diag *diag,
-		   grens_error *err);
+				const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count,
+				const grens_rt_feed *feed, const grens_rt_options *opts,
+				grens_diag *diag, grens_error *err);
 
 /* Take / drop a reference. The last release frees the overlay. NULL is
  * accepted by release. */
@@ -210,27 +214,30 @@ GRENS_EXTERN const grens_rt_feed_summary *grens_rt_overlay_header(const grens_rt
 
 /* The live state of trip on service date, or NULL when the feed says nothing
  * about it (run as scheduled). O(1) for untouched trips, O(log n) else. */
-GRENS_EXTERN const grens_rt_trip *grens_rt_trip_find(const grens_rt_overlay *ov, uint32_t trip, grens_date date);
+GRENS_EXTERN const grens_rt_trip *grens_rt_trip_find(const grens_rt_overlay *ov, uint32_t trip,
+						     grens_date date);
 /* The stop times a router uses for trip on service date: the overlay's
  * (live where predicted, scheduled elsewhere) when it has the trip, else the
  * timetable's own row; NULL when the trip is cancelled that day. ov may be
  * NULL (no realtime). The pointer lives as long as ov and tt. */
-GRENS_EXTERN const grens_net_stop_time *grens_rt_times(const grens_rt_overlay *ov, const grens_timetable *tt,
-					  uint32_t trip, grens_date date);
+GRENS_EXTERN const grens_net_stop_time *grens_rt_times(const grens_rt_overlay *ov,
+						       const grens_timetable *tt, uint32_t trip,
+						       grens_date date);
 /* Does any trip of the pattern have live state (on any date)? A router keeps
  * its binary search by departure for untouched patterns and scans touched
  * ones trip by trip, since delays may reorder their trips. */
 GRENS_EXTERN bool grens_rt_pattern_touched(const grens_rt_overlay *ov, uint32_t pattern);
 /* Is the trip cancelled on that service date? */
-GRENS_EXTERN bool grens_rt_trip_cancelled(const grens_rt_overlay *ov, uint32_t trip, grens_date date);
+GRENS_EXTERN bool grens_rt_trip_cancelled(const grens_rt_overlay *ov, uint32_t trip,
+					  grens_date date);
 /* Live arrival/departure at pattern position pos: 1 with *out set when the
  * feed predicts it, 0 for "no change" (use the schedule; also for a
  * cancelled trip or a position out of range). */
-GRENS_EXTERN int grens_rt_stop_time(const grens_rt_overlay *ov, uint32_t trip, grens_date date, uint32_t pos,
-		       grens_net_stop_time *out);
+GRENS_EXTERN int grens_rt_stop_time(const grens_rt_overlay *ov, uint32_t trip, grens_date date,
+				    uint32_t pos, grens_net_stop_time *out);
 /* Is pattern position pos of the trip skipped on that date? */
 GRENS_EXTERN bool grens_rt_stop_skipped(const grens_rt_overlay *ov, uint32_t trip, grens_date date,
-			   uint32_t pos);
+					uint32_t pos);
 
 /* Trips with live state (including cancelled ones), sorted by trip then date. */
 GRENS_EXTERN uint32_t grens_rt_trip_count(const grens_rt_overlay *ov);
@@ -261,8 +268,9 @@ GRENS_EXTERN void grens_rt_live_replace(grens_rt_live *live, grens_rt_overlay *o
  * error the current overlay stays and the error is returned (as
  * grens_rt_decode_file / grens_rt_apply). */
 GRENS_EXTERN int grens_rt_live_update(grens_rt_live *live, const grens_timetable *tt,
-			 const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count, const char *path,
-			 const grens_rt_options *opts, grens_diag *diag, grens_error *err);
+				      const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count,
+				      const char *path, const grens_rt_options *opts,
+				      grens_diag *diag, grens_error *err);
 
 /* ---- archives: recorded snapshots -----------------------------------------
  * A folder of FeedMessages recorded over time (grens rt record), one
@@ -305,7 +313,7 @@ typedef struct grens_rt_archive_stats {
  * (grens_rt_archive_free). GRENS_ENOTFOUND (no such folder, read-only),
  * GRENS_EIO, GRENS_ELIMIT (too many snapshots), GRENS_ENOMEM. */
 GRENS_EXTERN int grens_rt_archive_open(grens_rt_archive **out, const char *dir, bool writable,
-			  grens_error *err);
+				       grens_error *err);
 GRENS_EXTERN void grens_rt_archive_free(grens_rt_archive *ar);
 GRENS_EXTERN const grens_rt_archive_stats *grens_rt_archive_stats_get(const grens_rt_archive *ar);
 /* Snapshots by received time (then feed). */
@@ -319,17 +327,18 @@ GRENS_EXTERN const grens_rt_snapshot *grens_rt_archive_at(const grens_rt_archive
  * written atomically, and the day's index rewritten atomically. Needs a
  * writable archive. GRENS_EIO, GRENS_EARG (bad feed name), GRENS_ENOMEM. */
 GRENS_EXTERN int grens_rt_archive_add(grens_rt_archive *ar, const char *feed, int64_t received,
-			 const uint8_t *buf, size_t len, bool *added, grens_error *err);
+				      const uint8_t *buf, size_t len, bool *added,
+				      grens_error *err);
 
 /* Remove the day folders more than keep_days days before the UTC day of
  * now (keep_days 0: keep everything); *removed counts them (may be NULL). */
 GRENS_EXTERN int grens_rt_archive_prune(grens_rt_archive *ar, int64_t now, unsigned keep_days,
-			   uint32_t *removed, grens_error *err);
+					uint32_t *removed, grens_error *err);
 
 /* Read, decompress and decode a snapshot, checking its SHA-256. Errors as
  * grens_rt_decode (GRENS_EFORMAT also for a bad gzip stream or hash). */
 GRENS_EXTERN int grens_rt_archive_read(const grens_rt_archive *ar, const grens_rt_snapshot *snap,
-			  grens_rt_feed **out, grens_error *err);
+				       grens_rt_feed **out, grens_error *err);
 
 /* ---- recording: the recorder's status file and lock ------------------------
  * A recorder (grens rt record) keeps two more files in the archive folder:
@@ -376,10 +385,11 @@ typedef struct grens_rt_record_status {
 /* Write dir/status.json atomically (temporary file, fsync, rename).
  * GRENS_EIO, GRENS_ENOMEM. */
 GRENS_EXTERN int grens_rt_record_status_write(const char *dir, const grens_rt_record_status *st,
-				 grens_error *err);
+					      grens_error *err);
 /* Read dir/status.json. GRENS_ENOTFOUND when absent, GRENS_EFORMAT when it
  * is not what grens_rt_record_status_write writes (err says which key). */
-GRENS_EXTERN int grens_rt_record_status_read(grens_rt_record_status *out, const char *dir, grens_error *err);
+GRENS_EXTERN int grens_rt_record_status_read(grens_rt_record_status *out, const char *dir,
+					     grens_error *err);
 
 /* Take the recorder lock of the archive folder dir (created when missing):
  * on success *fd is the lock (release with grens_rt_record_unlock) and the
@@ -396,7 +406,7 @@ GRENS_EXTERN int grens_rt_record_probe(const char *dir, int64_t *holder, grens_e
  * GRENS_LIMIT_RT_BYTES): how a recorder archives the fetcher's download.
  * Errors as grens_rt_archive_add, GRENS_ENOTFOUND / GRENS_EIO for the file. */
 GRENS_EXTERN int grens_rt_archive_add_file(grens_rt_archive *ar, const char *feed, int64_t received,
-			      const char *path, bool *added, grens_error *err);
+					   const char *path, bool *added, grens_error *err);
 
 /* ---- time ------------------------------------------------------------------ */
 
@@ -404,9 +414,11 @@ GRENS_EXTERN int grens_rt_archive_add_file(grens_rt_archive *ar, const char *fee
  * times on that service day). Reads the zone from the system TZ database
  * (/usr/share/zoneinfo) without touching the process's TZ. 0 or
  * GRENS_ENOTFOUND (unknown zone), GRENS_EFORMAT (unreadable zone file). */
-GRENS_EXTERN int grens_rt_day_start(const char *zone, grens_date date, int64_t *out, grens_error *err);
+GRENS_EXTERN int grens_rt_day_start(const char *zone, grens_date date, int64_t *out,
+				    grens_error *err);
 /* The local date of POSIX time t in zone. Errors as grens_rt_day_start. */
-GRENS_EXTERN int grens_rt_local_date(const char *zone, int64_t t, grens_date *out, grens_error *err);
+GRENS_EXTERN int grens_rt_local_date(const char *zone, int64_t t, grens_date *out,
+				     grens_error *err);
 
 #ifdef __cplusplus
 }

@@ -53,8 +53,8 @@ GRENS_EXTERN int grens_scenario_load(grens_scenario **out, const char *path, gre
 /* The same from a buffer; `file` names it in errors and resolves relative
  * overlay paths (its directory); NULL means "<scenario>" and the current
  * directory. */
-GRENS_EXTERN int grens_scenario_parse(grens_scenario **out, const char *text, size_t len, const char *file,
-			 grens_error *err);
+GRENS_EXTERN int grens_scenario_parse(grens_scenario **out, const char *text, size_t len,
+				      const char *file, grens_error *err);
 
 GRENS_EXTERN void grens_scenario_free(grens_scenario *sc);
 
@@ -74,14 +74,15 @@ GRENS_EXTERN uint32_t grens_scenario_edit_count(const grens_scenario *sc);
  * for impossible times, GRENS_EARG for an ambiguous stop name; err names the
  * scenario file, line and column of the offending value. */
 GRENS_EXTERN int grens_scenario_apply(grens_scenario_result **out, const grens_scenario *sc,
-			 const grens_gtfs_feed *const *feeds, uint32_t feed_count, grens_diag *diag,
-			 grens_error *err);
+				      const grens_gtfs_feed *const *feeds, uint32_t feed_count,
+				      grens_diag *diag, grens_error *err);
 
 /* The modified feeds, one per input feed in the same order (an overlay is
  * merged into a feed, never added as a new one). Owned by the result. */
-GRENS_EXTERN const grens_gtfs_feed *const *grens_scenario_result_feeds(const grens_scenario_result *res,
-							  uint32_t *count);
-GRENS_EXTERN const grens_scenario_stats *grens_scenario_result_stats(const grens_scenario_result *res);
+GRENS_EXTERN const grens_gtfs_feed *const *
+grens_scenario_result_feeds(const grens_scenario_result *res, uint32_t *count);
+GRENS_EXTERN const grens_scenario_stats *
+grens_scenario_result_stats(const grens_scenario_result *res);
 GRENS_EXTERN void grens_scenario_result_free(grens_scenario_result *res);
 
 #ifdef __cplusplus
