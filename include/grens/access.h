@@ -65,8 +65,8 @@ typedef struct grens_access_places grens_access_places;
 
 /* An empty table. On success *out is the caller's (grens_access_places_free).
  * GRENS_ENOMEM. */
-int grens_access_places_new(grens_access_places **out, grens_error *err);
-void grens_access_places_free(grens_access_places *places);
+GRENS_EXTERN int grens_access_places_new(grens_access_places **out, grens_error *err);
+GRENS_EXTERN void grens_access_places_free(grens_access_places *places);
 
 /* Append the rows of one places CSV held in text[0..len); file names it in
  * messages. Columns (any order, header names): name, country,
@@ -82,28 +82,31 @@ void grens_access_places_free(grens_access_places *places);
  * notice. A missing required column, a kind mismatch or an unreadable header
  * fails with GRENS_EFORMAT and err's file/line/field set. GRENS_ELIMIT past
  * GRENS_ACCESS_MAX_PLACES or _BYTES. */
-int grens_access_places_parse(grens_access_places *places, const char *file, const char *text,
-			      size_t len, grens_diag *diag, uint32_t *skipped, grens_error *err);
+GRENS_EXTERN int grens_access_places_parse(grens_access_places *places, const char *file,
+					   const char *text, size_t len, grens_diag *diag,
+					   uint32_t *skipped, grens_error *err);
 
-uint32_t grens_access_places_count(const grens_access_places *places);
+GRENS_EXTERN uint32_t grens_access_places_count(const grens_access_places *places);
 /* The i-th place (i < count); valid while the table lives. */
-const grens_access_place *grens_access_places_get(const grens_access_places *places, uint32_t i);
+GRENS_EXTERN const grens_access_place *grens_access_places_get(const grens_access_places *places,
+							       uint32_t i);
 /* Opportunity kinds, in column order; kind 0 is "population". */
-uint32_t grens_access_places_kind_count(const grens_access_places *places);
-const char *grens_access_places_kind(const grens_access_places *places, uint32_t kind);
+GRENS_EXTERN uint32_t grens_access_places_kind_count(const grens_access_places *places);
+GRENS_EXTERN const char *grens_access_places_kind(const grens_access_places *places, uint32_t kind);
 /* A place by municipality code, or by name matched after grens_text_fold
  * ("koln" finds "Köln"); GRENS_NONE when none or when a name is ambiguous. */
-uint32_t grens_access_places_find(const grens_access_places *places, const char *query);
+GRENS_EXTERN uint32_t grens_access_places_find(const grens_access_places *places,
+					       const char *query);
 /* Rows of the files without coordinates (municipalities that cannot be
  * placed), and their opportunities of kind summed. */
-uint32_t grens_access_places_unplaced_count(const grens_access_places *places);
-double grens_access_places_unplaced(const grens_access_places *places, uint32_t kind);
+GRENS_EXTERN uint32_t grens_access_places_unplaced_count(const grens_access_places *places);
+GRENS_EXTERN double grens_access_places_unplaced(const grens_access_places *places, uint32_t kind);
 
 /* ---- places on a timetable ------------------------------------------------ */
 
 /* How a place reaches its stops (the first and last mile). */
 typedef enum {
-	GRENS_ACCESS_MODE_NONE = 0,   /* tied to no stop */
+	GRENS_ACCESS_MODE_NONE = 0, /* tied to no stop */
 	GRENS_ACCESS_MODE_WALK = 1,
 	GRENS_ACCESS_MODE_BIKE = 2,
 	GRENS_ACCESS_MODE_FEEDER = 3, /* a bus or car ride to the station: an assumption */
@@ -111,7 +114,7 @@ typedef enum {
 #define GRENS_ACCESS_MODE_COUNT 4u
 #define GRENS_ACCESS_MODE_BIT(m) (1u << (m))
 /* "none", "walk", "bike", "feeder". */
-const char *grens_access_mode_name(grens_access_mode mode);
+GRENS_EXTERN const char *grens_access_mode_name(grens_access_mode mode);
 
 /* A place is tied to the stops of its nearest stations (max_stops stations;
  * a station's platforms and the same station in other feeds count once).
@@ -121,17 +124,23 @@ const char *grens_access_mode_name(grens_access_mode mode);
  * feeder (when enabled) to the stations within feeder_max_distance_m:
  * feeder_wait_s plus the distance at feeder_speed_mps. Distances are
  * straight lines times detour_factor. */
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_ACCESS_LINK_OPTIONS_VERSION 1
+
 typedef struct grens_access_link_options {
+	unsigned
+	    version; /* GRENS_ACCESS_LINK_OPTIONS_VERSION (set by GRENS_ACCESS_LINK_OPTIONS_INIT) */
 	double max_distance_m; /* walking reach (default 1500) */
 	uint32_t max_stops;    /* nearest stations tied per place (default 4) */
 	double walk_speed_mps; /* default 1.2 */
 	double detour_factor;  /* straight-line distance times this (default 1.3) */
-	int32_t access_time; /* seconds for every tie regardless of distance; -1: by mode (default) */
-	uint32_t modes;	     /* GRENS_ACCESS_MODE_BIT of walk, bike, feeder (default all three) */
-	double bike_speed_mps;	    /* default 4.5 */
-	double bike_max_distance_m; /* default 5000 */
-	int32_t bike_park_s;	    /* parking the bicycle at the station (default 120) */
-	const char *bike_countries; /* comma-separated ISO codes, "*" all (default "NL") */
+	int32_t
+	    access_time; /* seconds for every tie regardless of distance; -1: by mode (default) */
+	uint32_t modes;	 /* GRENS_ACCESS_MODE_BIT of walk, bike, feeder (default all three) */
+	double bike_speed_mps;	      /* default 4.5 */
+	double bike_max_distance_m;   /* default 5000 */
+	int32_t bike_park_s;	      /* parking the bicycle at the station (default 120) */
+	const char *bike_countries;   /* comma-separated ISO codes, "*" all (default "NL") */
 	double feeder_speed_mps;      /* default 20 km/h */
 	double feeder_max_distance_m; /* default 15000 */
 	int32_t feeder_wait_s;	      /* waiting for the feeder (default 600) */
@@ -139,6 +148,7 @@ typedef struct grens_access_link_options {
 
 #define GRENS_ACCESS_LINK_OPTIONS_INIT                                                             \
 	{                                                                                          \
+		.version = GRENS_ACCESS_LINK_OPTIONS_VERSION,                                      \
 		.max_distance_m = GRENS_NET_NEAR_RADIUS_M, .max_stops = GRENS_NET_NEAR_STOPS,      \
 		.walk_speed_mps = 1.2, .detour_factor = 1.3, .access_time = -1,                    \
 		.modes = GRENS_ACCESS_MODE_BIT(GRENS_ACCESS_MODE_WALK) |                           \
@@ -170,10 +180,10 @@ typedef struct grens_access_network grens_access_network;
  * network). A place with no stop in reach gets a place_without_stop notice
  * and can be reached only from itself. On success *out is the caller's.
  * GRENS_ENOMEM, GRENS_EARG for bad options. */
-int grens_access_network_new(grens_access_network **out, const grens_timetable *tt,
-			     const grens_access_places *places,
-			     const grens_access_link_options *opts, grens_diag *diag,
-			     grens_error *err);
+GRENS_EXTERN int grens_access_network_new(grens_access_network **out, const grens_timetable *tt,
+					  const grens_access_places *places,
+					  const grens_access_link_options *opts, grens_diag *diag,
+					  grens_error *err);
 /* The ties of reference reused on tt (a variant of a comparison, e.g. a
  * subset of its feeds): every tie to a stop that tt has too (the same feed
  * name and GTFS stop_id) with the same seconds and mode; a stop absent from
@@ -181,20 +191,23 @@ int grens_access_network_new(grens_access_network **out, const grens_timetable *
  * derive the others with this, so that a variant with less network never
  * ties a place to other stops. tt and reference's places must outlive the
  * network. On success *out is the caller's. GRENS_ENOMEM. */
-int grens_access_network_new_like(grens_access_network **out, const grens_timetable *tt,
-				  const grens_access_network *reference, grens_error *err);
-void grens_access_network_free(grens_access_network *net);
+GRENS_EXTERN int grens_access_network_new_like(grens_access_network **out,
+					       const grens_timetable *tt,
+					       const grens_access_network *reference,
+					       grens_error *err);
+GRENS_EXTERN void grens_access_network_free(grens_access_network *net);
 /* The stops place is tied to, nearest first; *links points into the network. */
-uint32_t grens_access_network_links(const grens_access_network *net, uint32_t place,
-				    const grens_access_link **links);
-const grens_timetable *grens_access_network_timetable(const grens_access_network *net);
-const grens_access_places *grens_access_network_places(const grens_access_network *net);
+GRENS_EXTERN uint32_t grens_access_network_links(const grens_access_network *net, uint32_t place,
+						 const grens_access_link **links);
+GRENS_EXTERN const grens_timetable *grens_access_network_timetable(const grens_access_network *net);
+GRENS_EXTERN const grens_access_places *
+grens_access_network_places(const grens_access_network *net);
 /* The mode of a place's quickest tie (GRENS_ACCESS_MODE_NONE: no tie). */
-grens_access_mode grens_access_network_place_mode(const grens_access_network *net,
-						  uint32_t place);
+GRENS_EXTERN grens_access_mode grens_access_network_place_mode(const grens_access_network *net,
+							       uint32_t place);
 /* Places and population by mode of tie. */
-void grens_access_network_summary(const grens_access_network *net,
-				  grens_access_tie_summary *out);
+GRENS_EXTERN void grens_access_network_summary(const grens_access_network *net,
+					       grens_access_tie_summary *out);
 
 /* ---- computing -------------------------------------------------------------- */
 
@@ -213,10 +226,14 @@ typedef enum {
 	GRENS_ACCESS_DECAY_EXP = 2, /* 2^(-t / HALF) within the cutoff, else 0 */
 } grens_access_decay;
 
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_ACCESS_OPTIONS_VERSION 1
+
 typedef struct grens_access_options {
+	unsigned version; /* GRENS_ACCESS_OPTIONS_VERSION (set by GRENS_ACCESS_OPTIONS_INIT) */
 	grens_date date;
 	int32_t window_start, window_end; /* departures, seconds since noon-minus-12h of date */
-	int32_t step;			  /* seconds between departures (GRENS_ROUTE_DEFAULT_STEP) */
+	int32_t step; /* seconds between departures (GRENS_ROUTE_DEFAULT_STEP) */
 	uint32_t cutoff_count;
 	int32_t cutoffs[GRENS_ACCESS_MAX_CUTOFFS]; /* seconds, ascending not required */
 	uint32_t percentile_count;
@@ -238,13 +255,12 @@ typedef struct grens_access_options {
 
 #define GRENS_ACCESS_OPTIONS_INIT                                                                  \
 	{                                                                                          \
-		.date = 0, .window_start = 7 * 3600, .window_end = 9 * 3600,                       \
-		.step = GRENS_ROUTE_DEFAULT_STEP,                                                  \
-		.cutoff_count = 3, .cutoffs = {3600, 5400, 7200}, .percentile_count = 1,           \
-		.percentiles = {50}, .decay = GRENS_ACCESS_DECAY_STEP, .decay_param = 0,           \
-		.keep_stop_times = false, .exhaustive = false, .max_duration = 0, .threads = 1,    \
-		.shard_index = 0, .shard_count = 1, .route = GRENS_ROUTE_OPTIONS_INIT,             \
-		.progress = {                                                                      \
+		.version = GRENS_ACCESS_OPTIONS_VERSION, .date = 0, .window_start = 7 * 3600,      \
+		.window_end = 9 * 3600, .step = GRENS_ROUTE_DEFAULT_STEP, .cutoff_count = 3,       \
+		.cutoffs = {3600, 5400, 7200}, .percentile_count = 1, .percentiles = {50},         \
+		.decay = GRENS_ACCESS_DECAY_STEP, .decay_param = 0, .keep_stop_times = false,      \
+		.exhaustive = false, .max_duration = 0, .threads = 1, .shard_index = 0,            \
+		.shard_count = 1, .route = GRENS_ROUTE_OPTIONS_INIT, .progress = {                 \
 			NULL,                                                                      \
 			NULL                                                                       \
 		}                                                                                  \
@@ -258,42 +274,42 @@ typedef struct grens_access_result grens_access_result;
  * net's places and timetable, which the caller uses for names. On success
  * *out is the caller's (grens_access_result_free). GRENS_EARG for bad
  * options or origins, GRENS_ENOMEM, or a routing error. */
-int grens_access_run(grens_access_result **out, const grens_access_network *net,
-		     const grens_access_origin *origins, uint32_t origin_count,
-		     const grens_access_options *opts, grens_error *err);
-void grens_access_result_free(grens_access_result *r);
+GRENS_EXTERN int grens_access_run(grens_access_result **out, const grens_access_network *net,
+				  const grens_access_origin *origins, uint32_t origin_count,
+				  const grens_access_options *opts, grens_error *err);
+GRENS_EXTERN void grens_access_result_free(grens_access_result *r);
 
 /* Origins computed by this run (those of the shard), in input order. */
-uint32_t grens_access_result_count(const grens_access_result *r);
+GRENS_EXTERN uint32_t grens_access_result_count(const grens_access_result *r);
 /* Index into the run's origins[] of the i-th computed origin. */
-uint32_t grens_access_result_origin(const grens_access_result *r, uint32_t i);
+GRENS_EXTERN uint32_t grens_access_result_origin(const grens_access_result *r, uint32_t i);
 /* The options the run used (cutoffs, percentiles, window, shard). */
-const grens_access_options *grens_access_result_options(const grens_access_result *r);
+GRENS_EXTERN const grens_access_options *grens_access_result_options(const grens_access_result *r);
 /* Opportunities of kind reachable from origin i at percentile index p within
  * cutoff index c, weighted by the decay function. */
-double grens_access_result_opportunities(const grens_access_result *r, uint32_t i, uint32_t p,
-					 uint32_t c, uint32_t kind);
+GRENS_EXTERN double grens_access_result_opportunities(const grens_access_result *r, uint32_t i,
+						      uint32_t p, uint32_t c, uint32_t kind);
 /* Travel time (s) from origin i to place at percentile index p, or
  * GRENS_ACCESS_UNREACHED. */
-int32_t grens_access_result_place_time(const grens_access_result *r, uint32_t i, uint32_t p,
-				       uint32_t place);
+GRENS_EXTERN int32_t grens_access_result_place_time(const grens_access_result *r, uint32_t i,
+						    uint32_t p, uint32_t place);
 /* Travel time (s) from origin i to stop at percentile index p (only with
  * keep_stop_times; else GRENS_ACCESS_UNREACHED). */
-int32_t grens_access_result_stop_time(const grens_access_result *r, uint32_t i, uint32_t p,
-				      uint32_t stop);
+GRENS_EXTERN int32_t grens_access_result_stop_time(const grens_access_result *r, uint32_t i,
+						   uint32_t p, uint32_t stop);
 /* Steps of the window, and steps in which the place was reached at all. */
-uint32_t grens_access_result_steps(const grens_access_result *r);
-uint32_t grens_access_result_place_reached(const grens_access_result *r, uint32_t i,
-					   uint32_t place);
+GRENS_EXTERN uint32_t grens_access_result_steps(const grens_access_result *r);
+GRENS_EXTERN uint32_t grens_access_result_place_reached(const grens_access_result *r, uint32_t i,
+							uint32_t place);
 
 /* ---- helpers ---------------------------------------------------------------- */
 
 /* Weight of a travel time t (s) under cutoff (s) and a decay function. */
-double grens_access_decay_weight(grens_access_decay decay, int32_t param, int32_t cutoff,
-				 int32_t t);
+GRENS_EXTERN double grens_access_decay_weight(grens_access_decay decay, int32_t param,
+					      int32_t cutoff, int32_t t);
 /* Nearest-rank percentile p (1..100) of values[0..n) (sorted in place);
  * GRENS_ACCESS_UNREACHED counts as infinitely long. n == 0 gives UNREACHED. */
-int32_t grens_access_percentile(int32_t *values, uint32_t n, uint32_t p);
+GRENS_EXTERN int32_t grens_access_percentile(int32_t *values, uint32_t n, uint32_t p);
 
 /* One origin's change between two runs (base and alternative, e.g. NL only
  * vs NL + NRW linked, or base vs scenario). */
@@ -307,8 +323,9 @@ typedef struct grens_access_delta {
  * one delta per origin x percentile x cutoff x kind, in that order. On
  * success *out (calloc'd, *n entries) is the caller's to free(). GRENS_EARG
  * when the runs are not comparable, GRENS_ENOMEM. */
-int grens_access_compare(grens_access_delta **out, uint32_t *n, const grens_access_result *base,
-			 const grens_access_result *alternative, grens_error *err);
+GRENS_EXTERN int grens_access_compare(grens_access_delta **out, uint32_t *n,
+				      const grens_access_result *base,
+				      const grens_access_result *alternative, grens_error *err);
 
 /* ---- the border --------------------------------------------------------------- */
 
@@ -336,31 +353,33 @@ typedef struct grens_access_border grens_access_border;
  * origin, percentile, cutoff and kind. today must outlive the result. On
  * success *out is the caller's (grens_access_border_free). Errors as
  * grens_access_run. */
-int grens_access_border_run(grens_access_border **out, const grens_access_network *today,
-			    const char *home, const grens_access_origin *origins,
-			    uint32_t origin_count, const grens_access_options *opts,
-			    grens_error *err);
-void grens_access_border_free(grens_access_border *b);
+GRENS_EXTERN int grens_access_border_run(grens_access_border **out,
+					 const grens_access_network *today, const char *home,
+					 const grens_access_origin *origins, uint32_t origin_count,
+					 const grens_access_options *opts, grens_error *err);
+GRENS_EXTERN void grens_access_border_free(grens_access_border *b);
 /* The run behind a view: GRENS_ACCESS_VIEW_TODAY the one on today's network,
  * the others the one on the cut (its origins, counts and options). */
-const grens_access_result *grens_access_border_result(const grens_access_border *b,
-						      grens_access_view view);
+GRENS_EXTERN const grens_access_result *grens_access_border_result(const grens_access_border *b,
+								   grens_access_view view);
 /* The cut network with its ties (valid while b lives). */
-const grens_access_network *grens_access_border_network(const grens_access_border *b);
+GRENS_EXTERN const grens_access_network *grens_access_border_network(const grens_access_border *b);
 /* Stops at home (kept by the cut), and trips before and after the cut (a
  * trip that leaves and comes back counts once per part). */
-void grens_access_border_counts(const grens_access_border *b, uint32_t *stops_kept,
-				uint32_t *trips_today, uint32_t *trips_cut);
+GRENS_EXTERN void grens_access_border_counts(const grens_access_border *b, uint32_t *stops_kept,
+					     uint32_t *trips_today, uint32_t *trips_cut);
 /* Opportunities of kind in a view from the i-th computed origin at
  * percentile index p within cutoff index c (NAN out of range). */
-double grens_access_border_value(const grens_access_border *b, uint32_t i, grens_access_view view,
-				 uint32_t p, uint32_t c, uint32_t kind);
+GRENS_EXTERN double grens_access_border_value(const grens_access_border *b, uint32_t i,
+					      grens_access_view view, uint32_t p, uint32_t c,
+					      uint32_t kind);
 /* rank[i] (for each computed origin i) = 1 + the number of origins with
  * more opportunities (rounded to whole ones) in the view: 1 = most, equal
  * values share a rank. Only origins with among[i] != 0 take part (NULL:
  * all); the others get 0. */
-int grens_access_border_rank(uint32_t *rank, const grens_access_border *b, const uint8_t *among,
-			     grens_access_view view, uint32_t p, uint32_t c, uint32_t kind);
+GRENS_EXTERN int grens_access_border_rank(uint32_t *rank, const grens_access_border *b,
+					  const uint8_t *among, grens_access_view view, uint32_t p,
+					  uint32_t c, uint32_t kind);
 
 /* ---- realised against scheduled ------------------------------------------
  * For every departure step of a window: the planned journey (the earliest
@@ -386,9 +405,9 @@ typedef enum {
 
 typedef struct grens_access_realised_step {
 	grens_date date;
-	int32_t departure;		       /* the step */
-	int32_t scheduled_arrival;	       /* GRENS_ROUTE_UNREACHED when none */
-	int32_t realised_arrival;	       /* routed on the realised times */
+	int32_t departure;				 /* the step */
+	int32_t scheduled_arrival;			 /* GRENS_ROUTE_UNREACHED when none */
+	int32_t realised_arrival;			 /* routed on the realised times */
 	int32_t transfers_scheduled, transfers_realised; /* -1 when unreached */
 	grens_access_realised_status status;
 	/* BROKEN: where. station is the stop (its parent station when it has
@@ -408,7 +427,7 @@ typedef struct grens_access_realised_break {
 
 typedef struct grens_access_realised_summary {
 	uint32_t steps, planned, held, broken, no_data;
-	double share_held;	    /* held / (held + broken), NAN when none */
+	double share_held; /* held / (held + broken), NAN when none */
 	/* realised minus scheduled arrival over held and broken steps
 	 * (nearest rank; GRENS_ROUTE_UNREACHED when the realised route found
 	 * nothing), GRENS_ROUTE_UNREACHED when there are none */
@@ -419,31 +438,36 @@ typedef struct grens_access_realised_summary {
 typedef struct grens_access_realised grens_access_realised;
 
 /* An empty collection; *out is the caller's (grens_access_realised_free). */
-int grens_access_realised_new(grens_access_realised **out, grens_error *err);
-void grens_access_realised_free(grens_access_realised *r);
+GRENS_EXTERN int grens_access_realised_new(grens_access_realised **out, grens_error *err);
+GRENS_EXTERN void grens_access_realised_free(grens_access_realised *r);
 /* Add the steps t0, t0 + step, ... <= t1 of q->date (q->time ignored) from
  * q->from to q->to, routed with ws (a workspace on tt) under opts (its rt is
  * ignored: the schedule is routed without, the realised times with
  * realised). GRENS_EARG, GRENS_ELIMIT (over GRENS_ROUTE_MAX_STEPS steps in
  * all), GRENS_ENOMEM, routing errors. */
-int grens_access_realised_add_day(grens_access_realised *r, grens_raptor *ws,
-				  const grens_timetable *tt, const grens_rt_overlay *realised,
-				  const grens_route_query *q, int32_t t0, int32_t t1, int32_t step,
-				  const grens_route_options *opts, grens_error *err);
-uint32_t grens_access_realised_step_count(const grens_access_realised *r);
-const grens_access_realised_step *grens_access_realised_step_at(const grens_access_realised *r,
-								 uint32_t i);
+GRENS_EXTERN int grens_access_realised_add_day(grens_access_realised *r, grens_raptor *ws,
+					       const grens_timetable *tt,
+					       const grens_rt_overlay *realised,
+					       const grens_route_query *q, int32_t t0, int32_t t1,
+					       int32_t step, const grens_route_options *opts,
+					       grens_error *err);
+GRENS_EXTERN uint32_t grens_access_realised_step_count(const grens_access_realised *r);
+GRENS_EXTERN const grens_access_realised_step *
+grens_access_realised_step_at(const grens_access_realised *r, uint32_t i);
 /* Summary of the steps of date (all dates when all), threshold (s) as in
  * grens_route_profile_summarize. GRENS_ENOMEM. */
-int grens_access_realised_summarize(const grens_access_realised *r, const grens_timetable *tt,
-				    bool all, grens_date date, int32_t threshold,
-				    grens_access_realised_summary *out, grens_error *err);
+GRENS_EXTERN int grens_access_realised_summarize(const grens_access_realised *r,
+						 const grens_timetable *tt, bool all,
+						 grens_date date, int32_t threshold,
+						 grens_access_realised_summary *out,
+						 grens_error *err);
 /* The breaks of date (or all), most frequent first (then by station and
  * names), at most cap of them in out; returns how many distinct there are
  * (0 also when out of memory). */
-uint32_t grens_access_realised_breaks(const grens_access_realised *r, const grens_timetable *tt,
-				      bool all, grens_date date,
-				      grens_access_realised_break *out, uint32_t cap);
+GRENS_EXTERN uint32_t grens_access_realised_breaks(const grens_access_realised *r,
+						   const grens_timetable *tt, bool all,
+						   grens_date date,
+						   grens_access_realised_break *out, uint32_t cap);
 
 #ifdef __cplusplus
 }

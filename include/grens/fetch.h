@@ -62,9 +62,9 @@ typedef enum {
 } grens_fetch_kind;
 
 /* "gtfs" or "gtfs-rt". */
-const char *grens_fetch_kind_name(grens_fetch_kind kind);
+GRENS_EXTERN const char *grens_fetch_kind_name(grens_fetch_kind kind);
 /* Parse "gtfs" / "gtfs-rt"; GRENS_EARG otherwise. */
-int grens_fetch_kind_parse(const char *s, grens_fetch_kind *out);
+GRENS_EXTERN int grens_fetch_kind_parse(const char *s, grens_fetch_kind *out);
 
 /* Verify a finished download at path (a temporary file). Return 0 when it is
  * usable, else a negative GRENS_E* code with the reason in err. */
@@ -124,10 +124,10 @@ typedef struct grens_fetch_feed {
 /* Fill a feed with defaults (enabled, no overrides) and the given name, kind
  * and URL. Fails with GRENS_EARG when name is not a safe cache directory name
  * or url is empty or too long. */
-int grens_fetch_feed_init(grens_fetch_feed *feed, const char *name, grens_fetch_kind kind,
-			  const char *url, grens_error *err);
+GRENS_EXTERN int grens_fetch_feed_init(grens_fetch_feed *feed, const char *name,
+				       grens_fetch_kind kind, const char *url, grens_error *err);
 /* 1 when name is usable as a feed name (and so as a directory name). */
-bool grens_fetch_name_valid(const char *name);
+GRENS_EXTERN bool grens_fetch_name_valid(const char *name);
 
 /* ---- feed list file (feeds.yaml) ------------------------------------------
  * YAML (grens-feeds.yaml(5)):
@@ -156,27 +156,33 @@ typedef struct grens_fetch_config grens_fetch_config;
  * diag (NULL: dropped). On success *out is the caller's (free with
  * grens_fetch_config_free). GRENS_EFORMAT on syntax or value errors,
  * GRENS_ELIMIT when too many feeds/headers/mirrors, GRENS_ENOMEM. */
-int grens_fetch_config_parse(grens_fetch_config **out, const char *text, size_t len,
-			     const char *file, grens_diag *diag, grens_error *err);
+GRENS_EXTERN int grens_fetch_config_parse(grens_fetch_config **out, const char *text, size_t len,
+					  const char *file, grens_diag *diag, grens_error *err);
 /* Read and parse a feed list file; GRENS_EIO when it cannot be read. */
-int grens_fetch_config_load(grens_fetch_config **out, const char *path, grens_diag *diag,
-			    grens_error *err);
+GRENS_EXTERN int grens_fetch_config_load(grens_fetch_config **out, const char *path,
+					 grens_diag *diag, grens_error *err);
 /* Write config to out as feeds.yaml: the defaults, then each feed with what
  * it sets beyond them. Parsing the result gives the same feeds. GRENS_EIO
  * when out fails. */
-int grens_fetch_config_write_yaml(const grens_fetch_config *config, FILE *out, grens_error *err);
+GRENS_EXTERN int grens_fetch_config_write_yaml(const grens_fetch_config *config, FILE *out,
+					       grens_error *err);
 /* Free a feed list and its feeds. NULL is accepted. */
-void grens_fetch_config_free(grens_fetch_config *config);
+GRENS_EXTERN void grens_fetch_config_free(grens_fetch_config *config);
 /* Number of feeds ([defaults] is not one); 0 for NULL. */
-size_t grens_fetch_config_count(const grens_fetch_config *config);
+GRENS_EXTERN size_t grens_fetch_config_count(const grens_fetch_config *config);
 /* The i-th feed in file order (mutable so the caller can fill in header
  * values); NULL when out of range. */
-grens_fetch_feed *grens_fetch_config_feed(grens_fetch_config *config, size_t i);
+GRENS_EXTERN grens_fetch_feed *grens_fetch_config_feed(grens_fetch_config *config, size_t i);
 /* The feed named name, or NULL. */
-grens_fetch_feed *grens_fetch_config_find(grens_fetch_config *config, const char *name);
+GRENS_EXTERN grens_fetch_feed *grens_fetch_config_find(grens_fetch_config *config,
+						       const char *name);
 
 /* ---- one run ---------------------------------------------------------------- */
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_FETCH_OPTIONS_VERSION 1
+
 typedef struct grens_fetch_options {
+	unsigned version; /* GRENS_FETCH_OPTIONS_VERSION (set by GRENS_FETCH_OPTIONS_INIT) */
 	uint64_t max_bytes;
 	unsigned retries;    /* extra attempts after the first, per URL */
 	unsigned backoff_ms; /* delay before the first retry; doubled each time */
@@ -199,6 +205,7 @@ typedef struct grens_fetch_options {
 
 #define GRENS_FETCH_OPTIONS_INIT                                                                   \
 	{                                                                                          \
+		.version = GRENS_FETCH_OPTIONS_VERSION,                                            \
 		.max_bytes = GRENS_FETCH_DEFAULT_MAX_BYTES,                                        \
 		.retries = GRENS_FETCH_DEFAULT_RETRIES,                                            \
 		.backoff_ms = GRENS_FETCH_DEFAULT_BACKOFF_MS,                                      \
@@ -221,7 +228,7 @@ typedef enum {
 } grens_fetch_outcome;
 
 /* "failed", "updated", "not_modified", "unchanged". */
-const char *grens_fetch_outcome_name(grens_fetch_outcome outcome);
+GRENS_EXTERN const char *grens_fetch_outcome_name(grens_fetch_outcome outcome);
 
 /* What one grens_fetch_run did. */
 typedef struct grens_fetch_result {
@@ -247,8 +254,9 @@ typedef struct grens_fetch_result {
  * cap, GRENS_EFORMAT verification failed or bad HTTP status, GRENS_EARG bad
  * feed). result may be NULL. A lock file makes a second concurrent run on the
  * same feed fail at once with GRENS_EIO. */
-int grens_fetch_run(const grens_fetch_feed *feed, const char *cache_dir,
-		    const grens_fetch_options *opts, grens_fetch_result *result, grens_error *err);
+GRENS_EXTERN int grens_fetch_run(const grens_fetch_feed *feed, const char *cache_dir,
+				 const grens_fetch_options *opts, grens_fetch_result *result,
+				 grens_error *err);
 
 /* ---- status.json ------------------------------------------------------------ */
 typedef struct grens_fetch_status {
@@ -271,14 +279,14 @@ typedef struct grens_fetch_status {
 
 /* Read CACHE/NAME/status.json into out. GRENS_ENOTFOUND when absent,
  * GRENS_EFORMAT when it is not the expected JSON (err says where). */
-int grens_fetch_status_read(grens_fetch_status *out, const char *cache_dir, const char *name,
-			    grens_error *err);
+GRENS_EXTERN int grens_fetch_status_read(grens_fetch_status *out, const char *cache_dir,
+					 const char *name, grens_error *err);
 
 /* Global setup of the HTTP library; call once before any thread starts and
  * pair with grens_fetch_global_cleanup. GRENS_EIO when it fails. */
-int grens_fetch_global_init(grens_error *err);
+GRENS_EXTERN int grens_fetch_global_init(grens_error *err);
 /* Release what grens_fetch_global_init set up; no fetch may run after it. */
-void grens_fetch_global_cleanup(void);
+GRENS_EXTERN void grens_fetch_global_cleanup(void);
 
 #ifdef __cplusplus
 }

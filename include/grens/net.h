@@ -54,8 +54,8 @@ typedef struct grens_net_pattern_stop {
 typedef struct grens_timetable {
 	/* ---- feeds ---- */
 	uint32_t feed_count;
-	uint32_t *feed_name;      /* [feed] string offset, e.g. "nl" */
-	uint32_t *feed_timezone;  /* [feed] string offset of the first agency's timezone */
+	uint32_t *feed_name;	 /* [feed] string offset, e.g. "nl" */
+	uint32_t *feed_timezone; /* [feed] string offset of the first agency's timezone */
 	/* [feed] the first and last day of service the feed declares
 	 * (grens_gtfs_feed first_service_date, declared_last_date); GRENS_DATE_NONE
 	 * when it has none. NULL in a timetable made by hand: the service days
@@ -63,18 +63,18 @@ typedef struct grens_timetable {
 	grens_date *feed_first_date, *feed_last_date;
 
 	/* ---- service days ---- */
-	grens_date first_date;    /* day of bit 0 */
-	uint32_t day_count;       /* bits per service */
+	grens_date first_date; /* day of bit 0 */
+	uint32_t day_count;    /* bits per service */
 	uint32_t service_count;
 	uint32_t words_per_service; /* (day_count + 63) / 64 */
-	uint64_t *service_days;   /* [service * words_per_service + day/64] bit day%64 */
+	uint64_t *service_days;	    /* [service * words_per_service + day/64] bit day%64 */
 
 	/* ---- stops ---- */
 	uint32_t stop_count;
-	uint32_t *stop_feed;      /* [stop] feed index */
-	uint32_t *stop_id;        /* [stop] string offset of the GTFS stop_id (unscoped) */
-	uint32_t *stop_name;      /* [stop] string offset */
-	uint32_t *stop_parent;    /* [stop] parent station stop index or GRENS_NONE */
+	uint32_t *stop_feed;	     /* [stop] feed index */
+	uint32_t *stop_id;	     /* [stop] string offset of the GTFS stop_id (unscoped) */
+	uint32_t *stop_name;	     /* [stop] string offset */
+	uint32_t *stop_parent;	     /* [stop] parent station stop index or GRENS_NONE */
 	uint8_t *stop_location_type; /* [stop] */
 	double *stop_lat, *stop_lon; /* [stop] NAN when unknown */
 	/* [stop] minimum time between alighting from one trip and boarding another
@@ -82,7 +82,7 @@ typedef struct grens_timetable {
 	int32_t *stop_min_change;
 	uint32_t *stop_pattern_offset; /* [stop_count + 1] CSR into stop_patterns */
 	grens_net_pattern_stop *stop_patterns;
-	uint32_t *footpath_offset;     /* [stop_count + 1] CSR into footpaths (from stop) */
+	uint32_t *footpath_offset; /* [stop_count + 1] CSR into footpaths (from stop) */
 	/* Walks to other stops (never to self), closed transitively up to
 	 * GRENS_LIMIT_FOOTPATH_SECONDS. A duration is the whole time from
 	 * alighting at the from-stop to being ready to board at the to-stop: no
@@ -97,7 +97,7 @@ typedef struct grens_timetable {
 	/* ---- routes ---- */
 	uint32_t route_count;
 	uint32_t *route_feed;
-	uint32_t *route_id;          /* string offset */
+	uint32_t *route_id;	     /* string offset */
 	uint32_t *route_short_name;  /* string offset */
 	uint32_t *route_long_name;   /* string offset */
 	uint32_t *route_agency_name; /* string offset */
@@ -106,27 +106,30 @@ typedef struct grens_timetable {
 	/* ---- patterns: trips with one stop sequence, same pickup/drop-off flags,
 	 * no overtaking; trips sorted by departure at the first stop ---- */
 	uint32_t pattern_count;
-	uint32_t *pattern_route;       /* [pattern] route index */
-	uint32_t *pattern_stop_offset; /* [pattern_count + 1] into pattern_stops/flags */
-	uint32_t *pattern_stops;       /* stop indices */
-	uint8_t *pattern_stop_flags;   /* GRENS_NET_NO_PICKUP | GRENS_NET_NO_DROP_OFF */
-	uint32_t *pattern_trip_offset; /* [pattern_count + 1] into trips (trips are numbered by pattern) */
-	uint64_t *pattern_time_offset; /* [pattern] index into stop_times of trip 0, stop 0 */
+	uint32_t *pattern_route;	 /* [pattern] route index */
+	uint32_t *pattern_stop_offset;	 /* [pattern_count + 1] into pattern_stops/flags */
+	uint32_t *pattern_stops;	 /* stop indices */
+	uint8_t *pattern_stop_flags;	 /* GRENS_NET_NO_PICKUP | GRENS_NET_NO_DROP_OFF */
+	uint32_t *pattern_trip_offset;	 /* [pattern_count + 1] into trips (trips are numbered by
+					    pattern) */
+	uint64_t *pattern_time_offset;	 /* [pattern] index into stop_times of trip 0, stop 0 */
 	grens_net_stop_time *stop_times; /* per pattern a [trip][stop] block */
 	uint64_t stop_time_count;
 
 	/* ---- trips (numbered in pattern order) ---- */
 	uint32_t trip_count;
-	uint32_t *trip_pattern;    /* [trip] */
-	uint32_t *trip_service;    /* [trip] service index */
-	uint32_t *trip_feed;       /* [trip] */
-	uint32_t *trip_id;         /* [trip] string offset of the GTFS trip_id (unscoped) */
+	uint32_t *trip_pattern;	   /* [trip] */
+	uint32_t *trip_service;	   /* [trip] service index */
+	uint32_t *trip_feed;	   /* [trip] */
+	uint32_t *trip_id;	   /* [trip] string offset of the GTFS trip_id (unscoped) */
 	uint32_t *trip_short_name; /* [trip] string offset */
 	uint32_t *trip_headsign;   /* [trip] string offset */
-	uint32_t *trip_block_next; /* [trip] next trip of the same block (stay seated) or GRENS_NONE */
+	uint32_t
+	    *trip_block_next; /* [trip] next trip of the same block (stay seated) or GRENS_NONE */
 	int32_t *trip_frequency_start; /* [trip] GRENS_TIME_NONE unless frequency-expanded */
 
-	/* ---- linking several feeds (additive; see README: 'Linking feeds across the border') ---- */
+	/* ---- linking several feeds (additive; see README: 'Linking feeds across the border') ----
+	 */
 	/* [stop] the place a stop belongs to: the smallest stop index among its
 	 * station, that station's platforms and the stations matched to it in
 	 * other feeds. Stops with the same stop_place are one place. */
@@ -158,41 +161,47 @@ typedef struct grens_net_links grens_net_links;
  * for a single feed. */
 #define GRENS_NET_RADIUS_AUTO (-1.0)
 
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_NET_OPTIONS_VERSION 1
+
 typedef struct grens_net_options {
-	int32_t default_min_change;  /* seconds, when transfers.txt gives none (default 120) */
-	double footpath_radius_m;    /* generated footpaths between stops within; 0 off;
-					GRENS_NET_RADIUS_AUTO (default): 400 m for several feeds */
-	double walk_speed_mps;       /* default 1.2 */
-	double detour_factor;        /* default 1.3 */
+	unsigned version;	    /* GRENS_NET_OPTIONS_VERSION (set by GRENS_NET_OPTIONS_INIT) */
+	int32_t default_min_change; /* seconds, when transfers.txt gives none (default 120) */
+	double footpath_radius_m;   /* generated footpaths between stops within; 0 off;
+				       GRENS_NET_RADIUS_AUTO (default): 400 m for several feeds */
+	double walk_speed_mps;	    /* default 1.2 */
+	double detour_factor;	    /* default 1.3 */
 	grens_progress progress;
 	/* ---- linking several feeds ---- */
-	const char *timezone;        /* query time zone; NULL: the first feed's agency_timezone */
-	const char *zoneinfo_dir;    /* TZif files; NULL: /usr/share/zoneinfo */
-	bool link_stops;             /* match stops across feeds (default true) */
-	double link_name_radius_m;   /* same normalised name within (default 1000 m) */
-	double link_distance_m;      /* any stops within (default 50 m) */
-	int32_t link_min_change;     /* walk between matched stations at least (default 120 s) */
-	bool merge_trips;            /* merge a trip present in two feeds (default true) */
-	int32_t merge_tolerance;     /* times of one trip in two feeds differ by at most (120 s) */
+	const char *timezone;	      /* query time zone; NULL: the first feed's agency_timezone */
+	const char *zoneinfo_dir;     /* TZif files; NULL: /usr/share/zoneinfo */
+	bool link_stops;	      /* match stops across feeds (default true) */
+	double link_name_radius_m;    /* same normalised name within (default 1000 m) */
+	double link_distance_m;	      /* any stops within (default 50 m) */
+	int32_t link_min_change;      /* walk between matched stations at least (default 120 s) */
+	bool merge_trips;	      /* merge a trip present in two feeds (default true) */
+	int32_t merge_tolerance;      /* times of one trip in two feeds differ by at most (120 s) */
 	const grens_net_links *links; /* explicit links and overrides, or NULL */
 } grens_net_options;
 
-#define GRENS_NET_OPTIONS_INIT                                                                   \
-	{                                                                                         \
-		.default_min_change = 120, .footpath_radius_m = GRENS_NET_RADIUS_AUTO,            \
-		.walk_speed_mps = 1.2, .detour_factor = 1.3, .progress = { NULL, NULL },          \
-		.timezone = NULL, .zoneinfo_dir = NULL, .link_stops = true,                       \
-		.link_name_radius_m = 1000.0, .link_distance_m = 50.0, .link_min_change = 120,    \
-		.merge_trips = true, .merge_tolerance = 120, .links = NULL,                       \
+#define GRENS_NET_OPTIONS_INIT                                                                     \
+	{                                                                                          \
+		.version = GRENS_NET_OPTIONS_VERSION, .default_min_change = 120,                   \
+		.footpath_radius_m = GRENS_NET_RADIUS_AUTO, .walk_speed_mps = 1.2,                 \
+		.detour_factor = 1.3, .progress = {NULL, NULL}, .timezone = NULL,                  \
+		.zoneinfo_dir = NULL, .link_stops = true, .link_name_radius_m = 1000.0,            \
+		.link_distance_m = 50.0, .link_min_change = 120, .merge_trips = true,              \
+		.merge_tolerance = 120, .links = NULL,                                             \
 	}
 
 /* Build the timetable from loaded feeds (each feed's name scopes its ids).
  * The feeds may be freed afterwards. On success *out is the caller's; free
  * with grens_timetable_free. */
-int grens_net_build(grens_timetable **out, const grens_gtfs_feed *const *feeds, uint32_t feed_count,
-		    const grens_net_options *opts, grens_diag *diag, grens_error *err);
+GRENS_EXTERN int grens_net_build(grens_timetable **out, const grens_gtfs_feed *const *feeds,
+				 uint32_t feed_count, const grens_net_options *opts,
+				 grens_diag *diag, grens_error *err);
 
-void grens_timetable_free(grens_timetable *tt);
+GRENS_EXTERN void grens_timetable_free(grens_timetable *tt);
 
 /* ---- linking report ------------------------------------------------------------- */
 
@@ -206,11 +215,11 @@ typedef enum {
 } grens_net_rule;
 
 /* "override", "links", "code", "name", "distance". */
-const char *grens_net_rule_name(grens_net_rule rule);
+GRENS_EXTERN const char *grens_net_rule_name(grens_net_rule rule);
 
 typedef struct grens_net_stop_match {
 	uint32_t stop_a, stop_b; /* timetable stop indices; stop_a's feed comes first */
-	double distance_m;       /* NAN when a stop has no coordinates */
+	double distance_m;	 /* NAN when a stop has no coordinates */
 	grens_net_rule rule;
 } grens_net_stop_match;
 
@@ -227,8 +236,8 @@ typedef struct grens_net_near_miss {
 typedef struct grens_net_far_link {
 	uint32_t stop_a, stop_b; /* stop_a's feed comes first */
 	double distance_m;
-	double limit_m;          /* the radius it exceeds */
-	char file[64];           /* the row's file and line */
+	double limit_m; /* the radius it exceeds */
+	char file[64];	/* the row's file and line */
 	uint32_t line;
 } grens_net_far_link;
 
@@ -239,47 +248,53 @@ typedef enum {
 } grens_net_merge_kind;
 
 /* "same", "contained", "joined". */
-const char *grens_net_merge_kind_name(grens_net_merge_kind kind);
+GRENS_EXTERN const char *grens_net_merge_kind_name(grens_net_merge_kind kind);
 
 typedef struct grens_net_trip_merge {
 	grens_net_merge_kind kind;
 	uint32_t feed_a, feed_b;       /* feed indices */
 	uint32_t trip_id_a, trip_id_b; /* string offsets (GTFS trip_id) */
-	uint32_t short_name;           /* string offset of the train number, "" when none */
-	uint32_t trip;                 /* timetable trip that carries the run (first such) */
-	uint32_t shared_stops;         /* stops both feeds carry */
-	uint32_t days;                 /* service days merged */
-	int32_t max_difference;        /* largest time difference at a shared stop (s) */
+	uint32_t short_name;	       /* string offset of the train number, "" when none */
+	uint32_t trip;		       /* timetable trip that carries the run (first such) */
+	uint32_t shared_stops;	       /* stops both feeds carry */
+	uint32_t days;		       /* service days merged */
+	int32_t max_difference;	       /* largest time difference at a shared stop (s) */
 } grens_net_trip_merge;
 
 typedef struct grens_net_feed_zone {
-	uint32_t timezone;             /* string offset of the feed's agency_timezone */
-	int32_t shift_min, shift_max;  /* seconds added to its times over its service days */
-	uint32_t services_split;       /* services split because the shift changes (DST) */
-	uint32_t trips_moved;          /* trips moved to the previous service day */
+	uint32_t timezone;	      /* string offset of the feed's agency_timezone */
+	int32_t shift_min, shift_max; /* seconds added to its times over its service days */
+	uint32_t services_split;      /* services split because the shift changes (DST) */
+	uint32_t trips_moved;	      /* trips moved to the previous service day */
 } grens_net_feed_zone;
 
 typedef struct grens_net_link_report {
-	grens_net_stop_match *matches;  uint32_t match_count;
-	grens_net_near_miss *near_misses; uint32_t near_miss_count;
-	grens_net_trip_merge *merges;   uint32_t merge_count;
-	grens_net_feed_zone *zones;     uint32_t zone_count; /* one per feed */
-	uint32_t link_footpaths;        /* footpaths between matched stations */
-	uint32_t links_unresolved;      /* links/override rows naming an unknown stop */
+	grens_net_stop_match *matches;
+	uint32_t match_count;
+	grens_net_near_miss *near_misses;
+	uint32_t near_miss_count;
+	grens_net_trip_merge *merges;
+	uint32_t merge_count;
+	grens_net_feed_zone *zones;
+	uint32_t zone_count;		 /* one per feed */
+	uint32_t link_footpaths;	 /* footpaths between matched stations */
+	uint32_t links_unresolved;	 /* links/override rows naming an unknown stop */
 	uint32_t near_misses_over_limit; /* not kept beyond GRENS_LIMIT_NEAR_MISSES */
-	grens_net_far_link *far_links; uint32_t far_link_count; /* in row order */
+	grens_net_far_link *far_links;
+	uint32_t far_link_count; /* in row order */
 } grens_net_link_report;
 
 /* Like grens_net_build, and when report is not NULL also describe how the
  * feeds were joined. The report refers to the timetable's stops and strings:
  * free it (grens_net_link_report_free) before or with the timetable. On
  * failure *report is NULL. */
-int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report,
-			   const grens_gtfs_feed *const *feeds, uint32_t feed_count,
-			   const grens_net_options *opts, grens_diag *diag, grens_error *err);
+GRENS_EXTERN int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report,
+					const grens_gtfs_feed *const *feeds, uint32_t feed_count,
+					const grens_net_options *opts, grens_diag *diag,
+					grens_error *err);
 
 /* Free a report from grens_net_build_linked. NULL is accepted. */
-void grens_net_link_report_free(grens_net_link_report *report);
+GRENS_EXTERN void grens_net_link_report_free(grens_net_link_report *report);
 
 /* Explicit links: create an empty set, then add CSV text to it. kind 0 reads
  * a links file (header feed_a,stop_id_a,feed_b,stop_id_b); kind 1 an
@@ -288,13 +303,14 @@ void grens_net_link_report_free(grens_net_link_report *report);
  * a missing column fails with GRENS_EFORMAT. The set is the caller's. */
 #define GRENS_NET_LINKS_FILE 0
 #define GRENS_NET_LINKS_OVERRIDES 1
-grens_net_links *grens_net_links_new(void);
-int grens_net_links_parse(grens_net_links *links, const char *text, size_t len, int kind,
-			  const char *file, grens_diag *diag, grens_error *err);
+GRENS_EXTERN grens_net_links *grens_net_links_new(void);
+GRENS_EXTERN int grens_net_links_parse(grens_net_links *links, const char *text, size_t len,
+				       int kind, const char *file, grens_diag *diag,
+				       grens_error *err);
 /* Rows kept so far (links and overrides). */
-uint32_t grens_net_links_count(const grens_net_links *links);
+GRENS_EXTERN uint32_t grens_net_links_count(const grens_net_links *links);
 /* Free a set; NULL is accepted. */
-void grens_net_links_free(grens_net_links *links);
+GRENS_EXTERN void grens_net_links_free(grens_net_links *links);
 
 static inline const char *grens_net_str(const grens_timetable *tt, uint32_t offset)
 {
@@ -307,7 +323,8 @@ static inline bool grens_net_trip_runs(const grens_timetable *tt, uint32_t trip,
 	int64_t day = (int64_t)d - tt->first_date;
 	if (day < 0 || day >= (int64_t)tt->day_count)
 		return false;
-	const uint64_t *w = tt->service_days + (uint64_t)tt->trip_service[trip] * tt->words_per_service;
+	const uint64_t *w =
+	    tt->service_days + (uint64_t)tt->trip_service[trip] * tt->words_per_service;
 	return (w[day >> 6] >> (day & 63)) & 1u;
 }
 
@@ -323,11 +340,11 @@ typedef struct grens_net_service_period {
 } grens_net_service_period;
 
 /* The service period of feed (an index < tt->feed_count) into *out. */
-void grens_net_feed_period(const grens_timetable *tt, uint32_t feed,
-			   grens_net_service_period *out);
+GRENS_EXTERN void grens_net_feed_period(const grens_timetable *tt, uint32_t feed,
+					grens_net_service_period *out);
 
 /* Does any trip of feed run on service day date? O(trips). */
-bool grens_net_feed_runs(const grens_timetable *tt, uint32_t feed, grens_date date);
+GRENS_EXTERN bool grens_net_feed_runs(const grens_timetable *tt, uint32_t feed, grens_date date);
 
 /* A feed that runs no trip on a query date other feeds serve. */
 typedef struct grens_net_date_note {
@@ -341,8 +358,9 @@ typedef struct grens_net_date_note {
  * but after the part of it the timetable holds (it was cut). Otherwise 0,
  * and notes[0..*n) (cap should be tt->feed_count) name each feed that runs
  * no trip on date. */
-int grens_net_check_date(const grens_timetable *tt, grens_date date, grens_net_date_note *notes,
-			 uint32_t cap, uint32_t *n, grens_error *err);
+GRENS_EXTERN int grens_net_check_date(const grens_timetable *tt, grens_date date,
+				      grens_net_date_note *notes, uint32_t cap, uint32_t *n,
+				      grens_error *err);
 
 /* The spelling stop names are compared in, by the linker (the same name
  * within link_name_radius_m) and by grens_net_find_stops: the name folded
@@ -352,7 +370,7 @@ int grens_net_check_date(const grens_timetable *tt, grens_date date, grens_net_d
  * "Centraal", "Central", "Centrum", "Zentrum" and "C." "c", "Sankt" and
  * "Saint" "st"). Writes at most bufsz-1 bytes plus NUL; returns the length
  * needed (like snprintf). */
-size_t grens_net_name_key(const char *name, char *buf, size_t bufsz);
+GRENS_EXTERN size_t grens_net_name_key(const char *name, char *buf, size_t bufsz);
 
 /* Coordinates ("lat,lon") stand for the stations within this straight-line
  * distance, the nearest GRENS_NET_NEAR_STOPS of them: the reach of an access
@@ -370,13 +388,15 @@ size_t grens_net_name_key(const char *name, char *buf, size_t bufsz);
  * nearest names, or the nearest station to coordinates and its distance);
  * GRENS_EARG when a name is ambiguous (several different stations):
  * err->message lists candidates. */
-int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t *out, uint32_t cap,
-			 uint32_t *n, grens_error *err);
+GRENS_EXTERN int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t *out,
+				      uint32_t cap, uint32_t *n, grens_error *err);
 
 /* The stop index of feed:stop_id, or GRENS_NONE. */
-uint32_t grens_net_stop_by_id(const grens_timetable *tt, const char *feed, const char *stop_id);
+GRENS_EXTERN uint32_t grens_net_stop_by_id(const grens_timetable *tt, const char *feed,
+					   const char *stop_id);
 /* The trip index of feed:trip_id (first run for frequency trips), or GRENS_NONE. */
-uint32_t grens_net_trip_by_id(const grens_timetable *tt, const char *feed, const char *trip_id);
+GRENS_EXTERN uint32_t grens_net_trip_by_id(const grens_timetable *tt, const char *feed,
+					   const char *trip_id);
 
 /* ---- cutting at a border ------------------------------------------------------- */
 
@@ -384,7 +404,8 @@ uint32_t grens_net_trip_by_id(const grens_timetable *tt, const char *feed, const
  * grens_geo_country gives it from the stop's coordinates, or its parent
  * station's when it has none), else 0; a stop without coordinates is in no
  * country. in has tt->stop_count entries. Returns the number in. */
-uint32_t grens_net_stops_in_country(const grens_timetable *tt, const char *country, uint8_t *in);
+GRENS_EXTERN uint32_t grens_net_stops_in_country(const grens_timetable *tt, const char *country,
+						 uint8_t *in);
 
 /* The timetable tt served only at the stops with keep[stop] != 0: every
  * pattern split into its runs of two or more kept stops, each carrying all
@@ -397,8 +418,8 @@ uint32_t grens_net_stops_in_country(const grens_timetable *tt, const char *count
  * (grens_net_find_stops, grens_net_stop_by_id) go through tt. On success *out
  * is the caller's (grens_timetable_free). GRENS_ENOMEM, GRENS_ELIMIT,
  * GRENS_EARG. */
-int grens_net_cut(grens_timetable **out, const grens_timetable *tt, const uint8_t *keep,
-		  grens_error *err);
+GRENS_EXTERN int grens_net_cut(grens_timetable **out, const grens_timetable *tt,
+			       const uint8_t *keep, grens_error *err);
 
 /* ---- snapshot -------------------------------------------------------------------- */
 
@@ -411,35 +432,37 @@ int grens_net_cut(grens_timetable **out, const grens_timetable *tt, const uint8_
  * NUL-terminated text, kept as it is; NULL for none) and inputs_sha256 (64
  * hex digits naming the inputs, or NULL). The caller opens, syncs and renames
  * f. GRENS_EIO on a write error, GRENS_EARG. */
-int grens_net_snapshot_write(const grens_timetable *tt, FILE *f, const char *provenance,
-			     const char *inputs_sha256, grens_error *err);
+GRENS_EXTERN int grens_net_snapshot_write(const grens_timetable *tt, FILE *f,
+					  const char *provenance, const char *inputs_sha256,
+					  grens_error *err);
 
 /* A timetable over a snapshot's bytes (8-byte aligned), after checking its
  * magic, byte order, version, sizes and every section's checksum; name names
  * the file in messages. Nothing is copied: the bytes must outlive *out
  * (grens_timetable_free). GRENS_EFORMAT, err->message "NAME: reason", when
  * the bytes are not a snapshot this grens can use; GRENS_ENOMEM, GRENS_EARG. */
-int grens_net_snapshot_open(grens_timetable **out, const void *bytes, size_t size, const char *name,
-			    grens_error *err);
+GRENS_EXTERN int grens_net_snapshot_open(grens_timetable **out, const void *bytes, size_t size,
+					 const char *name, grens_error *err);
 
 /* Map the snapshot file at path read-only and open it (grens_net_snapshot_open);
  * the mapping is the timetable's and goes with grens_timetable_free. GRENS_EIO
  * when the file cannot be opened or mapped, GRENS_EFORMAT as above. */
-int grens_net_snapshot_load(grens_timetable **out, const char *path, grens_error *err);
+GRENS_EXTERN int grens_net_snapshot_load(grens_timetable **out, const char *path, grens_error *err);
 
 /* The provenance text and the inputs' hash a snapshot was written with, or
  * NULL for a timetable built from feeds. */
-const char *grens_net_snapshot_provenance(const grens_timetable *tt);
-const char *grens_net_snapshot_inputs(const grens_timetable *tt);
+GRENS_EXTERN const char *grens_net_snapshot_provenance(const grens_timetable *tt);
+GRENS_EXTERN const char *grens_net_snapshot_inputs(const grens_timetable *tt);
 
 /* One more timetable over the arrays of snap (opened from a snapshot), for a
  * reader that frees what it is given: *out (grens_timetable_free) frees
  * only itself and must not outlive snap. GRENS_EARG when snap is not from a
  * snapshot, GRENS_ENOMEM. */
-int grens_net_snapshot_share(grens_timetable **out, const grens_timetable *snap, grens_error *err);
+GRENS_EXTERN int grens_net_snapshot_share(grens_timetable **out, const grens_timetable *snap,
+					  grens_error *err);
 
 /* Memory used by the timetable arrays (bytes). */
-uint64_t grens_net_bytes(const grens_timetable *tt);
+GRENS_EXTERN uint64_t grens_net_bytes(const grens_timetable *tt);
 
 #ifdef __cplusplus
 }

@@ -54,16 +54,16 @@ typedef struct grens_report_file {
 
 /* Open a temporary file beside path for writing. GRENS_EIO (err names the
  * file) when it cannot be created, GRENS_ELIMIT when path is too long. */
-int grens_report_file_open(grens_report_file *out, const char *path, grens_error *err);
+GRENS_EXTERN int grens_report_file_open(grens_report_file *out, const char *path, grens_error *err);
 /* Flush, fsync and rename the temporary file over path; closes f in every
  * case. GRENS_EIO when any step failed (the temporary file is removed). */
-int grens_report_file_commit(grens_report_file *file, grens_error *err);
+GRENS_EXTERN int grens_report_file_commit(grens_report_file *file, grens_error *err);
 /* Close and remove the temporary file (after a failure). Safe on a file
  * that was never opened or already committed. */
-void grens_report_file_abort(grens_report_file *file);
+GRENS_EXTERN void grens_report_file_abort(grens_report_file *file);
 
 /* Make dir and its missing parents (mode 0755). GRENS_EIO with the path. */
-int grens_report_mkdirs(const char *dir, grens_error *err);
+GRENS_EXTERN int grens_report_mkdirs(const char *dir, grens_error *err);
 
 /* ---- tables ---------------------------------------------------------------- */
 typedef enum {
@@ -83,44 +83,48 @@ typedef struct grens_report_table grens_report_table;
 /* A table with the given columns (names must be distinct and non-empty).
  * On success *out is the caller's (grens_report_table_free). GRENS_EARG for
  * bad columns, GRENS_ELIMIT beyond GRENS_REPORT_MAX_COLUMNS, GRENS_ENOMEM. */
-int grens_report_table_new(grens_report_table **out, const grens_report_column *columns,
-			   uint32_t column_count, grens_error *err);
-void grens_report_table_free(grens_report_table *table);
+GRENS_EXTERN int grens_report_table_new(grens_report_table **out,
+					const grens_report_column *columns, uint32_t column_count,
+					grens_error *err);
+GRENS_EXTERN void grens_report_table_free(grens_report_table *table);
 /* Append a row whose cells are all empty (null); the set functions fill
  * the last row. GRENS_ELIMIT beyond GRENS_REPORT_MAX_ROWS, GRENS_ENOMEM. */
-int grens_report_table_add_row(grens_report_table *table, grens_error *err);
+GRENS_EXTERN int grens_report_table_add_row(grens_report_table *table, grens_error *err);
 /* Set a cell of the last row. GRENS_EARG when there is no row, the column
  * is out of range or of another type, or (strings) s is not UTF-8.
  * A NAN real stays empty. */
-int grens_report_table_set_string(grens_report_table *table, uint32_t column, const char *s,
-				  grens_error *err);
-int grens_report_table_set_int(grens_report_table *table, uint32_t column, int64_t v,
-			       grens_error *err);
-int grens_report_table_set_real(grens_report_table *table, uint32_t column, double v,
-				grens_error *err);
-uint32_t grens_report_table_row_count(const grens_report_table *table);
+GRENS_EXTERN int grens_report_table_set_string(grens_report_table *table, uint32_t column,
+					       const char *s, grens_error *err);
+GRENS_EXTERN int grens_report_table_set_int(grens_report_table *table, uint32_t column, int64_t v,
+					    grens_error *err);
+GRENS_EXTERN int grens_report_table_set_real(grens_report_table *table, uint32_t column, double v,
+					     grens_error *err);
+GRENS_EXTERN uint32_t grens_report_table_row_count(const grens_report_table *table);
 /* The index of the column named name, or GRENS_NONE. */
-uint32_t grens_report_table_column(const grens_report_table *table, const char *name);
+GRENS_EXTERN uint32_t grens_report_table_column(const grens_report_table *table, const char *name);
 
 /* CSV: a header line, then one line per row; fields with a comma, quote
  * or line break are quoted; empty cells are empty. GRENS_EIO on a write
  * error. */
-int grens_report_table_write_csv(const grens_report_table *table, FILE *f, grens_error *err);
+GRENS_EXTERN int grens_report_table_write_csv(const grens_report_table *table, FILE *f,
+					      grens_error *err);
 /* JSON: an array of objects, one per row, keys in column order, empty cells
  * null. GRENS_EIO on a write error. */
-int grens_report_table_write_json(const grens_report_table *table, FILE *f, grens_error *err);
+GRENS_EXTERN int grens_report_table_write_json(const grens_report_table *table, FILE *f,
+					       grens_error *err);
 /* GeoJSON FeatureCollection: one Feature per row with a Point geometry
  * [lon, lat] from the two REAL columns (a row without both gets a null
  * geometry), every other column as a property. GRENS_EARG when the columns
  * are not REAL columns of the table, GRENS_EIO on a write error. */
-int grens_report_table_write_geojson(const grens_report_table *table, uint32_t lon_column,
-				     uint32_t lat_column, FILE *f, grens_error *err);
+GRENS_EXTERN int grens_report_table_write_geojson(const grens_report_table *table,
+						  uint32_t lon_column, uint32_t lat_column, FILE *f,
+						  grens_error *err);
 
 /* ---- geography and hashes ---------------------------------------------------- */
 /* "NL" or "DE" for a point in the Netherlands or Germany, by a coarse
  * outline of the border (right to about a kilometre in the border region),
  * else "" (Belgium, elsewhere, NAN). */
-const char *grens_report_country(double lat, double lon);
+GRENS_EXTERN const char *grens_report_country(double lat, double lon);
 
 /* ---- the report ------------------------------------------------------------------ */
 typedef struct grens_report grens_report;
@@ -128,8 +132,9 @@ typedef struct grens_report grens_report;
 /* An empty report. title is shown on the page; run_time is the moment the
  * run started (UTC); version is grens_version(). *out is the caller's
  * (grens_report_free). GRENS_ENOMEM. */
-int grens_report_new(grens_report **out, const char *title, time_t run_time, grens_error *err);
-void grens_report_free(grens_report *report);
+GRENS_EXTERN int grens_report_new(grens_report **out, const char *title, time_t run_time,
+				  grens_error *err);
+GRENS_EXTERN void grens_report_free(grens_report *report);
 
 /* The percentile of travel times the opportunities and the station map
  * are computed with (the median; the access options' default). */
@@ -138,88 +143,98 @@ void grens_report_free(grens_report *report);
 /* The analysis settings shown with the charts: the service date, the
  * departure window (seconds since noon-minus-12h), the step between
  * departures and the threshold of "share under" (seconds). */
-int grens_report_set_query(grens_report *report, grens_date date, int32_t t0, int32_t t1,
-			   int32_t step, int32_t threshold, grens_error *err);
+GRENS_EXTERN int grens_report_set_query(grens_report *report, grens_date date, int32_t t0,
+					int32_t t1, int32_t step, int32_t threshold,
+					grens_error *err);
 
 /* Provenance of one feed: its name, the path it was loaded from (a .zip or a
  * directory: a directory's regular files are hashed one by one, sorted by
  * name), and feed_info's version and publisher ("" when absent). GRENS_EIO
  * when a file cannot be read, GRENS_ELIMIT beyond
  * GRENS_REPORT_MAX_FEED_FILES files. */
-int grens_report_add_feed(grens_report *report, const char *name, const char *path,
-			  const char *version, const char *publisher, grens_error *err);
+GRENS_EXTERN int grens_report_add_feed(grens_report *report, const char *name, const char *path,
+				       const char *version, const char *publisher,
+				       grens_error *err);
 /* The same provenance as grens_report_add_feed records, as compact JSON
  * text into *out (the caller frees it), to be kept (a snapshot does) and
  * added later with grens_report_add_feed_provenance. Errors as
  * grens_report_add_feed. */
-int grens_report_feed_provenance(char **out, const char *name, const char *path,
-				 const char *version, const char *publisher, grens_error *err);
+GRENS_EXTERN int grens_report_feed_provenance(char **out, const char *name, const char *path,
+					      const char *version, const char *publisher,
+					      grens_error *err);
 /* Add a feed's provenance made by grens_report_feed_provenance. GRENS_EFORMAT
  * when text is not such an object. */
-int grens_report_add_feed_provenance(grens_report *report, const char *text, grens_error *err);
+GRENS_EXTERN int grens_report_add_feed_provenance(grens_report *report, const char *text,
+						  grens_error *err);
 /* A scenario the report compares with "base": its name, SHA-256 of its
  * file and a description (may be ""). */
-int grens_report_add_scenario(grens_report *report, const char *name, const char *sha256,
-			      const char *description, grens_error *err);
+GRENS_EXTERN int grens_report_add_scenario(grens_report *report, const char *name,
+					   const char *sha256, const char *description,
+					   grens_error *err);
 /* A line of free text for the provenance block (e.g. what is missing). */
-int grens_report_add_note(grens_report *report, const char *text, grens_error *err);
+GRENS_EXTERN int grens_report_add_note(grens_report *report, const char *text, grens_error *err);
 
 /* A place as the report shows it. */
 typedef struct grens_report_place {
-	const char *id;   /* "feed:stop_id" or a place id */
+	const char *id; /* "feed:stop_id" or a place id */
 	const char *name;
-	double lat, lon;  /* NAN when unknown */
+	double lat, lon; /* NAN when unknown */
 } grens_report_place;
 
 /* A travel-time profile (range query) from one place to another under one
  * scenario ("base" or a scenario's name): steps as grens_raptor_profile
  * filled them, summarised with the report's threshold. Call
  * grens_report_set_query first (GRENS_EARG otherwise). */
-int grens_report_add_profile(grens_report *report, const grens_report_place *from,
-			     const grens_report_place *to, const char *scenario,
-			     const grens_route_profile_step *steps, uint32_t step_count,
-			     grens_error *err);
+GRENS_EXTERN int grens_report_add_profile(grens_report *report, const grens_report_place *from,
+					  const grens_report_place *to, const char *scenario,
+					  const grens_route_profile_step *steps,
+					  uint32_t step_count, grens_error *err);
 
 /* Reachable population from an origin within each cutoff (minutes) for one
  * variant of the network ("nl-only", "linked", or a scenario's name). */
-int grens_report_add_opportunities(grens_report *report, const grens_report_place *origin,
-				   const char *variant, const uint32_t *cutoff_min,
-				   const double *population, uint32_t count, grens_error *err);
+GRENS_EXTERN int grens_report_add_opportunities(grens_report *report,
+						const grens_report_place *origin,
+						const char *variant, const uint32_t *cutoff_min,
+						const double *population, uint32_t count,
+						grens_error *err);
 
 /* A station on the map with its travel time (seconds; GRENS_ROUTE_UNREACHED
  * when not reached) from origin under a scenario. The country comes from
  * the coordinates. members[0..member_count) are the ids of the stations it
  * stands for (stations of several feeds matched as one; station->id among
  * them); none: just station->id. */
-int grens_report_add_station(grens_report *report, const grens_report_place *origin,
-			     const grens_report_place *station, const char *feed,
-			     const char *scenario, int32_t travel_s, const char *const *members,
-			     uint32_t member_count, grens_error *err);
+GRENS_EXTERN int grens_report_add_station(grens_report *report, const grens_report_place *origin,
+					  const grens_report_place *station, const char *feed,
+					  const char *scenario, int32_t travel_s,
+					  const char *const *members, uint32_t member_count,
+					  grens_error *err);
 
 /* One journey of a route result (journeys[index]) under a scenario, with
  * its legs; a leg crosses the border when its stops are in different feeds
  * or, by coordinates, in different countries. tt must be the timetable the
  * result was computed on, date the query date. */
-int grens_report_add_journey(grens_report *report, const grens_timetable *tt, grens_date date,
-			     const char *scenario, const grens_route_result *result,
-			     uint32_t index, grens_error *err);
+GRENS_EXTERN int grens_report_add_journey(grens_report *report, const grens_timetable *tt,
+					  grens_date date, const char *scenario,
+					  const grens_route_result *result, uint32_t index,
+					  grens_error *err);
 
 /* What a scenario saves on one pair against the base over the same
  * departures: the medians (seconds, GRENS_ROUTE_UNREACHED when none) and
  * the saving per train with that train's departure
  * (grens_route_profile_train_saving; GRENS_ROUTE_UNREACHED when no
  * departure gains). Kept in report.json "savings". */
-int grens_report_add_saving(grens_report *report, const grens_report_place *from,
-			    const grens_report_place *to, const char *scenario,
-			    int32_t base_median, int32_t median, int32_t delta_train,
-			    int32_t train_departure, grens_error *err);
+GRENS_EXTERN int grens_report_add_saving(grens_report *report, const grens_report_place *from,
+					 const grens_report_place *to, const char *scenario,
+					 int32_t base_median, int32_t median, int32_t delta_train,
+					 int32_t train_departure, grens_error *err);
 
 /* Where the population of one country's places comes from: the number of
  * places and people, the reference date and source as the places file
  * gives them (its first row). Kept in report.json "population". */
-int grens_report_add_population(grens_report *report, const char *country, uint32_t places,
-				double people, const char *reference_date, const char *source,
-				grens_error *err);
+GRENS_EXTERN int grens_report_add_population(grens_report *report, const char *country,
+					     uint32_t places, double people,
+					     const char *reference_date, const char *source,
+					     grens_error *err);
 
 /* Three sets of assumptions of the border views (README: 'Border
  * effect'), in this order. */
@@ -238,10 +253,10 @@ typedef struct grens_report_border_row {
 /* The border views of one origin of home ("NL"), departures t0..t1
  * (seconds), ranked among `ranked` places of home: report.json "border",
  * each number with its range over the assumption sets. */
-int grens_report_add_border(grens_report *report, const grens_report_place *origin,
-			    const char *home, int32_t t0, int32_t t1, uint32_t ranked,
-			    const grens_report_border_row *rows, uint32_t row_count,
-			    grens_error *err);
+GRENS_EXTERN int grens_report_add_border(grens_report *report, const grens_report_place *origin,
+					 const char *home, int32_t t0, int32_t t1, uint32_t ranked,
+					 const grens_report_border_row *rows, uint32_t row_count,
+					 grens_error *err);
 
 /* A place on the map of the border views last added: its people (the
  * first opportunity kind) and its median travel time from the origin today
@@ -258,13 +273,14 @@ typedef struct grens_report_border_place {
 /* Add places[0..count) to the border views last added (report.json
  * border[-1].places; GRENS_EARG when there are none). Places without
  * coordinates are left out: they cannot be drawn. */
-int grens_report_add_border_places(grens_report *report, const grens_report_border_place *places,
-				   uint32_t count, grens_error *err);
+GRENS_EXTERN int grens_report_add_border_places(grens_report *report,
+						const grens_report_border_place *places,
+						uint32_t count, grens_error *err);
 
 /* The language of report.html's words: "en" (the default), "nl" or "de".
  * GRENS_EARG for another. Numbers and data (names, descriptions from the
  * scenario files) stay as they are. */
-int grens_report_set_lang(grens_report *report, const char *lang, grens_error *err);
+GRENS_EXTERN int grens_report_set_lang(grens_report *report, const char *lang, grens_error *err);
 
 /* Write the report into dir (created when missing):
  *   report.json        everything, the source of the other files
@@ -275,7 +291,8 @@ int grens_report_set_lang(grens_report *report, const char *lang, grens_error *e
  *   stations.csv, stations.geojson   stations with travel times
  *   journeys.csv       one row per leg, border crossings marked
  * Each file is replaced atomically. GRENS_EIO names the file that failed. */
-int grens_report_write_dir(const grens_report *report, const char *dir, grens_error *err);
+GRENS_EXTERN int grens_report_write_dir(const grens_report *report, const char *dir,
+					grens_error *err);
 
 /* "What travellers got": realised times from a recording against the
  * schedule, a "realised" block of report.json and a section of the page.
@@ -294,20 +311,27 @@ typedef struct grens_report_realised_pair {
 	const char *from, *to; /* display names */
 	uint32_t steps, planned, held, broken, no_data;
 	double share_held; /* NAN when nothing held or broke */
-	int32_t scheduled_median, realised_median, extra_p50, extra_p90; /* s; GRENS_ROUTE_UNREACHED */
+	int32_t scheduled_median, realised_median, extra_p50,
+	    extra_p90;	       /* s; GRENS_ROUTE_UNREACHED */
 	const char *top_break; /* "Heerlen: IC -> RE18 (late), 3 times", "" when none */
 } grens_report_realised_pair;
 
-int grens_report_set_realised(grens_report *report, const grens_report_realised *r,
-			      grens_error *err);
-int grens_report_add_realised_pair(grens_report *report, const grens_report_realised_pair *p,
-				   grens_error *err);
+GRENS_EXTERN int grens_report_set_realised(grens_report *report, const grens_report_realised *r,
+					   grens_error *err);
+GRENS_EXTERN int grens_report_add_realised_pair(grens_report *report,
+						const grens_report_realised_pair *p,
+						grens_error *err);
 /* Only report.json / only report.html to a stream. */
-int grens_report_write_json(const grens_report *report, FILE *f, grens_error *err);
-int grens_report_write_html(const grens_report *report, FILE *f, grens_error *err);
+GRENS_EXTERN int grens_report_write_json(const grens_report *report, FILE *f, grens_error *err);
+GRENS_EXTERN int grens_report_write_html(const grens_report *report, FILE *f, grens_error *err);
 
 /* ---- the diff between two runs ---------------------------------------------------- */
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_REPORT_DIFF_OPTIONS_VERSION 1
+
 typedef struct grens_report_diff_options {
+	unsigned
+	    version; /* GRENS_REPORT_DIFF_OPTIONS_VERSION (set by GRENS_REPORT_DIFF_OPTIONS_INIT) */
 	int32_t travel_time_s; /* report a median travel time that moved by more (default 60) */
 	double population;     /* report reachable population that moved by more (default 1000) */
 	/* How the output names the two reports (NULL: by the paths read):
@@ -315,10 +339,14 @@ typedef struct grens_report_diff_options {
 	const char *previous_name, *current_name;
 } grens_report_diff_options;
 
-#define GRENS_REPORT_DIFF_OPTIONS_INIT { .travel_time_s = 60, .population = 1000.0 }
+#define GRENS_REPORT_DIFF_OPTIONS_INIT                                                             \
+	{                                                                                          \
+		.version = GRENS_REPORT_DIFF_OPTIONS_VERSION, .travel_time_s = 60,                 \
+		.population = 1000.0                                                               \
+	}
 
 typedef struct grens_report_diff_counts {
-	uint32_t feeds_changed;   /* same feed name, different file hashes */
+	uint32_t feeds_changed; /* same feed name, different file hashes */
 	uint32_t feeds_added, feeds_removed;
 	uint32_t travel_times_changed;
 	uint32_t opportunities_changed;
@@ -329,9 +357,10 @@ typedef struct grens_report_diff_counts {
  * a plain-text summary to out_text (NULL: none). counts may be NULL.
  * GRENS_EIO when a file cannot be read or written, GRENS_EFORMAT when a
  * report.json is not one (err names the file and field). */
-int grens_report_diff(const char *previous_path, const char *current_path,
-		      const grens_report_diff_options *opts, const char *out_json,
-		      const char *out_text, grens_report_diff_counts *counts, grens_error *err);
+GRENS_EXTERN int grens_report_diff(const char *previous_path, const char *current_path,
+				   const grens_report_diff_options *opts, const char *out_json,
+				   const char *out_text, grens_report_diff_counts *counts,
+				   grens_error *err);
 
 /* ---- nightly runs -------------------------------------------------------------------- */
 /* A night is the folder DIR/YYYY-MM-DD. It is built under a temporary name
@@ -349,38 +378,39 @@ typedef struct grens_report_night grens_report_night;
  * flock while it lives, and names its pid); *removed (may be NULL) gets how
  * many. The new temporary is the caller's (grens_report_night_free).
  * GRENS_EIO, GRENS_ELIMIT, GRENS_ENOMEM. */
-int grens_report_night_begin(grens_report_night **out, const char *dir, grens_date date,
-			     unsigned *removed, grens_error *err);
+GRENS_EXTERN int grens_report_night_begin(grens_report_night **out, const char *dir,
+					  grens_date date, unsigned *removed, grens_error *err);
 /* The temporary folder to write the night's files into. */
-const char *grens_report_night_path(const grens_report_night *night);
+GRENS_EXTERN const char *grens_report_night_path(const grens_report_night *night);
 /* Write the marker, fsync the folder and rename it to DIR/YYYY-MM-DD, then
  * fsync DIR. An existing folder of that date is swapped out in one atomic
  * step (renameat2 RENAME_EXCHANGE) and removed; where the filesystem cannot
  * exchange, it is renamed aside first, so for a moment no folder of that
  * date exists (never a partial one). *replaced (may be NULL) says whether
  * one existed. GRENS_EIO; the temporary stays for grens_report_night_free. */
-int grens_report_night_commit(grens_report_night *night, bool *replaced, grens_error *err);
+GRENS_EXTERN int grens_report_night_commit(grens_report_night *night, bool *replaced,
+					   grens_error *err);
 /* Remove the temporary unless it was committed, release the lock, free.
  * NULL is fine. */
-void grens_report_night_free(grens_report_night *night);
+GRENS_EXTERN void grens_report_night_free(grens_report_night *night);
 /* Whether dir/name holds the marker of a complete night. */
-bool grens_report_night_complete(const char *dir, const char *name);
+GRENS_EXTERN bool grens_report_night_complete(const char *dir, const char *name);
 
 /* Point DIR/latest at DIR/name (a relative symlink), replacing an existing
  * link atomically (a new link under a temporary name, then rename).
  * GRENS_EIO. */
-int grens_report_link_latest(const char *dir, const char *name, grens_error *err);
+GRENS_EXTERN int grens_report_link_latest(const char *dir, const char *name, grens_error *err);
 /* Point DIR/latest at the night of date unless it points at a later night
  * now: `latest` only moves forward, or anywhere when force is set. *kept
  * gets the later night's date when latest stayed, else GRENS_DATE_NONE.
  * GRENS_EIO. */
-int grens_report_advance_latest(const char *dir, grens_date date, bool force, grens_date *kept,
-				grens_error *err);
+GRENS_EXTERN int grens_report_advance_latest(const char *dir, grens_date date, bool force,
+					     grens_date *kept, grens_error *err);
 /* The newest complete night (a folder YYYY-MM-DD with the marker) in dir
  * that is older than date, into name (>= 11 bytes). GRENS_ENOTFOUND when
  * there is none, GRENS_EIO when dir cannot be read. */
-int grens_report_previous_run(const char *dir, grens_date date, char *name, size_t namesz,
-			      grens_error *err);
+GRENS_EXTERN int grens_report_previous_run(const char *dir, grens_date date, char *name,
+					   size_t namesz, grens_error *err);
 
 /* The nightly configuration (grens-nightly.yaml(5)): a YAML mapping. Keys:
  * feeds (the feed list, relative to the config file), cache (the feed
@@ -423,11 +453,11 @@ typedef struct grens_report_nightly_config {
 	uint32_t cutoff_count;
 	char base_feeds[GRENS_REPORT_NIGHTLY_TEXT_BYTES]; /* "" : "nl" */
 	char links[GRENS_REPORT_PATH_BYTES];		  /* "" : no links file */
-	int64_t max_age_s;	   /* default 2 days */
-	grens_date service_date; /* GRENS_DATE_NONE: the run date */
-	int32_t window_start, window_end; /* default 06:00-22:00 */
-	int32_t step_s;			  /* default GRENS_ROUTE_DEFAULT_STEP */
-	int32_t threshold_s;		  /* default GRENS_ROUTE_DEFAULT_THRESHOLD */
+	int64_t max_age_s;				  /* default 2 days */
+	grens_date service_date;			  /* GRENS_DATE_NONE: the run date */
+	int32_t window_start, window_end;		  /* default 06:00-22:00 */
+	int32_t step_s;					  /* default GRENS_ROUTE_DEFAULT_STEP */
+	int32_t threshold_s; /* default GRENS_ROUTE_DEFAULT_THRESHOLD */
 	grens_report_diff_options diff;
 	char rt_archive[GRENS_REPORT_PATH_BYTES]; /* "" : none; resolved like feeds */
 	char rt_record_urls[GRENS_RT_RECORD_MAX_FEEDS]
@@ -441,17 +471,18 @@ typedef struct grens_report_nightly_config {
  * `feeds` / `pairs`, or rt_record_urls without rt_archive; GRENS_ELIMIT
  * when a list is full. The older syntax adds a `deprecated_syntax` warning
  * to diag (NULL: dropped). */
-int grens_report_nightly_parse(grens_report_nightly_config *out, const char *text, size_t len,
-			       const char *file, grens_diag *diag, grens_error *err);
+GRENS_EXTERN int grens_report_nightly_parse(grens_report_nightly_config *out, const char *text,
+					    size_t len, const char *file, grens_diag *diag,
+					    grens_error *err);
 /* Read and parse a nightly configuration file; GRENS_EIO when unreadable. */
-int grens_report_nightly_load(grens_report_nightly_config *out, const char *path, grens_diag *diag,
-			      grens_error *err);
+GRENS_EXTERN int grens_report_nightly_load(grens_report_nightly_config *out, const char *path,
+					   grens_diag *diag, grens_error *err);
 /* Write config, as read from file, to out as nightly.yaml: paths in file's
  * folder relative again, keys at their defaults left out. Parsing the
  * result at the same place gives the same configuration. GRENS_EIO when
  * out fails, GRENS_ENOMEM. */
-int grens_report_nightly_write_yaml(const grens_report_nightly_config *config, const char *file,
-				    FILE *out, grens_error *err);
+GRENS_EXTERN int grens_report_nightly_write_yaml(const grens_report_nightly_config *config,
+						 const char *file, FILE *out, grens_error *err);
 
 #ifdef __cplusplus
 }

@@ -47,11 +47,15 @@ extern "C" {
 /* A realtime overlay (grens/rt.h); routers only read it. */
 typedef struct grens_rt_overlay grens_rt_overlay;
 
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_ROUTE_OPTIONS_VERSION 1
+
 typedef struct grens_route_options {
-	uint32_t max_transfers;  /* default 8; at most the workspace's */
-	int32_t min_change;      /* seconds for every stop, overriding tt->stop_min_change except
-				    where changing is forbidden (GRENS_NET_CHANGE_FORBIDDEN); -1:
-				    use the timetable's (default) */
+	unsigned version;	/* GRENS_ROUTE_OPTIONS_VERSION (set by GRENS_ROUTE_OPTIONS_INIT) */
+	uint32_t max_transfers; /* default 8; at most the workspace's */
+	int32_t min_change;	/* seconds for every stop, overriding tt->stop_min_change except
+				   where changing is forbidden (GRENS_NET_CHANGE_FORBIDDEN); -1:
+				   use the timetable's (default) */
 	/* Live times (grens_rt_apply on the same timetable), or NULL for the
 	 * schedule. With it a trip runs on its live times, a cancelled trip
 	 * cannot be boarded and a skipped stop can be neither boarded nor
@@ -65,16 +69,19 @@ typedef struct grens_route_options {
 	int32_t max_duration;
 } grens_route_options;
 
-#define GRENS_ROUTE_OPTIONS_INIT                                                              \
-	{ .max_transfers = 8, .min_change = -1, .rt = NULL, .max_duration = 0 }
+#define GRENS_ROUTE_OPTIONS_INIT                                                                   \
+	{                                                                                          \
+		.version = GRENS_ROUTE_OPTIONS_VERSION, .max_transfers = 8, .min_change = -1,      \
+		.rt = NULL, .max_duration = 0                                                      \
+	}
 
 typedef struct grens_route_query {
 	const uint32_t *from; /* origin stop indices */
 	uint32_t from_count;
-	const uint32_t *to;   /* destination stop indices (ignored by one-to-all) */
+	const uint32_t *to; /* destination stop indices (ignored by one-to-all) */
 	uint32_t to_count;
-	grens_date date;      /* the query date D */
-	int32_t time;         /* departure, seconds since noon-minus-12h of D */
+	grens_date date; /* the query date D */
+	int32_t time;	 /* departure, seconds since noon-minus-12h of D */
 } grens_route_query;
 
 typedef enum {
@@ -87,12 +94,12 @@ typedef struct grens_route_leg {
 	uint32_t from_stop, to_stop;
 	int32_t departure, arrival; /* query time base (see above) */
 	/* transit only (GRENS_NONE / 0 for walks): */
-	uint32_t trip;              /* timetable trip, GRENS_NONE for an added trip */
-	uint32_t added;             /* with trip GRENS_NONE: the overlay's added trip
-				       (grens_rt_added_at); positions index its stops */
-	int32_t service_day;        /* trip's service day minus D: 0 or -1 */
+	uint32_t trip;				  /* timetable trip, GRENS_NONE for an added trip */
+	uint32_t added;				  /* with trip GRENS_NONE: the overlay's added trip
+						     (grens_rt_added_at); positions index its stops */
+	int32_t service_day;			  /* trip's service day minus D: 0 or -1 */
 	uint32_t board_position, alight_position; /* within the trip's pattern */
-	bool stay_seated;           /* continues the previous leg's vehicle (same block) */
+	bool stay_seated; /* continues the previous leg's vehicle (same block) */
 	/* realtime: the overlay of the query predicts the trip's times at the
 	 * boarding or alighting position; departure/arrival above are then the
 	 * live times and these the timetable's (equal to them without rt). */
@@ -102,7 +109,7 @@ typedef struct grens_route_leg {
 
 typedef struct grens_route_journey {
 	int32_t departure, arrival;
-	uint32_t transfers;           /* vehicles boarded minus one; stay-seated is no transfer */
+	uint32_t transfers;		/* vehicles boarded minus one; stay-seated is no transfer */
 	uint32_t leg_offset, leg_count; /* into grens_route_result.legs */
 } grens_route_journey;
 
@@ -116,9 +123,9 @@ typedef struct grens_route_result {
 
 /* One departure step of a range query. */
 typedef struct grens_route_profile_step {
-	int32_t departure;  /* the step's time (window start + i * step) */
-	int32_t arrival;    /* earliest arrival leaving at or after it, or GRENS_ROUTE_UNREACHED */
-	int32_t transfers;  /* of that journey, -1 when unreached */
+	int32_t departure; /* the step's time (window start + i * step) */
+	int32_t arrival;   /* earliest arrival leaving at or after it, or GRENS_ROUTE_UNREACHED */
+	int32_t transfers; /* of that journey, -1 when unreached */
 } grens_route_profile_step;
 
 /* Statistics of travel times (arrival minus departure step, waiting at the
@@ -130,8 +137,8 @@ typedef struct grens_route_profile_summary {
 	uint32_t steps, reached;
 	int32_t min, p10, median, p90, max;
 	double mean;
-	double mean_transfers;   /* over reached steps, NAN when none */
-	double share_under;      /* steps with travel time <= threshold / steps (0 when no steps) */
+	double mean_transfers; /* over reached steps, NAN when none */
+	double share_under;    /* steps with travel time <= threshold / steps (0 when no steps) */
 } grens_route_profile_summary;
 
 /* ---- RAPTOR ------------------------------------------------------------- */
@@ -140,30 +147,32 @@ typedef struct grens_raptor grens_raptor;
 /* Make a RAPTOR workspace for tt (which must outlive it), sized for up to
  * max_transfers (<= GRENS_ROUTE_MAX_TRANSFERS). On success *out is the
  * caller's; free with grens_raptor_free. GRENS_ENOMEM, GRENS_EARG. */
-int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max_transfers,
-		     grens_error *err);
-void grens_raptor_free(grens_raptor *ws);
+GRENS_EXTERN int grens_raptor_new(grens_raptor **out, const grens_timetable *tt,
+				  uint32_t max_transfers, grens_error *err);
+GRENS_EXTERN void grens_raptor_free(grens_raptor *ws);
 
 /* One departure: the Pareto set over (arrival, transfers) from q->from to
  * q->to leaving at q->time or later. *out points into the workspace. No
  * journey is not an error (journey_count 0). GRENS_EARG for a bad query,
  * GRENS_ELIMIT when a journey has too many legs. */
-int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
-		       const grens_route_options *opts, grens_route_result *out, grens_error *err);
+GRENS_EXTERN int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
+				    const grens_route_options *opts, grens_route_result *out,
+				    grens_error *err);
 
 /* Range RAPTOR: for each departure t0, t0+step, ... <= t1 the earliest
  * arrival at q->to leaving at that time or later (q->time is ignored), in
  * one run that reuses labels from later to earlier departures. steps must
  * hold (t1 - t0) / step + 1 entries. */
-int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t0, int32_t t1,
-			 int32_t step, const grens_route_options *opts,
-			 grens_route_profile_step *steps, grens_error *err);
+GRENS_EXTERN int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t0,
+				      int32_t t1, int32_t step, const grens_route_options *opts,
+				      grens_route_profile_step *steps, grens_error *err);
 
 /* One-to-all: the earliest arrival at every stop (arrival[stop_count],
  * GRENS_ROUTE_UNREACHED when not reached; origins get q->time) leaving
  * q->from at q->time. q->to is ignored. */
-int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
-			    const grens_route_options *opts, int32_t *arrival, grens_error *err);
+GRENS_EXTERN int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
+					 const grens_route_options *opts, int32_t *arrival,
+					 grens_error *err);
 
 /* Range one-to-all: the earliest arrival at every stop for departures the
  * caller steps through from the latest to the earliest, each run reusing
@@ -176,28 +185,32 @@ int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
  * GRENS_ROUTE_UNREACHED beyond opts->max_duration. time must not be later
  * than the previous call's. A range query ends with the workspace's next
  * query of any kind. GRENS_EARG for a bad query, offset or order. */
-int grens_raptor_range_start(grens_raptor *ws, const grens_route_query *q,
-			     const int32_t *from_offset, const grens_route_options *opts,
-			     grens_error *err);
-int grens_raptor_range_next(grens_raptor *ws, int32_t time, int32_t *arrival, grens_error *err);
+GRENS_EXTERN int grens_raptor_range_start(grens_raptor *ws, const grens_route_query *q,
+					  const int32_t *from_offset,
+					  const grens_route_options *opts, grens_error *err);
+GRENS_EXTERN int grens_raptor_range_next(grens_raptor *ws, int32_t time, int32_t *arrival,
+					 grens_error *err);
 
 /* ---- time-dependent Dijkstra --------------------------------------------- */
 typedef struct grens_dijkstra grens_dijkstra;
 
 /* As grens_raptor_new, for the Dijkstra router. */
-int grens_dijkstra_new(grens_dijkstra **out, const grens_timetable *tt, grens_error *err);
-void grens_dijkstra_free(grens_dijkstra *ws);
+GRENS_EXTERN int grens_dijkstra_new(grens_dijkstra **out, const grens_timetable *tt,
+				    grens_error *err);
+GRENS_EXTERN void grens_dijkstra_free(grens_dijkstra *ws);
 
 /* The earliest-arrival journey (at most one; transfers are not limited and
  * opts->max_transfers is ignored). *out points into the workspace. */
-int grens_dijkstra_route(grens_dijkstra *ws, const grens_route_query *q,
-			 const grens_route_options *opts, grens_route_result *out, grens_error *err);
+GRENS_EXTERN int grens_dijkstra_route(grens_dijkstra *ws, const grens_route_query *q,
+				      const grens_route_options *opts, grens_route_result *out,
+				      grens_error *err);
 
 /* ---- helpers ---------------------------------------------------------------- */
 
 /* Summarise a range query's steps; threshold in seconds. */
-void grens_route_profile_summarize(const grens_route_profile_step *steps, uint32_t n,
-				   int32_t threshold, grens_route_profile_summary *out);
+GRENS_EXTERN void grens_route_profile_summarize(const grens_route_profile_step *steps, uint32_t n,
+						int32_t threshold,
+						grens_route_profile_summary *out);
 /* The saving per train between two profiles of one pair over the same steps
  * (base and a scenario): the travel time of the scenario's best journey that
  * arrives earlier than the base from the same step, minus that of the base
@@ -205,12 +218,12 @@ void grens_route_profile_summarize(const grens_route_profile_step *steps, uint32
  * *delta (negative: faster), and that journey's departure. Both
  * GRENS_ROUTE_UNREACHED when no departure gains (README: 'Reading the
  * default result'). */
-void grens_route_profile_train_saving(const grens_route_profile_step *base,
-				      const grens_route_profile_step *scenario, uint32_t n,
-				      int32_t *delta, int32_t *departure);
+GRENS_EXTERN void grens_route_profile_train_saving(const grens_route_profile_step *base,
+						   const grens_route_profile_step *scenario,
+						   uint32_t n, int32_t *delta, int32_t *departure);
 
 /* The display name of a trip's route: short name, else long name, else id. */
-const char *grens_route_trip_route_name(const grens_timetable *tt, uint32_t trip);
+GRENS_EXTERN const char *grens_route_trip_route_name(const grens_timetable *tt, uint32_t trip);
 
 /* What a transit leg rides, for display: trip id, route name (short, else
  * long, else id; an added trip's route_id when its route is unknown),
@@ -220,12 +233,12 @@ const char *grens_route_trip_route_name(const grens_timetable *tt, uint32_t trip
 typedef struct grens_route_leg_info {
 	const char *trip_id, *route, *headsign, *feed;
 } grens_route_leg_info;
-void grens_route_leg_describe(const grens_timetable *tt, const grens_rt_overlay *rt,
-			      const grens_route_leg *leg, grens_route_leg_info *out);
+GRENS_EXTERN void grens_route_leg_describe(const grens_timetable *tt, const grens_rt_overlay *rt,
+					   const grens_route_leg *leg, grens_route_leg_info *out);
 
 /* Format a query-relative time as ISO local "YYYY-MM-DDTHH:MM:SS" on the
  * right day (86400 s and more are D+1). buf >= 32 bytes. */
-void grens_route_format_time(grens_date date, int32_t secs, char *buf, size_t bufsz);
+GRENS_EXTERN void grens_route_format_time(grens_date date, int32_t secs, char *buf, size_t bufsz);
 
 #ifdef __cplusplus
 }

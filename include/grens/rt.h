@@ -38,17 +38,17 @@ typedef struct grens_rt_feed grens_rt_feed;
  * header), GRENS_ELIMIT when the file is too large, GRENS_ENOTFOUND when it
  * does not exist, GRENS_EIO when it cannot be read, GRENS_ENOMEM. err->file
  * is set to path. */
-int grens_rt_check(const char *path, grens_error *err);
+GRENS_EXTERN int grens_rt_check(const char *path, grens_error *err);
 
 /* Decode a FeedMessage from buf[0..len); name is used in messages (may be
  * NULL). On success *out is the caller's (free with grens_rt_feed_free);
  * buf may be freed afterwards. Errors as grens_rt_check. */
-int grens_rt_decode(grens_rt_feed **out, const uint8_t *buf, size_t len, const char *name,
-		    grens_error *err);
+GRENS_EXTERN int grens_rt_decode(grens_rt_feed **out, const uint8_t *buf, size_t len,
+				 const char *name, grens_error *err);
 /* Read and decode the file at path. Errors as grens_rt_check. */
-int grens_rt_decode_file(grens_rt_feed **out, const char *path, grens_error *err);
+GRENS_EXTERN int grens_rt_decode_file(grens_rt_feed **out, const char *path, grens_error *err);
 /* Free a decoded feed; NULL is accepted. */
-void grens_rt_feed_free(grens_rt_feed *feed);
+GRENS_EXTERN void grens_rt_feed_free(grens_rt_feed *feed);
 
 typedef enum {
 	GRENS_RT_FULL_DATASET = 0,
@@ -68,7 +68,7 @@ typedef struct grens_rt_feed_summary {
 } grens_rt_feed_summary;
 
 /* The summary of a decoded feed (never fails). */
-void grens_rt_feed_summarize(const grens_rt_feed *feed, grens_rt_feed_summary *out);
+GRENS_EXTERN void grens_rt_feed_summarize(const grens_rt_feed *feed, grens_rt_feed_summary *out);
 
 /* ---- applying: the overlay -----------------------------------------------
  * An overlay holds what one FeedMessage says about one timetable: per
@@ -80,7 +80,11 @@ void grens_rt_feed_summarize(const grens_rt_feed *feed, grens_rt_feed_summary *o
  * hold the previous one. */
 typedef struct grens_rt_overlay grens_rt_overlay;
 
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_RT_OPTIONS_VERSION 1
+
 typedef struct grens_rt_options {
+	unsigned version; /* GRENS_RT_OPTIONS_VERSION (set by GRENS_RT_OPTIONS_INIT) */
 	/* Name of the timetable feed the realtime feed describes (its trip and
 	 * stop ids); NULL searches every feed of the timetable in order. */
 	const char *feed_name;
@@ -99,8 +103,8 @@ typedef struct grens_rt_options {
 
 #define GRENS_RT_OPTIONS_INIT                                                                      \
 	{                                                                                          \
-		.feed_name = NULL, .now = 0, .max_age_s = 0, .reject_decreasing = false,           \
-		.lang = NULL,                                                                      \
+		.version = GRENS_RT_OPTIONS_VERSION, .feed_name = NULL, .now = 0, .max_age_s = 0,  \
+		.reject_decreasing = false, .lang = NULL,                                          \
 	}
 
 /* Every outcome of applying a feed, counted. Each TripUpdate entity lands in
@@ -198,53 +202,56 @@ typedef struct grens_rt_alert {
  * caller's (grens_rt_overlay_release). The overlay copies what it keeps
  * from feed (which may be freed); its trip and stop indices refer to tt,
  * which must outlive it. */
-int grens_rt_apply(grens_rt_overlay **out, const grens_timetable *tt,
-		   const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count,
-		   const grens_rt_feed *feed, const grens_rt_options *opts, grens_diag *diag,
-		   grens_error *err);
+GRENS_EXTERN int grens_rt_apply(grens_rt_overlay **out, const grens_timetable *tt,
+				const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count,
+				const grens_rt_feed *feed, const grens_rt_options *opts,
+				grens_diag *diag, grens_error *err);
 
 /* Take / drop a reference. The last release frees the overlay. NULL is
  * accepted by release. */
-grens_rt_overlay *grens_rt_overlay_retain(grens_rt_overlay *ov);
-void grens_rt_overlay_release(grens_rt_overlay *ov);
+GRENS_EXTERN grens_rt_overlay *grens_rt_overlay_retain(grens_rt_overlay *ov);
+GRENS_EXTERN void grens_rt_overlay_release(grens_rt_overlay *ov);
 
 /* The counts and the header of the feed the overlay was built from. */
-const grens_rt_counts *grens_rt_overlay_counts(const grens_rt_overlay *ov);
-const grens_rt_feed_summary *grens_rt_overlay_header(const grens_rt_overlay *ov);
+GRENS_EXTERN const grens_rt_counts *grens_rt_overlay_counts(const grens_rt_overlay *ov);
+GRENS_EXTERN const grens_rt_feed_summary *grens_rt_overlay_header(const grens_rt_overlay *ov);
 
 /* The live state of trip on service date, or NULL when the feed says nothing
  * about it (run as scheduled). O(1) for untouched trips, O(log n) else. */
-const grens_rt_trip *grens_rt_trip_find(const grens_rt_overlay *ov, uint32_t trip, grens_date date);
+GRENS_EXTERN const grens_rt_trip *grens_rt_trip_find(const grens_rt_overlay *ov, uint32_t trip,
+						     grens_date date);
 /* The stop times a router uses for trip on service date: the overlay's
  * (live where predicted, scheduled elsewhere) when it has the trip, else the
  * timetable's own row; NULL when the trip is cancelled that day. ov may be
  * NULL (no realtime). The pointer lives as long as ov and tt. */
-const grens_net_stop_time *grens_rt_times(const grens_rt_overlay *ov, const grens_timetable *tt,
-					  uint32_t trip, grens_date date);
+GRENS_EXTERN const grens_net_stop_time *grens_rt_times(const grens_rt_overlay *ov,
+						       const grens_timetable *tt, uint32_t trip,
+						       grens_date date);
 /* Does any trip of the pattern have live state (on any date)? A router keeps
  * its binary search by departure for untouched patterns and scans touched
  * ones trip by trip, since delays may reorder their trips. */
-bool grens_rt_pattern_touched(const grens_rt_overlay *ov, uint32_t pattern);
+GRENS_EXTERN bool grens_rt_pattern_touched(const grens_rt_overlay *ov, uint32_t pattern);
 /* Is the trip cancelled on that service date? */
-bool grens_rt_trip_cancelled(const grens_rt_overlay *ov, uint32_t trip, grens_date date);
+GRENS_EXTERN bool grens_rt_trip_cancelled(const grens_rt_overlay *ov, uint32_t trip,
+					  grens_date date);
 /* Live arrival/departure at pattern position pos: 1 with *out set when the
  * feed predicts it, 0 for "no change" (use the schedule; also for a
  * cancelled trip or a position out of range). */
-int grens_rt_stop_time(const grens_rt_overlay *ov, uint32_t trip, grens_date date, uint32_t pos,
-		       grens_net_stop_time *out);
+GRENS_EXTERN int grens_rt_stop_time(const grens_rt_overlay *ov, uint32_t trip, grens_date date,
+				    uint32_t pos, grens_net_stop_time *out);
 /* Is pattern position pos of the trip skipped on that date? */
-bool grens_rt_stop_skipped(const grens_rt_overlay *ov, uint32_t trip, grens_date date,
-			   uint32_t pos);
+GRENS_EXTERN bool grens_rt_stop_skipped(const grens_rt_overlay *ov, uint32_t trip, grens_date date,
+					uint32_t pos);
 
 /* Trips with live state (including cancelled ones), sorted by trip then date. */
-uint32_t grens_rt_trip_count(const grens_rt_overlay *ov);
-const grens_rt_trip *grens_rt_trip_at(const grens_rt_overlay *ov, uint32_t i);
+GRENS_EXTERN uint32_t grens_rt_trip_count(const grens_rt_overlay *ov);
+GRENS_EXTERN const grens_rt_trip *grens_rt_trip_at(const grens_rt_overlay *ov, uint32_t i);
 /* Trips the feed adds, in feed order. */
-uint32_t grens_rt_added_count(const grens_rt_overlay *ov);
-const grens_rt_added_trip *grens_rt_added_at(const grens_rt_overlay *ov, uint32_t i);
+GRENS_EXTERN uint32_t grens_rt_added_count(const grens_rt_overlay *ov);
+GRENS_EXTERN const grens_rt_added_trip *grens_rt_added_at(const grens_rt_overlay *ov, uint32_t i);
 /* Alerts, in feed order. */
-uint32_t grens_rt_alert_count(const grens_rt_overlay *ov);
-const grens_rt_alert *grens_rt_alert_at(const grens_rt_overlay *ov, uint32_t i);
+GRENS_EXTERN uint32_t grens_rt_alert_count(const grens_rt_overlay *ov);
+GRENS_EXTERN const grens_rt_alert *grens_rt_alert_at(const grens_rt_overlay *ov, uint32_t i);
 
 /* ---- swapping: the live overlay ------------------------------------------
  * Holds the current overlay of a long-running reader (router, server).
@@ -253,20 +260,21 @@ const grens_rt_alert *grens_rt_alert_at(const grens_rt_overlay *ov, uint32_t i);
 typedef struct grens_rt_live grens_rt_live;
 
 /* NULL on OOM. */
-grens_rt_live *grens_rt_live_new(void);
+GRENS_EXTERN grens_rt_live *grens_rt_live_new(void);
 /* Frees the holder and drops its reference to the current overlay. */
-void grens_rt_live_free(grens_rt_live *live);
+GRENS_EXTERN void grens_rt_live_free(grens_rt_live *live);
 /* The current overlay with a reference for the caller (release it when the
  * query is done), or NULL when none has been loaded yet. */
-grens_rt_overlay *grens_rt_live_acquire(grens_rt_live *live);
+GRENS_EXTERN grens_rt_overlay *grens_rt_live_acquire(grens_rt_live *live);
 /* Replace the current overlay by ov (takes over the caller's reference). */
-void grens_rt_live_replace(grens_rt_live *live, grens_rt_overlay *ov);
+GRENS_EXTERN void grens_rt_live_replace(grens_rt_live *live, grens_rt_overlay *ov);
 /* Decode the file at path, apply it and replace the current overlay. On any
  * error the current overlay stays and the error is returned (as
  * grens_rt_decode_file / grens_rt_apply). */
-int grens_rt_live_update(grens_rt_live *live, const grens_timetable *tt,
-			 const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count, const char *path,
-			 const grens_rt_options *opts, grens_diag *diag, grens_error *err);
+GRENS_EXTERN int grens_rt_live_update(grens_rt_live *live, const grens_timetable *tt,
+				      const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count,
+				      const char *path, const grens_rt_options *opts,
+				      grens_diag *diag, grens_error *err);
 
 /* ---- archives: recorded snapshots -----------------------------------------
  * A folder of FeedMessages recorded over time (grens rt record), one
@@ -292,13 +300,13 @@ typedef struct grens_rt_snapshot {
 
 /* What opening an archive found. */
 typedef struct grens_rt_archive_stats {
-	uint32_t days;		  /* day folders */
-	uint32_t snapshots;	  /* listed */
-	uint32_t corrupt;	  /* files that did not decode (renamed *.corrupt when writable) */
-	uint32_t reindexed_days;  /* indexes rebuilt from the files */
-	uint32_t temp_removed;	  /* temporary files of an interrupted write removed */
-	uint32_t removed_days;	  /* day folders removed by grens_rt_archive_prune */
-	uint64_t bytes;		  /* uncompressed bytes of the listed snapshots */
+	uint32_t days;		 /* day folders */
+	uint32_t snapshots;	 /* listed */
+	uint32_t corrupt;	 /* files that did not decode (renamed *.corrupt when writable) */
+	uint32_t reindexed_days; /* indexes rebuilt from the files */
+	uint32_t temp_removed;	 /* temporary files of an interrupted write removed */
+	uint32_t removed_days;	 /* day folders removed by grens_rt_archive_prune */
+	uint64_t bytes;		 /* uncompressed bytes of the listed snapshots */
 } grens_rt_archive_stats;
 
 /* Open the archive in dir. writable: create dir when missing, remove
@@ -308,20 +316,20 @@ typedef struct grens_rt_archive_stats {
  * skipped and counted, never fatal. On success *out is the caller's
  * (grens_rt_archive_free). GRENS_ENOTFOUND (no such folder, read-only),
  * GRENS_EIO, GRENS_ELIMIT (too many snapshots), GRENS_ENOMEM. */
-int grens_rt_archive_open(grens_rt_archive **out, const char *dir, bool writable,
-			  grens_error *err);
-void grens_rt_archive_free(grens_rt_archive *ar);
-const grens_rt_archive_stats *grens_rt_archive_stats_get(const grens_rt_archive *ar);
+GRENS_EXTERN int grens_rt_archive_open(grens_rt_archive **out, const char *dir, bool writable,
+				       grens_error *err);
+GRENS_EXTERN void grens_rt_archive_free(grens_rt_archive *ar);
+GRENS_EXTERN const grens_rt_archive_stats *grens_rt_archive_stats_get(const grens_rt_archive *ar);
 /* Snapshots by received time (then feed). */
-uint32_t grens_rt_archive_count(const grens_rt_archive *ar);
-const grens_rt_snapshot *grens_rt_archive_at(const grens_rt_archive *ar, uint32_t i);
+GRENS_EXTERN uint32_t grens_rt_archive_count(const grens_rt_archive *ar);
+GRENS_EXTERN const grens_rt_snapshot *grens_rt_archive_at(const grens_rt_archive *ar, uint32_t i);
 /* The snapshots received in [from, to) (POSIX seconds) are those at
  * [*first, *first + count) of grens_rt_archive_at; returns count (0 when
  * none, *first then the position where one would go). A pass over a period,
  * as the realised times make, reads a day without scanning the whole
  * archive. */
-uint32_t grens_rt_archive_range(const grens_rt_archive *ar, int64_t from, int64_t to,
-				uint32_t *first);
+GRENS_EXTERN uint32_t grens_rt_archive_range(const grens_rt_archive *ar, int64_t from, int64_t to,
+					     uint32_t *first);
 
 /* Add the FeedMessage buf[0..len) of feed (a grens_fetch name) received at
  * received (POSIX seconds), unless a snapshot of that feed with the same
@@ -329,18 +337,19 @@ uint32_t grens_rt_archive_range(const grens_rt_archive *ar, int64_t from, int64_
  * first (a file that does not decode is refused: GRENS_EFORMAT), gzip'ed,
  * written atomically, and the day's index rewritten atomically. Needs a
  * writable archive. GRENS_EIO, GRENS_EARG (bad feed name), GRENS_ENOMEM. */
-int grens_rt_archive_add(grens_rt_archive *ar, const char *feed, int64_t received,
-			 const uint8_t *buf, size_t len, bool *added, grens_error *err);
+GRENS_EXTERN int grens_rt_archive_add(grens_rt_archive *ar, const char *feed, int64_t received,
+				      const uint8_t *buf, size_t len, bool *added,
+				      grens_error *err);
 
 /* Remove the day folders more than keep_days days before the UTC day of
  * now (keep_days 0: keep everything); *removed counts them (may be NULL). */
-int grens_rt_archive_prune(grens_rt_archive *ar, int64_t now, unsigned keep_days,
-			   uint32_t *removed, grens_error *err);
+GRENS_EXTERN int grens_rt_archive_prune(grens_rt_archive *ar, int64_t now, unsigned keep_days,
+					uint32_t *removed, grens_error *err);
 
 /* Read, decompress and decode a snapshot, checking its SHA-256. Errors as
  * grens_rt_decode (GRENS_EFORMAT also for a bad gzip stream or hash). */
-int grens_rt_archive_read(const grens_rt_archive *ar, const grens_rt_snapshot *snap,
-			  grens_rt_feed **out, grens_error *err);
+GRENS_EXTERN int grens_rt_archive_read(const grens_rt_archive *ar, const grens_rt_snapshot *snap,
+				       grens_rt_feed **out, grens_error *err);
 
 /* ---- realised times: what an archive says happened -------------------------
  * Every snapshot of an archive received over a period is applied to the
@@ -372,17 +381,17 @@ typedef struct grens_rt_realised_options {
 	}
 
 typedef struct grens_rt_realised_counts {
-	uint32_t snapshots_read;    /* applied */
-	uint32_t snapshots_corrupt; /* could not be read or decoded: skipped */
+	uint32_t snapshots_read;	       /* applied */
+	uint32_t snapshots_corrupt;	       /* could not be read or decoded: skipped */
 	int64_t first_snapshot, last_snapshot; /* POSIX seconds, 0 when none */
-	uint32_t gaps;		    /* intervals between consecutive snapshots longer than
-				       max_gap_s (trips in them are mostly "no data") */
+	uint32_t gaps; /* intervals between consecutive snapshots longer than
+			  max_gap_s (trips in them are mostly "no data") */
 	int64_t longest_gap_s;
 	/* Trips of the described feeds running on the period's dates: observed
 	 * + no_data. Observed includes cancelled. */
 	uint32_t trips_scheduled, trips_observed, trips_no_data, trips_cancelled;
-	uint32_t trips_added;	  /* distinct added (trip_id, date) */
-	uint32_t stops_observed;  /* stop times with a realised (live) time */
+	uint32_t trips_added;	 /* distinct added (trip_id, date) */
+	uint32_t stops_observed; /* stop times with a realised (live) time */
 	uint32_t stops_skipped;
 } grens_rt_realised_counts;
 
@@ -390,17 +399,18 @@ typedef struct grens_rt_realised_counts {
  * snapshots of ar received between 3 h before the first date's day start
  * and 30 h after the last one's (GTFS times run past 24:00). Feeds
  * described: opts->rt.feed_name, else every timetable feed with a trip
- * matched by some snapshot of the period (every feed when none matched). A snapshot that cannot be read is skipped and
- * counted (and noted to diag), never fatal. On success *out holds one
- * reference (grens_rt_overlay_release) and *counts is filled. GRENS_EARG
- * (first > last, a period over GRENS_RT_REALISED_MAX_DAYS, unknown
- * feed_name), GRENS_ENOTFOUND (the timetable's zone), GRENS_ENOMEM. */
+ * matched by some snapshot of the period (every feed when none matched). A snapshot that cannot be
+ * read is skipped and counted (and noted to diag), never fatal. On success *out holds one reference
+ * (grens_rt_overlay_release) and *counts is filled. GRENS_EARG (first > last, a period over
+ * GRENS_RT_REALISED_MAX_DAYS, unknown feed_name), GRENS_ENOTFOUND (the timetable's zone),
+ * GRENS_ENOMEM. */
 #define GRENS_RT_REALISED_MAX_DAYS 62
-int grens_rt_realised_build(grens_rt_overlay **out, grens_rt_realised_counts *counts,
-			    const grens_timetable *tt, const grens_gtfs_feed *const *gtfs,
-			    uint32_t gtfs_count, const grens_rt_archive *ar, grens_date first,
-			    grens_date last, const grens_rt_realised_options *opts,
-			    grens_diag *diag, grens_error *err);
+GRENS_EXTERN int grens_rt_realised_build(grens_rt_overlay **out, grens_rt_realised_counts *counts,
+					 const grens_timetable *tt,
+					 const grens_gtfs_feed *const *gtfs, uint32_t gtfs_count,
+					 const grens_rt_archive *ar, grens_date first,
+					 grens_date last, const grens_rt_realised_options *opts,
+					 grens_diag *diag, grens_error *err);
 
 /* ---- recording: the recorder's status file and lock ------------------------
  * A recorder (grens rt record) keeps two more files in the archive folder:
@@ -416,12 +426,12 @@ int grens_rt_realised_build(grens_rt_overlay **out, grens_rt_realised_counts *co
  * of one feed: polls = added + unchanged + failed. */
 typedef struct grens_rt_record_counts {
 	uint64_t polls;
-	uint64_t added;	    /* a snapshot the archive did not hold yet */
-	uint64_t unchanged; /* 304, the same bytes, or a snapshot already archived */
-	uint64_t failed;    /* no usable message: HTTP or network error, size cap,
-			     * a body that does not decode, the archive not writable */
-	int64_t last_poll;  /* POSIX seconds of the end of the last poll, 0 never */
-	int64_t last_added; /* of the last new snapshot, 0 never */
+	uint64_t added;	      /* a snapshot the archive did not hold yet */
+	uint64_t unchanged;   /* 304, the same bytes, or a snapshot already archived */
+	uint64_t failed;      /* no usable message: HTTP or network error, size cap,
+			       * a body that does not decode, the archive not writable */
+	int64_t last_poll;    /* POSIX seconds of the end of the last poll, 0 never */
+	int64_t last_added;   /* of the last new snapshot, 0 never */
 	char last_result[16]; /* "new", "unchanged", "failed", "" never */
 	char last_error[GRENS_RT_RECORD_ERROR_BYTES]; /* of the last failed poll, cut */
 } grens_rt_record_counts;
@@ -446,28 +456,29 @@ typedef struct grens_rt_record_status {
 
 /* Write dir/status.json atomically (temporary file, fsync, rename).
  * GRENS_EIO, GRENS_ENOMEM. */
-int grens_rt_record_status_write(const char *dir, const grens_rt_record_status *st,
-				 grens_error *err);
+GRENS_EXTERN int grens_rt_record_status_write(const char *dir, const grens_rt_record_status *st,
+					      grens_error *err);
 /* Read dir/status.json. GRENS_ENOTFOUND when absent, GRENS_EFORMAT when it
  * is not what grens_rt_record_status_write writes (err says which key). */
-int grens_rt_record_status_read(grens_rt_record_status *out, const char *dir, grens_error *err);
+GRENS_EXTERN int grens_rt_record_status_read(grens_rt_record_status *out, const char *dir,
+					     grens_error *err);
 
 /* Take the recorder lock of the archive folder dir (created when missing):
  * on success *fd is the lock (release with grens_rt_record_unlock) and the
  * file holds this process's pid. When another process holds it, returns 0
  * with *fd -1 and *holder its pid (0 when unreadable). The lock goes with the
  * process: kill -9 releases it. GRENS_EIO. */
-int grens_rt_record_lock(int *fd, const char *dir, int64_t *holder, grens_error *err);
-void grens_rt_record_unlock(int fd);
+GRENS_EXTERN int grens_rt_record_lock(int *fd, const char *dir, int64_t *holder, grens_error *err);
+GRENS_EXTERN void grens_rt_record_unlock(int fd);
 /* Whether a recorder holds dir's lock (*holder its pid, 0 when none or
  * unreadable) without taking it for long or changing the file. GRENS_EIO. */
-int grens_rt_record_probe(const char *dir, int64_t *holder, grens_error *err);
+GRENS_EXTERN int grens_rt_record_probe(const char *dir, int64_t *holder, grens_error *err);
 
 /* grens_rt_archive_add of the FeedMessage in the file at path (at most
  * GRENS_LIMIT_RT_BYTES): how a recorder archives the fetcher's download.
  * Errors as grens_rt_archive_add, GRENS_ENOTFOUND / GRENS_EIO for the file. */
-int grens_rt_archive_add_file(grens_rt_archive *ar, const char *feed, int64_t received,
-			      const char *path, bool *added, grens_error *err);
+GRENS_EXTERN int grens_rt_archive_add_file(grens_rt_archive *ar, const char *feed, int64_t received,
+					   const char *path, bool *added, grens_error *err);
 
 /* ---- time ------------------------------------------------------------------ */
 
@@ -475,9 +486,11 @@ int grens_rt_archive_add_file(grens_rt_archive *ar, const char *feed, int64_t re
  * times on that service day). Reads the zone from the system TZ database
  * (/usr/share/zoneinfo) without touching the process's TZ. 0 or
  * GRENS_ENOTFOUND (unknown zone), GRENS_EFORMAT (unreadable zone file). */
-int grens_rt_day_start(const char *zone, grens_date date, int64_t *out, grens_error *err);
+GRENS_EXTERN int grens_rt_day_start(const char *zone, grens_date date, int64_t *out,
+				    grens_error *err);
 /* The local date of POSIX time t in zone. Errors as grens_rt_day_start. */
-int grens_rt_local_date(const char *zone, int64_t t, grens_date *out, grens_error *err);
+GRENS_EXTERN int grens_rt_local_date(const char *zone, int64_t t, grens_date *out,
+				     grens_error *err);
 
 #ifdef __cplusplus
 }

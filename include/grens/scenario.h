@@ -48,23 +48,23 @@ typedef struct grens_scenario_result grens_scenario_result;
  * grens_scenario_free). GRENS_EIO when it cannot be read, GRENS_EFORMAT
  * for a YAML or shape error (err has file, line, column and field),
  * GRENS_ELIMIT beyond the limits above, GRENS_ENOMEM. */
-int grens_scenario_load(grens_scenario **out, const char *path, grens_error *err);
+GRENS_EXTERN int grens_scenario_load(grens_scenario **out, const char *path, grens_error *err);
 
 /* The same from a buffer; `file` names it in errors and resolves relative
  * overlay paths (its directory); NULL means "<scenario>" and the current
  * directory. */
-int grens_scenario_parse(grens_scenario **out, const char *text, size_t len, const char *file,
-			 grens_error *err);
+GRENS_EXTERN int grens_scenario_parse(grens_scenario **out, const char *text, size_t len,
+				      const char *file, grens_error *err);
 
-void grens_scenario_free(grens_scenario *sc);
+GRENS_EXTERN void grens_scenario_free(grens_scenario *sc);
 
 /* The scenario's name (the `name:` key, else the file's base name without
  * extension) and the SHA-256 of the file bytes as 64 hex digits. Both are
  * owned by the scenario. */
-const char *grens_scenario_name(const grens_scenario *sc);
-const char *grens_scenario_hash(const grens_scenario *sc);
-const char *grens_scenario_description(const grens_scenario *sc); /* "" when none */
-uint32_t grens_scenario_edit_count(const grens_scenario *sc);
+GRENS_EXTERN const char *grens_scenario_name(const grens_scenario *sc);
+GRENS_EXTERN const char *grens_scenario_hash(const grens_scenario *sc);
+GRENS_EXTERN const char *grens_scenario_description(const grens_scenario *sc); /* "" when none */
+GRENS_EXTERN uint32_t grens_scenario_edit_count(const grens_scenario *sc);
 
 /* Apply the edits in order to copies of feeds[0..feed_count). Edits name
  * feeds by their name (grens_gtfs_feed.name). Notices (an edit that matched
@@ -73,16 +73,17 @@ uint32_t grens_scenario_edit_count(const grens_scenario *sc);
  * GRENS_ENOTFOUND for an unknown feed, stop, route or trip, GRENS_EFORMAT
  * for impossible times, GRENS_EARG for an ambiguous stop name; err names the
  * scenario file, line and column of the offending value. */
-int grens_scenario_apply(grens_scenario_result **out, const grens_scenario *sc,
-			 const grens_gtfs_feed *const *feeds, uint32_t feed_count, grens_diag *diag,
-			 grens_error *err);
+GRENS_EXTERN int grens_scenario_apply(grens_scenario_result **out, const grens_scenario *sc,
+				      const grens_gtfs_feed *const *feeds, uint32_t feed_count,
+				      grens_diag *diag, grens_error *err);
 
 /* The modified feeds, one per input feed in the same order (an overlay is
  * merged into a feed, never added as a new one). Owned by the result. */
-const grens_gtfs_feed *const *grens_scenario_result_feeds(const grens_scenario_result *res,
-							  uint32_t *count);
-const grens_scenario_stats *grens_scenario_result_stats(const grens_scenario_result *res);
-void grens_scenario_result_free(grens_scenario_result *res);
+GRENS_EXTERN const grens_gtfs_feed *const *
+grens_scenario_result_feeds(const grens_scenario_result *res, uint32_t *count);
+GRENS_EXTERN const grens_scenario_stats *
+grens_scenario_result_stats(const grens_scenario_result *res);
+GRENS_EXTERN void grens_scenario_result_free(grens_scenario_result *res);
 
 #ifdef __cplusplus
 }

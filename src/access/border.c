@@ -92,6 +92,16 @@ int grens_access_border_run(grens_access_border **out, const grens_access_networ
 			    uint32_t origin_count, const grens_access_options *opts,
 			    grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_border_run: out is NULL");
+	if (!origins && origin_count)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_access_border_run: origins is NULL");
+	if (opts && opts->version != GRENS_ACCESS_OPTIONS_VERSION)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_access_border_run: options version %u, not %u "
+				       "(GRENS_ACCESS_OPTIONS_INIT)",
+				       opts->version, GRENS_ACCESS_OPTIONS_VERSION);
 	*out = NULL;
 	if (!today || !home || !opts || strlen(home) != 2)
 		return grens_error_set(err, GRENS_EARG, "the border needs a network and a home "
@@ -146,17 +156,23 @@ fail:
 const grens_access_result *grens_access_border_result(const grens_access_border *b,
 						      grens_access_view view)
 {
+	if (!b)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return view == GRENS_ACCESS_VIEW_TODAY ? b->today : b->on_cut;
 }
 
 const grens_access_network *grens_access_border_network(const grens_access_border *b)
 {
+	if (!b)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return b->cut_net;
 }
 
 void grens_access_border_counts(const grens_access_border *b, uint32_t *stops_kept,
 				uint32_t *trips_today, uint32_t *trips_cut)
 {
+	if (!b || !stops_kept || !trips_today || !trips_cut)
+		return; /* NULL not allowed: docs/api.md */
 	*stops_kept = b->stops_kept;
 	*trips_today = b->trips_today;
 	*trips_cut = b->trips_cut;
@@ -165,6 +181,8 @@ void grens_access_border_counts(const grens_access_border *b, uint32_t *stops_ke
 double grens_access_border_value(const grens_access_border *b, uint32_t i, grens_access_view view,
 				 uint32_t p, uint32_t c, uint32_t kind)
 {
+	if (!b)
+		return 0.0; /* NULL not allowed: docs/api.md */
 	if (view == GRENS_ACCESS_VIEW_TODAY)
 		return grens_access_result_opportunities(b->today, i, p, c, kind);
 	if (view == GRENS_ACCESS_VIEW_CLOSED_BORDER)
@@ -181,6 +199,8 @@ double grens_access_border_value(const grens_access_border *b, uint32_t i, grens
 int grens_access_border_rank(uint32_t *rank, const grens_access_border *b, const uint8_t *among,
 			     grens_access_view view, uint32_t p, uint32_t c, uint32_t kind)
 {
+	if (!rank || !b)
+		return GRENS_EINVAL; /* NULL not allowed: docs/api.md */
 	uint32_t n = grens_access_result_count(b->today);
 	/* competition ranking (1 = most; equal values share the better rank)
 	 * by counting: n is a few hundred municipalities */

@@ -58,6 +58,8 @@ static int cmp_i32(const void *a, const void *b)
 
 int32_t grens_access_percentile(int32_t *values, uint32_t n, uint32_t p)
 {
+	if (!values && n)
+		return GRENS_ACCESS_UNREACHED; /* NULL not allowed: docs/api.md */
 	if (n == 0 || p == 0 || p > 100)
 		return INF;
 	qsort(values, n, sizeof(int32_t), cmp_i32);
@@ -638,6 +640,19 @@ int grens_access_run(grens_access_result **out, const grens_access_network *net,
 		     const grens_access_origin *origins, uint32_t origin_count,
 		     const grens_access_options *opts, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_run: out is NULL");
+	if (!net)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_run: net is NULL");
+	if (!origins && origin_count)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_run: origins is NULL");
+	if (!opts)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_run: opts is NULL");
+	if (opts->version != GRENS_ACCESS_OPTIONS_VERSION)
+		return grens_error_set(
+		    err, GRENS_EINVAL,
+		    "grens_access_run: options version %u, not %u (GRENS_ACCESS_OPTIONS_INIT)",
+		    opts->version, GRENS_ACCESS_OPTIONS_VERSION);
 	*out = NULL;
 	int rc = check_options(net, origins, origin_count, opts, err);
 	if (rc)
@@ -749,27 +764,37 @@ fail:
 
 uint32_t grens_access_result_count(const grens_access_result *r)
 {
+	if (!r)
+		return 0; /* NULL not allowed: docs/api.md */
 	return r->count;
 }
 
 uint32_t grens_access_result_origin(const grens_access_result *r, uint32_t i)
 {
+	if (!r)
+		return GRENS_NONE; /* NULL not allowed: docs/api.md */
 	return i < r->count ? r->origin[i] : GRENS_NONE;
 }
 
 const grens_access_options *grens_access_result_options(const grens_access_result *r)
 {
+	if (!r)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return &r->opts;
 }
 
 uint32_t grens_access_result_steps(const grens_access_result *r)
 {
+	if (!r)
+		return 0; /* NULL not allowed: docs/api.md */
 	return r->steps;
 }
 
 double grens_access_result_opportunities(const grens_access_result *r, uint32_t i, uint32_t p,
 					 uint32_t c, uint32_t kind)
 {
+	if (!r)
+		return 0.0; /* NULL not allowed: docs/api.md */
 	uint32_t P = r->opts.percentile_count, C = r->opts.cutoff_count;
 	if (i >= r->count || p >= P || c >= C || kind >= r->kinds)
 		return NAN;
@@ -779,6 +804,8 @@ double grens_access_result_opportunities(const grens_access_result *r, uint32_t 
 int32_t grens_access_result_place_time(const grens_access_result *r, uint32_t i, uint32_t p,
 				       uint32_t place)
 {
+	if (!r)
+		return GRENS_ACCESS_UNREACHED; /* NULL not allowed: docs/api.md */
 	uint32_t P = r->opts.percentile_count;
 	if (i >= r->count || p >= P || place >= r->places)
 		return INF;
@@ -788,6 +815,8 @@ int32_t grens_access_result_place_time(const grens_access_result *r, uint32_t i,
 int32_t grens_access_result_stop_time(const grens_access_result *r, uint32_t i, uint32_t p,
 				      uint32_t stop)
 {
+	if (!r)
+		return GRENS_ACCESS_UNREACHED; /* NULL not allowed: docs/api.md */
 	uint32_t P = r->opts.percentile_count;
 	if (!r->stop_time || i >= r->count || p >= P || stop >= r->stops)
 		return INF;
@@ -796,6 +825,8 @@ int32_t grens_access_result_stop_time(const grens_access_result *r, uint32_t i, 
 
 uint32_t grens_access_result_place_reached(const grens_access_result *r, uint32_t i, uint32_t place)
 {
+	if (!r)
+		return 0; /* NULL not allowed: docs/api.md */
 	if (i >= r->count || place >= r->places)
 		return 0;
 	return r->reached[(size_t)i * r->places + place];
@@ -806,6 +837,14 @@ uint32_t grens_access_result_place_reached(const grens_access_result *r, uint32_
 int grens_access_compare(grens_access_delta **out, uint32_t *n, const grens_access_result *a,
 			 const grens_access_result *b, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_compare: out is NULL");
+	if (!n)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_compare: n is NULL");
+	if (!a)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_compare: a is NULL");
+	if (!b)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_compare: b is NULL");
 	*out = NULL;
 	*n = 0;
 	const grens_access_options *x = &a->opts, *y = &b->opts;

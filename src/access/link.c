@@ -195,6 +195,13 @@ int grens_access_network_new(grens_access_network **out, const grens_timetable *
 			     const grens_access_link_options *opts, grens_diag *diag,
 			     grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_network_new: out is NULL");
+	if (opts && opts->version != GRENS_ACCESS_LINK_OPTIONS_VERSION)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_access_network_new: options version %u, not %u "
+				       "(GRENS_ACCESS_LINK_OPTIONS_INIT)",
+				       opts->version, GRENS_ACCESS_LINK_OPTIONS_VERSION);
 	int rc = GRENS_ENOMEM;
 	grens_access_network *net = NULL;
 	struct candidate *cand = NULL;
@@ -260,6 +267,9 @@ fail:
 int grens_access_network_new_like(grens_access_network **out, const grens_timetable *tt,
 				  const grens_access_network *reference, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_access_network_new_like: out is NULL");
 	*out = NULL;
 	if (!tt || !reference)
 		return grens_error_set(err, GRENS_EARG, "no timetable or reference network");
@@ -296,6 +306,8 @@ int grens_access_network_new_like(grens_access_network **out, const grens_timeta
 uint32_t grens_access_network_links(const grens_access_network *net, uint32_t place,
 				    const grens_access_link **links)
 {
+	if (!net || !links)
+		return 0; /* NULL not allowed: docs/api.md */
 	uint32_t b = net->link_offset[place], e = net->link_offset[place + 1];
 	*links = net->links + b;
 	return e - b;
@@ -304,6 +316,8 @@ uint32_t grens_access_network_links(const grens_access_network *net, uint32_t pl
 grens_access_mode grens_access_network_place_mode(const grens_access_network *net,
 						  uint32_t place)
 {
+	if (!net)
+		return (grens_access_mode)0; /* NULL not allowed: docs/api.md */
 	const grens_access_link *l;
 	uint32_t n = grens_access_network_links(net, place, &l);
 	grens_access_mode best = GRENS_ACCESS_MODE_NONE;
@@ -320,6 +334,8 @@ grens_access_mode grens_access_network_place_mode(const grens_access_network *ne
 void grens_access_network_summary(const grens_access_network *net,
 				  grens_access_tie_summary *out)
 {
+	if (!net || !out)
+		return; /* NULL not allowed: docs/api.md */
 	memset(out, 0, sizeof(*out));
 	uint32_t np = grens_access_places_count(net->places);
 	for (uint32_t p = 0; p < np; p++) {
@@ -333,10 +349,14 @@ void grens_access_network_summary(const grens_access_network *net,
 
 const grens_timetable *grens_access_network_timetable(const grens_access_network *net)
 {
+	if (!net)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return net->tt;
 }
 
 const grens_access_places *grens_access_network_places(const grens_access_network *net)
 {
+	if (!net)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return net->places;
 }

@@ -89,6 +89,8 @@ static bool blank_record(const csv_field *f, uint32_t n)
 
 int grens_access_places_new(grens_access_places **out, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_places_new: out is NULL");
 	*out = NULL;
 	grens_access_places *pl = calloc(1, sizeof(*pl));
 	if (!pl)
@@ -115,11 +117,15 @@ void grens_access_places_free(grens_access_places *pl)
 
 uint32_t grens_access_places_count(const grens_access_places *pl)
 {
+	if (!pl)
+		return 0; /* NULL not allowed: docs/api.md */
 	return pl->count;
 }
 
 const grens_access_place *grens_access_places_get(const grens_access_places *pl, uint32_t i)
 {
+	if (!pl)
+		return NULL; /* NULL not allowed: docs/api.md */
 	if (i >= pl->count)
 		return NULL;
 	return &pl->rows[i];
@@ -127,26 +133,36 @@ const grens_access_place *grens_access_places_get(const grens_access_places *pl,
 
 uint32_t grens_access_places_kind_count(const grens_access_places *pl)
 {
+	if (!pl)
+		return 0; /* NULL not allowed: docs/api.md */
 	return pl->kind_count;
 }
 
 const char *grens_access_places_kind(const grens_access_places *pl, uint32_t kind)
 {
+	if (!pl)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return kind < pl->kind_count ? pl->kinds[kind] : NULL;
 }
 
 uint32_t grens_access_places_unplaced_count(const grens_access_places *pl)
 {
+	if (!pl)
+		return 0; /* NULL not allowed: docs/api.md */
 	return pl->unplaced_count;
 }
 
 double grens_access_places_unplaced(const grens_access_places *pl, uint32_t kind)
 {
+	if (!pl)
+		return 0.0; /* NULL not allowed: docs/api.md */
 	return kind < pl->kind_count ? pl->unplaced[kind] : 0.0;
 }
 
 uint32_t grens_access_places_find(const grens_access_places *pl, const char *query)
 {
+	if (!pl || !query)
+		return GRENS_NONE; /* NULL not allowed: docs/api.md */
 	char want[256], have[256];
 	for (uint32_t i = 0; i < pl->count; i++)
 		if (strcmp(pl->rows[i].municipality, query) == 0)
@@ -267,6 +283,11 @@ static bool duplicate(const grens_access_places *pl, const char *name, const cha
 int grens_access_places_parse(grens_access_places *pl, const char *file, const char *text,
 			      size_t len, grens_diag *diag, uint32_t *skipped, grens_error *err)
 {
+	if (!pl)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_places_parse: pl is NULL");
+	if (!text && len)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_access_places_parse: text is NULL");
 	int rc = 0;
 	csv_cursor c = {.text = text, .len = len, .line = 1};
 	csv_field f[MAX_COLUMNS];

@@ -176,8 +176,11 @@ void cli_format_utc(int64_t t, char *buf, size_t n);
  * GTFS-realtime message decodes. */
 int cli_fetch_verify(const char *path, grens_fetch_kind kind, void *ctx, grens_error *err);
 
-/* The directory of the embedded default data: $GRENS_FEEDS, else the
- * build-time default. */
+/* The folder of the default data: $GRENS_DATA (or the older
+ * $GRENS_FEEDS); else share/grens/feeds of the install the program is
+ * part of, found from its own path; else, for a program in the build
+ * tree, the source tree's feeds/ named by grens-data-path beside it.
+ * When none is there it says what it tried and exits 1. */
 const char *cli_feeds_dir(void);
 
 /* List of --feed paths; when none were given, the default feeds

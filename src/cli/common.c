@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -6,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -504,12 +506,96 @@ void cli_fetch_resolve_headers(const char *cmd, grens_fetch_feed *feed)
 	}
 }
 
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* dir/rel, canonical, into out (PATH_MAX bytes) when it is a folder; the
+ * candidate is written to tried either way, for the error. */
+static bool data_candidate(const char *dir, const char *rel, char *out, char *tried,
+			   size_t tried_size)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	snprintf(tried, tried_size, "%s", path);
+	if (n < 0 || (size_t)n >= sizeof(path) || !is_dir(path))
+		return false;
+	return realpath(path, out) != NULL;
+}
+
+/* The build folder's grens-data-path beside the program: the way from it
+ * to the source tree's feeds/, one line. */
+static bool data_from_build_tree(const char *exe_dir, char *out, char *tried, size_t tried_size)
+{
+	char file[4096], line[4096];
+	snprintf(tried, tried_size, "%s/grens-data-path (absent)", exe_dir);
+	if ((size_t)snprintf(file, sizeof(file), "%s/grens-data-path", exe_dir) >= sizeof(file))
+		return false;
+	FILE *f = fopen(file, "r");
+	if (!f)
+		return false;
+	bool got = fgets(line, sizeof(line), f) != NULL;
+	fclose(f);
+	if (!got)
+		return false;
+	line[strcspn(line, "\r\n")] = '\0';
+	if (line[0] == '/')
+		return data_candidate("", line + 1, out, tried, tried_size);
+	return data_candidate(exe_dir, line, out, tried, tried_size);
+}
+
+/* Resolved once per process: every command asks several times, and the
+ * answer cannot change while it runs. The CLI may keep this one piece of
+ * state; the library never reads the environment. */
 const char *cli_feeds_dir(void)
 {
-	const char *env = getenv("GRENS_FEEDS");
-	if (env && *env)
-		return env;
-	return GRENS_DEFAULT_FEEDS_DIR;
+	static char dir[PATH_MAX];
+	if (dir[0])
+		return dir;
+
+	const char *env = getenv("GRENS_DATA");
+	const char *env_name = "GRENS_DATA";
+	if (!env || !*env) {
+		/* the older name, still honoured */
+		env = getenv("GRENS_FEEDS");
+		env_name = "GRENS_FEEDS";
+	}
+	if (env && *env) {
+		if (strlen(env) >= sizeof(dir)) {
+			fprintf(stderr, "grens: %s is longer than %zu bytes\n", env_name,
+				sizeof(dir) - 1);
+			exit(1);
+		}
+		memcpy(dir, env, strlen(env) + 1);
+		return dir;
+	}
+
+	char tried_installed[4200] = "the program's own path (/proc/self/exe unreadable)";
+	char tried_build[4200] = "";
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		/* an installed program: PREFIX/bin/grens, PREFIX/share/grens/feeds */
+		if (data_candidate(exe, GRENS_DATA_RELDIR, dir, tried_installed,
+				   sizeof(tried_installed)))
+			return dir;
+		/* a program in the build tree */
+		if (data_from_build_tree(exe, dir, tried_build, sizeof(tried_build)))
+			return dir;
+	}
+	dir[0] = '\0';
+	fprintf(stderr,
+		"grens: cannot find the default data (the folder with feeds.conf, nl/, nrw/ "
+		"and be/): GRENS_DATA is not set, %s is not a folder%s%s; set GRENS_DATA to "
+		"that folder, or name the feeds with --feed\n",
+		tried_installed, tried_build[0] ? ", nor " : "", tried_build);
+	exit(1);
 }
 
 int cli_feed_list_add(const char *cmd, cli_feed_list *list, const char *path)
@@ -540,7 +626,12 @@ void cli_feed_list_default(cli_feed_list *list)
 		return;
 	static const char *names[] = { "nl", "nrw", "be" };
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(list->owned[i], sizeof(list->owned[i]), "%s/%s", cli_feeds_dir(), names[i]);
+		int n = snprintf(list->owned[i], sizeof(list->owned[i]), "%.4000s/%s", cli_feeds_dir(),
+				 names[i]);
+		if (n < 0 || (size_t)n >= sizeof(list->owned[i])) {
+			fprintf(stderr, "grens: the data folder's path is too long\n");
+			exit(1);
+		}
 		list->paths[list->count++] = list->owned[i];
 	}
 }

@@ -77,6 +77,8 @@ void *grens_arena_alloc(grens_arena *a, size_t size, size_t align)
 
 void *grens_arena_calloc(grens_arena *a, size_t n, size_t size, size_t align)
 {
+	if (!a && n)
+		return NULL; /* NULL not allowed: docs/api.md */
 	size_t total;
 	if (grens_size_mul(n, size, &total))
 		return NULL;
@@ -85,6 +87,8 @@ void *grens_arena_calloc(grens_arena *a, size_t n, size_t size, size_t align)
 
 char *grens_arena_strndup(grens_arena *a, const char *s, size_t len)
 {
+	if (!a || (!s && len))
+		return NULL; /* NULL not allowed: docs/api.md */
 	size_t total;
 	if (grens_size_add(len, 1, &total))
 		return NULL;
@@ -104,6 +108,8 @@ size_t grens_arena_bytes(const grens_arena *a)
 
 int grens_array_reserve(void **arr, size_t *cap, size_t elem, size_t need)
 {
+	if (!arr)
+		return GRENS_EINVAL; /* NULL not allowed: docs/api.md */
 	if (need <= *cap)
 		return 0;
 	size_t ncap = *cap ? *cap : 16;

@@ -55,6 +55,8 @@ static const char *intern_file(grens_diag *d, const char *file)
 void grens_diag_add(grens_diag *d, const char *code, grens_severity severity, const char *file,
 		    uint32_t line, const char *field, const char *fmt, ...)
 {
+	if (!code)
+		return; /* NULL not allowed: docs/api.md */
 	if (!d)
 		return;
 	if (severity > GRENS_SEVERITY_ERROR)
@@ -139,6 +141,8 @@ uint64_t grens_diag_total(const grens_diag *d, grens_severity severity)
 
 uint64_t grens_diag_count(const grens_diag *d, const char *code)
 {
+	if (!code)
+		return 0; /* NULL not allowed: docs/api.md */
 	if (!d)
 		return 0;
 	for (size_t i = 0; i < d->summary_count; i++)

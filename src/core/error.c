@@ -13,6 +13,8 @@ void grens_error_clear(grens_error *err)
 
 int grens_error_set(grens_error *err, int code, const char *fmt, ...)
 {
+	if (!fmt)
+		return GRENS_EINVAL; /* NULL not allowed: docs/api.md */
 	if (!err)
 		return code;
 	err->code = code;
@@ -51,6 +53,8 @@ const char *grens_strerror(int code)
 		return "not found";
 	case GRENS_EARG:
 		return "bad argument";
+	case GRENS_EINVAL:
+		return "NULL argument not allowed";
 	default:
 		return "unknown error";
 	}

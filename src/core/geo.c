@@ -48,6 +48,8 @@ static const double de_rest[][2] = {
 
 const double (*grens_geo_nl_de_border(size_t *n))[2]
 {
+	if (!n)
+		return NULL; /* NULL not allowed: docs/api.md */
 	*n = N_BORDER;
 	return border;
 }

@@ -52,6 +52,8 @@ static inline uint64_t merge64(uint64_t acc, uint64_t v)
 
 uint64_t grens_xxh64(const void *bytes, size_t len, uint64_t seed)
 {
+	if (!bytes && len)
+		return 0; /* NULL not allowed: docs/api.md */
 	const unsigned char *p = bytes;
 	const unsigned char *end = p + len;
 	uint64_t h;

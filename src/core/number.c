@@ -7,6 +7,8 @@
 
 int grens_parse_i64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out)
 {
+	if ((!s && len) || !out)
+		return GRENS_EINVAL; /* NULL not allowed: docs/api.md */
 	size_t i = 0;
 	int neg = 0;
 	if (len == 0)
@@ -39,6 +41,8 @@ int grens_parse_i64(const char *s, size_t len, int64_t min, int64_t max, int64_t
 
 int grens_parse_double(const char *s, size_t len, double *out)
 {
+	if ((!s && len) || !out)
+		return GRENS_EINVAL; /* NULL not allowed: docs/api.md */
 	char buf[64];
 	if (len == 0 || len >= sizeof(buf))
 		return GRENS_EFORMAT;

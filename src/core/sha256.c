@@ -11,6 +11,8 @@
 
 void grens_sha256_digest_hex(const unsigned char digest[32], char hex[65])
 {
+	if (!digest || !hex)
+		return; /* NULL not allowed: docs/api.md */
 	static const char digits[] = "0123456789abcdef";
 	for (int i = 0; i < 32; i++) {
 		hex[2 * i] = digits[digest[i] >> 4];
@@ -21,6 +23,10 @@ void grens_sha256_digest_hex(const unsigned char digest[32], char hex[65])
 
 int grens_sha256_file(const char *path, char hex[65], uint64_t *size, grens_error *err)
 {
+	if (!path)
+		return grens_error_set(err, GRENS_EINVAL, "grens_sha256_file: path is NULL");
+	if (!hex)
+		return grens_error_set(err, GRENS_EINVAL, "grens_sha256_file: hex is NULL");
 	int rc = 0;
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0;
@@ -70,6 +76,8 @@ fail:
 
 void grens_sha256_hex(const void *bytes, size_t len, char hex[65])
 {
+	if ((!bytes && len) || !hex)
+		return; /* NULL not allowed: docs/api.md */
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0;
 	if (EVP_Digest(bytes, len, digest, &dlen, EVP_sha256(), NULL) != 1 || dlen != 32) {

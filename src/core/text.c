@@ -38,6 +38,8 @@ static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 
 int grens_utf8_valid(const char *s, size_t len)
 {
+	if (!s && len)
+		return 0; /* NULL not allowed: docs/api.md */
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < len) {
@@ -74,6 +76,8 @@ static size_t put(char *buf, size_t bufsz, size_t pos, const char *s, size_t n)
 
 size_t grens_text_fold(const char *s, size_t len, char *buf, size_t bufsz)
 {
+	if ((!s && len) || !buf)
+		return 0; /* NULL not allowed: docs/api.md */
 	const unsigned char *p = (const unsigned char *)s;
 	size_t out = 0, i = 0;
 	int pending_space = 0;
@@ -153,6 +157,8 @@ static unsigned cp_width(uint32_t cp)
 
 size_t grens_text_fit(const char *s, size_t len, size_t columns, size_t *width)
 {
+	if (!s && len)
+		return 0; /* NULL not allowed: docs/api.md */
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, w = 0;
 	while (i < len && p[i]) {
@@ -173,6 +179,8 @@ size_t grens_text_fit(const char *s, size_t len, size_t columns, size_t *width)
 
 size_t grens_text_width(const char *s, size_t len)
 {
+	if (!s && len)
+		return 0; /* NULL not allowed: docs/api.md */
 	size_t w = 0;
 	grens_text_fit(s, len, SIZE_MAX, &w);
 	return w;

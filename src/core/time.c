@@ -17,6 +17,8 @@ static int digits(const char *s, size_t n, int *out)
 
 int grens_time_parse(const char *s, size_t len, int allow_hhmm, int32_t *out)
 {
+	if ((!s && len) || !out)
+		return GRENS_EINVAL; /* NULL not allowed: docs/api.md */
 	/* H:MM:SS, HH:MM:SS, HHH:MM:SS; optionally H:MM / HH:MM. */
 	size_t colon = 0;
 	while (colon < len && s[colon] != ':')
@@ -45,6 +47,8 @@ int grens_time_parse(const char *s, size_t len, int allow_hhmm, int32_t *out)
 
 void grens_time_format(int32_t secs, char *buf, size_t bufsz)
 {
+	if (!buf)
+		return; /* NULL not allowed: docs/api.md */
 	if (secs == GRENS_TIME_NONE) {
 		snprintf(buf, bufsz, "--:--:--");
 		return;
@@ -72,6 +76,8 @@ grens_date grens_date_from_ymd(int y, int m, int d)
 
 void grens_date_to_ymd(grens_date z0, int *y, int *m, int *d)
 {
+	if (!y || !m || !d)
+		return; /* NULL not allowed: docs/api.md */
 	int z = z0 + 719468;
 	const int era = (z >= 0 ? z : z - 146096) / 146097;
 	const unsigned doe = (unsigned)(z - era * 146097);
@@ -104,6 +110,8 @@ static int ymd_check(int y, int m, int d, grens_date *out)
 
 int grens_date_parse_gtfs(const char *s, size_t len, grens_date *out)
 {
+	if ((!s && len) || !out)
+		return GRENS_EINVAL; /* NULL not allowed: docs/api.md */
 	int y, m, d;
 	if (len != 8 || digits(s, 4, &y) || digits(s + 4, 2, &m) || digits(s + 6, 2, &d))
 		return GRENS_EFORMAT;
@@ -112,6 +120,8 @@ int grens_date_parse_gtfs(const char *s, size_t len, grens_date *out)
 
 int grens_date_parse_iso(const char *s, size_t len, grens_date *out)
 {
+	if ((!s && len) || !out)
+		return GRENS_EINVAL; /* NULL not allowed: docs/api.md */
 	int y, m, d;
 	if (len != 10 || s[4] != '-' || s[7] != '-' || digits(s, 4, &y) || digits(s + 5, 2, &m) ||
 	    digits(s + 8, 2, &d))
@@ -128,6 +138,8 @@ int grens_date_weekday(grens_date date)
 
 void grens_date_format_iso(grens_date date, char *buf, size_t bufsz)
 {
+	if (!buf)
+		return; /* NULL not allowed: docs/api.md */
 	int y, m, d;
 	grens_date_to_ymd(date, &y, &m, &d);
 	snprintf(buf, bufsz, "%04d-%02d-%02d", y, m, d);

@@ -250,6 +250,10 @@ void grens_tz_free(grens_tz *tz)
 
 int grens_tz_load(grens_tz **out, const char *dir, const char *zone, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_tz_load: out is NULL");
+	if (!zone)
+		return grens_error_set(err, GRENS_EINVAL, "grens_tz_load: zone is NULL");
 	*out = NULL;
 	if (!zone_name_ok(zone))
 		return grens_error_set(err, GRENS_ENOTFOUND, "'%s' is not a time zone name", zone);
@@ -316,6 +320,8 @@ int32_t grens_tz_offset(const grens_tz *tz, int64_t utc)
 
 int32_t grens_tz_noon_offset(const grens_tz *tz, grens_date d)
 {
+	if (!tz)
+		return 0; /* NULL not allowed: docs/api.md */
 	int64_t noon = (int64_t)d * 86400 + 12 * 3600;
 	int32_t off = grens_tz_offset(tz, noon);
 	return grens_tz_offset(tz, noon - off);
@@ -328,6 +334,8 @@ int64_t grens_tz_day_start(const grens_tz *tz, grens_date date)
 
 grens_date grens_tz_local_date(const grens_tz *tz, int64_t utc)
 {
+	if (!tz)
+		return GRENS_DATE_NONE; /* NULL not allowed: docs/api.md */
 	int64_t local = utc + grens_tz_offset(tz, utc);
 	int64_t d = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
 	return (grens_date)d;

@@ -341,6 +341,13 @@ static int get_int(json_t *o, const char *key, json_int_t max, json_int_t *out, 
 int grens_fetch_status_read(grens_fetch_status *out, const char *cache_dir, const char *name,
 			    grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_fetch_status_read: out is NULL");
+	if (!cache_dir)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_fetch_status_read: cache_dir is NULL");
+	if (!name)
+		return grens_error_set(err, GRENS_EINVAL, "grens_fetch_status_read: name is NULL");
 	char path[4096];
 	json_error_t jerr;
 	json_t *o = NULL;

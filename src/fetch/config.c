@@ -79,6 +79,8 @@ const char *grens_fetch_kind_name(grens_fetch_kind kind)
 
 int grens_fetch_kind_parse(const char *s, grens_fetch_kind *out)
 {
+	if (!s || !out)
+		return GRENS_EINVAL; /* NULL not allowed: docs/api.md */
 	if (strcmp(s, "gtfs") == 0) {
 		*out = GRENS_FETCH_GTFS;
 		return 0;
@@ -92,6 +94,8 @@ int grens_fetch_kind_parse(const char *s, grens_fetch_kind *out)
 
 bool grens_fetch_name_valid(const char *name)
 {
+	if (!name)
+		return false; /* NULL not allowed: docs/api.md */
 	size_t n = strlen(name);
 	if (n == 0 || n >= GRENS_FETCH_NAME_BYTES || name[0] == '.' || name[0] == '-')
 		return false;
@@ -130,6 +134,12 @@ static bool url_valid(const char *url)
 int grens_fetch_feed_init(grens_fetch_feed *feed, const char *name, grens_fetch_kind kind,
 			  const char *url, grens_error *err)
 {
+	if (!feed)
+		return grens_error_set(err, GRENS_EINVAL, "grens_fetch_feed_init: feed is NULL");
+	if (!name)
+		return grens_error_set(err, GRENS_EINVAL, "grens_fetch_feed_init: name is NULL");
+	if (!url)
+		return grens_error_set(err, GRENS_EINVAL, "grens_fetch_feed_init: url is NULL");
 	grens_error_clear(err);
 	memset(feed, 0, sizeof(*feed));
 	feed->enabled = true;
@@ -666,6 +676,10 @@ done:
 int grens_fetch_config_parse(grens_fetch_config **out, const char *text, size_t len,
 			     const char *file, grens_diag *diag, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_fetch_config_parse: out is NULL");
+	if (!text && len)
+		return grens_error_set(err, GRENS_EINVAL, "grens_fetch_config_parse: text is NULL");
 	*out = NULL;
 	int rc = 0;
 	grens_error_clear(err);
@@ -699,6 +713,10 @@ fail:
 int grens_fetch_config_load(grens_fetch_config **out, const char *path, grens_diag *diag,
 			    grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_fetch_config_load: out is NULL");
+	if (!path)
+		return grens_error_set(err, GRENS_EINVAL, "grens_fetch_config_load: path is NULL");
 	*out = NULL;
 	int rc = 0;
 	char *buf = NULL;
@@ -854,6 +872,8 @@ grens_fetch_feed *grens_fetch_config_feed(grens_fetch_config *config, size_t i)
 
 grens_fetch_feed *grens_fetch_config_find(grens_fetch_config *config, const char *name)
 {
+	if (!name)
+		return NULL; /* NULL not allowed: docs/api.md */
 	for (size_t i = 0; config && i < config->count; i++)
 		if (strcmp(config->feeds[i].name, name) == 0)
 			return &config->feeds[i];

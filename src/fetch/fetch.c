@@ -420,6 +420,15 @@ static void copy_str(char *dst, size_t cap, const char *src)
 int grens_fetch_run(const grens_fetch_feed *feed, const char *cache_dir,
 		    const grens_fetch_options *opts, grens_fetch_result *result, grens_error *err)
 {
+	if (!feed)
+		return grens_error_set(err, GRENS_EINVAL, "grens_fetch_run: feed is NULL");
+	if (!cache_dir)
+		return grens_error_set(err, GRENS_EINVAL, "grens_fetch_run: cache_dir is NULL");
+	if (opts && opts->version != GRENS_FETCH_OPTIONS_VERSION)
+		return grens_error_set(
+		    err, GRENS_EINVAL,
+		    "grens_fetch_run: options version %u, not %u (GRENS_FETCH_OPTIONS_INIT)",
+		    opts->version, GRENS_FETCH_OPTIONS_VERSION);
 	static const grens_fetch_options defaults = GRENS_FETCH_OPTIONS_INIT;
 	grens_fetch_result local;
 	grens_fetch_result *res = result ? result : &local;

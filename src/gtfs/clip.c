@@ -52,6 +52,8 @@ void grens_gtfs_clip_free(grens_gtfs_clip *clip)
 int grens_gtfs_clip_bbox(grens_gtfs_clip **out, double min_lon, double min_lat, double max_lon,
 			 double max_lat, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_gtfs_clip_bbox: out is NULL");
 	*out = NULL;
 	if (!(min_lon >= -180 && max_lon <= 180 && min_lat >= -90 && max_lat <= 90 &&
 	      min_lon < max_lon && min_lat < max_lat))
@@ -189,6 +191,12 @@ static int add_object(grens_gtfs_clip *c, const json_t *o, const char *name, int
 int grens_gtfs_clip_geojson(grens_gtfs_clip **out, const char *text, size_t len,
 			    const char *name, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_gtfs_clip_geojson: out is NULL");
+	if (!text && len)
+		return grens_error_set(err, GRENS_EINVAL, "grens_gtfs_clip_geojson: text is NULL");
+	if (!name)
+		return grens_error_set(err, GRENS_EINVAL, "grens_gtfs_clip_geojson: name is NULL");
 	*out = NULL;
 	json_error_t je;
 	json_t *root = json_loadb(text, len, 0, &je);
@@ -223,6 +231,8 @@ static bool in_ring(const grens_gtfs_clip *c, const struct ring *r, double lon, 
 
 bool grens_gtfs_clip_contains(const grens_gtfs_clip *c, double lat, double lon)
 {
+	if (!c)
+		return false; /* NULL not allowed: docs/api.md */
 	if (isnan(lat) || isnan(lon))
 		return false;
 	for (uint32_t k = 0; k < c->polygon_count; k++) {
@@ -287,6 +297,10 @@ static uint32_t runs(const grens_gtfs_feed *f, const grens_gtfs_trip *t, const u
 int grens_gtfs_clip_apply(grens_gtfs_feed *f, const grens_gtfs_clip *clip,
 			  grens_gtfs_clip_counts *counts, grens_diag *diag, grens_error *err)
 {
+	if (!f)
+		return grens_error_set(err, GRENS_EINVAL, "grens_gtfs_clip_apply: f is NULL");
+	if (!clip)
+		return grens_error_set(err, GRENS_EINVAL, "grens_gtfs_clip_apply: clip is NULL");
 	grens_gtfs_clip_counts k = { f->stop_count, 0, f->route_count, 0, f->trip_count, 0, 0, 0, 0 };
 	for (uint32_t t = 0; t < f->trip_count; t++)
 		k.stop_times_before += f->trips[t].stop_time_count;

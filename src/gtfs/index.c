@@ -281,6 +281,8 @@ static int index_table(id_map *m, const void *rows, size_t row_size, uint32_t co
 
 int grens_gtfs_index_build(grens_gtfs_feed *feed, grens_error *err)
 {
+	if (!feed)
+		return grens_error_set(err, GRENS_EINVAL, "grens_gtfs_index_build: feed is NULL");
 	struct grens_gtfs_index *ix = calloc(1, sizeof(*ix));
 	if (!ix)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory indexing %s", feed->name);

@@ -1106,6 +1106,11 @@ gtfs_source_limits gtfs_limits_from_options(const grens_gtfs_options *o)
 int grens_gtfs_load(grens_gtfs_feed **out, const char *path, const grens_gtfs_options *opts,
 		    grens_diag *diag, grens_error *err)
 {
+	if (opts && opts->version != GRENS_GTFS_OPTIONS_VERSION)
+		return grens_error_set(
+		    err, GRENS_EINVAL,
+		    "grens_gtfs_load: options version %u, not %u (GRENS_GTFS_OPTIONS_INIT)",
+		    opts->version, GRENS_GTFS_OPTIONS_VERSION);
 	grens_gtfs_options defaults = GRENS_GTFS_OPTIONS_INIT;
 	if (!out || !path)
 		return grens_error_set(err, GRENS_EARG, "no feed path");

@@ -1168,6 +1168,15 @@ void grens_net_link_report_free(grens_net_link_report *report)
 int grens_net_build(grens_timetable **out, const grens_gtfs_feed *const *feeds, uint32_t feed_count,
 		    const grens_net_options *opts, grens_diag *diag, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_build: out is NULL");
+	if (!feeds && feed_count)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_build: feeds is NULL");
+	if (opts && opts->version != GRENS_NET_OPTIONS_VERSION)
+		return grens_error_set(
+		    err, GRENS_EINVAL,
+		    "grens_net_build: options version %u, not %u (GRENS_NET_OPTIONS_INIT)",
+		    opts->version, GRENS_NET_OPTIONS_VERSION);
 	return grens_net_build_linked(out, NULL, feeds, feed_count, opts, diag, err);
 }
 
@@ -1175,6 +1184,15 @@ int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report
 			   const grens_gtfs_feed *const *feeds, uint32_t feed_count,
 			   const grens_net_options *user_opts, grens_diag *diag, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_build_linked: out is NULL");
+	if (!feeds && feed_count)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_build_linked: feeds is NULL");
+	if (user_opts && user_opts->version != GRENS_NET_OPTIONS_VERSION)
+		return grens_error_set(
+		    err, GRENS_EINVAL,
+		    "grens_net_build_linked: options version %u, not %u (GRENS_NET_OPTIONS_INIT)",
+		    user_opts->version, GRENS_NET_OPTIONS_VERSION);
 	grens_net_options opts = GRENS_NET_OPTIONS_INIT;
 	struct builder b;
 	int rc = 0;

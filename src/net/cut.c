@@ -14,6 +14,8 @@
 
 uint32_t grens_net_stops_in_country(const grens_timetable *tt, const char *country, uint8_t *in)
 {
+	if (!tt || !country || !in)
+		return 0; /* NULL not allowed: docs/api.md */
 	uint32_t n = 0;
 	for (uint32_t s = 0; s < tt->stop_count; s++) {
 		double lat = tt->stop_lat[s], lon = tt->stop_lon[s];
@@ -59,6 +61,8 @@ static uint32_t kept_runs(const grens_timetable *tt, uint32_t p, const uint8_t *
 int grens_net_cut(grens_timetable **out, const grens_timetable *tt, const uint8_t *keep,
 		  grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_cut: out is NULL");
 	*out = NULL;
 	if (!tt || !keep)
 		return grens_error_set(err, GRENS_EARG, "no timetable or stops to keep");

@@ -190,12 +190,16 @@ static uint32_t feed_by_name(const grens_timetable *tt, const char *name, size_t
 
 uint32_t grens_net_stop_by_id(const grens_timetable *tt, const char *feed, const char *stop_id)
 {
+	if (!tt || !feed || !stop_id)
+		return GRENS_NONE; /* NULL not allowed: docs/api.md */
 	uint32_t f = feed_by_name(tt, feed, strlen(feed));
 	return f == GRENS_NONE ? GRENS_NONE : id_find(tt, 0, f, stop_id);
 }
 
 uint32_t grens_net_trip_by_id(const grens_timetable *tt, const char *feed, const char *trip_id)
 {
+	if (!tt || !feed || !trip_id)
+		return GRENS_NONE; /* NULL not allowed: docs/api.md */
 	uint32_t f = feed_by_name(tt, feed, strlen(feed));
 	return f == GRENS_NONE ? GRENS_NONE : id_find(tt, 1, f, trip_id);
 }
@@ -414,6 +418,12 @@ static void nearest_names(const grens_timetable *tt, const char *key, char *buf,
 int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t *out, uint32_t cap,
 			 uint32_t *n, grens_error *err)
 {
+	if (!tt)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_find_stops: tt is NULL");
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_find_stops: out is NULL");
+	if (!n)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_find_stops: n is NULL");
 	*n = 0;
 	if (!query || !*query)
 		return grens_error_set(err, GRENS_EARG, "empty stop");

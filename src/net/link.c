@@ -150,6 +150,10 @@ static char *trim_dup(const char *s)
 int grens_net_links_parse(grens_net_links *links, const char *text, size_t len, int kind,
 			  const char *file, grens_diag *diag, grens_error *err)
 {
+	if (!links)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_links_parse: links is NULL");
+	if (!text && len)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_links_parse: text is NULL");
 	static const char *names[] = {"feed_a", "stop_id_a", "feed_b", "stop_id_b", "action"};
 	char(*f)[LINK_MAX_FIELD] = malloc(sizeof(char[LINK_MAX_FIELDS][LINK_MAX_FIELD]));
 	if (!f)

@@ -41,6 +41,8 @@ static size_t put(char *buf, size_t bufsz, size_t pos, const char *s, size_t n)
 
 size_t grens_net_name_key(const char *name, char *buf, size_t bufsz)
 {
+	if (!name)
+		return 0; /* NULL not allowed: docs/api.md */
 	char folded[NAME_FOLD_MAX];
 	size_t need = grens_text_fold(name, strlen(name), folded, sizeof(folded));
 	if (need >= sizeof(folded))

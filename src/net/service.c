@@ -9,6 +9,8 @@
 
 void grens_net_feed_period(const grens_timetable *tt, uint32_t feed, grens_net_service_period *out)
 {
+	if (!tt || !out)
+		return; /* NULL not allowed: docs/api.md */
 	out->first = out->last = out->routable_first = out->routable_last = GRENS_DATE_NONE;
 	if (feed >= tt->feed_count || tt->day_count == 0)
 		return;
@@ -33,6 +35,8 @@ void grens_net_feed_period(const grens_timetable *tt, uint32_t feed, grens_net_s
 
 bool grens_net_feed_runs(const grens_timetable *tt, uint32_t feed, grens_date date)
 {
+	if (!tt)
+		return false; /* NULL not allowed: docs/api.md */
 	for (uint32_t t = 0; t < tt->trip_count; t++)
 		if (tt->trip_feed[t] == feed && grens_net_trip_runs(tt, t, date))
 			return true;
@@ -60,6 +64,12 @@ static const char *feed_name(const grens_timetable *tt, uint32_t feed)
 int grens_net_check_date(const grens_timetable *tt, grens_date date, grens_net_date_note *notes,
 			 uint32_t cap, uint32_t *n, grens_error *err)
 {
+	if (!tt)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_check_date: tt is NULL");
+	if (!notes)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_check_date: notes is NULL");
+	if (!n)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_check_date: n is NULL");
 	*n = 0;
 	char day[16];
 	grens_date_format_iso(date, day, sizeof(day));

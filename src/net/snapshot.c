@@ -177,6 +177,9 @@ static int write_sections(grens_timetable *tt, struct grens_net_index *ixp, FILE
 int grens_net_snapshot_write(const grens_timetable *tt, FILE *f, const char *provenance,
 			     const char *inputs_sha256, grens_error *err)
 {
+	if (!provenance)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_net_snapshot_write: provenance is NULL");
 	if (!tt || !f)
 		return grens_error_set(err, GRENS_EARG, "no timetable or file");
 	/* Copies, so the provenance can be placed like any other section. A
@@ -281,6 +284,10 @@ static int refuse_section(grens_error *err, const char *name, uint32_t i, const 
 int grens_net_snapshot_open(grens_timetable **out, const void *bytes, size_t size, const char *name,
 			    grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_snapshot_open: out is NULL");
+	if (!bytes && size)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_snapshot_open: bytes is NULL");
 	*out = NULL;
 	const unsigned char *base = bytes;
 	if (!name)
@@ -436,6 +443,10 @@ fail:
 
 int grens_net_snapshot_load(grens_timetable **out, const char *path, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_snapshot_load: out is NULL");
+	if (!path)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_snapshot_load: path is NULL");
 	*out = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -482,6 +493,8 @@ const char *grens_net_snapshot_inputs(const grens_timetable *tt)
 
 int grens_net_snapshot_share(grens_timetable **out, const grens_timetable *snap, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_net_snapshot_share: out is NULL");
 	*out = NULL;
 	if (!snap || !snap->index || !snap->index->provenance || snap->arena)
 		return grens_error_set(err, GRENS_EARG, "not a timetable opened from a snapshot");

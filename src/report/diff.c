@@ -216,6 +216,19 @@ int grens_report_diff(const char *previous_path, const char *current_path,
 		      const grens_report_diff_options *opts, const char *out_json,
 		      const char *out_text, grens_report_diff_counts *counts, grens_error *err)
 {
+	if (!previous_path)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_diff: previous_path is NULL");
+	if (!current_path)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_diff: current_path is NULL");
+	if (!out_json)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_diff: out_json is NULL");
+	if (opts && opts->version != GRENS_REPORT_DIFF_OPTIONS_VERSION)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_diff: options version %u, not %u "
+				       "(GRENS_REPORT_DIFF_OPTIONS_INIT)",
+				       opts->version, GRENS_REPORT_DIFF_OPTIONS_VERSION);
 	grens_report_diff_options defaults = GRENS_REPORT_DIFF_OPTIONS_INIT;
 	grens_report_diff_counts c = { 0 };
 	grens_report_file jf = { 0 }, tf = { 0 };

@@ -13,6 +13,10 @@
 
 int grens_report_file_open(grens_report_file *out, const char *path, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_file_open: out is NULL");
+	if (!path)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_file_open: path is NULL");
 	memset(out, 0, sizeof(*out));
 	size_t len = strlen(path);
 	if (len + 16 >= sizeof(out->tmp))
@@ -41,6 +45,8 @@ int grens_report_file_open(grens_report_file *out, const char *path, grens_error
 
 int grens_report_file_commit(grens_report_file *file, grens_error *err)
 {
+	if (!file)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_file_commit: file is NULL");
 	if (!file->f)
 		return grens_error_set(err, GRENS_EIO, "%s: not open", file->path);
 	int ok = fflush(file->f) == 0 && !ferror(file->f) && fsync(fileno(file->f)) == 0;
@@ -60,6 +66,8 @@ int grens_report_file_commit(grens_report_file *file, grens_error *err)
 
 void grens_report_file_abort(grens_report_file *file)
 {
+	if (!file)
+		return; /* NULL not allowed: docs/api.md */
 	if (file->f)
 		fclose(file->f);
 	file->f = NULL;
@@ -70,6 +78,8 @@ void grens_report_file_abort(grens_report_file *file)
 
 int grens_report_mkdirs(const char *dir, grens_error *err)
 {
+	if (!dir)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_mkdirs: dir is NULL");
 	char buf[GRENS_REPORT_PATH_BYTES];
 	size_t len = strlen(dir);
 	if (len == 0 || len >= sizeof(buf))
@@ -93,6 +103,10 @@ int grens_report_mkdirs(const char *dir, grens_error *err)
 
 int grens_report_link_latest(const char *dir, const char *name, grens_error *err)
 {
+	if (!dir)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_link_latest: dir is NULL");
+	if (!name)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_link_latest: name is NULL");
 	char tmp[GRENS_REPORT_PATH_BYTES], link[GRENS_REPORT_PATH_BYTES];
 	if ((size_t)snprintf(link, sizeof(link), "%s/latest", dir) >= sizeof(link) ||
 	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.latest.%ld", dir, (long)getpid()) >=
@@ -113,6 +127,11 @@ int grens_report_link_latest(const char *dir, const char *name, grens_error *err
 int grens_report_previous_run(const char *dir, grens_date date, char *name, size_t namesz,
 			      grens_error *err)
 {
+	if (!dir)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_previous_run: dir is NULL");
+	if (!name)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_previous_run: name is NULL");
 	DIR *d = opendir(dir);
 	if (!d)
 		return grens_error_set(err, GRENS_EIO, "cannot read %s: %s", dir, strerror(errno));

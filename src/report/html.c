@@ -1625,6 +1625,11 @@ static void provenance_section(page *p, const json_t *doc)
 
 int grens_report_write_html(const grens_report *report, FILE *f, grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_write_html: report is NULL");
+	if (!f)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_write_html: f is NULL");
 	const json_t *doc = report_document(report);
 	page p = { f, 0, report_catalogue(report_lang(report)) };
 	head(&p, doc);

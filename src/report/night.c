@@ -137,6 +137,10 @@ static unsigned clean_stale(int dfd)
 int grens_report_night_begin(grens_report_night **out, const char *dir, grens_date date,
 			     unsigned *removed, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_night_begin: out is NULL");
+	if (!dir)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_night_begin: dir is NULL");
 	*out = NULL;
 	if (removed)
 		*removed = 0;
@@ -191,6 +195,8 @@ fail:
 
 const char *grens_report_night_path(const grens_report_night *night)
 {
+	if (!night)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return night->path;
 }
 
@@ -252,6 +258,9 @@ static int move_into_place(grens_report_night *n, int dfd, bool *replaced, grens
 
 int grens_report_night_commit(grens_report_night *night, bool *replaced, grens_error *err)
 {
+	if (!night)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_night_commit: night is NULL");
 	bool swapped = false;
 	char marker[GRENS_REPORT_PATH_BYTES], when[32] = "";
 	grens_report_file f = {0};
@@ -318,6 +327,8 @@ void grens_report_night_free(grens_report_night *night)
 
 bool grens_report_night_complete(const char *dir, const char *name)
 {
+	if (!dir || !name)
+		return false; /* NULL not allowed: docs/api.md */
 	char path[GRENS_REPORT_PATH_BYTES];
 	struct stat st;
 	return (size_t)snprintf(path, sizeof(path), "%s/%s/" GRENS_REPORT_NIGHT_MARKER, dir, name) <
@@ -328,6 +339,12 @@ bool grens_report_night_complete(const char *dir, const char *name)
 int grens_report_advance_latest(const char *dir, grens_date date, bool force, grens_date *kept,
 				grens_error *err)
 {
+	if (!dir)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_advance_latest: dir is NULL");
+	if (!kept)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_advance_latest: kept is NULL");
 	char link[GRENS_REPORT_PATH_BYTES], target[64], day[16];
 	grens_date current = GRENS_DATE_NONE;
 	*kept = GRENS_DATE_NONE;

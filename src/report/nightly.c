@@ -303,8 +303,7 @@ static void defaults(nightly *out)
 	out->window_end = 22 * 3600;
 	out->step_s = GRENS_ROUTE_DEFAULT_STEP;
 	out->threshold_s = GRENS_ROUTE_DEFAULT_THRESHOLD;
-	out->diff.travel_time_s = 60;
-	out->diff.population = 1000.0;
+	out->diff = (grens_report_diff_options)GRENS_REPORT_DIFF_OPTIONS_INIT;
 	out->cutoff_count = 3;
 	out->cutoffs_min[0] = 60;
 	out->cutoffs_min[1] = 90;
@@ -435,6 +434,12 @@ done:
 int grens_report_nightly_parse(grens_report_nightly_config *out, const char *text, size_t len,
 			       const char *file, grens_diag *diag, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_nightly_parse: out is NULL");
+	if (!text && len)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_nightly_parse: text is NULL");
 	defaults(out);
 	grens_error_clear(err);
 	if (!file)
@@ -471,6 +476,11 @@ int grens_report_nightly_parse(grens_report_nightly_config *out, const char *tex
 int grens_report_nightly_load(grens_report_nightly_config *out, const char *path, grens_diag *diag,
 			      grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_nightly_load: out is NULL");
+	if (!path)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_nightly_load: path is NULL");
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return grens_error_set(err, GRENS_EIO, "cannot read %s", path);

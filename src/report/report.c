@@ -63,6 +63,10 @@ static bool utf8(const char *s)
 
 int grens_report_new(grens_report **out, const char *title, time_t run_time, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_new: out is NULL");
+	if (!title)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_new: title is NULL");
 	*out = NULL;
 	if (!utf8(title))
 		return grens_error_set(err, GRENS_EARG, "the title is not UTF-8");
@@ -102,6 +106,8 @@ static void format_clock(int32_t secs, char *buf, size_t bufsz)
 int grens_report_set_query(grens_report *report, grens_date date, int32_t t0, int32_t t1,
 			   int32_t step, int32_t threshold, grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_set_query: report is NULL");
 	if (t0 < 0 || t1 < t0 || step <= 0 || threshold < 0)
 		return grens_error_set(err, GRENS_EARG, "bad window, step or threshold");
 	char d[16], a[16], b[16], window[40];
@@ -230,6 +236,17 @@ done:
 int grens_report_add_feed(grens_report *report, const char *name, const char *path,
 			  const char *version, const char *publisher, grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_feed: report is NULL");
+	if (!name)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_feed: name is NULL");
+	if (!path)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_feed: path is NULL");
+	if (!version)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_feed: version is NULL");
+	if (!publisher)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_feed: publisher is NULL");
 	json_t *feed;
 	int rc = feed_object(&feed, name, path, version, publisher, err);
 	return rc ? rc : append(report, "feeds", feed, err);
@@ -238,6 +255,18 @@ int grens_report_add_feed(grens_report *report, const char *name, const char *pa
 int grens_report_feed_provenance(char **out, const char *name, const char *path,
 				 const char *version, const char *publisher, grens_error *err)
 {
+	if (!name)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_feed_provenance: name is NULL");
+	if (!path)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_feed_provenance: path is NULL");
+	if (!version)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_feed_provenance: version is NULL");
+	if (!publisher)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_feed_provenance: publisher is NULL");
 	json_t *feed;
 	*out = NULL;
 	int rc = feed_object(&feed, name, path, version, publisher, err);
@@ -250,6 +279,9 @@ int grens_report_feed_provenance(char **out, const char *name, const char *path,
 
 int grens_report_add_feed_provenance(grens_report *report, const char *text, grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_feed_provenance: report is NULL");
 	json_error_t je;
 	json_t *feed = text ? json_loads(text, 0, &je) : NULL;
 	if (!json_is_object(feed) || !json_is_string(json_object_get(feed, "name")) ||
@@ -264,6 +296,18 @@ int grens_report_add_feed_provenance(grens_report *report, const char *text, gre
 int grens_report_add_scenario(grens_report *report, const char *name, const char *sha256,
 			      const char *description, grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_scenario: report is NULL");
+	if (!name)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_scenario: name is NULL");
+	if (!sha256)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_scenario: sha256 is NULL");
+	if (!description)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_scenario: description is NULL");
 	if (!utf8(name) || !utf8(sha256) || !utf8(description))
 		return grens_error_set(err, GRENS_EARG, "scenario fields must be UTF-8");
 	return append(report, "scenarios",
@@ -274,6 +318,10 @@ int grens_report_add_scenario(grens_report *report, const char *name, const char
 
 int grens_report_add_note(grens_report *report, const char *text, grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_note: report is NULL");
+	if (!text)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_note: text is NULL");
 	if (!utf8(text))
 		return grens_error_set(err, GRENS_EARG, "a note must be UTF-8");
 	return append(report, "notes", json_string(text), err);
@@ -292,6 +340,12 @@ int grens_report_add_profile(grens_report *report, const grens_report_place *fro
 			     const grens_route_profile_step *steps, uint32_t step_count,
 			     grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_profile: report is NULL");
+	if (!scenario)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_profile: scenario is NULL");
 	if (!report->have_query)
 		return grens_error_set(err, GRENS_EARG, "set the query before adding profiles");
 	if (step_count > GRENS_REPORT_MAX_STEPS || !utf8(scenario))
@@ -331,6 +385,21 @@ int grens_report_add_opportunities(grens_report *report, const grens_report_plac
 				   const char *variant, const uint32_t *cutoff_min,
 				   const double *population, uint32_t count, grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_opportunities: report is NULL");
+	if (!origin)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_opportunities: origin is NULL");
+	if (!variant)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_opportunities: variant is NULL");
+	if (!cutoff_min)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_opportunities: cutoff_min is NULL");
+	if (!population && count)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_opportunities: population is NULL");
 	if (!utf8(variant))
 		return grens_error_set(err, GRENS_EARG, "the variant name must be UTF-8");
 	json_t *cutoffs = json_array();
@@ -358,6 +427,20 @@ int grens_report_add_station(grens_report *report, const grens_report_place *ori
 			     const char *scenario, int32_t travel_s, const char *const *members,
 			     uint32_t member_count, grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_station: report is NULL");
+	if (!origin)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_station: origin is NULL");
+	if (!station)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_station: station is NULL");
+	if (!feed)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_station: feed is NULL");
+	if (!scenario)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_station: scenario is NULL");
 	if (!utf8(feed) || !utf8(scenario) || !utf8(origin->id) || !utf8(station->id) ||
 	    !utf8(station->name))
 		return grens_error_set(err, GRENS_EARG, "station fields must be UTF-8");
@@ -409,6 +492,17 @@ int grens_report_add_journey(grens_report *report, const grens_timetable *tt, gr
 			     const char *scenario, const grens_route_result *result,
 			     uint32_t index, grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_journey: report is NULL");
+	if (!tt)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_journey: tt is NULL");
+	if (!scenario)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_journey: scenario is NULL");
+	if (!result)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_add_journey: result is NULL");
 	if (index >= result->journey_count || !utf8(scenario))
 		return grens_error_set(err, GRENS_EARG, "no journey %u in the result", index);
 	const grens_route_journey *j = &result->journeys[index];
@@ -594,6 +688,11 @@ int grens_report_add_border_places(grens_report *report, const grens_report_bord
 
 int grens_report_write_json(const grens_report *report, FILE *f, grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_write_json: report is NULL");
+	if (!f)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_write_json: f is NULL");
 	return report_dump(report->doc, f, "report.json", err);
 }
 
@@ -911,6 +1010,10 @@ static int write_stream(const grens_report *report, const char *dir, const char 
 
 int grens_report_write_dir(const grens_report *report, const char *dir, grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_write_dir: report is NULL");
+	if (!dir)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_write_dir: dir is NULL");
 	const json_t *doc = report->doc;
 	int rc = grens_report_mkdirs(dir, err);
 	if (!rc)

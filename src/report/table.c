@@ -94,6 +94,11 @@ void grens_report_table_free(grens_report_table *table)
 int grens_report_table_new(grens_report_table **out, const grens_report_column *columns,
 			   uint32_t column_count, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_table_new: out is NULL");
+	if (!columns && column_count)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_table_new: columns is NULL");
 	*out = NULL;
 	if (column_count > GRENS_REPORT_MAX_COLUMNS)
 		return grens_error_set(err, GRENS_ELIMIT, "a table has at most %u columns, not %u",
@@ -133,6 +138,9 @@ fail:
 
 int grens_report_table_add_row(grens_report_table *table, grens_error *err)
 {
+	if (!table)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_table_add_row: table is NULL");
 	if (json_array_size(table->rows) >= GRENS_REPORT_MAX_ROWS)
 		return grens_error_set(err, GRENS_ELIMIT, "a table has at most %u rows",
 				       GRENS_REPORT_MAX_ROWS);
@@ -167,6 +175,9 @@ static int set_cell(grens_report_table *table, uint32_t column, grens_report_typ
 int grens_report_table_set_string(grens_report_table *table, uint32_t column, const char *s,
 				  grens_error *err)
 {
+	if (!table)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_table_set_string: table is NULL");
 	if (!s || !grens_utf8_valid(s, strlen(s)))
 		return grens_error_set(err, GRENS_EARG, "column %u: the text is not UTF-8", column);
 	return set_cell(table, column, GRENS_REPORT_STRING, json_string(s), err);
@@ -175,23 +186,33 @@ int grens_report_table_set_string(grens_report_table *table, uint32_t column, co
 int grens_report_table_set_int(grens_report_table *table, uint32_t column, int64_t v,
 			       grens_error *err)
 {
+	if (!table)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_table_set_int: table is NULL");
 	return set_cell(table, column, GRENS_REPORT_INT, json_integer((json_int_t)v), err);
 }
 
 int grens_report_table_set_real(grens_report_table *table, uint32_t column, double v,
 				grens_error *err)
 {
+	if (!table)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_table_set_real: table is NULL");
 	unsigned d = column < table->column_count ? table->decimals[column] : 0;
 	return set_cell(table, column, GRENS_REPORT_REAL, report_real(v, d), err);
 }
 
 uint32_t grens_report_table_row_count(const grens_report_table *table)
 {
+	if (!table)
+		return 0; /* NULL not allowed: docs/api.md */
 	return (uint32_t)json_array_size(table->rows);
 }
 
 uint32_t grens_report_table_column(const grens_report_table *table, const char *name)
 {
+	if (!table || !name)
+		return GRENS_NONE; /* NULL not allowed: docs/api.md */
 	for (uint32_t i = 0; i < table->column_count; i++)
 		if (strcmp(table->names[i], name) == 0)
 			return i;
@@ -200,6 +221,12 @@ uint32_t grens_report_table_column(const grens_report_table *table, const char *
 
 int grens_report_table_write_csv(const grens_report_table *table, FILE *f, grens_error *err)
 {
+	if (!table)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_table_write_csv: table is NULL");
+	if (!f)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_table_write_csv: f is NULL");
 	for (uint32_t i = 0; i < table->column_count; i++)
 		if ((i && fputc(',', f) == EOF) || report_csv_field(f, table->names[i]))
 			goto fail;
@@ -239,6 +266,12 @@ static json_t *row_object(const grens_report_table *table, const json_t *row, ui
 
 int grens_report_table_write_json(const grens_report_table *table, FILE *f, grens_error *err)
 {
+	if (!table)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_table_write_json: table is NULL");
+	if (!f)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_table_write_json: f is NULL");
 	json_t *all = json_array();
 	size_t r;
 	json_t *row;
@@ -261,6 +294,12 @@ fail:
 int grens_report_table_write_geojson(const grens_report_table *table, uint32_t lon_column,
 				     uint32_t lat_column, FILE *f, grens_error *err)
 {
+	if (!table)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_table_write_geojson: table is NULL");
+	if (!f)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_report_table_write_geojson: f is NULL");
 	if (lon_column >= table->column_count || lat_column >= table->column_count ||
 	    table->types[lon_column] != GRENS_REPORT_REAL ||
 	    table->types[lat_column] != GRENS_REPORT_REAL || lon_column == lat_column)

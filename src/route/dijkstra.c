@@ -92,6 +92,8 @@ static void *zalloc(grens_dijkstra *ws, size_t count, size_t size, int *rc)
 
 int grens_dijkstra_new(grens_dijkstra **out, const grens_timetable *tt, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_dijkstra_new: out is NULL");
 	*out = NULL;
 	if (!tt)
 		return grens_error_set(err, GRENS_EARG, "no timetable");
@@ -581,6 +583,15 @@ static int rebuild(grens_dijkstra *ws, const grens_route_query *q, uint32_t node
 int grens_dijkstra_route(grens_dijkstra *ws, const grens_route_query *q,
 			 const grens_route_options *opts, grens_route_result *out, grens_error *err)
 {
+	if (!ws)
+		return grens_error_set(err, GRENS_EINVAL, "grens_dijkstra_route: ws is NULL");
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_dijkstra_route: out is NULL");
+	if (opts && opts->version != GRENS_ROUTE_OPTIONS_VERSION)
+		return grens_error_set(
+		    err, GRENS_EINVAL,
+		    "grens_dijkstra_route: options version %u, not %u (GRENS_ROUTE_OPTIONS_INIT)",
+		    opts->version, GRENS_ROUTE_OPTIONS_VERSION);
 	const grens_timetable *tt = ws->tt;
 	out->journeys = &ws->journey;
 	out->legs = ws->legs;

@@ -20,6 +20,8 @@ static const char *route_name(const grens_timetable *tt, uint32_t route)
 
 const char *grens_route_trip_route_name(const grens_timetable *tt, uint32_t trip)
 {
+	if (!tt)
+		return NULL; /* NULL not allowed: docs/api.md */
 	if (trip >= tt->trip_count)
 		return "";
 	return route_name(tt, tt->pattern_route[tt->trip_pattern[trip]]);
@@ -28,6 +30,8 @@ const char *grens_route_trip_route_name(const grens_timetable *tt, uint32_t trip
 void grens_route_leg_describe(const grens_timetable *tt, const grens_rt_overlay *rt,
 			      const grens_route_leg *leg, grens_route_leg_info *out)
 {
+	if (!tt || !leg || !out)
+		return; /* NULL not allowed: docs/api.md */
 	out->trip_id = out->route = out->headsign = out->feed = "";
 	if (leg->mode != GRENS_ROUTE_LEG_TRANSIT)
 		return;
@@ -49,6 +53,8 @@ void grens_route_leg_describe(const grens_timetable *tt, const grens_rt_overlay 
 
 void grens_route_format_time(grens_date date, int32_t secs, char *buf, size_t bufsz)
 {
+	if (!buf)
+		return; /* NULL not allowed: docs/api.md */
 	if (secs == GRENS_ROUTE_UNREACHED || secs == GRENS_TIME_NONE) {
 		snprintf(buf, bufsz, "-");
 		return;
@@ -80,6 +86,8 @@ static int32_t rank(const int32_t *sorted, uint32_t n, uint32_t percent)
 void grens_route_profile_summarize(const grens_route_profile_step *steps, uint32_t n,
 				   int32_t threshold, grens_route_profile_summary *out)
 {
+	if ((!steps && n) || !out)
+		return; /* NULL not allowed: docs/api.md */
 	out->steps = n;
 	out->reached = 0;
 	out->min = out->p10 = out->median = out->p90 = out->max = GRENS_ROUTE_UNREACHED;

@@ -163,6 +163,8 @@ static void *ws_array(grens_raptor *ws, size_t n, size_t size, int *rc)
 int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max_transfers,
 		     grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_new: out is NULL");
 	*out = NULL;
 	if (!tt || max_transfers > GRENS_ROUTE_MAX_TRANSFERS)
 		return grens_error_set(err, GRENS_EARG, "max transfers %u above the limit %u",
@@ -1122,6 +1124,19 @@ static int build_journey(grens_raptor *ws, const grens_route_query *q, uint32_t 
 int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
 		       const grens_route_options *opts, grens_route_result *out, grens_error *err)
 {
+	if (!ws)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_route: ws is NULL");
+	if (!q)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_route: q is NULL");
+	if (!opts)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_route: opts is NULL");
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_route: out is NULL");
+	if (opts->version != GRENS_ROUTE_OPTIONS_VERSION)
+		return grens_error_set(
+		    err, GRENS_EINVAL,
+		    "grens_raptor_route: options version %u, not %u (GRENS_ROUTE_OPTIONS_INIT)",
+		    opts->version, GRENS_ROUTE_OPTIONS_VERSION);
 	int rc;
 	out->journeys = ws->journeys;
 	out->legs = ws->legs;
@@ -1218,6 +1233,19 @@ int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t
 			 int32_t step, const grens_route_options *opts,
 			 grens_route_profile_step *steps, grens_error *err)
 {
+	if (!ws)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_profile: ws is NULL");
+	if (!q)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_profile: q is NULL");
+	if (!opts)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_profile: opts is NULL");
+	if (!steps)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_profile: steps is NULL");
+	if (opts->version != GRENS_ROUTE_OPTIONS_VERSION)
+		return grens_error_set(
+		    err, GRENS_EINVAL,
+		    "grens_raptor_profile: options version %u, not %u (GRENS_ROUTE_OPTIONS_INIT)",
+		    opts->version, GRENS_ROUTE_OPTIONS_VERSION);
 	int rc;
 	rc = check_query(ws, q, opts, true, err);
 	if (rc)
@@ -1295,6 +1323,20 @@ int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t
 int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
 			    const grens_route_options *opts, int32_t *arrival, grens_error *err)
 {
+	if (!ws)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_one_to_all: ws is NULL");
+	if (!q)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_one_to_all: q is NULL");
+	if (!opts)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_one_to_all: opts is NULL");
+	if (!arrival)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_raptor_one_to_all: arrival is NULL");
+	if (opts->version != GRENS_ROUTE_OPTIONS_VERSION)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_raptor_one_to_all: options version %u, not %u "
+				       "(GRENS_ROUTE_OPTIONS_INIT)",
+				       opts->version, GRENS_ROUTE_OPTIONS_VERSION);
 	int rc;
 	rc = check_query(ws, q, opts, false, err);
 	if (rc)
@@ -1312,6 +1354,17 @@ int grens_raptor_range_start(grens_raptor *ws, const grens_route_query *q,
 			     const int32_t *from_offset, const grens_route_options *opts,
 			     grens_error *err)
 {
+	if (!ws)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_range_start: ws is NULL");
+	if (!q)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_range_start: q is NULL");
+	if (!opts)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_range_start: opts is NULL");
+	if (opts->version != GRENS_ROUTE_OPTIONS_VERSION)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_raptor_range_start: options version %u, not %u "
+				       "(GRENS_ROUTE_OPTIONS_INIT)",
+				       opts->version, GRENS_ROUTE_OPTIONS_VERSION);
 	ws->range_on = false;
 	int rc = check_query(ws, q, opts, false, err);
 	if (rc)
@@ -1337,6 +1390,11 @@ int grens_raptor_range_start(grens_raptor *ws, const grens_route_query *q,
 
 int grens_raptor_range_next(grens_raptor *ws, int32_t time, int32_t *arrival, grens_error *err)
 {
+	if (!ws)
+		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_range_next: ws is NULL");
+	if (!arrival)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_raptor_range_next: arrival is NULL");
 	if (!ws->range_on)
 		return grens_error_set(err, GRENS_EARG, "no range query started");
 	if (time < 0 || time > ws->range_last || time > GRENS_LIMIT_MAX_HOURS * 3600)

@@ -954,6 +954,17 @@ int grens_rt_apply(grens_rt_overlay **out, const grens_timetable *tt,
 		   const grens_rt_feed *feed, const grens_rt_options *opts, grens_diag *diag,
 		   grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_apply: out is NULL");
+	if (!tt)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_apply: tt is NULL");
+	if (!feed)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_apply: feed is NULL");
+	if (opts && opts->version != GRENS_RT_OPTIONS_VERSION)
+		return grens_error_set(
+		    err, GRENS_EINVAL,
+		    "grens_rt_apply: options version %u, not %u (GRENS_RT_OPTIONS_INIT)",
+		    opts->version, GRENS_RT_OPTIONS_VERSION);
 	static const grens_rt_options defaults = GRENS_RT_OPTIONS_INIT;
 	*out = NULL;
 	if (!opts)
@@ -1088,11 +1099,15 @@ void grens_rt_overlay_release(grens_rt_overlay *ov)
 
 const grens_rt_counts *grens_rt_overlay_counts(const grens_rt_overlay *ov)
 {
+	if (!ov)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return &ov->counts;
 }
 
 const grens_rt_feed_summary *grens_rt_overlay_header(const grens_rt_overlay *ov)
 {
+	if (!ov)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return &ov->header;
 }
 
@@ -1117,6 +1132,8 @@ const grens_rt_trip *grens_rt_trip_find(const grens_rt_overlay *ov, uint32_t tri
 const grens_net_stop_time *grens_rt_times(const grens_rt_overlay *ov, const grens_timetable *tt,
 					  uint32_t trip, grens_date date)
 {
+	if (!tt)
+		return NULL; /* NULL not allowed: docs/api.md */
 	const grens_rt_trip *t = grens_rt_trip_find(ov, trip, date);
 	uint32_t n;
 	if (t)
@@ -1132,6 +1149,8 @@ bool grens_rt_pattern_touched(const grens_rt_overlay *ov, uint32_t pattern)
 
 bool grens_rt_trip_cancelled(const grens_rt_overlay *ov, uint32_t trip, grens_date date)
 {
+	if (!ov)
+		return false; /* NULL not allowed: docs/api.md */
 	const grens_rt_trip *t = grens_rt_trip_find(ov, trip, date);
 	return t && t->cancelled;
 }
@@ -1139,6 +1158,8 @@ bool grens_rt_trip_cancelled(const grens_rt_overlay *ov, uint32_t trip, grens_da
 int grens_rt_stop_time(const grens_rt_overlay *ov, uint32_t trip, grens_date date, uint32_t pos,
 		       grens_net_stop_time *out)
 {
+	if (!ov || !out)
+		return 0; /* NULL not allowed: docs/api.md */
 	const grens_rt_trip *t = grens_rt_trip_find(ov, trip, date);
 	if (!t || t->cancelled || pos >= t->stop_count ||
 	    !(t->stop_flags[pos] & GRENS_RT_STOP_LIVE))
@@ -1149,6 +1170,8 @@ int grens_rt_stop_time(const grens_rt_overlay *ov, uint32_t trip, grens_date dat
 
 bool grens_rt_stop_skipped(const grens_rt_overlay *ov, uint32_t trip, grens_date date, uint32_t pos)
 {
+	if (!ov)
+		return false; /* NULL not allowed: docs/api.md */
 	const grens_rt_trip *t = grens_rt_trip_find(ov, trip, date);
 	return t && !t->cancelled && pos < t->stop_count &&
 	       (t->stop_flags[pos] & GRENS_RT_STOP_SKIPPED);
@@ -1156,31 +1179,43 @@ bool grens_rt_stop_skipped(const grens_rt_overlay *ov, uint32_t trip, grens_date
 
 uint32_t grens_rt_trip_count(const grens_rt_overlay *ov)
 {
+	if (!ov)
+		return 0; /* NULL not allowed: docs/api.md */
 	return ov->trip_count;
 }
 
 const grens_rt_trip *grens_rt_trip_at(const grens_rt_overlay *ov, uint32_t i)
 {
+	if (!ov)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return i < ov->trip_count ? &ov->trips[i] : NULL;
 }
 
 uint32_t grens_rt_added_count(const grens_rt_overlay *ov)
 {
+	if (!ov)
+		return 0; /* NULL not allowed: docs/api.md */
 	return ov->added_count;
 }
 
 const grens_rt_added_trip *grens_rt_added_at(const grens_rt_overlay *ov, uint32_t i)
 {
+	if (!ov)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return i < ov->added_count ? &ov->added[i] : NULL;
 }
 
 uint32_t grens_rt_alert_count(const grens_rt_overlay *ov)
 {
+	if (!ov)
+		return 0; /* NULL not allowed: docs/api.md */
 	return ov->alert_count;
 }
 
 const grens_rt_alert *grens_rt_alert_at(const grens_rt_overlay *ov, uint32_t i)
 {
+	if (!ov)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return i < ov->alert_count ? &ov->alerts[i] : NULL;
 }
 

@@ -313,6 +313,12 @@ static int load_snapshot(const char *path, grens_rt_snapshot *s, grens_rt_feed *
 int grens_rt_archive_read(const grens_rt_archive *ar, const grens_rt_snapshot *snap,
 			  grens_rt_feed **out, grens_error *err)
 {
+	if (!ar)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_archive_read: ar is NULL");
+	if (!snap)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_archive_read: snap is NULL");
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_archive_read: out is NULL");
 	char path[4096];
 	*out = NULL;
 	if (path_join(path, sizeof(path), ar->dir, snap->file))
@@ -564,6 +570,10 @@ done:
 int grens_rt_archive_open(grens_rt_archive **out, const char *dir, bool writable,
 			  grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_archive_open: out is NULL");
+	if (!dir)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_archive_open: dir is NULL");
 	*out = NULL;
 	grens_rt_archive *ar = calloc(1, sizeof(*ar));
 	if (!ar)
@@ -644,16 +654,22 @@ void grens_rt_archive_free(grens_rt_archive *ar)
 
 const grens_rt_archive_stats *grens_rt_archive_stats_get(const grens_rt_archive *ar)
 {
+	if (!ar)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return &ar->stats;
 }
 
 uint32_t grens_rt_archive_count(const grens_rt_archive *ar)
 {
+	if (!ar)
+		return 0; /* NULL not allowed: docs/api.md */
 	return ar->count;
 }
 
 const grens_rt_snapshot *grens_rt_archive_at(const grens_rt_archive *ar, uint32_t i)
 {
+	if (!ar)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return i < ar->count ? &ar->snaps[i] : NULL;
 }
 
@@ -699,6 +715,14 @@ static bool feed_name_ok(const char *s)
 int grens_rt_archive_add(grens_rt_archive *ar, const char *feed, int64_t received,
 			 const uint8_t *buf, size_t len, bool *added, grens_error *err)
 {
+	if (!ar)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_archive_add: ar is NULL");
+	if (!feed)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_archive_add: feed is NULL");
+	if (!buf && len)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_archive_add: buf is NULL");
+	if (!added)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_archive_add: added is NULL");
 	*added = false;
 	if (!ar->writable)
 		return grens_error_set(err, GRENS_EARG, "%s: the archive is open read-only",
@@ -778,6 +802,8 @@ static int remove_tree(const char *dir)
 int grens_rt_archive_prune(grens_rt_archive *ar, int64_t now, unsigned keep_days,
 			   uint32_t *removed, grens_error *err)
 {
+	if (!ar)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_archive_prune: ar is NULL");
 	if (removed)
 		*removed = 0;
 	if (keep_days == 0 || !ar->writable)

@@ -254,6 +254,10 @@ static void summarize(grens_rt_feed *feed)
 int grens_rt_decode(grens_rt_feed **out, const uint8_t *buf, size_t len, const char *name,
 		    grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_decode: out is NULL");
+	if (!buf && len)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_decode: buf is NULL");
 	*out = NULL;
 	if (!name)
 		name = "FeedMessage";
@@ -302,6 +306,8 @@ void grens_rt_feed_free(grens_rt_feed *feed)
 
 void grens_rt_feed_summarize(const grens_rt_feed *feed, grens_rt_feed_summary *out)
 {
+	if (!feed || !out)
+		return; /* NULL not allowed: docs/api.md */
 	*out = feed->summary;
 }
 
@@ -375,6 +381,10 @@ fail:
 
 int grens_rt_decode_file(grens_rt_feed **out, const char *path, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_decode_file: out is NULL");
+	if (!path)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_decode_file: path is NULL");
 	uint8_t *buf;
 	size_t len;
 	*out = NULL;
@@ -389,6 +399,8 @@ int grens_rt_decode_file(grens_rt_feed **out, const char *path, grens_error *err
 
 int grens_rt_check(const char *path, grens_error *err)
 {
+	if (!path)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_check: path is NULL");
 	grens_rt_feed *feed;
 	int rc = grens_rt_decode_file(&feed, path, err);
 	grens_rt_feed_free(feed);

@@ -70,6 +70,12 @@ static int add_counts(json_t *o, const grens_rt_record_counts *c)
 int grens_rt_record_status_write(const char *dir, const grens_rt_record_status *st,
 				 grens_error *err)
 {
+	if (!dir)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_rt_record_status_write: dir is NULL");
+	if (!st)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_rt_record_status_write: st is NULL");
 	int rc;
 	char *text = NULL;
 	json_t *feeds = json_array();
@@ -153,6 +159,12 @@ static const char *read_counts(json_t *o, grens_rt_record_counts *c)
 
 int grens_rt_record_status_read(grens_rt_record_status *out, const char *dir, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_rt_record_status_read: out is NULL");
+	if (!dir)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_rt_record_status_read: dir is NULL");
 	char path[4096];
 	memset(out, 0, sizeof(*out));
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, STATUS_NAME) >= sizeof(path))
@@ -265,6 +277,12 @@ static int try_lock(int *fd, const char *dir, int64_t *holder, grens_error *err)
 
 int grens_rt_record_lock(int *fd, const char *dir, int64_t *holder, grens_error *err)
 {
+	if (!fd)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_record_lock: fd is NULL");
+	if (!dir)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_record_lock: dir is NULL");
+	if (!holder)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_record_lock: holder is NULL");
 	int f;
 	int rc = try_lock(&f, dir, holder, err);
 	*fd = -1;
@@ -285,6 +303,10 @@ int grens_rt_record_lock(int *fd, const char *dir, int64_t *holder, grens_error 
 
 int grens_rt_record_probe(const char *dir, int64_t *holder, grens_error *err)
 {
+	if (!dir)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_record_probe: dir is NULL");
+	if (!holder)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_record_probe: holder is NULL");
 	int f;
 	int rc = try_lock(&f, dir, holder, err);
 	if (f >= 0)
@@ -301,6 +323,17 @@ void grens_rt_record_unlock(int fd)
 int grens_rt_archive_add_file(grens_rt_archive *ar, const char *feed, int64_t received,
 			      const char *path, bool *added, grens_error *err)
 {
+	if (!ar)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_archive_add_file: ar is NULL");
+	if (!feed)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_rt_archive_add_file: feed is NULL");
+	if (!path)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_rt_archive_add_file: path is NULL");
+	if (!added)
+		return grens_error_set(err, GRENS_EINVAL,
+				       "grens_rt_archive_add_file: added is NULL");
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	*added = false;

@@ -4,6 +4,10 @@
 
 int grens_rt_day_start(const char *zone, grens_date date, int64_t *out, grens_error *err)
 {
+	if (!zone)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_day_start: zone is NULL");
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_day_start: out is NULL");
 	grens_tz *tz = NULL;
 	int rc = grens_tz_load(&tz, NULL, zone, err);
 	if (rc != 0)
@@ -15,6 +19,10 @@ int grens_rt_day_start(const char *zone, grens_date date, int64_t *out, grens_er
 
 int grens_rt_local_date(const char *zone, int64_t t, grens_date *out, grens_error *err)
 {
+	if (!zone)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_local_date: zone is NULL");
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_local_date: out is NULL");
 	grens_tz *tz = NULL;
 	int rc = grens_tz_load(&tz, NULL, zone, err);
 	if (rc != 0)

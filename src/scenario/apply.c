@@ -1392,6 +1392,12 @@ int grens_scenario_apply(grens_scenario_result **out, const grens_scenario *sc,
 			 const grens_gtfs_feed *const *feeds, uint32_t feed_count, grens_diag *diag,
 			 grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_scenario_apply: out is NULL");
+	if (!sc)
+		return grens_error_set(err, GRENS_EINVAL, "grens_scenario_apply: sc is NULL");
+	if (!feeds && feed_count)
+		return grens_error_set(err, GRENS_EINVAL, "grens_scenario_apply: feeds is NULL");
 	grens_error local;
 	if (!err)
 		err = &local;
@@ -1473,12 +1479,16 @@ fail:
 const grens_gtfs_feed *const *grens_scenario_result_feeds(const grens_scenario_result *res,
 							  uint32_t *count)
 {
+	if (!res || !count)
+		return NULL; /* NULL not allowed: docs/api.md */
 	*count = res->feed_count;
 	return (const grens_gtfs_feed *const *)res->feeds;
 }
 
 const grens_scenario_stats *grens_scenario_result_stats(const grens_scenario_result *res)
 {
+	if (!res)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return &res->stats;
 }
 

@@ -746,6 +746,10 @@ static const char *stem(grens_arena *arena, const char *path)
 int grens_scenario_parse(grens_scenario **out, const char *text, size_t len, const char *file,
 			 grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_scenario_parse: out is NULL");
+	if (!text && len)
+		return grens_error_set(err, GRENS_EINVAL, "grens_scenario_parse: text is NULL");
 	grens_error_clear(err);
 	*out = NULL;
 	int rc = 0;
@@ -802,6 +806,10 @@ fail:
 
 int grens_scenario_load(grens_scenario **out, const char *path, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_scenario_load: out is NULL");
+	if (!path)
+		return grens_error_set(err, GRENS_EINVAL, "grens_scenario_load: path is NULL");
 	grens_error_clear(err);
 	*out = NULL;
 	int rc = 0;
@@ -859,20 +867,28 @@ void grens_scenario_free(grens_scenario *sc)
 
 const char *grens_scenario_name(const grens_scenario *sc)
 {
+	if (!sc)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return sc->name;
 }
 
 const char *grens_scenario_hash(const grens_scenario *sc)
 {
+	if (!sc)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return sc->hash;
 }
 
 const char *grens_scenario_description(const grens_scenario *sc)
 {
+	if (!sc)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return sc->description;
 }
 
 uint32_t grens_scenario_edit_count(const grens_scenario *sc)
 {
+	if (!sc)
+		return 0; /* NULL not allowed: docs/api.md */
 	return sc->edit_count;
 }
