@@ -65,7 +65,7 @@ check(prog and os.access(prog, os.X_OK), f"bin/grens installed: {prog}")
 check(pc and os.path.isfile(pc), f"grens.pc installed: {pc}")
 prefix = os.path.dirname(os.path.dirname(prog)) if prog else dest
 share = os.path.join(prefix, "share", "grens", "feeds")
-for f in ("feeds.conf", "links.csv", "nl/stop_times.txt", "nrw/trips.txt", "be/stops.txt",
+for f in ("feeds.yaml", "links.csv", "nl/stop_times.txt", "nrw/trips.txt", "be/stops.txt",
           "scenarios/ic-aken.yaml", "places/nl.csv"):
     check(os.path.isfile(os.path.join(share, f)), f"share/grens/feeds/{f} installed")
 for h in ("core.h", "export.h", "net.h", "route.h", "gtfs.h", "limits.h"):
