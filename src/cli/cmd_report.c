@@ -29,7 +29,7 @@ static void usage(FILE *o)
 		"                    [--links FILE|none]\n\n"
 		"Writes DIR/report.html (one self-contained page with charts), report.json,\n"
 		"profiles.csv, profile_steps.csv, opportunities.csv, stations.csv,\n"
-		"stations.geojson and journeys.csv (README: 'Reports').\n\n"
+		"stations.geojson and journeys.csv (grens-report(1)).\n\n"
 		"With no --feed: the embedded default feeds (%s), the pairs\n"
 		"Amsterdam/Rotterdam/Den Haag/Utrecht Centraal -> Aachen Hbf, the\n"
 		"scenario scenarios/ic-aken.yaml and the places in places/*.csv.\n"
