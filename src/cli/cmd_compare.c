@@ -63,7 +63,7 @@ static void usage(FILE *o)
 		"--rt FILE runs every network on the live times of a GTFS-realtime file (a URL:\n"
 		"download it with grens fetch first); the date defaults to the message's.\n"
 		"--realised ARCHIVE runs every network on the realised times of the dates from\n"
-		"the snapshots recorded in ARCHIVE (README: 'Realised times'); trips no snapshot\n"
+		"the snapshots recorded in ARCHIVE (grens-compare(1), REALISED TIMES); trips no snapshot\n"
 		"names, such as a scenario's new trains, are no data and not ridden unless\n"
 		"--no-data-as-scheduled. For the side-by-side comparison with the schedule\n"
 		"use grens profile --realised-vs-scheduled.\n"

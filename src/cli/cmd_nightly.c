@@ -56,8 +56,7 @@ static void usage(FILE *o)
 		   "  --force        point DIR/latest at DATE even when it is older\n\n"
 		   "Exit status: 0; 1 when a feed is missing or stale (its last good download\n"
 		   "is older than max_age), or the work failed, each reason on stderr; 2 bad\n"
-		   "arguments or configuration. Format of FILE: grens-nightly.yaml(5), README:\n"
-		   "'Reports'.\n");
+		   "arguments or configuration. Format of FILE: grens-nightly.yaml(5).\n");
 }
 
 /* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ", or -1. */

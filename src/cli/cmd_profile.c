@@ -34,7 +34,7 @@ static void usage(FILE *o)
 		"  --threshold MIN      'share under' threshold in minutes (default 180)\n"
 		"  --max-transfers N    at most N transfers (default 8)\n"
 		"  --min-transfer S     change time at stops transfers.txt gives none (default 120)\n"
-		"  --scenario FILE      apply a scenario (README: 'Scenarios') to the feeds first\n"
+		"  --scenario FILE      apply a scenario (grens-scenario(5)) to the feeds first\n"
 		"  --rt FILE            use the live times of a GTFS-realtime file (a URL:\n"
 		"                       download it with grens fetch first)\n"
 		REALISED_CLI_HELP

@@ -45,7 +45,7 @@ static void usage(FILE *o)
 		"                    [--lang en|nl|de] [--pdf FILE]\n\n"
 		"Writes DIR/report.html (one self-contained page with charts), report.json,\n"
 		"profiles.csv, profile_steps.csv, opportunities.csv, stations.csv,\n"
-		"stations.geojson and journeys.csv (README: 'Reports').\n\n"
+		"stations.geojson and journeys.csv (grens-report(1)).\n\n"
 		"With no --feed: the embedded default feeds (%s), the pairs\n"
 		"Amsterdam/Rotterdam/Den Haag/Utrecht/Eindhoven Centraal -> Aachen Hbf,\n"
 		"the proposals scenarios/ic-eindhoven-aken, ic-eindhoven-aken-randen,\n"

@@ -26,7 +26,7 @@ static void usage(FILE *o)
 		"  --algo A             raptor (default) or dijkstra\n"
 		"  --max-transfers N    at most N transfers (default 8, at most %u)\n"
 		"  --min-transfer S     change time at stops transfers.txt gives none (default 120)\n"
-		"  --scenario FILE      apply a scenario (README: 'Scenarios') to the feeds first\n"
+		"  --scenario FILE      apply a scenario (grens-scenario(5)) to the feeds first\n"
 		"  --rt FILE            route on the live times of a GTFS-realtime file (a URL:\n"
 		"                       download it with grens fetch first); legs show the\n"
 		"                       scheduled times and the delay\n"
