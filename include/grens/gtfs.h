@@ -230,6 +230,15 @@ GRENS_EXTERN const char *grens_gtfs_stop_headsign(const grens_gtfs_feed *feed,
 GRENS_EXTERN bool grens_gtfs_service_active(const grens_gtfs_feed *feed, uint32_t service,
 					    grens_date date);
 
+/* The date of the given weekday (0 Monday .. 6 Sunday) on which most trips of
+ * feeds[0..n) run, within their service periods (at most
+ * GRENS_LIMIT_SERVICE_DAYS from the first); ties go to the date nearest the
+ * middle of the period, away from timetable changes. A NULL feed is skipped.
+ * GRENS_ENOTFOUND when no feed has service dates or no trip runs on that
+ * weekday (*out GRENS_DATE_NONE), GRENS_EARG for a bad weekday, GRENS_ENOMEM. */
+GRENS_EXTERN int grens_gtfs_busiest_date(grens_date *out, const grens_gtfs_feed *const *feeds,
+					 uint32_t n, int weekday, grens_error *err);
+
 /* Row index lookups by GTFS id; GRENS_NONE when unknown. O(1) (hash). */
 GRENS_EXTERN uint32_t grens_gtfs_find_stop(const grens_gtfs_feed *feed, const char *id);
 GRENS_EXTERN uint32_t grens_gtfs_find_route(const grens_gtfs_feed *feed, const char *id);

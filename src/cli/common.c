@@ -1069,49 +1069,6 @@ int cli_build_linked(const char *cmd, const cli_feed_list *list, const cli_link_
 
 grens_date cli_busiest_date(const grens_gtfs_feed *const *feeds, uint32_t n, int wd)
 {
-	grens_date first = GRENS_DATE_NONE, last = GRENS_DATE_NONE;
-	for (uint32_t f = 0; f < n; f++) {
-		if (feeds[f]->first_service_date == GRENS_DATE_NONE)
-			continue;
-		if (first == GRENS_DATE_NONE || feeds[f]->first_service_date < first)
-			first = feeds[f]->first_service_date;
-		if (last == GRENS_DATE_NONE || feeds[f]->last_service_date > last)
-			last = feeds[f]->last_service_date;
-	}
-	if (first == GRENS_DATE_NONE)
-		return GRENS_DATE_NONE;
-	if (last - first > GRENS_LIMIT_SERVICE_DAYS)
-		last = first + GRENS_LIMIT_SERVICE_DAYS;
-	grens_date best = GRENS_DATE_NONE;
-	uint64_t best_trips = 0;
-	uint32_t *per_service[64] = {0};
-	for (uint32_t f = 0; f < n && f < 64; f++) {
-		per_service[f] = calloc(feeds[f]->service_count + 1, sizeof(uint32_t));
-		if (!per_service[f])
-			goto done;
-		for (uint32_t t = 0; t < feeds[f]->trip_count; t++)
-			per_service[f][feeds[f]->trips[t].service]++;
-	}
-	for (grens_date d = first; d <= last; d++) {
-		if (grens_date_weekday(d) != wd)
-			continue;
-		uint64_t trips = 0;
-		for (uint32_t f = 0; f < n && f < 64; f++)
-			for (uint32_t s = 0; s < feeds[f]->service_count; s++)
-				if (per_service[f][s] && grens_gtfs_service_active(feeds[f], s, d))
-					trips += per_service[f][s];
-		/* Ties (every ordinary week looks alike) go to the date nearest
-		 * the middle of the period, away from timetable changes. */
-		int64_t mid2 = (int64_t)first + last;
-		if (trips > best_trips ||
-		    (trips == best_trips && trips > 0 &&
-		     llabs(2 * (int64_t)d - mid2) < llabs(2 * (int64_t)best - mid2))) {
-			best_trips = trips;
-			best = d;
-		}
-	}
-done:
-	for (uint32_t f = 0; f < n && f < 64; f++)
-		free(per_service[f]);
-	return best;
+	grens_date d;
+	return grens_gtfs_busiest_date(&d, feeds, n, wd, NULL) ? GRENS_DATE_NONE : d;
 }

@@ -334,3 +334,73 @@ void grens_gtfs_free(grens_gtfs_feed *feed)
 	grens_arena_free(arena); /* feed itself lives outside the arena */
 	free(feed);
 }
+
+int grens_gtfs_busiest_date(grens_date *out, const grens_gtfs_feed *const *feeds, uint32_t n,
+			    int weekday, grens_error *err)
+{
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_gtfs_busiest_date: out is NULL");
+	*out = GRENS_DATE_NONE;
+	if (!feeds && n)
+		return grens_error_set(err, GRENS_EINVAL, "grens_gtfs_busiest_date: feeds is NULL");
+	if (weekday < 0 || weekday > 6)
+		return grens_error_set(err, GRENS_EARG,
+				       "grens_gtfs_busiest_date: weekday %d is not 0 (Monday) to 6",
+				       weekday);
+	grens_date first = GRENS_DATE_NONE, last = GRENS_DATE_NONE;
+	for (uint32_t f = 0; f < n; f++) {
+		if (!feeds[f] || feeds[f]->first_service_date == GRENS_DATE_NONE)
+			continue;
+		if (first == GRENS_DATE_NONE || feeds[f]->first_service_date < first)
+			first = feeds[f]->first_service_date;
+		if (last == GRENS_DATE_NONE || feeds[f]->last_service_date > last)
+			last = feeds[f]->last_service_date;
+	}
+	if (first == GRENS_DATE_NONE)
+		return grens_error_set(err, GRENS_ENOTFOUND, "the feeds have no service dates");
+	if (last - first > GRENS_LIMIT_SERVICE_DAYS)
+		last = first + GRENS_LIMIT_SERVICE_DAYS;
+	/* trips per service, so each date costs one pass over the services */
+	uint32_t **per_service = calloc((size_t)n + 1, sizeof(*per_service));
+	int rc = per_service ? 0 : GRENS_ENOMEM;
+	for (uint32_t f = 0; f < n && !rc; f++) {
+		if (!feeds[f])
+			continue;
+		per_service[f] = calloc((size_t)feeds[f]->service_count + 1, sizeof(uint32_t));
+		if (!per_service[f]) {
+			rc = GRENS_ENOMEM;
+			break;
+		}
+		for (uint32_t t = 0; t < feeds[f]->trip_count; t++)
+			per_service[f][feeds[f]->trips[t].service]++;
+	}
+	grens_date best = GRENS_DATE_NONE;
+	uint64_t best_trips = 0;
+	for (grens_date d = first; d <= last && !rc; d++) {
+		if (grens_date_weekday(d) != weekday)
+			continue;
+		uint64_t trips = 0;
+		for (uint32_t f = 0; f < n; f++)
+			for (uint32_t s = 0; feeds[f] && s < feeds[f]->service_count; s++)
+				if (per_service[f][s] && grens_gtfs_service_active(feeds[f], s, d))
+					trips += per_service[f][s];
+		/* Ties (every ordinary week looks alike) go to the date nearest
+		 * the middle of the period, away from timetable changes. */
+		int64_t mid2 = (int64_t)first + last;
+		if (trips > best_trips ||
+		    (trips == best_trips && trips > 0 &&
+		     llabs(2 * (int64_t)d - mid2) < llabs(2 * (int64_t)best - mid2))) {
+			best_trips = trips;
+			best = d;
+		}
+	}
+	for (uint32_t f = 0; per_service && f < n; f++)
+		free(per_service[f]);
+	free(per_service);
+	if (rc)
+		return grens_error_set(err, rc, "out of memory counting trips per date");
+	if (best == GRENS_DATE_NONE)
+		return grens_error_set(err, GRENS_ENOTFOUND, "no trip runs on that weekday");
+	*out = best;
+	return 0;
+}

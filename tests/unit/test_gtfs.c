@@ -724,6 +724,49 @@ static void test_calendar_dates_only(void)
 	unload(&l);
 }
 
+static void test_busiest_date(void)
+{
+	/* calendar_dates only, 2026-05-04 (Mon) .. 05-26 (Tue):
+	 *   a (t1, t2) on the Tuesdays 05-05, 05-12, 05-19, 05-26
+	 *   b (t3)     on 05-12 and 05-19
+	 *   c (t4)     on Monday 05-04; d (t5) on 05-26
+	 * Tuesdays: 05-05 2 trips, 05-12 3, 05-19 3, 05-26 3. The middle of the
+	 * period is 05-15: 05-12 is 3 days from it, 05-19 4, 05-26 11, so 05-12.
+	 * Mondays: only 05-04 has a trip. Sundays: none. */
+	char st[1024];
+	int n = snprintf(st, sizeof(st),
+			 "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n");
+	for (int t = 1; t <= 5; t++)
+		n += snprintf(st + n, sizeof(st) - (size_t)n,
+			      "t%d,08:00:00,08:00:00,s1,1\nt%d,08:10:00,08:10:00,s2,2\n", t, t);
+	loaded l = load(MAKE_FEED("busiest", { "calendar.txt", NULL },
+				  { "trips.txt", "route_id,service_id,trip_id\n"
+						 "r,a,t1\nr,a,t2\nr,b,t3\nr,c,t4\nr,d,t5\n" },
+				  { "stop_times.txt", st },
+				  { "calendar_dates.txt",
+				    "service_id,date,exception_type\n"
+				    "a,20260505,1\na,20260512,1\na,20260519,1\na,20260526,1\n"
+				    "b,20260512,1\nb,20260519,1\nc,20260504,1\nd,20260526,1\n" }));
+	CHECK_INT(l.rc, 0);
+	if (!l.rc) {
+		const grens_gtfs_feed *feeds[] = { l.feed, NULL };
+		grens_date d = 0;
+		grens_error err;
+		grens_error_clear(&err);
+		CHECK_INT(grens_gtfs_busiest_date(&d, feeds, 2, 1, &err), 0);
+		CHECK_INT(d, ymd(2026, 5, 12));
+		CHECK_INT(grens_gtfs_busiest_date(&d, feeds, 1, 0, &err), 0);
+		CHECK_INT(d, ymd(2026, 5, 4));
+		CHECK_INT(grens_gtfs_busiest_date(&d, feeds, 1, 6, &err), GRENS_ENOTFOUND);
+		CHECK_INT(d, GRENS_DATE_NONE);
+		CHECK_INT(grens_gtfs_busiest_date(&d, feeds, 1, 7, &err), GRENS_EARG);
+		CHECK_INT(grens_gtfs_busiest_date(NULL, feeds, 1, 1, &err), GRENS_EINVAL);
+		CHECK_INT(grens_gtfs_busiest_date(&d, NULL, 1, 1, &err), GRENS_EINVAL);
+		CHECK_INT(grens_gtfs_busiest_date(&d, NULL, 0, 1, &err), GRENS_ENOTFOUND);
+	}
+	unload(&l);
+}
+
 /* The minimal feed with trips t1 and t2 and the given stop_times.txt. */
 static loaded load_two_trips(const char *name, const char *stop_times)
 {
@@ -1559,6 +1602,7 @@ int main(void)
 		test_csv_edge_cases();
 		test_csv_chunk_edges();
 		test_calendar_dates_only();
+	test_busiest_date();
 		test_interpolation_edges();
 		test_stop_headsigns();
 		test_trip_runs();
