@@ -17,6 +17,8 @@ struct grens_access_realised {
 
 int grens_access_realised_new(grens_access_realised **out, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_realised_new: out is NULL");
 	*out = calloc(1, sizeof(**out));
 	return *out ? 0 : grens_error_set(err, GRENS_ENOMEM, "out of memory");
 }
@@ -31,12 +33,16 @@ void grens_access_realised_free(grens_access_realised *r)
 
 uint32_t grens_access_realised_step_count(const grens_access_realised *r)
 {
+	if (!r)
+		return 0; /* NULL not allowed: docs/api.md */
 	return (uint32_t)r->count;
 }
 
 const grens_access_realised_step *grens_access_realised_step_at(const grens_access_realised *r,
 								 uint32_t i)
 {
+	if (!r)
+		return NULL; /* NULL not allowed: docs/api.md */
 	return i < r->count ? &r->steps[i] : NULL;
 }
 
@@ -124,6 +130,18 @@ int grens_access_realised_add_day(grens_access_realised *r, grens_raptor *ws,
 				  const grens_route_query *q, int32_t t0, int32_t t1, int32_t step,
 				  const grens_route_options *opts, grens_error *err)
 {
+	if (!r)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_realised_add_day: r is NULL");
+	if (!ws)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_realised_add_day: ws is NULL");
+	if (!tt)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_realised_add_day: tt is NULL");
+	if (!realised)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_realised_add_day: realised is NULL");
+	if (!q)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_realised_add_day: q is NULL");
+	if (!opts)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_realised_add_day: opts is NULL");
 	if (step <= 0 || t1 < t0)
 		return grens_error_set(err, GRENS_EARG, "bad window or step");
 	size_t n = (size_t)(t1 - t0) / (size_t)step + 1;
@@ -180,6 +198,10 @@ int grens_access_realised_summarize(const grens_access_realised *r, const grens_
 				    bool all, grens_date date, int32_t threshold,
 				    grens_access_realised_summary *out, grens_error *err)
 {
+	if (!r)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_realised_summarize: r is NULL");
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_realised_summarize: out is NULL");
 	(void)tt;
 	memset(out, 0, sizeof(*out));
 	grens_route_profile_step *ps = calloc(r->count + 1, sizeof(*ps));
@@ -249,6 +271,10 @@ uint32_t grens_access_realised_breaks(const grens_access_realised *r, const gren
 				      bool all, grens_date date,
 				      grens_access_realised_break *out, uint32_t cap)
 {
+	if (!r || !tt)
+		return 0; /* NULL not allowed: docs/api.md */
+	if (!out)
+		cap = 0;
 	/* few distinct breaks: a linear table over them is enough */
 	grens_access_realised_break *b = malloc((r->count + 1) * sizeof(*b));
 	if (!b)

@@ -209,6 +209,8 @@ bool grens_config_is_ini(const char *file, const char *text, size_t len)
 	size_t n = file ? strlen(file) : 0;
 	if (n >= 5 && strcmp(file + n - 5, ".conf") == 0)
 		return true;
+	if (!text)
+		return false; /* no text: nothing says INI */
 	const char *p = text, *end = text + len;
 	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;

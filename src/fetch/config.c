@@ -817,6 +817,10 @@ static void write_overrides(FILE *out, const char *indent, const grens_fetch_fee
 
 int grens_fetch_config_write_yaml(const grens_fetch_config *config, FILE *out, grens_error *err)
 {
+	if (!config)
+		return grens_error_set(err, GRENS_EINVAL, "grens_fetch_config_write_yaml: config is NULL");
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_fetch_config_write_yaml: out is NULL");
 	grens_error_clear(err);
 	const grens_fetch_feed *d = &config->defaults;
 	grens_fetch_feed plain;

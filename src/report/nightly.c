@@ -535,6 +535,10 @@ static void write_list(FILE *out, const char *key, const char *file, const char 
 int grens_report_nightly_write_yaml(const grens_report_nightly_config *c, const char *file,
 				    FILE *out, grens_error *err)
 {
+	if (!c)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_nightly_write_yaml: config is NULL");
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_nightly_write_yaml: out is NULL");
 	grens_error_clear(err);
 	nightly *d = malloc(sizeof(*d));
 	if (!d)

@@ -20,6 +20,10 @@ static bool utf8(const char *s)
 int grens_report_set_realised(grens_report *report, const grens_report_realised *r,
 			      grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_set_realised: report is NULL");
+	if (!r)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_set_realised: r is NULL");
 	if (!utf8(r->archive))
 		return grens_error_set(err, GRENS_EARG, "the archive path is not UTF-8");
 	char day[16];
@@ -40,6 +44,10 @@ int grens_report_set_realised(grens_report *report, const grens_report_realised 
 int grens_report_add_realised_pair(grens_report *report, const grens_report_realised_pair *p,
 				   grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_realised_pair: report is NULL");
+	if (!p)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_realised_pair: p is NULL");
 	json_t *block = json_object_get(report_document(report), "realised");
 	if (!block)
 		return grens_error_set(err, GRENS_EARG, "grens_report_set_realised comes first");

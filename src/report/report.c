@@ -31,6 +31,8 @@ const char *report_lang(const grens_report *report)
 
 int grens_report_set_lang(grens_report *report, const char *lang, grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_set_lang: report is NULL");
 	if (!lang || !report_catalogue(lang))
 		return grens_error_set(err, GRENS_EARG,
 				       "unknown language '%s' (one of en, nl, de)", lang ? lang : "");
@@ -566,6 +568,14 @@ int grens_report_add_saving(grens_report *report, const grens_report_place *from
 			    int32_t base_median, int32_t median, int32_t delta_train,
 			    int32_t train_departure, grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_saving: report is NULL");
+	if (!from)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_saving: from is NULL");
+	if (!to)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_saving: to is NULL");
+	if (!scenario)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_saving: scenario is NULL");
 	if (!utf8(scenario))
 		return grens_error_set(err, GRENS_EARG, "the scenario name must be UTF-8");
 	bool both = base_median != GRENS_ROUTE_UNREACHED && median != GRENS_ROUTE_UNREACHED;
@@ -584,6 +594,14 @@ int grens_report_add_population(grens_report *report, const char *country, uint3
 				double people, const char *reference_date, const char *source,
 				grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_population: report is NULL");
+	if (!country)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_population: country is NULL");
+	if (!reference_date)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_population: reference_date is NULL");
+	if (!source)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_population: source is NULL");
 	if (!utf8(country) || !utf8(reference_date) || !utf8(source))
 		return grens_error_set(err, GRENS_EARG, "population source fields must be UTF-8");
 	return append(report, "population",
@@ -641,6 +659,14 @@ int grens_report_add_border(grens_report *report, const grens_report_place *orig
 			    const grens_report_border_row *rows, uint32_t row_count,
 			    grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_border: report is NULL");
+	if (!origin)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_border: origin is NULL");
+	if (!home)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_border: home is NULL");
+	if (!rows && row_count)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_border: rows is NULL");
 	if (!utf8(home) || t1 < t0)
 		return grens_error_set(err, GRENS_EARG, "bad home country or window");
 	char a[16], b[16], window[40];
@@ -663,6 +689,10 @@ int grens_report_add_border(grens_report *report, const grens_report_place *orig
 int grens_report_add_border_places(grens_report *report, const grens_report_border_place *places,
 				   uint32_t count, grens_error *err)
 {
+	if (!report)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_border_places: report is NULL");
+	if (!places && count)
+		return grens_error_set(err, GRENS_EINVAL, "grens_report_add_border_places: places is NULL");
 	json_t *all = json_object_get(report->doc, "border");
 	json_t *b = json_array_get(all, json_array_size(all) - 1);
 	if (!b)

@@ -249,7 +249,11 @@ void grens_route_profile_train_saving(const grens_route_profile_step *base,
 				      const grens_route_profile_step *sc, uint32_t n,
 				      int32_t *delta, int32_t *departure)
 {
+	if (!delta || !departure)
+		return; /* NULL not allowed: docs/api.md */
 	*delta = *departure = GRENS_ROUTE_UNREACHED;
+	if ((!base || !sc) && n)
+		return;
 	int32_t best = INT32_MAX, base_dep = GRENS_ROUTE_UNREACHED;
 	for (uint32_t k = n; k-- > 0;) {
 		if (k + 1 == n) /* the journeys from the last step may leave later */

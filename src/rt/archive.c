@@ -691,6 +691,10 @@ static uint32_t lower_bound(const grens_rt_archive *ar, int64_t t)
 uint32_t grens_rt_archive_range(const grens_rt_archive *ar, int64_t from, int64_t to,
 				uint32_t *first)
 {
+	if (first)
+		*first = 0;
+	if (!ar)
+		return 0; /* NULL not allowed: docs/api.md */
 	uint32_t a = lower_bound(ar, from);
 	uint32_t b = to > from ? lower_bound(ar, to) : a;
 	if (first)

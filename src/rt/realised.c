@@ -240,6 +240,16 @@ int grens_rt_realised_build(grens_rt_overlay **out, grens_rt_realised_counts *co
 			    grens_date last, const grens_rt_realised_options *opts,
 			    grens_diag *diag, grens_error *err)
 {
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_realised_build: out is NULL");
+	if (!counts)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_realised_build: counts is NULL");
+	if (!tt)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_realised_build: tt is NULL");
+	if (!gtfs && gtfs_count)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_realised_build: gtfs is NULL");
+	if (!ar)
+		return grens_error_set(err, GRENS_EINVAL, "grens_rt_realised_build: ar is NULL");
 	static const grens_rt_realised_options defaults = GRENS_RT_REALISED_OPTIONS_INIT;
 	*out = NULL;
 	memset(counts, 0, sizeof(*counts));

@@ -97,6 +97,16 @@ static void test_access(void)
 	CHECK(grens_access_border_value(NULL, (uint32_t)0, (grens_access_view)0, (uint32_t)0, (uint32_t)0, (uint32_t)0) == 0.0);
 	grens_error_clear(&err);
 	CHECK_INT(grens_access_border_rank(NULL, NULL, NULL, (grens_access_view)0, (uint32_t)0, (uint32_t)0, (uint32_t)0), GRENS_EINVAL);
+	grens_error_clear(&err);
+	check_einval(grens_access_realised_new(NULL, &err), &err, "grens_access_realised_new");
+	grens_error_clear(&err);
+	check_einval(grens_access_realised_add_day(NULL, NULL, NULL, NULL, NULL, 0, 0, 60, NULL, &err), &err, "grens_access_realised_add_day");
+	grens_error_clear(&err);
+	check_einval(grens_access_realised_summarize(NULL, NULL, true, (grens_date)0, 0, NULL, &err), &err, "grens_access_realised_summarize");
+	grens_access_realised_free(NULL);
+	CHECK_INT(grens_access_realised_step_count(NULL), 0);
+	CHECK(grens_access_realised_step_at(NULL, 0) == NULL);
+	CHECK_INT(grens_access_realised_breaks(NULL, NULL, true, (grens_date)0, NULL, 0), 0);
 }
 
 static void test_core(void)
@@ -152,6 +162,8 @@ static void test_core(void)
 	check_einval(grens_sha256_file(NULL, NULL, NULL, &err), &err, "grens_sha256_file");
 	grens_error_clear(&err);
 	CHECK_INT(grens_xxh64(NULL, 1, (uint64_t)0), 0);
+	CHECK(!grens_config_is_ini(NULL, NULL, 5));
+	CHECK(grens_config_is_ini("feeds.conf", NULL, 0));
 }
 
 static void test_fetch(void)
@@ -173,6 +185,8 @@ static void test_fetch(void)
 	check_einval(grens_fetch_run(NULL, NULL, NULL, NULL, &err), &err, "grens_fetch_run");
 	grens_error_clear(&err);
 	check_einval(grens_fetch_status_read(NULL, NULL, NULL, &err), &err, "grens_fetch_status_read");
+	grens_error_clear(&err);
+	check_einval(grens_fetch_config_write_yaml(NULL, NULL, &err), &err, "grens_fetch_config_write_yaml");
 }
 
 static void test_gtfs(void)
@@ -310,6 +324,22 @@ static void test_report(void)
 	check_einval(grens_report_nightly_parse(NULL, NULL, 1, NULL, NULL, &err), &err, "grens_report_nightly_parse");
 	grens_error_clear(&err);
 	check_einval(grens_report_nightly_load(NULL, NULL, NULL, &err), &err, "grens_report_nightly_load");
+	grens_error_clear(&err);
+	check_einval(grens_report_set_lang(NULL, "en", &err), &err, "grens_report_set_lang");
+	grens_error_clear(&err);
+	check_einval(grens_report_add_saving(NULL, NULL, NULL, NULL, 0, 0, 0, 0, &err), &err, "grens_report_add_saving");
+	grens_error_clear(&err);
+	check_einval(grens_report_add_population(NULL, NULL, 0, 0.0, NULL, NULL, &err), &err, "grens_report_add_population");
+	grens_error_clear(&err);
+	check_einval(grens_report_add_border(NULL, NULL, NULL, 0, 0, 0, NULL, 1, &err), &err, "grens_report_add_border");
+	grens_error_clear(&err);
+	check_einval(grens_report_add_border_places(NULL, NULL, 1, &err), &err, "grens_report_add_border_places");
+	grens_error_clear(&err);
+	check_einval(grens_report_set_realised(NULL, NULL, &err), &err, "grens_report_set_realised");
+	grens_error_clear(&err);
+	check_einval(grens_report_add_realised_pair(NULL, NULL, &err), &err, "grens_report_add_realised_pair");
+	grens_error_clear(&err);
+	check_einval(grens_report_nightly_write_yaml(NULL, NULL, NULL, &err), &err, "grens_report_nightly_write_yaml");
 }
 
 static void test_route(void)
@@ -339,6 +369,13 @@ static void test_route(void)
 	grens_route_leg_describe(NULL, NULL, NULL, NULL);
 	grens_error_clear(&err);
 	grens_route_format_time((grens_date)0, (int32_t)0, NULL, (size_t)0);
+	grens_route_profile_train_saving(NULL, NULL, 1, NULL, NULL);
+	{
+		int32_t d = 0, dep = 0;
+		grens_route_profile_train_saving(NULL, NULL, 3, &d, &dep);
+		CHECK_INT(d, GRENS_ROUTE_UNREACHED);
+		CHECK_INT(dep, GRENS_ROUTE_UNREACHED);
+	}
 }
 
 static void test_rt(void)
@@ -412,6 +449,13 @@ static void test_rt(void)
 	check_einval(grens_rt_day_start(NULL, (grens_date)0, NULL, &err), &err, "grens_rt_day_start");
 	grens_error_clear(&err);
 	check_einval(grens_rt_local_date(NULL, (int64_t)0, NULL, &err), &err, "grens_rt_local_date");
+	grens_error_clear(&err);
+	check_einval(grens_rt_realised_build(NULL, NULL, NULL, NULL, 1, NULL, (grens_date)0, (grens_date)0, NULL, NULL, &err), &err, "grens_rt_realised_build");
+	{
+		uint32_t first = 7;
+		CHECK_INT(grens_rt_archive_range(NULL, 0, 10, &first), 0);
+		CHECK_INT(first, 0);
+	}
 }
 
 static void test_scenario(void)
