@@ -329,7 +329,7 @@ GRENS_EXTERN int grens_access_compare(grens_access_delta **out, uint32_t *n,
 
 /* ---- the border --------------------------------------------------------------- */
 
-/* Three views of an origin's accessibility (README: 'Border effect'):
+/* Three views of an origin's accessibility (grens-access(1), BORDER EFFECT):
  * national: opportunities of the home country only, on the linked network
  * cut at the home country's border (grens_net_cut of the stops
  * grens_net_stops_in_country puts in it); closed border: the same cut

@@ -11,7 +11,7 @@
  * Cache layout (stable; other tools may read it):
  *   CACHE/NAME/current.zip | current.pb   last validated download
  *   CACHE/NAME/versions/<seq>-<UTC>-<sha12>.zip   older versions, newest kept
- *   CACHE/NAME/status.json                 see README: 'Downloading feeds'
+ *   CACHE/NAME/status.json                 see grens-fetch(1)
  *
  * This module never parses feeds: whether a file is a usable feed is decided
  * by the verify callback. It reads no environment variables; header values

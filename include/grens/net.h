@@ -128,7 +128,7 @@ typedef struct grens_timetable {
 	    *trip_block_next; /* [trip] next trip of the same block (stay seated) or GRENS_NONE */
 	int32_t *trip_frequency_start; /* [trip] GRENS_TIME_NONE unless frequency-expanded */
 
-	/* ---- linking several feeds (additive; see README: 'Linking feeds across the border') ----
+	/* ---- linking several feeds (additive; see grens-linking(7)) ----
 	 */
 	/* [stop] the place a stop belongs to: the smallest stop index among its
 	 * station, that station's platforms and the stations matched to it in

@@ -236,8 +236,8 @@ GRENS_EXTERN int grens_report_add_population(grens_report *report, const char *c
 					     const char *reference_date, const char *source,
 					     grens_error *err);
 
-/* Three sets of assumptions of the border views (README: 'Border
- * effect'), in this order. */
+/* Three sets of assumptions of the border views (grens-access(1), BORDER
+ * EFFECT), in this order. */
 enum { GRENS_REPORT_BORDER_SETS = 3 };
 
 /* One percentile and cutoff of an origin's border views: value[set][view]

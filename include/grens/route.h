@@ -1,6 +1,6 @@
 /* grens route: journey planning on the immutable timetable (grens/net.h).
  *
- * Two independent routers with the same semantics (README: 'Journey planning'):
+ * Two independent routers with the same semantics (grens-route(1)):
  *  - RAPTOR: the Pareto set over (arrival, transfers) for one departure,
  *    range RAPTOR over a departure window, and one-to-all earliest arrival;
  *  - a time-dependent Dijkstra over stops (earliest arrival), used as a
@@ -38,7 +38,7 @@ extern "C" {
  * departure every minute (a coarser step misses the best departure, and a
  * summary's min then differs from the best journey), and "share under the
  * threshold" counting travel times of at most 3 hours (the Randstad to
- * Aachen journeys take 2 h 30 to 3 h 30: README 'Comparing scenarios'). */
+ * Aachen journeys take 2 h 30 to 3 h 30: grens-compare(1)). */
 #define GRENS_ROUTE_DEFAULT_STEP 60
 #define GRENS_ROUTE_DEFAULT_THRESHOLD (180 * 60)
 /* "Unreachable" for arrival times. */
@@ -216,8 +216,8 @@ GRENS_EXTERN void grens_route_profile_summarize(const grens_route_profile_step *
  * arrives earlier than the base from the same step, minus that of the base
  * journey taken from its own departure (so waiting does not count), in
  * *delta (negative: faster), and that journey's departure. Both
- * GRENS_ROUTE_UNREACHED when no departure gains (README: 'Reading the
- * default result'). */
+ * GRENS_ROUTE_UNREACHED when no departure gains (grens-compare(1),
+ * READING THE DEFAULT RESULT). */
 GRENS_EXTERN void grens_route_profile_train_saving(const grens_route_profile_step *base,
 						   const grens_route_profile_step *scenario,
 						   uint32_t n, int32_t *delta, int32_t *departure);

@@ -1,5 +1,5 @@
 /* grens scenario: what-if edits applied to loaded feeds before the timetable
- * is built (README: 'Scenarios').
+ * is built (grens-scenario(5)).
  *
  * A scenario file is YAML (parsed with libyaml): a name, an optional
  * description, and a list of edits: add a line, extend or truncate a

@@ -1,6 +1,6 @@
 /* RAPTOR (Delling, Pajor, Werneck 2012) on the grens timetable: rounds of
  * pattern scans and footpath relaxation, local and target pruning, and the
- * grens transfer semantics of README: 'Journey planning':
+ * grens transfer semantics of grens-route(1):
  *  - two label families per round and stop: arrival by a vehicle (boarding
  *    another vehicle there takes the stop's change time) and arrival on foot
  *    (origin or footpath; boarding needs no change time, walking on does not
