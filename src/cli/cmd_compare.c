@@ -63,10 +63,12 @@ static void usage(FILE *o)
 		"--rt FILE runs every network on the live times of a GTFS-realtime file (a URL:\n"
 		"download it with grens fetch first); the date defaults to the message's.\n"
 		"--realised ARCHIVE runs every network on the realised times of the dates from\n"
-		"the snapshots recorded in ARCHIVE (grens-compare(1), REALISED TIMES); trips no snapshot\n"
-		"names, such as a scenario's new trains, are no data and not ridden unless\n"
-		"--no-data-as-scheduled. For the side-by-side comparison with the schedule\n"
-		"use grens profile --realised-vs-scheduled.\n"
+		"the snapshots recorded in ARCHIVE (grens-compare(1), REALISED TIMES); trips\n"
+		"no snapshot names, such as a scenario's new trains, are no data and not\n"
+		"ridden unless --no-data-as-scheduled. --realised-vs-scheduled compares the\n"
+		"base network's schedule (the base row, 'scheduled') with its realised times\n"
+		"('realised', with the deltas), without scenarios; the share of planned\n"
+		"connections that held is grens profile --realised-vs-scheduled's.\n"
 		"--out DIR writes compare.txt, compare.csv and compare.json into DIR.\n"
 		"--timings prints the time spent loading, building and querying to stderr.\n"
 		"Exit status: 0, 1 unusable feed or realtime file or a scenario that does not\n"
@@ -162,11 +164,17 @@ static int parse(int argc, char **argv, struct args *a)
 	if (route_cli_rt_check_path(CMD, a->rt) || realised_cli_check(CMD, &a->rz, a->rt))
 		return CLI_PARSE_ERROR;
 	if (a->rz.vs_scheduled) {
-		cli_errorf(CMD, "--realised-vs-scheduled is grens profile's; compare takes --realised");
-		return CLI_PARSE_ERROR;
-	}
-	/* --scenario none: the base network only */
-	if (a->scenario_count == 1 && strcmp(a->scenarios[0], "none") == 0) {
+		/* the two rows are the base network's: a scenario's new trains are
+		 * never in a recording */
+		if (a->scenario_count &&
+		    !(a->scenario_count == 1 && strcmp(a->scenarios[0], "none") == 0)) {
+			cli_errorf(CMD, "--realised-vs-scheduled compares the base network's schedule "
+					"with its realised times: it takes no --scenario");
+			return CLI_PARSE_ERROR;
+		}
+		a->scenario_count = 0;
+	} else if (a->scenario_count == 1 && strcmp(a->scenarios[0], "none") == 0) {
+		/* --scenario none: the base network only */
 		a->scenario_count = 0;
 	} else if (!a->scenario_count) {
 		a->default_scenarios = true;
@@ -501,6 +509,13 @@ static int run_row(struct net *net, const struct place *from, const struct place
 
 /* ---- output ------------------------------------------------------------------- */
 
+/* The network whose realised counts the outputs quote: the base, or with
+ * --realised-vs-scheduled the realised one after the schedule. */
+static unsigned realised_net(const struct args *a)
+{
+	return a->rz.vs_scheduled ? 1 : 0;
+}
+
 struct report {
 	const struct args *a;
 	struct net *nets;
@@ -523,7 +538,12 @@ static void print_text(FILE *o, const struct report *rp)
 		a->step, w0, w1);
 	if (a->rt)
 		fprintf(o, "grens compare: live times of %s on every network\n", a->rt);
-	if (a->rz.archive)
+	if (a->rz.archive && a->rz.vs_scheduled)
+		fprintf(o, "grens compare: the schedule against the realised times of %s (%u trips "
+			   "no data, %s)\n",
+			a->rz.archive, rp->nets[1].rcounts.trips_no_data,
+			a->rz.no_data_as_scheduled ? "run as scheduled" : "not ridden");
+	else if (a->rz.archive)
 		fprintf(o, "grens compare: realised times of %s on every network (%u trips no data "
 			   "on the base, %s)\n",
 			a->rz.archive, rp->nets[0].rcounts.trips_no_data,
@@ -673,7 +693,7 @@ static json_t *report_json(const struct report *rp)
 	for (unsigned i = 0; i < rp->net_count; i++) {
 		json_array_append_new(names, json_string(rp->nets[i].name));
 		json_object_set_new(hashes, rp->nets[i].name,
-				    i ? json_string(rp->nets[i].hash) : json_null());
+				    rp->nets[i].hash[0] ? json_string(rp->nets[i].hash) : json_null());
 	}
 	char w0[16], w1[16], window[40];
 	hhmm(a->t0, w0, sizeof(w0));
@@ -693,13 +713,16 @@ static json_t *report_json(const struct report *rp)
 			first = a->dates[i] < first ? a->dates[i] : first;
 			last = a->dates[i] > last ? a->dates[i] : last;
 		}
-		json_t *rz = realised_cli_counts_json(&a->rz, first, last, &rp->nets[0].rcounts);
+		json_t *rz = realised_cli_counts_json(&a->rz, first, last,
+						      &rp->nets[realised_net(a)].rcounts);
 		json_t *per = json_object();
-		for (unsigned i = 0; i < rp->net_count; i++)
+		for (unsigned i = realised_net(a); i < rp->net_count; i++)
 			json_object_set_new(per, rp->nets[i].name,
 					    json_integer(rp->nets[i].rcounts.trips_no_data));
 		json_object_set_new(rz, "trips_no_data_by_network", per);
 		json_object_set_new(root, "realised", rz);
+		if (a->rz.vs_scheduled)
+			json_object_set_new(root, "comparison", json_string("realised-vs-scheduled"));
 	}
 	for (size_t i = 0; i < rp->row_count; i++) {
 		const struct row *r = &rp->rows[i];
@@ -713,7 +736,7 @@ static json_t *report_json(const struct report *rp)
 		json_object_set_new(o, "date", json_string(date));
 		json_object_set_new(o, "scenario", json_string(rp->nets[r->net].name));
 		json_object_set_new(o, "scenario_sha256",
-				    r->net ? json_string(rp->nets[r->net].hash) : json_null());
+				    rp->nets[r->net].hash[0] ? json_string(rp->nets[r->net].hash) : json_null());
 		json_object_set_new(o, "steps", json_integer(r->sum.steps));
 		json_object_set_new(o, "reached", json_integer(r->sum.reached));
 		json_object_set_new(o, "min_s", int_or_null(r->sum.min));
@@ -880,13 +903,29 @@ int cmd_compare(int argc, char **argv)
 	nets[0].description = "";
 	net_count = 1;
 	struct live lv = { rtf, a.rt, &a.rz, a.dates[0], a.dates[0] };
+	static const realised_cli_args no_realised;
 	for (unsigned di = 1; di < a.date_count; di++) {
 		if (a.dates[di] < lv.first)
 			lv.first = a.dates[di];
 		if (a.dates[di] > lv.last)
 			lv.last = a.dates[di];
 	}
-	code = build(&src, cfeeds, src.count, &a.link, links, &lv, &nets[0]);
+	if (a.rz.vs_scheduled) {
+		/* base: the schedule; the one alternative: the same network on the
+		 * realised times */
+		struct live sched = { NULL, NULL, &no_realised, lv.first, lv.last };
+		nets[0].name = "scheduled";
+		code = build(&src, cfeeds, src.count, &a.link, links, &sched, &nets[0]);
+		if (code)
+			goto done;
+		nets[1].name = "realised";
+		nets[1].hash = "";
+		nets[1].description = "the base network on the realised times of the recording";
+		net_count = 2;
+		code = build(&src, cfeeds, src.count, &a.link, links, &lv, &nets[1]);
+	} else {
+		code = build(&src, cfeeds, src.count, &a.link, links, &lv, &nets[0]);
+	}
 	if (code)
 		goto done;
 	/* every date, so that one run names all the dates that are refused */
