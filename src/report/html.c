@@ -15,6 +15,7 @@ typedef struct page {
 	FILE *f;
 	int failed;
 	const char *const *t; /* the catalogue of the page's language */
+	json_t *base_index;   /* "origin\nid" -> the base's station entry, built on first use */
 } page;
 
 /* One word or sentence of the page's language (strings.c). */
@@ -839,19 +840,31 @@ static bool same_map(const json_t *a, const json_t *b)
 	return !strcmp(report_str(a, "origin"), report_str(b, "origin"));
 }
 
-/* The base's entry for station s (same origin and id), NULL if none. */
-static const json_t *base_station(const json_t *all, const json_t *s)
+/* The base's entry for station s (same origin and id), NULL if none. The
+ * stations of every scenario are looked up against the base's, so they are
+ * indexed once instead of searched per station. */
+static const json_t *base_station(page *p, const json_t *all, const json_t *s)
 {
-	size_t i;
-	json_t *b;
-	json_array_foreach(all, i, b)
-	{
-		if (!strcmp(report_str(b, "scenario"), "base") &&
-		    !strcmp(report_str(b, "origin"), report_str(s, "origin")) &&
-		    !strcmp(report_str(b, "id"), report_str(s, "id")))
-			return b;
+	char key[1024];
+	if (!p->base_index) {
+		p->base_index = json_object();
+		if (!p->base_index) {
+			p->failed = 1;
+			return NULL;
+		}
+		size_t i;
+		json_t *b;
+		json_array_foreach(all, i, b)
+		{
+			if (strcmp(report_str(b, "scenario"), "base"))
+				continue;
+			snprintf(key, sizeof(key), "%s\n%s", report_str(b, "origin"), report_str(b, "id"));
+			if (!json_object_get(p->base_index, key))
+				json_object_set(p->base_index, key, b);
+		}
 	}
-	return NULL;
+	snprintf(key, sizeof(key), "%s\n%s", report_str(s, "origin"), report_str(s, "id"));
+	return json_object_get(p->base_index, key);
 }
 
 /* A horizontal colour bar with its end labels under a map. */
@@ -924,7 +937,7 @@ static void one_map(page *p, const json_t *doc, const frame *m, const char *orig
 		double x = fx(m, json_number_value(json_object_get(s, "lon")));
 		double y = fy(m, json_number_value(json_object_get(s, "lat")));
 		const json_t *t = json_object_get(s, "travel_s");
-		const json_t *bt = change ? json_object_get(base_station(all, s), "travel_s") : NULL;
+		const json_t *bt = change ? json_object_get(base_station(p, all, s), "travel_s") : NULL;
 		char colour[16] = "#bbbbbb";
 		bool added = change && json_is_integer(t) && !json_is_integer(bt);
 		if (change && json_is_integer(t) && json_is_integer(bt))
@@ -993,7 +1006,7 @@ static void map_for(page *p, const json_t *doc, size_t first)
 		const json_t *t = json_object_get(s, "travel_s");
 		if (json_is_integer(t) && json_integer_value(t) > tmax)
 			tmax = (long long)json_integer_value(t);
-		const json_t *bt = json_object_get(base_station(all, s), "travel_s");
+		const json_t *bt = json_object_get(base_station(p, all, s), "travel_s");
 		if (strcmp(report_str(s, "scenario"), "base") && json_is_integer(t) && json_is_integer(bt)) {
 			long long d = llabs((long long)(json_integer_value(t) - json_integer_value(bt)));
 			cmax = d > cmax ? d : cmax;
@@ -1631,7 +1644,7 @@ int grens_report_write_html(const grens_report *report, FILE *f, grens_error *er
 	if (!f)
 		return grens_error_set(err, GRENS_EINVAL, "grens_report_write_html: f is NULL");
 	const json_t *doc = report_document(report);
-	page p = { f, 0, report_catalogue(report_lang(report)) };
+	page p = { f, 0, report_catalogue(report_lang(report)), NULL };
 	head(&p, doc);
 	findings_section(&p, doc);
 	savings_table(&p, doc);
@@ -1650,6 +1663,7 @@ int grens_report_write_html(const grens_report *report, FILE *f, grens_error *er
 		p.failed = 1;
 	provenance_section(&p, doc);
 	out(&p, "</main>\n</body>\n</html>\n");
+	json_decref(p.base_index);
 	if (p.failed)
 		return grens_error_set(err, GRENS_EIO, "cannot write report.html");
 	return 0;
