@@ -3,7 +3,7 @@
  * linked); joining shards with `grens access merge`.
  *
  * The library computes; this file builds one JSON document per run (the
- * stable shape of --format json, README: 'Accessibility') and renders text, CSV and
+ * stable shape of --format json, grens-json(7), GRENS ACCESS) and renders text, CSV and
  * GeoJSON from that document, so a merged set of shards renders exactly like
  * a run done in one piece. */
 #include <dirent.h>
@@ -352,7 +352,7 @@ static int parse(int argc, char **argv, struct args *a)
 	if (a->base_feeds) {
 		cli_errorf(CMD, "--base-feeds is no longer accepted: --border-effect does not compare "
 				"feed sets any more (feeds/nl itself runs to Aachen and Köln) but cuts "
-				"the linked network at the border of --home (README: 'Border effect')");
+				"the linked network at the border of --home (grens-access(1), BORDER EFFECT)");
 		return CLI_PARSE_ERROR;
 	}
 	a->border = a->border || a->rank;
@@ -376,8 +376,8 @@ static int parse(int argc, char **argv, struct args *a)
 	a->home[2] = '\0';
 	if (strcmp(a->home, "NL") != 0 && strcmp(a->home, "DE") != 0) {
 		cli_errorf(CMD,
-			   "--home %s: the border outline knows NL and DE only (README: 'Border "
-			   "effect')",
+			   "--home %s: the border outline knows NL and DE only (grens-access(1), "
+			   "BORDER EFFECT)",
 			   home);
 		return CLI_PARSE_ERROR;
 	}

@@ -28,7 +28,7 @@ static const char *const default_from[] = {"Amsterdam Centraal", "Rotterdam Cent
 					   "Eindhoven Centraal", "Schiphol Airport"};
 static const char *const default_to[] = {"Aachen Hbf"};
 /* The proposals that were on the table, newest first, and the variant NS
- * rejected in 2020 (feeds/scenarios/, README "The shipped scenarios"). */
+ * rejected in 2020 (feeds/scenarios/, grens-scenario(5), THE SHIPPED SCENARIOS). */
 static const char *const default_scenarios[] = {"ic-eindhoven-aken", "ic-eindhoven-aken-randen",
 						"ic-denhaag-aken", "ic-aken"};
 #define DEFAULT_SCENARIOS (sizeof(default_scenarios) / sizeof(*default_scenarios))
@@ -537,8 +537,8 @@ static void print_text(FILE *o, const struct report *rp)
 			rp->nets[i].description);
 	}
 	char under[16];
-	/* the per-minute median against the per-train saving: README, "Reading
-	 * the default result" */
+	/* the per-minute median against the per-train saving: grens-compare(1),
+	 * READING THE DEFAULT RESULT */
 	fputs("  Δmedian: the change of the median over the departure minutes (waiting at the\n"
 	      "  origin counts); Δtrain: the best journey riding a changed train against the\n"
 	      "  best base journey from the same departure, each timed from its own departure\n",

@@ -22,8 +22,8 @@
 
 /* The embedded default: the Randstad origins and Eindhoven to Aachen on a
  * Tuesday of the reconstruction's timetable year (feeds/README.md), under
- * each proposal that was on the table and the variant NS rejected (README
- * "The shipped scenarios"), and the border views of Heerlen. */
+ * each proposal that was on the table and the variant NS rejected
+ * (grens-scenario(5), THE SHIPPED SCENARIOS), and the border views of Heerlen. */
 static const char *const default_from[] = { "Amsterdam Centraal", "Rotterdam Centraal",
 					    "Den Haag Centraal", "Utrecht Centraal",
 					    "Eindhoven Centraal" };

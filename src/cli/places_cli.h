@@ -26,7 +26,7 @@ json_t *places_cli_unplaced_json(const grens_access_places *places);
  * speeds and reaches the feeder assumption names). */
 void places_cli_ties_text(const json_t *ties, const json_t *access, char *buf, size_t n);
 void places_cli_unplaced_text(const json_t *unplaced, char *buf, size_t n);
-/* The assumption sets of --sensitivity (README: 'How sure'): [0] central,
+/* The assumption sets of --sensitivity (grens-access(1), BORDER EFFECT: How sure): [0] central,
  * the run's own settings (link: the first and last mile; net: the
  * footpaths and changes of the linker); [1] low
  * makes every part of a journey harder, [2] high easier, by fixed steps. */

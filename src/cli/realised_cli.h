@@ -26,7 +26,8 @@ typedef struct realised_cli_args {
 /* The --help lines of those options. */
 #define REALISED_CLI_HELP                                                                         \
 	"  --realised ARCHIVE   run on realised times: the snapshots recorded by\n"             \
-	"                       grens rt record in ARCHIVE (README: 'Realised times')\n"        \
+	"                       grens rt record in ARCHIVE (grens-profile(1),\n"               \
+	"                       REALISED TIMES)\n"                                              \
 	"  --realised-vs-scheduled  with --realised: both side by side, with the share\n"      \
 	"                       of planned connections that held, extra travel time\n"          \
 	"                       p50/p90 and the changes that broke most often\n"               \

@@ -390,7 +390,7 @@ static int nl_only(const char *cmd, const report_cli_spec *spec, grens_report *r
 }
 
 /* The border views of spec->border_origin (grens access --border-effect
- * --rank --sensitivity, README: 'Border effect'): each assumption set builds
+ * --rank --sensitivity, grens-access(1), BORDER EFFECT): each assumption set builds
  * the network and ties the places anew; the origin is ranked among the
  * places of home tied to a stop under the central set. The departures are
  * those of grens access (GRENS_ACCESS_OPTIONS_INIT), so both quote the same
