@@ -591,7 +591,7 @@ const char *cli_feeds_dir(void)
 	}
 	dir[0] = '\0';
 	fprintf(stderr,
-		"grens: cannot find the default data (the folder with feeds.conf, nl/, nrw/ "
+		"grens: cannot find the default data (the folder with feeds.yaml, nl/, nrw/ "
 		"and be/): GRENS_DATA is not set, %s is not a folder%s%s; set GRENS_DATA to "
 		"that folder, or name the feeds with --feed\n",
 		tried_installed, tried_build[0] ? ", nor " : "", tried_build);
