@@ -127,6 +127,14 @@ typedef struct grens_timetable {
 	uint32_t
 	    *trip_block_next; /* [trip] next trip of the same block (stay seated) or GRENS_NONE */
 	int32_t *trip_frequency_start; /* [trip] GRENS_TIME_NONE unless frequency-expanded */
+	/* [trip] the same trip in another feed, merged into this one: its feed
+	 * (GRENS_NONE when none) and GTFS trip_id (string offset, "" when none). */
+	uint32_t *trip_alt_feed;
+	uint32_t *trip_alt_id;
+	/* Every [trip] array lies between trip_pattern and here, and a new one
+	 * goes here too: the code that allocates, copies and writes trip arrays
+	 * takes them from one list (src/net/net_internal.h), which a
+	 * compile-time check keeps complete. */
 
 	/* ---- linking several feeds (additive; see grens-linking(7)) ----
 	 */
@@ -134,10 +142,6 @@ typedef struct grens_timetable {
 	 * station, that station's platforms and the stations matched to it in
 	 * other feeds. Stops with the same stop_place are one place. */
 	uint32_t *stop_place;
-	/* [trip] the same trip in another feed, merged into this one: its feed
-	 * (GRENS_NONE when none) and GTFS trip_id (string offset, "" when none). */
-	uint32_t *trip_alt_feed;
-	uint32_t *trip_alt_id;
 	/* String offset of the time zone all times are expressed in (the query
 	 * time base); "" when no feed names one. */
 	uint32_t timezone;
@@ -202,6 +206,81 @@ GRENS_EXTERN int grens_net_build(grens_timetable **out, const grens_gtfs_feed *c
 				 grens_diag *diag, grens_error *err);
 
 GRENS_EXTERN void grens_timetable_free(grens_timetable *tt);
+
+/* ---- a timetable from a plain description ------------------------------------ */
+
+/* For a timetable that comes from no GTFS feed (a test network, an
+ * embedder's own data): stops, routes, service days, trips and footpaths as
+ * they are, laid out by the same pattern grouping and sorting as
+ * grens_net_build. */
+typedef struct grens_net_plain_stop {
+	const char *id;	       /* unique stop_id */
+	const char *name;      /* NULL: the id */
+	double lat, lon;       /* NAN when unknown */
+	uint32_t parent;       /* stop index of its station, or GRENS_NONE */
+	uint8_t location_type; /* 0 stop or platform, 1 station */
+	/* seconds from alighting to boarding another trip here (>= 0), or
+	 * GRENS_NET_CHANGE_FORBIDDEN */
+	int32_t min_change;
+} grens_net_plain_stop;
+
+typedef struct grens_net_plain_route {
+	const char *id, *short_name, *long_name, *agency_name; /* NULL: "" */
+	int32_t type;					       /* GTFS route_type */
+} grens_net_plain_route;
+
+typedef struct grens_net_plain_trip {
+	const char *id, *short_name, *headsign; /* NULL: "" */
+	uint32_t route, service;		/* indices into routes and services */
+	uint32_t stop_count;			/* at least 2 */
+	const uint32_t *stops;			/* [stop_count] stop indices */
+	/* [stop_count] seconds since noon minus 12 h of the service day, from
+	 * 0, never decreasing; departures NULL: the arrivals */
+	const int32_t *arrivals, *departures;
+	const uint8_t *flags; /* [stop_count] GRENS_NET_NO_PICKUP | GRENS_NET_NO_DROP_OFF, or NULL */
+	uint32_t block_next;  /* the trip (index into trips) one stays seated into, or GRENS_NONE */
+} grens_net_plain_trip;
+
+typedef struct grens_net_plain_footpath {
+	uint32_t from, to; /* stop indices, different */
+	int32_t duration;  /* seconds, >= 0, as grens_timetable footpaths count it */
+} grens_net_plain_footpath;
+
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_NET_PLAIN_VERSION 1
+
+typedef struct grens_net_plain {
+	unsigned version;     /* GRENS_NET_PLAIN_VERSION (set by GRENS_NET_PLAIN_INIT) */
+	const char *feed;     /* feed name; NULL: "plain" */
+	const char *timezone; /* the times' time zone, e.g. "Europe/Amsterdam"; NULL: "" */
+	grens_date first_date; /* day of bit 0 */
+	uint32_t day_count;    /* at most GRENS_LIMIT_SERVICE_DAYS */
+	/* [service * ((day_count + 63) / 64) + day / 64] bit day % 64: the
+	 * service runs on first_date + day */
+	const uint64_t *service_days;
+	uint32_t service_count;
+	const grens_net_plain_stop *stops;
+	uint32_t stop_count;
+	const grens_net_plain_route *routes;
+	uint32_t route_count;
+	const grens_net_plain_trip *trips;
+	uint32_t trip_count;
+	/* walks as they are (not closed transitively), in this order per stop */
+	const grens_net_plain_footpath *footpaths;
+	uint32_t footpath_count;
+} grens_net_plain;
+
+#define GRENS_NET_PLAIN_INIT { .version = GRENS_NET_PLAIN_VERSION }
+
+/* Build the timetable plain describes. Every trip is kept: a bad one (fewer
+ * than two stops, an index out of range, decreasing or negative times) fails
+ * with GRENS_EARG, err->message naming it; GRENS_ELIMIT for too many days.
+ * trip_map, when not NULL, gets [trip_count] entries: the timetable trip of
+ * each described trip. The description may be freed afterwards; on success
+ * *out is the caller's (grens_timetable_free). GRENS_EINVAL for a NULL out
+ * or plain, a NULL array with a nonzero count, or another version. */
+GRENS_EXTERN int grens_net_build_plain(grens_timetable **out, uint32_t *trip_map,
+				       const grens_net_plain *plain, grens_error *err);
 
 /* ---- linking report ------------------------------------------------------------- */
 
@@ -420,6 +499,18 @@ GRENS_EXTERN uint32_t grens_net_stops_in_country(const grens_timetable *tt, cons
  * GRENS_EARG. */
 GRENS_EXTERN int grens_net_cut(grens_timetable **out, const grens_timetable *tt,
 			       const uint8_t *keep, grens_error *err);
+
+/* ---- keeping some trips ---------------------------------------------------------- */
+
+/* The timetable tt with only the trips t with keep[t] != 0 (keep has
+ * tt->trip_count entries), in their order: patterns, stops, routes,
+ * services, footpaths and strings are tt's, shared (a pattern left without
+ * trips stays, empty), so tt must outlive the result, and id and name
+ * lookups (grens_net_find_stops, grens_net_stop_by_id) go through tt. A
+ * block continuation to a trip left out ends the block. On success *out is
+ * the caller's (grens_timetable_free). GRENS_ENOMEM, GRENS_EINVAL. */
+GRENS_EXTERN int grens_net_keep_trips(grens_timetable **out, const grens_timetable *tt,
+				      const uint8_t *keep, grens_error *err);
 
 /* ---- snapshot -------------------------------------------------------------------- */
 

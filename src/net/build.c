@@ -905,13 +905,7 @@ static int build_patterns(struct builder *b)
 	    ARENA_ARRAY(b, tt->pattern_trip_offset, plans.n + 1) ||
 	    ARENA_ARRAY(b, tt->pattern_time_offset, plans.n) ||
 	    ARENA_ARRAY(b, tt->stop_times, b->event_count) ||
-	    ARENA_ARRAY(b, tt->trip_pattern, trips) || ARENA_ARRAY(b, tt->trip_service, trips) ||
-	    ARENA_ARRAY(b, tt->trip_feed, trips) || ARENA_ARRAY(b, tt->trip_id, trips) ||
-	    ARENA_ARRAY(b, tt->trip_short_name, trips) ||
-	    ARENA_ARRAY(b, tt->trip_headsign, trips) ||
-	    ARENA_ARRAY(b, tt->trip_block_next, trips) ||
-	    ARENA_ARRAY(b, tt->trip_frequency_start, trips) ||
-	    ARENA_ARRAY(b, tt->trip_alt_feed, trips) || ARENA_ARRAY(b, tt->trip_alt_id, trips)) {
+	    net_trip_arrays_alloc(tt, tt->arena, NULL, trips)) {
 		rc = GRENS_ENOMEM;
 		goto out;
 	}
@@ -1193,6 +1187,14 @@ int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report
 		    err, GRENS_EINVAL,
 		    "grens_net_build_linked: options version %u, not %u (GRENS_NET_OPTIONS_INIT)",
 		    user_opts->version, GRENS_NET_OPTIONS_VERSION);
+	return net_build_feeds(out, report, feeds, feed_count, user_opts, NULL, diag, err);
+}
+
+int net_build_feeds(grens_timetable **out, grens_net_link_report **report,
+		    const grens_gtfs_feed *const *feeds, uint32_t feed_count,
+		    const grens_net_options *user_opts, const struct net_build_hook *hook,
+		    grens_diag *diag, grens_error *err)
+{
 	grens_net_options opts = GRENS_NET_OPTIONS_INIT;
 	struct builder b;
 	int rc = 0;
@@ -1308,8 +1310,11 @@ int grens_net_build_linked(grens_timetable **out, grens_net_link_report **report
 		goto fail;
 	grens_progress_report(&opts.progress, "building timetable", 4, 6);
 	uint32_t link_footpaths = 0;
-	rc = net_build_footpaths(b.tt, feeds, feed_count, c->stop_base, &opts, c->matches,
-				 c->match_count, &link_footpaths, diag);
+	if (hook)
+		rc = hook->finish(hook->ctx, b.tt, c->src, c->src_count, b.new_index);
+	else
+		rc = net_build_footpaths(b.tt, feeds, feed_count, c->stop_base, &opts, c->matches,
+					 c->match_count, &link_footpaths, diag);
 	if (rc)
 		goto fail;
 	grens_progress_report(&opts.progress, "building timetable", 5, 6);

@@ -117,16 +117,8 @@ int grens_net_cut(grens_timetable **out, const grens_timetable *tt, const uint8_
 	    CUT_ARRAY(cut->pattern_stops, stops) || CUT_ARRAY(cut->pattern_stop_flags, stops) ||
 	    CUT_ARRAY(cut->pattern_trip_offset, patterns + 1) ||
 	    CUT_ARRAY(cut->pattern_time_offset, patterns + 1) ||
-	    CUT_ARRAY(cut->stop_times, events) || CUT_ARRAY(cut->trip_pattern, trips) ||
-	    CUT_ARRAY(cut->trip_service, trips) || CUT_ARRAY(cut->trip_feed, trips) ||
-	    CUT_ARRAY(cut->trip_id, trips) || CUT_ARRAY(cut->trip_short_name, trips) ||
-	    CUT_ARRAY(cut->trip_headsign, trips) || CUT_ARRAY(cut->trip_block_next, trips))
-		goto nomem;
-	if (tt->trip_frequency_start && CUT_ARRAY(cut->trip_frequency_start, trips))
-		goto nomem;
-	if (tt->trip_alt_feed && CUT_ARRAY(cut->trip_alt_feed, trips))
-		goto nomem;
-	if (tt->trip_alt_id && CUT_ARRAY(cut->trip_alt_id, trips))
+	    CUT_ARRAY(cut->stop_times, events) ||
+	    net_trip_arrays_alloc(cut, cut->arena, tt, trips))
 		goto nomem;
 
 	for (uint32_t t = 0; t < tt->trip_count; t++)
@@ -152,19 +144,10 @@ int grens_net_cut(grens_timetable **out, const grens_timetable *tt, const uint8_
 				memcpy(cut->stop_times + ne, st + (size_t)(t - t0) * width + from,
 				       len * sizeof(*st));
 				ne += len;
+				net_trip_copy(cut, nt, tt, t);
 				cut->trip_pattern[nt] = np;
-				cut->trip_service[nt] = tt->trip_service[t];
-				cut->trip_feed[nt] = tt->trip_feed[t];
-				cut->trip_id[nt] = tt->trip_id[t];
-				cut->trip_short_name[nt] = tt->trip_short_name[t];
-				cut->trip_headsign[nt] = tt->trip_headsign[t];
-				cut->trip_block_next[nt] = GRENS_NONE;
-				if (cut->trip_frequency_start)
-					cut->trip_frequency_start[nt] = tt->trip_frequency_start[t];
-				if (cut->trip_alt_feed)
-					cut->trip_alt_feed[nt] = tt->trip_alt_feed[t];
-				if (cut->trip_alt_id)
-					cut->trip_alt_id[nt] = tt->trip_alt_id[t];
+				if (cut->trip_block_next) /* set below where it runs on */
+					cut->trip_block_next[nt] = GRENS_NONE;
 				/* the parts that still end or begin the whole trip are the
 				 * ones a block can continue through */
 				if (from == 0)
@@ -181,7 +164,7 @@ int grens_net_cut(grens_timetable **out, const grens_timetable *tt, const uint8_
 	cut->pattern_time_offset[np] = ne;
 	/* stay seated only where the whole trip ends and the next one begins
 	 * inside: a part that ends at the border does not run on */
-	for (uint32_t t = 0; tt->trip_block_next && t < tt->trip_count; t++) {
+	for (uint32_t t = 0; cut->trip_block_next && t < tt->trip_count; t++) {
 		uint32_t next = tt->trip_block_next[t];
 		if (last_part[t] != GRENS_NONE && next != GRENS_NONE &&
 		    first_part[next] != GRENS_NONE)

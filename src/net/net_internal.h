@@ -2,9 +2,40 @@
 #ifndef GRENS_NET_INTERNAL_H
 #define GRENS_NET_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "grens/net.h"
+
+/* Every [trip] array of grens_timetable, in struct order. The builder, the
+ * cut, grens_net_keep_trips and the snapshot take the trip arrays from this
+ * list, so a trip field is added to the struct and here, and nowhere else
+ * is forgotten: the assertion fails the build when the struct's trip block
+ * holds an array the list does not name, and snapshot.c asserts the count. */
+#define NET_TRIP_ARRAYS(X)                                                                         \
+	X(trip_pattern)                                                                            \
+	X(trip_service)                                                                            \
+	X(trip_feed)                                                                               \
+	X(trip_id)                                                                                 \
+	X(trip_short_name)                                                                         \
+	X(trip_headsign)                                                                           \
+	X(trip_block_next)                                                                         \
+	X(trip_frequency_start)                                                                    \
+	X(trip_alt_feed)                                                                           \
+	X(trip_alt_id)
+#define NET_TRIP_ONE_(field) +1
+#define NET_TRIP_ARRAY_COUNT (0 NET_TRIP_ARRAYS(NET_TRIP_ONE_))
+_Static_assert(offsetof(grens_timetable, stop_place) - offsetof(grens_timetable, trip_pattern) ==
+		   NET_TRIP_ARRAY_COUNT * sizeof(uint32_t *),
+	       "a [trip] array of grens_timetable is missing from NET_TRIP_ARRAYS");
+
+/* In dst (trip_count trips), allocate from arena, zeroed, each trip array
+ * that like has (like NULL: every one); the others are set NULL.
+ * GRENS_ENOMEM. */
+int net_trip_arrays_alloc(grens_timetable *dst, grens_arena *arena, const grens_timetable *like,
+			  uint64_t trip_count);
+/* Copy every trip array dst has from trip st of src to trip dt of dst. */
+void net_trip_copy(grens_timetable *dst, uint32_t dt, const grens_timetable *src, uint32_t st);
 
 /* uthash without abort(): an OOM inside HASH_ADD sets the local `hash_oom`
  * that every adding function declares. */
@@ -124,6 +155,23 @@ int net_build_footpaths(grens_timetable *tt, const grens_gtfs_feed *const *feeds
 			uint32_t feed_count, const uint32_t *stop_base,
 			const grens_net_options *opts, const grens_net_stop_match *matches,
 			uint32_t match_count, uint32_t *link_footpaths, grens_diag *diag);
+
+/* A step grens_net_build_plain takes over from the build: after the
+ * patterns, blocks and stop -> pattern lists, instead of the footpaths and
+ * change times from transfers.txt, finish(ctx, tt, runs, run_count,
+ * new_index) with new_index[run] the run's timetable trip (GRENS_NONE when
+ * dropped). Arrays it adds go into tt->arena. */
+struct net_build_hook {
+	int (*finish)(void *ctx, grens_timetable *tt, const struct net_src *src,
+		      uint32_t src_count, const uint32_t *new_index);
+	void *ctx;
+};
+
+/* grens_net_build_linked after its argument checks; hook NULL: as it is. */
+int net_build_feeds(grens_timetable **out, grens_net_link_report **report,
+		    const grens_gtfs_feed *const *feeds, uint32_t feed_count,
+		    const grens_net_options *opts, const struct net_build_hook *hook,
+		    grens_diag *diag, grens_error *err);
 
 int net_index_build(grens_timetable *tt, grens_error *err);
 void net_index_free(struct grens_net_index *index);

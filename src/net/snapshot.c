@@ -147,6 +147,10 @@ static uint32_t sections(grens_timetable *tt, struct grens_net_index *ix, uint32
 	return n;
 }
 #define SNAP_MAX_SECTIONS 64u
+/* sections() names the ten [trip] arrays one by one (the file's order and
+ * its optional sections are part of the format): a new one needs a section
+ * there and GRENS_NET_SNAPSHOT_VERSION bumped. */
+_Static_assert(NET_TRIP_ARRAY_COUNT == 10, "a [trip] array has no snapshot section");
 
 static uint64_t align_up(uint64_t v)
 {

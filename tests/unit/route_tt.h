@@ -1,11 +1,13 @@
-/* A test-only builder of grens_timetable from plain trips, so that router
- * tests can describe small networks directly (and random ones in the
- * cross-check) with exactly the layout of grens/net.h: trips grouped into
- * patterns by stop sequence and pickup/drop-off flags, sorted by departure,
- * a trip that would overtake another starting a new pattern. */
+/* Small networks for the router tests (and random ones in the cross-check)
+ * described as plain trips and laid out by grens_net_build_plain, so they
+ * have the layout of grens/net.h that grens_net_build gives a feed: trips
+ * grouped into patterns by route, stop sequence and pickup/drop-off flags,
+ * sorted by departure, a trip that would overtake another starting a new
+ * pattern. */
 #ifndef GRENS_TEST_ROUTE_TT_H
 #define GRENS_TEST_ROUTE_TT_H
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,259 +50,89 @@ typedef struct tb_net {
 	uint32_t *trip_map;
 } tb_net;
 
-/* Strings: "" at 0, then names appended. */
-struct tb_strings {
-	char *buf;
-	uint64_t len, cap;
-};
-
-static inline uint32_t tb_str(struct tb_strings *s, const char *v)
-{
-	size_t n = strlen(v) + 1;
-	if (s->len + n > s->cap) {
-		s->cap = (s->len + n) * 2 + 64;
-		s->buf = realloc(s->buf, s->cap);
-	}
-	memcpy(s->buf + s->len, v, n);
-	uint32_t off = (uint32_t)s->len;
-	s->len += n;
-	return off;
-}
-
-static int tb_cmp_dep_idx;
-static const tb_trip *tb_cmp_trips;
-static int tb_cmp(const void *a, const void *b)
-{
-	const tb_trip *x = &tb_cmp_trips[*(const uint32_t *)a], *y = &tb_cmp_trips[*(const uint32_t *)b];
-	if (x->dep[0] != y->dep[0])
-		return x->dep[0] < y->dep[0] ? -1 : 1;
-	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
-}
-
-static bool tb_same_key(const tb_trip *a, const tb_trip *b)
-{
-	if (a->n != b->n)
-		return false;
-	for (uint32_t i = 0; i < a->n; i++)
-		if (a->stop[i] != b->stop[i] || a->flags[i] != b->flags[i])
-			return false;
-	return true;
-}
-
-static bool tb_no_overtake(const tb_trip *before, const tb_trip *after)
-{
-	for (uint32_t i = 0; i < before->n; i++)
-		if (after->arr[i] < before->arr[i] || after->dep[i] < before->dep[i])
-			return false;
-	return true;
-}
-
-/* Fill *tt (all arrays malloc'ed; free with tb_free). */
+/* Fill *tt through grens_net_build_plain (the pattern grouping and sorting
+ * of grens_net_build); free with tb_free. Stops are "s<i>" (names from
+ * stop_names), routes "R<i>" of type 3, feed "t" in Europe/Amsterdam. */
 static inline void tb_build(const tb_net *net, grens_timetable *tt, uint32_t *trip_map)
 {
 	memset(tt, 0, sizeof(*tt));
-	struct tb_strings str = { 0 };
-	tb_str(&str, "");
-	uint32_t S = net->stop_count, T = net->trip_count;
-	tt->feed_count = 1;
-	tt->feed_name = calloc(1, sizeof(uint32_t));
-	tt->feed_timezone = calloc(1, sizeof(uint32_t));
-	tt->feed_name[0] = tb_str(&str, "t");
-	tt->feed_timezone[0] = tb_str(&str, "Europe/Amsterdam");
-	tt->first_date = net->first_date;
-	tt->day_count = net->day_count;
-	tt->service_count = net->service_count;
-	tt->words_per_service = 1;
-	tt->service_days = calloc(net->service_count + 1, sizeof(uint64_t));
-	for (uint32_t i = 0; i < net->service_count; i++)
-		tt->service_days[i] = net->service_bits[i];
-
-	tt->stop_count = S;
-	tt->stop_feed = calloc(S + 1, sizeof(uint32_t));
-	tt->stop_id = calloc(S + 1, sizeof(uint32_t));
-	tt->stop_name = calloc(S + 1, sizeof(uint32_t));
-	tt->stop_parent = calloc(S + 1, sizeof(uint32_t));
-	tt->stop_location_type = calloc(S + 1, 1);
-	tt->stop_lat = calloc(S + 1, sizeof(double));
-	tt->stop_lon = calloc(S + 1, sizeof(double));
-	tt->stop_min_change = calloc(S + 1, sizeof(int32_t));
+	uint32_t S = net->stop_count, R = net->route_count, T = net->trip_count;
+	char(*ids)[32] = calloc((size_t)S + R + 1, sizeof(*ids));
+	grens_net_plain_stop *stops = calloc((size_t)S + 1, sizeof(*stops));
+	grens_net_plain_route *routes = calloc((size_t)R + 1, sizeof(*routes));
+	grens_net_plain_trip *trips = calloc((size_t)T + 1, sizeof(*trips));
+	grens_net_plain_footpath *foot = calloc((size_t)net->footpath_count + 1, sizeof(*foot));
+	if (!ids || !stops || !routes || !trips || !foot)
+		abort();
 	for (uint32_t s = 0; s < S; s++) {
-		char id[32];
-		snprintf(id, sizeof(id), "s%u", s);
-		tt->stop_id[s] = tb_str(&str, id);
-		tt->stop_name[s] = tb_str(&str, net->stop_names ? net->stop_names[s] : id);
-		tt->stop_parent[s] = GRENS_NONE;
-		tt->stop_min_change[s] = net->min_change ? net->min_change[s] : 120;
+		snprintf(ids[s], sizeof(ids[s]), "s%u", s);
+		stops[s] = (grens_net_plain_stop){ .id = ids[s],
+						   .name = net->stop_names ? net->stop_names[s]
+									   : ids[s],
+						   .lat = NAN,
+						   .lon = NAN,
+						   .parent = GRENS_NONE,
+						   .min_change = net->min_change ? net->min_change[s]
+										 : 120 };
 	}
-	tt->route_count = net->route_count;
-	tt->route_feed = calloc(net->route_count + 1, sizeof(uint32_t));
-	tt->route_id = calloc(net->route_count + 1, sizeof(uint32_t));
-	tt->route_short_name = calloc(net->route_count + 1, sizeof(uint32_t));
-	tt->route_long_name = calloc(net->route_count + 1, sizeof(uint32_t));
-	tt->route_agency_name = calloc(net->route_count + 1, sizeof(uint32_t));
-	tt->route_type = calloc(net->route_count + 1, sizeof(int32_t));
-	for (uint32_t r = 0; r < net->route_count; r++) {
-		char id[32];
-		snprintf(id, sizeof(id), "R%u", r);
-		tt->route_id[r] = tb_str(&str, id);
-		tt->route_short_name[r] = tb_str(&str, id);
-		tt->route_type[r] = 3;
+	for (uint32_t r = 0; r < R; r++) {
+		snprintf(ids[S + r], sizeof(ids[S + r]), "R%u", r);
+		routes[r] = (grens_net_plain_route){ .id = ids[S + r], .short_name = ids[S + r],
+						     .type = 3 };
 	}
-
-	/* patterns: trips in order of first departure, each into the first
-	 * pattern with its key that it does not overtake */
-	uint32_t *order = calloc(T + 1, sizeof(uint32_t));
-	uint32_t *pat_of = calloc(T + 1, sizeof(uint32_t));
-	uint32_t *pat_rep = calloc(T + 1, sizeof(uint32_t));  /* first trip of pattern */
-	uint32_t *pat_last = calloc(T + 1, sizeof(uint32_t)); /* last trip added */
-	uint32_t *pat_ntrips = calloc(T + 1, sizeof(uint32_t));
-	uint32_t P = 0;
-	for (uint32_t i = 0; i < T; i++)
-		order[i] = i;
-	tb_cmp_trips = net->trips;
-	(void)tb_cmp_dep_idx;
-	qsort(order, T, sizeof(uint32_t), tb_cmp);
-	for (uint32_t oi = 0; oi < T; oi++) {
-		uint32_t t = order[oi];
-		uint32_t p = GRENS_NONE;
-		for (uint32_t q = 0; q < P; q++)
-			if (net->trips[pat_rep[q]].route == net->trips[t].route &&
-			    tb_same_key(&net->trips[pat_rep[q]], &net->trips[t]) &&
-			    tb_no_overtake(&net->trips[pat_last[q]], &net->trips[t])) {
-				p = q;
-				break;
-			}
-		if (p == GRENS_NONE) {
-			p = P++;
-			pat_rep[p] = t;
-		}
-		pat_last[p] = t;
-		pat_of[t] = p;
-		pat_ntrips[p]++;
+	for (uint32_t t = 0; t < T; t++) {
+		const tb_trip *x = &net->trips[t];
+		trips[t] = (grens_net_plain_trip){ .id = x->id,
+						   .headsign = x->headsign,
+						   .route = x->route,
+						   .service = x->service,
+						   .stop_count = x->n,
+						   .stops = x->stop,
+						   .arrivals = x->arr,
+						   .departures = x->dep,
+						   .flags = x->flags,
+						   .block_next = x->block_next };
 	}
-	tt->pattern_count = P;
-	tt->pattern_route = calloc(P + 1, sizeof(uint32_t));
-	tt->pattern_stop_offset = calloc(P + 1, sizeof(uint32_t));
-	tt->pattern_trip_offset = calloc(P + 1, sizeof(uint32_t));
-	tt->pattern_time_offset = calloc(P + 1, sizeof(uint64_t));
-	uint32_t nps = 0;
-	uint64_t nst = 0;
-	for (uint32_t p = 0; p < P; p++) {
-		nps += net->trips[pat_rep[p]].n;
-		nst += (uint64_t)net->trips[pat_rep[p]].n * pat_ntrips[p];
-	}
-	tt->pattern_stops = calloc(nps + 1, sizeof(uint32_t));
-	tt->pattern_stop_flags = calloc(nps + 1, 1);
-	tt->stop_times = calloc(nst + 1, sizeof(grens_net_stop_time));
-	tt->stop_time_count = nst;
-	tt->trip_count = T;
-	tt->trip_pattern = calloc(T + 1, sizeof(uint32_t));
-	tt->trip_service = calloc(T + 1, sizeof(uint32_t));
-	tt->trip_feed = calloc(T + 1, sizeof(uint32_t));
-	tt->trip_id = calloc(T + 1, sizeof(uint32_t));
-	tt->trip_short_name = calloc(T + 1, sizeof(uint32_t));
-	tt->trip_headsign = calloc(T + 1, sizeof(uint32_t));
-	tt->trip_block_next = calloc(T + 1, sizeof(uint32_t));
-	tt->trip_frequency_start = calloc(T + 1, sizeof(int32_t));
-	uint32_t so = 0, to = 0;
-	uint64_t tmo = 0;
-	for (uint32_t p = 0; p < P; p++) {
-		const tb_trip *rep = &net->trips[pat_rep[p]];
-		tt->pattern_route[p] = rep->route;
-		tt->pattern_stop_offset[p] = so;
-		tt->pattern_trip_offset[p] = to;
-		tt->pattern_time_offset[p] = tmo;
-		for (uint32_t i = 0; i < rep->n; i++) {
-			tt->pattern_stops[so + i] = rep->stop[i];
-			tt->pattern_stop_flags[so + i] = rep->flags[i];
-		}
-		for (uint32_t oi = 0; oi < T; oi++) {
-			uint32_t t = order[oi];
-			if (pat_of[t] != p)
-				continue;
-			const tb_trip *x = &net->trips[t];
-			trip_map[t] = to;
-			tt->trip_pattern[to] = p;
-			tt->trip_service[to] = x->service;
-			tt->trip_id[to] = tb_str(&str, x->id);
-			tt->trip_headsign[to] = tb_str(&str, x->headsign);
-			tt->trip_frequency_start[to] = GRENS_TIME_NONE;
-			for (uint32_t i = 0; i < x->n; i++) {
-				tt->stop_times[tmo].arrival = x->arr[i];
-				tt->stop_times[tmo].departure = x->dep[i];
-				if (x->arr[i] > tt->max_time)
-					tt->max_time = x->arr[i];
-				if (x->dep[i] > tt->max_time)
-					tt->max_time = x->dep[i];
-				tmo++;
-			}
-			to++;
-		}
-		so += rep->n;
-	}
-	tt->pattern_stop_offset[P] = so;
-	tt->pattern_trip_offset[P] = to;
-	for (uint32_t t = 0; t < T; t++)
-		tt->trip_block_next[trip_map[t]] = net->trips[t].block_next == GRENS_NONE
-							   ? GRENS_NONE
-							   : trip_map[net->trips[t].block_next];
-
-	/* stop -> pattern CSR */
-	tt->stop_pattern_offset = calloc(S + 1, sizeof(uint32_t));
-	for (uint32_t p = 0; p < P; p++)
-		for (uint32_t i = tt->pattern_stop_offset[p]; i < tt->pattern_stop_offset[p + 1]; i++)
-			tt->stop_pattern_offset[tt->pattern_stops[i] + 1]++;
-	for (uint32_t s = 0; s < S; s++)
-		tt->stop_pattern_offset[s + 1] += tt->stop_pattern_offset[s];
-	tt->stop_patterns = calloc(nps + 1, sizeof(grens_net_pattern_stop));
-	uint32_t *fill = calloc(S + 1, sizeof(uint32_t));
-	for (uint32_t p = 0; p < P; p++)
-		for (uint32_t i = tt->pattern_stop_offset[p]; i < tt->pattern_stop_offset[p + 1]; i++) {
-			uint32_t s = tt->pattern_stops[i];
-			grens_net_pattern_stop *ps =
-				&tt->stop_patterns[tt->stop_pattern_offset[s] + fill[s]++];
-			ps->pattern = p;
-			ps->position = i - tt->pattern_stop_offset[p];
-		}
-	/* footpaths CSR */
-	tt->footpath_offset = calloc(S + 1, sizeof(uint32_t));
 	for (uint32_t f = 0; f < net->footpath_count; f++)
-		tt->footpath_offset[net->footpaths[f].from + 1]++;
-	for (uint32_t s = 0; s < S; s++)
-		tt->footpath_offset[s + 1] += tt->footpath_offset[s];
-	tt->footpaths = calloc(net->footpath_count + 1, sizeof(grens_net_footpath));
-	memset(fill, 0, (S + 1) * sizeof(uint32_t));
-	for (uint32_t f = 0; f < net->footpath_count; f++) {
-		uint32_t s = net->footpaths[f].from;
-		grens_net_footpath *fp = &tt->footpaths[tt->footpath_offset[s] + fill[s]++];
-		fp->to_stop = net->footpaths[f].to;
-		fp->duration = net->footpaths[f].duration;
+		foot[f] = (grens_net_plain_footpath){ net->footpaths[f].from, net->footpaths[f].to,
+						      net->footpaths[f].duration };
+	grens_net_plain plain = GRENS_NET_PLAIN_INIT;
+	plain.feed = "t";
+	plain.timezone = "Europe/Amsterdam";
+	plain.first_date = net->first_date;
+	plain.day_count = net->day_count;
+	plain.service_days = net->service_bits;
+	plain.service_count = net->service_count;
+	plain.stops = stops;
+	plain.stop_count = S;
+	plain.routes = routes;
+	plain.route_count = R;
+	plain.trips = trips;
+	plain.trip_count = T;
+	plain.footpaths = foot;
+	plain.footpath_count = net->footpath_count;
+	grens_timetable *built = NULL;
+	grens_error err = { 0 };
+	if (grens_net_build_plain(&built, trip_map, &plain, &err)) {
+		fprintf(stderr, "tb_build: %s\n", err.message);
+		abort();
 	}
-	free(fill);
-	free(order);
-	free(pat_of);
-	free(pat_rep);
-	free(pat_last);
-	free(pat_ntrips);
-	tt->strings = str.buf;
-	tt->strings_size = str.len;
+	*tt = *built; /* the arrays stay the arena's; tb_free gives them back */
+	free(built);
+	free(ids);
+	free(stops);
+	free(routes);
+	free(trips);
+	free(foot);
 }
 
 static inline void tb_free(grens_timetable *tt)
 {
-	void *arrays[] = {
-		tt->feed_name, tt->feed_timezone, tt->service_days, tt->stop_feed, tt->stop_id,
-		tt->stop_name, tt->stop_parent, tt->stop_location_type, tt->stop_lat, tt->stop_lon,
-		tt->stop_min_change, tt->stop_pattern_offset, tt->stop_patterns, tt->footpath_offset,
-		tt->footpaths, tt->route_feed, tt->route_id, tt->route_short_name,
-		tt->route_long_name, tt->route_agency_name, tt->route_type, tt->pattern_route,
-		tt->pattern_stop_offset, tt->pattern_stops, tt->pattern_stop_flags,
-		tt->pattern_trip_offset, tt->pattern_time_offset, tt->stop_times, tt->trip_pattern,
-		tt->trip_service, tt->trip_feed, tt->trip_id, tt->trip_short_name, tt->trip_headsign,
-		tt->trip_block_next, tt->trip_frequency_start, tt->strings,
-	};
-	for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++)
-		free(arrays[i]);
+	grens_timetable *h = malloc(sizeof(*h));
+	if (!h)
+		abort();
+	*h = *tt;
+	grens_timetable_free(h);
 	memset(tt, 0, sizeof(*tt));
 }
 

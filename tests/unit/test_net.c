@@ -2,7 +2,9 @@
  * stop lookup. Fixture: tests/fixtures/net-basic (read its files alongside). */
 #include "check.h"
 
+#include <math.h>
 #include <stdint.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "grens/gtfs.h"
@@ -514,6 +516,129 @@ out:
 	grens_diag_free(diag);
 }
 
+/* grens_net_build_plain lays a description out as grens_net_build does, and
+ * grens_net_keep_trips keeps some of its trips. Stops A 0, B 1, C 2; one
+ * route; one service on all 7 days from Monday 2026-03-09.
+ *   t0: A 08:10  B 08:20  C 08:30, then stays seated into t3
+ *   t1: A 08:00  B 08:10  C 08:20
+ *   t2: A 08:05  B 08:30  C 08:35
+ *   t3: C 08:40  A 09:00
+ * Sorted by departure the A-B-C trips are t1, t2, t0; t0 reaches B at 08:20,
+ * before t2 (08:30), so it overtakes t2 and starts a second pattern. The
+ * build numbers patterns by first trip in input order (A-B-C before C-A),
+ * so the patterns are [t1, t2], [t0], [t3] and the trips t1 0, t2 1, t0 2,
+ * t3 3. */
+static void test_plain_and_keep(void)
+{
+	const grens_date monday = grens_date_from_ymd(2026, 3, 9);
+	const uint64_t days = 0x7F;
+	grens_net_plain_stop stops[3] = {
+		{ .id = "A", .lat = NAN, .lon = NAN, .parent = GRENS_NONE, .min_change = 120 },
+		{ .id = "B", .lat = NAN, .lon = NAN, .parent = GRENS_NONE, .min_change = 90 },
+		{ .id = "C", .lat = NAN, .lon = NAN, .parent = GRENS_NONE, .min_change = 120 },
+	};
+	grens_net_plain_route route = { .id = "R", .type = 3 };
+	const uint32_t abc[] = { 0, 1, 2 }, ca[] = { 2, 0 };
+	const int32_t h8 = 8 * 3600;
+	const int32_t t0[] = { h8 + 600, h8 + 1200, h8 + 1800 }, t1[] = { h8, h8 + 600, h8 + 1200 },
+		      t2[] = { h8 + 300, h8 + 1800, h8 + 2100 }, t3[] = { h8 + 2400, h8 + 3600 };
+	grens_net_plain_trip trips[4] = {
+		{ .id = "t0", .stop_count = 3, .stops = abc, .arrivals = t0, .block_next = 3 },
+		{ .id = "t1", .stop_count = 3, .stops = abc, .arrivals = t1, .block_next = GRENS_NONE },
+		{ .id = "t2", .stop_count = 3, .stops = abc, .arrivals = t2, .block_next = GRENS_NONE },
+		{ .id = "t3", .stop_count = 2, .stops = ca, .arrivals = t3, .block_next = GRENS_NONE },
+	};
+	grens_net_plain_footpath foot[2] = { { 0, 1, 60 }, { 1, 2, 300 } };
+	grens_net_plain plain = GRENS_NET_PLAIN_INIT;
+	plain.feed = "p";
+	plain.timezone = "Europe/Amsterdam";
+	plain.first_date = monday;
+	plain.day_count = 7;
+	plain.service_days = &days;
+	plain.service_count = 1;
+	plain.stops = stops;
+	plain.stop_count = 3;
+	plain.routes = &route;
+	plain.route_count = 1;
+	plain.trips = trips;
+	plain.trip_count = 4;
+	plain.footpaths = foot;
+	plain.footpath_count = 2;
+	grens_timetable *tt = NULL;
+	uint32_t map[4];
+	grens_error err;
+	CHECK_INT(grens_net_build_plain(&tt, map, &plain, &err), 0);
+	if (!tt)
+		return;
+	CHECK_INT(tt->pattern_count, 3);
+	CHECK_INT(tt->trip_count, 4);
+	CHECK_INT(map[0], 2);
+	CHECK_INT(map[1], 0);
+	CHECK_INT(map[2], 1);
+	CHECK_INT(map[3], 3);
+	CHECK_INT(tt->pattern_trip_offset[1], 2);
+	CHECK_INT(tt->trip_block_next[2], 3);
+	CHECK_INT(tt->trip_block_next[0], GRENS_NONE);
+	CHECK_INT(tt->stop_min_change[1], 90);
+	CHECK_INT(grens_net_trip_by_id(tt, "p", "t3"), 3);
+	CHECK_INT(grens_net_stop_by_id(tt, "p", "C"), 2);
+	CHECK(grens_net_trip_runs(tt, 2, monday + 6));
+	CHECK(!grens_net_trip_runs(tt, 2, monday + 7));
+	/* footpaths as given: A-B 60 and B-C 300, no A-C added */
+	CHECK_INT(footpath(tt, 0, 1), 60);
+	CHECK_INT(footpath(tt, 1, 2), 300);
+	CHECK_INT(footpath(tt, 0, 2), -1);
+
+	/* keep t1 (0) and t0 (2): t0's continuation t3 is left out */
+	uint8_t keep[4] = { 1, 0, 1, 0 };
+	grens_timetable *k = NULL;
+	CHECK_INT(grens_net_keep_trips(&k, tt, keep, &err), 0);
+	if (k) {
+		CHECK_INT(k->trip_count, 2);
+		CHECK_INT(k->pattern_count, 3);
+		CHECK_INT(k->pattern_trip_offset[1], 1);
+		CHECK_INT(k->pattern_trip_offset[2], 2);
+		CHECK_INT(k->pattern_trip_offset[3], 2); /* C-A stays, empty */
+		CHECK_STR(grens_net_str(k, k->trip_id[1]), "t0");
+		CHECK_INT(k->trip_pattern[1], 1);
+		CHECK_INT(k->trip_block_next[1], GRENS_NONE);
+		/* t0's times: pattern 1's block starts at A 08:10 */
+		CHECK_INT(k->stop_times[k->pattern_time_offset[1]].departure, h8 + 600);
+		CHECK_INT(k->stop_time_count, 6);
+		grens_timetable_free(k);
+	}
+	/* all kept: the continuation stays */
+	memset(keep, 1, sizeof(keep));
+	CHECK_INT(grens_net_keep_trips(&k, tt, keep, &err), 0);
+	if (k) {
+		CHECK_INT(k->trip_block_next[2], 3);
+		grens_timetable_free(k);
+	}
+	CHECK_INT(grens_net_keep_trips(NULL, tt, keep, &err), GRENS_EINVAL);
+	CHECK_INT(grens_net_keep_trips(&k, NULL, keep, &err), GRENS_EINVAL);
+	CHECK_INT(grens_net_keep_trips(&k, tt, NULL, &err), GRENS_EINVAL);
+	grens_timetable_free(tt);
+
+	/* bad descriptions */
+	grens_timetable *bad = NULL;
+	CHECK_INT(grens_net_build_plain(NULL, NULL, &plain, &err), GRENS_EINVAL);
+	CHECK_INT(grens_net_build_plain(&bad, NULL, NULL, &err), GRENS_EINVAL);
+	plain.version = 0;
+	CHECK_INT(grens_net_build_plain(&bad, NULL, &plain, &err), GRENS_EINVAL);
+	plain.version = GRENS_NET_PLAIN_VERSION;
+	const int32_t back[] = { h8 + 600, h8 };
+	trips[3].arrivals = back; /* C 08:10, A 08:00 */
+	CHECK_INT(grens_net_build_plain(&bad, NULL, &plain, &err), GRENS_EARG);
+	CHECK(strstr(err.message, "'t3'") != NULL);
+	trips[3].arrivals = t3;
+	trips[3].stop_count = 1;
+	CHECK_INT(grens_net_build_plain(&bad, NULL, &plain, &err), GRENS_EARG);
+	trips[3].stop_count = 2;
+	trips[3].route = 1;
+	CHECK_INT(grens_net_build_plain(&bad, NULL, &plain, &err), GRENS_EARG);
+	CHECK(bad == NULL);
+}
+
 int main(void)
 {
 	test_basic();
@@ -521,5 +646,6 @@ int main(void)
 	test_two_feeds();
 	test_service_period();
 	test_snapshot_refusals();
+	test_plain_and_keep();
 	return check_exit();
 }
