@@ -210,13 +210,51 @@ GRENS_EXTERN int grens_report_add_station(grens_report *report, const grens_repo
 					  grens_error *err);
 
 /* One journey of a route result (journeys[index]) under a scenario, with
- * its legs; a leg crosses the border when its stops are in different feeds
- * or, by coordinates, in different countries. tt must be the timetable the
- * result was computed on, date the query date. */
+ * its legs, in the one journey encoding (below) without realtime, after a
+ * "scenario" key; a leg crosses the border when its stops are in different
+ * feeds or, by coordinates, in different countries. tt must be the
+ * timetable the result was computed on, date the query date. */
 GRENS_EXTERN int grens_report_add_journey(grens_report *report, const grens_timetable *tt,
 					  grens_date date, const char *scenario,
 					  const grens_route_result *result, uint32_t index,
 					  grens_error *err);
+
+/* ---- journeys: the one encoding (grens-json(7), JOURNEYS) ---------------------- */
+/* Every command writes a journey the same way: departure, arrival,
+ * duration_s, transfers, crosses_border, legs; every leg mode, from, to
+ * (stops with id, name, feed, country, lat, lon), departure, arrival,
+ * duration_s and border (the rule of grens_report_add_journey); transit
+ * legs route, trip_id (feed:trip_id), headsign, feed, and stay_seated when
+ * true. rt is the realtime overlay the result was computed with (NULL:
+ * none): with it every transit leg also has realtime, scheduled_departure,
+ * scheduled_arrival and delay_s. tt is the timetable of the result, date
+ * the query date. */
+
+/* journeys[index] of result as compact JSON text into *out (the caller
+ * frees it with free()). GRENS_EINVAL for a NULL out, tt or result,
+ * GRENS_EARG for an index beyond the result, GRENS_ENOMEM. */
+GRENS_EXTERN int grens_report_journey_json(char **out, const grens_timetable *tt,
+					   const grens_rt_overlay *rt, grens_date date,
+					   const grens_route_result *result, uint32_t index,
+					   grens_error *err);
+/* Every journey of result as CSV, one row per leg: journey, leg, mode,
+ * from_id, from_name, to_id, to_name, departure, arrival, duration_s, route,
+ * trip_id, headsign, feed, from_country, to_country, border, stay_seated
+ * (0/1), transfers, and with rt realtime, scheduled_departure,
+ * scheduled_arrival, delay_s (empty on walk legs). journeys.csv of a report
+ * has the same columns with scenario after journey. GRENS_EINVAL for a NULL
+ * f, tt or result, GRENS_EIO. */
+GRENS_EXTERN int grens_report_journeys_write_csv(FILE *f, const grens_timetable *tt,
+						 const grens_rt_overlay *rt, grens_date date,
+						 const grens_route_result *result,
+						 grens_error *err);
+/* Every journey of result as the text grens route prints ("no journey
+ * found" for none); with rt, live times show their delay. Errors as
+ * grens_report_journeys_write_csv. */
+GRENS_EXTERN int grens_report_journeys_write_text(FILE *f, const grens_timetable *tt,
+						  const grens_rt_overlay *rt, grens_date date,
+						  const grens_route_result *result,
+						  grens_error *err);
 
 /* What a scenario saves on one pair against the base over the same
  * departures: the medians (seconds, GRENS_ROUTE_UNREACHED when none) and

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "grens/report.h"
 #include "route_cli.h"
 
 #define CMD "route"
@@ -75,180 +76,23 @@ static int parse(int argc, char **argv, struct args *a)
 	return cli_parse(&spec, argc, argv);
 }
 
-/* Add the realtime fields of a transit leg to o. */
-static void leg_rt_json(json_t *o, const grens_route_leg *l, grens_date date)
-{
-	char dep[40], arv[40];
-	grens_route_format_time(date, l->scheduled_departure, dep, sizeof(dep));
-	grens_route_format_time(date, l->scheduled_arrival, arv, sizeof(arv));
-	json_object_set_new(o, "realtime", json_boolean(l->realtime));
-	json_object_set_new(o, "scheduled_departure", json_string(dep));
-	json_object_set_new(o, "scheduled_arrival", json_string(arv));
-	json_object_set_new(o, "delay_s", json_integer(l->arrival - l->scheduled_arrival));
-}
-
+/* The journeys in the one encoding of report/ (grens-json(7), JOURNEYS). */
 static json_t *journeys_json(const grens_timetable *tt, const grens_route_result *res,
-			     grens_date date, const grens_rt_overlay *ov)
+			     grens_date date, const grens_rt_overlay *ov, grens_error *err)
 {
-	bool rt = ov != NULL;
 	json_t *arr = json_array();
-	char dep[40], arv[40], id[512];
-	for (uint32_t j = 0; j < res->journey_count; j++) {
-		const grens_route_journey *jr = &res->journeys[j];
-		json_t *legs = json_array();
-		for (uint32_t i = 0; i < jr->leg_count; i++) {
-			const grens_route_leg *l = &res->legs[jr->leg_offset + i];
-			json_t *o;
-			if (l->mode == GRENS_ROUTE_LEG_WALK) {
-				o = json_pack("{s:s, s:o, s:o, s:i}", "mode", "walk", "from",
-					      route_cli_stop_json(tt, l->from_stop), "to",
-					      route_cli_stop_json(tt, l->to_stop), "duration_s",
-					      (json_int_t)(l->arrival - l->departure));
-			} else {
-				grens_route_leg_info li;
-				grens_route_leg_describe(tt, ov, l, &li);
-				snprintf(id, sizeof(id), "%s:%s", li.feed, li.trip_id);
-				grens_route_format_time(date, l->departure, dep, sizeof(dep));
-				grens_route_format_time(date, l->arrival, arv, sizeof(arv));
-				o = json_pack("{s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:s, s:s}", "mode",
-					      "transit", "from", route_cli_stop_json(tt, l->from_stop),
-					      "to", route_cli_stop_json(tt, l->to_stop), "departure", dep,
-					      "arrival", arv, "route", li.route, "trip_id", id,
-					      "headsign", li.headsign, "feed", li.feed);
-				/* a block continuation: the same vehicle, no change */
-				if (o && l->stay_seated)
-					json_object_set_new(o, "stay_seated", json_true());
-				if (o && rt)
-					leg_rt_json(o, l, date);
-			}
-			json_array_append_new(legs, o);
+	for (uint32_t j = 0; arr && j < res->journey_count; j++) {
+		char *text = NULL;
+		json_t *jo = NULL;
+		if (!grens_report_journey_json(&text, tt, ov, date, res, j, err))
+			jo = json_loads(text, 0, NULL);
+		free(text);
+		if (!jo || json_array_append_new(arr, jo)) {
+			json_decref(arr);
+			return NULL;
 		}
-		grens_route_format_time(date, jr->departure, dep, sizeof(dep));
-		grens_route_format_time(date, jr->arrival, arv, sizeof(arv));
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:i, s:i, s:o}", "departure", dep,
-						     "arrival", arv, "duration_s",
-						     (json_int_t)(jr->arrival - jr->departure),
-						     "transfers", (json_int_t)jr->transfers, "legs",
-						     legs));
 	}
 	return arr;
-}
-
-static void print_duration(FILE *o, int32_t secs)
-{
-	fprintf(o, "%d:%02d", secs / 3600, secs / 60 % 60);
-	if (secs % 60)
-		fprintf(o, ":%02d", secs % 60);
-}
-
-/* " (+3)" after a live time: its delay in minutes (m:ss when not whole). */
-static void delay_text(int32_t delay, char *buf, size_t bufsz)
-{
-	int32_t a = delay < 0 ? -delay : delay;
-	if (a % 60)
-		snprintf(buf, bufsz, " (%c%d:%02d)", delay < 0 ? '-' : '+', a / 60, a % 60);
-	else
-		snprintf(buf, bufsz, " (%c%d)", delay < 0 ? '-' : '+', a / 60);
-}
-
-static void print_text(const grens_timetable *tt, const grens_route_result *res, grens_date date,
-		       const grens_rt_overlay *ov)
-{
-	bool rt = ov != NULL;
-	char dep[40], arv[40], from[512], to[512];
-	if (res->journey_count == 0) {
-		printf("no journey found\n");
-		return;
-	}
-	for (uint32_t j = 0; j < res->journey_count; j++) {
-		const grens_route_journey *jr = &res->journeys[j];
-		grens_route_format_time(date, jr->departure, dep, sizeof(dep));
-		grens_route_format_time(date, jr->arrival, arv, sizeof(arv));
-		printf("journey %u: %s -> %s, ", j + 1, dep, arv);
-		print_duration(stdout, jr->arrival - jr->departure);
-		printf(", %u transfer%s\n", jr->transfers, jr->transfers == 1 ? "" : "s");
-		for (uint32_t i = 0; i < jr->leg_count; i++) {
-			const grens_route_leg *l = &res->legs[jr->leg_offset + i];
-			route_cli_stop_id(tt, l->from_stop, from, sizeof(from));
-			route_cli_stop_id(tt, l->to_stop, to, sizeof(to));
-			grens_route_format_time(date, l->departure, dep, sizeof(dep));
-			grens_route_format_time(date, l->arrival, arv, sizeof(arv));
-			if (l->mode == GRENS_ROUTE_LEG_WALK) {
-				printf("  walk %d s: %s (%s) -> %s (%s)\n", l->arrival - l->departure,
-				       grens_net_str(tt, tt->stop_name[l->from_stop]), from,
-				       grens_net_str(tt, tt->stop_name[l->to_stop]), to);
-				continue;
-			}
-			char dd[32] = "", ad[32] = "";
-			grens_route_leg_info li;
-			grens_route_leg_describe(tt, ov, l, &li);
-			if (rt && l->realtime) {
-				delay_text(l->departure - l->scheduled_departure, dd, sizeof(dd));
-				delay_text(l->arrival - l->scheduled_arrival, ad, sizeof(ad));
-			}
-			printf("  %s%s %s (%s) -> %s%s %s (%s)  %s to %s, trip %s [%s]%s%s\n", dep + 11,
-			       dd, grens_net_str(tt, tt->stop_name[l->from_stop]), from, arv + 11, ad,
-			       grens_net_str(tt, tt->stop_name[l->to_stop]), to,
-			       li.route, li.headsign, li.trip_id, li.feed,
-			       l->stay_seated ? " (stay seated)" : "",
-			       rt && l->realtime ? " live" : "");
-		}
-	}
-}
-
-static void print_csv(const grens_timetable *tt, const grens_route_result *res, grens_date date,
-		      const grens_rt_overlay *ov)
-{
-	bool rt = ov != NULL;
-	char dep[40], arv[40], id[512];
-	printf("journey,leg,mode,from_id,from_name,to_id,to_name,departure,arrival,duration_s,"
-	       "route,trip_id,headsign,feed,stay_seated,transfers%s\n",
-	       rt ? ",realtime,scheduled_departure,scheduled_arrival,delay_s" : "");
-	for (uint32_t j = 0; j < res->journey_count; j++) {
-		const grens_route_journey *jr = &res->journeys[j];
-		for (uint32_t i = 0; i < jr->leg_count; i++) {
-			const grens_route_leg *l = &res->legs[jr->leg_offset + i];
-			bool walk = l->mode == GRENS_ROUTE_LEG_WALK;
-			printf("%u,%u,%s,", j + 1, i + 1, walk ? "walk" : "transit");
-			route_cli_stop_id(tt, l->from_stop, id, sizeof(id));
-			cli_csv_field(stdout, id);
-			putchar(',');
-			cli_csv_field(stdout, grens_net_str(tt, tt->stop_name[l->from_stop]));
-			putchar(',');
-			route_cli_stop_id(tt, l->to_stop, id, sizeof(id));
-			cli_csv_field(stdout, id);
-			putchar(',');
-			cli_csv_field(stdout, grens_net_str(tt, tt->stop_name[l->to_stop]));
-			grens_route_format_time(date, l->departure, dep, sizeof(dep));
-			grens_route_format_time(date, l->arrival, arv, sizeof(arv));
-			printf(",%s,%s,%d,", dep, arv, l->arrival - l->departure);
-			if (!walk) {
-				grens_route_leg_info li;
-				grens_route_leg_describe(tt, ov, l, &li);
-				cli_csv_field(stdout, li.route);
-				putchar(',');
-				/* feed:trip_id, as in the JSON */
-				snprintf(id, sizeof(id), "%s:%s", li.feed, li.trip_id);
-				cli_csv_field(stdout, id);
-				putchar(',');
-				cli_csv_field(stdout, li.headsign);
-				putchar(',');
-				cli_csv_field(stdout, li.feed);
-			} else {
-				printf(",,,");
-			}
-			printf(",%d,%u", l->stay_seated ? 1 : 0, jr->transfers);
-			if (rt && !walk) {
-				grens_route_format_time(date, l->scheduled_departure, dep, sizeof(dep));
-				grens_route_format_time(date, l->scheduled_arrival, arv, sizeof(arv));
-				printf(",%d,%s,%s,%d", l->realtime ? 1 : 0, dep, arv,
-				       l->arrival - l->scheduled_arrival);
-			} else if (rt) {
-				printf(",,,,");
-			}
-			putchar('\n');
-		}
-	}
 }
 
 int cmd_route(int argc, char **argv)
@@ -306,16 +150,18 @@ int cmd_route(int argc, char **argv)
 		json_t *root = json_pack("{s:{s:o, s:o, s:s, s:s, s:s}, s:o}", "query", "from", jf,
 					 "to", jt, "date", dbuf, "time", tbuf, "algo",
 					 use_dijkstra ? "dijkstra" : "raptor", "journeys",
-					 journeys_json(tt, &res, date, net.ov));
+					 journeys_json(tt, &res, date, net.ov, &err));
 		route_cli_query_json_net(root ? json_object_get(root, "query") : NULL, &net, a.rt);
 		if (root)
 			json_object_set(root, "notes", notes);
 		if (cli_write_json(CMD, root))
 			code = CLI_EXIT_FAIL;
-	} else if (a.format == CLI_FORMAT_CSV) {
-		print_csv(tt, &res, date, net.ov);
-	} else {
-		print_text(tt, &res, date, net.ov);
+	} else if (a.format == CLI_FORMAT_CSV ? grens_report_journeys_write_csv(stdout, tt, net.ov,
+									       date, &res, &err)
+					      : grens_report_journeys_write_text(stdout, tt, net.ov,
+										 date, &res, &err)) {
+		cli_report_error(CMD, &err);
+		code = CLI_EXIT_FAIL;
 	}
 done:
 	json_decref(notes);

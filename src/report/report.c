@@ -473,23 +473,6 @@ int grens_report_add_station(grens_report *report, const grens_report_place *ori
 		      err);
 }
 
-static json_t *stop_json(const grens_timetable *tt, uint32_t stop)
-{
-	char id[512];
-	const char *feed = grens_net_str(tt, tt->feed_name[tt->stop_feed[stop]]);
-	double lat = tt->stop_lat[stop], lon = tt->stop_lon[stop];
-	/* A platform without coordinates takes its station's. */
-	if (!isfinite(lat) && tt->stop_parent[stop] != GRENS_NONE) {
-		lat = tt->stop_lat[tt->stop_parent[stop]];
-		lon = tt->stop_lon[tt->stop_parent[stop]];
-	}
-	snprintf(id, sizeof(id), "%s:%s", feed, grens_net_str(tt, tt->stop_id[stop]));
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "id", id, "name",
-			 grens_net_str(tt, tt->stop_name[stop]), "feed", feed, "country",
-			 grens_report_country(lat, lon), "lat", report_real(lat, 6), "lon",
-			 report_real(lon, 6));
-}
-
 int grens_report_add_journey(grens_report *report, const grens_timetable *tt, grens_date date,
 			     const char *scenario, const grens_route_result *result,
 			     uint32_t index, grens_error *err)
@@ -507,60 +490,17 @@ int grens_report_add_journey(grens_report *report, const grens_timetable *tt, gr
 				       "grens_report_add_journey: result is NULL");
 	if (index >= result->journey_count || !utf8(scenario))
 		return grens_error_set(err, GRENS_EARG, "no journey %u in the result", index);
-	const grens_route_journey *j = &result->journeys[index];
-	char dep[40], arr[40];
-	grens_route_format_time(date, j->departure, dep, sizeof(dep));
-	grens_route_format_time(date, j->arrival, arr, sizeof(arr));
-	json_t *legs = json_array();
-	json_t *jo = json_pack("{s:s, s:s, s:s, s:i, s:i, s:b, s:o}", "scenario", scenario,
-			       "departure", dep, "arrival", arr, "duration_s",
-			       (json_int_t)(j->arrival - j->departure), "transfers",
-			       (json_int_t)j->transfers, "crosses_border", 0, "legs", legs);
-	if (!jo)
+	/* the one journey encoding, after the scenario it was found under; no
+	 * realtime: a report is about the timetable */
+	json_t *jo = json_pack("{s:s}", "scenario", scenario);
+	json_t *enc = report_journey_json(tt, NULL, date, result, index);
+	if (!jo || !enc || json_object_update(jo, enc)) {
+		json_decref(jo);
+		json_decref(enc);
 		return oom(err);
-	bool crosses = false;
-	for (uint32_t i = 0; i < j->leg_count; i++) {
-		const grens_route_leg *leg = &result->legs[j->leg_offset + i];
-		json_t *from = stop_json(tt, leg->from_stop), *to = stop_json(tt, leg->to_stop);
-		if (!from || !to) {
-			json_decref(from);
-			json_decref(to);
-			goto fail;
-		}
-		const char *cf = json_string_value(json_object_get(from, "country"));
-		const char *ct = json_string_value(json_object_get(to, "country"));
-		bool border = tt->stop_feed[leg->from_stop] != tt->stop_feed[leg->to_stop] ||
-			      (cf[0] && ct[0] && strcmp(cf, ct) != 0);
-		crosses = crosses || border;
-		grens_route_format_time(date, leg->departure, dep, sizeof(dep));
-		grens_route_format_time(date, leg->arrival, arr, sizeof(arr));
-		json_t *lj = json_pack("{s:s, s:o, s:o, s:s, s:s, s:i, s:b}", "mode",
-				       leg->mode == GRENS_ROUTE_LEG_WALK ? "walk" : "transit",
-				       "from", from, "to", to, "departure", dep, "arrival", arr,
-				       "duration_s", (json_int_t)(leg->arrival - leg->departure),
-				       "border", border);
-		if (!lj || json_array_append_new(legs, lj))
-			goto fail;
-		if (leg->stay_seated && json_object_set_new(lj, "stay_seated", json_true()))
-			goto fail;
-		if (leg->mode == GRENS_ROUTE_LEG_TRANSIT && leg->trip != GRENS_NONE) {
-			uint32_t t = leg->trip;
-			if (json_object_set_new(lj, "route",
-						json_string(grens_route_trip_route_name(tt, t))) ||
-			    json_object_set_new(lj, "trip_id",
-						json_string(grens_net_str(tt, tt->trip_id[t]))) ||
-			    json_object_set_new(
-				    lj, "feed",
-				    json_string(grens_net_str(tt, tt->feed_name[tt->trip_feed[t]]))))
-				goto fail;
-		}
 	}
-	if (json_object_set_new(jo, "crosses_border", json_boolean(crosses)))
-		goto fail;
+	json_decref(enc);
 	return append(report, "journeys", jo, err);
-fail:
-	json_decref(jo);
-	return oom(err);
 }
 
 int grens_report_add_saving(grens_report *report, const grens_report_place *from,
@@ -730,7 +670,7 @@ int grens_report_write_json(const grens_report *report, FILE *f, grens_error *er
 
 typedef int (*fill_fn)(const json_t *doc, grens_report_table *t, grens_error *err);
 
-static int put_value(grens_report_table *t, uint32_t col, const json_t *v, grens_error *err)
+int report_put_value(grens_report_table *t, uint32_t col, const json_t *v, grens_error *err)
 {
 	if (json_is_string(v))
 		return grens_report_table_set_string(t, col, json_string_value(v), err);
@@ -761,14 +701,14 @@ static const json_t *lookup(const json_t *o, const char *path)
 }
 
 /* Fill columns first.. of the last row from the values at paths in o. */
-static int put_cells(grens_report_table *t, uint32_t first, const json_t *o,
+int report_put_cells(grens_report_table *t, uint32_t first, const json_t *o,
 		     const char *const *paths, uint32_t n, grens_error *err)
 {
 	int rc = 0;
 	for (uint32_t i = 0; rc == 0 && i < n; i++) {
 		const json_t *v = lookup(o, paths[i]);
 		if (v)
-			rc = put_value(t, first + i, v, err);
+			rc = report_put_value(t, first + i, v, err);
 	}
 	return rc;
 }
@@ -778,7 +718,7 @@ static int put_row(grens_report_table *t, const json_t *o, const char *const *pa
 		   uint32_t n, grens_error *err)
 {
 	int rc = grens_report_table_add_row(t, err);
-	return rc ? rc : put_cells(t, 0, o, paths, n, err);
+	return rc ? rc : report_put_cells(t, 0, o, paths, n, err);
 }
 
 /* Columns first and first + 1 of the last row from the query object of the
@@ -788,9 +728,9 @@ static int put_query(grens_report_table *t, uint32_t first, const json_t *doc, c
 		     const char *key2, grens_error *err)
 {
 	const json_t *q = json_object_get(doc, "query");
-	int rc = put_value(t, first, json_object_get(q, key1), err);
+	int rc = report_put_value(t, first, json_object_get(q, key1), err);
 	if (!rc && key2)
-		rc = put_value(t, first + 1, json_object_get(q, key2), err);
+		rc = report_put_value(t, first + 1, json_object_get(q, key2), err);
 	return rc;
 }
 
@@ -846,13 +786,13 @@ static int fill_steps(const json_t *doc, grens_report_table *t, grens_error *err
 		for (size_t k = 0; k < json_array_size(dep); k++) {
 			int rc = put_row(t, p, paths, 3, err);
 			if (!rc)
-				rc = put_value(t, 3, json_array_get(dep, k), err);
+				rc = report_put_value(t, 3, json_array_get(dep, k), err);
 			if (!rc)
-				rc = put_value(t, 4,
+				rc = report_put_value(t, 4,
 					       json_array_get(json_object_get(steps, "travel_s"), k),
 					       err);
 			if (!rc)
-				rc = put_value(t, 5,
+				rc = report_put_value(t, 5,
 					       json_array_get(json_object_get(steps, "transfers"),
 							      k),
 					       err);
@@ -883,9 +823,9 @@ static int fill_opportunities(const json_t *doc, grens_report_table *t, grens_er
 		{
 			int rc = put_row(t, o, paths, 3, err);
 			if (!rc)
-				rc = put_value(t, 3, json_object_get(c, "minutes"), err);
+				rc = report_put_value(t, 3, json_object_get(c, "minutes"), err);
 			if (!rc)
-				rc = put_value(t, 4, json_object_get(c, "population"), err);
+				rc = report_put_value(t, 4, json_object_get(c, "population"), err);
 			if (!rc)
 				rc = put_query(t, 5, doc, "date", "percentile", err);
 			if (rc)
@@ -947,56 +887,30 @@ static int fill_stations(const json_t *doc, grens_report_table *t, grens_error *
 	return 0;
 }
 
-static const grens_report_column leg_cols[] = {
-	{ "journey", GRENS_REPORT_INT, 0 },	  { "scenario", GRENS_REPORT_STRING, 0 },
-	{ "leg", GRENS_REPORT_INT, 0 },		  { "mode", GRENS_REPORT_STRING, 0 },
-	{ "from_id", GRENS_REPORT_STRING, 0 },	  { "from_name", GRENS_REPORT_STRING, 0 },
-	{ "from_country", GRENS_REPORT_STRING, 0 }, { "to_id", GRENS_REPORT_STRING, 0 },
-	{ "to_name", GRENS_REPORT_STRING, 0 },	  { "to_country", GRENS_REPORT_STRING, 0 },
-	{ "departure", GRENS_REPORT_STRING, 0 },  { "arrival", GRENS_REPORT_STRING, 0 },
-	{ "route", GRENS_REPORT_STRING, 0 },	  { "border", GRENS_REPORT_INT, 0 },
-};
-
 static int fill_legs(const json_t *doc, grens_report_table *t, grens_error *err)
 {
-	static const char *const paths[] = { "mode",	   "from.id",	 "from.name",
-					     "from.country", "to.id",	 "to.name",
-					     "to.country",   "departure", "arrival",
-					     "route",	   "border" };
-	size_t i, k;
-	json_t *j, *leg;
+	size_t i;
+	json_t *j;
 	json_array_foreach(json_object_get(doc, "journeys"), i, j)
 	{
-		json_array_foreach(json_object_get(j, "legs"), k, leg)
-		{
-			int rc = grens_report_table_add_row(t, err);
-			if (!rc)
-				rc = grens_report_table_set_int(t, 0, (int64_t)i + 1, err);
-			if (!rc)
-				rc = put_value(t, 1, json_object_get(j, "scenario"), err);
-			if (!rc)
-				rc = grens_report_table_set_int(t, 2, (int64_t)k + 1, err);
-			if (!rc)
-				rc = put_cells(t, 3, leg, paths, 11, err);
-			if (rc)
-				return rc;
-		}
+		int rc = report_journey_table_add(t, (uint32_t)i + 1, j, err);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
 
 enum { OUT_CSV, OUT_GEOJSON };
 
-static int write_table(const json_t *doc, const char *dir, const char *file, int kind,
-		       const grens_report_column *cols, uint32_t ncols, fill_fn fill,
-		       grens_error *err)
+/* Fill t (taken: freed here) from doc and write it to dir/file. */
+static int write_filled(const json_t *doc, const char *dir, const char *file, int kind,
+			grens_report_table *t, fill_fn fill, grens_error *err)
 {
-	grens_report_table *t = NULL;
 	grens_report_file out = { 0 };
 	char path[GRENS_REPORT_PATH_BYTES];
+	int rc = 0;
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, file) >= sizeof(path))
-		return grens_error_set(err, GRENS_ELIMIT, "path too long: %s", dir);
-	int rc = grens_report_table_new(&t, cols, ncols, err);
+		rc = grens_error_set(err, GRENS_ELIMIT, "path too long: %s", dir);
 	if (!rc)
 		rc = fill(doc, t, err);
 	if (!rc)
@@ -1016,6 +930,23 @@ static int write_table(const json_t *doc, const char *dir, const char *file, int
 		grens_error_set(err, rc, "%s: %s", file, msg);
 	}
 	return rc;
+}
+
+static int write_table(const json_t *doc, const char *dir, const char *file, int kind,
+		       const grens_report_column *cols, uint32_t ncols, fill_fn fill,
+		       grens_error *err)
+{
+	grens_report_table *t = NULL;
+	int rc = grens_report_table_new(&t, cols, ncols, err);
+	return rc ? rc : write_filled(doc, dir, file, kind, t, fill, err);
+}
+
+/* journeys.csv: the journey encoder's columns, with the scenario. */
+static int write_legs(const json_t *doc, const char *dir, grens_error *err)
+{
+	grens_report_table *t = NULL;
+	int rc = report_journey_table_new(&t, true, false, err);
+	return rc ? rc : write_filled(doc, dir, "journeys.csv", OUT_CSV, t, fill_legs, err);
 }
 
 typedef int (*stream_fn)(const grens_report *report, FILE *f, grens_error *err);
@@ -1066,7 +997,6 @@ int grens_report_write_dir(const grens_report *report, const char *dir, grens_er
 		rc = write_table(doc, dir, "stations.geojson", OUT_GEOJSON, COLS(station_cols),
 				 fill_stations, err);
 	if (!rc)
-		rc = write_table(doc, dir, "journeys.csv", OUT_CSV, COLS(leg_cols), fill_legs,
-				 err);
+		rc = write_legs(doc, dir, err);
 	return rc;
 }

@@ -24,6 +24,31 @@ int report_csv_field(FILE *f, const char *s);
  * with their stored digits, null empty. */
 int report_csv_value(FILE *f, const json_t *v);
 
+/* A JSON value into a cell of the last row of t: strings, integers, reals,
+ * booleans as 0/1; null or NULL leaves the cell empty. */
+int report_put_value(grens_report_table *t, uint32_t col, const json_t *v, grens_error *err);
+/* Cells first.. of the last row of t from the values at the dotted paths
+ * ("from.id") of o; a missing value leaves its cell empty. */
+int report_put_cells(grens_report_table *t, uint32_t first, const json_t *o,
+		     const char *const *paths, uint32_t n, grens_error *err);
+
+/* ---- journeys (journey.c) ---- */
+/* journeys[index] of result as the one journey object (grens-json(7),
+ * JOURNEYS); rt: the overlay the result was computed with, NULL without
+ * realtime (then no leg has realtime fields). NULL on OOM. The caller
+ * checks index < journey_count. */
+json_t *report_journey_json(const grens_timetable *tt, const grens_rt_overlay *rt,
+			    grens_date date, const grens_route_result *result, uint32_t index);
+/* The table of journey legs (journeys.csv, grens route --format csv):
+ * journey, [scenario,] leg, the leg's columns, transfers, [the realtime
+ * columns]. */
+int report_journey_table_new(grens_report_table **out, bool scenario, bool realtime,
+			     grens_error *err);
+/* One row per leg of journey (an object of report_journey_json, with
+ * "scenario" when the table has that column), numbered number. */
+int report_journey_table_add(grens_report_table *table, uint32_t number, const json_t *journey,
+			     grens_error *err);
+
 /* The NL–DE border as (lon, lat) points, south to north; *n gets the count. */
 const double (*report_border(size_t *n))[2];
 

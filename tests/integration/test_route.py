@@ -54,23 +54,42 @@ check(set(doc) == {"query", "journeys", "notes"} and doc["notes"] == [], "top-le
 check(doc["query"] == {"from": ["rb:AACH"], "to": ["rb:BEU"], "date": "2026-03-10",
                        "time": "08:00:00", "algo": "raptor"}, f"query object {doc['query']}")
 j = doc["journeys"][0]
-check(set(j) == {"departure", "arrival", "duration_s", "transfers", "legs"}, "journey keys")
+# the one journey encoding (grens-json(7), JOURNEYS): the same keys as compare
+# and report.json write
+check(set(j) == {"departure", "arrival", "duration_s", "transfers", "crosses_border", "legs"},
+      "journey keys")
+# every stop of the fixture is in one feed (rb) and in Germany: no border
+check(j["crosses_border"] is False, "crosses_border: one feed, one country")
 # 08:00 -> 09:15 is 4500 s
 check(j["duration_s"] == 4500, "duration_s = 09:15 - 08:00 = 4500")
 modes = [leg["mode"] for leg in j["legs"]]
 check(modes == ["transit", "transit", "walk", "transit"], f"legs {modes}")
 t0 = j["legs"][0]
-check(set(t0) == {"mode", "from", "to", "departure", "arrival", "route", "trip_id", "headsign",
-                  "feed"}, f"transit leg keys {sorted(t0)}")
-check(t0["from"] == {"id": "rb:AACH", "name": "Aachen Hbf"}, "from stop object")
-check(t0["to"] == {"id": "rb:DUR", "name": "Düren"}, "to stop object (UTF-8 name)")
+check(set(t0) == {"mode", "from", "to", "departure", "arrival", "duration_s", "border", "route",
+                  "trip_id", "headsign", "feed"}, f"transit leg keys {sorted(t0)}")
+# stops.txt: AACH 50.7678,6.0913 and DUR 50.8094,6.4822, both in Germany
+check(t0["from"] == {"id": "rb:AACH", "name": "Aachen Hbf", "feed": "rb", "country": "DE",
+                     "lat": 50.7678, "lon": 6.0913}, f"from stop object {t0['from']}")
+check(t0["to"] == {"id": "rb:DUR", "name": "Düren", "feed": "rb", "country": "DE",
+                   "lat": 50.8094, "lon": 6.4822}, f"to stop object (UTF-8 name) {t0['to']}")
 check(t0["route"] == "RE1" and t0["trip_id"] == "rb:re1_0800" and t0["feed"] == "rb",
       "route, scoped trip id, feed")
 check(t0["headsign"] == "Köln Hbf", "headsign")
+check(t0["border"] is False, "Aachen - Düren crosses no border")
+# the leg's duration is its own arrival minus departure
+check(t0["duration_s"] == int(t0["arrival"][11:13]) * 3600 + int(t0["arrival"][14:16]) * 60
+      - int(t0["departure"][11:13]) * 3600 - int(t0["departure"][14:16]) * 60,
+      "transit duration_s = arrival - departure")
 check(j["legs"][1]["departure"] == "2026-03-10T08:23:00", "S12 08:23:00, not 08:22:59")
 w = j["legs"][2]
-check(w == {"mode": "walk", "from": {"id": "rb:BONN", "name": "Bonn Hbf"},
-            "to": {"id": "rb:BZOB", "name": "Bonn ZOB"}, "duration_s": 240}, f"walk leg {w}")
+# the walk Bonn Hbf -> Bonn ZOB: 240 s from the S12's arrival 09:00, ready at 09:04
+check(w == {"mode": "walk",
+            "from": {"id": "rb:BONN", "name": "Bonn Hbf", "feed": "rb", "country": "DE",
+                     "lat": 50.732, "lon": 7.097},
+            "to": {"id": "rb:BZOB", "name": "Bonn ZOB", "feed": "rb", "country": "DE",
+                   "lat": 50.7327, "lon": 7.0985},
+            "departure": "2026-03-10T09:00:00", "arrival": "2026-03-10T09:04:00",
+            "duration_s": 240, "border": False}, f"walk leg {w}")
 
 # stay seated: two transit legs, no transfer
 r = route("--from", "AACH", "--to", "SIEG", "--date", "2026-03-10", "--time", "08:00",

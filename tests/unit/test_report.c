@@ -8,7 +8,10 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "grens/gtfs.h"
+#include "grens/net.h"
 #include "grens/report.h"
+#include "grens/rt.h"
 
 static char tmpdir[256];
 
@@ -700,6 +703,292 @@ static void test_night(void)
 	CHECK_INT(count_prefixed(out, ".partial-2026"), 0);
 }
 
+/* ---- the journey encoder -------------------------------------------------------- */
+static grens_gtfs_feed *load_feed(const char *dir, const char *name)
+{
+	char path[4096];
+	check_source_path(path, sizeof(path), dir);
+	grens_gtfs_options opts = GRENS_GTFS_OPTIONS_INIT;
+	opts.name = name;
+	grens_gtfs_feed *feed = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	if (grens_gtfs_load(&feed, path, &opts, NULL, &err) != 0)
+		fprintf(stderr, "loading %s: %s\n", path, err.message);
+	return feed;
+}
+
+static const json_t *leg_at(const json_t *journey, size_t i)
+{
+	return json_array_get(json_object_get(journey, "legs"), i);
+}
+
+static const char *leg_str(const json_t *journey, size_t i, const char *path)
+{
+	const json_t *o = leg_at(journey, i);
+	const char *dot = strchr(path, '.');
+	if (dot) {
+		char key[8];
+		snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
+		o = json_object_get(o, key);
+		path = dot + 1;
+	}
+	const char *v = json_string_value(json_object_get(o, path));
+	return v ? v : "(none)";
+}
+
+static json_int_t leg_int(const json_t *journey, size_t i, const char *key)
+{
+	const json_t *v = json_object_get(leg_at(journey, i), key);
+	return json_is_integer(v) ? json_integer_value(v) : -999999;
+}
+
+static bool leg_flag(const json_t *journey, size_t i, const char *key)
+{
+	return json_is_true(json_object_get(leg_at(journey, i), key));
+}
+
+/* Encode a hand-built journey on link-nl (feed nl) and link-de (feed de),
+ * built apart (merge_trips off, so both halves of the RE18 32027 stay):
+ *   1 walk    nl:hrl -> nl:hrl:1 (Heerlen station to its platform)
+ *             07:16:00 -> 07:21:00 = 300 s
+ *   2 transit nl-re18-1 (RE18 to Herzogenrath) Heerlen hrl:1 07:21 (position 1)
+ *             -> Herzogenrath hzr:1 07:34 (position 2) = 13 min = 780 s
+ *   3 transit de-re18-1 (RE18 to Aachen Hauptbahnhof) Herzogenrath
+ *             de:05334:3690:1:1 07:35 (position 0) -> Aachen Hauptbahnhof
+ *             de:05334:1008:1:6 07:50 (position 1) = 900 s, staying seated:
+ *             the same train, continued in the other feed
+ * Journey 07:16 -> 07:50 = 34 min = 2040 s, 0 transfers (staying seated is
+ * none). Countries by the stops' coordinates: Heerlen (50.8910, 5.9740) NL,
+ * Herzogenrath (50.8709, 6.0940) and Aachen (50.7678, 6.0918) DE. So leg 2
+ * crosses the border by countries (one feed), leg 3 does not (one feed, one
+ * country), leg 1 does not. With a realtime overlay, leg 2 runs 2 minutes
+ * late (07:23 -> 07:36: delay 120 s at the arrival), leg 3 has no live
+ * times (delay 0). The overlay itself is empty: the legs carry the times. */
+static void test_journey_encoder(void)
+{
+	grens_gtfs_feed *nl = load_feed("tests/fixtures/link-nl", "nl");
+	grens_gtfs_feed *de = load_feed("tests/fixtures/link-de", "de");
+	grens_timetable *tt = NULL;
+	grens_rt_feed *rf = NULL;
+	grens_rt_overlay *ov = NULL;
+	grens_report *rep = NULL;
+	json_t *j = NULL, *jr = NULL;
+	char *text = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	CHECK(nl && de);
+	if (!nl || !de)
+		goto out;
+	const grens_gtfs_feed *feeds[] = { nl, de };
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	no.merge_trips = false;
+	CHECK_INT(grens_net_build(&tt, feeds, 2, &no, NULL, &err), 0);
+	if (!tt)
+		goto out;
+	uint32_t hrl = grens_net_stop_by_id(tt, "nl", "hrl");
+	uint32_t hrl1 = grens_net_stop_by_id(tt, "nl", "hrl:1");
+	uint32_t hzr1 = grens_net_stop_by_id(tt, "nl", "hzr:1");
+	uint32_t dhzr = grens_net_stop_by_id(tt, "de", "de:05334:3690:1:1");
+	uint32_t dahbf = grens_net_stop_by_id(tt, "de", "de:05334:1008:1:6");
+	uint32_t t_nl = grens_net_trip_by_id(tt, "nl", "nl-re18-1");
+	uint32_t t_de = grens_net_trip_by_id(tt, "de", "de-re18-1");
+	CHECK(hrl != GRENS_NONE && hrl1 != GRENS_NONE && hzr1 != GRENS_NONE &&
+	      dhzr != GRENS_NONE && dahbf != GRENS_NONE && t_nl != GRENS_NONE &&
+	      t_de != GRENS_NONE);
+	if (t_nl == GRENS_NONE || t_de == GRENS_NONE || dahbf == GRENS_NONE)
+		goto out;
+	const int32_t h = 3600, m = 60;
+	grens_route_leg legs[3] = {
+		{ .mode = GRENS_ROUTE_LEG_WALK, .from_stop = hrl, .to_stop = hrl1,
+		  .departure = 7 * h + 16 * m, .arrival = 7 * h + 21 * m, .trip = GRENS_NONE },
+		{ .mode = GRENS_ROUTE_LEG_TRANSIT, .from_stop = hrl1, .to_stop = hzr1,
+		  .departure = 7 * h + 21 * m, .arrival = 7 * h + 34 * m, .trip = t_nl,
+		  .board_position = 1, .alight_position = 2,
+		  .scheduled_departure = 7 * h + 21 * m, .scheduled_arrival = 7 * h + 34 * m },
+		{ .mode = GRENS_ROUTE_LEG_TRANSIT, .from_stop = dhzr, .to_stop = dahbf,
+		  .departure = 7 * h + 35 * m, .arrival = 7 * h + 50 * m, .trip = t_de,
+		  .board_position = 0, .alight_position = 1, .stay_seated = true,
+		  .scheduled_departure = 7 * h + 35 * m, .scheduled_arrival = 7 * h + 50 * m },
+	};
+	grens_route_journey jn = { .departure = 7 * h + 16 * m, .arrival = 7 * h + 50 * m,
+				   .transfers = 0, .leg_offset = 0, .leg_count = 3 };
+	grens_route_result res = { .journeys = &jn, .journey_count = 1, .legs = legs };
+	grens_date date;
+	CHECK_INT(grens_date_parse_iso("2026-03-10", 10, &date), 0);
+
+	/* ---- JSON without realtime ---- */
+	CHECK_INT(grens_report_journey_json(&text, tt, NULL, date, &res, 0, &err), 0);
+	j = text ? json_loads(text, 0, NULL) : NULL;
+	free(text);
+	text = NULL;
+	CHECK(j != NULL);
+	if (!j)
+		goto out;
+	CHECK_STR(json_string_value(json_object_get(j, "departure")), "2026-03-10T07:16:00");
+	CHECK_STR(json_string_value(json_object_get(j, "arrival")), "2026-03-10T07:50:00");
+	CHECK_INT(json_integer_value(json_object_get(j, "duration_s")), 2040);
+	CHECK_INT(json_integer_value(json_object_get(j, "transfers")), 0);
+	CHECK(json_is_true(json_object_get(j, "crosses_border")));
+	CHECK_INT(json_array_size(json_object_get(j, "legs")), 3);
+	CHECK_INT(json_object_size(j), 6); /* departure ... legs, nothing else */
+	/* leg 1: the walk has times, duration and border like every leg */
+	CHECK_STR(leg_str(j, 0, "mode"), "walk");
+	CHECK_STR(leg_str(j, 0, "from.id"), "nl:hrl");
+	CHECK_STR(leg_str(j, 0, "to.id"), "nl:hrl:1");
+	CHECK_STR(leg_str(j, 0, "to.name"), "Heerlen");
+	CHECK_STR(leg_str(j, 0, "to.feed"), "nl");
+	CHECK_STR(leg_str(j, 0, "to.country"), "NL");
+	CHECK_NEAR(json_real_value(json_object_get(json_object_get(leg_at(j, 0), "to"), "lat")),
+		   50.8910, 1e-9);
+	CHECK_NEAR(json_real_value(json_object_get(json_object_get(leg_at(j, 0), "to"), "lon")),
+		   5.9740, 1e-9);
+	CHECK_STR(leg_str(j, 0, "departure"), "2026-03-10T07:16:00");
+	CHECK_STR(leg_str(j, 0, "arrival"), "2026-03-10T07:21:00");
+	CHECK_INT(leg_int(j, 0, "duration_s"), 300);
+	CHECK(json_is_false(json_object_get(leg_at(j, 0), "border")));
+	CHECK(!json_object_get(leg_at(j, 0), "trip_id") && !json_object_get(leg_at(j, 0), "feed"));
+	CHECK_INT(json_object_size(leg_at(j, 0)), 7);
+	/* leg 2: the Dutch half of the RE18, NL -> DE by coordinates */
+	CHECK_STR(leg_str(j, 1, "mode"), "transit");
+	CHECK_STR(leg_str(j, 1, "from.id"), "nl:hrl:1");
+	CHECK_STR(leg_str(j, 1, "to.id"), "nl:hzr:1");
+	CHECK_STR(leg_str(j, 1, "to.name"), "Herzogenrath");
+	CHECK_STR(leg_str(j, 1, "from.country"), "NL");
+	CHECK_STR(leg_str(j, 1, "to.country"), "DE");
+	CHECK_STR(leg_str(j, 1, "departure"), "2026-03-10T07:21:00");
+	CHECK_STR(leg_str(j, 1, "arrival"), "2026-03-10T07:34:00");
+	CHECK_INT(leg_int(j, 1, "duration_s"), 780);
+	CHECK(leg_flag(j, 1, "border"));
+	CHECK_STR(leg_str(j, 1, "route"), "RE18");
+	CHECK_STR(leg_str(j, 1, "trip_id"), "nl:nl-re18-1");
+	CHECK_STR(leg_str(j, 1, "headsign"), "Herzogenrath");
+	CHECK_STR(leg_str(j, 1, "feed"), "nl");
+	CHECK(!json_object_get(leg_at(j, 1), "stay_seated"));
+	CHECK(!json_object_get(leg_at(j, 1), "realtime") &&
+	      !json_object_get(leg_at(j, 1), "delay_s"));
+	CHECK_INT(json_object_size(leg_at(j, 1)), 11);
+	/* leg 3: the German half, same train: stay_seated, no border */
+	CHECK_STR(leg_str(j, 2, "from.id"), "de:de:05334:3690:1:1");
+	CHECK_STR(leg_str(j, 2, "from.feed"), "de");
+	CHECK_STR(leg_str(j, 2, "to.id"), "de:de:05334:1008:1:6");
+	CHECK_STR(leg_str(j, 2, "to.name"), "Aachen Hauptbahnhof");
+	CHECK_STR(leg_str(j, 2, "to.country"), "DE");
+	CHECK_STR(leg_str(j, 2, "departure"), "2026-03-10T07:35:00");
+	CHECK_STR(leg_str(j, 2, "arrival"), "2026-03-10T07:50:00");
+	CHECK_INT(leg_int(j, 2, "duration_s"), 900);
+	CHECK(json_is_false(json_object_get(leg_at(j, 2), "border")));
+	CHECK_STR(leg_str(j, 2, "trip_id"), "de:de-re18-1");
+	CHECK_STR(leg_str(j, 2, "headsign"), "Aachen Hauptbahnhof");
+	CHECK_STR(leg_str(j, 2, "feed"), "de");
+	CHECK(leg_flag(j, 2, "stay_seated"));
+
+	/* ---- with realtime: leg 2 two minutes late ---- */
+	static const uint8_t empty_feed[] = { 0x0a, 0x05, 0x0a, 0x03, '2', '.', '0' };
+	grens_rt_options ro = GRENS_RT_OPTIONS_INIT;
+	CHECK_INT(grens_rt_decode(&rf, empty_feed, sizeof(empty_feed), "empty", &err), 0);
+	if (rf)
+		CHECK_INT(grens_rt_apply(&ov, tt, feeds, 2, rf, &ro, NULL, &err), 0);
+	if (!ov)
+		goto out;
+	legs[1].realtime = true;
+	legs[1].departure = 7 * h + 23 * m;
+	legs[1].arrival = 7 * h + 36 * m;
+	CHECK_INT(grens_report_journey_json(&text, tt, ov, date, &res, 0, &err), 0);
+	jr = text ? json_loads(text, 0, NULL) : NULL;
+	free(text);
+	text = NULL;
+	CHECK(jr != NULL);
+	if (!jr)
+		goto out;
+	CHECK(leg_flag(jr, 1, "realtime"));
+	CHECK_STR(leg_str(jr, 1, "departure"), "2026-03-10T07:23:00");
+	CHECK_STR(leg_str(jr, 1, "scheduled_departure"), "2026-03-10T07:21:00");
+	CHECK_STR(leg_str(jr, 1, "scheduled_arrival"), "2026-03-10T07:34:00");
+	CHECK_INT(leg_int(jr, 1, "delay_s"), 120); /* 07:36 - 07:34 */
+	CHECK(json_is_false(json_object_get(leg_at(jr, 2), "realtime")));
+	CHECK_INT(leg_int(jr, 2, "delay_s"), 0);
+	CHECK(!json_object_get(leg_at(jr, 0), "realtime")); /* walks have none */
+
+	/* ---- CSV: one row per leg, the realtime columns at the end ---- */
+	char path[512];
+	snprintf(path, sizeof(path), "%s/journeys.csv", tmpdir);
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		goto out;
+	CHECK_INT(grens_report_journeys_write_csv(f, tt, ov, date, &res, &err), 0);
+	fclose(f);
+	CHECK_STR(read_text(path),
+		  "journey,leg,mode,from_id,from_name,to_id,to_name,departure,arrival,duration_s,"
+		  "route,trip_id,headsign,feed,from_country,to_country,border,stay_seated,"
+		  "transfers,realtime,scheduled_departure,scheduled_arrival,delay_s\n"
+		  "1,1,walk,nl:hrl,Heerlen,nl:hrl:1,Heerlen,2026-03-10T07:16:00,"
+		  "2026-03-10T07:21:00,300,,,,,NL,NL,0,0,0,,,,\n"
+		  "1,2,transit,nl:hrl:1,Heerlen,nl:hzr:1,Herzogenrath,2026-03-10T07:23:00,"
+		  "2026-03-10T07:36:00,780,RE18,nl:nl-re18-1,Herzogenrath,nl,NL,DE,1,0,0,1,"
+		  "2026-03-10T07:21:00,2026-03-10T07:34:00,120\n"
+		  "1,3,transit,de:de:05334:3690:1:1,Herzogenrath,de:de:05334:1008:1:6,"
+		  "Aachen Hauptbahnhof,2026-03-10T07:35:00,2026-03-10T07:50:00,900,RE18,"
+		  "de:de-re18-1,Aachen Hauptbahnhof,de,DE,DE,0,1,0,0,2026-03-10T07:35:00,"
+		  "2026-03-10T07:50:00,0\n");
+
+	/* ---- text: live times with their delay ---- */
+	snprintf(path, sizeof(path), "%s/journeys.txt", tmpdir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		goto out;
+	CHECK_INT(grens_report_journeys_write_text(f, tt, ov, date, &res, &err), 0);
+	fclose(f);
+	CHECK_STR(read_text(path),
+		  "journey 1: 2026-03-10T07:16:00 -> 2026-03-10T07:50:00, 0:34, 0 transfers\n"
+		  "  walk 300 s: Heerlen (nl:hrl) -> Heerlen (nl:hrl:1)\n"
+		  "  07:23:00 (+2) Heerlen (nl:hrl:1) -> 07:36:00 (+2) Herzogenrath (nl:hzr:1)  "
+		  "RE18 to Herzogenrath, trip nl-re18-1 [nl] live\n"
+		  "  07:35:00 Herzogenrath (de:de:05334:3690:1:1) -> 07:50:00 Aachen Hauptbahnhof "
+		  "(de:de:05334:1008:1:6)  RE18 to Aachen Hauptbahnhof, trip de-re18-1 [de] "
+		  "(stay seated)\n");
+
+	/* ---- the report: the same journey after its scenario, no realtime ---- */
+	CHECK_INT(grens_report_new(&rep, "t", 0, &err), 0);
+	if (!rep)
+		goto out;
+	legs[1].realtime = false;
+	legs[1].departure = 7 * h + 21 * m;
+	legs[1].arrival = 7 * h + 34 * m;
+	CHECK_INT(grens_report_add_journey(rep, tt, date, "base", &res, 0, &err), 0);
+	snprintf(path, sizeof(path), "%s/report.json", tmpdir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		goto out;
+	CHECK_INT(grens_report_write_json(rep, f, &err), 0);
+	fclose(f);
+	json_t *doc = json_load_file(path, 0, NULL);
+	const json_t *rj = json_array_get(json_object_get(doc, "journeys"), 0);
+	CHECK_STR(json_string_value(json_object_get(rj, "scenario")), "base");
+	json_t *bare = json_deep_copy(rj);
+	json_object_del(bare, "scenario");
+	CHECK(json_equal(bare, j)); /* exactly the encoder's object */
+	json_decref(bare);
+	json_decref(doc);
+
+	/* bad calls */
+	CHECK_INT(grens_report_journey_json(&text, tt, NULL, date, &res, 1, &err), GRENS_EARG);
+	CHECK(text == NULL);
+	CHECK_INT(grens_report_journeys_write_csv(NULL, tt, NULL, date, &res, &err), GRENS_EINVAL);
+out:
+	json_decref(j);
+	json_decref(jr);
+	grens_report_free(rep);
+	grens_rt_overlay_release(ov);
+	grens_rt_feed_free(rf);
+	grens_timetable_free(tt);
+	grens_gtfs_free(nl);
+	grens_gtfs_free(de);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/grens-test-report-XXXXXX");
@@ -714,6 +1003,7 @@ int main(void)
 	test_nightly_yaml();
 	test_report_and_diff();
 	test_night();
+	test_journey_encoder();
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
