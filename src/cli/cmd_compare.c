@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "grens/report.h"
 #include "grens/rt.h"
 #include "grens/scenario.h"
 #include "realised_cli.h"
@@ -388,18 +389,21 @@ static int best_journey(struct net *net, const grens_route_query *q0, int32_t ti
 		return 0;
 	const grens_timetable *tt = net->tt;
 	const grens_route_journey *j = &res.journeys[0];
-	json_t *legs = json_array();
+	/* the JSON in the one journey encoding (grens-json(7), JOURNEYS) */
+	char *text = NULL;
+	if (grens_report_journey_json(&text, tt, net->ov, q.date, &res, 0, &err)) {
+		cli_report_error(CMD, &err);
+		return -1;
+	}
+	r->best = json_loads(text, 0, NULL);
+	free(text);
+	if (!r->best)
+		return -1;
+	/* and the one line of the text table */
 	size_t used = 0;
 	r->best_text[0] = '\0';
 	for (uint32_t i = 0; i < j->leg_count; i++) {
 		const grens_route_leg *l = &res.legs[j->leg_offset + i];
-		json_t *leg = json_object();
-		json_object_set_new(
-		    leg, "mode", json_string(l->mode == GRENS_ROUTE_LEG_WALK ? "walk" : "transit"));
-		json_object_set_new(leg, "from", route_cli_stop_json(tt, l->from_stop));
-		json_object_set_new(leg, "to", route_cli_stop_json(tt, l->to_stop));
-		json_object_set_new(leg, "departure", iso_or_null(q.date, l->departure));
-		json_object_set_new(leg, "arrival", iso_or_null(q.date, l->arrival));
 		char dep[16], arr[16];
 		hhmm(l->departure, dep, sizeof(dep));
 		hhmm(l->arrival, arr, sizeof(arr));
@@ -407,27 +411,11 @@ static int best_journey(struct net *net, const grens_route_query *q0, int32_t ti
 		if (l->mode == GRENS_ROUTE_LEG_TRANSIT) {
 			grens_route_leg_info info;
 			grens_route_leg_describe(tt, net->ov, l, &info);
-			const char *route = info.route;
-			json_object_set_new(leg, "route", json_string(route));
-			char tid[512];
-			snprintf(tid, sizeof(tid), "%s:%s", info.feed, info.trip_id);
-			json_object_set_new(leg, "trip_id", json_string(tid));
-			json_object_set_new(leg, "headsign", json_string(info.headsign));
-			if (l->stay_seated)
-				json_object_set_new(leg, "stay_seated", json_true());
-			if (net->ov && l->realtime) {
-				json_object_set_new(leg, "scheduled_departure",
-						    iso_or_null(q.date, l->scheduled_departure));
-				json_object_set_new(leg, "scheduled_arrival",
-						    iso_or_null(q.date, l->scheduled_arrival));
-			}
 			m = snprintf(r->best_text + used, sizeof(r->best_text) - used,
-				     "%s%s %s %s - %s %s", used ? ", " : "", dep, route,
+				     "%s%s %s %s - %s %s", used ? ", " : "", dep, info.route,
 				     grens_net_str(tt, tt->stop_name[l->from_stop]), arr,
 				     grens_net_str(tt, tt->stop_name[l->to_stop]));
 		} else {
-			json_object_set_new(leg, "duration_s",
-					    json_integer(l->arrival - l->departure));
 			m = snprintf(r->best_text + used, sizeof(r->best_text) - used,
 				     "%swalk %d min to %s", used ? ", " : "",
 				     (l->arrival - l->departure + 59) / 60,
@@ -435,13 +423,8 @@ static int best_journey(struct net *net, const grens_route_query *q0, int32_t ti
 		}
 		if (m > 0 && (size_t)m < sizeof(r->best_text) - used)
 			used += (size_t)m;
-		json_array_append_new(legs, leg);
 	}
-	r->best = json_pack(
-	    "{s:o, s:o, s:i, s:i, s:o}", "departure", iso_or_null(q.date, j->departure), "arrival",
-	    iso_or_null(q.date, j->arrival), "duration_s", (json_int_t)(j->arrival - j->departure),
-	    "transfers", (json_int_t)j->transfers, "legs", legs);
-	return r->best ? 0 : -1;
+	return 0;
 }
 
 /* One origin-destination pair on one date in one network. */
