@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grens/report.h"
 #include "commands.h"
 #include "route_cli.h"
 
@@ -211,29 +212,29 @@ static void print_csv(const grens_timetable *tt, const grens_route_result *res, 
 			bool walk = l->mode == GRENS_ROUTE_LEG_WALK;
 			printf("%u,%u,%s,", j + 1, i + 1, walk ? "walk" : "transit");
 			route_cli_stop_id(tt, l->from_stop, id, sizeof(id));
-			cli_csv_field(stdout, id);
+			(void)grens_report_csv_field(stdout, id);
 			putchar(',');
-			cli_csv_field(stdout, grens_net_str(tt, tt->stop_name[l->from_stop]));
+			(void)grens_report_csv_field(stdout, grens_net_str(tt, tt->stop_name[l->from_stop]));
 			putchar(',');
 			route_cli_stop_id(tt, l->to_stop, id, sizeof(id));
-			cli_csv_field(stdout, id);
+			(void)grens_report_csv_field(stdout, id);
 			putchar(',');
-			cli_csv_field(stdout, grens_net_str(tt, tt->stop_name[l->to_stop]));
+			(void)grens_report_csv_field(stdout, grens_net_str(tt, tt->stop_name[l->to_stop]));
 			grens_route_format_time(date, l->departure, dep, sizeof(dep));
 			grens_route_format_time(date, l->arrival, arv, sizeof(arv));
 			printf(",%s,%s,%d,", dep, arv, l->arrival - l->departure);
 			if (!walk) {
 				grens_route_leg_info li;
 				grens_route_leg_describe(tt, ov, l, &li);
-				cli_csv_field(stdout, li.route);
+				(void)grens_report_csv_field(stdout, li.route);
 				putchar(',');
 				/* feed:trip_id, as in the JSON */
 				snprintf(id, sizeof(id), "%s:%s", li.feed, li.trip_id);
-				cli_csv_field(stdout, id);
+				(void)grens_report_csv_field(stdout, id);
 				putchar(',');
-				cli_csv_field(stdout, li.headsign);
+				(void)grens_report_csv_field(stdout, li.headsign);
 				putchar(',');
-				cli_csv_field(stdout, li.feed);
+				(void)grens_report_csv_field(stdout, li.feed);
 			} else {
 				printf(",,,");
 			}
