@@ -166,6 +166,10 @@ GRENS_EXTERN int grens_utf8_valid(const char *s, size_t len);
  * space, trimmed. Writes at most bufsz-1 bytes plus NUL; returns the length
  * that was needed (like snprintf). */
 GRENS_EXTERN size_t grens_text_fold(const char *s, size_t len, char *buf, size_t bufsz);
+/* Whether name is an entry of the comma-separated list ("nl,de"): whole
+ * entries, case as given. false when either is NULL. */
+GRENS_EXTERN bool grens_list_has(const char *list, const char *name);
+
 /* Columns UTF-8 s[0..len) takes in a terminal: a column per character,
  * none for combining marks and zero-width characters, two for East Asian
  * wide ones; an invalid byte counts as one. For padding text tables. */

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "grens/access.h"
 #include "grens/core.h"
 #include "grens/net.h"
 #include "grens/route.h"
@@ -119,6 +120,111 @@ GRENS_EXTERN int grens_report_table_write_json(const grens_report_table *table, 
 GRENS_EXTERN int grens_report_table_write_geojson(const grens_report_table *table,
 						  uint32_t lon_column, uint32_t lat_column, FILE *f,
 						  grens_error *err);
+
+/* One CSV field to f: quoted (quotes doubled) when it holds a comma, quote
+ * or line break. s NULL: an empty field. 0, GRENS_EIO on a write error,
+ * GRENS_EINVAL when f is NULL. */
+GRENS_EXTERN int grens_report_csv_field(FILE *f, const char *s);
+/* s in a text table's cell of width columns (terminal columns, not bytes),
+ * padded with spaces; cut: a longer s is cut to fit. s NULL: "". */
+GRENS_EXTERN void grens_report_text_cell(FILE *f, const char *s, size_t width, bool cut,
+					 bool align_right);
+
+/* ---- the access document (grens access; grens-json(7)) ---------------------- */
+/* The document of an accessibility run: {"meta": ..., "origins": [...]},
+ * rendered as JSON, text, CSV or GeoJSON; shards of one run merge into it. */
+typedef struct grens_report_access grens_report_access;
+
+typedef enum {
+	GRENS_REPORT_ACCESS_TEXT = 0,
+	GRENS_REPORT_ACCESS_JSON = 1,
+	GRENS_REPORT_ACCESS_CSV = 2,
+	GRENS_REPORT_ACCESS_GEOJSON = 3,
+} grens_report_access_format;
+
+/* Shards one merge takes at the most. */
+#define GRENS_REPORT_ACCESS_MAX_SHARDS 4096u
+
+/* A document whose "meta" is the JSON object meta_json[0..len) (what was
+ * asked, grens-json(7)), without origins. *out is the caller's
+ * (grens_report_access_free). GRENS_EFORMAT when meta_json is not an
+ * object, GRENS_ENOMEM. */
+GRENS_EXTERN int grens_report_access_new(grens_report_access **out, const char *meta_json,
+					 size_t len, grens_error *err);
+GRENS_EXTERN void grens_report_access_free(grens_report_access *doc);
+/* Append every origin of a plain run: its opportunities, travel times to
+ * the places and, with stops, to the stops it reached. origins is what
+ * result was run with. GRENS_ENOMEM. */
+GRENS_EXTERN int grens_report_access_add_origins(grens_report_access *doc,
+						 const grens_access_network *net,
+						 const grens_access_places *places,
+						 const grens_access_result *result,
+						 const grens_access_origin *origins, bool stops,
+						 grens_error *err);
+/* Append every origin of a comparison: base, alternative and delta, from
+ * deltas[0..delta_count) of grens_access_compare on result and its base. */
+GRENS_EXTERN int grens_report_access_add_comparison(
+    grens_report_access *doc, const grens_timetable *tt, const grens_access_places *places,
+    const grens_access_result *result, const grens_access_origin *origins,
+    const grens_access_delta *deltas, uint32_t delta_count, grens_error *err);
+/* Append the border views of origins[0..shown) under sets[0..set_count)
+ * (the central assumptions first, then low and high), with their ranks
+ * among the origins marked in among (NULL: not ranked) when ranked of
+ * them were. tt is sets[0]'s timetable. GRENS_EARG for set_count not 1..
+ * GRENS_REPORT_BORDER_SETS. */
+GRENS_EXTERN int grens_report_access_add_border(grens_report_access *doc,
+						const grens_timetable *tt,
+						const grens_access_places *places,
+						const grens_access_border *const *sets,
+						uint32_t set_count, const grens_access_origin *origins,
+						uint32_t shown, const uint8_t *among, uint32_t ranked,
+						grens_error *err);
+/* Render doc to f. A document merged from CSV shards renders as CSV only
+ * (GRENS_EARG otherwise). GRENS_EIO on a write error. */
+GRENS_EXTERN int grens_report_access_write(const grens_report_access *doc,
+					   grens_report_access_format format, FILE *f,
+					   grens_error *err);
+/* Render doc to path atomically; CSV writes the metadata beside it
+ * (grens_report_access_meta_path), which a merge of CSV shards reads. */
+GRENS_EXTERN int grens_report_access_save(const grens_report_access *doc,
+					  grens_report_access_format format, const char *path,
+					  grens_error *err);
+/* The metadata file of a CSV output: X.csv gives X.meta.json, another name
+ * gets .meta.json appended. GRENS_ELIMIT when it does not fit in buf. */
+GRENS_EXTERN int grens_report_access_meta_path(char *buf, size_t bufsz, const char *csv_path,
+					       grens_error *err);
+
+/* A shard to merge: its file, and for a CSV shard its metadata file
+ * (meta_text NULL for a JSON shard). Texts need no terminating NUL. */
+typedef struct grens_report_access_shard {
+	const char *path;
+	const char *text;
+	size_t len;
+	const char *meta_path;
+	const char *meta_text;
+	size_t meta_len;
+} grens_report_access_shard;
+
+/* Merge the shards of one run (all JSON or all CSV) into the document of
+ * the whole run, origins in index order. GRENS_EFORMAT (the message names
+ * the shard) when one is no shard, belongs to another run, is given twice
+ * or missing, or the origins do not add up; GRENS_EARG for none,
+ * GRENS_ELIMIT beyond GRENS_REPORT_ACCESS_MAX_SHARDS. */
+GRENS_EXTERN int grens_report_access_merge(grens_report_access **out,
+					   const grens_report_access_shard *shards,
+					   uint32_t count, grens_error *err);
+
+/* How places were tied to stops (walk, bike, feeder, none) as one line,
+ * and the places that could not be placed: the lines grens access and
+ * grens report print. */
+typedef struct grens_report_ties {
+	int64_t places[4], people[4]; /* walk, bike, feeder, no stop */
+	double feeder_kmh;
+	int64_t feeder_wait_s;
+} grens_report_ties;
+GRENS_EXTERN void grens_report_ties_text(char *buf, size_t n, const grens_report_ties *ties);
+GRENS_EXTERN void grens_report_unplaced_text(char *buf, size_t n, int64_t people,
+					     int64_t municipalities);
 
 /* ---- geography and hashes ---------------------------------------------------- */
 /* "NL" or "DE" for a point in the Netherlands or Germany, by a coarse

@@ -65,16 +65,7 @@ static int cmp_candidate(const void *a, const void *b)
 /* Is country in the comma-separated list ("*": every country)? */
 static bool country_listed(const char *list, const char *country)
 {
-	if (!list)
-		return false;
-	size_t n = strlen(country);
-	for (const char *p = list; *p;) {
-		size_t len = strcspn(p, ",");
-		if ((len == 1 && *p == '*') || (len == n && strncmp(p, country, n) == 0))
-			return true;
-		p += len + (p[len] == ',');
-	}
-	return false;
+	return grens_list_has(list, "*") || grens_list_has(list, country);
 }
 
 static int32_t seconds_of(double metres, double speed, int32_t extra)

@@ -311,6 +311,11 @@ int cli_source_build(const char *cmd, const cli_source *src, const cli_link_args
 /* cli_busiest_date of the feeds; for a snapshot, the date grens build found
  * in the same way. */
 grens_date cli_source_busiest_date(const cli_source *src, int wd);
+/* The feeds of src whose names are in the comma-separated list, in src's
+ * order, into out[0..cap); returns how many. For a snapshot the entries
+ * are NULL (its feeds are not loaded): the caller says it cannot build. */
+uint32_t cli_source_subset(const cli_source *src, const char *list,
+			   const struct grens_gtfs_feed **out, uint32_t cap);
 /* With list->snapshot set and what given (an option that edits the feeds,
  * such as --scenario), print that it needs --feed and return
  * CLI_EXIT_USAGE; else 0. */

@@ -468,11 +468,6 @@ nomem:
 
 /* ---- the JSON document ------------------------------------------------------------------ */
 
-static json_t *time_or_null(int32_t t)
-{
-	return t == GRENS_ACCESS_UNREACHED ? json_null() : json_integer(t);
-}
-
 static const char *decay_name(const grens_access_options *o, char *buf, size_t n)
 {
 	switch (o->decay) {
@@ -552,652 +547,44 @@ static json_t *make_meta(const struct args *a, const char *const *feed_names, ui
 	return meta;
 }
 
-static json_t *origin_head(const grens_timetable *tt, const grens_access_places *places,
-			   const grens_access_origin *o, uint32_t index)
+/* Hand meta to the library as a document without origins: exact reals, so
+ * the document renders the numbers meta holds. NULL after a message. */
+static grens_report_access *new_doc(json_t *meta)
 {
-	char id[512];
-	if (o->place != GRENS_NONE) {
-		const grens_access_place *p = grens_access_places_get(places, o->place);
-		return json_pack("{s:i, s:s, s:s, s:s, s:s, s:f, s:f}", "index", (json_int_t)index,
-				 "type", "place", "id", p->municipality, "name", p->name, "country",
-				 p->country, "lat", p->lat, "lon", p->lon);
-	}
-	uint32_t s = o->stops[0];
-	route_cli_stop_id(tt, s, id, sizeof(id));
-	json_t *j = json_pack("{s:i, s:s, s:s, s:s}", "index", (json_int_t)index, "type", "stop",
-			      "id", id, "name", grens_net_str(tt, tt->stop_name[s]));
-	if (j && !isnan(tt->stop_lat[s]) && !isnan(tt->stop_lon[s])) {
-		json_object_set_new(j, "lat", json_real(tt->stop_lat[s]));
-		json_object_set_new(j, "lon", json_real(tt->stop_lon[s]));
-	}
-	return j;
-}
-
-/* A count of people (or of any opportunity kind) as a JSON integer: the
- * decayed sums are rounded to whole ones, the delta of a comparison is the
- * difference of the rounded sums. */
-static json_t *count_json(double v)
-{
-	return isfinite(v) ? json_integer((json_int_t)llround(v)) : json_null();
-}
-
-/* One origin of a plain run: accessibility, travel times to places, and to
- * stops when asked. */
-static json_t *origin_json(const struct args *a, const grens_access_network *net,
-			   const grens_access_places *places, const grens_access_result *r,
-			   const grens_access_origin *origins, uint32_t i)
-{
-	const grens_timetable *tt = grens_access_network_timetable(net);
-	const grens_access_options *o = grens_access_result_options(r);
-	uint32_t idx = grens_access_result_origin(r, i);
-	json_t *j = origin_head(tt, places, &origins[idx], idx);
-	json_t *acc = json_array(), *pl = json_array();
-	uint32_t K = grens_access_places_kind_count(places);
-	for (uint32_t p = 0; p < o->percentile_count; p++)
-		for (uint32_t c = 0; c < o->cutoff_count; c++) {
-			json_t *e =
-			    json_pack("{s:i, s:i}", "percentile", (json_int_t)o->percentiles[p],
-				      "cutoff_min", (json_int_t)(o->cutoffs[c] / 60));
-			for (uint32_t k = 0; k < K; k++)
-				json_object_set_new(
-				    e, grens_access_places_kind(places, k),
-				    count_json(grens_access_result_opportunities(r, i, p, c, k)));
-			json_array_append_new(acc, e);
-		}
-	for (uint32_t q = 0; q < grens_access_places_count(places); q++) {
-		const grens_access_place *pp = grens_access_places_get(places, q);
-		json_t *times = json_array();
-		for (uint32_t p = 0; p < o->percentile_count; p++)
-			json_array_append_new(
-			    times, time_or_null(grens_access_result_place_time(r, i, p, q)));
-		json_array_append_new(
-		    pl, json_pack("{s:s, s:s, s:o, s:i, s:s}", "id", pp->municipality, "name",
-				  pp->name, "time_s", times, "reached_steps",
-				  (json_int_t)grens_access_result_place_reached(r, i, q), "tie",
-				  grens_access_mode_name(grens_access_network_place_mode(net, q))));
-	}
-	json_object_set_new(j, "accessibility", acc);
-	json_object_set_new(j, "places", pl);
-	if (a->stops) {
-		json_t *st = json_array();
-		char id[512];
-		for (uint32_t s = 0; s < tt->stop_count; s++) {
-			bool any = false;
-			json_t *times = json_array();
-			for (uint32_t p = 0; p < o->percentile_count; p++) {
-				int32_t t = grens_access_result_stop_time(r, i, p, s);
-				any |= t != GRENS_ACCESS_UNREACHED;
-				json_array_append_new(times, time_or_null(t));
-			}
-			if (!any) {
-				json_decref(times);
-				continue;
-			}
-			route_cli_stop_id(tt, s, id, sizeof(id));
-			json_array_append_new(st, json_pack("{s:s, s:s, s:o}", "id", id, "name",
-							    grens_net_str(tt, tt->stop_name[s]),
-							    "time_s", times));
-		}
-		json_object_set_new(j, "stops", st);
-	}
-	return j;
-}
-
-/* One origin of a comparison: base, alternative and delta per percentile,
- * cutoff and kind. */
-static json_t *compare_json(const grens_timetable *tt, const grens_access_places *places,
-			    const grens_access_result *r, const grens_access_origin *origins,
-			    const grens_access_delta *d, uint32_t per_origin, uint32_t i)
-{
-	const grens_access_options *o = grens_access_result_options(r);
-	uint32_t idx = grens_access_result_origin(r, i);
-	json_t *j = origin_head(tt, places, &origins[idx], idx);
-	json_t *acc = json_array();
-	for (uint32_t m = 0; m < per_origin; m++) {
-		const grens_access_delta *x = &d[(size_t)i * per_origin + m];
-		json_array_append_new(
-		    acc, json_pack("{s:i, s:i, s:s, s:o, s:o, s:o}", "percentile",
-				   (json_int_t)o->percentiles[x->percentile], "cutoff_min",
-				   (json_int_t)(o->cutoffs[x->cutoff] / 60), "kind",
-				   grens_access_places_kind(places, x->kind), "base",
-				   count_json(x->base), "alternative", count_json(x->alternative),
-				   "delta",
-				   count_json(round(x->alternative) - round(x->base))));
-	}
-	json_object_set_new(j, "accessibility", acc);
-	return j;
-}
-
-/* ---- rendering ----------------------------------------------------------------------------- */
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
-static double jnum(const json_t *o, const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-	return v ? json_number_value(v) : NAN;
-}
-
-static bool is_comparison(const json_t *doc)
-{
-	return json_object_get(json_object_get(doc, "meta"), "comparison") != NULL;
-}
-
-static void print_number(FILE *f, double v)
-{
-	if (isnan(v))
-		fputs("-", f);
-	else if (fabs(v - round(v)) < 1e-9)
-		fprintf(f, "%.0f", v);
-	else
-		fprintf(f, "%.4f", v);
-}
-
-#define BORDER_SETS PLACES_CLI_SETS
-
-static const char *const set_names[BORDER_SETS] = {"central", "low", "high"};
-static const char *const view_keys[3] = {"national", "closed_border", "today"};
-/* border_effect = today - national, cross_border_network = today - closed
- * border, neighbours = closed border - national */
-static const char *const number_keys[6] = {"national",	    "closed_border",
-					   "today",	    "border_effect",
-					   "cross_border_network", "neighbours"};
-
-static bool is_border(const json_t *doc)
-{
-	const json_t *c = json_object_get(json_object_get(doc, "meta"), "comparison");
-	return strcmp(jstr(c, "kind"), "border") == 0;
-}
-
-static const char *const border_labels[6] = {"national",		 "closed border",
-					     "today",			 "border effect",
-					     "cross-border network", "neighbours"};
-
-/* One of the six numbers, signed for the parts, with its range over the
- * assumption sets when there are several. */
-static void print_border_number(FILE *f, const json_t *e, int m)
-{
-	const char *key = number_keys[m];
-	double v = jnum(e, key);
-	if (m >= 3 && v > 0)
-		fputc('+', f);
-	print_number(f, v);
-	const json_t *sens = json_object_get(e, "sensitivity");
-	if (!sens)
-		return;
-	double lo = v, hi = v;
-	const char *name;
-	const json_t *set;
-	json_object_foreach((json_t *)sens, name, set)
-	{
-		lo = fmin(lo, jnum(set, key));
-		hi = fmax(hi, jnum(set, key));
-	}
-	fputs(" [", f);
-	print_number(f, lo);
-	fputs("–", f);
-	print_number(f, hi);
-	fputc(']', f);
-	size_t z;
-	const json_t *zk;
-	json_array_foreach(json_object_get(e, "may_be_zero_or_negative"), z, zk)
-	    if (strcmp(json_string_value(zk), key) == 0) fputs(" may be zero or negative", f);
-}
-
-static void render_border_text(FILE *f, const json_t *doc)
-{
-	const json_t *meta = json_object_get(doc, "meta");
-	const json_t *c = json_object_get(meta, "comparison");
-	const char *home = jstr(c, "home");
-	fprintf(f, "accessibility on %s, departures %s every %lld s, decay %s\n", jstr(meta, "date"),
-		jstr(meta, "window"),
-		(long long)json_integer_value(json_object_get(meta, "step_s")),
-		jstr(meta, "decay"));
-	fprintf(f,
-		"national: %s opportunities only, on the network cut at the %s border (%lld of "
-		"%lld stops)\n"
-		"closed border: the same cut network, opportunities abroad where still in reach\n"
-		"today: every opportunity on the linked network\n",
-		home, home, (long long)json_integer_value(json_object_get(c, "stops_at_home")),
-		(long long)json_integer_value(json_object_get(c, "stops")));
-	/* every run says how places were tied and what could not be placed;
-	 * the cut network reuses these ties, less those to stops abroad */
-	char line[512];
-	const json_t *access = json_object_get(meta, "access");
-	places_cli_ties_text(json_object_get(access, "ties"), access, line, sizeof(line));
-	fprintf(f, "%s (today; the cut keeps those to stops at home)\n", line);
-	places_cli_unplaced_text(json_object_get(meta, "unplaced"), line, sizeof(line));
-	fprintf(f, "%s\n", line);
-	const json_t *assume = json_object_get(c, "assumptions");
-	if (json_object_get(assume, "low"))
-		fputs("[low–high]: the range over the low, central and high assumption sets\n", f);
-	fputc('\n', f);
-	size_t i;
-	const json_t *o;
-	json_array_foreach(json_object_get(doc, "origins"), i, o)
-	{
-		fprintf(f, "%s (%s)\n", jstr(o, "name"), jstr(o, "id"));
-		size_t m;
-		const json_t *e;
-		json_array_foreach(json_object_get(o, "border"), m, e)
-		{
-			fprintf(f, "  p%lld within %3lld min, %s:\n    ",
-				(long long)json_integer_value(json_object_get(e, "percentile")),
-				(long long)json_integer_value(json_object_get(e, "cutoff_min")),
-				jstr(e, "kind"));
-			for (int k = 0; k < 3; k++) {
-				fprintf(f, "%s%s ", k ? ", " : "", border_labels[k]);
-				print_border_number(f, e, k);
-			}
-			fputs("\n    border effect ", f);
-			print_border_number(f, e, 3);
-			fputs(" = cross-border network ", f);
-			print_border_number(f, e, 4);
-			fputs(" + neighbours ", f);
-			print_border_number(f, e, 5);
-			fputc('\n', f);
-			const json_t *r = json_object_get(e, "rank");
-			if (r) {
-				fprintf(f, "    rank %lld of %lld nationally, %lld today",
-					(long long)json_integer_value(json_object_get(r, "national")),
-					(long long)json_integer_value(json_object_get(r, "of")),
-					(long long)json_integer_value(json_object_get(r, "today")));
-				const json_t *sens = json_object_get(e, "sensitivity");
-				const char *name;
-				const json_t *set;
-				json_object_foreach((json_t *)sens, name, set)
-				{
-					const json_t *sr = json_object_get(set, "rank");
-					fprintf(f, "; %s %lld, %lld", name,
-						(long long)json_integer_value(
-						    json_object_get(sr, "national")),
-						(long long)json_integer_value(
-						    json_object_get(sr, "today")));
-				}
-				fputc('\n', f);
-			}
-		}
-	}
-}
-
-/* The first columns of a CSV row: index,origin_id,origin_name,date,percentile,cutoff_min */
-static void csv_row_head(FILE *f, const json_t *meta, const json_t *o, const json_t *e)
-{
-	fprintf(f, "%lld,", (long long)json_integer_value(json_object_get(o, "index")));
-	cli_csv_field(f, jstr(o, "id"));
-	fputc(',', f);
-	cli_csv_field(f, jstr(o, "name"));
-	fprintf(f, ",%s,%lld,%lld", jstr(meta, "date"),
-		(long long)json_integer_value(json_object_get(e, "percentile")),
-		(long long)json_integer_value(json_object_get(e, "cutoff_min")));
-}
-
-static void render_border_csv(FILE *f, const json_t *doc)
-{
-	const json_t *meta = json_object_get(doc, "meta");
-	const json_t *c = json_object_get(meta, "comparison");
-	bool rank = json_object_get(c, "rank") != NULL;
-	bool sens = json_object_get(json_object_get(c, "assumptions"), "low") != NULL;
-	fputs("index,origin_id,origin_name,date,percentile,cutoff_min,kind", f);
-	for (int m = 0; m < 6; m++)
-		fprintf(f, ",%s", number_keys[m]);
-	if (rank)
-		fputs(",rank_national,rank_today,ranked", f);
-	for (int s = 1; sens && s < BORDER_SETS; s++) {
-		for (int m = 0; m < 6; m++)
-			fprintf(f, ",%s_%s", number_keys[m], set_names[s]);
-		if (rank)
-			fprintf(f, ",rank_national_%s,rank_today_%s", set_names[s], set_names[s]);
-	}
-	fputc('\n', f);
-	size_t i;
-	const json_t *o;
-	json_array_foreach(json_object_get(doc, "origins"), i, o)
-	{
-		size_t n;
-		const json_t *e;
-		json_array_foreach(json_object_get(o, "border"), n, e)
-		{
-			csv_row_head(f, meta, o, e);
-			fputc(',', f);
-			cli_csv_field(f, jstr(e, "kind"));
-			for (int s = 0; s < (sens ? BORDER_SETS : 1); s++) {
-				const json_t *x =
-				    s == 0 ? e
-					   : json_object_get(json_object_get(e, "sensitivity"),
-							     set_names[s]);
-				for (int m = 0; m < 6; m++) {
-					fputc(',', f);
-					print_number(f, jnum(x, number_keys[m]));
-				}
-				const json_t *r = json_object_get(x, "rank");
-				if (rank)
-					fprintf(f, ",%lld,%lld",
-						(long long)json_integer_value(
-						    json_object_get(r, "national")),
-						(long long)json_integer_value(
-						    json_object_get(r, "today")));
-				if (rank && s == 0)
-					fprintf(f, ",%lld",
-						(long long)json_integer_value(
-						    json_object_get(r, "of")));
-			}
-			fputc('\n', f);
-		}
-	}
-}
-
-/* GeoJSON properties of a border origin: kind_pP_Cmin_number (and _rank_*). */
-static void border_props(json_t *props, const json_t *o)
-{
-	size_t n;
-	const json_t *e;
-	json_array_foreach(json_object_get(o, "border"), n, e)
-	{
-		char key[200];
-		long long p = (long long)json_integer_value(json_object_get(e, "percentile"));
-		long long c = (long long)json_integer_value(json_object_get(e, "cutoff_min"));
-		for (int m = 0; m < 6; m++) {
-			snprintf(key, sizeof(key), "%s_p%lld_%lldmin_%s", jstr(e, "kind"), p, c,
-				 number_keys[m]);
-			json_object_set_new(props, key, count_json(jnum(e, number_keys[m])));
-		}
-		const json_t *r = json_object_get(e, "rank");
-		for (int v = 0; r && v < 2; v++) {
-			const char *which = v == 0 ? "national" : "today";
-			snprintf(key, sizeof(key), "%s_p%lld_%lldmin_rank_%s", jstr(e, "kind"), p,
-				 c, which);
-			json_object_set(props, key, json_object_get(r, which));
-		}
-	}
-}
-
-static void render_text(FILE *f, const json_t *doc)
-{
-	if (is_border(doc)) {
-		render_border_text(f, doc);
-		return;
-	}
-	const json_t *meta = json_object_get(doc, "meta");
-	const json_t *origins = json_object_get(doc, "origins");
-	const json_t *kinds = json_object_get(meta, "kinds");
-	bool cmp = is_comparison(doc);
-	fprintf(f, "accessibility on %s, departures %s every %lld s, decay %s", jstr(meta, "date"),
-		jstr(meta, "window"),
-		(long long)json_integer_value(json_object_get(meta, "step_s")),
-		jstr(meta, "decay"));
-	if (cmp) {
-		const json_t *c = json_object_get(meta, "comparison");
-		fprintf(f, "\n%s effect: base [%s] vs alternative [%s]", jstr(c, "kind"),
-			jstr(c, "base"), jstr(c, "alternative"));
-	}
-	char line[512];
-	const json_t *access = json_object_get(meta, "access");
-	places_cli_ties_text(json_object_get(access, "ties"), access, line, sizeof(line));
-	fprintf(f, "\n%s", line);
-	if (cmp) {
-		places_cli_ties_text(
-		    json_object_get(json_object_get(meta, "comparison"), "base_ties"), access, line,
-		    sizeof(line));
-		fprintf(f, "\n  on the base feeds (the same ties, stops of the base only): %s",
-			line + strlen("places tied to stops: "));
-	}
-	places_cli_unplaced_text(json_object_get(meta, "unplaced"), line, sizeof(line));
-	fprintf(f, "\n%s\n\n", line);
-	size_t i;
-	const json_t *o;
-	json_array_foreach(origins, i, o)
-	{
-		fprintf(f, "%s (%s)\n", jstr(o, "name"), jstr(o, "id"));
-		size_t m;
-		const json_t *e;
-		json_array_foreach(json_object_get(o, "accessibility"), m, e)
-		{
-			fprintf(f, "  p%lld within %3lld min:",
-				(long long)json_integer_value(json_object_get(e, "percentile")),
-				(long long)json_integer_value(json_object_get(e, "cutoff_min")));
-			if (cmp) {
-				fprintf(f, " %s ", jstr(e, "kind"));
-				print_number(f, jnum(e, "base"));
-				fputs(" -> ", f);
-				print_number(f, jnum(e, "alternative"));
-				fputs(" (", f);
-				double d = jnum(e, "delta");
-				if (d > 0)
-					fputc('+', f);
-				print_number(f, d);
-				fputs(")", f);
-			} else {
-				size_t k;
-				const json_t *kn;
-				json_array_foreach(kinds, k, kn)
-				{
-					fprintf(f, " %s ", json_string_value(kn));
-					print_number(f, jnum(e, json_string_value(kn)));
-				}
-			}
-			fputc('\n', f);
-		}
-		if (!cmp && json_array_size(origins) == 1) {
-			fprintf(f, "  travel time to places (first percentile):\n");
-			size_t q;
-			const json_t *p;
-			json_array_foreach(json_object_get(o, "places"), q, p)
-			{
-				const json_t *t = json_array_get(json_object_get(p, "time_s"), 0);
-				fputs("    ", f);
-				cli_table_cell(f, jstr(p, "name"), 24, false, false);
-				fputc(' ', f);
-				if (json_is_integer(t)) {
-					json_int_t s = json_integer_value(t);
-					fprintf(f, "%lld:%02lld\n", (long long)(s / 3600),
-						(long long)(s / 60 % 60));
-				} else {
-					fprintf(f, "-\n");
-				}
-			}
-		}
-	}
-}
-
-static void render_csv(FILE *f, const json_t *doc)
-{
-	if (is_border(doc)) {
-		render_border_csv(f, doc);
-		return;
-	}
-	const json_t *meta = json_object_get(doc, "meta");
-	const json_t *kinds = json_object_get(meta, "kinds");
-	bool cmp = is_comparison(doc);
-	/* Plain CSV: the metadata goes to a file beside it (write_meta). */
-	fputs("index,origin_id,origin_name,date,percentile,cutoff_min", f);
-	size_t k;
-	const json_t *kn;
-	if (cmp) {
-		fputs(",kind,base,alternative,delta", f);
-	} else {
-		json_array_foreach(kinds, k, kn)
-		{
-			fputc(',', f);
-			cli_csv_field(f, json_string_value(kn));
-		}
-	}
-	fputc('\n', f);
-	size_t i;
-	const json_t *o;
-	json_array_foreach(json_object_get(doc, "origins"), i, o)
-	{
-		size_t n;
-		const json_t *e;
-		json_array_foreach(json_object_get(o, "accessibility"), n, e)
-		{
-			csv_row_head(f, meta, o, e);
-			if (cmp) {
-				fputc(',', f);
-				cli_csv_field(f, jstr(e, "kind"));
-				static const char *const parts[] = {"base", "alternative", "delta"};
-				for (unsigned q = 0; q < 3; q++) {
-					fputc(',', f);
-					print_number(f, jnum(e, parts[q]));
-				}
-			} else {
-				json_array_foreach(kinds, k, kn)
-				{
-					fputc(',', f);
-					print_number(f, jnum(e, json_string_value(kn)));
-				}
-			}
-			fputc('\n', f);
-		}
-	}
-}
-
-static json_t *geojson_of(const json_t *doc)
-{
-	json_t *features = json_array();
-	bool cmp = is_comparison(doc);
-	const json_t *kinds = json_object_get(json_object_get(doc, "meta"), "kinds");
-	size_t i;
-	const json_t *o;
-	json_array_foreach(json_object_get(doc, "origins"), i, o)
-	{
-		const json_t *lat = json_object_get(o, "lat"), *lon = json_object_get(o, "lon");
-		if (!json_is_number(lat) || !json_is_number(lon))
-			continue;
-		json_t *props =
-		    json_pack("{s:O, s:O, s:O, s:O}", "index", json_object_get(o, "index"), "id",
-			      json_object_get(o, "id"), "name", json_object_get(o, "name"), "type",
-			      json_object_get(o, "type"));
-		if (is_border(doc))
-			border_props(props, o);
-		size_t n;
-		const json_t *e;
-		json_array_foreach(json_object_get(o, "accessibility"), n, e)
-		{
-			char key[160];
-			long long p =
-			    (long long)json_integer_value(json_object_get(e, "percentile"));
-			long long c =
-			    (long long)json_integer_value(json_object_get(e, "cutoff_min"));
-			if (cmp) {
-				static const char *const parts[] = {"base", "alternative", "delta"};
-				for (unsigned q = 0; q < 3; q++) {
-					snprintf(key, sizeof(key), "%s_p%lld_%lldmin_%s",
-						 jstr(e, "kind"), p, c, parts[q]);
-					json_object_set_new(props, key,
-							    count_json(jnum(e, parts[q])));
-				}
-			} else {
-				size_t k;
-				const json_t *kn;
-				json_array_foreach(kinds, k, kn)
-				{
-					snprintf(key, sizeof(key), "%s_p%lld_%lldmin",
-						 json_string_value(kn), p, c);
-					json_object_set_new(
-					    props, key, count_json(jnum(e, json_string_value(kn))));
-				}
-			}
-		}
-		json_array_append_new(features,
-				      json_pack("{s:s, s:{s:s, s:[O, O]}, s:o}", "type", "Feature",
-						"geometry", "type", "Point", "coordinates", lon,
-						lat, "properties", props));
-	}
-	return json_pack("{s:s, s:O, s:o}", "type", "FeatureCollection", "grens_access",
-			 json_object_get(doc, "meta"), "features", features);
-}
-
-/* The metadata file of a CSV output: X.csv -> X.meta.json (a name without
- * .csv gets .meta.json appended). -1 when it does not fit. */
-static int meta_path(const char *csv, char *buf, size_t bufsz)
-{
-	size_t len = strlen(csv);
-	if (len >= 4 && strcmp(csv + len - 4, ".csv") == 0)
-		len -= 4;
-	if (len > INT32_MAX)
-		return -1;
-	int w = snprintf(buf, bufsz, "%.*s.meta.json", (int)len, csv);
-	return w < 0 || (size_t)w >= bufsz ? -1 : 0;
-}
-
-/* Write meta atomically as the metadata file of the CSV at csv_path. 0, or
- * -1 after a message. */
-static int write_meta(const json_t *meta, const char *csv_path)
-{
-	char path[GRENS_REPORT_PATH_BYTES];
-	grens_report_file file = { 0 };
+	grens_report_access *doc = NULL;
 	grens_error err;
 	grens_error_clear(&err);
-	if (meta_path(csv_path, path, sizeof(path)) != 0) {
-		cli_errorf(CMD, "--out path too long");
-		return -1;
+	char *text = meta ? json_dumps(meta, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)) : NULL;
+	json_decref(meta);
+	if (!text) {
+		cli_errorf(CMD, "cannot build the output");
+		return NULL;
 	}
-	int rc = grens_report_file_open(&file, path, &err);
-	if (!rc && (json_dumpf(meta, file.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-						     JSON_REAL_PRECISION(10)) != 0 ||
-		    fputc('\n', file.f) == EOF))
-		rc = grens_error_set(&err, GRENS_EIO, "cannot write %s", path);
-	if (!rc)
-		rc = grens_report_file_commit(&file, &err);
-	grens_report_file_abort(&file);
+	if (grens_report_access_new(&doc, text, strlen(text), &err))
+		cli_report_error(CMD, &err);
+	free(text);
+	return doc;
+}
+
+/* Render doc to --out (atomically; a CSV with its metadata file beside it)
+ * or stdout. */
+static int emit(const grens_report_access *doc, cli_format format, const char *out)
+{
+	static const grens_report_access_format formats[] = {
+		[CLI_FORMAT_TEXT] = GRENS_REPORT_ACCESS_TEXT,
+		[CLI_FORMAT_JSON] = GRENS_REPORT_ACCESS_JSON,
+		[CLI_FORMAT_CSV] = GRENS_REPORT_ACCESS_CSV,
+		[CLI_FORMAT_GEOJSON] = GRENS_REPORT_ACCESS_GEOJSON,
+	};
+	grens_error err;
+	grens_error_clear(&err);
+	int rc = out ? grens_report_access_save(doc, formats[format], out, &err)
+		     : grens_report_access_write(doc, formats[format], stdout, &err);
+	if (!out)
+		fflush(stdout);
 	if (rc)
 		cli_report_error(CMD, &err);
 	return rc ? -1 : 0;
-}
-
-/* Render doc to --out (atomically: a temporary file, then rename; a CSV
- * with its metadata file beside it) or stdout. */
-static int emit(const json_t *doc, cli_format format, const char *out)
-{
-	grens_report_file file = { 0 };
-	grens_error err;
-	grens_error_clear(&err);
-	FILE *f = stdout;
-	int rc = 0;
-	if (out) {
-		if (grens_report_file_open(&file, out, &err) != 0) {
-			cli_report_error(CMD, &err);
-			return -1;
-		}
-		f = file.f;
-	}
-	if (format == CLI_FORMAT_JSON) {
-		rc = json_dumpf(doc, f,
-				JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-		fputc('\n', f);
-	} else if (format == CLI_FORMAT_GEOJSON) {
-		json_t *g = geojson_of(doc);
-		rc = g ? json_dumpf(g, f,
-				    JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
-		       : -1;
-		fputc('\n', f);
-		json_decref(g);
-	} else if (format == CLI_FORMAT_CSV) {
-		render_csv(f, doc);
-	} else {
-		render_text(f, doc);
-	}
-	if (ferror(f))
-		rc = -1;
-	if (!out) {
-		fflush(stdout);
-	} else if (rc == 0 && grens_report_file_commit(&file, &err) != 0) {
-		cli_report_error(CMD, &err);
-		return -1;
-	}
-	grens_report_file_abort(&file);
-	if (rc) {
-		cli_errorf(CMD, "cannot write the output%s%s", out ? " to " : "", out ? out : "");
-		return -1;
-	}
-	if (out && format == CLI_FORMAT_CSV)
-		return write_meta(json_object_get(doc, "meta"), out);
-	return 0;
 }
 
 /* ---- merge ----------------------------------------------------------------------------------- */
@@ -1206,164 +593,6 @@ static int usage_merge_error(const char *what)
 {
 	cli_errorf(CMD, "merge: %s", what);
 	return CLI_EXIT_USAGE;
-}
-
-/* Check that meta matches the first shard's (all but the shard index) and
- * note the index. */
-static int check_shard(const char *path, json_t *meta, json_t **first, uint8_t *seen,
-		       uint32_t *count)
-{
-	json_t *shard = json_object_get(meta, "shard");
-	json_int_t idx = json_integer_value(json_object_get(shard, "index"));
-	json_int_t n = json_integer_value(json_object_get(shard, "count"));
-	if (!json_is_object(meta) || !json_is_integer(json_object_get(shard, "count")) || n < 1 ||
-	    n > MAX_SHARD_FILES || idx < 0 || idx >= n) {
-		cli_errorf(CMD, "merge: '%s' has no grens access shard metadata", path);
-		return -1;
-	}
-	json_t *bare = json_deep_copy(meta);
-	json_object_del(bare, "shard");
-	if (!*first) {
-		*first = bare;
-		*count = (uint32_t)n;
-	} else {
-		bool same = json_equal(bare, *first) && (uint32_t)n == *count;
-		json_decref(bare);
-		if (!same) {
-			cli_errorf(CMD,
-				   "merge: '%s' belongs to another run (feeds, date, window, "
-				   "cutoffs, percentiles, decay, places, origins or shard count "
-				   "differ)",
-				   path);
-			return -1;
-		}
-	}
-	if (seen[idx]) {
-		cli_errorf(CMD, "merge: shard %lld/%lld given twice ('%s')", (long long)idx,
-			   (long long)n, path);
-		return -1;
-	}
-	seen[idx] = 1;
-	return 0;
-}
-
-static int cmp_origin_index(const void *a, const void *b)
-{
-	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "index"));
-	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "index"));
-	return (x > y) - (x < y);
-}
-
-struct csv_row {
-	long long index;
-	uint32_t order;
-	char *line;
-};
-
-static int cmp_csv_row(const void *a, const void *b)
-{
-	const struct csv_row *x = a, *y = b;
-	if (x->index != y->index)
-		return (x->index > y->index) - (x->index < y->index);
-	return (x->order > y->order) - (x->order < y->order);
-}
-
-static int merge_csv(char **texts, const char *const *paths, uint32_t n, const char *out,
-		     json_t *first)
-{
-	struct csv_row *rows = NULL;
-	json_t *meta = NULL;
-	size_t count = 0, cap = 0;
-	const char *header = NULL;
-	int code = CLI_EXIT_FAIL;
-	for (uint32_t i = 0; i < n; i++) {
-		char *hdr = texts[i];
-		char *body = strchr(hdr, '\n');
-		if (!body) {
-			cli_errorf(CMD, "merge: '%s' has no CSV header", paths[i]);
-			goto done;
-		}
-		*body++ = '\0';
-		if (!header)
-			header = hdr;
-		else if (strcmp(header, hdr) != 0) {
-			cli_errorf(CMD, "merge: '%s' has other CSV columns", paths[i]);
-			goto done;
-		}
-		for (char *line = body; *line;) {
-			char *nl = strchr(line, '\n');
-			if (nl)
-				*nl = '\0';
-			if (*line) {
-				long long idx;
-				char *end;
-				errno = 0;
-				idx = strtoll(line, &end, 10);
-				if (errno || *end != ',') {
-					cli_errorf(CMD,
-						   "merge: '%s': a row without an origin index",
-						   paths[i]);
-					goto done;
-				}
-				if (count == cap) {
-					cap = cap ? cap * 2 : 1024;
-					struct csv_row *nr = realloc(rows, cap * sizeof(*rows));
-					if (!nr) {
-						cli_errorf(CMD, "out of memory");
-						goto done;
-					}
-					rows = nr;
-				}
-				rows[count] = (struct csv_row){idx, (uint32_t)count, line};
-				count++;
-			}
-			if (!nl)
-				break;
-			line = nl + 1;
-		}
-	}
-	if (count)
-		qsort(rows, count, sizeof(*rows), cmp_csv_row);
-	{
-		grens_report_file file = { 0 };
-		grens_error err;
-		grens_error_clear(&err);
-		FILE *f = stdout;
-		if (out) {
-			if (grens_report_file_open(&file, out, &err) != 0) {
-				cli_report_error(CMD, &err);
-				goto done;
-			}
-			f = file.f;
-		}
-		fprintf(f, "%s\n", header ? header : "");
-		for (size_t i = 0; i < count; i++)
-			fprintf(f, "%s\n", rows[i].line);
-		int bad = ferror(f) != 0;
-		if (!out)
-			fflush(stdout);
-		else if (!bad && grens_report_file_commit(&file, &err) != 0)
-			bad = 1;
-		grens_report_file_abort(&file);
-		if (bad) {
-			cli_errorf(CMD, "cannot write the merged output%s%s", err.message[0] ? ": " : "",
-				   err.message);
-			goto done;
-		}
-		if (out) {
-			meta = json_deep_copy(first);
-			if (!meta || json_object_set_new(meta, "shard",
-							 json_pack("{s:i, s:i}", "index", 0, "count",
-								   1)) != 0 ||
-			    write_meta(meta, out) != 0)
-				goto done;
-		}
-	}
-	code = CLI_EXIT_OK;
-done:
-	json_decref(meta);
-	free(rows);
-	return code;
 }
 
 static int cmd_merge(int argc, char **argv)
@@ -1390,125 +619,78 @@ static int cmd_merge(int argc, char **argv)
 		return usage_merge_error("no shard files given");
 
 	int code = CLI_EXIT_FAIL;
-	char *texts[MAX_SHARD_FILES] = {0};
-	json_t *docs[MAX_SHARD_FILES] = {0};
-	json_t *first = NULL, *merged = NULL;
-	uint8_t *seen = calloc(MAX_SHARD_FILES, 1);
-	uint32_t count = 0;
+	grens_report_access_shard *shards = calloc(n, sizeof(*shards));
+	char (*mpaths)[GRENS_REPORT_PATH_BYTES] = calloc(n, sizeof(*mpaths));
+	grens_report_access *merged = NULL;
+	grens_error err;
+	grens_error_clear(&err);
 	bool csv = false;
-	if (!seen)
+	if (!shards || !mpaths) {
+		cli_errorf(CMD, "out of memory");
 		goto done;
+	}
 	for (uint32_t i = 0; i < n; i++) {
-		size_t len;
-		texts[i] = cli_read_file(CMD, "shard", paths[i], MAX_SHARD_BYTES, &len);
-		if (!texts[i])
+		grens_report_access_shard *s = &shards[i];
+		s->path = paths[i];
+		char *text = cli_read_file(CMD, "shard", paths[i], MAX_SHARD_BYTES, &s->len);
+		if (!(s->text = text))
 			goto done;
 		/* The rows are read as C strings: a NUL would drop the rest unseen. */
-		const char *nul = memchr(texts[i], '\0', len);
+		const char *nul = memchr(text, '\0', s->len);
 		if (nul) {
 			unsigned line = 1;
-			for (const char *c = texts[i]; c < nul; c++)
+			for (const char *c = text; c < nul; c++)
 				line += *c == '\n';
 			cli_errorf(CMD, "merge: '%s' line %u: NUL byte", paths[i], line);
 			goto done;
 		}
 		/* JSON shards are one object; CSV shards carry their metadata
 		 * in PATH.meta.json (the file --out X.csv writes beside X.csv). */
-		bool is_csv = texts[i][strspn(texts[i], " \t\r\n")] != '{';
+		bool is_csv = text[strspn(text, " \t\r\n")] != '{';
 		if (i > 0 && is_csv != csv) {
 			cli_errorf(CMD, "merge: '%s' mixes CSV and JSON shards", paths[i]);
 			goto done;
 		}
 		csv = is_csv;
-		json_error_t je;
-		json_t *meta;
-		if (csv) {
-			char mpath[GRENS_REPORT_PATH_BYTES];
-			if (meta_path(paths[i], mpath, sizeof(mpath)) != 0) {
-				cli_errorf(CMD, "merge: '%s': path too long", paths[i]);
-				goto done;
-			}
-			size_t mlen;
-			char *mtext = cli_read_file(CMD, "shard metadata", mpath, MAX_SHARD_BYTES,
-						    &mlen);
-			if (!mtext)
-				goto done;
-			docs[i] = json_loadb(mtext, mlen, 0, &je);
-			free(mtext);
-			meta = docs[i];
-			if (!docs[i]) {
-				cli_errorf(CMD, "merge: '%s':%d: %s", mpath, je.line, je.text);
-				goto done;
-			}
-		} else {
-			docs[i] = json_loadb(texts[i], len, 0, &je);
-			meta = json_object_get(docs[i], "meta");
-		}
-		if (!docs[i]) {
-			cli_errorf(CMD, "merge: '%s':%d: %s", paths[i], je.line, je.text);
+		if (!csv)
+			continue;
+		if (grens_report_access_meta_path(mpaths[i], sizeof(mpaths[i]), paths[i], &err)) {
+			cli_errorf(CMD, "merge: '%s': path too long", paths[i]);
 			goto done;
 		}
-		if (check_shard(paths[i], meta, &first, seen, &count))
+		s->meta_path = mpaths[i];
+		if (!(s->meta_text = cli_read_file(CMD, "shard metadata", mpaths[i],
+						   MAX_SHARD_BYTES, &s->meta_len)))
 			goto done;
 	}
-	for (uint32_t s = 0; s < count; s++) {
-		if (!seen[s]) {
-			cli_errorf(CMD, "merge: shard %u/%u is missing", s, count);
-			goto done;
-		}
-	}
-	if (csv) {
-		if (format_given && format != CLI_FORMAT_CSV) {
-			cli_errorf(CMD, "merge: CSV shards merge into CSV only");
-			code = CLI_EXIT_USAGE;
-			goto done;
-		}
-		code = merge_csv(texts, paths, n, out, first);
+	if (csv && format_given && format != CLI_FORMAT_CSV) {
+		cli_errorf(CMD, "merge: CSV shards merge into CSV only");
+		code = CLI_EXIT_USAGE;
 		goto done;
 	}
-	json_t *all = json_array();
-	for (uint32_t i = 0; i < n; i++) {
-		size_t k;
-		json_t *o;
-		json_array_foreach(json_object_get(docs[i], "origins"), k, o)
-		    json_array_append(all, o);
-	}
-	size_t m = json_array_size(all);
-	json_t **sorted = calloc(m + 1, sizeof(json_t *));
-	if (!sorted) {
-		json_decref(all);
+	if (grens_report_access_merge(&merged, shards, n, &err)) {
+		cli_report_error(CMD, &err);
 		goto done;
 	}
-	for (size_t k = 0; k < m; k++)
-		sorted[k] = json_array_get(all, k);
-	qsort(sorted, m, sizeof(json_t *), cmp_origin_index);
-	json_t *origins = json_array();
-	for (size_t k = 0; k < m; k++)
-		json_array_append(origins, sorted[k]);
-	free(sorted);
-	json_decref(all);
-	json_t *meta = json_deep_copy(first);
-	json_object_set_new(meta, "shard", json_pack("{s:i, s:i}", "index", 0, "count", 1));
-	merged = json_pack("{s:o, s:o}", "meta", meta, "origins", origins);
-	json_int_t total = json_integer_value(json_object_get(first, "origins_total"));
-	if ((json_int_t)m != total) {
-		cli_errorf(CMD, "merge: %zu origins in the shards, the run had %lld", m,
-			   (long long)total);
-		goto done;
-	}
-	code = emit(merged, format, out) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+	code = emit(merged, csv ? CLI_FORMAT_CSV : format, out) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 done:
-	for (uint32_t i = 0; i < n; i++) {
-		free(texts[i]);
-		json_decref(docs[i]);
+	for (uint32_t i = 0; shards && i < n; i++) {
+		free((char *)shards[i].text);
+		free((char *)shards[i].meta_text);
 	}
-	json_decref(first);
-	json_decref(merged);
-	free(seen);
+	free(shards);
+	free(mpaths);
+	grens_report_access_free(merged);
 	return code;
 }
 
+
 /* ---- the border ------------------------------------------------------------------------------ */
+
+#define BORDER_SETS PLACES_CLI_SETS
+
+static const char *const set_names[BORDER_SETS] = {"central", "low", "high"};
+static const char *const view_keys[3] = {"national", "closed_border", "today"};
 
 static json_t *assumption_json(const places_cli_assumption *s, const grens_access_link_options *l)
 {
@@ -1669,131 +851,10 @@ static int border_side_run(struct args *a, struct border_side *side, const place
 	return CLI_EXIT_OK;
 }
 
-/* The six numbers of one origin, percentile, cutoff and kind in one set;
- * the parts are differences of the rounded views, so they add up. */
-static void border_numbers(const grens_access_border *b, uint32_t i, uint32_t p, uint32_t c,
-			   uint32_t k, double *v)
-{
-	for (int w = 0; w < 3; w++)
-		v[w] = round(grens_access_border_value(b, i, (grens_access_view)w, p, c, k));
-	v[3] = v[2] - v[0];
-	v[4] = v[2] - v[1];
-	v[5] = v[1] - v[0];
-}
-
-static json_t *numbers_json(const double *v, const uint32_t *rank, uint32_t ranked)
-{
-	json_t *j = json_object();
-	for (int m = 0; m < 6; m++)
-		json_object_set_new(j, number_keys[m], count_json(v[m]));
-	if (rank && rank[0])
-		json_object_set_new(j, "rank",
-				    json_pack("{s:i, s:i, s:i}", "national", (json_int_t)rank[0],
-					      "today", (json_int_t)rank[1], "of",
-					      (json_int_t)ranked));
-	return j;
-}
-
-/* The border document's origins: per shown origin its head and one entry
- * per percentile x cutoff x kind. */
-static json_t *border_origins_json(const struct args *a, struct border_side *sides,
-				   uint32_t nsets, const grens_access_places *places,
-				   const struct origin_set *origins, uint32_t shown,
-				   const uint8_t *among, uint32_t ranked)
-{
-	const grens_access_result *r0 = grens_access_border_result(sides[0].b,
-								   GRENS_ACCESS_VIEW_TODAY);
-	const grens_access_options *o = grens_access_result_options(r0);
-	uint32_t n = grens_access_result_count(r0), K = grens_access_places_kind_count(places);
-	json_t *out = json_array();
-	json_t **entries = calloc((size_t)n + 1, sizeof(json_t *));
-	uint32_t *ranks = calloc((size_t)BORDER_SETS * 2 * n + 1, sizeof(uint32_t));
-	uint8_t *in = calloc((size_t)n + 1, 1);
-	if (!out || !entries || !ranks || !in)
-		goto fail;
-	for (uint32_t i = 0; i < n; i++) {
-		entries[i] = json_array();
-		in[i] = among && among[grens_access_result_origin(r0, i)];
-	}
-	for (uint32_t p = 0; p < o->percentile_count; p++)
-		for (uint32_t c = 0; c < o->cutoff_count; c++)
-			for (uint32_t k = 0; k < K; k++) {
-				for (uint32_t s = 0; a->rank && s < nsets; s++) {
-					grens_access_border_rank(ranks + (s * 2) * n, sides[s].b, in,
-								 GRENS_ACCESS_VIEW_NATIONAL, p, c,
-								 k);
-					grens_access_border_rank(ranks + (s * 2 + 1) * n,
-								 sides[s].b, in,
-								 GRENS_ACCESS_VIEW_TODAY, p, c, k);
-				}
-				for (uint32_t i = 0; i < n; i++) {
-					if (grens_access_result_origin(r0, i) >= shown)
-						continue;
-					double v[BORDER_SETS][6];
-					uint32_t rk[BORDER_SETS][2];
-					for (uint32_t s = 0; s < nsets; s++) {
-						border_numbers(sides[s].b, i, p, c, k, v[s]);
-						rk[s][0] = a->rank ? ranks[(s * 2) * n + i] : 0;
-						rk[s][1] = a->rank ? ranks[(s * 2 + 1) * n + i] : 0;
-					}
-					json_t *e = json_pack(
-					    "{s:i, s:i, s:s}", "percentile",
-					    (json_int_t)o->percentiles[p], "cutoff_min",
-					    (json_int_t)(o->cutoffs[c] / 60), "kind",
-					    grens_access_places_kind(places, k));
-					json_t *nums = numbers_json(v[0], rk[0], ranked);
-					json_object_update(e, nums);
-					json_decref(nums);
-					if (nsets > 1) {
-						json_t *sens = json_object(), *zero = json_array();
-						for (uint32_t s = 1; s < nsets; s++)
-							json_object_set_new(
-							    sens, set_names[s],
-							    numbers_json(v[s], rk[s], ranked));
-						for (int m = 0; m < 6; m++) {
-							double lo = v[0][m], hi = v[0][m];
-							for (uint32_t s = 1; s < nsets; s++) {
-								lo = fmin(lo, v[s][m]);
-								hi = fmax(hi, v[s][m]);
-							}
-							if (lo <= 0 && hi > 0)
-								json_array_append_new(
-								    zero, json_string(number_keys[m]));
-						}
-						json_object_set_new(e, "sensitivity", sens);
-						json_object_set_new(e, "may_be_zero_or_negative",
-								    zero);
-					}
-					json_array_append_new(entries[i], e);
-				}
-			}
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t idx = grens_access_result_origin(r0, i);
-		if (idx >= shown) {
-			json_decref(entries[i]);
-			continue;
-		}
-		json_t *j = origin_head(sides[0].tt, places, &origins->o[idx], idx);
-		json_object_set_new(j, "border", entries[i]);
-		json_array_append_new(out, j);
-	}
-	free(entries);
-	free(ranks);
-	free(in);
-	return out;
-fail:
-	for (uint32_t i = 0; entries && i < n; i++)
-		json_decref(entries[i]);
-	free(entries);
-	free(ranks);
-	free(in);
-	json_decref(out);
-	return NULL;
-}
 
 /* The border run: every assumption set, then one document. */
 static int border_command(struct args *a, const cli_source *src, const char *const *names, const grens_access_places *places,
-			  const grens_net_links *links, json_t **doc)
+			  const grens_net_links *links, grens_report_access **doc)
 {
 	places_cli_assumption set[BORDER_SETS];
 	struct border_side sides[BORDER_SETS] = {0};
@@ -1814,7 +875,6 @@ static int border_command(struct args *a, const cli_source *src, const char *con
 			goto done;
 		}
 	}
-	json_t *og = border_origins_json(a, sides, nsets, places, &origins, shown, among, ranked);
 	json_t *meta = make_meta(a, names, src->name_count, places, shown, NULL, NULL, NULL, NULL,
 				 sides[0].net, NULL);
 	uint32_t kept, trips, trips_cut;
@@ -1832,8 +892,7 @@ static int border_command(struct args *a, const cli_source *src, const char *con
 				    json_pack("{s:s, s:i}", "among",
 					      "places of the home country tied to a stop",
 					      "count", (json_int_t)ranked));
-	if (!og || !meta || !cmp) {
-		json_decref(og);
+	if (!meta || !cmp) {
 		json_decref(meta);
 		json_decref(cmp);
 		cli_errorf(CMD, "cannot build the output");
@@ -1848,8 +907,20 @@ static int border_command(struct args *a, const cli_source *src, const char *con
 	json_object_set_new(meta, "comparison", cmp);
 	json_object_set_new(meta, "notes", notes);
 	json_object_set_new(meta, "shard", shard);
-	*doc = json_pack("{s:o, s:o}", "meta", meta, "origins", og);
-	code = *doc ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	code = CLI_EXIT_FAIL;
+	if (!(*doc = new_doc(meta)))
+		goto done;
+	const grens_access_border *b[BORDER_SETS];
+	for (uint32_t s = 0; s < nsets; s++)
+		b[s] = sides[s].b;
+	grens_error err;
+	grens_error_clear(&err);
+	if (grens_report_access_add_border(*doc, sides[0].tt, places, b, nsets, origins.o, shown,
+					   a->rank ? among : NULL, ranked, &err)) {
+		cli_report_error(CMD, &err);
+		goto done;
+	}
+	code = CLI_EXIT_OK;
 done:
 	for (uint32_t s = 0; s < BORDER_SETS; s++)
 		border_side_free(&sides[s]);
@@ -1966,7 +1037,7 @@ int cmd_access(int argc, char **argv)
 	grens_scenario *scenario = NULL;
 	grens_scenario_result *applied = NULL;
 	grens_net_links *links = NULL;
-	json_t *doc = NULL;
+	grens_report_access *doc = NULL;
 	grens_access_delta *deltas = NULL;
 	int code = CLI_EXIT_FAIL;
 	char alt_list[1024] = "";
@@ -2040,30 +1111,22 @@ int cmd_access(int argc, char **argv)
 	if (!a.scenario && !vs &&
 	    (code = run_side(&a, &alt, &src, NULL, 0, places, links, NULL, a.rz.archive != NULL)))
 		goto done;
-	json_t *meta = NULL, *origins = json_array();
+	json_t *meta = NULL;
+	uint32_t nd = 0;
+	grens_error err;
+	grens_error_clear(&err);
 	if (a.scenario || vs) {
 		if ((code = run_side(&a, &base, &src, NULL, 0, places, links, NULL, false)) ||
 		    (vs && (code = run_side(&a, &alt, &src, NULL, 0, places, links, base.net,
 					    true))) ||
 		    (!vs && (code = run_side(&a, &alt, NULL, alt_feeds, alt_count, places, links,
-					     base.net, false)))) {
-			json_decref(origins);
+					     base.net, false))))
 			goto done;
-		}
-		grens_error err;
-		grens_error_clear(&err);
-		uint32_t nd;
 		if (grens_access_compare(&deltas, &nd, base.result, alt.result, &err)) {
 			cli_report_error(CMD, &err);
-			json_decref(origins);
 			code = CLI_EXIT_FAIL;
 			goto done;
 		}
-		uint32_t cnt = grens_access_result_count(alt.result);
-		uint32_t per = cnt ? nd / cnt : 0;
-		for (uint32_t i = 0; i < cnt; i++)
-			json_array_append_new(origins, compare_json(alt.tt, places, alt.result,
-								    alt.origins.o, deltas, per, i));
 		char scen[1200];
 		int n = snprintf(scen, sizeof(scen), "%s+%s", alt_list,
 				 vs ? "realised" : grens_scenario_name(scenario));
@@ -2073,9 +1136,6 @@ int cmd_access(int argc, char **argv)
 				 vs ? "realised-vs-scheduled" : "scenario", alt_list, scen, scenario,
 				 alt.net, base.net);
 	} else {
-		for (uint32_t i = 0; i < grens_access_result_count(alt.result); i++)
-			json_array_append_new(
-			    origins, origin_json(&a, alt.net, places, alt.result, alt.origins.o, i));
 		meta = make_meta(&a, names, src.name_count, places, alt.origins.count, NULL, NULL,
 				 NULL, NULL, alt.net, NULL);
 	}
@@ -2083,16 +1143,20 @@ int cmd_access(int argc, char **argv)
 		json_object_set_new(meta, "realised",
 				    realised_cli_counts_json(&a.rz, a.opts.date, a.opts.date,
 							     &alt.rcounts));
-	doc = json_pack("{s:o, s:o}", "meta", meta, "origins", origins);
-	if (!doc) {
-		cli_errorf(CMD, "cannot build the output");
-		code = CLI_EXIT_FAIL;
+	code = CLI_EXIT_FAIL;
+	if (!(doc = new_doc(meta)))
+		goto done;
+	if (a.scenario || vs ? grens_report_access_add_comparison(doc, alt.tt, places, alt.result,
+								  alt.origins.o, deltas, nd, &err)
+			     : grens_report_access_add_origins(doc, alt.net, places, alt.result,
+							       alt.origins.o, a.stops, &err)) {
+		cli_report_error(CMD, &err);
 		goto done;
 	}
 	code = emit(doc, a.format, a.out) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 done:
 	json_decref(a.notes);
-	json_decref(doc);
+	grens_report_access_free(doc);
 	free(deltas);
 	side_free(&alt);
 	side_free(&base);

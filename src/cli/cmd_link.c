@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grens/report.h"
 #include "cli.h"
 #include "commands.h"
 #include "grens/gtfs.h"
@@ -153,7 +154,7 @@ static int print_json(const grens_timetable *tt, const grens_net_link_report *r)
 
 static void csv_field(const char *s, int last)
 {
-	cli_csv_field(stdout, s);
+	(void)grens_report_csv_field(stdout, s);
 	fputc(last ? '\n' : ',', stdout);
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "grens/report.h"
 #include "grens/fetch.h"
 #include "grens/gtfs.h"
 #include "grens/net.h"
@@ -387,32 +388,16 @@ int cli_write_json(const char *cmd, json_t *root)
 	return rc != 0 ? -1 : 0;
 }
 
+/* The writers live in report/; these names stay for the commands that
+ * use them. */
 void cli_table_cell(FILE *out, const char *s, size_t width, bool cut, bool align_right)
 {
-	size_t len = strlen(s), w = 0;
-	size_t bytes = cut ? grens_text_fit(s, len, width, &w) : len;
-	if (!cut)
-		w = grens_text_width(s, len);
-	for (size_t i = w; align_right && i < width; i++)
-		fputc(' ', out);
-	fwrite(s, 1, bytes, out);
-	for (size_t i = w; !align_right && i < width; i++)
-		fputc(' ', out);
+	grens_report_text_cell(out, s, width, cut, align_right);
 }
 
 void cli_csv_field(FILE *out, const char *s)
 {
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
+	(void)grens_report_csv_field(out, s);
 }
 
 /* ---- files ------------------------------------------------------------------------------ */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grens/report.h"
 #include "grens/net.h"
 #include "places_cli.h"
 
@@ -144,23 +145,22 @@ static long long jint(const json_t *o, const char *a, const char *b)
 
 void places_cli_ties_text(const json_t *ties, const json_t *access, char *buf, size_t n)
 {
-	double kmh = json_number_value(json_object_get(access, "feeder_speed_kmh"));
-	long long wait = (long long)json_integer_value(json_object_get(access, "feeder_wait_s"));
-	snprintf(buf, n,
-		 "places tied to stops: walk %lld (%lld people), bicycle %lld (%lld people), "
-		 "feeder %lld (%lld people; ASSUMPTION: %.0f km/h after %lld min waiting), "
-		 "no stop %lld (%lld people)",
-		 jint(ties, "walk", "places"), jint(ties, "walk", "population"),
-		 jint(ties, "bike", "places"), jint(ties, "bike", "population"),
-		 jint(ties, "feeder", "places"), jint(ties, "feeder", "population"), kmh, wait / 60,
-		 jint(ties, "none", "places"), jint(ties, "none", "population"));
+	static const char *const modes[4] = {"walk", "bike", "feeder", "none"};
+	grens_report_ties t = {
+		.feeder_kmh = json_number_value(json_object_get(access, "feeder_speed_kmh")),
+		.feeder_wait_s = json_integer_value(json_object_get(access, "feeder_wait_s"))};
+	for (int m = 0; m < 4; m++) {
+		t.places[m] = jint(ties, modes[m], "places");
+		t.people[m] = jint(ties, modes[m], "population");
+	}
+	grens_report_ties_text(buf, n, &t);
 }
 
 void places_cli_unplaced_text(const json_t *unplaced, char *buf, size_t n)
 {
-	snprintf(buf, n, "%lld people in %lld municipalities could not be placed (no coordinates)",
-		 (long long)json_integer_value(json_object_get(unplaced, "population")),
-		 (long long)json_integer_value(json_object_get(unplaced, "municipalities")));
+	grens_report_unplaced_text(buf, n,
+				   json_integer_value(json_object_get(unplaced, "population")),
+				   json_integer_value(json_object_get(unplaced, "municipalities")));
 }
 
 #define SENS_DISTANCE_M 500.0

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "grens/report.h"
 #include "realised_cli.h"
 #include "route_cli.h"
 
@@ -228,7 +229,7 @@ void realised_cli_summary_csv(FILE *o, const grens_timetable *tt, const grens_ac
 		snprintf(buf, sizeof(buf), "%s: %s -> %s (%s) x%u",
 			 grens_net_str(tt, tt->stop_name[br[0].station]), br[0].from_route,
 			 br[0].to_route, reason_name(br[0].reason), br[0].count);
-		cli_csv_field(o, buf);
+		(void)grens_report_csv_field(o, buf);
 	}
 	fputc('\n', o);
 }

@@ -344,30 +344,14 @@ static int tie_places(const char *cmd, grens_report *report, const grens_timetab
 	return CLI_EXIT_OK;
 }
 
-/* Is name in the comma-separated list? */
-static bool in_list(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	for (const char *p = list; *p;) {
-		size_t len = strcspn(p, ",");
-		if (len == n && strncmp(p, name, n) == 0)
-			return true;
-		p += len + (p[len] == ',');
-	}
-	return false;
-}
-
 /* The border effect's other side: the base feeds alone. */
 static int nl_only(const char *cmd, const report_cli_spec *spec, grens_report *report,
 		   const cli_source *src, const grens_net_links *links,
 		   const grens_access_network *ties)
 {
 	const grens_gtfs_feed *subset[64];
-	uint32_t n = 0, count = src->name_count;
-	const char *list = spec->base_feeds ? spec->base_feeds : "nl";
-	for (uint32_t i = 0; i < count; i++)
-		if (in_list(list, src->names[i]))
-			subset[n++] = src->feeds[i];
+	uint32_t count = src->name_count;
+	uint32_t n = cli_source_subset(src, spec->base_feeds ? spec->base_feeds : "nl", subset, 64);
 	if (n == 0 || n == count)
 		return CLI_EXIT_OK; /* no border to speak of */
 	if (src->snapshot) {

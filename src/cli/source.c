@@ -287,3 +287,13 @@ done:
 	json_decref(root);
 	return rc;
 }
+
+uint32_t cli_source_subset(const cli_source *src, const char *list,
+			   const struct grens_gtfs_feed **out, uint32_t cap)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < src->name_count && n < cap; i++)
+		if (grens_list_has(list, src->names[i]))
+			out[n++] = src->feeds[i];
+	return n;
+}

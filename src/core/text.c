@@ -185,3 +185,17 @@ size_t grens_text_width(const char *s, size_t len)
 	grens_text_fit(s, len, SIZE_MAX, &w);
 	return w;
 }
+
+bool grens_list_has(const char *list, const char *name)
+{
+	if (!list || !name)
+		return false; /* NULL: docs/api.md */
+	size_t n = strlen(name);
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, name, n) == 0)
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}

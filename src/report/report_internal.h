@@ -18,8 +18,6 @@ json_t *report_real(double v, unsigned decimals);
 json_t *report_seconds(int32_t v);
 /* Write a JSON value to f with a trailing newline. GRENS_EIO. */
 int report_dump(const json_t *v, FILE *f, const char *what, grens_error *err);
-/* Write a CSV field (quoted when needed). */
-int report_csv_field(FILE *f, const char *s);
 /* Write a JSON value as CSV: strings quoted when needed, integers, reals
  * with their stored digits, null empty. */
 int report_csv_value(FILE *f, const json_t *v);

@@ -48,26 +48,47 @@ int report_dump(const json_t *v, FILE *f, const char *what, grens_error *err)
 	return 0;
 }
 
-int report_csv_field(FILE *f, const char *s)
+int grens_report_csv_field(FILE *f, const char *s)
 {
+	if (!f)
+		return GRENS_EINVAL; /* no err to say more in: docs/api.md */
+	if (!s)
+		s = "";
 	if (!strpbrk(s, ",\"\r\n"))
-		return fputs(s, f) == EOF ? -1 : 0;
+		return fputs(s, f) == EOF ? GRENS_EIO : 0;
 	if (fputc('"', f) == EOF)
-		return -1;
+		return GRENS_EIO;
 	for (const char *p = s; *p; p++) {
 		if (*p == '"' && fputc('"', f) == EOF)
-			return -1;
+			return GRENS_EIO;
 		if (fputc(*p, f) == EOF)
-			return -1;
+			return GRENS_EIO;
 	}
-	return fputc('"', f) == EOF ? -1 : 0;
+	return fputc('"', f) == EOF ? GRENS_EIO : 0;
+}
+
+void grens_report_text_cell(FILE *f, const char *s, size_t width, bool cut, bool align_right)
+{
+	if (!f)
+		return; /* NULL not allowed: docs/api.md */
+	if (!s)
+		s = "";
+	size_t len = strlen(s), w = 0;
+	size_t bytes = cut ? grens_text_fit(s, len, width, &w) : len;
+	if (!cut)
+		w = grens_text_width(s, len);
+	for (size_t i = w; align_right && i < width; i++)
+		fputc(' ', f);
+	fwrite(s, 1, bytes, f);
+	for (size_t i = w; !align_right && i < width; i++)
+		fputc(' ', f);
 }
 
 int report_csv_value(FILE *f, const json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		return report_csv_field(f, json_string_value(v));
+		return grens_report_csv_field(f, json_string_value(v));
 	case JSON_INTEGER:
 		return fprintf(f, "%lld", (long long)json_integer_value(v)) < 0 ? -1 : 0;
 	case JSON_REAL:
@@ -228,7 +249,7 @@ int grens_report_table_write_csv(const grens_report_table *table, FILE *f, grens
 		return grens_error_set(err, GRENS_EINVAL,
 				       "grens_report_table_write_csv: f is NULL");
 	for (uint32_t i = 0; i < table->column_count; i++)
-		if ((i && fputc(',', f) == EOF) || report_csv_field(f, table->names[i]))
+		if ((i && fputc(',', f) == EOF) || grens_report_csv_field(f, table->names[i]))
 			goto fail;
 	if (fputc('\n', f) == EOF)
 		goto fail;

@@ -987,6 +987,95 @@ out:
 	grens_timetable_free(tt);
 	grens_gtfs_free(nl);
 	grens_gtfs_free(de);
+
+/* The access document's writers: CSV quoting, the metadata path, and the
+ * merge of shards (origins in index order, refusals). */
+static char *write_access(const grens_report_access *doc, grens_report_access_format f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	CHECK(m != NULL);
+	CHECK(grens_report_access_write(doc, f, m, NULL) == 0);
+	fclose(m);
+	return buf;
+}
+
+static void test_access_doc(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	CHECK(grens_report_csv_field(m, "plain") == 0 && fputc(',', m) != EOF);
+	CHECK(grens_report_csv_field(m, "a,\"b\"") == 0);
+	CHECK(grens_report_csv_field(NULL, "x") == GRENS_EINVAL);
+	fclose(m);
+	/* a comma and quotes: quoted, the quotes doubled */
+	CHECK(strcmp(buf, "plain,\"a,\"\"b\"\"\"") == 0);
+	free(buf);
+
+	char path[64];
+	CHECK(grens_report_access_meta_path(path, sizeof(path), "out/x.csv", NULL) == 0);
+	CHECK(strcmp(path, "out/x.meta.json") == 0);
+	CHECK(grens_report_access_meta_path(path, sizeof(path), "x.txt", NULL) == 0);
+	CHECK(strcmp(path, "x.txt.meta.json") == 0);
+	CHECK(grens_report_access_meta_path(path, 8, "long.csv", NULL) == GRENS_ELIMIT);
+
+	/* three origins in two shards of one run, given in reverse order */
+	const char *s0 = "{\"meta\": {\"date\": \"2026-03-10\", \"origins_total\": 3, "
+			 "\"shard\": {\"index\": 0, \"count\": 2}}, \"origins\": "
+			 "[{\"index\": 0, \"id\": \"a\"}, {\"index\": 2, \"id\": \"c\"}]}";
+	const char *s1 = "{\"meta\": {\"date\": \"2026-03-10\", \"origins_total\": 3, "
+			 "\"shard\": {\"index\": 1, \"count\": 2}}, \"origins\": "
+			 "[{\"index\": 1, \"id\": \"b\"}]}";
+	const char *other = "{\"meta\": {\"date\": \"2026-03-11\", \"origins_total\": 3, "
+			    "\"shard\": {\"index\": 1, \"count\": 2}}, \"origins\": []}";
+	grens_report_access_shard sh[2] = {{.path = "s1", .text = s1, .len = strlen(s1)},
+					   {.path = "s0", .text = s0, .len = strlen(s0)}};
+	grens_report_access *doc = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	CHECK(grens_report_access_merge(&doc, sh, 2, &err) == 0);
+	char *out = write_access(doc, GRENS_REPORT_ACCESS_JSON);
+	json_t *j = json_loads(out, 0, NULL);
+	json_t *o = json_object_get(j, "origins");
+	CHECK(json_array_size(o) == 3);
+	CHECK(strcmp(json_string_value(json_object_get(json_array_get(o, 0), "id")), "a") == 0);
+	CHECK(strcmp(json_string_value(json_object_get(json_array_get(o, 1), "id")), "b") == 0);
+	CHECK(strcmp(json_string_value(json_object_get(json_array_get(o, 2), "id")), "c") == 0);
+	/* the whole run is shard 0 of 1 */
+	CHECK(json_integer_value(json_object_get(json_object_get(json_object_get(j, "meta"),
+								  "shard"), "count")) == 1);
+	json_decref(j);
+	free(out);
+	grens_report_access_free(doc);
+	/* a shard missing, given twice, or of another run */
+	CHECK(grens_report_access_merge(&doc, sh, 1, &err) == GRENS_EFORMAT);
+	CHECK(strstr(err.message, "shard 0/2 is missing") != NULL);
+	sh[1] = sh[0];
+	CHECK(grens_report_access_merge(&doc, sh, 2, &err) == GRENS_EFORMAT);
+	CHECK(strstr(err.message, "given twice") != NULL);
+	sh[1] = (grens_report_access_shard){.path = "o", .text = other, .len = strlen(other)};
+	CHECK(grens_report_access_merge(&doc, sh, 2, &err) == GRENS_EFORMAT);
+	CHECK(strstr(err.message, "another run") != NULL);
+	CHECK(doc == NULL);
+
+	/* CSV shards: rows sorted by origin index, the header once */
+	const char *meta0 = "{\"origins_total\": 2, \"shard\": {\"index\": 0, \"count\": 2}}";
+	const char *meta1 = "{\"origins_total\": 2, \"shard\": {\"index\": 1, \"count\": 2}}";
+	const char *c0 = "index,v\n0,x\n0,y\n", *c1 = "index,v\n1,z\n";
+	grens_report_access_shard cs[2] = {
+	    {.path = "c1", .text = c1, .len = strlen(c1), .meta_path = "m1", .meta_text = meta1,
+	     .meta_len = strlen(meta1)},
+	    {.path = "c0", .text = c0, .len = strlen(c0), .meta_path = "m0", .meta_text = meta0,
+	     .meta_len = strlen(meta0)}};
+	CHECK(grens_report_access_merge(&doc, cs, 2, &err) == 0);
+	out = write_access(doc, GRENS_REPORT_ACCESS_CSV);
+	CHECK(strcmp(out, "index,v\n0,x\n0,y\n1,z\n") == 0);
+	free(out);
+	/* merged CSV renders as CSV only */
+	CHECK(grens_report_access_write(doc, GRENS_REPORT_ACCESS_JSON, stdout, &err) == GRENS_EARG);
+	grens_report_access_free(doc);
 }
 
 int main(void)
@@ -1004,6 +1093,7 @@ int main(void)
 	test_report_and_diff();
 	test_night();
 	test_journey_encoder();
+	test_access_doc();
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
