@@ -987,6 +987,8 @@ out:
 	grens_timetable_free(tt);
 	grens_gtfs_free(nl);
 	grens_gtfs_free(de);
+}
+
 
 /* The access document's writers: CSV quoting, the metadata path, and the
  * merge of shards (origins in index order, refusals). */
