@@ -14,6 +14,7 @@
 #include "grens/fetch.h"
 #include "grens/gtfs.h"
 #include "grens/net.h"
+#include "grens/report.h"
 #include "grens/rt.h"
 #include "grens_config.h"
 
@@ -389,15 +390,7 @@ int cli_write_json(const char *cmd, json_t *root)
 
 void cli_table_cell(FILE *out, const char *s, size_t width, bool cut, bool align_right)
 {
-	size_t len = strlen(s), w = 0;
-	size_t bytes = cut ? grens_text_fit(s, len, width, &w) : len;
-	if (!cut)
-		w = grens_text_width(s, len);
-	for (size_t i = w; align_right && i < width; i++)
-		fputc(' ', out);
-	fwrite(s, 1, bytes, out);
-	for (size_t i = w; !align_right && i < width; i++)
-		fputc(' ', out);
+	grens_report_text_cell(out, s, width, cut, align_right);
 }
 
 void cli_csv_field(FILE *out, const char *s)

@@ -332,3 +332,18 @@ oom:
 	json_decref(fc);
 	return grens_error_set(err, GRENS_ENOMEM, "out of memory");
 }
+
+void grens_report_text_cell(FILE *f, const char *s, size_t width, bool cut, bool align_right)
+{
+	if (!f || !s)
+		return;
+	size_t len = strlen(s), w = 0;
+	size_t bytes = cut ? grens_text_fit(s, len, width, &w) : len;
+	if (!cut)
+		w = grens_text_width(s, len);
+	for (size_t i = w; align_right && i < width; i++)
+		fputc(' ', f);
+	fwrite(s, 1, bytes, f);
+	for (size_t i = w; !align_right && i < width; i++)
+		fputc(' ', f);
+}
