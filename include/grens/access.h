@@ -469,6 +469,122 @@ GRENS_EXTERN uint32_t grens_access_realised_breaks(const grens_access_realised *
 						   grens_date date,
 						   grens_access_realised_break *out, uint32_t cap);
 
+
+/* ---- origin-destination pairs over a departure window ----------------------
+ * The comparison behind grens compare and grens report: for each pair of
+ * stop sets, each date and each network (a base timetable and its
+ * alternatives: a scenario, a subset of the feeds, live or realised times),
+ * every departure step of a window is routed (grens_raptor_profile). A row
+ * holds the profile's summary, the first and last departure with a journey,
+ * the best journey of the window (the shortest travel time, the earliest
+ * step on a tie) and the changes against the base network's row of the same
+ * pair and date. */
+
+/* Most networks and dates in one run. */
+#define GRENS_ACCESS_OD_MAX_NETWORKS 64u
+#define GRENS_ACCESS_OD_MAX_DATES 64u
+
+/* A set of stops of one network, left or reached at no cost. */
+typedef struct grens_access_od_stops {
+	const uint32_t *stops;
+	uint32_t count;
+} grens_access_od_stops;
+
+/* One network. Stop indices differ between timetables, so each network
+ * names the stops of every place on its own timetable: places[k] (k <
+ * the run's place_count). tt, rt and places must outlive the run; tt and
+ * rt must outlive the result (it keeps them for the journeys' legs). */
+typedef struct grens_access_od_network {
+	const grens_timetable *tt;
+	const grens_rt_overlay *rt; /* live or realised times, NULL: the timetable's */
+	const grens_access_od_stops *places;
+} grens_access_od_network;
+
+/* A pair: indices into the networks' places. */
+typedef struct grens_access_od_pair {
+	uint32_t from, to;
+} grens_access_od_pair;
+
+typedef struct grens_access_od_result grens_access_od_result;
+
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_ACCESS_OD_OPTIONS_VERSION 1
+
+typedef struct grens_access_od_options {
+	unsigned version; /* GRENS_ACCESS_OD_OPTIONS_VERSION (set by GRENS_ACCESS_OD_OPTIONS_INIT) */
+	const grens_date *dates; /* [date_count], at least one */
+	uint32_t date_count;
+	int32_t window_start, window_end; /* departures, seconds since noon-minus-12h */
+	int32_t step;		/* seconds between departures (GRENS_ROUTE_DEFAULT_STEP) */
+	int32_t threshold;	/* seconds, for share_under (GRENS_ROUTE_DEFAULT_THRESHOLD) */
+	uint32_t max_transfers; /* default 8, at most GRENS_ROUTE_MAX_TRANSFERS */
+	/* NULL: networks[0] is the base. Else the base is the first network
+	 * of this earlier run over the same pairs, dates and window (a report
+	 * that builds one scenario at a time); it must outlive the run. */
+	const grens_access_od_result *base;
+} grens_access_od_options;
+
+#define GRENS_ACCESS_OD_OPTIONS_INIT                                                               \
+	{                                                                                          \
+		.version = GRENS_ACCESS_OD_OPTIONS_VERSION, .dates = NULL, .date_count = 0,        \
+		.window_start = 6 * 3600, .window_end = 22 * 3600,                                 \
+		.step = GRENS_ROUTE_DEFAULT_STEP, .threshold = GRENS_ROUTE_DEFAULT_THRESHOLD,      \
+		.max_transfers = 8, .base = NULL                                                   \
+	}
+
+/* One pair on one date in one network. Times are seconds since
+ * noon-minus-12h of the row's date; GRENS_ROUTE_UNREACHED means none. */
+typedef struct grens_access_od_row {
+	uint32_t pair, date, network; /* indices into pairs[], opts->dates, networks[] */
+	grens_route_profile_summary summary;
+	/* the departures of the journeys found from the window's start and
+	 * from its last step with a journey */
+	int32_t first_departure, last_departure;
+	int32_t best_step; /* the step the best journey was routed from */
+	/* against the base row (the base's own rows: 0, or none where the row
+	 * has none): min, median and p90 (GRENS_ROUTE_UNREACHED when either
+	 * side has none), mean transfers (NAN when either has none), share
+	 * under the threshold */
+	int32_t delta_min, delta_median, delta_p90;
+	double delta_transfers, delta_share;
+	/* the saving per train (grens_route_profile_train_saving): 0 and
+	 * GRENS_ROUTE_UNREACHED on the base's own rows */
+	int32_t delta_train, train_departure;
+} grens_access_od_row;
+
+/* Route every pair on every date in every network. Rows come by pair, then
+ * date, then network (the base's row first). On success *out is the
+ * caller's (grens_access_od_result_free). GRENS_EINVAL for a NULL pointer or
+ * options of another version; GRENS_EARG for a place index out of range,
+ * a place without stops, no dates, a bad window or a base run that does
+ * not match; GRENS_ELIMIT past the bounds above or GRENS_ROUTE_MAX_STEPS;
+ * GRENS_ENOMEM; routing errors. */
+GRENS_EXTERN int grens_access_od_run(grens_access_od_result **out,
+				     const grens_access_od_network *networks,
+				     uint32_t network_count, uint32_t place_count,
+				     const grens_access_od_pair *pairs, uint32_t pair_count,
+				     const grens_access_od_options *opts, grens_error *err);
+GRENS_EXTERN void grens_access_od_result_free(grens_access_od_result *r);
+
+/* Rows (pairs x dates x networks) and the i-th of them (NULL past the end);
+ * valid while r lives. */
+GRENS_EXTERN uint32_t grens_access_od_result_count(const grens_access_od_result *r);
+GRENS_EXTERN const grens_access_od_row *grens_access_od_result_row(const grens_access_od_result *r,
+								 uint32_t i);
+/* The options of the run (its dates are copied: opts->dates points into r). */
+GRENS_EXTERN const grens_access_od_options *
+grens_access_od_result_options(const grens_access_od_result *r);
+/* The profile of row i: *n steps (NULL and 0 past the end). */
+GRENS_EXTERN const grens_route_profile_step *
+grens_access_od_result_steps(const grens_access_od_result *r, uint32_t i, uint32_t *n);
+/* The best journey of row i as a route result of one journey (journey_count
+ * 0 when none, or past the end), valid while r lives; returns journey_count.
+ * *tt and *rt (either may be NULL) get the row's network's. */
+GRENS_EXTERN uint32_t grens_access_od_result_journey(const grens_access_od_result *r, uint32_t i,
+						     grens_route_result *out,
+						     const grens_timetable **tt,
+						     const grens_rt_overlay **rt);
+
 #ifdef __cplusplus
 }
 #endif

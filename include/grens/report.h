@@ -628,6 +628,65 @@ GRENS_EXTERN int grens_report_nightly_load(grens_report_nightly_config *out, con
 GRENS_EXTERN int grens_report_nightly_write_yaml(const grens_report_nightly_config *config,
 						 const char *file, FILE *out, grens_error *err);
 
+
+
+/* ---- the compare document ----------------------------------------------------
+ * What grens compare prints and writes (grens-json(7), "grens compare"):
+ * the rows of an OD comparison (grens_access_od_run) with the names of the
+ * places and networks, as JSON, CSV or a text table. */
+typedef enum {
+	GRENS_REPORT_COMPARE_TEXT = 0,
+	GRENS_REPORT_COMPARE_CSV = 1,
+	GRENS_REPORT_COMPARE_JSON = 2,
+} grens_report_compare_format;
+
+typedef struct grens_report_compare_network {
+	const char *name;	 /* "base", or a scenario's name */
+	const char *sha256;	 /* the scenario file's, "" for the base */
+	const char *description; /* "" for none */
+	uint32_t trips_no_data;	 /* with realised times: trips no snapshot names */
+} grens_report_compare_network;
+
+/* A note of the run, e.g. a feed without service on a date. */
+typedef struct grens_report_compare_note {
+	const char *code, *date, *feed, *message;
+} grens_report_compare_note;
+
+typedef struct grens_report_compare {
+	const grens_access_od_result *od;
+	const grens_access_od_pair *pairs;	       /* the run's pairs */
+	const grens_report_place *places;	       /* id and name of each place */
+	const grens_report_compare_network *networks; /* one per network of the run */
+	uint32_t network_count;
+	const char *rt;				       /* the live times' file, NULL: none */
+	/* realised times: the archive (NULL: none), whether trips without data
+	 * run as scheduled, and the "realised" block of the JSON (an object
+	 * as JSON text; trips_no_data_by_network is added) */
+	const char *realised_archive;
+	bool no_data_as_scheduled;
+	const char *realised_json;
+	/* networks[0] is the schedule and networks[1] the same network on the
+	 * realised times (grens compare --realised-vs-scheduled): the JSON
+	 * says "comparison": "realised-vs-scheduled" and the realised counts are
+	 * networks[1]'s */
+	bool realised_vs_scheduled;
+	const grens_report_compare_note *notes;
+	uint32_t note_count;
+} grens_report_compare;
+
+/* Write doc to f in format. GRENS_EINVAL for a NULL doc, doc->od,
+ * doc->networks (or no networks), doc->pairs or doc->places (with rows) or f,
+ * GRENS_EFORMAT for realised_json that is not a JSON object, GRENS_EIO,
+ * GRENS_ENOMEM. */
+GRENS_EXTERN int grens_report_compare_write(const grens_report_compare *doc,
+					    grens_report_compare_format format, FILE *f,
+					    grens_error *err);
+/* Write compare.txt, compare.csv and compare.json into dir (made when
+ * missing), each atomically (grens_report_file_open). Errors as
+ * grens_report_compare_write; GRENS_EIO names the file. */
+GRENS_EXTERN int grens_report_compare_write_dir(const grens_report_compare *doc, const char *dir,
+						grens_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,16 +2,15 @@
  * queries (origins x destinations, both directions, a few dates, every
  * departure step of a window), with travel-time statistics and the deltas
  * against the base. */
-#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "commands.h"
+#include "grens/access.h"
 #include "grens/report.h"
 #include "grens/rt.h"
 #include "grens/scenario.h"
@@ -23,13 +22,14 @@
 #define MAX_DATES 16
 #define MAX_SCENARIOS 16
 #define STOP_CAP 256
+#define MAX_NOTES 256 /* route_cli_check_date notes kept: one per feed and date */
 
 static const char *const default_from[] = {"Amsterdam Centraal", "Rotterdam Centraal",
 					   "Den Haag Centraal", "Utrecht Centraal",
 					   "Eindhoven Centraal", "Schiphol Airport"};
 static const char *const default_to[] = {"Aachen Hbf"};
 /* The proposals that were on the table, newest first, and the variant NS
- * rejected in 2020 (feeds/scenarios/, grens-scenario(5)). */
+ * rejected in 2020 (feeds/scenarios/, README "The shipped scenarios"). */
 static const char *const default_scenarios[] = {"ic-eindhoven-aken", "ic-eindhoven-aken-randen",
 						"ic-denhaag-aken", "ic-aken"};
 #define DEFAULT_SCENARIOS (sizeof(default_scenarios) / sizeof(*default_scenarios))
@@ -42,7 +42,8 @@ static void usage(FILE *o)
 		"                     [--window HH:MM-HH:MM] [--step S] [--threshold MIN]\n"
 		"                     [--max-transfers N] [--format text|csv|json] [--out DIR]\n"
 		"                     [--links FILE|none] [--rt FILE] [--timings]\n"
-		"                     [--realised ARCHIVE [--no-data-as-scheduled]]\n\n"
+		"                     [--realised ARCHIVE [--realised-vs-scheduled]\n"
+		"                      [--no-data-as-scheduled]]\n\n"
 		"Runs the base network and each scenario on the same queries: every origin to\n"
 		"every destination (and back, unless --one-way), on each date, leaving at every\n"
 		"step of the window. Per origin, destination, date and scenario: min, median\n"
@@ -204,7 +205,6 @@ struct net {
 	const char *hash;	 /* "" for the base */
 	const char *description; /* "" for the base */
 	grens_timetable *tt;
-	grens_raptor *ws;
 	grens_scenario *sc;
 	grens_scenario_result *res;
 	grens_rt_overlay *ov; /* live times (--rt), realised times (--realised) or NULL */
@@ -219,7 +219,7 @@ struct live {
 	grens_date first, last;
 };
 
-/* The timetable (linked as every command links it), a RAPTOR workspace and,
+/* The timetable (linked as every command links it) and,
  * with a realtime feed, its overlay on this network. */
 static int build(const cli_source *src, const grens_gtfs_feed *const *feeds, uint32_t n,
 		 const cli_link_args *link, const grens_net_links *links, const struct live *lv,
@@ -229,12 +229,6 @@ static int build(const cli_source *src, const grens_gtfs_feed *const *feeds, uin
 		     : cli_net_build(CMD, feeds, n, link, links, &net->tt, NULL);
 	if (rc != 0) {
 		cli_errorf(CMD, "building the %s network failed", net->name);
-		return CLI_EXIT_FAIL;
-	}
-	grens_error err;
-	grens_error_clear(&err);
-	if (grens_raptor_new(&net->ws, net->tt, GRENS_ROUTE_MAX_TRANSFERS, &err) != 0) {
-		cli_report_error(CMD, &err);
 		return CLI_EXIT_FAIL;
 	}
 	char label[512];
@@ -269,39 +263,12 @@ static int load_scenario(const char *path, const grens_gtfs_feed *const *feeds, 
 static void net_free(struct net *net)
 {
 	grens_rt_overlay_release(net->ov);
-	grens_raptor_free(net->ws);
 	grens_timetable_free(net->tt);
 	grens_scenario_result_free(net->res);
 	grens_scenario_free(net->sc);
 }
 
-/* ---- rows ------------------------------------------------------------------ */
-
-struct place {
-	const char *query;
-	char id[256];
-	char name[256];
-};
-
-struct row {
-	unsigned from, to; /* indices into places */
-	unsigned date, net;
-	grens_route_profile_summary sum;
-	int32_t first_dep, last_dep; /* GRENS_ROUTE_UNREACHED when none */
-	bool has_delta;
-	int32_t delta_median;
-	/* The other statistics against the base row (GRENS_ROUTE_UNREACHED or
-	 * NAN when either side has none). */
-	int32_t delta_min, delta_p90;
-	double delta_transfers, delta_share;
-	/* Per train (grens_route_profile_train_saving): the travel time of the best journey that
-	 * rides a changed train minus that of the base journey from the same
-	 * departure; GRENS_ROUTE_UNREACHED when no departure gains. */
-	int32_t delta_train, train_dep;
-	/* best journey */
-	json_t *best; /* object or NULL */
-	char best_text[1024];
-};
+/* ---- places ------------------------------------------------------------------ */
 
 /* The display stop of a resolved stop set: a station if one is in it. */
 static uint32_t display_stop(const grens_timetable *tt, const uint32_t *s, uint32_t n)
@@ -312,492 +279,64 @@ static uint32_t display_stop(const grens_timetable *tt, const uint32_t *s, uint3
 	return s[0];
 }
 
-static int32_t delta_or_none(int32_t v, int32_t base)
+/* Every place (origins, then destinations) resolved on each network, into
+ * stops[net][place][0..STOP_CAP); ids and names from the base. */
+static int resolve(const struct args *a, const struct net *nets, unsigned net_count,
+		   uint32_t *stops, grens_access_od_stops *sets, char (*ids)[256],
+		   char (*names)[256], grens_report_place *places)
 {
-	return v == GRENS_ROUTE_UNREACHED || base == GRENS_ROUTE_UNREACHED
-		   ? GRENS_ROUTE_UNREACHED
-		   : v - base;
-}
-
-/* The deltas of r against base (r itself for the base rows: all 0). */
-static void set_deltas(struct row *r, const struct row *base)
-{
-	r->has_delta = r->sum.median != GRENS_ROUTE_UNREACHED &&
-		       base->sum.median != GRENS_ROUTE_UNREACHED;
-	if (r->has_delta)
-		r->delta_median = r->sum.median - base->sum.median;
-	r->delta_min = delta_or_none(r->sum.min, base->sum.min);
-	r->delta_p90 = delta_or_none(r->sum.p90, base->sum.p90);
-	r->delta_transfers = r->sum.mean_transfers - base->sum.mean_transfers; /* NAN stays */
-	r->delta_share = r->sum.share_under - base->sum.share_under;
-}
-
-static void hhmm(int32_t t, char *buf, size_t n)
-{
-	if (t == GRENS_ROUTE_UNREACHED || t == GRENS_TIME_NONE) {
-		snprintf(buf, n, "-");
-		return;
-	}
-	snprintf(buf, n, "%02d:%02d", t / 3600, (t / 60) % 60);
-}
-
-static void duration(int32_t s, char *buf, size_t n)
-{
-	if (s == GRENS_ROUTE_UNREACHED)
-		snprintf(buf, n, "-");
-	else
-		snprintf(buf, n, "%d:%02d", s / 3600, (s / 60) % 60);
-}
-
-static void signed_minutes(int32_t delta, char *buf, size_t n)
-{
-	if (delta == GRENS_ROUTE_UNREACHED)
-		snprintf(buf, n, "-");
-	else if (delta == 0)
-		snprintf(buf, n, "0");
-	else
-		snprintf(buf, n, "%+d min", (delta + (delta > 0 ? 30 : -30)) / 60);
-}
-
-static json_t *iso_or_null(grens_date d, int32_t t)
-{
-	if (t == GRENS_ROUTE_UNREACHED)
-		return json_null();
-	char buf[32];
-	grens_route_format_time(d, t, buf, sizeof(buf));
-	return json_string(buf);
-}
-
-/* The journey leaving at `time` with the earliest arrival, as JSON and as a
- * one-line text. */
-static int best_journey(struct net *net, const grens_route_query *q0, int32_t time,
-			const struct args *a, struct row *r)
-{
-	grens_route_query q = *q0;
-	q.time = time;
-	grens_route_options opts = GRENS_ROUTE_OPTIONS_INIT;
-	opts.max_transfers = a->max_transfers;
-	opts.rt = net->ov;
-	grens_route_result res;
-	grens_error err;
-	grens_error_clear(&err);
-	if (grens_raptor_route(net->ws, &q, &opts, &res, &err)) {
-		cli_report_error(CMD, &err);
-		return -1;
-	}
-	if (!res.journey_count)
-		return 0;
-	const grens_timetable *tt = net->tt;
-	const grens_route_journey *j = &res.journeys[0];
-	/* the JSON in the one journey encoding (grens-json(7), JOURNEYS) */
-	char *text = NULL;
-	if (grens_report_journey_json(&text, tt, net->ov, q.date, &res, 0, &err)) {
-		cli_report_error(CMD, &err);
-		return -1;
-	}
-	r->best = json_loads(text, 0, NULL);
-	free(text);
-	if (!r->best)
-		return -1;
-	/* and the one line of the text table */
-	size_t used = 0;
-	r->best_text[0] = '\0';
-	for (uint32_t i = 0; i < j->leg_count; i++) {
-		const grens_route_leg *l = &res.legs[j->leg_offset + i];
-		char dep[16], arr[16];
-		hhmm(l->departure, dep, sizeof(dep));
-		hhmm(l->arrival, arr, sizeof(arr));
-		int m;
-		if (l->mode == GRENS_ROUTE_LEG_TRANSIT) {
-			grens_route_leg_info info;
-			grens_route_leg_describe(tt, net->ov, l, &info);
-			m = snprintf(r->best_text + used, sizeof(r->best_text) - used,
-				     "%s%s %s %s - %s %s", used ? ", " : "", dep, info.route,
-				     grens_net_str(tt, tt->stop_name[l->from_stop]), arr,
-				     grens_net_str(tt, tt->stop_name[l->to_stop]));
-		} else {
-			m = snprintf(r->best_text + used, sizeof(r->best_text) - used,
-				     "%swalk %d min to %s", used ? ", " : "",
-				     (l->arrival - l->departure + 59) / 60,
-				     grens_net_str(tt, tt->stop_name[l->to_stop]));
-		}
-		if (m > 0 && (size_t)m < sizeof(r->best_text) - used)
-			used += (size_t)m;
-	}
-	return 0;
-}
-
-/* One origin-destination pair on one date in one network. */
-static int run_row(struct net *net, const struct place *from, const struct place *to,
-		   grens_date date, const struct args *a, grens_route_profile_step *steps,
-		   struct row *r)
-{
-	uint32_t fs[STOP_CAP], ts[STOP_CAP], fn, tn;
-	int code = route_cli_stops(CMD, net->tt, "--from", from->query, fs, STOP_CAP, &fn);
-	if (code)
-		return code;
-	code = route_cli_stops(CMD, net->tt, "--to", to->query, ts, STOP_CAP, &tn);
-	if (code)
-		return code;
-	grens_route_query q = {fs, fn, ts, tn, date, a->t0};
-	grens_route_options opts = GRENS_ROUTE_OPTIONS_INIT;
-	opts.max_transfers = a->max_transfers;
-	opts.rt = net->ov;
-	grens_error err;
-	grens_error_clear(&err);
-	uint32_t n = (uint32_t)((a->t1 - a->t0) / a->step + 1);
-	if (grens_raptor_profile(net->ws, &q, a->t0, a->t1, a->step, &opts, steps, &err)) {
-		cli_report_error(CMD, &err);
-		return CLI_EXIT_FAIL;
-	}
-	grens_route_profile_summarize(steps, n, a->threshold, &r->sum);
-	r->first_dep = r->last_dep = GRENS_ROUTE_UNREACHED;
-	int32_t best_step = GRENS_ROUTE_UNREACHED, best_time = INT32_MAX,
-		last_step = GRENS_ROUTE_UNREACHED;
-	for (uint32_t i = 0; i < n; i++) {
-		if (steps[i].arrival == GRENS_ROUTE_UNREACHED)
-			continue;
-		int32_t tt = steps[i].arrival - steps[i].departure;
-		if (tt < best_time) {
-			best_time = tt;
-			best_step = steps[i].departure;
-		}
-		last_step = steps[i].departure;
-	}
-	if (best_step == GRENS_ROUTE_UNREACHED)
-		return 0;
-	/* First and last departure: the journeys found from the window's
-	 * first and last reached step. */
-	grens_route_result res;
-	q.time = a->t0;
-	if (grens_raptor_route(net->ws, &q, &opts, &res, &err)) {
-		cli_report_error(CMD, &err);
-		return CLI_EXIT_FAIL;
-	}
-	if (res.journey_count)
-		r->first_dep = res.journeys[0].departure;
-	q.time = last_step;
-	if (grens_raptor_route(net->ws, &q, &opts, &res, &err)) {
-		cli_report_error(CMD, &err);
-		return CLI_EXIT_FAIL;
-	}
-	if (res.journey_count)
-		r->last_dep = res.journeys[0].departure;
-	q.time = a->t0;
-	return best_journey(net, &q, best_step, a, r) ? CLI_EXIT_FAIL : 0;
-}
-
-/* ---- dates ------------------------------------------------------------------ */
-
-
-/* ---- output ------------------------------------------------------------------- */
-
-/* The network whose realised counts the outputs quote: the base, or with
- * --realised-vs-scheduled the realised one after the schedule. */
-static unsigned realised_net(const struct args *a)
-{
-	return a->rz.vs_scheduled ? 1 : 0;
-}
-
-struct report {
-	const struct args *a;
-	struct net *nets;
-	unsigned net_count;
-	struct place *places;
-	struct row *rows;
-	size_t row_count;
-	json_t *notes; /* route_cli_check_date notes of every date */
-};
-
-static void print_text(FILE *o, const struct report *rp)
-{
-	const struct args *a = rp->a;
-	char w0[16], w1[16];
-	hhmm(a->t0, w0, sizeof(w0));
-	hhmm(a->t1, w1, sizeof(w1));
-	fprintf(o,
-		"grens compare: departures every %d s %s-%s; travel time includes waiting at the "
-		"origin\n",
-		a->step, w0, w1);
-	if (a->rt)
-		fprintf(o, "grens compare: live times of %s on every network\n", a->rt);
-	if (a->rz.archive && a->rz.vs_scheduled)
-		fprintf(o, "grens compare: the schedule against the realised times of %s (%u trips "
-			   "no data, %s)\n",
-			a->rz.archive, rp->nets[1].rcounts.trips_no_data,
-			a->rz.no_data_as_scheduled ? "run as scheduled" : "not ridden");
-	else if (a->rz.archive)
-		fprintf(o, "grens compare: realised times of %s on every network (%u trips no data "
-			   "on the base, %s)\n",
-			a->rz.archive, rp->nets[0].rcounts.trips_no_data,
-			a->rz.no_data_as_scheduled ? "run as scheduled" : "not ridden");
-	for (unsigned i = 0; i < rp->net_count; i++) {
-		fputs("  ", o);
-		cli_table_cell(o, rp->nets[i].name, 24, false, false);
-		fprintf(o, " %s%s%s%s\n",
-			rp->nets[i].hash[0] ? "sha256 " : "the network as loaded", rp->nets[i].hash,
-			rp->nets[i].description[0] ? "\n                           " : "",
-			rp->nets[i].description);
-	}
-	char under[16];
-	/* the per-minute median against the per-train saving: grens-compare(1),
-	 * READING THE DEFAULT RESULT */
-	fputs("  Δmedian: the change of the median over the departure minutes (waiting at the\n"
-	      "  origin counts); Δtrain: the best journey riding a changed train against the\n"
-	      "  best base journey from the same departure, each timed from its own departure\n",
-	      o);
-	snprintf(under, sizeof(under), "<=%dh%02d", a->threshold / 3600, (a->threshold / 60) % 60);
-	/* "Δ" is two bytes and one column: pad the last heading by width. */
-	fprintf(o, "\n%-20s %-20s %-10s %-24s %6s %6s %6s %5s %6s %5s %5s ", "from", "to", "date",
-		"scenario", "min", "median", "p90", "chg", under, "first", "last");
-	cli_table_cell(o, "Δmedian", 8, false, true);
-	fputc(' ', o);
-	cli_table_cell(o, "Δtrain", 8, false, true);
-	fputc('\n', o);
-	for (size_t i = 0; i < rp->row_count; i++) {
-		const struct row *r = &rp->rows[i];
-		char date[16], mn[16], md[16], p9[16], first[16], last[16], delta[32], chg[16],
-		    share[16];
-		grens_date_format_iso(a->dates[r->date], date, sizeof(date));
-		duration(r->sum.min, mn, sizeof(mn));
-		duration(r->sum.median, md, sizeof(md));
-		duration(r->sum.p90, p9, sizeof(p9));
-		hhmm(r->first_dep, first, sizeof(first));
-		hhmm(r->last_dep, last, sizeof(last));
-		char train[32];
-		signed_minutes(r->has_delta ? r->delta_median : GRENS_ROUTE_UNREACHED, delta,
-			       sizeof(delta));
-		signed_minutes(r->delta_train, train, sizeof(train));
-		if (isnan(r->sum.mean_transfers))
-			snprintf(chg, sizeof(chg), "-");
-		else
-			snprintf(chg, sizeof(chg), "%.2f", r->sum.mean_transfers);
-		snprintf(share, sizeof(share), "%.0f%%", 100.0 * r->sum.share_under);
-		/* names by display width, cut at a character (not inside "ö") */
-		cli_table_cell(o, rp->places[r->from].name, 20, true, false);
-		fputc(' ', o);
-		cli_table_cell(o, rp->places[r->to].name, 20, true, false);
-		fprintf(o, " %-10s ", date);
-		cli_table_cell(o, rp->nets[r->net].name, 24, true, false);
-		fprintf(o, " %6s %6s %6s %5s %6s %5s %5s %8s %8s\n", mn, md, p9, chg, share, first,
-			last, delta, train);
-	}
-	fprintf(o, "\nbest journeys (the shortest travel time in the window):\n");
-	for (size_t i = 0; i < rp->row_count; i++) {
-		const struct row *r = &rp->rows[i];
-		char date[16];
-		grens_date_format_iso(a->dates[r->date], date, sizeof(date));
-		fprintf(o, "  %s -> %s %s %s: %s\n", rp->places[r->from].name,
-			rp->places[r->to].name, date, rp->nets[r->net].name,
-			r->best ? r->best_text : "no journey");
-	}
-}
-
-static void csv_int(FILE *o, int32_t v)
-{
-	if (v != GRENS_ROUTE_UNREACHED)
-		fprintf(o, "%d", v);
-}
-
-static void print_csv(FILE *o, const struct report *rp)
-{
-	const struct args *a = rp->a;
-	fprintf(o, "from_id,from_name,to_id,to_name,date,scenario,scenario_sha256,min_s,median_s,"
-		   "p90_s,mean_transfers,share_under_threshold,first_departure,last_departure,"
-		   "delta_median_s,best_journey,delta_min_s,delta_p90_s,delta_mean_transfers,"
-		   "delta_share_under_threshold,delta_train_s,train_departure\n");
-	for (size_t i = 0; i < rp->row_count; i++) {
-		const struct row *r = &rp->rows[i];
-		const struct place *f = &rp->places[r->from], *t = &rp->places[r->to];
-		char date[16], first[32] = "", last[32] = "";
-		grens_date_format_iso(a->dates[r->date], date, sizeof(date));
-		if (r->first_dep != GRENS_ROUTE_UNREACHED)
-			grens_route_format_time(a->dates[r->date], r->first_dep, first,
-						sizeof(first));
-		if (r->last_dep != GRENS_ROUTE_UNREACHED)
-			grens_route_format_time(a->dates[r->date], r->last_dep, last, sizeof(last));
-		cli_csv_field(o, f->id);
-		fputc(',', o);
-		cli_csv_field(o, f->name);
-		fputc(',', o);
-		cli_csv_field(o, t->id);
-		fputc(',', o);
-		cli_csv_field(o, t->name);
-		fprintf(o, ",%s,", date);
-		cli_csv_field(o, rp->nets[r->net].name);
-		fprintf(o, ",%s,", rp->nets[r->net].hash);
-		csv_int(o, r->sum.min);
-		fputc(',', o);
-		csv_int(o, r->sum.median);
-		fputc(',', o);
-		csv_int(o, r->sum.p90);
-		fputc(',', o);
-		if (!isnan(r->sum.mean_transfers))
-			fprintf(o, "%.3f", r->sum.mean_transfers);
-		fprintf(o, ",%.4f,%s,%s,", r->sum.share_under, first, last);
-		if (r->has_delta)
-			fprintf(o, "%d", r->delta_median);
-		fputc(',', o);
-		cli_csv_field(o, r->best ? r->best_text : "");
-		fputc(',', o);
-		csv_int(o, r->delta_min);
-		fputc(',', o);
-		csv_int(o, r->delta_p90);
-		fputc(',', o);
-		if (!isnan(r->delta_transfers))
-			fprintf(o, "%.3f", r->delta_transfers);
-		fprintf(o, ",%.4f,", r->delta_share);
-		csv_int(o, r->delta_train);
-		fputc(',', o);
-		if (r->train_dep != GRENS_ROUTE_UNREACHED) {
-			char dep[32];
-			grens_route_format_time(a->dates[r->date], r->train_dep, dep, sizeof(dep));
-			fputs(dep, o);
-		}
-		fputc('\n', o);
-	}
-}
-
-static json_t *int_or_null(int32_t v)
-{
-	return v == GRENS_ROUTE_UNREACHED ? json_null() : json_integer(v);
-}
-
-static json_t *report_json(const struct report *rp)
-{
-	const struct args *a = rp->a;
-	json_t *root = json_object(), *dates = json_array(), *names = json_array(),
-	       *hashes = json_object(), *rows = json_array();
-	for (unsigned i = 0; i < a->date_count; i++) {
-		char d[16];
-		grens_date_format_iso(a->dates[i], d, sizeof(d));
-		json_array_append_new(dates, json_string(d));
-	}
-	for (unsigned i = 0; i < rp->net_count; i++) {
-		json_array_append_new(names, json_string(rp->nets[i].name));
-		json_object_set_new(hashes, rp->nets[i].name,
-				    rp->nets[i].hash[0] ? json_string(rp->nets[i].hash) : json_null());
-	}
-	char w0[16], w1[16], window[40];
-	hhmm(a->t0, w0, sizeof(w0));
-	hhmm(a->t1, w1, sizeof(w1));
-	snprintf(window, sizeof(window), "%s-%s", w0, w1);
-	json_object_set_new(root, "dates", dates);
-	json_object_set_new(root, "window", json_string(window));
-	json_object_set_new(root, "step_s", json_integer(a->step));
-	json_object_set_new(root, "threshold_s", json_integer(a->threshold));
-	json_object_set_new(root, "scenarios", names);
-	json_object_set_new(root, "scenario_sha256", hashes);
-	json_object_set_new(root, "rt", a->rt ? json_string(a->rt) : json_null());
-	if (a->rz.archive) {
-		/* the base network's counts; each scenario's differ by its new trips */
-		grens_date first = a->dates[0], last = a->dates[0];
-		for (unsigned i = 1; i < a->date_count; i++) {
-			first = a->dates[i] < first ? a->dates[i] : first;
-			last = a->dates[i] > last ? a->dates[i] : last;
-		}
-		json_t *rz = realised_cli_counts_json(&a->rz, first, last,
-						      &rp->nets[realised_net(a)].rcounts);
-		json_t *per = json_object();
-		for (unsigned i = realised_net(a); i < rp->net_count; i++)
-			json_object_set_new(per, rp->nets[i].name,
-					    json_integer(rp->nets[i].rcounts.trips_no_data));
-		json_object_set_new(rz, "trips_no_data_by_network", per);
-		json_object_set_new(root, "realised", rz);
-		if (a->rz.vs_scheduled)
-			json_object_set_new(root, "comparison", json_string("realised-vs-scheduled"));
-	}
-	for (size_t i = 0; i < rp->row_count; i++) {
-		const struct row *r = &rp->rows[i];
-		const struct place *f = &rp->places[r->from], *t = &rp->places[r->to];
-		char date[16];
-		grens_date_format_iso(a->dates[r->date], date, sizeof(date));
-		json_t *o = json_object();
-		json_object_set_new(o, "from",
-				    json_pack("{s:s, s:s}", "id", f->id, "name", f->name));
-		json_object_set_new(o, "to", json_pack("{s:s, s:s}", "id", t->id, "name", t->name));
-		json_object_set_new(o, "date", json_string(date));
-		json_object_set_new(o, "scenario", json_string(rp->nets[r->net].name));
-		json_object_set_new(o, "scenario_sha256",
-				    rp->nets[r->net].hash[0] ? json_string(rp->nets[r->net].hash) : json_null());
-		json_object_set_new(o, "steps", json_integer(r->sum.steps));
-		json_object_set_new(o, "reached", json_integer(r->sum.reached));
-		json_object_set_new(o, "min_s", int_or_null(r->sum.min));
-		json_object_set_new(o, "median_s", int_or_null(r->sum.median));
-		json_object_set_new(o, "p90_s", int_or_null(r->sum.p90));
-		json_object_set_new(o, "mean_transfers",
-				    isnan(r->sum.mean_transfers)
-					? json_null()
-					: json_real(round(r->sum.mean_transfers * 1e4) / 1e4));
-		json_object_set_new(o, "share_under_threshold",
-				    json_real(round(r->sum.share_under * 1e4) / 1e4));
-		json_object_set_new(o, "first_departure",
-				    iso_or_null(a->dates[r->date], r->first_dep));
-		json_object_set_new(o, "last_departure",
-				    iso_or_null(a->dates[r->date], r->last_dep));
-		json_object_set_new(o, "delta_median_s",
-				    r->has_delta ? json_integer(r->delta_median) : json_null());
-		json_object_set_new(o, "delta_min_s", int_or_null(r->delta_min));
-		json_object_set_new(o, "delta_p90_s", int_or_null(r->delta_p90));
-		json_object_set_new(o, "delta_mean_transfers",
-				    isnan(r->delta_transfers)
-					? json_null()
-					: json_real(round(r->delta_transfers * 1e4) / 1e4));
-		json_object_set_new(o, "delta_share_under_threshold",
-				    json_real(round(r->delta_share * 1e4) / 1e4));
-		json_object_set_new(o, "delta_train_s", int_or_null(r->delta_train));
-		json_object_set_new(o, "train_departure",
-				    iso_or_null(a->dates[r->date], r->train_dep));
-		json_object_set_new(o, "best_journey",
-				    r->best ? json_incref(r->best) : json_null());
-		json_array_append_new(rows, o);
-	}
-	json_object_set_new(root, "rows", rows);
-	json_object_set(root, "notes", rp->notes);
-	return root;
-}
-
-static int write_json(FILE *o, const struct report *rp)
-{
-	json_t *root = report_json(rp);
-	if (!root)
-		return -1;
-	int rc = json_dumpf(root, o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	fputc('\n', o);
-	json_decref(root);
-	return rc;
-}
-
-static int write_all(const struct report *rp, const char *dir)
-{
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-		cli_errorf(CMD, "cannot create %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	static const char *const names[] = {"compare.txt", "compare.csv", "compare.json"};
-	for (int i = 0; i < 3; i++) {
-		char path[4096], tmp[4200];
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-		FILE *o = fopen(tmp, "w");
-		if (!o) {
-			cli_errorf(CMD, "cannot write %s: %s", tmp, strerror(errno));
-			return -1;
-		}
-		int rc = 0;
-		if (i == 0)
-			print_text(o, rp);
-		else if (i == 1)
-			print_csv(o, rp);
-		else
-			rc = write_json(o, rp);
-		if (fclose(o) != 0 || rc != 0 || rename(tmp, path) != 0) {
-			cli_errorf(CMD, "cannot write %s", path);
-			remove(tmp);
-			return -1;
+	unsigned place_count = a->from_count + a->to_count;
+	for (unsigned ni = 0; ni < net_count; ni++) {
+		for (unsigned k = 0; k < place_count; k++) {
+			size_t at = (size_t)ni * place_count + k;
+			uint32_t *s = stops + at * STOP_CAP, n;
+			const char *q = k < a->from_count ? a->from[k] : a->to[k - a->from_count];
+			int code = route_cli_stops(CMD, nets[ni].tt,
+						   k < a->from_count ? "--from" : "--to", q, s,
+						   STOP_CAP, &n);
+			if (code)
+				return code;
+			sets[at] = (grens_access_od_stops){ s, n };
+			if (ni)
+				continue;
+			uint32_t d = display_stop(nets[0].tt, s, n);
+			route_cli_stop_id(nets[0].tt, d, ids[k], sizeof(ids[k]));
+			snprintf(names[k], sizeof(names[k]), "%s",
+				 grens_net_str(nets[0].tt, nets[0].tt->stop_name[d]));
+			places[k] = (grens_report_place){ ids[k], names[k], NAN, NAN };
 		}
 	}
 	return 0;
+}
+
+/* The pairs: every origin to every destination, and back unless one_way. */
+static uint32_t make_pairs(const struct args *a, grens_access_od_pair *pairs)
+{
+	uint32_t n = 0;
+	for (unsigned fi = 0; fi < a->from_count; fi++)
+		for (unsigned ti = 0; ti < a->to_count; ti++)
+			for (int back = 0; back < (a->one_way ? 1 : 2); back++)
+				pairs[n++] = back ? (grens_access_od_pair){ a->from_count + ti, fi }
+						  : (grens_access_od_pair){ fi, a->from_count + ti };
+	return n;
+}
+
+/* route_cli_check_date's notes as the document's. */
+static void take_notes(json_t *notes, grens_report_compare_note *out, uint32_t *n)
+{
+	size_t i;
+	json_t *note;
+	*n = 0;
+	json_array_foreach(notes, i, note) {
+		if (*n == MAX_NOTES)
+			break;
+		out[(*n)++] = (grens_report_compare_note){
+			json_string_value(json_object_get(note, "code")),
+			json_string_value(json_object_get(note, "date")),
+			json_string_value(json_object_get(note, "feed")),
+			json_string_value(json_object_get(note, "message")),
+		};
+	}
 }
 
 /* ---- main --------------------------------------------------------------------- */
@@ -807,6 +346,58 @@ static double now_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The document of the run: names, notes and the realised block. */
+static int write_out(const struct args *a, const struct net *nets, unsigned net_count,
+		     const grens_access_od_result *od, const grens_access_od_pair *pairs,
+		     const grens_report_place *places, json_t *notes)
+{
+	grens_report_compare_network names[MAX_SCENARIOS + 1];
+	grens_report_compare_note note[MAX_NOTES];
+	uint32_t note_count;
+	for (unsigned i = 0; i < net_count; i++)
+		names[i] = (grens_report_compare_network){ nets[i].name, nets[i].hash,
+							   nets[i].description,
+							   nets[i].rcounts.trips_no_data };
+	take_notes(notes, note, &note_count);
+	char *realised = NULL;
+	if (a->rz.archive) {
+		grens_date first = a->dates[0], last = a->dates[0];
+		for (unsigned i = 1; i < a->date_count; i++) {
+			first = a->dates[i] < first ? a->dates[i] : first;
+			last = a->dates[i] > last ? a->dates[i] : last;
+		}
+		/* with --realised-vs-scheduled the realised network is the second */
+		json_t *rz = realised_cli_counts_json(&a->rz, first, last,
+						      &nets[a->rz.vs_scheduled ? 1 : 0].rcounts);
+		realised = rz ? json_dumps(rz, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		json_decref(rz);
+		if (!realised) {
+			cli_errorf(CMD, "out of memory");
+			return CLI_EXIT_FAIL;
+		}
+	}
+	grens_report_compare doc = {
+		.od = od, .pairs = pairs, .places = places, .networks = names,
+		.network_count = net_count, .rt = a->rt, .realised_archive = a->rz.archive,
+		.no_data_as_scheduled = a->rz.no_data_as_scheduled, .realised_json = realised,
+		.realised_vs_scheduled = a->rz.vs_scheduled,
+		.notes = note, .note_count = note_count,
+	};
+	grens_report_compare_format format = a->format == CLI_FORMAT_JSON  ? GRENS_REPORT_COMPARE_JSON
+					     : a->format == CLI_FORMAT_CSV ? GRENS_REPORT_COMPARE_CSV
+									   : GRENS_REPORT_COMPARE_TEXT;
+	grens_error err;
+	grens_error_clear(&err);
+	int code = CLI_EXIT_OK;
+	if ((a->out_dir && grens_report_compare_write_dir(&doc, a->out_dir, &err)) ||
+	    grens_report_compare_write(&doc, format, stdout, &err)) {
+		cli_report_error(CMD, &err);
+		code = CLI_EXIT_FAIL;
+	}
+	free(realised);
+	return code;
 }
 
 int cmd_compare(int argc, char **argv)
@@ -820,11 +411,12 @@ int cmd_compare(int argc, char **argv)
 	struct net nets[MAX_SCENARIOS + 1];
 	memset(nets, 0, sizeof(nets));
 	unsigned net_count = 0;
-	struct place places[2 * MAX_PLACES];
-	unsigned place_count = 0;
-	struct row *rows = NULL;
-	size_t row_count = 0;
-	grens_route_profile_step *steps = NULL;
+	grens_report_place places[2 * MAX_PLACES];
+	char ids[2 * MAX_PLACES][256], names[2 * MAX_PLACES][256];
+	grens_access_od_pair pairs[2 * MAX_PLACES * MAX_PLACES];
+	grens_access_od_stops *sets = NULL;
+	uint32_t *stops = NULL;
+	grens_access_od_result *od = NULL;
 	double t_start = now_s(), t_loaded, t_built, t_queried;
 	grens_net_links *links = NULL;
 	grens_rt_feed *rtf = NULL;
@@ -886,7 +478,6 @@ int cmd_compare(int argc, char **argv)
 	nets[0].description = "";
 	net_count = 1;
 	struct live lv = { rtf, a.rt, &a.rz, a.dates[0], a.dates[0] };
-	static const realised_cli_args no_realised;
 	for (unsigned di = 1; di < a.date_count; di++) {
 		if (a.dates[di] < lv.first)
 			lv.first = a.dates[di];
@@ -896,6 +487,7 @@ int cmd_compare(int argc, char **argv)
 	if (a.rz.vs_scheduled) {
 		/* base: the schedule; the one alternative: the same network on the
 		 * realised times */
+		static const realised_cli_args no_realised;
 		struct live sched = { NULL, NULL, &no_realised, lv.first, lv.last };
 		nets[0].name = "scheduled";
 		code = build(&src, cfeeds, src.count, &a.link, links, &sched, &nets[0]);
@@ -924,89 +516,51 @@ int cmd_compare(int argc, char **argv)
 			goto done;
 	}
 	t_built = now_s();
-	/* Places: origins then destinations; ids and names from the base. */
-	for (unsigned k = 0; k < a.from_count + a.to_count; k++) {
-		struct place *p = &places[place_count++];
-		p->query = k < a.from_count ? a.from[k] : a.to[k - a.from_count];
-		uint32_t s[STOP_CAP], n;
-		code = route_cli_stops(CMD, nets[0].tt, k < a.from_count ? "--from" : "--to",
-				       p->query, s, STOP_CAP, &n);
-		if (code)
-			goto done;
-		uint32_t d = display_stop(nets[0].tt, s, n);
-		route_cli_stop_id(nets[0].tt, d, p->id, sizeof(p->id));
-		snprintf(p->name, sizeof(p->name), "%s",
-			 grens_net_str(nets[0].tt, nets[0].tt->stop_name[d]));
-	}
-	size_t pairs = (size_t)a.from_count * a.to_count * (a.one_way ? 1 : 2);
-	rows = calloc(pairs * a.date_count * net_count, sizeof(struct row));
-	size_t nsteps = (size_t)((a.t1 - a.t0) / a.step + 1);
-	steps = calloc(2 * nsteps, sizeof(*steps)); /* the base's, then a scenario's */
-	if (!rows || !steps) {
+	unsigned place_count = a.from_count + a.to_count;
+	sets = calloc((size_t)net_count * place_count, sizeof(*sets));
+	stops = calloc((size_t)net_count * place_count * STOP_CAP, sizeof(*stops));
+	if (!sets || !stops) {
 		cli_errorf(CMD, "out of memory");
 		code = CLI_EXIT_FAIL;
 		goto done;
 	}
-	for (unsigned fi = 0; fi < a.from_count; fi++) {
-		for (unsigned ti = 0; ti < a.to_count; ti++) {
-			for (int back = 0; back < (a.one_way ? 1 : 2); back++) {
-				unsigned from = back ? a.from_count + ti : fi;
-				unsigned to = back ? fi : a.from_count + ti;
-				for (unsigned di = 0; di < a.date_count; di++) {
-					struct row *base_row = &rows[row_count];
-					for (unsigned ni = 0; ni < net_count; ni++) {
-						struct row *r = &rows[row_count++];
-						r->from = from;
-						r->to = to;
-						r->date = di;
-						r->net = ni;
-						grens_route_profile_step *st =
-						    ni ? steps + nsteps : steps;
-						code =
-						    run_row(&nets[ni], &places[from], &places[to],
-							    a.dates[di], &a, st, r);
-						if (code)
-							goto done;
-						set_deltas(r, base_row);
-						if (ni) {
-							grens_route_profile_train_saving(steps, st, (uint32_t)nsteps,
-											 &r->delta_train, &r->train_dep);
-						} else {
-							r->delta_train = 0;
-							r->train_dep = GRENS_ROUTE_UNREACHED;
-						}
-					}
-				}
-			}
-		}
+	if ((code = resolve(&a, nets, net_count, stops, sets, ids, names, places)))
+		goto done;
+	grens_access_od_network on[MAX_SCENARIOS + 1];
+	for (unsigned i = 0; i < net_count; i++)
+		on[i] = (grens_access_od_network){ nets[i].tt, nets[i].ov,
+						   sets + (size_t)i * place_count };
+	uint32_t pair_count = make_pairs(&a, pairs);
+	grens_access_od_options oo = GRENS_ACCESS_OD_OPTIONS_INIT;
+	oo.dates = a.dates;
+	oo.date_count = a.date_count;
+	oo.window_start = a.t0;
+	oo.window_end = a.t1;
+	oo.step = a.step;
+	oo.threshold = a.threshold;
+	oo.max_transfers = a.max_transfers;
+	grens_error err;
+	grens_error_clear(&err);
+	if (grens_access_od_run(&od, on, net_count, place_count, pairs, pair_count, &oo, &err)) {
+		cli_report_error(CMD, &err);
+		code = CLI_EXIT_FAIL;
+		goto done;
 	}
 	t_queried = now_s();
 	if (a.timings)
 		fprintf(
 		    stderr,
 		    "grens compare: load %.3f s, apply scenarios and build %u timetables %.3f s, "
-		    "%zu profiles of %u departures and best journeys %.3f s\n",
-		    t_loaded - t_start, net_count, t_built - t_loaded, row_count,
-		    (unsigned)((a.t1 - a.t0) / a.step + 1), t_queried - t_built);
-	struct report rp = {&a, nets, net_count, places, rows, row_count, notes};
-	if (a.out_dir && write_all(&rp, a.out_dir)) {
-		code = CLI_EXIT_FAIL;
-		goto done;
-	}
-	if (a.format == CLI_FORMAT_JSON) {
-		if (write_json(stdout, &rp))
-			code = CLI_EXIT_FAIL;
-	} else if (a.format == CLI_FORMAT_CSV) {
-		print_csv(stdout, &rp);
-	} else {
-		print_text(stdout, &rp);
-	}
+		    "%u profiles of %u departures and best journeys %.3f s\n",
+		    t_loaded - t_start, net_count, t_built - t_loaded,
+		    grens_access_od_result_count(od), (unsigned)((a.t1 - a.t0) / a.step + 1),
+		    t_queried - t_built);
+	code = write_out(&a, nets, net_count, od, pairs, places, notes);
 done:
 	json_decref(notes);
-	for (size_t i = 0; i < row_count; i++)
-		json_decref(rows[i].best);
-	free(rows);
-	free(steps);
+	grens_access_od_result_free(od);
+	free(sets);
+	free(stops);
 	for (unsigned i = 0; i < net_count; i++)
 		net_free(&nets[i]);
 	cli_source_free(&src);

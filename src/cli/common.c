@@ -15,6 +15,7 @@
 #include "grens/fetch.h"
 #include "grens/gtfs.h"
 #include "grens/net.h"
+#include "grens/report.h"
 #include "grens/rt.h"
 #include "grens_config.h"
 

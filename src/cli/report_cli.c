@@ -138,94 +138,90 @@ done:
 	return code;
 }
 
-/* Profiles and the fastest journey of each pair, and the station map.
- * base_steps ([pair][step]) keeps the base profiles (scenario "base") and
- * gives a scenario's savings against them. */
+/* Profiles and the fastest journey of each pair (grens_access_od_run), and
+ * the station map. The base's run (scenario "base") is kept in *keep; a
+ * scenario's savings are against base, that run. */
 static int analyse(const char *cmd, const report_cli_spec *spec, grens_report *report,
 		   const grens_timetable *tt, const grens_access_places *places,
-		   const char *scenario, grens_route_profile_step *base_steps)
+		   const char *scenario, const grens_access_od_result *base,
+		   grens_access_od_result **keep)
 {
 	bool is_base = strcmp(scenario, "base") == 0;
-	uint32_t steps = (uint32_t)((spec->t1 - spec->t0) / spec->step) + 1;
-	uint32_t *from = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
-	uint32_t *to = calloc(GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
-	grens_route_profile_step *prof = calloc(steps, sizeof(*prof));
-	grens_raptor *raptor = NULL;
+	uint32_t np = 2 * spec->pair_count;
+	uint32_t *stops = calloc((size_t)(np ? np : 1) * GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
+	grens_access_od_stops sets[2 * REPORT_CLI_MAX_PAIRS];
+	grens_access_od_pair pairs[REPORT_CLI_MAX_PAIRS];
+	grens_access_od_result *od = NULL;
 	grens_error err;
 	grens_error_clear(&err);
 	int code = CLI_EXIT_FAIL;
-	if (!from || !to || !prof) {
+	if (!stops) {
 		cli_errorf(cmd, "out of memory");
 		goto done;
 	}
-	if (grens_raptor_new(&raptor, tt, 8, &err)) {
-		code = fail_err(cmd, &err);
-		goto done;
-	}
-	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
 	for (unsigned i = 0; i < spec->pair_count; i++) {
-		uint32_t nfrom, nto;
+		uint32_t *from = stops + (size_t)2 * i * GRENS_ROUTE_MAX_ENDPOINTS,
+			 *to = from + GRENS_ROUTE_MAX_ENDPOINTS, nfrom, nto;
 		if ((code = route_cli_stops(cmd, tt, "from", spec->from[i], from,
 					    GRENS_ROUTE_MAX_ENDPOINTS, &nfrom)) ||
 		    (code = route_cli_stops(cmd, tt, "to", spec->to[i], to,
 					    GRENS_ROUTE_MAX_ENDPOINTS, &nto)))
 			goto done;
-		code = CLI_EXIT_FAIL;
-		grens_route_query q = { from, nfrom, to, nto, spec->date, spec->t0 };
-		if (grens_raptor_profile(raptor, &q, spec->t0, spec->t1, spec->step, &o, prof,
-					 &err))
-			goto fail;
+		sets[2 * i] = (grens_access_od_stops){ from, nfrom };
+		sets[2 * i + 1] = (grens_access_od_stops){ to, nto };
+		pairs[i] = (grens_access_od_pair){ 2 * i, 2 * i + 1 };
+	}
+	code = CLI_EXIT_FAIL;
+	grens_access_od_network net = { tt, NULL, sets };
+	grens_access_od_options oo = GRENS_ACCESS_OD_OPTIONS_INIT;
+	oo.dates = &spec->date;
+	oo.date_count = 1;
+	oo.window_start = spec->t0;
+	oo.window_end = spec->t1;
+	oo.step = spec->step;
+	oo.threshold = spec->threshold;
+	oo.base = is_base ? NULL : base;
+	if (grens_access_od_run(&od, &net, 1, np, pairs, spec->pair_count, &oo, &err))
+		goto fail;
+	for (unsigned i = 0; i < spec->pair_count; i++) {
+		const grens_access_od_row *row = grens_access_od_result_row(od, i);
+		uint32_t steps;
+		const grens_route_profile_step *prof = grens_access_od_result_steps(od, i, &steps);
 		char fid[512], tid[512];
-		grens_report_place fp = place_of(tt, from[0], fid, sizeof(fid));
-		grens_report_place tp = place_of(tt, to[0], tid, sizeof(tid));
+		grens_report_place fp = place_of(tt, sets[2 * i].stops[0], fid, sizeof(fid));
+		grens_report_place tp = place_of(tt, sets[2 * i + 1].stops[0], tid, sizeof(tid));
 		if (grens_report_add_profile(report, &fp, &tp, scenario, prof, steps, &err))
 			goto fail;
-		grens_route_profile_step *kept = base_steps + (size_t)i * steps;
-		if (is_base) {
-			memcpy(kept, prof, steps * sizeof(*prof));
-		} else {
-			grens_route_profile_summary sb, ss;
-			int32_t delta, dep;
-			grens_route_profile_summarize(kept, steps, spec->threshold, &sb);
-			grens_route_profile_summarize(prof, steps, spec->threshold, &ss);
-			grens_route_profile_train_saving(kept, prof, steps, &delta, &dep);
-			if (grens_report_add_saving(report, &fp, &tp, scenario, sb.median, ss.median,
-						    delta, dep, &err))
+		if (!is_base) {
+			const grens_access_od_row *b = grens_access_od_result_row(base, i);
+			if (grens_report_add_saving(report, &fp, &tp, scenario, b->summary.median,
+						    row->summary.median, row->delta_train,
+						    row->train_departure, &err))
 				goto fail;
 		}
-		/* The fastest journey of the window: route at its departure step. */
-		uint32_t best = GRENS_NONE;
-		for (uint32_t k = 0; k < steps; k++)
-			if (prof[k].arrival != GRENS_ROUTE_UNREACHED &&
-			    (best == GRENS_NONE || prof[k].arrival - prof[k].departure <
-							   prof[best].arrival - prof[best].departure))
-				best = k;
-		if (best != GRENS_NONE) {
-			grens_route_result res;
-			q.time = prof[best].departure;
-			if (grens_raptor_route(raptor, &q, &o, &res, &err))
-				goto fail;
-			if (res.journey_count &&
-			    grens_report_add_journey(report, tt, spec->date, scenario, &res, 0, &err))
-				goto fail;
-		}
+		grens_route_result res;
+		if (grens_access_od_result_journey(od, i, &res, NULL, NULL) &&
+		    grens_report_add_journey(report, tt, spec->date, scenario, &res, 0, &err))
+			goto fail;
+	}
+	if (is_base && keep) {
+		*keep = od;
+		od = NULL;
 	}
 	{
 		const char *origin = spec->map_origin ? spec->map_origin : spec->from[0];
 		uint32_t n;
-		if ((code = route_cli_stops(cmd, tt, "map origin", origin, from,
+		if ((code = route_cli_stops(cmd, tt, "map origin", origin, stops,
 					    GRENS_ROUTE_MAX_ENDPOINTS, &n)))
 			goto done;
-		code = add_map(cmd, spec, report, tt, places, from, n, scenario);
+		code = add_map(cmd, spec, report, tt, places, stops, n, scenario);
 	}
 	goto done;
 fail:
 	code = fail_err(cmd, &err);
 done:
-	grens_raptor_free(raptor);
-	free(from);
-	free(to);
-	free(prof);
+	grens_access_od_result_free(od);
+	free(stops);
 	return code;
 }
 
@@ -571,7 +567,7 @@ static int add_population(const char *cmd, grens_report *report,
 static int scenario(const char *cmd, const report_cli_spec *spec, grens_report *report,
 		    grens_gtfs_feed *const *feeds, uint32_t count, const char *path,
 		    const grens_net_links *links, const grens_access_places *places,
-		    const grens_access_network *ties, grens_route_profile_step *base_steps)
+		    const grens_access_network *ties, const grens_access_od_result *base)
 {
 	grens_scenario *sc = NULL;
 	grens_scenario_result *res = NULL;
@@ -592,7 +588,7 @@ static int scenario(const char *cmd, const report_cli_spec *spec, grens_report *
 	const grens_gtfs_feed *const *modified = grens_scenario_result_feeds(res, &n);
 	if ((code = build(cmd, NULL, modified, n, links, &tt)) ||
 	    (code = analyse(cmd, spec, report, tt, places, grens_scenario_name(sc),
-				  base_steps)))
+				  base, NULL)))
 		goto done;
 	if (spec->places_count)
 		code = add_access(cmd, spec, report, tt, ties, grens_scenario_name(sc));
@@ -717,20 +713,13 @@ int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report 
 	grens_access_places *places = NULL;
 	grens_access_network *ties = NULL;
 	grens_net_links *links = NULL;
-	uint32_t steps = (uint32_t)((spec->t1 - spec->t0) / spec->step) + 1;
-	grens_route_profile_step *base_steps =
-		calloc((size_t)(spec->pair_count ? spec->pair_count : 1) * steps,
-		       sizeof(*base_steps));
+	grens_access_od_result *base = NULL; /* the base's pairs, for the savings */
 	grens_error err;
 	grens_error_clear(&err);
 	cli_link_args link;
 	cli_link_args_init(&link);
 	cli_feed_list list = spec->feeds;
 	int code = CLI_EXIT_FAIL;
-	if (!base_steps) {
-		cli_errorf(cmd, "out of memory");
-		goto done;
-	}
 	if ((spec->links && cli_link_option(cmd, "--links", spec->links, &link)) ||
 	    (!list.snapshot && cli_links_load(cmd, &link, &links)))
 		goto done;
@@ -766,14 +755,14 @@ int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report 
 	     (code = add_border(cmd, spec, report, src.feeds, src.count, links, places))) ||
 	    (spec->places_count &&
 	     (code = nl_only(cmd, spec, report, &src, links, ties))) ||
-	    (code = analyse(cmd, spec, report, tt, places, "base", base_steps)) ||
+	    (code = analyse(cmd, spec, report, tt, places, "base", NULL, &base)) ||
 	    (code = add_realtime(cmd, spec, report, tt, src.snapshot ? NULL : src.feeds,
 				 src.count)) ||
 	    (spec->places_count && (code = add_access(cmd, spec, report, tt, ties, "linked"))))
 		goto done;
 	for (unsigned i = 0; i < spec->scenario_count; i++)
 		if ((code = scenario(cmd, spec, report, src.feeds, src.count, spec->scenarios[i],
-				     links, places, ties, base_steps)))
+				     links, places, ties, base)))
 			goto done;
 	grens_access_network_free(ties);
 	ties = NULL;
@@ -792,6 +781,6 @@ done:
 	grens_access_places_free(places);
 	grens_net_links_free(links);
 	cli_source_free(&src);
-	free(base_steps);
+	grens_access_od_result_free(base);
 	return code;
 }

@@ -88,6 +88,20 @@ static void test_access(void)
 	grens_error_clear(&err);
 	check_einval(grens_access_border_run(NULL, NULL, NULL, NULL, 1, NULL, &err), &err, "grens_access_border_run");
 	grens_error_clear(&err);
+	check_einval(grens_access_od_run(NULL, NULL, 0, 0, NULL, 1, NULL, &err), &err, "grens_access_od_run");
+	grens_error_clear(&err);
+	CHECK_INT(grens_access_od_result_count(NULL), 0);
+	CHECK(grens_access_od_result_row(NULL, 0) == NULL);
+	CHECK(grens_access_od_result_options(NULL) == NULL);
+	uint32_t od_n = 1;
+	CHECK(grens_access_od_result_steps(NULL, 0, &od_n) == NULL && od_n == 0);
+	CHECK(grens_access_od_result_steps(NULL, 0, NULL) == NULL);
+	grens_route_result od_res;
+	const grens_timetable *od_tt = (const grens_timetable *)&od_res;
+	CHECK_INT(grens_access_od_result_journey(NULL, 0, &od_res, &od_tt, NULL), 0);
+	CHECK(od_tt == NULL && od_res.journey_count == 0);
+	CHECK_INT(grens_access_od_result_journey(NULL, 0, NULL, NULL, NULL), 0);
+	grens_error_clear(&err);
 	CHECK(grens_access_border_result(NULL, (grens_access_view)0) == NULL);
 	grens_error_clear(&err);
 	CHECK(grens_access_border_network(NULL) == NULL);
@@ -274,6 +288,11 @@ static void test_report(void)
 	check_einval(grens_report_table_write_csv(NULL, NULL, &err), &err, "grens_report_table_write_csv");
 	grens_error_clear(&err);
 	check_einval(grens_report_table_write_json(NULL, NULL, &err), &err, "grens_report_table_write_json");
+	grens_error_clear(&err);
+	check_einval(grens_report_compare_write(NULL, GRENS_REPORT_COMPARE_JSON, NULL, &err), &err, "grens_report_compare_write");
+	grens_error_clear(&err);
+	check_einval(grens_report_compare_write_dir(NULL, NULL, &err), &err, "grens_report_compare_write_dir");
+	grens_report_text_cell(NULL, NULL, 4, false, false);
 	grens_error_clear(&err);
 	check_einval(grens_report_table_write_geojson(NULL, (uint32_t)0, (uint32_t)0, NULL, &err), &err, "grens_report_table_write_geojson");
 	grens_error_clear(&err);
@@ -506,6 +525,13 @@ static void test_options_version(void)
 	check_einval(grens_report_diff("/nonexistent/a.json", "/nonexistent/b.json", &diff,
 				       "/nonexistent/out.json", NULL, NULL, &err),
 		     &err, "grens_report_diff");
+	grens_access_od_result *od = NULL;
+	grens_access_od_options od_opts = { 0 };
+	grens_access_od_network od_net = { 0 };
+	check_einval(grens_access_od_run(&od, &od_net, 1, 0, NULL, 0, &od_opts, &err), &err,
+		     "grens_access_od_run");
+	CHECK(strstr(err.message, "GRENS_ACCESS_OD_OPTIONS_INIT") != NULL);
+	CHECK(od == NULL);
 	/* made with _INIT the same call gets past the check and fails on the file */
 	grens_report_diff_options diff_ok = GRENS_REPORT_DIFF_OPTIONS_INIT;
 	int rc = grens_report_diff("/nonexistent/a.json", "/nonexistent/b.json", &diff_ok,
@@ -518,6 +544,7 @@ static void test_free_null(void)
 {
 	grens_access_border_free(NULL);
 	grens_access_network_free(NULL);
+	grens_access_od_result_free(NULL);
 	grens_access_places_free(NULL);
 	grens_access_result_free(NULL);
 	grens_arena_free(NULL);

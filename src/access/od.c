@@ -1,0 +1,336 @@
+/* Origin-destination pairs over a departure window, on several networks
+ * (grens/access.h: grens_access_od_run). */
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grens/access.h"
+
+struct grens_access_od_result {
+	grens_access_od_options opts; /* dates point into dates[] */
+	grens_date dates[GRENS_ACCESS_OD_MAX_DATES];
+	uint32_t network_count;
+	const grens_timetable *tt[GRENS_ACCESS_OD_MAX_NETWORKS];
+	const grens_rt_overlay *rt[GRENS_ACCESS_OD_MAX_NETWORKS];
+	uint32_t pair_count, steps; /* steps per profile */
+	uint32_t row_count;
+	grens_access_od_row *rows;
+	grens_route_profile_step *profiles; /* [row][step] */
+	grens_route_journey *journeys;	    /* [row] */
+	bool *has_journey;		    /* [row] */
+	grens_route_leg *legs;		    /* of all journeys, leg_offset into it */
+	uint32_t leg_count, leg_cap;
+};
+
+void grens_access_od_result_free(grens_access_od_result *r)
+{
+	if (!r)
+		return;
+	free(r->rows);
+	free(r->profiles);
+	free(r->journeys);
+	free(r->has_journey);
+	free(r->legs);
+	free(r);
+}
+
+static int check(const grens_access_od_network *networks, uint32_t network_count,
+		 uint32_t place_count, const grens_access_od_pair *pairs, uint32_t pair_count,
+		 const grens_access_od_options *o, grens_error *err)
+{
+	if (network_count == 0 || network_count > GRENS_ACCESS_OD_MAX_NETWORKS)
+		return grens_error_set(err, network_count ? GRENS_ELIMIT : GRENS_EARG,
+				       "%u networks: give 1 to %u", network_count,
+				       GRENS_ACCESS_OD_MAX_NETWORKS);
+	if (o->date_count == 0 || o->date_count > GRENS_ACCESS_OD_MAX_DATES || !o->dates)
+		return grens_error_set(err, o->date_count ? GRENS_ELIMIT : GRENS_EARG,
+				       "%u dates: give 1 to %u", o->date_count,
+				       GRENS_ACCESS_OD_MAX_DATES);
+	if (o->step <= 0 || o->window_end < o->window_start)
+		return grens_error_set(err, GRENS_EARG, "bad window %d-%d step %d",
+				       o->window_start, o->window_end, o->step);
+	if ((o->window_end - o->window_start) / o->step + 1 > (int32_t)GRENS_ROUTE_MAX_STEPS)
+		return grens_error_set(err, GRENS_ELIMIT, "the window has more than %u steps",
+				       GRENS_ROUTE_MAX_STEPS);
+	if (o->max_transfers > GRENS_ROUTE_MAX_TRANSFERS)
+		return grens_error_set(err, GRENS_EARG, "max_transfers %u is over %u",
+				       o->max_transfers, GRENS_ROUTE_MAX_TRANSFERS);
+	for (uint32_t n = 0; n < network_count; n++) {
+		if (!networks[n].tt || (place_count && !networks[n].places))
+			return grens_error_set(err, GRENS_EARG,
+					       "network %u has no timetable or no places", n);
+		for (uint32_t k = 0; k < place_count; k++) {
+			const grens_access_od_stops *p = &networks[n].places[k];
+			if (!p->count || !p->stops)
+				return grens_error_set(err, GRENS_EARG,
+						       "place %u has no stops in network %u", k, n);
+			for (uint32_t s = 0; s < p->count; s++)
+				if (p->stops[s] >= networks[n].tt->stop_count)
+					return grens_error_set(
+					    err, GRENS_EARG,
+					    "place %u: stop %u out of range in network %u", k,
+					    p->stops[s], n);
+		}
+	}
+	for (uint32_t i = 0; i < pair_count; i++)
+		if (pairs[i].from >= place_count || pairs[i].to >= place_count)
+			return grens_error_set(err, GRENS_EARG,
+					       "pair %u: place index out of range (%u places)", i,
+					       place_count);
+	const grens_access_od_result *b = o->base;
+	if (b && (b->pair_count != pair_count || b->opts.date_count != o->date_count ||
+		  b->opts.window_start != o->window_start || b->opts.window_end != o->window_end ||
+		  b->opts.step != o->step ||
+		  memcmp(b->dates, o->dates, o->date_count * sizeof(*o->dates)) != 0))
+		return grens_error_set(err, GRENS_EARG,
+				       "the base run has other pairs, dates or another window");
+	return 0;
+}
+
+/* Keep journeys[0] of res as row's best journey. */
+static int keep_journey(grens_access_od_result *r, uint32_t row, const grens_route_result *res,
+			grens_error *err)
+{
+	const grens_route_journey *j = &res->journeys[0];
+	if (j->leg_count > GRENS_ROUTE_MAX_LEGS)
+		return grens_error_set(err, GRENS_ELIMIT, "a journey of %u legs", j->leg_count);
+	if (j->leg_count > r->leg_cap - r->leg_count) {
+		uint32_t cap = r->leg_cap ? r->leg_cap : 64;
+		while (cap - r->leg_count < j->leg_count)
+			cap *= 2;
+		grens_route_leg *legs = realloc(r->legs, (size_t)cap * sizeof(*legs));
+		if (!legs)
+			return grens_error_set(err, GRENS_ENOMEM, "out of memory");
+		r->legs = legs;
+		r->leg_cap = cap;
+	}
+	memcpy(r->legs + r->leg_count, res->legs + j->leg_offset,
+	       (size_t)j->leg_count * sizeof(*r->legs));
+	r->journeys[row] = *j;
+	r->journeys[row].leg_offset = r->leg_count;
+	r->has_journey[row] = true;
+	r->leg_count += j->leg_count;
+	return 0;
+}
+
+/* The departure of the first journey found leaving at time or later. */
+static int first_journey(grens_raptor *ws, grens_route_query *q, int32_t time,
+			 const grens_route_options *ro, int32_t *departure, grens_error *err)
+{
+	grens_route_result res;
+	q->time = time;
+	int rc = grens_raptor_route(ws, q, ro, &res, err);
+	if (rc == 0 && res.journey_count)
+		*departure = res.journeys[0].departure;
+	return rc;
+}
+
+/* One pair on one date in one network: the profile, its summary, the
+ * first and last departure and the best journey. */
+static int run_row(grens_access_od_result *r, uint32_t row, grens_raptor *ws,
+		   grens_route_query *q, const grens_route_options *ro, grens_error *err)
+{
+	const grens_access_od_options *o = &r->opts;
+	grens_access_od_row *out = &r->rows[row];
+	grens_route_profile_step *steps = r->profiles + (size_t)row * r->steps;
+	int rc = grens_raptor_profile(ws, q, o->window_start, o->window_end, o->step, ro, steps,
+				      err);
+	if (rc)
+		return rc;
+	grens_route_profile_summarize(steps, r->steps, o->threshold, &out->summary);
+	out->first_departure = out->last_departure = out->best_step = GRENS_ROUTE_UNREACHED;
+	int32_t best_time = INT32_MAX, last_step = GRENS_ROUTE_UNREACHED;
+	for (uint32_t i = 0; i < r->steps; i++) {
+		if (steps[i].arrival == GRENS_ROUTE_UNREACHED)
+			continue;
+		int32_t t = steps[i].arrival - steps[i].departure;
+		if (t < best_time) {
+			best_time = t;
+			out->best_step = steps[i].departure;
+		}
+		last_step = steps[i].departure;
+	}
+	if (out->best_step == GRENS_ROUTE_UNREACHED)
+		return 0;
+	if ((rc = first_journey(ws, q, o->window_start, ro, &out->first_departure, err)) ||
+	    (rc = first_journey(ws, q, last_step, ro, &out->last_departure, err)))
+		return rc;
+	grens_route_result res;
+	q->time = out->best_step;
+	if ((rc = grens_raptor_route(ws, q, ro, &res, err)))
+		return rc;
+	return res.journey_count ? keep_journey(r, row, &res, err) : 0;
+}
+
+static int32_t delta_or_none(int32_t v, int32_t base)
+{
+	return v == GRENS_ROUTE_UNREACHED || base == GRENS_ROUTE_UNREACHED
+		   ? GRENS_ROUTE_UNREACHED
+		   : v - base;
+}
+
+/* The changes of row against base_row (steps over the same window). */
+static void set_deltas(grens_access_od_row *row, const grens_route_profile_step *steps,
+		       const grens_access_od_row *base_row, const grens_route_profile_step *base,
+		       uint32_t n, bool is_base)
+{
+	const grens_route_profile_summary *s = &row->summary, *b = &base_row->summary;
+	row->delta_min = delta_or_none(s->min, b->min);
+	row->delta_median = delta_or_none(s->median, b->median);
+	row->delta_p90 = delta_or_none(s->p90, b->p90);
+	row->delta_transfers = s->mean_transfers - b->mean_transfers; /* NAN stays */
+	row->delta_share = s->share_under - b->share_under;
+	if (is_base) {
+		row->delta_train = 0;
+		row->train_departure = GRENS_ROUTE_UNREACHED;
+	} else {
+		grens_route_profile_train_saving(base, steps, n, &row->delta_train,
+						 &row->train_departure);
+	}
+}
+
+static int alloc_result(grens_access_od_result **out, uint32_t network_count, uint32_t pair_count,
+			const grens_access_od_options *opts, grens_error *err)
+{
+	grens_access_od_result *r = calloc(1, sizeof(*r));
+	if (!r)
+		return grens_error_set(err, GRENS_ENOMEM, "out of memory");
+	r->opts = *opts;
+	memcpy(r->dates, opts->dates, opts->date_count * sizeof(*opts->dates));
+	r->opts.dates = r->dates;
+	r->opts.base = NULL;
+	r->network_count = network_count;
+	r->pair_count = pair_count;
+	r->steps = (uint32_t)((opts->window_end - opts->window_start) / opts->step + 1);
+	/* at most 2^32 pairs x 64 dates x 64 networks: counted in size_t */
+	size_t rows = (size_t)pair_count * opts->date_count * network_count;
+	if (rows > UINT32_MAX || rows > SIZE_MAX / sizeof(*r->profiles) / r->steps) {
+		free(r);
+		return grens_error_set(err, GRENS_ELIMIT, "%zu rows are too many", rows);
+	}
+	r->row_count = (uint32_t)rows;
+	r->rows = calloc(rows ? rows : 1, sizeof(*r->rows));
+	r->journeys = calloc(rows ? rows : 1, sizeof(*r->journeys));
+	r->has_journey = calloc(rows ? rows : 1, sizeof(*r->has_journey));
+	r->profiles = calloc((rows ? rows : 1) * r->steps, sizeof(*r->profiles));
+	if (!r->rows || !r->journeys || !r->has_journey || !r->profiles) {
+		grens_access_od_result_free(r);
+		return grens_error_set(err, GRENS_ENOMEM, "out of memory for %zu rows", rows);
+	}
+	*out = r;
+	return 0;
+}
+
+int grens_access_od_run(grens_access_od_result **out, const grens_access_od_network *networks,
+			uint32_t network_count, uint32_t place_count,
+			const grens_access_od_pair *pairs, uint32_t pair_count,
+			const grens_access_od_options *opts, grens_error *err)
+{
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_od_run: out is NULL");
+	*out = NULL;
+	if (!networks)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_od_run: networks is NULL");
+	if (!pairs && pair_count)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_od_run: pairs is NULL");
+	if (!opts)
+		return grens_error_set(err, GRENS_EINVAL, "grens_access_od_run: opts is NULL");
+	if (opts->version != GRENS_ACCESS_OD_OPTIONS_VERSION)
+		return grens_error_set(
+		    err, GRENS_EINVAL,
+		    "grens_access_od_run: options version %u, not %u (GRENS_ACCESS_OD_OPTIONS_INIT)",
+		    opts->version, GRENS_ACCESS_OD_OPTIONS_VERSION);
+	int rc = check(networks, network_count, place_count, pairs, pair_count, opts, err);
+	if (rc)
+		return rc;
+	grens_access_od_result *r = NULL;
+	grens_raptor *ws[GRENS_ACCESS_OD_MAX_NETWORKS] = {0};
+	if ((rc = alloc_result(&r, network_count, pair_count, opts, err)))
+		return rc;
+	const grens_access_od_result *base = opts->base;
+	for (uint32_t n = 0; n < network_count; n++) {
+		r->tt[n] = networks[n].tt;
+		r->rt[n] = networks[n].rt;
+		if ((rc = grens_raptor_new(&ws[n], networks[n].tt, opts->max_transfers, err)))
+			goto fail;
+	}
+	uint32_t row = 0;
+	for (uint32_t p = 0; p < pair_count; p++) {
+		for (uint32_t d = 0; d < opts->date_count; d++) {
+			uint32_t base_row = row;
+			for (uint32_t n = 0; n < network_count; n++, row++) {
+				const grens_access_od_stops *f = &networks[n].places[pairs[p].from],
+							    *t = &networks[n].places[pairs[p].to];
+				grens_route_query q = {f->stops,	 f->count,
+						       t->stops,	 t->count,
+						       opts->dates[d], opts->window_start};
+				grens_route_options ro = GRENS_ROUTE_OPTIONS_INIT;
+				ro.max_transfers = opts->max_transfers;
+				ro.rt = networks[n].rt;
+				r->rows[row].pair = p;
+				r->rows[row].date = d;
+				r->rows[row].network = n;
+				if ((rc = run_row(r, row, ws[n], &q, &ro, err)))
+					goto fail;
+				/* the base: networks[0] of this run, or of an earlier one */
+				const grens_access_od_result *br = base ? base : r;
+				uint32_t bi = base ? (p * opts->date_count + d) * base->network_count
+						   : base_row;
+				set_deltas(&r->rows[row], r->profiles + (size_t)row * r->steps,
+					   &br->rows[bi], br->profiles + (size_t)bi * br->steps,
+					   r->steps, !base && n == 0);
+			}
+		}
+	}
+	for (uint32_t n = 0; n < network_count; n++)
+		grens_raptor_free(ws[n]);
+	*out = r;
+	return 0;
+fail:
+	for (uint32_t n = 0; n < network_count; n++)
+		grens_raptor_free(ws[n]);
+	grens_access_od_result_free(r);
+	return rc;
+}
+
+uint32_t grens_access_od_result_count(const grens_access_od_result *r)
+{
+	return r ? r->row_count : 0;
+}
+
+const grens_access_od_row *grens_access_od_result_row(const grens_access_od_result *r, uint32_t i)
+{
+	return r && i < r->row_count ? &r->rows[i] : NULL;
+}
+
+const grens_access_od_options *grens_access_od_result_options(const grens_access_od_result *r)
+{
+	return r ? &r->opts : NULL;
+}
+
+const grens_route_profile_step *grens_access_od_result_steps(const grens_access_od_result *r,
+							     uint32_t i, uint32_t *n)
+{
+	if (n)
+		*n = r && i < r->row_count ? r->steps : 0;
+	return r && i < r->row_count ? r->profiles + (size_t)i * r->steps : NULL;
+}
+
+uint32_t grens_access_od_result_journey(const grens_access_od_result *r, uint32_t i,
+					grens_route_result *out, const grens_timetable **tt,
+					const grens_rt_overlay **rt)
+{
+	bool ok = r && i < r->row_count;
+	if (tt)
+		*tt = ok ? r->tt[r->rows[i].network] : NULL;
+	if (rt)
+		*rt = ok ? r->rt[r->rows[i].network] : NULL;
+	if (!out)
+		return 0;
+	ok = ok && r->has_journey[i];
+	out->journeys = ok ? &r->journeys[i] : NULL;
+	out->journey_count = ok ? 1 : 0;
+	out->legs = ok ? r->legs : NULL;
+	return out->journey_count;
+}
