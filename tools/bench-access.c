@@ -222,7 +222,7 @@ done:
 	free(csv);
 	grens_access_network_free(net);
 	grens_access_places_free(places);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_gtfs_free(feed);
 	return code;
 }

@@ -254,7 +254,7 @@ int main(int argc, char **argv)
 	grens_rt_archive_free(ar);
 	grens_diag_free(rd);
 	grens_diag_free(diag);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_gtfs_free(feed);
 	return 0;
 }

@@ -188,16 +188,16 @@ int main(int argc, char **argv)
 		qt[i] = served[next_random() % nserved];
 		qtime[i] = 6 * 3600 + (int32_t)(next_random() % (14 * 3600));
 	}
-	grens_raptor *raptor = NULL;
-	grens_dijkstra *dij = NULL;
-	if (grens_raptor_new(&raptor, tt, 8, &err) || grens_dijkstra_new(&dij, tt, &err)) {
+	grens_route_raptor *raptor = NULL;
+	grens_route_dijkstra *dij = NULL;
+	if (grens_route_raptor_new(&raptor, tt, 8, &err) || grens_route_dijkstra_new(&dij, tt, &err)) {
 		fprintf(stderr, "bench-route: %s\n", err.message);
 		return 1;
 	}
 	printf("queries on %s, seed %u (times are CPU time of the querying thread)\n", dbuf, seed);
 	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
 	grens_route_result res;
-	grens_raptor *wide_ws = NULL;
+	grens_route_raptor *wide_ws = NULL;
 	for (uint32_t run = 0; run < repeat; run++) {
 		if (repeat > 1)
 			printf("run %u of %u\n", run + 1, repeat);
@@ -208,7 +208,7 @@ int main(int argc, char **argv)
 		for (uint32_t i = 0; i < nq; i++) {
 			grens_route_query q = { &qf[i], 1, &qt[i], 1, date, qtime[i] };
 			double a = cpu_s();
-			if (grens_raptor_route(raptor, &q, &o, &res, &err)) {
+			if (grens_route_raptor_route(raptor, &q, &o, &res, &err)) {
 				fprintf(stderr, "bench-route: %s\n", err.message);
 				return 1;
 			}
@@ -230,7 +230,7 @@ int main(int argc, char **argv)
 		for (uint32_t i = 0; i < nrange; i++) {
 			grens_route_query q = { &qf[i % total], 1, &qt[i % total], 1, date, 7 * 3600 };
 			double a = cpu_s();
-			if (grens_raptor_profile(raptor, &q, 7 * 3600, 9 * 3600, 60, &o, steps, &err)) {
+			if (grens_route_raptor_profile(raptor, &q, 7 * 3600, 9 * 3600, 60, &o, steps, &err)) {
 				fprintf(stderr, "bench-route: %s\n", err.message);
 				return 1;
 			}
@@ -244,7 +244,7 @@ int main(int argc, char **argv)
 		for (uint32_t i = 0; i < nall; i++) {
 			grens_route_query q = { &qf[i % total], 1, NULL, 0, date, 8 * 3600 };
 			double a = cpu_s();
-			if (grens_raptor_one_to_all(raptor, &q, &o, all, &err)) {
+			if (grens_route_raptor_one_to_all(raptor, &q, &o, all, &err)) {
 				fprintf(stderr, "bench-route: %s\n", err.message);
 				return 1;
 			}
@@ -260,7 +260,7 @@ int main(int argc, char **argv)
 		for (uint32_t i = 0; i < ndij; i++) {
 			grens_route_query q = { &qf[i], 1, &qt[i], 1, date, qtime[i] };
 			double a = cpu_s();
-			if (grens_dijkstra_route(dij, &q, &od, &res, &err)) {
+			if (grens_route_dijkstra_route(dij, &q, &od, &res, &err)) {
 				fprintf(stderr, "bench-route: %s\n", err.message);
 				return 1;
 			}
@@ -273,11 +273,11 @@ int main(int argc, char **argv)
 				 * most it allows before calling it a disagreement */
 				grens_route_options wide = o;
 				wide.max_transfers = GRENS_ROUTE_MAX_TRANSFERS;
-				if (!wide_ws && grens_raptor_new(&wide_ws, tt, GRENS_ROUTE_MAX_TRANSFERS, &err)) {
+				if (!wide_ws && grens_route_raptor_new(&wide_ws, tt, GRENS_ROUTE_MAX_TRANSFERS, &err)) {
 					fprintf(stderr, "bench-route: %s\n", err.message);
 					return 1;
 				}
-				if (grens_raptor_route(wide_ws, &q, &wide, &res, &err) == 0 &&
+				if (grens_route_raptor_route(wide_ws, &q, &wide, &res, &err) == 0 &&
 				    (res.journey_count ? res.journeys[0].arrival : GRENS_ROUTE_UNREACHED) == d)
 					agree_wide++;
 				else
@@ -291,7 +291,7 @@ int main(int argc, char **argv)
 			       ndij, sum / ndij, agree, ndij < nq ? ndij : nq, agree_wide,
 			       GRENS_ROUTE_MAX_TRANSFERS);
 	}
-	grens_raptor_free(wide_ws);
+	grens_route_raptor_free(wide_ws);
 	free(served);
 	free(qf);
 	free(qt);
@@ -300,8 +300,8 @@ int main(int argc, char **argv)
 	free(ms);
 	free(all);
 	free(steps);
-	grens_raptor_free(raptor);
-	grens_dijkstra_free(dij);
-	grens_timetable_free(tt);
+	grens_route_raptor_free(raptor);
+	grens_route_dijkstra_free(dij);
+	grens_net_free(tt);
 	return 0;
 }

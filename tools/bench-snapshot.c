@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 	printf("snapshot write: %.1f ms (with fsync), %llu bytes, %.2f bytes per stop event\n",
 	       (t3 - t2) * 1e3, (unsigned long long)st.st_size,
 	       events ? (double)st.st_size / (double)events : 0.0);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	double best = 1e300, total = 0;
 	for (int r = 0; r < repeat; r++) {
 		grens_timetable *loaded = NULL;
@@ -116,7 +116,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench-snapshot: the loaded timetable differs\n");
 			return 1;
 		}
-		grens_timetable_free(loaded);
+		grens_net_free(loaded);
 		total += dt;
 		if (dt < best)
 			best = dt;

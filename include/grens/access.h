@@ -445,7 +445,7 @@ GRENS_EXTERN void grens_access_realised_free(grens_access_realised *r);
  * ignored: the schedule is routed without, the realised times with
  * realised). GRENS_EARG, GRENS_ELIMIT (over GRENS_ROUTE_MAX_STEPS steps in
  * all), GRENS_ENOMEM, routing errors. */
-GRENS_EXTERN int grens_access_realised_add_day(grens_access_realised *r, grens_raptor *ws,
+GRENS_EXTERN int grens_access_realised_add_day(grens_access_realised *r, grens_route_raptor *ws,
 					       const grens_timetable *tt,
 					       const grens_rt_overlay *realised,
 					       const grens_route_query *q, int32_t t0, int32_t t1,
@@ -474,7 +474,7 @@ GRENS_EXTERN uint32_t grens_access_realised_breaks(const grens_access_realised *
  * The comparison behind grens compare and grens report: for each pair of
  * stop sets, each date and each network (a base timetable and its
  * alternatives: a scenario, a subset of the feeds, live or realised times),
- * every departure step of a window is routed (grens_raptor_profile). A row
+ * every departure step of a window is routed (grens_route_raptor_profile). A row
  * holds the profile's summary, the first and last departure with a journey,
  * the best journey of the window (the shortest travel time, the earliest
  * step on a tie) and the changes against the base network's row of the same

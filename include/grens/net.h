@@ -200,12 +200,12 @@ typedef struct grens_net_options {
 
 /* Build the timetable from loaded feeds (each feed's name scopes its ids).
  * The feeds may be freed afterwards. On success *out is the caller's; free
- * with grens_timetable_free. */
+ * with grens_net_free. */
 GRENS_EXTERN int grens_net_build(grens_timetable **out, const grens_gtfs_feed *const *feeds,
 				 uint32_t feed_count, const grens_net_options *opts,
 				 grens_diag *diag, grens_error *err);
 
-GRENS_EXTERN void grens_timetable_free(grens_timetable *tt);
+GRENS_EXTERN void grens_net_free(grens_timetable *tt);
 
 /* ---- a timetable from a plain description ------------------------------------ */
 
@@ -277,7 +277,7 @@ typedef struct grens_net_plain {
  * with GRENS_EARG, err->message naming it; GRENS_ELIMIT for too many days.
  * trip_map, when not NULL, gets [trip_count] entries: the timetable trip of
  * each described trip. The description may be freed afterwards; on success
- * *out is the caller's (grens_timetable_free). GRENS_EINVAL for a NULL out
+ * *out is the caller's (grens_net_free). GRENS_EINVAL for a NULL out
  * or plain, a NULL array with a nonzero count, or another version. */
 GRENS_EXTERN int grens_net_build_plain(grens_timetable **out, uint32_t *trip_map,
 				       const grens_net_plain *plain, grens_error *err);
@@ -495,7 +495,7 @@ GRENS_EXTERN uint32_t grens_net_stops_in_country(const grens_timetable *tt, cons
  * kept stops. Stop indices, stops, routes, services and strings are tt's,
  * shared: tt must outlive the cut, and id and name lookups
  * (grens_net_find_stops, grens_net_stop_by_id) go through tt. On success *out
- * is the caller's (grens_timetable_free). GRENS_ENOMEM, GRENS_ELIMIT,
+ * is the caller's (grens_net_free). GRENS_ENOMEM, GRENS_ELIMIT,
  * GRENS_EARG. */
 GRENS_EXTERN int grens_net_cut(grens_timetable **out, const grens_timetable *tt,
 			       const uint8_t *keep, grens_error *err);
@@ -508,7 +508,7 @@ GRENS_EXTERN int grens_net_cut(grens_timetable **out, const grens_timetable *tt,
  * trips stays, empty), so tt must outlive the result, and id and name
  * lookups (grens_net_find_stops, grens_net_stop_by_id) go through tt. A
  * block continuation to a trip left out ends the block. On success *out is
- * the caller's (grens_timetable_free). GRENS_ENOMEM, GRENS_EINVAL. */
+ * the caller's (grens_net_free). GRENS_ENOMEM, GRENS_EINVAL. */
 GRENS_EXTERN int grens_net_keep_trips(grens_timetable **out, const grens_timetable *tt,
 				      const uint8_t *keep, grens_error *err);
 
@@ -530,13 +530,13 @@ GRENS_EXTERN int grens_net_snapshot_write(const grens_timetable *tt, FILE *f,
 /* A timetable over a snapshot's bytes (8-byte aligned), after checking its
  * magic, byte order, version, sizes and every section's checksum; name names
  * the file in messages. Nothing is copied: the bytes must outlive *out
- * (grens_timetable_free). GRENS_EFORMAT, err->message "NAME: reason", when
+ * (grens_net_free). GRENS_EFORMAT, err->message "NAME: reason", when
  * the bytes are not a snapshot this grens can use; GRENS_ENOMEM, GRENS_EARG. */
 GRENS_EXTERN int grens_net_snapshot_open(grens_timetable **out, const void *bytes, size_t size,
 					 const char *name, grens_error *err);
 
 /* Map the snapshot file at path read-only and open it (grens_net_snapshot_open);
- * the mapping is the timetable's and goes with grens_timetable_free. GRENS_EIO
+ * the mapping is the timetable's and goes with grens_net_free. GRENS_EIO
  * when the file cannot be opened or mapped, GRENS_EFORMAT as above. */
 GRENS_EXTERN int grens_net_snapshot_load(grens_timetable **out, const char *path, grens_error *err);
 
@@ -546,7 +546,7 @@ GRENS_EXTERN const char *grens_net_snapshot_provenance(const grens_timetable *tt
 GRENS_EXTERN const char *grens_net_snapshot_inputs(const grens_timetable *tt);
 
 /* One more timetable over the arrays of snap (opened from a snapshot), for a
- * reader that frees what it is given: *out (grens_timetable_free) frees
+ * reader that frees what it is given: *out (grens_net_free) frees
  * only itself and must not outlive snap. GRENS_EARG when snap is not from a
  * snapshot, GRENS_ENOMEM. */
 GRENS_EXTERN int grens_net_snapshot_share(grens_timetable **out, const grens_timetable *snap,

@@ -288,7 +288,7 @@ typedef struct grens_report_place {
 } grens_report_place;
 
 /* A travel-time profile (range query) from one place to another under one
- * scenario ("base" or a scenario's name): steps as grens_raptor_profile
+ * scenario ("base" or a scenario's name): steps as grens_route_raptor_profile
  * filled them, summarised with the report's threshold. Call
  * grens_report_set_query first (GRENS_EARG otherwise). */
 GRENS_EXTERN int grens_report_add_profile(grens_report *report, const grens_report_place *from,

@@ -142,20 +142,20 @@ typedef struct grens_route_profile_summary {
 } grens_route_profile_summary;
 
 /* ---- RAPTOR ------------------------------------------------------------- */
-typedef struct grens_raptor grens_raptor;
+typedef struct grens_route_raptor grens_route_raptor;
 
 /* Make a RAPTOR workspace for tt (which must outlive it), sized for up to
  * max_transfers (<= GRENS_ROUTE_MAX_TRANSFERS). On success *out is the
- * caller's; free with grens_raptor_free. GRENS_ENOMEM, GRENS_EARG. */
-GRENS_EXTERN int grens_raptor_new(grens_raptor **out, const grens_timetable *tt,
+ * caller's; free with grens_route_raptor_free. GRENS_ENOMEM, GRENS_EARG. */
+GRENS_EXTERN int grens_route_raptor_new(grens_route_raptor **out, const grens_timetable *tt,
 				  uint32_t max_transfers, grens_error *err);
-GRENS_EXTERN void grens_raptor_free(grens_raptor *ws);
+GRENS_EXTERN void grens_route_raptor_free(grens_route_raptor *ws);
 
 /* One departure: the Pareto set over (arrival, transfers) from q->from to
  * q->to leaving at q->time or later. *out points into the workspace. No
  * journey is not an error (journey_count 0). GRENS_EARG for a bad query,
  * GRENS_ELIMIT when a journey has too many legs. */
-GRENS_EXTERN int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
+GRENS_EXTERN int grens_route_raptor_route(grens_route_raptor *ws, const grens_route_query *q,
 				    const grens_route_options *opts, grens_route_result *out,
 				    grens_error *err);
 
@@ -163,45 +163,45 @@ GRENS_EXTERN int grens_raptor_route(grens_raptor *ws, const grens_route_query *q
  * arrival at q->to leaving at that time or later (q->time is ignored), in
  * one run that reuses labels from later to earlier departures. steps must
  * hold (t1 - t0) / step + 1 entries. */
-GRENS_EXTERN int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t0,
+GRENS_EXTERN int grens_route_raptor_profile(grens_route_raptor *ws, const grens_route_query *q, int32_t t0,
 				      int32_t t1, int32_t step, const grens_route_options *opts,
 				      grens_route_profile_step *steps, grens_error *err);
 
 /* One-to-all: the earliest arrival at every stop (arrival[stop_count],
  * GRENS_ROUTE_UNREACHED when not reached; origins get q->time) leaving
  * q->from at q->time. q->to is ignored. */
-GRENS_EXTERN int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
+GRENS_EXTERN int grens_route_raptor_one_to_all(grens_route_raptor *ws, const grens_route_query *q,
 					 const grens_route_options *opts, int32_t *arrival,
 					 grens_error *err);
 
 /* Range one-to-all: the earliest arrival at every stop for departures the
  * caller steps through from the latest to the earliest, each run reusing
  * the labels of the later ones so that it only explores what it improves
- * (rRAPTOR). grens_raptor_range_start fixes the origins (copied; q->to and
+ * (rRAPTOR). grens_route_raptor_range_start fixes the origins (copied; q->to and
  * q->time are ignored), the date and the options; origin i is left at the
  * departure plus from_offset[i] seconds (0..86400; NULL: all 0), e.g. an
- * access walk. Then each grens_raptor_range_next(time) fills
- * arrival[stop_count] as grens_raptor_one_to_all would leaving at time, with
+ * access walk. Then each grens_route_raptor_range_next(time) fills
+ * arrival[stop_count] as grens_route_raptor_one_to_all would leaving at time, with
  * GRENS_ROUTE_UNREACHED beyond opts->max_duration. time must not be later
  * than the previous call's. A range query ends with the workspace's next
  * query of any kind. GRENS_EARG for a bad query, offset or order. */
-GRENS_EXTERN int grens_raptor_range_start(grens_raptor *ws, const grens_route_query *q,
+GRENS_EXTERN int grens_route_raptor_range_start(grens_route_raptor *ws, const grens_route_query *q,
 					  const int32_t *from_offset,
 					  const grens_route_options *opts, grens_error *err);
-GRENS_EXTERN int grens_raptor_range_next(grens_raptor *ws, int32_t time, int32_t *arrival,
+GRENS_EXTERN int grens_route_raptor_range_next(grens_route_raptor *ws, int32_t time, int32_t *arrival,
 					 grens_error *err);
 
 /* ---- time-dependent Dijkstra --------------------------------------------- */
-typedef struct grens_dijkstra grens_dijkstra;
+typedef struct grens_route_dijkstra grens_route_dijkstra;
 
-/* As grens_raptor_new, for the Dijkstra router. */
-GRENS_EXTERN int grens_dijkstra_new(grens_dijkstra **out, const grens_timetable *tt,
+/* As grens_route_raptor_new, for the Dijkstra router. */
+GRENS_EXTERN int grens_route_dijkstra_new(grens_route_dijkstra **out, const grens_timetable *tt,
 				    grens_error *err);
-GRENS_EXTERN void grens_dijkstra_free(grens_dijkstra *ws);
+GRENS_EXTERN void grens_route_dijkstra_free(grens_route_dijkstra *ws);
 
 /* The earliest-arrival journey (at most one; transfers are not limited and
  * opts->max_transfers is ignored). *out points into the workspace. */
-GRENS_EXTERN int grens_dijkstra_route(grens_dijkstra *ws, const grens_route_query *q,
+GRENS_EXTERN int grens_route_dijkstra_route(grens_route_dijkstra *ws, const grens_route_query *q,
 				      const grens_route_options *opts, grens_route_result *out,
 				      grens_error *err);
 

@@ -54,7 +54,7 @@ void grens_access_border_free(grens_access_border *b)
 	grens_access_result_free(b->on_cut);
 	grens_access_result_free(b->today);
 	grens_access_network_free(b->cut_net);
-	grens_timetable_free(b->cut);
+	grens_net_free(b->cut);
 	free(b->domestic_place);
 	free(b->national);
 	free(b);

@@ -87,7 +87,7 @@ struct run {
 
 struct worker {
 	struct run *run;
-	grens_raptor *ws;
+	grens_route_raptor *ws;
 	int32_t *arrival;	  /* [stops] one query */
 	int32_t *best;		  /* [stops] over the origin's groups */
 	int32_t *place_tt;	  /* [steps][places] */
@@ -116,7 +116,7 @@ struct worker {
 
 static void worker_free(struct worker *w)
 {
-	grens_raptor_free(w->ws);
+	grens_route_raptor_free(w->ws);
 	free(w->arrival);
 	free(w->best);
 	free(w->place_tt);
@@ -139,7 +139,7 @@ static int worker_init(struct worker *w, struct run *run, grens_error *err)
 	uint32_t np = run->r->places, steps = run->r->steps;
 	memset(w, 0, sizeof(*w));
 	w->run = run;
-	int rc = grens_raptor_new(&w->ws, tt, run->opts->route.max_transfers, err);
+	int rc = grens_route_raptor_new(&w->ws, tt, run->opts->route.max_transfers, err);
 	if (rc)
 		return rc;
 	size_t cells;
@@ -214,7 +214,7 @@ static uint32_t origin_links(struct worker *w, const grens_access_origin *o)
  * round: arrivals by vehicle leaving at t equal those leaving at c. So each
  * departure step t takes min(t + walk, one-to-all at c), and the deadlines
  * are run from the latest to the earliest as one range query
- * (grens_raptor_range_next), each reusing the labels of the later ones.
+ * (grens_route_raptor_range_next), each reusing the labels of the later ones.
  * exhaustive = true instead runs an independent one-to-all at every step for
  * every group of origin stops with one access time, as a reference. */
 
@@ -380,7 +380,7 @@ static int prepare_groups(struct worker *w, uint32_t nlinks)
 	    .from = w->from, .from_count = nlinks, .date = opts->date, .time = opts->window_start};
 	grens_route_options ro = opts->route;
 	ro.max_duration = opts->max_duration;
-	return grens_raptor_range_start(w->ws, &q, w->offset, &ro, &w->err);
+	return grens_route_raptor_range_start(w->ws, &q, w->offset, &ro, &w->err);
 }
 
 static int one_to_all(struct worker *w, uint32_t g, int32_t at, int32_t *out)
@@ -390,7 +390,7 @@ static int one_to_all(struct worker *w, uint32_t g, int32_t at, int32_t *out)
 		w->from[n++] = w->links[i].stop;
 	grens_route_query q = {
 	    .from = w->from, .from_count = n, .date = w->run->opts->date, .time = at};
-	return grens_raptor_one_to_all(w->ws, &q, &w->run->opts->route, out, &w->err);
+	return grens_route_raptor_one_to_all(w->ws, &q, &w->run->opts->route, out, &w->err);
 }
 
 /* Earliest arrival at every stop leaving the origin at t (steps in
@@ -423,7 +423,7 @@ static int step_arrivals(struct worker *w, int32_t t)
 		} else {
 			int32_t c = w->crit[w->crit_next];
 			if (w->reach_at != c) {
-				int rc = grens_raptor_range_next(w->ws, c, w->reach, &w->err);
+				int rc = grens_route_raptor_range_next(w->ws, c, w->reach, &w->err);
 				if (rc)
 					return rc;
 				w->reach_at = c;

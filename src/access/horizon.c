@@ -10,7 +10,7 @@
 
 void access_horizon_free(grens_timetable *h)
 {
-	grens_timetable_free(h);
+	grens_net_free(h);
 }
 
 static bool overlaps(int32_t a, int32_t b, int32_t lo, int32_t hi)

@@ -115,12 +115,12 @@ static int keep_journey(grens_access_od_result *r, uint32_t row, const grens_rou
 }
 
 /* The departure of the first journey found leaving at time or later. */
-static int first_journey(grens_raptor *ws, grens_route_query *q, int32_t time,
+static int first_journey(grens_route_raptor *ws, grens_route_query *q, int32_t time,
 			 const grens_route_options *ro, int32_t *departure, grens_error *err)
 {
 	grens_route_result res;
 	q->time = time;
-	int rc = grens_raptor_route(ws, q, ro, &res, err);
+	int rc = grens_route_raptor_route(ws, q, ro, &res, err);
 	if (rc == 0 && res.journey_count)
 		*departure = res.journeys[0].departure;
 	return rc;
@@ -128,13 +128,13 @@ static int first_journey(grens_raptor *ws, grens_route_query *q, int32_t time,
 
 /* One pair on one date in one network: the profile, its summary, the
  * first and last departure and the best journey. */
-static int run_row(grens_access_od_result *r, uint32_t row, grens_raptor *ws,
+static int run_row(grens_access_od_result *r, uint32_t row, grens_route_raptor *ws,
 		   grens_route_query *q, const grens_route_options *ro, grens_error *err)
 {
 	const grens_access_od_options *o = &r->opts;
 	grens_access_od_row *out = &r->rows[row];
 	grens_route_profile_step *steps = r->profiles + (size_t)row * r->steps;
-	int rc = grens_raptor_profile(ws, q, o->window_start, o->window_end, o->step, ro, steps,
+	int rc = grens_route_raptor_profile(ws, q, o->window_start, o->window_end, o->step, ro, steps,
 				      err);
 	if (rc)
 		return rc;
@@ -158,7 +158,7 @@ static int run_row(grens_access_od_result *r, uint32_t row, grens_raptor *ws,
 		return rc;
 	grens_route_result res;
 	q->time = out->best_step;
-	if ((rc = grens_raptor_route(ws, q, ro, &res, err)))
+	if ((rc = grens_route_raptor_route(ws, q, ro, &res, err)))
 		return rc;
 	return res.journey_count ? keep_journey(r, row, &res, err) : 0;
 }
@@ -245,14 +245,14 @@ int grens_access_od_run(grens_access_od_result **out, const grens_access_od_netw
 	if (rc)
 		return rc;
 	grens_access_od_result *r = NULL;
-	grens_raptor *ws[GRENS_ACCESS_OD_MAX_NETWORKS] = {0};
+	grens_route_raptor *ws[GRENS_ACCESS_OD_MAX_NETWORKS] = {0};
 	if ((rc = alloc_result(&r, network_count, pair_count, opts, err)))
 		return rc;
 	const grens_access_od_result *base = opts->base;
 	for (uint32_t n = 0; n < network_count; n++) {
 		r->tt[n] = networks[n].tt;
 		r->rt[n] = networks[n].rt;
-		if ((rc = grens_raptor_new(&ws[n], networks[n].tt, opts->max_transfers, err)))
+		if ((rc = grens_route_raptor_new(&ws[n], networks[n].tt, opts->max_transfers, err)))
 			goto fail;
 	}
 	uint32_t row = 0;
@@ -284,12 +284,12 @@ int grens_access_od_run(grens_access_od_result **out, const grens_access_od_netw
 		}
 	}
 	for (uint32_t n = 0; n < network_count; n++)
-		grens_raptor_free(ws[n]);
+		grens_route_raptor_free(ws[n]);
 	*out = r;
 	return 0;
 fail:
 	for (uint32_t n = 0; n < network_count; n++)
-		grens_raptor_free(ws[n]);
+		grens_route_raptor_free(ws[n]);
 	grens_access_od_result_free(r);
 	return rc;
 }

@@ -125,7 +125,7 @@ static void check_plan(grens_access_realised_step *s, const grens_timetable *tt,
 	}
 }
 
-int grens_access_realised_add_day(grens_access_realised *r, grens_raptor *ws,
+int grens_access_realised_add_day(grens_access_realised *r, grens_route_raptor *ws,
 				  const grens_timetable *tt, const grens_rt_overlay *realised,
 				  const grens_route_query *q, int32_t t0, int32_t t1, int32_t step,
 				  const grens_route_options *opts, grens_error *err)
@@ -172,7 +172,7 @@ int grens_access_realised_add_day(grens_access_realised *r, grens_raptor *ws,
 		s->station = s->from_trip = s->to_trip = GRENS_NONE;
 		sq.time = s->departure;
 		grens_route_result res;
-		int rc = grens_raptor_route(ws, &sq, &real, &res, err);
+		int rc = grens_route_raptor_route(ws, &sq, &real, &res, err);
 		if (rc != 0)
 			return rc;
 		if (res.journey_count) {
@@ -180,7 +180,7 @@ int grens_access_realised_add_day(grens_access_realised *r, grens_raptor *ws,
 			s->transfers_realised = (int32_t)res.journeys[0].transfers;
 		}
 		/* the planned journey last: its legs are read from the workspace */
-		rc = grens_raptor_route(ws, &sq, &sched, &res, err);
+		rc = grens_route_raptor_route(ws, &sq, &sched, &res, err);
 		if (rc != 0)
 			return rc;
 		if (!res.journey_count)

@@ -712,7 +712,7 @@ static void border_side_free(struct border_side *s)
 {
 	grens_access_border_free(s->b);
 	grens_access_network_free(s->net);
-	grens_timetable_free(s->tt);
+	grens_net_free(s->tt);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -947,7 +947,7 @@ static void side_free(struct side *s)
 	grens_rt_overlay_release(s->realised);
 	origin_set_free(&s->origins);
 	grens_access_network_free(s->net);
-	grens_timetable_free(s->tt);
+	grens_net_free(s->tt);
 }
 
 /* One side of a run: build the timetable, tie the places (or, with a

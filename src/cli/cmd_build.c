@@ -166,7 +166,7 @@ int cli_build_snapshot(const char *cmd, cli_feed_list *list, const cli_link_args
 	code = CLI_EXIT_OK;
 done:
 	free(provenance);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_net_links_free(links);
 	cli_free_feeds(feeds, diags, list->count);
 	return code;

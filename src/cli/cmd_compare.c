@@ -263,7 +263,7 @@ static int load_scenario(const char *path, const grens_gtfs_feed *const *feeds, 
 static void net_free(struct net *net)
 {
 	grens_rt_overlay_release(net->ov);
-	grens_timetable_free(net->tt);
+	grens_net_free(net->tt);
 	grens_scenario_result_free(net->res);
 	grens_scenario_free(net->sc);
 }

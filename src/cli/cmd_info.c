@@ -367,7 +367,7 @@ int cmd_info(int argc, char **argv)
 			       (unsigned long long)s->count, s->first.message);
 		}
 	}
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_diag_free(net_diag);
 	cli_free_feeds(feeds, diags, list.count);
 	return failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;

@@ -310,6 +310,6 @@ int cmd_link(int argc, char **argv)
 	else
 		print_text(tt, report);
 	grens_net_link_report_free(report);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	return code;
 }

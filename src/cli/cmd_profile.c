@@ -128,7 +128,7 @@ static int vs_scheduled(const struct args *a, const route_cli_net *net, const ro
 			const grens_rt_realised_counts *rcounts, json_t *notes)
 {
 	const grens_timetable *tt = net->tt;
-	grens_raptor *ws = NULL;
+	grens_route_raptor *ws = NULL;
 	grens_access_realised *cmp = NULL;
 	grens_error err;
 	grens_error_clear(&err);
@@ -136,7 +136,7 @@ static int vs_scheduled(const struct args *a, const route_cli_net *net, const ro
 	int32_t threshold = a->threshold_min * 60;
 	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
 	o.max_transfers = a->max_transfers;
-	if (grens_raptor_new(&ws, tt, a->max_transfers, &err) ||
+	if (grens_route_raptor_new(&ws, tt, a->max_transfers, &err) ||
 	    grens_access_realised_new(&cmp, &err))
 		goto fail;
 	for (grens_date d = a->date; d <= a->until; d++) {
@@ -197,7 +197,7 @@ fail:
 	cli_report_error(CMD, &err);
 done:
 	grens_access_realised_free(cmp);
-	grens_raptor_free(ws);
+	grens_route_raptor_free(ws);
 	return code;
 }
 
@@ -217,7 +217,7 @@ int cmd_profile(int argc, char **argv)
 
 	route_cli_net net;
 	grens_timetable *tt = NULL;
-	grens_raptor *raptor = NULL;
+	grens_route_raptor *raptor = NULL;
 	route_cli_ends ends = { 0 };
 	grens_route_profile_step *steps = NULL;
 	json_t *notes = NULL;
@@ -250,8 +250,8 @@ int cmd_profile(int argc, char **argv)
 		code = vs_scheduled(&a, &net, &ends, &rcounts, notes);
 		goto done;
 	}
-	if (grens_raptor_new(&raptor, tt, a.max_transfers, &err) ||
-	    grens_raptor_profile(raptor, &q, t0, t1, a.step, &o, steps, &err)) {
+	if (grens_route_raptor_new(&raptor, tt, a.max_transfers, &err) ||
+	    grens_route_raptor_profile(raptor, &q, t0, t1, a.step, &o, steps, &err)) {
 		cli_report_error(CMD, &err);
 		code = CLI_EXIT_FAIL;
 		goto done;
@@ -331,7 +331,7 @@ done:
 	json_decref(notes);
 	route_cli_ends_free(&ends);
 	free(steps);
-	grens_raptor_free(raptor);
+	grens_route_raptor_free(raptor);
 	route_cli_net_free(&net);
 	return code;
 }

@@ -107,8 +107,8 @@ int cmd_route(int argc, char **argv)
 
 	route_cli_net net;
 	grens_timetable *tt = NULL;
-	grens_raptor *raptor = NULL;
-	grens_dijkstra *dijkstra = NULL;
+	grens_route_raptor *raptor = NULL;
+	grens_route_dijkstra *dijkstra = NULL;
 	route_cli_ends ends = { 0 };
 	json_t *notes = NULL;
 	int code = route_cli_load_net(CMD, &a.feeds, &a.link, a.scenario, a.rt, &net);
@@ -130,11 +130,11 @@ int cmd_route(int argc, char **argv)
 	grens_error err;
 	grens_error_clear(&err);
 	if (use_dijkstra)
-		rc = grens_dijkstra_new(&dijkstra, tt, &err) ||
-		     grens_dijkstra_route(dijkstra, &q, &o, &res, &err);
+		rc = grens_route_dijkstra_new(&dijkstra, tt, &err) ||
+		     grens_route_dijkstra_route(dijkstra, &q, &o, &res, &err);
 	else
-		rc = grens_raptor_new(&raptor, tt, a.max_transfers, &err) ||
-		     grens_raptor_route(raptor, &q, &o, &res, &err);
+		rc = grens_route_raptor_new(&raptor, tt, a.max_transfers, &err) ||
+		     grens_route_raptor_route(raptor, &q, &o, &res, &err);
 	if (rc) {
 		cli_report_error(CMD, &err);
 		code = CLI_EXIT_FAIL;
@@ -166,8 +166,8 @@ int cmd_route(int argc, char **argv)
 done:
 	json_decref(notes);
 	route_cli_ends_free(&ends);
-	grens_raptor_free(raptor);
-	grens_dijkstra_free(dijkstra);
+	grens_route_raptor_free(raptor);
+	grens_route_dijkstra_free(dijkstra);
 	route_cli_net_free(&net);
 	return code;
 }

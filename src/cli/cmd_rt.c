@@ -359,7 +359,7 @@ int cmd_rt(int argc, char **argv)
 	exit_code = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 done:
 	grens_rt_overlay_release(ov);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	cli_free_feeds(gtfs, gtfs_diags, feeds.count);
 	grens_rt_feed_free(rt);
 	grens_net_links_free(links);

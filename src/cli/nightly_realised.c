@@ -24,7 +24,7 @@ static const char *reason_text(grens_access_break_reason r)
 
 /* One pair: the comparison of its window and the report's row. */
 static int add_pair(const char *cmd, const report_cli_spec *spec, const route_cli_net *net,
-		    grens_raptor *ws, unsigned i, grens_report *report)
+		    grens_route_raptor *ws, unsigned i, grens_report *report)
 {
 	const grens_timetable *tt = net->tt;
 	route_cli_ends ends = { 0 };
@@ -99,7 +99,7 @@ void nightly_realised(const char *cmd, const char *archive, report_cli_spec *spe
 		note(cmd, report, text);
 		return;
 	}
-	grens_raptor *ws = NULL;
+	grens_route_raptor *ws = NULL;
 	grens_error err;
 	grens_error_clear(&err);
 	char day[16];
@@ -125,13 +125,13 @@ void nightly_realised(const char *cmd, const char *archive, report_cli_spec *spe
 		.no_data_as_scheduled = false,
 	};
 	if (grens_report_set_realised(report, &r, &err) ||
-	    grens_raptor_new(&ws, net.tt, GRENS_ROUTE_MAX_TRANSFERS, &err)) {
+	    grens_route_raptor_new(&ws, net.tt, GRENS_ROUTE_MAX_TRANSFERS, &err)) {
 		cli_report_error(cmd, &err);
 		goto done;
 	}
 	for (unsigned i = 0; i < spec->pair_count; i++)
 		add_pair(cmd, spec, &net, ws, i, report);
 done:
-	grens_raptor_free(ws);
+	grens_route_raptor_free(ws);
 	route_cli_net_free(&net);
 }

@@ -365,7 +365,7 @@ static int nl_only(const char *cmd, const report_cli_spec *spec, grens_report *r
 	int code = build(cmd, NULL, subset, n, links, &tt);
 	if (!code)
 		code = add_access(cmd, spec, report, tt, ties, "nl-only");
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	return code;
 }
 
@@ -522,7 +522,7 @@ done:
 	for (unsigned k = 0; k < GRENS_REPORT_BORDER_SETS; k++) {
 		grens_access_border_free(b[k]);
 		grens_access_network_free(net[k]);
-		grens_timetable_free(tt[k]);
+		grens_net_free(tt[k]);
 	}
 	free(rank);
 	free(among);
@@ -593,7 +593,7 @@ static int scenario(const char *cmd, const report_cli_spec *spec, grens_report *
 	if (spec->places_count)
 		code = add_access(cmd, spec, report, tt, ties, grens_scenario_name(sc));
 done:
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_scenario_result_free(res);
 	grens_scenario_free(sc);
 	grens_diag_free(diag);
@@ -766,7 +766,7 @@ int report_cli_fill(const char *cmd, const report_cli_spec *given, grens_report 
 			goto done;
 	grens_access_network_free(ties);
 	ties = NULL;
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	tt = NULL;
 	if (!spec->places_count && (code = grens_report_add_note(
 				report, "no places file: reachable population not computed", &err)))
@@ -777,7 +777,7 @@ fail:
 	code = fail_err(cmd, &err);
 done:
 	grens_access_network_free(ties);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_access_places_free(places);
 	grens_net_links_free(links);
 	cli_source_free(&src);

@@ -151,7 +151,7 @@ done:
 void route_cli_net_free(route_cli_net *net)
 {
 	grens_rt_overlay_release(net->ov);
-	grens_timetable_free(net->tt);
+	grens_net_free(net->tt);
 	grens_scenario_free(net->sc);
 	memset(net, 0, sizeof(*net));
 }

@@ -119,7 +119,7 @@ int cli_source_load(const char *cmd, cli_feed_list *list, const cli_link_args *a
 void cli_source_free(cli_source *src)
 {
 	cli_free_feeds(src->feeds, src->diags, src->count);
-	grens_timetable_free(src->snapshot);
+	grens_net_free(src->snapshot);
 	json_decref(src->provenance);
 	memset(src, 0, sizeof(*src));
 }

@@ -1356,7 +1356,7 @@ int net_build_feeds(grens_timetable **out, grens_net_link_report **report,
 fail:
 	if (err && err->code == 0)
 		grens_error_set(err, rc, "building the timetable failed: %s", grens_strerror(rc));
-	grens_timetable_free(b.tt);
+	grens_net_free(b.tt);
 	if (report) {
 		grens_net_link_report_free(*report);
 		*report = NULL;
@@ -1390,7 +1390,7 @@ done: {
 	return rc;
 }
 
-void grens_timetable_free(grens_timetable *tt)
+void grens_net_free(grens_timetable *tt)
 {
 	if (!tt)
 		return;

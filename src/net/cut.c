@@ -106,7 +106,7 @@ int grens_net_cut(grens_timetable **out, const grens_timetable *tt, const uint8_
 		free(runs);
 		free(first_part);
 		free(last_part);
-		grens_timetable_free(cut);
+		grens_net_free(cut);
 		return grens_error_set(err, GRENS_ELIMIT, "the cut timetable is too large");
 	}
 	cut->pattern_count = (uint32_t)patterns;
@@ -231,6 +231,6 @@ nomem:
 	free(runs);
 	free(first_part);
 	free(last_part);
-	grens_timetable_free(cut);
+	grens_net_free(cut);
 	return grens_error_set(err, GRENS_ENOMEM, "out of memory for the cut timetable");
 }

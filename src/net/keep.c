@@ -101,6 +101,6 @@ int grens_net_keep_trips(grens_timetable **out, const grens_timetable *tt, const
 	return 0;
 nomem:
 	free(map);
-	grens_timetable_free(h);
+	grens_net_free(h);
 	return grens_error_set(err, GRENS_ENOMEM, "out of memory for the kept trips' timetable");
 }

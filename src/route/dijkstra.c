@@ -42,7 +42,7 @@ struct chain_link {
 	uint32_t prev;
 };
 
-struct grens_dijkstra {
+struct grens_route_dijkstra {
 	const grens_timetable *tt;
 	uint32_t nstops;
 	int32_t *label;       /* [nstops * 2]: node = stop * 2 + kind */
@@ -74,7 +74,7 @@ struct grens_dijkstra {
 	grens_arena *memory; /* all arrays above */
 };
 
-void grens_dijkstra_free(grens_dijkstra *ws)
+void grens_route_dijkstra_free(grens_route_dijkstra *ws)
 {
 	if (!ws)
 		return;
@@ -82,7 +82,7 @@ void grens_dijkstra_free(grens_dijkstra *ws)
 	free(ws);
 }
 
-static void *zalloc(grens_dijkstra *ws, size_t count, size_t size, int *rc)
+static void *zalloc(grens_route_dijkstra *ws, size_t count, size_t size, int *rc)
 {
 	void *p = *rc ? NULL : grens_arena_calloc(ws->memory, count, size, 64);
 	if (!p && !*rc)
@@ -90,15 +90,15 @@ static void *zalloc(grens_dijkstra *ws, size_t count, size_t size, int *rc)
 	return p;
 }
 
-int grens_dijkstra_new(grens_dijkstra **out, const grens_timetable *tt, grens_error *err)
+int grens_route_dijkstra_new(grens_route_dijkstra **out, const grens_timetable *tt, grens_error *err)
 {
 	if (!out)
-		return grens_error_set(err, GRENS_EINVAL, "grens_dijkstra_new: out is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_dijkstra_new: out is NULL");
 	*out = NULL;
 	if (!tt)
 		return grens_error_set(err, GRENS_EARG, "no timetable");
 	int rc = 0;
-	grens_dijkstra *ws = calloc(1, sizeof(*ws));
+	grens_route_dijkstra *ws = calloc(1, sizeof(*ws));
 	if (!ws)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory for the Dijkstra workspace");
 	ws->memory = grens_arena_new(0);
@@ -138,14 +138,14 @@ int grens_dijkstra_new(grens_dijkstra **out, const grens_timetable *tt, grens_er
 	*out = ws;
 	return 0;
 fail:
-	grens_dijkstra_free(ws);
+	grens_route_dijkstra_free(ws);
 	return grens_error_set(err, rc, "cannot allocate the Dijkstra workspace: %s",
 			       grens_strerror(rc));
 }
 
 /* ---- indexed binary heap on label[] ------------------------------------------ */
 
-static void heap_swap(grens_dijkstra *ws, uint32_t a, uint32_t b)
+static void heap_swap(grens_route_dijkstra *ws, uint32_t a, uint32_t b)
 {
 	uint32_t x = ws->heap[a];
 	ws->heap[a] = ws->heap[b];
@@ -154,7 +154,7 @@ static void heap_swap(grens_dijkstra *ws, uint32_t a, uint32_t b)
 	ws->heap_pos[ws->heap[b]] = b;
 }
 
-static void heap_up(grens_dijkstra *ws, uint32_t i)
+static void heap_up(grens_route_dijkstra *ws, uint32_t i)
 {
 	while (i > 0) {
 		uint32_t parent = (i - 1) / 2;
@@ -165,7 +165,7 @@ static void heap_up(grens_dijkstra *ws, uint32_t i)
 	}
 }
 
-static void heap_down(grens_dijkstra *ws, uint32_t i)
+static void heap_down(grens_route_dijkstra *ws, uint32_t i)
 {
 	for (;;) {
 		uint32_t l = 2 * i + 1, r = l + 1, m = i;
@@ -180,7 +180,7 @@ static void heap_down(grens_dijkstra *ws, uint32_t i)
 	}
 }
 
-static uint32_t heap_pop(grens_dijkstra *ws)
+static uint32_t heap_pop(grens_route_dijkstra *ws)
 {
 	uint32_t top = ws->heap[0];
 	ws->heap_len--;
@@ -194,7 +194,7 @@ static uint32_t heap_pop(grens_dijkstra *ws)
 }
 
 /* Lower node's label to t if that is better; true when it was. */
-static bool lower(grens_dijkstra *ws, uint32_t node, int32_t t)
+static bool lower(grens_route_dijkstra *ws, uint32_t node, int32_t t)
 {
 	if (ws->done[node] || t >= ws->label[node])
 		return false;
@@ -230,7 +230,7 @@ static const grens_net_stop_time *times_of(const grens_timetable *tt, uint32_t p
 
 /* The times of a trip on D or D-1: live with an overlay, NULL when it is
  * cancelled; *flags gets the overlay's stop flags (NULL without live state). */
-static const grens_net_stop_time *live_row(const grens_dijkstra *ws, uint32_t trip, int yesterday,
+static const grens_net_stop_time *live_row(const grens_route_dijkstra *ws, uint32_t trip, int yesterday,
 					   const uint8_t **flags)
 {
 	const grens_timetable *tt = ws->tt;
@@ -250,20 +250,20 @@ static bool skipped_at(const uint8_t *flags, uint32_t pos)
 	return flags && (flags[pos] & GRENS_RT_STOP_SKIPPED);
 }
 
-static bool trip_running(const grens_dijkstra *ws, uint32_t trip, int yesterday)
+static bool trip_running(const grens_route_dijkstra *ws, uint32_t trip, int yesterday)
 {
 	return (ws->runs[ws->tt->trip_service[trip]] & (yesterday ? 1u : 2u)) != 0;
 }
 
 /* ---- relaxation -------------------------------------------------------------------- */
 
-static void reach_by_vehicle(grens_dijkstra *ws, uint32_t stop, int32_t t, struct ride r)
+static void reach_by_vehicle(grens_route_dijkstra *ws, uint32_t stop, int32_t t, struct ride r)
 {
 	if (lower(ws, stop * 2 + KIND_VEHICLE, t))
 		ws->via[stop] = r;
 }
 
-static void follow_block(grens_dijkstra *ws, uint32_t trip, uint32_t link, int yesterday)
+static void follow_block(grens_route_dijkstra *ws, uint32_t trip, uint32_t link, int yesterday)
 {
 	const grens_timetable *tt = ws->tt;
 	int32_t offset = yesterday ? -SECONDS_PER_DAY : 0;
@@ -306,7 +306,7 @@ static void follow_block(grens_dijkstra *ws, uint32_t trip, uint32_t link, int y
 
 /* Board a pattern with live times at position pos: every trip that can be
  * caught there, since delays may have reordered them. */
-static void board_live(grens_dijkstra *ws, uint32_t pat, uint32_t pos, int32_t ready, uint32_t how,
+static void board_live(grens_route_dijkstra *ws, uint32_t pat, uint32_t pos, int32_t ready, uint32_t how,
 		       int yesterday)
 {
 	const grens_timetable *tt = ws->tt;
@@ -343,7 +343,7 @@ static void board_live(grens_dijkstra *ws, uint32_t pat, uint32_t pos, int32_t r
 }
 
 /* Board pattern pat at position pos at or after `ready` on one service day. */
-static void board(grens_dijkstra *ws, uint32_t pat, uint32_t pos, int32_t ready, uint32_t how,
+static void board(grens_route_dijkstra *ws, uint32_t pat, uint32_t pos, int32_t ready, uint32_t how,
 		  int yesterday)
 {
 	const grens_timetable *tt = ws->tt;
@@ -414,7 +414,7 @@ static void board(grens_dijkstra *ws, uint32_t pat, uint32_t pos, int32_t ready,
 /* Board each trip the overlay adds at its first visit to stop leaving at or
  * after ready, and ride it to its end (its stops exclude skipped ones). Only
  * trips of service days D and D-1 run. */
-static void board_added(grens_dijkstra *ws, uint32_t stop, int32_t ready, uint32_t how)
+static void board_added(grens_route_dijkstra *ws, uint32_t stop, int32_t ready, uint32_t how)
 {
 	uint32_t na = ws->rt ? grens_rt_added_count(ws->rt) : 0;
 	for (uint32_t x = 0; x < na; x++) {
@@ -438,7 +438,7 @@ static void board_added(grens_dijkstra *ws, uint32_t stop, int32_t ready, uint32
 	}
 }
 
-static void settle(grens_dijkstra *ws, uint32_t node)
+static void settle(grens_route_dijkstra *ws, uint32_t node)
 {
 	const grens_timetable *tt = ws->tt;
 	uint32_t stop = node / 2;
@@ -474,7 +474,7 @@ static void settle(grens_dijkstra *ws, uint32_t node)
 
 /* ---- journey ------------------------------------------------------------------------ */
 
-static int add_leg(grens_dijkstra *ws, uint32_t *n, const grens_route_leg *leg, grens_error *err)
+static int add_leg(grens_route_dijkstra *ws, uint32_t *n, const grens_route_leg *leg, grens_error *err)
 {
 	if (*n >= GRENS_ROUTE_MAX_LEGS)
 		return grens_error_set(err, GRENS_ELIMIT, "a journey has more than %u legs",
@@ -483,7 +483,7 @@ static int add_leg(grens_dijkstra *ws, uint32_t *n, const grens_route_leg *leg, 
 	return 0;
 }
 
-static grens_route_leg ride_leg(const grens_dijkstra *ws, uint32_t trip, uint32_t board_bits,
+static grens_route_leg ride_leg(const grens_route_dijkstra *ws, uint32_t trip, uint32_t board_bits,
 				uint32_t alight)
 {
 	const grens_timetable *tt = ws->tt;
@@ -512,7 +512,7 @@ static grens_route_leg ride_leg(const grens_dijkstra *ws, uint32_t trip, uint32_
 	return leg;
 }
 
-static int rebuild(grens_dijkstra *ws, const grens_route_query *q, uint32_t node, grens_error *err)
+static int rebuild(grens_route_dijkstra *ws, const grens_route_query *q, uint32_t node, grens_error *err)
 {
 	const grens_timetable *tt = ws->tt;
 	uint32_t n = 0;
@@ -580,17 +580,17 @@ static int rebuild(grens_dijkstra *ws, const grens_route_query *q, uint32_t node
 	return 0;
 }
 
-int grens_dijkstra_route(grens_dijkstra *ws, const grens_route_query *q,
+int grens_route_dijkstra_route(grens_route_dijkstra *ws, const grens_route_query *q,
 			 const grens_route_options *opts, grens_route_result *out, grens_error *err)
 {
 	if (!ws)
-		return grens_error_set(err, GRENS_EINVAL, "grens_dijkstra_route: ws is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_dijkstra_route: ws is NULL");
 	if (!out)
-		return grens_error_set(err, GRENS_EINVAL, "grens_dijkstra_route: out is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_dijkstra_route: out is NULL");
 	if (opts && opts->version != GRENS_ROUTE_OPTIONS_VERSION)
 		return grens_error_set(
 		    err, GRENS_EINVAL,
-		    "grens_dijkstra_route: options version %u, not %u (GRENS_ROUTE_OPTIONS_INIT)",
+		    "grens_route_dijkstra_route: options version %u, not %u (GRENS_ROUTE_OPTIONS_INIT)",
 		    opts->version, GRENS_ROUTE_OPTIONS_VERSION);
 	const grens_timetable *tt = ws->tt;
 	out->journeys = &ws->journey;

@@ -11,7 +11,7 @@
  *    journey can be rebuilt leg by leg.
  * With a realtime overlay, trips run on their live times and the trips the
  * overlay adds are scanned after each round's patterns (scan_added).
- * All memory is allocated in grens_raptor_new; queries only reset it. */
+ * All memory is allocated in grens_route_raptor_new; queries only reset it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,7 +51,7 @@ struct lb_heap_item {
 	uint32_t s;
 };
 
-struct grens_raptor {
+struct grens_route_raptor {
 	const grens_timetable *tt;
 	uint32_t rounds; /* most trips per journey the workspace holds */
 	uint32_t stops;
@@ -123,14 +123,14 @@ struct grens_raptor {
 	const grens_rt_overlay *rt; /* of the current query, or NULL */
 	grens_date query_date;
 
-	/* a range one-to-all between grens_raptor_range_start and _next: its
+	/* a range one-to-all between grens_route_raptor_range_start and _next: its
 	 * origins and offsets (copied), and the last departure run */
 	uint32_t *range_from;
 	int32_t *range_offset;
 	grens_route_query range_q;
 	int32_t range_last;
 	bool range_on;
-	uint8_t *step_runs; /* [GRENS_ROUTE_MAX_STEPS] grens_raptor_profile: steps to run */
+	uint8_t *step_runs; /* [GRENS_ROUTE_MAX_STEPS] grens_route_raptor_profile: steps to run */
 
 	/* results */
 	grens_route_journey journeys[GRENS_ROUTE_MAX_TRANSFERS + 2];
@@ -139,7 +139,7 @@ struct grens_raptor {
 	grens_arena *arena; /* every array above */
 };
 
-void grens_raptor_free(grens_raptor *ws)
+void grens_route_raptor_free(grens_route_raptor *ws)
 {
 	if (!ws)
 		return;
@@ -152,7 +152,7 @@ void grens_raptor_free(grens_raptor *ws)
 
 /* Zeroed array of n elements from the workspace's arena; NULL (and *rc set)
  * on overflow or when out of memory. */
-static void *ws_array(grens_raptor *ws, size_t n, size_t size, int *rc)
+static void *ws_array(grens_route_raptor *ws, size_t n, size_t size, int *rc)
 {
 	void *p = *rc ? NULL : grens_arena_calloc(ws->arena, n, size, 64);
 	if (!p && !*rc)
@@ -160,17 +160,17 @@ static void *ws_array(grens_raptor *ws, size_t n, size_t size, int *rc)
 	return p;
 }
 
-int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max_transfers,
+int grens_route_raptor_new(grens_route_raptor **out, const grens_timetable *tt, uint32_t max_transfers,
 		     grens_error *err)
 {
 	if (!out)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_new: out is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_new: out is NULL");
 	*out = NULL;
 	if (!tt || max_transfers > GRENS_ROUTE_MAX_TRANSFERS)
 		return grens_error_set(err, GRENS_EARG, "max transfers %u above the limit %u",
 				       max_transfers, GRENS_ROUTE_MAX_TRANSFERS);
 	int rc = 0;
-	grens_raptor *ws = calloc(1, sizeof(*ws));
+	grens_route_raptor *ws = calloc(1, sizeof(*ws));
 	if (!ws)
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory for the RAPTOR workspace");
 	ws->arena = grens_arena_new(0);
@@ -252,7 +252,7 @@ int grens_raptor_new(grens_raptor **out, const grens_timetable *tt, uint32_t max
 	*out = ws;
 	return 0;
 fail:
-	grens_raptor_free(ws);
+	grens_route_raptor_free(ws);
 	return grens_error_set(err, rc, "cannot allocate the RAPTOR workspace: %s",
 			       grens_strerror(rc));
 }
@@ -268,7 +268,7 @@ static bool service_on(const grens_timetable *tt, uint32_t service, grens_date d
 	return (w[day >> 6] >> (day & 63)) & 1u;
 }
 
-static void set_date(grens_raptor *ws, grens_date d)
+static void set_date(grens_route_raptor *ws, grens_date d)
 {
 	if (ws->service_date == d)
 		return;
@@ -279,7 +279,7 @@ static void set_date(grens_raptor *ws, grens_date d)
 	ws->service_date = d;
 }
 
-static int check_query(const grens_raptor *ws, const grens_route_query *q,
+static int check_query(const grens_route_raptor *ws, const grens_route_query *q,
 		       const grens_route_options *opts, bool need_to, grens_error *err)
 {
 	if (!q || !opts)
@@ -308,7 +308,7 @@ static int check_query(const grens_raptor *ws, const grens_route_query *q,
 	return 0;
 }
 
-static void next_stamp(grens_raptor *ws)
+static void next_stamp(grens_route_raptor *ws)
 {
 	ws->stamp++;
 	if (ws->stamp == 0) {
@@ -323,7 +323,7 @@ static void next_stamp(grens_raptor *ws)
 	ws->record_count = 0;
 }
 
-static void reset_labels(grens_raptor *ws, const grens_route_query *q, bool targets,
+static void reset_labels(grens_route_raptor *ws, const grens_route_query *q, bool targets,
 			 bool prefix, const grens_route_options *opts)
 {
 	size_t cells = (size_t)(opts->max_transfers + 2) * ws->stops;
@@ -364,7 +364,7 @@ static void reset_labels(grens_raptor *ws, const grens_route_query *q, bool targ
  * footpath, and every block continuation that starts at another stop than
  * the previous trip ended (weight 0). Any journey is a path in it, so the
  * distances are lower bounds on the times of journeys. */
-static int build_lb_graph(grens_raptor *ws, grens_error *err)
+static int build_lb_graph(grens_route_raptor *ws, grens_error *err)
 {
 	const grens_timetable *tt = ws->tt;
 	uint32_t ns = tt->stop_count;
@@ -440,7 +440,7 @@ static int build_lb_graph(grens_raptor *ws, grens_error *err)
 	return 0;
 }
 
-static void heap_push(grens_raptor *ws, size_t *n, int32_t d, uint32_t s)
+static void heap_push(grens_route_raptor *ws, size_t *n, int32_t d, uint32_t s)
 {
 	struct lb_heap_item *h = ws->lb_heap;
 	size_t i = (*n)++;
@@ -451,7 +451,7 @@ static void heap_push(grens_raptor *ws, size_t *n, int32_t d, uint32_t s)
 	h[i] = (struct lb_heap_item){ d, s };
 }
 
-static struct lb_heap_item heap_pop(grens_raptor *ws, size_t *n)
+static struct lb_heap_item heap_pop(grens_route_raptor *ws, size_t *n)
 {
 	struct lb_heap_item *h = ws->lb_heap, top = h[0], x = h[--(*n)];
 	size_t i = 0;
@@ -474,7 +474,7 @@ static struct lb_heap_item heap_pop(grens_raptor *ws, size_t *n)
 /* Fill ws->lb for the targets of q (see the struct). With a bound on the
  * duration, stops farther than it stay INF: no label there can arrive in
  * time. */
-static int prepare_goal(grens_raptor *ws, const grens_route_query *q, grens_error *err)
+static int prepare_goal(grens_route_raptor *ws, const grens_route_query *q, grens_error *err)
 {
 	ws->use_lb = false;
 	if (ws->rt || q->to_count == 0)
@@ -512,7 +512,7 @@ static int prepare_goal(grens_raptor *ws, const grens_route_query *q, grens_erro
 
 /* ---- labels -------------------------------------------------------------- */
 
-static inline void mark(grens_raptor *ws, uint32_t s)
+static inline void mark(grens_route_raptor *ws, uint32_t s)
 {
 	if (!ws->marked[s]) {
 		ws->marked[s] = 1;
@@ -521,15 +521,15 @@ static inline void mark(grens_raptor *ws, uint32_t s)
 }
 
 /* The bounds a label of round k must beat (see the struct). */
-static inline const int32_t *trip_bound(const grens_raptor *ws, uint32_t k)
+static inline const int32_t *trip_bound(const grens_route_raptor *ws, uint32_t k)
 {
 	return ws->prefix ? ws->prefix_trip + (size_t)k * ws->stops : ws->best_trip;
 }
-static inline const int32_t *foot_bound(const grens_raptor *ws, uint32_t k)
+static inline const int32_t *foot_bound(const grens_route_raptor *ws, uint32_t k)
 {
 	return ws->prefix ? ws->prefix_foot + (size_t)k * ws->stops : ws->best_foot;
 }
-static inline int32_t target_bound(const grens_raptor *ws, uint32_t k)
+static inline int32_t target_bound(const grens_route_raptor *ws, uint32_t k)
 {
 	int32_t b = ws->prefix ? ws->tgt_prefix[k] : ws->tgt_best;
 	return b < ws->limit ? b : ws->limit;
@@ -537,7 +537,7 @@ static inline int32_t target_bound(const grens_raptor *ws, uint32_t k)
 
 /* Whether a label (or a boarding) at s at time a can still improve a
  * target in round k: before the target bound, with the goal bound added. */
-static inline bool beats_goal(const grens_raptor *ws, uint32_t k, uint32_t s, int32_t a)
+static inline bool beats_goal(const grens_route_raptor *ws, uint32_t k, uint32_t s, int32_t a)
 {
 	int32_t b = target_bound(ws, k);
 	if (!ws->use_lb)
@@ -546,13 +546,13 @@ static inline bool beats_goal(const grens_raptor *ws, uint32_t k, uint32_t s, in
 }
 
 /* Set the arrival limit for a departure at t (see the struct). */
-static void set_limit(grens_raptor *ws, int32_t t)
+static void set_limit(grens_route_raptor *ws, int32_t t)
 {
 	ws->limit = ws->max_duration > 0 ? t + ws->max_duration + 1 : INF;
 }
 
 /* Lower the bounds of rounds k.. at stop s (and of the target) to a. */
-static inline void lower_bounds(grens_raptor *ws, uint32_t k, uint32_t s, int32_t a,
+static inline void lower_bounds(grens_route_raptor *ws, uint32_t k, uint32_t s, int32_t a,
 				int32_t *best, int32_t *prefix)
 {
 	if (!ws->prefix) {
@@ -572,7 +572,7 @@ static inline void lower_bounds(grens_raptor *ws, uint32_t k, uint32_t s, int32_
 		ws->tgt_prefix[j] = a;
 }
 
-static inline void set_trip_label(grens_raptor *ws, uint32_t k, uint32_t s, int32_t a,
+static inline void set_trip_label(grens_route_raptor *ws, uint32_t k, uint32_t s, int32_t a,
 				  uint32_t trip, uint32_t board, uint32_t alight, uint32_t seated)
 {
 	size_t c = (size_t)k * ws->stops + s;
@@ -582,7 +582,7 @@ static inline void set_trip_label(grens_raptor *ws, uint32_t k, uint32_t s, int3
 	mark(ws, s);
 }
 
-static inline void set_foot_label(grens_raptor *ws, uint32_t k, uint32_t s, int32_t a,
+static inline void set_foot_label(grens_route_raptor *ws, uint32_t k, uint32_t s, int32_t a,
 				  uint32_t from)
 {
 	size_t c = (size_t)k * ws->stops + s;
@@ -592,7 +592,7 @@ static inline void set_foot_label(grens_raptor *ws, uint32_t k, uint32_t s, int3
 	mark(ws, s);
 }
 
-static inline int32_t change_time(const grens_raptor *ws, uint32_t s)
+static inline int32_t change_time(const grens_route_raptor *ws, uint32_t s)
 {
 	int32_t own = ws->tt->stop_min_change[s];
 	/* an override never allows a change transfers.txt forbids */
@@ -601,7 +601,7 @@ static inline int32_t change_time(const grens_raptor *ws, uint32_t s)
 
 /* Earliest time a traveller of round k can board at s, and whether that is
  * on foot (BOARD_FOOT) or after a vehicle. */
-static inline int32_t ready_time(const grens_raptor *ws, uint32_t k, uint32_t s, uint32_t *kind)
+static inline int32_t ready_time(const grens_route_raptor *ws, uint32_t k, uint32_t s, uint32_t *kind)
 {
 	size_t c = (size_t)k * ws->stops + s;
 	int32_t r = INF;
@@ -629,7 +629,7 @@ static inline const grens_net_stop_time *trip_times(const grens_timetable *tt, u
 /* The times of trip on service day D+day: live with an overlay, NULL when
  * it is cancelled that day; *skipped gets the overlay's stop flags (NULL
  * without live state). */
-static inline const grens_net_stop_time *live_times(const grens_raptor *ws, uint32_t trip, int day,
+static inline const grens_net_stop_time *live_times(const grens_route_raptor *ws, uint32_t trip, int day,
 						    uint32_t *n, const uint8_t **flags)
 {
 	const grens_net_stop_time *st = trip_times(ws->tt, trip, n);
@@ -648,7 +648,7 @@ static inline bool is_skipped(const uint8_t *flags, uint32_t i)
 	return flags && (flags[i] & GRENS_RT_STOP_SKIPPED);
 }
 
-static uint32_t new_record(grens_raptor *ws, uint32_t trip, uint32_t board, uint32_t prev)
+static uint32_t new_record(grens_route_raptor *ws, uint32_t trip, uint32_t board, uint32_t prev)
 {
 	if (ws->record_count >= ws->record_cap)
 		return GRENS_NONE;
@@ -658,7 +658,7 @@ static uint32_t new_record(grens_raptor *ws, uint32_t trip, uint32_t board, uint
 
 /* Follow the block continuations of `trip` (ridden to its end, described by
  * record rec) within round k. */
-static void follow_chain(grens_raptor *ws, uint32_t k, uint32_t trip, uint32_t rec, int day,
+static void follow_chain(grens_route_raptor *ws, uint32_t k, uint32_t trip, uint32_t rec, int day,
 			 int32_t shift)
 {
 	const grens_timetable *tt = ws->tt;
@@ -705,7 +705,7 @@ static void follow_chain(grens_raptor *ws, uint32_t k, uint32_t trip, uint32_t r
 /* After pattern p was scanned in round k with earliest trip `cur` (index in
  * the pattern) boarded at `board`: a traveller can be on any trip from cur
  * on, so follow the continuation of each not yet followed in this query. */
-static void stay_seated(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t cur, uint32_t board,
+static void stay_seated(grens_route_raptor *ws, uint32_t k, uint32_t p, uint32_t cur, uint32_t board,
 			int day, int32_t shift)
 {
 	const grens_timetable *tt = ws->tt;
@@ -739,7 +739,7 @@ static void stay_seated(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t cur, 
  * further on. Each trip is boarded at the first position the traveller can
  * catch it (boarding later on the same vehicle never arrives earlier), and
  * its block continuations are followed from there. */
-static void scan_pattern_live(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t first, int day)
+static void scan_pattern_live(grens_route_raptor *ws, uint32_t k, uint32_t p, uint32_t first, int day)
 {
 	const grens_timetable *tt = ws->tt;
 	int32_t shift = day * DAY;
@@ -804,7 +804,7 @@ static inline uint32_t first_departure(const int32_t *col, uint32_t lo, uint32_t
 }
 
 /* Scan pattern p in round k for the trips of service day D+day. */
-static void scan_pattern(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t first, int day)
+static void scan_pattern(grens_route_raptor *ws, uint32_t k, uint32_t p, uint32_t first, int day)
 {
 	const grens_timetable *tt = ws->tt;
 	if (grens_rt_pattern_touched(ws->rt, p)) {
@@ -873,7 +873,7 @@ static void scan_pattern(grens_raptor *ws, uint32_t k, uint32_t p, uint32_t firs
  * of one trip on its own stops (skipped stops are not among them): boarded
  * at the first stop the traveller catches it, then ridden to its end. Only
  * trips of service days D and D-1 run, as for the timetable. */
-static void scan_added(grens_raptor *ws, uint32_t k)
+static void scan_added(grens_route_raptor *ws, uint32_t k)
 {
 	uint32_t na = ws->rt ? grens_rt_added_count(ws->rt) : 0;
 	const int32_t *bound = trip_bound(ws, k);
@@ -906,7 +906,7 @@ static void scan_added(grens_raptor *ws, uint32_t k)
 	}
 }
 
-static void relax_footpaths(grens_raptor *ws, uint32_t k, uint32_t from_count)
+static void relax_footpaths(grens_route_raptor *ws, uint32_t k, uint32_t from_count)
 {
 	const grens_timetable *tt = ws->tt;
 	for (uint32_t m = 0; m < from_count; m++) {
@@ -923,7 +923,7 @@ static void relax_footpaths(grens_raptor *ws, uint32_t k, uint32_t from_count)
 	}
 }
 
-static void clear_marks(grens_raptor *ws)
+static void clear_marks(grens_route_raptor *ws)
 {
 	for (uint32_t m = 0; m < ws->marked_count; m++)
 		ws->marked[ws->marked_list[m]] = 0;
@@ -933,7 +933,7 @@ static void clear_marks(grens_raptor *ws)
 /* Round 0 at departure time t (origin i left at t + offset[i]; offset may
  * be NULL for all 0), then rounds 1..query_rounds. Labels are not reset
  * here (range queries reuse them). */
-static void run_rounds(grens_raptor *ws, const grens_route_query *q, const int32_t *offset,
+static void run_rounds(grens_route_raptor *ws, const grens_route_query *q, const int32_t *offset,
 		       int32_t t, int32_t tmin)
 {
 	const grens_timetable *tt = ws->tt;
@@ -985,7 +985,7 @@ static void run_rounds(grens_raptor *ws, const grens_route_query *q, const int32
 }
 
 /* Best arrival at a target in round k (either family). */
-static int32_t target_arrival(const grens_raptor *ws, const grens_route_query *q, uint32_t k,
+static int32_t target_arrival(const grens_route_raptor *ws, const grens_route_query *q, uint32_t k,
 			      uint32_t *stop, bool *foot)
 {
 	int32_t best = INF;
@@ -1007,7 +1007,7 @@ static int32_t target_arrival(const grens_raptor *ws, const grens_route_query *q
 
 /* ---- journeys ----------------------------------------------------------------- */
 
-static int push_leg(grens_raptor *ws, uint32_t *n, grens_route_leg leg, grens_error *err)
+static int push_leg(grens_route_raptor *ws, uint32_t *n, grens_route_leg leg, grens_error *err)
 {
 	if (*n >= GRENS_ROUTE_MAX_LEGS)
 		return grens_error_set(err, GRENS_ELIMIT, "a journey has more than %u legs",
@@ -1016,7 +1016,7 @@ static int push_leg(grens_raptor *ws, uint32_t *n, grens_route_leg leg, grens_er
 	return 0;
 }
 
-static grens_route_leg transit_leg(const grens_raptor *ws, uint32_t trip, uint32_t board,
+static grens_route_leg transit_leg(const grens_route_raptor *ws, uint32_t trip, uint32_t board,
 				   uint32_t alight)
 {
 	const grens_timetable *tt = ws->tt;
@@ -1046,7 +1046,7 @@ static grens_route_leg transit_leg(const grens_raptor *ws, uint32_t trip, uint32
 }
 
 /* Rebuild the journey ending at stop s in round k into ws->legs[at..). */
-static int build_journey(grens_raptor *ws, const grens_route_query *q, uint32_t k, uint32_t s,
+static int build_journey(grens_route_raptor *ws, const grens_route_query *q, uint32_t k, uint32_t s,
 			 bool foot, grens_route_journey *j, uint32_t at, grens_error *err)
 {
 	const grens_timetable *tt = ws->tt;
@@ -1121,21 +1121,21 @@ static int build_journey(grens_raptor *ws, const grens_route_query *q, uint32_t 
 	return 0;
 }
 
-int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
+int grens_route_raptor_route(grens_route_raptor *ws, const grens_route_query *q,
 		       const grens_route_options *opts, grens_route_result *out, grens_error *err)
 {
 	if (!ws)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_route: ws is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_route: ws is NULL");
 	if (!q)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_route: q is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_route: q is NULL");
 	if (!opts)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_route: opts is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_route: opts is NULL");
 	if (!out)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_route: out is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_route: out is NULL");
 	if (opts->version != GRENS_ROUTE_OPTIONS_VERSION)
 		return grens_error_set(
 		    err, GRENS_EINVAL,
-		    "grens_raptor_route: options version %u, not %u (GRENS_ROUTE_OPTIONS_INIT)",
+		    "grens_route_raptor_route: options version %u, not %u (GRENS_ROUTE_OPTIONS_INIT)",
 		    opts->version, GRENS_ROUTE_OPTIONS_VERSION);
 	int rc;
 	out->journeys = ws->journeys;
@@ -1199,7 +1199,7 @@ int grens_raptor_route(grens_raptor *ws, const grens_route_query *q,
  * with a boarding deadline of stop s (reached walk seconds after leaving
  * the origin) in [t0 + i * step, t0 + (i + 1) * step): a departure of a trip
  * that can be boarded there, minus walk. */
-static void mark_deadlines(grens_raptor *ws, uint32_t s, int32_t walk, int32_t t0, int32_t step,
+static void mark_deadlines(grens_route_raptor *ws, uint32_t s, int32_t walk, int32_t t0, int32_t step,
 			   uint32_t n)
 {
 	const grens_timetable *tt = ws->tt;
@@ -1229,22 +1229,22 @@ static void mark_deadlines(grens_raptor *ws, uint32_t s, int32_t walk, int32_t t
 	}
 }
 
-int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t0, int32_t t1,
+int grens_route_raptor_profile(grens_route_raptor *ws, const grens_route_query *q, int32_t t0, int32_t t1,
 			 int32_t step, const grens_route_options *opts,
 			 grens_route_profile_step *steps, grens_error *err)
 {
 	if (!ws)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_profile: ws is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_profile: ws is NULL");
 	if (!q)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_profile: q is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_profile: q is NULL");
 	if (!opts)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_profile: opts is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_profile: opts is NULL");
 	if (!steps)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_profile: steps is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_profile: steps is NULL");
 	if (opts->version != GRENS_ROUTE_OPTIONS_VERSION)
 		return grens_error_set(
 		    err, GRENS_EINVAL,
-		    "grens_raptor_profile: options version %u, not %u (GRENS_ROUTE_OPTIONS_INIT)",
+		    "grens_route_raptor_profile: options version %u, not %u (GRENS_ROUTE_OPTIONS_INIT)",
 		    opts->version, GRENS_ROUTE_OPTIONS_VERSION);
 	int rc;
 	rc = check_query(ws, q, opts, true, err);
@@ -1320,21 +1320,21 @@ int grens_raptor_profile(grens_raptor *ws, const grens_route_query *q, int32_t t
 	return 0;
 }
 
-int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
+int grens_route_raptor_one_to_all(grens_route_raptor *ws, const grens_route_query *q,
 			    const grens_route_options *opts, int32_t *arrival, grens_error *err)
 {
 	if (!ws)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_one_to_all: ws is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_one_to_all: ws is NULL");
 	if (!q)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_one_to_all: q is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_one_to_all: q is NULL");
 	if (!opts)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_one_to_all: opts is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_one_to_all: opts is NULL");
 	if (!arrival)
 		return grens_error_set(err, GRENS_EINVAL,
-				       "grens_raptor_one_to_all: arrival is NULL");
+				       "grens_route_raptor_one_to_all: arrival is NULL");
 	if (opts->version != GRENS_ROUTE_OPTIONS_VERSION)
 		return grens_error_set(err, GRENS_EINVAL,
-				       "grens_raptor_one_to_all: options version %u, not %u "
+				       "grens_route_raptor_one_to_all: options version %u, not %u "
 				       "(GRENS_ROUTE_OPTIONS_INIT)",
 				       opts->version, GRENS_ROUTE_OPTIONS_VERSION);
 	int rc;
@@ -1350,19 +1350,19 @@ int grens_raptor_one_to_all(grens_raptor *ws, const grens_route_query *q,
 	return 0;
 }
 
-int grens_raptor_range_start(grens_raptor *ws, const grens_route_query *q,
+int grens_route_raptor_range_start(grens_route_raptor *ws, const grens_route_query *q,
 			     const int32_t *from_offset, const grens_route_options *opts,
 			     grens_error *err)
 {
 	if (!ws)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_range_start: ws is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_range_start: ws is NULL");
 	if (!q)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_range_start: q is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_range_start: q is NULL");
 	if (!opts)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_range_start: opts is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_range_start: opts is NULL");
 	if (opts->version != GRENS_ROUTE_OPTIONS_VERSION)
 		return grens_error_set(err, GRENS_EINVAL,
-				       "grens_raptor_range_start: options version %u, not %u "
+				       "grens_route_raptor_range_start: options version %u, not %u "
 				       "(GRENS_ROUTE_OPTIONS_INIT)",
 				       opts->version, GRENS_ROUTE_OPTIONS_VERSION);
 	ws->range_on = false;
@@ -1388,13 +1388,13 @@ int grens_raptor_range_start(grens_raptor *ws, const grens_route_query *q,
 	return 0;
 }
 
-int grens_raptor_range_next(grens_raptor *ws, int32_t time, int32_t *arrival, grens_error *err)
+int grens_route_raptor_range_next(grens_route_raptor *ws, int32_t time, int32_t *arrival, grens_error *err)
 {
 	if (!ws)
-		return grens_error_set(err, GRENS_EINVAL, "grens_raptor_range_next: ws is NULL");
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_range_next: ws is NULL");
 	if (!arrival)
 		return grens_error_set(err, GRENS_EINVAL,
-				       "grens_raptor_range_next: arrival is NULL");
+				       "grens_route_raptor_range_next: arrival is NULL");
 	if (!ws->range_on)
 		return grens_error_set(err, GRENS_EARG, "no range query started");
 	if (time < 0 || time > ws->range_last || time > GRENS_LIMIT_MAX_HOURS * 3600)

@@ -115,7 +115,7 @@ int main(int argc, char **argv)
 		}
 		closedir(d);
 	}
-	grens_timetable_free(fixture_tt);
+	grens_net_free(fixture_tt);
 	grens_gtfs_free(fixture_feed);
 	fprintf(stderr, "replayed %u inputs\n", files);
 	return rc || files == 0;

@@ -58,7 +58,7 @@ static void open_one(const unsigned char *b, size_t size)
 	const char *prov = grens_net_snapshot_provenance(tt);
 	FUZZ_ASSERT(prov && strlen(prov) < size);
 	FUZZ_ASSERT(grens_net_snapshot_inputs(tt) != NULL);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

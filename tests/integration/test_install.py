@@ -134,7 +134,7 @@ int main(int argc, char **argv)
 	static const char *names[] = { "nl", "nrw", "be" };
 	grens_gtfs_feed *feeds[3] = { 0 };
 	grens_timetable *tt = NULL;
-	grens_raptor *ws = NULL;
+	grens_route_raptor *ws = NULL;
 	grens_error err;
 	int rc = 1;
 	grens_diag *diag = grens_diag_new();
@@ -152,7 +152,7 @@ int main(int argc, char **argv)
 	}
 	grens_net_options no = GRENS_NET_OPTIONS_INIT;
 	if (grens_net_build(&tt, (const grens_gtfs_feed *const *)feeds, 3, &no, diag, &err) ||
-	    grens_raptor_new(&ws, tt, 8, &err)) {
+	    grens_route_raptor_new(&ws, tt, 8, &err)) {
 		fprintf(stderr, "%s\n", err.message);
 		goto out;
 	}
@@ -163,7 +163,7 @@ int main(int argc, char **argv)
 				.date = grens_date_from_ymd(2026, 3, 10), .time = 8 * 3600 };
 	grens_route_options ro = GRENS_ROUTE_OPTIONS_INIT;
 	grens_route_result res;
-	if (grens_raptor_route(ws, &q, &ro, &res, &err) || !res.journey_count) {
+	if (grens_route_raptor_route(ws, &q, &ro, &res, &err) || !res.journey_count) {
 		fprintf(stderr, "route: %s\n", err.message);
 		goto out;
 	}
@@ -173,8 +173,8 @@ int main(int argc, char **argv)
 	printf("%s %s %u\n", dep, arr, res.journeys[0].transfers);
 	rc = 0;
 out:
-	grens_raptor_free(ws);
-	grens_timetable_free(tt);
+	grens_route_raptor_free(ws);
+	grens_net_free(tt);
 	for (int i = 0; i < 3; i++)
 		grens_gtfs_free(feeds[i]);
 	grens_diag_free(diag);

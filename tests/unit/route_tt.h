@@ -132,7 +132,7 @@ static inline void tb_free(grens_timetable *tt)
 	if (!h)
 		abort();
 	*h = *tt;
-	grens_timetable_free(h);
+	grens_net_free(h);
 	memset(tt, 0, sizeof(*tt));
 }
 

@@ -9,7 +9,7 @@
 
 #include "grens/net.h"
 
-/* The loaded copy of tt (free with grens_timetable_free), or NULL after a
+/* The loaded copy of tt (free with grens_net_free), or NULL after a
  * message. The file is removed at once: the mapping keeps it alive. */
 static inline grens_timetable *snapshot_roundtrip(const grens_timetable *tt)
 {

@@ -386,7 +386,7 @@ static void test_window(void)
 free_net:
 	grens_access_network_free(net);
 done:
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_access_places_free(pl);
 }
 
@@ -474,7 +474,7 @@ done:
 	grens_access_result_free(s0);
 	grens_access_result_free(s1);
 	grens_access_network_free(net);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_access_places_free(pl);
 }
 
@@ -534,7 +534,7 @@ static void test_modes(void)
 	CHECK_INT(grens_access_network_new(&net, tt, pl, &lo, NULL, &err), GRENS_EARG);
 done:
 	grens_access_network_free(net);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_access_places_free(pl);
 }
 
@@ -634,8 +634,8 @@ done:
 	grens_access_result_free(ar);
 	grens_access_network_free(bn);
 	grens_access_network_free(an);
-	grens_timetable_free(base_tt);
-	grens_timetable_free(alt_tt);
+	grens_net_free(base_tt);
+	grens_net_free(alt_tt);
 	grens_access_places_free(pl);
 }
 
@@ -773,7 +773,7 @@ done:
 	grens_access_result_free(slow);
 	grens_access_network_free(net);
 	grens_access_places_free(pl);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_gtfs_free(feed);
 }
 
@@ -812,17 +812,17 @@ static void test_border_cut(grens_timetable *tt)
 	CHECK_INT(cut->stop_pattern_offset[stop_of(tt, "A") + 1] -
 		      cut->stop_pattern_offset[stop_of(tt, "A")],
 		  0);
-	grens_raptor *ws = NULL, *ws_today = NULL;
+	grens_route_raptor *ws = NULL, *ws_today = NULL;
 	int32_t arr[8], arr_today[8];
-	CHECK_INT(grens_raptor_new(&ws, cut, 8, &err), 0);
-	CHECK_INT(grens_raptor_new(&ws_today, tt, 8, &err), 0);
+	CHECK_INT(grens_route_raptor_new(&ws, cut, 8, &err), 0);
+	CHECK_INT(grens_route_raptor_new(&ws_today, tt, 8, &err), 0);
 	uint32_t from = stop_of(tt, "S");
 	grens_route_query q = {.from = &from, .from_count = 1,
 			       .date = grens_date_from_ymd(2026, 3, 10), .time = 7 * 3600};
 	grens_route_options ro = GRENS_ROUTE_OPTIONS_INIT;
 	if (ws && ws_today) {
-		CHECK_INT(grens_raptor_one_to_all(ws, &q, &ro, arr, &err), 0);
-		CHECK_INT(grens_raptor_one_to_all(ws_today, &q, &ro, arr_today, &err), 0);
+		CHECK_INT(grens_route_raptor_one_to_all(ws, &q, &ro, arr, &err), 0);
+		CHECK_INT(grens_route_raptor_one_to_all(ws_today, &q, &ro, arr_today, &err), 0);
 		/* t2_0700 from S: H 07:15 on both; V 07:55 and M 08:05 only by
 		 * staying on through Aachen, which the cut does not allow */
 		CHECK_INT(arr[stop_of(tt, "H")], 7 * 3600 + 15 * 60);
@@ -834,12 +834,12 @@ static void test_border_cut(grens_timetable *tt)
 		/* the domestic part V -> M still runs: from V at 07:50, M 08:05 */
 		from = stop_of(tt, "V");
 		q.time = 7 * 3600 + 50 * 60;
-		CHECK_INT(grens_raptor_one_to_all(ws, &q, &ro, arr, &err), 0);
+		CHECK_INT(grens_route_raptor_one_to_all(ws, &q, &ro, arr, &err), 0);
 		CHECK_INT(arr[stop_of(tt, "M")], 8 * 3600 + 5 * 60);
 	}
-	grens_raptor_free(ws);
-	grens_raptor_free(ws_today);
-	grens_timetable_free(cut);
+	grens_route_raptor_free(ws);
+	grens_route_raptor_free(ws_today);
+	grens_net_free(cut);
 }
 
 /* A block continues on the cut only from a trip's own last stop to the next
@@ -884,8 +884,8 @@ static void test_border_blocks(void)
 			CHECK_INT(cut->trip_block_next[c5], GRENS_NONE);
 		}
 	}
-	grens_timetable_free(cut);
-	grens_timetable_free(tt);
+	grens_net_free(cut);
+	grens_net_free(tt);
 }
 
 static void test_border_views(void)
@@ -1007,7 +1007,7 @@ static void test_border_views(void)
 done:
 	grens_access_border_free(b);
 	grens_access_network_free(net);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_access_places_free(pl);
 	memcpy(fixture, saved, sizeof(fixture));
 }

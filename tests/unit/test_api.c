@@ -371,21 +371,21 @@ static void test_route(void)
 {
 	grens_error err;
 	grens_error_clear(&err);
-	check_einval(grens_raptor_new(NULL, NULL, (uint32_t)0, &err), &err, "grens_raptor_new");
+	check_einval(grens_route_raptor_new(NULL, NULL, (uint32_t)0, &err), &err, "grens_route_raptor_new");
 	grens_error_clear(&err);
-	check_einval(grens_raptor_route(NULL, NULL, NULL, NULL, &err), &err, "grens_raptor_route");
+	check_einval(grens_route_raptor_route(NULL, NULL, NULL, NULL, &err), &err, "grens_route_raptor_route");
 	grens_error_clear(&err);
-	check_einval(grens_raptor_profile(NULL, NULL, (int32_t)0, (int32_t)0, (int32_t)0, NULL, NULL, &err), &err, "grens_raptor_profile");
+	check_einval(grens_route_raptor_profile(NULL, NULL, (int32_t)0, (int32_t)0, (int32_t)0, NULL, NULL, &err), &err, "grens_route_raptor_profile");
 	grens_error_clear(&err);
-	check_einval(grens_raptor_one_to_all(NULL, NULL, NULL, NULL, &err), &err, "grens_raptor_one_to_all");
+	check_einval(grens_route_raptor_one_to_all(NULL, NULL, NULL, NULL, &err), &err, "grens_route_raptor_one_to_all");
 	grens_error_clear(&err);
-	check_einval(grens_raptor_range_start(NULL, NULL, NULL, NULL, &err), &err, "grens_raptor_range_start");
+	check_einval(grens_route_raptor_range_start(NULL, NULL, NULL, NULL, &err), &err, "grens_route_raptor_range_start");
 	grens_error_clear(&err);
-	check_einval(grens_raptor_range_next(NULL, (int32_t)0, NULL, &err), &err, "grens_raptor_range_next");
+	check_einval(grens_route_raptor_range_next(NULL, (int32_t)0, NULL, &err), &err, "grens_route_raptor_range_next");
 	grens_error_clear(&err);
-	check_einval(grens_dijkstra_new(NULL, NULL, &err), &err, "grens_dijkstra_new");
+	check_einval(grens_route_dijkstra_new(NULL, NULL, &err), &err, "grens_route_dijkstra_new");
 	grens_error_clear(&err);
-	check_einval(grens_dijkstra_route(NULL, NULL, NULL, NULL, &err), &err, "grens_dijkstra_route");
+	check_einval(grens_route_dijkstra_route(NULL, NULL, NULL, NULL, &err), &err, "grens_route_dijkstra_route");
 	grens_error_clear(&err);
 	grens_route_profile_summarize(NULL, 1, (int32_t)0, NULL);
 	grens_error_clear(&err);
@@ -549,14 +549,14 @@ static void test_free_null(void)
 	grens_access_result_free(NULL);
 	grens_arena_free(NULL);
 	grens_diag_free(NULL);
-	grens_dijkstra_free(NULL);
+	grens_route_dijkstra_free(NULL);
 	grens_fetch_config_free(NULL);
 	grens_gtfs_clip_free(NULL);
 	grens_gtfs_free(NULL);
 	grens_gtfs_index_free(NULL);
 	grens_net_link_report_free(NULL);
 	grens_net_links_free(NULL);
-	grens_raptor_free(NULL);
+	grens_route_raptor_free(NULL);
 	grens_report_free(NULL);
 	grens_report_night_free(NULL);
 	grens_report_table_free(NULL);
@@ -566,7 +566,7 @@ static void test_free_null(void)
 	grens_rt_overlay_release(NULL);
 	grens_scenario_free(NULL);
 	grens_scenario_result_free(NULL);
-	grens_timetable_free(NULL);
+	grens_net_free(NULL);
 	grens_tz_free(NULL);
 }
 

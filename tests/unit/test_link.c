@@ -260,7 +260,7 @@ static void test_matching(void)
 			CHECK_INT(footpath(slow, stop(slow, "nl", "grs"),
 					   stop(slow, "de", "de:05334:5002")),
 				  1295);
-		grens_timetable_free(slow);
+		grens_net_free(slow);
 	}
 	/* Herzogenrath platforms at the same point: the change time at matched
 	 * stations, 120 s. */
@@ -284,7 +284,7 @@ static void test_matching(void)
 	CHECK_INT(grens_net_find_stops(tt, "Aachen West", found, 16, &nf, &err), GRENS_EARG);
 out:
 	grens_net_link_report_free(r);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_net_links_free(links);
 	grens_gtfs_free(nl);
 	grens_gtfs_free(de);
@@ -405,8 +405,8 @@ static void test_merging(void)
 		CHECK_INT(apart->trip_alt_feed[t], GRENS_NONE);
 out:
 	grens_net_link_report_free(r);
-	grens_timetable_free(tt);
-	grens_timetable_free(apart);
+	grens_net_free(tt);
+	grens_net_free(apart);
 	grens_net_links_free(links);
 	grens_gtfs_free(nl);
 	grens_gtfs_free(de);
@@ -553,8 +553,8 @@ static void test_no_journey_lost(void)
 	free(em);
 	free(ea);
 out:
-	grens_timetable_free(merged);
-	grens_timetable_free(apart);
+	grens_net_free(merged);
+	grens_net_free(apart);
 	grens_net_links_free(links);
 	grens_gtfs_free(nl);
 	grens_gtfs_free(de);
@@ -606,7 +606,7 @@ static void test_timezones(void)
 		CHECK_INT(tt->first_date, D(2026, 2, 28));
 	}
 	grens_net_link_report_free(r);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	tt = NULL;
 	r = NULL;
 
@@ -636,7 +636,7 @@ static void test_timezones(void)
 		}
 	}
 	grens_net_link_report_free(r);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	tt = NULL;
 	r = NULL;
 
@@ -668,7 +668,7 @@ static void test_timezones(void)
 		CHECK(trip_at(tt, 1, 3 * 3600) != GRENS_NONE);
 	}
 	grens_net_link_report_free(r);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	tt = NULL;
 	r = NULL;
 
@@ -684,7 +684,7 @@ static void test_timezones(void)
 		if (ic != GRENS_NONE)
 			CHECK_INT(trip_times(tt, ic, &n)[0].departure, 7 * 3600);
 	}
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	tt = NULL;
 	opts.timezone = "Mars/Olympus_Mons";
 	CHECK_INT(grens_net_build(&tt, f1, 2, &opts, NULL, &err), GRENS_ENOTFOUND);
@@ -696,7 +696,7 @@ static void test_timezones(void)
 	CHECK(tt == NULL);
 out:
 	grens_net_link_report_free(r);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_gtfs_free(nl);
 	grens_gtfs_free(lon);
 	grens_gtfs_free(ny);
@@ -776,7 +776,7 @@ static void test_timezone_rules(void)
 			CHECK(!grens_net_trip_runs(tt, n12, D(2040, 11, 4)));
 		}
 	}
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_gtfs_free(lon);
 	grens_gtfs_free(ny);
 	const char *names[] = {"agency.txt", "stops.txt",      "routes.txt",
@@ -844,7 +844,7 @@ static uint32_t border_merges(const char *a_arr, const char *b_dep)
 		}
 	}
 	grens_net_link_report_free(r);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_gtfs_free(fa);
 	grens_gtfs_free(fb);
 	const char *names[] = {"agency.txt", "stops.txt",    "routes.txt",

@@ -214,7 +214,7 @@ static void test_basic(void)
 	      NULL);
 	CHECK_INT(grens_net_find_stops(tt, "91,6", found, 16, &nf, &err), GRENS_ENOTFOUND);
 out:
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_gtfs_free(feed);
 	grens_diag_free(diag);
 }
@@ -270,7 +270,7 @@ static void test_two_feeds(void)
 	CHECK_INT(grens_net_build(&tt, feeds, 2, &nopts, diag, &err), 0);
 	if (tt)
 		CHECK_INT(tt->trip_count, 12);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	tt = NULL;
 	CHECK_INT(grens_net_build(&tt, feeds, 2, NULL, diag, &err), 0);
 	if (tt) {
@@ -291,7 +291,7 @@ static void test_two_feeds(void)
 		CHECK_INT(grens_net_find_stops(tt, "Düren", found, 16, &nf, &err), 0);
 		CHECK_INT(nf, 2);
 	}
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 out:
 	grens_gtfs_free(f1);
 	grens_gtfs_free(f2);
@@ -361,7 +361,7 @@ static void test_service_period(void)
 			       "(service ranges are cut to 3660 days)");
 	CHECK_INT(grens_net_check_date(tt, D(2036, 3, 7), notes, 2, &n, &err), 0);
 out:
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_gtfs_free(f[0]);
 	grens_gtfs_free(f[1]);
 }
@@ -391,7 +391,7 @@ static void expect_refused(const unsigned char *bytes, size_t size, const char *
 		CHECK(strstr(err.message, reason) != NULL);
 		fprintf(stderr, "  %s: got \"%s\", expected \"%s\"\n", what, err.message, reason);
 	}
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	free(copy);
 }
 
@@ -429,7 +429,7 @@ static void test_snapshot_refusals(void)
 			CHECK_INT(back->stop_time_count, tt->stop_time_count);
 			CHECK_STR(grens_net_snapshot_provenance(back), "{}");
 		}
-		grens_timetable_free(back);
+		grens_net_free(back);
 		free(aligned);
 	}
 
@@ -511,7 +511,7 @@ static void test_snapshot_refusals(void)
 out:
 	free(bad);
 	free(buf);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_gtfs_free(feed);
 	grens_diag_free(diag);
 }
@@ -605,19 +605,19 @@ static void test_plain_and_keep(void)
 		/* t0's times: pattern 1's block starts at A 08:10 */
 		CHECK_INT(k->stop_times[k->pattern_time_offset[1]].departure, h8 + 600);
 		CHECK_INT(k->stop_time_count, 6);
-		grens_timetable_free(k);
+		grens_net_free(k);
 	}
 	/* all kept: the continuation stays */
 	memset(keep, 1, sizeof(keep));
 	CHECK_INT(grens_net_keep_trips(&k, tt, keep, &err), 0);
 	if (k) {
 		CHECK_INT(k->trip_block_next[2], 3);
-		grens_timetable_free(k);
+		grens_net_free(k);
 	}
 	CHECK_INT(grens_net_keep_trips(NULL, tt, keep, &err), GRENS_EINVAL);
 	CHECK_INT(grens_net_keep_trips(&k, NULL, keep, &err), GRENS_EINVAL);
 	CHECK_INT(grens_net_keep_trips(&k, tt, NULL, &err), GRENS_EINVAL);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 
 	/* bad descriptions */
 	grens_timetable *bad = NULL;

@@ -984,7 +984,7 @@ out:
 	grens_report_free(rep);
 	grens_rt_overlay_release(ov);
 	grens_rt_feed_free(rf);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_gtfs_free(nl);
 	grens_gtfs_free(de);
 }

@@ -45,8 +45,8 @@ struct routers {
 	grens_timetable tt;
 	grens_timetable *loaded; /* the snapshot copy routed on, or NULL */
 	uint32_t map[64];
-	grens_raptor *raptor;
-	grens_dijkstra *dijkstra;
+	grens_route_raptor *raptor;
+	grens_route_dijkstra *dijkstra;
 };
 
 static void routers_open(struct routers *r, const tb_net *net)
@@ -56,15 +56,15 @@ static void routers_open(struct routers *r, const tb_net *net)
 	r->loaded = from_snapshot ? snapshot_roundtrip(&r->tt) : NULL;
 	CHECK(!from_snapshot || r->loaded != NULL);
 	const grens_timetable *use = r->loaded ? r->loaded : &r->tt;
-	CHECK_INT(grens_raptor_new(&r->raptor, use, 8, &err), 0);
-	CHECK_INT(grens_dijkstra_new(&r->dijkstra, use, &err), 0);
+	CHECK_INT(grens_route_raptor_new(&r->raptor, use, 8, &err), 0);
+	CHECK_INT(grens_route_dijkstra_new(&r->dijkstra, use, &err), 0);
 }
 
 static void routers_close(struct routers *r)
 {
-	grens_raptor_free(r->raptor);
-	grens_dijkstra_free(r->dijkstra);
-	grens_timetable_free(r->loaded);
+	grens_route_raptor_free(r->raptor);
+	grens_route_dijkstra_free(r->dijkstra);
+	grens_net_free(r->loaded);
 	tb_free(&r->tt);
 }
 
@@ -78,8 +78,8 @@ static grens_route_result route(struct routers *r, uint32_t from, uint32_t to, g
 	o.max_transfers = max_transfers;
 	grens_route_result res, dres;
 	grens_error err;
-	CHECK_INT(grens_raptor_route(r->raptor, &q, &o, &res, &err), 0);
-	CHECK_INT(grens_dijkstra_route(r->dijkstra, &q, &o, &dres, &err), 0);
+	CHECK_INT(grens_route_raptor_route(r->raptor, &q, &o, &res, &err), 0);
+	CHECK_INT(grens_route_dijkstra_route(r->dijkstra, &q, &o, &dres, &err), 0);
 	if (max_transfers >= 8) {
 		CHECK_INT(dres.journey_count, res.journey_count ? 1 : 0);
 		if (res.journey_count && dres.journey_count)
@@ -147,37 +147,37 @@ static void test_change_time_and_pareto(void)
 	grens_route_query q = { &from, 1, NULL, 0, TUESDAY, HM(8, 0) };
 	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
 	grens_error err;
-	CHECK_INT(grens_raptor_one_to_all(r.raptor, &q, &o, arr, &err), 0);
+	CHECK_INT(grens_route_raptor_one_to_all(r.raptor, &q, &o, arr, &err), 0);
 	CHECK_INT(arr[0], HM(8, 0));
 	CHECK_INT(arr[1], HM(8, 10));
 	CHECK_INT(arr[2], HM(8, 30));
 
 	/* bounded to 20 min: B (10 min) stays, C (30 min) is cut */
 	o.max_duration = 20 * 60;
-	CHECK_INT(grens_raptor_one_to_all(r.raptor, &q, &o, arr, &err), 0);
+	CHECK_INT(grens_route_raptor_one_to_all(r.raptor, &q, &o, arr, &err), 0);
 	CHECK_INT(arr[1], HM(8, 10));
 	CHECK_INT(arr[2], GRENS_ROUTE_UNREACHED);
 	/* the range one-to-all with that bound: leaving at 08:00, then at 07:58
 	 * (a1 still, waiting 2 min at A: B 08:10, C cut at 07:58 + 20 min) */
-	CHECK_INT(grens_raptor_range_start(r.raptor, &q, NULL, &o, &err), 0);
-	CHECK_INT(grens_raptor_range_next(r.raptor, HM(8, 0), arr, &err), 0);
+	CHECK_INT(grens_route_raptor_range_start(r.raptor, &q, NULL, &o, &err), 0);
+	CHECK_INT(grens_route_raptor_range_next(r.raptor, HM(8, 0), arr, &err), 0);
 	CHECK_INT(arr[0], HM(8, 0));
 	CHECK_INT(arr[1], HM(8, 10));
 	CHECK_INT(arr[2], GRENS_ROUTE_UNREACHED);
-	CHECK_INT(grens_raptor_range_next(r.raptor, HM(7, 58), arr, &err), 0);
+	CHECK_INT(grens_route_raptor_range_next(r.raptor, HM(7, 58), arr, &err), 0);
 	CHECK_INT(arr[0], HM(7, 58));
 	CHECK_INT(arr[1], HM(8, 10));
 	CHECK_INT(arr[2], GRENS_ROUTE_UNREACHED);
 	/* departures must come latest first */
-	CHECK_INT(grens_raptor_range_next(r.raptor, HM(8, 5), arr, &err), GRENS_EARG);
+	CHECK_INT(grens_route_raptor_range_next(r.raptor, HM(8, 5), arr, &err), GRENS_EARG);
 	/* unbounded, with A left 2 min after the departure (an access walk):
 	 * leaving at 07:58 is being at A at 08:00, just in time for a1 */
 	o.max_duration = 0;
 	int32_t two_min = 120, bad_offset = -1;
-	CHECK_INT(grens_raptor_range_start(r.raptor, &q, &bad_offset, &o, &err), GRENS_EARG);
-	CHECK_INT(grens_raptor_range_next(r.raptor, HM(7, 58), arr, &err), GRENS_EARG);
-	CHECK_INT(grens_raptor_range_start(r.raptor, &q, &two_min, &o, &err), 0);
-	CHECK_INT(grens_raptor_range_next(r.raptor, HM(7, 58), arr, &err), 0);
+	CHECK_INT(grens_route_raptor_range_start(r.raptor, &q, &bad_offset, &o, &err), GRENS_EARG);
+	CHECK_INT(grens_route_raptor_range_next(r.raptor, HM(7, 58), arr, &err), GRENS_EARG);
+	CHECK_INT(grens_route_raptor_range_start(r.raptor, &q, &two_min, &o, &err), 0);
+	CHECK_INT(grens_route_raptor_range_next(r.raptor, HM(7, 58), arr, &err), 0);
 	CHECK_INT(arr[0], HM(8, 0));
 	CHECK_INT(arr[1], HM(8, 10));
 	CHECK_INT(arr[2], HM(8, 30));
@@ -189,7 +189,7 @@ static void test_change_time_and_pareto(void)
 	q.to = &to;
 	q.to_count = 1;
 	grens_route_profile_step steps[9];
-	CHECK_INT(grens_raptor_profile(r.raptor, &q, HM(7, 58), HM(8, 6), 60, &o, steps, &err), 0);
+	CHECK_INT(grens_route_raptor_profile(r.raptor, &q, HM(7, 58), HM(8, 6), 60, &o, steps, &err), 0);
 	int32_t want_min[9] = { 32, 31, 30, 59, 58, 57, 56, 55, -1 };
 	int32_t want_tf[9] = { 1, 1, 1, 0, 0, 0, 0, 0, -1 };
 	for (int i = 0; i < 9; i++) {
@@ -436,7 +436,7 @@ static void test_depart_late(void)
 	grens_route_query q = { &from, 1, &to, 1, TUESDAY, HM(6, 50) };
 	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
 	grens_error err;
-	CHECK_INT(grens_dijkstra_route(r.dijkstra, &q, &o, &res, &err), 0);
+	CHECK_INT(grens_route_dijkstra_route(r.dijkstra, &q, &o, &res, &err), 0);
 	CHECK_INT(res.journey_count, 1);
 	CHECK_INT(res.journeys[0].departure, HM(7, 30));
 	/* a 1201 s change time at B: 07:40 + 1201 s > 08:00, so x1 (07:00) it is */
@@ -458,22 +458,22 @@ static void test_bad_queries(void)
 	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
 	grens_route_result res;
 	grens_error err;
-	CHECK_INT(grens_raptor_route(r.raptor, &q, &o, &res, &err), GRENS_EARG);
-	CHECK_INT(grens_dijkstra_route(r.dijkstra, &q, &o, &res, &err), GRENS_EARG);
+	CHECK_INT(grens_route_raptor_route(r.raptor, &q, &o, &res, &err), GRENS_EARG);
+	CHECK_INT(grens_route_dijkstra_route(r.dijkstra, &q, &o, &res, &err), GRENS_EARG);
 	to = 1;
 	o.max_transfers = 9; /* the workspace was made for 8 */
-	CHECK_INT(grens_raptor_route(r.raptor, &q, &o, &res, &err), GRENS_EARG);
+	CHECK_INT(grens_route_raptor_route(r.raptor, &q, &o, &res, &err), GRENS_EARG);
 	o.max_transfers = 8;
 	grens_route_profile_step steps[2];
-	CHECK_INT(grens_raptor_profile(r.raptor, &q, HM(9, 0), HM(8, 0), 60, &o, steps, &err),
+	CHECK_INT(grens_route_raptor_profile(r.raptor, &q, HM(9, 0), HM(8, 0), 60, &o, steps, &err),
 		  GRENS_EARG);
 	/* origin = destination: one journey without legs */
 	to = 0;
-	CHECK_INT(grens_raptor_route(r.raptor, &q, &o, &res, &err), 0);
+	CHECK_INT(grens_route_raptor_route(r.raptor, &q, &o, &res, &err), 0);
 	CHECK_INT(res.journey_count, 1);
 	CHECK_INT(res.journeys[0].leg_count, 0);
-	grens_raptor *big = NULL;
-	CHECK_INT(grens_raptor_new(&big, &r.tt, GRENS_ROUTE_MAX_TRANSFERS + 1, &err), GRENS_EARG);
+	grens_route_raptor *big = NULL;
+	CHECK_INT(grens_route_raptor_new(&big, &r.tt, GRENS_ROUTE_MAX_TRANSFERS + 1, &err), GRENS_EARG);
 	routers_close(&r);
 }
 
@@ -512,15 +512,15 @@ static void test_fixture(void)
 	if (tt && from_snapshot) {
 		grens_timetable *loaded = snapshot_roundtrip(tt);
 		CHECK(loaded != NULL);
-		grens_timetable_free(tt);
+		grens_net_free(tt);
 		tt = loaded;
 	}
 	if (!tt)
 		return;
-	grens_raptor *raptor = NULL;
-	grens_dijkstra *dij = NULL;
-	CHECK_INT(grens_raptor_new(&raptor, tt, 8, &err), 0);
-	CHECK_INT(grens_dijkstra_new(&dij, tt, &err), 0);
+	grens_route_raptor *raptor = NULL;
+	grens_route_dijkstra *dij = NULL;
+	CHECK_INT(grens_route_raptor_new(&raptor, tt, 8, &err), 0);
+	CHECK_INT(grens_route_dijkstra_new(&dij, tt, &err), 0);
 	snprintf(path, sizeof(path), "%s/expected.txt", dir);
 	FILE *f = fopen(path, "r");
 	CHECK(f != NULL);
@@ -552,8 +552,8 @@ static void test_fixture(void)
 			grens_route_query q = { from, nfrom, to, nto, d, t };
 			grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
 			grens_route_result other;
-			CHECK_INT(grens_raptor_route(raptor, &q, &o, &res, &err), 0);
-			CHECK_INT(grens_dijkstra_route(dij, &q, &o, &other, &err), 0);
+			CHECK_INT(grens_route_raptor_route(raptor, &q, &o, &res, &err), 0);
+			CHECK_INT(grens_route_dijkstra_route(dij, &q, &o, &other, &err), 0);
 			/* Dijkstra's journey is RAPTOR's earliest arrival */
 			CHECK_INT(other.journey_count, res.journey_count ? 1 : 0);
 			if (other.journey_count && res.journey_count)
@@ -588,9 +588,9 @@ static void test_fixture(void)
 	CHECK(queries >= 10);
 	if (f)
 		fclose(f);
-	grens_raptor_free(raptor);
-	grens_dijkstra_free(dij);
-	grens_timetable_free(tt);
+	grens_route_raptor_free(raptor);
+	grens_route_dijkstra_free(dij);
+	grens_net_free(tt);
 }
 
 int main(void)

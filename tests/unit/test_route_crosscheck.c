@@ -392,17 +392,17 @@ static int32_t cut(int32_t a, int32_t limit)
  * one-to-all leaving each at its offset; with a bound, every router must
  * give the unbounded result cut at it (one-to-all, range, one-to-one RAPTOR
  * and Dijkstra, profile steps). */
-static void check_range_all(const grens_timetable *tt, grens_raptor *raptor,
-			    grens_dijkstra *dijkstra, const grens_route_query *q0,
+static void check_range_all(const grens_timetable *tt, grens_route_raptor *raptor,
+			    grens_route_dijkstra *dijkstra, const grens_route_query *q0,
 			    const grens_route_options *o0, uint64_t seed)
 {
 	uint32_t n = tt->stop_count;
 	int32_t *want = calloc(n, sizeof(int32_t)), *one = calloc(n, sizeof(int32_t));
 	int32_t *got = calloc(n, sizeof(int32_t)), *bounded = calloc(n, sizeof(int32_t));
-	grens_raptor *second = NULL, *ref = NULL;
+	grens_route_raptor *second = NULL, *ref = NULL;
 	grens_error err;
-	CHECK_INT(grens_raptor_new(&second, tt, GRENS_ROUTE_MAX_TRANSFERS, &err), 0);
-	CHECK_INT(grens_raptor_new(&ref, tt, GRENS_ROUTE_MAX_TRANSFERS, &err), 0);
+	CHECK_INT(grens_route_raptor_new(&second, tt, GRENS_ROUTE_MAX_TRANSFERS, &err), 0);
+	CHECK_INT(grens_route_raptor_new(&ref, tt, GRENS_ROUTE_MAX_TRANSFERS, &err), 0);
 	if (!want || !one || !got || !bounded || !second || !ref)
 		goto done;
 	uint32_t from[3];
@@ -421,15 +421,15 @@ static void check_range_all(const grens_timetable *tt, grens_raptor *raptor,
 	grens_route_options o = *o0, ob = *o0;
 	ob.max_duration = bound;
 	/* the same range twice, unbounded on one workspace, bounded on the other */
-	CHECK_INT(grens_raptor_range_start(raptor, &q, offset, &o, &err), 0);
-	CHECK_INT(grens_raptor_range_start(second, &q, offset, &ob, &err), 0);
+	CHECK_INT(grens_route_raptor_range_start(raptor, &q, offset, &o, &err), 0);
+	CHECK_INT(grens_route_raptor_range_start(second, &q, offset, &ob, &err), 0);
 	int32_t t = q0->time + 2 * 3600;
 	for (uint32_t step = 0; step < 8; step++) {
 		t -= (int32_t)rnd_below(4) * 300; /* sometimes the same departure again */
 		if (t < 0)
 			break;
-		CHECK_INT(grens_raptor_range_next(raptor, t, got, &err), 0);
-		CHECK_INT(grens_raptor_range_next(second, t, bounded, &err), 0);
+		CHECK_INT(grens_route_raptor_range_next(raptor, t, got, &err), 0);
+		CHECK_INT(grens_route_raptor_range_next(second, t, bounded, &err), 0);
 		for (uint32_t s = 0; s < n; s++)
 			want[s] = GRENS_ROUTE_UNREACHED;
 		range_departures++;
@@ -440,7 +440,7 @@ static void check_range_all(const grens_timetable *tt, grens_raptor *raptor,
 			single.from = &from[i];
 			single.from_count = 1;
 			single.time = t + offset[i];
-			CHECK_INT(grens_raptor_one_to_all(ref, &single, &o, one, &err), 0);
+			CHECK_INT(grens_route_raptor_one_to_all(ref, &single, &o, one, &err), 0);
 			for (uint32_t s = 0; s < n; s++)
 				if (one[s] < want[s])
 					want[s] = one[s];
@@ -461,8 +461,8 @@ static void check_range_all(const grens_timetable *tt, grens_raptor *raptor,
 		}
 	}
 	/* the bound on single queries: one-to-all, one-to-one and profile */
-	CHECK_INT(grens_raptor_one_to_all(raptor, q0, &o, want, &err), 0);
-	CHECK_INT(grens_raptor_one_to_all(raptor, q0, &ob, got, &err), 0);
+	CHECK_INT(grens_route_raptor_one_to_all(raptor, q0, &o, want, &err), 0);
+	CHECK_INT(grens_route_raptor_one_to_all(raptor, q0, &ob, got, &err), 0);
 	uint32_t diffs = 0;
 	for (uint32_t s = 0; s < n; s++)
 		diffs += got[s] != cut(want[s], q0->time + bound);
@@ -470,18 +470,18 @@ static void check_range_all(const grens_timetable *tt, grens_raptor *raptor,
 	if (diffs)
 		report(tt, "bounded one-to-all", seed, q0, diffs, bound);
 	grens_route_result rr, br, dr;
-	CHECK_INT(grens_raptor_route(raptor, q0, &o, &rr, &err), 0);
+	CHECK_INT(grens_route_raptor_route(raptor, q0, &o, &rr, &err), 0);
 	int32_t ra = rr.journey_count ? rr.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
-	CHECK_INT(grens_raptor_route(raptor, q0, &ob, &br, &err), 0);
+	CHECK_INT(grens_route_raptor_route(raptor, q0, &ob, &br, &err), 0);
 	CHECK_INT(br.journey_count ? br.journeys[0].arrival : GRENS_ROUTE_UNREACHED,
 		  cut(ra, q0->time + bound));
-	CHECK_INT(grens_dijkstra_route(dijkstra, q0, &ob, &dr, &err), 0);
+	CHECK_INT(grens_route_dijkstra_route(dijkstra, q0, &ob, &dr, &err), 0);
 	CHECK_INT(dr.journey_count ? dr.journeys[0].arrival : GRENS_ROUTE_UNREACHED,
 		  cut(ra, q0->time + bound));
 	grens_route_profile_step a[7], b[7];
-	CHECK_INT(grens_raptor_profile(raptor, q0, q0->time, q0->time + 6 * 600, 600, &o, a, &err),
+	CHECK_INT(grens_route_raptor_profile(raptor, q0, q0->time, q0->time + 6 * 600, 600, &o, a, &err),
 		  0);
-	CHECK_INT(grens_raptor_profile(raptor, q0, q0->time, q0->time + 6 * 600, 600, &ob, b, &err),
+	CHECK_INT(grens_route_raptor_profile(raptor, q0, q0->time, q0->time + 6 * 600, 600, &ob, b, &err),
 		  0);
 	for (uint32_t i = 0; i < 7; i++) {
 		int32_t w = cut(a[i].arrival, a[i].departure + bound);
@@ -489,8 +489,8 @@ static void check_range_all(const grens_timetable *tt, grens_raptor *raptor,
 		CHECK_INT(b[i].transfers, w == GRENS_ROUTE_UNREACHED ? -1 : a[i].transfers);
 	}
 done:
-	grens_raptor_free(second);
-	grens_raptor_free(ref);
+	grens_route_raptor_free(second);
+	grens_route_raptor_free(ref);
 	free(want);
 	free(one);
 	free(got);
@@ -501,11 +501,11 @@ done:
 static void check_timetable(const grens_timetable *tt, const tb_net *net, uint64_t seed)
 {
 	rng_state = seed * 1000003u + 17;
-	grens_raptor *raptor = NULL;
-	grens_dijkstra *dijkstra = NULL;
+	grens_route_raptor *raptor = NULL;
+	grens_route_dijkstra *dijkstra = NULL;
 	grens_error err;
-	CHECK_INT(grens_raptor_new(&raptor, tt, GRENS_ROUTE_MAX_TRANSFERS, &err), 0);
-	CHECK_INT(grens_dijkstra_new(&dijkstra, tt, &err), 0);
+	CHECK_INT(grens_route_raptor_new(&raptor, tt, GRENS_ROUTE_MAX_TRANSFERS, &err), 0);
+	CHECK_INT(grens_route_dijkstra_new(&dijkstra, tt, &err), 0);
 	if (!raptor || !dijkstra)
 		return;
 	int32_t *all = calloc(tt->stop_count, sizeof(int32_t));
@@ -520,8 +520,8 @@ static void check_timetable(const grens_timetable *tt, const tb_net *net, uint64
 		o.max_transfers = GRENS_ROUTE_MAX_TRANSFERS;
 		o.min_change = rnd_below(4) == 0 ? (int32_t)rnd_below(200) : -1;
 		grens_route_result rr, dr;
-		CHECK_INT(grens_raptor_route(raptor, &q, &o, &rr, &err), 0);
-		CHECK_INT(grens_dijkstra_route(dijkstra, &q, &o, &dr, &err), 0);
+		CHECK_INT(grens_route_raptor_route(raptor, &q, &o, &rr, &err), 0);
+		CHECK_INT(grens_route_dijkstra_route(dijkstra, &q, &o, &dr, &err), 0);
 		queries++;
 		late += q.time >= 22 * 3600;
 		int64_t day = (int64_t)q.date - net->first_date;
@@ -563,7 +563,7 @@ static void check_timetable(const grens_timetable *tt, const tb_net *net, uint64
 		}
 		/* one-to-all agrees with the one-to-one arrival */
 		if (qi % 8 == 0) {
-			CHECK_INT(grens_raptor_one_to_all(raptor, &q, &o, all, &err), 0);
+			CHECK_INT(grens_route_raptor_one_to_all(raptor, &q, &o, all, &err), 0);
 			CHECK_INT(all[to], ra);
 			if (all[to] != ra)
 				report(tt, "one-to-all vs one-to-one", seed, &q, all[to], ra);
@@ -575,20 +575,20 @@ static void check_timetable(const grens_timetable *tt, const tb_net *net, uint64
 		if (qi % 6 == 0) {
 			grens_route_profile_step steps[13];
 			int32_t t0 = q.time;
-			CHECK_INT(grens_raptor_profile(raptor, &q, t0, t0 + 12 * 300, 300, &o, steps,
+			CHECK_INT(grens_route_raptor_profile(raptor, &q, t0, t0 + 12 * 300, 300, &o, steps,
 						       &err),
 				  0);
 			for (uint32_t i = 0; i < 13; i++) {
 				grens_route_query one = q;
 				one.time = t0 + (int32_t)i * 300;
-				CHECK_INT(grens_dijkstra_route(dijkstra, &one, &o, &dr, &err), 0);
+				CHECK_INT(grens_route_dijkstra_route(dijkstra, &one, &o, &dr, &err), 0);
 				int32_t want = dr.journey_count ? dr.journeys[0].arrival
 								: GRENS_ROUTE_UNREACHED;
 				CHECK_INT(steps[i].arrival, want);
 				/* and its transfers are the fewest for that arrival: those of
 				 * the single query's earliest journey */
 				grens_route_result one_r;
-				CHECK_INT(grens_raptor_route(raptor, &one, &o, &one_r, &err), 0);
+				CHECK_INT(grens_route_raptor_route(raptor, &one, &o, &one_r, &err), 0);
 				int32_t want_tf = one_r.journey_count ? (int32_t)one_r.journeys[0].transfers
 								      : -1;
 				CHECK_INT(steps[i].transfers, want_tf);
@@ -602,8 +602,8 @@ static void check_timetable(const grens_timetable *tt, const tb_net *net, uint64
 		}
 	}
 	free(all);
-	grens_raptor_free(raptor);
-	grens_dijkstra_free(dijkstra);
+	grens_route_raptor_free(raptor);
+	grens_route_dijkstra_free(dijkstra);
 }
 
 int main(void)
@@ -644,10 +644,10 @@ int main(void)
 			CHECK(mapped != NULL);
 			if (mapped) {
 				check_timetable(mapped, &net, seed);
-				grens_timetable_free(mapped);
+				grens_net_free(mapped);
 				snapshot_runs++;
 			}
-			grens_timetable_free(built);
+			grens_net_free(built);
 			gtfs_runs++;
 		}
 	}

@@ -29,8 +29,8 @@
 
 static grens_gtfs_feed *feed;
 static grens_timetable *tt;
-static grens_raptor *raptor;
-static grens_dijkstra *dijkstra;
+static grens_route_raptor *raptor;
+static grens_route_dijkstra *dijkstra;
 static grens_date day;
 
 static int load(void)
@@ -48,9 +48,9 @@ static int load(void)
 		rc = grens_net_build(&tt, feeds, 1, &no, NULL, &err);
 	}
 	if (rc == 0)
-		rc = grens_raptor_new(&raptor, tt, 8, &err);
+		rc = grens_route_raptor_new(&raptor, tt, 8, &err);
 	if (rc == 0)
-		rc = grens_dijkstra_new(&dijkstra, tt, &err);
+		rc = grens_route_dijkstra_new(&dijkstra, tt, &err);
 	if (rc != 0)
 		fprintf(stderr, "route-rt: %s\n", err.message);
 	day = grens_date_from_ymd(2023, 11, 8);
@@ -225,9 +225,9 @@ static int32_t route(const grens_rt_overlay *ov, const char *from, const char *t
 	grens_route_result res;
 	grens_error err;
 	grens_error_clear(&err);
-	CHECK_INT(grens_dijkstra_route(dijkstra, &q, &o, &res, &err), 0);
+	CHECK_INT(grens_route_dijkstra_route(dijkstra, &q, &o, &res, &err), 0);
 	*dij = res.journey_count ? res.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
-	CHECK_INT(grens_raptor_route(raptor, &q, &o, &res, &err), 0);
+	CHECK_INT(grens_route_raptor_route(raptor, &q, &o, &res, &err), 0);
 	if (res.journey_count == 0)
 		return GRENS_ROUTE_UNREACHED;
 	const grens_route_journey *j = &res.journeys[0];
@@ -380,7 +380,7 @@ static void test_profile(void)
 	grens_route_profile_step steps[2];
 	grens_error err;
 	grens_error_clear(&err);
-	CHECK_INT(grens_raptor_profile(raptor, &q, HM(8, 0), HM(8, 30), 1800, &o, steps, &err), 0);
+	CHECK_INT(grens_route_raptor_profile(raptor, &q, HM(8, 0), HM(8, 30), 1800, &o, steps, &err), 0);
 	CHECK_INT(steps[0].arrival, HM(9, 15));
 	CHECK_INT(steps[1].arrival, HM(9, 15));
 	grens_rt_overlay_release(ov);
@@ -518,13 +518,13 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 	int64_t add_times[ADDS][MAX_ADDED_STOPS];
 	char add_ids[ADDS][32];
 	uint32_t added_legs = 0;
-	grens_raptor *rw = NULL, *ref = NULL;
-	grens_dijkstra *dw = NULL;
+	grens_route_raptor *rw = NULL, *ref = NULL;
+	grens_route_dijkstra *dw = NULL;
 	grens_error err;
 	grens_error_clear(&err);
-	CHECK_INT(grens_raptor_new(&rw, t, 8, &err), 0);
-	CHECK_INT(grens_raptor_new(&ref, t, 8, &err), 0);
-	CHECK_INT(grens_dijkstra_new(&dw, t, &err), 0);
+	CHECK_INT(grens_route_raptor_new(&rw, t, 8, &err), 0);
+	CHECK_INT(grens_route_raptor_new(&ref, t, 8, &err), 0);
+	CHECK_INT(grens_route_dijkstra_new(&dw, t, &err), 0);
 	struct update *u = calloc(256, sizeof(*u));
 	int32_t *range = calloc(t->stop_count, sizeof(int32_t)),
 		*all = calloc(t->stop_count, sizeof(int32_t));
@@ -572,7 +572,7 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 			grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
 			o.rt = ov;
 			grens_route_result rr, dr;
-			CHECK_INT(grens_raptor_route(rw, &q, &o, &rr, &err), 0);
+			CHECK_INT(grens_route_raptor_route(rw, &q, &o, &rr, &err), 0);
 			int32_t ra = rr.journey_count ? rr.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
 			const char *why = rr.journey_count ? validate(t, ov, &q, &rr) : NULL;
 			for (uint32_t l = 0; rr.journey_count && l < rr.journeys[0].leg_count; l++)
@@ -583,7 +583,7 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 						      GRENS_ROUTE_LEG_TRANSIT &&
 					      rr.legs[rr.journeys[0].leg_offset + l].trip == GRENS_NONE;
 			}
-			CHECK_INT(grens_dijkstra_route(dw, &q, &o, &dr, &err), 0);
+			CHECK_INT(grens_route_dijkstra_route(dw, &q, &o, &dr, &err), 0);
 			int32_t da = dr.journey_count ? dr.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
 			if (!why && dr.journey_count)
 				why = validate(t, ov, &q, &dr);
@@ -597,13 +597,13 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 			/* range RAPTOR: each step equals Dijkstra leaving at that time */
 			if (i % 10 == 0) {
 				grens_route_profile_step steps[13];
-				CHECK_INT(grens_raptor_profile(rw, &q, q.time, q.time + 12 * 300, 300, &o,
+				CHECK_INT(grens_route_raptor_profile(rw, &q, q.time, q.time + 12 * 300, 300, &o,
 							       steps, &err),
 					  0);
 				for (uint32_t k = 0; k < 13; k++) {
 					grens_route_query one = q;
 					one.time = q.time + (int32_t)k * 300;
-					CHECK_INT(grens_dijkstra_route(dw, &one, &o, &dr, &err), 0);
+					CHECK_INT(grens_route_dijkstra_route(dw, &one, &o, &dr, &err), 0);
 					int32_t want = dr.journey_count ? dr.journeys[0].arrival
 									: GRENS_ROUTE_UNREACHED;
 					CHECK_INT(steps[k].arrival, want);
@@ -615,13 +615,13 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 			if (i % 10 == 5) {
 				grens_route_options ob = o;
 				ob.max_duration = 3600;
-				CHECK_INT(grens_raptor_range_start(rw, &q, NULL, &ob, &err), 0);
+				CHECK_INT(grens_route_raptor_range_start(rw, &q, NULL, &ob, &err), 0);
 				for (uint32_t k = 6; k-- > 0;) {
 					int32_t at = q.time + (int32_t)k * 600;
 					grens_route_query one = q;
 					one.time = at;
-					CHECK_INT(grens_raptor_range_next(rw, at, range, &err), 0);
-					CHECK_INT(grens_raptor_one_to_all(ref, &one, &o, all, &err), 0);
+					CHECK_INT(grens_route_raptor_range_next(rw, at, range, &err), 0);
+					CHECK_INT(grens_route_raptor_one_to_all(ref, &one, &o, all, &err), 0);
 					uint32_t diffs = 0;
 					for (uint32_t s = 0; s < t->stop_count; s++)
 						diffs += range[s] != (all[s] > at + 3600
@@ -647,9 +647,9 @@ static void random_overlays(const grens_gtfs_feed *g, const grens_timetable *t, 
 	free(u);
 	free(range);
 	free(all);
-	grens_raptor_free(ref);
-	grens_raptor_free(rw);
-	grens_dijkstra_free(dw);
+	grens_route_raptor_free(ref);
+	grens_route_raptor_free(rw);
+	grens_route_dijkstra_free(dw);
 }
 
 /* The Caltrain feed of /work/shared with random overlays on 2023-11-08. */
@@ -674,7 +674,7 @@ static void test_caltrain_random(void)
 	if (t)
 		random_overlays(g, t, "20231108", grens_date_from_ymd(2023, 11, 8), MIDNIGHT_LA,
 				10, 100);
-	grens_timetable_free(t);
+	grens_net_free(t);
 	grens_gtfs_free(g);
 }
 
@@ -698,9 +698,9 @@ int main(void)
 		random_overlays(feed, tt, "20231108", day, MIDNIGHT_AMS, 200, 40);
 	}
 	test_caltrain_random();
-	grens_raptor_free(raptor);
-	grens_dijkstra_free(dijkstra);
-	grens_timetable_free(tt);
+	grens_route_raptor_free(raptor);
+	grens_route_dijkstra_free(dijkstra);
+	grens_net_free(tt);
 	grens_gtfs_free(feed);
 	return check_exit();
 }

@@ -1176,7 +1176,7 @@ done:
 		fprintf(stderr, "caltrain: %s\n", err.message);
 	grens_rt_feed_free(tu);
 	grens_rt_feed_free(vp);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 	grens_gtfs_free(gf);
 }
 
@@ -1529,7 +1529,7 @@ int main(void)
 		}
 	}
 	test_caltrain();
-	grens_timetable_free(fixture_tt);
+	grens_net_free(fixture_tt);
 	grens_gtfs_free(fixture_feed);
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);

@@ -61,19 +61,19 @@ static int32_t earliest(const grens_timetable *tt, const char *from, const char 
 	if (grens_net_find_stops(tt, from, fs, 8, &fn, &err) ||
 	    grens_net_find_stops(tt, to, ts, 8, &tn, &err))
 		return -1;
-	grens_raptor *ws = NULL;
-	if (grens_raptor_new(&ws, tt, 8, &err))
+	grens_route_raptor *ws = NULL;
+	if (grens_route_raptor_new(&ws, tt, 8, &err))
 		return -1;
 	grens_route_query q = {fs, fn, ts, tn, test_date(), time};
 	grens_route_options opts = GRENS_ROUTE_OPTIONS_INIT;
 	grens_route_result res;
 	int32_t arrival = -1;
-	if (grens_raptor_route(ws, &q, &opts, &res, &err) == 0) {
+	if (grens_route_raptor_route(ws, &q, &opts, &res, &err) == 0) {
 		arrival = res.journey_count ? res.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
 		if (transfers)
 			*transfers = res.journey_count ? (int32_t)res.journeys[0].transfers : -1;
 	}
-	grens_raptor_free(ws);
+	grens_route_raptor_free(ws);
 	return arrival;
 }
 
@@ -103,7 +103,7 @@ static int apply_text(const grens_gtfs_feed *feed, const char *yaml, struct appl
 
 static void applied_free(struct applied *a)
 {
-	grens_timetable_free(a->tt);
+	grens_net_free(a->tt);
 	grens_scenario_result_free(a->res);
 	grens_scenario_free(a->sc);
 	grens_diag_free(a->diag);
@@ -244,7 +244,7 @@ static void test_base(const grens_gtfs_feed *feed)
 	/* Nothing reaches Eind; nothing runs Dorp -> Aston. */
 	CHECK_INT(earliest(tt, "t:sa", "t:e", H(6, 0), NULL), GRENS_ROUTE_UNREACHED);
 	CHECK_INT(earliest(tt, "t:d", "t:sa", H(6, 0), NULL), GRENS_ROUTE_UNREACHED);
-	grens_timetable_free(tt);
+	grens_net_free(tt);
 }
 
 static void test_add_line(const grens_gtfs_feed *feed)
@@ -304,7 +304,7 @@ static void test_add_line(const grens_gtfs_feed *feed)
 			/* Leaving after 06:05 the old way again: R1 06:30 -> Cijk
 			 * 07:10, R2 07:50 -> Dorp 08:20. */
 			CHECK_INT(earliest(tt, "t:sa", "t:d", H(6, 6), NULL), H(8, 20));
-			grens_timetable_free(tt);
+			grens_net_free(tt);
 		}
 	}
 	grens_scenario_result_free(res);
@@ -501,7 +501,7 @@ static void test_overlay(const grens_gtfs_feed *feed)
 			int32_t tr = -9;
 			CHECK_INT(earliest(tt, "t:sa", "t:f", H(6, 0), &tr), H(7, 40));
 			CHECK_INT(tr, 2);
-			grens_timetable_free(tt);
+			grens_net_free(tt);
 		}
 	}
 	grens_scenario_result_free(res);
@@ -581,7 +581,7 @@ static void test_two_feeds(const grens_gtfs_feed *feed)
 			/* R1 06:00 -> Cijk 06:40, R2 06:50 -> Dorp 07:20, Y 07:30 ->
 			 * the copy of Eind 07:40. */
 			CHECK_INT(earliest(tt, "t:sa", "t:u:e", H(6, 0), NULL), H(7, 40));
-			grens_timetable_free(tt);
+			grens_net_free(tt);
 		}
 	}
 	grens_scenario_result_free(res);
