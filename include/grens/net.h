@@ -552,6 +552,29 @@ GRENS_EXTERN const char *grens_net_snapshot_inputs(const grens_timetable *tt);
 GRENS_EXTERN int grens_net_snapshot_share(grens_timetable **out, const grens_timetable *snap,
 					  grens_error *err);
 
+/* ---- where a job's timetables come from ------------------------------------- */
+
+/* The inputs every job (compare, access, the report, the server) builds its
+ * timetables from: loaded feeds with the options they are linked with, or a
+ * snapshot, which is built already and only shared. Borrowed: everything
+ * pointed to must outlive the jobs that use it. */
+typedef struct grens_net_source {
+	const grens_gtfs_feed *const *feeds; /* NULL with a snapshot */
+	uint32_t feed_count;
+	grens_net_options options;	     /* with feeds: how they are linked */
+	const grens_timetable *snapshot;     /* a snapshot (grens_net_snapshot_load), or NULL */
+} grens_net_source;
+
+/* A timetable of src into *out (the caller's, grens_net_free): the feeds
+ * built with opts (NULL: src->options), or one more view of the snapshot.
+ * A snapshot is built once, with its own options: opts must then be NULL
+ * (GRENS_EARG otherwise). Linking notices go to diag (may be NULL).
+ * GRENS_EARG when src has neither feeds nor a snapshot, or both; the errors
+ * of grens_net_build_linked. */
+GRENS_EXTERN int grens_net_source_build(grens_timetable **out, const grens_net_source *src,
+					const grens_net_options *opts, grens_diag *diag,
+					grens_error *err);
+
 /* Memory used by the timetable arrays (bytes). */
 GRENS_EXTERN uint64_t grens_net_bytes(const grens_timetable *tt);
 

@@ -8,6 +8,7 @@
 
 #include "grens/core.h"
 #include "grens/fetch.h"
+#include "grens/net.h"
 
 /* Exit codes of every command. */
 enum {
@@ -308,6 +309,11 @@ void cli_source_free(cli_source *src);
  * not the options the snapshot was built with. 0 or -1. */
 int cli_source_build(const char *cmd, const cli_source *src, const cli_link_args *args,
 		     const struct grens_net_links *links, struct grens_timetable **out);
+/* The library's view of src (grens_net_source) for the jobs of access/ and
+ * report/: its feeds linked with args and links, or its snapshot. Valid
+ * while src, args and links are. */
+void cli_source_net(const cli_source *src, const cli_link_args *args,
+		    const struct grens_net_links *links, struct grens_net_source *out);
 /* cli_busiest_date of the feeds; for a snapshot, the date grens build found
  * in the same way. */
 grens_date cli_source_busiest_date(const cli_source *src, int wd);

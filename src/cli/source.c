@@ -142,6 +142,20 @@ int cli_source_build(const char *cmd, const cli_source *src, const cli_link_args
 	return 0;
 }
 
+void cli_source_net(const cli_source *src, const cli_link_args *args,
+		    const grens_net_links *links, grens_net_source *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->snapshot = src->snapshot;
+	if (src->snapshot)
+		return;
+	out->feeds = (const grens_gtfs_feed *const *)src->feeds;
+	out->feed_count = src->count;
+	cli_net_options(args, &out->options);
+	cli_progress_init(&out->options.progress);
+	out->options.links = links;
+}
+
 grens_date cli_source_busiest_date(const cli_source *src, int wd)
 {
 	if (!src->snapshot)
