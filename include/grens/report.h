@@ -32,6 +32,7 @@
 #include "grens/net.h"
 #include "grens/route.h"
 #include "grens/rt.h"
+#include "grens/scenario.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -686,6 +687,78 @@ GRENS_EXTERN int grens_report_compare_write(const grens_report_compare *doc,
  * grens_report_compare_write; GRENS_EIO names the file. */
 GRENS_EXTERN int grens_report_compare_write_dir(const grens_report_compare *doc, const char *dir,
 						grens_error *err);
+
+/* ---- the compare job ---------------------------------------------------------
+ * grens compare as one call: the base network of a source and each scenario
+ * built, with live or realised times, the places resolved on every network,
+ * the OD comparison run, and the document (grens_report_compare) ready to
+ * write. The CLI and the server only parse, call and write. */
+
+/* Where a job's progress lines go ("scenario ic-aken (sha256 ...): 3 edits,
+ * ..."; a line starting "warning: " is one); fn NULL: nowhere. */
+typedef struct grens_report_log {
+	void (*fn)(void *ctx, const char *line);
+	void *ctx;
+} grens_report_log;
+
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_REPORT_COMPARE_JOB_VERSION 1
+
+typedef struct grens_report_compare_job {
+	unsigned version; /* GRENS_REPORT_COMPARE_JOB_VERSION (GRENS_REPORT_COMPARE_JOB_INIT) */
+	grens_net_source source;		 /* the base network's feeds or snapshot */
+	const grens_scenario *const *scenarios; /* applied to the source's feeds, each a network */
+	uint32_t scenario_count;
+	/* live times: a decoded message (NULL: none) and its file, for names */
+	const grens_rt_feed *rt;
+	const char *rt_name;
+	/* realised times: the archive (NULL: none) read on every network; with
+	 * realised_vs_scheduled the base is run twice, as scheduled and on the
+	 * realised times, and no scenario may be given */
+	const char *realised_archive;
+	bool realised_vs_scheduled, no_data_as_scheduled;
+	const char *const *from, *const *to; /* stop ids or names, at least one each */
+	uint32_t from_count, to_count;
+	bool one_way; /* else every pair both ways */
+	const grens_date *dates; /* at least one */
+	uint32_t date_count;
+	int32_t window_start, window_end, step, threshold; /* as grens_access_od_options */
+	uint32_t max_transfers;
+	grens_report_log log;
+} grens_report_compare_job;
+
+#define GRENS_REPORT_COMPARE_JOB_INIT                                                              \
+	{                                                                                          \
+		.version = GRENS_REPORT_COMPARE_JOB_VERSION, .window_start = 6 * 3600,             \
+		.window_end = 22 * 3600, .step = GRENS_ROUTE_DEFAULT_STEP,                         \
+		.threshold = GRENS_ROUTE_DEFAULT_THRESHOLD, .max_transfers = 8,                    \
+	}
+
+typedef struct grens_report_compare_run grens_report_compare_run;
+
+/* Run job into *out (the caller's, grens_report_compare_run_free). Every
+ * pointer of job must outlive the run. Notices of scenarios and realtime go
+ * to diag (may be NULL). GRENS_EARG for a job that cannot run (no places,
+ * no date, a scenario or realtime on a snapshot, a scenario with
+ * realised_vs_scheduled, a place that matches no stop or several: the
+ * message names the option, "--from 'X' matches no stop"); the errors of
+ * building, applying and grens_access_od_run. */
+GRENS_EXTERN int grens_report_compare_run_new(grens_report_compare_run **out,
+					      const grens_report_compare_job *job,
+					      grens_diag *diag, grens_error *err);
+GRENS_EXTERN void grens_report_compare_run_free(grens_report_compare_run *run);
+
+/* The run's document, valid while run is: the caller may set realised_json
+ * (grens_report_realised_counts) in its copy before writing. */
+GRENS_EXTERN grens_report_compare grens_report_compare_run_document(
+    const grens_report_compare_run *run);
+/* The realised counts of the network the archive was read on (the base, or
+ * with realised_vs_scheduled the second), NULL without an archive. */
+GRENS_EXTERN const grens_rt_realised_counts *grens_report_compare_run_realised(
+    const grens_report_compare_run *run);
+/* Seconds spent building the networks and answering the queries. */
+GRENS_EXTERN void grens_report_compare_run_timings(const grens_report_compare_run *run,
+						   double *build_s, double *query_s);
 
 #ifdef __cplusplus
 }

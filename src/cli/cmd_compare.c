@@ -21,8 +21,6 @@
 #define MAX_PLACES 32
 #define MAX_DATES 16
 #define MAX_SCENARIOS 16
-#define STOP_CAP 256
-#define MAX_NOTES 256 /* route_cli_check_date notes kept: one per feed and date */
 
 static const char *const default_from[] = {"Amsterdam Centraal", "Rotterdam Centraal",
 					   "Den Haag Centraal", "Utrecht Centraal",
@@ -198,149 +196,6 @@ static int parse(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-/* ---- one network: the base or a scenario -------------------------------- */
-
-struct net {
-	const char *name;
-	const char *hash;	 /* "" for the base */
-	const char *description; /* "" for the base */
-	grens_timetable *tt;
-	grens_scenario *sc;
-	grens_scenario_result *res;
-	grens_rt_overlay *ov; /* live times (--rt), realised times (--realised) or NULL */
-	grens_rt_realised_counts rcounts;
-};
-
-/* What runs on every network: a realtime feed or realised times. */
-struct live {
-	const grens_rt_feed *rtf;
-	const char *rt_path;
-	const realised_cli_args *rz;
-	grens_date first, last;
-};
-
-/* The timetable (linked as every command links it) and,
- * with a realtime feed, its overlay on this network. */
-static int build(const cli_source *src, const grens_gtfs_feed *const *feeds, uint32_t n,
-		 const cli_link_args *link, const grens_net_links *links, const struct live *lv,
-		 struct net *net)
-{
-	int rc = src ? cli_source_build(CMD, src, link, links, &net->tt)
-		     : cli_net_build(CMD, feeds, n, link, links, &net->tt, NULL);
-	if (rc != 0) {
-		cli_errorf(CMD, "building the %s network failed", net->name);
-		return CLI_EXIT_FAIL;
-	}
-	char label[512];
-	if (lv->rz->archive) {
-		snprintf(label, sizeof(label), "%s on %s", lv->rz->archive, net->name);
-		return realised_cli_build(CMD, label, lv->rz, net->tt, feeds, n, lv->first, lv->last,
-					  &net->ov, &net->rcounts);
-	}
-	if (!lv->rtf)
-		return 0;
-	snprintf(label, sizeof(label), "%s on %s", lv->rt_path, net->name);
-	return route_cli_rt_apply(CMD, label, net->tt, feeds, n, lv->rtf, &net->ov);
-}
-
-static int load_scenario(const char *path, const grens_gtfs_feed *const *feeds, uint32_t n,
-			 const cli_link_args *link, const grens_net_links *links,
-			 const struct live *lv, struct net *net)
-{
-	int code = route_cli_scenario_load(CMD, path, &net->sc);
-	if (code)
-		return code;
-	net->name = grens_scenario_name(net->sc);
-	net->hash = grens_scenario_hash(net->sc);
-	net->description = grens_scenario_description(net->sc);
-	if ((code = route_cli_scenario_apply(CMD, net->sc, feeds, n, &net->res)))
-		return code;
-	uint32_t count;
-	const grens_gtfs_feed *const *modified = grens_scenario_result_feeds(net->res, &count);
-	return build(NULL, modified, count, link, links, lv, net);
-}
-
-static void net_free(struct net *net)
-{
-	grens_rt_overlay_release(net->ov);
-	grens_net_free(net->tt);
-	grens_scenario_result_free(net->res);
-	grens_scenario_free(net->sc);
-}
-
-/* ---- places ------------------------------------------------------------------ */
-
-/* The display stop of a resolved stop set: a station if one is in it. */
-static uint32_t display_stop(const grens_timetable *tt, const uint32_t *s, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (tt->stop_location_type[s[i]] == 1)
-			return s[i];
-	return s[0];
-}
-
-/* Every place (origins, then destinations) resolved on each network, into
- * stops[net][place][0..STOP_CAP); ids and names from the base. */
-static int resolve(const struct args *a, const struct net *nets, unsigned net_count,
-		   uint32_t *stops, grens_access_od_stops *sets, char (*ids)[256],
-		   char (*names)[256], grens_report_place *places)
-{
-	unsigned place_count = a->from_count + a->to_count;
-	for (unsigned ni = 0; ni < net_count; ni++) {
-		for (unsigned k = 0; k < place_count; k++) {
-			size_t at = (size_t)ni * place_count + k;
-			uint32_t *s = stops + at * STOP_CAP, n;
-			const char *q = k < a->from_count ? a->from[k] : a->to[k - a->from_count];
-			int code = route_cli_stops(CMD, nets[ni].tt,
-						   k < a->from_count ? "--from" : "--to", q, s,
-						   STOP_CAP, &n);
-			if (code)
-				return code;
-			sets[at] = (grens_access_od_stops){ s, n };
-			if (ni)
-				continue;
-			uint32_t d = display_stop(nets[0].tt, s, n);
-			route_cli_stop_id(nets[0].tt, d, ids[k], sizeof(ids[k]));
-			snprintf(names[k], sizeof(names[k]), "%s",
-				 grens_net_str(nets[0].tt, nets[0].tt->stop_name[d]));
-			places[k] = (grens_report_place){ ids[k], names[k], NAN, NAN };
-		}
-	}
-	return 0;
-}
-
-/* The pairs: every origin to every destination, and back unless one_way. */
-static uint32_t make_pairs(const struct args *a, grens_access_od_pair *pairs)
-{
-	uint32_t n = 0;
-	for (unsigned fi = 0; fi < a->from_count; fi++)
-		for (unsigned ti = 0; ti < a->to_count; ti++)
-			for (int back = 0; back < (a->one_way ? 1 : 2); back++)
-				pairs[n++] = back ? (grens_access_od_pair){ a->from_count + ti, fi }
-						  : (grens_access_od_pair){ fi, a->from_count + ti };
-	return n;
-}
-
-/* route_cli_check_date's notes as the document's. */
-static void take_notes(json_t *notes, grens_report_compare_note *out, uint32_t *n)
-{
-	size_t i;
-	json_t *note;
-	*n = 0;
-	json_array_foreach(notes, i, note) {
-		if (*n == MAX_NOTES)
-			break;
-		out[(*n)++] = (grens_report_compare_note){
-			json_string_value(json_object_get(note, "code")),
-			json_string_value(json_object_get(note, "date")),
-			json_string_value(json_object_get(note, "feed")),
-			json_string_value(json_object_get(note, "message")),
-		};
-	}
-}
-
-/* ---- main --------------------------------------------------------------------- */
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -348,43 +203,34 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The document of the run: names, notes and the realised block. */
-static int write_out(const struct args *a, const struct net *nets, unsigned net_count,
-		     const grens_access_od_result *od, const grens_access_od_pair *pairs,
-		     const grens_report_place *places, json_t *notes)
+/* A job's progress line on stderr, as every command prints them. */
+static void log_line(void *ctx, const char *line)
 {
-	grens_report_compare_network names[MAX_SCENARIOS + 1];
-	grens_report_compare_note note[MAX_NOTES];
-	uint32_t note_count;
-	for (unsigned i = 0; i < net_count; i++)
-		names[i] = (grens_report_compare_network){ nets[i].name, nets[i].hash,
-							   nets[i].description,
-							   nets[i].rcounts.trips_no_data };
-	take_notes(notes, note, &note_count);
+	(void)ctx;
+	fprintf(stderr, "grens %s: %s\n", CMD, line);
+}
+
+/* The document of the run, with the realised block, written. */
+static int write_out(const struct args *a, const grens_report_compare_run *run)
+{
+	grens_report_compare doc = grens_report_compare_run_document(run);
 	char *realised = NULL;
-	if (a->rz.archive) {
+	const grens_rt_realised_counts *rc = grens_report_compare_run_realised(run);
+	if (rc) {
 		grens_date first = a->dates[0], last = a->dates[0];
 		for (unsigned i = 1; i < a->date_count; i++) {
 			first = a->dates[i] < first ? a->dates[i] : first;
 			last = a->dates[i] > last ? a->dates[i] : last;
 		}
-		/* with --realised-vs-scheduled the realised network is the second */
-		json_t *rz = realised_cli_counts_json(&a->rz, first, last,
-						      &nets[a->rz.vs_scheduled ? 1 : 0].rcounts);
+		json_t *rz = realised_cli_counts_json(&a->rz, first, last, rc);
 		realised = rz ? json_dumps(rz, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 		json_decref(rz);
 		if (!realised) {
 			cli_errorf(CMD, "out of memory");
 			return CLI_EXIT_FAIL;
 		}
+		doc.realised_json = realised;
 	}
-	grens_report_compare doc = {
-		.od = od, .pairs = pairs, .places = places, .networks = names,
-		.network_count = net_count, .rt = a->rt, .realised_archive = a->rz.archive,
-		.no_data_as_scheduled = a->rz.no_data_as_scheduled, .realised_json = realised,
-		.realised_vs_scheduled = a->rz.vs_scheduled,
-		.notes = note, .note_count = note_count,
-	};
 	grens_report_compare_format format = a->format == CLI_FORMAT_JSON  ? GRENS_REPORT_COMPARE_JSON
 					     : a->format == CLI_FORMAT_CSV ? GRENS_REPORT_COMPARE_CSV
 									   : GRENS_REPORT_COMPARE_TEXT;
@@ -400,6 +246,38 @@ static int write_out(const struct args *a, const struct net *nets, unsigned net_
 	return code;
 }
 
+/* --rt without --date: the day of the message, in the first feed's zone. */
+static int rt_date(struct args *a, const cli_source *src, const grens_rt_feed *rtf)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	grens_rt_feed_summary h;
+	grens_rt_feed_summarize(rtf, &h);
+	const grens_gtfs_feed *f = src->feeds[0];
+	const char *zone = f && f->agency_count ? f->agencies[0].timezone : "";
+	if (!a->date_count && h.timestamp && zone && zone[0] &&
+	    grens_rt_local_date(zone, h.timestamp, &a->dates[0], &err) == 0)
+		a->date_count = 1;
+	if (a->date_count)
+		return CLI_EXIT_OK;
+	cli_errorf(CMD, "--rt %s: the message has no usable timestamp; give --date", a->rt);
+	return CLI_EXIT_USAGE;
+}
+
+/* Without --date: the busiest Tuesday and Sunday. */
+static int default_dates(struct args *a, const cli_source *src)
+{
+	grens_date wd = cli_source_busiest_date(src, 1), su = cli_source_busiest_date(src, 6);
+	if (wd != GRENS_DATE_NONE)
+		a->dates[a->date_count++] = wd;
+	if (su != GRENS_DATE_NONE)
+		a->dates[a->date_count++] = su;
+	if (a->date_count)
+		return CLI_EXIT_OK;
+	cli_errorf(CMD, "the feeds have no service dates; give --date");
+	return CLI_EXIT_FAIL;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	struct args a;
@@ -408,19 +286,14 @@ int cmd_compare(int argc, char **argv)
 		return cli_parse_exit(pr);
 	int code = CLI_EXIT_OK;
 	cli_source src = {0};
-	struct net nets[MAX_SCENARIOS + 1];
-	memset(nets, 0, sizeof(nets));
-	unsigned net_count = 0;
-	grens_report_place places[2 * MAX_PLACES];
-	char ids[2 * MAX_PLACES][256], names[2 * MAX_PLACES][256];
-	grens_access_od_pair pairs[2 * MAX_PLACES * MAX_PLACES];
-	grens_access_od_stops *sets = NULL;
-	uint32_t *stops = NULL;
-	grens_access_od_result *od = NULL;
-	double t_start = now_s(), t_loaded, t_built, t_queried;
+	grens_scenario *scenarios[MAX_SCENARIOS] = {0};
+	grens_report_compare_run *run = NULL;
 	grens_net_links *links = NULL;
 	grens_rt_feed *rtf = NULL;
-	json_t *notes = json_array();
+	grens_diag *diag = grens_diag_new();
+	grens_error err;
+	grens_error_clear(&err);
+	double t_start = now_s();
 	if (a.feeds.snapshot && a.default_scenarios) {
 		cli_errorf(CMD, "with --snapshot give --scenario none (the base network only): "
 				"the default proposals edit the GTFS feeds, which needs --feed");
@@ -431,138 +304,65 @@ int cmd_compare(int argc, char **argv)
 	    (code = cli_source_refuse(CMD, &a.feeds, a.rt != NULL, "--rt")) ||
 	    (code = cli_source_load(CMD, &a.feeds, &a.link, &src)))
 		goto done;
-	if (!src.snapshot && cli_links_load(CMD, &a.link, &links)) {
-		code = CLI_EXIT_FAIL;
+	code = CLI_EXIT_FAIL;
+	if (!diag || (!src.snapshot && cli_links_load(CMD, &a.link, &links)))
 		goto done;
-	}
-	const grens_gtfs_feed *const *cfeeds = (const grens_gtfs_feed *const *)src.feeds;
-	grens_gtfs_feed *const *feeds = src.feeds;
-	if (a.rt) {
-		grens_error err;
-		grens_error_clear(&err);
-		if (grens_rt_decode_file(&rtf, a.rt, &err) != 0) {
-			cli_report_error(CMD, &err);
-			code = CLI_EXIT_FAIL;
-			goto done;
-		}
-		/* Without --date: the day of the message, in the first feed's zone. */
-		grens_rt_feed_summary h;
-		grens_rt_feed_summarize(rtf, &h);
-		const char *zone = feeds[0]->agency_count ? feeds[0]->agencies[0].timezone : "";
-		if (!a.date_count && h.timestamp && zone && zone[0] &&
-		    grens_rt_local_date(zone, h.timestamp, &a.dates[0], &err) == 0)
-			a.date_count = 1;
-		if (!a.date_count) {
-			cli_errorf(CMD, "--rt %s: the message has no usable timestamp; give --date",
-				   a.rt);
-			code = CLI_EXIT_USAGE;
-			goto done;
-		}
-	}
-	if (!a.date_count) {
-		grens_date wd = cli_source_busiest_date(&src, 1),
-			   su = cli_source_busiest_date(&src, 6);
-		if (wd != GRENS_DATE_NONE)
-			a.dates[a.date_count++] = wd;
-		if (su != GRENS_DATE_NONE)
-			a.dates[a.date_count++] = su;
-		if (!a.date_count) {
-			cli_errorf(CMD, "the feeds have no service dates; give --date");
-			code = CLI_EXIT_FAIL;
-			goto done;
-		}
-	}
-	t_loaded = now_s();
-	nets[0].name = "base";
-	nets[0].hash = "";
-	nets[0].description = "";
-	net_count = 1;
-	struct live lv = { rtf, a.rt, &a.rz, a.dates[0], a.dates[0] };
-	for (unsigned di = 1; di < a.date_count; di++) {
-		if (a.dates[di] < lv.first)
-			lv.first = a.dates[di];
-		if (a.dates[di] > lv.last)
-			lv.last = a.dates[di];
-	}
-	if (a.rz.vs_scheduled) {
-		/* base: the schedule; the one alternative: the same network on the
-		 * realised times */
-		static const realised_cli_args no_realised;
-		struct live sched = { NULL, NULL, &no_realised, lv.first, lv.last };
-		nets[0].name = "scheduled";
-		code = build(&src, cfeeds, src.count, &a.link, links, &sched, &nets[0]);
-		if (code)
-			goto done;
-		nets[1].name = "realised";
-		nets[1].hash = "";
-		nets[1].description = "the base network on the realised times of the recording";
-		net_count = 2;
-		code = build(&src, cfeeds, src.count, &a.link, links, &lv, &nets[1]);
-	} else {
-		code = build(&src, cfeeds, src.count, &a.link, links, &lv, &nets[0]);
-	}
-	if (code)
-		goto done;
-	/* every date, so that one run names all the dates that are refused */
-	for (unsigned di = 0; di < a.date_count; di++)
-		if (route_cli_check_date(CMD, nets[0].tt, a.dates[di], notes))
-			code = CLI_EXIT_FAIL;
-	if (code)
-		goto done;
-	for (unsigned i = 0; i < a.scenario_count; i++) {
-		code = load_scenario(a.scenarios[i], cfeeds, src.count, &a.link, links, &lv,
-				     &nets[net_count++]);
-		if (code)
-			goto done;
-	}
-	t_built = now_s();
-	unsigned place_count = a.from_count + a.to_count;
-	sets = calloc((size_t)net_count * place_count, sizeof(*sets));
-	stops = calloc((size_t)net_count * place_count * STOP_CAP, sizeof(*stops));
-	if (!sets || !stops) {
-		cli_errorf(CMD, "out of memory");
-		code = CLI_EXIT_FAIL;
-		goto done;
-	}
-	if ((code = resolve(&a, nets, net_count, stops, sets, ids, names, places)))
-		goto done;
-	grens_access_od_network on[MAX_SCENARIOS + 1];
-	for (unsigned i = 0; i < net_count; i++)
-		on[i] = (grens_access_od_network){ nets[i].tt, nets[i].ov,
-						   sets + (size_t)i * place_count };
-	uint32_t pair_count = make_pairs(&a, pairs);
-	grens_access_od_options oo = GRENS_ACCESS_OD_OPTIONS_INIT;
-	oo.dates = a.dates;
-	oo.date_count = a.date_count;
-	oo.window_start = a.t0;
-	oo.window_end = a.t1;
-	oo.step = a.step;
-	oo.threshold = a.threshold;
-	oo.max_transfers = a.max_transfers;
-	grens_error err;
-	grens_error_clear(&err);
-	if (grens_access_od_run(&od, on, net_count, place_count, pairs, pair_count, &oo, &err)) {
+	if (a.rt && grens_rt_decode_file(&rtf, a.rt, &err) != 0) {
 		cli_report_error(CMD, &err);
-		code = CLI_EXIT_FAIL;
 		goto done;
 	}
-	t_queried = now_s();
-	if (a.timings)
-		fprintf(
-		    stderr,
-		    "grens compare: load %.3f s, apply scenarios and build %u timetables %.3f s, "
-		    "%u profiles of %u departures and best journeys %.3f s\n",
-		    t_loaded - t_start, net_count, t_built - t_loaded,
-		    grens_access_od_result_count(od), (unsigned)((a.t1 - a.t0) / a.step + 1),
-		    t_queried - t_built);
-	code = write_out(&a, nets, net_count, od, pairs, places, notes);
+	if ((rtf && (code = rt_date(&a, &src, rtf))) ||
+	    (!a.date_count && (code = default_dates(&a, &src))))
+		goto done;
+	for (unsigned i = 0; i < a.scenario_count; i++)
+		if ((code = route_cli_scenario_load(CMD, a.scenarios[i], &scenarios[i])))
+			goto done;
+	grens_report_compare_job job = GRENS_REPORT_COMPARE_JOB_INIT;
+	cli_source_net(&src, &a.link, links, &job.source);
+	job.scenarios = (const grens_scenario *const *)scenarios;
+	job.scenario_count = a.scenario_count;
+	job.rt = rtf;
+	job.rt_name = a.rt;
+	job.realised_archive = a.rz.archive;
+	job.realised_vs_scheduled = a.rz.vs_scheduled;
+	job.no_data_as_scheduled = a.rz.no_data_as_scheduled;
+	job.from = a.from;
+	job.from_count = a.from_count;
+	job.to = a.to;
+	job.to_count = a.to_count;
+	job.one_way = a.one_way;
+	job.dates = a.dates;
+	job.date_count = a.date_count;
+	job.window_start = a.t0;
+	job.window_end = a.t1;
+	job.step = a.step;
+	job.threshold = a.threshold;
+	job.max_transfers = a.max_transfers;
+	job.log = (grens_report_log){log_line, NULL};
+	double t_loaded = now_s();
+	int rc = grens_report_compare_run_new(&run, &job, diag, &err);
+	cli_print_notices(diag, 10);
+	if (rc) {
+		cli_report_error(CMD, &err);
+		code = rc == GRENS_EARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+		goto done;
+	}
+	if (a.timings) {
+		double build_s, query_s;
+		grens_report_compare_run_timings(run, &build_s, &query_s);
+		fprintf(stderr,
+			"grens compare: load %.3f s, apply scenarios and build %u timetables %.3f "
+			"s, %u profiles of %u departures and best journeys %.3f s\n",
+			t_loaded - t_start, grens_report_compare_run_document(run).network_count,
+			build_s, grens_access_od_result_count(grens_report_compare_run_document(run).od),
+			(unsigned)((a.t1 - a.t0) / a.step + 1), query_s);
+	}
+	code = write_out(&a, run);
 done:
-	json_decref(notes);
-	grens_access_od_result_free(od);
-	free(sets);
-	free(stops);
-	for (unsigned i = 0; i < net_count; i++)
-		net_free(&nets[i]);
+	grens_report_compare_run_free(run);
+	for (unsigned i = 0; i < MAX_SCENARIOS; i++)
+		grens_scenario_free(scenarios[i]);
+	grens_diag_free(diag);
 	cli_source_free(&src);
 	grens_net_links_free(links);
 	grens_rt_feed_free(rtf);

@@ -1,0 +1,43 @@
+/* What the jobs of report/ (compare, access, the report) share: finding
+ * the stops a user named, the feeds without service on a date, applying a
+ * scenario, live or realised times, each with the message the user sees.
+ * Internal to the library. */
+#ifndef GRENS_REPORT_JOB_COMMON_H
+#define GRENS_REPORT_JOB_COMMON_H
+
+#include "grens/report.h"
+
+/* Print one line through log (nothing when log or its function is NULL). */
+void report_job_logf(const grens_report_log *log, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The stops of query (a stop id or a name) on tt into out[0..cap), *n of
+ * them. GRENS_EARG (what names the option in the message: "--from") when
+ * the query is ambiguous or matches no stop; the errors of
+ * grens_net_find_stops. */
+int report_job_stops(const grens_timetable *tt, const char *what, const char *query,
+		     uint32_t *out, uint32_t cap, uint32_t *n, grens_error *err);
+
+/* The stop a set of stops is shown as: a station if one is in it. */
+uint32_t report_job_display_stop(const grens_timetable *tt, const uint32_t *s, uint32_t n);
+
+/* Apply sc to feeds into *out, logging what it changed; notices to diag. */
+int report_job_scenario_apply(grens_scenario_result **out, const grens_scenario *sc,
+			      const grens_gtfs_feed *const *feeds, uint32_t n, grens_diag *diag,
+			      const grens_report_log *log, grens_error *err);
+
+/* Match a decoded realtime message to tt into *out, logging the counts
+ * under label. */
+int report_job_rt_apply(grens_rt_overlay **out, const char *label, const grens_timetable *tt,
+			const grens_gtfs_feed *const *feeds, uint32_t n, const grens_rt_feed *rtf,
+			grens_diag *diag, const grens_report_log *log, grens_error *err);
+
+/* The realised times of [first, last] from archive on tt into *out and
+ * *counts, logging them under label. */
+int report_job_realised_build(grens_rt_overlay **out, grens_rt_realised_counts *counts,
+			      const char *label, const char *archive, bool no_data_as_scheduled,
+			      const grens_timetable *tt, const grens_gtfs_feed *const *feeds,
+			      uint32_t n, grens_date first, grens_date last, grens_diag *diag,
+			      const grens_report_log *log, grens_error *err);
+
+#endif
