@@ -760,6 +760,21 @@ GRENS_EXTERN const grens_rt_realised_counts *grens_report_compare_run_realised(
 GRENS_EXTERN void grens_report_compare_run_timings(const grens_report_compare_run *run,
 						   double *build_s, double *query_s);
 
+/* ---- the grens rt document ---- */
+/* What grens rt says about an overlay (grens-json(7), "grens rt"): the
+ * feed's header, every count of grens_rt_counts, the delay percentiles,
+ * the alerts, the cancelled trips (feed, trip_id, date) and the added ones
+ * with their stops. tt is the timetable ov was built on. */
+
+/* The document as compact JSON text into *out (the caller frees it with
+ * free()). GRENS_EINVAL for a NULL out, tt or ov, GRENS_ENOMEM. */
+GRENS_EXTERN int grens_report_rt_json(char **out, const grens_timetable *tt,
+				      const grens_rt_overlay *ov, grens_error *err);
+/* The document as the text grens rt prints. GRENS_EINVAL for a NULL f, tt
+ * or ov, GRENS_EIO. */
+GRENS_EXTERN int grens_report_rt_write_text(FILE *f, const grens_timetable *tt,
+					    const grens_rt_overlay *ov, grens_error *err);
+
 #ifdef __cplusplus
 }
 #endif

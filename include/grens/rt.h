@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "grens/core.h"
+#include "grens/fetch.h"
 #include "grens/gtfs.h"
 #include "grens/net.h"
 
@@ -479,6 +480,105 @@ GRENS_EXTERN int grens_rt_record_probe(const char *dir, int64_t *holder, grens_e
  * Errors as grens_rt_archive_add, GRENS_ENOTFOUND / GRENS_EIO for the file. */
 GRENS_EXTERN int grens_rt_archive_add_file(grens_rt_archive *ar, const char *feed, int64_t received,
 					   const char *path, bool *added, grens_error *err);
+
+/* ---- the recorder: polling feeds into an archive ----------------------------
+ * What grens rt record runs: every every_ms it downloads each feed through
+ * the fetcher (conditional GET, retries, size cap, a body that does not
+ * decode is refused) into DIR/.fetch/ and adds what it brought to the
+ * archive in DIR; counts every poll in DIR/status.json; once per UTC day
+ * removes the day folders beyond the retention. It holds the archive's
+ * record.lock from grens_rt_recorder_new to grens_rt_recorder_free. It never
+ * prints: what a person should read goes to the log callback, one line
+ * without a trailing newline. A failed poll is logged and counted, never an
+ * error. grens_fetch_global_init must have been called before it polls. */
+typedef struct grens_rt_recorder grens_rt_recorder;
+
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_RT_RECORDER_OPTIONS_VERSION 1
+#define GRENS_RT_RECORDER_DEFAULT_EVERY_MS 30000
+#define GRENS_RT_RECORDER_MIN_EVERY_MS 100
+#define GRENS_RT_RECORDER_DEFAULT_RETRIES 1u
+
+typedef struct grens_rt_recorder_options {
+	unsigned version; /* GRENS_RT_RECORDER_OPTIONS_VERSION (set by the _INIT) */
+	/* The feeds to record, [1, GRENS_RT_RECORD_MAX_FEEDS] of them with
+	 * distinct names; copied. Header values from the environment must be
+	 * resolved already (the library reads no environment). */
+	const grens_fetch_feed *feeds;
+	uint32_t feed_count;
+	int64_t every_ms; /* between the starts of two polls, >= GRENS_RT_RECORDER_MIN_EVERY_MS */
+	/* When to stop: until (POSIX seconds, wall clock) or for_ms after
+	 * grens_rt_recorder_new (monotonic clock); 0 is none, with both the
+	 * earlier wins. */
+	int64_t until;
+	int64_t for_ms;
+	unsigned retention_days; /* day folders older than this are removed; 0 keeps all */
+	/* The fetcher: retries within one poll (the next poll is another
+	 * chance), the size cap of one download, the whole-transfer timeout
+	 * (0: every_ms, at least 5 s). set holds the GRENS_FETCH_SET_RETRIES,
+	 * _MAX_BYTES and _TIMEOUT bits of those that beat a feed's own values.
+	 * Older versions are never kept in the cache: the archive is the
+	 * history. */
+	unsigned retries;
+	uint64_t max_bytes;
+	unsigned timeout_s;
+	unsigned set;
+	const char *user_agent; /* NULL: "grens/<version>" */
+	/* Callbacks, each may be NULL; ctx is passed to each. stop is asked
+	 * between polls, between the feeds of one poll and every 100 ms while
+	 * waiting (a signal handler sets a flag that it returns); progress
+	 * is called after each poll with the time until the next one. */
+	void (*log)(void *ctx, const char *line);
+	bool (*stop)(void *ctx);
+	void (*progress)(void *ctx, const grens_rt_record_status *status, int64_t next_in_ms);
+	void *ctx;
+} grens_rt_recorder_options;
+
+#define GRENS_RT_RECORDER_OPTIONS_INIT                                                             \
+	{                                                                                          \
+		.version = GRENS_RT_RECORDER_OPTIONS_VERSION, .feeds = NULL, .feed_count = 0,      \
+		.every_ms = GRENS_RT_RECORDER_DEFAULT_EVERY_MS, .until = 0, .for_ms = 0,           \
+		.retention_days = 0, .retries = GRENS_RT_RECORDER_DEFAULT_RETRIES,                 \
+		.max_bytes = GRENS_LIMIT_RT_BYTES, .timeout_s = 0, .set = 0, .user_agent = NULL,   \
+		.log = NULL, .stop = NULL, .progress = NULL, .ctx = NULL,                          \
+	}
+
+/* Start recording into the archive folder dir (created when missing): take
+ * its lock, open the archive writable (logging what a restart repaired),
+ * archive a download a killed recorder left in the cache, prune, and write
+ * status.json. When another process holds the lock, returns 0 with *out
+ * NULL and *holder its pid (0 when unreadable). Else *out is the caller's
+ * (grens_rt_recorder_free). GRENS_EARG for bad options (no feeds, too many,
+ * two with one name, a feed that is not gtfs-rt, every_ms too small,
+ * negative times), GRENS_EINVAL for a NULL out, dir, holder or opts or
+ * another version, GRENS_ELIMIT (dir too long, too many snapshots),
+ * GRENS_EIO, GRENS_ENOTFOUND, GRENS_ENOMEM as grens_rt_archive_open. */
+GRENS_EXTERN int grens_rt_recorder_new(grens_rt_recorder **out, const char *dir,
+				       const grens_rt_recorder_options *opts, int64_t *holder,
+				       grens_error *err);
+/* Release the lock and free the recorder; NULL is accepted. */
+GRENS_EXTERN void grens_rt_recorder_free(grens_rt_recorder *rec);
+/* Poll every feed once (stop is asked between feeds), prune once per UTC
+ * day and write status.json. Failures are logged and counted in the
+ * status. */
+GRENS_EXTERN void grens_rt_recorder_poll(grens_rt_recorder *rec);
+/* Milliseconds until the next poll is due: every_ms after the start of the
+ * last one; 0 or less when it is due (also before the first). */
+GRENS_EXTERN int64_t grens_rt_recorder_next_due(const grens_rt_recorder *rec);
+/* Whether to stop: the stop callback said so, or until or for_ms passed. */
+GRENS_EXTERN bool grens_rt_recorder_done(const grens_rt_recorder *rec);
+/* Poll, wait for the next poll and poll again until grens_rt_recorder_done,
+ * then grens_rt_recorder_finish. A recorder made by grens_rt_recorder_new
+ * is what grens rt record runs. */
+GRENS_EXTERN void grens_rt_recorder_run(grens_rt_recorder *rec);
+/* Mark the run stopped now in status.json and write it. */
+GRENS_EXTERN void grens_rt_recorder_finish(grens_rt_recorder *rec);
+/* The counts so far (what status.json holds); valid until the next call on
+ * rec. */
+GRENS_EXTERN const grens_rt_record_status *grens_rt_recorder_status(const grens_rt_recorder *rec);
+/* Snapshots the archive holds, and in *days (may be NULL) the UTC days they
+ * fall on. */
+GRENS_EXTERN uint32_t grens_rt_recorder_archived(const grens_rt_recorder *rec, uint32_t *days);
 
 /* ---- time ------------------------------------------------------------------ */
 

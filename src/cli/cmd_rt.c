@@ -1,5 +1,6 @@
 /* grens rt: decode a GTFS-realtime file, apply it to the timetable built from
- * the feeds, and print what matched and what did not. */
+ * the feeds, and print what matched and what did not (the document is
+ * report/'s grens_report_rt_*). */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "commands.h"
 #include "grens/gtfs.h"
 #include "grens/net.h"
+#include "grens/report.h"
 #include "grens/rt.h"
 #include "rt_record.h"
 
@@ -64,195 +66,6 @@ int cli_parse_iso_time(const char *s, int64_t *out)
 	}
 	*out = (int64_t)d * 86400 + tod - offset;
 	return 0;
-}
-
-static void format_time(int32_t t, char *buf, size_t n)
-{
-	grens_time_format(t, buf, n);
-}
-
-static const char *trip_feed_name(const grens_timetable *tt, uint32_t trip)
-{
-	return grens_net_str(tt, tt->feed_name[tt->trip_feed[trip]]);
-}
-
-static void print_text(const grens_timetable *tt, const grens_rt_overlay *ov)
-{
-	const grens_rt_feed_summary *h = grens_rt_overlay_header(ov);
-	const grens_rt_counts *c = grens_rt_overlay_counts(ov);
-	char when[40], date[16], a[16], b[16];
-	cli_format_utc(h->timestamp, when, sizeof(when));
-	printf("header: version %s, %s, timestamp %lld (%s)\n", h->version,
-	       h->incrementality == GRENS_RT_DIFFERENTIAL ? "DIFFERENTIAL" : "FULL_DATASET",
-	       (long long)h->timestamp, when);
-	printf("entities %u: trip_updates %u, vehicle_positions %u (%u on known trips), "
-	       "alerts %u, deleted %u\n",
-	       c->entities, c->trip_updates, c->vehicle_positions, c->vehicle_positions_matched,
-	       c->alerts, c->deleted);
-	printf("trip updates: matched %u, unknown_trip %u, no_service_on_date %u, stale %u, "
-	       "added %u, invalid %u, unsupported %u\n",
-	       c->matched, c->unknown_trip, c->no_service_on_date, c->stale, c->added, c->invalid,
-	       c->unsupported);
-	printf("of the matched: cancelled %u, decreasing times fixed %u, rejected %u, "
-	       "duplicates %u\n",
-	       c->cancelled, c->decreasing_fixed, c->decreasing_rejected, c->duplicates);
-	printf("stop time updates: applied %u, unknown_stop %u, skipped_stops %u\n",
-	       c->stop_updates, c->unknown_stop, c->skipped_stops);
-	if (c->delay_samples)
-		printf("delay_s: p50 %d, p90 %d, max %d (%u samples)\n", c->delay_p50, c->delay_p90,
-		       c->delay_max, c->delay_samples);
-	else
-		printf("delay_s: no samples\n");
-	if (c->cancelled) {
-		printf("cancelled trips:\n");
-		for (uint32_t i = 0; i < grens_rt_trip_count(ov); i++) {
-			const grens_rt_trip *t = grens_rt_trip_at(ov, i);
-			if (!t->cancelled)
-				continue;
-			grens_date_format_iso(t->date, date, sizeof(date));
-			printf("  %s:%s %s\n", trip_feed_name(tt, t->trip),
-			       grens_net_str(tt, tt->trip_id[t->trip]), date);
-		}
-	}
-	if (grens_rt_added_count(ov)) {
-		printf("added trips:\n");
-		for (uint32_t i = 0; i < grens_rt_added_count(ov); i++) {
-			const grens_rt_added_trip *t = grens_rt_added_at(ov, i);
-			grens_date_format_iso(t->date, date, sizeof(date));
-			format_time(t->times[0].departure, a, sizeof(a));
-			format_time(t->times[t->stop_count - 1].arrival, b, sizeof(b));
-			printf("  %s %s%s%s: %s %s -> %s %s (%u stops)\n", t->trip_id, date,
-			       t->route_id[0] ? " route " : "", t->route_id,
-			       grens_net_str(tt, tt->stop_id[t->stops[0]]), a,
-			       grens_net_str(tt, tt->stop_id[t->stops[t->stop_count - 1]]), b,
-			       t->stop_count);
-		}
-	}
-	if (grens_rt_alert_count(ov)) {
-		printf("alerts:\n");
-		for (uint32_t i = 0; i < grens_rt_alert_count(ov); i++) {
-			const grens_rt_alert *al = grens_rt_alert_at(ov, i);
-			printf("  [%s] %s / %s / %s: %s\n", al->entity_id, al->cause, al->effect,
-			       al->severity, al->header[0] ? al->header : "(no header)");
-			if (al->description[0])
-				printf("      %s\n", al->description);
-			for (uint32_t k = 0; k < al->entity_count; k++) {
-				const grens_rt_informed_entity *e = &al->entities[k];
-				printf("      affects%s%s%s%s%s%s%s%s\n",
-				       e->agency_id[0] ? " agency " : "", e->agency_id,
-				       e->route_id[0] ? " route " : "", e->route_id,
-				       e->trip_id[0] ? " trip " : "", e->trip_id,
-				       e->stop_id[0] ? " stop " : "", e->stop_id);
-			}
-		}
-	}
-}
-
-static json_t *json_alert(const grens_rt_alert *al)
-{
-	json_t *periods = json_array(), *entities = json_array();
-	for (uint32_t k = 0; k < al->period_count; k++)
-		json_array_append_new(periods, json_pack("{s:I,s:I}", "start",
-							 (json_int_t)al->periods[k].start, "end",
-							 (json_int_t)al->periods[k].end));
-	for (uint32_t k = 0; k < al->entity_count; k++) {
-		const grens_rt_informed_entity *e = &al->entities[k];
-		json_t *o = json_object();
-		if (e->agency_id[0])
-			json_object_set_new(o, "agency_id", json_string(e->agency_id));
-		if (e->route_id[0])
-			json_object_set_new(o, "route_id", json_string(e->route_id));
-		if (e->route_type >= 0)
-			json_object_set_new(o, "route_type", json_integer(e->route_type));
-		if (e->direction_id >= 0)
-			json_object_set_new(o, "direction_id", json_integer(e->direction_id));
-		if (e->trip_id[0])
-			json_object_set_new(o, "trip_id", json_string(e->trip_id));
-		if (e->stop_id[0])
-			json_object_set_new(o, "stop_id", json_string(e->stop_id));
-		json_array_append_new(entities, o);
-	}
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "id", al->entity_id, "cause",
-			 al->cause, "effect", al->effect, "severity", al->severity, "header",
-			 al->header, "description", al->description, "url", al->url,
-			 "active_periods", periods, "informed_entities", entities);
-}
-
-static int print_json(const grens_timetable *tt, const grens_rt_overlay *ov)
-{
-	const grens_rt_feed_summary *h = grens_rt_overlay_header(ov);
-	const grens_rt_counts *c = grens_rt_overlay_counts(ov);
-	char date[16], a[16], b[16];
-	json_t *root = json_object();
-	json_object_set_new(
-	    root, "header",
-	    json_pack("{s:I,s:s,s:s}", "timestamp", (json_int_t)h->timestamp, "incrementality",
-		      h->incrementality == GRENS_RT_DIFFERENTIAL ? "DIFFERENTIAL" : "FULL_DATASET",
-		      "version", h->version));
-#define COUNT(name) json_object_set_new(root, #name, json_integer(c->name))
-	COUNT(entities);
-	COUNT(trip_updates);
-	COUNT(matched);
-	COUNT(unknown_trip);
-	COUNT(unknown_stop);
-	COUNT(no_service_on_date);
-	COUNT(cancelled);
-	COUNT(added);
-	COUNT(skipped_stops);
-	COUNT(stale);
-	COUNT(invalid);
-	COUNT(unsupported);
-	COUNT(decreasing_fixed);
-	COUNT(decreasing_rejected);
-	COUNT(duplicates);
-	COUNT(stop_updates);
-	COUNT(deleted);
-	COUNT(delay_samples);
-	COUNT(vehicle_positions);
-	COUNT(vehicle_positions_matched);
-#undef COUNT
-	if (c->delay_samples)
-		json_object_set_new(root, "delay_s",
-				    json_pack("{s:i,s:i,s:i}", "p50", c->delay_p50, "p90",
-					      c->delay_p90, "max", c->delay_max));
-	else
-		json_object_set_new(root, "delay_s",
-				    json_pack("{s:n,s:n,s:n}", "p50", "p90", "max"));
-	json_t *alerts = json_array();
-	for (uint32_t i = 0; i < grens_rt_alert_count(ov); i++)
-		json_array_append_new(alerts, json_alert(grens_rt_alert_at(ov, i)));
-	json_object_set_new(root, "alerts", alerts);
-	json_t *cancelled = json_array();
-	for (uint32_t i = 0; i < grens_rt_trip_count(ov); i++) {
-		const grens_rt_trip *t = grens_rt_trip_at(ov, i);
-		if (!t->cancelled)
-			continue;
-		grens_date_format_iso(t->date, date, sizeof(date));
-		json_array_append_new(cancelled, json_pack("{s:s,s:s,s:s}", "feed",
-							   trip_feed_name(tt, t->trip), "trip_id",
-							   grens_net_str(tt, tt->trip_id[t->trip]),
-							   "date", date));
-	}
-	json_object_set_new(root, "cancelled_trips", cancelled);
-	json_t *added = json_array();
-	for (uint32_t i = 0; i < grens_rt_added_count(ov); i++) {
-		const grens_rt_added_trip *t = grens_rt_added_at(ov, i);
-		json_t *stops = json_array();
-		for (uint32_t k = 0; k < t->stop_count; k++) {
-			format_time(t->times[k].arrival, a, sizeof(a));
-			format_time(t->times[k].departure, b, sizeof(b));
-			json_array_append_new(stops,
-					      json_pack("{s:s,s:s,s:s}", "stop_id",
-							grens_net_str(tt, tt->stop_id[t->stops[k]]),
-							"arrival", a, "departure", b));
-		}
-		grens_date_format_iso(t->date, date, sizeof(date));
-		json_array_append_new(added, json_pack("{s:s,s:s,s:s,s:o}", "trip_id", t->trip_id,
-						       "route_id", t->route_id, "date", date,
-						       "stops", stops));
-	}
-	json_object_set_new(root, "added_trips", added);
-	return cli_write_json("rt", root);
 }
 
 static int parse_now(const char *cmd, const char *opt, const char *value, void *dst)
@@ -351,10 +164,17 @@ int cmd_rt(int argc, char **argv)
 		grens_diag_free(rt_diag);
 	}
 	if (format == CLI_FORMAT_JSON) {
-		if (print_json(tt, ov) != 0)
+		char *text = NULL;
+		if (grens_report_rt_json(&text, tt, ov, &err) != 0) {
+			cli_report_error("rt", &err);
 			goto done;
-	} else {
-		print_text(tt, ov);
+		}
+		json_t *root = json_loads(text, 0, NULL);
+		free(text);
+		if (cli_write_json("rt", root) != 0)
+			goto done;
+	} else if (grens_report_rt_write_text(stdout, tt, ov, &err) != 0) {
+		goto done; /* a failed write: the exit status says it */
 	}
 	exit_code = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 done:

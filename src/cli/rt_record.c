@@ -1,17 +1,13 @@
-/* grens rt record: poll GTFS-realtime feeds through the fetcher and keep
- * every distinct snapshot in an archive. The fetcher does the HTTP part
- * (conditional GET, retries, size cap, verification) into a cache inside the
- * archive folder; the archive deduplicates and stores. Both write only
- * through temporary files and renames, so kill -9 at any moment loses at
- * most the download in flight. */
+/* grens rt record: the options, the signals and the terminal around the
+ * library's recorder (grens_rt_recorder_*), which polls the feeds and keeps
+ * every distinct snapshot in an archive; and the nightly run's way of
+ * starting one in the background. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,18 +20,12 @@
 #include "rt_record.h"
 
 #define CMD "rt record"
-#define DEFAULT_EVERY_MS 30000
-#define MIN_EVERY_MS 100
-#define DEFAULT_RETRIES 1u
 #define DEFAULT_NAME "rt"
-/* The sleep between polls is cut into slices this long, so a signal or the
- * end time is noticed within one slice. */
-#define SLICE_MS 100
 
 enum { EXIT_LOCKED = 3 }; /* another recorder holds the archive */
 
-/* The one thing a signal handler may set; the loop reads it between polls
- * and sleep slices. */
+/* The one thing a signal handler may set; the recorder asks for it between
+ * polls and wait slices (stop_requested). */
 static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
@@ -87,7 +77,8 @@ static void usage(FILE *out)
 	    "many polls failed; 1 when DIR or the feed list is unusable; 2 on bad\n"
 	    "arguments; 3 when another recorder is running on DIR.\n",
 	    DEFAULT_NAME, DEFAULT_NAME, DEFAULT_NAME,
-	    (unsigned long long)(GRENS_LIMIT_RT_BYTES / (1024u * 1024u)), DEFAULT_RETRIES);
+	    (unsigned long long)(GRENS_LIMIT_RT_BYTES / (1024u * 1024u)),
+	    GRENS_RT_RECORDER_DEFAULT_RETRIES);
 }
 
 /* N with ms, s, m, h or d (seconds without a unit) into milliseconds. */
@@ -136,195 +127,44 @@ static int parse_max_bytes(const char *cmd, const char *opt, const char *v, void
 	return 0;
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-typedef struct recorder {
-	const char *dir;
-	char cache[4096]; /* DIR/.fetch: the fetcher's cache of the feeds */
-	grens_fetch_feed *feeds;
-	unsigned feed_count;
-	/* The fetcher made a download current that the archive could not
-	 * store (a full disk): tried again at the next poll, whatever the
-	 * server says then, since a 304 would never bring it back. */
-	bool unarchived[GRENS_RT_RECORD_MAX_FEEDS];
-	grens_fetch_options fetch;
-	grens_rt_archive *archive;
-	grens_rt_record_status *status;
-	unsigned retention_days;
-	char pruned_day[16]; /* UTC day of the last prune */
+/* What the recorder's callbacks need: whether a progress line is on the
+ * terminal, which a log line first clears. */
+typedef struct record_term {
 	bool tty;
-	bool progress_shown; /* a progress line is on the terminal */
-	bool status_failing; /* the last status write failed (said once) */
-} recorder;
+	bool progress_shown;
+} record_term;
 
 /* One line on stderr, with the UTC time first. */
-static void log_line(recorder *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void log_line(recorder *r, const char *fmt, ...)
+static void log_line(void *ctx, const char *line)
 {
+	record_term *t = ctx;
 	char when[40];
 	cli_format_utc((int64_t)time(NULL), when, sizeof(when));
-	if (r->progress_shown)
+	if (t->progress_shown)
 		fputs("\r\033[K", stderr);
-	r->progress_shown = false;
-	fprintf(stderr, "%s grens %s: ", when, CMD);
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
+	t->progress_shown = false;
+	fprintf(stderr, "%s grens %s: %s\n", when, CMD, line);
 }
 
-static void count(grens_rt_record_counts *c, const char *result, int64_t now, const char *why)
+static void show_progress(void *ctx, const grens_rt_record_status *st, int64_t next_in_ms)
 {
-	c->polls++;
-	c->last_poll = now;
-	snprintf(c->last_result, sizeof(c->last_result), "%s", result);
-	if (strcmp(result, "new") == 0) {
-		c->added++;
-		c->last_added = now;
-	} else if (strcmp(result, "unchanged") == 0) {
-		c->unchanged++;
-	} else {
-		c->failed++;
-		{
-			/* the reason is cut to the status field; the log line has it whole */
-			size_t l = strnlen(why, sizeof(c->last_error) - 1);
-			memcpy(c->last_error, why, l);
-			c->last_error[l] = '\0';
-		}
-	}
-}
-
-/* Download feed i once and archive what it brought. */
-static void poll_feed(recorder *r, unsigned i)
-{
-	grens_fetch_feed *feed = &r->feeds[i];
-	grens_fetch_result res;
-	grens_error err;
-	grens_error_clear(&err);
-	int rc = grens_fetch_run(feed, r->cache, &r->fetch, &res, &err);
-	int64_t now = (int64_t)time(NULL);
-	const char *result = "unchanged";
-	if (rc != 0 && res.outcome == GRENS_FETCH_FAILED) {
-		result = "failed";
-	} else {
-		if (res.status_error[0])
-			log_line(r, "%s: the fetch cache's status.json not written: %s", feed->name,
-				 res.status_error);
-		if (res.outcome == GRENS_FETCH_UPDATED || r->unarchived[i]) {
-			bool added = false;
-			grens_error_clear(&err);
-			r->unarchived[i] = grens_rt_archive_add_file(r->archive, feed->name, now,
-								     res.path, &added, &err) != 0;
-			if (r->unarchived[i])
-				result = "failed";
-			else if (added)
-				result = "new";
-		}
-	}
-	const char *why = err.message[0] ? err.message : grens_strerror(rc);
-	if (strcmp(result, "failed") == 0)
-		log_line(r, "%s: poll failed: %s", feed->name, why);
-	count(&r->status->feeds[i].counts, result, now, why);
-	count(&r->status->total, result, now, why);
-}
-
-static void write_status(recorder *r)
-{
-	grens_error err;
-	grens_error_clear(&err);
-	if (grens_rt_record_status_write(r->dir, r->status, &err) != 0) {
-		if (!r->status_failing)
-			log_line(r, "status not written: %s", err.message);
-		r->status_failing = true;
-	} else {
-		r->status_failing = false;
-	}
-}
-
-/* Remove day folders beyond the retention, once per UTC day. */
-static void prune(recorder *r)
-{
-	if (!r->retention_days)
+	record_term *t = ctx;
+	if (!t->tty)
 		return;
-	int64_t now = (int64_t)time(NULL);
-	char day[16];
-	grens_date_format_iso((grens_date)(now / 86400), day, sizeof(day));
-	if (strcmp(day, r->pruned_day) == 0)
-		return;
-	snprintf(r->pruned_day, sizeof(r->pruned_day), "%s", day);
-	uint32_t removed = 0;
-	grens_error err;
-	grens_error_clear(&err);
-	if (grens_rt_archive_prune(r->archive, now, r->retention_days, &removed, &err) != 0)
-		log_line(r, "pruning failed: %s", err.message);
-	else if (removed)
-		log_line(r, "removed %u day folder(s) older than %u day(s)", removed,
-			 r->retention_days);
-}
-
-/* A download the fetcher made current but a killed recorder did not
- * archive yet: archived now, with the file's time. */
-static void recover_downloads(recorder *r)
-{
-	char path[8192];
-	for (unsigned i = 0; i < r->feed_count; i++) {
-		struct stat st;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s/current.pb", r->cache,
-				     r->feeds[i].name) >= sizeof(path) ||
-		    stat(path, &st) != 0)
-			continue;
-		bool added = false;
-		grens_error err;
-		grens_error_clear(&err);
-		if (grens_rt_archive_add_file(r->archive, r->feeds[i].name, (int64_t)st.st_mtime,
-					      path, &added, &err) != 0)
-			log_line(r, "%s: the last download is not archived: %s", r->feeds[i].name,
-				 err.message);
-		else if (added)
-			log_line(r, "%s: archived the last download of the previous run",
-				 r->feeds[i].name);
-	}
-}
-
-static void show_progress(recorder *r, int64_t next_in_ms)
-{
-	if (!r->tty)
-		return;
-	const grens_rt_record_counts *c = &r->status->total;
+	const grens_rt_record_counts *c = &st->total;
 	fprintf(stderr,
 		"\rgrens %s: %llu poll(s): %llu new, %llu unchanged, %llu failed; next in %.1f "
 		"s\033[K",
 		CMD, (unsigned long long)c->polls, (unsigned long long)c->added,
 		(unsigned long long)c->unchanged, (unsigned long long)c->failed,
 		(double)next_in_ms / 1000.0);
-	r->progress_shown = true;
+	t->progress_shown = true;
 }
 
-/* Whether to stop: a signal, --until (wall clock) or --for (monotonic). */
-static bool time_to_stop(int64_t until, int64_t end_mono)
+static bool stop_requested(void *ctx)
 {
-	return stop_signal || (until && (int64_t)time(NULL) >= until) ||
-	       (end_mono && mono_ms() >= end_mono);
-}
-
-/* Day folders among the listed snapshots (sorted by time, so by day). */
-static uint32_t archive_days(const grens_rt_archive *ar)
-{
-	uint32_t days = 0;
-	const char *last = NULL;
-	for (uint32_t i = 0; i < grens_rt_archive_count(ar); i++) {
-		const char *f = grens_rt_archive_at(ar, i)->file;
-		if (!last || strncmp(last, f, 10) != 0)
-			days++;
-		last = f;
-	}
-	return days;
+	(void)ctx;
+	return stop_signal != 0;
 }
 
 /* "[NAME=]URL": NAME when the part before the first '=' is a feed name
@@ -353,8 +193,8 @@ int cli_rt_record(int argc, char **argv)
 	const char *urls[GRENS_RT_RECORD_MAX_FEEDS];
 	unsigned url_count = 0;
 	const char *config = NULL, *out = NULL;
-	int64_t every_ms = DEFAULT_EVERY_MS, for_ms = 0, until = 0, timeout_s = 0;
-	uint32_t retention = 0, retries = DEFAULT_RETRIES;
+	int64_t every_ms = GRENS_RT_RECORDER_DEFAULT_EVERY_MS, for_ms = 0, until = 0, timeout_s = 0;
+	uint32_t retention = 0, retries = GRENS_RT_RECORDER_DEFAULT_RETRIES;
 	uint64_t max_bytes = GRENS_LIMIT_RT_BYTES;
 	bool until_given = false, for_given = false, max_given = false, retries_given = false;
 	bool timeout_given = false;
@@ -413,8 +253,8 @@ int cli_rt_record(int argc, char **argv)
 		cli_errorf(CMD, "--until and --for do not go together");
 		return CLI_EXIT_USAGE;
 	}
-	if (every_ms < MIN_EVERY_MS) {
-		cli_errorf(CMD, "--every must be at least %dms", MIN_EVERY_MS);
+	if (every_ms < GRENS_RT_RECORDER_MIN_EVERY_MS) {
+		cli_errorf(CMD, "--every must be at least %dms", GRENS_RT_RECORDER_MIN_EVERY_MS);
 		return CLI_EXIT_USAGE;
 	}
 	if (until_given && until <= (int64_t)time(NULL)) {
@@ -423,19 +263,16 @@ int cli_rt_record(int argc, char **argv)
 	}
 
 	int code = CLI_EXIT_FAIL;
-	recorder r;
-	memset(&r, 0, sizeof(r));
-	r.dir = out;
-	r.retention_days = retention;
-	r.tty = isatty(STDERR_FILENO);
+	record_term term = {.tty = isatty(STDERR_FILENO), .progress_shown = false};
+	grens_rt_recorder_options ro = GRENS_RT_RECORDER_OPTIONS_INIT;
+	grens_rt_recorder *rec = NULL;
 	grens_fetch_config *cfg = NULL;
 	grens_error err;
 	grens_error_clear(&err);
-	int lock = -1;
 	bool curl_ready = false;
-	r.feeds = calloc(GRENS_RT_RECORD_MAX_FEEDS, sizeof(*r.feeds));
-	r.status = calloc(1, sizeof(*r.status));
-	if (!r.feeds || !r.status) {
+	unsigned feed_count = 0;
+	grens_fetch_feed *feeds = calloc(GRENS_RT_RECORD_MAX_FEEDS, sizeof(*feeds));
+	if (!feeds) {
 		cli_errorf(CMD, "out of memory");
 		goto done;
 	}
@@ -446,13 +283,13 @@ int cli_rt_record(int argc, char **argv)
 				snprintf(name, sizeof(name), "%s", DEFAULT_NAME);
 			else
 				snprintf(name, sizeof(name), "%s-%u", DEFAULT_NAME, i + 1);
-			if (add_url_feed(&r.feeds[i], urls[i], name, &err) != 0) {
+			if (add_url_feed(&feeds[i], urls[i], name, &err) != 0) {
 				cli_errorf(CMD, "--url %s: %s", urls[i], err.message);
 				code = CLI_EXIT_USAGE;
 				goto done;
 			}
 		}
-		r.feed_count = url_count;
+		feed_count = url_count;
 	} else {
 		cfg = cli_load_feed_list(CMD, config);
 		if (!cfg)
@@ -461,85 +298,43 @@ int cli_rt_record(int argc, char **argv)
 			const grens_fetch_feed *f = grens_fetch_config_feed(cfg, k);
 			if (!f->enabled || f->kind != GRENS_FETCH_GTFS_RT)
 				continue;
-			if (r.feed_count == GRENS_RT_RECORD_MAX_FEEDS) {
+			if (feed_count == GRENS_RT_RECORD_MAX_FEEDS) {
 				cli_errorf(CMD, "%s: more than %u enabled gtfs-rt feeds", config,
 					   GRENS_RT_RECORD_MAX_FEEDS);
 				goto done;
 			}
-			r.feeds[r.feed_count++] = *f;
+			feeds[feed_count++] = *f;
 		}
-		if (r.feed_count == 0) {
+		if (feed_count == 0) {
 			cli_errorf(CMD, "%s lists no enabled gtfs-rt feed; nothing to record",
 				   config);
 			goto done;
 		}
 	}
-	for (unsigned i = 0; i < r.feed_count; i++) {
-		for (unsigned k = 0; k < i; k++)
-			if (strcmp(r.feeds[i].name, r.feeds[k].name) == 0) {
-				cli_errorf(CMD, "two feeds are named '%s'; name them with NAME=URL",
-					   r.feeds[i].name);
-				code = CLI_EXIT_USAGE;
-				goto done;
-			}
-		cli_fetch_resolve_headers(CMD, &r.feeds[i]);
-		grens_rt_record_feed *sf = &r.status->feeds[i];
-		snprintf(sf->name, sizeof(sf->name), "%s", r.feeds[i].name);
-		snprintf(sf->url, sizeof(sf->url), "%s", r.feeds[i].url);
-	}
-	r.status->feed_count = r.feed_count;
+	for (unsigned i = 0; i < feed_count; i++)
+		cli_fetch_resolve_headers(CMD, &feeds[i]);
 
-	/* The fetcher: few retries, since the next poll is another chance; a
-	 * timeout of one interval; no older versions (the archive is the
-	 * history). Options given on the command line beat a feed list's. */
-	grens_fetch_options fo = GRENS_FETCH_OPTIONS_INIT;
+	/* Options given on the command line beat a feed list's. */
 	char user_agent[64];
 	snprintf(user_agent, sizeof(user_agent), "grens/%s", GRENS_VERSION);
-	fo.user_agent = user_agent;
-	fo.verify = cli_fetch_verify;
-	fo.retries = retries;
-	fo.keep_versions = 0;
-	fo.max_bytes = max_bytes;
-	fo.timeout_s = (unsigned)(timeout_s		? timeout_s
-				  : every_ms / 1000 < 5 ? 5
-							: every_ms / 1000);
-	if (fo.connect_timeout_s > fo.timeout_s)
-		fo.connect_timeout_s = fo.timeout_s;
-	fo.set = GRENS_FETCH_SET_KEEP_VERSIONS | (retries_given ? GRENS_FETCH_SET_RETRIES : 0) |
+	ro.feeds = feeds;
+	ro.feed_count = feed_count;
+	ro.every_ms = every_ms;
+	ro.until = until;
+	ro.for_ms = for_given ? for_ms : 0;
+	ro.retention_days = retention;
+	ro.retries = retries;
+	ro.max_bytes = max_bytes;
+	ro.timeout_s = (unsigned)timeout_s;
+	ro.set = (retries_given ? GRENS_FETCH_SET_RETRIES : 0) |
 		 (timeout_given ? GRENS_FETCH_SET_TIMEOUT : 0) |
 		 (max_given ? GRENS_FETCH_SET_MAX_BYTES : 0);
-	r.fetch = fo;
+	ro.user_agent = user_agent;
+	ro.log = log_line;
+	ro.stop = stop_requested;
+	ro.progress = show_progress;
+	ro.ctx = &term;
 
-	/* The lock first: cleaning up and rebuilding indexes is the lock
-	 * holder's job, and a second recorder must not touch a live archive. */
-	int64_t holder = 0;
-	if (grens_rt_record_lock(&lock, out, &holder, &err) != 0) {
-		cli_errorf(CMD, "--out %s is not usable: %s", out, err.message);
-		goto done;
-	}
-	if (lock < 0) {
-		if (holder)
-			cli_errorf(CMD, "another recorder (pid %lld) is running on %s",
-				   (long long)holder, out);
-		else
-			cli_errorf(CMD, "another recorder is running on %s", out);
-		code = EXIT_LOCKED;
-		goto done;
-	}
-	if ((size_t)snprintf(r.cache, sizeof(r.cache), "%s/.fetch", out) >= sizeof(r.cache)) {
-		cli_errorf(CMD, "--out is too long");
-		goto done;
-	}
-	if (grens_rt_archive_open(&r.archive, out, true, &err) != 0) {
-		cli_errorf(CMD, "--out %s is not usable: %s", out, err.message);
-		goto done;
-	}
-	const grens_rt_archive_stats *as = grens_rt_archive_stats_get(r.archive);
-	if (as->temp_removed || as->reindexed_days || as->corrupt)
-		log_line(&r,
-			 "%s: removed %u temporary file(s) of an interrupted write, rebuilt %u "
-			 "index(es) from the files, %u corrupt snapshot(s) set aside",
-			 out, as->temp_removed, as->reindexed_days, as->corrupt);
 	if (grens_fetch_global_init(&err) != 0) {
 		cli_report_error(CMD, &err);
 		goto done;
@@ -554,54 +349,48 @@ int cli_rt_record(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	r.status->pid = (int64_t)getpid();
-	r.status->started = (int64_t)time(NULL);
-	r.status->until = until;
-	r.status->every_ms = every_ms;
-	if (for_given)
-		r.status->until = r.status->started + (for_ms + 999) / 1000;
-	int64_t end_mono = for_given ? mono_ms() + for_ms : 0;
-
-	recover_downloads(&r);
-	prune(&r);
-	write_status(&r);
-	while (!time_to_stop(until, end_mono)) {
-		int64_t start = mono_ms();
-		for (unsigned i = 0; i < r.feed_count && !stop_signal; i++)
-			poll_feed(&r, i);
-		prune(&r);
-		write_status(&r);
-		int64_t next = start + every_ms;
-		show_progress(&r, next - mono_ms());
-		while (!time_to_stop(until, end_mono)) {
-			int64_t left = next - mono_ms();
-			if (left <= 0)
-				break;
-			struct timespec ts = {0,
-					      (long)(left < SLICE_MS ? left : SLICE_MS) * 1000000L};
-			nanosleep(&ts, NULL);
-		}
+	int64_t holder = 0;
+	rc = grens_rt_recorder_new(&rec, out, &ro, &holder, &err);
+	if (rc == GRENS_EARG) {
+		cli_errorf(CMD, "%s", err.message);
+		code = CLI_EXIT_USAGE;
+		goto done;
 	}
-	r.status->stopped = (int64_t)time(NULL);
-	write_status(&r);
-	if (r.progress_shown)
+	if (rc == GRENS_ENOMEM) {
+		cli_errorf(CMD, "out of memory");
+		goto done;
+	}
+	if (rc != 0) {
+		cli_errorf(CMD, "--out %s is not usable: %s", out, err.message);
+		goto done;
+	}
+	if (!rec) {
+		if (holder)
+			cli_errorf(CMD, "another recorder (pid %lld) is running on %s",
+				   (long long)holder, out);
+		else
+			cli_errorf(CMD, "another recorder is running on %s", out);
+		code = EXIT_LOCKED;
+		goto done;
+	}
+	grens_rt_recorder_run(rec);
+	if (term.progress_shown)
 		fputs("\r\033[K", stderr);
-	const grens_rt_record_counts *c = &r.status->total;
+	const grens_rt_record_counts *c = &grens_rt_recorder_status(rec)->total;
+	uint32_t days = 0;
+	uint32_t snapshots = grens_rt_recorder_archived(rec, &days);
 	printf("recorded %llu new snapshot(s) in %llu poll(s) (%llu unchanged, %llu failed); "
 	       "%s holds %u snapshot(s) in %u day(s)%s\n",
 	       (unsigned long long)c->added, (unsigned long long)c->polls,
-	       (unsigned long long)c->unchanged, (unsigned long long)c->failed, out,
-	       grens_rt_archive_count(r.archive), archive_days(r.archive),
-	       stop_signal ? " (stopped by a signal)" : "");
+	       (unsigned long long)c->unchanged, (unsigned long long)c->failed, out, snapshots,
+	       days, stop_signal ? " (stopped by a signal)" : "");
 	code = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 done:
+	grens_rt_recorder_free(rec);
 	if (curl_ready)
 		grens_fetch_global_cleanup();
-	grens_rt_archive_free(r.archive);
-	grens_rt_record_unlock(lock);
 	grens_fetch_config_free(cfg);
-	free(r.feeds);
-	free(r.status);
+	free(feeds);
 	return code;
 }
 

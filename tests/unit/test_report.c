@@ -12,6 +12,7 @@
 #include "grens/net.h"
 #include "grens/report.h"
 #include "grens/rt.h"
+#include "gtfs-realtime.pb-c.h"
 
 static char tmpdir[256];
 
@@ -990,6 +991,255 @@ out:
 }
 
 
+/* ---- the grens rt document -------------------------------------------------------
+ * tests/fixtures/rt-small (Europe/Amsterdam; 2023-11-08 starts at
+ * 1699398000, CET) with a message made here: T1 two minutes late at S2,
+ * T2 cancelled, an added trip X1 S1 12:00 -> S5 12:30, and an alert. */
+#define RT_DAY0 1699398000LL
+
+static grens_rt_feed *rt_doc_feed(void)
+{
+	TransitRealtime__FeedMessage msg = TRANSIT_REALTIME__FEED_MESSAGE__INIT;
+	TransitRealtime__FeedHeader hdr = TRANSIT_REALTIME__FEED_HEADER__INIT;
+	hdr.gtfs_realtime_version = "2.0";
+	hdr.has_timestamp = 1;
+	hdr.timestamp = (uint64_t)RT_DAY0 + 9 * 3600;
+	msg.header = &hdr;
+	TransitRealtime__FeedEntity e[4] = {
+		TRANSIT_REALTIME__FEED_ENTITY__INIT, TRANSIT_REALTIME__FEED_ENTITY__INIT,
+		TRANSIT_REALTIME__FEED_ENTITY__INIT, TRANSIT_REALTIME__FEED_ENTITY__INIT
+	};
+	TransitRealtime__FeedEntity *ents[4] = { &e[0], &e[1], &e[2], &e[3] };
+	TransitRealtime__TripUpdate tu[3] = { TRANSIT_REALTIME__TRIP_UPDATE__INIT,
+					      TRANSIT_REALTIME__TRIP_UPDATE__INIT,
+					      TRANSIT_REALTIME__TRIP_UPDATE__INIT };
+	TransitRealtime__TripDescriptor td[3] = { TRANSIT_REALTIME__TRIP_DESCRIPTOR__INIT,
+						  TRANSIT_REALTIME__TRIP_DESCRIPTOR__INIT,
+						  TRANSIT_REALTIME__TRIP_DESCRIPTOR__INIT };
+	TransitRealtime__TripUpdate__StopTimeUpdate su[3] = {
+		TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__INIT,
+		TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__INIT,
+		TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_UPDATE__INIT
+	};
+	TransitRealtime__TripUpdate__StopTimeEvent ev[3] = {
+		TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_EVENT__INIT,
+		TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_EVENT__INIT,
+		TRANSIT_REALTIME__TRIP_UPDATE__STOP_TIME_EVENT__INIT
+	};
+	TransitRealtime__TripUpdate__StopTimeUpdate *t1_su[1] = { &su[0] };
+	TransitRealtime__TripUpdate__StopTimeUpdate *x1_su[2] = { &su[1], &su[2] };
+	const char *ids[3] = { "T1", "T2", "X1" }, *eids[4] = { "t1", "t2", "x1", "al" };
+	for (int i = 0; i < 4; i++)
+		e[i].id = (char *)eids[i];
+	for (int i = 0; i < 3; i++) {
+		td[i].trip_id = (char *)ids[i];
+		td[i].start_date = "20231108";
+		tu[i].trip = &td[i];
+		e[i].trip_update = &tu[i];
+	}
+	ev[0].has_delay = 1;
+	ev[0].delay = 120;
+	su[0].has_stop_sequence = 1;
+	su[0].stop_sequence = 20;
+	su[0].arrival = &ev[0];
+	tu[0].n_stop_time_update = 1;
+	tu[0].stop_time_update = t1_su;
+	td[1].has_schedule_relationship = 1;
+	td[1].schedule_relationship =
+		TRANSIT_REALTIME__TRIP_DESCRIPTOR__SCHEDULE_RELATIONSHIP__CANCELED;
+	td[2].has_schedule_relationship = 1;
+	td[2].schedule_relationship =
+		TRANSIT_REALTIME__TRIP_DESCRIPTOR__SCHEDULE_RELATIONSHIP__ADDED;
+	td[2].route_id = "R1";
+	ev[1].has_time = 1;
+	ev[1].time = RT_DAY0 + 12 * 3600;
+	su[1].stop_id = "S1";
+	su[1].departure = &ev[1];
+	ev[2].has_time = 1;
+	ev[2].time = RT_DAY0 + 12 * 3600 + 30 * 60;
+	su[2].stop_id = "S5";
+	su[2].arrival = &ev[2];
+	tu[2].n_stop_time_update = 2;
+	tu[2].stop_time_update = x1_su;
+
+	TransitRealtime__Alert al = TRANSIT_REALTIME__ALERT__INIT;
+	TransitRealtime__TimeRange tr = TRANSIT_REALTIME__TIME_RANGE__INIT;
+	TransitRealtime__TimeRange *trs[1] = { &tr };
+	TransitRealtime__EntitySelector sel = TRANSIT_REALTIME__ENTITY_SELECTOR__INIT;
+	TransitRealtime__EntitySelector *sels[1] = { &sel };
+	TransitRealtime__TranslatedString head = TRANSIT_REALTIME__TRANSLATED_STRING__INIT;
+	TransitRealtime__TranslatedString__Translation works =
+		TRANSIT_REALTIME__TRANSLATED_STRING__TRANSLATION__INIT;
+	TransitRealtime__TranslatedString__Translation *tl[1] = { &works };
+	al.has_cause = 1;
+	al.cause = TRANSIT_REALTIME__ALERT__CAUSE__MAINTENANCE;
+	al.has_effect = 1;
+	al.effect = TRANSIT_REALTIME__ALERT__EFFECT__SIGNIFICANT_DELAYS;
+	tr.has_start = 1;
+	tr.start = (uint64_t)RT_DAY0 + 9 * 3600;
+	al.n_active_period = 1;
+	al.active_period = trs;
+	sel.route_id = "R1";
+	sel.stop_id = "S3";
+	al.n_informed_entity = 1;
+	al.informed_entity = sels;
+	works.text = "Works at Derde";
+	head.n_translation = 1;
+	head.translation = tl;
+	al.header_text = &head;
+	e[3].alert = &al;
+	msg.n_entity = 4;
+	msg.entity = ents;
+
+	size_t len = transit_realtime__feed_message__get_packed_size(&msg);
+	uint8_t *buf = malloc(len);
+	grens_rt_feed *feed = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	if (buf) {
+		transit_realtime__feed_message__pack(&msg, buf);
+		if (grens_rt_decode(&feed, buf, len, "built", &err) != 0)
+			fprintf(stderr, "decode: %s\n", err.message);
+	}
+	free(buf);
+	return feed;
+}
+
+static const char *rt_str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static json_int_t rt_int(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+static void test_rt_doc(void)
+{
+	grens_gtfs_feed *small = load_feed("tests/fixtures/rt-small", "small");
+	grens_timetable *tt = NULL;
+	grens_rt_feed *rf = rt_doc_feed();
+	grens_rt_overlay *ov = NULL, *none = NULL;
+	json_t *j = NULL;
+	char *text = NULL, *page = NULL;
+	size_t page_len = 0;
+	grens_error err;
+	grens_error_clear(&err);
+	CHECK(small && rf);
+	if (!small || !rf)
+		goto out;
+	const grens_gtfs_feed *feeds[] = { small };
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	CHECK_INT(grens_net_build(&tt, feeds, 1, &no, NULL, &err), 0);
+	grens_rt_options ro = GRENS_RT_OPTIONS_INIT;
+	if (tt)
+		CHECK_INT(grens_rt_apply(&ov, tt, feeds, 1, rf, &ro, NULL, &err), 0);
+	if (!ov)
+		goto out;
+
+	CHECK_INT(grens_report_rt_json(NULL, tt, ov, &err), GRENS_EINVAL);
+	CHECK_INT(grens_report_rt_json(&text, NULL, ov, &err), GRENS_EINVAL);
+	CHECK_INT(grens_report_rt_json(&text, tt, NULL, &err), GRENS_EINVAL);
+	CHECK_INT(grens_report_rt_write_text(NULL, tt, ov, &err), GRENS_EINVAL);
+
+	CHECK_INT(grens_report_rt_json(&text, tt, ov, &err), 0);
+	j = text ? json_loads(text, 0, NULL) : NULL;
+	CHECK(j != NULL);
+	if (!j)
+		goto out;
+	const grens_rt_counts *c = grens_rt_overlay_counts(ov);
+	const json_t *h = json_object_get(j, "header");
+	CHECK_INT(rt_int(h, "timestamp"), RT_DAY0 + 9 * 3600);
+	CHECK_STR(rt_str(h, "incrementality"), "FULL_DATASET");
+	CHECK_STR(rt_str(h, "version"), "2.0");
+	CHECK_INT(rt_int(j, "entities"), 4);
+	CHECK_INT(rt_int(j, "trip_updates"), 3);
+	CHECK_INT(rt_int(j, "matched"), 2);
+	CHECK_INT(rt_int(j, "cancelled"), 1);
+	CHECK_INT(rt_int(j, "added"), 1);
+	CHECK_INT(rt_int(j, "stop_updates"), c->stop_updates);
+	CHECK_INT(rt_int(j, "vehicle_positions"), 0);
+	CHECK_INT(rt_int(j, "delay_samples"), c->delay_samples);
+	CHECK(c->delay_samples > 0);
+	CHECK_INT(rt_int(json_object_get(j, "delay_s"), "max"), c->delay_max);
+	CHECK_INT(c->delay_max, 120);
+	/* the keys in the documented order */
+	const char *order[] = { "header", "entities", "trip_updates", "matched", "unknown_trip" };
+	void *it = json_object_iter(j);
+	for (size_t k = 0; k < 5 && it; k++, it = json_object_iter_next(j, it))
+		CHECK_STR(json_object_iter_key(it), order[k]);
+	const json_t *ct = json_array_get(json_object_get(j, "cancelled_trips"), 0);
+	CHECK_INT(json_array_size(json_object_get(j, "cancelled_trips")), 1);
+	CHECK_STR(rt_str(ct, "feed"), "small");
+	CHECK_STR(rt_str(ct, "trip_id"), "T2");
+	CHECK_STR(rt_str(ct, "date"), "2023-11-08");
+	const json_t *at = json_array_get(json_object_get(j, "added_trips"), 0);
+	CHECK_STR(rt_str(at, "trip_id"), "X1");
+	CHECK_STR(rt_str(at, "route_id"), "R1");
+	const json_t *stops = json_object_get(at, "stops");
+	CHECK_INT(json_array_size(stops), 2);
+	CHECK_STR(rt_str(json_array_get(stops, 0), "stop_id"), "S1");
+	CHECK_STR(rt_str(json_array_get(stops, 0), "departure"), "12:00:00");
+	CHECK_STR(rt_str(json_array_get(stops, 1), "arrival"), "12:30:00");
+	const json_t *al = json_array_get(json_object_get(j, "alerts"), 0);
+	CHECK_STR(rt_str(al, "id"), "al");
+	CHECK_STR(rt_str(al, "cause"), "MAINTENANCE");
+	CHECK_STR(rt_str(al, "effect"), "SIGNIFICANT_DELAYS");
+	CHECK_STR(rt_str(al, "header"), "Works at Derde");
+	CHECK_INT(rt_int(json_array_get(json_object_get(al, "active_periods"), 0), "start"),
+		  RT_DAY0 + 9 * 3600);
+	const json_t *ie = json_array_get(json_object_get(al, "informed_entities"), 0);
+	CHECK_STR(rt_str(ie, "route_id"), "R1");
+	CHECK_STR(rt_str(ie, "stop_id"), "S3");
+	CHECK(json_object_get(ie, "route_type") == NULL); /* not named: left out */
+	CHECK_INT(json_object_size(ie), 2);
+
+	FILE *m = open_memstream(&page, &page_len);
+	CHECK(m != NULL);
+	if (!m)
+		goto out;
+	CHECK_INT(grens_report_rt_write_text(m, tt, ov, &err), 0);
+	fclose(m);
+	const char *start = "header: version 2.0, FULL_DATASET, timestamp 1699430400 "
+			    "(2023-11-08T08:00:00Z)\n"
+			    "entities 4: trip_updates 3, vehicle_positions 0 (0 on known trips), "
+			    "alerts 1, deleted 0\n";
+	CHECK(page && strncmp(page, start, strlen(start)) == 0);
+	CHECK(strstr(page, "\ncancelled trips:\n  small:T2 2023-11-08\n") != NULL);
+	CHECK(strstr(page, "\nadded trips:\n  X1 2023-11-08 route R1: S1 12:00:00 -> S5 "
+			   "12:30:00 (2 stops)\n") != NULL);
+	CHECK(strstr(page, "\nalerts:\n  [al] MAINTENANCE / SIGNIFICANT_DELAYS / ") != NULL);
+	CHECK(strstr(page, ": Works at Derde\n      affects route R1 stop S3\n") != NULL);
+
+	/* a message without updates: no delay samples, null percentiles */
+	static const uint8_t empty_feed[] = { 0x0a, 0x05, 0x0a, 0x03, '2', '.', '0' };
+	grens_rt_feed_free(rf);
+	rf = NULL;
+	CHECK_INT(grens_rt_decode(&rf, empty_feed, sizeof(empty_feed), "empty", &err), 0);
+	if (rf)
+		CHECK_INT(grens_rt_apply(&none, tt, feeds, 1, rf, &ro, NULL, &err), 0);
+	if (!none)
+		goto out;
+	free(text);
+	text = NULL;
+	json_decref(j);
+	CHECK_INT(grens_report_rt_json(&text, tt, none, &err), 0);
+	j = text ? json_loads(text, 0, NULL) : NULL;
+	CHECK(json_is_null(json_object_get(json_object_get(j, "delay_s"), "p50")));
+	CHECK_INT(json_array_size(json_object_get(j, "alerts")), 0);
+	CHECK_INT(json_array_size(json_object_get(j, "added_trips")), 0);
+out:
+	json_decref(j);
+	free(text);
+	free(page);
+	grens_rt_overlay_release(ov);
+	grens_rt_overlay_release(none);
+	grens_rt_feed_free(rf);
+	grens_net_free(tt);
+	grens_gtfs_free(small);
+}
+
 /* The access document's writers: CSV quoting, the metadata path, and the
  * merge of shards (origins in index order, refusals). */
 static char *write_access(const grens_report_access *doc, grens_report_access_format f)
@@ -1096,6 +1346,7 @@ int main(void)
 	test_night();
 	test_journey_encoder();
 	test_access_doc();
+	test_rt_doc();
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)

@@ -2,16 +2,21 @@
  * (empty, HTML, every truncated prefix, seeded random bytes, missing header),
  * applying them to tests/fixtures/rt-small with live times derived by hand,
  * swapping overlays, time zones, and the recorded Caltrain feeds. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
+#include "grens/fetch.h"
 #include "grens/gtfs.h"
 #include "grens/net.h"
 #include "grens/rt.h"
@@ -1391,6 +1396,301 @@ done:
 	free(back);
 }
 
+/* ---- the recorder -----------------------------------------------------------
+ * A tiny HTTP server on 127.0.0.1 answers every request with one
+ * FeedMessage (200, no validators), so a recorder's first poll brings a new
+ * snapshot and the next ones the same bytes. */
+typedef struct feed_server {
+	int fd;
+	uint16_t port;
+	const uint8_t *body;
+	size_t len;
+	atomic_int requests;
+	pthread_t thread;
+} feed_server;
+
+static void *serve_feed(void *arg)
+{
+	feed_server *sv = arg;
+	for (;;) {
+		int c = accept(sv->fd, NULL, NULL);
+		if (c < 0)
+			return NULL; /* shut down */
+		char req[4096];
+		size_t n = 0;
+		while (n < sizeof(req) - 1) {
+			ssize_t got = recv(c, req + n, sizeof(req) - 1 - n, 0);
+			if (got <= 0)
+				break;
+			n += (size_t)got;
+			req[n] = '\0';
+			if (strstr(req, "\r\n\r\n"))
+				break;
+		}
+		char head[128];
+		int hl = snprintf(head, sizeof(head),
+				  "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n"
+				  "Connection: close\r\n\r\n",
+				  sv->len);
+		if (send(c, head, (size_t)hl, MSG_NOSIGNAL) == hl)
+			(void)send(c, sv->body, sv->len, MSG_NOSIGNAL);
+		atomic_fetch_add(&sv->requests, 1);
+		close(c);
+	}
+}
+
+static int feed_server_start(feed_server *sv, const uint8_t *body, size_t len)
+{
+	memset(sv, 0, sizeof(*sv));
+	sv->body = body;
+	sv->len = len;
+	struct sockaddr_in a;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t al = sizeof(a);
+	sv->fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (sv->fd < 0 || bind(sv->fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    listen(sv->fd, 8) != 0 || getsockname(sv->fd, (struct sockaddr *)&a, &al) != 0 ||
+	    pthread_create(&sv->thread, NULL, serve_feed, sv) != 0) {
+		if (sv->fd >= 0)
+			close(sv->fd);
+		return -1;
+	}
+	sv->port = ntohs(a.sin_port);
+	return 0;
+}
+
+static void feed_server_stop(feed_server *sv)
+{
+	shutdown(sv->fd, SHUT_RDWR);
+	pthread_join(sv->thread, NULL);
+	close(sv->fd);
+}
+
+/* What the recorder's callbacks saw. */
+typedef struct record_seen {
+	char log[8192];
+	unsigned lines, progress;
+	int64_t next_in_ms;
+	bool stop;
+} record_seen;
+
+static void seen_log(void *ctx, const char *line)
+{
+	record_seen *s = ctx;
+	size_t n = strlen(s->log);
+	snprintf(s->log + n, sizeof(s->log) - n, "%s\n", line);
+	s->lines++;
+}
+
+static bool seen_stop(void *ctx)
+{
+	return ((record_seen *)ctx)->stop;
+}
+
+static void seen_progress(void *ctx, const grens_rt_record_status *st, int64_t next_in_ms)
+{
+	record_seen *s = ctx;
+	(void)st;
+	s->progress++;
+	s->next_in_ms = next_in_ms;
+}
+
+/* Options are checked before anything is touched; the recorder takes the
+ * lock, archives what a killed run left in the cache, prunes old days,
+ * counts new, unchanged and failed polls in status.json, and stops when the
+ * stop callback says so or its time is up. */
+static void test_recorder(void)
+{
+	char dir[600], path[1200], url[64];
+	snprintf(dir, sizeof(dir), "%s/recording", tmpdir);
+	size_t len, bounds[4];
+	uint8_t *buf = pack_small(&len, bounds);
+	grens_error err;
+	grens_error_clear(&err);
+	grens_fetch_feed feeds[2];
+	record_seen seen;
+	memset(&seen, 0, sizeof(seen));
+	grens_rt_record_status *back = calloc(1, sizeof(*back));
+	grens_rt_recorder *rec = NULL, *second = NULL;
+	grens_rt_archive *ar = NULL;
+	feed_server sv;
+	bool serving = false;
+	int64_t holder = -1;
+	if (!back || grens_fetch_global_init(&err) != 0) {
+		CHECK(!"the fetcher starts");
+		free(back);
+		free(buf);
+		return;
+	}
+	CHECK_INT(grens_fetch_feed_init(&feeds[0], "nl-rt", GRENS_FETCH_GTFS_RT,
+					"http://127.0.0.1:1/nl.pb", &err),
+		  0);
+	feeds[1] = feeds[0];
+
+	/* options */
+	grens_rt_recorder_options o = GRENS_RT_RECORDER_OPTIONS_INIT;
+	CHECK_INT(o.every_ms, 30000);
+	CHECK_INT(o.retries, 1);
+	grens_rt_recorder_options bad = o;
+	bad.version = 0;
+	bad.feeds = feeds;
+	bad.feed_count = 1;
+	CHECK_INT(grens_rt_recorder_new(&rec, dir, &bad, &holder, &err), GRENS_EINVAL);
+	CHECK(strstr(err.message, "GRENS_RT_RECORDER_OPTIONS_INIT") != NULL);
+	CHECK_INT(grens_rt_recorder_new(&rec, dir, &o, NULL, &err), GRENS_EINVAL);
+	CHECK_INT(grens_rt_recorder_new(&rec, dir, &o, &holder, &err), GRENS_EARG); /* no feeds */
+	o.feeds = feeds;
+	o.feed_count = 2;
+	CHECK_INT(grens_rt_recorder_new(&rec, dir, &o, &holder, &err), GRENS_EARG);
+	CHECK_STR(err.message, "two feeds are named 'nl-rt'; name them with NAME=URL");
+	o.feed_count = GRENS_RT_RECORD_MAX_FEEDS + 1;
+	CHECK_INT(grens_rt_recorder_new(&rec, dir, &o, &holder, &err), GRENS_EARG);
+	o.feed_count = 1;
+	o.every_ms = GRENS_RT_RECORDER_MIN_EVERY_MS - 1;
+	CHECK_INT(grens_rt_recorder_new(&rec, dir, &o, &holder, &err), GRENS_EARG);
+	o.every_ms = 60000;
+	feeds[1].kind = GRENS_FETCH_GTFS;
+	o.feeds = &feeds[1];
+	CHECK_INT(grens_rt_recorder_new(&rec, dir, &o, &holder, &err), GRENS_EARG);
+	o.feeds = feeds;
+	CHECK(rec == NULL);
+	CHECK(access(dir, F_OK) != 0); /* nothing made yet */
+
+	/* what a killed run left: an old day (pruned with retention 2) and a
+	 * download in the cache it did not archive */
+	CHECK_INT(grens_rt_archive_open(&ar, dir, true, &err), 0);
+	bool added = false;
+	int64_t now = (int64_t)time(NULL);
+	/* another message than the cached one, so that is not a duplicate:
+	 * version "2.0" made "2.1" (same length, still valid) */
+	uint8_t *old = malloc(len);
+	if (old)
+		memcpy(old, buf, len);
+	uint8_t *v = old ? memmem(old, len, "2.0", 3) : NULL;
+	if (v)
+		v[2] = '1';
+	if (ar && old)
+		CHECK_INT(
+		    grens_rt_archive_add(ar, "nl-rt", now - 10 * 86400, old, len, &added, &err), 0);
+	free(old);
+	CHECK(added);
+	grens_rt_archive_free(ar);
+	ar = NULL;
+	snprintf(path, sizeof(path), "%s/.fetch", dir);
+	CHECK_INT(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/.fetch/nl-rt", dir);
+	CHECK_INT(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/.fetch/nl-rt/current.pb", dir);
+	write_file(path, buf, len);
+
+	o.retention_days = 2;
+	o.log = seen_log;
+	o.stop = seen_stop;
+	o.progress = seen_progress;
+	o.ctx = &seen;
+	CHECK_INT(grens_rt_recorder_new(&rec, dir, &o, &holder, &err), 0);
+	if (!rec)
+		goto done;
+	CHECK(strstr(seen.log, "nl-rt: archived the last download of the previous run\n") !=
+	      NULL);
+	CHECK(strstr(seen.log, "removed 1 day folder(s) older than 2 day(s)\n") != NULL);
+	uint32_t days = 9;
+	CHECK_INT(grens_rt_recorder_archived(rec, &days), 1);
+	CHECK_INT(days, 1);
+	CHECK_INT(grens_rt_record_status_read(back, dir, &err), 0);
+	CHECK_INT(back->pid, (int64_t)getpid());
+	CHECK_INT(back->every_ms, 60000);
+	CHECK_INT(back->total.polls, 0);
+	CHECK_STR(back->feeds[0].url, "http://127.0.0.1:1/nl.pb");
+
+	/* a second recorder on the same folder is told who holds it */
+	CHECK_INT(grens_rt_recorder_new(&second, dir, &o, &holder, &err), 0);
+	CHECK(second == NULL);
+	CHECK_INT(holder, (int64_t)getpid());
+
+	/* a refused connection is a failed poll, logged and counted */
+	CHECK_INT(grens_rt_recorder_next_due(rec), 0);
+	CHECK(!grens_rt_recorder_done(rec));
+	grens_rt_recorder_poll(rec);
+	const grens_rt_record_status *st = grens_rt_recorder_status(rec);
+	CHECK_INT(st->total.polls, 1);
+	CHECK_INT(st->total.failed, 1);
+	CHECK_STR(st->feeds[0].counts.last_result, "failed");
+	CHECK(strstr(st->total.last_error, "127.0.0.1") != NULL);
+	CHECK(strstr(seen.log, "nl-rt: poll failed: ") != NULL);
+	CHECK_INT(seen.progress, 1);
+	CHECK(seen.next_in_ms > 50000 && seen.next_in_ms <= 60000);
+	CHECK(grens_rt_recorder_next_due(rec) > 50000);
+	CHECK_INT(grens_rt_record_status_read(back, dir, &err), 0);
+	CHECK_INT(back->total.failed, 1);
+
+	/* the stop flag: run returns at once, without a poll, and says it
+	 * stopped */
+	seen.stop = true;
+	CHECK(grens_rt_recorder_done(rec));
+	grens_rt_recorder_run(rec);
+	CHECK_INT(st->total.polls, 1);
+	CHECK(st->stopped >= now);
+	CHECK_INT(grens_rt_record_status_read(back, dir, &err), 0);
+	CHECK(back->stopped >= now);
+	grens_rt_recorder_free(rec);
+	rec = NULL;
+
+	/* a served feed: new, then the same bytes (unchanged); then run goes
+	 * on until for_ms is up */
+	if (feed_server_start(&sv, buf, len) != 0) {
+		CHECK(!"the feed server starts");
+		goto done;
+	}
+	serving = true;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/nl.pb", (unsigned)sv.port);
+	CHECK_INT(grens_fetch_feed_init(&feeds[0], "served", GRENS_FETCH_GTFS_RT, url, &err), 0);
+	seen.stop = false;
+	o.every_ms = 100;
+	o.for_ms = 300;
+	o.retention_days = 0;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK_INT(grens_rt_recorder_new(&rec, dir, &o, &holder, &err), 0);
+	if (!rec)
+		goto done;
+	grens_rt_recorder_poll(rec);
+	grens_rt_recorder_poll(rec);
+	st = grens_rt_recorder_status(rec);
+	CHECK_INT(st->total.polls, 2);
+	CHECK_INT(st->total.added, 1);
+	CHECK_INT(st->total.unchanged, 1);
+	CHECK_STR(st->total.last_result, "unchanged");
+	CHECK_INT(atomic_load(&sv.requests), 2);
+	CHECK(st->until >= st->started + 1); /* for_ms rounded up to a second */
+	/* the served bytes are those the previous run archived, but of
+	 * another feed: a snapshot of its own */
+	CHECK_INT(grens_rt_recorder_archived(rec, NULL), 2);
+	grens_rt_recorder_run(rec);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	int64_t ran_ms = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 +
+			 (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	CHECK(ran_ms >= 300);
+	CHECK(grens_rt_recorder_done(rec));
+	CHECK(st->total.polls >= 2);
+	CHECK_INT(st->total.added, 1);
+	CHECK_INT(grens_rt_record_status_read(back, dir, &err), 0);
+	CHECK_STR(back->feeds[0].name, "served");
+	CHECK_INT(back->feeds[0].counts.added, 1);
+	CHECK_INT(back->total.polls, st->total.polls);
+	CHECK(back->stopped != 0);
+done:
+	if (serving)
+		feed_server_stop(&sv);
+	grens_rt_recorder_free(rec);
+	grens_rt_recorder_free(second);
+	grens_fetch_global_cleanup();
+	free(back);
+	free(buf);
+}
+
 /* ---- realised times ---------------------------------------------------------
  * Four snapshots of T1 (S1 08:00, S2 08:10/08:11, S3 08:20/08:21, S4
  * 08:30/08:31, S5 08:40) on 2023-11-08, each a delay at one stop carried
@@ -1517,6 +1817,7 @@ int main(void)
 		test_time_zones();
 		test_archive();
 		test_record_files();
+		test_recorder();
 		if (load_fixture() == 0) {
 			test_apply_small();
 			test_duplicates_and_no_data();
