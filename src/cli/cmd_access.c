@@ -525,7 +525,7 @@ done:
 	return code;
 }
 
-/* ---- the command ------------------------------------------------------------------------------ */
+/* ---- the command ----------------------------------------------------------------------------- */
 
 /* The job's notices as every command prints them: a feed without trips on
  * the date as a warning, the linking warnings by file and line (the first

@@ -62,10 +62,11 @@ static int check_date(job_run *r, const grens_timetable *tt)
 	for (uint32_t i = 0; i < n; i++) {
 		grens_diag_add(r->diag, "no_service_on_date", GRENS_SEVERITY_WARNING, "", 0, NULL,
 			       "%s", found[i].message);
-		json_array_append_new(
-		    r->notes, json_pack("{s:s, s:s, s:s, s:s}", "code", "no_service_on_date", "date",
-					day, "feed", grens_net_str(tt, tt->feed_name[found[i].feed]),
-					"message", found[i].message));
+		json_array_append_new(r->notes,
+				      json_pack("{s:s, s:s, s:s, s:s}", "code",
+						"no_service_on_date", "date", day, "feed",
+						grens_net_str(tt, tt->feed_name[found[i].feed]),
+						"message", found[i].message));
 	}
 	free(found);
 	return 0;
@@ -285,7 +286,8 @@ static json_t *make_meta(const job_run *r, const char *const *names, uint32_t nf
 		json_array_append_new(kinds, json_string(grens_access_places_kind(places, i)));
 	for (uint32_t i = 0; i < job->places_file_count; i++) {
 		const char *slash = strrchr(job->places_files[i], '/');
-		json_array_append_new(pfiles, json_string(slash ? slash + 1 : job->places_files[i]));
+		json_array_append_new(pfiles,
+				      json_string(slash ? slash + 1 : job->places_files[i]));
 	}
 	for (uint32_t i = 0; i < job->from_count; i++)
 		json_array_append_new(from, json_string(job->from[i]));
@@ -517,7 +519,8 @@ static int border_run(job_run *r, const char *const *names, uint32_t nfeeds,
 	grens_access_border_counts(sides[0].b, &kept, &trips, &trips_cut);
 	json_t *assume = json_object();
 	for (uint32_t s = 0; s < nsets; s++)
-		json_object_set_new(assume, set_names[s], assumption_json(&job->sets[s], &job->link));
+		json_object_set_new(assume, set_names[s],
+				    assumption_json(&job->sets[s], &job->link));
 	json_t *cmp = json_pack("{s:s, s:s, s:[s, s, s], s:i, s:i, s:i, s:i, s:o}", "kind",
 				"border", "home", job->home, "views", view_keys[0], view_keys[1],
 				view_keys[2], "stops", (json_int_t)sides[0].tt->stop_count,
@@ -687,7 +690,8 @@ static int check_job(const grens_report_access_job *job, grens_error *err)
 {
 	const bool realised = job->realised_tt != NULL;
 	if (job->from_count > GRENS_REPORT_ACCESS_MAX_FROM || (job->from_count && !job->from))
-		return grens_error_set(err, GRENS_EARG, "up to %u origins", GRENS_REPORT_ACCESS_MAX_FROM);
+		return grens_error_set(err, GRENS_EARG, "up to %u origins",
+				       GRENS_REPORT_ACCESS_MAX_FROM);
 	if (job->options.date == GRENS_DATE_NONE)
 		return grens_error_set(err, GRENS_EARG, "the access job needs a date");
 	if (job->places_file_count && !job->places_files)
@@ -711,8 +715,9 @@ static int check_job(const grens_report_access_job *job, grens_error *err)
 				       "the border views, a scenario and realised times are "
 				       "separate comparisons: use one");
 	if (job->scenario && realised)
-		return grens_error_set(err, GRENS_EARG,
-				       "--realised runs alone: not with --border-effect or --scenario");
+		return grens_error_set(
+		    err, GRENS_EARG,
+		    "--realised runs alone: not with --border-effect or --scenario");
 	if (job->rank && job->options.shard_count > 1)
 		return grens_error_set(err, GRENS_EARG,
 				       "--rank needs every municipality in one run: no --shard");
