@@ -775,6 +775,87 @@ GRENS_EXTERN int grens_report_rt_json(char **out, const grens_timetable *tt,
 GRENS_EXTERN int grens_report_rt_write_text(FILE *f, const grens_timetable *tt,
 					    const grens_rt_overlay *ov, grens_error *err);
 
+/* ---- the access job ---- */
+/* grens access as one call (grens-access(1)): the timetables built from a
+ * source, the places tied to their stops, the origins resolved, one run or
+ * a comparison (base against a scenario, scheduled against realised times,
+ * or the border views) and the document with its meta (grens-json(7),
+ * GRENS ACCESS), so that every caller gives the same document. Everything
+ * is borrowed and must outlive grens_report_access_run. */
+#define GRENS_REPORT_ACCESS_JOB_VERSION 1
+/* Most origins given by name. */
+#define GRENS_REPORT_ACCESS_MAX_FROM 1024u
+
+struct grens_scenario;
+
+/* One assumption set of the border views (grens-access(1), BORDER EFFECT):
+ * the first and last mile (access distance, walking speed) and the
+ * linker's footpath walking speed and change times. */
+typedef struct grens_report_access_assumption {
+	double access_distance_m, walk_speed_mps, footpath_walk_speed_mps;
+	int32_t min_change, link_min_change;
+} grens_report_access_assumption;
+
+typedef struct grens_report_access_job {
+	unsigned version; /* GRENS_REPORT_ACCESS_JOB_VERSION (set by GRENS_REPORT_ACCESS_JOB_INIT) */
+	grens_net_source source; /* the network: feeds with their linking options, or a snapshot */
+	const grens_access_places *places; /* required, with at least one place */
+	/* The places files, named in meta by their last path component. */
+	const char *const *places_files;
+	uint32_t places_file_count;
+	/* The origins as given: a place (grens_access_places_find) or else a
+	 * stop query (grens_net_find_stops). None: every place (with border,
+	 * every place of home; with rank, those tied to a stop). */
+	const char *const *from;
+	uint32_t from_count; /* at most GRENS_REPORT_ACCESS_MAX_FROM */
+	/* options.date is required; options.max_duration -1: the largest
+	 * cutoff (plus W/2 for linear decay); keep_stop_times follows stops. */
+	grens_access_options options;
+	grens_access_link_options link;
+	bool stops; /* travel times to every stop reached, per origin */
+	/* Base against the source's feeds with the scenario applied (NULL:
+	 * none); needs feeds, not a snapshot. */
+	const struct grens_scenario *scenario;
+	/* The border views of origins in home ("NL" or "DE"); rank adds each
+	 * origin's rank among home's places tied to a stop; sensitivity runs
+	 * sets[1] (low) and sets[2] (high) too, which needs feeds. sets[0]
+	 * (central) is the run's own: what the border views build with. */
+	bool border, rank, sensitivity;
+	const char *home;
+	grens_report_access_assumption sets[GRENS_REPORT_BORDER_SETS];
+	/* Realised times: the source's timetable realised_tt with its overlay
+	 * (grens_rt_realised_build), and meta's "realised" block as a JSON
+	 * object text. Alone the run is on them; with realised_vs_scheduled
+	 * the schedule is the base and they are the alternative. */
+	const grens_timetable *realised_tt;
+	const grens_rt_overlay *realised;
+	const char *realised_json;
+	bool realised_vs_scheduled;
+} grens_report_access_job;
+
+#define GRENS_REPORT_ACCESS_JOB_INIT                                                              \
+	{                                                                                          \
+		.version = GRENS_REPORT_ACCESS_JOB_VERSION, .options = GRENS_ACCESS_OPTIONS_INIT,  \
+		.link = GRENS_ACCESS_LINK_OPTIONS_INIT, .home = "NL",                              \
+	}
+
+/* Run job into a new document *out (the caller's, grens_report_access_free):
+ * the timetables of job->source, the places tied once on the network with
+ * the most in it (every other side reuses those ties), the origins
+ * resolved, the run or comparison, and the document's meta. Linking
+ * warnings of every build (codes "link..."), a "no_service_on_date" warning
+ * per feed without trips on the date, and the scenario's notices go to diag
+ * (may be NULL). GRENS_EINVAL for a NULL out or job, another version or no
+ * places; GRENS_EARG for options that do not go together, an origin that
+ * names no stop or several stations, or is not in home, and the errors of
+ * applying the scenario other than GRENS_EIO and GRENS_ENOMEM;
+ * GRENS_ENOTFOUND when the feeds do not serve the date (the message of
+ * grens_net_check_date); the errors of building, tying and routing
+ * (GRENS_EARG for bad options). */
+GRENS_EXTERN int grens_report_access_run(grens_report_access **out,
+					 const grens_report_access_job *job, grens_diag *diag,
+					 grens_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,14 +1,11 @@
 /* grens access: reachable opportunities (population within N minutes) over a
- * departure window; the border effect (base feeds alone vs all feeds
- * linked); joining shards with `grens access merge`.
+ * departure window; a scenario's or realised times' change, the border
+ * effect; joining shards with `grens access merge`.
  *
- * The library computes; this file builds one JSON document per run (the
- * stable shape of --format json, grens-json(7), GRENS ACCESS) and renders text, CSV and
- * GeoJSON from that document, so a merged set of shards renders exactly like
- * a run done in one piece. */
-#include <dirent.h>
-#include <errno.h>
-#include <math.h>
+ * This file parses, loads the places, the feeds or snapshot, a scenario and
+ * realised times, and writes: the run and its document (the stable shape of
+ * --format json, grens-json(7), GRENS ACCESS) are grens_report_access_run's,
+ * and a merged set of shards renders exactly like a run done in one piece. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +19,11 @@
 #include "grens/report.h"
 #include "grens/scenario.h"
 #include "places_cli.h"
-#include "route_cli.h"
+#include "realised_cli.h"
 
 #define CMD "access"
-#define MAX_FROM 1024
+#define MAX_FROM GRENS_REPORT_ACCESS_MAX_FROM
 #define MAX_PLACES_FILES PLACES_CLI_MAX_FILES
-#define MAX_FEEDS 64
 #define MAX_SHARD_FILES 4096
 /* Largest shard file merge reads. */
 #define MAX_SHARD_BYTES (1024u * 1024u * 1024u)
@@ -117,7 +113,6 @@ struct args {
 	bool date_given; /* else: the Tuesday with the most trips (cli_busiest_date) */
 	bool percentiles_given; /* else 50, or 50,90 for the border views */
 	cli_format format;
-	json_t *notes; /* feeds without trips on the date (route_cli_check_date) */
 };
 
 static int parse_list(const char *cmd, const char *opt, const char *v, int64_t min, int64_t max,
@@ -411,160 +406,6 @@ static int load_places(struct args *a, grens_access_places **out)
 	return 0;
 }
 
-/* ---- feeds and timetables ------------------------------------------------------------ */
-
-/* ---- origins ------------------------------------------------------------------------- */
-
-struct origin_set {
-	grens_access_origin *o;
-	uint32_t count;
-	uint32_t *stops; /* [MAX_FROM * MAX_ENDPOINTS] storage for stop origins */
-};
-
-static void origin_set_free(struct origin_set *s)
-{
-	free(s->o);
-	free(s->stops);
-	memset(s, 0, sizeof(*s));
-}
-
-static int make_origins(const struct args *a, const grens_timetable *tt,
-			const grens_access_places *places, struct origin_set *s)
-{
-	uint32_t np = grens_access_places_count(places);
-	uint32_t n = a->from_count ? a->from_count : np;
-	s->o = calloc((size_t)n + 1, sizeof(*s->o));
-	s->count = n;
-	if (!s->o)
-		goto nomem;
-	if (!a->from_count) {
-		for (uint32_t i = 0; i < np; i++)
-			s->o[i].place = i;
-		return 0;
-	}
-	s->stops = calloc((size_t)a->from_count * GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t));
-	if (!s->stops)
-		goto nomem;
-	for (uint32_t i = 0; i < a->from_count; i++) {
-		uint32_t p = grens_access_places_find(places, a->from[i]);
-		if (p != GRENS_NONE) {
-			s->o[i].place = p;
-			continue;
-		}
-		uint32_t *st = s->stops + (size_t)i * GRENS_ROUTE_MAX_ENDPOINTS, k = 0;
-		int code = route_cli_stops(CMD, tt, "--from", a->from[i], st,
-					   GRENS_ROUTE_MAX_ENDPOINTS, &k);
-		if (code)
-			return code;
-		s->o[i].place = GRENS_NONE;
-		s->o[i].stops = st;
-		s->o[i].stop_count = k;
-	}
-	return 0;
-nomem:
-	cli_errorf(CMD, "out of memory");
-	return CLI_EXIT_FAIL;
-}
-
-/* ---- the JSON document ------------------------------------------------------------------ */
-
-static const char *decay_name(const grens_access_options *o, char *buf, size_t n)
-{
-	switch (o->decay) {
-	case GRENS_ACCESS_DECAY_LINEAR:
-		snprintf(buf, n, "linear:%d", o->decay_param / 60);
-		return buf;
-	case GRENS_ACCESS_DECAY_EXP:
-		snprintf(buf, n, "exp:%d", o->decay_param / 60);
-		return buf;
-	default:
-		return "step";
-	}
-}
-
-/* Everything that must be equal for shards to belong to one run. */
-static json_t *make_meta(const struct args *a, const char *const *feed_names, uint32_t nfeeds,
-			 const grens_access_places *places, uint32_t origins_total,
-			 const char *comparison, const char *base_list, const char *alt_list,
-			 const grens_scenario *sc, const grens_access_network *ties,
-			 const grens_access_network *base_ties)
-{
-	const grens_access_options *o = &a->opts;
-	char wbuf[64], t0[16], t1[16], dbuf[32];
-	grens_time_format(o->window_start, t0, sizeof(t0));
-	grens_time_format(o->window_end, t1, sizeof(t1));
-	snprintf(wbuf, sizeof(wbuf), "%.5s-%.5s", t0, t1);
-	json_t *feeds = json_array(), *cut = json_array(), *pct = json_array(),
-	       *kinds = json_array(), *pfiles = json_array(), *from = json_array();
-	for (uint32_t i = 0; i < nfeeds; i++)
-		json_array_append_new(feeds, json_string(feed_names[i]));
-	for (uint32_t i = 0; i < o->cutoff_count; i++)
-		json_array_append_new(cut, json_integer(o->cutoffs[i] / 60));
-	for (uint32_t i = 0; i < o->percentile_count; i++)
-		json_array_append_new(pct, json_integer(o->percentiles[i]));
-	for (uint32_t i = 0; i < grens_access_places_kind_count(places); i++)
-		json_array_append_new(kinds, json_string(grens_access_places_kind(places, i)));
-	for (uint32_t i = 0; i < a->place_files; i++) {
-		const char *slash = strrchr(a->places[i], '/');
-		json_array_append_new(pfiles, json_string(slash ? slash + 1 : a->places[i]));
-	}
-	for (uint32_t i = 0; i < a->from_count; i++)
-		json_array_append_new(from, json_string(a->from[i]));
-	char decay[32];
-	json_t *meta = json_pack(
-	    "{s:s, s:s, s:o, s:s, s:s, s:i, s:o, s:o, s:s, s:o, s:o, s:i, s:o, s:o, s:i, s:i, s:o}",
-	    "command", "grens access", "version", grens_version(), "feeds", feeds, "date",
-	    (grens_date_format_iso(o->date, dbuf, sizeof(dbuf)), dbuf), "window", wbuf, "step_s",
-	    (json_int_t)o->step, "cutoffs_min", cut, "percentiles", pct, "decay",
-	    decay_name(o, decay, sizeof(decay)), "kinds", kinds, "places_files", pfiles, "places",
-	    (json_int_t)grens_access_places_count(places), "unplaced",
-	    places_cli_unplaced_json(places), "from", from, "origins_total",
-	    (json_int_t)origins_total, "max_transfers", (json_int_t)o->route.max_transfers,
-	    "access", places_cli_access_json(&a->link));
-	/* how the places were tied (on all feeds: the ties every variant reuses) */
-	if (meta)
-		json_object_set_new(json_object_get(meta, "access"), "ties",
-				    places_cli_ties_json(ties));
-	if (meta)
-		json_object_set_new(meta, "max_duration_min",
-				    json_integer((o->max_duration + 59) / 60));
-	if (meta && comparison)
-		json_object_set_new(meta, "comparison",
-				    json_pack("{s:s, s:s, s:s, s:o}", "kind", comparison, "base",
-					      base_list, "alternative", alt_list, "base_ties",
-					      places_cli_ties_json(base_ties)));
-	if (meta && sc)
-		json_object_set_new(meta, "scenario",
-				    json_pack("{s:s, s:s}", "name", grens_scenario_name(sc),
-					      "sha256", grens_scenario_hash(sc)));
-	if (meta)
-		json_object_set(meta, "notes", a->notes);
-	/* last, so that merge (which drops and sets it again) keeps the order */
-	if (meta)
-		json_object_set_new(meta, "shard",
-				    json_pack("{s:i, s:i}", "index", (json_int_t)o->shard_index,
-					      "count", (json_int_t)o->shard_count));
-	return meta;
-}
-
-/* Hand meta to the library as a document without origins: exact reals, so
- * the document renders the numbers meta holds. NULL after a message. */
-static grens_report_access *new_doc(json_t *meta)
-{
-	grens_report_access *doc = NULL;
-	grens_error err;
-	grens_error_clear(&err);
-	char *text = meta ? json_dumps(meta, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)) : NULL;
-	json_decref(meta);
-	if (!text) {
-		cli_errorf(CMD, "cannot build the output");
-		return NULL;
-	}
-	if (grens_report_access_new(&doc, text, strlen(text), &err))
-		cli_report_error(CMD, &err);
-	free(text);
-	return doc;
-}
 
 /* Render doc to --out (atomically; a CSV with its metadata file beside it)
  * or stdout. */
@@ -684,326 +525,51 @@ done:
 	return code;
 }
 
+/* ---- the command ----------------------------------------------------------------------------- */
 
-/* ---- the border ------------------------------------------------------------------------------ */
-
-#define BORDER_SETS PLACES_CLI_SETS
-
-static const char *const set_names[BORDER_SETS] = {"central", "low", "high"};
-static const char *const view_keys[3] = {"national", "closed_border", "today"};
-
-static json_t *assumption_json(const places_cli_assumption *s, const grens_access_link_options *l)
+/* The job's notices as every command prints them: a feed without trips on
+ * the date as a warning, the linking warnings by file and line (the first
+ * 20), and the scenario's notices. */
+static void print_notices(const grens_diag *diag)
 {
-	return json_pack("{s:f, s:i, s:f, s:f, s:i, s:f, s:i, s:i}", "access_distance_m",
-			 s->access_distance_m, "access_stops", (json_int_t)l->max_stops,
-			 "walk_speed_mps", s->walk_speed_mps, "detour_factor", l->detour_factor,
-			 "access_time_s", (json_int_t)l->access_time, "footpath_walk_speed_mps",
-			 s->footpath_walk_speed_mps, "min_change_s", (json_int_t)s->min_change,
-			 "link_min_change_s", (json_int_t)s->link_min_change);
-}
-
-struct border_side {
-	grens_timetable *tt;
-	grens_access_network *net;
-	grens_access_border *b;
-};
-
-static void border_side_free(struct border_side *s)
-{
-	grens_access_border_free(s->b);
-	grens_access_network_free(s->net);
-	grens_net_free(s->tt);
-	memset(s, 0, sizeof(*s));
-}
-
-static bool place_at_home(const struct args *a, const grens_access_places *places, uint32_t q)
-{
-	return strcmp(grens_access_places_get(places, q)->country, a->home) == 0;
-}
-
-/* The origins of a border run: first those shown (--from, else every place
- * of the home country, or with --rank those with a stop), then for --rank
- * the other places of the home country with a stop. among[i] marks the
- * ranked ones (each place once). 0 or an exit code after a message. */
-static int border_origins(const struct args *a, const grens_timetable *tt,
-			  const grens_access_network *net, const grens_access_places *places,
-			  struct origin_set *s, uint32_t *shown, uint8_t **among, uint32_t *ranked)
-{
-	uint32_t np = grens_access_places_count(places);
-	int code = 0;
-	uint8_t *seen = calloc((size_t)np + 1, 1);
-	grens_access_origin *all = NULL;
-	if (!seen)
-		goto nomem;
-	if (a->from_count) {
-		if ((code = make_origins(a, tt, places, s)))
-			goto done;
-		for (uint32_t i = 0; i < s->count; i++) {
-			const grens_access_origin *o = &s->o[i];
-			const char *c = o->place != GRENS_NONE
-					    ? grens_access_places_get(places, o->place)->country
-					    : grens_geo_country(tt->stop_lat[o->stops[0]],
-								tt->stop_lon[o->stops[0]]);
-			if (strcmp(c, a->home) != 0) {
-				cli_errorf(CMD,
-					   "--border-effect measures origins in %s (--home); '%s' "
-					   "is in %s",
-					   a->home, a->from[i], *c ? c : "another country");
-				code = CLI_EXIT_USAGE;
-				goto done;
-			}
-		}
-	} else {
-		s->o = calloc((size_t)np + 1, sizeof(*s->o));
-		if (!s->o)
-			goto nomem;
-		s->count = 0;
-		for (uint32_t q = 0; q < np; q++) {
-			const grens_access_link *l;
-			if (place_at_home(a, places, q) &&
-			    (!a->rank || grens_access_network_links(net, q, &l) > 0))
-				s->o[s->count++].place = q;
-		}
-		if (s->count == 0) {
-			cli_errorf(CMD, "no place of the places files is in %s (--home)", a->home);
-			code = CLI_EXIT_USAGE;
-			goto done;
-		}
+	grens_diag *other = grens_diag_new();
+	size_t links = 0;
+	for (size_t i = 0; diag && i < grens_diag_kept_count(diag); i++) {
+		const grens_notice *no = grens_diag_kept(diag, i);
+		if (strcmp(no->code, "no_service_on_date") == 0)
+			fprintf(stderr, "grens %s: warning: %s\n", CMD, no->message);
+		else if (strncmp(no->code, "link", 4) == 0 && links++ < 20)
+			fprintf(stderr, "%s:%u: %s%s%s: %s\n", no->file, no->line, no->field,
+				no->field[0] ? ": " : "", no->code, no->message);
+		else if (strncmp(no->code, "link", 4) != 0)
+			grens_diag_add(other, no->code, no->severity, no->file, no->line, no->field,
+				       "%s", no->message);
 	}
-	*shown = s->count;
-	all = calloc((size_t)s->count + np + 1, sizeof(*all));
-	*among = calloc((size_t)s->count + np + 1, 1);
-	if (!all || !*among)
-		goto nomem;
-	memcpy(all, s->o, (size_t)s->count * sizeof(*all));
-	uint32_t n = s->count;
-	*ranked = 0;
-	for (uint32_t pass = 0; a->rank && pass < 2; pass++) {
-		/* the shown origins first, then the others of the home country */
-		for (uint32_t i = 0; i < (pass == 0 ? s->count : np); i++) {
-			uint32_t q = pass == 0 ? all[i].place : i;
-			const grens_access_link *l;
-			if (q == GRENS_NONE || seen[q] || !place_at_home(a, places, q) ||
-			    grens_access_network_links(net, q, &l) == 0)
-				continue;
-			seen[q] = 1;
-			if (pass == 1)
-				all[n++] = (grens_access_origin){.place = q};
-			(*among)[pass == 0 ? i : n - 1] = 1;
-			(*ranked)++;
-		}
-	}
-	free(s->o);
-	s->o = all;
-	s->count = n;
-	all = NULL;
-	goto done;
-nomem:
-	cli_errorf(CMD, "out of memory");
-	code = CLI_EXIT_FAIL;
-done:
-	free(all);
-	free(seen);
-	return code;
+	if (other && grens_diag_kept_count(other))
+		cli_print_notices(other, 20);
+	grens_diag_free(other);
 }
 
-/* Build, tie and run one assumption set. */
-static int border_side_run(struct args *a, struct border_side *side, const places_cli_assumption *set,
-			   const cli_source *src, const grens_access_places *places, const grens_net_links *links,
-			   struct origin_set *origins, uint32_t *shown, uint8_t **among,
-			   uint32_t *ranked)
+/* --realised: the timetable the job runs on and its realised times (the
+ * archive is read here), and meta's "realised" block. An exit code. */
+static int load_realised(const struct args *a, const cli_source *src,
+			 const grens_net_links *links, grens_timetable **tt,
+			 grens_rt_overlay **overlay, char **block)
 {
-	grens_error err;
-	grens_error_clear(&err);
-	cli_link_args la = a->link_args;
-	la.net.min_change = set->min_change;
-	la.net.link_min_change = set->link_min_change;
-	la.net.walk_speed_mps = set->footpath_walk_speed_mps;
-	if (cli_source_build(CMD, src, &la, links, &side->tt))
+	grens_rt_realised_counts counts;
+	if (cli_source_build(CMD, src, &a->link_args, links, tt))
 		return CLI_EXIT_FAIL;
-	if (!a->notes) {
-		a->notes = json_array();
-		if (route_cli_check_date(CMD, side->tt, a->opts.date, a->notes))
-			return CLI_EXIT_FAIL;
-	}
-	grens_access_link_options lo = a->link;
-	lo.max_distance_m = set->access_distance_m;
-	lo.walk_speed_mps = set->walk_speed_mps;
-	grens_diag *diag = grens_diag_new();
-	if (!diag || grens_access_network_new(&side->net, side->tt, places, &lo, diag, &err)) {
-		grens_diag_free(diag);
-		cli_report_error(CMD, &err);
-		return CLI_EXIT_FAIL;
-	}
-	grens_diag_free(diag);
-	if (!origins->o) {
-		int code = border_origins(a, side->tt, side->net, places, origins, shown, among,
-					  ranked);
-		if (code)
-			return code;
-	}
-	cli_progress_init(&a->opts.progress);
-	if (grens_access_border_run(&side->b, side->net, a->home, origins->o, origins->count,
-				    &a->opts, &err)) {
-		cli_report_error(CMD, &err);
-		return err.code == GRENS_EARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
-	}
-	return CLI_EXIT_OK;
-}
-
-
-/* The border run: every assumption set, then one document. */
-static int border_command(struct args *a, const cli_source *src, const char *const *names, const grens_access_places *places,
-			  const grens_net_links *links, grens_report_access **doc)
-{
-	places_cli_assumption set[BORDER_SETS];
-	struct border_side sides[BORDER_SETS] = {0};
-	struct origin_set origins = {0};
-	uint8_t *among = NULL;
-	uint32_t shown = 0, ranked = 0, nsets = a->sensitivity ? BORDER_SETS : 1;
-	int code = CLI_EXIT_FAIL;
-	places_cli_assumption_sets(&a->link, &a->link_args, set);
-	for (uint32_t s = 0; s < nsets; s++) {
-		if ((code = border_side_run(a, &sides[s], &set[s], src, places, links, &origins,
-					    &shown, &among, &ranked)))
-			goto done;
-		if (sides[s].tt->stop_count != sides[0].tt->stop_count) {
-			/* the sets change times, not stops: origins given as stops
-			 * must mean the same stops in every set */
-			cli_errorf(CMD, "the assumption sets built different stops");
-			code = CLI_EXIT_FAIL;
-			goto done;
-		}
-	}
-	json_t *meta = make_meta(a, names, src->name_count, places, shown, NULL, NULL, NULL, NULL,
-				 sides[0].net, NULL);
-	uint32_t kept, trips, trips_cut;
-	grens_access_border_counts(sides[0].b, &kept, &trips, &trips_cut);
-	json_t *assume = json_object();
-	for (uint32_t s = 0; s < nsets; s++)
-		json_object_set_new(assume, set_names[s], assumption_json(&set[s], &a->link));
-	json_t *cmp = json_pack(
-	    "{s:s, s:s, s:[s, s, s], s:i, s:i, s:i, s:i, s:o}", "kind", "border", "home", a->home,
-	    "views", view_keys[0], view_keys[1], view_keys[2], "stops", (json_int_t)sides[0].tt->stop_count,
-	    "stops_at_home", (json_int_t)kept, "trips", (json_int_t)trips, "trips_cut",
-	    (json_int_t)trips_cut, "assumptions", assume);
-	if (cmp && a->rank)
-		json_object_set_new(cmp, "rank",
-				    json_pack("{s:s, s:i}", "among",
-					      "places of the home country tied to a stop",
-					      "count", (json_int_t)ranked));
-	if (!meta || !cmp) {
-		json_decref(meta);
-		json_decref(cmp);
-		cli_errorf(CMD, "cannot build the output");
-		code = CLI_EXIT_FAIL;
-		goto done;
-	}
-	/* before "notes" and "shard", as the other comparisons */
-	json_t *notes = json_incref(json_object_get(meta, "notes"));
-	json_t *shard = json_incref(json_object_get(meta, "shard"));
-	json_object_del(meta, "notes");
-	json_object_del(meta, "shard");
-	json_object_set_new(meta, "comparison", cmp);
-	json_object_set_new(meta, "notes", notes);
-	json_object_set_new(meta, "shard", shard);
-	code = CLI_EXIT_FAIL;
-	if (!(*doc = new_doc(meta)))
-		goto done;
-	const grens_access_border *b[BORDER_SETS];
-	for (uint32_t s = 0; s < nsets; s++)
-		b[s] = sides[s].b;
-	grens_error err;
-	grens_error_clear(&err);
-	if (grens_report_access_add_border(*doc, sides[0].tt, places, b, nsets, origins.o, shown,
-					   a->rank ? among : NULL, ranked, &err)) {
-		cli_report_error(CMD, &err);
-		goto done;
-	}
-	code = CLI_EXIT_OK;
-done:
-	for (uint32_t s = 0; s < BORDER_SETS; s++)
-		border_side_free(&sides[s]);
-	origin_set_free(&origins);
-	free(among);
-	return code;
-}
-
-/* ---- the command ------------------------------------------------------------------------------
- */
-
-struct side {
-	grens_timetable *tt;
-	grens_access_network *net;
-	struct origin_set origins;
-	grens_access_result *result;
-	grens_rt_overlay *realised; /* --realised on this side, or NULL */
-	grens_rt_realised_counts rcounts;
-};
-
-static void side_free(struct side *s)
-{
-	grens_access_result_free(s->result);
-	grens_rt_overlay_release(s->realised);
-	origin_set_free(&s->origins);
-	grens_access_network_free(s->net);
-	grens_net_free(s->tt);
-}
-
-/* One side of a run: build the timetable, tie the places (or, with a
- * reference, reuse its ties: every side of a comparison is tied the same
- * way) and compute. */
-static int run_side(struct args *a, struct side *s, const cli_source *src,
-		    const grens_gtfs_feed *const *feeds, uint32_t nfeeds,
-		    const grens_access_places *places, const grens_net_links *links,
-		    const grens_access_network *reference, bool realised)
-{
-	grens_error err;
-	grens_error_clear(&err);
-	int rc = src ? cli_source_build(CMD, src, &a->link_args, links, &s->tt)
-		     : cli_net_build(CMD, feeds, nfeeds, &a->link_args, links, &s->tt, NULL);
-	if (rc)
-		return CLI_EXIT_FAIL;
-	/* the date once, on the first side built (all feeds) */
-	if (!a->notes) {
-		a->notes = json_array();
-		if (route_cli_check_date(CMD, s->tt, a->opts.date, a->notes))
-			return CLI_EXIT_FAIL;
-	}
-	if (reference) {
-		if (grens_access_network_new_like(&s->net, s->tt, reference, &err)) {
-			cli_report_error(CMD, &err);
-			return CLI_EXIT_FAIL;
-		}
-	} else {
-		/* places without a stop are normal (a place outside the feeds'
-		 * area) and reported in the output's tie counts */
-		grens_diag *diag = grens_diag_new();
-		if (!diag ||
-		    grens_access_network_new(&s->net, s->tt, places, &a->link, diag, &err)) {
-			grens_diag_free(diag);
-			cli_report_error(CMD, &err);
-			return err.code == GRENS_EARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
-		}
-		grens_diag_free(diag);
-	}
-	int code = make_origins(a, s->tt, places, &s->origins);
+	int code = realised_cli_build(CMD, a->rz.archive, &a->rz, *tt,
+				      (const grens_gtfs_feed *const *)src->feeds, src->count,
+				      a->opts.date, a->opts.date, overlay, &counts);
 	if (code)
 		return code;
-	if (realised) {
-		const grens_gtfs_feed *const *use =
-		    src ? (const grens_gtfs_feed *const *)src->feeds : feeds;
-		if ((code = realised_cli_build(CMD, a->rz.archive, &a->rz, s->tt, use,
-					       src ? src->count : nfeeds, a->opts.date,
-					       a->opts.date, &s->realised, &s->rcounts)))
-			return code;
-	}
-	cli_progress_init(&a->opts.progress);
-	grens_access_options o = a->opts;
-	o.route.rt = s->realised;
-	if (grens_access_run(&s->result, s->net, s->origins.o, s->origins.count, &o, &err)) {
-		cli_report_error(CMD, &err);
-		return err.code == GRENS_EARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+	json_t *j = realised_cli_counts_json(&a->rz, a->opts.date, a->opts.date, &counts);
+	*block = j ? json_dumps(j, JSON_PRESERVE_ORDER) : NULL;
+	json_decref(j);
+	if (!*block) {
+		cli_errorf(CMD, "out of memory");
+		return CLI_EXIT_FAIL;
 	}
 	return CLI_EXIT_OK;
 }
@@ -1016,31 +582,22 @@ int cmd_access(int argc, char **argv)
 	int rc = parse(argc, argv, &a);
 	if (rc)
 		return cli_parse_exit(rc);
-	a.opts.keep_stop_times = a.stops;
-	if (a.max_duration_min >= 0) {
-		a.opts.max_duration = (int32_t)a.max_duration_min * 60;
-	} else {
-		int32_t most = 0;
-		for (uint32_t c = 0; c < a.opts.cutoff_count; c++)
-			if (a.opts.cutoffs[c] > most)
-				most = a.opts.cutoffs[c];
-		if (a.opts.decay == GRENS_ACCESS_DECAY_LINEAR)
-			most += (a.opts.decay_param + 1) / 2;
-		a.opts.max_duration = most > 0 ? most : 60;
-	}
+	/* the largest cutoff (+ W/2 for linear decay): the job's default */
+	a.opts.max_duration = a.max_duration_min >= 0 ? (int32_t)a.max_duration_min * 60 : -1;
 
 	char *owned_places[MAX_PLACES_FILES] = {0};
 	grens_access_places *places = NULL;
 	cli_source src = {0};
-	const char *const *names = src.names;
-	struct side alt = {0}, base = {0};
 	grens_scenario *scenario = NULL;
-	grens_scenario_result *applied = NULL;
 	grens_net_links *links = NULL;
+	grens_timetable *rz_tt = NULL;
+	grens_rt_overlay *overlay = NULL;
+	char *rz_block = NULL;
 	grens_report_access *doc = NULL;
-	grens_access_delta *deltas = NULL;
+	grens_diag *diag = NULL;
+	grens_error err;
+	grens_error_clear(&err);
 	int code = CLI_EXIT_FAIL;
-	char alt_list[1024] = "";
 
 	if (a.place_files == 0) {
 		if (places_cli_default(CMD, owned_places, MAX_PLACES_FILES, &a.place_files))
@@ -1050,13 +607,6 @@ int cmd_access(int argc, char **argv)
 	}
 	if ((code = cli_source_refuse(CMD, &a.feeds, a.scenario != NULL, "--scenario")))
 		goto done;
-	if (a.feeds.snapshot && a.sensitivity) {
-		/* the other assumption sets are other timetables */
-		cli_errorf(CMD, "--sensitivity builds the timetable again with other change times "
-				"and walking speeds, which needs --feed, not --snapshot");
-		code = CLI_EXIT_USAGE;
-		goto done;
-	}
 	code = CLI_EXIT_FAIL;
 	if (load_places(&a, &places) ||
 	    (!a.feeds.snapshot && cli_links_load(CMD, &a.link_args, &links)))
@@ -1074,93 +624,62 @@ int cmd_access(int argc, char **argv)
 		grens_date_format_iso(a.opts.date, d, sizeof(d));
 		fprintf(stderr, "grens access: --date %s (the Tuesday with the most trips)\n", d);
 	}
-	for (uint32_t i = 0; i < src.name_count; i++) {
-		size_t l = strlen(alt_list);
-		snprintf(alt_list + l, sizeof(alt_list) - l, "%s%s", i ? "," : "", names[i]);
-	}
-
-	if (a.border) {
-		code = border_command(&a, &src, names, places, links, &doc);
-		if (code == CLI_EXIT_OK)
-			code = emit(doc, a.format, a.out) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
-		goto done;
-	}
-	const grens_gtfs_feed *const *alt_feeds = (const grens_gtfs_feed *const *)src.feeds;
-	uint32_t alt_count = src.count;
-	if (a.scenario) {
-		grens_error err;
-		grens_error_clear(&err);
-		grens_diag *diag = grens_diag_new();
-		if (grens_scenario_load(&scenario, a.scenario, &err) ||
-		    grens_scenario_apply(&applied, scenario, alt_feeds, alt_count, diag, &err)) {
-			cli_report_error(CMD, &err);
-			grens_diag_free(diag);
-			code = err.code == GRENS_EIO ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
-			goto done;
-		}
-		if (diag && grens_diag_kept_count(diag))
-			cli_print_notices(diag, 20);
-		grens_diag_free(diag);
-		alt_feeds = grens_scenario_result_feeds(applied, &alt_count);
-	}
-	/* Places are tied once, on the network with the most in it, and every
-	 * other side reuses those ties: all feeds for the border effect, the
-	 * feeds as they are for a scenario (an edit of them, which may remove
-	 * service) and, in a plain run, the only side. */
-	bool vs = a.rz.vs_scheduled;
-	if (!a.scenario && !vs &&
-	    (code = run_side(&a, &alt, &src, NULL, 0, places, links, NULL, a.rz.archive != NULL)))
-		goto done;
-	json_t *meta = NULL;
-	uint32_t nd = 0;
-	grens_error err;
-	grens_error_clear(&err);
-	if (a.scenario || vs) {
-		if ((code = run_side(&a, &base, &src, NULL, 0, places, links, NULL, false)) ||
-		    (vs && (code = run_side(&a, &alt, &src, NULL, 0, places, links, base.net,
-					    true))) ||
-		    (!vs && (code = run_side(&a, &alt, NULL, alt_feeds, alt_count, places, links,
-					     base.net, false))))
-			goto done;
-		if (grens_access_compare(&deltas, &nd, base.result, alt.result, &err)) {
-			cli_report_error(CMD, &err);
-			code = CLI_EXIT_FAIL;
-			goto done;
-		}
-		char scen[1200];
-		int n = snprintf(scen, sizeof(scen), "%s+%s", alt_list,
-				 vs ? "realised" : grens_scenario_name(scenario));
-		if (n < 0 || (size_t)n >= sizeof(scen))
-			scen[sizeof(scen) - 1] = '\0'; /* a long list only loses its end */
-		meta = make_meta(&a, names, src.name_count, places, alt.origins.count,
-				 vs ? "realised-vs-scheduled" : "scenario", alt_list, scen, scenario,
-				 alt.net, base.net);
-	} else {
-		meta = make_meta(&a, names, src.name_count, places, alt.origins.count, NULL, NULL,
-				 NULL, NULL, alt.net, NULL);
-	}
-	if (meta && a.rz.archive)
-		json_object_set_new(meta, "realised",
-				    realised_cli_counts_json(&a.rz, a.opts.date, a.opts.date,
-							     &alt.rcounts));
-	code = CLI_EXIT_FAIL;
-	if (!(doc = new_doc(meta)))
-		goto done;
-	if (a.scenario || vs ? grens_report_access_add_comparison(doc, alt.tt, places, alt.result,
-								  alt.origins.o, deltas, nd, &err)
-			     : grens_report_access_add_origins(doc, alt.net, places, alt.result,
-							       alt.origins.o, a.stops, &err)) {
+	if (a.scenario && grens_scenario_load(&scenario, a.scenario, &err)) {
 		cli_report_error(CMD, &err);
+		code = err.code == GRENS_EIO ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+		goto done;
+	}
+	if (a.rz.archive &&
+	    (code = load_realised(&a, &src, links, &rz_tt, &overlay, &rz_block)))
+		goto done;
+
+	grens_report_access_job job = GRENS_REPORT_ACCESS_JOB_INIT;
+	cli_source_net(&src, &a.link_args, links, &job.source);
+	job.places = places;
+	job.places_files = a.places;
+	job.places_file_count = a.place_files;
+	job.from = a.from;
+	job.from_count = a.from_count;
+	cli_progress_init(&a.opts.progress);
+	job.options = a.opts;
+	job.link = a.link;
+	job.stops = a.stops;
+	job.scenario = scenario;
+	job.border = a.border;
+	job.rank = a.rank;
+	job.sensitivity = a.sensitivity;
+	job.home = a.home;
+	places_cli_assumption set[PLACES_CLI_SETS];
+	places_cli_assumption_sets(&a.link, &a.link_args, set);
+	for (uint32_t s = 0; s < PLACES_CLI_SETS && s < GRENS_REPORT_BORDER_SETS; s++)
+		job.sets[s] = (grens_report_access_assumption){
+		    .access_distance_m = set[s].access_distance_m,
+		    .walk_speed_mps = set[s].walk_speed_mps,
+		    .footpath_walk_speed_mps = set[s].footpath_walk_speed_mps,
+		    .min_change = set[s].min_change,
+		    .link_min_change = set[s].link_min_change};
+	job.realised_tt = rz_tt;
+	job.realised = overlay;
+	job.realised_json = rz_block;
+	job.realised_vs_scheduled = a.rz.vs_scheduled;
+	if (!(diag = grens_diag_new())) {
+		cli_errorf(CMD, "out of memory");
+		goto done;
+	}
+	rc = grens_report_access_run(&doc, &job, diag, &err);
+	print_notices(diag);
+	if (rc) {
+		cli_report_error(CMD, &err);
+		code = rc == GRENS_EARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
 		goto done;
 	}
 	code = emit(doc, a.format, a.out) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 done:
-	json_decref(a.notes);
+	grens_diag_free(diag);
 	grens_report_access_free(doc);
-	free(deltas);
-	side_free(&alt);
-	side_free(&base);
-	grens_scenario_result_free(applied);
+	free(rz_block);
+	grens_rt_overlay_release(overlay);
+	grens_net_free(rz_tt);
 	grens_scenario_free(scenario);
 	grens_net_links_free(links);
 	cli_source_free(&src);

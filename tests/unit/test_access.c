@@ -1,11 +1,16 @@
 /* Unit tests of grens access on tests/fixtures/access-basic (see its
  * README.md for the network; every expected value is worked out below). */
+#include <jansson.h>
+#include <math.h>
 #include <stdbool.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "grens/access.h"
 #include "grens/gtfs.h"
+#include "grens/report.h"
+#include "grens/scenario.h"
 
 static char fixture[4096];
 
@@ -1027,6 +1032,273 @@ static void test_crosscheck(void)
 	crosscheck_feed(shared, "wmata-rail-2026.zip");
 }
 
+/* ---- the access job (grens_report_access_run) --------------------------------------- */
+
+/* The document as parsed JSON (the caller's). */
+static json_t *job_json(const grens_report_access *doc)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	CHECK(m != NULL);
+	if (!m)
+		return NULL;
+	CHECK_INT(grens_report_access_write(doc, GRENS_REPORT_ACCESS_JSON, m, NULL), 0);
+	fclose(m);
+	json_error_t je;
+	json_t *j = buf ? json_loads(buf, 0, &je) : NULL;
+	free(buf);
+	CHECK(json_is_object(j));
+	return j;
+}
+
+/* origins[o].accessibility[e][key] as an integer (-1 when absent). */
+static json_int_t job_value(const json_t *doc, size_t o, size_t e, const char *key)
+{
+	const json_t *v = json_object_get(
+	    json_array_get(json_object_get(json_array_get(json_object_get(doc, "origins"), o),
+					   "accessibility"),
+			   e),
+	    key);
+	return json_is_integer(v) ? json_integer_value(v) : -1;
+}
+
+/* The whole job on feed x of access-basic: the integration test's figures
+ * (tests/integration/test_access.py) come out of one library call, as do
+ * its refusals. */
+static void test_access_job(void)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/x", fixture);
+	grens_gtfs_options go = GRENS_GTFS_OPTIONS_INIT;
+	go.name = "x";
+	grens_gtfs_feed *feed = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	CHECK_INT(grens_gtfs_load(&feed, path, &go, NULL, &err), 0);
+	grens_access_places *pl = load_places("places.csv");
+	const grens_gtfs_feed *feeds[1] = {feed};
+	const char *files[1] = {"some/dir/places.csv"};
+	const char *from[1] = {"PA"};
+
+	grens_report_access_job job = GRENS_REPORT_ACCESS_JOB_INIT;
+	job.source.feeds = feeds;
+	job.source.feed_count = 1;
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	job.source.options = no;
+	job.places = pl;
+	job.places_files = files;
+	job.places_file_count = 1;
+	job.from = from;
+	job.from_count = 1;
+	job.options.date = grens_date_from_ymd(2026, 3, 10);
+	job.options.window_start = 7 * 3600;
+	job.options.window_end = 7 * 3600 + 20 * 60;
+	job.options.step = 300;
+	job.options.cutoff_count = 3;
+	job.options.cutoffs[0] = 30 * 60;
+	job.options.cutoffs[1] = 60 * 60;
+	job.options.cutoffs[2] = 120 * 60;
+	job.options.max_duration = -1;
+
+	/* one origin, PA: p50 PA 100 + PB 1000 within 30 min, + PC 10000 within
+	 * 60, + PD 100000 and PE 1000000 (by a feeder to C) within 120 */
+	grens_report_access *doc = NULL;
+	grens_diag *diag = grens_diag_new();
+	CHECK_INT(grens_report_access_run(&doc, &job, diag, &err), 0);
+	json_t *j = doc ? job_json(doc) : NULL;
+	if (j) {
+		const json_t *meta = json_object_get(j, "meta");
+		CHECK_STR(json_string_value(json_array_get(json_object_get(meta, "feeds"), 0)), "x");
+		CHECK_STR(json_string_value(
+			      json_array_get(json_object_get(meta, "places_files"), 0)),
+			  "places.csv");
+		CHECK_INT((int)json_integer_value(json_object_get(meta, "origins_total")), 1);
+		/* the default bound: the largest cutoff */
+		CHECK_INT((int)json_integer_value(json_object_get(meta, "max_duration_min")), 120);
+		CHECK_INT((int)json_integer_value(json_object_get(
+			      json_object_get(json_object_get(json_object_get(meta, "access"),
+							      "ties"),
+					      "feeder"),
+			      "places")),
+			  1);
+		CHECK(json_is_array(json_object_get(meta, "notes")));
+		CHECK_INT((int)json_array_size(json_object_get(j, "origins")), 1);
+		CHECK_INT((int)job_value(j, 0, 0, "population"), 1100);
+		CHECK_INT((int)job_value(j, 0, 1, "population"), 11100);
+		CHECK_INT((int)job_value(j, 0, 2, "population"), 1111100);
+	}
+	json_decref(j);
+	grens_report_access_free(doc);
+	doc = NULL;
+
+	/* a scenario: without R2 and walking only, PD is out of reach within
+	 * 120 min: 111100 -> 11100 */
+	char sc_path[4200];
+	snprintf(sc_path, sizeof(sc_path), "%s/no-r2.yaml", fixture);
+	grens_scenario *sc = NULL;
+	CHECK_INT(grens_scenario_load(&sc, sc_path, &err), 0);
+	grens_report_access_job sj = job;
+	sj.scenario = sc;
+	sj.options.cutoff_count = 1;
+	sj.options.cutoffs[0] = 120 * 60;
+	sj.link.modes = GRENS_ACCESS_MODE_BIT(GRENS_ACCESS_MODE_WALK);
+	CHECK_INT(grens_report_access_run(&doc, &sj, diag, &err), 0);
+	j = doc ? job_json(doc) : NULL;
+	if (j) {
+		const json_t *meta = json_object_get(j, "meta");
+		CHECK_STR(json_string_value(json_object_get(json_object_get(meta, "comparison"),
+							    "kind")),
+			  "scenario");
+		CHECK_STR(json_string_value(json_object_get(json_object_get(meta, "comparison"),
+							    "alternative")),
+			  "x+no-r2");
+		CHECK_INT((int)job_value(j, 0, 0, "base"), 111100);
+		CHECK_INT((int)job_value(j, 0, 0, "alternative"), 11100);
+		CHECK_INT((int)job_value(j, 0, 0, "delta"), -100000);
+	}
+	json_decref(j);
+	grens_report_access_free(doc);
+	doc = NULL;
+
+	/* refusals, with the command's words */
+	const char *nowhere[1] = {"Nowhere"};
+	grens_report_access_job bad = job;
+	bad.from = nowhere;
+	CHECK_INT(grens_report_access_run(&doc, &bad, diag, &err), GRENS_EARG);
+	CHECK(strncmp(err.message, "--from 'Nowhere' matches no stop", 32) == 0);
+	CHECK(doc == NULL);
+	bad = job;
+	bad.options.date = grens_date_from_ymd(2040, 1, 1);
+	CHECK_INT(grens_report_access_run(&doc, &bad, diag, &err), GRENS_ENOTFOUND);
+	CHECK(strstr(err.message, "outside the service period") != NULL);
+	bad = job;
+	bad.sensitivity = true;
+	CHECK_INT(grens_report_access_run(&doc, &bad, diag, &err), GRENS_EARG);
+	bad = job;
+	bad.version = 0;
+	CHECK_INT(grens_report_access_run(&doc, &bad, diag, &err), GRENS_EINVAL);
+	CHECK_INT(grens_report_access_run(NULL, &job, diag, &err), GRENS_EINVAL);
+	/* PA is Dutch: the German border views refuse it */
+	bad = job;
+	bad.border = true;
+	bad.home = "DE";
+	bad.sets[0] = (grens_report_access_assumption){1500.0, 1.2, 1.2, 120, 300};
+	CHECK_INT(grens_report_access_run(&doc, &bad, diag, &err), GRENS_EARG);
+	CHECK(strstr(err.message, "'PA' is in NL") != NULL);
+	CHECK(doc == NULL);
+
+	grens_diag_free(diag);
+	grens_scenario_free(sc);
+	grens_access_places_free(pl);
+	grens_gtfs_free(feed);
+}
+
+/* The job on a snapshot of a generated timetable: two stations 3 km apart,
+ * A (place PA, 10 people) and B (place PB, 1000), one train an hour A 07:05
+ * -> B 07:20. From PA at 07:00 and 07:05 (two steps) the train arrives at
+ * 07:20: 20 and 15 min, p50 (nearest rank 1 of 2) 15 min, so PB counts
+ * within 30 min but not within 10. A scenario needs feeds: refused. */
+static void test_access_job_snapshot(void)
+{
+	const grens_net_plain_stop stops[2] = {
+	    {.id = "a", .name = "Aa", .lat = 52.0, .lon = 5.0, .parent = GRENS_NONE},
+	    {.id = "b", .name = "Bb", .lat = 52.027, .lon = 5.0, .parent = GRENS_NONE}};
+	const grens_net_plain_route route = {.id = "r", .short_name = "R", .type = 2};
+	const uint32_t at[2] = {0, 1};
+	const int32_t times[2] = {7 * 3600 + 300, 7 * 3600 + 1200};
+	grens_net_plain_trip trip = {.id = "t", .stop_count = 2, .stops = at, .arrivals = times,
+				     .block_next = GRENS_NONE};
+	const uint64_t days = 0x7f;
+	grens_net_plain plain = GRENS_NET_PLAIN_INIT;
+	plain.feed = "gen";
+	plain.timezone = "Europe/Amsterdam";
+	plain.first_date = grens_date_from_ymd(2026, 3, 9);
+	plain.day_count = 7;
+	plain.service_days = &days;
+	plain.service_count = 1;
+	plain.stops = stops;
+	plain.stop_count = 2;
+	plain.routes = &route;
+	plain.route_count = 1;
+	plain.trips = &trip;
+	plain.trip_count = 1;
+	grens_error err;
+	grens_error_clear(&err);
+	grens_timetable *built = NULL, *snap = NULL;
+	CHECK_INT(grens_net_build_plain(&built, NULL, &plain, &err), 0);
+	char path[] = "/tmp/grens-test-access-job-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	CHECK(f != NULL);
+	if (!built || !f)
+		return;
+	CHECK_INT(grens_net_snapshot_write(built, f, "{}", NULL, &err), 0);
+	fclose(f);
+	CHECK_INT(grens_net_snapshot_load(&snap, path, &err), 0);
+	unlink(path);
+
+	static const char csv[] = "name,country,municipality_code,lat,lon,population\n"
+				  "PA,NL,GM0001,52.0,5.0,10\n"
+				  "PB,NL,GM0002,52.027,5.0,1000\n";
+	grens_access_places *pl = NULL;
+	CHECK_INT(grens_access_places_new(&pl, &err), 0);
+	CHECK_INT(grens_access_places_parse(pl, "gen.csv", csv, strlen(csv), NULL, NULL, &err), 0);
+	const char *from[1] = {"PA"};
+	grens_report_access_job job = GRENS_REPORT_ACCESS_JOB_INIT;
+	job.source.snapshot = snap;
+	job.places = pl;
+	job.from = from;
+	job.from_count = 1;
+	job.options.date = grens_date_from_ymd(2026, 3, 10);
+	job.options.window_start = 7 * 3600;
+	job.options.window_end = 7 * 3600 + 300;
+	job.options.step = 300;
+	job.options.cutoff_count = 2;
+	job.options.cutoffs[0] = 10 * 60;
+	job.options.cutoffs[1] = 30 * 60;
+	job.link.access_time = 0; /* the station is the place: no walk */
+	job.link.modes = GRENS_ACCESS_MODE_BIT(GRENS_ACCESS_MODE_WALK);
+	grens_report_access *doc = NULL;
+	CHECK_INT(grens_report_access_run(&doc, &job, NULL, &err), 0);
+	json_t *j = doc ? job_json(doc) : NULL;
+	if (j) {
+		CHECK_STR(json_string_value(json_array_get(
+			      json_object_get(json_object_get(j, "meta"), "feeds"), 0)),
+			  "gen");
+		CHECK_INT((int)job_value(j, 0, 0, "population"), 10);
+		CHECK_INT((int)job_value(j, 0, 1, "population"), 1010);
+	}
+	json_decref(j);
+	grens_report_access_free(doc);
+	doc = NULL;
+
+	/* every place as an origin: PB reaches no other place (no train back) */
+	job.from_count = 0;
+	CHECK_INT(grens_report_access_run(&doc, &job, NULL, &err), 0);
+	j = doc ? job_json(doc) : NULL;
+	if (j) {
+		CHECK_INT((int)json_array_size(json_object_get(j, "origins")), 2);
+		CHECK_INT((int)job_value(j, 1, 1, "population"), 1000);
+	}
+	json_decref(j);
+	grens_report_access_free(doc);
+	doc = NULL;
+
+	grens_scenario *sc = NULL;
+	static const char yaml[] = "name: none\nedits: []\n";
+	if (grens_scenario_parse(&sc, yaml, strlen(yaml), NULL, &err) == 0) {
+		job.scenario = sc;
+		CHECK_INT(grens_report_access_run(&doc, &job, NULL, &err), GRENS_EARG);
+		CHECK(strstr(err.message, "not a snapshot") != NULL);
+	}
+	grens_scenario_free(sc);
+	grens_access_places_free(pl);
+	grens_net_free(snap);
+	grens_net_free(built);
+}
+
 int main(void)
 {
 	const char *root = getenv("GRENS_SOURCE_ROOT");
@@ -1039,5 +1311,7 @@ int main(void)
 	test_border_effect();
 	test_border_views();
 	test_crosscheck();
+	test_access_job();
+	test_access_job_snapshot();
 	return check_exit();
 }
