@@ -1178,6 +1178,72 @@ static void test_report_job(void)
 		  "no places file: reachable population not computed");
 	CHECK_INT(json_array_size(json_object_get(doc, "opportunities")), 0);
 
+	/* With places: their sources, how they were tied, and the people
+	 * reached within 60 min on each variant. Maastricht and Heerlen sit on
+	 * their stations (0 m to walk): from Maastricht both are reached in
+	 * time on the nl feed alone, linked, and under "same". */
+	const char *csv = "name,country,municipality_code,lat,lon,population,reference_date,source\n"
+			  "Maastricht,NL,GM0935,50.8497,5.7053,120000,2020,test\n"
+			  "Heerlen,NL,GM0917,50.8910,5.9740,87000,2020,test\n";
+	grens_access_places *places = NULL;
+	grens_report *withp = NULL;
+	json_t *pdoc = NULL;
+	CHECK_INT(grens_access_places_new(&places, &err), 0);
+	CHECK_INT(grens_access_places_parse(places, "p.csv", csv, strlen(csv), NULL, NULL, &err), 0);
+	grens_report_job pj = job;
+	pj.places = places;
+	pj.cutoffs_min[0] = 60;
+	pj.cutoff_count = 1;
+	CHECK_INT(grens_report_new(&withp, "places", 0, &err), 0);
+	CHECK_INT(grens_report_fill(withp, &pj, NULL, &err), 0);
+	pdoc = report_doc(withp);
+	const json_t *pop = json_array_get(json_object_get(pdoc, "population"), 0);
+	CHECK_STR(json_string_value(json_object_get(pop, "country")), "NL");
+	CHECK_INT(json_array_size(json_object_get(pdoc, "population")), 1);
+	const char *tied = json_string_value(json_array_get(json_object_get(pdoc, "notes"), 0));
+	CHECK(tied && strncmp(tied, "places tied to stops: walk 2 (207000 people)", 44) == 0);
+	const json_t *op;
+	const char *variants[3] = { NULL, NULL, NULL };
+	size_t nv = 0;
+	json_array_foreach(json_object_get(pdoc, "opportunities"), i, op) {
+		const json_t *cut = json_array_get(json_object_get(op, "cutoffs"), 0);
+		CHECK_INT(json_integer_value(json_object_get(cut, "population")), 207000);
+		if (nv < 3)
+			variants[nv++] = json_string_value(json_object_get(op, "variant"));
+	}
+	CHECK_INT(nv, 3);
+	CHECK_STR(variants[0], "nl-only");
+	CHECK_STR(variants[1], "linked");
+	CHECK_STR(variants[2], "same");
+	json_decref(pdoc);
+	grens_report_free(withp);
+	withp = NULL;
+
+	/* The border views of Heerlen, every assumption set the central one;
+	 * a place abroad or unknown is refused. */
+	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	for (unsigned k = 0; k < GRENS_REPORT_BORDER_SETS; k++)
+		pj.border_sets[k] = (grens_report_job_assumption){
+			lo.max_distance_m, lo.walk_speed_mps, no.walk_speed_mps,
+			no.default_min_change, no.link_min_change
+		};
+	pj.border_origin = "Heerlen";
+	CHECK_INT(grens_report_new(&withp, "border", 0, &err), 0);
+	CHECK_INT(grens_report_fill(withp, &pj, NULL, &err), 0);
+	pdoc = report_doc(withp);
+	const json_t *border = json_array_get(json_object_get(pdoc, "border"), 0);
+	CHECK_INT(json_array_size(json_object_get(pdoc, "border")), 1);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(border, "origin"), "name")),
+		  "Heerlen");
+	json_decref(pdoc);
+	grens_report_free(withp);
+	pj.border_origin = "Aachen";
+	CHECK_INT(grens_report_new(&withp, "border", 0, &err), 0);
+	CHECK_INT(grens_report_fill(withp, &pj, NULL, &err), GRENS_ENOTFOUND);
+	CHECK_STR(err.message, "--border-origin 'Aachen' is not a place in NL of the places files");
+	grens_report_free(withp);
+	grens_access_places_free(places);
+
 	/* bad inputs: a stop nothing matches, another version, no date */
 	grens_report *bad = NULL;
 	CHECK_INT(grens_report_new(&bad, "bad", 0, &err), 0);
