@@ -856,6 +856,107 @@ GRENS_EXTERN int grens_report_access_run(grens_report_access **out,
 					 const grens_report_access_job *job, grens_diag *diag,
 					 grens_error *err);
 
+/* ---- the report job ---- */
+/* What grens report and grens nightly analyse, as loaded inputs, so that
+ * any caller (the command line, a server) fills the same report:
+ * profiles, best journeys and savings of each pair, the station map,
+ * reachable population (the base feeds alone, linked, each scenario), the
+ * border views of one place, the population sources and realtime notes.
+ * Everything is borrowed and must outlive grens_report_fill. */
+#define GRENS_REPORT_JOB_VERSION 1
+#define GRENS_REPORT_JOB_MAX_PAIRS 32u
+#define GRENS_REPORT_JOB_MAX_SCENARIOS 8u
+#define GRENS_REPORT_JOB_MAX_CUTOFFS 8u
+#define GRENS_REPORT_JOB_MAX_RT 16u
+
+
+/* One assumption set of the border views (grens-access(1), BORDER EFFECT):
+ * the first and last mile (access distance, walking speed) and the
+ * linker's footpaths and changes, applied over the job's own options. */
+typedef struct grens_report_job_assumption {
+	double access_distance_m, walk_speed_mps, footpath_walk_speed_mps;
+	int32_t min_change, link_min_change;
+} grens_report_job_assumption;
+
+/* A realtime message matched against the base network: a note of what it
+ * holds and how much matched, or why it was not used. */
+typedef struct grens_report_job_rt {
+	const char *name;
+	const grens_rt_feed *feed; /* decoded, or NULL: not used because of error */
+	const char *error;	   /* with feed NULL: the reason */
+} grens_report_job_rt;
+
+typedef struct grens_report_job {
+	unsigned version; /* GRENS_REPORT_JOB_VERSION (set by GRENS_REPORT_JOB_INIT) */
+	/* The base network: every feed, linked; scenarios edit these feeds, so
+	 * they need feeds, not a snapshot. */
+	grens_net_source source;
+	const struct grens_scenario *const *scenarios;
+	uint32_t scenario_count; /* at most GRENS_REPORT_JOB_MAX_SCENARIOS */
+	/* Pairs as stop queries (grens_net_find_stops): an id, "feed:id" or a
+	 * name. */
+	const char *from[GRENS_REPORT_JOB_MAX_PAIRS], *to[GRENS_REPORT_JOB_MAX_PAIRS];
+	uint32_t pair_count;
+	const char *map_origin; /* the station map's origin; NULL: from[0] */
+	/* Places with their population; NULL: no reachable population, border
+	 * views or population sources (a note says so). */
+	const grens_access_places *places;
+	uint32_t cutoffs_min[GRENS_REPORT_JOB_MAX_CUTOFFS];
+	uint32_t cutoff_count;
+	/* The feeds of the "nl-only" side (comma-separated names; NULL: "nl"). */
+	const char *base_feeds;
+	/* The place of "NL" whose border views are shown (NULL: none; not on a
+	 * snapshot), under each assumption set (central, low, high). */
+	const char *border_origin;
+	grens_report_job_assumption border_sets[GRENS_REPORT_BORDER_SETS];
+	grens_date date; /* the service date; required */
+	int32_t t0, t1, step, threshold;
+	grens_report_job_rt rt[GRENS_REPORT_JOB_MAX_RT];
+	uint32_t rt_count;
+	int64_t rt_now; /* the run's time, for each message's age (0: not shown) */
+	/* What travellers got (grens_report_fill_realised): the archive's name,
+	 * the timetable and its realised overlay (NULL: could not be built),
+	 * and the counts of building it. */
+	const char *realised_archive;
+	const grens_timetable *realised_tt;
+	const grens_rt_overlay *realised;
+	grens_rt_realised_counts realised_counts;
+} grens_report_job;
+
+#define GRENS_REPORT_JOB_INIT                                                                     \
+	{                                                                                          \
+		.version = GRENS_REPORT_JOB_VERSION, .map_origin = NULL, .places = NULL,           \
+		.date = GRENS_DATE_NONE, .t0 = 6 * 3600, .t1 = 22 * 3600,                          \
+		.step = GRENS_ROUTE_DEFAULT_STEP, .threshold = GRENS_ROUTE_DEFAULT_THRESHOLD,      \
+	}
+
+/* Fill report with the job's analyses, in the order of the page: the
+ * query, the feeds' provenance (hashed now, or as the snapshot recorded
+ * it), notes for feeds without trips on the date, population sources and
+ * how places were tied, the border views, reachable population nl-only,
+ * the base's profiles, journeys and station map, realtime notes, linked
+ * population, then each scenario. Linking notices of every build, and a
+ * "no_service_on_date" warning per feed without trips that day, go to diag
+ * (may be NULL). GRENS_EINVAL for a NULL report or job or another version,
+ * GRENS_EARG for a missing date or too many pairs, cutoffs, scenarios or
+ * realtime messages, or a date the feeds do not serve (the message of
+ * grens_net_check_date); GRENS_ENOTFOUND when a stop query matches no stop
+ * or is ambiguous, or the border origin is no place of NL (err->message
+ * names it); the errors of building, routing and adding to the report. */
+GRENS_EXTERN int grens_report_fill(grens_report *report, const grens_report_job *job,
+				   grens_diag *diag, grens_error *err);
+
+/* The "realised" block of report (grens_report_set_realised) from the
+ * job's realised inputs, and a row per pair on job->realised_tt. A pair
+ * whose stops do not resolve or whose comparison fails is left out with a
+ * "realised_pair" error notice in diag (may be NULL). GRENS_EINVAL for a
+ * NULL report or job; GRENS_ENOTFOUND, err->message the note to show, when
+ * the archive holds no snapshot of the date; GRENS_EARG without
+ * realised_tt or realised; GRENS_ENOMEM. */
+GRENS_EXTERN int grens_report_fill_realised(grens_report *report, const grens_report_job *job,
+					    grens_diag *diag, grens_error *err);
+
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,17 +1,16 @@
-/* Shared by `grens report` and `grens nightly`: run the configured
- * analyses (route profiles, best journeys, stations by travel time) on the
- * base network and on each scenario, and fill a report with the results. */
+/* Shared by `grens report` and `grens nightly`: the report job of the
+ * command line (grens_report_fill runs the analyses). */
 #ifndef GRENS_CLI_REPORT_CLI_H
 #define GRENS_CLI_REPORT_CLI_H
 
 #include "cli.h"
 #include "grens/report.h"
 
-#define REPORT_CLI_MAX_PAIRS 32u
-#define REPORT_CLI_MAX_SCENARIOS 8u
+#define REPORT_CLI_MAX_PAIRS GRENS_REPORT_JOB_MAX_PAIRS
+#define REPORT_CLI_MAX_SCENARIOS GRENS_REPORT_JOB_MAX_SCENARIOS
 #define REPORT_CLI_MAX_PLACES_FILES 16u
-#define REPORT_CLI_MAX_CUTOFFS 8u
-#define REPORT_CLI_MAX_RT 16u
+#define REPORT_CLI_MAX_CUTOFFS GRENS_REPORT_JOB_MAX_CUTOFFS
+#define REPORT_CLI_MAX_RT GRENS_REPORT_JOB_MAX_RT
 
 typedef struct report_cli_spec {
 	cli_feed_list feeds; /* NAME=PATH or PATH; empty: the embedded default */
@@ -44,10 +43,15 @@ typedef struct report_cli_spec {
 	int64_t rt_now;
 } report_cli_spec;
 
-/* Load the feeds (with provenance), build the base timetable (all feeds,
- * linked across feeds as grens access links them) and each
- * scenario's, and add profiles, best journeys, the station map and
- * reachable population (nl-only, linked, each scenario) to report. Returns CLI_EXIT_OK or an exit code after printing the reason. */
+/* Load the feeds or the snapshot, the links, places, scenario and realtime
+ * files of spec, and fill report with grens_report_fill (the date chosen
+ * when spec has none: the busiest Tuesday). Returns CLI_EXIT_OK, or an exit
+ * code after printing the reason (CLI_EXIT_USAGE for a stop or place the
+ * timetable does not hold). */
 int report_cli_fill(const char *cmd, const report_cli_spec *spec, grens_report *report);
+
+/* The pairs, map origin, cutoffs, base feeds, border origin, date, window,
+ * threshold and time of spec into job (the rest of job is left as is). */
+void report_cli_job_query(const report_cli_spec *spec, grens_report_job *job);
 
 #endif

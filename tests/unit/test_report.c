@@ -14,6 +14,8 @@
 #include "grens/rt.h"
 #include "gtfs-realtime.pb-c.h"
 
+#include "grens/scenario.h"
+
 static char tmpdir[256];
 
 static void write_text(const char *path, const char *text)
@@ -1330,6 +1332,201 @@ static void test_access_doc(void)
 	grens_report_access_free(doc);
 }
 
+/* ---- the report job -------------------------------------------------------------- */
+/* report.json of rep, parsed (the caller's). */
+static json_t *report_doc(const grens_report *rep)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	grens_error err;
+	grens_error_clear(&err);
+	int rc = f ? grens_report_write_json(rep, f, &err) : -1;
+	if (f)
+		fclose(f);
+	json_error_t je;
+	json_t *doc = rc == 0 ? json_loadb(text, len, 0, &je) : NULL;
+	free(text);
+	return doc;
+}
+
+/* grens_report_fill on link-nl and link-de (linked, defaults), Tuesday
+ * 2026-03-10, departures 06:50 and 07:00 (step 10 min), one pair
+ * Maastricht -> Heerlen: the only train is the RE18 nl-re18-1, Maastricht
+ * mt:1 07:00 -> Heerlen hrl:1 07:20, so the best journey leaves at 07:00
+ * and takes 20 min, and the 06:50 departure waits 10 min for it (30 min).
+ * A scenario without edits ("same") is the base again: the same journey,
+ * a saving of 0. No places: the note says so. */
+static void test_report_job(void)
+{
+	grens_gtfs_feed *nl = load_feed("tests/fixtures/link-nl", "nl");
+	grens_gtfs_feed *de = load_feed("tests/fixtures/link-de", "de");
+	grens_scenario *sc = NULL;
+	grens_report *rep = NULL;
+	json_t *doc = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	CHECK(nl && de);
+	if (!nl || !de)
+		goto out;
+	const char *yaml = "name: same\nedits: []\n";
+	CHECK_INT(grens_scenario_parse(&sc, yaml, strlen(yaml), "same.yaml", &err), 0);
+	const grens_gtfs_feed *feeds[] = { nl, de };
+	const grens_scenario *scs[] = { sc };
+	grens_report_job job = GRENS_REPORT_JOB_INIT;
+	job.source.feeds = feeds;
+	job.source.feed_count = 2;
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	job.source.options = no;
+	job.scenarios = scs;
+	job.scenario_count = 1;
+	job.from[0] = "Maastricht";
+	job.to[0] = "Heerlen";
+	job.pair_count = 1;
+	job.date = grens_date_from_ymd(2026, 3, 10);
+	job.t0 = 6 * 3600 + 50 * 60;
+	job.t1 = 7 * 3600;
+	job.step = 600;
+	job.threshold = 25 * 60;
+	CHECK_INT(grens_report_new(&rep, "job", 0, &err), 0);
+	grens_diag *diag = grens_diag_new();
+	CHECK_INT(grens_report_fill(rep, &job, diag, &err), 0);
+	grens_diag_free(diag);
+	doc = report_doc(rep);
+	CHECK(doc != NULL);
+	const json_t *prof = json_array_get(json_object_get(doc, "profiles"), 0);
+	const json_t *sum = json_object_get(prof, "summary");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(prof, "from"), "id")), "nl:mt");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(prof, "to"), "id")), "nl:hrl");
+	CHECK_INT(json_integer_value(json_object_get(sum, "min_s")), 1200);
+	CHECK_INT(json_integer_value(json_object_get(sum, "max_s")), 1800);
+	CHECK_INT(json_array_size(json_object_get(doc, "profiles")), 2); /* base, same */
+	const json_t *jy = json_array_get(json_object_get(doc, "journeys"), 0);
+	CHECK_STR(json_string_value(json_object_get(jy, "departure")), "2026-03-10T07:00:00");
+	CHECK_INT(json_integer_value(json_object_get(jy, "duration_s")), 1200);
+	CHECK_STR(leg_str(jy, 0, "trip_id"), "nl:nl-re18-1");
+	const json_t *sv = json_array_get(json_object_get(doc, "savings"), 0);
+	CHECK_STR(json_string_value(json_object_get(sv, "scenario")), "same");
+	CHECK_INT(json_integer_value(json_object_get(sv, "delta_median_s")), 0);
+	/* the map: Heerlen 20 min; Herzogenrath one station of both feeds */
+	size_t i;
+	const json_t *st;
+	int heerlen = -1;
+	size_t hzr_members = 0;
+	json_array_foreach(json_object_get(doc, "stations"), i, st) {
+		const char *id = json_string_value(json_object_get(st, "id"));
+		const char *scn = json_string_value(json_object_get(st, "scenario"));
+		if (!id || !scn || strcmp(scn, "base") != 0)
+			continue;
+		if (strcmp(id, "nl:hrl") == 0)
+			heerlen = (int)json_integer_value(json_object_get(st, "travel_s"));
+		if (strcmp(id, "nl:hzr") == 0)
+			hzr_members = json_array_size(json_object_get(st, "members"));
+	}
+	CHECK_INT(heerlen, 1200);
+	CHECK_INT(hzr_members, 2);
+	CHECK_STR(json_string_value(json_array_get(json_object_get(doc, "notes"), 0)),
+		  "no places file: reachable population not computed");
+	CHECK_INT(json_array_size(json_object_get(doc, "opportunities")), 0);
+
+	/* With places: their sources, how they were tied, and the people
+	 * reached within 60 min on each variant. Maastricht and Heerlen sit on
+	 * their stations (0 m to walk): from Maastricht both are reached in
+	 * time on the nl feed alone, linked, and under "same". */
+	const char *csv = "name,country,municipality_code,lat,lon,population,reference_date,source\n"
+			  "Maastricht,NL,GM0935,50.8497,5.7053,120000,2020,test\n"
+			  "Heerlen,NL,GM0917,50.8910,5.9740,87000,2020,test\n";
+	grens_access_places *places = NULL;
+	grens_report *withp = NULL;
+	json_t *pdoc = NULL;
+	CHECK_INT(grens_access_places_new(&places, &err), 0);
+	CHECK_INT(grens_access_places_parse(places, "p.csv", csv, strlen(csv), NULL, NULL, &err), 0);
+	grens_report_job pj = job;
+	pj.places = places;
+	pj.cutoffs_min[0] = 60;
+	pj.cutoff_count = 1;
+	CHECK_INT(grens_report_new(&withp, "places", 0, &err), 0);
+	CHECK_INT(grens_report_fill(withp, &pj, NULL, &err), 0);
+	pdoc = report_doc(withp);
+	const json_t *pop = json_array_get(json_object_get(pdoc, "population"), 0);
+	CHECK_STR(json_string_value(json_object_get(pop, "country")), "NL");
+	CHECK_INT(json_array_size(json_object_get(pdoc, "population")), 1);
+	const char *tied = json_string_value(json_array_get(json_object_get(pdoc, "notes"), 0));
+	CHECK(tied && strncmp(tied, "places tied to stops: walk 2 (207000 people)", 44) == 0);
+	const json_t *op;
+	const char *variants[3] = { NULL, NULL, NULL };
+	size_t nv = 0;
+	json_array_foreach(json_object_get(pdoc, "opportunities"), i, op) {
+		const json_t *cut = json_array_get(json_object_get(op, "cutoffs"), 0);
+		CHECK_INT(json_integer_value(json_object_get(cut, "population")), 207000);
+		if (nv < 3)
+			variants[nv++] = json_string_value(json_object_get(op, "variant"));
+	}
+	CHECK_INT(nv, 3);
+	CHECK_STR(variants[0], "nl-only");
+	CHECK_STR(variants[1], "linked");
+	CHECK_STR(variants[2], "same");
+	json_decref(pdoc);
+	grens_report_free(withp);
+	withp = NULL;
+
+	/* The border views of Heerlen, every assumption set the central one;
+	 * a place abroad or unknown is refused. */
+	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	for (unsigned k = 0; k < GRENS_REPORT_BORDER_SETS; k++)
+		pj.border_sets[k] = (grens_report_job_assumption){
+			lo.max_distance_m, lo.walk_speed_mps, no.walk_speed_mps,
+			no.default_min_change, no.link_min_change
+		};
+	pj.border_origin = "Heerlen";
+	CHECK_INT(grens_report_new(&withp, "border", 0, &err), 0);
+	CHECK_INT(grens_report_fill(withp, &pj, NULL, &err), 0);
+	pdoc = report_doc(withp);
+	const json_t *border = json_array_get(json_object_get(pdoc, "border"), 0);
+	CHECK_INT(json_array_size(json_object_get(pdoc, "border")), 1);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(border, "origin"), "name")),
+		  "Heerlen");
+	json_decref(pdoc);
+	grens_report_free(withp);
+	pj.border_origin = "Aachen";
+	CHECK_INT(grens_report_new(&withp, "border", 0, &err), 0);
+	CHECK_INT(grens_report_fill(withp, &pj, NULL, &err), GRENS_ENOTFOUND);
+	CHECK_STR(err.message, "--border-origin 'Aachen' is not a place in NL of the places files");
+	grens_report_free(withp);
+	grens_access_places_free(places);
+
+	/* bad inputs: a stop nothing matches, another version, no date */
+	grens_report *bad = NULL;
+	CHECK_INT(grens_report_new(&bad, "bad", 0, &err), 0);
+	grens_report_job nowhere = job;
+	nowhere.to[0] = "Nowhere Centraal";
+	CHECK_INT(grens_report_fill(bad, &nowhere, NULL, &err), GRENS_ENOTFOUND);
+	CHECK(strstr(err.message, "to 'Nowhere Centraal'") != NULL);
+	grens_report_job old = job;
+	old.version = 0;
+	CHECK_INT(grens_report_fill(bad, &old, NULL, &err), GRENS_EINVAL);
+	CHECK(strstr(err.message, "GRENS_REPORT_JOB_INIT") != NULL);
+	grens_report_job undated = job;
+	undated.date = GRENS_DATE_NONE;
+	CHECK_INT(grens_report_fill(bad, &undated, NULL, &err), GRENS_EARG);
+	CHECK_INT(grens_report_fill(NULL, &job, NULL, &err), GRENS_EINVAL);
+	/* the realised block: no snapshot of the date is the note's text */
+	grens_report_job rz = job;
+	rz.realised_archive = "arch";
+	CHECK_INT(grens_report_fill_realised(bad, &rz, NULL, &err), GRENS_ENOTFOUND);
+	CHECK_STR(err.message,
+		  "arch holds no snapshot for 2026-03-10: no 'what travellers got' section");
+	rz.realised_counts.snapshots_read = 1;
+	CHECK_INT(grens_report_fill_realised(bad, &rz, NULL, &err), GRENS_EARG);
+	grens_report_free(bad);
+out:
+	json_decref(doc);
+	grens_report_free(rep);
+	grens_scenario_free(sc);
+	grens_gtfs_free(nl);
+	grens_gtfs_free(de);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/grens-test-report-XXXXXX");
@@ -1347,6 +1544,8 @@ int main(void)
 	test_journey_encoder();
 	test_access_doc();
 	test_rt_doc();
+
+	test_report_job();
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
