@@ -870,14 +870,6 @@ GRENS_EXTERN int grens_report_access_run(grens_report_access **out,
 #define GRENS_REPORT_JOB_MAX_RT 16u
 
 
-/* One assumption set of the border views (grens-access(1), BORDER EFFECT):
- * the first and last mile (access distance, walking speed) and the
- * linker's footpaths and changes, applied over the job's own options. */
-typedef struct grens_report_job_assumption {
-	double access_distance_m, walk_speed_mps, footpath_walk_speed_mps;
-	int32_t min_change, link_min_change;
-} grens_report_job_assumption;
-
 /* A realtime message matched against the base network: a note of what it
  * holds and how much matched, or why it was not used. */
 typedef struct grens_report_job_rt {
@@ -908,7 +900,7 @@ typedef struct grens_report_job {
 	/* The place of "NL" whose border views are shown (NULL: none; not on a
 	 * snapshot), under each assumption set (central, low, high). */
 	const char *border_origin;
-	grens_report_job_assumption border_sets[GRENS_REPORT_BORDER_SETS];
+	grens_report_access_assumption border_sets[GRENS_REPORT_BORDER_SETS];
 	grens_date date; /* the service date; required */
 	int32_t t0, t1, step, threshold;
 	grens_report_job_rt rt[GRENS_REPORT_JOB_MAX_RT];

@@ -76,7 +76,7 @@ static int load_inputs(const char *cmd, const report_cli_spec *spec, const cli_s
 	places_cli_assumption set[PLACES_CLI_SETS];
 	places_cli_assumption_sets(&lo, &la, set);
 	for (unsigned k = 0; k < GRENS_REPORT_BORDER_SETS; k++)
-		job->border_sets[k] = (grens_report_job_assumption){
+		job->border_sets[k] = (grens_report_access_assumption){
 			set[k].access_distance_m, set[k].walk_speed_mps,
 			set[k].footpath_walk_speed_mps, set[k].min_change, set[k].link_min_change
 		};

@@ -15,6 +15,7 @@
 
 #include "grens/gtfs.h"
 #include "grens/scenario.h"
+#include "job_common.h"
 #include "report_internal.h"
 
 static const char *const set_names[GRENS_REPORT_BORDER_SETS] = {"central", "low", "high"};
@@ -123,29 +124,6 @@ static void origin_set_free(origin_set *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The stops of an origin given as a stop query: GRENS_EARG, the message
- * naming it, when it names none or several stations. */
-static int find_stops(const grens_timetable *tt, const char *query, uint32_t *out, uint32_t cap,
-		      uint32_t *n, grens_error *err)
-{
-	grens_error e;
-	grens_error_clear(&e);
-	*n = 0;
-	int rc = grens_net_find_stops(tt, query, out, cap, n, &e);
-	if (rc == 0 && *n > 0)
-		return 0;
-	if (rc == GRENS_EARG)
-		return grens_error_set(err, GRENS_EARG, "--from '%s' is ambiguous: %s", query,
-				       e.message);
-	if (rc == 0)
-		return grens_error_set(err, GRENS_EARG, "--from '%s' matches no stop", query);
-	if (rc == GRENS_ENOTFOUND)
-		return grens_error_set(err, GRENS_EARG, "--from %s", e.message);
-	if (err)
-		*err = e;
-	return rc;
-}
-
 /* The origins as given (places, else stops of tt), or every place. */
 static int make_origins(job_run *r, const grens_timetable *tt, origin_set *s)
 {
@@ -171,7 +149,8 @@ static int make_origins(job_run *r, const grens_timetable *tt, origin_set *s)
 			continue;
 		}
 		uint32_t *st = s->stops + (size_t)i * GRENS_ROUTE_MAX_ENDPOINTS, k = 0;
-		int rc = find_stops(tt, job->from[i], st, GRENS_ROUTE_MAX_ENDPOINTS, &k, r->err);
+		int rc = report_job_stops(tt, "--from", job->from[i], st,
+					  GRENS_ROUTE_MAX_ENDPOINTS, &k, r->err);
 		if (rc)
 			return rc;
 		s->o[i].place = GRENS_NONE;

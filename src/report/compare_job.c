@@ -164,9 +164,7 @@ static int resolve(grens_report_compare_run *run, grens_error *err)
 			if (ni)
 				continue;
 			uint32_t d = report_job_display_stop(tt, s, n);
-			snprintf(run->ids[k], sizeof(run->ids[k]), "%s:%s",
-				 grens_net_str(tt, tt->feed_name[tt->stop_feed[d]]),
-				 grens_net_str(tt, tt->stop_id[d]));
+			report_job_stop_id(tt, d, run->ids[k], sizeof(run->ids[k]));
 			snprintf(run->names[k], sizeof(run->names[k]), "%s",
 				 grens_net_str(tt, tt->stop_name[d]));
 			run->places[k] = (grens_report_place){run->ids[k], run->names[k], NAN, NAN};

@@ -9,34 +9,22 @@
 
 #include "grens/scenario.h"
 #include "job.h"
+#include "job_common.h"
 
 int job_stops(const grens_timetable *tt, const char *what, const char *query, uint32_t *out,
 	      uint32_t cap, uint32_t *n, grens_error *err)
 {
-	grens_error e;
-	grens_error_clear(&e);
-	*n = 0;
-	int rc = grens_net_find_stops(tt, query, out, cap, n, &e);
-	if (rc == 0 && *n > 0)
-		return 0;
-	grens_error_clear(err);
-	if (rc == GRENS_EARG)
-		return grens_error_set(err, GRENS_ENOTFOUND, "%s '%s' is ambiguous: %s", what,
-				       query, e.message);
-	if (rc == 0)
-		return grens_error_set(err, GRENS_ENOTFOUND, "%s '%s' matches no stop", what,
-				       query);
-	if (rc == GRENS_ENOTFOUND)
-		return grens_error_set(err, GRENS_ENOTFOUND, "%s %s", what, e.message);
-	if (err)
-		*err = e;
+	/* the report job's convention: a stop it cannot find is ENOTFOUND
+	 * (a date it cannot run is EARG) */
+	int rc = report_job_stops(tt, what, query, out, cap, n, err);
+	if (rc == GRENS_EARG && err)
+		err->code = rc = GRENS_ENOTFOUND;
 	return rc;
 }
 
 void job_stop_id(const grens_timetable *tt, uint32_t stop, char *buf, size_t bufsz)
 {
-	snprintf(buf, bufsz, "%s:%s", grens_net_str(tt, tt->feed_name[tt->stop_feed[stop]]),
-		 grens_net_str(tt, tt->stop_id[stop]));
+	report_job_stop_id(tt, stop, buf, bufsz);
 }
 
 grens_report_place job_place(const grens_timetable *tt, uint32_t stop, char *id, size_t idsz)

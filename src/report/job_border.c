@@ -45,7 +45,7 @@ int job_add_border(const job_fill *jf)
 	for (uint32_t c = 0; c < job->cutoff_count; c++)
 		ao.cutoffs[c] = (int32_t)job->cutoffs_min[c] * 60;
 	for (unsigned k = 0; k < GRENS_REPORT_BORDER_SETS; k++) {
-		const grens_report_job_assumption *set = &job->border_sets[k];
+		const grens_report_access_assumption *set = &job->border_sets[k];
 		grens_net_options no = job->source.options;
 		no.default_min_change = set->min_change;
 		no.link_min_change = set->link_min_change;

@@ -41,6 +41,12 @@ int report_job_stops(const grens_timetable *tt, const char *what, const char *qu
 	return rc;
 }
 
+void report_job_stop_id(const grens_timetable *tt, uint32_t stop, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, "%s:%s", grens_net_str(tt, tt->feed_name[tt->stop_feed[stop]]),
+		 grens_net_str(tt, tt->stop_id[stop]));
+}
+
 uint32_t report_job_display_stop(const grens_timetable *tt, const uint32_t *s, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)

@@ -18,6 +18,9 @@ void report_job_logf(const grens_report_log *log, const char *fmt, ...)
 int report_job_stops(const grens_timetable *tt, const char *what, const char *query,
 		     uint32_t *out, uint32_t cap, uint32_t *n, grens_error *err);
 
+/* "feed:stop_id" of a stop into buf. */
+void report_job_stop_id(const grens_timetable *tt, uint32_t stop, char *buf, size_t bufsz);
+
 /* The stop a set of stops is shown as: a station if one is in it. */
 uint32_t report_job_display_stop(const grens_timetable *tt, const uint32_t *s, uint32_t n);
 

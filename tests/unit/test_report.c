@@ -1474,7 +1474,7 @@ static void test_report_job(void)
 	 * a place abroad or unknown is refused. */
 	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
 	for (unsigned k = 0; k < GRENS_REPORT_BORDER_SETS; k++)
-		pj.border_sets[k] = (grens_report_job_assumption){
+		pj.border_sets[k] = (grens_report_access_assumption){
 			lo.max_distance_m, lo.walk_speed_mps, no.walk_speed_mps,
 			no.default_min_change, no.link_min_change
 		};
