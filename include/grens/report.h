@@ -948,6 +948,115 @@ GRENS_EXTERN int grens_report_fill(grens_report *report, const grens_report_job 
 GRENS_EXTERN int grens_report_fill_realised(grens_report *report, const grens_report_job *job,
 					    grens_diag *diag, grens_error *err);
 
+/* ---- the info, link, realised and places documents ---- */
+/* The stable documents of grens info, grens link --report, the realised
+ * times (--realised) and the places of grens access (grens-json(7)). JSON
+ * leaves the library as text: written to a stream, or as compact JSON
+ * into *out (the caller frees it with free()) for a command to put into
+ * its own document. */
+
+/* grens info over feeds[0..feed_count): a NULL feed is one that could not
+ * be used and is left out; diags[i] holds feeds[i]'s notices (NULL: none). */
+typedef struct grens_report_info {
+	const grens_gtfs_feed *const *feeds;
+	const grens_diag *const *diags;
+	const grens_gtfs_clip_counts *clips; /* one per feed (--clip); NULL: not clipped */
+	uint32_t feed_count;
+	const grens_timetable *tt;  /* built over the usable feeds in order; NULL: none */
+	const grens_diag *net_diag; /* the notices of building tt; NULL: none */
+	uint32_t max_notices;	    /* text: notices listed in full per feed */
+} grens_report_info;
+
+/* The document {"feeds": [...], "timetable": {...}} (two-space indent, then
+ * a newline) to f. GRENS_EINVAL for a NULL f or doc (or feeds or diags
+ * with feed_count > 0), GRENS_ENOMEM, GRENS_EIO. */
+GRENS_EXTERN int grens_report_info_write_json(FILE *f, const grens_report_info *doc,
+					      grens_error *err);
+/* The same as the text grens info prints. Errors as
+ * grens_report_info_write_json. */
+GRENS_EXTERN int grens_report_info_write_text(FILE *f, const grens_report_info *doc,
+					      grens_error *err);
+
+/* How feeds were joined into tt (report as grens_net_link filled it): the
+ * time zones, matched stations, near misses, explicit links beyond the
+ * walking radius, merged trips and counts, as JSON (two-space indent, then
+ * a newline), CSV (one row per pair) or text. GRENS_EINVAL for a NULL f, tt
+ * or report, GRENS_ENOMEM, GRENS_EIO. */
+GRENS_EXTERN int grens_report_link_write_json(FILE *f, const grens_timetable *tt,
+					      const grens_net_link_report *report,
+					      grens_error *err);
+GRENS_EXTERN int grens_report_link_write_csv(FILE *f, const grens_timetable *tt,
+					     const grens_net_link_report *report,
+					     grens_error *err);
+GRENS_EXTERN int grens_report_link_write_text(FILE *f, const grens_timetable *tt,
+					      const grens_net_link_report *report,
+					      grens_error *err);
+
+/* What realised times were built from: {"archive", "first_date",
+ * "last_date", "no_data_as": "scheduled"|"excluded", "snapshots_read", ...
+ * every count of c}, compact, into *out. GRENS_EINVAL for a NULL out,
+ * archive or c, GRENS_ENOMEM. */
+GRENS_EXTERN int grens_report_realised_counts_json(char **out, const char *archive,
+						   bool no_data_as_scheduled, grens_date first,
+						   grens_date last,
+						   const grens_rt_realised_counts *c,
+						   grens_error *err);
+/* The comparison cmp of realised times with the schedule on date (all: over
+ * every date), summarised with threshold (seconds), and its most frequent
+ * breaks, compact, into *out: {"steps", "planned", "held", "broken",
+ * "no_data", "share_held", "extra_p50_s", "extra_p90_s", "scheduled":
+ * {"median_s", "p90_s", "share_under_threshold"}, "realised": {...},
+ * "delta_median_s", "breaks_distinct", "breaks": [{"station": {"id",
+ * "name"}, "from_route", "to_route", "reason", "count"}]}. GRENS_EINVAL for
+ * a NULL out, tt or cmp; the errors of grens_access_realised_summarize. */
+GRENS_EXTERN int grens_report_realised_summary_json(char **out, const grens_timetable *tt,
+						    const grens_access_realised *cmp, bool all,
+						    grens_date date, int32_t threshold,
+						    grens_error *err);
+/* The same as text lines to f, each after prefix (NULL: ""); when the
+ * summary cannot be made, a line saying so, and its error. GRENS_EINVAL
+ * for a NULL f, tt or cmp, GRENS_EIO. */
+GRENS_EXTERN int grens_report_realised_summary_write_text(FILE *f, const grens_timetable *tt,
+							  const grens_access_realised *cmp,
+							  bool all, grens_date date,
+							  int32_t threshold, const char *prefix,
+							  grens_error *err);
+/* The header line of the CSV of summaries. GRENS_EINVAL for a NULL f,
+ * GRENS_EIO. */
+GRENS_EXTERN int grens_report_realised_csv_header(FILE *f, grens_error *err);
+/* One CSV row of the summary (as grens_report_realised_summary_json)
+ * labelled label (NULL: empty), with the most frequent break. Nothing is
+ * written when the summary cannot be made. Errors as
+ * grens_report_realised_summary_write_text. */
+GRENS_EXTERN int grens_report_realised_summary_write_csv(FILE *f, const grens_timetable *tt,
+							 const grens_access_realised *cmp,
+							 bool all, grens_date date,
+							 int32_t threshold, const char *label,
+							 grens_error *err);
+
+/* How places were tied to stops in net, compact, into *out: {"walk":
+ * {"places", "population"}, "bike": ..., "feeder": ..., "none": ...}.
+ * GRENS_EINVAL for a NULL out or net, GRENS_ENOMEM. */
+GRENS_EXTERN int grens_report_places_ties_json(char **out, const grens_access_network *net,
+					       grens_error *err);
+/* {"municipalities", "population"} of the places that cannot be placed.
+ * GRENS_EINVAL for a NULL out or places, GRENS_ENOMEM. */
+GRENS_EXTERN int grens_report_places_unplaced_json(char **out, const grens_access_places *places,
+						   grens_error *err);
+/* The link options as grens access writes them (meta.access): modes,
+ * distances, speeds and waits. GRENS_EINVAL for a NULL out or o,
+ * GRENS_ENOMEM. */
+GRENS_EXTERN int grens_report_places_access_json(char **out, const grens_access_link_options *o,
+						 grens_error *err);
+/* The sentences of the ties of net (with the feeder assumption of o) and
+ * of the places that cannot be placed, as grens_report_ties_text and
+ * grens_report_unplaced_text write them. A NULL net, o or places gives an
+ * empty line. */
+GRENS_EXTERN void grens_report_places_ties_text(char *buf, size_t n,
+						const grens_access_network *net,
+						const grens_access_link_options *o);
+GRENS_EXTERN void grens_report_places_unplaced_text(char *buf, size_t n,
+						    const grens_access_places *places);
 
 #ifdef __cplusplus
 }

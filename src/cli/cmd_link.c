@@ -1,8 +1,5 @@
 /* grens link: how several feeds were joined into one timetable. */
-#include <jansson.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "grens/report.h"
@@ -44,240 +41,6 @@ static void help(FILE *out)
 	    cli_feeds_dir(), cli_feeds_dir());
 }
 
-static const char *feed_of(const grens_timetable *tt, uint32_t feed)
-{
-	return grens_net_str(tt, tt->feed_name[feed]);
-}
-
-static json_t *stop_json(const grens_timetable *tt, uint32_t s)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "feed", json_string(feed_of(tt, tt->stop_feed[s])));
-	json_object_set_new(o, "id", json_string(grens_net_str(tt, tt->stop_id[s])));
-	json_object_set_new(o, "name", json_string(grens_net_str(tt, tt->stop_name[s])));
-	return o;
-}
-
-static json_t *distance_json(double d)
-{
-	return isnan(d) ? json_null() : json_real(round(d * 10.0) / 10.0);
-}
-
-static json_t *trip_json(const grens_timetable *tt, uint32_t feed, uint32_t id)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "feed", json_string(feed_of(tt, feed)));
-	json_object_set_new(o, "trip_id", json_string(grens_net_str(tt, id)));
-	return o;
-}
-
-/* Add "distance_m", "a" and "b" of a pair of stops to o; returns o. */
-static json_t *add_pair(json_t *o, const grens_timetable *tt, double d, uint32_t a, uint32_t b)
-{
-	json_object_set_new(o, "distance_m", distance_json(d));
-	json_object_set_new(o, "a", stop_json(tt, a));
-	json_object_set_new(o, "b", stop_json(tt, b));
-	return o;
-}
-
-static int print_json(const grens_timetable *tt, const grens_net_link_report *r)
-{
-	json_t *root = json_object();
-	json_object_set_new(root, "timezone", json_string(grens_net_str(tt, tt->timezone)));
-	json_t *feeds = json_array();
-	for (uint32_t f = 0; f < r->zone_count; f++) {
-		const grens_net_feed_zone *z = &r->zones[f];
-		json_t *o = json_object();
-		json_object_set_new(o, "name", json_string(feed_of(tt, f)));
-		json_object_set_new(o, "timezone", json_string(grens_net_str(tt, z->timezone)));
-		json_object_set_new(o, "shift_min_s", json_integer(z->shift_min));
-		json_object_set_new(o, "shift_max_s", json_integer(z->shift_max));
-		json_object_set_new(o, "services_split", json_integer(z->services_split));
-		json_object_set_new(o, "trips_moved", json_integer(z->trips_moved));
-		json_array_append_new(feeds, o);
-	}
-	json_object_set_new(root, "feeds", feeds);
-	json_t *matches = json_array();
-	for (uint32_t i = 0; i < r->match_count; i++) {
-		const grens_net_stop_match *m = &r->matches[i];
-		json_t *o = json_object();
-		json_object_set_new(o, "rule", json_string(grens_net_rule_name(m->rule)));
-		json_array_append_new(matches, add_pair(o, tt, m->distance_m, m->stop_a, m->stop_b));
-	}
-	json_object_set_new(root, "matches", matches);
-	json_t *misses = json_array();
-	for (uint32_t i = 0; i < r->near_miss_count; i++) {
-		const grens_net_near_miss *m = &r->near_misses[i];
-		json_t *o = json_object();
-		json_object_set_new(o, "reason", json_string(m->reason));
-		json_array_append_new(misses, add_pair(o, tt, m->distance_m, m->stop_a, m->stop_b));
-	}
-	json_object_set_new(root, "near_misses", misses);
-	json_t *far = json_array();
-	for (uint32_t i = 0; i < r->far_link_count; i++) {
-		const grens_net_far_link *m = &r->far_links[i];
-		json_t *o = json_object();
-		json_object_set_new(o, "file", json_string(m->file));
-		json_object_set_new(o, "line", json_integer(m->line));
-		json_object_set_new(o, "radius_m", distance_json(m->limit_m));
-		json_array_append_new(far, add_pair(o, tt, m->distance_m, m->stop_a, m->stop_b));
-	}
-	json_object_set_new(root, "far_links", far);
-	json_t *merges = json_array();
-	for (uint32_t i = 0; i < r->merge_count; i++) {
-		const grens_net_trip_merge *m = &r->merges[i];
-		json_t *o = json_object();
-		json_object_set_new(o, "kind", json_string(grens_net_merge_kind_name(m->kind)));
-		json_object_set_new(o, "short_name", json_string(grens_net_str(tt, m->short_name)));
-		json_object_set_new(o, "a", trip_json(tt, m->feed_a, m->trip_id_a));
-		json_object_set_new(o, "b", trip_json(tt, m->feed_b, m->trip_id_b));
-		json_object_set_new(o, "shared_stops", json_integer(m->shared_stops));
-		json_object_set_new(o, "days", json_integer(m->days));
-		json_object_set_new(o, "max_difference_s", json_integer(m->max_difference));
-		json_array_append_new(merges, o);
-	}
-	json_object_set_new(root, "merged_trips", merges);
-	json_t *counts = json_object();
-	json_object_set_new(counts, "matches", json_integer(r->match_count));
-	json_object_set_new(counts, "near_misses", json_integer(r->near_miss_count));
-	json_object_set_new(counts, "far_links", json_integer(r->far_link_count));
-	json_object_set_new(counts, "merged_trips", json_integer(r->merge_count));
-	json_object_set_new(counts, "link_footpaths", json_integer(r->link_footpaths));
-	json_object_set_new(counts, "links_unresolved", json_integer(r->links_unresolved));
-	json_object_set_new(counts, "near_misses_not_listed",
-			    json_integer(r->near_misses_over_limit));
-	json_object_set_new(counts, "stops", json_integer(tt->stop_count));
-	json_object_set_new(counts, "trips", json_integer(tt->trip_count));
-	json_object_set_new(root, "counts", counts);
-	return cli_write_json("link", root);
-}
-
-static void csv_field(const char *s, int last)
-{
-	(void)grens_report_csv_field(stdout, s);
-	fputc(last ? '\n' : ',', stdout);
-}
-
-static void csv_pair(const grens_timetable *tt, const char *section, const char *what, double d,
-		     uint32_t a, uint32_t b, const char *detail)
-{
-	char dist[32] = "";
-	if (!isnan(d))
-		snprintf(dist, sizeof(dist), "%.1f", d);
-	csv_field(section, 0);
-	csv_field(what, 0);
-	csv_field(dist, 0);
-	csv_field(feed_of(tt, tt->stop_feed[a]), 0);
-	csv_field(grens_net_str(tt, tt->stop_id[a]), 0);
-	csv_field(grens_net_str(tt, tt->stop_name[a]), 0);
-	csv_field(feed_of(tt, tt->stop_feed[b]), 0);
-	csv_field(grens_net_str(tt, tt->stop_id[b]), 0);
-	csv_field(grens_net_str(tt, tt->stop_name[b]), 0);
-	csv_field(detail, 1);
-}
-
-static void print_csv(const grens_timetable *tt, const grens_net_link_report *r)
-{
-	printf("section,rule,distance_m,feed_a,id_a,name_a,feed_b,id_b,name_b,detail\n");
-	for (uint32_t i = 0; i < r->match_count; i++) {
-		const grens_net_stop_match *m = &r->matches[i];
-		csv_pair(tt, "match", grens_net_rule_name(m->rule), m->distance_m, m->stop_a,
-			 m->stop_b, "");
-	}
-	for (uint32_t i = 0; i < r->near_miss_count; i++) {
-		const grens_net_near_miss *m = &r->near_misses[i];
-		csv_pair(tt, "near_miss", "", m->distance_m, m->stop_a, m->stop_b, m->reason);
-	}
-	for (uint32_t i = 0; i < r->far_link_count; i++) {
-		const grens_net_far_link *m = &r->far_links[i];
-		char detail[128];
-		snprintf(detail, sizeof(detail), "%s:%u;radius_m=%.0f", m->file, m->line, m->limit_m);
-		csv_pair(tt, "far_link", "", m->distance_m, m->stop_a, m->stop_b, detail);
-	}
-	for (uint32_t i = 0; i < r->merge_count; i++) {
-		const grens_net_trip_merge *m = &r->merges[i];
-		char detail[128];
-		snprintf(
-		    detail, sizeof(detail), "train=%s;shared_stops=%u;days=%u;max_difference_s=%d",
-		    grens_net_str(tt, m->short_name), m->shared_stops, m->days, m->max_difference);
-		csv_field("merged_trip", 0);
-		csv_field(grens_net_merge_kind_name(m->kind), 0);
-		csv_field("", 0);
-		csv_field(feed_of(tt, m->feed_a), 0);
-		csv_field(grens_net_str(tt, m->trip_id_a), 0);
-		csv_field("", 0);
-		csv_field(feed_of(tt, m->feed_b), 0);
-		csv_field(grens_net_str(tt, m->trip_id_b), 0);
-		csv_field("", 0);
-		csv_field(detail, 1);
-	}
-}
-
-static void print_text(const grens_timetable *tt, const grens_net_link_report *r)
-{
-	printf("times in %s\n", grens_net_str(tt, tt->timezone)[0] ? grens_net_str(tt, tt->timezone)
-								   : "(no time zone given)");
-	for (uint32_t f = 0; f < r->zone_count; f++) {
-		const grens_net_feed_zone *z = &r->zones[f];
-		/* feed names are the user's (--feed NAME=PATH): padded by display width */
-		fputs("  feed ", stdout);
-		cli_table_cell(stdout, feed_of(tt, f), 8, false, false);
-		printf(" %-20s shift %+d..%+d s, %u services split, %u trips moved a day\n",
-		       grens_net_str(tt, z->timezone), z->shift_min, z->shift_max,
-		       z->services_split, z->trips_moved);
-	}
-	printf("\nmatched stations: %u\n", r->match_count);
-	for (uint32_t i = 0; i < r->match_count; i++) {
-		const grens_net_stop_match *m = &r->matches[i];
-		printf("  %-8s %7.0f m  %s:%s \"%s\" = %s:%s \"%s\"\n",
-		       grens_net_rule_name(m->rule), isnan(m->distance_m) ? -1.0 : m->distance_m,
-		       feed_of(tt, tt->stop_feed[m->stop_a]),
-		       grens_net_str(tt, tt->stop_id[m->stop_a]),
-		       grens_net_str(tt, tt->stop_name[m->stop_a]),
-		       feed_of(tt, tt->stop_feed[m->stop_b]),
-		       grens_net_str(tt, tt->stop_id[m->stop_b]),
-		       grens_net_str(tt, tt->stop_name[m->stop_b]));
-	}
-	printf("\nnear misses: %u\n", r->near_miss_count);
-	for (uint32_t i = 0; i < r->near_miss_count; i++) {
-		const grens_net_near_miss *m = &r->near_misses[i];
-		printf("  %7.0f m  %s:%s \"%s\" / %s:%s \"%s\": %s\n",
-		       isnan(m->distance_m) ? -1.0 : m->distance_m,
-		       feed_of(tt, tt->stop_feed[m->stop_a]),
-		       grens_net_str(tt, tt->stop_id[m->stop_a]),
-		       grens_net_str(tt, tt->stop_name[m->stop_a]),
-		       feed_of(tt, tt->stop_feed[m->stop_b]),
-		       grens_net_str(tt, tt->stop_id[m->stop_b]),
-		       grens_net_str(tt, tt->stop_name[m->stop_b]), m->reason);
-	}
-	if (r->near_misses_over_limit)
-		printf("  (%u more near misses not listed)\n", r->near_misses_over_limit);
-	printf("\nexplicit links longer than the walking radius: %u\n", r->far_link_count);
-	for (uint32_t i = 0; i < r->far_link_count; i++) {
-		const grens_net_far_link *m = &r->far_links[i];
-		printf("  %7.0f m  %s:%s \"%s\" = %s:%s \"%s\"  (%s:%u, radius %.0f m)\n",
-		       m->distance_m, feed_of(tt, tt->stop_feed[m->stop_a]),
-		       grens_net_str(tt, tt->stop_id[m->stop_a]),
-		       grens_net_str(tt, tt->stop_name[m->stop_a]),
-		       feed_of(tt, tt->stop_feed[m->stop_b]),
-		       grens_net_str(tt, tt->stop_id[m->stop_b]),
-		       grens_net_str(tt, tt->stop_name[m->stop_b]), m->file, m->line, m->limit_m);
-	}
-	printf("\nmerged trips: %u\n", r->merge_count);
-	for (uint32_t i = 0; i < r->merge_count; i++) {
-		const grens_net_trip_merge *m = &r->merges[i];
-		printf("  %-9s train ", grens_net_merge_kind_name(m->kind));
-		cli_table_cell(stdout, grens_net_str(tt, m->short_name), 6, false, false);
-		printf(" %s:%s + %s:%s  %u shared stops, %u days, max %d s apart\n",
-		       feed_of(tt, m->feed_a), grens_net_str(tt, m->trip_id_a), feed_of(tt, m->feed_b),
-		       grens_net_str(tt, m->trip_id_b), m->shared_stops, m->days, m->max_difference);
-	}
-	printf("\nfootpaths between matched stations: %u\n", r->link_footpaths);
-	if (r->links_unresolved)
-		printf("links rows naming unknown stops: %u\n", r->links_unresolved);
-	printf("timetable: %u stops, %u trips\n", tt->stop_count, tt->trip_count);
-}
-
 int cmd_link(int argc, char **argv)
 {
 	cli_feed_list list;
@@ -303,12 +66,15 @@ int cmd_link(int argc, char **argv)
 	if (cli_build_linked("link", &list, &args, &tt, &report) != 0)
 		return CLI_EXIT_FAIL;
 	int code = CLI_EXIT_OK;
-	if (format == CLI_FORMAT_JSON)
-		code = print_json(tt, report) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
-	else if (format == CLI_FORMAT_CSV)
-		print_csv(tt, report);
-	else
-		print_text(tt, report);
+	grens_error err;
+	grens_error_clear(&err);
+	rc = format == CLI_FORMAT_JSON  ? grens_report_link_write_json(stdout, tt, report, &err)
+	     : format == CLI_FORMAT_CSV ? grens_report_link_write_csv(stdout, tt, report, &err)
+					: grens_report_link_write_text(stdout, tt, report, &err);
+	if (rc) {
+		cli_report_error("link", &err);
+		code = CLI_EXIT_FAIL;
+	}
 	grens_net_link_report_free(report);
 	grens_net_free(tt);
 	return code;

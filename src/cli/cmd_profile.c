@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "grens/report.h"
 #include "realised_cli.h"
 #include "route_cli.h"
 
@@ -173,23 +174,27 @@ static int vs_scheduled(const struct args *a, const route_cli_net *net, const ro
 		goto done;
 	}
 	if (a->format == CLI_FORMAT_CSV) {
-		realised_cli_summary_csv(stdout, tt, cmp, false, 0, threshold, NULL, true);
+		(void)grens_report_realised_csv_header(stdout, &err);
 		for (grens_date d = a->date; d <= a->until; d++) {
 			grens_date_format_iso(d, iso, sizeof(iso));
-			realised_cli_summary_csv(stdout, tt, cmp, false, d, threshold, iso, false);
+			(void)grens_report_realised_summary_write_csv(stdout, tt, cmp, false, d,
+								      threshold, iso, &err);
 		}
-		realised_cli_summary_csv(stdout, tt, cmp, true, 0, threshold, "period", false);
+		(void)grens_report_realised_summary_write_csv(stdout, tt, cmp, true, 0, threshold,
+							      "period", &err);
 		code = CLI_EXIT_OK;
 		goto done;
 	}
 	for (grens_date d = a->date; d <= a->until; d++) {
 		grens_date_format_iso(d, iso, sizeof(iso));
 		printf("%s:\n", iso);
-		realised_cli_summary_text(stdout, tt, cmp, false, d, threshold, "  ");
+		(void)grens_report_realised_summary_write_text(stdout, tt, cmp, false, d, threshold,
+							       "  ", &err);
 	}
 	if (a->until > a->date) {
 		printf("period:\n");
-		realised_cli_summary_text(stdout, tt, cmp, true, 0, threshold, "  ");
+		(void)grens_report_realised_summary_write_text(stdout, tt, cmp, true, 0, threshold,
+							       "  ", &err);
 	}
 	code = CLI_EXIT_OK;
 	goto done;

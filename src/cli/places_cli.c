@@ -90,52 +90,34 @@ int places_cli_read(const char *cmd, const char *const *paths, uint32_t n,
 	return rc;
 }
 
-static json_t *count_json(double v)
+/* A document of report/ (compact JSON text, freed here) as JSON for a
+ * command's own document; NULL when it could not be made. */
+static json_t *loaded(char *text)
 {
-	return json_integer((json_int_t)llround(v));
+	json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+	free(text);
+	return j;
 }
 
 json_t *places_cli_ties_json(const grens_access_network *net)
 {
-	grens_access_tie_summary s;
-	grens_access_network_summary(net, &s);
-	json_t *j = json_object();
-	/* the modes in the order a place tries them, then the untied */
-	static const grens_access_mode order[] = {GRENS_ACCESS_MODE_WALK, GRENS_ACCESS_MODE_BIKE,
-						  GRENS_ACCESS_MODE_FEEDER,
-						  GRENS_ACCESS_MODE_NONE};
-	for (unsigned i = 0; j && i < 4; i++) {
-		grens_access_mode m = order[i];
-		json_object_set_new(j, grens_access_mode_name(m),
-				    json_pack("{s:i, s:o}", "places", (json_int_t)s.places[m],
-					      "population", count_json(s.population[m])));
-	}
-	return j;
+	char *text = NULL;
+	(void)grens_report_places_ties_json(&text, net, NULL);
+	return loaded(text);
 }
 
 json_t *places_cli_unplaced_json(const grens_access_places *places)
 {
-	return json_pack("{s:i, s:o}", "municipalities",
-			 (json_int_t)grens_access_places_unplaced_count(places), "population",
-			 count_json(grens_access_places_unplaced(places, 0)));
+	char *text = NULL;
+	(void)grens_report_places_unplaced_json(&text, places, NULL);
+	return loaded(text);
 }
 
 json_t *places_cli_access_json(const grens_access_link_options *o)
 {
-	json_t *modes = json_array();
-	for (unsigned m = GRENS_ACCESS_MODE_WALK; m < GRENS_ACCESS_MODE_COUNT; m++)
-		if (o->modes & GRENS_ACCESS_MODE_BIT(m))
-			json_array_append_new(modes, json_string(grens_access_mode_name(m)));
-	return json_pack("{s:o, s:f, s:i, s:f, s:f, s:i, s:f, s:f, s:i, s:s, s:f, s:f, s:i}",
-			 "modes", modes, "max_distance_m", o->max_distance_m, "max_stops",
-			 (json_int_t)o->max_stops, "walk_speed_mps", o->walk_speed_mps,
-			 "detour_factor", o->detour_factor, "access_time_s",
-			 (json_int_t)o->access_time, "bike_speed_mps", o->bike_speed_mps,
-			 "bike_max_distance_m", o->bike_max_distance_m, "bike_park_s",
-			 (json_int_t)o->bike_park_s, "bike_countries",
-			 o->bike_countries ? o->bike_countries : "", "feeder_speed_kmh",
-			 o->feeder_speed_mps * 3.6, "feeder_max_distance_m",
-			 o->feeder_max_distance_m, "feeder_wait_s", (json_int_t)o->feeder_wait_s);
+	char *text = NULL;
+	(void)grens_report_places_access_json(&text, o, NULL);
+	return loaded(text);
 }
 
 static long long jint(const json_t *o, const char *a, const char *b)

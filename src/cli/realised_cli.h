@@ -47,25 +47,12 @@ int realised_cli_build(const char *cmd, const char *label, const realised_cli_ar
 		       grens_date first, grens_date last, grens_rt_overlay **out,
 		       grens_rt_realised_counts *counts);
 
-/* {"archive", "first_date", "last_date", "no_data_as": "scheduled"|"excluded",
- *  "snapshots_read", ...every count} (new reference). */
+/* The documents of grens_report_realised_counts_json and
+ * grens_report_realised_summary_json as JSON (new reference; NULL when they
+ * could not be made), for the commands that put them into their own. */
 json_t *realised_cli_counts_json(const realised_cli_args *r, grens_date first, grens_date last,
 				 const grens_rt_realised_counts *c);
-
-/* The comparison of a summary and its breaks as JSON (new reference):
- * {"steps","planned","held","broken","no_data","share_held","extra_p50_s",
- *  "extra_p90_s","scheduled":{"median_s","p90_s","share_under_threshold"},
- *  "realised":{...},"delta_median_s","breaks":[{"station":{"id","name"},
- *  "from_route","to_route","reason","count"}]} */
 json_t *realised_cli_summary_json(const grens_timetable *tt, const grens_access_realised *cmp,
 				  bool all, grens_date date, int32_t threshold);
-/* The same as text lines, each prefixed by prefix. */
-void realised_cli_summary_text(FILE *o, const grens_timetable *tt,
-			       const grens_access_realised *cmp, bool all, grens_date date,
-			       int32_t threshold, const char *prefix);
-/* CSV of one summary: the header when header, else the row for label. */
-void realised_cli_summary_csv(FILE *o, const grens_timetable *tt, const grens_access_realised *cmp,
-			      bool all, grens_date date, int32_t threshold, const char *label,
-			      bool header);
 
 #endif

@@ -1527,6 +1527,173 @@ out:
 	grens_gtfs_free(de);
 }
 
+/* ---- the info, link, realised and places documents ------------------------------ */
+static char *doc_text(int (*write)(FILE *, const grens_report_info *, grens_error *),
+		      const grens_report_info *doc)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	grens_error err;
+	grens_error_clear(&err);
+	CHECK_INT(write(f, doc, &err), 0);
+	fclose(f);
+	return buf;
+}
+
+static char *link_text(int (*write)(FILE *, const grens_timetable *, const grens_net_link_report *,
+				    grens_error *),
+		       const grens_timetable *tt, const grens_net_link_report *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	grens_error err;
+	grens_error_clear(&err);
+	CHECK_INT(write(f, tt, r, &err), 0);
+	fclose(f);
+	return buf;
+}
+
+static void test_command_docs(void)
+{
+	grens_gtfs_feed *nl = load_feed("tests/fixtures/link-nl", "nl");
+	grens_gtfs_feed *de = load_feed("tests/fixtures/link-de", "de");
+	grens_diag *diag = grens_diag_new(), *net_diag = grens_diag_new();
+	grens_timetable *tt = NULL;
+	grens_net_link_report *lr = NULL;
+	grens_access_places *places = NULL;
+	char *text = NULL;
+	json_t *j = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	CHECK(nl && de && diag && net_diag);
+	if (!nl || !de || !diag || !net_diag)
+		goto out;
+	const grens_gtfs_feed *feeds[] = {nl, de};
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	CHECK_INT(grens_net_build_linked(&tt, &lr, feeds, 2, &no, net_diag, &err), 0);
+	if (!tt || !lr)
+		goto out;
+
+	/* info: an unusable feed is left out, a notice is summarised */
+	grens_diag_add(diag, "invalid_time", GRENS_SEVERITY_ERROR, "stop_times.txt", 7,
+		       "arrival_time", "25:61:00");
+	const grens_gtfs_feed *ifeeds[] = {nl, NULL, de};
+	const grens_diag *idiags[] = {diag, NULL, NULL};
+	grens_report_info info = {.feeds = ifeeds,
+				  .diags = idiags,
+				  .feed_count = 3,
+				  .tt = tt,
+				  .net_diag = net_diag,
+				  .max_notices = 5};
+	text = doc_text(grens_report_info_write_json, &info);
+	j = text ? json_loads(text, 0, NULL) : NULL;
+	CHECK(j != NULL);
+	json_t *jf = json_object_get(j, "feeds");
+	CHECK_INT(json_array_size(jf), 2);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(jf, 0), "name")), "nl");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(jf, 1), "name")), "de");
+	json_t *n0 = json_array_get(json_object_get(json_array_get(jf, 0), "notices"), 0);
+	CHECK_STR(json_string_value(json_object_get(n0, "code")), "invalid_time");
+	CHECK_STR(json_string_value(json_object_get(n0, "severity")), "error");
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(n0, "first"), "line")), 7);
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(j, "timetable"), "stops")),
+		  tt->stop_count);
+	CHECK(json_object_get(json_array_get(jf, 0), "clip") == NULL);
+	json_decref(j);
+	j = NULL;
+	free(text);
+	text = doc_text(grens_report_info_write_text, &info);
+	CHECK(text && strncmp(text, "feed nl (", 9) == 0);
+	CHECK(text && strstr(text, "  notices  1 errors, 0 warnings, 0 info\n"));
+	CHECK(text &&
+	      strstr(text, "stop_times.txt:7: arrival_time: error: invalid_time: 25:61:00"));
+	CHECK(text && strstr(text, "\nfeed de ("));
+	free(text);
+	text = NULL;
+	CHECK_INT(grens_report_info_write_json(NULL, &info, &err), GRENS_EINVAL);
+
+	/* link: the three renderings agree on the matches */
+	text = link_text(grens_report_link_write_json, tt, lr);
+	j = text ? json_loads(text, 0, NULL) : NULL;
+	CHECK(j != NULL);
+	CHECK_INT(json_array_size(json_object_get(j, "matches")), lr->match_count);
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(j, "counts"), "stops")),
+		  tt->stop_count);
+	CHECK_INT(json_array_size(json_object_get(j, "feeds")), 2);
+	json_decref(j);
+	j = NULL;
+	free(text);
+	text = link_text(grens_report_link_write_csv, tt, lr);
+	CHECK(text && strncmp(text, "section,rule,distance_m,feed_a,", 31) == 0);
+	CHECK(lr->match_count == 0 || (text && strstr(text, "\nmatch,")));
+	free(text);
+	text = link_text(grens_report_link_write_text, tt, lr);
+	char want[64];
+	snprintf(want, sizeof(want), "\nmatched stations: %u\n", lr->match_count);
+	CHECK(text && strstr(text, want));
+	snprintf(want, sizeof(want), "timetable: %u stops, %u trips\n", tt->stop_count,
+		 tt->trip_count);
+	CHECK(text && strstr(text, want));
+	free(text);
+	text = NULL;
+	CHECK_INT(grens_report_link_write_csv(stdout, tt, NULL, &err), GRENS_EINVAL);
+
+	/* realised counts: dates, the no-data rule and a moment in UTC */
+	grens_rt_realised_counts rc = {0};
+	rc.snapshots_read = 3;
+	rc.first_snapshot = 86400; /* 1970-01-02T00:00:00Z */
+	CHECK_INT(grens_report_realised_counts_json(&text, "arch", true,
+						    grens_date_from_ymd(2026, 6, 16),
+						    grens_date_from_ymd(2026, 6, 17), &rc, &err),
+		  0);
+	j = text ? json_loads(text, 0, NULL) : NULL;
+	CHECK_STR(json_string_value(json_object_get(j, "first_date")), "2026-06-16");
+	CHECK_STR(json_string_value(json_object_get(j, "last_date")), "2026-06-17");
+	CHECK_STR(json_string_value(json_object_get(j, "no_data_as")), "scheduled");
+	CHECK_STR(json_string_value(json_object_get(j, "first_snapshot")), "1970-01-02T00:00:00Z");
+	CHECK(json_is_null(json_object_get(j, "last_snapshot")));
+	CHECK_INT(json_integer_value(json_object_get(j, "snapshots_read")), 3);
+	json_decref(j);
+	j = NULL;
+	free(text);
+	text = NULL;
+	CHECK_INT(grens_report_realised_counts_json(&text, NULL, true, 0, 0, &rc, &err),
+		  GRENS_EINVAL);
+	CHECK(text == NULL);
+
+	/* places: the link options and the empty unplaced set */
+	grens_access_link_options lo = GRENS_ACCESS_LINK_OPTIONS_INIT;
+	CHECK_INT(grens_report_places_access_json(&text, &lo, &err), 0);
+	j = text ? json_loads(text, 0, NULL) : NULL;
+	CHECK(json_is_array(json_object_get(j, "modes")));
+	CHECK(json_real_value(json_object_get(j, "feeder_speed_kmh")) == lo.feeder_speed_mps * 3.6);
+	json_decref(j);
+	j = NULL;
+	free(text);
+	text = NULL;
+	CHECK_INT(grens_access_places_new(&places, &err), 0);
+	CHECK_INT(grens_report_places_unplaced_json(&text, places, &err), 0);
+	CHECK_STR(text, "{\"municipalities\":0,\"population\":0}");
+	char line[256];
+	grens_report_places_unplaced_text(line, sizeof(line), places);
+	CHECK_STR(line, "0 people in 0 municipalities could not be placed (no coordinates)");
+	grens_report_places_ties_text(line, sizeof(line), NULL, &lo);
+	CHECK_STR(line, "");
+	CHECK_INT(grens_report_places_ties_json(NULL, NULL, &err), GRENS_EINVAL);
+out:
+	free(text);
+	json_decref(j);
+	grens_access_places_free(places);
+	grens_net_link_report_free(lr);
+	grens_net_free(tt);
+	grens_diag_free(diag);
+	grens_diag_free(net_diag);
+	grens_gtfs_free(nl);
+	grens_gtfs_free(de);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/grens-test-report-XXXXXX");
@@ -1546,6 +1713,7 @@ int main(void)
 	test_rt_doc();
 
 	test_report_job();
+	test_command_docs();
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
