@@ -1,9 +1,12 @@
 /* grens report: writers for results (CSV, JSON, GeoJSON), the
  * self-contained HTML report, provenance, and the diff between two reports.
  *
- * The module formats and writes; it computes no routes. Commands fill a
- * table or a report with results they got from route/, access/ and
- * scenario/, then write it.
+ * The module formats and writes, and it holds the jobs: grens compare,
+ * access and report as one library call each (grens_report_compare_run_new,
+ * grens_report_access_run, grens_report_fill), which build the networks
+ * (net/, scenario/, rt/), route through access/ and fill the documents the
+ * encoders here write. The CLI and a server only parse, call and write; the
+ * routing itself stays in route/ and access/.
  *
  *  - A table (grens_report_table) is typed rows; the same table can be
  *    written as CSV (RFC 4180), as a JSON array of objects, or as a GeoJSON

@@ -1357,6 +1357,132 @@ static json_t *report_doc(const grens_report *rep)
  * and takes 20 min, and the 06:50 departure waits 10 min for it (30 min).
  * A scenario without edits ("same") is the base again: the same journey,
  * a saving of 0. No places: the note says so. */
+/* ---- the compare job ------------------------------------------------------------
+ * grens_report_compare_run_new on link-nl + link-de, Maastricht -> Heerlen one
+ * way on Tue 2026-03-10, steps 06:50 and 07:00 (600 s). The only trip from
+ * Maastricht is nl-re18-1 (RE18): mt:1 d 07:00, hrl:1 a 07:20.
+ *   base:    06:50 -> wait 10 min + 20 min = 1800 s; 07:00 -> 1200 s;
+ *            min 1200, max 1800, both steps reached; first and last
+ *            departure 07:00 = 25200 s.
+ *   no-re18: `remove: {feed: nl, routes: [RE18]}` leaves Maastricht without
+ *            trips: no step reached, delta_min unreached.
+ * Mon 2026-03-16: link-nl (calendar_dates 9-13 March) runs nothing, link-de
+ * (calendar to 20 March) runs: the run goes on with a no_service_on_date
+ * note for nl. Tue 2027-01-05: neither runs: GRENS_ENOTFOUND. */
+static void test_compare_job(void)
+{
+	grens_gtfs_feed *nl = load_feed("tests/fixtures/link-nl", "nl");
+	grens_gtfs_feed *de = load_feed("tests/fixtures/link-de", "de");
+	grens_scenario *sc = NULL;
+	grens_report_compare_run *run = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	json_t *doc = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	CHECK(nl && de);
+	if (!nl || !de)
+		goto out;
+	const char *yaml = "name: no-re18\nedits:\n  - remove: { feed: nl, routes: [RE18] }\n";
+	CHECK_INT(grens_scenario_parse(&sc, yaml, strlen(yaml), "no-re18.yaml", &err), 0);
+	const grens_gtfs_feed *feeds[] = { nl, de };
+	const grens_scenario *scs[] = { sc };
+	const char *from[] = { "Maastricht" }, *to[] = { "Heerlen" };
+	grens_date dates[] = { grens_date_from_ymd(2026, 3, 10) };
+	grens_report_compare_job job = GRENS_REPORT_COMPARE_JOB_INIT;
+	job.source.feeds = feeds;
+	job.source.feed_count = 2;
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	job.source.options = no;
+	job.scenarios = scs;
+	job.scenario_count = 1;
+	job.from = from;
+	job.from_count = 1;
+	job.to = to;
+	job.to_count = 1;
+	job.one_way = true;
+	job.dates = dates;
+	job.date_count = 1;
+	job.window_start = 6 * 3600 + 50 * 60;
+	job.window_end = 7 * 3600;
+	job.step = 600;
+	CHECK_INT(grens_report_compare_run_new(&run, &job, NULL, &err), 0);
+	if (!run)
+		goto out;
+	grens_report_compare d = grens_report_compare_run_document(run);
+	CHECK_INT(d.network_count, 2);
+	CHECK_STR(d.networks[1].name, "no-re18");
+	CHECK_STR(d.networks[1].sha256, grens_scenario_hash(sc));
+	CHECK_INT(grens_access_od_result_count(d.od), 2);
+	const grens_access_od_row *b = grens_access_od_result_row(d.od, 0);
+	const grens_access_od_row *s = grens_access_od_result_row(d.od, 1);
+	CHECK(b && s);
+	if (!b || !s)
+		goto out;
+	CHECK_INT(b->network, 0);
+	CHECK_INT(b->summary.steps, 2);
+	CHECK_INT(b->summary.reached, 2);
+	CHECK_INT(b->summary.min, 1200);
+	CHECK_INT(b->summary.max, 1800);
+	CHECK_INT(b->first_departure, 7 * 3600);
+	CHECK_INT(b->last_departure, 7 * 3600);
+	CHECK_INT(s->network, 1);
+	CHECK_INT(s->summary.reached, 0);
+	CHECK_INT(s->delta_min, GRENS_ROUTE_UNREACHED);
+	CHECK_INT(d.note_count, 0);
+	/* the same rows through the JSON encoder */
+	FILE *f = open_memstream(&buf, &len);
+	CHECK_INT(grens_report_compare_write(&d, GRENS_REPORT_COMPARE_JSON, f, &err), 0);
+	fclose(f);
+	doc = buf ? json_loads(buf, 0, NULL) : NULL;
+	CHECK(doc != NULL);
+	const json_t *rows = json_object_get(doc, "rows");
+	CHECK_INT(json_array_size(rows), 2);
+	const json_t *r0 = json_array_get(rows, 0), *r1 = json_array_get(rows, 1);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(r0, "from"), "id")), "nl:mt");
+	CHECK_STR(json_string_value(json_object_get(r0, "scenario")), "base");
+	CHECK_INT(json_integer_value(json_object_get(r0, "min_s")), 1200);
+	CHECK_STR(json_string_value(json_object_get(r0, "first_departure")),
+		  "2026-03-10T07:00:00");
+	CHECK_STR(json_string_value(json_object_get(r1, "scenario")), "no-re18");
+	CHECK(json_is_null(json_object_get(r1, "min_s")));
+	CHECK(json_is_null(json_object_get(r1, "best_journey")));
+	grens_report_compare_run_free(run);
+	run = NULL;
+
+	/* nl runs nothing on Mon 2026-03-16: a note, the run goes on */
+	dates[0] = grens_date_from_ymd(2026, 3, 16);
+	job.scenario_count = 0;
+	CHECK_INT(grens_report_compare_run_new(&run, &job, NULL, &err), 0);
+	if (run) {
+		d = grens_report_compare_run_document(run);
+		CHECK_INT(d.note_count, 1);
+		if (d.note_count == 1) {
+			CHECK_STR(d.notes[0].code, "no_service_on_date");
+			CHECK_STR(d.notes[0].feed, "nl");
+			CHECK_STR(d.notes[0].date, "2026-03-16");
+		}
+		grens_report_compare_run_free(run);
+		run = NULL;
+	}
+	/* no feed runs on 2027-01-05; an unknown place is a bad argument */
+	dates[0] = grens_date_from_ymd(2027, 1, 5);
+	CHECK_INT(grens_report_compare_run_new(&run, &job, NULL, &err), GRENS_ENOTFOUND);
+	CHECK(run == NULL);
+	dates[0] = grens_date_from_ymd(2026, 3, 10);
+	from[0] = "Nowhere";
+	CHECK_INT(grens_report_compare_run_new(&run, &job, NULL, &err), GRENS_EARG);
+	CHECK(strstr(err.message, "Nowhere") != NULL);
+	CHECK(run == NULL);
+out:
+	grens_report_compare_run_free(run);
+	json_decref(doc);
+	free(buf);
+	grens_scenario_free(sc);
+	grens_gtfs_free(nl);
+	grens_gtfs_free(de);
+}
+
 static void test_report_job(void)
 {
 	grens_gtfs_feed *nl = load_feed("tests/fixtures/link-nl", "nl");
@@ -1712,6 +1838,7 @@ int main(void)
 	test_access_doc();
 	test_rt_doc();
 
+	test_compare_job();
 	test_report_job();
 	test_command_docs();
 	char cmd[300];
