@@ -142,6 +142,9 @@ struct json_t;
 /* Write root as indented JSON and a newline to stdout and release it (root
  * may be NULL: building it failed). 0, or -1 after a message. */
 int cli_write_json(const char *cmd, struct json_t *root);
+/* A document of report/ (compact JSON text, freed here; may be NULL) as
+ * JSON for a command's own document; NULL when it could not be made. */
+struct json_t *cli_json_take(char *text);
 
 /* One CSV field, quoted when it holds a comma, quote or line break. */
 void cli_csv_field(FILE *out, const char *s);

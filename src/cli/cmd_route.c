@@ -85,8 +85,9 @@ static json_t *journeys_json(const grens_timetable *tt, const grens_route_result
 		char *text = NULL;
 		json_t *jo = NULL;
 		if (!grens_report_journey_json(&text, tt, ov, date, res, j, err))
-			jo = json_loads(text, 0, NULL);
-		free(text);
+			jo = cli_json_take(text);
+		else
+			free(text);
 		if (!jo || json_array_append_new(arr, jo)) {
 			json_decref(arr);
 			return NULL;

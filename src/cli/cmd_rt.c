@@ -169,9 +169,7 @@ int cmd_rt(int argc, char **argv)
 			cli_report_error("rt", &err);
 			goto done;
 		}
-		json_t *root = json_loads(text, 0, NULL);
-		free(text);
-		if (cli_write_json("rt", root) != 0)
+		if (cli_write_json("rt", cli_json_take(text)) != 0)
 			goto done;
 	} else if (grens_report_rt_write_text(stdout, tt, ov, &err) != 0) {
 		goto done; /* a failed write: the exit status says it */

@@ -379,6 +379,13 @@ unknown:
 	return CLI_PARSE_OK;
 }
 
+json_t *cli_json_take(char *text)
+{
+	json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+	free(text);
+	return j;
+}
+
 int cli_write_json(const char *cmd, json_t *root)
 {
 	int rc = root ? json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;

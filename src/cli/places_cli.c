@@ -90,34 +90,25 @@ int places_cli_read(const char *cmd, const char *const *paths, uint32_t n,
 	return rc;
 }
 
-/* A document of report/ (compact JSON text, freed here) as JSON for a
- * command's own document; NULL when it could not be made. */
-static json_t *loaded(char *text)
-{
-	json_t *j = text ? json_loads(text, 0, NULL) : NULL;
-	free(text);
-	return j;
-}
-
 json_t *places_cli_ties_json(const grens_access_network *net)
 {
 	char *text = NULL;
 	(void)grens_report_places_ties_json(&text, net, NULL);
-	return loaded(text);
+	return cli_json_take(text);
 }
 
 json_t *places_cli_unplaced_json(const grens_access_places *places)
 {
 	char *text = NULL;
 	(void)grens_report_places_unplaced_json(&text, places, NULL);
-	return loaded(text);
+	return cli_json_take(text);
 }
 
 json_t *places_cli_access_json(const grens_access_link_options *o)
 {
 	char *text = NULL;
 	(void)grens_report_places_access_json(&text, o, NULL);
-	return loaded(text);
+	return cli_json_take(text);
 }
 
 static long long jint(const json_t *o, const char *a, const char *b)

@@ -68,22 +68,13 @@ done:
 	return code;
 }
 
-/* A document of report/ (compact JSON text, freed here) as JSON for a
- * command's own document; NULL when it could not be made. */
-static json_t *loaded(char *text)
-{
-	json_t *j = text ? json_loads(text, 0, NULL) : NULL;
-	free(text);
-	return j;
-}
-
 json_t *realised_cli_counts_json(const realised_cli_args *r, grens_date first, grens_date last,
 				 const grens_rt_realised_counts *c)
 {
 	char *text = NULL;
 	(void)grens_report_realised_counts_json(&text, r->archive, r->no_data_as_scheduled, first,
 						last, c, NULL);
-	return loaded(text);
+	return cli_json_take(text);
 }
 
 json_t *realised_cli_summary_json(const grens_timetable *tt, const grens_access_realised *cmp,
@@ -91,5 +82,5 @@ json_t *realised_cli_summary_json(const grens_timetable *tt, const grens_access_
 {
 	char *text = NULL;
 	(void)grens_report_realised_summary_json(&text, tt, cmp, all, date, threshold, NULL);
-	return loaded(text);
+	return cli_json_take(text);
 }
