@@ -68,6 +68,11 @@ typedef struct grens_timetable {
 	uint32_t service_count;
 	uint32_t words_per_service; /* (day_count + 63) / 64 */
 	uint64_t *service_days;	    /* [service * words_per_service + day/64] bit day%64 */
+	/* [service] string offset of the GTFS service_id of a feed's service
+	 * (feed: the feed of the trips that use it), "" for a service the
+	 * builder derived (split by a time-zone shift, reduced by merging).
+	 * NULL in a timetable made by hand or a snapshot of grens 0.2.0. */
+	uint32_t *service_id;
 
 	/* ---- stops ---- */
 	uint32_t stop_count;

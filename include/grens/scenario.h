@@ -19,6 +19,7 @@
 
 #include "grens/core.h"
 #include "grens/gtfs.h"
+#include "grens/net.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -84,6 +85,24 @@ grens_scenario_result_feeds(const grens_scenario_result *res, uint32_t *count);
 GRENS_EXTERN const grens_scenario_stats *
 grens_scenario_result_stats(const grens_scenario_result *res);
 GRENS_EXTERN void grens_scenario_result_free(grens_scenario_result *res);
+
+/* Apply the edits to a built timetable instead (one from grens_net_build or
+ * a snapshot), building nothing: the result shares the base's stops,
+ * footpaths, strings and id and name index, keeps the base's trip indices
+ * (a removed or changed trip runs on no day) and adds the new and changed
+ * trips in patterns of their own, so it costs the copied trip and pattern
+ * arrays, not a rebuild. Edits read as grens_scenario_apply reads them;
+ * grens-scenario(5) "Applied to a built timetable" lists where the answers
+ * can differ (a trip merged across feeds is edited as one run, a stop of
+ * another feed is called at as it is) and what needs the feeds: overlay
+ * edits, add-line `service-id`, and edits that set times in a feed whose
+ * time zone keeps another offset than the query's (GRENS_EARG, naming the
+ * edit's line). stats (may be NULL) gets the counts. On success *out is the
+ * caller's (grens_net_free) and must not outlive base. Errors as
+ * grens_scenario_apply. */
+GRENS_EXTERN int grens_scenario_derive(grens_timetable **out, grens_scenario_stats *stats,
+				       const grens_scenario *sc, const grens_timetable *base,
+				       grens_diag *diag, grens_error *err);
 
 #ifdef __cplusplus
 }

@@ -605,8 +605,6 @@ int cmd_access(int argc, char **argv)
 		for (uint32_t i = 0; i < a.place_files; i++)
 			a.places[i] = owned_places[i];
 	}
-	if ((code = cli_source_refuse(CMD, &a.feeds, a.scenario != NULL, "--scenario")))
-		goto done;
 	code = CLI_EXIT_FAIL;
 	if (load_places(&a, &places) ||
 	    (!a.feeds.snapshot && cli_links_load(CMD, &a.link_args, &links)))

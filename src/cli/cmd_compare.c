@@ -300,8 +300,7 @@ int cmd_compare(int argc, char **argv)
 		code = CLI_EXIT_USAGE;
 		goto done;
 	}
-	if ((code = cli_source_refuse(CMD, &a.feeds, a.scenario_count > 0, "--scenario")) ||
-	    (code = cli_source_refuse(CMD, &a.feeds, a.rt != NULL, "--rt")) ||
+	if ((code = cli_source_refuse(CMD, &a.feeds, a.rt != NULL, "--rt")) ||
 	    (code = cli_source_load(CMD, &a.feeds, &a.link, &src)))
 		goto done;
 	code = CLI_EXIT_FAIL;

@@ -249,8 +249,6 @@ int cmd_report(int argc, char **argv)
 	spec.t0 = window.start;
 	spec.t1 = window.end;
 	bool embedded = spec.feeds.count == 0;
-	if ((code = cli_source_refuse(CMD, &spec.feeds, spec.scenario_count > 0, "--scenario")))
-		return code;
 	code = CLI_EXIT_FAIL;
 	if (!date_given)
 		spec.date = GRENS_DATE_NONE; /* report_cli_fill picks it from the feeds */

@@ -56,6 +56,32 @@ int route_cli_scenario_apply(const char *cmd, const grens_scenario *sc,
 	return 0;
 }
 
+int route_cli_scenario_derive(const char *cmd, const grens_scenario *sc,
+			      const grens_timetable *base, grens_timetable **out)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	grens_diag *diag = grens_diag_new();
+	if (!diag) {
+		cli_errorf(cmd, "out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	grens_scenario_stats st;
+	int rc = grens_scenario_derive(out, &st, sc, base, diag, &err);
+	cli_print_notices(diag, 10);
+	grens_diag_free(diag);
+	if (rc) {
+		cli_report_error(cmd, &err);
+		return CLI_EXIT_FAIL;
+	}
+	fprintf(stderr,
+		"grens %s: scenario %s (sha256 %.12s) on the snapshot: %u edits, %u trips added, "
+		"%u removed, %u changed\n",
+		cmd, grens_scenario_name(sc), grens_scenario_hash(sc), st.edits, st.trips_added,
+		st.trips_removed, st.trips_changed);
+	return 0;
+}
+
 int route_cli_rt_apply(const char *cmd, const char *label, const grens_timetable *tt,
 		       const grens_gtfs_feed *const *feeds, uint32_t n, const grens_rt_feed *rtf,
 		       grens_rt_overlay **out)
@@ -102,7 +128,6 @@ int route_cli_load_net_realised(const char *cmd, cli_feed_list *feeds, const cli
 	memset(out, 0, sizeof(*out));
 	int code = CLI_EXIT_FAIL;
 	if ((code = route_cli_rt_check_path(cmd, rt)) ||
-	    (code = cli_source_refuse(cmd, feeds, scenario != NULL, "--scenario")) ||
 	    (code = cli_source_refuse(cmd, feeds, rt != NULL, "--rt")) ||
 	    (scenario && (code = route_cli_scenario_load(cmd, scenario, &out->sc))))
 		goto done;
@@ -119,12 +144,18 @@ int route_cli_load_net_realised(const char *cmd, cli_feed_list *feeds, const cli
 		goto done;
 	const grens_gtfs_feed *const *use = (const grens_gtfs_feed *const *)src.feeds;
 	uint32_t count = src.count;
-	if (out->sc) {
+	if (out->sc && !src.snapshot) {
 		if (route_cli_scenario_apply(cmd, out->sc, use, count, &applied))
 			goto done;
 		use = grens_scenario_result_feeds(applied, &count);
 	}
-	if (src.snapshot) {
+	if (src.snapshot && out->sc) {
+		/* the scenario on the built timetable; the snapshot stays beneath it */
+		out->base = src.snapshot;
+		src.snapshot = NULL;
+		if (route_cli_scenario_derive(cmd, out->sc, out->base, &out->tt))
+			goto done;
+	} else if (src.snapshot) {
 		/* the net owns the mapping: the routing outlives this function */
 		out->tt = src.snapshot;
 		src.snapshot = NULL;
@@ -152,6 +183,7 @@ void route_cli_net_free(route_cli_net *net)
 {
 	grens_rt_overlay_release(net->ov);
 	grens_net_free(net->tt);
+	grens_net_free(net->base);
 	grens_scenario_free(net->sc);
 	memset(net, 0, sizeof(*net));
 }

@@ -17,6 +17,7 @@ typedef struct route_cli_net {
 	grens_timetable *tt;
 	grens_scenario *sc;     /* the applied scenario or NULL (its name and hash) */
 	grens_rt_overlay *ov;   /* live times or NULL */
+	grens_timetable *base;  /* a snapshot tt was derived from (the scenario), or NULL */
 } route_cli_net;
 
 /* Load the listed feeds (the defaults when empty) and build the linked
@@ -37,6 +38,11 @@ int route_cli_load_net_realised(const char *cmd, cli_feed_list *feeds, const cli
 				grens_date first, grens_date last, route_cli_net *out,
 				grens_rt_realised_counts *counts);
 void route_cli_net_free(route_cli_net *net);
+
+/* Apply sc to a built timetable (grens_scenario_derive) into *out, with the
+ * notices and a summary line on stderr. CLI_EXIT_FAIL with the error. */
+int route_cli_scenario_derive(const char *cmd, const grens_scenario *sc,
+			      const grens_timetable *base, grens_timetable **out);
 
 /* The pieces of route_cli_load_net, for commands that build several
  * networks (grens compare). Each prints its reason and returns an exit

@@ -173,10 +173,8 @@ int cli_source_refuse(const char *cmd, const cli_feed_list *list, bool given, co
 	if (!list->snapshot || !given)
 		return 0;
 	/* realtime matching reads the feeds' stop_sequence and routes */
-	bool rt = strncmp(what, "--rt", 4) == 0;
 	cli_errorf(cmd, "%s needs --feed: %s, and %s holds the built timetable only", what,
-		   rt ? "matching realtime updates reads the GTFS feeds' stop_sequence and routes"
-		      : "a scenario edits the GTFS feeds before the timetable is built",
+		   "matching realtime updates reads the GTFS feeds' stop_sequence and routes",
 		   list->snapshot);
 	return CLI_EXIT_USAGE;
 }

@@ -1089,7 +1089,21 @@ static int finish_services(struct builder *b)
 	if (sv->count && tt->words_per_service)
 		memcpy(tt->service_days, sv->bits,
 		       (size_t)sv->count * tt->words_per_service * sizeof(uint64_t));
-	return 0;
+	/* the feeds' services come first, at service_base: their GTFS ids */
+	if (ARENA_ARRAY(b, tt->service_id, sv->count ? sv->count : 1))
+		return GRENS_ENOMEM;
+	uint32_t empty;
+	int rc = pool_add_fixed(&b->pool, "", &empty);
+	for (uint32_t i = 0; !rc && i < sv->count; i++)
+		tt->service_id[i] = empty;
+	for (uint32_t f = 0; !rc && f < b->c.feed_count; f++) {
+		const grens_gtfs_feed *feed = b->c.feeds[f];
+		for (uint32_t j = 0; !rc && j < feed->service_count; j++)
+			if (b->c.service_base[f] + j < sv->count)
+				rc = pool_add_fixed(&b->pool, feed->services[j].id,
+						    &tt->service_id[b->c.service_base[f] + j]);
+	}
+	return rc;
 }
 
 static int build_report(struct builder *b, grens_net_link_report **out)

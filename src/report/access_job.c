@@ -600,9 +600,10 @@ static int sides_run(job_run *r, const char *const *names, uint32_t nfeeds,
 		snprintf(alt_list + l, sizeof(alt_list) - l, "%s%s", i ? "," : "", names[i]);
 	}
 	grens_net_source alt_src = job->source;
+	grens_timetable *alt_tt = NULL;
 	if (job->scenario) {
-		rc = grens_scenario_apply(&applied, job->scenario, job->source.feeds,
-					  job->source.feed_count, r->diag, r->err);
+		rc = report_job_scenario_net(&alt_tt, &applied, job->scenario, &job->source,
+					     r->diag, NULL, r->err);
 		if (rc) {
 			/* a scenario that does not fit the feeds is a bad argument */
 			if (rc != GRENS_EIO && rc != GRENS_ENOMEM) {
@@ -612,12 +613,13 @@ static int sides_run(job_run *r, const char *const *names, uint32_t nfeeds,
 			}
 			goto done;
 		}
-		alt_src.feeds = grens_scenario_result_feeds(applied, &alt_src.feed_count);
+		if (applied)
+			alt_src.feeds = grens_scenario_result_feeds(applied, &alt_src.feed_count);
 	}
 	bool vs = job->realised_vs_scheduled;
 	if (job->scenario || vs) {
 		if ((rc = run_side(r, &base, &job->source, NULL, NULL, NULL)) ||
-		    (rc = run_side(r, &alt, &alt_src, vs ? job->realised_tt : NULL, base.net,
+		    (rc = run_side(r, &alt, &alt_src, vs ? job->realised_tt : alt_tt, base.net,
 				   vs ? job->realised : NULL)))
 			goto done;
 		if ((rc = grens_access_compare(&deltas, &nd, base.result, alt.result, r->err)))
@@ -658,6 +660,7 @@ done:
 	free(deltas);
 	side_free(&alt);
 	side_free(&base);
+	grens_net_free(alt_tt);
 	grens_scenario_result_free(applied);
 	return rc;
 }
@@ -675,10 +678,6 @@ static int check_job(const grens_report_access_job *job, grens_error *err)
 		return grens_error_set(err, GRENS_EARG, "the access job needs a date");
 	if (job->places_file_count && !job->places_files)
 		return grens_error_set(err, GRENS_EARG, "places_files is NULL");
-	if (job->scenario && job->source.snapshot)
-		return grens_error_set(err, GRENS_EARG,
-				       "a scenario edits the GTFS feeds before the timetable is "
-				       "built: it needs feeds, not a snapshot");
 	if (job->sensitivity && job->source.snapshot)
 		/* the other assumption sets are other timetables */
 		return grens_error_set(err, GRENS_EARG,

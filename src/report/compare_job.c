@@ -84,7 +84,8 @@ static int add_live(grens_report_compare_run *run, struct network *net, bool liv
 				   err);
 }
 
-/* One network: the source's feeds (edited by sc when given), built. */
+/* One network: the source's feeds (edited by sc when given), built; on a
+ * snapshot, sc applied to it. */
 static int build(grens_report_compare_run *run, struct network *net, const grens_scenario *sc,
 		 bool live, grens_diag *diag, grens_error *err)
 {
@@ -94,11 +95,13 @@ static int build(grens_report_compare_run *run, struct network *net, const grens
 		snprintf(net->name, sizeof(net->name), "%s", grens_scenario_name(sc));
 		net->hash = grens_scenario_hash(sc);
 		net->description = grens_scenario_description(sc);
-		rc = report_job_scenario_apply(&net->res, sc, src.feeds, src.feed_count, diag,
-					       &run->job->log, err);
+		rc = report_job_scenario_net(&net->tt, &net->res, sc, &src, diag, &run->job->log,
+					     err);
 		if (rc)
 			return rc;
-		src.feeds = grens_scenario_result_feeds(net->res, &src.feed_count);
+		if (net->res)
+			src.feeds = grens_scenario_result_feeds(net->res, &src.feed_count);
+		return add_live(run, net, live, src.feeds, src.feed_count, diag, err);
 	}
 	grens_error e;
 	grens_error_clear(&e);
@@ -190,10 +193,10 @@ static int check_job(const grens_report_compare_job *job, grens_error *err)
 	if (job->scenario_count + 2 > MAX_NETWORKS)
 		return grens_error_set(err, GRENS_ELIMIT, "more than %u scenarios",
 				       MAX_NETWORKS - 2);
-	if (job->source.snapshot && (job->scenario_count || job->rt))
+	if (job->source.snapshot && job->rt)
 		return grens_error_set(err, GRENS_EARG,
-				       "a scenario or realtime edits or matches the GTFS feeds, "
-				       "which a snapshot does not hold");
+				       "realtime matching reads the GTFS feeds' stop_sequence and "
+				       "routes, which a snapshot does not hold");
 	if (job->realised_vs_scheduled && (!job->realised_archive || job->scenario_count))
 		return grens_error_set(err, GRENS_EARG,
 				       "realised_vs_scheduled needs a realised archive and takes "
@@ -313,7 +316,7 @@ void grens_report_compare_run_free(grens_report_compare_run *run)
 	if (!run)
 		return;
 	grens_access_od_result_free(run->od);
-	for (uint32_t i = 0; i < MAX_NETWORKS; i++) {
+	for (uint32_t i = MAX_NETWORKS; i-- > 0;) {
 		grens_rt_overlay_release(run->nets[i].ov);
 		grens_net_free(run->nets[i].tt);
 		grens_scenario_result_free(run->nets[i].res);

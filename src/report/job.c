@@ -389,7 +389,7 @@ static int add_population(const job_fill *jf)
 	return 0;
 }
 
-/* One scenario: apply it to the feeds, rebuild, and analyse. */
+/* One scenario: apply it (to the feeds, rebuilt, or to the snapshot), and analyse. */
 static int scenario(const job_fill *jf, const grens_scenario *sc,
 		    const grens_access_places *places, const grens_access_network *ties,
 		    const grens_access_od_result *base)
@@ -400,15 +400,10 @@ static int scenario(const job_fill *jf, const grens_scenario *sc,
 	/* the scenario's own notices are not the report's */
 	grens_diag *diag = grens_diag_new();
 	int rc = diag ? 0 : job_nomem(jf->err);
-	if (rc || (rc = grens_scenario_apply(&res, sc, src->feeds, src->feed_count, diag,
-					     jf->err)) ||
+	if (rc || (rc = report_job_scenario_net(&tt, &res, sc, src, diag, NULL, jf->err)) ||
 	    (rc = grens_report_add_scenario(jf->report, grens_scenario_name(sc),
 					    grens_scenario_hash(sc), grens_scenario_description(sc),
-					    jf->err)))
-		goto done;
-	uint32_t n;
-	const grens_gtfs_feed *const *modified = grens_scenario_result_feeds(res, &n);
-	if ((rc = job_build(jf, modified, n, NULL, &tt)) ||
+					    jf->err)) ||
 	    (rc = job_analyse(jf, tt, places, grens_scenario_name(sc), base, NULL)))
 		goto done;
 	if (jf->job->places)

@@ -70,6 +70,41 @@ int report_job_scenario_apply(grens_scenario_result **out, const grens_scenario 
 	return 0;
 }
 
+int report_job_scenario_net(grens_timetable **tt, grens_scenario_result **res,
+			    const grens_scenario *sc, const grens_net_source *src, grens_diag *diag,
+			    const grens_report_log *log, grens_error *err)
+{
+	*tt = NULL;
+	*res = NULL;
+	if (src->snapshot) {
+		grens_scenario_stats st;
+		int rc = grens_scenario_derive(tt, &st, sc, src->snapshot, diag, err);
+		if (rc)
+			return rc;
+		report_job_logf(log,
+				"scenario %s (sha256 %.12s) on the snapshot: %u edits, %u trips "
+				"added, %u removed, %u changed",
+				grens_scenario_name(sc), grens_scenario_hash(sc), st.edits,
+				st.trips_added, st.trips_removed, st.trips_changed);
+		return 0;
+	}
+	int rc = report_job_scenario_apply(res, sc, src->feeds, src->feed_count, diag, log, err);
+	if (rc)
+		return rc;
+	grens_net_source edited = *src;
+	edited.feeds = grens_scenario_result_feeds(*res, &edited.feed_count);
+	grens_error e;
+	grens_error_clear(&e);
+	rc = grens_net_source_build(tt, &edited, NULL, diag, &e);
+	if (rc) {
+		if (!e.code)
+			grens_error_set(&e, rc, "out of memory");
+		grens_error_set(err, rc, "building the %s network failed: %s",
+				grens_scenario_name(sc), e.message);
+	}
+	return rc;
+}
+
 int report_job_rt_apply(grens_rt_overlay **out, const char *label, const grens_timetable *tt,
 			const grens_gtfs_feed *const *feeds, uint32_t n, const grens_rt_feed *rtf,
 			grens_diag *diag, const grens_report_log *log, grens_error *err)

@@ -29,6 +29,15 @@ int report_job_scenario_apply(grens_scenario_result **out, const grens_scenario 
 			      const grens_gtfs_feed *const *feeds, uint32_t n, grens_diag *diag,
 			      const grens_report_log *log, grens_error *err);
 
+/* The timetable of sc over src into *tt (the caller's, grens_net_free),
+ * logging what it changed. On a snapshot the scenario is applied to the
+ * built timetable (grens_scenario_derive: nothing is built, *tt must not
+ * outlive the snapshot) and *res is NULL; with feeds it edits them (*res
+ * keeps the edited feeds, which *tt's realtime matching reads) and builds. */
+int report_job_scenario_net(grens_timetable **tt, grens_scenario_result **res,
+			    const grens_scenario *sc, const grens_net_source *src, grens_diag *diag,
+			    const grens_report_log *log, grens_error *err);
+
 /* Match a decoded realtime message to tt into *out, logging the counts
  * under label. */
 int report_job_rt_apply(grens_rt_overlay **out, const char *label, const grens_timetable *tt,
