@@ -294,12 +294,6 @@ int cmd_compare(int argc, char **argv)
 	grens_error err;
 	grens_error_clear(&err);
 	double t_start = now_s();
-	if (a.feeds.snapshot && a.default_scenarios) {
-		cli_errorf(CMD, "with --snapshot give --scenario none (the base network only): "
-				"the default proposals edit the GTFS feeds, which needs --feed");
-		code = CLI_EXIT_USAGE;
-		goto done;
-	}
 	if ((code = cli_source_refuse(CMD, &a.feeds, a.rt != NULL, "--rt")) ||
 	    (code = cli_source_load(CMD, &a.feeds, &a.link, &src)))
 		goto done;

@@ -84,6 +84,18 @@ same = [
      "--window", "07:00-09:00", "--format", "json"),
     ("compare", "--scenario", "none", "--format", "json"),
     ("access", "--border-effect", "--format", "json"),
+    # scenarios: applied to the snapshot, they answer as the rebuilt feeds
+    ("compare", "--format", "json"),  # the default scenario
+    ("compare", "--scenario", os.path.join(FEEDS, "scenarios", "ic-aken.yaml"),
+     "--scenario", os.path.join(FEEDS, "scenarios", "ic-denhaag-aken.yaml"), "--format", "json"),
+    ("route", "--from", "Amsterdam Centraal", "--to", "Aachen Hbf", "--date", "2026-03-10",
+     "--time", "08:00", "--scenario", os.path.join(FEEDS, "scenarios", "ic-aken-halfhourly.yaml"),
+     "--format", "json"),
+    ("profile", "--from", "Eindhoven Centraal", "--to", "Aachen Hbf", "--date", "2026-03-10",
+     "--window", "06:00-09:00", "--scenario",
+     os.path.join(FEEDS, "scenarios", "ic-eindhoven-aken.yaml"), "--format", "json"),
+    ("access", "--scenario", os.path.join(FEEDS, "scenarios", "ic-eindhoven-aken-randen.yaml"),
+     "--format", "json"),
 ]
 for args in same:
     a = run(*args)
@@ -126,18 +138,34 @@ check(len(j) >= 1 and j[0]["duration_s"] == 4800 and j[0]["transfers"] == 1,
       f"Aston 06:00 -> Dorp 07:20, one transfer: {j[:1]}")
 check(len(j) >= 1 and j[0]["arrival"] == "2026-03-10T07:20:00", f"arrival: {j[:1]}")
 
+# A scenario on the fixture snapshot (tests/fixtures/scenario-edits/add-line.yaml):
+# line X leaves Aston 06:05 and reaches Dorp 45 min later, 06:50: 2700 s, no
+# transfer (the base needs 80 min and one change).
+r = run("route", "--snapshot", fix, "--from", "t:sa", "--to", "t:d", "--date", "2026-03-10",
+        "--time", "06:00", "--scenario", os.path.join(FIXTURES, "scenario-edits", "add-line.yaml"),
+        "--format", "json")
+check(r.returncode == 0, f"route with a scenario on the fixture snapshot: {r.stderr}")
+j = json.loads(r.stdout)["journeys"] if r.returncode == 0 else []
+check(len(j) >= 1 and j[0]["arrival"] == "2026-03-10T06:50:00" and j[0]["transfers"] == 0,
+      f"Aston 06:05 X -> Dorp 06:50 direct: {j[:1]}")
+check("on the snapshot" in r.stderr, f"the scenario says it ran on the snapshot: {r.stderr}")
+
+# An overlay edit merges a GTFS directory, which a built timetable cannot
+# take: refused as a scenario that does not fit (exit 1), naming the edit.
+r = run("route", "--snapshot", fix, "--from", "t:sa", "--to", "t:d", "--date", "2026-03-10",
+        "--time", "06:00", "--scenario", os.path.join(FIXTURES, "scenario-edits", "overlay.yaml"))
+check(r.returncode == 1 and "overlay.yaml:4:5: overlay: merging a GTFS" in r.stderr
+      and not r.stdout, f"overlay on a snapshot: exit 1 naming the edit: {r.returncode} {r.stderr}")
+
 # ---------------------------------------------------------------------------
 # What a snapshot cannot do is refused with the reason (exit 2)
 q = ["--from", "t:sa", "--to", "t:d", "--date", "2026-03-10", "--time", "06:00"]
 refusals = [
     (["route", "--snapshot", fix, "--feed", FIXTURES, *q], "not both"),
-    (["route", "--snapshot", fix, "--scenario",
-      os.path.join(FIXTURES, "scenario-edits", "add-line.yaml"), *q], "--scenario needs --feed"),
     (["route", "--snapshot", fix, "--rt", os.path.join(tmp, "x.pb"), *q], "--rt needs --feed"),
     (["route", "--snapshot", fix, "--links", "none", *q], "give --links"),
     (["route", "--snapshot", fix, "--min-transfer", "300", *q],
      "built with --min-transfer = 120, asked for 300"),
-    (["compare", "--snapshot", snap], "--scenario none"),
     (["access", "--snapshot", snap, "--border-effect", "--sensitivity"], "--sensitivity"),
 ]
 for args, reason in refusals:

@@ -1290,8 +1290,14 @@ static void test_access_job_snapshot(void)
 	static const char yaml[] = "name: none\nedits: []\n";
 	if (grens_scenario_parse(&sc, yaml, strlen(yaml), NULL, &err) == 0) {
 		job.scenario = sc;
-		CHECK_INT(grens_report_access_run(&doc, &job, NULL, &err), GRENS_EARG);
-		CHECK(strstr(err.message, "not a snapshot") != NULL);
+		/* applied to the snapshot itself (nothing to build): a comparison
+		 * of the base with an unchanged copy */
+		CHECK_INT(grens_report_access_run(&doc, &job, NULL, &err), 0);
+		j = doc ? job_json(doc) : NULL;
+		CHECK(j != NULL);
+		json_decref(j);
+		grens_report_access_free(doc);
+		doc = NULL;
 	}
 	grens_scenario_free(sc);
 	grens_access_places_free(pl);

@@ -77,6 +77,57 @@ static int32_t earliest(const grens_timetable *tt, const char *from, const char 
 	return arrival;
 }
 
+/* The scenario applied to the built base (grens_scenario_derive) must route
+ * as the rebuild from the edited feeds: the earliest arrival and its
+ * transfers between every pair of stations of the base, leaving every 10
+ * minutes from 05:30 to 09:30. Returns the number of differences (-1 when
+ * deriving failed). */
+static int derived_differences(const grens_gtfs_feed *const *feeds, uint32_t n,
+			       const grens_scenario *sc, const grens_timetable *rebuilt)
+{
+	grens_timetable *base = build(feeds, n), *der = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	if (!base)
+		return -1;
+	if (grens_scenario_derive(&der, NULL, sc, base, NULL, &err) != 0) {
+		fprintf(stderr, "derive: %s\n", err.message);
+		grens_net_free(base);
+		return -1;
+	}
+	int diff = 0;
+	char q[2][300];
+	for (uint32_t a = 0; a < base->stop_count; a++) {
+		if (base->stop_parent[a] != GRENS_NONE)
+			continue;
+		for (uint32_t b = 0; b < base->stop_count; b++) {
+			if (b == a || base->stop_parent[b] != GRENS_NONE)
+				continue;
+			const uint32_t ab[2] = {a, b};
+			for (int k = 0; k < 2; k++)
+				snprintf(q[k], sizeof(q[k]), "%s:%s",
+					 grens_net_str(base, base->feed_name[base->stop_feed[ab[k]]]),
+					 grens_net_str(base, base->stop_id[ab[k]]));
+			for (int32_t t = H(5, 30); t <= H(9, 30); t += 600) {
+				int32_t x1 = -2, x2 = -2;
+				int32_t e1 = earliest(rebuilt, q[0], q[1], t, &x1);
+				int32_t e2 = earliest(der, q[0], q[1], t, &x2);
+				if (e1 != e2 || x1 != x2) {
+					if (diff < 5)
+						fprintf(stderr,
+							"derived %s -> %s at %d: %d (%d transfers), "
+							"rebuilt %d (%d)\n",
+							q[0], q[1], t, e2, x2, e1, x1);
+					diff++;
+				}
+			}
+		}
+	}
+	grens_net_free(der);
+	grens_net_free(base);
+	return diff;
+}
+
 struct applied {
 	grens_scenario *sc;
 	grens_scenario_result *res;
@@ -93,12 +144,27 @@ static int apply_text(const grens_gtfs_feed *feed, const char *yaml, struct appl
 		return rc;
 	out->diag = grens_diag_new();
 	rc = grens_scenario_apply(&out->res, out->sc, &feed, 1, out->diag, err);
-	if (rc)
+	if (rc) {
+		/* the built timetable refuses it as the feeds do, at the same place */
+		grens_timetable *base = build(&feed, 1), *der = NULL;
+		grens_error e2;
+		grens_error_clear(&e2);
+		CHECK_INT(base ? grens_scenario_derive(&der, NULL, out->sc, base, NULL, &e2) : -1,
+			  rc);
+		CHECK_INT(e2.line, err->line);
+		CHECK_INT(e2.column, err->column);
+		grens_net_free(der);
+		grens_net_free(base);
 		return rc;
+	}
 	uint32_t n;
 	const grens_gtfs_feed *const *feeds = grens_scenario_result_feeds(out->res, &n);
 	out->tt = build(feeds, n);
-	return out->tt ? 0 : -1;
+	if (!out->tt)
+		return -1;
+	/* every applied scenario of these tests, both ways */
+	CHECK_INT(derived_differences(&feed, 1, out->sc, out->tt), 0);
+	return 0;
 }
 
 static void applied_free(struct applied *a)
@@ -504,6 +570,14 @@ static void test_overlay(const grens_gtfs_feed *feed)
 			grens_net_free(tt);
 		}
 	}
+	/* a built timetable has no GTFS to merge into: refused, naming the edit */
+	grens_timetable *base = build(&feed, 1), *der = NULL;
+	grens_error_clear(&err);
+	CHECK_INT(base ? grens_scenario_derive(&der, NULL, sc, base, NULL, &err) : -1, GRENS_EARG);
+	CHECK(der == NULL);
+	CHECK(err.line > 0);
+	CHECK(strstr(err.message, "--feed") != NULL);
+	grens_net_free(base);
 	grens_scenario_result_free(res);
 	grens_scenario_free(sc);
 }
@@ -583,6 +657,20 @@ static void test_two_feeds(const grens_gtfs_feed *feed)
 			CHECK_INT(earliest(tt, "t:sa", "t:u:e", H(6, 0), NULL), H(7, 40));
 			grens_net_free(tt);
 		}
+		/* On the built base the line calls at u's Eind itself: the same
+		 * 07:40 (nothing to change there, so no link walk is missed). */
+		grens_timetable *base = build(feeds, 2), *der = NULL;
+		grens_scenario_stats st;
+		CHECK_INT(base ? grens_scenario_derive(&der, &st, sc, base, NULL, &err) : -1, 0);
+		if (der) {
+			CHECK_INT(st.trips_added, 1);
+			CHECK_INT(der->stop_count, base->stop_count);
+			CHECK_INT(earliest(der, "t:sa", "u:e", H(6, 0), NULL), H(7, 40));
+			/* the base is unchanged: R2 then nothing to Eind */
+			CHECK_INT(earliest(base, "t:sa", "u:e", H(6, 0), NULL), GRENS_ROUTE_UNREACHED);
+		}
+		grens_net_free(der);
+		grens_net_free(base);
 	}
 	grens_scenario_result_free(res);
 	grens_scenario_free(sc);
@@ -603,7 +691,9 @@ static void test_damaged(const grens_gtfs_feed *feed)
 		fclose(f);
 	CHECK(len > 100);
 	static const char subst[] = { ':', '-', '[', '{', '"', '\n', ' ', '9', '\0', '\xff' };
-	uint32_t parsed = 0, failed = 0, bad_codes = 0;
+	uint32_t parsed = 0, failed = 0, bad_codes = 0, both_ways = 0;
+	grens_timetable *base = build(&feed, 1);
+	CHECK(base != NULL);
 	for (size_t i = 0; i < len; i++) {
 		for (size_t k = 0; k <= sizeof(subst); k++) {
 			char copy[4096];
@@ -621,6 +711,22 @@ static void test_damaged(const grens_gtfs_feed *feed)
 				grens_scenario_result *res = NULL;
 				rc = grens_scenario_apply(&res, sc, &feed, 1, NULL, &err);
 				bad_codes += rc > 0 || rc < GRENS_EARG;
+				/* the same verdict on the built timetable */
+				grens_timetable *der = NULL;
+				int rd = base ? grens_scenario_derive(&der, NULL, sc, base, NULL, &err)
+					      : -1;
+				bad_codes += rd != rc;
+				/* and, every 97th that applies, the same journeys */
+				if (rc == 0 && rd == 0 && parsed % 97 == 0) {
+					uint32_t nf;
+					const grens_gtfs_feed *const *mf =
+					    grens_scenario_result_feeds(res, &nf);
+					grens_timetable *rb = build(mf, nf);
+					CHECK_INT(rb ? derived_differences(&feed, 1, sc, rb) : -1, 0);
+					grens_net_free(rb);
+					both_ways++;
+				}
+				grens_net_free(der);
 				grens_scenario_result_free(res);
 				grens_scenario_free(sc);
 			} else {
@@ -631,7 +737,9 @@ static void test_damaged(const grens_gtfs_feed *feed)
 	}
 	CHECK(parsed > 0);
 	CHECK(failed > 0);
+	CHECK(both_ways > 0);
 	CHECK_INT(bad_codes, 0);
+	grens_net_free(base);
 }
 
 int main(void)
