@@ -1,8 +1,11 @@
 /* bench-snapshot: build the timetable of the feeds, write it as a snapshot
  * and map it back: write and load time, file size and bytes per stop event.
- * Usage: bench-snapshot [--repeat N] --out FILE FEED...  (FEED: [NAME=]PATH)
- * The load is timed as a reader does it (open, map, check every section's
- * checksum), with the file in the page cache after the write. */
+ * Usage: bench-snapshot [--repeat N] [--scenario FILE] --out FILE FEED...
+ * (FEED: [NAME=]PATH). The load is timed as a reader does it (open, map,
+ * check every section's checksum), with the file in the page cache after
+ * the write. With --scenario, the scenario is then applied to the loaded
+ * snapshot (grens_scenario_derive) N times: the time per application and
+ * the memory it adds. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 
 #include "grens/gtfs.h"
 #include "grens/net.h"
+#include "grens/scenario.h"
 
 static double now_s(void)
 {
@@ -31,20 +35,22 @@ static double peak_rss_mb(void)
 int main(int argc, char **argv)
 {
 	int repeat = 5, a = 1;
-	const char *out = NULL;
+	const char *out = NULL, *scenario = NULL;
 	while (a + 1 < argc && argv[a][0] == '-') {
 		if (strcmp(argv[a], "--repeat") == 0) {
 			long n = strtol(argv[a + 1], NULL, 10);
 			repeat = n > 0 && n < 1000 ? (int)n : 5;
 		} else if (strcmp(argv[a], "--out") == 0) {
 			out = argv[a + 1];
+		} else if (strcmp(argv[a], "--scenario") == 0) {
+			scenario = argv[a + 1];
 		} else {
 			break;
 		}
 		a += 2;
 	}
 	if (!out || a >= argc || argc - a > 64) {
-		fprintf(stderr, "usage: bench-snapshot [--repeat N] --out FILE FEED...\n");
+		fprintf(stderr, "usage: bench-snapshot [--repeat N] [--scenario FILE] --out FILE FEED...\n");
 		return 2;
 	}
 	grens_gtfs_feed *feeds[64] = { 0 };
@@ -124,5 +130,40 @@ int main(int argc, char **argv)
 	printf("snapshot load: best %.1f ms, mean %.1f ms of %d (map + checksum of every byte, "
 	       "file in the page cache)\n",
 	       best * 1e3, total / repeat * 1e3, repeat);
+	if (!scenario)
+		return 0;
+	grens_scenario *sc = NULL;
+	grens_timetable *snap = NULL;
+	if (grens_scenario_load(&sc, scenario, &err) || grens_net_snapshot_load(&snap, out, &err)) {
+		fprintf(stderr, "bench-snapshot: %s\n", err.message);
+		return 1;
+	}
+	double rss0 = peak_rss_mb();
+	best = 1e300;
+	total = 0;
+	grens_scenario_stats stats = {0};
+	uint64_t bytes = 0;
+	for (int r = 0; r < repeat; r++) {
+		grens_timetable *alt = NULL;
+		double s = now_s();
+		if (grens_scenario_derive(&alt, &stats, sc, snap, NULL, &err)) {
+			fprintf(stderr, "bench-snapshot: %s\n", err.message);
+			return 1;
+		}
+		double dt = now_s() - s;
+		bytes = grens_net_bytes(alt);
+		grens_net_free(alt);
+		total += dt;
+		if (dt < best)
+			best = dt;
+	}
+	printf("scenario %s on the snapshot: best %.1f ms, mean %.1f ms of %d; %u trips added, "
+	       "%u removed, %u changed; %.1f MB of its own arrays; peak RSS %.1f MB (%.1f MB "
+	       "before)\n",
+	       grens_scenario_name(sc), best * 1e3, total / repeat * 1e3, repeat, stats.trips_added,
+	       stats.trips_removed, stats.trips_changed, (double)bytes / 1048576.0, peak_rss_mb(),
+	       rss0);
+	grens_net_free(snap);
+	grens_scenario_free(sc);
 	return 0;
 }
