@@ -601,9 +601,13 @@ static int sides_run(job_run *r, const char *const *names, uint32_t nfeeds,
 	}
 	grens_net_source alt_src = job->source;
 	grens_timetable *alt_tt = NULL;
+	bool vs = job->realised_vs_scheduled;
 	if (job->scenario) {
-		rc = report_job_scenario_net(&alt_tt, &applied, job->scenario, &job->source,
-					     r->diag, NULL, r->err);
+		/* the base first: the scenario is applied to it as built */
+		if ((rc = run_side(r, &base, &job->source, NULL, NULL, NULL)))
+			goto done;
+		rc = report_job_scenario_net_on(&alt_tt, &applied, job->scenario, &job->source,
+						base.tt, r->diag, NULL, r->err);
 		if (rc) {
 			/* a scenario that does not fit the feeds is a bad argument */
 			if (rc != GRENS_EIO && rc != GRENS_ENOMEM) {
@@ -616,9 +620,8 @@ static int sides_run(job_run *r, const char *const *names, uint32_t nfeeds,
 		if (applied)
 			alt_src.feeds = grens_scenario_result_feeds(applied, &alt_src.feed_count);
 	}
-	bool vs = job->realised_vs_scheduled;
 	if (job->scenario || vs) {
-		if ((rc = run_side(r, &base, &job->source, NULL, NULL, NULL)) ||
+		if ((!job->scenario && (rc = run_side(r, &base, &job->source, NULL, NULL, NULL))) ||
 		    (rc = run_side(r, &alt, &alt_src, vs ? job->realised_tt : alt_tt, base.net,
 				   vs ? job->realised : NULL)))
 			goto done;
@@ -659,8 +662,8 @@ static int sides_run(job_run *r, const char *const *names, uint32_t nfeeds,
 done:
 	free(deltas);
 	side_free(&alt);
+	grens_net_free(alt_tt); /* before the base it may share */
 	side_free(&base);
-	grens_net_free(alt_tt);
 	grens_scenario_result_free(applied);
 	return rc;
 }

@@ -95,8 +95,12 @@ static int build(grens_report_compare_run *run, struct network *net, const grens
 		snprintf(net->name, sizeof(net->name), "%s", grens_scenario_name(sc));
 		net->hash = grens_scenario_hash(sc);
 		net->description = grens_scenario_description(sc);
-		rc = report_job_scenario_net(&net->tt, &net->res, sc, &src, diag, &run->job->log,
-					     err);
+		/* on the base built already, unless live or realised times are
+		 * matched to the edited feeds */
+		const grens_timetable *base =
+		    run->job->rt || run->job->realised_archive ? NULL : run->nets[0].tt;
+		rc = report_job_scenario_net_on(&net->tt, &net->res, sc, &src, base, diag,
+						&run->job->log, err);
 		if (rc)
 			return rc;
 		if (net->res)

@@ -70,24 +70,56 @@ int report_job_scenario_apply(grens_scenario_result **out, const grens_scenario 
 	return 0;
 }
 
+static int derive_logged(grens_timetable **tt, const grens_scenario *sc,
+			 const grens_timetable *base, const char *on, grens_diag *diag,
+			 const grens_report_log *log, grens_error *err)
+{
+	grens_scenario_stats st;
+	int rc = grens_scenario_derive(tt, &st, sc, base, diag, err);
+	if (rc)
+		return rc;
+	report_job_logf(log,
+			"scenario %s (sha256 %.12s) on the %s: %u edits, %u trips added, %u "
+			"removed, %u changed",
+			grens_scenario_name(sc), grens_scenario_hash(sc), on, st.edits,
+			st.trips_added, st.trips_removed, st.trips_changed);
+	return 0;
+}
+
+int report_job_scenario_net_on(grens_timetable **tt, grens_scenario_result **res,
+			       const grens_scenario *sc, const grens_net_source *src,
+			       const grens_timetable *base, grens_diag *diag,
+			       const grens_report_log *log, grens_error *err)
+{
+	*tt = NULL;
+	*res = NULL;
+	if (src->snapshot || !base)
+		return report_job_scenario_net(tt, res, sc, src, diag, log, err);
+	/* A scenario the built base cannot take (or a wrong one) goes to the
+	 * feeds, which take it or give the error (the same, the tests check). */
+	grens_diag *quiet = grens_diag_new();
+	grens_error e;
+	grens_error_clear(&e);
+	int rc = quiet ? derive_logged(tt, sc, base, "built base", quiet, log, &e) : GRENS_ENOMEM;
+	for (size_t i = 0; rc == 0 && diag && i < grens_diag_kept_count(quiet); i++) {
+		const grens_notice *n = grens_diag_kept(quiet, i);
+		grens_diag_add(diag, n->code, n->severity, n->file, n->line, n->field, "%s",
+			       n->message);
+	}
+	grens_diag_free(quiet);
+	if (rc == 0)
+		return 0;
+	return report_job_scenario_net(tt, res, sc, src, diag, log, err);
+}
+
 int report_job_scenario_net(grens_timetable **tt, grens_scenario_result **res,
 			    const grens_scenario *sc, const grens_net_source *src, grens_diag *diag,
 			    const grens_report_log *log, grens_error *err)
 {
 	*tt = NULL;
 	*res = NULL;
-	if (src->snapshot) {
-		grens_scenario_stats st;
-		int rc = grens_scenario_derive(tt, &st, sc, src->snapshot, diag, err);
-		if (rc)
-			return rc;
-		report_job_logf(log,
-				"scenario %s (sha256 %.12s) on the snapshot: %u edits, %u trips "
-				"added, %u removed, %u changed",
-				grens_scenario_name(sc), grens_scenario_hash(sc), st.edits,
-				st.trips_added, st.trips_removed, st.trips_changed);
-		return 0;
-	}
+	if (src->snapshot)
+		return derive_logged(tt, sc, src->snapshot, "snapshot", diag, log, err);
 	int rc = report_job_scenario_apply(res, sc, src->feeds, src->feed_count, diag, log, err);
 	if (rc)
 		return rc;

@@ -38,6 +38,15 @@ int report_job_scenario_net(grens_timetable **tt, grens_scenario_result **res,
 			    const grens_scenario *sc, const grens_net_source *src, grens_diag *diag,
 			    const grens_report_log *log, grens_error *err);
 
+/* The same with feeds and base, the source's timetable built already: sc
+ * is applied to base (nothing built, *res NULL, *tt must not outlive base)
+ * unless it needs the feeds (an overlay edit, a shifted time zone), which
+ * are then edited and built. */
+int report_job_scenario_net_on(grens_timetable **tt, grens_scenario_result **res,
+			       const grens_scenario *sc, const grens_net_source *src,
+			       const grens_timetable *base, grens_diag *diag,
+			       const grens_report_log *log, grens_error *err);
+
 /* Match a decoded realtime message to tt into *out, logging the counts
  * under label. */
 int report_job_rt_apply(grens_rt_overlay **out, const char *label, const grens_timetable *tt,
