@@ -389,8 +389,10 @@ static int add_population(const job_fill *jf)
 	return 0;
 }
 
-/* One scenario: apply it (to the feeds, rebuilt, or to the snapshot), and analyse. */
+/* One scenario: applied to the base as built (the edited feeds rebuilt when it
+ * needs them), and analysed. */
 static int scenario(const job_fill *jf, const grens_scenario *sc,
+		    const grens_timetable *built,
 		    const grens_access_places *places, const grens_access_network *ties,
 		    const grens_access_od_result *base)
 {
@@ -400,7 +402,7 @@ static int scenario(const job_fill *jf, const grens_scenario *sc,
 	/* the scenario's own notices are not the report's */
 	grens_diag *diag = grens_diag_new();
 	int rc = diag ? 0 : job_nomem(jf->err);
-	if (rc || (rc = report_job_scenario_net(&tt, &res, sc, src, diag, NULL, jf->err)) ||
+	if (rc || (rc = report_job_scenario_net_on(&tt, &res, sc, src, built, diag, NULL, jf->err)) ||
 	    (rc = grens_report_add_scenario(jf->report, grens_scenario_name(sc),
 					    grens_scenario_hash(sc), grens_scenario_description(sc),
 					    jf->err)) ||
@@ -603,7 +605,7 @@ int grens_report_fill(grens_report *report, const grens_report_job *job, grens_d
 	    (job->places && (rc = job_add_access(&jf, tt, ties, "linked"))))
 		goto done;
 	for (uint32_t i = 0; i < job->scenario_count; i++)
-		if ((rc = scenario(&jf, job->scenarios[i], places, ties, base)))
+		if ((rc = scenario(&jf, job->scenarios[i], tt, places, ties, base)))
 			goto done;
 	if (!job->places)
 		rc = grens_report_add_note(report,
