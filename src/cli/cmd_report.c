@@ -266,7 +266,8 @@ int cmd_report(int argc, char **argv)
 	char scenario_path[DEFAULT_SCENARIOS][4096];
 	char *places_paths[REPORT_CLI_MAX_PLACES_FILES] = { 0 };
 	uint32_t default_places = 0;
-	/* a scenario edits the feeds: none by default on a snapshot */
+	/* a snapshot may hold other feeds than the embedded ones: no default
+	 * scenarios on it (give --scenario) */
 	if (embedded && !spec.feeds.snapshot && spec.scenario_count == 0) {
 		for (unsigned i = 0; i < DEFAULT_SCENARIOS; i++) {
 			snprintf(scenario_path[i], sizeof(scenario_path[i]), "%s/scenarios/%s.yaml",
