@@ -1,7 +1,7 @@
 /* gen-feed: write a seeded synthetic GTFS feed (a directory of .txt files)
  * for tests and benchmarks.
  *
- *   gen-feed --preset small|grid-m|nl-nrw --out DIR [--seed N]
+ *   gen-feed --preset small|grid-m|nl-nrw|germany --out DIR [--seed N]
  *            [--start YYYYMMDD] [--days N]
  *
  * Presets:
@@ -296,15 +296,21 @@ static int write_grid(struct feed *f, const struct grid *g)
 
 /* ---- national preset ------------------------------------------------------------- */
 
-#define TOWNS_X 20
-#define TOWNS_Y 10
+/* The layout of a national preset: towns on a jittered grid from (lat0,
+ * lon0), 0.22 degrees apart, each with TOWN_STOPS stops and TOWN_LINES bus
+ * lines, and rail lines walking over neighbouring towns. */
+struct national {
+	uint32_t towns_x, towns_y, rail_lines;
+	double lat0, lon0;
+};
 #define TOWN_STOPS 300
 #define TOWN_LINES 30
 #define LINE_STOPS 20
-#define RAIL_LINES 40
 
-static int write_national(struct feed *f)
+static int write_national(struct feed *f, const struct national *nat)
 {
+	const int TOWNS_X = (int)nat->towns_x, TOWNS_Y = (int)nat->towns_y;
+	const uint32_t RAIL_LINES = nat->rail_lines;
 	/* services only in calendar_dates: weekday and weekend */
 	for (uint32_t d = 0; d < f->days; d++) {
 		char date[32];
@@ -323,10 +329,10 @@ static int write_national(struct feed *f)
 		free(ids);
 		return -1;
 	}
-	/* towns on a jittered 20 x 10 layout over ~ 300 km x 250 km */
+	/* towns on a jittered grid (nl-nrw: 20 x 10 over ~ 300 km x 250 km) */
 	for (uint32_t t = 0; t < towns; t++) {
-		double clat = 50.3 + (t / TOWNS_X) * 0.22 + below(1000) * 0.00008;
-		double clon = 4.5 + (t % TOWNS_X) * 0.22 + below(1000) * 0.00012;
+		double clat = nat->lat0 + (t / TOWNS_X) * 0.22 + below(1000) * 0.00008;
+		double clon = nat->lon0 + (t % TOWNS_X) * 0.22 + below(1000) * 0.00012;
 		for (uint32_t s = 0; s < TOWN_STOPS; s++) {
 			double rr = s == 0 ? 0 : sqrt((double)below(1000) / 1000.0) * 0.04;
 			double a = below(3600) * (3.14159265358979 / 1800.0);
@@ -461,7 +467,7 @@ static int write_national(struct feed *f)
 
 static void usage(FILE *o)
 {
-	fprintf(o, "usage: gen-feed --preset small|grid-m|nl-nrw --out DIR [--seed N]\n"
+	fprintf(o, "usage: gen-feed --preset small|grid-m|nl-nrw|germany --out DIR [--seed N]\n"
 		   "                [--start YYYYMMDD] [--days N]\n");
 }
 
@@ -526,7 +532,13 @@ int main(int argc, char **argv)
 		struct grid g = { 100, 100, 180, 5 * 3600, 24 * 3600, 75, 60, 0, false, false, false };
 		rc = open_feed(&f, true) || write_grid(&f, &g);
 	} else if (strcmp(preset, "nl-nrw") == 0) {
-		rc = open_feed(&f, false) || write_national(&f);
+		struct national n = { 20, 10, 40, 50.3, 4.5 };
+		rc = open_feed(&f, false) || write_national(&f, &n);
+	} else if (strcmp(preset, "germany") == 0) {
+		/* 2.5 times nl-nrw: 500 towns over ~ 1,000 km x 450 km from the
+		 * Dutch border eastward, NRW in its south-west */
+		struct national n = { 50, 10, 100, 50.3, 4.5 };
+		rc = open_feed(&f, false) || write_national(&f, &n);
 	} else {
 		fprintf(stderr, "gen-feed: unknown preset '%s'\n", preset);
 		return 2;
