@@ -31,7 +31,8 @@ int route_cli_scenario_load(const char *cmd, const char *path, grens_scenario **
 
 int route_cli_scenario_apply(const char *cmd, const grens_scenario *sc,
 			     const grens_gtfs_feed *const *feeds, uint32_t n,
-			     grens_scenario_result **out)
+			     const grens_timetable *base, grens_scenario_result **applied,
+			     grens_timetable **derived)
 {
 	grens_error err;
 	grens_error_clear(&err);
@@ -40,45 +41,23 @@ int route_cli_scenario_apply(const char *cmd, const grens_scenario *sc,
 		cli_errorf(cmd, "out of memory");
 		return CLI_EXIT_FAIL;
 	}
-	int rc = grens_scenario_apply(out, sc, feeds, n, diag, &err);
+	grens_scenario_stats st = {0};
+	int rc = base ? grens_scenario_derive(derived, &st, sc, base, diag, &err)
+		      : grens_scenario_apply(applied, sc, feeds, n, diag, &err);
 	cli_print_notices(diag, 10);
 	grens_diag_free(diag);
 	if (rc) {
 		cli_report_error(cmd, &err);
 		return CLI_EXIT_FAIL;
 	}
-	const grens_scenario_stats *st = grens_scenario_result_stats(*out);
+	if (!base)
+		st = *grens_scenario_result_stats(*applied);
 	fprintf(stderr,
-		"grens %s: scenario %s (sha256 %.12s): %u edits, %u trips added, %u removed, %u "
+		"grens %s: scenario %s (sha256 %.12s)%s: %u edits, %u trips added, %u removed, %u "
 		"changed\n",
-		cmd, grens_scenario_name(sc), grens_scenario_hash(sc), st->edits, st->trips_added,
-		st->trips_removed, st->trips_changed);
-	return 0;
-}
-
-int route_cli_scenario_derive(const char *cmd, const grens_scenario *sc,
-			      const grens_timetable *base, grens_timetable **out)
-{
-	grens_error err;
-	grens_error_clear(&err);
-	grens_diag *diag = grens_diag_new();
-	if (!diag) {
-		cli_errorf(cmd, "out of memory");
-		return CLI_EXIT_FAIL;
-	}
-	grens_scenario_stats st;
-	int rc = grens_scenario_derive(out, &st, sc, base, diag, &err);
-	cli_print_notices(diag, 10);
-	grens_diag_free(diag);
-	if (rc) {
-		cli_report_error(cmd, &err);
-		return CLI_EXIT_FAIL;
-	}
-	fprintf(stderr,
-		"grens %s: scenario %s (sha256 %.12s) on the snapshot: %u edits, %u trips added, "
-		"%u removed, %u changed\n",
-		cmd, grens_scenario_name(sc), grens_scenario_hash(sc), st.edits, st.trips_added,
-		st.trips_removed, st.trips_changed);
+		cmd, grens_scenario_name(sc), grens_scenario_hash(sc),
+		base ? " on the snapshot" : "", st.edits, st.trips_added, st.trips_removed,
+		st.trips_changed);
 	return 0;
 }
 
@@ -145,7 +124,7 @@ int route_cli_load_net_realised(const char *cmd, cli_feed_list *feeds, const cli
 	const grens_gtfs_feed *const *use = (const grens_gtfs_feed *const *)src.feeds;
 	uint32_t count = src.count;
 	if (out->sc && !src.snapshot) {
-		if (route_cli_scenario_apply(cmd, out->sc, use, count, &applied))
+		if (route_cli_scenario_apply(cmd, out->sc, use, count, NULL, &applied, NULL))
 			goto done;
 		use = grens_scenario_result_feeds(applied, &count);
 	}
@@ -153,7 +132,7 @@ int route_cli_load_net_realised(const char *cmd, cli_feed_list *feeds, const cli
 		/* the scenario on the built timetable; the snapshot stays beneath it */
 		out->base = src.snapshot;
 		src.snapshot = NULL;
-		if (route_cli_scenario_derive(cmd, out->sc, out->base, &out->tt))
+		if (route_cli_scenario_apply(cmd, out->sc, NULL, 0, out->base, NULL, &out->tt))
 			goto done;
 	} else if (src.snapshot) {
 		/* the net owns the mapping: the routing outlives this function */

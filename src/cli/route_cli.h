@@ -39,10 +39,6 @@ int route_cli_load_net_realised(const char *cmd, cli_feed_list *feeds, const cli
 				grens_rt_realised_counts *counts);
 void route_cli_net_free(route_cli_net *net);
 
-/* Apply sc to a built timetable (grens_scenario_derive) into *out, with the
- * notices and a summary line on stderr. CLI_EXIT_FAIL with the error. */
-int route_cli_scenario_derive(const char *cmd, const grens_scenario *sc,
-			      const grens_timetable *base, grens_timetable **out);
 
 /* The pieces of route_cli_load_net, for commands that build several
  * networks (grens compare). Each prints its reason and returns an exit
@@ -54,9 +50,12 @@ int route_cli_scenario_derive(const char *cmd, const grens_scenario *sc,
  *   label (the file, and for compare the network). */
 int route_cli_rt_check_path(const char *cmd, const char *rt);
 int route_cli_scenario_load(const char *cmd, const char *path, grens_scenario **out);
+/* sc applied to feeds[0..n) into *applied, or with base (a built
+ * timetable) to it into *derived (grens_scenario_derive). */
 int route_cli_scenario_apply(const char *cmd, const grens_scenario *sc,
 			     const grens_gtfs_feed *const *feeds, uint32_t n,
-			     grens_scenario_result **out);
+			     const grens_timetable *base, grens_scenario_result **applied,
+			     grens_timetable **derived);
 int route_cli_rt_apply(const char *cmd, const char *label, const grens_timetable *tt,
 		       const grens_gtfs_feed *const *feeds, uint32_t n, const grens_rt_feed *rtf,
 		       grens_rt_overlay **out);

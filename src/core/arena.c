@@ -1,9 +1,8 @@
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "grens/core.h"
+#include "grens_mem.h"
 
 /* Chunks are kept in a singly linked list; a request larger than the chunk
  * size gets a chunk of its own. */
@@ -63,14 +62,8 @@ void *grens_arena_alloc(grens_arena *a, size_t size, size_t align)
 	c = calloc(1, total);
 	if (!c)
 		return NULL;
-	if (total >= ((size_t)8 << 20)) {
-		/* A large chunk (a timetable's stop events, say) is fresh mapped
-		 * memory, written once front to back: huge pages save most of its
-		 * page faults. Only advice; failure is harmless. */
-		uintptr_t lo = (uintptr_t)c & ~(uintptr_t)0xFFF;
-		uintptr_t hi = ((uintptr_t)c + total + 0xFFF) & ~(uintptr_t)0xFFF;
-		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-	}
+	if (total >= ((size_t)8 << 20))
+		grens_mem_advise_huge(c, total); /* a timetable's stop events, say */
 	c->size = want;
 	c->used = size;
 	a->bytes += total;

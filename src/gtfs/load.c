@@ -4,8 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "../core/grens_mem.h"
 #include "table.h"
 
 #define ARR(x) (sizeof(x) / sizeof((x)[0]))
@@ -30,16 +30,8 @@ int gtfs_reserve(void **arr, uint32_t *cap, size_t elem, uint64_t need)
 	void *p = realloc(*arr, bytes);
 	if (!p)
 		return GRENS_ENOMEM;
-	if (bytes >= HUGE_ARRAY_BYTES) {
-		/* Large row arrays are written once front to back: huge pages save
-		 * most of the page faults. The advice covers every page of the
-		 * block: advising only its 2 MB aligned middle would split the
-		 * mapping in three, and the next realloc could then not move it
-		 * with mremap but would copy it. Only advice; failure is harmless. */
-		uintptr_t lo = (uintptr_t)p & ~(uintptr_t)0xFFF;
-		uintptr_t hi = ((uintptr_t)p + bytes + 0xFFF) & ~(uintptr_t)0xFFF;
-		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-	}
+	if (bytes >= HUGE_ARRAY_BYTES)
+		grens_mem_advise_huge(p, bytes); /* large row arrays */
 	*arr = p;
 	*cap = (uint32_t)ncap;
 	return 0;

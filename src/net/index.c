@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "net_derive.h"
 #include "net_internal.h"
 
 /* The slot a key starts probing at: the feed index and the key's bytes. */
@@ -236,6 +237,21 @@ static void add_place(const grens_timetable *tt, uint32_t s, uint32_t *out, uint
 	for (uint32_t c = 0; c < tt->stop_count; c++)
 		if (tt->stop_place[c] == tt->stop_place[st])
 			push_unique(out, cap, n, c);
+}
+
+uint32_t net_name_first(const grens_timetable *tt, const char *key)
+{
+	return tt->index->name_slots[name_slot(tt->index, key)];
+}
+
+uint32_t net_name_next(const grens_timetable *tt, uint32_t stop)
+{
+	return tt->index->name_next[stop];
+}
+
+const char *net_name_key_of(const grens_timetable *tt, uint32_t stop)
+{
+	return net_index_folded(tt->index, stop);
 }
 
 /* Candidate stations for a folded name: exact matches first; when there are

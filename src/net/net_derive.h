@@ -40,6 +40,14 @@ typedef struct net_derive_in {
 	uint32_t trip_count;
 } net_derive_in;
 
+/* The stops of a name key (grens_net_name_key) through tt's index (tt
+ * must have one): the first, in ascending stop order, and the next after
+ * stop; GRENS_NONE ends. And a stop's own key. For the scenario's stop
+ * lookups on a built timetable. */
+uint32_t net_name_first(const grens_timetable *tt, const char *key);
+uint32_t net_name_next(const grens_timetable *tt, uint32_t stop);
+const char *net_name_key_of(const grens_timetable *tt, uint32_t stop);
+
 /* The base with the input applied into *out (grens_net_free). Stops,
  * footpaths, feeds and the id and name index are the base's, shared (the
  * base must outlive the result); trip indices of the base stay (a dropped

@@ -84,40 +84,28 @@ static int add_live(grens_report_compare_run *run, struct network *net, bool liv
 				   err);
 }
 
-/* One network: the source's feeds (edited by sc when given), built; on a
- * snapshot, sc applied to it. */
+/* One network: the source's timetable, or sc applied to the base built
+ * already (report_job_scenario_net_on: the feeds are edited and built when
+ * the scenario needs them, or live or realised times are matched to them). */
 static int build(grens_report_compare_run *run, struct network *net, const grens_scenario *sc,
 		 bool live, grens_diag *diag, grens_error *err)
 {
 	grens_net_source src = run->job->source;
-	int rc = 0;
+	int rc;
 	if (sc) {
 		snprintf(net->name, sizeof(net->name), "%s", grens_scenario_name(sc));
 		net->hash = grens_scenario_hash(sc);
 		net->description = grens_scenario_description(sc);
-		/* on the base built already, unless live or realised times are
-		 * matched to the edited feeds */
 		const grens_timetable *base =
 		    run->job->rt || run->job->realised_archive ? NULL : run->nets[0].tt;
 		rc = report_job_scenario_net_on(&net->tt, &net->res, sc, &src, base, diag,
 						&run->job->log, err);
-		if (rc)
-			return rc;
-		if (net->res)
+		if (!rc && net->res)
 			src.feeds = grens_scenario_result_feeds(net->res, &src.feed_count);
-		return add_live(run, net, live, src.feeds, src.feed_count, diag, err);
+	} else {
+		rc = report_job_net_build(&net->tt, &src, net->name, diag, err);
 	}
-	grens_error e;
-	grens_error_clear(&e);
-	rc = grens_net_source_build(&net->tt, &src, NULL, diag, &e);
-	if (rc) {
-		if (!e.code)
-			grens_error_set(&e, rc, "out of memory");
-		grens_error_set(err, rc, "building the %s network failed: %s", net->name,
-				e.message);
-		return rc;
-	}
-	return add_live(run, net, live, src.feeds, src.feed_count, diag, err);
+	return rc ? rc : add_live(run, net, live, src.feeds, src.feed_count, diag, err);
 }
 
 /* A no_service_on_date note per feed of the base without trips on date. */

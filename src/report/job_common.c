@@ -125,14 +125,19 @@ int report_job_scenario_net(grens_timetable **tt, grens_scenario_result **res,
 		return rc;
 	grens_net_source edited = *src;
 	edited.feeds = grens_scenario_result_feeds(*res, &edited.feed_count);
+	return report_job_net_build(tt, &edited, grens_scenario_name(sc), diag, err);
+}
+
+int report_job_net_build(grens_timetable **tt, const grens_net_source *src, const char *name,
+			 grens_diag *diag, grens_error *err)
+{
 	grens_error e;
 	grens_error_clear(&e);
-	rc = grens_net_source_build(tt, &edited, NULL, diag, &e);
+	int rc = grens_net_source_build(tt, src, NULL, diag, &e);
 	if (rc) {
 		if (!e.code)
 			grens_error_set(&e, rc, "out of memory");
-		grens_error_set(err, rc, "building the %s network failed: %s",
-				grens_scenario_name(sc), e.message);
+		grens_error_set(err, rc, "building the %s network failed: %s", name, e.message);
 	}
 	return rc;
 }

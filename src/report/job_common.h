@@ -29,6 +29,11 @@ int report_job_scenario_apply(grens_scenario_result **out, const grens_scenario 
 			      const grens_gtfs_feed *const *feeds, uint32_t n, grens_diag *diag,
 			      const grens_report_log *log, grens_error *err);
 
+/* The timetable of src into *tt (grens_net_source_build with the
+ * source's options); a failure says "building the NAME network failed". */
+int report_job_net_build(grens_timetable **tt, const grens_net_source *src, const char *name,
+			 grens_diag *diag, grens_error *err);
+
 /* The timetable of sc over src into *tt (the caller's, grens_net_free),
  * logging what it changed. On a snapshot the scenario is applied to the
  * built timetable (grens_scenario_derive: nothing is built, *tt must not

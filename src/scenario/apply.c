@@ -399,10 +399,15 @@ static int route_selection(struct ctx *c, struct draft *d, const sc_str *q, uint
 	return 0;
 }
 
+void sc_no_effect(const grens_scenario *sc, grens_diag *diag, const sc_edit *e, const char *what)
+{
+	grens_diag_add(diag, "scenario_edit_no_effect", GRENS_SEVERITY_WARNING, sc->file,
+		       e->at.line, "", "%s matched no trip", what);
+}
+
 static void no_effect(struct ctx *c, const sc_edit *e, const char *what)
 {
-	grens_diag_add(c->diag, "scenario_edit_no_effect", GRENS_SEVERITY_WARNING, c->sc->file,
-		       e->at.line, "", "%s matched no trip", what);
+	sc_no_effect(c->sc, c->diag, e, what);
 }
 
 /* Copy a trip's rows k0..k1 (inclusive) as a new block with times shifted by
@@ -422,9 +427,15 @@ static int copy_rows(struct ctx *c, struct draft *d, const grens_gtfs_trip *t, u
 	return 0;
 }
 
-static int32_t max_time(void)
+int32_t sc_max_time(void)
 {
 	return GRENS_LIMIT_MAX_HOURS * 3600;
+}
+
+int32_t sc_speed_run(double meters, double speed_kmh)
+{
+	long minutes = lround(meters / (speed_kmh / 3.6) / 60.0);
+	return (int32_t)(minutes < 1 ? 60 : minutes * 60);
 }
 
 /* ---- edits ------------------------------------------------------------------- */
@@ -531,7 +542,7 @@ static int apply_remove(struct ctx *c, const sc_edit *e)
 	return 0;
 }
 
-static bool minute_selected(const sc_edit *e, int32_t t)
+bool sc_minute_selected(const sc_edit *e, int32_t t)
 {
 	if (!e->minute_count)
 		return true;
@@ -575,7 +586,7 @@ static int apply_extend(struct ctx *c, const sc_edit *e)
 		if (!fwd && !bwd)
 			continue;
 		int32_t t_at = fwd ? arr_of(d, &tr, last) : dep_of(d, &tr, 0);
-		if (!minute_selected(e, t_at))
+		if (!sc_minute_selected(e, t_at))
 			continue;
 		uint32_t first = next_row_index(d);
 		grens_gtfs_stop_time nr = {0};
@@ -598,7 +609,7 @@ static int apply_extend(struct ctx *c, const sc_edit *e)
 				nr.departure =
 				    nr.arrival + (i + 1 < e->hop_count ? e->hops[i].dwell : 0);
 				time = nr.departure;
-				if (time > max_time())
+				if (time > sc_max_time())
 					rc = sc_fail(c->sc, c->err, GRENS_EFORMAT, e->hops[i].at,
 						     "run", "extend: trip %s would run past %d:00",
 						     tr.id, GRENS_LIMIT_MAX_HOURS);
@@ -732,12 +743,6 @@ static int apply_truncate(struct ctx *c, const sc_edit *e)
 	return 0;
 }
 
-struct hw_group {
-	uint32_t service, first_station, last_station, count;
-	uint32_t template_trip;
-	int32_t template_dep;
-};
-
 static int apply_headway(struct ctx *c, const sc_edit *e)
 {
 	uint32_t f;
@@ -749,7 +754,7 @@ static int apply_headway(struct ctx *c, const sc_edit *e)
 	rc = route_selection(c, d, &e->route, &sel);
 	if (rc)
 		return rc;
-	VEC(struct hw_group) groups = {0};
+	VEC(struct sc_hw_group) groups = {0};
 	uint32_t removed = 0, added = 0;
 	size_t trip_n = d->trips.n;
 	for (size_t t = 0; t < trip_n && !rc; t++) {
@@ -759,7 +764,7 @@ static int apply_headway(struct ctx *c, const sc_edit *e)
 		int32_t dep = dep_of(d, tr, 0);
 		if (dep < e->band_start || dep >= e->band_end)
 			continue;
-		struct hw_group key = {
+		struct sc_hw_group key = {
 		    tr->service,
 		    station_of(d, row(d, tr->first_stop_time)->stop),
 		    station_of(d, row(d, tr->first_stop_time + tr->stop_time_count - 1)->stop),
@@ -938,9 +943,8 @@ static int apply_add_line(struct ctx *c, const sc_edit *e)
 			}
 			/* Straight-line distance at the line's average speed, in
 			 * whole minutes (at least one). */
-			double m = grens_geo_distance_m(a->lat, a->lon, b->lat, b->lon);
-			long minutes = lround(m / (e->speed_kmh / 3.6) / 60.0);
-			run[i] = (int32_t)(minutes < 1 ? 60 : minutes * 60);
+			run[i] = sc_speed_run(grens_geo_distance_m(a->lat, a->lon, b->lat, b->lon),
+					      e->speed_kmh);
 		}
 		run_back[i] = e->hops[i].run_back >= 0 ? e->hops[i].run_back : run[i];
 	}
@@ -1011,7 +1015,7 @@ static int apply_add_line(struct ctx *c, const sc_edit *e)
 					r.shape_dist_traveled = NAN;
 					r.timepoint = 1;
 					r.headsign = 0; /* no stop_headsign */
-					if (time > max_time())
+					if (time > sc_max_time())
 						rc = sc_fail(
 						    c->sc, c->err, GRENS_EFORMAT, sv->at, "last",
 						    "add-line: a trip would run past %d:00",

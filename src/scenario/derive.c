@@ -64,7 +64,6 @@ struct dctx {
 	VEC(net_add_route) routes;
 	VEC(uint64_t) services;
 	VEC(struct dcopy) copies;
-	char **keys; /* [stop] name key, lazily */
 	int8_t *zone; /* [feed] 0 unknown, 1 times as the feed's, -1 shifted */
 };
 
@@ -155,6 +154,29 @@ static uint32_t work_id(const struct dctx *c, uint32_t w)
 	return w < c->tt->trip_count ? c->tt->trip_id[w] : c->trips.v[w - c->tt->trip_count].id;
 }
 
+/* The working trip w with its ids, names, service and merge partner (rows
+ * are a new trip's only). */
+static struct dtrip trip_of(const struct dctx *c, uint32_t w)
+{
+	const grens_timetable *tt = c->tt;
+	if (w >= tt->trip_count)
+		return c->trips.v[w - tt->trip_count];
+	struct dtrip d = {
+	    .base = w,
+	    .feed = tt->trip_feed[w],
+	    .route = tt->pattern_route[tt->trip_pattern[w]],
+	    .service = tt->trip_service[w],
+	    .id = tt->trip_id[w],
+	    .short_name = tt->trip_short_name[w],
+	    .headsign = tt->trip_headsign[w],
+	    .alt_feed = tt->trip_alt_feed ? tt->trip_alt_feed[w] : GRENS_NONE,
+	    .alt_id = tt->trip_alt_id ? tt->trip_alt_id[w] : 0,
+	    .frequency_start =
+		tt->trip_frequency_start ? tt->trip_frequency_start[w] : GRENS_TIME_NONE,
+	};
+	return d;
+}
+
 /* The working trip w replaced by rows scratch[0..n): a base trip is dropped
  * and returns as a new trip with its ids, a new one takes the rows. */
 static int work_replace(struct dctx *c, uint32_t w, uint32_t headsign, bool headsign_set)
@@ -176,22 +198,11 @@ static int work_replace(struct dctx *c, uint32_t w, uint32_t headsign, bool head
 	}
 	if (VEC_GROW(c->trips, 1))
 		return oom(c);
-	struct dtrip d = {
-	    .base = w,
-	    .feed = tt->trip_feed[w],
-	    .route = tt->pattern_route[tt->trip_pattern[w]],
-	    .service = tt->trip_service[w],
-	    .id = tt->trip_id[w],
-	    .short_name = tt->trip_short_name[w],
-	    .headsign = headsign_set ? headsign : tt->trip_headsign[w],
-	    .alt_feed = tt->trip_alt_feed ? tt->trip_alt_feed[w] : GRENS_NONE,
-	    .alt_id = tt->trip_alt_id ? tt->trip_alt_id[w] : 0,
-	    .frequency_start =
-		tt->trip_frequency_start ? tt->trip_frequency_start[w] : GRENS_TIME_NONE,
-	    .first = first,
-	    .n = (uint32_t)n,
-	    .removed = false,
-	};
+	struct dtrip d = trip_of(c, w);
+	if (headsign_set)
+		d.headsign = headsign;
+	d.first = first;
+	d.n = (uint32_t)n;
 	c->drop[w] = 1;
 	c->trips.v[c->trips.n++] = d;
 	return 0;
@@ -271,21 +282,23 @@ static int find_feed(struct dctx *c, const sc_str *name, uint32_t *out)
 		       name->s);
 }
 
-static const char *key_of(struct dctx *c, uint32_t s)
+/* Stop s (station st) matches a name looked up in feed f: the first match
+ * is kept, one at another station makes the name ambiguous (GRENS_EARG). */
+static int name_match(struct dctx *c, uint32_t f, const sc_str *q, uint32_t s, uint32_t st,
+		      uint32_t *found, uint32_t *found_stop)
 {
-	if (!c->keys[s]) {
-		char buf[512];
-		size_t n = grens_net_name_key(grens_net_str(c->tt, c->tt->stop_name[s]), buf,
-					      sizeof(buf));
-		if (n >= sizeof(buf))
-			n = sizeof(buf) - 1;
-		c->keys[s] = malloc(n + 1);
-		if (!c->keys[s])
-			return NULL;
-		memcpy(c->keys[s], buf, n);
-		c->keys[s][n] = '\0';
+	const grens_timetable *tt = c->tt;
+	if (*found != GRENS_NONE && st != *found)
+		return sc_fail(c->sc, c->err, GRENS_EARG, q->at, "stop",
+			       "stop '%s' is ambiguous in feed %s: '%s' and '%s'; give the stop_id",
+			       q->s, grens_net_str(tt, tt->feed_name[f]),
+			       grens_net_str(tt, tt->stop_id[*found_stop]),
+			       grens_net_str(tt, tt->stop_id[s]));
+	if (*found == GRENS_NONE) {
+		*found = st;
+		*found_stop = s;
 	}
-	return c->keys[s];
+	return 0;
 }
 
 /* A stop of feed f by id or name key (as stop_in_draft): the stop, or
@@ -308,46 +321,26 @@ static int stop_in_feed(struct dctx *c, uint32_t f, const sc_str *q, uint32_t *o
 			return 0;
 		}
 	}
-	char key[512];
-	size_t kn = grens_net_name_key(q->s, key, sizeof(key));
-	if (kn >= sizeof(key))
-		key[sizeof(key) - 1] = '\0';
+	size_t kn = grens_net_name_key(q->s, NULL, 0) + 1;
+	char *key = malloc(kn);
+	if (!key)
+		return oom(c);
+	grens_net_name_key(q->s, key, kn);
+	/* the feed's stops of that name (the index's list, ascending), then the
+	 * copies; a copy is a station of its own in the feeds' path */
 	uint32_t found = GRENS_NONE, found_stop = GRENS_NONE;
-	for (int pass = 0; pass < 2; pass++) {
-		size_t n = pass ? c->copies.n : tt->stop_count;
-		for (size_t i = 0; i < n; i++) {
-			uint32_t s;
-			if (pass) {
-				if (c->copies.v[i].feed != f)
-					continue;
-				s = c->copies.v[i].stop;
-			} else {
-				s = (uint32_t)i;
-				if (tt->stop_feed[s] != f)
-					continue;
-			}
-			const char *k = key_of(c, s);
-			if (!k)
-				return oom(c);
-			if (strcmp(k, key) != 0)
-				continue;
-			/* a copy is a station of its own in the feeds' path */
-			uint32_t st = pass ? s : station_of(tt, s);
-			if (found != GRENS_NONE && st != found)
-				return sc_fail(c->sc, c->err, GRENS_EARG, q->at, "stop",
-					       "stop '%s' is ambiguous in feed %s: '%s' and '%s'; "
-					       "give the stop_id",
-					       q->s, grens_net_str(tt, tt->feed_name[f]),
-					       grens_net_str(tt, tt->stop_id[found_stop]),
-					       grens_net_str(tt, tt->stop_id[s]));
-			if (found == GRENS_NONE) {
-				found = st;
-				found_stop = s;
-			}
-		}
-		if (found != GRENS_NONE)
-			break;
+	int rc = 0;
+	for (uint32_t s = net_name_first(tt, key); s != GRENS_NONE && !rc; s = net_name_next(tt, s))
+		if (tt->stop_feed[s] == f)
+			rc = name_match(c, f, q, s, station_of(tt, s), &found, &found_stop);
+	for (size_t i = 0; i < c->copies.n && found == GRENS_NONE && !rc; i++) {
+		uint32_t s = c->copies.v[i].stop;
+		if (c->copies.v[i].feed == f && strcmp(net_name_key_of(tt, s), key) == 0)
+			rc = name_match(c, f, q, s, s, &found, &found_stop);
 	}
+	free(key);
+	if (rc)
+		return rc;
 	*out = found_stop;
 	return 0;
 }
@@ -467,6 +460,23 @@ static int boardable(struct dctx *c, uint32_t target, const sc_str *q, const sc_
 	return 0;
 }
 
+/* Route r, the base's or an added one (r >= tt->route_count): its feed,
+ * and its short name and id into *short_name and *id. */
+static uint32_t route_of(const struct dctx *c, uint32_t r, const char **short_name,
+			 const char **id)
+{
+	const grens_timetable *tt = c->tt;
+	if (r < tt->route_count) {
+		*short_name = grens_net_str(tt, tt->route_short_name[r]);
+		*id = grens_net_str(tt, tt->route_id[r]);
+		return tt->route_feed[r];
+	}
+	const net_add_route *nr = &c->routes.v[r - tt->route_count];
+	*short_name = str(c, nr->short_name);
+	*id = str(c, nr->id);
+	return nr->feed;
+}
+
 /* sel[route] = 1 for feed f's routes (base and added) whose short name or
  * id is q; fails as apply.c when none. */
 static int route_selection(struct dctx *c, uint32_t f, const sc_str *q, uint8_t **sel)
@@ -477,12 +487,9 @@ static int route_selection(struct dctx *c, uint32_t f, const sc_str *q, uint8_t 
 	if (!*sel)
 		return oom(c);
 	for (uint32_t r = 0; r < R; r++) {
-		bool base = r < tt->route_count;
-		const net_add_route *nr = base ? NULL : &c->routes.v[r - tt->route_count];
-		if ((base ? tt->route_feed[r] : nr->feed) != f)
+		const char *sn, *id;
+		if (route_of(c, r, &sn, &id) != f)
 			continue;
-		const char *sn = str(c, base ? tt->route_short_name[r] : nr->short_name);
-		const char *id = str(c, base ? tt->route_id[r] : nr->id);
 		if (strcmp(sn, q->s) == 0 || strcmp(id, q->s) == 0) {
 			(*sel)[r] = 1;
 			n++;
@@ -499,24 +506,7 @@ static int route_selection(struct dctx *c, uint32_t f, const sc_str *q, uint8_t 
 
 static void no_effect(struct dctx *c, const sc_edit *e, const char *what)
 {
-	grens_diag_add(c->diag, "scenario_edit_no_effect", GRENS_SEVERITY_WARNING, c->sc->file,
-		       e->at.line, "", "%s matched no trip", what);
-}
-
-static int32_t max_time(void)
-{
-	return GRENS_LIMIT_MAX_HOURS * 3600;
-}
-
-static bool minute_selected(const sc_edit *e, int32_t t)
-{
-	if (!e->minute_count)
-		return true;
-	int32_t m = ((t / 60) % 60 + 60) % 60;
-	for (uint32_t i = 0; i < e->minute_count; i++)
-		if (e->minutes[i] == m)
-			return true;
-	return false;
+	sc_no_effect(c->sc, c->diag, e, what);
 }
 
 /* ---- edits ------------------------------------------------------------------- */
@@ -548,14 +538,9 @@ static int apply_remove(struct dctx *c, const sc_edit *e)
 						strcmp(str(c, c->trips.v[t].id), q->s) == 0;
 			} else {
 				for (uint32_t r = 0; r < R && !found; r++) {
-					bool base = r < tt->route_count;
-					const net_add_route *nr =
-					    base ? NULL : &c->routes.v[r - tt->route_count];
-					uint32_t f = base ? tt->route_feed[r] : nr->feed;
-					const char *v =
-					    l == 0 ? str(c, base ? tt->route_short_name[r] : nr->short_name)
-						   : str(c, base ? tt->route_id[r] : nr->id);
-					found = f >= f0 && f < f1 && strcmp(v, q->s) == 0;
+					const char *sn, *id;
+					uint32_t f = route_of(c, r, &sn, &id);
+					found = f >= f0 && f < f1 && strcmp(l == 0 ? sn : id, q->s) == 0;
 				}
 			}
 			if (!found)
@@ -574,13 +559,10 @@ static int apply_remove(struct dctx *c, const sc_edit *e)
 		return oom(c);
 	}
 	for (uint32_t r = 0; r < R; r++) {
-		bool base = r < tt->route_count;
-		const net_add_route *nr = base ? NULL : &c->routes.v[r - tt->route_count];
-		uint32_t f = base ? tt->route_feed[r] : nr->feed;
+		const char *sn, *id;
+		uint32_t f = route_of(c, r, &sn, &id);
 		if (f < f0 || f >= f1)
 			continue;
-		const char *sn = str(c, base ? tt->route_short_name[r] : nr->short_name);
-		const char *id = str(c, base ? tt->route_id[r] : nr->id);
 		for (uint32_t i = 0; i < e->routes.count; i++)
 			rsel[r] |= strcmp(sn, e->routes.items[i].s) == 0;
 		for (uint32_t i = 0; i < e->route_ids.count; i++)
@@ -670,7 +652,7 @@ static int apply_extend(struct dctx *c, const sc_edit *e)
 		if (!fwd && !bwd)
 			continue;
 		int32_t t_at = fwd ? rl.time.arrival : r0.time.departure;
-		if (!minute_selected(e, t_at))
+		if (!sc_minute_selected(e, t_at))
 			continue;
 		c->scratch.n = 0;
 		if (fwd) {
@@ -688,7 +670,7 @@ static int apply_extend(struct dctx *c, const sc_edit *e)
 				nr.time.departure =
 				    nr.time.arrival + (i + 1 < e->hop_count ? e->hops[i].dwell : 0);
 				time = nr.time.departure;
-				if (time > max_time())
+				if (time > sc_max_time())
 					rc = sc_fail(c->sc, c->err, GRENS_EFORMAT, e->hops[i].at,
 						     "run", "extend: trip %s would run past %d:00",
 						     str(c, work_id(c, w)), GRENS_LIMIT_MAX_HOURS);
@@ -795,12 +777,6 @@ static int apply_truncate(struct dctx *c, const sc_edit *e)
 	return 0;
 }
 
-struct hw_group {
-	uint32_t service, first_station, last_station, count;
-	uint32_t template_trip;
-	int32_t template_dep;
-};
-
 /* A new trip with the rows in scratch. */
 static int add_new(struct dctx *c, const struct dtrip *proto)
 {
@@ -816,27 +792,6 @@ static int add_new(struct dctx *c, const struct dtrip *proto)
 	c->rows.n += n;
 	c->trips.v[c->trips.n++] = d;
 	return 0;
-}
-
-/* The working trip w as a prototype for new trips (ids and names). */
-static struct dtrip proto_of(const struct dctx *c, uint32_t w)
-{
-	const grens_timetable *tt = c->tt;
-	if (w >= tt->trip_count)
-		return c->trips.v[w - tt->trip_count];
-	struct dtrip d = {
-	    .base = GRENS_NONE,
-	    .feed = tt->trip_feed[w],
-	    .route = tt->pattern_route[tt->trip_pattern[w]],
-	    .service = tt->trip_service[w],
-	    .id = tt->trip_id[w],
-	    .short_name = tt->trip_short_name[w],
-	    .headsign = tt->trip_headsign[w],
-	    .alt_feed = GRENS_NONE,
-	    .alt_id = 0,
-	    .frequency_start = GRENS_TIME_NONE,
-	};
-	return d;
 }
 
 static uint32_t work_service(const struct dctx *c, uint32_t w)
@@ -858,7 +813,7 @@ static int apply_headway(struct dctx *c, const sc_edit *e)
 	rc = route_selection(c, f, &e->route, &sel);
 	if (rc)
 		return rc;
-	VEC(struct hw_group) groups = {0};
+	VEC(struct sc_hw_group) groups = {0};
 	uint32_t removed = 0, added = 0, W = work_count(c);
 	for (uint32_t w = 0; w < W && !rc; w++) {
 		if (!work_live(c, w) || work_feed(c, w) != f || !sel[work_route(c, w)])
@@ -870,7 +825,7 @@ static int apply_headway(struct dctx *c, const sc_edit *e)
 		int32_t dep = r0.time.departure;
 		if (dep < e->band_start || dep >= e->band_end)
 			continue;
-		struct hw_group key = {
+		struct sc_hw_group key = {
 		    work_service(c, w),
 		    station_of(tt, r0.stop),
 		    station_of(tt, work_row(c, w, len - 1).stop),
@@ -916,7 +871,7 @@ static int apply_headway(struct dctx *c, const sc_edit *e)
 				r.time.departure += shift;
 				rc = scratch_push(c, r);
 			}
-			struct dtrip p = proto_of(c, tw);
+			struct dtrip p = trip_of(c, tw);
 			char id[512];
 			snprintf(id, sizeof(id), "%s~hw%u", str(c, p.id), k);
 			if (!rc)
@@ -1037,10 +992,8 @@ static int apply_add_line(struct dctx *c, const sc_edit *e)
 	snprintf(id, sizeof(id), "%s", e->id.s ? e->id.s : e->name.s);
 	uint32_t R = tt->route_count + (uint32_t)c->routes.n;
 	for (uint32_t r = 0; r < R; r++) {
-		bool base = r < tt->route_count;
-		const net_add_route *nr = base ? NULL : &c->routes.v[r - tt->route_count];
-		if ((base ? tt->route_feed[r] : nr->feed) == f &&
-		    strcmp(str(c, base ? tt->route_id[r] : nr->id), id) == 0)
+		const char *sn, *rid;
+		if (route_of(c, r, &sn, &rid) == f && strcmp(rid, id) == 0)
 			return sc_fail(
 			    c->sc, c->err, GRENS_EFORMAT, e->id.s ? e->id.at : e->name.at,
 			    e->id.s ? "id" : "name",
@@ -1078,10 +1031,9 @@ static int apply_add_line(struct dctx *c, const sc_edit *e)
 					     e->hops[i].stop.s);
 				break;
 			}
-			double m = grens_geo_distance_m(tt->stop_lat[a], tt->stop_lon[a],
-							tt->stop_lat[b], tt->stop_lon[b]);
-			long minutes = lround(m / (e->speed_kmh / 3.6) / 60.0);
-			run[i] = (int32_t)(minutes < 1 ? 60 : minutes * 60);
+			run[i] = sc_speed_run(grens_geo_distance_m(tt->stop_lat[a], tt->stop_lon[a],
+								   tt->stop_lat[b], tt->stop_lon[b]),
+					      e->speed_kmh);
 		}
 		run_back[i] = e->hops[i].run_back >= 0 ? e->hops[i].run_back : run[i];
 	}
@@ -1134,7 +1086,7 @@ static int apply_add_line(struct dctx *c, const sc_edit *e)
 					if (j > 0 && j + 1 < e->hop_count)
 						time += e->hops[i].dwell;
 					r.time.departure = time;
-					if (time > max_time())
+					if (time > sc_max_time())
 						rc = sc_fail(c->sc, c->err, GRENS_EFORMAT, sv->at,
 							     "last",
 							     "add-line: a trip would run past %d:00",
@@ -1186,9 +1138,6 @@ static void ctx_free(struct dctx *c)
 	free(c->routes.v);
 	free(c->services.v);
 	free(c->copies.v);
-	for (uint32_t s = 0; c->keys && s < c->tt->stop_count; s++)
-		free(c->keys[s]);
-	free(c->keys);
 	free(c->zone);
 }
 
@@ -1272,10 +1221,9 @@ int grens_scenario_derive(grens_timetable **out, grens_scenario_stats *stats,
 	grens_error_clear(err);
 	struct dctx c = {.sc = sc, .tt = base, .diag = diag, .err = err};
 	c.drop = calloc((size_t)base->trip_count + 1, 1);
-	c.keys = calloc((size_t)base->stop_count + 1, sizeof(char *));
 	c.zone = calloc((size_t)base->feed_count + 1, 1);
 	int rc = 0;
-	if (!c.drop || !c.keys || !c.zone) {
+	if (!c.drop || !c.zone) {
 		rc = oom(&c);
 		goto out;
 	}

@@ -93,6 +93,26 @@ struct grens_scenario {
 	uint32_t edit_count;
 };
 
+/* ---- what applying to feeds (apply.c) and to a built timetable (derive.c)
+ * share; defined in apply.c ---- */
+
+/* A warning that edit e (`what`: "remove", ...) matched no trip. */
+void sc_no_effect(const grens_scenario *sc, grens_diag *diag, const sc_edit *e, const char *what);
+/* Is time t (s) at one of the edit's minutes past the hour (all without)? */
+bool sc_minute_selected(const sc_edit *e, int32_t t);
+/* The latest time an edit may give a stop (GRENS_LIMIT_MAX_HOURS). */
+int32_t sc_max_time(void);
+/* The run time (s) over meters at speed_kmh: whole minutes, at least one. */
+int32_t sc_speed_run(double meters, double speed_kmh);
+
+/* A headway edit's trips of one service between two end stations with one
+ * stop count, and the earliest of them, which the new trips copy. */
+struct sc_hw_group {
+	uint32_t service, first_station, last_station, count;
+	uint32_t template_trip;
+	int32_t template_dep;
+};
+
 /* Set err with the scenario file and a location. Returns code. */
 int sc_fail(const grens_scenario *sc, grens_error *err, int code, sc_loc at, const char *field,
 	    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
