@@ -1198,7 +1198,7 @@ static void test_access_job(void)
  * A (place PA, 10 people) and B (place PB, 1000), one train an hour A 07:05
  * -> B 07:20. From PA at 07:00 and 07:05 (two steps) the train arrives at
  * 07:20: 20 and 15 min, p50 (nearest rank 1 of 2) 15 min, so PB counts
- * within 30 min but not within 10. A scenario needs feeds: refused. */
+ * within 30 min but not within 10. A scenario is applied to the snapshot. */
 static void test_access_job_snapshot(void)
 {
 	const grens_net_plain_stop stops[2] = {

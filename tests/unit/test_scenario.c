@@ -612,6 +612,23 @@ static void test_service_id(const grens_gtfs_feed *feed)
 	CHECK_INT(err.line, 7);
 	CHECK_INT(err.column, 25); /* "        - { service-id: " is 24 characters */
 	applied_free(&a);
+	/* A timetable without service ids (a snapshot of grens 0.2.0) refuses a
+	 * service-id at its place, saying to build it again. */
+	grens_scenario *sc = NULL;
+	grens_timetable *tt = build(&feed, 1), *der = NULL;
+	CHECK_INT(grens_scenario_parse(&sc, y, strlen(y), "old.yaml", &err), 0);
+	if (sc && tt) {
+		grens_timetable old = *tt; /* a view: never freed itself */
+		old.service_id = NULL;
+		CHECK_INT(grens_scenario_derive(&der, NULL, sc, &old, NULL, &err), GRENS_EARG);
+		CHECK(der == NULL);
+		CHECK_INT(err.line, 6);
+		CHECK(strstr(err.message, "build it again") != NULL);
+		CHECK_STR(err.file, "old.yaml");
+	}
+	grens_net_free(der);
+	grens_net_free(tt);
+	grens_scenario_free(sc);
 }
 
 /* A stop of another feed is copied into the line's feed as "feed:stop_id".
