@@ -5,7 +5,9 @@
  *
  * Prints load and build time, peak RSS, timetable bytes per stop event, and
  * for fixed seeded random queries (stops with service, departures 06:00 to
- * 20:00, timed in thread CPU time): RAPTOR one-to-one mean/p50/p99, range RAPTOR over 07:00-09:00 by
+ * 20:00, timed in thread CPU time): RAPTOR one-to-one mean/p50/p99 (and a
+ * digest of every journey, its times, transfers and legs, so that two builds
+ * can be shown to give the same answers), range RAPTOR over 07:00-09:00 by
  * 60 s, one-to-all earliest arrival, and Dijkstra (with its agreement with
  * RAPTOR's earliest arrival); --repeat N runs the queries N times on the loaded
  * timetable and prints each run. Speed is reported, never asserted. */
@@ -42,6 +44,17 @@ static uint64_t next_random(void)
 	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
 	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
 	return z ^ (z >> 31);
+}
+
+/* FNV-1a over the four bytes of x: a digest of the answers, so that two
+ * builds can be compared on the same queries. */
+static uint64_t fnv(uint64_t h, uint32_t x)
+{
+	for (int i = 0; i < 4; i++) {
+		h ^= (x >> (8 * i)) & 0xFFu;
+		h *= 0x100000001b3ull;
+	}
+	return h;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -204,6 +217,7 @@ int main(int argc, char **argv)
 
 		/* one-to-one */
 		uint32_t reached = 0, journeys = 0;
+		uint64_t digest = 0xcbf29ce484222325ull;
 		double sum = 0;
 		for (uint32_t i = 0; i < nq; i++) {
 			grens_route_query q = { &qf[i], 1, &qt[i], 1, date, qtime[i] };
@@ -215,18 +229,29 @@ int main(int argc, char **argv)
 			ms[i] = (cpu_s() - a) * 1e3;
 			sum += ms[i];
 			rarr[i] = res.journey_count ? res.journeys[0].arrival : GRENS_ROUTE_UNREACHED;
+			digest = fnv(digest, res.journey_count);
+			for (uint32_t j = 0; j < res.journey_count; j++) {
+				const grens_route_journey *jr = &res.journeys[j];
+				digest = fnv(fnv(fnv(digest, (uint32_t)jr->departure), (uint32_t)jr->arrival),
+					     jr->transfers);
+				for (uint32_t l = 0; l < jr->leg_count; l++) {
+					const grens_route_leg *leg = &res.legs[jr->leg_offset + l];
+					digest = fnv(fnv(fnv(digest, leg->trip), leg->from_stop), leg->to_stop);
+				}
+			}
 			reached += res.journey_count > 0;
 			journeys += res.journey_count;
 		}
 		if (nq) {
 			qsort(ms, nq, sizeof(double), cmp_double);
 			printf("raptor one-to-one: %u queries, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, "
-			       "max %.3f ms (%u reached, %.2f Pareto journeys each)\n",
+			       "max %.3f ms (%u reached, %.2f Pareto journeys each, answers %016llx)\n",
 			       nq, sum / nq, pct(ms, nq, 50), pct(ms, nq, 99), ms[nq - 1], reached,
-			       reached ? (double)journeys / reached : 0.0);
+			       reached ? (double)journeys / reached : 0.0, (unsigned long long)digest);
 		}
 		/* range: 07:00-09:00 by 60 s (121 departures) */
 		sum = 0;
+		uint64_t rdigest = 0xcbf29ce484222325ull;
 		for (uint32_t i = 0; i < nrange; i++) {
 			grens_route_query q = { &qf[i % total], 1, &qt[i % total], 1, date, 7 * 3600 };
 			double a = cpu_s();
@@ -235,10 +260,12 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			sum += (cpu_s() - a) * 1e3;
+			for (uint32_t k = 0; k < 121; k++)
+				rdigest = fnv(fnv(rdigest, (uint32_t)steps[k].arrival), (uint32_t)steps[k].transfers);
 		}
 		if (nrange)
-			printf("range raptor 07:00-09:00 by 60 s: %u queries, mean %.3f ms\n", nrange,
-			       sum / nrange);
+			printf("range raptor 07:00-09:00 by 60 s: %u queries, mean %.3f ms (answers %016llx)\n",
+			       nrange, sum / nrange, (unsigned long long)rdigest);
 		/* one-to-all */
 		sum = 0;
 		for (uint32_t i = 0; i < nall; i++) {

@@ -9,6 +9,9 @@
  *    own pass so that FIFO order inside a pattern holds;
  *  - stay-seated block continuations inside a round, with records so that a
  *    journey can be rebuilt leg by leg.
+ * A query with targets also drops the labels that cannot reach a target in
+ * the rounds left (the rides bound, prepare_rides); a profile adds a bound
+ * on the time still needed (the goal bound, prepare_goal).
  * With a realtime overlay, trips run on their live times and the trips the
  * overlay adds are scanned after each round's patterns (scan_added).
  * All memory is allocated in grens_route_raptor_new; queries only reset it. */
@@ -85,6 +88,26 @@ struct grens_route_raptor {
 	struct lb_edge *lb_in;	 /* [hops] */
 	struct lb_heap_item *lb_heap;
 	size_t lb_heap_cap;
+	/* Rides bound of a query with targets: rides[s] is a lower bound on
+	 * the vehicles a traveller at s still needs to reach a target (0 at a
+	 * target and a footpath before one), RIDES_FAR beyond the query's
+	 * rounds. A label of round k at s with k + rides[s] above the rounds
+	 * cannot reach a target. A reverse breadth-first search over the
+	 * patterns, their block continuations and the footpaths, run per query
+	 * (use_rides); off with a realtime overlay, whose added trips are not
+	 * among the patterns. */
+	bool use_rides, rides_graph_built;
+	uint8_t *rides;		   /* [stops] */
+	uint32_t *rides_scanned;   /* [patterns] positions below this already have their level */
+	uint32_t *rides_reach;	   /* [patterns] highest position reached in this level + 1 */
+	uint32_t *rides_pats;	   /* [patterns] patterns reached in this level */
+	uint32_t *rides_stack;	   /* [stops] */
+	uint32_t *foot_in_offset;  /* [stops + 1] CSR of footpaths into each stop */
+	uint32_t *foot_in;	   /* [footpaths] their from stops */
+	uint32_t *block_in_offset; /* [patterns + 1] CSR of patterns whose trips continue into each */
+	uint32_t *block_in;
+	uint32_t *drop_in_offset;	     /* [stops + 1] CSR of the stop's places where patterns */
+	grens_net_pattern_stop *drop_in; /* drop off, after their first stop */
 	uint8_t *marked;      /* [stops] */
 	uint32_t *marked_list;
 	uint32_t marked_count;
@@ -147,6 +170,12 @@ void grens_route_raptor_free(grens_route_raptor *ws)
 	free(ws->lb_in_offset);
 	free(ws->lb_in);
 	free(ws->lb_heap);
+	free(ws->foot_in_offset);
+	free(ws->foot_in);
+	free(ws->block_in_offset);
+	free(ws->block_in);
+	free(ws->drop_in_offset);
+	free(ws->drop_in);
 	free(ws);
 }
 
@@ -196,6 +225,11 @@ int grens_route_raptor_new(grens_route_raptor **out, const grens_timetable *tt, 
 	ws->prefix_foot = ws_array(ws, cells, sizeof(int32_t), &rc);
 	ws->is_target = ws_array(ws, tt->stop_count, 1, &rc);
 	ws->lb = ws_array(ws, tt->stop_count, sizeof(int32_t), &rc);
+	ws->rides = ws_array(ws, tt->stop_count, 1, &rc);
+	ws->rides_scanned = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
+	ws->rides_reach = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
+	ws->rides_pats = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
+	ws->rides_stack = ws_array(ws, tt->stop_count, sizeof(uint32_t), &rc);
 	ws->marked = ws_array(ws, tt->stop_count, 1, &rc);
 	ws->marked_list = ws_array(ws, tt->stop_count, sizeof(uint32_t), &rc);
 	ws->pat_first = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
@@ -347,6 +381,7 @@ static void reset_labels(grens_route_raptor *ws, const grens_route_query *q, boo
 	for (uint32_t i = 0; targets && i < q->to_count; i++)
 		ws->is_target[q->to[i]] = 1;
 	ws->use_lb = false;
+	ws->use_rides = false;
 	ws->min_change = opts->min_change;
 	ws->max_duration = opts->max_duration;
 	ws->limit = INF;
@@ -358,6 +393,12 @@ static void reset_labels(grens_route_raptor *ws, const grens_route_query *q, boo
 }
 
 /* ---- goal bound ------------------------------------------------------------ */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
 
 /* The reverse graph of the goal bound: every hop between consecutive stops
  * of a pattern weighted by the shortest scheduled ride of its trips, every
@@ -440,6 +481,70 @@ static int build_lb_graph(grens_route_raptor *ws, grens_error *err)
 	return 0;
 }
 
+/* The reverse graph of the rides bound: the footpaths into each stop, the
+ * places where patterns drop off at each stop after their first stop, and
+ * the patterns whose trips continue into each pattern (each once). */
+static int build_rides_graph(grens_route_raptor *ws, grens_error *err)
+{
+	const grens_timetable *tt = ws->tt;
+	uint32_t ns = tt->stop_count, np = tt->pattern_count, nf = tt->footpath_offset[ns];
+	size_t nb = 0;
+	for (uint32_t t = 0; ws->has_blocks && t < tt->trip_count; t++)
+		nb += tt->trip_block_next[t] != GRENS_NONE;
+	ws->foot_in_offset = calloc((size_t)ns + 2, sizeof(uint32_t));
+	ws->foot_in = malloc(((size_t)nf + 1) * sizeof(uint32_t));
+	ws->drop_in_offset = calloc((size_t)ns + 1, sizeof(uint32_t));
+	ws->drop_in = malloc(((size_t)tt->stop_pattern_offset[ns] + 1) * sizeof(*ws->drop_in));
+	ws->block_in_offset = calloc((size_t)np + 2, sizeof(uint32_t));
+	ws->block_in = malloc((nb + 1) * sizeof(uint32_t));
+	uint64_t *pairs = malloc((nb + 1) * sizeof(uint64_t));
+	if (!ws->foot_in_offset || !ws->foot_in || !ws->drop_in_offset || !ws->drop_in ||
+	    !ws->block_in_offset || !ws->block_in || !pairs) {
+		free(pairs);
+		return grens_error_set(err, GRENS_ENOMEM, "out of memory for the rides bound");
+	}
+	/* count into off[x + 2], prefix into off[x + 1], fill with off[x + 1]++ */
+	uint32_t *off = ws->foot_in_offset;
+	for (uint32_t f = 0; f < nf; f++)
+		off[tt->footpaths[f].to_stop + 2]++;
+	for (uint32_t x = 0; x < ns; x++)
+		off[x + 2] += off[x + 1];
+	for (uint32_t x = 0; x < ns; x++)
+		for (uint32_t f = tt->footpath_offset[x]; f < tt->footpath_offset[x + 1]; f++)
+			ws->foot_in[off[tt->footpaths[f].to_stop + 1]++] = x;
+	uint32_t w = 0;
+	for (uint32_t x = 0; x < ns; x++) {
+		for (uint32_t j = tt->stop_pattern_offset[x]; j < tt->stop_pattern_offset[x + 1]; j++) {
+			grens_net_pattern_stop e = tt->stop_patterns[j];
+			uint32_t at = tt->pattern_stop_offset[e.pattern] + e.position;
+			if (e.position > 0 && !(tt->pattern_stop_flags[at] & GRENS_NET_NO_DROP_OFF))
+				ws->drop_in[w++] = e;
+		}
+		ws->drop_in_offset[x + 1] = w;
+	}
+	/* pairs (into << 32 | from) of patterns, sorted and made unique */
+	nb = 0;
+	for (uint32_t t = 0; ws->has_blocks && t < tt->trip_count; t++)
+		if (tt->trip_block_next[t] != GRENS_NONE)
+			pairs[nb++] = (uint64_t)tt->trip_pattern[tt->trip_block_next[t]] << 32 |
+				      tt->trip_pattern[t];
+	qsort(pairs, nb, sizeof(uint64_t), cmp_u64);
+	size_t u = 0;
+	for (size_t i = 0; i < nb; i++)
+		if (i == 0 || pairs[i] != pairs[i - 1])
+			pairs[u++] = pairs[i];
+	off = ws->block_in_offset;
+	for (size_t i = 0; i < u; i++)
+		off[(pairs[i] >> 32) + 2]++;
+	for (uint32_t x = 0; x < np; x++)
+		off[x + 2] += off[x + 1];
+	for (size_t i = 0; i < u; i++)
+		ws->block_in[off[(pairs[i] >> 32) + 1]++] = (uint32_t)pairs[i];
+	free(pairs);
+	ws->rides_graph_built = true;
+	return 0;
+}
+
 static void heap_push(grens_route_raptor *ws, size_t *n, int32_t d, uint32_t s)
 {
 	struct lb_heap_item *h = ws->lb_heap;
@@ -510,6 +615,106 @@ static int prepare_goal(grens_route_raptor *ws, const grens_route_query *q, gren
 	return 0;
 }
 
+
+#define RIDES_FAR 0xFFu
+
+/* Give stop s the rides bound r if it has none, and so each stop that
+ * walks to it (a lower bound may walk on: footpaths are followed back
+ * transitively); *added counts them. */
+static void rides_reach_stop(grens_route_raptor *ws, uint32_t s, uint8_t r, uint32_t *added)
+{
+	if (ws->rides[s] != RIDES_FAR)
+		return;
+	ws->rides[s] = r;
+	(*added)++;
+	if (ws->foot_in_offset[s] == ws->foot_in_offset[s + 1])
+		return;
+	uint32_t n = 0;
+	ws->rides_stack[n++] = s;
+	while (n) {
+		uint32_t x = ws->rides_stack[--n];
+		for (uint32_t f = ws->foot_in_offset[x]; f < ws->foot_in_offset[x + 1]; f++) {
+			uint32_t u = ws->foot_in[f];
+			if (ws->rides[u] == RIDES_FAR) {
+				ws->rides[u] = r;
+				(*added)++;
+				ws->rides_stack[n++] = u;
+			}
+		}
+	}
+}
+
+/* Fill ws->rides for the targets of q (see the struct): level by level,
+ * the stops of level j are those that board a pattern before a position
+ * where it drops off at a stop of level j - 1, or before the end of a
+ * pattern whose trips continue into such a pattern. Stops and patterns are
+ * visited in index order, so that the arrays are read front to back. */
+static int prepare_rides(grens_route_raptor *ws, const grens_route_query *q, grens_error *err)
+{
+	const grens_timetable *tt = ws->tt;
+	ws->use_rides = false;
+	if (ws->rt || q->to_count == 0)
+		return 0;
+	if (!ws->rides_graph_built) {
+		int rc = build_rides_graph(ws, err);
+		if (rc)
+			return rc;
+	}
+	uint32_t np = tt->pattern_count;
+	memset(ws->rides, RIDES_FAR, ws->stops);
+	memset(ws->rides_scanned, 0, (size_t)np * sizeof(uint32_t));
+	memset(ws->rides_reach, 0, (size_t)np * sizeof(uint32_t));
+	uint32_t added = 0;
+	for (uint32_t i = 0; i < q->to_count; i++)
+		rides_reach_stop(ws, q->to[i], 0, &added);
+	/* a stop needs at most query_rounds rides, more is RIDES_FAR */
+	for (uint32_t level = 1; level <= ws->query_rounds && added; level++) {
+		uint32_t npats = 0;
+		uint8_t prev = (uint8_t)(level - 1);
+		for (uint32_t s = 0; s < ws->stops; s++) {
+			if (ws->rides[s] != prev)
+				continue;
+			for (uint32_t j = ws->drop_in_offset[s]; j < ws->drop_in_offset[s + 1]; j++) {
+				uint32_t p = ws->drop_in[j].pattern, reach = ws->drop_in[j].position + 1;
+				if (ws->rides_reach[p] == 0 && ws->has_blocks)
+					ws->rides_pats[npats++] = p;
+				if (reach > ws->rides_reach[p])
+					ws->rides_reach[p] = reach;
+			}
+		}
+		/* a pattern reached past its first stop is reached to its end in
+		 * each pattern whose trips continue into it (and so on back) */
+		for (uint32_t x = 0; x < npats; x++) {
+			uint32_t p = ws->rides_pats[x];
+			for (uint32_t b = ws->block_in_offset[p]; b < ws->block_in_offset[p + 1]; b++) {
+				uint32_t u = ws->block_in[b];
+				uint32_t n = tt->pattern_stop_offset[u + 1] - tt->pattern_stop_offset[u];
+				if (ws->rides_reach[u] >= n)
+					continue;
+				if (ws->rides_reach[u] == 0)
+					ws->rides_pats[npats++] = u;
+				ws->rides_reach[u] = n;
+			}
+		}
+		added = 0;
+		for (uint32_t p = 0; p < np; p++) {
+			uint32_t reach = ws->rides_reach[p];
+			if (reach == 0)
+				continue;
+			ws->rides_reach[p] = 0;
+			uint32_t so = tt->pattern_stop_offset[p], hi = reach - 1; /* board before */
+			for (uint32_t i = ws->rides_scanned[p]; i < hi; i++)
+				if (!(tt->pattern_stop_flags[so + i] & GRENS_NET_NO_PICKUP))
+					rides_reach_stop(ws, tt->pattern_stops[so + i], (uint8_t)level,
+							 &added);
+			if (hi > ws->rides_scanned[p])
+				ws->rides_scanned[p] = hi;
+		}
+	}
+	ws->use_rides = true;
+	return 0;
+}
+
 /* ---- labels -------------------------------------------------------------- */
 
 static inline void mark(grens_route_raptor *ws, uint32_t s)
@@ -535,14 +740,30 @@ static inline int32_t target_bound(const grens_route_raptor *ws, uint32_t k)
 	return b < ws->limit ? b : ws->limit;
 }
 
-/* Whether a label (or a boarding) at s at time a can still improve a
- * target in round k: before the target bound, with the goal bound added. */
+/* Whether a label of round k at s at time a can still improve a target:
+ * within the rounds with the rides s still needs, and before the target
+ * bound with the goal bound added. */
 static inline bool beats_goal(const grens_route_raptor *ws, uint32_t k, uint32_t s, int32_t a)
 {
+	if (ws->use_rides && k + ws->rides[s] > ws->query_rounds)
+		return false;
 	int32_t b = target_bound(ws, k);
 	if (!ws->use_lb)
 		return a < b;
 	return ws->lb[s] != INF && (int64_t)a + ws->lb[s] < b;
+}
+
+/* Whether boarding at s at time r in round k (the k-th vehicle) can still
+ * improve a target: as beats_goal, with this vehicle among the rides s
+ * still needs. */
+static inline bool boards_goal(const grens_route_raptor *ws, uint32_t k, uint32_t s, int32_t r)
+{
+	if (ws->use_rides && k - 1 + ws->rides[s] > ws->query_rounds)
+		return false;
+	int32_t b = target_bound(ws, k);
+	if (!ws->use_lb)
+		return r < b;
+	return ws->lb[s] != INF && (int64_t)r + ws->lb[s] < b;
 }
 
 /* Set the arrival limit for a departure at t (see the struct). */
@@ -773,7 +994,7 @@ static void scan_pattern_live(grens_route_raptor *ws, uint32_t k, uint32_t p, ui
 				continue;
 			uint32_t kind;
 			int32_t r = ready_time(ws, k - 1, s, &kind);
-			if (!beats_goal(ws, k, s, r) || r > row[i].departure + shift)
+			if (!boards_goal(ws, k, s, r) || r > row[i].departure + shift)
 				continue;
 			board = i | kind | dayflag;
 		}
@@ -834,7 +1055,7 @@ static void scan_pattern(grens_route_raptor *ws, uint32_t k, uint32_t p, uint32_
 			continue;
 		uint32_t kind;
 		int32_t r = ready_time(ws, k - 1, s, &kind);
-		if (!beats_goal(ws, k, s, r) || (row && r > row[i].departure + shift))
+		if (!boards_goal(ws, k, s, r) || (row && r > row[i].departure + shift))
 			continue;
 		/* usually not even the trip before cur can be caught: check it in
 		 * the [trip][stop] block, whose row the scan reads sequentially */
@@ -1147,6 +1368,9 @@ int grens_route_raptor_route(grens_route_raptor *ws, const grens_route_query *q,
 	set_date(ws, q->date);
 	reset_labels(ws, q, true, false, opts);
 	set_limit(ws, q->time);
+	rc = prepare_rides(ws, q, err);
+	if (rc)
+		return rc;
 	run_rounds(ws, q, NULL, q->time, q->time);
 
 	/* candidates per round, latest round (earliest arrival) first */
@@ -1258,6 +1482,8 @@ int grens_route_raptor_profile(grens_route_raptor *ws, const grens_route_query *
 	set_date(ws, q->date);
 	reset_labels(ws, q, true, true, opts);
 	rc = prepare_goal(ws, q, err);
+	if (!rc)
+		rc = prepare_rides(ws, q, err);
 	if (rc)
 		return rc;
 	/* Which trips a traveller leaving at t can board changes only at a

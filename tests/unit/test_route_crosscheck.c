@@ -8,8 +8,11 @@
  * queries (a share after 22:00 and on exception dates) must give the same
  * earliest arrival from both routers; every journey is also replayed against
  * the timetable (legs connect, times match trips, change times and walks
- * hold). Range queries must match one query per departure step, and
- * one-to-all must match the per-destination arrival. A disagreement prints
+ * hold). The Pareto set of a one-to-one query must be exactly the arrivals
+ * that improve with each transfer allowed, each from a one-to-all query
+ * with that many transfers (no target, so no target bound prunes it).
+ * Range queries must match one query per departure step, and one-to-all
+ * must match the per-destination arrival. A disagreement prints
  * seed, from, to, date and time so that it can be replayed with
  * GRENS_CROSSCHECK_SEED=<seed>. */
 #include <unistd.h>
@@ -377,7 +380,7 @@ static grens_timetable *load_gtfs(const tb_net *net, const char *dir)
 	return tt;
 }
 
-static uint32_t queries, reached, late, exception_days, seated, multi;
+static uint32_t queries, reached, late, exception_days, seated, multi, pareto_checked;
 static uint32_t range_departures, bound_cuts;
 
 /* arrivals cut at a bound: later than limit is unreached */
@@ -561,6 +564,38 @@ static void check_timetable(const grens_timetable *tt, const tb_net *net, uint64
 			if (why)
 				report(tt, why, seed, &q, 0, 1);
 		}
+		/* the Pareto set is exactly the arrivals that improve with each
+		 * transfer allowed, each from a one-to-all query (which has no
+		 * target, so neither the rides nor the goal bound prunes it); with
+		 * few transfers allowed (0 to 3 here, or all), the rides bound
+		 * prunes hardest */
+		if (qi % 3 == 0) {
+			uint32_t most = (qi / 3) % 5 < 4 ? (qi / 3) % 5 : GRENS_ROUTE_MAX_TRANSFERS;
+			grens_route_options ot = o;
+			ot.max_transfers = most;
+			grens_route_result pr;
+			CHECK_INT(grens_route_raptor_route(raptor, &q, &ot, &pr, &err), 0);
+			uint32_t want_n = 0, bad = 0;
+			int32_t prev = GRENS_ROUTE_UNREACHED;
+			for (uint32_t t = 0; t <= most && prev != da; t++) {
+				ot.max_transfers = t;
+				CHECK_INT(grens_route_raptor_one_to_all(raptor, &q, &ot, all, &err), 0);
+				if (all[to] >= prev)
+					continue;
+				prev = all[to];
+				/* journeys are listed by arrival, so this one comes last so far */
+				uint32_t at = pr.journey_count - 1 - want_n++;
+				if (at >= pr.journey_count || pr.journeys[at].arrival != all[to] ||
+				    pr.journeys[at].transfers != t)
+					bad++;
+			}
+			CHECK_INT(want_n, pr.journey_count);
+			CHECK_INT(bad, 0);
+			if (bad || want_n != pr.journey_count)
+				report(tt, "Pareto set vs one-to-all by transfers", seed, &q,
+				       (int32_t)pr.journey_count, (int32_t)want_n);
+			pareto_checked++;
+		}
 		/* one-to-all agrees with the one-to-one arrival */
 		if (qi % 8 == 0) {
 			CHECK_INT(grens_route_raptor_one_to_all(raptor, &q, &o, all, &err), 0);
@@ -655,10 +690,12 @@ int main(void)
 	rmdir(dir);
 	fprintf(stderr,
 		"%u queries (%u reached, %u after 22:00, %u on calendar exception dates, "
-		"%u with several Pareto journeys, %u stay-seated legs), %u networks through GTFS, "
+		"%u with several Pareto journeys, %u stay-seated legs, %u Pareto sets checked "
+		"transfer by transfer), %u networks through GTFS, "
 		"%u through a snapshot; "
 		"%u range one-to-all departures, %u arrivals cut by a bound\n",
-		queries, reached, late, exception_days, multi, seated, gtfs_runs, snapshot_runs,
+		queries, reached, late, exception_days, multi, seated, pareto_checked, gtfs_runs,
+		snapshot_runs,
 		range_departures,
 		bound_cuts);
 	if (seeds > 1) {
@@ -666,6 +703,7 @@ int main(void)
 		CHECK(late > 1000);
 		CHECK(exception_days > 100);
 		CHECK(seated > 0);
+		CHECK(pareto_checked > 1000);
 		CHECK(gtfs_runs == seeds);
 		CHECK(snapshot_runs == seeds);
 		CHECK(range_departures > 1000);
