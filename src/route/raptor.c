@@ -102,6 +102,7 @@ struct grens_route_raptor {
 	uint32_t *rides_reach;	   /* [patterns] highest position reached in this level + 1 */
 	uint32_t *rides_pats;	   /* [patterns] patterns reached in this level */
 	uint32_t *rides_stack;	   /* [stops] */
+	uint64_t *rides_bits;	   /* stops of this level, of the next, patterns reached (bits) */
 	uint32_t *foot_in_offset;  /* [stops + 1] CSR of footpaths into each stop */
 	uint32_t *foot_in;	   /* [footpaths] their from stops */
 	uint32_t *block_in_offset; /* [patterns + 1] CSR of patterns whose trips continue into each */
@@ -110,6 +111,11 @@ struct grens_route_raptor {
 	grens_net_pattern_stop *drop_in; /* drop off, after their first stop */
 	uint8_t *marked;      /* [stops] */
 	uint32_t *marked_list;
+	/* the stops marked in the round before the one being scanned, as bits
+	 * (a stop not among them has no label of that round to board from) and
+	 * as a list (the other half of the marked_list buffers) */
+	uint64_t *prev_bits;
+	uint32_t *prev_list;
 	uint32_t marked_count;
 	uint32_t *pat_first;  /* [patterns] first marked position, GRENS_NONE */
 	uint32_t *pat_list;
@@ -230,8 +236,13 @@ int grens_route_raptor_new(grens_route_raptor **out, const grens_timetable *tt, 
 	ws->rides_reach = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
 	ws->rides_pats = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
 	ws->rides_stack = ws_array(ws, tt->stop_count, sizeof(uint32_t), &rc);
+	ws->rides_bits = ws_array(ws,
+				  ((size_t)tt->stop_count + 63) / 64 * 2 + ((size_t)tt->pattern_count + 63) / 64,
+				  sizeof(uint64_t), &rc);
 	ws->marked = ws_array(ws, tt->stop_count, 1, &rc);
 	ws->marked_list = ws_array(ws, tt->stop_count, sizeof(uint32_t), &rc);
+	ws->prev_list = ws_array(ws, tt->stop_count, sizeof(uint32_t), &rc);
+	ws->prev_bits = ws_array(ws, ((size_t)tt->stop_count + 63) / 64, sizeof(uint64_t), &rc);
 	ws->pat_first = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
 	ws->pat_list = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
 	ws->pat_max_time = ws_array(ws, tt->pattern_count, sizeof(int32_t), &rc);
@@ -620,12 +631,14 @@ static int prepare_goal(grens_route_raptor *ws, const grens_route_query *q, gren
 
 /* Give stop s the rides bound r if it has none, and so each stop that
  * walks to it (a lower bound may walk on: footpaths are followed back
- * transitively); *added counts them. */
-static void rides_reach_stop(grens_route_raptor *ws, uint32_t s, uint8_t r, uint32_t *added)
+ * transitively); each is set in bits, and *added counts them. */
+static void rides_reach_stop(grens_route_raptor *ws, uint32_t s, uint8_t r, uint64_t *bits,
+			     uint32_t *added)
 {
 	if (ws->rides[s] != RIDES_FAR)
 		return;
 	ws->rides[s] = r;
+	bits[s >> 6] |= 1ull << (s & 63);
 	(*added)++;
 	if (ws->foot_in_offset[s] == ws->foot_in_offset[s + 1])
 		return;
@@ -637,6 +650,7 @@ static void rides_reach_stop(grens_route_raptor *ws, uint32_t s, uint8_t r, uint
 			uint32_t u = ws->foot_in[f];
 			if (ws->rides[u] == RIDES_FAR) {
 				ws->rides[u] = r;
+				bits[u >> 6] |= 1ull << (u & 63);
 				(*added)++;
 				ws->rides_stack[n++] = u;
 			}
@@ -648,7 +662,8 @@ static void rides_reach_stop(grens_route_raptor *ws, uint32_t s, uint8_t r, uint
  * the stops of level j are those that board a pattern before a position
  * where it drops off at a stop of level j - 1, or before the end of a
  * pattern whose trips continue into such a pattern. Stops and patterns are
- * visited in index order, so that the arrays are read front to back. */
+ * visited in index order (from bit sets), so that the arrays are read front
+ * to back. */
 static int prepare_rides(grens_route_raptor *ws, const grens_route_query *q, grens_error *err)
 {
 	const grens_timetable *tt = ws->tt;
@@ -664,23 +679,32 @@ static int prepare_rides(grens_route_raptor *ws, const grens_route_query *q, gre
 	memset(ws->rides, RIDES_FAR, ws->stops);
 	memset(ws->rides_scanned, 0, (size_t)np * sizeof(uint32_t));
 	memset(ws->rides_reach, 0, (size_t)np * sizeof(uint32_t));
-	uint32_t added = 0;
+	uint32_t added = 0, words = (ws->stops + 63) / 64, pwords = (np + 63) / 64;
+	uint64_t *cur = ws->rides_bits, *next = ws->rides_bits + words;
+	uint64_t *pbits = ws->rides_bits + 2 * (size_t)words;
+	memset(ws->rides_bits, 0, ((size_t)words * 2 + pwords) * sizeof(uint64_t));
 	for (uint32_t i = 0; i < q->to_count; i++)
-		rides_reach_stop(ws, q->to[i], 0, &added);
+		rides_reach_stop(ws, q->to[i], 0, cur, &added);
 	/* a stop needs at most query_rounds rides, more is RIDES_FAR */
 	for (uint32_t level = 1; level <= ws->query_rounds && added; level++) {
 		uint32_t npats = 0;
-		uint8_t prev = (uint8_t)(level - 1);
-		for (uint32_t s = 0; s < ws->stops; s++) {
-			if (ws->rides[s] != prev)
-				continue;
-			for (uint32_t j = ws->drop_in_offset[s]; j < ws->drop_in_offset[s + 1]; j++) {
-				uint32_t p = ws->drop_in[j].pattern, reach = ws->drop_in[j].position + 1;
-				if (ws->rides_reach[p] == 0 && ws->has_blocks)
-					ws->rides_pats[npats++] = p;
-				if (reach > ws->rides_reach[p])
+		for (uint32_t w = 0; w < words; w++) {
+			for (uint64_t b = cur[w]; b; b &= b - 1) {
+				uint32_t s = w * 64 + (uint32_t)__builtin_ctzll(b);
+				for (uint32_t j = ws->drop_in_offset[s]; j < ws->drop_in_offset[s + 1]; j++) {
+					uint32_t p = ws->drop_in[j].pattern;
+					uint32_t reach = ws->drop_in[j].position + 1;
+					if (reach <= ws->rides_reach[p] || reach - 1 <= ws->rides_scanned[p])
+						continue;
+					if (ws->rides_reach[p] == 0) {
+						pbits[p >> 6] |= 1ull << (p & 63);
+						if (ws->has_blocks)
+							ws->rides_pats[npats++] = p;
+					}
 					ws->rides_reach[p] = reach;
+				}
 			}
+			cur[w] = 0;
 		}
 		/* a pattern reached past its first stop is reached to its end in
 		 * each pattern whose trips continue into it (and so on back) */
@@ -689,27 +713,33 @@ static int prepare_rides(grens_route_raptor *ws, const grens_route_query *q, gre
 			for (uint32_t b = ws->block_in_offset[p]; b < ws->block_in_offset[p + 1]; b++) {
 				uint32_t u = ws->block_in[b];
 				uint32_t n = tt->pattern_stop_offset[u + 1] - tt->pattern_stop_offset[u];
-				if (ws->rides_reach[u] >= n)
+				if (ws->rides_reach[u] >= n || n - 1 <= ws->rides_scanned[u])
 					continue;
-				if (ws->rides_reach[u] == 0)
+				if (ws->rides_reach[u] == 0) {
+					pbits[u >> 6] |= 1ull << (u & 63);
 					ws->rides_pats[npats++] = u;
+				}
 				ws->rides_reach[u] = n;
 			}
 		}
 		added = 0;
-		for (uint32_t p = 0; p < np; p++) {
-			uint32_t reach = ws->rides_reach[p];
-			if (reach == 0)
-				continue;
-			ws->rides_reach[p] = 0;
-			uint32_t so = tt->pattern_stop_offset[p], hi = reach - 1; /* board before */
-			for (uint32_t i = ws->rides_scanned[p]; i < hi; i++)
-				if (!(tt->pattern_stop_flags[so + i] & GRENS_NET_NO_PICKUP))
-					rides_reach_stop(ws, tt->pattern_stops[so + i], (uint8_t)level,
-							 &added);
-			if (hi > ws->rides_scanned[p])
+		for (uint32_t w = 0; w < pwords; w++) {
+			for (uint64_t b = pbits[w]; b; b &= b - 1) {
+				uint32_t p = w * 64 + (uint32_t)__builtin_ctzll(b);
+				uint32_t so = tt->pattern_stop_offset[p];
+				uint32_t hi = ws->rides_reach[p] - 1; /* board before */
+				ws->rides_reach[p] = 0;
+				for (uint32_t i = ws->rides_scanned[p]; i < hi; i++)
+					if (!(tt->pattern_stop_flags[so + i] & GRENS_NET_NO_PICKUP))
+						rides_reach_stop(ws, tt->pattern_stops[so + i],
+								 (uint8_t)level, next, &added);
 				ws->rides_scanned[p] = hi;
+			}
+			pbits[w] = 0;
 		}
+		uint64_t *t = cur;
+		cur = next;
+		next = t;
 	}
 	ws->use_rides = true;
 	return 0;
@@ -1053,6 +1083,11 @@ static void scan_pattern(grens_route_raptor *ws, uint32_t k, uint32_t p, uint32_
 		}
 		if (i + 1 >= n || (flags[i] & GRENS_NET_NO_PICKUP))
 			continue;
+		/* a stop not marked in round k - 1 has no label of it (a single
+		 * query), or one a later departure has boarded from already (a
+		 * range: its trips gave their labels then, under looser bounds) */
+		if (!((ws->prev_bits[s >> 6] >> (s & 63)) & 1))
+			continue;
 		uint32_t kind;
 		int32_t r = ready_time(ws, k - 1, s, &kind);
 		if (!boards_goal(ws, k, s, r) || (row && r > row[i].departure + shift))
@@ -1189,7 +1224,16 @@ static void run_rounds(grens_route_raptor *ws, const grens_route_query *q, const
 					ws->pat_first[p] = pos;
 			}
 		}
-		clear_marks(ws);
+		/* the marks of round k - 1 become prev_list and prev_bits */
+		uint32_t *spare = ws->prev_list, nprev = ws->marked_count;
+		ws->prev_list = ws->marked_list;
+		ws->marked_list = spare;
+		ws->marked_count = 0;
+		for (uint32_t m = 0; m < nprev; m++) {
+			uint32_t s = ws->prev_list[m];
+			ws->marked[s] = 0;
+			ws->prev_bits[s >> 6] |= 1ull << (s & 63);
+		}
 		for (uint32_t j = 0; j < ws->pat_count; j++) {
 			uint32_t p = ws->pat_list[j];
 			scan_pattern(ws, k, p, ws->pat_first[p], 0);
@@ -1200,6 +1244,8 @@ static void run_rounds(grens_route_raptor *ws, const grens_route_query *q, const
 			ws->pat_first[p] = GRENS_NONE;
 		}
 		scan_added(ws, k);
+		for (uint32_t m = 0; m < nprev; m++)
+			ws->prev_bits[ws->prev_list[m] >> 6] = 0;
 		relax_footpaths(ws, k, ws->marked_count);
 	}
 	clear_marks(ws);
