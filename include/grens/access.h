@@ -508,7 +508,7 @@ typedef struct grens_access_od_pair {
 typedef struct grens_access_od_result grens_access_od_result;
 
 /* The struct's layout; bumped when it changes (docs/api.md). */
-#define GRENS_ACCESS_OD_OPTIONS_VERSION 1
+#define GRENS_ACCESS_OD_OPTIONS_VERSION 2
 
 typedef struct grens_access_od_options {
 	unsigned version; /* GRENS_ACCESS_OD_OPTIONS_VERSION (set by GRENS_ACCESS_OD_OPTIONS_INIT) */
@@ -522,6 +522,10 @@ typedef struct grens_access_od_options {
 	 * of this earlier run over the same pairs, dates and window (a report
 	 * that builds one scenario at a time); it must outlive the run. */
 	const grens_access_od_result *base;
+	/* networks run at once, each on its own thread with its own routing
+	 * workspace (0 or 1: one after the other); the result does not depend
+	 * on it. At most GRENS_ACCESS_MAX_THREADS. */
+	uint32_t threads;
 } grens_access_od_options;
 
 #define GRENS_ACCESS_OD_OPTIONS_INIT                                                               \
@@ -529,7 +533,7 @@ typedef struct grens_access_od_options {
 		.version = GRENS_ACCESS_OD_OPTIONS_VERSION, .dates = NULL, .date_count = 0,        \
 		.window_start = 6 * 3600, .window_end = 22 * 3600,                                 \
 		.step = GRENS_ROUTE_DEFAULT_STEP, .threshold = GRENS_ROUTE_DEFAULT_THRESHOLD,      \
-		.max_transfers = 8, .base = NULL                                                   \
+		.max_transfers = 8, .base = NULL, .threads = 1                                     \
 	}
 
 /* One pair on one date in one network. Times are seconds since

@@ -705,7 +705,7 @@ typedef struct grens_report_log {
 } grens_report_log;
 
 /* The struct's layout; bumped when it changes (docs/api.md). */
-#define GRENS_REPORT_COMPARE_JOB_VERSION 1
+#define GRENS_REPORT_COMPARE_JOB_VERSION 2
 
 typedef struct grens_report_compare_job {
 	unsigned version; /* GRENS_REPORT_COMPARE_JOB_VERSION (GRENS_REPORT_COMPARE_JOB_INIT) */
@@ -728,13 +728,14 @@ typedef struct grens_report_compare_job {
 	int32_t window_start, window_end, step, threshold; /* as grens_access_od_options */
 	uint32_t max_transfers;
 	grens_report_log log;
+	uint32_t threads; /* networks run at once (grens_access_od_options) */
 } grens_report_compare_job;
 
 #define GRENS_REPORT_COMPARE_JOB_INIT                                                              \
 	{                                                                                          \
 		.version = GRENS_REPORT_COMPARE_JOB_VERSION, .window_start = 6 * 3600,             \
 		.window_end = 22 * 3600, .step = GRENS_ROUTE_DEFAULT_STEP,                         \
-		.threshold = GRENS_ROUTE_DEFAULT_THRESHOLD, .max_transfers = 8,                    \
+		.threshold = GRENS_ROUTE_DEFAULT_THRESHOLD, .max_transfers = 8, .threads = 1,      \
 	}
 
 typedef struct grens_report_compare_run grens_report_compare_run;

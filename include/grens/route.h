@@ -149,6 +149,15 @@ typedef struct grens_route_raptor grens_route_raptor;
  * caller's; free with grens_route_raptor_free. GRENS_ENOMEM, GRENS_EARG. */
 GRENS_EXTERN int grens_route_raptor_new(grens_route_raptor **out, const grens_timetable *tt,
 				  uint32_t max_transfers, grens_error *err);
+/* A workspace for like's timetable that shares its per-timetable arrays
+ * (the transposed departures, 4 bytes per stop event) and the reverse graphs
+ * of its bounds, so that one per thread costs only its labels; like (or
+ * the workspace it shares from) must outlive it. like may serve queries on
+ * another thread meanwhile, except during this call (which builds the
+ * reverse graphs in it when it has none yet). Answers are like's.
+ * GRENS_ENOMEM, GRENS_EARG, GRENS_EINVAL. */
+GRENS_EXTERN int grens_route_raptor_new_like(grens_route_raptor **out, grens_route_raptor *like,
+				       uint32_t max_transfers, grens_error *err);
 GRENS_EXTERN void grens_route_raptor_free(grens_route_raptor *ws);
 
 /* One departure: the Pareto set over (arrival, transfers) from q->from to

@@ -1,6 +1,7 @@
 /* Origin-destination pairs over a departure window, on several networks
- * (grens/access.h: grens_access_od_run). */
+ * (grens/access.h: grens_access_od_run), the networks on several threads. */
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,9 @@ static int check(const grens_access_od_network *networks, uint32_t network_count
 			return grens_error_set(err, GRENS_EARG,
 					       "pair %u: place index out of range (%u places)", i,
 					       place_count);
+	if (o->threads > GRENS_ACCESS_MAX_THREADS)
+		return grens_error_set(err, GRENS_EARG, "%u threads: at most %u", o->threads,
+				       GRENS_ACCESS_MAX_THREADS);
 	const grens_access_od_result *b = o->base;
 	if (b && (b->pair_count != pair_count || b->opts.date_count != o->date_count ||
 		  b->opts.window_start != o->window_start || b->opts.window_end != o->window_end ||
@@ -88,29 +92,36 @@ static int check(const grens_access_od_network *networks, uint32_t network_count
 	return 0;
 }
 
-/* Keep journeys[0] of res as row's best journey. */
+/* The legs of the best journeys of one network's rows, appended while it
+ * runs and joined in network order after. */
+struct od_legs {
+	grens_route_leg *v;
+	uint32_t n, cap;
+};
+
+/* Keep journeys[0] of res as row's best journey, its legs in legs (the
+ * journey's leg_offset counts from there until the networks are joined). */
 static int keep_journey(grens_access_od_result *r, uint32_t row, const grens_route_result *res,
-			grens_error *err)
+			struct od_legs *legs, grens_error *err)
 {
 	const grens_route_journey *j = &res->journeys[0];
 	if (j->leg_count > GRENS_ROUTE_MAX_LEGS)
 		return grens_error_set(err, GRENS_ELIMIT, "a journey of %u legs", j->leg_count);
-	if (j->leg_count > r->leg_cap - r->leg_count) {
-		uint32_t cap = r->leg_cap ? r->leg_cap : 64;
-		while (cap - r->leg_count < j->leg_count)
+	if (j->leg_count > legs->cap - legs->n) {
+		uint32_t cap = legs->cap ? legs->cap : 64;
+		while (cap - legs->n < j->leg_count)
 			cap *= 2;
-		grens_route_leg *legs = realloc(r->legs, (size_t)cap * sizeof(*legs));
-		if (!legs)
+		grens_route_leg *v = realloc(legs->v, (size_t)cap * sizeof(*v));
+		if (!v)
 			return grens_error_set(err, GRENS_ENOMEM, "out of memory");
-		r->legs = legs;
-		r->leg_cap = cap;
+		legs->v = v;
+		legs->cap = cap;
 	}
-	memcpy(r->legs + r->leg_count, res->legs + j->leg_offset,
-	       (size_t)j->leg_count * sizeof(*r->legs));
+	memcpy(legs->v + legs->n, res->legs + j->leg_offset, (size_t)j->leg_count * sizeof(*legs->v));
 	r->journeys[row] = *j;
-	r->journeys[row].leg_offset = r->leg_count;
+	r->journeys[row].leg_offset = legs->n;
 	r->has_journey[row] = true;
-	r->leg_count += j->leg_count;
+	legs->n += j->leg_count;
 	return 0;
 }
 
@@ -126,18 +137,16 @@ static int first_journey(grens_route_raptor *ws, grens_route_query *q, int32_t t
 	return rc;
 }
 
-/* One pair on one date in one network: the profile, its summary, the
- * first and last departure and the best journey. */
-static int run_row(grens_access_od_result *r, uint32_t row, grens_route_raptor *ws,
-		   grens_route_query *q, const grens_route_options *ro, grens_error *err)
+/* One pair on one date in one network, once its profile is in: the
+ * summary, the first and last departure and the best journey. */
+static int finish_row(grens_access_od_result *r, uint32_t row, grens_route_raptor *ws,
+		      grens_route_query *q, const grens_route_options *ro, struct od_legs *legs,
+		      grens_error *err)
 {
 	const grens_access_od_options *o = &r->opts;
 	grens_access_od_row *out = &r->rows[row];
 	grens_route_profile_step *steps = r->profiles + (size_t)row * r->steps;
-	int rc = grens_route_raptor_profile(ws, q, o->window_start, o->window_end, o->step, ro, steps,
-				      err);
-	if (rc)
-		return rc;
+	int rc;
 	grens_route_profile_summarize(steps, r->steps, o->threshold, &out->summary);
 	out->first_departure = out->last_departure = out->best_step = GRENS_ROUTE_UNREACHED;
 	int32_t best_time = INT32_MAX, last_step = GRENS_ROUTE_UNREACHED;
@@ -160,7 +169,7 @@ static int run_row(grens_access_od_result *r, uint32_t row, grens_route_raptor *
 	q->time = out->best_step;
 	if ((rc = grens_route_raptor_route(ws, q, ro, &res, err)))
 		return rc;
-	return res.journey_count ? keep_journey(r, row, &res, err) : 0;
+	return res.journey_count ? keep_journey(r, row, &res, legs, err) : 0;
 }
 
 static int32_t delta_or_none(int32_t v, int32_t base)
@@ -222,6 +231,134 @@ static int alloc_result(grens_access_od_result **out, uint32_t network_count, ui
 	return 0;
 }
 
+/* A run in phases, each a count of units that its threads take one by one:
+ * the workspaces of each network (one per thread, sharing the network's
+ * per-timetable arrays), then the profiles in slices of the window, then
+ * each row's summary and journeys. A profile step does not depend on the
+ * steps around it, so neither the slicing nor the threads change a result. */
+struct od_run {
+	grens_access_od_result *r;
+	const grens_access_od_network *networks;
+	const grens_access_od_pair *pairs;
+	uint32_t threads, chunks, chunk_steps;
+	grens_route_raptor **ws; /* [thread * networks + network] */
+	struct od_legs *legs;	 /* [thread] */
+	uint32_t *leg_thread;	 /* [row] whose legs buffer holds its journey's legs */
+	int (*unit)(struct od_run *run, uint32_t unit, uint32_t thread, grens_error *err);
+	pthread_mutex_t lock;
+	uint32_t next, units;
+	int rc;		   /* of the failed unit with the lowest index, */
+	uint32_t err_unit; /* that unit, */
+	grens_error err;   /* and its error */
+};
+
+struct od_thread {
+	struct od_run *run;
+	uint32_t id;
+	pthread_t thread;
+};
+
+static void row_query(const struct od_run *run, uint32_t row, grens_route_query *q,
+		      grens_route_options *ro)
+{
+	const grens_access_od_result *r = run->r;
+	const grens_access_od_row *w = &r->rows[row];
+	const grens_access_od_network *net = &run->networks[w->network];
+	const grens_access_od_stops *f = &net->places[run->pairs[w->pair].from],
+				    *t = &net->places[run->pairs[w->pair].to];
+	*q = (grens_route_query){ f->stops, f->count, t->stops, t->count, r->opts.dates[w->date],
+				  r->opts.window_start };
+	*ro = (grens_route_options)GRENS_ROUTE_OPTIONS_INIT;
+	ro->max_transfers = r->opts.max_transfers;
+	ro->rt = net->rt;
+}
+
+/* Phase 1, unit = network: its workspace, and one like it per further thread. */
+static int unit_workspaces(struct od_run *run, uint32_t n, uint32_t thread, grens_error *err)
+{
+	uint32_t nn = run->r->network_count, mt = run->r->opts.max_transfers;
+	int rc = grens_route_raptor_new(&run->ws[n], run->networks[n].tt, mt, err);
+	for (uint32_t t = 1; !rc && t < run->threads; t++)
+		rc = grens_route_raptor_new_like(&run->ws[(size_t)t * nn + n], run->ws[n], mt, err);
+	return rc;
+}
+
+/* Phase 2, unit = (row, slice of the window): the profile steps of the slice. */
+static int unit_profile(struct od_run *run, uint32_t u, uint32_t thread, grens_error *err)
+{
+	grens_access_od_result *r = run->r;
+	uint32_t row = u / run->chunks, a = (u % run->chunks) * run->chunk_steps;
+	if (a >= r->steps)
+		return 0;
+	uint32_t b = a + run->chunk_steps < r->steps ? a + run->chunk_steps : r->steps;
+	grens_route_query q;
+	grens_route_options ro;
+	row_query(run, row, &q, &ro);
+	grens_route_raptor *ws = run->ws[(size_t)thread * r->network_count + r->rows[row].network];
+	const grens_access_od_options *o = &r->opts;
+	return grens_route_raptor_profile(ws, &q, o->window_start + (int32_t)a * o->step,
+				    o->window_start + (int32_t)(b - 1) * o->step, o->step, &ro,
+				    r->profiles + (size_t)row * r->steps + a, err);
+}
+
+/* Phase 3, unit = row: its summary and journeys. */
+static int unit_finish(struct od_run *run, uint32_t row, uint32_t thread, grens_error *err)
+{
+	grens_access_od_result *r = run->r;
+	grens_route_query q;
+	grens_route_options ro;
+	row_query(run, row, &q, &ro);
+	run->leg_thread[row] = thread;
+	return finish_row(r, row, run->ws[(size_t)thread * r->network_count + r->rows[row].network],
+			  &q, &ro, &run->legs[thread], err);
+}
+
+static void *od_worker(void *arg)
+{
+	struct od_thread *th = arg;
+	struct od_run *run = th->run;
+	grens_error err = { 0 };
+	for (;;) {
+		pthread_mutex_lock(&run->lock);
+		uint32_t u = run->rc == 0 && run->next < run->units ? run->next++ : GRENS_NONE;
+		pthread_mutex_unlock(&run->lock);
+		if (u == GRENS_NONE)
+			return NULL;
+		int rc = run->unit(run, u, th->id, &err);
+		if (rc) {
+			pthread_mutex_lock(&run->lock);
+			if (u < run->err_unit) {
+				run->rc = rc;
+				run->err_unit = u;
+				run->err = err;
+			}
+			pthread_mutex_unlock(&run->lock);
+		}
+	}
+}
+
+/* Run units 0..units-1 of fn on the run's threads (this one among them). */
+static int run_phase(struct od_run *run, uint32_t units,
+		     int (*fn)(struct od_run *, uint32_t, uint32_t, grens_error *),
+		     struct od_thread *th, grens_error *err)
+{
+	run->unit = fn;
+	run->next = 0;
+	run->units = units;
+	run->rc = 0;
+	run->err_unit = GRENS_NONE;
+	uint32_t started = 1;
+	for (; started < run->threads && started < units; started++)
+		if (pthread_create(&th[started].thread, NULL, od_worker, &th[started]) != 0)
+			break;
+	od_worker(&th[0]);
+	for (uint32_t i = 1; i < started; i++)
+		pthread_join(th[i].thread, NULL);
+	if (run->rc && err)
+		*err = run->err;
+	return run->rc;
+}
+
 int grens_access_od_run(grens_access_od_result **out, const grens_access_od_network *networks,
 			uint32_t network_count, uint32_t place_count,
 			const grens_access_od_pair *pairs, uint32_t pair_count,
@@ -245,53 +382,92 @@ int grens_access_od_run(grens_access_od_result **out, const grens_access_od_netw
 	if (rc)
 		return rc;
 	grens_access_od_result *r = NULL;
-	grens_route_raptor *ws[GRENS_ACCESS_OD_MAX_NETWORKS] = {0};
 	if ((rc = alloc_result(&r, network_count, pair_count, opts, err)))
 		return rc;
-	const grens_access_od_result *base = opts->base;
+	uint32_t threads = opts->threads > 1 ? opts->threads : 1;
+	struct od_run run = { .r = r, .networks = networks, .pairs = pairs, .threads = threads };
+	/* slices: about four units per thread, of at least 30 steps */
+	run.chunks = 1;
+	if (threads > 1 && r->row_count && r->row_count < 4 * threads) {
+		run.chunks = (4 * threads + r->row_count - 1) / r->row_count;
+		if (run.chunks > r->steps / 30)
+			run.chunks = r->steps / 30 ? r->steps / 30 : 1;
+	}
+	run.chunk_steps = (r->steps + run.chunks - 1) / run.chunks;
+	struct od_thread *th = calloc(threads, sizeof(*th));
+	run.ws = calloc((size_t)threads * network_count, sizeof(*run.ws));
+	run.legs = calloc(threads, sizeof(*run.legs));
+	run.leg_thread = calloc(r->row_count ? r->row_count : 1, sizeof(*run.leg_thread));
+	bool locked = th && pthread_mutex_init(&run.lock, NULL) == 0;
+	if (!th || !run.ws || !run.legs || !run.leg_thread || !locked) {
+		rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (uint32_t i = 0; i < threads; i++)
+		th[i] = (struct od_thread){ .run = &run, .id = i };
 	for (uint32_t n = 0; n < network_count; n++) {
 		r->tt[n] = networks[n].tt;
 		r->rt[n] = networks[n].rt;
-		if ((rc = grens_route_raptor_new(&ws[n], networks[n].tt, opts->max_transfers, err)))
-			goto fail;
 	}
-	uint32_t row = 0;
-	for (uint32_t p = 0; p < pair_count; p++) {
+	for (uint32_t p = 0, row = 0; p < pair_count; p++)
+		for (uint32_t d = 0; d < opts->date_count; d++)
+			for (uint32_t n = 0; n < network_count; n++, row++)
+				r->rows[row] = (grens_access_od_row){ .pair = p, .date = d, .network = n };
+	if ((rc = run_phase(&run, network_count, unit_workspaces, th, err)) ||
+	    (rc = run_phase(&run, r->row_count * run.chunks, unit_profile, th, err)) ||
+	    (rc = run_phase(&run, r->row_count, unit_finish, th, err)))
+		goto done;
+	/* the best journeys' legs, joined in row order */
+	uint32_t total = 0;
+	for (uint32_t i = 0; i < threads; i++)
+		total += run.legs[i].n;
+	r->legs = malloc((total ? total : 1) * sizeof(*r->legs));
+	if (!r->legs) {
+		rc = grens_error_set(err, GRENS_ENOMEM, "out of memory for %u legs", total);
+		goto done;
+	}
+	for (uint32_t row = 0; row < r->row_count; row++) {
+		if (!r->has_journey[row])
+			continue;
+		grens_route_journey *j = &r->journeys[row];
+		memcpy(r->legs + r->leg_count, run.legs[run.leg_thread[row]].v + j->leg_offset,
+		       (size_t)j->leg_count * sizeof(*r->legs));
+		j->leg_offset = r->leg_count;
+		r->leg_count += j->leg_count;
+	}
+	r->leg_cap = total;
+	/* the changes against the base: networks[0] of this run, or of an
+	 * earlier one */
+	const grens_access_od_result *base = opts->base;
+	for (uint32_t p = 0; p < pair_count; p++)
 		for (uint32_t d = 0; d < opts->date_count; d++) {
-			uint32_t base_row = row;
-			for (uint32_t n = 0; n < network_count; n++, row++) {
-				const grens_access_od_stops *f = &networks[n].places[pairs[p].from],
-							    *t = &networks[n].places[pairs[p].to];
-				grens_route_query q = {f->stops,	 f->count,
-						       t->stops,	 t->count,
-						       opts->dates[d], opts->window_start};
-				grens_route_options ro = GRENS_ROUTE_OPTIONS_INIT;
-				ro.max_transfers = opts->max_transfers;
-				ro.rt = networks[n].rt;
-				r->rows[row].pair = p;
-				r->rows[row].date = d;
-				r->rows[row].network = n;
-				if ((rc = run_row(r, row, ws[n], &q, &ro, err)))
-					goto fail;
-				/* the base: networks[0] of this run, or of an earlier one */
-				const grens_access_od_result *br = base ? base : r;
-				uint32_t bi = base ? (p * opts->date_count + d) * base->network_count
-						   : base_row;
+			uint32_t base_row = (p * opts->date_count + d) * network_count;
+			const grens_access_od_result *br = base ? base : r;
+			uint32_t bi = base ? (p * opts->date_count + d) * base->network_count : base_row;
+			for (uint32_t n = 0; n < network_count; n++) {
+				uint32_t row = base_row + n;
 				set_deltas(&r->rows[row], r->profiles + (size_t)row * r->steps,
 					   &br->rows[bi], br->profiles + (size_t)bi * br->steps,
 					   r->steps, !base && n == 0);
 			}
 		}
+done:
+	for (size_t i = 0; run.ws && i < (size_t)threads * network_count; i++)
+		grens_route_raptor_free(run.ws[i]);
+	for (uint32_t i = 0; run.legs && i < threads; i++)
+		free(run.legs[i].v);
+	if (locked)
+		pthread_mutex_destroy(&run.lock);
+	free(run.ws);
+	free(run.legs);
+	free(run.leg_thread);
+	free(th);
+	if (rc) {
+		grens_access_od_result_free(r);
+		return rc;
 	}
-	for (uint32_t n = 0; n < network_count; n++)
-		grens_route_raptor_free(ws[n]);
 	*out = r;
 	return 0;
-fail:
-	for (uint32_t n = 0; n < network_count; n++)
-		grens_route_raptor_free(ws[n]);
-	grens_access_od_result_free(r);
-	return rc;
 }
 
 uint32_t grens_access_od_result_count(const grens_access_od_result *r)

@@ -219,6 +219,9 @@ int cli_load_feeds(const char *cmd, const cli_feed_list *list, struct grens_gtfs
 		   grens_diag **diags);
 void cli_free_feeds(struct grens_gtfs_feed **feeds, grens_diag **diags, unsigned count);
 
+/* The cores online, 1 to GRENS_ACCESS_MAX_THREADS: the default of --threads. */
+uint32_t cli_online_cpus(void);
+
 /* Linking options shared by the commands that build a timetable (all
  * build it the same way, linked across feeds): --links FILE|none for every
  * such command; grens link also takes --overrides FILE, --radius M,

@@ -227,14 +227,6 @@ static int parse_modes(const char *cmd, const char *opt, const char *v, void *ds
 	}
 }
 
-static uint32_t online_cpus(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		return 1;
-	return n > (long)GRENS_ACCESS_MAX_THREADS ? GRENS_ACCESS_MAX_THREADS : (uint32_t)n;
-}
-
 static int parse(int argc, char **argv, struct args *a)
 {
 	grens_access_options o = GRENS_ACCESS_OPTIONS_INIT;
@@ -242,7 +234,7 @@ static int parse(int argc, char **argv, struct args *a)
 	memset(a, 0, sizeof(*a));
 	cli_link_args_init(&a->link_args);
 	a->opts = o;
-	a->opts.threads = online_cpus();
+	a->opts.threads = cli_online_cpus();
 	a->link = l;
 	a->bike_max_km = l.bike_max_distance_m / 1000.0;
 	a->feeder_kmh = l.feeder_speed_mps * 3.6;

@@ -39,7 +39,7 @@ static void usage(FILE *o)
 		"                     [--to STOP]... [--one-way] [--date YYYY-MM-DD]...\n"
 		"                     [--window HH:MM-HH:MM] [--step S] [--threshold MIN]\n"
 		"                     [--max-transfers N] [--format text|csv|json] [--out DIR]\n"
-		"                     [--links FILE|none] [--rt FILE] [--timings]\n"
+		"                     [--links FILE|none] [--rt FILE] [--threads N] [--timings]\n"
 		"                     [--realised ARCHIVE [--realised-vs-scheduled]\n"
 		"                      [--no-data-as-scheduled]]\n\n"
 		"Runs the base network and each scenario on the same queries: every origin to\n"
@@ -70,6 +70,8 @@ static void usage(FILE *o)
 		"('realised', with the deltas), without scenarios; the share of planned\n"
 		"connections that held is grens profile --realised-vs-scheduled's.\n"
 		"--out DIR writes compare.txt, compare.csv and compare.json into DIR.\n"
+		"--threads N runs that many networks (the base, the scenarios) at once\n"
+		"(default: all cores); the result does not depend on N.\n"
 		"--timings prints the time spent loading, building and querying to stderr.\n"
 		"Exit status: 0, 1 unusable feed or realtime file or a scenario that does not\n"
 		"fit the feeds, 2 bad arguments or a malformed scenario file.\n");
@@ -87,7 +89,7 @@ struct args {
 	bool one_way, timings;
 	cli_window window;
 	int32_t t0, t1, step, threshold;
-	uint32_t max_transfers;
+	uint32_t max_transfers, threads;
 	cli_format format;
 	const char *out_dir;
 	const char *rt; /* --rt FILE: live times on every network */
@@ -121,6 +123,7 @@ static int parse(int argc, char **argv, struct args *a)
 	a->step = GRENS_ROUTE_DEFAULT_STEP;
 	a->threshold = GRENS_ROUTE_DEFAULT_THRESHOLD;
 	a->max_transfers = 8;
+	a->threads = cli_online_cpus();
 	a->format = CLI_FORMAT_TEXT;
 	const cli_option options[] = {
 		CLI_FEED_OPTION(&a->feeds),
@@ -143,6 +146,8 @@ static int parse(int argc, char **argv, struct args *a)
 		CLI_FORMAT_OPTION(&a->format, CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV),
 		{ .name = "out", .kind = CLI_OPT_STRING, .dst = &a->out_dir },
 		{ .name = "timings", .kind = CLI_OPT_FLAG, .dst = &a->timings },
+		{ .name = "threads", .kind = CLI_OPT_UINT32, .dst = &a->threads, .min = 1,
+		  .max = GRENS_ACCESS_MAX_THREADS },
 		{ .name = "rt", .kind = CLI_OPT_STRING, .dst = &a->rt },
 		REALISED_CLI_OPTIONS(&a->rz),
 		{ .name = NULL },
@@ -331,6 +336,7 @@ int cmd_compare(int argc, char **argv)
 	job.step = a.step;
 	job.threshold = a.threshold;
 	job.max_transfers = a.max_transfers;
+	job.threads = a.threads;
 	job.log = (grens_report_log){log_line, NULL};
 	double t_loaded = now_s();
 	int rc = grens_report_compare_run_new(&run, &job, diag, &err);

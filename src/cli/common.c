@@ -1065,3 +1065,11 @@ grens_date cli_busiest_date(const grens_gtfs_feed *const *feeds, uint32_t n, int
 	grens_date d;
 	return grens_gtfs_busiest_date(&d, feeds, n, wd, NULL) ? GRENS_DATE_NONE : d;
 }
+
+uint32_t cli_online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		return 1;
+	return n > (long)GRENS_ACCESS_MAX_THREADS ? GRENS_ACCESS_MAX_THREADS : (uint32_t)n;
+}

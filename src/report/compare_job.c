@@ -272,6 +272,7 @@ static int run_job(grens_report_compare_run *run, grens_diag *diag, grens_error 
 	oo.step = job->step;
 	oo.threshold = job->threshold;
 	oo.max_transfers = job->max_transfers;
+	oo.threads = job->threads;
 	rc = grens_access_od_run(&run->od, on, run->net_count, run->place_count, run->pairs,
 				 run->pair_count, &oo, err);
 	run->build_s = t1 - t0;

@@ -165,7 +165,11 @@ struct grens_route_raptor {
 	grens_route_journey journeys[GRENS_ROUTE_MAX_TRANSFERS + 2];
 	grens_route_leg *legs; /* [(rounds + 1) * GRENS_ROUTE_MAX_LEGS] */
 	grens_route_leg scratch[GRENS_ROUTE_MAX_LEGS];
-	grens_arena *arena; /* every array above */
+	grens_arena *arena; /* every array above but the reverse graphs */
+	/* NULL, or the workspace whose per-timetable arrays (pat_max_time,
+	 * pat_has_block, dep_by_stop) and reverse graphs (lb_in*, foot_in*,
+	 * block_in*, drop_in*) this one shares (grens_route_raptor_new_like) */
+	grens_route_raptor *like;
 };
 
 void grens_route_raptor_free(grens_route_raptor *ws)
@@ -173,9 +177,13 @@ void grens_route_raptor_free(grens_route_raptor *ws)
 	if (!ws)
 		return;
 	grens_arena_free(ws->arena);
+	free(ws->lb_heap);
+	if (ws->like) { /* the rest is like's */
+		free(ws);
+		return;
+	}
 	free(ws->lb_in_offset);
 	free(ws->lb_in);
-	free(ws->lb_heap);
 	free(ws->foot_in_offset);
 	free(ws->foot_in);
 	free(ws->block_in_offset);
@@ -195,8 +203,13 @@ static void *ws_array(grens_route_raptor *ws, size_t n, size_t size, int *rc)
 	return p;
 }
 
-int grens_route_raptor_new(grens_route_raptor **out, const grens_timetable *tt, uint32_t max_transfers,
-		     grens_error *err)
+static int build_lb_graph(grens_route_raptor *ws, grens_error *err);
+static int build_rides_graph(grens_route_raptor *ws, grens_error *err);
+
+/* A workspace for tt; with like (a workspace of tt), its per-timetable
+ * arrays and reverse graphs are shared instead of made again. */
+static int raptor_make(grens_route_raptor **out, const grens_timetable *tt, uint32_t max_transfers,
+		       grens_route_raptor *like, grens_error *err)
 {
 	if (!out)
 		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_new: out is NULL");
@@ -245,20 +258,23 @@ int grens_route_raptor_new(grens_route_raptor **out, const grens_timetable *tt, 
 	ws->prev_bits = ws_array(ws, ((size_t)tt->stop_count + 63) / 64, sizeof(uint64_t), &rc);
 	ws->pat_first = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
 	ws->pat_list = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
-	ws->pat_max_time = ws_array(ws, tt->pattern_count, sizeof(int32_t), &rc);
-	ws->pat_has_block = ws_array(ws, tt->pattern_count, 1, &rc);
+	if (!like) {
+		ws->pat_max_time = ws_array(ws, tt->pattern_count, sizeof(int32_t), &rc);
+		ws->pat_has_block = ws_array(ws, tt->pattern_count, 1, &rc);
+		ws->dep_by_stop = ws_array(ws, tt->stop_time_count, sizeof(int32_t), &rc);
+	}
 	ws->service_runs = ws_array(ws, tt->service_count, 1, &rc);
 	ws->seat_stamp = ws_array(ws, (size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
 	ws->seat_min = ws_array(ws, (size_t)tt->pattern_count * 2, sizeof(uint32_t), &rc);
 	ws->legs = ws_array(ws, layers * GRENS_ROUTE_MAX_LEGS, sizeof(grens_route_leg), &rc);
-	ws->dep_by_stop = ws_array(ws, tt->stop_time_count, sizeof(int32_t), &rc);
 	ws->range_from = ws_array(ws, GRENS_ROUTE_MAX_ENDPOINTS, sizeof(uint32_t), &rc);
 	ws->range_offset = ws_array(ws, GRENS_ROUTE_MAX_ENDPOINTS, sizeof(int32_t), &rc);
 	ws->step_runs = ws_array(ws, GRENS_ROUTE_MAX_STEPS, 1, &rc);
 	if (rc)
 		goto fail;
-	for (uint32_t p = 0; p < tt->pattern_count; p++) {
+	for (uint32_t p = 0; p < tt->pattern_count; p++)
 		ws->pat_first[p] = GRENS_NONE;
+	for (uint32_t p = 0; !like && p < tt->pattern_count; p++) {
 		uint32_t n = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
 		uint32_t t0 = tt->pattern_trip_offset[p], t1 = tt->pattern_trip_offset[p + 1];
 		int32_t mx = 0;
@@ -293,6 +309,28 @@ int grens_route_raptor_new(grens_route_raptor **out, const grens_timetable *tt, 
 		if (rc)
 			goto fail;
 	}
+	if (like) {
+		ws->like = like;
+		ws->pat_max_time = like->pat_max_time;
+		ws->pat_has_block = like->pat_has_block;
+		ws->dep_by_stop = like->dep_by_stop;
+		ws->lb_in_offset = like->lb_in_offset;
+		ws->lb_in = like->lb_in;
+		ws->lb_graph_built = true;
+		ws->lb_heap_cap = like->lb_heap_cap;
+		ws->lb_heap = malloc(ws->lb_heap_cap * sizeof(*ws->lb_heap));
+		ws->foot_in_offset = like->foot_in_offset;
+		ws->foot_in = like->foot_in;
+		ws->block_in_offset = like->block_in_offset;
+		ws->block_in = like->block_in;
+		ws->drop_in_offset = like->drop_in_offset;
+		ws->drop_in = like->drop_in;
+		ws->rides_graph_built = true;
+		if (!ws->lb_heap) {
+			rc = GRENS_ENOMEM;
+			goto fail;
+		}
+	}
 	ws->service_date = GRENS_DATE_NONE;
 	*out = ws;
 	return 0;
@@ -300,6 +338,30 @@ fail:
 	grens_route_raptor_free(ws);
 	return grens_error_set(err, rc, "cannot allocate the RAPTOR workspace: %s",
 			       grens_strerror(rc));
+}
+
+int grens_route_raptor_new(grens_route_raptor **out, const grens_timetable *tt, uint32_t max_transfers,
+		     grens_error *err)
+{
+	return raptor_make(out, tt, max_transfers, NULL, err);
+}
+
+int grens_route_raptor_new_like(grens_route_raptor **out, grens_route_raptor *like,
+				uint32_t max_transfers, grens_error *err)
+{
+	if (!out)
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_new_like: out is NULL");
+	*out = NULL;
+	if (!like)
+		return grens_error_set(err, GRENS_EINVAL, "grens_route_raptor_new_like: like is NULL");
+	if (like->like)
+		like = like->like; /* the one that owns the shared arrays */
+	int rc = 0;
+	if (!like->lb_graph_built)
+		rc = build_lb_graph(like, err);
+	if (!rc && !like->rides_graph_built)
+		rc = build_rides_graph(like, err);
+	return rc ? rc : raptor_make(out, like->tt, max_transfers, like, err);
 }
 
 /* ---- query setup ---------------------------------------------------------- */

@@ -331,4 +331,22 @@ with tempfile.TemporaryDirectory() as tmp:
         check([(x["trip_id"], x.get("stay_seated")) for x in legs] ==
               [("rb:re1_0800", None), ("rb:re9_0851", True)], f"compare stay_seated {legs}")
 
+# The networks on several threads: --threads 1 and --threads 3 give the same
+# document (five networks: the base and the four shipped scenarios, both
+# directions, each with its best journey), apart from meta; a bad count is a
+# usage error.
+docs = []
+for n in ("1", "3"):
+    r = run("compare", "--from", "Köln Hbf", "--to", "Aachen Hbf", "--date", "2026-06-16",
+            "--window", "08:00-09:00", "--threads", n, "--format", "json")
+    check(r.returncode == 0, f"compare --threads {n}: {r.stderr}")
+    d = json.loads(r.stdout) if r.returncode == 0 else {}
+    d.pop("meta", None)
+    docs.append(d)
+check(docs[0] == docs[1] and len(docs[0].get("rows", [])) == 10 and
+      any(row.get("best_journey") for row in docs[0].get("rows", [])),
+      "compare: the same rows on 1 and 3 threads")
+r = run("compare", "--threads", "0")
+check(r.returncode == 2 and "--threads" in r.stderr, f"--threads 0 exits 2: {r.returncode} {r.stderr}")
+
 finish()

@@ -261,10 +261,82 @@ static void test_compare_json(void)
 	fixture_close(&f);
 }
 
+/* Rows as equal as a run on one thread: profile steps, summaries, deltas
+ * and best journeys with their legs. */
+static void check_same_rows(const grens_access_od_result *a, const grens_access_od_result *b)
+{
+	CHECK_INT(grens_access_od_result_count(b), grens_access_od_result_count(a));
+	for (uint32_t i = 0; i < grens_access_od_result_count(a) &&
+			     i < grens_access_od_result_count(b); i++) {
+		const grens_access_od_row *x = grens_access_od_result_row(a, i),
+					  *y = grens_access_od_result_row(b, i);
+		CHECK(x->pair == y->pair && x->date == y->date && x->network == y->network);
+		CHECK_INT(y->summary.median, x->summary.median);
+		CHECK_INT(y->summary.reached, x->summary.reached);
+		CHECK_INT(y->delta_median, x->delta_median);
+		CHECK_INT(y->delta_train, x->delta_train);
+		CHECK_INT(y->first_departure, x->first_departure);
+		CHECK_INT(y->last_departure, x->last_departure);
+		uint32_t nx = 0, ny = 0;
+		const grens_route_profile_step *sx = grens_access_od_result_steps(a, i, &nx),
+					       *sy = grens_access_od_result_steps(b, i, &ny);
+		CHECK_INT(ny, nx);
+		CHECK(nx == ny && memcmp(sx, sy, nx * sizeof(*sx)) == 0);
+		grens_route_result rx, ry;
+		uint32_t jx = grens_access_od_result_journey(a, i, &rx, NULL, NULL),
+			 jy = grens_access_od_result_journey(b, i, &ry, NULL, NULL);
+		CHECK_INT(jy, jx);
+		if (jx && jy) {
+			CHECK_INT(ry.journeys[0].leg_count, rx.journeys[0].leg_count);
+			CHECK(ry.journeys[0].leg_count == rx.journeys[0].leg_count &&
+			      memcmp(rx.legs + rx.journeys[0].leg_offset,
+				     ry.legs + ry.journeys[0].leg_offset,
+				     rx.journeys[0].leg_count * sizeof(*rx.legs)) == 0);
+		}
+	}
+}
+
+/* Threads and slices of the window change no result: the fixture over
+ * 06:00-10:00 by 60 s (241 steps; 4 rows on 4 threads make 4 slices of
+ * 61 steps) on 1, 2, 4 and 9 threads; above GRENS_ACCESS_MAX_THREADS is
+ * refused. */
+static void test_threads(void)
+{
+	struct fixture f;
+	fixture_open(&f);
+	grens_error err;
+	grens_error_clear(&err);
+	grens_access_od_options o = f.opts;
+	o.window_start = HM(6, 0);
+	o.window_end = HM(10, 0);
+	o.step = 60;
+	grens_access_od_result *one = NULL;
+	CHECK_INT(grens_access_od_run(&one, f.nets, 2, 3, f.pairs, 2, &o, &err), 0);
+	/* the base's A -> C at 08:00 rides t1 to 09:00 (test_run) */
+	const grens_route_profile_step *st = one ? grens_access_od_result_steps(one, 0, NULL) : NULL;
+	CHECK(st && st[120].departure == HM(8, 0) && st[120].arrival == HM(9, 0));
+	const uint32_t counts[] = { 2, 4, 9 };
+	for (uint32_t k = 0; one && k < 3; k++) {
+		o.threads = counts[k];
+		grens_access_od_result *many = NULL;
+		CHECK_INT(grens_access_od_run(&many, f.nets, 2, 3, f.pairs, 2, &o, &err), 0);
+		if (many)
+			check_same_rows(one, many);
+		grens_access_od_result_free(many);
+	}
+	o.threads = GRENS_ACCESS_MAX_THREADS + 1;
+	grens_access_od_result *bad = NULL;
+	CHECK_INT(grens_access_od_run(&bad, f.nets, 2, 3, f.pairs, 2, &o, &err), GRENS_EARG);
+	CHECK(bad == NULL);
+	grens_access_od_result_free(one);
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	test_run();
 	test_bad_input();
+	test_threads();
 	test_compare_json();
 	return check_exit();
 }

@@ -380,7 +380,8 @@ static grens_timetable *load_gtfs(const tb_net *net, const char *dir)
 	return tt;
 }
 
-static uint32_t queries, reached, late, exception_days, seated, multi, pareto_checked;
+static uint32_t queries, reached, late, exception_days, seated, multi, pareto_checked,
+	twin_checked;
 static uint32_t range_departures, bound_cuts;
 
 /* arrivals cut at a bound: later than limit is unreached */
@@ -511,6 +512,9 @@ static void check_timetable(const grens_timetable *tt, const tb_net *net, uint64
 	CHECK_INT(grens_route_dijkstra_new(&dijkstra, tt, &err), 0);
 	if (!raptor || !dijkstra)
 		return;
+	/* a workspace sharing raptor's per-timetable arrays answers the same */
+	grens_route_raptor *twin = NULL;
+	CHECK_INT(grens_route_raptor_new_like(&twin, raptor, GRENS_ROUTE_MAX_TRANSFERS, &err), 0);
 	int32_t *all = calloc(tt->stop_count, sizeof(int32_t));
 	for (uint32_t qi = 0; qi < 120; qi++) {
 		uint32_t from = rnd_below(tt->stop_count), to = rnd_below(tt->stop_count);
@@ -545,6 +549,23 @@ static void check_timetable(const grens_timetable *tt, const tb_net *net, uint64
 			report(tt, "raptor vs dijkstra arrival", seed, &q, ra, da);
 		reached += ra != GRENS_ROUTE_UNREACHED;
 		multi += rr.journey_count > 1;
+		if (twin && qi % 4 == 0) {
+			grens_route_result tr;
+			CHECK_INT(grens_route_raptor_route(twin, &q, &o, &tr, &err), 0);
+			bool same = tr.journey_count == rr.journey_count;
+			for (uint32_t j = 0; same && j < rr.journey_count; j++) {
+				const grens_route_journey *x = &rr.journeys[j], *y = &tr.journeys[j];
+				same = x->arrival == y->arrival && x->transfers == y->transfers &&
+				       x->leg_count == y->leg_count &&
+				       memcmp(rr.legs + x->leg_offset, tr.legs + y->leg_offset,
+					      x->leg_count * sizeof(*rr.legs)) == 0;
+			}
+			CHECK(same);
+			if (!same)
+				report(tt, "a workspace made like another differs", seed, &q,
+				       (int32_t)tr.journey_count, (int32_t)rr.journey_count);
+			twin_checked++;
+		}
 		for (uint32_t j = 0; j < rr.journey_count; j++) {
 			const char *why = validate(tt, &q, &rr, j, o.min_change);
 			CHECK(why == NULL);
@@ -637,6 +658,7 @@ static void check_timetable(const grens_timetable *tt, const tb_net *net, uint64
 		}
 	}
 	free(all);
+	grens_route_raptor_free(twin);
 	grens_route_raptor_free(raptor);
 	grens_route_dijkstra_free(dijkstra);
 }
@@ -691,10 +713,11 @@ int main(void)
 	fprintf(stderr,
 		"%u queries (%u reached, %u after 22:00, %u on calendar exception dates, "
 		"%u with several Pareto journeys, %u stay-seated legs, %u Pareto sets checked "
-		"transfer by transfer), %u networks through GTFS, "
+		"transfer by transfer, %u on a workspace made like another), %u networks through GTFS, "
 		"%u through a snapshot; "
 		"%u range one-to-all departures, %u arrivals cut by a bound\n",
-		queries, reached, late, exception_days, multi, seated, pareto_checked, gtfs_runs,
+		queries, reached, late, exception_days, multi, seated, pareto_checked, twin_checked,
+		gtfs_runs,
 		snapshot_runs,
 		range_departures,
 		bound_cuts);
@@ -704,6 +727,7 @@ int main(void)
 		CHECK(exception_days > 100);
 		CHECK(seated > 0);
 		CHECK(pareto_checked > 1000);
+		CHECK(twin_checked > 1000);
 		CHECK(gtfs_runs == seeds);
 		CHECK(snapshot_runs == seeds);
 		CHECK(range_departures > 1000);
