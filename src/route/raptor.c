@@ -45,6 +45,12 @@ struct seat_record {
 	uint32_t prev;  /* record before this one in the chain, or GRENS_NONE (boarded) */
 };
 
+/* A pattern in the search of the rides bound (prepare_rides). */
+struct rides_pattern {
+	uint32_t reach;	  /* highest position reached in this level + 1, 0: none */
+	uint32_t scanned; /* the stops before this position have their level */
+};
+
 struct lb_edge {
 	uint32_t from;
 	int32_t w;
@@ -98,8 +104,8 @@ struct grens_route_raptor {
 	 * among the patterns. */
 	bool use_rides, rides_graph_built;
 	uint8_t *rides;		   /* [stops] */
-	uint32_t *rides_scanned;   /* [patterns] positions below this already have their level */
-	uint32_t *rides_reach;	   /* [patterns] highest position reached in this level + 1 */
+	uint8_t *rides_pat;	   /* [patterns] least rides of the stops it drops off at */
+	struct rides_pattern *rides_pp; /* [patterns] */
 	uint32_t *rides_pats;	   /* [patterns] patterns reached in this level */
 	uint32_t *rides_stack;	   /* [stops] */
 	uint64_t *rides_bits;	   /* stops of this level, of the next, patterns reached (bits) */
@@ -245,8 +251,8 @@ static int raptor_make(grens_route_raptor **out, const grens_timetable *tt, uint
 	ws->is_target = ws_array(ws, tt->stop_count, 1, &rc);
 	ws->lb = ws_array(ws, tt->stop_count, sizeof(int32_t), &rc);
 	ws->rides = ws_array(ws, tt->stop_count, 1, &rc);
-	ws->rides_scanned = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
-	ws->rides_reach = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
+	ws->rides_pat = ws_array(ws, tt->pattern_count, 1, &rc);
+	ws->rides_pp = ws_array(ws, tt->pattern_count, sizeof(struct rides_pattern), &rc);
 	ws->rides_pats = ws_array(ws, tt->pattern_count, sizeof(uint32_t), &rc);
 	ws->rides_stack = ws_array(ws, tt->stop_count, sizeof(uint32_t), &rc);
 	ws->rides_bits = ws_array(ws,
@@ -691,19 +697,12 @@ static int prepare_goal(grens_route_raptor *ws, const grens_route_query *q, gren
 
 #define RIDES_FAR 0xFFu
 
-/* Give stop s the rides bound r if it has none, and so each stop that
- * walks to it (a lower bound may walk on: footpaths are followed back
- * transitively); each is set in bits, and *added counts them. */
-static void rides_reach_stop(grens_route_raptor *ws, uint32_t s, uint8_t r, uint64_t *bits,
-			     uint32_t *added)
+/* Give each stop that walks to s (a lower bound may walk on: footpaths are
+ * followed back transitively) the rides bound r if it has none; each is
+ * set in bits, and *added counts them. */
+static void rides_walk_back(grens_route_raptor *ws, uint32_t s, uint8_t r, uint64_t *bits,
+			    uint32_t *added)
 {
-	if (ws->rides[s] != RIDES_FAR)
-		return;
-	ws->rides[s] = r;
-	bits[s >> 6] |= 1ull << (s & 63);
-	(*added)++;
-	if (ws->foot_in_offset[s] == ws->foot_in_offset[s + 1])
-		return;
 	uint32_t n = 0;
 	ws->rides_stack[n++] = s;
 	while (n) {
@@ -718,6 +717,20 @@ static void rides_reach_stop(grens_route_raptor *ws, uint32_t s, uint8_t r, uint
 			}
 		}
 	}
+}
+
+/* Give stop s the rides bound r if it has none, and so the stops that walk
+ * to it (rides_walk_back). */
+static inline void rides_reach_stop(grens_route_raptor *ws, uint32_t s, uint8_t r, uint64_t *bits,
+				    uint32_t *added)
+{
+	if (ws->rides[s] != RIDES_FAR)
+		return;
+	ws->rides[s] = r;
+	bits[s >> 6] |= 1ull << (s & 63);
+	(*added)++;
+	if (ws->foot_in_offset[s] != ws->foot_in_offset[s + 1])
+		rides_walk_back(ws, s, r, bits, added);
 }
 
 /* Fill ws->rides for the targets of q (see the struct): level by level,
@@ -739,8 +752,9 @@ static int prepare_rides(grens_route_raptor *ws, const grens_route_query *q, gre
 	}
 	uint32_t np = tt->pattern_count;
 	memset(ws->rides, RIDES_FAR, ws->stops);
-	memset(ws->rides_scanned, 0, (size_t)np * sizeof(uint32_t));
-	memset(ws->rides_reach, 0, (size_t)np * sizeof(uint32_t));
+	memset(ws->rides_pat, RIDES_FAR, np);
+	memset(ws->rides_pp, 0, (size_t)np * sizeof(*ws->rides_pp));
+	struct rides_pattern *pp = ws->rides_pp;
 	uint32_t added = 0, words = (ws->stops + 63) / 64, pwords = (np + 63) / 64;
 	uint64_t *cur = ws->rides_bits, *next = ws->rides_bits + words;
 	uint64_t *pbits = ws->rides_bits + 2 * (size_t)words;
@@ -756,14 +770,16 @@ static int prepare_rides(grens_route_raptor *ws, const grens_route_query *q, gre
 				for (uint32_t j = ws->drop_in_offset[s]; j < ws->drop_in_offset[s + 1]; j++) {
 					uint32_t p = ws->drop_in[j].pattern;
 					uint32_t reach = ws->drop_in[j].position + 1;
-					if (reach <= ws->rides_reach[p] || reach - 1 <= ws->rides_scanned[p])
+					if (ws->rides_pat[p] == RIDES_FAR) /* levels come in order */
+						ws->rides_pat[p] = (uint8_t)(level - 1);
+					if (reach <= pp[p].reach || reach - 1 <= pp[p].scanned)
 						continue;
-					if (ws->rides_reach[p] == 0) {
+					if (pp[p].reach == 0) {
 						pbits[p >> 6] |= 1ull << (p & 63);
 						if (ws->has_blocks)
 							ws->rides_pats[npats++] = p;
 					}
-					ws->rides_reach[p] = reach;
+					pp[p].reach = reach;
 				}
 			}
 			cur[w] = 0;
@@ -775,13 +791,13 @@ static int prepare_rides(grens_route_raptor *ws, const grens_route_query *q, gre
 			for (uint32_t b = ws->block_in_offset[p]; b < ws->block_in_offset[p + 1]; b++) {
 				uint32_t u = ws->block_in[b];
 				uint32_t n = tt->pattern_stop_offset[u + 1] - tt->pattern_stop_offset[u];
-				if (ws->rides_reach[u] >= n || n - 1 <= ws->rides_scanned[u])
+				if (pp[u].reach >= n || n - 1 <= pp[u].scanned)
 					continue;
-				if (ws->rides_reach[u] == 0) {
+				if (pp[u].reach == 0) {
 					pbits[u >> 6] |= 1ull << (u & 63);
 					ws->rides_pats[npats++] = u;
 				}
-				ws->rides_reach[u] = n;
+				pp[u].reach = n;
 			}
 		}
 		added = 0;
@@ -789,13 +805,13 @@ static int prepare_rides(grens_route_raptor *ws, const grens_route_query *q, gre
 			for (uint64_t b = pbits[w]; b; b &= b - 1) {
 				uint32_t p = w * 64 + (uint32_t)__builtin_ctzll(b);
 				uint32_t so = tt->pattern_stop_offset[p];
-				uint32_t hi = ws->rides_reach[p] - 1; /* board before */
-				ws->rides_reach[p] = 0;
-				for (uint32_t i = ws->rides_scanned[p]; i < hi; i++)
+				uint32_t hi = pp[p].reach - 1; /* board before */
+				pp[p].reach = 0;
+				for (uint32_t i = pp[p].scanned; i < hi; i++)
 					if (!(tt->pattern_stop_flags[so + i] & GRENS_NET_NO_PICKUP))
 						rides_reach_stop(ws, tt->pattern_stops[so + i],
 								 (uint8_t)level, next, &added);
-				ws->rides_scanned[p] = hi;
+				pp[p].scanned = hi;
 			}
 			pbits[w] = 0;
 		}
@@ -1280,6 +1296,11 @@ static void run_rounds(grens_route_raptor *ws, const grens_route_query *q, const
 			     j++) {
 				uint32_t p = tt->stop_patterns[j].pattern;
 				uint32_t pos = tt->stop_patterns[j].position;
+				/* no stop of p can take a label of round k (blocks may
+				 * carry on to other patterns' stops) */
+				if (ws->use_rides && k + ws->rides_pat[p] > ws->query_rounds &&
+				    !ws->pat_has_block[p])
+					continue;
 				if (ws->pat_first[p] == GRENS_NONE)
 					ws->pat_list[ws->pat_count++] = p;
 				if (pos < ws->pat_first[p])
