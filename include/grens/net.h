@@ -131,9 +131,11 @@ typedef struct grens_timetable {
 	uint32_t *trip_headsign;   /* [trip] string offset */
 	uint32_t
 	    *trip_block_next; /* [trip] next trip of the same block (stay seated) or GRENS_NONE */
-	int32_t *trip_frequency_start; /* [trip] GRENS_TIME_NONE unless frequency-expanded */
+	/* [trip] GRENS_TIME_NONE unless frequency-expanded; NULL when no trip is */
+	int32_t *trip_frequency_start;
 	/* [trip] the same trip in another feed, merged into this one: its feed
-	 * (GRENS_NONE when none) and GTFS trip_id (string offset, "" when none). */
+	 * (GRENS_NONE when none) and GTFS trip_id (string offset, "" when none).
+	 * Both NULL when no trip of the timetable was merged. */
 	uint32_t *trip_alt_feed;
 	uint32_t *trip_alt_id;
 	/* Every [trip] array lies between trip_pattern and here, and a new one

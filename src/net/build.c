@@ -966,6 +966,21 @@ static int build_patterns(struct builder *b)
 	tt->pattern_stop_offset[plans.n] = ps;
 	tt->pattern_trip_offset[plans.n] = tr;
 	tt->max_time = max_time;
+	/* no trip merged from two feeds: no alternate ids to keep (a snapshot
+	 * then leaves their two sections out, 8 bytes a trip) */
+	bool alt = false;
+	for (uint32_t t = 0; t < tr && !alt; t++)
+		alt = tt->trip_alt_feed[t] != GRENS_NONE;
+	if (!alt) {
+		tt->trip_alt_feed = NULL;
+		tt->trip_alt_id = NULL;
+	}
+	/* no trip from frequencies.txt: no frequency starts (4 bytes a trip) */
+	bool freq = false;
+	for (uint32_t t = 0; t < tr && !freq; t++)
+		freq = tt->trip_frequency_start[t] != GRENS_TIME_NONE;
+	if (!freq)
+		tt->trip_frequency_start = NULL;
 out:
 	for (size_t p = 0; p < plans.n; p++)
 		free(plans.v[p].trips.v);

@@ -28,6 +28,8 @@ static const char snap_magic[8] = { 'G', 'R', 'E', 'N', 'S', 'T', 'T', '\n' };
 #define SNAP_HAS_STOP_PLACE 0x2u
 #define SNAP_HAS_TRIP_ALT 0x4u
 #define SNAP_HAS_SERVICE_ID 0x8u
+/* ... and one that older files always have: set when absent */
+#define SNAP_NO_FREQUENCY 0x10u
 
 struct snap_header {
 	char magic[8];
@@ -95,7 +97,8 @@ static uint32_t sections(grens_timetable *tt, struct grens_net_index *ix, uint32
 	uint32_t n = 0;
 	uint64_t slots_words = (uint64_t)tt->service_count * tt->words_per_service;
 	bool dates = flags & SNAP_HAS_FEED_DATES, place = flags & SNAP_HAS_STOP_PLACE,
-	     alt = flags & SNAP_HAS_TRIP_ALT, sid = flags & SNAP_HAS_SERVICE_ID;
+	     alt = flags & SNAP_HAS_TRIP_ALT, sid = flags & SNAP_HAS_SERVICE_ID,
+	     freq = !(flags & SNAP_NO_FREQUENCY);
 	v[n++] = SEC(tt->feed_name, tt->feed_count);
 	v[n++] = SEC(tt->feed_timezone, tt->feed_count);
 	v[n++] = SEC_OPT(tt->feed_first_date, tt->feed_count, dates);
@@ -133,7 +136,7 @@ static uint32_t sections(grens_timetable *tt, struct grens_net_index *ix, uint32
 	v[n++] = SEC(tt->trip_short_name, tt->trip_count);
 	v[n++] = SEC(tt->trip_headsign, tt->trip_count);
 	v[n++] = SEC(tt->trip_block_next, tt->trip_count);
-	v[n++] = SEC(tt->trip_frequency_start, tt->trip_count);
+	v[n++] = SEC_OPT(tt->trip_frequency_start, tt->trip_count, freq);
 	v[n++] = SEC_OPT(tt->stop_place, tt->stop_count, place);
 	v[n++] = SEC_OPT(tt->trip_alt_feed, tt->trip_count, alt);
 	v[n++] = SEC_OPT(tt->trip_alt_id, tt->trip_count, alt);
@@ -223,7 +226,8 @@ static int write_sections(grens_timetable *tt, struct grens_net_index *ixp, FILE
 	h.flags = (t.feed_first_date && t.feed_last_date ? SNAP_HAS_FEED_DATES : 0) |
 		  (t.stop_place ? SNAP_HAS_STOP_PLACE : 0) |
 		  (t.trip_alt_feed && t.trip_alt_id ? SNAP_HAS_TRIP_ALT : 0) |
-		  (t.service_id ? SNAP_HAS_SERVICE_ID : 0);
+		  (t.service_id ? SNAP_HAS_SERVICE_ID : 0) |
+		  (t.trip_frequency_start ? 0 : SNAP_NO_FREQUENCY);
 	h.feed_count = t.feed_count;
 	h.first_date = t.first_date;
 	h.day_count = t.day_count;

@@ -170,7 +170,7 @@ static uint32_t find_frequency_run(const grens_timetable *tt, uint32_t first, in
 		uint32_t lo = pass == 0 ? tt->pattern_trip_offset[p] : 0;
 		uint32_t hi = pass == 0 ? tt->pattern_trip_offset[p + 1] : tt->trip_count;
 		for (uint32_t t = lo; t < hi; t++)
-			if (tt->trip_frequency_start[t] == start_time &&
+			if (tt->trip_frequency_start && tt->trip_frequency_start[t] == start_time &&
 			    tt->trip_feed[t] == tt->trip_feed[first] &&
 			    strcmp(grens_net_str(tt, tt->trip_id[t]), id) == 0)
 				return t;

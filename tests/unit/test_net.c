@@ -395,6 +395,52 @@ static void expect_refused(const unsigned char *bytes, size_t size, const char *
 	free(copy);
 }
 
+/* Arrays no trip needs are left out of the timetable and of its snapshot:
+ * net-basic has no frequencies.txt and one feed (nothing merged), so no
+ * frequency starts and no alternate ids; rt-small has frequencies, whose
+ * starts come back from the snapshot as built. */
+static void test_snapshot_optional_arrays(void)
+{
+	const char *fixtures[] = { "tests/fixtures/net-basic", "tests/fixtures/rt-small" };
+	for (int i = 0; i < 2; i++) {
+		grens_diag *diag = grens_diag_new();
+		grens_gtfs_feed *feed = load_fixture(fixtures[i], diag);
+		grens_timetable *tt = NULL, *back = NULL;
+		char *buf = NULL;
+		size_t size = 0;
+		grens_error err;
+		grens_error_clear(&err);
+		grens_net_options opts = GRENS_NET_OPTIONS_INIT;
+		const grens_gtfs_feed *feeds[] = { feed };
+		CHECK(feed != NULL);
+		if (feed && grens_net_build(&tt, feeds, 1, &opts, diag, &err) == 0) {
+			CHECK(tt->trip_alt_feed == NULL && tt->trip_alt_id == NULL);
+			CHECK((tt->trip_frequency_start != NULL) == (i == 1));
+			FILE *m = open_memstream(&buf, &size);
+			CHECK(m && grens_net_snapshot_write(tt, m, "{}", NULL, &err) == 0);
+			if (m)
+				fclose(m);
+			uint64_t *aligned = size ? malloc(size) : NULL;
+			if (aligned) {
+				memcpy(aligned, buf, size);
+				CHECK_INT(grens_net_snapshot_open(&back, aligned, size, "t.grens", &err), 0);
+			}
+			if (back) {
+				CHECK(back->trip_alt_feed == NULL && back->trip_alt_id == NULL);
+				CHECK((back->trip_frequency_start != NULL) == (i == 1));
+				for (uint32_t t = 0; i == 1 && t < tt->trip_count; t++)
+					CHECK_INT(back->trip_frequency_start[t], tt->trip_frequency_start[t]);
+			}
+			grens_net_free(back);
+			free(aligned);
+		}
+		free(buf);
+		grens_net_free(tt);
+		grens_gtfs_free(feed);
+		grens_diag_free(diag);
+	}
+}
+
 static void test_snapshot_refusals(void)
 {
 	grens_diag *diag = grens_diag_new();
@@ -646,6 +692,7 @@ int main(void)
 	test_two_feeds();
 	test_service_period();
 	test_snapshot_refusals();
+	test_snapshot_optional_arrays();
 	test_plain_and_keep();
 	return check_exit();
 }
