@@ -103,6 +103,10 @@ struct grens_route_raptor {
 	 * (use_rides); off with a realtime overlay, whose added trips are not
 	 * among the patterns. */
 	bool use_rides, rides_graph_built;
+	/* the targets (in the query's order) and rounds rides[] and rides_pat[]
+	 * are for, so that further queries to them reuse them; count 0: none */
+	uint32_t rides_for[GRENS_ROUTE_MAX_ENDPOINTS];
+	uint32_t rides_for_count, rides_for_rounds;
 	uint8_t *rides;		   /* [stops] */
 	uint8_t *rides_pat;	   /* [patterns] least rides of the stops it drops off at */
 	struct rides_pattern *rides_pp; /* [patterns] */
@@ -750,6 +754,13 @@ static int prepare_rides(grens_route_raptor *ws, const grens_route_query *q, gre
 		if (rc)
 			return rc;
 	}
+	/* the bounds of the last query's targets and rounds still hold */
+	if (ws->rides_for_count == q->to_count && ws->rides_for_rounds == ws->query_rounds &&
+	    memcmp(ws->rides_for, q->to, q->to_count * sizeof(*q->to)) == 0) {
+		ws->use_rides = true;
+		return 0;
+	}
+	ws->rides_for_count = 0;
 	uint32_t np = tt->pattern_count;
 	memset(ws->rides, RIDES_FAR, ws->stops);
 	memset(ws->rides_pat, RIDES_FAR, np);
@@ -820,6 +831,9 @@ static int prepare_rides(grens_route_raptor *ws, const grens_route_query *q, gre
 		next = t;
 	}
 	ws->use_rides = true;
+	memcpy(ws->rides_for, q->to, q->to_count * sizeof(*q->to));
+	ws->rides_for_count = q->to_count;
+	ws->rides_for_rounds = ws->query_rounds;
 	return 0;
 }
 
