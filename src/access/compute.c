@@ -2,11 +2,11 @@
  * percentiles of travel time per destination, cumulative opportunities with
  * decay; many origins on several threads. */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "access_internal.h"
+#include "../core/grens_pool.h"
 
 #define INF GRENS_ACCESS_UNREACHED
 
@@ -78,11 +78,7 @@ struct run {
 	const grens_access_origin *origins;
 	const grens_access_options *opts;
 	grens_access_result *r;
-	uint32_t next; /* next result slot to take (atomic) */
-	pthread_mutex_t lock;
-	uint32_t done;
-	int rc; /* first error */
-	grens_error err;
+	struct worker *workers; /* [threads], each a thread's (grens_pool_run) */
 };
 
 struct worker {
@@ -133,13 +129,17 @@ static void worker_free(struct worker *w)
 	free(w->walk_of);
 }
 
-static int worker_init(struct worker *w, struct run *run, grens_error *err)
+/* A thread's worker; its routing workspace shares like's timetable arrays
+ * (like NULL: the first worker, which makes them). */
+static int worker_init(struct worker *w, struct run *run, grens_route_raptor *like, grens_error *err)
 {
 	const grens_timetable *tt = run->tt;
 	uint32_t np = run->r->places, steps = run->r->steps;
 	memset(w, 0, sizeof(*w));
 	w->run = run;
-	int rc = grens_route_raptor_new(&w->ws, tt, run->opts->route.max_transfers, err);
+	uint32_t mt = run->opts->route.max_transfers;
+	int rc = like ? grens_route_raptor_new_like(&w->ws, like, mt, err)
+		      : grens_route_raptor_new(&w->ws, tt, mt, err);
 	if (rc)
 		return rc;
 	size_t cells;
@@ -531,32 +531,21 @@ static int run_origin(struct worker *w, uint32_t slot)
 	return 0;
 }
 
-static void *worker_main(void *arg)
+/* One origin (result slot) on the worker of its thread. */
+static int origin_unit(void *ctx, uint32_t slot, uint32_t thread, grens_error *err)
 {
-	struct worker *w = arg;
-	struct run *run = w->run;
-	for (;;) {
-		pthread_mutex_lock(&run->lock);
-		bool stop = run->rc != 0;
-		pthread_mutex_unlock(&run->lock);
-		if (stop)
-			break;
-		uint32_t slot = __atomic_fetch_add(&run->next, 1, __ATOMIC_RELAXED);
-		if (slot >= run->r->count)
-			break;
-		int rc = run_origin(w, slot);
-		pthread_mutex_lock(&run->lock);
-		if (rc && !run->rc) {
-			run->rc = rc;
-			run->err = w->err;
-		}
-		run->done++;
-		grens_progress_report(&run->opts->progress, "origins", run->done, run->r->count);
-		pthread_mutex_unlock(&run->lock);
-		if (rc)
-			break;
-	}
-	return NULL;
+	struct run *run = ctx;
+	struct worker *w = &run->workers[thread];
+	int rc = run_origin(w, slot);
+	if (rc && err)
+		*err = w->err;
+	return rc;
+}
+
+static void origin_done(void *ctx, uint32_t finished, uint32_t units)
+{
+	struct run *run = ctx;
+	grens_progress_report(&run->opts->progress, "origins", finished, units);
 }
 
 void grens_access_result_free(grens_access_result *r)
@@ -663,7 +652,6 @@ int grens_access_run(grens_access_result **out, const grens_access_network *net,
 	uint32_t nthreads = opts->threads ? opts->threads : 1, started = 0;
 	struct run run = {
 	    .net = net, .tt = tt, .places = net->places, .origins = origins, .opts = opts};
-	bool locked = false;
 	grens_timetable *window_tt = NULL;
 	if (!r)
 		goto nomem;
@@ -709,41 +697,20 @@ int grens_access_run(grens_access_result **out, const grens_access_network *net,
 	run.r = r;
 	if (nthreads > r->count)
 		nthreads = r->count ? r->count : 1;
-	if (pthread_mutex_init(&run.lock, NULL) != 0)
-		goto nomem;
-	locked = true;
 	workers = calloc(nthreads, sizeof(*workers));
 	if (!workers)
 		goto nomem;
 	for (uint32_t i = 0; i < nthreads; i++) {
-		if ((rc = worker_init(&workers[i], &run, err)))
+		if ((rc = worker_init(&workers[i], &run, i ? workers[0].ws : NULL, err)))
 			goto fail;
 		started = i + 1;
 	}
-	if (nthreads == 1) {
-		worker_main(&workers[0]);
-	} else {
-		uint32_t running = 0;
-		for (uint32_t i = 0; i < nthreads; i++) {
-			if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0)
-				break;
-			running++;
-		}
-		if (running == 0)
-			worker_main(&workers[0]); /* no thread could start: do it here */
-		for (uint32_t i = 0; i < running; i++)
-			pthread_join(workers[i].thread, NULL);
-	}
-	if (run.rc) {
-		rc = run.rc;
-		if (err)
-			*err = run.err;
+	run.workers = workers;
+	if ((rc = grens_pool_run(nthreads, r->count, origin_unit, origin_done, &run, err)))
 		goto fail;
-	}
 	for (uint32_t i = 0; i < started; i++)
 		worker_free(&workers[i]);
 	free(workers);
-	pthread_mutex_destroy(&run.lock);
 	access_horizon_free(window_tt);
 	*out = r;
 	return 0;
@@ -753,8 +720,6 @@ fail:
 	for (uint32_t i = 0; i < started; i++)
 		worker_free(&workers[i]);
 	free(workers);
-	if (locked)
-		pthread_mutex_destroy(&run.lock);
 	access_horizon_free(window_tt);
 	grens_access_result_free(r);
 	return rc;

@@ -1,12 +1,12 @@
 /* Origin-destination pairs over a departure window, on several networks
  * (grens/access.h: grens_access_od_run), the networks on several threads. */
 #include <math.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "grens/access.h"
+#include "../core/grens_pool.h"
 
 struct grens_access_od_result {
 	grens_access_od_options opts; /* dates point into dates[] */
@@ -92,15 +92,15 @@ static int check(const grens_access_od_network *networks, uint32_t network_count
 	return 0;
 }
 
-/* The legs of the best journeys of one network's rows, appended while it
- * runs and joined in network order after. */
+/* The legs of the best journeys one thread keeps, joined in row order when
+ * the run is done. */
 struct od_legs {
 	grens_route_leg *v;
 	uint32_t n, cap;
 };
 
 /* Keep journeys[0] of res as row's best journey, its legs in legs (the
- * journey's leg_offset counts from there until the networks are joined). */
+ * journey's leg_offset counts from there until the run joins them). */
 static int keep_journey(grens_access_od_result *r, uint32_t row, const grens_route_result *res,
 			struct od_legs *legs, grens_error *err)
 {
@@ -231,7 +231,8 @@ static int alloc_result(grens_access_od_result **out, uint32_t network_count, ui
 	return 0;
 }
 
-/* A run in phases, each a count of units that its threads take one by one:
+/* A run in phases, each a count of units that its threads take one by one
+ * (grens_pool_run):
  * the workspaces of each network (one per thread, sharing the network's
  * per-timetable arrays), then the profiles in slices of the window, then
  * each row's summary and journeys. A profile step does not depend on the
@@ -244,18 +245,6 @@ struct od_run {
 	grens_route_raptor **ws; /* [thread * networks + network] */
 	struct od_legs *legs;	 /* [thread] */
 	uint32_t *leg_thread;	 /* [row] whose legs buffer holds its journey's legs */
-	int (*unit)(struct od_run *run, uint32_t unit, uint32_t thread, grens_error *err);
-	pthread_mutex_t lock;
-	uint32_t next, units;
-	int rc;		   /* of the failed unit with the lowest index, */
-	uint32_t err_unit; /* that unit, */
-	grens_error err;   /* and its error */
-};
-
-struct od_thread {
-	struct od_run *run;
-	uint32_t id;
-	pthread_t thread;
 };
 
 static void row_query(const struct od_run *run, uint32_t row, grens_route_query *q,
@@ -274,8 +263,9 @@ static void row_query(const struct od_run *run, uint32_t row, grens_route_query 
 }
 
 /* Phase 1, unit = network: its workspace, and one like it per further thread. */
-static int unit_workspaces(struct od_run *run, uint32_t n, uint32_t thread, grens_error *err)
+static int unit_workspaces(void *ctx, uint32_t n, uint32_t thread, grens_error *err)
 {
+	struct od_run *run = ctx;
 	uint32_t nn = run->r->network_count, mt = run->r->opts.max_transfers;
 	int rc = grens_route_raptor_new(&run->ws[n], run->networks[n].tt, mt, err);
 	for (uint32_t t = 1; !rc && t < run->threads; t++)
@@ -284,8 +274,9 @@ static int unit_workspaces(struct od_run *run, uint32_t n, uint32_t thread, gren
 }
 
 /* Phase 2, unit = (row, slice of the window): the profile steps of the slice. */
-static int unit_profile(struct od_run *run, uint32_t u, uint32_t thread, grens_error *err)
+static int unit_profile(void *ctx, uint32_t u, uint32_t thread, grens_error *err)
 {
+	struct od_run *run = ctx;
 	grens_access_od_result *r = run->r;
 	uint32_t row = u / run->chunks, a = (u % run->chunks) * run->chunk_steps;
 	if (a >= r->steps)
@@ -302,8 +293,9 @@ static int unit_profile(struct od_run *run, uint32_t u, uint32_t thread, grens_e
 }
 
 /* Phase 3, unit = row: its summary and journeys. */
-static int unit_finish(struct od_run *run, uint32_t row, uint32_t thread, grens_error *err)
+static int unit_finish(void *ctx, uint32_t row, uint32_t thread, grens_error *err)
 {
+	struct od_run *run = ctx;
 	grens_access_od_result *r = run->r;
 	grens_route_query q;
 	grens_route_options ro;
@@ -311,52 +303,6 @@ static int unit_finish(struct od_run *run, uint32_t row, uint32_t thread, grens_
 	run->leg_thread[row] = thread;
 	return finish_row(r, row, run->ws[(size_t)thread * r->network_count + r->rows[row].network],
 			  &q, &ro, &run->legs[thread], err);
-}
-
-static void *od_worker(void *arg)
-{
-	struct od_thread *th = arg;
-	struct od_run *run = th->run;
-	grens_error err = { 0 };
-	for (;;) {
-		pthread_mutex_lock(&run->lock);
-		uint32_t u = run->rc == 0 && run->next < run->units ? run->next++ : GRENS_NONE;
-		pthread_mutex_unlock(&run->lock);
-		if (u == GRENS_NONE)
-			return NULL;
-		int rc = run->unit(run, u, th->id, &err);
-		if (rc) {
-			pthread_mutex_lock(&run->lock);
-			if (u < run->err_unit) {
-				run->rc = rc;
-				run->err_unit = u;
-				run->err = err;
-			}
-			pthread_mutex_unlock(&run->lock);
-		}
-	}
-}
-
-/* Run units 0..units-1 of fn on the run's threads (this one among them). */
-static int run_phase(struct od_run *run, uint32_t units,
-		     int (*fn)(struct od_run *, uint32_t, uint32_t, grens_error *),
-		     struct od_thread *th, grens_error *err)
-{
-	run->unit = fn;
-	run->next = 0;
-	run->units = units;
-	run->rc = 0;
-	run->err_unit = GRENS_NONE;
-	uint32_t started = 1;
-	for (; started < run->threads && started < units; started++)
-		if (pthread_create(&th[started].thread, NULL, od_worker, &th[started]) != 0)
-			break;
-	od_worker(&th[0]);
-	for (uint32_t i = 1; i < started; i++)
-		pthread_join(th[i].thread, NULL);
-	if (run->rc && err)
-		*err = run->err;
-	return run->rc;
 }
 
 int grens_access_od_run(grens_access_od_result **out, const grens_access_od_network *networks,
@@ -394,17 +340,13 @@ int grens_access_od_run(grens_access_od_result **out, const grens_access_od_netw
 			run.chunks = r->steps / 30 ? r->steps / 30 : 1;
 	}
 	run.chunk_steps = (r->steps + run.chunks - 1) / run.chunks;
-	struct od_thread *th = calloc(threads, sizeof(*th));
 	run.ws = calloc((size_t)threads * network_count, sizeof(*run.ws));
 	run.legs = calloc(threads, sizeof(*run.legs));
 	run.leg_thread = calloc(r->row_count ? r->row_count : 1, sizeof(*run.leg_thread));
-	bool locked = th && pthread_mutex_init(&run.lock, NULL) == 0;
-	if (!th || !run.ws || !run.legs || !run.leg_thread || !locked) {
+	if (!run.ws || !run.legs || !run.leg_thread) {
 		rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (uint32_t i = 0; i < threads; i++)
-		th[i] = (struct od_thread){ .run = &run, .id = i };
 	for (uint32_t n = 0; n < network_count; n++) {
 		r->tt[n] = networks[n].tt;
 		r->rt[n] = networks[n].rt;
@@ -413,9 +355,10 @@ int grens_access_od_run(grens_access_od_result **out, const grens_access_od_netw
 		for (uint32_t d = 0; d < opts->date_count; d++)
 			for (uint32_t n = 0; n < network_count; n++, row++)
 				r->rows[row] = (grens_access_od_row){ .pair = p, .date = d, .network = n };
-	if ((rc = run_phase(&run, network_count, unit_workspaces, th, err)) ||
-	    (rc = run_phase(&run, r->row_count * run.chunks, unit_profile, th, err)) ||
-	    (rc = run_phase(&run, r->row_count, unit_finish, th, err)))
+	if ((rc = grens_pool_run(threads, network_count, unit_workspaces, NULL, &run, err)) ||
+	    (rc = grens_pool_run(threads, r->row_count * run.chunks, unit_profile, NULL, &run,
+				 err)) ||
+	    (rc = grens_pool_run(threads, r->row_count, unit_finish, NULL, &run, err)))
 		goto done;
 	/* the best journeys' legs, joined in row order */
 	uint32_t total = 0;
@@ -456,12 +399,9 @@ done:
 		grens_route_raptor_free(run.ws[i]);
 	for (uint32_t i = 0; run.legs && i < threads; i++)
 		free(run.legs[i].v);
-	if (locked)
-		pthread_mutex_destroy(&run.lock);
 	free(run.ws);
 	free(run.legs);
 	free(run.leg_thread);
-	free(th);
 	if (rc) {
 		grens_access_od_result_free(r);
 		return rc;
