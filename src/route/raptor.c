@@ -862,12 +862,13 @@ static inline int32_t target_bound(const grens_route_raptor *ws, uint32_t k)
 	return b < ws->limit ? b : ws->limit;
 }
 
-/* Whether a label of round k at s at time a can still improve a target:
- * within the rounds with the rides s still needs, and before the target
- * bound with the goal bound added. */
-static inline bool beats_goal(const grens_route_raptor *ws, uint32_t k, uint32_t s, int32_t a)
+/* Whether a traveller at s at time a, with taken vehicles so far, can
+ * still improve a target in round k: within the rounds with the rides s
+ * still needs, and before the target bound with the goal bound added. */
+static inline bool goal_open(const grens_route_raptor *ws, uint32_t k, uint32_t taken, uint32_t s,
+			     int32_t a)
 {
-	if (ws->use_rides && k + ws->rides[s] > ws->query_rounds)
+	if (ws->use_rides && taken + ws->rides[s] > ws->query_rounds)
 		return false;
 	int32_t b = target_bound(ws, k);
 	if (!ws->use_lb)
@@ -875,17 +876,17 @@ static inline bool beats_goal(const grens_route_raptor *ws, uint32_t k, uint32_t
 	return ws->lb[s] != INF && (int64_t)a + ws->lb[s] < b;
 }
 
-/* Whether boarding at s at time r in round k (the k-th vehicle) can still
- * improve a target: as beats_goal, with this vehicle among the rides s
- * still needs. */
+/* A label of round k (k vehicles taken). */
+static inline bool beats_goal(const grens_route_raptor *ws, uint32_t k, uint32_t s, int32_t a)
+{
+	return goal_open(ws, k, k, s, a);
+}
+
+/* Boarding at s at time r in round k: this is the k-th vehicle, so it is
+ * among the rides s still needs. */
 static inline bool boards_goal(const grens_route_raptor *ws, uint32_t k, uint32_t s, int32_t r)
 {
-	if (ws->use_rides && k - 1 + ws->rides[s] > ws->query_rounds)
-		return false;
-	int32_t b = target_bound(ws, k);
-	if (!ws->use_lb)
-		return r < b;
-	return ws->lb[s] != INF && (int64_t)r + ws->lb[s] < b;
+	return goal_open(ws, k, k - 1, s, r);
 }
 
 /* Set the arrival limit for a departure at t (see the struct). */

@@ -395,6 +395,32 @@ static void expect_refused(const unsigned char *bytes, size_t size, const char *
 	free(copy);
 }
 
+/* tt written as a snapshot into memory: *buf (the caller's, free) of *size
+ * bytes. 0, or the writer's code (-1 without a memory stream). */
+static int snapshot_bytes(const grens_timetable *tt, unsigned char **buf, size_t *size,
+			  grens_error *err)
+{
+	FILE *m = open_memstream((char **)buf, size);
+	if (!m)
+		return -1;
+	int rc = grens_net_snapshot_write(tt, m, "{}", NULL, err);
+	fclose(m);
+	return rc;
+}
+
+/* The snapshot bytes opened from a copy at an 8-byte boundary, as a mapped
+ * file is: *mem is that copy (free it after grens_net_free(*back)). */
+static int snapshot_reopen(const unsigned char *buf, size_t size, grens_timetable **back,
+			   uint64_t **mem, grens_error *err)
+{
+	*back = NULL;
+	*mem = size ? malloc(size) : NULL;
+	if (!*mem)
+		return -1;
+	memcpy(*mem, buf, size);
+	return grens_net_snapshot_open(back, *mem, size, "t.grens", err);
+}
+
 /* Arrays no trip needs are left out of the timetable and of its snapshot:
  * net-basic has no frequencies.txt and one feed (nothing merged), so no
  * frequency starts and no alternate ids; rt-small has frequencies, whose
@@ -406,7 +432,8 @@ static void test_snapshot_optional_arrays(void)
 		grens_diag *diag = grens_diag_new();
 		grens_gtfs_feed *feed = load_fixture(fixtures[i], diag);
 		grens_timetable *tt = NULL, *back = NULL;
-		char *buf = NULL;
+		unsigned char *buf = NULL;
+		uint64_t *aligned = NULL;
 		size_t size = 0;
 		grens_error err;
 		grens_error_clear(&err);
@@ -416,15 +443,8 @@ static void test_snapshot_optional_arrays(void)
 		if (feed && grens_net_build(&tt, feeds, 1, &opts, diag, &err) == 0) {
 			CHECK(tt->trip_alt_feed == NULL && tt->trip_alt_id == NULL);
 			CHECK((tt->trip_frequency_start != NULL) == (i == 1));
-			FILE *m = open_memstream(&buf, &size);
-			CHECK(m && grens_net_snapshot_write(tt, m, "{}", NULL, &err) == 0);
-			if (m)
-				fclose(m);
-			uint64_t *aligned = size ? malloc(size) : NULL;
-			if (aligned) {
-				memcpy(aligned, buf, size);
-				CHECK_INT(grens_net_snapshot_open(&back, aligned, size, "t.grens", &err), 0);
-			}
+			CHECK_INT(snapshot_bytes(tt, &buf, &size, &err), 0);
+			CHECK_INT(snapshot_reopen(buf, size, &back, &aligned, &err), 0);
 			if (back) {
 				CHECK(back->trip_alt_feed == NULL && back->trip_alt_id == NULL);
 				CHECK((back->trip_frequency_start != NULL) == (i == 1));
@@ -455,29 +475,21 @@ static void test_snapshot_refusals(void)
 	CHECK(feed != NULL);
 	if (!feed || grens_net_build(&tt, feeds, 1, &opts, diag, &err) != 0)
 		goto out;
-	FILE *m = open_memstream((char **)&buf, &size);
-	CHECK(m != NULL);
-	if (!m)
-		goto out;
-	CHECK_INT(grens_net_snapshot_write(tt, m, "{}", NULL, &err), 0);
-	fclose(m);
+	CHECK_INT(snapshot_bytes(tt, &buf, &size, &err), 0);
 	bad = malloc(size);
 	if (!bad || size < 64)
 		goto out;
 
 	/* the file as written opens, and holds the same timetable */
-	uint64_t *aligned = malloc(size);
-	if (aligned) {
-		memcpy(aligned, buf, size);
-		CHECK_INT(grens_net_snapshot_open(&back, aligned, size, "t.grens", &err), 0);
-		if (back) {
-			CHECK_INT(back->stop_count, tt->stop_count);
-			CHECK_INT(back->stop_time_count, tt->stop_time_count);
-			CHECK_STR(grens_net_snapshot_provenance(back), "{}");
-		}
-		grens_net_free(back);
-		free(aligned);
+	uint64_t *aligned = NULL;
+	CHECK_INT(snapshot_reopen(buf, size, &back, &aligned, &err), 0);
+	if (back) {
+		CHECK_INT(back->stop_count, tt->stop_count);
+		CHECK_INT(back->stop_time_count, tt->stop_time_count);
+		CHECK_STR(grens_net_snapshot_provenance(back), "{}");
 	}
+	grens_net_free(back);
+	free(aligned);
 
 	/* not a snapshot at all, and empty */
 	expect_refused((const unsigned char *)"stop_id,stop_name\n", 18,
