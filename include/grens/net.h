@@ -117,9 +117,17 @@ typedef struct grens_timetable {
 	uint8_t *pattern_stop_flags;	 /* GRENS_NET_NO_PICKUP | GRENS_NET_NO_DROP_OFF */
 	uint32_t *pattern_trip_offset;	 /* [pattern_count + 1] into trips (trips are numbered by
 					    pattern) */
-	uint64_t *pattern_time_offset;	 /* [pattern] index into stop_times of trip 0, stop 0 */
-	grens_net_stop_time *stop_times; /* per pattern a [trip][stop] block */
+	uint64_t *pattern_time_offset;	 /* [pattern] number of its trip 0, stop 0's stop event */
+	/* The stop events, per pattern a [trip][stop] block, numbered
+	 * 0..stop_time_count-1. Events below stop_time_split lie in stop_times,
+	 * the others in stop_times_tail from its start: a timetable derived from
+	 * another (a scenario on a built timetable) shares its base's events and
+	 * holds only its own. stop_times_tail is NULL when all lie in stop_times.
+	 * Read a pattern's block with grens_net_pattern_times. */
+	grens_net_stop_time *stop_times;
 	uint64_t stop_time_count;
+	uint64_t stop_time_split;
+	grens_net_stop_time *stop_times_tail;
 
 	/* ---- trips (numbered in pattern order) ---- */
 	uint32_t trip_count;
@@ -401,6 +409,17 @@ GRENS_EXTERN void grens_net_links_free(grens_net_links *links);
 static inline const char *grens_net_str(const grens_timetable *tt, uint32_t offset)
 {
 	return tt->strings + offset;
+}
+
+/* Pattern p's stop events: a [trip][stop] block of (trips of p) x (stops
+ * of p) events. */
+static inline const grens_net_stop_time *grens_net_pattern_times(const grens_timetable *tt,
+								 uint32_t p)
+{
+	uint64_t o = tt->pattern_time_offset[p];
+	if (tt->stop_times_tail && o >= tt->stop_time_split)
+		return tt->stop_times_tail + (o - tt->stop_time_split);
+	return tt->stop_times + o;
 }
 
 /* Does the trip's service run on date d? */

@@ -298,7 +298,7 @@ static int collect_deadlines(struct worker *w, int32_t lo, int32_t hi)
 				     GRENS_NET_NO_PICKUP))
 					continue;
 				const grens_net_stop_time *st =
-				    tt->stop_times + tt->pattern_time_offset[p];
+				    grens_net_pattern_times(tt, p);
 				int rc = reserve((void **)&w->crit, &w->crit_cap,
 						 (size_t)used + 2u * (t1 - t0) + 1, sizeof(int32_t));
 				if (rc)

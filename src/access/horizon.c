@@ -41,7 +41,7 @@ int access_horizon_new(grens_timetable **out, const grens_timetable *tt, grens_d
 		return grens_error_set(err, GRENS_ENOMEM, "out of memory for the window timetable");
 	for (uint32_t p = 0; p < tt->pattern_count; p++) {
 		uint32_t width = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
-		const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p];
+		const grens_net_stop_time *st = grens_net_pattern_times(tt, p);
 		for (uint32_t t = tt->pattern_trip_offset[p]; t < tt->pattern_trip_offset[p + 1];
 		     t++) {
 			uint32_t k = t - tt->pattern_trip_offset[p];

@@ -898,6 +898,7 @@ static int build_patterns(struct builder *b)
 	}
 	tt->trip_count = (uint32_t)trips;
 	tt->stop_time_count = b->event_count;
+	tt->stop_time_split = b->event_count;
 	if (ARENA_ARRAY(b, tt->pattern_route, plans.n) ||
 	    ARENA_ARRAY(b, tt->pattern_stop_offset, plans.n + 1) ||
 	    ARENA_ARRAY(b, tt->pattern_stops, pattern_stops) ||

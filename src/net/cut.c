@@ -112,6 +112,8 @@ int grens_net_cut(grens_timetable **out, const grens_timetable *tt, const uint8_
 	cut->pattern_count = (uint32_t)patterns;
 	cut->trip_count = (uint32_t)trips;
 	cut->stop_time_count = events;
+	cut->stop_time_split = events; /* rebuilt in one segment */
+	cut->stop_times_tail = NULL;
 	if (CUT_ARRAY(cut->pattern_route, patterns) ||
 	    CUT_ARRAY(cut->pattern_stop_offset, patterns + 1) ||
 	    CUT_ARRAY(cut->pattern_stops, stops) || CUT_ARRAY(cut->pattern_stop_flags, stops) ||
@@ -128,7 +130,7 @@ int grens_net_cut(grens_timetable **out, const grens_timetable *tt, const uint8_
 	for (uint32_t p = 0; p < tt->pattern_count; p++) {
 		uint32_t b = tt->pattern_stop_offset[p], width = tt->pattern_stop_offset[p + 1] - b;
 		uint32_t t0 = tt->pattern_trip_offset[p], t1 = tt->pattern_trip_offset[p + 1];
-		const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p];
+		const grens_net_stop_time *st = grens_net_pattern_times(tt, p);
 		uint32_t nr = kept_runs(tt, p, keep, runs);
 		for (uint32_t r = 0; r < nr; r++) {
 			uint32_t from = runs[r][0], len = runs[r][1] - from;

@@ -1,8 +1,10 @@
 /* A timetable derived from a built one: some trips dropped, new trips added
  * in new patterns (net_derive.h). What the base holds per stop (names,
- * footpaths, the index) is shared; the arrays a trip or pattern adds to are
- * copied with the additions at their ends, so every router reads the result
- * as it reads a built timetable. */
+ * footpaths, the index) and its stop events are shared: the added patterns'
+ * events go into the timetable's second segment (stop_times_tail). The
+ * other arrays a trip or pattern adds to are copied with the additions at
+ * their ends, so every router reads the result as it reads a built
+ * timetable. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,10 +234,23 @@ int net_derive(grens_timetable **out, const grens_timetable *b, const net_derive
 		      b->pattern_stop_offset[b->pattern_count], S) ||
 	    COPY_GROW(A, h->pattern_trip_offset, b->pattern_trip_offset, b->pattern_count + 1,
 		      P + 1) ||
-	    COPY_GROW(A, h->pattern_time_offset, b->pattern_time_offset, b->pattern_count, P + 1) ||
-	    COPY_GROW(A, h->stop_times, b->stop_times, b->stop_time_count,
-		      b->stop_time_count + new_events))
+	    COPY_GROW(A, h->pattern_time_offset, b->pattern_time_offset, b->pattern_count, P + 1))
 		goto nomem;
+	/* The base's events stay where they are; the added ones, after those the
+	 * base itself added to its own base, go into the tail. */
+	uint64_t split = b->stop_times_tail ? b->stop_time_split : b->stop_time_count;
+	h->stop_time_split = split;
+	h->stop_times_tail = NULL;
+	uint64_t own = b->stop_time_count - split; /* events the base holds in its tail */
+	if (own + new_events) {
+		h->stop_times_tail =
+		    grens_arena_alloc(A, (size_t)(own + new_events) * sizeof(grens_net_stop_time), 8);
+		if (!h->stop_times_tail)
+			goto nomem;
+		if (own)
+			memcpy(h->stop_times_tail, b->stop_times_tail,
+			       (size_t)own * sizeof(grens_net_stop_time));
+	}
 	/* pattern q of the new ones: its first trip number and the next slot */
 	uint32_t *fill = calloc((size_t)np + 1, sizeof(uint32_t));
 	if (!fill)
@@ -264,9 +279,9 @@ int net_derive(grens_timetable **out, const grens_timetable *b, const net_derive
 		const net_add_trip *t = &in->trips[order[i]];
 		uint32_t q = pattern_of[order[i]], p = b->pattern_count + q;
 		uint32_t tr = fill[q]++;
-		uint64_t at = h->pattern_time_offset[p] +
+		uint64_t at = h->pattern_time_offset[p] - split +
 			      (uint64_t)(tr - h->pattern_trip_offset[p]) * t->stop_count;
-		memcpy(h->stop_times + at, t->times, t->stop_count * sizeof(grens_net_stop_time));
+		memcpy(h->stop_times_tail + at, t->times, t->stop_count * sizeof(grens_net_stop_time));
 		h->trip_pattern[tr] = p;
 		h->trip_service[tr] = t->service;
 		h->trip_feed[tr] = t->feed;

@@ -110,6 +110,7 @@ int net_index_build(grens_timetable *tt, grens_error *err)
 	tt->index = ix;
 	ix->owned = true;
 	ix->stop_count = tt->stop_count;
+	ix->trip_count = tt->trip_count;
 	uint32_t alt_count = 0;
 	for (uint32_t t = 0; tt->trip_alt_feed && t < tt->trip_count; t++)
 		alt_count += tt->trip_alt_feed[t] != GRENS_NONE;

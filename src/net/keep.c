@@ -62,6 +62,8 @@ int grens_net_keep_trips(grens_timetable **out, const grens_timetable *tt, const
 		goto nomem;
 	h->trip_count = kept;
 	h->stop_time_count = events;
+	h->stop_time_split = events; /* rebuilt in one segment */
+	h->stop_times_tail = NULL;
 	h->pattern_trip_offset =
 	    grens_arena_calloc(h->arena, (size_t)tt->pattern_count + 1, sizeof(uint32_t), 8);
 	h->pattern_time_offset =
@@ -77,7 +79,7 @@ int grens_net_keep_trips(grens_timetable **out, const grens_timetable *tt, const
 	uint64_t at = 0;
 	for (uint32_t p = 0; p < tt->pattern_count; p++) {
 		uint32_t width = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
-		const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p];
+		const grens_net_stop_time *st = grens_net_pattern_times(tt, p);
 		h->pattern_trip_offset[p] = next;
 		h->pattern_time_offset[p] = at;
 		for (uint32_t t = tt->pattern_trip_offset[p]; t < tt->pattern_trip_offset[p + 1];

@@ -60,6 +60,7 @@ struct grens_net_index {
 	char *folded;         /* NUL-terminated folded stop names */
 	uint64_t folded_size;
 	uint32_t stop_count;
+	uint32_t trip_count;  /* trips indexed: a derived timetable's added ones are not */
 	bool owned;           /* the arrays are malloc'd */
 	void *map;            /* snapshot mapping or NULL */
 	size_t map_size;

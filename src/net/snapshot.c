@@ -192,9 +192,12 @@ int grens_net_snapshot_write(const grens_timetable *tt, FILE *f, const char *pro
 	if (!tt || !f)
 		return grens_error_set(err, GRENS_EARG, "no timetable or file");
 	/* Copies, so the provenance can be placed like any other section. A
-	 * timetable made by hand gets its index built here. */
+	 * timetable made by hand gets its index built here, and so does a
+	 * derived one, whose index is its base's (without the added trips). */
 	grens_timetable t = *tt;
-	if (!tt->index) {
+	bool own_index = !tt->index || tt->index->trip_count != tt->trip_count;
+	if (own_index) {
+		t.index = NULL;
 		int rc = net_index_build(&t, err);
 		if (rc) {
 			net_index_free(t.index);
@@ -202,8 +205,26 @@ int grens_net_snapshot_write(const grens_timetable *tt, FILE *f, const char *pro
 		}
 	}
 	struct grens_net_index ix = *t.index;
-	int rc = write_sections(&t, &ix, f, provenance, inputs_sha256, err);
-	if (!tt->index)
+	/* A derived timetable's events lie in two segments; the file has one. */
+	grens_net_stop_time *joined = NULL;
+	int rc = 0;
+	if (t.stop_times_tail) {
+		joined = malloc((size_t)(t.stop_time_count + 1) * sizeof(*joined));
+		if (!joined) {
+			rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
+		} else {
+			memcpy(joined, t.stop_times, (size_t)t.stop_time_split * sizeof(*joined));
+			memcpy(joined + t.stop_time_split, t.stop_times_tail,
+			       (size_t)(t.stop_time_count - t.stop_time_split) * sizeof(*joined));
+			t.stop_times = joined;
+			t.stop_times_tail = NULL;
+			t.stop_time_split = t.stop_time_count;
+		}
+	}
+	if (!rc)
+		rc = write_sections(&t, &ix, f, provenance, inputs_sha256, err);
+	free(joined);
+	if (own_index)
 		net_index_free(t.index);
 	return rc;
 }
@@ -375,8 +396,10 @@ int grens_net_snapshot_open(grens_timetable **out, const void *bytes, size_t siz
 	tt->timezone = h.timezone;
 	tt->max_time = h.max_time;
 	tt->stop_time_count = h.stop_time_count;
+	tt->stop_time_split = h.stop_time_count;
 	tt->strings_size = h.strings_size;
 	ix->stop_count = h.stop_count;
+	ix->trip_count = h.trip_count;
 	ix->stop_mask = h.stop_mask;
 	ix->trip_mask = h.trip_mask;
 	ix->name_mask = h.name_mask;

@@ -224,7 +224,7 @@ static const grens_net_stop_time *times_of(const grens_timetable *tt, uint32_t p
 					   uint32_t index_in_pattern)
 {
 	uint32_t width = tt->pattern_stop_offset[pattern + 1] - tt->pattern_stop_offset[pattern];
-	return tt->stop_times + tt->pattern_time_offset[pattern] +
+	return grens_net_pattern_times(tt, pattern) +
 	       (uint64_t)index_in_pattern * width;
 }
 

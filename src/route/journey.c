@@ -157,7 +157,7 @@ void route_depart_late(const grens_timetable *tt, const grens_rt_overlay *rt, gr
 		return; /* live times may reorder the trips: keep the one found */
 	uint32_t t0 = tt->pattern_trip_offset[p], nt = tt->pattern_trip_offset[p + 1] - t0;
 	uint32_t width = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
-	const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p];
+	const grens_net_stop_time *st = grens_net_pattern_times(tt, p);
 	int32_t shift = l->service_day * 86400;
 	uint32_t best = l->trip;
 	/* trips of a pattern never overtake: stop at the first that is too late */
@@ -201,7 +201,7 @@ void route_legs_schedule(const grens_timetable *tt, const grens_rt_overlay *rt, 
 		uint32_t p = tt->trip_pattern[l->trip];
 		uint32_t width = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
 		const grens_net_stop_time *st =
-			tt->stop_times + tt->pattern_time_offset[p] +
+			grens_net_pattern_times(tt, p) +
 			(uint64_t)(l->trip - tt->pattern_trip_offset[p]) * width;
 		int32_t shift = l->service_day * 86400;
 		l->scheduled_departure = st[l->board_position].departure + shift;

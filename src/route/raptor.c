@@ -290,7 +290,7 @@ static int raptor_make(grens_route_raptor **out, const grens_timetable *tt, uint
 		int32_t mx = 0;
 		for (uint32_t t = t0; t < t1 && n; t++) {
 			const grens_net_stop_time *st =
-				tt->stop_times + tt->pattern_time_offset[p] + (uint64_t)(t - t0) * n;
+				grens_net_pattern_times(tt, p) + (uint64_t)(t - t0) * n;
 			for (uint32_t i = 0; i < n; i++) {
 				if (st[i].arrival > mx)
 					mx = st[i].arrival;
@@ -528,7 +528,7 @@ static int build_lb_graph(grens_route_raptor *ws, grens_error *err)
 	for (uint32_t p = 0; p < tt->pattern_count; p++) {
 		uint32_t so = tt->pattern_stop_offset[p], n = tt->pattern_stop_offset[p + 1] - so;
 		uint32_t nt = tt->pattern_trip_offset[p + 1] - tt->pattern_trip_offset[p];
-		const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p];
+		const grens_net_stop_time *st = grens_net_pattern_times(tt, p);
 		for (uint32_t i = 1; i < n; i++) {
 			int32_t w = INT32_MAX;
 			for (uint32_t ti = 0; ti < nt; ti++) {
@@ -966,7 +966,7 @@ static inline const grens_net_stop_time *trip_times(const grens_timetable *tt, u
 {
 	uint32_t p = tt->trip_pattern[trip];
 	*n = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
-	return tt->stop_times + tt->pattern_time_offset[p] +
+	return grens_net_pattern_times(tt, p) +
 	       (uint64_t)(trip - tt->pattern_trip_offset[p]) * *n;
 }
 
@@ -1062,7 +1062,7 @@ static void stay_seated(grens_route_raptor *ws, uint32_t k, uint32_t p, uint32_t
 	ws->seat_min[key] = cur;
 	uint8_t bit = day == 0 ? 2 : 1;
 	uint32_t n = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
-	const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p];
+	const grens_net_stop_time *st = grens_net_pattern_times(tt, p);
 	for (uint32_t i = cur; i < lim; i++) {
 		uint32_t t = t0 + i;
 		if (!(ws->service_runs[tt->trip_service[t]] & bit))
@@ -1160,7 +1160,7 @@ static void scan_pattern(grens_route_raptor *ws, uint32_t k, uint32_t p, uint32_
 	uint32_t dayflag = day == 0 ? 0 : BOARD_PREV_DAY;
 	uint32_t so = tt->pattern_stop_offset[p], n = tt->pattern_stop_offset[p + 1] - so;
 	uint32_t t0 = tt->pattern_trip_offset[p], nt = tt->pattern_trip_offset[p + 1] - t0;
-	const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p];
+	const grens_net_stop_time *st = grens_net_pattern_times(tt, p);
 	const uint32_t *stops = tt->pattern_stops + so;
 	const uint8_t *flags = tt->pattern_stop_flags + so;
 	uint32_t cur = GRENS_NONE, board = 0;

@@ -184,7 +184,7 @@ const grens_net_stop_time *rt_scheduled_times(const grens_timetable *tt, uint32_
 	uint32_t p = tt->trip_pattern[trip];
 	*n = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
 	uint64_t row = trip - tt->pattern_trip_offset[p];
-	return tt->stop_times + tt->pattern_time_offset[p] + row * *n;
+	return grens_net_pattern_times(tt, p) + row * *n;
 }
 
 /* GTFS stop_sequence of each pattern position, from the loaded feed; false

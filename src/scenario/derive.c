@@ -142,9 +142,9 @@ static struct drow work_row(const struct dctx *c, uint32_t w, uint32_t k)
 	}
 	uint32_t p = tt->trip_pattern[w];
 	uint32_t width = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
-	uint64_t at = tt->pattern_time_offset[p] +
-		      (uint64_t)(w - tt->pattern_trip_offset[p]) * width + k;
-	struct drow r = {tt->pattern_stops[tt->pattern_stop_offset[p] + k], tt->stop_times[at],
+	uint64_t at = (uint64_t)(w - tt->pattern_trip_offset[p]) * width + k;
+	struct drow r = {tt->pattern_stops[tt->pattern_stop_offset[p] + k],
+			 grens_net_pattern_times(tt, p)[at],
 			 tt->pattern_stop_flags[tt->pattern_stop_offset[p] + k]};
 	return r;
 }

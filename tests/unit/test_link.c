@@ -71,7 +71,7 @@ static const grens_net_stop_time *trip_times(const grens_timetable *tt, uint32_t
 {
 	uint32_t p = tt->trip_pattern[t];
 	*n = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
-	return tt->stop_times + tt->pattern_time_offset[p] +
+	return grens_net_pattern_times(tt, p) +
 	       (uint64_t)(t - tt->pattern_trip_offset[p]) * *n;
 }
 

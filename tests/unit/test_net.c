@@ -112,7 +112,7 @@ static void test_basic(void)
 	uint32_t n = tt->pattern_stop_offset[p + 1] - tt->pattern_stop_offset[p];
 	CHECK_INT(n, 3);
 	const grens_net_stop_time *st =
-		tt->stop_times + tt->pattern_time_offset[p] + (uint64_t)(t3 - t1) * n;
+		grens_net_pattern_times(tt, p) + (uint64_t)(t3 - t1) * n;
 	CHECK_INT(st[0].departure, 8 * 3600 + 30 * 60);
 	CHECK_INT(st[1].arrival, 8 * 3600 + 40 * 60);
 	CHECK_INT(st[1].departure, 8 * 3600 + 41 * 60);
@@ -661,7 +661,7 @@ static void test_plain_and_keep(void)
 		CHECK_INT(k->trip_pattern[1], 1);
 		CHECK_INT(k->trip_block_next[1], GRENS_NONE);
 		/* t0's times: pattern 1's block starts at A 08:10 */
-		CHECK_INT(k->stop_times[k->pattern_time_offset[1]].departure, h8 + 600);
+		CHECK_INT(grens_net_pattern_times(k, 1)[0].departure, h8 + 600);
 		CHECK_INT(k->stop_time_count, 6);
 		grens_net_free(k);
 	}

@@ -186,7 +186,7 @@ static const char *validate(const grens_timetable *tt, const grens_route_query *
 		} else {
 			uint32_t p = tt->trip_pattern[l->trip];
 			uint32_t so = tt->pattern_stop_offset[p], n = tt->pattern_stop_offset[p + 1] - so;
-			const grens_net_stop_time *st = tt->stop_times + tt->pattern_time_offset[p] +
+			const grens_net_stop_time *st = grens_net_pattern_times(tt, p) +
 							(uint64_t)(l->trip - tt->pattern_trip_offset[p]) * n;
 			int32_t shift = l->service_day * 86400;
 			if (!grens_net_trip_runs(tt, l->trip, q->date + l->service_day))

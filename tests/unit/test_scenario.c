@@ -5,6 +5,8 @@
  * R1 backward r1x Cijk 07:10 -> Bergen 07:30/07:31 -> Aston(sa:2) 07:51;
  * R2 Cijk 06:50 -> Dorp 07:20 and 07:50 -> 08:20. Minimum change 120 s.
  * All coordinates on latitude 52, 0.1 degree of longitude apart. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -77,11 +79,16 @@ static int32_t earliest(const grens_timetable *tt, const char *from, const char 
 	return arrival;
 }
 
+/* Scenarios derive_differences derived a second time, on their derived
+ * timetable. */
+static unsigned derived_twice;
+
 /* The scenario applied to the built base (grens_scenario_derive) must route
- * as the rebuild from the edited feeds: the earliest arrival and its
- * transfers between every pair of stations of the base, leaving every 10
- * minutes from 05:30 to 09:30. Returns the number of differences (-1 when
- * deriving failed). */
+ * as the rebuild from the edited feeds, and so must the derived timetable
+ * read back from its snapshot: the earliest arrival and its transfers
+ * between every pair of stations of the base, leaving every 10 minutes from
+ * 05:30 to 09:30. Returns the number of differences (-1 when deriving
+ * failed). */
 static int derived_differences(const grens_gtfs_feed *const *feeds, uint32_t n,
 			       const grens_scenario *sc, const grens_timetable *rebuilt)
 {
@@ -95,6 +102,49 @@ static int derived_differences(const grens_gtfs_feed *const *feeds, uint32_t n,
 		grens_net_free(base);
 		return -1;
 	}
+	/* The base's stop events are shared, not copied; the added ones are
+	 * the derived timetable's own. */
+	CHECK(der->stop_times == base->stop_times);
+	CHECK_INT(der->stop_time_split, base->stop_time_count);
+	CHECK((der->stop_times_tail != NULL) == (der->stop_time_count > base->stop_time_count));
+	/* Deriving on the derived one keeps that sharing and every block of
+	 * the first derivation where it was. */
+	grens_timetable *der2 = NULL;
+	if (grens_scenario_derive(&der2, NULL, sc, der, NULL, &err) == 0) {
+		derived_twice++;
+		CHECK(der2->stop_times == base->stop_times);
+		CHECK_INT(der2->stop_time_split, base->stop_time_count);
+		for (uint32_t p = 0; p < der->pattern_count; p++) {
+			uint64_t ev = (uint64_t)(der->pattern_trip_offset[p + 1] -
+						 der->pattern_trip_offset[p]) *
+				      (der->pattern_stop_offset[p + 1] - der->pattern_stop_offset[p]);
+			CHECK(memcmp(grens_net_pattern_times(der2, p), grens_net_pattern_times(der, p),
+				     (size_t)ev * sizeof(grens_net_stop_time)) == 0);
+		}
+	}
+	grens_net_free(der2);
+	/* Its snapshot holds the events in one section and routes the same. */
+	char *snap = NULL;
+	size_t snap_size = 0;
+	uint64_t *aligned = NULL;
+	grens_timetable *back = NULL;
+	FILE *m = open_memstream(&snap, &snap_size);
+	CHECK(m != NULL);
+	if (m) {
+		CHECK_INT(grens_net_snapshot_write(der, m, "{}", NULL, &err), 0);
+		fclose(m);
+		aligned = malloc(snap_size + 1);
+		if (aligned) {
+			memcpy(aligned, snap, snap_size);
+			CHECK_INT(grens_net_snapshot_open(&back, aligned, snap_size, "d.grens", &err),
+				  0);
+			if (!back)
+				fprintf(stderr, "%s\n", err.message);
+		}
+	}
+	CHECK(back != NULL);
+	if (back)
+		CHECK(back->stop_times_tail == NULL && back->stop_time_count == der->stop_time_count);
 	int diff = 0;
 	char q[2][300];
 	for (uint32_t a = 0; a < base->stop_count; a++) {
@@ -112,17 +162,22 @@ static int derived_differences(const grens_gtfs_feed *const *feeds, uint32_t n,
 				int32_t x1 = -2, x2 = -2;
 				int32_t e1 = earliest(rebuilt, q[0], q[1], t, &x1);
 				int32_t e2 = earliest(der, q[0], q[1], t, &x2);
-				if (e1 != e2 || x1 != x2) {
+				int32_t x3 = -2, e3 = back ? earliest(back, q[0], q[1], t, &x3) : -3;
+				if (e1 != e2 || x1 != x2 || e3 != e2 || x3 != x2) {
 					if (diff < 5)
 						fprintf(stderr,
 							"derived %s -> %s at %d: %d (%d transfers), "
-							"rebuilt %d (%d)\n",
-							q[0], q[1], t, e2, x2, e1, x1);
+							"rebuilt %d (%d), from the derived "
+							"snapshot %d (%d)\n",
+							q[0], q[1], t, e2, x2, e1, x1, e3, x3);
 					diff++;
 				}
 			}
 		}
 	}
+	grens_net_free(back);
+	free(aligned);
+	free(snap);
 	grens_net_free(der);
 	grens_net_free(base);
 	return diff;
@@ -776,6 +831,9 @@ int main(void)
 		test_service_id(feed);
 		test_two_feeds(feed);
 		test_damaged(feed);
+		/* most scenarios apply again on top of themselves */
+		CHECK(derived_twice >= 5);
+		printf("derived twice: %u scenarios\n", derived_twice);
 	}
 	grens_gtfs_free(feed);
 	return check_exit();
