@@ -764,6 +764,66 @@ GRENS_EXTERN const grens_rt_realised_counts *grens_report_compare_run_realised(
 GRENS_EXTERN void grens_report_compare_run_timings(const grens_report_compare_run *run,
 						   double *build_s, double *query_s);
 
+/* ---- the route job -------------------------------------------------------------
+ * grens route as one call: the stops named resolved on a timetable, one
+ * departure routed (RAPTOR: the Pareto set over arrival and transfers;
+ * Dijkstra: the earliest arrival) and the document (grens-json(7), "grens
+ * route") ready to write, so that the command and the server agree. */
+
+/* The struct's layout; bumped when it changes (docs/api.md). */
+#define GRENS_REPORT_ROUTE_JOB_VERSION 1
+
+typedef struct grens_report_route_job {
+	unsigned version;	   /* GRENS_REPORT_ROUTE_JOB_VERSION (GRENS_REPORT_ROUTE_JOB_INIT) */
+	const grens_timetable *tt; /* the network, a scenario's derived one too */
+	const grens_rt_overlay *rt; /* live or realised times, or NULL */
+	const char *rt_name;	    /* its file, named in the document */
+	const grens_scenario *scenario; /* the scenario tt carries (its name and hash), or NULL */
+	/* A workspace of tt to route with, or NULL (one is made): the result
+	 * points into it, so it serves no other query while the document is
+	 * in use. */
+	grens_route_raptor *raptor;
+	const char *from, *to; /* stop ids or names (grens_net_find_stops) */
+	/* The names of from and to in messages ("--from 'X' matches no
+	 * stop"); NULL: "--from", "--to". */
+	const char *from_label, *to_label;
+	grens_date date;
+	int32_t time; /* departure, seconds after midnight of date */
+	bool dijkstra;
+	uint32_t max_transfers;
+	grens_report_log log; /* a "warning: " line per feed without trips on date */
+} grens_report_route_job;
+
+#define GRENS_REPORT_ROUTE_JOB_INIT                                                                \
+	{                                                                                          \
+		.version = GRENS_REPORT_ROUTE_JOB_VERSION, .max_transfers = 8,                     \
+	}
+
+typedef struct grens_report_route grens_report_route;
+
+typedef enum {
+	GRENS_REPORT_ROUTE_TEXT = 0,
+	GRENS_REPORT_ROUTE_JSON = 1,
+	GRENS_REPORT_ROUTE_CSV = 2,
+} grens_report_route_format;
+
+/* Run job into *out (the caller's, grens_report_route_free); job's
+ * pointers must outlive the document. GRENS_EINVAL for a NULL out, job or
+ * tt, or another version; GRENS_EARG when from or to is missing, names no
+ * stop or is ambiguous (err->field "from" or "to"); the errors of
+ * grens_net_check_date and of routing. */
+GRENS_EXTERN int grens_report_route_new(grens_report_route **out,
+					const grens_report_route_job *job, grens_error *err);
+GRENS_EXTERN void grens_report_route_free(grens_report_route *doc);
+/* The journeys, valid while doc is (and job->raptor serves no other query). */
+GRENS_EXTERN const grens_route_result *grens_report_route_result(const grens_report_route *doc);
+/* The document to f: text and CSV as grens_report_journeys_write_text and
+ * _csv, JSON as {"query": ..., "journeys": [...], "notes": [...]}.
+ * GRENS_EINVAL for a NULL doc or f or an unknown format, GRENS_EIO,
+ * GRENS_ENOMEM. */
+GRENS_EXTERN int grens_report_route_write(const grens_report_route *doc, FILE *f,
+					  grens_report_route_format fmt, grens_error *err);
+
 /* ---- the grens rt document ---- */
 /* What grens rt says about an overlay (grens-json(7), "grens rt"): the
  * feed's header, every count of grens_rt_counts, the delay percentiles,

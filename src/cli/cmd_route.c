@@ -76,24 +76,11 @@ static int parse(int argc, char **argv, struct args *a)
 	return cli_parse(&spec, argc, argv);
 }
 
-/* The journeys in the one encoding of report/ (grens-json(7), JOURNEYS). */
-static json_t *journeys_json(const grens_timetable *tt, const grens_route_result *res,
-			     grens_date date, const grens_rt_overlay *ov, grens_error *err)
+/* A job's progress line on stderr, as every command prints them. */
+static void log_line(void *ctx, const char *line)
 {
-	json_t *arr = json_array();
-	for (uint32_t j = 0; arr && j < res->journey_count; j++) {
-		char *text = NULL;
-		json_t *jo = NULL;
-		if (!grens_report_journey_json(&text, tt, ov, date, res, j, err))
-			jo = cli_json_take(text);
-		else
-			free(text);
-		if (!jo || json_array_append_new(arr, jo)) {
-			json_decref(arr);
-			return NULL;
-		}
-	}
-	return arr;
+	(void)ctx;
+	fprintf(stderr, "grens %s: %s\n", CMD, line);
 }
 
 int cmd_route(int argc, char **argv)
@@ -102,73 +89,43 @@ int cmd_route(int argc, char **argv)
 	int rc = parse(argc, argv, &a);
 	if (rc)
 		return cli_parse_exit(rc);
-	bool use_dijkstra = a.algo == 1;
-	grens_date date = a.date;
-	int32_t time = a.time;
-
 	route_cli_net net;
-	grens_timetable *tt = NULL;
-	grens_route_raptor *raptor = NULL;
-	grens_route_dijkstra *dijkstra = NULL;
-	route_cli_ends ends = { 0 };
-	json_t *notes = NULL;
+	grens_report_route *doc = NULL;
 	int code = route_cli_load_net(CMD, &a.feeds, &a.link, a.scenario, a.rt, &net);
 	if (code)
 		return code;
-	tt = net.tt;
-	notes = json_array();
-	code = route_cli_check_date(CMD, tt, date, notes);
-	if (!code)
-		code = route_cli_ends_resolve(CMD, tt, a.from, a.to, &ends);
-	if (code)
-		goto done;
-
-	grens_route_query q = { ends.from, ends.nfrom, ends.to, ends.nto, date, time };
-	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
-	o.max_transfers = a.max_transfers;
-	o.rt = net.ov;
-	grens_route_result res;
+	grens_report_route_job job = GRENS_REPORT_ROUTE_JOB_INIT;
+	job.tt = net.tt;
+	job.rt = net.ov;
+	job.rt_name = a.rt;
+	job.scenario = net.sc;
+	job.from = a.from;
+	job.to = a.to;
+	job.date = a.date;
+	job.time = a.time;
+	job.dijkstra = a.algo == 1;
+	job.max_transfers = a.max_transfers;
+	job.log = (grens_report_log){log_line, NULL};
 	grens_error err;
 	grens_error_clear(&err);
-	if (use_dijkstra)
-		rc = grens_route_dijkstra_new(&dijkstra, tt, &err) ||
-		     grens_route_dijkstra_route(dijkstra, &q, &o, &res, &err);
-	else
-		rc = grens_route_raptor_new(&raptor, tt, a.max_transfers, &err) ||
-		     grens_route_raptor_route(raptor, &q, &o, &res, &err);
+	rc = grens_report_route_new(&doc, &job, &err);
+	if (!rc) {
+		grens_report_route_format fmt = a.format == CLI_FORMAT_JSON  ? GRENS_REPORT_ROUTE_JSON
+						: a.format == CLI_FORMAT_CSV ? GRENS_REPORT_ROUTE_CSV
+									     : GRENS_REPORT_ROUTE_TEXT;
+		rc = grens_report_route_write(doc, stdout, fmt, &err);
+	}
 	if (rc) {
-		cli_report_error(CMD, &err);
-		code = CLI_EXIT_FAIL;
-		goto done;
-	}
-
-	if (a.format == CLI_FORMAT_JSON) {
-		char dbuf[16], tbuf[16];
-		grens_date_format_iso(date, dbuf, sizeof(dbuf));
-		grens_time_format(time, tbuf, sizeof(tbuf));
-		json_t *jf = route_cli_ids_json(tt, ends.from, ends.nfrom);
-		json_t *jt = route_cli_ids_json(tt, ends.to, ends.nto);
-		json_t *root = json_pack("{s:{s:o, s:o, s:s, s:s, s:s}, s:o}", "query", "from", jf,
-					 "to", jt, "date", dbuf, "time", tbuf, "algo",
-					 use_dijkstra ? "dijkstra" : "raptor", "journeys",
-					 journeys_json(tt, &res, date, net.ov, &err));
-		route_cli_query_json_net(root ? json_object_get(root, "query") : NULL, &net, a.rt);
-		if (root)
-			json_object_set(root, "notes", notes);
-		if (cli_write_json(CMD, root))
+		/* a stop that names nothing or several stations is a bad argument */
+		if (rc == GRENS_EARG && err.field[0]) {
+			cli_errorf(CMD, "%s", err.message);
+			code = CLI_EXIT_USAGE;
+		} else {
+			cli_report_error(CMD, &err);
 			code = CLI_EXIT_FAIL;
-	} else if (a.format == CLI_FORMAT_CSV ? grens_report_journeys_write_csv(stdout, tt, net.ov,
-									       date, &res, &err)
-					      : grens_report_journeys_write_text(stdout, tt, net.ov,
-										 date, &res, &err)) {
-		cli_report_error(CMD, &err);
-		code = CLI_EXIT_FAIL;
+		}
 	}
-done:
-	json_decref(notes);
-	route_cli_ends_free(&ends);
-	grens_route_raptor_free(raptor);
-	grens_route_dijkstra_free(dijkstra);
+	grens_report_route_free(doc);
 	route_cli_net_free(&net);
 	return code;
 }

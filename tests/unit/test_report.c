@@ -1369,6 +1369,91 @@ static json_t *report_doc(const grens_report *rep)
  * Mon 2026-03-16: link-nl (calendar_dates 9-13 March) runs nothing, link-de
  * (calendar to 20 March) runs: the run goes on with a no_service_on_date
  * note for nl. Tue 2027-01-05: neither runs: GRENS_ENOTFOUND. */
+/* ---- the route job --------------------------------------------------------------- */
+/* The route document on tests/fixtures/route-basic, the journeys worked out
+ * by hand in its expected.txt: Aachen 08:00 -> Bonn on Tuesday 2026-03-10
+ * is re1 to Düren (08:20, 180 s change there) and s12_0823 to Bonn 09:00,
+ * one transfer; the direct SB20 leaves 08:10 and arrives 09:30. */
+static void test_route_job(void)
+{
+	grens_gtfs_feed *feed = load_feed("tests/fixtures/route-basic", "rb");
+	CHECK(feed != NULL);
+	if (!feed)
+		return;
+	const grens_gtfs_feed *feeds[] = {feed};
+	grens_net_options no = GRENS_NET_OPTIONS_INIT;
+	grens_timetable *tt = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	CHECK_INT(grens_net_build(&tt, feeds, 1, &no, NULL, &err), 0);
+	grens_report_route_job job = GRENS_REPORT_ROUTE_JOB_INIT;
+	job.tt = tt;
+	job.from = "AACH";
+	job.to = "BONN";
+	CHECK_INT(grens_date_parse_iso("2026-03-10", 10, &job.date), 0);
+	job.time = 8 * 3600;
+	grens_report_route *doc = NULL;
+	CHECK_INT(tt ? grens_report_route_new(&doc, &job, &err) : -1, 0);
+	const grens_route_result *r = grens_report_route_result(doc);
+	CHECK(r && r->journey_count == 2);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	CHECK_INT(doc && m ? grens_report_route_write(doc, m, GRENS_REPORT_ROUTE_JSON, &err) : -1,
+		  0);
+	if (m)
+		fclose(m);
+	json_t *root = text ? json_loads(text, 0, NULL) : NULL;
+	free(text);
+	const json_t *q = json_object_get(root, "query");
+	CHECK_STR(json_string_value(json_array_get(json_object_get(q, "from"), 0)), "rb:AACH");
+	CHECK_STR(json_string_value(json_object_get(q, "algo")), "raptor");
+	const json_t *js = json_object_get(root, "journeys");
+	CHECK_INT(json_array_size(js), 2);
+	/* 08:00 -> 09:00 with one transfer, then 08:10 -> 09:30 direct */
+	CHECK_STR(json_string_value(json_object_get(json_array_get(js, 0), "departure")),
+		  "2026-03-10T08:00:00");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(js, 0), "arrival")),
+		  "2026-03-10T09:00:00");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(js, 1), "arrival")),
+		  "2026-03-10T09:30:00");
+	CHECK_INT(json_array_size(json_object_get(root, "notes")), 0);
+	json_decref(root);
+	grens_report_route_free(doc);
+	doc = NULL;
+
+	/* Dijkstra: the earliest arrival only */
+	job.dijkstra = true;
+	CHECK_INT(tt ? grens_report_route_new(&doc, &job, &err) : -1, 0);
+	r = grens_report_route_result(doc);
+	CHECK(r && r->journey_count == 1 && r->journeys[0].arrival == 9 * 3600);
+	grens_report_route_free(doc);
+	doc = NULL;
+
+	/* a stop that names nothing: GRENS_EARG naming the parameter */
+	job.dijkstra = false;
+	job.to = "Nowhere at all";
+	job.to_label = "to";
+	grens_error_clear(&err);
+	CHECK_INT(tt ? grens_report_route_new(&doc, &job, &err) : -1, GRENS_EARG);
+	CHECK(doc == NULL);
+	CHECK_STR(err.field, "to");
+	CHECK(strncmp(err.message, "to 'Nowhere at all'", 19) == 0);
+	job.to = NULL;
+	CHECK_INT(tt ? grens_report_route_new(&doc, &job, &err) : -1, GRENS_EARG);
+	CHECK_STR(err.field, "to");
+
+	/* another version of the job */
+	job.version = GRENS_REPORT_ROUTE_JOB_VERSION + 1;
+	CHECK_INT(grens_report_route_new(&doc, &job, &err), GRENS_EINVAL);
+	CHECK_INT(grens_report_route_new(NULL, &job, &err), GRENS_EINVAL);
+	CHECK_INT(grens_report_route_write(NULL, stdout, GRENS_REPORT_ROUTE_JSON, &err),
+		  GRENS_EINVAL);
+	grens_report_route_free(NULL);
+	grens_net_free(tt);
+	grens_gtfs_free(feed);
+}
+
 static void test_compare_job(void)
 {
 	grens_gtfs_feed *nl = load_feed("tests/fixtures/link-nl", "nl");
@@ -1838,6 +1923,7 @@ int main(void)
 	test_access_doc();
 	test_rt_doc();
 
+	test_route_job();
 	test_compare_job();
 	test_report_job();
 	test_command_docs();
