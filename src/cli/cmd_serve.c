@@ -22,7 +22,8 @@ static void usage(FILE *o)
 	fprintf(o,
 		"usage: grens serve [--feed PATH]... [--snapshot FILE] [--links FILE|none]\n"
 		"                   [--listen HOST:PORT] [--threads N] [--queue N]\n"
-		"                   [--scenario FILE]... [--max-scenarios N]\n\n"
+		"                   [--scenario FILE]... [--max-scenarios N]\n"
+		"                   [--max-departures N]\n\n"
 		"Answers what-if queries over HTTP until SIGTERM or SIGINT: the JSON API\n"
 		"/api/v1/ (stops, route, compare, scenarios; described at\n"
 		"/api/v1/openapi.json) with the documents the commands write with --format\n"
@@ -43,6 +44,8 @@ static void usage(FILE *o)
 		"                       (repeat; default: the proposals in feeds/scenarios/;\n"
 		"                       none: no shipped scenario)\n"
 		"  --max-scenarios N    posted scenarios kept (default 16, at most %u)\n"
+		"  --max-departures N   departures one compare request may route: window steps\n"
+		"                       x pairs x networks x dates (default 20000)\n"
 		"Exit status: 0 after SIGTERM or SIGINT, 1 when the feeds, the snapshot or a\n"
 		"scenario cannot be used or the address cannot be bound, 2 bad arguments.\n",
 		GRENS_SERVE_MAX_SCENARIOS);
@@ -56,7 +59,7 @@ struct args {
 	cli_feed_list feeds;
 	cli_link_args link;
 	const char *listen;
-	uint32_t threads, queue, max_scenarios;
+	uint32_t threads, queue, max_scenarios, max_departures;
 	const char *scenarios[MAX_SCENARIOS];
 	unsigned scenario_count;
 };
@@ -69,6 +72,7 @@ static int parse(int argc, char **argv, struct args *a)
 	a->threads = cli_online_cpus();
 	a->queue = 16;
 	a->max_scenarios = 16;
+	a->max_departures = 20000;
 	const cli_option options[] = {
 		CLI_FEED_OPTION(&a->feeds),
 		CLI_SNAPSHOT_OPTION(&a->feeds),
@@ -80,6 +84,8 @@ static int parse(int argc, char **argv, struct args *a)
 		 .max = GRENS_SERVE_MAX_QUEUE},
 		{.name = "max-scenarios", .kind = CLI_OPT_UINT32, .dst = &a->max_scenarios, .min = 0,
 		 .max = GRENS_SERVE_MAX_SCENARIOS},
+		{.name = "max-departures", .kind = CLI_OPT_UINT32, .dst = &a->max_departures,
+		 .min = 1, .max = 100000000},
 		{.name = "scenario", .kind = CLI_OPT_LIST, .dst = a->scenarios,
 		 .count = &a->scenario_count, .cap = MAX_SCENARIOS},
 		{.name = NULL},
@@ -220,6 +226,7 @@ int cmd_serve(int argc, char **argv)
 	opts.threads = a.threads;
 	opts.queue = a.queue;
 	opts.max_scenarios = a.max_scenarios;
+	opts.max_departures = a.max_departures;
 	opts.log = (grens_report_log){log_line, NULL};
 
 	grens_timetable *tt = NULL;

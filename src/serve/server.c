@@ -39,6 +39,8 @@ static void serve_reply_error(serve_reply *r, unsigned status, const char *param
 #define MAX_LIST 8
 /* Parameters of one request at most. */
 #define MAX_ARGS 32
+/* Seconds a stop waits for answers still being sent. */
+#define STOP_GRACE_S 30u
 
 /* A network: the base timetable or a scenario derived from it, with the
  * routing workspaces its route requests use. */
@@ -63,6 +65,7 @@ struct grens_serve {
 	pthread_mutex_t lock;
 	pthread_cond_t turn, idle;
 	uint32_t running, waiting;
+	uint32_t active; /* requests arrived and not yet answered in full */
 	bool stopping, stopped;
 	uint64_t requests;
 	/* networks[0] is the base; then the shipped scenarios, then uploaded */
@@ -955,6 +958,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_NO;
 		clock_gettime(CLOCK_MONOTONIC, &rq->t0);
 		*con_cls = rq;
+		pthread_mutex_lock(&s->lock);
+		s->active++;
+		pthread_mutex_unlock(&s->lock);
 		/* a body announced too long is refused before it is read */
 		const char *cl =
 		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -996,16 +1002,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return send_reply(s, c, method, url, version, rq, &r);
 }
 
+/* A request answered in full (or its connection gone). */
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
 	(void)c;
 	(void)toe;
+	grens_serve *s = cls;
 	struct request *rq = *con_cls;
 	if (rq) {
 		free(rq->body);
 		free(rq);
+		pthread_mutex_lock(&s->lock);
+		s->active--;
+		pthread_cond_broadcast(&s->idle);
+		pthread_mutex_unlock(&s->lock);
 	}
 	*con_cls = NULL;
 }
@@ -1165,11 +1176,20 @@ void grens_serve_stop(grens_serve *s)
 	s->stopping = true;
 	pthread_mutex_unlock(&s->lock);
 	MHD_socket fd = MHD_quiesce_daemon(s->daemon);
-	/* the requests answered and waiting finish; new ones on open
-	 * connections get 503 */
+	/* the requests answered and waiting finish and their answers go out
+	 * (new ones on open connections get 503); a client that does not
+	 * read its answer is given STOP_GRACE_S */
+	struct timespec until;
+	deadline_after(&until, STOP_GRACE_S * 1000u);
 	pthread_mutex_lock(&s->lock);
+	int rc = 0;
+	while ((s->running || s->waiting) && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&s->idle, &s->lock, &until);
 	while (s->running || s->waiting)
-		pthread_cond_wait(&s->idle, &s->lock);
+		pthread_cond_wait(&s->idle, &s->lock); /* a request's work cannot be cut */
+	rc = 0;
+	while (s->active && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&s->idle, &s->lock, &until);
 	pthread_mutex_unlock(&s->lock);
 	MHD_stop_daemon(s->daemon);
 	s->daemon = NULL;

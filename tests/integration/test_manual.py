@@ -41,7 +41,7 @@ COMMANDS = {
     "profile": "grens-profile.1", "rt": "grens-rt.1", "rt record": "grens-rt-record.1",
     "compare": "grens-compare.1", "build": "grens-build.1", "link": "grens-link.1",
     "access": "grens-access.1", "report": "grens-report.1", "nightly": "grens-nightly.1",
-    "config": "grens-config.1",
+    "config": "grens-config.1", "serve": "grens-serve.1",
 }
 
 

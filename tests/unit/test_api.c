@@ -16,6 +16,7 @@
 #include "grens/route.h"
 #include "grens/rt.h"
 #include "grens/scenario.h"
+#include "grens/serve.h"
 #include "check.h"
 
 /* rc is GRENS_EINVAL and err says which function */
@@ -506,6 +507,37 @@ static void test_scenario(void)
 	CHECK(grens_scenario_result_stats(NULL) == NULL);
 }
 
+static void test_serve(void)
+{
+	grens_error err;
+	grens_error_clear(&err);
+	grens_serve_options opts = GRENS_SERVE_OPTIONS_INIT;
+	check_einval(grens_serve_new(NULL, NULL, &opts, &err), &err, "grens_serve_new");
+	grens_serve *srv = (grens_serve *)&err; /* set to NULL by the failed call */
+	grens_error_clear(&err);
+	check_einval(grens_serve_new(&srv, NULL, &opts, &err), &err, "grens_serve_new");
+	CHECK(srv == NULL);
+	grens_error_clear(&err);
+	check_einval(grens_serve_add_scenario(NULL, NULL, 1, NULL, &err), &err,
+		     "grens_serve_add_scenario");
+	grens_error_clear(&err);
+	check_einval(grens_serve_start(NULL, &err), &err, "grens_serve_start");
+	CHECK_INT(grens_serve_port(NULL), 0);
+	grens_serve_stop(NULL);
+	grens_serve_free(NULL);
+	/* another version of the options */
+	opts.version = GRENS_SERVE_OPTIONS_VERSION + 1;
+	grens_timetable tt;
+	memset(&tt, 0, sizeof(tt));
+	grens_error_clear(&err);
+	check_einval(grens_serve_new(&srv, &tt, &opts, &err), &err, "grens_serve_new");
+	CHECK(strstr(err.message, "GRENS_SERVE_OPTIONS_INIT") != NULL);
+	/* a timetable not opened from a snapshot */
+	opts.version = GRENS_SERVE_OPTIONS_VERSION;
+	CHECK_INT(grens_serve_new(&srv, &tt, &opts, &err), GRENS_EARG);
+	CHECK(srv == NULL);
+}
+
 /* An options struct not made with its _INIT (version 0) is refused. */
 static void test_options_version(void)
 {
@@ -591,6 +623,7 @@ int main(void)
 	test_route();
 	test_rt();
 	test_scenario();
+	test_serve();
 	test_options_version();
 	test_free_null();
 	test_stop_by_id();
