@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "grens/access.h"
 #include "grens/core.h"
 #include "grens/export.h"
 #include "grens/net.h"
@@ -71,6 +72,14 @@ GRENS_EXTERN int grens_serve_new(grens_serve **out, const grens_timetable *tt,
  * GRENS_SERVE_MAX_SCENARIOS. */
 GRENS_EXTERN int grens_serve_add_scenario(grens_serve *srv, const char *text, size_t len,
 					  const char *file, grens_error *err);
+
+/* The places (population tables) /api/v1/access ties to the timetable,
+ * named in its documents by files[0..n) (their last path component).
+ * Borrowed: they must outlive the server. Before grens_serve_start only.
+ * Without places /api/v1/access answers 404. GRENS_EINVAL for a NULL srv or
+ * places, GRENS_EARG after the start. */
+GRENS_EXTERN int grens_serve_set_places(grens_serve *srv, const grens_access_places *places,
+					const char *const *files, uint32_t n, grens_error *err);
 
 /* Listen and answer (on threads of the server's own). GRENS_EIO when the
  * address cannot be bound, GRENS_EARG for an address that is not one. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "places_cli.h"
 #include "grens/serve.h"
 #include "source.h"
 
@@ -23,9 +24,9 @@ static void usage(FILE *o)
 		"usage: grens serve [--feed PATH]... [--snapshot FILE] [--links FILE|none]\n"
 		"                   [--listen HOST:PORT] [--threads N] [--queue N]\n"
 		"                   [--scenario FILE]... [--max-scenarios N]\n"
-		"                   [--max-departures N]\n\n"
+		"                   [--max-departures N] [--places FILE]...\n\n"
 		"Answers what-if queries over HTTP until SIGTERM or SIGINT: the JSON API\n"
-		"/api/v1/ (stops, route, compare, scenarios; described at\n"
+		"/api/v1/ (stops, route, compare, access, scenarios; described at\n"
 		"/api/v1/openapi.json) with the documents the commands write with --format\n"
 		"json, over one timetable loaded once. A scenario posted to /api/v1/scenarios\n"
 		"is applied to it once and named by its SHA-256 afterwards. Prints the URL\n"
@@ -43,6 +44,8 @@ static void usage(FILE *o)
 		"  --scenario FILE      a scenario every client may name, by its name or hash\n"
 		"                       (repeat; default: the proposals in feeds/scenarios/;\n"
 		"                       none: no shipped scenario)\n"
+		"  --places FILE        population tables of /api/v1/access (repeat; default:\n"
+		"                       feeds/places/*.csv; none: no /api/v1/access)\n"
 		"  --max-scenarios N    posted scenarios kept (default 16, at most %u)\n"
 		"  --max-departures N   departures one compare request may route: window steps\n"
 		"                       x pairs x networks x dates (default 20000)\n"
@@ -62,6 +65,8 @@ struct args {
 	uint32_t threads, queue, max_scenarios, max_departures;
 	const char *scenarios[MAX_SCENARIOS];
 	unsigned scenario_count;
+	const char *places[PLACES_CLI_MAX_FILES];
+	unsigned place_files;
 };
 
 static int parse(int argc, char **argv, struct args *a)
@@ -88,6 +93,8 @@ static int parse(int argc, char **argv, struct args *a)
 		 .min = 1, .max = 100000000},
 		{.name = "scenario", .kind = CLI_OPT_LIST, .dst = a->scenarios,
 		 .count = &a->scenario_count, .cap = MAX_SCENARIOS},
+		{.name = "places", .kind = CLI_OPT_LIST, .dst = a->places,
+		 .count = &a->place_files, .cap = PLACES_CLI_MAX_FILES},
 		{.name = NULL},
 	};
 	const cli_spec spec = {.cmd = CMD, .usage = usage, .options = options};
@@ -208,6 +215,35 @@ static int add_scenarios(grens_serve *srv, const struct args *a)
 	return CLI_EXIT_OK;
 }
 
+/* The places files of a (the default ones when none; "none": none) read
+ * into *out and handed to the server. */
+static int set_places(grens_serve *srv, struct args *a, char **owned, grens_access_places **out)
+{
+	if (a->place_files == 1 && strcmp(a->places[0], "none") == 0)
+		return CLI_EXIT_OK;
+	if (!a->place_files) {
+		uint32_t n = 0;
+		if (places_cli_default(CMD, owned, PLACES_CLI_MAX_FILES, &n))
+			return CLI_EXIT_FAIL;
+		for (uint32_t i = 0; i < n; i++)
+			a->places[i] = owned[i];
+		a->place_files = n;
+	}
+	grens_error err;
+	grens_error_clear(&err);
+	if (grens_access_places_new(out, &err)) {
+		cli_report_error(CMD, &err);
+		return CLI_EXIT_FAIL;
+	}
+	if (places_cli_read(CMD, a->places, a->place_files, *out))
+		return CLI_EXIT_FAIL;
+	if (grens_serve_set_places(srv, *out, a->places, a->place_files, &err)) {
+		cli_report_error(CMD, &err);
+		return CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	struct args a;
@@ -232,6 +268,8 @@ int cmd_serve(int argc, char **argv)
 	grens_timetable *tt = NULL;
 	uint64_t *mem = NULL;
 	grens_serve *srv = NULL;
+	grens_access_places *places = NULL;
+	char *owned_places[PLACES_CLI_MAX_FILES] = {0};
 	grens_error err;
 	grens_error_clear(&err);
 	int code = CLI_EXIT_FAIL;
@@ -249,7 +287,8 @@ int cmd_serve(int argc, char **argv)
 		code = err.code == GRENS_EARG ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
 		goto done;
 	}
-	if ((code = add_scenarios(srv, &a)) != CLI_EXIT_OK)
+	if ((code = add_scenarios(srv, &a)) != CLI_EXIT_OK ||
+	    (code = set_places(srv, &a, owned_places, &places)) != CLI_EXIT_OK)
 		goto done;
 	code = CLI_EXIT_FAIL;
 	/* the signals wait for this thread: the server's threads, made from
@@ -277,6 +316,9 @@ int cmd_serve(int argc, char **argv)
 	code = CLI_EXIT_OK;
 done:
 	grens_serve_free(srv);
+	grens_access_places_free(places);
+	for (uint32_t i = 0; i < PLACES_CLI_MAX_FILES; i++)
+		free(owned_places[i]);
 	grens_net_free(tt);
 	free(mem);
 	return code;

@@ -71,6 +71,10 @@ struct grens_serve {
 	/* networks[0] is the base; then the shipped scenarios, then uploaded */
 	struct network **networks;
 	uint32_t network_count;
+	/* the places of /api/v1/access (borrowed) */
+	const grens_access_places *places;
+	const char *const *places_files;
+	uint32_t places_file_count;
 };
 
 /* ---- networks ----------------------------------------------------------------- */
@@ -477,9 +481,9 @@ static void get_health(grens_serve *s, serve_reply *r)
 static void get_index(serve_reply *r)
 {
 	reply_json(r, MHD_HTTP_OK,
-		   json_pack("{s:s, s:s, s:[s,s,s,s,s]}", "api", "/api/v1/", "openapi",
+		   json_pack("{s:s, s:s, s:[s,s,s,s,s,s]}", "api", "/api/v1/", "openapi",
 			     "/api/v1/openapi.json", "endpoints", "/api/v1/stops", "/api/v1/route",
-			     "/api/v1/compare", "/api/v1/scenarios", "/healthz"));
+			     "/api/v1/compare", "/api/v1/access", "/api/v1/scenarios", "/healthz"));
 }
 
 static void get_openapi(serve_reply *r)
@@ -679,6 +683,154 @@ out:
 		network_give(s, nets[i]);
 }
 
+/* "60,90,120" (minutes) into seconds; -1 with the reply set. */
+static int arg_minutes(const char *name, const char *v, int32_t *out, uint32_t cap, uint32_t *n,
+		       int64_t min, int64_t max, serve_reply *r)
+{
+	*n = 0;
+	const char *p = v;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int64_t x;
+		if (*n == cap || grens_parse_i64(p, len, min, max, &x) != 0) {
+			serve_reply_error(r, MHD_HTTP_BAD_REQUEST, name,
+					  "%s needs up to %u numbers from %lld to %lld separated by "
+					  "commas, not '%.64s'",
+					  name, cap, (long long)min, (long long)max, v);
+			return -1;
+		}
+		out[(*n)++] = (int32_t)x;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (!*n) {
+		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, name, "%s is empty", name);
+		return -1;
+	}
+	return 0;
+}
+
+static void get_access(grens_serve *s, const args *a, serve_reply *r)
+{
+	static const char *const allowed[] = {"from", "date", "window", "step", "cutoffs",
+					      "percentiles", "border", "home", NULL};
+	if (!s->places) {
+		serve_reply_error(r, MHD_HTTP_NOT_FOUND, NULL, "this server has no places");
+		return;
+	}
+	const char *from[MAX_LIST];
+	uint32_t nf;
+	const char *date, *window, *step, *cutoffs, *percentiles, *border, *home;
+	if (args_check(s, a, allowed, r) || args_list(a, "from", from, MAX_LIST, &nf, r) ||
+	    args_one(a, "date", true, &date, r) || args_one(a, "window", false, &window, r) ||
+	    args_one(a, "step", false, &step, r) || args_one(a, "cutoffs", false, &cutoffs, r) ||
+	    args_one(a, "percentiles", false, &percentiles, r) ||
+	    args_one(a, "border", false, &border, r) || args_one(a, "home", false, &home, r))
+		return;
+	if (!nf) {
+		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "from", "from is required");
+		return;
+	}
+	grens_report_access_job job = GRENS_REPORT_ACCESS_JOB_INIT;
+	grens_access_options *o = &job.options;
+	int64_t v;
+	int32_t mins[GRENS_ACCESS_MAX_CUTOFFS];
+	uint32_t n;
+	if (arg_date("date", date, &o->date, r) ||
+	    (step && arg_int("step", step, 1, 3600, &v, r)))
+		return;
+	if (step)
+		o->step = (int32_t)v;
+	if (window) {
+		const char *dash = strchr(window, '-');
+		if (!dash || grens_time_parse(window, (size_t)(dash - window), 1, &o->window_start) ||
+		    grens_time_parse(dash + 1, strlen(dash + 1), 1, &o->window_end) ||
+		    o->window_end < o->window_start) {
+			serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "window",
+					  "window needs HH:MM-HH:MM with the end not before the "
+					  "start, not '%.64s'",
+					  window);
+			return;
+		}
+	}
+	if (cutoffs) {
+		if (arg_minutes("cutoffs", cutoffs, mins, GRENS_ACCESS_MAX_CUTOFFS, &n, 0, 10080, r))
+			return;
+		o->cutoff_count = n;
+		for (uint32_t i = 0; i < n; i++)
+			o->cutoffs[i] = mins[i] * 60;
+	}
+	if (percentiles) {
+		if (arg_minutes("percentiles", percentiles, mins, GRENS_ACCESS_MAX_PERCENTILES, &n, 1,
+				100, r))
+			return;
+		o->percentile_count = n;
+		for (uint32_t i = 0; i < n; i++)
+			o->percentiles[i] = (uint8_t)mins[i];
+	}
+	if (border && arg_bool("border", border, &job.border, r))
+		return;
+	if (job.border && !percentiles) {
+		/* a border figure is quoted with its spread, as grens access does */
+		o->percentiles[0] = 50;
+		o->percentiles[1] = 90;
+		o->percentile_count = 2;
+	}
+	if (home && strcmp(home, "NL") != 0 && strcmp(home, "DE") != 0) {
+		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "home", "home must be NL or DE, not '%.8s'",
+				  home);
+		return;
+	}
+	uint64_t departures = (uint64_t)(o->window_end - o->window_start) / (uint64_t)o->step + 1;
+	uint64_t work = departures * nf * (job.border ? 3u : 1u);
+	if (work > s->opts.max_departures) {
+		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "window",
+				  "%llu departures to route (window, step, origins and border "
+				  "views), more than the server's %u: narrow the window or raise "
+				  "the step",
+				  (unsigned long long)work, s->opts.max_departures);
+		return;
+	}
+	o->max_duration = -1; /* the largest cutoff, as grens access */
+	o->threads = 1;
+	job.source.snapshot = s->base;
+	job.places = s->places;
+	job.places_files = s->places_files;
+	job.places_file_count = s->places_file_count;
+	job.from = from;
+	job.from_count = nf;
+	job.home = home ? home : "NL";
+	/* the border views' central assumptions: the first and last mile of
+	 * job.link and the linker's defaults (a snapshot keeps its own) */
+	const grens_net_options d = GRENS_NET_OPTIONS_INIT;
+	for (uint32_t k = 0; k < GRENS_REPORT_BORDER_SETS; k++)
+		job.sets[k] = (grens_report_access_assumption){
+		    .access_distance_m = job.link.max_distance_m,
+		    .walk_speed_mps = job.link.walk_speed_mps,
+		    .footpath_walk_speed_mps = d.walk_speed_mps,
+		    .min_change = d.default_min_change,
+		    .link_min_change = d.link_min_change};
+	grens_error err;
+	grens_error_clear(&err);
+	grens_report_access *doc = NULL;
+	int rc = grens_report_access_run(&doc, &job, NULL, &err);
+	FILE *f = rc ? NULL : reply_stream(r);
+	if (!rc && !f)
+		rc = grens_error_set(&err, GRENS_ENOMEM, "out of memory");
+	if (!rc)
+		rc = grens_report_access_write(doc, GRENS_REPORT_ACCESS_JSON, f, &err);
+	if (f)
+		fclose(f);
+	grens_report_access_free(doc);
+	if (rc) {
+		reply_grens_error(r, rc, &err, false);
+		return;
+	}
+	r->status = MHD_HTTP_OK;
+	r->type = "application/json";
+}
+
 static json_t *scenario_json(const struct network *n)
 {
 	const grens_scenario_stats *st = &n->stats;
@@ -851,6 +1003,9 @@ static void dispatch(grens_serve *s, struct MHD_Connection *c, const char *url,
 	} else if (strcmp(url, "/api/v1/compare") == 0) {
 		if (get)
 			serve_answer(s, r, get_compare(s, &a, r));
+	} else if (strcmp(url, "/api/v1/access") == 0) {
+		if (get)
+			serve_answer(s, r, get_access(s, &a, r));
 	} else if (strcmp(url, "/api/v1/scenarios") == 0) {
 		allow = "GET, HEAD, POST";
 		if (get)
@@ -1119,6 +1274,19 @@ int grens_serve_add_scenario(grens_serve *s, const char *text, size_t len, const
 	}
 	n->shipped = true;
 	s->networks[s->network_count++] = n;
+	return 0;
+}
+
+int grens_serve_set_places(grens_serve *s, const grens_access_places *places,
+			   const char *const *files, uint32_t n, grens_error *err)
+{
+	if (!s || !places || (n && !files))
+		return grens_error_set(err, GRENS_EINVAL, "grens_serve_set_places: no server or places");
+	if (s->daemon)
+		return grens_error_set(err, GRENS_EARG, "places are set before the start");
+	s->places = places;
+	s->places_files = files;
+	s->places_file_count = n;
 	return 0;
 }
 

@@ -163,6 +163,31 @@ check(api == cli, "compare: the API's document is the CLI's")
 check(api and len(api["rows"]) == 4, "compare: 2 origins x 1 destination x 2 networks")
 fits(api, "Compare", "compare")
 
+# ---- access: the same document as grens access --format json -------------------------
+access_queries = [
+    ({"from": "Heerlen"}, []),
+    ({"from": ["Heerlen", "Aachen"], "window": "07:00-08:00", "cutoffs": "30,45",
+      "percentiles": "50,80"},
+     ["--window", "07:00-08:00", "--cutoffs", "30,45", "--percentiles", "50,80"]),
+    ({"from": "Heerlen", "border": "true"}, ["--border-effect"]),
+]
+for params, extra in access_queries:
+    params = dict(params, date=DATE)
+    froms = params["from"] if isinstance(params["from"], list) else [params["from"]]
+    args = ["access", "--date", DATE, "--threads", "1", *extra]
+    for f in froms:
+        args += ["--from", f]
+    status, _, api = srv.get("/api/v1/access", **params)
+    cli = cli_json(*args)
+    check(status == 200, f"access {params}: 200 (got {status}: {str(api)[:200]})")
+    check(api == cli, f"access {params}: the API's document is the CLI's")
+    fits(api, "Access", f"access {params}")
+status, _, doc = srv.get("/api/v1/access", **{"from": "Heerlen", "date": DATE,
+                                              "cutoffs": "60,x"})
+check(status == 400 and doc.get("parameter") == "cutoffs", "access cutoffs=60,x: 400")
+status, _, doc = srv.get("/api/v1/access", **{"from": "Heerlen", "date": DATE, "home": "BE"})
+check(status == 400 and doc.get("parameter") == "home", "access home=BE: 400")
+
 # ---- scenarios: post, hash, use -----------------------------------------------------
 status, _, doc = srv.get("/api/v1/scenarios")
 check(status == 200 and doc and [s["name"] for s in doc["scenarios"]] ==
@@ -269,7 +294,7 @@ clf = re.compile(r'^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] 
                  r'"(GET|POST|HEAD|DELETE) \S+ HTTP/1\.[01]" \d{3} \d+ \d+\.\d{3}$')
 check(all(clf.match(l) for l in log), "the log lines are in the common log format")
 check(not any("?" in l for l in log), "query strings are not logged")
-check(sorted(set(validated)) == ["Compare", "Error", "Health", "Route", "Scenario",
+check(sorted(set(validated)) == ["Access", "Compare", "Error", "Health", "Route", "Scenario",
                                  "ScenarioList"],
       f"every schema was checked against an answer ({sorted(set(validated))})")
 

@@ -522,6 +522,9 @@ static void test_serve(void)
 		     "grens_serve_add_scenario");
 	grens_error_clear(&err);
 	check_einval(grens_serve_start(NULL, &err), &err, "grens_serve_start");
+	grens_error_clear(&err);
+	check_einval(grens_serve_set_places(NULL, NULL, NULL, 0, &err), &err,
+		     "grens_serve_set_places");
 	CHECK_INT(grens_serve_port(NULL), 0);
 	grens_serve_stop(NULL);
 	grens_serve_free(NULL);
