@@ -328,6 +328,12 @@ static void test_report(void)
 	grens_error_clear(&err);
 	check_einval(grens_report_journeys_write_text(NULL, NULL, NULL, (grens_date)0, NULL, &err), &err, "grens_report_journeys_write_text");
 	grens_error_clear(&err);
+	check_einval(grens_report_stops_json(NULL, NULL, NULL, NULL, (uint32_t)1, &err), &err, "grens_report_stops_json");
+	grens_error_clear(&err);
+	check_einval(grens_report_stops_write_csv(NULL, NULL, NULL, (uint32_t)1, &err), &err, "grens_report_stops_write_csv");
+	grens_error_clear(&err);
+	check_einval(grens_report_stops_write_text(NULL, NULL, NULL, NULL, (uint32_t)1, &err), &err, "grens_report_stops_write_text");
+	grens_error_clear(&err);
 	check_einval(grens_report_write_dir(NULL, NULL, &err), &err, "grens_report_write_dir");
 	grens_error_clear(&err);
 	check_einval(grens_report_write_json(NULL, NULL, &err), &err, "grens_report_write_json");
