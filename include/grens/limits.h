@@ -64,6 +64,11 @@
 /* Routing: most departure steps of one range query. */
 #define GRENS_LIMIT_ROUTE_STEPS 100000u
 
+/* Station search (grens_net_search_stops, grens_net_nearest_stops): the
+ * longest text searched for (bytes), the widest radius around a point (m). */
+#define GRENS_LIMIT_SEARCH_BYTES 200u
+#define GRENS_LIMIT_SEARCH_RADIUS_M 100000.0
+
 /* Scenarios: deepest nesting of YAML sequences and mappings. A scenario
  * needs about 6; libyaml's time grows with the square of the depth, so a
  * file of many brackets is refused as soon as the parser gets that deep. */

@@ -496,6 +496,48 @@ GRENS_EXTERN size_t grens_net_name_key(const char *name, char *buf, size_t bufsz
 GRENS_EXTERN int grens_net_find_stops(const grens_timetable *tt, const char *query, uint32_t *out,
 				      uint32_t cap, uint32_t *n, grens_error *err);
 
+/* ---- searching stations (a search box, the station nearest a point) ---- */
+
+/* One station a search found. */
+typedef struct grens_net_stop_hit {
+	uint32_t stop;	   /* the station's stop index */
+	double distance_m; /* from the point searched near; NAN for a name search */
+} grens_net_stop_hit;
+
+/* Stations whose name matches text, best first, into out[0..*n) (at most
+ * cap: the first cap of the whole ranking). A station is a stop with
+ * location_type 1 or without parent station; platforms are never listed
+ * (a station stands for them). Names are compared in the spelling of
+ * grens_net_name_key, so without case and diacritics ("koeln hbf" and
+ * "Köln Hauptbahnhof" find "Köln Hbf"): a station matches when every word
+ * of the text is the start of some word of its name ("ko hb" finds "Köln
+ * Hbf"; "aken" does not find "Aachen"). Stations of different feeds are
+ * listed each, also when the linker took them as one. Ranked: a name equal
+ * to the text, then names that start with it, then the other matches;
+ * within each, shorter names first, then by the compared spelling (byte
+ * order), then by stop index. Every hit's distance_m is NAN. 0 with *n = 0
+ * when nothing matches; GRENS_EARG, err->message saying why, for text that
+ * is empty, has no letter or digit, is not UTF-8 or is longer than
+ * GRENS_LIMIT_SEARCH_BYTES, and for a timetable without a name index (a
+ * cut or a selection of trips: search the timetable it was made from);
+ * GRENS_EINVAL for a NULL tt, text or n, or a NULL out with cap > 0. */
+GRENS_EXTERN int grens_net_search_stops(const grens_timetable *tt, const char *text,
+					grens_net_stop_hit *out, uint32_t cap, uint32_t *n,
+					grens_error *err);
+
+/* Stations within radius_m of (lat, lon) in a straight line
+ * (grens_geo_distance_m), nearest first (ties by stop index), with their
+ * distance, into out[0..*n) (at most cap: the nearest cap). A station's
+ * distance is that of the nearest of itself and its stops (platforms,
+ * entrances) with coordinates; stations as for grens_net_search_stops. 0
+ * with *n = 0 when none is in reach; GRENS_EARG for coordinates that are
+ * not a point (NAN, |lat| > 90, |lon| > 180) or a radius that is not above
+ * 0 and at most GRENS_LIMIT_SEARCH_RADIUS_M; GRENS_ENOMEM; GRENS_EINVAL
+ * for a NULL tt or n, or a NULL out with cap > 0. */
+GRENS_EXTERN int grens_net_nearest_stops(const grens_timetable *tt, double lat, double lon,
+					 double radius_m, grens_net_stop_hit *out, uint32_t cap,
+					 uint32_t *n, grens_error *err);
+
 /* The stop index of feed:stop_id, or GRENS_NONE. */
 GRENS_EXTERN uint32_t grens_net_stop_by_id(const grens_timetable *tt, const char *feed,
 					   const char *stop_id);

@@ -839,6 +839,42 @@ GRENS_EXTERN int grens_report_rt_json(char **out, const grens_timetable *tt,
 GRENS_EXTERN int grens_report_rt_write_text(FILE *f, const grens_timetable *tt,
 					    const grens_rt_overlay *ov, grens_error *err);
 
+/* ---- the stops document (grens stops; grens-json(7), GRENS STOPS) ---- */
+/* What a station search asked: a name (grens_net_search_stops), or, with
+ * name NULL, the stations within radius_m of (lat, lon)
+ * (grens_net_nearest_stops); limit is the most stations asked for. */
+typedef struct grens_report_stops_query {
+	const char *name;
+	double lat, lon, radius_m;
+	uint32_t limit;
+} grens_report_stops_query;
+
+/* The stations hits[0..n) found for query, in their order, as compact JSON
+ * text into *out (the caller frees it with free()): {"query": {"name",
+ * "limit"} or {"near": {"lat", "lon", "radius_m"}, "limit"}, "stops": [{"id"
+ * (feed:stop_id), "feed", "stop_id", "name", "lat", "lon", "distance_m"
+ * (near a point only), "platforms"}]}. A station without coordinates is
+ * placed at its first stop that has some (null when none has). GRENS_EINVAL
+ * for a NULL out, tt or query, or NULL hits with n > 0; GRENS_EARG for a
+ * hit that is no stop of tt or a name that is not UTF-8; GRENS_ENOMEM. */
+GRENS_EXTERN int grens_report_stops_json(char **out, const grens_timetable *tt,
+					 const grens_report_stops_query *query,
+					 const grens_net_stop_hit *hits, uint32_t n,
+					 grens_error *err);
+/* The same stations as CSV: the header id,feed,stop_id,name,lat,lon,distance_m
+ * and a row per station (distance_m empty for a name search). Errors as
+ * grens_report_stops_json, and GRENS_EIO; f instead of out. */
+GRENS_EXTERN int grens_report_stops_write_csv(FILE *f, const grens_timetable *tt,
+					      const grens_net_stop_hit *hits, uint32_t n,
+					      grens_error *err);
+/* The same stations as the table grens stops prints: id, name, platforms
+ * and, near a point, the distance; a line saying so when there are none.
+ * Errors as grens_report_stops_json, and GRENS_EIO; f instead of out. */
+GRENS_EXTERN int grens_report_stops_write_text(FILE *f, const grens_timetable *tt,
+					       const grens_report_stops_query *query,
+					       const grens_net_stop_hit *hits, uint32_t n,
+					       grens_error *err);
+
 /* ---- the access job ---- */
 /* grens access as one call (grens-access(1)): the timetables built from a
  * source, the places tied to their stops, the origins resolved, one run or

@@ -45,6 +45,7 @@ OPTIONS = {
     "report": ["out", "feed", "scenario", "pair", "map-origin", "date", "window", "step",
                "threshold", "title", "places", "cutoffs", "base-feeds", "links"],
     "nightly": ["config", "out", "date", "no-fetch"],
+    "stops": ["feed", "snapshot", "name", "near", "radius", "limit", "format"],
     "access merge": ["format", "out"],
 }
 FLAGS = {"list", "force", "report", "no-merge", "reject-decreasing", "one-way", "timings",
@@ -99,7 +100,7 @@ check(r.returncode == 2 and "unexpected argument '--from'" in r.stderr,
 # Stray arguments: commands without positional arguments refuse one; rt takes
 # one FILE.
 for cmd in ("info", "route", "profile", "link", "compare", "access", "report", "nightly",
-            "fetch"):
+            "fetch", "stops"):
     r = grens(cmd, "stray")
     check(r.returncode == 2 and "unexpected argument 'stray'" in r.stderr,
           f"{cmd}: a stray argument exits 2: {r.stderr.strip()}")
@@ -143,6 +144,13 @@ BAD = [
     ("info", "--format", "csv"),
     ("info", "--notices", "many"),
     ("link", "--format", "geojson"),
+    ("stops", "--limit", "0"),
+    ("stops", "--limit", "101"),
+    ("stops", "--near", "50.9"),
+    ("stops", "--near", "91,6"),
+    ("stops", "--radius", "0"),
+    ("stops", "--radius", "100001"),
+    ("stops", "--format", "geojson"),
     ("link", "--radius", "-5"),
     ("rt", "--format", "csv"),
     ("rt", "--now", "noon"),

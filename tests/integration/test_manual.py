@@ -41,7 +41,7 @@ COMMANDS = {
     "profile": "grens-profile.1", "rt": "grens-rt.1", "rt record": "grens-rt-record.1",
     "compare": "grens-compare.1", "build": "grens-build.1", "link": "grens-link.1",
     "access": "grens-access.1", "report": "grens-report.1", "nightly": "grens-nightly.1",
-    "config": "grens-config.1", "serve": "grens-serve.1",
+    "config": "grens-config.1", "serve": "grens-serve.1", "stops": "grens-stops.1",
 }
 
 
@@ -196,6 +196,10 @@ outputs = {
     "GRENS COMPARE": [
         ["compare", "--from", "Eindhoven Centraal", "--scenario", ic_aken, "--window",
          "07:00-09:00", "--format", "json"],
+    ],
+    "GRENS STOPS": [
+        ["stops", "--name", "aachen", "--format", "json"],
+        ["stops", "--near", "50.8881,5.9790", "--format", "json"],
     ],
     "GRENS ACCESS": [
         ["access", "--from", "Heerlen", "--date", "2026-06-16", "--stops", "--format", "json"],

@@ -243,6 +243,10 @@ static void test_net(void)
 	grens_error_clear(&err);
 	check_einval(grens_net_find_stops(NULL, NULL, NULL, (uint32_t)0, NULL, &err), &err, "grens_net_find_stops");
 	grens_error_clear(&err);
+	check_einval(grens_net_search_stops(NULL, NULL, NULL, (uint32_t)1, NULL, &err), &err, "grens_net_search_stops");
+	grens_error_clear(&err);
+	check_einval(grens_net_nearest_stops(NULL, 0.0, 0.0, 1.0, NULL, (uint32_t)1, NULL, &err), &err, "grens_net_nearest_stops");
+	grens_error_clear(&err);
 	CHECK_INT(grens_net_stop_by_id(NULL, NULL, NULL), GRENS_NONE);
 	grens_error_clear(&err);
 	CHECK_INT(grens_net_trip_by_id(NULL, NULL, NULL), GRENS_NONE);
@@ -324,6 +328,12 @@ static void test_report(void)
 	check_einval(grens_report_journeys_write_csv(NULL, NULL, NULL, (grens_date)0, NULL, &err), &err, "grens_report_journeys_write_csv");
 	grens_error_clear(&err);
 	check_einval(grens_report_journeys_write_text(NULL, NULL, NULL, (grens_date)0, NULL, &err), &err, "grens_report_journeys_write_text");
+	grens_error_clear(&err);
+	check_einval(grens_report_stops_json(NULL, NULL, NULL, NULL, (uint32_t)1, &err), &err, "grens_report_stops_json");
+	grens_error_clear(&err);
+	check_einval(grens_report_stops_write_csv(NULL, NULL, NULL, (uint32_t)1, &err), &err, "grens_report_stops_write_csv");
+	grens_error_clear(&err);
+	check_einval(grens_report_stops_write_text(NULL, NULL, NULL, NULL, (uint32_t)1, &err), &err, "grens_report_stops_write_text");
 	grens_error_clear(&err);
 	check_einval(grens_report_write_dir(NULL, NULL, &err), &err, "grens_report_write_dir");
 	grens_error_clear(&err);

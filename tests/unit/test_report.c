@@ -751,6 +751,138 @@ static bool leg_flag(const json_t *journey, size_t i, const char *key)
 	return json_is_true(json_object_get(leg_at(journey, i), key));
 }
 
+/* ---- the stops document ----------------------------------------------------------- */
+/* What grens_report_stops_* write for searches on tests/fixtures/stops-search
+ * (tests/unit/test_net_search.c has the searches themselves): Düren has
+ * one platform, Dürener Straße is a stop of its own; from 50.0003 N, 6.0 E
+ * Köln Hbf is 0.0001 deg * 111195.08 m = 11.1 m away by its platform
+ * kln:2 and Köln Süd 0.0047 deg = 522.6 m; Aachen Hbf has no coordinates
+ * of its own and is placed at its first platform, ach:1 (50.5, 6.0). */
+static char *stops_csv(const grens_timetable *tt, const grens_net_stop_hit *hits, uint32_t n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	grens_error err;
+	grens_error_clear(&err);
+	if (!f)
+		return NULL;
+	CHECK_INT(grens_report_stops_write_csv(f, tt, hits, n, &err), 0);
+	fclose(f);
+	return buf;
+}
+
+static char *stops_text(const grens_timetable *tt, const grens_report_stops_query *q,
+			const grens_net_stop_hit *hits, uint32_t n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	grens_error err;
+	grens_error_clear(&err);
+	if (!f)
+		return NULL;
+	CHECK_INT(grens_report_stops_write_text(f, tt, q, hits, n, &err), 0);
+	fclose(f);
+	return buf;
+}
+
+static void test_stops_doc(void)
+{
+	grens_gtfs_feed *feed = load_feed("tests/fixtures/stops-search", "t");
+	grens_timetable *tt = NULL;
+	grens_error err;
+	grens_error_clear(&err);
+	CHECK(feed != NULL);
+	if (!feed)
+		return;
+	const grens_gtfs_feed *feeds[] = { feed };
+	CHECK_INT(grens_net_build(&tt, feeds, 1, NULL, NULL, &err), 0);
+	grens_gtfs_free(feed);
+	if (!tt)
+		return;
+	grens_net_stop_hit hits[8];
+	uint32_t n = 0;
+	char *text = NULL, *csv = NULL, *table = NULL;
+
+	grens_report_stops_query q = { .name = "duren", .limit = 2 };
+	CHECK_INT(grens_net_search_stops(tt, q.name, hits, q.limit, &n, &err), 0);
+	CHECK_INT(grens_report_stops_json(&text, tt, &q, hits, n, &err), 0);
+	CHECK_STR(text, "{\"query\":{\"name\":\"duren\",\"limit\":2},\"stops\":["
+			"{\"id\":\"t:dn\",\"feed\":\"t\",\"stop_id\":\"dn\",\"name\":\"D\xc3\xbcren\","
+			"\"lat\":50.2,\"lon\":6.0,\"platforms\":1},"
+			"{\"id\":\"t:dst\",\"feed\":\"t\",\"stop_id\":\"dst\","
+			"\"name\":\"D\xc3\xbcrener Stra\xc3\x9f" "e\",\"lat\":50.201,\"lon\":6.0,"
+			"\"platforms\":0}]}");
+	free(text);
+	text = NULL;
+	csv = stops_csv(tt, hits, n);
+	CHECK_STR(csv, "id,feed,stop_id,name,lat,lon,distance_m\n"
+		       "t:dn,t,dn,D\xc3\xbcren,50.2,6,\n"
+		       "t:dst,t,dst,D\xc3\xbcrener Stra\xc3\x9f" "e,50.201,6,\n");
+	free(csv);
+	table = stops_text(tt, &q, hits, n);
+	CHECK_STR(table, "id     name            platforms\n"
+			 "t:dn   D\xc3\xbcren                   1\n"
+			 "t:dst  D\xc3\xbcrener Stra\xc3\x9f" "e          0\n");
+	free(table);
+
+	/* a station placed at its first platform */
+	q = (grens_report_stops_query){ .name = "aachen", .limit = 10 };
+	CHECK_INT(grens_net_search_stops(tt, q.name, hits, q.limit, &n, &err), 0);
+	CHECK_INT(grens_report_stops_json(&text, tt, &q, hits, n, &err), 0);
+	CHECK(text && strstr(text, "\"stop_id\":\"ach\",\"name\":\"Aachen Hbf\",\"lat\":50.5,"
+				   "\"lon\":6.0,\"platforms\":2}") != NULL);
+	free(text);
+	text = NULL;
+
+	q = (grens_report_stops_query){ .lat = 50.0003, .lon = 6.0, .radius_m = 1000, .limit = 5 };
+	CHECK_INT(grens_net_nearest_stops(tt, q.lat, q.lon, q.radius_m, hits, q.limit, &n, &err), 0);
+	CHECK_INT(grens_report_stops_json(&text, tt, &q, hits, n, &err), 0);
+	CHECK_STR(text, "{\"query\":{\"near\":{\"lat\":50.0003,\"lon\":6.0,\"radius_m\":1000.0},"
+			"\"limit\":5},\"stops\":["
+			"{\"id\":\"t:kln\",\"feed\":\"t\",\"stop_id\":\"kln\",\"name\":\"K\xc3\xb6ln Hbf\","
+			"\"lat\":50.0,\"lon\":6.0,\"distance_m\":11.1,\"platforms\":2},"
+			"{\"id\":\"t:ksd\",\"feed\":\"t\",\"stop_id\":\"ksd\",\"name\":\"K\xc3\xb6ln S\xc3\xbc" "d\","
+			"\"lat\":50.005,\"lon\":6.0,\"distance_m\":522.6,\"platforms\":0}]}");
+	free(text);
+	text = NULL;
+	csv = stops_csv(tt, hits, n);
+	CHECK_STR(csv, "id,feed,stop_id,name,lat,lon,distance_m\n"
+		       "t:kln,t,kln,K\xc3\xb6ln Hbf,50,6,11.1\n"
+		       "t:ksd,t,ksd,K\xc3\xb6ln S\xc3\xbc" "d,50.005,6,522.6\n");
+	free(csv);
+	table = stops_text(tt, &q, hits, n);
+	CHECK_STR(table, "id     name      platforms  distance\n"
+			 "t:kln  K\xc3\xb6ln Hbf          2      11 m\n"
+			 "t:ksd  K\xc3\xb6ln S\xc3\xbc" "d          0     523 m\n");
+	free(table);
+
+	/* nothing found: an empty list, a sentence */
+	CHECK_INT(grens_report_stops_json(&text, tt, &q, hits, 0, &err), 0);
+	CHECK_STR(text, "{\"query\":{\"near\":{\"lat\":50.0003,\"lon\":6.0,\"radius_m\":1000.0},"
+			"\"limit\":5},\"stops\":[]}");
+	free(text);
+	text = NULL;
+	table = stops_text(tt, &q, hits, 0);
+	CHECK_STR(table, "no station within 1000 m of 50.000300,6.000000\n");
+	free(table);
+	csv = stops_csv(tt, hits, 0);
+	CHECK_STR(csv, "id,feed,stop_id,name,lat,lon,distance_m\n");
+	free(csv);
+
+	/* what is not a search's result */
+	grens_net_stop_hit bad = { .stop = tt->stop_count, .distance_m = NAN };
+	CHECK_INT(grens_report_stops_json(&text, tt, &q, &bad, 1, &err), GRENS_EARG);
+	CHECK(text == NULL);
+	CHECK_INT(grens_report_stops_write_csv(stdout, tt, &bad, 1, &err), GRENS_EARG);
+	q.name = "k\xf6ln";
+	CHECK_INT(grens_report_stops_json(&text, tt, &q, hits, 0, &err), GRENS_EARG);
+	CHECK_INT(grens_report_stops_json(&text, tt, NULL, hits, 0, &err), GRENS_EINVAL);
+	CHECK_INT(grens_report_stops_json(&text, tt, &q, NULL, 1, &err), GRENS_EINVAL);
+	grens_net_free(tt);
+}
+
 /* Encode a hand-built journey on link-nl (feed nl) and link-de (feed de),
  * built apart (merge_trips off, so both halves of the RE18 32027 stay):
  *   1 walk    nl:hrl -> nl:hrl:1 (Heerlen station to its platform)
@@ -1922,6 +2054,7 @@ int main(void)
 	test_journey_encoder();
 	test_access_doc();
 	test_rt_doc();
+	test_stops_doc();
 
 	test_route_job();
 	test_compare_job();
