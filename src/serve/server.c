@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grens/limits.h"
 #include "grens/route.h"
 #include "grens/serve.h"
 
@@ -831,6 +832,80 @@ static void get_access(grens_serve *s, const args *a, serve_reply *r)
 	r->type = "application/json";
 }
 
+/* Stations the page's search box and map clicks ask for (grens stops). */
+static void get_stops(grens_serve *s, const args *a, serve_reply *r)
+{
+	static const char *const allowed[] = {"name", "near", "radius", "limit", NULL};
+	const char *name, *near, *radius, *limit;
+	if (args_check(s, a, allowed, r) || args_one(a, "name", false, &name, r) ||
+	    args_one(a, "near", false, &near, r) || args_one(a, "radius", false, &radius, r) ||
+	    args_one(a, "limit", false, &limit, r))
+		return;
+	if (!name == !near) {
+		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, name ? "near" : "name",
+				  "give name or near, one of them");
+		return;
+	}
+	grens_report_stops_query q = {.name = name, .radius_m = GRENS_NET_NEAR_RADIUS_M,
+				      .limit = 10};
+	int64_t v;
+	if (limit) {
+		if (arg_int("limit", limit, 1, 100, &v, r))
+			return;
+		q.limit = (uint32_t)v;
+	}
+	if (radius && !near) {
+		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "radius", "radius goes with near");
+		return;
+	}
+	if (near) {
+		const char *comma = strchr(near, ',');
+		const char *lon = comma ? comma + 1 : NULL;
+		if (!comma || grens_parse_double(near, (size_t)(comma - near), &q.lat) != 0 ||
+		    grens_parse_double(lon, strlen(lon), &q.lon) != 0 ||
+		    !(q.lat >= -90.0 && q.lat <= 90.0) || !(q.lon >= -180.0 && q.lon <= 180.0)) {
+			serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "near",
+					  "near needs LAT,LON in decimal degrees, not '%.64s'", near);
+			return;
+		}
+		if (radius && (grens_parse_double(radius, strlen(radius), &q.radius_m) != 0 ||
+			       !(q.radius_m > 0 && q.radius_m <= GRENS_LIMIT_SEARCH_RADIUS_M))) {
+			serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "radius",
+					  "radius needs metres above 0, at most %.0f, not '%.64s'",
+					  GRENS_LIMIT_SEARCH_RADIUS_M, radius);
+			return;
+		}
+	}
+	grens_net_stop_hit hits[100];
+	uint32_t n = 0;
+	grens_error err;
+	grens_error_clear(&err);
+	int rc = name ? grens_net_search_stops(s->base, name, hits, q.limit, &n, &err)
+		      : grens_net_nearest_stops(s->base, q.lat, q.lon, q.radius_m, hits, q.limit,
+						&n, &err);
+	if (rc && !err.field[0])
+		snprintf(err.field, sizeof(err.field), "%s", name ? "name" : "near");
+	char *text = NULL;
+	if (!rc)
+		rc = grens_report_stops_json(&text, s->base, &q, hits, n, &err);
+	if (rc) {
+		reply_grens_error(r, rc, &err, false);
+		return;
+	}
+	/* printed as grens stops prints it */
+	json_t *doc = json_loads(text, 0, NULL);
+	free(text);
+	r->status = MHD_HTTP_OK;
+	r->type = "application/json";
+	r->body = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+					    JSON_REAL_PRECISION(15))
+		      : NULL;
+	json_decref(doc);
+	r->len = r->body ? strlen(r->body) : 0;
+	if (!r->body)
+		serve_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "out of memory");
+}
+
 static json_t *scenario_json(const struct network *n)
 {
 	const grens_scenario_stats *st = &n->stats;
@@ -1003,6 +1078,9 @@ static void dispatch(grens_serve *s, struct MHD_Connection *c, const char *url,
 	} else if (strcmp(url, "/api/v1/compare") == 0) {
 		if (get)
 			serve_answer(s, r, get_compare(s, &a, r));
+	} else if (strcmp(url, "/api/v1/stops") == 0) {
+		if (get)
+			serve_answer(s, r, get_stops(s, &a, r));
 	} else if (strcmp(url, "/api/v1/access") == 0) {
 		if (get)
 			serve_answer(s, r, get_access(s, &a, r));

@@ -124,6 +124,27 @@ check(doc and doc["stops"] == 407 and doc["scenarios"] == 4,
 check(headers.get("Content-Type", "").startswith("application/json"), "JSON content type")
 fits(doc, "Health", "/healthz")
 
+# ---- stops: the same document as grens stops --format json ---------------------------
+for params, args in [({"name": "aachen"}, ["--name", "aachen"]),
+                     ({"name": "koeln hbf", "limit": "3"}, ["--name", "koeln hbf", "--limit", "3"]),
+                     ({"near": "50.8907,5.9759"}, ["--near", "50.8907,5.9759"]),
+                     ({"near": "50.8907,5.9759", "radius": "20000", "limit": "5"},
+                      ["--near", "50.8907,5.9759", "--radius", "20000", "--limit", "5"])]:
+    status, _, api = srv.get("/api/v1/stops", **params)
+    cli = cli_json("stops", *args)
+    check(status == 200 and api == cli, f"stops {params}: the API's document is the CLI's")
+    check(api and len(api["stops"]) >= 1, f"stops {params}: stations found")
+    fits(api, "Stops", f"stops {params}")
+status, _, api = srv.get("/api/v1/stops", name="aachen")
+check(api and api["stops"][0]["id"] == "nl:ahbf", "stops name=aachen: Aachen Hbf first")
+for params, param in [({}, "name"), ({"name": "x", "near": "1,2"}, "near"),
+                      ({"near": "95,5"}, "near"), ({"name": "aachen", "limit": "0"}, "limit"),
+                      ({"name": "aachen", "radius": "10"}, "radius"),
+                      ({"name": "   "}, "name")]:
+    status, _, doc = srv.get("/api/v1/stops", **params)
+    check(status == 400 and doc.get("parameter") == param,
+          f"stops {params}: 400 naming {param} ({doc})")
+
 # ---- route: the same document as grens route --format json ------------------------
 route_queries = [
     ("Heerlen", "Aachen Hbf", "08:00", None),
@@ -295,7 +316,7 @@ clf = re.compile(r'^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] 
 check(all(clf.match(l) for l in log), "the log lines are in the common log format")
 check(not any("?" in l for l in log), "query strings are not logged")
 check(sorted(set(validated)) == ["Access", "Compare", "Error", "Health", "Route", "Scenario",
-                                 "ScenarioList"],
+                                 "ScenarioList", "Stops"],
       f"every schema was checked against an answer ({sorted(set(validated))})")
 
 # ---- a flood beyond the queue: 503 with Retry-After, nothing else --------------------
