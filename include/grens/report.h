@@ -705,13 +705,18 @@ typedef struct grens_report_log {
 } grens_report_log;
 
 /* The struct's layout; bumped when it changes (docs/api.md). */
-#define GRENS_REPORT_COMPARE_JOB_VERSION 2
+#define GRENS_REPORT_COMPARE_JOB_VERSION 3
 
 typedef struct grens_report_compare_job {
 	unsigned version; /* GRENS_REPORT_COMPARE_JOB_VERSION (GRENS_REPORT_COMPARE_JOB_INIT) */
 	grens_net_source source;		 /* the base network's feeds or snapshot */
 	const grens_scenario *const *scenarios; /* applied to the source's feeds, each a network */
 	uint32_t scenario_count;
+	/* [scenario_count] or NULL: scenarios[i] applied to the source's
+	 * snapshot already (grens_scenario_derive on job.source.snapshot), so
+	 * the run uses it instead of applying it again; NULL entries, and
+	 * every entry with live or realised times, are applied as without. */
+	const grens_timetable *const *scenario_timetables;
 	/* live times: a decoded message (NULL: none) and its file, for names */
 	const grens_rt_feed *rt;
 	const char *rt_name;

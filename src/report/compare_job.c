@@ -24,6 +24,7 @@ struct network {
 	char name[256];
 	const char *hash, *description;
 	grens_timetable *tt;
+	bool borrowed; /* tt is the caller's (job->scenario_timetables) */
 	grens_scenario_result *res;
 	grens_rt_overlay *ov;
 	grens_rt_realised_counts rcounts;
@@ -230,7 +231,18 @@ static int run_job(grens_report_compare_run *run, grens_diag *diag, grens_error 
 			return rc;
 	for (uint32_t i = 0; i < job->scenario_count; i++) {
 		struct network *net = &run->nets[run->net_count++];
-		if ((rc = build(run, net, job->scenarios[i], true, diag, err)))
+		const grens_scenario *sc = job->scenarios[i];
+		if (job->scenario_timetables && job->scenario_timetables[i] && !job->rt &&
+		    !job->realised_archive) {
+			/* applied to the snapshot already, by the caller */
+			snprintf(net->name, sizeof(net->name), "%s", grens_scenario_name(sc));
+			net->hash = grens_scenario_hash(sc);
+			net->description = grens_scenario_description(sc);
+			net->tt = (grens_timetable *)job->scenario_timetables[i];
+			net->borrowed = true;
+			continue;
+		}
+		if ((rc = build(run, net, sc, true, diag, err)))
 			return rc;
 	}
 	double t1 = now_s();
@@ -311,7 +323,8 @@ void grens_report_compare_run_free(grens_report_compare_run *run)
 	grens_access_od_result_free(run->od);
 	for (uint32_t i = MAX_NETWORKS; i-- > 0;) {
 		grens_rt_overlay_release(run->nets[i].ov);
-		grens_net_free(run->nets[i].tt);
+		if (!run->nets[i].borrowed)
+			grens_net_free(run->nets[i].tt);
 		grens_scenario_result_free(run->nets[i].res);
 	}
 	free(run->sets);

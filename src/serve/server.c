@@ -635,6 +635,7 @@ static void get_compare(grens_serve *s, const args *a, serve_reply *r)
 	}
 	struct network *nets[MAX_LIST];
 	const grens_scenario *scs[MAX_LIST];
+	const grens_timetable *tts[MAX_LIST];
 	uint32_t taken = 0;
 	for (; taken < ns; taken++) {
 		nets[taken] = strcmp(scen[taken], "none") ? network_take(s, scen[taken]) : NULL;
@@ -648,9 +649,11 @@ static void get_compare(grens_serve *s, const args *a, serve_reply *r)
 			goto out;
 		}
 		scs[taken] = nets[taken]->sc;
+		tts[taken] = nets[taken]->tt;
 	}
 	job.source.snapshot = s->base;
 	job.scenarios = scs;
+	job.scenario_timetables = tts; /* applied once, when posted */
 	job.scenario_count = ns;
 	job.from = from;
 	job.from_count = nf;
