@@ -829,6 +829,19 @@ GRENS_EXTERN const grens_route_result *grens_report_route_result(const grens_rep
 GRENS_EXTERN int grens_report_route_write(const grens_report_route *doc, FILE *f,
 					  grens_report_route_format fmt, grens_error *err);
 
+/* ---- the network document (grens serve's map) ---- */
+/* What a map draws of tt, as compact JSON text into *out (the caller frees
+ * it with free()): {"stations": [{"id" (feed:stop_id), "name", "lat", "lon",
+ * "country"}], "lines": [{"route", "type" (GTFS route_type), "feed",
+ * "stations": [indices into stations]}], "border": [[lat, lon], ...] (the
+ * NL-DE border, grens_geo_nl_de_border)}. Stations are the parent stations
+ * of the stops the patterns serve (a stop without one is its own); a
+ * pattern is a line, one with the same route and stations as the pattern
+ * before it is not repeated. rail_only: only routes of GTFS route_type 2
+ * and 100-199. GRENS_EINVAL for a NULL out or tt, GRENS_ENOMEM. */
+GRENS_EXTERN int grens_report_network_json(char **out, const grens_timetable *tt, bool rail_only,
+					   grens_error *err);
+
 /* ---- the grens rt document ---- */
 /* What grens rt says about an overlay (grens-json(7), "grens rt"): the
  * feed's header, every count of grens_rt_counts, the delay percentiles,

@@ -19,8 +19,15 @@
 #include "grens/route.h"
 #include "grens/serve.h"
 
-/* openapi.json, embedded at build time (src/serve/meson.build) */
+/* openapi.json and the page's files, embedded at build time
+ * (src/serve/meson.build) */
 extern const char grens_serve_openapi[];
+struct serve_asset {
+	const char *name, *type;
+	const unsigned char *bytes;
+	size_t size;
+};
+extern const struct serve_asset grens_serve_assets[];
 
 /* What a request is answered with. */
 typedef struct serve_reply {
@@ -29,6 +36,7 @@ typedef struct serve_reply {
 	size_t len;
 	const char *type;
 	const char *allow; /* the Allow header of a 405 */
+	bool page;	   /* a file of the page: its security headers */
 	bool retry_after;  /* a 503 */
 	char location[128];
 } serve_reply;
@@ -482,9 +490,10 @@ static void get_health(grens_serve *s, serve_reply *r)
 static void get_index(serve_reply *r)
 {
 	reply_json(r, MHD_HTTP_OK,
-		   json_pack("{s:s, s:s, s:[s,s,s,s,s,s]}", "api", "/api/v1/", "openapi",
+		   json_pack("{s:s, s:s, s:[s,s,s,s,s,s,s,s]}", "api", "/api/v1/", "openapi",
 			     "/api/v1/openapi.json", "endpoints", "/api/v1/stops", "/api/v1/route",
-			     "/api/v1/compare", "/api/v1/access", "/api/v1/scenarios", "/healthz"));
+			     "/api/v1/profile", "/api/v1/compare", "/api/v1/access",
+			     "/api/v1/network", "/api/v1/scenarios", "/healthz"));
 }
 
 static void get_openapi(serve_reply *r)
@@ -909,6 +918,37 @@ static void get_stops(grens_serve *s, const args *a, serve_reply *r)
 		serve_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "out of memory");
 }
 
+/* What the page's map draws (grens_report_network_json), made once. */
+static void get_network(grens_serve *s, const args *a, serve_reply *r)
+{
+	static const char *const allowed[] = {"rail", "scenario", NULL};
+	const char *rail, *scenario;
+	bool rail_only = false;
+	if (args_check(s, a, allowed, r) || args_one(a, "rail", false, &rail, r) ||
+	    args_one(a, "scenario", false, &scenario, r) ||
+	    (rail && arg_bool("rail", rail, &rail_only, r)))
+		return;
+	struct network *net = network_take(s, scenario);
+	if (!net) {
+		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "scenario", "no scenario '%.80s'",
+				  scenario);
+		return;
+	}
+	grens_error err;
+	grens_error_clear(&err);
+	char *text = NULL;
+	int rc = grens_report_network_json(&text, net->tt, rail_only, &err);
+	network_give(s, net);
+	if (rc) {
+		reply_grens_error(r, rc, &err, false);
+		return;
+	}
+	r->status = MHD_HTTP_OK;
+	r->type = "application/json";
+	r->body = text;
+	r->len = strlen(text);
+}
+
 static json_t *scenario_json(const struct network *n)
 {
 	const grens_scenario_stats *st = &n->stats;
@@ -1032,6 +1072,28 @@ static void post_scenario(grens_serve *s, const char *body, size_t len, serve_re
 		snprintf(r->location, sizeof(r->location), "/api/v1/scenarios/%s", hash);
 }
 
+/* A file of the page by its name, from the embedded table only: a path
+ * is never a file name. */
+static void get_asset(const char *name, serve_reply *r)
+{
+	for (const struct serve_asset *a = grens_serve_assets; a->name; a++) {
+		if (strcmp(a->name, name) != 0)
+			continue;
+		r->body = malloc(a->size + 1);
+		if (!r->body) {
+			serve_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "out of memory");
+			return;
+		}
+		memcpy(r->body, a->bytes, a->size);
+		r->len = a->size;
+		r->type = a->type;
+		r->status = MHD_HTTP_OK;
+		r->page = true;
+		return;
+	}
+	serve_reply_error(r, MHD_HTTP_NOT_FOUND, NULL, "no such file of the page: %.100s", name);
+}
+
 /* ---- dispatch --------------------------------------------------------------------- */
 
 /* The work of an endpoint in a turn; without one, 503 with Retry-After. */
@@ -1068,8 +1130,13 @@ static void dispatch(grens_serve *s, struct MHD_Connection *c, const char *url,
 	if (strcmp(url, "/healthz") == 0) {
 		if (get)
 			get_health(s, r);
-	} else if (strcmp(url, "/") == 0 || strcmp(url, "/api/v1") == 0 ||
-		   strcmp(url, "/api/v1/") == 0) {
+	} else if (strcmp(url, "/") == 0) {
+		if (get)
+			get_asset("index.html", r);
+	} else if (strncmp(url, "/page/", 6) == 0) {
+		if (get)
+			get_asset(url + 6, r);
+	} else if (strcmp(url, "/api/v1") == 0 || strcmp(url, "/api/v1/") == 0) {
 		if (get)
 			get_index(r);
 	} else if (strcmp(url, "/api/v1/openapi.json") == 0) {
@@ -1081,6 +1148,9 @@ static void dispatch(grens_serve *s, struct MHD_Connection *c, const char *url,
 	} else if (strcmp(url, "/api/v1/compare") == 0) {
 		if (get)
 			serve_answer(s, r, get_compare(s, &a, r));
+	} else if (strcmp(url, "/api/v1/network") == 0) {
+		if (get)
+			serve_answer(s, r, get_network(s, &a, r));
 	} else if (strcmp(url, "/api/v1/stops") == 0) {
 		if (get)
 			serve_answer(s, r, get_stops(s, &a, r));
@@ -1175,6 +1245,13 @@ static enum MHD_Result send_reply(grens_serve *s, struct MHD_Connection *c, cons
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	if (r->location[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
+	if (r->page) {
+		/* the page runs its own files only and talks to this server only */
+		MHD_add_response_header(resp, "Content-Security-Policy",
+					"default-src 'self'; img-src 'self' data:; "
+					"frame-ancestors 'none'");
+		MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	}
 	enum MHD_Result ok = MHD_queue_response(c, r->status, resp);
 	MHD_destroy_response(resp);
 	log_request(s, c, method, url, version, r->status, bytes, &rq->t0);
