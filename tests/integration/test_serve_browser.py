@@ -71,12 +71,12 @@ def api(path, **params):
 
 
 def fmt_min(s):
-    """The page's minutes: '1 h 34 min' from an hour on, '45 min' below."""
+    """The page's minutes: '1 h 34 min' (or '2 h') from an hour on, '45 min' below."""
     if s is None:
         return None
     m = int(abs(s) / 60 + 0.5)
     h, m = divmod(m, 60)
-    return ("−" if s < 0 else "") + (f"{h} h {m} min" if h else f"{m} min")
+    return ("−" if s < 0 else "") + ((f"{h} h {m} min" if m else f"{h} h") if h else f"{m} min")
 
 
 opts = webdriver.ChromeOptions()

@@ -8,7 +8,7 @@
       destination: "Destination", date: "Date", wfrom: "Departures from", wto: "until",
       scenario: "Scenario", upload: "Or upload a scenario (YAML)", run: "Show travel times",
       mappick: "A click on the map picks the", map: "Network", summary: "Summary",
-      maplegend: "Stations in the Netherlands are blue, in Germany orange, in Belgium green; the dashed line is the NL–DE border.",
+      maplegend: "Stations in the Netherlands are blue, in Germany orange, elsewhere grey; the dashed line is the NL–DE border.",
       profile: "Travel time by departure", journeys: "Best journeys at the window start",
       access: "Population reached from the origin", api: "The API", base: "Base",
       median: "Median travel time", p90: "90th percentile", reached: "Departures with a journey",
@@ -17,7 +17,7 @@
       walk: "walk", departure: "Departure (time of day)", minutes: "travel time (min)",
       diffaxis: "difference (min)", cutoff: "Within", national: "National",
       closed_border: "Closed border", today: "Today", border_effect: "Border effect",
-      people: "people", uploaded: "uploaded", line: "line", column: "column",
+      people: "Population (people)", uploaded: "uploaded", line: "line", column: "column",
       accessnote: "People living in the municipalities reached within each cutoff at the median (p50) departure of the window, on the base timetable: the scenario is not applied here, and jobs, services and fares are left out.",
       unplaced: "Left out as well: {n} people in municipalities without coordinates.",
       pickfirst: "Pick an origin and a destination from the suggestions.", noprofile: "No travel-time profile: " },
@@ -25,7 +25,7 @@
       destination: "Bestemming", date: "Datum", wfrom: "Vertrek vanaf", wto: "tot",
       scenario: "Scenario", upload: "Of laad een scenario (YAML)", run: "Toon reistijden",
       mappick: "Een klik op de kaart kiest het", map: "Netwerk", summary: "Samenvatting",
-      maplegend: "Stations in Nederland zijn blauw, in Duitsland oranje, in België groen; de gestreepte lijn is de grens NL–DE.",
+      maplegend: "Stations in Nederland zijn blauw, in Duitsland oranje, elders grijs; de gestreepte lijn is de grens NL–DE.",
       profile: "Reistijd per vertrektijd", journeys: "Beste reizen aan het begin van het venster",
       access: "Bereikte inwoners vanaf het vertrekpunt", api: "De API", base: "Basis",
       median: "Mediane reistijd", p90: "90e percentiel", reached: "Vertrekken met een reis",
@@ -34,7 +34,7 @@
       walk: "lopen", departure: "Vertrek (tijd)", minutes: "reistijd (min)",
       diffaxis: "verschil (min)", cutoff: "Binnen", national: "Nationaal",
       closed_border: "Gesloten grens", today: "Vandaag", border_effect: "Grenseffect",
-      people: "inwoners", uploaded: "geladen", line: "regel", column: "kolom",
+      people: "Inwoners (personen)", uploaded: "geladen", line: "regel", column: "kolom",
       accessnote: "Inwoners van de gemeenten die binnen elke grens bereikt worden bij het mediane (p50) vertrek in het venster, op de basisdienstregeling: het scenario is hier niet toegepast; banen, voorzieningen en tarieven tellen niet mee.",
       unplaced: "Ook niet meegeteld: {n} inwoners van gemeenten zonder coördinaten.",
       pickfirst: "Kies een vertrekpunt en een bestemming uit de suggesties.", noprofile: "Geen reistijdprofiel: " },
@@ -42,7 +42,7 @@
       destination: "Ziel", date: "Datum", wfrom: "Abfahrten ab", wto: "bis",
       scenario: "Szenario", upload: "Oder ein Szenario hochladen (YAML)", run: "Reisezeiten zeigen",
       mappick: "Ein Klick auf die Karte wählt", map: "Netz", summary: "Zusammenfassung",
-      maplegend: "Bahnhöfe in den Niederlanden sind blau, in Deutschland orange, in Belgien grün; die gestrichelte Linie ist die Grenze NL–DE.",
+      maplegend: "Bahnhöfe in den Niederlanden sind blau, in Deutschland orange, anderswo grau; die gestrichelte Linie ist die Grenze NL–DE.",
       profile: "Reisezeit nach Abfahrt", journeys: "Beste Verbindungen zu Beginn des Zeitfensters",
       access: "Vom Start erreichte Einwohner", api: "Die API", base: "Basis",
       median: "Median der Reisezeit", p90: "90. Perzentil", reached: "Abfahrten mit Verbindung",
@@ -51,7 +51,7 @@
       walk: "Fußweg", departure: "Abfahrt (Uhrzeit)", minutes: "Reisezeit (min)",
       diffaxis: "Differenz (min)", cutoff: "Innerhalb", national: "National",
       closed_border: "Geschlossene Grenze", today: "Heute", border_effect: "Grenzeffekt",
-      people: "Einwohner", uploaded: "hochgeladen", line: "Zeile", column: "Spalte",
+      people: "Einwohner (Personen)", uploaded: "hochgeladen", line: "Zeile", column: "Spalte",
       accessnote: "Einwohner der Gemeinden, die in jeder Grenze bei der mittleren (p50) Abfahrt des Zeitfensters erreicht werden, im Basisfahrplan: das Szenario gilt hier nicht; Arbeitsplätze, Einrichtungen und Tarife fehlen.",
       unplaced: "Ebenfalls nicht gezählt: {n} Einwohner in Gemeinden ohne Koordinaten.",
       pickfirst: "Start und Ziel aus den Vorschlägen wählen.", noprofile: "Kein Reisezeitprofil: " },
@@ -70,14 +70,14 @@
     for (const c of kids) if (c != null) e.append(c);
     return e;
   }
-  // Minutes, consistently: "1 h 34 min" from an hour on, "45 min" below.
+  // Minutes, consistently: "1 h 34 min" (or "2 h") from an hour on, "45 min" below.
   function fmtMin(s) {
     if (s == null) return t("nojourney");
     const neg = s < 0;
     let m = Math.round(Math.abs(s) / 60);
     const h = Math.floor(m / 60);
     m -= h * 60;
-    const txt = h ? `${h} h ${m} min` : `${m} min`;
+    const txt = h ? (m ? `${h} h ${m} min` : `${h} h`) : `${m} min`;
     return (neg ? "−" : "") + txt;
   }
   function fmtDiff(s) {
@@ -369,10 +369,10 @@
       rows.push(el("tr", { "data-cutoff": r.cutoff_min }, el("th", { text: `${fmtMin(r.cutoff_min * 60)}` }),
         ...views.map((v) => el("td", { "data-view": v, "data-value": r[v], text: (v === "border_effect" && r[v] > 0 ? "+" : "") + num(r[v]) }))));
     }
-    const notes = [el("p", { class: "note", text: `${t("people")}. ${t("accessnote")}` })];
+    const notes = [el("p", { class: "note", text: t("accessnote") })];
     const un = acc.meta && acc.meta.unplaced;
     if (un && un.population) notes.push(el("p", { class: "note", text: t("unplaced").replace("{n}", num(un.population)) }));
-    box.replaceChildren(el("div", { class: "tablewrap" }, el("table", { id: "access-table" }, el("tbody", {}, ...rows))), ...notes);
+    box.replaceChildren(el("div", { class: "tablewrap" }, el("table", { id: "access-table" }, el("caption", { text: `${t("people")}, p50` }), el("tbody", {}, ...rows))), ...notes);
   }
 
   // ---- start ---------------------------------------------------------------------
