@@ -829,6 +829,54 @@ GRENS_EXTERN const grens_route_result *grens_report_route_result(const grens_rep
 GRENS_EXTERN int grens_report_route_write(const grens_report_route *doc, FILE *f,
 					  grens_report_route_format fmt, grens_error *err);
 
+/* ---- the profile job -----------------------------------------------------------
+ * grens profile as one call: the stops named resolved, every departure of
+ * the window routed (range RAPTOR) and summarised, and the document
+ * (grens-json(7), "grens profile") ready to write. */
+
+#define GRENS_REPORT_PROFILE_JOB_VERSION 1
+
+typedef struct grens_report_profile_job {
+	unsigned version; /* GRENS_REPORT_PROFILE_JOB_VERSION (GRENS_REPORT_PROFILE_JOB_INIT) */
+	const grens_timetable *tt;
+	const grens_rt_overlay *rt; /* live or realised times, or NULL */
+	const char *rt_name;
+	const grens_scenario *scenario; /* the scenario tt carries, or NULL */
+	grens_route_raptor *raptor; /* a workspace of tt, or NULL (as the route job) */
+	const char *from, *to;
+	const char *from_label, *to_label; /* as the route job */
+	grens_date date;
+	int32_t window_start, window_end, step; /* seconds */
+	const char *window_text;		/* the window as given, or NULL: HH:MM-HH:MM */
+	int32_t threshold_min;			/* the share under it */
+	uint32_t max_transfers;
+	const char *realised_json; /* a "realised" block (JSON object text) or NULL */
+	grens_report_log log;
+} grens_report_profile_job;
+
+#define GRENS_REPORT_PROFILE_JOB_INIT                                                              \
+	{                                                                                          \
+		.version = GRENS_REPORT_PROFILE_JOB_VERSION, .step = GRENS_ROUTE_DEFAULT_STEP,     \
+		.threshold_min = GRENS_ROUTE_DEFAULT_THRESHOLD / 60, .max_transfers = 8,           \
+	}
+
+typedef struct grens_report_profile grens_report_profile;
+
+/* Run job into *out (the caller's, grens_report_profile_free). Errors as
+ * grens_report_route_new, and GRENS_EARG for an empty window or step or
+ * more than GRENS_ROUTE_MAX_STEPS departures (err->field "window"). */
+GRENS_EXTERN int grens_report_profile_new(grens_report_profile **out,
+					  const grens_report_profile_job *job, grens_error *err);
+GRENS_EXTERN void grens_report_profile_free(grens_report_profile *doc);
+/* The summary, valid while doc is. */
+GRENS_EXTERN const grens_route_profile_summary *
+grens_report_profile_summary(const grens_report_profile *doc);
+/* The document to f: JSON {"query", "summary", "steps", "notes"[, "realised"]},
+ * CSV departure,arrival,travel_time_s,transfers, or the text grens profile
+ * prints. Errors as grens_report_route_write. */
+GRENS_EXTERN int grens_report_profile_write(const grens_report_profile *doc, FILE *f,
+					    grens_report_route_format fmt, grens_error *err);
+
 /* ---- the network document (grens serve's map) ---- */
 /* What a map draws of tt, as compact JSON text into *out (the caller frees
  * it with free()): {"stations": [{"id" (feed:stop_id), "name", "lat", "lon",

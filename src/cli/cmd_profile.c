@@ -106,24 +106,6 @@ static int parse(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-static json_t *seconds_or_null(int32_t v)
-{
-	return v == GRENS_ROUTE_UNREACHED ? json_null() : json_integer(v);
-}
-
-static json_t *real_or_null(double v)
-{
-	return isnan(v) ? json_null() : json_real(v);
-}
-
-static void print_secs(int32_t v)
-{
-	if (v == GRENS_ROUTE_UNREACHED)
-		printf("-");
-	else
-		printf("%d:%02d:%02d", v / 3600, v / 60 % 60, v % 60);
-}
-
 /* --realised-vs-scheduled: every day of [date, until] and the period. */
 static int vs_scheduled(const struct args *a, const route_cli_net *net, const route_cli_ends *ends,
 			const grens_rt_realised_counts *rcounts, json_t *notes)
@@ -206,6 +188,13 @@ done:
 	return code;
 }
 
+/* A job's progress line on stderr, as every command prints them. */
+static void log_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "grens %s: %s\n", CMD, line);
+}
+
 int cmd_profile(int argc, char **argv)
 {
 	struct args a;
@@ -213,130 +202,63 @@ int cmd_profile(int argc, char **argv)
 	if (rc)
 		return cli_parse_exit(rc);
 	grens_date date = a.date;
-	int32_t t0 = a.window.start, t1 = a.window.end;
-	uint32_t n = (uint32_t)((t1 - t0) / a.step) + 1;
+	uint32_t n = (uint32_t)((a.window.end - a.window.start) / a.step) + 1;
 	if (n > GRENS_ROUTE_MAX_STEPS) {
 		cli_errorf(CMD, "the window has %u steps, more than %u", n, GRENS_ROUTE_MAX_STEPS);
 		return CLI_EXIT_USAGE;
 	}
-
 	route_cli_net net;
-	grens_timetable *tt = NULL;
-	grens_route_raptor *raptor = NULL;
-	route_cli_ends ends = { 0 };
-	grens_route_profile_step *steps = NULL;
-	json_t *notes = NULL;
+	grens_report_profile *doc = NULL;
+	char *realised = NULL;
 	grens_rt_realised_counts rcounts;
 	memset(&rcounts, 0, sizeof(rcounts));
 	int code = route_cli_load_net_realised(CMD, &a.feeds, &a.link, a.scenario, a.rt, &a.rz,
 					       date, a.until, &net, &rcounts);
 	if (code)
 		return code;
-	tt = net.tt;
-	notes = json_array();
-	if ((code = route_cli_check_date(CMD, tt, date, notes)))
-		goto done;
-	steps = calloc(n, sizeof(*steps));
-	if (!steps) {
-		cli_errorf(CMD, "out of memory");
-		code = CLI_EXIT_FAIL;
-		goto done;
-	}
-	code = route_cli_ends_resolve(CMD, tt, a.from, a.to, &ends);
-	if (code)
-		goto done;
-	grens_route_query q = { ends.from, ends.nfrom, ends.to, ends.nto, date, t0 };
-	grens_route_options o = GRENS_ROUTE_OPTIONS_INIT;
-	o.max_transfers = a.max_transfers;
-	o.rt = net.ov;
 	grens_error err;
 	grens_error_clear(&err);
 	if (a.rz.vs_scheduled) {
-		code = vs_scheduled(&a, &net, &ends, &rcounts, notes);
-		goto done;
+		json_t *notes = json_array();
+		route_cli_ends ends = {0};
+		code = route_cli_check_date(CMD, net.tt, date, notes);
+		if (!code)
+			code = route_cli_ends_resolve(CMD, net.tt, a.from, a.to, &ends);
+		if (!code)
+			code = vs_scheduled(&a, &net, &ends, &rcounts, notes);
+		route_cli_ends_free(&ends);
+		json_decref(notes);
+		route_cli_net_free(&net);
+		return code;
 	}
-	if (grens_route_raptor_new(&raptor, tt, a.max_transfers, &err) ||
-	    grens_route_raptor_profile(raptor, &q, t0, t1, a.step, &o, steps, &err)) {
-		cli_report_error(CMD, &err);
-		code = CLI_EXIT_FAIL;
-		goto done;
+	if (a.rz.archive && a.format == CLI_FORMAT_JSON) {
+		json_t *rz = realised_cli_counts_json(&a.rz, date, date, &rcounts);
+		realised = rz ? json_dumps(rz, JSON_PRESERVE_ORDER) : NULL;
+		json_decref(rz);
 	}
-	grens_route_profile_summary sum;
-	grens_route_profile_summarize(steps, n, a.threshold_min * 60, &sum);
-
-	char dep[40], arv[40];
-	if (a.format == CLI_FORMAT_JSON) {
-		char dbuf[16];
-		grens_date_format_iso(date, dbuf, sizeof(dbuf));
-		json_t *jf = route_cli_ids_json(tt, ends.from, ends.nfrom);
-		json_t *jt = route_cli_ids_json(tt, ends.to, ends.nto);
-		json_t *js = json_array();
-		for (uint32_t i = 0; i < n; i++) {
-			bool ok = steps[i].arrival != GRENS_ROUTE_UNREACHED;
-			grens_route_format_time(date, steps[i].departure, dep, sizeof(dep));
-			grens_route_format_time(date, steps[i].arrival, arv, sizeof(arv));
-			json_array_append_new(
-				js, json_pack("{s:s, s:o, s:o, s:o}", "departure", dep, "arrival",
-					      ok ? json_string(arv) : json_null(), "travel_time_s",
-					      ok ? json_integer(steps[i].arrival - steps[i].departure)
-						 : json_null(),
-					      "transfers",
-					      ok ? json_integer(steps[i].transfers) : json_null()));
-		}
-		json_t *root = json_pack(
-			"{s:{s:o, s:o, s:s, s:s, s:i, s:i}, s:{s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o, "
-			"s:o, s:f}, s:o}",
-			"query", "from", jf, "to", jt, "date", dbuf, "window", a.window.text, "step_s",
-			(json_int_t)a.step, "threshold_min", (json_int_t)a.threshold_min, "summary",
-			"steps", (json_int_t)sum.steps, "reached", (json_int_t)sum.reached, "min_s",
-			seconds_or_null(sum.min), "p10_s", seconds_or_null(sum.p10), "median_s",
-			seconds_or_null(sum.median), "p90_s", seconds_or_null(sum.p90), "max_s",
-			seconds_or_null(sum.max), "mean_s", real_or_null(sum.mean), "mean_transfers",
-			real_or_null(sum.mean_transfers), "share_under_threshold", sum.share_under,
-			"steps", js);
-		route_cli_query_json_net(root ? json_object_get(root, "query") : NULL, &net, a.rt);
-		if (root)
-			json_object_set(root, "notes", notes);
-		if (root && a.rz.archive)
-			json_object_set_new(root, "realised",
-					    realised_cli_counts_json(&a.rz, date, date, &rcounts));
-		if (cli_write_json(CMD, root))
-			code = CLI_EXIT_FAIL;
-	} else if (a.format == CLI_FORMAT_CSV) {
-		printf("departure,arrival,travel_time_s,transfers\n");
-		for (uint32_t i = 0; i < n; i++) {
-			grens_route_format_time(date, steps[i].departure, dep, sizeof(dep));
-			if (steps[i].arrival == GRENS_ROUTE_UNREACHED) {
-				printf("%s,,,\n", dep);
-				continue;
-			}
-			grens_route_format_time(date, steps[i].arrival, arv, sizeof(arv));
-			printf("%s,%s,%d,%d\n", dep, arv, steps[i].arrival - steps[i].departure,
-			       steps[i].transfers);
-		}
-	} else {
-		printf("%u departures, %u with a journey\n", sum.steps, sum.reached);
-		printf("travel time: min ");
-		print_secs(sum.min);
-		printf(", p10 ");
-		print_secs(sum.p10);
-		printf(", median ");
-		print_secs(sum.median);
-		printf(", p90 ");
-		print_secs(sum.p90);
-		printf(", max ");
-		print_secs(sum.max);
-		printf("\n");
-		if (sum.reached)
-			printf("mean %.0f s (over departures with a journey), mean transfers %.2f\n",
-			       sum.mean, sum.mean_transfers);
-		printf("share under %d min: %.1f%%\n", a.threshold_min, 100.0 * sum.share_under);
-	}
-done:
-	json_decref(notes);
-	route_cli_ends_free(&ends);
-	free(steps);
-	grens_route_raptor_free(raptor);
+	grens_report_profile_job job = GRENS_REPORT_PROFILE_JOB_INIT;
+	job.tt = net.tt;
+	job.rt = net.ov;
+	job.rt_name = a.rt;
+	job.scenario = net.sc;
+	job.from = a.from;
+	job.to = a.to;
+	job.date = date;
+	job.window_start = a.window.start;
+	job.window_end = a.window.end;
+	job.window_text = a.window.text;
+	job.step = a.step;
+	job.threshold_min = a.threshold_min;
+	job.max_transfers = a.max_transfers;
+	job.realised_json = realised;
+	job.log = (grens_report_log){log_line, NULL};
+	rc = grens_report_profile_new(&doc, &job, &err);
+	if (!rc)
+		rc = grens_report_profile_write(doc, stdout, route_cli_format(a.format), &err);
+	if (rc)
+		code = route_cli_job_failed(CMD, rc, &err);
+	free(realised);
+	grens_report_profile_free(doc);
 	route_cli_net_free(&net);
 	return code;
 }

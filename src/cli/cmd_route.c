@@ -109,22 +109,10 @@ int cmd_route(int argc, char **argv)
 	grens_error err;
 	grens_error_clear(&err);
 	rc = grens_report_route_new(&doc, &job, &err);
-	if (!rc) {
-		grens_report_route_format fmt = a.format == CLI_FORMAT_JSON  ? GRENS_REPORT_ROUTE_JSON
-						: a.format == CLI_FORMAT_CSV ? GRENS_REPORT_ROUTE_CSV
-									     : GRENS_REPORT_ROUTE_TEXT;
-		rc = grens_report_route_write(doc, stdout, fmt, &err);
-	}
-	if (rc) {
-		/* a stop that names nothing or several stations is a bad argument */
-		if (rc == GRENS_EARG && err.field[0]) {
-			cli_errorf(CMD, "%s", err.message);
-			code = CLI_EXIT_USAGE;
-		} else {
-			cli_report_error(CMD, &err);
-			code = CLI_EXIT_FAIL;
-		}
-	}
+	if (!rc)
+		rc = grens_report_route_write(doc, stdout, route_cli_format(a.format), &err);
+	if (rc)
+		code = route_cli_job_failed(CMD, rc, &err);
 	grens_report_route_free(doc);
 	route_cli_net_free(&net);
 	return code;

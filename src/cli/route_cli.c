@@ -284,3 +284,20 @@ int route_cli_check_date(const char *cmd, const grens_timetable *tt, grens_date 
 	free(found);
 	return CLI_EXIT_OK;
 }
+
+grens_report_route_format route_cli_format(cli_format format)
+{
+	return format == CLI_FORMAT_JSON  ? GRENS_REPORT_ROUTE_JSON
+	       : format == CLI_FORMAT_CSV ? GRENS_REPORT_ROUTE_CSV
+					  : GRENS_REPORT_ROUTE_TEXT;
+}
+
+int route_cli_job_failed(const char *cmd, int rc, const grens_error *err)
+{
+	if (rc == GRENS_EARG && err->field[0]) {
+		cli_errorf(cmd, "%s", err->message);
+		return CLI_EXIT_USAGE;
+	}
+	cli_report_error(cmd, err);
+	return CLI_EXIT_FAIL;
+}

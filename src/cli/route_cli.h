@@ -10,6 +10,7 @@
 #include "grens/route.h"
 #include "grens/rt.h"
 #include "grens/scenario.h"
+#include "grens/report.h"
 #include "realised_cli.h"
 
 /* A timetable with what was applied to it. */
@@ -115,5 +116,12 @@ int route_cli_check_date(const char *cmd, const grens_timetable *tt, grens_date 
 void route_cli_stop_id(const grens_timetable *tt, uint32_t stop, char *buf, size_t bufsz);
 /* {"id": "feed:stop_id", "name": "..."} (new reference). */
 json_t *route_cli_stop_json(const grens_timetable *tt, uint32_t stop);
+
+/* The format of the route and profile jobs' writers for --format. */
+grens_report_route_format route_cli_format(cli_format format);
+/* The exit code of a route or profile job that failed with rc, after the
+ * message: a stop that names nothing or several stations is a bad argument
+ * (CLI_EXIT_USAGE), the rest CLI_EXIT_FAIL. */
+int route_cli_job_failed(const char *cmd, int rc, const grens_error *err);
 
 #endif

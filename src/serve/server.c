@@ -338,6 +338,48 @@ static FILE *reply_stream(serve_reply *r)
 	return open_memstream(&r->body, &r->len);
 }
 
+/* A library writer's JSON document as the reply: 200, or rc's error. */
+typedef int (*doc_writer)(const void *doc, FILE *f, grens_error *err);
+
+static void reply_document(serve_reply *r, int rc, const void *doc, doc_writer write,
+			   grens_error *err)
+{
+	FILE *f = rc ? NULL : reply_stream(r);
+	if (!rc && !f)
+		rc = grens_error_set(err, GRENS_ENOMEM, "out of memory");
+	if (!rc)
+		rc = write(doc, f, err);
+	if (f)
+		fclose(f);
+	if (rc) {
+		reply_grens_error(r, rc, err, false);
+		return;
+	}
+	r->status = MHD_HTTP_OK;
+	r->type = "application/json";
+}
+
+static int write_route(const void *doc, FILE *f, grens_error *err)
+{
+	return grens_report_route_write(doc, f, GRENS_REPORT_ROUTE_JSON, err);
+}
+
+static int write_profile(const void *doc, FILE *f, grens_error *err)
+{
+	return grens_report_profile_write(doc, f, GRENS_REPORT_ROUTE_JSON, err);
+}
+
+static int write_compare(const void *run, FILE *f, grens_error *err)
+{
+	grens_report_compare doc = grens_report_compare_run_document(run);
+	return grens_report_compare_write(&doc, GRENS_REPORT_COMPARE_JSON, f, err);
+}
+
+static int write_access(const void *doc, FILE *f, grens_error *err)
+{
+	return grens_report_access_write(doc, GRENS_REPORT_ACCESS_JSON, f, err);
+}
+
 /* ---- parameters ----------------------------------------------------------------- */
 
 typedef struct args {
@@ -447,6 +489,29 @@ static int arg_time(const char *name, const char *v, int32_t *out, serve_reply *
 	return 0;
 }
 
+static int arg_window(const char *name, const char *v, int32_t *start, int32_t *end,
+		      serve_reply *r)
+{
+	const char *dash = strchr(v, '-');
+	if (!dash || grens_time_parse(v, (size_t)(dash - v), 1, start) ||
+	    grens_time_parse(dash + 1, strlen(dash + 1), 1, end) || *end < *start) {
+		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, name,
+				  "%s needs HH:MM-HH:MM with the end not before the start, not "
+				  "'%.64s'",
+				  name, v);
+		return -1;
+	}
+	return 0;
+}
+
+static void no_scenario(serve_reply *r, const char *scenario)
+{
+	serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "scenario",
+			  "no scenario '%.80s': give the SHA-256 of one posted to "
+			  "/api/v1/scenarios, or a shipped one's name",
+			  scenario);
+}
+
 static int arg_int(const char *name, const char *v, int64_t min, int64_t max, int64_t *out,
 		   serve_reply *r)
 {
@@ -528,10 +593,7 @@ static void get_route(grens_serve *s, const args *a, serve_reply *r)
 	}
 	struct network *net = network_take(s, scenario);
 	if (!net) {
-		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "scenario",
-				  "no scenario '%.80s': give the SHA-256 of one posted to "
-				  "/api/v1/scenarios, or a shipped one's name",
-				  scenario);
+		no_scenario(r, scenario);
 		return;
 	}
 	job.tt = net->tt;
@@ -555,23 +617,81 @@ static void get_route(grens_serve *s, const args *a, serve_reply *r)
 	grens_report_route *doc = NULL;
 	if (!rc)
 		rc = grens_report_route_new(&doc, &job, &err);
-	FILE *f = rc ? NULL : reply_stream(r);
-	if (!rc && !f)
-		rc = grens_error_set(&err, GRENS_ENOMEM, "out of memory");
-	if (!rc)
-		rc = grens_report_route_write(doc, f, GRENS_REPORT_ROUTE_JSON, &err);
-	if (f)
-		fclose(f);
+	reply_document(r, rc, doc, write_route, &err); /* before the workspace goes */
 	grens_report_route_free(doc);
 	if (have_ws)
 		workspace_give(s, net, slot);
 	network_give(s, net);
-	if (rc) {
-		reply_grens_error(r, rc, &err, false);
+}
+
+static void get_profile(grens_serve *s, const args *a, serve_reply *r)
+{
+	static const char *const allowed[] = {"from", "to", "date", "window", "step",
+					      "threshold", "scenario", "max_transfers", NULL};
+	const char *from, *to, *date, *window, *step, *threshold, *scenario, *mt;
+	if (args_check(s, a, allowed, r) || args_one(a, "from", true, &from, r) ||
+	    args_one(a, "to", true, &to, r) || args_one(a, "date", true, &date, r) ||
+	    args_one(a, "window", true, &window, r) || args_one(a, "step", false, &step, r) ||
+	    args_one(a, "threshold", false, &threshold, r) ||
+	    args_one(a, "scenario", false, &scenario, r) ||
+	    args_one(a, "max_transfers", false, &mt, r))
+		return;
+	grens_report_profile_job job = GRENS_REPORT_PROFILE_JOB_INIT;
+	int64_t v;
+	if (arg_date("date", date, &job.date, r))
+		return;
+	if (arg_window("window", window, &job.window_start, &job.window_end, r))
+		return;
+	job.window_text = window;
+	if (step) {
+		if (arg_int("step", step, 1, 3600, &v, r))
+			return;
+		job.step = (int32_t)v;
+	}
+	if (threshold) {
+		if (arg_int("threshold", threshold, 0, 10000, &v, r))
+			return;
+		job.threshold_min = (int32_t)v;
+	}
+	if (mt) {
+		if (arg_int("max_transfers", mt, 0, GRENS_ROUTE_MAX_TRANSFERS, &v, r))
+			return;
+		job.max_transfers = (uint32_t)v;
+	}
+	uint64_t departures =
+	    (uint64_t)(job.window_end - job.window_start) / (uint64_t)job.step + 1;
+	if (departures > s->opts.max_departures) {
+		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "window",
+				  "%llu departures to route, more than the server's %u: narrow "
+				  "the window or raise the step",
+				  (unsigned long long)departures, s->opts.max_departures);
 		return;
 	}
-	r->status = MHD_HTTP_OK;
-	r->type = "application/json";
+	struct network *net = network_take(s, scenario);
+	if (!net) {
+		no_scenario(r, scenario);
+		return;
+	}
+	job.tt = net->tt;
+	job.scenario = net->sc;
+	job.from = from;
+	job.to = to;
+	job.from_label = "from";
+	job.to_label = "to";
+	grens_error err;
+	grens_error_clear(&err);
+	uint32_t slot = 0;
+	int rc = workspace_take(s, net, &slot, &err);
+	bool have_ws = rc == 0;
+	job.raptor = have_ws ? net->ws[slot] : NULL;
+	grens_report_profile *doc = NULL;
+	if (!rc)
+		rc = grens_report_profile_new(&doc, &job, &err);
+	reply_document(r, rc, doc, write_profile, &err);
+	grens_report_profile_free(doc);
+	if (have_ws)
+		workspace_give(s, net, slot);
+	network_give(s, net);
 }
 
 static void get_compare(grens_serve *s, const args *a, serve_reply *r)
@@ -602,16 +722,8 @@ static void get_compare(grens_serve *s, const args *a, serve_reply *r)
 			return;
 	int64_t v;
 	if (window) {
-		const char *dash = strchr(window, '-');
-		if (!dash || grens_time_parse(window, (size_t)(dash - window), 1, &job.window_start) ||
-		    grens_time_parse(dash + 1, strlen(dash + 1), 1, &job.window_end) ||
-		    job.window_end < job.window_start) {
-			serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "window",
-					  "window needs HH:MM-HH:MM with the end not before the "
-					  "start, not '%.64s'",
-					  window);
+		if (arg_window("window", window, &job.window_start, &job.window_end, r))
 			return;
-		}
 	}
 	if (step) {
 		if (arg_int("step", step, 1, 3600, &v, r))
@@ -651,10 +763,7 @@ static void get_compare(grens_serve *s, const args *a, serve_reply *r)
 		if (!nets[taken] || !nets[taken]->sc) {
 			if (nets[taken])
 				network_give(s, nets[taken]);
-			serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "scenario",
-					  "no scenario '%.80s': give the SHA-256 of one posted to "
-					  "/api/v1/scenarios, or a shipped one's name",
-					  scen[taken]);
+			no_scenario(r, scen[taken]);
 			goto out;
 		}
 		scs[taken] = nets[taken]->sc;
@@ -675,22 +784,8 @@ static void get_compare(grens_serve *s, const args *a, serve_reply *r)
 	grens_error_clear(&err);
 	grens_report_compare_run *run = NULL;
 	int rc = grens_report_compare_run_new(&run, &job, NULL, &err);
-	FILE *f = rc ? NULL : reply_stream(r);
-	if (!rc && !f)
-		rc = grens_error_set(&err, GRENS_ENOMEM, "out of memory");
-	if (!rc) {
-		grens_report_compare doc = grens_report_compare_run_document(run);
-		rc = grens_report_compare_write(&doc, GRENS_REPORT_COMPARE_JSON, f, &err);
-	}
-	if (f)
-		fclose(f);
+	reply_document(r, rc, run, write_compare, &err);
 	grens_report_compare_run_free(run);
-	if (rc) {
-		reply_grens_error(r, rc, &err, false);
-	} else {
-		r->status = MHD_HTTP_OK;
-		r->type = "application/json";
-	}
 out:
 	for (uint32_t i = 0; i < taken; i++)
 		network_give(s, nets[i]);
@@ -756,16 +851,8 @@ static void get_access(grens_serve *s, const args *a, serve_reply *r)
 	if (step)
 		o->step = (int32_t)v;
 	if (window) {
-		const char *dash = strchr(window, '-');
-		if (!dash || grens_time_parse(window, (size_t)(dash - window), 1, &o->window_start) ||
-		    grens_time_parse(dash + 1, strlen(dash + 1), 1, &o->window_end) ||
-		    o->window_end < o->window_start) {
-			serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "window",
-					  "window needs HH:MM-HH:MM with the end not before the "
-					  "start, not '%.64s'",
-					  window);
+		if (arg_window("window", window, &o->window_start, &o->window_end, r))
 			return;
-		}
 	}
 	if (cutoffs) {
 		if (arg_minutes("cutoffs", cutoffs, mins, GRENS_ACCESS_MAX_CUTOFFS, &n, 0, 10080, r))
@@ -828,20 +915,8 @@ static void get_access(grens_serve *s, const args *a, serve_reply *r)
 	grens_error_clear(&err);
 	grens_report_access *doc = NULL;
 	int rc = grens_report_access_run(&doc, &job, NULL, &err);
-	FILE *f = rc ? NULL : reply_stream(r);
-	if (!rc && !f)
-		rc = grens_error_set(&err, GRENS_ENOMEM, "out of memory");
-	if (!rc)
-		rc = grens_report_access_write(doc, GRENS_REPORT_ACCESS_JSON, f, &err);
-	if (f)
-		fclose(f);
+	reply_document(r, rc, doc, write_access, &err);
 	grens_report_access_free(doc);
-	if (rc) {
-		reply_grens_error(r, rc, &err, false);
-		return;
-	}
-	r->status = MHD_HTTP_OK;
-	r->type = "application/json";
 }
 
 /* Stations the page's search box and map clicks ask for (grens stops). */
@@ -1145,6 +1220,9 @@ static void dispatch(grens_serve *s, struct MHD_Connection *c, const char *url,
 	} else if (strcmp(url, "/api/v1/route") == 0) {
 		if (get)
 			serve_answer(s, r, get_route(s, &a, r));
+	} else if (strcmp(url, "/api/v1/profile") == 0) {
+		if (get)
+			serve_answer(s, r, get_profile(s, &a, r));
 	} else if (strcmp(url, "/api/v1/compare") == 0) {
 		if (get)
 			serve_answer(s, r, get_compare(s, &a, r));

@@ -171,6 +171,55 @@ cli = cli_json("route", "--from", "Heerlen", "--to", "Aachen Hbf", "--date", DAT
                "08:00", "--algo", "dijkstra")
 check(status == 200 and api == cli, "route with algo=dijkstra equals grens route --algo dijkstra")
 
+# ---- profile: the same document as grens profile --format json ----------------------
+for frm, to, window, scen in [("Heerlen", "Aachen Hbf", "07:00-09:00", None),
+                              ("Eindhoven Centraal", "Aachen Hbf", "06:00-10:00",
+                               "ic-eindhoven-aken")]:
+    params = {"from": frm, "to": to, "date": DATE, "window": window}
+    args = ["profile", "--from", frm, "--to", to, "--date", DATE, "--window", window]
+    if scen:
+        params["scenario"] = scen
+        args += ["--scenario", os.path.join(SCENARIOS, scen + ".yaml")]
+    status, _, api = srv.get("/api/v1/profile", **params)
+    cli = cli_json(*args)
+    check(status == 200 and api == cli, f"profile {frm} -> {to} {scen}: the CLI's document")
+    check(api and api["summary"]["steps"] == len(api["steps"]) and len(api["steps"]) > 100,
+          f"profile {frm} -> {to}: one step per minute of the window")
+    fits(api, "Profile", f"profile {frm} -> {to}")
+status, _, doc = srv.get("/api/v1/profile", **{"from": "Heerlen", "to": "Aachen Hbf",
+                                               "date": DATE})
+check(status == 400 and doc.get("parameter") == "window", "profile without window: 400")
+
+# ---- network: what the page's map draws ---------------------------------------------
+status, _, net = srv.get("/api/v1/network")
+check(status == 200 and net and len(net["stations"]) >= 100 and len(net["lines"]) >= 20 and
+      len(net["border"]) >= 10, "the network: stations, lines, the border")
+fits(net, "Network", "network")
+ids = [st["id"] for st in (net or {}).get("stations", [])]
+check("nl:hrl" in ids and "nl:ahbf" in ids, "Heerlen and Aachen Hbf are stations of the map")
+check(all(0 <= i < len(ids) for ln in (net or {}).get("lines", []) for i in ln["stations"]),
+      "every line names stations of the list")
+status, _, rail = srv.get("/api/v1/network", rail="true")
+check(status == 200 and 0 < len(rail["lines"]) < len(net["lines"]) and
+      all(ln["type"] == 2 or 100 <= ln["type"] < 200 for ln in rail["lines"]),
+      "rail=true: the rail lines only")
+status, _, scen_net = srv.get("/api/v1/network", scenario="ic-eindhoven-aken")
+check(status == 200 and len(scen_net["lines"]) > len(net["lines"]),
+      "the network of a scenario has its added line")
+
+# ---- the page's files, embedded --------------------------------------------------------
+status, headers, data = srv.request("GET", "/")
+check(status == 200 and headers.get("Content-Type", "").startswith("text/html") and
+      b"/page/app.js" in data, "/ is the page")
+check("default-src 'self'" in headers.get("Content-Security-Policy", ""),
+      "the page has a content security policy")
+for name, ctype in [("app.js", "text/javascript"), ("style.css", "text/css")]:
+    status, headers, _ = srv.request("GET", "/page/" + name)
+    check(status == 200 and headers.get("Content-Type", "").startswith(ctype), f"/page/{name}")
+for p in ["/page/../server.c", "/page/", "/page/index.html/..", "/page/%2e%2e%2fserver.c"]:
+    status, _, data = srv.request("GET", p)
+    check(status == 404 and b"#include" not in data, f"GET {p}: 404")
+
 # ---- compare: the same document as grens compare --format json ----------------------
 status, _, api = srv.get("/api/v1/compare", **{"from": ["Heerlen", "Eindhoven Centraal"],
                                                "to": "Aachen Hbf", "date": DATE,
@@ -315,8 +364,8 @@ clf = re.compile(r'^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\] 
                  r'"(GET|POST|HEAD|DELETE) \S+ HTTP/1\.[01]" \d{3} \d+ \d+\.\d{3}$')
 check(all(clf.match(l) for l in log), "the log lines are in the common log format")
 check(not any("?" in l for l in log), "query strings are not logged")
-check(sorted(set(validated)) == ["Access", "Compare", "Error", "Health", "Route", "Scenario",
-                                 "ScenarioList", "Stops"],
+check(sorted(set(validated)) == ["Access", "Compare", "Error", "Health", "Network", "Profile",
+                                 "Route", "Scenario", "ScenarioList", "Stops"],
       f"every schema was checked against an answer ({sorted(set(validated))})")
 
 # ---- a flood beyond the queue: 503 with Retry-After, nothing else --------------------

@@ -533,6 +533,16 @@ static void test_serve(void)
 	grens_error_clear(&err);
 	check_einval(grens_serve_start(NULL, &err), &err, "grens_serve_start");
 	grens_error_clear(&err);
+	check_einval(grens_report_profile_new(NULL, NULL, &err), &err, "grens_report_profile_new");
+	grens_error_clear(&err);
+	check_einval(grens_report_profile_write(NULL, stdout, GRENS_REPORT_ROUTE_JSON, &err), &err,
+		     "grens_report_profile_write");
+	CHECK(grens_report_profile_summary(NULL) == NULL);
+	grens_report_profile_free(NULL);
+	grens_error_clear(&err);
+	check_einval(grens_report_network_json(NULL, NULL, false, &err), &err,
+		     "grens_report_network_json");
+	grens_error_clear(&err);
 	check_einval(grens_serve_set_places(NULL, NULL, NULL, 0, &err), &err,
 		     "grens_serve_set_places");
 	CHECK_INT(grens_serve_port(NULL), 0);
