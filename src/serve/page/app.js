@@ -283,7 +283,7 @@
     if (!pb || pb instanceof Error) { box.replaceChildren(); return; }
     const series = [pb.steps];
     if (ps && !(ps instanceof Error)) series.push(ps.steps);
-    const W = 640, H = 240, DH = 100, L = 48, R = 10, TOP = 10, B = 30;
+    const W = 640, H = 250, DH = 100, L = 48, R = 10, TOP = 24, B = 30;
     const tsec = (iso) => { const [h, m, s] = iso.slice(11).split(":").map(Number); return h * 3600 + m * 60 + (s || 0); };
     const xs = pb.steps.map((s) => tsec(s.departure));
     const x0 = Math.min(...xs), x1 = Math.max(...xs, x0 + 60);
@@ -302,7 +302,7 @@
       const lab = `${String(Math.floor(h / 3600)).padStart(2, "0")}:${String((h % 3600) / 60).padStart(2, "0")}`;
       svg.append(el("svg:text", { x: X(h), y: H - B + 14, "text-anchor": "middle", text: lab }));
     }
-    svg.append(el("svg:text", { x: 4, y: 10, text: t("minutes") }), el("svg:text", { x: W - R, y: H - 4, "text-anchor": "end", text: t("departure") }));
+    svg.append(el("svg:text", { x: 4, y: 12, text: t("minutes") }), el("svg:text", { x: W - R, y: H - 4, "text-anchor": "end", text: t("departure") }));
     series.forEach((steps, i) => {
       // An unreached departure breaks the line.
       let d = "", pen = false;
