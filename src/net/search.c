@@ -97,14 +97,39 @@ static void best_finish(struct best *b)
 #define KEY_BYTES (GRENS_LIMIT_SEARCH_BYTES + 1)
 #define MAX_WORDS (GRENS_LIMIT_SEARCH_BYTES / 2 + 1)
 
+/* A text's words: each words[i], lens[i] bytes long. */
+struct words {
+	const char *words[MAX_WORDS];
+	size_t lens[MAX_WORDS];
+	uint32_t word_count;
+};
+
 struct name_query {
 	const struct grens_net_index *ix;
 	const char *key; /* the text's compared spelling */
 	size_t len;
-	const char *words[MAX_WORDS]; /* its words, each lens[i] long */
-	size_t lens[MAX_WORDS];
-	uint32_t word_count;
+	struct words key_words;
+	/* the text only folded (grens_text_fold), its station words as typed:
+	 * "amsterdam cen" is still being typed towards "Centraal", whose
+	 * compared spelling is "c" */
+	struct words folded_words;
 };
+
+static void split_words(const char *text, struct words *out)
+{
+	out->word_count = 0;
+	for (const char *w = text; *w && out->word_count < MAX_WORDS;) {
+		if (*w == ' ') {
+			w++;
+			continue;
+		}
+		const char *sp = strchr(w, ' ');
+		size_t wl = sp ? (size_t)(sp - w) : strlen(w);
+		out->words[out->word_count] = w;
+		out->lens[out->word_count++] = wl;
+		w += wl;
+	}
+}
 
 /* 0: the name is the text, 1: it starts with the text, 2: it matches
  * word by word only. */
@@ -132,8 +157,8 @@ static int name_order(const void *ctx, const grens_net_stop_hit *a, const grens_
 	return a->stop < b->stop ? -1 : a->stop > b->stop;
 }
 
-/* Is every word of the query the start of some word of name? */
-static bool words_match(const struct name_query *q, const char *name)
+/* Is every word of q the start of some word of name? */
+static bool words_match(const struct words *q, const char *name)
 {
 	for (uint32_t i = 0; i < q->word_count; i++) {
 		bool found = false;
@@ -146,6 +171,18 @@ static bool words_match(const struct name_query *q, const char *name)
 			return false;
 	}
 	return true;
+}
+
+/* The query's words in the stop's compared spelling, or its folded words
+ * in the stop's folded name. */
+static bool name_matches(const struct name_query *q, const grens_timetable *tt, uint32_t s)
+{
+	if (words_match(&q->key_words, net_index_folded(q->ix, s)))
+		return true;
+	char folded[1024];
+	const char *name = grens_net_str(tt, tt->stop_name[s]);
+	size_t n = grens_text_fold(name, strlen(name), folded, sizeof(folded));
+	return n < sizeof(folded) && words_match(&q->folded_words, folded);
 }
 
 int grens_net_search_stops(const grens_timetable *tt, const char *text, grens_net_stop_hit *out,
@@ -184,17 +221,16 @@ int grens_net_search_stops(const grens_timetable *tt, const char *text, grens_ne
 		return grens_error_set(err, GRENS_EARG, "'%s' has no letter or digit to search for",
 				       text);
 	q.key = key;
-	for (const char *w = key; *w && q.word_count < MAX_WORDS;) {
-		const char *sp = strchr(w, ' ');
-		size_t wl = sp ? (size_t)(sp - w) : strlen(w);
-		q.words[q.word_count] = w;
-		q.lens[q.word_count++] = wl;
-		w += wl + (sp != NULL);
-	}
+	split_words(key, &q.key_words);
+	char folded[KEY_BYTES * 4];
+	size_t fl = grens_text_fold(text, len, folded, sizeof(folded));
+	if (fl >= sizeof(folded))
+		folded[0] = '\0';
+	split_words(folded, &q.folded_words);
 
 	struct best b = {.v = out, .cap = cap, .order = name_order, .ctx = &q};
 	for (uint32_t s = 0; s < tt->stop_count; s++) {
-		if (!is_station(tt, s) || !words_match(&q, net_index_folded(ix, s)))
+		if (!is_station(tt, s) || !name_matches(&q, tt, s))
 			continue;
 		best_offer(&b, (grens_net_stop_hit){.stop = s, .distance_m = NAN});
 	}

@@ -137,6 +137,10 @@ for params, args in [({"name": "aachen"}, ["--name", "aachen"]),
     fits(api, "Stops", f"stops {params}")
 status, _, api = srv.get("/api/v1/stops", name="aachen")
 check(api and api["stops"][0]["id"] == "nl:ahbf", "stops name=aachen: Aachen Hbf first")
+# a station word still being typed: "Cen" is on its way to "Centraal"
+status, _, api = srv.get("/api/v1/stops", name="Amsterdam Cen")
+check(status == 200 and api["stops"] and api["stops"][0]["id"] == "nl:asd",
+      f"stops name='Amsterdam Cen': Amsterdam Centraal ({api})")
 for params, param in [({}, "name"), ({"name": "x", "near": "1,2"}, "near"),
                       ({"near": "95,5"}, "near"), ({"name": "aachen", "limit": "0"}, "limit"),
                       ({"name": "aachen", "radius": "10"}, "radius"),
