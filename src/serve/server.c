@@ -733,7 +733,7 @@ static void get_compare(grens_serve *s, const args *a, serve_reply *r)
 	if (threshold) {
 		if (arg_int("threshold", threshold, 1, 24 * 60, &v, r))
 			return;
-		job.threshold = (int32_t)v;
+		job.threshold = (int32_t)v * 60; /* minutes; the job takes seconds */
 	}
 	if (mt) {
 		if (arg_int("max_transfers", mt, 0, GRENS_ROUTE_MAX_TRANSFERS, &v, r))

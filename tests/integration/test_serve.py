@@ -235,6 +235,15 @@ cli = cli_json("compare", "--from", "Heerlen", "--from", "Eindhoven Centraal", "
 check(status == 200, f"compare: 200 (got {status}: {str(api)[:300]})")
 check(api == cli, "compare: the API's document is the CLI's")
 check(api and len(api["rows"]) == 4, "compare: 2 origins x 1 destination x 2 networks")
+# threshold is in minutes, as --threshold: 45 min puts the share under it between 0 and 1
+status, _, api = srv.get("/api/v1/compare", **{"from": "Heerlen", "to": "Aachen Hbf",
+                                               "date": DATE, "window": "07:00-09:00",
+                                               "one_way": "true", "threshold": "45"})
+cli = cli_json("compare", "--from", "Heerlen", "--to", "Aachen Hbf", "--date", DATE,
+               "--window", "07:00-09:00", "--one-way", "--threshold", "45", "--scenario",
+               "none", "--threads", "1")
+check(status == 200 and api == cli, "compare threshold=45 equals grens compare --threshold 45")
+check(api and api["threshold_s"] == 2700, f"threshold=45 is 2700 s ({api and api['threshold_s']})")
 fits(api, "Compare", "compare")
 
 # ---- access: the same document as grens access --format json -------------------------
