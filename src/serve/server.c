@@ -489,9 +489,13 @@ static int arg_time(const char *name, const char *v, int32_t *out, serve_reply *
 	return 0;
 }
 
+/* An optional window HH:MM-HH:MM into *start, *end (left as they are when
+ * v is NULL). */
 static int arg_window(const char *name, const char *v, int32_t *start, int32_t *end,
 		      serve_reply *r)
 {
+	if (!v)
+		return 0;
 	const char *dash = strchr(v, '-');
 	if (!dash || grens_time_parse(v, (size_t)(dash - v), 1, start) ||
 	    grens_time_parse(dash + 1, strlen(dash + 1), 1, end) || *end < *start) {
@@ -522,6 +526,45 @@ static int arg_int(const char *name, const char *v, int64_t min, int64_t max, in
 		return -1;
 	}
 	return 0;
+}
+
+/* An optional whole number into *out (left as it is when v is NULL). */
+static int arg_int32(const char *name, const char *v, int32_t min, int32_t max, int32_t *out,
+		     serve_reply *r)
+{
+	int64_t x;
+	if (!v)
+		return 0;
+	if (arg_int(name, v, min, max, &x, r))
+		return -1;
+	*out = (int32_t)x;
+	return 0;
+}
+
+static int arg_uint32(const char *name, const char *v, uint32_t max, uint32_t *out,
+		      serve_reply *r)
+{
+	int64_t x;
+	if (!v)
+		return 0;
+	if (arg_int(name, v, 0, max, &x, r))
+		return -1;
+	*out = (uint32_t)x;
+	return 0;
+}
+
+/* The departures a request would route, refused (naming the window) above
+ * the server's limit; what says what they are made of, or NULL. */
+static int work_limit(const grens_serve *s, uint64_t work, const char *what, serve_reply *r)
+{
+	if (work <= s->opts.max_departures)
+		return 0;
+	serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "window",
+			  "%llu departures to route%s%s%s, more than the server's %u: narrow "
+			  "the window or raise the step",
+			  (unsigned long long)work, what ? " (" : "", what ? what : "",
+			  what ? ")" : "", s->opts.max_departures);
+	return -1;
 }
 
 static int arg_bool(const char *name, const char *v, bool *out, serve_reply *r)
@@ -582,9 +625,8 @@ static void get_route(grens_serve *s, const args *a, serve_reply *r)
 	    args_one(a, "algo", false, &algo, r) || args_one(a, "max_transfers", false, &mt, r))
 		return;
 	grens_report_route_job job = GRENS_REPORT_ROUTE_JOB_INIT;
-	int64_t max_transfers = 8;
 	if (arg_date("date", date, &job.date, r) || arg_time("time", time, &job.time, r) ||
-	    (mt && arg_int("max_transfers", mt, 0, GRENS_ROUTE_MAX_TRANSFERS, &max_transfers, r)))
+	    arg_uint32("max_transfers", mt, GRENS_ROUTE_MAX_TRANSFERS, &job.max_transfers, r))
 		return;
 	if (algo && strcmp(algo, "raptor") != 0 && strcmp(algo, "dijkstra") != 0) {
 		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "algo",
@@ -603,7 +645,6 @@ static void get_route(grens_serve *s, const args *a, serve_reply *r)
 	job.from_label = "from";
 	job.to_label = "to";
 	job.dijkstra = algo && strcmp(algo, "dijkstra") == 0;
-	job.max_transfers = (uint32_t)max_transfers;
 	grens_error err;
 	grens_error_clear(&err);
 	uint32_t slot = 0;
@@ -637,36 +678,17 @@ static void get_profile(grens_serve *s, const args *a, serve_reply *r)
 	    args_one(a, "max_transfers", false, &mt, r))
 		return;
 	grens_report_profile_job job = GRENS_REPORT_PROFILE_JOB_INIT;
-	int64_t v;
-	if (arg_date("date", date, &job.date, r))
-		return;
-	if (arg_window("window", window, &job.window_start, &job.window_end, r))
+	if (arg_date("date", date, &job.date, r) ||
+	    arg_window("window", window, &job.window_start, &job.window_end, r) ||
+	    arg_int32("step", step, 1, 3600, &job.step, r) ||
+	    arg_int32("threshold", threshold, 0, 10000, &job.threshold_min, r) ||
+	    arg_uint32("max_transfers", mt, GRENS_ROUTE_MAX_TRANSFERS, &job.max_transfers, r))
 		return;
 	job.window_text = window;
-	if (step) {
-		if (arg_int("step", step, 1, 3600, &v, r))
-			return;
-		job.step = (int32_t)v;
-	}
-	if (threshold) {
-		if (arg_int("threshold", threshold, 0, 10000, &v, r))
-			return;
-		job.threshold_min = (int32_t)v;
-	}
-	if (mt) {
-		if (arg_int("max_transfers", mt, 0, GRENS_ROUTE_MAX_TRANSFERS, &v, r))
-			return;
-		job.max_transfers = (uint32_t)v;
-	}
 	uint64_t departures =
 	    (uint64_t)(job.window_end - job.window_start) / (uint64_t)job.step + 1;
-	if (departures > s->opts.max_departures) {
-		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "window",
-				  "%llu departures to route, more than the server's %u: narrow "
-				  "the window or raise the step",
-				  (unsigned long long)departures, s->opts.max_departures);
+	if (work_limit(s, departures, NULL, r))
 		return;
-	}
 	struct network *net = network_take(s, scenario);
 	if (!net) {
 		no_scenario(r, scenario);
@@ -720,40 +742,20 @@ static void get_compare(grens_serve *s, const args *a, serve_reply *r)
 	for (uint32_t i = 0; i < nd; i++)
 		if (arg_date("date", dates[i], &date_v[i], r))
 			return;
-	int64_t v;
-	if (window) {
-		if (arg_window("window", window, &job.window_start, &job.window_end, r))
-			return;
-	}
-	if (step) {
-		if (arg_int("step", step, 1, 3600, &v, r))
-			return;
-		job.step = (int32_t)v;
-	}
-	if (threshold) {
-		if (arg_int("threshold", threshold, 1, 24 * 60, &v, r))
-			return;
-		job.threshold = (int32_t)v * 60; /* minutes; the job takes seconds */
-	}
-	if (mt) {
-		if (arg_int("max_transfers", mt, 0, GRENS_ROUTE_MAX_TRANSFERS, &v, r))
-			return;
-		job.max_transfers = (uint32_t)v;
-	}
-	if (one_way && arg_bool("one_way", one_way, &job.one_way, r))
+	int32_t threshold_min = job.threshold / 60;
+	if (arg_window("window", window, &job.window_start, &job.window_end, r) ||
+	    arg_int32("step", step, 1, 3600, &job.step, r) ||
+	    arg_int32("threshold", threshold, 1, 24 * 60, &threshold_min, r) ||
+	    arg_uint32("max_transfers", mt, GRENS_ROUTE_MAX_TRANSFERS, &job.max_transfers, r) ||
+	    (one_way && arg_bool("one_way", one_way, &job.one_way, r)))
 		return;
+	job.threshold = threshold_min * 60;
 	/* the work a request may ask for: every departure of every pair on
 	 * every network and date is a query */
 	uint64_t departures = (uint64_t)(job.window_end - job.window_start) / (uint64_t)job.step + 1;
 	uint64_t work = departures * nf * nt * (job.one_way ? 1u : 2u) * (1u + ns) * nd;
-	if (work > s->opts.max_departures) {
-		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "window",
-				  "%llu departures to route (window, step, places, dates and "
-				  "scenarios), more than the server's %u: narrow the window or "
-				  "raise the step",
-				  (unsigned long long)work, s->opts.max_departures);
+	if (work_limit(s, work, "window, step, places, dates and scenarios", r))
 		return;
-	}
 	struct network *nets[MAX_LIST];
 	const grens_scenario *scs[MAX_LIST];
 	const grens_timetable *tts[MAX_LIST];
@@ -842,18 +844,11 @@ static void get_access(grens_serve *s, const args *a, serve_reply *r)
 	}
 	grens_report_access_job job = GRENS_REPORT_ACCESS_JOB_INIT;
 	grens_access_options *o = &job.options;
-	int64_t v;
 	int32_t mins[GRENS_ACCESS_MAX_CUTOFFS];
 	uint32_t n;
-	if (arg_date("date", date, &o->date, r) ||
-	    (step && arg_int("step", step, 1, 3600, &v, r)))
+	if (arg_date("date", date, &o->date, r) || arg_int32("step", step, 1, 3600, &o->step, r) ||
+	    arg_window("window", window, &o->window_start, &o->window_end, r))
 		return;
-	if (step)
-		o->step = (int32_t)v;
-	if (window) {
-		if (arg_window("window", window, &o->window_start, &o->window_end, r))
-			return;
-	}
 	if (cutoffs) {
 		if (arg_minutes("cutoffs", cutoffs, mins, GRENS_ACCESS_MAX_CUTOFFS, &n, 0, 10080, r))
 			return;
@@ -884,14 +879,8 @@ static void get_access(grens_serve *s, const args *a, serve_reply *r)
 	}
 	uint64_t departures = (uint64_t)(o->window_end - o->window_start) / (uint64_t)o->step + 1;
 	uint64_t work = departures * nf * (job.border ? 3u : 1u);
-	if (work > s->opts.max_departures) {
-		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "window",
-				  "%llu departures to route (window, step, origins and border "
-				  "views), more than the server's %u: narrow the window or raise "
-				  "the step",
-				  (unsigned long long)work, s->opts.max_departures);
+	if (work_limit(s, work, "window, step, origins and border views", r))
 		return;
-	}
 	o->max_duration = -1; /* the largest cutoff, as grens access */
 	o->threads = 1;
 	job.source.snapshot = s->base;
@@ -935,12 +924,10 @@ static void get_stops(grens_serve *s, const args *a, serve_reply *r)
 	}
 	grens_report_stops_query q = {.name = name, .radius_m = GRENS_NET_NEAR_RADIUS_M,
 				      .limit = 10};
-	int64_t v;
-	if (limit) {
-		if (arg_int("limit", limit, 1, 100, &v, r))
-			return;
-		q.limit = (uint32_t)v;
-	}
+	int32_t lim = (int32_t)q.limit;
+	if (arg_int32("limit", limit, 1, 100, &lim, r))
+		return;
+	q.limit = (uint32_t)lim;
 	if (radius && !near) {
 		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "radius", "radius goes with near");
 		return;
