@@ -1,5 +1,7 @@
 """Helpers for the end-to-end tests of the grens binary."""
+import importlib
 import os
+import shutil
 import subprocess
 import sys
 
@@ -78,3 +80,53 @@ if os.environ.get("GRENS_TEST_PART") == "shared" and not _shared_present():
 def finish():
     print(f"{checks} checks, {failures} failed", file=sys.stderr)
     sys.exit(1 if failures else 0)
+
+
+def debian_module(name):
+    """Import module name, also from Debian's python3-* packages when the
+    tests run under another python3; None when it is not installed."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        pass
+    if "/usr/lib/python3/dist-packages" not in sys.path:
+        sys.path.append("/usr/lib/python3/dist-packages")
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def browser_missing():
+    """What a browser test lacks of Debian's chromium, chromium-driver and
+    python3-selenium (tools/setup --test-deps installs them), as package
+    names; empty when all are there."""
+    missing = []
+    if debian_module("selenium.webdriver") is None:
+        missing.append("python3-selenium")
+    if CHROMIUM is None:
+        missing.append("chromium")
+    if not os.path.isfile(CHROMEDRIVER):
+        missing.append("chromium-driver")
+    return missing
+
+
+def headless_chrome(*args, logs=None):
+    """Chromium, headless, through chromedriver, with args added to the
+    usual ones and logs as its goog:loggingPrefs. Call browser_missing()
+    first."""
+    webdriver = debian_module("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+              "--disable-background-networking", "--disable-component-update", "--no-first-run",
+              "--hide-scrollbars", *args):
+        opts.add_argument(a)
+    if logs:
+        opts.set_capability("goog:loggingPrefs", logs)
+    return webdriver.Chrome(options=opts, service=Service(executable_path=CHROMEDRIVER))

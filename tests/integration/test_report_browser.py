@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 
-from harness import BIN, check, finish, run
+from harness import BIN, browser_missing, check, finish, headless_chrome, run
 
 CACHE = os.environ.get("GRENS_TEST_CACHE", "/var/cache/grens-test")
 AXE = os.path.join(CACHE, "node_modules", "axe-core", "axe.min.js")
@@ -20,23 +20,12 @@ if not os.path.isdir(CACHE):
     print(f"SKIP: {CACHE} is absent: tools/setup --test-deps has not run here")
     sys.exit(77)
 
-try:
-    from selenium import webdriver
-except ImportError:
-    # Debian's python3-selenium, when the tests run under another python3
-    sys.path.append("/usr/lib/python3/dist-packages")
-    try:
-        from selenium import webdriver
-    except ImportError:
-        webdriver = None
-check(webdriver is not None, "python3-selenium is installed (tools/setup --test-deps)")
-chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-driver_bin = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-check(chromium is not None, "chromium is installed")
-check(os.path.isfile(driver_bin), "chromedriver is installed (Debian chromium-driver)")
+missing = browser_missing()
+for name in missing:
+    check(False, f"{name} is installed (tools/setup --test-deps)")
 check(os.path.isfile(AXE), f"axe-core is installed in {CACHE}")
 check(shutil.which("pdftotext") and shutil.which("pdfinfo"), "poppler-utils is installed")
-if not (webdriver and chromium and os.path.isfile(driver_bin) and os.path.isfile(AXE)):
+if missing or not os.path.isfile(AXE):
     finish()
 
 build = os.environ.get("GRENS_BUILD_ROOT", ".")
@@ -96,17 +85,7 @@ def shown_matches(text, value):
     return shown == value or (("min" in text) and shown == (abs(value) + 30) // 60)
 
 
-opts = webdriver.ChromeOptions()
-opts.binary_location = chromium
-for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-          "--disable-background-networking", "--disable-component-update", "--no-first-run",
-          "--hide-scrollbars"):
-    opts.add_argument(a)
-opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-
-service = Service(executable_path=driver_bin)
-drv = webdriver.Chrome(options=opts, service=service)
+drv = headless_chrome(logs={"browser": "ALL", "performance": "ALL"})
 drv.set_script_timeout(120)
 with open(AXE, encoding="utf-8") as f:
     axe_js = f.read()

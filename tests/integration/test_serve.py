@@ -21,17 +21,9 @@ import threading
 import time
 import urllib.parse
 
-from harness import BIN, SOURCE, check, finish, run
+from harness import BIN, SOURCE, check, debian_module, finish, run
 
-try:
-    import jsonschema
-except ImportError:
-    # Debian's python3-jsonschema, when the tests run under another python3
-    sys.path.append("/usr/lib/python3/dist-packages")
-    try:
-        import jsonschema
-    except ImportError:
-        jsonschema = None
+jsonschema = debian_module("jsonschema")
 check(jsonschema is not None, "python3-jsonschema is installed (tools/setup --test-deps)")
 
 SCENARIOS = os.path.join(SOURCE, "feeds", "scenarios")

@@ -5,8 +5,9 @@ ic-eindhoven-aken through the form, as a person would, runs the query and
 reads the travel times the page shows: they must be the API's for the same
 query. A shared URL must restore the same results; at 400 px the page has no
 horizontal scroll; the language selector changes the labels; a bad scenario
-file shows the server's error with its line. Skipped (77) only when Chromium,
-chromedriver or python3-selenium is missing. Screenshots:
+file shows the server's error with its line. Chromium, chromedriver and
+python3-selenium are what tools/setup --test-deps installs: without them the
+test fails, as the report's browser test does. Screenshots:
 $GRENS_BUILD_ROOT/serve-browser/*.png.
 """
 import json
@@ -14,31 +15,19 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
-from harness import BIN, check, finish
+from harness import BIN, browser_missing, check, finish, headless_chrome
 
-try:
-    from selenium import webdriver
-except ImportError:
-    sys.path.append("/usr/lib/python3/dist-packages")
-    try:
-        from selenium import webdriver
-    except ImportError:
-        webdriver = None
-chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-driver_bin = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-missing = [n for n, ok in (("python3-selenium", webdriver is not None), ("chromium", chromium),
-                           ("chromedriver", os.path.isfile(driver_bin))) if not ok]
+missing = browser_missing()
+for name in missing:
+    check(False, f"{name} is installed (tools/setup --test-deps)")
 if missing:
-    print(f"SKIP: {', '.join(missing)} not installed (tools/setup --test-deps)")
-    sys.exit(77)
-from selenium.webdriver.chrome.service import Service  # noqa: E402
+    finish()
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -79,14 +68,7 @@ def fmt_min(s):
     return ("−" if s < 0 else "") + ((f"{h} h {m} min" if m else f"{h} h") if h else f"{m} min")
 
 
-opts = webdriver.ChromeOptions()
-opts.binary_location = chromium
-for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-          "--disable-background-networking", "--disable-component-update", "--no-first-run",
-          "--hide-scrollbars", "--lang=en-GB"):
-    opts.add_argument(a)
-opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-drv = webdriver.Chrome(options=opts, service=Service(executable_path=driver_bin))
+drv = headless_chrome("--lang=en-GB", logs={"browser": "ALL"})
 wait = WebDriverWait(drv, 60)
 runs = 0
 
