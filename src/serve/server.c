@@ -60,9 +60,12 @@ struct network {
 	bool shipped;
 	uint32_t users;	    /* requests using it now (under the server's lock) */
 	uint64_t last_used; /* the server's request counter when last used */
-	pthread_mutex_t ws_lock; /* making the workspaces */
+	pthread_mutex_t ws_lock; /* making the workspaces and the map document */
 	grens_route_raptor **ws; /* [threads], all made on the first route request */
 	bool *ws_busy;		 /* under the server's lock */
+	/* the network document, all routes and rail only: made on the first
+	 * request for it (under ws_lock), then the same bytes for every one */
+	char *map_json[2];
 };
 
 struct grens_serve {
@@ -96,6 +99,8 @@ static void network_free(struct network *n, uint32_t threads)
 		grens_route_raptor_free(n->ws[i]);
 	free(n->ws);
 	free(n->ws_busy);
+	free(n->map_json[0]);
+	free(n->map_json[1]);
 	pthread_mutex_destroy(&n->ws_lock);
 	if (n->sc)
 		grens_net_free(n->tt);
@@ -980,7 +985,8 @@ static void get_stops(grens_serve *s, const args *a, serve_reply *r)
 		serve_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "out of memory");
 }
 
-/* What the page's map draws (grens_report_network_json), made once. */
+/* What the page's map draws (grens_report_network_json), made once per
+ * network and kind. */
 static void get_network(grens_serve *s, const args *a, serve_reply *r)
 {
 	static const char *const allowed[] = {"rail", "scenario", NULL};
@@ -992,23 +998,28 @@ static void get_network(grens_serve *s, const args *a, serve_reply *r)
 		return;
 	struct network *net = network_take(s, scenario);
 	if (!net) {
-		serve_reply_error(r, MHD_HTTP_BAD_REQUEST, "scenario", "no scenario '%.80s'",
-				  scenario);
+		no_scenario(r, scenario);
 		return;
 	}
 	grens_error err;
 	grens_error_clear(&err);
-	char *text = NULL;
-	int rc = grens_report_network_json(&text, net->tt, rail_only, &err);
+	int rc = 0;
+	pthread_mutex_lock(&net->ws_lock);
+	char **doc = &net->map_json[rail_only];
+	if (!*doc)
+		rc = grens_report_network_json(doc, net->tt, rail_only, &err);
+	r->body = rc ? NULL : strdup(*doc);
+	pthread_mutex_unlock(&net->ws_lock);
 	network_give(s, net);
+	if (!rc && !r->body)
+		rc = grens_error_set(&err, GRENS_ENOMEM, "out of memory");
 	if (rc) {
 		reply_grens_error(r, rc, &err, false);
 		return;
 	}
 	r->status = MHD_HTTP_OK;
 	r->type = "application/json";
-	r->body = text;
-	r->len = strlen(text);
+	r->len = strlen(r->body);
 }
 
 static json_t *scenario_json(const struct network *n)
