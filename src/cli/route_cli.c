@@ -234,26 +234,6 @@ void route_cli_stop_id(const grens_timetable *tt, uint32_t stop, char *buf, size
 		 grens_net_str(tt, tt->stop_id[stop]));
 }
 
-json_t *route_cli_stop_json(const grens_timetable *tt, uint32_t stop)
-{
-	char id[512];
-	route_cli_stop_id(tt, stop, id, sizeof(id));
-	return json_pack("{s:s, s:s}", "id", id, "name", grens_net_str(tt, tt->stop_name[stop]));
-}
-
-void route_cli_query_json_net(json_t *jq, const route_cli_net *net, const char *rt)
-{
-	if (!jq)
-		return;
-	if (net->sc) {
-		json_object_set_new(jq, "scenario", json_string(grens_scenario_name(net->sc)));
-		json_object_set_new(jq, "scenario_sha256",
-				    json_string(grens_scenario_hash(net->sc)));
-	}
-	if (net->ov && rt)
-		json_object_set_new(jq, "rt", json_string(rt));
-}
-
 int route_cli_check_date(const char *cmd, const grens_timetable *tt, grens_date date,
 			 json_t *notes)
 {

@@ -98,10 +98,6 @@ json_t *route_cli_ids_json(const grens_timetable *tt, const uint32_t *stops, uin
 	{ .name = "scenario", .kind = CLI_OPT_STRING, .dst = (scenario) },                        \
 	{ .name = "rt", .kind = CLI_OPT_STRING, .dst = (rt) }
 
-/* Name the applied scenario (name, SHA-256) and the realtime file rt in
- * the "query" object jq of a JSON result, when net has them. */
-void route_cli_query_json_net(json_t *jq, const route_cli_net *net, const char *rt);
-
 /* Check a query date against the service periods of tt's feeds
  * (grens_net_check_date). CLI_EXIT_FAIL after printing the reason when the
  * date is refused (outside every feed's period, or in a part of a feed's
@@ -114,8 +110,6 @@ int route_cli_check_date(const char *cmd, const grens_timetable *tt, grens_date 
 
 /* "feed:stop_id" into buf. */
 void route_cli_stop_id(const grens_timetable *tt, uint32_t stop, char *buf, size_t bufsz);
-/* {"id": "feed:stop_id", "name": "..."} (new reference). */
-json_t *route_cli_stop_json(const grens_timetable *tt, uint32_t stop);
 
 /* The format of the route and profile jobs' writers for --format. */
 grens_report_route_format route_cli_format(cli_format format);
