@@ -173,6 +173,9 @@ try:
                                                   "border_effect")}
     check(len(cells) == len(rows) and all(rows.get((c, v)) == x for c, v, x in cells),
           f"the access table is the API's ({cells[:3]})")
+    src = drv.execute_script("return (document.getElementById('access-sources') || {}).textContent")
+    check(src and all(f in src for f in acc["meta"]["places_files"]) and "SOURCES.md" in src,
+          f"the population names its places files and their sources ({src})")
     drv.save_screenshot(os.path.join(outdir, "query-1280.png"))
 
     # A shared URL, opened fresh, restores and runs the same query.

@@ -13,13 +13,14 @@
       access: "Population reached from the origin", api: "The API", base: "Base",
       median: "Median travel time", p90: "90th percentile", reached: "Departures with a journey",
       diff: "Difference (scenario − base)", none: "none (base only)", loading: "Asking the server…",
-      nojourney: "no journey", transfers: "transfers", crossing: "crosses the border",
+      nojourney: "no journey", transfer: "transfer", transfers: "transfers", crossing: "crosses the border",
       walk: "walk", departure: "Departure (time of day)", minutes: "travel time (min)",
       diffaxis: "difference (min)", cutoff: "Within", national: "National",
       closed_border: "Closed border", today: "Today", border_effect: "Border effect",
       people: "Population (people)", uploaded: "uploaded", line: "line", column: "column",
       accessnote: "People living in the municipalities reached within each cutoff at the median (p50) departure of the window, on the base timetable: the scenario is not applied here, and jobs, services and fares are left out.",
       unplaced: "Left out as well: {n} people in municipalities without coordinates.",
+      sources: "Population from {files}; sources, reference dates and weaknesses: feeds/places/SOURCES.md.",
       pickfirst: "Pick an origin and a destination from the suggestions.", noprofile: "No travel-time profile: " },
     nl: { title: "grens: reistijden over de grens", language: "Taal", origin: "Vertrek",
       destination: "Bestemming", date: "Datum", wfrom: "Vertrek vanaf", wto: "tot",
@@ -30,13 +31,14 @@
       access: "Bereikte inwoners vanaf het vertrekpunt", api: "De API", base: "Basis",
       median: "Mediane reistijd", p90: "90e percentiel", reached: "Vertrekken met een reis",
       diff: "Verschil (scenario − basis)", none: "geen (alleen basis)", loading: "De server rekent…",
-      nojourney: "geen reis", transfers: "overstappen", crossing: "passeert de grens",
+      nojourney: "geen reis", transfer: "overstap", transfers: "overstappen", crossing: "passeert de grens",
       walk: "lopen", departure: "Vertrek (tijd)", minutes: "reistijd (min)",
       diffaxis: "verschil (min)", cutoff: "Binnen", national: "Nationaal",
       closed_border: "Gesloten grens", today: "Vandaag", border_effect: "Grenseffect",
       people: "Inwoners (personen)", uploaded: "geladen", line: "regel", column: "kolom",
       accessnote: "Inwoners van de gemeenten die binnen elke grens bereikt worden bij het mediane (p50) vertrek in het venster, op de basisdienstregeling: het scenario is hier niet toegepast; banen, voorzieningen en tarieven tellen niet mee.",
       unplaced: "Ook niet meegeteld: {n} inwoners van gemeenten zonder coördinaten.",
+      sources: "Inwoners uit {files}; bronnen, peildata en zwakke punten: feeds/places/SOURCES.md.",
       pickfirst: "Kies een vertrekpunt en een bestemming uit de suggesties.", noprofile: "Geen reistijdprofiel: " },
     de: { title: "grens: Reisezeiten über die Grenze", language: "Sprache", origin: "Start",
       destination: "Ziel", date: "Datum", wfrom: "Abfahrten ab", wto: "bis",
@@ -47,13 +49,14 @@
       access: "Vom Start erreichte Einwohner", api: "Die API", base: "Basis",
       median: "Median der Reisezeit", p90: "90. Perzentil", reached: "Abfahrten mit Verbindung",
       diff: "Differenz (Szenario − Basis)", none: "keins (nur Basis)", loading: "Der Server rechnet…",
-      nojourney: "keine Verbindung", transfers: "Umstiege", crossing: "überquert die Grenze",
+      nojourney: "keine Verbindung", transfer: "Umstieg", transfers: "Umstiege", crossing: "überquert die Grenze",
       walk: "Fußweg", departure: "Abfahrt (Uhrzeit)", minutes: "Reisezeit (min)",
       diffaxis: "Differenz (min)", cutoff: "Innerhalb", national: "National",
       closed_border: "Geschlossene Grenze", today: "Heute", border_effect: "Grenzeffekt",
       people: "Einwohner (Personen)", uploaded: "hochgeladen", line: "Zeile", column: "Spalte",
       accessnote: "Einwohner der Gemeinden, die in jeder Grenze bei der mittleren (p50) Abfahrt des Zeitfensters erreicht werden, im Basisfahrplan: das Szenario gilt hier nicht; Arbeitsplätze, Einrichtungen und Tarife fehlen.",
       unplaced: "Ebenfalls nicht gezählt: {n} Einwohner in Gemeinden ohne Koordinaten.",
+      sources: "Einwohner aus {files}; Quellen, Stichtage und Schwächen: feeds/places/SOURCES.md.",
       pickfirst: "Start und Ziel aus den Vorschlägen wählen.", noprofile: "Kein Reisezeitprofil: " },
   };
   let lang = "en";
@@ -340,7 +343,7 @@
     if (!j) { div.append(el("p", { text: t("nojourney") })); return div; }
     div.append(el("p", {}, el("span", { class: "dep", "data-iso": j.departure, text: hhmm(j.departure) }), " → ",
       el("span", { class: "arr", "data-iso": j.arrival, text: hhmm(j.arrival) }), ", ",
-      cell("span", j.duration_s, "duration"), `, ${j.transfers} ${t("transfers")}`,
+      cell("span", j.duration_s, "duration"), `, ${j.transfers} ${t(j.transfers === 1 ? "transfer" : "transfers")}`,
       j.crosses_border ? el("span", { class: "crossing", text: ` ${t("crossing")}` }) : null));
     const ol = el("ol");
     for (const l of j.legs) {
@@ -372,6 +375,8 @@
     const notes = [el("p", { class: "note", text: t("accessnote") })];
     const un = acc.meta && acc.meta.unplaced;
     if (un && un.population) notes.push(el("p", { class: "note", text: t("unplaced").replace("{n}", num(un.population)) }));
+    const files = acc.meta && acc.meta.places_files;
+    if (files && files.length) notes.push(el("p", { class: "note", id: "access-sources", text: t("sources").replace("{files}", files.join(", ")) }));
     box.replaceChildren(el("div", { class: "tablewrap" }, el("table", { id: "access-table" }, el("caption", { text: `${t("people")}, p50` }), el("tbody", {}, ...rows))), ...notes);
   }
 
